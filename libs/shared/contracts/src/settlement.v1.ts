@@ -1,0 +1,54 @@
+import type { EventEnvelope } from './envelope.js';
+
+/** custodian.instructions.v1 — settlement → the CSD/custodian (the market simulator here). Key: trade reference. */
+export interface SettlementInstructionV1 {
+  instructionId: string;
+  tradeRef: string;
+  /** RECE/DELI × APMT/FREE: RVP, DVP, RFP, DFP. */
+  instructionType: 'RVP' | 'DVP' | 'RFP' | 'DFP';
+  isin: string;
+  quantity: string;
+  settlementAmount: string;
+  currency: string;
+  tradeDate: string;
+  intendedSettlementDate: string;
+  account: string;
+  counterparty: string;
+  placeOfSettlement: string;
+}
+export type CustodianInstructionEvent = EventEnvelope<SettlementInstructionV1, 'InstructionSent'>;
+
+/** custodian.status.v1 — sese.024 status advices and sese.025 confirmations as events. Key: trade reference. */
+export interface CustodianStatusV1 {
+  instructionId: string;
+  tradeRef: string;
+  /** PACK accepted, MACH matched, SETT settled, PEND failing/pending (with reason), REJT rejected. */
+  status: 'PACK' | 'MACH' | 'NMAT' | 'SETT' | 'PEND' | 'REJT';
+  reason: string | null;
+  settledQuantity: string | null;
+  settledAmount: string | null;
+  effectiveSettlementDate: string | null;
+}
+export type CustodianStatusEvent = EventEnvelope<CustodianStatusV1, 'StatusAdvice' | 'SettlementConfirmation'>;
+
+/** settlement.events.v1 — produced by settlement. Key: trade reference. */
+export interface InstructionStatusChangedV1 {
+  instructionId: string;
+  tradeRef: string;
+  status: 'CREATED' | 'SENT' | 'ACCEPTED' | 'REJECTED' | 'MATCHED' | 'UNMATCHED' | 'SETTLED' | 'FAILING';
+  reason: string | null;
+  isin: string;
+  side: 'BUY' | 'SELL';
+  account: string;
+  counterparty: string;
+  currency: string;
+  quantity: string;
+  settlementAmount: string;
+  intendedSettlementDate: string;
+  settledQuantity: string | null;
+  settledAmount: string | null;
+  effectiveSettlementDate: string | null;
+  clientId: string;
+  book: string;
+}
+export type SettlementEvent = EventEnvelope<InstructionStatusChangedV1, 'InstructionStatusChanged'>;

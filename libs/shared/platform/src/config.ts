@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/**
+ * The environment every service reads, validated once at boot. Nothing else reads process.env:
+ * a wrong variable stops the process with every problem named, before it touches a message.
+ */
+export const baseConfigSchema = z.object({
+  SERVICE_NAME: z.string().min(1),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postera'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+  /** Create the database if it is missing (dev and CI); production roles usually cannot. */
+  DATABASE_CREATE: bool.default(true),
+  MIGRATE_ON_BOOT: bool.default(true),
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  /** Prefix of every topic name: several environments or test runs on one cluster. */
+  TOPIC_PREFIX: z.string().regex(/^[a-z0-9-]*$/).default(''),
+  CONSUMER_GROUP_PREFIX: z.string().min(1).default('postera'),
+  /** Messages per database transaction on the consuming side. */
+  BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Partitions a consumer works on at once (each with its own transaction). */
+  PARTITIONS_CONCURRENT_MAX: z.coerce.number().int().min(1).max(32).default(3),
+  RETRY_COUNT_MAX: z.coerce.number().int().min(0).max(10).default(3),
+  RETRY_BACKOFF_MS: z.coerce.number().int().min(1).max(60000).default(200),
+  OUTBOX_BATCH_MAX: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** Fallback poll of the outbox; inserts also wake the relay through LISTEN/NOTIFY. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(60000).default(500),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Fault injection for resilience tests: `<point>:<n>` exits the process the n-th time point is reached. */
+  POSTERA_FAULT: z.string().regex(/^[a-z-]+:[0-9]+$/).optional(),
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    process.stderr.write(`configuration refused:\n${lines.join('\n')}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  return parsed.data;
+}

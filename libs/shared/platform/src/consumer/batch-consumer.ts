@@ -1,0 +1,169 @@
+import { dlqTopic, physicalTopic } from '@postera/contracts';
+import type { DataSource } from 'typeorm';
+import { faultPoint } from '../fault.js';
+import { claimInbox } from '../inbox/inbox.js';
+import type { Log } from '../logger.js';
+import type { BatchControl, InboundBatch, InboundRecord, MessageBus, MessageConsumer } from '../messaging/message-bus.port.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+import { appendToOutbox, type OutgoingEvent } from '../outbox/outbox.js';
+import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
+
+export interface BatchConsumerOptions {
+  schema: string;
+  topicPrefix: string;
+  groupPrefix: string;
+  batchSizeMax: number;
+  partitionsConcurrentMax: number;
+  retryCountMax: number;
+  retryBackoffMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs one BatchHandler: each chunk of a partition's batch (≤ batchSizeMax) is one database
+ * transaction (inbox + effects + outbox), and the offset is committed only after it commits.
+ * A chunk that fails is retried with backoff; if it still fails, its messages are applied one
+ * by one so that only the poison message goes to `<topic>.dlq` (with the original bytes,
+ * headers, error and attempt count) and the rest are applied.
+ */
+export class BatchConsumer {
+  private consumer: MessageConsumer | null = null;
+
+  constructor(
+    private readonly handler: BatchHandler,
+    private readonly ds: DataSource,
+    private readonly bus: MessageBus,
+    private readonly o: BatchConsumerOptions,
+    private readonly metrics: PlatformMetrics,
+    private readonly log: Log,
+  ) {}
+
+  get groupId(): string {
+    return `${this.o.groupPrefix}.${this.handler.consumerId}`;
+  }
+
+  async start(): Promise<void> {
+    this.consumer = this.bus.consumer(this.groupId, { partitionsConcurrentMax: this.o.partitionsConcurrentMax, fromBeginning: true });
+    const topics = this.handler.topics.map((t) => physicalTopic(this.o.topicPrefix, t));
+    await this.consumer.start(topics, (batch, control) => this.onBatch(batch, control));
+    this.log.info({ consumer: this.handler.consumerId, group: this.groupId, topics }, 'consumer started');
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async onBatch(batch: InboundBatch, control: BatchControl): Promise<void> {
+    for (let i = 0; i < batch.records.length; i += this.o.batchSizeMax) {
+      if (!control.isRunning()) return; // the rest is redelivered to whoever owns the partition next
+      const chunk = batch.records.slice(i, i + this.o.batchSizeMax);
+      await this.processChunk(chunk);
+      faultPoint('after-db-commit');
+      const last = chunk[chunk.length - 1];
+      if (last) await control.commit(last.offset);
+      await control.heartbeat();
+    }
+  }
+
+  private async processChunk(chunk: InboundRecord[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const { decoded, undecodable } = this.decodeAll(chunk);
+    for (const u of undecodable) await this.toDlq(u.record, u.error, 1);
+    const attemptMax = this.o.retryCountMax + 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.applyInTransaction(decoded);
+        break;
+      } catch (e) {
+        if (attempt < attemptMax) {
+          this.log.warn({ err: e, consumer: this.handler.consumerId, attempt, size: decoded.length }, 'batch failed; retrying');
+          await sleep(this.o.retryBackoffMs * 2 ** (attempt - 1));
+          continue;
+        }
+        if (decoded.length === 1) {
+          const only = decoded[0]!;
+          await this.toDlq(only.record, e as Error, attempt);
+          break;
+        }
+        this.log.warn({ consumer: this.handler.consumerId, size: decoded.length }, 'batch keeps failing; isolating the poison message');
+        for (const m of decoded) await this.applyOneWithRetries(m);
+        break;
+      }
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.metrics.batchSeconds.observe({ consumer: this.handler.consumerId }, seconds);
+    const now = Date.now();
+    for (const r of chunk) this.metrics.messageLagSeconds.observe({ consumer: this.handler.consumerId }, Math.max(0, now - Number(r.timestamp)) / 1000);
+  }
+
+  private async applyOneWithRetries(m: InboundMessage<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.applyInTransaction([m]);
+        return;
+      } catch (e) {
+        if (attempt > this.o.retryCountMax) {
+          await this.toDlq(m.record, e as Error, attempt);
+          return;
+        }
+        await sleep(this.o.retryBackoffMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  private decodeAll(chunk: InboundRecord[]) {
+    const decoded: InboundMessage<unknown>[] = [];
+    const undecodable: Array<{ record: InboundRecord; error: Error }> = [];
+    for (const record of chunk) {
+      try {
+        decoded.push({ messageId: this.handler.messageId(record), body: this.handler.decode(record), record });
+      } catch (e) {
+        if (e instanceof UndecodableMessage) undecodable.push({ record, error: e });
+        else throw e;
+      }
+    }
+    return { decoded, undecodable };
+  }
+
+  private async applyInTransaction(messages: InboundMessage<unknown>[]): Promise<void> {
+    if (messages.length === 0) return;
+    const consumerId = this.handler.consumerId;
+    await this.ds.transaction(async (tx) => {
+      const fresh = await claimInbox(tx, this.o.schema, consumerId, messages.map((m) => m.messageId));
+      // A message id seen twice in one chunk is applied once, at its first position.
+      const toApply = messages.filter((m) => fresh.delete(m.messageId));
+      const emitted: OutgoingEvent[] = [];
+      const ctx: BatchContext = { tx, schema: this.o.schema, emit: (e) => emitted.push(e), log: this.log };
+      if (toApply.length > 0) await this.handler.handle(ctx, toApply);
+      await appendToOutbox(tx, this.o.schema, emitted);
+      faultPoint('before-db-commit');
+      for (const m of messages) this.metrics.consumed.inc({ topic: m.record.topic, consumer: consumerId });
+      const duplicates = messages.length - toApply.length;
+      if (duplicates > 0) this.metrics.duplicates.inc({ topic: messages[0]!.record.topic, consumer: consumerId }, duplicates);
+    });
+  }
+
+  private async toDlq(record: InboundRecord, error: Error, attempts: number): Promise<void> {
+    const producer = await this.bus.producer();
+    await producer.send([
+      {
+        topic: dlqTopic(record.topic),
+        key: record.key,
+        value: record.value ?? '',
+        headers: {
+          ...record.headers,
+          'dlq-error': error.message.slice(0, 2000),
+          'dlq-attempts': String(attempts),
+          'dlq-consumer': this.handler.consumerId,
+          'dlq-original-topic': record.topic,
+          'dlq-original-partition': String(record.partition),
+          'dlq-original-offset': record.offset,
+          'dlq-at': new Date().toISOString(),
+        },
+      },
+    ]);
+    this.metrics.dlq.inc({ topic: record.topic, consumer: this.handler.consumerId });
+    this.log.error({ consumer: this.handler.consumerId, topic: record.topic, offset: record.offset, attempts, err: error.message }, 'message sent to DLQ');
+  }
+}

@@ -1,0 +1,135 @@
+import kafkajs from 'kafkajs';
+import type { Log } from '../logger.js';
+import type { BatchControl, InboundBatch, MessageBus, MessageConsumer, MessageProducer, OutboundRecord } from './message-bus.port.js';
+
+const { Kafka, logLevel, CompressionTypes } = kafkajs;
+type KafkaClient = InstanceType<typeof Kafka>;
+type Producer = ReturnType<KafkaClient['producer']>;
+type Consumer = ReturnType<KafkaClient['consumer']>;
+
+function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined || v === null) continue;
+    out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? String(v[0]) : String(v);
+  }
+  return out;
+}
+
+export class KafkajsBus implements MessageBus {
+  private readonly kafka: KafkaClient;
+  private producerPromise: Promise<Producer> | null = null;
+  private readonly consumers = new Set<Consumer>();
+  private admin: ReturnType<KafkaClient['admin']> | null = null;
+
+  constructor(brokers: string, clientId: string, private readonly log: Log) {
+    this.kafka = new Kafka({
+      clientId,
+      brokers: brokers.split(',').map((b) => b.trim()),
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ level, log: entry }) => {
+        const { message, ...extra } = entry.log;
+        if (level <= logLevel.ERROR) this.log.error({ kafka: extra }, message);
+        else this.log.warn({ kafka: extra }, message);
+      },
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+    });
+  }
+
+  async producer(): Promise<MessageProducer> {
+    this.producerPromise ??= (async () => {
+      // Idempotent producer: the broker drops a retried duplicate, acks from all in-sync replicas.
+      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await p.connect();
+      return p;
+    })();
+    const p = await this.producerPromise;
+    return {
+      send: async (records: OutboundRecord[]) => {
+        if (records.length === 0) return;
+        const byTopic = new Map<string, OutboundRecord[]>();
+        for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+        await p.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: [...byTopic].map(([topic, rs]) => ({
+            topic,
+            messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+          })),
+        });
+      },
+    };
+  }
+
+  consumer(groupId: string, options: { partitionsConcurrentMax: number; fromBeginning: boolean }): MessageConsumer {
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 50,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumers.add(consumer);
+    let running = false;
+    return {
+      start: async (topics, onBatch) => {
+        await consumer.connect();
+        await consumer.subscribe({ topics, fromBeginning: options.fromBeginning });
+        running = true;
+        await consumer.run({
+          autoCommit: false, // offsets are committed by the engine, after the database commit
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.partitionsConcurrentMax,
+          eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+            const inbound: InboundBatch = {
+              topic: batch.topic,
+              partition: batch.partition,
+              records: batch.messages.map((m) => ({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: m.offset,
+                key: m.key ? m.key.toString('utf8') : null,
+                value: m.value,
+                headers: headersToStrings(m.headers as Record<string, unknown>),
+                timestamp: m.timestamp,
+              })),
+            };
+            const control: BatchControl = {
+              commit: async (offset) => {
+                resolveOffset(offset);
+                await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
+              },
+              heartbeat,
+              isRunning: () => running && isRunning() && !isStale(),
+            };
+            await onBatch(inbound, control);
+          },
+        });
+      },
+      stop: async () => {
+        running = false;
+        await consumer.disconnect(); // waits for the batch in hand
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    this.admin ??= this.kafka.admin();
+    const admin = this.admin;
+    await Promise.race([
+      (async () => {
+        await admin.connect();
+        await admin.describeCluster();
+      })(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`kafka did not answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.consumers) await c.disconnect().catch(() => undefined);
+    if (this.producerPromise) await (await this.producerPromise).disconnect().catch(() => undefined);
+    if (this.admin) await this.admin.disconnect().catch(() => undefined);
+  }
+}

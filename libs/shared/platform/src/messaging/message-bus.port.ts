@@ -1,0 +1,52 @@
+/**
+ * The project's own port to the message broker. Services and the platform's consumer and relay
+ * speak only this; kafkajs lives behind it in one adapter, so a change of client is one file.
+ */
+export interface OutboundRecord {
+  /** Physical topic name (prefix applied). */
+  topic: string;
+  key: string | null;
+  value: Buffer | string;
+  headers: Record<string, string>;
+}
+
+export interface InboundRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+export interface InboundBatch {
+  topic: string;
+  partition: number;
+  records: InboundRecord[];
+}
+
+export interface BatchControl {
+  /** Marks everything up to and including offset as processed and commits offset + 1 to the group. */
+  commit(offset: string): Promise<void>;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+}
+
+export interface MessageProducer {
+  /** Sends in one request per partition leader; resolves once every record is acknowledged (acks=all, idempotent). */
+  send(records: OutboundRecord[]): Promise<void>;
+}
+
+export interface MessageConsumer {
+  start(topics: string[], onBatch: (batch: InboundBatch, control: BatchControl) => Promise<void>): Promise<void>;
+  /** Stops fetching and waits for the batch in hand to finish. */
+  stop(): Promise<void>;
+}
+
+export interface MessageBus {
+  producer(): Promise<MessageProducer>;
+  consumer(groupId: string, options: { partitionsConcurrentMax: number; fromBeginning: boolean }): MessageConsumer;
+  ping(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}

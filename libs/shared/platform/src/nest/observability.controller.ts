@@ -1,0 +1,32 @@
+import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { MessageBus } from '../messaging/message-bus.port.js';
+import { PlatformMetrics } from '../observability/metrics.js';
+import { MESSAGE_BUS } from './tokens.js';
+
+@Controller()
+export class ObservabilityController {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly metrics: PlatformMetrics,
+  ) {}
+
+  /** Readiness: 200 when Postgres and Kafka both answer, 503 naming the one that does not. */
+  @Get('health')
+  async health() {
+    const [postgres, kafka] = await Promise.all([
+      this.ds.query('SELECT 1').then(() => 'up', (e: Error) => `down: ${e.message}`),
+      this.bus.ping(2000).then(() => 'up', (e: Error) => `down: ${e.message}`),
+    ]);
+    const body = { status: postgres === 'up' && kafka === 'up' ? 'ok' : 'error', checks: { postgres, kafka } };
+    if (body.status !== 'ok') throw new HttpException(body, 503);
+    return body;
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  async prometheus(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,97 @@
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import type { DataSource, MigrationInterface } from 'typeorm';
+import type { BaseConfig } from '../config.js';
+import type { BatchHandler } from '../consumer/batch-handler.js';
+import { BusinessDayHandler, type BusinessDayHooks } from '../business-day/business-day.js';
+import { createServiceDataSource, ensureDatabase, migrate } from '../database/database.js';
+import type { Log } from '../logger.js';
+import { KafkajsBus } from '../messaging/kafkajs.adapter.js';
+import type { MessageBus } from '../messaging/message-bus.port.js';
+import { PlatformMetrics } from '../observability/metrics.js';
+import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { ConsumerHost } from './consumer-host.js';
+import { ObservabilityController } from './observability.controller.js';
+import { CONFIG, DAY_HOOKS, HANDLERS, LOG, MESSAGE_BUS, SERVICE_SCHEMA } from './tokens.js';
+import { DataSource as DataSourceClass } from 'typeorm';
+
+export interface ServiceDefinition {
+  config: BaseConfig;
+  log: Log;
+  /** The service's own Postgres schema. */
+  schema: string;
+  migrations: Array<new () => MigrationInterface>;
+  /** Consumers of the service (the business-day follower is added for every service). */
+  handlers: Array<Type<BatchHandler>>;
+  /** What the service does when the day opens or closes. */
+  dayHooks?: Type<BusinessDayHooks>;
+  providers?: Provider[];
+  controllers?: Type[];
+}
+
+/** One Nest module per service, with the platform (database, Kafka, outbox, consumers, health, metrics) wired in. */
+export function serviceModule(def: ServiceDefinition): DynamicModule {
+  const { config, log, schema } = def;
+  const noHooks: BusinessDayHooks = {};
+  return {
+    module: class PosteraServiceModule {},
+    global: true,
+    controllers: [ObservabilityController, ...(def.controllers ?? [])],
+    providers: [
+      { provide: CONFIG, useValue: config },
+      { provide: LOG, useValue: log },
+      { provide: SERVICE_SCHEMA, useValue: schema },
+      {
+        provide: DataSourceClass,
+        useFactory: async (): Promise<DataSource> => {
+          if (config.DATABASE_CREATE) await ensureDatabase(config.DATABASE_URL);
+          const ds = createServiceDataSource({
+            url: config.DATABASE_URL,
+            schema,
+            migrations: def.migrations,
+            poolMax: config.DATABASE_POOL_MAX,
+            applicationName: config.SERVICE_NAME,
+          });
+          await ds.initialize();
+          if (config.MIGRATE_ON_BOOT) {
+            const applied = await migrate(ds, schema);
+            if (applied.length) log.info({ applied }, 'migrations applied');
+          }
+          return ds;
+        },
+      },
+      { provide: MESSAGE_BUS, useFactory: (): MessageBus => new KafkajsBus(config.KAFKA_BROKERS, config.SERVICE_NAME, log) },
+      {
+        provide: PlatformMetrics,
+        useFactory: (ds: DataSource) =>
+          new PlatformMetrics(config.SERVICE_NAME, async () => {
+            const [row] = (await ds.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)) as Array<{ n: number }>;
+            return row?.n ?? 0;
+          }),
+        inject: [DataSourceClass],
+      },
+      {
+        provide: OutboxRelay,
+        useFactory: (ds: DataSource, bus: MessageBus, metrics: PlatformMetrics) =>
+          new OutboxRelay(
+            ds,
+            bus,
+            { schema, topicPrefix: config.TOPIC_PREFIX, batchMax: config.OUTBOX_BATCH_MAX, pollMs: config.OUTBOX_POLL_MS, databaseUrl: config.DATABASE_URL },
+            metrics,
+            log.child({ component: 'outbox-relay' }),
+          ),
+        inject: [DataSourceClass, MESSAGE_BUS, PlatformMetrics],
+      },
+      def.dayHooks ? { provide: DAY_HOOKS, useExisting: def.dayHooks } : { provide: DAY_HOOKS, useValue: noHooks },
+      ...(def.dayHooks ? [def.dayHooks] : []),
+      ...def.handlers,
+      {
+        provide: HANDLERS,
+        useFactory: (hooks: BusinessDayHooks, ...handlers: BatchHandler[]) => [new BusinessDayHandler(hooks), ...handlers],
+        inject: [DAY_HOOKS, ...def.handlers],
+      },
+      ConsumerHost,
+      ...(def.providers ?? []),
+    ],
+    exports: [DataSourceClass, CONFIG, LOG, MESSAGE_BUS, SERVICE_SCHEMA, PlatformMetrics],
+  };
+}

@@ -1,0 +1,104 @@
+import { physicalTopic } from '@postera/contracts';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Log } from '../logger.js';
+import type { MessageBus } from '../messaging/message-bus.port.js';
+import type { PlatformMetrics } from '../observability/metrics.js';
+
+export interface OutboxRelayOptions {
+  schema: string;
+  topicPrefix: string;
+  batchMax: number;
+  pollMs: number;
+  databaseUrl: string;
+}
+
+/**
+ * Publishes the outbox to Kafka in id order, in batches, with the idempotent producer.
+ * Rows are deleted in the same transaction that read them, after the broker acknowledged them:
+ * a crash in between republishes them (consumers' inboxes drop the copies), never loses one.
+ * An advisory lock keeps one relay per schema active, so replicas of a service do not reorder.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private listener: pg.Client | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bus: MessageBus,
+    private readonly o: OutboxRelayOptions,
+    private readonly metrics: PlatformMetrics,
+    private readonly log: Log,
+  ) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.listener = new pg.Client({ connectionString: this.o.databaseUrl });
+    await this.listener.connect();
+    this.listener.on('notification', () => this.wake?.());
+    this.listener.on('error', (e) => this.log.warn({ err: e }, 'outbox listener lost; falling back to polling'));
+    await this.listener.query(`LISTEN ${this.o.schema}_outbox`);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Publishes until the outbox is empty; for shutdown and tests. */
+  async drain(): Promise<void> {
+    while ((await this.relayOnce()) > 0);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const n = await this.relayOnce();
+        failures = 0;
+        if (n < this.o.batchMax) await this.idle(this.o.pollMs);
+      } catch (e) {
+        failures++;
+        const backoffMs = Math.min(5000, 50 * 2 ** Math.min(failures, 7));
+        this.log.error({ err: e, backoffMs }, 'outbox relay failed; retrying');
+        await this.idle(backoffMs);
+      }
+    }
+    // Publish what the last batches wrote before the process goes.
+    await this.drain().catch((e) => this.log.error({ err: e }, 'outbox drain at shutdown failed; rows stay for the next start'));
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  async relayOnce(): Promise<number> {
+    const producer = await this.bus.producer();
+    return this.ds.transaction(async (tx) => {
+      const [lock] = (await tx.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`${this.o.schema}.outbox`])) as Array<{ locked: boolean }>;
+      if (!lock?.locked) return 0;
+      const rows = (await tx.query(`SELECT id, topic, message_key, value, headers FROM ${this.o.schema}.outbox ORDER BY id LIMIT $1`, [
+        this.o.batchMax,
+      ])) as Array<{ id: string; topic: string; message_key: string | null; value: string; headers: Record<string, string> }>;
+      if (rows.length === 0) return 0;
+      await producer.send(
+        rows.map((r) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers })),
+      );
+      await tx.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      for (const r of rows) this.metrics.produced.inc({ topic: r.topic });
+      return rows.length;
+    });
+  }
+}
