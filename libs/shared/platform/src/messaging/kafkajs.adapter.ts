@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import type { Log } from '../logger.js';
 import type { BatchControl, InboundBatch, MessageBus, MessageConsumer, MessageProducer, OutboundRecord } from './message-bus.port.js';
 
-const { Kafka, logLevel, CompressionTypes } = kafkajs;
+const { Kafka, logLevel, CompressionTypes, Partitioners } = kafkajs;
 type KafkaClient = InstanceType<typeof Kafka>;
 type Producer = ReturnType<KafkaClient['producer']>;
 type Consumer = ReturnType<KafkaClient['consumer']>;
@@ -28,7 +28,7 @@ export class KafkajsBus implements MessageBus {
       brokers: brokers.split(',').map((b) => b.trim()),
       logLevel: logLevel.WARN,
       logCreator: () => ({ level, log: entry }) => {
-        const { message, ...extra } = entry.log;
+        const { message, ...extra } = entry;
         if (level <= logLevel.ERROR) this.log.error({ kafka: extra }, message);
         else this.log.warn({ kafka: extra }, message);
       },
@@ -39,7 +39,13 @@ export class KafkajsBus implements MessageBus {
   async producer(): Promise<MessageProducer> {
     this.producerPromise ??= (async () => {
       // Idempotent producer: the broker drops a retried duplicate, acks from all in-sync replicas.
-      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // The default (murmur2) partitioner places a key where the Java clients would.
+      const p = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await p.connect();
       return p;
     })();
@@ -71,6 +77,13 @@ export class KafkajsBus implements MessageBus {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumers.add(consumer);
+    // A consumer that kafkajs will not restart leaves its partitions unconsumed: die loudly so the
+    // supervisor restarts the process (committed offsets and the inbox make that safe).
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (e.payload.restart) return;
+      this.log.fatal({ err: e.payload.error, groupId }, 'consumer crashed and will not restart; exiting');
+      process.exit(70);
+    });
     let running = false;
     return {
       start: async (topics, onBatch) => {

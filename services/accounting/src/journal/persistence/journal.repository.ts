@@ -1,0 +1,48 @@
+import { assert, deterministicId } from '@postera/kernel';
+import type { EntityManager } from 'typeorm';
+import { imbalance, type JournalLine } from '../domain/posting-rules.js';
+
+export interface JournalEntry {
+  entryId: string;
+  tradeRef: string;
+  kind: 'TRADE_DATE_COMMITMENT' | 'SETTLEMENT';
+  accountingDate: string;
+  causeEventId: string;
+  book: string;
+  currency: string;
+  lines: JournalLine[];
+}
+
+export function journalEntry(e: Omit<JournalEntry, 'entryId'>): JournalEntry {
+  return { ...e, entryId: deterministicId('journal', e.causeEventId, e.kind) };
+}
+
+/**
+ * Appends entries and their lines with two statements for the whole batch. The balance is
+ * asserted here and checked again by the database at commit (deferred constraint trigger).
+ * An entry already posted for the same cause is skipped (UNIQUE (cause_event_id, kind)).
+ */
+export async function appendJournal(tx: EntityManager, entries: JournalEntry[]): Promise<JournalEntry[]> {
+  if (entries.length === 0) return [];
+  for (const e of entries) assert(imbalance(e.lines).isZero(), `entry ${e.entryId} of ${e.tradeRef} does not balance`);
+  const inserted = (await tx.query(
+    `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[])
+     ON CONFLICT (cause_event_id, kind) DO NOTHING RETURNING entry_id`,
+    [entries.map((e) => e.entryId), entries.map((e) => e.tradeRef), entries.map((e) => e.kind), entries.map((e) => e.accountingDate), entries.map((e) => e.causeEventId)],
+  )) as Array<{ entry_id: string }>;
+  const fresh = new Set(inserted.map((r) => r.entry_id));
+  const posted = entries.filter((e) => fresh.has(e.entryId));
+  const lines = posted.flatMap((e) => e.lines.map((l, i) => ({ e, l, i: i + 1 })));
+  if (lines.length > 0) {
+    await tx.query(
+      `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit)
+       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[])`,
+      [
+        lines.map((x) => x.e.entryId), lines.map((x) => x.i), lines.map((x) => x.l.accountCode), lines.map((x) => x.e.book),
+        lines.map((x) => x.e.currency), lines.map((x) => x.l.debit.toFixed()), lines.map((x) => x.l.credit.toFixed()),
+      ],
+    );
+  }
+  return posted;
+}

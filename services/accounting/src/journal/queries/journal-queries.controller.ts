@@ -1,0 +1,30 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+@Controller()
+export class JournalQueriesController {
+  constructor(private readonly ds: DataSource) {}
+
+  @Get('journal/by-trade/:ref')
+  async byTrade(@Param('ref') ref: string) {
+    return this.ds.query(
+      `SELECT e.entry_id AS "entryId", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", l.line_no AS "lineNo",
+              l.account_code AS "accountCode", a.name AS "accountName", l.currency, l.debit::text AS debit, l.credit::text AS credit
+       FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
+       WHERE e.trade_ref = $1 ORDER BY e.posted_at, e.entry_id, l.line_no`,
+      [ref],
+    );
+  }
+
+  /** The journal's totals per currency: balanced when debit = credit in every currency. */
+  @Get('summary')
+  async summary() {
+    const perCurrency = (await this.ds.query(
+      `SELECT currency, sum(debit)::text AS debit, sum(credit)::text AS credit, sum(debit) = sum(credit) AS balanced
+       FROM accounting.journal_lines GROUP BY currency ORDER BY currency`,
+    )) as Array<{ currency: string; debit: string; credit: string; balanced: boolean }>;
+    const [entries] = (await this.ds.query(`SELECT count(*)::int AS n FROM accounting.journal_entries`)) as Array<{ n: number }>;
+    const [parked] = (await this.ds.query(`SELECT count(*)::int AS n FROM accounting.parked_settlements`)) as Array<{ n: number }>;
+    return { entries: entries?.n ?? 0, parkedSettlements: parked?.n ?? 0, balanced: perCurrency.every((c) => c.balanced), perCurrency };
+  }
+}

@@ -1,0 +1,37 @@
+import { TRADE_EXECUTED_BYTES_MAX } from '@postera/contracts';
+import type { InboundRecord } from '@postera/platform';
+import { createHash } from 'node:crypto';
+
+/** A record of trades.executed.v1 as capture sees it: parsed, or the reason it could not be. */
+export type TradeMessage =
+  | { kind: 'parsed'; messageId: string; fields: Record<string, unknown>; record: InboundRecord }
+  | { kind: 'malformed'; messageId: string; reason: string; record: InboundRecord };
+
+const positionId = (r: InboundRecord) => `${r.topic}/${r.partition}/${r.offset}`;
+
+export function readTradeMessage(record: InboundRecord): TradeMessage {
+  const bytes = record.value ?? Buffer.alloc(0);
+  if (bytes.length > TRADE_EXECUTED_BYTES_MAX) {
+    return { kind: 'malformed', messageId: positionId(record), reason: `message of ${bytes.length} bytes exceeds ${TRADE_EXECUTED_BYTES_MAX}`, record };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    return { kind: 'malformed', messageId: positionId(record), reason: `malformed JSON: ${(e as Error).message}`, record };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { kind: 'malformed', messageId: positionId(record), reason: 'not a JSON object', record };
+  }
+  const fields = parsed as Record<string, unknown>;
+  // Without a usable messageId the position identifies the message: a redelivery has the same one.
+  const messageId = typeof fields.messageId === 'string' && fields.messageId.length > 0 && fields.messageId.length <= 128 ? fields.messageId : positionId(record);
+  return { kind: 'parsed', messageId, fields, record };
+}
+
+/** Hash of the trade's content without its messageId: the same trade version resent under a new id is a duplicate. */
+export function contentHash(fields: Record<string, unknown>): string {
+  const { messageId: _ignored, ...content } = fields;
+  const canonical = JSON.stringify(content, Object.keys(content).sort());
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,20 @@
+import { runService, serviceModule } from '@postera/platform';
+import { BusinessDayController } from './business-day/business-day.controller.js';
+import { gatewayConfigSchema, type GatewayConfig } from './config.js';
+import { gatewayMigrations } from './database/migrations/index.js';
+import { OperationsController } from './operations/operations.controller.js';
+
+await runService<GatewayConfig>({
+  configSchema: gatewayConfigSchema,
+  schema: 'gateway',
+  migrations: gatewayMigrations,
+  module: (config, log) =>
+    serviceModule({
+      config,
+      log,
+      schema: 'gateway',
+      migrations: gatewayMigrations,
+      handlers: [],
+      controllers: [BusinessDayController, OperationsController],
+    }),
+});

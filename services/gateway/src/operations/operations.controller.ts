@@ -1,0 +1,55 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { CONFIG } from '@postera/platform';
+import type { GatewayConfig } from '../config.js';
+
+/**
+ * The operators' read side across services: the end-of-day summary a back-office head reads,
+ * and one trade's timeline. Each service answers for its own data; a service that does not
+ * answer is named in the reply instead of failing the whole page.
+ */
+@Controller('api')
+export class OperationsController {
+  constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
+
+  private async get(base: string, path: string): Promise<unknown> {
+    try {
+      const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS) });
+      if (res.status === 404) return null;
+      if (!res.ok) return { unavailable: `${base} answered ${res.status}` };
+      return await res.json();
+    } catch (e) {
+      return { unavailable: `${base}: ${(e as Error).message}` };
+    }
+  }
+
+  @Get('eod-summary')
+  async eodSummary(@Query('businessDate') businessDate?: string) {
+    const q = businessDate ? `?businessDate=${encodeURIComponent(businessDate)}` : '';
+    const [capture, settlement, accounting, reporting, notification] = await Promise.all([
+      this.get(this.config.CAPTURE_URL, '/summary'),
+      this.get(this.config.SETTLEMENT_URL, '/summary'),
+      this.get(this.config.ACCOUNTING_URL, '/summary'),
+      this.get(this.config.REPORTING_URL, `/summary${q}`),
+      this.get(this.config.NOTIFICATION_URL, '/summary'),
+    ]);
+    return { businessDate: businessDate ?? null, capture, settlement, accounting, reporting, notification };
+  }
+
+  @Get('trades/:ref/timeline')
+  async timeline(@Param('ref') ref: string) {
+    const r = encodeURIComponent(ref);
+    const [trade, instruction, journal, activity, notifications] = await Promise.all([
+      this.get(this.config.CAPTURE_URL, `/trades/${r}`),
+      this.get(this.config.SETTLEMENT_URL, `/instructions/by-trade/${r}`),
+      this.get(this.config.ACCOUNTING_URL, `/journal/by-trade/${r}`),
+      this.get(this.config.REPORTING_URL, `/activity/${r}`),
+      this.get(this.config.NOTIFICATION_URL, `/notifications?tradeRef=${r}`),
+    ]);
+    return { tradeRef: ref, trade, instruction, journal, activity, notifications };
+  }
+
+  @Get('exceptions')
+  exceptions(@Query('status') status = 'OPEN') {
+    return this.get(this.config.CAPTURE_URL, `/exceptions?status=${encodeURIComponent(status)}`);
+  }
+}

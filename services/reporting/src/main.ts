@@ -1,0 +1,21 @@
+import { runService, serviceModule } from '@postera/platform';
+import { ActivityConsumer } from './activity/activity.consumer.js';
+import { ActivityController } from './activity/activity.controller.js';
+import { reportingConfigSchema, type ReportingConfig } from './config.js';
+import { reportingMigrations } from './database/migrations/index.js';
+
+await runService<ReportingConfig>({
+  configSchema: reportingConfigSchema,
+  schema: 'reporting',
+  migrations: reportingMigrations,
+  module: (config, log) =>
+    serviceModule({
+      config,
+      log,
+      schema: 'reporting',
+      migrations: reportingMigrations,
+      handlers: [ActivityConsumer],
+      dayHooks: ActivityConsumer,
+      controllers: [ActivityController],
+    }),
+});

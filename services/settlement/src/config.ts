@@ -1,0 +1,10 @@
+import { baseConfigSchema } from '@postera/platform';
+import { z } from 'zod';
+
+export const settlementConfigSchema = baseConfigSchema.extend({
+  SERVICE_NAME: z.string().default('settlement'),
+  HTTP_PORT: z.coerce.number().int().default(3002),
+  /** Place of settlement when the SSIs do not name one (BIC of the CSD). */
+  DEFAULT_PLACE_OF_SETTLEMENT: z.string().default('SICVFRPPXXX'),
+});
+export type SettlementConfig = z.infer<typeof settlementConfigSchema>;

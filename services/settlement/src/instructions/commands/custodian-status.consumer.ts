@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { Topics, type CustodianStatusEvent } from '@postera/contracts';
+import { decodeEnvelope, envelopeMessageId, type BatchContext, type BatchHandler, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { isProgress, statusFromCustodian } from '../domain/instruction-status.js';
+import { insertHistory, loadInstructions, updateInstructions, type HistoryRow, type InstructionRow } from '../persistence/instruction.repository.js';
+import { statusChanged } from './status-event.js';
+
+/**
+ * custodian.status.v1 (sese.024 advices, sese.025 confirmations) → the instruction's lifecycle.
+ * Each change is kept in the history and announced on settlement.events.v1; an advice that would
+ * move an instruction backwards (late, replayed) is recorded in the log and ignored.
+ */
+@Injectable()
+export class CustodianStatusConsumer implements BatchHandler<CustodianStatusEvent> {
+  readonly consumerId = 'settlement.custodian-status';
+  readonly topics = [Topics.custodianStatus];
+
+  messageId(record: InboundRecord): string {
+    return envelopeMessageId(record);
+  }
+
+  decode(record: InboundRecord): CustodianStatusEvent {
+    return decodeEnvelope(record) as CustodianStatusEvent;
+  }
+
+  async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatusEvent>[]): Promise<void> {
+    const instructions = await loadInstructions(ctx.tx, messages.map((m) => m.body.payload.instructionId));
+    const changed = new Map<string, InstructionRow>();
+    const history: HistoryRow[] = [];
+    for (const { body } of messages) {
+      const advice = body.payload;
+      const current = instructions.get(advice.instructionId);
+      if (!current) {
+        // Not ours (or not yet known): nothing to apply; the custodian answers only what we sent.
+        ctx.log.warn({ correlationId: advice.tradeRef, instructionId: advice.instructionId }, 'status advice for an unknown instruction ignored');
+        continue;
+      }
+      const next = statusFromCustodian(advice.status);
+      if (!isProgress(current.status, next)) continue;
+      const updated: InstructionRow = {
+        ...current,
+        status: next,
+        reason: advice.reason,
+        settledQuantity: advice.settledQuantity ?? current.settledQuantity,
+        settledAmount: advice.settledAmount ?? current.settledAmount,
+        effectiveSettlementDate: advice.effectiveSettlementDate ?? current.effectiveSettlementDate,
+        seq: current.seq + 1,
+      };
+      instructions.set(updated.instructionId, updated);
+      changed.set(updated.instructionId, updated);
+      history.push({ instructionId: updated.instructionId, seq: updated.seq, status: next, reason: advice.reason, causeEventId: body.eventId });
+      ctx.emit({ topic: Topics.settlementEvents, key: updated.tradeRef, event: statusChanged(updated, body.eventId) });
+    }
+    await updateInstructions(ctx.tx, [...changed.values()]);
+    await insertHistory(ctx.tx, history);
+  }
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from '@jest/globals';
+import { instructionTypeFor, isProgress, statusFromCustodian } from './instruction-status.js';
+
+describe('instruction lifecycle', () => {
+  it('maps custodian codes', () => {
+    expect(['PACK', 'REJT', 'MACH', 'NMAT', 'PEND', 'SETT'].map((c) => statusFromCustodian(c as never))).toEqual([
+      'ACCEPTED', 'REJECTED', 'MATCHED', 'UNMATCHED', 'FAILING', 'SETTLED',
+    ]);
+  });
+  it('moves forward only, settled and rejected are terminal', () => {
+    expect(isProgress('SENT', 'ACCEPTED')).toBe(true);
+    expect(isProgress('MATCHED', 'SETTLED')).toBe(true);
+    expect(isProgress('FAILING', 'SETTLED')).toBe(true);
+    expect(isProgress('FAILING', 'FAILING')).toBe(true);
+    expect(isProgress('MATCHED', 'ACCEPTED')).toBe(false);
+    expect(isProgress('SETTLED', 'FAILING')).toBe(false);
+    expect(isProgress('REJECTED', 'MATCHED')).toBe(false);
+  });
+  it('buy receives against payment, sell delivers against payment', () => {
+    expect([instructionTypeFor('BUY'), instructionTypeFor('SELL')]).toEqual(['RVP', 'DVP']);
+  });
+});

@@ -1,0 +1,93 @@
+import type { EntityManager } from 'typeorm';
+import type { InstructionStatus } from '../domain/instruction-status.js';
+
+export interface InstructionRow {
+  instructionId: string;
+  tradeRef: string;
+  instructionType: 'RVP' | 'DVP' | 'RFP' | 'DFP';
+  side: 'BUY' | 'SELL';
+  isin: string;
+  quantity: string;
+  settlementAmount: string;
+  currency: string;
+  tradeDate: string;
+  intendedSettlementDate: string;
+  account: string;
+  counterparty: string;
+  placeOfSettlement: string;
+  clientId: string;
+  book: string;
+  status: InstructionStatus;
+  reason: string | null;
+  settledQuantity: string | null;
+  settledAmount: string | null;
+  effectiveSettlementDate: string | null;
+  seq: number;
+}
+
+export interface HistoryRow {
+  instructionId: string;
+  seq: number;
+  status: InstructionStatus;
+  reason: string | null;
+  causeEventId: string;
+}
+
+const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", instruction_type AS "instructionType", side, isin,
+  quantity::text AS quantity, settlement_amount::text AS "settlementAmount", currency, to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate",
+  to_char(intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", account, counterparty, place_of_settlement AS "placeOfSettlement",
+  client_id AS "clientId", book, status, reason, settled_quantity::text AS "settledQuantity", settled_amount::text AS "settledAmount",
+  to_char(effective_settlement_date, 'YYYY-MM-DD') AS "effectiveSettlementDate", seq
+  FROM settlement.instructions`;
+
+/** Inserts new instructions; returns the ids actually inserted (a trade already instructed is skipped). */
+export async function insertInstructions(tx: EntityManager, rows: InstructionRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const c = <K extends keyof InstructionRow>(k: K) => rows.map((r) => r[k]);
+  const inserted = (await tx.query(
+    `INSERT INTO settlement.instructions (instruction_id, trade_ref, instruction_type, side, isin, quantity, settlement_amount, currency,
+       trade_date, intended_settlement_date, account, counterparty, place_of_settlement, client_id, book, status, reason, seq)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[], $9::date[],
+       $10::date[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
+     ON CONFLICT (trade_ref) DO NOTHING RETURNING instruction_id`,
+    [
+      c('instructionId'), c('tradeRef'), c('instructionType'), c('side'), c('isin'), c('quantity'), c('settlementAmount'), c('currency'),
+      c('tradeDate'), c('intendedSettlementDate'), c('account'), c('counterparty'), c('placeOfSettlement'), c('clientId'), c('book'),
+      c('status'), c('reason'), c('seq'),
+    ],
+  )) as Array<{ instruction_id: string }>;
+  return new Set(inserted.map((r) => r.instruction_id));
+}
+
+export async function loadInstructions(tx: EntityManager, ids: string[]): Promise<Map<string, InstructionRow>> {
+  const rows = (await tx.query(`${SELECT} WHERE instruction_id = ANY($1::uuid[]) FOR UPDATE`, [[...new Set(ids)]])) as InstructionRow[];
+  return new Map(rows.map((r) => [r.instructionId, r]));
+}
+
+export async function findInstructionByTrade(tx: EntityManager, tradeRef: string): Promise<InstructionRow | null> {
+  const [row] = (await tx.query(`${SELECT} WHERE trade_ref = $1`, [tradeRef])) as InstructionRow[];
+  return row ?? null;
+}
+
+/** Writes the final state of each changed instruction in one statement. */
+export async function updateInstructions(tx: EntityManager, rows: InstructionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const c = <K extends keyof InstructionRow>(k: K) => rows.map((r) => r[k]);
+  await tx.query(
+    `UPDATE settlement.instructions i SET status = u.status, reason = u.reason, settled_quantity = u.sq, settled_amount = u.sa,
+       effective_settlement_date = u.esd, seq = u.seq, updated_at = now()
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], $6::date[], $7::int[]) AS u(id, status, reason, sq, sa, esd, seq)
+     WHERE i.instruction_id = u.id`,
+    [c('instructionId'), c('status'), c('reason'), c('settledQuantity'), c('settledAmount'), c('effectiveSettlementDate'), c('seq')],
+  );
+}
+
+export async function insertHistory(tx: EntityManager, rows: HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const c = <K extends keyof HistoryRow>(k: K) => rows.map((r) => r[k]);
+  await tx.query(
+    `INSERT INTO settlement.instruction_history (instruction_id, seq, status, reason, cause_event_id)
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[])`,
+    [c('instructionId'), c('seq'), c('status'), c('reason'), c('causeEventId')],
+  );
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { envelope, Topics, type BusinessDayV1, type CustodianInstructionEvent, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
+import { deterministicId } from '@postera/kernel';
+import { CONFIG, decodeEnvelope, envelopeMessageId, type BatchContext, type BatchHandler, type BusinessDayHooks, type InboundMessage, type InboundRecord } from '@postera/platform';
+import type { MarketSimConfig } from '../config.js';
+import { outcomeOnDay } from './scenario.js';
+
+function advice(tradeRef: string, cause: string, p: CustodianStatusV1, discriminator: string): { topic: string; key: string; event: CustodianStatusEvent } {
+  return {
+    topic: Topics.custodianStatus,
+    key: tradeRef,
+    event: envelope({
+      eventId: deterministicId('custodian', p.instructionId, p.status, discriminator),
+      type: p.status === 'SETT' ? 'SettlementConfirmation' : 'StatusAdvice',
+      producer: 'market-sim',
+      correlationId: tradeRef,
+      causationId: cause,
+      payload: p,
+    }),
+  };
+}
+
+const none = { settledQuantity: null, settledAmount: null, effectiveSettlementDate: null };
+
+/**
+ * The CSD/custodian stand-in. On receipt it accepts (PACK) and matches (MACH) an instruction —
+ * or leaves it unmatched (NMAT, CMIS) when the scenario says so; when a business day closes it
+ * settles every matched instruction due that day (SETT, sese.025) or fails it (PEND with the
+ * scenario's reason, once per day it stays failed).
+ */
+@Injectable()
+export class SimulatedCustodian implements BatchHandler<CustodianInstructionEvent>, BusinessDayHooks {
+  readonly consumerId = 'market-sim.instructions';
+  readonly topics = [Topics.custodianInstructions];
+
+  constructor(@Inject(CONFIG) private readonly config: MarketSimConfig) {}
+
+  messageId(record: InboundRecord): string {
+    return envelopeMessageId(record);
+  }
+
+  decode(record: InboundRecord): CustodianInstructionEvent {
+    return decodeEnvelope(record) as CustodianInstructionEvent;
+  }
+
+  async handle(ctx: BatchContext, messages: InboundMessage<CustodianInstructionEvent>[]): Promise<void> {
+    const rows = messages.map(({ body }) => {
+      const i = body.payload;
+      const unmatched = this.config.MARKET_SIM_UNMATCHED_ISINS.includes(i.isin);
+      return { i, cause: body.eventId, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? 'CMIS' : null };
+    });
+    if (rows.length === 0) return;
+    const inserted = (await ctx.tx.query(
+      `INSERT INTO market_sim.instructions (instruction_id, trade_ref, instruction_type, isin, account, counterparty, quantity, settlement_amount,
+         currency, intended_settlement_date, status, reason)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::text[],
+         $10::date[], $11::text[], $12::text[])
+       ON CONFLICT (instruction_id) DO NOTHING RETURNING instruction_id`,
+      [
+        rows.map((r) => r.i.instructionId), rows.map((r) => r.i.tradeRef), rows.map((r) => r.i.instructionType), rows.map((r) => r.i.isin),
+        rows.map((r) => r.i.account), rows.map((r) => r.i.counterparty), rows.map((r) => r.i.quantity), rows.map((r) => r.i.settlementAmount),
+        rows.map((r) => r.i.currency), rows.map((r) => r.i.intendedSettlementDate), rows.map((r) => r.status), rows.map((r) => r.reason),
+      ],
+    )) as Array<{ instruction_id: string }>;
+    const fresh = new Set(inserted.map((r) => r.instruction_id));
+    for (const r of rows.filter((x) => fresh.has(x.i.instructionId))) {
+      const id = r.i.instructionId;
+      ctx.emit(advice(r.i.tradeRef, r.cause, { instructionId: id, tradeRef: r.i.tradeRef, status: 'PACK', reason: null, ...none }, ''));
+      ctx.emit(advice(r.i.tradeRef, r.cause, { instructionId: id, tradeRef: r.i.tradeRef, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason, ...none }, ''));
+    }
+  }
+
+  async onDayClosed(ctx: BatchContext, day: BusinessDayV1): Promise<void> {
+    const due = (await ctx.tx.query(
+      `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", isin, quantity::text AS quantity, settlement_amount::text AS amount
+       FROM market_sim.instructions WHERE status IN ('MATCHED', 'FAILING') AND intended_settlement_date <= $1 ORDER BY instruction_id`,
+      [day.businessDate],
+    )) as Array<{ instructionId: string; tradeRef: string; isin: string; quantity: string; amount: string }>;
+    const settled: string[] = [];
+    const failed: Array<{ id: string; reason: string }> = [];
+    for (const d of due) {
+      const outcome = outcomeOnDay(this.config, d, day.businessDate);
+      if (outcome.kind === 'settle') {
+        settled.push(d.instructionId);
+        ctx.emit(advice(d.tradeRef, d.instructionId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'SETT', reason: null, settledQuantity: d.quantity, settledAmount: d.amount, effectiveSettlementDate: day.businessDate }, day.businessDate));
+      } else {
+        failed.push({ id: d.instructionId, reason: outcome.reason });
+        ctx.emit(advice(d.tradeRef, d.instructionId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'PEND', reason: outcome.reason, ...none }, day.businessDate));
+      }
+    }
+    await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'SETTLED', effective_settlement_date = $2 WHERE instruction_id = ANY($1::uuid[])`, [settled, day.businessDate]);
+    await ctx.tx.query(
+      `UPDATE market_sim.instructions i SET status = 'FAILING', reason = f.reason FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE i.instruction_id = f.id`,
+      [failed.map((f) => f.id), failed.map((f) => f.reason)],
+    );
+    ctx.log.info({ businessDate: day.businessDate, settled: settled.length, failed: failed.length }, 'settlement cycle run at close of day');
+  }
+}
