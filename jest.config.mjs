@@ -19,13 +19,14 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@postera/(kernel|contracts|platform|testing)$': '<rootDir>/libs/shared/$1/src/index.ts',
+    '^@postera/devstack$': '<rootDir>/tools/devstack/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
 };
 
 export default {
-  reporters: [['<rootDir>/scripts/jest-summary-reporter.cjs', {}], 'default'],
+  reporters: ['default', ['<rootDir>/scripts/jest-summary-reporter.cjs', {}]],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/src/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,services,tools}/**/test/**/*.int-spec.ts'] },

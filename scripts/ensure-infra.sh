@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Brings up what Postera needs on this machine, idempotently:
+#  - PostgreSQL: the local server is started with pg_ctlcluster when it does not answer (unless DATABASE_URL points elsewhere);
+#  - Kafka: with KAFKA_BROKERS unset, the project's own single-node KRaft broker (deploy/local/kafka.sh) —
+#    with KAFKA_BROKERS set, that cluster is used and only the topics are created.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+    if [ -z "$version" ]; then
+      echo "postgres: no server answers on 127.0.0.1:5432 and none is installed here; set DATABASE_URL" >&2
+      exit 1
+    fi
+    echo "postgres: starting the local cluster $version/main"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  pg_isready -h 127.0.0.1 -p 5432
+fi
+
+bash deploy/local/kafka.sh start

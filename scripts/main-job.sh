@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, start Kafka and Postgres where nothing is configured,
+# then run a sample back-office day end to end and print the end-of-day summary.
+#   npm start                 # the stack stays up afterwards (gateway on :3000), Ctrl-C to stop
+#   npm start -- --exit       # stop once the summary is printed
+#   npm start -- --trades=5000 --date=2026-11-26
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+bash scripts/ensure-infra.sh
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+exec node tools/devstack/dist/main-job.js "$@"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite — unit, integration (real Postgres and Kafka) and end-to-end (the built
+# services as processes on the real broker and database). Starts what it needs first.
+# Extra arguments go to Jest (e.g. `npm test -- --selectProjects unit`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+bash scripts/ensure-infra.sh
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+# One worker: the integration and e2e suites each start real processes on a 2-core machine.
+exec node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand "$@"

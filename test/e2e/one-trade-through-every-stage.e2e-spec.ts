@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { physicalTopic, Topics } from '@postera/contracts';
+import { closeDay, eodSummary, loadSampleReferential, openDay, publish, waitUntil, getJson } from '@postera/devstack';
+import { startSmtpSink, type SmtpSink } from '@postera/testing';
+import { count, e2eEnv, groupCaughtUp, type E2eEnv } from './harness.js';
+
+jest.setTimeout(240_000);
+
+// Thursday 26 Nov 2026, T+2 on TARGET → Monday 30 Nov 2026.
+const TRADE_DATE = '2026-11-26';
+const SETTLEMENT_DATE = '2026-11-30';
+const REF = 'FO-EQ:E2E-0001';
+// Buy 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → the client pays 8784.53.
+const message = {
+  messageId: '7d4f2a51-2c1e-4d7a-9a61-0d3c1f6b5e01',
+  schemaVersion: 1,
+  sourceSystem: 'FO-EQ',
+  tradeId: 'E2E-0001',
+  version: 1,
+  action: 'NEW',
+  executedAt: '2026-11-26T10:15:02.120+01:00',
+  tradeDate: TRADE_DATE,
+  side: 'BUY',
+  isin: 'FR0000120271',
+  quantity: '150',
+  price: '58.505',
+  priceType: 'UNIT',
+  currency: 'EUR',
+  venue: 'XPAR',
+  account: 'CLI-0003',
+  counterparty: '529900COUNTERPTY0129',
+  capacity: 'AOTC',
+  orderType: 'LIMIT',
+  fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
+};
+
+describe('one trade through every stage, on the real broker and database', () => {
+  let env: E2eEnv;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink({ port: 0 });
+    env = await e2eEnv('one-trade', { basePort: 4100, smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
+    await env.stack.startAll();
+    await loadSampleReferential(env.stack);
+    await openDay(env.stack, TRADE_DATE);
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+    await smtp?.close();
+  });
+
+  it('captures, instructs, settles on the settlement date, books balanced entries, reports and notifies — once, although published twice', async () => {
+    const value = JSON.stringify(message);
+    // The same message twice (a redelivery), and the same trade again under a new messageId.
+    await publish(env.brokers, env.prefix, Topics.tradesExecuted, [
+      { key: REF, value },
+      { key: REF, value },
+      { key: REF, value: JSON.stringify({ ...message, messageId: '7d4f2a51-2c1e-4d7a-9a61-0d3c1f6b5e02' }) },
+    ]);
+    await waitUntil(async () => (await count(env.db, `SELECT count(*) AS n FROM market_sim.instructions`)) === 1, 'the instruction to reach the CSD', 60_000);
+
+    await closeDay(env.stack, TRADE_DATE);
+    await openDay(env.stack, '2026-11-27');
+    await closeDay(env.stack, '2026-11-27');
+    // Not settled yet: the intended settlement date is Monday.
+    await waitUntil(async () => (await count(env.db, `SELECT count(*) AS n FROM market_sim.business_day WHERE business_date = '2026-11-27' AND status = 'CLOSED'`)) === 1, 'the CSD to close Friday', 30_000);
+    expect(await count(env.db, `SELECT count(*) AS n FROM settlement.instructions WHERE status = 'SETTLED'`)).toBe(0);
+    await openDay(env.stack, SETTLEMENT_DATE);
+    await closeDay(env.stack, SETTLEMENT_DATE);
+
+    await waitUntil(async () => (await eodSummary(env.stack)).reporting.settled === 1, 'settlement to reach reporting', 60_000);
+    await smtp.waitFor(2, 30_000);
+
+    // Capture: one trade, the redelivery ignored by the inbox, the resend under a new id a duplicate.
+    const capture = await getJson<{ captured: number; exceptions: number; duplicates: number }>(`${env.stack.url('capture')}/summary`);
+    expect(capture).toEqual({ captured: 1, exceptions: 0, duplicates: 1 });
+    const trade = await getJson<Record<string, string>>(`${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`);
+    expect([trade.grossAmount, trade.feesAmount, trade.netAmount, trade.settlementDate]).toEqual(['8775.75', '8.78', '8784.53', SETTLEMENT_DATE]);
+
+    // Settlement: one RVP instruction, its whole lifecycle, settled on the intended date.
+    const instruction = await getJson<{ instructionType: string; status: string; effectiveSettlementDate: string; settlementAmount: string; history: Array<{ status: string }> }>(
+      `${env.stack.url('settlement')}/instructions/by-trade/${encodeURIComponent(REF)}`,
+    );
+    expect([instruction.instructionType, instruction.status, instruction.effectiveSettlementDate, instruction.settlementAmount]).toEqual(['RVP', 'SETTLED', SETTLEMENT_DATE, '8784.53']);
+    expect(instruction.history.map((h) => h.status)).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED', 'SETTLED']);
+
+    // Accounting: the commitment at trade date, the settlement at settlement date, every line as expected.
+    const journal = await getJson<Array<{ kind: string; accountingDate: string; accountCode: string; debit: string; credit: string }>>(
+      `${env.stack.url('accounting')}/journal/by-trade/${encodeURIComponent(REF)}`,
+    );
+    expect(journal.map((l) => [l.kind, l.accountingDate, l.accountCode, l.debit, l.credit])).toEqual([
+      ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903100', '8775.75', '0'],
+      ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903900', '0', '8775.75'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '903900', '8775.75', '0'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '903100', '0', '8775.75'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '311000', '8775.75', '0'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '622000', '8.78', '0'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '512000', '0', '8784.53'],
+    ]);
+    const summary = await eodSummary(env.stack, SETTLEMENT_DATE);
+    expect(summary.accounting.perCurrency).toEqual([{ currency: 'EUR', debit: '26336.03', credit: '26336.03', balanced: true }]);
+    expect(summary.reporting).toMatchObject({ captured: 1, instructed: 1, settled: 1, failing: 0, journalEntries: 2, settlementEfficiency: '1.0000' });
+
+    // Notification: the avis d'opéré and the settlement confirmation, once each, in English.
+    expect(smtp.messages.map((m) => m.to)).toEqual(['emily.carter@example.co.uk', 'emily.carter@example.co.uk']);
+    const avis = smtp.messages.find((m) => /confirmation|avis/i.test(m.subject ?? '') && !/settle/i.test(m.subject ?? ''));
+    expect(avis?.text).toContain('FR0000120271');
+    expect(avis?.text).toContain('8,775.75');
+
+    // Publishing the same message once more, after the fact, changes nothing anywhere.
+    await publish(env.brokers, env.prefix, Topics.tradesExecuted, [{ key: REF, value }]);
+    await waitUntil(() => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, Topics.tradesExecuted)), 'capture to consume the replay', 30_000);
+    const counts = await Promise.all([
+      count(env.db, 'SELECT count(*) AS n FROM capture.trades'),
+      count(env.db, 'SELECT count(*) AS n FROM settlement.instructions'),
+      count(env.db, 'SELECT count(*) AS n FROM market_sim.instructions'),
+      count(env.db, 'SELECT count(*) AS n FROM accounting.journal_entries'),
+      count(env.db, 'SELECT count(*) AS n FROM reporting.trade_activity'),
+      count(env.db, 'SELECT count(*) AS n FROM notification.notifications'),
+    ]);
+    expect(counts).toEqual([1, 1, 1, 2, 1, 2]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(smtp.messages).toHaveLength(2);
+  });
+});

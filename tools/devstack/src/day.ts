@@ -1,0 +1,94 @@
+import { addBusinessDays, TARGET } from '@postera/kernel';
+import { getJson, postJson, waitUntil } from './http.js';
+import type { Stack } from './stack.js';
+import { referentialImport } from './sample.js';
+
+export interface EodSummary {
+  businessDate: string | null;
+  capture: { captured: number; exceptions: number; duplicates: number };
+  settlement: { instructed: number; byStatus: Record<string, number>; settled: number; failing: number; failsByReason: Record<string, number> };
+  accounting: { entries: number; parkedSettlements: number; balanced: boolean; perCurrency: Array<{ currency: string; debit: string; credit: string; balanced: boolean }> };
+  reporting: { captured: number; instructed: number; settled: number; failing: number; settlementEfficiency: string | null; journalEntries: number };
+  notification: { sent: number; pending: number; failed: number; skipped?: number };
+}
+
+export async function loadSampleReferential(stack: Stack): Promise<void> {
+  await postJson(`${stack.url('capture')}/referential/import`, referentialImport());
+}
+
+export async function openDay(stack: Stack, businessDate: string) {
+  return postJson(`${stack.url('gateway')}/api/business-day/open`, { businessDate });
+}
+
+export async function closeDay(stack: Stack, businessDate: string) {
+  return postJson(`${stack.url('gateway')}/api/business-day/close`, { businessDate });
+}
+
+export async function eodSummary(stack: Stack, businessDate?: string): Promise<EodSummary> {
+  return getJson<EodSummary>(`${stack.url('gateway')}/api/eod-summary${businessDate ? `?businessDate=${businessDate}` : ''}`);
+}
+
+/** Waits until capture has accounted for every published message and every capture has reached the simulated CSD. */
+export async function waitForCapturedAndInstructed(stack: Stack, published: number, timeoutMs: number): Promise<EodSummary> {
+  let last: EodSummary | null = null;
+  await waitUntil(
+    async () => {
+      last = await eodSummary(stack);
+      const c = last.capture;
+      const s = last.settlement;
+      const acknowledged = (s.byStatus.MATCHED ?? 0) + (s.byStatus.UNMATCHED ?? 0) + (s.byStatus.SETTLED ?? 0) + (s.byStatus.FAILING ?? 0) + (s.byStatus.REJECTED ?? 0);
+      return c.captured + c.exceptions + c.duplicates >= published && s.instructed === c.captured && acknowledged === s.instructed;
+    },
+    `capture of ${published} messages and their instructions`,
+    timeoutMs,
+  );
+  return last!;
+}
+
+/**
+ * Closes the trade date and every business day up to the last intended settlement date, so the
+ * simulated CSD settles (or fails) everything due; returns the settlement date reached.
+ */
+export async function runDaysThroughSettlement(stack: Stack, tradeDate: string, cycleDays: number, timeoutMs: number): Promise<string> {
+  let day = tradeDate;
+  await closeDay(stack, day);
+  for (let i = 0; i < cycleDays; i++) {
+    day = addBusinessDays(day, 1, TARGET);
+    await openDay(stack, day);
+    await closeDay(stack, day);
+  }
+  await waitUntil(
+    async () => {
+      const s = await eodSummary(stack, day);
+      return s.settlement.settled + s.settlement.failing + (s.settlement.byStatus.UNMATCHED ?? 0) === s.settlement.instructed && s.reporting.settled === s.settlement.settled && s.accounting.parkedSettlements === 0;
+    },
+    `settlement of every instruction due by ${day}`,
+    timeoutMs,
+  );
+  return day;
+}
+
+export async function waitForNotifications(stack: Stack, timeoutMs: number): Promise<void> {
+  await waitUntil(async () => (await eodSummary(stack)).notification.pending === 0, 'client notices to be sent', timeoutMs);
+}
+
+export function formatSummary(s: EodSummary, extra: { published: number; businessDate: string }): string {
+  const pad = (label: string) => `  ${label.padEnd(28, ' ')}`;
+  const lines = [
+    `Postera — end of day ${extra.businessDate}`,
+    `${pad('messages received')}${extra.published}`,
+    `${pad('captured')}${s.capture.captured}`,
+    `${pad('exceptions (to work)')}${s.capture.exceptions}`,
+    `${pad('duplicates ignored')}${s.capture.duplicates}`,
+    `${pad('confirmed')}not yet (confirmation matching is a later capability)`,
+    `${pad('instructed')}${s.settlement.instructed}`,
+    `${pad('settled')}${s.settlement.settled}`,
+    `${pad('failed')}${s.settlement.failing}${Object.keys(s.settlement.failsByReason).length ? ` (${Object.entries(s.settlement.failsByReason).map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
+    `${pad('settlement efficiency')}${s.reporting.settlementEfficiency ?? 'n/a'}`,
+    `${pad('journal entries')}${s.accounting.entries}`,
+    ...s.accounting.perCurrency.map((c) => `${pad(`journal ${c.currency}`)}debit ${c.debit} = credit ${c.credit} → ${c.balanced ? 'balanced' : 'NOT BALANCED'}`),
+    `${pad('declarations produced')}none yet (TTF / Banque de France come with the declarations capability)`,
+    `${pad('client notices sent')}${s.notification.sent}${s.notification.failed ? ` (${s.notification.failed} failed)` : ''}${s.notification.pending ? ` (${s.notification.pending} pending)` : ''}`,
+  ];
+  return lines.join('\n');
+}

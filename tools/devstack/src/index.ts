@@ -1,0 +1,6 @@
+export * from './stack.js';
+export * from './topics.js';
+export * from './http.js';
+export * from './sample.js';
+export * from './publish.js';
+export * from './day.js';

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/**
+ * The main job: a back-office day on this machine, end to end. Topics for a fresh demo run, every
+ * service as its own process, the sample referential, a sample day of executions, the day closed
+ * and rolled to the settlement date, then the summary a back-office head reads in the morning.
+ * The stack stays up (gateway on :3000) until Ctrl-C, unless --exit.
+ */
+import { Topics } from '@postera/contracts';
+import { addDays, TARGET } from '@postera/kernel';
+import { startSmtpSink } from '@postera/testing';
+import { join } from 'node:path';
+import pg from 'pg';
+import { eodSummary, formatSummary, loadSampleReferential, openDay, runDaysThroughSettlement, waitForCapturedAndInstructed, waitForNotifications } from './day.js';
+import { publish } from './publish.js';
+import { sampleDay } from './sample.js';
+import { REPO_ROOT, Stack } from './stack.js';
+import { deleteTopics, ensureTopics } from './topics.js';
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k!, v ?? 'true']; }));
+const exitAtEnd = args.get('exit') === 'true';
+const count = Number(args.get('trades') ?? 1000);
+const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postera_demo';
+const basePort = Number(process.env.POSTERA_BASE_PORT ?? 3000);
+
+function lastBusinessDay(): string {
+  let day = new Date().toISOString().slice(0, 10);
+  for (let i = 0; i < 10 && !TARGET.isBusinessDay(day); i++) day = addDays(day, -1);
+  return day;
+}
+
+async function freshDemoDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  // Only the demo's own database is ever dropped; any other DATABASE_URL is used as it is.
+  if (name !== 'postera_demo') return;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postera_demo' AND pid <> pg_backend_pid()`);
+  await c.query('DROP DATABASE IF EXISTS postera_demo');
+  await c.query('CREATE DATABASE postera_demo');
+  await c.end();
+}
+
+const step = (s: string) => process.stdout.write(`» ${s}\n`);
+
+async function main() {
+  const tradeDate = args.get('date') ?? lastBusinessDay();
+  const runId = `demo-${Date.now().toString(36)}`;
+  step(`demo run ${runId}: Kafka ${brokers}, database ${new URL(databaseUrl).pathname.slice(1)}, trade date ${tradeDate}, ${count} executions`);
+  await freshDemoDatabase(databaseUrl);
+  await deleteTopics(brokers, 'demo').catch(() => undefined);
+  step(`topics: ${await ensureTopics(brokers, 'demo')} ready under prefix "demo"`);
+
+  const smtpUrl = process.env.SMTP_URL;
+  const sink = smtpUrl ? null : await startSmtpSink({ port: 2525 });
+  if (sink) step(`client mail goes to a local SMTP server on 127.0.0.1:${sink.port} `);
+
+  const stack = new Stack({
+    databaseUrl,
+    kafkaBrokers: brokers,
+    topicPrefix: 'demo',
+    groupPrefix: runId,
+    basePort,
+    logDir: join(REPO_ROOT, '.local/logs', runId),
+    smtpUrl: smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`,
+    serviceEnv: { 'market-sim': { MARKET_SIM_FAIL_RATE: '0.02', MARKET_SIM_SEED: 'demo' } },
+  });
+  const shutdown = async () => {
+    step('stopping the services (each finishes its batch in hand)');
+    await stack.stopAll();
+    await sink?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+
+  await stack.startAll();
+  step(`services up: gateway ${stack.url('gateway')} (logs in .local/logs/${runId})`);
+  await loadSampleReferential(stack);
+  await openDay(stack, tradeDate);
+  step(`business day ${tradeDate} open; referential loaded`);
+
+  const messages = sampleDay({ tradeDate, count, invalidEvery: 50, runId: 'D' });
+  const started = Date.now();
+  await publish(brokers, 'demo', Topics.tradesExecuted, messages);
+  await waitForCapturedAndInstructed(stack, messages.length, 300_000);
+  step(`${messages.length} executions captured, validated and instructed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const settlementDate = await runDaysThroughSettlement(stack, tradeDate, 2, 300_000);
+  await waitForNotifications(stack, 120_000);
+  step(`days closed through ${settlementDate}; settlement cycle run by the simulated CSD`);
+
+  const summary = await eodSummary(stack, settlementDate);
+  process.stdout.write(`\n${formatSummary(summary, { published: messages.length, businessDate: settlementDate })}\n\n`);
+  if (!summary.accounting.balanced) process.exitCode = 1;
+
+  if (exitAtEnd) return shutdown();
+  step(`the stack stays up: try  curl ${stack.url('gateway')}/api/eod-summary  — Ctrl-C to stop`);
+}
+
+main().catch(async (e) => {
+  process.stderr.write(`main job failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

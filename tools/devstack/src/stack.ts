@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export type ServiceName = 'capture' | 'settlement' | 'accounting' | 'reporting' | 'notification' | 'gateway' | 'market-sim';
+
+/** Every process of the stack, with its entry point and its port relative to the stack's base port. */
+export const SERVICES: Record<ServiceName, { main: string; portOffset: number }> = {
+  gateway: { main: 'services/gateway/dist/main.js', portOffset: 0 },
+  capture: { main: 'services/capture/dist/main.js', portOffset: 1 },
+  settlement: { main: 'services/settlement/dist/main.js', portOffset: 2 },
+  accounting: { main: 'services/accounting/dist/main.js', portOffset: 3 },
+  reporting: { main: 'services/reporting/dist/main.js', portOffset: 4 },
+  notification: { main: 'services/notification/dist/main.js', portOffset: 5 },
+  'market-sim': { main: 'tools/market-sim/dist/main.js', portOffset: 6 },
+};
+export const ALL_SERVICES = Object.keys(SERVICES) as ServiceName[];
+
+export interface StackOptions {
+  databaseUrl: string;
+  kafkaBrokers: string;
+  topicPrefix: string;
+  groupPrefix: string;
+  basePort: number;
+  logDir: string;
+  smtpUrl: string;
+  services?: ServiceName[];
+  /** Extra environment for all, or per service. */
+  env?: Record<string, string>;
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  logLevel?: string;
+}
+
+export interface RunningService {
+  name: ServiceName;
+  url: string;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts services as real processes (the built dist), logs to files, and stops them. */
+export class Stack {
+  readonly running = new Map<ServiceName, RunningService>();
+
+  constructor(readonly o: StackOptions) {
+    mkdirSync(o.logDir, { recursive: true });
+  }
+
+  url(name: ServiceName): string {
+    return `http://127.0.0.1:${this.o.basePort + SERVICES[name].portOffset}`;
+  }
+
+  env(name: ServiceName, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const urls = Object.fromEntries(
+      (['capture', 'settlement', 'accounting', 'reporting', 'notification'] as const).map((s) => [`${s.toUpperCase()}_URL`, this.url(s)]),
+    );
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      DATABASE_URL: this.o.databaseUrl,
+      KAFKA_BROKERS: this.o.kafkaBrokers,
+      TOPIC_PREFIX: this.o.topicPrefix,
+      CONSUMER_GROUP_PREFIX: this.o.groupPrefix,
+      HTTP_PORT: String(this.o.basePort + SERVICES[name].portOffset),
+      LOG_LEVEL: this.o.logLevel ?? 'info',
+      SMTP_URL: this.o.smtpUrl,
+      ...urls,
+      ...(this.o.env ?? {}),
+      ...(this.o.serviceEnv?.[name] ?? {}),
+      ...extra,
+    };
+  }
+
+  start(name: ServiceName, extraEnv: Record<string, string> = {}): RunningService {
+    const log = createWriteStream(join(this.o.logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [join(REPO_ROOT, SERVICES[name].main)], { env: this.env(name, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const exited = new Promise<number | null>((res) => child.on('exit', (code, signal) => res(code ?? (signal ? -1 : null))));
+    const svc = { name, url: this.url(name), process: child, exited };
+    this.running.set(name, svc);
+    return svc;
+  }
+
+  async startAll(): Promise<void> {
+    const names = this.o.services ?? ALL_SERVICES;
+    for (const n of names) this.start(n);
+    await Promise.all(names.map((n) => this.waitHealthy(n)));
+  }
+
+  /** Waits until /health answers 200 (Postgres and Kafka up, migrations applied, consumers started). */
+  async waitHealthy(name: ServiceName, timeoutMs = 90_000): Promise<void> {
+    const svc = this.running.get(name);
+    const deadline = Date.now() + timeoutMs;
+    let exitCode: number | null | undefined;
+    void svc?.exited.then((c) => (exitCode = c));
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) throw new Error(`${name} exited with ${exitCode} before it was healthy: see ${join(this.o.logDir, `${name}.log`)}`);
+      try {
+        const res = await fetch(`${this.url(name)}/health`, { signal: AbortSignal.timeout(3000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(250);
+    }
+    throw new Error(`${name} not healthy after ${timeoutMs} ms: see ${join(this.o.logDir, `${name}.log`)}`);
+  }
+
+  /** SIGKILL: no cleanup, no graceful shutdown — the crash the guarantees are for. */
+  async kill(name: ServiceName): Promise<void> {
+    const svc = this.running.get(name);
+    if (!svc) return;
+    svc.process.kill('SIGKILL');
+    await svc.exited;
+    this.running.delete(name);
+  }
+
+  async stop(name: ServiceName, timeoutMs = 20_000): Promise<void> {
+    const svc = this.running.get(name);
+    if (!svc) return;
+    svc.process.kill('SIGTERM');
+    const t = setTimeout(() => svc.process.kill('SIGKILL'), timeoutMs);
+    await svc.exited;
+    clearTimeout(t);
+    this.running.delete(name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((n) => this.stop(n)));
+  }
+}

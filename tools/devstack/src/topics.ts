@@ -1,0 +1,49 @@
+import { dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
+import kafkajs from 'kafkajs';
+
+const { Kafka, logLevel } = kafkajs;
+
+export function kafkaClient(brokers: string, clientId = 'postera-devstack') {
+  return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+}
+
+/** Creates every topic of the catalogue (and its .dlq) under a prefix; existing ones are kept. */
+export async function ensureTopics(brokers: string, prefix: string): Promise<number> {
+  const admin = kafkaClient(brokers).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const d = TOPIC_CATALOGUE.defaults;
+    const wanted = TOPIC_CATALOGUE.topics.flatMap((t) => [
+      {
+        topic: physicalTopic(prefix, t.name),
+        numPartitions: t.partitions,
+        replicationFactor: d.replicationFactor,
+        configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: String(d.retentionMs) }],
+      },
+      {
+        topic: dlqTopic(physicalTopic(prefix, t.name)),
+        numPartitions: d.dlqPartitions,
+        replicationFactor: d.replicationFactor,
+        configEntries: [{ name: 'retention.ms', value: String(d.dlqRetentionMs) }],
+      },
+    ]);
+    const missing = wanted.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    return wanted.length;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTopics(brokers: string, prefix: string): Promise<void> {
+  if (!prefix) throw new Error('refusing to delete unprefixed topics');
+  const admin = kafkaClient(brokers).admin();
+  await admin.connect();
+  try {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+  } finally {
+    await admin.disconnect();
+  }
+}
