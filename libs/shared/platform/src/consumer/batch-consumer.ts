@@ -20,6 +20,26 @@ export interface BatchConsumerOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The longest wait between two tries while the database is unreachable. */
+const OUTAGE_BACKOFF_MS_MAX = 5_000;
+
+/**
+ * Failures of the infrastructure, not of the message: connection lost or refused, server
+ * shutting down, serialization failure, deadlock. They are retried without limit (the batch is
+ * never sent to the DLQ for them), and abandoned uncommitted if the consumer stops meanwhile.
+ */
+export function isTransientInfrastructureError(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown; driverError?: { code?: unknown } };
+  const code = String(err?.driverError?.code ?? err?.code ?? '');
+  if (code.startsWith('08') || code.startsWith('57P') || code === '40001' || code === '40P01' || code === '53300') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+  const message = String(err?.message ?? '');
+  return /Connection terminated|connection timeout|Client has encountered a connection error|ECONNREFUSED|ECONNRESET/i.test(message);
+}
+
+/** Raised when the consumer stops while waiting out an outage: the batch is left uncommitted, for redelivery. */
+class StoppedDuringOutage extends Error {}
+
 /**
  * Runs one BatchHandler: each chunk of a partition's batch (≤ batchSizeMax) is one database
  * transaction (inbox + effects + outbox), and the offset is committed only after it commits.
@@ -58,7 +78,12 @@ export class BatchConsumer {
     for (let i = 0; i < batch.records.length; i += this.o.batchSizeMax) {
       if (!control.isRunning()) return; // the rest is redelivered to whoever owns the partition next
       const chunk = batch.records.slice(i, i + this.o.batchSizeMax);
-      await this.processChunk(chunk);
+      try {
+        await this.processChunk(chunk, control);
+      } catch (e) {
+        if (e instanceof StoppedDuringOutage) return;
+        throw e;
+      }
       faultPoint('after-db-commit');
       const last = chunk[chunk.length - 1];
       if (last) await control.commit(last.offset);
@@ -66,7 +91,7 @@ export class BatchConsumer {
     }
   }
 
-  private async processChunk(chunk: InboundRecord[]): Promise<void> {
+  private async processChunk(chunk: InboundRecord[], control: BatchControl): Promise<void> {
     const started = process.hrtime.bigint();
     const { decoded, undecodable } = this.decodeAll(chunk);
     for (const u of undecodable) await this.toDlq(u.record, u.error, 1);
@@ -76,6 +101,11 @@ export class BatchConsumer {
         await this.applyInTransaction(decoded);
         break;
       } catch (e) {
+        if (isTransientInfrastructureError(e)) {
+          await this.waitOutOutage(e, attempt, control);
+          attempt = 0; // the message is not at fault: its own retry budget starts again
+          continue;
+        }
         if (attempt < attemptMax) {
           this.log.warn({ err: e, consumer: this.handler.consumerId, attempt, size: decoded.length }, 'batch failed; retrying');
           await sleep(this.o.retryBackoffMs * 2 ** (attempt - 1));
@@ -87,7 +117,7 @@ export class BatchConsumer {
           break;
         }
         this.log.warn({ consumer: this.handler.consumerId, size: decoded.length }, 'batch keeps failing; isolating the poison message');
-        for (const m of decoded) await this.applyOneWithRetries(m);
+        for (const m of decoded) await this.applyOneWithRetries(m, control);
         break;
       }
     }
@@ -97,12 +127,25 @@ export class BatchConsumer {
     for (const r of chunk) this.metrics.messageLagSeconds.observe({ consumer: this.handler.consumerId }, Math.max(0, now - Number(r.timestamp)) / 1000);
   }
 
-  private async applyOneWithRetries(m: InboundMessage<unknown>): Promise<void> {
+  private async waitOutOutage(e: unknown, attempt: number, control: BatchControl): Promise<void> {
+    if (!control.isRunning()) throw new StoppedDuringOutage('consumer stopped while the database was unreachable');
+    const backoffMs = Math.min(OUTAGE_BACKOFF_MS_MAX, this.o.retryBackoffMs * 2 ** Math.min(attempt, 10));
+    this.log.error({ err: e, consumer: this.handler.consumerId, backoffMs }, 'infrastructure unavailable; the batch waits (no DLQ, no commit)');
+    await sleep(backoffMs);
+    await control.heartbeat().catch(() => undefined);
+  }
+
+  private async applyOneWithRetries(m: InboundMessage<unknown>, control: BatchControl): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.applyInTransaction([m]);
         return;
       } catch (e) {
+        if (isTransientInfrastructureError(e)) {
+          await this.waitOutOutage(e, attempt, control);
+          attempt = 0;
+          continue;
+        }
         if (attempt > this.o.retryCountMax) {
           await this.toDlq(m.record, e as Error, attempt);
           return;

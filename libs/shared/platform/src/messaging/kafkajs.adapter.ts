@@ -85,6 +85,7 @@ export class KafkajsBus implements MessageBus {
       process.exit(70);
     });
     let running = false;
+    const inFlight = new Set<Promise<void>>();
     return {
       start: async (topics, onBatch) => {
         await consumer.connect();
@@ -116,13 +117,21 @@ export class KafkajsBus implements MessageBus {
               heartbeat,
               isRunning: () => running && isRunning() && !isStale(),
             };
-            await onBatch(inbound, control);
+            const work = onBatch(inbound, control);
+            inFlight.add(work);
+            try {
+              await work;
+            } finally {
+              inFlight.delete(work);
+            }
           },
         });
       },
       stop: async () => {
         running = false;
-        await consumer.disconnect(); // waits for the batch in hand
+        // Finish (and commit) the batch in hand first: once kafkajs's own stop begins it drops offset commits.
+        await Promise.allSettled([...inFlight]);
+        await consumer.disconnect();
         this.consumers.delete(consumer);
       },
     };

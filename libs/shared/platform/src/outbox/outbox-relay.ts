@@ -23,6 +23,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Set by a NOTIFY or stop() that arrives while a batch is in hand, so the next idle() returns at once. */
+  private wakeRequested = false;
   private listener: pg.Client | null = null;
 
   constructor(
@@ -37,7 +39,7 @@ export class OutboxRelay {
     this.running = true;
     this.listener = new pg.Client({ connectionString: this.o.databaseUrl });
     await this.listener.connect();
-    this.listener.on('notification', () => this.wake?.());
+    this.listener.on('notification', () => this.requestWake());
     this.listener.on('error', (e) => this.log.warn({ err: e }, 'outbox listener lost; falling back to polling'));
     await this.listener.query(`LISTEN ${this.o.schema}_outbox`);
     this.loop = this.run();
@@ -45,7 +47,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.requestWake();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
   }
@@ -61,7 +63,7 @@ export class OutboxRelay {
       try {
         const n = await this.relayOnce();
         failures = 0;
-        if (n < this.o.batchMax) await this.idle(this.o.pollMs);
+        if (n < this.o.batchMax && this.running) await this.idle(this.o.pollMs);
       } catch (e) {
         failures++;
         const backoffMs = Math.min(5000, 50 * 2 ** Math.min(failures, 7));
@@ -73,13 +75,24 @@ export class OutboxRelay {
     await this.drain().catch((e) => this.log.error({ err: e }, 'outbox drain at shutdown failed; rows stay for the next start'));
   }
 
+  private requestWake(): void {
+    this.wakeRequested = true;
+    this.wake?.();
+  }
+
   private idle(ms: number): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      const t = setTimeout(() => done(), ms);
+      const done = () => {
         clearTimeout(t);
+        this.wake = null;
+        this.wakeRequested = false;
         resolve();
-      }
+      };
       this.wake = done;
     });
   }
