@@ -54,7 +54,7 @@ async function main() {
   step(`topics: ${await ensureTopics(brokers, 'demo')} ready under prefix "demo"`);
 
   const smtpUrl = process.env.SMTP_URL;
-  const sink = smtpUrl ? null : await startSmtpSink({ port: 2525 });
+  const sink = smtpUrl ? null : await startSmtpSink({ port: Number(process.env.POSTERA_MAIL_PORT ?? 2525) });
   if (sink) step(`client mail goes to a local SMTP server on 127.0.0.1:${sink.port} `);
 
   const stack = new Stack({
@@ -75,6 +75,7 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+  stopOnFailure = () => stack.stopAll();
 
   await stack.startAll();
   step(`services up: gateway ${stack.url('gateway')} (logs in .local/logs/${runId})`);
@@ -100,7 +101,10 @@ async function main() {
   step(`the stack stays up: try  curl ${stack.url('gateway')}/api/eod-summary  — Ctrl-C to stop`);
 }
 
+let stopOnFailure: () => Promise<void> = async () => undefined;
+
 main().catch(async (e) => {
   process.stderr.write(`main job failed: ${(e as Error).stack ?? e}\n`);
+  await stopOnFailure().catch(() => undefined);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +43,16 @@ export interface RunningService {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
 
 /** Starts services as real processes (the built dist), logs to files, and stops them. */
 export class Stack {
@@ -91,6 +102,10 @@ export class Stack {
 
   async startAll(): Promise<void> {
     const names = this.o.services ?? ALL_SERVICES;
+    const taken = (await Promise.all(names.map(async (n) => ((await portInUse(this.o.basePort + SERVICES[n].portOffset)) ? n : null)))).filter(Boolean);
+    if (taken.length > 0) {
+      throw new Error(`ports taken for ${taken.map((n) => `${n} (${this.url(n!)})`).join(', ')}: is another Postera running? Stop it, or set POSTERA_BASE_PORT`);
+    }
     for (const n of names) this.start(n);
     await Promise.all(names.map((n) => this.waitHealthy(n)));
   }

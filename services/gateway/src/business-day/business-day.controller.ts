@@ -23,7 +23,7 @@ export class BusinessDayController {
   async current() {
     const [last] = (await this.ds.query(
       `SELECT to_char(business_date, 'YYYY-MM-DD') AS "businessDate", action, at FROM gateway.business_day_commands
-       WHERE calendar = $1 ORDER BY business_date DESC, action DESC LIMIT 1`,
+       WHERE calendar = $1 ORDER BY business_date DESC, (action = 'CLOSE') DESC LIMIT 1`,
       [CALENDAR],
     )) as Array<{ businessDate: string; action: 'OPEN' | 'CLOSE' }>;
     return last ? { calendar: CALENDAR, businessDate: last.businessDate, status: last.action === 'OPEN' ? 'OPEN' : 'CLOSED' } : { calendar: CALENDAR, businessDate: null, status: 'NONE' };
@@ -67,7 +67,7 @@ export class BusinessDayController {
 
   private async checkOrder(tx: EntityManager, action: 'OPEN' | 'CLOSE', date: string) {
     const [last] = (await tx.query(
-      `SELECT to_char(business_date, 'YYYY-MM-DD') AS d, action FROM gateway.business_day_commands WHERE calendar = $1 ORDER BY business_date DESC, action DESC LIMIT 1`,
+      `SELECT to_char(business_date, 'YYYY-MM-DD') AS d, action FROM gateway.business_day_commands WHERE calendar = $1 ORDER BY business_date DESC, (action = 'CLOSE') DESC LIMIT 1`,
       [CALENDAR],
     )) as Array<{ d: string; action: 'OPEN' | 'CLOSE' }>;
     if (action === 'OPEN' && last && (last.action === 'OPEN' || last.d >= date)) {

@@ -28,10 +28,16 @@ export async function currentBusinessDay(tx: EntityManager, schema: string, cale
  * older open or close (a replay) is recorded in the inbox and otherwise ignored.
  */
 export class BusinessDayHandler implements BatchHandler<BusinessDayEvent> {
-  readonly consumerId = 'business-day';
+  readonly consumerId: string;
   readonly topics = [Topics.businessDay];
 
-  constructor(private readonly hooks: BusinessDayHooks) {}
+  /** Every service follows every day event: the consumer id (and so the group) carries the service's name. */
+  constructor(
+    service: string,
+    private readonly hooks: BusinessDayHooks,
+  ) {
+    this.consumerId = `${service}.business-day`;
+  }
 
   messageId(record: InboundRecord): string {
     return envelopeMessageId(record);

@@ -37,7 +37,7 @@ export function isTransientInfrastructureError(e: unknown): boolean {
   return /Connection terminated|connection timeout|Client has encountered a connection error|ECONNREFUSED|ECONNRESET/i.test(message);
 }
 
-/** Raised when the consumer stops while waiting out an outage: the batch is left uncommitted, for redelivery. */
+/** Raised when the consumer stops while a batch is still failing: the batch is left uncommitted, for redelivery. */
 class StoppedDuringOutage extends Error {}
 
 /**
@@ -67,7 +67,7 @@ export class BatchConsumer {
     this.consumer = this.bus.consumer(this.groupId, { partitionsConcurrentMax: this.o.partitionsConcurrentMax, fromBeginning: true });
     const topics = this.handler.topics.map((t) => physicalTopic(this.o.topicPrefix, t));
     await this.consumer.start(topics, (batch, control) => this.onBatch(batch, control));
-    this.log.info({ consumer: this.handler.consumerId, group: this.groupId, topics }, 'consumer started');
+    this.log.info({ group: this.groupId, topics }, 'consumer started');
   }
 
   async stop(): Promise<void> {
@@ -106,8 +106,9 @@ export class BatchConsumer {
           attempt = 0; // the message is not at fault: its own retry budget starts again
           continue;
         }
+        if (!control.isRunning()) throw new StoppedDuringOutage('consumer stopping: the failing batch is left uncommitted for redelivery');
         if (attempt < attemptMax) {
-          this.log.warn({ err: e, consumer: this.handler.consumerId, attempt, size: decoded.length }, 'batch failed; retrying');
+          this.log.warn({ err: e, attempt, size: decoded.length }, 'batch failed; retrying');
           await sleep(this.o.retryBackoffMs * 2 ** (attempt - 1));
           continue;
         }
@@ -116,7 +117,7 @@ export class BatchConsumer {
           await this.toDlq(only.record, e as Error, attempt);
           break;
         }
-        this.log.warn({ consumer: this.handler.consumerId, size: decoded.length }, 'batch keeps failing; isolating the poison message');
+        this.log.warn({ size: decoded.length }, 'batch keeps failing; isolating the poison message');
         for (const m of decoded) await this.applyOneWithRetries(m, control);
         break;
       }
@@ -130,7 +131,7 @@ export class BatchConsumer {
   private async waitOutOutage(e: unknown, attempt: number, control: BatchControl): Promise<void> {
     if (!control.isRunning()) throw new StoppedDuringOutage('consumer stopped while the database was unreachable');
     const backoffMs = Math.min(OUTAGE_BACKOFF_MS_MAX, this.o.retryBackoffMs * 2 ** Math.min(attempt, 10));
-    this.log.error({ err: e, consumer: this.handler.consumerId, backoffMs }, 'infrastructure unavailable; the batch waits (no DLQ, no commit)');
+    this.log.error({ err: e, backoffMs }, 'infrastructure unavailable; the batch waits (no DLQ, no commit)');
     await sleep(backoffMs);
     await control.heartbeat().catch(() => undefined);
   }
@@ -146,6 +147,7 @@ export class BatchConsumer {
           attempt = 0;
           continue;
         }
+        if (!control.isRunning()) throw new StoppedDuringOutage('consumer stopping: the failing message is left uncommitted for redelivery');
         if (attempt > this.o.retryCountMax) {
           await this.toDlq(m.record, e as Error, attempt);
           return;
@@ -207,6 +209,6 @@ export class BatchConsumer {
       },
     ]);
     this.metrics.dlq.inc({ topic: record.topic, consumer: this.handler.consumerId });
-    this.log.error({ consumer: this.handler.consumerId, topic: record.topic, offset: record.offset, attempts, err: error.message }, 'message sent to DLQ');
+    this.log.error({ topic: record.topic, offset: record.offset, attempts, err: error.message }, 'message sent to DLQ');
   }
 }

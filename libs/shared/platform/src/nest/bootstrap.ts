@@ -37,7 +37,7 @@ export async function runService<C extends BaseConfig>(m: ServiceMain<C>): Promi
 
   const app = await NestFactory.create<NestExpressApplication>(m.module(config, log), { logger: new NestPinoLogger(log), bodyParser: true });
   app.useBodyParser('json', { limit: '256kb' });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   log.info({ port: config.HTTP_PORT, host: config.HTTP_HOST }, 'service ready');
 }

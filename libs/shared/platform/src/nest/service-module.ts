@@ -86,7 +86,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
       ...def.handlers,
       {
         provide: HANDLERS,
-        useFactory: (hooks: BusinessDayHooks, ...handlers: BatchHandler[]) => [new BusinessDayHandler(hooks), ...handlers],
+        useFactory: (hooks: BusinessDayHooks, ...handlers: BatchHandler[]) => [new BusinessDayHandler(config.SERVICE_NAME, hooks), ...handlers],
         inject: [DAY_HOOKS, ...def.handlers],
       },
       ConsumerHost,

@@ -55,7 +55,9 @@ async function loadTrades(ctx: BatchContext, refs: string[]): Promise<Map<string
  */
 export async function releaseParkedSettlements(ctx: BatchContext): Promise<JournalEntry[]> {
   const parked = (await ctx.tx.query(
-    `DELETE FROM accounting.parked_settlements p USING accounting.trades t WHERE p.trade_ref = t.trade_ref RETURNING p.event`,
+    // Through a CTE: TypeORM hands back [rows, count] for a bare DELETE … RETURNING.
+    `WITH released AS (DELETE FROM accounting.parked_settlements p USING accounting.trades t WHERE p.trade_ref = t.trade_ref RETURNING p.event)
+     SELECT event FROM released`,
   )) as Array<{ event: SettlementEvent }>;
   if (parked.length === 0) return [];
   const stored = await loadTrades(ctx, parked.map((p) => p.event.payload.tradeRef));

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# npm run bench [-- --trades=50000]: the pipeline benchmark with its floor (see tools/devstack/src/bench.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+bash scripts/ensure-infra.sh
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+exec node tools/devstack/dist/bench.js "$@"

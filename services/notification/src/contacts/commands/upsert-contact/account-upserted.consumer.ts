@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { Topics, type AccountRefEvent, type EventEnvelope } from '@postera/contracts';
+import { isIsoTimestampWithZone } from '@postera/kernel';
+import {
+  decodeEnvelope,
+  envelopeMessageId,
+  UndecodableMessage,
+  type BatchContext,
+  type BatchHandler,
+  type InboundMessage,
+  type InboundRecord,
+} from '@postera/platform';
+import { upsertContacts, type ContactRow } from '../../persistence/contacts.repository.js';
+
+const ACCOUNT_TYPES = ['CLIENT', 'PROPRIETARY'];
+const LANGUAGES = ['fr', 'en'];
+
+/** What a contact needs; anything else in AccountRefV1 is capture's business. */
+function contactProblems(p: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const text = (k: string) => typeof p[k] === 'string' && (p[k] as string).length > 0 && (p[k] as string).length <= 200;
+  for (const k of ['account', 'clientId', 'clientName']) if (!text(k)) problems.push(`${k}: a non-empty string of at most 200 characters`);
+  if (!ACCOUNT_TYPES.includes(p.accountType as string)) problems.push('accountType: CLIENT or PROPRIETARY');
+  if (!LANGUAGES.includes(p.language as string)) problems.push('language: fr or en');
+  if (p.email !== null && !(typeof p.email === 'string' && p.email.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(p.email)))
+    problems.push('email: an address or null');
+  return problems;
+}
+
+/**
+ * refdata.accounts.v1 → notification.client_contacts: who each account belongs to, the language
+ * of their notices and where to send them. The whole batch is one upsert; within it the last
+ * event of an account wins (the topic is keyed by account, so that is the latest).
+ */
+@Injectable()
+export class AccountUpsertedConsumer implements BatchHandler<EventEnvelope> {
+  readonly consumerId = 'notification.refdata-accounts';
+  readonly topics = [Topics.refdataAccounts];
+
+  messageId(record: InboundRecord): string {
+    return envelopeMessageId(record);
+  }
+
+  decode(record: InboundRecord): EventEnvelope {
+    const e = decodeEnvelope(record);
+    if (e.type === 'AccountUpserted') {
+      const problems = contactProblems(e.payload as Record<string, unknown>);
+      // occurredAt orders contacts across batches, so it must be a real instant.
+      if (!isIsoTimestampWithZone(e.occurredAt)) problems.push('occurredAt: an ISO timestamp with zone');
+      if (problems.length > 0) throw new UndecodableMessage(`AccountUpserted payload unusable: ${problems.join('; ')}`);
+    }
+    return e;
+  }
+
+  async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
+    const latest = new Map<string, ContactRow>();
+    for (const { body } of messages) {
+      if (body.type !== 'AccountUpserted') continue;
+      const contact = (body as AccountRefEvent).payload;
+      latest.set(contact.account, { contact, occurredAt: body.occurredAt });
+    }
+    await upsertContacts(ctx.tx, [...latest.values()]);
+  }
+}

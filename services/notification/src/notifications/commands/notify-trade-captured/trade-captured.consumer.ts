@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { Topics, type EventEnvelope, type TradeEventV1 } from '@postera/contracts';
+import {
+  decodeEnvelope,
+  envelopeMessageId,
+  UndecodableMessage,
+  type BatchContext,
+  type BatchHandler,
+  type InboundMessage,
+  type InboundRecord,
+} from '@postera/platform';
+import { payloadProblems, tradeEconomicsSchema } from '../../domain/payload-schemas.js';
+import { insertNotifications, type NewNotification } from '../../persistence/notifications.repository.js';
+
+/**
+ * trade.events.v1 TradeCaptured of a client account → one AVIS_OPERE notice owed (DOMAIN.md §5).
+ * Only the economics are stored: the notice is rendered at send time, in the language of the
+ * contact known then. Proprietary trades owe no notice; other event types are not ours yet.
+ */
+@Injectable()
+export class TradeCapturedConsumer implements BatchHandler<EventEnvelope> {
+  readonly consumerId = 'notification.trade-events';
+  readonly topics = [Topics.tradeEvents];
+
+  messageId(record: InboundRecord): string {
+    return envelopeMessageId(record);
+  }
+
+  decode(record: InboundRecord): EventEnvelope {
+    const e = decodeEnvelope(record);
+    if (e.type === 'TradeCaptured') {
+      const problems = payloadProblems(tradeEconomicsSchema, (e.payload as { trade?: unknown }).trade);
+      if (problems.length > 0) throw new UndecodableMessage(`TradeCaptured payload unusable for an avis d'opéré: ${problems.join('; ')}`);
+    }
+    return e;
+  }
+
+  async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
+    const rows: NewNotification[] = [];
+    for (const { body } of messages) {
+      if (body.type !== 'TradeCaptured') continue;
+      const { trade } = (body as TradeEventV1).payload;
+      if (trade.accountType !== 'CLIENT') continue;
+      rows.push({ kind: 'AVIS_OPERE', causeEventId: body.eventId, tradeRef: trade.tradeRef, account: trade.account, payload: trade });
+    }
+    const inserted = await insertNotifications(ctx.tx, rows);
+    if (rows.length > 0) ctx.log.debug({ owed: rows.length, inserted }, 'avis d’opéré notices recorded');
+  }
+}

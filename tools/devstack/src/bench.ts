@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+/**
+ * npm run bench — N executions through capture, settlement with the simulated CSD, accounting,
+ * reporting and notification, on the real broker and database, measured from the first publish.
+ * In the same run it measures the floor: raw kafkajs produce + consume of the same messages, and
+ * a batched Postgres insert of the same rows; and prints the ratio to it. A benchmark, not a test.
+ */
+import { physicalTopic, Topics } from '@postera/contracts';
+import { startSmtpSink } from '@postera/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadSampleReferential, openDay } from './day.js';
+import { publish } from './publish.js';
+import { sampleDay } from './sample.js';
+import { REPO_ROOT, Stack } from './stack.js';
+import { deleteTopics, ensureTopics, kafkaClient } from './topics.js';
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k!, v ?? 'true']; }));
+const N = Number(args.get('trades') ?? process.env.BENCH_TRADES ?? 50_000);
+const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TRADE_DATE = '2026-11-26';
+const POLL_MS = 100;
+const TIMEOUT_MS = 30 * 60_000;
+
+const say = (s: string) => process.stdout.write(`» ${s}\n`);
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function recreateDatabase(name: string): Promise<string> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+  await c.query(`DROP DATABASE IF EXISTS ${name}`);
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Floor 1: the same messages produced and consumed with kafkajs alone, no processing. */
+async function kafkaFloor(prefix: string, messages: Array<{ key: string; value: string }>): Promise<{ produceSeconds: number; consumeSeconds: number }> {
+  const topic = physicalTopic(prefix, Topics.tradesExecuted);
+  const t0 = performance.now();
+  await publish(brokers, `${prefix}`, Topics.tradesExecuted, messages);
+  const produceSeconds = (performance.now() - t0) / 1000;
+  const consumer = kafkaClient(brokers, 'bench-floor').consumer({ groupId: `${prefix}.floor`, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let seen = 0;
+  const t1 = performance.now();
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      autoCommit: true,
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        if (seen >= messages.length) resolve();
+      },
+    });
+  });
+  const consumeSeconds = (performance.now() - t1) / 1000;
+  await consumer.disconnect();
+  return { produceSeconds, consumeSeconds };
+}
+
+/** Floor 2: the same trades as rows, inserted 1,000 per statement (unnest) in durable commits. */
+async function postgresFloor(url: string, messages: Array<{ message: Record<string, unknown> }>): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`CREATE TABLE floor_trades (trade_ref text PRIMARY KEY, isin text, side text, quantity numeric, price numeric, currency text, trade_date date, account text, body jsonb)`);
+  const t0 = performance.now();
+  for (let i = 0; i < messages.length; i += 1000) {
+    const rows = messages.slice(i, i + 1000).map((m) => m.message);
+    await c.query(
+      `INSERT INTO floor_trades SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], $6::text[], $7::date[], $8::text[], $9::jsonb[])`,
+      [rows.map((r) => `${r.sourceSystem}:${r.tradeId}`), rows.map((r) => r.isin), rows.map((r) => r.side), rows.map((r) => r.quantity), rows.map((r) => r.price),
+        rows.map((r) => r.currency), rows.map((r) => r.tradeDate), rows.map((r) => r.account), rows.map((r) => JSON.stringify(r))],
+    );
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await c.end();
+  return seconds;
+}
+
+async function main() {
+  const runId = `bench-${Date.now().toString(36)}`;
+  say(`${N} executions, Kafka ${brokers}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  const databaseUrl = await recreateDatabase('postera_bench');
+  await deleteTopics(brokers, 'bench').catch(() => undefined);
+  await ensureTopics(brokers, 'bench');
+  const sink = await startSmtpSink({ port: 0 });
+  const stack = new Stack({
+    databaseUrl,
+    kafkaBrokers: brokers,
+    topicPrefix: 'bench',
+    groupPrefix: runId,
+    basePort: Number(process.env.POSTERA_BASE_PORT ?? 3300),
+    logDir: join(REPO_ROOT, '.local/logs', runId),
+    smtpUrl: `smtp://127.0.0.1:${sink.port}`,
+    logLevel: 'warn',
+  });
+  await stack.startAll();
+  await loadSampleReferential(stack);
+  await openDay(stack, TRADE_DATE);
+  const messages = sampleDay({ tradeDate: TRADE_DATE, count: N, runId: 'B' });
+  const clientTrades = messages.filter((m) => String(m.message.account).startsWith('CLI-')).length;
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const q = async (sql: string) => Number(((await db.query(sql)).rows[0] as { n: string }).n);
+
+  const stages: Array<{ name: string; sql: string; target: number; doneAt?: number }> = [
+    { name: 'capture', sql: 'SELECT count(*) AS n FROM capture.receipts', target: N },
+    { name: 'settlement (instructed)', sql: 'SELECT count(*) AS n FROM settlement.instructions', target: N },
+    { name: 'market-sim (matched)', sql: `SELECT count(*) AS n FROM settlement.instructions WHERE status = 'MATCHED'`, target: N },
+    { name: 'accounting (trade-date entries)', sql: 'SELECT count(*) AS n FROM accounting.journal_entries', target: N },
+    { name: 'reporting (activity)', sql: 'SELECT count(*) AS n FROM reporting.trade_activity WHERE captured_at IS NOT NULL', target: N },
+    { name: 'notification (avis sent)', sql: `SELECT count(*) AS n FROM notification.notifications WHERE status = 'SENT'`, target: clientTrades },
+  ];
+  const rssPeak = new Map<string, number>();
+  const sampleRss = async () => {
+    for (const [name, svc] of stack.running) {
+      try {
+        const status = (await import('node:fs')).readFileSync(`/proc/${svc.process.pid}/status`, 'utf8');
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        rssPeak.set(name, Math.max(rssPeak.get(name) ?? 0, kb));
+      } catch {
+        // process gone
+      }
+    }
+  };
+
+  say('publishing');
+  const t0 = performance.now();
+  const publishing = publish(brokers, 'bench', Topics.tradesExecuted, messages, 2000);
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (stages.some((s) => s.doneAt === undefined)) {
+    if (Date.now() > deadline) throw new Error(`bench timed out: ${stages.filter((s) => !s.doneAt).map((s) => s.name).join(', ')}`);
+    for (const s of stages) if (s.doneAt === undefined && (await q(s.sql)) >= s.target) s.doneAt = performance.now();
+    await sampleRss();
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  await publishing;
+  const endToEndSeconds = (Math.max(...stages.map((s) => s.doneAt!)) - t0) / 1000;
+
+  // Latency per client trade: from the Kafka timestamp of its execution to its avis d'opéré leaving by SMTP.
+  const lat = (
+    await db.query(`SELECT extract(epoch FROM (n.sent_at - r.received_at)) * 1000 AS ms
+                    FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref WHERE n.kind = 'AVIS_OPERE'`)
+  ).rows.map((r: { ms: string }) => Number(r.ms)).sort((a: number, b: number) => a - b);
+  await db.end();
+  await stack.stopAll();
+  await sink.close();
+
+  say('measuring the floor');
+  const floorPrefix = `bench-floor-${Date.now().toString(36)}`;
+  await ensureTopics(brokers, floorPrefix);
+  const kf = await kafkaFloor(floorPrefix, messages);
+  await deleteTopics(brokers, floorPrefix);
+  const floorDb = await recreateDatabase('postera_bench_floor');
+  const pgSeconds = await postgresFloor(floorDb, messages);
+
+  const rate = (seconds: number) => Math.round(N / seconds);
+  const result = {
+    machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    trades: N,
+    clientTrades,
+    endToEnd: { seconds: Number(endToEndSeconds.toFixed(2)), tradesPerSecond: rate(endToEndSeconds) },
+    stages: stages.map((s) => ({ stage: s.name, seconds: Number(((s.doneAt! - t0) / 1000).toFixed(2)), perSecond: Math.round(s.target / ((s.doneAt! - t0) / 1000)) })),
+    latencyCaptureToNotificationMs: { p50: Math.round(pct(lat, 50)), p99: Math.round(pct(lat, 99)), p999: Math.round(pct(lat, 99.9)), samples: lat.length },
+    peakRssMiB: Object.fromEntries([...rssPeak].map(([k, v]) => [k, Math.round(v / 1024)])),
+    floor: {
+      kafkaProducePerSecond: rate(kf.produceSeconds),
+      kafkaConsumePerSecond: rate(kf.consumeSeconds),
+      postgresBatchedInsertPerSecond: rate(pgSeconds),
+    },
+    ratio: {
+      endToEndVsKafkaProduce: Number((endToEndSeconds / kf.produceSeconds).toFixed(1)),
+      endToEndVsPostgresInsert: Number((endToEndSeconds / pgSeconds).toFixed(1)),
+    },
+  };
+  const dir = join(REPO_ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${runId}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  process.stdout.write(`
+Postera benchmark — ${N} executions (${clientTrades} to clients), ${result.machine.cores} cores, ${result.machine.model}
+  end to end           ${result.endToEnd.tradesPerSecond} trades/s (${result.endToEnd.seconds} s, first publish → every stage done)
+${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).padStart(7)} s  (${s.perSecond}/s)`).join('\n')}
+  latency receipt → avis sent   p50 ${result.latencyCaptureToNotificationMs.p50} ms, p99 ${result.latencyCaptureToNotificationMs.p99} ms, p99.9 ${result.latencyCaptureToNotificationMs.p999} ms (open-loop burst: includes queueing)
+  peak RSS (MiB)       ${Object.entries(result.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}
+  floor                kafkajs produce ${result.floor.kafkaProducePerSecond}/s, consume ${result.floor.kafkaConsumePerSecond}/s; Postgres batched insert ${result.floor.postgresBatchedInsertPerSecond} rows/s
+  ratio                end to end takes ${result.ratio.endToEndVsKafkaProduce}× the raw produce time, ${result.ratio.endToEndVsPostgresInsert}× the raw insert time
+  results              ${file}
+`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
