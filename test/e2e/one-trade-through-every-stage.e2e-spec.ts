@@ -104,7 +104,7 @@ describe('one trade through every stage, on the real broker and database', () =>
     expect(summary.reporting).toMatchObject({ captured: 1, instructed: 1, settled: 1, failing: 0, journalEntries: 2, settlementEfficiency: '1.0000' });
 
     // Notification: the avis d'opéré and the settlement confirmation, once each, in English.
-    expect(smtp.messages.map((m) => m.to)).toEqual(['emily.carter@example.co.uk', 'emily.carter@example.co.uk']);
+    expect(smtp.messages.map((m) => (Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : m.to?.text))).toEqual(['emily.carter@example.co.uk', 'emily.carter@example.co.uk']);
     const avis = smtp.messages.find((m) => /confirmation|avis/i.test(m.subject ?? '') && !/settle/i.test(m.subject ?? ''));
     expect(avis?.text).toContain('FR0000120271');
     expect(avis?.text).toContain('8,775.75');
