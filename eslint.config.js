@@ -15,7 +15,7 @@ const frameworkFree = {
 
 const boundaryPatterns = (self) => [
   {
-    group: units.filter((u) => u.name !== self.name && self.name !== 'devstack').map((u) => `@postera/${u.name}`),
+    group: units.filter((u) => u.name !== self.name).map((u) => `@postera/${u.name}`),
     message: 'A service never imports another service: meet on Kafka topics and @postera/contracts.',
   },
   { group: ['**/services/**', '**/tools/**', '../../*/src/**'], message: 'No reaching into another project by path.' },
