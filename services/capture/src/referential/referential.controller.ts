@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, BadRequestException } from '@nestjs/common';
 import { envelope, Topics, type AccountRefEvent } from '@postera/contracts';
-import { deterministicId, isKnownCurrency, isValidIsin, isValidLei } from '@postera/kernel';
+import { isKnownCurrency, isValidIsin, isValidLei } from '@postera/kernel';
 import { appendToOutbox, type OutgoingEvent } from '@postera/platform';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 interface AccountIn { account: string; clientId: string; clientName: string; accountType: 'CLIENT' | 'PROPRIETARY'; book: string; language: 'fr' | 'en'; email?: string | null; baseCurrency: string }
@@ -10,7 +9,8 @@ interface InstrumentIn { isin: string; name: string; instrumentType: string; cur
 interface PartyIn { lei: string; name: string; country: string }
 export interface ReferentialImport { accounts?: AccountIn[]; instruments?: InstrumentIn[]; parties?: PartyIn[] }
 
-const ROWS_MAX = 10_000;
+/** Reachable within the 256 KiB request limit (about 150 bytes a row). */
+const ROWS_MAX = 1_000;
 
 /**
  * Referential import: upserts accounts, instruments and parties, and publishes each account on
@@ -26,8 +26,16 @@ export class ReferentialController {
     const accounts = body.accounts ?? [];
     const instruments = body.instruments ?? [];
     const parties = body.parties ?? [];
+    const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
+    const dupes = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
     const problems = [
       ...(accounts.length + instruments.length + parties.length > ROWS_MAX ? [`at most ${ROWS_MAX} rows per import`] : []),
+      ...accounts.filter((a) => !(text(a.account) && text(a.clientId) && text(a.clientName) && text(a.book))).map((a) => `account ${String(a.account)}: account, clientId, clientName and book are required`),
+      ...instruments.filter((i) => !(text(i.name) && text(i.instrumentType))).map((i) => `instrument ${String(i.isin)}: name and instrumentType are required`),
+      ...parties.filter((p) => !(text(p.name) && text(p.country))).map((p) => `party ${String(p.lei)}: name and country are required`),
+      ...dupes(accounts.map((a) => a.account)).map((k) => `account ${k}: listed twice`),
+      ...dupes(instruments.map((i) => i.isin)).map((k) => `instrument ${k}: listed twice`),
+      ...dupes(parties.map((p) => p.lei)).map((k) => `party ${k}: listed twice`),
       ...instruments.filter((i) => !isValidIsin(i.isin)).map((i) => `instrument ${i.isin}: invalid ISIN`),
       ...instruments.filter((i) => !isKnownCurrency(i.currency)).map((i) => `instrument ${i.isin}: unknown currency ${i.currency}`),
       ...parties.filter((p) => !isValidLei(p.lei)).map((p) => `party ${p.lei}: invalid LEI`),
@@ -63,12 +71,11 @@ export class ReferentialController {
         );
         const events: OutgoingEvent[] = accounts.map((a) => {
           const payload = { account: a.account, clientId: a.clientId, clientName: a.clientName, accountType: a.accountType, book: a.book, language: a.language, email: a.email ?? null, baseCurrency: a.baseCurrency };
-          // The same account content yields the same event id: re-importing an unchanged file has no effect downstream.
-          const contentId = createHash('sha256').update(JSON.stringify(payload)).digest('hex');
-          const event: AccountRefEvent = envelope({ eventId: deterministicId('AccountUpserted', contentId), type: 'AccountUpserted', producer: 'capture', correlationId: a.account, causationId: null, payload });
+          // A new event per import: an account changed A → B → A must reach consumers the third time too
+          // (a content-derived id would be dropped by their inboxes). Re-importing is an idempotent upsert downstream.
+          const event: AccountRefEvent = envelope({ type: 'AccountUpserted', producer: 'capture', correlationId: a.account, causationId: null, payload });
           return { topic: Topics.refdataAccounts, key: a.account, event };
         });
-        await tx.query(`DELETE FROM capture.outbox WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.event.eventId)]);
         await appendToOutbox(tx, 'capture', events);
       }
     });

@@ -1,6 +1,6 @@
 import { Body, ConflictException, Controller, Get, HttpCode, Post, BadRequestException } from '@nestjs/common';
 import { envelope, Topics, type BusinessDayEvent } from '@postera/contracts';
-import { deterministicId, isIsoDate } from '@postera/kernel';
+import { deterministicId, isIsoDate, TARGET } from '@postera/kernel';
 import { appendToOutbox } from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -70,6 +70,9 @@ export class BusinessDayController {
       `SELECT to_char(business_date, 'YYYY-MM-DD') AS d, action FROM gateway.business_day_commands WHERE calendar = $1 ORDER BY business_date DESC, (action = 'CLOSE') DESC LIMIT 1`,
       [CALENDAR],
     )) as Array<{ d: string; action: 'OPEN' | 'CLOSE' }>;
+    if (action === 'OPEN' && !TARGET.isBusinessDay(date)) {
+      throw new ConflictException(`${date} is a TARGET closing day (weekend or holiday): open the next business day`);
+    }
     if (action === 'OPEN' && last && (last.action === 'OPEN' || last.d >= date)) {
       throw new ConflictException(last.action === 'OPEN' ? `business day ${last.d} is still open: close it first` : `business day ${date} is not after the last closed day ${last.d}`);
     }

@@ -18,14 +18,18 @@ export interface ActivitySummary {
   journalEntries: number;
 }
 
-/** The activity figures, over everything or for the trades settling up to a business date. */
+/**
+ * The activity figures to date (counts over every trade received so far), and settlement
+ * efficiency for the trades due by the business date: settled on their intended date / due.
+ */
 export async function activitySummary(tx: EntityManager, businessDate: string | null): Promise<ActivitySummary> {
   const [row] = (await tx.query(
     `SELECT count(*) FILTER (WHERE captured_at IS NOT NULL)::int AS captured,
             count(*) FILTER (WHERE instruction_status IS NOT NULL)::int AS instructed,
             count(*) FILTER (WHERE instruction_status = 'SETTLED')::int AS settled,
             count(*) FILTER (WHERE instruction_status = 'FAILING')::int AS failing,
-            count(*) FILTER (WHERE instruction_status = 'SETTLED' AND effective_settlement_date <= intended_settlement_date)::int AS on_time,
+            count(*) FILTER (WHERE intended_settlement_date <= $1::date AND instruction_status = 'SETTLED'
+                               AND effective_settlement_date <= intended_settlement_date)::int AS on_time,
             count(*) FILTER (WHERE intended_settlement_date <= $1::date)::int AS due,
             coalesce(sum(journal_entries), 0)::int AS entries
      FROM reporting.trade_activity`,
@@ -107,7 +111,7 @@ export class ActivityConsumer implements BatchHandler<ActivityEvent>, BusinessDa
     }
   }
 
-  async onDayClosed(ctx: BatchContext, day: BusinessDayV1): Promise<void> {
+  async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     const summary = await activitySummary(ctx.tx, day.businessDate);
     await ctx.tx.query(
       `INSERT INTO reporting.eod_reports (business_date, summary) VALUES ($1, $2) ON CONFLICT (business_date) DO UPDATE SET summary = EXCLUDED.summary, produced_at = now()`,
@@ -116,7 +120,7 @@ export class ActivityConsumer implements BatchHandler<ActivityEvent>, BusinessDa
     ctx.emit({
       topic: Topics.reportingEvents,
       key: `eod:${day.businessDate}`,
-      event: envelope({ eventId: deterministicId('eod', day.businessDate), type: 'EndOfDayReportProduced', producer: 'reporting', correlationId: `eod:${day.businessDate}`, causationId: null, payload: summary }),
+      event: envelope({ eventId: deterministicId('eod', day.businessDate), type: 'EndOfDayReportProduced', producer: 'reporting', correlationId: `eod:${day.businessDate}`, causationId: causeEventId, payload: summary }),
     });
   }
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 import { activitySummary } from './activity.consumer.js';
 
@@ -13,6 +14,7 @@ export class ActivityController {
 
   @Get('eod-reports/:date')
   async eod(@Param('date') date: string) {
+    if (!isIsoDate(date)) throw new BadRequestException('the date must be an ISO date (YYYY-MM-DD)');
     const [row] = (await this.ds.query(`SELECT summary, produced_at AS "producedAt" FROM reporting.eod_reports WHERE business_date = $1`, [date])) as unknown[];
     if (!row) throw new NotFoundException(`no end-of-day report for ${date}: the day may not be closed yet`);
     return row;

@@ -70,7 +70,7 @@ export class SimulatedCustodian implements BatchHandler<CustodianInstructionEven
     }
   }
 
-  async onDayClosed(ctx: BatchContext, day: BusinessDayV1): Promise<void> {
+  async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     const due = (await ctx.tx.query(
       `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", isin, quantity::text AS quantity, settlement_amount::text AS amount
        FROM market_sim.instructions WHERE status IN ('MATCHED', 'FAILING') AND intended_settlement_date <= $1 ORDER BY instruction_id`,
@@ -82,10 +82,10 @@ export class SimulatedCustodian implements BatchHandler<CustodianInstructionEven
       const outcome = outcomeOnDay(this.config, d, day.businessDate);
       if (outcome.kind === 'settle') {
         settled.push(d.instructionId);
-        ctx.emit(advice(d.tradeRef, d.instructionId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'SETT', reason: null, settledQuantity: d.quantity, settledAmount: d.amount, effectiveSettlementDate: day.businessDate }, day.businessDate));
+        ctx.emit(advice(d.tradeRef, causeEventId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'SETT', reason: null, settledQuantity: d.quantity, settledAmount: d.amount, effectiveSettlementDate: day.businessDate }, day.businessDate));
       } else {
         failed.push({ id: d.instructionId, reason: outcome.reason });
-        ctx.emit(advice(d.tradeRef, d.instructionId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'PEND', reason: outcome.reason, ...none }, day.businessDate));
+        ctx.emit(advice(d.tradeRef, causeEventId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'PEND', reason: outcome.reason, ...none }, day.businessDate));
       }
     }
     await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'SETTLED', effective_settlement_date = $2 WHERE instruction_id = ANY($1::uuid[])`, [settled, day.businessDate]);

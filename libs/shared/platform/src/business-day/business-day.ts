@@ -6,8 +6,9 @@ import type { InboundRecord } from '../messaging/message-bus.port.js';
 
 /** What a service does when the business day moves; runs in the same transaction as the day change. */
 export interface BusinessDayHooks {
-  onDayOpened?(ctx: BatchContext, day: BusinessDayV1): Promise<void>;
-  onDayClosed?(ctx: BatchContext, day: BusinessDayV1): Promise<void>;
+  /** causeEventId: the day event's id, for the causationId of what the hook emits. */
+  onDayOpened?(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void>;
+  onDayClosed?(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void>;
 }
 
 export interface BusinessDayState {
@@ -61,8 +62,8 @@ export class BusinessDayHandler implements BatchHandler<BusinessDayEvent> {
          ON CONFLICT (calendar) DO UPDATE SET business_date = EXCLUDED.business_date, status = EXCLUDED.status, updated_at = now()`,
         [day.calendar, day.businessDate, status],
       );
-      if (status === 'OPEN') await this.hooks.onDayOpened?.(ctx, day);
-      else await this.hooks.onDayClosed?.(ctx, day);
+      if (status === 'OPEN') await this.hooks.onDayOpened?.(ctx, day, body.eventId);
+      else await this.hooks.onDayClosed?.(ctx, day, body.eventId);
     }
   }
 }

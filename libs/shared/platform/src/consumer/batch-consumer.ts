@@ -181,7 +181,7 @@ export class BatchConsumer {
       const emitted: OutgoingEvent[] = [];
       const ctx: BatchContext = { tx, schema: this.o.schema, emit: (e) => emitted.push(e), log: this.log };
       if (toApply.length > 0) await this.handler.handle(ctx, toApply);
-      // One line per message only at debug: at production volumes the batch line is the one kept.
+      // One line per message only at debug: at production volumes the metrics carry the counts.
       if (this.log.isLevelEnabled('debug')) {
         for (const m of toApply) this.log.debug({ correlationId: m.record.key, messageId: m.messageId, offset: m.record.offset }, 'applied');
       }

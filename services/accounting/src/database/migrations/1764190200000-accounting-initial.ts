@@ -68,6 +68,10 @@ export class AccountingInitial1764190200000 implements MigrationInterface {
       FOR EACH ROW EXECUTE FUNCTION accounting.journal_immutable()`);
     await q.query(`CREATE TRIGGER journal_lines_immutable BEFORE UPDATE OR DELETE ON accounting.journal_lines
       FOR EACH ROW EXECUTE FUNCTION accounting.journal_immutable()`);
+    await q.query(`CREATE TRIGGER journal_entries_no_truncate BEFORE TRUNCATE ON accounting.journal_entries
+      FOR EACH STATEMENT EXECUTE FUNCTION accounting.journal_immutable()`);
+    await q.query(`CREATE TRIGGER journal_lines_no_truncate BEFORE TRUNCATE ON accounting.journal_lines
+      FOR EACH STATEMENT EXECUTE FUNCTION accounting.journal_immutable()`);
     // Second path of the balance invariant (the first is in code): at commit, every entry touched
     // balances per currency, or the whole transaction is refused.
     await q.query(`CREATE FUNCTION accounting.journal_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$

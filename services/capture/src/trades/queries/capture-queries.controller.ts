@@ -22,12 +22,13 @@ export class CaptureQueriesController {
 
   @Get('exceptions')
   async exceptions(@Query('status') status = 'OPEN', @Query('limit') limit = '100') {
-    return this.ds.query(
-      `SELECT exception_id AS "exceptionId", message_id AS "messageId", trade_ref AS "tradeRef", reasons, status, created_at AS "createdAt",
-              convert_from(original, 'UTF8') AS original
+    const rows = (await this.ds.query(
+      `SELECT exception_id AS "exceptionId", message_id AS "messageId", trade_ref AS "tradeRef", reasons, status, created_at AS "createdAt", original
        FROM capture.exceptions WHERE status = $1 ORDER BY created_at LIMIT $2`,
       [status, Math.min(PAGE_MAX, Math.max(1, Number(limit) || 100))],
-    );
+    )) as Array<Record<string, unknown> & { original: Buffer }>;
+    // The original is kept byte for byte; shown as text (invalid UTF-8 replaced) and as base64 (exact).
+    return rows.map(({ original, ...r }) => ({ ...r, original: original.toString('utf8'), originalBase64: original.toString('base64') }));
   }
 
   /** What the morning report needs from capture: receipts by outcome (consumed = captured + exceptions + duplicates). */

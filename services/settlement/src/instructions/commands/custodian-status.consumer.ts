@@ -8,7 +8,7 @@ import { statusChanged } from './status-event.js';
 /**
  * custodian.status.v1 (sese.024 advices, sese.025 confirmations) → the instruction's lifecycle.
  * Each change is kept in the history and announced on settlement.events.v1; an advice that would
- * move an instruction backwards (late, replayed) is recorded in the log and ignored.
+ * move an instruction backwards (late, replayed) is logged at debug and ignored.
  */
 @Injectable()
 export class CustodianStatusConsumer implements BatchHandler<CustodianStatusEvent> {
@@ -36,7 +36,10 @@ export class CustodianStatusConsumer implements BatchHandler<CustodianStatusEven
         continue;
       }
       const next = statusFromCustodian(advice.status);
-      if (!isProgress(current.status, next)) continue;
+      if (!isProgress(current.status, next)) {
+        ctx.log.debug({ correlationId: advice.tradeRef, from: current.status, to: next }, 'status advice would move the instruction backwards; ignored');
+        continue;
+      }
       const updated: InstructionRow = {
         ...current,
         status: next,

@@ -15,6 +15,7 @@ describe('instruction lifecycle', () => {
     expect(isProgress('MATCHED', 'ACCEPTED')).toBe(false);
     expect(isProgress('SETTLED', 'FAILING')).toBe(false);
     expect(isProgress('REJECTED', 'MATCHED')).toBe(false);
+    expect(isProgress('ACCEPTED', 'REJECTED')).toBe(true); // a rejection after the acceptance advice
   });
   it('buy receives against payment, sell delivers against payment', () => {
     expect([instructionTypeFor('BUY'), instructionTypeFor('SELL')]).toEqual(['RVP', 'DVP']);

@@ -25,7 +25,7 @@ const RANK: Record<InstructionStatus, number> = {
   CREATED: 0,
   SENT: 1,
   ACCEPTED: 2,
-  REJECTED: 2,
+  REJECTED: 3,
   UNMATCHED: 3,
   MATCHED: 4,
   FAILING: 5,

@@ -3,7 +3,7 @@ import { deterministicId, newId, tradeRef } from '@postera/kernel';
 import type { BatchContext, BatchHandler, InboundMessage, InboundRecord } from '@postera/platform';
 import { Injectable } from '@nestjs/common';
 import { inputProblems, type InputProblem } from '../../domain/trade-input-rules.js';
-import { tradeEconomics, type AccountRef } from '../../domain/trade-economics.js';
+import { economicsProblems, tradeEconomics, type AccountRef } from '../../domain/trade-economics.js';
 import { contentHash, readTradeMessage, type TradeMessage } from './trade-message.js';
 import { insertExceptions, insertReceipts, insertTrades, loadReferential, loadTradeHashes, type ExceptionRow, type ReceiptRow } from '../../persistence/capture.repository.js';
 
@@ -74,6 +74,12 @@ export class TradeExecutedConsumer implements BatchHandler<TradeMessage> {
         raise(m, problems, tRef);
         continue;
       }
+      const economics = tradeEconomics(f as unknown as TradeExecutedV1, account as AccountRef);
+      const figures = economicsProblems(economics);
+      if (figures.length > 0) {
+        raise(m, figures, tRef);
+        continue;
+      }
       const hash = contentHash(f);
       const existing = known.get(tRef);
       if (existing) {
@@ -84,7 +90,6 @@ export class TradeExecutedConsumer implements BatchHandler<TradeMessage> {
         }
         continue;
       }
-      const economics = tradeEconomics(f as unknown as TradeExecutedV1, account as AccountRef);
       known.set(tRef, { version: economics.version, hash });
       trades.push({ economics, messageId: m.messageId, hash });
       receipts.push({ messageId: m.messageId, outcome: 'CAPTURED', tradeRef: tRef });

@@ -32,6 +32,15 @@ export function readTradeMessage(record: InboundRecord): TradeMessage {
 /** Hash of the trade's content without its messageId: the same trade version resent under a new id is a duplicate. */
 export function contentHash(fields: Record<string, unknown>): string {
   const { messageId: _ignored, ...content } = fields;
-  const canonical = JSON.stringify(content, Object.keys(content).sort());
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+/** JSON with the keys of every object sorted, at every depth: equal content, equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
