@@ -96,7 +96,7 @@ async function main() {
     kafkaBrokers: brokers,
     topicPrefix: 'bench',
     groupPrefix: runId,
-    basePort: Number(process.env.POSTERA_BASE_PORT ?? 3300),
+    basePort: Number(process.env.POSTERA_BASE_PORT ?? 3400),
     logDir: join(REPO_ROOT, '.local/logs', runId),
     smtpUrl: `smtp://127.0.0.1:${sink.port}`,
     logLevel: 'warn',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { envelope, Topics, type AccountingEvent, type BusinessDayV1, type EventEnvelope, type SettlementEvent, type TradeEventV1 } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { decodeEnvelope, envelopeMessageId, type BatchContext, type BatchHandler, type BusinessDayHooks, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 
 type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent;
@@ -58,17 +58,11 @@ export async function activitySummary(tx: EntityManager, businessDate: string | 
  * At each close, the day's figures are kept in eod_reports and announced on reporting.events.v1.
  */
 @Injectable()
-export class ActivityConsumer implements BatchHandler<ActivityEvent>, BusinessDayHooks {
+export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements BusinessDayHooks {
   readonly consumerId = 'reporting.activity';
   readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents];
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): ActivityEvent {
-    return decodeEnvelope(record) as ActivityEvent;
-  }
 
   async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body as EventEnvelope);

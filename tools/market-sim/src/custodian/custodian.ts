@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { envelope, Topics, type BusinessDayV1, type CustodianInstructionEvent, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { CONFIG, decodeEnvelope, envelopeMessageId, type BatchContext, type BatchHandler, type BusinessDayHooks, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';
 import { outcomeOnDay } from './scenario.js';
 
@@ -29,19 +29,15 @@ const none = { settledQuantity: null, settledAmount: null, effectiveSettlementDa
  * scenario's reason, once per day it stays failed).
  */
 @Injectable()
-export class SimulatedCustodian implements BatchHandler<CustodianInstructionEvent>, BusinessDayHooks {
+export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEvent> implements BusinessDayHooks {
   readonly consumerId = 'market-sim.instructions';
   readonly topics = [Topics.custodianInstructions];
 
-  constructor(@Inject(CONFIG) private readonly config: MarketSimConfig) {}
-
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
+  constructor(@Inject(CONFIG) private readonly config: MarketSimConfig) {
+    super();
   }
 
-  decode(record: InboundRecord): CustodianInstructionEvent {
-    return decodeEnvelope(record) as CustodianInstructionEvent;
-  }
+
 
   async handle(ctx: BatchContext, messages: InboundMessage<CustodianInstructionEvent>[]): Promise<void> {
     const rows = messages.map(({ body }) => {

@@ -1,8 +1,7 @@
 import { Topics, type BusinessDayEvent, type BusinessDayV1 } from '@postera/contracts';
 import type { EntityManager } from 'typeorm';
-import type { BatchContext, BatchHandler, InboundMessage } from '../consumer/batch-handler.js';
-import { decodeEnvelope, envelopeMessageId } from '../consumer/envelope-handler.js';
-import type { InboundRecord } from '../messaging/message-bus.port.js';
+import type { BatchContext, InboundMessage } from '../consumer/batch-handler.js';
+import { EnvelopeHandler } from '../consumer/envelope-handler.js';
 
 /** What a service does when the business day moves; runs in the same transaction as the day change. */
 export interface BusinessDayHooks {
@@ -28,7 +27,7 @@ export async function currentBusinessDay(tx: EntityManager, schema: string, cale
  * Every service follows ops.business-day.v1 (DESIGN.md §7). A day never moves backwards: an
  * older open or close (a replay) is recorded in the inbox and otherwise ignored.
  */
-export class BusinessDayHandler implements BatchHandler<BusinessDayEvent> {
+export class BusinessDayHandler extends EnvelopeHandler<BusinessDayEvent> {
   readonly consumerId: string;
   readonly topics = [Topics.businessDay];
 
@@ -37,16 +36,11 @@ export class BusinessDayHandler implements BatchHandler<BusinessDayEvent> {
     service: string,
     private readonly hooks: BusinessDayHooks,
   ) {
+    super();
     this.consumerId = `${service}.business-day`;
   }
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): BusinessDayEvent {
-    return decodeEnvelope(record) as BusinessDayEvent;
-  }
 
   async handle(ctx: BatchContext, messages: InboundMessage<BusinessDayEvent>[]): Promise<void> {
     for (const { body } of messages) {

@@ -1,6 +1,6 @@
 import { envelopeProblems, type EventEnvelope } from '@postera/contracts';
 import type { InboundRecord } from '../messaging/message-bus.port.js';
-import { UndecodableMessage } from './batch-handler.js';
+import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
 
 /** Decoding shared by every consumer of Postera's own events: JSON, then the envelope's shape. */
 export function decodeEnvelope<P = unknown>(record: InboundRecord): EventEnvelope<P> {
@@ -27,4 +27,24 @@ export function envelopeMessageId(record: InboundRecord): string {
     // an undecodable record is identified by its position; decode sends it to the DLQ
   }
   return `${record.topic}/${record.partition}/${record.offset}`;
+}
+
+/**
+ * Base of every consumer of Postera's own events: the inbox identity is the envelope's eventId and
+ * the body is the decoded envelope. A subclass names its consumer id and topics and applies the
+ * batch; it may refine decode (super.decode, then check the payload).
+ */
+export abstract class EnvelopeHandler<E extends EventEnvelope = EventEnvelope> implements BatchHandler<E> {
+  abstract readonly consumerId: string;
+  abstract readonly topics: readonly string[];
+
+  messageId(record: InboundRecord): string {
+    return envelopeMessageId(record);
+  }
+
+  decode(record: InboundRecord): E {
+    return decodeEnvelope(record) as E;
+  }
+
+  abstract handle(ctx: BatchContext, messages: InboundMessage<E>[]): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { envelope, Topics, type AccountingEvent, type SettlementEvent, type TradeEventV1 } from '@postera/contracts';
 import { Dec } from '@postera/kernel';
-import { decodeEnvelope, envelopeMessageId, type BatchContext, type BusinessDayHooks, type BatchHandler, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import { settlementPosting, tradeDateCommitment, type TradeForPosting } from '../domain/posting-rules.js';
 import { appendJournal, journalEntry, type JournalEntry } from '../persistence/journal.repository.js';
 
@@ -74,17 +74,11 @@ export class AccountingDayHooks implements BusinessDayHooks {
 
 /** trade.events.v1 → the trade-date commitment, and any settlement that was waiting for this trade. */
 @Injectable()
-export class TradeEventsPostingConsumer implements BatchHandler<TradeEventV1> {
+export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'accounting.trade-events';
   readonly topics = [Topics.tradeEvents];
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): TradeEventV1 {
-    return decodeEnvelope(record) as TradeEventV1;
-  }
 
   async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1>[]): Promise<void> {
     const captured = messages.filter((m) => m.body.type === 'TradeCaptured').map((m) => m.body);
@@ -118,17 +112,11 @@ export class TradeEventsPostingConsumer implements BatchHandler<TradeEventV1> {
 
 /** settlement.events.v1 SETTLED → the settlement posting (or parked until the trade is known). */
 @Injectable()
-export class SettlementEventsPostingConsumer implements BatchHandler<SettlementEvent> {
+export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementEvent> {
   readonly consumerId = 'accounting.settlement-events';
   readonly topics = [Topics.settlementEvents];
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): SettlementEvent {
-    return decodeEnvelope(record) as SettlementEvent;
-  }
 
   async handle(ctx: BatchContext, messages: InboundMessage<SettlementEvent>[]): Promise<void> {
     const settled = messages.map((m) => m.body).filter((e) => e.type === 'InstructionStatusChanged' && e.payload.status === 'SETTLED');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Topics, type CustodianStatusEvent } from '@postera/contracts';
-import { decodeEnvelope, envelopeMessageId, type BatchContext, type BatchHandler, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
 import { isProgress, statusFromCustodian } from '../domain/instruction-status.js';
 import { insertHistory, loadInstructions, updateInstructions, type HistoryRow, type InstructionRow } from '../persistence/instruction.repository.js';
 import { statusChanged } from './status-event.js';
@@ -11,17 +11,11 @@ import { statusChanged } from './status-event.js';
  * move an instruction backwards (late, replayed) is logged at debug and ignored.
  */
 @Injectable()
-export class CustodianStatusConsumer implements BatchHandler<CustodianStatusEvent> {
+export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEvent> {
   readonly consumerId = 'settlement.custodian-status';
   readonly topics = [Topics.custodianStatus];
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): CustodianStatusEvent {
-    return decodeEnvelope(record) as CustodianStatusEvent;
-  }
 
   async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatusEvent>[]): Promise<void> {
     const instructions = await loadInstructions(ctx.tx, messages.map((m) => m.body.payload.instructionId));

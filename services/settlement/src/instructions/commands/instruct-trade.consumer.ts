@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { envelope, Topics, type CustodianInstructionEvent, type SettlementEvent, type TradeEventV1 } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { CONFIG, decodeEnvelope, envelopeMessageId, type BatchContext, type BatchHandler, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { EnvelopeHandler, CONFIG, type BatchContext, type InboundMessage } from '@postera/platform';
 import type { SettlementConfig } from '../../config.js';
 import { instructionTypeFor } from '../domain/instruction-status.js';
 import { insertHistory, insertInstructions, type InstructionRow } from '../persistence/instruction.repository.js';
@@ -12,19 +12,15 @@ import { statusChanged } from './status-event.js';
  * (custodian.instructions.v1) and announced on settlement.events.v1, in the batch's transaction.
  */
 @Injectable()
-export class InstructTradeConsumer implements BatchHandler<TradeEventV1> {
+export class InstructTradeConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'settlement.trade-events';
   readonly topics = [Topics.tradeEvents];
 
-  constructor(@Inject(CONFIG) private readonly config: SettlementConfig) {}
-
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
+  constructor(@Inject(CONFIG) private readonly config: SettlementConfig) {
+    super();
   }
 
-  decode(record: InboundRecord): TradeEventV1 {
-    return decodeEnvelope(record) as TradeEventV1;
-  }
+
 
   async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1>[]): Promise<void> {
     const captured = messages.filter((m) => m.body.type === 'TradeCaptured');

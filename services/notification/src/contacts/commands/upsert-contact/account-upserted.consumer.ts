@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Topics, type AccountRefEvent, type EventEnvelope } from '@postera/contracts';
 import { isIsoTimestampWithZone } from '@postera/kernel';
-import {
-  decodeEnvelope,
-  envelopeMessageId,
-  UndecodableMessage,
-  type BatchContext,
-  type BatchHandler,
-  type InboundMessage,
-  type InboundRecord,
-} from '@postera/platform';
+import { EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { upsertContacts, type ContactRow } from '../../persistence/contacts.repository.js';
 
 const ACCOUNT_TYPES = ['CLIENT', 'PROPRIETARY'];
@@ -33,16 +25,13 @@ function contactProblems(p: Record<string, unknown>): string[] {
  * event of an account wins (the topic is keyed by account, so that is the latest).
  */
 @Injectable()
-export class AccountUpsertedConsumer implements BatchHandler<EventEnvelope> {
+export class AccountUpsertedConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.refdata-accounts';
   readonly topics = [Topics.refdataAccounts];
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): EventEnvelope {
-    const e = decodeEnvelope(record);
+  override decode(record: InboundRecord): EventEnvelope {
+    const e = super.decode(record);
     if (e.type === 'AccountUpserted') {
       const problems = contactProblems(e.payload as Record<string, unknown>);
       // occurredAt orders contacts across batches, so it must be a real instant.

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Topics, type EventEnvelope, type SettlementEvent } from '@postera/contracts';
-import {
-  decodeEnvelope,
-  envelopeMessageId,
-  UndecodableMessage,
-  type BatchContext,
-  type BatchHandler,
-  type InboundMessage,
-  type InboundRecord,
-} from '@postera/platform';
+import { EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { instructionSettledSchema, payloadProblems } from '../../domain/payload-schemas.js';
 import { insertNotifications, type NewNotification } from '../../persistence/notifications.repository.js';
 
@@ -20,16 +12,13 @@ const isSettled = (e: EventEnvelope) => e.type === 'InstructionStatusChanged' &&
  * proprietary gets no row, an unknown one waits and the sender skips it if it turns out proprietary.
  */
 @Injectable()
-export class InstructionSettledConsumer implements BatchHandler<EventEnvelope> {
+export class InstructionSettledConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.settlement-events';
   readonly topics = [Topics.settlementEvents];
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): EventEnvelope {
-    const e = decodeEnvelope(record);
+  override decode(record: InboundRecord): EventEnvelope {
+    const e = super.decode(record);
     if (isSettled(e)) {
       const problems = payloadProblems(instructionSettledSchema, e.payload);
       if (problems.length > 0) throw new UndecodableMessage(`InstructionStatusChanged SETTLED payload unusable for a notice: ${problems.join('; ')}`);

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Topics, type EventEnvelope, type TradeEventV1 } from '@postera/contracts';
-import {
-  decodeEnvelope,
-  envelopeMessageId,
-  UndecodableMessage,
-  type BatchContext,
-  type BatchHandler,
-  type InboundMessage,
-  type InboundRecord,
-} from '@postera/platform';
+import { EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { payloadProblems, tradeEconomicsSchema } from '../../domain/payload-schemas.js';
 import { insertNotifications, type NewNotification } from '../../persistence/notifications.repository.js';
 
@@ -18,16 +10,13 @@ import { insertNotifications, type NewNotification } from '../../persistence/not
  * contact known then. Proprietary trades owe no notice; other event types are not ours yet.
  */
 @Injectable()
-export class TradeCapturedConsumer implements BatchHandler<EventEnvelope> {
+export class TradeCapturedConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.trade-events';
   readonly topics = [Topics.tradeEvents];
 
-  messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
-  }
 
-  decode(record: InboundRecord): EventEnvelope {
-    const e = decodeEnvelope(record);
+  override decode(record: InboundRecord): EventEnvelope {
+    const e = super.decode(record);
     if (e.type === 'TradeCaptured') {
       const problems = payloadProblems(tradeEconomicsSchema, (e.payload as { trade?: unknown }).trade);
       if (problems.length > 0) throw new UndecodableMessage(`TradeCaptured payload unusable for an avis d'opéré: ${problems.join('; ')}`);
