@@ -21,7 +21,10 @@ describe('module boundaries', () => {
   });
 
   it('a domain folder importing a framework is refused', () => {
-    const run = eslint(['--stdin', '--stdin-filename', 'services/accounting/test/domain/probe.ts'], "import { Injectable } from '@nestjs/common';\nexport const y = Injectable;\n");
+    const run = eslint(
+      ['--stdin', '--stdin-filename', 'services/accounting/test/domain/probe.ts'],
+      "import { Injectable } from '@nestjs/common';\nexport const y = Injectable;\n",
+    );
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('The domain folder is plain TypeScript');
   });

@@ -46,12 +46,21 @@ describe('a consumer killed in the middle of a batch recovers to the same result
     env.stack.start('accounting');
     await env.stack.waitHealthy('accounting');
     await waitUntil(async () => (await entries('A')) === 600, '600 trade-date entries', 120_000);
-    await waitUntil(() => groupCaughtUp(`${env.prefix}.accounting.trade-events`, physicalTopic(env.prefix, Topics.tradeEvents)), 'accounting to catch up', 60_000);
+    await waitUntil(
+      () => groupCaughtUp(`${env.prefix}.accounting.trade-events`, physicalTopic(env.prefix, Topics.tradeEvents)),
+      'accounting to catch up',
+      60_000,
+    );
     expect(await entries('A')).toBe(600);
     expect(await count(env.db, `SELECT count(DISTINCT trade_ref) AS n FROM accounting.journal_entries WHERE trade_ref LIKE 'FO-EQ:A-%'`)).toBe(600);
     expect(await count(env.db, `SELECT count(*) AS n FROM accounting.inbox WHERE consumer_id = 'accounting.trade-events'`)).toBeGreaterThanOrEqual(600);
     // The journal still balances line by line after the crash.
-    expect(await count(env.db, `SELECT count(*) AS n FROM (SELECT entry_id FROM accounting.journal_lines GROUP BY entry_id, currency HAVING sum(debit) <> sum(credit)) x`)).toBe(0);
+    expect(
+      await count(
+        env.db,
+        `SELECT count(*) AS n FROM (SELECT entry_id FROM accounting.journal_lines GROUP BY entry_id, currency HAVING sum(debit) <> sum(credit)) x`,
+      ),
+    ).toBe(0);
   });
 
   it('capture killed inside its transaction: the uncommitted batch is redone, no trade lost', async () => {
@@ -81,7 +90,11 @@ describe('a consumer killed in the middle of a batch recovers to the same result
     await env.stack.waitHealthy('capture');
     await waitUntil(async () => (await captured('C')) === 2000, '2000 captured trades', 120_000);
     await waitUntil(async () => (await entries('C')) === 2000, '2000 trade-date entries', 120_000);
-    await waitUntil(() => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, Topics.tradesExecuted)), 'capture to catch up', 60_000);
+    await waitUntil(
+      () => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, Topics.tradesExecuted)),
+      'capture to catch up',
+      60_000,
+    );
     expect(await captured('C')).toBe(2000);
     expect(await entries('C')).toBe(2000);
   });

@@ -16,7 +16,10 @@ export interface E2eEnv {
   teardown(): Promise<void>;
 }
 
-export async function e2eEnv(label: string, o: { basePort: number; smtpUrl: string; services?: ServiceName[]; serviceEnv?: Stack['o']['serviceEnv']; env?: Record<string, string> }): Promise<E2eEnv> {
+export async function e2eEnv(
+  label: string,
+  o: { basePort: number; smtpUrl: string; services?: ServiceName[]; serviceEnv?: Stack['o']['serviceEnv']; env?: Record<string, string> },
+): Promise<E2eEnv> {
   const prefix = uniquePrefix(label);
   const brokers = kafkaBrokers().join(',');
   const databaseUrl = await createTestDatabase(label);

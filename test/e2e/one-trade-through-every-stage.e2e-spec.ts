@@ -65,7 +65,11 @@ describe('one trade through every stage, on the real broker and database', () =>
     await openDay(env.stack, '2026-11-27');
     await closeDay(env.stack, '2026-11-27');
     // Not settled yet: the intended settlement date is Monday.
-    await waitUntil(async () => (await count(env.db, `SELECT count(*) AS n FROM market_sim.business_day WHERE business_date = '2026-11-27' AND status = 'CLOSED'`)) === 1, 'the CSD to close Friday', 30_000);
+    await waitUntil(
+      async () => (await count(env.db, `SELECT count(*) AS n FROM market_sim.business_day WHERE business_date = '2026-11-27' AND status = 'CLOSED'`)) === 1,
+      'the CSD to close Friday',
+      30_000,
+    );
     expect(await count(env.db, `SELECT count(*) AS n FROM settlement.instructions WHERE status = 'SETTLED'`)).toBe(0);
     await openDay(env.stack, SETTLEMENT_DATE);
     await closeDay(env.stack, SETTLEMENT_DATE);
@@ -80,10 +84,19 @@ describe('one trade through every stage, on the real broker and database', () =>
     expect([trade.grossAmount, trade.feesAmount, trade.netAmount, trade.settlementDate]).toEqual(['8775.75', '8.78', '8784.53', SETTLEMENT_DATE]);
 
     // Settlement: one RVP instruction, its whole lifecycle, settled on the intended date.
-    const instruction = await getJson<{ instructionType: string; status: string; effectiveSettlementDate: string; settlementAmount: string; history: Array<{ status: string }> }>(
-      `${env.stack.url('settlement')}/instructions/by-trade/${encodeURIComponent(REF)}`,
-    );
-    expect([instruction.instructionType, instruction.status, instruction.effectiveSettlementDate, instruction.settlementAmount]).toEqual(['RVP', 'SETTLED', SETTLEMENT_DATE, '8784.53']);
+    const instruction = await getJson<{
+      instructionType: string;
+      status: string;
+      effectiveSettlementDate: string;
+      settlementAmount: string;
+      history: Array<{ status: string }>;
+    }>(`${env.stack.url('settlement')}/instructions/by-trade/${encodeURIComponent(REF)}`);
+    expect([instruction.instructionType, instruction.status, instruction.effectiveSettlementDate, instruction.settlementAmount]).toEqual([
+      'RVP',
+      'SETTLED',
+      SETTLEMENT_DATE,
+      '8784.53',
+    ]);
     expect(instruction.history.map((h) => h.status)).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED', 'SETTLED']);
 
     // Accounting: the commitment at trade date, the settlement at settlement date, every line as expected.
@@ -104,14 +117,21 @@ describe('one trade through every stage, on the real broker and database', () =>
     expect(summary.reporting).toMatchObject({ captured: 1, instructed: 1, settled: 1, failing: 0, journalEntries: 2, settlementEfficiency: '1.0000' });
 
     // Notification: the avis d'opéré and the settlement confirmation, once each, in English.
-    expect(smtp.messages.map((m) => (Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : m.to?.text))).toEqual(['emily.carter@example.co.uk', 'emily.carter@example.co.uk']);
+    expect(smtp.messages.map((m) => (Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : m.to?.text))).toEqual([
+      'emily.carter@example.co.uk',
+      'emily.carter@example.co.uk',
+    ]);
     const avis = smtp.messages.find((m) => /confirmation|avis/i.test(m.subject ?? '') && !/settle/i.test(m.subject ?? ''));
     expect(avis?.text).toContain('FR0000120271');
     expect(avis?.text).toContain('8,775.75');
 
     // Publishing the same message once more, after the fact, changes nothing anywhere.
     await publish(env.brokers, env.prefix, Topics.tradesExecuted, [{ key: REF, value }]);
-    await waitUntil(() => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, Topics.tradesExecuted)), 'capture to consume the replay', 30_000);
+    await waitUntil(
+      () => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, Topics.tradesExecuted)),
+      'capture to consume the replay',
+      30_000,
+    );
     const counts = await Promise.all([
       count(env.db, 'SELECT count(*) AS n FROM capture.trades'),
       count(env.db, 'SELECT count(*) AS n FROM settlement.instructions'),

@@ -17,7 +17,12 @@ import { sampleDay } from './sample.js';
 import { REPO_ROOT, Stack } from './stack.js';
 import { deleteTopics, ensureTopics, kafkaClient } from './topics.js';
 
-const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k!, v ?? 'true']; }));
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'];
+  }),
+);
 const N = Number(args.get('trades') ?? process.env.BENCH_TRADES ?? 50_000);
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -69,14 +74,25 @@ async function kafkaFloor(prefix: string, messages: Array<{ key: string; value: 
 async function postgresFloor(url: string, messages: Array<{ message: Record<string, unknown> }>): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  await c.query(`CREATE TABLE floor_trades (trade_ref text PRIMARY KEY, isin text, side text, quantity numeric, price numeric, currency text, trade_date date, account text, body jsonb)`);
+  await c.query(
+    `CREATE TABLE floor_trades (trade_ref text PRIMARY KEY, isin text, side text, quantity numeric, price numeric, currency text, trade_date date, account text, body jsonb)`,
+  );
   const t0 = performance.now();
   for (let i = 0; i < messages.length; i += 1000) {
     const rows = messages.slice(i, i + 1000).map((m) => m.message);
     await c.query(
       `INSERT INTO floor_trades SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], $6::text[], $7::date[], $8::text[], $9::jsonb[])`,
-      [rows.map((r) => `${r.sourceSystem}:${r.tradeId}`), rows.map((r) => r.isin), rows.map((r) => r.side), rows.map((r) => r.quantity), rows.map((r) => r.price),
-        rows.map((r) => r.currency), rows.map((r) => r.tradeDate), rows.map((r) => r.account), rows.map((r) => JSON.stringify(r))],
+      [
+        rows.map((r) => `${r.sourceSystem}:${r.tradeId}`),
+        rows.map((r) => r.isin),
+        rows.map((r) => r.side),
+        rows.map((r) => r.quantity),
+        rows.map((r) => r.price),
+        rows.map((r) => r.currency),
+        rows.map((r) => r.tradeDate),
+        rows.map((r) => r.account),
+        rows.map((r) => JSON.stringify(r)),
+      ],
     );
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -135,7 +151,13 @@ async function main() {
   const publishing = publish(brokers, 'bench', Topics.tradesExecuted, messages, 2000);
   const deadline = Date.now() + TIMEOUT_MS;
   while (stages.some((s) => s.doneAt === undefined)) {
-    if (Date.now() > deadline) throw new Error(`bench timed out: ${stages.filter((s) => !s.doneAt).map((s) => s.name).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `bench timed out: ${stages
+          .filter((s) => !s.doneAt)
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
     for (const s of stages) if (s.doneAt === undefined && (await q(s.sql)) >= s.target) s.doneAt = performance.now();
     await sampleRss();
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -147,7 +169,9 @@ async function main() {
   const lat = (
     await db.query(`SELECT extract(epoch FROM (n.sent_at - r.received_at)) * 1000 AS ms
                     FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref WHERE n.kind = 'AVIS_OPERE'`)
-  ).rows.map((r: { ms: string }) => Number(r.ms)).sort((a: number, b: number) => a - b);
+  ).rows
+    .map((r: { ms: string }) => Number(r.ms))
+    .sort((a: number, b: number) => a - b);
   await db.end();
   await stack.stopAll();
   await sink.close();
@@ -166,7 +190,11 @@ async function main() {
     trades: N,
     clientTrades,
     endToEnd: { seconds: Number(endToEndSeconds.toFixed(2)), tradesPerSecond: rate(endToEndSeconds) },
-    stages: stages.map((s) => ({ stage: s.name, seconds: Number(((s.doneAt! - t0) / 1000).toFixed(2)), perSecond: Math.round(s.target / ((s.doneAt! - t0) / 1000)) })),
+    stages: stages.map((s) => ({
+      stage: s.name,
+      seconds: Number(((s.doneAt! - t0) / 1000).toFixed(2)),
+      perSecond: Math.round(s.target / ((s.doneAt! - t0) / 1000)),
+    })),
     latencyCaptureToNotificationMs: { p50: Math.round(pct(lat, 50)), p99: Math.round(pct(lat, 99)), p999: Math.round(pct(lat, 99.9)), samples: lat.length },
     peakRssMiB: Object.fromEntries([...rssPeak].map(([k, v]) => [k, Math.round(v / 1024)])),
     floor: {
@@ -188,7 +216,9 @@ Postera benchmark — ${N} executions (${clientTrades} to clients), ${result.mac
   end to end           ${result.endToEnd.tradesPerSecond} trades/s (${result.endToEnd.seconds} s, first publish → every stage done)
 ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).padStart(7)} s  (${s.perSecond}/s)`).join('\n')}
   latency receipt → avis sent   p50 ${result.latencyCaptureToNotificationMs.p50} ms, p99 ${result.latencyCaptureToNotificationMs.p99} ms, p99.9 ${result.latencyCaptureToNotificationMs.p999} ms (open-loop burst: includes queueing)
-  peak RSS (MiB)       ${Object.entries(result.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}
+  peak RSS (MiB)       ${Object.entries(result.peakRssMiB)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}
   floor                kafkajs produce ${result.floor.kafkaProducePerSecond}/s, consume ${result.floor.kafkaConsumePerSecond}/s; Postgres batched insert ${result.floor.postgresBatchedInsertPerSecond} rows/s
   ratio                end to end takes ${result.ratio.endToEndVsKafkaProduce}× the raw produce time, ${result.ratio.endToEndVsPostgresInsert}× the raw insert time
   results              ${file}

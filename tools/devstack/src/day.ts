@@ -7,7 +7,12 @@ export interface EodSummary {
   businessDate: string | null;
   capture: { captured: number; exceptions: number; duplicates: number };
   settlement: { instructed: number; byStatus: Record<string, number>; settled: number; failing: number; failsByReason: Record<string, number> };
-  accounting: { entries: number; parkedSettlements: number; balanced: boolean; perCurrency: Array<{ currency: string; debit: string; credit: string; balanced: boolean }> };
+  accounting: {
+    entries: number;
+    parkedSettlements: number;
+    balanced: boolean;
+    perCurrency: Array<{ currency: string; debit: string; credit: string; balanced: boolean }>;
+  };
   reporting: { captured: number; instructed: number; settled: number; failing: number; settlementEfficiency: string | null; journalEntries: number };
   notification: { sent: number; pending: number; failed: number; skipped?: number };
 }
@@ -36,7 +41,8 @@ export async function waitForCapturedAndInstructed(stack: Stack, published: numb
       last = await eodSummary(stack);
       const c = last.capture;
       const s = last.settlement;
-      const acknowledged = (s.byStatus.MATCHED ?? 0) + (s.byStatus.UNMATCHED ?? 0) + (s.byStatus.SETTLED ?? 0) + (s.byStatus.FAILING ?? 0) + (s.byStatus.REJECTED ?? 0);
+      const acknowledged =
+        (s.byStatus.MATCHED ?? 0) + (s.byStatus.UNMATCHED ?? 0) + (s.byStatus.SETTLED ?? 0) + (s.byStatus.FAILING ?? 0) + (s.byStatus.REJECTED ?? 0);
       return c.captured + c.exceptions + c.duplicates >= published && s.instructed === c.captured && acknowledged === s.instructed;
     },
     `capture of ${published} messages and their instructions`,
@@ -60,7 +66,11 @@ export async function runDaysThroughSettlement(stack: Stack, tradeDate: string, 
   await waitUntil(
     async () => {
       const s = await eodSummary(stack, day);
-      return s.settlement.settled + s.settlement.failing + (s.settlement.byStatus.UNMATCHED ?? 0) === s.settlement.instructed && s.reporting.settled === s.settlement.settled && s.accounting.parkedSettlements === 0;
+      return (
+        s.settlement.settled + s.settlement.failing + (s.settlement.byStatus.UNMATCHED ?? 0) === s.settlement.instructed &&
+        s.reporting.settled === s.settlement.settled &&
+        s.accounting.parkedSettlements === 0
+      );
     },
     `settlement of every instruction due by ${day}`,
     timeoutMs,
@@ -83,10 +93,18 @@ export function formatSummary(s: EodSummary, extra: { published: number; busines
     `${pad('confirmed')}not yet (confirmation matching is a later capability)`,
     `${pad('instructed')}${s.settlement.instructed}`,
     `${pad('settled')}${s.settlement.settled}`,
-    `${pad('failed')}${s.settlement.failing}${Object.keys(s.settlement.failsByReason).length ? ` (${Object.entries(s.settlement.failsByReason).map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}`,
+    `${pad('failed')}${s.settlement.failing}${
+      Object.keys(s.settlement.failsByReason).length
+        ? ` (${Object.entries(s.settlement.failsByReason)
+            .map(([r, n]) => `${r} ${n}`)
+            .join(', ')})`
+        : ''
+    }`,
     `${pad('settlement efficiency')}${s.reporting.settlementEfficiency ?? 'n/a'}`,
     `${pad('journal entries')}${s.accounting.entries}`,
-    ...s.accounting.perCurrency.map((c) => `${pad(`journal ${c.currency}`)}debit ${c.debit} = credit ${c.credit} → ${c.balanced ? 'balanced' : 'NOT BALANCED'}`),
+    ...s.accounting.perCurrency.map(
+      (c) => `${pad(`journal ${c.currency}`)}debit ${c.debit} = credit ${c.credit} → ${c.balanced ? 'balanced' : 'NOT BALANCED'}`,
+    ),
     `${pad('declarations produced')}none yet (TTF / Banque de France come with the declarations capability)`,
     `${pad('client notices sent')}${s.notification.sent}${s.notification.failed ? ` (${s.notification.failed} failed)` : ''}${s.notification.pending ? ` (${s.notification.pending} pending)` : ''}`,
   ];

@@ -6,7 +6,12 @@ export async function getJson<T = unknown>(url: string): Promise<T> {
 }
 
 export async function postJson<T = unknown>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
   if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

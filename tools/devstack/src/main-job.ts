@@ -10,13 +10,26 @@ import { addDays, TARGET } from '@postera/kernel';
 import { startSmtpSink } from '@postera/testing';
 import { join } from 'node:path';
 import pg from 'pg';
-import { eodSummary, formatSummary, loadSampleReferential, openDay, runDaysThroughSettlement, waitForCapturedAndInstructed, waitForNotifications } from './day.js';
+import {
+  eodSummary,
+  formatSummary,
+  loadSampleReferential,
+  openDay,
+  runDaysThroughSettlement,
+  waitForCapturedAndInstructed,
+  waitForNotifications,
+} from './day.js';
 import { publish } from './publish.js';
 import { sampleDay } from './sample.js';
 import { REPO_ROOT, Stack } from './stack.js';
 import { deleteTopics, ensureTopics } from './topics.js';
 
-const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, '').split('='); return [k!, v ?? 'true']; }));
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'];
+  }),
+);
 const exitAtEnd = args.get('exit') === 'true';
 const count = Number(args.get('trades') ?? 1000);
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';

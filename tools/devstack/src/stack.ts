@@ -104,7 +104,9 @@ export class Stack {
     const names = this.o.services ?? ALL_SERVICES;
     const taken = (await Promise.all(names.map(async (n) => ((await portInUse(this.o.basePort + SERVICES[n].portOffset)) ? n : null)))).filter(Boolean);
     if (taken.length > 0) {
-      throw new Error(`ports taken for ${taken.map((n) => `${n} (${this.url(n!)})`).join(', ')}: is another Postera running? Stop it, or set POSTERA_BASE_PORT`);
+      throw new Error(
+        `ports taken for ${taken.map((n) => `${n} (${this.url(n!)})`).join(', ')}: is another Postera running? Stop it, or set POSTERA_BASE_PORT`,
+      );
     }
     for (const n of names) this.start(n);
     await Promise.all(names.map((n) => this.waitHealthy(n)));

@@ -1,7 +1,15 @@
 import { baseConfigSchema } from '@postera/platform';
 import { z } from 'zod';
 
-const list = z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 /** Scenario rules: which instructions the simulated CSD leaves unmatched or fails, deterministic for a seed. */
 export const marketSimConfigSchema = baseConfigSchema.extend({

@@ -12,9 +12,7 @@ interface TopicCatalogue {
   topics: TopicSpec[];
 }
 
-export const TOPIC_CATALOGUE: TopicCatalogue = JSON.parse(
-  readFileSync(new URL('../topics.json', import.meta.url), 'utf8'),
-) as TopicCatalogue;
+export const TOPIC_CATALOGUE: TopicCatalogue = JSON.parse(readFileSync(new URL('../topics.json', import.meta.url), 'utf8')) as TopicCatalogue;
 
 export const Topics = {
   tradesExecuted: 'trades.executed.v1',

@@ -26,8 +26,23 @@ export interface TradeExecutedV1 {
 }
 
 export const TRADE_EXECUTED_REQUIRED_FIELDS = [
-  'messageId', 'sourceSystem', 'tradeId', 'version', 'action', 'executedAt', 'tradeDate', 'side', 'isin',
-  'quantity', 'price', 'priceType', 'currency', 'venue', 'account', 'counterparty', 'capacity',
+  'messageId',
+  'sourceSystem',
+  'tradeId',
+  'version',
+  'action',
+  'executedAt',
+  'tradeDate',
+  'side',
+  'isin',
+  'quantity',
+  'price',
+  'priceType',
+  'currency',
+  'venue',
+  'account',
+  'counterparty',
+  'capacity',
 ] as const satisfies ReadonlyArray<keyof TradeExecutedV1>;
 
 /** The largest input message accepted; larger ones become exceptions without being parsed. */

@@ -3,9 +3,7 @@ import { addBusinessDays, easterSunday, TARGET } from './calendars.js';
 
 describe('TARGET calendar', () => {
   it('knows Easter Sunday for known years', () => {
-    expect([easterSunday(2024), easterSunday(2025), easterSunday(2026), easterSunday(2027)]).toEqual([
-      '2024-03-31', '2025-04-20', '2026-04-05', '2027-03-28',
-    ]);
+    expect([easterSunday(2024), easterSunday(2025), easterSunday(2026), easterSunday(2027)]).toEqual(['2024-03-31', '2025-04-20', '2026-04-05', '2027-03-28']);
   });
   it('closes on weekends, 1 Jan, Good Friday, Easter Monday, 1 May, 25 and 26 Dec', () => {
     const closed = ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-12-25', '2026-12-26', '2026-11-28', '2026-11-29'];

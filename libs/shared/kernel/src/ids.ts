@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomUUID } from 'node:crypto';
 
 /** A trade's reference everywhere in Postera and its Kafka key: `sourceSystem:tradeId`. */
 export function tradeRef(sourceSystem: string, tradeId: string): string {

@@ -6,8 +6,29 @@ import { Dec } from './decimal.js';
  * capture rather than guessed: an amount rounded to the wrong number of decimals is a wrong amount.
  */
 export const CURRENCY_MINOR_UNITS: Readonly<Record<string, number>> = Object.freeze({
-  EUR: 2, USD: 2, GBP: 2, CHF: 2, JPY: 0, SEK: 2, NOK: 2, DKK: 2, PLN: 2, CZK: 2, HUF: 2,
-  CAD: 2, AUD: 2, NZD: 2, HKD: 2, SGD: 2, CNY: 2, KRW: 0, ZAR: 2, BHD: 3, KWD: 3, TND: 3, ISK: 0,
+  EUR: 2,
+  USD: 2,
+  GBP: 2,
+  CHF: 2,
+  JPY: 0,
+  SEK: 2,
+  NOK: 2,
+  DKK: 2,
+  PLN: 2,
+  CZK: 2,
+  HUF: 2,
+  CAD: 2,
+  AUD: 2,
+  NZD: 2,
+  HKD: 2,
+  SGD: 2,
+  CNY: 2,
+  KRW: 0,
+  ZAR: 2,
+  BHD: 3,
+  KWD: 3,
+  TND: 3,
+  ISK: 0,
 });
 
 export function isKnownCurrency(code: unknown): code is string {

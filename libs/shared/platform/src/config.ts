@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
  * The environment every service reads, validated once at boot. Nothing else reads process.env:
@@ -19,7 +17,10 @@ export const baseConfigSchema = z.object({
   MIGRATE_ON_BOOT: bool.default(true),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   /** Prefix of every topic name: several environments or test runs on one cluster. */
-  TOPIC_PREFIX: z.string().regex(/^[a-z0-9-]*$/).default(''),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9-]*$/)
+    .default(''),
   CONSUMER_GROUP_PREFIX: z.string().min(1).default('postera'),
   /** Messages per database transaction on the consuming side. */
   BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(5000).default(500),
@@ -32,7 +33,10 @@ export const baseConfigSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(60000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fault injection for resilience tests: `<point>:<n>` exits the process the n-th time point is reached. */
-  POSTERA_FAULT: z.string().regex(/^[a-z-]+:[0-9]+$/).optional(),
+  POSTERA_FAULT: z
+    .string()
+    .regex(/^[a-z-]+:[0-9]+$/)
+    .optional(),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

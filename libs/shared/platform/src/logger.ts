@@ -5,13 +5,16 @@ export type Log = Logger;
 
 /** JSON logs on stdout. The trade reference travels as `correlationId` on every line about a trade. */
 export function createLogger(service: string, level: string): Log {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    // No secret in logs: connection strings and auth headers are masked wherever they appear.
-    redact: { paths: ['databaseUrl', 'DATABASE_URL', 'authorization', 'password', '*.password'], censor: '[redacted]' },
-  }, pino.destination({ dest: 1, sync: true })); // synchronous: the last lines before an exit are not lost
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // No secret in logs: connection strings and auth headers are masked wherever they appear.
+      redact: { paths: ['databaseUrl', 'DATABASE_URL', 'authorization', 'password', '*.password'], censor: '[redacted]' },
+    },
+    pino.destination({ dest: 1, sync: true }),
+  ); // synchronous: the last lines before an exit are not lost
 }
 
 /** Nest's own messages through the same JSON logger. */

@@ -4,10 +4,32 @@ import { isKnownCurrency, isValidIsin, isValidLei } from '@postera/kernel';
 import { appendToOutbox, type OutgoingEvent } from '@postera/platform';
 import { DataSource } from 'typeorm';
 
-interface AccountIn { account: string; clientId: string; clientName: string; accountType: 'CLIENT' | 'PROPRIETARY'; book: string; language: 'fr' | 'en'; email?: string | null; baseCurrency: string }
-interface InstrumentIn { isin: string; name: string; instrumentType: string; currency: string }
-interface PartyIn { lei: string; name: string; country: string }
-export interface ReferentialImport { accounts?: AccountIn[]; instruments?: InstrumentIn[]; parties?: PartyIn[] }
+interface AccountIn {
+  account: string;
+  clientId: string;
+  clientName: string;
+  accountType: 'CLIENT' | 'PROPRIETARY';
+  book: string;
+  language: 'fr' | 'en';
+  email?: string | null;
+  baseCurrency: string;
+}
+interface InstrumentIn {
+  isin: string;
+  name: string;
+  instrumentType: string;
+  currency: string;
+}
+interface PartyIn {
+  lei: string;
+  name: string;
+  country: string;
+}
+export interface ReferentialImport {
+  accounts?: AccountIn[];
+  instruments?: InstrumentIn[];
+  parties?: PartyIn[];
+}
 
 /** Reachable within the 256 KiB request limit (about 150 bytes a row). */
 const ROWS_MAX = 1_000;
@@ -30,7 +52,9 @@ export class ReferentialController {
     const dupes = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
     const problems = [
       ...(accounts.length + instruments.length + parties.length > ROWS_MAX ? [`at most ${ROWS_MAX} rows per import`] : []),
-      ...accounts.filter((a) => !(text(a.account) && text(a.clientId) && text(a.clientName) && text(a.book))).map((a) => `account ${String(a.account)}: account, clientId, clientName and book are required`),
+      ...accounts
+        .filter((a) => !(text(a.account) && text(a.clientId) && text(a.clientName) && text(a.book)))
+        .map((a) => `account ${String(a.account)}: account, clientId, clientName and book are required`),
       ...instruments.filter((i) => !(text(i.name) && text(i.instrumentType))).map((i) => `instrument ${String(i.isin)}: name and instrumentType are required`),
       ...parties.filter((p) => !(text(p.name) && text(p.country))).map((p) => `party ${String(p.lei)}: name and country are required`),
       ...dupes(accounts.map((a) => a.account)).map((k) => `account ${k}: listed twice`),
@@ -39,7 +63,9 @@ export class ReferentialController {
       ...instruments.filter((i) => !isValidIsin(i.isin)).map((i) => `instrument ${i.isin}: invalid ISIN`),
       ...instruments.filter((i) => !isKnownCurrency(i.currency)).map((i) => `instrument ${i.isin}: unknown currency ${i.currency}`),
       ...parties.filter((p) => !isValidLei(p.lei)).map((p) => `party ${p.lei}: invalid LEI`),
-      ...accounts.filter((a) => !['CLIENT', 'PROPRIETARY'].includes(a.accountType)).map((a) => `account ${a.account}: accountType must be CLIENT or PROPRIETARY`),
+      ...accounts
+        .filter((a) => !['CLIENT', 'PROPRIETARY'].includes(a.accountType))
+        .map((a) => `account ${a.account}: accountType must be CLIENT or PROPRIETARY`),
       ...accounts.filter((a) => !['fr', 'en'].includes(a.language)).map((a) => `account ${a.account}: language must be fr or en`),
       ...accounts.filter((a) => !isKnownCurrency(a.baseCurrency)).map((a) => `account ${a.account}: unknown base currency ${a.baseCurrency}`),
     ];
@@ -65,12 +91,27 @@ export class ReferentialController {
            ON CONFLICT (account) DO UPDATE SET client_id = EXCLUDED.client_id, client_name = EXCLUDED.client_name, account_type = EXCLUDED.account_type,
              book = EXCLUDED.book, language = EXCLUDED.language, email = EXCLUDED.email, base_currency = EXCLUDED.base_currency, updated_at = now()`,
           [
-            accounts.map((a) => a.account), accounts.map((a) => a.clientId), accounts.map((a) => a.clientName), accounts.map((a) => a.accountType),
-            accounts.map((a) => a.book), accounts.map((a) => a.language), accounts.map((a) => a.email ?? null), accounts.map((a) => a.baseCurrency),
+            accounts.map((a) => a.account),
+            accounts.map((a) => a.clientId),
+            accounts.map((a) => a.clientName),
+            accounts.map((a) => a.accountType),
+            accounts.map((a) => a.book),
+            accounts.map((a) => a.language),
+            accounts.map((a) => a.email ?? null),
+            accounts.map((a) => a.baseCurrency),
           ],
         );
         const events: OutgoingEvent[] = accounts.map((a) => {
-          const payload = { account: a.account, clientId: a.clientId, clientName: a.clientName, accountType: a.accountType, book: a.book, language: a.language, email: a.email ?? null, baseCurrency: a.baseCurrency };
+          const payload = {
+            account: a.account,
+            clientId: a.clientId,
+            clientName: a.clientName,
+            accountType: a.accountType,
+            book: a.book,
+            language: a.language,
+            email: a.email ?? null,
+            baseCurrency: a.baseCurrency,
+          };
           // A new event per import: an account changed A → B → A must reach consumers the third time too
           // (a content-derived id would be dropped by their inboxes). Re-importing is an idempotent upsert downstream.
           const event: AccountRefEvent = envelope({ type: 'AccountUpserted', producer: 'capture', correlationId: a.account, causationId: null, payload });
@@ -84,6 +125,8 @@ export class ReferentialController {
 
   @Get('accounts')
   async accounts() {
-    return this.ds.query(`SELECT account, client_id AS "clientId", client_name AS "clientName", account_type AS "accountType", book, language, email, base_currency AS "baseCurrency" FROM capture.accounts ORDER BY account LIMIT 1000`);
+    return this.ds.query(
+      `SELECT account, client_id AS "clientId", client_name AS "clientName", account_type AS "accountType", book, language, email, base_currency AS "baseCurrency" FROM capture.accounts ORDER BY account LIMIT 1000`,
+    );
   }
 }

@@ -26,7 +26,9 @@ export class BusinessDayController {
        WHERE calendar = $1 ORDER BY business_date DESC, (action = 'CLOSE') DESC LIMIT 1`,
       [CALENDAR],
     )) as Array<{ businessDate: string; action: 'OPEN' | 'CLOSE' }>;
-    return last ? { calendar: CALENDAR, businessDate: last.businessDate, status: last.action === 'OPEN' ? 'OPEN' : 'CLOSED' } : { calendar: CALENDAR, businessDate: null, status: 'NONE' };
+    return last
+      ? { calendar: CALENDAR, businessDate: last.businessDate, status: last.action === 'OPEN' ? 'OPEN' : 'CLOSED' }
+      : { calendar: CALENDAR, businessDate: null, status: 'NONE' };
   }
 
   @Post('open')
@@ -46,7 +48,11 @@ export class BusinessDayController {
     const date = body.businessDate;
     return this.ds.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('gateway.business_day'))`);
-      const done = (await tx.query(`SELECT 1 FROM gateway.business_day_commands WHERE calendar = $1 AND business_date = $2 AND action = $3`, [CALENDAR, date, action])) as unknown[];
+      const done = (await tx.query(`SELECT 1 FROM gateway.business_day_commands WHERE calendar = $1 AND business_date = $2 AND action = $3`, [
+        CALENDAR,
+        date,
+        action,
+      ])) as unknown[];
       if (done.length > 0) return { calendar: CALENDAR, businessDate: date, status: action === 'OPEN' ? 'OPEN' : 'CLOSED', alreadyDone: true };
       await this.checkOrder(tx, action, date);
       const event: BusinessDayEvent = envelope({
@@ -58,7 +64,11 @@ export class BusinessDayController {
         payload: { calendar: CALENDAR, businessDate: date },
       });
       await tx.query(`INSERT INTO gateway.business_day_commands (calendar, business_date, action, event_id, requested_by) VALUES ($1, $2, $3, $4, $5)`, [
-        CALENDAR, date, action, event.eventId, 'operator',
+        CALENDAR,
+        date,
+        action,
+        event.eventId,
+        'operator',
       ]);
       await appendToOutbox(tx, 'gateway', [{ topic: Topics.businessDay, key: CALENDAR, event }]);
       return { calendar: CALENDAR, businessDate: date, status: action === 'OPEN' ? 'OPEN' : 'CLOSED', alreadyDone: false };
@@ -74,10 +84,14 @@ export class BusinessDayController {
       throw new ConflictException(`${date} is a TARGET closing day (weekend or holiday): open the next business day`);
     }
     if (action === 'OPEN' && last && (last.action === 'OPEN' || last.d >= date)) {
-      throw new ConflictException(last.action === 'OPEN' ? `business day ${last.d} is still open: close it first` : `business day ${date} is not after the last closed day ${last.d}`);
+      throw new ConflictException(
+        last.action === 'OPEN' ? `business day ${last.d} is still open: close it first` : `business day ${date} is not after the last closed day ${last.d}`,
+      );
     }
     if (action === 'CLOSE' && (!last || last.action !== 'OPEN' || last.d !== date)) {
-      throw new ConflictException(last?.action === 'OPEN' ? `the open business day is ${last.d}, not ${date}` : `business day ${date} is not open: open it first`);
+      throw new ConflictException(
+        last?.action === 'OPEN' ? `the open business day is ${last.d}, not ${date}` : `business day ${date} is not open: open it first`,
+      );
     }
   }
 }

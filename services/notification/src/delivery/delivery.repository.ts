@@ -40,7 +40,7 @@ interface PendingRow {
 
 const ms = (n: number) => `${Math.max(0, Math.round(n))} milliseconds`;
 
-/** UPDATE … RETURNING through a CTE, so the driver hands back rows whatever the command. */
+/** UPDATE/DELETE … RETURNING through a CTE, so the driver hands back rows whatever the command. */
 async function updateReturning<T>(tx: EntityManager, update: string, params: unknown[]): Promise<T[]> {
   return (await tx.query(`WITH u AS (${update}) SELECT * FROM u`, params)) as T[];
 }
@@ -48,9 +48,9 @@ async function updateReturning<T>(tx: EntityManager, update: string, params: unk
 /**
  * Claims up to `limit` due notifications whose contact is known (the others wait for
  * refdata.accounts.v1). SKIP LOCKED lets replicas claim disjoint sets; the claim (claim_id and a
- * lease in next_attempt_at) is committed at once, so no lock is held while SMTP works — the
- * attempt rows are committed in their own transactions meanwhile. Proprietary accounts are
- * SKIPPED and accounts without an address FAILED here: no SMTP is involved in either.
+ * lease in next_attempt_at) is committed at once, so no lock is held while the batch is rendered,
+ * its attempts recorded and SMTP works. Proprietary accounts are SKIPPED and accounts without an
+ * address FAILED here: no SMTP is involved in either.
  */
 export async function claimDue(ds: DataSource, claimId: string, limit: number, leaseMs: number): Promise<ClaimResult> {
   return ds.transaction(async (tx) => {
@@ -109,64 +109,112 @@ export async function claimDue(ds: DataSource, claimId: string, limit: number, l
   });
 }
 
+/** A rendered notification about to be handed to SMTP, with what it will carry. */
 export interface AttemptStart {
   notificationId: string;
-  claimId: string;
   recipient: string;
   language: 'fr' | 'en';
   subject: string;
   body: string;
-  /** How long this one send may take before another sender may take the notification over. */
-  leaseMs: number;
+}
+
+/** An attempt recorded and committed: the notification is this sender's to send now. */
+export interface StartedAttempt {
+  attemptNo: number;
+  /** Attempts that count against SEND_ATTEMPTS_MAX, this one included. */
+  attempts: number;
 }
 
 /**
- * Records an attempt and commits it before the message goes to SMTP, with what is about to be
- * sent. An earlier attempt left without outcome (the process died mid-send) is closed as
- * interrupted: that mail may have arrived, and the resend carries the same Message-ID.
- * Returns the attempt number and the attempts counted so far, or null when the claim was lost.
+ * Records one attempt per notification of the batch and commits them, in one transaction, before
+ * any of these messages goes to SMTP, with what is about to be sent. An earlier attempt left
+ * without outcome (the process died mid-send) is closed as interrupted: that mail may have
+ * arrived, and the resend carries the same Message-ID. `leaseMs` is how long the batch's sends
+ * may take before another sender may take these notifications over.
+ * Returns the started attempts by notification id; a notification missing from it was lost to
+ * another sender (our claim's lease ran out) and must not be sent.
  */
-export async function startAttempt(ds: DataSource, a: AttemptStart): Promise<{ attemptNo: number; attempts: number } | null> {
+export async function startAttempts(ds: DataSource, claimId: string, attempts: AttemptStart[], leaseMs: number): Promise<Map<string, StartedAttempt>> {
+  if (attempts.length === 0) return new Map();
   return ds.transaction(async (tx) => {
-    const [owned] = await updateReturning<{ attempts: number }>(
+    const owned = await updateReturning<{ notification_id: string; attempts: number }>(
       tx,
-      `UPDATE notification.notifications
-       SET attempts = attempts + 1, recipient = $3, language = $4, subject = $5, body = $6, next_attempt_at = now() + $7::interval
-       WHERE notification_id = $1 AND claim_id = $2 AND status = 'PENDING'
-       RETURNING attempts`,
-      [a.notificationId, a.claimId, a.recipient, a.language, a.subject, a.body, ms(a.leaseMs)],
+      `UPDATE notification.notifications n
+       SET attempts = n.attempts + 1, recipient = a.recipient, language = a.language, subject = a.subject, body = a.body,
+           next_attempt_at = now() + $7::interval
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS a(notification_id, recipient, language, subject, body)
+       WHERE n.notification_id = a.notification_id AND n.claim_id = $6 AND n.status = 'PENDING'
+       RETURNING n.notification_id, n.attempts`,
+      [
+        attempts.map((a) => a.notificationId),
+        attempts.map((a) => a.recipient),
+        attempts.map((a) => a.language),
+        attempts.map((a) => a.subject),
+        attempts.map((a) => a.body),
+        claimId,
+        ms(leaseMs),
+      ],
     );
-    if (!owned) return null;
+    if (owned.length === 0) return new Map();
+    const ownedIds = owned.map((o) => o.notification_id);
     await tx.query(
       `UPDATE notification.delivery_attempts SET finished_at = now(), outcome = 'ERROR',
          error = 'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
-       WHERE notification_id = $1 AND finished_at IS NULL`,
-      [a.notificationId],
+       WHERE notification_id = ANY($1::uuid[]) AND finished_at IS NULL`,
+      [ownedIds],
     );
-    const [next] = (await tx.query(
-      `INSERT INTO notification.delivery_attempts (notification_id, attempt_no)
-       SELECT $1, coalesce(max(attempt_no), 0) + 1 FROM notification.delivery_attempts WHERE notification_id = $1
-       RETURNING attempt_no`,
-      [a.notificationId],
-    )) as Array<{ attempt_no: number }>;
-    return { attemptNo: next!.attempt_no, attempts: owned.attempts };
+    const numbered = (await tx.query(
+      `WITH i AS (
+         INSERT INTO notification.delivery_attempts (notification_id, attempt_no)
+         SELECT o.notification_id, coalesce(max(a.attempt_no), 0) + 1
+         FROM unnest($1::uuid[]) AS o(notification_id) LEFT JOIN notification.delivery_attempts a USING (notification_id)
+         GROUP BY o.notification_id
+         RETURNING notification_id, attempt_no)
+       SELECT * FROM i`,
+      [ownedIds],
+    )) as Array<{ notification_id: string; attempt_no: number }>;
+    const counted = new Map(owned.map((o) => [o.notification_id, o.attempts]));
+    return new Map(numbered.map((r) => [r.notification_id, { attemptNo: r.attempt_no, attempts: counted.get(r.notification_id)! }]));
   });
 }
 
-/** SMTP accepted the message: attempt SENT, notification SENT, NotificationSent in the outbox — one transaction. */
-export async function recordSent(ds: DataSource, notificationId: string, attemptNo: number, smtpResponse: string, event: NotificationSentEvent): Promise<void> {
-  await ds.transaction(async (tx) => {
+/** A message the server accepted, with the event that says so. */
+export interface SentAttempt {
+  notificationId: string;
+  attemptNo: number;
+  smtpResponse: string;
+  event: NotificationSentEvent;
+}
+
+/**
+ * SMTP accepted these messages: attempts SENT, notifications SENT, one NotificationSent each in the
+ * outbox — one transaction for the batch. A notification already SENT (a sender that took it over
+ * after our lease) keeps its first mark and gets no second event. Safe to repeat after a commit
+ * whose outcome is unknown: the second run finds the notifications SENT and appends nothing.
+ * Returns the ids marked SENT by this call.
+ */
+export async function recordSent(ds: DataSource, sent: SentAttempt[]): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
+  return ds.transaction(async (tx) => {
     await tx.query(
-      `UPDATE notification.delivery_attempts SET finished_at = now(), outcome = 'SENT', smtp_response = $3 WHERE notification_id = $1 AND attempt_no = $2`,
-      [notificationId, attemptNo, smtpResponse.slice(0, 2000)],
+      `UPDATE notification.delivery_attempts a SET finished_at = now(), outcome = 'SENT', smtp_response = s.smtp_response
+       FROM unnest($1::uuid[], $2::int[], $3::text[]) AS s(notification_id, attempt_no, smtp_response)
+       WHERE a.notification_id = s.notification_id AND a.attempt_no = s.attempt_no`,
+      [sent.map((s) => s.notificationId), sent.map((s) => s.attemptNo), sent.map((s) => s.smtpResponse.slice(0, 2000))],
     );
     const marked = await updateReturning<{ notification_id: string }>(
       tx,
       `UPDATE notification.notifications SET status = 'SENT', sent_at = now(), claim_id = NULL, last_error = NULL
-       WHERE notification_id = $1 AND status = 'PENDING' RETURNING notification_id`,
-      [notificationId],
+       WHERE notification_id = ANY($1::uuid[]) AND status = 'PENDING' RETURNING notification_id`,
+      [sent.map((s) => s.notificationId)],
     );
-    if (marked.length > 0) await appendToOutbox(tx, 'notification', [{ topic: Topics.notificationEvents, key: event.correlationId, event }]);
+    const markedIds = new Set(marked.map((m) => m.notification_id));
+    await appendToOutbox(
+      tx,
+      'notification',
+      sent.filter((s) => markedIds.has(s.notificationId)).map((s) => ({ topic: Topics.notificationEvents, key: s.event.correlationId, event: s.event })),
+    );
+    return markedIds;
   });
 }
 
@@ -182,19 +230,64 @@ export interface AttemptError {
   retryAfterMs: number;
 }
 
-export async function recordError(ds: DataSource, e: AttemptError): Promise<void> {
+/** An attempt recorded for a message the batch stopped before handing to SMTP. */
+export interface UntriedAttempt {
+  notificationId: string;
+  attemptNo: number;
+}
+
+/**
+ * What did not go out, in one transaction. Refused attempts are closed with the error, their
+ * notifications FAILED or due again after a backoff. Attempts never tried (SMTP went unreachable,
+ * or the send window closed, before their turn) are taken back: the row is deleted rather than
+ * left as an attempt that never was — an outage would otherwise add a batch of them every pass —
+ * their count given back and the notification due again at once, as if never claimed.
+ */
+export async function recordNotSent(ds: DataSource, refused: AttemptError[], untried: UntriedAttempt[]): Promise<void> {
+  if (refused.length === 0 && untried.length === 0) return;
   await ds.transaction(async (tx) => {
-    await tx.query(
-      `UPDATE notification.delivery_attempts SET finished_at = now(), outcome = 'ERROR', error = $3, smtp_response = $4 WHERE notification_id = $1 AND attempt_no = $2`,
-      [e.notificationId, e.attemptNo, e.error.slice(0, 2000), e.smtpResponse?.slice(0, 2000) ?? null],
-    );
-    await tx.query(
-      `UPDATE notification.notifications
-       SET status = CASE WHEN $2::boolean THEN 'FAILED' ELSE 'PENDING' END, last_error = $3, claim_id = NULL,
-           attempts = attempts - CASE WHEN $4::boolean THEN 1 ELSE 0 END, next_attempt_at = now() + $5::interval
-       WHERE notification_id = $1 AND status = 'PENDING'`,
-      [e.notificationId, e.final, e.error.slice(0, 2000), e.refund, ms(e.retryAfterMs)],
-    );
+    if (refused.length > 0) {
+      const params = [
+        refused.map((e) => e.notificationId),
+        refused.map((e) => e.attemptNo),
+        refused.map((e) => e.error.slice(0, 2000)),
+        refused.map((e) => e.smtpResponse?.slice(0, 2000) ?? null),
+        refused.map((e) => e.final),
+        refused.map((e) => e.refund),
+        refused.map((e) => Math.max(0, Math.round(e.retryAfterMs))),
+      ];
+      const outcomes = `unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::boolean[], $7::bigint[])
+                        AS e(notification_id, attempt_no, error, smtp_response, final, refund, retry_after_ms)`;
+      await tx.query(
+        `UPDATE notification.delivery_attempts a SET finished_at = now(), outcome = 'ERROR', error = e.error, smtp_response = e.smtp_response
+         FROM ${outcomes}
+         WHERE a.notification_id = e.notification_id AND a.attempt_no = e.attempt_no`,
+        params,
+      );
+      await tx.query(
+        `UPDATE notification.notifications n
+         SET status = CASE WHEN e.final THEN 'FAILED' ELSE 'PENDING' END, last_error = e.error, claim_id = NULL,
+             attempts = n.attempts - CASE WHEN e.refund THEN 1 ELSE 0 END, next_attempt_at = now() + e.retry_after_ms * interval '1 millisecond'
+         FROM ${outcomes}
+         WHERE n.notification_id = e.notification_id AND n.status = 'PENDING'`,
+        params,
+      );
+    }
+    if (untried.length > 0) {
+      const takenBack = await updateReturning<{ notification_id: string }>(
+        tx,
+        `DELETE FROM notification.delivery_attempts a
+         USING unnest($1::uuid[], $2::int[]) AS u(notification_id, attempt_no)
+         WHERE a.notification_id = u.notification_id AND a.attempt_no = u.attempt_no AND a.finished_at IS NULL
+         RETURNING a.notification_id`,
+        [untried.map((u) => u.notificationId), untried.map((u) => u.attemptNo)],
+      );
+      await tx.query(
+        `UPDATE notification.notifications SET attempts = attempts - 1, claim_id = NULL, next_attempt_at = now()
+         WHERE notification_id = ANY($1::uuid[]) AND status = 'PENDING'`,
+        [takenBack.map((t) => t.notification_id)],
+      );
+    }
   });
 }
 
@@ -204,15 +297,5 @@ export async function markUnrenderable(ds: DataSource, notificationId: string, c
     `UPDATE notification.notifications SET status = 'FAILED', last_error = $3, claim_id = NULL
      WHERE notification_id = $1 AND claim_id = $2 AND status = 'PENDING'`,
     [notificationId, claimId, error.slice(0, 2000)],
-  );
-}
-
-/** Gives claimed notifications back (SMTP is unreachable): due again after delayMs, their attempts untouched. */
-export async function releaseClaims(ds: DataSource, notificationIds: string[], claimId: string, delayMs: number): Promise<void> {
-  if (notificationIds.length === 0) return;
-  await ds.query(
-    `UPDATE notification.notifications SET claim_id = NULL, next_attempt_at = now() + $3::interval
-     WHERE notification_id = ANY($1::uuid[]) AND claim_id = $2 AND status = 'PENDING'`,
-    [notificationIds, claimId, ms(delayMs)],
   );
 }

@@ -5,28 +5,65 @@ import nodemailer, { type Mail, type NodemailerError, type SMTPPoolOptions, type
 import { DataSource } from 'typeorm';
 import type { NotificationConfig } from '../config.js';
 import { renderNotification } from '../notifications/domain/render-notification.js';
-import { claimDue, markUnrenderable, recordError, recordSent, releaseClaims, startAttempt, type ClaimedNotification } from './delivery.repository.js';
+import {
+  claimDue,
+  markUnrenderable,
+  recordNotSent,
+  recordSent,
+  startAttempts,
+  type AttemptError,
+  type ClaimedNotification,
+  type SentAttempt,
+  type StartedAttempt,
+  type UntriedAttempt,
+} from './delivery.repository.js';
 import { notificationSent } from './notification-events.js';
 
 const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
 const SMTP_GREETING_TIMEOUT_MS = 10_000;
 const SMTP_SOCKET_TIMEOUT_MS = 30_000;
-const SMTP_CONNECTIONS_MAX = 2;
+const SMTP_CONNECTIONS_MAX = 4;
+/** Sends in flight at once within a batch: twice the connections, so a connection that frees up finds the next message already queued in the pool. */
+const SEND_CONCURRENCY_MAX = 8;
 /** Messages over one pooled connection before it is renewed. */
 const SMTP_MESSAGES_PER_CONNECTION_MAX = 100;
 /** One send, from handing the message to the pool to the server's final reply. */
 const SEND_TIMEOUT_MS = 60_000;
 /** A claimed notification not reached within this is free for another sender. */
 const CLAIM_LEASE_MS = 5 * 60_000;
-/** Once its attempt is recorded, a notification is this sender's for this long (the send is bounded well inside it). */
-const SEND_LEASE_MS = 2 * SEND_TIMEOUT_MS;
+/**
+ * No send of a batch starts later than this after the batch's attempts were committed; the ones
+ * not reached by then are given back, uncounted, to the next pass. Without it a slow server would
+ * stretch a batch past its lease (100 messages × 60 s / 8 lanes: 12.5 min), and another sender could take
+ * over notifications still being sent here.
+ */
+const BATCH_SEND_WINDOW_MS = 30_000;
+/** Left, after the batch's last send has ended at the latest, to commit its outcomes. */
+const OUTCOME_COMMIT_MARGIN_MS = 30_000;
+/** Once their attempts are recorded, the batch's notifications are this sender's for this long (2 min): every send starts in the window and ends within its timeout. */
+const SEND_LEASE_MS = BATCH_SEND_WINDOW_MS + SEND_TIMEOUT_MS + OUTCOME_COMMIT_MARGIN_MS;
+/** Tries at committing a batch's SENT marks: a lost commit means every mail of the batch the server accepted goes out again after the lease. */
+const SENT_RECORD_TRIES_MAX = 3;
+const SENT_RECORD_RETRY_MS = 1_000;
 /** After an answered failure (4xx), the next attempt waits 30 s, 1 min, 2 min… — greylisting usually asks for minutes. */
 const RETRY_BACKOFF_BASE_MS = 30_000;
 const RETRY_BACKOFF_MAX_MS = 30 * 60_000;
 /** The loop's own backoff when SMTP or Postgres is unreachable. */
 const LOOP_BACKOFF_MAX_MS = 30_000;
 
-type Delivery = 'sent' | 'retry' | 'failed' | 'lost-claim' | 'unreachable';
+/** A notification of the batch, rendered, its attempt committed: ready for SMTP. */
+interface Delivery {
+  n: ClaimedNotification;
+  rendered: { subject: string; body: string };
+  attempt: StartedAttempt;
+}
+
+type SendOutcome =
+  | { status: 'accepted'; response: string }
+  /** The server answered no, or could not be reached (see isUnreachable). */
+  | { status: 'refused'; error: NodemailerError }
+  /** Never handed to SMTP: the batch stopped before this one. */
+  | { status: 'not-sent'; reason: string };
 
 /**
  * Connection-level failures: the server did not (or no longer) answer — refused, reset, timed
@@ -48,10 +85,12 @@ function smtpHost(url: string): string {
 }
 
 /**
- * Sends the pending notifications by email, each once: claim a batch (SKIP LOCKED, committed at
- * once), then per notification commit the attempt, hand the mail to SMTP with the stable
- * Message-ID <notification_id@postera>, and commit the outcome (SENT with NotificationSent in the
- * outbox, or ERROR with a backoff, FAILED when the attempts run out or the server refuses for good).
+ * Sends the pending notifications by email, each once, a claimed batch at a time with a handful of
+ * commits per batch rather than per mail: claim (SKIP LOCKED, committed at once), render, commit
+ * the attempts of the whole batch, hand the mails to SMTP side by side with the stable Message-ID
+ * <notification_id@postera>, then commit the outcomes: every SENT with its NotificationSent in
+ * the outbox in one transaction, then the errors (backoff, or FAILED when the attempts run out
+ * or the server refuses for good) in another.
  */
 @Injectable()
 export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -133,49 +172,74 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     const { toSend, skipped, failed } = await claimDue(this.ds, claimId, this.config.SEND_BATCH_MAX, CLAIM_LEASE_MS);
     if (skipped > 0) this.log.info({ skipped }, 'notifications of proprietary accounts skipped');
     if (failed > 0) this.log.warn({ failed }, 'notifications failed: the account has no email address');
-    for (const [i, n] of toSend.entries()) {
-      const outcome = await this.deliver(n, claimId);
-      if (outcome === 'unreachable') {
-        await releaseClaims(
-          this.ds,
-          toSend.slice(i + 1).map((r) => r.notificationId),
-          claimId,
-          0,
-        );
-        return { handled: skipped + failed + i, unreachable: true };
-      }
-    }
-    return { handled: skipped + failed + toSend.length, unreachable: false };
+    const renderable = await this.renderAll(toSend, claimId);
+    const started = await startAttempts(
+      this.ds,
+      claimId,
+      renderable.map(({ n, rendered }) => ({ notificationId: n.notificationId, recipient: n.email, language: n.language, ...rendered })),
+      SEND_LEASE_MS,
+    );
+    // Missing from `started`: another sender took it over after our claim's lease ran out.
+    if (started.size < renderable.length)
+      this.log.warn({ lost: renderable.length - started.size }, 'claimed notifications taken over by another sender; not sent here');
+    const deliveries = renderable.flatMap((r) => {
+      const attempt = started.get(r.n.notificationId);
+      return attempt ? [{ ...r, attempt }] : [];
+    });
+    const outcomes = await this.sendAll(deliveries);
+    const unreachable = await this.recordOutcomes(deliveries, outcomes);
+    const notSent = outcomes.filter((o) => o.status === 'not-sent').length;
+    return { handled: skipped + failed + toSend.length - notSent, unreachable };
   }
 
-  private async deliver(n: ClaimedNotification, claimId: string): Promise<Delivery> {
-    const log = this.log.child({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind });
-    let rendered: { subject: string; body: string };
-    try {
-      rendered = renderNotification(n.kind, n.payload, {
-        firmName: this.config.FIRM_NAME,
-        clientName: n.clientName,
-        clientId: n.clientId,
-        language: n.language,
-      });
-    } catch (e) {
-      await markUnrenderable(this.ds, n.notificationId, claimId, (e as Error).message);
-      log.error({ err: e }, 'notification cannot be rendered; FAILED');
-      return 'failed';
+  /** Subject and body of each claimed notification; one that cannot be rendered is FAILED at once (it would not render on a retry either). */
+  private async renderAll(claimed: ClaimedNotification[], claimId: string): Promise<Array<Omit<Delivery, 'attempt'>>> {
+    const renderable: Array<Omit<Delivery, 'attempt'>> = [];
+    for (const n of claimed) {
+      try {
+        const rendered = renderNotification(n.kind, n.payload, {
+          firmName: this.config.FIRM_NAME,
+          clientName: n.clientName,
+          clientId: n.clientId,
+          language: n.language,
+        });
+        renderable.push({ n, rendered });
+      } catch (e) {
+        await markUnrenderable(this.ds, n.notificationId, claimId, (e as Error).message);
+        this.log.error({ err: e, correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind }, 'notification cannot be rendered; FAILED');
+      }
     }
-    const started = await startAttempt(this.ds, {
-      notificationId: n.notificationId,
-      claimId,
-      recipient: n.email,
-      language: n.language,
-      ...rendered,
-      leaseMs: SEND_LEASE_MS,
-    });
-    if (!started) return 'lost-claim'; // another sender took it over after our lease ran out
+    return renderable;
+  }
 
-    // The same notification always carries the same Message-ID, so a resend after a crash
-    // between the server's acceptance and our SENT mark is recognisable as the same mail.
-    const messageId = `<${n.notificationId}@postera>`;
+  /**
+   * Hands the batch to SMTP, SEND_CONCURRENCY_MAX at a time: one SMTP round trip after the other
+   * would cap the service at a few messages a second. Starts no further send once the server is
+   * unreachable (the rest would meet the same wall) or the batch's send window has closed (the
+   * lease must cover every send); those are returned as not sent.
+   */
+  private async sendAll(deliveries: Delivery[]): Promise<SendOutcome[]> {
+    const windowClosesAt = Date.now() + BATCH_SEND_WINDOW_MS;
+    const outcomes: Array<SendOutcome | undefined> = [];
+    let next = 0;
+    let stopped: string | null = null;
+    const lane = async () => {
+      while (stopped === null && next < deliveries.length) {
+        if (Date.now() >= windowClosesAt) {
+          stopped = `the batch's ${BATCH_SEND_WINDOW_MS / 1000} s send window closed first`;
+          break;
+        }
+        const i = next++;
+        const outcome = await this.send(deliveries[i]!);
+        outcomes[i] = outcome;
+        if (outcome.status === 'refused' && isUnreachable(outcome.error)) stopped = 'SMTP was unreachable earlier in this batch';
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY_MAX, deliveries.length) }, lane));
+    return deliveries.map((_, i) => outcomes[i] ?? { status: 'not-sent', reason: stopped ?? 'the batch stopped' });
+  }
+
+  private async send({ n, rendered }: Delivery): Promise<SendOutcome> {
     let response: string;
     try {
       const info = await this.transport!.sendMail({
@@ -183,56 +247,111 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
         to: n.email,
         subject: rendered.subject,
         text: rendered.body,
-        messageId,
+        // The same notification always carries the same Message-ID, so a resend after a crash
+        // between the server's acceptance and our SENT mark is recognisable as the same mail.
+        messageId: messageIdOf(n),
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Postera-Notification-Id': n.notificationId, 'X-Postera-Trade-Ref': n.tradeRef },
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
       });
       response = info.response;
     } catch (e) {
-      return this.afterError(n, started, e as NodemailerError, log);
+      return { status: 'refused', error: e as NodemailerError };
     }
+    // The moment the honest limit is about: the server has the mail, our SENT mark is not committed.
     faultPoint('after-smtp-send');
-    const event = notificationSent(
-      {
-        notificationId: n.notificationId,
-        kind: n.kind,
-        tradeRef: n.tradeRef,
-        account: n.account,
-        channel: 'EMAIL',
-        language: n.language,
-        messageId,
-        attempts: started.attempts,
-      },
-      n.causeEventId,
-    );
-    await recordSent(this.ds, n.notificationId, started.attemptNo, response, event);
-    log.info({ attemptNo: started.attemptNo }, 'notification sent');
-    return 'sent';
+    return { status: 'accepted', response };
   }
 
-  private async afterError(n: ClaimedNotification, started: { attemptNo: number; attempts: number }, e: NodemailerError, log: Log): Promise<Delivery> {
-    const unreachable = isUnreachable(e);
-    const final = !unreachable && (e.permanent === true || started.attempts >= this.config.SEND_ATTEMPTS_MAX);
-    const retryAfterMs = unreachable ? 0 : Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** (started.attempts - 1));
-    const error = `${e.code ?? 'ERROR'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message}`;
-    await recordError(this.ds, {
-      notificationId: n.notificationId,
-      attemptNo: started.attemptNo,
-      error,
-      smtpResponse: e.response ?? null,
-      final,
-      refund: unreachable,
-      retryAfterMs,
+  /**
+   * Commits what SMTP said. The accepted ones first and on their own: the mail is out, and losing
+   * that commit would send each of them again after the lease — so it is retried, and an error
+   * that cannot be recorded does not take the SENT marks down with it. Then the refusals and the
+   * attempts never tried, in one transaction. Returns whether SMTP was unreachable.
+   */
+  private async recordOutcomes(deliveries: Delivery[], outcomes: SendOutcome[]): Promise<boolean> {
+    const sent: SentAttempt[] = [];
+    const refused: Array<{ d: Delivery; error: AttemptError }> = [];
+    const untried: UntriedAttempt[] = [];
+    let untriedReason = '';
+    deliveries.forEach((d, i) => {
+      const outcome = outcomes[i]!;
+      switch (outcome.status) {
+        case 'accepted':
+          sent.push({ notificationId: d.n.notificationId, attemptNo: d.attempt.attemptNo, smtpResponse: outcome.response, event: sentEvent(d.n, d.attempt) });
+          break;
+        case 'refused':
+          refused.push({ d, error: this.failedAttempt(d, outcome.error) });
+          break;
+        case 'not-sent':
+          untried.push({ notificationId: d.n.notificationId, attemptNo: d.attempt.attemptNo });
+          untriedReason = outcome.reason;
+          break;
+      }
     });
-    if (unreachable) {
-      log.warn({ err: error }, 'SMTP unreachable; the batch waits');
-      return 'unreachable';
+
+    const marked = await this.recordSentRetrying(sent);
+    for (const { n, attempt } of deliveries) {
+      if (marked.has(n.notificationId))
+        this.log.info({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind, attemptNo: attempt.attemptNo }, 'notification sent');
     }
-    if (final) {
-      log.error({ err: error, attempts: started.attempts }, 'notification FAILED');
-      return 'failed';
+    await recordNotSent(
+      this.ds,
+      refused.map((r) => r.error),
+      untried,
+    );
+    for (const { d, error: e } of refused) {
+      const log = this.log.child({ correlationId: d.n.tradeRef, notificationId: d.n.notificationId, kind: d.n.kind });
+      if (e.refund) log.warn({ err: e.error }, 'SMTP unreachable; the batch waits');
+      else if (e.final) log.error({ err: e.error, attempts: d.attempt.attempts }, 'notification FAILED');
+      else log.warn({ err: e.error, attempts: d.attempt.attempts, retryAfterMs: e.retryAfterMs }, 'notification not sent; will retry');
     }
-    log.warn({ err: error, attempts: started.attempts, retryAfterMs }, 'notification not sent; will retry');
-    return 'retry';
+    if (untried.length > 0) this.log.warn({ notSent: untried.length, reason: untriedReason }, 'notifications given back to the next pass, not counted');
+    return refused.some((r) => r.error.refund);
   }
+
+  private async recordSentRetrying(sent: SentAttempt[]): Promise<Set<string>> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await recordSent(this.ds, sent);
+      } catch (e) {
+        if (tries >= SENT_RECORD_TRIES_MAX) throw e;
+        this.log.warn({ err: e, tries, sent: sent.length }, 'recording SENT failed; retrying');
+        await new Promise((r) => setTimeout(r, SENT_RECORD_RETRY_MS * tries));
+      }
+    }
+  }
+
+  /** 5xx: FAILED now. 4xx: counted, retried with a backoff, FAILED at SEND_ATTEMPTS_MAX. Unreachable: given back, not counted. */
+  private failedAttempt({ n, attempt }: Delivery, e: NodemailerError): AttemptError {
+    const unreachable = isUnreachable(e);
+    return {
+      notificationId: n.notificationId,
+      attemptNo: attempt.attemptNo,
+      error: `${e.code ?? 'ERROR'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message}`,
+      smtpResponse: e.response ?? null,
+      final: !unreachable && (e.permanent === true || attempt.attempts >= this.config.SEND_ATTEMPTS_MAX),
+      refund: unreachable,
+      retryAfterMs: unreachable ? 0 : Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** (attempt.attempts - 1)),
+    };
+  }
+}
+
+function messageIdOf(n: ClaimedNotification): string {
+  return `<${n.notificationId}@postera>`;
+}
+
+function sentEvent(n: ClaimedNotification, attempt: StartedAttempt) {
+  return notificationSent(
+    {
+      notificationId: n.notificationId,
+      kind: n.kind,
+      tradeRef: n.tradeRef,
+      account: n.account,
+      channel: 'EMAIL',
+      language: n.language,
+      messageId: messageIdOf(n),
+      attempts: attempt.attempts,
+    },
+    n.causeEventId,
+  );
 }

@@ -62,8 +62,6 @@ export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements 
   readonly consumerId = 'reporting.activity';
   readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents];
 
-
-
   async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body as EventEnvelope);
     const captured = events.filter((e): e is TradeEventV1 => e.type === 'TradeCaptured').map((e) => e.payload.trade);
@@ -75,8 +73,14 @@ export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements 
            isin = EXCLUDED.isin, side = EXCLUDED.side, account = EXCLUDED.account, venue = EXCLUDED.venue, currency = EXCLUDED.currency,
            gross_amount = EXCLUDED.gross_amount, captured_at = EXCLUDED.captured_at`,
         [
-          captured.map((t) => t.tradeRef), captured.map((t) => t.tradeDate), captured.map((t) => t.settlementDate), captured.map((t) => t.isin),
-          captured.map((t) => t.side), captured.map((t) => t.account), captured.map((t) => t.venue), captured.map((t) => t.currency),
+          captured.map((t) => t.tradeRef),
+          captured.map((t) => t.tradeDate),
+          captured.map((t) => t.settlementDate),
+          captured.map((t) => t.isin),
+          captured.map((t) => t.side),
+          captured.map((t) => t.account),
+          captured.map((t) => t.venue),
+          captured.map((t) => t.currency),
           captured.map((t) => t.grossAmount),
         ],
       );
@@ -95,7 +99,9 @@ export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements 
       );
     }
     const entries = new Map<string, number>();
-    for (const e of events) if (e.type === 'JournalEntryPosted') entries.set((e as AccountingEvent).payload.tradeRef, (entries.get((e as AccountingEvent).payload.tradeRef) ?? 0) + 1);
+    for (const e of events)
+      if (e.type === 'JournalEntryPosted')
+        entries.set((e as AccountingEvent).payload.tradeRef, (entries.get((e as AccountingEvent).payload.tradeRef) ?? 0) + 1);
     if (entries.size > 0) {
       await ctx.tx.query(
         `INSERT INTO reporting.trade_activity (trade_ref, journal_entries) SELECT * FROM unnest($1::text[], $2::int[])
@@ -114,7 +120,14 @@ export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements 
     ctx.emit({
       topic: Topics.reportingEvents,
       key: `eod:${day.businessDate}`,
-      event: envelope({ eventId: deterministicId('eod', day.businessDate), type: 'EndOfDayReportProduced', producer: 'reporting', correlationId: `eod:${day.businessDate}`, causationId: causeEventId, payload: summary }),
+      event: envelope({
+        eventId: deterministicId('eod', day.businessDate),
+        type: 'EndOfDayReportProduced',
+        producer: 'reporting',
+        correlationId: `eod:${day.businessDate}`,
+        causationId: causeEventId,
+        payload: summary,
+      }),
     });
   }
 }

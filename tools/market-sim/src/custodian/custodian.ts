@@ -37,8 +37,6 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     super();
   }
 
-
-
   async handle(ctx: BatchContext, messages: InboundMessage<CustodianInstructionEvent>[]): Promise<void> {
     const rows = messages.map(({ body }) => {
       const i = body.payload;
@@ -53,16 +51,32 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
          $10::date[], $11::text[], $12::text[])
        ON CONFLICT (instruction_id) DO NOTHING RETURNING instruction_id`,
       [
-        rows.map((r) => r.i.instructionId), rows.map((r) => r.i.tradeRef), rows.map((r) => r.i.instructionType), rows.map((r) => r.i.isin),
-        rows.map((r) => r.i.account), rows.map((r) => r.i.counterparty), rows.map((r) => r.i.quantity), rows.map((r) => r.i.settlementAmount),
-        rows.map((r) => r.i.currency), rows.map((r) => r.i.intendedSettlementDate), rows.map((r) => r.status), rows.map((r) => r.reason),
+        rows.map((r) => r.i.instructionId),
+        rows.map((r) => r.i.tradeRef),
+        rows.map((r) => r.i.instructionType),
+        rows.map((r) => r.i.isin),
+        rows.map((r) => r.i.account),
+        rows.map((r) => r.i.counterparty),
+        rows.map((r) => r.i.quantity),
+        rows.map((r) => r.i.settlementAmount),
+        rows.map((r) => r.i.currency),
+        rows.map((r) => r.i.intendedSettlementDate),
+        rows.map((r) => r.status),
+        rows.map((r) => r.reason),
       ],
     )) as Array<{ instruction_id: string }>;
     const fresh = new Set(inserted.map((r) => r.instruction_id));
     for (const r of rows.filter((x) => fresh.has(x.i.instructionId))) {
       const id = r.i.instructionId;
       ctx.emit(advice(r.i.tradeRef, r.cause, { instructionId: id, tradeRef: r.i.tradeRef, status: 'PACK', reason: null, ...none }, ''));
-      ctx.emit(advice(r.i.tradeRef, r.cause, { instructionId: id, tradeRef: r.i.tradeRef, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason, ...none }, ''));
+      ctx.emit(
+        advice(
+          r.i.tradeRef,
+          r.cause,
+          { instructionId: id, tradeRef: r.i.tradeRef, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason, ...none },
+          '',
+        ),
+      );
     }
   }
 
@@ -78,13 +92,38 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       const outcome = outcomeOnDay(this.config, d, day.businessDate);
       if (outcome.kind === 'settle') {
         settled.push(d.instructionId);
-        ctx.emit(advice(d.tradeRef, causeEventId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'SETT', reason: null, settledQuantity: d.quantity, settledAmount: d.amount, effectiveSettlementDate: day.businessDate }, day.businessDate));
+        ctx.emit(
+          advice(
+            d.tradeRef,
+            causeEventId,
+            {
+              instructionId: d.instructionId,
+              tradeRef: d.tradeRef,
+              status: 'SETT',
+              reason: null,
+              settledQuantity: d.quantity,
+              settledAmount: d.amount,
+              effectiveSettlementDate: day.businessDate,
+            },
+            day.businessDate,
+          ),
+        );
       } else {
         failed.push({ id: d.instructionId, reason: outcome.reason });
-        ctx.emit(advice(d.tradeRef, causeEventId, { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'PEND', reason: outcome.reason, ...none }, day.businessDate));
+        ctx.emit(
+          advice(
+            d.tradeRef,
+            causeEventId,
+            { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'PEND', reason: outcome.reason, ...none },
+            day.businessDate,
+          ),
+        );
       }
     }
-    await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'SETTLED', effective_settlement_date = $2 WHERE instruction_id = ANY($1::uuid[])`, [settled, day.businessDate]);
+    await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'SETTLED', effective_settlement_date = $2 WHERE instruction_id = ANY($1::uuid[])`, [
+      settled,
+      day.businessDate,
+    ]);
     await ctx.tx.query(
       `UPDATE market_sim.instructions i SET status = 'FAILING', reason = f.reason FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE i.instruction_id = f.id`,
       [failed.map((f) => f.id), failed.map((f) => f.reason)],

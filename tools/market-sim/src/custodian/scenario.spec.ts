@@ -5,7 +5,13 @@ const base = { MARKET_SIM_FAIL_ISINS: [] as string[], MARKET_SIM_FAIL_REASON: 'L
 
 describe('market simulator scenario', () => {
   it('fails every instruction on a listed ISIN with the configured reason', () => {
-    expect(outcomeOnDay({ ...base, MARKET_SIM_FAIL_ISINS: ['FR0000120271'], MARKET_SIM_FAIL_REASON: 'LACK' }, { instructionId: 'a', isin: 'FR0000120271' }, '2026-11-30')).toEqual({ kind: 'fail', reason: 'LACK' });
+    expect(
+      outcomeOnDay(
+        { ...base, MARKET_SIM_FAIL_ISINS: ['FR0000120271'], MARKET_SIM_FAIL_REASON: 'LACK' },
+        { instructionId: 'a', isin: 'FR0000120271' },
+        '2026-11-30',
+      ),
+    ).toEqual({ kind: 'fail', reason: 'LACK' });
   });
   it('settles everything at rate 0', () => {
     expect(outcomeOnDay(base, { instructionId: 'a', isin: 'FR0000131104' }, '2026-11-30')).toEqual({ kind: 'settle' });

@@ -9,7 +9,11 @@ export function draw(seed: string, instructionId: string, date: string): number 
   return h.readUInt32BE(0) / 2 ** 32;
 }
 
-export function outcomeOnDay(config: Pick<MarketSimConfig, 'MARKET_SIM_FAIL_ISINS' | 'MARKET_SIM_FAIL_REASON' | 'MARKET_SIM_FAIL_RATE' | 'MARKET_SIM_SEED'>, instruction: { instructionId: string; isin: string }, date: string): SettlementOutcome {
+export function outcomeOnDay(
+  config: Pick<MarketSimConfig, 'MARKET_SIM_FAIL_ISINS' | 'MARKET_SIM_FAIL_REASON' | 'MARKET_SIM_FAIL_RATE' | 'MARKET_SIM_SEED'>,
+  instruction: { instructionId: string; isin: string },
+  date: string,
+): SettlementOutcome {
   if (config.MARKET_SIM_FAIL_ISINS.includes(instruction.isin)) return { kind: 'fail', reason: config.MARKET_SIM_FAIL_REASON };
   if (config.MARKET_SIM_FAIL_RATE > 0 && draw(config.MARKET_SIM_SEED, instruction.instructionId, date) < config.MARKET_SIM_FAIL_RATE) {
     return { kind: 'fail', reason: config.MARKET_SIM_FAIL_REASON };

@@ -40,8 +40,6 @@ export class BusinessDayHandler extends EnvelopeHandler<BusinessDayEvent> {
     this.consumerId = `${service}.business-day`;
   }
 
-
-
   async handle(ctx: BatchContext, messages: InboundMessage<BusinessDayEvent>[]): Promise<void> {
     for (const { body } of messages) {
       const day = body.payload;

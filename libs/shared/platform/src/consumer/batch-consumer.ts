@@ -175,7 +175,12 @@ export class BatchConsumer {
     if (messages.length === 0) return;
     const consumerId = this.handler.consumerId;
     await this.ds.transaction(async (tx) => {
-      const fresh = await claimInbox(tx, this.o.schema, consumerId, messages.map((m) => m.messageId));
+      const fresh = await claimInbox(
+        tx,
+        this.o.schema,
+        consumerId,
+        messages.map((m) => m.messageId),
+      );
       // A message id seen twice in one chunk is applied once, at its first position.
       const toApply = messages.filter((m) => fresh.delete(m.messageId));
       const emitted: OutgoingEvent[] = [];

@@ -35,10 +35,5 @@ export function platformTablesUp(schema: string): string[] {
 }
 
 export function platformTablesDown(schema: string): string[] {
-  return [
-    `DROP TABLE ${schema}.business_day`,
-    `DROP TABLE ${schema}.inbox`,
-    `DROP TABLE ${schema}.outbox`,
-    `DROP FUNCTION ${schema}.outbox_notify()`,
-  ];
+  return [`DROP TABLE ${schema}.business_day`, `DROP TABLE ${schema}.inbox`, `DROP TABLE ${schema}.outbox`, `DROP FUNCTION ${schema}.outbox_notify()`];
 }

@@ -22,16 +22,22 @@ export class KafkajsBus implements MessageBus {
   private readonly consumers = new Set<Consumer>();
   private admin: ReturnType<KafkaClient['admin']> | null = null;
 
-  constructor(brokers: string, clientId: string, private readonly log: Log) {
+  constructor(
+    brokers: string,
+    clientId: string,
+    private readonly log: Log,
+  ) {
     this.kafka = new Kafka({
       clientId,
       brokers: brokers.split(',').map((b) => b.trim()),
       logLevel: logLevel.WARN,
-      logCreator: () => ({ level, log: entry }) => {
-        const { message, ...extra } = entry;
-        if (level <= logLevel.ERROR) this.log.error({ kafka: extra }, message);
-        else this.log.warn({ kafka: extra }, message);
-      },
+      logCreator:
+        () =>
+        ({ level, log: entry }) => {
+          const { message, ...extra } = entry;
+          if (level <= logLevel.ERROR) this.log.error({ kafka: extra }, message);
+          else this.log.warn({ kafka: extra }, message);
+        },
       retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
     });
   }

@@ -28,7 +28,13 @@ export async function runService<C extends BaseConfig>(m: ServiceMain<C>): Promi
 
   if (process.argv[2] === 'migrate') {
     if (config.DATABASE_CREATE) await ensureDatabase(config.DATABASE_URL);
-    const ds = createServiceDataSource({ url: config.DATABASE_URL, schema: m.schema, migrations: m.migrations, poolMax: 2, applicationName: `${config.SERVICE_NAME}-migrate` });
+    const ds = createServiceDataSource({
+      url: config.DATABASE_URL,
+      schema: m.schema,
+      migrations: m.migrations,
+      poolMax: 2,
+      applicationName: `${config.SERVICE_NAME}-migrate`,
+    });
     const applied = await migrate(ds, m.schema);
     log.info({ schema: m.schema, applied }, applied.length ? 'migrations applied' : 'schema up to date');
     await ds.destroy();

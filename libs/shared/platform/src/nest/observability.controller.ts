@@ -16,8 +16,14 @@ export class ObservabilityController {
   @Get('health')
   async health() {
     const [postgres, kafka] = await Promise.all([
-      this.ds.query('SELECT 1').then(() => 'up', (e: Error) => `down: ${e.message}`),
-      this.bus.ping(2000).then(() => 'up', (e: Error) => `down: ${e.message}`),
+      this.ds.query('SELECT 1').then(
+        () => 'up',
+        (e: Error) => `down: ${e.message}`,
+      ),
+      this.bus.ping(2000).then(
+        () => 'up',
+        (e: Error) => `down: ${e.message}`,
+      ),
     ]);
     const body = { status: postgres === 'up' && kafka === 'up' ? 'ok' : 'error', checks: { postgres, kafka } };
     if (body.status !== 'ok') throw new HttpException(body, 503);

@@ -14,20 +14,48 @@ export class PlatformMetrics {
   constructor(service: string, outboxBacklog: () => Promise<number>) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
-    this.consumed = new Counter({ name: 'postera_messages_consumed_total', help: 'Messages consumed and committed', labelNames: ['topic', 'consumer'], registers: [this.registry] });
-    this.duplicates = new Counter({ name: 'postera_messages_duplicate_total', help: 'Redelivered messages ignored by the inbox', labelNames: ['topic', 'consumer'], registers: [this.registry] });
-    this.produced = new Counter({ name: 'postera_messages_produced_total', help: 'Messages published by the outbox relay', labelNames: ['topic'], registers: [this.registry] });
-    this.dlq = new Counter({ name: 'postera_dlq_messages_total', help: 'Messages sent to a dead-letter topic', labelNames: ['topic', 'consumer'], registers: [this.registry] });
+    this.consumed = new Counter({
+      name: 'postera_messages_consumed_total',
+      help: 'Messages consumed and committed',
+      labelNames: ['topic', 'consumer'],
+      registers: [this.registry],
+    });
+    this.duplicates = new Counter({
+      name: 'postera_messages_duplicate_total',
+      help: 'Redelivered messages ignored by the inbox',
+      labelNames: ['topic', 'consumer'],
+      registers: [this.registry],
+    });
+    this.produced = new Counter({
+      name: 'postera_messages_produced_total',
+      help: 'Messages published by the outbox relay',
+      labelNames: ['topic'],
+      registers: [this.registry],
+    });
+    this.dlq = new Counter({
+      name: 'postera_dlq_messages_total',
+      help: 'Messages sent to a dead-letter topic',
+      labelNames: ['topic', 'consumer'],
+      registers: [this.registry],
+    });
     this.batchSeconds = new Histogram({
-      name: 'postera_batch_processing_seconds', help: 'Time to process and commit one batch', labelNames: ['consumer'], registers: [this.registry],
+      name: 'postera_batch_processing_seconds',
+      help: 'Time to process and commit one batch',
+      labelNames: ['consumer'],
+      registers: [this.registry],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
     this.messageLagSeconds = new Histogram({
-      name: 'postera_message_age_seconds', help: 'Age of a message (since produced) when its batch commits', labelNames: ['consumer'], registers: [this.registry],
+      name: 'postera_message_age_seconds',
+      help: 'Age of a message (since produced) when its batch commits',
+      labelNames: ['consumer'],
+      registers: [this.registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     });
     this.outboxBacklog = new Gauge({
-      name: 'postera_outbox_backlog', help: 'Outbox rows not yet published', registers: [this.registry],
+      name: 'postera_outbox_backlog',
+      help: 'Outbox rows not yet published',
+      registers: [this.registry],
       async collect() {
         this.set(await outboxBacklog());
       },

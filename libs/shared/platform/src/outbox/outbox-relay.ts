@@ -106,9 +106,7 @@ export class OutboxRelay {
         this.o.batchMax,
       ])) as Array<{ id: string; topic: string; message_key: string | null; value: string; headers: Record<string, string> }>;
       if (rows.length === 0) return 0;
-      await producer.send(
-        rows.map((r) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers })),
-      );
+      await producer.send(rows.map((r) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers })));
       await tx.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       for (const r of rows) this.metrics.produced.inc({ topic: r.topic });
       return rows.length;

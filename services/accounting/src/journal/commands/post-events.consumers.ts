@@ -20,7 +20,15 @@ function announce(ctx: BatchContext, posted: JournalEntry[]): void {
       producer: 'accounting',
       correlationId: e.tradeRef,
       causationId: e.causeEventId,
-      payload: { entryId: e.entryId, tradeRef: e.tradeRef, kind: e.kind, accountingDate: e.accountingDate, currency: e.currency, total: total.toFixed(), lines: e.lines.length },
+      payload: {
+        entryId: e.entryId,
+        tradeRef: e.tradeRef,
+        kind: e.kind,
+        accountingDate: e.accountingDate,
+        currency: e.currency,
+        total: total.toFixed(),
+        lines: e.lines.length,
+      },
     });
     ctx.emit({ topic: Topics.accountingEvents, key: e.tradeRef, event });
   }
@@ -60,7 +68,10 @@ export async function releaseParkedSettlements(ctx: BatchContext): Promise<Journ
      SELECT event FROM released`,
   )) as Array<{ event: SettlementEvent }>;
   if (parked.length === 0) return [];
-  const stored = await loadTrades(ctx, parked.map((p) => p.event.payload.tradeRef));
+  const stored = await loadTrades(
+    ctx,
+    parked.map((p) => p.event.payload.tradeRef),
+  );
   return parked.map(({ event }) => settlementEntry(stored.get(event.payload.tradeRef)!, event));
 }
 
@@ -78,8 +89,6 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'accounting.trade-events';
   readonly topics = [Topics.tradeEvents];
 
-
-
   async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1>[]): Promise<void> {
     const captured = messages.filter((m) => m.body.type === 'TradeCaptured').map((m) => m.body);
     if (captured.length === 0) return;
@@ -89,9 +98,16 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::text[], $9::date[], $10::date[])
        ON CONFLICT (trade_ref) DO NOTHING`,
       [
-        trades.map((t) => t.tradeRef), trades.map((t) => t.side), trades.map((t) => t.isin), trades.map((t) => t.currency),
-        trades.map((t) => t.grossAmount), trades.map((t) => t.feesAmount), trades.map((t) => t.netAmount), trades.map((t) => t.book),
-        trades.map((t) => t.tradeDate), trades.map((t) => t.settlementDate),
+        trades.map((t) => t.tradeRef),
+        trades.map((t) => t.side),
+        trades.map((t) => t.isin),
+        trades.map((t) => t.currency),
+        trades.map((t) => t.grossAmount),
+        trades.map((t) => t.feesAmount),
+        trades.map((t) => t.netAmount),
+        trades.map((t) => t.book),
+        trades.map((t) => t.tradeDate),
+        trades.map((t) => t.settlementDate),
       ],
     );
     const entries = captured.map((e) =>
@@ -116,12 +132,13 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementE
   readonly consumerId = 'accounting.settlement-events';
   readonly topics = [Topics.settlementEvents];
 
-
-
   async handle(ctx: BatchContext, messages: InboundMessage<SettlementEvent>[]): Promise<void> {
     const settled = messages.map((m) => m.body).filter((e) => e.type === 'InstructionStatusChanged' && e.payload.status === 'SETTLED');
     if (settled.length === 0) return;
-    const trades = await loadTrades(ctx, settled.map((e) => e.payload.tradeRef));
+    const trades = await loadTrades(
+      ctx,
+      settled.map((e) => e.payload.tradeRef),
+    );
     const entries: JournalEntry[] = [];
     const waiting: SettlementEvent[] = [];
     for (const e of settled) {

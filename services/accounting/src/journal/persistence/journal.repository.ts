@@ -29,7 +29,13 @@ export async function appendJournal(tx: EntityManager, entries: JournalEntry[]):
     `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[])
      ON CONFLICT (cause_event_id, kind) DO NOTHING RETURNING entry_id`,
-    [entries.map((e) => e.entryId), entries.map((e) => e.tradeRef), entries.map((e) => e.kind), entries.map((e) => e.accountingDate), entries.map((e) => e.causeEventId)],
+    [
+      entries.map((e) => e.entryId),
+      entries.map((e) => e.tradeRef),
+      entries.map((e) => e.kind),
+      entries.map((e) => e.accountingDate),
+      entries.map((e) => e.causeEventId),
+    ],
   )) as Array<{ entry_id: string }>;
   const fresh = new Set(inserted.map((r) => r.entry_id));
   const posted = entries.filter((e) => fresh.has(e.entryId));
@@ -39,8 +45,13 @@ export async function appendJournal(tx: EntityManager, entries: JournalEntry[]):
       `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit)
        SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[])`,
       [
-        lines.map((x) => x.e.entryId), lines.map((x) => x.i), lines.map((x) => x.l.accountCode), lines.map((x) => x.e.book),
-        lines.map((x) => x.e.currency), lines.map((x) => x.l.debit.toFixed()), lines.map((x) => x.l.credit.toFixed()),
+        lines.map((x) => x.e.entryId),
+        lines.map((x) => x.i),
+        lines.map((x) => x.l.accountCode),
+        lines.map((x) => x.e.book),
+        lines.map((x) => x.e.currency),
+        lines.map((x) => x.l.debit.toFixed()),
+        lines.map((x) => x.l.credit.toFixed()),
       ],
     );
   }

@@ -9,7 +9,10 @@ export interface InputProblem {
 }
 
 const SOURCE_SYSTEM = /^[A-Z0-9-]{1,32}$/;
-const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): v is T => typeof v === 'string' && (values as readonly string[]).includes(v);
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (v: unknown): v is T =>
+    typeof v === 'string' && (values as readonly string[]).includes(v);
 const positiveDecimal = (field: string, value: unknown, problems: InputProblem[]) => {
   const parsed = parseDecimalString(value);
   if (!parsed.ok) problems.push({ field, value, rule: `decimal string expected (${parsed.problem})` });
@@ -29,7 +32,8 @@ export function inputProblems(msg: Record<string, unknown>): InputProblem[] {
   const check = (field: string, ok: boolean, rule: string) => {
     if (present(field) && !ok) problems.push({ field, value: msg[field], rule });
   };
-  if (msg.schemaVersion !== undefined && msg.schemaVersion !== 1) problems.push({ field: 'schemaVersion', value: msg.schemaVersion, rule: 'only schemaVersion 1 is supported' });
+  if (msg.schemaVersion !== undefined && msg.schemaVersion !== 1)
+    problems.push({ field: 'schemaVersion', value: msg.schemaVersion, rule: 'only schemaVersion 1 is supported' });
   check('messageId', typeof msg.messageId === 'string' && msg.messageId.length <= 128, 'string of at most 128 characters');
   check('sourceSystem', typeof msg.sourceSystem === 'string' && SOURCE_SYSTEM.test(msg.sourceSystem), 'must match [A-Z0-9-]{1,32}');
   check('tradeId', typeof msg.tradeId === 'string' && msg.tradeId.length >= 1 && msg.tradeId.length <= 64, 'string of 1 to 64 characters');
@@ -58,7 +62,8 @@ export function inputProblems(msg: Record<string, unknown>): InputProblem[] {
         const amount = parseDecimalString(f.amount);
         if (!amount.ok) problems.push({ field: `fees[${i}].amount`, value: f.amount ?? null, rule: `decimal string expected (${amount.problem})` });
         else if (amount.value.lt(0)) problems.push({ field: `fees[${i}].amount`, value: f.amount, rule: 'must not be negative' });
-        if (f.currency !== msg.currency) problems.push({ field: `fees[${i}].currency`, value: f.currency ?? null, rule: `must be the trade currency ${String(msg.currency)}` });
+        if (f.currency !== msg.currency)
+          problems.push({ field: `fees[${i}].currency`, value: f.currency ?? null, rule: `must be the trade currency ${String(msg.currency)}` });
       });
   }
   if (isIsoDate(msg.settlementDate) && isIsoDate(msg.tradeDate) && msg.settlementDate < msg.tradeDate) {

@@ -15,10 +15,11 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
   readonly consumerId = 'settlement.custodian-status';
   readonly topics = [Topics.custodianStatus];
 
-
-
   async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatusEvent>[]): Promise<void> {
-    const instructions = await loadInstructions(ctx.tx, messages.map((m) => m.body.payload.instructionId));
+    const instructions = await loadInstructions(
+      ctx.tx,
+      messages.map((m) => m.body.payload.instructionId),
+    );
     const changed = new Map<string, InstructionRow>();
     const history: HistoryRow[] = [];
     for (const { body } of messages) {

@@ -20,8 +20,6 @@ export class InstructTradeConsumer extends EnvelopeHandler<TradeEventV1> {
     super();
   }
 
-
-
   async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1>[]): Promise<void> {
     const captured = messages.filter((m) => m.body.type === 'TradeCaptured');
     const rows: InstructionRow[] = captured.map(({ body }) => {

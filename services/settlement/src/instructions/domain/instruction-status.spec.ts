@@ -4,7 +4,12 @@ import { instructionTypeFor, isProgress, statusFromCustodian } from './instructi
 describe('instruction lifecycle', () => {
   it('maps custodian codes', () => {
     expect(['PACK', 'REJT', 'MACH', 'NMAT', 'PEND', 'SETT'].map((c) => statusFromCustodian(c as never))).toEqual([
-      'ACCEPTED', 'REJECTED', 'MATCHED', 'UNMATCHED', 'FAILING', 'SETTLED',
+      'ACCEPTED',
+      'REJECTED',
+      'MATCHED',
+      'UNMATCHED',
+      'FAILING',
+      'SETTLED',
     ]);
   });
   it('moves forward only, settled and rejected are terminal', () => {

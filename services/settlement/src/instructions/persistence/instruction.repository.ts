@@ -51,9 +51,24 @@ export async function insertInstructions(tx: EntityManager, rows: InstructionRow
        $10::date[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
      ON CONFLICT (trade_ref) DO NOTHING RETURNING instruction_id`,
     [
-      c('instructionId'), c('tradeRef'), c('instructionType'), c('side'), c('isin'), c('quantity'), c('settlementAmount'), c('currency'),
-      c('tradeDate'), c('intendedSettlementDate'), c('account'), c('counterparty'), c('placeOfSettlement'), c('clientId'), c('book'),
-      c('status'), c('reason'), c('seq'),
+      c('instructionId'),
+      c('tradeRef'),
+      c('instructionType'),
+      c('side'),
+      c('isin'),
+      c('quantity'),
+      c('settlementAmount'),
+      c('currency'),
+      c('tradeDate'),
+      c('intendedSettlementDate'),
+      c('account'),
+      c('counterparty'),
+      c('placeOfSettlement'),
+      c('clientId'),
+      c('book'),
+      c('status'),
+      c('reason'),
+      c('seq'),
     ],
   )) as Array<{ instruction_id: string }>;
   return new Set(inserted.map((r) => r.instruction_id));

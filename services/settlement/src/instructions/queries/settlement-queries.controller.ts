@@ -20,12 +20,21 @@ export class SettlementQueriesController {
   /** Instructions by status, and fails by reason: the morning report's settlement lines. */
   @Get('summary')
   async summary() {
-    const rows = (await this.ds.query(`SELECT status, count(*)::int AS n FROM settlement.instructions GROUP BY status`)) as Array<{ status: string; n: number }>;
+    const rows = (await this.ds.query(`SELECT status, count(*)::int AS n FROM settlement.instructions GROUP BY status`)) as Array<{
+      status: string;
+      n: number;
+    }>;
     const fails = (await this.ds.query(
       `SELECT reason, count(*)::int AS n FROM settlement.instructions WHERE status = 'FAILING' GROUP BY reason ORDER BY reason`,
     )) as Array<{ reason: string; n: number }>;
     const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
     const instructed = rows.reduce((s, r) => s + r.n, 0);
-    return { instructed, byStatus: by, settled: by.SETTLED ?? 0, failing: by.FAILING ?? 0, failsByReason: Object.fromEntries(fails.map((f) => [f.reason, f.n])) };
+    return {
+      instructed,
+      byStatus: by,
+      settled: by.SETTLED ?? 0,
+      failing: by.FAILING ?? 0,
+      failsByReason: Object.fromEntries(fails.map((f) => [f.reason, f.n])),
+    };
   }
 }

@@ -5,7 +5,15 @@ import { Injectable } from '@nestjs/common';
 import { inputProblems, type InputProblem } from '../../domain/trade-input-rules.js';
 import { economicsProblems, tradeEconomics, type AccountRef } from '../../domain/trade-economics.js';
 import { contentHash, readTradeMessage, type TradeMessage } from './trade-message.js';
-import { insertExceptions, insertReceipts, insertTrades, loadReferential, loadTradeHashes, type ExceptionRow, type ReceiptRow } from '../../persistence/capture.repository.js';
+import {
+  insertExceptions,
+  insertReceipts,
+  insertTrades,
+  loadReferential,
+  loadTradeHashes,
+  type ExceptionRow,
+  type ReceiptRow,
+} from '../../persistence/capture.repository.js';
 
 /**
  * trades.executed.v1 → trades or exceptions. One batch is one transaction: the referential and
@@ -39,7 +47,10 @@ export class TradeExecutedConsumer implements BatchHandler<TradeMessage> {
       isins: parsed.map((f) => str(f.isin)),
       leis: parsed.map((f) => str(f.counterparty)),
     });
-    const known = await loadTradeHashes(ctx.tx, parsed.map((f) => tradeRef(str(f.sourceSystem), str(f.tradeId))));
+    const known = await loadTradeHashes(
+      ctx.tx,
+      parsed.map((f) => tradeRef(str(f.sourceSystem), str(f.tradeId))),
+    );
 
     const trades: Array<{ economics: ReturnType<typeof tradeEconomics>; messageId: string; hash: string }> = [];
     const receipts: ReceiptRow[] = [];
@@ -59,7 +70,8 @@ export class TradeExecutedConsumer implements BatchHandler<TradeMessage> {
       const account = ref.accounts.get(str(f.account));
       const instrument = ref.instruments.get(str(f.isin));
       if (typeof f.account === 'string' && !account) problems.push({ field: 'account', value: f.account, rule: 'unknown to the referential' });
-      if (typeof f.isin === 'string' && problems.every((p) => p.field !== 'isin') && !instrument) problems.push({ field: 'isin', value: f.isin, rule: 'instrument unknown to the referential' });
+      if (typeof f.isin === 'string' && problems.every((p) => p.field !== 'isin') && !instrument)
+        problems.push({ field: 'isin', value: f.isin, rule: 'instrument unknown to the referential' });
       if (instrument && typeof f.currency === 'string' && instrument.currency !== f.currency) {
         problems.push({ field: 'currency', value: f.currency, rule: `instrument ${instrument.isin} trades in ${instrument.currency}` });
       }
@@ -86,7 +98,11 @@ export class TradeExecutedConsumer implements BatchHandler<TradeMessage> {
         if (existing.version === f.version && existing.hash === hash) {
           receipts.push({ messageId: m.messageId, outcome: 'DUPLICATE', tradeRef: tRef });
         } else {
-          raise(m, [{ field: 'tradeId', value: f.tradeId, rule: `conflicting duplicate: ${tRef} version ${existing.version} already captured with another content` }], tRef);
+          raise(
+            m,
+            [{ field: 'tradeId', value: f.tradeId, rule: `conflicting duplicate: ${tRef} version ${existing.version} already captured with another content` }],
+            tRef,
+          );
         }
         continue;
       }
@@ -107,6 +123,10 @@ export class TradeExecutedConsumer implements BatchHandler<TradeMessage> {
     await insertTrades(ctx.tx, trades);
     await insertReceipts(ctx.tx, receipts);
     await insertExceptions(ctx.tx, exceptions);
-    if (exceptions.length > 0) ctx.log.warn({ exceptions: exceptions.map((e) => ({ messageId: e.messageId, correlationId: e.tradeRef, reasons: e.reasons.length })) }, 'inputs held as exceptions');
+    if (exceptions.length > 0)
+      ctx.log.warn(
+        { exceptions: exceptions.map((e) => ({ messageId: e.messageId, correlationId: e.tradeRef, reasons: e.reasons.length })) },
+        'inputs held as exceptions',
+      );
   }
 }

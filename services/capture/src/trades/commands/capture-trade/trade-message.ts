@@ -25,7 +25,8 @@ export function readTradeMessage(record: InboundRecord): TradeMessage {
   }
   const fields = parsed as Record<string, unknown>;
   // Without a usable messageId the position identifies the message: a redelivery has the same one.
-  const messageId = typeof fields.messageId === 'string' && fields.messageId.length > 0 && fields.messageId.length <= 128 ? fields.messageId : positionId(record);
+  const messageId =
+    typeof fields.messageId === 'string' && fields.messageId.length > 0 && fields.messageId.length <= 128 ? fields.messageId : positionId(record);
   return { kind: 'parsed', messageId, fields, record };
 }
 

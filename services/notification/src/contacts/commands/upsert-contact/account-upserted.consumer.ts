@@ -29,7 +29,6 @@ export class AccountUpsertedConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.refdata-accounts';
   readonly topics = [Topics.refdataAccounts];
 
-
   override decode(record: InboundRecord): EventEnvelope {
     const e = super.decode(record);
     if (e.type === 'AccountUpserted') {

@@ -16,7 +16,6 @@ export class InstructionSettledConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.settlement-events';
   readonly topics = [Topics.settlementEvents];
 
-
   override decode(record: InboundRecord): EventEnvelope {
     const e = super.decode(record);
     if (isSettled(e)) {

@@ -14,7 +14,6 @@ export class TradeCapturedConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.trade-events';
   readonly topics = [Topics.tradeEvents];
 
-
   override decode(record: InboundRecord): EventEnvelope {
     const e = super.decode(record);
     if (e.type === 'TradeCaptured') {
