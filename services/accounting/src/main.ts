@@ -8,12 +8,9 @@ await runService<AccountingConfig>({
   configSchema: accountingConfigSchema,
   schema: 'accounting',
   migrations: accountingMigrations,
-  module: (config, log) =>
+  module: (base) =>
     serviceModule({
-      config,
-      log,
-      schema: 'accounting',
-      migrations: accountingMigrations,
+      ...base,
       handlers: [TradeEventsPostingConsumer, SettlementEventsPostingConsumer],
       dayHooks: AccountingDayHooks,
       controllers: [JournalQueriesController],

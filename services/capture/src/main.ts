@@ -9,12 +9,9 @@ await runService<CaptureConfig>({
   configSchema: captureConfigSchema,
   schema: 'capture',
   migrations: captureMigrations,
-  module: (config, log) =>
+  module: (base) =>
     serviceModule({
-      config,
-      log,
-      schema: 'capture',
-      migrations: captureMigrations,
+      ...base,
       handlers: [TradeExecutedConsumer],
       controllers: [ReferentialController, CaptureQueriesController],
     }),

@@ -8,12 +8,9 @@ await runService<GatewayConfig>({
   configSchema: gatewayConfigSchema,
   schema: 'gateway',
   migrations: gatewayMigrations,
-  module: (config, log) =>
+  module: (base) =>
     serviceModule({
-      config,
-      log,
-      schema: 'gateway',
-      migrations: gatewayMigrations,
+      ...base,
       handlers: [],
       controllers: [BusinessDayController, OperationsController],
     }),

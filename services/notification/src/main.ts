@@ -11,12 +11,9 @@ await runService<NotificationConfig>({
   configSchema: notificationConfigSchema,
   schema: 'notification',
   migrations: notificationMigrations,
-  module: (config, log) =>
+  module: (base) =>
     serviceModule({
-      config,
-      log,
-      schema: 'notification',
-      migrations: notificationMigrations,
+      ...base,
       handlers: [AccountUpsertedConsumer, TradeCapturedConsumer, InstructionSettledConsumer],
       controllers: [NotificationQueriesController],
       providers: [EmailSender],

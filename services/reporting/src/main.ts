@@ -8,12 +8,9 @@ await runService<ReportingConfig>({
   configSchema: reportingConfigSchema,
   schema: 'reporting',
   migrations: reportingMigrations,
-  module: (config, log) =>
+  module: (base) =>
     serviceModule({
-      config,
-      log,
-      schema: 'reporting',
-      migrations: reportingMigrations,
+      ...base,
       handlers: [ActivityConsumer],
       dayHooks: ActivityConsumer,
       controllers: [ActivityController],

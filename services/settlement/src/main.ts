@@ -9,12 +9,9 @@ await runService<SettlementConfig>({
   configSchema: settlementConfigSchema,
   schema: 'settlement',
   migrations: settlementMigrations,
-  module: (config, log) =>
+  module: (base) =>
     serviceModule({
-      config,
-      log,
-      schema: 'settlement',
-      migrations: settlementMigrations,
+      ...base,
       handlers: [InstructTradeConsumer, CustodianStatusConsumer],
       controllers: [SettlementQueriesController],
     }),

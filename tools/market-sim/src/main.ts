@@ -7,12 +7,9 @@ await runService<MarketSimConfig>({
   configSchema: marketSimConfigSchema,
   schema: 'market_sim',
   migrations: marketSimMigrations,
-  module: (config, log) =>
+  module: (base) =>
     serviceModule({
-      config,
-      log,
-      schema: 'market_sim',
-      migrations: marketSimMigrations,
+      ...base,
       handlers: [SimulatedCustodian],
       dayHooks: SimulatedCustodian,
     }),

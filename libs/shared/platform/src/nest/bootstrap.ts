@@ -13,7 +13,8 @@ export interface ServiceMain<C extends BaseConfig> {
   configSchema: z.ZodObject;
   schema: string;
   migrations: Array<new () => MigrationInterface>;
-  module: (config: C, log: Log) => DynamicModule;
+  /** Builds the app module from what runService already knows (config, log, schema, migrations). */
+  module: (base: { config: C; log: Log; schema: string; migrations: Array<new () => MigrationInterface> }) => DynamicModule;
 }
 
 /**
@@ -41,7 +42,10 @@ export async function runService<C extends BaseConfig>(m: ServiceMain<C>): Promi
     return;
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(m.module(config, log), { logger: new NestPinoLogger(log), bodyParser: true });
+  const app = await NestFactory.create<NestExpressApplication>(m.module({ config, log, schema: m.schema, migrations: m.migrations }), {
+    logger: new NestPinoLogger(log),
+    bodyParser: true,
+  });
   app.useBodyParser('json', { limit: '256kb' });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
