@@ -1,19 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, BadRequestException } from '@nestjs/common';
-import { envelope, Topics, type AccountRefEvent } from '@postera/contracts';
+import { envelope, Topics, type AccountRefEvent, type AccountRefV1 } from '@postera/contracts';
 import { isKnownCurrency, isValidIsin, isValidLei } from '@postera/kernel';
 import { appendToOutbox, type OutgoingEvent } from '@postera/platform';
 import { DataSource } from 'typeorm';
 
-interface AccountIn {
-  account: string;
-  clientId: string;
-  clientName: string;
-  accountType: 'CLIENT' | 'PROPRIETARY';
-  book: string;
-  language: 'fr' | 'en';
-  email?: string | null;
-  baseCurrency: string;
-}
+/** An account as imported: the refdata.accounts.v1 payload, with the email optional. */
+type AccountIn = Omit<AccountRefV1, 'email'> & { email?: string | null };
 interface InstrumentIn {
   isin: string;
   name: string;
