@@ -1,5 +1,19 @@
 import type { EventEnvelope } from './envelope.js';
 
+/** The trade statuses of DOMAIN.md §1, in lifecycle order. Capture owns the first three and mirrors the rest from settlement.events.v1. */
+export type TradeStatus = 'CAPTURED' | 'CONFIRMED' | 'VALIDATED' | 'INSTRUCTED' | 'SETTLED' | 'PARTIALLY_SETTLED' | 'FAILED' | 'CANCELLED';
+
+/** Where a side settles: the standing settlement instruction (SSI) of the referential. */
+export interface SettlementParty {
+  /** The account id (our side) or the LEI (the counterparty). */
+  owner: string;
+  /** BIC of the CSD / place of settlement. */
+  placeOfSettlement: string;
+  safekeepingAccount: string;
+  cashAccount: string | null;
+  agentBic: string | null;
+}
+
 /** trade.events.v1 — produced by capture. Key: trade reference. */
 export interface TradeEconomics {
   tradeRef: string;
@@ -14,9 +28,11 @@ export interface TradeEconomics {
   currency: string;
   /** Gross consideration, rounded to the currency's minor unit (half-up). */
   grossAmount: string;
+  /** Accrued interest of a bond, rounded to the minor unit (half-up); 0 for shares and ETFs. */
+  accruedInterest: string;
   /** Sum of fees in the trade currency. */
   feesAmount: string;
-  /** What the account pays (BUY: gross + fees) or receives (SELL: gross − fees). */
+  /** What the account pays (BUY: gross + accrued + fees) or receives (SELL: gross + accrued − fees). */
   netAmount: string;
   fees: Array<{ type: string; amount: string; currency: string }>;
   tradeDate: string;
@@ -31,6 +47,16 @@ export interface TradeEconomics {
   clientId: string;
   accountType: 'CLIENT' | 'PROPRIETARY';
   book: string;
+  /** From the referential's instrument: SHARE | BOND | ETF, its settlement market (EU, US) and place of settlement (CSD BIC). */
+  instrumentType: string;
+  settlementMarket: string;
+  placeOfSettlement: string;
+  /** Both sides' SSIs, when the referential has them (null: to be completed by an operator before settlement). */
+  ssis: { account: SettlementParty | null; counterparty: SettlementParty | null };
+  /** ELECTRONIC from trades.executed.v1, MANUAL when booked by an operator (validated by a second person). */
+  origin: 'ELECTRONIC' | 'MANUAL';
+  /** Trade date before the open business date: accepted, and flagged for the supervisor. */
+  lateBooking: boolean;
 }
 
 export interface TradeCapturedV1 {
@@ -38,4 +64,67 @@ export interface TradeCapturedV1 {
   status: 'CAPTURED';
 }
 
-export type TradeEventV1 = EventEnvelope<TradeCapturedV1, 'TradeCaptured'>;
+/** An AMEND applied: the economics before and after, and where the trade now stands. */
+export interface TradeAmendedV1 {
+  before: TradeEconomics;
+  after: TradeEconomics;
+  status: TradeStatus;
+}
+
+/** A CANCEL applied: the trade as it was (at the cancelled version) ends. */
+export interface TradeCancelledV1 {
+  trade: TradeEconomics;
+  cancelVersion: number;
+  status: 'CANCELLED';
+}
+
+/** The counterparty's confirmation matched the trade (DOMAIN.md §1). */
+export interface TradeConfirmedV1 {
+  tradeRef: string;
+  version: number;
+  confirmationId: string;
+  status: 'CONFIRMED';
+}
+
+/** The trade may go to settlement: confirmed with every check passed (straight-through), or approved by a second person. */
+export interface TradeValidatedV1 {
+  trade: TradeEconomics;
+  how: 'STRAIGHT_THROUGH' | 'MAKER_CHECKER';
+  validatedBy: string | null;
+  status: 'VALIDATED';
+}
+
+/** Our confirmation of a captured trade, for the counterparty (the notification service can send it). */
+export interface CounterpartyConfirmationIssuedV1 {
+  tradeRef: string;
+  version: number;
+  counterparty: { lei: string; name: string; bic: string | null };
+  /** Our side; the counterparty confirms the opposite one. */
+  side: 'BUY' | 'SELL';
+  isin: string;
+  quantity: string;
+  price: string;
+  priceType: 'UNIT' | 'PERCENT';
+  currency: string;
+  tradeDate: string;
+  settlementDate: string;
+  /** The cash against the securities: gross + accrued interest (our fees are ours). */
+  settlementAmount: string;
+}
+
+/** At the close of a business day: the trades still waiting for their counterparty's confirmation. Key: the business date. */
+export interface UnconfirmedTradesAtCloseV1 {
+  businessDate: string;
+  trades: Array<{ tradeRef: string; version: number; counterparty: string; tradeDate: string; settlementDate: string }>;
+}
+
+export type TradeEventV1 =
+  | EventEnvelope<TradeCapturedV1, 'TradeCaptured'>
+  | EventEnvelope<TradeAmendedV1, 'TradeAmended'>
+  | EventEnvelope<TradeCancelledV1, 'TradeCancelled'>
+  | EventEnvelope<TradeConfirmedV1, 'TradeConfirmed'>
+  | EventEnvelope<TradeValidatedV1, 'TradeValidated'>
+  | EventEnvelope<CounterpartyConfirmationIssuedV1, 'CounterpartyConfirmationIssued'>
+  | EventEnvelope<UnconfirmedTradesAtCloseV1, 'UnconfirmedTradesAtClose'>;
+
+export type TradeEventType = TradeEventV1['type'];
