@@ -5,3 +5,5 @@ export * from './calendars.js';
 export * from './iso-codes.js';
 export * from './ids.js';
 export * from './result.js';
+export * from './settlement-cycles.js';
+export * from './accrued-interest.js';
