@@ -115,6 +115,8 @@ export interface CounterpartyConfirmationIssuedV1 {
 /** At the close of a business day: the trades still waiting for their counterparty's confirmation. Key: the business date. */
 export interface UnconfirmedTradesAtCloseV1 {
   businessDate: string;
+  /** How many are unconfirmed; `trades` lists the oldest first, bounded so the event stays small. */
+  total: number;
   trades: Array<{ tradeRef: string; version: number; counterparty: string; tradeDate: string; settlementDate: string }>;
 }
 
