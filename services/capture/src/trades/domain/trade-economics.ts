@@ -1,25 +1,56 @@
-import type { TradeEconomics } from '@postera/contracts';
-import { Dec, grossAmount, minorUnits, tradeRef, type Dec as Decimal } from '@postera/kernel';
-import type { InputProblem, ValidTradeMessage } from './trade-input-rules.js';
-import { intendedSettlementDate } from './settlement-cycle.js';
+import type { SettlementParty, TradeEconomics, TradeExecutedV1 } from '@postera/contracts';
+import { accruedInterest, Dec, grossAmount, intendedSettlementDate, minorUnits, tradeRef, type Dec as Decimal, type SettlementCalendar } from '@postera/kernel';
+import type { AccountRef, InstrumentRef, PartyRef, SsiRef } from '../../referential/referential.reader.js';
+import type { InputProblem } from './trade-input-rules.js';
 
-export interface AccountRef {
-  account: string;
-  clientId: string;
-  accountType: 'CLIENT' | 'PROPRIETARY';
-  book: string;
+/** What the referential says about a trade: its account, instrument, counterparty, calendar and both SSIs. */
+export interface Enrichment {
+  account: AccountRef;
+  instrument: InstrumentRef;
+  party: PartyRef;
+  calendar: SettlementCalendar;
+  accountSsi: SsiRef | undefined;
+  counterpartySsi: SsiRef | undefined;
+  origin: 'ELECTRONIC' | 'MANUAL';
+  lateBooking: boolean;
 }
 
+const settlementParty = (s: SsiRef | undefined): SettlementParty | null =>
+  s
+    ? { owner: s.owner, placeOfSettlement: s.placeOfSettlement, safekeepingAccount: s.safekeepingAccount, cashAccount: s.cashAccount, agentBic: s.agentBic }
+    : null;
+
 /**
- * The enriched trade: gross consideration (half-up to the minor unit), fees summed, and the net
- * cash the account pays on a buy (gross + fees) or receives on a sell (gross − fees).
+ * The enriched trade (DOMAIN.md §2):
+ * - intended settlement date: the message's override, else trade date + the market's cycle
+ *   (effective-dated) in business days of the market's settlement calendar;
+ * - gross consideration: quantity × price, ÷ 100 for PERCENT, rounded half-up to the minor unit;
+ * - accrued interest of a bond from its last coupon to the settlement date, on the nominal,
+ *   rounded half-up to the minor unit (0 for shares and ETFs);
+ * - net: what the account pays on a buy (gross + accrued + fees) or receives on a sell (gross + accrued − fees).
  */
-export function tradeEconomics(m: ValidTradeMessage, account: AccountRef): TradeEconomics {
-  const gross = grossAmount(new Dec(m.quantity), new Dec(m.price), m.priceType, m.currency);
+export function tradeEconomics(m: TradeExecutedV1, e: Enrichment): TradeEconomics {
+  const currency = m.currency;
+  const settlementDate = m.settlementDate ?? intendedSettlementDate(e.instrument.settlementMarket, m.tradeDate, e.calendar);
+  const gross = grossAmount(new Dec(m.quantity), new Dec(m.price), m.priceType, currency);
+  const bond = e.instrument.bond;
+  const accrued = bond
+    ? accruedInterest(
+        {
+          nominal: m.quantity,
+          couponRate: bond.couponRate,
+          couponFrequency: bond.couponFrequency,
+          dayCount: bond.dayCount as never,
+          maturityDate: bond.maturityDate,
+          currency,
+        },
+        settlementDate,
+      ).amount
+    : new Dec(0);
   const fees = (m.fees ?? []).reduce((sum, f) => sum.plus(f.amount), new Dec(0));
-  const net = m.side === 'BUY' ? gross.plus(fees) : gross.minus(fees);
+  const net = m.side === 'BUY' ? gross.plus(accrued).plus(fees) : gross.plus(accrued).minus(fees);
   // Amounts on the wire carry at least the currency's minor unit (10004.00 EUR, 123450 JPY); never rounded here.
-  const money = (d: Decimal) => d.toFixed(Math.max(minorUnits(m.currency), d.decimalPlaces()));
+  const money = (d: Decimal) => d.toFixed(Math.max(minorUnits(currency), d.decimalPlaces()));
   return {
     tradeRef: tradeRef(m.sourceSystem, m.tradeId),
     sourceSystem: m.sourceSystem,
@@ -30,22 +61,29 @@ export function tradeEconomics(m: ValidTradeMessage, account: AccountRef): Trade
     quantity: m.quantity,
     price: m.price,
     priceType: m.priceType,
-    currency: m.currency,
+    currency,
     grossAmount: money(gross),
+    accruedInterest: money(accrued),
     feesAmount: money(fees),
     netAmount: money(net),
     fees: m.fees ?? [],
     tradeDate: m.tradeDate,
-    settlementDate: intendedSettlementDate(m.tradeDate, m.settlementDate),
+    settlementDate,
     executedAt: m.executedAt,
     venue: m.venue,
     account: m.account,
     counterparty: m.counterparty,
     capacity: m.capacity,
     orderType: m.orderType ?? null,
-    clientId: account.clientId,
-    accountType: account.accountType,
-    book: account.book,
+    clientId: e.account.clientId,
+    accountType: e.account.accountType,
+    book: e.account.book,
+    instrumentType: e.instrument.instrumentType,
+    settlementMarket: e.instrument.settlementMarket,
+    placeOfSettlement: e.instrument.placeOfSettlement,
+    ssis: { account: settlementParty(e.accountSsi), counterparty: settlementParty(e.counterpartySsi) },
+    origin: e.origin,
+    lateBooking: e.lateBooking,
   };
 }
 

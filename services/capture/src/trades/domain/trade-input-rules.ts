@@ -52,6 +52,10 @@ export function inputProblems(msg: Record<string, unknown>): InputProblem[] {
   check('counterparty', isValidLei(msg.counterparty), 'LEI (ISO 17442) with valid check digits');
   check('capacity', oneOf(['AOTC', 'DEAL', 'MTCH'])(msg.capacity), 'one of AOTC, DEAL, MTCH');
   if (msg.orderType !== undefined) check('orderType', oneOf(['MARKET', 'LIMIT', 'STOP', 'OTHER'])(msg.orderType), 'one of MARKET, LIMIT, STOP, OTHER');
+  if (msg.trader !== undefined) check('trader', typeof msg.trader === 'string' && msg.trader.length <= 64, 'string of at most 64 characters');
+  // MiFIR RTS 22 field 3: the trading venue transaction identification code, up to 52 characters.
+  if (msg.venueTransactionId !== undefined)
+    check('venueTransactionId', typeof msg.venueTransactionId === 'string' && msg.venueTransactionId.length <= 52, 'string of at most 52 characters');
   if (msg.settlementDate !== undefined) check('settlementDate', isIsoDate(msg.settlementDate), 'ISO date YYYY-MM-DD');
   if (msg.fees !== undefined) {
     if (!Array.isArray(msg.fees) || msg.fees.length > 20) problems.push({ field: 'fees', value: msg.fees, rule: 'array of at most 20 fees' });

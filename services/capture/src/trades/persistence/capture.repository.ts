@@ -1,93 +1,174 @@
-import type { TradeEconomics } from '@postera/contracts';
+import type { TradeEconomics, TradeStatus } from '@postera/contracts';
 import type { InboundRecord } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import type { InputProblem } from '../domain/trade-input-rules.js';
 
+export type ReceiptOutcome = 'CAPTURED' | 'AMENDED' | 'CANCELLED' | 'STALE' | 'CONFIRMED' | 'PENDING' | 'EXCEPTION' | 'DUPLICATE';
+
 export interface ReceiptRow {
   messageId: string;
-  outcome: 'CAPTURED' | 'EXCEPTION' | 'DUPLICATE';
+  outcome: ReceiptOutcome;
   tradeRef: string | null;
+  topic: string;
 }
 
 export interface ExceptionRow {
   exceptionId: string;
   messageId: string;
   tradeRef: string | null;
+  kind: 'INPUT' | 'LIFECYCLE' | 'CONFIRMATION';
   reasons: InputProblem[];
   record: InboundRecord;
 }
 
-export interface Referential {
-  accounts: Map<string, { account: string; clientId: string; accountType: 'CLIENT' | 'PROPRIETARY'; book: string }>;
-  instruments: Map<string, { isin: string; currency: string }>;
-  parties: Set<string>;
+/** A trade as stored: the applied version's economics, its status, and who touched it by hand. */
+export interface StoredTrade {
+  tradeRef: string;
+  version: number;
+  status: TradeStatus;
+  economics: TradeEconomics;
+  maker: string | null;
+  messageId: string;
+  hash: string;
+  validatedBy: string | null;
+  validatedHow: string | null;
+  confirmationId: string | null;
+}
+
+export interface VersionRow {
+  tradeRef: string;
+  version: number;
+  action: 'NEW' | 'AMEND' | 'CANCEL';
+  messageId: string;
+  hash: string;
+  outcome: 'APPLIED' | 'STALE';
+  note: string | null;
+  economics: TradeEconomics;
+}
+
+export interface HistoryRow {
+  tradeRef: string;
+  version: number;
+  status: TradeStatus;
+  eventType: string;
+  cause: string | null;
+  actor: string | null;
+  detail: unknown;
 }
 
 const unique = (xs: string[]) => [...new Set(xs.filter((x) => x.length > 0))];
 
-/** The referential rows a batch refers to, in three queries whatever the batch size. */
-export async function loadReferential(tx: EntityManager, keys: { accounts: string[]; isins: string[]; leis: string[] }): Promise<Referential> {
-  const [accounts, instruments, parties] = await Promise.all([
-    tx.query(`SELECT account, client_id, account_type, book FROM capture.accounts WHERE account = ANY($1)`, [unique(keys.accounts)]),
-    tx.query(`SELECT isin, currency FROM capture.instruments WHERE isin = ANY($1)`, [unique(keys.isins)]),
-    tx.query(`SELECT lei FROM capture.parties WHERE lei = ANY($1)`, [unique(keys.leis)]),
-  ]);
-  return {
-    accounts: new Map(
-      (accounts as Array<{ account: string; client_id: string; account_type: 'CLIENT' | 'PROPRIETARY'; book: string }>).map((a) => [
-        a.account,
-        { account: a.account, clientId: a.client_id, accountType: a.account_type, book: a.book },
-      ]),
-    ),
-    instruments: new Map((instruments as Array<{ isin: string; currency: string }>).map((i) => [i.isin, i])),
-    parties: new Set((parties as Array<{ lei: string }>).map((p) => p.lei)),
-  };
+/**
+ * The trades of a batch, locked: a replay or an approval running beside the consumer waits for the
+ * batch instead of applying a version on top of a state it did not see.
+ */
+export async function loadTrades(tx: EntityManager, refs: string[]): Promise<Map<string, StoredTrade>> {
+  const rows = (await tx.query(
+    `SELECT trade_ref, version, status, economics, maker, message_id, body_hash, validated_by, validated_how, confirmation_id
+     FROM capture.trades WHERE trade_ref = ANY($1) ORDER BY trade_ref FOR UPDATE`,
+    [unique(refs)],
+  )) as Array<Record<string, unknown>>;
+  return new Map(
+    rows.map((r) => [
+      r.trade_ref as string,
+      {
+        tradeRef: r.trade_ref as string,
+        version: r.version as number,
+        status: r.status as TradeStatus,
+        economics: r.economics as TradeEconomics,
+        maker: r.maker as string | null,
+        messageId: r.message_id as string,
+        hash: r.body_hash as string,
+        validatedBy: r.validated_by as string | null,
+        validatedHow: r.validated_how as string | null,
+        confirmationId: r.confirmation_id as string | null,
+      },
+    ]),
+  );
 }
 
-export async function loadTradeHashes(tx: EntityManager, refs: string[]): Promise<Map<string, { version: number; hash: string }>> {
-  const rows = (await tx.query(`SELECT trade_ref, version, body_hash FROM capture.trades WHERE trade_ref = ANY($1)`, [unique(refs)])) as Array<{
+/** Every version received of these trades (applied or stale) with its content hash. */
+export async function loadSeenVersions(tx: EntityManager, refs: string[]): Promise<Map<string, Map<number, string>>> {
+  const rows = (await tx.query(`SELECT trade_ref, version, body_hash FROM capture.trade_versions WHERE trade_ref = ANY($1)`, [unique(refs)])) as Array<{
     trade_ref: string;
     version: number;
     body_hash: string;
   }>;
-  return new Map(rows.map((r) => [r.trade_ref, { version: r.version, hash: r.body_hash }]));
+  const seen = new Map<string, Map<number, string>>();
+  for (const r of rows) {
+    if (!seen.has(r.trade_ref)) seen.set(r.trade_ref, new Map());
+    seen.get(r.trade_ref)!.set(r.version, r.body_hash);
+  }
+  return seen;
 }
 
-export async function insertTrades(tx: EntityManager, trades: Array<{ economics: TradeEconomics; messageId: string; hash: string }>): Promise<void> {
+/** Inserts new trades and rewrites changed ones, in one statement. */
+export async function saveTrades(tx: EntityManager, trades: StoredTrade[]): Promise<void> {
   if (trades.length === 0) return;
-  const col = <T>(f: (t: { economics: TradeEconomics; messageId: string; hash: string }) => T) => trades.map(f);
+  const col = <T>(f: (t: StoredTrade) => T) => trades.map(f);
   await tx.query(
     `INSERT INTO capture.trades (trade_ref, source_system, trade_id, version, status, side, isin, quantity, price, price_type, currency,
-       gross_amount, fees_amount, net_amount, trade_date, settlement_date, executed_at, venue, account, counterparty, capacity, order_type,
-       message_id, body_hash)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[],
-       $10::text[], $11::text[], $12::numeric[], $13::numeric[], $14::numeric[], $15::date[], $16::date[], $17::timestamptz[], $18::text[],
-       $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[])`,
+       gross_amount, accrued_interest, fees_amount, net_amount, trade_date, settlement_date, executed_at, venue, account, counterparty, capacity,
+       order_type, origin, late_booking, economics, message_id, body_hash, maker, validated_by, validated_how, confirmation_id)
+     SELECT e->>'tradeRef', e->>'sourceSystem', e->>'tradeId', (e->>'version')::int, x.status, e->>'side', e->>'isin', (e->>'quantity')::numeric,
+       (e->>'price')::numeric, e->>'priceType', e->>'currency', (e->>'grossAmount')::numeric, (e->>'accruedInterest')::numeric,
+       (e->>'feesAmount')::numeric, (e->>'netAmount')::numeric, (e->>'tradeDate')::date, (e->>'settlementDate')::date,
+       (e->>'executedAt')::timestamptz, e->>'venue', e->>'account', e->>'counterparty', e->>'capacity', e->>'orderType', e->>'origin',
+       (e->>'lateBooking')::boolean, e, x.message_id, x.body_hash, x.maker, x.validated_by, x.validated_how, x.confirmation_id
+     FROM unnest($1::jsonb[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+       AS x(e, status, message_id, body_hash, maker, validated_by, validated_how, confirmation_id)
+     ON CONFLICT (trade_ref) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, side = EXCLUDED.side, isin = EXCLUDED.isin,
+       quantity = EXCLUDED.quantity, price = EXCLUDED.price, price_type = EXCLUDED.price_type, currency = EXCLUDED.currency,
+       gross_amount = EXCLUDED.gross_amount, accrued_interest = EXCLUDED.accrued_interest, fees_amount = EXCLUDED.fees_amount,
+       net_amount = EXCLUDED.net_amount, trade_date = EXCLUDED.trade_date, settlement_date = EXCLUDED.settlement_date,
+       executed_at = EXCLUDED.executed_at, venue = EXCLUDED.venue, account = EXCLUDED.account, counterparty = EXCLUDED.counterparty,
+       capacity = EXCLUDED.capacity, order_type = EXCLUDED.order_type, origin = EXCLUDED.origin, late_booking = EXCLUDED.late_booking,
+       economics = EXCLUDED.economics, message_id = EXCLUDED.message_id, body_hash = EXCLUDED.body_hash, maker = EXCLUDED.maker,
+       validated_by = EXCLUDED.validated_by, validated_how = EXCLUDED.validated_how, confirmation_id = EXCLUDED.confirmation_id, updated_at = now()`,
     [
-      col((t) => t.economics.tradeRef),
-      col((t) => t.economics.sourceSystem),
-      col((t) => t.economics.tradeId),
-      col((t) => t.economics.version),
-      col(() => 'CAPTURED'),
-      col((t) => t.economics.side),
-      col((t) => t.economics.isin),
-      col((t) => t.economics.quantity),
-      col((t) => t.economics.price),
-      col((t) => t.economics.priceType),
-      col((t) => t.economics.currency),
-      col((t) => t.economics.grossAmount),
-      col((t) => t.economics.feesAmount),
-      col((t) => t.economics.netAmount),
-      col((t) => t.economics.tradeDate),
-      col((t) => t.economics.settlementDate),
-      col((t) => t.economics.executedAt),
-      col((t) => t.economics.venue),
-      col((t) => t.economics.account),
-      col((t) => t.economics.counterparty),
-      col((t) => t.economics.capacity),
-      col((t) => t.economics.orderType),
+      col((t) => JSON.stringify(t.economics)),
+      col((t) => t.status),
       col((t) => t.messageId),
       col((t) => t.hash),
+      col((t) => t.maker),
+      col((t) => t.validatedBy),
+      col((t) => t.validatedHow),
+      col((t) => t.confirmationId),
+    ],
+  );
+}
+
+export async function insertVersions(tx: EntityManager, rows: VersionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO capture.trade_versions (trade_ref, version, action, message_id, body_hash, outcome, note, economics)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])`,
+    [
+      rows.map((r) => r.tradeRef),
+      rows.map((r) => r.version),
+      rows.map((r) => r.action),
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.hash),
+      rows.map((r) => r.outcome),
+      rows.map((r) => r.note),
+      rows.map((r) => JSON.stringify(r.economics)),
+    ],
+  );
+}
+
+export async function insertHistory(tx: EntityManager, rows: HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO capture.trade_history (trade_ref, version, status, event_type, cause, actor, detail)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])`,
+    [
+      rows.map((r) => r.tradeRef),
+      rows.map((r) => r.version),
+      rows.map((r) => r.status),
+      rows.map((r) => r.eventType),
+      rows.map((r) => r.cause),
+      rows.map((r) => r.actor),
+      rows.map((r) => (r.detail === undefined || r.detail === null ? null : JSON.stringify(r.detail))),
     ],
   );
 }
@@ -97,26 +178,89 @@ export async function insertReceipts(tx: EntityManager, rows: ReceiptRow[]): Pro
   // A message id is received once (the inbox saw to it); ON CONFLICT keeps a malformed
   // message that reuses an id from failing the whole batch.
   await tx.query(
-    `INSERT INTO capture.receipts (message_id, outcome, trade_ref) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-    [rows.map((r) => r.messageId), rows.map((r) => r.outcome), rows.map((r) => r.tradeRef)],
+    `INSERT INTO capture.receipts (message_id, outcome, trade_ref, topic) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+    [rows.map((r) => r.messageId), rows.map((r) => r.outcome), rows.map((r) => r.tradeRef), rows.map((r) => r.topic)],
   );
 }
 
 export async function insertExceptions(tx: EntityManager, rows: ExceptionRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
-    `INSERT INTO capture.exceptions (exception_id, message_id, trade_ref, reasons, original, headers, topic, kafka_partition, kafka_offset)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::jsonb[], $7::text[], $8::int[], $9::text[])`,
+    `INSERT INTO capture.exceptions (exception_id, message_id, trade_ref, kind, reasons, original, headers, topic, kafka_partition, kafka_offset)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bytea[], $7::jsonb[], $8::text[], $9::int[], $10::text[])`,
     [
       rows.map((r) => r.exceptionId),
       rows.map((r) => r.messageId),
       rows.map((r) => r.tradeRef),
+      rows.map((r) => r.kind),
       rows.map((r) => JSON.stringify(r.reasons)),
       rows.map((r) => r.record.value ?? Buffer.alloc(0)),
       rows.map((r) => JSON.stringify(r.record.headers)),
       rows.map((r) => r.record.topic),
       rows.map((r) => r.record.partition),
       rows.map((r) => r.record.offset),
+    ],
+  );
+}
+
+/** A counterparty confirmation as stored. */
+export interface ConfirmationRow {
+  messageId: string;
+  confirmationId: string;
+  tradeRef: string;
+  counterparty: string;
+  fields: Record<string, unknown>;
+  original: Buffer;
+  status: 'PENDING' | 'MATCHED' | 'MISMATCHED' | 'SUPERSEDED';
+  differences: unknown;
+  matchedVersion: number | null;
+}
+
+/**
+ * The latest confirmation received for each trade, whatever became of it (superseded ones aside):
+ * the counterparty's current view, which a newly captured or amended version is compared with.
+ */
+export async function loadLatestConfirmations(tx: EntityManager, refs: string[]): Promise<Map<string, ConfirmationRow>> {
+  const rows = (await tx.query(
+    `SELECT DISTINCT ON (trade_ref) message_id, confirmation_id, trade_ref, counterparty, fields, original, status, differences, matched_version
+     FROM capture.confirmations WHERE trade_ref = ANY($1) AND status <> 'SUPERSEDED' ORDER BY trade_ref, received_at DESC, message_id DESC`,
+    [unique(refs)],
+  )) as Array<Record<string, unknown>>;
+  return new Map(rows.map((r) => [r.trade_ref as string, confirmationFromRow(r)]));
+}
+
+function confirmationFromRow(r: Record<string, unknown>): ConfirmationRow {
+  return {
+    messageId: r.message_id as string,
+    confirmationId: r.confirmation_id as string,
+    tradeRef: r.trade_ref as string,
+    counterparty: r.counterparty as string,
+    fields: r.fields as Record<string, unknown>,
+    original: r.original as Buffer,
+    status: r.status as ConfirmationRow['status'],
+    differences: r.differences,
+    matchedVersion: r.matched_version as number | null,
+  };
+}
+
+/** Inserts new confirmations and updates the status of known ones (by message id), in one statement. */
+export async function saveConfirmations(tx: EntityManager, rows: ConfirmationRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO capture.confirmations (message_id, confirmation_id, trade_ref, counterparty, fields, original, status, differences, matched_version)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bytea[], $7::text[], $8::jsonb[], $9::int[])
+     ON CONFLICT (message_id) DO UPDATE SET status = EXCLUDED.status, differences = EXCLUDED.differences, matched_version = EXCLUDED.matched_version,
+       updated_at = now()`,
+    [
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.confirmationId),
+      rows.map((r) => r.tradeRef),
+      rows.map((r) => r.counterparty),
+      rows.map((r) => JSON.stringify(r.fields)),
+      rows.map((r) => r.original),
+      rows.map((r) => r.status),
+      rows.map((r) => (r.differences === null || r.differences === undefined ? null : JSON.stringify(r.differences))),
+      rows.map((r) => r.matchedVersion),
     ],
   );
 }

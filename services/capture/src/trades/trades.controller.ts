@@ -1,0 +1,173 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  ConflictException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { newId } from '@postera/kernel';
+import { LOG, type Log } from '@postera/platform';
+import { DataSource } from 'typeorm';
+import { TradeLifecycle } from './trade-lifecycle.js';
+import { operator, operatorWork } from './operator-work.js';
+
+const PAGE_MAX = 500;
+const STATUSES = ['CAPTURED', 'CONFIRMED', 'VALIDATED', 'INSTRUCTED', 'SETTLED', 'PARTIALLY_SETTLED', 'FAILED', 'CANCELLED'];
+
+/** Trades for operators: look one up with its versions, history and confirmations; list by status; book by hand; approve. */
+@Controller('trades')
+export class TradesController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly lifecycle: TradeLifecycle,
+    @Inject(LOG) private readonly log: Log,
+  ) {}
+
+  @Get(':ref')
+  async trade(@Param('ref') ref: string) {
+    const [row] = (await this.ds.query(
+      `SELECT trade_ref AS "tradeRef", version, status, origin, maker, validated_by AS "validatedBy", validated_how AS "validatedHow",
+              confirmation_id AS "confirmationId", late_booking AS "lateBooking", side, isin, quantity::text, price::text, currency,
+              gross_amount::text AS "grossAmount", accrued_interest::text AS "accruedInterest", fees_amount::text AS "feesAmount",
+              net_amount::text AS "netAmount", to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate", to_char(settlement_date, 'YYYY-MM-DD') AS "settlementDate",
+              account, counterparty, venue, economics, captured_at AS "capturedAt", updated_at AS "updatedAt"
+       FROM capture.trades WHERE trade_ref = $1`,
+      [ref],
+    )) as Array<Record<string, unknown>>;
+    if (!row) throw new NotFoundException(`no trade ${ref}: check the reference (sourceSystem:tradeId) or look in the exceptions`);
+    const [versions, history, confirmations] = await Promise.all([
+      this.ds.query(
+        `SELECT version, action, outcome, note, message_id AS "messageId", received_at AS "receivedAt" FROM capture.trade_versions WHERE trade_ref = $1 ORDER BY version`,
+        [ref],
+      ),
+      this.ds.query(`SELECT version, status, event_type AS "eventType", cause, actor, detail, at FROM capture.trade_history WHERE trade_ref = $1 ORDER BY id`, [
+        ref,
+      ]),
+      this.ds.query(
+        `SELECT confirmation_id AS "confirmationId", message_id AS "messageId", status, differences, matched_version AS "matchedVersion", received_at AS "receivedAt"
+         FROM capture.confirmations WHERE trade_ref = $1 ORDER BY received_at, message_id`,
+        [ref],
+      ),
+    ]);
+    return { ...row, versions, history, confirmations };
+  }
+
+  /** GET /trades?status=CAPTURED&tradeDateTo=2026-11-26 — e.g. the trades still unconfirmed, oldest first. */
+  @Get()
+  async list(@Query('status') status = 'CAPTURED', @Query('tradeDateTo') tradeDateTo?: string, @Query('limit') limit = '100') {
+    if (!STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
+    return this.ds.query(
+      `SELECT trade_ref AS "tradeRef", version, status, origin, maker, counterparty, isin, side, quantity::text, currency,
+              to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate", to_char(settlement_date, 'YYYY-MM-DD') AS "settlementDate"
+       FROM capture.trades WHERE status = $1 AND ($2::date IS NULL OR trade_date <= $2::date) ORDER BY trade_date, trade_ref LIMIT $3`,
+      [status, tradeDateTo ?? null, Math.min(PAGE_MAX, Math.max(1, Number(limit) || 100))],
+    );
+  }
+
+  /**
+   * A trade booked by hand (phone, voice broker, a correction outside the platforms). Same rules
+   * as trades.executed.v1; the booking person is its maker and a second person validates it.
+   * sourceSystem defaults to MANUAL, tradeId to a new reference, version to 1, action to NEW.
+   */
+  @Post()
+  @HttpCode(201)
+  async book(@Body() body: Record<string, unknown>, @Headers('x-postera-user') user?: string) {
+    const maker = operator(user);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestException('a JSON object of the trade fields is expected');
+    const fields: Record<string, unknown> = {
+      sourceSystem: 'MANUAL',
+      tradeId: `M-${newId().slice(0, 13)}`,
+      version: 1,
+      action: 'NEW',
+      executedAt: new Date().toISOString(),
+      ...body,
+      messageId: `manual:${newId()}`,
+    };
+    const bytes = Buffer.from(JSON.stringify(fields));
+    const record = {
+      topic: 'operator-api',
+      partition: -1,
+      offset: '-1',
+      key: null,
+      value: bytes,
+      headers: { 'x-postera-user': maker },
+      timestamp: new Date().toISOString(),
+    };
+    const [result] = await operatorWork(this.ds, this.log, (ctx) =>
+      this.lifecycle.capture(ctx, [{ message: { kind: 'parsed', messageId: String(fields.messageId), fields, record }, origin: 'MANUAL', maker }], {
+        receipts: false,
+        exceptions: false,
+      }),
+    );
+    if (result!.outcome === 'EXCEPTION') throw new UnprocessableEntityException({ message: 'trade refused; nothing was booked', problems: result!.problems });
+    if (result!.outcome === 'DUPLICATE' || result!.outcome === 'STALE')
+      throw new ConflictException({ message: `${result!.outcome.toLowerCase()}: nothing changed`, tradeRef: result!.tradeRef });
+    return { outcome: result!.outcome, tradeRef: result!.tradeRef, maker, next: 'a second person validates it: POST /trades/:ref/approve' };
+  }
+
+  /** Maker-checker: a second, different person validates a trade booked or corrected by hand. */
+  @Post(':ref/approve')
+  @HttpCode(200)
+  async approve(@Param('ref') ref: string, @Headers('x-postera-user') user?: string) {
+    const checker = operator(user);
+    const r = await operatorWork(this.ds, this.log, (ctx) => this.lifecycle.approve(ctx, ref, checker));
+    if (!r.ok) {
+      if (r.status === 403) throw new ForbiddenException(r.problem);
+      if (r.status === 404) throw new NotFoundException(r.problem);
+      throw new ConflictException(r.problem);
+    }
+    return { tradeRef: ref, status: r.trade.status, validatedBy: checker, maker: r.trade.maker };
+  }
+}
+
+/** What the morning report needs from capture (consumed = captured + amended + cancelled + stale + exceptions + duplicates, per topic). */
+@Controller()
+export class CaptureSummaryController {
+  constructor(private readonly ds: DataSource) {}
+
+  @Get('summary')
+  async summary() {
+    const [receipts, statuses, open] = await Promise.all([
+      this.ds.query(`SELECT topic, outcome, count(*)::int AS n FROM capture.receipts GROUP BY topic, outcome`) as Promise<
+        Array<{ topic: string; outcome: string; n: number }>
+      >,
+      this.ds.query(`SELECT status, count(*)::int AS n FROM capture.trades GROUP BY status`) as Promise<Array<{ status: string; n: number }>>,
+      this.ds.query(`SELECT kind, count(*)::int AS n FROM capture.exceptions WHERE status = 'OPEN' GROUP BY kind`) as Promise<
+        Array<{ kind: string; n: number }>
+      >,
+    ]);
+    const of = (topic: string) => Object.fromEntries(receipts.filter((r) => r.topic === topic).map((r) => [r.outcome, r.n])) as Record<string, number>;
+    const t = of('trades.executed.v1');
+    const c = of('confirmations.received.v1');
+    const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+    const byStatus = Object.fromEntries(statuses.map((s) => [s.status, s.n])) as Record<string, number>;
+    return {
+      consumed: sum(t),
+      captured: t.CAPTURED ?? 0,
+      amended: t.AMENDED ?? 0,
+      cancelled: t.CANCELLED ?? 0,
+      stale: t.STALE ?? 0,
+      exceptions: t.EXCEPTION ?? 0,
+      duplicates: t.DUPLICATE ?? 0,
+      confirmations: { consumed: sum(c), matched: c.CONFIRMED ?? 0, pending: c.PENDING ?? 0, exceptions: c.EXCEPTION ?? 0 },
+      trades: byStatus,
+      confirmed: (byStatus.CONFIRMED ?? 0) + validatedOrLater(byStatus),
+      validated: validatedOrLater(byStatus),
+      unconfirmed: byStatus.CAPTURED ?? 0,
+      openExceptions: Object.fromEntries(open.map((o) => [o.kind, o.n])),
+    };
+  }
+}
+
+function validatedOrLater(byStatus: Record<string, number>): number {
+  return ['VALIDATED', 'INSTRUCTED', 'SETTLED', 'PARTIALLY_SETTLED', 'FAILED'].reduce((s, k) => s + (byStatus[k] ?? 0), 0);
+}
