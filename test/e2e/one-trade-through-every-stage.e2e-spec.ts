@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics } from '@postera/contracts';
-import { closeDay, eodSummary, loadSampleReferential, openDay, publish, waitUntil, getJson } from '@postera/devstack';
+import { closeDay, eodSummary, loadSampleReferential, openDay, publish, sampleConfirmations, waitUntil, getJson } from '@postera/devstack';
 import { startSmtpSink, type SmtpSink } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from './harness.js';
 
@@ -59,6 +59,8 @@ describe('one trade through every stage, on the real broker and database', () =>
       { key: REF, value },
       { key: REF, value: JSON.stringify({ ...message, messageId: '7d4f2a51-2c1e-4d7a-9a61-0d3c1f6b5e02' }) },
     ]);
+    // The counterparty confirms: the trade is validated straight through, and only then instructed.
+    await publish(env.brokers, env.prefix, Topics.confirmationsReceived, sampleConfirmations([{ message }]));
     await waitUntil(async () => (await count(env.db, `SELECT count(*) AS n FROM market_sim.instructions`)) === 1, 'the instruction to reach the CSD', 60_000);
 
     await closeDay(env.stack, TRADE_DATE);
@@ -78,10 +80,35 @@ describe('one trade through every stage, on the real broker and database', () =>
     await smtp.waitFor(2, 30_000);
 
     // Capture: one trade, the redelivery ignored by the inbox, the resend under a new id a duplicate.
-    const capture = await getJson<{ captured: number; exceptions: number; duplicates: number }>(`${env.stack.url('capture')}/summary`);
-    expect(capture).toEqual({ captured: 1, exceptions: 0, duplicates: 1 });
-    const trade = await getJson<Record<string, string>>(`${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`);
-    expect([trade.grossAmount, trade.feesAmount, trade.netAmount, trade.settlementDate]).toEqual(['8775.75', '8.78', '8784.53', SETTLEMENT_DATE]);
+    const capture = await getJson<Record<string, unknown>>(`${env.stack.url('capture')}/summary`);
+    expect(capture).toMatchObject({
+      consumed: 2,
+      captured: 1,
+      exceptions: 0,
+      duplicates: 1,
+      confirmations: { consumed: 1, matched: 1, pending: 0, exceptions: 0 },
+    });
+    const trade = await getJson<Record<string, unknown> & { history: Array<{ status: string; eventType: string }> }>(
+      `${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`,
+    );
+    expect([trade.grossAmount, trade.feesAmount, trade.netAmount, trade.settlementDate, trade.validatedHow]).toEqual([
+      '8775.75',
+      '8.78',
+      '8784.53',
+      SETTLEMENT_DATE,
+      'STRAIGHT_THROUGH',
+    ]);
+    // The trade's own lifecycle, settlement's statuses mirrored back (DOMAIN.md §1).
+    await waitUntil(
+      async () => (await getJson<{ status: string }>(`${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`)).status === 'SETTLED',
+      'capture to see the settlement',
+      30_000,
+    );
+    expect(trade.history.slice(0, 3).map((h) => `${h.eventType}:${h.status}`)).toEqual([
+      'TradeCaptured:CAPTURED',
+      'TradeConfirmed:CONFIRMED',
+      'TradeValidated:VALIDATED',
+    ]);
 
     // Settlement: one RVP instruction, its whole lifecycle, settled on the intended date.
     const instruction = await getJson<{

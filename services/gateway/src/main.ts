@@ -2,6 +2,7 @@ import { runService, serviceModule } from '@postera/platform';
 import { BusinessDayController } from './business-day/business-day.controller.js';
 import { gatewayConfigSchema, type GatewayConfig } from './config.js';
 import { gatewayMigrations } from './database/migrations/index.js';
+import { CaptureWorkController } from './operations/capture-work.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
 
 await runService<GatewayConfig>({
@@ -12,6 +13,6 @@ await runService<GatewayConfig>({
     serviceModule({
       ...base,
       handlers: [],
-      controllers: [BusinessDayController, OperationsController],
+      controllers: [BusinessDayController, OperationsController, CaptureWorkController],
     }),
 });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadSampleReferential, openDay } from './day.js';
 import { publish } from './publish.js';
+import { sampleConfirmations } from './confirmations.js';
 import { sampleDay } from './sample.js';
 import { REPO_ROOT, Stack } from './stack.js';
 import { deleteTopics, ensureTopics, kafkaClient } from './topics.js';
@@ -121,12 +122,15 @@ async function main() {
   await loadSampleReferential(stack);
   await openDay(stack, TRADE_DATE);
   const messages = sampleDay({ tradeDate: TRADE_DATE, count: N, runId: 'B' });
+  // Every trade is confirmed by its counterparty: validation (and so settlement) waits for it.
+  const confirmations = sampleConfirmations(messages);
   const clientTrades = messages.filter((m) => String(m.message.account).startsWith('CLI-')).length;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const q = async (sql: string) => Number(((await db.query(sql)).rows[0] as { n: string }).n);
 
   const stages: Array<{ name: string; sql: string; target: number; doneAt?: number }> = [
-    { name: 'capture', sql: 'SELECT count(*) AS n FROM capture.receipts', target: N },
+    { name: 'capture', sql: `SELECT count(*) AS n FROM capture.receipts WHERE topic = 'trades.executed.v1'`, target: N },
+    { name: 'capture (confirmed and validated)', sql: `SELECT count(*) AS n FROM capture.trades WHERE validated_how IS NOT NULL`, target: N },
     { name: 'settlement (instructed)', sql: 'SELECT count(*) AS n FROM settlement.instructions', target: N },
     { name: 'market-sim (matched)', sql: `SELECT count(*) AS n FROM settlement.instructions WHERE status = 'MATCHED'`, target: N },
     { name: 'accounting (trade-date entries)', sql: 'SELECT count(*) AS n FROM accounting.journal_entries', target: N },
@@ -148,7 +152,10 @@ async function main() {
 
   say('publishing');
   const t0 = performance.now();
-  const publishing = publish(brokers, 'bench', Topics.tradesExecuted, messages, 2000);
+  const publishing = Promise.all([
+    publish(brokers, 'bench', Topics.tradesExecuted, messages, 2000),
+    publish(brokers, 'bench', Topics.confirmationsReceived, confirmations, 2000),
+  ]);
   const deadline = Date.now() + TIMEOUT_MS;
   while (stages.some((s) => s.doneAt === undefined)) {
     if (Date.now() > deadline)
@@ -168,7 +175,8 @@ async function main() {
   // Latency per client trade: from the Kafka timestamp of its execution to its avis d'opéré leaving by SMTP.
   const lat = (
     await db.query(`SELECT extract(epoch FROM (n.sent_at - r.received_at)) * 1000 AS ms
-                    FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref WHERE n.kind = 'AVIS_OPERE'`)
+                    FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref AND r.topic = 'trades.executed.v1'
+                    WHERE n.kind = 'AVIS_OPERE'`)
   ).rows
     .map((r: { ms: string }) => Number(r.ms))
     .sort((a: number, b: number) => a - b);

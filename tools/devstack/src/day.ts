@@ -5,7 +5,20 @@ import { referentialImport } from './sample.js';
 
 export interface EodSummary {
   businessDate: string | null;
-  capture: { captured: number; exceptions: number; duplicates: number };
+  capture: {
+    consumed: number;
+    captured: number;
+    amended: number;
+    cancelled: number;
+    stale: number;
+    exceptions: number;
+    duplicates: number;
+    confirmations: { consumed: number; matched: number; pending: number; exceptions: number };
+    confirmed: number;
+    validated: number;
+    unconfirmed: number;
+    openExceptions: Record<string, number>;
+  };
   settlement: { instructed: number; byStatus: Record<string, number>; settled: number; failing: number; failsByReason: Record<string, number> };
   accounting: {
     entries: number;
@@ -33,8 +46,11 @@ export async function eodSummary(stack: Stack, businessDate?: string): Promise<E
   return getJson<EodSummary>(`${stack.url('gateway')}/api/eod-summary${businessDate ? `?businessDate=${businessDate}` : ''}`);
 }
 
-/** Waits until capture has accounted for every published message and every capture has reached the simulated CSD. */
-export async function waitForCapturedAndInstructed(stack: Stack, published: number, timeoutMs: number): Promise<EodSummary> {
+/**
+ * Waits until capture has accounted for every published execution and confirmation, and every
+ * validated trade has been instructed and acknowledged by the simulated CSD.
+ */
+export async function waitForCapturedAndInstructed(stack: Stack, published: number, timeoutMs: number, confirmationsPublished = 0): Promise<EodSummary> {
   let last: EodSummary | null = null;
   await waitUntil(
     async () => {
@@ -43,7 +59,7 @@ export async function waitForCapturedAndInstructed(stack: Stack, published: numb
       const s = last.settlement;
       const acknowledged =
         (s.byStatus.MATCHED ?? 0) + (s.byStatus.UNMATCHED ?? 0) + (s.byStatus.SETTLED ?? 0) + (s.byStatus.FAILING ?? 0) + (s.byStatus.REJECTED ?? 0);
-      return c.captured + c.exceptions + c.duplicates >= published && s.instructed === c.captured && acknowledged === s.instructed;
+      return c.consumed >= published && c.confirmations.consumed >= confirmationsPublished && s.instructed === c.validated && acknowledged === s.instructed;
     },
     `capture of ${published} messages and their instructions`,
     timeoutMs,
@@ -90,7 +106,10 @@ export function formatSummary(s: EodSummary, extra: { published: number; busines
     `${pad('captured')}${s.capture.captured}`,
     `${pad('exceptions (to work)')}${s.capture.exceptions}`,
     `${pad('duplicates ignored')}${s.capture.duplicates}`,
-    `${pad('confirmed')}not yet (confirmation matching is a later capability)`,
+    `${pad('confirmed by counterparty')}${s.capture.confirmed}`,
+    `${pad('validated (straight through)')}${s.capture.validated}`,
+    `${pad('unconfirmed at close')}${s.capture.unconfirmed}`,
+    `${pad('confirmation mismatches')}${s.capture.confirmations.exceptions}`,
     `${pad('instructed')}${s.settlement.instructed}`,
     `${pad('settled')}${s.settlement.settled}`,
     `${pad('failed')}${s.settlement.failing}${

@@ -4,3 +4,4 @@ export * from './http.js';
 export * from './sample.js';
 export * from './publish.js';
 export * from './day.js';
+export * from './confirmations.js';

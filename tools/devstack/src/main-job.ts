@@ -19,6 +19,7 @@ import {
   waitForCapturedAndInstructed,
   waitForNotifications,
 } from './day.js';
+import { sampleConfirmations } from './confirmations.js';
 import { publish } from './publish.js';
 import { sampleDay } from './sample.js';
 import { REPO_ROOT, Stack } from './stack.js';
@@ -97,10 +98,14 @@ async function main() {
   step(`business day ${tradeDate} open; referential loaded`);
 
   const messages = sampleDay({ tradeDate, count, invalidEvery: 50, runId: 'D' });
+  // The counterparties confirm most trades; 1 in 40 stays unconfirmed, 1 in 97 is confirmed with another quantity.
+  const confirmations = sampleConfirmations(messages, { missingEvery: 40, mismatchEvery: 97 });
   const started = Date.now();
-  await publish(brokers, 'demo', Topics.tradesExecuted, messages);
-  await waitForCapturedAndInstructed(stack, messages.length, 300_000);
-  step(`${messages.length} executions captured, validated and instructed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await Promise.all([publish(brokers, 'demo', Topics.tradesExecuted, messages), publish(brokers, 'demo', Topics.confirmationsReceived, confirmations)]);
+  await waitForCapturedAndInstructed(stack, messages.length, 300_000, confirmations.length);
+  step(
+    `${messages.length} executions and ${confirmations.length} counterparty confirmations: captured, confirmed, validated and instructed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   const settlementDate = await runDaysThroughSettlement(stack, tradeDate, 2, 300_000);
   await waitForNotifications(stack, 120_000);

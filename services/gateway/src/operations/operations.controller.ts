@@ -49,7 +49,8 @@ export class OperationsController {
   }
 
   @Get('exceptions')
-  exceptions(@Query('status') status = 'OPEN') {
-    return this.get(this.config.CAPTURE_URL, `/exceptions?status=${encodeURIComponent(status)}`);
+  exceptions(@Query('status') status = 'OPEN', @Query('kind') kind?: string) {
+    const q = new URLSearchParams({ status, ...(kind ? { kind } : {}) });
+    return this.get(this.config.CAPTURE_URL, `/exceptions?${q}`);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Topics, type EventEnvelope, type TradeEventV1 } from '@postera/contracts';
+import { Topics, type EventEnvelope, type TradeCapturedV1 } from '@postera/contracts';
 import { EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { payloadProblems, tradeEconomicsSchema } from '../../domain/payload-schemas.js';
 import { insertNotifications, type NewNotification } from '../../persistence/notifications.repository.js';
@@ -27,7 +27,7 @@ export class TradeCapturedConsumer extends EnvelopeHandler<EventEnvelope> {
     const rows: NewNotification[] = [];
     for (const { body } of messages) {
       if (body.type !== 'TradeCaptured') continue;
-      const { trade } = (body as TradeEventV1).payload;
+      const { trade } = (body as EventEnvelope<TradeCapturedV1>).payload;
       if (trade.accountType !== 'CLIENT') continue;
       rows.push({ kind: 'AVIS_OPERE', causeEventId: body.eventId, tradeRef: trade.tradeRef, account: trade.account, payload: trade });
     }
