@@ -3,6 +3,8 @@ import { captureConfigSchema, type CaptureConfig } from './config.js';
 import { captureMigrations } from './database/migrations/index.js';
 import { ExceptionsController } from './exceptions/exceptions.controller.js';
 import { ReferentialController } from './referential/referential.controller.js';
+import { ReferentialFileLoader } from './referential/referential-file.loader.js';
+import { ReferentialImportService } from './referential/referential-import.service.js';
 import { TradeExecutedConsumer } from './trades/commands/capture-trade/trade-executed.consumer.js';
 import { UnconfirmedAtCloseHooks } from './trades/commands/close-day/unconfirmed-at-close.hooks.js';
 import { ConfirmationReceivedConsumer } from './trades/commands/match-confirmation/confirmation-received.consumer.js';
@@ -20,6 +22,6 @@ await runService<CaptureConfig>({
       handlers: [TradeExecutedConsumer, ConfirmationReceivedConsumer, SettlementEventsConsumer],
       dayHooks: UnconfirmedAtCloseHooks,
       controllers: [ReferentialController, TradesController, CaptureSummaryController, ExceptionsController],
-      providers: [TradeLifecycle],
+      providers: [TradeLifecycle, ReferentialImportService, ReferentialFileLoader],
     }),
 });

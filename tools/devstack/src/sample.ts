@@ -1,84 +1,62 @@
-import type { TradeExecutedV1 } from '@postera/contracts';
+import type { AccountRefV1, CalendarRefV1, InstrumentRefV1, PartyRefV1, SsiRefV1, TradeExecutedV1 } from '@postera/contracts';
 import { deterministicId, Dec } from '@postera/kernel';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './stack.js';
 
-/** The sample referential: French large caps and one US share, a few clients (French and English) and the house book. */
-export const SAMPLE_REFERENTIAL = {
-  instruments: [
-    { isin: 'FR0000120271', name: 'TotalEnergies SE', instrumentType: 'SHARE', currency: 'EUR', refPriceCents: 5850 },
-    { isin: 'FR0000131104', name: 'BNP Paribas SA', instrumentType: 'SHARE', currency: 'EUR', refPriceCents: 6420 },
-    { isin: 'FR0000120578', name: 'Sanofi SA', instrumentType: 'SHARE', currency: 'EUR', refPriceCents: 9275 },
-    { isin: 'FR0000121014', name: 'LVMH Moët Hennessy Louis Vuitton SE', instrumentType: 'SHARE', currency: 'EUR', refPriceCents: 61230 },
-    { isin: 'FR0000120321', name: "L'Oréal SA", instrumentType: 'SHARE', currency: 'EUR', refPriceCents: 35810 },
-    { isin: 'FR0000125007', name: 'Compagnie de Saint-Gobain SA', instrumentType: 'SHARE', currency: 'EUR', refPriceCents: 8744 },
-    { isin: 'FR0000133308', name: 'Orange SA', instrumentType: 'SHARE', currency: 'EUR', refPriceCents: 1012 },
-    { isin: 'US0378331005', name: 'Apple Inc.', instrumentType: 'SHARE', currency: 'USD', refPriceCents: 23125 },
-  ],
-  parties: [
-    { lei: '529900COUNTERPTY0129', name: 'Contrepartie Alpha SA', country: 'FR' },
-    { lei: '529900COUNTERPTY0226', name: 'Counterparty Beta GmbH', country: 'DE' },
-    { lei: '213800COUNTERPTY0344', name: 'Counterparty Gamma Ltd', country: 'GB' },
-  ],
-  accounts: [
-    {
-      account: 'CLI-0001',
-      clientId: 'C0001',
-      clientName: 'Mme Claire Dubois',
-      accountType: 'CLIENT',
-      book: 'CLIENTS',
-      language: 'fr',
-      email: 'claire.dubois@example.fr',
-      baseCurrency: 'EUR',
-    },
-    {
-      account: 'CLI-0002',
-      clientId: 'C0002',
-      clientName: 'M. Hugo Martin',
-      accountType: 'CLIENT',
-      book: 'CLIENTS',
-      language: 'fr',
-      email: 'hugo.martin@example.fr',
-      baseCurrency: 'EUR',
-    },
-    {
-      account: 'CLI-0003',
-      clientId: 'C0003',
-      clientName: 'Ms Emily Carter',
-      accountType: 'CLIENT',
-      book: 'CLIENTS',
-      language: 'en',
-      email: 'emily.carter@example.co.uk',
-      baseCurrency: 'EUR',
-    },
-    {
-      account: 'CLI-0004',
-      clientId: 'C0004',
-      clientName: 'Fondation Lumière',
-      accountType: 'CLIENT',
-      book: 'CLIENTS',
-      language: 'fr',
-      email: 'tresorerie@fondation-lumiere.example',
-      baseCurrency: 'EUR',
-    },
-    {
-      account: 'PROP-TRADING',
-      clientId: 'HOUSE',
-      clientName: 'Postera Securities — trading book',
-      accountType: 'PROPRIETARY',
-      book: 'TRADING',
-      language: 'en',
-      email: null,
-      baseCurrency: 'EUR',
-    },
-  ],
-} as const;
+/** The sample referential, as capture imports it: the body of POST /referential/import, or its REFERENTIAL_FILE. */
+export const SAMPLE_REFERENTIAL_FILE = join(REPO_ROOT, 'services/capture/referential/sample-referential.json');
 
-export function referentialImport() {
-  return {
-    instruments: SAMPLE_REFERENTIAL.instruments.map(({ refPriceCents: _p, ...i }) => i),
-    parties: SAMPLE_REFERENTIAL.parties.map((p) => ({ ...p })),
-    accounts: SAMPLE_REFERENTIAL.accounts.map((a) => ({ ...a })),
-  };
+type Unversioned<T> = Omit<T, 'version'>;
+export interface ReferentialImportBody {
+  instruments: Array<Unversioned<InstrumentRefV1>>;
+  parties: Array<Unversioned<PartyRefV1>>;
+  accounts: Array<Omit<Unversioned<AccountRefV1>, 'email'>>;
+  ssis: Array<Unversioned<SsiRefV1>>;
+  calendars: Array<Unversioned<CalendarRefV1>>;
 }
+
+/** French large caps, one US share, an ETF, an OAT and a USD bond; a few clients (French and English) and the house book; SSIs; TARGET and US calendars. */
+export function referentialImport(): ReferentialImportBody {
+  return JSON.parse(readFileSync(SAMPLE_REFERENTIAL_FILE, 'utf8')) as ReferentialImportBody;
+}
+
+/**
+ * Reference prices of what the sample day trades, in cents. Shares only: the bonds of the sample
+ * referential would be priced in PERCENT of nominal, and the ETF is left out so that a sample day
+ * stays the same trades as before the referential grew.
+ */
+const REF_PRICE_CENTS: Readonly<Record<string, number>> = {
+  FR0000120271: 5850,
+  FR0000131104: 6420,
+  FR0000120578: 9275,
+  FR0000121014: 61230,
+  FR0000120321: 35810,
+  FR0000125007: 8744,
+  FR0000133308: 1012,
+  US0378331005: 23125,
+};
+
+/** What the trade generator draws from, in the file's order (the seeded draws pick by position). */
+export const SAMPLE_REFERENTIAL = (() => {
+  const file = referentialImport();
+  return {
+    instruments: file.instruments
+      .filter((i) => REF_PRICE_CENTS[i.isin] !== undefined)
+      .map((i) => ({ isin: i.isin, name: i.name, instrumentType: i.instrumentType, currency: i.currency, refPriceCents: REF_PRICE_CENTS[i.isin]! })),
+    parties: file.parties.map((p) => ({ lei: p.lei, name: p.name, country: p.country })),
+    accounts: file.accounts.map((a) => ({
+      account: a.account,
+      clientId: a.clientId,
+      clientName: a.clientName,
+      accountType: a.accountType,
+      book: a.book,
+      language: a.language,
+      email: a.contacts.find((c) => c.channel === 'EMAIL')?.address ?? null,
+      baseCurrency: a.baseCurrency,
+    })),
+  };
+})();
 
 /** mulberry32: a tiny seeded PRNG, so a sample day is the same on every machine. */
 function prng(seed: number) {

@@ -1,124 +1,130 @@
-import { Body, Controller, Get, HttpCode, Post, BadRequestException } from '@nestjs/common';
-import { envelope, Topics, type AccountRefEvent, type AccountRefV1 } from '@postera/contracts';
-import { isKnownCurrency, isValidIsin, isValidLei } from '@postera/kernel';
-import { appendToOutbox, type OutgoingEvent } from '@postera/platform';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  PayloadTooLargeException,
+  Post,
+  Query,
+  Req,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
+import { CSV_ENTITIES, type CsvEntity } from './domain/referential-csv.js';
+import { REFERENTIAL_ENTITIES, type ReferentialEntity } from './domain/referential-rules.js';
+import { ReferentialImportService, type ImportOrigin, type ImportOutcome } from './referential-import.service.js';
+import { listHistory, listPage } from './persistence/referential.repository.js';
 
-/** An account as imported: the refdata.accounts.v1 payload, with the email optional. */
-type AccountIn = Omit<AccountRefV1, 'email'> & { email?: string | null };
-interface InstrumentIn {
-  isin: string;
-  name: string;
-  instrumentType: string;
-  currency: string;
-}
-interface PartyIn {
-  lei: string;
-  name: string;
-  country: string;
-}
-export interface ReferentialImport {
-  accounts?: AccountIn[];
-  instruments?: InstrumentIn[];
-  parties?: PartyIn[];
-}
-
-/** Reachable within the 256 KiB request limit (about 150 bytes a row). */
-const ROWS_MAX = 1_000;
+/** A CSV body is read here, not by the platform's JSON parser: this is its bound. */
+export const CSV_BYTES_MAX = 1024 * 1024;
+/** Rows of one GET: page on with `after` (the last key received). */
+const PAGE_ROWS_MAX = 1_000;
+const USER_MAX = 200;
 
 /**
- * Referential import: upserts accounts, instruments and parties, and publishes each account on
- * the compacted refdata.accounts.v1 (through the outbox) for the services that need it.
+ * The referential through the operator API: imports (JSON of every entity, or CSV of one) and
+ * reads. The gateway authenticates the operator and passes who they are in x-postera-user.
  */
 @Controller('referential')
 export class ReferentialController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly imports: ReferentialImportService,
+  ) {}
 
   @Post('import')
   @HttpCode(200)
-  async import(@Body() body: ReferentialImport) {
-    const accounts = body.accounts ?? [];
-    const instruments = body.instruments ?? [];
-    const parties = body.parties ?? [];
-    const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
-    const dupes = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
-    const problems = [
-      ...(accounts.length + instruments.length + parties.length > ROWS_MAX ? [`at most ${ROWS_MAX} rows per import`] : []),
-      ...accounts
-        .filter((a) => !(text(a.account) && text(a.clientId) && text(a.clientName) && text(a.book)))
-        .map((a) => `account ${String(a.account)}: account, clientId, clientName and book are required`),
-      ...instruments.filter((i) => !(text(i.name) && text(i.instrumentType))).map((i) => `instrument ${String(i.isin)}: name and instrumentType are required`),
-      ...parties.filter((p) => !(text(p.name) && text(p.country))).map((p) => `party ${String(p.lei)}: name and country are required`),
-      ...dupes(accounts.map((a) => a.account)).map((k) => `account ${k}: listed twice`),
-      ...dupes(instruments.map((i) => i.isin)).map((k) => `instrument ${k}: listed twice`),
-      ...dupes(parties.map((p) => p.lei)).map((k) => `party ${k}: listed twice`),
-      ...instruments.filter((i) => !isValidIsin(i.isin)).map((i) => `instrument ${i.isin}: invalid ISIN`),
-      ...instruments.filter((i) => !isKnownCurrency(i.currency)).map((i) => `instrument ${i.isin}: unknown currency ${i.currency}`),
-      ...parties.filter((p) => !isValidLei(p.lei)).map((p) => `party ${p.lei}: invalid LEI`),
-      ...accounts
-        .filter((a) => !['CLIENT', 'PROPRIETARY'].includes(a.accountType))
-        .map((a) => `account ${a.account}: accountType must be CLIENT or PROPRIETARY`),
-      ...accounts.filter((a) => !['fr', 'en'].includes(a.language)).map((a) => `account ${a.account}: language must be fr or en`),
-      ...accounts.filter((a) => !isKnownCurrency(a.baseCurrency)).map((a) => `account ${a.account}: unknown base currency ${a.baseCurrency}`),
-    ];
-    if (problems.length > 0) throw new BadRequestException({ message: 'referential refused; nothing was imported', problems });
+  async import(@Body() body: unknown, @Headers('x-postera-user') user?: string) {
+    return answer(await this.imports.importJson(body, origin(user)));
+  }
 
-    await this.ds.transaction(async (tx) => {
-      if (instruments.length)
-        await tx.query(
-          `INSERT INTO capture.instruments (isin, name, instrument_type, currency) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           ON CONFLICT (isin) DO UPDATE SET name = EXCLUDED.name, instrument_type = EXCLUDED.instrument_type, currency = EXCLUDED.currency, updated_at = now()`,
-          [instruments.map((i) => i.isin), instruments.map((i) => i.name), instruments.map((i) => i.instrumentType), instruments.map((i) => i.currency)],
-        );
-      if (parties.length)
-        await tx.query(
-          `INSERT INTO capture.parties (lei, name, country) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-           ON CONFLICT (lei) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, updated_at = now()`,
-          [parties.map((p) => p.lei), parties.map((p) => p.name), parties.map((p) => p.country)],
-        );
-      if (accounts.length) {
-        await tx.query(
-          `INSERT INTO capture.accounts (account, client_id, client_name, account_type, book, language, email, base_currency)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-           ON CONFLICT (account) DO UPDATE SET client_id = EXCLUDED.client_id, client_name = EXCLUDED.client_name, account_type = EXCLUDED.account_type,
-             book = EXCLUDED.book, language = EXCLUDED.language, email = EXCLUDED.email, base_currency = EXCLUDED.base_currency, updated_at = now()`,
-          [
-            accounts.map((a) => a.account),
-            accounts.map((a) => a.clientId),
-            accounts.map((a) => a.clientName),
-            accounts.map((a) => a.accountType),
-            accounts.map((a) => a.book),
-            accounts.map((a) => a.language),
-            accounts.map((a) => a.email ?? null),
-            accounts.map((a) => a.baseCurrency),
-          ],
-        );
-        const events: OutgoingEvent[] = accounts.map((a) => {
-          const payload = {
-            account: a.account,
-            clientId: a.clientId,
-            clientName: a.clientName,
-            accountType: a.accountType,
-            book: a.book,
-            language: a.language,
-            email: a.email ?? null,
-            baseCurrency: a.baseCurrency,
-          };
-          // A new event per import: an account changed A → B → A must reach consumers the third time too
-          // (a content-derived id would be dropped by their inboxes). Re-importing is an idempotent upsert downstream.
-          const event: AccountRefEvent = envelope({ type: 'AccountUpserted', producer: 'capture', correlationId: a.account, causationId: null, payload });
-          return { topic: Topics.refdataAccounts, key: a.account, event };
-        });
-        await appendToOutbox(tx, 'capture', events);
-      }
-    });
-    return { imported: { accounts: accounts.length, instruments: instruments.length, parties: parties.length } };
+  @Post('import/:entity')
+  @HttpCode(200)
+  async importCsv(@Param('entity') entity: string, @Req() req: IncomingMessage, @Headers('x-postera-user') user?: string) {
+    if (!(CSV_ENTITIES as readonly string[]).includes(entity)) throw new BadRequestException(`entity: one of ${CSV_ENTITIES.join(', ')}`);
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'text/csv') throw new UnsupportedMediaTypeException('a CSV body (content-type: text/csv, UTF-8) with a header row');
+    const text = await readUtf8(req, CSV_BYTES_MAX);
+    return answer(await this.imports.importCsv(entity as CsvEntity, text, origin(user)));
+  }
+
+  @Get('instruments')
+  instruments(@Query('after') after?: string, @Query('limit') limit?: string) {
+    return this.page('instruments', after, limit);
+  }
+
+  @Get('parties')
+  parties(@Query('after') after?: string, @Query('limit') limit?: string) {
+    return this.page('parties', after, limit);
   }
 
   @Get('accounts')
-  async accounts() {
-    return this.ds.query(
-      `SELECT account, client_id AS "clientId", client_name AS "clientName", account_type AS "accountType", book, language, email, base_currency AS "baseCurrency" FROM capture.accounts ORDER BY account LIMIT 1000`,
-    );
+  accounts(@Query('after') after?: string, @Query('limit') limit?: string) {
+    return this.page('accounts', after, limit);
+  }
+
+  /** Keys are `owner:market:currency`. */
+  @Get('ssis')
+  ssis(@Query('after') after?: string, @Query('limit') limit?: string) {
+    return this.page('ssis', after, limit);
+  }
+
+  @Get('calendars')
+  calendars(@Query('after') after?: string, @Query('limit') limit?: string) {
+    return this.page('calendars', after, limit);
+  }
+
+  /** Every version of the rows of an entity (or of one key), oldest first. */
+  @Get('history')
+  history(@Query('entity') entity?: string, @Query('key') key?: string) {
+    if (!(REFERENTIAL_ENTITIES as readonly string[]).includes(entity ?? '')) throw new BadRequestException(`entity: one of ${REFERENTIAL_ENTITIES.join(', ')}`);
+    return listHistory(this.ds, entity as ReferentialEntity, key ?? null, PAGE_ROWS_MAX);
+  }
+
+  private page(entity: ReferentialEntity, after: string | undefined, limit: string | undefined) {
+    const n = limit === undefined ? PAGE_ROWS_MAX : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > PAGE_ROWS_MAX) throw new BadRequestException(`limit: an integer from 1 to ${PAGE_ROWS_MAX}`);
+    return listPage(this.ds, entity, after ?? null, n);
+  }
+}
+
+function origin(user: string | undefined): ImportOrigin {
+  const who = user?.trim() ?? '';
+  if (who.length > USER_MAX) throw new BadRequestException(`x-postera-user: at most ${USER_MAX} characters`);
+  return { source: 'API', changedBy: who.length > 0 ? who : null };
+}
+
+function answer(outcome: ImportOutcome) {
+  if (!outcome.ok) throw new BadRequestException({ message: 'referential refused; nothing was imported', problems: outcome.problems });
+  return outcome.counts;
+}
+
+/** The request body as UTF-8 text, refused past maxBytes (declared or actual) or when it is not UTF-8. */
+async function readUtf8(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const tooLarge = () => new PayloadTooLargeException(`a CSV body of at most ${maxBytes} bytes (split the file)`);
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      // Stop keeping it, but let the rest drain so that the 413 reaches the client.
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new BadRequestException('the CSV body is not valid UTF-8');
   }
 }

@@ -1,0 +1,285 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { physicalTopic, Topics, type AccountRefV1, type CalendarRefV1, type EventEnvelope, type InstrumentRefV1, type PartyRefV1 } from '@postera/contracts';
+import { deterministicId, leiWithCheckDigits, TARGET } from '@postera/kernel';
+import { consumeAll, endOffsets, waitFor } from '@postera/testing';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { EntityManager } from 'typeorm';
+import { count, e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+import { loadReferential } from '../src/referential/referential.reader.js';
+
+jest.setTimeout(180_000);
+
+/**
+ * The referential on the real database and broker, through the built capture process: the sample
+ * file loaded at boot, versioning (identical rows change nothing, a change is a new version with
+ * its history row and its event), CSV imports, refusals that list every problem, and the reader
+ * the trade pipeline uses.
+ */
+
+/** The sample referential the service ships, loaded at boot here as REFERENTIAL_FILE. */
+const SAMPLE_FILE = fileURLToPath(new URL('../referential/sample-referential.json', import.meta.url));
+type Unversioned<T> = Omit<T, 'version'>;
+const sample = JSON.parse(readFileSync(SAMPLE_FILE, 'utf8')) as {
+  instruments: Array<Unversioned<InstrumentRefV1>>;
+  parties: Array<Unversioned<PartyRefV1>>;
+  accounts: Array<Unversioned<AccountRefV1>>;
+  calendars: Array<Unversioned<CalendarRefV1>>;
+};
+const ROWS = { instruments: 11, parties: 3, accounts: 5, ssis: 16, calendars: 2 };
+const TOTAL_ENERGIES = sample.instruments.find((i) => i.isin === 'FR0000120271')!;
+const NEW_LEI = leiWithCheckDigits('969500SAMPLEDELTA0');
+
+let env: E2eEnv;
+let url: string;
+
+async function post(path: string, body: string, contentType: string, user?: string) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...(user ? { 'x-postera-user': user } : {}) },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+const postJson = (path: string, body: unknown, user?: string) => post(path, JSON.stringify(body), 'application/json', user);
+const postCsv = (entity: string, text: string, user?: string) => post(`/referential/import/${entity}`, text, 'text/csv', user);
+
+async function get<T>(path: string): Promise<T> {
+  const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** Messages on a refdata topic so far (the sum of its partitions' end offsets). */
+async function published(topic: string): Promise<number> {
+  const ends = await endOffsets(physicalTopic(env.prefix, topic));
+  return [...ends.values()].reduce((n, o) => n + Number(o), 0);
+}
+
+async function outboxDrained(): Promise<void> {
+  await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.outbox`)) === 0, {
+    timeoutMs: 20_000,
+    what: 'the outbox relay to publish',
+  });
+}
+
+const historyRows = () => count(env.db, `SELECT count(*) AS n FROM capture.referential_history`);
+
+beforeAll(async () => {
+  env = await e2eEnv('referential', {
+    basePort: 4300,
+    smtpUrl: 'smtp://127.0.0.1:1',
+    services: ['capture'],
+    serviceEnv: { capture: { REFERENTIAL_FILE: SAMPLE_FILE } },
+  });
+  await env.stack.startAll();
+  url = env.stack.url('capture');
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+describe('the capture referential, on the real database and broker', () => {
+  it('imports REFERENTIAL_FILE at boot: every row at version 1, one FILE history row and one event each', async () => {
+    const instruments = await get<InstrumentRefV1[]>('/referential/instruments');
+    expect(instruments.map((i) => i.isin)).toEqual(sample.instruments.map((i) => i.isin).sort());
+    expect(instruments.every((i) => i.version === 1)).toBe(true);
+    expect(instruments.find((i) => i.isin === 'FR0013341682')).toEqual({ ...sample.instruments.find((i) => i.isin === 'FR0013341682'), version: 1 });
+    expect((await get<unknown[]>('/referential/parties')).length).toBe(ROWS.parties);
+    expect((await get<unknown[]>('/referential/accounts')).length).toBe(ROWS.accounts);
+    expect((await get<unknown[]>('/referential/ssis')).length).toBe(ROWS.ssis);
+    const calendars = await get<Array<{ code: string; holidays: Array<{ date: string; name: string }>; version: number }>>('/referential/calendars');
+    expect(calendars.map((c) => [c.code, c.holidays.length, c.version])).toEqual([
+      ['TARGET', 37, 1],
+      ['US', 82, 1],
+    ]);
+    expect(calendars[0]!.holidays).toContainEqual({ date: '2026-04-03', name: 'Good Friday' });
+    expect(calendars[1]!.holidays).toContainEqual({ date: '2026-07-03', name: 'Independence Day (observed)' });
+
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.referential_history WHERE source = 'FILE' AND changed_by IS NULL AND version = 1`)).toBe(37);
+    expect(await historyRows()).toBe(37);
+
+    await outboxDrained();
+    expect(await published(Topics.refdataInstruments)).toBe(ROWS.instruments);
+    expect(await published(Topics.refdataParties)).toBe(ROWS.parties);
+    expect(await published(Topics.refdataAccounts)).toBe(ROWS.accounts);
+    expect(await published(Topics.refdataSsis)).toBe(ROWS.ssis);
+    expect(await published(Topics.refdataCalendars)).toBe(ROWS.calendars);
+    const cal = await consumeAll(physicalTopic(env.prefix, Topics.refdataCalendars), { expected: 2 });
+    const targetEvent = cal
+      .map((m) => JSON.parse(m.value) as EventEnvelope<{ holidays: unknown[]; version: number }>)
+      .find((e) => e.correlationId === 'TARGET')!;
+    expect(targetEvent.eventId).toBe(deterministicId('CalendarUpserted', 'TARGET', '1'));
+    expect(targetEvent.payload.holidays).toHaveLength(37);
+    expect(targetEvent.payload.version).toBe(1);
+  });
+
+  it('re-importing the same referential through the API changes nothing and publishes nothing', async () => {
+    const before = { instruments: await published(Topics.refdataInstruments), ssis: await published(Topics.refdataSsis) };
+    const res = await postJson('/referential/import', sample, 'alice');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      instruments: { created: 0, changed: 0, unchanged: 11 },
+      parties: { created: 0, changed: 0, unchanged: 3 },
+      accounts: { created: 0, changed: 0, unchanged: 5 },
+      ssis: { created: 0, changed: 0, unchanged: 16 },
+      calendars: { created: 0, changed: 0, unchanged: 2 },
+    });
+    expect(await historyRows()).toBe(37);
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.instruments WHERE version <> 1`)).toBe(0);
+    // Nothing was written to the outbox; give the relay time to prove it published nothing either.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await published(Topics.refdataInstruments)).toBe(before.instruments);
+    expect(await published(Topics.refdataSsis)).toBe(before.ssis);
+  });
+
+  it('a changed instrument gets version 2, a history row naming the user, and one new event; changed back, version 3 and one more', async () => {
+    const renamed = { ...TOTAL_ENERGIES, name: 'TotalEnergies SE (renamed)' };
+    const res = await postJson('/referential/import', { instruments: [renamed] }, 'alice');
+    expect(res.status).toBe(200);
+    expect(res.body.instruments).toEqual({ created: 0, changed: 1, unchanged: 0 });
+
+    const stored = (await get<InstrumentRefV1[]>('/referential/instruments')).find((i) => i.isin === TOTAL_ENERGIES.isin);
+    expect(stored).toEqual({ ...renamed, version: 2 });
+    const history = await get<Array<{ version: number; source: string; changedBy: string | null; data: InstrumentRefV1 }>>(
+      `/referential/history?entity=instruments&key=${TOTAL_ENERGIES.isin}`,
+    );
+    expect(history.map((h) => [h.version, h.source, h.changedBy, h.data.name])).toEqual([
+      [1, 'FILE', null, 'TotalEnergies SE'],
+      [2, 'API', 'alice', 'TotalEnergies SE (renamed)'],
+    ]);
+
+    await outboxDrained();
+    expect(await published(Topics.refdataInstruments)).toBe(ROWS.instruments + 1);
+    const events = (await consumeAll(physicalTopic(env.prefix, Topics.refdataInstruments), { expected: ROWS.instruments + 1 }))
+      .filter((m) => m.key === TOTAL_ENERGIES.isin)
+      .map((m) => JSON.parse(m.value) as EventEnvelope<InstrumentRefV1>);
+    expect(events.map((e) => [e.type, e.payload.version, e.payload.name])).toEqual([
+      ['InstrumentUpserted', 1, 'TotalEnergies SE'],
+      ['InstrumentUpserted', 2, 'TotalEnergies SE (renamed)'],
+    ]);
+    expect(events[1]!.eventId).toBe(deterministicId('InstrumentUpserted', TOTAL_ENERGIES.isin, '2'));
+
+    // Back to the first content: a new version (so a new event id), which consumers must see.
+    const back = await postJson('/referential/import', { instruments: [TOTAL_ENERGIES] }, 'bob');
+    expect(back.body.instruments).toEqual({ created: 0, changed: 1, unchanged: 0 });
+    await outboxDrained();
+    expect(await published(Topics.refdataInstruments)).toBe(ROWS.instruments + 2);
+    expect((await get<InstrumentRefV1[]>('/referential/instruments')).find((i) => i.isin === TOTAL_ENERGIES.isin)).toEqual({ ...TOTAL_ENERGIES, version: 3 });
+  });
+
+  it('imports parties from CSV: quoted names kept exactly, unchanged rows left alone', async () => {
+    const csv = [
+      'lei,name,country,bic',
+      '529900COUNTERPTY0129,Contrepartie Alpha SA,FR,ALPHFRPPXXX',
+      '529900COUNTERPTY0226,"Counterparty ""Beta"", GmbH",DE,BETADEFFXXX',
+      `${NEW_LEI},Delta Securities SA,FR,`,
+    ].join('\r\n');
+    const res = await postCsv('parties', `${csv}\r\n`, 'carol');
+    expect(res.status).toBe(200);
+    expect(res.body.parties).toEqual({ created: 1, changed: 1, unchanged: 1 });
+    const parties = await get<Array<{ lei: string; name: string; bic: string | null; version: number }>>('/referential/parties');
+    expect(parties.map((p) => [p.lei, p.name, p.bic, p.version])).toEqual([
+      ['213800COUNTERPTY0344', 'Counterparty Gamma Ltd', 'GAMMGB2LXXX', 1],
+      ['529900COUNTERPTY0129', 'Contrepartie Alpha SA', 'ALPHFRPPXXX', 1],
+      ['529900COUNTERPTY0226', 'Counterparty "Beta", GmbH', 'BETADEFFXXX', 2],
+      [NEW_LEI, 'Delta Securities SA', null, 1],
+    ]);
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.referential_history WHERE entity = 'parties' AND changed_by = 'carol'`)).toBe(2);
+    await outboxDrained();
+    expect(await published(Topics.refdataParties)).toBe(ROWS.parties + 2);
+  });
+
+  it('refuses an import with problems, listing every one with entity, row and field, and writes nothing', async () => {
+    const historyBefore = await historyRows();
+    const res = await postJson('/referential/import', {
+      instruments: [
+        { ...TOTAL_ENERGIES, isin: 'FR0000120272' },
+        { ...TOTAL_ENERGIES, isin: 'FR0010916924', instrumentType: 'BOND', ttfScopeYears: [] },
+        { ...TOTAL_ENERGIES, isin: 'FR0000571218', name: 'New share that must not be stored' },
+      ],
+      parties: [{ lei: '529900COUNTERPTY0129', name: 'Contrepartie Alpha SA', country: 'FR', bic: 'ALPHFRPP1' }],
+      ssis: [{ owner: 'CLI-9999', market: 'EU', currency: 'EUR', placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'X' }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('referential refused; nothing was imported');
+    const problems = res.body.problems as Array<{ entity: string; row: number; key: string; field: string }>;
+    expect(problems.map((p) => `${p.entity} ${p.row} ${p.key} ${p.field}`)).toEqual([
+      'instruments 1 FR0000120272 isin',
+      'instruments 2 FR0010916924 bond',
+      'parties 1 529900COUNTERPTY0129 bic',
+      'ssis 1 CLI-9999:EU:EUR owner',
+    ]);
+    expect(await historyRows()).toBe(historyBefore);
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.instruments WHERE isin = 'FR0000571218'`)).toBe(0);
+
+    const csv = await postCsv(
+      'instruments',
+      'isin,name,instrumentType,currency,issuerCountry,placeOfSettlement,liquidityClass\r\n' +
+        'FR0000571218,A,SHARE,EUR,FR,SICVFRPPXXX,LIQUID_SHARE\r\n' +
+        'XX,B,SHARE,EUR,FR,SICVFRPPXXX,LIQUID_SHARE\r\n',
+    );
+    expect(csv.status).toBe(400);
+    expect((csv.body.problems as Array<{ row: number; field: string }>).map((p) => [p.row, p.field])).toEqual([[3, 'isin']]);
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.instruments WHERE isin = 'FR0000571218'`)).toBe(0);
+  });
+
+  it('bounds CSV imports: 413 past 1 MiB, 415 for another content type, 400 for an unknown entity', async () => {
+    const big = `lei,name,country\r\n${'x'.repeat(1024 * 1024)}`;
+    expect((await postCsv('parties', big)).status).toBe(413);
+    expect((await post('/referential/import/parties', 'lei,name,country\r\n', 'text/plain')).status).toBe(415);
+    expect((await postCsv('counterparties', 'lei\r\n')).status).toBe(400);
+    expect((await fetch(`${url}/referential/history?entity=trades`)).status).toBe(400);
+  });
+
+  it('replaces a calendar’s holidays from CSV, keeping its description, and the reader builds calendars from that data', async () => {
+    const stored = (await get<Array<{ code: string; description: string; holidays: unknown[] }>>('/referential/calendars'))[0]!;
+    const holidays = sample.calendars.find((c) => c.code === 'TARGET')!.holidays;
+    const csv = ['code,date,name', ...holidays.map((h) => `TARGET,${h.date},"${h.name}"`), 'TARGET,2026-06-15,Sample closure'].join('\r\n');
+    const res = await postCsv('calendar-holidays', csv, 'dave');
+    expect(res.status).toBe(200);
+    expect(res.body.calendars).toEqual({ created: 0, changed: 1, unchanged: 0 });
+    const after = (await get<Array<{ code: string; description: string; holidays: unknown[]; version: number }>>('/referential/calendars'))[0]!;
+    expect([after.description, after.holidays.length, after.version]).toEqual([stored.description, 38, 2]);
+
+    // The reader, as the trade pipeline calls it, on the same database; every query counted.
+    let queries = 0;
+    const tx = {
+      query: async (sql: string, params?: unknown[]) => {
+        queries++;
+        return (await env.db.query(sql, params)).rows;
+      },
+    } as unknown as EntityManager;
+    const one = await loadReferential(tx, { accounts: ['CLI-0001'], isins: ['FR0013341682'], leis: ['213800COUNTERPTY0344'] });
+    const queriesForOne = queries;
+    queries = 0;
+    const all = await loadReferential(tx, {
+      accounts: sample.accounts.map((a) => a.account).concat('CLI-9999'),
+      isins: sample.instruments.map((i) => i.isin),
+      leis: sample.parties.map((p) => p.lei),
+    });
+    expect(queries).toBe(queriesForOne);
+    expect([all.accounts.size, all.instruments.size, all.parties.size]).toEqual([5, 11, 3]);
+
+    expect(one.instruments.get('FR0013341682')!.bond).toEqual({ couponRate: '0.75', couponFrequency: 1, dayCount: 'ACT/ACT-ICMA', maturityDate: '2028-11-25' });
+    expect(one.accounts.get('CLI-0001')).toMatchObject({
+      costMethod: 'CMP',
+      accountingCategory: 'PLACEMENT',
+      contacts: [{ channel: 'EMAIL', address: 'claire.dubois@example.fr' }],
+      version: 1,
+    });
+    expect(one.parties.get('213800COUNTERPTY0344')).toMatchObject({ bic: 'GAMMGB2LXXX', version: 1 });
+    expect(one.ssi('CLI-0001', 'EU', 'EUR')).toMatchObject({ placeOfSettlement: 'SICVFRPPXXX', agentBic: 'PARBFRPPXXX' });
+    expect(one.ssi('213800COUNTERPTY0344', 'US', 'USD')).toMatchObject({ placeOfSettlement: 'DTCYUS33XXX', cashAccount: null });
+    expect(one.ssi('CLI-0001', 'EU', 'USD')).toBeUndefined();
+    // The imported closure is in the calendar read from data, which the kernel's rule-based TARGET does not know.
+    expect(TARGET.isBusinessDay('2026-06-15')).toBe(true);
+    expect(one.calendar('TARGET')!.isBusinessDay('2026-06-15')).toBe(false);
+    expect(one.calendar('TARGET')!.isBusinessDay('2026-04-03')).toBe(false);
+    expect(one.calendar('TARGET')!.isBusinessDay('2026-04-02')).toBe(true);
+    expect(one.calendar('US')!.isBusinessDay('2026-07-03')).toBe(false);
+    expect(one.calendar('XETR')).toBeUndefined();
+  });
+});
