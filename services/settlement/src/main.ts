@@ -2,7 +2,7 @@ import { runService, serviceModule } from '@postera/platform';
 import { settlementConfigSchema, type SettlementConfig } from './config.js';
 import { settlementMigrations } from './database/migrations/index.js';
 import { CustodianStatusConsumer } from './instructions/commands/custodian-status.consumer.js';
-import { InstructTradeConsumer } from './instructions/commands/instruct-trade.consumer.js';
+import { FollowTradeLifecycleConsumer } from './instructions/commands/follow-trade-lifecycle.consumer.js';
 import { SettlementQueriesController } from './instructions/queries/settlement-queries.controller.js';
 
 await runService<SettlementConfig>({
@@ -12,7 +12,7 @@ await runService<SettlementConfig>({
   module: (base) =>
     serviceModule({
       ...base,
-      handlers: [InstructTradeConsumer, CustodianStatusConsumer],
+      handlers: [FollowTradeLifecycleConsumer, CustodianStatusConsumer],
       controllers: [SettlementQueriesController],
     }),
 });

@@ -16,14 +16,28 @@ export interface SettlementInstructionV1 {
   counterparty: string;
   placeOfSettlement: string;
 }
-export type CustodianInstructionEvent = EventEnvelope<SettlementInstructionV1, 'InstructionSent'>;
+
+/**
+ * custodian.instructions.v1 — the cancellation of an instruction sent before (ISO 20022 sese.020,
+ * MT540–543 with function CANC): the trade was amended or cancelled. Key: trade reference.
+ */
+export interface InstructionCancelledV1 {
+  instructionId: string;
+  tradeRef: string;
+}
+
+export type CustodianInstructionEvent =
+  EventEnvelope<SettlementInstructionV1, 'InstructionSent'> | EventEnvelope<InstructionCancelledV1, 'InstructionCancelled'>;
 
 /** custodian.status.v1 — sese.024 status advices and sese.025 confirmations as events. Key: trade reference. */
 export interface CustodianStatusV1 {
   instructionId: string;
   tradeRef: string;
-  /** PACK accepted, MACH matched, SETT settled, PEND failing/pending (with reason), REJT rejected. */
-  status: 'PACK' | 'MACH' | 'NMAT' | 'SETT' | 'PEND' | 'REJT';
+  /**
+   * PACK accepted, MACH matched, NMAT unmatched, SETT settled, PEND failing/pending (with reason),
+   * REJT rejected, CAND cancelled (the cancellation processing status of sese.024 / MT548 CPRC//CAND).
+   */
+  status: 'PACK' | 'MACH' | 'NMAT' | 'SETT' | 'PEND' | 'REJT' | 'CAND';
   reason: string | null;
   settledQuantity: string | null;
   settledAmount: string | null;
@@ -35,7 +49,10 @@ export type CustodianStatusEvent = EventEnvelope<CustodianStatusV1, 'StatusAdvic
 export interface InstructionStatusChangedV1 {
   instructionId: string;
   tradeRef: string;
-  status: 'CREATED' | 'SENT' | 'ACCEPTED' | 'REJECTED' | 'MATCHED' | 'UNMATCHED' | 'SETTLED' | 'FAILING';
+  /** The trade version the instruction settles; absent on events produced before instructions followed amendments. */
+  tradeVersion?: number;
+  /** CANCELLED: the trade was amended (a new instruction follows its validation) or cancelled; reason TRADE_AMENDED | TRADE_CANCELLED | REPLACED. */
+  status: 'CREATED' | 'SENT' | 'ACCEPTED' | 'REJECTED' | 'MATCHED' | 'UNMATCHED' | 'SETTLED' | 'FAILING' | 'CANCELLED';
   reason: string | null;
   isin: string;
   side: 'BUY' | 'SELL';

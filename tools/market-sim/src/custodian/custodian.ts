@@ -1,8 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { envelope, Topics, type BusinessDayV1, type CustodianInstructionEvent, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
+import {
+  envelope,
+  Topics,
+  type BusinessDayV1,
+  type CustodianInstructionEvent,
+  type CustodianStatusEvent,
+  type CustodianStatusV1,
+  type InstructionCancelledV1,
+  type SettlementInstructionV1,
+} from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';
+import { cancellationOutcome, type SimInstructionStatus } from './cancellation.js';
 import { outcomeOnDay } from './scenario.js';
 
 function advice(tradeRef: string, cause: string, p: CustodianStatusV1, discriminator: string): { topic: string; key: string; event: CustodianStatusEvent } {
@@ -26,7 +36,8 @@ const none = { settledQuantity: null, settledAmount: null, effectiveSettlementDa
  * The CSD/custodian stand-in. On receipt it accepts (PACK) and matches (MACH) an instruction —
  * or leaves it unmatched (NMAT, CMIS) when the scenario says so; when a business day closes it
  * settles every matched instruction due that day (SETT, sese.025) or fails it (PEND with the
- * scenario's reason, once per day it stays failed).
+ * scenario's reason, once per day it stays failed). A cancellation (sese.020) of an instruction not
+ * settled yet takes it out of every later cycle (CAND).
  */
 @Injectable()
 export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEvent> implements BusinessDayHooks {
@@ -38,10 +49,24 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
   }
 
   async handle(ctx: BatchContext, messages: InboundMessage<CustodianInstructionEvent>[]): Promise<void> {
-    const rows = messages.map(({ body }) => {
-      const i = body.payload;
+    // Every instruction of the batch is stored before any cancellation is applied: settlement sends
+    // an instruction's cancellation after the instruction itself, on the same key.
+    const sent: Array<{ payload: SettlementInstructionV1; cause: string }> = [];
+    const cancelled: Array<{ payload: InstructionCancelledV1; cause: string }> = [];
+    for (const { body } of messages) {
+      if (body.type === 'InstructionSent') sent.push({ payload: body.payload, cause: body.eventId });
+      else if (body.type === 'InstructionCancelled') cancelled.push({ payload: body.payload, cause: body.eventId });
+      else ctx.log.warn({ eventId: (body as { eventId: string }).eventId, type: (body as { type: string }).type }, 'unknown instruction event type ignored');
+    }
+    await this.receive(ctx, sent);
+    await this.cancel(ctx, cancelled);
+  }
+
+  /** sese.023 received: stored and answered at once, PACK then MACH (or NMAT, CMIS). */
+  private async receive(ctx: BatchContext, sent: Array<{ payload: SettlementInstructionV1; cause: string }>): Promise<void> {
+    const rows = sent.map(({ payload: i, cause }) => {
       const unmatched = this.config.MARKET_SIM_UNMATCHED_ISINS.includes(i.isin);
-      return { i, cause: body.eventId, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? 'CMIS' : null };
+      return { i, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? 'CMIS' : null };
     });
     if (rows.length === 0) return;
     const inserted = (await ctx.tx.query(
@@ -78,6 +103,34 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         ),
       );
     }
+  }
+
+  /**
+   * sese.020 received: an instruction not settled is cancelled — never matched or settled after —
+   * and answered CAND; a settled one cannot be (the securities moved): logged, not answered.
+   */
+  private async cancel(ctx: BatchContext, cancelled: Array<{ payload: InstructionCancelledV1; cause: string }>): Promise<void> {
+    if (cancelled.length === 0) return;
+    const current = (await ctx.tx.query(
+      `SELECT instruction_id AS "instructionId", status FROM market_sim.instructions WHERE instruction_id = ANY($1::uuid[]) FOR UPDATE`,
+      [cancelled.map((c) => c.payload.instructionId)],
+    )) as Array<{ instructionId: string; status: SimInstructionStatus }>;
+    const statuses = new Map(current.map((r) => [r.instructionId, r.status]));
+    const toCancel: string[] = [];
+    for (const { payload: c, cause } of cancelled) {
+      const outcome = cancellationOutcome(statuses.get(c.instructionId) ?? null);
+      if (outcome.kind === 'ignore') {
+        const level = outcome.why === 'already cancelled' ? 'debug' : 'warn';
+        ctx.log[level]({ correlationId: c.tradeRef, instructionId: c.instructionId, why: outcome.why }, 'cancellation not applied');
+        continue;
+      }
+      statuses.set(c.instructionId, 'CANCELLED');
+      toCancel.push(c.instructionId);
+      ctx.emit(advice(c.tradeRef, cause, { instructionId: c.instructionId, tradeRef: c.tradeRef, status: 'CAND', reason: null, ...none }, ''));
+    }
+    await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'CANCELLED', reason = NULL, cancelled_at = now() WHERE instruction_id = ANY($1::uuid[])`, [
+      toCancel,
+    ]);
   }
 
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {

@@ -8,7 +8,9 @@ import { statusChanged } from './status-event.js';
 /**
  * custodian.status.v1 (sese.024 advices, sese.025 confirmations) → the instruction's lifecycle.
  * Each change is kept in the history and announced on settlement.events.v1; an advice that would
- * move an instruction backwards (late, replayed) is logged at debug and ignored.
+ * move an instruction backwards (late, replayed), or any advice after SETTLED, REJECTED or
+ * CANCELLED, is logged at debug and ignored — except a settlement of a cancelled instruction,
+ * which is recorded (history reason SETTLED_AFTER_CANCEL) and logged as an error.
  */
 @Injectable()
 export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEvent> {
@@ -31,6 +33,25 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
         continue;
       }
       const next = statusFromCustodian(advice.status);
+      if (current.status === 'CANCELLED' && next === 'SETTLED') {
+        // The custodian settled before our cancellation reached it: the securities moved. The
+        // instruction stays CANCELLED (its trade was amended or cancelled); an operator must act.
+        const recorded: InstructionRow = { ...current, reason: 'SETTLED_AFTER_CANCEL', seq: current.seq + 1 };
+        instructions.set(recorded.instructionId, recorded);
+        changed.set(recorded.instructionId, recorded);
+        history.push({
+          instructionId: recorded.instructionId,
+          seq: recorded.seq,
+          status: 'CANCELLED',
+          reason: 'SETTLED_AFTER_CANCEL',
+          causeEventId: body.eventId,
+        });
+        ctx.log.error(
+          { correlationId: advice.tradeRef, instructionId: advice.instructionId, effectiveSettlementDate: advice.effectiveSettlementDate },
+          'the custodian settled an instruction we had cancelled; recorded for an operator',
+        );
+        continue;
+      }
       if (!isProgress(current.status, next)) {
         ctx.log.debug({ correlationId: advice.tradeRef, from: current.status, to: next }, 'status advice would move the instruction backwards; ignored');
         continue;

@@ -13,6 +13,7 @@ export function statusChanged(r: InstructionRow, causationId: string): Settlemen
     payload: {
       instructionId: r.instructionId,
       tradeRef: r.tradeRef,
+      tradeVersion: r.tradeVersion,
       status: r.status,
       reason: r.reason,
       isin: r.isin,

@@ -3,13 +3,14 @@ import { instructionTypeFor, isProgress, statusFromCustodian } from './instructi
 
 describe('instruction lifecycle', () => {
   it('maps custodian codes', () => {
-    expect(['PACK', 'REJT', 'MACH', 'NMAT', 'PEND', 'SETT'].map((c) => statusFromCustodian(c as never))).toEqual([
+    expect(['PACK', 'REJT', 'MACH', 'NMAT', 'PEND', 'SETT', 'CAND'].map((c) => statusFromCustodian(c as never))).toEqual([
       'ACCEPTED',
       'REJECTED',
       'MATCHED',
       'UNMATCHED',
       'FAILING',
       'SETTLED',
+      'CANCELLED',
     ]);
   });
   it('moves forward only, settled and rejected are terminal', () => {
@@ -21,6 +22,13 @@ describe('instruction lifecycle', () => {
     expect(isProgress('SETTLED', 'FAILING')).toBe(false);
     expect(isProgress('REJECTED', 'MATCHED')).toBe(false);
     expect(isProgress('ACCEPTED', 'REJECTED')).toBe(true); // a rejection after the acceptance advice
+  });
+  it('cancelled is terminal: the custodian confirming our cancellation again, or a late advice, changes nothing', () => {
+    expect(isProgress('CANCELLED', 'CANCELLED')).toBe(false);
+    expect(isProgress('CANCELLED', 'MATCHED')).toBe(false);
+    expect(isProgress('CANCELLED', 'SETTLED')).toBe(false);
+    expect(isProgress('MATCHED', 'CANCELLED')).toBe(true); // the CSD cancelled it
+    expect(isProgress('SETTLED', 'CANCELLED')).toBe(false); // never un-settled
   });
   it('buy receives against payment, sell delivers against payment', () => {
     expect([instructionTypeFor('BUY'), instructionTypeFor('SELL')]).toEqual(['RVP', 'DVP']);

@@ -17,6 +17,8 @@ export function statusFromCustodian(s: CustodianStatusV1['status']): Instruction
       return 'FAILING';
     case 'SETT':
       return 'SETTLED';
+    case 'CAND':
+      return 'CANCELLED';
   }
 }
 
@@ -30,10 +32,17 @@ const RANK: Record<InstructionStatus, number> = {
   MATCHED: 4,
   FAILING: 5,
   SETTLED: 9,
+  CANCELLED: 9,
 };
 
+/** SETTLED, REJECTED and CANCELLED: no custodian advice moves the instruction again. */
+export function isTerminal(s: InstructionStatus): boolean {
+  return s === 'SETTLED' || s === 'REJECTED' || s === 'CANCELLED';
+}
+
 export function isProgress(from: InstructionStatus, to: InstructionStatus): boolean {
-  if (from === 'SETTLED' || from === 'REJECTED') return false; // terminal
+  if (isTerminal(from)) return false;
+  if (to === 'CANCELLED') return true; // the CSD cancelled it (our request, or its own purge of a stale instruction)
   if (from === 'FAILING' && to === 'FAILING') return true; // a new fail reason, or the fail goes on
   return RANK[to] > RANK[from] || (from === 'UNMATCHED' && to === 'UNMATCHED');
 }

@@ -1,9 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { InstructionStatus } from '../domain/instruction-status.js';
+import { NO_LIFECYCLE, type TradeLifecycleState } from '../domain/trade-lifecycle.js';
 
 export interface InstructionRow {
   instructionId: string;
   tradeRef: string;
+  tradeVersion: number;
   instructionType: 'RVP' | 'DVP' | 'RFP' | 'DFP';
   side: 'BUY' | 'SELL';
   isin: string;
@@ -33,23 +35,27 @@ export interface HistoryRow {
   causeEventId: string;
 }
 
-const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", instruction_type AS "instructionType", side, isin,
+const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", trade_version AS "tradeVersion", instruction_type AS "instructionType", side, isin,
   quantity::text AS quantity, settlement_amount::text AS "settlementAmount", currency, to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate",
   to_char(intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", account, counterparty, place_of_settlement AS "placeOfSettlement",
   client_id AS "clientId", book, status, reason, settled_quantity::text AS "settledQuantity", settled_amount::text AS "settledAmount",
   to_char(effective_settlement_date, 'YYYY-MM-DD') AS "effectiveSettlementDate", seq
   FROM settlement.instructions`;
 
-/** Inserts new instructions; returns the ids actually inserted (a trade already instructed is skipped). */
+/**
+ * Inserts new instructions in their final state of the batch; returns the ids actually inserted.
+ * An id already there (same trade and version) or a second live instruction for a trade (the
+ * partial unique index on trade_ref WHERE status <> 'CANCELLED') is skipped, for the caller to assert on.
+ */
 export async function insertInstructions(tx: EntityManager, rows: InstructionRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const c = <K extends keyof InstructionRow>(k: K) => rows.map((r) => r[k]);
   const inserted = (await tx.query(
     `INSERT INTO settlement.instructions (instruction_id, trade_ref, instruction_type, side, isin, quantity, settlement_amount, currency,
-       trade_date, intended_settlement_date, account, counterparty, place_of_settlement, client_id, book, status, reason, seq)
+       trade_date, intended_settlement_date, account, counterparty, place_of_settlement, client_id, book, status, reason, seq, trade_version)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[], $9::date[],
-       $10::date[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[])
-     ON CONFLICT (trade_ref) DO NOTHING RETURNING instruction_id`,
+       $10::date[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::int[])
+     ON CONFLICT DO NOTHING RETURNING instruction_id`,
     [
       c('instructionId'),
       c('tradeRef'),
@@ -69,6 +75,7 @@ export async function insertInstructions(tx: EntityManager, rows: InstructionRow
       c('status'),
       c('reason'),
       c('seq'),
+      c('tradeVersion'),
     ],
   )) as Array<{ instruction_id: string }>;
   return new Set(inserted.map((r) => r.instruction_id));
@@ -79,9 +86,39 @@ export async function loadInstructions(tx: EntityManager, ids: string[]): Promis
   return new Map(rows.map((r) => [r.instructionId, r]));
 }
 
-export async function findInstructionByTrade(tx: EntityManager, tradeRef: string): Promise<InstructionRow | null> {
-  const [row] = (await tx.query(`${SELECT} WHERE trade_ref = $1`, [tradeRef])) as InstructionRow[];
-  return row ?? null;
+/** Every instruction of the trades (all versions, cancelled ones too), locked for the batch, oldest version first. */
+export async function loadInstructionsByTrade(tx: EntityManager, tradeRefs: string[]): Promise<Map<string, InstructionRow[]>> {
+  const rows = (await tx.query(`${SELECT} WHERE trade_ref = ANY($1::text[]) ORDER BY trade_ref, trade_version FOR UPDATE`, [
+    [...new Set(tradeRefs)],
+  ])) as InstructionRow[];
+  const byTrade = new Map<string, InstructionRow[]>();
+  for (const r of rows) byTrade.set(r.tradeRef, [...(byTrade.get(r.tradeRef) ?? []), r]);
+  return byTrade;
+}
+
+/** Every instruction of one trade: the live one (or the last version) first, then the ones it superseded. */
+export async function findInstructionsByTrade(tx: EntityManager, tradeRef: string): Promise<InstructionRow[]> {
+  return (await tx.query(`${SELECT} WHERE trade_ref = $1 ORDER BY status = 'CANCELLED', trade_version DESC`, [tradeRef])) as InstructionRow[];
+}
+
+export async function loadTradeLifecycle(tx: EntityManager, tradeRefs: string[]): Promise<Map<string, TradeLifecycleState>> {
+  const rows = (await tx.query(
+    `SELECT trade_ref AS "tradeRef", version_latest AS "versionLatest", cancelled_version AS "cancelledVersion"
+     FROM settlement.trade_lifecycle WHERE trade_ref = ANY($1::text[]) FOR UPDATE`,
+    [[...new Set(tradeRefs)]],
+  )) as Array<TradeLifecycleState & { tradeRef: string }>;
+  return new Map(rows.map(({ tradeRef, ...state }) => [tradeRef, { ...NO_LIFECYCLE, ...state }]));
+}
+
+export async function saveTradeLifecycle(tx: EntityManager, states: Map<string, TradeLifecycleState>): Promise<void> {
+  if (states.size === 0) return;
+  const entries = [...states.entries()];
+  await tx.query(
+    `INSERT INTO settlement.trade_lifecycle (trade_ref, version_latest, cancelled_version)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+     ON CONFLICT (trade_ref) DO UPDATE SET version_latest = EXCLUDED.version_latest, cancelled_version = EXCLUDED.cancelled_version, updated_at = now()`,
+    [entries.map(([ref]) => ref), entries.map(([, s]) => s.versionLatest), entries.map(([, s]) => s.cancelledVersion)],
+  );
 }
 
 /** Writes the final state of each changed instruction in one statement. */

@@ -1,20 +1,32 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { findInstructionByTrade } from '../persistence/instruction.repository.js';
+import { findInstructionsByTrade } from '../persistence/instruction.repository.js';
+
+/** History reasons that record a trade event or an advice settlement did not apply: each needs an operator's look. */
+const ANOMALY_REASONS = ['CANCEL_AFTER_SETTLEMENT', 'VALIDATED_AFTER_SETTLEMENT', 'SETTLED_AFTER_CANCEL'];
 
 @Controller()
 export class SettlementQueriesController {
   constructor(private readonly ds: DataSource) {}
 
+  /** The trade's current instruction (the live one, else the last version) with its history, and the instructions it superseded. */
   @Get('instructions/by-trade/:ref')
   async byTrade(@Param('ref') ref: string) {
-    const row = await findInstructionByTrade(this.ds.manager, ref);
-    if (!row) throw new NotFoundException(`no instruction for trade ${ref}: it may not be captured yet, or be held as an exception`);
-    const history = await this.ds.query(
-      `SELECT seq, status, reason, cause_event_id AS "causeEventId", at FROM settlement.instruction_history WHERE instruction_id = $1 ORDER BY seq`,
-      [row.instructionId],
+    const rows = await findInstructionsByTrade(this.ds.manager, ref);
+    if (rows.length === 0) {
+      throw new NotFoundException(`no instruction for trade ${ref}: it may not be validated yet, or be held as an exception`);
+    }
+    const withHistory = await Promise.all(
+      rows.map(async (row) => ({
+        ...row,
+        history: await this.ds.query(
+          `SELECT seq, status, reason, cause_event_id AS "causeEventId", at FROM settlement.instruction_history WHERE instruction_id = $1 ORDER BY seq`,
+          [row.instructionId],
+        ),
+      })),
     );
-    return { ...row, history };
+    const [current, ...superseded] = withHistory;
+    return { ...current!, superseded };
   }
 
   /** Instructions by status, and fails by reason: the morning report's settlement lines. */
@@ -27,14 +39,21 @@ export class SettlementQueriesController {
     const fails = (await this.ds.query(
       `SELECT reason, count(*)::int AS n FROM settlement.instructions WHERE status = 'FAILING' GROUP BY reason ORDER BY reason`,
     )) as Array<{ reason: string; n: number }>;
+    const anomalies = (await this.ds.query(
+      `SELECT reason, count(*)::int AS n FROM settlement.instruction_history WHERE reason = ANY($1::text[]) GROUP BY reason ORDER BY reason`,
+      [ANOMALY_REASONS],
+    )) as Array<{ reason: string; n: number }>;
     const by = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-    const instructed = rows.reduce((s, r) => s + r.n, 0);
+    // A cancelled instruction (its trade amended or cancelled) no longer counts as instructed.
+    const instructed = rows.filter((r) => r.status !== 'CANCELLED').reduce((s, r) => s + r.n, 0);
     return {
       instructed,
       byStatus: by,
       settled: by.SETTLED ?? 0,
       failing: by.FAILING ?? 0,
+      cancelled: by.CANCELLED ?? 0,
       failsByReason: Object.fromEntries(fails.map((f) => [f.reason, f.n])),
+      anomalies: Object.fromEntries(anomalies.map((a) => [a.reason, a.n])),
     };
   }
 }
