@@ -4,7 +4,8 @@ import type { EventEnvelope } from './envelope.js';
 export interface JournalEntryPostedV1 {
   entryId: string;
   tradeRef: string;
-  kind: 'TRADE_DATE_COMMITMENT' | 'SETTLEMENT';
+  /** TRADE_DATE_COMMITMENT_REVERSAL: the commitment mirrored, on an amendment (a new commitment follows) or a cancellation. */
+  kind: 'TRADE_DATE_COMMITMENT' | 'TRADE_DATE_COMMITMENT_REVERSAL' | 'SETTLEMENT';
   accountingDate: string;
   currency: string;
   /** Sum of debits = sum of credits, as a decimal string. */

@@ -1,3 +1,4 @@
+import type { JournalEntryPostedV1 } from '@postera/contracts';
 import { assert, deterministicId } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
 import { imbalance, type JournalLine } from '../domain/posting-rules.js';
@@ -5,7 +6,7 @@ import { imbalance, type JournalLine } from '../domain/posting-rules.js';
 export interface JournalEntry {
   entryId: string;
   tradeRef: string;
-  kind: 'TRADE_DATE_COMMITMENT' | 'SETTLEMENT';
+  kind: JournalEntryPostedV1['kind'];
   accountingDate: string;
   causeEventId: string;
   book: string;
@@ -13,6 +14,7 @@ export interface JournalEntry {
   lines: JournalLine[];
 }
 
+/** The id is fixed by the cause and the kind: a replay from offset 0 posts the same entries under the same ids. */
 export function journalEntry(e: Omit<JournalEntry, 'entryId'>): JournalEntry {
   return { ...e, entryId: deterministicId('journal', e.causeEventId, e.kind) };
 }
