@@ -1,14 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { envelope, Topics, type AccountingEvent, type BusinessDayV1, type EventEnvelope, type SettlementEvent, type TradeEventV1 } from '@postera/contracts';
+import {
+  envelope,
+  Topics,
+  type AccountingEvent,
+  type BusinessDayV1,
+  type EventEnvelope,
+  type SettlementEvent,
+  type TradeEventV1,
+  type UnconfirmedTradesAtCloseV1,
+} from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
+import { foldTradeEvents } from './domain/trade-activity.js';
 
 type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent;
 
 export interface ActivitySummary {
   businessDate: string | null;
   captured: number;
+  /** Trades whose counterparty's confirmation matched, validated (may go to settlement), amended at least once, cancelled. */
+  confirmed: number;
+  validated: number;
+  amended: number;
+  cancelled: number;
+  /** Capture's list of the trades still unconfirmed at the close of businessDate; null until it arrives (or without a date). */
+  unconfirmedAtClose: { total: number; trades: UnconfirmedTradesAtCloseV1['trades'] } | null;
   instructed: number;
   settled: number;
   failing: number;
@@ -24,24 +41,51 @@ export interface ActivitySummary {
  */
 export async function activitySummary(tx: EntityManager, businessDate: string | null): Promise<ActivitySummary> {
   const [row] = (await tx.query(
+    // A cancelled trade is not due, and its cancelled instruction is not instructed.
     `SELECT count(*) FILTER (WHERE captured_at IS NOT NULL)::int AS captured,
-            count(*) FILTER (WHERE instruction_status IS NOT NULL)::int AS instructed,
+            count(*) FILTER (WHERE confirmed_at IS NOT NULL)::int AS confirmed,
+            count(*) FILTER (WHERE validated_at IS NOT NULL)::int AS validated,
+            count(*) FILTER (WHERE amendments > 0)::int AS amended,
+            count(*) FILTER (WHERE trade_status = 'CANCELLED')::int AS cancelled,
+            count(*) FILTER (WHERE instruction_status IS NOT NULL AND instruction_status <> 'CANCELLED')::int AS instructed,
             count(*) FILTER (WHERE instruction_status = 'SETTLED')::int AS settled,
             count(*) FILTER (WHERE instruction_status = 'FAILING')::int AS failing,
             count(*) FILTER (WHERE intended_settlement_date <= $1::date AND instruction_status = 'SETTLED'
                                AND effective_settlement_date <= intended_settlement_date)::int AS on_time,
-            count(*) FILTER (WHERE intended_settlement_date <= $1::date)::int AS due,
+            count(*) FILTER (WHERE intended_settlement_date <= $1::date AND trade_status IS DISTINCT FROM 'CANCELLED')::int AS due,
             coalesce(sum(journal_entries), 0)::int AS entries
      FROM reporting.trade_activity`,
     [businessDate ?? '9999-12-31'],
-  )) as Array<{ captured: number; instructed: number; settled: number; failing: number; on_time: number; due: number; entries: number }>;
+  )) as Array<{
+    captured: number;
+    confirmed: number;
+    validated: number;
+    amended: number;
+    cancelled: number;
+    instructed: number;
+    settled: number;
+    failing: number;
+    on_time: number;
+    due: number;
+    entries: number;
+  }>;
   const fails = (await tx.query(
     `SELECT fail_reason AS reason, count(*)::int AS n FROM reporting.trade_activity WHERE instruction_status = 'FAILING' GROUP BY fail_reason ORDER BY 1`,
   )) as Array<{ reason: string; n: number }>;
+  const [unconfirmed] = businessDate
+    ? ((await tx.query(`SELECT total, trades FROM reporting.unconfirmed_at_close WHERE business_date = $1`, [businessDate])) as Array<
+        NonNullable<ActivitySummary['unconfirmedAtClose']>
+      >)
+    : [];
   const r = row!;
   return {
     businessDate,
     captured: r.captured,
+    confirmed: r.confirmed,
+    validated: r.validated,
+    amended: r.amended,
+    cancelled: r.cancelled,
+    unconfirmedAtClose: unconfirmed ?? null,
     instructed: r.instructed,
     settled: r.settled,
     failing: r.failing,
@@ -51,6 +95,74 @@ export async function activitySummary(tx: EntityManager, businessDate: string | 
     settlementEfficiency: r.due > 0 ? (r.on_time / r.due).toFixed(4) : null,
     journalEntries: r.entries,
   };
+}
+
+/** The trade.events.v1 types that move a trade's activity row. */
+const TRADE_LIFECYCLE = new Set<string>(['TradeCaptured', 'TradeAmended', 'TradeCancelled', 'TradeConfirmed', 'TradeValidated']);
+
+/**
+ * One upsert for the batch's trade events, folded per trade in partition order: the economics
+ * (captured, or amended), the version, the status (CANCELLED is never left), the amendment count
+ * and when the trade was first seen captured, confirmed, validated, cancelled.
+ */
+async function applyTradeEvents(tx: EntityManager, events: TradeEventV1[]): Promise<void> {
+  if (events.length === 0) return;
+  const patches = [...foldTradeEvents(events).values()];
+  const col = <T>(f: (p: (typeof patches)[number]) => T) => patches.map(f);
+  await tx.query(
+    `INSERT INTO reporting.trade_activity AS a (trade_ref, trade_date, intended_settlement_date, isin, side, account, venue, currency, gross_amount,
+       trade_version, trade_status, amendments, captured_at, confirmed_at, validated_at, cancelled_at)
+     SELECT u.ref, u.td, u.isd, u.isin, u.side, u.account, u.venue, u.currency, u.gross, u.version, u.status, u.amendments,
+            CASE WHEN u.captured THEN now() END, CASE WHEN u.confirmed THEN now() END, CASE WHEN u.validated THEN now() END, CASE WHEN u.cancelled THEN now() END
+     FROM unnest($1::text[], $2::date[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::int[], $11::text[],
+       $12::int[], $13::bool[], $14::bool[], $15::bool[], $16::bool[])
+       AS u(ref, td, isd, isin, side, account, venue, currency, gross, version, status, amendments, captured, confirmed, validated, cancelled)
+     ON CONFLICT (trade_ref) DO UPDATE SET trade_date = coalesce(EXCLUDED.trade_date, a.trade_date),
+       intended_settlement_date = coalesce(EXCLUDED.intended_settlement_date, a.intended_settlement_date), isin = coalesce(EXCLUDED.isin, a.isin),
+       side = coalesce(EXCLUDED.side, a.side), account = coalesce(EXCLUDED.account, a.account), venue = coalesce(EXCLUDED.venue, a.venue),
+       currency = coalesce(EXCLUDED.currency, a.currency), gross_amount = coalesce(EXCLUDED.gross_amount, a.gross_amount),
+       trade_version = coalesce(EXCLUDED.trade_version, a.trade_version),
+       trade_status = CASE WHEN a.trade_status = 'CANCELLED' THEN a.trade_status ELSE coalesce(EXCLUDED.trade_status, a.trade_status) END,
+       amendments = a.amendments + EXCLUDED.amendments, captured_at = coalesce(EXCLUDED.captured_at, a.captured_at),
+       confirmed_at = coalesce(a.confirmed_at, EXCLUDED.confirmed_at), validated_at = coalesce(a.validated_at, EXCLUDED.validated_at),
+       cancelled_at = coalesce(a.cancelled_at, EXCLUDED.cancelled_at)`,
+    [
+      col((p) => p.tradeRef),
+      col((p) => p.economics?.tradeDate ?? null),
+      col((p) => p.economics?.settlementDate ?? null),
+      col((p) => p.economics?.isin ?? null),
+      col((p) => p.economics?.side ?? null),
+      col((p) => p.economics?.account ?? null),
+      col((p) => p.economics?.venue ?? null),
+      col((p) => p.economics?.currency ?? null),
+      col((p) => p.economics?.grossAmount ?? null),
+      col((p) => p.version),
+      col((p) => p.status),
+      col((p) => p.amendments),
+      col((p) => p.captured),
+      col((p) => p.confirmed),
+      col((p) => p.validated),
+      col((p) => p.cancelled),
+    ],
+  );
+}
+
+/**
+ * Capture's list of the trades unconfirmed at a close. The two topics have no order between them:
+ * when the day's report is already stored, the list is added to it (the announced event keeps
+ * what it had).
+ */
+async function recordUnconfirmed(tx: EntityManager, p: UnconfirmedTradesAtCloseV1): Promise<void> {
+  const value = { total: p.total, trades: p.trades };
+  await tx.query(
+    `INSERT INTO reporting.unconfirmed_at_close (business_date, total, trades) VALUES ($1, $2, $3)
+     ON CONFLICT (business_date) DO UPDATE SET total = EXCLUDED.total, trades = EXCLUDED.trades, received_at = now()`,
+    [p.businessDate, p.total, JSON.stringify(p.trades)],
+  );
+  await tx.query(`UPDATE reporting.eod_reports SET summary = jsonb_set(summary, '{unconfirmedAtClose}', $2::jsonb) WHERE business_date = $1`, [
+    p.businessDate,
+    JSON.stringify(value),
+  ]);
 }
 
 /**
@@ -64,27 +176,11 @@ export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements 
 
   async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body as EventEnvelope);
-    const captured = events.filter((e): e is TradeEventV1 => e.type === 'TradeCaptured').map((e) => e.payload.trade);
-    if (captured.length > 0) {
-      await ctx.tx.query(
-        `INSERT INTO reporting.trade_activity (trade_ref, trade_date, intended_settlement_date, isin, side, account, venue, currency, gross_amount, captured_at)
-         SELECT *, now() FROM unnest($1::text[], $2::date[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[])
-         ON CONFLICT (trade_ref) DO UPDATE SET trade_date = EXCLUDED.trade_date, intended_settlement_date = EXCLUDED.intended_settlement_date,
-           isin = EXCLUDED.isin, side = EXCLUDED.side, account = EXCLUDED.account, venue = EXCLUDED.venue, currency = EXCLUDED.currency,
-           gross_amount = EXCLUDED.gross_amount, captured_at = EXCLUDED.captured_at`,
-        [
-          captured.map((t) => t.tradeRef),
-          captured.map((t) => t.tradeDate),
-          captured.map((t) => t.settlementDate),
-          captured.map((t) => t.isin),
-          captured.map((t) => t.side),
-          captured.map((t) => t.account),
-          captured.map((t) => t.venue),
-          captured.map((t) => t.currency),
-          captured.map((t) => t.grossAmount),
-        ],
-      );
-    }
+    await applyTradeEvents(
+      ctx.tx,
+      events.filter((e): e is TradeEventV1 => TRADE_LIFECYCLE.has(e.type)),
+    );
+    for (const e of events) if (e.type === 'UnconfirmedTradesAtClose') await recordUnconfirmed(ctx.tx, e.payload as UnconfirmedTradesAtCloseV1);
     // Within a trade's partition settlement events arrive in order: the last one of the batch is its state.
     const lastStatus = new Map<string, SettlementEvent['payload']>();
     for (const e of events) if (e.type === 'InstructionStatusChanged') lastStatus.set((e as SettlementEvent).payload.tradeRef, (e as SettlementEvent).payload);

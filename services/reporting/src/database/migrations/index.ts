@@ -1,3 +1,4 @@
 import { ReportingInitial1764190300000 } from './1764190300000-reporting-initial.js';
+import { ReportingTradeLifecycle1795734400000 } from './1795734400000-reporting-trade-lifecycle.js';
 
-export const reportingMigrations = [ReportingInitial1764190300000];
+export const reportingMigrations = [ReportingInitial1764190300000, ReportingTradeLifecycle1795734400000];
