@@ -99,7 +99,7 @@ export async function waitForNotifications(stack: Stack, timeoutMs: number): Pro
 }
 
 export function formatSummary(s: EodSummary, extra: { published: number; businessDate: string }): string {
-  const pad = (label: string) => `  ${label.padEnd(28, ' ')}`;
+  const pad = (label: string) => `  ${label.padEnd(30, ' ')}`;
   const lines = [
     `Postera — end of day ${extra.businessDate}`,
     `${pad('messages received')}${extra.published}`,

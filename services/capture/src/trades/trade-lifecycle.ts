@@ -37,6 +37,7 @@ import {
   loadLatestConfirmations,
   loadSeenVersions,
   loadTrades,
+  lockTradeRefs,
   saveConfirmations,
   saveTrades,
   type ConfirmationRow,
@@ -125,6 +126,7 @@ export class TradeLifecycle {
   async capture(ctx: Pick<BatchContext, 'tx' | 'emit' | 'log'>, requests: CaptureRequest[], mode: RecordingMode): Promise<CaptureResult[]> {
     const parsed = requests.flatMap((r) => (r.message.kind === 'parsed' ? [r.message.fields] : []));
     const refs = parsed.map((f) => tradeRef(str(f.sourceSystem), str(f.tradeId)));
+    await lockTradeRefs(ctx.tx, refs);
     const [ref, day, trades, seen, latest] = await Promise.all([
       loadReferential(ctx.tx, {
         accounts: parsed.map((f) => str(f.account)),
@@ -420,6 +422,7 @@ export class TradeLifecycle {
   ): Promise<Array<{ messageId: string; outcome: ReceiptOutcome; tradeRef: string | null; problems: InputProblem[] }>> {
     const parsed = messages.flatMap((m) => (m.kind === 'parsed' ? [m.fields] : []));
     const refs = parsed.map((f) => tradeRef(str(f.sourceSystem), str(f.tradeId)));
+    await lockTradeRefs(ctx.tx, refs);
     const [trades, latest] = await Promise.all([loadTrades(ctx.tx, refs), loadLatestConfirmations(ctx.tx, refs)]);
     const w = new Work(ctx, trades, latest);
     const results = messages.map((m) => {
@@ -495,6 +498,7 @@ export class TradeLifecycle {
     ref: string,
     checker: string,
   ): Promise<{ ok: true; trade: StoredTrade } | { ok: false; status: 403 | 404 | 409; problem: string }> {
+    await lockTradeRefs(ctx.tx, [ref]);
     const trades = await loadTrades(ctx.tx, [ref]);
     const t = trades.get(ref);
     if (!t) return { ok: false, status: 404, problem: `no trade ${ref}` };

@@ -59,6 +59,21 @@ export interface HistoryRow {
 const unique = (xs: string[]) => [...new Set(xs.filter((x) => x.length > 0))];
 
 /**
+ * Serialises the work on these trades across capture's consumers and operators: a confirmation and
+ * its trade arriving together on their two topics would otherwise each commit without seeing the
+ * other, and the confirmation would wait forever. Transaction-scoped advisory locks, taken in one
+ * statement in the order of their keys, so two batches never wait on each other in a cycle.
+ */
+export async function lockTradeRefs(tx: EntityManager, refs: string[]): Promise<void> {
+  const keys = unique(refs);
+  if (keys.length === 0) return;
+  await tx.query(
+    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('capture.trade:' || r, 0) AS k FROM unnest($1::text[]) AS r ORDER BY k) AS locks`,
+    [keys],
+  );
+}
+
+/**
  * The trades of a batch, locked: a replay or an approval running beside the consumer waits for the
  * batch instead of applying a version on top of a state it did not see.
  */
