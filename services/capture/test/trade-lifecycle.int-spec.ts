@@ -1,0 +1,547 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { physicalTopic, Topics } from '@postera/contracts';
+import { produceRaw, waitFor, type RawMessage } from '@postera/testing';
+import { randomUUID } from 'node:crypto';
+import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
+import {
+  BOND_ISIN,
+  businessDayOpened,
+  call,
+  confirmationMessage,
+  eventsSettled,
+  instructionStatusChanged,
+  receiptCount,
+  referentialBody,
+  refOf,
+  rows,
+  SETTLEMENT_DATE,
+  TopicCollector,
+  TRADE_DATE,
+  tradeEventsTopic,
+  tradeMessage,
+  waitForReceipts,
+  type Fields,
+} from './capture-fixtures.js';
+
+// The capture lifecycle (DOMAIN.md §1, DESIGN.md §3–4) through the BUILT capture process, on the
+// real broker and database: versions, confirmations, validation, maker-checker, the exceptions
+// queue, the business-date rule, and the count identity that says no message was lost.
+
+jest.setTimeout(120_000);
+
+const TRADES = Topics.tradesExecuted;
+/** A record without a usable messageId: capture identifies it by its position (topic/partition/offset). */
+const isPositional = (m: Fields | { positional: RawMessage }): m is { positional: RawMessage } => Object.keys(m).length === 1 && 'positional' in m;
+const CONFIRMATIONS = Topics.confirmationsReceived;
+
+describe('capture: the trade lifecycle on the real broker and database', () => {
+  let env: E2eEnv;
+  let events: TopicCollector;
+  let url: string;
+
+  // What was published on trades.executed.v1: the distinct messageIds, plus the records without a
+  // usable one (each is identified by its position, so each counts once), and what each should become.
+  const sentIds = new Set<string>();
+  let positional = 0;
+  const expectedOutcome = new Map<string, string>();
+  let confirmationsSent = 0;
+
+  const trade = async (ref: string) => call(`GET`, `${url}/trades/${encodeURIComponent(ref)}`);
+  const receiptsOf = async (ids: string[]) =>
+    Object.fromEntries(
+      (await rows<{ message_id: string; outcome: string }>(env.db, `SELECT message_id, outcome FROM capture.receipts WHERE message_id = ANY($1)`, [ids])).map(
+        (r) => [r.message_id, r.outcome],
+      ),
+    );
+  const exceptionsOf = async (messageId: string) =>
+    Promise.all(
+      (await rows<{ exception_id: string }>(env.db, `SELECT exception_id FROM capture.exceptions WHERE message_id = $1 ORDER BY created_at`, [messageId])).map(
+        async (r) => (await call('GET', `${url}/exceptions/${r.exception_id}`)).body,
+      ),
+    );
+  const exceptionByBytes = async (value: string | Buffer) => {
+    const [r] = await rows<{ exception_id: string }>(env.db, `SELECT exception_id FROM capture.exceptions WHERE original = $1`, [Buffer.from(value)]);
+    return r ? (await call('GET', `${url}/exceptions/${r.exception_id}`)).body : undefined;
+  };
+  const types = (ref: string) => events.of(ref).map((e) => e.type);
+  const ofType = (ref: string, type: string) => events.of(ref).filter((e) => e.type === type);
+
+  /** Publishes on trades.executed.v1 and waits until capture has consumed all of it. */
+  async function publishTrades(messages: Array<Fields | { positional: RawMessage }>): Promise<void> {
+    const raw: RawMessage[] = messages.map((m) => {
+      if (isPositional(m)) {
+        positional++;
+        return m.positional;
+      }
+      sentIds.add(String(m.messageId));
+      return { key: refOf(m), value: JSON.stringify(m) };
+    });
+    await produceRaw(env.prefix, TRADES, raw);
+    await waitForReceipts(env.db, TRADES, sentIds.size + positional);
+    await waitFor(() => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, TRADES)), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: 'capture to commit every trades.executed.v1 record',
+    });
+    await eventsSettled(env.db, events);
+  }
+
+  async function publishConfirmations(messages: Fields[]): Promise<void> {
+    confirmationsSent += messages.length;
+    await produceRaw(
+      env.prefix,
+      CONFIRMATIONS,
+      messages.map((m) => ({ key: refOf(m), value: JSON.stringify(m) })),
+    );
+    await waitForReceipts(env.db, CONFIRMATIONS, confirmationsSent);
+    await eventsSettled(env.db, events);
+  }
+
+  /** Asserts what each message became (its receipt), and remembers it for the count identity. */
+  async function expectReceipts(expected: Record<string, string>): Promise<void> {
+    expect(await receiptsOf(Object.keys(expected))).toEqual(expected);
+    for (const [id, outcome] of Object.entries(expected)) if (sentIds.has(id)) expectedOutcome.set(id, outcome);
+  }
+
+  /** NEW, then the counterparty's matching confirmation: a VALIDATED trade (straight through). */
+  async function validatedTrade(m: Fields, settlementAmount: string): Promise<void> {
+    await publishTrades([m]);
+    await publishConfirmations([confirmationMessage(m, { settlementAmount })]);
+    expect((await trade(refOf(m))).body.status).toBe('VALIDATED');
+    expectedOutcome.set(String(m.messageId), 'CAPTURED');
+  }
+
+  beforeAll(async () => {
+    env = await e2eEnv('capture-lifecycle', { basePort: 4700, smtpUrl: 'smtp://127.0.0.1:1', services: ['capture'] });
+    await env.stack.startAll();
+    url = env.stack.url('capture');
+    const imported = await call('POST', `${url}/referential/import`, { body: referentialBody(), user: 'referential-admin' });
+    expect(imported.status).toBe(200);
+    // The business day 2026-11-26 is open: trades dated after it are refused, trades before it are late bookings.
+    const day = businessDayOpened(TRADE_DATE);
+    await produceRaw(env.prefix, Topics.businessDay, [{ key: 'TARGET', value: JSON.stringify(day) }]);
+    await waitFor(
+      async () =>
+        (await rows(env.db, `SELECT 1 FROM capture.business_day WHERE calendar = 'TARGET' AND business_date = $1 AND status = 'OPEN'`, [TRADE_DATE])).length ===
+        1,
+      { timeoutMs: 30_000, what: `capture to open the business day ${TRADE_DATE}` },
+    );
+    events = await TopicCollector.start(tradeEventsTopic(env.prefix));
+  });
+
+  afterAll(async () => {
+    await events?.stop();
+    await env?.teardown();
+  });
+
+  it('NEW v1 is CAPTURED with our confirmation issued; the matching confirmation (settlement amount = gross + accrued) makes it CONFIRMED then VALIDATED straight through', async () => {
+    // 100 000 nominal of the OAT 4 % 2055 at 98.50 %, settling Monday 30 Nov: 219 days of coupon
+    // accrued since 25 Apr (ACT/ACT-ICMA, annual) = 4 × 219/365 = 2.4 % → 2 400.00 EUR.
+    const m = tradeMessage({
+      tradeId: 'LC-BOND-1',
+      isin: BOND_ISIN,
+      quantity: '100000',
+      price: '98.50',
+      priceType: 'PERCENT',
+      venue: 'XOFF',
+      account: 'PROP-TRADING',
+      capacity: 'DEAL',
+      counterparty: '529900COUNTERPTY0226',
+      fees: [],
+    });
+    const ref = refOf(m);
+    await publishTrades([m]);
+    await expectReceipts({ [String(m.messageId)]: 'CAPTURED' });
+
+    const captured = (await trade(ref)).body;
+    expect([captured.status, captured.version, captured.grossAmount, captured.accruedInterest, captured.settlementDate]).toEqual([
+      'CAPTURED',
+      1,
+      '98500.00',
+      '2400.00',
+      SETTLEMENT_DATE,
+    ]);
+    expect(types(ref)).toEqual(['TradeCaptured', 'CounterpartyConfirmationIssued']);
+    const [tc] = ofType(ref, 'TradeCaptured');
+    expect(tc!.payload).toMatchObject({ status: 'CAPTURED', trade: { tradeRef: ref, version: 1, grossAmount: '98500.00', accruedInterest: '2400.00' } });
+    expect(tc!.causationId).toBe(m.messageId);
+    const [issued] = ofType(ref, 'CounterpartyConfirmationIssued');
+    expect(issued!.payload).toEqual({
+      tradeRef: ref,
+      version: 1,
+      counterparty: { lei: '529900COUNTERPTY0226', name: 'Counterparty Beta GmbH', bic: 'BETADEFFXXX' },
+      side: 'BUY',
+      isin: BOND_ISIN,
+      quantity: '100000',
+      price: '98.50',
+      priceType: 'PERCENT',
+      currency: 'EUR',
+      tradeDate: TRADE_DATE,
+      settlementDate: SETTLEMENT_DATE,
+      settlementAmount: '100900.00',
+    });
+
+    const conf = confirmationMessage(m, { confirmationId: 'BETA-77001', settlementAmount: '100900.00' });
+    await publishConfirmations([conf]);
+    expect(await receiptsOf([String(conf.messageId)])).toEqual({ [String(conf.messageId)]: 'CONFIRMED' });
+
+    expect(types(ref)).toEqual(['TradeCaptured', 'CounterpartyConfirmationIssued', 'TradeConfirmed', 'TradeValidated']);
+    expect(ofType(ref, 'TradeConfirmed')[0]!.payload).toEqual({ tradeRef: ref, version: 1, confirmationId: 'BETA-77001', status: 'CONFIRMED' });
+    expect(ofType(ref, 'TradeValidated')[0]!.payload).toMatchObject({ how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED', trade: { version: 1 } });
+    const validated = (await trade(ref)).body;
+    expect([validated.status, validated.validatedHow, validated.validatedBy, validated.confirmationId]).toEqual([
+      'VALIDATED',
+      'STRAIGHT_THROUGH',
+      null,
+      'BETA-77001',
+    ]);
+    expect(validated.history.map((h: { eventType: string; status: string }) => [h.eventType, h.status])).toEqual([
+      ['TradeCaptured', 'CAPTURED'],
+      ['TradeConfirmed', 'CONFIRMED'],
+      ['TradeValidated', 'VALIDATED'],
+    ]);
+    expect(validated.confirmations).toMatchObject([{ confirmationId: 'BETA-77001', status: 'MATCHED', matchedVersion: 1, differences: null }]);
+  });
+
+  it('a confirmation that arrives before its trade stays PENDING, then matches when the trade arrives', async () => {
+    const m = tradeMessage({ tradeId: 'LC-EARLYCONF-1' });
+    const ref = refOf(m);
+    const conf = confirmationMessage(m, { settlementAmount: '8775.75' }); // 150 × 58.505
+    await publishConfirmations([conf]);
+    expect(await receiptsOf([String(conf.messageId)])).toEqual({ [String(conf.messageId)]: 'PENDING' });
+    expect(await rows(env.db, `SELECT status, trade_ref FROM capture.confirmations WHERE message_id = $1`, [conf.messageId])).toEqual([
+      { status: 'PENDING', trade_ref: ref },
+    ]);
+    expect((await trade(ref)).status).toBe(404);
+
+    await publishTrades([m]);
+    await expectReceipts({ [String(m.messageId)]: 'CAPTURED' });
+    const t = (await trade(ref)).body;
+    expect([t.status, t.validatedHow, t.confirmationId]).toEqual(['VALIDATED', 'STRAIGHT_THROUGH', `CONF-LC-EARLYCONF-1`]);
+    expect(t.confirmations).toMatchObject([{ messageId: conf.messageId, status: 'MATCHED', matchedVersion: 1 }]);
+    expect(types(ref)).toEqual(['TradeCaptured', 'CounterpartyConfirmationIssued', 'TradeConfirmed', 'TradeValidated']);
+    // The trade's arrival is what confirmed it.
+    expect(ofType(ref, 'TradeConfirmed')[0]!.causationId).toBe(m.messageId);
+  });
+
+  it('a mismatching confirmation is a CONFIRMATION exception naming each differing field with both values; the trade stays CAPTURED', async () => {
+    const m = tradeMessage({ tradeId: 'LC-MISMATCH-1', isin: 'FR0000120321', quantity: '40', price: '250.10', fees: [] });
+    const ref = refOf(m);
+    await publishTrades([m]);
+    await expectReceipts({ [String(m.messageId)]: 'CAPTURED' });
+    // They confirm 41 at 250.20 (10 258.20) where we booked 40 at 250.10 (10 004.00).
+    const conf = confirmationMessage(m, { quantity: '41', price: '250.20', settlementAmount: '10258.20' });
+    await publishConfirmations([conf]);
+    expect(await receiptsOf([String(conf.messageId)])).toEqual({ [String(conf.messageId)]: 'EXCEPTION' });
+
+    const [exc, ...more] = await exceptionsOf(String(conf.messageId));
+    expect(more).toEqual([]);
+    expect([exc.kind, exc.status, exc.tradeRef, exc.original]).toEqual(['CONFIRMATION', 'OPEN', ref, JSON.stringify(conf)]);
+    expect(exc.reasons).toEqual([
+      { field: 'quantity', value: { ours: '40', theirs: '41' }, rule: 'confirmation mismatch: must be equal' },
+      { field: 'price', value: { ours: '250.10', theirs: '250.20' }, rule: 'confirmation mismatch: differs by 0.1, tolerance 0.0001' },
+      { field: 'settlementAmount', value: { ours: '10004.00', theirs: '10258.20' }, rule: 'confirmation mismatch: differs by 254.2, tolerance 1.00' },
+    ]);
+    const t = (await trade(ref)).body;
+    expect([t.status, t.confirmationId]).toEqual(['CAPTURED', null]);
+    expect(t.confirmations).toMatchObject([{ messageId: conf.messageId, status: 'MISMATCHED', matchedVersion: null }]);
+    expect(types(ref)).toEqual(['TradeCaptured', 'CounterpartyConfirmationIssued']);
+  });
+
+  it('AMEND v2 is applied: TradeAmended carries the v1 figures before and the v2 figures after; both versions APPLIED', async () => {
+    const v1 = tradeMessage({ tradeId: 'LC-AMEND-1' });
+    const ref = refOf(v1);
+    await publishTrades([v1]);
+    const v2 = tradeMessage({
+      tradeId: 'LC-AMEND-1',
+      version: 2,
+      action: 'AMEND',
+      quantity: '200',
+      price: '58.60',
+      fees: [{ type: 'COMMISSION', amount: '11.72', currency: 'EUR' }],
+    });
+    await publishTrades([v2]);
+    await expectReceipts({ [String(v1.messageId)]: 'CAPTURED', [String(v2.messageId)]: 'AMENDED' });
+
+    const amended = ofType(ref, 'TradeAmended');
+    expect(amended).toHaveLength(1);
+    const figures = (e: Record<string, unknown>) => [e.version, e.quantity, e.price, e.grossAmount, e.feesAmount, e.netAmount];
+    expect(figures(amended[0]!.payload.before)).toEqual([1, '150', '58.505', '8775.75', '8.78', '8784.53']);
+    expect(figures(amended[0]!.payload.after)).toEqual([2, '200', '58.60', '11720.00', '11.72', '11731.72']);
+    expect(amended[0]!.payload.status).toBe('CAPTURED');
+    expect(amended[0]!.causationId).toBe(v2.messageId);
+    expect(await rows(env.db, `SELECT version, action, outcome FROM capture.trade_versions WHERE trade_ref = $1 ORDER BY version`, [ref])).toEqual([
+      { version: 1, action: 'NEW', outcome: 'APPLIED' },
+      { version: 2, action: 'AMEND', outcome: 'APPLIED' },
+    ]);
+    const t = (await trade(ref)).body;
+    expect([t.version, t.status, t.quantity, t.price, t.netAmount]).toEqual([2, 'CAPTURED', '200', '58.60', '11731.72']);
+  });
+
+  it('out of order: v3 AMEND then v2 AMEND → v3 applied, v2 recorded STALE, the trade stays at v3', async () => {
+    const v1 = tradeMessage({ tradeId: 'LC-OOO-1' });
+    const v3 = tradeMessage({ tradeId: 'LC-OOO-1', version: 3, action: 'AMEND', quantity: '300' });
+    const v2 = tradeMessage({ tradeId: 'LC-OOO-1', version: 2, action: 'AMEND', quantity: '200' });
+    const ref = refOf(v1);
+    await publishTrades([v1, v3, v2]);
+    await expectReceipts({ [String(v1.messageId)]: 'CAPTURED', [String(v3.messageId)]: 'AMENDED', [String(v2.messageId)]: 'STALE' });
+
+    expect(await rows(env.db, `SELECT version, action, outcome, note FROM capture.trade_versions WHERE trade_ref = $1 ORDER BY version`, [ref])).toEqual([
+      { version: 1, action: 'NEW', outcome: 'APPLIED', note: null },
+      { version: 2, action: 'AMEND', outcome: 'STALE', note: 'version 2 (AMEND) arrived after version 3 was applied' },
+      { version: 3, action: 'AMEND', outcome: 'APPLIED', note: null },
+    ]);
+    const t = (await trade(ref)).body;
+    expect([t.version, t.quantity]).toEqual([3, '300']);
+    const amended = ofType(ref, 'TradeAmended');
+    expect(amended.map((e) => [e.payload.before.version, e.payload.after.version])).toEqual([[1, 3]]);
+    expect(t.history.map((h: { eventType: string; version: number }) => [h.eventType, h.version])).toEqual([
+      ['TradeCaptured', 1],
+      ['TradeAmended', 3],
+      ['StaleVersionIgnored', 2],
+    ]);
+  });
+
+  it('duplicates: the same version with another content is a conflicting duplicate; the same content under a new messageId a DUPLICATE; the same messageId twice one receipt', async () => {
+    const v1 = tradeMessage({ tradeId: 'LC-DUP-1' });
+    const ref = refOf(v1);
+    await publishTrades([v1]);
+    const conflicting = { ...v1, messageId: randomUUID(), price: '58.51' };
+    const sameContent = { ...v1, messageId: randomUUID() };
+    // v1 itself once more, byte for byte (a redelivery), after the other two.
+    await publishTrades([conflicting, sameContent, v1]);
+    await expectReceipts({ [String(v1.messageId)]: 'CAPTURED', [String(conflicting.messageId)]: 'EXCEPTION', [String(sameContent.messageId)]: 'DUPLICATE' });
+
+    const [exc, ...more] = await exceptionsOf(String(conflicting.messageId));
+    expect(more).toEqual([]);
+    expect([exc.kind, exc.tradeRef, exc.reasons]).toEqual([
+      'INPUT',
+      ref,
+      [{ field: 'version', value: 1, rule: 'conflicting duplicate: version 1 of this trade was already received with another content' }],
+    ]);
+    expect(await rows(env.db, `SELECT count(*)::int AS n FROM capture.receipts WHERE message_id = $1`, [v1.messageId])).toEqual([{ n: 1 }]);
+    expect(types(ref)).toEqual(['TradeCaptured', 'CounterpartyConfirmationIssued']);
+    const t = (await trade(ref)).body;
+    expect([t.version, t.price, t.versions.length]).toEqual([1, '58.505', 1]);
+  });
+
+  it('CANCEL v2 → CANCELLED, with TradeCancelled', async () => {
+    const v1 = tradeMessage({ tradeId: 'LC-CANCEL-1' });
+    const ref = refOf(v1);
+    await publishTrades([v1]);
+    const cancel = tradeMessage({ tradeId: 'LC-CANCEL-1', version: 2, action: 'CANCEL' });
+    await publishTrades([cancel]);
+    await expectReceipts({ [String(v1.messageId)]: 'CAPTURED', [String(cancel.messageId)]: 'CANCELLED' });
+
+    const t = (await trade(ref)).body;
+    expect([t.status, t.version]).toEqual(['CANCELLED', 2]);
+    const cancelled = ofType(ref, 'TradeCancelled');
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]!.payload).toMatchObject({ cancelVersion: 2, status: 'CANCELLED', trade: { tradeRef: ref, version: 1, quantity: '150' } });
+    expect(cancelled[0]!.causationId).toBe(cancel.messageId);
+    expect(await rows(env.db, `SELECT version, action, outcome FROM capture.trade_versions WHERE trade_ref = $1 ORDER BY version`, [ref])).toEqual([
+      { version: 1, action: 'NEW', outcome: 'APPLIED' },
+      { version: 2, action: 'CANCEL', outcome: 'APPLIED' },
+    ]);
+  });
+
+  it('a trade already SETTLED is not amended by a message: the AMEND is a LIFECYCLE exception and the trade is unchanged', async () => {
+    const v1 = tradeMessage({ tradeId: 'LC-SETTLED-1' });
+    const ref = refOf(v1);
+    await validatedTrade(v1, '8775.75');
+    const settled = instructionStatusChanged(v1, 'SETTLED', '8775.75');
+    await produceRaw(env.prefix, Topics.settlementEvents, [{ key: ref, value: JSON.stringify(settled) }]);
+    await waitFor(async () => (await trade(ref)).body.status === 'SETTLED', { timeoutMs: 30_000, intervalMs: 100, what: `${ref} to be mirrored SETTLED` });
+
+    const amend = tradeMessage({ tradeId: 'LC-SETTLED-1', version: 2, action: 'AMEND', quantity: '200' });
+    await publishTrades([amend]);
+    await expectReceipts({ [String(amend.messageId)]: 'EXCEPTION' });
+    const [exc, ...more] = await exceptionsOf(String(amend.messageId));
+    expect(more).toEqual([]);
+    expect([exc.kind, exc.status, exc.tradeRef, exc.reasons]).toEqual([
+      'LIFECYCLE',
+      'OPEN',
+      ref,
+      [{ field: 'action', value: 'AMEND', rule: 'trade already settled: an AMEND after settlement needs an operator (reverse and rebook, or a new trade)' }],
+    ]);
+    const t = (await trade(ref)).body;
+    expect([t.status, t.version, t.quantity, t.versions.length]).toEqual(['SETTLED', 1, '150', 1]);
+    expect(ofType(ref, 'TradeAmended')).toEqual([]);
+  });
+
+  it('maker-checker: a trade booked by alice cannot be validated by alice (403); bob validates it (MAKER_CHECKER)', async () => {
+    const { messageId: _none, ...body } = tradeMessage({ sourceSystem: 'DESK', tradeId: 'LC-MANUAL-1' });
+    const ref = 'DESK:LC-MANUAL-1';
+    const booked = await call('POST', `${url}/trades`, { body, user: 'alice' });
+    expect([booked.status, booked.body.outcome, booked.body.tradeRef, booked.body.maker]).toEqual([201, 'CAPTURED', ref, 'alice']);
+    const t = (await trade(ref)).body;
+    expect([t.status, t.maker, t.origin]).toEqual(['CAPTURED', 'alice', 'MANUAL']);
+
+    const byAlice = await call('POST', `${url}/trades/${encodeURIComponent(ref)}/approve`, { user: 'alice' });
+    expect(byAlice.status).toBe(403);
+    expect(byAlice.body.message).toBe(`maker-checker: alice booked or corrected ${ref} and cannot also validate it; a second person must`);
+    expect((await trade(ref)).body.status).toBe('CAPTURED');
+
+    const byBob = await call('POST', `${url}/trades/${encodeURIComponent(ref)}/approve`, { user: 'bob' });
+    expect([byBob.status, byBob.body]).toEqual([200, { tradeRef: ref, status: 'VALIDATED', validatedBy: 'bob', maker: 'alice' }]);
+    await eventsSettled(env.db, events);
+    const validated = ofType(ref, 'TradeValidated');
+    expect(validated).toHaveLength(1);
+    expect(validated[0]!.payload).toMatchObject({ how: 'MAKER_CHECKER', validatedBy: 'bob', status: 'VALIDATED', trade: { tradeRef: ref, origin: 'MANUAL' } });
+    const after = (await trade(ref)).body;
+    expect([after.status, after.validatedBy, after.validatedHow]).toEqual(['VALIDATED', 'bob', 'MAKER_CHECKER']);
+  });
+
+  it('the exceptions queue: replayed as it was → 422 and still OPEN; corrected by carol → REPLAYED, carol its maker; rejected with a comment → REJECTED, then 409', async () => {
+    const bad = tradeMessage({ tradeId: 'LC-EXC-1', account: 'CLI-9999' });
+    const ref = refOf(bad);
+    await publishTrades([bad]);
+    await expectReceipts({ [String(bad.messageId)]: 'EXCEPTION' });
+    const [exc] = await exceptionsOf(String(bad.messageId));
+    const reasons = [{ field: 'account', value: 'CLI-9999', rule: 'account unknown to the referential' }];
+    expect([exc.kind, exc.status, exc.tradeRef, exc.reasons]).toEqual(['INPUT', 'OPEN', ref, reasons]);
+    const id = String(exc.exceptionId);
+
+    const asItWas = await call('POST', `${url}/exceptions/${id}/replay`, { body: {}, user: 'carol' });
+    expect([asItWas.status, asItWas.body.attempt, asItWas.body.problems]).toEqual([422, 1, reasons]);
+    const stillOpen = (await call('GET', `${url}/exceptions/${id}`)).body;
+    expect(stillOpen.status).toBe('OPEN');
+    expect(stillOpen.attempts).toMatchObject([{ attempt: 1, by: 'carol', corrected: false, outcome: 'EXCEPTION', problems: reasons }]);
+    expect((await trade(ref)).status).toBe(404);
+
+    const corrected = { ...bad, account: 'CLI-0001' };
+    const replayed = await call('POST', `${url}/exceptions/${id}/replay`, { body: { message: corrected }, user: 'carol' });
+    expect([replayed.status, replayed.body]).toEqual([200, { exceptionId: id, status: 'REPLAYED', outcome: 'CAPTURED', tradeRef: ref, replayedBy: 'carol' }]);
+    const resolved = (await call('GET', `${url}/exceptions/${id}`)).body;
+    expect([resolved.status, resolved.resolvedBy, resolved.attempts.length, JSON.parse(resolved.corrected)]).toEqual(['REPLAYED', 'carol', 2, corrected]);
+    const t = (await trade(ref)).body;
+    expect([t.status, t.maker, t.account]).toEqual(['CAPTURED', 'carol', 'CLI-0001']);
+    await eventsSettled(env.db, events);
+    expect(ofType(ref, 'TradeCaptured').map((e) => e.causationId)).toEqual([`${String(bad.messageId)}#replay-2`]);
+    // A person corrected it: a second person validates it.
+    const byCarol = await call('POST', `${url}/trades/${encodeURIComponent(ref)}/approve`, { user: 'carol' });
+    expect(byCarol.status).toBe(403);
+
+    const other = tradeMessage({ tradeId: 'LC-EXC-2', isin: 'DE0007164600' }); // a valid ISIN the referential does not hold
+    await publishTrades([other]);
+    await expectReceipts({ [String(other.messageId)]: 'EXCEPTION' });
+    const [exc2] = await exceptionsOf(String(other.messageId));
+    expect(exc2.reasons).toEqual([{ field: 'isin', value: 'DE0007164600', rule: 'instrument unknown to the referential' }]);
+    const id2 = String(exc2.exceptionId);
+    expect((await call('POST', `${url}/exceptions/${id2}/reject`, { body: {}, user: 'dave' })).status).toBe(400);
+    const rejected = await call('POST', `${url}/exceptions/${id2}/reject`, { body: { comment: 'test message from the FO-EQ UAT' }, user: 'dave' });
+    expect([rejected.status, rejected.body]).toEqual([200, { exceptionId: id2, status: 'REJECTED', rejectedBy: 'dave' }]);
+    const gone = (await call('GET', `${url}/exceptions/${id2}`)).body;
+    expect([gone.status, gone.resolvedBy, gone.comment]).toEqual(['REJECTED', 'dave', 'test message from the FO-EQ UAT']);
+    const replayRejected = await call('POST', `${url}/exceptions/${id2}/replay`, { body: {}, user: 'carol' });
+    expect(replayRejected.status).toBe(409);
+    expect(replayRejected.body.message).toBe(`exception ${id2} is REJECTED: only an OPEN exception can be replayed or rejected`);
+  });
+
+  it('late booking: with 2026-11-26 open, a trade of 2026-11-25 is captured as a late booking; one of 2026-11-27 is an exception', async () => {
+    const late = tradeMessage({ tradeId: 'LC-LATE-1', tradeDate: '2026-11-25' });
+    const early = tradeMessage({ tradeId: 'LC-EARLY-1', tradeDate: '2026-11-27' });
+    await publishTrades([late, early]);
+    await expectReceipts({ [String(late.messageId)]: 'CAPTURED', [String(early.messageId)]: 'EXCEPTION' });
+
+    const t = (await trade(refOf(late))).body;
+    expect([t.status, t.lateBooking, t.tradeDate, t.settlementDate]).toEqual(['CAPTURED', true, '2026-11-25', '2026-11-27']);
+    expect(ofType(refOf(late), 'TradeCaptured')[0]!.payload.trade.lateBooking).toBe(true);
+    const [exc] = await exceptionsOf(String(early.messageId));
+    expect(exc.reasons).toEqual([{ field: 'tradeDate', value: '2026-11-27', rule: 'after the business date 2026-11-26' }]);
+    expect((await trade(refOf(early))).status).toBe(404);
+  });
+
+  it('every rule at once: ONE exception lists every broken rule, and keeps the original bytes exactly', async () => {
+    // Hand-written (indentation, accents, key order): any re-serialisation would change these bytes.
+    const everything = (tradeId: string, isin: string) =>
+      `{\n  "messageId": "${randomUUID()}",\n  "sourceSystem": "FO-EQ", "tradeId": "${tradeId}",\t"version": 1, "action": "NEW",\n` +
+      `  "executedAt": "2026-11-26T10:15:02.120+01:00", "tradeDate": "2026-11-26", "side": "BUY",\n` +
+      `  "isin": "${isin}", "quantity": 150, "price": "58.505", "priceType": "UNIT", "currency": "USD",\n` +
+      `  "venue": "XPAR", "account": "CLI-9999", "counterparty": "529900COUNTERPTY0128", "capacity": "AOTC",\n` +
+      `  "trader": "Zoë Lefèvre — desk actions"\n}\n`;
+    // A: the ISIN's check digit is wrong (…272 for …271), so no instrument is found and its currency cannot be compared.
+    const a = everything('LC-RULES-1', 'FR0000120272');
+    // B: the ISIN is right (TotalEnergies, EUR): the currency USD is then not the instrument's.
+    const b = everything('LC-RULES-2', 'FR0000120271');
+    const idOf = (text: string) => String((JSON.parse(text) as Fields).messageId);
+    sentIds.add(idOf(a));
+    sentIds.add(idOf(b));
+    await produceRaw(env.prefix, TRADES, [
+      { key: 'FO-EQ:LC-RULES-1', value: a },
+      { key: 'FO-EQ:LC-RULES-2', value: b },
+    ]);
+    await publishTrades([]);
+    await expectReceipts({ [idOf(a)]: 'EXCEPTION', [idOf(b)]: 'EXCEPTION' });
+
+    const quantity = { field: 'quantity', value: 150, rule: 'decimal string expected (not-a-string)' };
+    const lei = { field: 'counterparty', value: '529900COUNTERPTY0128', rule: 'LEI (ISO 17442) with valid check digits' };
+    const account = { field: 'account', value: 'CLI-9999', rule: 'account unknown to the referential' };
+    const excA = await exceptionsOf(idOf(a));
+    expect(excA).toHaveLength(1);
+    expect(excA[0].reasons).toEqual([{ field: 'isin', value: 'FR0000120272', rule: 'ISIN (ISO 6166) with a valid check digit' }, quantity, lei, account]);
+    expect([excA[0].originalBase64, excA[0].original]).toEqual([Buffer.from(a, 'utf8').toString('base64'), a]);
+    const excB = await exceptionsOf(idOf(b));
+    expect(excB).toHaveLength(1);
+    expect(excB[0].reasons).toEqual([quantity, lei, account, { field: 'currency', value: 'USD', rule: 'instrument FR0000120271 trades in EUR' }]);
+    expect(excB[0].originalBase64).toBe(Buffer.from(b, 'utf8').toString('base64'));
+  });
+
+  it('malformed JSON, a JSON array, an oversized message and schemaVersion 2 are each an exception', async () => {
+    const malformed = '{"messageId": "8b0d1c1e-0000-4000-8000-00000000a001", "tradeId": "LC-BAD-1", "quantity": ';
+    const array = JSON.stringify([tradeMessage({ tradeId: 'LC-BAD-2' })]);
+    const oversized = JSON.stringify(tradeMessage({ tradeId: 'LC-BAD-3', trader: 'x'.repeat(70_000) }));
+    const v2 = tradeMessage({ tradeId: 'LC-BAD-4', schemaVersion: 2 });
+    await publishTrades([
+      { positional: { key: 'FO-EQ:LC-BAD-1', value: malformed } },
+      { positional: { key: 'FO-EQ:LC-BAD-2', value: array } },
+      { positional: { key: 'FO-EQ:LC-BAD-3', value: oversized } },
+      v2,
+    ]);
+    await expectReceipts({ [String(v2.messageId)]: 'EXCEPTION' });
+
+    const m = await exceptionByBytes(malformed);
+    expect(m.reasons).toEqual([{ field: '(message)', value: null, rule: expect.stringMatching(/^malformed JSON: /) }]);
+    expect((await exceptionByBytes(array)).reasons).toEqual([{ field: '(message)', value: null, rule: 'not a JSON object' }]);
+    const big = await exceptionByBytes(oversized);
+    expect(big.reasons).toEqual([{ field: '(message)', value: null, rule: `message of ${Buffer.byteLength(oversized)} bytes exceeds 65536` }]);
+    expect(big.originalBase64).toBe(Buffer.from(oversized).toString('base64'));
+    expect((await exceptionsOf(String(v2.messageId)))[0].reasons).toEqual([{ field: 'schemaVersion', value: 2, rule: 'only schemaVersion 1 is supported' }]);
+    // Each positional message has its receipt (identified by topic/partition/offset), as an exception.
+    const positionalReceipts = await rows<{ outcome: string }>(
+      env.db,
+      `SELECT r.outcome FROM capture.receipts r JOIN capture.exceptions e ON e.message_id = r.message_id WHERE e.original = ANY($1)`,
+      [[malformed, array, oversized].map((v) => Buffer.from(v))],
+    );
+    expect(positionalReceipts).toEqual([{ outcome: 'EXCEPTION' }, { outcome: 'EXCEPTION' }, { outcome: 'EXCEPTION' }]);
+  });
+
+  it('the count identity: messages published = captured + amended + cancelled + stale + exceptions + duplicates = receipts of trades.executed.v1', async () => {
+    await waitFor(() => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, TRADES)), {
+      timeoutMs: 30_000,
+      what: 'capture to consume every trades.executed.v1 record',
+    });
+    const published = sentIds.size + positional;
+    const s = (await call('GET', `${url}/summary`)).body;
+    expect(s.captured + s.amended + s.cancelled + s.stale + s.exceptions + s.duplicates).toBe(published);
+    expect(s.consumed).toBe(published);
+    expect(await receiptCount(env.db, TRADES)).toBe(published);
+    // And each outcome is the one every test above asserted.
+    const tally: Record<string, number> = { CAPTURED: 0, AMENDED: 0, CANCELLED: 0, STALE: 0, EXCEPTION: positional, DUPLICATE: 0 };
+    for (const outcome of expectedOutcome.values()) tally[outcome] = (tally[outcome] ?? 0) + 1;
+    expect(expectedOutcome.size + positional).toBe(published);
+    expect([s.captured, s.amended, s.cancelled, s.stale, s.exceptions, s.duplicates]).toEqual([
+      tally.CAPTURED,
+      tally.AMENDED,
+      tally.CANCELLED,
+      tally.STALE,
+      tally.EXCEPTION,
+      tally.DUPLICATE,
+    ]);
+    expect(s.confirmations.consumed).toBe(confirmationsSent);
+    // Every event went out once: no eventId twice on trade.events.v1.
+    await eventsSettled(env.db, events);
+    const ids = events.messages.map((m) => m.event.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
