@@ -280,6 +280,14 @@ interface Sent {
 }
 
 /** What capture can identify a record by (DESIGN.md §4), decided here independently of its code. */
+function storable(v: unknown, depth: number): boolean {
+  if (depth > 32) return false;
+  if (typeof v === 'string') return !v.includes('\u0000') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v);
+  if (Array.isArray(v)) return v.every((x) => storable(x, depth + 1));
+  if (v !== null && typeof v === 'object') return Object.entries(v).every(([k, x]) => storable(k, depth + 1) && storable(x, depth + 1));
+  return true;
+}
+
 function identity(value: Buffer): { id: string | null; fields: Fields | null } {
   if (value.length > TRADE_EXECUTED_BYTES_MAX) return { id: null, fields: null };
   let parsed: unknown;
@@ -289,6 +297,8 @@ function identity(value: Buffer): { id: string | null; fields: Fields | null } {
     return { id: null, fields: null };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { id: null, fields: null };
+  // What Postgres cannot store (NUL, a lone surrogate) or nesting beyond 32 levels: malformed, known by its position.
+  if (value.includes(0) || !storable(parsed, 0)) return { id: null, fields: null };
   const f = parsed as Fields;
   const id = typeof f.messageId === 'string' && f.messageId.length > 0 && f.messageId.length <= 128 ? f.messageId : null;
   return { id, fields: f };

@@ -3,7 +3,8 @@ export type IsoDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** ISO 8601 timestamp with an explicit zone (Z or ±hh:mm); fractional seconds optional. */
-const ISO_TIMESTAMP_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** Years 1000–9999 and zone offsets up to ±14:00 (the widest in use): what Postgres and every calendar here can hold. */
+const ISO_TIMESTAMP_WITH_ZONE = /^[1-9]\d{3}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)$/;
 
 export function isIsoDate(value: unknown): value is IsoDate {
   if (typeof value !== 'string') return false;

@@ -189,16 +189,22 @@ export class TradeLifecycle {
 
     const msg = f as unknown as TradeExecutedV1;
     const account = ref.accounts.get(msg.account)!;
-    const economics = tradeEconomics(msg, {
-      account,
-      instrument,
-      party: ref.parties.get(msg.counterparty)!,
-      calendar: checked.calendar,
-      accountSsi: ref.ssi(msg.account, instrument.settlementMarket, msg.currency),
-      counterpartySsi: ref.ssi(msg.counterparty, instrument.settlementMarket, msg.currency),
-      origin: req.origin,
-      lateBooking: checked.lateBooking,
-    });
+    let economics: TradeEconomics;
+    try {
+      economics = tradeEconomics(msg, {
+        account,
+        instrument,
+        party: ref.parties.get(msg.counterparty)!,
+        calendar: checked.calendar,
+        accountSsi: ref.ssi(msg.account, instrument.settlementMarket, msg.currency),
+        counterpartySsi: ref.ssi(msg.counterparty, instrument.settlementMarket, msg.currency),
+        origin: req.origin,
+        lateBooking: checked.lateBooking,
+      });
+    } catch (e) {
+      // A figure the rules let through but enrichment cannot compute (a date beyond a calendar, a cycle not defined then): an exception, never a poison.
+      return raise([{ field: 'tradeDate', value: f.tradeDate, rule: `cannot be enriched: ${(e as Error).message}` }], tRef);
+    }
     const figures = economicsProblems(economics);
     if (figures.length > 0) return raise(figures, tRef);
 

@@ -66,10 +66,12 @@ export class CaptureTradeLifecycle1764300001000 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX confirmations_trade ON capture.confirmations (trade_ref, received_at)`);
 
-    await q.query(`ALTER TABLE capture.receipts DROP CONSTRAINT receipts_outcome_check`);
+    // A receipt per message per input topic: a confirmation may reuse an id a trading platform used.
+    await q.query(`ALTER TABLE capture.receipts DROP CONSTRAINT receipts_outcome_check, DROP CONSTRAINT receipts_pkey`);
     await q.query(`ALTER TABLE capture.receipts
       ADD COLUMN topic text NOT NULL DEFAULT 'trades.executed.v1',
-      ADD CONSTRAINT receipts_outcome_check CHECK (outcome IN ('CAPTURED', 'AMENDED', 'CANCELLED', 'STALE', 'CONFIRMED', 'MISMATCHED', 'PENDING', 'EXCEPTION', 'DUPLICATE'))`);
+      ADD CONSTRAINT receipts_outcome_check CHECK (outcome IN ('CAPTURED', 'AMENDED', 'CANCELLED', 'STALE', 'CONFIRMED', 'MISMATCHED', 'PENDING', 'EXCEPTION', 'DUPLICATE')),
+      ADD PRIMARY KEY (topic, message_id)`);
 
     // The exceptions queue: what kind, and how an operator resolved it (a corrected replay, or a rejection with a comment).
     await q.query(`ALTER TABLE capture.exceptions DROP CONSTRAINT exceptions_status_check`);
@@ -89,8 +91,8 @@ export class CaptureTradeLifecycle1764300001000 implements MigrationInterface {
     await q.query(`ALTER TABLE capture.exceptions DROP COLUMN kind, DROP COLUMN resolved_by, DROP COLUMN resolved_at, DROP COLUMN resolution_comment,
       DROP COLUMN corrected, DROP COLUMN result, DROP COLUMN attempts`);
     await q.query(`ALTER TABLE capture.exceptions ADD CONSTRAINT exceptions_status_check CHECK (status IN ('OPEN', 'REPLAYED', 'REJECTED'))`);
-    await q.query(`ALTER TABLE capture.receipts DROP CONSTRAINT receipts_outcome_check`);
-    await q.query(`ALTER TABLE capture.receipts DROP COLUMN topic`);
+    await q.query(`ALTER TABLE capture.receipts DROP CONSTRAINT receipts_outcome_check, DROP CONSTRAINT receipts_pkey`);
+    await q.query(`ALTER TABLE capture.receipts DROP COLUMN topic, ADD PRIMARY KEY (message_id)`);
     await q.query(`ALTER TABLE capture.receipts ADD CONSTRAINT receipts_outcome_check CHECK (outcome IN ('CAPTURED', 'EXCEPTION', 'DUPLICATE'))`);
     for (const t of ['confirmations', 'trade_history', 'trade_versions']) await q.query(`DROP TABLE capture.${t}`);
     await q.query(`DROP INDEX capture.trades_unconfirmed`);

@@ -9,6 +9,12 @@ export interface InputProblem {
 }
 
 const SOURCE_SYSTEM = /^[A-Z0-9-]{1,32}$/;
+/** Versions are stored as Postgres integers. */
+const VERSION_MAX = 2_147_483_647;
+/** Trade and settlement dates a back office can mean: the settlement cycles and calendars are defined from 2000 to 2099. */
+const DATE_MIN = '2000-01-01';
+const DATE_MAX = '2099-12-31';
+const inDateRange = (d: string) => d >= DATE_MIN && d <= DATE_MAX;
 const oneOf =
   <T extends string>(values: readonly T[]) =>
   (v: unknown): v is T =>
@@ -37,10 +43,10 @@ export function inputProblems(msg: Record<string, unknown>): InputProblem[] {
   check('messageId', typeof msg.messageId === 'string' && msg.messageId.length <= 128, 'string of at most 128 characters');
   check('sourceSystem', typeof msg.sourceSystem === 'string' && SOURCE_SYSTEM.test(msg.sourceSystem), 'must match [A-Z0-9-]{1,32}');
   check('tradeId', typeof msg.tradeId === 'string' && msg.tradeId.length >= 1 && msg.tradeId.length <= 64, 'string of 1 to 64 characters');
-  check('version', Number.isInteger(msg.version) && (msg.version as number) >= 1, 'integer ≥ 1');
+  check('version', Number.isInteger(msg.version) && (msg.version as number) >= 1 && (msg.version as number) <= VERSION_MAX, `integer from 1 to ${VERSION_MAX}`);
   check('action', oneOf(['NEW', 'AMEND', 'CANCEL'])(msg.action), 'one of NEW, AMEND, CANCEL');
   check('executedAt', isIsoTimestampWithZone(msg.executedAt), 'ISO 8601 timestamp with zone');
-  check('tradeDate', isIsoDate(msg.tradeDate), 'ISO date YYYY-MM-DD');
+  check('tradeDate', isIsoDate(msg.tradeDate) && inDateRange(msg.tradeDate), `ISO date YYYY-MM-DD from ${DATE_MIN} to ${DATE_MAX}`);
   check('side', oneOf(['BUY', 'SELL'])(msg.side), 'one of BUY, SELL');
   check('isin', isValidIsin(msg.isin), 'ISIN (ISO 6166) with a valid check digit');
   if (present('quantity')) positiveDecimal('quantity', msg.quantity, problems);
@@ -56,7 +62,8 @@ export function inputProblems(msg: Record<string, unknown>): InputProblem[] {
   // MiFIR RTS 22 field 3: the trading venue transaction identification code, up to 52 characters.
   if (msg.venueTransactionId !== undefined)
     check('venueTransactionId', typeof msg.venueTransactionId === 'string' && msg.venueTransactionId.length <= 52, 'string of at most 52 characters');
-  if (msg.settlementDate !== undefined) check('settlementDate', isIsoDate(msg.settlementDate), 'ISO date YYYY-MM-DD');
+  if (msg.settlementDate !== undefined)
+    check('settlementDate', isIsoDate(msg.settlementDate) && inDateRange(msg.settlementDate), `ISO date YYYY-MM-DD from ${DATE_MIN} to ${DATE_MAX}`);
   if (msg.fees !== undefined) {
     if (!Array.isArray(msg.fees) || msg.fees.length > 20) problems.push({ field: 'fees', value: msg.fees, rule: 'array of at most 20 fees' });
     else
