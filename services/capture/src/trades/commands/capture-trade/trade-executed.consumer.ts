@@ -1,8 +1,9 @@
 import { Topics } from '@postera/contracts';
-import type { BatchContext, BatchHandler, InboundMessage, InboundRecord } from '@postera/platform';
+import type { BatchContext, InboundMessage } from '@postera/platform';
 import { Injectable } from '@nestjs/common';
 import { TradeLifecycle } from '../../trade-lifecycle.js';
-import { readTradeMessage, type TradeMessage } from './trade-message.js';
+import { RawInputConsumer } from './raw-input.consumer.js';
+import type { TradeMessage } from './trade-message.js';
 
 /**
  * trades.executed.v1 → trade versions or exceptions, never a silent drop: every message gets a
@@ -10,24 +11,11 @@ import { readTradeMessage, type TradeMessage } from './trade-message.js';
  * is one transaction; the referential and the batch's trades are read once.
  */
 @Injectable()
-export class TradeExecutedConsumer implements BatchHandler<TradeMessage> {
+export class TradeExecutedConsumer extends RawInputConsumer {
   readonly consumerId = 'capture.trades-executed';
   readonly topics = [Topics.tradesExecuted];
-  private readonly cache = new WeakMap<InboundRecord, TradeMessage>();
-
-  constructor(private readonly lifecycle: TradeLifecycle) {}
-
-  messageId(record: InboundRecord): string {
-    return this.decode(record).messageId;
-  }
-
-  decode(record: InboundRecord): TradeMessage {
-    let m = this.cache.get(record);
-    if (!m) {
-      m = readTradeMessage(record);
-      this.cache.set(record, m);
-    }
-    return m;
+  constructor(private readonly lifecycle: TradeLifecycle) {
+    super();
   }
 
   async handle(ctx: BatchContext, messages: InboundMessage<TradeMessage>[]): Promise<void> {

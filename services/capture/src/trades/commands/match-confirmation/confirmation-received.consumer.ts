@@ -1,8 +1,9 @@
 import { Topics } from '@postera/contracts';
-import type { BatchContext, BatchHandler, InboundMessage, InboundRecord } from '@postera/platform';
+import type { BatchContext, InboundMessage } from '@postera/platform';
 import { Injectable } from '@nestjs/common';
 import { TradeLifecycle } from '../../trade-lifecycle.js';
-import { readTradeMessage, type TradeMessage } from '../capture-trade/trade-message.js';
+import { RawInputConsumer } from '../capture-trade/raw-input.consumer.js';
+import type { TradeMessage } from '../capture-trade/trade-message.js';
 
 /**
  * confirmations.received.v1 → each counterparty confirmation matched with its trade (CONFIRMED,
@@ -10,24 +11,11 @@ import { readTradeMessage, type TradeMessage } from '../capture-trade/trade-mess
  * an exception naming every differing field with both values.
  */
 @Injectable()
-export class ConfirmationReceivedConsumer implements BatchHandler<TradeMessage> {
+export class ConfirmationReceivedConsumer extends RawInputConsumer {
   readonly consumerId = 'capture.confirmations-received';
   readonly topics = [Topics.confirmationsReceived];
-  private readonly cache = new WeakMap<InboundRecord, TradeMessage>();
-
-  constructor(private readonly lifecycle: TradeLifecycle) {}
-
-  messageId(record: InboundRecord): string {
-    return this.decode(record).messageId;
-  }
-
-  decode(record: InboundRecord): TradeMessage {
-    let m = this.cache.get(record);
-    if (!m) {
-      m = readTradeMessage(record);
-      this.cache.set(record, m);
-    }
-    return m;
+  constructor(private readonly lifecycle: TradeLifecycle) {
+    super();
   }
 
   async handle(ctx: BatchContext, messages: InboundMessage<TradeMessage>[]): Promise<void> {

@@ -1,0 +1,27 @@
+import type { BatchContext, BatchHandler, InboundMessage, InboundRecord } from '@postera/platform';
+import { readTradeMessage, type TradeMessage } from './trade-message.js';
+
+/**
+ * A consumer of a raw input topic (upstream JSON, not our envelope): a record is read once, and
+ * known by its messageId — or by its position when it has no usable one.
+ */
+export abstract class RawInputConsumer implements BatchHandler<TradeMessage> {
+  abstract readonly consumerId: string;
+  abstract readonly topics: readonly string[];
+  private readonly cache = new WeakMap<InboundRecord, TradeMessage>();
+
+  messageId(record: InboundRecord): string {
+    return this.decode(record).messageId;
+  }
+
+  decode(record: InboundRecord): TradeMessage {
+    let m = this.cache.get(record);
+    if (!m) {
+      m = readTradeMessage(record);
+      this.cache.set(record, m);
+    }
+    return m;
+  }
+
+  abstract handle(ctx: BatchContext, messages: InboundMessage<TradeMessage>[]): Promise<void>;
+}
