@@ -7,3 +7,5 @@ export * from './settlement.v1.js';
 export * from './accounting.v1.js';
 export * from './business-day.v1.js';
 export * from './refdata.v1.js';
+export * from './custodian-statements.v1.js';
+export * from './marketdata.v1.js';

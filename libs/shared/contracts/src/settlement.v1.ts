@@ -52,7 +52,7 @@ export interface InstructionStatusChangedV1 {
   /** The trade version the instruction settles; absent on events produced before instructions followed amendments. */
   tradeVersion?: number;
   /** CANCELLED: the trade was amended (a new instruction follows its validation) or cancelled; reason TRADE_AMENDED | TRADE_CANCELLED | REPLACED. */
-  status: 'CREATED' | 'SENT' | 'ACCEPTED' | 'REJECTED' | 'MATCHED' | 'UNMATCHED' | 'SETTLED' | 'FAILING' | 'CANCELLED';
+  status: 'CREATED' | 'SENT' | 'ACCEPTED' | 'REJECTED' | 'MATCHED' | 'UNMATCHED' | 'PARTIALLY_SETTLED' | 'SETTLED' | 'FAILING' | 'CANCELLED';
   reason: string | null;
   isin: string;
   side: 'BUY' | 'SELL';
@@ -62,10 +62,52 @@ export interface InstructionStatusChangedV1 {
   quantity: string;
   settlementAmount: string;
   intendedSettlementDate: string;
+  /** Cumulative: everything settled so far (PARTIALLY_SETTLED, SETTLED). */
   settledQuantity: string | null;
   settledAmount: string | null;
+  /**
+   * This settlement step alone (a partial settlement, or the last part): what accounting posts for
+   * this event. Absent on events from before partial settlement; then the step is the whole.
+   */
+  stepQuantity?: string | null;
+  stepAmount?: string | null;
   effectiveSettlementDate: string | null;
   clientId: string;
   book: string;
+  /**
+   * Netting: set when the trade settles through a net instruction. Settlement still emits one event
+   * per gross trade (this one), so the trade-keyed consumers need not know about netting.
+   */
+  netInstructionId?: string | null;
 }
+
+/**
+ * A CSDR cash penalty (Delegated Regulation (EU) 2017/389) accrued for one business day, on
+ * settlement.events.v1 (key: trade reference). SEFP: settlement fail; LMFP: late matching. Receivable
+ * when the counterparty caused the fail (CLAC, CMON), payable when we did (LACK, MONY).
+ */
+export interface PenaltyAccruedV1 {
+  penaltyId: string;
+  instructionId: string;
+  tradeRef: string;
+  kind: 'SEFP' | 'LMFP';
+  direction: 'RECEIVABLE' | 'PAYABLE';
+  /** The business day the penalty is for. */
+  penaltyDate: string;
+  isin: string;
+  counterparty: string;
+  account: string;
+  book: string;
+  /** The failed quantity (or cash), the reference price and the rate applied, as decimal strings. */
+  basisQuantity: string;
+  referencePrice: string;
+  rate: string;
+  /** Rounded half-up to the minor unit of the currency. */
+  amount: string;
+  currency: string;
+}
+
 export type SettlementEvent = EventEnvelope<InstructionStatusChangedV1, 'InstructionStatusChanged'>;
+export type PenaltyAccruedEvent = EventEnvelope<PenaltyAccruedV1, 'PenaltyAccrued'>;
+/** Everything on settlement.events.v1: consumers switch on `type` and ignore the types that are not theirs. */
+export type SettlementTopicEvent = SettlementEvent | PenaltyAccruedEvent;

@@ -31,6 +31,7 @@ const RANK: Record<InstructionStatus, number> = {
   UNMATCHED: 3,
   MATCHED: 4,
   FAILING: 5,
+  PARTIALLY_SETTLED: 6,
   SETTLED: 9,
   CANCELLED: 9,
 };

@@ -1,0 +1,42 @@
+import type { EventEnvelope } from './envelope.js';
+
+/**
+ * custodian.statements.v1 — what the custodian (the market simulator here) reports at each close,
+ * for the accounting reconciliations (DOMAIN.md §3). Key: the safekeeping or cash account. Each
+ * event carries the statement as data and as the ISO 20022 XML message it stands for; consumers
+ * reconcile from the XML (parsed back), the data being a convenience for reports.
+ */
+
+/** semt.002 — statement of holdings. */
+export interface HoldingsStatementV1 {
+  statementId: string;
+  /** Our account (the referential's account id) the holdings are kept for. */
+  account: string;
+  safekeepingAccount: string;
+  /** The statement date (the business day just closed). */
+  statementDate: string;
+  /** CONT: contractual (trade date); SETT: settled; TRAD: traded. Says which of our views to compare. */
+  basis: 'CONT' | 'SETT' | 'TRAD';
+  holdings: Array<{ isin: string; quantity: string }>;
+  /** The semt.002 document (urn:iso:std:iso:20022:tech:xsd:semt.002.001.11). */
+  xml: string;
+}
+
+/** camt.053 — bank-to-customer statement (cash). */
+export interface CashStatementV1 {
+  statementId: string;
+  account: string;
+  cashAccount: string;
+  currency: string;
+  statementDate: string;
+  openingBalance: string;
+  closingBalance: string;
+  /** Each booked movement: signed amount (credit positive), value date, our trade reference when known. */
+  entries: Array<{ entryRef: string; amount: string; valueDate: string; tradeRef: string | null }>;
+  /** The camt.053 document (urn:iso:std:iso:20022:tech:xsd:camt.053.001.08). */
+  xml: string;
+}
+
+export type CustodianStatementEvent =
+  | EventEnvelope<HoldingsStatementV1, 'HoldingsStatement'>
+  | EventEnvelope<CashStatementV1, 'CashStatement'>;
