@@ -9,3 +9,4 @@ export * from './business-day.v1.js';
 export * from './refdata.v1.js';
 export * from './custodian-statements.v1.js';
 export * from './marketdata.v1.js';
+export * from './declarations.v1.js';

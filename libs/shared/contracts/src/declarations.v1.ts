@@ -1,0 +1,35 @@
+import type { EventEnvelope } from './envelope.js';
+
+/**
+ * reporting.events.v1 — the reports and declarations reporting files (issue 6). The TTF payable
+ * for accounting (`TtfAssessed`) is in reporting.v1.ts; this file has the rest.
+ */
+
+/** What reporting files: the Trésor public TTF, the two Banque de France reports, MiFIR transaction reports, the activity report. */
+export const REPORT_KINDS = ['TTF', 'BDF_BOP', 'BDF_HOLDINGS', 'MIFIR', 'ACTIVITY'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/**
+ * A report run was filed: it is immutable from then on. A correction is a new run of the same kind
+ * and period with `version` + 1 and `replaces` naming the run it supersedes. Key: `<kind>:<periodStart>`.
+ */
+export interface ReportFiledV1 {
+  runId: string;
+  kind: ReportKind;
+  /** ISO dates, inclusive: a month for TTF and Banque de France, one business date for MiFIR and activity. */
+  periodStart: string;
+  periodEnd: string;
+  version: number;
+  /** The runId this version corrects, or null for the first one. */
+  replaces: string | null;
+  /** The range of the inputs the run read (settlement dates, trade dates…), as ISO dates, inclusive. */
+  inputsFrom: string;
+  inputsTo: string;
+  /** SHA-256 (hex) of the run's manifest: one `<name> <sha256 of the file>` line per file, sorted by name. */
+  checksumSha256: string;
+  files: Array<{ name: string; mediaType: string; sha256: string; bytes: number }>;
+  /** The operator (x-postera-user) or `system` for the runs made at a close. */
+  filedBy: string;
+  filedAt: string;
+}
+export type ReportFiledEvent = EventEnvelope<ReportFiledV1, 'ReportFiled'>;
