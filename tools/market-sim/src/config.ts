@@ -11,6 +11,70 @@ const list = z
       .filter(Boolean),
   );
 
+/**
+ * A scenario rule: which instructions it applies to (ISIN, account, counterparty — all given must
+ * match — and/or a seeded share of instructions), and what happens to them. The first rule that
+ * applies wins; an instruction no rule applies to matches at once and settles on its date.
+ * - UNMATCHED: NMAT with `reason` (CMIS, DMON, DDAT, DEPT, DELN, DDEA) for `days` closes (forever when absent), then MACH.
+ * - FAIL: PEND with `reason` (LACK, CLAC, MONY, CMON) on `days` due days (forever when absent), then settles.
+ * - PARTIAL: settles part of the remainder on each of `days` due days (2 when absent), the rest pending with
+ *   `reason`, then the remainder — when the instruction's partial-settlement indicator allows it; otherwise it fails those days.
+ */
+export const scenarioRuleSchema = z.object({
+  isin: z.string().optional(),
+  account: z.string().optional(),
+  counterparty: z.string().optional(),
+  share: z.number().min(0).max(1).optional(),
+  outcome: z.enum(['UNMATCHED', 'FAIL', 'PARTIAL']),
+  reason: z.enum(['CMIS', 'DMON', 'DDAT', 'DEPT', 'DELN', 'DDEA', 'LACK', 'CLAC', 'MONY', 'CMON']).optional(),
+  days: z.number().int().min(0).max(1000).optional(),
+});
+export type ScenarioRule = z.infer<typeof scenarioRuleSchema>;
+
+export const SCENARIO_RULES_MAX = 100;
+
+const rules = z
+  .string()
+  .default('[]')
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'MARKET_SIM_RULES: not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(scenarioRuleSchema).max(SCENARIO_RULES_MAX));
+
+/** ISIN=price or ISIN=price:PERCENT, comma-separated: the base closing prices of the simulated market. */
+const prices = z
+  .string()
+  .default('')
+  .transform((s) =>
+    Object.fromEntries(
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => {
+          const [isin = '', rest = ''] = x.split('=');
+          const [price = '', type = 'UNIT'] = rest.split(':');
+          return [isin, { price, priceType: type === 'PERCENT' ? ('PERCENT' as const) : ('UNIT' as const) }];
+        }),
+    ),
+  );
+
+export const marketSimScenarioSchema = z.object({
+  MARKET_SIM_RULES: rules,
+  MARKET_SIM_PRICES: prices,
+  /** Daily move of the closing price around its base: price × (1 + v × (2·draw − 1)); 0 keeps every day at the base. */
+  MARKET_SIM_PRICE_VOLATILITY: z.coerce.number().min(0).max(0.5).default(0.02),
+  /** PARQ: a partial settlement happens only if it settles at least this quantity. */
+  MARKET_SIM_PARQ_MIN_QUANTITY: z.string().default('1'),
+  /** PARC: a partial settlement happens only if it settles at least this cash. */
+  MARKET_SIM_PARC_MIN_AMOUNT: z.string().default('0.01'),
+});
+
 /** Scenario rules: which instructions the simulated CSD leaves unmatched or fails, deterministic for a seed. */
 export const marketSimConfigSchema = baseConfigSchema.extend({
   SERVICE_NAME: z.string().default('market-sim'),
@@ -21,5 +85,5 @@ export const marketSimConfigSchema = baseConfigSchema.extend({
   MARKET_SIM_FAIL_RATE: z.coerce.number().min(0).max(1).default(0),
   MARKET_SIM_SEED: z.string().default('postera'),
   MARKET_SIM_UNMATCHED_ISINS: list,
-});
+}).extend(marketSimScenarioSchema.shape);
 export type MarketSimConfig = z.infer<typeof marketSimConfigSchema>;

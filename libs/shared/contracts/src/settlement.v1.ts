@@ -15,6 +15,16 @@ export interface SettlementInstructionV1 {
   account: string;
   counterparty: string;
   placeOfSettlement: string;
+  /** UNIT (shares, ETFs) or FAMT (face amount of bonds); UNIT when absent. */
+  quantityType?: 'UNIT' | 'FAMT';
+  /** The partial-settlement indicator (sese.023 PrtlSttlmInd); NPAR when absent. */
+  partialSettlement?: 'PART' | 'NPAR' | 'PARC' | 'PARQ';
+  /** Cash direction for our side: DBIT we pay, CRDT we receive (a net instruction may receive both). From the type when absent. */
+  cashDirection?: 'DBIT' | 'CRDT';
+  /** The instruction as the ISO 20022 sese.023.001.11 document sent to the custodian. */
+  xml?: string;
+  /** Set on a net instruction: the gross trades it settles. */
+  netOf?: string[];
 }
 
 /**
@@ -42,6 +52,15 @@ export interface CustodianStatusV1 {
   settledQuantity: string | null;
   settledAmount: string | null;
   effectiveSettlementDate: string | null;
+  /**
+   * On a SETT: settledQuantity / settledAmount are what THIS confirmation settled (a step of a
+   * partial settlement, or the whole); remainingQuantity is what is left ('0' when complete).
+   */
+  remainingQuantity?: string | null;
+  /** The business day the advice speaks of: the fail day of a PEND, the matching day of a MACH, the settlement day of a SETT. */
+  businessDate?: string | null;
+  /** The ISO 20022 document the event stands for: sese.024 (StatusAdvice) or sese.025 (SettlementConfirmation). Consumers read it back. */
+  xml?: string;
 }
 export type CustodianStatusEvent = EventEnvelope<CustodianStatusV1, 'StatusAdvice' | 'SettlementConfirmation'>;
 

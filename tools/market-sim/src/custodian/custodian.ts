@@ -1,43 +1,161 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   envelope,
+  parseSese023,
+  renderCamt053,
+  renderSemt002,
+  renderSese024,
+  renderSese025,
   Topics,
   type BusinessDayV1,
+  type CashStatementV1,
   type CustodianInstructionEvent,
+  type CustodianStatementEvent,
   type CustodianStatusEvent,
   type CustodianStatusV1,
+  type HoldingsStatementV1,
   type InstructionCancelledV1,
+  type MarketDataEvent,
   type SettlementInstructionV1,
 } from '@postera/contracts';
-import { deterministicId } from '@postera/kernel';
+import { Dec, deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';
 import { cancellationOutcome, type SimInstructionStatus } from './cancellation.js';
-import { outcomeOnDay } from './scenario.js';
+import { afterStep, partialFraction, partialStep, type PartialIndicator, type Remainder, type Step } from './partial.js';
+import { closingPrice } from './prices.js';
+import { ruleFor } from './rules.js';
+import { draw, outcomeOnDay } from './scenario.js';
 
-function advice(tradeRef: string, cause: string, p: CustodianStatusV1, discriminator: string): { topic: string; key: string; event: CustodianStatusEvent } {
+type Out = { topic: string; key: string; event: CustodianStatusEvent };
+
+interface SimRow {
+  instructionId: string;
+  tradeRef: string;
+  instructionType: 'RVP' | 'DVP' | 'RFP' | 'DFP';
+  isin: string;
+  account: string;
+  counterparty: string;
+  quantity: string;
+  amount: string;
+  currency: string;
+  quantityType: 'UNIT' | 'FAMT';
+  partialIndicator: PartialIndicator;
+  cashDirection: 'DBIT' | 'CRDT';
+  settledQuantity: string;
+  settledAmount: string;
+  failDays: number;
+  partialSteps: number;
+  unmatchedDays: number;
+  status: SimInstructionStatus;
+}
+
+const movementOf = (t: SimRow['instructionType']) => (t === 'RVP' || t === 'RFP' ? 'RECE' : 'DELI');
+const paymentOf = (t: SimRow['instructionType']) => (t === 'RVP' || t === 'DVP' ? 'APMT' : 'FREE');
+
+/** A sese.024 status advice, as an event carrying its XML; id fixed by (instruction, status, discriminator) so replays answer the same. */
+function advice(tradeRef: string, cause: string, p: Omit<CustodianStatusV1, 'xml'>, discriminator: string): Out {
+  const xml = renderSese024({
+    transactionId: p.instructionId,
+    status: p.status as Exclude<CustodianStatusV1['status'], 'SETT'>,
+    reason: p.reason,
+    statusDate: p.businessDate ?? null,
+  });
   return {
     topic: Topics.custodianStatus,
     key: tradeRef,
     event: envelope({
       eventId: deterministicId('custodian', p.instructionId, p.status, discriminator),
-      type: p.status === 'SETT' ? 'SettlementConfirmation' : 'StatusAdvice',
+      type: 'StatusAdvice',
       producer: 'market-sim',
       correlationId: tradeRef,
       causationId: cause,
-      payload: p,
+      payload: { ...p, xml },
+    }),
+  };
+}
+
+/** A sese.025 confirmation of one settlement step. */
+function confirmation(r: SimRow, cause: string, step: Step, remaining: Remainder, date: string, partial: 'PAIN' | 'PARC' | null): Out {
+  const free = paymentOf(r.instructionType) === 'FREE';
+  const xml = renderSese025({
+    transactionId: r.instructionId,
+    movement: movementOf(r.instructionType),
+    payment: paymentOf(r.instructionType),
+    isin: r.isin,
+    effectiveSettlementDate: date,
+    quantityType: r.quantityType,
+    settledQuantity: step.quantity,
+    remainingQuantity: remaining.quantity,
+    settledAmount: free ? null : { amount: step.amount, currency: r.currency, creditDebit: r.cashDirection },
+    partialSettlement: partial,
+  });
+  return {
+    topic: Topics.custodianStatus,
+    key: r.tradeRef,
+    event: envelope({
+      eventId: deterministicId('custodian', r.instructionId, 'SETT', date),
+      type: 'SettlementConfirmation',
+      producer: 'market-sim',
+      correlationId: r.tradeRef,
+      causationId: cause,
+      payload: {
+        instructionId: r.instructionId,
+        tradeRef: r.tradeRef,
+        status: 'SETT',
+        reason: partial === 'PAIN' ? 'PAIN' : null,
+        settledQuantity: step.quantity,
+        settledAmount: free ? '0' : step.amount,
+        effectiveSettlementDate: date,
+        remainingQuantity: remaining.quantity,
+        businessDate: date,
+        xml,
+      },
     }),
   };
 }
 
 const none = { settledQuantity: null, settledAmount: null, effectiveSettlementDate: null };
 
+/** What the CSD reads from an instruction: the sese.023 document when there is one (read back strictly), else the event's fields. */
+function readInstruction(i: SettlementInstructionV1) {
+  if (!i.xml) {
+    return {
+      quantityType: i.quantityType ?? 'UNIT',
+      partial: i.partialSettlement ?? 'NPAR',
+      cashDirection: i.cashDirection ?? (i.instructionType === 'DVP' || i.instructionType === 'DFP' ? 'CRDT' : 'DBIT'),
+      safekeepingAccount: null as string | null,
+      quantity: i.quantity,
+      isin: i.isin,
+      settlementDate: i.intendedSettlementDate,
+    };
+  }
+  const m = parseSese023(i.xml);
+  const ours = m.movement === 'RECE' ? m.receiving : m.delivering;
+  return {
+    quantityType: m.quantityType,
+    partial: m.partialSettlement,
+    cashDirection: m.settlementAmount?.creditDebit ?? (m.movement === 'DELI' ? 'CRDT' : 'DBIT'),
+    safekeepingAccount: ours.safekeepingAccount ?? m.safekeepingAccount,
+    quantity: m.quantity,
+    isin: m.isin,
+    settlementDate: m.settlementDate,
+  };
+}
+
+const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", instruction_type AS "instructionType", isin, account, counterparty,
+  quantity::text AS quantity, settlement_amount::text AS amount, currency, quantity_type AS "quantityType", partial_indicator AS "partialIndicator",
+  cash_direction AS "cashDirection", settled_quantity::text AS "settledQuantity", settled_amount::text AS "settledAmount", fail_days AS "failDays",
+  partial_steps AS "partialSteps", unmatched_days AS "unmatchedDays", status FROM market_sim.instructions`;
+
 /**
- * The CSD/custodian stand-in. On receipt it accepts (PACK) and matches (MACH) an instruction —
- * or leaves it unmatched (NMAT, CMIS) when the scenario says so; when a business day closes it
- * settles every matched instruction due that day (SETT, sese.025) or fails it (PEND with the
- * scenario's reason, once per day it stays failed). A cancellation (sese.020) of an instruction not
- * settled yet takes it out of every later cycle (CAND).
+ * The CSD/custodian stand-in. On receipt it reads the sese.023, accepts it (PACK) and matches it
+ * (MACH) — or leaves it unmatched (NMAT with the scenario's reason) for as many closes as the
+ * scenario says. When a business day closes it settles every matched instruction due (SETT, sese.025),
+ * partially where the scenario and the instruction's partial-settlement indicator allow, or fails it
+ * (PEND with the scenario's reason, once per day); then it publishes each account's holdings
+ * (semt.002) and cash (camt.053) statements and the day's closing prices. A cancellation (sese.020)
+ * of an instruction not settled yet takes it out of every later cycle (CAND).
  */
 @Injectable()
 export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEvent> implements BusinessDayHooks {
@@ -62,46 +180,65 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     await this.cancel(ctx, cancelled);
   }
 
-  /** sese.023 received: stored and answered at once, PACK then MACH (or NMAT, CMIS). */
+  /** sese.023 received: stored and answered at once, PACK then MACH (or NMAT with the scenario's reason). A resent one is answered with its current matching status. */
   private async receive(ctx: BatchContext, sent: Array<{ payload: SettlementInstructionV1; cause: string }>): Promise<void> {
     const rows = sent.map(({ payload: i, cause }) => {
-      const unmatched = this.config.MARKET_SIM_UNMATCHED_ISINS.includes(i.isin);
-      return { i, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? 'CMIS' : null };
+      const read = readInstruction(i);
+      const rule = ruleFor(this.config, { instructionId: i.instructionId, isin: read.isin, account: i.account, counterparty: i.counterparty });
+      const unmatched = rule?.outcome === 'UNMATCHED' && (rule.days === undefined || rule.days > 0);
+      return { i, read, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? (rule.reason ?? 'CMIS') : null };
     });
     if (rows.length === 0) return;
+    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     const inserted = (await ctx.tx.query(
       `INSERT INTO market_sim.instructions (instruction_id, trade_ref, instruction_type, isin, account, counterparty, quantity, settlement_amount,
-         currency, intended_settlement_date, status, reason)
+         currency, intended_settlement_date, status, reason, quantity_type, partial_indicator, cash_direction, safekeeping_account, trade_date)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::text[],
-         $10::date[], $11::text[], $12::text[])
+         $10::date[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::date[])
        ON CONFLICT (instruction_id) DO NOTHING RETURNING instruction_id`,
       [
-        rows.map((r) => r.i.instructionId),
-        rows.map((r) => r.i.tradeRef),
-        rows.map((r) => r.i.instructionType),
-        rows.map((r) => r.i.isin),
-        rows.map((r) => r.i.account),
-        rows.map((r) => r.i.counterparty),
-        rows.map((r) => r.i.quantity),
-        rows.map((r) => r.i.settlementAmount),
-        rows.map((r) => r.i.currency),
-        rows.map((r) => r.i.intendedSettlementDate),
-        rows.map((r) => r.status),
-        rows.map((r) => r.reason),
+        col((r) => r.i.instructionId),
+        col((r) => r.i.tradeRef),
+        col((r) => r.i.instructionType),
+        col((r) => r.read.isin),
+        col((r) => r.i.account),
+        col((r) => r.i.counterparty),
+        col((r) => r.read.quantity),
+        col((r) => r.i.settlementAmount),
+        col((r) => r.i.currency),
+        col((r) => r.read.settlementDate),
+        col((r) => r.status),
+        col((r) => r.reason),
+        col((r) => r.read.quantityType),
+        col((r) => r.read.partial),
+        col((r) => r.read.cashDirection),
+        col((r) => r.read.safekeepingAccount),
+        col((r) => r.i.tradeDate),
       ],
     )) as Array<{ instruction_id: string }>;
     const fresh = new Set(inserted.map((r) => r.instruction_id));
-    for (const r of rows.filter((x) => fresh.has(x.i.instructionId))) {
+    const resent = rows.filter((x) => !fresh.has(x.i.instructionId)).map((x) => x.i.instructionId);
+    const current = resent.length
+      ? new Map(
+          ((await ctx.tx.query(`SELECT instruction_id AS id, status, reason FROM market_sim.instructions WHERE instruction_id = ANY($1::uuid[])`, [resent])) as Array<{
+            id: string;
+            status: SimInstructionStatus;
+            reason: string | null;
+          }>).map((r) => [r.id, r]),
+        )
+      : new Map<string, { status: SimInstructionStatus; reason: string | null }>();
+    for (const r of rows) {
       const id = r.i.instructionId;
-      ctx.emit(advice(r.i.tradeRef, r.cause, { instructionId: id, tradeRef: r.i.tradeRef, status: 'PACK', reason: null, ...none }, ''));
-      ctx.emit(
-        advice(
-          r.i.tradeRef,
-          r.cause,
-          { instructionId: id, tradeRef: r.i.tradeRef, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason, ...none },
-          '',
-        ),
-      );
+      const base = { instructionId: id, tradeRef: r.i.tradeRef, ...none };
+      if (fresh.has(id)) {
+        ctx.emit(advice(r.i.tradeRef, r.cause, { ...base, status: 'PACK', reason: null }, ''));
+        ctx.emit(advice(r.i.tradeRef, r.cause, { ...base, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason }, ''));
+        continue;
+      }
+      // A resend (an operator's action on a fail): the CSD answers where the instruction stands.
+      const c = current.get(id);
+      if (!c || c.status === 'CANCELLED' || c.status === 'SETTLED') continue;
+      ctx.emit(advice(r.i.tradeRef, r.cause, { ...base, status: c.status === 'UNMATCHED' ? 'NMAT' : 'MACH', reason: c.status === 'UNMATCHED' ? c.reason : null }, `resend:${r.cause}`));
     }
   }
 
@@ -134,53 +271,223 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
   }
 
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
-    const due = (await ctx.tx.query(
-      `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", isin, quantity::text AS quantity, settlement_amount::text AS amount
-       FROM market_sim.instructions WHERE status IN ('MATCHED', 'FAILING') AND intended_settlement_date <= $1 ORDER BY instruction_id`,
-      [day.businessDate],
-    )) as Array<{ instructionId: string; tradeRef: string; isin: string; quantity: string; amount: string }>;
-    const settled: string[] = [];
-    const failed: Array<{ id: string; reason: string }> = [];
-    for (const d of due) {
-      const outcome = outcomeOnDay(this.config, d, day.businessDate);
-      if (outcome.kind === 'settle') {
-        settled.push(d.instructionId);
-        ctx.emit(
-          advice(
-            d.tradeRef,
-            causeEventId,
-            {
-              instructionId: d.instructionId,
-              tradeRef: d.tradeRef,
-              status: 'SETT',
-              reason: null,
-              settledQuantity: d.quantity,
-              settledAmount: d.amount,
-              effectiveSettlementDate: day.businessDate,
-            },
-            day.businessDate,
-          ),
-        );
-      } else {
-        failed.push({ id: d.instructionId, reason: outcome.reason });
-        ctx.emit(
-          advice(
-            d.tradeRef,
-            causeEventId,
-            { instructionId: d.instructionId, tradeRef: d.tradeRef, status: 'PEND', reason: outcome.reason, ...none },
-            day.businessDate,
-          ),
-        );
+    const D = day.businessDate;
+    const matchedNow = await this.matchLate(ctx, D, causeEventId);
+    const due = (await ctx.tx.query(`${SELECT} WHERE status IN ('MATCHED', 'FAILING') AND intended_settlement_date <= $1 ORDER BY instruction_id`, [
+      D,
+    ])) as SimRow[];
+    const updates: Array<{ r: SimRow; status: SimInstructionStatus; reason: string | null; esd: string | null }> = [];
+    const steps: Array<{ id: string; step: Step }> = [];
+    for (const r of due) {
+      if (matchedNow.has(r.instructionId)) continue; // matched at this close: settles from the next one
+      const rem: Remainder = {
+        quantity: new Dec(r.quantity).minus(r.settledQuantity).toFixed(),
+        amount: new Dec(r.amount).minus(r.settledAmount).toFixed(),
+        currency: r.currency,
+      };
+      const fail = (reason: string) => {
+        ctx.emit(advice(r.tradeRef, causeEventId, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'PEND', reason, ...none, businessDate: D }, D));
+        updates.push({ r, status: 'FAILING', reason, esd: null });
+      };
+      const settle = (step: Step, partial: 'PAIN' | 'PARC' | null) => {
+        const left = afterStep(rem, step);
+        ctx.emit(confirmation(r, causeEventId, step, left, D, partial));
+        steps.push({ id: r.instructionId, step });
+        r.settledQuantity = new Dec(r.settledQuantity).plus(step.quantity).toFixed();
+        r.settledAmount = new Dec(r.settledAmount).plus(step.amount).toFixed();
+      };
+      const rule = ruleFor(this.config, r);
+      if (rule?.outcome === 'FAIL' && (rule.days === undefined || r.failDays < rule.days)) {
+        r.failDays += 1;
+        fail(rule.reason ?? 'LACK');
+        continue;
       }
+      if (rule?.outcome === 'PARTIAL' && r.partialSteps < (rule.days ?? 2)) {
+        r.partialSteps += 1;
+        const step = partialStep(rem, partialFraction(draw(this.config.MARKET_SIM_SEED, r.instructionId, D)), r.partialIndicator, {
+          minQuantity: this.config.MARKET_SIM_PARQ_MIN_QUANTITY,
+          minAmount: this.config.MARKET_SIM_PARC_MIN_AMOUNT,
+        });
+        if (step) settle(step, 'PAIN');
+        fail(rule.reason ?? 'LACK');
+        continue;
+      }
+      const legacy = outcomeOnDay({ ...this.config, MARKET_SIM_FAIL_ISINS: [] }, r, D);
+      if (rule === null && legacy.kind === 'fail') {
+        fail(legacy.reason);
+        continue;
+      }
+      settle({ quantity: rem.quantity, amount: rem.amount }, new Dec(r.settledQuantity).gt(0) ? 'PARC' : null);
+      updates.push({ r, status: 'SETTLED', reason: null, esd: D });
     }
-    await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'SETTLED', effective_settlement_date = $2 WHERE instruction_id = ANY($1::uuid[])`, [
-      settled,
-      day.businessDate,
-    ]);
-    await ctx.tx.query(
-      `UPDATE market_sim.instructions i SET status = 'FAILING', reason = f.reason FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE i.instruction_id = f.id`,
-      [failed.map((f) => f.id), failed.map((f) => f.reason)],
+    await this.writeCycle(ctx, D, updates, steps);
+    await this.publishStatements(ctx, D, causeEventId);
+    await this.publishPrices(ctx, D, causeEventId);
+    ctx.log.info(
+      { businessDate: D, settled: updates.filter((u) => u.status === 'SETTLED').length, failing: updates.filter((u) => u.status === 'FAILING').length, matched: matchedNow.size },
+      'settlement cycle run at close of day',
     );
-    ctx.log.info({ businessDate: day.businessDate, settled: settled.length, failed: failed.length }, 'settlement cycle run at close of day');
+  }
+
+  /** Unmatched instructions whose counterparty instruction "arrives" at this close (the scenario's days are up): MACH, dated this day. */
+  private async matchLate(ctx: BatchContext, D: string, cause: string): Promise<Set<string>> {
+    const unmatched = (await ctx.tx.query(`${SELECT} WHERE status = 'UNMATCHED' ORDER BY instruction_id`)) as SimRow[];
+    const matched = new Set<string>();
+    const counted: string[] = [];
+    for (const r of unmatched) {
+      const rule = ruleFor(this.config, r);
+      counted.push(r.instructionId);
+      if (rule?.outcome !== 'UNMATCHED' || rule.days === undefined || r.unmatchedDays + 1 < rule.days) continue;
+      matched.add(r.instructionId);
+      ctx.emit(advice(r.tradeRef, cause, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'MACH', reason: null, ...none, businessDate: D }, D));
+    }
+    await ctx.tx.query(`UPDATE market_sim.instructions SET unmatched_days = unmatched_days + 1 WHERE instruction_id = ANY($1::uuid[])`, [counted]);
+    await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'MATCHED', reason = NULL, matched_date = $2 WHERE instruction_id = ANY($1::uuid[])`, [
+      [...matched],
+      D,
+    ]);
+    return matched;
+  }
+
+  private async writeCycle(
+    ctx: BatchContext,
+    D: string,
+    updates: Array<{ r: SimRow; status: SimInstructionStatus; reason: string | null; esd: string | null }>,
+    steps: Array<{ id: string; step: Step }>,
+  ): Promise<void> {
+    const c = <T>(f: (u: (typeof updates)[number]) => T) => updates.map(f);
+    await ctx.tx.query(
+      `UPDATE market_sim.instructions i SET status = u.status, reason = u.reason, effective_settlement_date = u.esd, settled_quantity = u.sq,
+         settled_amount = u.sa, fail_days = u.fd, partial_steps = u.ps
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::numeric[], $6::numeric[], $7::int[], $8::int[]) AS u(id, status, reason, esd, sq, sa, fd, ps)
+       WHERE i.instruction_id = u.id`,
+      [
+        c((u) => u.r.instructionId),
+        c((u) => u.status),
+        c((u) => u.reason),
+        c((u) => u.esd),
+        c((u) => u.r.settledQuantity),
+        c((u) => u.r.settledAmount),
+        c((u) => u.r.failDays),
+        c((u) => u.r.partialSteps),
+      ],
+    );
+    await ctx.tx.query(
+      `INSERT INTO market_sim.settlement_steps (instruction_id, business_date, quantity, amount) SELECT id, $1::date, q, a FROM unnest($2::uuid[], $3::numeric[], $4::numeric[]) AS s(id, q, a)`,
+      [D, steps.map((s) => s.id), steps.map((s) => s.step.quantity), steps.map((s) => s.step.amount)],
+    );
+  }
+
+  /** semt.002 per account (settled holdings, every account the CSD knows) and camt.053 per account and currency (the day's settlement cash). */
+  private async publishStatements(ctx: BatchContext, D: string, cause: string): Promise<void> {
+    const accounts = (await ctx.tx.query(
+      `SELECT account, coalesce(max(safekeeping_account), account) AS sfkpg FROM market_sim.instructions GROUP BY account ORDER BY account`,
+    )) as Array<{ account: string; sfkpg: string }>;
+    const holdings = (await ctx.tx.query(
+      `SELECT i.account, i.isin, sum(CASE WHEN i.instruction_type IN ('RVP', 'RFP') THEN s.quantity ELSE -s.quantity END)::text AS qty
+       FROM market_sim.settlement_steps s JOIN market_sim.instructions i USING (instruction_id) WHERE s.business_date <= $1
+       GROUP BY i.account, i.isin ORDER BY i.account, i.isin`,
+      [D],
+    )) as Array<{ account: string; isin: string; qty: string }>;
+    for (const a of accounts) {
+      const mine = holdings.filter((h) => h.account === a.account).map((h) => ({ isin: h.isin, quantity: h.qty }));
+      const statementId = deterministicId('semt.002', a.account, D);
+      const payload: HoldingsStatementV1 = {
+        statementId,
+        account: a.account,
+        safekeepingAccount: a.sfkpg,
+        statementDate: D,
+        basis: 'SETT',
+        holdings: mine,
+        xml: renderSemt002({ statementId, statementDate: D, safekeepingAccount: a.sfkpg, basis: 'SETT', holdings: mine }),
+      };
+      ctx.emit({ topic: Topics.custodianStatements, key: a.account, event: this.statement('HoldingsStatement', payload, a.account, D, cause) });
+    }
+    // Cash: signed by our side's direction (DBIT we paid, CRDT we received); free-of-payment steps move no cash.
+    const cash = (await ctx.tx.query(
+      `SELECT i.account, i.currency, s.business_date = $1 AS today, to_char(s.business_date, 'YYYY-MM-DD') AS vd, i.trade_ref AS "tradeRef",
+         i.instruction_id AS id, (CASE WHEN i.cash_direction = 'DBIT' THEN -s.amount ELSE s.amount END)::text AS amt
+       FROM market_sim.settlement_steps s JOIN market_sim.instructions i USING (instruction_id)
+       WHERE s.business_date <= $1 AND i.instruction_type IN ('RVP', 'DVP') ORDER BY i.account, i.currency, i.instruction_id`,
+      [D],
+    )) as Array<{ account: string; currency: string; today: boolean; vd: string; tradeRef: string; id: string; amt: string }>;
+    const cashAccounts = (await ctx.tx.query(
+      `SELECT DISTINCT account, currency FROM market_sim.instructions WHERE instruction_type IN ('RVP', 'DVP') ORDER BY account, currency`,
+    )) as Array<{ account: string; currency: string }>;
+    for (const a of cashAccounts) {
+      const rows = cash.filter((c) => c.account === a.account && c.currency === a.currency);
+      const opening = rows.filter((r) => !r.today).reduce((s, r) => s.plus(r.amt), new Dec(0));
+      const entries = rows.filter((r) => r.today).map((r) => ({ entryRef: deterministicId('entry', r.id, D), amount: new Dec(r.amt).toFixed(), valueDate: r.vd, tradeRef: r.tradeRef }));
+      const closing = entries.reduce((s, e) => s.plus(e.amount), opening);
+      const statementId = deterministicId('camt.053', a.account, a.currency, D);
+      const cashAccount = `CASH-${a.account}-${a.currency}`;
+      const payload: CashStatementV1 = {
+        statementId,
+        account: a.account,
+        cashAccount,
+        currency: a.currency,
+        statementDate: D,
+        openingBalance: opening.toFixed(),
+        closingBalance: closing.toFixed(),
+        entries,
+        xml: renderCamt053({
+          messageId: statementId,
+          statementId,
+          cashAccount,
+          currency: a.currency,
+          statementDate: D,
+          openingBalance: opening.toFixed(),
+          closingBalance: closing.toFixed(),
+          entries,
+        }),
+      };
+      ctx.emit({ topic: Topics.custodianStatements, key: a.account, event: this.statement('CashStatement', payload, `${a.account}:${a.currency}`, D, cause) });
+    }
+  }
+
+  private statement<T extends 'HoldingsStatement' | 'CashStatement'>(
+    type: T,
+    payload: T extends 'HoldingsStatement' ? HoldingsStatementV1 : CashStatementV1,
+    key: string,
+    D: string,
+    cause: string,
+  ): CustodianStatementEvent {
+    return envelope({
+      eventId: deterministicId(type, key, D),
+      type,
+      producer: 'market-sim',
+      correlationId: `statement:${key}:${D}`,
+      causationId: cause,
+      payload,
+    } as never) as CustodianStatementEvent;
+  }
+
+  /** The day's closing price of every ISIN the CSD has seen, deterministic from the seed (prices.ts). */
+  private async publishPrices(ctx: BatchContext, D: string, cause: string): Promise<void> {
+    const isins = (await ctx.tx.query(
+      `SELECT DISTINCT ON (isin) isin, currency, quantity_type AS qt, (settlement_amount / quantity)::text AS unit FROM market_sim.instructions ORDER BY isin, instruction_id`,
+    )) as Array<{ isin: string; currency: string; qt: 'UNIT' | 'FAMT'; unit: string }>;
+    for (const i of isins) {
+      const configured = this.config.MARKET_SIM_PRICES[i.isin];
+      // Without a configured base, the first instruction's cash per unit (× 100 for a face amount: a percent price).
+      const base = configured?.price ?? new Dec(i.unit).mul(i.qt === 'FAMT' ? 100 : 1).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed();
+      const priceType = configured?.priceType ?? (i.qt === 'FAMT' ? 'PERCENT' : 'UNIT');
+      const event: MarketDataEvent = envelope({
+        eventId: deterministicId('ClosingPrice', i.isin, D),
+        type: 'ClosingPrice',
+        producer: 'market-sim',
+        correlationId: `price:${i.isin}:${D}`,
+        causationId: cause,
+        payload: {
+          isin: i.isin,
+          priceDate: D,
+          price: closingPrice(this.config.MARKET_SIM_SEED, i.isin, D, base, this.config.MARKET_SIM_PRICE_VOLATILITY),
+          priceType,
+          currency: i.currency,
+          source: 'market-sim',
+        },
+      });
+      ctx.emit({ topic: Topics.prices, key: i.isin, event });
+    }
   }
 }
