@@ -10,5 +10,20 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   REPORTING_URL: z.string().url().default('http://127.0.0.1:3004'),
   NOTIFICATION_URL: z.string().url().default('http://127.0.0.1:3005'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /**
+   * Bearer JWTs are verified against the issuer's keys: AUTH_JWKS_URL (an OIDC issuer's jwks_uri, in
+   * production) or AUTH_JWKS_JSON (a JWKS document, for a local issuer in development and tests).
+   * One of them is required: without keys, nobody gets in (deny by default).
+   */
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_JWKS_JSON: z.string().optional(),
+  AUTH_ISSUER: z.string().min(1).default('postera-local'),
+  AUTH_AUDIENCE: z.string().min(1).default('postera-gateway'),
+  /** The claim holding the roles (an array of operator, supervisor, auditor, admin). */
+  AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** Requests per operator and minute; 429 beyond. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests per client address and minute, counted before authentication (a flood of bad tokens). */
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,9 +1,16 @@
+import { APP_GUARD } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { runService, serviceModule } from '@postera/platform';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { TokenVerifier } from './auth/token-verifier.js';
 import { BusinessDayController } from './business-day/business-day.controller.js';
 import { gatewayConfigSchema, type GatewayConfig } from './config.js';
 import { gatewayMigrations } from './database/migrations/index.js';
 import { CaptureWorkController } from './operations/capture-work.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
+import { ProposalsController } from './proposals/proposals.controller.js';
 
 await runService<GatewayConfig>({
   configSchema: gatewayConfigSchema,
@@ -13,6 +20,22 @@ await runService<GatewayConfig>({
     serviceModule({
       ...base,
       handlers: [],
-      controllers: [BusinessDayController, OperationsController, CaptureWorkController],
+      controllers: [BusinessDayController, OperationsController, CaptureWorkController, ProposalsController, AuditController],
+      providers: [TokenVerifier, AuditLog, { provide: APP_GUARD, useClass: AuthGuard }],
     }),
+  // The operators' API, documented: GET /api/docs (Swagger UI) and /api/docs-json (OpenAPI 3).
+  configureApp: (app) => {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Postera operator API')
+        .setDescription(
+          'The back-office operators’ API (DESIGN.md §9). Bearer JWT; each operation names the roles that may call it. Changes are proposals a second person approves.',
+        )
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  },
 });

@@ -35,15 +35,15 @@ export async function loadSampleReferential(stack: Stack): Promise<void> {
 }
 
 export async function openDay(stack: Stack, businessDate: string) {
-  return postJson(`${stack.url('gateway')}/api/business-day/open`, { businessDate });
+  return postJson(`${stack.url('gateway')}/api/business-day/open`, { businessDate }, await stack.auth(['supervisor']));
 }
 
 export async function closeDay(stack: Stack, businessDate: string) {
-  return postJson(`${stack.url('gateway')}/api/business-day/close`, { businessDate });
+  return postJson(`${stack.url('gateway')}/api/business-day/close`, { businessDate }, await stack.auth(['supervisor']));
 }
 
 export async function eodSummary(stack: Stack, businessDate?: string): Promise<EodSummary> {
-  return getJson<EodSummary>(`${stack.url('gateway')}/api/eod-summary${businessDate ? `?businessDate=${businessDate}` : ''}`);
+  return getJson<EodSummary>(`${stack.url('gateway')}/api/eod-summary${businessDate ? `?businessDate=${businessDate}` : ''}`, await stack.auth(['operator']));
 }
 
 /**

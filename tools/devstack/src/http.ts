@@ -1,14 +1,14 @@
 /** Small JSON HTTP helpers for the stack's own endpoints. */
-export async function getJson<T = unknown>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+export async function getJson<T = unknown>(url: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
   if (!res.ok) throw new Error(`GET ${url} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
-export async function postJson<T = unknown>(url: string, body: unknown): Promise<T> {
+export async function postJson<T = unknown>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });

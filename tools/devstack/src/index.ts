@@ -5,3 +5,4 @@ export * from './sample.js';
 export * from './publish.js';
 export * from './day.js';
 export * from './confirmations.js';
+export * from './auth.js';

@@ -116,7 +116,10 @@ async function main() {
   if (!summary.accounting.balanced) process.exitCode = 1;
 
   if (exitAtEnd) return shutdown();
-  step(`the stack stays up: try  curl ${stack.url('gateway')}/api/eod-summary  — Ctrl-C to stop`);
+  // A day's token for the person at the keyboard, from the stack's local issuer (the gateway refuses requests without one).
+  const token = await stack.issuer.token('demo-supervisor', ['supervisor', 'operator'], { name: 'Demo supervisor', expiresIn: '8h' });
+  step(`the stack stays up — Ctrl-C to stop. The operator API is documented at ${stack.url('gateway')}/api/docs; try`);
+  process.stdout.write(`  TOKEN=${token}\n  curl -H "Authorization: Bearer $TOKEN" ${stack.url('gateway')}/api/eod-summary\n`);
 }
 
 let stopOnFailure: () => Promise<void> = async () => undefined;

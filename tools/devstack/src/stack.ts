@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LocalIssuer, type OperatorRole } from './auth.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -58,8 +59,16 @@ function portInUse(port: number): Promise<boolean> {
 export class Stack {
   readonly running = new Map<ServiceName, RunningService>();
 
+  /** The stack's own token issuer: the gateway trusts its keys; the devstack signs in with it. */
+  readonly issuer = new LocalIssuer();
+
   constructor(readonly o: StackOptions) {
     mkdirSync(o.logDir, { recursive: true });
+  }
+
+  /** Authorization headers of a person with roles, for the gateway. */
+  async auth(roles: OperatorRole[] = ['supervisor'], sub = 'devstack'): Promise<Record<string, string>> {
+    return { authorization: `Bearer ${await this.issuer.token(sub, roles)}` };
   }
 
   url(name: ServiceName): string {
@@ -82,6 +91,7 @@ export class Stack {
       HTTP_PORT: String(this.o.basePort + SERVICES[name].portOffset),
       LOG_LEVEL: this.o.logLevel ?? 'info',
       SMTP_URL: this.o.smtpUrl,
+      AUTH_JWKS_JSON: this.issuer.jwksJson,
       ...urls,
       ...(this.o.env ?? {}),
       ...(this.o.serviceEnv?.[name] ?? {}),

@@ -1,4 +1,8 @@
 import { Body, ConflictException, Controller, Get, HttpCode, Post, BadRequestException } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { appendAudit } from '../audit/audit-log.js';
+import { CurrentOperator } from '../auth/current-operator.js';
+import { READERS, Roles, type Operator } from '../auth/roles.js';
 import { envelope, Topics, type BusinessDayEvent } from '@postera/contracts';
 import { deterministicId, isIsoDate, TARGET } from '@postera/kernel';
 import { appendToOutbox } from '@postera/platform';
@@ -15,11 +19,15 @@ interface DayCommand {
  * in one transaction; every service follows ops.business-day.v1. Repeating a command already
  * done answers with what was done (idempotent); a command out of order is refused with the reason.
  */
+@ApiTags('business day')
+@ApiBearerAuth()
 @Controller('api/business-day')
 export class BusinessDayController {
   constructor(private readonly ds: DataSource) {}
 
   @Get()
+  @Roles(...READERS, 'admin')
+  @ApiOperation({ summary: 'The current business day and its status' })
   async current() {
     const [last] = (await this.ds.query(
       `SELECT to_char(business_date, 'YYYY-MM-DD') AS "businessDate", action, at FROM gateway.business_day_commands
@@ -32,18 +40,22 @@ export class BusinessDayController {
   }
 
   @Post('open')
+  @Roles('supervisor', 'admin')
   @HttpCode(200)
-  open(@Body() body: DayCommand) {
-    return this.command('OPEN', body);
+  @ApiOperation({ summary: 'Open a business day (a TARGET business day, after the last one closed)' })
+  open(@Body() body: DayCommand, @CurrentOperator() who: Operator) {
+    return this.command('OPEN', body, who);
   }
 
   @Post('close')
+  @Roles('supervisor', 'admin')
   @HttpCode(200)
-  close(@Body() body: DayCommand) {
-    return this.command('CLOSE', body);
+  @ApiOperation({ summary: 'Close the open business day: every service runs its end-of-day work' })
+  close(@Body() body: DayCommand, @CurrentOperator() who: Operator) {
+    return this.command('CLOSE', body, who);
   }
 
-  private async command(action: 'OPEN' | 'CLOSE', body: DayCommand) {
+  private async command(action: 'OPEN' | 'CLOSE', body: DayCommand, who: Operator) {
     if (!isIsoDate(body?.businessDate)) throw new BadRequestException('businessDate must be an ISO date (YYYY-MM-DD)');
     const date = body.businessDate;
     return this.ds.transaction(async (tx) => {
@@ -68,9 +80,15 @@ export class BusinessDayController {
         date,
         action,
         event.eventId,
-        'operator',
+        who.id,
       ]);
       await appendToOutbox(tx, 'gateway', [{ topic: Topics.businessDay, key: CALENDAR, event }]);
+      await appendAudit(tx, who, {
+        action: `BUSINESS_DAY ${action}`,
+        target: `${CALENDAR}:${date}`,
+        after: { eventId: event.eventId },
+        correlationId: event.correlationId,
+      });
       return { calendar: CALENDAR, businessDate: date, status: action === 'OPEN' ? 'OPEN' : 'CLOSED', alreadyDone: false };
     });
   }

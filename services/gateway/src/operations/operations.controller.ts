@@ -1,4 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { READERS, Roles } from '../auth/roles.js';
 import { CONFIG } from '@postera/platform';
 import type { GatewayConfig } from '../config.js';
 
@@ -7,6 +9,9 @@ import type { GatewayConfig } from '../config.js';
  * and one trade's timeline. Each service answers for its own data; a service that does not
  * answer is named in the reply instead of failing the whole page.
  */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Roles(...READERS, 'admin')
 @Controller('api')
 export class OperationsController {
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
@@ -23,6 +28,7 @@ export class OperationsController {
   }
 
   @Get('eod-summary')
+  @ApiOperation({ summary: 'The end-of-day summary a back-office head reads, from every service' })
   async eodSummary(@Query('businessDate') businessDate?: string) {
     const q = businessDate ? `?businessDate=${encodeURIComponent(businessDate)}` : '';
     const [capture, settlement, accounting, reporting, notification] = await Promise.all([
@@ -36,6 +42,7 @@ export class OperationsController {
   }
 
   @Get('trades/:ref/timeline')
+  @ApiOperation({ summary: "One trade's timeline across capture, settlement, accounting, reporting and notification" })
   async timeline(@Param('ref') ref: string) {
     const r = encodeURIComponent(ref);
     const [trade, instruction, journal, activity, notifications] = await Promise.all([
@@ -49,6 +56,7 @@ export class OperationsController {
   }
 
   @Get('exceptions')
+  @ApiOperation({ summary: 'The exceptions queue (status OPEN by default; kind INPUT, LIFECYCLE or CONFIRMATION)' })
   exceptions(@Query('status') status = 'OPEN', @Query('kind') kind?: string) {
     const q = new URLSearchParams({ status, ...(kind ? { kind } : {}) });
     return this.get(this.config.CAPTURE_URL, `/exceptions?${q}`);

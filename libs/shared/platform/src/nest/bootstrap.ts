@@ -15,6 +15,8 @@ export interface ServiceMain<C extends BaseConfig> {
   migrations: Array<new () => MigrationInterface>;
   /** Builds the app module from what runService already knows (config, log, schema, migrations). */
   module: (base: { config: C; log: Log; schema: string; migrations: Array<new () => MigrationInterface> }) => DynamicModule;
+  /** What a service adds to the HTTP app before it listens (the gateway's OpenAPI document, say). */
+  configureApp?: (app: NestExpressApplication, config: C) => void | Promise<void>;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function runService<C extends BaseConfig>(m: ServiceMain<C>): Promi
   });
   app.useBodyParser('json', { limit: '256kb' });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  await m.configureApp?.(app, config);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   log.info({ port: config.HTTP_PORT, host: config.HTTP_HOST }, 'service ready');
 }

@@ -1,9 +1,11 @@
-import { Controller, Get, Header, HttpException, Inject } from '@nestjs/common';
+import { Controller, Get, Header, HttpException, Inject, SetMetadata } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import { PlatformMetrics } from '../observability/metrics.js';
-import { MESSAGE_BUS } from './tokens.js';
+import { MESSAGE_BUS, PUBLIC_ROUTE } from './tokens.js';
 
+/** Public where a service authenticates its callers (the gateway): probes and scrapes carry no token. */
+@SetMetadata(PUBLIC_ROUTE, true)
 @Controller()
 export class ObservabilityController {
   constructor(

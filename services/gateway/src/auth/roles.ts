@@ -1,0 +1,24 @@
+import { SetMetadata } from '@nestjs/common';
+
+/** The operators' roles (DESIGN.md §9). */
+export const ROLES = ['operator', 'supervisor', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLES_KEY = 'postera:roles';
+
+/** The roles that may call a route. A route without it is closed to everyone: deny by default. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** Who may read the back office's state: every role that works it or checks it. */
+export const READERS: Role[] = ['operator', 'supervisor', 'auditor'];
+/** Who may propose a change (a proposal, approved by someone else). */
+export const MAKERS: Role[] = ['operator', 'supervisor'];
+/** Who may approve a proposal of someone else. */
+export const CHECKERS: Role[] = ['supervisor'];
+
+/** The person behind a request, from a verified token. */
+export interface Operator {
+  id: string;
+  name: string;
+  roles: Role[];
+}

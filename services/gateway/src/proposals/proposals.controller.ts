@@ -1,0 +1,189 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  HttpException,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { newId } from '@postera/kernel';
+import { CONFIG } from '@postera/platform';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { appendAudit } from '../audit/audit-log.js';
+import { canonical } from '../audit/audit-chain.js';
+import { CurrentOperator } from '../auth/current-operator.js';
+import { CHECKERS, MAKERS, READERS, Roles, type Operator } from '../auth/roles.js';
+import type { GatewayConfig } from '../config.js';
+import { PROPOSAL_KINDS, proposalKind } from './proposal-kinds.js';
+
+interface ProposalRow {
+  proposal_id: string;
+  kind: string;
+  params: Record<string, unknown>;
+  status: string;
+  maker: string;
+  summary: string;
+}
+
+const COLUMNS = `proposal_id AS "proposalId", kind, params, summary, status, maker, maker_name AS "makerName", created_at AS "createdAt",
+  checker, checker_name AS "checkerName", decided_at AS "decidedAt", comment, result`;
+
+/**
+ * Maker-checker (DESIGN.md §9): booking, amending or cancelling a trade by hand, replaying or
+ * rejecting an exception, importing the referential are proposals until a different person with
+ * the checker's role approves them. The maker can never approve; the same proposal cannot be
+ * pending twice. Every step is written to the audit log in the proposal's own transaction.
+ */
+@ApiTags('maker-checker')
+@ApiBearerAuth()
+@Controller('api/proposals')
+export class ProposalsController {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Post()
+  @Roles(...MAKERS)
+  @HttpCode(201)
+  @ApiOperation({ summary: `Propose a change: kind one of ${PROPOSAL_KINDS.map((k) => k.kind).join(', ')}; a supervisor other than you approves it` })
+  async propose(@Body() body: { kind?: unknown; params?: unknown }, @CurrentOperator() who: Operator) {
+    const kind = proposalKind(String(body?.kind));
+    if (!kind) throw new BadRequestException(`kind must be one of ${PROPOSAL_KINDS.map((k) => k.kind).join(', ')}`);
+    if (!who.roles.some((r) => kind.makers.includes(r))) throw new ForbiddenException(`${kind.kind} is proposed by ${kind.makers.join(' or ')}`);
+    const params = (typeof body.params === 'object' && body.params !== null && !Array.isArray(body.params) ? body.params : {}) as Record<string, unknown>;
+    const problems = kind.check(params);
+    if (problems.length > 0) throw new BadRequestException({ message: 'proposal refused; fix every problem and submit again', problems });
+    const id = newId();
+    // A manual booking gets its reference now: approving it twice (a retry after a crash) books it once.
+    if (kind.kind === 'BOOK_TRADE') {
+      const trade = params.trade as Record<string, unknown>;
+      params.trade = { sourceSystem: 'MANUAL', tradeId: `P-${id.slice(0, 8)}`, ...trade };
+    }
+    const paramsHash = createHash('sha256')
+      .update(kind.kind)
+      .update(canonical(kind.kind === 'BOOK_TRADE' ? { ...params, trade: { ...(params.trade as object), tradeId: undefined } } : params))
+      .digest('hex');
+    try {
+      return await this.ds.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO gateway.proposals (proposal_id, kind, params, params_hash, summary, status, maker, maker_name) VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7)`,
+          [id, kind.kind, JSON.stringify(params), paramsHash, kind.summary(params), who.id, who.name],
+        );
+        await appendAudit(tx, who, { action: `PROPOSE ${kind.kind}`, target: `proposal:${id}`, after: { kind: kind.kind, params, status: 'PENDING' } });
+        return {
+          proposalId: id,
+          kind: kind.kind,
+          status: 'PENDING',
+          summary: kind.summary(params),
+          next: `a supervisor other than ${who.id} approves it: POST /api/proposals/${id}/approve`,
+        };
+      });
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') {
+        const [pending] = (await this.ds.query(`SELECT proposal_id FROM gateway.proposals WHERE kind = $1 AND params_hash = $2 AND status = 'PENDING'`, [
+          kind.kind,
+          paramsHash,
+        ])) as Array<{ proposal_id: string }>;
+        throw new ConflictException(
+          `the same ${kind.kind} proposal is already pending (${pending?.proposal_id ?? 'see GET /api/proposals'}): approve or reject it instead of submitting it again`,
+        );
+      }
+      throw e;
+    }
+  }
+
+  @Get()
+  @Roles(...READERS, 'admin')
+  @ApiOperation({ summary: 'Proposals by status (PENDING by default), oldest first' })
+  list(@Query('status') status = 'PENDING') {
+    return this.ds.query(`SELECT ${COLUMNS} FROM gateway.proposals WHERE status = $1 ORDER BY created_at LIMIT 500`, [status]);
+  }
+
+  @Get(':id')
+  @Roles(...READERS, 'admin')
+  @ApiOperation({ summary: 'One proposal, with its decision and result' })
+  async one(@Param('id') id: string) {
+    const [row] = (await this.ds.query(`SELECT ${COLUMNS} FROM gateway.proposals WHERE proposal_id::text = $1`, [id])) as unknown[];
+    if (!row) throw new NotFoundException(`no proposal ${id}`);
+    return row;
+  }
+
+  @Post(':id/approve')
+  @Roles(...CHECKERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve and carry out a proposal of someone else (the maker can never approve)' })
+  approve(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    return this.ds.transaction(async (tx) => {
+      const p = await this.lockPending(tx, id);
+      const kind = proposalKind(p.kind)!;
+      if (p.maker === who.id) throw new ForbiddenException(`maker-checker: you proposed ${p.kind} ${id}; a different person must approve it`);
+      if (!who.roles.some((r) => kind.checkers.includes(r))) throw new ForbiddenException(`${p.kind} is approved by ${kind.checkers.join(' or ')}`);
+      let result: unknown;
+      let status: 'EXECUTED' | 'FAILED' = 'EXECUTED';
+      let failure: HttpException | null = null;
+      try {
+        result = await kind.execute(p.params, p.maker, who, this.config);
+      } catch (e) {
+        status = 'FAILED';
+        failure = e instanceof HttpException ? e : new HttpException({ message: (e as Error).message }, 502);
+        result = { status: failure.getStatus(), error: failure.getResponse() };
+      }
+      await tx.query(`UPDATE gateway.proposals SET status = $2, checker = $3, checker_name = $4, decided_at = now(), result = $5 WHERE proposal_id = $1`, [
+        p.proposal_id,
+        status,
+        who.id,
+        who.name,
+        JSON.stringify(result ?? null),
+      ]);
+      await appendAudit(tx, who, {
+        action: `APPROVE ${p.kind}`,
+        target: `proposal:${id}`,
+        before: { status: 'PENDING', maker: p.maker },
+        after: { status, result },
+      });
+      return { proposalId: id, kind: p.kind, status, maker: p.maker, checker: who.id, result };
+    });
+  }
+
+  @Post(':id/reject')
+  @Roles(...CHECKERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject a proposal, with a comment saying why' })
+  reject(@Param('id') id: string, @Body() body: { comment?: unknown }, @CurrentOperator() who: Operator) {
+    const comment = typeof body?.comment === 'string' ? body.comment.trim() : '';
+    if (!comment || comment.length > 2000) throw new BadRequestException('comment: why the proposal is rejected (1 to 2000 characters)');
+    return this.ds.transaction(async (tx) => {
+      const p = await this.lockPending(tx, id);
+      await tx.query(
+        `UPDATE gateway.proposals SET status = 'REJECTED', checker = $2, checker_name = $3, decided_at = now(), comment = $4 WHERE proposal_id = $1`,
+        [p.proposal_id, who.id, who.name, comment],
+      );
+      await appendAudit(tx, who, {
+        action: `REJECT ${p.kind}`,
+        target: `proposal:${id}`,
+        before: { status: 'PENDING' },
+        after: { status: 'REJECTED', comment },
+      });
+      return { proposalId: id, status: 'REJECTED', checker: who.id };
+    });
+  }
+
+  private async lockPending(tx: import('typeorm').EntityManager, id: string): Promise<ProposalRow> {
+    const [p] = (await tx.query(`SELECT proposal_id, kind, params, status, maker, summary FROM gateway.proposals WHERE proposal_id::text = $1 FOR UPDATE`, [
+      id,
+    ])) as ProposalRow[];
+    if (!p) throw new NotFoundException(`no proposal ${id}`);
+    if (p.status !== 'PENDING') throw new ConflictException(`proposal ${id} is already ${p.status}: nothing to decide`);
+    return p;
+  }
+}

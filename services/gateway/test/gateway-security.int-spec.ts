@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { LocalIssuer, loadSampleReferential, type OperatorRole } from '@postera/devstack';
+import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+
+// The gateway's security on the built process, the real database and broker (issue 8): the
+// authorization matrix, maker-checker, the audit chain, the OpenAPI document, CORS, rate limits.
+jest.setTimeout(180_000);
+
+const R = ['operator', 'supervisor', 'auditor'] as const;
+/** The expected matrix, written out here (not read from the implementation): who may call what. */
+const MATRIX: Array<{ method: 'GET' | 'POST'; path: string; roles: OperatorRole[]; body?: unknown }> = [
+  { method: 'GET', path: '/api/business-day', roles: [...R, 'admin'] },
+  { method: 'POST', path: '/api/business-day/open', roles: ['supervisor', 'admin'], body: {} },
+  { method: 'POST', path: '/api/business-day/close', roles: ['supervisor', 'admin'], body: {} },
+  { method: 'GET', path: '/api/eod-summary', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/trades/{ref}/timeline', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/exceptions', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/trades', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/exceptions/{id}', roles: [...R, 'admin'] },
+  { method: 'POST', path: '/api/proposals', roles: ['operator', 'supervisor'], body: {} },
+  { method: 'GET', path: '/api/proposals', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/proposals/{id}', roles: [...R, 'admin'] },
+  { method: 'POST', path: '/api/proposals/{id}/approve', roles: ['supervisor'], body: {} },
+  { method: 'POST', path: '/api/proposals/{id}/reject', roles: ['supervisor'], body: {} },
+  { method: 'GET', path: '/api/audit', roles: ['auditor', 'admin'] },
+  { method: 'GET', path: '/api/audit/verify', roles: ['auditor', 'admin'] },
+];
+const ALL_ROLES: OperatorRole[] = ['operator', 'supervisor', 'auditor', 'admin'];
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+const trade = {
+  executedAt: '2026-11-26T10:15:02.120+01:00',
+  tradeDate: '2026-11-26',
+  side: 'BUY',
+  isin: 'FR0000120271',
+  quantity: '150',
+  price: '58.505',
+  priceType: 'UNIT',
+  currency: 'EUR',
+  venue: 'XOFF',
+  account: 'CLI-0003',
+  counterparty: '529900COUNTERPTY0129',
+  capacity: 'AOTC',
+};
+
+describe('gateway security, on the built process', () => {
+  let env: E2eEnv;
+  let gw: string;
+  const issuer = () => env.stack.issuer;
+  const call = async (method: string, path: string, o: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+    const res = await fetch(`${gw}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.headers ?? {}) },
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json: json as Record<string, unknown>, headers: res.headers };
+  };
+  const as = (sub: string, roles: OperatorRole[]) => issuer().token(sub, roles);
+
+  beforeAll(async () => {
+    env = await e2eEnv('gateway-security', {
+      basePort: 5300,
+      smtpUrl: 'smtp://127.0.0.1:1',
+      services: ['gateway', 'capture'],
+      serviceEnv: { gateway: { RATE_LIMIT_PER_MINUTE: '400' } },
+    });
+    await env.stack.startAll();
+    await loadSampleReferential(env.stack);
+    gw = env.stack.url('gateway');
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('the OpenAPI document is valid and covers exactly the routes of the matrix', async () => {
+    const doc = (await call('GET', '/api/docs-json')).json as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy();
+    expect(doc.openapi).toMatch(/^3\./);
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    // Plus the platform's probes, public by design.
+    expect(documented).toEqual([...MATRIX.map((r) => `${r.method} ${r.path}`), 'GET /health', 'GET /metrics'].sort());
+  });
+
+  it('the authorization matrix: every route, every role — allowed roles pass the guard, others get 403', async () => {
+    const outcomes: string[] = [];
+    for (const route of MATRIX) {
+      const path = route.path.replace('{ref}', 'FO-EQ:NONE').replace('{id}', UNKNOWN_ID);
+      for (const role of ALL_ROLES) {
+        const r = await call(route.method, path, { token: await as(`matrix-${role}`, [role]), body: route.body });
+        const allowed = route.roles.includes(role);
+        // Allowed: the request reaches its handler (which may refuse it for its own reasons: 400, 404, 409, 502).
+        const ok = allowed ? r.status !== 401 && r.status !== 403 : r.status === 403;
+        if (!ok) outcomes.push(`${route.method} ${route.path} as ${role}: ${r.status}`);
+      }
+    }
+    expect(outcomes).toEqual([]);
+  });
+
+  it('no token, an expired token, a forged token, another audience: 401 on every route; health stays public', async () => {
+    const expired = await issuer().token('late', ['supervisor'], { expiresIn: '-2m' });
+    const forged = await new LocalIssuer().token('mallory', ['supervisor', 'admin']);
+    const otherAudience = await issuer().token('elsewhere', ['supervisor'], { audience: 'another-app' });
+    const tokens: Array<[string, string | undefined]> = [
+      ['none', undefined],
+      ['expired', expired],
+      ['forged', forged],
+      ['another audience', otherAudience],
+      ['garbage', 'not.a.jwt'],
+    ];
+    const outcomes: string[] = [];
+    for (const route of MATRIX) {
+      const path = route.path.replace('{ref}', 'X:Y').replace('{id}', UNKNOWN_ID);
+      for (const [label, token] of tokens) {
+        const r = await call(route.method, path, { token, body: route.body });
+        if (r.status !== 401) outcomes.push(`${route.method} ${route.path} with ${label}: ${r.status}`);
+      }
+    }
+    expect(outcomes).toEqual([]);
+    expect((await call('GET', '/api/audit', { token: expired })).json.message).toBe('token expired: sign in again');
+    expect((await call('GET', '/health')).status).toBe(200);
+  });
+
+  it('maker-checker: a double submission is refused, the maker cannot approve, an operator cannot approve, a second supervisor can', async () => {
+    const alice = await as('alice', ['operator']);
+    const sam = await as('sam', ['supervisor']);
+    const bob = await as('bob', ['supervisor']);
+    const proposed = await call('POST', '/api/proposals', { token: alice, body: { kind: 'BOOK_TRADE', params: { trade } } });
+    expect(proposed.status).toBe(201);
+    const id = String(proposed.json.proposalId);
+    const again = await call('POST', '/api/proposals', { token: alice, body: { kind: 'BOOK_TRADE', params: { trade } } });
+    expect(again.status).toBe(409);
+    expect(String(again.json.message)).toContain(`already pending (${id})`);
+    // An operator has no checker's role; the maker cannot approve even as a supervisor.
+    expect((await call('POST', `/api/proposals/${id}/approve`, { token: alice })).status).toBe(403);
+    const samProposal = await call('POST', '/api/proposals', {
+      token: sam,
+      body: { kind: 'REJECT_EXCEPTION', params: { exceptionId: UNKNOWN_ID, comment: 'test' } },
+    });
+    const selfApproval = await call('POST', `/api/proposals/${String(samProposal.json.proposalId)}/approve`, { token: sam });
+    expect(selfApproval.status).toBe(403);
+    expect(String(selfApproval.json.message)).toContain('a different person must approve it');
+
+    const approved = await call('POST', `/api/proposals/${id}/approve`, { token: bob });
+    expect(approved.status).toBe(200);
+    expect(approved.json).toMatchObject({ status: 'EXECUTED', maker: 'alice', checker: 'bob' });
+    const ref = (approved.json.result as { booked: { tradeRef: string } }).booked.tradeRef;
+    const booked = (await (await fetch(`${env.stack.url('capture')}/trades/${encodeURIComponent(ref)}`)).json()) as Record<string, unknown>;
+    expect([booked.status, booked.origin, booked.maker, booked.validatedBy, booked.validatedHow]).toEqual([
+      'VALIDATED',
+      'MANUAL',
+      'alice',
+      'bob',
+      'MAKER_CHECKER',
+    ]);
+    // Decided once: approving again is a conflict, not a second booking.
+    expect((await call('POST', `/api/proposals/${id}/approve`, { token: bob })).status).toBe(409);
+  });
+
+  it('the audit chain verifies, refuses any change, and detects a row altered behind its back', async () => {
+    const auditor = await as('ada', ['auditor']);
+    await call('POST', '/api/business-day/open', { token: await as('sam', ['supervisor']), body: { businessDate: '2026-11-26' } });
+    const before = await call('GET', '/api/audit/verify', { token: auditor });
+    expect(before.json.ok).toBe(true);
+    // alice's proposal, sam's proposal, bob's approval, sam's opening of the day (refused requests write nothing).
+    expect(before.json.rows).toBe(4);
+    const page = (await call('GET', '/api/audit?limit=1000', { token: auditor })).json as unknown as Array<{ actor: string; action: string }>;
+    expect(page.map((r) => `${r.actor} ${r.action}`)).toEqual(
+      expect.arrayContaining(['alice PROPOSE BOOK_TRADE', 'sam PROPOSE REJECT_EXCEPTION', 'bob APPROVE BOOK_TRADE', 'sam BUSINESS_DAY OPEN']),
+    );
+    // Nobody can change it through the database either: the append-only trigger refuses.
+    await expect(env.db.query(`UPDATE gateway.audit_log SET actor = 'mallory' WHERE seq = 2`)).rejects.toThrow(/append-only/);
+    // Someone with the rights to disable the trigger alters a row: the chain breaks at that row.
+    await env.db.query(`ALTER TABLE gateway.audit_log DISABLE TRIGGER audit_log_no_update`);
+    await env.db.query(`UPDATE gateway.audit_log SET actor = 'mallory' WHERE seq = 2`);
+    await env.db.query(`ALTER TABLE gateway.audit_log ENABLE TRIGGER audit_log_no_update`);
+    const after = await call('GET', '/api/audit/verify', { token: auditor });
+    expect(after.json).toEqual({ ok: false, seq: 2, problem: 'the row does not match its hash (altered after it was written)' });
+  });
+
+  it('CORS is closed: a preflight from a browser origin gets no allow-origin', async () => {
+    const r = await fetch(`${gw}/api/eod-summary`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    expect(r.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('a request over the size limit is refused with 413', async () => {
+    const big = { kind: 'IMPORT_REFERENTIAL', params: { referential: { accounts: [{ account: 'x'.repeat(300_000) }] } } };
+    expect((await call('POST', '/api/proposals', { token: await as('alice', ['operator']), body: big })).status).toBe(413);
+  });
+
+  it('rate limit: past 400 requests a minute an operator gets 429, another operator does not', async () => {
+    const flood = await as('flood', ['operator']);
+    let first429 = 0;
+    for (let i = 1; i <= 401; i++) {
+      const r = await call('GET', '/api/business-day', { token: flood });
+      if (r.status === 429) {
+        first429 = i;
+        break;
+      }
+    }
+    expect(first429).toBe(401);
+    expect((await call('GET', '/api/business-day', { token: await as('calm', ['operator']) })).status).toBe(200);
+  });
+});
