@@ -46,6 +46,19 @@ export default tseslint.config(
     },
   },
   ...units.flatMap(boundaryFor),
+  // A service's own tests may drive the dev stack (processes, the local token issuer, the sample
+  // referential); they still never import another service.
+  ...services.map((name) => ({
+    files: [`services/${name}/test/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: boundaryPatterns({ name }).map((p, i) => (i === 0 ? { ...p, group: p.group.filter((g) => g !== '@postera/devstack') } : p)),
+        },
+      ],
+    },
+  })),
   {
     files: ['libs/**/*.ts'],
     rules: {
