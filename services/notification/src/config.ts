@@ -18,5 +18,38 @@ export const notificationConfigSchema = baseConfigSchema.extend({
   SEND_POLL_MS: z.coerce.number().int().min(10).max(60000).default(200),
   /** SMTP attempts of one notification before it is FAILED for an operator. */
   SEND_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(20).default(5),
+  /**
+   * Sends in flight at once (emails, and webhooks apart). Each accepted send is marked SENT at once,
+   * so this is also the most mails a crash can leave accepted but unrecorded (sent again after the lease).
+   */
+  SEND_CONCURRENCY_MAX: z.coerce.number().int().min(1).max(32).default(8),
+  /** Notices routed (given their deliveries) per pass. */
+  ROUTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Default HMAC-SHA256 secret of the webhooks; set it in production (the default is for development). */
+  WEBHOOK_SECRET: z.string().min(16).default('postera-development-webhook-secret'),
+  /** Secrets per webhook URL, a JSON object {"https://…": "secret"}; they win over WEBHOOK_SECRET. */
+  WEBHOOK_SECRETS: z
+    .string()
+    .default('{}')
+    .transform((v, ctx) => {
+      try {
+        const o = JSON.parse(v) as unknown;
+        if (o && typeof o === 'object' && !Array.isArray(o) && Object.values(o).every((x) => typeof x === 'string' && x.length >= 16))
+          return o as Record<string, string>;
+      } catch {
+        /* reported below */
+      }
+      ctx.addIssue({ code: 'custom', message: 'a JSON object of URL → secret (16 characters at least)' });
+      return z.NEVER;
+    }),
+  /** Webhook attempts (no answer, or an answer other than 2xx) before the delivery is FAILED for an operator. */
+  WEBHOOK_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(20).default(6),
+  /** Wait before the 2nd attempt; doubled at each further one (exponential backoff), capped by WEBHOOK_BACKOFF_MAX_MS. */
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  /** One webhook POST, connection to the end of the answer. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** A failing settlement gets a reminder at each business-day close once it has failed this many business days. */
+  FAIL_REMINDER_AFTER_BUSINESS_DAYS: z.coerce.number().int().min(0).max(60).default(1),
 });
 export type NotificationConfig = z.infer<typeof notificationConfigSchema>;

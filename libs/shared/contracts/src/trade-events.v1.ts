@@ -53,6 +53,22 @@ export interface TradeEconomics {
   placeOfSettlement: string;
   /** Both sides' SSIs, when the referential has them (null: to be completed by an operator before settlement). */
   ssis: { account: SettlementParty | null; counterparty: SettlementParty | null };
+  /**
+   * Optional (added for notification, issue 7): the currency conversion applied for the client, when the
+   * account's base currency differs from the trade currency and a conversion takes place (Delegated
+   * Regulation (EU) 2017/565 art. 59(4)(n)). Absent or null: no conversion applied.
+   */
+  fxConversion?: {
+    /** The currency the client is debited or credited in. */
+    baseCurrency: string;
+    /** Units of baseCurrency per 1 unit of the trade currency, a decimal string. */
+    rate: string;
+    /** Where the rate comes from, as printed for the client (e.g. "ECB euro reference rate"). */
+    source: string;
+    rateDate: string;
+    /** netAmount converted, rounded to the minor unit of baseCurrency. */
+    netAmountInBase: string;
+  } | null;
   /** ELECTRONIC from trades.executed.v1, MANUAL when booked by an operator (validated by a second person). */
   origin: 'ELECTRONIC' | 'MANUAL';
   /** Trade date before the open business date: accepted, and flagged for the supervisor. */

@@ -4,38 +4,52 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { NotificationKind } from '../notifications/domain/render-notification.js';
 import type { NotificationSentEvent } from './notification-events.js';
 
-/** A pending notification with the contact it goes to, as the sender claims it. */
+export type Channel = 'EMAIL' | 'WEBHOOK';
+
+/** A pending delivery with its notice, as a sender claims it. */
 export interface ClaimedNotification {
   notificationId: string;
+  noticeId: string;
   kind: NotificationKind;
+  channel: Channel;
   causeEventId: string;
   tradeRef: string;
+  /** The account, or the counterparty's LEI. */
   account: string;
+  recipientType: 'CLIENT' | 'COUNTERPARTY';
   payload: unknown;
+  document: unknown;
   clientId: string;
   clientName: string;
   language: 'fr' | 'en';
-  email: string;
+  baseCurrency: string | null;
+  /** The email address or the webhook URL. */
+  recipient: string;
+  /** Attempts already counted (before this one). */
+  attempts: number;
 }
 
 export interface ClaimResult {
   toSend: ClaimedNotification[];
-  skipped: number;
-  failed: number;
 }
 
 interface PendingRow {
   notification_id: string;
+  notice_id: string;
   kind: NotificationKind;
+  channel: Channel;
   cause_event_id: string;
   trade_ref: string;
   account: string;
+  recipient_type: 'CLIENT' | 'COUNTERPARTY';
   payload: unknown;
-  client_id: string;
-  client_name: string;
-  account_type: 'CLIENT' | 'PROPRIETARY';
+  document: unknown;
+  party_id: string | null;
+  party_name: string | null;
   language: 'fr' | 'en';
-  email: string | null;
+  base_currency: string | null;
+  recipient: string;
+  attempts: number;
 }
 
 const ms = (n: number) => `${Math.max(0, Math.round(n))} milliseconds`;
@@ -46,64 +60,48 @@ async function updateReturning<T>(tx: EntityManager, update: string, params: unk
 }
 
 /**
- * Claims up to `limit` due notifications whose contact is known (the others wait for
- * refdata.accounts.v1). SKIP LOCKED lets replicas claim disjoint sets; the claim (claim_id and a
- * lease in next_attempt_at) is committed at once, so no lock is held while the batch is rendered,
- * its attempts recorded and SMTP works. Proprietary accounts are SKIPPED and accounts without an
- * address FAILED here: no SMTP is involved in either.
+ * Claims up to `limit` due deliveries of one channel. SKIP LOCKED lets replicas claim disjoint
+ * sets; the claim (claim_id and a lease in next_attempt_at) is committed at once, so no lock is
+ * held while the batch is rendered, its attempts recorded and the channel works.
  */
-export async function claimDue(ds: DataSource, claimId: string, limit: number, leaseMs: number): Promise<ClaimResult> {
+export async function claimDue(ds: DataSource, channel: Channel, claimId: string, limit: number, leaseMs: number): Promise<ClaimResult> {
   return ds.transaction(async (tx) => {
     const rows = (await tx.query(
-      `SELECT n.notification_id, n.kind, n.cause_event_id, n.trade_ref, account, n.payload,
-              c.client_id, c.client_name, c.account_type, c.language, c.email
-       FROM notification.notifications n JOIN notification.client_contacts c USING (account)
-       WHERE n.status = 'PENDING' AND n.next_attempt_at <= now()
+      `SELECT n.notification_id, n.notice_id, k.kind, n.channel, k.cause_event_id, k.trade_ref, k.party AS account, k.recipient_type,
+              k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency,
+              n.recipient, n.attempts
+       FROM notification.notifications n JOIN notification.notices k USING (notice_id)
+       WHERE n.status = 'PENDING' AND n.channel = $2 AND n.next_attempt_at <= now() AND n.recipient IS NOT NULL
        ORDER BY n.created_at, n.notification_id
        LIMIT $1
        FOR UPDATE OF n SKIP LOCKED`,
-      [limit],
+      [limit, channel],
     )) as PendingRow[];
-    const proprietary = rows.filter((r) => r.account_type === 'PROPRIETARY');
-    const noAddress = rows.filter((r) => r.account_type === 'CLIENT' && !r.email);
-    const sendable = rows.filter((r) => r.account_type === 'CLIENT' && r.email);
-    if (proprietary.length > 0) {
-      await tx.query(
-        `UPDATE notification.notifications SET status = 'SKIPPED', last_error = 'proprietary account: no client to notify', claim_id = NULL
-         WHERE notification_id = ANY($1::uuid[])`,
-        [proprietary.map((r) => r.notification_id)],
-      );
-    }
-    if (noAddress.length > 0) {
-      await tx.query(
-        `UPDATE notification.notifications n SET status = 'FAILED', claim_id = NULL, language = c.language,
-           last_error = 'no email address for account ' || n.account || ' in refdata.accounts.v1: add one in the referential, then requeue'
-         FROM notification.client_contacts c
-         WHERE c.account = n.account AND n.notification_id = ANY($1::uuid[])`,
-        [noAddress.map((r) => r.notification_id)],
-      );
-    }
-    if (sendable.length > 0) {
+    if (rows.length > 0) {
       await tx.query(`UPDATE notification.notifications SET claim_id = $2, next_attempt_at = now() + $3::interval WHERE notification_id = ANY($1::uuid[])`, [
-        sendable.map((r) => r.notification_id),
+        rows.map((r) => r.notification_id),
         claimId,
         ms(leaseMs),
       ]);
     }
     return {
-      skipped: proprietary.length,
-      failed: noAddress.length,
-      toSend: sendable.map((r) => ({
+      toSend: rows.map((r) => ({
         notificationId: r.notification_id,
+        noticeId: r.notice_id,
         kind: r.kind,
+        channel: r.channel,
         causeEventId: r.cause_event_id,
         tradeRef: r.trade_ref,
         account: r.account,
+        recipientType: r.recipient_type,
         payload: r.payload,
-        clientId: r.client_id,
-        clientName: r.client_name,
+        document: r.document,
+        clientId: r.party_id ?? r.account,
+        clientName: r.party_name ?? r.account,
         language: r.language,
-        email: r.email as string,
+        baseCurrency: r.base_currency,
+        recipient: r.recipient,
+        attempts: r.attempts,
       })),
     };
   });

@@ -18,13 +18,12 @@ import {
   type UntriedAttempt,
 } from './delivery.repository.js';
 import { notificationSent } from './notification-events.js';
+import { renderNoticePdf } from './notice-pdf.js';
 
 const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
 const SMTP_GREETING_TIMEOUT_MS = 10_000;
 const SMTP_SOCKET_TIMEOUT_MS = 30_000;
 const SMTP_CONNECTIONS_MAX = 4;
-/** Sends in flight at once within a batch: twice the connections, so a connection that frees up finds the next message already queued in the pool. */
-const SEND_CONCURRENCY_MAX = 8;
 /** Messages over one pooled connection before it is renewed. */
 const SMTP_MESSAGES_PER_CONNECTION_MAX = 100;
 /** One send, from handing the message to the pool to the server's final reply. */
@@ -54,12 +53,13 @@ const LOOP_BACKOFF_MAX_MS = 30_000;
 /** A notification of the batch, rendered, its attempt committed: ready for SMTP. */
 interface Delivery {
   n: ClaimedNotification;
-  rendered: { subject: string; body: string };
+  rendered: { subject: string; body: string; pdf: Buffer };
   attempt: StartedAttempt;
 }
 
 type SendOutcome =
-  | { status: 'accepted'; response: string }
+  /** recorded: the SENT mark is committed (it is committed right after the server's acceptance). */
+  | { status: 'accepted'; response: string; recorded: boolean }
   /** The server answered no, or could not be reached (see isUnreachable). */
   | { status: 'refused'; error: NodemailerError }
   /** Never handed to SMTP: the batch stopped before this one. */
@@ -169,14 +169,18 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
   /** One pass: claim a batch and deliver it. Returns how many notifications it settled, and whether SMTP was unreachable. */
   async sendOnce(): Promise<{ handled: number; unreachable: boolean }> {
     const claimId = newId();
-    const { toSend, skipped, failed } = await claimDue(this.ds, claimId, this.config.SEND_BATCH_MAX, CLAIM_LEASE_MS);
-    if (skipped > 0) this.log.info({ skipped }, 'notifications of proprietary accounts skipped');
-    if (failed > 0) this.log.warn({ failed }, 'notifications failed: the account has no email address');
+    const { toSend } = await claimDue(this.ds, 'EMAIL', claimId, this.config.SEND_BATCH_MAX, CLAIM_LEASE_MS);
     const renderable = await this.renderAll(toSend, claimId);
     const started = await startAttempts(
       this.ds,
       claimId,
-      renderable.map(({ n, rendered }) => ({ notificationId: n.notificationId, recipient: n.email, language: n.language, ...rendered })),
+      renderable.map(({ n, rendered }) => ({
+        notificationId: n.notificationId,
+        recipient: n.recipient,
+        language: n.language,
+        subject: rendered.subject,
+        body: rendered.body,
+      })),
       SEND_LEASE_MS,
     );
     // Missing from `started`: another sender took it over after our claim's lease ran out.
@@ -189,7 +193,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     const outcomes = await this.sendAll(deliveries);
     const unreachable = await this.recordOutcomes(deliveries, outcomes);
     const notSent = outcomes.filter((o) => o.status === 'not-sent').length;
-    return { handled: skipped + failed + toSend.length - notSent, unreachable };
+    return { handled: toSend.length - notSent, unreachable };
   }
 
   /** Subject and body of each claimed notification; one that cannot be rendered is FAILED at once (it would not render on a retry either). */
@@ -197,13 +201,15 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     const renderable: Array<Omit<Delivery, 'attempt'>> = [];
     for (const n of claimed) {
       try {
-        const rendered = renderNotification(n.kind, n.payload, {
+        const text = renderNotification(n.kind, n.payload, {
           firmName: this.config.FIRM_NAME,
           clientName: n.clientName,
           clientId: n.clientId,
           language: n.language,
+          baseCurrency: n.baseCurrency,
         });
-        renderable.push({ n, rendered });
+        const pdf = await renderNoticePdf(text.subject, text.body, noticeDate(n));
+        renderable.push({ n, rendered: { ...text, pdf } });
       } catch (e) {
         await markUnrenderable(this.ds, n.notificationId, claimId, (e as Error).message);
         this.log.error({ err: e, correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind }, 'notification cannot be rendered; FAILED');
@@ -235,22 +241,29 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
         if (outcome.status === 'refused' && isUnreachable(outcome.error)) stopped = 'SMTP was unreachable earlier in this batch';
       }
     };
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY_MAX, deliveries.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.config.SEND_CONCURRENCY_MAX, deliveries.length) }, lane));
     return deliveries.map((_, i) => outcomes[i] ?? { status: 'not-sent', reason: stopped ?? 'the batch stopped' });
   }
 
-  private async send({ n, rendered }: Delivery): Promise<SendOutcome> {
+  private async send({ n, rendered, attempt }: Delivery): Promise<SendOutcome> {
     let response: string;
     try {
       const info = await this.transport!.sendMail({
         from: this.config.MAIL_FROM,
-        to: n.email,
+        to: n.recipient,
         subject: rendered.subject,
         text: rendered.body,
+        attachments: [{ filename: pdfFileName(n), content: rendered.pdf, contentType: 'application/pdf' }],
         // The same notification always carries the same Message-ID, so a resend after a crash
         // between the server's acceptance and our SENT mark is recognisable as the same mail.
         messageId: messageIdOf(n),
-        headers: { 'Auto-Submitted': 'auto-generated', 'X-Postera-Notification-Id': n.notificationId, 'X-Postera-Trade-Ref': n.tradeRef },
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'X-Postera-Notification-Id': n.notificationId,
+          'X-Postera-Notice-Id': n.noticeId,
+          'X-Postera-Notice-Kind': n.kind,
+          'X-Postera-Trade-Ref': n.tradeRef,
+        },
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
       });
       response = info.response;
@@ -259,7 +272,18 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     }
     // The moment the honest limit is about: the server has the mail, our SENT mark is not committed.
     faultPoint('after-smtp-send');
-    return { status: 'accepted', response };
+    // Committed now, for this mail alone: a crash can leave unrecorded only the mails accepted and
+    // not yet marked, at most one per lane (SEND_CONCURRENCY_MAX), instead of a whole batch.
+    const sent: SentAttempt = { notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: response, event: sentEvent(n, attempt) };
+    try {
+      const marked = await this.recordSentRetrying([sent]);
+      if (marked.has(n.notificationId))
+        this.log.info({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind, attemptNo: attempt.attemptNo }, 'notification sent');
+      return { status: 'accepted', response, recorded: true };
+    } catch (e) {
+      this.log.error({ err: e, notificationId: n.notificationId }, 'recording SENT failed; the batch records it again');
+      return { status: 'accepted', response, recorded: false };
+    }
   }
 
   /**
@@ -277,6 +301,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       const outcome = outcomes[i]!;
       switch (outcome.status) {
         case 'accepted':
+          if (outcome.recorded) break;
           sent.push({ notificationId: d.n.notificationId, attemptNo: d.attempt.attemptNo, smtpResponse: outcome.response, event: sentEvent(d.n, d.attempt) });
           break;
         case 'refused':
@@ -336,6 +361,16 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
+function noticeDate(n: ClaimedNotification): Date {
+  const issued = (n.document as { issuedAt?: string } | null)?.issuedAt;
+  return issued ? new Date(issued) : new Date(0);
+}
+
+function pdfFileName(n: ClaimedNotification): string {
+  const stem = n.kind === 'AVIS_OPERE' ? (n.language === 'fr' ? 'avis-d-opere' : 'trade-confirmation') : n.kind.toLowerCase().replaceAll('_', '-');
+  return `${stem}-${n.tradeRef.replace(/[^A-Za-z0-9._-]+/g, '_')}.pdf`;
+}
+
 function messageIdOf(n: ClaimedNotification): string {
   return `<${n.notificationId}@postera>`;
 }
@@ -347,7 +382,7 @@ function sentEvent(n: ClaimedNotification, attempt: StartedAttempt) {
       kind: n.kind,
       tradeRef: n.tradeRef,
       account: n.account,
-      channel: 'EMAIL',
+      channel: n.channel,
       language: n.language,
       messageId: messageIdOf(n),
       attempts: attempt.attempts,

@@ -12,9 +12,9 @@ export interface NotificationSentV1 {
   kind: NotificationKind;
   tradeRef: string;
   account: string;
-  channel: 'EMAIL';
+  channel: 'EMAIL' | 'WEBHOOK';
   language: 'fr' | 'en';
-  /** The Message-ID header the mail carried. */
+  /** The Message-ID header the mail carried, or the Idempotency-Key the webhook carried. */
   messageId: string;
   /** Attempts that count against SEND_ATTEMPTS_MAX, this one included. */
   attempts: number;

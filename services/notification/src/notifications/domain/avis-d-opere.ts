@@ -8,6 +8,17 @@ export interface NoticeContext {
   clientName: string;
   clientId: string;
   language: Language;
+  /** The account's base currency, when the referential gives it: a trade in another currency says whether a conversion applies. */
+  baseCurrency?: string | null;
+}
+
+/** The earlier notice a correction or cancellation refers to (stored in the payload when the notice was owed). */
+export interface NoticeReference {
+  noticeId: string;
+  kind: string;
+  /** The day the earlier notice was issued (ISO date). */
+  issuedOn: string;
+  tradeVersion: number | null;
 }
 
 export interface RenderedNotice {
@@ -44,6 +55,10 @@ const LABELS = {
     settlement: 'Règlement-livraison',
     settlementDate: 'Date de règlement',
     settlementAccount: 'Compte de règlement',
+    accrued: 'Coupon couru',
+    fx: 'Change',
+    amendedTitle: "AVIS D'OPÉRÉ RECTIFICATIF",
+    amendedSubject: "Avis d'opéré rectificatif",
     legal: 'Cet avis vous est adressé en application de l’article 59, paragraphe 4, du règlement délégué (UE) 2017/565.',
     colon: ' : ',
   },
@@ -75,6 +90,10 @@ const LABELS = {
     settlement: 'Settlement',
     settlementDate: 'Settlement date',
     settlementAccount: 'Settlement account',
+    accrued: 'Accrued interest',
+    fx: 'Currency conversion',
+    amendedTitle: 'AMENDED TRADE CONFIRMATION',
+    amendedSubject: 'Amended trade confirmation',
     legal: 'This confirmation is sent to you under Article 59(4) of Commission Delegated Regulation (EU) 2017/565.',
     colon: ': ',
   },
@@ -148,11 +167,52 @@ function settlementDuty(t: TradeEconomics, language: Language): string {
 }
 
 /**
- * The avis d'opéré (Delegated Regulation (EU) 2017/565 art. 59(4)) of one captured trade, as far as
- * trade.events.v1 carries it. No FX line: the trade settles in its own currency and the event
- * carries no conversion (art. 59(4)(n) applies only where one took place).
+ * Art. 59(4)(n): where a conversion applies, the rate and where it comes from; where the client's
+ * base currency differs from the trade's and none applies, say so — the client is debited in the
+ * trade currency.
  */
-export function renderAvisDOpere(t: TradeEconomics, c: NoticeContext): RenderedNotice {
+function fxLines(t: TradeEconomics, c: NoticeContext, lang: Language): string[] {
+  const x = t.fxConversion;
+  if (x) {
+    const date = formatDate(x.rateDate, lang);
+    const net = formatAmount(x.netAmountInBase, x.baseCurrency, lang);
+    return lang === 'fr'
+      ? [`1 ${t.currency} = ${formatDecimal(x.rate, lang)} ${x.baseCurrency} (source : ${x.source}, ${date}) ; montant net converti : ${net}`]
+      : [`1 ${t.currency} = ${formatDecimal(x.rate, lang)} ${x.baseCurrency} (source: ${x.source}, ${date}); net amount converted: ${net}`];
+  }
+  if (c.baseCurrency && c.baseCurrency !== t.currency) {
+    return lang === 'fr'
+      ? [`aucune conversion appliquée : l'opération est réglée en ${t.currency} (devise de référence de votre compte : ${c.baseCurrency})`]
+      : [`no conversion applied: the trade settles in ${t.currency} (your account's base currency: ${c.baseCurrency})`];
+  }
+  return [];
+}
+
+/** What an amended confirmation says first: which notice it replaces, and what changed. */
+function amendmentLines(ref: NoticeReference | null, before: TradeEconomics | null, after: TradeEconomics, lang: Language): string[] {
+  const lines: string[] = [];
+  if (ref) {
+    const v = ref.tradeVersion !== null ? ` (version ${ref.tradeVersion})` : '';
+    lines.push(
+      lang === 'fr'
+        ? `Cet avis annule et remplace notre avis n° ${ref.noticeId} du ${formatDate(ref.issuedOn, lang)}${v}.`
+        : `This confirmation cancels and replaces our notice no. ${ref.noticeId} of ${formatDate(ref.issuedOn, lang)}${v}.`,
+    );
+  }
+  if (before) {
+    const fields = ['quantity', 'price', 'grossAmount', 'feesAmount', 'netAmount', 'settlementDate', 'side', 'isin'] as const;
+    const changed = fields.filter((f) => String(before[f]) !== String(after[f])).map((f) => `${f} ${String(before[f])} → ${String(after[f])}`);
+    if (changed.length > 0) lines.push(`${lang === 'fr' ? 'Modifications' : 'Changes'}${lang === 'fr' ? ' : ' : ': '}${changed.join('; ')}`);
+  }
+  return lines;
+}
+
+/**
+ * The avis d'opéré (Delegated Regulation (EU) 2017/565 art. 59(4)) of one captured trade, as far as
+ * trade.events.v1 carries it: accrued interest for bonds, the FX conversion where one applies (or a
+ * statement that none does), and, for an amended trade, the notice it replaces.
+ */
+export function renderAvisDOpere(t: TradeEconomics, c: NoticeContext, amendment?: { refersTo: NoticeReference | null; before: TradeEconomics | null }): RenderedNotice {
   const lang = c.language;
   const L = LABELS[lang];
   const line = (label: string, value: string) => `${label}${L.colon}${value}`;
@@ -168,9 +228,15 @@ export function renderAvisDOpere(t: TradeEconomics, c: NoticeContext): RenderedN
           `  ${line(L.feesTotal, amount(t.feesAmount))}`,
         ];
 
+  const accrued = t.accruedInterest !== undefined && (t.instrumentType === 'BOND' || bond || !/^0(\.0*)?$/.test(t.accruedInterest))
+    ? [line(L.accrued, amount(t.accruedInterest))]
+    : [];
+  const fx = fxLines(t, c, lang);
+
   const body = [
     c.firmName,
-    L.title,
+    amendment ? L.amendedTitle : L.title,
+    ...(amendment ? ['', ...amendmentLines(amendment.refersTo, amendment.before, t, lang)] : []),
     '',
     line(L.client, `${c.clientName} (${L.clientId} ${c.clientId})`),
     line(L.account, t.account),
@@ -185,8 +251,10 @@ export function renderAvisDOpere(t: TradeEconomics, c: NoticeContext): RenderedN
     bond ? line(L.nominal, amount(t.quantity)) : line(L.quantity, formatDecimal(t.quantity, lang)),
     bond ? line(L.percentPrice, `${formatDecimal(t.price, lang)}${lang === 'fr' ? '\u00a0%' : '%'}`) : line(L.unitPrice, amount(t.price)),
     line(L.gross, amount(t.grossAmount)),
+    ...accrued,
     ...fees,
     line(t.side === 'BUY' ? L.netBuy : L.netSell, amount(t.netAmount)),
+    ...fx.map((f) => line(L.fx, f)),
     line(L.capacity, capacityText(t.capacity, c.firmName, lang)),
     '',
     L.settlement,
@@ -198,6 +266,6 @@ export function renderAvisDOpere(t: TradeEconomics, c: NoticeContext): RenderedN
     '',
   ].join('\n');
 
-  const subject = `${L.subject} — ${SIDE[lang][t.side]} ${bond ? amount(t.quantity) : formatDecimal(t.quantity, lang)} ${t.isin} — ${formatDate(t.tradeDate, lang)}`;
+  const subject = `${amendment ? L.amendedSubject : L.subject} — ${SIDE[lang][t.side]} ${bond ? amount(t.quantity) : formatDecimal(t.quantity, lang)} ${t.isin} — ${formatDate(t.tradeDate, lang)}`;
   return { subject, body };
 }

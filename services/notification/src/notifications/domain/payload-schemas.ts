@@ -21,6 +21,12 @@ export const tradeEconomicsSchema = z.object({
   priceType: z.enum(['UNIT', 'PERCENT']),
   currency,
   grossAmount: decimalString,
+  accruedInterest: decimalString.optional(),
+  instrumentType: z.string().max(16).optional(),
+  fxConversion: z
+    .object({ baseCurrency: currency, rate: decimalString, source: text(200), rateDate: isoDate, netAmountInBase: decimalString })
+    .nullable()
+    .optional(),
   feesAmount: decimalString,
   netAmount: decimalString,
   fees: z.array(z.object({ type: text(64), amount: decimalString, currency })).max(20),
@@ -35,10 +41,16 @@ export const tradeEconomicsSchema = z.object({
   accountType: z.enum(['CLIENT', 'PROPRIETARY']),
 });
 
+/** The settlement statuses a client hears about. */
+export const NOTIFIED_SETTLEMENT_STATUSES = ['SETTLED', 'PARTIALLY_SETTLED', 'FAILING'] as const;
+
 export const instructionSettledSchema = z.object({
   instructionId: text(64),
   tradeRef: text(200),
-  status: z.literal('SETTLED'),
+  status: z.enum(NOTIFIED_SETTLEMENT_STATUSES),
+  reason: z.string().max(64).nullable().optional(),
+  stepQuantity: decimalString.nullable().optional(),
+  stepAmount: decimalString.nullable().optional(),
   isin: z.string().regex(/^[A-Z]{2}[A-Z0-9]{9}[0-9]$/, 'an ISIN'),
   side: z.enum(['BUY', 'SELL']),
   account: text(64),
@@ -50,6 +62,21 @@ export const instructionSettledSchema = z.object({
   settledAmount: decimalString.nullable(),
   effectiveSettlementDate: isoDate.nullable(),
   clientId: text(64),
+});
+
+export const counterpartyConfirmationSchema = z.object({
+  tradeRef: text(200),
+  version: z.number().int().min(1),
+  counterparty: z.object({ lei: z.string().regex(/^[A-Z0-9]{20}$/, 'a LEI'), name: text(200), bic: z.string().max(11).nullable() }),
+  side: z.enum(['BUY', 'SELL']),
+  isin: z.string().regex(/^[A-Z]{2}[A-Z0-9]{9}[0-9]$/, 'an ISIN'),
+  quantity: decimalString,
+  price: decimalString,
+  priceType: z.enum(['UNIT', 'PERCENT']),
+  currency,
+  tradeDate: isoDate,
+  settlementDate: isoDate,
+  settlementAmount: decimalString,
 });
 
 /** Every problem of a payload, as `path: message` lines; none when it is usable. */

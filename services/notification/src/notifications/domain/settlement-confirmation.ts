@@ -2,6 +2,7 @@ import type { InstructionStatusChangedV1 } from '@postera/contracts';
 import { formatAmount, formatDecimal } from './amount-format.js';
 import type { NoticeContext, RenderedNotice } from './avis-d-opere.js';
 import { formatDate } from './date-format.js';
+import { Dec } from '@postera/kernel';
 
 const LABELS = {
   fr: {
@@ -17,6 +18,11 @@ const LABELS = {
     amount: { BUY: 'Montant débité', SELL: 'Montant crédité' },
     intended: 'Date de règlement prévue',
     effective: 'Date de règlement effective',
+    partialTitle: 'RÈGLEMENT-LIVRAISON PARTIEL',
+    partialSubject: 'Règlement-livraison partiel',
+    step: 'Réglé lors de cette étape',
+    remainingQuantity: 'Quantité restant à régler',
+    remainingAmount: 'Montant restant à régler',
     colon: ' : ',
   },
   en: {
@@ -32,6 +38,11 @@ const LABELS = {
     amount: { BUY: 'Amount debited', SELL: 'Amount credited' },
     intended: 'Intended settlement date',
     effective: 'Effective settlement date',
+    partialTitle: 'PARTIAL SETTLEMENT',
+    partialSubject: 'Trade partially settled',
+    step: 'Settled in this step',
+    remainingQuantity: 'Quantity still to settle',
+    remainingAmount: 'Amount still to settle',
     colon: ': ',
   },
 } as const;
@@ -46,9 +57,18 @@ export function renderSettlementConfirmation(s: InstructionStatusChangedV1, c: N
   const quantity = s.settledQuantity ?? s.quantity;
   const amount = s.settledAmount ?? s.settlementAmount;
   const effective = s.effectiveSettlementDate ? formatDate(s.effectiveSettlementDate, lang) : '—';
+  const partial = s.status === 'PARTIALLY_SETTLED';
+  // Cumulative figures in the event: what remains is what was instructed less what settled so far.
+  const partialLines = partial
+    ? [
+        ...(s.stepQuantity ? [line(L.step, `${formatDecimal(s.stepQuantity, lang)}${s.stepAmount ? ` / ${formatAmount(s.stepAmount, s.currency, lang)}` : ''}`)] : []),
+        line(L.remainingQuantity, formatDecimal(new Dec(s.quantity).minus(quantity).toFixed(), lang)),
+        line(L.remainingAmount, formatAmount(new Dec(s.settlementAmount).minus(amount).toFixed(), s.currency, lang)),
+      ]
+    : [];
   const body = [
     c.firmName,
-    L.title,
+    partial ? L.partialTitle : L.title,
     '',
     line(L.client, `${c.clientName} (${L.clientId} ${c.clientId})`),
     line(L.account, s.account),
@@ -58,10 +78,11 @@ export function renderSettlementConfirmation(s: InstructionStatusChangedV1, c: N
     line(L.instrument, s.isin),
     line(L.quantity, formatDecimal(quantity, lang)),
     line(L.amount[s.side], formatAmount(amount, s.currency, lang)),
+    ...partialLines,
     line(L.intended, formatDate(s.intendedSettlementDate, lang)),
     line(L.effective, effective),
     '',
   ].join('\n');
-  const subject = `${L.subject} — ${formatDecimal(quantity, lang)} ${s.isin} — ${s.tradeRef}`;
+  const subject = `${partial ? L.partialSubject : L.subject} — ${formatDecimal(quantity, lang)} ${s.isin} — ${s.tradeRef}`;
   return { subject, body };
 }

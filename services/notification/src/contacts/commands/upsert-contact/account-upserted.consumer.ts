@@ -16,6 +16,18 @@ function contactProblems(p: Record<string, unknown>): string[] {
   if (!LANGUAGES.includes(p.language as string)) problems.push('language: fr or en');
   if (p.email !== null && !(typeof p.email === 'string' && p.email.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(p.email)))
     problems.push('email: an address or null');
+  if (p.contacts !== undefined) {
+    const ok =
+      Array.isArray(p.contacts) &&
+      p.contacts.length <= 20 &&
+      p.contacts.every(
+        (c: { channel?: unknown; address?: unknown }) =>
+          (c.channel === 'EMAIL' && typeof c.address === 'string' && /^[^\s@]+@[^\s@]+$/.test(c.address) && c.address.length <= 320) ||
+          (c.channel === 'WEBHOOK' && typeof c.address === 'string' && /^https?:\/\/\S+$/.test(c.address) && c.address.length <= 2000),
+      );
+    if (!ok) problems.push('contacts: at most 20 of { channel EMAIL with an address | WEBHOOK with an http(s) URL }');
+  }
+  if (p.baseCurrency !== undefined && !(typeof p.baseCurrency === 'string' && /^[A-Z]{3}$/.test(p.baseCurrency))) problems.push('baseCurrency: an ISO 4217 code');
   return problems;
 }
 

@@ -1,0 +1,71 @@
+import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, Put } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+const LEI = /^[A-Z0-9]{18}[0-9]{2}$/;
+const OPERATOR = /^[\w.@+-]{1,100}$/;
+const CONTACTS_MAX = 20;
+
+interface ContactInput {
+  channel?: unknown;
+  address?: unknown;
+  secret?: unknown;
+}
+
+/** Every problem of a counterparty's contacts, named. */
+function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unknown }): string[] {
+  const problems: string[] = [];
+  if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 200) problems.push('name: 1 to 200 characters');
+  if (body.language !== 'fr' && body.language !== 'en') problems.push('language: fr or en');
+  if (!Array.isArray(body.contacts) || body.contacts.length > CONTACTS_MAX) {
+    problems.push(`contacts: an array of at most ${CONTACTS_MAX}`);
+    return problems;
+  }
+  (body.contacts as ContactInput[]).forEach((c, i) => {
+    if (c.channel === 'EMAIL') {
+      if (typeof c.address !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(c.address) || c.address.length > 320) problems.push(`contacts[${i}].address: an email address`);
+      if (c.secret !== undefined) problems.push(`contacts[${i}].secret: only for a WEBHOOK`);
+    } else if (c.channel === 'WEBHOOK') {
+      if (typeof c.address !== 'string' || !/^https?:\/\/\S+$/.test(c.address) || c.address.length > 2000) problems.push(`contacts[${i}].address: an http(s) URL`);
+      if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret.length < 16 || c.secret.length > 200))
+        problems.push(`contacts[${i}].secret: 16 to 200 characters`);
+    } else problems.push(`contacts[${i}].channel: EMAIL or WEBHOOK`);
+  });
+  return problems;
+}
+
+/**
+ * The counterparties' contacts for their trade confirmations: the referential's parties carry none,
+ * so notification keeps them, set by operators (x-postera-user). A webhook contact may carry its own
+ * HMAC secret; it is never returned.
+ */
+@Controller('counterparty-contacts')
+export class CounterpartyContactsController {
+  constructor(private readonly ds: DataSource) {}
+
+  @Put(':lei')
+  async put(@Param('lei') lei: string, @Body() body: { name?: unknown; language?: unknown; contacts?: unknown }, @Headers('x-postera-user') operator?: string) {
+    if (!operator || !OPERATOR.test(operator)) throw new BadRequestException('x-postera-user: the operator’s name is required');
+    if (!LEI.test(lei)) throw new BadRequestException('lei: an ISO 17442 LEI (20 characters)');
+    const problems = problemsOf(body ?? {});
+    if (problems.length > 0) throw new BadRequestException({ message: 'contacts refused', problems });
+    const contacts = (body.contacts as ContactInput[]).map((c) => ({ channel: c.channel, address: c.address, ...(c.secret ? { secret: c.secret } : {}) }));
+    await this.ds.query(
+      `INSERT INTO notification.counterparty_contacts (lei, name, language, contacts, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (lei) DO UPDATE SET name = EXCLUDED.name, language = EXCLUDED.language, contacts = EXCLUDED.contacts, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [lei, body.name, body.language, JSON.stringify(contacts), operator],
+    );
+    return this.get(lei);
+  }
+
+  @Get(':lei')
+  async get(@Param('lei') lei: string) {
+    const [row] = (await this.ds.query(
+      `SELECT lei, name, language, (SELECT coalesce(jsonb_agg(c - 'secret' || jsonb_build_object('hasSecret', c ? 'secret')), '[]') FROM jsonb_array_elements(contacts) c) AS contacts,
+              updated_by AS "updatedBy", updated_at AS "updatedAt"
+       FROM notification.counterparty_contacts WHERE lei = $1`,
+      [lei],
+    )) as unknown[];
+    if (!row) throw new NotFoundException(`no contacts for counterparty ${lei}`);
+    return row;
+  }
+}

@@ -1,0 +1,219 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { newId } from '@postera/kernel';
+import { CONFIG, faultPoint, LOG, type Log } from '@postera/platform';
+import { DataSource } from 'typeorm';
+import type { NotificationConfig } from '../config.js';
+import { renderNotification } from '../notifications/domain/render-notification.js';
+import { claimDue, markUnrenderable, recordNotSent, recordSent, startAttempts, type ClaimedNotification, type StartedAttempt } from './delivery.repository.js';
+import { notificationSent } from './notification-events.js';
+import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature.js';
+
+/** A claimed delivery not reached within this is free for another sender. */
+const CLAIM_LEASE_MS = 5 * 60_000;
+/** No POST of a batch starts later than this after the batch's attempts were committed. */
+const BATCH_SEND_WINDOW_MS = 30_000;
+const OUTCOME_COMMIT_MARGIN_MS = 30_000;
+const LOOP_BACKOFF_MAX_MS = 30_000;
+/** What is kept of a receiver's answer in the attempt. */
+const RESPONSE_KEPT_CHARS = 500;
+
+interface Delivery {
+  n: ClaimedNotification;
+  body: string;
+  attempt: StartedAttempt;
+}
+
+/**
+ * Sends the pending WEBHOOK deliveries: an HTTP POST of the notice as JSON, signed with
+ * HMAC-SHA256 over `<timestamp>.<body>` (x-postera-timestamp, x-postera-signature) and carrying
+ * `Idempotency-Key: <notification id>`, the same on every attempt, so a receiver can drop a copy.
+ * Every attempt is committed before the POST and its outcome right after it; an answer other than
+ * 2xx (or none) is retried with exponential backoff — WEBHOOK_BACKOFF_BASE_MS × 2ⁿ⁻¹, capped —
+ * and after WEBHOOK_ATTEMPTS_MAX attempts the delivery is FAILED, listed for operators, who can resend it.
+ */
+@Injectable()
+export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: NotificationConfig,
+    @Inject(LOG) private readonly log: Log,
+    private readonly ds: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const handled = await this.sendOnce();
+        failures = 0;
+        if (handled < this.config.SEND_BATCH_MAX) await this.idle(this.config.SEND_POLL_MS);
+      } catch (e) {
+        failures++;
+        const backoffMs = Math.min(LOOP_BACKOFF_MAX_MS, this.config.SEND_POLL_MS * 2 ** Math.min(failures, 10));
+        this.log.error({ err: e, backoffMs }, 'webhook sender pass failed; retrying');
+        await this.idle(backoffMs);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  async sendOnce(): Promise<number> {
+    const claimId = newId();
+    const { toSend } = await claimDue(this.ds, 'WEBHOOK', claimId, this.config.SEND_BATCH_MAX, CLAIM_LEASE_MS);
+    if (toSend.length === 0) return 0;
+    const bodies: Array<{ n: ClaimedNotification; body: string; subject: string }> = [];
+    for (const n of toSend) {
+      try {
+        const text = renderNotification(n.kind, n.payload, {
+          firmName: this.config.FIRM_NAME,
+          clientName: n.clientName,
+          clientId: n.clientId,
+          language: n.language,
+          baseCurrency: n.baseCurrency,
+        });
+        // The same bytes on every attempt of a delivery: the receiver may compare copies.
+        const body = JSON.stringify({
+          notificationId: n.notificationId,
+          noticeId: n.noticeId,
+          kind: n.kind,
+          tradeRef: n.tradeRef,
+          language: n.language,
+          subject: text.subject,
+          text: text.body,
+          document: n.document,
+        });
+        bodies.push({ n, body, subject: text.subject });
+      } catch (e) {
+        await markUnrenderable(this.ds, n.notificationId, claimId, (e as Error).message);
+        this.log.error({ err: e, notificationId: n.notificationId }, 'webhook notice cannot be rendered; FAILED');
+      }
+    }
+    const started = await startAttempts(
+      this.ds,
+      claimId,
+      bodies.map(({ n, body, subject }) => ({ notificationId: n.notificationId, recipient: n.recipient, language: n.language, subject, body })),
+      BATCH_SEND_WINDOW_MS + this.config.WEBHOOK_TIMEOUT_MS + OUTCOME_COMMIT_MARGIN_MS,
+    );
+    const deliveries: Delivery[] = bodies.flatMap((b) => {
+      const attempt = started.get(b.n.notificationId);
+      return attempt ? [{ ...b, attempt }] : [];
+    });
+    const windowClosesAt = Date.now() + BATCH_SEND_WINDOW_MS;
+    const untried: Delivery[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < deliveries.length) {
+        const d = deliveries[next++]!;
+        if (Date.now() >= windowClosesAt || !this.running) {
+          untried.push(d);
+          continue;
+        }
+        await this.deliver(d);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.SEND_CONCURRENCY_MAX, deliveries.length) }, lane));
+    if (untried.length > 0) {
+      await recordNotSent(
+        this.ds,
+        [],
+        untried.map((d) => ({ notificationId: d.n.notificationId, attemptNo: d.attempt.attemptNo })),
+      );
+    }
+    return toSend.length - untried.length;
+  }
+
+  private async secretFor(n: ClaimedNotification): Promise<string> {
+    if (n.recipientType === 'COUNTERPARTY') {
+      const [row] = (await this.ds.query(
+        `SELECT c->>'secret' AS secret FROM notification.counterparty_contacts p, jsonb_array_elements(p.contacts) c
+         WHERE p.lei = $1 AND c->>'channel' = 'WEBHOOK' AND c->>'address' = $2 AND c ? 'secret'`,
+        [n.account, n.recipient],
+      )) as Array<{ secret: string | null }>;
+      if (row?.secret) return row.secret;
+    }
+    return this.config.WEBHOOK_SECRETS[n.recipient] ?? this.config.WEBHOOK_SECRET;
+  }
+
+  /** One POST and its outcome, committed at once. */
+  private async deliver({ n, body, attempt }: Delivery): Promise<void> {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const secret = await this.secretFor(n);
+    let error: string | null = null;
+    let answer = '';
+    try {
+      const res = await fetch(n.recipient, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Postera-Webhooks/1',
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+          [IDEMPOTENCY_HEADER]: n.notificationId,
+          'x-postera-notice-kind': n.kind,
+          'x-postera-attempt': String(attempt.attemptNo),
+        },
+        body,
+      });
+      answer = `${res.status} ${(await res.text().catch(() => '')).slice(0, RESPONSE_KEPT_CHARS)}`.trim();
+      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (e) {
+      error = `${(e as Error).name}: ${(e as Error).message}${(e as { cause?: { code?: string } }).cause?.code ? ` (${(e as { cause: { code: string } }).cause.code})` : ''}`;
+    }
+    const log = this.log.child({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind, attemptNo: attempt.attemptNo });
+    if (error === null) {
+      faultPoint('after-webhook-send');
+      const event = notificationSent(
+        {
+          notificationId: n.notificationId,
+          kind: n.kind,
+          tradeRef: n.tradeRef,
+          account: n.account,
+          channel: 'WEBHOOK',
+          language: n.language,
+          messageId: n.notificationId,
+          attempts: attempt.attempts,
+        },
+        n.causeEventId,
+      );
+      await recordSent(this.ds, [{ notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: answer, event }]);
+      log.info('webhook delivered');
+      return;
+    }
+    const final = attempt.attempts >= this.config.WEBHOOK_ATTEMPTS_MAX;
+    const retryAfterMs = Math.min(this.config.WEBHOOK_BACKOFF_MAX_MS, this.config.WEBHOOK_BACKOFF_BASE_MS * 2 ** (attempt.attempts - 1));
+    await recordNotSent(
+      this.ds,
+      [{ notificationId: n.notificationId, attemptNo: attempt.attemptNo, error, smtpResponse: answer || null, final, refund: false, retryAfterMs }],
+      [],
+    );
+    if (final) log.error({ error, attempts: attempt.attempts }, 'webhook FAILED after its last attempt; an operator can resend it');
+    else log.warn({ error, attempts: attempt.attempts, retryAfterMs }, 'webhook not delivered; will retry');
+  }
+}

@@ -1,0 +1,206 @@
+import { deterministicId } from '@postera/kernel';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { NoticeReference } from '../domain/avis-d-opere.js';
+import { buildNoticeDocument } from '../domain/notice-document.js';
+import type { NotificationKind } from '../domain/render-notification.js';
+
+export interface NewNotice {
+  kind: NotificationKind;
+  causeEventId: string;
+  tradeRef: string;
+  tradeVersion: number | null;
+  recipientType: 'CLIENT' | 'COUNTERPARTY';
+  /** The account (CLIENT) or the LEI (COUNTERPARTY). */
+  party: string;
+  payload: unknown;
+  refersTo?: string | null;
+}
+
+/** The id of the notice one event owes one party: the same cause always yields the same id. */
+export function noticeId(n: Pick<NewNotice, 'causeEventId' | 'kind' | 'party'>): string {
+  return deterministicId('notice', n.causeEventId, n.kind, n.party);
+}
+
+/** The delivery of a notice to one recipient on one channel: stable, so a re-routed notice finds its row. */
+export function deliveryId(notice: string, channel: string, recipient: string): string {
+  return deterministicId('notification', notice, channel, recipient);
+}
+
+/**
+ * Inserts notices owed. ON CONFLICT DO NOTHING on (cause_event_id, kind, party) is "once per
+ * event and recipient" before any channel is known; a client account already known as proprietary
+ * gets no row. Returns the ids inserted.
+ */
+export async function insertNotices(tx: EntityManager, rows: NewNotice[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const inserted = (await tx.query(
+    `INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, trade_version, recipient_type, party, payload, refers_to)
+     SELECT u.notice_id, u.kind, u.cause_event_id, u.trade_ref, u.trade_version, u.recipient_type, u.party, u.payload, u.refers_to
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::uuid[])
+       AS u(notice_id, kind, cause_event_id, trade_ref, trade_version, recipient_type, party, payload, refers_to)
+     WHERE NOT (u.recipient_type = 'CLIENT' AND EXISTS (
+       SELECT 1 FROM notification.client_contacts c WHERE c.account = u.party AND c.account_type = 'PROPRIETARY'))
+     ON CONFLICT DO NOTHING
+     RETURNING notice_id`,
+    [
+      rows.map(noticeId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.causeEventId),
+      rows.map((r) => r.tradeRef),
+      rows.map((r) => r.tradeVersion),
+      rows.map((r) => r.recipientType),
+      rows.map((r) => r.party),
+      rows.map((r) => JSON.stringify(r.payload)),
+      rows.map((r) => r.refersTo ?? null),
+    ],
+  )) as Array<{ notice_id: string }>;
+  return inserted.map((r) => r.notice_id);
+}
+
+/** The last trade confirmation (avis or amended avis) owed to this party for this trade, if any. */
+export async function latestConfirmation(tx: EntityManager, tradeRef: string, party: string): Promise<NoticeReference | null> {
+  const [row] = (await tx.query(
+    `SELECT notice_id, kind, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS issued_on, trade_version
+     FROM notification.notices WHERE trade_ref = $1 AND party = $2 AND kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE')
+     ORDER BY trade_version DESC NULLS LAST, created_at DESC LIMIT 1`,
+    [tradeRef, party],
+  )) as Array<{ notice_id: string; kind: string; issued_on: string; trade_version: number | null }>;
+  return row ? { noticeId: row.notice_id, kind: row.kind, issuedOn: row.issued_on, tradeVersion: row.trade_version } : null;
+}
+
+interface UnroutedRow {
+  notice_id: string;
+  kind: NotificationKind;
+  cause_event_id: string;
+  trade_ref: string;
+  recipient_type: 'CLIENT' | 'COUNTERPARTY';
+  party: string;
+  payload: unknown;
+  created_at: Date;
+  client_id: string | null;
+  client_name: string | null;
+  account_type: 'CLIENT' | 'PROPRIETARY' | null;
+  c_language: 'fr' | 'en' | null;
+  c_contacts: Array<{ channel: string; address: string }> | null;
+  base_currency: string | null;
+  p_name: string | null;
+  p_language: 'fr' | 'en' | null;
+  p_contacts: Array<{ channel: string; address: string }> | null;
+}
+
+export interface RouteResult {
+  routed: number;
+  deliveries: number;
+  skipped: number;
+  noContact: number;
+}
+
+/**
+ * Routing: a notice whose party is known gets one delivery (notifications row) per contact —
+ * EMAIL or WEBHOOK, in the party's language — and its structured document. A proprietary account
+ * is SKIPPED; a party with no contact is NO_CONTACT (visible to operators) and routed again when its
+ * contacts change. Notices whose party is unknown wait. One transaction per pass, SKIP LOCKED so
+ * replicas route disjoint sets; the deterministic delivery ids make a repeated pass add nothing.
+ */
+export async function routeNotices(ds: DataSource, firmName: string, limit: number): Promise<RouteResult> {
+  return ds.transaction(async (tx) => {
+    const rows = (await tx.query(
+      `SELECT k.notice_id, k.kind, k.cause_event_id, k.trade_ref, k.recipient_type, k.party, k.payload, k.created_at,
+              c.client_id, c.client_name, c.account_type, c.language AS c_language, c.contacts AS c_contacts, c.base_currency,
+              p.name AS p_name, p.language AS p_language, p.contacts AS p_contacts
+       FROM notification.notices k
+       LEFT JOIN notification.client_contacts c ON k.recipient_type = 'CLIENT' AND c.account = k.party
+       LEFT JOIN notification.counterparty_contacts p ON k.recipient_type = 'COUNTERPARTY' AND p.lei = k.party
+       WHERE k.status IN ('WAITING', 'NO_CONTACT') AND (c.account IS NOT NULL OR p.lei IS NOT NULL)
+         AND (k.status = 'WAITING' OR coalesce(c.updated_at, p.updated_at) > k.routed_at)
+       ORDER BY k.created_at, k.notice_id
+       LIMIT $1
+       FOR UPDATE OF k SKIP LOCKED`,
+      [limit],
+    )) as UnroutedRow[];
+    const result: RouteResult = { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
+    const deliveries: Array<{ id: string; noticeId: string; kind: string; cause: string; tradeRef: string; party: string; channel: string; recipient: string; language: string }> = [];
+    for (const r of rows) {
+      if (r.recipient_type === 'CLIENT' && r.account_type === 'PROPRIETARY') {
+        await tx.query(
+          `UPDATE notification.notices SET status = 'SKIPPED', status_reason = 'proprietary account: no client to notify', routed_at = now() WHERE notice_id = $1`,
+          [r.notice_id],
+        );
+        result.skipped++;
+        continue;
+      }
+      const client = r.recipient_type === 'CLIENT';
+      const language = (client ? r.c_language : r.p_language) ?? 'en';
+      const contacts = uniqueContacts((client ? r.c_contacts : r.p_contacts) ?? []);
+      if (contacts.length === 0) {
+        await tx.query(
+          `UPDATE notification.notices SET status = 'NO_CONTACT', routed_at = now(), language = $2,
+             status_reason = $3 WHERE notice_id = $1`,
+          [
+            r.notice_id,
+            language,
+            client
+              ? `no contact for account ${r.party} in refdata.accounts.v1: add one in the referential; the notice is routed when it arrives`
+              : `no contact for counterparty ${r.party}: PUT /counterparty-contacts/${r.party}; the notice is routed then`,
+          ],
+        );
+        result.noContact++;
+        continue;
+      }
+      const ctx = {
+        firmName,
+        clientId: client ? (r.client_id ?? r.party) : r.party,
+        clientName: (client ? r.client_name : r.p_name) ?? r.party,
+        language,
+        baseCurrency: client ? r.base_currency : null,
+      };
+      const document = buildNoticeDocument(
+        { noticeId: r.notice_id, kind: r.kind, tradeRef: r.trade_ref, payload: r.payload, recipientType: r.recipient_type, party: r.party },
+        ctx,
+        new Date(r.created_at).toISOString(),
+      );
+      await tx.query(
+        `UPDATE notification.notices SET status = 'ROUTED', status_reason = NULL, routed_at = now(), party_id = $2, party_name = $3, language = $4,
+           base_currency = $5, document = $6 WHERE notice_id = $1`,
+        [r.notice_id, ctx.clientId, ctx.clientName, language, ctx.baseCurrency, JSON.stringify(document)],
+      );
+      for (const c of contacts)
+        deliveries.push({
+          id: deliveryId(r.notice_id, c.channel, c.address),
+          noticeId: r.notice_id,
+          kind: r.kind,
+          cause: r.cause_event_id,
+          tradeRef: r.trade_ref,
+          party: r.party,
+          channel: c.channel,
+          recipient: c.address,
+          language,
+        });
+      result.routed++;
+    }
+    if (deliveries.length > 0) {
+      const col = <T>(f: (d: (typeof deliveries)[number]) => T) => deliveries.map(f);
+      const inserted = (await tx.query(
+        `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         ON CONFLICT DO NOTHING RETURNING notification_id`,
+        [col((d) => d.id), col((d) => d.noticeId), col((d) => d.kind), col((d) => d.cause), col((d) => d.tradeRef), col((d) => d.party), col((d) => d.channel), col((d) => d.recipient), col((d) => d.language)],
+      )) as unknown[];
+      result.deliveries = inserted.length;
+    }
+    return result;
+  });
+}
+
+function uniqueContacts(contacts: Array<{ channel: string; address: string }>): Array<{ channel: 'EMAIL' | 'WEBHOOK'; address: string }> {
+  const seen = new Set<string>();
+  const out: Array<{ channel: 'EMAIL' | 'WEBHOOK'; address: string }> = [];
+  for (const c of contacts) {
+    if ((c.channel !== 'EMAIL' && c.channel !== 'WEBHOOK') || typeof c.address !== 'string' || c.address.length === 0) continue;
+    const key = `${c.channel} ${c.address}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ channel: c.channel, address: c.address });
+  }
+  return out;
+}
