@@ -50,6 +50,7 @@ export default tseslint.config(
   // referential); they still never import another service.
   ...services.map((name) => ({
     files: [`services/${name}/test/**/*.ts`],
+    ignores: ['**/domain/**'],
     rules: {
       'no-restricted-imports': [
         'error',
