@@ -3,6 +3,9 @@ import { ActivityConsumer } from './activity/activity.consumer.js';
 import { ActivityController } from './activity/activity.controller.js';
 import { reportingConfigSchema, type ReportingConfig } from './config.js';
 import { reportingMigrations } from './database/migrations/index.js';
+import { FilingController } from './filing/filing.controller.js';
+import { ReportingDay } from './filing/reporting-day.js';
+import { RecordsConsumer } from './records/records.consumer.js';
 
 await runService<ReportingConfig>({
   configSchema: reportingConfigSchema,
@@ -11,8 +14,8 @@ await runService<ReportingConfig>({
   module: (base) =>
     serviceModule({
       ...base,
-      handlers: [ActivityConsumer],
-      dayHooks: ActivityConsumer,
-      controllers: [ActivityController],
+      handlers: [ActivityConsumer, RecordsConsumer],
+      dayHooks: ReportingDay,
+      controllers: [ActivityController, FilingController],
     }),
 });

@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
+import { declarationsSummary } from '../filing/filing.controller.js';
 import { activitySummary } from './activity.consumer.js';
 
 @Controller()
@@ -8,8 +9,10 @@ export class ActivityController {
   constructor(private readonly ds: DataSource) {}
 
   @Get('summary')
-  summary(@Query('businessDate') businessDate?: string) {
-    return activitySummary(this.ds.manager, businessDate && /^\d{4}-\d{2}-\d{2}$/.test(businessDate) ? businessDate : null);
+  async summary(@Query('businessDate') businessDate?: string) {
+    const summary = await activitySummary(this.ds.manager, businessDate && /^\d{4}-\d{2}-\d{2}$/.test(businessDate) ? businessDate : null);
+    // The declarations filed so far (runs per kind, MiFIR reports per status), for the morning summary.
+    return { ...summary, declarations: await declarationsSummary(this.ds) };
   }
 
   @Get('eod-reports/:date')

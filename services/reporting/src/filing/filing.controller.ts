@@ -1,0 +1,116 @@
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { REPORT_KINDS, type ReportKind } from '@postera/contracts';
+import { isIsoDate } from '@postera/kernel';
+import { appendToOutbox, CONFIG } from '@postera/platform';
+import { DataSource } from 'typeorm';
+import { activityReport } from '../activity/domain/activity-report.js';
+import type { ReportingConfig } from '../config.js';
+import { activityFigures, fileActivity, fileBdf, fileMifir, fileTtf, type Filed } from './report-builders.js';
+import { getRun, getRunFile, listRuns } from './report-store.js';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const OPERATOR = /^[\w.@-]{1,64}$/;
+
+/** Filed reports: list, look at, download; file a run (a correction when the period has one). */
+@Controller()
+export class FilingController {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CONFIG) private readonly config: ReportingConfig,
+  ) {}
+
+  @Get('reports/runs')
+  runs(@Query('kind') kind?: string, @Query('period') period?: string) {
+    if (kind && !(REPORT_KINDS as readonly string[]).includes(kind)) throw new BadRequestException(`kind must be one of ${REPORT_KINDS.join(', ')}`);
+    if (period && !isIsoDate(period)) throw new BadRequestException('period must be the ISO date the period starts on');
+    return listRuns(this.ds.manager, { kind, period });
+  }
+
+  @Get('reports/runs/:id')
+  async run(@Param('id', new ParseUUIDPipe()) id: string) {
+    const r = await getRun(this.ds.manager, id);
+    if (!r) throw new NotFoundException(`no report run ${id}`);
+    return r;
+  }
+
+  @Get('reports/runs/:id/files/:name')
+  async file(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('name') name: string,
+    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
+  ) {
+    const f = await getRunFile(this.ds.manager, id, name);
+    if (!f) throw new NotFoundException(`no file ${name} in run ${id}`);
+    res.setHeader('x-content-sha256', f.sha256);
+    return new StreamableFile(f.content, { type: f.media_type, disposition: `attachment; filename="${name}"` });
+  }
+
+  /**
+   * Files a run now: `{ kind, period }`, period a month (YYYY-MM) for TTF and Banque de France, a
+   * business date for MIFIR and ACTIVITY. When the period was filed before, this is a correction: a
+   * new version that replaces the latest one. The operator is named in `x-postera-user`.
+   */
+  @Post('reports/runs')
+  @HttpCode(201)
+  async fileNow(@Body() body: { kind?: string; period?: string }, @Headers('x-postera-user') user?: string) {
+    if (!user || !OPERATOR.test(user)) throw new BadRequestException('the operator must be named in x-postera-user');
+    const kind = body?.kind as ReportKind | undefined;
+    const period = body?.period ?? '';
+    if (!kind || !(REPORT_KINDS as readonly string[]).includes(kind)) throw new BadRequestException(`kind must be one of ${REPORT_KINDS.join(', ')}`);
+    const monthly = kind === 'TTF' || kind === 'BDF_BOP' || kind === 'BDF_HOLDINGS';
+    if (monthly ? !MONTH.test(period) : !isIsoDate(period)) throw new BadRequestException(monthly ? 'period must be a month, YYYY-MM' : 'period must be a date, YYYY-MM-DD');
+    const runIds = await this.ds.transaction(async (tx) => {
+      const filed: Filed[] = [];
+      switch (kind) {
+        case 'TTF':
+          filed.push(await fileTtf(tx, this.config, period, user, null));
+          break;
+        case 'BDF_BOP':
+        case 'BDF_HOLDINGS':
+          // The two Banque de France reports are built from one read and filed together.
+          filed.push(...(await fileBdf(tx, this.config, period, user, null)));
+          break;
+        case 'MIFIR': {
+          const m = await fileMifir(tx, this.config, period, user, null);
+          if (m) filed.push(m);
+          break;
+        }
+        case 'ACTIVITY':
+          filed.push(await fileActivity(tx, this.config, period, user, null));
+          break;
+      }
+      await appendToOutbox(tx, 'reporting', filed.flatMap((f) => f.events));
+      return filed.map((f) => f.runId);
+    });
+    if (runIds.length === 0) return { runs: [], note: 'nothing to file: no MiFIR report pending and valid for that date' };
+    return { runs: await Promise.all(runIds.map((id) => getRun(this.ds.manager, id))) };
+  }
+
+  /** The activity report of a day computed now (JSON), without filing it. */
+  @Get('activity-report')
+  async activityReport(@Query('businessDate') businessDate?: string) {
+    if (!isIsoDate(businessDate)) throw new BadRequestException('businessDate must be an ISO date (YYYY-MM-DD)');
+    return activityReport(await activityFigures(this.ds.manager, businessDate));
+  }
+
+  /** MiFIR transaction reports by status (INVALID ones carry every broken rule). */
+  @Get('mifir/reports')
+  async mifirReports(@Query('status') status?: string, @Query('tradeRef') tradeRef?: string) {
+    return this.ds.query(
+      `SELECT report_id::text AS "reportId", trade_ref AS "tradeRef", trade_version AS "tradeVersion", kind, transaction_reference AS "transactionReference",
+              to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate", status, problems, filed_run_id AS "filedRunId", created_at AS "createdAt"
+       FROM reporting.mifir_reports WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR trade_ref = $2) ORDER BY report_id LIMIT 500`,
+      [status ?? null, tradeRef ?? null],
+    );
+  }
+}
+
+/** What the morning summary shows of declarations: runs filed per kind, and the MiFIR reports per status. */
+export async function declarationsSummary(ds: DataSource) {
+  const runs = (await ds.query(`SELECT kind, count(*)::int AS n FROM reporting.report_runs GROUP BY kind`)) as Array<{ kind: string; n: number }>;
+  const mifir = (await ds.query(`SELECT status, count(*)::int AS n FROM reporting.mifir_reports GROUP BY status`)) as Array<{ status: string; n: number }>;
+  return {
+    runsFiled: Object.fromEntries(REPORT_KINDS.map((k) => [k, runs.find((r) => r.kind === k)?.n ?? 0])),
+    mifirReports: Object.fromEntries(['FILED', 'PENDING', 'INVALID', 'NOT_NEEDED'].map((s) => [s, mifir.find((m) => m.status === s)?.n ?? 0])),
+  };
+}
