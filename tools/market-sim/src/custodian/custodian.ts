@@ -56,7 +56,7 @@ const paymentOf = (t: SimRow['instructionType']) => (t === 'RVP' || t === 'DVP' 
 /** A sese.024 status advice, as an event carrying its XML; id fixed by (instruction, status, discriminator) so replays answer the same. */
 function advice(tradeRef: string, cause: string, p: Omit<CustodianStatusV1, 'xml'>, discriminator: string): Out {
   const xml = renderSese024({
-    transactionId: p.instructionId,
+    transactionId: p.instructionId.replace(/-/g, ''),
     status: p.status as Exclude<CustodianStatusV1['status'], 'SETT'>,
     reason: p.reason,
     statusDate: p.businessDate ?? null,
@@ -79,7 +79,7 @@ function advice(tradeRef: string, cause: string, p: Omit<CustodianStatusV1, 'xml
 function confirmation(r: SimRow, cause: string, step: Step, remaining: Remainder, date: string, partial: 'PAIN' | 'PARC' | null): Out {
   const free = paymentOf(r.instructionType) === 'FREE';
   const xml = renderSese025({
-    transactionId: r.instructionId,
+    transactionId: r.instructionId.replace(/-/g, ''),
     movement: movementOf(r.instructionType),
     payment: paymentOf(r.instructionType),
     isin: r.isin,

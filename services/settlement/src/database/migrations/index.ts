@@ -1,4 +1,5 @@
 import { SettlementInitial1764190100000 } from './1764190100000-settlement-initial.js';
 import { SettlementTradeLifecycle1795734000000 } from './1795734000000-settlement-trade-lifecycle.js';
+import { SettlementNettingPenalties1796000100000 } from './1796000100000-settlement-netting-penalties.js';
 
-export const settlementMigrations = [SettlementInitial1764190100000, SettlementTradeLifecycle1795734000000];
+export const settlementMigrations = [SettlementInitial1764190100000, SettlementTradeLifecycle1795734000000, SettlementNettingPenalties1796000100000];

@@ -1,76 +1,195 @@
-import { Injectable } from '@nestjs/common';
-import { Topics, type CustodianStatusEvent } from '@postera/contracts';
-import { EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
-import { isProgress, statusFromCustodian } from '../domain/instruction-status.js';
-import { insertHistory, loadInstructions, updateInstructions, type HistoryRow, type InstructionRow } from '../persistence/instruction.repository.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { parseSese024, parseSese025, Topics, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
+import { calendarByCode, deterministicId, Dec, addBusinessDays } from '@postera/kernel';
+import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
+import type { SettlementConfig } from '../../config.js';
+import { accruePending, recordPenaltyDays, type PenaltyDue } from '../../penalties/commands/accrue-penalties.js';
+import { isCashFail, lmfpDirection, sefpDirection } from '../../penalties/domain/penalties.js';
+import { isProgress, statusFromCustodian, type InstructionStatus } from '../domain/instruction-status.js';
+import { applyStep } from '../domain/settlement-steps.js';
+import { instructionIdOfTx } from '../domain/sese023.js';
+import { insertHistory, loadInstructions, loadNetMembers, updateInstructions, type HistoryRow, type InstructionRow } from '../persistence/instruction.repository.js';
 import { statusChanged } from './status-event.js';
 
+/** An advice as settlement reads it: from its ISO 20022 document when it carries one (read back strictly), else the event's fields. */
+export function readAdvice(p: CustodianStatusV1): CustodianStatusV1 & { stepAmount: string | null } {
+  if (!p.xml) return { ...p, stepAmount: p.settledAmount };
+  if (p.status === 'SETT') {
+    const c = parseSese025(p.xml);
+    if (instructionIdOfTx(c.transactionId) !== p.instructionId && c.transactionId !== p.instructionId)
+      throw new Error(`sese.025 for ${c.transactionId} carried by an event for ${p.instructionId}`);
+    return {
+      ...p,
+      status: 'SETT',
+      settledQuantity: c.settledQuantity,
+      settledAmount: c.settledAmount?.amount ?? '0',
+      stepAmount: c.settledAmount?.amount ?? '0',
+      remainingQuantity: c.remainingQuantity,
+      effectiveSettlementDate: c.effectiveSettlementDate,
+      businessDate: c.effectiveSettlementDate,
+    };
+  }
+  const a = parseSese024(p.xml);
+  return { ...p, status: a.status, reason: a.reason, businessDate: a.statusDate, stepAmount: null };
+}
+
 /**
- * custodian.status.v1 (sese.024 advices, sese.025 confirmations) → the instruction's lifecycle.
- * Each change is kept in the history and announced on settlement.events.v1; an advice that would
- * move an instruction backwards (late, replayed), or any advice after SETTLED, REJECTED or
- * CANCELLED, is logged at debug and ignored — except a settlement of a cancelled instruction,
- * which is recorded (history reason SETTLED_AFTER_CANCEL) and logged as an error.
+ * custodian.status.v1 (sese.024 advices, sese.025 confirmations, read back from their XML) → the
+ * instruction's lifecycle. Each change is kept in the history and announced on settlement.events.v1:
+ * - SETT: a settlement step; cumulative settled figures, PARTIALLY_SETTLED until nothing remains, then SETTLED;
+ * - PEND on a business day on or after the intended date: FAILING, and a SEFP penalty day;
+ * - MACH dated after the intended date: MATCHED, and an LMFP penalty day for each business day from the
+ *   intended date through the matching day;
+ * - an advice on a net instruction moves each gross trade it settles the same way (one event per trade).
+ * An advice that would move an instruction backwards (late, replayed), or any advice after SETTLED,
+ * REJECTED or CANCELLED, is ignored — except a settlement of a cancelled instruction, recorded
+ * (SETTLED_AFTER_CANCEL) and logged as an error.
  */
 @Injectable()
 export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEvent> {
   readonly consumerId = 'settlement.custodian-status';
   readonly topics = [Topics.custodianStatus];
 
+  constructor(@Inject(CONFIG) private readonly config: SettlementConfig) {
+    super();
+  }
+
+  override decode(record: InboundRecord): CustodianStatusEvent {
+    const e = super.decode(record);
+    try {
+      readAdvice(e.payload);
+    } catch (err) {
+      throw new UndecodableMessage(`custodian advice unreadable: ${(err as Error).message}`);
+    }
+    return e;
+  }
+
   async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatusEvent>[]): Promise<void> {
     const instructions = await loadInstructions(
       ctx.tx,
       messages.map((m) => m.body.payload.instructionId),
     );
+    const nets = await loadNetMembers(
+      ctx.tx,
+      [...instructions.values()].filter((i) => i.isNet).map((i) => i.instructionId),
+    );
     const changed = new Map<string, InstructionRow>();
     const history: HistoryRow[] = [];
+    const penalties: PenaltyDue[] = [];
+    const calendar = calendarByCode(this.config.SETTLEMENT_CALENDAR);
     for (const { body } of messages) {
-      const advice = body.payload;
+      const advice = readAdvice(body.payload);
       const current = instructions.get(advice.instructionId);
       if (!current) {
         // Not ours (or not yet known): nothing to apply; the custodian answers only what we sent.
         ctx.log.warn({ correlationId: advice.tradeRef, instructionId: advice.instructionId }, 'status advice for an unknown instruction ignored');
         continue;
       }
-      const next = statusFromCustodian(advice.status);
+      const change = (row: InstructionRow, patch: Partial<InstructionRow>, step: { quantity: string; amount: string } | null, emit: boolean) => {
+        const updated: InstructionRow = { ...row, ...patch, seq: row.seq + 1 };
+        instructions.set(updated.instructionId, updated);
+        changed.set(updated.instructionId, updated);
+        history.push({ instructionId: updated.instructionId, seq: updated.seq, status: updated.status, reason: updated.reason, causeEventId: body.eventId });
+        if (emit) ctx.emit({ topic: Topics.settlementEvents, key: updated.tradeRef, event: statusChanged(updated, body.eventId, step) });
+        return updated;
+      };
+      let next: InstructionStatus = statusFromCustodian(advice.status);
       if (current.status === 'CANCELLED' && next === 'SETTLED') {
         // The custodian settled before our cancellation reached it: the securities moved. The
         // instruction stays CANCELLED (its trade was amended or cancelled); an operator must act.
-        const recorded: InstructionRow = { ...current, reason: 'SETTLED_AFTER_CANCEL', seq: current.seq + 1 };
-        instructions.set(recorded.instructionId, recorded);
-        changed.set(recorded.instructionId, recorded);
-        history.push({
-          instructionId: recorded.instructionId,
-          seq: recorded.seq,
-          status: 'CANCELLED',
-          reason: 'SETTLED_AFTER_CANCEL',
-          causeEventId: body.eventId,
-        });
+        change(current, { reason: 'SETTLED_AFTER_CANCEL' }, null, false);
         ctx.log.error(
           { correlationId: advice.tradeRef, instructionId: advice.instructionId, effectiveSettlementDate: advice.effectiveSettlementDate },
           'the custodian settled an instruction we had cancelled; recorded for an operator',
         );
         continue;
       }
+      let patch: Partial<InstructionRow> = { status: next, reason: advice.reason };
+      let step: { quantity: string; amount: string } | null = null;
+      if (advice.status === 'SETT') {
+        const applied = applyStep(current, { quantity: advice.settledQuantity!, amount: advice.stepAmount ?? '0' });
+        if (!applied.ok) {
+          ctx.log.error({ correlationId: advice.tradeRef, instructionId: advice.instructionId, why: applied.why }, 'settlement confirmation not applied');
+          continue;
+        }
+        next = applied.complete ? 'SETTLED' : 'PARTIALLY_SETTLED';
+        step = { quantity: advice.settledQuantity!, amount: advice.stepAmount ?? '0' };
+        patch = {
+          status: next,
+          reason: applied.complete ? null : 'PAIN',
+          settledQuantity: applied.settledQuantity,
+          settledAmount: applied.settledAmount,
+          effectiveSettlementDate: advice.effectiveSettlementDate,
+        };
+      }
       if (!isProgress(current.status, next)) {
         ctx.log.debug({ correlationId: advice.tradeRef, from: current.status, to: next }, 'status advice would move the instruction backwards; ignored');
         continue;
       }
-      const updated: InstructionRow = {
-        ...current,
-        status: next,
-        reason: advice.reason,
-        settledQuantity: advice.settledQuantity ?? current.settledQuantity,
-        settledAmount: advice.settledAmount ?? current.settledAmount,
-        effectiveSettlementDate: advice.effectiveSettlementDate ?? current.effectiveSettlementDate,
-        seq: current.seq + 1,
-      };
-      instructions.set(updated.instructionId, updated);
-      changed.set(updated.instructionId, updated);
-      history.push({ instructionId: updated.instructionId, seq: updated.seq, status: next, reason: advice.reason, causeEventId: body.eventId });
-      ctx.emit({ topic: Topics.settlementEvents, key: updated.tradeRef, event: statusChanged(updated, body.eventId) });
+      if (next === 'MATCHED') patch.matchedDate = advice.businessDate ?? null;
+      const before = current;
+      const updated = change(current, patch, step, !current.isNet);
+
+      // CSDR penalties: a fail day on or after the intended date; a match after it.
+      const day = advice.businessDate;
+      if (advice.status === 'PEND' && day && day >= current.intendedSettlementDate && advice.reason) {
+        const cash = isCashFail(advice.reason);
+        penalties.push({
+          ...penaltyBase(updated),
+          penaltyId: deterministicId('penalty', updated.instructionId, 'SEFP', day),
+          kind: 'SEFP',
+          direction: sefpDirection(advice.reason),
+          penaltyDate: day,
+          failReason: advice.reason,
+          cashFail: cash,
+          basisQuantity: cash
+            ? new Dec(updated.settlementAmount).minus(updated.settledAmount ?? 0).toFixed()
+            : new Dec(updated.quantity).minus(updated.settledQuantity ?? 0).toFixed(),
+        });
+      }
+      if (advice.status === 'MACH' && day && day >= current.intendedSettlementDate) {
+        for (let d = addBusinessDays(current.intendedSettlementDate, 0, calendar), n = 0; d <= day && n < 366; d = addBusinessDays(d, 1, calendar), n++) {
+          penalties.push({
+            ...penaltyBase(updated),
+            penaltyId: deterministicId('penalty', updated.instructionId, 'LMFP', d),
+            kind: 'LMFP',
+            direction: lmfpDirection(before.reason),
+            penaltyDate: d,
+            failReason: before.reason ?? 'LATE',
+            cashFail: false,
+            basisQuantity: updated.quantity,
+          });
+        }
+      }
+
+      // A net instruction: each gross trade it settles moves the same way, with its own figures (a net settles whole, NPAR).
+      if (updated.isNet) {
+        for (const m of nets.get(updated.instructionId) ?? []) {
+          const live = instructions.get(m.instructionId) ?? m;
+          if (live.status === 'CANCELLED' || live.status === 'SETTLED') continue;
+          const settledWhole = next === 'SETTLED';
+          const mp: Partial<InstructionRow> = settledWhole
+            ? { status: 'SETTLED', reason: null, settledQuantity: live.quantity, settledAmount: live.settlementAmount, effectiveSettlementDate: updated.effectiveSettlementDate }
+            : { status: next, reason: updated.reason, matchedDate: updated.matchedDate };
+          change(live, mp, settledWhole ? { quantity: live.quantity, amount: live.settlementAmount } : null, true);
+        }
+      }
     }
     await updateInstructions(ctx.tx, [...changed.values()]);
     await insertHistory(ctx.tx, history);
+    await recordPenaltyDays(ctx, penalties);
+    if (penalties.length > 0) await accruePending(ctx, this.config.CSDR_CASH_PENALTY_ANNUAL_RATE, messages.at(-1)!.body.eventId);
   }
+}
+
+function penaltyBase(r: InstructionRow) {
+  return {
+    instructionId: r.instructionId,
+    tradeRef: r.tradeRef,
+    isin: r.isin,
+    counterparty: r.counterparty,
+    account: r.account,
+    book: r.book,
+    currency: r.currency,
+  };
 }

@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  envelope,
   Topics,
-  type CustodianInstructionEvent,
   type TradeAmendedV1,
   type TradeCancelledV1,
   type TradeEconomics,
   type TradeEventV1,
   type TradeValidatedV1,
 } from '@postera/contracts';
-import { assert, deterministicId } from '@postera/kernel';
+import { assert, Dec, deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, CONFIG, type BatchContext, type InboundMessage } from '@postera/platform';
 import type { SettlementConfig } from '../../config.js';
 import { instructionTypeFor } from '../domain/instruction-status.js';
@@ -24,7 +22,9 @@ import {
   type HistoryRow,
   type InstructionRow,
 } from '../persistence/instruction.repository.js';
+import { instructionCancelled, instructionSent, sese023Of } from './instruction-messages.js';
 import { statusChanged } from './status-event.js';
+import { loadNettingAccounts, unwindNet } from './netting-close.js';
 
 type LifecycleMessage =
   | { eventId: string; type: 'TradeValidated'; payload: TradeValidatedV1 }
@@ -85,6 +85,11 @@ export class FollowTradeLifecycleConsumer extends EnvelopeHandler<TradeEventV1> 
     const refs = lifecycle.map(tradeRefOf);
     const instructions = await loadInstructionsByTrade(ctx.tx, refs);
     const states = await loadTradeLifecycle(ctx.tx, refs);
+    const nettingAccounts = await loadNettingAccounts(
+      ctx.tx,
+      lifecycle.filter((m) => m.type === 'TradeValidated').map((m) => (m.payload as TradeValidatedV1).trade.account),
+    );
+    const netsToUnwind = new Set<string>();
     const created = new Map<string, InstructionRow>();
     const changed = new Map<string, InstructionRow>();
     const history: HistoryRow[] = [];
@@ -102,9 +107,16 @@ export class FollowTradeLifecycleConsumer extends EnvelopeHandler<TradeEventV1> 
         switch (action.kind) {
           case 'instruct': {
             assert(m.type === 'TradeValidated', `an instruction is created only on TradeValidated, not ${m.type}`);
-            const row = this.newInstruction(m.payload.trade);
+            const held = nettingAccounts.has(m.payload.trade.account);
+            const row = this.newInstruction(m.payload.trade, held);
             rows.push(row);
             created.set(row.instructionId, row);
+            if (held) {
+              // The account nets: the trade waits for the close of the business day before its settlement date (netting-close.ts).
+              history.push({ instructionId: row.instructionId, seq: 1, status: 'CREATED', reason: 'HELD_FOR_NETTING', causeEventId: m.eventId });
+              ctx.emit({ topic: Topics.settlementEvents, key: ref, event: statusChanged(row, m.eventId) });
+              break;
+            }
             history.push(
               { instructionId: row.instructionId, seq: 1, status: 'CREATED', reason: null, causeEventId: m.eventId },
               { instructionId: row.instructionId, seq: 2, status: 'SENT', reason: null, causeEventId: m.eventId },
@@ -115,10 +127,14 @@ export class FollowTradeLifecycleConsumer extends EnvelopeHandler<TradeEventV1> 
           }
           case 'cancel': {
             const row = rows.find((r) => r.instructionId === action.instructionId)!;
+            const wasHeld = row.status === 'CREATED';
+            const net = row.netInstructionId;
             Object.assign(row, { status: 'CANCELLED', reason: action.reason, seq: row.seq + 1 });
             if (!created.has(row.instructionId)) changed.set(row.instructionId, row);
             history.push({ instructionId: row.instructionId, seq: row.seq, status: 'CANCELLED', reason: action.reason, causeEventId: m.eventId });
-            ctx.emit({ topic: Topics.custodianInstructions, key: ref, event: instructionCancelled(row, m.eventId) });
+            // A held trade was never sent: nothing to cancel at the CSD. A netted one: its net instruction is cancelled and re-formed without it.
+            if (net) netsToUnwind.add(net);
+            else if (!wasHeld) ctx.emit({ topic: Topics.custodianInstructions, key: ref, event: instructionCancelled(row, m.eventId) });
             ctx.emit({ topic: Topics.settlementEvents, key: ref, event: statusChanged(row, m.eventId) });
             break;
           }
@@ -146,14 +162,18 @@ export class FollowTradeLifecycleConsumer extends EnvelopeHandler<TradeEventV1> 
     assert(inserted.size === created.size, `instructions not inserted: ${[...created.keys()].filter((id) => !inserted.has(id)).join(', ')}`);
     await insertHistory(ctx.tx, history);
     await saveTradeLifecycle(ctx.tx, statesChanged);
+    for (const netId of netsToUnwind) await unwindNet(ctx, netId, lifecycle[0]!.eventId);
   }
 
-  private newInstruction(t: TradeEconomics): InstructionRow {
-    return {
+  private newInstruction(t: TradeEconomics, held: boolean): InstructionRow {
+    const free = new Dec(t.netAmount).isZero();
+    const receive = t.side === 'BUY';
+    const row: InstructionRow = {
       instructionId: deterministicId('instruction', t.tradeRef, String(t.version)),
       tradeRef: t.tradeRef,
       tradeVersion: t.version,
-      instructionType: instructionTypeFor(t.side),
+      // Against payment, unless no cash moves (a net amount of zero): then free of payment.
+      instructionType: free ? (receive ? 'RFP' : 'DFP') : instructionTypeFor(t.side),
       side: t.side,
       isin: t.isin,
       quantity: t.quantity,
@@ -168,48 +188,23 @@ export class FollowTradeLifecycleConsumer extends EnvelopeHandler<TradeEventV1> 
       placeOfSettlement: t.placeOfSettlement ? t.placeOfSettlement : this.config.DEFAULT_PLACE_OF_SETTLEMENT,
       clientId: t.clientId,
       book: t.book,
-      status: 'SENT',
-      reason: null,
+      status: held ? 'CREATED' : 'SENT',
+      reason: held ? 'HELD_FOR_NETTING' : null,
       settledQuantity: null,
       settledAmount: null,
       effectiveSettlementDate: null,
-      seq: 2,
+      seq: held ? 1 : 2,
+      quantityType: t.priceType === 'PERCENT' ? 'FAMT' : 'UNIT',
+      partialIndicator: this.config.PARTIAL_SETTLEMENT_INDICATOR,
+      cashDirection: receive ? 'DBIT' : 'CRDT',
+      ssis: t.ssis ?? { account: null, counterparty: null },
+      attempt: 1,
+      isNet: false,
+      netInstructionId: null,
+      matchedDate: null,
+      xml: null,
     };
+    if (!held) row.xml = sese023Of(row);
+    return row;
   }
-}
-
-function instructionSent(r: InstructionRow, causationId: string): CustodianInstructionEvent {
-  return envelope({
-    eventId: deterministicId('InstructionSent', r.instructionId),
-    type: 'InstructionSent',
-    producer: 'settlement',
-    correlationId: r.tradeRef,
-    causationId,
-    payload: {
-      instructionId: r.instructionId,
-      tradeRef: r.tradeRef,
-      instructionType: r.instructionType,
-      isin: r.isin,
-      quantity: r.quantity,
-      settlementAmount: r.settlementAmount,
-      currency: r.currency,
-      tradeDate: r.tradeDate,
-      intendedSettlementDate: r.intendedSettlementDate,
-      account: r.account,
-      counterparty: r.counterparty,
-      placeOfSettlement: r.placeOfSettlement,
-    },
-  });
-}
-
-/** sese.020: the custodian is asked to cancel an instruction; one per instruction, whatever replays. */
-function instructionCancelled(r: InstructionRow, causationId: string): CustodianInstructionEvent {
-  return envelope({
-    eventId: deterministicId('InstructionCancelled', r.instructionId),
-    type: 'InstructionCancelled',
-    producer: 'settlement',
-    correlationId: r.tradeRef,
-    causationId,
-    payload: { instructionId: r.instructionId, tradeRef: r.tradeRef },
-  });
 }

@@ -3,7 +3,7 @@ import { deterministicId } from '@postera/kernel';
 import type { InstructionRow } from '../persistence/instruction.repository.js';
 
 /** settlement.events.v1 for an instruction's new state; the id is fixed by (instruction, seq) so a replay emits the same event. */
-export function statusChanged(r: InstructionRow, causationId: string): SettlementEvent {
+export function statusChanged(r: InstructionRow, causationId: string, step: { quantity: string; amount: string } | null = null): SettlementEvent {
   return envelope({
     eventId: deterministicId('InstructionStatusChanged', r.instructionId, String(r.seq)),
     type: 'InstructionStatusChanged',
@@ -26,9 +26,12 @@ export function statusChanged(r: InstructionRow, causationId: string): Settlemen
       intendedSettlementDate: r.intendedSettlementDate,
       settledQuantity: r.settledQuantity,
       settledAmount: r.settledAmount,
+      stepQuantity: step?.quantity ?? null,
+      stepAmount: step?.amount ?? null,
       effectiveSettlementDate: r.effectiveSettlementDate,
       clientId: r.clientId,
       book: r.book,
+      netInstructionId: r.netInstructionId,
     },
   });
 }

@@ -31,7 +31,7 @@ const RANK: Record<InstructionStatus, number> = {
   UNMATCHED: 3,
   MATCHED: 4,
   FAILING: 5,
-  PARTIALLY_SETTLED: 6,
+  PARTIALLY_SETTLED: 5,
   SETTLED: 9,
   CANCELLED: 9,
 };
@@ -44,7 +44,9 @@ export function isTerminal(s: InstructionStatus): boolean {
 export function isProgress(from: InstructionStatus, to: InstructionStatus): boolean {
   if (isTerminal(from)) return false;
   if (to === 'CANCELLED') return true; // the CSD cancelled it (our request, or its own purge of a stale instruction)
-  if (from === 'FAILING' && to === 'FAILING') return true; // a new fail reason, or the fail goes on
+  // A new fail reason, the fail goes on, a partial step, then the remainder failing: all kept.
+  const pending = (x: InstructionStatus) => x === 'FAILING' || x === 'PARTIALLY_SETTLED';
+  if (pending(from) && pending(to)) return true;
   return RANK[to] > RANK[from] || (from === 'UNMATCHED' && to === 'UNMATCHED');
 }
 

@@ -1,0 +1,206 @@
+import { BadRequestException, Body, ConflictException, Controller, Get, Headers, NotFoundException, Param, Post, Query, UnauthorizedException } from '@nestjs/common';
+import { Topics } from '@postera/contracts';
+import { calendarByCode, deterministicId, isIsoDate, newId } from '@postera/kernel';
+import { appendToOutbox, CONFIG, currentBusinessDay, type OutgoingEvent } from '@postera/platform';
+import { Inject } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { SettlementConfig } from '../config.js';
+import { instructionCancelled, instructionSent, sese023Of } from '../instructions/commands/instruction-messages.js';
+import { statusChanged } from '../instructions/commands/status-event.js';
+import { findInstruction, insertHistory, insertInstructions, loadNetMembers, updateInstructions, type InstructionRow } from '../instructions/persistence/instruction.repository.js';
+import { upsertPrices, priceProblems, type PriceRow } from '../reference/reference-data.consumers.js';
+import { accruePending } from '../penalties/commands/accrue-penalties.js';
+
+/** Statuses that are a fail once the intended date has come: failing, partially settled (the rest pending), unmatched. */
+const FAIL_STATUSES = ['FAILING', 'PARTIALLY_SETTLED', 'UNMATCHED', 'MATCHED', 'ACCEPTED', 'SENT'];
+export const FAILS_PAGE_MAX = 500;
+export const PRICES_IMPORT_MAX = 10_000;
+
+function operator(user: string | undefined): string {
+  if (!user || user.trim() === '') throw new UnauthorizedException('x-postera-user is required: every operator action is made by a named person');
+  if (user.length > 128) throw new UnauthorizedException('x-postera-user: at most 128 characters');
+  return user.trim();
+}
+
+/** Business days from the intended date through `asOf`, both counted (a fail on its intended date is 1 day old). */
+export function businessDaysAged(intended: string, asOf: string, calendarCode: string): number {
+  const cal = calendarByCode(calendarCode);
+  let n = 0;
+  for (let d = intended, i = 0; d <= asOf && i < 3660; i++) {
+    if (cal.isBusinessDay(d)) n++;
+    const next = new Date(`${d}T00:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    d = next.toISOString().slice(0, 10);
+  }
+  return n;
+}
+
+/**
+ * Fails management (DOMAIN.md §2): the instructions not settled after their intended date, their
+ * age, reason and penalties; an operator (x-postera-user) resends, cancels and re-instructs, or
+ * flags for buy-in. Every action is a history row naming the operator, written with its messages
+ * in one transaction (outbox).
+ */
+@Controller()
+export class FailsController {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CONFIG) private readonly config: SettlementConfig,
+  ) {}
+
+  @Get('fails')
+  async list(@Query('asOf') asOfParam?: string) {
+    const day = await currentBusinessDay(this.ds.manager, 'settlement', this.config.SETTLEMENT_CALENDAR);
+    const asOf = asOfParam ?? day?.businessDate;
+    if (!asOf || !isIsoDate(asOf)) throw new BadRequestException('asOf: an ISO date (no business day is open yet)');
+    const rows = (await this.ds.query(
+      `SELECT i.instruction_id AS "instructionId", i.trade_ref AS "tradeRef", i.is_net AS "isNet", i.status, i.reason, i.isin, i.account, i.counterparty,
+         i.side, i.quantity::text AS quantity, coalesce(i.settled_quantity, 0)::text AS "settledQuantity",
+         (i.quantity - coalesce(i.settled_quantity, 0))::text AS "remainingQuantity", i.currency,
+         to_char(i.intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", i.buy_in_flagged_by AS "buyInFlaggedBy",
+         coalesce((SELECT json_agg(json_build_object('currency', c, 'receivable', r::text, 'payable', p::text)) FROM (
+            SELECT currency AS c, sum(amount) FILTER (WHERE direction = 'RECEIVABLE') AS r, sum(amount) FILTER (WHERE direction = 'PAYABLE') AS p
+            FROM settlement.penalties WHERE instruction_id = i.instruction_id AND amount IS NOT NULL GROUP BY currency) x), '[]') AS "penaltiesAccrued"
+       FROM settlement.instructions i
+       WHERE i.status = ANY($1::text[]) AND i.intended_settlement_date <= $2 AND i.net_instruction_id IS NULL
+       ORDER BY i.intended_settlement_date, i.trade_ref LIMIT ${FAILS_PAGE_MAX}`,
+      [FAIL_STATUSES, asOf],
+    )) as Array<Record<string, unknown> & { intendedSettlementDate: string }>;
+    return {
+      asOf,
+      fails: rows.map((r) => ({ ...r, ageBusinessDays: businessDaysAged(r.intendedSettlementDate, asOf, this.config.SETTLEMENT_CALENDAR) })),
+    };
+  }
+
+  /** Re-sends the instruction (same id, same sese.023) to the CSD: it answers where the instruction stands. */
+  @Post('fails/:id/resend')
+  async resend(@Param('id') id: string, @Headers('x-postera-user') user?: string) {
+    const who = operator(user);
+    return this.ds.transaction(async (tx) => {
+      const row = await this.live(tx, id);
+      const events: OutgoingEvent[] = [{ topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionSent(row, `operator:${who}`, String(row.seq + 1)) }];
+      await this.record(tx, row, 'RESENT', who, events);
+      return { instructionId: id, action: 'RESENT', by: who };
+    });
+  }
+
+  /** Cancels the instruction at the CSD (sese.020) and sends a new one for the same trade version (the next attempt). */
+  @Post('fails/:id/cancel-and-reinstruct')
+  async reinstruct(@Param('id') id: string, @Headers('x-postera-user') user?: string) {
+    const who = operator(user);
+    return this.ds.transaction(async (tx) => {
+      const row = await this.live(tx, id);
+      if (row.isNet) throw new ConflictException('a net instruction is re-formed by amending or cancelling one of its trades, not re-instructed');
+      if (row.settledQuantity && row.settledQuantity !== '0') throw new ConflictException('partly settled: only the remainder could be re-instructed, which is not supported');
+      const cancelled: InstructionRow = { ...row, status: 'CANCELLED', reason: 'REINSTRUCTED', seq: row.seq + 1 };
+      const attempt = row.attempt + 1;
+      const fresh: InstructionRow = {
+        ...row,
+        instructionId: deterministicId('instruction', row.tradeRef, String(row.tradeVersion), String(attempt)),
+        attempt,
+        status: 'SENT',
+        reason: null,
+        seq: 2,
+        matchedDate: null,
+        xml: null,
+      };
+      fresh.xml = sese023Of(fresh);
+      const cause = `operator:${who}:${newId()}`;
+      await updateInstructions(tx, [cancelled]);
+      await insertInstructions(tx, [fresh]);
+      await insertHistory(tx, [
+        { instructionId: row.instructionId, seq: cancelled.seq, status: 'CANCELLED', reason: 'REINSTRUCTED', causeEventId: cause, operator: who },
+        { instructionId: fresh.instructionId, seq: 1, status: 'CREATED', reason: `REINSTRUCTS_${row.instructionId}`, causeEventId: cause, operator: who },
+        { instructionId: fresh.instructionId, seq: 2, status: 'SENT', reason: null, causeEventId: cause, operator: who },
+      ]);
+      await appendToOutbox(tx, 'settlement', [
+        { topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionCancelled(cancelled, cause) },
+        { topic: Topics.settlementEvents, key: row.tradeRef, event: statusChanged(cancelled, cause) },
+        { topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionSent(fresh, cause) },
+        { topic: Topics.settlementEvents, key: row.tradeRef, event: statusChanged(fresh, cause) },
+      ]);
+      return { cancelled: row.instructionId, instructionId: fresh.instructionId, attempt, by: who };
+    });
+  }
+
+  /** Flags the fail for buy-in (CSDR art. 7(3), suspended but kept as a contractual remedy): recorded, nothing sent. */
+  @Post('fails/:id/buy-in')
+  async buyIn(@Param('id') id: string, @Headers('x-postera-user') user?: string) {
+    const who = operator(user);
+    return this.ds.transaction(async (tx) => {
+      const row = await this.live(tx, id);
+      await tx.query(`UPDATE settlement.instructions SET buy_in_flagged_by = $2, buy_in_flagged_at = now() WHERE instruction_id = $1`, [id, who]);
+      await this.record(tx, row, 'BUY_IN_FLAGGED', who, []);
+      return { instructionId: id, action: 'BUY_IN_FLAGGED', by: who };
+    });
+  }
+
+  /** An operator's import of reference prices (when marketdata.prices.v1 has none): the same table, then the penalties waiting for them. */
+  @Post('reference-prices')
+  async importPrices(@Body() body: unknown, @Headers('x-postera-user') user?: string) {
+    const who = operator(user);
+    if (!Array.isArray(body) || body.length === 0 || body.length > PRICES_IMPORT_MAX) throw new BadRequestException(`a JSON array of 1 to ${PRICES_IMPORT_MAX} prices`);
+    const problems = body.flatMap((p, i) => priceProblems(p as PriceRow).map((x) => `[${i}] ${x}`));
+    if (problems.length > 0) throw new BadRequestException(problems);
+    return this.ds.transaction(async (tx) => {
+      await upsertPrices({ tx }, (body as PriceRow[]).map((p) => ({ ...p, source: `import:${who}` })));
+      const events: OutgoingEvent[] = [];
+      const accrued = await accruePending({ tx, schema: 'settlement', emit: (e) => events.push(e), log: console as never }, this.config.CSDR_CASH_PENALTY_ANNUAL_RATE, `operator:${who}`);
+      await appendToOutbox(tx, 'settlement', events);
+      return { imported: body.length, penaltiesAccrued: accrued };
+    });
+  }
+
+  private async live(tx: EntityManager, id: string): Promise<InstructionRow> {
+    const row = await findInstruction(tx, id, true);
+    if (!row) throw new NotFoundException(`no instruction ${id}`);
+    if (row.netInstructionId) throw new ConflictException(`settled through net instruction ${row.netInstructionId}: act on that one`);
+    if (['SETTLED', 'CANCELLED', 'REJECTED', 'CREATED'].includes(row.status)) throw new ConflictException(`instruction is ${row.status}`);
+    return row;
+  }
+
+  private async record(tx: EntityManager, row: InstructionRow, reason: string, who: string, events: OutgoingEvent[]): Promise<void> {
+    const seq = row.seq + 1;
+    await tx.query(`UPDATE settlement.instructions SET seq = $2, updated_at = now() WHERE instruction_id = $1`, [row.instructionId, seq]);
+    await insertHistory(tx, [{ instructionId: row.instructionId, seq, status: row.status, reason, causeEventId: `operator:${who}:${newId()}`, operator: who }]);
+    await appendToOutbox(tx, 'settlement', events);
+  }
+}
+
+/** Penalties: the daily accruals and the monthly report per counterparty (netted receivable − payable per currency). */
+@Controller('penalties')
+export class PenaltiesController {
+  constructor(private readonly ds: DataSource) {}
+
+  @Get('daily')
+  async daily(@Query('date') date?: string) {
+    if (!date || !isIsoDate(date)) throw new BadRequestException('date: an ISO date');
+    const rows = await this.ds.query(
+      `SELECT penalty_id AS "penaltyId", instruction_id AS "instructionId", trade_ref AS "tradeRef", kind, direction, fail_reason AS "failReason",
+         isin, counterparty, account, basis_quantity::text AS "basisQuantity", reference_price::text AS "referencePrice", rate::text AS rate,
+         amount::text AS amount, currency FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind`,
+      [date],
+    );
+    return { date, penalties: rows };
+  }
+
+  @Get('monthly')
+  async monthly(@Query('month') month?: string) {
+    if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException('month: YYYY-MM');
+    const rows = (await this.ds.query(
+      `SELECT counterparty, currency, count(*)::int AS count,
+         coalesce(sum(amount) FILTER (WHERE direction = 'RECEIVABLE'), 0)::text AS receivable,
+         coalesce(sum(amount) FILTER (WHERE direction = 'PAYABLE'), 0)::text AS payable,
+         (coalesce(sum(amount) FILTER (WHERE direction = 'RECEIVABLE'), 0) - coalesce(sum(amount) FILTER (WHERE direction = 'PAYABLE'), 0))::text AS net,
+         count(*) FILTER (WHERE kind = 'SEFP')::int AS sefp, count(*) FILTER (WHERE kind = 'LMFP')::int AS lmfp
+       FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NOT NULL
+       GROUP BY counterparty, currency ORDER BY counterparty, currency`,
+      [month],
+    )) as unknown[];
+    const pending = await this.ds.query(
+      `SELECT count(*)::int AS n FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NULL`,
+      [month],
+    );
+    return { month, byCounterparty: rows, awaitingReferencePrice: (pending[0] as { n: number }).n };
+  }
+}
