@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { SmtpSink } from '@postera/testing';
+import { waitFor } from '@postera/testing';
+import type { ParsedMail } from 'mailparser';
+import type { E2eEnv } from '../../../test/e2e/harness.js';
+import {
+  account,
+  accountUpserted,
+  amended,
+  cancelled,
+  captured,
+  caughtUp,
+  day,
+  getJson,
+  instruction,
+  notificationEnv,
+  pdfText,
+  publish,
+  Topics,
+  trade,
+  validated,
+} from './notification-fixtures.js';
+
+// The notification service as a built process on the real broker and database, fed hand-built
+// events; every notice is received by a real SMTP server on loopback and parsed.
+jest.setTimeout(240_000);
+
+const NNBSP = '\u202f';
+const NBSP = '\u00a0';
+const fr = (s: string) => s.replaceAll('_', NNBSP).replaceAll('~', NBSP);
+const en = (s: string) => s.replaceAll('~', NBSP);
+
+const CPTY_LEI = '529900T8BM49AURSDO55';
+const A = trade('FO-EQ:N-A');
+// A bond for an English client whose base currency is GBP: 250,000 nominal at 99.875 %, accrued interest 1,232.88.
+const B = trade('FO-EQ:N-B', {
+  account: 'CLI-EN',
+  clientId: 'C-EN',
+  isin: 'FR0013508470',
+  instrumentType: 'BOND',
+  quantity: '250000',
+  price: '99.875',
+  priceType: 'PERCENT',
+  grossAmount: '249687.50',
+  accruedInterest: '1232.88',
+  fees: [
+    { type: 'BROKERAGE', amount: '124.84', currency: 'EUR' },
+    { type: 'SETTLEMENT_FEE', amount: '5.00', currency: 'EUR' },
+  ],
+  feesAmount: '129.84',
+  netAmount: '251050.22',
+  venue: 'XOFF',
+  orderType: 'MARKET',
+});
+const C = trade('FO-EQ:N-C', { side: 'SELL', netAmount: '8766.97' });
+const D = trade('FO-EQ:N-D');
+const P = trade('FO-EQ:N-P', { account: 'PROP-1', accountType: 'PROPRIETARY', clientId: 'FIRM' });
+
+describe('client notices by email, on the real broker, database and an SMTP server', () => {
+  let env: E2eEnv;
+  let smtp: SmtpSink;
+  const url = () => env.stack.url('notification');
+  const mail = (subject: RegExp, to?: string): ParsedMail => {
+    const found = smtp.messages.filter((m) => subject.test(m.subject ?? '') && (!to || JSON.stringify(m.to).includes(to)));
+    expect(found.map((m) => m.subject)).toHaveLength(1);
+    return found[0]!;
+  };
+  const waitMails = (n: number) => smtp.waitFor(n, 30_000);
+  const closeDay = async (d: string) => {
+    await publish(env, Topics.businessDay, day('BusinessDayClosed', d));
+    await caughtUp(env, 'business-day', Topics.businessDay);
+  };
+  const openDay = async (d: string) => {
+    await publish(env, Topics.businessDay, day('BusinessDayOpened', d));
+    await caughtUp(env, 'business-day', Topics.businessDay);
+  };
+
+  beforeAll(async () => {
+    ({ env, smtp } = await notificationEnv('notif-email', 5100, { FAIL_REMINDER_AFTER_BUSINESS_DAYS: '1' }));
+    await env.stack.startAll();
+    await publish(
+      env,
+      Topics.refdataAccounts,
+      accountUpserted(account({ account: 'CLI-FR', clientId: 'C-FR', language: 'fr', email: 'camille@example.fr', contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }] })),
+      accountUpserted(
+        account({ account: 'CLI-EN', clientId: 'C-EN', clientName: 'Emily Carter', language: 'en', baseCurrency: 'GBP', contacts: [{ channel: 'EMAIL', address: 'emily@example.co.uk' }] }),
+      ),
+      accountUpserted(account({ account: 'PROP-1', clientId: 'FIRM', accountType: 'PROPRIETARY', contacts: [] })),
+    );
+    await caughtUp(env, 'refdata-accounts', Topics.refdataAccounts);
+    await openDay('2026-11-26');
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+    await smtp?.close();
+  });
+
+  it("sends one avis d'opéré per validated client trade, with the content of art. 59(4), in French and English, with a readable PDF", async () => {
+    const vA = validated(A);
+    // Captured owes nothing yet; a redelivered validation adds nothing; a proprietary trade owes nothing.
+    await publish(env, Topics.tradeEvents, captured(A), captured(B), captured(D), captured(P), vA, validated(B), validated(P), vA);
+    await waitMails(2);
+    await caughtUp(env, 'trade-events', Topics.tradeEvents);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(smtp.messages).toHaveLength(2);
+
+    const avisFr = mail(/^Avis d'opéré — Achat 150 FR0000120271/, 'camille@example.fr');
+    for (const line of [
+      'Postera Securities',
+      'Client : Camille Durand (identifiant client C-FR)',
+      'Jour de négociation : 26/11/2026',
+      "Date et heure d'exécution : 26/11/2026 à 09:15:02 UTC",
+      "Type d'ordre : à cours limité",
+      "Lieu d'exécution : XPAR (MIC)",
+      'Instrument (ISIN) : FR0000120271',
+      'Sens : Achat',
+      'Quantité : 150',
+      fr('Prix unitaire : 58,505~EUR'),
+      fr('Montant brut (contre-valeur totale) : 8_775,75~EUR'),
+      fr('  - Commission : 8,78~EUR'),
+      fr('Montant net à votre débit : 8_784,53~EUR'),
+      'Date de règlement : 30/11/2026',
+      'Compte de règlement : CLI-FR',
+    ])
+      expect(avisFr.text).toContain(line);
+    // Same currency as the account's: no FX line at all.
+    expect(avisFr.text).not.toMatch(/Change :/);
+    const pdf = avisFr.attachments.find((a) => a.contentType === 'application/pdf');
+    expect(pdf?.filename).toBe('avis-d-opere-FO-EQ_N-A.pdf');
+    // pdf.js reads the no-break spaces back as spaces.
+    const pdfFr = (await pdfText(pdf!.content)).replaceAll('\n', ' ');
+    for (const line of [
+      "AVIS D'OPÉRÉ",
+      'Client : Camille Durand (identifiant client C-FR)',
+      'Instrument (ISIN) : FR0000120271',
+      'Montant brut (contre-valeur totale) : 8 775,75 EUR',
+      'Montant net à votre débit : 8 784,53 EUR',
+      'Date de règlement : 30/11/2026',
+    ])
+      expect(pdfFr).toContain(line);
+
+    const avisEn = mail(/^Trade confirmation — Buy/, 'emily@example.co.uk');
+    for (const line of [
+      'Client: Emily Carter (client id C-EN)',
+      'Trading day: 26 Nov 2026',
+      'Order type: market',
+      'Execution venue: off venue (XOFF)',
+      en('Nominal: 250,000.00~EUR'),
+      'Price (% of nominal): 99.875%',
+      en('Total consideration (gross): 249,687.50~EUR'),
+      en('Accrued interest: 1,232.88~EUR'),
+      en('  - Brokerage: 124.84~EUR'),
+      en('  - Settlement fee: 5.00~EUR'),
+      en('Total commissions and expenses: 129.84~EUR'),
+      "Currency conversion: no conversion applied: the trade settles in EUR (your account's base currency: GBP)",
+      'Settlement date: 30 Nov 2026',
+    ])
+      expect(avisEn.text).toContain(line);
+    const pdfEn = (await pdfText(avisEn.attachments[0]!.content)).replaceAll('\n', ' ');
+    expect(pdfEn).toContain('TRADE CONFIRMATION');
+    expect(pdfEn).toContain('Accrued interest: 1,232.88 EUR');
+
+    // The structured form, kept and served over HTTP.
+    const notices = await getJson<Array<{ noticeId: string; kind: string; status: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(B.tradeRef)}`);
+    expect(notices.body.map((n) => [n.kind, n.status])).toEqual([['AVIS_OPERE', 'ROUTED']]);
+    const doc = await getJson<{ document: { content: Record<string, unknown>; recipient: Record<string, unknown> } }>(`${url()}/notices/${notices.body[0]!.noticeId}`);
+    expect(doc.body.document.content).toMatchObject({
+      totalConsideration: '249687.50',
+      accruedInterest: '1232.88',
+      netAmount: '251050.22',
+      unitPrice: '99.875',
+      priceType: 'PERCENT',
+      fx: { applied: false, baseCurrency: 'GBP', relevant: true },
+      settlement: { date: '2026-11-30', account: 'CLI-EN', clientDuty: 'PAY_CASH' },
+    });
+    expect(doc.body.document.recipient).toMatchObject({ name: 'Emily Carter', language: 'en' });
+    // An account known as proprietary owes no notice at all.
+    const none = await getJson<Array<{ status: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(P.tradeRef)}`);
+    expect(none.body).toEqual([]);
+  });
+
+  it('an amended trade validated again gets an amendment notice, not a second avis; its cancellation refers to it', async () => {
+    const [first] = (await getJson<Array<{ noticeId: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}`)).body;
+    const A2 = { ...A, version: 2, quantity: '100', grossAmount: '5850.50', feesAmount: '5.85', netAmount: '5856.35', fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }] };
+    await publish(env, Topics.tradeEvents, amended(A, A2), validated(A2));
+    await waitMails(3);
+    const amendment = mail(/^Avis d'opéré rectificatif/);
+    expect(amendment.text).toContain(`Cet avis annule et remplace notre avis n° ${first!.noticeId} du `);
+    expect(amendment.text).toContain('Modifications : quantity 150 → 100; grossAmount 8775.75 → 5850.50');
+    expect(amendment.text).toContain('Quantité : 100');
+    expect(amendment.attachments).toHaveLength(1);
+
+    await publish(env, Topics.tradeEvents, cancelled(A2, 3));
+    await waitMails(4);
+    const [latest] = (await getJson<Array<{ noticeId: string; kind: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}&kind=AMENDMENT_NOTICE`)).body;
+    const cancellation = mail(/^Avis d'annulation/);
+    expect(cancellation.text).toContain(`Cet avis se rapporte à notre avis n° ${latest!.noticeId} du `);
+    expect(cancellation.text).toContain("L'opération suivante est annulée (version 3) ; aucun règlement-livraison n'aura lieu.");
+    expect(smtp.messages.filter((m) => /^Avis d'opéré —/.test(m.subject ?? ''))).toHaveLength(1);
+  });
+
+  it('settlement: a partial settlement says what remains, then the final confirmation; a fail alerts, and reminds at each close past the threshold', async () => {
+    await publish(
+      env,
+      Topics.settlementEvents,
+      instruction(B, { status: 'PARTIALLY_SETTLED', settledQuantity: '100000', settledAmount: '100420.09', stepQuantity: '100000', stepAmount: '100420.09', effectiveSettlementDate: '2026-11-30' }),
+    );
+    await waitMails(5);
+    const partial = mail(/^Trade partially settled/);
+    expect(partial.text).toContain('Quantity settled: 100,000');
+    expect(partial.text).toContain('Quantity still to settle: 150,000');
+    expect(partial.text).toContain(en('Amount still to settle: 150,630.13~EUR'));
+    await publish(env, Topics.settlementEvents, instruction(B, { status: 'SETTLED', settledQuantity: '250000', settledAmount: '251050.22', effectiveSettlementDate: '2026-12-01' }));
+    await waitMails(6);
+    expect(mail(/^Trade settled/).text).toContain('Quantity settled: 250,000');
+
+    await closeDay('2026-11-26');
+    await openDay('2026-11-27');
+    await closeDay('2026-11-27');
+    await openDay('2026-11-30');
+    const failing = instruction(C, { status: 'FAILING', reason: 'LACK' });
+    await publish(env, Topics.settlementEvents, failing, failing);
+    await waitMails(7);
+    const alert = mail(/^Règlement-livraison en échec/);
+    expect(alert.text).toContain("Motif de l'échec : LACK — titres insuffisants sur le compte livreur");
+    expect(alert.text).toContain('Date de règlement prévue : 30/11/2026');
+    await closeDay('2026-11-30'); // failing since today: the alert went out, no reminder yet
+    await openDay('2026-12-01');
+    await closeDay('2026-12-01'); // one business day failed: reminder
+    await waitMails(8);
+    const reminder = mail(/^Rappel : règlement-livraison en échec/);
+    expect(reminder.text).toContain('Rappel : le règlement-livraison est toujours en échec au 01/12/2026, depuis le 30/11/2026 (1 jour(s) ouvré(s)).');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(smtp.messages).toHaveLength(8);
+  });
+
+  it("reports an avis d'opéré not sent by the end of the first business day after execution", async () => {
+    // D was captured on 26 Nov and never validated: its avis was due by the end of 27 Nov, reported at that close.
+    const late = await getJson<Array<{ tradeRef: string; deadline: string; reportedOn: string; sentAt: string | null }>>(`${url()}/avis/late`);
+    expect(late.body).toEqual([{ tradeRef: D.tradeRef, account: 'CLI-FR', tradeDate: '2026-11-26', deadline: '2026-11-27', reportedOn: '2026-11-27', sentAt: null }]);
+    const metrics = await (await fetch(`${url()}/metrics`)).text();
+    expect(metrics).toMatch(/postera_notification_avis_late_total\{[^}]*\} 1\b/);
+    const summary = await getJson<Record<string, number>>(`${url()}/summary`);
+    expect(summary.body).toMatchObject({ sent: 8, failed: 0, lateAvis: 1, skipped: 0, noContact: 0 });
+  });
+
+  it('sends counterparty confirmations to the contacts operators keep in notification', async () => {
+    const put = (headers: Record<string, string>) =>
+      fetch(`${url()}/counterparty-contacts/${CPTY_LEI}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ name: 'Banque Exemple SA', language: 'en', contacts: [{ channel: 'EMAIL', address: 'confirmations@banque-exemple.example' }] }),
+      });
+    expect((await put({})).status).toBe(400);
+    expect((await put({ 'x-postera-user': 'alice' })).status).toBe(200);
+    const issued = {
+      tradeRef: 'FO-EQ:N-CP',
+      version: 1,
+      counterparty: { lei: CPTY_LEI, name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' },
+      side: 'BUY',
+      isin: 'FR0000120271',
+      quantity: '150',
+      price: '58.505',
+      priceType: 'UNIT',
+      currency: 'EUR',
+      tradeDate: '2026-11-26',
+      settlementDate: '2026-11-30',
+      settlementAmount: '8775.75',
+    };
+    const { envelope } = await import('@postera/contracts');
+    await publish(env, Topics.tradeEvents, envelope({ type: 'CounterpartyConfirmationIssued', producer: 'test', correlationId: issued.tradeRef, causationId: null, payload: issued }));
+    await waitMails(9);
+    const conf = mail(/^Trade confirmation — FO-EQ:N-CP/, 'confirmations@banque-exemple.example');
+    expect(conf.text).toContain('Counterparty: Banque Exemple SA (LEI 529900T8BM49AURSDO55, BIC BEXAFRPPXXX)');
+    expect(conf.text).toContain('Your side: Sell');
+    expect(conf.text).toContain(en('Settlement amount: 8,775.75~EUR'));
+    await waitFor(async () => (await getJson<Record<string, number>>(`${url()}/summary`)).body.sent === 9, { timeoutMs: 10_000, what: 'the SENT mark' });
+  });
+});
