@@ -8,6 +8,8 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import { BusinessDayController } from './business-day/business-day.controller.js';
 import { gatewayConfigSchema, type GatewayConfig } from './config.js';
 import { gatewayMigrations } from './database/migrations/index.js';
+import { DlqController } from './dlq/dlq.controller.js';
+import { DlqReader } from './dlq/dlq-reader.js';
 import { CaptureWorkController } from './operations/capture-work.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { ProposalsController } from './proposals/proposals.controller.js';
@@ -20,8 +22,8 @@ await runService<GatewayConfig>({
     serviceModule({
       ...base,
       handlers: [],
-      controllers: [BusinessDayController, OperationsController, CaptureWorkController, ProposalsController, AuditController],
-      providers: [TokenVerifier, AuditLog, { provide: APP_GUARD, useClass: AuthGuard }],
+      controllers: [BusinessDayController, OperationsController, CaptureWorkController, ProposalsController, AuditController, DlqController],
+      providers: [TokenVerifier, AuditLog, DlqReader, { provide: APP_GUARD, useClass: AuthGuard }],
     }),
   // The operators' API, documented: GET /api/docs (Swagger UI) and /api/docs-json (OpenAPI 3).
   configureApp: (app) => {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { LocalIssuer, loadSampleReferential, type OperatorRole } from '@postera/devstack';
+import { dlqTopic, physicalTopic, Topics } from '@postera/contracts';
+import { LocalIssuer, loadSampleReferential, REPO_ROOT, type OperatorRole } from '@postera/devstack';
+import { consumeAll, produceRaw } from '@postera/testing';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // The gateway's security on the built process, the real database and broker (issue 8): the
@@ -25,6 +29,7 @@ const MATRIX: Array<{ method: 'GET' | 'POST'; path: string; roles: OperatorRole[
   { method: 'POST', path: '/api/proposals/{id}/reject', roles: ['supervisor'], body: {} },
   { method: 'GET', path: '/api/audit', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/api/audit/verify', roles: ['auditor', 'admin'] },
+  { method: 'GET', path: '/api/dlq', roles: ['operator', 'supervisor', 'auditor'] },
 ];
 const ALL_ROLES: OperatorRole[] = ['operator', 'supervisor', 'auditor', 'admin'];
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -186,6 +191,48 @@ describe('gateway security, on the built process', () => {
     await env.db.query(`ALTER TABLE gateway.audit_log ENABLE TRIGGER audit_log_no_update`);
     const after = await call('GET', '/api/audit/verify', { token: auditor });
     expect(after.json).toEqual({ ok: false, seq: 2, problem: 'the row does not match its hash (altered after it was written)' });
+    // The same verdict from the command line, straight from the database.
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'services/gateway/dist/audit-verify.js')], {
+      env: { ...process.env, DATABASE_URL: env.databaseUrl },
+      encoding: 'utf8',
+    });
+    expect([cli.status, JSON.parse(cli.stdout)]).toEqual([1, { ok: false, seq: 2, problem: 'the row does not match its hash (altered after it was written)' }]);
+  });
+
+  it('dead letters: browsed with their error and bytes, replayed once to their original topic after a second person approves', async () => {
+    const original = physicalTopic(env.prefix, Topics.prices);
+    await produceRaw(env.prefix, dlqTopic(Topics.prices), [
+      {
+        key: 'FO-EQ:T-DLQ',
+        value: '{"not":"an envelope"}',
+        headers: {
+          'dlq-error': 'envelope: eventId: not a uuid',
+          'dlq-attempts': '1',
+          'dlq-consumer': 'settlement.prices',
+          'dlq-original-topic': original,
+          'dlq-original-partition': '3',
+          'dlq-original-offset': '17',
+          'x-trace': 'abc',
+        },
+      },
+    ]);
+    const alice = await as('alice', ['operator']);
+    const letters = (await call('GET', `/api/dlq?topic=${Topics.prices}`, { token: alice })).json as unknown as Array<Record<string, unknown>>;
+    expect(letters.map((l) => [l.key, l.error, l.consumer, l.originalTopic, l.value])).toEqual([
+      ['FO-EQ:T-DLQ', 'envelope: eventId: not a uuid', 'settlement.prices', original, '{"not":"an envelope"}'],
+    ]);
+    const params = { topic: Topics.prices, partition: letters[0]!.partition, offset: letters[0]!.offset };
+    const proposal = await call('POST', '/api/proposals', { token: alice, body: { kind: 'REPLAY_DLQ', params } });
+    const approved = await call('POST', `/api/proposals/${String(proposal.json.proposalId)}/approve`, { token: await as('bob', ['supervisor']) });
+    expect(approved.json).toMatchObject({ status: 'EXECUTED', result: { topic: original } });
+    const back = await consumeAll(original, { expected: 1, timeoutMs: 10_000 });
+    expect(back.map((m) => [m.key, m.value, m.headers['x-trace'], m.headers['dlq-error']])).toEqual([
+      ['FO-EQ:T-DLQ', '{"not":"an envelope"}', 'abc', undefined],
+    ]);
+    // A second replay of the same letter is refused when approved.
+    const again = await call('POST', '/api/proposals', { token: alice, body: { kind: 'REPLAY_DLQ', params } });
+    const refused = await call('POST', `/api/proposals/${String(again.json.proposalId)}/approve`, { token: await as('bob', ['supervisor']) });
+    expect(refused.json).toMatchObject({ status: 'FAILED', result: { status: 409 } });
   });
 
   it('CORS is closed: a preflight from a browser origin gets no allow-origin', async () => {

@@ -1,6 +1,18 @@
+import { HttpException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { GatewayConfig } from '../config.js';
 import type { Operator, Role } from '../auth/roles.js';
+import type { DlqReader } from '../dlq/dlq-reader.js';
 import { callService } from './upstream.js';
+
+/** What carrying out an approved proposal may use: who, where the services are, the approval's transaction. */
+export interface ExecutionContext {
+  maker: string;
+  checker: Operator;
+  config: GatewayConfig;
+  dlq: DlqReader;
+  tx: EntityManager;
+}
 
 /**
  * What an operator may propose and a second person approve (DESIGN.md §9, maker-checker). Each kind
@@ -14,7 +26,7 @@ export interface ProposalKind {
   /** Every problem with the parameters, before anything is stored. */
   check(params: Record<string, unknown>): string[];
   summary(params: Record<string, unknown>): string;
-  execute(params: Record<string, unknown>, maker: string, checker: Operator, config: GatewayConfig): Promise<unknown>;
+  execute(params: Record<string, unknown>, ctx: ExecutionContext): Promise<unknown>;
 }
 
 const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
@@ -32,7 +44,7 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       return `book ${String(tr.side)} ${String(tr.quantity)} ${String(tr.isin)} at ${String(tr.price)} ${String(tr.currency)} for ${String(tr.account)}`;
     },
     // Capture books it under the maker's name, then the checker validates it: capture refuses the maker's own approval too.
-    async execute(p, maker, checker, config) {
+    async execute(p, { maker, checker, config }) {
       const booked = (await callService(config.CAPTURE_URL, 'POST', '/trades', { user: maker, body: p.trade, timeoutMs: t(config) })) as { tradeRef: string };
       const approved = await callService(config.CAPTURE_URL, 'POST', `/trades/${encodeURIComponent(booked.tradeRef)}/approve`, {
         user: checker.id,
@@ -53,7 +65,7 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       const tr = p.trade as Record<string, unknown>;
       return `${String(tr.action).toLowerCase()} ${String(tr.sourceSystem)}:${String(tr.tradeId)} to version ${String(tr.version)}`;
     },
-    async execute(p, maker, checker, config) {
+    async execute(p, { maker, checker, config }) {
       const tr = p.trade as Record<string, unknown>;
       const changed = (await callService(config.CAPTURE_URL, 'POST', '/trades', { user: maker, body: tr, timeoutMs: t(config) })) as {
         tradeRef: string;
@@ -76,7 +88,7 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       ...(p.message === undefined || object(p.message) ? [] : ['message: the corrected message as an object, or nothing to replay the original']),
     ],
     summary: (p) => `replay exception ${String(p.exceptionId)}${p.message ? ' corrected' : ' as it was'}`,
-    async execute(p, maker, checker, config) {
+    async execute(p, { maker, checker, config }) {
       const replayed = (await callService(config.CAPTURE_URL, 'POST', `/exceptions/${encodeURIComponent(String(p.exceptionId))}/replay`, {
         user: maker,
         body: p.message === undefined ? {} : { message: p.message },
@@ -97,7 +109,7 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
     checkers: ['supervisor'],
     check: (p) => [...(text(p.exceptionId) ? [] : ['exceptionId is required']), ...(text(p.comment) ? [] : ['comment: why the exception is rejected'])],
     summary: (p) => `reject exception ${String(p.exceptionId)}: ${String(p.comment)}`,
-    execute: (p, maker, _checker, config) =>
+    execute: (p, { maker, config }) =>
       callService(config.CAPTURE_URL, 'POST', `/exceptions/${encodeURIComponent(String(p.exceptionId))}/reject`, {
         user: maker,
         body: { comment: p.comment },
@@ -113,9 +125,34 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       `referential import: ${Object.entries(p.referential as Record<string, unknown>)
         .map(([k, v]) => `${Array.isArray(v) ? v.length : 0} ${k}`)
         .join(', ')}`,
-    execute: (p, maker, _checker, config) =>
+    execute: (p, { maker, config }) =>
       callService(config.CAPTURE_URL, 'POST', '/referential/import', { user: maker, body: p.referential, timeoutMs: t(config) }),
   },
 ];
+
+PROPOSAL_KINDS.push({
+  kind: 'REPLAY_DLQ',
+  makers: ['operator', 'supervisor'],
+  checkers: ['supervisor'],
+  check: (p) => [
+    ...(text(p.topic) ? [] : ['topic: the logical topic whose dead letter to replay (e.g. trade.events.v1)']),
+    ...(Number.isInteger(p.partition) ? [] : ['partition: an integer']),
+    ...(typeof p.offset === 'string' && /^\d+$/.test(p.offset) ? [] : ['offset: the dead letter offset, as a string of digits']),
+  ],
+  summary: (p) => `replay dead letter ${String(p.topic)}.dlq ${String(p.partition)}/${String(p.offset)}`,
+  async execute(p, { dlq, tx }) {
+    const letters = await dlq.browse(String(p.topic), 10_000);
+    const letter = letters.find((l) => l.partition === p.partition && l.offset === p.offset);
+    if (!letter)
+      throw new HttpException(`no dead letter at ${String(p.topic)}.dlq ${String(p.partition)}/${String(p.offset)}: browse GET /api/dlq?topic=… first`, 404);
+    // Once per dead letter, whoever approves: the record commits with the approval.
+    const inserted = (await tx.query(
+      `INSERT INTO gateway.dlq_replays (dlq_topic, dlq_partition, dlq_offset) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING dlq_offset`,
+      [letter.dlqTopic, letter.partition, letter.offset],
+    )) as unknown[];
+    if (inserted.length === 0) throw new HttpException('this dead letter was already replayed', 409);
+    return dlq.replay(letter);
+  },
+});
 
 export const proposalKind = (kind: string) => PROPOSAL_KINDS.find((k) => k.kind === kind);

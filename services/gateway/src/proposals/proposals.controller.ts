@@ -23,6 +23,7 @@ import { canonical } from '../audit/audit-chain.js';
 import { CurrentOperator } from '../auth/current-operator.js';
 import { CHECKERS, MAKERS, READERS, Roles, type Operator } from '../auth/roles.js';
 import type { GatewayConfig } from '../config.js';
+import { DlqReader } from '../dlq/dlq-reader.js';
 import { PROPOSAL_KINDS, proposalKind } from './proposal-kinds.js';
 
 interface ProposalRow {
@@ -50,6 +51,7 @@ export class ProposalsController {
   constructor(
     private readonly ds: DataSource,
     @Inject(CONFIG) private readonly config: GatewayConfig,
+    private readonly dlq: DlqReader,
   ) {}
 
   @Post()
@@ -132,7 +134,7 @@ export class ProposalsController {
       let status: 'EXECUTED' | 'FAILED' = 'EXECUTED';
       let failure: HttpException | null = null;
       try {
-        result = await kind.execute(p.params, p.maker, who, this.config);
+        result = await kind.execute(p.params, { maker: p.maker, checker: who, config: this.config, dlq: this.dlq, tx });
       } catch (e) {
         status = 'FAILED';
         failure = e instanceof HttpException ? e : new HttpException({ message: (e as Error).message }, 502);

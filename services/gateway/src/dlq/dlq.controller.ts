@@ -1,0 +1,20 @@
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.js';
+import { DlqReader } from './dlq-reader.js';
+
+/** Dead letters, for the operators who work them; a replay is a proposal (kind REPLAY_DLQ) a supervisor approves. */
+@ApiTags('dead letters')
+@ApiBearerAuth()
+@Controller('api/dlq')
+export class DlqController {
+  constructor(private readonly dlq: DlqReader) {}
+
+  @Get()
+  @Roles('operator', 'supervisor', 'auditor')
+  @ApiOperation({ summary: 'Browse a topic’s dead letters (error, consumer, origin, the original bytes); replay one with a REPLAY_DLQ proposal' })
+  browse(@Query('topic') topic?: string, @Query('limit') limit = '50') {
+    if (!topic || !this.dlq.topics().includes(topic)) throw new BadRequestException(`topic: one of ${this.dlq.topics().join(', ')}`);
+    return this.dlq.browse(topic, Math.min(500, Math.max(1, Number(limit) || 50)));
+  }
+}
