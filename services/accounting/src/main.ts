@@ -1,8 +1,18 @@
 import { runService, serviceModule } from '@postera/platform';
 import { accountingConfigSchema, type AccountingConfig } from './config.js';
 import { accountingMigrations } from './database/migrations/index.js';
-import { AccountingDayHooks, SettlementEventsPostingConsumer, TradeEventsPostingConsumer } from './journal/commands/post-events.consumers.js';
+import { LedgerController } from './exports/queries/ledger.controller.js';
+import { FxRatesConsumer } from './fx/commands/fx.service.js';
+import {
+  AccountingDayHooks,
+  AccountsRefConsumer,
+  SettlementEventsPostingConsumer,
+  TradeEventsPostingConsumer,
+  TtfAccrualConsumer,
+} from './journal/commands/post-events.consumers.js';
 import { JournalQueriesController } from './journal/queries/journal-queries.controller.js';
+import { CustodianStatementsConsumer } from './reconciliation/commands/reconciliation.service.js';
+import { ReconciliationController } from './reconciliation/queries/reconciliation.controller.js';
 
 await runService<AccountingConfig>({
   configSchema: accountingConfigSchema,
@@ -11,8 +21,8 @@ await runService<AccountingConfig>({
   module: (base) =>
     serviceModule({
       ...base,
-      handlers: [TradeEventsPostingConsumer, SettlementEventsPostingConsumer],
+      handlers: [TradeEventsPostingConsumer, SettlementEventsPostingConsumer, TtfAccrualConsumer, AccountsRefConsumer, FxRatesConsumer, CustodianStatementsConsumer],
       dayHooks: AccountingDayHooks,
-      controllers: [JournalQueriesController],
+      controllers: [JournalQueriesController, LedgerController, ReconciliationController],
     }),
 });

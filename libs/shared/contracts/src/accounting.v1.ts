@@ -4,8 +4,15 @@ import type { EventEnvelope } from './envelope.js';
 export interface JournalEntryPostedV1 {
   entryId: string;
   tradeRef: string;
-  /** TRADE_DATE_COMMITMENT_REVERSAL: the commitment mirrored, on an amendment (a new commitment follows) or a cancellation. */
-  kind: 'TRADE_DATE_COMMITMENT' | 'TRADE_DATE_COMMITMENT_REVERSAL' | 'SETTLEMENT';
+  /**
+   * TRADE_DATE_COMMITMENT: the trade-date entry (the off-balance commitment under settlement-date
+   * recognition, the securities on balance sheet under trade-date recognition).
+   * TRADE_DATE_COMMITMENT_REVERSAL: that entry mirrored, on an amendment (a new one follows) or a cancellation.
+   * SETTLEMENT: one settlement step (the whole, or a partial settlement). PENALTY: a CSDR cash penalty.
+   * TTF_ACCRUAL, FX_REVALUATION: not trade-keyed (tradeRef `TTF:<account>:<isin>:<date>`, `FX:<book>:<currency>`);
+   * accounting does not announce them on accounting.events.v1 (added with the accounting issue).
+   */
+  kind: 'TRADE_DATE_COMMITMENT' | 'TRADE_DATE_COMMITMENT_REVERSAL' | 'SETTLEMENT' | 'PENALTY' | 'TTF_ACCRUAL' | 'FX_REVALUATION';
   accountingDate: string;
   currency: string;
   /** Sum of debits = sum of credits, as a decimal string. */

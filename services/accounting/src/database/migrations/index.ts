@@ -1,5 +1,11 @@
 import { AccountingInitial1764190200000 } from './1764190200000-accounting-initial.js';
 import { AccountingAccruedInterest1795734100000 } from './1795734100000-accounting-accrued-interest.js';
 import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accounting-trade-lifecycle.js';
+import { AccountingLedgerData1796000000000 } from './1796000000000-accounting-ledger-data.js';
 
-export const accountingMigrations = [AccountingInitial1764190200000, AccountingAccruedInterest1795734100000, AccountingTradeLifecycle1795734200000];
+export const accountingMigrations = [
+  AccountingInitial1764190200000,
+  AccountingAccruedInterest1795734100000,
+  AccountingTradeLifecycle1795734200000,
+  AccountingLedgerData1796000000000,
+];

@@ -1,14 +1,42 @@
-import { Injectable } from '@nestjs/common';
-import { envelope, Topics, type AccountingEvent, type SettlementEvent, type TradeEventV1 } from '@postera/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  envelope,
+  Topics,
+  type AccountingEvent,
+  type AccountRefEvent,
+  type BusinessDayV1,
+  type PenaltyAccruedEvent,
+  type ReportingEvent,
+  type SettlementEvent,
+  type SettlementTopicEvent,
+  type TradeEventV1,
+} from '@postera/contracts';
 import { Dec } from '@postera/kernel';
-import { EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage, type Log } from '@postera/platform';
-import { reversalOf, settlementPosting, tradeDateCommitment } from '../domain/posting-rules.js';
+import { CONFIG, EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
+import type { AccountingConfig } from '../../config.js';
+import { settlementStep } from '../../ledger/domain/amounts.js';
+import { applyRules, reversalOf, ruleSetOn, type PostingContext, type RuleSet } from '../../ledger/domain/rules-engine.js';
+import {
+  accountInfos,
+  loadRuleSets,
+  PositionBook,
+  recognitionOf,
+  securitiesAccountOf,
+  upsertAccounts,
+} from '../../ledger/persistence/ledger.repository.js';
+import { revalueAtClose } from '../../fx/commands/fx.service.js';
+import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
+import { settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
-import { appendJournal, journalEntry, type JournalEntry } from '../persistence/journal.repository.js';
+import { appendJournal, entryLines, journalEntry, postedCauses, type JournalEntry } from '../persistence/journal.repository.js';
 import { holdEvents, loadTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
 
-function announce(ctx: BatchContext, posted: JournalEntry[]): void {
+/** Kinds announced on accounting.events.v1 (trade-keyed); TTF and FX entries are not a trade's. */
+const ANNOUNCED = new Set<JournalEntry['kind']>(['TRADE_DATE_COMMITMENT', 'TRADE_DATE_COMMITMENT_REVERSAL', 'SETTLEMENT', 'PENALTY']);
+
+export function announce(ctx: BatchContext, posted: JournalEntry[]): void {
   for (const e of posted) {
+    if (!ANNOUNCED.has(e.kind)) continue;
     const total = e.lines.reduce((s, l) => s.plus(l.debit), new Dec(0));
     const event: AccountingEvent = envelope({
       eventId: e.entryId,
@@ -30,8 +58,30 @@ function announce(ctx: BatchContext, posted: JournalEntry[]): void {
   }
 }
 
-/** The off-balance commitment of the version booked, dated its trade date. */
-function commitmentEntry(t: StoredTrade, causeEventId: string): JournalEntry {
+/**
+ * Every posting transaction writes through the service's database role (migration
+ * 1796000000000): it may insert into the journal, never update or delete it.
+ */
+export async function asJournalWriter(ctx: BatchContext, role: string): Promise<void> {
+  if (role) await ctx.tx.query(`SET LOCAL ROLE ${role.replace(/[^a-z0-9_]/gi, '')}`);
+}
+
+const positionKey = (t: StoredTrade) => ({ account: t.account, isin: t.isin, book: t.book, currency: t.currency, method: t.costMethod });
+
+const postingContext = (t: StoredTrade): PostingContext => ({
+  securitiesAccount: t.securitiesAccount,
+  aux: { CUSTODIAN: t.placeOfSettlement || null, COUNTERPARTY: t.counterparty || null, CLIENT: t.clientId || null },
+});
+
+/** The trade-date entry of the version booked: a commitment, or the securities at cost under trade-date recognition. */
+function tradeDateEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
+  let cost: CostEffect | undefined;
+  if (t.recognition === 'TRADE_DATE') {
+    const out = positions.apply(positionKey(t), t.side, new Dec(t.quantity), new Dec(t.grossAmount));
+    cost = { securities: out.securities, realized: out.realized };
+    t.tdSecurities = out.securities.toFixed();
+    t.tdRealized = out.realized.toFixed();
+  }
   return journalEntry({
     tradeRef: t.tradeRef,
     kind: 'TRADE_DATE_COMMITMENT',
@@ -39,58 +89,100 @@ function commitmentEntry(t: StoredTrade, causeEventId: string): JournalEntry {
     causeEventId,
     book: t.book,
     currency: t.currency,
-    lines: tradeDateCommitment(t),
+    lines: tradeDatePosting(t, t.recognition, cost, ruleSetOn(sets, t.tradeDate), postingContext(t)),
   });
 }
 
 /**
- * The commitment booked, mirrored line for line. Dated the trade date it corrects (the events
+ * The trade-date entry booked, mirrored line for line (re-derived from the rule set in force on its
+ * date and the amounts it used, so the same lines). Dated the trade date it corrects (the events
  * carry no business date of the correction), so a replay from offset 0 posts the same journal.
+ * Under trade-date recognition the position moves back too.
  */
-function reversalEntry(t: StoredTrade, causeEventId: string): JournalEntry {
-  return journalEntry({
-    tradeRef: t.tradeRef,
-    kind: 'TRADE_DATE_COMMITMENT_REVERSAL',
-    accountingDate: t.tradeDate,
-    causeEventId,
-    book: t.book,
-    currency: t.currency,
-    lines: reversalOf(tradeDateCommitment(t)),
-  });
+function reversalEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
+  const cost = { securities: new Dec(t.tdSecurities), realized: new Dec(t.tdRealized) };
+  const lines = reversalOf(tradeDatePosting(t, t.recognition, t.recognition === 'TRADE_DATE' ? cost : undefined, ruleSetOn(sets, t.tradeDate), postingContext(t)));
+  if (t.recognition === 'TRADE_DATE') positions.undo(positionKey(t), t.side, new Dec(t.quantity), cost.securities, cost.realized);
+  return journalEntry({ tradeRef: t.tradeRef, kind: 'TRADE_DATE_COMMITMENT_REVERSAL', accountingDate: t.tradeDate, causeEventId, book: t.book, currency: t.currency, lines });
 }
 
-function settlementEntry(t: StoredTrade, ev: SettlementEvent): JournalEntry {
-  return journalEntry({
-    tradeRef: t.tradeRef,
-    kind: 'SETTLEMENT',
-    accountingDate: ev.payload.effectiveSettlementDate ?? ev.payload.intendedSettlementDate,
-    causeEventId: ev.eventId,
-    book: t.book,
-    currency: t.currency,
-    lines: settlementPosting(t),
+interface Step {
+  eventId: string;
+  tradeRef: string;
+  account: string;
+  isin: string;
+  book: string;
+  quantity: string;
+  date: string;
+}
+
+/** One settlement step (the whole, or a partial settlement) of the trade, in proportion (ledger/domain/amounts.ts). */
+function settlementEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, ev: SettlementEvent): { entry: JournalEntry; step: Step } {
+  const p = ev.payload;
+  const date = p.effectiveSettlementDate ?? p.intendedSettlementDate;
+  const s = settlementStep(t, { stepQuantity: p.stepQuantity, stepAmount: p.stepAmount, settledQuantity: p.settledQuantity });
+  let cost: CostEffect = { securities: new Dec(0), realized: new Dec(0) };
+  if (t.recognition === 'SETTLEMENT_DATE') {
+    const out = positions.apply(positionKey(t), t.side, s.quantity, s.gross);
+    cost = { securities: out.securities, realized: out.realized };
+  }
+  const lines = settlementStepPosting(t.side, s, cost, t.recognition, ruleSetOn(sets, date), postingContext(t));
+  Object.assign(t, {
+    settledQuantity: new Dec(t.settledQuantity).plus(s.quantity).toFixed(),
+    settledCommitment: new Dec(t.settledCommitment).plus(s.commitment).toFixed(),
+    settledAccrued: new Dec(t.settledAccrued).plus(s.accrued).toFixed(),
+    settledFees: new Dec(t.settledFees).plus(s.fees).toFixed(),
+    settledNet: new Dec(t.settledNet).plus(s.net).toFixed(),
+    status: s.final ? 'SETTLED' : 'PARTIALLY_SETTLED',
+    settlementEventId: ev.eventId,
   });
+  const signed = t.side === 'BUY' ? s.quantity : s.quantity.negated();
+  return {
+    entry: journalEntry({ tradeRef: t.tradeRef, kind: 'SETTLEMENT', accountingDate: date, causeEventId: ev.eventId, book: t.book, currency: t.currency, lines }),
+    step: { eventId: ev.eventId, tradeRef: t.tradeRef, account: t.account, isin: t.isin, book: t.book, quantity: signed.toFixed(), date },
+  };
 }
 
 interface SettlementsApplied {
   entries: JournalEntry[];
+  steps: Step[];
   /** Parked until the trade, or the version settled, arrives. */
   waiting: SettlementEvent[];
   held: HeldEvent[];
   changed: Map<string, StoredTrade>;
 }
 
-/** SETTLED events against the trades loaded, in order: posted, parked, held (never posted) or dropped as duplicates. */
-function applySettlements(log: Log, trades: Map<string, StoredTrade>, settled: SettlementEvent[]): SettlementsApplied {
-  const out: SettlementsApplied = { entries: [], waiting: [], held: [], changed: new Map() };
-  for (const e of settled) {
+const isStep = (e: SettlementTopicEvent): e is SettlementEvent =>
+  e.type === 'InstructionStatusChanged' && (e.payload.status === 'SETTLED' || e.payload.status === 'PARTIALLY_SETTLED');
+
+/** Settlement steps against the trades loaded, in order: posted, parked, held (never posted) or dropped as duplicates. */
+async function applySettlements(ctx: BatchContext, trades: Map<string, StoredTrade>, settled: SettlementEvent[]): Promise<SettlementsApplied> {
+  const out: SettlementsApplied = { entries: [], steps: [], waiting: [], held: [], changed: new Map() };
+  const already = await postedCauses(
+    ctx.tx,
+    settled.map((e) => e.eventId),
+    'SETTLEMENT',
+  );
+  const toPost = settled.filter((e) => !already.has(e.eventId));
+  const sets = await loadRuleSets(ctx.tx);
+  const positions = await PositionBook.load(
+    ctx.tx,
+    toPost.flatMap((e) => {
+      const t = trades.get(e.payload.tradeRef);
+      return t ? [{ account: t.account, isin: t.isin }] : [];
+    }),
+  );
+  for (const e of toPost) {
     const t = trades.get(e.payload.tradeRef) ?? null;
     const d = settlementDisposition(t, { eventId: e.eventId, tradeVersion: e.payload.tradeVersion });
     switch (d.kind) {
-      case 'post':
-        out.entries.push(settlementEntry(t!, e));
-        Object.assign(t!, { status: 'SETTLED', settlementEventId: e.eventId });
+      case 'post': {
+        const { entry, step } = settlementEntry(sets, positions, t!, e);
+        out.entries.push(entry);
+        out.steps.push(step);
         out.changed.set(t!.tradeRef, t!);
         break;
+      }
       case 'wait':
         out.waiting.push(e);
         break;
@@ -98,14 +190,24 @@ function applySettlements(log: Log, trades: Map<string, StoredTrade>, settled: S
         break;
       case 'hold':
         out.held.push({ tradeRef: e.payload.tradeRef, reason: d.reason, event: e });
-        log.warn(
+        ctx.log.warn(
           { correlationId: e.payload.tradeRef, eventId: e.eventId, reason: d.reason, tradeVersion: e.payload.tradeVersion, booked: t?.version },
           'settlement held, not posted',
         );
         break;
     }
   }
+  await positions.save();
   return out;
+}
+
+async function saveSteps(ctx: BatchContext, steps: Step[]): Promise<void> {
+  if (steps.length === 0) return;
+  await ctx.tx.query(
+    `INSERT INTO accounting.settlement_steps (event_id, trade_ref, account, isin, book, quantity, settlement_date)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::date[]) ON CONFLICT DO NOTHING`,
+    [steps.map((s) => s.eventId), steps.map((s) => s.tradeRef), steps.map((s) => s.account), steps.map((s) => s.isin), steps.map((s) => s.book), steps.map((s) => s.quantity), steps.map((s) => s.date)],
+  );
 }
 
 async function park(ctx: BatchContext, waiting: SettlementEvent[]): Promise<void> {
@@ -114,6 +216,13 @@ async function park(ctx: BatchContext, waiting: SettlementEvent[]): Promise<void
     `INSERT INTO accounting.parked_settlements (event_id, trade_ref, event) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) ON CONFLICT DO NOTHING`,
     [waiting.map((e) => e.eventId), waiting.map((e) => e.payload.tradeRef), waiting.map((e) => JSON.stringify(e))],
   );
+}
+
+async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied): Promise<JournalEntry[]> {
+  await holdEvents(ctx.tx, applied.held);
+  await saveTrades(ctx.tx, [...applied.changed.values()]);
+  await saveSteps(ctx, applied.steps);
+  return appendJournal(ctx.tx, applied.entries);
 }
 
 /**
@@ -133,21 +242,24 @@ export async function releaseParkedSettlements(ctx: BatchContext): Promise<Journ
     ctx.tx,
     events.map((e) => e.payload.tradeRef),
   );
-  const applied = applySettlements(ctx.log, trades, events);
+  const applied = await applySettlements(ctx, trades, events);
   const stillWaiting = new Set(applied.waiting.map((e) => e.eventId));
   await ctx.tx.query(`DELETE FROM accounting.parked_settlements WHERE event_id = ANY($1::text[])`, [
     events.filter((e) => !stillWaiting.has(e.eventId)).map((e) => e.eventId),
   ]);
-  await holdEvents(ctx.tx, applied.held);
-  await saveTrades(ctx.tx, [...applied.changed.values()]);
-  return appendJournal(ctx.tx, applied.entries);
+  return writeSettlements(ctx, applied);
 }
 
-/** At the close of a business day: nothing parked stays behind its trade. */
+/** At the close of a business day: nothing parked stays behind its trade; FX revaluation; the P&L reconciliation of the day. */
 @Injectable()
 export class AccountingDayHooks implements BusinessDayHooks {
-  async onDayClosed(ctx: BatchContext): Promise<void> {
+  constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {}
+
+  async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
+    await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     announce(ctx, await releaseParkedSettlements(ctx));
+    await revalueAtClose(ctx, day.businessDate, causeEventId);
+    await reconcilePnlAtClose(ctx, day.businessDate, this.config.PNL_TOLERANCE);
   }
 }
 
@@ -156,22 +268,48 @@ type Booked = Extract<TradeEventV1, { type: 'TradeCaptured' | 'TradeAmended' | '
 const isBooked = (e: TradeEventV1): e is Booked => e.type === 'TradeCaptured' || e.type === 'TradeAmended' || e.type === 'TradeCancelled';
 
 const tradeRefOf = (e: Booked): string => (e.type === 'TradeAmended' ? e.payload.after.tradeRef : e.payload.trade.tradeRef);
+const economicsOf = (e: Booked) => (e.type === 'TradeAmended' ? e.payload.after : e.payload.trade);
 
 /**
- * trade.events.v1 → the journal: TradeCaptured books the trade-date commitment; TradeAmended
- * reverses the commitment booked and books the amended one; TradeCancelled reverses it. Events
- * of one trade are applied in partition order; what cannot be posted (the trade unknown, or
- * already settled) is held and logged. Then any settlement waiting for these trades is posted.
+ * trade.events.v1 → the journal: TradeCaptured books the trade-date entry (a commitment, or the
+ * securities at cost for a book recognized at trade date); TradeAmended reverses the entry booked
+ * and books the amended one; TradeCancelled reverses it. Events of one trade are applied in
+ * partition order; what cannot be posted (the trade unknown, or already settled) is held and
+ * logged. Then any settlement waiting for these trades is posted.
  */
 @Injectable()
 export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'accounting.trade-events';
   readonly topics = [Topics.tradeEvents];
 
+  constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
+    super();
+  }
+
   async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1>[]): Promise<void> {
     const booked = messages.map((m) => m.body).filter(isBooked);
     if (booked.length === 0) return;
+    await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const trades = await loadTrades(ctx.tx, booked.map(tradeRefOf));
+    const sets = await loadRuleSets(ctx.tx);
+    const economics = booked.map(economicsOf);
+    const recognition = await recognitionOf(
+      ctx.tx,
+      economics.map((t) => ({ book: t.book, date: t.tradeDate })),
+    );
+    const infos = await accountInfos(
+      ctx.tx,
+      economics.map((t) => t.account),
+    );
+    const positions = await PositionBook.load(ctx.tx, [
+      ...economics.map((t) => ({ account: t.account, isin: t.isin })),
+      ...[...trades.values()].map((t) => ({ account: t.account, isin: t.isin })),
+    ]);
+    const book = (e: Booked) => {
+      const x = economicsOf(e);
+      const info = infos.get(x.account);
+      return storedTrade(x, { recognition: recognition(x.book, x.tradeDate), securitiesAccount: securitiesAccountOf(info), costMethod: info?.costMethod ?? 'CMP' });
+    };
     const changed = new Map<string, StoredTrade>();
     const entries: JournalEntry[] = [];
     const held: HeldEvent[] = [];
@@ -188,10 +326,10 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
             ctx.log.debug({ correlationId: ref, eventId: e.eventId }, 'trade already booked; capture ignored');
             break;
           }
-          const t = storedTrade(e.payload.trade);
+          const t = book(e);
+          entries.push(tradeDateEntry(sets, positions, t, e.eventId));
           trades.set(ref, t);
           changed.set(ref, t);
-          entries.push(commitmentEntry(t, e.eventId));
           break;
         }
         case 'TradeAmended': {
@@ -205,8 +343,10 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
                 'amendment from another version than booked; the booked one is reversed',
               );
             }
-            const amended = storedTrade(e.payload.after);
-            entries.push(reversalEntry(current!, e.eventId), commitmentEntry(amended, e.eventId));
+            entries.push(reversalEntry(sets, positions, current!, e.eventId));
+            // The amended version keeps the recognition the trade was booked with.
+            const amended = storedTrade(e.payload.after, { recognition: current!.recognition, securitiesAccount: current!.securitiesAccount, costMethod: current!.costMethod });
+            entries.push(tradeDateEntry(sets, positions, amended, e.eventId));
             trades.set(ref, amended);
             changed.set(ref, amended);
           }
@@ -217,7 +357,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
           if (d.kind === 'hold') hold(e, d.reason);
           else if (d.kind === 'ignore') ctx.log.info({ correlationId: ref, eventId: e.eventId, why: d.why }, 'cancellation changes nothing');
           else {
-            entries.push(reversalEntry(current!, e.eventId));
+            entries.push(reversalEntry(sets, positions, current!, e.eventId));
             current!.status = 'CANCELLED';
             changed.set(ref, current!);
           }
@@ -226,29 +366,141 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
       }
     }
     await saveTrades(ctx.tx, [...changed.values()]);
+    await positions.save();
     await holdEvents(ctx.tx, held);
     const posted = await appendJournal(ctx.tx, entries);
     announce(ctx, [...posted, ...(await releaseParkedSettlements(ctx))]);
   }
 }
 
-/** settlement.events.v1 SETTLED → the settlement posting, parked until the trade is known, or held when it must not be posted. */
+/** A CSDR cash penalty (receivable or payable) for one business day, dated that day. */
+function penaltyEntry(sets: RuleSet[], e: PenaltyAccruedEvent): JournalEntry {
+  const p = e.payload;
+  return journalEntry({
+    tradeRef: p.tradeRef,
+    kind: 'PENALTY',
+    accountingDate: p.penaltyDate,
+    causeEventId: e.eventId,
+    book: p.book,
+    currency: p.currency,
+    lines: applyRules(
+      ruleSetOn(sets, p.penaltyDate),
+      { event: 'PENALTY', recognition: 'SETTLEMENT_DATE', variant: p.direction },
+      { amount: new Dec(p.amount) },
+      { securitiesAccount: '', aux: { COUNTERPARTY: p.counterparty } },
+    ),
+  });
+}
+
+/**
+ * settlement.events.v1: SETTLED and PARTIALLY_SETTLED → a settlement step posted (parked until the
+ * trade is known, or held when it must not be posted); PenaltyAccrued → the penalty receivable or
+ * payable. Other statuses are ignored.
+ */
 @Injectable()
-export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementEvent> {
+export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementTopicEvent> {
   readonly consumerId = 'accounting.settlement-events';
   readonly topics = [Topics.settlementEvents];
 
-  async handle(ctx: BatchContext, messages: InboundMessage<SettlementEvent>[]): Promise<void> {
-    const settled = messages.map((m) => m.body).filter((e) => e.type === 'InstructionStatusChanged' && e.payload.status === 'SETTLED');
-    if (settled.length === 0) return;
-    const trades = await loadTrades(
-      ctx.tx,
-      settled.map((e) => e.payload.tradeRef),
-    );
-    const applied = applySettlements(ctx.log, trades, settled);
-    await park(ctx, applied.waiting);
-    await holdEvents(ctx.tx, applied.held);
-    await saveTrades(ctx.tx, [...applied.changed.values()]);
-    announce(ctx, await appendJournal(ctx.tx, applied.entries));
+  constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
+    super();
+  }
+
+  async handle(ctx: BatchContext, messages: InboundMessage<SettlementTopicEvent>[]): Promise<void> {
+    const events = messages.map((m) => m.body);
+    const settled = events.filter(isStep);
+    const penalties = events.filter((e): e is PenaltyAccruedEvent => e.type === 'PenaltyAccrued');
+    if (settled.length === 0 && penalties.length === 0) return;
+    await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
+    const posted: JournalEntry[] = [];
+    if (settled.length > 0) {
+      const trades = await loadTrades(
+        ctx.tx,
+        settled.map((e) => e.payload.tradeRef),
+      );
+      const applied = await applySettlements(ctx, trades, settled);
+      await park(ctx, applied.waiting);
+      posted.push(...(await writeSettlements(ctx, applied)));
+    }
+    if (penalties.length > 0) {
+      const sets = await loadRuleSets(ctx.tx);
+      posted.push(...(await appendJournal(ctx.tx, penalties.map((e) => penaltyEntry(sets, e)))));
+    }
+    announce(ctx, posted);
   }
 }
+
+/**
+ * reporting.events.v1 TtfAssessed → the TTF accrued, dated the trade date: charged to the client
+ * (client settlement account) or a proprietary book's expense, against TTF payable. A
+ * re-assessment reverses the one it supersedes (its lines mirrored) and books itself.
+ */
+@Injectable()
+export class TtfAccrualConsumer extends EnvelopeHandler<ReportingEvent> {
+  readonly consumerId = 'accounting.ttf';
+  readonly topics = [Topics.reportingEvents];
+
+  constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
+    super();
+  }
+
+  async handle(ctx: BatchContext, messages: InboundMessage<ReportingEvent>[]): Promise<void> {
+    const assessed = messages.map((m) => m.body).filter((e) => e.type === 'TtfAssessed');
+    if (assessed.length === 0) return;
+    await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
+    const sets = await loadRuleSets(ctx.tx);
+    const infos = await accountInfos(
+      ctx.tx,
+      assessed.map((e) => e.payload.account),
+    );
+    const superseded = assessed.flatMap((e) => (e.payload.supersedes ? [journalEntry({ ...ttfBase(e), causeEventId: e.payload.supersedes, lines: [] }).entryId] : []));
+    const old = await entryLines(ctx.tx, superseded);
+    const entries: JournalEntry[] = [];
+    for (const e of assessed) {
+      const p = e.payload;
+      if (p.supersedes) {
+        const lines = old.get(journalEntry({ ...ttfBase(e), causeEventId: p.supersedes, lines: [] }).entryId);
+        if (lines) entries.push(journalEntry({ ...ttfBase(e), causeEventId: `${e.eventId}:reverses:${p.supersedes}`, lines: reversalOf(lines) }));
+        else ctx.log.warn({ eventId: e.eventId, supersedes: p.supersedes }, 'superseded TTF assessment not booked here; nothing reversed');
+      }
+      const info = infos.get(p.account);
+      entries.push(
+        journalEntry({
+          ...ttfBase(e),
+          causeEventId: e.eventId,
+          lines: applyRules(
+            ruleSetOn(sets, p.tradeDate),
+            { event: 'TTF_ACCRUAL', recognition: 'SETTLEMENT_DATE', variant: info?.accountType === 'PROPRIETARY' ? 'PROPRIETARY' : 'CLIENT' },
+            { amount: new Dec(p.amount) },
+            { securitiesAccount: '', aux: { CLIENT: info?.clientId ?? p.account } },
+          ),
+        }),
+      );
+    }
+    await appendJournal(ctx.tx, entries);
+  }
+}
+
+const ttfBase = (e: ReportingEvent) => ({
+  tradeRef: `TTF:${e.payload.account}:${e.payload.isin}:${e.payload.tradeDate}`,
+  kind: 'TTF_ACCRUAL' as const,
+  accountingDate: e.payload.tradeDate,
+  book: e.payload.book,
+  currency: e.payload.currency,
+});
+
+/** refdata.accounts.v1 → each account's portfolio category (securities account) and cost method. */
+@Injectable()
+export class AccountsRefConsumer extends EnvelopeHandler<AccountRefEvent> {
+  readonly consumerId = 'accounting.refdata-accounts';
+  readonly topics = [Topics.refdataAccounts];
+
+  async handle(ctx: BatchContext, messages: InboundMessage<AccountRefEvent>[]): Promise<void> {
+    await upsertAccounts(
+      ctx.tx,
+      messages.map((m) => m.body).filter((e) => e.type === 'AccountUpserted').map((e) => e.payload),
+    );
+  }
+}
+
+

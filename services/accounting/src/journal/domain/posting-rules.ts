@@ -1,23 +1,14 @@
 import { Dec, type Dec as Decimal } from '@postera/kernel';
+import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
+import { applyRules, type JournalLine, type PostingContext, type Recognition, type RuleSet } from '../../ledger/domain/rules-engine.js';
 
-/** The chart codes the rules post to (seeded by migrations; data, not code, from the accounting issue on). */
-export const LedgerAccounts = {
-  securities: '311000',
-  nostro: '512000',
-  accruedInterestReceivable: '518100',
-  fees: '622000',
-  securitiesToReceive: '903100',
-  securitiesToReceiveContra: '903900',
-  securitiesToDeliver: '904100',
-  securitiesToDeliverContra: '904900',
-} as const;
+export { imbalance, reversalOf, type JournalLine } from '../../ledger/domain/rules-engine.js';
 
-export interface JournalLine {
-  accountCode: string;
-  debit: Decimal;
-  credit: Decimal;
-}
-
+/**
+ * The trade postings, as pure functions over the posting rules (data: accounting.posting_rules,
+ * seeded from src/ledger/rule-sets). The consumers pass the rule set in force on the entry's
+ * accounting date; the defaults (rule set 1, the trading book 311000) serve the examples.
+ */
 export interface TradeForPosting {
   side: 'BUY' | 'SELL';
   currency: string;
@@ -28,63 +19,84 @@ export interface TradeForPosting {
   netAmount: string;
 }
 
-const dr = (accountCode: string, amount: Decimal): JournalLine => ({ accountCode, debit: amount, credit: new Dec(0) });
-const cr = (accountCode: string, amount: Decimal): JournalLine => ({ accountCode, debit: new Dec(0), credit: amount });
-const nonZero = (lines: JournalLine[]) => lines.filter((l) => !l.debit.isZero() || !l.credit.isZero());
+export const DEFAULT_CONTEXT: PostingContext = { securitiesAccount: '311000', aux: {} };
+
+/** The cost side of a recognition: the signed change of the securities at cost and the realized P&L (see ledger/domain/cost.ts). */
+export interface CostEffect {
+  securities: Decimal;
+  realized: Decimal;
+}
+
+const pnl = (realized: Decimal) => ({
+  realizedGain: realized.isPositive() ? realized : new Dec(0),
+  realizedLoss: realized.isNegative() ? realized.negated() : new Dec(0),
+});
+
+/** Without a position (nothing held): the securities move at the consideration, no P&L. */
+export const noCost = (t: TradeForPosting): CostEffect => ({
+  securities: t.side === 'BUY' ? new Dec(t.grossAmount) : new Dec(t.grossAmount).negated(),
+  realized: new Dec(0),
+});
 
 /**
- * Trade date (French rules, settlement-date recognition): the commitment goes off balance sheet
- * as securities to receive (buy) or to deliver (sell), at the gross consideration.
+ * Trade date. Settlement-date recognition (French rules): the commitment goes off balance sheet as
+ * securities to receive (buy) or to deliver (sell), at the gross consideration. Trade-date
+ * recognition: the securities at cost, accrued interest, fees and realized P&L on balance sheet
+ * against the counterparty's settlement account (the net).
  */
+export function tradeDatePosting(
+  t: TradeForPosting,
+  recognition: Recognition = 'SETTLEMENT_DATE',
+  cost: CostEffect = noCost(t),
+  set: RuleSet = RULE_SET_V1,
+  ctx: PostingContext = DEFAULT_CONTEXT,
+): JournalLine[] {
+  const gross = new Dec(t.grossAmount);
+  return applyRules(
+    set,
+    { event: 'TRADE_DATE', recognition, variant: t.side },
+    { commitment: gross, gross, accrued: new Dec(t.accruedInterest), fees: new Dec(t.feesAmount), net: new Dec(t.netAmount), securities: cost.securities, ...pnl(cost.realized) },
+    ctx,
+  );
+}
+
+/** The settlement-date commitment (kept for the examples written before the rules were data). */
 export function tradeDateCommitment(t: TradeForPosting): JournalLine[] {
-  const gross = new Dec(t.grossAmount);
-  return t.side === 'BUY'
-    ? [dr(LedgerAccounts.securitiesToReceive, gross), cr(LedgerAccounts.securitiesToReceiveContra, gross)]
-    : [dr(LedgerAccounts.securitiesToDeliverContra, gross), cr(LedgerAccounts.securitiesToDeliver, gross)];
+  return tradeDatePosting(t);
+}
+
+/** One settlement step's figures (ledger/domain/amounts.ts). */
+export interface StepForPosting {
+  commitment: Decimal;
+  accrued: Decimal;
+  fees: Decimal;
+  net: Decimal;
 }
 
 /**
- * Settlement (transfer of ownership): the commitment is reversed and the securities and cash
- * move on balance sheet. Buy: securities at gross, the accrued interest bought as a receivable,
- * fees expensed, nostro credited with the net (gross + accrued + fees). Sell: nostro debited with
- * the net (gross + accrued − fees), fees expensed, securities credited at gross and the accrued
- * interest sold out of the receivable. (Cost and realized P&L per lot come with the accounting issue.)
+ * Settlement (transfer of ownership) of a step. Settlement-date recognition: the commitment released
+ * is reversed and the securities (at cost; a sale releases its cost and books its realized P&L),
+ * the accrued interest, the fees and the cash move on balance sheet. Trade-date recognition: the
+ * cash settles the counterparty's settlement account.
  */
+export function settlementStepPosting(
+  side: 'BUY' | 'SELL',
+  step: StepForPosting,
+  cost: CostEffect,
+  recognition: Recognition = 'SETTLEMENT_DATE',
+  set: RuleSet = RULE_SET_V1,
+  ctx: PostingContext = DEFAULT_CONTEXT,
+): JournalLine[] {
+  return applyRules(
+    set,
+    { event: 'SETTLEMENT', recognition, variant: side },
+    { commitment: step.commitment, accrued: step.accrued, fees: step.fees, net: step.net, securities: cost.securities, ...pnl(cost.realized) },
+    ctx,
+  );
+}
+
+/** The whole trade settled at once, nothing held before (the examples of the first issue). */
 export function settlementPosting(t: TradeForPosting): JournalLine[] {
-  const gross = new Dec(t.grossAmount);
-  const accrued = new Dec(t.accruedInterest);
-  const fees = new Dec(t.feesAmount);
-  const net = new Dec(t.netAmount);
-  const lines =
-    t.side === 'BUY'
-      ? [
-          dr(LedgerAccounts.securitiesToReceiveContra, gross),
-          cr(LedgerAccounts.securitiesToReceive, gross),
-          dr(LedgerAccounts.securities, gross),
-          dr(LedgerAccounts.accruedInterestReceivable, accrued),
-          dr(LedgerAccounts.fees, fees),
-          cr(LedgerAccounts.nostro, net),
-        ]
-      : [
-          dr(LedgerAccounts.securitiesToDeliver, gross),
-          cr(LedgerAccounts.securitiesToDeliverContra, gross),
-          dr(LedgerAccounts.nostro, net),
-          dr(LedgerAccounts.fees, fees),
-          cr(LedgerAccounts.securities, gross),
-          cr(LedgerAccounts.accruedInterestReceivable, accrued),
-        ];
-  return nonZero(lines);
-}
-
-/**
- * The mirror of an entry's lines (each debit becomes a credit of the same amount and account, in
- * the same order): a correction is a reversal plus a new entry, never a change (DOMAIN.md §3).
- */
-export function reversalOf(lines: readonly JournalLine[]): JournalLine[] {
-  return lines.map((l) => ({ accountCode: l.accountCode, debit: l.credit, credit: l.debit }));
-}
-
-/** Σ debit − Σ credit; zero for a balanced entry (all lines of one entry are in one currency). */
-export function imbalance(lines: JournalLine[]): Decimal {
-  return lines.reduce((s, l) => s.plus(l.debit).minus(l.credit), new Dec(0));
+  const step = { commitment: new Dec(t.grossAmount), accrued: new Dec(t.accruedInterest), fees: new Dec(t.feesAmount), net: new Dec(t.netAmount) };
+  return settlementStepPosting(t.side, step, noCost(t));
 }

@@ -3,13 +3,16 @@
  * consumers load the trade as accounting knows it, ask here, and post or hold what comes back.
  */
 
-/** A trade in accounting: OPEN (commitment booked), SETTLED (settlement posted) or CANCELLED (commitment reversed). */
-export type TradeAccountingStatus = 'OPEN' | 'SETTLED' | 'CANCELLED';
+/**
+ * A trade in accounting: OPEN (commitment booked), PARTIALLY_SETTLED (some steps posted), SETTLED
+ * (the last step posted) or CANCELLED (commitment reversed).
+ */
+export type TradeAccountingStatus = 'OPEN' | 'PARTIALLY_SETTLED' | 'SETTLED' | 'CANCELLED';
 
 export interface TradeState {
   version: number;
   status: TradeAccountingStatus;
-  /** The settlement event posted, once SETTLED. */
+  /** The last settlement event posted (the final one once SETTLED). */
   settlementEventId: string | null;
 }
 
@@ -34,6 +37,7 @@ export function settlementDisposition(trade: TradeState | null, settled: { event
   if (trade === null) return { kind: 'wait', why: 'TRADE_UNKNOWN' };
   if (trade.status === 'SETTLED') return trade.settlementEventId === settled.eventId ? { kind: 'duplicate' } : { kind: 'hold', reason: 'ALREADY_SETTLED' };
   if (trade.status === 'CANCELLED') return { kind: 'hold', reason: 'TRADE_CANCELLED' };
+  // A partially settled trade takes its next steps; a step already posted is recognised by its entry.
   if (settled.tradeVersion === undefined || settled.tradeVersion === trade.version) return { kind: 'post' };
   return settled.tradeVersion > trade.version ? { kind: 'wait', why: 'VERSION_UNKNOWN' } : { kind: 'hold', reason: 'VERSION_SUPERSEDED' };
 }
@@ -48,7 +52,7 @@ export type CorrectionDisposition = { kind: 'correct' } | { kind: 'ignore'; why:
 export function amendmentDisposition(trade: TradeState | null, versionAfter: number): CorrectionDisposition {
   if (trade === null) return { kind: 'hold', reason: 'TRADE_UNKNOWN' };
   if (trade.status === 'CANCELLED') return { kind: 'hold', reason: 'AMEND_AFTER_CANCEL' };
-  if (trade.status === 'SETTLED') return { kind: 'hold', reason: 'AMEND_AFTER_SETTLEMENT' };
+  if (trade.status === 'SETTLED' || trade.status === 'PARTIALLY_SETTLED') return { kind: 'hold', reason: 'AMEND_AFTER_SETTLEMENT' };
   if (versionAfter <= trade.version) return { kind: 'ignore', why: `version ${versionAfter} already booked (at ${trade.version})` };
   return { kind: 'correct' };
 }
@@ -57,6 +61,6 @@ export function amendmentDisposition(trade: TradeState | null, versionAfter: num
 export function cancellationDisposition(trade: TradeState | null): CorrectionDisposition {
   if (trade === null) return { kind: 'hold', reason: 'TRADE_UNKNOWN' };
   if (trade.status === 'CANCELLED') return { kind: 'ignore', why: 'already cancelled' };
-  if (trade.status === 'SETTLED') return { kind: 'hold', reason: 'CANCEL_AFTER_SETTLEMENT' };
+  if (trade.status === 'SETTLED' || trade.status === 'PARTIALLY_SETTLED') return { kind: 'hold', reason: 'CANCEL_AFTER_SETTLEMENT' };
   return { kind: 'correct' };
 }

@@ -1,5 +1,5 @@
 import type { JournalEntryPostedV1 } from '@postera/contracts';
-import { assert, deterministicId } from '@postera/kernel';
+import { assert, Dec, deterministicId } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
 import { imbalance, type JournalLine } from '../domain/posting-rules.js';
 
@@ -12,6 +12,26 @@ export interface JournalEntry {
   book: string;
   currency: string;
   lines: JournalLine[];
+}
+
+/** Entries already posted for these causes (a redelivered event after the inbox was pruned): their effects are not applied twice. */
+export async function postedCauses(tx: EntityManager, causes: string[], kind: JournalEntry['kind']): Promise<Set<string>> {
+  if (causes.length === 0) return new Set();
+  const rows = (await tx.query(`SELECT cause_event_id AS c FROM accounting.journal_entries WHERE cause_event_id = ANY($1::text[]) AND kind = $2`, [causes, kind])) as Array<{ c: string }>;
+  return new Set(rows.map((r) => r.c));
+}
+
+/** The lines of posted entries, in line order, for a reversal. */
+export async function entryLines(tx: EntityManager, entryIds: string[]): Promise<Map<string, JournalLine[]>> {
+  const out = new Map<string, JournalLine[]>();
+  if (entryIds.length === 0) return out;
+  const rows = (await tx.query(
+    `SELECT entry_id AS "entryId", account_code AS "accountCode", debit::text AS debit, credit::text AS credit, aux_account AS aux
+     FROM accounting.journal_lines WHERE entry_id = ANY($1::uuid[]) ORDER BY entry_id, line_no`,
+    [entryIds],
+  )) as Array<{ entryId: string; accountCode: string; debit: string; credit: string; aux: string | null }>;
+  for (const r of rows) out.set(r.entryId, [...(out.get(r.entryId) ?? []), { accountCode: r.accountCode, debit: new Dec(r.debit), credit: new Dec(r.credit), aux: r.aux }]);
+  return out;
 }
 
 /** The id is fixed by the cause and the kind: a replay from offset 0 posts the same entries under the same ids. */
@@ -44,8 +64,8 @@ export async function appendJournal(tx: EntityManager, entries: JournalEntry[]):
   const lines = posted.flatMap((e) => e.lines.map((l, i) => ({ e, l, i: i + 1 })));
   if (lines.length > 0) {
     await tx.query(
-      `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit)
-       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[])`,
+      `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit, aux_account)
+       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[])`,
       [
         lines.map((x) => x.e.entryId),
         lines.map((x) => x.i),
@@ -54,6 +74,7 @@ export async function appendJournal(tx: EntityManager, entries: JournalEntry[]):
         lines.map((x) => x.e.currency),
         lines.map((x) => x.l.debit.toFixed()),
         lines.map((x) => x.l.credit.toFixed()),
+        lines.map((x) => x.l.aux ?? null),
       ],
     );
   }

@@ -2,6 +2,8 @@ import type { EventEnvelope, TradeEconomics } from '@postera/contracts';
 import type { EntityManager } from 'typeorm';
 import type { TradeForPosting } from '../domain/posting-rules.js';
 import type { HoldReason, TradeState } from '../domain/trade-lifecycle.js';
+import type { CostMethod } from '../../ledger/domain/cost.js';
+import type { Recognition } from '../../ledger/domain/rules-engine.js';
 
 /** A trade as accounting keeps it (accounting.trades): the economics of the version booked, and where it stands. */
 export interface StoredTrade extends TradeForPosting, TradeState {
@@ -10,9 +12,34 @@ export interface StoredTrade extends TradeForPosting, TradeState {
   book: string;
   tradeDate: string;
   settlementDate: string;
+  quantity: string;
+  account: string;
+  counterparty: string;
+  clientId: string;
+  accountType: string;
+  placeOfSettlement: string;
+  /** Chosen when the trade is booked (the book's policy then), kept for its whole life. */
+  recognition: Recognition;
+  securitiesAccount: string;
+  costMethod: CostMethod;
+  /** Trade-date recognition: what the trade-date entry posted to the securities (at cost) and as realized P&L. */
+  tdSecurities: string;
+  tdRealized: string;
+  /** What the settlement steps posted so far. */
+  settledQuantity: string;
+  settledCommitment: string;
+  settledAccrued: string;
+  settledFees: string;
+  settledNet: string;
 }
 
-export function storedTrade(t: TradeEconomics): StoredTrade {
+export interface BookingChoices {
+  recognition: Recognition;
+  securitiesAccount: string;
+  costMethod: CostMethod;
+}
+
+export function storedTrade(t: TradeEconomics, c: BookingChoices = { recognition: 'SETTLEMENT_DATE', securitiesAccount: '311000', costMethod: 'CMP' }): StoredTrade {
   return {
     tradeRef: t.tradeRef,
     version: t.version,
@@ -29,6 +56,22 @@ export function storedTrade(t: TradeEconomics): StoredTrade {
     book: t.book,
     tradeDate: t.tradeDate,
     settlementDate: t.settlementDate,
+    quantity: t.quantity,
+    account: t.account,
+    counterparty: t.counterparty,
+    clientId: t.clientId,
+    accountType: t.accountType,
+    placeOfSettlement: t.placeOfSettlement,
+    recognition: c.recognition,
+    securitiesAccount: c.securitiesAccount,
+    costMethod: c.costMethod,
+    tdSecurities: '0',
+    tdRealized: '0',
+    settledQuantity: '0',
+    settledCommitment: '0',
+    settledAccrued: '0',
+    settledFees: '0',
+    settledNet: '0',
   };
 }
 
@@ -38,7 +81,12 @@ export async function loadTrades(tx: EntityManager, refs: string[]): Promise<Map
     `SELECT trade_ref AS "tradeRef", version, status, settlement_event_id AS "settlementEventId", side, isin, currency,
             gross_amount::text AS "grossAmount", accrued_interest::text AS "accruedInterest", fees_amount::text AS "feesAmount",
             net_amount::text AS "netAmount", book, to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate",
-            to_char(settlement_date, 'YYYY-MM-DD') AS "settlementDate"
+            to_char(settlement_date, 'YYYY-MM-DD') AS "settlementDate", coalesce(quantity, 0)::text AS quantity, coalesce(account, '') AS account,
+            coalesce(counterparty, '') AS counterparty, coalesce(client_id, '') AS "clientId", coalesce(account_type, 'CLIENT') AS "accountType",
+            coalesce(place_of_settlement, '') AS "placeOfSettlement", recognition, securities_account AS "securitiesAccount", cost_method AS "costMethod",
+            td_securities::text AS "tdSecurities", td_realized::text AS "tdRealized", settled_quantity::text AS "settledQuantity",
+            settled_commitment::text AS "settledCommitment", settled_accrued::text AS "settledAccrued", settled_fees::text AS "settledFees",
+            settled_net::text AS "settledNet"
      FROM accounting.trades WHERE trade_ref = ANY($1::text[]) FOR UPDATE`,
     [[...new Set(refs)]],
   )) as StoredTrade[];
@@ -51,13 +99,20 @@ export async function saveTrades(tx: EntityManager, trades: StoredTrade[]): Prom
   const c = <K extends keyof StoredTrade>(k: K) => trades.map((t) => t[k]);
   await tx.query(
     `INSERT INTO accounting.trades (trade_ref, version, status, settlement_event_id, side, isin, currency, gross_amount, accrued_interest,
-       fees_amount, net_amount, book, trade_date, settlement_date)
+       fees_amount, net_amount, book, trade_date, settlement_date, quantity, account, counterparty, client_id, account_type, place_of_settlement,
+       recognition, securities_account, cost_method, td_securities, td_realized, settled_quantity, settled_commitment, settled_accrued, settled_fees, settled_net)
      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[],
-       $10::numeric[], $11::numeric[], $12::text[], $13::date[], $14::date[])
+       $10::numeric[], $11::numeric[], $12::text[], $13::date[], $14::date[], $15::numeric[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
+       $21::text[], $22::text[], $23::text[], $24::numeric[], $25::numeric[], $26::numeric[], $27::numeric[], $28::numeric[], $29::numeric[], $30::numeric[])
      ON CONFLICT (trade_ref) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, settlement_event_id = EXCLUDED.settlement_event_id,
        side = EXCLUDED.side, isin = EXCLUDED.isin, currency = EXCLUDED.currency, gross_amount = EXCLUDED.gross_amount,
        accrued_interest = EXCLUDED.accrued_interest, fees_amount = EXCLUDED.fees_amount, net_amount = EXCLUDED.net_amount, book = EXCLUDED.book,
-       trade_date = EXCLUDED.trade_date, settlement_date = EXCLUDED.settlement_date`,
+       trade_date = EXCLUDED.trade_date, settlement_date = EXCLUDED.settlement_date, quantity = EXCLUDED.quantity, account = EXCLUDED.account,
+       counterparty = EXCLUDED.counterparty, client_id = EXCLUDED.client_id, account_type = EXCLUDED.account_type,
+       place_of_settlement = EXCLUDED.place_of_settlement, recognition = EXCLUDED.recognition, securities_account = EXCLUDED.securities_account,
+       cost_method = EXCLUDED.cost_method, td_securities = EXCLUDED.td_securities, td_realized = EXCLUDED.td_realized,
+       settled_quantity = EXCLUDED.settled_quantity, settled_commitment = EXCLUDED.settled_commitment, settled_accrued = EXCLUDED.settled_accrued,
+       settled_fees = EXCLUDED.settled_fees, settled_net = EXCLUDED.settled_net`,
     [
       c('tradeRef'),
       c('version'),
@@ -73,6 +128,22 @@ export async function saveTrades(tx: EntityManager, trades: StoredTrade[]): Prom
       c('book'),
       c('tradeDate'),
       c('settlementDate'),
+      c('quantity'),
+      c('account'),
+      c('counterparty'),
+      c('clientId'),
+      c('accountType'),
+      c('placeOfSettlement'),
+      c('recognition'),
+      c('securitiesAccount'),
+      c('costMethod'),
+      c('tdSecurities'),
+      c('tdRealized'),
+      c('settledQuantity'),
+      c('settledCommitment'),
+      c('settledAccrued'),
+      c('settledFees'),
+      c('settledNet'),
     ],
   );
 }

@@ -1,0 +1,138 @@
+import { Dec, roundToMinor, type Dec as Decimal } from '@postera/kernel';
+
+/**
+ * Cost of fungible lots per account and ISIN (DOMAIN.md §3): weighted average cost (CMP, coût moyen
+ * pondéré) or FIFO, chosen by the account's costMethod. Quantities are signed (a sale beyond the
+ * holding opens a short position at its proceeds); `cost` is the signed book value at cost, so the
+ * securities account of the ledger equals the sum of the positions' costs.
+ *
+ * An operation of signed quantity q and signed consideration c (+gross for a buy, −gross for a
+ * sale) first closes what it can of an opposite position, then opens the rest:
+ *   closed part  cq = min(|q|, |position|), its consideration cc = c × cq / |q|
+ *   cost released cr: CMP  position cost × cq / |position quantity|
+ *                     FIFO the oldest lots' cost, a lot cut in proportion
+ *   realized P&L   = −cc − cr        (sale of a long: proceeds − cost; buy-back of a short: proceeds − price paid)
+ *   securities     = −cr + (c − cc)  (the change of the book value, posted to the securities account)
+ * Rounding: cc and cr to the currency's minor unit half-up (the last closing of a position
+ * releases its whole remaining cost, so no residue stays on a closed position).
+ */
+export type CostMethod = 'CMP' | 'FIFO';
+
+export interface Lot {
+  quantity: Decimal;
+  cost: Decimal;
+}
+
+export interface Position {
+  method: CostMethod;
+  quantity: Decimal;
+  cost: Decimal;
+  /** FIFO: open lots, oldest first, all of the position's sign. CMP: unused (empty). */
+  lots: Lot[];
+}
+
+export interface CostOutcome {
+  position: Position;
+  /** Signed change of the securities at cost. */
+  securities: Decimal;
+  /** Signed realized P&L (gain > 0). */
+  realized: Decimal;
+  closedQuantity: Decimal;
+}
+
+export function emptyPosition(method: CostMethod): Position {
+  return { method, quantity: new Dec(0), cost: new Dec(0), lots: [] };
+}
+
+export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decimal, gross: Decimal, currency: string): CostOutcome {
+  const q = side === 'BUY' ? quantity : quantity.negated();
+  const c = side === 'BUY' ? gross : gross.negated();
+  const opposite = !p.quantity.isZero() && p.quantity.isNegative() !== q.isNegative();
+  const cq = opposite ? Dec.min(q.abs(), p.quantity.abs()) : new Dec(0);
+  const cc = q.isZero() ? new Dec(0) : roundToMinor(c.times(cq).div(q.abs()), currency, 'HALF_UP');
+  let lots = p.lots.map((l) => ({ ...l }));
+  let cr = new Dec(0);
+  if (cq.gt(0)) {
+    if (cq.eq(p.quantity.abs())) {
+      cr = p.cost;
+      lots = [];
+    } else if (p.method === 'CMP') {
+      cr = roundToMinor(p.cost.times(cq).div(p.quantity.abs()), currency, 'HALF_UP');
+    } else {
+      let left = cq;
+      const kept: Lot[] = [];
+      for (const lot of lots) {
+        if (left.isZero()) {
+          kept.push(lot);
+          continue;
+        }
+        const lq = lot.quantity.abs();
+        if (lq.lte(left)) {
+          cr = cr.plus(lot.cost);
+          left = left.minus(lq);
+        } else {
+          const part = roundToMinor(lot.cost.times(left).div(lq), currency, 'HALF_UP');
+          cr = cr.plus(part);
+          const sign = lot.quantity.isNegative() ? -1 : 1;
+          kept.push({ quantity: lot.quantity.minus(left.times(sign)), cost: lot.cost.minus(part) });
+          left = new Dec(0);
+        }
+      }
+      lots = kept;
+    }
+  }
+  const openQ = q.isNegative() ? q.plus(cq) : q.minus(cq);
+  const openC = c.minus(cc);
+  if (!openQ.isZero() && p.method === 'FIFO') lots.push({ quantity: openQ, cost: openC });
+  const position: Position = {
+    method: p.method,
+    quantity: p.quantity.plus(q),
+    cost: p.cost.minus(cr).plus(openC),
+    lots: p.method === 'FIFO' ? lots : [],
+  };
+  return { position, securities: openC.minus(cr), realized: cc.negated().minus(cr), closedQuantity: cq };
+}
+
+/**
+ * Undoes an operation whose entry is reversed (an amendment or cancellation of a trade booked at
+ * trade date): the position moves back by the operation's quantity and the securities at cost it
+ * posted. CMP is exact. FIFO removes the quantity from the newest lots when the operation opened
+ * one (a buy), or puts the released quantity back as the oldest lot when it closed some (a sale):
+ * exact when nothing happened in between, an approximation of the lot order otherwise.
+ */
+export function undoOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decimal, securities: Decimal): Position {
+  const q = side === 'BUY' ? quantity : quantity.negated();
+  const position: Position = { method: p.method, quantity: p.quantity.minus(q), cost: p.cost.minus(securities), lots: [] };
+  if (p.method === 'CMP') return position;
+  if (position.quantity.isZero()) return { ...position, lots: [] };
+  // Rebuild the lots so that they hold the position: newest trimmed, or one lot added first.
+  const lots = p.lots.map((l) => ({ ...l }));
+  const held = lots.reduce((s, l) => s.plus(l.quantity), new Dec(0));
+  const heldCost = lots.reduce((s, l) => s.plus(l.cost), new Dec(0));
+  const dq = position.quantity.minus(held);
+  const dc = position.cost.minus(heldCost);
+  if (!dq.isZero() || !dc.isZero()) {
+    if (dq.isNegative() === position.quantity.isNegative() && !dq.isZero()) lots.unshift({ quantity: dq, cost: dc });
+    else {
+      let left = dq.negated();
+      while (!left.isZero() && lots.length > 0) {
+        const last = lots[lots.length - 1]!;
+        if (last.quantity.abs().lte(left.abs())) {
+          lots.pop();
+          left = left.minus(last.quantity);
+        } else {
+          last.quantity = last.quantity.minus(left);
+          left = new Dec(0);
+        }
+      }
+      const restCost = position.cost.minus(lots.slice(0, -1).reduce((s, l) => s.plus(l.cost), new Dec(0)));
+      if (lots.length > 0) lots[lots.length - 1]!.cost = restCost;
+    }
+  }
+  const kept = lots.filter((l) => !l.quantity.isZero());
+  const sumQ = kept.reduce((s, l) => s.plus(l.quantity), new Dec(0));
+  const sumC = kept.reduce((s, l) => s.plus(l.cost), new Dec(0));
+  // The lots always hold the position exactly; when the order cannot be kept, one lot holds it.
+  if (!sumQ.eq(position.quantity) || !sumC.eq(position.cost)) return { ...position, lots: [{ quantity: position.quantity, cost: position.cost }] };
+  return { ...position, lots: kept };
+}

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { Topics, type CustodianStatementEvent } from '@postera/contracts';
+import { addDays, Dec, deterministicId, newId, TARGET } from '@postera/kernel';
+import { EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
+import type { EntityManager } from 'typeorm';
+import { ageInBusinessDays, compareCash, compareHoldings, comparePnl, type Comparison } from '../domain/compare.js';
+import { readCamt053, readSemt002, type RowProblem } from '../domain/statements.js';
+
+export interface RunReport {
+  runId: string;
+  kind: 'HOLDINGS' | 'CASH' | 'PNL';
+  subject: string;
+  asOf: string;
+  basis?: string;
+  rowsChecked: number;
+  matched: number;
+  breaks: Array<{ breakId: string; item: string; field: string; ours: string | null; theirs: string | null; difference: string | null; status: string }>;
+  errors: Array<RowProblem | { row: 0; problem: string }>;
+}
+
+/**
+ * Records a run and its breaks. A break already open for the same item and field (from an earlier
+ * run) is kept, not duplicated: its age counts from the day it was first seen.
+ */
+async function recordRun(
+  tx: EntityManager,
+  r: { runId: string; kind: RunReport['kind']; subject: string; asOf: string; basis?: string },
+  c: Comparison,
+  errors: RunReport['errors'],
+): Promise<RunReport> {
+  const report: RunReport = { ...r, rowsChecked: c.checked, matched: c.matched, breaks: [], errors };
+  const open = (await tx.query(
+    `SELECT break_id AS "breakId", item, field, status FROM accounting.recon_breaks WHERE kind = $1 AND subject = $2 AND status <> 'RESOLVED'`,
+    [r.kind, r.subject],
+  )) as Array<{ breakId: string; item: string; field: string; status: string }>;
+  const fresh: Array<RunReport['breaks'][number]> = [];
+  for (const b of c.breaks) {
+    const existing = open.find((o) => o.item === b.item && o.field === b.field);
+    const row = { breakId: existing?.breakId ?? deterministicId('break', r.runId, b.item, b.field), ...b, status: existing?.status ?? 'OPEN' };
+    report.breaks.push(row);
+    if (!existing) fresh.push(row);
+  }
+  await tx.query(
+    `INSERT INTO accounting.recon_runs (run_id, kind, subject, as_of, rows_checked, matched, breaks, errors, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [r.runId, r.kind, r.subject, r.asOf, c.checked, c.matched, c.breaks.length, JSON.stringify(errors), JSON.stringify(report)],
+  );
+  if (fresh.length > 0) {
+    await tx.query(
+      `INSERT INTO accounting.recon_breaks (break_id, run_id, kind, subject, item, field, ours, theirs, difference, as_of)
+       SELECT b, $1, $2, $3, i, f, o, t, d, $4 FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS x(b, i, f, o, t, d)`,
+      [r.runId, r.kind, r.subject, r.asOf, fresh.map((b) => b.breakId), fresh.map((b) => b.item), fresh.map((b) => b.field), fresh.map((b) => b.ours), fresh.map((b) => b.theirs), fresh.map((b) => b.difference)],
+    );
+  }
+  return report;
+}
+
+async function storeStatement(tx: EntityManager, s: { statementId: string; kind: 'HOLDINGS' | 'CASH'; account: string; date: string; xml: string; source: string }): Promise<void> {
+  await tx.query(
+    `INSERT INTO accounting.statements (statement_id, kind, account, statement_date, xml, source) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+    [s.statementId, s.kind, s.account, s.date, s.xml, s.source],
+  );
+}
+
+/** Our holdings of an account on a date in the view the statement's basis names: SETT settled, CONT contractual settlement date, TRAD trade date. */
+export async function holdingsView(tx: EntityManager, account: string, asOf: string, basis: 'CONT' | 'SETT' | 'TRAD'): Promise<Map<string, string>> {
+  const rows = (
+    basis === 'SETT'
+      ? await tx.query(
+          `SELECT isin, sum(quantity)::text AS q FROM accounting.settlement_steps WHERE account = $1 AND settlement_date <= $2 GROUP BY isin HAVING sum(quantity) <> 0`,
+          [account, asOf],
+        )
+      : await tx.query(
+          `SELECT isin, sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END)::text AS q FROM accounting.trades
+           WHERE account = $1 AND status <> 'CANCELLED' AND ${basis === 'TRAD' ? 'trade_date' : 'settlement_date'} <= $2 GROUP BY isin
+           HAVING sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END) <> 0`,
+          [account, asOf],
+        )
+  ) as Array<{ isin: string; q: string }>;
+  return new Map(rows.map((r) => [r.isin, r.q]));
+}
+
+/** semt.002 against our holdings; a document that cannot be read is a run with its error and no rows, never a crash. */
+export async function reconcileHoldings(tx: EntityManager, account: string, xml: string, source: string, statementId?: string): Promise<RunReport> {
+  const runId = newId();
+  let st;
+  try {
+    st = readSemt002(xml);
+  } catch (e) {
+    return recordRun(tx, { runId, kind: 'HOLDINGS', subject: account, asOf: new Date().toISOString().slice(0, 10) }, { checked: 0, matched: 0, breaks: [] }, [
+      { row: 0, problem: `statement refused: ${(e as Error).message}` },
+    ]);
+  }
+  await storeStatement(tx, { statementId: statementId ?? st.statementId, kind: 'HOLDINGS', account, date: st.statementDate, xml, source });
+  const ours = await holdingsView(tx, account, st.statementDate, st.basis);
+  const theirs = new Map(st.holdings.map((h) => [h.isin, h.quantity]));
+  return recordRun(tx, { runId, kind: 'HOLDINGS', subject: account, asOf: st.statementDate, basis: st.basis }, compareHoldings(ours, theirs), st.problems);
+}
+
+/** Our cash of an account in a currency: its nostro (512000) lines up to the date, and each trade's movement on the date. */
+export async function cashView(tx: EntityManager, account: string, currency: string, asOf: string): Promise<{ closingBalance: string; movements: Map<string, string> }> {
+  const [closing] = (await tx.query(
+    `SELECT coalesce(sum(l.debit - l.credit), 0)::text AS b FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id)
+     JOIN accounting.trades t ON t.trade_ref = e.trade_ref WHERE t.account = $1 AND l.currency = $2 AND l.account_code = '512000' AND e.accounting_date <= $3`,
+    [account, currency, asOf],
+  )) as Array<{ b: string }>;
+  const moves = (await tx.query(
+    `SELECT e.trade_ref AS ref, sum(l.debit - l.credit)::text AS m FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id)
+     JOIN accounting.trades t ON t.trade_ref = e.trade_ref WHERE t.account = $1 AND l.currency = $2 AND l.account_code = '512000' AND e.accounting_date = $3
+     GROUP BY e.trade_ref HAVING sum(l.debit - l.credit) <> 0`,
+    [account, currency, asOf],
+  )) as Array<{ ref: string; m: string }>;
+  return { closingBalance: closing?.b ?? '0', movements: new Map(moves.map((m) => [m.ref, m.m])) };
+}
+
+/** camt.053 against our nostro: closing balance, then each movement by trade reference (entries without one are summed under `(no reference)`). */
+export async function reconcileCash(tx: EntityManager, account: string, xml: string, source: string, statementId?: string): Promise<RunReport> {
+  const runId = newId();
+  let st;
+  try {
+    st = readCamt053(xml);
+  } catch (e) {
+    return recordRun(tx, { runId, kind: 'CASH', subject: account, asOf: new Date().toISOString().slice(0, 10) }, { checked: 0, matched: 0, breaks: [] }, [
+      { row: 0, problem: `statement refused: ${(e as Error).message}` },
+    ]);
+  }
+  await storeStatement(tx, { statementId: statementId ?? st.statementId, kind: 'CASH', account, date: st.statementDate, xml, source });
+  const ours = await cashView(tx, account, st.currency, st.statementDate);
+  const theirs = new Map<string, string>();
+  for (const e of st.entries) {
+    if (e.valueDate !== st.statementDate) continue;
+    const key = e.tradeRef ?? '(no reference)';
+    theirs.set(key, new Dec(theirs.get(key) ?? 0).plus(e.amount).toFixed());
+  }
+  return recordRun(tx, { runId, kind: 'CASH', subject: `${account}:${st.currency}`, asOf: st.statementDate }, compareCash(ours, { closingBalance: st.closingBalance, movements: theirs }), st.problems);
+}
+
+/** The accounting P&L of each book and currency on a day: income minus expense of the day's entries (PNL accounts). */
+export async function accountingPnl(tx: EntityManager, date: string): Promise<Map<string, string>> {
+  const rows = (await tx.query(
+    `SELECT l.book, l.currency, sum(l.credit - l.debit)::text AS pnl FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id)
+     JOIN accounting.ledger_accounts a ON a.code = l.account_code WHERE a.kind = 'PNL' AND e.accounting_date = $1 GROUP BY l.book, l.currency`,
+    [date],
+  )) as Array<{ book: string; currency: string; pnl: string }>;
+  return new Map(rows.map((r) => [`${r.book}|${r.currency}`, r.pnl]));
+}
+
+/** Accounting P&L vs the desk's management P&L of the day, per book and currency, with a tolerance. */
+export async function reconcilePnl(tx: EntityManager, date: string, tolerance: string): Promise<RunReport> {
+  const ours = await accountingPnl(tx, date);
+  const desk = (await tx.query(`SELECT book, currency, amount::text AS amount FROM accounting.desk_pnl WHERE pnl_date = $1`, [date])) as Array<{
+    book: string;
+    currency: string;
+    amount: string;
+  }>;
+  const theirs = new Map(desk.map((d) => [`${d.book}|${d.currency}`, d.amount]));
+  return recordRun(tx, { runId: newId(), kind: 'PNL', subject: `PNL`, asOf: date }, comparePnl(ours, theirs, tolerance), []);
+}
+
+/** At a close: the P&L reconciliation of the day when the desk has sent its figures. */
+export async function reconcilePnlAtClose(ctx: BatchContext, date: string, tolerance: string): Promise<void> {
+  const [n] = (await ctx.tx.query(`SELECT count(*)::int AS n FROM accounting.desk_pnl WHERE pnl_date = $1`, [date])) as Array<{ n: number }>;
+  if ((n?.n ?? 0) > 0) await reconcilePnl(ctx.tx, date, tolerance);
+}
+
+export function breakAge(asOf: string, today: string): number {
+  return ageInBusinessDays(asOf, today, (d) => TARGET.isBusinessDay(d), addDays);
+}
+
+/** custodian.statements.v1 → each statement reconciled from its XML (the payload's data is not trusted for it). */
+@Injectable()
+export class CustodianStatementsConsumer extends EnvelopeHandler<CustodianStatementEvent> {
+  readonly consumerId = 'accounting.custodian-statements';
+  readonly topics = [Topics.custodianStatements];
+
+  async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatementEvent>[]): Promise<void> {
+    for (const { body } of messages) {
+      const p = body.payload;
+      const report =
+        body.type === 'HoldingsStatement'
+          ? await reconcileHoldings(ctx.tx, p.account, p.xml, `topic:${body.eventId}`, p.statementId)
+          : await reconcileCash(ctx.tx, p.account, p.xml, `topic:${body.eventId}`, p.statementId);
+      ctx.log.info({ runId: report.runId, kind: report.kind, subject: report.subject, breaks: report.breaks.length, errors: report.errors.length }, 'reconciliation run');
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { CONFIG } from '@postera/platform';
+import { isIsoDate } from '@postera/kernel';
+import { DataSource } from 'typeorm';
+import type { AccountingConfig } from '../../config.js';
+import { breakTransition, type BreakStatus } from '../domain/compare.js';
+import { breakAge, reconcileCash, reconcileHoldings, reconcilePnl } from '../commands/reconciliation.service.js';
+import { readBody } from '../../http/read-body.js';
+
+const DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
+
+@Controller('reconciliations')
+export class ReconciliationController {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CONFIG) private readonly config: AccountingConfig,
+  ) {}
+
+  /** Upload a semt.002 (holdings) or camt.053 (cash) statement, as XML (text/xml) with ?account=; it is reconciled at once. */
+  @Post('statements')
+  @HttpCode(200)
+  async uploadStatement(@Req() req: Parameters<typeof readBody>[0], @Query('account') account: string | undefined) {
+    if (!account) throw new BadRequestException('?account= is required');
+    const xml = await readBody(req);
+    const kind = xml.includes('semt.002') ? 'HOLDINGS' : xml.includes('camt.053') ? 'CASH' : null;
+    if (!kind) throw new BadRequestException('neither a semt.002 nor a camt.053 document');
+    return this.ds.transaction((tx) => (kind === 'HOLDINGS' ? reconcileHoldings(tx, account, xml, 'upload') : reconcileCash(tx, account, xml, 'upload')));
+  }
+
+  /**
+   * The desk's management P&L, per book, day and currency: JSON `[{ book, date, currency, amount }]`
+   * or CSV `book,date,currency,amount`. A bad row is reported and skipped; the others are stored.
+   */
+  @Post('desk-pnl')
+  @HttpCode(200)
+  async uploadDeskPnl(@Req() req: Parameters<typeof readBody>[0], @Body() body: unknown) {
+    let rows: unknown[];
+    if (Array.isArray(body)) rows = body;
+    else {
+      const text = await readBody(req);
+      rows = text
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '' && !/^book,/i.test(l))
+        .map((l) => {
+          const [book, date, currency, amount] = l.split(',').map((x) => x.trim());
+          return { book, date, currency, amount };
+        });
+    }
+    const ok: Array<{ book: string; date: string; currency: string; amount: string }> = [];
+    const problems: Array<{ row: number; problem: string }> = [];
+    rows.slice(0, 10_000).forEach((r, i) => {
+      const x = r as Record<string, unknown>;
+      if (typeof x.book !== 'string' || !x.book) problems.push({ row: i + 1, problem: 'book missing' });
+      else if (!isIsoDate(x.date)) problems.push({ row: i + 1, problem: `date ${String(x.date)} not ISO` });
+      else if (typeof x.currency !== 'string' || !/^[A-Z]{3}$/.test(x.currency)) problems.push({ row: i + 1, problem: `currency ${String(x.currency)}` });
+      else if (typeof x.amount !== 'string' || !DECIMAL.test(x.amount)) problems.push({ row: i + 1, problem: `amount ${String(x.amount)} not a decimal string` });
+      else ok.push({ book: x.book, date: x.date as string, currency: x.currency, amount: x.amount });
+    });
+    if (ok.length > 0) {
+      await this.ds.query(
+        `INSERT INTO accounting.desk_pnl (book, pnl_date, currency, amount, source) SELECT *, 'upload' FROM unnest($1::text[], $2::date[], $3::text[], $4::numeric[])
+         ON CONFLICT (book, pnl_date, currency) DO UPDATE SET amount = EXCLUDED.amount, source = EXCLUDED.source, received_at = now()`,
+        [ok.map((r) => r.book), ok.map((r) => r.date), ok.map((r) => r.currency), ok.map((r) => r.amount)],
+      );
+    }
+    return { stored: ok.length, problems };
+  }
+
+  /** Run the accounting vs desk P&L reconciliation of a day now (it also runs at each close). */
+  @Post('pnl')
+  @HttpCode(200)
+  async runPnl(@Query('date') date: string, @Query('tolerance') tolerance: string | undefined) {
+    if (!isIsoDate(date)) throw new BadRequestException('?date=YYYY-MM-DD is required');
+    if (tolerance !== undefined && !/^\d{1,12}(\.\d{1,6})?$/.test(tolerance)) throw new BadRequestException('tolerance: a decimal ≥ 0');
+    return this.ds.transaction((tx) => reconcilePnl(tx, date, tolerance ?? this.config.PNL_TOLERANCE));
+  }
+
+  @Get('runs')
+  async runs(@Query('kind') kind: string | undefined) {
+    return this.ds.query(
+      `SELECT run_id AS "runId", kind, subject, to_char(as_of, 'YYYY-MM-DD') AS "asOf", started_at AS "startedAt", rows_checked AS "rowsChecked", matched, breaks, errors
+       FROM accounting.recon_runs WHERE ($1::text IS NULL OR kind = $1) ORDER BY started_at DESC LIMIT 200`,
+      [kind ?? null],
+    );
+  }
+
+  @Get('runs/:id')
+  async run(@Param('id') id: string) {
+    const [row] = (await this.ds.query(`SELECT report FROM accounting.recon_runs WHERE run_id::text = $1`, [id])) as Array<{ report: unknown }>;
+    if (!row) throw new NotFoundException(`no run ${id}`);
+    return row.report;
+  }
+
+  /** Breaks with their age in business days (TARGET) from the day first seen to the current business date. */
+  @Get('breaks')
+  async breaks(@Query('status') status: string | undefined, @Query('kind') kind: string | undefined) {
+    const rows = (await this.ds.query(
+      `SELECT break_id AS "breakId", run_id AS "runId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status
+       FROM accounting.recon_breaks WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY as_of, kind, subject, item LIMIT 1000`,
+      [status ?? null, kind ?? null],
+    )) as Array<{ asOf: string }>;
+    const today = await this.today();
+    return rows.map((r) => ({ ...r, ageBusinessDays: breakAge(r.asOf, today) }));
+  }
+
+  @Get('breaks/:id')
+  async break(@Param('id') id: string) {
+    const [row] = (await this.ds.query(
+      `SELECT break_id AS "breakId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status FROM accounting.recon_breaks WHERE break_id::text = $1`,
+      [id],
+    )) as Array<{ asOf: string }>;
+    if (!row) throw new NotFoundException(`no break ${id}`);
+    const history = await this.ds.query(
+      `SELECT at, by_user AS "by", from_status AS "from", to_status AS "to", comment FROM accounting.break_actions WHERE break_id::text = $1 ORDER BY seq`,
+      [id],
+    );
+    return { ...row, ageBusinessDays: breakAge(row.asOf, await this.today()), history };
+  }
+
+  /** Work a break: `{ status: INVESTIGATING | RESOLVED | OPEN, comment }`, by the person named in x-postera-user. */
+  @Patch('breaks/:id')
+  async work(@Param('id') id: string, @Headers('x-postera-user') user: string | undefined, @Body() body: { status?: string; comment?: string }) {
+    const to = body?.status as BreakStatus;
+    if (!['OPEN', 'INVESTIGATING', 'RESOLVED'].includes(to)) throw new BadRequestException('status: OPEN, INVESTIGATING or RESOLVED');
+    return this.ds.transaction(async (tx) => {
+      const [row] = (await tx.query(`SELECT status FROM accounting.recon_breaks WHERE break_id::text = $1 FOR UPDATE`, [id])) as Array<{ status: BreakStatus }>;
+      if (!row) throw new NotFoundException(`no break ${id}`);
+      const ok = breakTransition(row.status, to, user, body.comment);
+      if (!ok.ok) throw new BadRequestException(ok.problem);
+      await tx.query(`UPDATE accounting.recon_breaks SET status = $2 WHERE break_id::text = $1`, [id, to]);
+      await tx.query(`INSERT INTO accounting.break_actions (break_id, by_user, from_status, to_status, comment) VALUES ($1::uuid, $2, $3, $4, $5)`, [
+        id,
+        user!.trim(),
+        row.status,
+        to,
+        body.comment!.trim(),
+      ]);
+      return { breakId: id, from: row.status, status: to, by: user!.trim() };
+    });
+  }
+
+  private async today(): Promise<string> {
+    const [d] = (await this.ds.query(`SELECT to_char(max(business_date), 'YYYY-MM-DD') AS d FROM accounting.business_day`)) as Array<{ d: string | null }>;
+    return d?.d ?? new Date().toISOString().slice(0, 10);
+  }
+}
