@@ -99,7 +99,7 @@ export class FilingController {
     return this.ds.query(
       `SELECT report_id::text AS "reportId", trade_ref AS "tradeRef", trade_version AS "tradeVersion", kind, transaction_reference AS "transactionReference",
               to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate", status, problems, filed_run_id AS "filedRunId", created_at AS "createdAt"
-       FROM reporting.mifir_reports WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR trade_ref = $2) ORDER BY report_id LIMIT 500`,
+       FROM reporting.mifir_reports m WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR trade_ref = $2) ORDER BY m.report_id LIMIT 500`,
       [status ?? null, tradeRef ?? null],
     );
   }

@@ -278,7 +278,7 @@ function mifirTrade(t: TradeEconomics): MifirTrade {
 export async function fileMifir(tx: EntityManager, c: ReportingConfig, date: string, filedBy: string, causationId: string | null, now = new Date()): Promise<Filed | null> {
   const rows = (await tx.query(
     `SELECT report_id::text, trade_ref, kind, transaction_reference, to_char(trade_date, 'YYYY-MM-DD') AS trade_date, trade, status
-     FROM reporting.mifir_reports WHERE status IN ('PENDING', 'INVALID') AND trade_date <= $1 ORDER BY report_id`,
+     FROM reporting.mifir_reports m WHERE status IN ('PENDING', 'INVALID') AND trade_date <= $1 ORDER BY m.report_id`,
     [date],
   )) as MifirRow[];
   const firm = { lei: c.FIRM_LEI, branchCountry: c.FIRM_COUNTRY };

@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { physicalTopic, Topics, type TradeEconomics } from '@postera/contracts';
+import { consumeAll } from '@postera/testing';
+import { XMLParser } from 'fast-xml-parser';
+import { createHash } from 'node:crypto';
+import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+import { captured, closeDay, ev, fileOf, instruction, LEI_DE, LEI_FR, LEI_US, publishTo, trade, validated } from './reporting-fixtures.js';
+
+// Reporting as a built process on the real broker and database, fed with hand-built events: the
+// MiFIR auth.016 reports of each close (new, amended = cancel + new, cancelled), the November TTF
+// declaration and Banque de France reports filed at the first close of December, a correction
+// through the HTTP API, and the database refusing to change a filed report.
+jest.setTimeout(300_000);
+
+const TTE = 'FR0000120271';
+const LVMH = 'FR0000121014';
+const APPLE = 'US0378331005';
+const gross = (q: string, p: string) => (Number(q) * Number(p)).toFixed(2); // test figures only: small exact values
+const t = (ref: string, o: Partial<TradeEconomics>): TradeEconomics => {
+  const base = trade(ref, o);
+  const g = gross(base.quantity, base.price);
+  return { ...base, grossAmount: g, netAmount: g };
+};
+
+const T1 = t('FO-EQ:D1', { quantity: '100', price: '58.50' });
+const T2 = t('FO-EQ:D2', { isin: LVMH, quantity: '20', price: '600.00', counterparty: LEI_FR });
+const T3 = t('FO-EQ:D3', { isin: LVMH, side: 'SELL', quantity: '5', price: '610.00', counterparty: LEI_US });
+const T4 = t('FO-EQ:D4', { account: 'PROP-MM', clientId: 'FIRM', accountType: 'PROPRIETARY', book: 'MM-EQ', capacity: 'DEAL', quantity: '1000', price: '58.00' });
+const T5 = t('FO-US:D5', { isin: APPLE, currency: 'USD', quantity: '10', price: '230.00', counterparty: LEI_US, venue: 'XNAS', account: 'CLI-0002', clientId: 'CL-0002' });
+const T6 = t('FO-EQ:D6', { account: 'CLI-0002', clientId: 'CL-0002', quantity: '50', price: '58.00', counterparty: LEI_FR });
+const T6v2 = { ...T6, version: 2, quantity: '40', grossAmount: '2320.00', netAmount: '2320.00' };
+const T7 = t('FO-EQ:D7', { quantity: '10' });
+// Executed the day before its trade date: fails the trading-date-time check, never filed.
+const T8 = t('FO-EQ:D8', { executedAt: '2026-11-25T17:40:00.000+01:00' });
+
+const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (_n, jpath) => ['Document.FinInstrmRptgTxRpt.Tx', 'BalanceOfPaymentsReport.Settlement', 'SecuritiesHoldingsReport.Holding'].includes(jpath) });
+
+describe('declarations on the real broker and database', () => {
+  let env: E2eEnv;
+  let url: string;
+
+  beforeAll(async () => {
+    env = await e2eEnv('reporting-declarations', {
+      basePort: 5200,
+      smtpUrl: 'smtp://127.0.0.1:1',
+      services: ['reporting'],
+      env: { TTF_MARKET_MAKING_BOOKS: 'MM-EQ', TTF_MEMBER_CODE: 'EF0420', BDF_DECLARANT_ID: 'BDF-POSTERA' },
+    });
+    await env.stack.startAll();
+    url = env.stack.url('reporting');
+    const ref = (type: string, key: string, payload: unknown) => ev(type, key, payload);
+    await publishTo(
+      env,
+      Topics.refdataInstruments,
+      ref('InstrumentUpserted', TTE, { isin: TTE, name: 'TotalEnergies', instrumentType: 'SHARE', currency: 'EUR', issuerCountry: 'FR', settlementMarket: 'EU', placeOfSettlement: 'SICVFRPPXXX', liquidityClass: 'LIQUID_SHARE', ttfScopeYears: [2025, 2026], bond: null, version: 1 }),
+      ref('InstrumentUpserted', LVMH, { isin: LVMH, name: 'LVMH', instrumentType: 'SHARE', currency: 'EUR', issuerCountry: 'FR', settlementMarket: 'EU', placeOfSettlement: 'SICVFRPPXXX', liquidityClass: 'LIQUID_SHARE', ttfScopeYears: [2026], bond: null, version: 1 }),
+      ref('InstrumentUpserted', APPLE, { isin: APPLE, name: 'Apple', instrumentType: 'SHARE', currency: 'USD', issuerCountry: 'US', settlementMarket: 'US', placeOfSettlement: 'DTCYUS33XXX', liquidityClass: 'LIQUID_SHARE', ttfScopeYears: [], bond: null, version: 1 }),
+    );
+    await publishTo(
+      env,
+      Topics.refdataParties,
+      ref('PartyUpserted', LEI_DE, { lei: LEI_DE, name: 'Deutsche CP', country: 'DE', bic: null, version: 1 }),
+      ref('PartyUpserted', LEI_FR, { lei: LEI_FR, name: 'France CP', country: 'FR', bic: null, version: 1 }),
+      ref('PartyUpserted', LEI_US, { lei: LEI_US, name: 'US Broker', country: 'US', bic: null, version: 1 }),
+    );
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  const mifirTx = async (date: string) => xml.parse((await fileOf(env, 'MIFIR', date, '.xml')).toString('utf8')).Document.FinInstrmRptgTxRpt.Tx as Array<Record<string, any>>;
+  const references = async () =>
+    (await env.db.query(`SELECT trade_ref, trade_version, kind, transaction_reference, status FROM reporting.mifir_reports ORDER BY report_id`)).rows as Array<{
+      trade_ref: string;
+      trade_version: number;
+      kind: string;
+      transaction_reference: string;
+      status: string;
+    }>;
+
+  it('files one NEW auth.016 report per trade at the close, and holds back the one that breaks a rule', async () => {
+    await publishTo(env, Topics.tradeEvents, ...[T1, T2, T3, T4, T5, T6, T7, T8].flatMap((x) => [captured(x), validated(x)]));
+    await closeDay(env, '2026-11-26');
+    const txs = await mifirTx('2026-11-26');
+    expect(txs).toHaveLength(7);
+    const refs = await references();
+    const ref = (tradeRef: string, kind = 'NEW', version = 1) => refs.find((r) => r.trade_ref === tradeRef && r.kind === kind && r.trade_version === version)!.transaction_reference;
+    expect(ref(T1.tradeRef)).toMatch(/^PST20261126\d{8}$/);
+
+    const n1 = txs.find((x) => x.New.TxId === ref(T1.tradeRef))!.New;
+    expect(n1.ExctgPty).toBe('969500POSTERAFR00003');
+    expect(n1.SubmitgPty).toBe('969500POSTERAFR00003');
+    expect(n1.Buyr.AcctOwnr.Id.Prsn.Othr.Id).toBe('CL-0001'); // AOTC for a client: the client buys
+    expect(n1.Sellr.AcctOwnr.Id.LEI).toBe(LEI_DE);
+    expect(n1.Tx).toEqual({
+      TradDt: '2026-11-26T09:15:02.120Z',
+      TradgCpcty: 'AOTC',
+      Qty: { Unit: '100' },
+      Pric: { Pric: { MntryVal: { Amt: { '#text': '58.5', '@_Ccy': 'EUR' } } } },
+      TradVn: 'XPAR',
+      CtryOfBrnch: 'FR',
+    });
+    expect(n1.FinInstrm.Id).toBe(TTE);
+    const n4 = txs.find((x) => x.New.TxId === ref(T4.tradeRef))!.New;
+    expect([n4.Buyr.AcctOwnr.Id.LEI, n4.Sellr.AcctOwnr.Id.LEI, n4.Tx.TradgCpcty]).toEqual(['969500POSTERAFR00003', LEI_DE, 'DEAL']);
+    const n3 = txs.find((x) => x.New.TxId === ref(T3.tradeRef))!.New;
+    expect([n3.Buyr.AcctOwnr.Id.LEI, n3.Sellr.AcctOwnr.Id.Prsn.Othr.Id]).toEqual([LEI_US, 'CL-0001']);
+
+    const invalid = await (await fetch(`${url}/mifir/reports?status=INVALID`)).json();
+    expect(invalid).toEqual([
+      expect.objectContaining({
+        tradeRef: T8.tradeRef,
+        kind: 'NEW',
+        problems: [{ field: 'TradDt', value: '2026-11-25T17:40:00.000+01:00', rule: 'on the trade date 2026-11-26' }],
+      }),
+    ]);
+  });
+
+  it('an amendment is a cancel of the reference in force and a new reference; a cancellation is a cancel; no reference is reused', async () => {
+    await publishTo(
+      env,
+      Topics.tradeEvents,
+      ev('TradeAmended', T6.tradeRef, { before: T6, after: T6v2, status: 'CAPTURED' }),
+      validated(T6v2),
+      ev('TradeCancelled', T7.tradeRef, { trade: T7, cancelVersion: 2, status: 'CANCELLED' }),
+    );
+    await closeDay(env, '2026-11-27');
+    const refs = await references();
+    const of = (tradeRef: string, kind: string, version: number) => refs.find((r) => r.trade_ref === tradeRef && r.kind === kind && r.trade_version === version)!;
+    const txs = await mifirTx('2026-11-27');
+    const cancelT6 = { Cxl: { TxId: of(T6.tradeRef, 'NEW', 1).transaction_reference, ExctgPty: '969500POSTERAFR00003', SubmitgPty: '969500POSTERAFR00003' } };
+    const cancelT7 = { Cxl: { TxId: of(T7.tradeRef, 'NEW', 1).transaction_reference, ExctgPty: '969500POSTERAFR00003', SubmitgPty: '969500POSTERAFR00003' } };
+    expect(txs).toHaveLength(3);
+    expect(txs).toEqual(expect.arrayContaining([cancelT6, cancelT7]));
+    // The two trades are on different partitions (no order between them); within T6, the cancel comes before the new.
+    const newT6 = txs.findIndex((x) => x.New?.TxId === of(T6.tradeRef, 'NEW', 2).transaction_reference);
+    expect(newT6).toBeGreaterThan(txs.findIndex((x) => x.Cxl?.TxId === cancelT6.Cxl.TxId));
+    expect(txs[newT6]!.New.Tx.Qty).toEqual({ Unit: '40' });
+    expect(of(T6.tradeRef, 'NEW', 2).transaction_reference).not.toBe(of(T6.tradeRef, 'NEW', 1).transaction_reference);
+    const news = refs.filter((r) => r.kind === 'NEW').map((r) => r.transaction_reference);
+    expect(new Set(news).size).toBe(news.length);
+    // The cancel reports repeat exactly the references they cancel, nothing else.
+    expect(refs.filter((r) => r.kind === 'CANC').map((r) => [r.trade_ref, r.transaction_reference, r.status])).toEqual([
+      [T6.tradeRef, of(T6.tradeRef, 'NEW', 1).transaction_reference, 'FILED'],
+      [T7.tradeRef, of(T7.tradeRef, 'NEW', 1).transaction_reference, 'FILED'],
+    ]);
+    // A filed report never changes.
+    await expect(env.db.query(`UPDATE reporting.mifir_reports SET transaction_reference = 'X' WHERE status = 'FILED'`)).rejects.toThrow(/immutable/);
+  });
+
+  it('at the first close of December, the November TTF declaration and Banque de France reports are filed', async () => {
+    await publishTo(env, Topics.settlementEvents, ...[T1, T2, T3, T4, T5, T6v2].map((x) => instruction(x, 'SETTLED')));
+    await closeDay(env, '2026-11-30');
+    expect((await env.db.query(`SELECT 1 FROM reporting.report_runs WHERE kind = 'TTF'`)).rowCount).toBe(0);
+    await closeDay(env, '2026-12-01');
+
+    // TTF: CL-0001 100 TTE × 58.50 = 5,850.00 → 23.40; LVMH bought 20 × 600.00, sold 5 → 15 × 600.00 = 9,000.00 → 36.00;
+    // CL-0002 40 TTE × 58.00 = 2,320.00 → 9.28 (the amended version); PROP-MM market making: exempt; Apple: out of scope.
+    const csv = (await fileOf(env, 'TTF', '2026-11-01', '.csv')).toString('utf8').split('\r\n');
+    expect(csv).toEqual([
+      'record;member_code;payer;account;isin;trade_date;settlement_date;reference;net_quantity;average_price;base_eur;rate;tax_eur;exemption;trade_refs',
+      'LINE;EF0420;CL-0001;CLI-0001;FR0000120271;2026-11-26;2026-11-30;CLI-0001/FR0000120271/2026-11-30;100;58.5;5850.00;0.004;23.40;;FO-EQ:D1',
+      'LINE;EF0420;CL-0001;CLI-0001;FR0000121014;2026-11-26;2026-11-30;CLI-0001/FR0000121014/2026-11-30;15;600;9000.00;0.004;36.00;;FO-EQ:D2|FO-EQ:D3',
+      'LINE;EF0420;CL-0002;CLI-0002;FR0000120271;2026-11-26;2026-11-30;CLI-0002/FR0000120271/2026-11-30;40;58;2320.00;0.004;9.28;;FO-EQ:D6',
+      'LINE;EF0420;FIRM;PROP-MM;FR0000120271;2026-11-26;2026-11-30;PROP-MM/FR0000120271/2026-11-30/MARKET_MAKING;1000;58;58000.00;0.004;0.00;MARKET_MAKING;FO-EQ:D4',
+      'TOTAL;EF0420;CL-0001;;;;;;;;;;59;;',
+      'TOTAL;EF0420;CL-0002;;;;;;;;;;9;;',
+      'TOTAL;EF0420;FIRM;;;;;;;;;;0;;',
+      '',
+    ]);
+    const text = (await fileOf(env, 'TTF', '2026-11-01', '.txt')).toString('utf8');
+    expect(text).toContain('Total due: 68 EUR');
+    expect(text).toContain('FO-US:D5 US0378331005: not on the 2026 TTF list');
+
+    // Accounting's TTF payable: one TtfAssessed per taxable line.
+    const events = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
+      .map((m) => JSON.parse(m.value!.toString('utf8')))
+      .filter((e) => e.type === 'TtfAssessed');
+    expect(events.map((e) => [e.payload.account, e.payload.book, e.payload.isin, e.payload.tradeDate, e.payload.base, e.payload.rate, e.payload.amount, e.payload.currency, e.payload.supersedes]).sort()).toEqual([
+      ['CLI-0001', 'CLIENT-EQ', TTE, '2026-11-26', '5850.00', '0.004', '23.40', 'EUR', null],
+      ['CLI-0001', 'CLIENT-EQ', LVMH, '2026-11-26', '9000.00', '0.004', '36.00', 'EUR', null],
+      ['CLI-0002', 'CLIENT-EQ', TTE, '2026-11-26', '2320.00', '0.004', '9.28', 'EUR', null],
+    ]);
+
+    // Banque de France, balance of payments: the non-resident settlements of November.
+    const bop = xml.parse((await fileOf(env, 'BDF_BOP', '2026-11-01', '.xml')).toString('utf8')).BalanceOfPaymentsReport;
+    expect(bop.Header).toEqual({ Declarant: 'BDF-POSTERA', Period: '2026-11' });
+    expect(bop.Settlement).toEqual([
+      { CounterpartyCountry: 'DE', InstrumentType: 'SHARE', Currency: 'EUR', Direction: 'PURCHASE_FROM_NON_RESIDENT', Amount: '63850.00', Count: '2' },
+      { CounterpartyCountry: 'US', InstrumentType: 'SHARE', Currency: 'EUR', Direction: 'SALE_TO_NON_RESIDENT', Amount: '3050.00', Count: '1' },
+      { CounterpartyCountry: 'US', InstrumentType: 'SHARE', Currency: 'USD', Direction: 'PURCHASE_FROM_NON_RESIDENT', Amount: '2300.00', Count: '1' },
+    ]);
+    // Holdings at 30 Nov: TTE 100 + 1,000 + 40; LVMH 20 − 5; Apple 10.
+    const holdings = xml.parse((await fileOf(env, 'BDF_HOLDINGS', '2026-11-01', '.xml')).toString('utf8')).SecuritiesHoldingsReport;
+    expect(holdings.Header).toEqual({ Declarant: 'BDF-POSTERA', ReportingDate: '2026-11-30' });
+    expect(holdings.Holding).toEqual([
+      { ISIN: TTE, IssuerCountry: 'FR', InstrumentType: 'SHARE', Currency: 'EUR', Quantity: { '#text': '1140', '@_type': 'UNITS' } },
+      { ISIN: LVMH, IssuerCountry: 'FR', InstrumentType: 'SHARE', Currency: 'EUR', Quantity: { '#text': '15', '@_type': 'UNITS' } },
+      { ISIN: APPLE, IssuerCountry: 'US', InstrumentType: 'SHARE', Currency: 'USD', Quantity: { '#text': '10', '@_type': 'UNITS' } },
+    ]);
+  });
+
+  it('a correction is a new version that names the one it replaces; files download with their checksum; filed rows refuse UPDATE and DELETE', async () => {
+    const refused = await fetch(`${url}/reports/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'TTF', period: '2026-11' }) });
+    expect(refused.status).toBe(400);
+    const res = await fetch(`${url}/reports/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-postera-user': 'ops.alice' },
+      body: JSON.stringify({ kind: 'TTF', period: '2026-11' }),
+    });
+    expect(res.status).toBe(201);
+    const { runs } = (await res.json()) as { runs: Array<Record<string, any>> };
+    const v1 = ((await (await fetch(`${url}/reports/runs?kind=TTF&period=2026-11-01`)).json()) as Array<Record<string, any>>).find((r) => r.version === 1)!;
+    expect(runs[0]).toMatchObject({ kind: 'TTF', periodStart: '2026-11-01', periodEnd: '2026-11-30', version: 2, replaces: v1.runId, filedBy: 'ops.alice', inputsFrom: '2026-11-01', inputsTo: '2026-11-30' });
+    expect(v1).toMatchObject({ filedBy: 'system', replacedBy: runs[0]!.runId });
+
+    const run = runs[0]!;
+    const manifest = (run.files as Array<{ name: string; sha256: string }>).map((f) => `${f.sha256}  ${f.name}\n`).join('');
+    expect(run.checksumSha256).toBe(createHash('sha256').update(manifest).digest('hex'));
+    const download = await fetch(`${url}/reports/runs/${run.runId}/files/ttf-2026-11.csv`);
+    expect(download.headers.get('content-type')).toContain('text/csv');
+    const body = Buffer.from(await download.arrayBuffer());
+    expect(createHash('sha256').update(body).digest('hex')).toBe((run.files as Array<{ name: string; sha256: string }>).find((f) => f.name === 'ttf-2026-11.csv')!.sha256);
+    expect(download.headers.get('x-content-sha256')).toBe(createHash('sha256').update(body).digest('hex'));
+
+    // The correction's assessments supersede the first version's, line by line.
+    const assessed = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
+      .map((m) => JSON.parse(m.value!.toString('utf8')))
+      .filter((e) => e.type === 'TtfAssessed');
+    expect(assessed).toHaveLength(6);
+    const second = assessed.filter((e) => e.payload.supersedes);
+    expect(second.map((e) => e.payload.supersedes).sort()).toEqual(assessed.filter((e) => !e.payload.supersedes).map((e) => e.payload.assessmentId).sort());
+
+    await expect(env.db.query(`UPDATE reporting.report_runs SET filed_by = 'mallory' WHERE run_id = $1`, [run.runId])).rejects.toThrow(/immutable/);
+    await expect(env.db.query(`DELETE FROM reporting.report_files WHERE run_id = $1`, [run.runId])).rejects.toThrow(/immutable/);
+    await expect(env.db.query(`TRUNCATE reporting.report_files`)).rejects.toThrow(/immutable/);
+    const summary = (await (await fetch(`${url}/summary`)).json()) as { declarations: unknown };
+    expect(summary.declarations).toEqual({
+      runsFiled: { TTF: 2, BDF_BOP: 1, BDF_HOLDINGS: 1, MIFIR: 2, ACTIVITY: 4 },
+      mifirReports: { FILED: 10, PENDING: 0, INVALID: 1, NOT_NEEDED: 0 },
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
+import { leiWithCheckDigits } from '@postera/kernel';
+import { produceRaw, waitFor } from '@postera/testing';
+import { count, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
+
+// Hand-built events for reporting's integration tests, in the shapes of @postera/contracts.
+export const FIRM_LEI = '969500POSTERAFR00003';
+export const LEI_DE = leiWithCheckDigits('5299000DEUTSCHECP0');
+export const LEI_FR = leiWithCheckDigits('969500FRANCECPTY00');
+export const LEI_US = leiWithCheckDigits('5493000USBROKERCP0');
+
+export function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
+  const [sourceSystem = '', tradeId = ''] = ref.split(':');
+  return {
+    tradeRef: ref,
+    sourceSystem,
+    tradeId,
+    version: 1,
+    side: 'BUY',
+    isin: 'FR0000120271',
+    quantity: '100',
+    price: '58.50',
+    priceType: 'UNIT',
+    currency: 'EUR',
+    grossAmount: '5850.00',
+    accruedInterest: '0.00',
+    feesAmount: '0.00',
+    netAmount: '5850.00',
+    fees: [],
+    tradeDate: '2026-11-26',
+    settlementDate: '2026-11-30',
+    executedAt: '2026-11-26T10:15:02.120+01:00',
+    venue: 'XPAR',
+    account: 'CLI-0001',
+    counterparty: LEI_DE,
+    capacity: 'AOTC',
+    orderType: 'LIMIT',
+    clientId: 'CL-0001',
+    accountType: 'CLIENT',
+    book: 'CLIENT-EQ',
+    instrumentType: 'SHARE',
+    settlementMarket: 'EU',
+    placeOfSettlement: 'SICVFRPPXXX',
+    ssis: { account: null, counterparty: null },
+    origin: 'ELECTRONIC',
+    lateBooking: false,
+    ...o,
+  };
+}
+
+export const ev = (type: string, correlationId: string, payload: unknown, producer = 'capture') => envelope({ type, producer, correlationId, causationId: null, payload });
+export const captured = (t: TradeEconomics) => ev('TradeCaptured', t.tradeRef, { trade: t, status: 'CAPTURED' });
+export const confirmed = (t: TradeEconomics) => ev('TradeConfirmed', t.tradeRef, { tradeRef: t.tradeRef, version: t.version, confirmationId: `C-${t.tradeId}`, status: 'CONFIRMED' });
+export const validated = (t: TradeEconomics, how: 'STRAIGHT_THROUGH' | 'MAKER_CHECKER' = 'STRAIGHT_THROUGH') =>
+  ev('TradeValidated', t.tradeRef, { trade: t, how, validatedBy: how === 'MAKER_CHECKER' ? 'supervisor-1' : null, status: 'VALIDATED' });
+
+export function instruction(
+  t: TradeEconomics,
+  status: InstructionStatusChangedV1['status'],
+  o: Partial<InstructionStatusChangedV1> = {},
+): EventEnvelope<InstructionStatusChangedV1> {
+  const settled = status === 'SETTLED' || status === 'PARTIALLY_SETTLED';
+  return envelope({
+    type: 'InstructionStatusChanged',
+    producer: 'settlement',
+    correlationId: t.tradeRef,
+    causationId: null,
+    payload: {
+      instructionId: `ins-${t.tradeId}`,
+      tradeRef: t.tradeRef,
+      tradeVersion: t.version,
+      status,
+      reason: null,
+      isin: t.isin,
+      side: t.side,
+      account: t.account,
+      counterparty: t.counterparty,
+      currency: t.currency,
+      quantity: t.quantity,
+      settlementAmount: t.netAmount,
+      intendedSettlementDate: t.settlementDate,
+      settledQuantity: settled ? t.quantity : null,
+      settledAmount: settled ? t.netAmount : null,
+      stepQuantity: settled ? t.quantity : null,
+      stepAmount: settled ? t.netAmount : null,
+      effectiveSettlementDate: settled ? t.settlementDate : null,
+      clientId: t.clientId,
+      book: t.book,
+      ...o,
+    },
+  });
+}
+
+const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
+  envelope({ type, producer: 'gateway', correlationId: `business-day:${businessDate}`, causationId: null, payload: { calendar: 'TARGET', businessDate } });
+
+/** Publishes and waits until both of reporting's consumers of the topic have committed everything. */
+export async function publishTo(env: E2eEnv, topic: string, ...events: EventEnvelope[]): Promise<void> {
+  await produceRaw(
+    env.prefix,
+    topic,
+    events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e) })),
+  );
+  const groups = topic.startsWith('refdata.') ? ['reporting.records'] : ['reporting.activity', 'reporting.records'];
+  for (const g of groups)
+    await waitFor(() => groupCaughtUp(`${env.prefix}.${g}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `${g} to consume ${topic}` });
+}
+
+/** Opens and closes a business day, and waits for the activity report that the close files. */
+export async function closeDay(env: E2eEnv, businessDate: string): Promise<void> {
+  await produceRaw(env.prefix, Topics.businessDay, [
+    { key: 'TARGET', value: JSON.stringify(day('BusinessDayOpened', businessDate)) },
+    { key: 'TARGET', value: JSON.stringify(day('BusinessDayClosed', businessDate)) },
+  ]);
+  await waitFor(
+    async () => (await count(env.db, `SELECT count(*) AS n FROM reporting.report_runs WHERE kind = 'ACTIVITY' AND period_start = $1`, [businessDate])) >= 1,
+    { timeoutMs: 30_000, what: `the close of ${businessDate}` },
+  );
+}
+
+export async function fileOf(env: E2eEnv, kind: string, period: string, suffix: string, version = 1): Promise<Buffer> {
+  const { rows } = await env.db.query(
+    `SELECT f.content FROM reporting.report_files f JOIN reporting.report_runs r USING (run_id)
+     WHERE r.kind = $1 AND r.period_start = $2 AND r.version = $3 AND f.name LIKE '%' || $4`,
+    [kind, period, version, suffix],
+  );
+  if (rows.length !== 1) throw new Error(`expected one ${suffix} file of ${kind} ${period} v${version}, found ${rows.length}`);
+  return (rows[0] as { content: Buffer }).content;
+}
