@@ -16,8 +16,8 @@ export interface ChartAccount {
 }
 
 export const CHART_V1: readonly ChartAccount[] = Object.freeze([
-  // Securities by ANC 2014-07 art. 2371-1 portfolio category (the account's accountingCategory).
-  { code: '311000', name: 'Titres de transaction', kind: 'BALANCE' },
+  // Securities by ANC 2014-07 art. 2371-1 portfolio category (the account's accountingCategory);
+  // 311000 Titres de transaction was seeded before.
   { code: '312000', name: 'Titres de placement', kind: 'BALANCE' },
   { code: '313000', name: "Titres d'investissement", kind: 'BALANCE' },
   { code: '314000', name: "Titres de l'activité de portefeuille", kind: 'BALANCE' },
