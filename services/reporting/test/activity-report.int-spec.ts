@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Topics, type TradeEconomics } from '@postera/contracts';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 import { captured, closeDay, confirmed, ev, fileOf, instruction, publishTo, trade, validated } from './reporting-fixtures.js';
 
@@ -8,6 +10,7 @@ import { captured, closeDay, confirmed, ev, fileOf, instruction, publishTo, trad
 jest.setTimeout(240_000);
 
 const D = '2026-11-26';
+const STANDARD_FONTS = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts');
 const TTE = 'FR0000120271';
 const LVMH = 'FR0000121014';
 const t = (ref: string, o: Partial<TradeEconomics>): TradeEconomics => {
@@ -141,7 +144,7 @@ describe('the activity report of a day with known counts', () => {
   it('the PDF opens, says its figures and draws its charts', async () => {
     const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
     const pdf = await fileOf(env, 'ACTIVITY', D, '.pdf');
-    const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false, standardFontDataUrl: `${STANDARD_FONTS}/` }).promise;
     expect(doc.numPages).toBe(2);
     const page = await doc.getPage(1);
     const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join('\n');
