@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { FEC_COLUMNS, fecRows, fecText, toLatin9, type FecLine } from './fec.js';
+import { checkFec } from '../../../test/builders.js';
+import { fecRows, fecText, toLatin9, type FecLine } from './fec.js';
 
 const line = (o: Partial<FecLine>): FecLine => ({
   entrySeq: '1',
@@ -15,24 +16,6 @@ const line = (o: Partial<FecLine>): FecLine => ({
   credit: '0',
   ...o,
 });
-
-/** The checks a FEC must pass (LPF art. A47 A-1): 18 columns in order, one separator, YYYYMMDD dates, comma amounts, balanced entries. */
-export function checkFec(text: string, sep: string): string[] {
-  const problems: string[] = [];
-  const rows = text.replace(/\r\n$/, '').split('\r\n').map((r) => r.split(sep));
-  if (rows[0]!.join('|') !== FEC_COLUMNS.join('|')) problems.push('header');
-  const sums = new Map<string, number>();
-  rows.slice(1).forEach((r, i) => {
-    if (r.length !== 18) problems.push(`row ${i + 2}: ${r.length} columns`);
-    for (const k of [3, 9, 15]) if (!/^\d{8}$/.test(r[k]!)) problems.push(`row ${i + 2}: date ${r[k]}`);
-    for (const k of [11, 12]) if (!/^\d+,\d{2}$/.test(r[k]!)) problems.push(`row ${i + 2}: amount ${r[k]}`);
-    if (r[16] !== '' && !/^\d+,\d{2}$/.test(r[16]!)) problems.push(`row ${i + 2}: Montantdevise ${r[16]}`);
-    const cents = (v: string) => Math.round(Number(v.replace(',', '.')) * 100);
-    sums.set(r[2]!, (sums.get(r[2]!) ?? 0) + cents(r[11]!) - cents(r[12]!));
-  });
-  for (const [num, s] of sums) if (s !== 0) problems.push(`entry ${num} does not balance`);
-  return problems;
-}
 
 describe('the FEC (LPF art. A47 A-1)', () => {
   const lines = [

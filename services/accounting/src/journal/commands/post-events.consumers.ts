@@ -169,7 +169,7 @@ async function applySettlements(ctx: BatchContext, trades: Map<string, StoredTra
     ctx.tx,
     toPost.flatMap((e) => {
       const t = trades.get(e.payload.tradeRef);
-      return t ? [{ account: t.account, isin: t.isin }] : [];
+      return t ? [positionKey(t)] : [];
     }),
   );
   for (const e of toPost) {
@@ -301,15 +301,16 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
       ctx.tx,
       economics.map((t) => t.account),
     );
-    const positions = await PositionBook.load(ctx.tx, [
-      ...economics.map((t) => ({ account: t.account, isin: t.isin })),
-      ...[...trades.values()].map((t) => ({ account: t.account, isin: t.isin })),
-    ]);
     const book = (e: Booked) => {
       const x = economicsOf(e);
       const info = infos.get(x.account);
       return storedTrade(x, { recognition: recognition(x.book, x.tradeDate), securitiesAccount: securitiesAccountOf(info), costMethod: info?.costMethod ?? 'CMP' });
     };
+    // Positions move at trade date only for books recognized at trade date.
+    const positions = await PositionBook.load(ctx.tx, [
+      ...booked.map(book).filter((t) => t.recognition === 'TRADE_DATE').map(positionKey),
+      ...[...trades.values()].filter((t) => t.recognition === 'TRADE_DATE').map(positionKey),
+    ]);
     const changed = new Map<string, StoredTrade>();
     const entries: JournalEntry[] = [];
     const held: HeldEvent[] = [];

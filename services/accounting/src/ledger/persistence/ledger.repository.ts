@@ -88,9 +88,22 @@ export class PositionBook {
 
   private constructor(private readonly tx: EntityManager) {}
 
-  static async load(tx: EntityManager, keys: Array<{ account: string; isin: string }>): Promise<PositionBook> {
+  /**
+   * Batches of different partitions run concurrently and may touch one position (two trades of an
+   * account in one ISIN): every position is first created if missing, in key order, so that the
+   * second batch waits on the row (or its insertion) and reads it committed — no lost update.
+   */
+  static async load(tx: EntityManager, wanted: Array<{ account: string; isin: string; book: string; currency: string; method: CostMethod }>): Promise<PositionBook> {
     const book = new PositionBook(tx);
-    if (keys.length === 0) return book;
+    if (wanted.length === 0) return book;
+    const unique = new Map(wanted.map((k) => [`${k.account}|${k.isin}`, k]));
+    const keys = [...unique.values()].sort((a, b) => (a.account === b.account ? (a.isin < b.isin ? -1 : 1) : a.account < b.account ? -1 : 1));
+    await tx.query(
+      `INSERT INTO accounting.positions (account, isin, book, currency, cost_method, quantity, cost)
+       SELECT a, i, b, c, m, 0, 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(a, i, b, c, m, n) ORDER BY n
+       ON CONFLICT (account, isin) DO NOTHING`,
+      [keys.map((k) => k.account), keys.map((k) => k.isin), keys.map((k) => k.book), keys.map((k) => k.currency), keys.map((k) => k.method)],
+    );
     const rows = (await tx.query(
       `SELECT account, isin, book, currency, cost_method AS method, quantity::text AS quantity, cost::text AS cost, lots, realized::text AS realized
        FROM accounting.positions WHERE (account, isin) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY account, isin FOR UPDATE`,

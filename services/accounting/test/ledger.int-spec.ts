@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { envelope, Topics, type AccountRefV1, type EventEnvelope, type HoldingsStatementV1, type CashStatementV1, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
+import { readFileSync } from 'node:fs';
+import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+import { captured, cancelled, checkFec, publish, step, trade } from './builders.js';
+
+// Accounting as a built process on the real broker and database (issue 5): partial settlements,
+// realized P&L by FIFO, trade-date recognition, penalties, TTF, FX revaluation across two closes,
+// reconciliations from statement XML (clean and with planted breaks), the break workflow, the FEC,
+// and the journal writer role that cannot update or delete the journal.
+jest.setTimeout(300_000);
+
+const fixture = (p: string) => readFileSync(new URL(`./fixtures/statements/${p}`, import.meta.url), 'utf8');
+
+describe('accounting ledger, positions, FX and reconciliations on the real broker and database', () => {
+  let env: E2eEnv;
+  const url = (path: string) => `${env.stack.url('accounting')}${path}`;
+  const get = async <T>(path: string): Promise<T> => {
+    const r = await fetch(url(path));
+    expect(r.status).toBe(200);
+    return (await r.json()) as T;
+  };
+  const send = (topic: string, events: EventEnvelope[], key?: (e: EventEnvelope) => string) => publish(env.prefix, topic, events, key);
+  const lines = async (ref: string, kind?: string) =>
+    (
+      await env.db.query(
+        `SELECT l.account_code AS code, l.debit::numeric(20, 2)::text AS debit, l.credit::numeric(20, 2)::text AS credit FROM accounting.journal_entries e
+         JOIN accounting.journal_lines l USING (entry_id) WHERE e.trade_ref = $1 AND ($2::text IS NULL OR e.kind = $2) ORDER BY e.posted_seq, l.line_no`,
+        [ref, kind ?? null],
+      )
+    ).rows.map((r: { code: string; debit: string; credit: string }) => [r.code, r.debit, r.credit]);
+  const balance = async (ref: string, code: string) =>
+    (
+      await env.db.query(
+        `SELECT coalesce(sum(l.debit - l.credit), 0)::numeric(20, 2)::text AS b FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id)
+         WHERE e.trade_ref LIKE $1 AND l.account_code = $2`,
+        [ref, code],
+      )
+    ).rows[0].b as string;
+  const account = (a: Partial<AccountRefV1> & { account: string; book: string }): EventEnvelope =>
+    envelope({
+      type: 'AccountUpserted',
+      producer: 'capture',
+      correlationId: a.account,
+      causationId: null,
+      payload: {
+        clientId: a.account,
+        clientName: a.account,
+        accountType: 'PROPRIETARY',
+        language: 'fr',
+        email: null,
+        baseCurrency: 'EUR',
+        accountingCategory: 'TRADING',
+        costMethod: 'CMP',
+        contacts: [],
+        netting: false,
+        version: 1,
+        ...a,
+      },
+    });
+
+  beforeAll(async () => {
+    env = await e2eEnv('accounting-ledger', { basePort: 4900, smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'] });
+    await env.stack.startAll();
+    await send(Topics.refdataAccounts, [
+      account({ account: 'CLI-0003', book: 'CLIENT-EQ', accountType: 'CLIENT', clientId: 'CL-0003' }),
+      account({ account: 'PROP-01', book: 'PROP-EQ', accountingCategory: 'PLACEMENT', costMethod: 'FIFO' }),
+    ]);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  // REC-1: buy 100 FR0000120271 at 58.00 (gross 5800.00, fees 5.80, net 5805.80), settled 60 then 40.
+  // REC-2: buy 200 FR0000131104 at 10.00 (gross 2000.00, no fees), settled whole on 27 Nov.
+  const REC1 = trade('FO-EQ:REC-1');
+  const REC2 = trade('FO-EQ:REC-2', { isin: 'FR0000131104', quantity: '200', price: '10.00', grossAmount: '2000.00', feesAmount: '0.00', netAmount: '2000.00', fees: [], settlementDate: '2026-11-27' });
+
+  it('a partial settlement posts its share: 60 of 100 → securities 3480.00, fees 3.48, nostro 3483.48; the positions show both views', async () => {
+    await send(Topics.tradeEvents, [captured(REC1), captured(REC2)]);
+    await send(Topics.settlementEvents, [
+      step(REC2, { status: 'SETTLED' }),
+      step(REC1, { status: 'PARTIALLY_SETTLED', stepQuantity: '60', stepAmount: '3483.48', settledQuantity: '60' }),
+    ]);
+    expect(await lines(REC1.tradeRef, 'SETTLEMENT')).toEqual([
+      ['903900', '3480.00', '0.00'],
+      ['903100', '0.00', '3480.00'],
+      ['311000', '3480.00', '0.00'],
+      ['622000', '3.48', '0.00'],
+      ['512000', '0.00', '3483.48'],
+    ]);
+    const { rows } = await env.db.query(`SELECT status, settled_quantity::text AS q FROM accounting.trades WHERE trade_ref = $1`, [REC1.tradeRef]);
+    expect(rows).toEqual([{ status: 'PARTIALLY_SETTLED', q: '60' }]);
+    const positions = await get<Array<{ isin: string; tradeDateQuantity: string; settlementDateQuantity: string; cost: { quantity: string; cost: string } }>>('/positions/CLI-0003?asOf=2026-11-30');
+    expect(positions.map((p) => [p.isin, p.tradeDateQuantity, p.settlementDateQuantity, p.cost.quantity, p.cost.cost])).toEqual([
+      ['FR0000120271', '100', '60', '60', '3480'],
+      ['FR0000131104', '200', '200', '200', '2000'],
+    ]);
+  });
+
+  it('statements from the custodian that agree give runs without breaks (semt.002 SETT basis, camt.053)', async () => {
+    const holdings: HoldingsStatementV1 = { statementId: 'SEMT-1', account: 'CLI-0003', safekeepingAccount: 'SAFE-CLI-0003', statementDate: '2026-11-30', basis: 'SETT', holdings: [], xml: fixture('ok/semt002-sett.xml') };
+    const cash: CashStatementV1 = { statementId: 'CAMT-1', account: 'CLI-0003', cashAccount: 'CASH-CLI-0003-EUR', currency: 'EUR', statementDate: '2026-11-30', openingBalance: '-2000.00', closingBalance: '-5483.48', entries: [], xml: fixture('ok/camt053-eur.xml') };
+    await send(
+      Topics.custodianStatements,
+      [envelope({ type: 'HoldingsStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: holdings }), envelope({ type: 'CashStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: cash })],
+    );
+    const runs = (await env.db.query(`SELECT kind, subject, rows_checked, matched, breaks, errors FROM accounting.recon_runs ORDER BY started_at`)).rows;
+    expect(runs).toEqual([
+      { kind: 'HOLDINGS', subject: 'CLI-0003', rows_checked: 2, matched: 2, breaks: 0, errors: [] },
+      { kind: 'CASH', subject: 'CLI-0003:EUR', rows_checked: 2, matched: 2, breaks: 0, errors: [] },
+    ]);
+  });
+
+  it('statements with planted breaks: each break names the field, both values and the difference; a bad row is reported, the run goes on', async () => {
+    const holdings: HoldingsStatementV1 = { statementId: 'SEMT-2', account: 'CLI-0003', safekeepingAccount: 'SAFE-CLI-0003', statementDate: '2026-11-30', basis: 'SETT', holdings: [], xml: fixture('not-ok/semt002-planted-breaks.xml') };
+    await send(Topics.custodianStatements, [envelope({ type: 'HoldingsStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: holdings })]);
+    const cashUpload = await fetch(url('/reconciliations/statements?account=CLI-0003'), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('not-ok/camt053-planted-breaks.xml') });
+    expect(cashUpload.status).toBe(200);
+    const cashRun = (await cashUpload.json()) as { breaks: Array<Record<string, unknown>>; errors: unknown[] };
+    expect(cashRun.breaks.map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([
+      ['account', 'closingBalance', '-5483.48', '-5483.84', '0.36'],
+      ['FO-EQ:REC-1', 'movement.amount', '-3483.48', '-3483.84', '0.36'],
+      ['FO-EQ:UNKNOWN-9', 'movement (missing in our books)', null, '120', '-120'],
+    ]);
+    expect(cashRun.errors).toEqual([{ row: 3, problem: 'Ntry 3 amount: amounts are unsigned, the sign is CdtDbtInd' }]);
+
+    const open = await get<Array<{ breakId: string; kind: string; item: string; field: string; ours: string | null; theirs: string | null; difference: string; status: string; ageBusinessDays: number }>>(
+      '/reconciliations/breaks?kind=HOLDINGS',
+    );
+    expect(open.map((b) => [b.item, b.field, b.ours, b.theirs, b.difference, b.status])).toEqual([
+      ['FR0000120271', 'quantity', '60', '55', '5', 'OPEN'],
+      ['FR0000131104', 'quantity (missing at the custodian)', '200', null, '200', 'OPEN'],
+      ['FR0000133308', 'quantity (missing in our books)', null, '10', '-10', 'OPEN'],
+    ]);
+    const [run] = (await env.db.query(`SELECT errors FROM accounting.recon_runs WHERE kind = 'HOLDINGS' ORDER BY started_at DESC LIMIT 1`)).rows;
+    expect(run.errors).toEqual([{ row: 3, problem: 'AggtBal quantity: not a decimal (abc)' }]);
+
+    // The break is worked by a person: no name → refused; open → investigating → resolved, each with a comment.
+    const id = open[0]!.breakId;
+    const patch = (body: object, user?: string) =>
+      fetch(url(`/reconciliations/breaks/${id}`), { method: 'PATCH', headers: { 'content-type': 'application/json', ...(user ? { 'x-postera-user': user } : {}) }, body: JSON.stringify(body) });
+    expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' })).status).toBe(400);
+    expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' }, 'marie.dupont')).status).toBe(200);
+    expect((await patch({ status: 'RESOLVED', comment: 'custodian booked 5 late; corrected on their side' }, 'paul.martin')).status).toBe(200);
+    const worked = await get<{ status: string; history: Array<{ by: string; from: string; to: string; comment: string }> }>(`/reconciliations/breaks/${id}`);
+    expect([worked.status, worked.history.map((h) => [h.by, h.from, h.to, h.comment])]).toEqual([
+      'RESOLVED',
+      [
+        ['marie.dupont', 'OPEN', 'INVESTIGATING', 'asked the custodian'],
+        ['paul.martin', 'INVESTIGATING', 'RESOLVED', 'custodian booked 5 late; corrected on their side'],
+      ],
+    ]);
+    // A document that cannot be read is a run with its error, never a crash of the consumer.
+    const bad = await fetch(url('/reconciliations/statements?account=CLI-0003'), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('not-ok/semt002-dtd.xml') });
+    expect(((await bad.json()) as { errors: Array<{ problem: string }> }).errors[0]!.problem).toBe('statement refused: DTDs and declarations are not accepted');
+  });
+
+  it('the last step settles the rest: 40 → nostro 2322.32, fees 2.32; nothing left off balance sheet for REC-1', async () => {
+    await send(Topics.settlementEvents, [step(REC1, { status: 'SETTLED', stepQuantity: '40', stepAmount: '2322.32', settledQuantity: '100', date: '2026-12-01' })]);
+    expect((await lines(REC1.tradeRef, 'SETTLEMENT')).slice(5)).toEqual([
+      ['903900', '2320.00', '0.00'],
+      ['903100', '0.00', '2320.00'],
+      ['311000', '2320.00', '0.00'],
+      ['622000', '2.32', '0.00'],
+      ['512000', '0.00', '2322.32'],
+    ]);
+    expect([await balance(REC1.tradeRef, '903100'), await balance(REC1.tradeRef, '903900'), await balance(REC1.tradeRef, '311000'), await balance(REC1.tradeRef, '512000')]).toEqual([
+      '0.00',
+      '0.00',
+      '5800.00',
+      '-5805.80',
+    ]);
+  });
+
+  // PROP-01 (placement → 312000, FIFO): buy 100 at 10.00, buy 100 at 12.00, sell 150 at 13.00, all settled 30 Nov.
+  const P1 = trade('FO-PR:P-1', { account: 'PROP-01', book: 'PROP-EQ', accountType: 'PROPRIETARY', isin: 'FR0000133308', quantity: '100', price: '10.00', grossAmount: '1000.00', feesAmount: '0.00', netAmount: '1000.00', fees: [] });
+  const P2 = trade('FO-PR:P-2', { ...P1, tradeRef: 'FO-PR:P-2', tradeId: 'P-2', price: '12.00', grossAmount: '1200.00', netAmount: '1200.00' });
+  const P3 = trade('FO-PR:P-3', { ...P1, tradeRef: 'FO-PR:P-3', tradeId: 'P-3', side: 'SELL', quantity: '150', price: '13.00', grossAmount: '1950.00', netAmount: '1950.00' });
+
+  it('FIFO realized P&L on a sale: 150 sold release 1000.00 + 600.00, gain 1950.00 − 1600.00 = 350.00 on 767000; the book posts to 312000', async () => {
+    await send(Topics.tradeEvents, [captured(P1), captured(P2), captured(P3)]);
+    await send(Topics.settlementEvents, [step(P1, { status: 'SETTLED' }), step(P2, { status: 'SETTLED' })]);
+    await send(Topics.settlementEvents, [step(P3, { status: 'SETTLED' })]);
+    expect(await lines(P3.tradeRef, 'SETTLEMENT')).toEqual([
+      ['904100', '1950.00', '0.00'],
+      ['904900', '0.00', '1950.00'],
+      ['512000', '1950.00', '0.00'],
+      ['312000', '0.00', '1600.00'],
+      ['767000', '0.00', '350.00'],
+    ]);
+    const [pos] = await get<Array<{ cost: { quantity: string; cost: string; lots: unknown; realized: string } }>>('/positions/PROP-01');
+    expect(pos!.cost).toMatchObject({ quantity: '50', cost: '600', lots: [{ quantity: '50', cost: '600' }], realized: '350' });
+  });
+
+  it('a penalty receivable and the TTF accrual are booked; the desk P&L reconciles within 1.00 and breaks beyond it', async () => {
+    const penalty: PenaltyAccruedV1 = {
+      penaltyId: 'PEN-1', instructionId: 'I-1', tradeRef: P1.tradeRef, kind: 'SEFP', direction: 'RECEIVABLE', penaltyDate: '2026-11-30', isin: P1.isin, counterparty: P1.counterparty,
+      account: 'PROP-01', book: 'PROP-EQ', basisQuantity: '100', referencePrice: '10.00', rate: '0.0001', amount: '12.34', currency: 'EUR',
+    };
+    await send(Topics.settlementEvents, [envelope({ type: 'PenaltyAccrued', producer: 'settlement', correlationId: P1.tradeRef, causationId: null, payload: penalty })]);
+    expect(await lines(P1.tradeRef, 'PENALTY')).toEqual([
+      ['468100', '12.34', '0.00'],
+      ['708100', '0.00', '12.34'],
+    ]);
+    // TTF: base 2200.00 × 0.4 % = 8.80, a proprietary book: an expense.
+    const ttf: TtfAssessedV1 = { assessmentId: 'TTF-1', account: 'PROP-01', book: 'PROP-EQ', isin: 'FR0000133308', tradeDate: '2026-11-26', base: '2200.00', rate: '0.004', amount: '8.80', currency: 'EUR' };
+    await send(Topics.reportingEvents, [envelope({ type: 'TtfAssessed', producer: 'reporting', correlationId: 'PROP-01', causationId: null, payload: ttf })]);
+    expect(await lines('TTF:PROP-01:FR0000133308:2026-11-26')).toEqual([
+      ['635100', '8.80', '0.00'],
+      ['447100', '0.00', '8.80'],
+    ]);
+    // Accounting P&L of PROP-EQ on 30 Nov: 350.00 realized + 12.34 penalty = 362.34. The desk says 362.00: within 1.00.
+    const post = (rows: object[]) => fetch(url('/reconciliations/desk-pnl'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows) });
+    expect(await (await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '362.00' }])).json()).toEqual({ stored: 1, problems: [] });
+    const ok = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { breaks: Array<Record<string, unknown>>; rowsChecked: number };
+    expect(ok.breaks.filter((b) => String(b.item).startsWith('PROP-EQ'))).toEqual([]);
+    await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '360.00' }, { book: 'X', date: 'yesterday', currency: 'EUR', amount: '1' }]);
+    const ko = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { breaks: Array<Record<string, unknown>> };
+    expect(ko.breaks.filter((b) => String(b.item).startsWith('PROP-EQ')).map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([['PROP-EQ|EUR', 'pnl', '362.34', '360.00', '2.34']]);
+  });
+
+  it('a book recognized at trade date: securities at trade date against the counterparty, cash at settlement; a cancellation leaves every account at zero', async () => {
+    const put = await fetch(url('/books/PROP-TD/recognition'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recognition: 'TRADE_DATE', effectiveFrom: '2026-01-01' }) });
+    expect(put.status).toBe(200);
+    const T1 = trade('FO-TD:T-1', { account: 'TD-01', book: 'PROP-TD', accountType: 'PROPRIETARY' });
+    const T2 = trade('FO-TD:T-2', { account: 'TD-01', book: 'PROP-TD', accountType: 'PROPRIETARY', isin: 'FR0000131104' });
+    await send(Topics.tradeEvents, [captured(T1), captured(T2)]);
+    expect(await lines(T1.tradeRef)).toEqual([
+      ['311000', '5800.00', '0.00'],
+      ['622000', '5.80', '0.00'],
+      ['461200', '0.00', '5805.80'],
+    ]);
+    await send(Topics.settlementEvents, [step(T1, { status: 'SETTLED' })]);
+    expect(await lines(T1.tradeRef, 'SETTLEMENT')).toEqual([
+      ['461200', '5805.80', '0.00'],
+      ['512000', '0.00', '5805.80'],
+    ]);
+    await send(Topics.tradeEvents, [cancelled(T2)]);
+    for (const code of ['311000', '622000', '461200']) expect(await balance(T2.tradeRef, code)).toBe('0.00');
+    const [pos] = await get<Array<{ isin: string; cost: { quantity: string; cost: string } }>>('/positions/TD-01?asOf=2026-11-30').then((p) => p.filter((x) => x.isin === 'FR0000131104'));
+    expect([pos!.cost.quantity, pos!.cost.cost]).toEqual(['0', '0']);
+  });
+
+  it('FX: a USD book holding 1000.00 USD is revalued at each close; 1.10 then 1.05 → 1000/1.05 − 1000/1.10 = 43.29 EUR gain', async () => {
+    const U1 = trade('FO-US:U-1', { account: 'USD-01', book: 'USD-EQ', accountType: 'PROPRIETARY', isin: 'US0378331005', currency: 'USD', price: '100.00', grossAmount: '10000.00', feesAmount: '0.00', netAmount: '10000.00', fees: [], placeOfSettlement: 'DTCYUS33XXX' });
+    const U2 = trade('FO-US:U-2', { ...U1, tradeRef: 'FO-US:U-2', tradeId: 'U-2', side: 'SELL', price: '110.00', grossAmount: '11000.00', netAmount: '11000.00' });
+    await send(Topics.tradeEvents, [captured(U1), captured(U2)]);
+    await send(Topics.settlementEvents, [step(U1, { status: 'SETTLED' })]);
+    await send(Topics.settlementEvents, [step(U2, { status: 'SETTLED' })]);
+    const rate = (rateDate: string, unitsPerEur: string) => envelope({ type: 'FxRate', producer: 'market-sim', correlationId: 'USD', causationId: null, payload: { rateDate, currency: 'USD', unitsPerEur, source: 'ECB' } });
+    await send(Topics.fxRates, [rate('2026-11-30', '1.10'), rate('2026-12-01', '1.05')]);
+    const close = (businessDate: string) => envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate } });
+    await send(Topics.businessDay, [close('2026-11-30')]);
+    await send(Topics.businessDay, [close('2026-12-01')]);
+    expect(await lines('FX:USD-EQ:USD')).toEqual([
+      ['479000', '43.29', '0.00'],
+      ['766000', '0.00', '43.29'],
+    ]);
+    const report = await get<{ results: Array<Record<string, string>>; totals: Array<Record<string, string>> }>('/fx/results?from=2026-11-30&to=2026-12-01');
+    expect(report.results.map((r) => [r.closeDate, r.book, r.currency, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([['2026-12-01', 'USD-EQ', 'USD', '1000', '1.1', '1.05', '43.29']]);
+    expect(report.totals).toEqual([{ book: 'USD-EQ', currency: 'USD', resultEur: '43.29' }]);
+    // The ECB's daily file by upload: the next day's rates.
+    const up = await fetch(url('/fx-rates/ecb'), { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'Date, USD, JPY, \n2 December 2026, 1.12, 160.12, \n' });
+    expect(await up.json()).toEqual({ stored: 2, problems: [] });
+  });
+
+  it('the database role the service posts through cannot update or delete the journal (grants), only insert and read it', async () => {
+    const c = await env.db.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL ROLE accounting_service');
+      const [{ n }] = (await c.query(`SELECT count(*)::int AS n FROM accounting.journal_lines`)).rows;
+      expect(n).toBeGreaterThan(0);
+      await expect(c.query(`UPDATE accounting.journal_lines SET debit = debit + 1`)).rejects.toThrow('permission denied for table journal_lines');
+      await c.query('ROLLBACK');
+      await c.query('BEGIN');
+      await c.query('SET LOCAL ROLE accounting_service');
+      await expect(c.query(`DELETE FROM accounting.journal_entries`)).rejects.toThrow('permission denied for table journal_entries');
+      await c.query('ROLLBACK');
+      await c.query('BEGIN');
+      await c.query('SET LOCAL ROLE accounting_service');
+      await expect(c.query(`TRUNCATE accounting.journal_lines`)).rejects.toThrow('permission denied for table journal_lines');
+      await c.query('ROLLBACK');
+    } finally {
+      c.release();
+    }
+  });
+
+  it('the FEC export passes the check of its 18 columns, order, separator, dates and amounts; the trial balance balances per currency', async () => {
+    for (const [sep, q] of [
+      ['|', ''],
+      ['\t', '&separator=tab'],
+    ] as const) {
+      const r = await fetch(url(`/exports/fec?from=2026-11-01&to=2026-12-31${q}`));
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-disposition')).toBe('attachment; filename="000000000FEC20261231.txt"');
+      const text = Buffer.from(await r.arrayBuffer()).toString('latin1');
+      expect(checkFec(text, sep)).toEqual([]);
+      expect(text.split('\r\n').length).toBeGreaterThan(40);
+    }
+    const tb = await get<Array<{ currency: string; debit: string; credit: string }>>('/exports/trial-balance?from=2026-11-01&to=2026-12-31');
+    const per = new Map<string, number>();
+    for (const row of tb) per.set(row.currency, (per.get(row.currency) ?? 0) + Math.round(Number(row.debit) * 100) - Math.round(Number(row.credit) * 100));
+    expect(Object.fromEntries(per)).toEqual({ EUR: 0, USD: 0 });
+    const gl = await get<Array<{ account: string }>>('/exports/general-ledger?from=2026-11-30&to=2026-11-30');
+    expect(gl.some((l) => l.account === '767000')).toBe(true);
+  });
+});
