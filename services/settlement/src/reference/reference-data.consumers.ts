@@ -10,7 +10,7 @@ import {
 import { isIsoDate, parseDecimalString } from '@postera/kernel';
 import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import type { SettlementConfig } from '../config.js';
-import { accruePending } from '../penalties/commands/accrue-penalties.js';
+import { accruePending, lockPenaltyInputs } from '../penalties/commands/accrue-penalties.js';
 
 /** refdata.accounts.v1 → settlement.accounts: which accounts net (the latest version wins). */
 @Injectable()
@@ -58,6 +58,7 @@ export class InstrumentsConsumer extends EnvelopeHandler<EventEnvelope> {
     for (const { body } of messages) if (body.type === 'InstrumentUpserted') latest.set((body as InstrumentRefEvent).payload.isin, (body as InstrumentRefEvent).payload);
     if (latest.size === 0) return;
     const v = [...latest.values()];
+    await lockPenaltyInputs(ctx.tx);
     await ctx.tx.query(
       `INSERT INTO settlement.instruments (isin, instrument_type, liquidity_class, currency, version)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
@@ -92,6 +93,7 @@ export function priceProblems(p: Partial<PriceRow>): string[] {
 
 export async function upsertPrices(ctx: Pick<BatchContext, 'tx'>, prices: PriceRow[]): Promise<void> {
   if (prices.length === 0) return;
+  await lockPenaltyInputs(ctx.tx);
   await ctx.tx.query(
     `INSERT INTO settlement.reference_prices (isin, price_date, price, price_type, currency, source)
      SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[], $4::text[], $5::text[], $6::text[])

@@ -20,9 +20,19 @@ export interface PenaltyDue {
   currency: string;
 }
 
+/**
+ * Penalty days and their inputs (prices, instrument classes) arrive in different consumers' transactions;
+ * each takes this lock before writing, so the later one waits for the earlier to commit and then sees
+ * its rows — otherwise a price and a fail day committed side by side would each miss the other.
+ */
+export async function lockPenaltyInputs(tx: BatchContext['tx']): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('settlement.penalty-inputs'))`);
+}
+
 /** Records penalty days; their amount is computed once the day's reference price (and the instrument's class) is known. */
 export async function recordPenaltyDays(ctx: BatchContext, due: PenaltyDue[]): Promise<void> {
   if (due.length === 0) return;
+  await lockPenaltyInputs(ctx.tx);
   const c = <K extends keyof PenaltyDue>(k: K) => due.map((d) => d[k]);
   await ctx.tx.query(
     `INSERT INTO settlement.penalties (penalty_id, instruction_id, trade_ref, kind, direction, penalty_date, fail_reason, cash_fail, isin, counterparty,

@@ -1,0 +1,360 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import {
+  envelope,
+  parseCamt053,
+  parseSemt002,
+  physicalTopic,
+  Topics,
+  type CashStatementV1,
+  type EventEnvelope,
+  type HoldingsStatementV1,
+  type InstructionStatusChangedV1,
+  type PenaltyAccruedV1,
+  type TradeEconomics,
+} from '@postera/contracts';
+import { deterministicId } from '@postera/kernel';
+import { consumeAll, produceRaw, waitFor } from '@postera/testing';
+import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
+
+// Settlement and the simulated CSD as built processes on the real broker and database. One
+// business week: trades of Thu 26 Nov 2026 settle on Mon 30 Nov (T+2 on TARGET); the CSD's
+// scenario (MARKET_SIM_RULES) fails Sanofi for three days with CLAC, settles BNP Paribas partly,
+// and never matches L'Oréal (DMON). Prices are fixed (volatility 0) so the penalties are exact.
+jest.setTimeout(300_000);
+
+const TRADE_DATE = '2026-11-26';
+const ISD = '2026-11-30';
+const CPTY = '529900COUNTERPTY0129';
+const TTE = 'FR0000120271'; // TotalEnergies
+const BNP = 'FR0000131104';
+const SAN = 'FR0000120578'; // Sanofi
+const OR = 'FR0000120321'; // L'Oréal
+
+function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
+  const [sourceSystem = '', tradeId = ''] = ref.split(':');
+  return {
+    tradeRef: ref,
+    sourceSystem,
+    tradeId,
+    version: 1,
+    side: 'BUY',
+    isin: TTE,
+    quantity: '150',
+    price: '58.505',
+    priceType: 'UNIT',
+    currency: 'EUR',
+    grossAmount: '8775.75',
+    accruedInterest: '0.00',
+    feesAmount: '8.78',
+    netAmount: '8784.53',
+    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
+    tradeDate: TRADE_DATE,
+    settlementDate: ISD,
+    executedAt: '2026-11-26T10:15:02.120+01:00',
+    venue: 'XPAR',
+    account: 'CLI-0003',
+    counterparty: CPTY,
+    capacity: 'AOTC',
+    orderType: 'LIMIT',
+    clientId: 'CL-0003',
+    accountType: 'CLIENT',
+    book: 'CLIENT-EQ',
+    instrumentType: 'SHARE',
+    settlementMarket: 'EU',
+    placeOfSettlement: 'SICVFRPPXXX',
+    ssis: {
+      account: { owner: 'CLI-0003', placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-10003', cashAccount: 'FR76-0003', agentBic: 'BNPAFRPPXXX' },
+      counterparty: { owner: CPTY, placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-99129', cashAccount: null, agentBic: null },
+    },
+    origin: 'ELECTRONIC',
+    lateBooking: false,
+    ...o,
+  };
+}
+
+const validated = (t: TradeEconomics) =>
+  envelope({ type: 'TradeValidated', producer: 'capture', correlationId: t.tradeRef, causationId: null, payload: { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' } });
+const amended = (before: TradeEconomics, after: TradeEconomics) =>
+  envelope({ type: 'TradeAmended', producer: 'capture', correlationId: after.tradeRef, causationId: null, payload: { before, after, status: 'CAPTURED' } });
+const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
+  envelope({ type, producer: 'gateway', correlationId: `business-day:${businessDate}`, causationId: null, payload: { calendar: 'TARGET', businessDate } });
+const id = (ref: string, version = 1) => deterministicId('instruction', ref, String(version));
+
+// A: settles on its date. P: partial then complete. F: fails three days (CLAC). U: never matched (DMON).
+// N1/N2: opposite trades of a netting account. C1→C2: amended before settlement.
+const A = trade('FO-EQ:SD-A');
+const P = trade('FO-EQ:SD-P', { isin: BNP, quantity: '1000', netAmount: '61234.50' });
+// Sanofi, 135 shares: each fail day 135 × 90.17 (published as 90.1700, four decimals) × 0.0001 (liquid share, 1 bp) = 1.217295 → 1.22 EUR (half-up), receivable (CLAC).
+const F = trade('FO-EQ:SD-F', { isin: SAN, quantity: '135', netAmount: '12173.00' });
+const U = trade('FO-EQ:SD-U', { isin: OR, quantity: '10', netAmount: '3801.20' });
+const NET_ACCOUNT = 'PROP-NET';
+const N1 = trade('FO-EQ:SD-N1', { account: NET_ACCOUNT, book: 'PROP-EQ', ssis: { account: null, counterparty: null } });
+// Sell 100 at 58.505: gross 5850.50 − fees 5.85 → receives 5844.65. Net: receive 50 against paying 8784.53 − 5844.65 = 2939.88.
+const N2 = trade('FO-EQ:SD-N2', { account: NET_ACCOUNT, book: 'PROP-EQ', side: 'SELL', quantity: '100', netAmount: '5844.65', ssis: { account: null, counterparty: null } });
+const C1 = trade('FO-EQ:SD-C');
+const C2 = { ...C1, version: 2, quantity: '100', netAmount: '5856.35' };
+
+describe('settlement and delivery, on the real broker and database', () => {
+  let env: E2eEnv;
+  const publish = (topic: string, ...events: EventEnvelope[]) =>
+    produceRaw(env.prefix, topic, events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e) })));
+  const caughtUp = (consumer: string, topic: string) =>
+    waitFor(() => groupCaughtUp(`${env.prefix}.settlement.${consumer}`, physicalTopic(env.prefix, topic)), { timeoutMs: 60_000, what: `settlement.${consumer}` });
+  const row = async (instructionId: string) =>
+    (
+      await env.db.query(
+        `SELECT status, reason, quantity::text AS q, settled_quantity::text AS sq, settled_amount::text AS sa, net_instruction_id AS net FROM settlement.instructions WHERE instruction_id = $1`,
+        [instructionId],
+      )
+    ).rows[0] as { status: string; reason: string | null; q: string; sq: string | null; sa: string | null; net: string | null } | undefined;
+  const waitStatus = (instructionId: string, status: string) =>
+    waitFor(async () => (await row(instructionId))?.status === status, { timeoutMs: 60_000, what: `${instructionId} ${status}` });
+  const historyOf = async (instructionId: string) =>
+    (await env.db.query(`SELECT status, reason FROM settlement.instruction_history WHERE instruction_id = $1 ORDER BY seq`, [instructionId])).rows.map(
+      (r: { status: string; reason: string | null }) => (r.reason ? `${r.status}:${r.reason}` : r.status),
+    );
+  /** Closes `d` and opens `next`; returns once the CSD and settlement have applied everything the close produced. */
+  const closeDay = async (d: string, next: string) => {
+    await publish(Topics.businessDay, day('BusinessDayClosed', d), day('BusinessDayOpened', next));
+    await waitFor(
+      async () => (await env.db.query(`SELECT 1 FROM market_sim.business_day WHERE business_date = $1 AND status = 'OPEN'`, [next])).rowCount === 1,
+      { timeoutMs: 60_000, what: `the CSD to open ${next}` },
+    );
+    await waitFor(
+      async () => (await env.db.query(`SELECT 1 FROM settlement.business_day WHERE business_date = $1 AND status = 'OPEN'`, [next])).rowCount === 1,
+      { timeoutMs: 60_000, what: `settlement to open ${next}` },
+    );
+    await new Promise((r) => setTimeout(r, 600)); // the outbox relays' time to publish what the closes wrote
+    await caughtUp('trade-events', Topics.tradeEvents);
+    await caughtUp('custodian-status', Topics.custodianStatus);
+    await caughtUp('prices', Topics.prices);
+  };
+  const settlementEvents = async (n: number) =>
+    (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs: 20_000, settleMs: 800 })).map((m) => JSON.parse(m.value) as EventEnvelope);
+
+  beforeAll(async () => {
+    env = await e2eEnv('settlement-delivery', {
+      basePort: 4800,
+      smtpUrl: 'smtp://127.0.0.1:1',
+      services: ['settlement', 'market-sim'],
+      serviceEnv: {
+        'market-sim': {
+          MARKET_SIM_SEED: 'issue-4',
+          MARKET_SIM_RULES: JSON.stringify([
+            { isin: SAN, outcome: 'FAIL', reason: 'CLAC', days: 3 },
+            { isin: BNP, outcome: 'PARTIAL', reason: 'LACK', days: 1 },
+            { isin: OR, outcome: 'UNMATCHED', reason: 'DMON' },
+          ]),
+          MARKET_SIM_PRICES: `${SAN}=90.17,${TTE}=58.50`,
+          MARKET_SIM_PRICE_VOLATILITY: '0',
+        },
+      },
+    });
+    await env.stack.startAll();
+    await publish(
+      Topics.refdataAccounts,
+      envelope({
+        type: 'AccountUpserted',
+        producer: 'capture',
+        correlationId: NET_ACCOUNT,
+        causationId: null,
+        payload: {
+          account: NET_ACCOUNT,
+          clientId: 'PROP',
+          clientName: 'Proprietary',
+          accountType: 'PROPRIETARY',
+          book: 'PROP-EQ',
+          language: 'fr',
+          email: null,
+          baseCurrency: 'EUR',
+          accountingCategory: 'TRADING',
+          costMethod: 'CMP',
+          contacts: [],
+          netting: true,
+          version: 1,
+        },
+      }),
+    );
+    await publish(
+      Topics.refdataInstruments,
+      envelope({
+        type: 'InstrumentUpserted',
+        producer: 'capture',
+        correlationId: SAN,
+        causationId: null,
+        payload: {
+          isin: SAN,
+          name: 'Sanofi',
+          instrumentType: 'SHARE',
+          currency: 'EUR',
+          issuerCountry: 'FR',
+          settlementMarket: 'EU',
+          placeOfSettlement: 'SICVFRPPXXX',
+          liquidityClass: 'LIQUID_SHARE',
+          ttfScopeYears: [2026],
+          bond: null,
+          version: 1,
+        },
+      }),
+    );
+    await publish(Topics.businessDay, day('BusinessDayOpened', TRADE_DATE));
+    await waitFor(async () => (await env.db.query(`SELECT 1 FROM settlement.accounts WHERE account = $1 AND netting`, [NET_ACCOUNT])).rowCount === 1, {
+      timeoutMs: 60_000,
+      what: 'settlement to learn the netting account',
+    });
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('instructs each validated trade as a sese.023 the CSD reads back; holds the netting account’s trades; cancels and replaces after an amendment', async () => {
+    await publish(Topics.tradeEvents, validated(A), validated(P), validated(F), validated(U), validated(N1), validated(N2), validated(C1));
+    for (const t of [A, P, F, C1]) await waitStatus(id(t.tradeRef), 'MATCHED');
+    await waitStatus(id(U.tradeRef), 'UNMATCHED');
+    expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED', reason: 'DMON' });
+    expect(await historyOf(id(A.tradeRef))).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED']);
+    // The CSD stored what the sese.023 said: our safekeeping account from the SSI, the partial indicator.
+    const { rows } = await env.db.query(`SELECT safekeeping_account, partial_indicator, cash_direction FROM market_sim.instructions WHERE instruction_id = $1`, [id(A.tradeRef)]);
+    expect(rows).toEqual([{ safekeeping_account: 'EF-10003', partial_indicator: 'PART', cash_direction: 'DBIT' }]);
+    // Netting account: held, nothing at the CSD yet.
+    expect(await historyOf(id(N1.tradeRef))).toEqual(['CREATED:HELD_FOR_NETTING']);
+    expect((await env.db.query(`SELECT 1 FROM market_sim.instructions WHERE account = $1`, [NET_ACCOUNT])).rowCount).toBe(0);
+
+    await publish(Topics.tradeEvents, amended(C1, C2), validated(C2));
+    await waitStatus(id(C1.tradeRef, 2), 'MATCHED');
+    expect(await historyOf(id(C1.tradeRef))).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED', 'CANCELLED:TRADE_AMENDED']);
+    await waitFor(async () => (await env.db.query(`SELECT status FROM market_sim.instructions WHERE instruction_id = $1`, [id(C1.tradeRef)])).rows[0]?.status === 'CANCELLED', {
+      timeoutMs: 30_000,
+      what: 'the CSD to cancel v1',
+    });
+  });
+
+  it('nets the opposite trades at the close before the settlement date: one RVP of 50 against 2,939.88, the gross trades linked', async () => {
+    await closeDay(TRADE_DATE, '2026-11-27');
+    expect((await row(id(N1.tradeRef)))!.status).toBe('CREATED'); // 30 Nov is not the next business day after 26 Nov
+    await closeDay('2026-11-27', ISD);
+    const n1 = await row(id(N1.tradeRef));
+    expect(n1!.net).not.toBeNull();
+    expect((await row(id(N2.tradeRef)))!.net).toBe(n1!.net);
+    await waitStatus(n1!.net!, 'MATCHED');
+    const { rows } = await env.db.query(
+      `SELECT instruction_type, side, quantity::text AS q, settlement_amount::text AS amount, partial_indicator, is_net FROM settlement.instructions WHERE instruction_id = $1`,
+      [n1!.net],
+    );
+    expect(rows).toEqual([{ instruction_type: 'RVP', side: 'BUY', q: '50', amount: '2939.88', partial_indicator: 'NPAR', is_net: true }]);
+    expect((await row(id(N1.tradeRef)))!.status).toBe('MATCHED');
+  });
+
+  it('at the close of the settlement date: A and the net settle, P settles partly, F fails (CLAC), U stays unmatched', async () => {
+    await closeDay(ISD, '2026-12-01');
+    await waitStatus(id(A.tradeRef), 'SETTLED');
+    expect(await row(id(A.tradeRef))).toMatchObject({ sq: '150', sa: '8784.53' });
+    for (const t of [N1, N2]) await waitStatus(id(t.tradeRef), 'SETTLED');
+    expect(await row(id(N2.tradeRef))).toMatchObject({ sq: '100', sa: '5844.65' }); // each gross trade with its own figures
+
+    const p = (await row(id(P.tradeRef)))!;
+    expect(p.status).toBe('FAILING'); // the partial step, then the remainder pending
+    expect(p.reason).toBe('LACK');
+    const settled = Number(p.sq);
+    expect(settled).toBeGreaterThanOrEqual(250); // 25 % to 75 % of 1,000
+    expect(settled).toBeLessThanOrEqual(750);
+    expect(await historyOf(id(P.tradeRef))).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED', 'PARTIALLY_SETTLED:PAIN', 'FAILING:LACK']);
+
+    expect(await row(id(F.tradeRef))).toMatchObject({ status: 'FAILING', reason: 'CLAC' });
+    expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED', reason: 'DMON' });
+
+    // One event per gross trade of the net, each naming the net instruction.
+    const events = await settlementEvents(40);
+    const netted = events.filter((e) => e.type === 'InstructionStatusChanged' && (e.payload as InstructionStatusChangedV1).status === 'SETTLED' && (e.payload as InstructionStatusChangedV1).netInstructionId);
+    expect(netted.map((e) => [(e.payload as InstructionStatusChangedV1).tradeRef, (e.payload as InstructionStatusChangedV1).stepQuantity]).sort()).toEqual([
+      [N1.tradeRef, '150'],
+      [N2.tradeRef, '100'],
+    ]);
+    expect(events.some((e) => (e.payload as { tradeRef: string }).tradeRef.startsWith('NET:'))).toBe(false);
+  });
+
+  it('the partial settlement completes the next day: settled = 1,000, the two steps add up to the instruction', async () => {
+    await closeDay('2026-12-01', '2026-12-02');
+    await waitStatus(id(P.tradeRef), 'SETTLED');
+    expect(await row(id(P.tradeRef))).toMatchObject({ sq: '1000', sa: '61234.5' });
+    const steps = (await settlementEvents(50))
+      .filter((e) => (e.payload as InstructionStatusChangedV1).tradeRef === P.tradeRef && (e.payload as InstructionStatusChangedV1).stepQuantity)
+      .map((e) => e.payload as InstructionStatusChangedV1);
+    expect(steps.map((s) => s.status)).toEqual(['PARTIALLY_SETTLED', 'SETTLED']);
+    expect(Number(steps[0]!.stepQuantity) + Number(steps[1]!.stepQuantity)).toBe(1000);
+    expect(((Number(steps[0]!.stepAmount) * 100 + Number(steps[1]!.stepAmount) * 100) / 100).toFixed(2)).toBe('61234.50');
+  });
+
+  it('a fail of three business days: three SEFP of 1.22 EUR receivable, the fails list, buy-in flag, and settlement on the fourth day', async () => {
+    await closeDay('2026-12-02', '2026-12-03');
+    // The day's price (marketdata.prices.v1) and the fail advice travel separately: the penalty is computed when both are in.
+    await waitFor(
+      async () => (await env.db.query(`SELECT 1 FROM settlement.penalties WHERE trade_ref = $1 AND amount IS NOT NULL`, [F.tradeRef])).rowCount === 3,
+      { timeoutMs: 30_000, what: 'three penalty days accrued' },
+    );
+    const fails = (await (await fetch(`${env.stack.url('settlement')}/fails?asOf=2026-12-02`)).json()) as {
+      fails: Array<{ tradeRef: string; status: string; reason: string; ageBusinessDays: number; penaltiesAccrued: Array<{ currency: string; receivable: string | null }> }>;
+    };
+    const f = fails.fails.find((x) => x.tradeRef === F.tradeRef)!;
+    // Failed on 30 Nov, 1 Dec and 2 Dec: 3 business days; 3 × 1.22 = 3.66 EUR receivable.
+    expect(f).toMatchObject({ status: 'FAILING', reason: 'CLAC', ageBusinessDays: 3, penaltiesAccrued: [{ currency: 'EUR', receivable: '3.66', payable: null }] });
+    expect(fails.fails.find((x) => x.tradeRef === U.tradeRef)).toMatchObject({ status: 'UNMATCHED', reason: 'DMON', ageBusinessDays: 3 });
+
+    const { rows } = await env.db.query(
+      `SELECT to_char(penalty_date, 'YYYY-MM-DD') AS d, kind, direction, basis_quantity::text AS basis, reference_price::text AS price, rate::text AS rate, amount::text AS amount
+       FROM settlement.penalties WHERE trade_ref = $1 ORDER BY penalty_date`,
+      [F.tradeRef],
+    );
+    const sefp = (d: string) => ({ d, kind: 'SEFP', direction: 'RECEIVABLE', basis: '135', price: '90.1700', rate: '0.0001', amount: '1.22' });
+    expect(rows).toEqual([sefp('2026-11-30'), sefp('2026-12-01'), sefp('2026-12-02')]);
+    const accrued = (await settlementEvents(60)).filter((e) => e.type === 'PenaltyAccrued').map((e) => e.payload as PenaltyAccruedV1);
+    expect(accrued.map((p) => [p.tradeRef, p.penaltyDate, p.amount, p.currency])).toEqual([
+      [F.tradeRef, '2026-11-30', '1.22', 'EUR'],
+      [F.tradeRef, '2026-12-01', '1.22', 'EUR'],
+      [F.tradeRef, '2026-12-02', '1.22', 'EUR'],
+    ]);
+    // Monthly report per counterparty: November one day, December two.
+    const nov = (await (await fetch(`${env.stack.url('settlement')}/penalties/monthly?month=2026-11`)).json()) as { byCounterparty: unknown[] };
+    expect(nov.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 }]);
+    const dec = (await (await fetch(`${env.stack.url('settlement')}/penalties/monthly?month=2026-12`)).json()) as { byCounterparty: unknown[] };
+    expect(dec.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 2, receivable: '2.44', payable: '0', net: '2.44', sefp: 2, lmfp: 0 }]);
+
+    // Buy-in: the operator must be named.
+    const url = `${env.stack.url('settlement')}/fails/${id(F.tradeRef)}/buy-in`;
+    expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(url, { method: 'POST', headers: { 'x-postera-user': 'c.martin' } })).status).toBe(201);
+    expect((await env.db.query(`SELECT operator FROM settlement.instruction_history WHERE instruction_id = $1 AND reason = 'BUY_IN_FLAGGED'`, [id(F.tradeRef)])).rows).toEqual([
+      { operator: 'c.martin' },
+    ]);
+
+    await closeDay('2026-12-03', '2026-12-04');
+    await waitStatus(id(F.tradeRef), 'SETTLED');
+    expect((await env.db.query(`SELECT count(*)::int AS n FROM settlement.penalties WHERE trade_ref = $1`, [F.tradeRef])).rows[0].n).toBe(3);
+    expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED' });
+  });
+
+  it('the CSD’s statements at each close: semt.002 holdings and camt.053 cash, read back from their XML', async () => {
+    const statements = (await consumeAll(physicalTopic(env.prefix, Topics.custodianStatements), { expected: 10, timeoutMs: 20_000, settleMs: 1000 })).map(
+      (m) => JSON.parse(m.value) as EventEnvelope,
+    );
+    const holdings = statements.filter((s) => s.type === 'HoldingsStatement').map((s) => s.payload as HoldingsStatementV1);
+    const last = holdings.filter((h) => h.account === 'CLI-0003' && h.statementDate === '2026-12-03')[0]!;
+    const parsed = parseSemt002(last.xml);
+    // CLI-0003 received 150 TTE (A), 100 TTE (C v2), 1,000 BNP (P, in two steps), 135 SAN (F, on 3 Dec); L'Oréal never settled.
+    expect(parsed.holdings).toEqual([
+      { isin: SAN, quantity: '135' },
+      { isin: TTE, quantity: '250' },
+      { isin: BNP, quantity: '1000' },
+    ].sort((a, b) => a.isin.localeCompare(b.isin)));
+    expect(parsed.safekeepingAccount).toBe('EF-10003');
+    const cash = statements.filter((s) => s.type === 'CashStatement').map((s) => s.payload as CashStatementV1);
+    const onIsd = parseCamt053(cash.find((c) => c.account === 'CLI-0003' && c.statementDate === ISD)!.xml);
+    // 30 Nov: A paid 8,784.53, C v2 paid 5,856.35, and P's first step.
+    expect(onIsd.openingBalance).toBe('0');
+    expect(onIsd.entries.map((e) => e.tradeRef).sort()).toEqual([A.tradeRef, C1.tradeRef, P.tradeRef].sort());
+    expect(onIsd.entries.every((e) => e.amount.startsWith('-'))).toBe(true);
+    const sum = onIsd.entries.reduce((s, e) => s + Math.round(Number(e.amount) * 100), 0);
+    expect(Math.round(Number(onIsd.closingBalance) * 100)).toBe(sum);
+  });
+});
