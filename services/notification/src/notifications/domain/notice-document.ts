@@ -64,7 +64,11 @@ export function buildNoticeDocument(
     case 'CANCELLATION_NOTICE':
       refersTo = p.refersTo ?? null;
       break;
-    default:
+    case 'SETTLEMENT_CONFIRMATION':
+    case 'SETTLEMENT_FAILED':
+    case 'SETTLEMENT_FAIL_REMINDER':
+    case 'COUNTERPARTY_CONFIRMATION':
+      // The event's own data is already the structured form.
       break;
   }
   return {
