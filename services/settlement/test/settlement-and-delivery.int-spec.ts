@@ -73,7 +73,13 @@ function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
 }
 
 const validated = (t: TradeEconomics) =>
-  envelope({ type: 'TradeValidated', producer: 'capture', correlationId: t.tradeRef, causationId: null, payload: { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' } });
+  envelope({
+    type: 'TradeValidated',
+    producer: 'capture',
+    correlationId: t.tradeRef,
+    causationId: null,
+    payload: { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' },
+  });
 const amended = (before: TradeEconomics, after: TradeEconomics) =>
   envelope({ type: 'TradeAmended', producer: 'capture', correlationId: after.tradeRef, causationId: null, payload: { before, after, status: 'CAPTURED' } });
 const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
@@ -90,16 +96,30 @@ const U = trade('FO-EQ:SD-U', { isin: OR, quantity: '10', netAmount: '3801.20' }
 const NET_ACCOUNT = 'PROP-NET';
 const N1 = trade('FO-EQ:SD-N1', { account: NET_ACCOUNT, book: 'PROP-EQ', ssis: { account: null, counterparty: null } });
 // Sell 100 at 58.505: gross 5850.50 − fees 5.85 → receives 5844.65. Net: receive 50 against paying 8784.53 − 5844.65 = 2939.88.
-const N2 = trade('FO-EQ:SD-N2', { account: NET_ACCOUNT, book: 'PROP-EQ', side: 'SELL', quantity: '100', netAmount: '5844.65', ssis: { account: null, counterparty: null } });
+const N2 = trade('FO-EQ:SD-N2', {
+  account: NET_ACCOUNT,
+  book: 'PROP-EQ',
+  side: 'SELL',
+  quantity: '100',
+  netAmount: '5844.65',
+  ssis: { account: null, counterparty: null },
+});
 const C1 = trade('FO-EQ:SD-C');
 const C2 = { ...C1, version: 2, quantity: '100', netAmount: '5856.35' };
 
 describe('settlement and delivery, on the real broker and database', () => {
   let env: E2eEnv;
   const publish = (topic: string, ...events: EventEnvelope[]) =>
-    produceRaw(env.prefix, topic, events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e) })));
+    produceRaw(
+      env.prefix,
+      topic,
+      events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e) })),
+    );
   const caughtUp = (consumer: string, topic: string) =>
-    waitFor(() => groupCaughtUp(`${env.prefix}.settlement.${consumer}`, physicalTopic(env.prefix, topic)), { timeoutMs: 60_000, what: `settlement.${consumer}` });
+    waitFor(() => groupCaughtUp(`${env.prefix}.settlement.${consumer}`, physicalTopic(env.prefix, topic)), {
+      timeoutMs: 60_000,
+      what: `settlement.${consumer}`,
+    });
   const row = async (instructionId: string) =>
     (
       await env.db.query(
@@ -130,7 +150,9 @@ describe('settlement and delivery, on the real broker and database', () => {
     await caughtUp('prices', Topics.prices);
   };
   const settlementEvents = async (n: number) =>
-    (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs: 20_000, settleMs: 800 })).map((m) => JSON.parse(m.value) as EventEnvelope);
+    (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs: 20_000, settleMs: 800 })).map(
+      (m) => JSON.parse(m.value) as EventEnvelope,
+    );
 
   beforeAll(async () => {
     env = await e2eEnv('settlement-delivery', {
@@ -215,7 +237,10 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED', reason: 'DMON' });
     expect(await historyOf(id(A.tradeRef))).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED']);
     // The CSD stored what the sese.023 said: our safekeeping account from the SSI, the partial indicator.
-    const { rows } = await env.db.query(`SELECT safekeeping_account, partial_indicator, cash_direction FROM market_sim.instructions WHERE instruction_id = $1`, [id(A.tradeRef)]);
+    const { rows } = await env.db.query(
+      `SELECT safekeeping_account, partial_indicator, cash_direction FROM market_sim.instructions WHERE instruction_id = $1`,
+      [id(A.tradeRef)],
+    );
     expect(rows).toEqual([{ safekeeping_account: 'EF-10003', partial_indicator: 'PART', cash_direction: 'DBIT' }]);
     // Netting account: held, nothing at the CSD yet.
     expect(await historyOf(id(N1.tradeRef))).toEqual(['CREATED:HELD_FOR_NETTING']);
@@ -224,10 +249,14 @@ describe('settlement and delivery, on the real broker and database', () => {
     await publish(Topics.tradeEvents, amended(C1, C2), validated(C2));
     await waitStatus(id(C1.tradeRef, 2), 'MATCHED');
     expect(await historyOf(id(C1.tradeRef))).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED', 'CANCELLED:TRADE_AMENDED']);
-    await waitFor(async () => (await env.db.query(`SELECT status FROM market_sim.instructions WHERE instruction_id = $1`, [id(C1.tradeRef)])).rows[0]?.status === 'CANCELLED', {
-      timeoutMs: 30_000,
-      what: 'the CSD to cancel v1',
-    });
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT status FROM market_sim.instructions WHERE instruction_id = $1`, [id(C1.tradeRef)])).rows[0]?.status === 'CANCELLED',
+      {
+        timeoutMs: 30_000,
+        what: 'the CSD to cancel v1',
+      },
+    );
   });
 
   it('nets the opposite trades at the close before the settlement date: one RVP of 50 against 2,939.88, the gross trades linked', async () => {
@@ -266,7 +295,12 @@ describe('settlement and delivery, on the real broker and database', () => {
 
     // One event per gross trade of the net, each naming the net instruction.
     const events = await settlementEvents(40);
-    const netted = events.filter((e) => e.type === 'InstructionStatusChanged' && (e.payload as InstructionStatusChangedV1).status === 'SETTLED' && (e.payload as InstructionStatusChangedV1).netInstructionId);
+    const netted = events.filter(
+      (e) =>
+        e.type === 'InstructionStatusChanged' &&
+        (e.payload as InstructionStatusChangedV1).status === 'SETTLED' &&
+        (e.payload as InstructionStatusChangedV1).netInstructionId,
+    );
     expect(netted.map((e) => [(e.payload as InstructionStatusChangedV1).tradeRef, (e.payload as InstructionStatusChangedV1).stepQuantity]).sort()).toEqual([
       [N1.tradeRef, '150'],
       [N2.tradeRef, '100'],
@@ -294,11 +328,22 @@ describe('settlement and delivery, on the real broker and database', () => {
       { timeoutMs: 30_000, what: 'three penalty days accrued' },
     );
     const fails = (await (await fetch(`${env.stack.url('settlement')}/fails?asOf=2026-12-02`)).json()) as {
-      fails: Array<{ tradeRef: string; status: string; reason: string; ageBusinessDays: number; penaltiesAccrued: Array<{ currency: string; receivable: string | null }> }>;
+      fails: Array<{
+        tradeRef: string;
+        status: string;
+        reason: string;
+        ageBusinessDays: number;
+        penaltiesAccrued: Array<{ currency: string; receivable: string | null }>;
+      }>;
     };
     const f = fails.fails.find((x) => x.tradeRef === F.tradeRef)!;
     // Failed on 30 Nov, 1 Dec and 2 Dec: 3 business days; 3 × 1.22 = 3.66 EUR receivable.
-    expect(f).toMatchObject({ status: 'FAILING', reason: 'CLAC', ageBusinessDays: 3, penaltiesAccrued: [{ currency: 'EUR', receivable: '3.66', payable: null }] });
+    expect(f).toMatchObject({
+      status: 'FAILING',
+      reason: 'CLAC',
+      ageBusinessDays: 3,
+      penaltiesAccrued: [{ currency: 'EUR', receivable: '3.66', payable: null }],
+    });
     expect(fails.fails.find((x) => x.tradeRef === U.tradeRef)).toMatchObject({ status: 'UNMATCHED', reason: 'DMON', ageBusinessDays: 3 });
 
     const { rows } = await env.db.query(
@@ -324,9 +369,10 @@ describe('settlement and delivery, on the real broker and database', () => {
     const url = `${env.stack.url('settlement')}/fails/${id(F.tradeRef)}/buy-in`;
     expect((await fetch(url, { method: 'POST' })).status).toBe(401);
     expect((await fetch(url, { method: 'POST', headers: { 'x-postera-user': 'c.martin' } })).status).toBe(201);
-    expect((await env.db.query(`SELECT operator FROM settlement.instruction_history WHERE instruction_id = $1 AND reason = 'BUY_IN_FLAGGED'`, [id(F.tradeRef)])).rows).toEqual([
-      { operator: 'c.martin' },
-    ]);
+    expect(
+      (await env.db.query(`SELECT operator FROM settlement.instruction_history WHERE instruction_id = $1 AND reason = 'BUY_IN_FLAGGED'`, [id(F.tradeRef)]))
+        .rows,
+    ).toEqual([{ operator: 'c.martin' }]);
 
     await closeDay('2026-12-03', '2026-12-04');
     await waitStatus(id(F.tradeRef), 'SETTLED');
@@ -342,11 +388,13 @@ describe('settlement and delivery, on the real broker and database', () => {
     const last = holdings.filter((h) => h.account === 'CLI-0003' && h.statementDate === '2026-12-03')[0]!;
     const parsed = parseSemt002(last.xml);
     // CLI-0003 received 150 TTE (A), 100 TTE (C v2), 1,000 BNP (P, in two steps), 135 SAN (F, on 3 Dec); L'Oréal never settled.
-    expect(parsed.holdings).toEqual([
-      { isin: SAN, quantity: '135' },
-      { isin: TTE, quantity: '250' },
-      { isin: BNP, quantity: '1000' },
-    ].sort((a, b) => a.isin.localeCompare(b.isin)));
+    expect(parsed.holdings).toEqual(
+      [
+        { isin: SAN, quantity: '135' },
+        { isin: TTE, quantity: '250' },
+        { isin: BNP, quantity: '1000' },
+      ].sort((a, b) => a.isin.localeCompare(b.isin)),
+    );
     expect(parsed.safekeepingAccount).toBe('EF-10003');
     const cash = statements.filter((s) => s.type === 'CashStatement').map((s) => s.payload as CashStatementV1);
     const onIsd = parseCamt053(cash.find((c) => c.account === 'CLI-0003' && c.statementDate === ISD)!.xml);

@@ -1,4 +1,16 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, NotFoundException, Param, Post, Query, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  Headers,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Topics } from '@postera/contracts';
 import { calendarByCode, deterministicId, isIsoDate, newId } from '@postera/kernel';
 import { appendToOutbox, CONFIG, currentBusinessDay, type OutgoingEvent } from '@postera/platform';
@@ -7,7 +19,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { SettlementConfig } from '../config.js';
 import { instructionCancelled, instructionSent, sese023Of } from '../instructions/commands/instruction-messages.js';
 import { statusChanged } from '../instructions/commands/status-event.js';
-import { findInstruction, insertHistory, insertInstructions, loadNetMembers, updateInstructions, type InstructionRow } from '../instructions/persistence/instruction.repository.js';
+import {
+  findInstruction,
+  insertHistory,
+  insertInstructions,
+  updateInstructions,
+  type InstructionRow,
+} from '../instructions/persistence/instruction.repository.js';
 import { upsertPrices, priceProblems, type PriceRow } from '../reference/reference-data.consumers.js';
 import { accruePending } from '../penalties/commands/accrue-penalties.js';
 
@@ -78,7 +96,9 @@ export class FailsController {
     const who = operator(user);
     return this.ds.transaction(async (tx) => {
       const row = await this.live(tx, id);
-      const events: OutgoingEvent[] = [{ topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionSent(row, `operator:${who}`, String(row.seq + 1)) }];
+      const events: OutgoingEvent[] = [
+        { topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionSent(row, `operator:${who}`, String(row.seq + 1)) },
+      ];
       await this.record(tx, row, 'RESENT', who, events);
       return { instructionId: id, action: 'RESENT', by: who };
     });
@@ -91,7 +111,8 @@ export class FailsController {
     return this.ds.transaction(async (tx) => {
       const row = await this.live(tx, id);
       if (row.isNet) throw new ConflictException('a net instruction is re-formed by amending or cancelling one of its trades, not re-instructed');
-      if (row.settledQuantity && row.settledQuantity !== '0') throw new ConflictException('partly settled: only the remainder could be re-instructed, which is not supported');
+      if (row.settledQuantity && row.settledQuantity !== '0')
+        throw new ConflictException('partly settled: only the remainder could be re-instructed, which is not supported');
       const cancelled: InstructionRow = { ...row, status: 'CANCELLED', reason: 'REINSTRUCTED', seq: row.seq + 1 };
       const attempt = row.attempt + 1;
       const fresh: InstructionRow = {
@@ -139,13 +160,21 @@ export class FailsController {
   @Post('reference-prices')
   async importPrices(@Body() body: unknown, @Headers('x-postera-user') user?: string) {
     const who = operator(user);
-    if (!Array.isArray(body) || body.length === 0 || body.length > PRICES_IMPORT_MAX) throw new BadRequestException(`a JSON array of 1 to ${PRICES_IMPORT_MAX} prices`);
+    if (!Array.isArray(body) || body.length === 0 || body.length > PRICES_IMPORT_MAX)
+      throw new BadRequestException(`a JSON array of 1 to ${PRICES_IMPORT_MAX} prices`);
     const problems = body.flatMap((p, i) => priceProblems(p as PriceRow).map((x) => `[${i}] ${x}`));
     if (problems.length > 0) throw new BadRequestException(problems);
     return this.ds.transaction(async (tx) => {
-      await upsertPrices({ tx }, (body as PriceRow[]).map((p) => ({ ...p, source: `import:${who}` })));
+      await upsertPrices(
+        { tx },
+        (body as PriceRow[]).map((p) => ({ ...p, source: `import:${who}` })),
+      );
       const events: OutgoingEvent[] = [];
-      const accrued = await accruePending({ tx, schema: 'settlement', emit: (e) => events.push(e), log: console as never }, this.config.CSDR_CASH_PENALTY_ANNUAL_RATE, `operator:${who}`);
+      const accrued = await accruePending(
+        { tx, schema: 'settlement', emit: (e) => events.push(e), log: console as never },
+        this.config.CSDR_CASH_PENALTY_ANNUAL_RATE,
+        `operator:${who}`,
+      );
       await appendToOutbox(tx, 'settlement', events);
       return { imported: body.length, penaltiesAccrued: accrued };
     });
@@ -197,10 +226,9 @@ export class PenaltiesController {
        GROUP BY counterparty, currency ORDER BY counterparty, currency`,
       [month],
     )) as unknown[];
-    const pending = await this.ds.query(
-      `SELECT count(*)::int AS n FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NULL`,
-      [month],
-    );
+    const pending = await this.ds.query(`SELECT count(*)::int AS n FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NULL`, [
+      month,
+    ]);
     return { month, byCounterparty: rows, awaitingReferencePrice: (pending[0] as { n: number }).n };
   }
 }

@@ -1,12 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  LIQUIDITY_CLASSES,
-  Topics,
-  type AccountRefEvent,
-  type EventEnvelope,
-  type InstrumentRefEvent,
-  type MarketDataEvent,
-} from '@postera/contracts';
+import { LIQUIDITY_CLASSES, Topics, type AccountRefEvent, type EventEnvelope, type InstrumentRefEvent, type MarketDataEvent } from '@postera/contracts';
 import { isIsoDate, parseDecimalString } from '@postera/kernel';
 import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import type { SettlementConfig } from '../config.js';
@@ -55,7 +48,8 @@ export class InstrumentsConsumer extends EnvelopeHandler<EventEnvelope> {
 
   async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
     const latest = new Map<string, InstrumentRefEvent['payload']>();
-    for (const { body } of messages) if (body.type === 'InstrumentUpserted') latest.set((body as InstrumentRefEvent).payload.isin, (body as InstrumentRefEvent).payload);
+    for (const { body } of messages)
+      if (body.type === 'InstrumentUpserted') latest.set((body as InstrumentRefEvent).payload.isin, (body as InstrumentRefEvent).payload);
     if (latest.size === 0) return;
     const v = [...latest.values()];
     await lockPenaltyInputs(ctx.tx);
@@ -98,7 +92,14 @@ export async function upsertPrices(ctx: Pick<BatchContext, 'tx'>, prices: PriceR
     `INSERT INTO settlement.reference_prices (isin, price_date, price, price_type, currency, source)
      SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[], $4::text[], $5::text[], $6::text[])
      ON CONFLICT (isin, price_date) DO UPDATE SET price = EXCLUDED.price, price_type = EXCLUDED.price_type, currency = EXCLUDED.currency, source = EXCLUDED.source`,
-    [prices.map((p) => p.isin), prices.map((p) => p.priceDate), prices.map((p) => p.price), prices.map((p) => p.priceType), prices.map((p) => p.currency), prices.map((p) => p.source)],
+    [
+      prices.map((p) => p.isin),
+      prices.map((p) => p.priceDate),
+      prices.map((p) => p.price),
+      prices.map((p) => p.priceType),
+      prices.map((p) => p.currency),
+      prices.map((p) => p.source),
+    ],
   );
 }
 

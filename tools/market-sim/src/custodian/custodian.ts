@@ -220,11 +220,15 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     const resent = rows.filter((x) => !fresh.has(x.i.instructionId)).map((x) => x.i.instructionId);
     const current = resent.length
       ? new Map(
-          ((await ctx.tx.query(`SELECT instruction_id AS id, status, reason FROM market_sim.instructions WHERE instruction_id = ANY($1::uuid[])`, [resent])) as Array<{
-            id: string;
-            status: SimInstructionStatus;
-            reason: string | null;
-          }>).map((r) => [r.id, r]),
+          (
+            (await ctx.tx.query(`SELECT instruction_id AS id, status, reason FROM market_sim.instructions WHERE instruction_id = ANY($1::uuid[])`, [
+              resent,
+            ])) as Array<{
+              id: string;
+              status: SimInstructionStatus;
+              reason: string | null;
+            }>
+          ).map((r) => [r.id, r]),
         )
       : new Map<string, { status: SimInstructionStatus; reason: string | null }>();
     for (const r of rows) {
@@ -238,7 +242,14 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       // A resend (an operator's action on a fail): the CSD answers where the instruction stands.
       const c = current.get(id);
       if (!c || c.status === 'CANCELLED' || c.status === 'SETTLED') continue;
-      ctx.emit(advice(r.i.tradeRef, r.cause, { ...base, status: c.status === 'UNMATCHED' ? 'NMAT' : 'MACH', reason: c.status === 'UNMATCHED' ? c.reason : null }, `resend:${r.cause}`));
+      ctx.emit(
+        advice(
+          r.i.tradeRef,
+          r.cause,
+          { ...base, status: c.status === 'UNMATCHED' ? 'NMAT' : 'MACH', reason: c.status === 'UNMATCHED' ? c.reason : null },
+          `resend:${r.cause}`,
+        ),
+      );
     }
   }
 
@@ -286,7 +297,9 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         currency: r.currency,
       };
       const fail = (reason: string) => {
-        ctx.emit(advice(r.tradeRef, causeEventId, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'PEND', reason, ...none, businessDate: D }, D));
+        ctx.emit(
+          advice(r.tradeRef, causeEventId, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'PEND', reason, ...none, businessDate: D }, D),
+        );
         updates.push({ r, status: 'FAILING', reason, esd: null });
       };
       const settle = (step: Step, partial: 'PAIN' | 'PARC' | null) => {
@@ -324,7 +337,12 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     await this.publishStatements(ctx, D, causeEventId);
     await this.publishPrices(ctx, D, causeEventId);
     ctx.log.info(
-      { businessDate: D, settled: updates.filter((u) => u.status === 'SETTLED').length, failing: updates.filter((u) => u.status === 'FAILING').length, matched: matchedNow.size },
+      {
+        businessDate: D,
+        settled: updates.filter((u) => u.status === 'SETTLED').length,
+        failing: updates.filter((u) => u.status === 'FAILING').length,
+        matched: matchedNow.size,
+      },
       'settlement cycle run at close of day',
     );
   }
@@ -417,7 +435,9 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     for (const a of cashAccounts) {
       const rows = cash.filter((c) => c.account === a.account && c.currency === a.currency);
       const opening = rows.filter((r) => !r.today).reduce((s, r) => s.plus(r.amt), new Dec(0));
-      const entries = rows.filter((r) => r.today).map((r) => ({ entryRef: deterministicId('entry', r.id, D), amount: new Dec(r.amt).toFixed(), valueDate: r.vd, tradeRef: r.tradeRef }));
+      const entries = rows
+        .filter((r) => r.today)
+        .map((r) => ({ entryRef: deterministicId('entry', r.id, D), amount: new Dec(r.amt).toFixed(), valueDate: r.vd, tradeRef: r.tradeRef }));
       const closing = entries.reduce((s, e) => s.plus(e.amount), opening);
       const statementId = deterministicId('camt.053', a.account, a.currency, D);
       const cashAccount = `CASH-${a.account}-${a.currency}`;
@@ -470,7 +490,12 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     for (const i of isins) {
       const configured = this.config.MARKET_SIM_PRICES[i.isin];
       // Without a configured base, the first instruction's cash per unit (× 100 for a face amount: a percent price).
-      const base = configured?.price ?? new Dec(i.unit).mul(i.qt === 'FAMT' ? 100 : 1).toDecimalPlaces(4, Dec.ROUND_HALF_UP).toFixed();
+      const base =
+        configured?.price ??
+        new Dec(i.unit)
+          .mul(i.qt === 'FAMT' ? 100 : 1)
+          .toDecimalPlaces(4, Dec.ROUND_HALF_UP)
+          .toFixed();
       const priceType = configured?.priceType ?? (i.qt === 'FAMT' ? 'PERCENT' : 'UNIT');
       const event: MarketDataEvent = envelope({
         eventId: deterministicId('ClosingPrice', i.isin, D),

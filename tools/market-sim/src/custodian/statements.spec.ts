@@ -11,7 +11,10 @@ describe('what the simulated CSD writes is read back by the code that consumes i
       statusDate: '2026-12-01',
     });
     expect(parseSese024(renderSese024({ transactionId: 'abc', status: 'NMAT', reason: 'DMON', statusDate: null })).reason).toBe('DMON');
-    expect(parseSese024(renderSese024({ transactionId: 'abc', status: 'PACK', reason: null, statusDate: null }))).toMatchObject({ status: 'PACK', reason: null });
+    expect(parseSese024(renderSese024({ transactionId: 'abc', status: 'PACK', reason: null, statusDate: null }))).toMatchObject({
+      status: 'PACK',
+      reason: null,
+    });
   });
   it('sese.025: a partial step of 60 of 150, 3,513.81 EUR paid, 90 remaining', () => {
     const c = {
@@ -29,7 +32,13 @@ describe('what the simulated CSD writes is read back by the code that consumes i
     expect(parseSese025(renderSese025(c))).toEqual(c);
   });
   it('semt.002 and camt.053: balances and signed entries survive the round trip (debits negative, "100.00" stays "100.00")', () => {
-    const h = { statementId: 's1', statementDate: '2026-11-30', safekeepingAccount: 'EF-10003', basis: 'SETT' as const, holdings: [{ isin: 'FR0000120271', quantity: '-50' }] };
+    const h = {
+      statementId: 's1',
+      statementDate: '2026-11-30',
+      safekeepingAccount: 'EF-10003',
+      basis: 'SETT' as const,
+      holdings: [{ isin: 'FR0000120271', quantity: '-50' }],
+    };
     expect(parseSemt002(renderSemt002(h))).toEqual(h);
     const c = {
       messageId: 'm1',

@@ -152,11 +152,7 @@ export interface Sese024 {
 
 export function renderSese024(m: Sese024): string {
   const rsn = (container: string, statusCode: string, reasonWrapper: string) =>
-    el(container, [
-      m.reason
-        ? el(statusCode, [el(reasonWrapper, [el('Cd', [el('Cd', m.reason)])])])
-        : el(statusCode, [el('NoSpcfdRsn', 'NORE')]),
-    ]);
+    el(container, [m.reason ? el(statusCode, [el(reasonWrapper, [el('Cd', [el('Cd', m.reason)])])]) : el(statusCode, [el('NoSpcfdRsn', 'NORE')])]);
   let status: XmlElement;
   switch (m.status) {
     case 'PACK':
@@ -281,7 +277,11 @@ export function parseSese025(xml: string): Sese025 {
     settledQuantity: settled.v,
     remainingQuantity: remaining.v,
     settledAmount: amt
-      ? { amount: one(amt, 'Amt').text, currency: one(amt, 'Amt').attrs.Ccy ?? '', creditDebit: code(textAt(amt, 'CdtDbtInd'), ['CRDT', 'DBIT'] as const, 'CdtDbtInd') }
+      ? {
+          amount: one(amt, 'Amt').text,
+          currency: one(amt, 'Amt').attrs.Ccy ?? '',
+          creditDebit: code(textAt(amt, 'CdtDbtInd'), ['CRDT', 'DBIT'] as const, 'CdtDbtInd'),
+        }
       : null,
     partialSettlement: partial === null ? null : code(partial, ['PAIN', 'PARC'] as const, 'PrtlSttlm'),
   };
@@ -392,7 +392,8 @@ export function renderCamt053(m: Camt053): string {
 export function parseCamt053(xml: string): Camt053 {
   const m = rootOf(xml, NS.camt053, 'BkToCstmrStmt');
   const s = one(m, 'Stmt');
-  const signed = (amt: string, cd: string) => (code(cd, ['CRDT', 'DBIT'] as const, 'CdtDbtInd') === 'DBIT' && amt !== '0' && !/^0(\.0+)?$/.test(amt) ? `-${amt}` : amt);
+  const signed = (amt: string, cd: string) =>
+    code(cd, ['CRDT', 'DBIT'] as const, 'CdtDbtInd') === 'DBIT' && amt !== '0' && !/^0(\.0+)?$/.test(amt) ? `-${amt}` : amt;
   const balance = (tp: string) => {
     const b = many(s, 'Bal').find((x) => textAt(x, 'Tp', 'CdOrPrtry', 'Cd') === tp);
     if (!b) throw new XmlParseError(`camt.053: no ${tp} balance`);

@@ -23,7 +23,9 @@ export class SettlementNettingPenalties1796000100000 implements MigrationInterfa
       ADD COLUMN buy_in_flagged_by text,
       ADD COLUMN buy_in_flagged_at timestamptz,
       ADD COLUMN xml text`);
-    await q.query(`ALTER TABLE settlement.instructions ADD CONSTRAINT settled_within_instructed CHECK (settled_quantity IS NULL OR settled_quantity <= quantity)`);
+    await q.query(
+      `ALTER TABLE settlement.instructions ADD CONSTRAINT settled_within_instructed CHECK (settled_quantity IS NULL OR settled_quantity <= quantity)`,
+    );
     await q.query(`DROP INDEX settlement.instructions_trade_version`);
     await q.query(`CREATE UNIQUE INDEX instructions_trade_version_attempt ON settlement.instructions (trade_ref, trade_version, attempt)`);
     await q.query(`CREATE INDEX instructions_net ON settlement.instructions (net_instruction_id) WHERE net_instruction_id IS NOT NULL`);

@@ -8,7 +8,14 @@ import { isCashFail, lmfpDirection, sefpDirection } from '../../penalties/domain
 import { isProgress, statusFromCustodian, type InstructionStatus } from '../domain/instruction-status.js';
 import { applyStep } from '../domain/settlement-steps.js';
 import { instructionIdOfTx } from '../domain/sese023.js';
-import { insertHistory, loadInstructions, loadNetMembers, updateInstructions, type HistoryRow, type InstructionRow } from '../persistence/instruction.repository.js';
+import {
+  insertHistory,
+  loadInstructions,
+  loadNetMembers,
+  updateInstructions,
+  type HistoryRow,
+  type InstructionRow,
+} from '../persistence/instruction.repository.js';
 import { statusChanged } from './status-event.js';
 
 /** An advice as settlement reads it: from its ISO 20022 document when it carries one (read back strictly), else the event's fields. */
@@ -169,7 +176,13 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
           if (live.status === 'CANCELLED' || live.status === 'SETTLED') continue;
           const settledWhole = next === 'SETTLED';
           const mp: Partial<InstructionRow> = settledWhole
-            ? { status: 'SETTLED', reason: null, settledQuantity: live.quantity, settledAmount: live.settlementAmount, effectiveSettlementDate: updated.effectiveSettlementDate }
+            ? {
+                status: 'SETTLED',
+                reason: null,
+                settledQuantity: live.quantity,
+                settledAmount: live.settlementAmount,
+                effectiveSettlementDate: updated.effectiveSettlementDate,
+              }
             : { status: next, reason: updated.reason, matchedDate: updated.matchedDate };
           change(live, mp, settledWhole ? { quantity: live.quantity, amount: live.settlementAmount } : null, true);
         }

@@ -1,12 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  Topics,
-  type TradeAmendedV1,
-  type TradeCancelledV1,
-  type TradeEconomics,
-  type TradeEventV1,
-  type TradeValidatedV1,
-} from '@postera/contracts';
+import { Topics, type TradeAmendedV1, type TradeCancelledV1, type TradeEconomics, type TradeEventV1, type TradeValidatedV1 } from '@postera/contracts';
 import { assert, Dec, deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, CONFIG, type BatchContext, type InboundMessage } from '@postera/platform';
 import type { SettlementConfig } from '../../config.js';

@@ -59,7 +59,10 @@ export async function formNets(ctx: BatchContext, day: string, calendar: string,
       quantity: new Dec(g.netQuantity).abs().toFixed(),
       settlementAmount: new Dec(g.netCash).abs().toFixed(),
       cashDirection: shape.cashDirection,
-      tradeDate: members.map((m) => m.tradeDate).sort().at(-1)!,
+      tradeDate: members
+        .map((m) => m.tradeDate)
+        .sort()
+        .at(-1)!,
       // A net instruction settles whole: spreading a partial step over the gross trades has no agreed rule.
       partialIndicator: 'NPAR',
       status: 'SENT',
@@ -76,7 +79,16 @@ export async function formNets(ctx: BatchContext, day: string, calendar: string,
       { instructionId: netId, seq: 1, status: 'CREATED', reason: `NETTED_FROM_${members.length}`, causeEventId: cause },
       { instructionId: netId, seq: 2, status: 'SENT', reason: null, causeEventId: cause },
     );
-    ctx.emit({ topic: Topics.custodianInstructions, key: net.tradeRef, event: instructionSent(net, cause, '', members.map((m) => m.tradeRef)) });
+    ctx.emit({
+      topic: Topics.custodianInstructions,
+      key: net.tradeRef,
+      event: instructionSent(
+        net,
+        cause,
+        '',
+        members.map((m) => m.tradeRef),
+      ),
+    });
     for (const m of members) {
       Object.assign(m, { status: 'SENT', reason: 'NETTED', netInstructionId: netId, seq: m.seq + 1 });
       changed.push(m);

@@ -27,10 +27,16 @@ describe('netting per account, counterparty, ISIN, date and currency', () => {
     expect(netInstructionShape(n!)).toEqual({ instructionType: 'RVP', side: 'BUY', cashDirection: 'DBIT' });
   });
   it('sell more than bought, receiving cash → DVP, CRDT; the cash netting to zero → free of payment', () => {
-    const [n] = netGroups([g({ tradeRef: 'A', quantity: '10', settlementAmount: '100.00' }), g({ tradeRef: 'B', side: 'SELL', quantity: '30', settlementAmount: '310.00' })]);
+    const [n] = netGroups([
+      g({ tradeRef: 'A', quantity: '10', settlementAmount: '100.00' }),
+      g({ tradeRef: 'B', side: 'SELL', quantity: '30', settlementAmount: '310.00' }),
+    ]);
     expect([n!.netQuantity, n!.netCash]).toEqual(['-20', '-210']);
     expect(netInstructionShape(n!)).toEqual({ instructionType: 'DVP', side: 'SELL', cashDirection: 'CRDT' });
-    const [f] = netGroups([g({ tradeRef: 'A', quantity: '10', settlementAmount: '100.00' }), g({ tradeRef: 'B', side: 'SELL', quantity: '5', settlementAmount: '100.00' })]);
+    const [f] = netGroups([
+      g({ tradeRef: 'A', quantity: '10', settlementAmount: '100.00' }),
+      g({ tradeRef: 'B', side: 'SELL', quantity: '5', settlementAmount: '100.00' }),
+    ]);
     expect(netInstructionShape(f!).instructionType).toBe('RFP');
   });
   it('another counterparty, ISIN, date or currency is another instruction', () => {

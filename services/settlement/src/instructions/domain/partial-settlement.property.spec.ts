@@ -3,6 +3,7 @@ import { Dec } from '@postera/kernel';
 import fc from 'fast-check';
 // The simulator's partial steps (tools/market-sim) drive settlement's step application: a test may
 // read both, as the e2e harness does; the service itself never imports the tool.
+// eslint-disable-next-line no-restricted-imports -- a test joining the two sides of one exchange, never shipped code
 import { afterStep, partialFraction, partialStep, type PartialIndicator } from '../../../../../tools/market-sim/src/custodian/partial.js';
 import { applyStep } from './settlement-steps.js';
 
@@ -15,7 +16,12 @@ describe('partial settlement: settled + remaining = instructed, whatever steps t
         fc.constantFrom<PartialIndicator>('PART', 'NPAR', 'PARC', 'PARQ'),
         fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 0, maxLength: 12 }),
         (qty, cents, indicator, draws) => {
-          const instructed = { quantity: String(qty), settlementAmount: new Dec(cents).div(100).toFixed(), settledQuantity: null as string | null, settledAmount: null as string | null };
+          const instructed = {
+            quantity: String(qty),
+            settlementAmount: new Dec(cents).div(100).toFixed(),
+            settledQuantity: null as string | null,
+            settledAmount: null as string | null,
+          };
           let rem = { quantity: instructed.quantity, amount: instructed.settlementAmount, currency: 'EUR' };
           const check = () => {
             expect(new Dec(instructed.settledQuantity ?? 0).plus(rem.quantity).toFixed()).toBe(instructed.quantity);

@@ -21,13 +21,21 @@ const instruction: InstructionForCsd = {
   partialIndicator: 'PART',
   ssis: {
     account: { owner: 'CLI-0003', placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-10003', cashAccount: 'FR76-0003', agentBic: 'BNPAFRPPXXX' },
-    counterparty: { owner: '529900COUNTERPTY0129', placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-99129', cashAccount: null, agentBic: 'SOGEFRPPXXX' },
+    counterparty: {
+      owner: '529900COUNTERPTY0129',
+      placeOfSettlement: 'SICVFRPPXXX',
+      safekeepingAccount: 'EF-99129',
+      cashAccount: null,
+      agentBic: 'SOGEFRPPXXX',
+    },
   },
 };
 
 /** The element tree as paths with their text: what the test compares, element by element, in document order. */
 function paths(e: XmlElement, prefix = ''): string[] {
-  const here = `${prefix}/${e.name}${Object.entries(e.attrs).map(([k, v]) => `[@${k}=${v}]`).join('')}`;
+  const here = `${prefix}/${e.name}${Object.entries(e.attrs)
+    .map(([k, v]) => `[@${k}=${v}]`)
+    .join('')}`;
   if (e.children.length === 0) return [`${here}=${e.text}`];
   return e.children.flatMap((c) => paths(c, here));
 }
@@ -79,7 +87,13 @@ describe('sese.023.001.11 SecuritiesSettlementTransactionInstruction', () => {
   });
 
   it('a deliver free of payment of a bond: DELI, FREE, FaceAmt, no SttlmAmt; we are the delivering party; no SSI → LEI and the place of settlement', () => {
-    const dfp = { ...instruction, instructionType: 'DFP' as const, quantityType: 'FAMT' as const, quantity: '1000000', ssis: { account: null, counterparty: null } };
+    const dfp = {
+      ...instruction,
+      instructionType: 'DFP' as const,
+      quantityType: 'FAMT' as const,
+      quantity: '1000000',
+      ssis: { account: null, counterparty: null },
+    };
     const m = parseSese023(renderSese023(toSese023(dfp)));
     expect(m).toMatchObject({ movement: 'DELI', payment: 'FREE', quantityType: 'FAMT', quantity: '1000000', settlementAmount: null });
     expect(m.delivering).toEqual({ depositoryBic: 'SICVFRPPXXX', partyBic: null, lei: null, safekeepingAccount: 'CLI-0003' });

@@ -131,7 +131,9 @@ export async function findInstructionsByTrade(tx: EntityManager, tradeRef: strin
 
 /** The gross trades' instructions a net instruction settles, locked. */
 export async function loadNetMembers(tx: EntityManager, netIds: string[]): Promise<Map<string, InstructionRow[]>> {
-  const rows = (await tx.query(`${SELECT} WHERE net_instruction_id = ANY($1::uuid[]) ORDER BY trade_ref FOR UPDATE`, [[...new Set(netIds)]])) as InstructionRow[];
+  const rows = (await tx.query(`${SELECT} WHERE net_instruction_id = ANY($1::uuid[]) ORDER BY trade_ref FOR UPDATE`, [
+    [...new Set(netIds)],
+  ])) as InstructionRow[];
   const by = new Map<string, InstructionRow[]>();
   for (const r of rows) by.set(r.netInstructionId!, [...(by.get(r.netInstructionId!) ?? []), r]);
   return by;

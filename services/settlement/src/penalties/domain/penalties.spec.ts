@@ -29,7 +29,12 @@ describe('CSDR cash penalties', () => {
     expect(cashDailyRate('-0.005')).toBe('0');
   });
   it('direction: LACK/MONY payable, CLAC/CMON receivable; late matching with CMIS receivable', () => {
-    expect([sefpDirection('LACK'), sefpDirection('MONY'), sefpDirection('CLAC'), sefpDirection('CMON')]).toEqual(['PAYABLE', 'PAYABLE', 'RECEIVABLE', 'RECEIVABLE']);
+    expect([sefpDirection('LACK'), sefpDirection('MONY'), sefpDirection('CLAC'), sefpDirection('CMON')]).toEqual([
+      'PAYABLE',
+      'PAYABLE',
+      'RECEIVABLE',
+      'RECEIVABLE',
+    ]);
     expect([lmfpDirection('CMIS'), lmfpDirection('DMON')]).toEqual(['RECEIVABLE', 'PAYABLE']);
   });
 });
