@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { envelope, physicalTopic, Topics, type EventEnvelope, type TtfAssessedV1, type PenaltyAccruedV1 } from '@postera/contracts';
+import { REPO_ROOT, Stack } from '@postera/devstack';
+import { createTestDatabase, dropTestDatabase, waitFor } from '@postera/testing';
+import fc from 'fast-check';
+import { join } from 'node:path';
+import pg from 'pg';
+import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
+import { amended, cancelled, captured, CONSUMERS, publish, step, trade } from './builders.js';
+
+// Replay from offset 0 into an empty schema: a second accounting process, on a fresh database and
+// new consumer groups, reads every topic from the beginning and must end with the same journal
+// (same entry ids) and the same balances per account, book, currency and auxiliary account.
+// The events are a random sequence (fast-check, fixed seed): captures, amendments, cancellations,
+// partial and whole settlements, penalties and TTF assessments over several accounts and ISINs.
+jest.setTimeout(300_000);
+
+const ISINS = ['FR0000120271', 'FR0000131104', 'FR0000133308'];
+const ACCOUNTS = ['CLI-0001', 'CLI-0002'];
+
+/** One trade's life: its figures, and what happens to it after capture. */
+const lifeArb = fc.record({
+  account: fc.constantFrom(...ACCOUNTS),
+  isin: fc.constantFrom(...ISINS),
+  side: fc.constantFrom('BUY' as const, 'SELL' as const),
+  qty: fc.integer({ min: 1, max: 400 }),
+  feeCents: fc.integer({ min: 0, max: 900 }),
+  fate: fc.constantFrom('settle', 'partial-then-settle', 'amend-then-settle', 'cancel', 'open'),
+  penaltyCents: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: null }),
+});
+
+describe('replay from offset 0 into an empty schema gives the same journal and balances', () => {
+  let env: E2eEnv;
+  let replayDb: string;
+  let replay: Stack;
+  let replayPool: pg.Pool;
+
+  beforeAll(async () => {
+    env = await e2eEnv('accounting-replay', { basePort: 4920, smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'] });
+    await env.stack.startAll();
+  });
+  afterAll(async () => {
+    await replay?.stopAll();
+    await replayPool?.end();
+    if (replayDb) await dropTestDatabase(replayDb);
+    await env?.teardown();
+  });
+
+  it('a random sequence of 40 trade lives, replayed by a second process, posts identical entries and balances', async () => {
+    const lives = fc.sample(lifeArb, { numRuns: 40, seed: 20261126 });
+    // One unit price per ISIN: the cost of a sale then does not depend on the order in which
+    // trades of different partitions are processed (see the README's known limits).
+    const price: Record<string, number> = { FR0000120271: 5800, FR0000131104: 1000, FR0000133308: 1250 };
+    const tradeEvents: EventEnvelope[] = [];
+    const settlementEvents: EventEnvelope[] = [];
+    const reportingEvents: EventEnvelope[] = [];
+    lives.forEach((l, i) => {
+      const gross = ((l.qty * price[l.isin]!) / 100).toFixed(2);
+      const fees = (l.feeCents / 100).toFixed(2);
+      const net = (l.side === 'BUY' ? Number(gross) + l.feeCents / 100 : Number(gross) - l.feeCents / 100).toFixed(2);
+      const t = trade(`FO-RP:R-${i}`, { account: l.account, clientId: l.account, isin: l.isin, side: l.side, quantity: String(l.qty), price: (price[l.isin]! / 100).toFixed(2), grossAmount: gross, feesAmount: fees, netAmount: net, fees: [] });
+      tradeEvents.push(captured(t));
+      if (l.fate === 'cancel') tradeEvents.push(cancelled(t));
+      let settledTrade = t;
+      if (l.fate === 'amend-then-settle') {
+        const q = l.qty + 1;
+        const g = ((q * price[l.isin]!) / 100).toFixed(2);
+        settledTrade = { ...t, version: 2, quantity: String(q), grossAmount: g, feesAmount: '0.00', netAmount: g };
+        tradeEvents.push(amended(t, settledTrade));
+      }
+      if (l.fate === 'partial-then-settle' && l.qty > 1) {
+        const first = Math.floor(l.qty / 2);
+        settlementEvents.push(step(t, { status: 'PARTIALLY_SETTLED', stepQuantity: String(first), settledQuantity: String(first) }));
+        settlementEvents.push(step(t, { status: 'SETTLED', stepQuantity: String(l.qty - first), settledQuantity: String(l.qty), date: '2026-12-01' }));
+      } else if (l.fate !== 'cancel' && l.fate !== 'open') settlementEvents.push(step(settledTrade, { status: 'SETTLED' }));
+      if (l.penaltyCents !== null) {
+        const p: PenaltyAccruedV1 = {
+          penaltyId: `PEN-${i}`, instructionId: `I-${i}`, tradeRef: t.tradeRef, kind: 'SEFP', direction: i % 2 ? 'PAYABLE' : 'RECEIVABLE', penaltyDate: '2026-11-30', isin: t.isin,
+          counterparty: t.counterparty, account: t.account, book: t.book, basisQuantity: String(l.qty), referencePrice: '1', rate: '0.0001', amount: (l.penaltyCents / 100).toFixed(2), currency: 'EUR',
+        };
+        settlementEvents.push(envelope({ type: 'PenaltyAccrued', producer: 'settlement', correlationId: t.tradeRef, causationId: null, payload: p }));
+      }
+      if (l.side === 'BUY' && i % 3 === 0) {
+        const ttf: TtfAssessedV1 = { assessmentId: `TTF-${i}`, account: l.account, book: t.book, isin: l.isin, tradeDate: `2026-11-${String(10 + (i % 15)).padStart(2, '0')}`, base: gross, rate: '0.004', amount: (Number(gross) * 0.004).toFixed(2), currency: 'EUR' };
+        reportingEvents.push(envelope({ type: 'TtfAssessed', producer: 'reporting', correlationId: l.account, causationId: null, payload: ttf }));
+      }
+    });
+    // Settlements first for a third of them: parked until their trade arrives (two topics, no order between them).
+    const early = settlementEvents.filter((_, i) => i % 3 === 0);
+    await publish(env.prefix, Topics.settlementEvents, early);
+    await publish(env.prefix, Topics.tradeEvents, tradeEvents);
+    await publish(env.prefix, Topics.settlementEvents, settlementEvents.filter((_, i) => i % 3 !== 0));
+    await publish(env.prefix, Topics.reportingEvents, reportingEvents, (e) => (e.payload as TtfAssessedV1).account);
+
+    replayDb = await createTestDatabase('accounting-replay-2');
+    replay = new Stack({
+      databaseUrl: replayDb,
+      kafkaBrokers: env.brokers,
+      topicPrefix: env.prefix,
+      groupPrefix: `${env.prefix}-replay`,
+      basePort: 4930,
+      logDir: join(REPO_ROOT, '.local/test-logs', `${env.prefix}-replay`),
+      smtpUrl: 'smtp://127.0.0.1:1',
+      services: ['accounting'],
+      env: { RETRY_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100' },
+      logLevel: 'warn',
+    });
+    await replay.startAll();
+    for (const topic of [Topics.tradeEvents, Topics.settlementEvents, Topics.reportingEvents])
+      for (const c of CONSUMERS[topic]!)
+        await waitFor(() => groupCaughtUp(`${env.prefix}-replay.${c}`, physicalTopic(env.prefix, topic)), { timeoutMs: 60_000, what: `replayed ${c}` });
+    replayPool = new pg.Pool({ connectionString: replayDb, max: 2 });
+    // A settlement parked while its trade was being posted in a concurrent batch is released by the
+    // next trade batch or, at the latest, by the next close: the day closes for both processes.
+    await publish(env.prefix, Topics.businessDay, [envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate: '2026-12-01' } })]);
+    await waitFor(() => groupCaughtUp(`${env.prefix}-replay.accounting.business-day`, physicalTopic(env.prefix, Topics.businessDay)), { timeoutMs: 30_000, what: 'replayed close' });
+    const parked = `SELECT count(*)::int AS n FROM accounting.parked_settlements`;
+    await waitFor(async () => (await replayPool.query(parked)).rows[0].n === 0, { timeoutMs: 30_000, what: 'replay to release parked settlements' });
+    expect((await env.db.query(parked)).rows[0].n).toBe(0);
+
+    const balances = `SELECT l.account_code, l.book, l.currency, coalesce(l.aux_account, '') AS aux, sum(l.debit)::text AS debit, sum(l.credit)::text AS credit
+      FROM accounting.journal_lines l GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+    const entries = `SELECT entry_id, kind, trade_ref, to_char(accounting_date, 'YYYY-MM-DD') AS d FROM accounting.journal_entries ORDER BY entry_id`;
+    const positions = `SELECT account, isin, quantity::text, cost::text, realized::text FROM accounting.positions WHERE quantity <> 0 OR realized <> 0 ORDER BY 1, 2`;
+    const original = (await env.db.query(balances)).rows;
+    expect(original.length).toBeGreaterThan(8);
+    expect((await replayPool.query(balances)).rows).toEqual(original);
+    expect((await replayPool.query(entries)).rows).toEqual((await env.db.query(entries)).rows);
+    expect((await replayPool.query(positions)).rows).toEqual((await env.db.query(positions)).rows);
+    // Every entry balances per currency, and the journal as a whole.
+    const unbalanced = `SELECT count(*)::int AS n FROM (SELECT entry_id FROM accounting.journal_lines GROUP BY entry_id, currency HAVING sum(debit) <> sum(credit)) x`;
+    expect((await env.db.query(unbalanced)).rows[0].n).toBe(0);
+    // Each account's balance is the sum of its postings: the trial balance's closing column equals Σ debit − Σ credit of its lines.
+    const tb = (await (await fetch(`${env.stack.url('accounting')}/exports/trial-balance?from=2026-01-01&to=2026-12-31`)).json()) as Array<{ account: string; book: string; currency: string; opening: string; debit: string; credit: string; closing: string }>;
+    for (const row of tb) expect(Number(row.closing)).toBeCloseTo(Number(row.opening) + Number(row.debit) - Number(row.credit), 6);
+  });
+});
