@@ -2,10 +2,12 @@ import { AccountingInitial1764190200000 } from './1764190200000-accounting-initi
 import { AccountingAccruedInterest1795734100000 } from './1795734100000-accounting-accrued-interest.js';
 import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accounting-trade-lifecycle.js';
 import { AccountingLedgerData1796000000000 } from './1796000000000-accounting-ledger-data.js';
+import { AccountingBalanceCheckPerStatement1796000100000 } from './1796000100000-accounting-balance-check-per-statement.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
   AccountingAccruedInterest1795734100000,
   AccountingTradeLifecycle1795734200000,
   AccountingLedgerData1796000000000,
+  AccountingBalanceCheckPerStatement1796000100000,
 ];

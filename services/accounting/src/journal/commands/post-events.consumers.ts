@@ -77,7 +77,7 @@ const postingContext = (t: StoredTrade): PostingContext => ({
 function tradeDateEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
   let cost: CostEffect | undefined;
   if (t.recognition === 'TRADE_DATE') {
-    const out = positions.apply(positionKey(t), t.side, new Dec(t.quantity), new Dec(t.grossAmount));
+    const out = positions.apply(positionKey(t), t.side, new Dec(t.quantity), new Dec(t.grossAmount), `${t.tradeDate}|${t.tradeDate}|${t.tradeRef}`);
     cost = { securities: out.securities, realized: out.realized };
     t.tdSecurities = out.securities.toFixed();
     t.tdRealized = out.realized.toFixed();
@@ -123,7 +123,7 @@ function settlementEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrad
   const s = settlementStep(t, { stepQuantity: p.stepQuantity, stepAmount: p.stepAmount, settledQuantity: p.settledQuantity });
   let cost: CostEffect = { securities: new Dec(0), realized: new Dec(0) };
   if (t.recognition === 'SETTLEMENT_DATE') {
-    const out = positions.apply(positionKey(t), t.side, s.quantity, s.gross);
+    const out = positions.apply(positionKey(t), t.side, s.quantity, s.gross, `${date}|${t.tradeDate}|${t.tradeRef}|${ev.eventId}`);
     cost = { securities: out.securities, realized: out.realized };
   }
   const lines = settlementStepPosting(t.side, s, cost, t.recognition, ruleSetOn(sets, date), postingContext(t));

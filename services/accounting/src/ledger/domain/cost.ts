@@ -21,6 +21,11 @@ export type CostMethod = 'CMP' | 'FIFO';
 export interface Lot {
   quantity: Decimal;
   cost: Decimal;
+  /**
+   * FIFO order of acquisition (recognition date | trade date | trade reference): lots are kept in
+   * this order whatever the order the events were processed in (two trades on two partitions).
+   */
+  key?: string;
 }
 
 export interface Position {
@@ -44,7 +49,7 @@ export function emptyPosition(method: CostMethod): Position {
   return { method, quantity: new Dec(0), cost: new Dec(0), lots: [] };
 }
 
-export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decimal, gross: Decimal, currency: string): CostOutcome {
+export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decimal, gross: Decimal, currency: string, lotKey = ''): CostOutcome {
   const q = side === 'BUY' ? quantity : quantity.negated();
   const c = side === 'BUY' ? gross : gross.negated();
   const opposite = !p.quantity.isZero() && p.quantity.isNegative() !== q.isNegative();
@@ -83,7 +88,10 @@ export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Deci
   }
   const openQ = q.isNegative() ? q.plus(cq) : q.minus(cq);
   const openC = c.minus(cc);
-  if (!openQ.isZero() && p.method === 'FIFO') lots.push({ quantity: openQ, cost: openC });
+  if (!openQ.isZero() && p.method === 'FIFO') {
+    const at = lots.findIndex((l) => (l.key ?? '') > lotKey);
+    lots.splice(at < 0 ? lots.length : at, 0, { quantity: openQ, cost: openC, key: lotKey });
+  }
   const position: Position = {
     method: p.method,
     quantity: p.quantity.plus(q),

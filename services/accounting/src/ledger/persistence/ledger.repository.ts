@@ -108,14 +108,14 @@ export class PositionBook {
       `SELECT account, isin, book, currency, cost_method AS method, quantity::text AS quantity, cost::text AS cost, lots, realized::text AS realized
        FROM accounting.positions WHERE (account, isin) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY account, isin FOR UPDATE`,
       [keys.map((k) => k.account), keys.map((k) => k.isin)],
-    )) as Array<{ account: string; isin: string; book: string; currency: string; method: CostMethod; quantity: string; cost: string; lots: Array<{ quantity: string; cost: string }>; realized: string }>;
+    )) as Array<{ account: string; isin: string; book: string; currency: string; method: CostMethod; quantity: string; cost: string; lots: Array<{ quantity: string; cost: string; key?: string }>; realized: string }>;
     for (const r of rows) {
       book.rows.set(`${r.account}|${r.isin}`, {
         account: r.account,
         isin: r.isin,
         book: r.book,
         currency: r.currency,
-        position: { method: r.method, quantity: new Dec(r.quantity), cost: new Dec(r.cost), lots: r.lots.map((l) => ({ quantity: new Dec(l.quantity), cost: new Dec(l.cost) })) },
+        position: { method: r.method, quantity: new Dec(r.quantity), cost: new Dec(r.cost), lots: r.lots.map((l) => ({ quantity: new Dec(l.quantity), cost: new Dec(l.cost), key: l.key ?? '' })) },
         realized: new Dec(r.realized),
       });
     }
@@ -133,9 +133,9 @@ export class PositionBook {
     return p;
   }
 
-  apply(k: { account: string; isin: string; book: string; currency: string; method: CostMethod }, side: 'BUY' | 'SELL', quantity: Dec, gross: Dec): CostOutcome {
+  apply(k: { account: string; isin: string; book: string; currency: string; method: CostMethod }, side: 'BUY' | 'SELL', quantity: Dec, gross: Dec, lotKey: string): CostOutcome {
     const p = this.get(k);
-    const out = applyOperation(p.position, side, quantity, gross, p.currency);
+    const out = applyOperation(p.position, side, quantity, gross, p.currency, lotKey);
     p.position = out.position;
     p.realized = p.realized.plus(out.realized);
     return out;
@@ -162,7 +162,7 @@ export class PositionBook {
         v.map((p) => p.position.method),
         v.map((p) => p.position.quantity.toFixed()),
         v.map((p) => p.position.cost.toFixed()),
-        v.map((p) => JSON.stringify(p.position.lots.map((l) => ({ quantity: l.quantity.toFixed(), cost: l.cost.toFixed() })))),
+        v.map((p) => JSON.stringify(p.position.lots.map((l) => ({ quantity: l.quantity.toFixed(), cost: l.cost.toFixed(), key: l.key ?? '' })))),
         v.map((p) => p.realized.toFixed()),
       ],
     );
