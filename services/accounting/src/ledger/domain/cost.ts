@@ -140,7 +140,9 @@ export function undoOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decim
   const kept = lots.filter((l) => !l.quantity.isZero());
   const sumQ = kept.reduce((s, l) => s.plus(l.quantity), new Dec(0));
   const sumC = kept.reduce((s, l) => s.plus(l.cost), new Dec(0));
-  // The lots always hold the position exactly; when the order cannot be kept, one lot holds it.
-  if (!sumQ.eq(position.quantity) || !sumC.eq(position.cost)) return { ...position, lots: [{ quantity: position.quantity, cost: position.cost }] };
+  // The lots always hold the position exactly and all have its sign; when that cannot be kept
+  // (the undo flipped the position from short to long), one lot holds it (found by the property test).
+  const mixed = kept.some((l) => l.quantity.isNegative() !== position.quantity.isNegative());
+  if (mixed || !sumQ.eq(position.quantity) || !sumC.eq(position.cost)) return { ...position, lots: [{ quantity: position.quantity, cost: position.cost }] };
   return { ...position, lots: kept };
 }
