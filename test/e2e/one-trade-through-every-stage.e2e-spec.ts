@@ -135,7 +135,8 @@ describe('one trade through every stage, on the real broker and database', () =>
       ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903900', '0', '8775.75'],
       ['SETTLEMENT', SETTLEMENT_DATE, '903900', '8775.75', '0'],
       ['SETTLEMENT', SETTLEMENT_DATE, '903100', '0', '8775.75'],
-      ['SETTLEMENT', SETTLEMENT_DATE, '311000', '8775.75', '0'],
+      // Securities post to the account of the book's portfolio category (CLI-0003: PLACEMENT → 312000, titres de placement).
+      ['SETTLEMENT', SETTLEMENT_DATE, '312000', '8775.75', '0'],
       ['SETTLEMENT', SETTLEMENT_DATE, '622000', '8.78', '0'],
       ['SETTLEMENT', SETTLEMENT_DATE, '512000', '0', '8784.53'],
     ]);
