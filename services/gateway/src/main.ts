@@ -10,6 +10,7 @@ import { gatewayConfigSchema, type GatewayConfig } from './config.js';
 import { gatewayMigrations } from './database/migrations/index.js';
 import { DlqController } from './dlq/dlq.controller.js';
 import { DlqReader } from './dlq/dlq-reader.js';
+import { BackOfficeController } from './operations/back-office.controller.js';
 import { CaptureWorkController } from './operations/capture-work.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { ProposalsController } from './proposals/proposals.controller.js';
@@ -22,7 +23,15 @@ await runService<GatewayConfig>({
     serviceModule({
       ...base,
       handlers: [],
-      controllers: [BusinessDayController, OperationsController, CaptureWorkController, ProposalsController, AuditController, DlqController],
+      controllers: [
+        BusinessDayController,
+        OperationsController,
+        CaptureWorkController,
+        ProposalsController,
+        AuditController,
+        DlqController,
+        BackOfficeController,
+      ],
       providers: [TokenVerifier, AuditLog, DlqReader, { provide: APP_GUARD, useClass: AuthGuard }],
     }),
   // The operators' API, documented: GET /api/docs (Swagger UI) and /api/docs-json (OpenAPI 3).

@@ -13,7 +13,7 @@ jest.setTimeout(180_000);
 
 const R = ['operator', 'supervisor', 'auditor'] as const;
 /** The expected matrix, written out here (not read from the implementation): who may call what. */
-const MATRIX: Array<{ method: 'GET' | 'POST'; path: string; roles: OperatorRole[]; body?: unknown }> = [
+const MATRIX: Array<{ method: 'GET' | 'POST' | 'PATCH'; path: string; roles: OperatorRole[]; body?: unknown }> = [
   { method: 'GET', path: '/api/business-day', roles: [...R, 'admin'] },
   { method: 'POST', path: '/api/business-day/open', roles: ['supervisor', 'admin'], body: {} },
   { method: 'POST', path: '/api/business-day/close', roles: ['supervisor', 'admin'], body: {} },
@@ -30,6 +30,31 @@ const MATRIX: Array<{ method: 'GET' | 'POST'; path: string; roles: OperatorRole[
   { method: 'GET', path: '/api/audit', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/api/audit/verify', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/api/dlq', roles: ['operator', 'supervisor', 'auditor'] },
+  { method: 'GET', path: '/api/fails', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/penalties/daily', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/penalties/monthly', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/positions/{account}', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/cash', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/trades/{ref}/journal', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/fx/results', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/exports/{name}', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/reconciliations/runs', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/reconciliations/runs/{id}', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/reconciliations/breaks', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/reconciliations/breaks/{id}', roles: [...R, 'admin'] },
+  { method: 'PATCH', path: '/api/reconciliations/breaks/{id}', roles: ['operator', 'supervisor'], body: {} },
+  { method: 'POST', path: '/api/reconciliations/statements', roles: ['operator', 'supervisor'], body: {} },
+  { method: 'POST', path: '/api/reconciliations/pnl', roles: ['operator', 'supervisor'], body: {} },
+  { method: 'POST', path: '/api/fx-rates/ecb', roles: ['operator', 'supervisor'], body: {} },
+  { method: 'GET', path: '/api/reports/runs', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/reports/runs/{id}', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/reports/runs/{id}/files/{name}', roles: [...R, 'admin'] },
+  { method: 'POST', path: '/api/reports/runs', roles: ['operator', 'supervisor'], body: {} },
+  { method: 'GET', path: '/api/activity-report', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/notices', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/notifications', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/avis/late', roles: [...R, 'admin'] },
+  { method: 'POST', path: '/api/notifications/{id}/resend', roles: ['operator', 'supervisor'], body: {} },
 ];
 const ALL_ROLES: OperatorRole[] = ['operator', 'supervisor', 'auditor', 'admin'];
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -100,7 +125,7 @@ describe('gateway security, on the built process', () => {
   it('the authorization matrix: every route, every role — allowed roles pass the guard, others get 403', async () => {
     const outcomes: string[] = [];
     for (const route of MATRIX) {
-      const path = route.path.replace('{ref}', 'FO-EQ:NONE').replace('{id}', UNKNOWN_ID);
+      const path = route.path.replace('{ref}', 'FO-EQ:NONE').replace('{id}', UNKNOWN_ID).replace('{account}', 'CLI-0001').replace('{name}', 'fec');
       for (const role of ALL_ROLES) {
         const r = await call(route.method, path, { token: await as(`matrix-${role}`, [role]), body: route.body });
         const allowed = route.roles.includes(role);
@@ -125,7 +150,7 @@ describe('gateway security, on the built process', () => {
     ];
     const outcomes: string[] = [];
     for (const route of MATRIX) {
-      const path = route.path.replace('{ref}', 'X:Y').replace('{id}', UNKNOWN_ID);
+      const path = route.path.replace('{ref}', 'X:Y').replace('{id}', UNKNOWN_ID).replace('{account}', 'CLI-0001').replace('{name}', 'fec');
       for (const [label, token] of tokens) {
         const r = await call(route.method, path, { token, body: route.body });
         if (r.status !== 401) outcomes.push(`${route.method} ${route.path} with ${label}: ${r.status}`);
@@ -177,9 +202,15 @@ describe('gateway security, on the built process', () => {
     await call('POST', '/api/business-day/open', { token: await as('sam', ['supervisor']), body: { businessDate: '2026-11-26' } });
     const before = await call('GET', '/api/audit/verify', { token: auditor });
     expect(before.json.ok).toBe(true);
-    // alice's proposal, sam's proposal, bob's approval, sam's opening of the day (refused requests write nothing).
-    expect(before.json.rows).toBe(4);
     const page = (await call('GET', '/api/audit?limit=1000', { token: auditor })).json as unknown as Array<{ actor: string; action: string }>;
+    expect(page).toHaveLength(Number(before.json.rows));
+    // Actions refused by a service are audited too (the matrix's uploads to an accounting that is not running here).
+    expect(
+      page
+        .filter((r) => r.action === 'UPLOAD STATEMENT')
+        .map((r) => r.actor)
+        .sort(),
+    ).toEqual(['matrix-operator', 'matrix-supervisor']);
     expect(page.map((r) => `${r.actor} ${r.action}`)).toEqual(
       expect.arrayContaining(['alice PROPOSE BOOK_TRADE', 'sam PROPOSE REJECT_EXCEPTION', 'bob APPROVE BOOK_TRADE', 'sam BUSINESS_DAY OPEN']),
     );

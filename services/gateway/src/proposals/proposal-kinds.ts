@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { GatewayConfig } from '../config.js';
 import type { Operator, Role } from '../auth/roles.js';
 import type { DlqReader } from '../dlq/dlq-reader.js';
-import { callService } from './upstream.js';
+import { callService, fetchRaw } from './upstream.js';
 
 /** What carrying out an approved proposal may use: who, where the services are, the approval's transaction. */
 export interface ExecutionContext {
@@ -154,5 +154,42 @@ PROPOSAL_KINDS.push({
     return dlq.replay(letter);
   },
 });
+
+PROPOSAL_KINDS.push(
+  {
+    kind: 'RESOLVE_BREAK',
+    makers: ['operator', 'supervisor'],
+    checkers: ['supervisor'],
+    check: (p) => [...(text(p.breakId) ? [] : ['breakId is required']), ...(text(p.comment) ? [] : ['comment: how the break was resolved'])],
+    summary: (p) => `resolve break ${String(p.breakId)}: ${String(p.comment)}`,
+    // Accounting records the resolution under the maker's name; the gateway's audit and the proposal name the checker.
+    async execute(p, { maker, checker, config }) {
+      const r = await fetchRaw(`${config.ACCOUNTING_URL}/reconciliations/breaks/${encodeURIComponent(String(p.breakId))}`, {
+        method: 'PATCH',
+        user: maker,
+        contentType: 'application/json',
+        body: JSON.stringify({ status: 'RESOLVED', comment: `${String(p.comment)} (approved by ${checker.id})` }),
+        timeoutMs: t(config),
+      });
+      return JSON.parse(r.body.toString('utf8')) as unknown;
+    },
+  },
+  {
+    kind: 'SETTLEMENT_ACTION',
+    makers: ['operator', 'supervisor'],
+    checkers: ['supervisor'],
+    check: (p) => [
+      ...(text(p.failId) ? [] : ['failId: the fail (instruction) to act on, from GET /api/fails']),
+      ...(['resend', 'cancel-and-reinstruct', 'buy-in'].includes(String(p.action)) ? [] : ['action: resend, cancel-and-reinstruct or buy-in']),
+    ],
+    summary: (p) => `${String(p.action)} fail ${String(p.failId)}`,
+    execute: (p, { maker, config }) =>
+      callService(config.SETTLEMENT_URL, 'POST', `/fails/${encodeURIComponent(String(p.failId))}/${String(p.action)}`, {
+        user: maker,
+        body: p.body ?? {},
+        timeoutMs: t(config),
+      }),
+  },
+);
 
 export const proposalKind = (kind: string) => PROPOSAL_KINDS.find((k) => k.kind === kind);

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { renderSemt002 } from '@postera/contracts';
+import { referentialImport, waitUntil, type OperatorRole } from '@postera/devstack';
+import { createHash } from 'node:crypto';
+import { e2eEnv, type E2eEnv } from './harness.js';
+
+// An operator's day, every step through the gateway with a bearer token (issue 8): the referential
+// imported and a trade booked by hand (each approved by a second person), followed to settlement,
+// a reconciliation break investigated and resolved (approved), a report filed and downloaded, and
+// the audit chain naming each person at the end.
+jest.setTimeout(240_000);
+
+const TRADE = {
+  executedAt: '2026-11-26T14:02:11.000+01:00',
+  tradeDate: '2026-11-26',
+  side: 'BUY',
+  isin: 'FR0000120271',
+  quantity: '150',
+  price: '58.50',
+  priceType: 'UNIT',
+  currency: 'EUR',
+  venue: 'XOFF',
+  account: 'CLI-0003',
+  counterparty: '529900COUNTERPTY0129',
+  capacity: 'AOTC',
+  orderType: 'LIMIT',
+  fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
+};
+
+describe("an operator's day through the gateway", () => {
+  let env: E2eEnv;
+  let gw: string;
+  const as = (sub: string, roles: OperatorRole[]) => env.stack.issuer.token(sub, roles);
+  const call = async <T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown, contentType = 'application/json') => {
+    const res = await fetch(`${gw}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const buffer = Buffer.from(await res.arrayBuffer());
+    let json: unknown = null;
+    try {
+      json = JSON.parse(buffer.toString('utf8'));
+    } catch {
+      json = null;
+    }
+    return { status: res.status, json: json as T, buffer, headers: res.headers };
+  };
+  /** Alice proposes, Bob approves: the maker-checker every change goes through. */
+  const proposeAndApprove = async (kind: string, params: unknown) => {
+    const proposed = await call('POST', '/api/proposals', await as('alice', ['operator']), { kind, params });
+    expect(proposed.status).toBe(201);
+    const approved = await call('POST', `/api/proposals/${String(proposed.json.proposalId)}/approve`, await as('bob', ['supervisor']));
+    expect(approved.json.status).toBe('EXECUTED');
+    return approved.json.result as Record<string, unknown>;
+  };
+  const day = async (action: 'open' | 'close', businessDate: string) => {
+    const r = await call('POST', `/api/business-day/${action}`, await as('sam', ['supervisor']), { businessDate });
+    expect(r.status).toBe(200);
+  };
+
+  beforeAll(async () => {
+    env = await e2eEnv('operator-day', { basePort: 5500, smtpUrl: 'smtp://127.0.0.1:1' });
+    await env.stack.startAll();
+    gw = env.stack.url('gateway');
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('book, approve, follow to settlement, resolve a break, download a report — each by a named person, all audited', async () => {
+    // The referential, imported by a proposal.
+    const imported = await proposeAndApprove('IMPORT_REFERENTIAL', { referential: referentialImport() });
+    expect((imported as { accounts: { created: number } }).accounts.created).toBe(5);
+    await day('open', '2026-11-26');
+
+    // A trade booked by hand: alice books it, bob validates it.
+    const booked = await proposeAndApprove('BOOK_TRADE', { trade: TRADE });
+    const ref = (booked.booked as { tradeRef: string }).tradeRef;
+    expect(booked.approved).toMatchObject({ status: 'VALIDATED', validatedBy: 'bob', maker: 'alice' });
+
+    // Followed to settlement on Monday 30 Nov (T+2 on TARGET).
+    await day('close', '2026-11-26');
+    await day('open', '2026-11-27');
+    await day('close', '2026-11-27');
+    await day('open', '2026-11-30');
+    await day('close', '2026-11-30');
+    const operator = await as('olga', ['operator']);
+    await waitUntil(
+      async () => {
+        const t = await call<{ instruction: { status: string } | null }>('GET', `/api/trades/${encodeURIComponent(ref)}/timeline`, operator);
+        return t.json.instruction?.status === 'SETTLED';
+      },
+      'the manual trade to settle',
+      90_000,
+    );
+    const journal = await call<Array<{ kind: string; accountCode: string; debit: string; credit: string }>>(
+      'GET',
+      `/api/trades/${encodeURIComponent(ref)}/journal`,
+      operator,
+    );
+    expect(journal.json.filter((l) => l.kind === 'SETTLEMENT').map((l) => [l.accountCode, l.debit, l.credit])).toEqual([
+      ['903900', '8775', '0'],
+      ['903100', '0', '8775'],
+      ['312000', '8775', '0'],
+      ['622000', '8.78', '0'],
+      ['512000', '0', '8783.78'],
+    ]);
+
+    // The custodian's holdings statement says 149 where we hold 150: a break, named field by field.
+    const statement = renderSemt002({
+      statementId: 'PLANTED-1',
+      statementDate: '2026-11-30',
+      safekeepingAccount: 'EF-POSTERA-CLI-0003',
+      basis: 'SETT',
+      holdings: [{ isin: 'FR0000120271', quantity: '149' }],
+    });
+    const upload = await call('POST', '/api/reconciliations/statements?account=CLI-0003', await as('alice', ['operator']), statement, 'application/xml');
+    expect(upload.status).toBe(200);
+    const breaks = await call<Array<{ breakId: string; field: string; ours: string; theirs: string; difference: string; status: string }>>(
+      'GET',
+      '/api/reconciliations/breaks?status=OPEN',
+      operator,
+    );
+    const brk = breaks.json.find((b) => b.theirs === '149');
+    expect(brk).toMatchObject({ ours: '150', theirs: '149', status: 'OPEN' });
+    expect(
+      (
+        await call('PATCH', `/api/reconciliations/breaks/${brk!.breakId}`, await as('alice', ['operator']), {
+          status: 'INVESTIGATING',
+          comment: 'asked the custodian',
+        })
+      ).status,
+    ).toBe(200);
+    // Resolving it alone is refused; through a proposal a supervisor approves it.
+    expect(
+      (await call('PATCH', `/api/reconciliations/breaks/${brk!.breakId}`, await as('alice', ['operator']), { status: 'RESOLVED', comment: 'x' })).status,
+    ).toBe(400);
+    await proposeAndApprove('RESOLVE_BREAK', { breakId: brk!.breakId, comment: 'custodian statement corrected: 150 confirmed by phone' });
+    expect((await call<{ status: string }>('GET', `/api/reconciliations/breaks/${brk!.breakId}`, operator)).json.status).toBe('RESOLVED');
+
+    // A report filed and downloaded, its bytes matching the checksum it was filed with.
+    const filed = await call<{ runs: Array<{ runId: string; files: Array<{ name: string; sha256: string }> }> }>(
+      'POST',
+      '/api/reports/runs',
+      await as('alice', ['operator']),
+      {
+        kind: 'ACTIVITY',
+        period: '2026-11-30',
+      },
+    );
+    expect(filed.status).toBe(201);
+    const run = filed.json.runs[0]!;
+    const csv = run.files.find((f) => f.name.endsWith('.csv'))!;
+    const downloaded = await call('GET', `/api/reports/runs/${run.runId}/files/${encodeURIComponent(csv.name)}`, operator);
+    expect(downloaded.status).toBe(200);
+    expect(createHash('sha256').update(downloaded.buffer).digest('hex')).toBe(csv.sha256);
+
+    // The audit log names every person and verifies end to end.
+    const auditor = await as('ada', ['auditor']);
+    const audit = await call<Array<{ actor: string; action: string }>>('GET', '/api/audit?limit=1000', auditor);
+    expect(audit.json.map((r) => `${r.actor} ${r.action}`)).toEqual(
+      expect.arrayContaining([
+        'alice PROPOSE IMPORT_REFERENTIAL',
+        'bob APPROVE IMPORT_REFERENTIAL',
+        'alice PROPOSE BOOK_TRADE',
+        'bob APPROVE BOOK_TRADE',
+        'sam BUSINESS_DAY OPEN',
+        'sam BUSINESS_DAY CLOSE',
+        'alice UPLOAD STATEMENT',
+        'alice BREAK INVESTIGATING',
+        'bob APPROVE RESOLVE_BREAK',
+        'alice FILE REPORT',
+      ]),
+    );
+    expect((await call('GET', '/api/audit/verify', auditor)).json).toMatchObject({ ok: true });
+  });
+});
