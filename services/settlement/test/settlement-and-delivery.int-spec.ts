@@ -380,6 +380,35 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED' });
   });
 
+  it('a penalty waived by a named person with a reason: out of the monthly report, once, and announced for accounting to reverse', async () => {
+    const [first] = (await env.db.query(`SELECT penalty_id FROM settlement.penalties WHERE trade_ref = $1 AND penalty_date = '2026-12-01'`, [F.tradeRef]))
+      .rows as Array<{ penalty_id: string }>;
+    const waive = (user?: string, body: unknown = { reason: 'counterparty fail excused by the CSD (system outage)' }) =>
+      fetch(`${env.stack.url('settlement')}/penalties/${first!.penalty_id}/waive`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(user ? { 'x-postera-user': user } : {}) },
+        body: JSON.stringify(body),
+      });
+    expect((await waive()).status).toBe(401);
+    expect((await waive('c.martin', {})).status).toBe(400);
+    expect((await waive('c.martin')).status).toBe(201);
+    expect((await waive('c.martin')).status).toBe(409);
+    // December: one day left (1.22), where there were two (2.44).
+    const dec = (await (await fetch(`${env.stack.url('settlement')}/penalties/monthly?month=2026-12`)).json()) as { byCounterparty: unknown[] };
+    expect(dec.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 }]);
+    const waived = (await settlementEvents(80)).filter((e) => e.type === 'PenaltyWaived').map((e) => e.payload as Record<string, unknown>);
+    expect(waived).toEqual([
+      expect.objectContaining({
+        penaltyId: first!.penalty_id,
+        tradeRef: F.tradeRef,
+        amount: '1.22',
+        currency: 'EUR',
+        direction: 'RECEIVABLE',
+        waivedBy: 'c.martin',
+      }),
+    ]);
+  });
+
   it('the CSD’s statements at each close: semt.002 holdings and camt.053 cash, read back from their XML', async () => {
     const statements = (await consumeAll(physicalTopic(env.prefix, Topics.custodianStatements), { expected: 10, timeoutMs: 20_000, settleMs: 1000 })).map(
       (m) => JSON.parse(m.value) as EventEnvelope,

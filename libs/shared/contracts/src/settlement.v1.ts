@@ -126,7 +126,27 @@ export interface PenaltyAccruedV1 {
   currency: string;
 }
 
+/**
+ * A penalty waived (the counterparty agreed, or the CSD's monthly report dropped it), approved by a
+ * second person at the gateway: accounting reverses the accrual. Key: trade reference.
+ */
+export interface PenaltyWaivedV1 {
+  penaltyId: string;
+  instructionId: string;
+  tradeRef: string;
+  kind: 'SEFP' | 'LMFP';
+  direction: 'RECEIVABLE' | 'PAYABLE';
+  penaltyDate: string;
+  account: string;
+  book: string;
+  amount: string;
+  currency: string;
+  reason: string;
+  waivedBy: string;
+}
+
 export type SettlementEvent = EventEnvelope<InstructionStatusChangedV1, 'InstructionStatusChanged'>;
 export type PenaltyAccruedEvent = EventEnvelope<PenaltyAccruedV1, 'PenaltyAccrued'>;
+export type PenaltyWaivedEvent = EventEnvelope<PenaltyWaivedV1, 'PenaltyWaived'>;
 /** Everything on settlement.events.v1: consumers switch on `type` and ignore the types that are not theirs. */
-export type SettlementTopicEvent = SettlementEvent | PenaltyAccruedEvent;
+export type SettlementTopicEvent = SettlementEvent | PenaltyAccruedEvent | PenaltyWaivedEvent;

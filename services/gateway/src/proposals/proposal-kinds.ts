@@ -192,4 +192,18 @@ PROPOSAL_KINDS.push(
   },
 );
 
+PROPOSAL_KINDS.push({
+  kind: 'WAIVE_PENALTY',
+  makers: ['operator', 'supervisor'],
+  checkers: ['supervisor'],
+  check: (p) => [...(text(p.penaltyId) ? [] : ['penaltyId: from GET /api/penalties/daily']), ...(text(p.reason) ? [] : ['reason: why the penalty is waived'])],
+  summary: (p) => `waive penalty ${String(p.penaltyId)}: ${String(p.reason)}`,
+  execute: (p, { maker, checker, config }) =>
+    callService(config.SETTLEMENT_URL, 'POST', `/penalties/${encodeURIComponent(String(p.penaltyId))}/waive`, {
+      user: maker,
+      body: { reason: `${String(p.reason)} (approved by ${checker.id})` },
+      timeoutMs: t(config),
+    }),
+});
+
 export const proposalKind = (kind: string) => PROPOSAL_KINDS.find((k) => k.kind === kind);

@@ -11,7 +11,7 @@ import {
   Query,
   UnauthorizedException,
 } from '@nestjs/common';
-import { Topics } from '@postera/contracts';
+import { envelope, Topics, type PenaltyWaivedEvent } from '@postera/contracts';
 import { calendarByCode, deterministicId, isIsoDate, newId } from '@postera/kernel';
 import { appendToOutbox, CONFIG, currentBusinessDay, type OutgoingEvent } from '@postera/platform';
 import { Inject } from '@nestjs/common';
@@ -78,7 +78,7 @@ export class FailsController {
          to_char(i.intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", i.buy_in_flagged_by AS "buyInFlaggedBy",
          coalesce((SELECT json_agg(json_build_object('currency', c, 'receivable', r::text, 'payable', p::text)) FROM (
             SELECT currency AS c, sum(amount) FILTER (WHERE direction = 'RECEIVABLE') AS r, sum(amount) FILTER (WHERE direction = 'PAYABLE') AS p
-            FROM settlement.penalties WHERE instruction_id = i.instruction_id AND amount IS NOT NULL GROUP BY currency) x), '[]') AS "penaltiesAccrued"
+            FROM settlement.penalties WHERE instruction_id = i.instruction_id AND amount IS NOT NULL AND waived_by IS NULL GROUP BY currency) x), '[]') AS "penaltiesAccrued"
        FROM settlement.instructions i
        WHERE i.status = ANY($1::text[]) AND i.intended_settlement_date <= $2 AND i.net_instruction_id IS NULL
        ORDER BY i.intended_settlement_date, i.trade_ref LIMIT ${FAILS_PAGE_MAX}`,
@@ -207,10 +207,59 @@ export class PenaltiesController {
     const rows = await this.ds.query(
       `SELECT penalty_id AS "penaltyId", instruction_id AS "instructionId", trade_ref AS "tradeRef", kind, direction, fail_reason AS "failReason",
          isin, counterparty, account, basis_quantity::text AS "basisQuantity", reference_price::text AS "referencePrice", rate::text AS rate,
-         amount::text AS amount, currency FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind`,
+         amount::text AS amount, currency, waived_by AS "waivedBy", waiver_reason AS "waiverReason" FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind`,
       [date],
     );
     return { date, penalties: rows };
+  }
+
+  /**
+   * Waives an accrued penalty (the gateway calls it once a second person approved the waiver): the
+   * row keeps its accrual and says who waived it and why; `PenaltyWaived` tells accounting to reverse it.
+   */
+  @Post(':id/waive')
+  async waive(@Param('id') id: string, @Body() body: { reason?: unknown } | undefined, @Headers('x-postera-user') user?: string) {
+    const who = operator(user);
+    const reason = typeof body?.reason === 'string' ? body.reason.trim() : '';
+    if (!reason || reason.length > 2000) throw new BadRequestException('reason: why the penalty is waived (1 to 2000 characters)');
+    return this.ds.transaction(async (tx) => {
+      const [p] = (await tx.query(
+        `SELECT penalty_id, instruction_id, trade_ref, kind, direction, to_char(penalty_date, 'YYYY-MM-DD') AS penalty_date, account, book,
+                amount::text AS amount, currency, waived_by FROM settlement.penalties WHERE penalty_id::text = $1 FOR UPDATE`,
+        [id],
+      )) as Array<Record<string, string | null>>;
+      if (!p) throw new NotFoundException(`no penalty ${id}`);
+      if (p.waived_by) throw new ConflictException(`penalty ${id} was already waived by ${p.waived_by}`);
+      if (p.amount === null) throw new ConflictException(`penalty ${id} is not accrued yet (no reference price): nothing to waive`);
+      await tx.query(`UPDATE settlement.penalties SET waived_by = $2, waived_at = now(), waiver_reason = $3 WHERE penalty_id = $1`, [
+        p.penalty_id,
+        who,
+        reason,
+      ]);
+      const event: PenaltyWaivedEvent = envelope({
+        eventId: deterministicId('PenaltyWaived', p.penalty_id!),
+        type: 'PenaltyWaived',
+        producer: 'settlement',
+        correlationId: p.trade_ref!,
+        causationId: null,
+        payload: {
+          penaltyId: p.penalty_id!,
+          instructionId: p.instruction_id!,
+          tradeRef: p.trade_ref!,
+          kind: p.kind as 'SEFP' | 'LMFP',
+          direction: p.direction as 'RECEIVABLE' | 'PAYABLE',
+          penaltyDate: p.penalty_date!,
+          account: p.account!,
+          book: p.book!,
+          amount: p.amount!,
+          currency: p.currency!,
+          reason,
+          waivedBy: who,
+        },
+      });
+      await appendToOutbox(tx, 'settlement', [{ topic: Topics.settlementEvents, key: p.trade_ref!, event }]);
+      return { penaltyId: id, waivedBy: who, reason, amount: p.amount, currency: p.currency };
+    });
   }
 
   @Get('monthly')
@@ -222,7 +271,7 @@ export class PenaltiesController {
          coalesce(sum(amount) FILTER (WHERE direction = 'PAYABLE'), 0)::text AS payable,
          (coalesce(sum(amount) FILTER (WHERE direction = 'RECEIVABLE'), 0) - coalesce(sum(amount) FILTER (WHERE direction = 'PAYABLE'), 0))::text AS net,
          count(*) FILTER (WHERE kind = 'SEFP')::int AS sefp, count(*) FILTER (WHERE kind = 'LMFP')::int AS lmfp
-       FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NOT NULL
+       FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NOT NULL AND waived_by IS NULL
        GROUP BY counterparty, currency ORDER BY counterparty, currency`,
       [month],
     )) as unknown[];

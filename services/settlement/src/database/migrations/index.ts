@@ -1,5 +1,11 @@
 import { SettlementInitial1764190100000 } from './1764190100000-settlement-initial.js';
 import { SettlementTradeLifecycle1795734000000 } from './1795734000000-settlement-trade-lifecycle.js';
 import { SettlementNettingPenalties1796000100000 } from './1796000100000-settlement-netting-penalties.js';
+import { SettlementPenaltyWaivers1796000200000 } from './1796000200000-settlement-penalty-waivers.js';
 
-export const settlementMigrations = [SettlementInitial1764190100000, SettlementTradeLifecycle1795734000000, SettlementNettingPenalties1796000100000];
+export const settlementMigrations = [
+  SettlementInitial1764190100000,
+  SettlementTradeLifecycle1795734000000,
+  SettlementNettingPenalties1796000100000,
+  SettlementPenaltyWaivers1796000200000,
+];
