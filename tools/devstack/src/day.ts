@@ -26,7 +26,15 @@ export interface EodSummary {
     balanced: boolean;
     perCurrency: Array<{ currency: string; debit: string; credit: string; balanced: boolean }>;
   };
-  reporting: { captured: number; instructed: number; settled: number; failing: number; settlementEfficiency: string | null; journalEntries: number };
+  reporting: {
+    captured: number;
+    instructed: number;
+    settled: number;
+    failing: number;
+    settlementEfficiency: string | null;
+    journalEntries: number;
+    declarations?: { runsFiled: Record<string, number>; mifirReports: Record<string, number> };
+  };
   notification: { sent: number; pending: number; failed: number; skipped?: number };
 }
 
@@ -40,6 +48,13 @@ export async function openDay(stack: Stack, businessDate: string) {
 
 export async function closeDay(stack: Stack, businessDate: string) {
   return postJson(`${stack.url('gateway')}/api/business-day/close`, { businessDate }, await stack.auth(['supervisor']));
+}
+
+/** Files the month's declarations now (TTF, Banque de France), as a supervisor would through the gateway. */
+export async function fileMonthlyDeclarations(stack: Stack, month: string): Promise<void> {
+  for (const kind of ['TTF', 'BDF_BOP']) {
+    await postJson(`${stack.url('gateway')}/api/reports/runs`, { kind, period: month }, await stack.auth(['supervisor'], 'demo-supervisor'));
+  }
 }
 
 export async function eodSummary(stack: Stack, businessDate?: string): Promise<EodSummary> {
@@ -124,7 +139,13 @@ export function formatSummary(s: EodSummary, extra: { published: number; busines
     ...s.accounting.perCurrency.map(
       (c) => `${pad(`journal ${c.currency}`)}debit ${c.debit} = credit ${c.credit} → ${c.balanced ? 'balanced' : 'NOT BALANCED'}`,
     ),
-    `${pad('declarations produced')}none yet (TTF / Banque de France come with the declarations capability)`,
+    `${pad('declarations produced')}${
+      s.reporting.declarations
+        ? Object.entries(s.reporting.declarations.runsFiled)
+            .map(([kind, n]) => `${kind} ${n}`)
+            .join(', ')
+        : 'n/a'
+    }${s.reporting.declarations ? ` (MiFIR reports filed: ${s.reporting.declarations.mifirReports.FILED ?? 0})` : ''}`,
     `${pad('client notices sent')}${s.notification.sent}${s.notification.failed ? ` (${s.notification.failed} failed)` : ''}${s.notification.pending ? ` (${s.notification.pending} pending)` : ''}`,
   ];
   return lines.join('\n');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import {
   eodSummary,
+  fileMonthlyDeclarations,
   formatSummary,
   loadSampleReferential,
   openDay,
@@ -111,6 +112,8 @@ async function main() {
   await waitForNotifications(stack, 120_000);
   step(`days closed through ${settlementDate}; settlement cycle run by the simulated CSD`);
 
+  await fileMonthlyDeclarations(stack, settlementDate.slice(0, 7));
+  step(`declarations of ${settlementDate.slice(0, 7)} filed (TTF for the Trésor public, Banque de France balance of payments and holdings)`);
   const summary = await eodSummary(stack, settlementDate);
   process.stdout.write(`\n${formatSummary(summary, { published: messages.length, businessDate: settlementDate })}\n\n`);
   if (!summary.accounting.balanced) process.exitCode = 1;
