@@ -1,4 +1,6 @@
+import { physicalTopic, Topics } from '@postera/contracts';
 import { addBusinessDays, TARGET } from '@postera/kernel';
+import { committedOffsets, endOffsets } from '@postera/testing';
 import { getJson, postJson, waitUntil } from './http.js';
 import type { Stack } from './stack.js';
 import { referentialImport } from './sample.js';
@@ -35,11 +37,23 @@ export interface EodSummary {
     journalEntries: number;
     declarations?: { runsFiled: Record<string, number>; mifirReports: Record<string, number> };
   };
-  notification: { sent: number; pending: number; failed: number; skipped?: number };
+  notification: {
+    sent: number;
+    pending: number;
+    retrying?: number;
+    failed: number;
+    skipped?: number;
+    byChannel?: Record<string, { sent: number; pending: number; retrying: number; failed: number }>;
+  };
 }
 
-export async function loadSampleReferential(stack: Stack): Promise<void> {
-  await postJson(`${stack.url('capture')}/referential/import`, referentialImport());
+/** Loads the sample referential; `webhookUrl` points its clients' webhook contacts at a local receiver (the demo's). */
+export async function loadSampleReferential(stack: Stack, o: { webhookUrl?: string } = {}): Promise<void> {
+  const referential = referentialImport() as { accounts?: Array<{ contacts?: Array<{ channel: string; address: string }> }> };
+  if (o.webhookUrl) {
+    for (const a of referential.accounts ?? []) for (const c of a.contacts ?? []) if (c.channel === 'WEBHOOK') c.address = o.webhookUrl;
+  }
+  await postJson(`${stack.url('capture')}/referential/import`, referential);
 }
 
 export async function openDay(stack: Stack, businessDate: string) {
@@ -109,8 +123,25 @@ export async function runDaysThroughSettlement(stack: Stack, tradeDate: string, 
   return day;
 }
 
+/**
+ * Waits until notification has read every trade and settlement event published so far and every
+ * email owed has gone out (webhooks to an unreachable client keep retrying on their own schedule).
+ */
 export async function waitForNotifications(stack: Stack, timeoutMs: number): Promise<void> {
-  await waitUntil(async () => (await eodSummary(stack)).notification.pending === 0, 'client notices to be sent', timeoutMs);
+  const caughtUp = async (consumer: string, topic: string) => {
+    const physical = physicalTopic(stack.o.topicPrefix, topic);
+    const [committed, end] = await Promise.all([committedOffsets(`${stack.o.groupPrefix}.notification.${consumer}`, physical), endOffsets(physical)]);
+    return [...end].every(([p, high]) => high === '0' || committed.get(p) === high);
+  };
+  await waitUntil(
+    async () => {
+      if (!(await caughtUp('trade-events', Topics.tradeEvents)) || !(await caughtUp('settlement-events', Topics.settlementEvents))) return false;
+      const email = (await eodSummary(stack)).notification.byChannel?.EMAIL;
+      return !email || email.pending + email.retrying === 0;
+    },
+    'client notices to be sent',
+    timeoutMs,
+  );
 }
 
 export function formatSummary(s: EodSummary, extra: { published: number; businessDate: string }): string {
@@ -124,7 +155,8 @@ export function formatSummary(s: EodSummary, extra: { published: number; busines
     `${pad('confirmed by counterparty')}${s.capture.confirmed}`,
     `${pad('validated (straight through)')}${s.capture.validated}`,
     `${pad('unconfirmed at close')}${s.capture.unconfirmed}`,
-    `${pad('confirmation mismatches')}${s.capture.confirmations.exceptions}`,
+    // From the exceptions queue, not the receipts: a confirmation that came before its trade was PENDING on receipt.
+    `${pad('confirmation exceptions')}${s.capture.openExceptions.CONFIRMATION ?? 0}`,
     `${pad('instructed')}${s.settlement.instructed}`,
     `${pad('settled')}${s.settlement.settled}`,
     `${pad('failed')}${s.settlement.failing}${
@@ -146,7 +178,9 @@ export function formatSummary(s: EodSummary, extra: { published: number; busines
             .join(', ')
         : 'n/a'
     }${s.reporting.declarations ? ` (MiFIR reports filed: ${s.reporting.declarations.mifirReports.FILED ?? 0})` : ''}`,
-    `${pad('client notices sent')}${s.notification.sent}${s.notification.failed ? ` (${s.notification.failed} failed)` : ''}${s.notification.pending ? ` (${s.notification.pending} pending)` : ''}`,
+    `${pad('client notices sent')}${s.notification.sent}${s.notification.failed ? ` (${s.notification.failed} failed)` : ''}${s.notification.pending ? ` (${s.notification.pending} pending)` : ''}${
+      s.notification.byChannel?.WEBHOOK?.retrying ? ` (${s.notification.byChannel.WEBHOOK.retrying} webhooks retrying: client endpoint unreachable)` : ''
+    }`,
   ];
   return lines.join('\n');
 }

@@ -22,6 +22,7 @@ import {
 } from './day.js';
 import { sampleConfirmations } from './confirmations.js';
 import { publish } from './publish.js';
+import { startWebhookSink } from './webhook-sink.js';
 import { sampleDay } from './sample.js';
 import { REPO_ROOT, Stack } from './stack.js';
 import { deleteTopics, ensureTopics } from './topics.js';
@@ -38,8 +39,9 @@ const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postera_demo';
 const basePort = Number(process.env.POSTERA_BASE_PORT ?? 3000);
 
+/** The last business day before today: a whole day of executions already in the past (MiFIR refuses future times). */
 function lastBusinessDay(): string {
-  let day = new Date().toISOString().slice(0, 10);
+  let day = addDays(new Date().toISOString().slice(0, 10), -1);
   for (let i = 0; i < 10 && !TARGET.isBusinessDay(day); i++) day = addDays(day, -1);
   return day;
 }
@@ -71,6 +73,8 @@ async function main() {
   const smtpUrl = process.env.SMTP_URL;
   const sink = smtpUrl ? null : await startSmtpSink({ port: Number(process.env.POSTERA_MAIL_PORT ?? 2525) });
   if (sink) step(`client mail goes to a local SMTP server on 127.0.0.1:${sink.port} `);
+  const hooks = await startWebhookSink();
+  step(`client webhooks go to a local receiver at ${hooks.url}`);
 
   const stack = new Stack({
     databaseUrl,
@@ -86,6 +90,7 @@ async function main() {
     step('stopping the services (each finishes its batch in hand)');
     await stack.stopAll();
     await sink?.close();
+    await hooks.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
@@ -94,7 +99,7 @@ async function main() {
 
   await stack.startAll();
   step(`services up: gateway ${stack.url('gateway')} (logs in .local/logs/${runId})`);
-  await loadSampleReferential(stack);
+  await loadSampleReferential(stack, { webhookUrl: hooks.url });
   await openDay(stack, tradeDate);
   step(`business day ${tradeDate} open; referential loaded`);
 

@@ -42,9 +42,9 @@ export class NotificationQueriesController {
   /** One delivery with what was sent and every attempt. */
   @Get('notifications/:id')
   async one(@Param('id') id: string) {
-    const [row] = (await this.ds.query(`SELECT ${COLUMNS}, body FROM notification.notifications WHERE notification_id = $1`, [uuid(id, 'notification')])) as Array<
-      Record<string, unknown>
-    >;
+    const [row] = (await this.ds.query(`SELECT ${COLUMNS}, body FROM notification.notifications WHERE notification_id = $1`, [
+      uuid(id, 'notification'),
+    ])) as Array<Record<string, unknown>>;
     if (!row) throw new NotFoundException(`no notification ${id}`);
     const attempts = await this.ds.query(
       `SELECT attempt_no AS "attemptNo", started_at AS "startedAt", finished_at AS "finishedAt", outcome, error, smtp_response AS "response"
@@ -68,7 +68,9 @@ export class NotificationQueriesController {
   async resend(@Param('id') id: string, @Headers('x-postera-user') operator?: string) {
     if (!operator || !OPERATOR.test(operator)) throw new BadRequestException('x-postera-user: the operator’s name is required');
     return this.ds.transaction(async (tx) => {
-      const rows = (await tx.query(`SELECT status FROM notification.notifications WHERE notification_id = $1 FOR UPDATE`, [uuid(id, 'notification')])) as Array<{
+      const rows = (await tx.query(`SELECT status FROM notification.notifications WHERE notification_id = $1 FOR UPDATE`, [
+        uuid(id, 'notification'),
+      ])) as Array<{
         status: string;
       }>;
       if (!rows[0]) throw new NotFoundException(`no notification ${id}`);
@@ -87,7 +89,8 @@ export class NotificationQueriesController {
   /** Notices owed (one per event and party, whatever the channels), newest first. */
   @Get('notices')
   async notices(@Query('tradeRef') tradeRef?: string, @Query('kind') kind?: string, @Query('status') status?: string, @Query('limit') limit?: string) {
-    if (kind !== undefined && !(NOTICE_KINDS as readonly string[]).includes(kind)) throw new BadRequestException(`kind must be one of ${NOTICE_KINDS.join(', ')}`);
+    if (kind !== undefined && !(NOTICE_KINDS as readonly string[]).includes(kind))
+      throw new BadRequestException(`kind must be one of ${NOTICE_KINDS.join(', ')}`);
     if (status !== undefined && !NOTICE_STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${NOTICE_STATUSES.join(', ')}`);
     return this.ds.query(
       `SELECT ${NOTICE_COLUMNS} FROM notification.notices
@@ -104,7 +107,10 @@ export class NotificationQueriesController {
       Record<string, unknown>
     >;
     if (!row) throw new NotFoundException(`no notice ${id}`);
-    const deliveries = await this.ds.query(`SELECT ${COLUMNS} FROM notification.notifications WHERE notice_id = $1 ORDER BY channel, recipient LIMIT $2`, [id, PAGE_MAX]);
+    const deliveries = await this.ds.query(`SELECT ${COLUMNS} FROM notification.notifications WHERE notice_id = $1 ORDER BY channel, recipient LIMIT $2`, [
+      id,
+      PAGE_MAX,
+    ]);
     return { ...row, deliveries };
   }
 
@@ -141,9 +147,17 @@ export class NotificationQueriesController {
       `SELECT count(*) FILTER (WHERE status = 'SKIPPED')::int AS skipped, count(*) FILTER (WHERE status = 'NO_CONTACT')::int AS "noContact"
        FROM notification.notices`,
     )) as Array<{ skipped: number; noContact: number }>;
-    const [l] = (await this.ds.query(`SELECT count(*)::int AS n FROM notification.avis_deadlines WHERE reported_late_on IS NOT NULL AND NOT cancelled`)) as Array<{
+    const [l] = (await this.ds.query(
+      `SELECT count(*)::int AS n FROM notification.avis_deadlines WHERE reported_late_on IS NOT NULL AND NOT cancelled`,
+    )) as Array<{
       n: number;
     }>;
-    return { ...d!, skipped: d!.skipped + k!.skipped, noContact: k!.noContact, lateAvis: l!.n };
+    const channels = (await this.ds.query(
+      `SELECT channel, count(*) FILTER (WHERE status = 'SENT')::int AS sent, count(*) FILTER (WHERE status = 'PENDING' AND attempts = 0)::int AS pending,
+              count(*) FILTER (WHERE status = 'PENDING' AND attempts > 0)::int AS retrying, count(*) FILTER (WHERE status = 'FAILED')::int AS failed
+       FROM notification.notifications GROUP BY channel`,
+    )) as Array<{ channel: string; sent: number; pending: number; retrying: number; failed: number }>;
+    const byChannel = Object.fromEntries(channels.map(({ channel, ...c }) => [channel, c]));
+    return { ...d!, skipped: d!.skipped + k!.skipped, noContact: k!.noContact, lateAvis: l!.n, byChannel };
   }
 }
