@@ -24,12 +24,13 @@ import {
   securitiesAccountOf,
   upsertAccounts,
 } from '../../ledger/persistence/ledger.repository.js';
+import { pgArray } from '../../database/pg-array.js';
 import { revalueAtClose } from '../../fx/commands/fx.service.js';
 import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
 import { settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
-import { appendJournal, entryLines, journalEntry, postedCauses, type JournalEntry } from '../persistence/journal.repository.js';
-import { holdEvents, loadTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
+import { appendJournal, entryLines, insertEntryHeaders, insertEntryLines, journalEntry, postedCauses, type JournalEntry } from '../persistence/journal.repository.js';
+import { holdEvents, loadTrades, saveSettledTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
 
 /** Kinds announced on accounting.events.v1 (trade-keyed); TTF and FX entries are not a trade's. */
 const ANNOUNCED = new Set<JournalEntry['kind']>(['TRADE_DATE_COMMITMENT', 'TRADE_DATE_COMMITMENT_REVERSAL', 'SETTLEMENT', 'PENALTY']);
@@ -116,17 +117,15 @@ interface Step {
   date: string;
 }
 
-/** One settlement step (the whole, or a partial settlement) of the trade, in proportion (ledger/domain/amounts.ts). */
-function settlementEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, ev: SettlementEvent): { entry: JournalEntry; step: Step } {
+/**
+ * One settlement step (the whole, or a partial settlement) of the trade, in proportion
+ * (ledger/domain/amounts.ts): its figures and the trade's new state. Needs no position: the cost
+ * released is computed later (settlementLines), under the positions' lock.
+ */
+function settlementStepOf(t: StoredTrade, ev: SettlementEvent): PendingStep {
   const p = ev.payload;
   const date = p.effectiveSettlementDate ?? p.intendedSettlementDate;
   const s = settlementStep(t, { stepQuantity: p.stepQuantity, stepAmount: p.stepAmount, settledQuantity: p.settledQuantity });
-  let cost: CostEffect = { securities: new Dec(0), realized: new Dec(0) };
-  if (t.recognition === 'SETTLEMENT_DATE') {
-    const out = positions.apply(positionKey(t), t.side, s.quantity, s.gross, `${date}|${t.tradeDate}|${t.tradeRef}|${ev.eventId}`);
-    cost = { securities: out.securities, realized: out.realized };
-  }
-  const lines = settlementStepPosting(t.side, s, cost, t.recognition, ruleSetOn(sets, date), postingContext(t));
   Object.assign(t, {
     settledQuantity: new Dec(t.settledQuantity).plus(s.quantity).toFixed(),
     settledCommitment: new Dec(t.settledCommitment).plus(s.commitment).toFixed(),
@@ -138,14 +137,38 @@ function settlementEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrad
   });
   const signed = t.side === 'BUY' ? s.quantity : s.quantity.negated();
   return {
-    entry: journalEntry({ tradeRef: t.tradeRef, kind: 'SETTLEMENT', accountingDate: date, causeEventId: ev.eventId, book: t.book, currency: t.currency, lines }),
+    trade: t,
+    event: ev,
+    figures: s,
+    entry: journalEntry({ tradeRef: t.tradeRef, kind: 'SETTLEMENT', accountingDate: date, causeEventId: ev.eventId, book: t.book, currency: t.currency, lines: [] }),
     step: { eventId: ev.eventId, tradeRef: t.tradeRef, account: t.account, isin: t.isin, book: t.book, quantity: signed.toFixed(), date },
   };
 }
 
+/** The step's lines: the cost released from the position (settlement-date recognition), then the rule set in force on its date. */
+function settlementLines(sets: RuleSet[], positions: PositionBook, x: PendingStep): void {
+  const t = x.trade;
+  const date = x.step.date;
+  let cost: CostEffect = { securities: new Dec(0), realized: new Dec(0) };
+  if (t.recognition === 'SETTLEMENT_DATE') {
+    const out = positions.apply(positionKey(t), t.side, x.figures.quantity, x.figures.gross, `${date}|${t.tradeDate}|${t.tradeRef}|${x.event.eventId}`);
+    cost = { securities: out.securities, realized: out.realized };
+  }
+  x.entry.lines = settlementStepPosting(t.side, x.figures, cost, t.recognition, ruleSetOn(sets, date), postingContext(t));
+}
+
+interface PendingStep {
+  trade: StoredTrade;
+  event: SettlementEvent;
+  figures: ReturnType<typeof settlementStep>;
+  /** Its lines are filled in by settlementLines. */
+  entry: JournalEntry;
+  step: Step;
+}
+
 interface SettlementsApplied {
-  entries: JournalEntry[];
-  steps: Step[];
+  /** In event order; their lines still to compute (under the positions' lock). */
+  pending: PendingStep[];
   /** Parked until the trade, or the version settled, arrives. */
   waiting: SettlementEvent[];
   held: HeldEvent[];
@@ -155,31 +178,26 @@ interface SettlementsApplied {
 const isStep = (e: SettlementTopicEvent): e is SettlementEvent =>
   e.type === 'InstructionStatusChanged' && (e.payload.status === 'SETTLED' || e.payload.status === 'PARTIALLY_SETTLED');
 
-/** Settlement steps against the trades loaded, in order: posted, parked, held (never posted) or dropped as duplicates. */
+/**
+ * Settlement steps against the trades loaded, in order: to post, parked, held (never posted) or
+ * dropped as duplicates. Nothing here needs a position: the positions are locked only in
+ * writeSettlements, after every write that does not depend on them, so the batches of other
+ * partitions that wait for the same positions wait for the journal lines only.
+ */
 async function applySettlements(ctx: BatchContext, trades: Map<string, StoredTrade>, settled: SettlementEvent[]): Promise<SettlementsApplied> {
-  const out: SettlementsApplied = { entries: [], steps: [], waiting: [], held: [], changed: new Map() };
+  const out: SettlementsApplied = { pending: [], waiting: [], held: [], changed: new Map() };
   const already = await postedCauses(
     ctx.tx,
     settled.map((e) => e.eventId),
     'SETTLEMENT',
   );
-  const toPost = settled.filter((e) => !already.has(e.eventId));
-  const sets = await loadRuleSets(ctx.tx);
-  const positions = await PositionBook.load(
-    ctx.tx,
-    toPost.flatMap((e) => {
-      const t = trades.get(e.payload.tradeRef);
-      return t ? [positionKey(t)] : [];
-    }),
-  );
-  for (const e of toPost) {
+  for (const e of settled) {
+    if (already.has(e.eventId)) continue;
     const t = trades.get(e.payload.tradeRef) ?? null;
     const d = settlementDisposition(t, { eventId: e.eventId, tradeVersion: e.payload.tradeVersion });
     switch (d.kind) {
       case 'post': {
-        const { entry, step } = settlementEntry(sets, positions, t!, e);
-        out.entries.push(entry);
-        out.steps.push(step);
+        out.pending.push(settlementStepOf(t!, e));
         out.changed.set(t!.tradeRef, t!);
         break;
       }
@@ -197,7 +215,6 @@ async function applySettlements(ctx: BatchContext, trades: Map<string, StoredTra
         break;
     }
   }
-  await positions.save();
   return out;
 }
 
@@ -206,7 +223,7 @@ async function saveSteps(ctx: BatchContext, steps: Step[]): Promise<void> {
   await ctx.tx.query(
     `INSERT INTO accounting.settlement_steps (event_id, trade_ref, account, isin, book, quantity, settlement_date)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::date[]) ON CONFLICT DO NOTHING`,
-    [steps.map((s) => s.eventId), steps.map((s) => s.tradeRef), steps.map((s) => s.account), steps.map((s) => s.isin), steps.map((s) => s.book), steps.map((s) => s.quantity), steps.map((s) => s.date)],
+    [steps.map((s) => s.eventId), steps.map((s) => s.tradeRef), steps.map((s) => s.account), steps.map((s) => s.isin), steps.map((s) => s.book), steps.map((s) => s.quantity), steps.map((s) => s.date)].map(pgArray),
   );
 }
 
@@ -220,9 +237,29 @@ async function park(ctx: BatchContext, waiting: SettlementEvent[]): Promise<void
 
 async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied): Promise<JournalEntry[]> {
   await holdEvents(ctx.tx, applied.held);
-  await saveTrades(ctx.tx, [...applied.changed.values()]);
-  await saveSteps(ctx, applied.steps);
-  return appendJournal(ctx.tx, applied.entries);
+  await saveSettledTrades(ctx.tx, [...applied.changed.values()]);
+  await saveSteps(
+    ctx,
+    applied.pending.map((x) => x.step),
+  );
+  if (applied.pending.length === 0) return [];
+  const sets = await loadRuleSets(ctx.tx);
+  const fresh = await insertEntryHeaders(
+    ctx.tx,
+    applied.pending.map((x) => x.entry),
+  );
+  // The positions last: locked (in key order) from here to the commit; the cost of each step in event order.
+  const positions = await PositionBook.load(
+    ctx.tx,
+    applied.pending.map((x) => positionKey(x.trade)),
+  );
+  for (const x of applied.pending) settlementLines(sets, positions, x);
+  await positions.save();
+  return insertEntryLines(
+    ctx.tx,
+    applied.pending.map((x) => x.entry),
+    fresh,
+  );
 }
 
 /**
@@ -230,11 +267,13 @@ async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied):
  * after every batch of trade events and at each close: a settlement parked concurrently with its
  * trade's arrival (two transactions that could not see each other) is released by the next run,
  * never lost. A parked settlement whose trade has since been cancelled or superseded is held.
+ * Rows another batch is releasing are skipped (SKIP LOCKED), not waited for: that batch deletes
+ * them when it commits, or leaves them to the next run if it rolls back.
  */
 export async function releaseParkedSettlements(ctx: BatchContext): Promise<JournalEntry[]> {
   const parked = (await ctx.tx.query(
     `SELECT p.event FROM accounting.parked_settlements p WHERE EXISTS (SELECT 1 FROM accounting.trades t WHERE t.trade_ref = p.trade_ref)
-     ORDER BY p.parked_at, p.event_id FOR UPDATE OF p`,
+     ORDER BY p.parked_at, p.event_id FOR UPDATE OF p SKIP LOCKED`,
   )) as Array<{ event: SettlementEvent }>;
   if (parked.length === 0) return [];
   const events = parked.map((p) => p.event);

@@ -1,6 +1,7 @@
 import type { JournalEntryPostedV1 } from '@postera/contracts';
 import { assert, Dec, deterministicId } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
+import { pgArray } from '../../database/pg-array.js';
 import { imbalance, type JournalLine } from '../domain/posting-rules.js';
 
 export interface JournalEntry {
@@ -41,42 +42,77 @@ export function journalEntry(e: Omit<JournalEntry, 'entryId'>): JournalEntry {
 
 /**
  * Appends entries and their lines with two statements for the whole batch. The balance is
- * asserted here and checked again by the database at commit (deferred constraint trigger).
- * An entry already posted for the same cause is skipped (UNIQUE (cause_event_id, kind)).
+ * asserted here and checked again by the database at the end of the lines' insert (statement-level
+ * trigger). An entry already posted for the same cause is skipped (UNIQUE (cause_event_id, kind)).
  */
 export async function appendJournal(tx: EntityManager, entries: JournalEntry[]): Promise<JournalEntry[]> {
   if (entries.length === 0) return [];
-  for (const e of entries) assert(imbalance(e.lines).isZero(), `entry ${e.entryId} of ${e.tradeRef} does not balance`);
+  for (const e of entries) assertBalanced(e);
+  const fresh = await insertEntryHeaders(tx, entries);
+  const posted = entries.filter((e) => fresh.has(e.entryId));
+  await writeLines(tx, posted);
+  return posted;
+}
+
+function assertBalanced(e: JournalEntry): void {
+  assert(imbalance(e.lines).isZero(), `entry ${e.entryId} of ${e.tradeRef} does not balance`);
+}
+
+/**
+ * The entries' headers alone (their lines may not be known yet: a settlement's cost is computed
+ * under the positions' lock, taken as late as possible). Returns the ids inserted (not already posted).
+ */
+export async function insertEntryHeaders(tx: EntityManager, entries: JournalEntry[]): Promise<Set<string>> {
+  if (entries.length === 0) return new Set();
   const inserted = (await tx.query(
     `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[])
      ON CONFLICT (cause_event_id, kind) DO NOTHING RETURNING entry_id`,
     [
-      entries.map((e) => e.entryId),
-      entries.map((e) => e.tradeRef),
-      entries.map((e) => e.kind),
-      entries.map((e) => e.accountingDate),
-      entries.map((e) => e.causeEventId),
+      pgArray(entries.map((e) => e.entryId)),
+      pgArray(entries.map((e) => e.tradeRef)),
+      pgArray(entries.map((e) => e.kind)),
+      pgArray(entries.map((e) => e.accountingDate)),
+      pgArray(entries.map((e) => e.causeEventId)),
     ],
   )) as Array<{ entry_id: string }>;
-  const fresh = new Set(inserted.map((r) => r.entry_id));
+  return new Set(inserted.map((r) => r.entry_id));
+}
+
+/**
+ * Every entry asserted balanced, then the lines of those whose headers were just inserted (`fresh`,
+ * from insertEntryHeaders) in one statement. Returns the entries posted.
+ */
+export async function insertEntryLines(tx: EntityManager, entries: JournalEntry[], fresh: Set<string>): Promise<JournalEntry[]> {
+  for (const e of entries) assertBalanced(e);
   const posted = entries.filter((e) => fresh.has(e.entryId));
-  const lines = posted.flatMap((e) => e.lines.map((l, i) => ({ e, l, i: i + 1 })));
-  if (lines.length > 0) {
-    await tx.query(
-      `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit, aux_account)
-       SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[])`,
-      [
-        lines.map((x) => x.e.entryId),
-        lines.map((x) => x.i),
-        lines.map((x) => x.l.accountCode),
-        lines.map((x) => x.e.book),
-        lines.map((x) => x.e.currency),
-        lines.map((x) => x.l.debit.toFixed()),
-        lines.map((x) => x.l.credit.toFixed()),
-        lines.map((x) => x.l.aux ?? null),
-      ],
-    );
-  }
+  await writeLines(tx, posted);
   return posted;
+}
+
+async function writeLines(tx: EntityManager, posted: JournalEntry[]): Promise<void> {
+  const n = posted.reduce((k, e) => k + e.lines.length, 0);
+  if (n === 0) return;
+  // Eight columns filled in one pass (the journal's largest statement).
+  const ids = new Array<string>(n), nos = new Array<number>(n), accounts = new Array<string>(n), books = new Array<string>(n);
+  const currencies = new Array<string>(n), debits = new Array<string>(n), credits = new Array<string>(n), aux = new Array<string | null>(n);
+  let k = 0;
+  for (const e of posted) {
+    e.lines.forEach((l, i) => {
+      ids[k] = e.entryId;
+      nos[k] = i + 1;
+      accounts[k] = l.accountCode;
+      books[k] = e.book;
+      currencies[k] = e.currency;
+      debits[k] = l.debit.toFixed();
+      credits[k] = l.credit.toFixed();
+      aux[k] = l.aux ?? null;
+      k++;
+    });
+  }
+  await tx.query(
+    `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit, aux_account)
+     SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[])`,
+    [ids, nos, accounts, books, currencies, debits, credits, aux].map(pgArray),
+  );
 }

@@ -52,15 +52,30 @@ export function ruleSetOn(sets: readonly RuleSet[], date: string): RuleSet {
  * order, zero lines left out. A signed amount on a 'D' rule debits when ≥ 0 and credits its
  * opposite when < 0 (and the reverse on a 'C' rule). Pure; the amounts are already rounded.
  */
+/** The rules of a key in line order, found once per rule set (a set's rules never change once read). */
+const rulesByKey = new WeakMap<RuleSet, Map<string, PostingRule[]>>();
+
+function rulesFor(set: RuleSet, key: { event: PostingEvent; recognition: Recognition; variant: string }): PostingRule[] {
+  let byKey = rulesByKey.get(set);
+  if (!byKey) rulesByKey.set(set, (byKey = new Map()));
+  const k = `${key.event}|${key.recognition}|${key.variant}`;
+  let rules = byKey.get(k);
+  if (!rules) {
+    rules = set.rules
+      .filter((r) => r.event === key.event && r.variant === key.variant && (r.recognition === key.recognition || r.recognition === 'ANY'))
+      .sort((a, b) => a.lineNo - b.lineNo);
+    byKey.set(k, rules);
+  }
+  return rules;
+}
+
 export function applyRules(
   set: RuleSet,
   key: { event: PostingEvent; recognition: Recognition; variant: string },
   amounts: Partial<Record<AmountName, Decimal>>,
   ctx: PostingContext,
 ): JournalLine[] {
-  const rules = set.rules
-    .filter((r) => r.event === key.event && r.variant === key.variant && (r.recognition === key.recognition || r.recognition === 'ANY'))
-    .sort((a, b) => a.lineNo - b.lineNo);
+  const rules = rulesFor(set, key);
   if (rules.length === 0) throw new Error(`rule set ${set.version} has no rule for ${key.event}/${key.recognition}/${key.variant}`);
   const lines: JournalLine[] = [];
   for (const r of rules) {

@@ -5,8 +5,19 @@ import { SECURITIES_ACCOUNT_BY_CATEGORY } from '../rule-sets/chart-v1.js';
 import { applyOperation, emptyPosition, undoOperation, type CostMethod, type CostOutcome, type Position } from '../domain/cost.js';
 import type { PostingRule, Recognition, RuleSet } from '../domain/rules-engine.js';
 
-/** Every rule set with its rules (a few dozen rows): read once per batch, so a new version applies from the next batch. */
+/**
+ * Every rule set with its rules (a few dozen rows), kept in memory with the key it was read under:
+ * each batch asks only for the key (the versions with their dates, and the rules' count and last
+ * writing transaction), so a new version — or any change to a rule row — applies from the next batch.
+ */
+let ruleSetsCache: { key: string; sets: RuleSet[] } | null = null;
+
 export async function loadRuleSets(tx: EntityManager): Promise<RuleSet[]> {
+  const [{ key }] = (await tx.query(
+    `SELECT (SELECT coalesce(string_agg(version || '@' || effective_from, ',' ORDER BY version), '') FROM accounting.posting_rule_sets)
+            || '/' || (SELECT count(*) || ':' || coalesce(max(xmin::text::bigint), 0) FROM accounting.posting_rules) AS key`,
+  )) as [{ key: string }];
+  if (ruleSetsCache?.key === key) return ruleSetsCache.sets;
   const rows = (await tx.query(
     `SELECT s.version, to_char(s.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", r.event, r.recognition, r.variant, r.line_no AS "lineNo",
             r.account, r.direction, r.amount, r.aux
@@ -18,7 +29,8 @@ export async function loadRuleSets(tx: EntityManager): Promise<RuleSet[]> {
     s.rules.push({ event: r.event, recognition: r.recognition, variant: r.variant, lineNo: r.lineNo, account: r.account, direction: r.direction, amount: r.amount, aux: r.aux });
     sets.set(r.version, s);
   }
-  return [...sets.values()];
+  ruleSetsCache = { key, sets: [...sets.values()] };
+  return ruleSetsCache.sets;
 }
 
 /** The recognition of each book on a date (the policy in force then); a book without one: settlement date. */
