@@ -25,6 +25,21 @@ const brokers = kafkaBrokers().join(',');
 const databaseUrl = await createTestDatabase('bench_accounting');
 await ensureTopics(brokers, prefix);
 const env = { RETRY_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100', BATCH_SIZE_MAX: String(BATCH), PARTITIONS_CONCURRENT_MAX: '3', LOG_LEVEL: 'warn' };
+// --profile: the service sums its SQL time per statement (bench/profile-hook.mjs) and writes a CPU profile.
+const PROFILE = process.argv.includes('--profile');
+// --env=NAME=value (repeatable): an extra variable for the service, to try a setting.
+for (const a of process.argv.filter((x) => x.startsWith('--env='))) {
+  const [k, ...v] = a.slice('--env='.length).split('=');
+  env[k] = v.join('=');
+}
+// --node-options='...': extra Node flags for the service process (e.g. to try a V8 setting).
+const nodeOptions = [process.argv.find((a) => a.startsWith('--node-options='))?.slice('--node-options='.length) ?? ''];
+if (PROFILE) {
+  const dir = join(REPO_ROOT, '.local/bench-profile');
+  nodeOptions.push(`--import=${join(REPO_ROOT, 'services/accounting/bench/profile-hook.mjs')}`);
+  env.PROFILE_DIR = dir;
+}
+if (nodeOptions.join('').trim()) env.NODE_OPTIONS = nodeOptions.join(' ').trim();
 const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 let stack;
 try {
@@ -68,7 +83,9 @@ try {
   stack = new Stack({ databaseUrl, kafkaBrokers: brokers, topicPrefix: prefix, groupPrefix: prefix, basePort: 4990, logDir: join(REPO_ROOT, '.local/bench-logs', prefix), smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'], env, logLevel: 'warn' });
   const target = 2 * N;
   const count = async () => Number((await db.query(`SELECT count(*) AS n FROM accounting.journal_entries`)).rows[0].n);
-  stack.start('accounting');
+  const service = stack.start('accounting');
+  let exited = null;
+  service.exited.then((code) => (exited = code));
   let t0 = 0;
   let n0 = 0;
   const deadline = Date.now() + 600_000;
@@ -79,6 +96,7 @@ try {
       n0 = n;
     }
     if (n >= target) break;
+    if (exited !== null) throw new Error(`the service exited (${exited}) after ${n} of ${target} entries; see ${join(REPO_ROOT, '.local/bench-logs', prefix)}`);
     if (Date.now() > deadline) throw new Error(`only ${n} of ${target} entries after 10 minutes`);
     await new Promise((r) => setTimeout(r, 25));
   }
