@@ -24,7 +24,7 @@ import { createLogger } from '../src/logger.js';
 import { KafkajsBus } from '../src/messaging/kafkajs.adapter.js';
 import type { BatchControl, MessageBus, MessageConsumer } from '../src/messaging/message-bus.port.js';
 import { PlatformMetrics } from '../src/observability/metrics.js';
-import { appendToOutbox, type OutgoingEvent } from '../src/outbox/outbox.js';
+import { appendToOutbox, eventHeaders, type OutgoingEvent } from '../src/outbox/outbox.js';
 import { OutboxRelay } from '../src/outbox/outbox-relay.js';
 
 // The batch consumer and the outbox relay on the real broker and the real database (DESIGN.md §3).
@@ -463,6 +463,26 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       }
     }
+
+    it('stores each event as its exact JSON text and its headers, in the order appended', async () => {
+      const tricky = ['quote " and backslash \\ ', 'é€ 😀 \u2028 line\nbreak\t', '{brace},comma', 'NULL', ''];
+      const out = tricky.map((text, seq) => {
+        const event = { ...testEvent(seq), correlationId: `odd-${seq}`, payload: { seq, text } };
+        return { topic: TOPICS.relay, key: event.correlationId, event } satisfies OutgoingEvent;
+      });
+      await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
+      const rows = (await ds.query(`SELECT event_id, topic, message_key, value, headers FROM ${SCHEMA}.outbox ORDER BY id`)) as Array<{
+        event_id: string;
+        topic: string;
+        message_key: string;
+        value: string;
+        headers: Record<string, string>;
+      }>;
+      expect(rows.map((r) => r.value)).toEqual(out.map((o) => JSON.stringify(o.event)));
+      expect(rows.map((r) => [r.event_id, r.topic, r.message_key])).toEqual(out.map((o) => [o.event.eventId, o.topic, o.key]));
+      expect(rows.map((r) => r.headers)).toEqual(out.map((o) => eventHeaders(o.event)));
+      await ds.query(`TRUNCATE ${SCHEMA}.outbox`);
+    });
 
     it('publishes 1,000 outbox rows in id order per key and empties the outbox', async () => {
       const appended = await appendEvents(TOPICS.relay, 1000);

@@ -60,7 +60,11 @@ export class KafkajsBus implements MessageBus {
       send: async (records: OutboundRecord[]) => {
         if (records.length === 0) return;
         const byTopic = new Map<string, OutboundRecord[]>();
-        for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+        for (const r of records) {
+          const rs = byTopic.get(r.topic);
+          if (rs) rs.push(r);
+          else byTopic.set(r.topic, [r]);
+        }
         await p.sendBatch({
           acks: -1,
           compression: CompressionTypes.None,
