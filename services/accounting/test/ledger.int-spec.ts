@@ -287,6 +287,39 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     }
   });
 
+  it('the database refuses an insert after which an entry it touched does not balance (statement-level trigger, by index)', async () => {
+    const c = await env.db.connect();
+    const entry = async (cause: string) =>
+      (
+        await c.query(
+          `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id)
+           VALUES (gen_random_uuid(), 'CHECK', 'PENALTY', '2026-11-30', $1) RETURNING entry_id AS id`,
+          [cause],
+        )
+      ).rows[0].id as string;
+    const lines = (rows: Array<[string, number, string, string]>) =>
+      c.query(
+        `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit)
+         SELECT e, n, '468100', 'CHECK', 'EUR', d, k FROM unnest($1::uuid[], $2::smallint[], $3::numeric[], $4::numeric[]) AS x(e, n, d, k)`,
+        [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])],
+      );
+    try {
+      await c.query('BEGIN');
+      const [a, b] = [await entry(`check-a-${Date.now()}`), await entry(`check-b-${Date.now()}`)];
+      // One balanced entry and one short by a cent, in one statement: refused, naming the bad one.
+      await expect(lines([[a, 1, '10.00', '0'], [a, 2, '0', '10.00'], [b, 1, '5.00', '0'], [b, 2, '0', '4.99']])).rejects.toThrow(`journal entry ${b} does not balance in EUR`);
+      await c.query('ROLLBACK');
+      await c.query('BEGIN');
+      const d = await entry(`check-d-${Date.now()}`);
+      await lines([[d, 1, '7.00', '0'], [d, 2, '0', '7.00']]);
+      // A later statement that adds a line to a balanced entry is checked over all its lines.
+      await expect(lines([[d, 3, '1.00', '0']])).rejects.toThrow(`journal entry ${d} does not balance`);
+      await c.query('ROLLBACK');
+    } finally {
+      c.release();
+    }
+  });
+
   it('the FEC export passes the check of its 18 columns, order, separator, dates and amounts; the trial balance balances per currency', async () => {
     for (const [sep, q] of [
       ['|', ''],

@@ -3,6 +3,7 @@ import { AccountingAccruedInterest1795734100000 } from './1795734100000-accounti
 import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accounting-trade-lifecycle.js';
 import { AccountingLedgerData1796000000000 } from './1796000000000-accounting-ledger-data.js';
 import { AccountingBalanceCheckPerStatement1796000100000 } from './1796000100000-accounting-balance-check-per-statement.js';
+import { AccountingBalanceCheckByIndex1796000200000 } from './1796000200000-accounting-balance-check-by-index.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -10,4 +11,5 @@ export const accountingMigrations = [
   AccountingTradeLifecycle1795734200000,
   AccountingLedgerData1796000000000,
   AccountingBalanceCheckPerStatement1796000100000,
+  AccountingBalanceCheckByIndex1796000200000,
 ];
