@@ -11,6 +11,7 @@ import { Stack, ensureTopics, deleteTopics, REPO_ROOT } from '@postera/devstack'
 import { createTestDatabase, dropTestDatabase, kafkaBrokers, uniquePrefix } from '@postera/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
@@ -104,6 +105,15 @@ try {
   const [{ lines }] = (await db.query(`SELECT count(*)::int AS lines FROM accounting.journal_lines`)).rows;
   const [{ parked }] = (await db.query(`SELECT count(*)::int AS parked FROM accounting.parked_settlements`)).rows;
   const [{ unbalanced }] = (await db.query(`SELECT count(*)::int AS unbalanced FROM (SELECT entry_id FROM accounting.journal_lines GROUP BY entry_id, currency HAVING sum(debit) <> sum(credit)) x`)).rows;
+  // The service's own CPU (user + system, from its start: boot included), less sensitive to other load than the rate.
+  const serviceCpuSeconds = (() => {
+    try {
+      const f = readFileSync(`/proc/${service.process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      return NaN;
+    }
+  })();
   await stack.stopAll();
   stack = undefined;
   const serviceRate = (target - n0) / seconds;
@@ -140,8 +150,9 @@ try {
   raw.release();
 
   const f = (x) => Math.round(x).toLocaleString('en-US');
-  console.log(`accounting postings benchmark — ${N} trades → ${target} journal entries (${lines} lines, ${linesPerEntry.toFixed(1)} a entry), batch ${BATCH}`);
-  console.log(`  service : ${f(serviceRate)} entries/s (${f(serviceRate * linesPerEntry)} lines/s) over ${seconds.toFixed(2)} s; parked left ${parked}, unbalanced entries ${unbalanced}`);
+  const [load1] = readFileSync('/proc/loadavg', 'utf8').split(' ');
+  console.log(`accounting postings benchmark — ${N} trades → ${target} journal entries (${lines} lines, ${linesPerEntry.toFixed(1)} a entry), batch ${BATCH}; load average ${load1}`);
+  console.log(`  service : ${f(serviceRate)} entries/s (${f(serviceRate * linesPerEntry)} lines/s) over ${seconds.toFixed(2)} s, service CPU ${serviceCpuSeconds.toFixed(1)} s; parked left ${parked}, unbalanced entries ${unbalanced}`);
   console.log(`  raw     : ${f(rawRate)} entries/s (${f(rawRate * linesPerEntry)} lines/s): the same rows inserted raw, ${BATCH} entries a transaction`);
   console.log(`  ratio   : ${(serviceRate / rawRate).toFixed(2)} of the raw floor; target ${f(FLOOR_RATE)} postings/s ${serviceRate >= FLOOR_RATE ? 'met' : 'NOT met'} (entries), ${serviceRate * linesPerEntry >= FLOOR_RATE ? 'met' : 'NOT met'} (lines)`);
 } finally {
