@@ -60,7 +60,12 @@ describe("an operator's day through the gateway", () => {
   };
 
   beforeAll(async () => {
-    env = await e2eEnv('operator-day', { basePort: 5500, smtpUrl: 'smtp://127.0.0.1:1' });
+    // The simulated CSD fails every BNP Paribas instruction (LACK): a fail to work through the gateway.
+    env = await e2eEnv('operator-day', {
+      basePort: 5500,
+      smtpUrl: 'smtp://127.0.0.1:1',
+      serviceEnv: { 'market-sim': { MARKET_SIM_FAIL_ISINS: 'FR0000131104' } },
+    });
     await env.stack.startAll();
     gw = env.stack.url('gateway');
   });
@@ -79,6 +84,8 @@ describe("an operator's day through the gateway", () => {
     const booked = await proposeAndApprove('BOOK_TRADE', { trade: TRADE });
     const ref = (booked.booked as { tradeRef: string }).tradeRef;
     expect(booked.approved).toMatchObject({ status: 'VALIDATED', validatedBy: 'bob', maker: 'alice' });
+    const failing = await proposeAndApprove('BOOK_TRADE', { trade: { ...TRADE, isin: 'FR0000131104', quantity: '100', price: '64.20', fees: [] } });
+    const failingRef = (failing.booked as { tradeRef: string }).tradeRef;
 
     // Followed to settlement on Monday 30 Nov (T+2 on TARGET).
     await day('close', '2026-11-26');
@@ -95,6 +102,23 @@ describe("an operator's day through the gateway", () => {
       'the manual trade to settle',
       90_000,
     );
+    // The BNP trade fails (LACK): on the fails list, resent, then cancelled and re-instructed — each approved by bob.
+    const fails = await call<{ fails: Array<{ instructionId: string; tradeRef: string; reason: string; ageBusinessDays: number }> }>(
+      'GET',
+      '/api/fails?asOf=2026-11-30',
+      operator,
+    );
+    const fail = fails.json.fails.find((f) => f.tradeRef === failingRef);
+    expect(fail).toMatchObject({ reason: 'LACK', ageBusinessDays: 1 });
+    expect(await proposeAndApprove('SETTLEMENT_ACTION', { failId: fail!.instructionId, action: 'resend' })).toMatchObject({ action: 'RESENT', by: 'alice' });
+    await proposeAndApprove('SETTLEMENT_ACTION', { failId: fail!.instructionId, action: 'cancel-and-reinstruct' });
+    const timeline = await call<{ instruction: { instructionId: string; history: Array<{ status: string; reason: string | null }> } }>(
+      'GET',
+      `/api/trades/${encodeURIComponent(failingRef)}/timeline`,
+      operator,
+    );
+    expect(timeline.json.instruction.instructionId).not.toBe(fail!.instructionId);
+    expect(timeline.json.instruction.history.map((h) => h.reason)).toContain(`REINSTRUCTS_${fail!.instructionId}`);
     const journal = await call<Array<{ kind: string; accountCode: string; debit: string; credit: string }>>(
       'GET',
       `/api/trades/${encodeURIComponent(ref)}/journal`,
@@ -172,6 +196,7 @@ describe("an operator's day through the gateway", () => {
         'alice BREAK INVESTIGATING',
         'bob APPROVE RESOLVE_BREAK',
         'alice FILE REPORT',
+        'bob APPROVE SETTLEMENT_ACTION',
       ]),
     );
     expect((await call('GET', '/api/audit/verify', auditor)).json).toMatchObject({ ok: true });
