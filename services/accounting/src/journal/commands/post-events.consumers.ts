@@ -186,9 +186,11 @@ const isStep = (e: SettlementTopicEvent): e is SettlementEvent =>
  */
 async function applySettlements(ctx: BatchContext, trades: Map<string, StoredTrade>, settled: SettlementEvent[]): Promise<SettlementsApplied> {
   const out: SettlementsApplied = { pending: [], waiting: [], held: [], changed: new Map() };
+  // A step can only have been posted against a stored trade (trades are never deleted): the
+  // settlements about to be parked for a trade not yet known need no look-up.
   const already = await postedCauses(
     ctx.tx,
-    settled.map((e) => e.eventId),
+    settled.filter((e) => trades.has(e.payload.tradeRef)).map((e) => e.eventId),
     'SETTLEMENT',
   );
   for (const e of settled) {
