@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { renderSemt002 } from '@postera/contracts';
 import { referentialImport, waitUntil, type OperatorRole } from '@postera/devstack';
+import { Dec } from '@postera/kernel';
 import { createHash } from 'node:crypto';
 import { e2eEnv, type E2eEnv } from './harness.js';
 
@@ -119,6 +120,36 @@ describe("an operator's day through the gateway", () => {
     );
     expect(timeline.json.instruction.instructionId).not.toBe(fail!.instructionId);
     expect(timeline.json.instruction.history.map((h) => h.reason)).toContain(`REINSTRUCTS_${fail!.instructionId}`);
+    // Its CSDR penalty for 30 Nov (LACK: payable) is waived — proposed by alice, approved by bob — and accounting reverses it.
+    let penaltyId = '';
+    await waitUntil(
+      async () => {
+        const daily = await call<{ penalties: Array<{ penaltyId: string; tradeRef: string; amount: string | null }> }>(
+          'GET',
+          '/api/penalties/daily?date=2026-11-30',
+          operator,
+        );
+        penaltyId = daily.json.penalties.find((p) => p.tradeRef === failingRef && p.amount !== null)?.penaltyId ?? '';
+        return penaltyId !== '';
+      },
+      'the penalty of the failing trade to accrue',
+      60_000,
+    );
+    await proposeAndApprove('WAIVE_PENALTY', { penaltyId, reason: 'fail caused by the CSD outage of 30 Nov' });
+    const penaltyLines = async () =>
+      (
+        await call<Array<{ kind: string; accountCode: string; debit: string; credit: string }>>(
+          'GET',
+          `/api/trades/${encodeURIComponent(failingRef)}/journal`,
+          operator,
+        )
+      ).json.filter((l) => l.kind === 'PENALTY' || l.kind === 'PENALTY_WAIVER');
+    await waitUntil(async () => (await penaltyLines()).some((l) => l.kind === 'PENALTY_WAIVER'), 'accounting to reverse the waived penalty', 30_000);
+    const byAccount = new Map<string, Dec>();
+    for (const l of await penaltyLines()) byAccount.set(l.accountCode, (byAccount.get(l.accountCode) ?? new Dec(0)).plus(l.debit).minus(l.credit));
+    // Every account the accrual touched is back to zero.
+    expect([...byAccount.entries()].filter(([, balance]) => !balance.isZero()).map(([code, balance]) => `${code} ${balance.toFixed()}`)).toEqual([]);
+    expect(byAccount.size).toBeGreaterThanOrEqual(2);
     const journal = await call<Array<{ kind: string; accountCode: string; debit: string; credit: string }>>(
       'GET',
       `/api/trades/${encodeURIComponent(ref)}/journal`,
@@ -197,6 +228,7 @@ describe("an operator's day through the gateway", () => {
         'bob APPROVE RESOLVE_BREAK',
         'alice FILE REPORT',
         'bob APPROVE SETTLEMENT_ACTION',
+        'bob APPROVE WAIVE_PENALTY',
       ]),
     );
     expect((await call('GET', '/api/audit/verify', auditor)).json).toMatchObject({ ok: true });

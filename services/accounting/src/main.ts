@@ -21,7 +21,14 @@ await runService<AccountingConfig>({
   module: (base) =>
     serviceModule({
       ...base,
-      handlers: [TradeEventsPostingConsumer, SettlementEventsPostingConsumer, TtfAccrualConsumer, AccountsRefConsumer, FxRatesConsumer, CustodianStatementsConsumer],
+      handlers: [
+        TradeEventsPostingConsumer,
+        SettlementEventsPostingConsumer,
+        TtfAccrualConsumer,
+        AccountsRefConsumer,
+        FxRatesConsumer,
+        CustodianStatementsConsumer,
+      ],
       dayHooks: AccountingDayHooks,
       controllers: [JournalQueriesController, LedgerController, ReconciliationController],
     }),

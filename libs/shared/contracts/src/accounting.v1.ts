@@ -12,7 +12,7 @@ export interface JournalEntryPostedV1 {
    * TTF_ACCRUAL, FX_REVALUATION: not trade-keyed (tradeRef `TTF:<account>:<isin>:<date>`, `FX:<book>:<currency>`);
    * accounting does not announce them on accounting.events.v1 (added with the accounting issue).
    */
-  kind: 'TRADE_DATE_COMMITMENT' | 'TRADE_DATE_COMMITMENT_REVERSAL' | 'SETTLEMENT' | 'PENALTY' | 'TTF_ACCRUAL' | 'FX_REVALUATION';
+  kind: 'TRADE_DATE_COMMITMENT' | 'TRADE_DATE_COMMITMENT_REVERSAL' | 'SETTLEMENT' | 'PENALTY' | 'PENALTY_WAIVER' | 'TTF_ACCRUAL' | 'FX_REVALUATION';
   accountingDate: string;
   currency: string;
   /** Sum of debits = sum of credits, as a decimal string. */

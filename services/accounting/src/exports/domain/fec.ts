@@ -59,6 +59,7 @@ export const JOURNALS: Readonly<Record<string, [code: string, label: string]>> =
   TRADE_DATE_COMMITMENT_REVERSAL: ['ENG', 'Engagements et opérations en date de négociation'],
   SETTLEMENT: ['RGL', 'Règlements-livraisons'],
   PENALTY: ['PEN', 'Pénalités CSDR'],
+  PENALTY_WAIVER: ['PEN', 'Pénalités CSDR'],
   TTF_ACCRUAL: ['TTF', 'Taxe sur les transactions financières'],
   FX_REVALUATION: ['CHG', 'Réévaluation des positions de change'],
 };
@@ -68,6 +69,7 @@ const LABELS: Readonly<Record<string, string>> = {
   TRADE_DATE_COMMITMENT_REVERSAL: 'Annulation négociation',
   SETTLEMENT: 'Règlement',
   PENALTY: 'Pénalité',
+  PENALTY_WAIVER: 'Abandon de pénalité',
   TTF_ACCRUAL: 'TTF',
   FX_REVALUATION: 'Réévaluation change',
 };

@@ -6,6 +6,7 @@ import {
   type AccountRefEvent,
   type BusinessDayV1,
   type PenaltyAccruedEvent,
+  type PenaltyWaivedEvent,
   type ReportingEvent,
   type SettlementEvent,
   type SettlementTopicEvent,
@@ -16,24 +17,25 @@ import { CONFIG, EnvelopeHandler, type BatchContext, type BusinessDayHooks, type
 import type { AccountingConfig } from '../../config.js';
 import { settlementStep } from '../../ledger/domain/amounts.js';
 import { applyRules, reversalOf, ruleSetOn, type PostingContext, type RuleSet } from '../../ledger/domain/rules-engine.js';
-import {
-  accountInfos,
-  loadRuleSets,
-  PositionBook,
-  recognitionOf,
-  securitiesAccountOf,
-  upsertAccounts,
-} from '../../ledger/persistence/ledger.repository.js';
+import { accountInfos, loadRuleSets, PositionBook, recognitionOf, securitiesAccountOf, upsertAccounts } from '../../ledger/persistence/ledger.repository.js';
 import { pgArray } from '../../database/pg-array.js';
 import { revalueAtClose } from '../../fx/commands/fx.service.js';
 import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
 import { settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
-import { appendJournal, entryLines, insertEntryHeaders, insertEntryLines, journalEntry, postedCauses, type JournalEntry } from '../persistence/journal.repository.js';
+import {
+  appendJournal,
+  entryLines,
+  insertEntryHeaders,
+  insertEntryLines,
+  journalEntry,
+  postedCauses,
+  type JournalEntry,
+} from '../persistence/journal.repository.js';
 import { holdEvents, loadTrades, saveSettledTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
 
 /** Kinds announced on accounting.events.v1 (trade-keyed); TTF and FX entries are not a trade's. */
-const ANNOUNCED = new Set<JournalEntry['kind']>(['TRADE_DATE_COMMITMENT', 'TRADE_DATE_COMMITMENT_REVERSAL', 'SETTLEMENT', 'PENALTY']);
+const ANNOUNCED = new Set<JournalEntry['kind']>(['TRADE_DATE_COMMITMENT', 'TRADE_DATE_COMMITMENT_REVERSAL', 'SETTLEMENT', 'PENALTY', 'PENALTY_WAIVER']);
 
 export function announce(ctx: BatchContext, posted: JournalEntry[]): void {
   for (const e of posted) {
@@ -102,9 +104,19 @@ function tradeDateEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade
  */
 function reversalEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
   const cost = { securities: new Dec(t.tdSecurities), realized: new Dec(t.tdRealized) };
-  const lines = reversalOf(tradeDatePosting(t, t.recognition, t.recognition === 'TRADE_DATE' ? cost : undefined, ruleSetOn(sets, t.tradeDate), postingContext(t)));
+  const lines = reversalOf(
+    tradeDatePosting(t, t.recognition, t.recognition === 'TRADE_DATE' ? cost : undefined, ruleSetOn(sets, t.tradeDate), postingContext(t)),
+  );
   if (t.recognition === 'TRADE_DATE') positions.undo(positionKey(t), t.side, new Dec(t.quantity), cost.securities, cost.realized);
-  return journalEntry({ tradeRef: t.tradeRef, kind: 'TRADE_DATE_COMMITMENT_REVERSAL', accountingDate: t.tradeDate, causeEventId, book: t.book, currency: t.currency, lines });
+  return journalEntry({
+    tradeRef: t.tradeRef,
+    kind: 'TRADE_DATE_COMMITMENT_REVERSAL',
+    accountingDate: t.tradeDate,
+    causeEventId,
+    book: t.book,
+    currency: t.currency,
+    lines,
+  });
 }
 
 interface Step {
@@ -140,7 +152,15 @@ function settlementStepOf(t: StoredTrade, ev: SettlementEvent): PendingStep {
     trade: t,
     event: ev,
     figures: s,
-    entry: journalEntry({ tradeRef: t.tradeRef, kind: 'SETTLEMENT', accountingDate: date, causeEventId: ev.eventId, book: t.book, currency: t.currency, lines: [] }),
+    entry: journalEntry({
+      tradeRef: t.tradeRef,
+      kind: 'SETTLEMENT',
+      accountingDate: date,
+      causeEventId: ev.eventId,
+      book: t.book,
+      currency: t.currency,
+      lines: [],
+    }),
     step: { eventId: ev.eventId, tradeRef: t.tradeRef, account: t.account, isin: t.isin, book: t.book, quantity: signed.toFixed(), date },
   };
 }
@@ -225,7 +245,15 @@ async function saveSteps(ctx: BatchContext, steps: Step[]): Promise<void> {
   await ctx.tx.query(
     `INSERT INTO accounting.settlement_steps (event_id, trade_ref, account, isin, book, quantity, settlement_date)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::date[]) ON CONFLICT DO NOTHING`,
-    [steps.map((s) => s.eventId), steps.map((s) => s.tradeRef), steps.map((s) => s.account), steps.map((s) => s.isin), steps.map((s) => s.book), steps.map((s) => s.quantity), steps.map((s) => s.date)].map(pgArray),
+    [
+      steps.map((s) => s.eventId),
+      steps.map((s) => s.tradeRef),
+      steps.map((s) => s.account),
+      steps.map((s) => s.isin),
+      steps.map((s) => s.book),
+      steps.map((s) => s.quantity),
+      steps.map((s) => s.date),
+    ].map(pgArray),
   );
 }
 
@@ -345,11 +373,18 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
     const book = (e: Booked) => {
       const x = economicsOf(e);
       const info = infos.get(x.account);
-      return storedTrade(x, { recognition: recognition(x.book, x.tradeDate), securitiesAccount: securitiesAccountOf(info), costMethod: info?.costMethod ?? 'CMP' });
+      return storedTrade(x, {
+        recognition: recognition(x.book, x.tradeDate),
+        securitiesAccount: securitiesAccountOf(info),
+        costMethod: info?.costMethod ?? 'CMP',
+      });
     };
     // Positions move at trade date only for books recognized at trade date.
     const positions = await PositionBook.load(ctx.tx, [
-      ...booked.map(book).filter((t) => t.recognition === 'TRADE_DATE').map(positionKey),
+      ...booked
+        .map(book)
+        .filter((t) => t.recognition === 'TRADE_DATE')
+        .map(positionKey),
       ...[...trades.values()].filter((t) => t.recognition === 'TRADE_DATE').map(positionKey),
     ]);
     const changed = new Map<string, StoredTrade>();
@@ -387,7 +422,11 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
             }
             entries.push(reversalEntry(sets, positions, current!, e.eventId));
             // The amended version keeps the recognition the trade was booked with.
-            const amended = storedTrade(e.payload.after, { recognition: current!.recognition, securitiesAccount: current!.securitiesAccount, costMethod: current!.costMethod });
+            const amended = storedTrade(e.payload.after, {
+              recognition: current!.recognition,
+              securitiesAccount: current!.securitiesAccount,
+              costMethod: current!.costMethod,
+            });
             entries.push(tradeDateEntry(sets, positions, amended, e.eventId));
             trades.set(ref, amended);
             changed.set(ref, amended);
@@ -435,6 +474,38 @@ function penaltyEntry(sets: RuleSet[], e: PenaltyAccruedEvent): JournalEntry {
 }
 
 /**
+ * A penalty waived: its accrual mirrored line for line (re-read from the journal, so the reversal is
+ * exactly what was booked), dated the day of the waiver — a correction is a new entry, never a change.
+ */
+async function penaltyWaiverEntries(ctx: BatchContext, waived: PenaltyWaivedEvent[]): Promise<JournalEntry[]> {
+  const accrualId = (penaltyId: string) =>
+    journalEntry({ tradeRef: '', kind: 'PENALTY', accountingDate: '', causeEventId: penaltyId, book: '', currency: '', lines: [] }).entryId;
+  const booked = await entryLines(
+    ctx.tx,
+    waived.map((e) => accrualId(e.payload.penaltyId)),
+  );
+  return waived.flatMap((e) => {
+    const p = e.payload;
+    const lines = booked.get(accrualId(p.penaltyId));
+    if (!lines) {
+      ctx.log.warn({ eventId: e.eventId, penaltyId: p.penaltyId }, 'waived penalty not booked here; nothing to reverse');
+      return [];
+    }
+    return [
+      journalEntry({
+        tradeRef: p.tradeRef,
+        kind: 'PENALTY_WAIVER',
+        accountingDate: e.occurredAt.slice(0, 10),
+        causeEventId: e.eventId,
+        book: p.book,
+        currency: p.currency,
+        lines: reversalOf(lines),
+      }),
+    ];
+  });
+}
+
+/**
  * settlement.events.v1: SETTLED and PARTIALLY_SETTLED → a settlement step posted (parked until the
  * trade is known, or held when it must not be posted); PenaltyAccrued → the penalty receivable or
  * payable. Other statuses are ignored.
@@ -452,7 +523,8 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     const events = messages.map((m) => m.body);
     const settled = events.filter(isStep);
     const penalties = events.filter((e): e is PenaltyAccruedEvent => e.type === 'PenaltyAccrued');
-    if (settled.length === 0 && penalties.length === 0) return;
+    const waived = events.filter((e): e is PenaltyWaivedEvent => e.type === 'PenaltyWaived');
+    if (settled.length === 0 && penalties.length === 0 && waived.length === 0) return;
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const posted: JournalEntry[] = [];
     if (settled.length > 0) {
@@ -466,8 +538,15 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     }
     if (penalties.length > 0) {
       const sets = await loadRuleSets(ctx.tx);
-      posted.push(...(await appendJournal(ctx.tx, penalties.map((e) => penaltyEntry(sets, e)))));
+      posted.push(
+        ...(await appendJournal(
+          ctx.tx,
+          penalties.map((e) => penaltyEntry(sets, e)),
+        )),
+      );
     }
+    // After the accruals of the same batch, so a waiver finds its accrual even when both came together.
+    if (waived.length > 0) posted.push(...(await appendJournal(ctx.tx, await penaltyWaiverEntries(ctx, waived))));
     announce(ctx, posted);
   }
 }
@@ -495,7 +574,9 @@ export class TtfAccrualConsumer extends EnvelopeHandler<ReportingEvent> {
       ctx.tx,
       assessed.map((e) => e.payload.account),
     );
-    const superseded = assessed.flatMap((e) => (e.payload.supersedes ? [journalEntry({ ...ttfBase(e), causeEventId: e.payload.supersedes, lines: [] }).entryId] : []));
+    const superseded = assessed.flatMap((e) =>
+      e.payload.supersedes ? [journalEntry({ ...ttfBase(e), causeEventId: e.payload.supersedes, lines: [] }).entryId] : [],
+    );
     const old = await entryLines(ctx.tx, superseded);
     const entries: JournalEntry[] = [];
     for (const e of assessed) {
@@ -540,9 +621,10 @@ export class AccountsRefConsumer extends EnvelopeHandler<AccountRefEvent> {
   async handle(ctx: BatchContext, messages: InboundMessage<AccountRefEvent>[]): Promise<void> {
     await upsertAccounts(
       ctx.tx,
-      messages.map((m) => m.body).filter((e) => e.type === 'AccountUpserted').map((e) => e.payload),
+      messages
+        .map((m) => m.body)
+        .filter((e) => e.type === 'AccountUpserted')
+        .map((e) => e.payload),
     );
   }
 }
-
-

@@ -38,12 +38,14 @@ export interface StepFigures {
  * remainder of each, so the steps add up exactly to the trade. The securities' consideration is
  * what balances the cash: BUY net − accrued − fees; SELL net − accrued + fees.
  */
-export function settlementStep(t: TradeFigures, step: { stepQuantity?: string | null; stepAmount?: string | null; settledQuantity?: string | null }): StepFigures {
+export function settlementStep(
+  t: TradeFigures,
+  step: { stepQuantity?: string | null; stepAmount?: string | null; settledQuantity?: string | null },
+): StepFigures {
   const total = new Dec(t.quantity);
   const before = new Dec(t.settledQuantity);
   const rest = total.minus(before);
-  let quantity =
-    step.stepQuantity != null ? new Dec(step.stepQuantity) : step.settledQuantity != null ? new Dec(step.settledQuantity).minus(before) : rest;
+  let quantity = step.stepQuantity != null ? new Dec(step.stepQuantity) : step.settledQuantity != null ? new Dec(step.settledQuantity).minus(before) : rest;
   if (quantity.gt(rest)) quantity = rest;
   if (quantity.lte(0)) quantity = new Dec(0);
   const final = quantity.eq(rest);

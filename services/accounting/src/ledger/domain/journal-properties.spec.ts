@@ -21,7 +21,13 @@ type Ev =
 
 const events = fc.array(
   fc.oneof(
-    fc.record({ kind: fc.constant('trade' as const), side: fc.constantFrom('BUY' as const, 'SELL' as const), qty: fc.integer({ min: 1, max: 500 }), priceCents: fc.integer({ min: 1, max: 100_000 }), feeCents: fc.integer({ min: 0, max: 500 }) }),
+    fc.record({
+      kind: fc.constant('trade' as const),
+      side: fc.constantFrom('BUY' as const, 'SELL' as const),
+      qty: fc.integer({ min: 1, max: 500 }),
+      priceCents: fc.integer({ min: 1, max: 100_000 }),
+      feeCents: fc.integer({ min: 0, max: 500 }),
+    }),
     fc.record({ kind: fc.constant('settle' as const), pick: fc.nat(), parts: fc.integer({ min: 1, max: 3 }) }),
     fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
   ),
@@ -43,7 +49,23 @@ function simulate(evs: Ev[], method: CostMethod, recognition: 'SETTLEMENT_DATE' 
       const fees = new Dec(e.feeCents).div(100);
       if (e.side === 'SELL' && fees.gt(gross)) continue;
       const net = e.side === 'BUY' ? gross.plus(fees) : gross.minus(fees);
-      const t = { side: e.side, currency: 'EUR', quantity: String(e.qty), grossAmount: gross.toFixed(2), accruedInterest: '0', feesAmount: fees.toFixed(2), netAmount: net.toFixed(2), settledQuantity: '0', settledCommitment: '0', settledAccrued: '0', settledFees: '0', settledNet: '0', status: 'OPEN', tdSec: new Dec(0), tdReal: new Dec(0) };
+      const t = {
+        side: e.side,
+        currency: 'EUR',
+        quantity: String(e.qty),
+        grossAmount: gross.toFixed(2),
+        accruedInterest: '0',
+        feesAmount: fees.toFixed(2),
+        netAmount: net.toFixed(2),
+        settledQuantity: '0',
+        settledCommitment: '0',
+        settledAccrued: '0',
+        settledFees: '0',
+        settledNet: '0',
+        status: 'OPEN',
+        tdSec: new Dec(0),
+        tdReal: new Dec(0),
+      };
       let cost;
       if (recognition === 'TRADE_DATE') {
         const o = applyOperation(sim.position, t.side, new Dec(t.quantity), gross, 'EUR');
@@ -139,7 +161,11 @@ describe('journal properties over any sequence of events', () => {
               expect(sim.position.lots.every((l) => l.quantity.isNegative() === sim.position.quantity.isNegative() && !l.quantity.isZero())).toBe(true);
             }
             // The sum of all balances is zero (every balance is the sum of its postings, and they balance).
-            expect(Object.values(b).reduce((s, v) => s.plus(v), new Dec(0)).isZero()).toBe(true);
+            expect(
+              Object.values(b)
+                .reduce((s, v) => s.plus(v), new Dec(0))
+                .isZero(),
+            ).toBe(true);
             expect(balances(simulate(evs, method, recognition).entries)).toEqual(b);
           }),
           { numRuns: 300 },

@@ -69,7 +69,14 @@ describe('a partial settlement (60 then 40 of 100)', () => {
 
   it('first step: 60 shares, commitment 3480.00 released, securities 3480.00, fees 3.48, nostro 3483.48', () => {
     const s = settlementStep(t, { stepQuantity: '60', stepAmount: '3483.48', settledQuantity: '60' });
-    expect([s.quantity.toFixed(), s.commitment.toFixed(2), s.gross.toFixed(2), s.fees.toFixed(2), s.net.toFixed(2), s.final]).toEqual(['60', '3480.00', '3480.00', '3.48', '3483.48', false]);
+    expect([s.quantity.toFixed(), s.commitment.toFixed(2), s.gross.toFixed(2), s.fees.toFixed(2), s.net.toFixed(2), s.final]).toEqual([
+      '60',
+      '3480.00',
+      '3480.00',
+      '3.48',
+      '3483.48',
+      false,
+    ]);
     expect(show(settlementStepPosting('BUY', s, { securities: s.gross, realized: d('0') }))).toEqual([
       ['903900', '3480.00', '0.00'],
       ['903100', '0.00', '3480.00'],
@@ -82,7 +89,14 @@ describe('a partial settlement (60 then 40 of 100)', () => {
   it('last step: the remainder of each figure — commitment 2320.00, fees 5.80 − 3.48 = 2.32, nostro 2322.32; nothing left off balance sheet', () => {
     const after = { ...t, settledQuantity: '60', settledCommitment: '3480.00', settledFees: '3.48', settledNet: '3483.48' };
     const s = settlementStep(after, { stepQuantity: '40', stepAmount: '2322.32', settledQuantity: '100' });
-    expect([s.quantity.toFixed(), s.commitment.toFixed(2), s.gross.toFixed(2), s.fees.toFixed(2), s.net.toFixed(2), s.final]).toEqual(['40', '2320.00', '2320.00', '2.32', '2322.32', true]);
+    expect([s.quantity.toFixed(), s.commitment.toFixed(2), s.gross.toFixed(2), s.fees.toFixed(2), s.net.toFixed(2), s.final]).toEqual([
+      '40',
+      '2320.00',
+      '2320.00',
+      '2.32',
+      '2322.32',
+      true,
+    ]);
   });
 
   it('a step without stepQuantity takes what the cumulative settled quantity adds', () => {
@@ -162,7 +176,12 @@ describe('weighted average (CMP) and FIFO realized P&L across several buys and s
     const short = applyOperation(emptyPosition('CMP'), 'SELL', d('10'), d('1000.00'), 'EUR');
     expect([short.position.quantity.toFixed(), short.position.cost.toFixed(), short.realized.toFixed()]).toEqual(['-10', '-1000', '0']);
     const cover = applyOperation(short.position, 'BUY', d('10'), d('900.00'), 'EUR');
-    expect([cover.position.quantity.toFixed(), cover.position.cost.toFixed(), cover.realized.toFixed(2), cover.securities.toFixed(2)]).toEqual(['0', '0', '100.00', '1000.00']);
+    expect([cover.position.quantity.toFixed(), cover.position.cost.toFixed(), cover.realized.toFixed(2), cover.securities.toFixed(2)]).toEqual([
+      '0',
+      '0',
+      '100.00',
+      '1000.00',
+    ]);
   });
 });
 
@@ -173,7 +192,12 @@ describe('an FX revaluation across two closes', () => {
     expect(c1.resultEur.toFixed(2)).toBe('0.00');
     const c2 = revalue(c1.next, d('1000.00'), d('1.05'), '2026-12-01');
     expect(c2.resultEur.toFixed(2)).toBe('43.29');
-    const lines = applyRules(RULE_SET_V1, { event: 'FX_REVALUATION', recognition: 'SETTLEMENT_DATE', variant: 'GAIN' }, { amount: c2.resultEur }, { securitiesAccount: '', aux: { CURRENCY: 'USD' } });
+    const lines = applyRules(
+      RULE_SET_V1,
+      { event: 'FX_REVALUATION', recognition: 'SETTLEMENT_DATE', variant: 'GAIN' },
+      { amount: c2.resultEur },
+      { securitiesAccount: '', aux: { CURRENCY: 'USD' } },
+    );
     expect(show(lines)).toEqual([
       ['479000', '43.29', '0.00'],
       ['766000', '0.00', '43.29'],
@@ -191,7 +215,12 @@ describe('an FX revaluation across two closes', () => {
 
 describe('fees, TTF accrual and penalties', () => {
   it('TTF on a client purchase: base 5800.00 × 0.4 % = 23.20 charged to the client, TTF payable 23.20', () => {
-    const lines = applyRules(RULE_SET_V1, { event: 'TTF_ACCRUAL', recognition: 'SETTLEMENT_DATE', variant: 'CLIENT' }, { amount: d('5800.00').times('0.004') }, ctx);
+    const lines = applyRules(
+      RULE_SET_V1,
+      { event: 'TTF_ACCRUAL', recognition: 'SETTLEMENT_DATE', variant: 'CLIENT' },
+      { amount: d('5800.00').times('0.004') },
+      ctx,
+    );
     expect(show(lines)).toEqual([
       ['461100', '23.20', '0.00'],
       ['447100', '0.00', '23.20'],

@@ -26,7 +26,16 @@ export async function loadRuleSets(tx: EntityManager): Promise<RuleSet[]> {
   const sets = new Map<number, RuleSet & { rules: PostingRule[] }>();
   for (const r of rows) {
     const s = sets.get(r.version) ?? { version: r.version, effectiveFrom: r.effectiveFrom, rules: [] };
-    s.rules.push({ event: r.event, recognition: r.recognition, variant: r.variant, lineNo: r.lineNo, account: r.account, direction: r.direction, amount: r.amount, aux: r.aux });
+    s.rules.push({
+      event: r.event,
+      recognition: r.recognition,
+      variant: r.variant,
+      lineNo: r.lineNo,
+      account: r.account,
+      direction: r.direction,
+      amount: r.amount,
+      aux: r.aux,
+    });
     sets.set(r.version, s);
   }
   ruleSetsCache = { key, sets: [...sets.values()] };
@@ -80,7 +89,15 @@ export async function upsertAccounts(tx: EntityManager, accounts: AccountRefV1[]
      ON CONFLICT (account) DO UPDATE SET book = EXCLUDED.book, account_type = EXCLUDED.account_type, client_id = EXCLUDED.client_id,
        accounting_category = EXCLUDED.accounting_category, cost_method = EXCLUDED.cost_method, version = EXCLUDED.version
      WHERE accounting.accounts_ref.version < EXCLUDED.version`,
-    [v.map((a) => a.account), v.map((a) => a.book), v.map((a) => a.accountType), v.map((a) => a.clientId), v.map((a) => a.accountingCategory ?? 'TRADING'), v.map((a) => a.costMethod ?? 'CMP'), v.map((a) => a.version)],
+    [
+      v.map((a) => a.account),
+      v.map((a) => a.book),
+      v.map((a) => a.accountType),
+      v.map((a) => a.clientId),
+      v.map((a) => a.accountingCategory ?? 'TRADING'),
+      v.map((a) => a.costMethod ?? 'CMP'),
+      v.map((a) => a.version),
+    ],
   );
 }
 
@@ -105,7 +122,10 @@ export class PositionBook {
    * account in one ISIN): every position is first created if missing, in key order, so that the
    * second batch waits on the row (or its insertion) and reads it committed — no lost update.
    */
-  static async load(tx: EntityManager, wanted: Array<{ account: string; isin: string; book: string; currency: string; method: CostMethod }>): Promise<PositionBook> {
+  static async load(
+    tx: EntityManager,
+    wanted: Array<{ account: string; isin: string; book: string; currency: string; method: CostMethod }>,
+  ): Promise<PositionBook> {
     const book = new PositionBook(tx);
     if (wanted.length === 0) return book;
     const unique = new Map(wanted.map((k) => [`${k.account}|${k.isin}`, k]));
@@ -120,14 +140,29 @@ export class PositionBook {
       `SELECT account, isin, book, currency, cost_method AS method, quantity::text AS quantity, cost::text AS cost, lots, realized::text AS realized
        FROM accounting.positions WHERE (account, isin) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY account, isin FOR UPDATE`,
       [keys.map((k) => k.account), keys.map((k) => k.isin)],
-    )) as Array<{ account: string; isin: string; book: string; currency: string; method: CostMethod; quantity: string; cost: string; lots: Array<{ quantity: string; cost: string; key?: string }>; realized: string }>;
+    )) as Array<{
+      account: string;
+      isin: string;
+      book: string;
+      currency: string;
+      method: CostMethod;
+      quantity: string;
+      cost: string;
+      lots: Array<{ quantity: string; cost: string; key?: string }>;
+      realized: string;
+    }>;
     for (const r of rows) {
       book.rows.set(`${r.account}|${r.isin}`, {
         account: r.account,
         isin: r.isin,
         book: r.book,
         currency: r.currency,
-        position: { method: r.method, quantity: new Dec(r.quantity), cost: new Dec(r.cost), lots: r.lots.map((l) => ({ quantity: new Dec(l.quantity), cost: new Dec(l.cost), key: l.key ?? '' })) },
+        position: {
+          method: r.method,
+          quantity: new Dec(r.quantity),
+          cost: new Dec(r.cost),
+          lots: r.lots.map((l) => ({ quantity: new Dec(l.quantity), cost: new Dec(l.cost), key: l.key ?? '' })),
+        },
         realized: new Dec(r.realized),
       });
     }
@@ -145,7 +180,13 @@ export class PositionBook {
     return p;
   }
 
-  apply(k: { account: string; isin: string; book: string; currency: string; method: CostMethod }, side: 'BUY' | 'SELL', quantity: Dec, gross: Dec, lotKey: string): CostOutcome {
+  apply(
+    k: { account: string; isin: string; book: string; currency: string; method: CostMethod },
+    side: 'BUY' | 'SELL',
+    quantity: Dec,
+    gross: Dec,
+    lotKey: string,
+  ): CostOutcome {
     const p = this.get(k);
     const out = applyOperation(p.position, side, quantity, gross, p.currency, lotKey);
     p.position = out.position;
@@ -153,7 +194,13 @@ export class PositionBook {
     return out;
   }
 
-  undo(k: { account: string; isin: string; book: string; currency: string; method: CostMethod }, side: 'BUY' | 'SELL', quantity: Dec, securities: Dec, realized: Dec): void {
+  undo(
+    k: { account: string; isin: string; book: string; currency: string; method: CostMethod },
+    side: 'BUY' | 'SELL',
+    quantity: Dec,
+    securities: Dec,
+    realized: Dec,
+  ): void {
     const p = this.get(k);
     p.position = undoOperation(p.position, side, quantity, securities);
     p.realized = p.realized.minus(realized);

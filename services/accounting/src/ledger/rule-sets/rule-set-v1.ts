@@ -23,7 +23,8 @@ const r = (
   recognition: PostingRule['recognition'],
   variant: PostingRule['variant'],
   lines: Array<[account: string, direction: 'D' | 'C', amount: PostingRule['amount'], aux?: PostingRule['aux']]>,
-): PostingRule[] => lines.map(([account, direction, amount, aux], i) => ({ event, recognition, variant, lineNo: i + 1, account, direction, amount, aux: aux ?? null }));
+): PostingRule[] =>
+  lines.map(([account, direction, amount, aux], i) => ({ event, recognition, variant, lineNo: i + 1, account, direction, amount, aux: aux ?? null }));
 
 export const RULE_SET_V1 = Object.freeze({
   version: 1,

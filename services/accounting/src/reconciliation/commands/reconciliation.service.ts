@@ -48,13 +48,27 @@ async function recordRun(
     await tx.query(
       `INSERT INTO accounting.recon_breaks (break_id, run_id, kind, subject, item, field, ours, theirs, difference, as_of)
        SELECT b, $1, $2, $3, i, f, o, t, d, $4 FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS x(b, i, f, o, t, d)`,
-      [r.runId, r.kind, r.subject, r.asOf, fresh.map((b) => b.breakId), fresh.map((b) => b.item), fresh.map((b) => b.field), fresh.map((b) => b.ours), fresh.map((b) => b.theirs), fresh.map((b) => b.difference)],
+      [
+        r.runId,
+        r.kind,
+        r.subject,
+        r.asOf,
+        fresh.map((b) => b.breakId),
+        fresh.map((b) => b.item),
+        fresh.map((b) => b.field),
+        fresh.map((b) => b.ours),
+        fresh.map((b) => b.theirs),
+        fresh.map((b) => b.difference),
+      ],
     );
   }
   return report;
 }
 
-async function storeStatement(tx: EntityManager, s: { statementId: string; kind: 'HOLDINGS' | 'CASH'; account: string; date: string; xml: string; source: string }): Promise<void> {
+async function storeStatement(
+  tx: EntityManager,
+  s: { statementId: string; kind: 'HOLDINGS' | 'CASH'; account: string; date: string; xml: string; source: string },
+): Promise<void> {
   await tx.query(
     `INSERT INTO accounting.statements (statement_id, kind, account, statement_date, xml, source) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
     [s.statementId, s.kind, s.account, s.date, s.xml, s.source],
@@ -97,7 +111,12 @@ export async function reconcileHoldings(tx: EntityManager, account: string, xml:
 }
 
 /** Our cash of an account in a currency: its nostro (512000) lines up to the date, and each trade's movement on the date. */
-export async function cashView(tx: EntityManager, account: string, currency: string, asOf: string): Promise<{ closingBalance: string; movements: Map<string, string> }> {
+export async function cashView(
+  tx: EntityManager,
+  account: string,
+  currency: string,
+  asOf: string,
+): Promise<{ closingBalance: string; movements: Map<string, string> }> {
   const [closing] = (await tx.query(
     `SELECT coalesce(sum(l.debit - l.credit), 0)::text AS b FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id)
      JOIN accounting.trades t ON t.trade_ref = e.trade_ref WHERE t.account = $1 AND l.currency = $2 AND l.account_code = '512000' AND e.accounting_date <= $3`,
@@ -131,7 +150,12 @@ export async function reconcileCash(tx: EntityManager, account: string, xml: str
     const key = e.tradeRef ?? '(no reference)';
     theirs.set(key, new Dec(theirs.get(key) ?? 0).plus(e.amount).toFixed());
   }
-  return recordRun(tx, { runId, kind: 'CASH', subject: `${account}:${st.currency}`, asOf: st.statementDate }, compareCash(ours, { closingBalance: st.closingBalance, movements: theirs }), st.problems);
+  return recordRun(
+    tx,
+    { runId, kind: 'CASH', subject: `${account}:${st.currency}`, asOf: st.statementDate },
+    compareCash(ours, { closingBalance: st.closingBalance, movements: theirs }),
+    st.problems,
+  );
 }
 
 /** The accounting P&L of each book and currency on a day: income minus expense of the day's entries (PNL accounts). */
@@ -179,7 +203,10 @@ export class CustodianStatementsConsumer extends EnvelopeHandler<CustodianStatem
         body.type === 'HoldingsStatement'
           ? await reconcileHoldings(ctx.tx, p.account, p.xml, `topic:${body.eventId}`, p.statementId)
           : await reconcileCash(ctx.tx, p.account, p.xml, `topic:${body.eventId}`, p.statementId);
-      ctx.log.info({ runId: report.runId, kind: report.kind, subject: report.subject, breaks: report.breaks.length, errors: report.errors.length }, 'reconciliation run');
+      ctx.log.info(
+        { runId: report.runId, kind: report.kind, subject: report.subject, breaks: report.breaks.length, errors: report.errors.length },
+        'reconciliation run',
+      );
     }
   }
 }

@@ -33,7 +33,13 @@ export function compareHoldings(ours: Map<string, string>, theirs: Map<string, s
       out.matched++;
       continue;
     }
-    out.breaks.push({ item: isin, field: o === undefined ? 'quantity (missing in our books)' : t === undefined ? 'quantity (missing at the custodian)' : 'quantity', ours: o ?? null, theirs: t ?? null, difference: diff(od, td) });
+    out.breaks.push({
+      item: isin,
+      field: o === undefined ? 'quantity (missing in our books)' : t === undefined ? 'quantity (missing at the custodian)' : 'quantity',
+      ours: o ?? null,
+      theirs: t ?? null,
+      difference: diff(od, td),
+    });
   }
   return out;
 }
@@ -62,7 +68,13 @@ export function compareCash(
       out.matched++;
       continue;
     }
-    out.breaks.push({ item: ref, field: o === undefined ? 'movement (missing in our books)' : t === undefined ? 'movement (missing at the bank)' : 'movement.amount', ours: o ?? null, theirs: t ?? null, difference: diff(od, td) });
+    out.breaks.push({
+      item: ref,
+      field: o === undefined ? 'movement (missing in our books)' : t === undefined ? 'movement (missing at the bank)' : 'movement.amount',
+      ours: o ?? null,
+      theirs: t ?? null,
+      difference: diff(od, td),
+    });
   }
   return out;
 }
@@ -81,7 +93,13 @@ export function comparePnl(ours: Map<string, string>, theirs: Map<string, string
       out.matched++;
       continue;
     }
-    out.breaks.push({ item: key, field: t === undefined ? 'pnl (no desk figure)' : o === undefined ? 'pnl (nothing booked)' : 'pnl', ours: o ?? null, theirs: t ?? null, difference: diff(od, td) });
+    out.breaks.push({
+      item: key,
+      field: t === undefined ? 'pnl (no desk figure)' : o === undefined ? 'pnl (nothing booked)' : 'pnl',
+      ours: o ?? null,
+      theirs: t ?? null,
+      difference: diff(od, td),
+    });
   }
   return out;
 }
@@ -89,7 +107,12 @@ export function comparePnl(ours: Map<string, string>, theirs: Map<string, string
 export type BreakStatus = 'OPEN' | 'INVESTIGATING' | 'RESOLVED';
 
 /** The workflow of a break: open → investigating → resolved (or open → resolved); investigating may go back to open. */
-export function breakTransition(from: BreakStatus, to: BreakStatus, by: string | undefined, comment: string | undefined): { ok: true } | { ok: false; problem: string } {
+export function breakTransition(
+  from: BreakStatus,
+  to: BreakStatus,
+  by: string | undefined,
+  comment: string | undefined,
+): { ok: true } | { ok: false; problem: string } {
   if (!by || by.trim() === '') return { ok: false, problem: 'a person must be named (header x-postera-user)' };
   if (!comment || comment.trim() === '') return { ok: false, problem: 'a comment is required' };
   const allowed: Record<BreakStatus, BreakStatus[]> = { OPEN: ['INVESTIGATING', 'RESOLVED'], INVESTIGATING: ['RESOLVED', 'OPEN'], RESOLVED: [] };

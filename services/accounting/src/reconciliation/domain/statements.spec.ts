@@ -58,7 +58,10 @@ describe('breaks name the item, the field, both values and the difference (ours 
     ]);
   });
   it('cash', () => {
-    const c = compareCash({ closingBalance: '-5483.48', movements: new Map([['FO-EQ:REC-1', '-3483.48']]) }, { closingBalance: '-5483.84', movements: new Map([['FO-EQ:REC-1', '-3483.84']]) });
+    const c = compareCash(
+      { closingBalance: '-5483.48', movements: new Map([['FO-EQ:REC-1', '-3483.48']]) },
+      { closingBalance: '-5483.84', movements: new Map([['FO-EQ:REC-1', '-3483.84']]) },
+    );
     expect(c.breaks).toEqual([
       { item: 'account', field: 'closingBalance', ours: '-5483.48', theirs: '-5483.84', difference: '0.36' },
       { item: 'FO-EQ:REC-1', field: 'movement.amount', ours: '-3483.48', theirs: '-3483.84', difference: '0.36' },

@@ -53,7 +53,8 @@ export class ReconciliationController {
       if (typeof x.book !== 'string' || !x.book) problems.push({ row: i + 1, problem: 'book missing' });
       else if (!isIsoDate(x.date)) problems.push({ row: i + 1, problem: `date ${String(x.date)} not ISO` });
       else if (typeof x.currency !== 'string' || !/^[A-Z]{3}$/.test(x.currency)) problems.push({ row: i + 1, problem: `currency ${String(x.currency)}` });
-      else if (typeof x.amount !== 'string' || !DECIMAL.test(x.amount)) problems.push({ row: i + 1, problem: `amount ${String(x.amount)} not a decimal string` });
+      else if (typeof x.amount !== 'string' || !DECIMAL.test(x.amount))
+        problems.push({ row: i + 1, problem: `amount ${String(x.amount)} not a decimal string` });
       else ok.push({ book: x.book, date: x.date as string, currency: x.currency, amount: x.amount });
     });
     if (ok.length > 0) {
