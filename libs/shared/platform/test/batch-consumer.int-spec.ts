@@ -44,6 +44,7 @@ const TOPICS = {
   redelivery: 'test.redelivery.v1',
   relay: 'test.relay.v1',
   relayPair: 'test.relay-pair.v1',
+  relayLarge: 'test.relay-large.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -204,6 +205,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.redelivery, partitions: 2 },
         { name: TOPICS.relay, partitions: 3 },
         { name: TOPICS.relayPair, partitions: 3 },
+        { name: TOPICS.relayLarge, partitions: 3 },
       ],
       { withDlq: true },
     );
@@ -502,6 +504,27 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       const k3 = received.filter((m) => m.key === 'k3').map((m) => (JSON.parse(m.value) as TestEvent).payload.seq);
       expect(k3).toEqual(Array.from({ length: 100 }, (_, i) => 3 + 10 * i));
       expect((await metrics.produced.get()).values.reduce((s, v) => s + v.value, 0)).toBe(1000);
+    });
+
+    it('1,000 events of 2 KB on one key (one partition): sent in pieces under the broker message size, all published in order', async () => {
+      // 2 MB for one partition in one send would be refused by the broker (message.max.bytes, 1 MiB) forever.
+      const out = Array.from({ length: 1000 }, (_, seq) => {
+        const event = { ...testEvent(seq), correlationId: 'one-key', payload: { seq, text: 'x'.repeat(2000) } };
+        return { topic: TOPICS.relayLarge, key: 'one-key', event } satisfies OutgoingEvent;
+      });
+      await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
+      const relay = new OutboxRelay(
+        ds,
+        newBus('relay-large'),
+        { schema: SCHEMA, topicPrefix: prefix, batchMax: 1000, pollMs: 50, databaseUrl },
+        newMetrics(),
+        log,
+      );
+      running.push(() => relay.stop());
+      await relay.start();
+      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox', timeoutMs: 30_000 });
+      const received = await consumeAll(physicalTopic(prefix, TOPICS.relayLarge), { expected: 1000, settleMs: 300 });
+      expect(received.map((m) => (JSON.parse(m.value) as TestEvent).payload.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     });
 
     it('two relays on one schema publish every row once, in order per key (the advisory lock keeps one active)', async () => {

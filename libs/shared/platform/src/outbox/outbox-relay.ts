@@ -5,10 +5,40 @@ import type { Log } from '../logger.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 
+/** Below the broker's default message.max.bytes (1,048,588), with room for record and batch overheads. */
+export const OUTBOX_BATCH_BYTES_MAX = 768 * 1024;
+
+/**
+ * The longest prefix of the rows (in id order, so per-key order is kept) whose size stays within
+ * `bytesMax`; always at least one row, so a single large event still goes out.
+ */
+export function withinBytes<R extends { message_key: string | null; value: string; headers: Record<string, string> }>(rows: R[], bytesMax: number): R[] {
+  let total = 0;
+  let n = 0;
+  for (const r of rows) {
+    // Per record: key, value, each header's name and value, and about 70 bytes of framing.
+    const size =
+      Buffer.byteLength(r.value) +
+      (r.message_key ? Buffer.byteLength(r.message_key) : 0) +
+      Object.entries(r.headers).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)) + 8, 0) +
+      70;
+    if (n > 0 && total + size > bytesMax) break;
+    total += size;
+    n++;
+  }
+  return rows.slice(0, n);
+}
+
 export interface OutboxRelayOptions {
   schema: string;
   topicPrefix: string;
   batchMax: number;
+  /**
+   * Bytes per send, bounded below the broker's message.max.bytes (1 MiB by default), which limits
+   * each partition's record batch: a handler's batch keyed by one partition's trades lands wholly
+   * on one partition downstream.
+   */
+  batchBytesMax?: number;
   pollMs: number;
   databaseUrl: string;
 }
@@ -106,10 +136,12 @@ export class OutboxRelay {
         this.o.batchMax,
       ])) as Array<{ id: string; topic: string; message_key: string | null; value: string; headers: Record<string, string> }>;
       if (rows.length === 0) return 0;
-      await producer.send(rows.map((r) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers })));
-      await tx.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      for (const r of rows) this.metrics.produced.inc({ topic: r.topic });
-      return rows.length;
+      const sent = withinBytes(rows, this.o.batchBytesMax ?? OUTBOX_BATCH_BYTES_MAX);
+      await producer.send(sent.map((r) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers })));
+      await tx.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY($1::bigint[])`, [sent.map((r) => r.id)]);
+      for (const r of sent) this.metrics.produced.inc({ topic: r.topic });
+      // A batch cut by size is followed at once by the next (the loop idles only on a short batch).
+      return sent.length < rows.length ? this.o.batchMax : sent.length;
     });
   }
 }
