@@ -1,3 +1,4 @@
+import { PollingLoop } from './polling-loop.js';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { newId } from '@postera/kernel';
 import { CONFIG, faultPoint, LOG, type Log } from '@postera/platform';
@@ -48,7 +49,6 @@ const SENT_RECORD_RETRY_MS = 1_000;
 const RETRY_BACKOFF_BASE_MS = 30_000;
 const RETRY_BACKOFF_MAX_MS = 30 * 60_000;
 /** The loop's own backoff when SMTP or Postgres is unreachable. */
-const LOOP_BACKOFF_MAX_MS = 30_000;
 
 /** A notification of the batch, rendered, its attempt committed: ready for SMTP. */
 interface Delivery {
@@ -94,16 +94,25 @@ function smtpHost(url: string): string {
  */
 @Injectable()
 export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollingLoop;
   private transport: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions> | null = null;
 
   constructor(
     @Inject(CONFIG) private readonly config: NotificationConfig,
     @Inject(LOG) private readonly log: Log,
     private readonly ds: DataSource,
-  ) {}
+  ) {
+    this.loop = new PollingLoop({
+      name: 'email sender',
+      pollMs: config.SEND_POLL_MS,
+      log,
+      pass: async () => {
+        const { handled, unreachable } = await this.sendOnce();
+        if (unreachable) return 'backoff';
+        return handled < this.config.SEND_BATCH_MAX ? 'idle' : 'more';
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.transport = nodemailer.createTransport({
@@ -115,55 +124,15 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       greetingTimeout: SMTP_GREETING_TIMEOUT_MS,
       socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
     });
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
     this.log.info({ smtp: smtpHost(this.config.SMTP_URL), batchMax: this.config.SEND_BATCH_MAX }, 'email sender started');
   }
 
   /** Finishes the batch in hand, then closes the SMTP pool. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     this.transport?.close();
     this.log.info('email sender stopped');
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        const { handled, unreachable } = await this.sendOnce();
-        if (unreachable) {
-          failures++;
-          await this.idle(this.loopBackoffMs(failures));
-          continue;
-        }
-        failures = 0;
-        if (handled < this.config.SEND_BATCH_MAX) await this.idle(this.config.SEND_POLL_MS);
-      } catch (e) {
-        failures++;
-        const backoffMs = this.loopBackoffMs(failures);
-        this.log.error({ err: e, backoffMs }, 'email sender pass failed; retrying');
-        await this.idle(backoffMs);
-      }
-    }
-  }
-
-  private loopBackoffMs(failures: number): number {
-    return Math.min(LOOP_BACKOFF_MAX_MS, this.config.SEND_POLL_MS * 2 ** Math.min(failures, 10));
-  }
-
-  private idle(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve(); // shutting down: no pause after the batch in hand
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   /** One pass: claim a batch and deliver it. Returns how many notifications it settled, and whether SMTP was unreachable. */

@@ -12,7 +12,11 @@ function winAnsiSafe(line: string): string {
  */
 export function renderNoticePdf(title: string, body: string, createdAt: Date): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title, Producer: 'Postera', Creator: 'Postera notification', CreationDate: createdAt } });
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: 56,
+      info: { Title: title, Producer: 'Postera', Creator: 'Postera notification', CreationDate: createdAt },
+    });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));

@@ -1,3 +1,4 @@
+import { PollingLoop } from './polling-loop.js';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { newId } from '@postera/kernel';
 import { CONFIG, faultPoint, LOG, type Log } from '@postera/platform';
@@ -13,7 +14,6 @@ const CLAIM_LEASE_MS = 5 * 60_000;
 /** No POST of a batch starts later than this after the batch's attempts were committed. */
 const BATCH_SEND_WINDOW_MS = 30_000;
 const OUTCOME_COMMIT_MARGIN_MS = 30_000;
-const LOOP_BACKOFF_MAX_MS = 30_000;
 /** What is kept of a receiver's answer in the attempt. */
 const RESPONSE_KEPT_CHARS = 500;
 
@@ -33,53 +33,27 @@ interface Delivery {
  */
 @Injectable()
 export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     @Inject(CONFIG) private readonly config: NotificationConfig,
     @Inject(LOG) private readonly log: Log,
     private readonly ds: DataSource,
-  ) {}
+  ) {
+    this.loop = new PollingLoop({
+      name: 'webhook sender',
+      pollMs: config.SEND_POLL_MS,
+      log,
+      pass: async () => ((await this.sendOnce()) < this.config.SEND_BATCH_MAX ? 'idle' : 'more'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      try {
-        const handled = await this.sendOnce();
-        failures = 0;
-        if (handled < this.config.SEND_BATCH_MAX) await this.idle(this.config.SEND_POLL_MS);
-      } catch (e) {
-        failures++;
-        const backoffMs = Math.min(LOOP_BACKOFF_MAX_MS, this.config.SEND_POLL_MS * 2 ** Math.min(failures, 10));
-        this.log.error({ err: e, backoffMs }, 'webhook sender pass failed; retrying');
-        await this.idle(backoffMs);
-      }
-    }
-  }
-
-  private idle(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    });
+    await this.loop.stop();
   }
 
   async sendOnce(): Promise<number> {
@@ -129,7 +103,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     const lane = async () => {
       while (next < deliveries.length) {
         const d = deliveries[next++]!;
-        if (Date.now() >= windowClosesAt || !this.running) {
+        if (Date.now() >= windowClosesAt || !this.loop.running) {
           untried.push(d);
           continue;
         }

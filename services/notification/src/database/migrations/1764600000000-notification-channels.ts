@@ -13,7 +13,9 @@ export class NotificationChannels1764600000000 implements MigrationInterface {
     await q.query(`ALTER TABLE notification.client_contacts
       ADD COLUMN contacts jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(contacts) = 'array'),
       ADD COLUMN base_currency text`);
-    await q.query(`UPDATE notification.client_contacts SET contacts = jsonb_build_array(jsonb_build_object('channel', 'EMAIL', 'address', email)) WHERE email IS NOT NULL`);
+    await q.query(
+      `UPDATE notification.client_contacts SET contacts = jsonb_build_array(jsonb_build_object('channel', 'EMAIL', 'address', email)) WHERE email IS NOT NULL`,
+    );
 
     // Parties have no contacts in the referential: operators keep them here, through the HTTP API.
     await q.query(`CREATE TABLE notification.counterparty_contacts (
@@ -111,7 +113,9 @@ export class NotificationChannels1764600000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const t of ['avis_deadlines', 'instruction_states', 'operator_actions']) await q.query(`DROP TABLE notification.${t}`);
-    await q.query(`DELETE FROM notification.delivery_attempts a USING notification.notifications n WHERE a.notification_id = n.notification_id AND n.notice_id <> n.notification_id`);
+    await q.query(
+      `DELETE FROM notification.delivery_attempts a USING notification.notifications n WHERE a.notification_id = n.notification_id AND n.notice_id <> n.notification_id`,
+    );
     await q.query(`DELETE FROM notification.notifications WHERE notice_id <> notification_id`);
     await q.query(`ALTER TABLE notification.notifications DROP CONSTRAINT notifications_once_per_recipient, DROP CONSTRAINT notifications_channel_check,
       DROP COLUMN notice_id, DROP COLUMN resent_by, DROP COLUMN resent_at`);

@@ -212,7 +212,11 @@ function amendmentLines(ref: NoticeReference | null, before: TradeEconomics | nu
  * trade.events.v1 carries it: accrued interest for bonds, the FX conversion where one applies (or a
  * statement that none does), and, for an amended trade, the notice it replaces.
  */
-export function renderAvisDOpere(t: TradeEconomics, c: NoticeContext, amendment?: { refersTo: NoticeReference | null; before: TradeEconomics | null }): RenderedNotice {
+export function renderAvisDOpere(
+  t: TradeEconomics,
+  c: NoticeContext,
+  amendment?: { refersTo: NoticeReference | null; before: TradeEconomics | null },
+): RenderedNotice {
   const lang = c.language;
   const L = LABELS[lang];
   const line = (label: string, value: string) => `${label}${L.colon}${value}`;
@@ -228,9 +232,10 @@ export function renderAvisDOpere(t: TradeEconomics, c: NoticeContext, amendment?
           `  ${line(L.feesTotal, amount(t.feesAmount))}`,
         ];
 
-  const accrued = t.accruedInterest !== undefined && (t.instrumentType === 'BOND' || bond || !/^0(\.0*)?$/.test(t.accruedInterest))
-    ? [line(L.accrued, amount(t.accruedInterest))]
-    : [];
+  const accrued =
+    t.accruedInterest !== undefined && (t.instrumentType === 'BOND' || bond || !/^0(\.0*)?$/.test(t.accruedInterest))
+      ? [line(L.accrued, amount(t.accruedInterest))]
+      : [];
   const fx = fxLines(t, c, lang);
 
   const body = [

@@ -12,8 +12,8 @@ const FAIL_REASON: Record<Language, Record<string, string>> = {
     LACK: 'titres insuffisants sur le compte livreur',
     CLAC: 'la contrepartie ne dispose pas des titres',
     MONY: 'espèces insuffisantes',
-    CMON: "la contrepartie ne dispose pas des espèces",
-    CMIS: "instruction de la contrepartie absente",
+    CMON: 'la contrepartie ne dispose pas des espèces',
+    CMIS: 'instruction de la contrepartie absente',
     PREA: 'en attente',
     LATE: 'reçue après la date limite',
   },
@@ -57,7 +57,10 @@ const header = (c: NoticeContext, title: string, account: string, tradeRef: stri
 };
 
 /** A cancelled trade the client had been told about: which notice no longer stands, and that nothing will settle. */
-export function renderCancellationNotice(p: { trade: TradeEconomics; cancelVersion: number; refersTo: NoticeReference | null }, c: NoticeContext): RenderedNotice {
+export function renderCancellationNotice(
+  p: { trade: TradeEconomics; cancelVersion: number; refersTo: NoticeReference | null },
+  c: NoticeContext,
+): RenderedNotice {
   const t = p.trade;
   const lang = c.language;
   const fr = lang === 'fr';

@@ -1,11 +1,6 @@
 import type { CounterpartyConfirmationIssuedV1, InstructionStatusChangedV1, TradeEconomics } from '@postera/contracts';
 import { renderAvisDOpere, type NoticeContext, type NoticeReference, type RenderedNotice } from './avis-d-opere.js';
-import {
-  renderCancellationNotice,
-  renderCounterpartyConfirmation,
-  renderSettlementFailed,
-  type FailReminderPayload,
-} from './other-notices.js';
+import { renderCancellationNotice, renderCounterpartyConfirmation, renderSettlementFailed, type FailReminderPayload } from './other-notices.js';
 import { counterpartyConfirmationSchema, instructionSettledSchema, payloadProblems, tradeEconomicsSchema } from './payload-schemas.js';
 import { renderSettlementConfirmation } from './settlement-confirmation.js';
 
@@ -63,7 +58,11 @@ export function renderNotification(kind: NotificationKind, payload: unknown, c: 
     case 'SETTLEMENT_FAIL_REMINDER': {
       const r = payload as FailReminderPayload;
       checked<InstructionStatusChangedV1>(instructionSettledSchema, r.instruction, 'fail reminder');
-      return renderSettlementFailed(r.instruction, c, { failingSince: r.failingSince, businessDate: r.businessDate, businessDaysFailing: r.businessDaysFailing });
+      return renderSettlementFailed(r.instruction, c, {
+        failingSince: r.failingSince,
+        businessDate: r.businessDate,
+        businessDaysFailing: r.businessDaysFailing,
+      });
     }
     case 'COUNTERPARTY_CONFIRMATION':
       return renderCounterpartyConfirmation(checked<CounterpartyConfirmationIssuedV1>(counterpartyConfirmationSchema, payload, 'counterparty confirmation'), c);

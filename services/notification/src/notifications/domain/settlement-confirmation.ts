@@ -61,7 +61,9 @@ export function renderSettlementConfirmation(s: InstructionStatusChangedV1, c: N
   // Cumulative figures in the event: what remains is what was instructed less what settled so far.
   const partialLines = partial
     ? [
-        ...(s.stepQuantity ? [line(L.step, `${formatDecimal(s.stepQuantity, lang)}${s.stepAmount ? ` / ${formatAmount(s.stepAmount, s.currency, lang)}` : ''}`)] : []),
+        ...(s.stepQuantity
+          ? [line(L.step, `${formatDecimal(s.stepQuantity, lang)}${s.stepAmount ? ` / ${formatAmount(s.stepAmount, s.currency, lang)}` : ''}`)]
+          : []),
         line(L.remainingQuantity, formatDecimal(new Dec(s.quantity).minus(quantity).toFixed(), lang)),
         line(L.remainingAmount, formatAmount(new Dec(s.settlementAmount).minus(amount).toFixed(), s.currency, lang)),
       ]

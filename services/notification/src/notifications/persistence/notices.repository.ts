@@ -119,7 +119,17 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
       [limit],
     )) as UnroutedRow[];
     const result: RouteResult = { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
-    const deliveries: Array<{ id: string; noticeId: string; kind: string; cause: string; tradeRef: string; party: string; channel: string; recipient: string; language: string }> = [];
+    const deliveries: Array<{
+      id: string;
+      noticeId: string;
+      kind: string;
+      cause: string;
+      tradeRef: string;
+      party: string;
+      channel: string;
+      recipient: string;
+      language: string;
+    }> = [];
     for (const r of rows) {
       if (r.recipient_type === 'CLIENT' && r.account_type === 'PROPRIETARY') {
         await tx.query(
@@ -184,7 +194,17 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
         `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
          ON CONFLICT DO NOTHING RETURNING notification_id`,
-        [col((d) => d.id), col((d) => d.noticeId), col((d) => d.kind), col((d) => d.cause), col((d) => d.tradeRef), col((d) => d.party), col((d) => d.channel), col((d) => d.recipient), col((d) => d.language)],
+        [
+          col((d) => d.id),
+          col((d) => d.noticeId),
+          col((d) => d.kind),
+          col((d) => d.cause),
+          col((d) => d.tradeRef),
+          col((d) => d.party),
+          col((d) => d.channel),
+          col((d) => d.recipient),
+          col((d) => d.language),
+        ],
       )) as unknown[];
       result.deliveries = inserted.length;
     }

@@ -22,10 +22,12 @@ function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unkno
   }
   (body.contacts as ContactInput[]).forEach((c, i) => {
     if (c.channel === 'EMAIL') {
-      if (typeof c.address !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(c.address) || c.address.length > 320) problems.push(`contacts[${i}].address: an email address`);
+      if (typeof c.address !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(c.address) || c.address.length > 320)
+        problems.push(`contacts[${i}].address: an email address`);
       if (c.secret !== undefined) problems.push(`contacts[${i}].secret: only for a WEBHOOK`);
     } else if (c.channel === 'WEBHOOK') {
-      if (typeof c.address !== 'string' || !/^https?:\/\/\S+$/.test(c.address) || c.address.length > 2000) problems.push(`contacts[${i}].address: an http(s) URL`);
+      if (typeof c.address !== 'string' || !/^https?:\/\/\S+$/.test(c.address) || c.address.length > 2000)
+        problems.push(`contacts[${i}].address: an http(s) URL`);
       if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret.length < 16 || c.secret.length > 200))
         problems.push(`contacts[${i}].secret: 16 to 200 characters`);
     } else problems.push(`contacts[${i}].channel: EMAIL or WEBHOOK`);

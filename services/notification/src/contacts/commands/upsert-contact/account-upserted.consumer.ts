@@ -27,7 +27,8 @@ function contactProblems(p: Record<string, unknown>): string[] {
       );
     if (!ok) problems.push('contacts: at most 20 of { channel EMAIL with an address | WEBHOOK with an http(s) URL }');
   }
-  if (p.baseCurrency !== undefined && !(typeof p.baseCurrency === 'string' && /^[A-Z]{3}$/.test(p.baseCurrency))) problems.push('baseCurrency: an ISO 4217 code');
+  if (p.baseCurrency !== undefined && !(typeof p.baseCurrency === 'string' && /^[A-Z]{3}$/.test(p.baseCurrency)))
+    problems.push('baseCurrency: an ISO 4217 code');
   return problems;
 }
 

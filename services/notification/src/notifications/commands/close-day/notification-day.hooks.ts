@@ -36,8 +36,16 @@ export class NotificationDayHooks implements BusinessDayHooks {
     @Inject(CONFIG) private readonly config: NotificationConfig,
     metrics: PlatformMetrics,
   ) {
-    this.lateTotal = new Counter({ name: 'postera_notification_avis_late_total', help: "Avis d'opéré reported late at a close", registers: [metrics.registry] });
-    this.lateOpen = new Gauge({ name: 'postera_notification_avis_late_open', help: "Avis d'opéré late and still not sent, at the last close", registers: [metrics.registry] });
+    this.lateTotal = new Counter({
+      name: 'postera_notification_avis_late_total',
+      help: "Avis d'opéré reported late at a close",
+      registers: [metrics.registry],
+    });
+    this.lateOpen = new Gauge({
+      name: 'postera_notification_avis_late_open',
+      help: "Avis d'opéré late and still not sent, at the last close",
+      registers: [metrics.registry],
+    });
   }
 
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {

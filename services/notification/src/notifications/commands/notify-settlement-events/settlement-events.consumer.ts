@@ -44,9 +44,17 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
            failing_since = CASE WHEN EXCLUDED.status = 'FAILING' THEN coalesce(notification.instruction_states.failing_since, EXCLUDED.failing_since) END`,
         [s.instructionId, s.tradeRef, s.account, s.status, s.reason, today ?? s.intendedSettlementDate, JSON.stringify(s)],
       );
-      const base = { causeEventId: body.eventId, tradeRef: s.tradeRef, tradeVersion: s.tradeVersion ?? null, recipientType: 'CLIENT' as const, party: s.account, payload: s };
+      const base = {
+        causeEventId: body.eventId,
+        tradeRef: s.tradeRef,
+        tradeVersion: s.tradeVersion ?? null,
+        recipientType: 'CLIENT' as const,
+        party: s.account,
+        payload: s,
+      };
       if (s.status === 'SETTLED' || s.status === 'PARTIALLY_SETTLED') await insertNotices(ctx.tx, [{ ...base, kind: 'SETTLEMENT_CONFIRMATION' }]);
-      else if (s.status === 'FAILING' && (prev?.status !== 'FAILING' || prev.reason !== s.reason)) await insertNotices(ctx.tx, [{ ...base, kind: 'SETTLEMENT_FAILED' }]);
+      else if (s.status === 'FAILING' && (prev?.status !== 'FAILING' || prev.reason !== s.reason))
+        await insertNotices(ctx.tx, [{ ...base, kind: 'SETTLEMENT_FAILED' }]);
     }
   }
 }

@@ -48,7 +48,15 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
         case 'CounterpartyConfirmationIssued': {
           const p = body.payload as CounterpartyConfirmationIssuedV1;
           await insertNotices(ctx.tx, [
-            { kind: 'COUNTERPARTY_CONFIRMATION', causeEventId: body.eventId, tradeRef: p.tradeRef, tradeVersion: p.version, recipientType: 'COUNTERPARTY', party: p.counterparty.lei, payload: p },
+            {
+              kind: 'COUNTERPARTY_CONFIRMATION',
+              causeEventId: body.eventId,
+              tradeRef: p.tradeRef,
+              tradeVersion: p.version,
+              recipientType: 'COUNTERPARTY',
+              party: p.counterparty.lei,
+              payload: p,
+            },
           ]);
           break;
         }
@@ -71,7 +79,9 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
     await this.watchDeadline(ctx, t);
     const earlier = await latestConfirmation(ctx.tx, t.tradeRef, t.account);
     if (!earlier) {
-      await insertNotices(ctx.tx, [{ kind: 'AVIS_OPERE', causeEventId: eventId, tradeRef: t.tradeRef, tradeVersion: t.version, recipientType: 'CLIENT', party: t.account, payload: t }]);
+      await insertNotices(ctx.tx, [
+        { kind: 'AVIS_OPERE', causeEventId: eventId, tradeRef: t.tradeRef, tradeVersion: t.version, recipientType: 'CLIENT', party: t.account, payload: t },
+      ]);
       return;
     }
     // The same version validated again (a replay, or a second approval) confirms nothing new.
