@@ -14,6 +14,16 @@ export class ObservabilityController {
     private readonly metrics: PlatformMetrics,
   ) {}
 
+  /**
+   * Liveness: 200 while the process answers HTTP (its event loop runs), whatever Postgres and Kafka
+   * do. A dependency outage makes every pod unready (GET /health) but must not restart them all:
+   * a restart cannot bring the database back, and it would drop the batches in hand.
+   */
+  @Get('health/live')
+  live() {
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
   /** Readiness: 200 when Postgres and Kafka both answer, 503 naming the one that does not. */
   @Get('health')
   async health() {
