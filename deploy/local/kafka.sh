@@ -10,14 +10,16 @@
 # With KAFKA_BROKERS set (comma list), `start` starts nothing and only creates topics on that cluster.
 # Everything lives under <repo>/.local/kafka/: libs/ data/ logs/ server.properties log4j2.properties kafka.pid
 # The jars come from Maven Central through deploy/local/kafka/pom.xml (Java 17 + Maven needed).
+# A second broker (the chaos run's) sets KAFKA_LOCAL_HOME, KAFKA_LOCAL_PORT and KAFKA_LOCAL_CONTROLLER_PORT;
+# it shares the jars of <repo>/.local/kafka/libs. KAFKA_LOCAL_TOPICS=0 skips creating the catalogue's topics.
 # shellcheck disable=SC2016 # the single-quoted `bash -c` bodies expand in the child shell on purpose
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 POM="$SCRIPT_DIR/kafka/pom.xml"
-HOME_DIR="$REPO_ROOT/.local/kafka"
-LIBS="$HOME_DIR/libs"
+HOME_DIR="${KAFKA_LOCAL_HOME:-$REPO_ROOT/.local/kafka}"
+LIBS="$REPO_ROOT/.local/kafka/libs"
 DATA="$HOME_DIR/data"
 LOGS="$HOME_DIR/logs"
 PROPS="$HOME_DIR/server.properties"
@@ -25,8 +27,8 @@ LOG4J="$HOME_DIR/log4j2.properties"
 PIDFILE="$HOME_DIR/kafka.pid"
 
 HOST=127.0.0.1
-PORT=9092
-CONTROLLER_PORT=9093
+PORT="${KAFKA_LOCAL_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_LOCAL_CONTROLLER_PORT:-9093}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
@@ -78,7 +80,7 @@ fetch_libs() {
   command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Kafka $version jars)"
   log "fetching Kafka $version jars with Maven into $LIBS ..."
   rm -rf "$LIBS.tmp"
-  mkdir -p "$HOME_DIR"
+  mkdir -p "$HOME_DIR" "$(dirname "$LIBS")"
   # Output goes to a file (Debian's mvn prints stray ANSI codes even with -q -B); shown on failure.
   mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$LIBS.tmp" >"$HOME_DIR/mvn.log" 2>&1 \
     || { cat "$HOME_DIR/mvn.log" >&2; die "mvn dependency:copy-dependencies failed"; }
@@ -175,8 +177,9 @@ fail_with_log() {
 # --- commands -----------------------------------------------------------------------------------
 
 cmd_topics() {
+  if [[ "${KAFKA_LOCAL_TOPICS:-1}" == "0" ]]; then return 0; fi
   command -v node >/dev/null || die "node not found"
-  node "$SCRIPT_DIR/create-topics.mjs"
+  KAFKA_BROKERS="${KAFKA_BROKERS:-$HOST:$PORT}" node "$SCRIPT_DIR/create-topics.mjs"
 }
 
 cmd_start() {

@@ -1,0 +1,250 @@
+/**
+ * The verdicts: each invariant of the chaos run as a pure function of the facts, with the figures
+ * that prove it. `bound` verdicts report a documented limit (the same mail sent again after a kill
+ * mid-send) without failing the run.
+ */
+import type { DlqRecord, Facts, InjectedRecord } from './facts.js';
+
+export interface Verdict {
+  id: string;
+  invariant: string;
+  pass: boolean;
+  figures: string;
+  /** A documented bound, reported but never failing the run. */
+  bound?: boolean;
+  details?: unknown;
+}
+
+export interface Expected {
+  /** Valid executions published (each is an accepted trade). */
+  trades: number;
+  clientTradesPublished: number;
+  poisons: InjectedRecord[];
+  badTrades: InjectedRecord[];
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+const few = <T>(xs: T[], max = 5) => (xs.length > max ? [...xs.slice(0, max), `… ${xs.length - max} more`] : xs);
+
+export function checkCaptured(f: Facts, e: Expected): Verdict {
+  const c = f.capture;
+  const pass = c.trades === e.trades && c.distinctTrades === e.trades && c.receiptsCaptured === e.trades && c.capturedTwice.length === 0;
+  return {
+    id: 'captured-once',
+    invariant: 'every accepted trade captured once',
+    pass,
+    figures: `captured ${n(c.distinctTrades)} distinct trades = ${n(e.trades)} accepted; ${n(c.receiptsCaptured)} CAPTURED receipts; ${c.capturedTwice.length} captured twice; ${n(c.receiptsDuplicate)} redelivered executions recognised as duplicates`,
+    details: c.capturedTwice.length ? { capturedTwice: few(c.capturedTwice) } : undefined,
+  };
+}
+
+export function checkExceptions(f: Facts, e: Expected): Verdict {
+  const c = f.capture;
+  const expected = e.badTrades.map((b) => `${b.partition}/${b.offset}`).sort();
+  const missing = expected.filter((x) => !c.inputExceptionOffsets.includes(x));
+  const extra = c.inputExceptionOffsets.filter((x) => !expected.includes(x));
+  const pass = c.inputExceptions === e.badTrades.length && missing.length === 0 && extra.length === 0;
+  return {
+    id: 'malformed-are-exceptions',
+    invariant: 'every malformed execution injected is one input exception (not a trade, not a dead letter)',
+    pass,
+    figures: `${n(c.inputExceptions)} input exceptions = ${n(e.badTrades.length)} malformed executions injected; ${missing.length} missing, ${extra.length} unexpected`,
+    details: missing.length || extra.length ? { missing, extra } : undefined,
+  };
+}
+
+export function checkInstructed(f: Facts, e: Expected): Verdict {
+  const s = f.settlement;
+  const pass = s.instructedTrades === e.trades && s.instructions === e.trades && s.liveTwice.length === 0 && f.capture.validated === e.trades;
+  return {
+    id: 'instructed-once',
+    invariant: 'every accepted trade instructed once',
+    pass,
+    figures: `${n(f.capture.validated)} validated; ${n(s.instructions)} instructions for ${n(s.instructedTrades)} trades = ${n(e.trades)} accepted; ${s.liveTwice.length} trades with two live instructions`,
+    details: s.liveTwice.length ? { liveTwice: few(s.liveTwice) } : undefined,
+  };
+}
+
+export function checkSettled(f: Facts): Verdict {
+  const s = f.settlement;
+  const status = Object.entries(s.byStatus)
+    .sort()
+    .map(([k, v]) => `${k} ${n(v)}`)
+    .join(', ');
+  const pass = s.settledTwice.length === 0 && s.disagreeWithCsd.length === 0 && s.csdStepsNotAddingUp.length === 0;
+  return {
+    id: 'settled-once',
+    invariant: 'settled once, and settled / failed / pending as the simulated CSD decided',
+    pass,
+    figures: `${status}; ${s.settledTwice.length} settled twice; ${s.disagreeWithCsd.length} instructions disagreeing with the CSD (status or settled quantity); ${s.csdStepsNotAddingUp.length} CSD instructions whose steps do not add up`,
+    details: pass ? undefined : { settledTwice: few(s.settledTwice), disagree: few(s.disagreeWithCsd), stepsNotAddingUp: few(s.csdStepsNotAddingUp) },
+  };
+}
+
+export function checkJournaled(f: Facts, e: Expected): Verdict {
+  const a = f.accounting;
+  const tradeDate = a.byKind.TRADE_DATE_COMMITMENT ?? 0;
+  const settlement = a.byKind.SETTLEMENT ?? 0;
+  const pass =
+    a.causeDoubles === 0 &&
+    a.tradeDateTwice.length === 0 &&
+    a.tradesWithoutTradeDateEntry.length === 0 &&
+    tradeDate === e.trades &&
+    a.settlementEntryMismatch.length === 0 &&
+    a.settledTradesWithoutEntry.length === 0 &&
+    settlement === f.settlement.settledSteps &&
+    a.parked === 0;
+  return {
+    id: 'journaled-once',
+    invariant: 'journaled once per event',
+    pass,
+    figures: `${n(a.entries)} entries (${Object.entries(a.byKind)
+      .sort()
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(', ')}); ${n(tradeDate)} trade-date entries for ${n(e.trades)} trades, ${a.tradeDateTwice.length} twice, ${a.tradesWithoutTradeDateEntry.length} missing; ${n(settlement)} settlement entries = ${n(f.settlement.settledSteps)} settlement steps, ${a.settlementEntryMismatch.length} trades differing, ${a.settledTradesWithoutEntry.length} settled trades without one; ${a.causeDoubles} (cause event, kind) doubles; ${a.parked} settlements still parked`,
+    details: pass
+      ? undefined
+      : {
+          tradeDateTwice: few(a.tradeDateTwice),
+          withoutTradeDate: few(a.tradesWithoutTradeDateEntry),
+          settlementMismatch: few(a.settlementEntryMismatch),
+          settledWithoutEntry: few(a.settledTradesWithoutEntry),
+        },
+  };
+}
+
+export function checkNotified(f: Facts, e: Expected): Verdict {
+  const m = f.notification;
+  const pending = (m.byStatus.PENDING ?? 0) + (m.byStatus.FAILED ?? 0);
+  const pass =
+    m.avisNotices === e.clientTradesPublished &&
+    f.capture.clientTrades === e.clientTradesPublished &&
+    m.avisTwice.length === 0 &&
+    m.clientTradesWithoutAvis.length === 0 &&
+    m.distinctMessageIdsTwice.length === 0 &&
+    m.sentWithoutMail.length === 0 &&
+    m.mailsWithoutDelivery === 0 &&
+    pending === 0;
+  return {
+    id: 'notified-once',
+    invariant: 'notified once',
+    pass,
+    figures: `${n(m.avisNotices)} avis d'opéré notices = ${n(e.clientTradesPublished)} client trades, ${m.avisTwice.length} twice, ${m.clientTradesWithoutAvis.length} missing; ${n(m.emailDeliveries)} email deliveries (${Object.entries(m.byStatus)
+      .sort()
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(', ')}); ${n(m.mails)} mails received, ${m.distinctMessageIdsTwice.length} deliveries with two different Message-IDs, ${m.sentWithoutMail.length} sent without a mail received, ${m.mailsWithoutDelivery} mails of no delivery`,
+    details: pass
+      ? undefined
+      : { avisTwice: few(m.avisTwice), withoutAvis: few(m.clientTradesWithoutAvis), distinct: few(m.distinctMessageIdsTwice), sentWithoutMail: few(m.sentWithoutMail) },
+  };
+}
+
+export function checkSmtpRepeats(f: Facts): Verdict {
+  return {
+    id: 'smtp-repeats',
+    invariant: 'mails repeated with the same Message-ID (the documented SMTP bound: a kill between the send and its commit)',
+    pass: true,
+    bound: true,
+    figures: `${f.notification.sameMessageIdRepeats} repeats`,
+  };
+}
+
+export function checkBalanced(f: Facts): Verdict {
+  const a = f.accounting;
+  const pass = a.unbalancedEntries.length === 0 && a.perCurrency.every((c) => c.debit === c.credit);
+  return {
+    id: 'entries-balanced',
+    invariant: 'every journal entry balanced per currency',
+    pass,
+    figures: `${n(a.entries)} entries, ${a.unbalancedEntries.length} unbalanced; ${a.perCurrency.map((c) => `${c.currency} debit ${c.debit} ${c.debit === c.credit ? '=' : '≠'} credit ${c.credit}`).join('; ')}`,
+    details: a.unbalancedEntries.length ? few(a.unbalancedEntries) : undefined,
+  };
+}
+
+export function checkBalancesEqualPostings(f: Facts): Verdict {
+  const a = f.accounting;
+  return {
+    id: 'balances-equal-postings',
+    invariant: 'every balance equal to its postings (positions: cost = securities accounts, realized P&L = 767000 − 667000, per book and currency)',
+    pass: a.positionsVsJournal.length === 0,
+    figures: `${n(a.positionsChecked)} positions; ${a.positionsVsJournal.length} (book, currency) figures differing from the journal`,
+    details: a.positionsVsJournal.length ? few(a.positionsVsJournal, 20) : undefined,
+  };
+}
+
+/**
+ * The DLQ holds exactly the poison messages: each poison once per consumer of its topic, byte for
+ * byte, and nothing else. A dead letter written twice for the same original offset (a kill between
+ * the DLQ send and the offset commit) is reported apart.
+ */
+export function checkDlq(dlq: DlqRecord[], poisons: InjectedRecord[], consumersByTopic: Record<string, string[]>, prefix: string): Verdict[] {
+  const physical = (t: string) => (prefix ? `${prefix}.${t}` : t);
+  const expected = new Map<string, InjectedRecord>();
+  for (const p of poisons) for (const c of consumersByTopic[p.topic] ?? []) expected.set(`${physical(p.topic)}|${p.partition}|${p.offset}|${c}`, p);
+  const seen = new Map<string, number>();
+  const unexpected: DlqRecord[] = [];
+  const alteredBytes: string[] = [];
+  for (const r of dlq) {
+    const k = `${r.originalTopic}|${r.originalPartition}|${r.originalOffset}|${r.consumer}`;
+    const p = expected.get(k);
+    if (!p) {
+      unexpected.push(r);
+      continue;
+    }
+    if (p.value !== r.value || p.key !== r.key) alteredBytes.push(k);
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
+  const missing = [...expected.keys()].filter((k) => !seen.has(k));
+  const repeats = [...seen.values()].reduce((s, v) => s + v - 1, 0);
+  const withoutConsumer = poisons.filter((p) => (consumersByTopic[p.topic] ?? []).length === 0).map((p) => `${p.topic}#${p.n}`);
+  const pass = unexpected.length === 0 && missing.length === 0 && alteredBytes.length === 0 && withoutConsumer.length === 0 && poisons.length > 0;
+  const consumers = [...new Set(poisons.map((p) => p.topic))].map((t) => `${t}: ${(consumersByTopic[t] ?? []).join(', ')}`).join('; ');
+  return [
+    {
+      id: 'dlq-exactly-poison',
+      invariant: 'the DLQ holds exactly the poison messages',
+      pass,
+      figures: `${dlq.length} dead letters; ${poisons.length} poisons injected × their consumers = ${expected.size} expected, ${seen.size} found byte for byte, ${missing.length} missing, ${unexpected.length} unexpected, ${alteredBytes.length} altered (consumers — ${consumers})`,
+      details: pass ? undefined : { missing: few(missing), unexpected: few(unexpected.map((u) => ({ ...u, value: u.value.slice(0, 200) }))), alteredBytes, withoutConsumer },
+    },
+    {
+      id: 'dlq-repeats',
+      invariant: 'dead letters written again for the same original offset (a kill between the DLQ send and the offset commit)',
+      pass: true,
+      bound: true,
+      figures: `${repeats} repeats`,
+    },
+  ];
+}
+
+export interface BalanceRow {
+  key: string;
+  value: string;
+}
+
+/** Balances of two runs compared key by key: the keys missing on either side and the values that differ. */
+export function compareBalances(
+  run: BalanceRow[],
+  replay: BalanceRow[],
+): { compared: number; differing: Array<{ key: string; run: string | null; replay: string | null }> } {
+  const a = new Map(run.map((r) => [r.key, r.value]));
+  const b = new Map(replay.map((r) => [r.key, r.value]));
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const differing = keys.filter((k) => a.get(k) !== b.get(k)).map((k) => ({ key: k, run: a.get(k) ?? null, replay: b.get(k) ?? null }));
+  return { compared: keys.length, differing };
+}
+
+export function checkAll(f: Facts, e: Expected, prefix: string): Verdict[] {
+  return [
+    checkCaptured(f, e),
+    checkExceptions(f, e),
+    checkInstructed(f, e),
+    checkSettled(f),
+    checkJournaled(f, e),
+    checkNotified(f, e),
+    checkSmtpRepeats(f),
+    checkBalanced(f),
+    checkBalancesEqualPostings(f),
+    ...checkDlq(f.dlq, e.poisons, f.consumersByTopic, prefix),
+  ];
+}

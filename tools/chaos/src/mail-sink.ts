@@ -1,0 +1,82 @@
+/**
+ * A real SMTP server that keeps only what the checker needs of each mail: its Message-ID and the
+ * X-Postera-* headers (notification, notice, kind, trade). A 50,000-trade run sends tens of thousands
+ * of mails with PDFs; keeping them parsed in memory (the test sink) is not an option.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  messageId: string;
+  notificationId: string;
+  noticeId: string;
+  kind: string;
+  tradeRef: string;
+}
+
+export interface MailSink {
+  port: number;
+  readonly mails: ReceivedMail[];
+  close(): Promise<void>;
+}
+
+const HEADER_BYTES_MAX = 64 * 1024;
+
+/** Unfolded header lines of a raw message head, name lower-cased. */
+export function parseHeaders(head: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  for (const line of unfolded.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    if (!out.has(name)) out.set(name, line.slice(i + 1).trim());
+  }
+  return out;
+}
+
+export async function startMailSink(): Promise<MailSink> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    name: 'postera-chaos-sink',
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
+    logger: false,
+    closeTimeout: 500,
+    onData(stream, _session, callback) {
+      let head = '';
+      let done = false;
+      stream.on('data', (chunk: Buffer) => {
+        if (done) return;
+        head += chunk.toString('latin1');
+        const end = head.search(/\r?\n\r?\n/);
+        if (end >= 0) {
+          head = head.slice(0, end);
+          done = true;
+        } else if (head.length > HEADER_BYTES_MAX) done = true;
+      });
+      stream.on('end', () => {
+        const h = parseHeaders(head);
+        mails.push({
+          messageId: h.get('message-id') ?? '',
+          notificationId: h.get('x-postera-notification-id') ?? '',
+          noticeId: h.get('x-postera-notice-id') ?? '',
+          kind: h.get('x-postera-notice-kind') ?? '',
+          tradeRef: h.get('x-postera-trade-ref') ?? '',
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    mails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Replay from offset 0: accounting alone, on an empty database and a new consumer-group prefix, reads
+ * every topic of the run as it stands; its balances must equal the run's.
+ */
+import { physicalTopic } from '@postera/contracts';
+import { kafkaClient, Stack } from '@postera/devstack';
+import pg from 'pg';
+import type { BalanceRow } from './checker.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The balances: the trial balance per ledger account, book, currency and auxiliary account (debit
+ * − credit, with the line count), and each position (quantity, cost, realized P&L).
+ */
+export async function balances(databaseUrl: string): Promise<{ ledger: BalanceRow[]; positions: BalanceRow[] }> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const ledger = (
+      await db.query(
+        `SELECT account_code || ' ' || book || ' ' || currency || ' ' || coalesce(aux_account, '-') AS key,
+                trim_scale(sum(debit) - sum(credit))::text || ' (' || count(*) || ' lines)' AS value
+           FROM accounting.journal_lines GROUP BY account_code, book, currency, aux_account`,
+      )
+    ).rows as BalanceRow[];
+    const positions = (
+      await db.query(
+        `SELECT account || ' ' || isin AS key,
+                'quantity ' || trim_scale(quantity) || ', cost ' || trim_scale(cost) || ', realized ' || trim_scale(realized) AS value
+           FROM accounting.positions`,
+      )
+    ).rows as BalanceRow[];
+    return { ledger, positions };
+  } finally {
+    await db.end();
+  }
+}
+
+/** Lag of every group under a prefix on every topic it committed on: 0 when all is consumed. */
+export async function consumerLag(brokers: string, groupPrefix: string): Promise<{ groups: number; lag: bigint; byGroup: Record<string, string> }> {
+  const admin = kafkaClient(brokers, 'postera-chaos-lag').admin();
+  await admin.connect();
+  try {
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupPrefix}.`));
+    const highs = new Map<string, Map<number, bigint>>();
+    let lag = 0n;
+    const byGroup: Record<string, string> = {};
+    for (const g of groups) {
+      let gl = 0n;
+      for (const t of await admin.fetchOffsets({ groupId: g })) {
+        if (!highs.has(t.topic)) highs.set(t.topic, new Map((await admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, BigInt(o.high)])));
+        for (const p of t.partitions) {
+          const high = highs.get(t.topic)!.get(p.partition) ?? 0n;
+          const committed = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+          if (high > committed) gl += high - committed;
+        }
+      }
+      byGroup[g.slice(groupPrefix.length + 1)] = gl.toString();
+      lag += gl;
+    }
+    return { groups: groups.length, lag, byGroup };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Committed offsets of the groups `<groupPrefix>.<service>.*`, keyed `consumer|topic|partition`. */
+export async function committedOffsetsOf(brokers: string, groupPrefix: string, service: string): Promise<Map<string, bigint>> {
+  const admin = kafkaClient(brokers, 'postera-chaos-committed').admin();
+  await admin.connect();
+  try {
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupPrefix}.${service}.`));
+    const out = new Map<string, bigint>();
+    for (const g of groups) {
+      for (const t of await admin.fetchOffsets({ groupId: g })) {
+        for (const p of t.partitions) if (BigInt(p.offset) >= 0n) out.set(`${g.slice(groupPrefix.length + 1)}|${t.topic}|${p.partition}`, BigInt(p.offset));
+      }
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every message of a topic under the prefix (high − low over its partitions). */
+export async function topicSize(brokers: string, prefix: string, topic: string): Promise<bigint> {
+  const admin = kafkaClient(brokers, 'postera-chaos-size').admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(physicalTopic(prefix, topic))).reduce((s, o) => s + BigInt(o.high) - BigInt(o.low), 0n);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ReplayOptions {
+  brokers: string;
+  topicPrefix: string;
+  databaseUrl: string;
+  basePort: number;
+  logDir: string;
+  timeoutMs: number;
+  /** Where the run's accounting consumers stopped (all consumed): the replay is done when it reaches them. */
+  target: Map<string, bigint>;
+}
+
+/**
+ * Starts accounting alone on `databaseUrl` (empty) with a fresh group prefix, waits until each of its
+ * consumers has committed as far as the run's did and its outbox is empty and the journal still
+ * for 3 s, then stops it.
+ */
+export async function replayAccounting(o: ReplayOptions): Promise<{ seconds: number; groupPrefix: string }> {
+  const groupPrefix = `chaos-replay-${Date.now().toString(36)}`;
+  const stack = new Stack({
+    databaseUrl: o.databaseUrl,
+    kafkaBrokers: o.brokers,
+    topicPrefix: o.topicPrefix,
+    groupPrefix,
+    basePort: o.basePort,
+    logDir: o.logDir,
+    smtpUrl: 'smtp://127.0.0.1:9',
+    services: ['accounting'],
+    logLevel: 'warn',
+  });
+  const started = Date.now();
+  try {
+    await stack.startAll();
+    const db = new pg.Client({ connectionString: o.databaseUrl });
+    await db.connect();
+    try {
+      let quietSince = 0;
+      let lastEntries = -1;
+      for (;;) {
+        if (Date.now() - started > o.timeoutMs) throw new Error(`replay not done after ${o.timeoutMs} ms`);
+        const reached = await committedOffsetsOf(o.brokers, groupPrefix, 'accounting');
+        const behind = [...o.target].filter(([k, off]) => (reached.get(k) ?? -1n) < off).length;
+        const outbox = Number((await db.query(`SELECT count(*) AS n FROM accounting.outbox`)).rows[0].n);
+        const entries = Number((await db.query(`SELECT count(*) AS n FROM accounting.journal_entries`)).rows[0].n);
+        const quiet = behind === 0 && outbox === 0 && entries === lastEntries;
+        lastEntries = entries;
+        if (quiet) {
+          quietSince ||= Date.now();
+          if (Date.now() - quietSince >= 3_000) break;
+        } else quietSince = 0;
+        await sleep(1_000);
+      }
+    } finally {
+      await db.end();
+    }
+  } finally {
+    await stack.stopAll();
+  }
+  return { seconds: (Date.now() - started) / 1000, groupPrefix };
+}

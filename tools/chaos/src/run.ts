@@ -1,0 +1,477 @@
+/**
+ * One chaos run: its own broker and database, the whole stack, a sample day of executions and their
+ * confirmations published while a seeded schedule kills services, restarts the broker and Postgres and
+ * injects poison messages; the days rolled to settlement; then, once everything is quiet, the checker
+ * and the replay of accounting from offset 0.
+ */
+import { Topics } from '@postera/contracts';
+import {
+  eodSummary,
+  closeDay,
+  kafkaClient,
+  loadSampleReferential,
+  openDay,
+  REPO_ROOT,
+  SAMPLE_REFERENTIAL,
+  sampleConfirmations,
+  sampleDay,
+  Stack,
+  ensureTopics,
+  waitForCapturedAndInstructed,
+  waitUntil,
+  type ServiceName,
+} from '@postera/devstack';
+import { addBusinessDays, addDays, TARGET } from '@postera/kernel';
+import kafkajs from 'kafkajs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { checkAll, compareBalances, type Verdict } from './checker.js';
+import { accountingFacts, captureFacts, consumersByTopic, notificationFacts, readDlq, settlementFacts, type Facts, type InjectedRecord } from './facts.js';
+import { badTrade, describeFault, faultSchedule, poisonKey, poisonValue, POISON_TOPICS, type Fault, type KillableService, type ScheduleOptions } from './faults.js';
+import { ChaosInfra, defaultInfraOptions } from './infra.js';
+import { startMailSink, type MailSink } from './mail-sink.js';
+import { balances, committedOffsetsOf, consumerLag, replayAccounting } from './replay.js';
+
+const { Partitioners } = kafkajs;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ChaosOptions {
+  trades: number;
+  /** Hard bound of the whole run (infrastructure, pipeline, checks, replay), in seconds. */
+  seconds: number;
+  seed: number;
+  /** Faults are drawn in [3 s, windowSeconds] after the first publish. */
+  windowSeconds: number;
+  kills: number;
+  brokerRestarts: number;
+  postgresRestarts: number;
+  poisons: number;
+  badTrades: number;
+  killable?: KillableService[];
+  killFirst?: KillableService[];
+  downMsMax?: number;
+  basePort: number;
+  topicPrefix: string;
+  replay: boolean;
+  /** Keep the broker's and the cluster's data after the run (they are deleted otherwise). */
+  keep: boolean;
+  resultsDir: string;
+  log: (line: string) => void;
+}
+
+/** Defaults scaled on the number of trades: the 50,000 run gets a dozen kills over ~11 minutes. */
+export function defaultOptions(trades = 50_000, o: Partial<ChaosOptions> = {}): ChaosOptions {
+  const windowSeconds = o.windowSeconds ?? Math.max(30, Math.round((trades / 60) * 0.8));
+  return {
+    trades,
+    seconds: Math.max(600, Math.round(600 + trades / 20)),
+    seed: Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31),
+    windowSeconds,
+    kills: Math.max(3, Math.round(windowSeconds / 50)),
+    brokerRestarts: trades >= 10_000 ? 2 : 1,
+    postgresRestarts: trades >= 10_000 ? 2 : 1,
+    poisons: trades >= 10_000 ? 9 : 3,
+    badTrades: trades >= 10_000 ? 6 : 2,
+    basePort: Number(process.env.CHAOS_BASE_PORT ?? 5600),
+    topicPrefix: 'chaos',
+    replay: true,
+    keep: false,
+    resultsDir: join(REPO_ROOT, 'chaos-results'),
+    log: (line) => process.stdout.write(`${line}\n`),
+    ...o,
+  };
+}
+
+export interface InjectionLog {
+  atSeconds: number;
+  fault: Fault;
+  description: string;
+  tookMs: number;
+  error?: string;
+}
+
+export interface ReplayResult {
+  seconds: number;
+  ledgerCompared: number;
+  positionsCompared: number;
+  ledgerDiffering: Array<{ key: string; run: string | null; replay: string | null }>;
+  positionsDiffering: Array<{ key: string; run: string | null; replay: string | null }>;
+}
+
+export interface ChaosReport {
+  runId: string;
+  seed: number;
+  tradeDate: string;
+  options: Omit<ChaosOptions, 'log'>;
+  injections: InjectionLog[];
+  unexpectedExits: Array<{ atSeconds: number; service: string; code: number | null }>;
+  publisherRetries: number;
+  phases: Record<string, number>;
+  verdicts: Verdict[];
+  replay?: ReplayResult;
+  pass: boolean;
+  resultsFile?: string;
+  facts?: Facts;
+}
+
+/** The last TARGET business day before today (MiFIR refuses execution times in the future). */
+export function lastBusinessDay(today = new Date().toISOString().slice(0, 10)): string {
+  let day = addDays(today, -1);
+  for (let i = 0; i < 10 && !TARGET.isBusinessDay(day); i++) day = addDays(day, -1);
+  return day;
+}
+
+class Deadline {
+  private readonly endsAt: number;
+  phase = 'starting';
+  constructor(readonly seconds: number) {
+    this.endsAt = Date.now() + seconds * 1000;
+  }
+  leftMs(): number {
+    return this.endsAt - Date.now();
+  }
+  check(): void {
+    if (this.leftMs() <= 0) throw new Error(`chaos run exceeded its bound of ${this.seconds} s while ${this.phase} (raise it with --seconds=)`);
+  }
+  /** The time left, for a wait that must not outlive the bound. */
+  budget(): number {
+    this.check();
+    return this.leftMs();
+  }
+}
+
+/** Publishes like an upstream platform that retries: a failed send (broker down) is sent again. */
+async function publishRetrying(
+  brokers: string,
+  topic: string,
+  messages: Array<{ key: string; value: string }>,
+  o: { batchMax: number; deadline: Deadline; onRetry: (e: Error) => void },
+): Promise<Array<{ partition: number; offset: string }>> {
+  const offsets: Array<{ partition: number; offset: string }> = [];
+  let producer: kafkajs.Producer | null = null;
+  try {
+    for (let i = 0; i < messages.length; i += o.batchMax) {
+      const batch = messages.slice(i, i + o.batchMax);
+      for (;;) {
+        o.deadline.check();
+        try {
+          if (!producer) {
+            producer = kafkaClient(brokers, 'postera-chaos-publisher').producer({
+              idempotent: true,
+              maxInFlightRequests: 1,
+              createPartitioner: Partitioners.DefaultPartitioner,
+            });
+            await producer.connect();
+          }
+          const meta = await producer.send({ topic, acks: -1, messages: batch });
+          if (batch.length === 1 && meta[0]) offsets.push({ partition: meta[0].partition, offset: String(meta[0].baseOffset) });
+          break;
+        } catch (e) {
+          o.onRetry(e as Error);
+          await producer?.disconnect().catch(() => undefined);
+          producer = null;
+          await sleep(1_000);
+        }
+      }
+    }
+  } finally {
+    await producer?.disconnect().catch(() => undefined);
+  }
+  return offsets;
+}
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const deadline = new Deadline(o.seconds);
+  const runId = `chaos-${Date.now().toString(36)}`;
+  const t0 = Date.now();
+  const since = () => (Date.now() - t0) / 1000;
+  const say = (s: string) => o.log(`[${since().toFixed(1).padStart(7)} s] ${s}`);
+  const tradeDate = lastBusinessDay();
+  const schedule = faultSchedule({
+    seed: o.seed,
+    windowMs: o.windowSeconds * 1000,
+    kills: o.kills,
+    brokerRestarts: o.brokerRestarts,
+    postgresRestarts: o.postgresRestarts,
+    poisons: o.poisons,
+    badTrades: o.badTrades,
+    killable: o.killable,
+    killFirst: o.killFirst,
+    downMsMax: o.downMsMax,
+  } satisfies ScheduleOptions);
+  const { log: _log, ...printable } = o;
+  const report: ChaosReport = {
+    runId,
+    seed: o.seed,
+    tradeDate,
+    options: printable,
+    injections: [],
+    unexpectedExits: [],
+    publisherRetries: 0,
+    phases: {},
+    verdicts: [],
+    pass: false,
+  };
+  const phase = (name: string) => {
+    deadline.phase = name;
+    report.phases[name] = Number(since().toFixed(1));
+    say(name);
+  };
+
+  say(`run ${runId}: seed ${o.seed}, ${o.trades} trades, trade date ${tradeDate}, bound ${o.seconds} s, ${schedule.length} faults in ${o.windowSeconds} s`);
+  const infra = new ChaosInfra(defaultInfraOptions(runId));
+  const logDir = join(REPO_ROOT, '.local/logs', runId);
+  let stack: Stack | null = null;
+  let sink: MailSink | null = null;
+  let db: pg.Pool | null = null;
+  let supervising = false;
+  let superviseLoop: Promise<void> = Promise.resolve();
+  try {
+    phase(`starting own Postgres (127.0.0.1:${infra.o.pgPort}) and Kafka (${infra.brokers}) under ${infra.o.home}`);
+    await infra.start();
+    await ensureTopics(infra.brokers, o.topicPrefix);
+    const databaseUrl = await infra.createDatabase('chaos');
+    sink = await startMailSink();
+    stack = new Stack({
+      databaseUrl,
+      kafkaBrokers: infra.brokers,
+      topicPrefix: o.topicPrefix,
+      groupPrefix: runId,
+      basePort: o.basePort,
+      logDir,
+      smtpUrl: `smtp://127.0.0.1:${sink.port}`,
+      logLevel: 'warn',
+      serviceEnv: { 'market-sim': { MARKET_SIM_FAIL_RATE: '0.02', MARKET_SIM_SEED: `chaos-${o.seed}` } },
+    });
+    phase(`starting the services (ports ${o.basePort}–${o.basePort + 6}, logs in ${logDir})`);
+    await stack.startAll();
+    await loadSampleReferential(stack);
+    await openDay(stack, tradeDate);
+    db = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+    db.on('error', () => undefined); // a Postgres restart drops idle clients: the pool makes new ones
+
+    // A process that dies on its own (not killed by the schedule) is recorded and started again.
+    const busy = new Set<ServiceName>();
+    const st = stack;
+    const supervise = async () => {
+      while (supervising) {
+        for (const [name, svc] of st.running) {
+          if (busy.has(name) || svc.process.exitCode === null && svc.process.signalCode === null) continue;
+          report.unexpectedExits.push({ atSeconds: Number(since().toFixed(1)), service: name, code: svc.process.exitCode });
+          say(`!! ${name} exited on its own (code ${svc.process.exitCode}, signal ${svc.process.signalCode}): starting it again`);
+          busy.add(name);
+          st.start(name);
+          await st.waitHealthy(name, 120_000).catch((e: Error) => say(`!! ${name} not healthy again: ${e.message}`));
+          busy.delete(name);
+        }
+        await sleep(1_000);
+      }
+    };
+    supervising = true;
+    superviseLoop = supervise();
+
+    const messages = sampleDay({ tradeDate, count: o.trades, runId: 'C' });
+    const confirmations = sampleConfirmations(messages);
+    const clientAccounts = new Set(SAMPLE_REFERENTIAL.accounts.filter((a) => a.accountType === 'CLIENT').map((a) => a.account));
+    const clientTradesPublished = messages.filter((m) => clientAccounts.has(String(m.message.account))).length;
+    const poisons: InjectedRecord[] = [];
+    const badTrades: InjectedRecord[] = [];
+    const topic = (t: string) => `${o.topicPrefix}.${t}`;
+    const onRetry = (e: Error) => {
+      report.publisherRetries++;
+      if (report.publisherRetries % 10 === 1) say(`publisher: send failed (${e.message}); sending again`);
+    };
+
+    const execute = async (f: Fault): Promise<void> => {
+      switch (f.kind) {
+        case 'kill': {
+          busy.add(f.service);
+          try {
+            await st.kill(f.service);
+            await sleep(f.downMs);
+            st.start(f.service);
+            await st.waitHealthy(f.service, 120_000);
+          } finally {
+            busy.delete(f.service);
+          }
+          return;
+        }
+        case 'broker-restart':
+          await infra.restartKafka(f.downMs);
+          return;
+        case 'postgres-restart':
+          await infra.restartPostgresImmediate();
+          return;
+        case 'poison': {
+          const key = poisonKey(runId, f.n);
+          const value = poisonValue(runId, f);
+          const [at] = await publishRetrying(infra.brokers, topic(f.topic), [{ key, value }], { batchMax: 1, deadline, onRetry });
+          poisons.push({ topic: f.topic, partition: at!.partition, offset: at!.offset, key, value, at: new Date().toISOString(), variant: f.variant, n: f.n });
+          return;
+        }
+        case 'bad-trade': {
+          const m = badTrade(runId, tradeDate, f);
+          const [at] = await publishRetrying(infra.brokers, topic(Topics.tradesExecuted), [m], { batchMax: 1, deadline, onRetry });
+          badTrades.push({ topic: Topics.tradesExecuted, partition: at!.partition, offset: at!.offset, key: m.key, value: m.value, at: new Date().toISOString(), variant: f.variant, n: f.n });
+          return;
+        }
+      }
+    };
+
+    phase(`publishing ${o.trades} executions and ${confirmations.length} confirmations; faults running`);
+    const tPublish = Date.now();
+    const faults = (async () => {
+      for (const f of schedule) {
+        const wait = tPublish + f.atMs - Date.now();
+        if (wait > 0) await sleep(wait);
+        deadline.check();
+        const started = Date.now();
+        const entry: InjectionLog = { atSeconds: Number(((started - tPublish) / 1000).toFixed(1)), fault: f, description: describeFault(f), tookMs: 0 };
+        say(`inject at +${entry.atSeconds} s: ${entry.description}`);
+        try {
+          await execute(f);
+        } catch (e) {
+          entry.error = (e as Error).message;
+          say(`!! injection failed: ${entry.error}`);
+        }
+        entry.tookMs = Date.now() - started;
+        report.injections.push(entry);
+      }
+    })();
+    await Promise.all([
+      publishRetrying(infra.brokers, topic(Topics.tradesExecuted), messages, { batchMax: 2000, deadline, onRetry }),
+      publishRetrying(infra.brokers, topic(Topics.confirmationsReceived), confirmations, { batchMax: 2000, deadline, onRetry }),
+    ]);
+    phase(`published in ${((Date.now() - tPublish) / 1000).toFixed(1)} s; waiting until every trade is captured, validated and instructed`);
+    await waitForCapturedAndInstructed(stack, o.trades, deadline.budget(), confirmations.length);
+
+    phase('rolling the business days to the settlement date (the simulated CSD settles or fails at each close)');
+    const retrying = <T>(what: string, f: () => Promise<T>) => {
+      let out: T;
+      return waitUntil(async () => ((out = await f()), true), what, Math.min(300_000, deadline.budget()), 1_000).then(() => out!);
+    };
+    let day = tradeDate;
+    await retrying(`close ${day}`, () => closeDay(st, day));
+    for (let i = 0; i < 2; i++) {
+      day = addBusinessDays(day, 1, TARGET);
+      const d = day;
+      await retrying(`open ${d}`, () => openDay(st, d));
+      await retrying(`close ${d}`, () => closeDay(st, d));
+    }
+    await waitUntil(
+      async () => {
+        const s = await eodSummary(st, day);
+        return (
+          s.settlement.settled + s.settlement.failing + (s.settlement.byStatus.UNMATCHED ?? 0) === s.settlement.instructed &&
+          s.reporting.settled === s.settlement.settled &&
+          s.accounting.parkedSettlements === 0
+        );
+      },
+      `settlement of every instruction due by ${day}`,
+      deadline.budget(),
+      1_000,
+    );
+
+    phase('waiting for the rest of the fault schedule');
+    await faults;
+
+    phase('waiting for quiescence (consumer lag 0, outboxes empty, mails sent, counts stable)');
+    await waitQuiet(db, infra.brokers, runId, deadline);
+    supervising = false;
+    await superviseLoop;
+
+    phase('checking');
+    const facts: Facts = {
+      capture: await captureFacts(db, o.topicPrefix),
+      settlement: await settlementFacts(db),
+      accounting: await accountingFacts(db),
+      notification: await notificationFacts(db, sink.mails),
+      dlq: await readDlq(infra.brokers, o.topicPrefix),
+      consumersByTopic: await consumersByTopic(infra.brokers, o.topicPrefix, runId, POISON_TOPICS),
+    };
+    report.facts = facts;
+    report.verdicts = checkAll(facts, { trades: o.trades, clientTradesPublished, poisons, badTrades }, o.topicPrefix);
+
+    if (o.replay) {
+      phase('replay: every service stopped; accounting alone from offset 0 into an empty database');
+      await stack.stopAll();
+      const target = await committedOffsetsOf(infra.brokers, runId, 'accounting');
+      const replayUrl = await infra.createDatabase('chaos_replay');
+      const r = await replayAccounting({
+        brokers: infra.brokers,
+        topicPrefix: o.topicPrefix,
+        databaseUrl: replayUrl,
+        basePort: o.basePort,
+        logDir: join(logDir, 'replay'),
+        timeoutMs: deadline.budget(),
+        target,
+      });
+      const [a, b] = [await balances(databaseUrl), await balances(replayUrl)];
+      const ledger = compareBalances(a.ledger, b.ledger);
+      const positions = compareBalances(a.positions, b.positions);
+      report.replay = {
+        seconds: Number(r.seconds.toFixed(1)),
+        ledgerCompared: ledger.compared,
+        positionsCompared: positions.compared,
+        ledgerDiffering: ledger.differing,
+        positionsDiffering: positions.differing,
+      };
+      const pass = ledger.differing.length === 0 && positions.differing.length === 0 && ledger.compared > 0;
+      report.verdicts.push({
+        id: 'replay-identical',
+        invariant: 'replaying from offset 0 into an empty schema gives identical balances',
+        pass,
+        figures: `${ledger.compared} ledger balances (account, book, currency, auxiliary) and ${positions.compared} positions compared; ${ledger.differing.length} and ${positions.differing.length} differ (replay took ${r.seconds.toFixed(0)} s)`,
+        details: pass ? undefined : { ledger: ledger.differing.slice(0, 40), positions: positions.differing.slice(0, 40) },
+      });
+    }
+    report.pass = report.verdicts.every((v) => v.pass) && report.injections.every((i) => !i.error);
+    phase('done');
+    return report;
+  } finally {
+    supervising = false;
+    await superviseLoop.catch(() => undefined);
+    await db?.end().catch(() => undefined);
+    await Promise.allSettled((stack ? [...stack.running.keys()] : []).map((n) => stack!.kill(n)));
+    await sink?.close().catch(() => undefined);
+    await infra.destroy({ keep: o.keep });
+    mkdirSync(o.resultsDir, { recursive: true });
+    report.resultsFile = join(o.resultsDir, `${runId}.json`);
+    writeFileSync(report.resultsFile, JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  }
+}
+
+const OUTBOX_SCHEMAS = ['capture', 'settlement', 'accounting', 'reporting', 'notification', 'market_sim'];
+
+/** Quiet = every group of the run at the end of its topics, every outbox empty, no mail owed, counts unchanged for 5 s. */
+async function waitQuiet(db: pg.Pool, brokers: string, groupPrefix: string, deadline: Deadline): Promise<void> {
+  let last = '';
+  let quietSince = 0;
+  for (;;) {
+    deadline.check();
+    try {
+      const lag = await consumerLag(brokers, groupPrefix);
+      const outbox = Number(
+        (await db.query(`SELECT ${OUTBOX_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox)`).join(' + ')} AS n`)).rows[0].n,
+      );
+      const owed = Number((await db.query(`SELECT count(*) AS n FROM notification.notifications WHERE status = 'PENDING'`)).rows[0].n);
+      const counts = JSON.stringify(
+        (
+          await db.query(`SELECT (SELECT count(*) FROM capture.trades) a, (SELECT count(*) FROM settlement.instruction_history) b,
+                                 (SELECT count(*) FROM accounting.journal_entries) c, (SELECT count(*) FROM notification.notifications WHERE status = 'SENT') d,
+                                 (SELECT count(*) FROM reporting.trade_activity) e, (SELECT count(*) FROM market_sim.settlement_steps) f`)
+        ).rows[0],
+      );
+      const quiet = lag.lag === 0n && outbox === 0 && owed === 0 && counts === last;
+      last = counts;
+      if (quiet) {
+        quietSince ||= Date.now();
+        if (Date.now() - quietSince >= 5_000) return;
+      } else quietSince = 0;
+    } catch {
+      quietSince = 0; // broker or database still coming back
+    }
+    await sleep(1_000);
+  }
+}
