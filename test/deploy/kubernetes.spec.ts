@@ -1,0 +1,212 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Service } from 'kubernetes-models/v1/Service';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import { physicalTopic } from '@postera/contracts';
+import { podTemplate, renderKustomization, splitImage, type K8sObject } from './kustomize.js';
+import { allUnits, marketSim, partitions, root, services, type Unit } from './sources.js';
+
+/**
+ * deploy/k8s (and deploy/postgres) rendered as kustomize would, every object validated against the
+ * Kubernetes JSON schemas (kubernetes-models) and KEDA's ScaledObject schema
+ * (@kubernetes-models/keda), then cross-checked against the code: probes, PDBs, one KEDA trigger
+ * per consumer group found in the sources, the partition count as the ceiling, one role per service.
+ */
+const modelOf: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/ConfigMap': ConfigMap,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'batch/v1/Job': Job,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'keda.sh/v1alpha1/ScaledObject': ScaledObject,
+};
+
+const k8s = (p: string) => join(root, 'deploy/k8s', p);
+const builds: Record<string, { dir: string; units: Unit[] }> = {
+  base: { dir: k8s('base'), units: services },
+  'overlays/production': { dir: k8s('overlays/production'), units: services },
+  'overlays/dev': { dir: k8s('overlays/dev'), units: allUnits },
+};
+const rendered = Object.fromEntries(Object.entries(builds).map(([name, b]) => [name, renderKustomization(b.dir)]));
+const migrations = renderKustomization(k8s('migrations'));
+const dbRoles = renderKustomization(join(root, 'deploy/postgres'));
+
+type Container = {
+  name: string;
+  image: string;
+  ports?: Array<{ name?: string; containerPort: number }>;
+  env?: Array<{ name: string; value?: string }>;
+  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
+  readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  livenessProbe?: { httpGet?: { path: string; port: string | number } };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: { runAsNonRoot?: boolean; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
+};
+const containersOf = (o: K8sObject) => ((podTemplate(o)?.spec as { containers?: Container[] } | undefined)?.containers ?? []) as Container[];
+const find = (objs: K8sObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+const ofKind = (objs: K8sObject[], kind: string) => objs.filter((o) => o.kind === kind);
+const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
+  Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+describe.each(Object.keys(builds))('deploy/k8s/%s', (name) => {
+  const objs = rendered[name]!;
+  const { units } = builds[name]!;
+  const config = find(objs, 'ConfigMap', 'postera-config') as (K8sObject & { data: Record<string, string> }) | undefined;
+
+  it('renders, and every object is valid against the Kubernetes and KEDA schemas', () => {
+    expect(objs.length).toBeGreaterThan(0);
+    const invalid: string[] = [];
+    for (const o of objs) {
+      const Model = modelOf[`${o.apiVersion}/${o.kind}`];
+      if (!Model) {
+        invalid.push(`${o.apiVersion}/${o.kind} ${o.metadata.name}: no schema known to the test`);
+        continue;
+      }
+      try {
+        new Model(o as never).validate();
+      } catch (e) {
+        invalid.push(`${o.kind} ${o.metadata.name}: ${(e as Error).message}`);
+      }
+    }
+    expect(invalid).toEqual([]);
+  });
+
+  it('one Deployment, Service and PodDisruptionBudget per service, and nothing else deployed', () => {
+    expect(ofKind(objs, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(units.map((u) => `postera-${u.name}`).sort());
+    for (const u of units) {
+      const d = find(objs, 'Deployment', `postera-${u.name}`)!;
+      const podLabels = (podTemplate(d)!.metadata as { labels: Record<string, string> }).labels;
+      const selector = (d.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+      expect(matches(selector, podLabels)).toBe(true);
+      const svc = find(objs, 'Service', `postera-${u.name}`) as (K8sObject & { spec: { selector: Record<string, string>; ports: Array<{ port: number }> } }) | undefined;
+      expect(svc && matches(svc.spec.selector, podLabels)).toBe(true);
+      expect(svc!.spec.ports.map((p) => p.port)).toEqual([u.port]);
+      const pdbs = ofKind(objs, 'PodDisruptionBudget').filter((p) => matches((p.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels, podLabels));
+      expect([u.name, pdbs.length]).toEqual([u.name, 1]);
+      expect([u.name, containersOf(d).map((c) => c.ports?.map((p) => p.containerPort))]).toEqual([u.name, [[u.port]]]);
+    }
+  });
+
+  it('every container: readiness on /health, liveness on /health/live, non-root, read-only, no capabilities, resources', () => {
+    for (const d of [...ofKind(objs, 'Deployment')]) {
+      const spec = podTemplate(d)!.spec as { securityContext?: { runAsNonRoot?: boolean }; terminationGracePeriodSeconds?: number; automountServiceAccountToken?: boolean };
+      expect([d.metadata.name, spec.securityContext?.runAsNonRoot, spec.automountServiceAccountToken]).toEqual([d.metadata.name, true, false]);
+      expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30);
+      expect((d.spec as { replicas?: number }).replicas).toBeUndefined(); // the autoscaler owns it
+      for (const c of containersOf(d)) {
+        const where = `${d.metadata.name}/${c.name}`;
+        expect([where, c.readinessProbe?.httpGet?.path, c.livenessProbe?.httpGet?.path]).toEqual([where, '/health', '/health/live']);
+        const port = c.readinessProbe!.httpGet!.port;
+        expect(c.ports?.some((p) => p.name === port || p.containerPort === port)).toBe(true);
+        expect([where, c.securityContext]).toEqual([
+          where,
+          expect.objectContaining({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }),
+        ]);
+        expect([where, c.resources?.requests?.cpu !== undefined, c.resources?.requests?.memory !== undefined, c.resources?.limits?.memory !== undefined]).toEqual([
+          where,
+          true,
+          true,
+          true,
+        ]);
+      }
+    }
+  });
+
+  it("every service reads its DATABASE_URL from its own Secret (its own role), never from a literal", () => {
+    for (const u of units) {
+      const [c] = containersOf(find(objs, 'Deployment', `postera-${u.name}`)!);
+      expect([u.name, c!.envFrom?.filter((e) => e.secretRef?.name.endsWith('-db')).map((e) => e.secretRef!.name)]).toEqual([u.name, [`postera-${u.name}-db`]]);
+      expect(c!.env?.find((e) => e.name === 'DATABASE_URL')).toBeUndefined();
+      expect(c!.envFrom?.some((e) => e.configMapRef?.name === 'postera-config')).toBe(true);
+      expect(splitImage(c!.image).name.endsWith(`postera/${u.name}`)).toBe(true);
+    }
+    expect(config?.data).toMatchObject({ DATABASE_CREATE: 'false' });
+  });
+
+  it('each consuming service scales on lag with one KEDA trigger per consumer group in its code, capped at the partition count', () => {
+    const groupPrefix = config!.data.CONSUMER_GROUP_PREFIX!;
+    const topicPrefix = config!.data.TOPIC_PREFIX ?? '';
+    for (const u of units) {
+      const target = `postera-${u.name}`;
+      const scaled = ofKind(objs, 'ScaledObject').filter((s) => (s.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === target);
+      const hpas = ofKind(objs, 'HorizontalPodAutoscaler').filter((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === target);
+      if (u.consumers.length === 0) {
+        expect([u.name, scaled.length, hpas.length]).toEqual([u.name, 0, 1]); // the gateway: CPU
+        continue;
+      }
+      expect([u.name, scaled.length, hpas.length]).toEqual([u.name, 1, 0]);
+      const spec = scaled[0]!.spec as {
+        minReplicaCount: number;
+        maxReplicaCount: number;
+        triggers: Array<{ type: string; metadata: { bootstrapServers: string; consumerGroup: string; topic?: string; lagThreshold: string } }>;
+      };
+      expect(spec.triggers.every((t) => t.type === 'kafka')).toBe(true);
+      expect([u.name, spec.triggers.map((t) => t.metadata.consumerGroup).sort()]).toEqual([u.name, u.consumers.map((c) => `${groupPrefix}.${c.consumerId}`).sort()]);
+      for (const t of spec.triggers) {
+        const consumer = u.consumers.find((c) => `${groupPrefix}.${c.consumerId}` === t.metadata.consumerGroup)!;
+        expect(t.metadata.bootstrapServers).toBe(config!.data.KAFKA_BROKERS);
+        // One topic: named (with the prefix); several: left out, KEDA sums the group's topics.
+        expect([t.metadata.consumerGroup, t.metadata.topic]).toEqual([
+          t.metadata.consumerGroup,
+          consumer.topics.length === 1 ? physicalTopic(topicPrefix, consumer.topics[0]!) : undefined,
+        ]);
+        expect(Number(t.metadata.lagThreshold)).toBeGreaterThan(0);
+      }
+      const ceiling = Math.max(...u.consumers.flatMap((c) => c.topics.map((t) => partitions.get(t)!)));
+      expect([u.name, spec.maxReplicaCount <= ceiling, spec.minReplicaCount >= 1, spec.minReplicaCount <= spec.maxReplicaCount]).toEqual([u.name, true, true, true]);
+    }
+  });
+});
+
+describe('deploy/k8s overlays', () => {
+  it('production pins a released tag on every image, in its own namespace', () => {
+    const objs = rendered['overlays/production']!;
+    expect(new Set(objs.map((o) => o.metadata.namespace))).toEqual(new Set(['postera']));
+    for (const d of ofKind(objs, 'Deployment')) for (const c of containersOf(d)) expect([c.image, splitImage(c.image).tag]).toEqual([c.image, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+    expect((find(objs, 'ScaledObject', 'postera-capture')!.spec as { minReplicaCount: number }).minReplicaCount).toBe(2);
+    // the patch merged the container by name: probes and security stay
+    const [capture] = containersOf(find(objs, 'Deployment', 'postera-capture')!);
+    expect(capture!.resources?.requests?.cpu).toBe('500m');
+    expect(capture!.readinessProbe?.httpGet?.path).toBe('/health');
+  });
+
+  it('dev adds the simulated CSD and migrates at boot', () => {
+    const objs = rendered['overlays/dev']!;
+    expect(find(objs, 'ScaledObject', `postera-${marketSim.name}`)).toBeDefined();
+    expect((find(objs, 'ConfigMap', 'postera-config') as K8sObject & { data: Record<string, string> }).data).toMatchObject({ MIGRATE_ON_BOOT: 'true', LOG_LEVEL: 'debug' });
+    expect(find(rendered.base!, 'Deployment', `postera-${marketSim.name}`)).toBeUndefined();
+  });
+});
+
+describe('deploy/k8s/migrations and deploy/postgres', () => {
+  it('are valid against the schemas', () => {
+    for (const o of [...migrations, ...dbRoles]) new modelOf[`${o.apiVersion}/${o.kind}`]!(o as never).validate();
+  });
+
+  it('one migration Job per service, each as its own role', () => {
+    const jobs = ofKind(migrations, 'Job');
+    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(services.map((s) => `postera-migrate-${s.name}`).sort());
+    for (const s of services) {
+      const [c] = containersOf(find(jobs, 'Job', `postera-migrate-${s.name}`)!);
+      expect((c as Container & { command: string[] }).command).toEqual(['node', 'main.js', 'migrate']);
+      expect(c!.envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe(`postera-${s.name}-db`);
+      expect(splitImage(c!.image).name).toBe(`postera/${s.name}`);
+    }
+  });
+
+  it('the roles Job runs the very roles.sql and init-roles.sh of deploy/postgres, which cover every schema', () => {
+    const cm = find(dbRoles, 'ConfigMap', 'postera-db-roles') as K8sObject & { data: Record<string, string> };
+    const roles = readFileSync(join(root, 'deploy/postgres/roles.sql'), 'utf8');
+    expect(cm.data['roles.sql']).toBe(roles);
+    expect(cm.data['init-roles.sh']).toBe(readFileSync(join(root, 'deploy/postgres/init-roles.sh'), 'utf8'));
+    const listed = [...roles.matchAll(/ARRAY\[([^\]]+)\]/g)].map((m) => [...m[1]!.matchAll(/'([a-z_]+)'/g)].map((x) => x[1]).sort());
+    for (const l of listed) expect(l).toEqual(allUnits.map((u) => u.schema).sort());
+  });
+});
