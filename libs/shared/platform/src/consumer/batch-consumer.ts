@@ -20,6 +20,9 @@ export interface BatchConsumerOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How often the member says it is alive while a chunk is processed (kafkajs sends at most one per heartbeatInterval). */
+const KEEP_ALIVE_MS = 2_000;
+
 /** The longest wait between two tries while the database is unreachable. */
 const OUTAGE_BACKOFF_MS_MAX = 5_000;
 
@@ -78,11 +81,16 @@ export class BatchConsumer {
     for (let i = 0; i < batch.records.length; i += this.o.batchSizeMax) {
       if (!control.isRunning()) return; // the rest is redelivered to whoever owns the partition next
       const chunk = batch.records.slice(i, i + this.o.batchSizeMax);
+      // kafkajs heartbeats only when asked: a chunk that takes longer than the session timeout
+      // (a slow handler on a loaded machine) would get the member evicted and the batch redone.
+      const keepAlive = setInterval(() => void control.heartbeat().catch(() => undefined), KEEP_ALIVE_MS);
       try {
         await this.processChunk(chunk, control);
       } catch (e) {
         if (e instanceof StoppedDuringOutage) return;
         throw e;
+      } finally {
+        clearInterval(keepAlive);
       }
       faultPoint('after-db-commit');
       const last = chunk[chunk.length - 1];

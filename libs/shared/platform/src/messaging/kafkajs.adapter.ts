@@ -16,6 +16,17 @@ function headersToStrings(headers: Record<string, unknown> | undefined): Record<
   return out;
 }
 
+/** Errors of group membership (evicted, rebalancing, generation gone): the consumer rejoins, nothing is lost. */
+const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'NOT_COORDINATOR_FOR_GROUP']);
+
+/** The protocol error of group membership inside a kafkajs error (its cause chain), if any. */
+export function groupMembershipError(e: unknown): Error | null {
+  for (let cur = e as { type?: unknown; cause?: unknown } | undefined, depth = 0; cur && depth < 5; cur = cur.cause as typeof cur, depth++) {
+    if (typeof cur.type === 'string' && MEMBERSHIP_ERRORS.has(cur.type)) return cur as unknown as Error;
+  }
+  return null;
+}
+
 export class KafkajsBus implements MessageBus {
   private readonly kafka: KafkaClient;
   private producerPromise: Promise<Producer> | null = null;
@@ -122,7 +133,15 @@ export class KafkajsBus implements MessageBus {
             const control: BatchControl = {
               commit: async (offset) => {
                 resolveOffset(offset);
-                await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
+                try {
+                  await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
+                } catch (e) {
+                  // The group moved on while the batch was in hand: its effects are committed in the
+                  // database, so the records redelivered to the partition's next owner find their inbox
+                  // rows. Hand kafkajs the protocol error itself (not its non-retriable wrapper) so its
+                  // runner rejoins the group instead of crashing the consumer.
+                  throw groupMembershipError(e) ?? e;
+                }
               },
               heartbeat,
               isRunning: () => running && isRunning() && !isStale(),
