@@ -7,7 +7,7 @@
  */
 import { physicalTopic, Topics } from '@postera/contracts';
 import { startSmtpSink } from '@postera/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -33,6 +33,29 @@ const TIMEOUT_MS = 30 * 60_000;
 
 const say = (s: string) => process.stdout.write(`» ${s}\n`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat, fields 14 and 15, in clock ticks of 1/100 s). */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of the broker (the kafka.Kafka JVM) and of every Postgres process, for the share of the infrastructure. */
+function infraCpuSeconds(): { kafka: number; postgres: number } {
+  const totals = { kafka: 0, postgres: 0 };
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      const which = cmd.includes('kafka.Kafka') ? 'kafka' : /^postgres/.test(readFileSync(`/proc/${d}/comm`, 'utf8')) ? 'postgres' : null;
+      if (which) totals[which] += processCpuSeconds(Number(d));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return totals;
+}
 
 async function recreateDatabase(name: string): Promise<string> {
   const c = new pg.Client({ connectionString: adminUrl });
@@ -138,17 +161,20 @@ async function main() {
     { name: 'notification (avis sent)', sql: `SELECT count(*) AS n FROM notification.notifications WHERE status = 'SENT'`, target: clientTrades },
   ];
   const rssPeak = new Map<string, number>();
+  const cpuSeconds = new Map<string, number>();
   const sampleRss = async () => {
     for (const [name, svc] of stack.running) {
       try {
-        const status = (await import('node:fs')).readFileSync(`/proc/${svc.process.pid}/status`, 'utf8');
+        const status = readFileSync(`/proc/${svc.process.pid}/status`, 'utf8');
         const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
         rssPeak.set(name, Math.max(rssPeak.get(name) ?? 0, kb));
+        cpuSeconds.set(name, processCpuSeconds(svc.process.pid!));
       } catch {
         // process gone
       }
     }
   };
+  const infraCpuAtStart = infraCpuSeconds();
 
   say('publishing');
   const t0 = performance.now();
@@ -170,6 +196,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   await publishing;
+  const infraCpuAtEnd = infraCpuSeconds();
   const endToEndSeconds = (Math.max(...stages.map((s) => s.doneAt!)) - t0) / 1000;
 
   // Latency per client trade: from the Kafka timestamp of its execution to its avis d'opéré leaving by SMTP.
@@ -205,6 +232,14 @@ async function main() {
     })),
     latencyCaptureToNotificationMs: { p50: Math.round(pct(lat, 50)), p99: Math.round(pct(lat, 99)), p999: Math.round(pct(lat, 99.9)), samples: lat.length },
     peakRssMiB: Object.fromEntries([...rssPeak].map(([k, v]) => [k, Math.round(v / 1024)])),
+    /** CPU milliseconds per trade of each process (Postgres: every backend; a backend that ended meanwhile is not counted). */
+    cpuMsPerTrade: Object.fromEntries(
+      [
+        ...[...cpuSeconds].map(([k, v]) => [k, v] as const),
+        ['kafka', infraCpuAtEnd.kafka - infraCpuAtStart.kafka] as const,
+        ['postgres', infraCpuAtEnd.postgres - infraCpuAtStart.postgres] as const,
+      ].map(([k, v]) => [k, Number(((v * 1000) / N).toFixed(2))]),
+    ),
     floor: {
       kafkaProducePerSecond: rate(kf.produceSeconds),
       kafkaConsumePerSecond: rate(kf.consumeSeconds),
@@ -225,6 +260,9 @@ Postera benchmark — ${N} executions (${clientTrades} to clients), ${result.mac
 ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).padStart(7)} s  (${s.perSecond}/s)`).join('\n')}
   latency receipt → avis sent   p50 ${result.latencyCaptureToNotificationMs.p50} ms, p99 ${result.latencyCaptureToNotificationMs.p99} ms, p99.9 ${result.latencyCaptureToNotificationMs.p999} ms (open-loop burst: includes queueing)
   peak RSS (MiB)       ${Object.entries(result.peakRssMiB)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}
+  CPU ms per trade     ${Object.entries(result.cpuMsPerTrade)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
   floor                kafkajs produce ${result.floor.kafkaProducePerSecond}/s, consume ${result.floor.kafkaConsumePerSecond}/s; Postgres batched insert ${result.floor.postgresBatchedInsertPerSecond} rows/s
