@@ -115,7 +115,9 @@ export function checkJournaled(f: Facts, e: Expected): Verdict {
 
 export function checkNotified(f: Facts, e: Expected): Verdict {
   const m = f.notification;
-  const pending = (m.byStatus.PENDING ?? 0) + (m.byStatus.FAILED ?? 0);
+  const pending = Object.entries(m.byStatus)
+    .filter(([k]) => !k.endsWith(' SENT'))
+    .reduce((t, [, v]) => t + v, 0);
   const pass =
     m.avisNotices === e.clientTradesPublished &&
     f.capture.clientTrades === e.clientTradesPublished &&
@@ -124,6 +126,8 @@ export function checkNotified(f: Facts, e: Expected): Verdict {
     m.distinctMessageIdsTwice.length === 0 &&
     m.sentWithoutMail.length === 0 &&
     m.mailsWithoutDelivery === 0 &&
+    m.webhookSentWithoutReceipt.length === 0 &&
+    m.webhookReceiptsOfNoDelivery === 0 &&
     pending === 0;
   return {
     id: 'notified-once',
@@ -132,20 +136,26 @@ export function checkNotified(f: Facts, e: Expected): Verdict {
     figures: `${n(m.avisNotices)} avis d'opéré notices = ${n(e.clientTradesPublished)} client trades, ${m.avisTwice.length} twice, ${m.clientTradesWithoutAvis.length} missing; ${n(m.emailDeliveries)} email deliveries (${Object.entries(m.byStatus)
       .sort()
       .map(([k, v]) => `${k} ${n(v)}`)
-      .join(', ')}); ${n(m.mails)} mails received, ${m.distinctMessageIdsTwice.length} deliveries with two different Message-IDs, ${m.sentWithoutMail.length} sent without a mail received, ${m.mailsWithoutDelivery} mails of no delivery`,
+      .join(', ')}); ${n(m.mails)} mails received, ${m.distinctMessageIdsTwice.length} deliveries with two different Message-IDs, ${m.sentWithoutMail.length} sent without a mail received, ${m.mailsWithoutDelivery} mails of no delivery; ${n(m.webhookDeliveries)} webhook deliveries, ${n(m.webhooksReceived)} POSTs received, ${m.webhookSentWithoutReceipt.length} sent without a POST received, ${m.webhookReceiptsOfNoDelivery} POSTs of no delivery`,
     details: pass
       ? undefined
-      : { avisTwice: few(m.avisTwice), withoutAvis: few(m.clientTradesWithoutAvis), distinct: few(m.distinctMessageIdsTwice), sentWithoutMail: few(m.sentWithoutMail) },
+      : {
+          avisTwice: few(m.avisTwice),
+          withoutAvis: few(m.clientTradesWithoutAvis),
+          distinct: few(m.distinctMessageIdsTwice),
+          sentWithoutMail: few(m.sentWithoutMail),
+          webhookSentWithoutReceipt: few(m.webhookSentWithoutReceipt),
+        },
   };
 }
 
 export function checkSmtpRepeats(f: Facts): Verdict {
   return {
     id: 'smtp-repeats',
-    invariant: 'mails repeated with the same Message-ID (the documented SMTP bound: a kill between the send and its commit)',
+    invariant: 'deliveries repeated with the same identity (the documented bound: a kill between the send and its commit)',
     pass: true,
     bound: true,
-    figures: `${f.notification.sameMessageIdRepeats} repeats`,
+    figures: `${f.notification.sameMessageIdRepeats} mails repeated; ${f.notification.webhookRepeats} webhook POSTs repeated (same body, same notificationId)`,
   };
 }
 
@@ -232,6 +242,49 @@ export function compareBalances(
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
   const differing = keys.filter((k) => a.get(k) !== b.get(k)).map((k) => ({ key: k, run: a.get(k) ?? null, replay: b.get(k) ?? null }));
   return { compared: keys.length, differing };
+}
+
+/** Ledger accounts whose balance depends on the order a position's trades are processed in: cost released (CMP/FIFO) and realized P&L. */
+export const ORDER_DEPENDENT_ACCOUNTS = ['311000', '312000', '313000', '314000', '315000', '316000', '667000', '767000'];
+
+export interface ReplayClassification {
+  /** Every difference is on cost or realized P&L, with every quantity identical: the known limit of processing order across partitions. */
+  orderDependentOnly: boolean;
+  otherLedgerKeys: string[];
+  quantityDiffering: string[];
+  /** Net realized P&L (767000 credit − 667000 debit) of the replay minus the run's, per book and currency. */
+  realizedDelta: Record<string, string>;
+  summary: string;
+}
+
+const amountOf = (v: string | null) => (v === null ? 0 : Number(v.split(' ')[0]));
+const field = (v: string | null, name: string) => (v === null ? null : (new RegExp(`${name} (-?[0-9.]+)`).exec(v)?.[1] ?? null));
+
+/** What a replay's differences are: only order-dependent figures (cost, realized P&L), or anything else. */
+export function classifyReplayDifferences(
+  ledger: Array<{ key: string; run: string | null; replay: string | null }>,
+  positions: Array<{ key: string; run: string | null; replay: string | null }>,
+): ReplayClassification {
+  const otherLedgerKeys = ledger.filter((d) => !ORDER_DEPENDENT_ACCOUNTS.includes(d.key.split(' ')[0]!)).map((d) => d.key);
+  const quantityDiffering = positions.filter((d) => field(d.run, 'quantity') !== field(d.replay, 'quantity')).map((d) => d.key);
+  const delta = new Map<string, number>();
+  for (const d of ledger) {
+    const [account, book, currency] = d.key.split(' ');
+    if (account !== '667000' && account !== '767000') continue;
+    // Balances are debit − credit: realized P&L is their negation.
+    const k = `${book} ${currency}`;
+    delta.set(k, (delta.get(k) ?? 0) - (amountOf(d.replay) - amountOf(d.run)));
+  }
+  const realizedDelta = Object.fromEntries([...delta].sort().map(([k, v]) => [k, v.toFixed(2)]));
+  const orderDependentOnly = otherLedgerKeys.length === 0 && quantityDiffering.length === 0;
+  const summary = orderDependentOnly
+    ? `only order-dependent figures differ (cost and realized P&L of ${positions.length} positions, ledger accounts ${[...new Set(ledger.map((d) => d.key.split(' ')[0]))].join(', ')}); every quantity and every other balance identical; realized P&L replay − run: ${Object.entries(
+        realizedDelta,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`
+    : `${otherLedgerKeys.length} other ledger balances and ${quantityDiffering.length} position quantities differ`;
+  return { orderDependentOnly, otherLedgerKeys: otherLedgerKeys.slice(0, 50), quantityDiffering: quantityDiffering.slice(0, 50), realizedDelta, summary };
 }
 
 export function checkAll(f: Facts, e: Expected, prefix: string): Verdict[] {

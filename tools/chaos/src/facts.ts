@@ -83,6 +83,12 @@ export interface NotificationFacts {
   sameMessageIdRepeats: number;
   sentWithoutMail: string[];
   mailsWithoutDelivery: number;
+  webhookDeliveries: number;
+  webhooksReceived: number;
+  webhookSentWithoutReceipt: string[];
+  webhookReceiptsOfNoDelivery: number;
+  /** The same delivery POSTed again (a kill between the POST and its commit): same body, the client dedups on notificationId. */
+  webhookRepeats: number;
 }
 
 export interface Facts {
@@ -239,12 +245,15 @@ export async function accountingFacts(db: pg.Pool): Promise<AccountingFacts> {
   };
 }
 
-export async function notificationFacts(db: pg.Pool, mails: ReceivedMail[]): Promise<NotificationFacts> {
+export async function notificationFacts(db: pg.Pool, mails: ReceivedMail[], webhookIds: string[]): Promise<NotificationFacts> {
   const byStatus = Object.fromEntries(
-    (await rows<{ status: string; n: string }>(db, `SELECT status, count(*) AS n FROM notification.notifications WHERE channel = 'EMAIL' GROUP BY status`)).map(
-      (r) => [r.status, num(r.n)],
+    (await rows<{ status: string; channel: string; n: string }>(db, `SELECT status, channel, count(*) AS n FROM notification.notifications GROUP BY status, channel`)).map(
+      (r) => [`${r.channel} ${r.status}`, num(r.n)],
     ),
   );
+  const hooks = new Set((await rows<{ id: string }>(db, `SELECT notification_id::text AS id FROM notification.notifications WHERE channel = 'WEBHOOK'`)).map((r) => r.id));
+  const hooksSent = await list(db, `SELECT notification_id::text AS id FROM notification.notifications WHERE channel = 'WEBHOOK' AND status = 'SENT'`);
+  const received = new Set(webhookIds);
   const sent = await rows<{ id: string }>(db, `SELECT notification_id::text AS id FROM notification.notifications WHERE channel = 'EMAIL' AND status = 'SENT'`);
   const all = new Set((await rows<{ id: string }>(db, `SELECT notification_id::text AS id FROM notification.notifications WHERE channel = 'EMAIL'`)).map((r) => r.id));
   const m = mailFigures(mails);
@@ -267,6 +276,11 @@ export async function notificationFacts(db: pg.Pool, mails: ReceivedMail[]): Pro
     sameMessageIdRepeats: m.repeats,
     sentWithoutMail: sent.map((r) => r.id).filter((id) => !m.byNotification.has(id)).slice(0, 50),
     mailsWithoutDelivery: [...m.byNotification.keys()].filter((id) => !all.has(id)).length,
+    webhookDeliveries: hooks.size,
+    webhooksReceived: webhookIds.length,
+    webhookSentWithoutReceipt: hooksSent.filter((id) => !received.has(id)).slice(0, 50),
+    webhookReceiptsOfNoDelivery: [...received].filter((id) => !hooks.has(id)).length,
+    webhookRepeats: webhookIds.length - received.size,
   };
 }
 

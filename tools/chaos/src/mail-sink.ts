@@ -3,6 +3,7 @@
  * X-Postera-* headers (notification, notice, kind, trade). A 50,000-trade run sends tens of thousands
  * of mails with PDFs; keeping them parsed in memory (the test sink) is not an option.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -77,6 +78,38 @@ export async function startMailSink(): Promise<MailSink> {
   return {
     port,
     mails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface WebhookSink {
+  url: string;
+  /** The notificationId of every POST received (a retry after a kill repeats it). */
+  readonly notificationIds: string[];
+  close(): Promise<void>;
+}
+
+/** The clients' webhook endpoint: answers 204 and keeps the notificationId of each body. */
+export async function startWebhookSink(): Promise<WebhookSink> {
+  const notificationIds: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        notificationIds.push(String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { notificationId?: unknown }).notificationId ?? ''));
+      } catch {
+        notificationIds.push('');
+      }
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/postera`,
+    notificationIds,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -26,11 +26,11 @@ import kafkajs from 'kafkajs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { checkAll, compareBalances, type Verdict } from './checker.js';
+import { checkAll, classifyReplayDifferences, compareBalances, type ReplayClassification, type Verdict } from './checker.js';
 import { accountingFacts, captureFacts, consumersByTopic, notificationFacts, readDlq, settlementFacts, type Facts, type InjectedRecord } from './facts.js';
 import { badTrade, describeFault, faultSchedule, poisonKey, poisonValue, POISON_TOPICS, type Fault, type KillableService, type ScheduleOptions } from './faults.js';
-import { ChaosInfra, defaultInfraOptions } from './infra.js';
-import { startMailSink, type MailSink } from './mail-sink.js';
+import { ChaosInfra, defaultInfraOptions, type InfraOptions } from './infra.js';
+import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './mail-sink.js';
 import { balances, committedOffsetsOf, consumerLag, replayAccounting } from './replay.js';
 
 const { Partitioners } = kafkajs;
@@ -57,6 +57,8 @@ export interface ChaosOptions {
   /** Keep the broker's and the cluster's data after the run (they are deleted otherwise). */
   keep: boolean;
   resultsDir: string;
+  /** Ports of the run's own broker and database (two runs at once need two sets). */
+  infra?: Partial<Omit<InfraOptions, 'home'>>;
   log: (line: string) => void;
 }
 
@@ -97,6 +99,7 @@ export interface ReplayResult {
   positionsCompared: number;
   ledgerDiffering: Array<{ key: string; run: string | null; replay: string | null }>;
   positionsDiffering: Array<{ key: string; run: string | null; replay: string | null }>;
+  classification: ReplayClassification;
 }
 
 export interface ChaosReport {
@@ -220,10 +223,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   };
 
   say(`run ${runId}: seed ${o.seed}, ${o.trades} trades, trade date ${tradeDate}, bound ${o.seconds} s, ${schedule.length} faults in ${o.windowSeconds} s`);
-  const infra = new ChaosInfra(defaultInfraOptions(runId));
+  const infra = new ChaosInfra(defaultInfraOptions(runId, o.infra));
   const logDir = join(REPO_ROOT, '.local/logs', runId);
   let stack: Stack | null = null;
   let sink: MailSink | null = null;
+  let hooks: WebhookSink | null = null;
   let db: pg.Pool | null = null;
   let supervising = false;
   let superviseLoop: Promise<void> = Promise.resolve();
@@ -233,6 +237,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await ensureTopics(infra.brokers, o.topicPrefix);
     const databaseUrl = await infra.createDatabase('chaos');
     sink = await startMailSink();
+    hooks = await startWebhookSink();
     stack = new Stack({
       databaseUrl,
       kafkaBrokers: infra.brokers,
@@ -246,7 +251,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     });
     phase(`starting the services (ports ${o.basePort}–${o.basePort + 6}, logs in ${logDir})`);
     await stack.startAll();
-    await loadSampleReferential(stack);
+    await loadSampleReferential(stack, { webhookUrl: hooks.url });
     await openDay(stack, tradeDate);
     db = new pg.Pool({ connectionString: databaseUrl, max: 3 });
     db.on('error', () => undefined); // a Postgres restart drops idle clients: the pool makes new ones
@@ -377,7 +382,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await faults;
 
     phase('waiting for quiescence (consumer lag 0, outboxes empty, mails sent, counts stable)');
-    await waitQuiet(db, infra.brokers, runId, deadline);
+    await waitQuiet(db, infra.brokers, runId, deadline, say);
     supervising = false;
     await superviseLoop;
 
@@ -386,7 +391,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       capture: await captureFacts(db, o.topicPrefix),
       settlement: await settlementFacts(db),
       accounting: await accountingFacts(db),
-      notification: await notificationFacts(db, sink.mails),
+      notification: await notificationFacts(db, sink.mails, hooks.notificationIds),
       dlq: await readDlq(infra.brokers, o.topicPrefix),
       consumersByTopic: await consumersByTopic(infra.brokers, o.topicPrefix, runId, POISON_TOPICS),
     };
@@ -410,7 +415,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const [a, b] = [await balances(databaseUrl), await balances(replayUrl)];
       const ledger = compareBalances(a.ledger, b.ledger);
       const positions = compareBalances(a.positions, b.positions);
+      const classification = classifyReplayDifferences(ledger.differing, positions.differing);
       report.replay = {
+        classification,
         seconds: Number(r.seconds.toFixed(1)),
         ledgerCompared: ledger.compared,
         positionsCompared: positions.compared,
@@ -422,7 +429,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         id: 'replay-identical',
         invariant: 'replaying from offset 0 into an empty schema gives identical balances',
         pass,
-        figures: `${ledger.compared} ledger balances (account, book, currency, auxiliary) and ${positions.compared} positions compared; ${ledger.differing.length} and ${positions.differing.length} differ (replay took ${r.seconds.toFixed(0)} s)`,
+        figures: `${ledger.compared} ledger balances (account, book, currency, auxiliary) and ${positions.compared} positions compared; ${ledger.differing.length} and ${positions.differing.length} differ (replay took ${r.seconds.toFixed(0)} s)${pass ? '' : ` — ${classification.summary}`}`,
         details: pass ? undefined : { ledger: ledger.differing.slice(0, 40), positions: positions.differing.slice(0, 40) },
       });
     }
@@ -435,6 +442,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await db?.end().catch(() => undefined);
     await Promise.allSettled((stack ? [...stack.running.keys()] : []).map((n) => stack!.kill(n)));
     await sink?.close().catch(() => undefined);
+    await hooks?.close().catch(() => undefined);
     await infra.destroy({ keep: o.keep });
     mkdirSync(o.resultsDir, { recursive: true });
     report.resultsFile = join(o.resultsDir, `${runId}.json`);
@@ -445,17 +453,25 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 const OUTBOX_SCHEMAS = ['capture', 'settlement', 'accounting', 'reporting', 'notification', 'market_sim'];
 
 /** Quiet = every group of the run at the end of its topics, every outbox empty, no mail owed, counts unchanged for 5 s. */
-async function waitQuiet(db: pg.Pool, brokers: string, groupPrefix: string, deadline: Deadline): Promise<void> {
+async function waitQuiet(db: pg.Pool, brokers: string, groupPrefix: string, deadline: Deadline, say: (s: string) => void): Promise<void> {
   let last = '';
   let quietSince = 0;
+  let why = '';
+  let toldAt = Date.now();
   for (;;) {
-    deadline.check();
+    if (Date.now() - toldAt > 30_000) {
+      say(`not quiet yet: ${why}`);
+      toldAt = Date.now();
+    }
+    if (deadline.leftMs() <= 0) throw new Error(`chaos run exceeded its bound of ${deadline.seconds} s waiting for quiescence; not quiet: ${why}`);
     try {
       const lag = await consumerLag(brokers, groupPrefix);
       const outbox = Number(
         (await db.query(`SELECT ${OUTBOX_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox)`).join(' + ')} AS n`)).rows[0].n,
       );
       const owed = Number((await db.query(`SELECT count(*) AS n FROM notification.notifications WHERE status = 'PENDING'`)).rows[0].n);
+      const lagging = Object.entries(lag.byGroup).filter(([, v]) => v !== '0');
+      why = `lag ${lag.lag}${lagging.length ? ` (${lagging.map(([g, v]) => `${g} ${v}`).join(', ')})` : ''}, outbox ${outbox}, deliveries owed ${owed}`;
       const counts = JSON.stringify(
         (
           await db.query(`SELECT (SELECT count(*) FROM capture.trades) a, (SELECT count(*) FROM settlement.instruction_history) b,
@@ -469,7 +485,8 @@ async function waitQuiet(db: pg.Pool, brokers: string, groupPrefix: string, dead
         quietSince ||= Date.now();
         if (Date.now() - quietSince >= 5_000) return;
       } else quietSince = 0;
-    } catch {
+    } catch (e) {
+      why = (e as Error).message;
       quietSince = 0; // broker or database still coming back
     }
     await sleep(1_000);

@@ -1,0 +1,109 @@
+import { describe, expect, it } from '@jest/globals';
+import { checkDlq, classifyReplayDifferences, compareBalances } from './checker.js';
+import { mailFigures, type DlqRecord, type InjectedRecord } from './facts.js';
+import { parseHeaders } from './mail-sink.js';
+
+const poison = (n: number, partition = 0, offset = String(n)): InjectedRecord => ({
+  topic: 'trade.events.v1',
+  partition,
+  offset,
+  key: `K${n}`,
+  value: `poison ${n}`,
+  at: '',
+  variant: 'not-json',
+  n,
+});
+const dead = (p: InjectedRecord, consumer: string, value = p.value): DlqRecord => ({
+  dlqTopic: 'chaos.trade.events.v1.dlq',
+  originalTopic: 'chaos.trade.events.v1',
+  originalPartition: p.partition,
+  originalOffset: p.offset,
+  consumer,
+  key: p.key,
+  value,
+});
+const consumers = { 'trade.events.v1': ['accounting.trade-events', 'settlement.trade-events'] };
+
+describe('the DLQ holds exactly the poison messages', () => {
+  const [a, b] = [poison(1), poison(2)];
+  const all = [dead(a, 'accounting.trade-events'), dead(a, 'settlement.trade-events'), dead(b, 'accounting.trade-events'), dead(b, 'settlement.trade-events')];
+
+  it('passes when each poison is there once per consumer of its topic, byte for byte', () => {
+    const [exact, repeats] = checkDlq(all, [a, b], consumers, 'chaos');
+    expect(exact!.pass).toBe(true);
+    expect(exact!.figures).toContain('4 expected, 4 found byte for byte, 0 missing, 0 unexpected, 0 altered');
+    expect(repeats!.figures).toBe('0 repeats');
+  });
+
+  it('fails on a missing dead letter, one that was not injected, or altered bytes', () => {
+    expect(checkDlq(all.slice(1), [a, b], consumers, 'chaos')[0]!.pass).toBe(false);
+    expect(checkDlq([...all, dead(poison(3), 'accounting.trade-events')], [a, b], consumers, 'chaos')[0]!.pass).toBe(false);
+    expect(checkDlq([dead(a, 'accounting.trade-events', 'other bytes'), ...all.slice(1)], [a, b], consumers, 'chaos')[0]!.pass).toBe(false);
+  });
+
+  it('reports a dead letter written twice for one offset apart, as a bound', () => {
+    const [exact, repeats] = checkDlq([...all, all[0]!], [a, b], consumers, 'chaos');
+    expect(exact!.pass).toBe(true);
+    expect(repeats).toMatchObject({ pass: true, bound: true, figures: '1 repeats' });
+  });
+
+  it('fails when no poison was injected at all (nothing proven)', () => {
+    expect(checkDlq([], [], consumers, 'chaos')[0]!.pass).toBe(false);
+  });
+});
+
+describe('mails per delivery', () => {
+  it('tells a repeat of the same Message-ID from two different Message-IDs for one notice', () => {
+    const m = (notificationId: string, messageId: string) => ({ notificationId, messageId, noticeId: '', kind: '', tradeRef: '' });
+    const f = mailFigures([m('n1', '<n1@postera>'), m('n1', '<n1@postera>'), m('n2', '<n2@postera>'), m('n3', '<a@x>'), m('n3', '<b@x>')]);
+    expect(f.repeats).toBe(1);
+    expect(f.distinctTwice).toEqual([{ notificationId: 'n3', messageIds: ['<a@x>', '<b@x>'] }]);
+  });
+
+  it('reads folded headers', () => {
+    const h = parseHeaders('Subject: a\r\nMessage-ID:\r\n <x@postera>\r\nX-Postera-Notification-Id: 42\r\n');
+    expect(h.get('message-id')).toBe('<x@postera>');
+    expect(h.get('x-postera-notification-id')).toBe('42');
+  });
+});
+
+describe('replay comparison', () => {
+  it('lists keys missing on either side and values that differ', () => {
+    const r = compareBalances(
+      [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ],
+      [
+        { key: 'b', value: '3' },
+        { key: 'c', value: '4' },
+      ],
+    );
+    expect(r.compared).toBe(3);
+    expect(r.differing).toEqual([
+      { key: 'a', run: '1', replay: null },
+      { key: 'b', run: '2', replay: '3' },
+      { key: 'c', run: null, replay: '4' },
+    ]);
+  });
+
+  it('says when only cost and realized P&L differ (processing order), and by how much', () => {
+    const c = classifyReplayDifferences(
+      [
+        { key: '312000 CLIENTS EUR -', run: '100 (3 lines)', replay: '90 (3 lines)' },
+        { key: '767000 CLIENTS EUR -', run: '-20 (2 lines)', replay: '-25.5 (2 lines)' },
+        { key: '667000 CLIENTS EUR -', run: '5 (1 lines)', replay: '0.5 (1 lines)' },
+      ],
+      [{ key: 'CLI-0001 FR0000120271', run: 'quantity 85, cost 10, realized 1', replay: 'quantity 85, cost 9, realized 2' }],
+    );
+    expect(c.orderDependentOnly).toBe(true);
+    expect(c.realizedDelta).toEqual({ 'CLIENTS EUR': '10.00' });
+    const other = classifyReplayDifferences(
+      [{ key: '512000 CLIENTS EUR X', run: '1 (1 lines)', replay: '2 (1 lines)' }],
+      [{ key: 'CLI-0001 FR0000120271', run: 'quantity 85, cost 10, realized 1', replay: 'quantity 84, cost 10, realized 1' }],
+    );
+    expect(other.orderDependentOnly).toBe(false);
+    expect(other.otherLedgerKeys).toEqual(['512000 CLIENTS EUR X']);
+    expect(other.quantityDiffering).toEqual(['CLI-0001 FR0000120271']);
+  });
+});
