@@ -17,7 +17,10 @@ describe('fault schedule', () => {
     expect(s.filter((f) => f.kind === 'poison')).toHaveLength(4);
     expect(s.filter((f) => f.kind === 'bad-trade')).toHaveLength(2);
     expect(s.map((f) => f.atMs)).toEqual([...s.map((f) => f.atMs)].sort((a, b) => a - b));
-    for (const f of s) expect(f.atMs).toBeGreaterThanOrEqual(3_000), expect(f.atMs).toBeLessThan(60_000);
+    for (const f of s) {
+      expect(f.atMs).toBeGreaterThanOrEqual(3_000);
+      expect(f.atMs).toBeLessThan(60_000);
+    }
   });
 
   it('kills the services named first, then draws among the killable ones', () => {
