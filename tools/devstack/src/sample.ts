@@ -59,7 +59,7 @@ export const SAMPLE_REFERENTIAL = (() => {
 })();
 
 /** mulberry32: a tiny seeded PRNG, so a sample day is the same on every machine. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

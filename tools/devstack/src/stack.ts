@@ -33,6 +33,8 @@ export interface StackOptions {
   /** Extra environment for all, or per service. */
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Extra Node.js flags per service (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
+  nodeArgs?: Partial<Record<ServiceName, string[]>>;
   logLevel?: string;
 }
 
@@ -101,9 +103,12 @@ export class Stack {
 
   start(name: ServiceName, extraEnv: Record<string, string> = {}): RunningService {
     const log = createWriteStream(join(this.o.logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(REPO_ROOT, SERVICES[name].main)], { env: this.env(name, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    const args = [...(this.o.nodeArgs?.[name] ?? []), join(REPO_ROOT, SERVICES[name].main)];
+    const child = spawn(process.execPath, args, { env: this.env(name, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Two streams into one file: neither may end it while the other still writes.
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    child.on('close', () => log.end());
     const exited = new Promise<number | null>((res) => child.on('exit', (code, signal) => res(code ?? (signal ? -1 : null))));
     const svc = { name, url: this.url(name), process: child, exited };
     this.running.set(name, svc);

@@ -29,10 +29,31 @@ export async function ensureTopics(brokers: string, prefix: string): Promise<num
       },
     ]);
     const missing = wanted.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
+      await waitForLeaders(admin, missing.map((t) => t.topic));
+    }
     return wanted.length;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Until every partition of the topics has a leader. kafkajs's own wait gives up on the first
+ * "does not host this topic-partition" a busy broker answers while it creates them.
+ */
+async function waitForLeaders(admin: ReturnType<ReturnType<typeof kafkaClient>['admin']>, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
