@@ -94,7 +94,10 @@ export class KafkajsBus implements MessageBus {
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
-      maxWaitTimeInMs: 50,
+      // A long poll: the broker answers as soon as a record arrives, so this costs no latency; it
+      // only bounds how often an idle consumer asks. At 50 ms the ~25 consumer groups of a stack
+      // made the broker and the services spend more CPU polling empty partitions than working.
+      maxWaitTimeInMs: 500,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumers.add(consumer);
