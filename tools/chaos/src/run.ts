@@ -258,6 +258,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     // A process that dies on its own (not killed by the schedule) is recorded and started again.
     const busy = new Set<ServiceName>();
+    const restarting = new Map<ServiceName, Promise<void>>();
     const st = stack;
     const supervise = async () => {
       while (supervising) {
@@ -291,15 +292,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const execute = async (f: Fault): Promise<void> => {
       switch (f.kind) {
         case 'kill': {
+          // The restart goes on in the background (a consumer rejoins its group only after the dead
+          // member's session expires, ~30 s): the schedule keeps its times. A second kill of the same
+          // service waits for the first restart.
+          await restarting.get(f.service);
           busy.add(f.service);
-          try {
-            await st.kill(f.service);
-            await sleep(f.downMs);
-            st.start(f.service);
-            await st.waitHealthy(f.service, 120_000);
-          } finally {
-            busy.delete(f.service);
-          }
+          await st.kill(f.service);
+          await sleep(f.downMs);
+          st.start(f.service);
+          restarting.set(
+            f.service,
+            st
+              .waitHealthy(f.service, 180_000)
+              .catch((e: Error) => say(`!! ${f.service} not healthy after its restart: ${e.message}`))
+              .finally(() => busy.delete(f.service)),
+          );
           return;
         }
         case 'broker-restart':
@@ -380,6 +387,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     phase('waiting for the rest of the fault schedule');
     await faults;
+    await Promise.all(restarting.values());
 
     phase('waiting for quiescence (consumer lag 0, outboxes empty, mails sent, counts stable)');
     await waitQuiet(db, infra.brokers, runId, deadline, say);

@@ -1,0 +1,97 @@
+/**
+ * The short chaos run of CI: the same code as `npm run chaos`, on 1,500 trades, with its own broker and
+ * Postgres (other ports than the CLI's, so both can run at once): capture, accounting and notification
+ * each killed once (-9) and restarted, the broker killed and restarted once, Postgres restarted
+ * immediately once, three poison messages on internal event topics and two malformed executions.
+ * Each invariant of the checker is its own test, with its figures in the failure message.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { formatReport } from '../../tools/chaos/src/report.js';
+import { defaultOptions, runChaos, type ChaosReport } from '../../tools/chaos/src/run.js';
+
+const BOUND_SECONDS = Number(process.env.CHAOS_CI_SECONDS ?? 480);
+let report: ChaosReport | null = null;
+let failure: Error | null = null;
+
+const lines: string[] = [];
+
+beforeAll(async () => {
+  try {
+    report = await runChaos(
+      defaultOptions(1_500, {
+        seconds: BOUND_SECONDS,
+        seed: Number(process.env.CHAOS_SEED ?? 9_003),
+        windowSeconds: 40,
+        kills: 3,
+        killFirst: ['capture', 'accounting', 'notification'],
+        killable: ['capture', 'accounting', 'notification'],
+        downMsMax: 2_000,
+        brokerRestarts: 1,
+        postgresRestarts: 1,
+        poisons: 3,
+        badTrades: 2,
+        basePort: 5620,
+        topicPrefix: 'chaosci',
+        infra: { kafkaPort: 19094, kafkaControllerPort: 19095, pgPort: 15433 },
+        log: (l) => lines.push(l),
+      }),
+    );
+  } catch (e) {
+    failure = e as Error;
+  }
+}, (BOUND_SECONDS + 60) * 1000);
+
+afterAll(() => {
+  process.stdout.write(`${lines.join('\n')}\n${report ? formatReport(report) : `chaos run failed: ${failure?.message}`}\n`);
+});
+
+const verdict = (id: string) => {
+  if (!report) throw failure ?? new Error('no report');
+  const v = report.verdicts.find((x) => x.id === id);
+  if (!v) throw new Error(`no verdict ${id}`);
+  return { invariant: v.invariant, pass: v.pass, figures: v.figures, details: v.details };
+};
+
+describe('chaos: a short fault-injection run', () => {
+  it('ran within its bound and injected every fault of its schedule', () => {
+    expect(failure?.message ?? null).toBeNull();
+    const kinds = report!.injections.map((i) => i.fault.kind);
+    expect(report!.injections.filter((i) => i.error)).toEqual([]);
+    expect(kinds.filter((k) => k === 'kill')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'broker-restart')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'postgres-restart')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'poison')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'bad-trade')).toHaveLength(2);
+  });
+
+  it.each([
+    ['every accepted trade captured once', 'captured-once'],
+    ['every malformed execution is one input exception', 'malformed-are-exceptions'],
+    ['every accepted trade instructed once', 'instructed-once'],
+    ['settled once, as the simulated CSD decided', 'settled-once'],
+    ['journaled once per event', 'journaled-once'],
+    ['notified once', 'notified-once'],
+    ['every journal entry balanced', 'entries-balanced'],
+    ['every balance equal to its postings', 'balances-equal-postings'],
+    ['the DLQ holds exactly the poison messages', 'dlq-exactly-poison'],
+  ])('%s', (_name, id) => {
+    expect(verdict(id)).toMatchObject({ pass: true });
+  });
+
+  /**
+   * Known limit (accounting README): cost released and realized P&L depend on the order in which a
+   * position's trades reach accounting across partitions, so a replay may book other amounts there.
+   * CI holds the replay to everything else — every quantity and every other ledger balance identical;
+   * `npm run chaos` keeps the strict comparison and fails on any difference.
+   */
+  it('replay from offset 0: every quantity and every balance identical, except order-dependent cost and realized P&L', () => {
+    const r = report?.replay;
+    expect(r).toBeDefined();
+    expect(r!.ledgerCompared).toBeGreaterThan(0);
+    expect({ summary: r!.classification.summary, otherLedgerKeys: r!.classification.otherLedgerKeys, quantityDiffering: r!.classification.quantityDiffering }).toEqual({
+      summary: expect.any(String),
+      otherLedgerKeys: [],
+      quantityDiffering: [],
+    });
+  });
+});
