@@ -92,12 +92,25 @@ describe('replay comparison', () => {
       [
         { key: '312000 CLIENTS EUR -', run: '100 (3 lines)', replay: '90 (3 lines)' },
         { key: '767000 CLIENTS EUR -', run: '-20 (2 lines)', replay: '-25.5 (2 lines)' },
-        { key: '667000 CLIENTS EUR -', run: '5 (1 lines)', replay: '0.5 (1 lines)' },
+        { key: '667000 CLIENTS EUR -', run: '5 (1 lines)', replay: '20.5 (1 lines)' },
       ],
       [{ key: 'CLI-0001 FR0000120271', run: 'quantity 85, cost 10, realized 1', replay: 'quantity 85, cost 9, realized 2' }],
     );
+    // Securities −10, gains −5.5 (more credit), losses +15.5: the three move by 0 together.
+    expect(c.unconserved).toEqual([]);
     expect(c.orderDependentOnly).toBe(true);
-    expect(c.realizedDelta).toEqual({ 'CLIENTS EUR': '10.00' });
+    expect(c.realizedDelta).toEqual({ 'CLIENTS EUR': '-10.00' });
+    // The same, but 1 cent of gain appeared from nowhere: not an order effect.
+    const leak = classifyReplayDifferences(
+      [
+        { key: '312000 CLIENTS EUR -', run: '100 (3 lines)', replay: '90 (3 lines)' },
+        { key: '767000 CLIENTS EUR -', run: '-20 (2 lines)', replay: '-25.51 (2 lines)' },
+        { key: '667000 CLIENTS EUR -', run: '5 (1 lines)', replay: '20.5 (1 lines)' },
+      ],
+      [],
+    );
+    expect(leak.unconserved).toEqual(['CLIENTS EUR -0.01']);
+    expect(leak.orderDependentOnly).toBe(false);
     const other = classifyReplayDifferences(
       [{ key: '512000 CLIENTS EUR X', run: '1 (1 lines)', replay: '2 (1 lines)' }],
       [{ key: 'CLI-0001 FR0000120271', run: 'quantity 85, cost 10, realized 1', replay: 'quantity 84, cost 10, realized 1' }],

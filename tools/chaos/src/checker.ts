@@ -3,6 +3,7 @@
  * that prove it. `bound` verdicts report a documented limit (the same mail sent again after a kill
  * mid-send) without failing the run.
  */
+import { Dec } from '@postera/kernel';
 import type { DlqRecord, Facts, InjectedRecord } from './facts.js';
 
 export interface Verdict {
@@ -254,6 +255,12 @@ export interface ReplayClassification {
   quantityDiffering: string[];
   /** Net realized P&L (767000 credit − 667000 debit) of the replay minus the run's, per book and currency. */
   realizedDelta: Record<string, string>;
+  /**
+   * Book and currency where securities at cost and realized P&L together moved in the replay. The
+   * cash side of every operation is fixed, so order may only move amounts between cost and P&L:
+   * their sum must stay, to the cent.
+   */
+  unconserved: string[];
   summary: string;
 }
 
@@ -276,15 +283,24 @@ export function classifyReplayDifferences(
     delta.set(k, (delta.get(k) ?? 0) - (amountOf(d.replay) - amountOf(d.run)));
   }
   const realizedDelta = Object.fromEntries([...delta].sort().map(([k, v]) => [k, v.toFixed(2)]));
-  const orderDependentOnly = otherLedgerKeys.length === 0 && quantityDiffering.length === 0;
+  const moved = new Map<string, Dec>();
+  for (const d of ledger) {
+    const [account, book, currency] = d.key.split(' ');
+    if (!ORDER_DEPENDENT_ACCOUNTS.includes(account!)) continue;
+    const k = `${book} ${currency}`;
+    const amount = (v: string | null) => new Dec(v === null ? '0' : v.split(' ')[0]!);
+    moved.set(k, (moved.get(k) ?? new Dec(0)).plus(amount(d.replay)).minus(amount(d.run)));
+  }
+  const unconserved = [...moved].filter(([, v]) => !v.isZero()).map(([k, v]) => `${k} ${v.toFixed(2)}`);
+  const orderDependentOnly = otherLedgerKeys.length === 0 && quantityDiffering.length === 0 && unconserved.length === 0;
   const summary = orderDependentOnly
-    ? `only order-dependent figures differ (cost and realized P&L of ${positions.length} positions, ledger accounts ${[...new Set(ledger.map((d) => d.key.split(' ')[0]))].join(', ')}); every quantity and every other balance identical; realized P&L replay − run: ${Object.entries(
+    ? `only order-dependent figures differ (cost and realized P&L of ${positions.length} positions, ledger accounts ${[...new Set(ledger.map((d) => d.key.split(' ')[0]))].join(', ')}); every quantity and every other balance identical, cost + realized P&L conserved to the cent per book and currency; realized P&L replay − run: ${Object.entries(
         realizedDelta,
       )
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`
-    : `${otherLedgerKeys.length} other ledger balances and ${quantityDiffering.length} position quantities differ`;
-  return { orderDependentOnly, otherLedgerKeys: otherLedgerKeys.slice(0, 50), quantityDiffering: quantityDiffering.slice(0, 50), realizedDelta, summary };
+    : `${otherLedgerKeys.length} other ledger balances and ${quantityDiffering.length} position quantities differ; cost + realized P&L not conserved in ${unconserved.length} book/currency`;
+  return { orderDependentOnly, otherLedgerKeys: otherLedgerKeys.slice(0, 50), quantityDiffering: quantityDiffering.slice(0, 50), realizedDelta, unconserved, summary };
 }
 
 export function checkAll(f: Facts, e: Expected, prefix: string): Verdict[] {
