@@ -57,15 +57,33 @@ export async function insertNotices(tx: EntityManager, rows: NewNotice[]): Promi
   return inserted.map((r) => r.notice_id);
 }
 
-/** The last trade confirmation (avis or amended avis) owed to this party for this trade, if any. */
-export async function latestConfirmation(tx: EntityManager, tradeRef: string, party: string): Promise<NoticeReference | null> {
-  const [row] = (await tx.query(
-    `SELECT notice_id, kind, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS issued_on, trade_version
-     FROM notification.notices WHERE trade_ref = $1 AND party = $2 AND kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE')
-     ORDER BY trade_version DESC NULLS LAST, created_at DESC LIMIT 1`,
-    [tradeRef, party],
-  )) as Array<{ notice_id: string; kind: string; issued_on: string; trade_version: number | null }>;
-  return row ? { noticeId: row.notice_id, kind: row.kind, issuedOn: row.issued_on, tradeVersion: row.trade_version } : null;
+/**
+ * The last trade confirmation (avis or amended avis) owed to each party for each trade, keyed
+ * `tradeRef|party`; absent when none was. One query for a whole batch.
+ */
+export async function latestConfirmations(tx: EntityManager, wanted: Array<{ tradeRef: string; party: string }>): Promise<Map<string, NoticeReference>> {
+  if (wanted.length === 0) return new Map();
+  const rows = (await tx.query(
+    `SELECT DISTINCT ON (n.trade_ref, n.party) n.trade_ref, n.party, n.notice_id, n.kind,
+            to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS issued_on, n.trade_version
+     FROM notification.notices n
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS w(trade_ref, party) ON w.trade_ref = n.trade_ref AND w.party = n.party
+     WHERE n.kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE')
+     ORDER BY n.trade_ref, n.party, n.trade_version DESC NULLS LAST, n.created_at DESC`,
+    [wanted.map((w) => w.tradeRef), wanted.map((w) => w.party)],
+  )) as Array<{ trade_ref: string; party: string; notice_id: string; kind: string; issued_on: string; trade_version: number | null }>;
+  return new Map(rows.map((r) => [`${r.trade_ref}|${r.party}`, { noticeId: r.notice_id, kind: r.kind, issuedOn: r.issued_on, tradeVersion: r.trade_version }]));
+}
+
+/** Kind and payload of notices by id (what an amendment notice says the client was told before). */
+export async function noticePayloads(tx: EntityManager, ids: string[]): Promise<Map<string, { kind: string; payload: unknown }>> {
+  if (ids.length === 0) return new Map();
+  const rows = (await tx.query(`SELECT notice_id, kind, payload FROM notification.notices WHERE notice_id = ANY($1::uuid[])`, [ids])) as Array<{
+    notice_id: string;
+    kind: string;
+    payload: unknown;
+  }>;
+  return new Map(rows.map((r) => [r.notice_id, { kind: r.kind, payload: r.payload }]));
 }
 
 interface UnroutedRow {

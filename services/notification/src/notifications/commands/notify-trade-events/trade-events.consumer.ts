@@ -3,7 +3,8 @@ import { Topics, type CounterpartyConfirmationIssuedV1, type EventEnvelope, type
 import { addBusinessDays, TARGET } from '@postera/kernel';
 import { EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { counterpartyConfirmationSchema, payloadProblems, tradeEconomicsSchema } from '../../domain/payload-schemas.js';
-import { insertNotices, latestConfirmation } from '../../persistence/notices.repository.js';
+import type { NoticeReference } from '../../domain/avis-d-opere.js';
+import { insertNotices, latestConfirmations, noticePayloads, type NewNotice } from '../../persistence/notices.repository.js';
 
 /**
  * trade.events.v1 → the notices a trade owes (DOMAIN.md §5):
@@ -31,98 +32,108 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
     return e;
   }
 
+  /**
+   * The batch in segments where each client trade is validated or cancelled at most once: inside
+   * a segment no event depends on another's notice, so each segment costs a few set-based queries
+   * whatever its size; a trade validated and then cancelled in the same batch falls in two
+   * segments, and the cancellation reads the avis the first one wrote.
+   */
   async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
-    // One message after the other: a validation and the cancellation that follows it in the same
-    // batch must see each other's notice.
+    let segment: EventEnvelope[] = [];
+    const seen = new Set<string>();
     for (const { body } of messages) {
-      switch (body.type) {
-        case 'TradeCaptured':
-          await this.watchDeadline(ctx, (body.payload as { trade: TradeEconomics }).trade);
-          break;
-        case 'TradeValidated':
-          await this.validated(ctx, body.eventId, (body.payload as { trade: TradeEconomics }).trade);
-          break;
-        case 'TradeCancelled':
-          await this.cancelled(ctx, body.eventId, body.payload as TradeCancelledV1);
-          break;
-        case 'CounterpartyConfirmationIssued': {
-          const p = body.payload as CounterpartyConfirmationIssuedV1;
-          await insertNotices(ctx.tx, [
-            {
-              kind: 'COUNTERPARTY_CONFIRMATION',
-              causeEventId: body.eventId,
-              tradeRef: p.tradeRef,
-              tradeVersion: p.version,
-              recipientType: 'COUNTERPARTY',
-              party: p.counterparty.lei,
-              payload: p,
-            },
-          ]);
-          break;
-        }
-        default:
-          break;
+      const ref = body.type === 'TradeValidated' || body.type === 'TradeCancelled' ? (body.payload as { trade: TradeEconomics }).trade.tradeRef : null;
+      if (ref !== null && seen.has(ref)) {
+        await this.applySegment(ctx, segment);
+        segment = [];
+        seen.clear();
+      }
+      if (ref !== null) seen.add(ref);
+      segment.push(body);
+    }
+    await this.applySegment(ctx, segment);
+  }
+
+  private async applySegment(ctx: BatchContext, events: EventEnvelope[]): Promise<void> {
+    const client = (t: TradeEconomics) => t.accountType === 'CLIENT';
+    const tradeOf = (e: EventEnvelope) => (e.payload as { trade: TradeEconomics }).trade;
+    // The avis deadline of each client trade captured or validated; then the cancelled ones' (a
+    // trade's capture always precedes its cancellation).
+    const watched = events.filter((e) => (e.type === 'TradeCaptured' || e.type === 'TradeValidated') && client(tradeOf(e))).map(tradeOf);
+    if (watched.length > 0)
+      await ctx.tx.query(
+        `INSERT INTO notification.avis_deadlines (trade_ref, account, trade_date, deadline)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) ON CONFLICT (trade_ref) DO NOTHING`,
+        [watched.map((t) => t.tradeRef), watched.map((t) => t.account), watched.map((t) => t.tradeDate), watched.map((t) => addBusinessDays(t.tradeDate, 1, TARGET))],
+      );
+    const cancelled = events.filter((e) => e.type === 'TradeCancelled' && client(tradeOf(e))).map(tradeOf);
+    if (cancelled.length > 0)
+      await ctx.tx.query(`UPDATE notification.avis_deadlines SET cancelled = true WHERE trade_ref = ANY($1::text[])`, [cancelled.map((t) => t.tradeRef)]);
+
+    const confirmed = events.filter((e) => (e.type === 'TradeValidated' || e.type === 'TradeCancelled') && client(tradeOf(e))).map(tradeOf);
+    const earlierOf = await latestConfirmations(
+      ctx.tx,
+      confirmed.map((t) => ({ tradeRef: t.tradeRef, party: t.account })),
+    );
+    const amendedFrom = [...earlierOf.values()].map((r) => r.noticeId);
+    const previous = await noticePayloads(ctx.tx, amendedFrom);
+
+    const notices: NewNotice[] = [];
+    for (const e of events) {
+      if (e.type === 'TradeValidated') {
+        const t = tradeOf(e);
+        if (!client(t)) continue;
+        const n = this.validated(e.eventId, t, earlierOf.get(`${t.tradeRef}|${t.account}`) ?? null, previous);
+        if (n) notices.push(n);
+      } else if (e.type === 'TradeCancelled') {
+        const p = e.payload as TradeCancelledV1;
+        if (!client(p.trade)) continue;
+        const earlier = earlierOf.get(`${p.trade.tradeRef}|${p.trade.account}`);
+        // A trade cancelled before the client was told of it owes no notice.
+        if (!earlier) continue;
+        notices.push({
+          kind: 'CANCELLATION_NOTICE',
+          causeEventId: e.eventId,
+          tradeRef: p.trade.tradeRef,
+          tradeVersion: p.cancelVersion,
+          recipientType: 'CLIENT',
+          party: p.trade.account,
+          payload: { trade: p.trade, cancelVersion: p.cancelVersion, refersTo: earlier },
+          refersTo: earlier.noticeId,
+        });
+      } else if (e.type === 'CounterpartyConfirmationIssued') {
+        const p = e.payload as CounterpartyConfirmationIssuedV1;
+        notices.push({
+          kind: 'COUNTERPARTY_CONFIRMATION',
+          causeEventId: e.eventId,
+          tradeRef: p.tradeRef,
+          tradeVersion: p.version,
+          recipientType: 'COUNTERPARTY',
+          party: p.counterparty.lei,
+          payload: p,
+        });
       }
     }
+    await insertNotices(ctx.tx, notices);
   }
 
-  private async watchDeadline(ctx: BatchContext, t: TradeEconomics): Promise<void> {
-    if (t.accountType !== 'CLIENT') return;
-    await ctx.tx.query(
-      `INSERT INTO notification.avis_deadlines (trade_ref, account, trade_date, deadline) VALUES ($1, $2, $3, $4) ON CONFLICT (trade_ref) DO NOTHING`,
-      [t.tradeRef, t.account, t.tradeDate, addBusinessDays(t.tradeDate, 1, TARGET)],
-    );
-  }
-
-  private async validated(ctx: BatchContext, eventId: string, t: TradeEconomics): Promise<void> {
-    if (t.accountType !== 'CLIENT') return;
-    await this.watchDeadline(ctx, t);
-    const earlier = await latestConfirmation(ctx.tx, t.tradeRef, t.account);
-    if (!earlier) {
-      await insertNotices(ctx.tx, [
-        { kind: 'AVIS_OPERE', causeEventId: eventId, tradeRef: t.tradeRef, tradeVersion: t.version, recipientType: 'CLIENT', party: t.account, payload: t },
-      ]);
-      return;
-    }
+  /** The avis d'opéré of a validated client trade, or the amendment notice replacing the one the client had; null when this version was already confirmed. */
+  private validated(eventId: string, t: TradeEconomics, earlier: NoticeReference | null, previous: Map<string, { kind: string; payload: unknown }>): NewNotice | null {
+    if (!earlier)
+      return { kind: 'AVIS_OPERE', causeEventId: eventId, tradeRef: t.tradeRef, tradeVersion: t.version, recipientType: 'CLIENT', party: t.account, payload: t };
     // The same version validated again (a replay, or a second approval) confirms nothing new.
-    if (earlier.tradeVersion !== null && earlier.tradeVersion >= t.version) return;
-    const [prev] = (await ctx.tx.query(`SELECT kind, payload FROM notification.notices WHERE notice_id = $1`, [earlier.noticeId])) as Array<{
-      kind: string;
-      payload: { trade?: TradeEconomics } & TradeEconomics;
-    }>;
+    if (earlier.tradeVersion !== null && earlier.tradeVersion >= t.version) return null;
+    const prev = previous.get(earlier.noticeId) as { kind: string; payload: { trade?: TradeEconomics } & TradeEconomics } | undefined;
     const before = prev ? (prev.kind === 'AMENDMENT_NOTICE' ? (prev.payload.trade ?? null) : prev.payload) : null;
-    await insertNotices(ctx.tx, [
-      {
-        kind: 'AMENDMENT_NOTICE',
-        causeEventId: eventId,
-        tradeRef: t.tradeRef,
-        tradeVersion: t.version,
-        recipientType: 'CLIENT',
-        party: t.account,
-        payload: { trade: t, before, refersTo: earlier },
-        refersTo: earlier.noticeId,
-      },
-    ]);
-  }
-
-  private async cancelled(ctx: BatchContext, eventId: string, p: TradeCancelledV1): Promise<void> {
-    const t = p.trade;
-    if (t.accountType !== 'CLIENT') return;
-    await ctx.tx.query(`UPDATE notification.avis_deadlines SET cancelled = true WHERE trade_ref = $1`, [t.tradeRef]);
-    // A trade cancelled before the client was told of it owes no notice.
-    const earlier = await latestConfirmation(ctx.tx, t.tradeRef, t.account);
-    if (!earlier) return;
-    await insertNotices(ctx.tx, [
-      {
-        kind: 'CANCELLATION_NOTICE',
-        causeEventId: eventId,
-        tradeRef: t.tradeRef,
-        tradeVersion: p.cancelVersion,
-        recipientType: 'CLIENT',
-        party: t.account,
-        payload: { trade: t, cancelVersion: p.cancelVersion, refersTo: earlier },
-        refersTo: earlier.noticeId,
-      },
-    ]);
+    return {
+      kind: 'AMENDMENT_NOTICE',
+      causeEventId: eventId,
+      tradeRef: t.tradeRef,
+      tradeVersion: t.version,
+      recipientType: 'CLIENT',
+      party: t.account,
+      payload: { trade: t, before, refersTo: earlier },
+      refersTo: earlier.noticeId,
+    };
   }
 }
