@@ -134,7 +134,7 @@ async function main() {
   // Topics of this run alone: deleting and re-creating one name races with the broker's deletion.
   const prefix = runId;
   await ensureTopics(brokers, prefix);
-  const sink = await startSmtpSink({ port: 0 });
+  const sink = await startSmtpSink({ port: 0, parse: false });
   const stack = new Stack({
     databaseUrl,
     kafkaBrokers: brokers,

@@ -10,6 +10,11 @@ export interface SmtpSinkOptions {
   messageBytesMax?: number;
   /** Messages kept in memory; the oldest are dropped beyond it (`received` still counts them). */
   messagesMax?: number;
+  /**
+   * false: accept and count each message without parsing or keeping it, as a fast relay would — for
+   * benchmarks, where parsing every mail in the measuring process would be what is measured.
+   */
+  parse?: boolean;
 }
 
 export interface SmtpSink {
@@ -51,6 +56,16 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     logger: false,
     closeTimeout: CLOSE_TIMEOUT_MS,
     onData(stream, _session, callback) {
+      if (options.parse === false) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => {
+          if (stream.sizeExceeded) return callback(Object.assign(new Error(`message exceeds the sink's ${messageBytesMax} bytes`), { responseCode: 552 }));
+          received++;
+          for (const wake of waiters) wake();
+          callback(null, `queued as ${received}`);
+        });
+        return;
+      }
       simpleParser(stream).then(
         (mail) => {
           if (stream.sizeExceeded) {
