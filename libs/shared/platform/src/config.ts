@@ -22,6 +22,8 @@ export const baseConfigSchema = z.object({
     .regex(/^[a-z0-9-]*$/)
     .default(''),
   CONSUMER_GROUP_PREFIX: z.string().min(1).default('postera'),
+  /** A member silent this long leaves the group and its partitions go to the others (the broker allows 6 s to 300 s by default). */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(15000),
   /** Messages per database transaction on the consuming side. */
   BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(5000).default(500),
   /** Partitions a consumer works on at once (each with its own transaction). */

@@ -37,6 +37,12 @@ export class KafkajsBus implements MessageBus {
     brokers: string,
     clientId: string,
     private readonly log: Log,
+    /**
+     * How long the group waits for a silent member before giving its partitions to the others: after
+     * a kill -9, the partitions of the dead process sit unconsumed this long. Chunks heartbeat while
+     * they work (BatchConsumer), so a slow chunk does not need a long timeout.
+     */
+    private readonly sessionTimeoutMs = 15_000,
   ) {
     this.kafka = new Kafka({
       clientId,
@@ -92,8 +98,8 @@ export class KafkajsBus implements MessageBus {
     const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.sessionTimeoutMs / 5)),
       // A long poll: the broker answers as soon as a record arrives, so this costs no latency; it
       // only bounds how often an idle consumer asks. At 50 ms the ~25 consumer groups of a stack
       // made the broker and the services spend more CPU polling empty partitions than working.

@@ -59,7 +59,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
           return ds;
         },
       },
-      { provide: MESSAGE_BUS, useFactory: (): MessageBus => new KafkajsBus(config.KAFKA_BROKERS, config.SERVICE_NAME, log) },
+      { provide: MESSAGE_BUS, useFactory: (): MessageBus => new KafkajsBus(config.KAFKA_BROKERS, config.SERVICE_NAME, log, config.KAFKA_SESSION_TIMEOUT_MS) },
       {
         provide: PlatformMetrics,
         useFactory: (ds: DataSource) =>
