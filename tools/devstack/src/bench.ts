@@ -148,6 +148,12 @@ async function main() {
     logDir: join(REPO_ROOT, '.local/logs', runId),
     smtpUrl: `smtp://127.0.0.1:${sink.port}`,
     logLevel: 'warn',
+    // Every BENCH_ENV_<NAME> of the bench's environment is passed to the services as <NAME> (to try a setting).
+    env: Object.fromEntries(
+      Object.entries(process.env)
+        .filter(([k]) => k.startsWith('BENCH_ENV_'))
+        .map(([k, v]) => [k.slice('BENCH_ENV_'.length), v ?? '']),
+    ),
     // BENCH_PROFILE=capture,notification: V8 CPU profiles of those services, written when they stop (open in Chrome DevTools).
     nodeArgs: Object.fromEntries(
       (process.env.BENCH_PROFILE ?? '')
@@ -290,7 +296,7 @@ Postera benchmark — ${N} executions (${clientTrades} to clients), ${result.mac
   end to end           ${result.endToEnd.tradesPerSecond} trades/s (${result.endToEnd.seconds} s, first publish → every stage done)
 ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).padStart(7)} s  (${s.perSecond}/s)`).join('\n')}
   load                 ${openLoop ? `open loop at ${RATE} trades/s, Poisson arrivals (the generator was at most ${openLoop.sendLagMsMax} ms late)` : 'every trade at once (burst), as fast as the pipeline goes'}
-  latency → avis sent  p50 ${result.latencyCaptureToNotificationMs.p50} ms, p99 ${result.latencyCaptureToNotificationMs.p99} ms, p99.9 ${result.latencyCaptureToNotificationMs.p999} ms (${openLoop ? 'from each execution\'s scheduled send time' : 'from each execution\'s Kafka timestamp: includes the queue of the burst'})
+  latency → avis sent  p50 ${result.latencyCaptureToNotificationMs.p50} ms, p99 ${result.latencyCaptureToNotificationMs.p99} ms, p99.9 ${result.latencyCaptureToNotificationMs.p999} ms (${openLoop ? "from each execution's scheduled send time" : "from each execution's Kafka timestamp: includes the queue of the burst"})
   peak RSS (MiB)       ${Object.entries(result.peakRssMiB)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}

@@ -24,6 +24,9 @@ export const baseConfigSchema = z.object({
   CONSUMER_GROUP_PREFIX: z.string().min(1).default('postera'),
   /** A member silent this long leaves the group and its partitions go to the others (the broker allows 6 s to 300 s by default). */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(15000),
+  /** A fetch is answered once this many bytes wait, or after KAFKA_FETCH_MAX_WAIT_MS: more gathers bigger batches per hop. */
+  KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(10485760).default(1),
+  KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(10000).default(500),
   /** Messages per database transaction on the consuming side. */
   BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(5000).default(500),
   /** Partitions a consumer works on at once (each with its own transaction). */

@@ -43,6 +43,12 @@ export class KafkajsBus implements MessageBus {
      * they work (BatchConsumer), so a slow chunk does not need a long timeout.
      */
     private readonly sessionTimeoutMs = 15_000,
+    /**
+     * The broker answers a fetch once it holds `minBytes`, or after `maxWaitMs`. minBytes 1 answers at
+     * once (lowest latency, smallest batches); more lets each hop gather a batch — one transaction
+     * for many messages — at the price of up to maxWaitMs of latency per hop.
+     */
+    private readonly fetch: { minBytes: number; maxWaitMs: number } = { minBytes: 1, maxWaitMs: 500 },
   ) {
     this.kafka = new Kafka({
       clientId,
@@ -100,10 +106,11 @@ export class KafkajsBus implements MessageBus {
       allowAutoTopicCreation: false,
       sessionTimeout: this.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(this.sessionTimeoutMs / 5)),
-      // A long poll: the broker answers as soon as a record arrives, so this costs no latency; it
-      // only bounds how often an idle consumer asks. At 50 ms the ~25 consumer groups of a stack
-      // made the broker and the services spend more CPU polling empty partitions than working.
-      maxWaitTimeInMs: 500,
+      // A long poll: with minBytes 1 the broker answers as soon as a record arrives, so this costs
+      // no latency; it only bounds how often an idle consumer asks. At 50 ms the ~25 consumer groups
+      // of a stack made the broker and the services spend more CPU polling empty partitions than working.
+      maxWaitTimeInMs: this.fetch.maxWaitMs,
+      minBytes: this.fetch.minBytes,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumers.add(consumer);

@@ -59,7 +59,14 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
           return ds;
         },
       },
-      { provide: MESSAGE_BUS, useFactory: (): MessageBus => new KafkajsBus(config.KAFKA_BROKERS, config.SERVICE_NAME, log, config.KAFKA_SESSION_TIMEOUT_MS) },
+      {
+        provide: MESSAGE_BUS,
+        useFactory: (): MessageBus =>
+          new KafkajsBus(config.KAFKA_BROKERS, config.SERVICE_NAME, log, config.KAFKA_SESSION_TIMEOUT_MS, {
+            minBytes: config.KAFKA_FETCH_MIN_BYTES,
+            maxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+          }),
+      },
       {
         provide: PlatformMetrics,
         useFactory: (ds: DataSource) =>
