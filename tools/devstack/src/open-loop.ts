@@ -44,7 +44,11 @@ export interface OpenLoopReport {
  * due together go in one request, idempotent and acknowledged by all replicas, like `publish`.
  */
 export async function publishOpenLoop(brokers: string, prefix: string, schedule: ScheduledMessage[]): Promise<OpenLoopReport> {
-  const producer = kafkaClient(brokers, 'postera-open-loop').producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafkaClient(brokers, 'postera-open-loop').producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const sorted = [...schedule].sort((a, b) => a.atMs - b.atMs);
   const startEpochMs = Date.now();

@@ -31,7 +31,10 @@ export async function ensureTopics(brokers: string, prefix: string): Promise<num
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({ topics: missing, waitForLeaders: false });
-      await waitForLeaders(admin, missing.map((t) => t.topic));
+      await waitForLeaders(
+        admin,
+        missing.map((t) => t.topic),
+      );
     }
     return wanted.length;
   } finally {

@@ -64,7 +64,12 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
       await ctx.tx.query(
         `INSERT INTO notification.avis_deadlines (trade_ref, account, trade_date, deadline)
          SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) ON CONFLICT (trade_ref) DO NOTHING`,
-        [watched.map((t) => t.tradeRef), watched.map((t) => t.account), watched.map((t) => t.tradeDate), watched.map((t) => addBusinessDays(t.tradeDate, 1, TARGET))],
+        [
+          watched.map((t) => t.tradeRef),
+          watched.map((t) => t.account),
+          watched.map((t) => t.tradeDate),
+          watched.map((t) => addBusinessDays(t.tradeDate, 1, TARGET)),
+        ],
       );
     const cancelled = events.filter((e) => e.type === 'TradeCancelled' && client(tradeOf(e))).map(tradeOf);
     if (cancelled.length > 0)
@@ -118,9 +123,22 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   }
 
   /** The avis d'opéré of a validated client trade, or the amendment notice replacing the one the client had; null when this version was already confirmed. */
-  private validated(eventId: string, t: TradeEconomics, earlier: NoticeReference | null, previous: Map<string, { kind: string; payload: unknown }>): NewNotice | null {
+  private validated(
+    eventId: string,
+    t: TradeEconomics,
+    earlier: NoticeReference | null,
+    previous: Map<string, { kind: string; payload: unknown }>,
+  ): NewNotice | null {
     if (!earlier)
-      return { kind: 'AVIS_OPERE', causeEventId: eventId, tradeRef: t.tradeRef, tradeVersion: t.version, recipientType: 'CLIENT', party: t.account, payload: t };
+      return {
+        kind: 'AVIS_OPERE',
+        causeEventId: eventId,
+        tradeRef: t.tradeRef,
+        tradeVersion: t.version,
+        recipientType: 'CLIENT',
+        party: t.account,
+        payload: t,
+      };
     // The same version validated again (a replay, or a second approval) confirms nothing new.
     if (earlier.tradeVersion !== null && earlier.tradeVersion >= t.version) return null;
     const prev = previous.get(earlier.noticeId) as { kind: string; payload: { trade?: TradeEconomics } & TradeEconomics } | undefined;
