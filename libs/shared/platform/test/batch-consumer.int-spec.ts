@@ -45,6 +45,7 @@ const TOPICS = {
   relay: 'test.relay.v1',
   relayPair: 'test.relay-pair.v1',
   relayLarge: 'test.relay-large.v1',
+  typed: 'test.typed.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -206,6 +207,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.relay, partitions: 3 },
         { name: TOPICS.relayPair, partitions: 3 },
         { name: TOPICS.relayLarge, partitions: 3 },
+        { name: TOPICS.typed, partitions: 2 },
       ],
       { withDlq: true },
     );
@@ -250,6 +252,30 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     expect(await outboxCount()).toBe(200); // one event emitted per message, in the same transactions
     expect(await counterValue(metrics.consumed, 'bulk')).toBe(200);
     expect(await counterValue(metrics.duplicates, 'bulk')).toBe(0);
+  });
+
+  it('skips the event types a handler does not act on: no effect, no inbox row, offsets committed; a record without a type header is still taken', async () => {
+    const wanted = Array.from({ length: 30 }, (_, i) => testEvent(i));
+    const other = Array.from({ length: 70 }, (_, i) => ({ ...testEvent(100 + i), type: 'test.not-for-me' }));
+    const untyped = testEvent(999);
+    const mixed = [...wanted, ...other].sort((a, b) => a.payload.seq % 7 - b.payload.seq % 7);
+    await produceRaw(prefix, TOPICS.typed, [
+      ...mixed.map((e, i) => asRaw(e, i % 2)),
+      { key: untyped.correlationId, value: JSON.stringify(untyped), headers: { eventId: untyped.eventId }, partition: 0 },
+    ]);
+    const handler = Object.assign(new EffectsHandler('typed', TOPICS.typed), {
+      accepts: (r: { headers: Record<string, string> }) => r.headers.type === undefined || r.headers.type === 'test.happened',
+    });
+    const metrics = newMetrics();
+    const consumer = await startConsumer(handler, newBus('typed'), metrics);
+
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.typed), { what: 'committed offsets at the end of both partitions' });
+    expect(await effectsCount()).toBe(31);
+    expect(await inboxCount('typed')).toBe(31);
+    const applied = (await ds.query(`SELECT message_id FROM ${SCHEMA}.effects ORDER BY message_id COLLATE "C"`)) as Array<{ message_id: string }>;
+    expect(applied.map((r) => r.message_id)).toEqual([...wanted.map((e) => e.eventId), untyped.eventId].sort());
+    expect(await counterValue(metrics.skipped, 'typed')).toBe(70);
+    expect(await counterValue(metrics.consumed, 'typed')).toBe(31);
   });
 
   it('gives a redelivered message (same eventId, later batch) no second effect and counts it as a duplicate', async () => {

@@ -101,7 +101,10 @@ export class BatchConsumer {
 
   private async processChunk(chunk: InboundRecord[], control: BatchControl): Promise<void> {
     const started = process.hrtime.bigint();
-    const { decoded, undecodable } = this.decodeAll(chunk);
+    const accepts = this.handler.accepts?.bind(this.handler);
+    const mine = accepts ? chunk.filter((r) => accepts(r)) : chunk;
+    if (mine.length < chunk.length) this.metrics.skipped.inc({ topic: chunk[0]!.topic, consumer: this.handler.consumerId }, chunk.length - mine.length);
+    const { decoded, undecodable } = this.decodeAll(mine);
     for (const u of undecodable) await this.toDlq(u.record, u.error, 1);
     const attemptMax = this.o.retryCountMax + 1;
     for (let attempt = 1; ; attempt++) {

@@ -34,6 +34,12 @@ export interface BatchHandler<T = unknown> {
   readonly topics: readonly string[];
   /** Inbox identity of a record (eventId for envelopes; messageId for raw input). */
   messageId(record: InboundRecord): string;
+  /**
+   * false for a record the handler would ignore, judged from its headers alone: it is not decoded,
+   * not recorded in the inbox and costs no transaction (it has no effect to de-duplicate); its
+   * offset is committed with the chunk's. Absent: every record is the handler's.
+   */
+  accepts?(record: InboundRecord): boolean;
   /** Throws UndecodableMessage for a record that no retry can fix. */
   decode(record: InboundRecord): T;
   /** Applies the fresh (never seen) messages of a batch, in partition order. */

@@ -37,6 +37,17 @@ export function envelopeMessageId(record: InboundRecord): string {
 export abstract class EnvelopeHandler<E extends EventEnvelope = EventEnvelope> implements BatchHandler<E> {
   abstract readonly consumerId: string;
   abstract readonly topics: readonly string[];
+  /**
+   * The event types the handler acts on, read from the `type` header the outbox writes; the others
+   * are skipped without a transaction. Absent: every event. A record without the header (not one
+   * of our envelopes) is always taken, so that decode sends it to the DLQ.
+   */
+  readonly types?: readonly string[];
+
+  accepts(record: InboundRecord): boolean {
+    const type = record.headers.type;
+    return this.types === undefined || type === undefined || this.types.includes(type);
+  }
 
   messageId(record: InboundRecord): string {
     return envelopeMessageId(record);

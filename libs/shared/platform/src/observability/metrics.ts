@@ -5,6 +5,7 @@ export class PlatformMetrics {
   readonly registry = new Registry();
   readonly consumed: Counter<'topic' | 'consumer'>;
   readonly duplicates: Counter<'topic' | 'consumer'>;
+  readonly skipped: Counter<'topic' | 'consumer'>;
   readonly produced: Counter<'topic'>;
   readonly dlq: Counter<'topic' | 'consumer'>;
   readonly batchSeconds: Histogram<'consumer'>;
@@ -23,6 +24,12 @@ export class PlatformMetrics {
     this.duplicates = new Counter({
       name: 'postera_messages_duplicate_total',
       help: 'Redelivered messages ignored by the inbox',
+      labelNames: ['topic', 'consumer'],
+      registers: [this.registry],
+    });
+    this.skipped = new Counter({
+      name: 'postera_messages_skipped_total',
+      help: 'Messages of types the consumer does not act on, committed without a transaction',
       labelNames: ['topic', 'consumer'],
       registers: [this.registry],
     });

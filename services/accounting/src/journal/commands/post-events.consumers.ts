@@ -350,6 +350,8 @@ const economicsOf = (e: Booked) => (e.type === 'TradeAmended' ? e.payload.after 
 export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'accounting.trade-events';
   readonly topics = [Topics.tradeEvents];
+  /** What isBooked keeps. */
+  override readonly types = ['TradeCaptured', 'TradeAmended', 'TradeCancelled'];
 
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
     super();

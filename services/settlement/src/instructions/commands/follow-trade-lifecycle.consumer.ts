@@ -67,6 +67,7 @@ function lifecycleEventOf(m: LifecycleMessage): LifecycleEvent {
 export class FollowTradeLifecycleConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'settlement.trade-events';
   readonly topics = [Topics.tradeEvents];
+  override readonly types = ['TradeValidated', 'TradeAmended', 'TradeCancelled'];
 
   constructor(@Inject(CONFIG) private readonly config: SettlementConfig) {
     super();

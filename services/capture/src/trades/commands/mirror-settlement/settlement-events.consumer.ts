@@ -31,6 +31,7 @@ export function tradeStatusOf(instructionStatus: string): TradeStatus | null {
 export class SettlementEventsConsumer extends EnvelopeHandler<SettlementEvent> {
   readonly consumerId = 'capture.settlement-events';
   readonly topics = [Topics.settlementEvents];
+  override readonly types = ['InstructionStatusChanged'];
 
   constructor(private readonly lifecycle: TradeLifecycle) {
     super();

@@ -18,6 +18,7 @@ const notified = (e: EventEnvelope) =>
 export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.settlement-events';
   readonly topics = [Topics.settlementEvents];
+  override readonly types = ['InstructionStatusChanged'];
 
   override decode(record: InboundRecord): EventEnvelope {
     const e = super.decode(record);

@@ -19,6 +19,7 @@ import { insertNotices, latestConfirmations, noticePayloads, type NewNotice } fr
 export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.trade-events';
   readonly topics = [Topics.tradeEvents];
+  override readonly types = ['TradeCaptured', 'TradeValidated', 'TradeCancelled', 'CounterpartyConfirmationIssued'];
 
   override decode(record: InboundRecord): EventEnvelope {
     const e = super.decode(record);
