@@ -258,7 +258,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     const wanted = Array.from({ length: 30 }, (_, i) => testEvent(i));
     const other = Array.from({ length: 70 }, (_, i) => ({ ...testEvent(100 + i), type: 'test.not-for-me' }));
     const untyped = testEvent(999);
-    const mixed = [...wanted, ...other].sort((a, b) => a.payload.seq % 7 - b.payload.seq % 7);
+    const mixed = [...wanted, ...other].sort((a, b) => (a.payload.seq % 7) - (b.payload.seq % 7));
     await produceRaw(prefix, TOPICS.typed, [
       ...mixed.map((e, i) => asRaw(e, i % 2)),
       { key: untyped.correlationId, value: JSON.stringify(untyped), headers: { eventId: untyped.eventId }, partition: 0 },
