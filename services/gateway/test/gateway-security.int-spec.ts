@@ -119,7 +119,7 @@ describe('gateway security, on the built process', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
     // Plus the platform's probes, public by design.
-    expect(documented).toEqual([...MATRIX.map((r) => `${r.method} ${r.path}`), 'GET /health', 'GET /metrics'].sort());
+    expect(documented).toEqual([...MATRIX.map((r) => `${r.method} ${r.path}`), 'GET /health', 'GET /health/live', 'GET /metrics'].sort());
   });
 
   it('the authorization matrix: every route, every role — allowed roles pass the guard, others get 403', async () => {
@@ -159,6 +159,7 @@ describe('gateway security, on the built process', () => {
     expect(outcomes).toEqual([]);
     expect((await call('GET', '/api/audit', { token: expired })).json.message).toBe('token expired: sign in again');
     expect((await call('GET', '/health')).status).toBe(200);
+    expect((await call('GET', '/health/live')).status).toBe(200);
   });
 
   it('maker-checker: a double submission is refused, the maker cannot approve, an operator cannot approve, a second supervisor can', async () => {
