@@ -3,6 +3,8 @@
  * messages it injects. Executing the schedule against processes lives in run.ts.
  */
 import { Topics } from '@postera/contracts';
+// mulberry32, the sample day's generator: small, seeded, the same sequence on every machine.
+import { prng } from '@postera/devstack';
 
 export type KillableService = 'capture' | 'settlement' | 'accounting' | 'reporting' | 'notification' | 'market-sim' | 'gateway';
 export const KILLABLE_DEFAULT: KillableService[] = ['capture', 'settlement', 'accounting', 'reporting', 'notification', 'market-sim'];
@@ -37,17 +39,6 @@ export interface ScheduleOptions {
   downMsMax?: number;
 }
 
-/** mulberry32: small, seeded, the same sequence on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const START_MS = 3_000;
 

@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { checkAll, classifyReplayDifferences, compareBalances, type ReplayClassification, type Verdict } from './checker.js';
 import { accountingFacts, captureFacts, consumersByTopic, notificationFacts, readDlq, settlementFacts, type Facts, type InjectedRecord } from './facts.js';
-import { badTrade, describeFault, faultSchedule, poisonKey, poisonValue, POISON_TOPICS, type Fault, type KillableService, type ScheduleOptions } from './faults.js';
+import { badTrade, describeFault, faultSchedule, poisonKey, poisonValue, POISON_TOPICS, type Fault, type ScheduleOptions } from './faults.js';
 import { ChaosInfra, defaultInfraOptions, type InfraOptions } from './infra.js';
 import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './mail-sink.js';
 import { balances, committedOffsetsOf, consumerLag, replayAccounting } from './replay.js';
@@ -36,21 +36,13 @@ import { balances, committedOffsetsOf, consumerLag, replayAccounting } from './r
 const { Partitioners } = kafkajs;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface ChaosOptions {
+/** The fault schedule's options (faults.ts), with its window in seconds. */
+export interface ChaosOptions extends Omit<ScheduleOptions, 'windowMs'> {
   trades: number;
   /** Hard bound of the whole run (infrastructure, pipeline, checks, replay), in seconds. */
   seconds: number;
-  seed: number;
   /** Faults are drawn in [3 s, windowSeconds] after the first publish. */
   windowSeconds: number;
-  kills: number;
-  brokerRestarts: number;
-  postgresRestarts: number;
-  poisons: number;
-  badTrades: number;
-  killable?: KillableService[];
-  killFirst?: KillableService[];
-  downMsMax?: number;
   basePort: number;
   topicPrefix: string;
   replay: boolean;
