@@ -5,7 +5,7 @@
  * tests run on them while this one restarts its own.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@postera/devstack';
@@ -42,7 +42,9 @@ export class ChaosInfra {
 
   constructor(readonly o: InfraOptions) {
     this.kafkaHome = join(o.home, 'kafka');
-    this.pgHome = join(o.home, 'pg');
+    // The cluster runs as the postgres user, who may not be able to enter the checkout (a clone in a
+    // private 0700 directory, as CI's may be): it lives in a directory of its own under /tmp.
+    this.pgHome = mkdtempSync('/tmp/postera-chaos-pg-');
     this.pgData = join(this.pgHome, 'data');
   }
 
@@ -113,7 +115,7 @@ export class ChaosInfra {
   // --- Postgres ---------------------------------------------------------------------------------
 
   private pgCtl(args: string[]): Promise<unknown> {
-    return run('runuser', ['-u', PG_USER, '--', join(PG_BIN, 'pg_ctl'), '-D', this.pgData, ...args], { maxBuffer: 1 << 20 });
+    return run('runuser', ['-u', PG_USER, '--', join(PG_BIN, 'pg_ctl'), '-D', this.pgData, ...args], { maxBuffer: 1 << 20, cwd: this.pgHome });
   }
 
   private pgOptions(): string[] {
@@ -126,7 +128,10 @@ export class ChaosInfra {
     if (!existsSync(join(this.pgData, 'PG_VERSION'))) {
       mkdirSync(this.pgHome, { recursive: true });
       await run('chown', ['-R', PG_USER, this.pgHome]);
-      await run('runuser', ['-u', PG_USER, '--', join(PG_BIN, 'initdb'), '-D', this.pgData, '-A', 'trust', '-U', PG_USER, '--no-sync'], { maxBuffer: 1 << 20 });
+      await run('runuser', ['-u', PG_USER, '--', join(PG_BIN, 'initdb'), '-D', this.pgData, '-A', 'trust', '-U', PG_USER, '--no-sync'], {
+        maxBuffer: 1 << 20,
+        cwd: this.pgHome,
+      });
     }
     await this.pgCtl(['-w', '-t', '60', ...this.pgOptions(), 'start']);
   }
@@ -162,7 +167,10 @@ export class ChaosInfra {
   /** Stops both and deletes the run's home (broker data, cluster). Never throws. */
   async destroy(o: { keep?: boolean } = {}): Promise<void> {
     await Promise.allSettled([this.stopKafka(), this.stopPostgres()]);
-    if (!o.keep) rmSync(this.o.home, { recursive: true, force: true });
+    if (!o.keep) {
+      rmSync(this.o.home, { recursive: true, force: true });
+      rmSync(this.pgHome, { recursive: true, force: true });
+    }
   }
 
   private alive(pid: number): boolean {

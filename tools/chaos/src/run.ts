@@ -285,7 +285,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       switch (f.kind) {
         case 'kill': {
           // The restart goes on in the background (a consumer rejoins its group only after the dead
-          // member's session expires, ~30 s): the schedule keeps its times. A second kill of the same
+          // member's session expires, KAFKA_SESSION_TIMEOUT_MS, 15 s): the schedule keeps its times. A second kill of the same
           // service waits for the first restart.
           await restarting.get(f.service);
           busy.add(f.service);
