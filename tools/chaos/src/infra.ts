@@ -160,8 +160,10 @@ export class ChaosInfra {
 
   // --- both -------------------------------------------------------------------------------------
 
+  /** Both at once; when one fails, the other is still awaited, so that destroy() finds it started and stops it (no broker left behind). */
   async start(): Promise<void> {
-    await Promise.all([this.startPostgres(), this.startKafka()]);
+    const [postgres, kafka] = await Promise.allSettled([this.startPostgres(), this.startKafka()]);
+    for (const r of [postgres, kafka]) if (r.status === 'rejected') throw r.reason;
   }
 
   /** Stops both and deletes the run's home (broker data, cluster). Never throws. */
