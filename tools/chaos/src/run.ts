@@ -31,7 +31,7 @@ import { accountingFacts, captureFacts, consumersByTopic, notificationFacts, rea
 import { badTrade, describeFault, faultSchedule, poisonKey, poisonValue, POISON_TOPICS, type Fault, type ScheduleOptions } from './faults.js';
 import { ChaosInfra, defaultInfraOptions, type InfraOptions } from './infra.js';
 import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './mail-sink.js';
-import { balances, committedOffsetsOf, consumerLag, replayAccounting } from './replay.js';
+import { appliedPerConsumer, balances, committedOffsetsOf, consumerLag, replayAccounting } from './replay.js';
 
 const { Partitioners } = kafkajs;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -255,7 +255,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const supervise = async () => {
       while (supervising) {
         for (const [name, svc] of st.running) {
-          if (busy.has(name) || svc.process.exitCode === null && svc.process.signalCode === null) continue;
+          if (busy.has(name) || (svc.process.exitCode === null && svc.process.signalCode === null)) continue;
           report.unexpectedExits.push({ atSeconds: Number(since().toFixed(1)), service: name, code: svc.process.exitCode });
           say(`!! ${name} exited on its own (code ${svc.process.exitCode}, signal ${svc.process.signalCode}): starting it again`);
           busy.add(name);
@@ -317,7 +317,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         case 'bad-trade': {
           const m = badTrade(runId, tradeDate, f);
           const [at] = await publishRetrying(infra.brokers, topic(Topics.tradesExecuted), [m], { batchMax: 1, deadline, onRetry });
-          badTrades.push({ topic: Topics.tradesExecuted, partition: at!.partition, offset: at!.offset, key: m.key, value: m.value, at: new Date().toISOString(), variant: f.variant, n: f.n });
+          badTrades.push({
+            topic: Topics.tradesExecuted,
+            partition: at!.partition,
+            offset: at!.offset,
+            key: m.key,
+            value: m.value,
+            at: new Date().toISOString(),
+            variant: f.variant,
+            n: f.n,
+          });
           return;
         }
       }
@@ -411,6 +420,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         logDir: join(logDir, 'replay'),
         timeoutMs: deadline.budget(),
         target,
+        applied: await appliedPerConsumer(databaseUrl),
       });
       const [a, b] = [await balances(databaseUrl), await balances(replayUrl)];
       const ledger = compareBalances(a.ledger, b.ledger);
@@ -446,7 +456,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await infra.destroy({ keep: o.keep });
     mkdirSync(o.resultsDir, { recursive: true });
     report.resultsFile = join(o.resultsDir, `${runId}.json`);
-    writeFileSync(report.resultsFile, JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    writeFileSync(
+      report.resultsFile,
+      JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2),
+    );
   }
 }
 
@@ -466,9 +479,7 @@ async function waitQuiet(db: pg.Pool, brokers: string, groupPrefix: string, dead
     if (deadline.leftMs() <= 0) throw new Error(`chaos run exceeded its bound of ${deadline.seconds} s waiting for quiescence; not quiet: ${why}`);
     try {
       const lag = await consumerLag(brokers, groupPrefix);
-      const outbox = Number(
-        (await db.query(`SELECT ${OUTBOX_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox)`).join(' + ')} AS n`)).rows[0].n,
-      );
+      const outbox = Number((await db.query(`SELECT ${OUTBOX_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox)`).join(' + ')} AS n`)).rows[0].n);
       const owed = Number((await db.query(`SELECT count(*) AS n FROM notification.notifications WHERE status = 'PENDING'`)).rows[0].n);
       const lagging = Object.entries(lag.byGroup).filter(([, v]) => v !== '0');
       why = `lag ${lag.lag}${lagging.length ? ` (${lagging.map(([g, v]) => `${g} ${v}`).join(', ')})` : ''}, outbox ${outbox}, deliveries owed ${owed}`;
