@@ -350,8 +350,8 @@ const economicsOf = (e: Booked) => (e.type === 'TradeAmended' ? e.payload.after 
 export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'accounting.trade-events';
   readonly topics = [Topics.tradeEvents];
-  /** What isBooked keeps. */
-  override readonly types = ['TradeCaptured', 'TradeAmended', 'TradeCancelled'];
+  // Every trade event, not only those isBooked keeps: each batch also releases the settlements
+  // parked before their trade (releaseParkedSettlements), and a replay relies on the later events' batches for that.
 
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
     super();
