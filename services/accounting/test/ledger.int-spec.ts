@@ -193,6 +193,43 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect(pos!.cost).toMatchObject({ quantity: '50', cost: '600', lots: [{ quantity: '50', cost: '600' }], realized: '350' });
   });
 
+  // PROP-02 (trading → 311000, CMP): Q-1 buy 100 for 1000.00, Q-2 buy 100 for 1200.00, Q-3 sell 100 for 1500.00, all settled
+  // 30 Nov — in economic order Q-1, Q-2, Q-3 (same date: trade reference order); their settlements arrive Q-1, Q-3, Q-2.
+  const Q1 = trade('FO-PR:Q-1', { account: 'PROP-02', book: 'PROP-RC', accountType: 'PROPRIETARY', isin: 'FR0000121014', quantity: '100', price: '10.00', grossAmount: '1000.00', feesAmount: '0.00', netAmount: '1000.00', fees: [] });
+  const Q2 = trade('FO-PR:Q-2', { ...Q1, tradeRef: 'FO-PR:Q-2', tradeId: 'Q-2', price: '12.00', grossAmount: '1200.00', netAmount: '1200.00' });
+  const Q3 = trade('FO-PR:Q-3', { ...Q1, tradeRef: 'FO-PR:Q-3', tradeId: 'Q-3', side: 'SELL', price: '15.00', grossAmount: '1500.00', netAmount: '1500.00' });
+
+  it('a sale costed before a buy dated before it is re-costed: CMP 2200.00/200 → cost 1100.00, gain 400.00, whatever the arrival order', async () => {
+    await send(Topics.refdataAccounts, [account({ account: 'PROP-02', book: 'PROP-RC' })]);
+    await send(Topics.tradeEvents, [captured(Q1), captured(Q2), captured(Q3)]);
+    await send(Topics.settlementEvents, [step(Q1, { status: 'SETTLED' })]);
+    await send(Topics.settlementEvents, [step(Q3, { status: 'SETTLED' })]);
+    // As it arrived, the sale closed the only 100 held at 1000.00: a gain of 500.00.
+    expect(await lines(Q3.tradeRef, 'SETTLEMENT')).toEqual([
+      ['904100', '1500.00', '0.00'],
+      ['904900', '0.00', '1500.00'],
+      ['512000', '1500.00', '0.00'],
+      ['311000', '0.00', '1000.00'],
+      ['767000', '0.00', '500.00'],
+    ]);
+    await send(Topics.settlementEvents, [step(Q2, { status: 'SETTLED' })]);
+    // Q-2 comes before it in economic order: the sale releases 2200.00 × 100/200 = 1100.00, gains 400.00; corrected by 100.00.
+    expect(await lines(Q3.tradeRef, 'RECOSTING')).toEqual([
+      ['311000', '0.00', '100.00'],
+      ['767000', '100.00', '0.00'],
+    ]);
+    expect(await balance(Q3.tradeRef, '767000')).toBe('-400.00');
+    expect(await balance('FO-PR:Q-%', '311000')).toBe('1100.00');
+    const [pos] = await get<Array<{ cost: { quantity: string; cost: string; realized: string } }>>('/positions/PROP-02');
+    expect(pos!.cost).toMatchObject({ quantity: '100', cost: '1100', realized: '400' });
+    const { rows } = await env.db.query(`SELECT op_key, securities::numeric(20, 2)::text AS securities, realized::numeric(20, 2)::text AS realized, revision FROM accounting.position_ops WHERE account = 'PROP-02' ORDER BY op_key`);
+    expect(rows.map((r: { op_key: string; securities: string; realized: string; revision: number }) => [r.op_key.split('|')[2], r.securities, r.realized, r.revision])).toEqual([
+      ['FO-PR:Q-1', '1000.00', '0.00', 0],
+      ['FO-PR:Q-2', '1200.00', '0.00', 0],
+      ['FO-PR:Q-3', '-1100.00', '400.00', 1],
+    ]);
+  });
+
   it('a penalty receivable and the TTF accrual are booked; the desk P&L reconciles within 1.00 and breaks beyond it', async () => {
     const penalty: PenaltyAccruedV1 = {
       penaltyId: 'PEN-1', instructionId: 'I-1', tradeRef: P1.tradeRef, kind: 'SEFP', direction: 'RECEIVABLE', penaltyDate: '2026-11-30', isin: P1.isin, counterparty: P1.counterparty,

@@ -11,8 +11,18 @@ export interface JournalEntryPostedV1 {
    * SETTLEMENT: one settlement step (the whole, or a partial settlement). PENALTY: a CSDR cash penalty.
    * TTF_ACCRUAL, FX_REVALUATION: not trade-keyed (tradeRef `TTF:<account>:<isin>:<date>`, `FX:<book>:<currency>`);
    * accounting does not announce them on accounting.events.v1 (added with the accounting issue).
+   * RECOSTING: the cost and realized P&L of an operation corrected once an operation before it in
+   * economic order arrived after it; not announced either.
    */
-  kind: 'TRADE_DATE_COMMITMENT' | 'TRADE_DATE_COMMITMENT_REVERSAL' | 'SETTLEMENT' | 'PENALTY' | 'PENALTY_WAIVER' | 'TTF_ACCRUAL' | 'FX_REVALUATION';
+  kind:
+    | 'TRADE_DATE_COMMITMENT'
+    | 'TRADE_DATE_COMMITMENT_REVERSAL'
+    | 'SETTLEMENT'
+    | 'PENALTY'
+    | 'PENALTY_WAIVER'
+    | 'TTF_ACCRUAL'
+    | 'FX_REVALUATION'
+    | 'RECOSTING';
   accountingDate: string;
   currency: string;
   /** Sum of debits = sum of credits, as a decimal string. */

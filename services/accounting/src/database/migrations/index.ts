@@ -4,6 +4,7 @@ import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accountin
 import { AccountingLedgerData1796000000000 } from './1796000000000-accounting-ledger-data.js';
 import { AccountingBalanceCheckPerStatement1796000100000 } from './1796000100000-accounting-balance-check-per-statement.js';
 import { AccountingBalanceCheckByIndex1796000200000 } from './1796000200000-accounting-balance-check-by-index.js';
+import { AccountingPositionHistory1796000300000 } from './1796000300000-accounting-position-history.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -12,4 +13,5 @@ export const accountingMigrations = [
   AccountingLedgerData1796000000000,
   AccountingBalanceCheckPerStatement1796000100000,
   AccountingBalanceCheckByIndex1796000200000,
+  AccountingPositionHistory1796000300000,
 ];

@@ -62,6 +62,7 @@ export const JOURNALS: Readonly<Record<string, [code: string, label: string]>> =
   PENALTY_WAIVER: ['PEN', 'Pénalités CSDR'],
   TTF_ACCRUAL: ['TTF', 'Taxe sur les transactions financières'],
   FX_REVALUATION: ['CHG', 'Réévaluation des positions de change'],
+  RECOSTING: ['OD', 'Opérations diverses'],
 };
 
 const LABELS: Readonly<Record<string, string>> = {
@@ -72,6 +73,7 @@ const LABELS: Readonly<Record<string, string>> = {
   PENALTY_WAIVER: 'Abandon de pénalité',
   TTF_ACCRUAL: 'TTF',
   FX_REVALUATION: 'Réévaluation change',
+  RECOSTING: 'Recalcul du coût de revient',
 };
 
 const ymd = (iso: string) => iso.replaceAll('-', '');

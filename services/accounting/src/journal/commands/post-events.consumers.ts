@@ -17,11 +17,13 @@ import { CONFIG, EnvelopeHandler, type BatchContext, type BusinessDayHooks, type
 import type { AccountingConfig } from '../../config.js';
 import { settlementStep } from '../../ledger/domain/amounts.js';
 import { applyRules, reversalOf, ruleSetOn, type PostingContext, type RuleSet } from '../../ledger/domain/rules-engine.js';
-import { accountInfos, loadRuleSets, PositionBook, recognitionOf, securitiesAccountOf, upsertAccounts } from '../../ledger/persistence/ledger.repository.js';
+import type { CostOpMeta } from '../../ledger/domain/cost-history.js';
+import { accountInfos, loadRuleSets, recognitionOf, securitiesAccountOf, upsertAccounts } from '../../ledger/persistence/ledger.repository.js';
+import { PositionBook, type Recosting } from '../../ledger/persistence/position-book.js';
 import { pgArray } from '../../database/pg-array.js';
 import { revalueAtClose } from '../../fx/commands/fx.service.js';
 import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
-import { settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
+import { recostingPosting, settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
 import {
   appendJournal,
@@ -32,7 +34,7 @@ import {
   postedCauses,
   type JournalEntry,
 } from '../persistence/journal.repository.js';
-import { holdEvents, loadTrades, saveSettledTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
+import { holdEvents, loadTrades, lockTradesAgainstParking, saveSettledTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
 
 /** Kinds announced on accounting.events.v1 (trade-keyed); TTF and FX entries are not a trade's. */
 const ANNOUNCED = new Set<JournalEntry['kind']>(['TRADE_DATE_COMMITMENT', 'TRADE_DATE_COMMITMENT_REVERSAL', 'SETTLEMENT', 'PENALTY', 'PENALTY_WAIVER']);
@@ -76,14 +78,32 @@ const postingContext = (t: StoredTrade): PostingContext => ({
   aux: { CUSTODIAN: t.placeOfSettlement || null, COUNTERPARTY: t.counterparty || null, CLIENT: t.clientId || null },
 });
 
+/**
+ * Where an operation sits in its position's economic order (ledger/domain/cost-history.ts):
+ * recognition date | trade date | trade reference | event. A trade-date operation's key starts with
+ * tradeDateOpPrefix, by which its amendment or cancellation finds it.
+ */
+const tradeDateOpPrefix = (t: StoredTrade) => `${t.tradeDate}|${t.tradeDate}|${t.tradeRef}|`;
+const settlementOpKey = (t: StoredTrade, date: string, eventId: string) => `${date}|${t.tradeDate}|${t.tradeRef}|${eventId}`;
+
+const opMeta = (t: StoredTrade, event: CostOpMeta['event'], accountingDate: string): CostOpMeta => ({
+  tradeRef: t.tradeRef,
+  event,
+  recognition: t.recognition,
+  accountingDate,
+  securitiesAccount: t.securitiesAccount,
+  book: t.book,
+  currency: t.currency,
+});
+
 /** The trade-date entry of the version booked: a commitment, or the securities at cost under trade-date recognition. */
 function tradeDateEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
   let cost: CostEffect | undefined;
   if (t.recognition === 'TRADE_DATE') {
-    const out = positions.apply(positionKey(t), t.side, new Dec(t.quantity), new Dec(t.grossAmount), `${t.tradeDate}|${t.tradeDate}|${t.tradeRef}`);
-    cost = { securities: out.securities, realized: out.realized };
-    t.tdSecurities = out.securities.toFixed();
-    t.tdRealized = out.realized.toFixed();
+    cost = positions.apply(positionKey(t), t.side, new Dec(t.quantity), new Dec(t.grossAmount), tradeDateOpPrefix(t) + causeEventId, opMeta(t, 'TRADE_DATE', t.tradeDate));
+    // Kept for a reversal only when the position's history lacks the operation (booked before it was kept).
+    t.tdSecurities = cost.securities.toFixed();
+    t.tdRealized = cost.realized.toFixed();
   }
   return journalEntry({
     tradeRef: t.tradeRef,
@@ -103,11 +123,19 @@ function tradeDateEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade
  * Under trade-date recognition the position moves back too.
  */
 function reversalEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
-  const cost = { securities: new Dec(t.tdSecurities), realized: new Dec(t.tdRealized) };
-  const lines = reversalOf(
-    tradeDatePosting(t, t.recognition, t.recognition === 'TRADE_DATE' ? cost : undefined, ruleSetOn(sets, t.tradeDate), postingContext(t)),
-  );
-  if (t.recognition === 'TRADE_DATE') positions.undo(positionKey(t), t.side, new Dec(t.quantity), cost.securities, cost.realized);
+  // What the trade-date operation was posted with (its entry and any re-costing since), mirrored.
+  const cost =
+    t.recognition === 'TRADE_DATE'
+      ? positions.takeOut(positionKey(t), tradeDateOpPrefix(t), {
+          side: t.side,
+          quantity: new Dec(t.quantity),
+          securities: new Dec(t.tdSecurities),
+          realized: new Dec(t.tdRealized),
+          undoKey: `${tradeDateOpPrefix(t)}~undo|${causeEventId}`,
+          meta: opMeta(t, 'TRADE_DATE', t.tradeDate),
+        })
+      : undefined;
+  const lines = reversalOf(tradeDatePosting(t, t.recognition, cost, ruleSetOn(sets, t.tradeDate), postingContext(t)));
   return journalEntry({
     tradeRef: t.tradeRef,
     kind: 'TRADE_DATE_COMMITMENT_REVERSAL',
@@ -171,8 +199,7 @@ function settlementLines(sets: RuleSet[], positions: PositionBook, x: PendingSte
   const date = x.step.date;
   let cost: CostEffect = { securities: new Dec(0), realized: new Dec(0) };
   if (t.recognition === 'SETTLEMENT_DATE') {
-    const out = positions.apply(positionKey(t), t.side, x.figures.quantity, x.figures.gross, `${date}|${t.tradeDate}|${t.tradeRef}|${x.event.eventId}`);
-    cost = { securities: out.securities, realized: out.realized };
+    cost = positions.apply(positionKey(t), t.side, x.figures.quantity, x.figures.gross, settlementOpKey(t, date, x.event.eventId), opMeta(t, 'SETTLEMENT', date));
   }
   x.entry.lines = settlementStepPosting(t.side, x.figures, cost, t.recognition, ruleSetOn(sets, date), postingContext(t));
 }
@@ -281,22 +308,46 @@ async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied):
   // The positions last: locked (in key order) from here to the commit; the cost of each step in event order.
   const positions = await PositionBook.load(
     ctx.tx,
-    applied.pending.map((x) => positionKey(x.trade)),
+    applied.pending
+      .filter((x) => x.trade.recognition === 'SETTLEMENT_DATE')
+      .map((x) => ({ ...positionKey(x.trade), from: settlementOpKey(x.trade, x.step.date, x.event.eventId) })),
   );
   for (const x of applied.pending) settlementLines(sets, positions, x);
+  const recostings = positions.takeRecostings().map((r) => recostingEntry(sets, r));
   await positions.save();
-  return insertEntryLines(
+  const posted = await insertEntryLines(
     ctx.tx,
     applied.pending.map((x) => x.entry),
     fresh,
   );
+  await appendJournal(ctx.tx, recostings);
+  return posted;
+}
+
+/** The correction of an operation's cost once one before it in economic order came after it, dated as the operation. */
+function recostingEntry(sets: RuleSet[], r: Recosting): JournalEntry {
+  const m = r.op.meta;
+  return journalEntry({
+    tradeRef: m.tradeRef,
+    kind: 'RECOSTING',
+    accountingDate: m.accountingDate,
+    causeEventId: `${r.account}|${r.isin}|${r.op.key}|${r.op.revision}`,
+    book: m.book,
+    currency: m.currency,
+    lines: recostingPosting(
+      ruleSetOn(sets, m.accountingDate),
+      { event: m.event, recognition: m.recognition, variant: r.op.side },
+      r.from,
+      r.to,
+      { securitiesAccount: m.securitiesAccount, aux: {} },
+    ),
+  });
 }
 
 /**
  * Settles what was parked before its trade (or the amended version it settles) was known. Run
- * after every batch of trade events and at each close: a settlement parked concurrently with its
- * trade's arrival (two transactions that could not see each other) is released by the next run,
- * never lost. A parked settlement whose trade has since been cancelled or superseded is held.
+ * after every batch that books trades and at each close; a settlement and its trade arriving
+ * together are serialized (lockTradesAgainstParking), so the trade's batch sees what was parked. A parked settlement whose trade has since been cancelled or superseded is held.
  * Rows another batch is releasing are skipped (SKIP LOCKED), not waited for: that batch deletes
  * them when it commits, or leaves them to the next run if it rolls back.
  */
@@ -350,8 +401,9 @@ const economicsOf = (e: Booked) => (e.type === 'TradeAmended' ? e.payload.after 
 export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
   readonly consumerId = 'accounting.trade-events';
   readonly topics = [Topics.tradeEvents];
-  // Every trade event, not only those isBooked keeps: each batch also releases the settlements
-  // parked before their trade (releaseParkedSettlements), and a replay relies on the later events' batches for that.
+  // Only the events that book: a settlement parked before its trade is released by the batch that
+  // books the trade (lockTradesAgainstParking), not by whichever batch comes next.
+  override readonly types = ['TradeCaptured', 'TradeAmended', 'TradeCancelled'];
 
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
     super();
@@ -361,6 +413,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
     const booked = messages.map((m) => m.body).filter(isBooked);
     if (booked.length === 0) return;
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
+    await lockTradesAgainstParking(ctx.tx, booked.map(tradeRefOf));
     const trades = await loadTrades(ctx.tx, booked.map(tradeRefOf));
     const sets = await loadRuleSets(ctx.tx);
     const economics = booked.map(economicsOf);
@@ -381,13 +434,16 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
         costMethod: info?.costMethod ?? 'CMP',
       });
     };
-    // Positions move at trade date only for books recognized at trade date.
+    // Positions move at trade date only for books recognized at trade date: those of the trades
+    // booked, of the versions they replace, and of an amendment of a trade so recognized.
+    const wanted = (t: StoredTrade) => ({ ...positionKey(t), from: tradeDateOpPrefix(t) });
     const positions = await PositionBook.load(ctx.tx, [
       ...booked
         .map(book)
         .filter((t) => t.recognition === 'TRADE_DATE')
-        .map(positionKey),
-      ...[...trades.values()].filter((t) => t.recognition === 'TRADE_DATE').map(positionKey),
+        .map(wanted),
+      ...[...trades.values()].filter((t) => t.recognition === 'TRADE_DATE').map(wanted),
+      ...booked.flatMap((e) => (e.type === 'TradeAmended' && trades.get(tradeRefOf(e))?.recognition === 'TRADE_DATE' ? [wanted(book(e))] : [])),
     ]);
     const changed = new Map<string, StoredTrade>();
     const entries: JournalEntry[] = [];
@@ -448,6 +504,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
         }
       }
     }
+    entries.push(...positions.takeRecostings().map((r) => recostingEntry(sets, r)));
     await saveTrades(ctx.tx, [...changed.values()]);
     await positions.save();
     await holdEvents(ctx.tx, held);
@@ -530,6 +587,10 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const posted: JournalEntry[] = [];
     if (settled.length > 0) {
+      await lockTradesAgainstParking(
+        ctx.tx,
+        settled.map((e) => e.payload.tradeRef),
+      );
       const trades = await loadTrades(
         ctx.tx,
         settled.map((e) => e.payload.tradeRef),

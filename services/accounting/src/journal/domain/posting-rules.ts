@@ -1,6 +1,6 @@
 import { Dec, type Dec as Decimal } from '@postera/kernel';
 import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
-import { applyRules, type JournalLine, type PostingContext, type Recognition, type RuleSet } from '../../ledger/domain/rules-engine.js';
+import { applyRules, reversalOf, type JournalLine, type PostingContext, type PostingEvent, type Recognition, type RuleSet } from '../../ledger/domain/rules-engine.js';
 
 export { imbalance, reversalOf, type JournalLine } from '../../ledger/domain/rules-engine.js';
 
@@ -99,4 +99,45 @@ export function settlementStepPosting(
 export function settlementPosting(t: TradeForPosting): JournalLine[] {
   const step = { commitment: new Dec(t.grossAmount), accrued: new Dec(t.accruedInterest), fees: new Dec(t.feesAmount), net: new Dec(t.netAmount) };
   return settlementStepPosting(t.side, step, noCost(t));
+}
+
+/** The cost side only of a trade-date or settlement entry (securities at cost, realized P&L): every other amount is zero, so its lines are left out. */
+function costLines(set: RuleSet, key: { event: PostingEvent; recognition: Recognition; variant: string }, cost: CostEffect, ctx: PostingContext): JournalLine[] {
+  const zero = new Dec(0);
+  return applyRules(
+    set,
+    key,
+    { commitment: zero, gross: zero, accrued: zero, fees: zero, net: zero, amount: zero, securities: cost.securities, ...pnl(cost.realized) },
+    ctx,
+  );
+}
+
+/**
+ * A re-costing (ledger/domain/cost-history.ts): the cost side of the operation's entry as posted,
+ * reversed, and as it is in economic order, netted per account. Balanced: securities − realized P&L
+ * is the operation's consideration whatever its cost (ledger/domain/cost.ts), so the two cost sides
+ * differ by as much on the securities as on the P&L.
+ */
+export function recostingPosting(
+  set: RuleSet,
+  key: { event: 'TRADE_DATE' | 'SETTLEMENT'; recognition: Recognition; variant: 'BUY' | 'SELL' },
+  from: CostEffect,
+  to: CostEffect,
+  ctx: PostingContext,
+): JournalLine[] {
+  const net = new Map<string, { accountCode: string; aux: string | null; signed: Decimal }>();
+  for (const l of [...reversalOf(costLines(set, key, from, ctx)), ...costLines(set, key, to, ctx)]) {
+    const k = `${l.accountCode}|${l.aux ?? ''}`;
+    const seen = net.get(k) ?? { accountCode: l.accountCode, aux: l.aux ?? null, signed: new Dec(0) };
+    seen.signed = seen.signed.plus(l.debit).minus(l.credit);
+    net.set(k, seen);
+  }
+  return [...net.values()]
+    .filter((l) => !l.signed.isZero())
+    .map((l) => ({
+      accountCode: l.accountCode,
+      debit: l.signed.isNegative() ? new Dec(0) : l.signed,
+      credit: l.signed.isNegative() ? l.signed.negated() : new Dec(0),
+      aux: l.aux,
+    }));
 }

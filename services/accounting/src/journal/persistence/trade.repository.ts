@@ -76,6 +76,22 @@ export function storedTrade(t: TradeEconomics, c: BookingChoices = { recognition
   };
 }
 
+/**
+ * Serializes a batch of trade events with a batch of settlements of the same trades, before either
+ * reads them: without it, a settlement could be parked (its trade not visible yet) by a transaction
+ * committing while the trade's own transaction looks for parked settlements (the settlement not
+ * visible yet), and stay parked until some later batch or the close. Whichever takes the lock second
+ * reads what the first committed (each statement reads as of its start). Transaction-scoped advisory
+ * locks, taken in one order (by hash) so that two batches never wait on each other.
+ */
+export async function lockTradesAgainstParking(tx: EntityManager, refs: string[]): Promise<void> {
+  if (refs.length === 0) return;
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended('accounting.trade:' || r, 0) AS h FROM unnest($1::text[]) AS r ORDER BY h) x`,
+    [refs],
+  );
+}
+
 /** The trades of a batch, locked until it commits. */
 export async function loadTrades(tx: EntityManager, refs: string[]): Promise<Map<string, StoredTrade>> {
   const rows = (await tx.query(

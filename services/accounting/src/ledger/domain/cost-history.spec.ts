@@ -1,0 +1,140 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { Dec } from '@postera/kernel';
+import { recostingPosting } from '../../journal/domain/posting-rules.js';
+import { RULE_SET_V1 } from '../rule-sets/rule-set-v1.js';
+import { applyOperation, emptyPosition, type CostMethod, type Position } from './cost.js';
+import { CostHistory, type CostEffect, type CostOpMeta } from './cost-history.js';
+import { imbalance } from './rules-engine.js';
+
+const META: CostOpMeta = {
+  tradeRef: 'T',
+  event: 'SETTLEMENT',
+  recognition: 'SETTLEMENT_DATE',
+  accountingDate: '2026-11-27',
+  securitiesAccount: '311000',
+  book: 'B',
+  currency: 'EUR',
+};
+
+const op = (key: string, side: 'BUY' | 'SELL', quantity: string, gross: string) => ({ key, side, quantity: new Dec(quantity), gross: new Dec(gross), meta: META });
+
+const effect = (c: CostEffect) => ({ securities: c.securities.toFixed(), realized: c.realized.toFixed() });
+
+describe('a position costed in economic order whatever the arrival order', () => {
+  it('re-costs a CMP sale when a buy dated before it arrives after it (worked example)', () => {
+    // Economic order: buy 100 for 1,000.00 (k1), buy 100 for 1,200.00 (k2), sell 100 for 1,500.00 (k3).
+    // Arrival order: k1, k3, k2.
+    const h = new CostHistory(emptyPosition('CMP'), [], 'EUR');
+    expect(effect(h.insert(op('k1', 'BUY', '100', '1000.00')))).toEqual({ securities: '1000', realized: '0' });
+    // The sale as it arrives: the position holds 100 at 1,000.00; it releases 1,000.00 and gains 500.00.
+    expect(effect(h.insert(op('k3', 'SELL', '100', '1500.00')))).toEqual({ securities: '-1000', realized: '500' });
+    // The second buy, dated before the sale, adds 1,200.00 at cost.
+    expect(effect(h.insert(op('k2', 'BUY', '100', '1200.00')))).toEqual({ securities: '1200', realized: '0' });
+    // In economic order the sale closes 100 of 200 held at 2,200.00: cost released 2,200.00 × 100/200 = 1,100.00,
+    // realized 1,500.00 − 1,100.00 = 400.00. Posted −1,000.00 / 500.00, so it is re-costed by −100.00 / −100.00.
+    const recosted = h.recosted();
+    expect(recosted.map((o) => o.key)).toEqual(['k3']);
+    expect(effect(recosted[0]!.posted)).toEqual({ securities: '-1000', realized: '500' });
+    expect(effect(recosted[0]!.current)).toEqual({ securities: '-1100', realized: '400' });
+    expect(h.state().quantity.toFixed()).toBe('100');
+    expect(h.state().cost.toFixed()).toBe('1100');
+
+    // The re-costing entry: securities credited 100.00 more, the gain 100.00 less, balanced.
+    const lines = recostingPosting(
+      RULE_SET_V1,
+      { event: 'SETTLEMENT', recognition: 'SETTLEMENT_DATE', variant: 'SELL' },
+      recosted[0]!.posted,
+      recosted[0]!.current,
+      { securitiesAccount: '311000', aux: {} },
+    );
+    expect(lines.map((l) => [l.accountCode, l.debit.toFixed(2), l.credit.toFixed(2)])).toEqual([
+      ['311000', '0.00', '100.00'],
+      ['767000', '100.00', '0.00'],
+    ]);
+    expect(imbalance(lines).isZero()).toBe(true);
+  });
+
+  it('moves a gain to a loss with both P&L accounts when the re-costing changes its sign', () => {
+    // Posted: a gain of 50.00; in economic order: a loss of 30.00 — the gain reversed, the loss booked, securities −80.00.
+    const lines = recostingPosting(
+      RULE_SET_V1,
+      { event: 'SETTLEMENT', recognition: 'SETTLEMENT_DATE', variant: 'SELL' },
+      { securities: new Dec('-950.00'), realized: new Dec('50.00') },
+      { securities: new Dec('-1030.00'), realized: new Dec('-30.00') },
+      { securitiesAccount: '311000', aux: {} },
+    );
+    expect(lines.map((l) => [l.accountCode, l.debit.toFixed(2), l.credit.toFixed(2)])).toEqual([
+      ['311000', '0.00', '80.00'],
+      ['767000', '50.00', '0.00'],
+      ['667000', '30.00', '0.00'],
+    ]);
+  });
+
+  it('re-costs what followed an operation taken out (a trade-date buy cancelled)', () => {
+    const h = new CostHistory(emptyPosition('CMP'), [], 'EUR');
+    h.insert(op('k1', 'BUY', '100', '1000.00'));
+    h.insert(op('k2', 'BUY', '100', '1400.00'));
+    // Sale of 100 out of 200 at 2,400.00: cost released 1,200.00, gain 300.00.
+    expect(effect(h.insert(op('k3', 'SELL', '100', '1500.00')))).toEqual({ securities: '-1200', realized: '300' });
+    const out = h.remove('k2');
+    expect(out && effect(out.posted)).toEqual({ securities: '1400', realized: '0' });
+    // Without the second buy, the sale closes the whole first one: 1,000.00 released, 500.00 gained.
+    expect(h.recosted().map((o) => [o.key, effect(o.current)])).toEqual([['k3', { securities: '-1000', realized: '500' }]]);
+    expect(h.state().quantity.toFixed()).toBe('0');
+    expect(h.state().cost.toFixed()).toBe('0');
+  });
+
+  const ops = fc.array(
+    fc.record({
+      side: fc.constantFrom('BUY' as const, 'SELL' as const),
+      qty: fc.integer({ min: 1, max: 400 }),
+      cents: fc.integer({ min: 1, max: 5_000_000 }),
+    }),
+    { minLength: 1, maxLength: 25 },
+  );
+
+  it.each<CostMethod>(['CMP', 'FIFO'])('%s: any arrival order posts, in total, the cost in economic order to the cent (property)', (method) => {
+    fc.assert(
+      fc.property(
+        ops,
+        fc.func(fc.integer()),
+        (list, rank) => {
+          const keyed = list.map((o, i) => ({ ...o, key: `k${String(i).padStart(3, '0')}` }));
+          // In economic order: each operation's cost and the position at the end.
+          let state: Position = emptyPosition(method);
+          let securities = new Dec(0);
+          let realized = new Dec(0);
+          for (const o of keyed) {
+            const r = applyOperation(state, o.side, new Dec(o.qty), new Dec(o.cents).div(100), 'EUR', o.key);
+            state = r.position;
+            securities = securities.plus(r.securities);
+            realized = realized.plus(r.realized);
+          }
+          // Arriving in a shuffled order, re-costed as they come (a batch at a time: here, one by one).
+          const arrival = [...keyed].sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : 1));
+          const h = new CostHistory(emptyPosition(method), [], 'EUR');
+          let postedSecurities = new Dec(0);
+          let postedRealized = new Dec(0);
+          for (const o of arrival) {
+            const c = h.insert(op(o.key, o.side, String(o.qty), new Dec(o.cents).div(100).toFixed()));
+            postedSecurities = postedSecurities.plus(c.securities);
+            postedRealized = postedRealized.plus(c.realized);
+            for (const r of h.recosted()) {
+              postedSecurities = postedSecurities.plus(r.current.securities).minus(r.posted.securities);
+              postedRealized = postedRealized.plus(r.current.realized).minus(r.posted.realized);
+              r.posted = r.current;
+            }
+          }
+          expect(postedSecurities.toFixed()).toBe(securities.toFixed());
+          expect(postedRealized.toFixed()).toBe(realized.toFixed());
+          expect(h.state().quantity.toFixed()).toBe(state.quantity.toFixed());
+          expect(h.state().cost.toFixed()).toBe(state.cost.toFixed());
+          // The securities at cost posted equal the position's cost.
+          expect(postedSecurities.toFixed()).toBe(h.state().cost.toFixed());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

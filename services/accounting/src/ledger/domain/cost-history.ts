@@ -1,0 +1,138 @@
+import { Dec, type Dec as Decimal } from '@postera/kernel';
+import { applyOperation, undoOperation, type Position } from './cost.js';
+
+/**
+ * A position's operations in economic order, so that its cost does not depend on the order the
+ * events arrived in. Two trades of one account in one ISIN can come on two partitions, a settlement
+ * can wait for its trade, a replay reads the partitions in another interleaving: CMP and FIFO give
+ * a sale a different cost (and realized P&L) depending on which buys came before it. The cost of
+ * every operation is therefore that of the operations sorted by their key (recognition date | trade
+ * date | trade reference | event id); an operation arriving before ones already costed re-costs
+ * them, and what each was posted with is corrected by the difference (a re-costing entry). Whatever
+ * the arrival order, the journal then sums to the cost in economic order, to the cent.
+ *
+ * An operation is a trade or settlement step costed by applyOperation (TRADE), or an undo with a
+ * fixed effect (UNDO: the reversal of a trade-date operation booked before this history was kept,
+ * migration 1796000300000, so not in it).
+ */
+export interface CostOp {
+  key: string;
+  kind: 'TRADE' | 'UNDO';
+  side: 'BUY' | 'SELL';
+  quantity: Decimal;
+  /** TRADE: the gross consideration. UNDO: the securities at cost it takes back. */
+  gross: Decimal;
+  /** What the journal holds for it: its entry plus its re-costings. */
+  posted: CostEffect;
+  /** Its cost in economic order (equal to posted once re-costed). */
+  current: CostEffect;
+  /** The position after it, in economic order. */
+  after: Position;
+  /** Re-costings posted so far (a re-costing entry's id is taken from the key and this number). */
+  revision: number;
+  /** Needed to post its re-costing (stored with it, opaque here). */
+  meta: CostOpMeta;
+  /** Changed since loaded: to be written back. */
+  dirty?: boolean;
+}
+
+export interface CostEffect {
+  securities: Decimal;
+  realized: Decimal;
+}
+
+export interface CostOpMeta {
+  tradeRef: string;
+  /** Which rules posted the operation: the trade-date entry or a settlement step. */
+  event: 'TRADE_DATE' | 'SETTLEMENT';
+  recognition: 'SETTLEMENT_DATE' | 'TRADE_DATE';
+  accountingDate: string;
+  securitiesAccount: string;
+  book: string;
+  currency: string;
+}
+
+const ZERO = (): CostEffect => ({ securities: new Dec(0), realized: new Dec(0) });
+
+export const sameCost = (a: CostEffect, b: CostEffect): boolean => a.securities.eq(b.securities) && a.realized.eq(b.realized);
+
+/**
+ * The tail of a position's history from a base state: the operations after the base, in key order.
+ * The base is the state after the last operation before the tail (or an empty position).
+ */
+export class CostHistory {
+  readonly removed: CostOp[] = [];
+
+  constructor(
+    private readonly base: Position,
+    readonly ops: CostOp[],
+    private readonly currency: string,
+  ) {}
+
+  /** The position after every operation. */
+  state(): Position {
+    return this.ops.length ? this.ops[this.ops.length - 1]!.after : this.base;
+  }
+
+  /**
+   * Adds a trade or settlement step at its place and returns its cost in economic order (what its
+   * own entry posts); the operations after it are re-costed.
+   */
+  insert(op: { key: string; side: 'BUY' | 'SELL'; quantity: Decimal; gross: Decimal; meta: CostOpMeta }): CostEffect {
+    const at = this.indexAfter(op.key);
+    const added: CostOp = { ...op, kind: 'TRADE', posted: ZERO(), current: ZERO(), after: this.base, revision: 0, dirty: true };
+    this.ops.splice(at, 0, added);
+    this.recost(at);
+    added.posted = added.current;
+    return added.current;
+  }
+
+  /** An undo with a fixed effect (see the class comment), at its place. */
+  insertUndo(op: { key: string; side: 'BUY' | 'SELL'; quantity: Decimal; securities: Decimal; realized: Decimal; meta: CostOpMeta }): void {
+    const at = this.indexAfter(op.key);
+    const effect = { securities: op.securities.negated(), realized: op.realized.negated() };
+    this.ops.splice(at, 0, { ...op, kind: 'UNDO', gross: op.securities, posted: effect, current: effect, after: this.base, revision: 0, dirty: true });
+    this.recost(at);
+  }
+
+  /**
+   * Takes out the operation whose key starts with the prefix (a trade-date operation reversed by an
+   * amendment or a cancellation) and returns it with what it was posted with, which its reversal
+   * mirrors; the operations after it are re-costed. Undefined when it is not in the history.
+   */
+  remove(keyPrefix: string): CostOp | undefined {
+    const at = this.ops.findIndex((o) => o.kind === 'TRADE' && o.key.startsWith(keyPrefix));
+    if (at < 0) return undefined;
+    const [op] = this.ops.splice(at, 1);
+    this.removed.push(op!);
+    this.recost(at);
+    return op;
+  }
+
+  /** Operations whose cost in economic order differs from what was posted for them: each needs a re-costing entry. */
+  recosted(): CostOp[] {
+    return this.ops.filter((o) => !sameCost(o.posted, o.current));
+  }
+
+  private indexAfter(key: string): number {
+    let at = this.ops.length;
+    while (at > 0 && this.ops[at - 1]!.key > key) at--;
+    return at;
+  }
+
+  private recost(from: number): void {
+    let state = from === 0 ? this.base : this.ops[from - 1]!.after;
+    for (let i = from; i < this.ops.length; i++) {
+      const op = this.ops[i]!;
+      if (op.kind === 'UNDO') {
+        state = undoOperation(state, op.side, op.quantity, op.gross);
+      } else {
+        const out = applyOperation(state, op.side, op.quantity, op.gross, this.currency, op.key);
+        op.current = { securities: out.securities, realized: out.realized };
+        state = out.position;
+      }
+      op.after = state;
+      op.dirty = true;
+    }
+  }
+}
