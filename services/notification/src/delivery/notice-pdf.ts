@@ -5,18 +5,93 @@ function winAnsiSafe(line: string): string {
   return line.replaceAll('\u202f', '\u00a0');
 }
 
+/** The 14 fonts every PDF reader has: pdfkit draws them from its own AFM metrics and embeds nothing. */
+const STANDARD_FONTS = new Set([
+  'Courier',
+  'Courier-Bold',
+  'Courier-BoldOblique',
+  'Courier-Oblique',
+  'Helvetica',
+  'Helvetica-Bold',
+  'Helvetica-BoldOblique',
+  'Helvetica-Oblique',
+  'Symbol',
+  'Times-Bold',
+  'Times-BoldItalic',
+  'Times-Italic',
+  'Times-Roman',
+  'ZapfDingbats',
+]);
+
+/** pdfkit's own font bookkeeping on a document (not in its published types). */
+interface FontBookkeeping {
+  _fontFamilies?: Record<string, object | undefined>;
+  _fontCount?: number;
+  _registeredFonts?: Record<string, unknown>;
+}
+
+/** A standard font as pdfkit built it once, without the fields that tie it to one document. */
+interface SharedMetrics {
+  prototype: object;
+  fields: Record<string, unknown>;
+}
+
+const sharedMetrics = new Map<string, SharedMetrics>();
+
+type PdfDocumentClass = new (options?: PDFKit.PDFDocumentOptions) => PDFKit.PDFDocument;
+
 /**
- * The notice as a PDF (A4, Helvetica), the same lines as the mail's text: the copy the client files.
- * No font is embedded (the 14 standard fonts need none), so the file stays a few kilobytes. The
- * creation date is fixed to the notice's, so a resend attaches the same bytes.
+ * A pdfkit document whose standard fonts share their parsed metrics with every other notice.
+ * pdfkit builds each standard font of each document afresh, decoding the AFM glyph widths and
+ * kerning pairs (a few thousand for Helvetica) into new tables: a third of the CPU of a notice's PDF.
+ * Those tables are only read once built, so the first document's are kept, and each later document
+ * gets its own font object around them — with its own id (F1, F2… in the order of first use, as
+ * pdfkit numbers them) and its own PDF object — so the file is byte for byte what pdfkit alone
+ * writes (notice-pdf.spec.ts compares them). Should pdfkit's bookkeeping not be there, the font is
+ * built the ordinary way.
  */
-export function renderNoticePdf(title: string, body: string, createdAt: Date): Promise<Buffer> {
+class NoticeDocument extends (PDFDocument as unknown as PdfDocumentClass) {
+  override font(src: PDFKit.Mixins.PDFFontSource, familyOrSize?: string | number, size?: number): this {
+    // pdfkit reads (src, size) and (src, family, size) from the same arguments: handed on as they came.
+    const pdfkitFont = () => super.font(src, familyOrSize as string, size);
+    const doc = this as FontBookkeeping;
+    const shareable =
+      typeof src === 'string' &&
+      STANDARD_FONTS.has(src) &&
+      typeof familyOrSize !== 'string' &&
+      typeof doc._fontFamilies === 'object' &&
+      typeof doc._fontCount === 'number' &&
+      doc._registeredFonts?.[src] === undefined &&
+      doc._fontFamilies[src] === undefined;
+    if (!shareable) return pdfkitFont();
+    const shared = sharedMetrics.get(src);
+    if (shared === undefined) {
+      pdfkitFont();
+      const built = doc._fontFamilies![src] as Record<string, unknown> | undefined;
+      if (built !== undefined) {
+        // Taken as soon as it is built: no PDF object of this document is attached to it yet.
+        const { document: _document, id: _id, dictionary: _dictionary, embedded: _embedded, ...fields } = built;
+        sharedMetrics.set(src, { prototype: Object.getPrototypeOf(built) as object, fields });
+      }
+      return this;
+    }
+    doc._fontFamilies![src] = Object.assign(Object.create(shared.prototype) as object, shared.fields, { document: this, id: `F${++doc._fontCount!}` });
+    return pdfkitFont();
+  }
+}
+
+/** The document's settings: A4, Helvetica, and the notice's date as the creation date. */
+export function noticePdfOptions(title: string, createdAt: Date): PDFKit.PDFDocumentOptions {
+  return {
+    size: 'A4',
+    margin: 56,
+    info: { Title: title, Producer: 'Postera', Creator: 'Postera notification', CreationDate: createdAt },
+  };
+}
+
+/** Draws the notice's lines on `doc` and ends it; resolves with the file. */
+export function drawNoticePdf(doc: PDFKit.PDFDocument, body: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
-      size: 'A4',
-      margin: 56,
-      info: { Title: title, Producer: 'Postera', Creator: 'Postera notification', CreationDate: createdAt },
-    });
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
@@ -28,4 +103,13 @@ export function renderNoticePdf(title: string, body: string, createdAt: Date): P
     for (const line of rest) doc.text(line.length > 0 ? winAnsiSafe(line) : ' ');
     doc.end();
   });
+}
+
+/**
+ * The notice as a PDF (A4, Helvetica), the same lines as the mail's text: the copy the client files.
+ * No font is embedded (the 14 standard fonts need none), so the file stays a few kilobytes. The
+ * creation date is fixed to the notice's, so a resend attaches the same bytes.
+ */
+export async function renderNoticePdf(title: string, body: string, createdAt: Date): Promise<Buffer> {
+  return drawNoticePdf(new NoticeDocument(noticePdfOptions(title, createdAt)), body);
 }
