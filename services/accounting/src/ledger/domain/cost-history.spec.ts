@@ -85,6 +85,24 @@ describe('a position costed in economic order whatever the arrival order', () =>
     expect(h.state().cost.toFixed()).toBe('0');
   });
 
+  it('FIFO: a history loaded without the lots between checkpoints re-costs from the middle as if kept whole', () => {
+    // Economic order: buy 10 for 100.00 (k1), buy 10 for 300.00 (k3), sell 15 for 600.00 (k4), then k2 (buy 10 for 200.00) arrives.
+    const whole = new CostHistory(emptyPosition('FIFO'), [], 'EUR');
+    for (const o of [op('k1', 'BUY', '10', '100.00'), op('k3', 'BUY', '10', '300.00'), op('k4', 'SELL', '15', '600.00')]) whole.insert(o);
+    // As stored: the lots only at the last operation (the checkpoint); the others keep quantity and cost.
+    const stored = whole.ops.map((o, i, all) => ({ ...o, dirty: false, after: i === all.length - 1 ? o.after : { ...o.after, lots: [] } }));
+    const loaded = new CostHistory(emptyPosition('FIFO'), stored, 'EUR');
+    loaded.insert(op('k2', 'BUY', '10', '200.00'));
+    // In economic order the sale of 15 takes k1's 10 (100.00) and 5 of k2's (100.00): cost 200.00, gain 400.00;
+    // left: 5 of k2 (100.00) and k3's 10 (300.00).
+    expect(loaded.recosted().map((o) => [o.key, effect(o.current)])).toEqual([['k4', { securities: '-200', realized: '400' }]]);
+    expect(loaded.state().lots.map((l) => [l.key, l.quantity.toFixed(), l.cost.toFixed()])).toEqual([
+      ['k2', '5', '100'],
+      ['k3', '10', '300'],
+    ]);
+    expect(loaded.ops.filter((o) => o.dirty).map((o) => o.key)).toEqual(['k2', 'k3', 'k4']);
+  });
+
   const ops = fc.array(
     fc.record({
       side: fc.constantFrom('BUY' as const, 'SELL' as const),

@@ -63,11 +63,17 @@ export const sameCost = (a: CostEffect, b: CostEffect): boolean => a.securities.
 export class CostHistory {
   readonly removed: CostOp[] = [];
 
+  /**
+   * The operations as loaded carry the position after them without FIFO lots (stored only at
+   * checkpoints): each is recomputed from the base, so that any of them can start a re-costing.
+   */
   constructor(
     private readonly base: Position,
     readonly ops: CostOp[],
     private readonly currency: string,
-  ) {}
+  ) {
+    this.recost(0, false);
+  }
 
   /** The position after every operation. */
   state(): Position {
@@ -120,7 +126,7 @@ export class CostHistory {
     return at;
   }
 
-  private recost(from: number): void {
+  private recost(from: number, changed = true): void {
     let state = from === 0 ? this.base : this.ops[from - 1]!.after;
     for (let i = from; i < this.ops.length; i++) {
       const op = this.ops[i]!;
@@ -132,7 +138,7 @@ export class CostHistory {
         state = out.position;
       }
       op.after = state;
-      op.dirty = true;
+      if (changed) op.dirty = true;
     }
   }
 }

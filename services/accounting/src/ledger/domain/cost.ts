@@ -79,7 +79,7 @@ export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Deci
           const part = roundToMinor(lot.cost.times(left).div(lq), currency, 'HALF_UP');
           cr = cr.plus(part);
           const sign = lot.quantity.isNegative() ? -1 : 1;
-          kept.push({ quantity: lot.quantity.minus(left.times(sign)), cost: lot.cost.minus(part) });
+          kept.push({ quantity: lot.quantity.minus(left.times(sign)), cost: lot.cost.minus(part), key: lot.key });
           left = new Dec(0);
         }
       }
