@@ -78,19 +78,11 @@ describe('chaos: a short fault-injection run', () => {
     expect(verdict(id)).toMatchObject({ pass: true });
   });
 
-  /**
-   * Known limit (accounting README): cost released and realized P&L depend on the order in which a
-   * position's trades reach accounting across partitions, so a replay may book other amounts there.
-   * `npm run chaos` keeps the strict comparison and fails on any difference.
-   */
-  it('replay from offset 0: accounting alone replays to quiet and every balance and position is compared (the verdict is in the report)', () => {
+  it('replaying accounting from offset 0 into an empty schema gives identical balances and positions', () => {
     const r = report?.replay;
     expect(r).toBeDefined();
     expect(r!.ledgerCompared).toBeGreaterThan(0);
-    // The comparison itself is printed in the report, not asserted here: a replay from offset 0
-    // can stop with settlements parked before their trade (accounting releases them after a later
-    // batch of trade events or at a close, and a replay has neither), which makes it flaky — see
-    // the issue's notes. Asserted: the replay ran to quiet and compared every balance and position.
-    expect(r!.classification.summary).toEqual(expect.any(String));
+    expect({ ledger: r!.ledgerDiffering.slice(0, 20), positions: r!.positionsDiffering.slice(0, 20) }).toEqual({ ledger: [], positions: [] });
+    expect(verdict('replay-identical')).toMatchObject({ pass: true });
   });
 });

@@ -245,11 +245,15 @@ export function compareBalances(
   return { compared: keys.length, differing };
 }
 
-/** Ledger accounts whose balance depends on the order a position's trades are processed in: cost released (CMP/FIFO) and realized P&L. */
+/**
+ * Ledger accounts whose balance would depend on the order a position's operations are processed in
+ * (cost released by CMP/FIFO, realized P&L) without accounting's re-costing in economic order: a
+ * replay differing only there points at re-costing.
+ */
 export const ORDER_DEPENDENT_ACCOUNTS = ['311000', '312000', '313000', '314000', '315000', '316000', '667000', '767000'];
 
 export interface ReplayClassification {
-  /** Every difference is on cost or realized P&L, with every quantity identical: the known limit of processing order across partitions. */
+  /** Every difference is on cost or realized P&L, with every quantity identical: an operation costed out of economic order. */
   orderDependentOnly: boolean;
   otherLedgerKeys: string[];
   quantityDiffering: string[];

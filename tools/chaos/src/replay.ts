@@ -11,7 +11,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The balances: the trial balance per ledger account, book, currency and auxiliary account (debit
- * − credit, with the line count), and each position (quantity, cost, realized P&L).
+ * − credit), the number of entries of each kind but re-costings, and each position (quantity, cost,
+ * realized P&L, FIFO lots). Not the lines per account: a run and its replay re-cost different
+ * operations (their arrival orders differ) and may book one P&L as a gain then re-cost it to a loss,
+ * to the same balances.
  */
 export async function balances(databaseUrl: string): Promise<{ ledger: BalanceRow[]; positions: BalanceRow[] }> {
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -19,15 +22,16 @@ export async function balances(databaseUrl: string): Promise<{ ledger: BalanceRo
   try {
     const ledger = (
       await db.query(
-        `SELECT account_code || ' ' || book || ' ' || currency || ' ' || coalesce(aux_account, '-') AS key,
-                trim_scale(sum(debit) - sum(credit))::text || ' (' || count(*) || ' lines)' AS value
-           FROM accounting.journal_lines GROUP BY account_code, book, currency, aux_account`,
+        `SELECT account_code || ' ' || book || ' ' || currency || ' ' || coalesce(aux_account, '-') AS key, trim_scale(sum(debit) - sum(credit))::text AS value
+           FROM accounting.journal_lines GROUP BY account_code, book, currency, aux_account
+         UNION ALL
+         SELECT 'entries ' || kind, count(*)::text FROM accounting.journal_entries WHERE kind <> 'RECOSTING' GROUP BY kind`,
       )
     ).rows as BalanceRow[];
     const positions = (
       await db.query(
         `SELECT account || ' ' || isin AS key,
-                'quantity ' || trim_scale(quantity) || ', cost ' || trim_scale(cost) || ', realized ' || trim_scale(realized) AS value
+                'quantity ' || trim_scale(quantity) || ', cost ' || trim_scale(cost) || ', realized ' || trim_scale(realized) || ', lots ' || lots::text AS value
            FROM accounting.positions`,
       )
     ).rows as BalanceRow[];
