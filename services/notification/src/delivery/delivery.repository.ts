@@ -62,49 +62,47 @@ async function updateReturning<T>(tx: EntityManager, update: string, params: unk
 /**
  * Claims up to `limit` due deliveries of one channel. SKIP LOCKED lets replicas claim disjoint
  * sets; the claim (claim_id and a lease in next_attempt_at) is committed at once, so no lock is
- * held while the batch is rendered, its attempts recorded and the channel works.
+ * held while the batch is rendered, its attempts recorded and the channel works. One statement,
+ * its own transaction: the rows are locked and claimed together, and an idle poll (every
+ * SEND_POLL_MS, per channel) is one round trip instead of three.
  */
 export async function claimDue(ds: DataSource, channel: Channel, claimId: string, limit: number, leaseMs: number): Promise<ClaimResult> {
-  return ds.transaction(async (tx) => {
-    const rows = (await tx.query(
-      `SELECT n.notification_id, n.notice_id, k.kind, n.channel, k.cause_event_id, k.trade_ref, k.party AS account, k.recipient_type,
+  const rows = (await ds.query(
+    `WITH due AS MATERIALIZED (
+       SELECT n.notification_id, n.notice_id, k.kind, n.channel, k.cause_event_id, k.trade_ref, k.party AS account, k.recipient_type,
               k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency,
-              n.recipient, n.attempts
+              n.recipient, n.attempts, n.created_at
        FROM notification.notifications n JOIN notification.notices k USING (notice_id)
        WHERE n.status = 'PENDING' AND n.channel = $2 AND n.next_attempt_at <= now() AND n.recipient IS NOT NULL
        ORDER BY n.created_at, n.notification_id
        LIMIT $1
-       FOR UPDATE OF n SKIP LOCKED`,
-      [limit, channel],
-    )) as PendingRow[];
-    if (rows.length > 0) {
-      await tx.query(`UPDATE notification.notifications SET claim_id = $2, next_attempt_at = now() + $3::interval WHERE notification_id = ANY($1::uuid[])`, [
-        rows.map((r) => r.notification_id),
-        claimId,
-        ms(leaseMs),
-      ]);
-    }
-    return {
-      toSend: rows.map((r) => ({
-        notificationId: r.notification_id,
-        noticeId: r.notice_id,
-        kind: r.kind,
-        channel: r.channel,
-        causeEventId: r.cause_event_id,
-        tradeRef: r.trade_ref,
-        account: r.account,
-        recipientType: r.recipient_type,
-        payload: r.payload,
-        document: r.document,
-        clientId: r.party_id ?? r.account,
-        clientName: r.party_name ?? r.account,
-        language: r.language,
-        baseCurrency: r.base_currency,
-        recipient: r.recipient,
-        attempts: r.attempts,
-      })),
-    };
-  });
+       FOR UPDATE OF n SKIP LOCKED),
+     claimed AS (
+       UPDATE notification.notifications n SET claim_id = $3, next_attempt_at = now() + $4::interval
+       FROM due WHERE n.notification_id = due.notification_id)
+     SELECT * FROM due ORDER BY created_at, notification_id`,
+    [limit, channel, claimId, ms(leaseMs)],
+  )) as PendingRow[];
+  return {
+    toSend: rows.map((r) => ({
+      notificationId: r.notification_id,
+      noticeId: r.notice_id,
+      kind: r.kind,
+      channel: r.channel,
+      causeEventId: r.cause_event_id,
+      tradeRef: r.trade_ref,
+      account: r.account,
+      recipientType: r.recipient_type,
+      payload: r.payload,
+      document: r.document,
+      clientId: r.party_id ?? r.account,
+      clientName: r.party_name ?? r.account,
+      language: r.language,
+      baseCurrency: r.base_currency,
+      recipient: r.recipient,
+      attempts: r.attempts,
+    })),
+  };
 }
 
 /** A rendered notification about to be handed to SMTP, with what it will carry. */
