@@ -74,6 +74,9 @@ export async function startMailSink(): Promise<MailSink> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  // A sender killed mid-mail resets its connection (ECONNRESET): expected here, and the mail it was
+  // sending is not counted (its stream never ends). Unhandled, the error would end the chaos run.
+  server.on('error', () => undefined);
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
@@ -94,6 +97,8 @@ export async function startWebhookSink(): Promise<WebhookSink> {
   const notificationIds: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    // A sender killed mid-request aborts it: nothing is counted, and the run goes on.
+    req.on('error', () => undefined);
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       try {
