@@ -12,6 +12,8 @@ export const baseConfigSchema = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/postera'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
+  /** How long a starting service waits for Postgres to accept connections before it gives up (exit 1). */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   /** Create the database if it is missing (dev and CI); production roles usually cannot. */
   DATABASE_CREATE: bool.default(true),
   MIGRATE_ON_BOOT: bool.default(true),

@@ -5,7 +5,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import type { z } from 'zod';
 import { loadConfig, type BaseConfig } from '../config.js';
-import { createServiceDataSource, ensureDatabase, migrate } from '../database/database.js';
+import { createServiceDataSource, ensureDatabase, migrate, whenDatabaseReachable } from '../database/database.js';
 import { configureFaults } from '../fault.js';
 import { createLogger, NestPinoLogger, type Log } from '../logger.js';
 
@@ -30,7 +30,6 @@ export async function runService<C extends BaseConfig>(m: ServiceMain<C>): Promi
   process.on('unhandledRejection', (e) => log.error({ err: e }, 'unhandled rejection'));
 
   if (process.argv[2] === 'migrate') {
-    if (config.DATABASE_CREATE) await ensureDatabase(config.DATABASE_URL);
     const ds = createServiceDataSource({
       url: config.DATABASE_URL,
       schema: m.schema,
@@ -38,7 +37,16 @@ export async function runService<C extends BaseConfig>(m: ServiceMain<C>): Promi
       poolMax: 2,
       applicationName: `${config.SERVICE_NAME}-migrate`,
     });
-    const applied = await migrate(ds, m.schema);
+    const applied = await whenDatabaseReachable(
+      async () => {
+        if (config.DATABASE_CREATE) await ensureDatabase(config.DATABASE_URL);
+        return migrate(ds, m.schema);
+      },
+      {
+        timeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+        onWait: (e, waitedMs) => log.warn({ err: (e as Error).message, waitedMs }, 'database not reachable yet; waiting'),
+      },
+    );
     log.info({ schema: m.schema, applied }, applied.length ? 'migrations applied' : 'schema up to date');
     await ds.destroy();
     return;

@@ -3,7 +3,7 @@ import type { DataSource, MigrationInterface } from 'typeorm';
 import type { BaseConfig } from '../config.js';
 import type { BatchHandler } from '../consumer/batch-handler.js';
 import { BusinessDayHandler, type BusinessDayHooks } from '../business-day/business-day.js';
-import { createServiceDataSource, ensureDatabase, migrate } from '../database/database.js';
+import { createServiceDataSource, ensureDatabase, migrate, whenDatabaseReachable } from '../database/database.js';
 import type { Log } from '../logger.js';
 import { KafkajsBus } from '../messaging/kafkajs.adapter.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
@@ -43,7 +43,6 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
       {
         provide: DataSourceClass,
         useFactory: async (): Promise<DataSource> => {
-          if (config.DATABASE_CREATE) await ensureDatabase(config.DATABASE_URL);
           const ds = createServiceDataSource({
             url: config.DATABASE_URL,
             schema,
@@ -51,11 +50,20 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
             poolMax: config.DATABASE_POOL_MAX,
             applicationName: config.SERVICE_NAME,
           });
-          await ds.initialize();
-          if (config.MIGRATE_ON_BOOT) {
-            const applied = await migrate(ds, schema);
-            if (applied.length) log.info({ applied }, 'migrations applied');
-          }
+          await whenDatabaseReachable(
+            async () => {
+              if (config.DATABASE_CREATE) await ensureDatabase(config.DATABASE_URL);
+              if (!ds.isInitialized) await ds.initialize();
+              if (config.MIGRATE_ON_BOOT) {
+                const applied = await migrate(ds, schema);
+                if (applied.length) log.info({ applied }, 'migrations applied');
+              }
+            },
+            {
+              timeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+              onWait: (e, waitedMs) => log.warn({ err: (e as Error).message, waitedMs }, 'database not reachable yet; waiting'),
+            },
+          );
           return ds;
         },
       },
