@@ -17,6 +17,9 @@ const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9092')
   .filter(Boolean);
 const readyTimeoutMs = Number(process.env.KAFKA_READY_TIMEOUT_MS || 90_000);
 
+/** A topic whose events may exceed the broker's default 1 MiB (topics.json maxMessageBytes). */
+const maxMessageBytes = (t) => (t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []);
+
 function wantedTopics({ defaults, topics }) {
   const rf = defaults.replicationFactor;
   const wanted = [];
@@ -25,12 +28,15 @@ function wantedTopics({ defaults, topics }) {
       topic: t.name,
       numPartitions: t.partitions,
       replicationFactor: rf,
-      configEntries: t.compacted
-        ? [{ name: 'cleanup.policy', value: 'compact' }]
-        : [
-            { name: 'cleanup.policy', value: 'delete' },
-            { name: 'retention.ms', value: String(defaults.retentionMs) },
-          ],
+      configEntries: [
+        ...(t.compacted
+          ? [{ name: 'cleanup.policy', value: 'compact' }]
+          : [
+              { name: 'cleanup.policy', value: 'delete' },
+              { name: 'retention.ms', value: String(defaults.retentionMs) },
+            ]),
+        ...maxMessageBytes(t),
+      ],
     });
     wanted.push({
       topic: `${t.name}.dlq`,
@@ -39,6 +45,8 @@ function wantedTopics({ defaults, topics }) {
       configEntries: [
         { name: 'cleanup.policy', value: 'delete' },
         { name: 'retention.ms', value: String(defaults.dlqRetentionMs) },
+        // A poison message goes to the DLQ with its original bytes: the same size limit.
+        ...maxMessageBytes(t),
       ],
     });
   }

@@ -7,6 +7,8 @@ export function kafkaClient(brokers: string, clientId = 'postera-devstack') {
   return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
 }
 
+const maxMessageBytes = (t: { maxMessageBytes?: number }) => (t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []);
+
 /** Creates every topic of the catalogue (and its .dlq) under a prefix; existing ones are kept. */
 export async function ensureTopics(brokers: string, prefix: string): Promise<number> {
   const admin = kafkaClient(brokers).admin();
@@ -19,13 +21,17 @@ export async function ensureTopics(brokers: string, prefix: string): Promise<num
         topic: physicalTopic(prefix, t.name),
         numPartitions: t.partitions,
         replicationFactor: d.replicationFactor,
-        configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: String(d.retentionMs) }],
+        configEntries: [
+          ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: String(d.retentionMs) }]),
+          ...maxMessageBytes(t),
+        ],
       },
       {
         topic: dlqTopic(physicalTopic(prefix, t.name)),
         numPartitions: d.dlqPartitions,
         replicationFactor: d.replicationFactor,
-        configEntries: [{ name: 'retention.ms', value: String(d.dlqRetentionMs) }],
+        // A poison message goes to the DLQ with its original bytes: the same size limit.
+        configEntries: [{ name: 'retention.ms', value: String(d.dlqRetentionMs) }, ...maxMessageBytes(t)],
       },
     ]);
     const missing = wanted.filter((t) => !existing.has(t.topic));

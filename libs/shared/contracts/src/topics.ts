@@ -6,6 +6,11 @@ interface TopicSpec {
   partitions: number;
   keyedBy: string;
   compacted?: boolean;
+  /**
+   * The topic's max.message.bytes, when one event may exceed the broker's default (1 MiB): a
+   * custodian's daily statement of a busy account (camt.053, one entry per movement) does.
+   */
+  maxMessageBytes?: number;
 }
 interface TopicCatalogue {
   defaults: { replicationFactor: number; retentionMs: number; dlqPartitions: number; dlqRetentionMs: number };
