@@ -19,7 +19,7 @@ import { BatchConsumer, type BatchConsumerOptions } from '../src/consumer/batch-
 import type { BatchContext, BatchHandler, InboundMessage } from '../src/consumer/batch-handler.js';
 import { decodeEnvelope, envelopeMessageId } from '../src/consumer/envelope-handler.js';
 import { createServiceDataSource, migrate } from '../src/database/database.js';
-import { platformTablesUp } from '../src/database/platform-tables.js';
+import { outboxParkedMigration, platformTablesUp } from '../src/database/platform-tables.js';
 import { createLogger } from '../src/logger.js';
 import { KafkajsBus } from '../src/messaging/kafkajs.adapter.js';
 import type { BatchControl, MessageBus, MessageConsumer } from '../src/messaging/message-bus.port.js';
@@ -45,6 +45,7 @@ const TOPICS = {
   relay: 'test.relay.v1',
   relayPair: 'test.relay-pair.v1',
   relayLarge: 'test.relay-large.v1',
+  relayRefused: 'test.relay-refused.v1',
   typed: 'test.typed.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
@@ -53,6 +54,7 @@ class PlatformTestSchema1700000000000 implements MigrationInterface {
   name = 'PlatformTestSchema1700000000000';
   async up(q: QueryRunner): Promise<void> {
     for (const sql of platformTablesUp(SCHEMA)) await q.query(sql);
+    await new (outboxParkedMigration(SCHEMA))().up(q);
     // n counts applications of a message: any value other than 1 is a double effect.
     await q.query(`CREATE TABLE ${SCHEMA}.effects (message_id text PRIMARY KEY, n int NOT NULL)`);
   }
@@ -207,6 +209,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.relay, partitions: 3 },
         { name: TOPICS.relayPair, partitions: 3 },
         { name: TOPICS.relayLarge, partitions: 3 },
+        { name: TOPICS.relayRefused, partitions: 1 },
         { name: TOPICS.typed, partitions: 2 },
       ],
       { withDlq: true },
@@ -551,6 +554,25 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox', timeoutMs: 30_000 });
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayLarge), { expected: 1000, settleMs: 300 });
       expect(received.map((m) => (JSON.parse(m.value) as TestEvent).payload.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    });
+
+    it('an event the broker refuses for itself (1.2 MB, over the topic limit) is parked with the answer; the events behind it go out', async () => {
+      const out = [0, 1, 2].map((seq) => {
+        const event = { ...testEvent(seq), correlationId: 'statement', payload: { seq, text: seq === 1 ? 'x'.repeat(1_200_000) : 'small' } };
+        return { topic: TOPICS.relayRefused, key: 'statement', event } satisfies OutgoingEvent;
+      });
+      await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
+      const metrics = newMetrics();
+      await startRelay('relay-refused', metrics);
+      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox', timeoutMs: 30_000 });
+      const received = await consumeAll(physicalTopic(prefix, TOPICS.relayRefused), { expected: 2, settleMs: 500 });
+      expect(received.map((m) => (JSON.parse(m.value) as TestEvent).payload.seq)).toEqual([0, 2]);
+      const parked = (await ds.query(`SELECT event_id, topic, message_key, length(value) AS bytes, refusal FROM ${SCHEMA}.outbox_parked`)) as Array<Record<string, unknown>>;
+      expect(parked).toEqual([
+        { event_id: out[1]!.event.eventId, topic: TOPICS.relayRefused, message_key: 'statement', bytes: JSON.stringify(out[1]!.event).length, refusal: expect.stringMatching(/larger than the max message size/) },
+      ]);
+      expect((await metrics.outboxParked.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { topic: TOPICS.relayRefused } })]);
+      await ds.query(`TRUNCATE ${SCHEMA}.outbox_parked`);
     });
 
     it('two relays on one schema publish every row once, in order per key (the advisory lock keeps one active)', async () => {

@@ -200,3 +200,15 @@ export class KafkajsBus implements MessageBus {
     if (this.admin) await this.admin.disconnect().catch(() => undefined);
   }
 }
+
+/** The broker's answers that concern a record itself, not the broker's state: sending it again can never succeed. */
+const REFUSED_FOR_ITSELF = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
+
+/** Whether a produce failed because of the records sent (see REFUSED_FOR_ITSELF), looked for down the error's causes. */
+export function refusedForItself(e: unknown): boolean {
+  for (let err = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; err && depth < 5; depth++) {
+    if (typeof err.type === 'string' && REFUSED_FOR_ITSELF.has(err.type)) return true;
+    err = (err.cause ?? err.originalError) as typeof err;
+  }
+  return false;
+}

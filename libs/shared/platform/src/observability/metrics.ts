@@ -7,6 +7,7 @@ export class PlatformMetrics {
   readonly duplicates: Counter<'topic' | 'consumer'>;
   readonly skipped: Counter<'topic' | 'consumer'>;
   readonly produced: Counter<'topic'>;
+  readonly outboxParked: Counter<'topic'>;
   readonly dlq: Counter<'topic' | 'consumer'>;
   readonly batchSeconds: Histogram<'consumer'>;
   readonly messageLagSeconds: Histogram<'consumer'>;
@@ -36,6 +37,12 @@ export class PlatformMetrics {
     this.produced = new Counter({
       name: 'postera_messages_produced_total',
       help: 'Messages published by the outbox relay',
+      labelNames: ['topic'],
+      registers: [this.registry],
+    });
+    this.outboxParked = new Counter({
+      name: 'postera_outbox_parked_total',
+      help: 'Outbox events the broker refused for themselves (too large, invalid), parked in <schema>.outbox_parked for an operator',
       labelNames: ['topic'],
       registers: [this.registry],
     });

@@ -1,7 +1,8 @@
 import { physicalTopic } from '@postera/contracts';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Log } from '../logger.js';
+import { refusedForItself } from '../messaging/kafkajs.adapter.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 
@@ -27,6 +28,14 @@ export function withinBytes<R extends { message_key: string | null; value: strin
     n++;
   }
   return rows.slice(0, n);
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string | null;
+  value: string;
+  headers: Record<string, string>;
 }
 
 export interface OutboxRelayOptions {
@@ -127,6 +136,22 @@ export class OutboxRelay {
     });
   }
 
+  private async park(tx: EntityManager, parked: Array<{ row: OutboxRow; refusal: string }>): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.o.schema}.outbox_parked (id, event_id, topic, message_key, value, headers, created_at, refusal)
+       SELECT o.id, o.event_id, o.topic, o.message_key, o.value, o.headers, o.created_at, x.refusal
+       FROM ${this.o.schema}.outbox o JOIN unnest($1::bigint[], $2::text[]) AS x(id, refusal) ON o.id = x.id`,
+      [parked.map((p) => p.row.id), parked.map((p) => p.refusal)],
+    );
+    for (const p of parked) {
+      this.metrics.outboxParked.inc({ topic: p.row.topic });
+      this.log.error(
+        { topic: p.row.topic, key: p.row.message_key, outboxId: p.row.id, bytes: Buffer.byteLength(p.row.value), refusal: p.refusal },
+        `event refused by the broker for itself; parked in ${this.o.schema}.outbox_parked, the events behind it go on`,
+      );
+    }
+  }
+
   async relayOnce(): Promise<number> {
     const producer = await this.bus.producer();
     return this.ds.transaction(async (tx) => {
@@ -134,12 +159,30 @@ export class OutboxRelay {
       if (!lock?.locked) return 0;
       const rows = (await tx.query(`SELECT id, topic, message_key, value, headers FROM ${this.o.schema}.outbox ORDER BY id LIMIT $1`, [
         this.o.batchMax,
-      ])) as Array<{ id: string; topic: string; message_key: string | null; value: string; headers: Record<string, string> }>;
+      ])) as OutboxRow[];
       if (rows.length === 0) return 0;
       const sent = withinBytes(rows, this.o.batchBytesMax ?? OUTBOX_BATCH_BYTES_MAX);
-      await producer.send(sent.map((r) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers })));
+      const record = (r: OutboxRow) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers });
+      const parked: Array<{ row: OutboxRow; refusal: string }> = [];
+      try {
+        await producer.send(sent.map(record));
+      } catch (e) {
+        if (!refusedForItself(e)) throw e;
+        // One event the broker will never take must not hold back every event behind it: the batch
+        // again one event at a time, in id order, and what is refused for itself is parked.
+        for (const r of sent) {
+          try {
+            await producer.send([record(r)]);
+          } catch (one) {
+            if (!refusedForItself(one)) throw one;
+            parked.push({ row: r, refusal: (one as Error).message });
+          }
+        }
+      }
+      if (parked.length > 0) await this.park(tx, parked);
       await tx.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY($1::bigint[])`, [sent.map((r) => r.id)]);
-      for (const r of sent) this.metrics.produced.inc({ topic: r.topic });
+      const parkedIds = new Set(parked.map((p) => p.row.id));
+      for (const r of sent) if (!parkedIds.has(r.id)) this.metrics.produced.inc({ topic: r.topic });
       // A batch cut by size is followed at once by the next (the loop idles only on a short batch).
       return sent.length < rows.length ? this.o.batchMax : sent.length;
     });

@@ -1,3 +1,4 @@
+import { outboxParkedMigration } from '@postera/platform';
 import { AccountingInitial1764190200000 } from './1764190200000-accounting-initial.js';
 import { AccountingAccruedInterest1795734100000 } from './1795734100000-accounting-accrued-interest.js';
 import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accounting-trade-lifecycle.js';
@@ -14,4 +15,5 @@ export const accountingMigrations = [
   AccountingBalanceCheckPerStatement1796000100000,
   AccountingBalanceCheckByIndex1796000200000,
   AccountingPositionHistory1796000300000,
+  outboxParkedMigration('accounting'),
 ];

@@ -1,5 +1,6 @@
+import { outboxParkedMigration } from '@postera/platform';
 import { CaptureInitial1764190000000 } from './1764190000000-capture-initial.js';
 import { CaptureReferential1764300000000 } from './1764300000000-capture-referential.js';
 import { CaptureTradeLifecycle1764300001000 } from './1764300001000-capture-trade-lifecycle.js';
 
-export const captureMigrations = [CaptureInitial1764190000000, CaptureReferential1764300000000, CaptureTradeLifecycle1764300001000];
+export const captureMigrations = [CaptureInitial1764190000000, CaptureReferential1764300000000, CaptureTradeLifecycle1764300001000, outboxParkedMigration('capture')];

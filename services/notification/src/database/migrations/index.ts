@@ -1,4 +1,5 @@
+import { outboxParkedMigration } from '@postera/platform';
 import { NotificationInitial1764190400000 } from './1764190400000-notification-initial.js';
 import { NotificationChannels1764600000000 } from './1764600000000-notification-channels.js';
 
-export const notificationMigrations = [NotificationInitial1764190400000, NotificationChannels1764600000000];
+export const notificationMigrations = [NotificationInitial1764190400000, NotificationChannels1764600000000, outboxParkedMigration('notification')];
