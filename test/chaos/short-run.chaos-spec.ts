@@ -74,6 +74,7 @@ describe('chaos: a short fault-injection run', () => {
     ['every journal entry balanced', 'entries-balanced'],
     ['every balance equal to its postings', 'balances-equal-postings'],
     ['the DLQ holds exactly the poison messages', 'dlq-exactly-poison'],
+    ['no outbox event parked (refused by the broker)', 'outbox-nothing-parked'],
   ])('%s', (_name, id) => {
     expect(verdict(id)).toMatchObject({ pass: true });
   });

@@ -406,6 +406,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     };
     report.facts = facts;
     report.verdicts = checkAll(facts, { trades: o.trades, clientTradesPublished, poisons, badTrades }, o.topicPrefix);
+    // An event the broker refused for itself is parked by its outbox relay (platform outbox-relay.ts): out of the pipeline, so none may be.
+    const parked = Number((await db.query(`SELECT ${OUTBOX_SCHEMAS.map((x) => `(SELECT count(*) FROM ${x}.outbox_parked)`).join(' + ')} AS n`)).rows[0].n);
+    report.verdicts.push({
+      id: 'outbox-nothing-parked',
+      invariant: 'no event parked by an outbox relay (refused by the broker)',
+      pass: parked === 0,
+      figures: `${parked} parked in ${OUTBOX_SCHEMAS.length} outboxes`,
+    });
 
     if (o.replay) {
       phase('replay: every service stopped; accounting alone from offset 0 into an empty database');
