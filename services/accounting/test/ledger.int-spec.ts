@@ -214,12 +214,13 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     ]);
     await send(Topics.settlementEvents, [step(Q2, { status: 'SETTLED' })]);
     // Q-2 comes before it in economic order: the sale releases 2200.00 × 100/200 = 1100.00, gains 400.00; corrected by 100.00.
-    expect(await lines(Q3.tradeRef, 'RECOSTING')).toEqual([
+    // One re-costing entry per position and date (here of Q-3 alone).
+    expect(await lines('POSITION:PROP-02:FR0000121014', 'RECOSTING')).toEqual([
       ['311000', '0.00', '100.00'],
       ['767000', '100.00', '0.00'],
     ]);
-    expect(await balance(Q3.tradeRef, '767000')).toBe('-400.00');
-    expect(await balance('FO-PR:Q-%', '311000')).toBe('1100.00');
+    expect(Number(await balance(Q3.tradeRef, '767000')) + Number(await balance('POSITION:PROP-02:%', '767000'))).toBe(-400);
+    expect(Number(await balance('FO-PR:Q-%', '311000')) + Number(await balance('POSITION:PROP-02:%', '311000'))).toBe(1100);
     const [pos] = await get<Array<{ cost: { quantity: string; cost: string; realized: string } }>>('/positions/PROP-02');
     expect(pos!.cost).toMatchObject({ quantity: '100', cost: '1100', realized: '400' });
     const { rows } = await env.db.query(`SELECT op_key, securities::numeric(20, 2)::text AS securities, realized::numeric(20, 2)::text AS realized, revision FROM accounting.position_ops WHERE account = 'PROP-02' ORDER BY op_key`);

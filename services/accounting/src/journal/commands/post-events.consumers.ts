@@ -23,7 +23,7 @@ import { PositionBook, type Recosting } from '../../ledger/persistence/position-
 import { pgArray } from '../../database/pg-array.js';
 import { revalueAtClose } from '../../fx/commands/fx.service.js';
 import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
-import { recostingPosting, settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
+import { nettedLines, recostingPosting, settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
 import {
   appendJournal,
@@ -313,7 +313,7 @@ async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied):
       .map((x) => ({ ...positionKey(x.trade), from: settlementOpKey(x.trade, x.step.date, x.event.eventId) })),
   );
   for (const x of applied.pending) settlementLines(sets, positions, x);
-  const recostings = positions.takeRecostings().map((r) => recostingEntry(sets, r));
+  const recostings = recostingEntries(sets, positions.takeRecostings());
   await positions.save();
   const posted = await insertEntryLines(
     ctx.tx,
@@ -324,23 +324,41 @@ async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied):
   return posted;
 }
 
-/** The correction of an operation's cost once one before it in economic order came after it, dated as the operation. */
-function recostingEntry(sets: RuleSet[], r: Recosting): JournalEntry {
-  const m = r.op.meta;
-  return journalEntry({
-    tradeRef: m.tradeRef,
-    kind: 'RECOSTING',
-    accountingDate: m.accountingDate,
-    causeEventId: `${r.account}|${r.isin}|${r.op.key}|${r.op.revision}`,
-    book: m.book,
-    currency: m.currency,
-    lines: recostingPosting(
-      ruleSetOn(sets, m.accountingDate),
-      { event: m.event, recognition: m.recognition, variant: r.op.side },
-      r.from,
-      r.to,
-      { securitiesAccount: m.securitiesAccount, aux: {} },
-    ),
+/**
+ * The corrections of the operations a batch re-costed (one before them in economic order came after
+ * them): one entry per position and accounting date, the operations' corrections netted per account
+ * (recostingPosting), dated as they are. One per operation would be as right, but a partition that
+ * lags behind the others re-costs whole days of a position at once. Keyed by the position
+ * (`POSITION:<account>:<isin>`); each operation's figures stay in accounting.position_ops. The cause
+ * is the first operation's key with its new revision, which no later re-costing repeats.
+ */
+function recostingEntries(sets: RuleSet[], recostings: Recosting[]): JournalEntry[] {
+  const groups = new Map<string, Recosting[]>();
+  for (const r of recostings) {
+    const k = `${r.account}|${r.isin}|${r.op.meta.accountingDate}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group.reduce((a, b) => (b.op.key < a.op.key ? b : a));
+    const m = first.op.meta;
+    const lines = group.flatMap((r) =>
+      recostingPosting(
+        ruleSetOn(sets, r.op.meta.accountingDate),
+        { event: r.op.meta.event, recognition: r.op.meta.recognition, variant: r.op.side },
+        r.from,
+        r.to,
+        { securitiesAccount: r.op.meta.securitiesAccount, aux: {} },
+      ),
+    );
+    return journalEntry({
+      tradeRef: `POSITION:${first.account}:${first.isin}`,
+      kind: 'RECOSTING',
+      accountingDate: m.accountingDate,
+      causeEventId: `${first.account}|${first.isin}|${first.op.key}|${first.op.revision}`,
+      book: m.book,
+      currency: m.currency,
+      lines: nettedLines(lines),
+    });
   });
 }
 
@@ -504,7 +522,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
         }
       }
     }
-    entries.push(...positions.takeRecostings().map((r) => recostingEntry(sets, r)));
+    entries.push(...recostingEntries(sets, positions.takeRecostings()));
     await saveTrades(ctx.tx, [...changed.values()]);
     await positions.save();
     await holdEvents(ctx.tx, held);

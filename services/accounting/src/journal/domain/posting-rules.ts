@@ -125,8 +125,13 @@ export function recostingPosting(
   to: CostEffect,
   ctx: PostingContext,
 ): JournalLine[] {
+  return nettedLines([...reversalOf(costLines(set, key, from, ctx)), ...costLines(set, key, to, ctx)]);
+}
+
+/** Lines netted per account and auxiliary account, in the order each first appears; what nets to zero is left out. */
+export function nettedLines(lines: readonly JournalLine[]): JournalLine[] {
   const net = new Map<string, { accountCode: string; aux: string | null; signed: Decimal }>();
-  for (const l of [...reversalOf(costLines(set, key, from, ctx)), ...costLines(set, key, to, ctx)]) {
+  for (const l of lines) {
     const k = `${l.accountCode}|${l.aux ?? ''}`;
     const seen = net.get(k) ?? { accountCode: l.accountCode, aux: l.aux ?? null, signed: new Dec(0) };
     seen.signed = seen.signed.plus(l.debit).minus(l.credit);
