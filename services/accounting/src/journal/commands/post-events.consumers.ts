@@ -336,7 +336,9 @@ function recostingEntries(sets: RuleSet[], recostings: Recosting[]): JournalEntr
   const groups = new Map<string, Recosting[]>();
   for (const r of recostings) {
     const k = `${r.account}|${r.isin}|${r.op.meta.accountingDate}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    const group = groups.get(k);
+    if (group) group.push(r);
+    else groups.set(k, [r]);
   }
   return [...groups.values()].map((group) => {
     const first = group.reduce((a, b) => (b.op.key < a.op.key ? b : a));

@@ -114,7 +114,12 @@ export class PositionBook {
       [keys.map((k) => k.account), keys.map((k) => k.isin), keys.map((k) => k.from)].map(pgArray),
     )) as OpRow[];
     const byPosition = new Map<string, OpRow[]>();
-    for (const r of ops) byPosition.set(`${r.account}|${r.isin}`, [...(byPosition.get(`${r.account}|${r.isin}`) ?? []), r]);
+    for (const r of ops) {
+      const k = `${r.account}|${r.isin}`;
+      const rows = byPosition.get(k);
+      if (rows) rows.push(r);
+      else byPosition.set(k, [r]);
+    }
     for (const p of positions) {
       const k = `${p.account}|${p.isin}`;
       let base = emptyPosition(p.method);
