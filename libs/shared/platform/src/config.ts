@@ -24,6 +24,8 @@ export const baseConfigSchema = z.object({
     .regex(/^[a-z0-9-]*$/)
     .default(''),
   CONSUMER_GROUP_PREFIX: z.string().min(1).default('postera'),
+  /** How long a starting service waits for the broker (down, restarting, electing a coordinator) before it gives up (exit 1). */
+  KAFKA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   /** A member silent this long leaves the group and its partitions go to the others (the broker allows 6 s to 300 s by default). */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(15000),
   /** A fetch is answered once this many bytes wait, or after KAFKA_FETCH_MAX_WAIT_MS: more gathers bigger batches per hop. */

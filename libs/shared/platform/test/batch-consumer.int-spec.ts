@@ -14,6 +14,7 @@ import {
   waitFor,
   type RawMessage,
 } from '@postera/testing'; // '@postera/testing' once its index exports infra.js
+import net from 'node:net';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { BatchConsumer, type BatchConsumerOptions } from '../src/consumer/batch-consumer.js';
 import type { BatchContext, BatchHandler, InboundMessage } from '../src/consumer/batch-handler.js';
@@ -47,6 +48,7 @@ const TOPICS = {
   relayLarge: 'test.relay-large.v1',
   relayRefused: 'test.relay-refused.v1',
   typed: 'test.typed.v1',
+  lateBroker: 'test.late-broker.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -211,6 +213,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.relayLarge, partitions: 3 },
         { name: TOPICS.relayRefused, partitions: 1 },
         { name: TOPICS.typed, partitions: 2 },
+        { name: TOPICS.lateBroker, partitions: 2 },
       ],
       { withDlq: true },
     );
@@ -458,6 +461,52 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     expect(await outboxCount()).toBe(120); // a duplicate emits nothing
   });
 
+  // A service booted while the broker is down (a broker restart, a whole stack starting at once):
+  // kafkajs gives up connecting after its own retries (~16 s here); the consumer then waits for the
+  // broker with backoff instead of failing the boot, and consumes once it answers.
+  it('waits for a broker that is not there yet at start, then consumes everything once', async () => {
+    const events = Array.from({ length: 40 }, (_, i) => testEvent(i));
+    await produceRaw(
+      prefix,
+      TOPICS.lateBroker,
+      events.map((e, i) => asRaw(e, i % 2)),
+    );
+    // The consumer bootstraps through a port where nothing listens yet; later a TCP relay to the
+    // real broker opens there (the broker's metadata then sends the client to the broker itself).
+    const port = await freePort();
+    const [brokerHost, brokerPort] = kafkaBrokers()[0]!.split(':');
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(Number(brokerPort), brokerHost);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    running.push(() => new Promise((resolve) => relay.close(resolve)));
+
+    const consumerLog = createLogger('platform-test', 'silent');
+    const waits: unknown[] = [];
+    consumerLog.warn = ((obj: unknown, msg?: string) => {
+      if (msg === 'broker not reachable yet; waiting') waits.push(obj);
+    }) as typeof consumerLog.warn;
+    const bus = new KafkajsBus(`127.0.0.1:${port}`, `${prefix}-late-broker`, log);
+    running.push(() => bus.close());
+    const consumer = new BatchConsumer(new EffectsHandler('late-broker', TOPICS.lateBroker) as BatchHandler, ds, bus, options(), newMetrics(), consumerLog);
+    running.push(() => consumer.stop());
+    const starting = consumer.start();
+    let startFailure: unknown = null;
+    starting.catch((e) => (startFailure = e));
+
+    await waitFor(async () => waits.length > 0 || startFailure !== null, { what: 'the consumer waiting for the broker', timeoutMs: 45_000 });
+    expect(startFailure).toBeNull();
+    expect(await effectsCount()).toBe(0);
+
+    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    await starting;
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.lateBroker), { what: 'the late consumer at the end of the topic', timeoutMs: 45_000 });
+    expect(await effectsCount()).toBe(40);
+    expect(await applicationsCount()).toBe(40);
+  }, 120_000);
+
   describe('OutboxRelay', () => {
     const KEYS = 10;
 
@@ -613,4 +662,13 @@ function commitsLost(bus: MessageBus): MessageBus {
       };
     },
   };
+}
+
+/** A TCP port nothing listens on (taken from the OS, then released). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

@@ -3,10 +3,12 @@ import type { DataSource } from 'typeorm';
 import { faultPoint } from '../fault.js';
 import { claimInbox } from '../inbox/inbox.js';
 import type { Log } from '../logger.js';
+import { brokerUnavailable } from '../messaging/kafkajs.adapter.js';
 import type { BatchControl, InboundBatch, InboundRecord, MessageBus, MessageConsumer } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import { appendToOutbox, type OutgoingEvent } from '../outbox/outbox.js';
 import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
+import { whenReachable } from '../when-reachable.js';
 
 export interface BatchConsumerOptions {
   schema: string;
@@ -16,6 +18,11 @@ export interface BatchConsumerOptions {
   partitionsConcurrentMax: number;
   retryCountMax: number;
   retryBackoffMs: number;
+  /**
+   * How long start() waits, with backoff, for a broker that is down or restarting before it gives up
+   * (the process then exits and its supervisor restarts it). Default 120 s.
+   */
+  brokerConnectTimeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,9 +74,27 @@ export class BatchConsumer {
   }
 
   async start(): Promise<void> {
-    this.consumer = this.bus.consumer(this.groupId, { partitionsConcurrentMax: this.o.partitionsConcurrentMax, fromBeginning: true });
     const topics = this.handler.topics.map((t) => physicalTopic(this.o.topicPrefix, t));
-    await this.consumer.start(topics, (batch, control) => this.onBatch(batch, control));
+    // A service started while the broker is down (a broker restart, a whole stack booting at once)
+    // waits for it rather than exiting into a restart loop. Each try gets a fresh group member:
+    // a member whose connect failed is disconnected first.
+    await whenReachable(
+      async () => {
+        const consumer = this.bus.consumer(this.groupId, { partitionsConcurrentMax: this.o.partitionsConcurrentMax, fromBeginning: true });
+        this.consumer = consumer;
+        try {
+          await consumer.start(topics, (batch, control) => this.onBatch(batch, control));
+        } catch (e) {
+          await consumer.stop().catch(() => undefined);
+          throw e;
+        }
+      },
+      {
+        timeoutMs: this.o.brokerConnectTimeoutMs ?? 120_000,
+        transient: brokerUnavailable,
+        onWait: (e, waitedMs) => this.log.warn({ err: (e as Error).message, waitedMs, group: this.groupId }, 'broker not reachable yet; waiting'),
+      },
+    );
     this.log.info({ group: this.groupId, topics }, 'consumer started');
   }
 

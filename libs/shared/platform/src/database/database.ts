@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { isTransientInfrastructureError } from '../consumer/batch-consumer.js';
+import { whenReachable } from '../when-reachable.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -63,19 +64,9 @@ export async function migrate(ds: DataSource, schema: string): Promise<string[]>
  * for it with backoff — up to timeoutMs — instead of exiting and being restarted in a loop. Any
  * other error (a wrong password, a failed migration) is raised at once.
  */
-export async function whenDatabaseReachable<T>(
+export function whenDatabaseReachable<T>(
   connect: () => Promise<T>,
   o: { timeoutMs: number; onWait: (e: unknown, waitedMs: number) => void },
 ): Promise<T> {
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await connect();
-    } catch (e) {
-      const waited = Date.now() - started;
-      if (!isTransientInfrastructureError(e) || waited >= o.timeoutMs) throw e;
-      o.onWait(e, waited);
-      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000, Math.max(o.timeoutMs - waited, 0))));
-    }
-  }
+  return whenReachable(connect, { ...o, transient: isTransientInfrastructureError });
 }

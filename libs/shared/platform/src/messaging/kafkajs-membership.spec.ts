@@ -1,7 +1,7 @@
 import kafkajs from 'kafkajs';
-import { groupMembershipError } from './kafkajs.adapter.js';
+import { brokerUnavailable, groupMembershipError } from './kafkajs.adapter.js';
 
-const { KafkaJSNonRetriableError, KafkaJSProtocolError } = kafkajs;
+const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
 
 /** The protocol error kafkajs builds from a broker's error code (25 is UNKNOWN_MEMBER_ID, 27 REBALANCE_IN_PROGRESS). */
 const protocolError = (type: string, code: number) => new KafkaJSProtocolError({ type, code, retriable: false, message: type } as never);
@@ -22,5 +22,31 @@ describe('groupMembershipError: an offset commit refused because the group moved
     expect(groupMembershipError(new KafkaJSNonRetriableError('broker refused', { cause: protocolError('TOPIC_AUTHORIZATION_FAILED', 29) }))).toBeNull();
     expect(groupMembershipError(new Error('socket closed'))).toBeNull();
     expect(groupMembershipError(undefined)).toBeNull();
+  });
+});
+
+describe('brokerUnavailable: a start that failed because the broker is not there (yet)', () => {
+  it('waits through a refused connection, as kafkajs reports it once its own retries are spent', async () => {
+    // The real error, from the real client: nothing listens on port 1.
+    const kafka = new kafkajs.Kafka({ clientId: 't', brokers: ['127.0.0.1:1'], logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
+    const consumer = kafka.consumer({ groupId: 't' });
+    const failure = await consumer.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((failure as Error).name).toBe('KafkaJSNumberOfRetriesExceeded');
+    expect(brokerUnavailable(failure)).toBe(true);
+  });
+
+  it('waits through a coordinator not yet elected after a broker restart', () => {
+    const cause = protocolError('COORDINATOR_NOT_AVAILABLE', 15);
+    expect(brokerUnavailable(new KafkaJSNumberOfRetriesExceeded(cause, { retryCount: 8, retryTime: 5000 } as never))).toBe(true);
+    expect(brokerUnavailable(new KafkaJSConnectionError('Connection timeout', { broker: 'b:9092' } as never))).toBe(true);
+  });
+
+  it('raises at once what waiting cannot cure: an unknown topic, a refused authorization, a plain bug', () => {
+    expect(brokerUnavailable(new KafkaJSNonRetriableError('no such topic', { cause: protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3) }))).toBe(false);
+    expect(brokerUnavailable(protocolError('TOPIC_AUTHORIZATION_FAILED', 29))).toBe(false);
+    expect(brokerUnavailable(new TypeError('cannot read properties of undefined'))).toBe(false);
   });
 });

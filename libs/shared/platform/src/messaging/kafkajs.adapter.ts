@@ -206,9 +206,50 @@ const REFUSED_FOR_ITSELF = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE'
 
 /** Whether a produce failed because of the records sent (see REFUSED_FOR_ITSELF), looked for down the error's causes. */
 export function refusedForItself(e: unknown): boolean {
-  for (let err = e as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; err && depth < 5; depth++) {
-    if (typeof err.type === 'string' && REFUSED_FOR_ITSELF.has(err.type)) return true;
-    err = (err.cause ?? err.originalError) as typeof err;
+  return someCause(e, (err) => typeof err.type === 'string' && REFUSED_FOR_ITSELF.has(err.type));
+}
+
+/** kafkajs's errors for a broker that is not there (yet): refused, closed, silent, or its group coordinator not elected. */
+const BROKER_ABSENT = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSGroupCoordinatorNotFound',
+]);
+const BROKER_NOT_READY = new Set([
+  'COORDINATOR_NOT_AVAILABLE',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'GROUP_LOAD_IN_PROGRESS',
+  'NOT_COORDINATOR',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'LEADER_NOT_AVAILABLE',
+  'REQUEST_TIMED_OUT',
+]);
+
+/**
+ * Whether connecting or subscribing failed because the broker is down, restarting or still electing
+ * (kafkajs gives up after its own few retries with KafkaJSNumberOfRetriesExceeded around the cause):
+ * time cures it. An unknown topic or a refused authorization is not such a failure.
+ */
+export function brokerUnavailable(e: unknown): boolean {
+  return someCause(
+    e,
+    (err) =>
+      (typeof err.name === 'string' && BROKER_ABSENT.has(err.name)) ||
+      (typeof err.type === 'string' && BROKER_NOT_READY.has(err.type)) ||
+      (typeof err.message === 'string' && /ECONNREFUSED|ECONNRESET|Connection timeout/i.test(err.message)),
+  );
+}
+
+type ErrorLike = { name?: unknown; type?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+
+/** Whether the error, or one of the errors it wraps (kafkajs nests them in cause or originalError), matches. */
+function someCause(e: unknown, matches: (err: ErrorLike) => boolean): boolean {
+  for (let err = e as ErrorLike | undefined, depth = 0; err && depth < 5; depth++) {
+    if (matches(err)) return true;
+    err = (err.cause ?? err.originalError) as ErrorLike | undefined;
   }
   return false;
 }

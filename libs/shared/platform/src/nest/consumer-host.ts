@@ -41,6 +41,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
             partitionsConcurrentMax: config.PARTITIONS_CONCURRENT_MAX,
             retryCountMax: config.RETRY_COUNT_MAX,
             retryBackoffMs: config.RETRY_BACKOFF_MS,
+            brokerConnectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS,
           },
           metrics,
           log.child({ consumer: h.consumerId }),
