@@ -6,7 +6,7 @@
  * writes chaos-results/<run>.json, exits 1 on any failed invariant.
  */
 import { formatReport } from './report.js';
-import { defaultOptions, runChaos } from './run.js';
+import { abortActiveRun, defaultOptions, runChaos } from './run.js';
 import { KILLABLE_DEFAULT } from './faults.js';
 
 const args = new Map(
@@ -43,6 +43,21 @@ async function main() {
   process.stdout.write(formatReport(report));
   process.exitCode = report.pass ? 0 : 1;
 }
+
+// An interrupted or crashed orchestrator stops its broker, Postgres and services before it exits.
+let aborting = false;
+const abort = (why: string, exitCode: number) => {
+  if (aborting) return;
+  aborting = true;
+  process.stderr.write(`chaos run ${why}: stopping every process of the run\n`);
+  void abortActiveRun().finally(() => process.exit(exitCode));
+};
+process.on('SIGINT', () => abort('interrupted (SIGINT)', 130));
+process.on('SIGTERM', () => abort('terminated (SIGTERM)', 143));
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`chaos orchestrator crashed: ${e.stack ?? e}\n`);
+  abort('crashed', 1);
+});
 
 main().catch((e) => {
   process.stderr.write(`chaos run failed: ${(e as Error).stack ?? e}\n`);

@@ -105,6 +105,8 @@ export interface ReplayOptions {
   basePort: number;
   logDir: string;
   timeoutMs: number;
+  /** Told of the replay's stack as soon as it exists, so an aborted run can kill it too. */
+  onStack?: (stack: Stack) => void;
   /** Where the run's accounting consumers stopped (all consumed): the replay is done when it reaches them. */
   target: Map<string, bigint>;
   /**
@@ -148,6 +150,7 @@ export async function replayAccounting(o: ReplayOptions): Promise<{ seconds: num
     services: ['accounting'],
     logLevel: 'warn',
   });
+  o.onStack?.(stack);
   const started = Date.now();
   try {
     await stack.startAll();

@@ -176,6 +176,17 @@ async function publishRetrying(
   return offsets;
 }
 
+let activeCleanUp: (() => Promise<void>) | null = null;
+
+/**
+ * Stops what the run in progress started (services, broker, Postgres, sinks) without waiting for
+ * it to finish: for a Ctrl-C, a SIGTERM or a crash of the orchestrator itself, which would
+ * otherwise leave them running on their ports.
+ */
+export async function abortActiveRun(): Promise<void> {
+  await activeCleanUp?.();
+}
+
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const deadline = new Deadline(o.seconds);
   const runId = `chaos-${Date.now().toString(36)}`;
@@ -218,11 +229,26 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const infra = new ChaosInfra(defaultInfraOptions(runId, o.infra));
   const logDir = join(REPO_ROOT, '.local/logs', runId);
   let stack: Stack | null = null;
+  let replayStack: Stack | null = null;
   let sink: MailSink | null = null;
   let hooks: WebhookSink | null = null;
   let db: pg.Pool | null = null;
   let supervising = false;
   let superviseLoop: Promise<void> = Promise.resolve();
+  // Every process of the run stopped, its broker and cluster removed: once, from the finally or
+  // from an interrupted or crashed orchestrator (abortActiveRun), whichever comes first.
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      supervising = false;
+      await superviseLoop.catch(() => undefined);
+      await db?.end().catch(() => undefined);
+      for (const st of [stack, replayStack]) await Promise.allSettled((st ? [...st.running.keys()] : []).map((n) => st!.kill(n)));
+      await sink?.close().catch(() => undefined);
+      await hooks?.close().catch(() => undefined);
+      await infra.destroy({ keep: o.keep });
+    })());
+  activeCleanUp = cleanUp;
   try {
     phase(`starting own Postgres (127.0.0.1:${infra.o.pgPort}) and Kafka (${infra.brokers}) under ${infra.o.home}`);
     await infra.start();
@@ -429,6 +455,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         timeoutMs: deadline.budget(),
         target,
         applied: await appliedPerConsumer(databaseUrl),
+        onStack: (s) => (replayStack = s),
       });
       const [a, b] = [await balances(databaseUrl), await balances(replayUrl)];
       const ledger = compareBalances(a.ledger, b.ledger);
@@ -455,13 +482,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     phase('done');
     return report;
   } finally {
-    supervising = false;
-    await superviseLoop.catch(() => undefined);
-    await db?.end().catch(() => undefined);
-    await Promise.allSettled((stack ? [...stack.running.keys()] : []).map((n) => stack!.kill(n)));
-    await sink?.close().catch(() => undefined);
-    await hooks?.close().catch(() => undefined);
-    await infra.destroy({ keep: o.keep });
+    await cleanUp();
+    activeCleanUp = null;
     mkdirSync(o.resultsDir, { recursive: true });
     report.resultsFile = join(o.resultsDir, `${runId}.json`);
     writeFileSync(
