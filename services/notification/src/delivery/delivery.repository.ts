@@ -259,6 +259,12 @@ export interface UntriedAttempt {
 export async function recordNotSent(ds: DataSource, refused: AttemptError[], untried: UntriedAttempt[]): Promise<void> {
   if (refused.length === 0 && untried.length === 0) return;
   await ds.transaction(async (tx) => {
+    // Notifications first, then their attempts: the order startAttempts and recordSent lock them in.
+    // Updating the attempts first, as this did, could deadlock with a sender that took these
+    // notifications over after our lease ran out and was recording them SENT.
+    await tx.query(`SELECT 1 FROM notification.notifications WHERE notification_id = ANY($1::uuid[]) ORDER BY notification_id FOR UPDATE`, [
+      [...refused, ...untried].map((a) => a.notificationId),
+    ]);
     if (refused.length > 0) {
       const params = [
         refused.map((e) => e.notificationId),
