@@ -1,10 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- XML and JSON read back as untyped trees */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { physicalTopic, Topics, type TradeEconomics } from '@postera/contracts';
-import { consumeAll } from '@postera/testing';
+import { physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
+import { consumeAll, produceRaw, waitFor } from '@postera/testing';
 import { XMLParser } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
-import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 import { captured, closeDay, ev, fileOf, instruction, LEI_DE, LEI_FR, LEI_US, publishTo, trade, validated } from './reporting-fixtures.js';
 
 // Reporting as a built process on the real broker and database, fed with hand-built events: the
@@ -241,5 +241,94 @@ describe('declarations on the real broker and database', () => {
       runsFiled: { TTF: 2, BDF_BOP: 1, BDF_HOLDINGS: 1, MIFIR: 2, ACTIVITY: 4 },
       mifirReports: { FILED: 10, PENDING: 0, INVALID: 1, NOT_NEEDED: 0 },
     });
+  });
+
+  // Last: December trades that no close of this file files. One produce to one partition is one record
+  // batch, so one fetch and one transaction of the records consumer (every row it writes shares its xmin).
+  it('one batch of captures, validations, an amendment and a cancellation gives the rows that message-by-message gave', async () => {
+    const december = { tradeDate: '2026-12-02', settlementDate: '2026-12-04', executedAt: '2026-12-02T10:15:02.120+01:00' };
+    const A = t('FO-EQ:B1', { ...december, quantity: '100', price: '58.50' });
+    const B = t('FO-EQ:B2', { ...december, quantity: '50', price: '58.00' });
+    const Bv2 = { ...B, version: 2, quantity: '40', grossAmount: '2320.00', netAmount: '2320.00' };
+    const C = t('FO-EQ:B3', { ...december, quantity: '10' });
+    const oneBatch = async (topic: string, ...events: EventEnvelope[]) => {
+      await produceRaw(
+        env.prefix,
+        topic,
+        events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e), partition: 0 })),
+      );
+      await waitFor(() => groupCaughtUp(`${env.prefix}.reporting.records`, physicalTopic(env.prefix, topic)), {
+        timeoutMs: 30_000,
+        what: `records to consume ${topic}`,
+      });
+    };
+    await oneBatch(
+      Topics.tradeEvents,
+      captured(A),
+      validated(A, 'MAKER_CHECKER'),
+      captured(B),
+      ev('TradeAmended', B.tradeRef, { before: B, after: Bv2, status: 'CAPTURED' }),
+      validated(Bv2),
+      captured(C),
+      ev('TradeCancelled', C.tradeRef, { trade: C, cancelVersion: 2, status: 'CANCELLED' }),
+    );
+    const refs = [A, B, C].map((x) => x.tradeRef);
+
+    const trades = (
+      await env.db.query(
+        `SELECT trade_ref, version, economics, validated_how, cancelled, xmin::text AS tx FROM reporting.trades WHERE trade_ref = ANY($1) ORDER BY trade_ref`,
+        [refs],
+      )
+    ).rows as Array<{ trade_ref: string; version: number; economics: TradeEconomics; validated_how: string | null; cancelled: boolean; tx: string }>;
+    expect(trades.map((r) => [r.trade_ref, r.version, r.validated_how, r.cancelled])).toEqual([
+      [A.tradeRef, 1, 'MAKER_CHECKER', false],
+      [B.tradeRef, 2, 'STRAIGHT_THROUGH', false],
+      [C.tradeRef, 1, null, true],
+    ]);
+    expect(trades.map((r) => r.economics)).toEqual([A, Bv2, C]);
+
+    const reports = (
+      await env.db.query(
+        `SELECT trade_ref, trade_version, kind, transaction_reference, trade, xmin::text AS tx FROM reporting.mifir_reports WHERE trade_ref = ANY($1) ORDER BY report_id`,
+        [refs],
+      )
+    ).rows as Array<{ trade_ref: string; trade_version: number; kind: string; transaction_reference: string; trade: TradeEconomics | null; tx: string }>;
+    expect(reports.map((r) => [r.trade_ref, r.trade_version, r.kind])).toEqual([
+      [A.tradeRef, 1, 'NEW'],
+      [B.tradeRef, 1, 'NEW'],
+      [B.tradeRef, 1, 'CANC'],
+      [B.tradeRef, 2, 'NEW'],
+      [C.tradeRef, 1, 'NEW'],
+      [C.tradeRef, 1, 'CANC'],
+    ]);
+    expect(reports.map((r) => r.trade)).toEqual([A, B, null, Bv2, C, null]);
+    const [newA, newB1, cancB1, newB2, newC, cancC] = reports.map((r) => r.transaction_reference);
+    // Each CANC repeats the reference of the NEW it cancels; the NEW references are fresh and drawn in message order.
+    expect(cancB1).toBe(newB1);
+    expect(cancC).toBe(newC);
+    const news = [newA!, newB1!, newB2!, newC!];
+    for (const r of news) expect(r).toMatch(/^PST20261202\d{8}$/);
+    const drawn = news.map((r) => Number(r.slice(-8)));
+    expect(drawn).toEqual([...drawn].sort((x, y) => x - y));
+    expect(new Set(drawn).size).toBe(4);
+    expect(new Set([...trades, ...reports].map((r) => r.tx)).size).toBe(1);
+
+    // Settlement steps travel on their own topic: one batch there, two steps of one instruction.
+    const partial = instruction(A, 'PARTIALLY_SETTLED', { settledQuantity: '40', settledAmount: '2340.00', stepQuantity: '40', stepAmount: '2340.00' });
+    const rest = instruction(A, 'SETTLED', { stepQuantity: '60', stepAmount: '3510.00', effectiveSettlementDate: '2026-12-07' });
+    await oneBatch(Topics.settlementEvents, partial, rest);
+    const steps = (
+      await env.db.query(
+        `SELECT event_id, trade_ref, side, quantity::text, amount::text, to_char(intended_settlement_date, 'YYYY-MM-DD') AS intended,
+           to_char(effective_settlement_date, 'YYYY-MM-DD') AS effective, xmin::text AS tx
+         FROM reporting.settlement_steps WHERE trade_ref = $1 ORDER BY quantity`,
+        [A.tradeRef],
+      )
+    ).rows as Array<Record<string, string>>;
+    expect(steps.map(({ tx: _tx, ...s }) => s)).toEqual([
+      { event_id: partial.eventId, trade_ref: A.tradeRef, side: 'BUY', quantity: '40', amount: '2340.00', intended: '2026-12-04', effective: '2026-12-04' },
+      { event_id: rest.eventId, trade_ref: A.tradeRef, side: 'BUY', quantity: '60', amount: '3510.00', intended: '2026-12-04', effective: '2026-12-07' },
+    ]);
+    expect(steps[0]!.tx).toBe(steps[1]!.tx);
   });
 });

@@ -23,6 +23,12 @@ import type { ReportingConfig } from '../config.js';
  * in force, every settlement step and penalty, and the MiFIR transaction reports — a NEW per captured
  * version, a CANC of the report in force on an amendment (before the new version's NEW) or a
  * cancellation. One trade's events are in order on its partition and are applied in that order.
+ *
+ * The common events — captured versions with their NEW reports, validations, settlement steps — are
+ * buffered and written set-based, one statement per kind per flush, not one round trip and plan per
+ * row. An amendment or a cancellation reads what came before it (the NEW it cancels, the row it
+ * marks): it writes the buffers first, then applies itself in order. Penalties and the referential
+ * touch other tables only and are written as they come.
  */
 @Injectable()
 export class RecordsConsumer extends EnvelopeHandler {
@@ -34,31 +40,44 @@ export class RecordsConsumer extends EnvelopeHandler {
   }
 
   async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
+    const pending = new PendingWrites();
+    const flush = () => this.flush(ctx.tx, pending);
     for (const { body: e } of messages) {
       switch (e.type) {
-        case 'TradeCaptured':
-          await this.tradeVersion(ctx.tx, (e.payload as TradeCapturedV1).trade);
+        case 'TradeCaptured': {
+          const t = (e.payload as TradeCapturedV1).trade;
+          // A validation applies to the row as it stands: one buffered before the trade's first capture
+          // found no row, and must not find the one the flush would write before it.
+          if (pending.validations.has(t.tradeRef)) await flush();
+          pending.versions.push(t);
           break;
+        }
         case 'TradeAmended': {
           const p = e.payload as TradeAmendedV1;
+          // Its CANC cancels the NEW of the version in force, which may still be in the buffers.
+          await flush();
           await this.cancelReportInForce(ctx.tx, p.after.tradeRef, p.after.version);
-          await this.tradeVersion(ctx.tx, p.after);
+          pending.versions.push(p.after);
           break;
         }
         case 'TradeCancelled': {
           const p = e.payload as TradeCancelledV1;
+          // The row to mark and the NEW to cancel may still be in the buffers.
+          await flush();
           await ctx.tx.query(`UPDATE reporting.trades SET cancelled = true, updated_at = now() WHERE trade_ref = $1`, [p.trade.tradeRef]);
           await this.cancelReportInForce(ctx.tx, p.trade.tradeRef, p.cancelVersion);
           break;
         }
         case 'TradeValidated': {
           const p = e.payload as TradeValidatedV1;
-          await ctx.tx.query(`UPDATE reporting.trades SET validated_how = $2 WHERE trade_ref = $1`, [p.trade.tradeRef, p.how]);
+          pending.validations.set(p.trade.tradeRef, p.how); // the last one in message order wins, as row by row
           break;
         }
-        case 'InstructionStatusChanged':
-          await settlementStep(ctx.tx, e.eventId, e.payload as InstructionStatusChangedV1);
+        case 'InstructionStatusChanged': {
+          const step = settlementStep(e.eventId, e.payload as InstructionStatusChangedV1);
+          if (step) pending.steps.push(step);
           break;
+        }
         case 'PenaltyAccrued': {
           const p = e.payload as PenaltyAccruedV1;
           await ctx.tx.query(
@@ -102,21 +121,43 @@ export class RecordsConsumer extends EnvelopeHandler {
           break; // other types on these topics are not ours
       }
     }
+    await flush();
   }
 
-  /** A captured or amended version: the economics in force, and its MiFIR NEW report with a fresh reference. */
-  private async tradeVersion(tx: EntityManager, t: TradeEconomics): Promise<void> {
-    await tx.query(
-      `INSERT INTO reporting.trades AS r (trade_ref, version, economics) VALUES ($1, $2, $3)
-       ON CONFLICT (trade_ref) DO UPDATE SET version = EXCLUDED.version, economics = EXCLUDED.economics, updated_at = now()
-       WHERE r.version < EXCLUDED.version`,
-      [t.tradeRef, t.version, JSON.stringify(t)],
-    );
+  /**
+   * Writes the buffers, one statement per kind: the versions first, then their NEW reports, then the
+   * validations (a validation of a trade captured in the same run must find its row); the settlement
+   * steps touch nothing else.
+   */
+  private async flush(tx: EntityManager, pending: PendingWrites): Promise<void> {
+    await upsertVersionsInForce(tx, pending.versions);
+    await this.fileNewReports(tx, pending.versions);
+    await recordValidations(tx, pending.validations);
+    await recordSettlementSteps(tx, pending.steps);
+    pending.clear();
+  }
+
+  /**
+   * The MiFIR NEW report of each captured or amended version, with a fresh reference. References are
+   * drawn in message order (the function scan yields the rows by ordinal, nextval is evaluated in that
+   * order); a version already reported still draws one and leaves a gap in the sequence, as row by row did.
+   */
+  private async fileNewReports(tx: EntityManager, versions: TradeEconomics[]): Promise<void> {
+    if (versions.length === 0) return;
     await tx.query(
       `INSERT INTO reporting.mifir_reports (trade_ref, trade_version, kind, transaction_reference, trade_date, trade)
-       SELECT $1, $2, 'NEW', $3 || to_char($4::date, 'YYYYMMDD') || lpad(nextval('reporting.mifir_reference_seq')::text, 8, '0'), $4, $5
+       SELECT trade_ref, trade_version, 'NEW', $1 || to_char(trade_date, 'YYYYMMDD') || lpad(nextval('reporting.mifir_reference_seq')::text, 8, '0'),
+         trade_date, trade
+       FROM unnest($2::text[], $3::int[], $4::date[], $5::jsonb[]) WITH ORDINALITY AS x(trade_ref, trade_version, trade_date, trade, n)
+       ORDER BY n
        ON CONFLICT (trade_ref, trade_version, kind) DO NOTHING`,
-      [t.tradeRef, t.version, this.config.MIFIR_REFERENCE_PREFIX, t.tradeDate, JSON.stringify(t)],
+      [
+        this.config.MIFIR_REFERENCE_PREFIX,
+        versions.map((t) => t.tradeRef),
+        versions.map((t) => t.version),
+        versions.map((t) => t.tradeDate),
+        versions.map((t) => JSON.stringify(t)),
+      ],
     );
   }
 
@@ -134,15 +175,115 @@ export class RecordsConsumer extends EnvelopeHandler {
   }
 }
 
-/** A settled step: the step's quantity and cash (older events without a step: the cumulative figures are the whole). */
-async function settlementStep(tx: EntityManager, eventId: string, p: InstructionStatusChangedV1): Promise<void> {
-  if (p.status !== 'SETTLED' && p.status !== 'PARTIALLY_SETTLED') return;
-  const quantity = p.stepQuantity ?? p.settledQuantity ?? p.quantity;
-  const amount = p.stepAmount ?? p.settledAmount ?? p.settlementAmount;
+/** A settled step, as reporting.settlement_steps keeps it. */
+interface SettlementStep {
+  eventId: string;
+  tradeRef: string;
+  instructionId: string;
+  side: string;
+  isin: string;
+  account: string;
+  counterparty: string;
+  currency: string;
+  quantity: string;
+  amount: string;
+  intendedSettlementDate: string;
+  effectiveSettlementDate: string;
+}
+
+/**
+ * What the batch's messages since the last order-sensitive one leave to write set-based, in message
+ * order: the captured and amended versions, each trade's validation, the settlement steps.
+ */
+class PendingWrites {
+  versions: TradeEconomics[] = [];
+  /** trade_ref → how it was validated. */
+  validations = new Map<string, string>();
+  steps: SettlementStep[] = [];
+
+  clear(): void {
+    this.versions = [];
+    this.validations = new Map();
+    this.steps = [];
+  }
+}
+
+/**
+ * Each trade's version in force. ON CONFLICT DO UPDATE may touch a row once per statement: only the
+ * highest version of each trade is written (on a tie, the first, which row by row would have kept);
+ * the guard still keeps a newer version already in the table.
+ */
+async function upsertVersionsInForce(tx: EntityManager, versions: TradeEconomics[]): Promise<void> {
+  if (versions.length === 0) return;
+  const inForce = [...highestVersions(versions).values()];
+  await tx.query(
+    `INSERT INTO reporting.trades AS r (trade_ref, version, economics)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::jsonb[])
+     ON CONFLICT (trade_ref) DO UPDATE SET version = EXCLUDED.version, economics = EXCLUDED.economics, updated_at = now()
+     WHERE r.version < EXCLUDED.version`,
+    [inForce.map((t) => t.tradeRef), inForce.map((t) => t.version), inForce.map((t) => JSON.stringify(t))],
+  );
+}
+
+function highestVersions(versions: TradeEconomics[]): Map<string, TradeEconomics> {
+  const highest = new Map<string, TradeEconomics>();
+  for (const t of versions) {
+    const seen = highest.get(t.tradeRef);
+    if (!seen || seen.version < t.version) highest.set(t.tradeRef, t);
+  }
+  return highest;
+}
+
+/** How each trade was validated (the last validation of the run; a trade reporting does not hold is left alone). */
+async function recordValidations(tx: EntityManager, validations: Map<string, string>): Promise<void> {
+  if (validations.size === 0) return;
+  await tx.query(
+    `UPDATE reporting.trades t SET validated_how = x.how FROM unnest($1::text[], $2::text[]) AS x(trade_ref, how) WHERE t.trade_ref = x.trade_ref`,
+    [[...validations.keys()], [...validations.values()]],
+  );
+}
+
+async function recordSettlementSteps(tx: EntityManager, steps: SettlementStep[]): Promise<void> {
+  if (steps.length === 0) return;
+  const c = (k: keyof SettlementStep) => steps.map((s) => s[k]);
   await tx.query(
     `INSERT INTO reporting.settlement_steps (event_id, trade_ref, instruction_id, side, isin, account, counterparty, currency, quantity, amount,
-       intended_settlement_date, effective_settlement_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (event_id) DO NOTHING`,
-    [eventId, p.tradeRef, p.instructionId, p.side, p.isin, p.account, p.counterparty, p.currency, quantity, amount, p.intendedSettlementDate,
-      p.effectiveSettlementDate ?? p.intendedSettlementDate],
+       intended_settlement_date, effective_settlement_date)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::numeric[],
+       $11::date[], $12::date[])
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      c('eventId'),
+      c('tradeRef'),
+      c('instructionId'),
+      c('side'),
+      c('isin'),
+      c('account'),
+      c('counterparty'),
+      c('currency'),
+      c('quantity'),
+      c('amount'),
+      c('intendedSettlementDate'),
+      c('effectiveSettlementDate'),
+    ],
   );
+}
+
+/** A settled step: the step's quantity and cash (older events without a step: the cumulative figures are the whole); null when nothing settled. */
+function settlementStep(eventId: string, p: InstructionStatusChangedV1): SettlementStep | null {
+  if (p.status !== 'SETTLED' && p.status !== 'PARTIALLY_SETTLED') return null;
+  return {
+    eventId,
+    tradeRef: p.tradeRef,
+    instructionId: p.instructionId,
+    side: p.side,
+    isin: p.isin,
+    account: p.account,
+    counterparty: p.counterparty,
+    currency: p.currency,
+    quantity: p.stepQuantity ?? p.settledQuantity ?? p.quantity,
+    amount: p.stepAmount ?? p.settledAmount ?? p.settlementAmount,
+    intendedSettlementDate: p.intendedSettlementDate,
+    effectiveSettlementDate: p.effectiveSettlementDate ?? p.intendedSettlementDate,
+  };
 }
