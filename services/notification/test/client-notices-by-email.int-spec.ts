@@ -277,4 +277,26 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect(conf.text).toContain(en('Settlement amount: 8,775.75~EUR'));
     await waitFor(async () => (await getJson<Record<string, number>>(`${url()}/summary`)).body.sent === 9, { timeoutMs: 10_000, what: 'the SENT mark' });
   });
+
+  // The consumer takes a batch's status changes together, following each instruction through them in
+  // order: the outcome must be that of the changes applied one by one.
+  it('an instruction failing, failing again for the same reason, for another, then settled, published together: one alert per reason, then the confirmation', async () => {
+    const E = trade('FO-EQ:N-E');
+    const changes = [
+      instruction(E, { status: 'FAILING', reason: 'LACK' }),
+      instruction(E, { status: 'FAILING', reason: 'LACK' }),
+      instruction(E, { status: 'FAILING', reason: 'CLOC' }),
+      instruction(E, { status: 'SETTLED', settledQuantity: E.quantity, settledAmount: E.netAmount, effectiveSettlementDate: '2026-12-02' }),
+    ];
+    await publish(env, Topics.settlementEvents, ...changes);
+    await waitMails(12);
+    await new Promise((r) => setTimeout(r, 1000));
+    const forE = smtp.messages.filter((m) => m.headers.get('x-postera-trade-ref') === E.tradeRef);
+    const alerts = forE.filter((m) => /^Règlement-livraison en échec/.test(m.subject ?? ''));
+    expect(alerts.map((m) => (/Motif de l'échec : (\w+)/.exec(m.text ?? '') ?? [])[1])).toEqual(expect.arrayContaining(['LACK', 'CLOC']));
+    expect(alerts).toHaveLength(2);
+    expect(forE.filter((m) => /^Règlement-livraison effectué/.test(m.subject ?? ''))).toHaveLength(1);
+    expect(forE).toHaveLength(3);
+    expect(smtp.messages).toHaveLength(12);
+  });
 });

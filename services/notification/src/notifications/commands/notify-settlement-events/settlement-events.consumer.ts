@@ -30,56 +30,30 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   }
 
   /**
-   * The batch in segments where each instruction changes status at most once, applied set-based
-   * (the previous states, the new states and the notices of a segment in one query each): an
-   * instruction's FAILING then SETTLED in one batch fall in two segments, the second reading the
-   * state the first wrote.
+   * The whole batch in three statements: the stored state of its instructions, then their last
+   * state, then the notices. An instruction that changes status several times in the batch (FAILING
+   * then SETTLED) is followed in memory, change after change, so each change is judged against the
+   * state before it, as if they had come one by one.
    */
   async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
-    const today = (await currentBusinessDay(ctx.tx, ctx.schema))?.businessDate ?? null;
-    let segment: Array<{ eventId: string; s: InstructionStatusChangedV1 }> = [];
-    const seen = new Set<string>();
-    for (const { body } of messages) {
-      if (body.type !== 'InstructionStatusChanged') continue;
-      const s = body.payload as InstructionStatusChangedV1;
-      if (seen.has(s.instructionId)) {
-        await this.applySegment(ctx, segment, today);
-        segment = [];
-        seen.clear();
-      }
-      seen.add(s.instructionId);
-      segment.push({ eventId: body.eventId, s });
-    }
-    await this.applySegment(ctx, segment, today);
-  }
-
-  private async applySegment(ctx: BatchContext, changes: Array<{ eventId: string; s: InstructionStatusChangedV1 }>, today: string | null): Promise<void> {
-    if (changes.length === 0) return;
-    const prev = new Map(
-      (
-        (await ctx.tx.query(`SELECT instruction_id, status, reason FROM notification.instruction_states WHERE instruction_id = ANY($1::text[])`, [
-          changes.map((c) => c.s.instructionId),
-        ])) as Array<{ instruction_id: string; status: string; reason: string | null }>
-      ).map((r) => [r.instruction_id, r]),
+    const changes = messages.flatMap(({ body }) =>
+      body.type === 'InstructionStatusChanged' ? [{ eventId: body.eventId, s: body.payload as InstructionStatusChangedV1 }] : [],
     );
-    await ctx.tx.query(
-      `INSERT INTO notification.instruction_states (instruction_id, trade_ref, account, status, reason, failing_since, payload, updated_at)
-       SELECT x.id, x.trade_ref, x.account, x.status, x.reason, CASE WHEN x.status = 'FAILING' THEN x.since END, x.payload, now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::jsonb[]) AS x(id, trade_ref, account, status, reason, since, payload)
-       ON CONFLICT (instruction_id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, payload = EXCLUDED.payload, updated_at = now(),
-         failing_since = CASE WHEN EXCLUDED.status = 'FAILING' THEN coalesce(notification.instruction_states.failing_since, EXCLUDED.failing_since) END`,
-      [
-        changes.map((c) => c.s.instructionId),
-        changes.map((c) => c.s.tradeRef),
-        changes.map((c) => c.s.account),
-        changes.map((c) => c.s.status),
-        changes.map((c) => c.s.reason ?? null),
-        changes.map((c) => today ?? c.s.intendedSettlementDate),
-        changes.map((c) => JSON.stringify(c.s)),
-      ],
+    if (changes.length === 0) return;
+    const today = (await currentBusinessDay(ctx.tx, ctx.schema))?.businessDate ?? null;
+    const state = new Map(
+      (
+        (await ctx.tx.query(
+          `SELECT instruction_id, status, reason, to_char(failing_since, 'YYYY-MM-DD') AS failing_since
+           FROM notification.instruction_states WHERE instruction_id = ANY($1::text[])`,
+          [[...new Set(changes.map((c) => c.s.instructionId))]],
+        )) as Array<{ instruction_id: string; status: string; reason: string | null; failing_since: string | null }>
+      ).map((r): [string, InstructionState] => [r.instruction_id, { status: r.status, reason: r.reason, failingSince: r.failing_since }]),
     );
     const notices: NewNotice[] = [];
+    const last = new Map<string, { s: InstructionStatusChangedV1; failingSince: string | null }>();
     for (const { eventId, s } of changes) {
+      const before = state.get(s.instructionId);
       const base = {
         causeEventId: eventId,
         tradeRef: s.tradeRef,
@@ -88,10 +62,38 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
         party: s.account,
         payload: s,
       };
-      const before = prev.get(s.instructionId);
       if (s.status === 'SETTLED' || s.status === 'PARTIALLY_SETTLED') notices.push({ ...base, kind: 'SETTLEMENT_CONFIRMATION' });
-      else if (s.status === 'FAILING' && (before?.status !== 'FAILING' || before.reason !== s.reason)) notices.push({ ...base, kind: 'SETTLEMENT_FAILED' });
+      else if (s.status === 'FAILING' && (before?.status !== 'FAILING' || before.reason !== (s.reason ?? null)))
+        notices.push({ ...base, kind: 'SETTLEMENT_FAILED' });
+      // Failing since the business day it started failing (kept while it goes on failing, whatever the reason), else none.
+      const failingSince = s.status === 'FAILING' ? (before?.failingSince ?? today ?? s.intendedSettlementDate) : null;
+      state.set(s.instructionId, { status: s.status, reason: s.reason ?? null, failingSince });
+      last.set(s.instructionId, { s, failingSince });
     }
+    const rows = [...last.values()];
+    await ctx.tx.query(
+      `INSERT INTO notification.instruction_states (instruction_id, trade_ref, account, status, reason, failing_since, payload, updated_at)
+       SELECT x.id, x.trade_ref, x.account, x.status, x.reason, x.failing_since, x.payload, now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::jsonb[]) AS x(id, trade_ref, account, status, reason, failing_since, payload)
+       ON CONFLICT (instruction_id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, payload = EXCLUDED.payload, updated_at = now(),
+         failing_since = EXCLUDED.failing_since`,
+      [
+        rows.map((r) => r.s.instructionId),
+        rows.map((r) => r.s.tradeRef),
+        rows.map((r) => r.s.account),
+        rows.map((r) => r.s.status),
+        rows.map((r) => r.s.reason ?? null),
+        rows.map((r) => r.failingSince),
+        rows.map((r) => JSON.stringify(r.s)),
+      ],
+    );
     await insertNotices(ctx.tx, notices);
   }
+}
+
+/** What a notice decision needs of an instruction: its status, its reason, and since when it fails. */
+interface InstructionState {
+  status: string;
+  reason: string | null;
+  failingSince: string | null;
 }
