@@ -119,6 +119,8 @@ export interface RouteResult {
  * is SKIPPED; a party with no contact is NO_CONTACT (visible to operators) and routed again when its
  * contacts change. Notices whose party is unknown wait. One transaction per pass, SKIP LOCKED so
  * replicas route disjoint sets; the deterministic delivery ids make a repeated pass add nothing.
+ * A pass is a handful of statements whatever its size: the selection, one update per kind of
+ * outcome, and the deliveries.
  */
 export async function routeNotices(ds: DataSource, firmName: string, limit: number): Promise<RouteResult> {
   return ds.transaction(async (tx) => {
@@ -148,12 +150,12 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
       recipient: string;
       language: string;
     }> = [];
+    // The pass's status changes, written with one statement each (not one per notice) after the loop.
+    const routed: Array<{ noticeId: string; partyId: string; partyName: string; language: string; baseCurrency: string | null; document: unknown }> = [];
+    const unrouted: Array<{ noticeId: string; status: 'SKIPPED' | 'NO_CONTACT'; language: string | null; reason: string }> = [];
     for (const r of rows) {
       if (r.recipient_type === 'CLIENT' && r.account_type === 'PROPRIETARY') {
-        await tx.query(
-          `UPDATE notification.notices SET status = 'SKIPPED', status_reason = 'proprietary account: no client to notify', routed_at = now() WHERE notice_id = $1`,
-          [r.notice_id],
-        );
+        unrouted.push({ noticeId: r.notice_id, status: 'SKIPPED', language: null, reason: 'proprietary account: no client to notify' });
         result.skipped++;
         continue;
       }
@@ -161,17 +163,14 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
       const language = (client ? r.c_language : r.p_language) ?? 'en';
       const contacts = uniqueContacts((client ? r.c_contacts : r.p_contacts) ?? []);
       if (contacts.length === 0) {
-        await tx.query(
-          `UPDATE notification.notices SET status = 'NO_CONTACT', routed_at = now(), language = $2,
-             status_reason = $3 WHERE notice_id = $1`,
-          [
-            r.notice_id,
-            language,
-            client
-              ? `no contact for account ${r.party} in refdata.accounts.v1: add one in the referential; the notice is routed when it arrives`
-              : `no contact for counterparty ${r.party}: PUT /counterparty-contacts/${r.party}; the notice is routed then`,
-          ],
-        );
+        unrouted.push({
+          noticeId: r.notice_id,
+          status: 'NO_CONTACT',
+          language,
+          reason: client
+            ? `no contact for account ${r.party} in refdata.accounts.v1: add one in the referential; the notice is routed when it arrives`
+            : `no contact for counterparty ${r.party}: PUT /counterparty-contacts/${r.party}; the notice is routed then`,
+        });
         result.noContact++;
         continue;
       }
@@ -187,11 +186,7 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
         ctx,
         new Date(r.created_at).toISOString(),
       );
-      await tx.query(
-        `UPDATE notification.notices SET status = 'ROUTED', status_reason = NULL, routed_at = now(), party_id = $2, party_name = $3, language = $4,
-           base_currency = $5, document = $6 WHERE notice_id = $1`,
-        [r.notice_id, ctx.clientId, ctx.clientName, language, ctx.baseCurrency, JSON.stringify(document)],
-      );
+      routed.push({ noticeId: r.notice_id, partyId: ctx.clientId, partyName: ctx.clientName, language, baseCurrency: ctx.baseCurrency, document });
       for (const c of contacts)
         deliveries.push({
           id: deliveryId(r.notice_id, c.channel, c.address),
@@ -205,6 +200,31 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
           language,
         });
       result.routed++;
+    }
+    if (routed.length > 0) {
+      await tx.query(
+        `UPDATE notification.notices n SET status = 'ROUTED', status_reason = NULL, routed_at = now(), party_id = u.party_id, party_name = u.party_name,
+           language = u.language, base_currency = u.base_currency, document = u.document
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS u(notice_id, party_id, party_name, language, base_currency, document)
+         WHERE n.notice_id = u.notice_id`,
+        [
+          routed.map((r) => r.noticeId),
+          routed.map((r) => r.partyId),
+          routed.map((r) => r.partyName),
+          routed.map((r) => r.language),
+          routed.map((r) => r.baseCurrency),
+          routed.map((r) => JSON.stringify(r.document)),
+        ],
+      );
+    }
+    if (unrouted.length > 0) {
+      // A SKIPPED notice keeps the language it had; a NO_CONTACT one takes the party's.
+      await tx.query(
+        `UPDATE notification.notices n SET status = u.status, status_reason = u.reason, routed_at = now(), language = coalesce(u.language, n.language)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(notice_id, status, language, reason)
+         WHERE n.notice_id = u.notice_id`,
+        [unrouted.map((u) => u.noticeId), unrouted.map((u) => u.status), unrouted.map((u) => u.language), unrouted.map((u) => u.reason)],
+      );
     }
     if (deliveries.length > 0) {
       const col = <T>(f: (d: (typeof deliveries)[number]) => T) => deliveries.map(f);
