@@ -18,6 +18,7 @@ import {
   type StartedAttempt,
   type UntriedAttempt,
 } from './delivery.repository.js';
+import { GroupCommit } from './group-commit.js';
 import { notificationSent } from './notification-events.js';
 import { renderNoticePdf } from './notice-pdf.js';
 
@@ -96,6 +97,11 @@ function smtpHost(url: string): string {
 export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: PollingLoop;
   private transport: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions> | null = null;
+  /** The lanes' SENT marks, group-committed: whether each was marked SENT by its commit. */
+  private readonly sentMarks = new GroupCommit<SentAttempt, boolean>(async (sent) => {
+    const marked = await this.recordSentRetrying(sent);
+    return sent.map((s) => marked.has(s.notificationId));
+  });
 
   constructor(
     @Inject(CONFIG) private readonly config: NotificationConfig,
@@ -243,12 +249,12 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     }
     // The moment the honest limit is about: the server has the mail, our SENT mark is not committed.
     faultPoint('after-smtp-send');
-    // Committed now, for this mail alone: a crash can leave unrecorded only the mails accepted and
-    // not yet marked, at most one per lane (SEND_CONCURRENCY_MAX), instead of a whole batch.
+    // Committed before this lane sends anything else (with the marks other lanes handed in
+    // meanwhile): a crash can leave unrecorded only the mails accepted and not yet marked, at most
+    // one per lane (SEND_CONCURRENCY_MAX), instead of a whole batch.
     const sent: SentAttempt = { notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: response, event: sentEvent(n, attempt) };
     try {
-      const marked = await this.recordSentRetrying([sent]);
-      if (marked.has(n.notificationId))
+      if (await this.sentMarks.submit(sent))
         this.log.info({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind, attemptNo: attempt.attemptNo }, 'notification sent');
       return { status: 'accepted', response, recorded: true };
     } catch (e) {
