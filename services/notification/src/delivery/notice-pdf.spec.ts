@@ -21,6 +21,12 @@ const notices = [
     title: 'Trade confirmation OMS-1:T-000124',
     body: ['Postera Securities', 'TRADE CONFIRMATION', 'Accrued interest: 1,232.88 EUR', 'Net amount: 15,264.19 EUR'].join('\n'),
   },
+  {
+    // The same strings measured in Helvetica at 9 and at 10 points: a width remembered at one size
+    // must be scaled to the other exactly as pdfkit computes it.
+    title: 'Sizes',
+    body: ['Postera Securities', 'Postera Securities', 'Postera Securities', 'Net amount: 15,264.19 EUR Net amount: 15,264.19 EUR'].join('\n'),
+  },
 ];
 
 /** The same notice drawn by pdfkit alone, each standard font built for the document. */
@@ -29,7 +35,7 @@ function plainPdfkit(title: string, body: string): Promise<Buffer> {
   return drawNoticePdf(new Document(noticePdfOptions(title, createdAt)), body);
 }
 
-describe('the notice as a PDF, its standard fonts parsed once for every notice', () => {
+describe('the notice as a PDF, its standard fonts parsed and its strings measured once for every notice', () => {
   it('is byte for byte what pdfkit writes with fonts built for the document, on the first notice and on later ones', async () => {
     for (let round = 0; round < 3; round++) {
       for (const { title, body } of notices) {

@@ -30,10 +30,53 @@ interface FontBookkeeping {
   _registeredFonts?: Record<string, unknown>;
 }
 
+/** The two measures pdfkit asks of a standard font, for every word it wraps and every line it draws. */
+interface FontMeasures {
+  encode(text: string, features?: unknown): [string[], unknown[]];
+  widthOfString(text: string, size: number): number;
+}
+
 /** A standard font as pdfkit built it once, without the fields that tie it to one document. */
 interface SharedMetrics {
   prototype: object;
   fields: Record<string, unknown>;
+  measures: FontMeasures;
+}
+
+/** Strings remembered per font before the memory is cleared (the labels of every notice stay well under it). */
+const MEASURED_STRINGS_MAX = 20_000;
+
+/**
+ * pdfkit's measures of a standard font, remembered per string. Measuring walks the string's glyphs
+ * and looks up each pair's kerning by a string key: half of a notice's PDF CPU, spent again on the
+ * same labels and words in every notice. A standard font's encode ignores `features`, and neither
+ * result is changed by its callers (pdfkit copies positions before adjusting word spacing), so the
+ * remembered ones are returned as they are. The width is remembered at 1000 units — the sum of the
+ * glyph advances, which is what pdfkit scales — and scaled as pdfkit does, to the same double.
+ */
+function rememberedMeasures(prototype: FontMeasures): FontMeasures {
+  const encodings = new Map<string, [string[], unknown[]]>();
+  const widths = new Map<string, number>();
+  return {
+    encode(this: FontMeasures, text: string, features?: unknown) {
+      let e = encodings.get(text);
+      if (e === undefined) {
+        if (encodings.size >= MEASURED_STRINGS_MAX) encodings.clear();
+        e = prototype.encode.call(this, text, features);
+        encodings.set(text, e);
+      }
+      return e;
+    },
+    widthOfString(this: FontMeasures, text: string, size: number) {
+      let units = widths.get(text);
+      if (units === undefined) {
+        if (widths.size >= MEASURED_STRINGS_MAX) widths.clear();
+        units = prototype.widthOfString.call(this, text, 1000);
+        widths.set(text, units);
+      }
+      return units * (size / 1000);
+    },
+  };
 }
 
 const sharedMetrics = new Map<string, SharedMetrics>();
@@ -71,11 +114,15 @@ class NoticeDocument extends (PDFDocument as unknown as PdfDocumentClass) {
       if (built !== undefined) {
         // Taken as soon as it is built: no PDF object of this document is attached to it yet.
         const { document: _document, id: _id, dictionary: _dictionary, embedded: _embedded, ...fields } = built;
-        sharedMetrics.set(src, { prototype: Object.getPrototypeOf(built) as object, fields });
+        const prototype = Object.getPrototypeOf(built) as FontMeasures;
+        sharedMetrics.set(src, { prototype, fields, measures: rememberedMeasures(prototype) });
       }
       return this;
     }
-    doc._fontFamilies![src] = Object.assign(Object.create(shared.prototype) as object, shared.fields, { document: this, id: `F${++doc._fontCount!}` });
+    doc._fontFamilies![src] = Object.assign(Object.create(shared.prototype) as object, shared.fields, shared.measures, {
+      document: this,
+      id: `F${++doc._fontCount!}`,
+    });
     return pdfkitFont();
   }
 }
