@@ -12,8 +12,13 @@ export const notificationConfigSchema = baseConfigSchema.extend({
   MAIL_FROM: z.string().min(3).default('Postera Back Office <back-office@postera.local>'),
   /** The investment firm named on every notice (Delegated Regulation (EU) 2017/565 art. 59(4)(a)). */
   FIRM_NAME: z.string().min(1).default('Postera Securities'),
-  /** Notifications claimed by one pass of the sender. */
-  SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(100),
+  /**
+   * Notifications claimed by one pass of the sender. A pass ends with its slowest lane, so bigger
+   * passes keep the lanes busy longer between claims: on the 20,000-trade bench, 400 rather than 100
+   * took the avis from 63 to 76 trades/s end to end (more lanes added little and would raise the
+   * duplicate bound below).
+   */
+  SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(400),
   /** Pause of the sender when it found nothing to send. */
   SEND_POLL_MS: z.coerce.number().int().min(10).max(60000).default(200),
   /** SMTP attempts of one notification before it is FAILED for an operator. */
