@@ -40,6 +40,11 @@ export const baseConfigSchema = z.object({
   OUTBOX_BATCH_MAX: z.coerce.number().int().min(1).max(10000).default(1000),
   /** Fallback poll of the outbox; inserts also wake the relay through LISTEN/NOTIFY. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(60000).default(500),
+  /**
+   * After a wake-up, the relay waits this long before reading the outbox, so the commits right behind
+   * the one that woke it go out in the same pass (one transaction, one produce) rather than one each.
+   */
+  OUTBOX_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fault injection for resilience tests: `<point>:<n>` exits the process the n-th time point is reached. */
   POSTERA_FAULT: z

@@ -90,7 +90,14 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
           new OutboxRelay(
             ds,
             bus,
-            { schema, topicPrefix: config.TOPIC_PREFIX, batchMax: config.OUTBOX_BATCH_MAX, pollMs: config.OUTBOX_POLL_MS, databaseUrl: config.DATABASE_URL },
+            {
+              schema,
+              topicPrefix: config.TOPIC_PREFIX,
+              batchMax: config.OUTBOX_BATCH_MAX,
+              pollMs: config.OUTBOX_POLL_MS,
+              lingerMs: config.OUTBOX_LINGER_MS,
+              databaseUrl: config.DATABASE_URL,
+            },
             metrics,
             log.child({ component: 'outbox-relay' }),
           ),

@@ -49,6 +49,8 @@ export interface OutboxRelayOptions {
    */
   batchBytesMax?: number;
   pollMs: number;
+  /** Waited after each wake-up before reading, to gather the commits right behind it into one pass; 0 reads at once. */
+  lingerMs?: number;
   databaseUrl: string;
 }
 
@@ -102,7 +104,12 @@ export class OutboxRelay {
       try {
         const n = await this.relayOnce();
         failures = 0;
-        if (n < this.o.batchMax && this.running) await this.idle(this.o.pollMs);
+        if (n < this.o.batchMax && this.running) {
+          await this.idle(this.o.pollMs);
+          // Under load, commits land every few milliseconds, each with its NOTIFY: without a pause
+          // every one of them would cost a pass (a transaction of four statements and a produce).
+          if (this.o.lingerMs && this.running) await new Promise((r) => setTimeout(r, this.o.lingerMs));
+        }
       } catch (e) {
         failures++;
         const backoffMs = Math.min(5000, 50 * 2 ** Math.min(failures, 7));
