@@ -16,7 +16,7 @@ import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-lo
 import { publish } from './publish.js';
 import { sampleConfirmations } from './confirmations.js';
 import { sampleDay } from './sample.js';
-import { REPO_ROOT, Stack } from './stack.js';
+import { REPO_ROOT, SERVICES, Stack, type ServiceName } from './stack.js';
 import { deleteTopics, ensureTopics, kafkaClient } from './topics.js';
 
 const args = new Map(
@@ -163,6 +163,12 @@ async function main() {
     ),
   });
   await stack.startAll();
+  // BENCH_REPLICAS=notification=2,settlement=2: that many processes of those services, as an SRE scales them.
+  for (const spec of (process.env.BENCH_REPLICAS ?? '').split(',').filter(Boolean)) {
+    const [name, count] = spec.split('=') as [ServiceName, string];
+    if (!(name in SERVICES) || !(Number(count) >= 1)) throw new Error(`BENCH_REPLICAS: ${spec} is not <service>=<count>`);
+    for (let i = 2; i <= Number(count); i++) await stack.startReplica(name, i);
+  }
   await loadSampleReferential(stack);
   await openDay(stack, TRADE_DATE);
   const messages = sampleDay({ tradeDate: TRADE_DATE, count: N, runId: 'B' });
@@ -185,7 +191,7 @@ async function main() {
   const rssPeak = new Map<string, number>();
   const cpuSeconds = new Map<string, number>();
   const sampleRss = async () => {
-    for (const [name, svc] of stack.running) {
+    for (const [name, svc] of [...stack.running, ...stack.replicas]) {
       try {
         const status = readFileSync(`/proc/${svc.process.pid}/status`, 'utf8');
         const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -60,6 +60,8 @@ function portInUse(port: number): Promise<boolean> {
 /** Starts services as real processes (the built dist), logs to files, and stops them. */
 export class Stack {
   readonly running = new Map<ServiceName, RunningService>();
+  /** Further processes of a service (`notification#2`…): the same consumer groups and database, their own HTTP port. */
+  readonly replicas = new Map<string, RunningService>();
 
   /** The stack's own token issuer: the gateway trusts its keys; the devstack signs in with it. */
   readonly issuer = new LocalIssuer();
@@ -115,6 +117,36 @@ export class Stack {
     return svc;
   }
 
+  /**
+   * Starts replica `index` (2, 3…) of a service, as an SRE scales a Deployment: it joins the
+   * service's consumer groups (the partitions are shared out) and claims work with SKIP LOCKED
+   * beside the first process. Its HTTP port is past the stack's: base + 10 + 10 × (index − 2) + offset.
+   */
+  async startReplica(name: ServiceName, index: number): Promise<RunningService> {
+    const id = `${name}#${index}`;
+    const port = this.o.basePort + 10 + 10 * (index - 2) + SERVICES[name].portOffset;
+    const log = createWriteStream(join(this.o.logDir, `${name}-${index}.log`), { flags: 'a' });
+    const args = [...(this.o.nodeArgs?.[name] ?? []), join(REPO_ROOT, SERVICES[name].main)];
+    const child = spawn(process.execPath, args, { env: this.env(name, { HTTP_PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    child.on('close', () => log.end());
+    const exited = new Promise<number | null>((res) => child.on('exit', (code, signal) => res(code ?? (signal ? -1 : null))));
+    const svc = { name, url: `http://127.0.0.1:${port}`, process: child, exited };
+    this.replicas.set(id, svc);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${id} exited with ${child.exitCode} before it was healthy`);
+      const ok = await fetch(`${svc.url}/health`, { signal: AbortSignal.timeout(3000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return svc;
+      if (Date.now() > deadline) throw new Error(`${id} not healthy after 90 s`);
+      await sleep(250);
+    }
+  }
+
   async startAll(): Promise<void> {
     const names = this.o.services ?? ALL_SERVICES;
     const taken = (await Promise.all(names.map(async (n) => ((await portInUse(this.o.basePort + SERVICES[n].portOffset)) ? n : null)))).filter(Boolean);
@@ -166,6 +198,13 @@ export class Stack {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.running.keys()].map((n) => this.stop(n)));
+    const replicas = [...this.replicas.values()].map(async (svc) => {
+      svc.process.kill('SIGTERM');
+      const t = setTimeout(() => svc.process.kill('SIGKILL'), 20_000);
+      await svc.exited;
+      clearTimeout(t);
+    });
+    await Promise.all([...[...this.running.keys()].map((n) => this.stop(n)), ...replicas]);
+    this.replicas.clear();
   }
 }
