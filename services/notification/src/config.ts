@@ -14,7 +14,7 @@ export const notificationConfigSchema = baseConfigSchema.extend({
   FIRM_NAME: z.string().min(1).default('Postera Securities'),
   /**
    * Notifications claimed by one pass of the sender. A pass ends with its slowest lane, so bigger
-   * passes keep the lanes busy longer between claims: on the 20,000-trade bench, 400 rather than 100
+   * passes keep the lanes busy longer between claims: on a 4,000-trade burst, 400 rather than 100
    * took the avis from 63 to 76 trades/s end to end (more lanes added little and would raise the
    * duplicate bound below).
    */
