@@ -43,8 +43,13 @@ interface SharedMetrics {
   measures: FontMeasures;
 }
 
-/** Strings remembered per font before the memory is cleared (the labels of every notice stay well under it). */
-const MEASURED_STRINGS_MAX = 20_000;
+/**
+ * Strings remembered per font before that memory is cleared. Widths are one number each; an encoding
+ * holds a position object per glyph (a few kilobytes a line), and most lines carry figures of their
+ * own trade that never come back — so far fewer encodings are kept.
+ */
+const MEASURED_WIDTHS_MAX = 20_000;
+const MEASURED_ENCODINGS_MAX = 1_000;
 
 /**
  * pdfkit's measures of a standard font, remembered per string. Measuring walks the string's glyphs
@@ -61,7 +66,7 @@ function rememberedMeasures(prototype: FontMeasures): FontMeasures {
     encode(this: FontMeasures, text: string, features?: unknown) {
       let e = encodings.get(text);
       if (e === undefined) {
-        if (encodings.size >= MEASURED_STRINGS_MAX) encodings.clear();
+        if (encodings.size >= MEASURED_ENCODINGS_MAX) encodings.clear();
         e = prototype.encode.call(this, text, features);
         encodings.set(text, e);
       }
@@ -70,7 +75,7 @@ function rememberedMeasures(prototype: FontMeasures): FontMeasures {
     widthOfString(this: FontMeasures, text: string, size: number) {
       let units = widths.get(text);
       if (units === undefined) {
-        if (widths.size >= MEASURED_STRINGS_MAX) widths.clear();
+        if (widths.size >= MEASURED_WIDTHS_MAX) widths.clear();
         units = prototype.widthOfString.call(this, text, 1000);
         widths.set(text, units);
       }
