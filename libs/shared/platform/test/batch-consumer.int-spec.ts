@@ -49,6 +49,7 @@ const TOPICS = {
   relayRefused: 'test.relay-refused.v1',
   typed: 'test.typed.v1',
   lateBroker: 'test.late-broker.v1',
+  brokerLost: 'test.broker-lost.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -214,6 +215,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.relayRefused, partitions: 1 },
         { name: TOPICS.typed, partitions: 2 },
         { name: TOPICS.lateBroker, partitions: 2 },
+        { name: TOPICS.brokerLost, partitions: 2 },
       ],
       { withDlq: true },
     );
@@ -505,6 +507,55 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     await waitFor(() => caughtUp(consumer.groupId, TOPICS.lateBroker), { what: 'the late consumer at the end of the topic', timeoutMs: 45_000 });
     expect(await effectsCount()).toBe(40);
     expect(await applicationsCount()).toBe(40);
+  }, 120_000);
+
+  // After a broker restart kafkajs may give up on a member for good ("Failed to find group
+  // coordinator", not retriable): its CRASH event reaches the consumer's onBrokerLost, which stands
+  // for it here. A new member joins and goes on from the committed offsets, in the same process.
+  it('replaces a member the client gave up on after losing the broker, with no message lost or applied twice', async () => {
+    const first = Array.from({ length: 30 }, (_, i) => testEvent(i));
+    await produceRaw(
+      prefix,
+      TOPICS.brokerLost,
+      first.map((e, i) => asRaw(e, i % 2)),
+    );
+    const real = newBus('broker-lost');
+    const lostSignals: Array<(e: unknown) => void> = [];
+    let members = 0;
+    const bus: MessageBus = {
+      producer: () => real.producer(),
+      ping: (ms) => real.ping(ms),
+      close: () => real.close(),
+      consumer: (groupId, o) => {
+        members++;
+        const inner = real.consumer(groupId, o);
+        return {
+          start: (topics, onBatch, onBrokerLost) => {
+            if (onBrokerLost) lostSignals.push(onBrokerLost);
+            return inner.start(topics, onBatch, onBrokerLost);
+          },
+          stop: () => inner.stop(),
+        };
+      },
+    };
+    const metrics = newMetrics();
+    const consumer = await startConsumer(new EffectsHandler('broker-lost', TOPICS.brokerLost), bus, metrics);
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.brokerLost), { what: 'the first member at the end of the topic' });
+    expect(members).toBe(1);
+
+    lostSignals[0]!(Object.assign(new Error('Failed to find group coordinator'), { name: 'KafkaJSGroupCoordinatorNotFound' }));
+    await waitFor(() => members === 2 && lostSignals.length === 2, { what: 'a new member started', timeoutMs: 30_000 });
+    const second = Array.from({ length: 30 }, (_, i) => testEvent(100 + i));
+    await produceRaw(
+      prefix,
+      TOPICS.brokerLost,
+      second.map((e, i) => asRaw(e, i % 2)),
+    );
+    await waitFor(async () => (await effectsCount()) >= 60, { what: '60 effects', timeoutMs: 45_000 });
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.brokerLost), { what: 'the new member at the end of the topic', timeoutMs: 45_000 });
+    expect(await effectsCount()).toBe(60);
+    expect(await applicationsCount()).toBe(60);
+    expect(await counterValue(metrics.duplicates, 'broker-lost')).toBe(0);
   }, 120_000);
 
   describe('OutboxRelay', () => {

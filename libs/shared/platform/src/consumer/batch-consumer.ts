@@ -59,6 +59,7 @@ class StoppedDuringOutage extends Error {}
  */
 export class BatchConsumer {
   private consumer: MessageConsumer | null = null;
+  private stopping = false;
 
   constructor(
     private readonly handler: BatchHandler,
@@ -80,10 +81,15 @@ export class BatchConsumer {
     // a member whose connect failed is disconnected first.
     await whenReachable(
       async () => {
+        if (this.stopping) return;
         const consumer = this.bus.consumer(this.groupId, { partitionsConcurrentMax: this.o.partitionsConcurrentMax, fromBeginning: true });
         this.consumer = consumer;
         try {
-          await consumer.start(topics, (batch, control) => this.onBatch(batch, control));
+          await consumer.start(
+            topics,
+            (batch, control) => this.onBatch(batch, control),
+            (e) => void this.replaceLostMember(consumer, e),
+          );
         } catch (e) {
           await consumer.stop().catch(() => undefined);
           throw e;
@@ -99,7 +105,26 @@ export class BatchConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.stop();
+  }
+
+  /**
+   * The client gave up on a member because the broker went away (after a broker restart kafkajs
+   * does not retry a missing group coordinator): a new member joins as soon as the broker answers,
+   * and resumes from the committed offsets — what a restart of the process would do, without one.
+   */
+  private async replaceLostMember(lost: MessageConsumer, e: unknown): Promise<void> {
+    if (this.stopping || this.consumer !== lost) return;
+    this.log.warn({ err: (e as Error)?.message, group: this.groupId }, 'consumer lost the broker; a new member joins once it answers');
+    await lost.stop().catch(() => undefined);
+    try {
+      await this.start();
+    } catch (err) {
+      this.log.fatal({ err, group: this.groupId }, 'consumer could not rejoin after losing the broker; exiting');
+      process.exit(70);
+    }
+    if (this.stopping) await this.consumer?.stop(); // stopped while rejoining: the new member goes too
   }
 
   private async onBatch(batch: InboundBatch, control: BatchControl): Promise<void> {

@@ -114,17 +114,26 @@ export class KafkajsBus implements MessageBus {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumers.add(consumer);
-    // A consumer that kafkajs will not restart leaves its partitions unconsumed: die loudly so the
-    // supervisor restarts the process (committed offsets and the inbox make that safe).
+    let running = false;
+    let brokerLost: ((error: unknown) => void) | undefined;
+    // A consumer that kafkajs will not restart leaves its partitions unconsumed. When it gave up
+    // because the broker went away (kafkajs does not retry "group coordinator not found" after a
+    // broker restart), the owner starts a new member; otherwise die loudly so the supervisor
+    // restarts the process (committed offsets and the inbox make either safe).
     consumer.on(consumer.events.CRASH, (e) => {
       if (e.payload.restart) return;
+      if (running && brokerLost && brokerUnavailable(e.payload.error)) {
+        running = false;
+        brokerLost(e.payload.error);
+        return;
+      }
       this.log.fatal({ err: e.payload.error, groupId }, 'consumer crashed and will not restart; exiting');
       process.exit(70);
     });
-    let running = false;
     const inFlight = new Set<Promise<void>>();
     return {
-      start: async (topics, onBatch) => {
+      start: async (topics, onBatch, onBrokerLost) => {
+        brokerLost = onBrokerLost;
         await consumer.connect();
         await consumer.subscribe({ topics, fromBeginning: options.fromBeginning });
         running = true;

@@ -39,7 +39,16 @@ export interface MessageProducer {
 }
 
 export interface MessageConsumer {
-  start(topics: string[], onBatch: (batch: InboundBatch, control: BatchControl) => Promise<void>): Promise<void>;
+  /**
+   * `onBrokerLost`, when given, is told instead of the process exiting when the client gives up on a
+   * started member because the broker went away (a broker restart): the member is dead, and the
+   * caller may start a new one.
+   */
+  start(
+    topics: string[],
+    onBatch: (batch: InboundBatch, control: BatchControl) => Promise<void>,
+    onBrokerLost?: (error: unknown) => void,
+  ): Promise<void>;
   /** Stops fetching and waits for the batch in hand to finish. */
   stop(): Promise<void>;
 }
