@@ -104,17 +104,22 @@ export class Stack {
   }
 
   start(name: ServiceName, extraEnv: Record<string, string> = {}): RunningService {
-    const log = createWriteStream(join(this.o.logDir, `${name}.log`), { flags: 'a' });
+    const svc = this.spawnService(name, `${name}.log`, this.url(name), this.env(name, extraEnv));
+    this.running.set(name, svc);
+    return svc;
+  }
+
+  /** One process of a service, its stdout and stderr in logDir/<logName>. */
+  private spawnService(name: ServiceName, logName: string, url: string, env: NodeJS.ProcessEnv): RunningService {
+    const log = createWriteStream(join(this.o.logDir, logName), { flags: 'a' });
     const args = [...(this.o.nodeArgs?.[name] ?? []), join(REPO_ROOT, SERVICES[name].main)];
-    const child = spawn(process.execPath, args, { env: this.env(name, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     // Two streams into one file: neither may end it while the other still writes.
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     child.on('close', () => log.end());
     const exited = new Promise<number | null>((res) => child.on('exit', (code, signal) => res(code ?? (signal ? -1 : null))));
-    const svc = { name, url: this.url(name), process: child, exited };
-    this.running.set(name, svc);
-    return svc;
+    return { name, url, process: child, exited };
   }
 
   /**
@@ -125,14 +130,8 @@ export class Stack {
   async startReplica(name: ServiceName, index: number): Promise<RunningService> {
     const id = `${name}#${index}`;
     const port = this.o.basePort + 10 + 10 * (index - 2) + SERVICES[name].portOffset;
-    const log = createWriteStream(join(this.o.logDir, `${name}-${index}.log`), { flags: 'a' });
-    const args = [...(this.o.nodeArgs?.[name] ?? []), join(REPO_ROOT, SERVICES[name].main)];
-    const child = spawn(process.execPath, args, { env: this.env(name, { HTTP_PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.pipe(log, { end: false });
-    child.stderr!.pipe(log, { end: false });
-    child.on('close', () => log.end());
-    const exited = new Promise<number | null>((res) => child.on('exit', (code, signal) => res(code ?? (signal ? -1 : null))));
-    const svc = { name, url: `http://127.0.0.1:${port}`, process: child, exited };
+    const svc = this.spawnService(name, `${name}-${index}.log`, `http://127.0.0.1:${port}`, this.env(name, { HTTP_PORT: String(port) }));
+    const child = svc.process;
     this.replicas.set(id, svc);
     const deadline = Date.now() + 90_000;
     for (;;) {
