@@ -4,6 +4,7 @@ import { CounterpartyContactsController } from './contacts/commands/counterparty
 import { AccountUpsertedConsumer } from './contacts/commands/upsert-contact/account-upserted.consumer.js';
 import { notificationMigrations } from './database/migrations/index.js';
 import { EmailSender } from './delivery/email-sender.js';
+import { WakeUps } from './delivery/wake-ups.js';
 import { WebhookSender } from './delivery/webhook-sender.js';
 import { NotificationDayHooks } from './notifications/commands/close-day/notification-day.hooks.js';
 import { SettlementEventsConsumer } from './notifications/commands/notify-settlement-events/settlement-events.consumer.js';
@@ -21,6 +22,6 @@ await runService<NotificationConfig>({
       handlers: [AccountUpsertedConsumer, TradeEventsConsumer, SettlementEventsConsumer],
       dayHooks: NotificationDayHooks,
       controllers: [NotificationQueriesController, CounterpartyContactsController],
-      providers: [NoticeRouter, EmailSender, WebhookSender],
+      providers: [WakeUps, NoticeRouter, EmailSender, WebhookSender],
     }),
 });

@@ -20,6 +20,7 @@ import {
 } from './delivery.repository.js';
 import { GroupCommit } from './group-commit.js';
 import { notificationSent } from './notification-events.js';
+import { WAKE_UP, WakeUps } from './wake-ups.js';
 import { renderNoticePdf } from './notice-pdf.js';
 
 const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
@@ -107,7 +108,9 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(CONFIG) private readonly config: NotificationConfig,
     @Inject(LOG) private readonly log: Log,
     private readonly ds: DataSource,
+    wakeUps: WakeUps,
   ) {
+    wakeUps.on(WAKE_UP.deliveries, () => this.loop.wake());
     this.loop = new PollingLoop({
       name: 'email sender',
       pollMs: config.SEND_POLL_MS,

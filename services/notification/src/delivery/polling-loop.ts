@@ -14,7 +14,10 @@ export type PassOutcome = 'more' | 'idle' | 'backoff';
 export class PollingLoop {
   private active = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  /** Ends the pause in progress, if any. */
+  private endPause: (() => void) | null = null;
+  /** Work arrived while a pass was running: the pass after it starts at once. */
+  private wakeRequested = false;
 
   constructor(private readonly o: { name: string; pollMs: number; log: Log; pass: () => Promise<PassOutcome> }) {}
 
@@ -30,9 +33,20 @@ export class PollingLoop {
 
   async stop(): Promise<void> {
     this.active = false;
-    this.wake?.();
+    this.endPause?.();
     await this.loop;
   }
+
+  /**
+   * New work was committed (a NOTIFY): the idle pause ends now, or the pass in hand is followed by
+   * another at once. A backoff after a failure is not cut short: the peer is still down.
+   */
+  wake(): void {
+    this.wakeRequested = true;
+    if (this.pausedIdle) this.endPause?.();
+  }
+
+  private pausedIdle = false;
 
   private async run(): Promise<void> {
     let failures = 0;
@@ -45,7 +59,7 @@ export class PollingLoop {
           continue;
         }
         failures = 0;
-        if (outcome === 'idle') await this.idle(this.o.pollMs);
+        if (outcome === 'idle') await this.idle(this.o.pollMs, true);
       } catch (e) {
         failures++;
         const backoffMs = this.backoffMs(failures);
@@ -59,15 +73,24 @@ export class PollingLoop {
     return Math.min(BACKOFF_MAX_MS, this.o.pollMs * 2 ** Math.min(failures, 10));
   }
 
-  private idle(ms: number): Promise<void> {
+  private idle(ms: number, wakeable = false): Promise<void> {
     if (!this.active) return Promise.resolve(); // shutting down: no pause after the pass in hand
+    if (wakeable && this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      let t: ReturnType<typeof setTimeout> | undefined = undefined;
+      const done = () => {
         clearTimeout(t);
+        this.endPause = null;
+        this.pausedIdle = false;
+        if (wakeable) this.wakeRequested = false;
         resolve();
-      }
-      this.wake = done;
+      };
+      this.pausedIdle = wakeable;
+      this.endPause = done;
+      t = setTimeout(done, ms);
     });
   }
 }

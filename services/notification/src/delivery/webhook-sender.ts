@@ -17,6 +17,7 @@ import {
 } from './delivery.repository.js';
 import { GroupCommit } from './group-commit.js';
 import { notificationSent } from './notification-events.js';
+import { WAKE_UP, WakeUps } from './wake-ups.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature.js';
 
 /** A claimed delivery not reached within this is free for another sender. */
@@ -63,7 +64,9 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(CONFIG) private readonly config: NotificationConfig,
     @Inject(LOG) private readonly log: Log,
     private readonly ds: DataSource,
+    wakeUps: WakeUps,
   ) {
+    wakeUps.on(WAKE_UP.deliveries, () => this.loop.wake());
     this.loop = new PollingLoop({
       name: 'webhook sender',
       pollMs: config.SEND_POLL_MS,

@@ -1,5 +1,6 @@
 import { outboxParkedMigration } from '@postera/platform';
 import { NotificationInitial1764190400000 } from './1764190400000-notification-initial.js';
 import { NotificationChannels1764600000000 } from './1764600000000-notification-channels.js';
+import { NotificationWakeUps1796200000000 } from './1796200000000-notification-wake-ups.js';
 
-export const notificationMigrations = [NotificationInitial1764190400000, NotificationChannels1764600000000, outboxParkedMigration('notification')];
+export const notificationMigrations = [NotificationInitial1764190400000, NotificationChannels1764600000000, outboxParkedMigration('notification'), NotificationWakeUps1796200000000];

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { SmtpSink } from '@postera/testing';
+import type { E2eEnv } from '../../../test/e2e/harness.js';
+import { account, accountUpserted, captured, caughtUp, notificationEnv, publish, Topics, trade, validated } from './notification-fixtures.js';
+
+// The router and the senders are woken at commit (LISTEN/NOTIFY on the notification schema's
+// triggers): with every loop polling only once a minute, an avis still leaves within seconds.
+jest.setTimeout(120_000);
+
+describe('new work wakes the notice router and the senders at commit', () => {
+  let env: E2eEnv;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    ({ env, smtp } = await notificationEnv('notif-wake', 5140, { SEND_POLL_MS: '60000' }));
+    await env.stack.startAll();
+    await publish(
+      env,
+      Topics.refdataAccounts,
+      accountUpserted(account({ account: 'CLI-FR', clientId: 'C-FR', language: 'fr', email: 'camille@example.fr', contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }] })),
+    );
+    await caughtUp(env, 'refdata-accounts', Topics.refdataAccounts);
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+    await smtp?.close();
+  });
+
+  it("sends a validated trade's avis within seconds although the router and the senders poll once a minute", async () => {
+    // The loops' first passes ran at boot; from now on a minute's pause, unless woken.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const A = trade('FO-EQ:W-A');
+    const published = Date.now();
+    await publish(env, Topics.tradeEvents, captured(A), validated(A));
+    await smtp.waitFor(1, 20_000);
+    expect(Date.now() - published).toBeLessThan(20_000);
+    expect(smtp.messages.map((m) => [m.headers.get('x-postera-trade-ref'), m.headers.get('x-postera-notice-kind')])).toEqual([['FO-EQ:W-A', 'AVIS_OPERE']]);
+  });
+});
