@@ -4,6 +4,7 @@ export * from './fault.js';
 export * from './messaging/message-bus.port.js';
 export * from './messaging/kafkajs.adapter.js';
 export * from './database/database.js';
+export * from './database/listen.js';
 export * from './database/platform-tables.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CONFIG, LOG, type BaseConfig, type Log } from '@postera/platform';
+import { CONFIG, listenForNotifications, LOG, type BaseConfig, type Log } from '@postera/platform';
 import pg from 'pg';
 
 /** Channels the notification schema's triggers notify on (migration 1796200000000). */
@@ -27,18 +27,16 @@ export class WakeUps implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.DATABASE_URL, application_name: `${this.config.SERVICE_NAME}-wake-ups` });
-    client.on('notification', (n) => {
-      for (const wake of this.listeners.get(n.channel as Channel) ?? []) wake();
-    });
-    client.on('error', (e) => this.log.warn({ err: e }, 'wake-up listener lost; the loops poll'));
     try {
-      await client.connect();
-      for (const channel of Object.values(WAKE_UP)) await client.query(`LISTEN ${channel}`);
-      this.client = client;
+      this.client = await listenForNotifications(this.config.DATABASE_URL, Object.values(WAKE_UP), {
+        applicationName: `${this.config.SERVICE_NAME}-wake-ups`,
+        onNotify: (channel) => {
+          for (const wake of this.listeners.get(channel as Channel) ?? []) wake();
+        },
+        onLost: (e) => this.log.warn({ err: e }, 'wake-up listener lost; the loops poll'),
+      });
     } catch (e) {
       this.log.warn({ err: e }, 'wake-up listener not started; the loops poll');
-      await client.end().catch(() => undefined);
     }
   }
 

@@ -1,6 +1,7 @@
 import { physicalTopic } from '@postera/contracts';
 import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { listenForNotifications } from '../database/listen.js';
 import type { Log } from '../logger.js';
 import { refusedForItself } from '../messaging/kafkajs.adapter.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
@@ -78,11 +79,10 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    this.listener = new pg.Client({ connectionString: this.o.databaseUrl });
-    await this.listener.connect();
-    this.listener.on('notification', () => this.requestWake());
-    this.listener.on('error', (e) => this.log.warn({ err: e }, 'outbox listener lost; falling back to polling'));
-    await this.listener.query(`LISTEN ${this.o.schema}_outbox`);
+    this.listener = await listenForNotifications(this.o.databaseUrl, [`${this.o.schema}_outbox`], {
+      onNotify: () => this.requestWake(),
+      onLost: (e) => this.log.warn({ err: e }, 'outbox listener lost; falling back to polling'),
+    });
     this.loop = this.run();
   }
 
