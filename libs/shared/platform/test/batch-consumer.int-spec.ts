@@ -47,6 +47,7 @@ const TOPICS = {
   relayPair: 'test.relay-pair.v1',
   relayLarge: 'test.relay-large.v1',
   relayRefused: 'test.relay-refused.v1',
+  relayReconnect: 'test.relay-reconnect.v1',
   typed: 'test.typed.v1',
   lateBroker: 'test.late-broker.v1',
   brokerLost: 'test.broker-lost.v1',
@@ -213,6 +214,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.relayPair, partitions: 3 },
         { name: TOPICS.relayLarge, partitions: 3 },
         { name: TOPICS.relayRefused, partitions: 1 },
+        { name: TOPICS.relayReconnect, partitions: 2 },
         { name: TOPICS.typed, partitions: 2 },
         { name: TOPICS.lateBroker, partitions: 2 },
         { name: TOPICS.brokerLost, partitions: 2 },
@@ -571,7 +573,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     }
 
     async function startRelay(name: string, metrics: PlatformMetrics): Promise<OutboxRelay> {
-      const relay = new OutboxRelay(ds, newBus(name), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, metrics, log);
+      const relay = new OutboxRelay(newBus(name), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, metrics, log);
       running.push(() => relay.stop());
       await relay.start();
       return relay;
@@ -643,7 +645,6 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       });
       await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
       const relay = new OutboxRelay(
-        ds,
         newBus('relay-large'),
         { schema: SCHEMA, topicPrefix: prefix, batchMax: 1000, pollMs: 50, databaseUrl },
         newMetrics(),
@@ -673,6 +674,22 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       ]);
       expect((await metrics.outboxParked.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { topic: TOPICS.relayRefused } })]);
       await ds.query(`TRUNCATE ${SCHEMA}.outbox_parked`);
+    });
+
+    it('replaces its own connection when Postgres drops it, and publishes what was written meanwhile', async () => {
+      await startRelay('relay-reconnect', newMetrics());
+      const first = await appendEvents(TOPICS.relayReconnect, 50);
+      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox' });
+      // What an immediate restart of Postgres or an administrator's kill does to the relay's session.
+      const killed = (await ds.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`, [
+        `${SCHEMA}-outbox-relay`,
+      ])) as Array<{ ok: boolean }>;
+      expect(killed).toEqual([{ ok: true }]);
+      const second = await appendEvents(TOPICS.relayReconnect, 50);
+      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox after the reconnect', timeoutMs: 30_000 });
+      const received = await consumeAll(physicalTopic(prefix, TOPICS.relayReconnect), { expected: 100, settleMs: 500 });
+      expect(new Set(received.map((m) => (JSON.parse(m.value) as TestEvent).eventId))).toEqual(new Set([...first, ...second].map((a) => a.event.eventId)));
+      expect(received).toHaveLength(100);
     });
 
     it('two relays on one schema publish every row once, in order per key (the advisory lock keeps one active)', async () => {

@@ -86,9 +86,8 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
       },
       {
         provide: OutboxRelay,
-        useFactory: (ds: DataSource, bus: MessageBus, metrics: PlatformMetrics) =>
+        useFactory: (bus: MessageBus, metrics: PlatformMetrics) =>
           new OutboxRelay(
-            ds,
             bus,
             {
               schema,
@@ -101,7 +100,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
             metrics,
             log.child({ component: 'outbox-relay' }),
           ),
-        inject: [DataSourceClass, MESSAGE_BUS, PlatformMetrics],
+        inject: [MESSAGE_BUS, PlatformMetrics],
       },
       def.dayHooks ? { provide: DAY_HOOKS, useExisting: def.dayHooks } : { provide: DAY_HOOKS, useValue: noHooks },
       ...(def.dayHooks ? [def.dayHooks] : []),

@@ -1,6 +1,5 @@
 import { physicalTopic } from '@postera/contracts';
 import pg from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
 import { listenForNotifications } from '../database/listen.js';
 import type { Log } from '../logger.js';
 import { refusedForItself } from '../messaging/kafkajs.adapter.js';
@@ -60,6 +59,12 @@ export interface OutboxRelayOptions {
  * Rows are deleted in the same transaction that read them, after the broker acknowledged them:
  * a crash in between republishes them (consumers' inboxes drop the copies), never loses one.
  * An advisory lock keeps one relay per schema active, so replicas of a service do not reorder.
+ *
+ * A pass is two round trips on the relay's own connection: `BEGIN; lock-and-read` before the
+ * produce, `DELETE; COMMIT` after it (simple-protocol statements sent together). Through the
+ * service's pool it was five (BEGIN, lock, read, delete, COMMIT); a relay pass follows nearly
+ * every consumer transaction at low load, and on this VM each round trip costs a wake-up of
+ * another process.
  */
 export class OutboxRelay {
   private running = false;
@@ -68,9 +73,10 @@ export class OutboxRelay {
   /** Set by a NOTIFY or stop() that arrives while a batch is in hand, so the next idle() returns at once. */
   private wakeRequested = false;
   private listener: pg.Client | null = null;
+  /** The relay's own connection, opened on first use and again after it failed. */
+  private connection: pg.Client | null = null;
 
   constructor(
-    private readonly ds: DataSource,
     private readonly bus: MessageBus,
     private readonly o: OutboxRelayOptions,
     private readonly metrics: PlatformMetrics,
@@ -91,6 +97,8 @@ export class OutboxRelay {
     this.requestWake();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
+    await this.connection?.end().catch(() => undefined);
+    this.connection = null;
   }
 
   /** Publishes until the outbox is empty; for shutdown and tests. */
@@ -143,8 +151,26 @@ export class OutboxRelay {
     });
   }
 
-  private async park(tx: EntityManager, parked: Array<{ row: OutboxRow; refusal: string }>): Promise<void> {
-    await tx.query(
+  private async connect(): Promise<pg.Client> {
+    if (this.connection) return this.connection;
+    const client = new pg.Client({ connectionString: this.o.databaseUrl, application_name: `${this.o.schema}-outbox-relay` });
+    // A connection lost between passes is replaced at the next one (the loop backs off meanwhile).
+    client.on('error', (e) => {
+      this.log.warn({ err: e }, 'outbox relay connection lost');
+      if (this.connection === client) this.connection = null;
+    });
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    this.connection = client;
+    return client;
+  }
+
+  private async park(db: pg.Client, parked: Array<{ row: OutboxRow; refusal: string }>): Promise<void> {
+    await db.query(
       `INSERT INTO ${this.o.schema}.outbox_parked (id, event_id, topic, message_key, value, headers, created_at, refusal)
        SELECT o.id, o.event_id, o.topic, o.message_key, o.value, o.headers, o.created_at, x.refusal
        FROM ${this.o.schema}.outbox o JOIN unnest($1::bigint[], $2::text[]) AS x(id, refusal) ON o.id = x.id`,
@@ -161,37 +187,60 @@ export class OutboxRelay {
 
   async relayOnce(): Promise<number> {
     const producer = await this.bus.producer();
-    return this.ds.transaction(async (tx) => {
-      const [lock] = (await tx.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`${this.o.schema}.outbox`])) as Array<{ locked: boolean }>;
-      if (!lock?.locked) return 0;
-      const rows = (await tx.query(`SELECT id, topic, message_key, value, headers FROM ${this.o.schema}.outbox ORDER BY id LIMIT $1`, [
-        this.o.batchMax,
-      ])) as OutboxRow[];
-      if (rows.length === 0) return 0;
-      const sent = withinBytes(rows, this.o.batchBytesMax ?? OUTBOX_BATCH_BYTES_MAX);
-      const record = (r: OutboxRow) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers });
-      const parked: Array<{ row: OutboxRow; refusal: string }> = [];
-      try {
-        await producer.send(sent.map(record));
-      } catch (e) {
-        if (!refusedForItself(e)) throw e;
-        // One event the broker will never take must not hold back every event behind it: the batch
-        // again one event at a time, in id order, and what is refused for itself is parked.
-        for (const r of sent) {
-          try {
-            await producer.send([record(r)]);
-          } catch (one) {
-            if (!refusedForItself(one)) throw one;
-            parked.push({ row: r, refusal: (one as Error).message });
-          }
+    const db = await this.connect();
+    try {
+      return await this.pass(db, producer);
+    } catch (e) {
+      // The transaction is given up (nothing deleted: the rows go out again at the next pass); a
+      // connection that cannot even roll back is dropped and replaced.
+      await db.query('ROLLBACK').catch(() => {
+        if (this.connection === db) this.connection = null;
+        void db.end().catch(() => undefined);
+      });
+      throw e;
+    }
+  }
+
+  private async pass(db: pg.Client, producer: Awaited<ReturnType<MessageBus['producer']>>): Promise<number> {
+    // The schema and the batch size are the service's own configuration, not input: inlined, so
+    // that BEGIN and the read travel as one simple-protocol message. The lock is the transaction's,
+    // held until the COMMIT after the produce.
+    const lockKey = pg.escapeLiteral(`${this.o.schema}.outbox`);
+    const results = (await db.query(
+      `BEGIN;
+       WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext(${lockKey})) AS held)
+       SELECT o.id, o.topic, o.message_key, o.value, o.headers FROM lock, ${this.o.schema}.outbox o
+       WHERE lock.held ORDER BY o.id LIMIT ${Math.trunc(this.o.batchMax)}`,
+    )) as unknown as pg.QueryResult[];
+    const rows = results[1]!.rows as OutboxRow[];
+    if (rows.length === 0) {
+      await db.query('COMMIT');
+      return 0;
+    }
+    const sent = withinBytes(rows, this.o.batchBytesMax ?? OUTBOX_BATCH_BYTES_MAX);
+    const record = (r: OutboxRow) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers });
+    const parked: Array<{ row: OutboxRow; refusal: string }> = [];
+    try {
+      await producer.send(sent.map(record));
+    } catch (e) {
+      if (!refusedForItself(e)) throw e;
+      // One event the broker will never take must not hold back every event behind it: the batch
+      // again one event at a time, in id order, and what is refused for itself is parked.
+      for (const r of sent) {
+        try {
+          await producer.send([record(r)]);
+        } catch (one) {
+          if (!refusedForItself(one)) throw one;
+          parked.push({ row: r, refusal: (one as Error).message });
         }
       }
-      if (parked.length > 0) await this.park(tx, parked);
-      await tx.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY($1::bigint[])`, [sent.map((r) => r.id)]);
-      const parkedIds = new Set(parked.map((p) => p.row.id));
-      for (const r of sent) if (!parkedIds.has(r.id)) this.metrics.produced.inc({ topic: r.topic });
-      // A batch cut by size is followed at once by the next (the loop idles only on a short batch).
-      return sent.length < rows.length ? this.o.batchMax : sent.length;
-    });
+    }
+    if (parked.length > 0) await this.park(db, parked);
+    // Ids are bigserials read back from the table: digits only, safe to inline.
+    await db.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY('{${sent.map((r) => r.id).join(',')}}'::bigint[]); COMMIT`);
+    const parkedIds = new Set(parked.map((p) => p.row.id));
+    for (const r of sent) if (!parkedIds.has(r.id)) this.metrics.produced.inc({ topic: r.topic });
+    // A batch cut by size is followed at once by the next (the loop idles only on a short batch).
+    return sent.length < rows.length ? this.o.batchMax : sent.length;
   }
 }
