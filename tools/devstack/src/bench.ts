@@ -36,6 +36,8 @@ const TRADE_DATE = '2026-11-26';
  * the largest reader of Postgres in a 20,000-trade run (12 million rows read from notifications).
  */
 const POLL_MS = 1000;
+/** The stack is measured idle this long before the first publish (its CPU at rest, per process). */
+const IDLE_SECONDS = Number(args.get('idle-seconds') ?? 5);
 const TIMEOUT_MS = 30 * 60_000;
 
 const say = (s: string) => process.stdout.write(`» ${s}\n`);
@@ -189,20 +191,40 @@ async function main() {
     { name: 'notification (avis sent)', sql: `SELECT count(*) AS n FROM notification.notifications WHERE status = 'SENT'`, target: clientTrades },
   ];
   const rssPeak = new Map<string, number>();
-  const cpuSeconds = new Map<string, number>();
   const sampleRss = async () => {
     for (const [name, svc] of [...stack.running, ...stack.replicas]) {
       try {
         const status = readFileSync(`/proc/${svc.process.pid}/status`, 'utf8');
         const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
         rssPeak.set(name, Math.max(rssPeak.get(name) ?? 0, kb));
-        cpuSeconds.set(name, processCpuSeconds(svc.process.pid!));
       } catch {
         // process gone
       }
     }
   };
-  const infraCpuAtStart = infraCpuSeconds();
+  // CPU seconds so far of every service process, the broker and Postgres. The figures below are
+  // differences between two such readings: a service's boot (Nest, migrations) is not the trades'.
+  const cpuNow = (): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const [name, svc] of [...stack.running, ...stack.replicas]) {
+      try {
+        m.set(name, processCpuSeconds(svc.process.pid!));
+      } catch {
+        // process gone
+      }
+    }
+    const infra = infraCpuSeconds();
+    m.set('kafka', infra.kafka);
+    m.set('postgres', infra.postgres);
+    return m;
+  };
+  // Never below zero: a Postgres backend that ended between the two readings takes its CPU with it.
+  const cpuSince = (before: Map<string, number>, after: Map<string, number>) =>
+    [...after].map(([k, v]) => [k, Math.max(0, v - (before.get(k) ?? 0))] as const);
+  say(`measuring the stack idle for ${IDLE_SECONDS} s`);
+  const cpuAtRest = cpuNow();
+  await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+  const cpuAtStart = cpuNow();
 
   say(RATE ? `publishing open loop at ${RATE} trades/s (Poisson arrivals)` : 'publishing');
   const t0 = performance.now();
@@ -231,7 +253,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const openLoop = await publishing;
-  const infraCpuAtEnd = infraCpuSeconds();
+  const cpuAtEnd = cpuNow();
   const endToEndSeconds = (Math.max(...stages.map((s) => s.doneAt!)) - t0) / 1000;
 
   // Latency per client trade, to its avis d'opéré leaving by SMTP: in open loop from the time the
@@ -275,14 +297,13 @@ async function main() {
     })),
     latencyCaptureToNotificationMs: { p50: Math.round(pct(lat, 50)), p99: Math.round(pct(lat, 99)), p999: Math.round(pct(lat, 99.9)), samples: lat.length },
     peakRssMiB: Object.fromEntries([...rssPeak].map(([k, v]) => [k, Math.round(v / 1024)])),
-    /** CPU milliseconds per trade of each process (Postgres: every backend; a backend that ended meanwhile is not counted). */
-    cpuMsPerTrade: Object.fromEntries(
-      [
-        ...[...cpuSeconds].map(([k, v]) => [k, v] as const),
-        ['kafka', infraCpuAtEnd.kafka - infraCpuAtStart.kafka] as const,
-        ['postgres', infraCpuAtEnd.postgres - infraCpuAtStart.postgres] as const,
-      ].map(([k, v]) => [k, Number(((v * 1000) / N).toFixed(2))]),
-    ),
+    /**
+     * CPU milliseconds per trade of each process from the first publish to the last stage done, its
+     * time at rest included (Postgres: every backend; a backend that ended meanwhile is not counted).
+     */
+    cpuMsPerTrade: Object.fromEntries(cpuSince(cpuAtStart, cpuAtEnd).map(([k, v]) => [k, Number(((v * 1000) / N).toFixed(2))])),
+    /** Share of one core each process uses at rest, before the first publish (timers, pollers, long polls). */
+    idleCorePercent: Object.fromEntries(cpuSince(cpuAtRest, cpuAtStart).map(([k, v]) => [k, Number(((v * 100) / IDLE_SECONDS).toFixed(1))])),
     floor: {
       kafkaProducePerSecond: rate(kf.produceSeconds),
       kafkaConsumePerSecond: rate(kf.consumeSeconds),
@@ -308,7 +329,14 @@ ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).
     .join(', ')}
   CPU ms per trade     ${Object.entries(result.cpuMsPerTrade)
     .map(([k, v]) => `${k} ${v}`)
-    .join(', ')}
+    .join(', ')} (sum ${Object.values(result.cpuMsPerTrade)
+    .reduce((a, b) => a + b, 0)
+    .toFixed(1)})
+  idle (% of a core)   ${Object.entries(result.idleCorePercent)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} (sum ${Object.values(result.idleCorePercent)
+    .reduce((a, b) => a + b, 0)
+    .toFixed(0)} %, over ${IDLE_SECONDS} s before the first publish)
   floor                kafkajs produce ${result.floor.kafkaProducePerSecond}/s, consume ${result.floor.kafkaConsumePerSecond}/s; Postgres batched insert ${result.floor.postgresBatchedInsertPerSecond} rows/s
   ratio                end to end takes ${result.ratio.endToEndVsKafkaProduce}× the raw produce time, ${result.ratio.endToEndVsPostgresInsert}× the raw insert time
   results              ${file}
