@@ -17,6 +17,12 @@ export const baseConfigSchema = z.object({
   /** Create the database if it is missing (dev and CI); production roles usually cannot. */
   DATABASE_CREATE: bool.default(true),
   MIGRATE_ON_BOOT: bool.default(true),
+  /**
+   * Each connection prepares a parameterised statement once and then only binds it (Postgres skips
+   * parsing and analysis). Turn off behind a pooler that cannot keep named statements across
+   * transactions (PgBouncer in transaction mode before 1.21).
+   */
+  DATABASE_PREPARED_STATEMENTS: bool.default(true),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   /** Prefix of every topic name: several environments or test runs on one cluster. */
   TOPIC_PREFIX: z
@@ -31,6 +37,12 @@ export const baseConfigSchema = z.object({
   /** A fetch is answered once this many bytes wait, or after KAFKA_FETCH_MAX_WAIT_MS: more gathers bigger batches per hop. */
   KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(10485760).default(1),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(10000).default(500),
+  /**
+   * A processed offset is committed to the group within this time, with the others of the moment
+   * (one request instead of one per chunk); 0 commits after every chunk. A crash redelivers at most
+   * this much, which the inbox absorbs. A chunk that sent a message to the DLQ commits at once.
+   */
+  KAFKA_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(10000).default(1000),
   /** Messages per database transaction on the consuming side. */
   BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(5000).default(500),
   /** Partitions a consumer works on at once (each with its own transaction). */

@@ -15,12 +15,14 @@ import {
   type RawMessage,
 } from '@postera/testing'; // '@postera/testing' once its index exports infra.js
 import net from 'node:net';
+import pg from 'pg';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { BatchConsumer, type BatchConsumerOptions } from '../src/consumer/batch-consumer.js';
 import type { BatchContext, BatchHandler, InboundMessage } from '../src/consumer/batch-handler.js';
 import { decodeEnvelope, envelopeMessageId } from '../src/consumer/envelope-handler.js';
 import { createServiceDataSource, migrate } from '../src/database/database.js';
 import { outboxParkedMigration, platformTablesUp } from '../src/database/platform-tables.js';
+import { beginWithInboxClaim } from '../src/inbox/inbox.js';
 import { createLogger } from '../src/logger.js';
 import { KafkajsBus } from '../src/messaging/kafkajs.adapter.js';
 import type { BatchControl, MessageBus, MessageConsumer } from '../src/messaging/message-bus.port.js';
@@ -48,6 +50,7 @@ const TOPICS = {
   relayLarge: 'test.relay-large.v1',
   relayRefused: 'test.relay-refused.v1',
   relayReconnect: 'test.relay-reconnect.v1',
+  deferredCommit: 'test.deferred-commit.v1',
   typed: 'test.typed.v1',
   lateBroker: 'test.late-broker.v1',
   brokerLost: 'test.broker-lost.v1',
@@ -152,8 +155,8 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     retryBackoffMs: 10,
   });
 
-  function newBus(name: string): KafkajsBus {
-    const bus = new KafkajsBus(kafkaBrokers().join(','), `${prefix}-${name}`, log);
+  function newBus(name: string, offsetCommitIntervalMs = 0): KafkajsBus {
+    const bus = new KafkajsBus(kafkaBrokers().join(','), `${prefix}-${name}`, log, undefined, undefined, offsetCommitIntervalMs);
     running.push(() => bus.close());
     return bus;
   }
@@ -215,6 +218,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.relayLarge, partitions: 3 },
         { name: TOPICS.relayRefused, partitions: 1 },
         { name: TOPICS.relayReconnect, partitions: 2 },
+        { name: TOPICS.deferredCommit, partitions: 1 },
         { name: TOPICS.typed, partitions: 2 },
         { name: TOPICS.lateBroker, partitions: 2 },
         { name: TOPICS.brokerLost, partitions: 2 },
@@ -369,6 +373,46 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     });
     expect(dead!.headers['dlq-error']).toContain('poison message seq=10');
     expect(await counterValue(metrics.dlq, 'poison')).toBe(1);
+  });
+
+  it('claims inbox ids inlined with BEGIN exactly as given (quotes, backslashes, non-ASCII), and only once', async () => {
+    const ids = [`it's`, 'back\\slash \\n', 'é€ 😀', "'); DROP TABLE x; --", `it's`];
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const fresh = await beginWithInboxClaim(client, SCHEMA, 'escapes', ids);
+      await client.query('COMMIT');
+      expect([...fresh].sort()).toEqual([...new Set(ids)].sort());
+      const again = await beginWithInboxClaim(client, SCHEMA, 'escapes', [...ids, 'new one']);
+      await client.query('COMMIT');
+      expect([...again]).toEqual(['new one']);
+    } finally {
+      await client.end();
+    }
+    const stored = (await ds.query(`SELECT message_id FROM ${SCHEMA}.inbox WHERE consumer_id = 'escapes' ORDER BY message_id COLLATE "C"`)) as Array<{ message_id: string }>;
+    expect(stored.map((r) => r.message_id)).toEqual([...new Set([...ids, 'new one'])].sort());
+  });
+
+  it('with a commit interval, processed offsets wait for it; a chunk that sent a dead letter, and a stop, commit at once', async () => {
+    const topic = physicalTopic(prefix, TOPICS.deferredCommit);
+    const committed = async (groupId: string) => (await committedOffsets(groupId, topic)).get(0);
+    // A minute: nothing in this test waits for the interval itself.
+    const consumer = await startConsumer(new EffectsHandler('deferred', TOPICS.deferredCommit), newBus('deferred', 60_000), newMetrics());
+
+    await produceRaw(prefix, TOPICS.deferredCommit, Array.from({ length: 10 }, (_, i) => asRaw(testEvent(i), 0)));
+    await waitFor(async () => (await effectsCount()) === 10, { what: '10 effect rows' });
+    expect(await committed(consumer.groupId)).toBe('-1'); // applied and in the inbox, the offsets not yet committed
+
+    await produceRaw(prefix, TOPICS.deferredCommit, [asRaw(testEvent(10, { poison: true }), 0)]);
+    await waitFor(async () => (await committed(consumer.groupId)) === '11', { what: 'the offsets committed with the dead letter' });
+    expect(await consumeAll(dlqTopic(topic), { expected: 1, settleMs: 300 })).toHaveLength(1);
+
+    await produceRaw(prefix, TOPICS.deferredCommit, Array.from({ length: 5 }, (_, i) => asRaw(testEvent(11 + i), 0)));
+    await waitFor(async () => (await effectsCount()) === 15, { what: '15 effect rows' });
+    expect(await committed(consumer.groupId)).toBe('11');
+    await consumer.stop();
+    expect(await committed(consumer.groupId)).toBe('16');
+    expect(await inboxCount('deferred')).toBe(15);
   });
 
   it('sends an undecodable message straight to the DLQ after one attempt and applies the others', async () => {

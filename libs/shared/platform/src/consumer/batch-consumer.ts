@@ -1,7 +1,8 @@
 import { dlqTopic, physicalTopic } from '@postera/contracts';
-import type { DataSource } from 'typeorm';
+import type pg from 'pg';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { faultPoint } from '../fault.js';
-import { claimInbox } from '../inbox/inbox.js';
+import { beginWithInboxClaim } from '../inbox/inbox.js';
 import type { Log } from '../logger.js';
 import { brokerUnavailable } from '../messaging/kafkajs.adapter.js';
 import type { BatchControl, InboundBatch, InboundRecord, MessageBus, MessageConsumer } from '../messaging/message-bus.port.js';
@@ -60,6 +61,8 @@ class StoppedDuringOutage extends Error {}
 export class BatchConsumer {
   private consumer: MessageConsumer | null = null;
   private stopping = false;
+  /** Dead letters sent so far, so that a chunk which sent one commits its offset at once. */
+  private deadLetters = 0;
 
   constructor(
     private readonly handler: BatchHandler,
@@ -134,6 +137,7 @@ export class BatchConsumer {
       // kafkajs heartbeats only when asked: a chunk that takes longer than the session timeout
       // (a slow handler on a loaded machine) would get the member evicted and the batch redone.
       const keepAlive = setInterval(() => void control.heartbeat().catch(() => undefined), KEEP_ALIVE_MS);
+      const deadLettersBefore = this.deadLetters;
       try {
         await this.processChunk(chunk, control);
       } catch (e) {
@@ -144,7 +148,9 @@ export class BatchConsumer {
       }
       faultPoint('after-db-commit');
       const last = chunk[chunk.length - 1];
-      if (last) await control.commit(last.offset);
+      // A dead letter is not in the inbox: its offset is committed at once, so that a crash cannot
+      // send it to the DLQ a second time. The rest may wait for the bus's commit interval.
+      if (last) await control.commit(last.offset, this.deadLetters !== deadLettersBefore);
       await control.heartbeat();
     }
   }
@@ -232,31 +238,53 @@ export class BatchConsumer {
     return { decoded, undecodable };
   }
 
+  /**
+   * One transaction: inbox, the handler's effects, the outbox. TypeORM's query runner carries it
+   * (handlers use its manager), but BEGIN goes with the inbox claim and COMMIT is sent directly:
+   * two round trips fewer than `ds.transaction`, on every chunk.
+   */
   private async applyInTransaction(messages: InboundMessage<unknown>[]): Promise<void> {
     if (messages.length === 0) return;
     const consumerId = this.handler.consumerId;
-    await this.ds.transaction(async (tx) => {
-      const fresh = await claimInbox(
-        tx,
+    // isTransactionActive is read-only in TypeORM's interface but a plain field of its runner: set as
+    // startTransaction would, so that an entity save inside a handler joins this transaction
+    // instead of sending a nested BEGIN and a COMMIT of its own.
+    const qr = this.ds.createQueryRunner() as QueryRunner & { isTransactionActive: boolean };
+    let open = false;
+    try {
+      const client = (await qr.connect()) as pg.ClientBase;
+      open = true;
+      const fresh = await beginWithInboxClaim(
+        client,
         this.o.schema,
         consumerId,
         messages.map((m) => m.messageId),
       );
+      qr.isTransactionActive = true;
       // A message id seen twice in one chunk is applied once, at its first position.
       const toApply = messages.filter((m) => fresh.delete(m.messageId));
       const emitted: OutgoingEvent[] = [];
-      const ctx: BatchContext = { tx, schema: this.o.schema, emit: (e) => emitted.push(e), log: this.log };
+      const ctx: BatchContext = { tx: qr.manager, schema: this.o.schema, emit: (e) => emitted.push(e), log: this.log };
       if (toApply.length > 0) await this.handler.handle(ctx, toApply);
       // One line per message only at debug: at production volumes the metrics carry the counts.
       if (this.log.isLevelEnabled('debug')) {
         for (const m of toApply) this.log.debug({ correlationId: m.record.key, messageId: m.messageId, offset: m.record.offset }, 'applied');
       }
-      await appendToOutbox(tx, this.o.schema, emitted);
+      await appendToOutbox(qr.manager, this.o.schema, emitted);
       faultPoint('before-db-commit');
+      await client.query('COMMIT');
+      open = false;
       for (const m of messages) this.metrics.consumed.inc({ topic: m.record.topic, consumer: consumerId });
       const duplicates = messages.length - toApply.length;
       if (duplicates > 0) this.metrics.duplicates.inc({ topic: messages[0]!.record.topic, consumer: consumerId }, duplicates);
-    });
+    } catch (e) {
+      // Nothing of the chunk stays (a broken connection has lost it anyway).
+      if (open) await qr.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      qr.isTransactionActive = false;
+      await qr.release();
+    }
   }
 
   private async toDlq(record: InboundRecord, error: Error, attempts: number): Promise<void> {
@@ -278,6 +306,7 @@ export class BatchConsumer {
         },
       },
     ]);
+    this.deadLetters++;
     this.metrics.dlq.inc({ topic: record.topic, consumer: this.handler.consumerId });
     this.log.error({ topic: record.topic, offset: record.offset, attempts, err: error.message }, 'message sent to DLQ');
   }

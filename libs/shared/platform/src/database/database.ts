@@ -33,10 +33,56 @@ export interface ServiceDataSourceOptions {
   migrations: MigrationClass[];
   poolMax: number;
   applicationName: string;
+  /** Prepare each parameterised statement once per connection, once enablePreparedStatements is called (see StatementNames). */
+  preparedStatements?: boolean;
+}
+
+/**
+ * The names a data source gives its statement texts, shared by its connections: node-postgres
+ * prepares a named statement the first time a connection runs it and then only binds and executes
+ * it, so Postgres neither parses nor analyses it again. On a hot path of one-row statements that
+ * was about a third of Postgres's CPU per statement (0.29 → 0.18 ms for a 14-column upsert, measured
+ * on this VM). At most `max` texts are named (a text built with a varying number of placeholders
+ * would otherwise grow every backend's memory); the others run unnamed, as before. Off until enabled,
+ * so that statements run around migrations are never kept across a change of the tables.
+ */
+class StatementNames {
+  enabled = false;
+  private readonly names = new Map<string, string>();
+  constructor(private readonly max: number) {}
+
+  nameOf(text: string): string | undefined {
+    if (!this.enabled) return undefined;
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < this.max) {
+      name = `postera_${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+}
+
+const statementNames = new WeakMap<DataSource, StatementNames>();
+
+/** A node-postgres Client that runs each parameterised statement under the name `names` gives it. */
+function preparingClient(names: StatementNames): typeof pg.Client {
+  type Query = (this: pg.Client, config: unknown, values?: unknown, callback?: unknown) => unknown;
+  const query = pg.Client.prototype.query as unknown as Query;
+  class PreparingClient extends pg.Client {}
+  const named: Query = function (config, values, callback) {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = names.nameOf(config);
+      if (name !== undefined) return query.call(this, { name, text: config, values }, callback);
+    }
+    return query.call(this, config, values, callback);
+  };
+  Object.defineProperty(PreparingClient.prototype, 'query', { value: named, writable: true, configurable: true });
+  return PreparingClient;
 }
 
 export function createServiceDataSource(o: ServiceDataSourceOptions): DataSource {
-  return new DataSource({
+  const names = o.preparedStatements ? new StatementNames(500) : null;
+  const ds = new DataSource({
     type: 'postgres',
     url: o.url,
     schema: o.schema,
@@ -46,8 +92,17 @@ export function createServiceDataSource(o: ServiceDataSourceOptions): DataSource
     migrations: o.migrations,
     entities: [],
     applicationName: o.applicationName,
-    extra: { max: o.poolMax },
+    // pg-pool builds its connections with this Client class.
+    extra: names ? { max: o.poolMax, Client: preparingClient(names) } : { max: o.poolMax },
   });
+  if (names) statementNames.set(ds, names);
+  return ds;
+}
+
+/** From now on the data source prepares its statements (when created with preparedStatements): call it after the migrations. */
+export function enablePreparedStatements(ds: DataSource): void {
+  const names = statementNames.get(ds);
+  if (names) names.enabled = true;
 }
 
 /** Runs the service's migrations in its own schema (created first: TypeORM keeps its migrations table there). */

@@ -49,6 +49,13 @@ export class KafkajsBus implements MessageBus {
      * for many messages — at the price of up to maxWaitMs of latency per hop.
      */
     private readonly fetch: { minBytes: number; maxWaitMs: number } = { minBytes: 1, maxWaitMs: 500 },
+    /**
+     * How long a processed offset may wait before it is committed to the group, so that the commits
+     * of several chunks and partitions share one request. 0 commits after each chunk. Each commit is
+     * a write on the broker; at low load every chunk is a single message, and the commits were as
+     * many broker requests as the fetches.
+     */
+    private readonly offsetCommitIntervalMs = 0,
   ) {
     this.kafka = new Kafka({
       clientId,
@@ -131,6 +138,35 @@ export class KafkajsBus implements MessageBus {
       process.exit(70);
     });
     const inFlight = new Set<Promise<void>>();
+    // Offsets processed but not yet committed, per partition: the next offset to read.
+    const pending = new Map<string, { topic: string; partition: number; offset: string }>();
+    let flushTimer: NodeJS.Timeout | null = null;
+    const commitPending = async (): Promise<void> => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      if (pending.size === 0) return;
+      const offsets = [...pending.values()];
+      pending.clear();
+      try {
+        await consumer.commitOffsets(offsets);
+      } catch (e) {
+        // After a rebalance the offsets may be another member's to commit now: dropped (the records
+        // come again and the inbox drops them). Otherwise they wait for the next try, unless newer.
+        if (!groupMembershipError(e)) {
+          for (const o of offsets) if (!pending.has(`${o.topic}|${o.partition}`)) pending.set(`${o.topic}|${o.partition}`, o);
+          scheduleCommit();
+        }
+        throw e;
+      }
+    };
+    const scheduleCommit = () => {
+      flushTimer ??= setTimeout(() => {
+        flushTimer = null;
+        commitPending().catch((e) => this.log.warn({ err: e, groupId }, 'deferred offset commit failed'));
+      }, this.offsetCommitIntervalMs);
+    };
+    // A new generation: what was pending belongs to the old one.
+    consumer.on(consumer.events.GROUP_JOIN, () => pending.clear());
     return {
       start: async (topics, onBatch, onBrokerLost) => {
         brokerLost = onBrokerLost;
@@ -156,10 +192,15 @@ export class KafkajsBus implements MessageBus {
               })),
             };
             const control: BatchControl = {
-              commit: async (offset) => {
+              commit: async (offset, now) => {
                 resolveOffset(offset);
+                pending.set(`${batch.topic}|${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() });
+                if (!now && this.offsetCommitIntervalMs > 0) {
+                  scheduleCommit();
+                  return;
+                }
                 try {
-                  await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
+                  await commitPending();
                 } catch (e) {
                   // The group moved on while the batch was in hand: its effects are committed in the
                   // database, so the records redelivered to the partition's next owner find their inbox
@@ -185,6 +226,7 @@ export class KafkajsBus implements MessageBus {
         running = false;
         // Finish (and commit) the batch in hand first: once kafkajs's own stop begins it drops offset commits.
         await Promise.allSettled([...inFlight]);
+        await commitPending().catch((e) => this.log.warn({ err: e, groupId }, 'offset commit at stop failed; the records will come again'));
         await consumer.disconnect();
         this.consumers.delete(consumer);
       },

@@ -27,8 +27,13 @@ export interface InboundBatch {
 }
 
 export interface BatchControl {
-  /** Marks everything up to and including offset as processed and commits offset + 1 to the group. */
-  commit(offset: string): Promise<void>;
+  /**
+   * Marks everything up to and including offset as processed (the database has committed it) and
+   * commits offset + 1 to the group: at once when `now` is set, else within the bus's commit
+   * interval, together with the other partitions' (a crash in between only redelivers what the
+   * inbox already holds).
+   */
+  commit(offset: string, now?: boolean): Promise<void>;
   heartbeat(): Promise<void>;
   isRunning(): boolean;
 }

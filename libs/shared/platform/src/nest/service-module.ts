@@ -3,7 +3,7 @@ import type { DataSource, MigrationInterface } from 'typeorm';
 import type { BaseConfig } from '../config.js';
 import type { BatchHandler } from '../consumer/batch-handler.js';
 import { BusinessDayHandler, type BusinessDayHooks } from '../business-day/business-day.js';
-import { createServiceDataSource, ensureDatabase, migrate, whenDatabaseReachable } from '../database/database.js';
+import { createServiceDataSource, enablePreparedStatements, ensureDatabase, migrate, whenDatabaseReachable } from '../database/database.js';
 import type { Log } from '../logger.js';
 import { KafkajsBus } from '../messaging/kafkajs.adapter.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
@@ -49,6 +49,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
             migrations: def.migrations,
             poolMax: config.DATABASE_POOL_MAX,
             applicationName: config.SERVICE_NAME,
+            preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
           });
           await whenDatabaseReachable(
             async () => {
@@ -64,16 +65,25 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
               onWait: (e, waitedMs) => log.warn({ err: (e as Error).message, waitedMs }, 'database not reachable yet; waiting'),
             },
           );
+          // After the migrations: a statement prepared before a change of its tables would fail.
+          enablePreparedStatements(ds);
           return ds;
         },
       },
       {
         provide: MESSAGE_BUS,
         useFactory: (): MessageBus =>
-          new KafkajsBus(config.KAFKA_BROKERS, config.SERVICE_NAME, log, config.KAFKA_SESSION_TIMEOUT_MS, {
-            minBytes: config.KAFKA_FETCH_MIN_BYTES,
-            maxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
-          }),
+          new KafkajsBus(
+            config.KAFKA_BROKERS,
+            config.SERVICE_NAME,
+            log,
+            config.KAFKA_SESSION_TIMEOUT_MS,
+            {
+              minBytes: config.KAFKA_FETCH_MIN_BYTES,
+              maxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+            },
+            config.KAFKA_COMMIT_INTERVAL_MS,
+          ),
       },
       {
         provide: PlatformMetrics,
