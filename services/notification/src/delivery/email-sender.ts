@@ -18,8 +18,8 @@ import {
   type StartedAttempt,
   type UntriedAttempt,
 } from './delivery.repository.js';
-import { GroupCommit } from './group-commit.js';
 import { notificationSent } from './notification-events.js';
+import { SentMarks } from './sent-marks.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
 import { renderNoticePdf } from './notice-pdf.js';
 
@@ -43,9 +43,6 @@ const BATCH_SEND_WINDOW_MS = 30_000;
 const OUTCOME_COMMIT_MARGIN_MS = 30_000;
 /** Once their attempts are recorded, the batch's notifications are this sender's for this long (2 min): every send starts in the window and ends within its timeout. */
 const SEND_LEASE_MS = BATCH_SEND_WINDOW_MS + SEND_TIMEOUT_MS + OUTCOME_COMMIT_MARGIN_MS;
-/** Tries at committing a batch's SENT marks: a lost commit means every mail of the batch the server accepted goes out again after the lease. */
-const SENT_RECORD_TRIES_MAX = 3;
-const SENT_RECORD_RETRY_MS = 1_000;
 /** After an answered failure (4xx), the next attempt waits 30 s, 1 min, 2 min… — greylisting usually asks for minutes. */
 const RETRY_BACKOFF_BASE_MS = 30_000;
 const RETRY_BACKOFF_MAX_MS = 30 * 60_000;
@@ -98,11 +95,8 @@ function smtpHost(url: string): string {
 export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: PollingLoop;
   private transport: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions> | null = null;
-  /** The lanes' SENT marks, group-committed: whether each was marked SENT by its commit. */
-  private readonly sentMarks = new GroupCommit<SentAttempt, boolean>(async (sent) => {
-    const marked = await this.recordSentRetrying(sent);
-    return sent.map((s) => marked.has(s.notificationId));
-  });
+  /** The lanes' SENT marks, group-committed, waiting out a database outage (SentMarks). */
+  private readonly sentMarks: SentMarks;
 
   constructor(
     @Inject(CONFIG) private readonly config: NotificationConfig,
@@ -110,6 +104,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly ds: DataSource,
     wakeUps: WakeUps,
   ) {
+    this.sentMarks = new SentMarks((sent) => recordSent(ds, sent), { timeoutMs: OUTCOME_COMMIT_MARGIN_MS, log, channel: 'EMAIL' });
     wakeUps.on(WAKE_UP.deliveries, () => this.loop.wake());
     this.loop = new PollingLoop({
       name: 'email sender',
@@ -294,7 +289,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       }
     });
 
-    const marked = await this.recordSentRetrying(sent);
+    const marked = await this.sentMarks.record(sent);
     for (const { n, attempt } of deliveries) {
       if (marked.has(n.notificationId))
         this.log.info({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind, attemptNo: attempt.attemptNo }, 'notification sent');
@@ -312,18 +307,6 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     }
     if (untried.length > 0) this.log.warn({ notSent: untried.length, reason: untriedReason }, 'notifications given back to the next pass, not counted');
     return refused.some((r) => r.error.refund);
-  }
-
-  private async recordSentRetrying(sent: SentAttempt[]): Promise<Set<string>> {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await recordSent(this.ds, sent);
-      } catch (e) {
-        if (tries >= SENT_RECORD_TRIES_MAX) throw e;
-        this.log.warn({ err: e, tries, sent: sent.length }, 'recording SENT failed; retrying');
-        await new Promise((r) => setTimeout(r, SENT_RECORD_RETRY_MS * tries));
-      }
-    }
   }
 
   /** 5xx: FAILED now. 4xx: counted, retried with a backoff, FAILED at SEND_ATTEMPTS_MAX. Unreachable: given back, not counted. */

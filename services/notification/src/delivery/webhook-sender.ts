@@ -1,7 +1,7 @@
 import { PollingLoop } from './polling-loop.js';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { newId } from '@postera/kernel';
-import { CONFIG, faultPoint, LOG, whenDatabaseReachable, type Log } from '@postera/platform';
+import { CONFIG, faultPoint, LOG, type Log } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import type { NotificationConfig } from '../config.js';
 import { renderNotification } from '../notifications/domain/render-notification.js';
@@ -12,10 +12,9 @@ import {
   recordSent,
   startAttempts,
   type ClaimedNotification,
-  type SentAttempt,
   type StartedAttempt,
 } from './delivery.repository.js';
-import { GroupCommit } from './group-commit.js';
+import { SentMarks } from './sent-marks.js';
 import { notificationSent } from './notification-events.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature.js';
@@ -45,20 +44,8 @@ interface Delivery {
 @Injectable()
 export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: PollingLoop;
-  /**
-   * The lanes' SENT marks, group-committed; each lane waits for its own before its next POST. A
-   * mark waits out a database outage (an immediate restart takes seconds) for up to the outcome
-   * margin of the lease: the POST was delivered, and a mark given up means the receiver gets it again
-   * after the lease (a 50,000-trade chaos run, where a mark failing during a Postgres restart was
-   * given up at once, counted 21 repeated POSTs).
-   */
-  private readonly sentMarks = new GroupCommit<SentAttempt, boolean>(async (sent) => {
-    const marked = await whenDatabaseReachable(() => recordSent(this.ds, sent), {
-      timeoutMs: OUTCOME_COMMIT_MARGIN_MS,
-      onWait: (e, waitedMs) => this.log.warn({ err: (e as Error).message, waitedMs, sent: sent.length }, 'recording webhooks SENT: database unreachable; waiting'),
-    });
-    return sent.map((s) => marked.has(s.notificationId));
-  });
+  /** The lanes' SENT marks, group-committed, waiting out a database outage (SentMarks); each lane waits for its own before its next POST. */
+  private readonly sentMarks: SentMarks;
 
   constructor(
     @Inject(CONFIG) private readonly config: NotificationConfig,
@@ -66,6 +53,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     private readonly ds: DataSource,
     wakeUps: WakeUps,
   ) {
+    this.sentMarks = new SentMarks((sent) => recordSent(ds, sent), { timeoutMs: OUTCOME_COMMIT_MARGIN_MS, log, channel: 'WEBHOOK' });
     wakeUps.on(WAKE_UP.deliveries, () => this.loop.wake());
     this.loop = new PollingLoop({
       name: 'webhook sender',
