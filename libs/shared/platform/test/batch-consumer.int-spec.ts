@@ -572,6 +572,8 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       producer: () => real.producer(),
       ping: (ms) => real.ping(ms),
       close: () => real.close(),
+      isUnavailable: (e) => real.isUnavailable(e),
+      refusedForItself: (e) => real.refusedForItself(e),
       consumer: (groupId, o) => {
         members++;
         const inner = real.consumer(groupId, o);
@@ -762,6 +764,8 @@ function commitsLost(bus: MessageBus): MessageBus {
     producer: () => bus.producer(),
     ping: (timeoutMs) => bus.ping(timeoutMs),
     close: () => bus.close(),
+    isUnavailable: (e) => bus.isUnavailable(e),
+    refusedForItself: (e) => bus.refusedForItself(e),
     consumer: (groupId, o): MessageConsumer => {
       const inner = bus.consumer(groupId, o);
       return {

@@ -4,7 +4,6 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { faultPoint } from '../fault.js';
 import { beginWithInboxClaim } from '../inbox/inbox.js';
 import type { Log } from '../logger.js';
-import { brokerUnavailable } from '../messaging/kafkajs.adapter.js';
 import type { BatchControl, InboundBatch, InboundRecord, MessageBus, MessageConsumer } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import { appendToOutbox, type OutgoingEvent } from '../outbox/outbox.js';
@@ -100,7 +99,7 @@ export class BatchConsumer {
       },
       {
         timeoutMs: this.o.brokerConnectTimeoutMs ?? 120_000,
-        transient: brokerUnavailable,
+        transient: (e) => this.bus.isUnavailable(e),
         onWait: (e, waitedMs) => this.log.warn({ err: (e as Error).message, waitedMs, group: this.groupId }, 'broker not reachable yet; waiting'),
       },
     );

@@ -245,6 +245,14 @@ export class KafkajsBus implements MessageBus {
     ]);
   }
 
+  isUnavailable(error: unknown): boolean {
+    return brokerUnavailable(error);
+  }
+
+  refusedForItself(error: unknown): boolean {
+    return refusedForItself(error);
+  }
+
   async close(): Promise<void> {
     for (const c of this.consumers) await c.disconnect().catch(() => undefined);
     if (this.producerPromise) await (await this.producerPromise).disconnect().catch(() => undefined);

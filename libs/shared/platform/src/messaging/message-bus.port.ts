@@ -63,4 +63,8 @@ export interface MessageBus {
   consumer(groupId: string, options: { partitionsConcurrentMax: number; fromBeginning: boolean }): MessageConsumer;
   ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
+  /** Whether an error of this bus means the broker is down, restarting or electing: time cures it. */
+  isUnavailable(error: unknown): boolean;
+  /** Whether a send failed because of the records themselves (too large, invalid): sending them again can never succeed. */
+  refusedForItself(error: unknown): boolean;
 }

@@ -2,7 +2,6 @@ import { physicalTopic } from '@postera/contracts';
 import pg from 'pg';
 import { listenForNotifications } from '../database/listen.js';
 import type { Log } from '../logger.js';
-import { refusedForItself } from '../messaging/kafkajs.adapter.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 
@@ -223,14 +222,14 @@ export class OutboxRelay {
     try {
       await producer.send(sent.map(record));
     } catch (e) {
-      if (!refusedForItself(e)) throw e;
+      if (!this.bus.refusedForItself(e)) throw e;
       // One event the broker will never take must not hold back every event behind it: the batch
       // again one event at a time, in id order, and what is refused for itself is parked.
       for (const r of sent) {
         try {
           await producer.send([record(r)]);
         } catch (one) {
-          if (!refusedForItself(one)) throw one;
+          if (!this.bus.refusedForItself(one)) throw one;
           parked.push({ row: r, refusal: (one as Error).message });
         }
       }
