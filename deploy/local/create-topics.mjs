@@ -1,12 +1,15 @@
-// Creates the Kafka topics of libs/shared/contracts/topics.json (and a <name>.dlq beside each).
-// Idempotent; retries connecting for up to KAFKA_READY_TIMEOUT_MS (default 90 s) so it doubles as the
+// Creates the Kafka topics of libs/shared/contracts/topics.json (and a <name>.dlq beside each), named
+// <TOPIC_PREFIX>.<name> when the services run with a TOPIC_PREFIX. Idempotent: a topic that exists is
+// grown to its partition count, and its catalogue settings (cleanup.policy, retention.ms,
+// max.message.bytes) are applied again when they differ, keeping the other settings an operator set on
+// it. Retries connecting for up to KAFKA_READY_TIMEOUT_MS (default 90 s) so it doubles as the
 // readiness wait of deploy/local/kafka.sh. Brokers: KAFKA_BROKERS (comma list) else 127.0.0.1:9092.
 // Plain ESM, no build step. kafkajs is loaded with require() so that NODE_PATH is honoured too.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
 
 const catalogue = JSON.parse(
   readFileSync(new URL('../../libs/shared/contracts/topics.json', import.meta.url), 'utf8'),
@@ -16,6 +19,8 @@ const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9092')
   .map((b) => b.trim())
   .filter(Boolean);
 const readyTimeoutMs = Number(process.env.KAFKA_READY_TIMEOUT_MS || 90_000);
+const prefix = process.env.TOPIC_PREFIX || '';
+const named = (name) => (prefix ? `${prefix}.${name}` : name);
 
 /** A topic whose events may exceed the broker's default 1 MiB (topics.json maxMessageBytes). */
 const maxMessageBytes = (t) => (t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []);
@@ -25,7 +30,7 @@ function wantedTopics({ defaults, topics }) {
   const wanted = [];
   for (const t of topics) {
     wanted.push({
-      topic: t.name,
+      topic: named(t.name),
       numPartitions: t.partitions,
       replicationFactor: rf,
       configEntries: [
@@ -39,7 +44,7 @@ function wantedTopics({ defaults, topics }) {
       ],
     });
     wanted.push({
-      topic: `${t.name}.dlq`,
+      topic: `${named(t.name)}.dlq`,
       numPartitions: defaults.dlqPartitions,
       replicationFactor: rf,
       configEntries: [
@@ -79,6 +84,36 @@ async function connectWithRetry(kafka) {
   }
 }
 
+/** kafkajs's configSource for a setting made on the topic itself (not a broker or built-in default). */
+const TOPIC_CONFIG_SOURCE = 1;
+
+/**
+ * A topic created before a catalogue change keeps its old settings (max.message.bytes raised for
+ * custodian statements, say) until they are set again. AlterConfigs replaces every setting made on
+ * the topic, so the ones an operator made that the catalogue does not name are sent back with it.
+ */
+async function applySettings(admin, present) {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: present.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic })),
+  });
+  const current = new Map(resources.map((r) => [r.resourceName, r.configEntries]));
+  const changes = [];
+  for (const t of present) {
+    const entries = current.get(t.topic) ?? [];
+    const value = new Map(entries.map((e) => [e.configName, e.configValue]));
+    if (t.configEntries.every((w) => value.get(w.name) === w.value)) continue;
+    const kept = entries
+      .filter((e) => e.configSource === TOPIC_CONFIG_SOURCE && !t.configEntries.some((w) => w.name === e.configName))
+      .map((e) => ({ name: e.configName, value: e.configValue }));
+    changes.push({ type: ConfigResourceTypes.TOPIC, name: t.topic, configEntries: [...kept, ...t.configEntries] });
+  }
+  if (changes.length > 0) {
+    await admin.alterConfigs({ validateOnly: false, resources: changes });
+    console.log(`kafka: settings applied again to ${changes.map((c) => c.name).join(', ')}`);
+  }
+}
+
 async function main() {
   const kafka = new Kafka({
     clientId: 'postera-create-topics',
@@ -108,6 +143,8 @@ async function main() {
         await admin.createPartitions({ topicPartitions: grow, validateOnly: false, timeout: 30_000 });
       }
     }
+
+    if (present.length > 0) await applySettings(admin, present);
 
     // Final check: every wanted topic exists with at least its partition count.
     const { topics } = await admin.fetchTopicMetadata({ topics: wanted.map((t) => t.topic) });
