@@ -50,6 +50,7 @@ const TOPICS = {
   relayLarge: 'test.relay-large.v1',
   relayRefused: 'test.relay-refused.v1',
   relayReconnect: 'test.relay-reconnect.v1',
+  relayRelisten: 'test.relay-relisten.v1',
   deferredCommit: 'test.deferred-commit.v1',
   typed: 'test.typed.v1',
   lateBroker: 'test.late-broker.v1',
@@ -218,6 +219,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.relayLarge, partitions: 3 },
         { name: TOPICS.relayRefused, partitions: 1 },
         { name: TOPICS.relayReconnect, partitions: 2 },
+        { name: TOPICS.relayRelisten, partitions: 1 },
         { name: TOPICS.deferredCommit, partitions: 1 },
         { name: TOPICS.typed, partitions: 2 },
         { name: TOPICS.lateBroker, partitions: 2 },
@@ -618,8 +620,8 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       return out;
     }
 
-    async function startRelay(name: string, metrics: PlatformMetrics): Promise<OutboxRelay> {
-      const relay = new OutboxRelay(newBus(name), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, metrics, log);
+    async function startRelay(name: string, metrics: PlatformMetrics, pollMs = 50): Promise<OutboxRelay> {
+      const relay = new OutboxRelay(newBus(name), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs, databaseUrl }, metrics, log);
       running.push(() => relay.stop());
       await relay.start();
       return relay;
@@ -736,6 +738,23 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayReconnect), { expected: 100, settleMs: 500 });
       expect(new Set(received.map((m) => (JSON.parse(m.value) as TestEvent).eventId))).toEqual(new Set([...first, ...second].map((a) => a.event.eventId)));
       expect(received).toHaveLength(100);
+    });
+
+    it('listens again after Postgres drops its LISTEN connection: with a poll of a minute, only NOTIFY can wake it', async () => {
+      await startRelay('relay-relisten', newMetrics(), 60_000);
+      await appendEvents(TOPICS.relayRelisten, 10);
+      await waitFor(async () => (await outboxCount()) === 0, { what: 'the first events published on NOTIFY', timeoutMs: 20_000 });
+      const killed = (await ds.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`, [
+        `${SCHEMA}-outbox-listener`,
+      ])) as Array<{ ok: boolean }>;
+      expect(killed).toEqual([{ ok: true }]);
+      await appendEvents(TOPICS.relayRelisten, 10);
+      await waitFor(async () => (await outboxCount()) === 0, { what: 'events written after the listener was dropped published', timeoutMs: 20_000 });
+      await waitFor(
+        async () => Number(((await ds.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1`, [`${SCHEMA}-outbox-listener`])) as Array<{ n: string }>)[0]!.n) === 1,
+        { what: 'a listening connection again' },
+      );
+      expect(await consumeAll(physicalTopic(prefix, TOPICS.relayRelisten), { expected: 20, settleMs: 300 })).toHaveLength(20);
     });
 
     it('two relays on one schema publish every row once, in order per key (the advisory lock keeps one active)', async () => {

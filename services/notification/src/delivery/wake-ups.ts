@@ -1,6 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CONFIG, listenForNotifications, LOG, type BaseConfig, type Log } from '@postera/platform';
-import pg from 'pg';
+import { CONFIG, LOG, NotificationListener, type BaseConfig, type Log } from '@postera/platform';
 
 /** Channels the notification schema's triggers notify on (migration 1796200000000). */
 export const WAKE_UP = { notices: 'notification_notices', deliveries: 'notification_deliveries' } as const;
@@ -9,13 +8,14 @@ type Channel = (typeof WAKE_UP)[keyof typeof WAKE_UP];
 /**
  * One LISTEN connection for the service's background loops: the router is woken when notices are
  * owed, the senders when deliveries are routed — on every replica, since the triggers notify at
- * commit. Should the connection fail or be lost, the loops still poll (SEND_POLL_MS): a wake-up is
- * a shortcut, never the only way work is found.
+ * commit. While the connection is down (it is opened again with backoff) the loops still poll
+ * (SEND_POLL_MS): a wake-up is a shortcut, never the only way work is found; every loop is woken
+ * when it is back.
  */
 @Injectable()
 export class WakeUps implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly listeners = new Map<Channel, Array<() => void>>();
-  private client: pg.Client | null = null;
+  private listener: NotificationListener | null = null;
 
   constructor(
     @Inject(CONFIG) private readonly config: BaseConfig,
@@ -27,20 +27,20 @@ export class WakeUps implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      this.client = await listenForNotifications(this.config.DATABASE_URL, Object.values(WAKE_UP), {
-        applicationName: `${this.config.SERVICE_NAME}-wake-ups`,
-        onNotify: (channel) => {
-          for (const wake of this.listeners.get(channel as Channel) ?? []) wake();
-        },
-        onLost: (e) => this.log.warn({ err: e }, 'wake-up listener lost; the loops poll'),
-      });
-    } catch (e) {
-      this.log.warn({ err: e }, 'wake-up listener not started; the loops poll');
-    }
+    this.listener = new NotificationListener(this.config.DATABASE_URL, Object.values(WAKE_UP), {
+      applicationName: `${this.config.SERVICE_NAME}-wake-ups`,
+      onNotify: (channel) => {
+        for (const wake of this.listeners.get(channel as Channel) ?? []) wake();
+      },
+      onListening: () => {
+        for (const wakes of this.listeners.values()) for (const wake of wakes) wake();
+      },
+      onLost: (e) => this.log.warn({ err: e }, 'wake-up listener lost; the loops poll until it is back'),
+    });
+    await this.listener.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.client?.end().catch(() => undefined);
+    await this.listener?.close();
   }
 }

@@ -1,6 +1,6 @@
 import { physicalTopic } from '@postera/contracts';
 import pg from 'pg';
-import { listenForNotifications } from '../database/listen.js';
+import { NotificationListener } from '../database/listen.js';
 import type { Log } from '../logger.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
@@ -71,7 +71,7 @@ export class OutboxRelay {
   private wake: (() => void) | null = null;
   /** Set by a NOTIFY or stop() that arrives while a batch is in hand, so the next idle() returns at once. */
   private wakeRequested = false;
-  private listener: pg.Client | null = null;
+  private listener: NotificationListener | null = null;
   /** The relay's own connection, opened on first use and again after it failed. */
   private connection: pg.Client | null = null;
 
@@ -84,10 +84,14 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    this.listener = await listenForNotifications(this.o.databaseUrl, [`${this.o.schema}_outbox`], {
+    this.listener = new NotificationListener(this.o.databaseUrl, [`${this.o.schema}_outbox`], {
+      applicationName: `${this.o.schema}-outbox-listener`,
       onNotify: () => this.requestWake(),
-      onLost: (e) => this.log.warn({ err: e }, 'outbox listener lost; falling back to polling'),
+      // Back after an outage: what was committed meanwhile notified nobody.
+      onListening: () => this.requestWake(),
+      onLost: (e) => this.log.warn({ err: e }, 'outbox listener lost; polling until it is back'),
     });
+    await this.listener.start();
     this.loop = this.run();
   }
 
@@ -95,7 +99,7 @@ export class OutboxRelay {
     this.running = false;
     this.requestWake();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.close();
     await this.connection?.end().catch(() => undefined);
     this.connection = null;
   }
