@@ -1,11 +1,11 @@
 /**
- * A real SMTP server that keeps only what the checker needs of each mail: its Message-ID and the
- * X-Postera-* headers (notification, notice, kind, trade). A 50,000-trade run sends tens of thousands
- * of mails with PDFs; keeping them parsed in memory (the test sink) is not an option.
+ * The run's receivers: an SMTP server that keeps only what the checker needs of each mail (its
+ * Message-ID and the X-Postera-* headers: notification, notice, kind, trade) — a 50,000-trade run sends
+ * tens of thousands of mails with PDFs, too many to keep parsed — and the clients' webhook endpoint.
  */
+import { startSmtpSink } from '@postera/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
   messageId: string;
@@ -21,68 +21,25 @@ export interface MailSink {
   close(): Promise<void>;
 }
 
-const HEADER_BYTES_MAX = 64 * 1024;
+export { parseHeaders } from '@postera/testing';
 
-/** Unfolded header lines of a raw message head, name lower-cased. */
-export function parseHeaders(head: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  for (const line of unfolded.split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    const name = line.slice(0, i).trim().toLowerCase();
-    if (!out.has(name)) out.set(name, line.slice(i + 1).trim());
-  }
-  return out;
-}
-
+/** The shared SMTP sink, keeping of each mail only its Message-ID and X-Postera-* headers. */
 export async function startMailSink(): Promise<MailSink> {
   const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    name: 'postera-chaos-sink',
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    disableReverseLookup: true,
-    logger: false,
-    closeTimeout: 500,
-    onData(stream, _session, callback) {
-      let head = '';
-      let done = false;
-      stream.on('data', (chunk: Buffer) => {
-        if (done) return;
-        head += chunk.toString('latin1');
-        const end = head.search(/\r?\n\r?\n/);
-        if (end >= 0) {
-          head = head.slice(0, end);
-          done = true;
-        } else if (head.length > HEADER_BYTES_MAX) done = true;
-      });
-      stream.on('end', () => {
-        const h = parseHeaders(head);
-        mails.push({
-          messageId: h.get('message-id') ?? '',
-          notificationId: h.get('x-postera-notification-id') ?? '',
-          noticeId: h.get('x-postera-notice-id') ?? '',
-          kind: h.get('x-postera-notice-kind') ?? '',
-          tradeRef: h.get('x-postera-trade-ref') ?? '',
-        });
-        callback();
-      });
-    },
+  // A sender killed mid-mail resets its connection: the sink ignores it, and the mail it was sending
+  // is not counted (its stream never ends).
+  const sink = await startSmtpSink({
+    parse: false,
+    onHeaders: (h) =>
+      mails.push({
+        messageId: h.get('message-id') ?? '',
+        notificationId: h.get('x-postera-notification-id') ?? '',
+        noticeId: h.get('x-postera-notice-id') ?? '',
+        kind: h.get('x-postera-notice-kind') ?? '',
+        tradeRef: h.get('x-postera-trade-ref') ?? '',
+      }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  // A sender killed mid-mail resets its connection (ECONNRESET): expected here, and the mail it was
-  // sending is not counted (its stream never ends). Unhandled, the error would end the chaos run.
-  server.on('error', () => undefined);
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    port,
-    mails,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { port: sink.port, mails, close: () => sink.close() };
 }
 
 export interface WebhookSink {

@@ -15,6 +15,27 @@ export interface SmtpSinkOptions {
    * benchmarks, where parsing every mail in the measuring process would be what is measured.
    */
   parse?: boolean;
+  /**
+   * With parse false: called with the header fields of each accepted message (unfolded, names in
+   * lower case; the head only, up to 64 KiB, the body is not kept) — what a long run needs of tens of
+   * thousands of mails without holding them.
+   */
+  onHeaders?: (headers: Map<string, string>) => void;
+}
+
+const HEAD_BYTES_MAX = 64 * 1024;
+
+/** Unfolded header fields of a raw message head, first occurrence of each name, names in lower case. */
+export function parseHeaders(head: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  for (const line of unfolded.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i <= 0) continue;
+    const name = line.slice(0, i).trim().toLowerCase();
+    if (!out.has(name)) out.set(name, line.slice(i + 1).trim());
+  }
+  return out;
 }
 
 export interface SmtpSink {
@@ -57,9 +78,18 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     closeTimeout: CLOSE_TIMEOUT_MS,
     onData(stream, _session, callback) {
       if (options.parse === false) {
-        stream.on('data', () => undefined);
+        let head = '';
+        let headDone = options.onHeaders === undefined;
+        stream.on('data', (chunk: Buffer) => {
+          if (headDone) return;
+          head += chunk.toString('latin1');
+          const end = head.search(/\r?\n\r?\n/);
+          if (end >= 0) head = head.slice(0, end);
+          headDone = end >= 0 || head.length > HEAD_BYTES_MAX;
+        });
         stream.on('end', () => {
           if (stream.sizeExceeded) return callback(Object.assign(new Error(`message exceeds the sink's ${messageBytesMax} bytes`), { responseCode: 552 }));
+          options.onHeaders?.(parseHeaders(head));
           received++;
           for (const wake of waiters) wake();
           callback(null, `queued as ${received}`);
