@@ -19,8 +19,12 @@ export const notificationConfigSchema = baseConfigSchema.extend({
    * duplicate bound below).
    */
   SEND_BATCH_MAX: z.coerce.number().int().min(1).max(1000).default(400),
-  /** Pause of the sender when it found nothing to send. */
-  SEND_POLL_MS: z.coerce.number().int().min(10).max(60000).default(200),
+  /**
+   * Pause of the router and the senders when they found nothing to do, cut short at commit by the
+   * wake-ups (WakeUps); the poll finds what no commit announces (a retry coming due, a lease run out).
+   * Also the base of their backoff after a failure.
+   */
+  SEND_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   /** SMTP attempts of one notification before it is FAILED for an operator. */
   SEND_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(20).default(5),
   /**
