@@ -6,7 +6,6 @@
  * a batched Postgres insert of the same rows; and prints the ratio to it. A benchmark, not a test.
  */
 import { physicalTopic, Topics } from '@postera/contracts';
-import { startSmtpSink } from '@postera/testing';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-lo
 import { publish } from './publish.js';
 import { sampleConfirmations } from './confirmations.js';
 import { sampleDay } from './sample.js';
+import { startSmtpSinkThread } from './smtp-sink-thread.js';
 import { REPO_ROOT, SERVICES, Stack, type ServiceName } from './stack.js';
 import { deleteTopics, ensureTopics, kafkaClient } from './topics.js';
 
@@ -140,7 +140,7 @@ async function main() {
   // Topics of this run alone: deleting and re-creating one name races with the broker's deletion.
   const prefix = runId;
   await ensureTopics(brokers, prefix);
-  const sink = await startSmtpSink({ port: 0, parse: false });
+  const sink = await startSmtpSinkThread();
   const stack = new Stack({
     databaseUrl,
     kafkaBrokers: brokers,
