@@ -60,7 +60,9 @@ async function updateReturning<T>(tx: EntityManager, update: string, params: unk
 }
 
 /**
- * Claims up to `limit` due deliveries of one channel. SKIP LOCKED lets replicas claim disjoint
+ * Claims up to `limit` due deliveries of one channel, in the order they came due (a new delivery is
+ * due when created; a retry after its backoff), read from the index of the channel's pending
+ * deliveries by due time, so retries not yet due cost nothing. SKIP LOCKED lets replicas claim disjoint
  * sets; the claim (claim_id and a lease in next_attempt_at) is committed at once, so no lock is
  * held while the batch is rendered, its attempts recorded and the channel works. One statement,
  * its own transaction: the rows are locked and claimed together, and an idle poll (every
@@ -71,16 +73,16 @@ export async function claimDue(ds: DataSource, channel: Channel, claimId: string
     `WITH due AS MATERIALIZED (
        SELECT n.notification_id, n.notice_id, k.kind, n.channel, k.cause_event_id, k.trade_ref, k.party AS account, k.recipient_type,
               k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency,
-              n.recipient, n.attempts, n.created_at
+              n.recipient, n.attempts, n.next_attempt_at
        FROM notification.notifications n JOIN notification.notices k USING (notice_id)
        WHERE n.status = 'PENDING' AND n.channel = $2 AND n.next_attempt_at <= now() AND n.recipient IS NOT NULL
-       ORDER BY n.created_at, n.notification_id
+       ORDER BY n.next_attempt_at, n.notification_id
        LIMIT $1
        FOR UPDATE OF n SKIP LOCKED),
      claimed AS (
        UPDATE notification.notifications n SET claim_id = $3, next_attempt_at = now() + $4::interval
        FROM due WHERE n.notification_id = due.notification_id)
-     SELECT * FROM due ORDER BY created_at, notification_id`,
+     SELECT * FROM due ORDER BY next_attempt_at, notification_id`,
     [limit, channel, claimId, ms(leaseMs)],
   )) as PendingRow[];
   return {

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { deterministicId } from '@postera/kernel';
+import { createServiceDataSource, migrate } from '@postera/platform';
+import { createTestDatabase, dropTestDatabase } from '@postera/testing';
+import type { DataSource } from 'typeorm';
+import { notificationMigrations } from '../src/database/migrations/index.js';
+import { claimDue } from '../src/delivery/delivery.repository.js';
+
+// claimDue against real Postgres, with a backlog of webhook retries not yet due (a client's
+// endpoint down): the email claim takes the due emails in the order they came due, and reads them
+// from the index of due deliveries instead of walking the backlog.
+
+const noticeId = deterministicId('notice', 'claim-due');
+const email = (k: string) => deterministicId('notification', `claim-due-${k}`);
+
+describe('claimDue: the due deliveries of a channel, in due order, from the due index', () => {
+  let url: string;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('notif-claim-due');
+    ds = createServiceDataSource({ url, schema: 'notification', migrations: notificationMigrations, poolMax: 2, applicationName: 'claim-due-spec' });
+    await migrate(ds, 'notification');
+    await ds.query(
+      `INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, recipient_type, party, payload, status)
+       VALUES ($1, 'AVIS_OPERE', 'cause-event-1', 'T-1', 'CLIENT', 'CLI-1', '{}', 'ROUTED')`,
+      [noticeId],
+    );
+    const insert = (ids: string[], channel: string, recipients: string[], status: string, dueInSeconds: number[]) =>
+      ds.query(
+        `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, status, attempts, next_attempt_at, sent_at)
+         SELECT id, $2, 'AVIS_OPERE', 'cause-event-1', 'T-1', 'CLI-1', $3, r, $4, 0, now() + make_interval(secs => d), CASE WHEN $4 = 'SENT' THEN now() END
+         FROM unnest($1::uuid[], $5::text[], $6::float8[]) AS t(id, r, d)`,
+        [ids, noticeId, channel, status, recipients, dueInSeconds],
+      );
+    // 2,000 webhook retries waiting an hour for an endpoint that is down.
+    const backlog = Array.from({ length: 2000 }, (_, i) => deterministicId('notification', `claim-due-hook-${i}`));
+    await insert(
+      backlog,
+      'WEBHOOK',
+      backlog.map((_, i) => `https://down.example/${i}`),
+      'PENDING',
+      backlog.map(() => 3600),
+    );
+    // Emails: three due (created in this order, due in another), one not yet due, one already sent.
+    await insert([email('b'), email('c'), email('a')], 'EMAIL', ['b@x.example', 'c@x.example', 'a@x.example'], 'PENDING', [-2, -1, -3]);
+    await insert([email('later')], 'EMAIL', ['later@x.example'], 'PENDING', [3600]);
+    await insert([email('sent')], 'EMAIL', ['sent@x.example'], 'SENT', [-10]);
+    await ds.query('ANALYZE notification.notifications');
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    if (url) await dropTestDatabase(url);
+  });
+
+  it('reads the due emails from notifications_due, without walking the webhook backlog', async () => {
+    const [plan] = (await ds.query(
+      `EXPLAIN (ANALYZE, FORMAT JSON) SELECT n.notification_id FROM notification.notifications n
+       WHERE n.status = 'PENDING' AND n.channel = 'EMAIL' AND n.next_attempt_at <= now() AND n.recipient IS NOT NULL
+       ORDER BY n.next_attempt_at, n.notification_id LIMIT 400`,
+    )) as Array<{ 'QUERY PLAN': unknown }>;
+    const text = JSON.stringify(plan!['QUERY PLAN']);
+    expect(text).toContain('"Index Name":"notifications_due"');
+    expect(text).toContain(`"Index Cond":"((channel = 'EMAIL'::text) AND (next_attempt_at <= now()))"`);
+    expect(text).toContain('"Rows Removed by Filter":0');
+    expect(text).toContain('"Actual Rows":3');
+  });
+
+  it('claims the three due emails in the order they came due, and leases them', async () => {
+    const first = await claimDue(ds, 'EMAIL', deterministicId('claim', '1'), 400, 60_000);
+    expect(first.toSend.map((n) => n.recipient)).toEqual(['a@x.example', 'b@x.example', 'c@x.example']);
+    const second = await claimDue(ds, 'EMAIL', deterministicId('claim', '2'), 400, 60_000);
+    expect(second.toSend).toEqual([]);
+    expect((await claimDue(ds, 'WEBHOOK', deterministicId('claim', '3'), 400, 60_000)).toSend).toEqual([]);
+  });
+});
