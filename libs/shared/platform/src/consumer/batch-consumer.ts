@@ -239,8 +239,8 @@ export class BatchConsumer {
 
   /**
    * One transaction: inbox, the handler's effects, the outbox. TypeORM's query runner carries it
-   * (handlers use its manager), but BEGIN goes with the inbox claim and COMMIT is sent directly:
-   * two round trips fewer than `ds.transaction`, on every chunk.
+   * (handlers use its manager), but BEGIN goes with the inbox claim (one round trip fewer than
+   * `ds.transaction`, on every chunk) and COMMIT is sent on the connection directly.
    */
   private async applyInTransaction(messages: InboundMessage<unknown>[]): Promise<void> {
     if (messages.length === 0) return;

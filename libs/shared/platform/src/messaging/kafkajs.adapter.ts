@@ -151,8 +151,9 @@ export class KafkajsBus implements MessageBus {
         await consumer.commitOffsets(offsets);
       } catch (e) {
         // After a rebalance the offsets may be another member's to commit now: dropped (the records
-        // come again and the inbox drops them). Otherwise they wait for the next try, unless newer.
-        if (!groupMembershipError(e)) {
+        // come again and the inbox drops them), as they are once the member is stopped or lost.
+        // Otherwise they wait for the next try, unless newer ones came meanwhile.
+        if (running && !groupMembershipError(e)) {
           for (const o of offsets) if (!pending.has(`${o.topic}|${o.partition}`)) pending.set(`${o.topic}|${o.partition}`, o);
           scheduleCommit();
         }
