@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deterministicId } from '@postera/kernel';
-import { createServiceDataSource, migrate } from '@postera/platform';
-import { createTestDatabase, dropTestDatabase } from '@postera/testing';
+import { dropTestDatabase } from '@postera/testing';
 import type { DataSource } from 'typeorm';
-import { notificationMigrations } from '../src/database/migrations/index.js';
+import { notificationDatabase } from './notification-database.js';
 import { claimDue } from '../src/delivery/delivery.repository.js';
 
 // claimDue against real Postgres, with a backlog of webhook retries not yet due (a client's
@@ -18,14 +17,7 @@ describe('claimDue: the due deliveries of a channel, in due order, from the due 
   let ds: DataSource;
 
   beforeAll(async () => {
-    url = await createTestDatabase('notif-claim-due');
-    ds = createServiceDataSource({ url, schema: 'notification', migrations: notificationMigrations, poolMax: 2, applicationName: 'claim-due-spec' });
-    await migrate(ds, 'notification');
-    await ds.query(
-      `INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, recipient_type, party, payload, status)
-       VALUES ($1, 'AVIS_OPERE', 'cause-event-1', 'T-1', 'CLIENT', 'CLI-1', '{}', 'ROUTED')`,
-      [noticeId],
-    );
+    ({ url, ds } = await notificationDatabase('notif-claim-due', noticeId));
     const insert = (ids: string[], channel: string, recipients: string[], status: string, dueInSeconds: number[]) =>
       ds.query(
         `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, status, attempts, next_attempt_at, sent_at)

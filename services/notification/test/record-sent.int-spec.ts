@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Topics } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { createServiceDataSource, eventHeaders, migrate } from '@postera/platform';
-import { createTestDatabase, dropTestDatabase } from '@postera/testing';
+import { eventHeaders } from '@postera/platform';
+import { dropTestDatabase } from '@postera/testing';
 import type { DataSource } from 'typeorm';
-import { notificationMigrations } from '../src/database/migrations/index.js';
+import { notificationDatabase } from './notification-database.js';
 import { recordSent, type SentAttempt } from '../src/delivery/delivery.repository.js';
 import { notificationSent } from '../src/delivery/notification-events.js';
 
@@ -36,14 +36,7 @@ describe('recordSent: the SENT marks and their events in one statement', () => {
   let ds: DataSource;
 
   beforeAll(async () => {
-    url = await createTestDatabase('notif-record-sent');
-    ds = createServiceDataSource({ url, schema: 'notification', migrations: notificationMigrations, poolMax: 2, applicationName: 'record-sent-spec' });
-    await migrate(ds, 'notification');
-    await ds.query(
-      `INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, recipient_type, party, payload, status)
-       VALUES ($1, 'AVIS_OPERE', 'cause-event-1', 'T-1', 'CLIENT', 'CLI-1', '{}', 'ROUTED')`,
-      [noticeId],
-    );
+    ({ url, ds } = await notificationDatabase('notif-record-sent', noticeId));
     // a and b are ours and PENDING; c was taken over by another sender after our lease, which sent it first.
     await ds.query(
       `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, status, attempts, claim_id, sent_at)

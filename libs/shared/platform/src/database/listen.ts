@@ -40,11 +40,6 @@ export class NotificationListener {
     await this.open();
   }
 
-  /** Whether the connection is listening now. */
-  get listening(): boolean {
-    return this.client !== null;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);

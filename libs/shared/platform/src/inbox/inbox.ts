@@ -1,28 +1,12 @@
 import pg from 'pg';
-import type { EntityManager } from 'typeorm';
-
-/**
- * Records consumed message ids in the consumer's transaction and returns the ones not seen
- * before. (consumer_id, message_id) is the primary key: a redelivered message finds its row and
- * has no second effect (eventuate-tram's received_messages).
- */
-export async function claimInbox(tx: EntityManager, schema: string, consumerId: string, messageIds: string[]): Promise<Set<string>> {
-  if (messageIds.length === 0) return new Set();
-  const rows = (await tx.query(
-    `INSERT INTO ${schema}.inbox (consumer_id, message_id)
-     SELECT $1, id FROM unnest($2::text[]) AS id
-     ON CONFLICT DO NOTHING RETURNING message_id`,
-    [consumerId, messageIds],
-  )) as Array<{ message_id: string }>;
-  return new Set(rows.map((r) => r.message_id));
-}
 
 /**
  * Opens the consumer's transaction and records its message ids in the same round trip: `BEGIN`
  * and the insert go as one simple-protocol message, the values inlined as escaped literals (a
- * parameterised statement cannot travel with another). Returns the ids not seen before, as
- * claimInbox. On this VM every round trip wakes another process; TypeORM's transaction spends
- * one on `START TRANSACTION` alone, for each message at low load.
+ * parameterised statement cannot travel with another). (consumer_id, message_id) is the primary
+ * key: a redelivered message finds its row and has no second effect (eventuate-tram's
+ * received_messages). Returns the ids not seen before. On this VM every round trip wakes another
+ * process; TypeORM's transaction spends one on `START TRANSACTION` alone, for each message at low load.
  */
 export async function beginWithInboxClaim(
   client: Pick<pg.ClientBase, 'query'>,
