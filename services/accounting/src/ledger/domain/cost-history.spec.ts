@@ -25,6 +25,38 @@ const op = (key: string, side: 'BUY' | 'SELL', quantity: string, gross: string) 
 const effect = (c: CostEffect) => ({ securities: c.securities.toFixed(), realized: c.realized.toFixed() });
 
 describe('a position costed in economic order whatever the arrival order', () => {
+  it('releases to P&L the cost of a position that a legacy undo leaves flat (worked example)', () => {
+    // FIFO, trade date. A buy of 448 for 4.48 (k1) and a sale of 1 for 0.01 (k4) were booked before
+    // the history was kept (the sale's entry posted securities −0.01, P&L 0): the base is 447 held at
+    // 4.47. Then a sale of 448 for 8.96 (k3), and the cancellation of the sale of 1, whose undo goes
+    // at its place (k4~undo), after k3.
+    const m = { ...META, event: 'TRADE_DATE' as const, recognition: 'TRADE_DATE' as const };
+    const base: Position = { method: 'FIFO', quantity: new Dec(447), cost: new Dec('4.47'), lots: [{ quantity: new Dec(447), cost: new Dec('4.47'), key: 'k1' }] };
+    const h = new CostHistory(base, [], 'EUR');
+    // The sale of 448 closes the 447 at cost 4.47 for 8.96 × 447/448 = 8.94 (P&L 4.47) and opens 1 short at −0.02.
+    expect(effect(h.insert({ ...op('k3', 'SELL', '448', '8.96'), meta: m }))).toEqual({ securities: '-4.49', realized: '4.47' });
+    // The legacy sale of 1 is cancelled: its reversal takes back securities −0.01 → quantity 0, cost −0.02 + 0.01 = −0.01.
+    h.insertUndo({ key: 'k4~undo', side: 'SELL', quantity: new Dec(1), securities: new Dec('-0.01'), realized: new Dec(0), meta: m });
+    // A flat position carries no cost: the −0.01 left goes to P&L, as the undo's re-costing.
+    expect([h.state().quantity.toFixed(), h.state().cost.toFixed(), h.state().lots.length]).toEqual(['0', '0', 0]);
+    const recosted = h.recosted();
+    expect(recosted.map((o) => o.key)).toEqual(['k4~undo']);
+    expect(effect(recosted[0]!.posted)).toEqual({ securities: '0.01', realized: '0' });
+    expect(effect(recosted[0]!.current)).toEqual({ securities: '0.02', realized: '0.01' });
+    // The re-costing entry: securities debited 0.01 (from −0.01 to 0), a gain of 0.01 — 4.48 in all, 8.96 − 4.48.
+    const lines = recostingPosting(RULE_SET_V1, { event: 'TRADE_DATE', recognition: 'TRADE_DATE', variant: 'SELL' }, recosted[0]!.posted, recosted[0]!.current, {
+      securitiesAccount: '311000',
+      aux: {},
+    });
+    expect(lines.map((l) => [l.accountCode, l.debit.toFixed(2), l.credit.toFixed(2)])).toEqual([
+      ['311000', '0.01', '0.00'],
+      ['767000', '0.00', '0.01'],
+    ]);
+    // Loaded again with what it now holds as posted, nothing is left to re-cost.
+    recosted[0]!.posted = recosted[0]!.current;
+    expect(new CostHistory(base, h.ops, 'EUR').recosted()).toEqual([]);
+  });
+
   it('re-costs a CMP sale when a buy dated before it arrives after it (worked example)', () => {
     // Economic order: buy 100 for 1,000.00 (k1), buy 100 for 1,200.00 (k2), sell 100 for 1,500.00 (k3).
     // Arrival order: k1, k3, k2.

@@ -13,14 +13,14 @@ import { applyOperation, undoOperation, type Position } from './cost.js';
  *
  * An operation is a trade or settlement step costed by applyOperation (TRADE), or an undo with a
  * fixed effect (UNDO: the reversal of a trade-date operation booked before this history was kept,
- * migration 1796000300000, so not in it).
+ * migration 1796000300000, so not in it), re-costed only by the cost of a position it leaves flat.
  */
 export interface CostOp {
   key: string;
   kind: 'TRADE' | 'UNDO';
   side: 'BUY' | 'SELL';
   quantity: Decimal;
-  /** TRADE: the gross consideration. UNDO: the securities at cost it takes back. */
+  /** TRADE: the gross consideration. UNDO: the securities at cost it takes back (its fixed part). */
   gross: Decimal;
   /** What the journal holds for it: its entry plus its re-costings. */
   posted: CostEffect;
@@ -93,7 +93,11 @@ export class CostHistory {
     return added.current;
   }
 
-  /** An undo with a fixed effect (see the class comment), at its place. */
+  /**
+   * An undo with a fixed effect (see the class comment), at its place: posted as the reversal of the
+   * operation's entry. When it leaves the position flat, the cost released to P&L is its re-costing
+   * (recosted()), as for the operations after it.
+   */
   insertUndo(op: { key: string; side: 'BUY' | 'SELL'; quantity: Decimal; securities: Decimal; realized: Decimal; meta: CostOpMeta }): void {
     const at = this.indexAfter(op.key);
     const effect = { securities: op.securities.negated(), realized: op.realized.negated() };
@@ -131,7 +135,13 @@ export class CostHistory {
     for (let i = from; i < this.ops.length; i++) {
       const op = this.ops[i]!;
       if (op.kind === 'UNDO') {
-        state = undoOperation(state, op.side, op.quantity, op.gross);
+        // Its effect is fixed (the securities it takes back), except for the cost of a position it
+        // leaves flat, released to P&L (undoOperation). Securities − P&L stays what it was posted
+        // with, so the P&L follows from the securities without storing the fixed part apart.
+        const out = undoOperation(state, op.side, op.quantity, op.gross);
+        const securities = op.gross.negated().minus(out.released);
+        op.current = { securities, realized: securities.minus(op.posted.securities).plus(op.posted.realized) };
+        state = out.position;
       } else {
         const out = applyOperation(state, op.side, op.quantity, op.gross, this.currency, op.key);
         op.current = { securities: out.securities, realized: out.realized };

@@ -45,6 +45,12 @@ export interface CostOutcome {
   closedQuantity: Decimal;
 }
 
+export interface UndoOutcome {
+  position: Position;
+  /** The cost a position left flat still had, released to realized P&L (see undoOperation). */
+  released: Decimal;
+}
+
 export function emptyPosition(method: CostMethod): Position {
   return { method, quantity: new Dec(0), cost: new Dec(0), lots: [] };
 }
@@ -107,12 +113,23 @@ export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Deci
  * posted. CMP is exact. FIFO removes the quantity from the newest lots when the operation opened
  * one (a buy), or puts the released quantity back as the oldest lot when it closed some (a sale):
  * exact when nothing happened in between, an approximation of the lot order otherwise.
+ *
+ * A position the undo leaves flat carries no cost: what the operations in between released was
+ * costed against a position that, the operation taken back, was not there. Its residual cost is
+ * released to realized P&L (`released`: the securities change by −released and the P&L by
+ * −released on top of taking back the operation's securities). Example, FIFO: buy 448 @ 0.01
+ * (4.48), sell 1 @ 0.01 (cost 0.01, P&L 0), sell 448 @ 0.02 (447 closed at cost 4.47 for 8.94,
+ * P&L 4.47; 1 short at −0.02); the sale of 1 (securities −0.01) is cancelled: quantity 0, cost
+ * −0.02 − (−0.01) = −0.01, released −0.01, so securities +0.01 and P&L +0.01: flat at cost 0
+ * with a P&L of 4.48, what buying 448 for 4.48 and selling them for 8.96 makes (found by the
+ * property test, seed -2111800307).
  */
-export function undoOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decimal, securities: Decimal): Position {
+export function undoOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decimal, securities: Decimal): UndoOutcome {
   const q = side === 'BUY' ? quantity : quantity.negated();
   const position: Position = { method: p.method, quantity: p.quantity.minus(q), cost: p.cost.minus(securities), lots: [] };
-  if (p.method === 'CMP') return position;
-  if (position.quantity.isZero()) return { ...position, lots: [] };
+  if (position.quantity.isZero()) return { position: { ...position, cost: new Dec(0) }, released: position.cost };
+  const none = new Dec(0);
+  if (p.method === 'CMP') return { position, released: none };
   // Rebuild the lots so that they hold the position: newest trimmed, or one lot added first.
   const lots = p.lots.map((l) => ({ ...l }));
   const held = lots.reduce((s, l) => s.plus(l.quantity), new Dec(0));
@@ -143,6 +160,6 @@ export function undoOperation(p: Position, side: 'BUY' | 'SELL', quantity: Decim
   // The lots always hold the position exactly and all have its sign; when that cannot be kept
   // (the undo flipped the position from short to long), one lot holds it (found by the property test).
   const mixed = kept.some((l) => l.quantity.isNegative() !== position.quantity.isNegative());
-  if (mixed || !sumQ.eq(position.quantity) || !sumC.eq(position.cost)) return { ...position, lots: [{ quantity: position.quantity, cost: position.cost }] };
-  return { ...position, lots: kept };
+  if (mixed || !sumQ.eq(position.quantity) || !sumC.eq(position.cost)) return { position: { ...position, lots: [{ quantity: position.quantity, cost: position.cost }] }, released: none };
+  return { position: { ...position, lots: kept }, released: none };
 }

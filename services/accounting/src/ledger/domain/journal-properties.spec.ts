@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { Dec } from '@postera/kernel';
-import { settlementStepPosting, tradeDatePosting } from '../../journal/domain/posting-rules.js';
+import { recostingPosting, settlementStepPosting, tradeDatePosting } from '../../journal/domain/posting-rules.js';
 import { RULE_SET_V1 } from '../rule-sets/rule-set-v1.js';
 import { settlementStep, type TradeFigures } from './amounts.js';
 import { applyOperation, emptyPosition, undoOperation, type CostMethod, type Position } from './cost.js';
@@ -83,7 +83,14 @@ function simulate(evs: Ev[], method: CostMethod, recognition: 'SETTLEMENT_DATE' 
       if (e.kind === 'cancel') {
         if (t.status !== 'OPEN') continue;
         sim.entries.push(reversalOf(tradeDatePosting(t, recognition, { securities: t.tdSec, realized: t.tdReal }, RULE_SET_V1, ctx)));
-        if (recognition === 'TRADE_DATE') sim.position = undoOperation(sim.position, t.side, new Dec(t.quantity), t.tdSec);
+        if (recognition === 'TRADE_DATE') {
+          const undo = undoOperation(sim.position, t.side, new Dec(t.quantity), t.tdSec);
+          sim.position = undo.position;
+          // The cost a flat position still had goes to P&L, posted as the undo's re-costing (CostHistory).
+          const taken = { securities: t.tdSec.negated(), realized: t.tdReal.negated() };
+          const released = { securities: taken.securities.minus(undo.released), realized: taken.realized.minus(undo.released) };
+          if (!undo.released.isZero()) sim.entries.push(recostingPosting(RULE_SET_V1, { event: 'TRADE_DATE', recognition, variant: t.side }, taken, released, ctx));
+        }
         t.status = 'CANCELLED';
         continue;
       }
@@ -141,9 +148,22 @@ describe('journal properties over any sequence of events', () => {
     expect([sim.position.quantity.toFixed(), sim.position.cost.toFixed(), balances(sim.entries)['311000']]).toEqual(['1', '0.01', '0.01']);
   });
 
+  it('found by the property test (seed -2111800307): a cancelled sale that leaves the position flat releases its residual cost to P&L', () => {
+    const evs: Ev[] = [
+      { kind: 'trade', side: 'BUY', qty: 448, priceCents: 1, feeCents: 0 },
+      { kind: 'trade', side: 'SELL', qty: 1, priceCents: 1, feeCents: 0 },
+      { kind: 'trade', side: 'SELL', qty: 448, priceCents: 2, feeCents: 0 },
+      { kind: 'cancel', pick: 1 },
+    ];
+    const sim = simulate(evs, 'FIFO', 'TRADE_DATE');
+    // Bought 448 for 4.48, sold 448 for 8.96 (the sale of 1 cancelled): flat at cost 0, gain 4.48 (767000 credited).
+    const b = balances(sim.entries);
+    expect([sim.position.quantity.toFixed(), sim.position.cost.toFixed(), sim.position.lots.length, b['311000'], b['767000']]).toEqual(['0', '0', 0, '0', '-4.48']);
+  });
+
   for (const method of ['CMP', 'FIFO'] as const)
     for (const recognition of ['SETTLEMENT_DATE', 'TRADE_DATE'] as const)
-      it(`${method}, ${recognition}: every entry balances, off balance sheet ends at zero, securities = positions' cost, lots hold the position, replay is identical`, () => {
+      it(`${method}, ${recognition}: every entry balances, off balance sheet ends at zero, securities = positions' cost, a flat position costs nothing, lots hold the position, replay is identical`, () => {
         fc.assert(
           fc.property(events, (evs) => {
             const sim = simulate(evs, method, recognition);
@@ -155,6 +175,7 @@ describe('journal properties over any sequence of events', () => {
             for (const off of ['903100', '903900', '904100', '904900']) expect(b[off] ?? '0').toBe('0');
             if (recognition === 'TRADE_DATE') expect(b['461200'] ?? '0').toBe('0');
             expect(new Dec(b['311000'] ?? 0).eq(sim.position.cost)).toBe(true);
+            if (sim.position.quantity.isZero()) expect(sim.position.cost.toFixed()).toBe('0');
             if (method === 'FIFO') {
               expect(sim.position.lots.reduce((s, l) => s.plus(l.quantity), new Dec(0)).eq(sim.position.quantity)).toBe(true);
               expect(sim.position.lots.reduce((s, l) => s.plus(l.cost), new Dec(0)).eq(sim.position.cost)).toBe(true);
