@@ -14,10 +14,11 @@ import { loadSampleReferential, openDay } from './day.js';
 import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-loop.js';
 import { publish } from './publish.js';
 import { sampleConfirmations } from './confirmations.js';
-import { sampleDay } from './sample.js';
+import { referentialImport, sampleDay } from './sample.js';
 import { startSmtpSinkThread } from './smtp-sink-thread.js';
 import { REPO_ROOT, SERVICES, Stack, type ServiceName } from './stack.js';
 import { deleteTopics, ensureTopics, kafkaClient } from './topics.js';
+import { startWebhookSink } from './webhook-sink.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -141,6 +142,9 @@ async function main() {
   const prefix = runId;
   await ensureTopics(brokers, prefix);
   const sink = await startSmtpSinkThread();
+  // The client webhook endpoints of the sample referential do not resolve here: they go to a local
+  // receiver, as in the demo, so that the webhook deliveries are measured rather than retried.
+  const hooks = await startWebhookSink();
   const stack = new Stack({
     databaseUrl,
     kafkaBrokers: brokers,
@@ -171,13 +175,15 @@ async function main() {
     if (!(name in SERVICES) || !(Number(count) >= 1)) throw new Error(`BENCH_REPLICAS: ${spec} is not <service>=<count>`);
     for (let i = 2; i <= Number(count); i++) await stack.startReplica(name, i);
   }
-  await loadSampleReferential(stack);
+  await loadSampleReferential(stack, { webhookUrl: hooks.url });
   await openDay(stack, TRADE_DATE);
   const messages = sampleDay({ tradeDate: TRADE_DATE, count: N, runId: 'B' });
   // Every trade is confirmed by its counterparty: validation (and so settlement) waits for it.
   const confirmations = sampleConfirmations(messages);
   const indexOfTrade = new Map(messages.map((m, i) => [m.key, i]));
   const clientTrades = messages.filter((m) => String(m.message.account).startsWith('CLI-')).length;
+  const hooked = new Set(referentialImport().accounts.filter((a) => a.contacts?.some((c) => c.channel === 'WEBHOOK')).map((a) => a.account));
+  const webhookTrades = messages.filter((m) => hooked.has(String(m.message.account))).length;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const q = async (sql: string) => Number(((await db.query(sql)).rows[0] as { n: string }).n);
 
@@ -188,7 +194,12 @@ async function main() {
     { name: 'market-sim (matched)', sql: `SELECT count(*) AS n FROM settlement.instructions WHERE status = 'MATCHED'`, target: N },
     { name: 'accounting (trade-date entries)', sql: 'SELECT count(*) AS n FROM accounting.journal_entries', target: N },
     { name: 'reporting (activity)', sql: 'SELECT count(*) AS n FROM reporting.trade_activity WHERE captured_at IS NOT NULL', target: N },
-    { name: 'notification (avis sent)', sql: `SELECT count(*) AS n FROM notification.notifications WHERE status = 'SENT'`, target: clientTrades },
+    { name: 'notification (avis sent)', sql: `SELECT count(*) AS n FROM notification.notifications WHERE channel = 'EMAIL' AND status = 'SENT'`, target: clientTrades },
+    {
+      name: 'notification (webhooks sent)',
+      sql: `SELECT count(*) AS n FROM notification.notifications WHERE channel = 'WEBHOOK' AND status = 'SENT'`,
+      target: webhookTrades,
+    },
   ];
   const rssPeak = new Map<string, number>();
   const sampleRss = async () => {
@@ -260,19 +271,20 @@ async function main() {
   // schedule meant to send the execution (so a generator falling behind cannot hide queueing);
   // in a burst from the execution's Kafka timestamp.
   const lat = openLoop
-    ? (await db.query(`SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications WHERE kind = 'AVIS_OPERE'`)).rows
+    ? (await db.query(`SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL'`)).rows
         .map((r: { trade_ref: string; sent: string }) => Number(r.sent) - (openLoop.startEpochMs + sendAt![indexOfTrade.get(r.trade_ref)!]!))
         .sort((a: number, b: number) => a - b)
     : (
         await db.query(`SELECT extract(epoch FROM (n.sent_at - r.received_at)) * 1000 AS ms
                     FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref AND r.topic = 'trades.executed.v1'
-                    WHERE n.kind = 'AVIS_OPERE'`)
+                    WHERE n.kind = 'AVIS_OPERE' AND n.channel = 'EMAIL'`)
       ).rows
         .map((r: { ms: string }) => Number(r.ms))
         .sort((a: number, b: number) => a - b);
   await db.end();
   await stack.stopAll();
   await sink.close();
+  await hooks.close();
   await deleteTopics(brokers, prefix).catch(() => undefined);
 
   say('measuring the floor');
@@ -288,6 +300,8 @@ async function main() {
     machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     trades: N,
     clientTrades,
+    webhookTrades,
+    webhooksReceived: hooks.received(),
     load: openLoop ? { mode: 'open-loop', ratePerSecond: RATE, arrivals: 'Poisson', generatorLagMsMax: openLoop.sendLagMsMax } : { mode: 'burst' },
     endToEnd: { seconds: Number(endToEndSeconds.toFixed(2)), tradesPerSecond: rate(endToEndSeconds) },
     stages: stages.map((s) => ({
@@ -319,7 +333,7 @@ async function main() {
   const file = join(dir, `${runId}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2));
   process.stdout.write(`
-Postera benchmark — ${N} executions (${clientTrades} to clients), ${result.machine.cores} cores, ${result.machine.model}
+Postera benchmark — ${N} executions (${clientTrades} to clients, ${webhookTrades} of them also by webhook: ${result.webhooksReceived} POSTs received), ${result.machine.cores} cores, ${result.machine.model}
   end to end           ${result.endToEnd.tradesPerSecond} trades/s (${result.endToEnd.seconds} s, first publish → every stage done)
 ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).padStart(7)} s  (${s.perSecond}/s)`).join('\n')}
   load                 ${openLoop ? `open loop at ${RATE} trades/s, Poisson arrivals (the generator was at most ${openLoop.sendLagMsMax} ms late)` : 'every trade at once (burst), as fast as the pipeline goes'}
