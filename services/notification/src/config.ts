@@ -32,6 +32,12 @@ export const notificationConfigSchema = baseConfigSchema.extend({
    * so this is also the most mails a crash can leave accepted but unrecorded (sent again after the lease).
    */
   SEND_CONCURRENCY_MAX: z.coerce.number().int().min(1).max(32).default(8),
+  /**
+   * Email sender passes side by side in the process, sharing its SEND_CONCURRENCY_MAX lanes: while
+   * one claims, renders and records its batch's attempts, or waits for its slowest send, another
+   * sends; and a notice routed while a pass is sending does not wait for that pass to end.
+   */
+  SEND_PASSES: z.coerce.number().int().min(1).max(8).default(2),
   /** Notices routed (given their deliveries) per pass. */
   ROUTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
   /** Default HMAC-SHA256 secret of the webhooks; set it in production (the default is for development). */

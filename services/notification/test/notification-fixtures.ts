@@ -1,6 +1,6 @@
 import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { produceRaw, startSmtpSink, waitFor, type SmtpSink } from '@postera/testing';
+import { produceRaw, startSmtpSink, waitFor, type SmtpSink, type SmtpSinkOptions } from '@postera/testing';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { fileURLToPath } from 'node:url';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -111,8 +111,13 @@ export async function publish(env: E2eEnv, topic: string, ...events: EventEnvelo
 export const caughtUp = (env: E2eEnv, consumer: string, topic: string) =>
   waitFor(() => groupCaughtUp(`${env.prefix}.notification.${consumer}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `notification.${consumer} to consume ${topic}` });
 
-export async function notificationEnv(label: string, basePort: number, env: Record<string, string> = {}): Promise<{ env: E2eEnv; smtp: SmtpSink }> {
-  const smtp = await startSmtpSink({ port: 0 });
+export async function notificationEnv(
+  label: string,
+  basePort: number,
+  env: Record<string, string> = {},
+  sink: SmtpSinkOptions = {},
+): Promise<{ env: E2eEnv; smtp: SmtpSink }> {
+  const smtp = await startSmtpSink({ port: 0, ...sink });
   const e = await e2eEnv(label, { basePort, smtpUrl: `smtp://127.0.0.1:${smtp.port}`, services: ['notification'], env: { SEND_POLL_MS: '50', ...env } });
   return { env: e, smtp };
 }

@@ -21,6 +21,11 @@ export interface SmtpSinkOptions {
    * thousands of mails without holding them.
    */
   onHeaders?: (headers: Map<string, string>) => void;
+  /**
+   * With parsing: the server's final reply to a message waits until this resolves (a slow or
+   * greylisting relay), the message counted only then.
+   */
+  beforeReply?: (mail: ParsedMail) => Promise<void>;
 }
 
 const HEAD_BYTES_MAX = 64 * 1024;
@@ -97,7 +102,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         return;
       }
       simpleParser(stream).then(
-        (mail) => {
+        async (mail) => {
+          await options.beforeReply?.(mail);
           if (stream.sizeExceeded) {
             callback(Object.assign(new Error(`message exceeds the sink's ${messageBytesMax} bytes`), { responseCode: 552 }));
             return;

@@ -19,6 +19,7 @@ import {
   type UntriedAttempt,
 } from './delivery.repository.js';
 import { notificationSent } from './notification-events.js';
+import { Lanes } from './lanes.js';
 import { SentMarks } from './sent-marks.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
 import { renderNoticePdf } from './notice-pdf.js';
@@ -93,7 +94,13 @@ function smtpHost(url: string): string {
  */
 @Injectable()
 export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly loop: PollingLoop;
+  /**
+   * SEND_PASSES passes side by side, sharing the lanes: while one claims, renders and records its
+   * attempts, or waits for its slowest send, another keeps the lanes busy; and a notice routed
+   * while a pass is sending does not wait for that pass to end.
+   */
+  private readonly loops: PollingLoop[];
+  private readonly lanes: Lanes;
   private transport: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions> | null = null;
   /** The lanes' SENT marks, group-committed, waiting out a database outage (SentMarks). */
   private readonly sentMarks: SentMarks;
@@ -105,17 +112,23 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     wakeUps: WakeUps,
   ) {
     this.sentMarks = new SentMarks((sent) => recordSent(ds, sent), { timeoutMs: OUTCOME_COMMIT_MARGIN_MS, log, channel: 'EMAIL' });
-    wakeUps.on(WAKE_UP.deliveries, () => this.loop.wake());
-    this.loop = new PollingLoop({
-      name: 'email sender',
-      pollMs: config.SEND_POLL_MS,
-      log,
-      pass: async () => {
-        const { handled, unreachable } = await this.sendOnce();
-        if (unreachable) return 'backoff';
-        return handled < this.config.SEND_BATCH_MAX ? 'idle' : 'more';
-      },
-    });
+    this.lanes = new Lanes(config.SEND_CONCURRENCY_MAX);
+    // New deliveries: a pass at rest takes them now; if every pass is busy, the first goes again after its own.
+    wakeUps.on(WAKE_UP.deliveries, () => (this.loops.find((l) => l.pausedIdle) ?? this.loops[0]!).wake());
+    this.loops = Array.from(
+      { length: config.SEND_PASSES },
+      (_, i) =>
+        new PollingLoop({
+          name: `email sender ${i + 1}/${config.SEND_PASSES}`,
+          pollMs: config.SEND_POLL_MS,
+          log,
+          pass: async () => {
+            const { handled, unreachable } = await this.sendOnce();
+            if (unreachable) return 'backoff';
+            return handled < this.config.SEND_BATCH_MAX ? 'idle' : 'more';
+          },
+        }),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -130,13 +143,16 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       greetingTimeout: SMTP_GREETING_TIMEOUT_MS,
       socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
     });
-    this.loop.start();
-    this.log.info({ smtp: smtpHost(this.config.SMTP_URL), batchMax: this.config.SEND_BATCH_MAX }, 'email sender started');
+    for (const loop of this.loops) loop.start();
+    this.log.info(
+      { smtp: smtpHost(this.config.SMTP_URL), batchMax: this.config.SEND_BATCH_MAX, passes: this.config.SEND_PASSES, lanes: this.lanes.count },
+      'email sender started',
+    );
   }
 
-  /** Finishes the batch in hand, then closes the SMTP pool. */
+  /** Finishes the batches in hand, then closes the SMTP pool. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+    await Promise.all(this.loops.map((l) => l.stop()));
     this.transport?.close();
     this.log.info('email sender stopped');
   }
@@ -193,10 +209,11 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Hands the batch to SMTP, SEND_CONCURRENCY_MAX at a time: one SMTP round trip after the other
-   * would cap the service at a few messages a second. Starts no further send once the server is
-   * unreachable (the rest would meet the same wall) or the batch's send window has closed (the
-   * lease must cover every send); those are returned as not sent.
+   * Hands the batch to SMTP on the process's lanes, SEND_CONCURRENCY_MAX sends at a time for every
+   * pass together: one SMTP round trip after the other would cap the service at a few messages a
+   * second. Starts no further send once the server is unreachable (the rest would meet the same
+   * wall) or the batch's send window has closed (the lease must cover every send); those are
+   * returned as not sent.
    */
   private async sendAll(deliveries: Delivery[]): Promise<SendOutcome[]> {
     const windowClosesAt = Date.now() + BATCH_SEND_WINDOW_MS;
@@ -205,14 +222,21 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     let stopped: string | null = null;
     const lane = async () => {
       while (stopped === null && next < deliveries.length) {
-        if (Date.now() >= windowClosesAt) {
-          stopped = `the batch's ${BATCH_SEND_WINDOW_MS / 1000} s send window closed first`;
-          break;
+        // Held from the hand-over to SMTP to the SENT mark (send): the other passes' sends count too.
+        const release = await this.lanes.acquire();
+        try {
+          if (stopped !== null || next >= deliveries.length) return;
+          if (Date.now() >= windowClosesAt) {
+            stopped = `the batch's ${BATCH_SEND_WINDOW_MS / 1000} s send window closed first`;
+            return;
+          }
+          const i = next++;
+          const outcome = await this.send(deliveries[i]!);
+          outcomes[i] = outcome;
+          if (outcome.status === 'refused' && isUnreachable(outcome.error)) stopped = 'SMTP was unreachable earlier in this batch';
+        } finally {
+          release();
         }
-        const i = next++;
-        const outcome = await this.send(deliveries[i]!);
-        outcomes[i] = outcome;
-        if (outcome.status === 'refused' && isUnreachable(outcome.error)) stopped = 'SMTP was unreachable earlier in this batch';
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.config.SEND_CONCURRENCY_MAX, deliveries.length) }, lane));

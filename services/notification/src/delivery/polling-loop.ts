@@ -43,10 +43,15 @@ export class PollingLoop {
    */
   wake(): void {
     this.wakeRequested = true;
-    if (this.pausedIdle) this.endPause?.();
+    if (this.idlePause) this.endPause?.();
   }
 
-  private pausedIdle = false;
+  private idlePause = false;
+
+  /** At rest between passes (nothing found last time): a wake() starts its next pass at once. */
+  get pausedIdle(): boolean {
+    return this.idlePause;
+  }
 
   private async run(): Promise<void> {
     let failures = 0;
@@ -84,11 +89,11 @@ export class PollingLoop {
       const done = () => {
         clearTimeout(t);
         this.endPause = null;
-        this.pausedIdle = false;
+        this.idlePause = false;
         if (wakeable) this.wakeRequested = false;
         resolve();
       };
-      this.pausedIdle = wakeable;
+      this.idlePause = wakeable;
       this.endPause = done;
       t = setTimeout(done, ms);
     });
