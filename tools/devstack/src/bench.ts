@@ -161,11 +161,17 @@ async function main() {
         .map(([k, v]) => [k.slice('BENCH_ENV_'.length), v ?? '']),
     ),
     // BENCH_PROFILE=capture,notification: V8 CPU profiles of those services, written when they stop (open in Chrome DevTools).
+    // BENCH_NODE_ARGS="--trace-gc": Node options for every service, those NODE_OPTIONS refuses included (in their logs).
     nodeArgs: Object.fromEntries(
-      (process.env.BENCH_PROFILE ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join(REPO_ROOT, '.local/logs', runId, 'profiles')}`]]),
+      Object.keys(SERVICES).map((name) => [
+        name,
+        [
+          ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+          ...((process.env.BENCH_PROFILE ?? '').split(',').includes(name)
+            ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO_ROOT, '.local/logs', runId, 'profiles')}`]
+            : []),
+        ],
+      ]),
     ),
   });
   await stack.startAll();
