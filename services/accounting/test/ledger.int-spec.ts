@@ -280,6 +280,38 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect([pos!.cost.quantity, pos!.cost.cost]).toEqual(['0', '0']);
   });
 
+  it('a trade booked before the cost history, cancelled, leaves its position flat at cost 0: the residual goes to P&L in a re-costing entry', async () => {
+    const put = await fetch(url('/books/PROP-LG/recognition'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recognition: 'TRADE_DATE', effectiveFrom: '2026-01-01' }) });
+    expect(put.status).toBe(200);
+    await send(Topics.refdataAccounts, [account({ account: 'LG-01', book: 'PROP-LG', costMethod: 'FIFO' })]);
+    const at = (ref: string, side: 'BUY' | 'SELL', quantity: string, gross: string, tradeDate: string) =>
+      trade(ref, { account: 'LG-01', book: 'PROP-LG', accountType: 'PROPRIETARY', isin: 'FR0000133308', side, quantity, price: '0.01', grossAmount: gross, feesAmount: '0.00', netAmount: gross, fees: [], tradeDate, settlementDate: '2026-11-30' });
+    // Buy 448 for 4.48 (20 Nov) and sell 1 for 0.01 (25 Nov), then made legacy: their operations
+    // replaced by an opening one holding the position as it stands (what migration 1796000300000 did).
+    const L1 = at('FO-LG:L-1', 'BUY', '448', '4.48', '2026-11-20');
+    const L2 = at('FO-LG:L-2', 'SELL', '1', '0.01', '2026-11-25');
+    await send(Topics.tradeEvents, [captured(L1), captured(L2)]);
+    await env.db.query(`DELETE FROM accounting.position_ops WHERE account = 'LG-01'`);
+    await env.db.query(`INSERT INTO accounting.position_ops (account, isin, op_key, kind, side, quantity, gross, securities, realized, quantity_after, cost_after,
+                                                         lots_after, trade_ref, posting_event, recognition, securities_account, book, currency)
+                        SELECT account, isin, '', 'OPENING', 'BUY', 0, 0, 0, 0, quantity, cost, lots, '', 'OPENING', 'OPENING', '', book, currency
+                        FROM accounting.positions WHERE account = 'LG-01'`);
+    // Sell 448 for 8.96 (24 Nov): the 447 held close at cost 4.47 for 8.94 (a gain of 4.47), 1 short at −0.02.
+    const L3 = { ...at('FO-LG:L-3', 'SELL', '448', '8.96', '2026-11-24'), price: '0.02' };
+    await send(Topics.tradeEvents, [captured(L3)]);
+    // The legacy sale of 1 is cancelled: its reversal takes back securities −0.01 → quantity 0, cost −0.01,
+    // released to P&L: securities +0.01, a gain of 0.01 — 4.48 in all, 8.96 − 4.48.
+    await send(Topics.tradeEvents, [cancelled(L2)]);
+    expect(await lines('POSITION:LG-01:FR0000133308', 'RECOSTING')).toEqual([
+      ['311000', '0.01', '0.00'],
+      ['767000', '0.00', '0.01'],
+    ]);
+    expect(await balance('%LG%', '311000')).toBe('0.00');
+    expect(await balance('%LG%', '767000')).toBe('-4.48');
+    const [pos] = await get<Array<{ cost: { quantity: string; cost: string; realized: string } }>>('/positions/LG-01');
+    expect(pos!.cost).toMatchObject({ quantity: '0', cost: '0', realized: '4.48' });
+  });
+
   it('FX: a USD book holding 1000.00 USD is revalued at each close; 1.10 then 1.05 → 1000/1.05 − 1000/1.10 = 43.29 EUR gain', async () => {
     const U1 = trade('FO-US:U-1', { account: 'USD-01', book: 'USD-EQ', accountType: 'PROPRIETARY', isin: 'US0378331005', currency: 'USD', price: '100.00', grossAmount: '10000.00', feesAmount: '0.00', netAmount: '10000.00', fees: [], placeOfSettlement: 'DTCYUS33XXX' });
     const U2 = trade('FO-US:U-2', { ...U1, tradeRef: 'FO-US:U-2', tradeId: 'U-2', side: 'SELL', price: '110.00', grossAmount: '11000.00', netAmount: '11000.00' });
