@@ -54,6 +54,9 @@ describe('new work wakes the notice router and the senders at commit', () => {
     await smtp.waitFor(1, 20_000);
     expect(Date.now() - published).toBeLessThan(20_000);
     expect(smtp.messages.map((m) => [m.headers.get('x-postera-trade-ref'), m.headers.get('x-postera-notice-kind')])).toEqual([['FO-EQ:W-A', 'AVIS_OPERE']]);
+    // Routed by the consumer in the transaction that wrote it (one now() for both), not by the router's next pass.
+    const { rows } = await env.db.query(`SELECT status, routed_at = created_at AS same_transaction FROM notification.notices WHERE trade_ref = $1`, [A.tradeRef]);
+    expect(rows).toEqual([{ status: 'ROUTED', same_transaction: true }]);
   });
 
   it('sends an avis routed while a pass waits on a slow server at once, by the other pass (SEND_PASSES 2), not after that pass', async () => {

@@ -113,6 +113,13 @@ export interface RouteResult {
   noContact: number;
 }
 
+const UNROUTED_COLUMNS = `k.notice_id, k.kind, k.cause_event_id, k.trade_ref, k.recipient_type, k.party, k.payload, k.created_at,
+              c.client_id, c.client_name, c.account_type, c.language AS c_language, c.contacts AS c_contacts, c.base_currency,
+              p.name AS p_name, p.language AS p_language, p.contacts AS p_contacts
+       FROM notification.notices k
+       LEFT JOIN notification.client_contacts c ON k.recipient_type = 'CLIENT' AND c.account = k.party
+       LEFT JOIN notification.counterparty_contacts p ON k.recipient_type = 'COUNTERPARTY' AND p.lei = k.party`;
+
 /**
  * Routing: a notice whose party is known gets one delivery (notifications row) per contact —
  * EMAIL or WEBHOOK, in the party's language — and its structured document. A proprietary account
@@ -125,12 +132,7 @@ export interface RouteResult {
 export async function routeNotices(ds: DataSource, firmName: string, limit: number): Promise<RouteResult> {
   return ds.transaction(async (tx) => {
     const rows = (await tx.query(
-      `SELECT k.notice_id, k.kind, k.cause_event_id, k.trade_ref, k.recipient_type, k.party, k.payload, k.created_at,
-              c.client_id, c.client_name, c.account_type, c.language AS c_language, c.contacts AS c_contacts, c.base_currency,
-              p.name AS p_name, p.language AS p_language, p.contacts AS p_contacts
-       FROM notification.notices k
-       LEFT JOIN notification.client_contacts c ON k.recipient_type = 'CLIENT' AND c.account = k.party
-       LEFT JOIN notification.counterparty_contacts p ON k.recipient_type = 'COUNTERPARTY' AND p.lei = k.party
+      `SELECT ${UNROUTED_COLUMNS}
        WHERE k.status IN ('WAITING', 'NO_CONTACT') AND (c.account IS NOT NULL OR p.lei IS NOT NULL)
          AND (k.status = 'WAITING' OR coalesce(c.updated_at, p.updated_at) > k.routed_at)
        ORDER BY k.created_at, k.notice_id
@@ -138,116 +140,144 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
        FOR UPDATE OF k SKIP LOCKED`,
       [limit],
     )) as UnroutedRow[];
-    const result: RouteResult = { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
-    const deliveries: Array<{
-      id: string;
-      noticeId: string;
-      kind: string;
-      cause: string;
-      tradeRef: string;
-      party: string;
-      channel: string;
-      recipient: string;
-      language: string;
-    }> = [];
-    // The pass's status changes, written with one statement each (not one per notice) after the loop.
-    const routed: Array<{ noticeId: string; partyId: string; partyName: string; language: string; baseCurrency: string | null; document: unknown }> = [];
-    const unrouted: Array<{ noticeId: string; status: 'SKIPPED' | 'NO_CONTACT'; language: string | null; reason: string }> = [];
-    for (const r of rows) {
-      if (r.recipient_type === 'CLIENT' && r.account_type === 'PROPRIETARY') {
-        unrouted.push({ noticeId: r.notice_id, status: 'SKIPPED', language: null, reason: 'proprietary account: no client to notify' });
-        result.skipped++;
-        continue;
-      }
-      const client = r.recipient_type === 'CLIENT';
-      const language = (client ? r.c_language : r.p_language) ?? 'en';
-      const contacts = uniqueContacts((client ? r.c_contacts : r.p_contacts) ?? []);
-      if (contacts.length === 0) {
-        unrouted.push({
-          noticeId: r.notice_id,
-          status: 'NO_CONTACT',
-          language,
-          reason: client
-            ? `no contact for account ${r.party} in refdata.accounts.v1: add one in the referential; the notice is routed when it arrives`
-            : `no contact for counterparty ${r.party}: PUT /counterparty-contacts/${r.party}; the notice is routed then`,
-        });
-        result.noContact++;
-        continue;
-      }
-      const ctx = {
-        firmName,
-        clientId: client ? (r.client_id ?? r.party) : r.party,
-        clientName: (client ? r.client_name : r.p_name) ?? r.party,
+    return writeRoutes(tx, rows, firmName, true);
+  });
+}
+
+/**
+ * The notices a consumer has just written, routed in its own transaction: an avis does not wait
+ * for the router's next pass (a hop, with its transaction, its wake-up and its queue). A notice
+ * whose party is not known yet, or whose document cannot be built (an error the router reports),
+ * stays WAITING for the router.
+ */
+export async function routeNew(tx: EntityManager, firmName: string, noticeIds: string[]): Promise<RouteResult> {
+  if (noticeIds.length === 0) return { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
+  const rows = (await tx.query(
+    `SELECT ${UNROUTED_COLUMNS}
+     WHERE k.notice_id = ANY($1::uuid[]) AND k.status = 'WAITING' AND (c.account IS NOT NULL OR p.lei IS NOT NULL)
+     ORDER BY k.created_at, k.notice_id`,
+    [noticeIds],
+  )) as UnroutedRow[];
+  return writeRoutes(tx, rows, firmName, false);
+}
+
+/** Each notice's outcome and deliveries, written with one statement per kind. `strict`: a document that cannot be built fails the pass; otherwise that notice is left as it is. */
+async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: string, strict: boolean): Promise<RouteResult> {
+  const result: RouteResult = { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
+  const deliveries: Array<{
+    id: string;
+    noticeId: string;
+    kind: string;
+    cause: string;
+    tradeRef: string;
+    party: string;
+    channel: string;
+    recipient: string;
+    language: string;
+  }> = [];
+  // The pass's status changes, written with one statement each (not one per notice) after the loop.
+  const routed: Array<{ noticeId: string; partyId: string; partyName: string; language: string; baseCurrency: string | null; document: unknown }> = [];
+  const unrouted: Array<{ noticeId: string; status: 'SKIPPED' | 'NO_CONTACT'; language: string | null; reason: string }> = [];
+  for (const r of rows) {
+    if (r.recipient_type === 'CLIENT' && r.account_type === 'PROPRIETARY') {
+      unrouted.push({ noticeId: r.notice_id, status: 'SKIPPED', language: null, reason: 'proprietary account: no client to notify' });
+      result.skipped++;
+      continue;
+    }
+    const client = r.recipient_type === 'CLIENT';
+    const language = (client ? r.c_language : r.p_language) ?? 'en';
+    const contacts = uniqueContacts((client ? r.c_contacts : r.p_contacts) ?? []);
+    if (contacts.length === 0) {
+      unrouted.push({
+        noticeId: r.notice_id,
+        status: 'NO_CONTACT',
         language,
-        baseCurrency: client ? r.base_currency : null,
-      };
-      const document = buildNoticeDocument(
+        reason: client
+          ? `no contact for account ${r.party} in refdata.accounts.v1: add one in the referential; the notice is routed when it arrives`
+          : `no contact for counterparty ${r.party}: PUT /counterparty-contacts/${r.party}; the notice is routed then`,
+      });
+      result.noContact++;
+      continue;
+    }
+    const ctx = {
+      firmName,
+      clientId: client ? (r.client_id ?? r.party) : r.party,
+      clientName: (client ? r.client_name : r.p_name) ?? r.party,
+      language,
+      baseCurrency: client ? r.base_currency : null,
+    };
+    let document: unknown;
+    try {
+      document = buildNoticeDocument(
         { noticeId: r.notice_id, kind: r.kind, tradeRef: r.trade_ref, payload: r.payload, recipientType: r.recipient_type, party: r.party },
         ctx,
         new Date(r.created_at).toISOString(),
       );
-      routed.push({ noticeId: r.notice_id, partyId: ctx.clientId, partyName: ctx.clientName, language, baseCurrency: ctx.baseCurrency, document });
-      for (const c of contacts)
-        deliveries.push({
-          id: deliveryId(r.notice_id, c.channel, c.address),
-          noticeId: r.notice_id,
-          kind: r.kind,
-          cause: r.cause_event_id,
-          tradeRef: r.trade_ref,
-          party: r.party,
-          channel: c.channel,
-          recipient: c.address,
-          language,
-        });
-      result.routed++;
+    } catch (e) {
+      if (strict) throw e;
+      continue;
     }
-    if (routed.length > 0) {
-      await tx.query(
-        `UPDATE notification.notices n SET status = 'ROUTED', status_reason = NULL, routed_at = now(), party_id = u.party_id, party_name = u.party_name,
-           language = u.language, base_currency = u.base_currency, document = u.document
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS u(notice_id, party_id, party_name, language, base_currency, document)
-         WHERE n.notice_id = u.notice_id`,
-        [
-          routed.map((r) => r.noticeId),
-          routed.map((r) => r.partyId),
-          routed.map((r) => r.partyName),
-          routed.map((r) => r.language),
-          routed.map((r) => r.baseCurrency),
-          routed.map((r) => JSON.stringify(r.document)),
-        ],
-      );
-    }
-    if (unrouted.length > 0) {
-      // A SKIPPED notice keeps the language it had; a NO_CONTACT one takes the party's.
-      await tx.query(
-        `UPDATE notification.notices n SET status = u.status, status_reason = u.reason, routed_at = now(), language = coalesce(u.language, n.language)
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(notice_id, status, language, reason)
-         WHERE n.notice_id = u.notice_id`,
-        [unrouted.map((u) => u.noticeId), unrouted.map((u) => u.status), unrouted.map((u) => u.language), unrouted.map((u) => u.reason)],
-      );
-    }
-    if (deliveries.length > 0) {
-      const col = <T>(f: (d: (typeof deliveries)[number]) => T) => deliveries.map(f);
-      const inserted = (await tx.query(
-        `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-         ON CONFLICT DO NOTHING RETURNING notification_id`,
-        [
-          col((d) => d.id),
-          col((d) => d.noticeId),
-          col((d) => d.kind),
-          col((d) => d.cause),
-          col((d) => d.tradeRef),
-          col((d) => d.party),
-          col((d) => d.channel),
-          col((d) => d.recipient),
-          col((d) => d.language),
-        ],
-      )) as unknown[];
-      result.deliveries = inserted.length;
-    }
-    return result;
-  });
+    routed.push({ noticeId: r.notice_id, partyId: ctx.clientId, partyName: ctx.clientName, language, baseCurrency: ctx.baseCurrency, document });
+    for (const c of contacts)
+      deliveries.push({
+        id: deliveryId(r.notice_id, c.channel, c.address),
+        noticeId: r.notice_id,
+        kind: r.kind,
+        cause: r.cause_event_id,
+        tradeRef: r.trade_ref,
+        party: r.party,
+        channel: c.channel,
+        recipient: c.address,
+        language,
+      });
+    result.routed++;
+  }
+  if (routed.length > 0) {
+    await tx.query(
+      `UPDATE notification.notices n SET status = 'ROUTED', status_reason = NULL, routed_at = now(), party_id = u.party_id, party_name = u.party_name,
+         language = u.language, base_currency = u.base_currency, document = u.document
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS u(notice_id, party_id, party_name, language, base_currency, document)
+       WHERE n.notice_id = u.notice_id`,
+      [
+        routed.map((r) => r.noticeId),
+        routed.map((r) => r.partyId),
+        routed.map((r) => r.partyName),
+        routed.map((r) => r.language),
+        routed.map((r) => r.baseCurrency),
+        routed.map((r) => JSON.stringify(r.document)),
+      ],
+    );
+  }
+  if (unrouted.length > 0) {
+    // A SKIPPED notice keeps the language it had; a NO_CONTACT one takes the party's.
+    await tx.query(
+      `UPDATE notification.notices n SET status = u.status, status_reason = u.reason, routed_at = now(), language = coalesce(u.language, n.language)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(notice_id, status, language, reason)
+       WHERE n.notice_id = u.notice_id`,
+      [unrouted.map((u) => u.noticeId), unrouted.map((u) => u.status), unrouted.map((u) => u.language), unrouted.map((u) => u.reason)],
+    );
+  }
+  if (deliveries.length > 0) {
+    const col = <T>(f: (d: (typeof deliveries)[number]) => T) => deliveries.map(f);
+    const inserted = (await tx.query(
+      `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+       ON CONFLICT DO NOTHING RETURNING notification_id`,
+      [
+        col((d) => d.id),
+        col((d) => d.noticeId),
+        col((d) => d.kind),
+        col((d) => d.cause),
+        col((d) => d.tradeRef),
+        col((d) => d.party),
+        col((d) => d.channel),
+        col((d) => d.recipient),
+        col((d) => d.language),
+      ],
+    )) as unknown[];
+    result.deliveries = inserted.length;
+  }
+  return result;
 }
 
 function uniqueContacts(contacts: Array<{ channel: string; address: string }>): Array<{ channel: 'EMAIL' | 'WEBHOOK'; address: string }> {

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type EventEnvelope, type InstructionStatusChangedV1 } from '@postera/contracts';
-import { currentBusinessDay, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { CONFIG, currentBusinessDay, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { instructionSettledSchema, NOTIFIED_SETTLEMENT_STATUSES, payloadProblems } from '../../domain/payload-schemas.js';
-import { insertNotices, type NewNotice } from '../../persistence/notices.repository.js';
+import type { NotificationConfig } from '../../../config.js';
+import { insertNotices, routeNew, type NewNotice } from '../../persistence/notices.repository.js';
 
 const notified = (e: EventEnvelope) =>
   e.type === 'InstructionStatusChanged' && (NOTIFIED_SETTLEMENT_STATUSES as readonly unknown[]).includes((e.payload as { status?: unknown }).status);
@@ -20,6 +21,10 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly topics = [Topics.settlementEvents];
   override readonly types = ['InstructionStatusChanged'];
 
+  constructor(@Inject(CONFIG) private readonly config: NotificationConfig) {
+    super();
+  }
+
   override decode(record: InboundRecord): EventEnvelope {
     const e = super.decode(record);
     if (notified(e)) {
@@ -30,8 +35,8 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   }
 
   /**
-   * The whole batch in three statements: the stored state of its instructions, then their last
-   * state, then the notices. An instruction that changes status several times in the batch (FAILING
+   * The whole batch in a few statements: the stored state of its instructions, then their last
+   * state, then the notices and their routing (routeNew). An instruction that changes status several times in the batch (FAILING
    * then SETTLED) is followed in memory, change after change, so each change is judged against the
    * state before it, as if they had come one by one.
    */
@@ -87,7 +92,8 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
         rows.map((r) => JSON.stringify(r.s)),
       ],
     );
-    await insertNotices(ctx.tx, notices);
+    // Routed in this transaction: the notices do not wait for the router's next pass.
+    await routeNew(ctx.tx, this.config.FIRM_NAME, await insertNotices(ctx.tx, notices));
   }
 }
 

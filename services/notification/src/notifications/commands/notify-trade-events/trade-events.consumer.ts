@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type CounterpartyConfirmationIssuedV1, type EventEnvelope, type TradeCancelledV1, type TradeEconomics } from '@postera/contracts';
 import { addBusinessDays, TARGET } from '@postera/kernel';
-import { EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { counterpartyConfirmationSchema, payloadProblems, tradeEconomicsSchema } from '../../domain/payload-schemas.js';
 import type { NoticeReference } from '../../domain/avis-d-opere.js';
-import { insertNotices, latestConfirmations, noticePayloads, type NewNotice } from '../../persistence/notices.repository.js';
+import type { NotificationConfig } from '../../../config.js';
+import { insertNotices, routeNew, latestConfirmations, noticePayloads, type NewNotice } from '../../persistence/notices.repository.js';
 
 /**
  * trade.events.v1 → the notices a trade owes (DOMAIN.md §5):
@@ -20,6 +21,10 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'notification.trade-events';
   readonly topics = [Topics.tradeEvents];
   override readonly types = ['TradeCaptured', 'TradeValidated', 'TradeCancelled', 'CounterpartyConfirmationIssued'];
+
+  constructor(@Inject(CONFIG) private readonly config: NotificationConfig) {
+    super();
+  }
 
   override decode(record: InboundRecord): EventEnvelope {
     const e = super.decode(record);
@@ -120,7 +125,8 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
         });
       }
     }
-    await insertNotices(ctx.tx, notices);
+    // Routed in this transaction: the avis does not wait for the router's next pass.
+    await routeNew(ctx.tx, this.config.FIRM_NAME, await insertNotices(ctx.tx, notices));
   }
 
   /** The avis d'opéré of a validated client trade, or the amendment notice replacing the one the client had; null when this version was already confirmed. */
