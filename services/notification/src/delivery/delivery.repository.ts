@@ -134,46 +134,40 @@ export interface StartedAttempt {
  */
 export async function startAttempts(ds: DataSource, claimId: string, attempts: AttemptStart[], leaseMs: number): Promise<Map<string, StartedAttempt>> {
   if (attempts.length === 0) return new Map();
-  return ds.transaction(async (tx) => {
-    const owned = await updateReturning<{ notification_id: string; attempts: number }>(
-      tx,
-      `UPDATE notification.notifications n
+  // One statement, so one transaction and one round trip (it was five: BEGIN, three, COMMIT). The
+  // parts run on one snapshot: `owned` locks the notifications first, as recordSent and
+  // recordNotSent do; the numbering reads the attempts as they were, and the interrupted ones
+  // closed are those that were open — never the attempts this statement adds.
+  const rows = (await ds.query(
+    `WITH owned AS (
+       UPDATE notification.notifications n
        SET attempts = n.attempts + 1, recipient = a.recipient, language = a.language, subject = a.subject, body = a.body,
            next_attempt_at = now() + $7::interval
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS a(notification_id, recipient, language, subject, body)
        WHERE n.notification_id = a.notification_id AND n.claim_id = $6 AND n.status = 'PENDING'
-       RETURNING n.notification_id, n.attempts`,
-      [
-        attempts.map((a) => a.notificationId),
-        attempts.map((a) => a.recipient),
-        attempts.map((a) => a.language),
-        attempts.map((a) => a.subject),
-        attempts.map((a) => a.body),
-        claimId,
-        ms(leaseMs),
-      ],
-    );
-    if (owned.length === 0) return new Map();
-    const ownedIds = owned.map((o) => o.notification_id);
-    await tx.query(
-      `UPDATE notification.delivery_attempts SET finished_at = now(), outcome = 'ERROR',
+       RETURNING n.notification_id, n.attempts),
+     interrupted AS (
+       UPDATE notification.delivery_attempts SET finished_at = now(), outcome = 'ERROR',
          error = 'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
-       WHERE notification_id = ANY($1::uuid[]) AND finished_at IS NULL`,
-      [ownedIds],
-    );
-    const numbered = (await tx.query(
-      `WITH i AS (
-         INSERT INTO notification.delivery_attempts (notification_id, attempt_no)
-         SELECT o.notification_id, coalesce(max(a.attempt_no), 0) + 1
-         FROM unnest($1::uuid[]) AS o(notification_id) LEFT JOIN notification.delivery_attempts a USING (notification_id)
-         GROUP BY o.notification_id
-         RETURNING notification_id, attempt_no)
-       SELECT * FROM i`,
-      [ownedIds],
-    )) as Array<{ notification_id: string; attempt_no: number }>;
-    const counted = new Map(owned.map((o) => [o.notification_id, o.attempts]));
-    return new Map(numbered.map((r) => [r.notification_id, { attemptNo: r.attempt_no, attempts: counted.get(r.notification_id)! }]));
-  });
+       WHERE notification_id IN (SELECT notification_id FROM owned) AND finished_at IS NULL),
+     numbered AS (
+       INSERT INTO notification.delivery_attempts (notification_id, attempt_no)
+       SELECT o.notification_id, coalesce(max(a.attempt_no), 0) + 1
+       FROM owned o LEFT JOIN notification.delivery_attempts a USING (notification_id)
+       GROUP BY o.notification_id
+       RETURNING notification_id, attempt_no)
+     SELECT u.notification_id, u.attempt_no, o.attempts FROM numbered u JOIN owned o USING (notification_id)`,
+    [
+      attempts.map((a) => a.notificationId),
+      attempts.map((a) => a.recipient),
+      attempts.map((a) => a.language),
+      attempts.map((a) => a.subject),
+      attempts.map((a) => a.body),
+      claimId,
+      ms(leaseMs),
+    ],
+  )) as Array<{ notification_id: string; attempt_no: number; attempts: number }>;
+  return new Map(rows.map((r) => [r.notification_id, { attemptNo: r.attempt_no, attempts: r.attempts }]));
 }
 
 /** A message the server accepted, with the event that says so. */
