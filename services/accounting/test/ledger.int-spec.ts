@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { envelope, Topics, type AccountRefV1, type EventEnvelope, type HoldingsStatementV1, type CashStatementV1, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
+import { Dec } from '@postera/kernel';
 import { readFileSync } from 'node:fs';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 import { captured, cancelled, checkFec, publish, step, trade } from './builders.js';
@@ -328,11 +329,65 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['766000', '0.00', '43.29'],
     ]);
     const report = await get<{ results: Array<Record<string, string>>; totals: Array<Record<string, string>> }>('/fx/results?from=2026-11-30&to=2026-12-01');
-    expect(report.results.map((r) => [r.closeDate, r.book, r.currency, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([['2026-12-01', 'USD-EQ', 'USD', '1000', '1.1', '1.05', '43.29']]);
+    expect(report.results.map((r) => [r.closeDate, r.book, r.currency, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([['2026-12-01', 'USD-EQ', 'USD', '1000', '1.10', '1.05', '43.29']]);
     expect(report.totals).toEqual([{ book: 'USD-EQ', currency: 'USD', resultEur: '43.29' }]);
     // The ECB's daily file by upload: the next day's rates.
     const up = await fetch(url('/fx-rates/ecb'), { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'Date, USD, JPY, \n2 December 2026, 1.12, 160.12, \n' });
     expect(await up.json()).toEqual({ stored: 2, problems: [] });
+  });
+
+  it('FX, a line late for its close: book GB-A gets every GBP trade before the closes, GB-B half of them after; both end at 1500/0.88 − 1500/0.85 = −60.16 EUR', async () => {
+    // Each book: a round trip settled 2 Dec that leaves +1000.00 GBP of cash (buy 10000.00, sell 11000.00), and one that leaves +500.00 (buy 10000.00, sell 10500.00).
+    const gbp = (ref: string, book: string, side: 'BUY' | 'SELL', gross: string) =>
+      trade(ref, { account: `${book}-01`, book, accountType: 'PROPRIETARY', isin: 'GB0002634946', currency: 'GBP', side, price: new Dec(gross).div(100).toFixed(2), quantity: '100', grossAmount: gross, feesAmount: '0.00', netAmount: gross, fees: [], placeOfSettlement: 'CRSTGB22XXX', tradeDate: '2026-12-01', settlementDate: '2026-12-02' });
+    const roundTrips = (book: string) => ({
+      first: [gbp(`FO-GB:${book}-1`, book, 'BUY', '10000.00'), gbp(`FO-GB:${book}-2`, book, 'SELL', '11000.00')],
+      late: [gbp(`FO-GB:${book}-3`, book, 'BUY', '10000.00'), gbp(`FO-GB:${book}-4`, book, 'SELL', '10500.00')],
+    });
+    const [a, b] = [roundTrips('GB-A'), roundTrips('GB-B')];
+    const settle = async (trades: ReturnType<typeof gbp>[]) => {
+      await send(Topics.tradeEvents, trades.map(captured));
+      for (const t of trades) await send(Topics.settlementEvents, [step(t, { status: 'SETTLED' })]);
+    };
+    await settle([...a.first, ...a.late, ...b.first]);
+    const rate = (rateDate: string, unitsPerEur: string) => envelope({ type: 'FxRate', producer: 'market-sim', correlationId: 'GBP', causationId: null, payload: { rateDate, currency: 'GBP', unitsPerEur, source: 'ECB' } });
+    await send(Topics.fxRates, [rate('2026-12-02', '0.85'), rate('2026-12-03', '0.88')]);
+    const close = (businessDate: string) => envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate } });
+    await send(Topics.businessDay, [close('2026-12-02')]);
+    await send(Topics.businessDay, [close('2026-12-03')]);
+    // GB-A at the close of 3 Dec: 1500 carried from 0.85 to 0.88, 1764.71 → 1704.55 EUR: a loss of 60.16.
+    expect(await lines('FX:GB-A:GBP')).toEqual([
+      ['666000', '60.16', '0.00'],
+      ['479000', '0.00', '60.16'],
+    ]);
+    // GB-B at that close held 1000: 1000/0.88 − 1000/0.85 = −40.11.
+    expect(await lines('FX:GB-B:GBP')).toEqual([
+      ['666000', '40.11', '0.00'],
+      ['479000', '0.00', '40.11'],
+    ]);
+    // GB-B's second round trip, settled 2 Dec, arrives after both closes: its 500 is revalued from 0.85 as the
+    // rest was. What is booked in all becomes round(1500/0.88 − 1500/0.85) = −60.16: a correction of −20.05, dated 3 Dec.
+    await settle(b.late);
+    expect(await lines('FX:GB-B:GBP')).toEqual([
+      ['666000', '40.11', '0.00'],
+      ['479000', '0.00', '40.11'],
+      ['666000', '20.05', '0.00'],
+      ['479000', '0.00', '20.05'],
+    ]);
+    expect(await balance('FX:GB-A:GBP', '666000')).toBe(await balance('FX:GB-B:GBP', '666000'));
+    const report = await get<{ results: Array<Record<string, string | null>>; totals: Array<Record<string, string>> }>('/fx/results?from=2026-12-02&to=2026-12-03');
+    expect(report.results.filter((r) => r.currency === 'GBP').map((r) => [r.closeDate, r.book, r.kind, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([
+      ['2026-12-03', 'GB-A', 'CLOSE', '1500', '0.85', '0.88', '-60.16'],
+      ['2026-12-03', 'GB-B', 'CLOSE', '1000', '0.85', '0.88', '-40.11'],
+      ['2026-12-03', 'GB-B', 'LATE_LINES', '500', null, '0.88', '-20.05'],
+    ]);
+    expect(report.totals.filter((t) => t.currency === 'GBP')).toEqual([
+      { book: 'GB-A', currency: 'GBP', resultEur: '-60.16' },
+      { book: 'GB-B', currency: 'GBP', resultEur: '-60.16' },
+    ]);
+    // The same trades and steps published again are duplicates: no line, so no correction.
+    await settle(b.late);
+    expect(await balance('FX:GB-B:GBP', '666000')).toBe('60.16');
   });
 
   it('the database role the service posts through cannot update or delete the journal (grants), only insert and read it', async () => {
@@ -405,7 +460,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     const tb = await get<Array<{ currency: string; debit: string; credit: string }>>('/exports/trial-balance?from=2026-11-01&to=2026-12-31');
     const per = new Map<string, number>();
     for (const row of tb) per.set(row.currency, (per.get(row.currency) ?? 0) + Math.round(Number(row.debit) * 100) - Math.round(Number(row.credit) * 100));
-    expect(Object.fromEntries(per)).toEqual({ EUR: 0, USD: 0 });
+    expect(Object.fromEntries(per)).toEqual({ EUR: 0, GBP: 0, USD: 0 });
     const gl = await get<Array<{ account: string }>>('/exports/general-ledger?from=2026-11-30&to=2026-11-30');
     expect(gl.some((l) => l.account === '767000')).toBe(true);
   });

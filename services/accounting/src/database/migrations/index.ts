@@ -6,6 +6,7 @@ import { AccountingLedgerData1796000000000 } from './1796000000000-accounting-le
 import { AccountingBalanceCheckPerStatement1796000100000 } from './1796000100000-accounting-balance-check-per-statement.js';
 import { AccountingBalanceCheckByIndex1796000200000 } from './1796000200000-accounting-balance-check-by-index.js';
 import { AccountingPositionHistory1796000300000 } from './1796000300000-accounting-position-history.js';
+import { AccountingFxHistory1796100100000 } from './1796100100000-accounting-fx-history.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -16,4 +17,5 @@ export const accountingMigrations = [
   AccountingBalanceCheckByIndex1796000200000,
   AccountingPositionHistory1796000300000,
   outboxParkedMigration('accounting'),
+  AccountingFxHistory1796100100000,
 ];

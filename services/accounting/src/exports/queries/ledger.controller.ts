@@ -1,10 +1,12 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { CONFIG } from '@postera/platform';
 import { isIsoDate } from '@postera/kernel';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
 import { parseEcbCsv } from '../../fx/domain/ecb-csv.js';
-import { upsertRates } from '../../fx/commands/fx.service.js';
+import { storeRates } from '../../fx/commands/fx.service.js';
+import { asJournalWriter } from '../../journal/persistence/journal.repository.js';
 import { readBody } from '../../http/read-body.js';
 import { holdingsView } from '../../reconciliation/commands/reconciliation.service.js';
 import { fecRows, fecText, toLatin9, type FecLine } from '../domain/fec.js';
@@ -79,22 +81,32 @@ export class LedgerController {
     );
   }
 
-  /** Import ECB reference rates in the ECB's own CSV (daily or history file), as text/csv (or JSON { csv }). */
+  /**
+   * Import ECB reference rates in the ECB's own CSV (daily or history file), as text/csv (or JSON
+   * { csv }). A rate late for a close already processed revalues its currency's positions again
+   * (fx.service.ts), posted through the journal writer's role.
+   */
   @Post('fx-rates/ecb')
   @HttpCode(200)
   async importEcb(@Req() req: Parameters<typeof readBody>[0]) {
     const parsed = parseEcbCsv(await readBody(req));
-    const stored = await this.ds.transaction((tx) => upsertRates(tx, parsed.rates, 'ECB upload'));
+    const stored = await this.ds.transaction(async (tx) => {
+      await asJournalWriter({ tx }, this.config.JOURNAL_WRITER_ROLE);
+      return storeRates(tx, parsed.rates, 'ECB upload', `ecb-upload:${randomUUID()}`);
+    });
     return { stored, problems: parsed.problems };
   }
 
-  /** FX results per close, book and currency; totals per currency and book over the range. */
+  /**
+   * FX results per close, book and currency (kind CLOSE), with the corrections for lines that came
+   * after their close (kind LATE_LINES, dated that close); totals per currency and book over the range.
+   */
   @Get('fx/results')
   async fxResults(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
     const [f, t] = range(from, to);
     const rows = await this.ds.query(
       `SELECT to_char(close_date, 'YYYY-MM-DD') AS "closeDate", book, currency, position::text AS position, rate_before::text AS "rateBefore", rate::text AS rate,
-              result_eur::text AS "resultEur" FROM accounting.fx_results WHERE close_date BETWEEN $1 AND $2 ORDER BY close_date, book, currency`,
+              result_eur::text AS "resultEur", kind FROM accounting.fx_results WHERE close_date BETWEEN $1 AND $2 ORDER BY close_date, book, currency, kind, cause_event_id`,
       [f, t],
     );
     const totals = await this.ds.query(

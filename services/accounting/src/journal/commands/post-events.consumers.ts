@@ -21,12 +21,13 @@ import type { CostOpMeta } from '../../ledger/domain/cost-history.js';
 import { accountInfos, loadRuleSets, recognitionOf, securitiesAccountOf, upsertAccounts } from '../../ledger/persistence/ledger.repository.js';
 import { PositionBook, type Recosting } from '../../ledger/persistence/position-book.js';
 import { pgArray } from '../../database/pg-array.js';
-import { revalueAtClose } from '../../fx/commands/fx.service.js';
+import { correctLateFxLines, revalueAtClose } from '../../fx/commands/fx.service.js';
 import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
 import { nettedLines, recostingPosting, settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
 import {
   appendJournal,
+  asJournalWriter,
   entryLines,
   insertEntryHeaders,
   insertEntryLines,
@@ -61,14 +62,6 @@ export function announce(ctx: BatchContext, posted: JournalEntry[]): void {
     });
     ctx.emit({ topic: Topics.accountingEvents, key: e.tradeRef, event });
   }
-}
-
-/**
- * Every posting transaction writes through the service's database role (migration
- * 1796000000000): it may insert into the journal, never update or delete it.
- */
-export async function asJournalWriter(ctx: BatchContext, role: string): Promise<void> {
-  if (role) await ctx.tx.query(`SET LOCAL ROLE ${role.replace(/[^a-z0-9_]/gi, '')}`);
 }
 
 const positionKey = (t: StoredTrade) => ({ account: t.account, isin: t.isin, book: t.book, currency: t.currency, method: t.costMethod });
@@ -320,8 +313,7 @@ async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied):
     applied.pending.map((x) => x.entry),
     fresh,
   );
-  await appendJournal(ctx.tx, recostings);
-  return posted;
+  return [...posted, ...(await appendJournal(ctx.tx, recostings))];
 }
 
 /**
@@ -397,8 +389,11 @@ export class AccountingDayHooks implements BusinessDayHooks {
 
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
-    announce(ctx, await releaseParkedSettlements(ctx));
+    const released = await releaseParkedSettlements(ctx);
+    announce(ctx, released);
     await revalueAtClose(ctx, day.businessDate, causeEventId);
+    // After the close, which revalued what it holds: a released line of a currency without a rate today may be late for an earlier close.
+    await correctLateFxLines(ctx, released);
     await reconcilePnlAtClose(ctx, day.businessDate, this.config.PNL_TOLERANCE);
   }
 }
@@ -528,8 +523,9 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
     await saveTrades(ctx.tx, [...changed.values()]);
     await positions.save();
     await holdEvents(ctx.tx, held);
-    const posted = await appendJournal(ctx.tx, entries);
-    announce(ctx, [...posted, ...(await releaseParkedSettlements(ctx))]);
+    const posted = [...(await appendJournal(ctx.tx, entries)), ...(await releaseParkedSettlements(ctx))];
+    await correctLateFxLines(ctx, posted);
+    announce(ctx, posted);
   }
 }
 
@@ -630,6 +626,7 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     }
     // After the accruals of the same batch, so a waiver finds its accrual even when both came together.
     if (waived.length > 0) posted.push(...(await appendJournal(ctx.tx, await penaltyWaiverEntries(ctx, waived))));
+    await correctLateFxLines(ctx, posted);
     announce(ctx, posted);
   }
 }
@@ -683,7 +680,7 @@ export class TtfAccrualConsumer extends EnvelopeHandler<ReportingEvent> {
         }),
       );
     }
-    await appendJournal(ctx.tx, entries);
+    await correctLateFxLines(ctx, await appendJournal(ctx.tx, entries));
   }
 }
 

@@ -41,6 +41,14 @@ export function journalEntry(e: Omit<JournalEntry, 'entryId'>): JournalEntry {
 }
 
 /**
+ * Every posting transaction writes through the service's database role (migration
+ * 1796000000000): it may insert into the journal, never update or delete it.
+ */
+export async function asJournalWriter(ctx: { tx: EntityManager }, role: string): Promise<void> {
+  if (role) await ctx.tx.query(`SET LOCAL ROLE ${role.replace(/[^a-z0-9_]/gi, '')}`);
+}
+
+/**
  * Appends entries and their lines with two statements for the whole batch. The balance is
  * asserted here and checked again by the database at the end of the lines' insert (statement-level
  * trigger). An entry already posted for the same cause is skipped (UNIQUE (cause_event_id, kind)).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Dec } from '@postera/kernel';
 import { settlementStepPosting, tradeDatePosting } from '../../journal/domain/posting-rules.js';
-import { revalue } from '../../fx/domain/revaluation.js';
+import { fxResultToDate } from '../../fx/domain/revaluation.js';
 import { RULE_SET_V1 } from '../rule-sets/rule-set-v1.js';
 import { settlementStep, type TradeFigures } from './amounts.js';
 import { applyOperation, emptyPosition, type Position } from './cost.js';
@@ -188,28 +188,35 @@ describe('weighted average (CMP) and FIFO realized P&L across several buys and s
 describe('an FX revaluation across two closes', () => {
   // USD book: bought 100 at 100.00 USD (10000.00) and sold them at 110.00 (11000.00): the nostro holds +1000.00 USD, the only USD balance-sheet position.
   it('close 1 at 1.10 USD/EUR records the position; close 2 at 1.05: 1000/1.05 − 1000/1.10 = 952.38 − 909.09 = 43.29 EUR gain', () => {
-    const c1 = revalue(null, d('1000.00'), d('1.10'), '2026-11-30');
-    expect(c1.resultEur.toFixed(2)).toBe('0.00');
-    const c2 = revalue(c1.next, d('1000.00'), d('1.05'), '2026-12-01');
-    expect(c2.resultEur.toFixed(2)).toBe('43.29');
+    // Each close books the FX result to date less what was booked before.
+    const held = [{ closeDate: '2026-11-30', rate: '1.10', movement: '1000.00' }];
+    const t1 = fxResultToDate(held, d('1.10'));
+    expect(t1.toFixed(2)).toBe('0.00');
+    const t2 = fxResultToDate(held, d('1.05'));
+    expect(t2.minus(t1).toFixed(2)).toBe('43.29');
     const lines = applyRules(
       RULE_SET_V1,
       { event: 'FX_REVALUATION', recognition: 'SETTLEMENT_DATE', variant: 'GAIN' },
-      { amount: c2.resultEur },
+      { amount: t2.minus(t1) },
       { securitiesAccount: '', aux: { CURRENCY: 'USD' } },
     );
     expect(show(lines)).toEqual([
       ['479000', '43.29', '0.00'],
       ['766000', '0.00', '43.29'],
     ]);
-    // Close 3 at 1.12: 1000/1.12 − 1000/1.05 = 892.86 − 952.38 = −59.52, a loss.
-    const c3 = revalue(c2.next, d('1000.00'), d('1.12'), '2026-12-02');
-    expect(c3.resultEur.toFixed(2)).toBe('-59.52');
+    // Close 3 at 1.12: 1000/1.12 − 1000/1.10 = 892.86 − 909.09 = −16.23 to date, so −16.23 − 43.29 = −59.52 at this close, a loss
+    // (1000/1.12 − 1000/1.05 = 892.86 − 952.38 close on close).
+    const t3 = fxResultToDate(held, d('1.12'));
+    expect(t3.toFixed(2)).toBe('-16.23');
+    expect(t3.minus(t2).toFixed(2)).toBe('-59.52');
   });
 
   it('flows of the day are taken at the day rate: a position bought on the day of a close gives no result that close', () => {
-    const c1 = revalue({ balance: '0', rate: '1.10', asOf: '2026-11-30' }, d('5000.00'), d('1.05'), '2026-12-01');
-    expect(c1.resultEur.toFixed(2)).toBe('0.00');
+    const periods = [
+      { closeDate: '2026-11-30', rate: '1.10', movement: '0' },
+      { closeDate: '2026-12-01', rate: '1.05', movement: '5000.00' },
+    ];
+    expect(fxResultToDate(periods, d('1.05')).toFixed(2)).toBe('0.00');
   });
 });
 
