@@ -3,6 +3,7 @@
  * Postgres (other ports than the CLI's, so both can run at once): capture, accounting and notification
  * each killed once (-9) and restarted, the broker killed and restarted once, Postgres restarted
  * immediately once, three poison messages on internal event topics and two malformed executions.
+ * USD rates for the three closes, the last published after its close.
  * Each invariant of the checker is its own test, with its figures in the failure message.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -73,6 +74,7 @@ describe('chaos: a short fault-injection run', () => {
     ['notified once', 'notified-once'],
     ['every journal entry balanced', 'entries-balanced'],
     ['every balance equal to its postings', 'balances-equal-postings'],
+    ['every FX result equal to its recomputation from the journal and the rates (a rate and lines late for their close)', 'fx-result-recomputed'],
     ['the DLQ holds exactly the poison messages', 'dlq-exactly-poison'],
     ['no outbox event parked (refused by the broker)', 'outbox-nothing-parked'],
   ])('%s', (_name, id) => {

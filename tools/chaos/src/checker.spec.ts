@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkDlq, classifyReplayDifferences, compareBalances } from './checker.js';
+import { checkDlq, checkFxRevaluation, classifyReplayDifferences, compareBalances } from './checker.js';
 import { mailFigures, type DlqRecord, type InjectedRecord } from './facts.js';
 import { parseHeaders } from './mail-sink.js';
 
@@ -118,5 +118,45 @@ describe('replay comparison', () => {
     expect(other.orderDependentOnly).toBe(false);
     expect(other.otherLedgerKeys).toEqual(['512000 CLIENTS EUR X']);
     expect(other.quantityDiffering).toEqual(['CLI-0001 FR0000120271']);
+  });
+});
+
+describe('the FX result recomputed from the journal and the rates', () => {
+  // USD 1.10, 1.05, 1.12 at the closes of 1, 2 and 3 Dec. FX-US moved +1000.00 on 30 Nov (before the first close: it
+  // enters at 1.10), +500.00 on 1 Dec, +300.00 on 2 Dec, and +999.00 on 4 Dec (after the last close: not yet revalued).
+  // 1800/1.12 − (1500/1.10 + 300/1.05) = 1607.142857 − 1649.350649 = −42.21.
+  const plan = {
+    closes: ['2026-12-01', '2026-12-02', '2026-12-03'],
+    rates: [
+      { date: '2026-12-01', currency: 'USD', unitsPerEur: '1.10' },
+      { date: '2026-12-02', currency: 'USD', unitsPerEur: '1.05' },
+      { date: '2026-12-03', currency: 'USD', unitsPerEur: '1.12' },
+    ],
+  };
+  const movements = [
+    { book: 'FX-US', currency: 'USD', date: '2026-11-30', amount: '1000.00' },
+    { book: 'FX-US', currency: 'USD', date: '2026-12-01', amount: '500.00' },
+    { book: 'FX-US', currency: 'USD', date: '2026-12-02', amount: '300.00' },
+    { book: 'FX-US', currency: 'USD', date: '2026-12-04', amount: '999.00' },
+  ];
+
+  it('passes when accounting booked −42.21', () => {
+    const v = checkFxRevaluation(movements, [{ book: 'FX-US', currency: 'USD', result: '-42.21' }], plan);
+    expect(v.pass).toBe(true);
+    expect(v.figures).toBe('1 book/currency positions over 3 closes and 3 rates (FX-US USD -42.21); 0 differ');
+  });
+
+  it('fails on −34.09, the result without the 500.00 that came after its close, and on a result booked for nothing', () => {
+    const v = checkFxRevaluation(movements, [{ book: 'FX-US', currency: 'USD', result: '-34.09' }], plan);
+    expect(v.pass).toBe(false);
+    expect(v.details).toEqual([{ key: 'FX-US USD', expected: '-42.21', booked: '-34.09' }]);
+    const w = checkFxRevaluation(movements, [{ book: 'FX-US', currency: 'USD', result: '-42.21' }, { book: 'FX-GB', currency: 'GBP', result: '1.00' }], plan);
+    expect(w.details).toEqual([{ key: 'FX-GB GBP', expected: '0.00', booked: '1.00' }]);
+  });
+
+  it('a currency without a rate at a close counts its lines from its next close with one', () => {
+    const noRateOnTheSecond = { ...plan, rates: plan.rates.filter((r) => r.date !== '2026-12-02') };
+    // 1800/1.12 − (1500/1.10 + 300/1.12) = 1607.142857 − 1631.493506 = −24.35.
+    expect(checkFxRevaluation(movements, [{ book: 'FX-US', currency: 'USD', result: '-24.35' }], noRateOnTheSecond).pass).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  * mid-send) without failing the run.
  */
 import { Dec } from '@postera/kernel';
-import type { DlqRecord, Facts, InjectedRecord } from './facts.js';
+import type { DlqRecord, Facts, FxMovement, InjectedRecord } from './facts.js';
 
 export interface Verdict {
   id: string;
@@ -22,6 +22,13 @@ export interface Expected {
   clientTradesPublished: number;
   poisons: InjectedRecord[];
   badTrades: InjectedRecord[];
+  /** The business days the run closed and the ECB rates it published (some after their close). */
+  fx: FxPlan;
+}
+
+export interface FxPlan {
+  closes: string[];
+  rates: Array<{ date: string; currency: string; unitsPerEur: string }>;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -318,6 +325,52 @@ export function checkAll(f: Facts, e: Expected, prefix: string): Verdict[] {
     checkSmtpRepeats(f),
     checkBalanced(f),
     checkBalancesEqualPostings(f),
+    checkFxRevaluation(f.accounting.fx.movements, f.accounting.fx.booked, e.fx),
     ...checkDlq(f.dlq, e.poisons, f.consumersByTopic, prefix),
   ];
+}
+
+/**
+ * Each book's FX result per currency, recomputed here from the journal's foreign-currency
+ * balance-sheet movements and the rates the run published, is what accounting booked (766000 −
+ * 666000). A period's movement (the lines dated after the currency's previous close with a rate, up
+ * to this one; before the first close, in the first) entered at its close's rate; the position is
+ * valued at the last close's rate; rounded once, half-up to the cent:
+ *   T = B / r_last − Σ ΔB_j / r_j
+ * The same whatever order the closes, the rates and the lines reached accounting in, kills included.
+ */
+export function checkFxRevaluation(movements: FxMovement[], booked: Array<{ book: string; currency: string; result: string }>, plan: FxPlan): Verdict {
+  const rateOf = new Map(plan.rates.map((r) => [`${r.currency}|${r.date}`, new Dec(r.unitsPerEur)]));
+  const groups = new Map<string, FxMovement[]>();
+  for (const m of movements) groups.set(`${m.book} ${m.currency}`, [...(groups.get(`${m.book} ${m.currency}`) ?? []), m]);
+  const expected = new Map<string, Dec>();
+  for (const [key, ms] of groups) {
+    const currency = ms[0]!.currency;
+    const closes = [...plan.closes].sort().filter((d) => rateOf.has(`${currency}|${d}`));
+    if (closes.length === 0) continue;
+    const last = closes[closes.length - 1]!;
+    let position = new Dec(0);
+    let entered = new Dec(0);
+    for (const m of ms) {
+      if (m.date > last) continue;
+      const close = closes.find((d) => d >= m.date)!;
+      position = position.plus(m.amount);
+      entered = entered.plus(new Dec(m.amount).div(rateOf.get(`${currency}|${close}`)!));
+    }
+    expected.set(key, position.div(rateOf.get(`${currency}|${last}`)!).minus(entered).toDecimalPlaces(2, Dec.ROUND_HALF_UP));
+  }
+  const actual = new Map(booked.map((b) => [`${b.book} ${b.currency}`, new Dec(b.result)]));
+  const keys = [...new Set([...expected.keys(), ...actual.keys()])].sort();
+  const rows = keys.map((k) => ({ key: k, expected: (expected.get(k) ?? new Dec(0)).toFixed(2), booked: (actual.get(k) ?? new Dec(0)).toFixed(2) }));
+  const differing = rows.filter((r) => r.expected !== r.booked);
+  return {
+    id: 'fx-result-recomputed',
+    invariant: 'every FX result booked equals B / r_last − Σ ΔB_j / r_j recomputed from the journal and the rates published',
+    pass: differing.length === 0 && plan.closes.length > 0,
+    figures: `${rows.length} book/currency positions over ${plan.closes.length} closes and ${plan.rates.length} rates (${rows
+      .slice(0, 6)
+      .map((r) => `${r.key} ${r.booked}`)
+      .join(', ')}${rows.length > 6 ? ', …' : ''}); ${differing.length} differ`,
+    details: differing.length ? few(differing, 20) : undefined,
+  };
 }

@@ -68,6 +68,15 @@ export interface AccountingFacts {
   positionsVsJournal: Array<{ book: string; currency: string; what: 'cost' | 'realized'; table: string; journal: string }>;
   positionsChecked: number;
   parked: number;
+  /** FX: the foreign-currency balance-sheet movements per book, currency and accounting date, and the FX result booked per book and currency (766000 − 666000). */
+  fx: { movements: FxMovement[]; booked: Array<{ book: string; currency: string; result: string }> };
+}
+
+export interface FxMovement {
+  book: string;
+  currency: string;
+  date: string;
+  amount: string;
 }
 
 export interface NotificationFacts {
@@ -242,6 +251,21 @@ export async function accountingFacts(db: pg.Pool): Promise<AccountingFacts> {
     positionsVsJournal: vs.map((r) => ({ book: r.book, currency: r.currency, what: r.what, table: r.tbl, journal: r.journal })),
     positionsChecked: await one(db, `SELECT count(*) AS n FROM accounting.positions`),
     parked: await one(db, `SELECT count(*) AS n FROM accounting.parked_settlements`),
+    fx: {
+      movements: await rows<FxMovement>(
+        db,
+        `SELECT l.book, l.currency, to_char(e.accounting_date, 'YYYY-MM-DD') AS date, sum(l.debit - l.credit)::text AS amount
+           FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
+          WHERE l.currency <> 'EUR' AND a.kind = 'BALANCE' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      ),
+      // An FX entry's trade reference is FX:<book>:<currency>.
+      booked: await rows<{ book: string; currency: string; result: string }>(
+        db,
+        `SELECT split_part(e.trade_ref, ':', 2) AS book, split_part(e.trade_ref, ':', 3) AS currency, sum(l.credit - l.debit)::text AS result
+           FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id)
+          WHERE e.kind = 'FX_REVALUATION' AND l.account_code IN ('766000', '666000') GROUP BY 1, 2 ORDER BY 1, 2`,
+      ),
+    },
   };
 }
 

@@ -4,7 +4,7 @@
  * injects poison messages; the days rolled to settlement; then, once everything is quiet, the checker
  * and the replay of accounting from offset 0.
  */
-import { Topics } from '@postera/contracts';
+import { envelope, Topics } from '@postera/contracts';
 import {
   eodSummary,
   closeDay,
@@ -26,7 +26,7 @@ import kafkajs from 'kafkajs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { checkAll, classifyReplayDifferences, compareBalances, type ReplayClassification, type Verdict } from './checker.js';
+import { checkAll, classifyReplayDifferences, compareBalances, type FxPlan, type ReplayClassification, type Verdict } from './checker.js';
 import { accountingFacts, captureFacts, consumersByTopic, notificationFacts, readDlq, settlementFacts, type Facts, type InjectedRecord } from './facts.js';
 import { badTrade, describeFault, faultSchedule, poisonKey, poisonValue, POISON_TOPICS, type Fault, type ScheduleOptions } from './faults.js';
 import { ChaosInfra, defaultInfraOptions, type InfraOptions } from './infra.js';
@@ -109,6 +109,10 @@ export interface ChaosReport {
   resultsFile?: string;
   facts?: Facts;
 }
+
+/** USD per EUR on the trade date and the two business days after it (the run's three closes). */
+const FX_RATES = (tradeDate: string): FxPlan['rates'] =>
+  ['1.0512', '1.0487', '1.0533'].map((unitsPerEur, i) => ({ date: addBusinessDays(tradeDate, i, TARGET), currency: 'USD', unitsPerEur }));
 
 /** The last TARGET business day before today (MiFIR refuses execution times in the future). */
 export function lastBusinessDay(today = new Date().toISOString().slice(0, 10)): string {
@@ -306,6 +310,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       report.publisherRetries++;
       if (report.publisherRetries % 10 === 1) say(`publisher: send failed (${e.message}); sending again`);
     };
+    // ECB rates for the three days the run closes; the last one is published after its close (a late
+    // rate, which accounting must revalue with at once). The sample's USD trades give the FX positions.
+    const fx: FxPlan = { closes: [], rates: FX_RATES(tradeDate) };
+    const publishRates = (dates: string[]) =>
+      publishRetrying(
+        infra.brokers,
+        topic(Topics.fxRates),
+        fx.rates
+          .filter((r) => dates.includes(r.date))
+          .map((r) => ({
+            key: r.currency,
+            value: JSON.stringify(
+              envelope({ type: 'FxRate', producer: 'chaos', correlationId: r.currency, causationId: null, payload: { rateDate: r.date, currency: r.currency, unitsPerEur: r.unitsPerEur, source: 'ECB' } }),
+            ),
+          })),
+        { batchMax: 100, deadline, onRetry },
+      );
 
     const execute = async (f: Fault): Promise<void> => {
       switch (f.kind) {
@@ -381,6 +402,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await Promise.all([
       publishRetrying(infra.brokers, topic(Topics.tradesExecuted), messages, { batchMax: 2000, deadline, onRetry }),
       publishRetrying(infra.brokers, topic(Topics.confirmationsReceived), confirmations, { batchMax: 2000, deadline, onRetry }),
+      publishRates(fx.rates.slice(0, 2).map((r) => r.date)),
     ]);
     phase(`published in ${((Date.now() - tPublish) / 1000).toFixed(1)} s; waiting until every trade is captured, validated and instructed`);
     await waitForCapturedAndInstructed(stack, o.trades, deadline.budget(), confirmations.length);
@@ -392,12 +414,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     };
     let day = tradeDate;
     await retrying(`close ${day}`, () => closeDay(st, day));
+    fx.closes.push(day);
     for (let i = 0; i < 2; i++) {
       day = addBusinessDays(day, 1, TARGET);
       const d = day;
       await retrying(`open ${d}`, () => openDay(st, d));
       await retrying(`close ${d}`, () => closeDay(st, d));
+      fx.closes.push(d);
     }
+    await publishRates([day]);
     await waitUntil(
       async () => {
         const s = await eodSummary(st, day);
@@ -431,7 +456,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       consumersByTopic: await consumersByTopic(infra.brokers, o.topicPrefix, runId, POISON_TOPICS),
     };
     report.facts = facts;
-    report.verdicts = checkAll(facts, { trades: o.trades, clientTradesPublished, poisons, badTrades }, o.topicPrefix);
+    report.verdicts = checkAll(facts, { trades: o.trades, clientTradesPublished, poisons, badTrades, fx }, o.topicPrefix);
     // An event the broker refused for itself is parked by its outbox relay (platform outbox-relay.ts): out of the pipeline, so none may be.
     const parked = Number((await db.query(`SELECT ${OUTBOX_SCHEMAS.map((x) => `(SELECT count(*) FROM ${x}.outbox_parked)`).join(' + ')} AS n`)).rows[0].n);
     report.verdicts.push({
