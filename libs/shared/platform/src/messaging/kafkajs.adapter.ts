@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Log } from '../logger.js';
 import type { BatchControl, InboundBatch, MessageBus, MessageConsumer, MessageProducer, OutboundRecord } from './message-bus.port.js';
+import { OffsetCommits } from './offset-commits.js';
 
 const { Kafka, logLevel, CompressionTypes, Partitioners } = kafkajs;
 type KafkaClient = InstanceType<typeof Kafka>;
@@ -138,36 +139,15 @@ export class KafkajsBus implements MessageBus {
       process.exit(70);
     });
     const inFlight = new Set<Promise<void>>();
-    // Offsets processed but not yet committed, per partition: the next offset to read.
-    const pending = new Map<string, { topic: string; partition: number; offset: string }>();
-    let flushTimer: NodeJS.Timeout | null = null;
-    const commitPending = async (): Promise<void> => {
-      if (flushTimer) clearTimeout(flushTimer);
-      flushTimer = null;
-      if (pending.size === 0) return;
-      const offsets = [...pending.values()];
-      pending.clear();
-      try {
-        await consumer.commitOffsets(offsets);
-      } catch (e) {
-        // After a rebalance the offsets may be another member's to commit now: dropped (the records
-        // come again and the inbox drops them), as they are once the member is stopped or lost.
-        // Otherwise they wait for the next try, unless newer ones came meanwhile.
-        if (running && !groupMembershipError(e)) {
-          for (const o of offsets) if (!pending.has(`${o.topic}|${o.partition}`)) pending.set(`${o.topic}|${o.partition}`, o);
-          scheduleCommit();
-        }
-        throw e;
-      }
-    };
-    const scheduleCommit = () => {
-      flushTimer ??= setTimeout(() => {
-        flushTimer = null;
-        commitPending().catch((e) => this.log.warn({ err: e, groupId }, 'deferred offset commit failed'));
-      }, this.offsetCommitIntervalMs);
-    };
-    // A new generation: what was pending belongs to the old one.
-    consumer.on(consumer.events.GROUP_JOIN, () => pending.clear());
+    const commits = new OffsetCommits({
+      commit: (offsets) => consumer.commitOffsets(offsets),
+      intervalMs: this.offsetCommitIntervalMs,
+      retryMs: Math.max(1_000, this.offsetCommitIntervalMs),
+      isMembershipError: (e) => groupMembershipError(e) !== null,
+      onDeferredFailure: (e) => this.log.warn({ err: e, groupId }, 'deferred offset commit failed; trying again'),
+    });
+    consumer.on(consumer.events.COMMIT_OFFSETS, (e) => commits.confirmed(e.payload.topics));
+    consumer.on(consumer.events.GROUP_JOIN, (e) => commits.joined(e.payload.memberAssignment));
     return {
       start: async (topics, onBatch, onBrokerLost) => {
         brokerLost = onBrokerLost;
@@ -195,13 +175,13 @@ export class KafkajsBus implements MessageBus {
             const control: BatchControl = {
               commit: async (offset, now) => {
                 resolveOffset(offset);
-                pending.set(`${batch.topic}|${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() });
+                commits.processed({ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() });
                 if (!now && this.offsetCommitIntervalMs > 0) {
-                  scheduleCommit();
+                  commits.schedule();
                   return;
                 }
                 try {
-                  await commitPending();
+                  await commits.flush();
                 } catch (e) {
                   // The group moved on while the batch was in hand: its effects are committed in the
                   // database, so the records redelivered to the partition's next owner find their inbox
@@ -227,7 +207,8 @@ export class KafkajsBus implements MessageBus {
         running = false;
         // Finish (and commit) the batch in hand first: once kafkajs's own stop begins it drops offset commits.
         await Promise.allSettled([...inFlight]);
-        await commitPending().catch((e) => this.log.warn({ err: e, groupId }, 'offset commit at stop failed; the records will come again'));
+        await commits.flush().catch((e) => this.log.warn({ err: e, groupId }, 'offset commit at stop failed; the records will come again'));
+        commits.stop();
         await consumer.disconnect();
         this.consumers.delete(consumer);
       },
