@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type EventEnvelope } from '@postera/contracts';
-import { REPO_ROOT, Stack } from '@postera/devstack';
-import { createTestDatabase, dropTestDatabase, waitFor } from '@postera/testing';
-import { join } from 'node:path';
-import pg from 'pg';
-import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, CONSUMERS, publish, step, trade } from './builders.js';
+import { envelope, Topics, type EventEnvelope } from '@postera/contracts';
+import { waitFor } from '@postera/testing';
+import type pg from 'pg';
+import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+import { captured, publish, step, trade } from './builders.js';
+import { replayFromZero, type ReplayProcess } from './replay-process.js';
 
 // FX revaluation does not depend on the order lines, rates and closes arrive in (fx/domain/revaluation.ts).
 // The first process gets four closes in turn, a round trip settled on the first day only after the third
@@ -49,18 +48,14 @@ const close = (businessDate: string) => envelope({ type: 'BusinessDayClosed', pr
 
 describe('FX revaluation replayed from offset 0 books the same, whatever order lines, rates and closes come in', () => {
   let env: E2eEnv;
-  let replayDb: string;
-  let replay: Stack;
-  let replayPool: pg.Pool;
+  let replay: ReplayProcess | undefined;
 
   beforeAll(async () => {
     env = await e2eEnv('accounting-fx-replay', { basePort: 4940, smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'] });
     await env.stack.startAll();
   });
   afterAll(async () => {
-    await replay?.stopAll();
-    await replayPool?.end();
-    if (replayDb) await dropTestDatabase(replayDb);
+    await replay?.stop();
     await env?.teardown();
   });
 
@@ -114,24 +109,8 @@ describe('FX revaluation replayed from offset 0 books the same, whatever order l
     ]);
 
     // The replay: every topic from offset 0, into an empty schema.
-    replayDb = await createTestDatabase('accounting-fx-replay-2');
-    replay = new Stack({
-      databaseUrl: replayDb,
-      kafkaBrokers: env.brokers,
-      topicPrefix: env.prefix,
-      groupPrefix: `${env.prefix}-replay`,
-      basePort: 4950,
-      logDir: join(REPO_ROOT, '.local/test-logs', `${env.prefix}-replay`),
-      smtpUrl: 'smtp://127.0.0.1:1',
-      services: ['accounting'],
-      env: { RETRY_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100' },
-      logLevel: 'warn',
-    });
-    await replay.startAll();
-    for (const topic of [Topics.fxRates, Topics.tradeEvents, Topics.settlementEvents, Topics.businessDay])
-      for (const c of CONSUMERS[topic]!)
-        await waitFor(() => groupCaughtUp(`${env.prefix}-replay.${c}`, physicalTopic(env.prefix, topic)), { timeoutMs: 60_000, what: `replayed ${c}` });
-    replayPool = new pg.Pool({ connectionString: replayDb, max: 2 });
+    replay = await replayFromZero(env, { label: 'accounting-fx-replay-2', basePort: 4950, topics: [Topics.fxRates, Topics.tradeEvents, Topics.settlementEvents, Topics.businessDay] });
+    const replayPool = replay.db;
     const parked = `SELECT count(*)::int AS n FROM accounting.parked_settlements`;
     await waitFor(async () => (await replayPool.query(parked)).rows[0].n === 0, { timeoutMs: 30_000, what: 'replay to release parked settlements' });
 

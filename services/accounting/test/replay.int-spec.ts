@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type EventEnvelope, type TtfAssessedV1, type PenaltyAccruedV1 } from '@postera/contracts';
-import { REPO_ROOT, Stack } from '@postera/devstack';
-import { createTestDatabase, dropTestDatabase, waitFor } from '@postera/testing';
+import { envelope, Topics, type EventEnvelope, type TtfAssessedV1, type PenaltyAccruedV1 } from '@postera/contracts';
+import { waitFor } from '@postera/testing';
 import fc from 'fast-check';
-import { join } from 'node:path';
-import pg from 'pg';
-import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
-import { amended, cancelled, captured, CONSUMERS, publish, step, trade } from './builders.js';
+import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+import { amended, cancelled, captured, publish, step, trade } from './builders.js';
+import { replayFromZero, waitCaughtUp, type ReplayProcess } from './replay-process.js';
 
 // Replay from offset 0 into an empty schema: a second accounting process, on a fresh database and
 // new consumer groups, reads every topic from the beginning and must end with the same journal
@@ -31,18 +29,14 @@ const lifeArb = fc.record({
 
 describe('replay from offset 0 into an empty schema gives the same journal and balances', () => {
   let env: E2eEnv;
-  let replayDb: string;
-  let replay: Stack;
-  let replayPool: pg.Pool;
+  let replay: ReplayProcess | undefined;
 
   beforeAll(async () => {
     env = await e2eEnv('accounting-replay', { basePort: 4920, smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'] });
     await env.stack.startAll();
   });
   afterAll(async () => {
-    await replay?.stopAll();
-    await replayPool?.end();
-    if (replayDb) await dropTestDatabase(replayDb);
+    await replay?.stop();
     await env?.teardown();
   });
 
@@ -97,28 +91,12 @@ describe('replay from offset 0 into an empty schema gives the same journal and b
     await publish(env.prefix, Topics.settlementEvents, settlementEvents.filter((_, i) => i % 3 !== 0));
     await publish(env.prefix, Topics.reportingEvents, reportingEvents, (e) => (e.payload as TtfAssessedV1).account);
 
-    replayDb = await createTestDatabase('accounting-replay-2');
-    replay = new Stack({
-      databaseUrl: replayDb,
-      kafkaBrokers: env.brokers,
-      topicPrefix: env.prefix,
-      groupPrefix: `${env.prefix}-replay`,
-      basePort: 4930,
-      logDir: join(REPO_ROOT, '.local/test-logs', `${env.prefix}-replay`),
-      smtpUrl: 'smtp://127.0.0.1:1',
-      services: ['accounting'],
-      env: { RETRY_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100' },
-      logLevel: 'warn',
-    });
-    await replay.startAll();
-    for (const topic of [Topics.tradeEvents, Topics.settlementEvents, Topics.reportingEvents])
-      for (const c of CONSUMERS[topic]!)
-        await waitFor(() => groupCaughtUp(`${env.prefix}-replay.${c}`, physicalTopic(env.prefix, topic)), { timeoutMs: 60_000, what: `replayed ${c}` });
-    replayPool = new pg.Pool({ connectionString: replayDb, max: 2 });
+    replay = await replayFromZero(env, { label: 'accounting-replay-2', basePort: 4930, topics: [Topics.tradeEvents, Topics.settlementEvents, Topics.reportingEvents] });
+    const replayPool = replay.db;
     // A settlement parked while its trade was being posted in a concurrent batch is released by the
     // next trade batch or, at the latest, by the next close: the day closes for both processes.
     await publish(env.prefix, Topics.businessDay, [envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate: '2026-12-01' } })]);
-    await waitFor(() => groupCaughtUp(`${env.prefix}-replay.accounting.business-day`, physicalTopic(env.prefix, Topics.businessDay)), { timeoutMs: 30_000, what: 'replayed close' });
+    await waitCaughtUp(env, [Topics.businessDay]);
     const parked = `SELECT count(*)::int AS n FROM accounting.parked_settlements`;
     await waitFor(async () => (await replayPool.query(parked)).rows[0].n === 0, { timeoutMs: 30_000, what: 'replay to release parked settlements' });
     expect((await env.db.query(parked)).rows[0].n).toBe(0);
