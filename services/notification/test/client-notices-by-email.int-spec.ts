@@ -231,6 +231,9 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     await waitMails(8);
     const reminder = mail(/^Rappel : règlement-livraison en échec/);
     expect(reminder.text).toContain('Rappel : le règlement-livraison est toujours en échec au 01/12/2026, depuis le 30/11/2026 (1 jour(s) ouvré(s)).');
+    // Routed in the close's own transaction (one now() for both), not by the router's poll.
+    const { rows } = await env.db.query(`SELECT status, routed_at = created_at AS same_transaction FROM notification.notices WHERE kind = 'SETTLEMENT_FAIL_REMINDER'`);
+    expect(rows).toEqual([{ status: 'ROUTED', same_transaction: true }]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(smtp.messages).toHaveLength(8);
   });

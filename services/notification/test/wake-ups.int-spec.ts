@@ -3,11 +3,12 @@ import { waitFor, type SmtpSink } from '@postera/testing';
 import type { E2eEnv } from '../../../test/e2e/harness.js';
 import { account, accountUpserted, captured, caughtUp, notificationEnv, publish, Topics, trade, validated } from './notification-fixtures.js';
 
-// The router and the senders are woken at commit (LISTEN/NOTIFY on the notification schema's
-// triggers): with every loop polling only once a minute, an avis still leaves within seconds.
+// A notice is routed by the transaction that writes it, and the senders are woken at its commit
+// (LISTEN/NOTIFY on the notification schema's trigger): with every loop polling only once a minute,
+// an avis still leaves within seconds.
 jest.setTimeout(120_000);
 
-describe('new work wakes the notice router and the senders at commit', () => {
+describe('a notice routed at commit by its writer wakes the senders', () => {
   let env: E2eEnv;
   let smtp: SmtpSink;
   /** The sink's reply to a mail of this trade waits until released (a slow relay). */

@@ -1,14 +1,17 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, LOG, NotificationListener, type BaseConfig, type Log } from '@postera/platform';
 
-/** Channels the notification schema's triggers notify on (migration 1796200000000). */
-export const WAKE_UP = { notices: 'notification_notices', deliveries: 'notification_deliveries' } as const;
+/**
+ * Channels the notification schema's triggers notify on (migration 1796200000000): deliveries routed
+ * wake the senders. Notices no longer wake the router (migration 1796400000000): every writer of
+ * notices routes them in its own transaction.
+ */
+export const WAKE_UP = { deliveries: 'notification_deliveries' } as const;
 type Channel = (typeof WAKE_UP)[keyof typeof WAKE_UP];
 
 /**
- * One LISTEN connection for the service's background loops: the router is woken when notices are
- * owed, the senders when deliveries are routed — on every replica, since the triggers notify at
- * commit. While the connection is down (it is opened again with backoff) the loops still poll
+ * One LISTEN connection for the service's background loops: the senders are woken when deliveries
+ * are routed — on every replica, since the trigger notifies at commit. While the connection is down (it is opened again with backoff) the loops still poll
  * (SEND_POLL_MS): a wake-up is a shortcut, never the only way work is found; every loop is woken
  * when it is back.
  */

@@ -4,7 +4,7 @@ import { nextBusinessDay, TARGET } from '@postera/kernel';
 import { CONFIG, PlatformMetrics, type BatchContext, type BusinessDayHooks } from '@postera/platform';
 import { Counter, Gauge } from 'prom-client';
 import type { NotificationConfig } from '../../../config.js';
-import { insertNotices } from '../../persistence/notices.repository.js';
+import { insertNotices, routeNew } from '../../persistence/notices.repository.js';
 
 /** Instructions reminded, and late avis reported, per close: bounded so one close stays one reasonable transaction. */
 const FAILING_PER_CLOSE_MAX = 10_000;
@@ -62,7 +62,7 @@ export class NotificationDayHooks implements BusinessDayHooks {
     const due = rows
       .map((r) => ({ r, days: businessDaysAfter(r.failing_since, day.businessDate) }))
       .filter(({ days }) => days >= 1 && days >= this.config.FAIL_REMINDER_AFTER_BUSINESS_DAYS);
-    await insertNotices(
+    const reminders = await insertNotices(
       ctx.tx,
       due.map(({ r, days }) => ({
         kind: 'SETTLEMENT_FAIL_REMINDER' as const,
@@ -75,6 +75,8 @@ export class NotificationDayHooks implements BusinessDayHooks {
         payload: { instruction: r.payload, failingSince: r.failing_since, businessDate: day.businessDate, businessDaysFailing: days },
       })),
     );
+    // Routed in the close's transaction, as the consumers route theirs: nothing wakes the router for them.
+    await routeNew(ctx.tx, this.config.FIRM_NAME, reminders);
     if (due.length > 0) ctx.log.info({ businessDate: day.businessDate, reminders: due.length }, 'settlement fail reminders owed');
   }
 

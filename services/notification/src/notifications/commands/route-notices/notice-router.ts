@@ -4,9 +4,13 @@ import { DataSource } from 'typeorm';
 import type { NotificationConfig } from '../../../config.js';
 import { PollingLoop, type PassOutcome } from '../../../delivery/polling-loop.js';
 import { routeNotices } from '../../persistence/notices.repository.js';
-import { WAKE_UP, WakeUps } from '../../../delivery/wake-ups.js';
 
-/** Gives each owed notice its deliveries once its party's contacts are known (see routeNotices), in a loop of its own. */
+/**
+ * Gives each owed notice its deliveries once its party's contacts are known (see routeNotices), in a
+ * loop of its own that polls (SEND_POLL_MS). The notices written by the consumers and the close are
+ * routed in their own transaction (routeNew); what is left here is a party not known yet, contacts
+ * that changed, and a document that cannot be built — none of which a wake-up at insert would help.
+ */
 @Injectable()
 export class NoticeRouter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: PollingLoop;
@@ -15,10 +19,8 @@ export class NoticeRouter implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(CONFIG) private readonly config: NotificationConfig,
     @Inject(LOG) private readonly log: Log,
     private readonly ds: DataSource,
-    wakeUps: WakeUps,
   ) {
     this.loop = new PollingLoop({ name: 'routing', pollMs: config.SEND_POLL_MS, log, pass: () => this.routeOnce() });
-    wakeUps.on(WAKE_UP.notices, () => this.loop.wake());
   }
 
   onApplicationBootstrap(): void {
