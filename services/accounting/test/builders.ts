@@ -93,6 +93,14 @@ export const CONSUMERS: Record<string, string[]> = {
   [Topics.businessDay]: ['accounting.business-day'],
 };
 
+/** An ECB reference rate on marketdata.fx-rates.v1 (units of `currency` per EUR). */
+export const fxRate = (rateDate: string, currency: string, unitsPerEur: string) =>
+  envelope({ type: 'FxRate', producer: 'market-sim', correlationId: currency, causationId: null, payload: { rateDate, currency, unitsPerEur, source: 'ECB' } });
+
+/** The close of a TARGET business day on ops.business-day.v1. */
+export const dayClosed = (businessDate: string) =>
+  envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate } });
+
 /** Publishes and waits until the accounting consumers of that topic have committed everything (group prefix = topic prefix unless given). */
 export async function publish(prefix: string, topic: string, events: EventEnvelope[], key: (e: EventEnvelope) => string = (e) => e.correlationId, groupPrefix = prefix): Promise<void> {
   await produceRaw(

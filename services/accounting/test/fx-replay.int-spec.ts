@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, Topics, type EventEnvelope } from '@postera/contracts';
+import { Topics, type EventEnvelope } from '@postera/contracts';
 import { waitFor } from '@postera/testing';
 import type pg from 'pg';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, publish, step, trade } from './builders.js';
+import { captured, dayClosed, fxRate, publish, step, trade } from './builders.js';
 import { replayFromZero, type ReplayProcess } from './replay-process.js';
 
 // FX revaluation does not depend on the order lines, rates and closes arrive in (fx/domain/revaluation.ts).
@@ -42,9 +42,6 @@ function roundTrip(ref: string, o: { book: string; currency: string; isin: strin
 const US = { book: 'FX-US', currency: 'USD', isin: 'US0378331005', custodian: 'DTCYUS33XXX' };
 const GB = { book: 'FX-GB', currency: 'GBP', isin: 'GB0002634946', custodian: 'CRSTGB22XXX' };
 
-const rate = (rateDate: string, currency: string, unitsPerEur: string) =>
-  envelope({ type: 'FxRate', producer: 'market-sim', correlationId: currency, causationId: null, payload: { rateDate, currency, unitsPerEur, source: 'ECB' } });
-const close = (businessDate: string) => envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate } });
 
 describe('FX revaluation replayed from offset 0 books the same, whatever order lines, rates and closes come in', () => {
   let env: E2eEnv;
@@ -76,14 +73,14 @@ describe('FX revaluation replayed from offset 0 books the same, whatever order l
   it('USD: +1000.00 and a late +500.00 on 1 Dec, +300.00 on 2 Dec → 17.32; GBP: +1000.00 on 1 Dec, +200.00 on 2 Dec with its rate late → −42.72', async () => {
     // USD 1.10, 1.05, 1.12, 1.08; GBP 0.85, (0.87 late), 0.86, 0.88.
     await send(Topics.fxRates, [
-      ...['1.10', '1.05', '1.12', '1.08'].map((r, i) => rate(DAYS[i]!, 'USD', r)),
-      ...(['0.85', null, '0.86', '0.88'] as const).flatMap((r, i) => (r ? [rate(DAYS[i]!, 'GBP', r)] : [])),
+      ...['1.10', '1.05', '1.12', '1.08'].map((r, i) => fxRate(DAYS[i]!, 'USD', r)),
+      ...(['0.85', null, '0.86', '0.88'] as const).flatMap((r, i) => (r ? [fxRate(DAYS[i]!, 'GBP', r)] : [])),
     ]);
     await settle([...roundTrip('U1', US, DAYS[0], '11000.00'), ...roundTrip('G1', GB, DAYS[0], '11000.00')]);
-    await send(Topics.businessDay, [close(DAYS[0])]);
+    await send(Topics.businessDay, [dayClosed(DAYS[0])]);
     await settle([...roundTrip('U2', US, DAYS[1], '10300.00'), ...roundTrip('G2', GB, DAYS[1], '10200.00')]);
-    await send(Topics.businessDay, [close(DAYS[1])]);
-    await send(Topics.businessDay, [close(DAYS[2])]);
+    await send(Topics.businessDay, [dayClosed(DAYS[1])]);
+    await send(Topics.businessDay, [dayClosed(DAYS[2])]);
     // At the close of 3 Dec: USD 1300/1.12 − (1000/1.10 + 300/1.05) = 1160.714286 − 1194.805195 = −34.09.
     // GBP had no rate on 2 Dec: its 200 entered at 3 Dec's, 1200/0.86 − (1000/0.85 + 200/0.86) = −13.68.
     expect(await fxResult(env.db, 'FX-US')).toBe('-34.09');
@@ -93,10 +90,10 @@ describe('FX revaluation replayed from offset 0 books the same, whatever order l
     await settle(roundTrip('U3', US, DAYS[0], '10500.00'));
     expect(await fxResult(env.db, 'FX-US')).toBe('-42.21');
     // The late rate of 2 Dec: the 200 entered at 0.87 → 1200/0.86 − (1000/0.85 + 200/0.87) = −11.01, a correction of +2.67.
-    await send(Topics.fxRates, [rate(DAYS[1], 'GBP', '0.87')]);
+    await send(Topics.fxRates, [fxRate(DAYS[1], 'GBP', '0.87')]);
     expect(await fxResult(env.db, 'FX-GB')).toBe('-11.01');
 
-    await send(Topics.businessDay, [close(DAYS[3])]);
+    await send(Topics.businessDay, [dayClosed(DAYS[3])]);
     // 1800/1.08 − 1649.350649 = 17.32; 1200/0.88 − 1406.355645 = −42.72.
     expect(await fxResult(env.db, 'FX-US')).toBe('17.32');
     expect(await fxResult(env.db, 'FX-GB')).toBe('-42.72');

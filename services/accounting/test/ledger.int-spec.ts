@@ -3,7 +3,7 @@ import { envelope, Topics, type AccountRefV1, type EventEnvelope, type HoldingsS
 import { Dec } from '@postera/kernel';
 import { readFileSync } from 'node:fs';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, cancelled, checkFec, publish, step, trade } from './builders.js';
+import { captured, cancelled, checkFec, dayClosed, fxRate, publish, step, trade } from './builders.js';
 
 // Accounting as a built process on the real broker and database (issue 5): partial settlements,
 // realized P&L by FIFO, trade-date recognition, penalties, TTF, FX revaluation across two closes,
@@ -319,11 +319,9 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     await send(Topics.tradeEvents, [captured(U1), captured(U2)]);
     await send(Topics.settlementEvents, [step(U1, { status: 'SETTLED' })]);
     await send(Topics.settlementEvents, [step(U2, { status: 'SETTLED' })]);
-    const rate = (rateDate: string, unitsPerEur: string) => envelope({ type: 'FxRate', producer: 'market-sim', correlationId: 'USD', causationId: null, payload: { rateDate, currency: 'USD', unitsPerEur, source: 'ECB' } });
-    await send(Topics.fxRates, [rate('2026-11-30', '1.10'), rate('2026-12-01', '1.05')]);
-    const close = (businessDate: string) => envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate } });
-    await send(Topics.businessDay, [close('2026-11-30')]);
-    await send(Topics.businessDay, [close('2026-12-01')]);
+    await send(Topics.fxRates, [fxRate('2026-11-30', 'USD', '1.10'), fxRate('2026-12-01', 'USD', '1.05')]);
+    await send(Topics.businessDay, [dayClosed('2026-11-30')]);
+    await send(Topics.businessDay, [dayClosed('2026-12-01')]);
     expect(await lines('FX:USD-EQ:USD')).toEqual([
       ['479000', '43.29', '0.00'],
       ['766000', '0.00', '43.29'],
@@ -350,11 +348,9 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       for (const t of trades) await send(Topics.settlementEvents, [step(t, { status: 'SETTLED' })]);
     };
     await settle([...a.first, ...a.late, ...b.first]);
-    const rate = (rateDate: string, unitsPerEur: string) => envelope({ type: 'FxRate', producer: 'market-sim', correlationId: 'GBP', causationId: null, payload: { rateDate, currency: 'GBP', unitsPerEur, source: 'ECB' } });
-    await send(Topics.fxRates, [rate('2026-12-02', '0.85'), rate('2026-12-03', '0.88')]);
-    const close = (businessDate: string) => envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate } });
-    await send(Topics.businessDay, [close('2026-12-02')]);
-    await send(Topics.businessDay, [close('2026-12-03')]);
+    await send(Topics.fxRates, [fxRate('2026-12-02', 'GBP', '0.85'), fxRate('2026-12-03', 'GBP', '0.88')]);
+    await send(Topics.businessDay, [dayClosed('2026-12-02')]);
+    await send(Topics.businessDay, [dayClosed('2026-12-03')]);
     // GB-A at the close of 3 Dec: 1500 carried from 0.85 to 0.88, 1764.71 → 1704.55 EUR: a loss of 60.16.
     expect(await lines('FX:GB-A:GBP')).toEqual([
       ['666000', '60.16', '0.00'],

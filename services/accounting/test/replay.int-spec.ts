@@ -3,7 +3,7 @@ import { envelope, Topics, type EventEnvelope, type TtfAssessedV1, type PenaltyA
 import { waitFor } from '@postera/testing';
 import fc from 'fast-check';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { amended, cancelled, captured, publish, step, trade } from './builders.js';
+import { amended, cancelled, captured, dayClosed, publish, step, trade } from './builders.js';
 import { replayFromZero, waitCaughtUp, type ReplayProcess } from './replay-process.js';
 
 // Replay from offset 0 into an empty schema: a second accounting process, on a fresh database and
@@ -95,7 +95,7 @@ describe('replay from offset 0 into an empty schema gives the same journal and b
     const replayPool = replay.db;
     // A settlement parked while its trade was being posted in a concurrent batch is released by the
     // next trade batch or, at the latest, by the next close: the day closes for both processes.
-    await publish(env.prefix, Topics.businessDay, [envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate: '2026-12-01' } })]);
+    await publish(env.prefix, Topics.businessDay, [dayClosed('2026-12-01')]);
     await waitCaughtUp(env, [Topics.businessDay]);
     const parked = `SELECT count(*)::int AS n FROM accounting.parked_settlements`;
     await waitFor(async () => (await replayPool.query(parked)).rows[0].n === 0, { timeoutMs: 30_000, what: 'replay to release parked settlements' });
