@@ -59,7 +59,10 @@ describe('one trade through every stage, on the real broker and database', () =>
       { key: REF, value },
       { key: REF, value: JSON.stringify({ ...message, messageId: '7d4f2a51-2c1e-4d7a-9a61-0d3c1f6b5e02' }) },
     ]);
-    // The counterparty confirms: the trade is validated straight through, and only then instructed.
+    // The counterparty confirms once the trade is captured (the two topics have no order between them: a
+    // confirmation that came first would be received PENDING and matched when the trade arrives — a
+    // path of its own, tested in capture): the trade is validated straight through, and only then instructed.
+    await waitUntil(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.trades`)) === 1, 'the trade to be captured', 30_000);
     await publish(env.brokers, env.prefix, Topics.confirmationsReceived, sampleConfirmations([{ message }]));
     await waitUntil(async () => (await count(env.db, `SELECT count(*) AS n FROM market_sim.instructions`)) === 1, 'the instruction to reach the CSD', 60_000);
 
