@@ -145,8 +145,9 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
 }
 
 /**
- * The notices a consumer has just written, routed in its own transaction: an avis does not wait
- * for the router's next pass (a hop, with its transaction, its wake-up and its queue). A notice
+ * The notices a writer has just inserted (the trade and settlement consumers, the close's fail
+ * reminders), routed in its own transaction: an avis does not wait for the router's next pass (a
+ * hop, with its transaction and its queue; nothing wakes the router at insert). A notice
  * whose party is not known yet, or whose document cannot be built (an error the router reports),
  * stays WAITING for the router.
  */
