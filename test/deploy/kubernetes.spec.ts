@@ -11,6 +11,7 @@ import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObj
 import { physicalTopic } from '@postera/contracts';
 import { podTemplate, renderKustomization, splitImage, type K8sObject } from './kustomize.js';
 import { allUnits, marketSim, partitions, root, services, type Unit } from './sources.js';
+import { DELIVERIES_DUE_SQL } from '../../services/notification/src/delivery/delivery-backlog.js';
 
 /**
  * deploy/k8s (and deploy/postgres) rendered as kustomize would, every object validated against the
@@ -130,7 +131,7 @@ describe.each(Object.keys(builds))('deploy/k8s/%s', (name) => {
     expect(config?.data).toMatchObject({ DATABASE_CREATE: 'false' });
   });
 
-  it('each consuming service scales on lag with one KEDA trigger per consumer group in its code, capped at the partition count', () => {
+  it('each consuming service scales on lag with one KEDA trigger per consumer group in its code, capped at the partition count; notification on its senders\' backlog too', () => {
     const groupPrefix = config!.data.CONSUMER_GROUP_PREFIX!;
     const topicPrefix = config!.data.TOPIC_PREFIX ?? '';
     for (const u of units) {
@@ -147,9 +148,11 @@ describe.each(Object.keys(builds))('deploy/k8s/%s', (name) => {
         maxReplicaCount: number;
         triggers: Array<{ type: string; metadata: { bootstrapServers: string; consumerGroup: string; topic?: string; lagThreshold: string } }>;
       };
-      expect(spec.triggers.every((t) => t.type === 'kafka')).toBe(true);
-      expect([u.name, spec.triggers.map((t) => t.metadata.consumerGroup).sort()]).toEqual([u.name, u.consumers.map((c) => `${groupPrefix}.${c.consumerId}`).sort()]);
-      for (const t of spec.triggers) {
+      const lagTriggers = spec.triggers.filter((t) => t.type === 'kafka');
+      // Besides the lag, notification scales on its senders' backlog (postgresql trigger, below); no other trigger.
+      expect([u.name, spec.triggers.filter((t) => t.type !== 'kafka').map((t) => t.type)]).toEqual([u.name, u.name === 'notification' ? ['postgresql'] : []]);
+      expect([u.name, lagTriggers.map((t) => t.metadata.consumerGroup).sort()]).toEqual([u.name, u.consumers.map((c) => `${groupPrefix}.${c.consumerId}`).sort()]);
+      for (const t of lagTriggers) {
         const consumer = u.consumers.find((c) => `${groupPrefix}.${c.consumerId}` === t.metadata.consumerGroup)!;
         expect(t.metadata.bootstrapServers).toBe(config!.data.KAFKA_BROKERS);
         // One topic: named (with the prefix); several: left out, KEDA sums the group's topics.
@@ -158,6 +161,11 @@ describe.each(Object.keys(builds))('deploy/k8s/%s', (name) => {
           consumer.topics.length === 1 ? physicalTopic(topicPrefix, consumer.topics[0]!) : undefined,
         ]);
         expect(Number(t.metadata.lagThreshold)).toBeGreaterThan(0);
+      }
+      if (u.name === 'notification') {
+        const [backlog] = spec.triggers.filter((t) => t.type === 'postgresql') as unknown as Array<{ metadata: Record<string, string> }>;
+        // The code's own count, through the service's own role: DATABASE_URL comes from its -db Secret (checked above).
+        expect(backlog!.metadata).toEqual({ connectionFromEnv: 'DATABASE_URL', query: DELIVERIES_DUE_SQL, targetQueryValue: expect.stringMatching(/^[1-9]\d*$/) });
       }
       const ceiling = Math.max(...u.consumers.flatMap((c) => c.topics.map((t) => partitions.get(t)!)));
       expect([u.name, spec.maxReplicaCount <= ceiling, spec.minReplicaCount >= 1, spec.minReplicaCount <= spec.maxReplicaCount]).toEqual([u.name, true, true, true]);

@@ -3,6 +3,7 @@ import { notificationConfigSchema, type NotificationConfig } from './config.js';
 import { CounterpartyContactsController } from './contacts/commands/counterparty-contacts/counterparty-contacts.controller.js';
 import { AccountUpsertedConsumer } from './contacts/commands/upsert-contact/account-upserted.consumer.js';
 import { notificationMigrations } from './database/migrations/index.js';
+import { DeliveryBacklogGauge } from './delivery/delivery-backlog.js';
 import { EmailSender } from './delivery/email-sender.js';
 import { WakeUps } from './delivery/wake-ups.js';
 import { WebhookSender } from './delivery/webhook-sender.js';
@@ -22,6 +23,6 @@ await runService<NotificationConfig>({
       handlers: [AccountUpsertedConsumer, TradeEventsConsumer, SettlementEventsConsumer],
       dayHooks: NotificationDayHooks,
       controllers: [NotificationQueriesController, CounterpartyContactsController],
-      providers: [WakeUps, NoticeRouter, EmailSender, WebhookSender],
+      providers: [WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],
     }),
 });

@@ -4,10 +4,13 @@ import { dropTestDatabase } from '@postera/testing';
 import type { DataSource } from 'typeorm';
 import { notificationDatabase } from './notification-database.js';
 import { claimDue } from '../src/delivery/delivery.repository.js';
+import { DELIVERIES_DUE_SQL, DeliveryBacklogGauge } from '../src/delivery/delivery-backlog.js';
+import { PlatformMetrics } from '@postera/platform';
 
 // claimDue against real Postgres, with a backlog of webhook retries not yet due (a client's
 // endpoint down): the email claim takes the due emails in the order they came due, and reads them
-// from the index of due deliveries instead of walking the backlog.
+// from the index of due deliveries instead of walking the backlog. The backlog the autoscaler and
+// the gauge read counts what a claim would take: neither the retries waiting nor the claimed ones.
 
 const noticeId = deterministicId('notice', 'claim-due');
 const email = (k: string) => deterministicId('notification', `claim-due-${k}`);
@@ -58,11 +61,37 @@ describe('claimDue: the due deliveries of a channel, in due order, from the due 
     expect(text).toContain('"Actual Rows":3');
   });
 
+  const dueNow = async () => Number(((await ds.query(DELIVERIES_DUE_SQL)) as Array<{ count: string }>)[0]!.count);
+  const gauge = async () => {
+    const metrics = new PlatformMetrics('notification', async () => 0);
+    new DeliveryBacklogGauge(ds, metrics);
+    return (await metrics.registry.getSingleMetric('postera_notification_deliveries_due')!.get()).values.map((v) => [v.labels.channel, v.value]);
+  };
+
+  it('counts as waiting the three due emails: not the sent one, not the one due in an hour, not the 2,000 webhook retries', async () => {
+    expect(await dueNow()).toBe(3);
+    expect(await gauge()).toEqual([
+      ['EMAIL', 3],
+      ['WEBHOOK', 0],
+    ]);
+  });
+
   it('claims the three due emails in the order they came due, and leases them', async () => {
     const first = await claimDue(ds, 'EMAIL', deterministicId('claim', '1'), 400, 60_000);
     expect(first.toSend.map((n) => n.recipient)).toEqual(['a@x.example', 'b@x.example', 'c@x.example']);
     const second = await claimDue(ds, 'EMAIL', deterministicId('claim', '2'), 400, 60_000);
     expect(second.toSend).toEqual([]);
     expect((await claimDue(ds, 'WEBHOOK', deterministicId('claim', '3'), 400, 60_000)).toSend).toEqual([]);
+  });
+
+  it("counts nothing once they are claimed: they are in a sender's hands until the lease runs out", async () => {
+    expect(await dueNow()).toBe(0);
+    expect(await gauge()).toEqual([
+      ['EMAIL', 0],
+      ['WEBHOOK', 0],
+    ]);
+    // The lease over (a sender died with them), they wait again.
+    await ds.query(`UPDATE notification.notifications SET next_attempt_at = now() - interval '1 second' WHERE claim_id IS NOT NULL AND status = 'PENDING'`);
+    expect(await dueNow()).toBe(3);
   });
 });

@@ -244,6 +244,8 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect(late.body).toEqual([{ tradeRef: D.tradeRef, account: 'CLI-FR', tradeDate: '2026-11-26', deadline: '2026-11-27', reportedOn: '2026-11-27', sentAt: null }]);
     const metrics = await (await fetch(`${url()}/metrics`)).text();
     expect(metrics).toMatch(/postera_notification_avis_late_total\{[^}]*\} 1\b/);
+    // Every mail sent: nothing waits for a sender (the backlog the autoscaler reads).
+    expect(metrics).toMatch(/postera_notification_deliveries_due\{[^}]*channel="EMAIL"[^}]*\} 0\b/);
     const summary = await getJson<Record<string, number>>(`${url()}/summary`);
     expect(summary.body).toMatchObject({ sent: 8, failed: 0, lateAvis: 1, skipped: 0, noContact: 0 });
   });
