@@ -11,6 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadSampleReferential, openDay } from './day.js';
+import { dbActivity, dbActivityPerTrade } from './db-activity.js';
 import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-loop.js';
 import { publish } from './publish.js';
 import { sampleConfirmations } from './confirmations.js';
@@ -191,7 +192,12 @@ async function main() {
   const hooked = new Set(referentialImport().accounts.filter((a) => a.contacts?.some((c) => c.channel === 'WEBHOOK')).map((a) => a.account));
   const webhookTrades = messages.filter((m) => hooked.has(String(m.message.account))).length;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const q = async (sql: string) => Number(((await db.query(sql)).rows[0] as { n: string }).n);
+  // The bench's own transactions (its polls of the stages), left out of the database's count.
+  let ownTransactions = 0;
+  const q = async (sql: string) => {
+    ownTransactions++;
+    return Number(((await db.query(sql)).rows[0] as { n: string }).n);
+  };
 
   const stages: Array<{ name: string; sql: string; target: number; doneAt?: number }> = [
     { name: 'capture', sql: `SELECT count(*) AS n FROM capture.receipts WHERE topic = 'trades.executed.v1'`, target: N },
@@ -242,6 +248,8 @@ async function main() {
   const cpuAtRest = cpuNow();
   await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
   const cpuAtStart = cpuNow();
+  const dbAtStart = await dbActivity(databaseUrl);
+  ownTransactions += 2; // its own two readings
 
   say(RATE ? `publishing open loop at ${RATE} trades/s (Poisson arrivals)` : 'publishing');
   const t0 = performance.now();
@@ -287,8 +295,11 @@ async function main() {
       ).rows
         .map((r: { ms: string }) => Number(r.ms))
         .sort((a: number, b: number) => a - b);
+  ownTransactions++; // the latency query
   await db.end();
   await stack.stopAll();
+  // Every service's backend has exited, so has reported its last transactions: counted to the stack's stop.
+  const database = dbActivityPerTrade(dbAtStart, await dbActivity(databaseUrl), N, ownTransactions);
   await sink.close();
   await hooks.close();
   await deleteTopics(brokers, prefix).catch(() => undefined);
@@ -322,6 +333,12 @@ async function main() {
      * time at rest included (Postgres: every backend; a backend that ended meanwhile is not counted).
      */
     cpuMsPerTrade: Object.fromEntries(cpuSince(cpuAtStart, cpuAtEnd).map(([k, v]) => [k, Number(((v * 1000) / N).toFixed(2))])),
+    /**
+     * Postgres per trade, from the first publish to the stack's stop: transactions ended in the
+     * bench's database (read-only ones included, the bench's own left out), WAL flushes, KiB and
+     * full-page images of the cluster, rows inserted, updated or deleted per schema.
+     */
+    databasePerTrade: database,
     /** Share of one core each process uses at rest, before the first publish (timers, pollers, long polls). */
     idleCorePercent: Object.fromEntries(cpuSince(cpuAtRest, cpuAtStart).map(([k, v]) => [k, Number(((v * 100) / IDLE_SECONDS).toFixed(1))])),
     floor: {
@@ -352,6 +369,11 @@ ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).
     .join(', ')} (sum ${Object.values(result.cpuMsPerTrade)
     .reduce((a, b) => a + b, 0)
     .toFixed(1)})
+  Postgres per trade   ${result.databasePerTrade.transactions} transactions, ${result.databasePerTrade.walFlushes} WAL flushes, ${result.databasePerTrade.walKiB} KiB of WAL (${result.databasePerTrade.walFullPages} full pages); rows written: ${Object.entries(
+    result.databasePerTrade.rowsWritten,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}
   idle (% of a core)   ${Object.entries(result.idleCorePercent)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')} (sum ${Object.values(result.idleCorePercent)
