@@ -449,16 +449,16 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
         costMethod: info?.costMethod ?? 'CMP',
       });
     };
+    // Each event's trade as it would be booked, built once: read for the positions below, and
+    // stored by a capture.
+    const bookedTrades = booked.map(book);
     // Positions move at trade date only for books recognized at trade date: those of the trades
     // booked, of the versions they replace, and of an amendment of a trade so recognized.
     const wanted = (t: StoredTrade) => ({ ...positionKey(t), from: tradeDateOpPrefix(t) });
     const positions = await PositionBook.load(ctx.tx, [
-      ...booked
-        .map(book)
-        .filter((t) => t.recognition === 'TRADE_DATE')
-        .map(wanted),
+      ...bookedTrades.filter((t) => t.recognition === 'TRADE_DATE').map(wanted),
       ...[...trades.values()].filter((t) => t.recognition === 'TRADE_DATE').map(wanted),
-      ...booked.flatMap((e) => (e.type === 'TradeAmended' && trades.get(tradeRefOf(e))?.recognition === 'TRADE_DATE' ? [wanted(book(e))] : [])),
+      ...booked.flatMap((e, i) => (e.type === 'TradeAmended' && trades.get(tradeRefOf(e))?.recognition === 'TRADE_DATE' ? [wanted(bookedTrades[i]!)] : [])),
     ]);
     const changed = new Map<string, StoredTrade>();
     const entries: JournalEntry[] = [];
@@ -467,7 +467,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
       held.push({ tradeRef: tradeRefOf(e), reason, event: e });
       ctx.log.warn({ correlationId: tradeRefOf(e), eventId: e.eventId, event: e.type, reason }, 'trade event held, nothing posted');
     };
-    for (const e of booked) {
+    for (const [i, e] of booked.entries()) {
       const ref = tradeRefOf(e);
       const current = trades.get(ref) ?? null;
       switch (e.type) {
@@ -476,7 +476,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
             ctx.log.debug({ correlationId: ref, eventId: e.eventId }, 'trade already booked; capture ignored');
             break;
           }
-          const t = book(e);
+          const t = bookedTrades[i]!;
           entries.push(tradeDateEntry(sets, positions, t, e.eventId));
           trades.set(ref, t);
           changed.set(ref, t);
