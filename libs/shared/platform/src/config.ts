@@ -67,6 +67,14 @@ export const baseConfigSchema = z.object({
    * the one that woke it go out in the same pass (one transaction, one produce) rather than one each.
    */
   OUTBOX_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /**
+   * Inbox rows are kept this long, then pruned (inbox-pruner.ts). At least 15 days: a topic keeps a
+   * record for its retention (7 days) plus the life of its open segment (up to 7 more), and the
+   * inbox must remember every message Kafka can still deliver again.
+   */
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(15).max(3650).default(30),
+  /** How often the inbox is pruned; 0 never prunes. */
+  INBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fault injection for resilience tests: `<point>:<n>` exits the process the n-th time point is reached. */
   POSTERA_FAULT: z

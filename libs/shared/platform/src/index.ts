@@ -9,6 +9,7 @@ export * from './database/platform-tables.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './inbox/inbox.js';
+export * from './inbox/inbox-pruner.js';
 export * from './consumer/batch-handler.js';
 export * from './consumer/envelope-handler.js';
 export * from './consumer/batch-consumer.js';

@@ -7,10 +7,11 @@ import type { Log } from '../logger.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { InboxPruner } from '../inbox/inbox-pruner.js';
 import { CONFIG, HANDLERS, LOG, MESSAGE_BUS, SERVICE_SCHEMA } from './tokens.js';
 
 /**
- * Starts the outbox relay and one batch consumer per handler when the app boots; on shutdown
+ * Starts the outbox relay, one batch consumer per handler and the inbox pruner when the app boots; on shutdown
  * stops fetching, lets the batch in hand finish and commit, then publishes what it wrote.
  */
 @Injectable()
@@ -25,6 +26,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(LOG) private readonly log: Log,
     private readonly ds: DataSource,
     private readonly relay: OutboxRelay,
+    private readonly pruner: InboxPruner,
     metrics: PlatformMetrics,
   ) {
     this.consumers = handlers.map(
@@ -52,12 +54,14 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await this.relay.start();
     await Promise.all(this.consumers.map((c) => c.start()));
+    this.pruner.start();
     this.log.info({ consumers: this.consumers.map((c) => c.groupId) }, 'service consuming');
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.log.info({ signal }, 'shutting down: finishing the batches in hand');
     await Promise.all(this.consumers.map((c) => c.stop()));
+    await this.pruner.stop();
     await this.relay.stop();
   }
 

@@ -9,6 +9,7 @@ import { KafkajsBus } from '../messaging/kafkajs.adapter.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { InboxPruner } from '../inbox/inbox-pruner.js';
 import { ConsumerHost } from './consumer-host.js';
 import { ObservabilityController } from './observability.controller.js';
 import { CONFIG, DAY_HOOKS, HANDLERS, LOG, MESSAGE_BUS, SERVICE_SCHEMA } from './tokens.js';
@@ -111,6 +112,21 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
             log.child({ component: 'outbox-relay' }),
           ),
         inject: [MESSAGE_BUS, PlatformMetrics],
+      },
+      {
+        provide: InboxPruner,
+        useFactory: (ds: DataSource, metrics: PlatformMetrics) =>
+          new InboxPruner(
+            ds,
+            {
+              schema,
+              retentionDays: config.INBOX_RETENTION_DAYS,
+              intervalMs: config.INBOX_PRUNE_INTERVAL_MS,
+              onPruned: (n) => metrics.inboxPruned.inc(n),
+            },
+            log.child({ component: 'inbox-pruner' }),
+          ),
+        inject: [DataSourceClass, PlatformMetrics],
       },
       def.dayHooks ? { provide: DAY_HOOKS, useExisting: def.dayHooks } : { provide: DAY_HOOKS, useValue: noHooks },
       ...(def.dayHooks ? [def.dayHooks] : []),

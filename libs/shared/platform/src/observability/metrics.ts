@@ -12,6 +12,7 @@ export class PlatformMetrics {
   readonly batchSeconds: Histogram<'consumer'>;
   readonly messageLagSeconds: Histogram<'consumer'>;
   readonly outboxBacklog: Gauge;
+  readonly inboxPruned: Counter;
 
   constructor(service: string, outboxBacklog: () => Promise<number>) {
     this.registry.setDefaultLabels({ service });
@@ -65,6 +66,11 @@ export class PlatformMetrics {
       labelNames: ['consumer'],
       registers: [this.registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    });
+    this.inboxPruned = new Counter({
+      name: 'postera_inbox_pruned_total',
+      help: 'Inbox rows deleted once older than INBOX_RETENTION_DAYS',
+      registers: [this.registry],
     });
     this.outboxBacklog = new Gauge({
       name: 'postera_outbox_backlog',

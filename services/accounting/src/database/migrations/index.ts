@@ -1,4 +1,4 @@
-import { outboxParkedMigration } from '@postera/platform';
+import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { AccountingInitial1764190200000 } from './1764190200000-accounting-initial.js';
 import { AccountingAccruedInterest1795734100000 } from './1795734100000-accounting-accrued-interest.js';
 import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accounting-trade-lifecycle.js';
@@ -18,4 +18,5 @@ export const accountingMigrations = [
   AccountingPositionHistory1796000300000,
   outboxParkedMigration('accounting'),
   AccountingFxHistory1796100100000,
+  inboxReceivedIndexMigration('accounting'),
 ];

@@ -1,6 +1,12 @@
-import { outboxParkedMigration } from '@postera/platform';
+import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { CaptureInitial1764190000000 } from './1764190000000-capture-initial.js';
 import { CaptureReferential1764300000000 } from './1764300000000-capture-referential.js';
 import { CaptureTradeLifecycle1764300001000 } from './1764300001000-capture-trade-lifecycle.js';
 
-export const captureMigrations = [CaptureInitial1764190000000, CaptureReferential1764300000000, CaptureTradeLifecycle1764300001000, outboxParkedMigration('capture')];
+export const captureMigrations = [
+  CaptureInitial1764190000000,
+  CaptureReferential1764300000000,
+  CaptureTradeLifecycle1764300001000,
+  outboxParkedMigration('capture'),
+  inboxReceivedIndexMigration('capture'),
+];

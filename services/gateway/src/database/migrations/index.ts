@@ -1,6 +1,12 @@
-import { outboxParkedMigration } from '@postera/platform';
+import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { GatewayInitial1764190600000 } from './1764190600000-gateway-initial.js';
 import { GatewayAuditProposals1764400000000 } from './1764400000000-gateway-audit-proposals.js';
 import { GatewayDlqReplays1764400001000 } from './1764400001000-gateway-dlq-replays.js';
 
-export const gatewayMigrations = [GatewayInitial1764190600000, GatewayAuditProposals1764400000000, GatewayDlqReplays1764400001000, outboxParkedMigration('gateway')];
+export const gatewayMigrations = [
+  GatewayInitial1764190600000,
+  GatewayAuditProposals1764400000000,
+  GatewayDlqReplays1764400001000,
+  outboxParkedMigration('gateway'),
+  inboxReceivedIndexMigration('gateway'),
+];

@@ -1,6 +1,12 @@
-import { outboxParkedMigration } from '@postera/platform';
+import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { ReportingInitial1764190300000 } from './1764190300000-reporting-initial.js';
 import { ReportingTradeLifecycle1795734400000 } from './1795734400000-reporting-trade-lifecycle.js';
 import { ReportingDeclarations1796000000000 } from './1796000000000-reporting-declarations.js';
 
-export const reportingMigrations = [ReportingInitial1764190300000, ReportingTradeLifecycle1795734400000, ReportingDeclarations1796000000000, outboxParkedMigration('reporting')];
+export const reportingMigrations = [
+  ReportingInitial1764190300000,
+  ReportingTradeLifecycle1795734400000,
+  ReportingDeclarations1796000000000,
+  outboxParkedMigration('reporting'),
+  inboxReceivedIndexMigration('reporting'),
+];

@@ -1,4 +1,4 @@
-import { outboxParkedMigration } from '@postera/platform';
+import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { SettlementInitial1764190100000 } from './1764190100000-settlement-initial.js';
 import { SettlementTradeLifecycle1795734000000 } from './1795734000000-settlement-trade-lifecycle.js';
 import { SettlementNettingPenalties1796000100000 } from './1796000100000-settlement-netting-penalties.js';
@@ -10,4 +10,5 @@ export const settlementMigrations = [
   SettlementNettingPenalties1796000100000,
   SettlementPenaltyWaivers1796000200000,
   outboxParkedMigration('settlement'),
+  inboxReceivedIndexMigration('settlement'),
 ];
