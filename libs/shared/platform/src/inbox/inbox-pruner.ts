@@ -1,5 +1,4 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Log } from '../logger.js';
 
 /** Rows deleted per statement: each is a short transaction, so consumers inserting meanwhile never wait long. */
