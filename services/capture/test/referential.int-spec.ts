@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { EntityManager } from 'typeorm';
 import { count, e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 import { loadReferential } from '../src/referential/referential.reader.js';
+import { loadByKeys } from '../src/referential/persistence/referential.repository.js';
 
 jest.setTimeout(180_000);
 
@@ -260,8 +261,12 @@ describe('the capture referential, on the real database and broker', () => {
       isins: sample.instruments.map((i) => i.isin),
       leis: sample.parties.map((p) => p.lei),
     });
-    expect(queries).toBe(queriesForOne);
+    expect([queriesForOne, queries]).toEqual([1, 1]); // one round trip per batch, whatever its size
     expect([all.accounts.size, all.instruments.size, all.parties.size]).toEqual([5, 11, 3]);
+    // Read through JSON in that one query, each row is what the entity's own read returns through the driver.
+    expect(all.accounts).toEqual(await loadByKeys(tx, 'accounts', [...all.accounts.keys()]));
+    expect(all.instruments).toEqual(await loadByKeys(tx, 'instruments', [...all.instruments.keys()]));
+    expect(all.parties).toEqual(await loadByKeys(tx, 'parties', [...all.parties.keys()]));
 
     expect(one.instruments.get('FR0013341682')!.bond).toEqual({ couponRate: '0.75', couponFrequency: 1, dayCount: 'ACT/ACT-ICMA', maturityDate: '2028-11-25' });
     expect(one.accounts.get('CLI-0001')).toMatchObject({

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { calendarByCode, calendarFromHolidays, type SettlementCalendar } from '@postera/kernel';
-import { loadAllCalendars, loadByKeys, loadSsisOfOwners } from './persistence/referential.repository.js';
+import { loadTradeReferentialRows } from './persistence/referential.repository.js';
 
 /**
  * The referential as the trade pipeline reads it: everything one batch of trades refers to, loaded
- * in the batch's transaction with a fixed number of queries (accounts, instruments, parties, the
- * SSIs of those accounts and counterparties, the calendars) whatever the batch size.
+ * in the batch's transaction with one query (accounts, instruments, parties, the SSIs of those
+ * accounts and counterparties, the calendars) whatever the batch size.
  */
 
 export interface InstrumentRef {
@@ -62,15 +62,9 @@ export interface BatchReferential {
   calendar(code: string): SettlementCalendar | undefined;
 }
 
-/** Everything a batch of trades refers to, in a fixed number of queries whatever the batch size. */
+/** Everything a batch of trades refers to, in one query whatever the batch size. */
 export async function loadReferential(tx: EntityManager, keys: { accounts: string[]; isins: string[]; leis: string[] }): Promise<BatchReferential> {
-  const [accounts, instruments, parties, ssis, calendars] = await Promise.all([
-    loadByKeys(tx, 'accounts', keys.accounts),
-    loadByKeys(tx, 'instruments', keys.isins),
-    loadByKeys(tx, 'parties', keys.leis),
-    loadSsisOfOwners(tx, [...keys.accounts, ...keys.leis]),
-    loadAllCalendars(tx),
-  ]);
+  const { accounts, instruments, parties, ssis, calendars } = await loadTradeReferentialRows(tx, keys);
   const ssiByKey = new Map(ssis.map((s) => [`${s.owner}:${s.market}:${s.currency}`, s]));
   const fromData = new Map(
     calendars.map((c) => [
