@@ -54,6 +54,13 @@ interface PendingRow {
 
 const ms = (n: number) => `${Math.max(0, Math.round(n))} milliseconds`;
 
+/**
+ * A delivery a sender may claim now: pending, due, with a recipient. A claim moves next_attempt_at
+ * to the end of its lease, so the ones in a sender's hands are not due. The claim and the backlog
+ * the autoscaler reads (delivery-backlog.ts) ask the same thing; `n.` is the notifications table.
+ */
+export const CLAIMABLE = `n.status = 'PENDING' AND n.next_attempt_at <= now() AND n.recipient IS NOT NULL`;
+
 /** UPDATE/DELETE … RETURNING through a CTE, so the driver hands back rows whatever the command. */
 async function updateReturning<T>(tx: EntityManager, update: string, params: unknown[]): Promise<T[]> {
   return (await tx.query(`WITH u AS (${update}) SELECT * FROM u`, params)) as T[];
@@ -75,7 +82,7 @@ export async function claimDue(ds: DataSource, channel: Channel, claimId: string
               k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency,
               n.recipient, n.attempts, n.next_attempt_at
        FROM notification.notifications n JOIN notification.notices k USING (notice_id)
-       WHERE n.status = 'PENDING' AND n.channel = $2 AND n.next_attempt_at <= now() AND n.recipient IS NOT NULL
+       WHERE ${CLAIMABLE} AND n.channel = $2
        ORDER BY n.next_attempt_at, n.notification_id
        LIMIT $1
        FOR UPDATE OF n SKIP LOCKED),
