@@ -3,6 +3,7 @@ export * from './logger.js';
 export * from './fault.js';
 export * from './messaging/message-bus.port.js';
 export * from './messaging/kafkajs.adapter.js';
+export * from './messaging/kafkajs-request-queue.js';
 export * from './database/database.js';
 export * from './database/listen.js';
 export * from './database/platform-tables.js';

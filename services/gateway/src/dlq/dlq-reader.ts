@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
-import { CONFIG } from '@postera/platform';
+import { CONFIG, mendIdleRequestQueueChecks } from '@postera/platform';
 import kafkajs from 'kafkajs';
 import type { GatewayConfig } from '../config.js';
 
@@ -36,6 +36,7 @@ export class DlqReader {
   private readonly kafka: InstanceType<typeof Kafka>;
 
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
+    mendIdleRequestQueueChecks(); // its own client: idle between operator requests, so it must not spin (kafkajs-request-queue.ts)
     this.kafka = new Kafka({ clientId: `${config.SERVICE_NAME}-dlq`, brokers: config.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   }
 

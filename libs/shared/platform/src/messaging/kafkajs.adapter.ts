@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Log } from '../logger.js';
 import type { BatchControl, InboundBatch, MessageBus, MessageConsumer, MessageProducer, OutboundRecord } from './message-bus.port.js';
+import { mendIdleRequestQueueChecks } from './kafkajs-request-queue.js';
 import { OffsetCommits } from './offset-commits.js';
 
 const { Kafka, logLevel, CompressionTypes, Partitioners } = kafkajs;
@@ -58,6 +59,7 @@ export class KafkajsBus implements MessageBus {
      */
     private readonly offsetCommitIntervalMs = 0,
   ) {
+    if (!mendIdleRequestQueueChecks()) log.warn('kafkajs request queue not mended: idle broker connections poll every millisecond');
     this.kafka = new Kafka({
       clientId,
       brokers: brokers.split(',').map((b) => b.trim()),
