@@ -35,9 +35,10 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
   }
 
   /**
-   * The whole batch in a few statements: the stored state of its instructions, then their last
-   * state, then the notices and their routing (routeNew). An instruction that changes status several times in the batch (FAILING
-   * then SETTLED) is followed in memory, change after change, so each change is judged against the
+   * The whole batch in a few statements: the stored state of its instructions (and the business
+   * day if one starts failing), then their last state, then the notices and their routing
+   * (routeNew). An instruction that changes status several times in the batch (FAILING then
+   * SETTLED) is followed in memory, change after change, so each change is judged against the
    * state before it, as if they had come one by one.
    */
   async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
@@ -45,7 +46,10 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
       body.type === 'InstructionStatusChanged' ? [{ eventId: body.eventId, s: body.payload as InstructionStatusChangedV1 }] : [],
     );
     if (changes.length === 0) return;
-    const today = (await currentBusinessDay(ctx.tx, ctx.schema))?.businessDate ?? null;
+    // The business day dates an instruction that starts failing: read once, and only then. Most
+    // batches carry none (matches and settlements), and at low load every event is its own batch.
+    let today: string | null | undefined;
+    const businessDay = async () => (today === undefined ? (today = (await currentBusinessDay(ctx.tx, ctx.schema))?.businessDate ?? null) : today);
     const state = new Map(
       (
         (await ctx.tx.query(
@@ -71,7 +75,7 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
       else if (s.status === 'FAILING' && (before?.status !== 'FAILING' || before.reason !== (s.reason ?? null)))
         notices.push({ ...base, kind: 'SETTLEMENT_FAILED' });
       // Failing since the business day it started failing (kept while it goes on failing, whatever the reason), else none.
-      const failingSince = s.status === 'FAILING' ? (before?.failingSince ?? today ?? s.intendedSettlementDate) : null;
+      const failingSince = s.status === 'FAILING' ? (before?.failingSince ?? (await businessDay()) ?? s.intendedSettlementDate) : null;
       state.set(s.instructionId, { status: s.status, reason: s.reason ?? null, failingSince });
       last.set(s.instructionId, { s, failingSince });
     }
