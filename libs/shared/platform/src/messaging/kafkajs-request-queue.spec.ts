@@ -16,7 +16,14 @@ const RequestQueueClass = createRequire(import.meta.url)('kafkajs/src/network/re
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const newQueue = () =>
-  new RequestQueueClass({ maxInFlightRequests: null, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 'spec', broker: 'b:9092', logger: silent });
+  new RequestQueueClass({
+    maxInFlightRequests: null,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: false,
+    clientId: 'spec',
+    broker: 'b:9092',
+    logger: silent,
+  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How many times the queue checks its pending requests over `ms`, starting with the check a response triggers. */
