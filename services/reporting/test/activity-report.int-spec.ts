@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Topics, type TradeEconomics } from '@postera/contracts';
+import { Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -88,12 +88,16 @@ const EXPECTED = {
 
 describe('the activity report of a day with known counts', () => {
   let env: E2eEnv;
+  const sent: EventEnvelope[] = [];
+  const publish = async (topic: string, ...events: EventEnvelope[]) => {
+    sent.push(...events);
+    await publishTo(env, topic, ...events);
+  };
 
   beforeAll(async () => {
     env = await e2eEnv('reporting-activity', { basePort: 5210, smtpUrl: 'smtp://127.0.0.1:1', services: ['reporting'] });
     await env.stack.startAll();
-    await publishTo(
-      env,
+    await publish(
       Topics.tradeEvents,
       captured(A1), confirmed(A1), validated(A1),
       captured(A2), confirmed(A2), validated(A2),
@@ -103,8 +107,7 @@ describe('the activity report of a day with known counts', () => {
       captured(A6), ev('TradeCancelled', A6.tradeRef, { trade: A6, cancelVersion: 2, status: 'CANCELLED' }),
       ...[B1, B2, B3, B4, C1, C2].flatMap((x) => [captured(x), confirmed(x), validated(x)]),
     );
-    await publishTo(
-      env,
+    await publish(
       Topics.settlementEvents,
       instruction(B1, 'SETTLED'), instruction(B2, 'SETTLED'), instruction(B3, 'SETTLED'),
       instruction(B4, 'FAILING', { reason: 'LACK' }), instruction(C1, 'FAILING', { reason: 'CLAC' }), instruction(C2, 'FAILING', { reason: 'LACK' }),
@@ -121,6 +124,25 @@ describe('the activity report of a day with known counts', () => {
     const live = await (await fetch(`${env.stack.url('reporting')}/activity-report?businessDate=${D}`)).json();
     expect(live).toEqual(EXPECTED);
     expect(JSON.parse((await fileOf(env, 'ACTIVITY', D, '.json')).toString('utf8'))).toEqual(EXPECTED);
+  });
+
+  it("each consumer takes only the events it reads: the others are skipped without a transaction", async () => {
+    const inbox = async (consumer: string, type: string) =>
+      (
+        await env.db.query(`SELECT count(*)::int AS n FROM reporting.inbox WHERE consumer_id = $1 AND message_id = ANY($2::text[])`, [
+          consumer,
+          sent.filter((e) => e.type === type).map((e) => e.eventId),
+        ])
+      ).rows[0].n as number;
+    // 9 confirmations (A1–A3, B1–B4, C1, C2): the activity counts them, the records have nothing to do with them.
+    expect(await inbox('reporting.activity', 'TradeConfirmed')).toBe(9);
+    expect(await inbox('reporting.records', 'TradeConfirmed')).toBe(0);
+    // 4 penalties: the records keep them, the activity does not read them.
+    expect(await inbox('reporting.records', 'PenaltyAccrued')).toBe(4);
+    expect(await inbox('reporting.activity', 'PenaltyAccrued')).toBe(0);
+    // What both read, both took: the 12 captures (A1–A6, B1–B4, C1, C2).
+    expect(await inbox('reporting.activity', 'TradeCaptured')).toBe(12);
+    expect(await inbox('reporting.records', 'TradeCaptured')).toBe(12);
   });
 
   it('the CSV has one row per figure', async () => {

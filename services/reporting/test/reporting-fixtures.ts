@@ -1,5 +1,6 @@
 import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
 import { leiWithCheckDigits } from '@postera/kernel';
+import { eventHeaders } from '@postera/platform';
 import { produceRaw, waitFor } from '@postera/testing';
 import { count, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
@@ -94,12 +95,12 @@ export function instruction(
 const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
   envelope({ type, producer: 'gateway', correlationId: `business-day:${businessDate}`, causationId: null, payload: { calendar: 'TARGET', businessDate } });
 
-/** Publishes and waits until both of reporting's consumers of the topic have committed everything. */
+/** Publishes with the headers the outbox writes, and waits until both of reporting's consumers of the topic have committed everything. */
 export async function publishTo(env: E2eEnv, topic: string, ...events: EventEnvelope[]): Promise<void> {
   await produceRaw(
     env.prefix,
     topic,
-    events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e) })),
+    events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e), headers: eventHeaders(e) })),
   );
   const groups = topic.startsWith('refdata.') ? ['reporting.records'] : ['reporting.activity', 'reporting.records'];
   for (const g of groups)

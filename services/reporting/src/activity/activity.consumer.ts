@@ -173,6 +173,9 @@ async function recordUnconfirmed(tx: EntityManager, p: UnconfirmedTradesAtCloseV
 export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements BusinessDayHooks {
   readonly consumerId = 'reporting.activity';
   readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents];
+  // What handle reads; the rest of these topics (counterparty confirmations, penalties) are skipped
+  // without a transaction, which at low load is one transaction per such event.
+  override readonly types = [...TRADE_LIFECYCLE, 'UnconfirmedTradesAtClose', 'InstructionStatusChanged', 'JournalEntryPosted'];
 
   async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body as EventEnvelope);

@@ -34,6 +34,20 @@ import type { ReportingConfig } from '../config.js';
 export class RecordsConsumer extends EnvelopeHandler {
   readonly consumerId = 'reporting.records';
   readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.refdataInstruments, Topics.refdataParties, Topics.refdataAccounts];
+  // The cases of handle's switch. The others (a trade's confirmation, counterparty confirmations,
+  // penalty waivers, the list of unconfirmed trades) are skipped without a transaction: every
+  // confirmed trade was one transaction here for nothing at low load.
+  override readonly types = [
+    'TradeCaptured',
+    'TradeAmended',
+    'TradeCancelled',
+    'TradeValidated',
+    'InstructionStatusChanged',
+    'PenaltyAccrued',
+    'InstrumentUpserted',
+    'PartyUpserted',
+    'AccountUpserted',
+  ];
 
   constructor(@Inject(CONFIG) private readonly config: ReportingConfig) {
     super();
