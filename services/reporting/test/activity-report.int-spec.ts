@@ -126,7 +126,7 @@ describe('the activity report of a day with known counts', () => {
     expect(JSON.parse((await fileOf(env, 'ACTIVITY', D, '.json')).toString('utf8'))).toEqual(EXPECTED);
   });
 
-  it("each consumer takes only the events it reads: the others are skipped without a transaction", async () => {
+  it('each consumer takes only the events it reads: the others are skipped without a transaction', async () => {
     const inbox = async (consumer: string, type: string) =>
       (
         await env.db.query(`SELECT count(*)::int AS n FROM reporting.inbox WHERE consumer_id = $1 AND message_id = ANY($2::text[])`, [
