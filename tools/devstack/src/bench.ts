@@ -6,19 +6,21 @@
  * a batched Postgres insert of the same rows; and prints the ratio to it. A benchmark, not a test.
  */
 import { physicalTopic, Topics } from '@postera/contracts';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadSampleReferential, openDay } from './day.js';
 import { dbActivity, dbActivityPerTrade } from './db-activity.js';
+import { floorBudget } from './floor-budget.js';
 import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-loop.js';
 import { publish } from './publish.js';
 import { sampleConfirmations } from './confirmations.js';
 import { referentialImport, sampleDay } from './sample.js';
 import { startSmtpSinkThread } from './smtp-sink-thread.js';
 import { REPO_ROOT, SERVICES, Stack, type ServiceName } from './stack.js';
-import { deleteTopics, ensureTopics, kafkaClient } from './topics.js';
+import { deleteTopics, ensureTopics, kafkaClient, messageVolume } from './topics.js';
 import { startWebhookSink } from './webhook-sink.js';
 
 const args = new Map(
@@ -80,12 +82,32 @@ async function recreateDatabase(name: string): Promise<string> {
   return u.toString();
 }
 
+/**
+ * CPU seconds so far of what a floor runs on: this process (the floor's client; the stack, the SMTP
+ * and webhook sinks are stopped by then), the broker and Postgres.
+ */
+function floorCpuSeconds(): number {
+  const own = process.cpuUsage();
+  const infra = infraCpuSeconds();
+  return (own.user + own.system) / 1e6 + infra.kafka + infra.postgres;
+}
+
+interface KafkaFloor {
+  produceSeconds: number;
+  consumeSeconds: number;
+  /** CPU seconds of the client, the broker and Postgres while producing, then while consuming. */
+  produceCpuSeconds: number;
+  consumeCpuSeconds: number;
+}
+
 /** Floor 1: the same messages produced and consumed with kafkajs alone, no processing. */
-async function kafkaFloor(prefix: string, messages: Array<{ key: string; value: string }>): Promise<{ produceSeconds: number; consumeSeconds: number }> {
+async function kafkaFloor(prefix: string, messages: Array<{ key: string; value: string }>): Promise<KafkaFloor> {
   const topic = physicalTopic(prefix, Topics.tradesExecuted);
+  const cpu0 = floorCpuSeconds();
   const t0 = performance.now();
   await publish(brokers, `${prefix}`, Topics.tradesExecuted, messages);
   const produceSeconds = (performance.now() - t0) / 1000;
+  const cpu1 = floorCpuSeconds();
   const consumer = kafkaClient(brokers, 'bench-floor').consumer({ groupId: `${prefix}.floor`, maxWaitTimeInMs: 50 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -101,17 +123,19 @@ async function kafkaFloor(prefix: string, messages: Array<{ key: string; value: 
     });
   });
   const consumeSeconds = (performance.now() - t1) / 1000;
+  const cpu2 = floorCpuSeconds();
   await consumer.disconnect();
-  return { produceSeconds, consumeSeconds };
+  return { produceSeconds, consumeSeconds, produceCpuSeconds: cpu1 - cpu0, consumeCpuSeconds: cpu2 - cpu1 };
 }
 
-/** Floor 2: the same trades as rows, inserted 1,000 per statement (unnest) in durable commits. */
-async function postgresFloor(url: string, messages: Array<{ message: Record<string, unknown> }>): Promise<number> {
+/** Floor 2: the same trades as rows, inserted 1,000 per statement (unnest) in durable commits; wall and CPU seconds. */
+async function postgresFloor(url: string, messages: Array<{ message: Record<string, unknown> }>): Promise<{ seconds: number; cpuSeconds: number }> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   await c.query(
     `CREATE TABLE floor_trades (trade_ref text PRIMARY KEY, isin text, side text, quantity numeric, price numeric, currency text, trade_date date, account text, body jsonb)`,
   );
+  const cpu0 = floorCpuSeconds();
   const t0 = performance.now();
   for (let i = 0; i < messages.length; i += 1000) {
     const rows = messages.slice(i, i + 1000).map((m) => m.message);
@@ -131,8 +155,30 @@ async function postgresFloor(url: string, messages: Array<{ message: Record<stri
     );
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = floorCpuSeconds() - cpu0;
   await c.end();
-  return seconds;
+  return { seconds, cpuSeconds };
+}
+
+/**
+ * Floor 3: the narrowest row the pipeline writes, an inbox row (consumer, message id, its primary
+ * key), 1,000 per statement in durable commits; CPU seconds of the client and Postgres. The run's
+ * rows are priced at this cost in `floorBudget`: none of them costs less to write.
+ */
+async function narrowRowFloor(url: string, rows: number): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(
+    `CREATE TABLE floor_inbox (consumer_id text NOT NULL, message_id text NOT NULL, received_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer_id, message_id))`,
+  );
+  const cpu0 = floorCpuSeconds();
+  for (let i = 0; i < rows; i += 1000) {
+    const ids = Array.from({ length: Math.min(1000, rows - i) }, () => randomUUID());
+    await c.query(`INSERT INTO floor_inbox (consumer_id, message_id) SELECT 'bench.floor', id FROM unnest($1::text[]) AS id`, [ids]);
+  }
+  const cpuSeconds = floorCpuSeconds() - cpu0;
+  await c.end();
+  return cpuSeconds;
 }
 
 async function main() {
@@ -302,6 +348,7 @@ async function main() {
   const database = dbActivityPerTrade(dbAtStart, await dbActivity(databaseUrl), N, ownTransactions);
   await sink.close();
   await hooks.close();
+  const volume = await messageVolume(brokers, prefix, runId);
   await deleteTopics(brokers, prefix).catch(() => undefined);
 
   say('measuring the floor');
@@ -310,7 +357,20 @@ async function main() {
   const kf = await kafkaFloor(floorPrefix, messages);
   await deleteTopics(brokers, floorPrefix);
   const floorDb = await recreateDatabase('postera_bench_floor');
-  const pgSeconds = await postgresFloor(floorDb, messages);
+  const pgFloor = await postgresFloor(floorDb, messages);
+  const pgSeconds = pgFloor.seconds;
+  const narrowRows = 5 * N;
+  const narrowCpuSeconds = await narrowRowFloor(floorDb, narrowRows);
+  const budget = floorBudget(
+    { messages: N, produceCpuSeconds: kf.produceCpuSeconds, consumeCpuSeconds: kf.consumeCpuSeconds, rows: narrowRows, insertCpuSeconds: narrowCpuSeconds },
+    {
+      trades: N,
+      messagesProduced: volume.produced,
+      messagesConsumed: volume.consumed,
+      rowsWritten: Object.values(database.rowsWritten).reduce((a, b) => a + b, 0) * N,
+    },
+    cpus().length,
+  );
 
   const rate = (seconds: number) => Math.round(N / seconds);
   const result = {
@@ -345,7 +405,19 @@ async function main() {
       kafkaProducePerSecond: rate(kf.produceSeconds),
       kafkaConsumePerSecond: rate(kf.consumeSeconds),
       postgresBatchedInsertPerSecond: rate(pgSeconds),
+      /** CPU microseconds per message or row in the floor: client, broker and Postgres. */
+      cpuMicrosecondsEach: {
+        kafkaProduce: Math.round((kf.produceCpuSeconds * 1e6) / N),
+        kafkaConsume: Math.round((kf.consumeCpuSeconds * 1e6) / N),
+        postgresInsert: Math.round((pgFloor.cpuSeconds * 1e6) / N),
+        postgresNarrowInsert: Number(((narrowCpuSeconds * 1e6) / narrowRows).toFixed(1)),
+      },
     },
+    /**
+     * This run's messages and rows per trade priced at the floor's CPU costs, and the trades per
+     * second the cores could carry at those costs: the ceiling of the design on this machine.
+     */
+    floorBudget: budget,
     ratio: {
       endToEndVsKafkaProduce: Number((endToEndSeconds / kf.produceSeconds).toFixed(1)),
       endToEndVsPostgresInsert: Number((endToEndSeconds / pgSeconds).toFixed(1)),
@@ -380,6 +452,8 @@ ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).
     .reduce((a, b) => a + b, 0)
     .toFixed(0)} %, over ${IDLE_SECONDS} s before the first publish)
   floor                kafkajs produce ${result.floor.kafkaProducePerSecond}/s, consume ${result.floor.kafkaConsumePerSecond}/s; Postgres batched insert ${result.floor.postgresBatchedInsertPerSecond} rows/s
+  floor CPU each       ${result.floor.cpuMicrosecondsEach.kafkaProduce} µs a message produced, ${result.floor.cpuMicrosecondsEach.kafkaConsume} µs consumed, ${result.floor.cpuMicrosecondsEach.postgresInsert} µs a trade row inserted, ${result.floor.cpuMicrosecondsEach.postgresNarrowInsert} µs an inbox row (client, broker and Postgres)
+  design at the floor  ${budget.perTrade.produced} messages produced, ${budget.perTrade.consumed} consumed, ${budget.perTrade.rowsWritten} rows written per trade → at least ${budget.cpuMsPerTrade.total} ms of CPU per trade at the floor's costs, rows as inbox rows (Kafka ${budget.cpuMsPerTrade.kafka}, Postgres ${budget.cpuMsPerTrade.postgres}): at most ${budget.ceilingTradesPerSecond} trades/s on ${result.machine.cores} cores (Kafka alone ${budget.kafkaAloneCeilingTradesPerSecond})
   ratio                end to end takes ${result.ratio.endToEndVsKafkaProduce}× the raw produce time, ${result.ratio.endToEndVsPostgresInsert}× the raw insert time
   results              ${file}
 `);

@@ -80,3 +80,35 @@ export async function deleteTopics(brokers: string, prefix: string): Promise<voi
     await admin.disconnect();
   }
 }
+
+/**
+ * The messages a run put through the broker: records produced to its topics, and records its
+ * consumer groups committed past (each group reads a topic whole, the events it skips by type
+ * included). Read once the stack has stopped and before its topics are deleted.
+ */
+export async function messageVolume(brokers: string, prefix: string, groupPrefix: string): Promise<{ produced: number; consumed: number }> {
+  const admin = kafkaClient(brokers).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    let produced = 0;
+    const low = new Map<string, number>();
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        produced += Number(p.high) - Number(p.low);
+        low.set(`${topic}/${p.partition}`, Number(p.low));
+      }
+    }
+    let consumed = 0;
+    const groups = (await admin.listGroups()).groups.filter((g) => g.groupId.startsWith(`${groupPrefix}.`));
+    for (const { groupId } of groups) {
+      for (const t of await admin.fetchOffsets({ groupId, topics })) {
+        // -1: the group never committed on that partition.
+        for (const p of t.partitions) if (Number(p.offset) >= 0) consumed += Number(p.offset) - (low.get(`${t.topic}/${p.partition}`) ?? 0);
+      }
+    }
+    return { produced, consumed };
+  } finally {
+    await admin.disconnect();
+  }
+}
