@@ -15,6 +15,7 @@ import { loadSampleReferential, openDay } from './day.js';
 import { dbActivity, dbActivityPerTrade } from './db-activity.js';
 import { floorBudget } from './floor-budget.js';
 import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-loop.js';
+import { PostgresCpu, processCpuSeconds } from './postgres-cpu.js';
 import { publish } from './publish.js';
 import { sampleConfirmations } from './confirmations.js';
 import { referentialImport, sampleDay } from './sample.js';
@@ -46,13 +47,6 @@ const TIMEOUT_MS = 30 * 60_000;
 
 const say = (s: string) => process.stdout.write(`» ${s}\n`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat, fields 14 and 15, in clock ticks of 1/100 s). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** CPU seconds of the broker (the kafka.Kafka JVM) and of every Postgres process, for the share of the infrastructure. */
 function infraCpuSeconds(): { kafka: number; postgres: number } {
@@ -237,7 +231,8 @@ async function main() {
   const clientTrades = messages.filter((m) => String(m.message.account).startsWith('CLI-')).length;
   const hooked = new Set(referentialImport().accounts.filter((a) => a.contacts?.some((c) => c.channel === 'WEBHOOK')).map((a) => a.account));
   const webhookTrades = messages.filter((m) => hooked.has(String(m.message.account))).length;
-  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'bench' });
+  const postgresCpu = new PostgresCpu(db, new Set(['bench', 'bench-db-activity']));
   // The bench's own transactions (its polls of the stages), left out of the database's count.
   let ownTransactions = 0;
   const q = async (sql: string) => {
@@ -294,8 +289,9 @@ async function main() {
   const cpuAtRest = cpuNow();
   await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
   const cpuAtStart = cpuNow();
+  await postgresCpu.begin();
   const dbAtStart = await dbActivity(databaseUrl);
-  ownTransactions += 2; // its own two readings
+  ownTransactions += 3; // its own three readings
 
   say(RATE ? `publishing open loop at ${RATE} trades/s (Poisson arrivals)` : 'publishing');
   const t0 = performance.now();
@@ -321,10 +317,15 @@ async function main() {
       );
     for (const s of stages) if (s.doneAt === undefined && (await q(s.sql)) >= s.target) s.doneAt = performance.now();
     await sampleRss();
+    await postgresCpu.sample();
+    ownTransactions++;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const openLoop = await publishing;
   const cpuAtEnd = cpuNow();
+  await postgresCpu.sample();
+  ownTransactions++;
+  const postgresCpuByOwner = postgresCpu.byOwner();
   const endToEndSeconds = (Math.max(...stages.map((s) => s.doneAt!)) - t0) / 1000;
 
   // Latency per client trade, to its avis d'opéré leaving by SMTP: in open loop from the time the
@@ -373,6 +374,8 @@ async function main() {
   );
 
   const rate = (seconds: number) => Math.round(N / seconds);
+  const msPerTrade = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / N).toFixed(2));
+  const postgresOfStack = [...postgresCpuByOwner].filter(([k]) => k !== 'bench' && k !== 'other').reduce((sum, [, v]) => sum + v, 0);
   const result = {
     machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     trades: N,
@@ -390,9 +393,14 @@ async function main() {
     peakRssMiB: Object.fromEntries([...rssPeak].map(([k, v]) => [k, Math.round(v / 1024)])),
     /**
      * CPU milliseconds per trade of each process from the first publish to the last stage done, its
-     * time at rest included (Postgres: every backend; a backend that ended meanwhile is not counted).
+     * time at rest included. Postgres: its background processes and the backends of the stack's
+     * connections, those that ended during the run included (PostgresCpu); the bench's own polls not.
      */
-    cpuMsPerTrade: Object.fromEntries(cpuSince(cpuAtStart, cpuAtEnd).map(([k, v]) => [k, Number(((v * 1000) / N).toFixed(2))])),
+    cpuMsPerTrade: Object.fromEntries(
+      cpuSince(cpuAtStart, cpuAtEnd).map(([k, v]) => [k, msPerTrade(k === 'postgres' ? postgresOfStack : v)]),
+    ),
+    /** Postgres's share above, by the service whose connections it served; `bench` (its polls) and `other` (other databases) apart. */
+    postgresCpuMsPerTrade: Object.fromEntries([...postgresCpuByOwner].sort(([, a], [, b]) => b - a).map(([k, v]) => [k, msPerTrade(v)])),
     /**
      * Postgres per trade, from the first publish to the stack's stop: transactions ended in the
      * bench's database (read-only ones included, the bench's own left out), WAL flushes, KiB and
@@ -441,6 +449,9 @@ ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).
     .join(', ')} (sum ${Object.values(result.cpuMsPerTrade)
     .reduce((a, b) => a + b, 0)
     .toFixed(1)})
+  Postgres CPU ms      ${Object.entries(result.postgresCpuMsPerTrade)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} per trade, by the service it served
   Postgres per trade   ${result.databasePerTrade.transactions} transactions, ${result.databasePerTrade.walFlushes} WAL flushes, ${result.databasePerTrade.walKiB} KiB of WAL (${result.databasePerTrade.walFullPages} full pages); rows written: ${Object.entries(
     result.databasePerTrade.rowsWritten,
   )
