@@ -59,19 +59,29 @@ export async function insertNotices(tx: EntityManager, rows: NewNotice[]): Promi
 
 /**
  * The last trade confirmation (avis or amended avis) owed to each party for each trade, keyed
- * `tradeRef|party`; absent when none was. One query for a whole batch.
+ * `tradeRef|party`; absent when none was. One query for a whole batch, looked up pair by pair in
+ * the trade's notices (notices_trade_ref): joined as a set, the planner hashed every avis of the
+ * table against the batch — 16,000 rows, 26 ms, for a batch of 100 after a 20,000-trade day.
  */
+export const LATEST_CONFIRMATIONS_SQL = `SELECT w.trade_ref, w.party, l.notice_id, l.kind, l.issued_on, l.trade_version
+     FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS w(trade_ref, party)
+     CROSS JOIN LATERAL (
+       SELECT n.notice_id, n.kind, to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS issued_on, n.trade_version
+       FROM notification.notices n
+       WHERE n.trade_ref = w.trade_ref AND n.party = w.party AND n.kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE')
+       ORDER BY n.trade_version DESC NULLS LAST, n.created_at DESC
+       LIMIT 1) AS l`;
+
 export async function latestConfirmations(tx: EntityManager, wanted: Array<{ tradeRef: string; party: string }>): Promise<Map<string, NoticeReference>> {
   if (wanted.length === 0) return new Map();
-  const rows = (await tx.query(
-    `SELECT DISTINCT ON (n.trade_ref, n.party) n.trade_ref, n.party, n.notice_id, n.kind,
-            to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS issued_on, n.trade_version
-     FROM notification.notices n
-     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS w(trade_ref, party) ON w.trade_ref = n.trade_ref AND w.party = n.party
-     WHERE n.kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE')
-     ORDER BY n.trade_ref, n.party, n.trade_version DESC NULLS LAST, n.created_at DESC`,
-    [wanted.map((w) => w.tradeRef), wanted.map((w) => w.party)],
-  )) as Array<{ trade_ref: string; party: string; notice_id: string; kind: string; issued_on: string; trade_version: number | null }>;
+  const rows = (await tx.query(LATEST_CONFIRMATIONS_SQL, [wanted.map((w) => w.tradeRef), wanted.map((w) => w.party)])) as Array<{
+    trade_ref: string;
+    party: string;
+    notice_id: string;
+    kind: string;
+    issued_on: string;
+    trade_version: number | null;
+  }>;
   return new Map(rows.map((r) => [`${r.trade_ref}|${r.party}`, { noticeId: r.notice_id, kind: r.kind, issuedOn: r.issued_on, tradeVersion: r.trade_version }]));
 }
 
@@ -121,6 +131,39 @@ const UNROUTED_COLUMNS = `k.notice_id, k.kind, k.cause_event_id, k.trade_ref, k.
        LEFT JOIN notification.counterparty_contacts p ON k.recipient_type = 'COUNTERPARTY' AND p.lei = k.party`;
 
 /**
+ * The parties a router pass has something to route for: those with a WAITING notice whose contacts
+ * are now known, and those with a NO_CONTACT notice whose contacts changed since. A party nobody
+ * gave contacts for can hold any number of WAITING notices (a counterparty's confirmation, one per
+ * trade), a party without a usable contact any number of NO_CONTACT ones, and a pass that walked the
+ * notices read all of them, every second, more each day (20,000 rows, 26 ms, after a 20,000-trade
+ * day). This walks the parties instead: one probe of notices_unrouted_party per distinct party (an
+ * index skip scan, written out as a recursive query), its contacts' last change, and two probes of
+ * the same index for a notice that change concerns. Its cost follows the parties, not the notices.
+ */
+export const ROUTABLE_PARTIES_SQL = `WITH RECURSIVE unrouted(party) AS (
+         (SELECT party FROM notification.notices WHERE status IN ('WAITING', 'NO_CONTACT') ORDER BY party LIMIT 1)
+         UNION ALL
+         SELECT (SELECT n.party FROM notification.notices n
+                 WHERE n.status IN ('WAITING', 'NO_CONTACT') AND n.party > u.party ORDER BY n.party LIMIT 1)
+         FROM unrouted u WHERE u.party IS NOT NULL)
+       SELECT u.party FROM unrouted u
+       CROSS JOIN LATERAL (
+         SELECT max(x.updated_at) AS updated_at FROM (
+           SELECT c.updated_at FROM notification.client_contacts c WHERE c.account = u.party
+           UNION ALL SELECT p.updated_at FROM notification.counterparty_contacts p WHERE p.lei = u.party) x) AS known
+       WHERE known.updated_at IS NOT NULL
+         AND (EXISTS (SELECT 1 FROM notification.notices n WHERE n.party = u.party AND n.status = 'WAITING')
+           OR EXISTS (SELECT 1 FROM notification.notices n WHERE n.party = u.party AND n.status = 'NO_CONTACT' AND n.routed_at < known.updated_at))`;
+
+/** What a router pass takes ($1: at most so many) of those parties' ($2) unrouted notices, oldest first. */
+export const ROUTER_SELECTION_SQL = `SELECT ${UNROUTED_COLUMNS}
+       WHERE k.party = ANY ($2::text[]) AND k.status IN ('WAITING', 'NO_CONTACT') AND (c.account IS NOT NULL OR p.lei IS NOT NULL)
+         AND (k.status = 'WAITING' OR coalesce(c.updated_at, p.updated_at) > k.routed_at)
+       ORDER BY k.created_at, k.notice_id
+       LIMIT $1
+       FOR UPDATE OF k SKIP LOCKED`;
+
+/**
  * Routing: a notice whose party is known gets one delivery (notifications row) per contact —
  * EMAIL or WEBHOOK, in the party's language — and its structured document. A proprietary account
  * is SKIPPED; a party with no contact is NO_CONTACT (visible to operators) and routed again when its
@@ -131,15 +174,9 @@ const UNROUTED_COLUMNS = `k.notice_id, k.kind, k.cause_event_id, k.trade_ref, k.
  */
 export async function routeNotices(ds: DataSource, firmName: string, limit: number): Promise<RouteResult> {
   return ds.transaction(async (tx) => {
-    const rows = (await tx.query(
-      `SELECT ${UNROUTED_COLUMNS}
-       WHERE k.status IN ('WAITING', 'NO_CONTACT') AND (c.account IS NOT NULL OR p.lei IS NOT NULL)
-         AND (k.status = 'WAITING' OR coalesce(c.updated_at, p.updated_at) > k.routed_at)
-       ORDER BY k.created_at, k.notice_id
-       LIMIT $1
-       FOR UPDATE OF k SKIP LOCKED`,
-      [limit],
-    )) as UnroutedRow[];
+    const parties = ((await tx.query(ROUTABLE_PARTIES_SQL)) as Array<{ party: string }>).map((p) => p.party);
+    if (parties.length === 0) return { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
+    const rows = (await tx.query(ROUTER_SELECTION_SQL, [limit, parties])) as UnroutedRow[];
     return writeRoutes(tx, rows, firmName, true);
   });
 }
