@@ -41,3 +41,17 @@ it('prepares nothing before it is enabled (the migrations run then), then each p
   // The same text on the same connection is bound again, not prepared a second time (which Postgres would refuse).
   expect(await preparedAfter(twice)).toEqual(['SELECT $1::int + 1 AS n']);
 });
+
+it('plans a prepared statement for its values at every run, never with a generic plan', async () => {
+  enablePreparedStatements(ds);
+  const qr = ds.createQueryRunner();
+  try {
+    // Postgres weighs a generic plan from the sixth run on, and keeps it when it costs no more: here it would.
+    for (let n = 1; n <= 8; n++) expect(await qr.query('SELECT $1::int * 2 AS n', [n])).toEqual([{ n: 2 * n }]);
+    expect(await qr.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = 'SELECT $1::int * 2 AS n'`)).toEqual([
+      { generic_plans: '0', custom_plans: '8' },
+    ]);
+  } finally {
+    await qr.release();
+  }
+});
