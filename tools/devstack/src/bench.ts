@@ -156,8 +156,9 @@ async function postgresFloor(url: string, messages: Array<{ message: Record<stri
 
 /**
  * Floor 3: the narrowest row the pipeline writes, an inbox row (consumer, message id, its primary
- * key), 1,000 per statement in durable commits; CPU seconds of the client and Postgres. The run's
- * rows are priced at this cost in `floorBudget`: none of them costs less to write.
+ * key), 1,000 per statement in durable commits; CPU seconds as floorCpuSeconds counts them. The
+ * run's rows are priced at this cost in `floorBudget` (an update or a delete as if it were such an
+ * insert): every row the pipeline inserts is at least as wide and carries at least this index.
  */
 async function narrowRowFloor(url: string, rows: number): Promise<number> {
   const c = new pg.Client({ connectionString: url });
