@@ -12,7 +12,9 @@ export class NotificationUnroutedParties1796600000000 implements MigrationInterf
 
   /** IF NOT EXISTS: on a large table an operator can build it beforehand with CREATE INDEX CONCURRENTLY (same definition), without holding up the writers. */
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX IF NOT EXISTS notices_unrouted_party ON notification.notices (party, status, routed_at) WHERE status IN ('WAITING', 'NO_CONTACT')`);
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS notices_unrouted_party ON notification.notices (party, status, routed_at) WHERE status IN ('WAITING', 'NO_CONTACT')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
