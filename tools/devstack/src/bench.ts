@@ -7,7 +7,7 @@
  */
 import { physicalTopic, Topics } from '@postera/contracts';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,7 +15,7 @@ import { loadSampleReferential, openDay } from './day.js';
 import { dbActivity, dbActivityPerTrade } from './db-activity.js';
 import { floorBudget } from './floor-budget.js';
 import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-loop.js';
-import { PostgresCpu, processCpuSeconds } from './postgres-cpu.js';
+import { infraCpuSeconds, PostgresCpu, processCpuSeconds } from './infra-cpu.js';
 import { publish } from './publish.js';
 import { sampleConfirmations } from './confirmations.js';
 import { referentialImport, sampleDay } from './sample.js';
@@ -47,22 +47,6 @@ const TIMEOUT_MS = 30 * 60_000;
 
 const say = (s: string) => process.stdout.write(`» ${s}\n`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-/** CPU seconds of the broker (the kafka.Kafka JVM) and of every Postgres process, for the share of the infrastructure. */
-function infraCpuSeconds(): { kafka: number; postgres: number } {
-  const totals = { kafka: 0, postgres: 0 };
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      const which = cmd.includes('kafka.Kafka') ? 'kafka' : /^postgres/.test(readFileSync(`/proc/${d}/comm`, 'utf8')) ? 'postgres' : null;
-      if (which) totals[which] += processCpuSeconds(Number(d));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return totals;
-}
 
 async function recreateDatabase(name: string): Promise<string> {
   const c = new pg.Client({ connectionString: adminUrl });

@@ -8,18 +8,30 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds so far of each Postgres process of the cluster, by pid. */
-function postgresProcesses(): Map<number, number> {
-  const m = new Map<number, number>();
+/** CPU seconds so far of each process of the infrastructure, by pid: the broker (the kafka.Kafka JVM) and every Postgres process. */
+function infraProcesses(): Map<number, { which: 'kafka' | 'postgres'; cpu: number }> {
+  const m = new Map<number, { which: 'kafka' | 'postgres'; cpu: number }>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')) m.set(Number(d), processCpuSeconds(Number(d)));
+      const which = readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('kafka.Kafka')
+        ? 'kafka'
+        : readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')
+          ? 'postgres'
+          : null;
+      if (which) m.set(Number(d), { which, cpu: processCpuSeconds(Number(d)) });
     } catch {
       // the process ended meanwhile
     }
   }
   return m;
+}
+
+/** CPU seconds so far of the broker and of the Postgres processes alive now, for the share of the infrastructure. */
+export function infraCpuSeconds(): { kafka: number; postgres: number } {
+  const totals = { kafka: 0, postgres: 0 };
+  for (const { which, cpu } of infraProcesses().values()) totals[which] += cpu;
+  return totals;
 }
 
 /**
@@ -60,7 +72,7 @@ export class PostgresCpu {
       `SELECT pid, application_name, backend_type, datname IS NOT DISTINCT FROM current_database() AS ours FROM pg_stat_activity`,
     );
     for (const r of rows) this.owner.set(r.pid, this.ownerOf(r));
-    for (const [pid, cpu] of postgresProcesses()) this.last.set(pid, cpu);
+    for (const [pid, p] of infraProcesses()) if (p.which === 'postgres') this.last.set(pid, p.cpu);
   }
 
   private ownerOf(r: { application_name: string; backend_type: string; ours: boolean }): string {
