@@ -7,7 +7,7 @@
 // journal rows (entries and lines, same batch size) inserted raw into the same tables on one
 // connection, with the same triggers and constraints: what the database alone costs.
 import { performance } from "node:perf_hooks";
-import { Stack, ensureTopics, deleteTopics, REPO_ROOT } from '@postera/devstack';
+import { Stack, ensureTopics, deleteTopics, REPO_ROOT, DEMO_SERVICE_ENV } from '@postera/devstack';
 import { createTestDatabase, dropTestDatabase, kafkaBrokers, uniquePrefix } from '@postera/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -46,7 +46,7 @@ let stack;
 try {
   // The schema first, outside the clock.
   execFileSync('node', [join(REPO_ROOT, 'services/accounting/dist/main.js'), 'migrate'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, TOPIC_PREFIX: prefix, CONSUMER_GROUP_PREFIX: prefix, LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...DEMO_SERVICE_ENV.accounting, DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, TOPIC_PREFIX: prefix, CONSUMER_GROUP_PREFIX: prefix, LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
 

@@ -1,6 +1,7 @@
 import { runService, serviceModule } from '@postera/platform';
 import { accountingConfigSchema, type AccountingConfig } from './config.js';
 import { accountingMigrations } from './database/migrations/index.js';
+import { RefdataNamesConsumer } from './exports/commands/refdata-names.consumer.js';
 import { LedgerController } from './exports/queries/ledger.controller.js';
 import { FxRatesConsumer } from './fx/commands/fx.service.js';
 import {
@@ -28,6 +29,7 @@ await runService<AccountingConfig>({
         AccountsRefConsumer,
         FxRatesConsumer,
         CustodianStatementsConsumer,
+        RefdataNamesConsumer,
       ],
       dayHooks: AccountingDayHooks,
       controllers: [JournalQueriesController, LedgerController, ReconciliationController],

@@ -1,7 +1,6 @@
 import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
 import { produceRaw, waitFor } from '@postera/testing';
-import { FEC_COLUMNS } from '../src/exports/domain/fec.js';
 import { groupCaughtUp } from '../../../test/e2e/harness.js';
 
 /** Hand-built events for the accounting tests, in the shapes the producers publish. */
@@ -87,11 +86,16 @@ export const CONSUMERS: Record<string, string[]> = {
   [Topics.tradeEvents]: ['accounting.trade-events'],
   [Topics.settlementEvents]: ['accounting.settlement-events'],
   [Topics.reportingEvents]: ['accounting.ttf'],
-  [Topics.refdataAccounts]: ['accounting.refdata-accounts'],
+  [Topics.refdataAccounts]: ['accounting.refdata-accounts', 'accounting.refdata-names'],
+  [Topics.refdataParties]: ['accounting.refdata-names'],
   [Topics.fxRates]: ['accounting.fx-rates'],
   [Topics.custodianStatements]: ['accounting.custodian-statements'],
   [Topics.businessDay]: ['accounting.business-day'],
 };
+
+/** A party of the referential on refdata.parties.v1 (key: LEI). */
+export const party = (lei: string, name: string, bic: string | null = null, version = 1) =>
+  envelope({ type: 'PartyUpserted', producer: 'capture', correlationId: lei, causationId: null, payload: { lei, name, country: 'FR', bic, version } });
 
 /** An ECB reference rate on marketdata.fx-rates.v1 (units of `currency` per EUR). */
 export const fxRate = (rateDate: string, currency: string, unitsPerEur: string) =>
@@ -113,23 +117,4 @@ export async function publish(prefix: string, topic: string, events: EventEnvelo
   }
 }
 
-/** The checks a FEC must pass (LPF art. A47 A-1): 18 columns in order, one separator, YYYYMMDD dates, comma amounts, balanced entries. */
-export function checkFec(text: string, sep: string): string[] {
-  const problems: string[] = [];
-  const rows = text
-    .replace(/\r\n$/, '')
-    .split('\r\n')
-    .map((r) => r.split(sep));
-  if (rows[0]!.join('|') !== FEC_COLUMNS.join('|')) problems.push('header');
-  const sums = new Map<string, bigint>();
-  rows.slice(1).forEach((r, i) => {
-    if (r.length !== 18) problems.push(`row ${i + 2}: ${r.length} columns`);
-    for (const k of [3, 9, 15]) if (!/^\d{8}$/.test(r[k] ?? '')) problems.push(`row ${i + 2}: date ${r[k]}`);
-    for (const k of [11, 12]) if (!/^\d+,\d{2}$/.test(r[k] ?? '')) problems.push(`row ${i + 2}: amount ${r[k]}`);
-    if (r[16] !== '' && !/^\d+,\d{2}$/.test(r[16] ?? '')) problems.push(`row ${i + 2}: Montantdevise ${r[16]}`);
-    const cents = (v: string) => BigInt(v.replace(',', ''));
-    sums.set(r[2]!, (sums.get(r[2]!) ?? 0n) + cents(r[11] ?? '0,00') - cents(r[12] ?? '0,00'));
-  });
-  for (const [num, s] of sums) if (s !== 0n) problems.push(`entry ${num} does not balance`);
-  return problems;
-}
+export { checkFec } from './fec-check.js';

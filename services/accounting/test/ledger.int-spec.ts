@@ -3,7 +3,7 @@ import { envelope, Topics, type AccountRefV1, type EventEnvelope, type HoldingsS
 import { Dec } from '@postera/kernel';
 import { readFileSync } from 'node:fs';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, cancelled, checkFec, dayClosed, fxRate, publish, step, trade } from './builders.js';
+import { captured, cancelled, checkFec, dayClosed, fxRate, party, publish, step, trade } from './builders.js';
 
 // Accounting as a built process on the real broker and database (issue 5): partial settlements,
 // realized P&L by FIFO, trade-date recognition, penalties, TTF, FX revaluation across two closes,
@@ -441,14 +441,29 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     }
   });
 
-  it('the FEC export passes the check of its 18 columns, order, separator, dates and amounts; the trial balance balances per currency', async () => {
+  it('the FEC is refused while ECB rates or names are missing (every one listed); once the operator imports them it passes the check of its 18 columns, order, separator, dates and amounts; the trial balance balances per currency', async () => {
+    const refused = await fetch(url('/exports/fec?from=2026-11-01&to=2026-12-31'));
+    expect([refused.status, refused.headers.get('content-disposition')]).toEqual([422, null]);
+    const missing = (await refused.json()) as { missingRates: Array<{ currency: string; date: string }>; missingNames: Array<{ aux: string; account: string }> };
+    // U-1 was traded on 26 Nov and the first USD rate is of 30 Nov; the GBP trades of 1 Dec came before the first GBP rate (2 Dec).
+    expect(missing.missingRates).toContainEqual({ currency: 'USD', date: '2026-11-26' });
+    expect(missing.missingRates).toContainEqual({ currency: 'GBP', date: '2026-12-01' });
+    // The penalty's counterparty: no party was published in this file.
+    expect(missing.missingNames).toEqual([{ aux: '529900COUNTERPTY0129', account: '468100' }]);
+    // The operator imports them: the ECB history file (ISO dates, N/A where a currency has no rate), and the referential's party.
+    const dates = [...new Set(missing.missingRates.map((m) => m.date))].sort();
+    const rateOf = (c: string, d: string) => (missing.missingRates.some((m) => m.currency === c && m.date === d) ? (c === 'USD' ? '1.0800' : '0.8600') : 'N/A');
+    const csv = ['Date,USD,GBP', ...dates.map((d) => `${d},${rateOf('USD', d)},${rateOf('GBP', d)}`)].join('\n') + '\n';
+    const up = await fetch(url('/fx-rates/ecb'), { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect(up.status).toBe(200);
+    await send(Topics.refdataParties, [party('529900COUNTERPTY0129', 'Contrepartie Alpha SA', 'ALPHFRPPXXX')]);
     for (const [sep, q] of [
       ['|', ''],
       ['\t', '&separator=tab'],
     ] as const) {
       const r = await fetch(url(`/exports/fec?from=2026-11-01&to=2026-12-31${q}`));
       expect(r.status).toBe(200);
-      expect(r.headers.get('content-disposition')).toBe('attachment; filename="000000000FEC20261231.txt"');
+      expect(r.headers.get('content-disposition')).toBe('attachment; filename="123456782FEC20261231.txt"');
       const text = Buffer.from(await r.arrayBuffer()).toString('latin1');
       expect(checkFec(text, sep)).toEqual([]);
       expect(text.split('\r\n').length).toBeGreaterThan(40);

@@ -21,6 +21,15 @@ export const SERVICES: Record<ServiceName, { main: string; portOffset: number }>
 };
 export const ALL_SERVICES = Object.keys(SERVICES) as ServiceName[];
 
+/**
+ * The demo company's settings that a service requires and has no default for (a real deployment
+ * sets its own). Accounting: the SIREN naming the FEC — 123456782, fictitious but passing the Luhn
+ * check the service applies — and a calendar fiscal year. A run's serviceEnv overrides them.
+ */
+export const DEMO_SERVICE_ENV: Partial<Record<ServiceName, Record<string, string>>> = {
+  accounting: { FEC_SIREN: '123456782', FISCAL_YEAR_END: '12-31' },
+};
+
 export interface StackOptions {
   databaseUrl: string;
   kafkaBrokers: string;
@@ -97,6 +106,7 @@ export class Stack {
       SMTP_URL: this.o.smtpUrl,
       AUTH_JWKS_JSON: this.issuer.jwksJson,
       ...urls,
+      ...(DEMO_SERVICE_ENV[name] ?? {}),
       ...(this.o.env ?? {}),
       ...(this.o.serviceEnv?.[name] ?? {}),
       ...extra,

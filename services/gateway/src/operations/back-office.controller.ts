@@ -113,7 +113,10 @@ export class BackOfficeController {
 
   @Get('exports/:name')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Accounting exports: trial-balance, general-ledger or fec (the FEC file), ?from=&to=' })
+  @ApiOperation({
+    summary:
+      "Accounting exports: trial-balance or general-ledger (?from=&to=), or fec: the FEC of a fiscal year (?fiscalYear=YYYY and/or ?from=&to= inside it), the file named <SIREN>FEC<closing date>.txt; 422 with every missing ECB rate and auxiliary name while any is missing",
+  })
   export(@Param('name') name: string, @Req() req: RawRequest, @Res({ passthrough: true }) res: Reply) {
     if (!['trial-balance', 'general-ledger', 'fec'].includes(name)) throw new BadRequestException('exports: trial-balance, general-ledger or fec');
     return this.file(`${this.config.ACCOUNTING_URL}/exports/${name}${query(req)}`, res);

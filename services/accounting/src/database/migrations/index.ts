@@ -7,6 +7,7 @@ import { AccountingBalanceCheckPerStatement1796000100000 } from './1796000100000
 import { AccountingBalanceCheckByIndex1796000200000 } from './1796000200000-accounting-balance-check-by-index.js';
 import { AccountingPositionHistory1796000300000 } from './1796000300000-accounting-position-history.js';
 import { AccountingFxHistory1796100100000 } from './1796100100000-accounting-fx-history.js';
+import { AccountingFecNamesAndResult1796200000000 } from './1796200000000-accounting-fec-names-and-result.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -19,4 +20,5 @@ export const accountingMigrations = [
   outboxParkedMigration('accounting'),
   AccountingFxHistory1796100100000,
   inboxReceivedIndexMigration('accounting'),
+  AccountingFecNamesAndResult1796200000000,
 ];

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UnprocessableEntityException } from '@nestjs/common';
 import { CONFIG } from '@postera/platform';
 import { isIsoDate } from '@postera/kernel';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,15 @@ import { storeRates } from '../../fx/commands/fx.service.js';
 import { asJournalWriter } from '../../journal/persistence/journal.repository.js';
 import { readBody } from '../../http/read-body.js';
 import { holdingsView } from '../../reconciliation/commands/reconciliation.service.js';
-import { fecRows, fecText, toLatin9, type FecLine } from '../domain/fec.js';
+import { fecRows, fecText, rateBook, toLatin9, type EurBalance, type FecLine, type OpeningInput } from '../domain/fec.js';
+import { fecFileName, fecPeriod } from '../domain/fiscal-year.js';
+import { auxNames } from '../persistence/aux-names.repository.js';
+
+/** The journal lines as the FEC reads them; callers add the WHERE and ORDER BY. */
+const FEC_LINES = `SELECT e.posted_seq::text AS "entrySeq", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", e.trade_ref AS "tradeRef",
+       to_char(e.posted_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "validDate", l.account_code AS "accountCode", a.name AS "accountName", l.aux_account AS aux, l.currency,
+       l.debit::text AS debit, l.credit::text AS credit
+FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code`;
 
 const range = (from: string | undefined, to: string | undefined) => {
   if (!isIsoDate(from) || !isIsoDate(to) || from > to) throw new BadRequestException('?from=YYYY-MM-DD&to=YYYY-MM-DD, from ≤ to');
@@ -145,39 +153,59 @@ export class LedgerController {
     );
   }
 
-  /** The FEC (LPF art. A47 A-1) of a date range; choices in exports/domain/fec.ts. ?separator=tab, ?encoding=utf8. */
+  /**
+   * The FEC (LPF art. A47 A-1) of a fiscal year, or of a period inside one: ?fiscalYear=YYYY (the
+   * year its closing day falls in) and/or ?from=&to=; ?separator=tab, ?encoding=utf8. Choices in
+   * exports/domain/fec.ts. Refused (422) with every missing ECB rate and auxiliary name rather than
+   * written wrong; the file is named after the fiscal year's closing date.
+   */
   @Get('exports/fec')
   async fec(
+    @Query('fiscalYear') fiscalYear: string | undefined,
     @Query('from') from: string | undefined,
     @Query('to') to: string | undefined,
     @Query('separator') separator: string | undefined,
     @Query('encoding') encoding: string | undefined,
     @Res() res: { setHeader(k: string, v: string): void; status(n: number): { send(b: Buffer | string): void } },
   ) {
-    const [f, t] = range(from, to);
-    const lines = (await this.ds.query(
-      `SELECT e.posted_seq::text AS "entrySeq", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", e.trade_ref AS "tradeRef",
-              to_char(e.posted_at, 'YYYY-MM-DD') AS "validDate", l.account_code AS "accountCode", a.name AS "accountName", l.aux_account AS aux, l.currency,
-              l.debit::text AS debit, l.credit::text AS credit
-       FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
-       WHERE e.accounting_date BETWEEN $1 AND $2 ORDER BY e.posted_seq, l.line_no`,
-      [f, t],
-    )) as FecLine[];
-    const rates = (await this.ds.query(`SELECT currency, to_char(rate_date, 'YYYY-MM-DD') AS d, units_per_eur::text AS r FROM accounting.fx_rates WHERE rate_date <= $1 ORDER BY rate_date`, [t])) as Array<{
-      currency: string;
-      d: string;
-      r: string;
-    }>;
-    const rateOn = (currency: string, date: string) => {
-      let found: string | null = null;
-      for (const x of rates) if (x.currency === currency && x.d <= date) found = x.r;
-      return found;
-    };
-    const { rows, problems } = fecRows(lines, rateOn);
-    const text = fecText(rows, separator === 'tab' ? '\t' : '|');
+    const period = fecPeriod({ fiscalYear, from, to }, this.config.FISCAL_YEAR_END);
+    if (!period.ok) throw new BadRequestException(period.error);
+    const { fy } = period;
+    // One snapshot: the à-nouveaux and the period's entries are read from the same journal state.
+    const result = await this.ds.transaction('REPEATABLE READ', async (tx) => {
+      const lines = (await tx.query(`${FEC_LINES} WHERE e.accounting_date BETWEEN $1 AND $2 ORDER BY e.posted_seq, l.line_no`, [period.from, period.to])) as FecLine[];
+      // The à-nouveaux are dated the fiscal year's first day: in the file when the period starts then.
+      const opening: OpeningInput | null =
+        period.from === fy.start
+          ? {
+              eurBalances: (await tx.query(
+                `SELECT l.account_code AS "accountCode", a.name AS "accountName", l.aux_account AS aux, sum(l.debit - l.credit)::text AS balance,
+                        to_char(max(e.posted_at) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "validDate"
+                 FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
+                 WHERE e.accounting_date < $1 AND l.currency = 'EUR' GROUP BY l.account_code, a.name, l.aux_account`,
+                [fy.start],
+              )) as EurBalance[],
+              foreignLines: (await tx.query(`${FEC_LINES} WHERE e.accounting_date < $1 AND l.currency <> 'EUR' ORDER BY e.posted_seq, l.line_no`, [fy.start])) as FecLine[],
+            }
+          : null;
+      const rates = (await tx.query(
+        `SELECT currency, to_char(rate_date, 'YYYY-MM-DD') AS date, units_per_eur::text AS "unitsPerEur" FROM accounting.fx_rates WHERE rate_date <= $1`,
+        [period.to],
+      )) as Array<{ currency: string; date: string; unitsPerEur: string }>;
+      const auxCodes = [...lines, ...(opening?.foreignLines ?? []), ...(opening?.eurBalances ?? [])].flatMap((l) => (l.aux ? [l.aux] : []));
+      return fecRows({ fy, lines, opening, rateOn: rateBook(rates), names: await auxNames(tx, auxCodes) });
+    });
+    if (!result.ok)
+      throw new UnprocessableEntityException({
+        message:
+          `the FEC of the fiscal year ${fy.start} to ${fy.end} is not produced: ${result.missingRates.length} ECB rate(s) and ${result.missingNames.length} auxiliary account name(s) missing. ` +
+          'Import the rates (POST /fx-rates/ecb, or marketdata.fx-rates.v1) and the parties and accounts of the referential, then export again.',
+        missingRates: result.missingRates,
+        missingNames: result.missingNames,
+      });
+    const text = fecText(result.rows, separator === 'tab' ? '\t' : '|');
     res.setHeader('content-type', `text/plain; charset=${encoding === 'utf8' ? 'utf-8' : 'iso-8859-15'}`);
-    res.setHeader('content-disposition', `attachment; filename="${this.config.FEC_SIREN}FEC${t.replaceAll('-', '')}.txt"`);
-    if (problems.length > 0) res.setHeader('x-postera-fec-problems', String(problems.length));
+    res.setHeader('content-disposition', `attachment; filename="${fecFileName(this.config.FEC_SIREN, fy)}"`);
     res.status(200).send(encoding === 'utf8' ? text : toLatin9(text));
   }
 }
