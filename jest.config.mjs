@@ -18,7 +18,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@postera/(kernel|contracts|platform|testing)$': '<rootDir>/libs/shared/$1/src/index.ts',
+    '^@postera/(kernel|contracts|iso20022|platform|testing)$': '<rootDir>/libs/shared/$1/src/index.ts',
     '^@postera/devstack$': '<rootDir>/tools/devstack/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

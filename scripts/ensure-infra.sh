@@ -2,9 +2,21 @@
 # Brings up what Postera needs on this machine, idempotently:
 #  - PostgreSQL: the local server is started with pg_ctlcluster when it does not answer (unless DATABASE_URL points elsewhere);
 #  - Kafka: with KAFKA_BROKERS unset, the project's own single-node KRaft broker (deploy/local/kafka.sh) —
-#    with KAFKA_BROKERS set, that cluster is used and only the topics are created.
+#    with KAFKA_BROKERS set, that cluster is used and only the topics are created;
+#  - xmllint (Debian's libxml2-utils): the schema validator of the ISO 20022 messages (tests, market
+#    simulator, `postera iso20022 validate`), installed with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ -z "${XMLLINT:-}" ] && ! command -v xmllint >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "xmllint: installing libxml2-utils"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
+  else
+    echo "xmllint: not found; install libxml2-utils (Debian/Ubuntu) or libxml2 (others), or set XMLLINT" >&2
+    exit 1
+  fi
+fi
 
 if [ -z "${DATABASE_URL:-}" ]; then
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { renderSemt002 } from '@postera/contracts';
+import { renderSemt002 } from '@postera/iso20022';
 import { referentialImport, waitUntil, type OperatorRole } from '@postera/devstack';
 import { Dec } from '@postera/kernel';
 import { createHash } from 'node:crypto';

@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import {
-  envelope,
-  parseCamt053,
-  parseSemt002,
-  physicalTopic,
-  Topics,
-  type CashStatementV1,
-  type EventEnvelope,
-  type HoldingsStatementV1,
-  type InstructionStatusChangedV1,
-  type PenaltyAccruedV1,
-  type TradeEconomics,
-} from '@postera/contracts';
+import { envelope, physicalTopic, Topics, type CashStatementV1, type EventEnvelope, type HoldingsStatementV1, type InstructionStatusChangedV1, type PenaltyAccruedV1, type TradeEconomics } from '@postera/contracts';
+import { parseCamt053, parseSemt002 } from '@postera/iso20022';
 import { deterministicId } from '@postera/kernel';
 import { consumeAll, produceRaw, waitFor } from '@postera/testing';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';

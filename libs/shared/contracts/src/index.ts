@@ -10,6 +10,4 @@ export * from './refdata.v1.js';
 export * from './custodian-statements.v1.js';
 export * from './marketdata.v1.js';
 export * from './declarations.v1.js';
-export * from './iso20022/xml.js';
-export * from './iso20022/messages.js';
 export * from './reporting.v1.js';

@@ -1,23 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  envelope,
-  parseSese023,
-  renderCamt053,
-  renderSemt002,
-  renderSese024,
-  renderSese025,
-  Topics,
-  type BusinessDayV1,
-  type CashStatementV1,
-  type CustodianInstructionEvent,
-  type CustodianStatementEvent,
-  type CustodianStatusEvent,
-  type CustodianStatusV1,
-  type HoldingsStatementV1,
-  type InstructionCancelledV1,
-  type MarketDataEvent,
-  type SettlementInstructionV1,
-} from '@postera/contracts';
+import { envelope, Topics, type BusinessDayV1, type CashStatementV1, type CustodianInstructionEvent, type CustodianStatementEvent, type CustodianStatusEvent, type CustodianStatusV1, type HoldingsStatementV1, type InstructionCancelledV1, type MarketDataEvent, type SettlementInstructionV1 } from '@postera/contracts';
+import { parseSese023, renderCamt053, renderSemt002, renderSese024, renderSese025 } from '@postera/iso20022';
 import { Dec, deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';

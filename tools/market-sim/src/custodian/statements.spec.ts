@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseCamt053, parseSemt002, parseSese024, parseSese025, renderCamt053, renderSemt002, renderSese024, renderSese025 } from '@postera/contracts';
+import { parseCamt053, parseSemt002, parseSese024, parseSese025, renderCamt053, renderSemt002, renderSese024, renderSese025 } from '@postera/iso20022';
 import { closingPrice } from './prices.js';
 
 describe('what the simulated CSD writes is read back by the code that consumes it', () => {

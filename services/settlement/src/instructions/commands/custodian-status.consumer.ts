@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { parseSese024, parseSese025, Topics, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
+import { Topics, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
+import { parseSese024, parseSese025 } from '@postera/iso20022';
 import { calendarByCode, deterministicId, Dec, addBusinessDays } from '@postera/kernel';
 import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import type { SettlementConfig } from '../../config.js';

@@ -1,4 +1,5 @@
-import { envelope, renderSese023, type CustodianInstructionEvent } from '@postera/contracts';
+import { envelope, type CustodianInstructionEvent } from '@postera/contracts';
+import { renderSese023 } from '@postera/iso20022';
 import { deterministicId } from '@postera/kernel';
 import { toSese023 } from '../domain/sese023.js';
 import type { InstructionRow } from '../persistence/instruction.repository.js';

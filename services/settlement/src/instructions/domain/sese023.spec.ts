@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { NS, parseSese023, parseXml, XmlParseError, type XmlElement } from '@postera/contracts';
+import { NS, parseSese023, parseXml, XmlParseError, type XmlElement } from '@postera/iso20022';
 import { toSese023, instructionIdOfTx, transactionIdOf, type InstructionForCsd } from './sese023.js';
-import { renderSese023 } from '@postera/contracts';
+import { renderSese023 } from '@postera/iso20022';
 
 // Buy 150 TotalEnergies (FR0000120271) for CLI-0003 from 529900COUNTERPTY0129, net 8,784.53 EUR, both SSIs known.
 const instruction: InstructionForCsd = {

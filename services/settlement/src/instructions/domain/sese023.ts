@@ -1,4 +1,5 @@
-import type { Sese023, SettlementParty } from '@postera/contracts';
+import type { SettlementParty } from '@postera/contracts';
+import type { Sese023 } from '@postera/iso20022';
 
 export interface InstructionForCsd {
   instructionId: string;
