@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { at, codeAt, many, one, opt, optTextAt, parseXml, textAt, XML_DEPTH_MAX, XmlReadError } from './read.js';
+
+const refusal = (f: () => unknown): XmlReadError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof XmlReadError) return e;
+    throw e;
+  }
+  throw new Error('accepted');
+};
+
+describe('the XML reader', () => {
+  it('reads local names and namespaces the same with or without a prefix, and keeps text as written', () => {
+    const plain = parseXml('<Document xmlns="urn:x"><Amt Ccy="EUR">100.00</Amt></Document>');
+    const prefixed = parseXml('<?xml version="1.0"?>\n<ns2:Document xmlns:ns2="urn:x">\n  <ns2:Amt Ccy="EUR">100.00</ns2:Amt>\n</ns2:Document>');
+    for (const doc of [plain, prefixed]) {
+      expect(doc).toMatchObject({ name: 'Document', ns: 'urn:x', attrs: {} });
+      expect(one(doc, 'Amt')).toMatchObject({ name: 'Amt', ns: 'urn:x', attrs: { Ccy: 'EUR' }, text: '100.00' });
+    }
+    expect(one(prefixed, 'Amt').line).toBe(3);
+  });
+
+  it('drops a byte-order mark, decodes the predefined entities and character references, and reads bytes as UTF-8', () => {
+    const doc = parseXml('\ufeff<a><b>A &amp; B &lt;&#233;&#x20AC;&gt;</b></a>');
+    expect(textAt(doc, 'b')).toBe('A & B <é€>');
+    expect(textAt(parseXml(new TextEncoder().encode('\ufeff<a><b>Société Générale</b></a>')), 'b')).toBe('Société Générale');
+  });
+
+  it('gives each element its path, indexed where a name repeats', () => {
+    const doc = parseXml('<D><S><N/><N><A>1</A></N></S><S/></D>');
+    expect(many(doc, 'S').map((s) => s.path)).toEqual(['D/S', 'D/S[2]']);
+    const first = many(doc, 'S')[0]!;
+    expect(first.children.map((n) => n.path)).toEqual(['D/S/N', 'D/S/N[2]']);
+    expect(first.children[1]!.children[0]!.path).toBe('D/S/N[2]/A');
+  });
+
+  it('refuses a DTD, so no entity is ever declared or expanded', () => {
+    const billion = '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xxxxxxxxxx"><!ENTITY y "&x;&x;&x;&x;&x;">]><a>&y;</a>';
+    expect(refusal(() => parseXml(billion)).reason).toBe('a DTD is not accepted');
+    expect(refusal(() => parseXml('<!DOCTYPE a SYSTEM "file:///etc/passwd"><a/>')).reason).toBe('a DTD is not accepted');
+    expect(refusal(() => parseXml('<a>&ext;</a>')).reason).toMatch(/undefined entity/);
+  });
+
+  it('refuses what is not well-formed, naming the line', () => {
+    const e = refusal(() => parseXml('<a>\n<b>\n</a>'));
+    expect(e.line).toBe(3);
+    expect(e.message).toMatch(/line 3/);
+    expect(refusal(() => parseXml('<a/><b/>')).reason).toMatch(/only one root/);
+    expect(refusal(() => parseXml('')).reason).toMatch(/root/);
+    expect(refusal(() => parseXml('<a><b>1</b>stray</a>')).reason).toBe('text beside child elements in a');
+    expect(refusal(() => parseXml('<a><?php x?></a>')).reason).toMatch(/processing instruction/);
+  });
+
+  it('refuses nesting deeper than its bound', () => {
+    const deep = '<a>'.repeat(XML_DEPTH_MAX + 1) + '</a>'.repeat(XML_DEPTH_MAX + 1);
+    expect(refusal(() => parseXml(deep)).reason).toBe(`nesting deeper than ${XML_DEPTH_MAX}`);
+    const ok = '<a>'.repeat(XML_DEPTH_MAX) + '</a>'.repeat(XML_DEPTH_MAX);
+    expect(parseXml(ok).name).toBe('a');
+  });
+
+  it('navigation names the element and the reason of a refusal', () => {
+    const doc = parseXml('<Stmt>\n<Bal><Tp>OPBD</Tp></Bal>\n<Bal><Tp>CLBD</Tp></Bal>\n<Ccy> </Ccy></Stmt>');
+    const twice = refusal(() => one(doc, 'Bal'));
+    expect([twice.path, twice.line, twice.reason]).toEqual(['Stmt', 3, 'Bal appears 2 times, once expected']);
+    expect(refusal(() => opt(doc, 'Bal')).reason).toBe('Bal appears 2 times, at most once expected');
+    expect(refusal(() => at(doc, 'Acct', 'Id')).message).toBe('Stmt (line 1): Acct is missing');
+    expect(refusal(() => textAt(doc, 'Ccy')).message).toBe('Stmt/Ccy (line 4): empty');
+    expect(optTextAt(doc, 'Ccy')).toBeNull();
+    expect(optTextAt(doc, 'Acct', 'Id')).toBeNull();
+    const bal = many(doc, 'Bal')[1]!;
+    expect(codeAt(bal, ['OPBD', 'CLBD'] as const, 'Tp')).toBe('CLBD');
+    expect(refusal(() => codeAt(bal, ['OPBD'] as const, 'Tp')).message).toBe('Stmt/Bal[2]/Tp (line 3): CLBD is not one of OPBD');
+  });
+
+  it('never throws anything but XmlReadError, whatever the input', () => {
+    const pieces = fc.constantFrom(
+      '<a>',
+      '</a>',
+      '<b x="1">',
+      '</b>',
+      '<c/>',
+      'text',
+      '&amp;',
+      '&',
+      '<!--c-->',
+      '<![CDATA[x]]>',
+      '<!DOCTYPE a>',
+      '<?pi?>',
+      '"',
+      '\ufeff',
+      '<',
+      '>',
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), fc.string({ maxLength: 20 }), (parts, noise) => {
+        try {
+          parseXml(parts.join('') + noise);
+        } catch (e) {
+          if (!(e instanceof XmlReadError)) throw e;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
