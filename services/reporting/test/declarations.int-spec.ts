@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- XML and JSON read back as untyped trees */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
+import { validateAgainst } from '@postera/iso20022';
 import { consumeAll, produceRaw, waitFor } from '@postera/testing';
 import { XMLParser } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
@@ -33,6 +34,27 @@ const T6v2 = { ...T6, version: 2, quantity: '40', grossAmount: '2320.00', netAmo
 const T7 = t('FO-EQ:D7', { quantity: '10' });
 // Executed the day before its trade date: fails the trading-date-time check, never filed.
 const T8 = t('FO-EQ:D8', { executedAt: '2026-11-25T17:40:00.000+01:00' });
+// For a client the referential knows no natural-person data of: an exception, never filed (never settled here).
+const T9 = t('FO-EQ:D9', { account: 'CLI-0009', clientId: 'CL-0009', quantity: '7' });
+// The natural persons of the client accounts, as the referential publishes them (MiFIR buyer/seller).
+const JEAN = { firstName: 'Jean', name: 'Dupont', birthDate: '1980-01-01', nationalId: 'FR19800101JEAN#DUPON', scheme: 'CONCAT' };
+const ANNA = { firstName: 'Anna', name: 'Peeters', birthDate: '1975-06-30', nationalId: 'BE75063012345', scheme: 'NIDN' };
+const account = (id: string, clientId: string, naturalPerson: unknown) => ({
+  account: id,
+  clientId,
+  clientName: clientId,
+  accountType: 'CLIENT',
+  book: 'CLIENT-EQ',
+  language: 'fr',
+  email: null,
+  baseCurrency: 'EUR',
+  accountingCategory: 'PLACEMENT',
+  costMethod: 'CMP',
+  contacts: [],
+  netting: false,
+  naturalPerson,
+  version: 1,
+});
 
 const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (_n, jpath) => ['Document.FinInstrmRptgTxRpt.Tx', 'BalanceOfPaymentsReport.Settlement', 'SecuritiesHoldingsReport.Holding'].includes(jpath) });
 
@@ -64,13 +86,26 @@ describe('declarations on the real broker and database', () => {
       ref('PartyUpserted', LEI_FR, { lei: LEI_FR, name: 'France CP', country: 'FR', bic: null, version: 1 }),
       ref('PartyUpserted', LEI_US, { lei: LEI_US, name: 'US Broker', country: 'US', bic: null, version: 1 }),
     );
+    await publishTo(
+      env,
+      Topics.refdataAccounts,
+      ref('AccountUpserted', 'CLI-0001', account('CLI-0001', 'CL-0001', JEAN)),
+      ref('AccountUpserted', 'CLI-0002', account('CLI-0002', 'CL-0002', ANNA)),
+      ref('AccountUpserted', 'CLI-0009', account('CLI-0009', 'CL-0009', null)),
+    );
   });
 
   afterAll(async () => {
     await env?.teardown();
   });
 
-  const mifirTx = async (date: string) => xml.parse((await fileOf(env, 'MIFIR', date, '.xml')).toString('utf8')).Document.FinInstrmRptgTxRpt.Tx as Array<Record<string, any>>;
+  // Every file filed is checked against the official auth.016.001.03 schema before it is read back.
+  const mifirTx = async (date: string) => {
+    const doc = (await fileOf(env, 'MIFIR', date, '.xml')).toString('utf8');
+    const [check] = await validateAgainst('auth.016.001.03', [doc]);
+    expect(check).toEqual({ valid: true, problems: [] });
+    return xml.parse(doc).Document.FinInstrmRptgTxRpt.Tx as Array<Record<string, any>>;
+  };
   const references = async () =>
     (await env.db.query(`SELECT trade_ref, trade_version, kind, transaction_reference, status FROM reporting.mifir_reports ORDER BY report_id`)).rows as Array<{
       trade_ref: string;
@@ -81,7 +116,7 @@ describe('declarations on the real broker and database', () => {
     }>;
 
   it('files one NEW auth.016 report per trade at the close, and holds back the one that breaks a rule', async () => {
-    await publishTo(env, Topics.tradeEvents, ...[T1, T2, T3, T4, T5, T6, T7, T8].flatMap((x) => [captured(x), validated(x)]));
+    await publishTo(env, Topics.tradeEvents, ...[T1, T2, T3, T4, T5, T6, T7, T8, T9].flatMap((x) => [captured(x), validated(x)]));
     await closeDay(env, '2026-11-26');
     const txs = await mifirTx('2026-11-26');
     expect(txs).toHaveLength(7);
@@ -92,7 +127,12 @@ describe('declarations on the real broker and database', () => {
     const n1 = txs.find((x) => x.New.TxId === ref(T1.tradeRef))!.New;
     expect(n1.ExctgPty).toBe('969500POSTERAFR00003');
     expect(n1.SubmitgPty).toBe('969500POSTERAFR00003');
-    expect(n1.Buyr.AcctOwnr.Id.Prsn.Othr.Id).toBe('CL-0001'); // AOTC for a client: the client buys
+    // AOTC for a client: the client buys, as the natural person the referential has for its account.
+    expect(n1.Buyr.AcctOwnr).toEqual({
+      Id: { Prsn: { FrstNm: 'Jean', Nm: 'Dupont', BirthDt: '1980-01-01', Othr: { Id: 'FR19800101JEAN#DUPON', SchmeNm: { Prtry: 'CONCAT' } } } },
+      CtryOfBrnch: 'FR',
+    });
+    expect(n1.ExctgPrsn).toEqual({ Clnt: 'NORE' }); // no trader named: the client's order decided
     expect(n1.Sellr.AcctOwnr.Id.LEI).toBe(LEI_DE);
     expect(n1.Tx).toEqual({
       TradDt: '2026-11-26T09:15:02.120Z',
@@ -105,8 +145,12 @@ describe('declarations on the real broker and database', () => {
     expect(n1.FinInstrm.Id).toBe(TTE);
     const n4 = txs.find((x) => x.New.TxId === ref(T4.tradeRef))!.New;
     expect([n4.Buyr.AcctOwnr.Id.LEI, n4.Sellr.AcctOwnr.Id.LEI, n4.Tx.TradgCpcty]).toEqual(['969500POSTERAFR00003', LEI_DE, 'DEAL']);
+    // DEAL arrived electronically with no trader: the platform's algorithm decided and executed.
+    expect([n4.InvstmtDcsnPrsn, n4.ExctgPrsn]).toEqual([{ Algo: 'FO-EQ' }, { Algo: 'FO-EQ' }]);
     const n3 = txs.find((x) => x.New.TxId === ref(T3.tradeRef))!.New;
-    expect([n3.Buyr.AcctOwnr.Id.LEI, n3.Sellr.AcctOwnr.Id.Prsn.Othr.Id]).toEqual([LEI_US, 'CL-0001']);
+    expect([n3.Buyr.AcctOwnr.Id.LEI, n3.Sellr.AcctOwnr.Id.Prsn.Othr.Id, n3.AddtlAttrbts.ShrtSellgInd]).toEqual([LEI_US, 'FR19800101JEAN#DUPON', 'UNDI']);
+    const n5 = txs.find((x) => x.New.TxId === ref(T5.tradeRef))!.New;
+    expect(n5.Buyr.AcctOwnr.Id.Prsn.Othr).toEqual({ Id: 'BE75063012345', SchmeNm: { Cd: 'NIDN' } });
 
     const invalid = await (await fetch(`${url}/mifir/reports?status=INVALID`)).json();
     expect(invalid).toEqual([
@@ -114,6 +158,17 @@ describe('declarations on the real broker and database', () => {
         tradeRef: T8.tradeRef,
         kind: 'NEW',
         problems: [{ field: 'TradDt', value: '2026-11-25T17:40:00.000+01:00', rule: 'on the trade date 2026-11-26' }],
+      }),
+      expect.objectContaining({
+        tradeRef: T9.tradeRef,
+        kind: 'NEW',
+        problems: [
+          {
+            field: 'Buyr',
+            value: 'CL-0009',
+            rule: 'the client is identified by its LEI, or as a natural person by first name, name, birth date and national id (none in the referential)',
+          },
+        ],
       }),
     ]);
   });
@@ -239,7 +294,7 @@ describe('declarations on the real broker and database', () => {
     const summary = (await (await fetch(`${url}/summary`)).json()) as { declarations: unknown };
     expect(summary.declarations).toEqual({
       runsFiled: { TTF: 2, BDF_BOP: 1, BDF_HOLDINGS: 1, MIFIR: 2, ACTIVITY: 4 },
-      mifirReports: { FILED: 10, PENDING: 0, INVALID: 1, NOT_NEEDED: 0 },
+      mifirReports: { FILED: 10, PENDING: 0, INVALID: 2, NOT_NEEDED: 0 },
     });
   });
 

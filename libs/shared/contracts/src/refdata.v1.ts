@@ -100,6 +100,13 @@ export interface AccountRefV1 {
   contacts: ContactV1[];
   /** Settlement netting agreed for this account (one instruction per counterparty, ISIN, date, currency). */
   netting: boolean;
+  /**
+   * Optional: the client as a natural person, as MiFIR transaction reports identify one (RTS 22
+   * art. 6, fields 9–11): names, birth date (YYYY-MM-DD) and national id written country code first
+   * (`FR19800101JEAN#DUPON` for a CONCAT). Absent or null: a legal entity (its clientId is an LEI),
+   * or not known yet — the client's MiFIR reports then wait as exceptions.
+   */
+  naturalPerson?: { firstName: string; name: string; birthDate: string; nationalId: string; scheme: 'NIDN' | 'CCPT' | 'CONCAT' } | null;
   version: number;
 }
 export type AccountRefEvent = EventEnvelope<AccountRefV1, 'AccountUpserted'>;

@@ -7,7 +7,7 @@ import { activityCsv, activityReport, type ActivityFigures } from '../activity/d
 import { activityPdf } from '../activity/pdf/activity-pdf.js';
 import type { ReportingConfig } from '../config.js';
 import { balanceOfPayments, BDF_LAYOUT, bopXml, holdingsAt, holdingsXml, mergeLayout, type BdfInstrument, type BdfSettlement } from '../declarations/domain/bdf.js';
-import { auth016Xml, validateMifirReport, type MifirReport, type MifirTrade } from '../declarations/domain/mifir.js';
+import { auth016Xml, clientOf, traderAsPerson, validateMifirReport, type MifirPerson, type MifirReport, type MifirTrade } from '../declarations/domain/mifir.js';
 import { computeTtf, TTF_EXEMPTIONS, type TtfExemption, type TtfExemptionRules, type TtfInstrument, type TtfLine, type TtfSettlement } from '../declarations/domain/ttf.js';
 import { ttfCsv, ttfText } from '../declarations/domain/ttf-files.js';
 import { fileRun, type ReportFile } from './report-store.js';
@@ -246,8 +246,15 @@ interface MifirRow {
   status: string;
 }
 
-function mifirTrade(t: TradeEconomics): MifirTrade {
-  const x = t as TradeEconomics & { venueTransactionId?: string | null };
+/**
+ * The trade as MiFIR reports it. The venue transaction id and the trader come from the platform's
+ * input (trades.executed.v1) when capture passes them on with the economics. The client is its
+ * LEI when its client id is one, else the natural person the referential has for the account (as
+ * it stands at filing); with neither, the report is held back as an exception.
+ */
+function mifirTrade(t: TradeEconomics, branchCountry: string, person: MifirPerson | null): MifirTrade {
+  const x = t as TradeEconomics & { venueTransactionId?: string | null; trader?: string | null };
+  const trader = x.trader ?? null;
   return {
     tradeRef: t.tradeRef,
     version: t.version,
@@ -266,6 +273,11 @@ function mifirTrade(t: TradeEconomics): MifirTrade {
     accountType: t.accountType,
     clientId: t.clientId,
     instrumentType: t.instrumentType,
+    client: clientOf(t.clientId, person),
+    execution: traderAsPerson(trader, branchCountry),
+    trader,
+    sourceSystem: t.sourceSystem,
+    origin: t.origin,
   };
 }
 
@@ -282,6 +294,12 @@ export async function fileMifir(tx: EntityManager, c: ReportingConfig, date: str
     [date],
   )) as MifirRow[];
   const firm = { lei: c.FIRM_LEI, branchCountry: c.FIRM_COUNTRY };
+  // The natural persons of the accounts concerned, as the referential has them now.
+  const accounts = [...new Set(rows.flatMap((r) => (r.trade ? [r.trade.account] : [])))];
+  const personRows = (await tx.query(`SELECT account, natural_person FROM reporting.ref_accounts WHERE account = ANY($1) AND natural_person IS NOT NULL`, [
+    accounts,
+  ])) as Array<{ account: string; natural_person: MifirPerson }>;
+  const persons = new Map(personRows.map((a) => [a.account, a.natural_person]));
   const filedNew = new Set(
     ((await tx.query(`SELECT transaction_reference FROM reporting.mifir_reports WHERE kind = 'NEW' AND status = 'FILED'`)) as Array<{ transaction_reference: string }>).map(
       (r) => r.transaction_reference,
@@ -293,7 +311,7 @@ export async function fileMifir(tx: EntityManager, c: ReportingConfig, date: str
   for (const row of rows) {
     const report: MifirReport =
       row.kind === 'NEW'
-        ? { kind: 'NEW', transactionReference: row.transaction_reference, trade: mifirTrade(row.trade!) }
+        ? { kind: 'NEW', transactionReference: row.transaction_reference, trade: mifirTrade(row.trade!, c.FIRM_COUNTRY, persons.get(row.trade!.account) ?? null) }
         : { kind: 'CANC', transactionReference: row.transaction_reference, originalTradeRef: row.trade_ref };
     if (report.kind === 'CANC' && !filedNew.has(row.transaction_reference)) {
       notNeeded.push(row.report_id);

@@ -124,10 +124,10 @@ export class RecordsConsumer extends EnvelopeHandler {
         case 'AccountUpserted': {
           const a = e.payload as AccountRefV1;
           await ctx.tx.query(
-            `INSERT INTO reporting.ref_accounts AS r (account, client_id, account_type, book, version) VALUES ($1, $2, $3, $4, $5)
+            `INSERT INTO reporting.ref_accounts AS r (account, client_id, account_type, book, natural_person, version) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (account) DO UPDATE SET client_id = EXCLUDED.client_id, account_type = EXCLUDED.account_type, book = EXCLUDED.book,
-               version = EXCLUDED.version WHERE r.version < EXCLUDED.version`,
-            [a.account, a.clientId, a.accountType, a.book, a.version],
+               natural_person = EXCLUDED.natural_person, version = EXCLUDED.version WHERE r.version < EXCLUDED.version`,
+            [a.account, a.clientId, a.accountType, a.book, a.naturalPerson ? JSON.stringify(a.naturalPerson) : null, a.version],
           );
           break;
         }
