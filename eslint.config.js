@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const services = ['capture', 'settlement', 'accounting', 'reporting', 'notification', 'gateway'];
-const tools = ['market-sim', 'devstack'];
+const tools = ['market-sim', 'devstack', 'cli'];
 const units = [...services.map((s) => ({ dir: `services/${s}`, name: s })), ...tools.map((t) => ({ dir: `tools/${t}`, name: t }))];
 
 const frameworkFree = {

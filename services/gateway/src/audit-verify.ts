@@ -1,7 +1,8 @@
 /**
- * `node services/gateway/dist/audit-verify.js` — verifies the audit log's hash chain from the
- * database (DATABASE_URL), outside the running gateway: prints the result, exits 1 when a row was
- * altered or removed.
+ * Verifies the audit log's hash chain from the database (DATABASE_URL), outside the running
+ * gateway: prints the result, exits 1 when a row was altered or removed. Operators run it as
+ * `npx postera audit verify` (tools/cli), which runs this built script: the chain is checked by
+ * the gateway's own code, the same as GET /api/audit/verify.
  */
 import pg from 'pg';
 import { verifyChain, type AuditRecord } from './audit/audit-chain.js';
