@@ -43,6 +43,10 @@ export interface TradeEconomics {
   counterparty: string;
   capacity: 'AOTC' | 'DEAL' | 'MTCH';
   orderType: string | null;
+  /** The trading venue's own transaction id, as the platform gave it (MiFIR RTS 22 field 3); absent on trades captured before it was carried. */
+  venueTransactionId?: string | null;
+  /** The trader the platform names, as given (MiFIR field 59 when it is a national id); absent as above. */
+  trader?: string | null;
   /** The account's owner and role (from the referential). */
   clientId: string;
   accountType: 'CLIENT' | 'PROPRIETARY';

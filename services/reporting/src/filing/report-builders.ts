@@ -248,13 +248,12 @@ interface MifirRow {
 
 /**
  * The trade as MiFIR reports it. The venue transaction id and the trader come from the platform's
- * input (trades.executed.v1) when capture passes them on with the economics. The client is its
+ * input (trades.executed.v1), passed on by capture with the economics. The client is its
  * LEI when its client id is one, else the natural person the referential has for the account (as
  * it stands at filing); with neither, the report is held back as an exception.
  */
 function mifirTrade(t: TradeEconomics, branchCountry: string, person: MifirPerson | null): MifirTrade {
-  const x = t as TradeEconomics & { venueTransactionId?: string | null; trader?: string | null };
-  const trader = x.trader ?? null;
+  const trader = t.trader ?? null;
   return {
     tradeRef: t.tradeRef,
     version: t.version,
@@ -267,7 +266,7 @@ function mifirTrade(t: TradeEconomics, branchCountry: string, person: MifirPerso
     executedAt: t.executedAt,
     tradeDate: t.tradeDate,
     venue: t.venue,
-    venueTransactionId: x.venueTransactionId ?? null,
+    venueTransactionId: t.venueTransactionId ?? null,
     counterparty: t.counterparty,
     capacity: t.capacity,
     accountType: t.accountType,

@@ -68,6 +68,14 @@ describe('trade economics — worked examples', () => {
     ]);
   });
 
+  it('passes on the venue transaction id and the trader for MiFIR (fields 3 and 59), null when the platform gave none', () => {
+    const e = tradeEconomics({ ...msg, venueTransactionId: 'XPAR-20261126-000042', trader: 'FR19800101JEAN#DUPON' }, enrichment());
+    expect([e.venueTransactionId, e.trader]).toEqual(['XPAR-20261126-000042', 'FR19800101JEAN#DUPON']);
+    const { venueTransactionId: _v, trader: _t, ...without } = msg as typeof msg & { venueTransactionId?: string; trader?: string };
+    const none = tradeEconomics(without, enrichment());
+    expect([none.venueTransactionId, none.trader]).toEqual([null, null]);
+  });
+
   it('refuses fees above the consideration and a consideration that rounds to zero', () => {
     const tooDear = tradeEconomics({ ...msg, quantity: '1', price: '3.00' }, enrichment());
     expect(economicsProblems(tooDear).map((p) => p.rule)).toEqual(['fees 5.00 exceed the consideration 3.00 EUR']);

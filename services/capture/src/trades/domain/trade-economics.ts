@@ -75,6 +75,8 @@ export function tradeEconomics(m: TradeExecutedV1, e: Enrichment): TradeEconomic
     counterparty: m.counterparty,
     capacity: m.capacity,
     orderType: m.orderType ?? null,
+    venueTransactionId: m.venueTransactionId ?? null,
+    trader: m.trader ?? null,
     clientId: e.account.clientId,
     accountType: e.account.accountType,
     book: e.account.book,
