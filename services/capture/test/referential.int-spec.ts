@@ -273,8 +273,10 @@ describe('the capture referential, on the real database and broker', () => {
       costMethod: 'CMP',
       accountingCategory: 'PLACEMENT',
       contacts: [{ channel: 'EMAIL', address: 'claire.dubois@example.fr' }],
+      naturalPerson: { firstName: 'Claire', name: 'Dubois', birthDate: '1972-03-14', nationalId: 'FR19720314CLAIRDUBOI', scheme: 'CONCAT' },
       version: 1,
     });
+    expect(all.accounts.get('PROP-TRADING')).toMatchObject({ naturalPerson: null });
     expect(one.parties.get('213800COUNTERPTY0344')).toMatchObject({ bic: 'GAMMGB2LXXX', version: 1 });
     expect(one.ssi('CLI-0001', 'EU', 'EUR')).toMatchObject({ placeOfSettlement: 'SICVFRPPXXX', agentBic: 'PARBFRPPXXX' });
     expect(one.ssi('213800COUNTERPTY0344', 'US', 'USD')).toMatchObject({ placeOfSettlement: 'DTCYUS33XXX', cashAccount: null });

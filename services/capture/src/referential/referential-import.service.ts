@@ -70,7 +70,7 @@ export class ReferentialImportService {
   async importCsv(entity: CsvEntity, text: string, origin: ImportOrigin): Promise<ImportOutcome> {
     const csv = csvToImport(entity, text);
     if (csv.problems.length > 0) return { ok: false, problems: csv.problems };
-    return this.run(csv.body, origin, { rowOf: csv.rowOf, holidaysAsRows: entity === 'calendar-holidays' });
+    return this.run(csv.body, origin, { rowOf: csv.rowOf, holidaysAsRows: entity === 'calendar-holidays', fieldNames: csv.fieldNames });
   }
 
   private run(body: unknown, origin: ImportOrigin, options: ValidateOptions): Promise<ImportOutcome> {

@@ -2,6 +2,7 @@ import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/pla
 import { CaptureInitial1764190000000 } from './1764190000000-capture-initial.js';
 import { CaptureReferential1764300000000 } from './1764300000000-capture-referential.js';
 import { CaptureTradeLifecycle1764300001000 } from './1764300001000-capture-trade-lifecycle.js';
+import { CaptureAccountNaturalPersons1796510000000 } from './1796510000000-capture-account-natural-persons.js';
 
 export const captureMigrations = [
   CaptureInitial1764190000000,
@@ -9,4 +10,5 @@ export const captureMigrations = [
   CaptureTradeLifecycle1764300001000,
   outboxParkedMigration('capture'),
   inboxReceivedIndexMigration('capture'),
+  CaptureAccountNaturalPersons1796510000000,
 ];

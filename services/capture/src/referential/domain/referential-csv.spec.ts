@@ -9,7 +9,7 @@ const lines = (...l: string[]) => `${l.join('\r\n')}\r\n`;
 function importCsv(entity: Parameters<typeof csvToImport>[0], text: string) {
   const csv = csvToImport(entity, text);
   if (csv.problems.length > 0) return { rows: null, problems: csv.problems.map((p) => `${p.row ?? '-'} ${p.field}`) };
-  const v = validateImport(csv.body, NOTHING_STORED, { rowOf: csv.rowOf, holidaysAsRows: entity === 'calendar-holidays' });
+  const v = validateImport(csv.body, NOTHING_STORED, { rowOf: csv.rowOf, holidaysAsRows: entity === 'calendar-holidays', fieldNames: csv.fieldNames });
   return { rows: v.rows, problems: v.problems.map((p) => `${p.row ?? '-'} ${p.field}`) };
 }
 
@@ -68,6 +68,34 @@ describe('csvToImport', () => {
       ],
       netting: true,
     });
+  });
+
+  it("reads an account's natural person from its five columns, and names a problem by its column", () => {
+    const header =
+      'account,clientId,clientName,accountType,book,language,baseCurrency,accountingCategory,costMethod,firstName,lastName,birthDate,nationalId,nationalIdScheme';
+    const { rows, problems } = importCsv(
+      'accounts',
+      lines(
+        header,
+        'CLI-0042,C0042,M. Jean Dupont,CLIENT,CLIENTS,fr,EUR,PLACEMENT,CMP,Jean,Dupont,1980-01-01,FR19800101JEAN#DUPON,CONCAT',
+        'CLI-0043,C0043,Fondation Lumière,CLIENT,CLIENTS,fr,EUR,PLACEMENT,CMP,,,,,',
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(rows!.accounts.map((a) => a.naturalPerson)).toEqual([
+      { firstName: 'Jean', name: 'Dupont', birthDate: '1980-01-01', nationalId: 'FR19800101JEAN#DUPON', scheme: 'CONCAT' },
+      null,
+    ]);
+
+    const bad = importCsv(
+      'accounts',
+      lines(
+        header,
+        'CLI-0042,C0042,M. Jean Dupont,CLIENT,CLIENTS,fr,EUR,PLACEMENT,CMP,Jean,,1980-01-01,FR19800102JEAN#DUPON,CONCAT',
+        'CLI-0044,C0044,Mme Anna Peeters,CLIENT,CLIENTS,fr,EUR,PLACEMENT,CMP,Anna,Peeters,30/06/1975,BE75063012345,PASSPORT',
+      ),
+    );
+    expect(bad.problems).toEqual(['2 lastName', '2 nationalId', '3 birthDate', '3 nationalIdScheme']);
   });
 
   it('groups calendar-holidays rows by code, naming a bad holiday by its own row', () => {

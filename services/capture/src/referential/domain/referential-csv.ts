@@ -5,7 +5,9 @@ import { IMPORT_ROWS_MAX, type ImportProblem, type ReferentialEntity } from './r
  * A CSV file of one entity → the JSON import shape, so both go through the same rules. The header
  * names the columns (the JSON field names; bond terms are the columns couponRate, couponFrequency,
  * dayCount and maturityDate); an empty cell is a value left out. Lists sit in one cell, separated
- * by `;`: ttfScopeYears `2025;2026`, contacts `EMAIL:a@b.fr;WEBHOOK:https://…`.
+ * by `;`: ttfScopeYears `2025;2026`, contacts `EMAIL:a@b.fr;WEBHOOK:https://…`. An account's natural
+ * person is the columns firstName, lastName, birthDate, nationalId and nationalIdScheme (all or none),
+ * and its problems name those columns.
  * `calendar-holidays` rows (code, date, name) are grouped into one calendar per code, whose
  * holidays they replace whole; its description and weekend are kept.
  */
@@ -21,11 +23,24 @@ const COLUMNS: Record<CsvEntity, { required: string[]; optional: string[] }> = {
   parties: { required: ['lei', 'name', 'country'], optional: ['bic'] },
   accounts: {
     required: ['account', 'clientId', 'clientName', 'accountType', 'book', 'language', 'baseCurrency', 'accountingCategory', 'costMethod'],
-    optional: ['email', 'contacts', 'netting'],
+    optional: ['email', 'contacts', 'netting', 'firstName', 'lastName', 'birthDate', 'nationalId', 'nationalIdScheme'],
   },
   ssis: { required: ['owner', 'market', 'currency', 'placeOfSettlement', 'safekeepingAccount'], optional: ['cashAccount', 'agentBic'] },
   'calendar-holidays': { required: ['code', 'date', 'name'], optional: [] },
 };
+
+/** An account's natural person in columns of its own: the field of `naturalPerson` each column fills. */
+const NATURAL_PERSON_COLUMNS = {
+  firstName: 'firstName',
+  lastName: 'name',
+  birthDate: 'birthDate',
+  nationalId: 'nationalId',
+  nationalIdScheme: 'scheme',
+} as const;
+/** How the rules' problems name those fields in a CSV file: by their column. */
+const FIELD_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(NATURAL_PERSON_COLUMNS).map(([column, field]) => [`naturalPerson.${field}`, column]),
+);
 
 export function entityOfCsv(e: CsvEntity): ReferentialEntity {
   return e === 'calendar-holidays' ? 'calendars' : e;
@@ -38,6 +53,8 @@ export interface CsvImport {
   rowOf: (entity: ReferentialEntity, index: number, holidayIndex?: number) => number;
   /** Problems of the file itself (syntax, header, row length); when any, the body is not worth validating. */
   problems: ImportProblem[];
+  /** How problems name nested fields that came from columns (naturalPerson.birthDate → birthDate). */
+  fieldNames: Readonly<Record<string, string>>;
 }
 
 export function csvToImport(entity: CsvEntity, text: string): CsvImport {
@@ -50,7 +67,7 @@ export function csvToImport(entity: CsvEntity, text: string): CsvImport {
     ...(value === undefined ? {} : { value }),
     rule,
   });
-  const none: CsvImport = { body: {}, rowOf: (_e, i) => i + 1, problems: [] };
+  const none: CsvImport = { body: {}, rowOf: (_e, i) => i + 1, problems: [], fieldNames: FIELD_NAMES };
   const parsed = parseCsv(text);
   if (!parsed.ok) return { ...none, problems: [problem(parsed.row, `(column ${parsed.column})`, `CSV (RFC 4180): ${parsed.problem}`)] };
   const [header, ...records] = parsed.records;
@@ -92,9 +109,10 @@ export function csvToImport(entity: CsvEntity, text: string): CsvImport {
       body: { calendars: cals.map(([code, c]) => ({ code, holidays: c.holidays })) },
       rowOf: (_e, i, j) => cals[i]![1].rows[j ?? 0]!,
       problems: [],
+      fieldNames: FIELD_NAMES,
     };
   }
-  return { body: { [target]: objects.map(({ o }) => shape(entity, o)) }, rowOf: (_e, i) => objects[i]!.row, problems: [] };
+  return { body: { [target]: objects.map(({ o }) => shape(entity, o)) }, rowOf: (_e, i) => objects[i]!.row, problems: [], fieldNames: FIELD_NAMES };
 }
 
 /** Cells (strings) → the JSON values of the entity; a cell that does not convert is passed as it is, for the rules to name. */
@@ -110,9 +128,13 @@ function shape(entity: Exclude<CsvEntity, 'calendar-holidays'>, o: Record<string
       };
     }
     case 'accounts': {
-      const { contacts, netting, ...rest } = o;
+      const { contacts, netting, firstName, lastName, birthDate, nationalId, nationalIdScheme, ...rest } = o;
+      const person = { firstName, name: lastName, birthDate, nationalId, scheme: nationalIdScheme };
+      // Any of the columns filled makes a natural person, for the rules to want all of them.
+      const anyPerson = Object.values(person).some((v) => v !== undefined);
       return {
         ...rest,
+        ...(anyPerson ? { naturalPerson: person } : {}),
         ...(netting === undefined ? {} : { netting: netting === 'true' ? true : netting === 'false' ? false : netting }),
         ...(contacts === undefined
           ? {}

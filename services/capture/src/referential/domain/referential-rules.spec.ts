@@ -64,8 +64,8 @@ describe('validateImport — a valid import', () => {
     ]);
   });
 
-  it('reads an account email alone as its one EMAIL contact, netting off by default', () => {
-    expect(rows.accounts).toEqual([{ ...account, contacts: [{ channel: 'EMAIL', address: 'claire.dubois@example.fr' }], netting: false }]);
+  it('reads an account email alone as its one EMAIL contact, netting off by default, no natural person', () => {
+    expect(rows.accounts).toEqual([{ ...account, contacts: [{ channel: 'EMAIL', address: 'claire.dubois@example.fr' }], netting: false, naturalPerson: null }]);
   });
 
   it('takes an SSI owned by an account of the same import, with no cash account nor agent', () => {

@@ -16,6 +16,7 @@ import {
   type SsiRefV1,
 } from '@postera/contracts';
 import { isIsoDate, isKnownCurrency, isValidIsin, isValidLei, parseDecimalString } from '@postera/kernel';
+import { readNaturalPerson } from './natural-person.js';
 
 /**
  * The rules of a referential import (instruments, parties, accounts, SSIs, calendars). Every row is
@@ -79,6 +80,10 @@ export interface ValidateOptions {
   rowOf?: (entity: ReferentialEntity, index: number, holidayIndex?: number) => number;
   /** Holidays came as rows of their own (CSV): name their fields `date` / `name`, not `holidays[j].date`. */
   holidaysAsRows?: boolean;
+  /** How a problem names a nested field that came from a column of its own (CSV), e.g. naturalPerson.birthDate → birthDate. */
+  fieldNames?: Readonly<Record<string, string>>;
+  /** The date a birth date must be before (YYYY-MM-DD, default: today in UTC). */
+  today?: string;
 }
 
 const RULES = {
@@ -139,10 +144,12 @@ class RowCheck {
     readonly row: number,
     readonly key: string | null,
     readonly o: Record<string, unknown>,
+    private readonly fieldNames: Readonly<Record<string, string>> = {},
   ) {}
 
   fail(field: string, value: unknown, rule: string, row = this.row): void {
-    this.problems.push({ entity: this.entity, row, key: this.key, field, ...(value === undefined ? {} : { value: echo(value) }), rule });
+    const named = this.fieldNames[field] ?? field;
+    this.problems.push({ entity: this.entity, row, key: this.key, field: named, ...(value === undefined ? {} : { value: echo(value) }), rule });
   }
 
   /** Fields the row may have; `version` is accepted and ignored, so a row read back from GET imports as it is. */
@@ -199,7 +206,7 @@ export function validateImport(body: unknown, known: KnownOwners, options: Valid
         problems.push({ entity, row: rowOf(entity, i), key: null, field: '(row)', value: echo(o), rule: RULES.object });
         return;
       }
-      checkRow(new RowCheck(problems, entity, rowOf(entity, i), keyOf(o), o), i);
+      checkRow(new RowCheck(problems, entity, rowOf(entity, i), keyOf(o), o, options.fieldNames), i);
     });
   };
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v.slice(0, ECHO_MAX) : null);
@@ -214,10 +221,11 @@ export function validateImport(body: unknown, known: KnownOwners, options: Valid
     (o) => str(o.lei),
     (c) => rows.parties.push(party(c)),
   );
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   each(
     'accounts',
     (o) => str(o.account),
-    (c) => rows.accounts.push(account(c)),
+    (c) => rows.accounts.push(account(c, today)),
   );
   const owners: KnownOwners = {
     accounts: new Set([...known.accounts, ...rows.accounts.map((a) => a.account)]),
@@ -351,12 +359,16 @@ const ACCOUNT_FIELDS = [
   'contacts',
   'email',
   'netting',
+  'naturalPerson',
 ] as const;
 
-function account(c: RowCheck): AccountData {
+function account(c: RowCheck, today: string): AccountData {
   c.fields(ACCOUNT_FIELDS);
   const contacts = contactList(c);
   const firstEmail = contacts.find((x) => x.channel === 'EMAIL')?.address ?? null;
+  // Personal data: its problems carry no value (see natural-person.ts).
+  const person = readNaturalPerson(c.o.naturalPerson, { accountType: c.o.accountType, today });
+  for (const p of person.problems) c.fail(p.field, p.value, p.rule);
   return {
     account: c.check<string>('account', (v) => typeof v === 'string' && ACCOUNT_ID.test(v), RULES.account),
     clientId: c.text('clientId'),
@@ -370,6 +382,7 @@ function account(c: RowCheck): AccountData {
     costMethod: c.enumeration('costMethod', COST_METHODS),
     contacts,
     netting: c.o.netting === undefined ? false : c.check<boolean>('netting', (v) => typeof v === 'boolean', RULES.boolean),
+    naturalPerson: person.person,
   };
 }
 

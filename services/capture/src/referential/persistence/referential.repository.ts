@@ -55,7 +55,8 @@ const PARTIES: Readable<PartyRefV1> = {
 
 const ACCOUNTS: Readable<AccountRefV1> = {
   select: `SELECT account, client_id, client_name, account_type, book, language, email, base_currency, accounting_category, cost_method,
-      contacts, netting, version
+      contacts, netting, natural_person_first_name, natural_person_name, natural_person_birth_date::text AS natural_person_birth_date,
+      natural_person_national_id, natural_person_id_scheme, version
     FROM capture.accounts`,
   key: 'account',
   map: (r) => ({
@@ -71,6 +72,17 @@ const ACCOUNTS: Readable<AccountRefV1> = {
     costMethod: r.cost_method as AccountRefV1['costMethod'],
     contacts: r.contacts as AccountRefV1['contacts'],
     netting: r.netting as boolean,
+    // All five columns or none (a constraint of the table): the first name stands for the person.
+    naturalPerson:
+      r.natural_person_first_name === null
+        ? null
+        : {
+            firstName: r.natural_person_first_name as string,
+            name: r.natural_person_name as string,
+            birthDate: r.natural_person_birth_date as string,
+            nationalId: r.natural_person_national_id as string,
+            scheme: r.natural_person_id_scheme as NonNullable<AccountRefV1['naturalPerson']>['scheme'],
+          },
     version: r.version as number,
   }),
 };
@@ -255,13 +267,18 @@ export async function upsertRows<E extends ReferentialEntity>(db: Db, entity: E,
     case 'accounts':
       await db.query(
         `INSERT INTO capture.accounts (account, client_id, client_name, account_type, book, language, email, base_currency, accounting_category,
-           cost_method, contacts, netting, version, updated_at)
+           cost_method, contacts, netting, natural_person_first_name, natural_person_name, natural_person_birth_date, natural_person_national_id,
+           natural_person_id_scheme, version, updated_at)
          SELECT r.*, now() FROM jsonb_to_recordset($1::jsonb) AS r(account text, client_id text, client_name text, account_type text, book text,
-           language text, email text, base_currency text, accounting_category text, cost_method text, contacts jsonb, netting boolean, version int)
+           language text, email text, base_currency text, accounting_category text, cost_method text, contacts jsonb, netting boolean,
+           natural_person_first_name text, natural_person_name text, natural_person_birth_date date, natural_person_national_id text,
+           natural_person_id_scheme text, version int)
          ON CONFLICT (account) DO UPDATE SET client_id = EXCLUDED.client_id, client_name = EXCLUDED.client_name, account_type = EXCLUDED.account_type,
            book = EXCLUDED.book, language = EXCLUDED.language, email = EXCLUDED.email, base_currency = EXCLUDED.base_currency,
            accounting_category = EXCLUDED.accounting_category, cost_method = EXCLUDED.cost_method, contacts = EXCLUDED.contacts,
-           netting = EXCLUDED.netting, version = EXCLUDED.version, updated_at = now()`,
+           netting = EXCLUDED.netting, natural_person_first_name = EXCLUDED.natural_person_first_name, natural_person_name = EXCLUDED.natural_person_name,
+           natural_person_birth_date = EXCLUDED.natural_person_birth_date, natural_person_national_id = EXCLUDED.natural_person_national_id,
+           natural_person_id_scheme = EXCLUDED.natural_person_id_scheme, version = EXCLUDED.version, updated_at = now()`,
         [
           JSON.stringify(
             (rows as AccountRefV1[]).map((a) => ({
@@ -277,6 +294,11 @@ export async function upsertRows<E extends ReferentialEntity>(db: Db, entity: E,
               cost_method: a.costMethod,
               contacts: a.contacts,
               netting: a.netting,
+              natural_person_first_name: a.naturalPerson?.firstName ?? null,
+              natural_person_name: a.naturalPerson?.name ?? null,
+              natural_person_birth_date: a.naturalPerson?.birthDate ?? null,
+              natural_person_national_id: a.naturalPerson?.nationalId ?? null,
+              natural_person_id_scheme: a.naturalPerson?.scheme ?? null,
               version: a.version,
             })),
           ),
