@@ -20,15 +20,27 @@ const list = z
  * - PARTIAL: settles part of the remainder on each of `days` due days (2 when absent), the rest pending with
  *   `reason`, then the remainder — when the instruction's partial-settlement indicator allows it; otherwise it fails those days.
  */
-export const scenarioRuleSchema = z.object({
-  isin: z.string().optional(),
-  account: z.string().optional(),
-  counterparty: z.string().optional(),
-  share: z.number().min(0).max(1).optional(),
-  outcome: z.enum(['UNMATCHED', 'FAIL', 'PARTIAL']),
-  reason: z.enum(['CMIS', 'DMON', 'DDAT', 'DEPT', 'DELN', 'DDEA', 'LACK', 'CLAC', 'MONY', 'CMON']).optional(),
-  days: z.number().int().min(0).max(1000).optional(),
-});
+/** The reasons a rule may give, as sese.024 codes them: an unmatched reason (UnmatchedReason11Code) or a failing one (FailingReason4Code). */
+const UNMATCHED_REASONS = ['CMIS', 'DMON', 'DDAT', 'DEPT', 'DELN', 'DDEA'] as const;
+const FAILING_REASONS = ['LACK', 'CLAC', 'MONY', 'CMON'] as const;
+
+export const scenarioRuleSchema = z
+  .object({
+    isin: z.string().optional(),
+    account: z.string().optional(),
+    counterparty: z.string().optional(),
+    share: z.number().min(0).max(1).optional(),
+    outcome: z.enum(['UNMATCHED', 'FAIL', 'PARTIAL']),
+    reason: z.enum([...UNMATCHED_REASONS, ...FAILING_REASONS]).optional(),
+    days: z.number().int().min(0).max(1000).optional(),
+  })
+  // An unmatched reason on a fail (or the reverse) would be written where the schema refuses it.
+  .refine(
+    (r) =>
+      r.reason === undefined ||
+      (r.outcome === 'UNMATCHED' ? (UNMATCHED_REASONS as readonly string[]) : (FAILING_REASONS as readonly string[])).includes(r.reason),
+    { message: 'reason: UNMATCHED takes CMIS, DMON, DDAT, DEPT, DELN or DDEA; FAIL and PARTIAL take LACK, CLAC, MONY or CMON' },
+  );
 export type ScenarioRule = z.infer<typeof scenarioRuleSchema>;
 
 export const SCENARIO_RULES_MAX = 100;
@@ -86,6 +98,15 @@ export const marketSimConfigSchema = baseConfigSchema
     MARKET_SIM_FAIL_RATE: z.coerce.number().min(0).max(1).default(0),
     MARKET_SIM_SEED: z.string().default('postera'),
     MARKET_SIM_UNMATCHED_ISINS: list,
+    /**
+     * Every sese.023 received and every sese.024/025 sent is validated against its official schema
+     * (one xmllint run per batch and message version): an invalid instruction is rejected (REJT),
+     * an invalid message of ours stops the batch. `false` skips the check (benchmarks).
+     */
+    MARKET_SIM_SCHEMA_CHECK: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
   })
   .extend(marketSimScenarioSchema.shape);
 export type MarketSimConfig = z.infer<typeof marketSimConfigSchema>;

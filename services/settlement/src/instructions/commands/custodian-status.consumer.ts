@@ -19,33 +19,91 @@ import {
 } from '../persistence/instruction.repository.js';
 import { statusChanged } from './status-event.js';
 
-/** An advice as settlement reads it: from its ISO 20022 document when it carries one (read back strictly), else the event's fields. */
-export function readAdvice(p: CustodianStatusV1): CustodianStatusV1 & { stepAmount: string | null } {
-  if (!p.xml) return { ...p, stepAmount: p.settledAmount };
+interface AdviceFlags {
+  pendingOnly: boolean;
+  informational: string | null;
+  /** What a pending advice says besides, applied when the pending is no fail: its matching status (MACH/NMAT), or its acceptance. */
+  whenNotFailing: { status: 'PACK' | 'MACH' | 'NMAT'; reason: string | null } | null;
+}
+type Advice = CustodianStatusV1 & { stepAmount: string | null } & AdviceFlags;
+
+/**
+ * An advice as settlement reads it: from its ISO 20022 document when it carries one (read back
+ * strictly), else the event's fields.
+ * - A settlement status is read as the standard defines it: failing (`Flng`) is a fail (PEND here,
+ *   a fail day); pending (`Pdg`) means settlement on the intended date is still possible, so it is
+ *   no fail — `pendingOnly`, decided against the instruction's intended date in the handler.
+ * - A status with no place in the lifecycle (pending processing, repair, a cancellation or
+ *   modification requested or pending, a proprietary status) is `informational`: logged, not applied.
+ * - The day: the status's own (matching, acknowledgement) when the document has one, else the
+ *   event's business date (for a real CSD, the day the advice was sent).
+ */
+export function readAdvice(p: CustodianStatusV1): Advice {
+  const plain: AdviceFlags = { pendingOnly: false, informational: null, whenNotFailing: null };
+  if (!p.xml) return { ...p, stepAmount: p.settledAmount, ...plain };
+  const sameInstruction = (txId: string, what: string) => {
+    if (instructionIdOfTx(txId) !== p.instructionId && txId !== p.instructionId)
+      throw new Error(`${what} for ${txId} carried by an event for ${p.instructionId}`);
+  };
   if (p.status === 'SETT') {
     const c = parseSese025(p.xml);
-    if (instructionIdOfTx(c.transactionId) !== p.instructionId && c.transactionId !== p.instructionId)
-      throw new Error(`sese.025 for ${c.transactionId} carried by an event for ${p.instructionId}`);
+    sameInstruction(c.transactionId, 'sese.025');
     return {
       ...p,
+      ...plain,
       status: 'SETT',
       settledQuantity: c.settledQuantity,
       settledAmount: c.settledAmount?.amount ?? '0',
       stepAmount: c.settledAmount?.amount ?? '0',
-      remainingQuantity: c.remainingQuantity,
+      // A confirmation that does not say what remains: none after a full or last-part settlement; unknown after a partial one.
+      remainingQuantity: c.remainingQuantity ?? (c.partialSettlement === 'PAIN' ? null : '0'),
       effectiveSettlementDate: c.effectiveSettlementDate,
       businessDate: c.effectiveSettlementDate,
     };
   }
   const a = parseSese024(p.xml);
-  return { ...p, status: a.status, reason: a.reason, businessDate: a.statusDate, stepAmount: null };
+  sameInstruction(a.transactionId, 'sese.024');
+  const reason = a.reasons[0]?.code ?? null;
+  const businessDate = a.statusDate ?? p.businessDate ?? null;
+  const as = (status: CustodianStatusV1['status'], more: Partial<typeof plain> = {}) => ({
+    ...p,
+    ...plain,
+    ...more,
+    status,
+    reason,
+    businessDate,
+    stepAmount: null,
+  });
+  switch (a.status) {
+    case 'PACK':
+    case 'REJT':
+    case 'CAND':
+    case 'MACH':
+    case 'NMAT':
+      return as(a.status);
+    case 'PENF':
+      return as('PEND');
+    case 'PEND': {
+      const other = a.statuses.find((s) => s.status === 'MACH' || s.status === 'NMAT') ?? a.statuses.find((s) => s.status === 'PACK');
+      const whenNotFailing = other ? { status: other.status as 'PACK' | 'MACH' | 'NMAT', reason: other.reasons[0]?.code ?? null } : null;
+      return as('PEND', { pendingOnly: true, whenNotFailing });
+    }
+    case 'PPRC':
+    case 'REPR':
+    case 'CANP':
+    case 'CPRC':
+    case 'MODR':
+    case 'PRTY':
+      return as(p.status, { informational: a.status === 'PRTY' ? `proprietary status ${a.proprietaryStatus?.code ?? ''}`.trim() : a.status });
+  }
 }
 
 /**
  * custodian.status.v1 (sese.024 advices, sese.025 confirmations, read back from their XML) → the
  * instruction's lifecycle. Each change is kept in the history and announced on settlement.events.v1:
  * - SETT: a settlement step; cumulative settled figures, PARTIALLY_SETTLED until nothing remains, then SETTLED;
- * - PEND on a business day on or after the intended date: FAILING, and a SEFP penalty day;
+ * - failing (sese.024 `Flng`) on a business day on or after the intended date: FAILING, and a SEFP penalty day;
+ *   pending (`Pdg`) is no fail until the intended date has passed;
  * - MACH dated after the intended date: MATCHED, and an LMFP penalty day for each business day from the
  *   intended date through the matching day;
  * - an advice on a net instruction moves each gross trade it settles the same way (one event per trade).
@@ -86,7 +144,7 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
     const penalties: PenaltyDue[] = [];
     const calendar = calendarByCode(this.config.SETTLEMENT_CALENDAR);
     for (const { body } of messages) {
-      const advice = readAdvice(body.payload);
+      let advice = readAdvice(body.payload);
       const current = instructions.get(advice.instructionId);
       if (!current) {
         // Not ours (or not yet known): nothing to apply; the custodian answers only what we sent.
@@ -101,6 +159,26 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
         if (emit) ctx.emit({ topic: Topics.settlementEvents, key: updated.tradeRef, event: statusChanged(updated, body.eventId, step) });
         return updated;
       };
+      if (advice.informational) {
+        ctx.log.info(
+          { correlationId: advice.tradeRef, instructionId: advice.instructionId, status: advice.informational },
+          'status advice with no lifecycle step: recorded in the log only',
+        );
+        continue;
+      }
+      // Pending is a fail only once the intended date has passed (the CSD still said pending, but
+      // settlement on the intended date is no longer possible); before or on it, or undated, it is not.
+      if (advice.pendingOnly && !(advice.businessDate && advice.businessDate > current.intendedSettlementDate)) {
+        if (!advice.whenNotFailing) {
+          ctx.log.debug(
+            { correlationId: advice.tradeRef, instructionId: advice.instructionId, reason: advice.reason },
+            'pending, not failing: no lifecycle step',
+          );
+          continue;
+        }
+        // Matched (or accepted) and pending: the matching is the step; the pending reason is no fail.
+        advice = { ...advice, ...advice.whenNotFailing, pendingOnly: false };
+      }
       let next: InstructionStatus = statusFromCustodian(advice.status);
       if (current.status === 'CANCELLED' && next === 'SETTLED') {
         // The custodian settled before our cancellation reached it: the securities moved. The
