@@ -124,7 +124,10 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['FO-EQ:REC-1', 'movement.amount', '-3483.48', '-3483.84', '0.36'],
       ['FO-EQ:UNKNOWN-9', 'movement (missing in our books)', null, '120', '-120'],
     ]);
-    expect(cashRun.errors).toEqual([{ row: 3, problem: 'Ntry 3 amount: amounts are unsigned, the sign is CdtDbtInd' }]);
+    expect(cashRun.errors).toEqual([
+      { row: 3, problem: 'Document/BkToCstmrStmt/Stmt/Ntry[3]/Amt (line 96): -5.00: amounts and quantities are unsigned, the sign is given by another element' },
+      { row: 0, problem: 'Document/BkToCstmrStmt/Stmt (line 8): opening -2000.00 + booked entries -3363.84 = -5363.84, closing is -5483.84 (gap -120)' },
+    ]);
 
     const open = await get<Array<{ breakId: string; kind: string; item: string; field: string; ours: string | null; theirs: string | null; difference: string; status: string; ageBusinessDays: number }>>(
       '/reconciliations/breaks?kind=HOLDINGS',
@@ -135,7 +138,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['FR0000133308', 'quantity (missing in our books)', null, '10', '-10', 'OPEN'],
     ]);
     const [run] = (await env.db.query(`SELECT errors FROM accounting.recon_runs WHERE kind = 'HOLDINGS' ORDER BY started_at DESC LIMIT 1`)).rows;
-    expect(run.errors).toEqual([{ row: 3, problem: 'AggtBal quantity: not a decimal (abc)' }]);
+    expect(run.errors).toEqual([{ row: 3, problem: 'Document/SctiesBalCtdyRpt/BalForAcct[3]/AggtBal/Qty/Qty/Qty/Unit (line 67): abc is not a decimal' }]);
 
     // The break is worked by a person: no name → refused; open → investigating → resolved, each with a comment.
     const id = open[0]!.breakId;
@@ -154,7 +157,23 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     ]);
     // A document that cannot be read is a run with its error, never a crash of the consumer.
     const bad = await fetch(url('/reconciliations/statements?account=CLI-0003'), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('not-ok/semt002-dtd.xml') });
-    expect(((await bad.json()) as { errors: Array<{ problem: string }> }).errors[0]!.problem).toBe('statement refused: DTDs and declarations are not accepted');
+    expect(((await bad.json()) as { errors: Array<{ problem: string }> }).errors[0]!.problem).toBe('statement refused: line 2: a DTD is not accepted');
+  });
+
+  it('a bank file with two statements (EUR and USD accounts) is reconciled statement by statement, one run each', async () => {
+    const corpus = readFileSync(new URL('../../../libs/shared/iso20022/corpus/ok/camt053-001-08-two-statements-eur-usd.xml', import.meta.url), 'utf8');
+    const upload = await fetch(url('/reconciliations/statements?account=CLI-0003'), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: corpus });
+    expect(upload.status).toBe(200);
+    const { runs } = (await upload.json()) as { runs: Array<{ subject: string; asOf: string; errors: unknown[]; breaks: Array<Record<string, unknown>> }> };
+    expect(runs.map((r) => [r.subject, r.asOf, r.errors])).toEqual([
+      ['CLI-0003:EUR', '2026-11-30', []],
+      ['CLI-0003:USD', '2026-11-30', []],
+    ]);
+    // We hold no USD at all: the bank's 1250.50 is a break of the whole amount, named by the statement's own reference.
+    expect(runs[1]!.breaks.map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([
+      ['account', 'closingBalance', '0', '1250.5', '-1250.5'],
+      ['FO-US:9', 'movement (missing in our books)', null, '1250.5', '-1250.5'],
+    ]);
   });
 
   it('the last step settles the rest: 40 → nostro 2322.32, fees 2.32; nothing left off balance sheet for REC-1', async () => {

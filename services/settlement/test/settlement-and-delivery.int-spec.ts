@@ -406,7 +406,7 @@ describe('settlement and delivery, on the real broker and database', () => {
     const last = holdings.filter((h) => h.account === 'CLI-0003' && h.statementDate === '2026-12-03')[0]!;
     const parsed = parseSemt002(last.xml);
     // CLI-0003 received 150 TTE (A), 100 TTE (C v2), 1,000 BNP (P, in two steps), 135 SAN (F, on 3 Dec); L'Oréal never settled.
-    expect(parsed.holdings).toEqual(
+    expect(parsed.holdings.map(({ isin, quantity }) => ({ isin, quantity }))).toEqual(
       [
         { isin: SAN, quantity: '135' },
         { isin: TTE, quantity: '250' },
@@ -415,7 +415,7 @@ describe('settlement and delivery, on the real broker and database', () => {
     );
     expect(parsed.safekeepingAccount).toBe('EF-10003');
     const cash = statements.filter((s) => s.type === 'CashStatement').map((s) => s.payload as CashStatementV1);
-    const onIsd = parseCamt053(cash.find((c) => c.account === 'CLI-0003' && c.statementDate === ISD)!.xml);
+    const onIsd = parseCamt053(cash.find((c) => c.account === 'CLI-0003' && c.statementDate === ISD)!.xml).statements[0]!;
     // 30 Nov: A paid 8,784.53, C v2 paid 5,856.35, and P's first step.
     expect(onIsd.openingBalance).toBe('0');
     expect(onIsd.entries.map((e) => e.tradeRef).sort()).toEqual([A.tradeRef, C1.tradeRef, P.tradeRef].sort());

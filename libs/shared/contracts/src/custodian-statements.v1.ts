@@ -9,6 +9,7 @@ import type { EventEnvelope } from './envelope.js';
 
 /** semt.002 — statement of holdings. */
 export interface HoldingsStatementV1 {
+  /** The semt.002 StmtId (Max35Text): generated, a UUID written without its hyphens (32 characters). */
   statementId: string;
   /** Our account (the referential's account id) the holdings are kept for. */
   account: string;
@@ -17,13 +18,15 @@ export interface HoldingsStatementV1 {
   statementDate: string;
   /** CONT: contractual (trade date); SETT: settled; TRAD: traded. Says which of our views to compare. */
   basis: 'CONT' | 'SETT' | 'TRAD';
+  /** Per ISIN, a signed decimal string: a short position (ShrtLngInd SHOR in the document) is negative. */
   holdings: Array<{ isin: string; quantity: string }>;
-  /** The semt.002 document (urn:iso:std:iso:20022:tech:xsd:semt.002.001.11). */
+  /** The semt.002 document (urn:iso:std:iso:20022:tech:xsd:semt.002.001.11), valid against its official schema. */
   xml: string;
 }
 
-/** camt.053 — bank-to-customer statement (cash). */
+/** camt.053 — bank-to-customer statement (cash), one cash account in one currency. */
 export interface CashStatementV1 {
+  /** The camt.053 Stmt/Id and GrpHdr/MsgId (Max35Text): generated, a UUID written without its hyphens. */
   statementId: string;
   account: string;
   cashAccount: string;
@@ -31,12 +34,10 @@ export interface CashStatementV1 {
   statementDate: string;
   openingBalance: string;
   closingBalance: string;
-  /** Each booked movement: signed amount (credit positive), value date, our trade reference when known. */
+  /** Each booked movement: entry reference (NtryRef, a UUID without its hyphens), signed amount (credit positive), value date, our trade reference when known. */
   entries: Array<{ entryRef: string; amount: string; valueDate: string; tradeRef: string | null }>;
-  /** The camt.053 document (urn:iso:std:iso:20022:tech:xsd:camt.053.001.08). */
+  /** The camt.053 document (urn:iso:std:iso:20022:tech:xsd:camt.053.001.08), valid against its official schema. */
   xml: string;
 }
 
-export type CustodianStatementEvent =
-  | EventEnvelope<HoldingsStatementV1, 'HoldingsStatement'>
-  | EventEnvelope<CashStatementV1, 'CashStatement'>;
+export type CustodianStatementEvent = EventEnvelope<HoldingsStatementV1, 'HoldingsStatement'> | EventEnvelope<CashStatementV1, 'CashStatement'>;

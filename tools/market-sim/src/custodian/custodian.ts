@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { envelope, Topics, type BusinessDayV1, type CashStatementV1, type CustodianInstructionEvent, type CustodianStatementEvent, type CustodianStatusEvent, type CustodianStatusV1, type HoldingsStatementV1, type InstructionCancelledV1, type MarketDataEvent, type SettlementInstructionV1 } from '@postera/contracts';
 import { parseSese023, renderCamt053, renderSemt002, renderSese024, renderSese025 } from '@postera/iso20022';
+import { XmlReadError, type Sese024Transaction, type Sese024WrittenStatus } from '@postera/iso20022';
 import { Dec, deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';
@@ -9,6 +10,10 @@ import { afterStep, partialFraction, partialStep, type PartialIndicator, type Re
 import { closingPrice } from './prices.js';
 import { ruleFor } from './rules.js';
 import { draw, outcomeOnDay } from './scenario.js';
+import { checkOutgoing, checkReceived, narrative } from './schema-check.js';
+
+/** An ISO 20022 identifier (Max35Text) from a UUID: the UUID without its hyphens, 32 characters. */
+const isoId = (uuid: string): string => uuid.replace(/-/g, '');
 
 type Out = { topic: string; key: string; event: CustodianStatusEvent };
 
@@ -31,18 +36,58 @@ interface SimRow {
   partialSteps: number;
   unmatchedDays: number;
   status: SimInstructionStatus;
+  settlementDate: string;
+  tradeDate: string | null;
+  safekeepingAccount: string | null;
 }
 
 const movementOf = (t: SimRow['instructionType']) => (t === 'RVP' || t === 'RFP' ? 'RECE' : 'DELI');
 const paymentOf = (t: SimRow['instructionType']) => (t === 'RVP' || t === 'DVP' ? 'APMT' : 'FREE');
 
-/** A sese.024 status advice, as an event carrying its XML; id fixed by (instruction, status, discriminator) so replays answer the same. */
-function advice(tradeRef: string, cause: string, p: Omit<CustodianStatusV1, 'xml'>, discriminator: string): Out {
+/** The transaction as a sese.024 repeats it (`TxDtls`). */
+type DetailsSource = Omit<
+  SimRow,
+  'instructionId' | 'tradeRef' | 'account' | 'counterparty' | 'settledQuantity' | 'settledAmount' | 'failDays' | 'partialSteps' | 'unmatchedDays' | 'status'
+>;
+
+function detailsOf(r: DetailsSource): Sese024Transaction {
+  const free = paymentOf(r.instructionType) === 'FREE';
+  return {
+    isin: r.isin,
+    quantityType: r.quantityType,
+    quantity: r.quantity,
+    settlementDate: r.settlementDate,
+    tradeDate: r.tradeDate,
+    movement: movementOf(r.instructionType),
+    payment: paymentOf(r.instructionType),
+    settlementAmount: free ? null : { amount: r.amount, currency: r.currency, creditDebit: r.cashDirection },
+    safekeepingAccount: r.safekeepingAccount,
+    partialSettlement: r.partialIndicator,
+    transactionType: 'TRAD',
+  };
+}
+
+/**
+ * A sese.024 status advice, as an event carrying its XML; id fixed by (instruction, status,
+ * discriminator) so replays answer the same. The simulator reports PEND only at a close on or after
+ * the intended date — a fail — so its document says failing (`Flng`). The day of a matching goes in
+ * the document (with the transaction details); a fail's day in the event's `businessDate`.
+ */
+function advice(
+  tradeRef: string,
+  cause: string,
+  p: Omit<CustodianStatusV1, 'xml'>,
+  discriminator: string,
+  more: { details?: Sese024Transaction | null; narrative?: string } = {},
+): Out {
+  const details = more.details ?? null;
   const xml = renderSese024({
-    transactionId: p.instructionId.replace(/-/g, ''),
-    status: p.status as Exclude<CustodianStatusV1['status'], 'SETT'>,
-    reason: p.reason,
-    statusDate: p.businessDate ?? null,
+    // The instruction's TxId as settlement wrote it: its UUID without hyphens (32 characters, within Max35Text).
+    transactionId: isoId(p.instructionId),
+    status: (p.status === 'PEND' ? 'PENF' : p.status) as Sese024WrittenStatus,
+    reasons: p.reason ? [{ code: p.reason, issuer: null, text: more.narrative ?? null }] : [],
+    statusDate: p.status === 'MACH' && details ? (p.businessDate ?? null) : null,
+    transaction: details,
   });
   return {
     topic: Topics.custodianStatus,
@@ -62,16 +107,21 @@ function advice(tradeRef: string, cause: string, p: Omit<CustodianStatusV1, 'xml
 function confirmation(r: SimRow, cause: string, step: Step, remaining: Remainder, date: string, partial: 'PAIN' | 'PARC' | null): Out {
   const free = paymentOf(r.instructionType) === 'FREE';
   const xml = renderSese025({
-    transactionId: r.instructionId.replace(/-/g, ''),
+    transactionId: isoId(r.instructionId),
     movement: movementOf(r.instructionType),
     payment: paymentOf(r.instructionType),
     isin: r.isin,
+    tradeDate: r.tradeDate,
+    settlementDate: r.settlementDate,
     effectiveSettlementDate: date,
     quantityType: r.quantityType,
     settledQuantity: step.quantity,
-    remainingQuantity: remaining.quantity,
+    // What remains is told on a partial step and on the last part; a whole settlement at once leaves nothing to tell.
+    remainingQuantity: partial === null ? null : remaining.quantity,
     settledAmount: free ? null : { amount: step.amount, currency: r.currency, creditDebit: r.cashDirection },
     partialSettlement: partial,
+    safekeepingAccount: r.safekeepingAccount,
+    transactionType: 'TRAD',
   });
   return {
     topic: Topics.custodianStatus,
@@ -117,9 +167,10 @@ function readInstruction(i: SettlementInstructionV1) {
   const ours = m.movement === 'RECE' ? m.receiving : m.delivering;
   return {
     quantityType: m.quantityType,
-    partial: m.partialSettlement,
+    // No indicator: the CSD's default, here no partial settlement.
+    partial: m.partialSettlement ?? 'NPAR',
     cashDirection: m.settlementAmount?.creditDebit ?? (m.movement === 'DELI' ? 'CRDT' : 'DBIT'),
-    safekeepingAccount: ours.safekeepingAccount ?? m.safekeepingAccount,
+    safekeepingAccount: ours?.safekeepingAccount ?? m.safekeepingAccount,
     quantity: m.quantity,
     isin: m.isin,
     settlementDate: m.settlementDate,
@@ -129,7 +180,9 @@ function readInstruction(i: SettlementInstructionV1) {
 const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", instruction_type AS "instructionType", isin, account, counterparty,
   quantity::text AS quantity, settlement_amount::text AS amount, currency, quantity_type AS "quantityType", partial_indicator AS "partialIndicator",
   cash_direction AS "cashDirection", settled_quantity::text AS "settledQuantity", settled_amount::text AS "settledAmount", fail_days AS "failDays",
-  partial_steps AS "partialSteps", unmatched_days AS "unmatchedDays", status FROM market_sim.instructions`;
+  partial_steps AS "partialSteps", unmatched_days AS "unmatchedDays", status,
+  to_char(intended_settlement_date, 'YYYY-MM-DD') AS "settlementDate", to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate",
+  safekeeping_account AS "safekeepingAccount" FROM market_sim.instructions`;
 
 /**
  * The CSD/custodian stand-in. On receipt it reads the sese.023, accepts it (PACK) and matches it
@@ -159,19 +212,60 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       else if (body.type === 'InstructionCancelled') cancelled.push({ payload: body.payload, cause: body.eventId });
       else ctx.log.warn({ eventId: (body as { eventId: string }).eventId, type: (body as { type: string }).type }, 'unknown instruction event type ignored');
     }
-    await this.receive(ctx, sent);
-    await this.cancel(ctx, cancelled);
+    // What the batch answers is checked and sent together: one schema run per message version.
+    const outs = [...(await this.receive(ctx, sent)), ...(await this.cancel(ctx, cancelled))];
+    await this.send(ctx, outs);
   }
 
-  /** sese.023 received: stored and answered at once, PACK then MACH (or NMAT with the scenario's reason). A resent one is answered with its current matching status. */
-  private async receive(ctx: BatchContext, sent: Array<{ payload: SettlementInstructionV1; cause: string }>): Promise<void> {
-    const rows = sent.map(({ payload: i, cause }) => {
-      const read = readInstruction(i);
+  /** Checks what is about to be sent against its schema (one run per message version for the batch), then sends it. */
+  private async send(ctx: BatchContext, outs: Out[]): Promise<void> {
+    await checkOutgoing(
+      this.config.MARKET_SIM_SCHEMA_CHECK,
+      outs.map((o) => ({ version: o.event.type === 'StatusAdvice' ? 'sese.024.001.12' : 'sese.025.001.11', xml: o.event.payload.xml ?? '' })),
+    );
+    for (const o of outs) ctx.emit(o);
+  }
+
+  /**
+   * sese.023 received: checked against its schema (the batch in one run) and read; one that fails
+   * either is rejected (REJT, reason OTHR with the problem as narrative) and never processed. The
+   * others are stored and answered at once, PACK then MACH (or NMAT with the scenario's reason). A
+   * resent one is answered with its current matching status.
+   */
+  private async receive(ctx: BatchContext, sent: Array<{ payload: SettlementInstructionV1; cause: string }>): Promise<Out[]> {
+    const outs: Out[] = [];
+    const withXml = sent.filter((x) => x.payload.xml);
+    const verdicts = await checkReceived(
+      this.config.MARKET_SIM_SCHEMA_CHECK,
+      'sese.023.001.11',
+      withXml.map((x) => x.payload.xml!),
+    );
+    const invalid = new Map(withXml.map((x, k) => [x, verdicts[k] ?? null]));
+    const rows = sent.flatMap(({ payload: i, cause }, k) => {
+      let why = invalid.get(sent[k]!) ?? null;
+      let read: ReturnType<typeof readInstruction> | null = null;
+      if (why === null) {
+        try {
+          read = readInstruction(i);
+        } catch (e) {
+          if (!(e instanceof XmlReadError)) throw e;
+          why = narrative(`not readable: ${e.message}`);
+        }
+      }
+      if (why !== null || read === null) {
+        ctx.log.warn({ correlationId: i.tradeRef, instructionId: i.instructionId, why }, 'instruction rejected: not valid against its schema');
+        outs.push(
+          advice(i.tradeRef, cause, { instructionId: i.instructionId, tradeRef: i.tradeRef, status: 'REJT', reason: 'OTHR', ...none }, '', {
+            narrative: why ?? undefined,
+          }),
+        );
+        return [];
+      }
       const rule = ruleFor(this.config, { instructionId: i.instructionId, isin: read.isin, account: i.account, counterparty: i.counterparty });
       const unmatched = rule?.outcome === 'UNMATCHED' && (rule.days === undefined || rule.days > 0);
-      return { i, read, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? (rule.reason ?? 'CMIS') : null };
+      return [{ i, read, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? (rule.reason ?? 'CMIS') : null }];
     });
-    if (rows.length === 0) return;
+    if (rows.length === 0) return outs;
     const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     const inserted = (await ctx.tx.query(
       `INSERT INTO market_sim.instructions (instruction_id, trade_ref, instruction_type, isin, account, counterparty, quantity, settlement_amount,
@@ -217,37 +311,48 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     for (const r of rows) {
       const id = r.i.instructionId;
       const base = { instructionId: id, tradeRef: r.i.tradeRef, ...none };
+      const details = detailsOf({
+        ...r.read,
+        instructionType: r.i.instructionType,
+        amount: r.i.settlementAmount,
+        currency: r.i.currency,
+        partialIndicator: r.read.partial,
+        tradeDate: r.i.tradeDate,
+      });
       if (fresh.has(id)) {
-        ctx.emit(advice(r.i.tradeRef, r.cause, { ...base, status: 'PACK', reason: null }, ''));
-        ctx.emit(advice(r.i.tradeRef, r.cause, { ...base, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason }, ''));
+        outs.push(advice(r.i.tradeRef, r.cause, { ...base, status: 'PACK', reason: null }, '', { details }));
+        outs.push(advice(r.i.tradeRef, r.cause, { ...base, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason }, '', { details }));
         continue;
       }
       // A resend (an operator's action on a fail): the CSD answers where the instruction stands.
       const c = current.get(id);
       if (!c || c.status === 'CANCELLED' || c.status === 'SETTLED') continue;
-      ctx.emit(
+      outs.push(
         advice(
           r.i.tradeRef,
           r.cause,
           { ...base, status: c.status === 'UNMATCHED' ? 'NMAT' : 'MACH', reason: c.status === 'UNMATCHED' ? c.reason : null },
           `resend:${r.cause}`,
+          { details },
         ),
       );
     }
+    return outs;
   }
 
   /**
    * sese.020 received: an instruction not settled is cancelled — never matched or settled after —
    * and answered CAND; a settled one cannot be (the securities moved): logged, not answered.
    */
-  private async cancel(ctx: BatchContext, cancelled: Array<{ payload: InstructionCancelledV1; cause: string }>): Promise<void> {
-    if (cancelled.length === 0) return;
+  private async cancel(ctx: BatchContext, cancelled: Array<{ payload: InstructionCancelledV1; cause: string }>): Promise<Out[]> {
+    if (cancelled.length === 0) return [];
     const current = (await ctx.tx.query(
       `SELECT instruction_id AS "instructionId", status FROM market_sim.instructions WHERE instruction_id = ANY($1::uuid[]) FOR UPDATE`,
       [cancelled.map((c) => c.payload.instructionId)],
     )) as Array<{ instructionId: string; status: SimInstructionStatus }>;
     const statuses = new Map(current.map((r) => [r.instructionId, r.status]));
     const toCancel: string[] = [];
+    const outs: Out[] = [];
     for (const { payload: c, cause } of cancelled) {
       const outcome = cancellationOutcome(statuses.get(c.instructionId) ?? null);
       if (outcome.kind === 'ignore') {
@@ -257,16 +362,18 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       }
       statuses.set(c.instructionId, 'CANCELLED');
       toCancel.push(c.instructionId);
-      ctx.emit(advice(c.tradeRef, cause, { instructionId: c.instructionId, tradeRef: c.tradeRef, status: 'CAND', reason: null, ...none }, ''));
+      outs.push(advice(c.tradeRef, cause, { instructionId: c.instructionId, tradeRef: c.tradeRef, status: 'CAND', reason: null, ...none }, ''));
     }
     await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'CANCELLED', reason = NULL, cancelled_at = now() WHERE instruction_id = ANY($1::uuid[])`, [
       toCancel,
     ]);
+    return outs;
   }
 
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     const D = day.businessDate;
-    const matchedNow = await this.matchLate(ctx, D, causeEventId);
+    const outs: Out[] = [];
+    const matchedNow = await this.matchLate(ctx, D, causeEventId, outs);
     const due = (await ctx.tx.query(`${SELECT} WHERE status IN ('MATCHED', 'FAILING') AND intended_settlement_date <= $1 ORDER BY instruction_id`, [
       D,
     ])) as SimRow[];
@@ -280,14 +387,16 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         currency: r.currency,
       };
       const fail = (reason: string) => {
-        ctx.emit(
-          advice(r.tradeRef, causeEventId, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'PEND', reason, ...none, businessDate: D }, D),
+        outs.push(
+          advice(r.tradeRef, causeEventId, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'PEND', reason, ...none, businessDate: D }, D, {
+            details: detailsOf(r),
+          }),
         );
         updates.push({ r, status: 'FAILING', reason, esd: null });
       };
       const settle = (step: Step, partial: 'PAIN' | 'PARC' | null) => {
         const left = afterStep(rem, step);
-        ctx.emit(confirmation(r, causeEventId, step, left, D, partial));
+        outs.push(confirmation(r, causeEventId, step, left, D, partial));
         steps.push({ id: r.instructionId, step });
         r.settledQuantity = new Dec(r.settledQuantity).plus(step.quantity).toFixed();
         r.settledAmount = new Dec(r.settledAmount).plus(step.amount).toFixed();
@@ -317,6 +426,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       updates.push({ r, status: 'SETTLED', reason: null, esd: D });
     }
     await this.writeCycle(ctx, D, updates, steps);
+    await this.send(ctx, outs);
     await this.publishStatements(ctx, D, causeEventId);
     await this.publishPrices(ctx, D, causeEventId);
     ctx.log.info(
@@ -331,7 +441,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
   }
 
   /** Unmatched instructions whose counterparty instruction "arrives" at this close (the scenario's days are up): MACH, dated this day. */
-  private async matchLate(ctx: BatchContext, D: string, cause: string): Promise<Set<string>> {
+  private async matchLate(ctx: BatchContext, D: string, cause: string, outs: Out[]): Promise<Set<string>> {
     const unmatched = (await ctx.tx.query(`${SELECT} WHERE status = 'UNMATCHED' ORDER BY instruction_id`)) as SimRow[];
     const matched = new Set<string>();
     const counted: string[] = [];
@@ -340,7 +450,11 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       counted.push(r.instructionId);
       if (rule?.outcome !== 'UNMATCHED' || rule.days === undefined || r.unmatchedDays + 1 < rule.days) continue;
       matched.add(r.instructionId);
-      ctx.emit(advice(r.tradeRef, cause, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'MACH', reason: null, ...none, businessDate: D }, D));
+      outs.push(
+        advice(r.tradeRef, cause, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'MACH', reason: null, ...none, businessDate: D }, D, {
+          details: detailsOf(r),
+        }),
+      );
     }
     await ctx.tx.query(`UPDATE market_sim.instructions SET unmatched_days = unmatched_days + 1 WHERE instruction_id = ANY($1::uuid[])`, [counted]);
     await ctx.tx.query(`UPDATE market_sim.instructions SET status = 'MATCHED', reason = NULL, matched_date = $2 WHERE instruction_id = ANY($1::uuid[])`, [
@@ -379,7 +493,10 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     );
   }
 
-  /** semt.002 per account (settled holdings, every account the CSD knows) and camt.053 per account and currency (the day's settlement cash). */
+  /**
+   * semt.002 per account (settled holdings, every account the CSD knows; a net delivered position is
+   * a short one) and camt.053 per account and currency (the day's settlement cash).
+   */
   private async publishStatements(ctx: BatchContext, D: string, cause: string): Promise<void> {
     const accounts = (await ctx.tx.query(
       `SELECT account, coalesce(max(safekeeping_account), account) AS sfkpg FROM market_sim.instructions GROUP BY account ORDER BY account`,
@@ -392,7 +509,8 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     )) as Array<{ account: string; isin: string; qty: string }>;
     for (const a of accounts) {
       const mine = holdings.filter((h) => h.account === a.account).map((h) => ({ isin: h.isin, quantity: h.qty }));
-      const statementId = deterministicId('semt.002', a.account, D);
+      // ISO 20022 ids are Max35Text: a generated one is a UUID written without its hyphens (32 characters).
+      const statementId = isoId(deterministicId('semt.002', a.account, D));
       const payload: HoldingsStatementV1 = {
         statementId,
         account: a.account,
@@ -420,9 +538,9 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       const opening = rows.filter((r) => !r.today).reduce((s, r) => s.plus(r.amt), new Dec(0));
       const entries = rows
         .filter((r) => r.today)
-        .map((r) => ({ entryRef: deterministicId('entry', r.id, D), amount: new Dec(r.amt).toFixed(), valueDate: r.vd, tradeRef: r.tradeRef }));
+        .map((r) => ({ entryRef: isoId(deterministicId('entry', r.id, D)), amount: new Dec(r.amt).toFixed(), valueDate: r.vd, tradeRef: r.tradeRef }));
       const closing = entries.reduce((s, e) => s.plus(e.amount), opening);
-      const statementId = deterministicId('camt.053', a.account, a.currency, D);
+      const statementId = isoId(deterministicId('camt.053', a.account, a.currency, D));
       const cashAccount = `CASH-${a.account}-${a.currency}`;
       const payload: CashStatementV1 = {
         statementId,
@@ -441,7 +559,9 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
           statementDate: D,
           openingBalance: opening.toFixed(),
           closingBalance: closing.toFixed(),
-          entries,
+          // EndToEndId is Max35Text: a net instruction's reference (`NET:` and a UUID, 40 characters) does not
+          // fit, and a cut one would name nothing; its entry goes without, identified by its NtryRef.
+          entries: entries.map((e) => ({ ...e, tradeRef: e.tradeRef.length <= 35 ? e.tradeRef : null })),
         }),
       };
       ctx.emit({ topic: Topics.custodianStatements, key: a.account, event: this.statement('CashStatement', payload, `${a.account}:${a.currency}`, D, cause) });

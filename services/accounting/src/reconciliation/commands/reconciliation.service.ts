@@ -131,31 +131,51 @@ export async function cashView(
   return { closingBalance: closing?.b ?? '0', movements: new Map(moves.map((m) => [m.ref, m.m])) };
 }
 
-/** camt.053 against our nostro: closing balance, then each movement by trade reference (entries without one are summed under `(no reference)`). */
-export async function reconcileCash(tx: EntityManager, account: string, xml: string, source: string, statementId?: string): Promise<RunReport> {
-  const runId = newId();
-  let st;
+/**
+ * camt.053 against our nostro, statement by statement (a bank may send several accounts or
+ * currencies in one file): closing balance, then each booked movement of the statement date by
+ * trade reference (a batch split by its transactions when they give their amounts; movements
+ * without a reference summed under `(no reference)`). One run per statement; a file that cannot be
+ * read is one run with its error and no rows, never a crash.
+ */
+export async function reconcileCash(tx: EntityManager, account: string, xml: string, source: string, statementId?: string): Promise<RunReport[]> {
+  let statements;
   try {
-    st = readCamt053(xml);
+    statements = readCamt053(xml);
   } catch (e) {
-    return recordRun(tx, { runId, kind: 'CASH', subject: account, asOf: new Date().toISOString().slice(0, 10) }, { checked: 0, matched: 0, breaks: [] }, [
-      { row: 0, problem: `statement refused: ${(e as Error).message}` },
-    ]);
+    return [
+      await recordRun(
+        tx,
+        { runId: newId(), kind: 'CASH', subject: account, asOf: new Date().toISOString().slice(0, 10) },
+        { checked: 0, matched: 0, breaks: [] },
+        [{ row: 0, problem: `statement refused: ${(e as Error).message}` }],
+      ),
+    ];
   }
-  await storeStatement(tx, { statementId: statementId ?? st.statementId, kind: 'CASH', account, date: st.statementDate, xml, source });
-  const ours = await cashView(tx, account, st.currency, st.statementDate);
-  const theirs = new Map<string, string>();
-  for (const e of st.entries) {
-    if (e.valueDate !== st.statementDate) continue;
-    const key = e.tradeRef ?? '(no reference)';
-    theirs.set(key, new Dec(theirs.get(key) ?? 0).plus(e.amount).toFixed());
+  const runs: RunReport[] = [];
+  for (const st of statements) {
+    // The id the producer gave applies to a file of one statement; several are stored under their own.
+    const id = statementId !== undefined && statements.length === 1 ? statementId : st.statementId;
+    await storeStatement(tx, { statementId: id, kind: 'CASH', account, date: st.statementDate, xml, source });
+    const ours = await cashView(tx, account, st.currency, st.statementDate);
+    const theirs = new Map<string, string>();
+    for (const e of st.entries) {
+      if (!e.booked || e.valueDate !== st.statementDate) continue;
+      for (const m of e.movements) {
+        const key = m.ref ?? '(no reference)';
+        theirs.set(key, new Dec(theirs.get(key) ?? 0).plus(m.amount).toFixed());
+      }
+    }
+    runs.push(
+      await recordRun(
+        tx,
+        { runId: newId(), kind: 'CASH', subject: `${account}:${st.currency}`, asOf: st.statementDate },
+        compareCash(ours, { closingBalance: st.closingBalance, movements: theirs }),
+        st.problems,
+      ),
+    );
   }
-  return recordRun(
-    tx,
-    { runId, kind: 'CASH', subject: `${account}:${st.currency}`, asOf: st.statementDate },
-    compareCash(ours, { closingBalance: st.closingBalance, movements: theirs }),
-    st.problems,
-  );
+  return runs;
 }
 
 /** The accounting P&L of each book and currency on a day: income minus expense of the day's entries (PNL accounts). */
@@ -199,14 +219,15 @@ export class CustodianStatementsConsumer extends EnvelopeHandler<CustodianStatem
   async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatementEvent>[]): Promise<void> {
     for (const { body } of messages) {
       const p = body.payload;
-      const report =
+      const reports =
         body.type === 'HoldingsStatement'
-          ? await reconcileHoldings(ctx.tx, p.account, p.xml, `topic:${body.eventId}`, p.statementId)
+          ? [await reconcileHoldings(ctx.tx, p.account, p.xml, `topic:${body.eventId}`, p.statementId)]
           : await reconcileCash(ctx.tx, p.account, p.xml, `topic:${body.eventId}`, p.statementId);
-      ctx.log.info(
-        { runId: report.runId, kind: report.kind, subject: report.subject, breaks: report.breaks.length, errors: report.errors.length },
-        'reconciliation run',
-      );
+      for (const report of reports)
+        ctx.log.info(
+          { runId: report.runId, kind: report.kind, subject: report.subject, breaks: report.breaks.length, errors: report.errors.length },
+          'reconciliation run',
+        );
     }
   }
 }

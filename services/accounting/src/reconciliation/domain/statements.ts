@@ -1,10 +1,17 @@
-import { isIsoDate } from '@postera/kernel';
-import { localName, namespaceOf, one, optional, parseXml, text, children, XmlError, type XmlElement } from './xml.js';
+import { createHash } from 'node:crypto';
+import { Dec } from '@postera/kernel';
+import { parseCamt053, parseSemt002, type Camt053EntryRead, type Semt002HoldingRead, type StatementProblem } from '@postera/iso20022';
 
-export const SEMT002_NS = 'urn:iso:std:iso:20022:tech:xsd:semt.002.001.11';
-export const CAMT053_NS = 'urn:iso:std:iso:20022:tech:xsd:camt.053.001.08';
+/**
+ * The custodian's and the bank's statements as the reconciliation uses them, read by the project's
+ * one XML reader and its ISO 20022 statement readers (@postera/iso20022): every version a custodian
+ * or a bank sends, refusals that name the element and the reason.
+ *
+ * A statement whose header cannot be read is refused whole (the reader throws an XmlReadError); a
+ * row that cannot be read is a problem of that row and the other rows still count.
+ */
 
-/** A row of a statement that could not be read: reported in the run, never fatal to it. */
+/** A row of a statement that could not be read: reported in the run, never fatal to it. Row 0 is about the statement as a whole. */
 export interface RowProblem {
   row: number;
   problem: string;
@@ -15,8 +22,21 @@ export interface HoldingsStatement {
   statementDate: string;
   safekeepingAccount: string;
   basis: 'CONT' | 'SETT' | 'TRAD';
+  /** Per ISIN, signed (a short position is negative); the account's own balances plus its sub-accounts'. */
   holdings: Array<{ row: number; isin: string; quantity: string }>;
   problems: RowProblem[];
+}
+
+export interface CashEntry {
+  row: number;
+  entryRef: string;
+  /** Signed: credit positive, debit negative. */
+  amount: string;
+  valueDate: string | null;
+  tradeRef: string | null;
+  booked: boolean;
+  /** The movements the entry stands for, by reference: one per transaction when a batch gives each one's amount, else the entry itself. */
+  movements: Array<{ ref: string | null; amount: string }>;
 }
 
 export interface CashStatement {
@@ -26,105 +46,68 @@ export interface CashStatement {
   statementDate: string;
   openingBalance: string;
   closingBalance: string;
-  entries: Array<{ row: number; entryRef: string; amount: string; valueDate: string; tradeRef: string | null }>;
+  entries: CashEntry[];
   problems: RowProblem[];
 }
 
-const DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
-const ISIN = /^[A-Z]{2}[A-Z0-9]{9}\d$/;
+const rowProblem = (p: StatementProblem): RowProblem => ({ row: p.row, problem: p.message });
 
-function decimal(v: string, what: string): string {
-  if (!DECIMAL.test(v)) throw new XmlError(`${what}: not a decimal (${v.slice(0, 40)})`);
-  return v;
-}
-function date(v: string, what: string): string {
-  if (!isIsoDate(v)) throw new XmlError(`${what}: not an ISO date (${String(v).slice(0, 40)})`);
-  return v;
-}
+/** A statement without a StmtId (it is optional in semt.002) is stored under a digest of its content. */
+const digestOf = (xml: string) => createHash('sha256').update(xml).digest('hex').slice(0, 32);
 
-function documentOf(xml: string, ns: string, message: string): XmlElement {
-  const root = parseXml(xml);
-  if (localName(root) !== 'Document') throw new XmlError(`root is <${root.name}>, not <Document>`);
-  if (namespaceOf(root) !== ns) throw new XmlError(`namespace ${namespaceOf(root) ?? '(none)'}, expected ${ns}`);
-  return one(root, message);
+/**
+ * semt.002 (statement of holdings). A custodian reports the account's own holdings at account level
+ * and each sub-safekeeping account's at its level (the MT535 sequence B / B1 convention), so the
+ * account's holding of an ISIN is their sum.
+ */
+export function readSemt002(xml: string): HoldingsStatement {
+  const s = parseSemt002(xml);
+  const byIsin = new Map<string, Semt002HoldingRead[]>();
+  for (const h of [...s.holdings, ...s.subAccounts.flatMap((a) => a.holdings)]) byIsin.set(h.isin, [...(byIsin.get(h.isin) ?? []), h]);
+  // One balance keeps the custodian's text ("100.00" stays "100.00"); several are summed.
+  const quantityOf = (hs: Semt002HoldingRead[]) => (hs.length === 1 ? hs[0]!.quantity : hs.reduce((sum, h) => sum.plus(h.quantity), new Dec(0)).toFixed());
+  return {
+    statementId: s.statementId ?? digestOf(xml),
+    statementDate: s.statementDate,
+    safekeepingAccount: s.safekeepingAccount,
+    basis: s.basis,
+    holdings: [...byIsin].map(([isin, hs]) => ({ row: hs[0]!.row, isin, quantity: quantityOf(hs) })),
+    problems: s.problems.map(rowProblem),
+  };
 }
 
 /**
- * semt.002 (statement of holdings), read strictly: the header fields are required (a statement
- * without them is refused whole); each balance row is read on its own and a bad one (no ISIN, a
- * quantity that is not a decimal, an ISIN twice) becomes a row problem, the others still count.
+ * What an entry moves, by reference. A batch (several transactions in one entry) is split by its
+ * transactions when each has its reference and amount and they add up to the entry; otherwise the
+ * entry counts whole, under its own trade reference.
  */
-export function readSemt002(xml: string): HoldingsStatement {
-  const m = documentOf(xml, SEMT002_NS, 'SctiesBalCtdyRpt');
-  const basis = text(m, 'StmtGnlDtls', 'StmtBsis', 'Cd');
-  if (basis !== 'CONT' && basis !== 'SETT' && basis !== 'TRAD') throw new XmlError(`StmtBsis ${basis}: not CONT, SETT or TRAD`);
-  const out: HoldingsStatement = {
-    statementId: text(m, 'StmtGnlDtls', 'StmtId'),
-    statementDate: date(text(m, 'StmtGnlDtls', 'StmtDtTm', 'Dt'), 'StmtDtTm/Dt'),
-    safekeepingAccount: text(m, 'SfkpgAcct', 'Id'),
-    basis,
-    holdings: [],
-    problems: [],
-  };
-  const seen = new Set<string>();
-  children(m, 'BalForAcct').forEach((b, i) => {
-    const row = i + 1;
-    try {
-      const isin = text(b, 'FinInstrmId', 'ISIN');
-      if (!ISIN.test(isin)) throw new XmlError(`ISIN ${isin} malformed`);
-      if (seen.has(isin)) throw new XmlError(`ISIN ${isin} twice in the statement`);
-      const qty = decimal(text(b, 'AggtBal', 'Qty', 'Qty', 'Qty', 'Unit'), 'AggtBal quantity');
-      seen.add(isin);
-      out.holdings.push({ row, isin, quantity: qty });
-    } catch (e) {
-      out.problems.push({ row, problem: (e as Error).message });
-    }
-  });
-  return out;
+function movementsOf(e: Camt053EntryRead): CashEntry['movements'] {
+  const txs = e.transactions;
+  if (txs.length > 1 && txs.every((t) => t.ref !== null && t.amount !== null)) {
+    const sum = txs.reduce((s, t) => s.plus(t.amount!), new Dec(0));
+    if (sum.eq(e.amount)) return txs.map((t) => ({ ref: t.ref, amount: t.amount! }));
+  }
+  return [{ ref: e.tradeRef, amount: e.amount }];
 }
 
-/** camt.053 (bank-to-customer statement), read strictly the same way: balances required, entries row by row. */
-export function readCamt053(xml: string): CashStatement {
-  const m = documentOf(xml, CAMT053_NS, 'BkToCstmrStmt');
-  const s = one(m, 'Stmt');
-  const currency = text(s, 'Acct', 'Ccy');
-  const signed = (amt: XmlElement, ind: string, what: string) => {
-    const v = decimal(amt.text.trim(), what);
-    if (v.startsWith('-')) throw new XmlError(`${what}: amounts are unsigned, the sign is CdtDbtInd`);
-    if (amt.attrs.Ccy !== undefined && amt.attrs.Ccy !== currency) throw new XmlError(`${what}: currency ${amt.attrs.Ccy}, account in ${currency}`);
-    if (ind !== 'CRDT' && ind !== 'DBIT') throw new XmlError(`${what}: CdtDbtInd ${ind}`);
-    return ind === 'DBIT' && !/^0(\.0+)?$/.test(v) ? `-${v}` : v;
-  };
-  const balance = (tp: string) => {
-    const found = children(s, 'Bal').filter((b) => optional(b, 'Tp', 'CdOrPrtry', 'Cd')?.text.trim() === tp);
-    if (found.length !== 1) throw new XmlError(`Bal ${tp}: expected exactly one, found ${found.length}`);
-    const b = found[0]!;
-    return { amount: signed(one(b, 'Amt'), text(b, 'CdtDbtInd'), `Bal ${tp}`), date: date(text(b, 'Dt', 'Dt'), `Bal ${tp} date`) };
-  };
-  const closing = balance('CLBD');
-  const out: CashStatement = {
-    statementId: text(s, 'Id'),
-    cashAccount: text(s, 'Acct', 'Id', 'Othr', 'Id'),
-    currency,
-    statementDate: closing.date,
-    openingBalance: balance('OPBD').amount,
-    closingBalance: closing.amount,
-    entries: [],
-    problems: [],
-  };
-  children(s, 'Ntry').forEach((n, i) => {
-    const row = i + 1;
-    try {
-      out.entries.push({
-        row,
-        entryRef: text(n, 'NtryRef'),
-        amount: signed(one(n, 'Amt'), text(n, 'CdtDbtInd'), `Ntry ${row} amount`),
-        valueDate: date(text(n, 'ValDt', 'Dt'), `Ntry ${row} value date`),
-        tradeRef: optional(n, 'NtryDtls', 'TxDtls', 'Refs', 'EndToEndId')?.text.trim() || null,
-      });
-    } catch (e) {
-      out.problems.push({ row, problem: (e as Error).message });
-    }
-  });
-  return out;
+/** camt.053 (bank-to-customer statement): every statement of the file, each with its balances and entries. */
+export function readCamt053(xml: string): CashStatement[] {
+  return parseCamt053(xml).statements.map((s) => ({
+    statementId: s.statementId,
+    cashAccount: s.cashAccount,
+    currency: s.currency,
+    statementDate: s.statementDate,
+    openingBalance: s.openingBalance,
+    closingBalance: s.closingBalance,
+    entries: s.entries.map((e) => ({
+      row: e.row,
+      entryRef: e.entryRef,
+      amount: e.amount,
+      valueDate: e.valueDate ?? e.bookingDate,
+      tradeRef: e.tradeRef,
+      booked: e.booked,
+      movements: movementsOf(e),
+    })),
+    problems: s.problems.map(rowProblem),
+  }));
 }

@@ -16,7 +16,12 @@ export class ReconciliationController {
     @Inject(CONFIG) private readonly config: AccountingConfig,
   ) {}
 
-  /** Upload a semt.002 (holdings) or camt.053 (cash) statement, as XML (text/xml) with ?account=; it is reconciled at once. */
+  /**
+   * Upload a semt.002 (holdings) or camt.053 (cash) statement, as XML (text/xml) with ?account=
+   * (our account); it is reconciled at once. A camt.053 file may hold several statements (one per
+   * cash account or currency of that account): each is reconciled as its own run. The answer is the
+   * run for a file of one statement (the usual case), `{ runs }` for a file of several.
+   */
   @Post('statements')
   @HttpCode(200)
   async uploadStatement(@Req() req: Parameters<typeof readBody>[0], @Query('account') account: string | undefined) {
@@ -24,7 +29,9 @@ export class ReconciliationController {
     const xml = await readBody(req);
     const kind = xml.includes('semt.002') ? 'HOLDINGS' : xml.includes('camt.053') ? 'CASH' : null;
     if (!kind) throw new BadRequestException('neither a semt.002 nor a camt.053 document');
-    return this.ds.transaction((tx) => (kind === 'HOLDINGS' ? reconcileHoldings(tx, account, xml, 'upload') : reconcileCash(tx, account, xml, 'upload')));
+    if (kind === 'HOLDINGS') return this.ds.transaction((tx) => reconcileHoldings(tx, account, xml, 'upload'));
+    const runs = await this.ds.transaction((tx) => reconcileCash(tx, account, xml, 'upload'));
+    return runs.length === 1 ? runs[0] : { runs };
   }
 
   /**
