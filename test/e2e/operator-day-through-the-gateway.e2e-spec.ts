@@ -88,13 +88,29 @@ describe("an operator's day through the gateway", () => {
     const failing = await proposeAndApprove('BOOK_TRADE', { trade: { ...TRADE, isin: 'FR0000131104', quantity: '100', price: '64.20', fees: [] } });
     const failingRef = (failing.booked as { tradeRef: string }).tradeRef;
 
+    // Both instructions matched at the CSD before the days roll, as a real CSD would have them before
+    // their settlement date (the CSD checks each instruction against its schema first).
+    const operator = await as('olga', ['operator']);
+    await waitUntil(
+      async () => {
+        const statuses = await Promise.all(
+          [ref, failingRef].map(async (r) => {
+            const t = await call<{ instruction: { status: string } | null }>('GET', `/api/trades/${encodeURIComponent(r)}/timeline`, operator);
+            return t.json.instruction?.status;
+          }),
+        );
+        return statuses.every((s) => s === 'MATCHED');
+      },
+      'both instructions matched at the CSD',
+      60_000,
+    );
+
     // Followed to settlement on Monday 30 Nov (T+2 on TARGET).
     await day('close', '2026-11-26');
     await day('open', '2026-11-27');
     await day('close', '2026-11-27');
     await day('open', '2026-11-30');
     await day('close', '2026-11-30');
-    const operator = await as('olga', ['operator']);
     await waitUntil(
       async () => {
         const t = await call<{ instruction: { status: string } | null }>('GET', `/api/trades/${encodeURIComponent(ref)}/timeline`, operator);
