@@ -1,17 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { validateAgainst, type SchemaVersion } from '../schemas.js';
+import { validateAgainst } from '../schemas.js';
 import { XmlReadError } from '../xml/read.js';
 import { SeseWriteError } from './sese-formats.js';
 import { parseSese023, renderSese023, type Sese023, type Sese023Party } from './sese023.js';
-
-/** Every document valid against the official schema, in one xmllint run; the problems printed when one is not. */
-async function expectAllValid(version: SchemaVersion, docs: Record<string, string>): Promise<void> {
-  const names = Object.keys(docs);
-  const checks = await validateAgainst(version, Object.values(docs));
-  const invalid = names.flatMap((n, i) => (checks[i]!.valid ? [] : [`${n}: ${checks[i]!.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`]));
-  expect(invalid).toEqual([]);
-}
+import { expectAllValid } from './schema-expectations.spec-helper.js';
 
 // Our side: CLI-0003 at BNP Paribas, safekept at Euroclear France; the counterparty at Société Générale.
 const us: Sese023Party = { depositoryBic: 'SICVFRPPXXX', partyBic: 'BNPAFRPPXXX', lei: null, safekeepingAccount: 'EF-10003' };

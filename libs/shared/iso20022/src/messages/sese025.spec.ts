@@ -1,25 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { validateAgainst, type SchemaVersion } from '../schemas.js';
-import { XmlReadError } from '../xml/read.js';
+import { validateAgainst } from '../schemas.js';
 import { parseSese025, renderSese025, type Sese025 } from './sese025.js';
-
-async function expectAllValid(version: SchemaVersion, docs: Record<string, string>): Promise<void> {
-  const names = Object.keys(docs);
-  const checks = await validateAgainst(version, Object.values(docs));
-  const invalid = names.flatMap((n, i) => (checks[i]!.valid ? [] : [`${n}: ${checks[i]!.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`]));
-  expect(invalid).toEqual([]);
-}
-
-const refusal = (f: () => unknown): XmlReadError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof XmlReadError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
-};
+import { expectAllValid, refusal } from './schema-expectations.spec-helper.js';
 
 const TX = '0b9f3c1e6a2d5f4b9c8e1d2a3b4c5d6e';
 // 150 TotalEnergies received against 8,784.53 EUR, settled whole on 30 Nov 2026.

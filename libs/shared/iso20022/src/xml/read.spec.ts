@@ -1,16 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { refusal } from '../messages/schema-expectations.spec-helper.js';
 import { at, codeAt, many, one, opt, optTextAt, parseXml, textAt, XML_DEPTH_MAX, XmlReadError } from './read.js';
-
-const refusal = (f: () => unknown): XmlReadError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof XmlReadError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
-};
 
 describe('the XML reader', () => {
   it('reads local names and namespaces the same with or without a prefix, and keeps text as written', () => {
