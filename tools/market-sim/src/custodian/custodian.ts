@@ -1,7 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { envelope, Topics, type BusinessDayV1, type CashStatementV1, type CustodianInstructionEvent, type CustodianStatementEvent, type CustodianStatusEvent, type CustodianStatusV1, type HoldingsStatementV1, type InstructionCancelledV1, type MarketDataEvent, type SettlementInstructionV1 } from '@postera/contracts';
-import { parseSese023, renderCamt053, renderSemt002, renderSese024, renderSese025 } from '@postera/iso20022';
-import { XmlReadError, type Sese024Transaction, type Sese024WrittenStatus } from '@postera/iso20022';
+import {
+  envelope,
+  Topics,
+  type BusinessDayV1,
+  type CashStatementV1,
+  type CustodianInstructionEvent,
+  type CustodianStatementEvent,
+  type CustodianStatusEvent,
+  type CustodianStatusV1,
+  type HoldingsStatementV1,
+  type InstructionCancelledV1,
+  type MarketDataEvent,
+  type SettlementInstructionV1,
+} from '@postera/contracts';
+import {
+  parseSese023,
+  renderCamt053,
+  renderSemt002,
+  renderSese024,
+  renderSese025,
+  XmlReadError,
+  type SchemaVersion,
+  type Sese024Transaction,
+  type Sese024WrittenStatus,
+} from '@postera/iso20022';
 import { Dec, deterministicId } from '@postera/kernel';
 import { EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';
@@ -507,6 +529,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
        GROUP BY i.account, i.isin ORDER BY i.account, i.isin`,
       [D],
     )) as Array<{ account: string; isin: string; qty: string }>;
+    const statements: Array<{ version: SchemaVersion; xml: string; out: { topic: string; key: string; event: CustodianStatementEvent } }> = [];
     for (const a of accounts) {
       const mine = holdings.filter((h) => h.account === a.account).map((h) => ({ isin: h.isin, quantity: h.qty }));
       // ISO 20022 ids are Max35Text: a generated one is a UUID written without its hyphens (32 characters).
@@ -520,7 +543,11 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         holdings: mine,
         xml: renderSemt002({ statementId, statementDate: D, safekeepingAccount: a.sfkpg, basis: 'SETT', holdings: mine }),
       };
-      ctx.emit({ topic: Topics.custodianStatements, key: a.account, event: this.statement('HoldingsStatement', payload, a.account, D, cause) });
+      statements.push({
+        version: 'semt.002.001.11',
+        xml: payload.xml,
+        out: { topic: Topics.custodianStatements, key: a.account, event: this.statement('HoldingsStatement', payload, a.account, D, cause) },
+      });
     }
     // Cash: signed by our side's direction (DBIT we paid, CRDT we received); free-of-payment steps move no cash.
     const cash = (await ctx.tx.query(
@@ -564,8 +591,15 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
           entries: entries.map((e) => ({ ...e, tradeRef: e.tradeRef.length <= 35 ? e.tradeRef : null })),
         }),
       };
-      ctx.emit({ topic: Topics.custodianStatements, key: a.account, event: this.statement('CashStatement', payload, `${a.account}:${a.currency}`, D, cause) });
+      statements.push({
+        version: 'camt.053.001.08',
+        xml: payload.xml,
+        out: { topic: Topics.custodianStatements, key: a.account, event: this.statement('CashStatement', payload, `${a.account}:${a.currency}`, D, cause) },
+      });
     }
+    // The day's statements are checked against their schemas like the advices (one run per message version), then sent.
+    await checkOutgoing(this.config.MARKET_SIM_SCHEMA_CHECK, statements);
+    for (const st of statements) ctx.emit(st.out);
   }
 
   private statement<T extends 'HoldingsStatement' | 'CashStatement'>(
