@@ -35,6 +35,15 @@ describe('a consumer killed in the middle of a batch recovers to the same result
   const entries = (runId: string) => count(env.db, `SELECT count(*) AS n FROM accounting.journal_entries WHERE trade_ref LIKE $1`, [`FO-EQ:${runId}-%`]);
 
   it('accounting killed after its database commit and before the offset commit: the redelivered batch has no second effect', async () => {
+    // The fault counts every database commit of the process: accounting's reference-data consumers
+    // first read the referential to its end, so that the commits counted are the trade events'.
+    for (const topic of [Topics.refdataParties, Topics.refdataAccounts])
+      await waitUntil(() => groupCaughtUp(`${env.prefix}.accounting.refdata-names`, physicalTopic(env.prefix, topic)), `accounting to read ${topic}`, 60_000);
+    await waitUntil(
+      () => groupCaughtUp(`${env.prefix}.accounting.refdata-accounts`, physicalTopic(env.prefix, Topics.refdataAccounts)),
+      'accounting to read the accounts',
+      60_000,
+    );
     await env.stack.stop('accounting');
     const dying = env.stack.start('accounting', { POSTERA_FAULT: 'after-db-commit:3' });
     const msgs = trades('A', 600);
