@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics } from '@postera/contracts';
-import { closeDay, eodSummary, loadSampleReferential, openDay, publish, sampleConfirmations, waitUntil, getJson } from '@postera/devstack';
+import { closeDay, eodSummary, loadSampleReferential, openDay, publish, sampleConfirmations, waitUntil } from '@postera/devstack';
 import { startSmtpSink, type SmtpSink } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from './harness.js';
 
@@ -83,7 +83,7 @@ describe('one trade through every stage, on the real broker and database', () =>
     await smtp.waitFor(2, 30_000);
 
     // Capture: one trade, the redelivery ignored by the inbox, the resend under a new id a duplicate.
-    const capture = await getJson<Record<string, unknown>>(`${env.stack.url('capture')}/summary`);
+    const capture = await env.stack.read<Record<string, unknown>>(`${env.stack.url('capture')}/summary`);
     expect(capture).toMatchObject({
       consumed: 2,
       captured: 1,
@@ -91,7 +91,7 @@ describe('one trade through every stage, on the real broker and database', () =>
       duplicates: 1,
       confirmations: { consumed: 1, matched: 1, pending: 0, exceptions: 0 },
     });
-    const trade = await getJson<Record<string, unknown> & { history: Array<{ status: string; eventType: string }> }>(
+    const trade = await env.stack.read<Record<string, unknown> & { history: Array<{ status: string; eventType: string }> }>(
       `${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`,
     );
     expect([trade.grossAmount, trade.feesAmount, trade.netAmount, trade.settlementDate, trade.validatedHow]).toEqual([
@@ -103,7 +103,7 @@ describe('one trade through every stage, on the real broker and database', () =>
     ]);
     // The trade's own lifecycle, settlement's statuses mirrored back (DOMAIN.md §1).
     await waitUntil(
-      async () => (await getJson<{ status: string }>(`${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`)).status === 'SETTLED',
+      async () => (await env.stack.read<{ status: string }>(`${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`)).status === 'SETTLED',
       'capture to see the settlement',
       30_000,
     );
@@ -114,7 +114,7 @@ describe('one trade through every stage, on the real broker and database', () =>
     ]);
 
     // Settlement: one RVP instruction, its whole lifecycle, settled on the intended date.
-    const instruction = await getJson<{
+    const instruction = await env.stack.read<{
       instructionType: string;
       status: string;
       effectiveSettlementDate: string;
@@ -130,7 +130,7 @@ describe('one trade through every stage, on the real broker and database', () =>
     expect(instruction.history.map((h) => h.status)).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED', 'SETTLED']);
 
     // Accounting: the commitment at trade date, the settlement at settlement date, every line as expected.
-    const journal = await getJson<Array<{ kind: string; accountingDate: string; accountCode: string; debit: string; credit: string }>>(
+    const journal = await env.stack.read<Array<{ kind: string; accountingDate: string; accountCode: string; debit: string; credit: string }>>(
       `${env.stack.url('accounting')}/journal/by-trade/${encodeURIComponent(REF)}`,
     );
     expect(journal.map((l) => [l.kind, l.accountingDate, l.accountCode, l.debit, l.credit])).toEqual([

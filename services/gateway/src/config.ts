@@ -21,6 +21,15 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   AUTH_AUDIENCE: z.string().min(1).default('postera-gateway'),
   /** The claim holding the roles (an array of operator, supervisor, auditor, admin). */
   AUTH_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /**
+   * The gateway's own key(s) for the tokens it signs on an operator's behalf when it calls a service
+   * (docs/trust.md): a private EC P-256 JWK with a `kid`, or `{ "keys": [...] }` newest first (the
+   * first signs; all are published at /.well-known/jwks.json, so a key can be rotated in). A secret:
+   * from a Kubernetes Secret, never a manifest. Without it the gateway cannot call any service (503).
+   */
+  SERVICE_TOKEN_KEYS: z.string().min(1).optional(),
+  /** The `iss` of those tokens; the services expect the same (SERVICE_AUTH_ISSUER). */
+  SERVICE_TOKEN_ISSUER: z.string().min(1).default('postera-gateway'),
   /** Requests per operator and minute; 429 beyond. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Requests per client address and minute, counted before authentication (a flood of bad tokens). */

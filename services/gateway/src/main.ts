@@ -1,6 +1,5 @@
-import { APP_GUARD } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { runService, serviceModule } from '@postera/platform';
+import { runService, serviceModule, ServiceTokenSigner } from '@postera/platform';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -14,6 +13,8 @@ import { BackOfficeController } from './operations/back-office.controller.js';
 import { CaptureWorkController } from './operations/capture-work.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { ProposalsController } from './proposals/proposals.controller.js';
+import { JwksController } from './trust/jwks.controller.js';
+import { SERVICE_TOKENS, Upstream } from './upstream/services.js';
 
 await runService<GatewayConfig>({
   configSchema: gatewayConfigSchema,
@@ -31,8 +32,19 @@ await runService<GatewayConfig>({
         AuditController,
         DlqController,
         BackOfficeController,
+        JwksController,
       ],
-      providers: [TokenVerifier, AuditLog, DlqReader, { provide: APP_GUARD, useClass: AuthGuard }],
+      guard: AuthGuard,
+      providers: [
+        TokenVerifier,
+        AuditLog,
+        DlqReader,
+        Upstream,
+        {
+          provide: SERVICE_TOKENS,
+          useFactory: () => (base.config.SERVICE_TOKEN_KEYS ? ServiceTokenSigner.fromJson(base.config.SERVICE_TOKEN_KEYS, base.config.SERVICE_TOKEN_ISSUER) : null),
+        },
+      ],
     }),
   // The operators' API, documented: GET /api/docs (Swagger UI) and /api/docs-json (OpenAPI 3).
   configureApp: (app) => {

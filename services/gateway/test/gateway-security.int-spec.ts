@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { dlqTopic, physicalTopic, Topics } from '@postera/contracts';
-import { LocalIssuer, loadSampleReferential, REPO_ROOT, type OperatorRole } from '@postera/devstack';
+import { LocalIssuer, loadSampleReferential, PEOPLE, REPO_ROOT, type OperatorRole } from '@postera/devstack';
 import { consumeAll, produceRaw } from '@postera/testing';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 
-// The gateway's security on the built process, the real database and broker (issue 8): the
-// authorization matrix, maker-checker, the audit chain, the OpenAPI document, CORS, rate limits.
+// The gateway's security on the built process, the real database and broker: the authorization
+// matrix, maker-checker (and its proof carried to the service), the audit chain, the OpenAPI
+// document, the keys it publishes, CORS, rate limits.
 jest.setTimeout(180_000);
 
 const R = ['operator', 'supervisor', 'auditor'] as const;
@@ -27,6 +28,7 @@ const MATRIX: Array<{ method: 'GET' | 'POST' | 'PATCH'; path: string; roles: Ope
   { method: 'GET', path: '/api/proposals/{id}', roles: [...R, 'admin'] },
   { method: 'POST', path: '/api/proposals/{id}/approve', roles: ['supervisor'], body: {} },
   { method: 'POST', path: '/api/proposals/{id}/reject', roles: ['supervisor'], body: {} },
+  { method: 'POST', path: '/api/proposals/{id}/withdraw', roles: ['operator', 'supervisor'], body: {} },
   { method: 'GET', path: '/api/audit', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/api/audit/verify', roles: ['auditor', 'admin'] },
   { method: 'GET', path: '/api/dlq', roles: ['operator', 'supervisor', 'auditor'] },
@@ -186,7 +188,7 @@ describe('gateway security, on the built process', () => {
     expect(approved.status).toBe(200);
     expect(approved.json).toMatchObject({ status: 'EXECUTED', maker: 'alice', checker: 'bob' });
     const ref = (approved.json.result as { booked: { tradeRef: string } }).booked.tradeRef;
-    const booked = (await (await fetch(`${env.stack.url('capture')}/trades/${encodeURIComponent(ref)}`)).json()) as Record<string, unknown>;
+    const booked = await env.stack.read<Record<string, unknown>>(`${env.stack.url('capture')}/trades/${encodeURIComponent(ref)}`);
     expect([booked.status, booked.origin, booked.maker, booked.validatedBy, booked.validatedHow]).toEqual([
       'VALIDATED',
       'MANUAL',
@@ -196,6 +198,48 @@ describe('gateway security, on the built process', () => {
     ]);
     // Decided once: approving again is a conflict, not a second booking.
     expect((await call('POST', `/api/proposals/${id}/approve`, { token: bob })).status).toBe(409);
+    // Capture kept its own proof of both people, one row per call the approval made (book, then validate).
+    const { rows } = await env.db.query<{ proposal_id: string; maker: string; checker: string; path: string }>(
+      `SELECT proposal_id, maker, checker, path FROM capture.four_eyes_approvals WHERE proposal_id = $1 ORDER BY used_at`,
+      [id],
+    );
+    expect(rows.map((r) => [r.maker, r.checker, r.path])).toEqual([
+      ['alice', 'bob', '/trades'],
+      ['alice', 'bob', `/trades/${encodeURIComponent(ref)}/approve`],
+    ]);
+  });
+
+  it('the maker may withdraw a proposal, never reject it; nobody else may withdraw it; a withdrawn proposal is not approved', async () => {
+    const alice = await as('alice', ['operator']);
+    const carol = await as('carol', ['supervisor']);
+    const proposed = await call('POST', '/api/proposals', { token: carol, body: { kind: 'REJECT_EXCEPTION', params: { exceptionId: UNKNOWN_ID, comment: 'withdrawn' } } });
+    const id = String(proposed.json.proposalId);
+    const selfReject = await call('POST', `/api/proposals/${id}/reject`, { token: carol, body: { comment: 'mine' } });
+    expect([selfReject.status, String(selfReject.json.message)]).toEqual([403, expect.stringContaining('you may withdraw it')]);
+    expect((await call('POST', `/api/proposals/${id}/withdraw`, { token: alice })).status).toBe(403);
+    const withdrawn = await call('POST', `/api/proposals/${id}/withdraw`, { token: carol, body: { comment: 'typo in the comment' } });
+    expect([withdrawn.status, withdrawn.json]).toEqual([200, { proposalId: id, status: 'WITHDRAWN', withdrawnBy: 'carol' }]);
+    const stored = (await call('GET', `/api/proposals/${id}`, { token: alice })).json;
+    expect([stored.status, stored.maker, stored.checker, stored.comment]).toEqual(['WITHDRAWN', 'carol', null, 'typo in the comment']);
+    expect((await call('POST', `/api/proposals/${id}/approve`, { token: await as('bob', ['supervisor']) })).status).toBe(409);
+  });
+
+  it('publishes the public key of the tokens it signs for the services, and nothing private', async () => {
+    const r = await call('GET', '/.well-known/jwks.json');
+    expect(r.status).toBe(200);
+    const published = (r.json as unknown as { keys: Array<Record<string, unknown>> }).keys;
+    const mine = (JSON.parse(env.stack.gatewayKey.jwksJson) as { keys: Array<Record<string, unknown>> }).keys;
+    expect(published.map((k) => [k.kid, k.kty, k.crv, k.x, k.y, k.alg, 'd' in k])).toEqual(mine.map((k) => [k.kid, 'EC', 'P-256', k.x, k.y, 'ES256', false]));
+  });
+
+  it('a service refuses a change for two people made with one identity, whatever the path: nothing is imported', async () => {
+    const url = `${env.stack.url('capture')}/referential/import`;
+    const before = await env.db.query(`SELECT count(*)::int AS n FROM capture.referential_history`);
+    const body = JSON.stringify({ instruments: [{ isin: 'FR0000131104', name: 'BNP PARIBAS', currency: 'EUR', kind: 'EQUITY' }] });
+    const alone = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await env.stack.as(PEOPLE.supervisor, 'POST', url)) }, body });
+    const spoofed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-postera-user': 'sam.supervisor' }, body });
+    expect([alone.status, spoofed.status]).toEqual([403, 401]);
+    expect((await env.db.query(`SELECT count(*)::int AS n FROM capture.referential_history`)).rows).toEqual(before.rows);
   });
 
   it('the audit chain verifies, refuses any change, and detects a row altered behind its back', async () => {

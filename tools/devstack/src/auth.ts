@@ -1,3 +1,4 @@
+import { ServiceTokenSigner, type Person } from '@postera/platform';
 import { SignJWT } from 'jose';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 
@@ -32,5 +33,47 @@ export class LocalIssuer {
       .setIssuedAt()
       .setExpirationTime(o.expiresIn ?? '1h')
       .sign(this.privateKey);
+  }
+}
+
+/** People of the demo and the tests, one per role (a test names others where it needs two of a kind). */
+export const PEOPLE = {
+  operator: { id: 'olivia.operator', name: 'Olivia Operator', roles: ['operator'] },
+  operator2: { id: 'oscar.operator', name: 'Oscar Operator', roles: ['operator'] },
+  supervisor: { id: 'sam.supervisor', name: 'Sam Supervisor', roles: ['supervisor'] },
+  supervisor2: { id: 'sue.supervisor', name: 'Sue Supervisor', roles: ['supervisor'] },
+  auditor: { id: 'ada.auditor', name: 'Ada Auditor', roles: ['auditor'] },
+  admin: { id: 'alan.admin', name: 'Alan Admin', roles: ['admin'] },
+} satisfies Record<string, Person>;
+
+/**
+ * The gateway's signing key of a local stack: an EC P-256 pair made at start. The gateway gets the
+ * private JWK (SERVICE_TOKEN_KEYS) and signs its calls to the services with it; the services get
+ * the public JWKS (SERVICE_AUTH_JWKS_JSON). A test that calls a service directly signs with the
+ * same key — it plays the gateway, and the service verifies exactly what it would in production.
+ */
+export class GatewayKey {
+  readonly privateJwkJson: string;
+  readonly jwksJson: string;
+  private signer: Promise<ServiceTokenSigner> | null = null;
+
+  constructor(readonly issuer = 'postera-gateway') {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const kid = randomUUID();
+    this.privateJwkJson = JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid });
+    this.jwksJson = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }] });
+  }
+
+  /**
+   * `Authorization` for one request to one service, as the gateway would sign it for `who` — with
+   * the four-eyes proof of an approved proposal when `fourEyes` names its maker (`who` is then the
+   * checker). `audience` is the service's name.
+   */
+  async headers(audience: string, method: string, url: string, who: Person, fourEyes?: { proposal?: string; maker: Person }): Promise<Record<string, string>> {
+    this.signer ??= ServiceTokenSigner.fromJson(this.privateJwkJson, this.issuer);
+    const token = await (
+      await this.signer
+    ).sign({ audience, method, url, who, fourEyes: fourEyes ? { proposal: fourEyes.proposal ?? `test-${randomUUID()}`, maker: fourEyes.maker } : undefined });
+    return { authorization: `Bearer ${token}` };
   }
 }

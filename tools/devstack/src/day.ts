@@ -1,6 +1,7 @@
 import { physicalTopic, Topics } from '@postera/contracts';
 import { addBusinessDays, TARGET } from '@postera/kernel';
 import { committedOffsets, endOffsets } from '@postera/testing';
+import { PEOPLE } from './auth.js';
 import { getJson, postJson, waitUntil } from './http.js';
 import type { Stack } from './stack.js';
 import { referentialImport } from './sample.js';
@@ -47,13 +48,18 @@ export interface EodSummary {
   };
 }
 
-/** Loads the sample referential; `webhookUrl` points its clients' webhook contacts at a local receiver (the demo's). */
+/**
+ * Loads the sample referential; `webhookUrl` points its clients' webhook contacts at a local receiver
+ * (the demo's). An import needs two people: the devstack signs as the gateway would for a proposal of
+ * the demo operator approved by the demo supervisor (capture records both).
+ */
 export async function loadSampleReferential(stack: Stack, o: { webhookUrl?: string } = {}): Promise<void> {
   const referential = referentialImport() as { accounts?: Array<{ contacts?: Array<{ channel: string; address: string }> }> };
   if (o.webhookUrl) {
     for (const a of referential.accounts ?? []) for (const c of a.contacts ?? []) if (c.channel === 'WEBHOOK') c.address = o.webhookUrl;
   }
-  await postJson(`${stack.url('capture')}/referential/import`, referential);
+  const url = `${stack.url('capture')}/referential/import`;
+  await postJson(url, referential, await stack.as(PEOPLE.supervisor, 'POST', url, { proposal: 'devstack-sample-referential', maker: PEOPLE.operator }));
 }
 
 export async function openDay(stack: Stack, businessDate: string) {

@@ -75,6 +75,15 @@ export const baseConfigSchema = z.object({
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(15).max(3650).default(30),
   /** How often the inbox is pruned; 0 never prunes. */
   INBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
+  /**
+   * Who may call this service: tokens the gateway signs on an operator's behalf (docs/trust.md),
+   * verified against the gateway's JWKS — SERVICE_AUTH_JWKS_URL (the gateway's
+   * /.well-known/jwks.json, cached and refreshed) or SERVICE_AUTH_JWKS_JSON (the document itself).
+   * Without either, every route but the probes answers 401: deny by default.
+   */
+  SERVICE_AUTH_JWKS_URL: z.string().url().optional(),
+  SERVICE_AUTH_JWKS_JSON: z.string().optional(),
+  SERVICE_AUTH_ISSUER: z.string().min(1).default('postera-gateway'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Fault injection for resilience tests: `<point>:<n>` exits the process the n-th time point is reached. */
   POSTERA_FAULT: z

@@ -1,6 +1,6 @@
+import type { Operator } from '@postera/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Operator } from '../auth/roles.js';
 import { auditHash, GENESIS_HASH, verifyChain, type AuditRecord } from './audit-chain.js';
 
 export interface AuditEntry {

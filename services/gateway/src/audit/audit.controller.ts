@@ -1,6 +1,6 @@
+import { Roles } from '@postera/platform';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.js';
 import { AuditLog } from './audit-log.js';
 
 /** The audit log, for auditors: read it, and verify its hash chain end to end. Nobody can change it. */

@@ -1,21 +1,11 @@
 import { ForbiddenException, HttpException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { CONFIG, LOG, PUBLIC_ROUTE, type Log } from '@postera/platform';
+import { bearer, CONFIG, InvalidToken, LOG, PUBLIC_ROUTE, ROLES_KEY, type AuthenticatedRequest, type Log, type Operator, type Role } from '@postera/platform';
 import type { GatewayConfig } from '../config.js';
-import { ROLES_KEY, type Operator, type Role } from './roles.js';
-import { InvalidToken, TokenVerifier } from './token-verifier.js';
-
-/** The parts of an HTTP request the guard reads (express's request has them). */
-export interface AuthenticatedRequest {
-  headers: Record<string, string | string[] | undefined>;
-  ip?: string;
-  path: string;
-  method: string;
-  operator?: Operator;
-}
+import { TokenVerifier } from './token-verifier.js';
 
 /**
- * Every gateway route: a valid bearer token (401 otherwise) whose roles include one the route names
+ * Every gateway route: a valid bearer token of the operators' issuer (401 otherwise) whose roles include one the route names
  * (403 otherwise). A route that names no role is closed to everyone — deny by default; only the
  * platform's probes are public. Then a rate limit per operator (429).
  */
@@ -35,8 +25,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     this.limit(`ip:${req.ip ?? 'unknown'}`, this.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE);
-    const header = req.headers.authorization;
-    const token = typeof header === 'string' && /^Bearer [A-Za-z0-9._~+/=-]+$/.test(header) ? header.slice(7) : null;
+    const token = bearer(req);
     if (!token) throw new UnauthorizedException('a bearer token is required (Authorization: Bearer <jwt>)');
     let operator: Operator;
     try {

@@ -1,10 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG } from '@postera/platform';
+import { CONFIG, InvalidToken, isRole, type Operator } from '@postera/platform';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { GatewayConfig } from '../config.js';
-import { ROLES, type Operator, type Role } from './roles.js';
-
-export class InvalidToken extends Error {}
 
 /**
  * Verifies bearer JWTs: signature against the issuer's JWKS (remote, cached and refreshed by jose;
@@ -32,7 +29,7 @@ export class TokenVerifier {
         requiredClaims: ['sub', 'exp'],
       });
       const claimed = payload[this.config.AUTH_ROLES_CLAIM];
-      const roles = (Array.isArray(claimed) ? claimed : []).filter((r): r is Role => (ROLES as readonly unknown[]).includes(r));
+      const roles = (Array.isArray(claimed) ? claimed : []).filter(isRole);
       const name = typeof payload.name === 'string' ? payload.name : payload.sub!;
       return { id: payload.sub!, name, roles };
     } catch (e) {

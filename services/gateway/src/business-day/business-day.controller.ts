@@ -1,11 +1,9 @@
 import { Body, ConflictException, Controller, Get, HttpCode, Post, BadRequestException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { appendAudit } from '../audit/audit-log.js';
-import { CurrentOperator } from '../auth/current-operator.js';
-import { READERS, Roles, type Operator } from '../auth/roles.js';
 import { envelope, Topics, type BusinessDayEvent } from '@postera/contracts';
 import { deterministicId, isIsoDate, TARGET } from '@postera/kernel';
-import { appendToOutbox } from '@postera/platform';
+import { appendToOutbox, CurrentOperator, type Operator, READERS, Roles } from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 
 const CALENDAR = 'TARGET';

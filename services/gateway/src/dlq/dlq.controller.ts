@@ -1,6 +1,6 @@
+import { Roles } from '@postera/platform';
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/roles.js';
 import { DlqReader } from './dlq-reader.js';
 
 /** Dead letters, for the operators who work them; a replay is a proposal (kind REPLAY_DLQ) a supervisor approves. */

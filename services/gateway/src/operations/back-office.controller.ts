@@ -1,12 +1,10 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CONFIG } from '@postera/platform';
+import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
-import { CurrentOperator } from '../auth/current-operator.js';
-import { MAKERS, READERS, Roles, type Operator } from '../auth/roles.js';
-import type { GatewayConfig } from '../config.js';
-import { callService, fetchRaw, readRawBody } from '../proposals/upstream.js';
+import { readRawBody } from '../upstream/http.js';
+import { Upstream, type ServiceName } from '../upstream/services.js';
 
 type RawRequest = AsyncIterable<Buffer | string> & { url: string; headers: Record<string, string | string[] | undefined> };
 interface Reply {
@@ -20,7 +18,7 @@ const query = (req: { url: string }) => {
 const READ = [...READERS, 'admin'] as const;
 
 /**
- * The operators' day across the services, through one documented API (issue 8): fails and
+ * The operators' day across the services, through one documented API: fails and
  * penalties (settlement); positions, cash, journals, FX results, exports and reconciliations
  * (accounting); filed reports and the activity report (reporting); notices and their delivery
  * (notification). Reads pass the query on; files come back byte for byte. Actions made directly are
@@ -32,16 +30,16 @@ const READ = [...READERS, 'admin'] as const;
 @Controller('api')
 export class BackOfficeController {
   constructor(
-    @Inject(CONFIG) private readonly config: GatewayConfig,
+    private readonly up: Upstream,
     private readonly ds: DataSource,
   ) {}
 
-  private get(base: string, path: string) {
-    return callService(base, 'GET', path, { timeoutMs: this.config.UPSTREAM_TIMEOUT_MS });
+  private get(service: ServiceName, path: string, who: Operator) {
+    return this.up.call(service, 'GET', path, { as: who });
   }
 
-  private async file(url: string, res: Reply): Promise<StreamableFile> {
-    const r = await fetchRaw(url, { timeoutMs: this.config.UPSTREAM_TIMEOUT_MS });
+  private async file(service: ServiceName, path: string, who: Operator, res: Reply): Promise<StreamableFile> {
+    const r = await this.up.raw(service, path, { as: who });
     if (r.sha256) res.setHeader('x-content-sha256', r.sha256);
     return new StreamableFile(r.body, { type: r.contentType ?? 'application/octet-stream', disposition: r.disposition ?? undefined });
   }
@@ -63,22 +61,22 @@ export class BackOfficeController {
   @Get('fails')
   @Roles(...READ)
   @ApiOperation({ summary: 'Settlement fails: age in business days, reason, penalties accrued (?asOf=)' })
-  fails(@Req() req: RawRequest) {
-    return this.get(this.config.SETTLEMENT_URL, `/fails${query(req)}`);
+  fails(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('settlement', `/fails${query(req)}`, who);
   }
 
   @Get('penalties/daily')
   @Roles(...READ)
   @ApiOperation({ summary: 'CSDR penalties accrued on a business day (?date=)' })
-  penaltiesDaily(@Req() req: RawRequest) {
-    return this.get(this.config.SETTLEMENT_URL, `/penalties/daily${query(req)}`);
+  penaltiesDaily(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('settlement', `/penalties/daily${query(req)}`, who);
   }
 
   @Get('penalties/monthly')
   @Roles(...READ)
   @ApiOperation({ summary: 'The monthly CSDR penalty report per counterparty (?month=YYYY-MM)' })
-  penaltiesMonthly(@Req() req: RawRequest) {
-    return this.get(this.config.SETTLEMENT_URL, `/penalties/monthly${query(req)}`);
+  penaltiesMonthly(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('settlement', `/penalties/monthly${query(req)}`, who);
   }
 
   // ------------------------------------------------------------------ accounting
@@ -86,29 +84,29 @@ export class BackOfficeController {
   @Get('positions/:account')
   @Roles(...READ)
   @ApiOperation({ summary: 'Positions of an account per ISIN, trade-date and settlement-date views, with costs (?asOf=)' })
-  positions(@Param('account') account: string, @Req() req: RawRequest) {
-    return this.get(this.config.ACCOUNTING_URL, `/positions/${encodeURIComponent(account)}${query(req)}`);
+  positions(@Param('account') account: string, @Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/positions/${encodeURIComponent(account)}${query(req)}`, who);
   }
 
   @Get('cash')
   @Roles(...READ)
   @ApiOperation({ summary: 'Cash balances per currency and nostro (?asOf=)' })
-  cash(@Req() req: RawRequest) {
-    return this.get(this.config.ACCOUNTING_URL, `/cash${query(req)}`);
+  cash(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/cash${query(req)}`, who);
   }
 
   @Get('trades/:ref/journal')
   @Roles(...READ)
   @ApiOperation({ summary: 'The journal lines of a trade' })
-  journal(@Param('ref') ref: string) {
-    return this.get(this.config.ACCOUNTING_URL, `/journal/by-trade/${encodeURIComponent(ref)}`);
+  journal(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/journal/by-trade/${encodeURIComponent(ref)}`, who);
   }
 
   @Get('fx/results')
   @Roles(...READ)
   @ApiOperation({ summary: 'FX results per currency and book (?from=&to=)' })
-  fxResults(@Req() req: RawRequest) {
-    return this.get(this.config.ACCOUNTING_URL, `/fx/results${query(req)}`);
+  fxResults(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/fx/results${query(req)}`, who);
   }
 
   @Get('exports/:name')
@@ -117,37 +115,37 @@ export class BackOfficeController {
     summary:
       "Accounting exports: trial-balance or general-ledger (?from=&to=), or fec: the FEC of a fiscal year (?fiscalYear=YYYY and/or ?from=&to= inside it), the file named <SIREN>FEC<closing date>.txt; 422 with every missing ECB rate and auxiliary name while any is missing",
   })
-  export(@Param('name') name: string, @Req() req: RawRequest, @Res({ passthrough: true }) res: Reply) {
+  export(@Param('name') name: string, @Req() req: RawRequest, @Res({ passthrough: true }) res: Reply, @CurrentOperator() who: Operator) {
     if (!['trial-balance', 'general-ledger', 'fec'].includes(name)) throw new BadRequestException('exports: trial-balance, general-ledger or fec');
-    return this.file(`${this.config.ACCOUNTING_URL}/exports/${name}${query(req)}`, res);
+    return this.file('accounting', `/exports/${name}${query(req)}`, who, res);
   }
 
   @Get('reconciliations/runs')
   @Roles(...READ)
   @ApiOperation({ summary: 'Reconciliation runs (?kind=HOLDINGS|CASH|PNL)' })
-  reconRuns(@Req() req: RawRequest) {
-    return this.get(this.config.ACCOUNTING_URL, `/reconciliations/runs${query(req)}`);
+  reconRuns(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/reconciliations/runs${query(req)}`, who);
   }
 
   @Get('reconciliations/runs/:id')
   @Roles(...READ)
   @ApiOperation({ summary: 'One reconciliation run and its report' })
-  reconRun(@Param('id') id: string) {
-    return this.get(this.config.ACCOUNTING_URL, `/reconciliations/runs/${encodeURIComponent(id)}`);
+  reconRun(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/reconciliations/runs/${encodeURIComponent(id)}`, who);
   }
 
   @Get('reconciliations/breaks')
   @Roles(...READ)
   @ApiOperation({ summary: 'Reconciliation breaks (?status=OPEN|INVESTIGATING|RESOLVED&kind=): field, both values, difference, age' })
-  breaks(@Req() req: RawRequest) {
-    return this.get(this.config.ACCOUNTING_URL, `/reconciliations/breaks${query(req)}`);
+  breaks(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/reconciliations/breaks${query(req)}`, who);
   }
 
   @Get('reconciliations/breaks/:id')
   @Roles(...READ)
   @ApiOperation({ summary: 'One break and the actions taken on it' })
-  break(@Param('id') id: string) {
-    return this.get(this.config.ACCOUNTING_URL, `/reconciliations/breaks/${encodeURIComponent(id)}`);
+  break(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/reconciliations/breaks/${encodeURIComponent(id)}`, who);
   }
 
   @Patch('reconciliations/breaks/:id')
@@ -158,12 +156,10 @@ export class BackOfficeController {
       throw new BadRequestException('resolving a break needs a second person: POST /api/proposals { kind: "RESOLVE_BREAK", params: { breakId, comment } }');
     if (body?.status !== 'INVESTIGATING' && body?.status !== 'OPEN') throw new BadRequestException('status: INVESTIGATING or OPEN');
     return this.audited(who, `BREAK ${String(body.status)}`, `break:${id}`, async () => {
-      const r = await fetchRaw(`${this.config.ACCOUNTING_URL}/reconciliations/breaks/${encodeURIComponent(id)}`, {
+      const r = await this.up.raw('accounting', `/reconciliations/breaks/${encodeURIComponent(id)}`, { as: who }, {
         method: 'PATCH',
-        user: who.id,
         contentType: 'application/json',
         body: JSON.stringify({ status: body.status, comment: body.comment }),
-        timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
       });
       return JSON.parse(r.body.toString('utf8')) as unknown;
     });
@@ -176,12 +172,10 @@ export class BackOfficeController {
   uploadStatement(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.audited(who, 'UPLOAD STATEMENT', `statement${query(req)}`, async () => {
       const body = await readRawBody(req);
-      const r = await fetchRaw(`${this.config.ACCOUNTING_URL}/reconciliations/statements${query(req)}`, {
+      const r = await this.up.raw('accounting', `/reconciliations/statements${query(req)}`, { as: who }, {
         method: 'POST',
-        user: who.id,
         contentType: String(req.headers['content-type'] ?? 'application/xml'),
         body,
-        timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
       });
       return JSON.parse(r.body.toString('utf8')) as unknown;
     });
@@ -193,7 +187,7 @@ export class BackOfficeController {
   @ApiOperation({ summary: 'Run the accounting P&L vs desk P&L reconciliation (?date=&tolerance=)' })
   runPnl(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.audited(who, 'RUN PNL RECONCILIATION', `pnl${query(req)}`, () =>
-      callService(this.config.ACCOUNTING_URL, 'POST', `/reconciliations/pnl${query(req)}`, { user: who.id, timeoutMs: this.config.UPSTREAM_TIMEOUT_MS }),
+      this.up.call('accounting', 'POST', `/reconciliations/pnl${query(req)}`, { as: who }),
     );
   }
 
@@ -204,12 +198,10 @@ export class BackOfficeController {
   importEcb(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.audited(who, 'IMPORT ECB RATES', 'fx-rates', async () => {
       const body = await readRawBody(req);
-      const r = await fetchRaw(`${this.config.ACCOUNTING_URL}/fx-rates/ecb`, {
+      const r = await this.up.raw('accounting', '/fx-rates/ecb', { as: who }, {
         method: 'POST',
-        user: who.id,
         contentType: String(req.headers['content-type'] ?? 'text/csv'),
         body,
-        timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
       });
       return JSON.parse(r.body.toString('utf8')) as unknown;
     });
@@ -220,22 +212,22 @@ export class BackOfficeController {
   @Get('reports/runs')
   @Roles(...READ)
   @ApiOperation({ summary: 'Filed reports (TTF, Banque de France, MiFIR, activity), ?kind=&period=' })
-  reportRuns(@Req() req: RawRequest) {
-    return this.get(this.config.REPORTING_URL, `/reports/runs${query(req)}`);
+  reportRuns(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('reporting', `/reports/runs${query(req)}`, who);
   }
 
   @Get('reports/runs/:id')
   @Roles(...READ)
   @ApiOperation({ summary: 'One filed report run: its period, inputs, checksum, version and files' })
-  reportRun(@Param('id') id: string) {
-    return this.get(this.config.REPORTING_URL, `/reports/runs/${encodeURIComponent(id)}`);
+  reportRun(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    return this.get('reporting', `/reports/runs/${encodeURIComponent(id)}`, who);
   }
 
   @Get('reports/runs/:id/files/:name')
   @Roles(...READ)
   @ApiOperation({ summary: 'Download a file of a filed report (checksum in x-content-sha256)' })
-  reportFile(@Param('id') id: string, @Param('name') name: string, @Res({ passthrough: true }) res: Reply) {
-    return this.file(`${this.config.REPORTING_URL}/reports/runs/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}`, res);
+  reportFile(@Param('id') id: string, @Param('name') name: string, @Res({ passthrough: true }) res: Reply, @CurrentOperator() who: Operator) {
+    return this.file('reporting', `/reports/runs/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}`, who, res);
   }
 
   @Post('reports/runs')
@@ -244,15 +236,15 @@ export class BackOfficeController {
   @ApiOperation({ summary: 'File a report now: { kind, period } (a second run of a period is a correction that says what it replaces)' })
   fileReport(@Body() body: unknown, @CurrentOperator() who: Operator) {
     return this.audited(who, 'FILE REPORT', 'reports', () =>
-      callService(this.config.REPORTING_URL, 'POST', '/reports/runs', { user: who.id, body, timeoutMs: this.config.UPSTREAM_TIMEOUT_MS }),
+      this.up.call('reporting', 'POST', '/reports/runs', { as: who }, { body }),
     );
   }
 
   @Get('activity-report')
   @Roles(...READ)
   @ApiOperation({ summary: 'The activity report of a business day (?businessDate=): volumes, STP, confirmation rate, settlement efficiency, fails, penalties' })
-  activity(@Req() req: RawRequest) {
-    return this.get(this.config.REPORTING_URL, `/activity-report${query(req)}`);
+  activity(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('reporting', `/activity-report${query(req)}`, who);
   }
 
   // ------------------------------------------------------------------ notification
@@ -260,22 +252,22 @@ export class BackOfficeController {
   @Get('notices')
   @Roles(...READ)
   @ApiOperation({ summary: 'Client and counterparty notices (?tradeRef=&kind=&status=)' })
-  notices(@Req() req: RawRequest) {
-    return this.get(this.config.NOTIFICATION_URL, `/notices${query(req)}`);
+  notices(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('notification', `/notices${query(req)}`, who);
   }
 
   @Get('notifications')
   @Roles(...READ)
   @ApiOperation({ summary: 'Deliveries of notices per channel and recipient, with attempts (?tradeRef=&status=&channel=)' })
-  notifications(@Req() req: RawRequest) {
-    return this.get(this.config.NOTIFICATION_URL, `/notifications${query(req)}`);
+  notifications(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('notification', `/notifications${query(req)}`, who);
   }
 
   @Get('avis/late')
   @Roles(...READ)
   @ApiOperation({ summary: 'Avis d’opéré not sent by the end of the first business day after execution' })
-  lateAvis(@Req() req: RawRequest) {
-    return this.get(this.config.NOTIFICATION_URL, `/avis/late${query(req)}`);
+  lateAvis(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('notification', `/avis/late${query(req)}`, who);
   }
 
   @Post('notifications/:id/resend')
@@ -284,10 +276,7 @@ export class BackOfficeController {
   @ApiOperation({ summary: 'Resend a delivery that failed' })
   resend(@Param('id') id: string, @CurrentOperator() who: Operator) {
     return this.audited(who, 'RESEND NOTIFICATION', `notification:${id}`, () =>
-      callService(this.config.NOTIFICATION_URL, 'POST', `/notifications/${encodeURIComponent(id)}/resend`, {
-        user: who.id,
-        timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
-      }),
+      this.up.call('notification', 'POST', `/notifications/${encodeURIComponent(id)}/resend`, { as: who }),
     );
   }
 }

@@ -1,8 +1,7 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { READERS, Roles } from '../auth/roles.js';
-import { CONFIG } from '@postera/platform';
-import type { GatewayConfig } from '../config.js';
+import { CurrentOperator, READERS, Roles, type Operator } from '@postera/platform';
+import { Upstream } from '../upstream/services.js';
 
 /**
  * The operators' read side across services: the end-of-day summary a back-office head reads,
@@ -14,51 +13,40 @@ import type { GatewayConfig } from '../config.js';
 @Roles(...READERS, 'admin')
 @Controller('api')
 export class OperationsController {
-  constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {}
-
-  private async get(base: string, path: string): Promise<unknown> {
-    try {
-      const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS) });
-      if (res.status === 404) return null;
-      if (!res.ok) return { unavailable: `${base} answered ${res.status}` };
-      return await res.json();
-    } catch (e) {
-      return { unavailable: `${base}: ${(e as Error).message}` };
-    }
-  }
+  constructor(private readonly up: Upstream) {}
 
   @Get('eod-summary')
   @ApiOperation({ summary: 'The end-of-day summary a back-office head reads, from every service' })
-  async eodSummary(@Query('businessDate') businessDate?: string) {
+  async eodSummary(@CurrentOperator() who: Operator, @Query('businessDate') businessDate?: string) {
     const q = businessDate ? `?businessDate=${encodeURIComponent(businessDate)}` : '';
     const [capture, settlement, accounting, reporting, notification] = await Promise.all([
-      this.get(this.config.CAPTURE_URL, '/summary'),
-      this.get(this.config.SETTLEMENT_URL, '/summary'),
-      this.get(this.config.ACCOUNTING_URL, '/summary'),
-      this.get(this.config.REPORTING_URL, `/summary${q}`),
-      this.get(this.config.NOTIFICATION_URL, '/summary'),
+      this.up.part('capture', '/summary', { as: who }),
+      this.up.part('settlement', '/summary', { as: who }),
+      this.up.part('accounting', '/summary', { as: who }),
+      this.up.part('reporting', `/summary${q}`, { as: who }),
+      this.up.part('notification', '/summary', { as: who }),
     ]);
     return { businessDate: businessDate ?? null, capture, settlement, accounting, reporting, notification };
   }
 
   @Get('trades/:ref/timeline')
   @ApiOperation({ summary: "One trade's timeline across capture, settlement, accounting, reporting and notification" })
-  async timeline(@Param('ref') ref: string) {
+  async timeline(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
     const r = encodeURIComponent(ref);
     const [trade, instruction, journal, activity, notifications] = await Promise.all([
-      this.get(this.config.CAPTURE_URL, `/trades/${r}`),
-      this.get(this.config.SETTLEMENT_URL, `/instructions/by-trade/${r}`),
-      this.get(this.config.ACCOUNTING_URL, `/journal/by-trade/${r}`),
-      this.get(this.config.REPORTING_URL, `/activity/${r}`),
-      this.get(this.config.NOTIFICATION_URL, `/notifications?tradeRef=${r}`),
+      this.up.part('capture', `/trades/${r}`, { as: who }),
+      this.up.part('settlement', `/instructions/by-trade/${r}`, { as: who }),
+      this.up.part('accounting', `/journal/by-trade/${r}`, { as: who }),
+      this.up.part('reporting', `/activity/${r}`, { as: who }),
+      this.up.part('notification', `/notifications?tradeRef=${r}`, { as: who }),
     ]);
     return { tradeRef: ref, trade, instruction, journal, activity, notifications };
   }
 
   @Get('exceptions')
   @ApiOperation({ summary: 'The exceptions queue (status OPEN by default; kind INPUT, LIFECYCLE or CONFIRMATION)' })
-  exceptions(@Query('status') status = 'OPEN', @Query('kind') kind?: string) {
+  exceptions(@CurrentOperator() who: Operator, @Query('status') status = 'OPEN', @Query('kind') kind?: string) {
     const q = new URLSearchParams({ status, ...(kind ? { kind } : {}) });
-    return this.get(this.config.CAPTURE_URL, `/exceptions?${q}`);
+    return this.up.call('capture', 'GET', `/exceptions?${q}`, { as: who });
   }
 }

@@ -1,15 +1,17 @@
 import { HttpException } from '@nestjs/common';
+import type { Role } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
-import type { GatewayConfig } from '../config.js';
-import type { Operator, Role } from '../auth/roles.js';
 import type { DlqReader } from '../dlq/dlq-reader.js';
-import { callService, fetchRaw } from './upstream.js';
+import type { OnBehalf, Upstream } from '../upstream/services.js';
 
-/** What carrying out an approved proposal may use: who, where the services are, the approval's transaction. */
+/**
+ * What carrying out an approved proposal may use: the services, called on behalf of the checker
+ * with the proof of both people (`approved`: each service checks it again and spends it once), the
+ * dead letters, and the approval's transaction.
+ */
 export interface ExecutionContext {
-  maker: string;
-  checker: Operator;
-  config: GatewayConfig;
+  approved: Required<OnBehalf>;
+  up: Upstream;
   dlq: DlqReader;
   tx: EntityManager;
 }
@@ -17,7 +19,7 @@ export interface ExecutionContext {
 /**
  * What an operator may propose and a second person approve (DESIGN.md §9, maker-checker). Each kind
  * says who may propose it, who may approve it, how to describe it, and what approving it does — the
- * service calls made with the maker's and the checker's names.
+ * service calls, each carrying the proof of both people.
  */
 export interface ProposalKind {
   kind: string;
@@ -31,7 +33,6 @@ export interface ProposalKind {
 
 const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
 const object = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-const t = (config: GatewayConfig) => config.UPSTREAM_TIMEOUT_MS;
 
 export const PROPOSAL_KINDS: ProposalKind[] = [
   {
@@ -44,12 +45,9 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       return `book ${String(tr.side)} ${String(tr.quantity)} ${String(tr.isin)} at ${String(tr.price)} ${String(tr.currency)} for ${String(tr.account)}`;
     },
     // Capture books it under the maker's name, then the checker validates it: capture refuses the maker's own approval too.
-    async execute(p, { maker, checker, config }) {
-      const booked = (await callService(config.CAPTURE_URL, 'POST', '/trades', { user: maker, body: p.trade, timeoutMs: t(config) })) as { tradeRef: string };
-      const approved = await callService(config.CAPTURE_URL, 'POST', `/trades/${encodeURIComponent(booked.tradeRef)}/approve`, {
-        user: checker.id,
-        timeoutMs: t(config),
-      });
+    async execute(p, { up, approved: who }) {
+      const booked = (await up.call('capture', 'POST', '/trades', who, { body: p.trade })) as { tradeRef: string };
+      const approved = await up.call('capture', 'POST', `/trades/${encodeURIComponent(booked.tradeRef)}/approve`, who);
       return { booked, approved };
     },
   },
@@ -65,17 +63,11 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       const tr = p.trade as Record<string, unknown>;
       return `${String(tr.action).toLowerCase()} ${String(tr.sourceSystem)}:${String(tr.tradeId)} to version ${String(tr.version)}`;
     },
-    async execute(p, { maker, checker, config }) {
+    async execute(p, { up, approved: who }) {
       const tr = p.trade as Record<string, unknown>;
-      const changed = (await callService(config.CAPTURE_URL, 'POST', '/trades', { user: maker, body: tr, timeoutMs: t(config) })) as {
-        tradeRef: string;
-        outcome: string;
-      };
+      const changed = (await up.call('capture', 'POST', '/trades', who, { body: tr })) as { tradeRef: string; outcome: string };
       if (tr.action === 'CANCEL') return { changed };
-      const approved = await callService(config.CAPTURE_URL, 'POST', `/trades/${encodeURIComponent(changed.tradeRef)}/approve`, {
-        user: checker.id,
-        timeoutMs: t(config),
-      });
+      const approved = await up.call('capture', 'POST', `/trades/${encodeURIComponent(changed.tradeRef)}/approve`, who);
       return { changed, approved };
     },
   },
@@ -88,18 +80,15 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       ...(p.message === undefined || object(p.message) ? [] : ['message: the corrected message as an object, or nothing to replay the original']),
     ],
     summary: (p) => `replay exception ${String(p.exceptionId)}${p.message ? ' corrected' : ' as it was'}`,
-    async execute(p, { maker, checker, config }) {
-      const replayed = (await callService(config.CAPTURE_URL, 'POST', `/exceptions/${encodeURIComponent(String(p.exceptionId))}/replay`, {
-        user: maker,
+    async execute(p, { up, approved: who }) {
+      const replayed = (await up.call('capture', 'POST', `/exceptions/${encodeURIComponent(String(p.exceptionId))}/replay`, who, {
         body: p.message === undefined ? {} : { message: p.message },
-        timeoutMs: t(config),
       })) as { tradeRef: string | null; outcome: string };
       // A corrected message makes the maker the trade's maker: the checker's approval validates it.
       if (p.message === undefined || !replayed.tradeRef || replayed.outcome === 'CANCELLED') return { replayed };
-      const approved = await callService(config.CAPTURE_URL, 'POST', `/trades/${encodeURIComponent(replayed.tradeRef)}/approve`, {
-        user: checker.id,
-        timeoutMs: t(config),
-      }).catch((e: Error) => ({ notApproved: e.message }));
+      const approved = await up
+        .call('capture', 'POST', `/trades/${encodeURIComponent(replayed.tradeRef)}/approve`, who)
+        .catch((e: Error) => ({ notApproved: e.message }));
       return { replayed, approved };
     },
   },
@@ -109,12 +98,8 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
     checkers: ['supervisor'],
     check: (p) => [...(text(p.exceptionId) ? [] : ['exceptionId is required']), ...(text(p.comment) ? [] : ['comment: why the exception is rejected'])],
     summary: (p) => `reject exception ${String(p.exceptionId)}: ${String(p.comment)}`,
-    execute: (p, { maker, config }) =>
-      callService(config.CAPTURE_URL, 'POST', `/exceptions/${encodeURIComponent(String(p.exceptionId))}/reject`, {
-        user: maker,
-        body: { comment: p.comment },
-        timeoutMs: t(config),
-      }),
+    execute: (p, { up, approved }) =>
+      up.call('capture', 'POST', `/exceptions/${encodeURIComponent(String(p.exceptionId))}/reject`, approved, { body: { comment: p.comment } }),
   },
   {
     kind: 'IMPORT_REFERENTIAL',
@@ -125,8 +110,7 @@ export const PROPOSAL_KINDS: ProposalKind[] = [
       `referential import: ${Object.entries(p.referential as Record<string, unknown>)
         .map(([k, v]) => `${Array.isArray(v) ? v.length : 0} ${k}`)
         .join(', ')}`,
-    execute: (p, { maker, config }) =>
-      callService(config.CAPTURE_URL, 'POST', '/referential/import', { user: maker, body: p.referential, timeoutMs: t(config) }),
+    execute: (p, { up, approved }) => up.call('capture', 'POST', '/referential/import', approved, { body: p.referential }),
   },
 ];
 
@@ -162,14 +146,11 @@ PROPOSAL_KINDS.push(
     checkers: ['supervisor'],
     check: (p) => [...(text(p.breakId) ? [] : ['breakId is required']), ...(text(p.comment) ? [] : ['comment: how the break was resolved'])],
     summary: (p) => `resolve break ${String(p.breakId)}: ${String(p.comment)}`,
-    // Accounting records the resolution under the maker's name; the gateway's audit and the proposal name the checker.
-    async execute(p, { maker, checker, config }) {
-      const r = await fetchRaw(`${config.ACCOUNTING_URL}/reconciliations/breaks/${encodeURIComponent(String(p.breakId))}`, {
+    async execute(p, { up, approved }) {
+      const r = await up.raw('accounting', `/reconciliations/breaks/${encodeURIComponent(String(p.breakId))}`, approved, {
         method: 'PATCH',
-        user: maker,
         contentType: 'application/json',
-        body: JSON.stringify({ status: 'RESOLVED', comment: `${String(p.comment)} (approved by ${checker.id})` }),
-        timeoutMs: t(config),
+        body: JSON.stringify({ status: 'RESOLVED', comment: String(p.comment) }),
       });
       return JSON.parse(r.body.toString('utf8')) as unknown;
     },
@@ -183,12 +164,8 @@ PROPOSAL_KINDS.push(
       ...(['resend', 'cancel-and-reinstruct', 'buy-in'].includes(String(p.action)) ? [] : ['action: resend, cancel-and-reinstruct or buy-in']),
     ],
     summary: (p) => `${String(p.action)} fail ${String(p.failId)}`,
-    execute: (p, { maker, config }) =>
-      callService(config.SETTLEMENT_URL, 'POST', `/fails/${encodeURIComponent(String(p.failId))}/${String(p.action)}`, {
-        user: maker,
-        body: p.body ?? {},
-        timeoutMs: t(config),
-      }),
+    execute: (p, { up, approved }) =>
+      up.call('settlement', 'POST', `/fails/${encodeURIComponent(String(p.failId))}/${String(p.action)}`, approved, { body: p.body ?? {} }),
   },
 );
 
@@ -198,12 +175,21 @@ PROPOSAL_KINDS.push({
   checkers: ['supervisor'],
   check: (p) => [...(text(p.penaltyId) ? [] : ['penaltyId: from GET /api/penalties/daily']), ...(text(p.reason) ? [] : ['reason: why the penalty is waived'])],
   summary: (p) => `waive penalty ${String(p.penaltyId)}: ${String(p.reason)}`,
-  execute: (p, { maker, checker, config }) =>
-    callService(config.SETTLEMENT_URL, 'POST', `/penalties/${encodeURIComponent(String(p.penaltyId))}/waive`, {
-      user: maker,
-      body: { reason: `${String(p.reason)} (approved by ${checker.id})` },
-      timeoutMs: t(config),
-    }),
+  execute: (p, { up, approved }) =>
+    up.call('settlement', 'POST', `/penalties/${encodeURIComponent(String(p.penaltyId))}/waive`, approved, { body: { reason: String(p.reason) } }),
+});
+
+PROPOSAL_KINDS.push({
+  kind: 'CLOSE_PERIOD',
+  // Closing the books is a supervisor's act, approved by another supervisor.
+  makers: ['supervisor'],
+  checkers: ['supervisor'],
+  check: (p) =>
+    typeof p.period === 'string' && /^(\d{4}-(0[1-9]|1[0-2])|FY\d{4})$/.test(p.period)
+      ? []
+      : ['period: a month YYYY-MM, or a fiscal year FYYYYY (the one whose closing date falls in that year)'],
+  summary: (p) => `close the accounting period ${String(p.period)}`,
+  execute: (p, { up, approved }) => up.call('accounting', 'POST', '/periods/close', approved, { body: { period: p.period } }),
 });
 
 export const proposalKind = (kind: string) => PROPOSAL_KINDS.find((k) => k.kind === kind);

@@ -7,7 +7,6 @@ import {
   Get,
   HttpCode,
   HttpException,
-  Inject,
   NotFoundException,
   Param,
   Post,
@@ -15,15 +14,13 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { newId } from '@postera/kernel';
-import { CONFIG } from '@postera/platform';
+import { CHECKERS, CurrentOperator, fourEyesProblems, MAKERS, type Operator, type Person, READERS, type Role, Roles } from '@postera/platform';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
 import { canonical } from '../audit/audit-chain.js';
-import { CurrentOperator } from '../auth/current-operator.js';
-import { CHECKERS, MAKERS, READERS, Roles, type Operator } from '../auth/roles.js';
-import type { GatewayConfig } from '../config.js';
 import { DlqReader } from '../dlq/dlq-reader.js';
+import { Upstream } from '../upstream/services.js';
 import { PROPOSAL_KINDS, proposalKind } from './proposal-kinds.js';
 
 interface ProposalRow {
@@ -32,6 +29,8 @@ interface ProposalRow {
   params: Record<string, unknown>;
   status: string;
   maker: string;
+  maker_name: string;
+  maker_roles: Role[];
   summary: string;
 }
 
@@ -40,9 +39,11 @@ const COLUMNS = `proposal_id AS "proposalId", kind, params, summary, status, mak
 
 /**
  * Maker-checker (DESIGN.md §9): booking, amending or cancelling a trade by hand, replaying or
- * rejecting an exception, importing the referential are proposals until a different person with
- * the checker's role approves them. The maker can never approve; the same proposal cannot be
- * pending twice. Every step is written to the audit log in the proposal's own transaction.
+ * rejecting an exception, importing the referential, closing a period… are proposals until a
+ * different person with the checker's role approves them. The maker can never approve or reject,
+ * only withdraw; the same proposal cannot be pending twice. Approving carries the proof of both
+ * people to the service that applies the change, which checks it again (docs/trust.md). Every step
+ * is written to the audit log in the proposal's own transaction.
  */
 @ApiTags('maker-checker')
 @ApiBearerAuth()
@@ -50,7 +51,7 @@ const COLUMNS = `proposal_id AS "proposalId", kind, params, summary, status, mak
 export class ProposalsController {
   constructor(
     private readonly ds: DataSource,
-    @Inject(CONFIG) private readonly config: GatewayConfig,
+    private readonly up: Upstream,
     private readonly dlq: DlqReader,
   ) {}
 
@@ -78,8 +79,9 @@ export class ProposalsController {
     try {
       return await this.ds.transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO gateway.proposals (proposal_id, kind, params, params_hash, summary, status, maker, maker_name) VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7)`,
-          [id, kind.kind, JSON.stringify(params), paramsHash, kind.summary(params), who.id, who.name],
+          `INSERT INTO gateway.proposals (proposal_id, kind, params, params_hash, summary, status, maker, maker_name, maker_roles)
+           VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8)`,
+          [id, kind.kind, JSON.stringify(params), paramsHash, kind.summary(params), who.id, who.name, who.roles],
         );
         await appendAudit(tx, who, { action: `PROPOSE ${kind.kind}`, target: `proposal:${id}`, after: { kind: kind.kind, params, status: 'PENDING' } });
         return {
@@ -87,7 +89,7 @@ export class ProposalsController {
           kind: kind.kind,
           status: 'PENDING',
           summary: kind.summary(params),
-          next: `a supervisor other than ${who.id} approves it: POST /api/proposals/${id}/approve`,
+          next: `a supervisor other than ${who.id} approves it: POST /api/proposals/${id}/approve; ${who.id} may withdraw it: POST /api/proposals/${id}/withdraw`,
         };
       });
     } catch (e) {
@@ -130,11 +132,15 @@ export class ProposalsController {
       const kind = proposalKind(p.kind)!;
       if (p.maker === who.id) throw new ForbiddenException(`maker-checker: you proposed ${p.kind} ${id}; a different person must approve it`);
       if (!who.roles.some((r) => kind.checkers.includes(r))) throw new ForbiddenException(`${p.kind} is approved by ${kind.checkers.join(' or ')}`);
+      const maker: Person = { id: p.maker, name: p.maker_name, roles: p.maker_roles };
+      const checker: Person = { id: who.id, name: who.name, roles: who.roles };
+      const problems = fourEyesProblems({ proposal: p.proposal_id, maker, checker }, kind.checkers);
+      if (problems.length > 0) throw new ForbiddenException({ message: 'four eyes: refused', problems });
       let result: unknown;
       let status: 'EXECUTED' | 'FAILED' = 'EXECUTED';
       let failure: HttpException | null = null;
       try {
-        result = await kind.execute(p.params, { maker: p.maker, checker: who, config: this.config, dlq: this.dlq, tx });
+        result = await kind.execute(p.params, { approved: { as: checker, fourEyes: { proposal: p.proposal_id, maker } }, up: this.up, dlq: this.dlq, tx });
       } catch (e) {
         status = 'FAILED';
         failure = e instanceof HttpException ? e : new HttpException({ message: (e as Error).message }, 502);
@@ -166,6 +172,8 @@ export class ProposalsController {
     if (!comment || comment.length > 2000) throw new BadRequestException('comment: why the proposal is rejected (1 to 2000 characters)');
     return this.ds.transaction(async (tx) => {
       const p = await this.lockPending(tx, id);
+      if (p.maker === who.id)
+        throw new ForbiddenException(`maker-checker: you proposed ${p.kind} ${id}; you may withdraw it (POST /api/proposals/${id}/withdraw), not reject it`);
       await tx.query(
         `UPDATE gateway.proposals SET status = 'REJECTED', checker = $2, checker_name = $3, decided_at = now(), comment = $4 WHERE proposal_id = $1`,
         [p.proposal_id, who.id, who.name, comment],
@@ -180,8 +188,28 @@ export class ProposalsController {
     });
   }
 
+  @Post(':id/withdraw')
+  @Roles(...MAKERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw your own pending proposal (only its maker may; recorded as withdrawn by the maker)' })
+  withdraw(@Param('id') id: string, @Body() body: { comment?: unknown } | undefined, @CurrentOperator() who: Operator) {
+    const comment = typeof body?.comment === 'string' ? body.comment.trim().slice(0, 2000) : null;
+    return this.ds.transaction(async (tx) => {
+      const p = await this.lockPending(tx, id);
+      if (p.maker !== who.id) throw new ForbiddenException(`only its maker (${p.maker}) may withdraw proposal ${id}; a supervisor rejects it instead`);
+      await tx.query(`UPDATE gateway.proposals SET status = 'WITHDRAWN', decided_at = now(), comment = $2 WHERE proposal_id = $1`, [p.proposal_id, comment]);
+      await appendAudit(tx, who, {
+        action: `WITHDRAW ${p.kind}`,
+        target: `proposal:${id}`,
+        before: { status: 'PENDING' },
+        after: { status: 'WITHDRAWN', by: who.id, comment },
+      });
+      return { proposalId: id, status: 'WITHDRAWN', withdrawnBy: who.id };
+    });
+  }
+
   private async lockPending(tx: import('typeorm').EntityManager, id: string): Promise<ProposalRow> {
-    const [p] = (await tx.query(`SELECT proposal_id, kind, params, status, maker, summary FROM gateway.proposals WHERE proposal_id::text = $1 FOR UPDATE`, [
+    const [p] = (await tx.query(`SELECT proposal_id, kind, params, status, maker, maker_name, maker_roles, summary FROM gateway.proposals WHERE proposal_id::text = $1 FOR UPDATE`, [
       id,
     ])) as ProposalRow[];
     if (!p) throw new NotFoundException(`no proposal ${id}`);

@@ -1,4 +1,6 @@
-import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import type { CanActivate, DynamicModule, Provider, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ServiceAuthGuard } from '../auth/service-auth.guard.js';
 import type { DataSource, MigrationInterface } from 'typeorm';
 import type { BaseConfig } from '../config.js';
 import type { BatchHandler } from '../consumer/batch-handler.js';
@@ -27,6 +29,8 @@ export interface ServiceDefinition {
   dayHooks?: Type<BusinessDayHooks>;
   providers?: Provider[];
   controllers?: Type[];
+  /** Who may call the HTTP routes: the gateway's service tokens by default (ServiceAuthGuard); the gateway brings its own. */
+  guard?: Type<CanActivate>;
 }
 
 /** One Nest module per service, with the platform (database, Kafka, outbox, consumers, health, metrics) wired in. */
@@ -137,6 +141,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
         inject: [DAY_HOOKS, ...def.handlers],
       },
       ConsumerHost,
+      { provide: APP_GUARD, useClass: def.guard ?? ServiceAuthGuard },
       ...(def.providers ?? []),
     ],
     exports: [DataSourceClass, CONFIG, LOG, MESSAGE_BUS, SERVICE_SCHEMA, PlatformMetrics],

@@ -2,6 +2,7 @@ import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/pla
 import { GatewayInitial1764190600000 } from './1764190600000-gateway-initial.js';
 import { GatewayAuditProposals1764400000000 } from './1764400000000-gateway-audit-proposals.js';
 import { GatewayDlqReplays1764400001000 } from './1764400001000-gateway-dlq-replays.js';
+import { GatewayProposalWithdrawal1796700100000 } from './1796700100000-gateway-proposal-withdrawal.js';
 
 export const gatewayMigrations = [
   GatewayInitial1764190600000,
@@ -9,4 +10,5 @@ export const gatewayMigrations = [
   GatewayDlqReplays1764400001000,
   outboxParkedMigration('gateway'),
   inboxReceivedIndexMigration('gateway'),
+  GatewayProposalWithdrawal1796700100000,
 ];

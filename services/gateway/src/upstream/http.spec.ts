@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetchRaw } from './upstream.js';
+import { fetchRaw } from './http.js';
 
 // The FEC passes through the gateway (GET /api/exports/fec): the operator gets the file under its
 // name, or accounting's refusal with the list of what is missing — not a bare 502 or an empty file.

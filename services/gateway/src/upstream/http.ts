@@ -1,17 +1,17 @@
 import { HttpException } from '@nestjs/common';
 
-/** A call to a service on behalf of a person; the service's refusal comes back with its status and words. */
+/** A JSON call to a service; the service's refusal comes back with its status and words. */
 export async function callService(
   base: string,
   method: 'GET' | 'POST',
   path: string,
-  o: { user?: string; body?: unknown; timeoutMs: number; contentType?: string },
+  o: { headers?: Record<string, string>; body?: unknown; timeoutMs: number; contentType?: string },
 ): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {
       method,
-      headers: { 'content-type': o.contentType ?? 'application/json', ...(o.user ? { 'x-postera-user': o.user } : {}) },
+      headers: { 'content-type': o.contentType ?? 'application/json', ...o.headers },
       body: method === 'POST' ? (typeof o.body === 'string' ? o.body : JSON.stringify(o.body ?? {})) : undefined,
       signal: AbortSignal.timeout(o.timeoutMs),
     });
@@ -33,13 +33,13 @@ export async function callService(
 /** A service's answer as bytes, for files (CSV, XML, PDF, FEC) passed on unchanged. */
 export async function fetchRaw(
   url: string,
-  o: { method?: string; user?: string; body?: Buffer | string; contentType?: string; timeoutMs: number },
+  o: { method?: string; headers?: Record<string, string>; body?: Buffer | string; contentType?: string; timeoutMs: number },
 ): Promise<{ status: number; contentType: string | null; disposition: string | null; sha256: string | null; body: Buffer }> {
   let res: Response;
   try {
     res = await fetch(url, {
       method: o.method ?? 'GET',
-      headers: { ...(o.contentType ? { 'content-type': o.contentType } : {}), ...(o.user ? { 'x-postera-user': o.user } : {}) },
+      headers: { ...(o.contentType ? { 'content-type': o.contentType } : {}), ...o.headers },
       body: o.body,
       signal: AbortSignal.timeout(o.timeoutMs),
     });

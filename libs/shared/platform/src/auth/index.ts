@@ -1,0 +1,5 @@
+export * from './roles.js';
+export * from './operator.js';
+export * from './service-token.js';
+export * from './four-eyes.js';
+export * from './service-auth.guard.js';
