@@ -177,9 +177,7 @@ describe('who may call each service', () => {
 
   it('the table names every route the services declare, with the roles and four-eyes marks they enforce', () => {
     for (const s of SERVICES) {
-      const declared = Object.fromEntries(
-        routes.get(s)!.map((r) => [`${r.method} ${r.path}`, r.fourEyes ? FOUR_EYES : [...r.roles].sort()] as const),
-      );
+      const declared = Object.fromEntries(routes.get(s)!.map((r) => [`${r.method} ${r.path}`, r.fourEyes ? FOUR_EYES : [...r.roles].sort()] as const));
       const expected = Object.fromEntries(Object.entries(EXPECTED[s]).map(([k, v]) => [k, v === FOUR_EYES ? v : [...v].sort()]));
       expect({ service: s, routes: declared }).toEqual({ service: s, routes: expected });
     }
@@ -194,7 +192,13 @@ describe('who may call each service', () => {
     expect((await exportJWK(forgersKey)).d).not.toBe((JSON.parse(key.privateJwkJson) as { d: string }).d);
     const now = Math.floor(Date.now() / 1000);
     const sign = (with_: CryptoKey | Uint8Array, audience: string, method: string, path: string, times = { iat: now, exp: now + 60 }) =>
-      new SignJWT({ name: 'Sam Supervisor', roles: ['supervisor'], htm: method, htu: path, four_eyes: { proposal: 'p', maker: { sub: 'olivia.operator', roles: ['operator'] } } })
+      new SignJWT({
+        name: 'Sam Supervisor',
+        roles: ['supervisor'],
+        htm: method,
+        htu: path,
+        four_eyes: { proposal: 'p', maker: { sub: 'olivia.operator', roles: ['operator'] } },
+      })
         .setProtectedHeader({ alg: 'ES256', kid })
         .setIssuer('postera-gateway')
         .setAudience(audience)

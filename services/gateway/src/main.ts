@@ -42,7 +42,8 @@ await runService<GatewayConfig>({
         Upstream,
         {
           provide: SERVICE_TOKENS,
-          useFactory: () => (base.config.SERVICE_TOKEN_KEYS ? ServiceTokenSigner.fromJson(base.config.SERVICE_TOKEN_KEYS, base.config.SERVICE_TOKEN_ISSUER) : null),
+          useFactory: () =>
+            base.config.SERVICE_TOKEN_KEYS ? ServiceTokenSigner.fromJson(base.config.SERVICE_TOKEN_KEYS, base.config.SERVICE_TOKEN_ISSUER) : null,
         },
       ],
     }),

@@ -212,7 +212,10 @@ describe('gateway security, on the built process', () => {
   it('the maker may withdraw a proposal, never reject it; nobody else may withdraw it; a withdrawn proposal is not approved', async () => {
     const alice = await as('alice', ['operator']);
     const carol = await as('carol', ['supervisor']);
-    const proposed = await call('POST', '/api/proposals', { token: carol, body: { kind: 'REJECT_EXCEPTION', params: { exceptionId: UNKNOWN_ID, comment: 'withdrawn' } } });
+    const proposed = await call('POST', '/api/proposals', {
+      token: carol,
+      body: { kind: 'REJECT_EXCEPTION', params: { exceptionId: UNKNOWN_ID, comment: 'withdrawn' } },
+    });
     const id = String(proposed.json.proposalId);
     const selfReject = await call('POST', `/api/proposals/${id}/reject`, { token: carol, body: { comment: 'mine' } });
     expect([selfReject.status, String(selfReject.json.message)]).toEqual([403, expect.stringContaining('you may withdraw it')]);
@@ -236,7 +239,11 @@ describe('gateway security, on the built process', () => {
     const url = `${env.stack.url('capture')}/referential/import`;
     const before = await env.db.query(`SELECT count(*)::int AS n FROM capture.referential_history`);
     const body = JSON.stringify({ instruments: [{ isin: 'FR0000131104', name: 'BNP PARIBAS', currency: 'EUR', kind: 'EQUITY' }] });
-    const alone = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await env.stack.as(PEOPLE.supervisor, 'POST', url)) }, body });
+    const alone = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await env.stack.as(PEOPLE.supervisor, 'POST', url)) },
+      body,
+    });
     const spoofed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-postera-user': 'sam.supervisor' }, body });
     expect([alone.status, spoofed.status]).toEqual([403, 401]);
     expect((await env.db.query(`SELECT count(*)::int AS n FROM capture.referential_history`)).rows).toEqual(before.rows);

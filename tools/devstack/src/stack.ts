@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -84,6 +85,9 @@ export class Stack {
   /** The gateway's key for signing its calls to the services; the services trust only it. */
   readonly gatewayKey = new GatewayKey();
 
+  /** The key notification encrypts webhook secrets with, made for this stack (a Kubernetes Secret in production). */
+  readonly webhookSecretsKey = randomBytes(32).toString('base64');
+
   /** Authorization headers of a person with roles, for the gateway. */
   async auth(roles: OperatorRole[] = ['supervisor'], sub = 'devstack'): Promise<Record<string, string>> {
     return { authorization: `Bearer ${await this.issuer.token(sub, roles)}` };
@@ -129,6 +133,7 @@ export class Stack {
       SMTP_URL: this.o.smtpUrl,
       AUTH_JWKS_JSON: this.issuer.jwksJson,
       ...(name === 'gateway' ? { SERVICE_TOKEN_KEYS: this.gatewayKey.privateJwkJson } : { SERVICE_AUTH_JWKS_JSON: this.gatewayKey.jwksJson }),
+      ...(name === 'notification' ? { WEBHOOK_SECRETS_KEY: this.webhookSecretsKey } : {}),
       ...urls,
       ...(DEMO_SERVICE_ENV[name] ?? {}),
       ...(this.o.env ?? {}),

@@ -113,7 +113,7 @@ export class BackOfficeController {
   @Roles(...READ)
   @ApiOperation({
     summary:
-      "Accounting exports: trial-balance or general-ledger (?from=&to=), or fec: the FEC of a fiscal year (?fiscalYear=YYYY and/or ?from=&to= inside it), the file named <SIREN>FEC<closing date>.txt; 422 with every missing ECB rate and auxiliary name while any is missing",
+      'Accounting exports: trial-balance or general-ledger (?from=&to=), or fec: the FEC of a fiscal year (?fiscalYear=YYYY and/or ?from=&to= inside it), the file named <SIREN>FEC<closing date>.txt; 422 with every missing ECB rate and auxiliary name while any is missing',
   })
   export(@Param('name') name: string, @Req() req: RawRequest, @Res({ passthrough: true }) res: Reply, @CurrentOperator() who: Operator) {
     if (!['trial-balance', 'general-ledger', 'fec'].includes(name)) throw new BadRequestException('exports: trial-balance, general-ledger or fec');
@@ -156,11 +156,16 @@ export class BackOfficeController {
       throw new BadRequestException('resolving a break needs a second person: POST /api/proposals { kind: "RESOLVE_BREAK", params: { breakId, comment } }');
     if (body?.status !== 'INVESTIGATING' && body?.status !== 'OPEN') throw new BadRequestException('status: INVESTIGATING or OPEN');
     return this.audited(who, `BREAK ${String(body.status)}`, `break:${id}`, async () => {
-      const r = await this.up.raw('accounting', `/reconciliations/breaks/${encodeURIComponent(id)}`, { as: who }, {
-        method: 'PATCH',
-        contentType: 'application/json',
-        body: JSON.stringify({ status: body.status, comment: body.comment }),
-      });
+      const r = await this.up.raw(
+        'accounting',
+        `/reconciliations/breaks/${encodeURIComponent(id)}`,
+        { as: who },
+        {
+          method: 'PATCH',
+          contentType: 'application/json',
+          body: JSON.stringify({ status: body.status, comment: body.comment }),
+        },
+      );
       return JSON.parse(r.body.toString('utf8')) as unknown;
     });
   }
@@ -172,11 +177,16 @@ export class BackOfficeController {
   uploadStatement(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.audited(who, 'UPLOAD STATEMENT', `statement${query(req)}`, async () => {
       const body = await readRawBody(req);
-      const r = await this.up.raw('accounting', `/reconciliations/statements${query(req)}`, { as: who }, {
-        method: 'POST',
-        contentType: String(req.headers['content-type'] ?? 'application/xml'),
-        body,
-      });
+      const r = await this.up.raw(
+        'accounting',
+        `/reconciliations/statements${query(req)}`,
+        { as: who },
+        {
+          method: 'POST',
+          contentType: String(req.headers['content-type'] ?? 'application/xml'),
+          body,
+        },
+      );
       return JSON.parse(r.body.toString('utf8')) as unknown;
     });
   }
@@ -198,11 +208,16 @@ export class BackOfficeController {
   importEcb(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.audited(who, 'IMPORT ECB RATES', 'fx-rates', async () => {
       const body = await readRawBody(req);
-      const r = await this.up.raw('accounting', '/fx-rates/ecb', { as: who }, {
-        method: 'POST',
-        contentType: String(req.headers['content-type'] ?? 'text/csv'),
-        body,
-      });
+      const r = await this.up.raw(
+        'accounting',
+        '/fx-rates/ecb',
+        { as: who },
+        {
+          method: 'POST',
+          contentType: String(req.headers['content-type'] ?? 'text/csv'),
+          body,
+        },
+      );
       return JSON.parse(r.body.toString('utf8')) as unknown;
     });
   }
@@ -235,9 +250,7 @@ export class BackOfficeController {
   @HttpCode(201)
   @ApiOperation({ summary: 'File a report now: { kind, period } (a second run of a period is a correction that says what it replaces)' })
   fileReport(@Body() body: unknown, @CurrentOperator() who: Operator) {
-    return this.audited(who, 'FILE REPORT', 'reports', () =>
-      this.up.call('reporting', 'POST', '/reports/runs', { as: who }, { body }),
-    );
+    return this.audited(who, 'FILE REPORT', 'reports', () => this.up.call('reporting', 'POST', '/reports/runs', { as: who }, { body }));
   }
 
   @Get('activity-report')

@@ -209,9 +209,10 @@ export class ProposalsController {
   }
 
   private async lockPending(tx: import('typeorm').EntityManager, id: string): Promise<ProposalRow> {
-    const [p] = (await tx.query(`SELECT proposal_id, kind, params, status, maker, maker_name, maker_roles, summary FROM gateway.proposals WHERE proposal_id::text = $1 FOR UPDATE`, [
-      id,
-    ])) as ProposalRow[];
+    const [p] = (await tx.query(
+      `SELECT proposal_id, kind, params, status, maker, maker_name, maker_roles, summary FROM gateway.proposals WHERE proposal_id::text = $1 FOR UPDATE`,
+      [id],
+    )) as ProposalRow[];
     if (!p) throw new NotFoundException(`no proposal ${id}`);
     if (p.status !== 'PENDING') throw new ConflictException(`proposal ${id} is already ${p.status}: nothing to decide`);
     return p;

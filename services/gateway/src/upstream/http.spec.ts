@@ -23,7 +23,9 @@ describe('a file from a service, as the gateway passes it on', () => {
         res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify(refusal));
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/plain; charset=iso-8859-15', 'content-disposition': 'attachment; filename="123456782FEC20271231.txt"' }).end('JournalCode|JournalLib\r\n');
+      res
+        .writeHead(200, { 'content-type': 'text/plain; charset=iso-8859-15', 'content-disposition': 'attachment; filename="123456782FEC20271231.txt"' })
+        .end('JournalCode|JournalLib\r\n');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -37,6 +39,10 @@ describe('a file from a service, as the gateway passes it on', () => {
   });
   it('a file comes back with its name (Content-Disposition) and its bytes', async () => {
     const r = await fetchRaw(`${base}/exports/fec?fiscalYear=2027`, { timeoutMs: 2000 });
-    expect([r.status, r.disposition, r.body.toString('latin1')]).toEqual([200, 'attachment; filename="123456782FEC20271231.txt"', 'JournalCode|JournalLib\r\n']);
+    expect([r.status, r.disposition, r.body.toString('latin1')]).toEqual([
+      200,
+      'attachment; filename="123456782FEC20271231.txt"',
+      'JournalCode|JournalLib\r\n',
+    ]);
   });
 });

@@ -64,7 +64,9 @@ export class ServiceAuthGuard implements CanActivate {
     if (!who.roles.some((r) => allowed.includes(r))) {
       this.log.warn({ operator: who.id, roles: who.roles, method: req.method, path: request.path }, 'refused: role not allowed');
       throw new ForbiddenException(
-        allowed.length === 0 ? 'this route is open to no role' : `this needs one of the roles ${allowed.join(', ')}; you have ${who.roles.join(', ') || 'none'}`,
+        allowed.length === 0
+          ? 'this route is open to no role'
+          : `this needs one of the roles ${allowed.join(', ')}; you have ${who.roles.join(', ') || 'none'}`,
       );
     }
     const checkers = this.reflector.getAllAndOverride<Role[] | undefined>(FOUR_EYES_KEY, targets);

@@ -53,7 +53,9 @@ export class ServiceTokenSigner {
     } catch {
       throw new Error('SERVICE_TOKEN_KEYS is not JSON: a private EC P-256 JWK, or { "keys": [...] }');
     }
-    const keys = (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { keys?: unknown }).keys) ? (parsed as { keys: JWK[] }).keys : [parsed]) as JWK[];
+    const keys = (
+      typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { keys?: unknown }).keys) ? (parsed as { keys: JWK[] }).keys : [parsed]
+    ) as JWK[];
     if (keys.length === 0) throw new Error('SERVICE_TOKEN_KEYS holds no key');
     for (const k of keys) {
       if (k.kty !== 'EC' || k.crv !== 'P-256' || !k.d || !k.kid) throw new Error('SERVICE_TOKEN_KEYS: every key is a private EC P-256 JWK with a kid');

@@ -10,7 +10,9 @@ export class GatewayProposalWithdrawal1796700100000 implements MigrationInterfac
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE gateway.proposals ADD COLUMN maker_roles text[] NOT NULL DEFAULT '{}'`);
     await q.query(`ALTER TABLE gateway.proposals DROP CONSTRAINT proposals_status_check`);
-    await q.query(`ALTER TABLE gateway.proposals ADD CONSTRAINT proposals_status_check CHECK (status IN ('PENDING', 'REJECTED', 'EXECUTED', 'FAILED', 'WITHDRAWN'))`);
+    await q.query(
+      `ALTER TABLE gateway.proposals ADD CONSTRAINT proposals_status_check CHECK (status IN ('PENDING', 'REJECTED', 'EXECUTED', 'FAILED', 'WITHDRAWN'))`,
+    );
     // Whoever decided is never the maker; a withdrawal is the maker's and has no checker.
     await q.query(`ALTER TABLE gateway.proposals ADD CONSTRAINT proposals_checker_not_maker CHECK (checker IS NULL OR checker <> maker)`);
   }
