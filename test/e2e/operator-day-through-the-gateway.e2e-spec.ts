@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { renderSemt002 } from '@postera/iso20022';
-import { referentialImport, waitUntil, type OperatorRole } from '@postera/devstack';
+import { PEOPLE, referentialImport, waitUntil, type OperatorRole } from '@postera/devstack';
 import { Dec } from '@postera/kernel';
 import { createHash } from 'node:crypto';
 import { e2eEnv, type E2eEnv } from './harness.js';
 
-// An operator's day, every step through the gateway with a bearer token (issue 8): the referential
-// imported and a trade booked by hand (each approved by a second person), followed to settlement,
-// a reconciliation break investigated and resolved (approved), a report filed and downloaded, and
-// the audit chain naming each person at the end.
+// An operator's day, every step through the gateway with a bearer token: the referential imported
+// and a trade booked by hand (each approved by a second person), followed to settlement, a
+// reconciliation break investigated and resolved (approved), a report filed and downloaded, and the
+// audit chain naming each person at the end. Then the year before is closed, a trade of that year
+// is booked late, and the closed year's FEC and trial balance do not change by a byte.
 jest.setTimeout(240_000);
 
 const TRADE = {
@@ -204,10 +205,17 @@ describe("an operator's day through the gateway", () => {
         })
       ).status,
     ).toBe(200);
-    // Resolving it alone is refused; through a proposal a supervisor approves it.
+    // Resolving it alone is refused, at the gateway and at accounting itself; through a proposal a supervisor approves it.
     expect(
       (await call('PATCH', `/api/reconciliations/breaks/${brk!.breakId}`, await as('alice', ['operator']), { status: 'RESOLVED', comment: 'x' })).status,
     ).toBe(400);
+    const direct = `${env.stack.url('accounting')}/reconciliations/breaks/${brk!.breakId}`;
+    const alone = await fetch(direct, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', ...(await env.stack.as(PEOPLE.supervisor, 'PATCH', direct)) },
+      body: JSON.stringify({ status: 'RESOLVED', comment: 'alone' }),
+    });
+    expect(alone.status).toBe(403);
     await proposeAndApprove('RESOLVE_BREAK', { breakId: brk!.breakId, comment: 'custodian statement corrected: 150 confirmed by phone' });
     expect((await call<{ status: string }>('GET', `/api/reconciliations/breaks/${brk!.breakId}`, operator)).json.status).toBe('RESOLVED');
 
@@ -248,5 +256,47 @@ describe("an operator's day through the gateway", () => {
       ]),
     );
     expect((await call('GET', '/api/audit/verify', auditor)).json).toMatchObject({ ok: true });
+  });
+  it('a closed year stays closed: a trade of that year booked late lands on the first open day, and the year’s FEC and trial balance do not change', async () => {
+    const auditor = await as('ada', ['auditor']);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    // Closing the books is proposed by one supervisor and approved by another.
+    const proposed = await call('POST', '/api/proposals', await as('sam', ['supervisor']), { kind: 'CLOSE_PERIOD', params: { period: 'FY2025' } });
+    expect(proposed.status).toBe(201);
+    const closed = await call('POST', `/api/proposals/${String(proposed.json.proposalId)}/approve`, await as('bob', ['supervisor']));
+    expect(closed.json).toMatchObject({ status: 'EXECUTED', result: { period: 'FY2025', maker: 'sam', checker: 'bob' } });
+    const fecBefore = await call('GET', '/api/exports/fec?fiscalYear=2025', auditor);
+    const tbBefore = await call('GET', '/api/exports/trial-balance?from=2025-01-01&to=2025-12-31', auditor);
+    expect([fecBefore.status, tbBefore.status]).toEqual([200, 200]);
+
+    // A trade of 30 December 2025 reaches the back office now.
+    const late = await proposeAndApprove('BOOK_TRADE', {
+      trade: { ...TRADE, executedAt: '2025-12-30T10:00:00.000+01:00', tradeDate: '2025-12-30', quantity: '10', price: '55.00', fees: [] },
+    });
+    const lateRef = (late.booked as { tradeRef: string }).tradeRef;
+    let lines: Array<{ kind: string; accountingDate: string; pieceDate: string | null; bookingNote: string | null }> = [];
+    await waitUntil(
+      async () => {
+        lines = (await call<typeof lines>('GET', `/api/trades/${encodeURIComponent(lateRef)}/journal`, auditor)).json;
+        return lines.some((l) => l.kind === 'TRADE_DATE_COMMITMENT');
+      },
+      'accounting to book the late trade',
+      60_000,
+    );
+    const commitment = lines.filter((l) => l.kind === 'TRADE_DATE_COMMITMENT');
+    expect(commitment.map((l) => [l.accountingDate, l.pieceDate])).toEqual([
+      ['2026-01-01', '2025-12-30'],
+      ['2026-01-01', '2025-12-30'],
+    ]);
+    expect(commitment[0]!.bookingNote).toContain('FY2025');
+
+    // The closed year, byte for byte.
+    const fecAfter = await call('GET', '/api/exports/fec?fiscalYear=2025', auditor);
+    const tbAfter = await call('GET', '/api/exports/trial-balance?from=2025-01-01&to=2025-12-31', auditor);
+    expect([fecAfter.status, sha(fecAfter.buffer), tbAfter.status, sha(tbAfter.buffer)]).toEqual([200, sha(fecBefore.buffer), 200, sha(tbBefore.buffer)]);
+    // Closing it twice is refused.
+    const again = await call('POST', '/api/proposals', await as('sam', ['supervisor']), { kind: 'CLOSE_PERIOD', params: { period: 'FY2025' } });
+    const refused = await call('POST', `/api/proposals/${String(again.json.proposalId)}/approve`, await as('bob', ['supervisor']));
+    expect(refused.json).toMatchObject({ status: 'FAILED', result: { status: 409 } });
   });
 });
