@@ -1,5 +1,7 @@
 import { envelope, physicalTopic, Topics, type EventEnvelope } from '@postera/contracts';
+import type { Stack } from '@postera/devstack';
 import { newId } from '@postera/kernel';
+import type { Person } from '@postera/platform';
 import { endOffsets, testKafka, waitFor } from '@postera/testing';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -7,7 +9,7 @@ import type pg from 'pg';
 /**
  * What the capture integration tests share: a referential with an SSI for every account and
  * counterparty (EU/EUR and US/USD), trade and confirmation messages, day and settlement events,
- * a collector of trade.events.v1, and small HTTP and database probes.
+ * a collector of trade.events.v1, and small HTTP (signed as the gateway signs) and database probes.
  */
 
 // ---------------------------------------------------------------- referential
@@ -247,16 +249,29 @@ export interface Answer<T = Wire> {
   body: T;
 }
 
-/** One call of the service's HTTP API; the answer whatever its status (the test judges it). */
-export async function call<T = Wire>(method: 'GET' | 'POST', url: string, o: { body?: unknown; user?: string } = {}): Promise<Answer<T>> {
-  const headers: Record<string, string> = {};
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  if (o.user) headers['x-postera-user'] = o.user;
+export interface CallOptions {
+  /** A JSON body, or text sent as it is under `contentType` (a CSV import). */
+  body?: unknown;
+  contentType?: string;
+  /** A change two people made: `maker` proposed it, the person of the call (the checker) approved it. */
+  maker?: Person;
+  /** Headers sent as well, over the signed ones (a forged or misdirected token). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * One call of the service's HTTP API as `who`, with the token the gateway would sign for exactly
+ * this request (`null`: no token at all); the answer whatever its status (the test judges it).
+ */
+export async function call<T = Wire>(stack: Stack, method: 'GET' | 'POST', url: string, who: Person | null, o: CallOptions = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = who ? await stack.as(who, method, url, o.maker ? { maker: o.maker } : undefined) : {};
+  if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
+  Object.assign(headers, o.headers);
   const res = await fetch(url, {
     method,
     headers,
-    body: o.body === undefined ? undefined : JSON.stringify(o.body),
-    signal: AbortSignal.timeout(15_000),
+    body: o.body === undefined ? undefined : typeof o.body === 'string' && o.contentType ? o.body : JSON.stringify(o.body),
+    signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
   let body: unknown = text;

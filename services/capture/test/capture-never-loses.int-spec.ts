@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { dlqTopic, physicalTopic, TRADE_EXECUTED_BYTES_MAX, TRADE_EXECUTED_REQUIRED_FIELDS, Topics } from '@postera/contracts';
+import { PEOPLE } from '@postera/devstack';
 import { deterministicId, isValidIsin, isValidLei, parseDecimalString } from '@postera/kernel';
 import { consumeAll, endOffsets, produceRaw, waitFor, type RawMessage } from '@postera/testing';
 import fc from 'fast-check';
@@ -475,7 +476,8 @@ describe('capture never loses a message (property, through the real consumer)', 
     env = await e2eEnv('capture-never-loses', { basePort: 4710, smtpUrl: 'smtp://127.0.0.1:1', services: ['capture'] });
     await env.stack.startAll();
     url = env.stack.url('capture');
-    expect((await call('POST', `${url}/referential/import`, { body: referentialBody(), user: 'referential-admin' })).status).toBe(200);
+    const imported = await call(env.stack, 'POST', `${url}/referential/import`, PEOPLE.supervisor, { body: referentialBody(), maker: PEOPLE.operator });
+    expect(imported.status).toBe(200);
 
     const records: RawMessage[] = sent.map((s) => ({ key: s.key, value: s.value }));
     for (let i = 0; i < records.length; i += 100) await produceRaw(env.prefix, TRADES, records.slice(i, i + 100));
@@ -500,7 +502,7 @@ describe('capture never loses a message (property, through the real consumer)', 
 
   it('the service is still alive', async () => {
     expect(env.stack.running.get('capture')!.process.exitCode).toBeNull();
-    expect((await call('GET', `${url}/health`)).status).toBe(200);
+    expect((await call(env.stack, 'GET', `${url}/health`, null)).status).toBe(200);
   });
 
   it('no message went to the DLQ', async () => {
@@ -534,7 +536,7 @@ describe('capture never loses a message (property, through the real consumer)', 
   });
 
   it('the count identity holds: distinct messageIds = captured + amended + cancelled + stale + exceptions + duplicates = receipts', async () => {
-    const s = (await call('GET', `${url}/summary`)).body;
+    const s = (await call(env.stack, 'GET', `${url}/summary`, PEOPLE.auditor)).body;
     expect(s.captured + s.amended + s.cancelled + s.stale + s.exceptions + s.duplicates).toBe(distinct);
     expect(s.consumed).toBe(distinct);
     expect(receipts.length).toBe(distinct);

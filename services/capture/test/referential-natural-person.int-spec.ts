@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics, type AccountRefV1, type EventEnvelope } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { REPO_ROOT } from '@postera/devstack';
+import { PEOPLE, REPO_ROOT } from '@postera/devstack';
 import { consumeAll, waitFor } from '@postera/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { count, e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
+import { call } from './capture-fixtures.js';
 
 jest.setTimeout(180_000);
 
@@ -37,15 +38,9 @@ const CSV_HEADER =
 let env: E2eEnv;
 let url: string;
 
-async function post(path: string, body: string, contentType: string) {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': contentType, 'x-postera-user': 'alice' },
-    body,
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+/** An import through the API: proposed by an operator, approved by a supervisor. */
+const post = (path: string, body: string, contentType: string) =>
+  call<Record<string, unknown>>(env.stack, 'POST', `${url}${path}`, PEOPLE.supervisor, { body, contentType, maker: PEOPLE.operator });
 
 async function accountEvents(expected: number): Promise<Array<EventEnvelope<AccountRefV1>>> {
   await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.outbox`)) === 0, {
@@ -89,7 +84,7 @@ describe('a client account’s natural person, on the real database and broker',
     expect(foundation.payload.version).toBe(1);
 
     // Stored with the account's version, in its columns and in the history of the version.
-    const stored = await fetch(`${url}/referential/accounts`).then((r) => r.json() as Promise<AccountRefV1[]>);
+    const stored = (await call<AccountRefV1[]>(env.stack, 'GET', `${url}/referential/accounts`, PEOPLE.auditor)).body;
     expect(stored.map((a) => [a.account, a.naturalPerson, a.version])).toEqual([
       ['CLI-0101', JEAN, 1],
       ['CLI-0102', null, 1],

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics, type AccountRefV1, type CalendarRefV1, type EventEnvelope, type InstrumentRefV1, type PartyRefV1 } from '@postera/contracts';
+import { PEOPLE } from '@postera/devstack';
 import { deterministicId, leiWithCheckDigits, TARGET } from '@postera/kernel';
+import type { Person } from '@postera/platform';
 import { consumeAll, endOffsets, waitFor } from '@postera/testing';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +10,7 @@ import type { EntityManager } from 'typeorm';
 import { count, e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 import { loadReferential } from '../src/referential/referential.reader.js';
 import { loadByKeys } from '../src/referential/persistence/referential.repository.js';
+import { call } from './capture-fixtures.js';
 
 jest.setTimeout(180_000);
 
@@ -34,22 +37,18 @@ const NEW_LEI = leiWithCheckDigits('969500SAMPLEDELTA0');
 let env: E2eEnv;
 let url: string;
 
-async function post(path: string, body: string, contentType: string, user?: string) {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': contentType, ...(user ? { 'x-postera-user': user } : {}) },
-    body,
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-const postJson = (path: string, body: unknown, user?: string) => post(path, JSON.stringify(body), 'application/json', user);
-const postCsv = (entity: string, text: string, user?: string) => post(`/referential/import/${entity}`, text, 'text/csv', user);
+const { operator: olivia, operator2: oscar, supervisor: sam, supervisor2: sue, auditor: ada, admin: alan } = PEOPLE;
+
+/** An import through the API: proposed by `maker`, approved by sam (a supervisor). */
+const post = (path: string, body: string, contentType: string, maker: Person = olivia) =>
+  call<Record<string, unknown>>(env.stack, 'POST', `${url}${path}`, sam, { body, contentType, maker });
+const postJson = (path: string, body: unknown, maker?: Person) => post(path, JSON.stringify(body), 'application/json', maker);
+const postCsv = (entity: string, text: string, maker?: Person) => post(`/referential/import/${entity}`, text, 'text/csv', maker);
 
 async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) });
+  const res = await call<T>(env.stack, 'GET', `${url}${path}`, ada);
   expect(res.status).toBe(200);
-  return (await res.json()) as T;
+  return res.body;
 }
 
 /** Messages on a refdata topic so far (the sum of its partitions' end offsets). */
@@ -99,7 +98,12 @@ describe('the capture referential, on the real database and broker', () => {
     expect(calendars[0]!.holidays).toContainEqual({ date: '2026-04-03', name: 'Good Friday' });
     expect(calendars[1]!.holidays).toContainEqual({ date: '2026-07-03', name: 'Independence Day (observed)' });
 
-    expect(await count(env.db, `SELECT count(*) AS n FROM capture.referential_history WHERE source = 'FILE' AND changed_by IS NULL AND version = 1`)).toBe(37);
+    expect(
+      await count(
+        env.db,
+        `SELECT count(*) AS n FROM capture.referential_history WHERE source = 'FILE' AND changed_by IS NULL AND approved_by IS NULL AND version = 1`,
+      ),
+    ).toBe(37);
     expect(await historyRows()).toBe(37);
 
     await outboxDrained();
@@ -119,7 +123,7 @@ describe('the capture referential, on the real database and broker', () => {
 
   it('re-importing the same referential through the API changes nothing and publishes nothing', async () => {
     const before = { instruments: await published(Topics.refdataInstruments), ssis: await published(Topics.refdataSsis) };
-    const res = await postJson('/referential/import', sample, 'alice');
+    const res = await postJson('/referential/import', sample);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       instruments: { created: 0, changed: 0, unchanged: 11 },
@@ -136,20 +140,20 @@ describe('the capture referential, on the real database and broker', () => {
     expect(await published(Topics.refdataSsis)).toBe(before.ssis);
   });
 
-  it('a changed instrument gets version 2, a history row naming the user, and one new event; changed back, version 3 and one more', async () => {
+  it('a changed instrument gets version 2, a history row naming both people, and one new event; changed back, version 3 and one more', async () => {
     const renamed = { ...TOTAL_ENERGIES, name: 'TotalEnergies SE (renamed)' };
-    const res = await postJson('/referential/import', { instruments: [renamed] }, 'alice');
+    const res = await postJson('/referential/import', { instruments: [renamed] }, olivia);
     expect(res.status).toBe(200);
     expect(res.body.instruments).toEqual({ created: 0, changed: 1, unchanged: 0 });
 
     const stored = (await get<InstrumentRefV1[]>('/referential/instruments')).find((i) => i.isin === TOTAL_ENERGIES.isin);
     expect(stored).toEqual({ ...renamed, version: 2 });
-    const history = await get<Array<{ version: number; source: string; changedBy: string | null; data: InstrumentRefV1 }>>(
+    const history = await get<Array<{ version: number; source: string; changedBy: string | null; approvedBy: string | null; data: InstrumentRefV1 }>>(
       `/referential/history?entity=instruments&key=${TOTAL_ENERGIES.isin}`,
     );
-    expect(history.map((h) => [h.version, h.source, h.changedBy, h.data.name])).toEqual([
-      [1, 'FILE', null, 'TotalEnergies SE'],
-      [2, 'API', 'alice', 'TotalEnergies SE (renamed)'],
+    expect(history.map((h) => [h.version, h.source, h.changedBy, h.approvedBy, h.data.name])).toEqual([
+      [1, 'FILE', null, null, 'TotalEnergies SE'],
+      [2, 'API', olivia.id, sam.id, 'TotalEnergies SE (renamed)'],
     ]);
 
     await outboxDrained();
@@ -164,7 +168,7 @@ describe('the capture referential, on the real database and broker', () => {
     expect(events[1]!.eventId).toBe(deterministicId('InstrumentUpserted', TOTAL_ENERGIES.isin, '2'));
 
     // Back to the first content: a new version (so a new event id), which consumers must see.
-    const back = await postJson('/referential/import', { instruments: [TOTAL_ENERGIES] }, 'bob');
+    const back = await postJson('/referential/import', { instruments: [TOTAL_ENERGIES] }, oscar);
     expect(back.body.instruments).toEqual({ created: 0, changed: 1, unchanged: 0 });
     await outboxDrained();
     expect(await published(Topics.refdataInstruments)).toBe(ROWS.instruments + 2);
@@ -178,7 +182,7 @@ describe('the capture referential, on the real database and broker', () => {
       '529900COUNTERPTY0226,"Counterparty ""Beta"", GmbH",DE,BETADEFFXXX',
       `${NEW_LEI},Delta Securities SA,FR,`,
     ].join('\r\n');
-    const res = await postCsv('parties', `${csv}\r\n`, 'carol');
+    const res = await postCsv('parties', `${csv}\r\n`, sue);
     expect(res.status).toBe(200);
     expect(res.body.parties).toEqual({ created: 1, changed: 1, unchanged: 1 });
     const parties = await get<Array<{ lei: string; name: string; bic: string | null; version: number }>>('/referential/parties');
@@ -188,7 +192,12 @@ describe('the capture referential, on the real database and broker', () => {
       ['529900COUNTERPTY0226', 'Counterparty "Beta", GmbH', 'BETADEFFXXX', 2],
       [NEW_LEI, 'Delta Securities SA', null, 1],
     ]);
-    expect(await count(env.db, `SELECT count(*) AS n FROM capture.referential_history WHERE entity = 'parties' AND changed_by = 'carol'`)).toBe(2);
+    expect(
+      await count(env.db, `SELECT count(*) AS n FROM capture.referential_history WHERE entity = 'parties' AND changed_by = $1 AND approved_by = $2`, [
+        sue.id,
+        sam.id,
+      ]),
+    ).toBe(2);
     await outboxDrained();
     expect(await published(Topics.refdataParties)).toBe(ROWS.parties + 2);
   });
@@ -232,14 +241,14 @@ describe('the capture referential, on the real database and broker', () => {
     expect((await postCsv('parties', big)).status).toBe(413);
     expect((await post('/referential/import/parties', 'lei,name,country\r\n', 'text/plain')).status).toBe(415);
     expect((await postCsv('counterparties', 'lei\r\n')).status).toBe(400);
-    expect((await fetch(`${url}/referential/history?entity=trades`)).status).toBe(400);
+    expect((await call(env.stack, 'GET', `${url}/referential/history?entity=trades`, olivia)).status).toBe(400);
   });
 
   it('replaces a calendar’s holidays from CSV, keeping its description, and the reader builds calendars from that data', async () => {
     const stored = (await get<Array<{ code: string; description: string; holidays: unknown[] }>>('/referential/calendars'))[0]!;
     const holidays = sample.calendars.find((c) => c.code === 'TARGET')!.holidays;
     const csv = ['code,date,name', ...holidays.map((h) => `TARGET,${h.date},"${h.name}"`), 'TARGET,2026-06-15,Sample closure'].join('\r\n');
-    const res = await postCsv('calendar-holidays', csv, 'dave');
+    const res = await postCsv('calendar-holidays', csv, oscar);
     expect(res.status).toBe(200);
     expect(res.body.calendars).toEqual({ created: 0, changed: 1, unchanged: 0 });
     const after = (await get<Array<{ code: string; description: string; holidays: unknown[]; version: number }>>('/referential/calendars'))[0]!;
@@ -288,5 +297,113 @@ describe('the capture referential, on the real database and broker', () => {
     expect(one.calendar('TARGET')!.isBusinessDay('2026-04-02')).toBe(true);
     expect(one.calendar('US')!.isBusinessDay('2026-07-03')).toBe(false);
     expect(one.calendar('XETR')).toBeUndefined();
+  });
+});
+
+describe('who may call capture, on the real process', () => {
+  const instruments = () => `${url}/referential/instruments`;
+  const importUrl = () => `${url}/referential/import`;
+  const renamed = (name: string) => ({ instruments: [{ ...TOTAL_ENERGIES, name }] });
+  const versionOfTotal = async () =>
+    (await env.db.query<{ version: number }>(`SELECT version FROM capture.instruments WHERE isin = $1`, [TOTAL_ENERGIES.isin])).rows[0]!.version;
+
+  it('refuses a call without a token, with a token for another service, or with a token minted for another path (401)', async () => {
+    expect((await call(env.stack, 'GET', instruments(), null)).status).toBe(401);
+    expect((await call(env.stack, 'POST', importUrl(), null, { body: renamed('no token') })).status).toBe(401);
+
+    const forSettlement = await env.stack.gatewayKey.headers('settlement', 'GET', instruments(), olivia);
+    expect((await call(env.stack, 'GET', instruments(), null, { headers: forSettlement })).status).toBe(401);
+
+    const forParties = await env.stack.as(olivia, 'GET', `${url}/referential/parties`);
+    expect((await call(env.stack, 'GET', instruments(), null, { headers: forParties })).status).toBe(401);
+    const forGet = await env.stack.as(sam, 'GET', importUrl(), { maker: olivia });
+    expect((await call(env.stack, 'POST', importUrl(), null, { body: renamed('wrong method'), headers: forGet })).status).toBe(401);
+
+    // The platform's probes stay open.
+    expect((await call(env.stack, 'GET', `${url}/health/live`, null)).status).toBe(200);
+  });
+
+  it('lets every reader role read (2xx), and refuses one that is none (403)', async () => {
+    for (const who of [olivia, sam, ada, alan]) expect([who.id, (await call(env.stack, 'GET', instruments(), who)).status]).toEqual([who.id, 200]);
+    expect((await call(env.stack, 'GET', `${url}/summary`, ada)).status).toBe(200);
+    expect((await call(env.stack, 'GET', instruments(), { id: 'nobody', name: 'Nobody', roles: [] })).status).toBe(403);
+  });
+
+  it('refuses a change of two people made by one (403), and changes nothing', async () => {
+    const history = await historyRows();
+    const version = await versionOfTotal();
+    const tradesBefore = await count(env.db, `SELECT count(*) AS n FROM capture.trades`);
+
+    // One person alone, whatever their role.
+    for (const who of [olivia, sam, alan]) {
+      expect([who.id, (await call(env.stack, 'POST', importUrl(), who, { body: renamed(`by ${who.id} alone`) })).status]).toEqual([who.id, 403]);
+    }
+    const csvAlone = await call(env.stack, 'POST', `${url}/referential/import/parties`, olivia, { body: 'lei,name,country\r\n', contentType: 'text/csv' });
+    expect(csvAlone.status).toBe(403);
+    const trade = {
+      sourceSystem: 'DESK',
+      tradeId: 'WHO-1',
+      tradeDate: '2026-11-26',
+      side: 'BUY',
+      isin: TOTAL_ENERGIES.isin,
+      quantity: '1',
+      price: '1',
+      currency: 'EUR',
+      account: 'CLI-0001',
+      counterparty: '529900COUNTERPTY0129',
+    };
+    expect((await call(env.stack, 'POST', `${url}/trades`, olivia, { body: trade })).status).toBe(403);
+    expect((await call(env.stack, 'POST', `${url}/trades/DESK%3AWHO-1/approve`, sam)).status).toBe(403);
+    expect((await call(env.stack, 'POST', `${url}/exceptions/00000000-0000-0000-0000-000000000000/reject`, sam, { body: { comment: 'x' } })).status).toBe(403);
+
+    // Two names, one person: the maker approving their own proposal.
+    const selfApproved = await call(env.stack, 'POST', importUrl(), sam, { body: renamed('self-approved'), maker: sam });
+    expect(selfApproved.status).toBe(403);
+    expect(selfApproved.body.problems).toEqual([`maker-checker: ${sam.id} proposed this change and cannot also approve it`]);
+    // A checker without the checker's role, and a maker without a maker's.
+    expect((await call(env.stack, 'POST', importUrl(), oscar, { body: renamed('checked by an operator'), maker: olivia })).status).toBe(403);
+    expect((await call(env.stack, 'POST', importUrl(), sam, { body: renamed('made by an auditor'), maker: ada })).status).toBe(403);
+
+    expect(await historyRows()).toBe(history);
+    expect(await versionOfTotal()).toBe(version);
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.trades`)).toBe(tradesBefore);
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.four_eyes_approvals WHERE maker = checker`)).toBe(0);
+  });
+
+  it('applies an approved change once: the same four-eyes token again is refused (409)', async () => {
+    const history = await historyRows();
+    const version = await versionOfTotal();
+    const headers = await env.stack.as(sam, 'POST', importUrl(), { proposal: 'proposal-who-may-call', maker: olivia });
+    const body = renamed('TotalEnergies SE (approved once)');
+
+    const first = await call(env.stack, 'POST', importUrl(), null, { body, headers });
+    expect([first.status, first.body.instruments]).toEqual([200, { created: 0, changed: 1, unchanged: 0 }]);
+    const replayed = await call(env.stack, 'POST', importUrl(), null, { body, headers });
+    expect(replayed.status).toBe(409);
+
+    expect(await historyRows()).toBe(history + 1);
+    expect(await versionOfTotal()).toBe(version + 1);
+    const last = await env.db.query(`SELECT changed_by, approved_by FROM capture.referential_history WHERE key = $1 ORDER BY version DESC LIMIT 1`, [
+      TOTAL_ENERGIES.isin,
+    ]);
+    expect(last.rows).toEqual([{ changed_by: olivia.id, approved_by: sam.id }]);
+    const spent = await env.db.query(`SELECT maker, checker, method, path FROM capture.four_eyes_approvals WHERE proposal_id = 'proposal-who-may-call'`);
+    expect(spent.rows).toEqual([{ maker: olivia.id, checker: sam.id, method: 'POST', path: '/referential/import' }]);
+  });
+
+  it('holds both people in the table too: an API history row without its checker, or checked by its maker, is refused', async () => {
+    const row = [TOTAL_ENERGIES.isin, JSON.stringify(TOTAL_ENERGIES)];
+    await expect(
+      env.db.query(
+        `INSERT INTO capture.referential_history (entity, key, version, data, source, changed_by) VALUES ('instruments', $1, 99, $2, 'API', 'x')`,
+        row,
+      ),
+    ).rejects.toThrow(/referential_history_api_checked/);
+    await expect(
+      env.db.query(
+        `INSERT INTO capture.referential_history (entity, key, version, data, source, changed_by, approved_by) VALUES ('instruments', $1, 99, $2, 'API', 'x', 'x')`,
+        row,
+      ),
+    ).rejects.toThrow(/referential_history_two_people/);
   });
 });

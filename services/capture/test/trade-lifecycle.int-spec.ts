@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics } from '@postera/contracts';
+import { PEOPLE } from '@postera/devstack';
 import { produceRaw, waitFor, type RawMessage } from '@postera/testing';
 import { randomUUID } from 'node:crypto';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -21,6 +22,7 @@ import {
   tradeMessage,
   waitForReceipts,
   type Fields,
+  type Wire,
 } from './capture-fixtures.js';
 
 // The capture lifecycle (DOMAIN.md §1, DESIGN.md §3–4) through the BUILT capture process, on the
@@ -46,7 +48,7 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
   const expectedOutcome = new Map<string, string>();
   let confirmationsSent = 0;
 
-  const trade = async (ref: string) => call(`GET`, `${url}/trades/${encodeURIComponent(ref)}`);
+  const trade = async (ref: string) => call(env.stack, 'GET', `${url}/trades/${encodeURIComponent(ref)}`, PEOPLE.auditor);
   const receiptsOf = async (ids: string[]) =>
     Object.fromEntries(
       (await rows<{ message_id: string; outcome: string }>(env.db, `SELECT message_id, outcome FROM capture.receipts WHERE message_id = ANY($1)`, [ids])).map(
@@ -56,12 +58,12 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
   const exceptionsOf = async (messageId: string) =>
     Promise.all(
       (await rows<{ exception_id: string }>(env.db, `SELECT exception_id FROM capture.exceptions WHERE message_id = $1 ORDER BY created_at`, [messageId])).map(
-        async (r) => (await call('GET', `${url}/exceptions/${r.exception_id}`)).body,
+        async (r) => (await call(env.stack, 'GET', `${url}/exceptions/${r.exception_id}`, PEOPLE.operator)).body,
       ),
     );
   const exceptionByBytes = async (value: string | Buffer) => {
     const [r] = await rows<{ exception_id: string }>(env.db, `SELECT exception_id FROM capture.exceptions WHERE original = $1`, [Buffer.from(value)]);
-    return r ? (await call('GET', `${url}/exceptions/${r.exception_id}`)).body : undefined;
+    return r ? (await call(env.stack, 'GET', `${url}/exceptions/${r.exception_id}`, PEOPLE.operator)).body : undefined;
   };
   const types = (ref: string) => events.of(ref).map((e) => e.type);
   const ofType = (ref: string, type: string) => events.of(ref).filter((e) => e.type === type);
@@ -115,7 +117,7 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     env = await e2eEnv('capture-lifecycle', { basePort: 4700, smtpUrl: 'smtp://127.0.0.1:1', services: ['capture'] });
     await env.stack.startAll();
     url = env.stack.url('capture');
-    const imported = await call('POST', `${url}/referential/import`, { body: referentialBody(), user: 'referential-admin' });
+    const imported = await call(env.stack, 'POST', `${url}/referential/import`, PEOPLE.supervisor, { body: referentialBody(), maker: PEOPLE.operator });
     expect(imported.status).toBe(200);
     // The business day 2026-11-26 is open: trades dated after it are refused, trades before it are late bookings.
     const day = businessDayOpened(TRADE_DATE);
@@ -369,30 +371,44 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     expect(ofType(ref, 'TradeAmended')).toEqual([]);
   });
 
-  it('maker-checker: a trade booked by alice cannot be validated by alice (403); bob validates it (MAKER_CHECKER)', async () => {
+  it('maker-checker: a trade booked by sue (approved by sam) cannot be validated by sue (403); sam validates it (MAKER_CHECKER)', async () => {
+    const { supervisor: sam, supervisor2: sue, operator: olivia } = PEOPLE;
     const { messageId: _none, ...body } = tradeMessage({ sourceSystem: 'DESK', tradeId: 'LC-MANUAL-1' });
     const ref = 'DESK:LC-MANUAL-1';
-    const booked = await call('POST', `${url}/trades`, { body, user: 'alice' });
-    expect([booked.status, booked.body.outcome, booked.body.tradeRef, booked.body.maker]).toEqual([201, 'CAPTURED', ref, 'alice']);
+    const approve = `${url}/trades/${encodeURIComponent(ref)}/approve`;
+    const booked = await call(env.stack, 'POST', `${url}/trades`, sam, { body, maker: sue });
+    expect([booked.status, booked.body.outcome, booked.body.tradeRef, booked.body.maker, booked.body.approvedBy]).toEqual([
+      201,
+      'CAPTURED',
+      ref,
+      sue.id,
+      sam.id,
+    ]);
     const t = (await trade(ref)).body;
-    expect([t.status, t.maker, t.origin]).toEqual(['CAPTURED', 'alice', 'MANUAL']);
+    expect([t.status, t.maker, t.origin]).toEqual(['CAPTURED', sue.id, 'MANUAL']);
+    expect(t.history.map((h: Wire) => [h.eventType, h.actor, h.detail?.maker ?? null])).toEqual([
+      ['TradeCaptured', sue.id, null],
+      ['ChangeApproved', sam.id, sue.id],
+    ]);
 
-    const byAlice = await call('POST', `${url}/trades/${encodeURIComponent(ref)}/approve`, { user: 'alice' });
-    expect(byAlice.status).toBe(403);
-    expect(byAlice.body.message).toBe(`maker-checker: alice booked or corrected ${ref} and cannot also validate it; a second person must`);
+    const bySue = await call(env.stack, 'POST', approve, sue, { maker: olivia });
+    expect(bySue.status).toBe(403);
+    expect(bySue.body.message).toBe(`maker-checker: ${sue.id} booked or corrected ${ref} and cannot also validate it; a second person must`);
     expect((await trade(ref)).body.status).toBe('CAPTURED');
 
-    const byBob = await call('POST', `${url}/trades/${encodeURIComponent(ref)}/approve`, { user: 'bob' });
-    expect([byBob.status, byBob.body]).toEqual([200, { tradeRef: ref, status: 'VALIDATED', validatedBy: 'bob', maker: 'alice' }]);
+    const bySam = await call(env.stack, 'POST', approve, sam, { maker: olivia });
+    expect([bySam.status, bySam.body]).toEqual([200, { tradeRef: ref, status: 'VALIDATED', validatedBy: sam.id, maker: sue.id }]);
     await eventsSettled(env.db, events);
     const validated = ofType(ref, 'TradeValidated');
     expect(validated).toHaveLength(1);
-    expect(validated[0]!.payload).toMatchObject({ how: 'MAKER_CHECKER', validatedBy: 'bob', status: 'VALIDATED', trade: { tradeRef: ref, origin: 'MANUAL' } });
+    expect(validated[0]!.payload).toMatchObject({ how: 'MAKER_CHECKER', validatedBy: sam.id, status: 'VALIDATED', trade: { tradeRef: ref, origin: 'MANUAL' } });
     const after = (await trade(ref)).body;
-    expect([after.status, after.validatedBy, after.validatedHow]).toEqual(['VALIDATED', 'bob', 'MAKER_CHECKER']);
+    expect([after.status, after.validatedBy, after.validatedHow]).toEqual(['VALIDATED', sam.id, 'MAKER_CHECKER']);
+    expect(after.history.at(-1)).toMatchObject({ eventType: 'TradeValidated', actor: sam.id, detail: { how: 'MAKER_CHECKER', proposedBy: olivia.id } });
   });
 
-  it('the exceptions queue: replayed as it was → 422 and still OPEN; corrected by carol → REPLAYED, carol its maker; rejected with a comment → REJECTED, then 409', async () => {
+  it('the exceptions queue: replayed as it was → 422 and still OPEN; corrected by sue → REPLAYED, sue its maker; rejected with a comment → REJECTED, then 409', async () => {
+    const { supervisor: sam, supervisor2: sue, operator: olivia, operator2: oscar } = PEOPLE;
     const bad = tradeMessage({ tradeId: 'LC-EXC-1', account: 'CLI-9999' });
     const ref = refOf(bad);
     await publishTrades([bad]);
@@ -401,26 +417,36 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     const reasons = [{ field: 'account', value: 'CLI-9999', rule: 'account unknown to the referential' }];
     expect([exc.kind, exc.status, exc.tradeRef, exc.reasons]).toEqual(['INPUT', 'OPEN', ref, reasons]);
     const id = String(exc.exceptionId);
+    const exception = `${url}/exceptions/${id}`;
 
-    const asItWas = await call('POST', `${url}/exceptions/${id}/replay`, { body: {}, user: 'carol' });
+    const asItWas = await call(env.stack, 'POST', `${exception}/replay`, sam, { body: {}, maker: olivia });
     expect([asItWas.status, asItWas.body.attempt, asItWas.body.problems]).toEqual([422, 1, reasons]);
-    const stillOpen = (await call('GET', `${url}/exceptions/${id}`)).body;
+    const stillOpen = (await call(env.stack, 'GET', exception, olivia)).body;
     expect(stillOpen.status).toBe('OPEN');
-    expect(stillOpen.attempts).toMatchObject([{ attempt: 1, by: 'carol', corrected: false, outcome: 'EXCEPTION', problems: reasons }]);
+    expect(stillOpen.attempts).toMatchObject([{ attempt: 1, by: olivia.id, approvedBy: sam.id, corrected: false, outcome: 'EXCEPTION', problems: reasons }]);
     expect((await trade(ref)).status).toBe(404);
 
     const corrected = { ...bad, account: 'CLI-0001' };
-    const replayed = await call('POST', `${url}/exceptions/${id}/replay`, { body: { message: corrected }, user: 'carol' });
-    expect([replayed.status, replayed.body]).toEqual([200, { exceptionId: id, status: 'REPLAYED', outcome: 'CAPTURED', tradeRef: ref, replayedBy: 'carol' }]);
-    const resolved = (await call('GET', `${url}/exceptions/${id}`)).body;
-    expect([resolved.status, resolved.resolvedBy, resolved.attempts.length, JSON.parse(resolved.corrected)]).toEqual(['REPLAYED', 'carol', 2, corrected]);
+    const replayed = await call(env.stack, 'POST', `${exception}/replay`, sam, { body: { message: corrected }, maker: sue });
+    expect([replayed.status, replayed.body]).toEqual([
+      200,
+      { exceptionId: id, status: 'REPLAYED', outcome: 'CAPTURED', tradeRef: ref, replayedBy: sue.id, approvedBy: sam.id },
+    ]);
+    const resolved = (await call(env.stack, 'GET', exception, olivia)).body;
+    expect([resolved.status, resolved.resolvedBy, resolved.approvedBy, resolved.attempts.length, JSON.parse(resolved.corrected)]).toEqual([
+      'REPLAYED',
+      sue.id,
+      sam.id,
+      2,
+      corrected,
+    ]);
     const t = (await trade(ref)).body;
-    expect([t.status, t.maker, t.account]).toEqual(['CAPTURED', 'carol', 'CLI-0001']);
+    expect([t.status, t.maker, t.account]).toEqual(['CAPTURED', sue.id, 'CLI-0001']);
     await eventsSettled(env.db, events);
     expect(ofType(ref, 'TradeCaptured').map((e) => e.causationId)).toEqual([`${String(bad.messageId)}#replay-2`]);
     // A person corrected it: a second person validates it.
-    const byCarol = await call('POST', `${url}/trades/${encodeURIComponent(ref)}/approve`, { user: 'carol' });
-    expect(byCarol.status).toBe(403);
+    const bySue = await call(env.stack, 'POST', `${url}/trades/${encodeURIComponent(ref)}/approve`, sue, { maker: olivia });
+    expect(bySue.status).toBe(403);
 
     const other = tradeMessage({ tradeId: 'LC-EXC-2', isin: 'DE0007164600' }); // a valid ISIN the referential does not hold
     await publishTrades([other]);
@@ -428,12 +454,13 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     const [exc2] = await exceptionsOf(String(other.messageId));
     expect(exc2.reasons).toEqual([{ field: 'isin', value: 'DE0007164600', rule: 'instrument unknown to the referential' }]);
     const id2 = String(exc2.exceptionId);
-    expect((await call('POST', `${url}/exceptions/${id2}/reject`, { body: {}, user: 'dave' })).status).toBe(400);
-    const rejected = await call('POST', `${url}/exceptions/${id2}/reject`, { body: { comment: 'test message from the FO-EQ UAT' }, user: 'dave' });
-    expect([rejected.status, rejected.body]).toEqual([200, { exceptionId: id2, status: 'REJECTED', rejectedBy: 'dave' }]);
-    const gone = (await call('GET', `${url}/exceptions/${id2}`)).body;
-    expect([gone.status, gone.resolvedBy, gone.comment]).toEqual(['REJECTED', 'dave', 'test message from the FO-EQ UAT']);
-    const replayRejected = await call('POST', `${url}/exceptions/${id2}/replay`, { body: {}, user: 'carol' });
+    const exception2 = `${url}/exceptions/${id2}`;
+    expect((await call(env.stack, 'POST', `${exception2}/reject`, sam, { body: {}, maker: oscar })).status).toBe(400);
+    const rejected = await call(env.stack, 'POST', `${exception2}/reject`, sam, { body: { comment: 'test message from the FO-EQ UAT' }, maker: oscar });
+    expect([rejected.status, rejected.body]).toEqual([200, { exceptionId: id2, status: 'REJECTED', rejectedBy: oscar.id, approvedBy: sam.id }]);
+    const gone = (await call(env.stack, 'GET', exception2, oscar)).body;
+    expect([gone.status, gone.resolvedBy, gone.approvedBy, gone.comment]).toEqual(['REJECTED', oscar.id, sam.id, 'test message from the FO-EQ UAT']);
+    const replayRejected = await call(env.stack, 'POST', `${exception2}/replay`, sam, { body: {}, maker: olivia });
     expect(replayRejected.status).toBe(409);
     expect(replayRejected.body.message).toBe(`exception ${id2} is REJECTED: only an OPEN exception can be replayed or rejected`);
   });
@@ -522,7 +549,7 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
       what: 'capture to consume every trades.executed.v1 record',
     });
     const published = sentIds.size + positional;
-    const s = (await call('GET', `${url}/summary`)).body;
+    const s = (await call(env.stack, 'GET', `${url}/summary`, PEOPLE.admin)).body;
     expect(s.captured + s.amended + s.cancelled + s.stale + s.exceptions + s.duplicates).toBe(published);
     expect(s.consumed).toBe(published);
     expect(await receiptCount(env.db, TRADES)).toBe(published);

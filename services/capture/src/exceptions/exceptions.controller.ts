@@ -4,7 +4,6 @@ import {
   ConflictException,
   Controller,
   Get,
-  Headers,
   HttpCode,
   Inject,
   NotFoundException,
@@ -14,10 +13,21 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Topics } from '@postera/contracts';
-import { LOG, type InboundRecord, type Log } from '@postera/platform';
+import {
+  CurrentOperator,
+  LOG,
+  MAKERS,
+  READERS,
+  RequiresFourEyes,
+  requireFourEyes,
+  Roles,
+  type InboundRecord,
+  type Log,
+  type Operator,
+} from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { readTradeMessage } from '../trades/commands/capture-trade/trade-message.js';
-import { operator, operatorWork } from '../trades/operator-work.js';
+import { operatorWork } from '../trades/operator-work.js';
 import { TradeLifecycle } from '../trades/trade-lifecycle.js';
 
 const PAGE_MAX = 500;
@@ -49,13 +59,14 @@ const view = (r: Record<string, unknown> & { original: Buffer; corrected: Buffer
 
 const COLUMNS = `exception_id AS "exceptionId", message_id AS "messageId", trade_ref AS "tradeRef", kind, reasons, status, topic,
   kafka_partition AS "partition", kafka_offset AS "offset", attempts, resolved_by AS "resolvedBy", resolved_at AS "resolvedAt",
-  resolution_comment AS "comment", result, created_at AS "createdAt", original, corrected`;
+  approved_by AS "approvedBy", resolution_comment AS "comment", result, created_at AS "createdAt", original, corrected`;
 
 /**
  * The exceptions queue: every input capture could not take as it was, with every broken rule, the
  * original bytes, and the way out — replay it (corrected or, once the referential is fixed, as it
  * was) through the very rules the consumer applies, or reject it with a comment. Each action is
- * made by a named person and recorded on the exception.
+ * a change of two people — proposed by one (resolved_by), approved by another (approved_by) — and
+ * both are recorded on the exception.
  */
 @Controller('exceptions')
 export class ExceptionsController {
@@ -66,6 +77,7 @@ export class ExceptionsController {
   ) {}
 
   @Get()
+  @Roles(...READERS, 'admin')
   async list(@Query('status') status = 'OPEN', @Query('kind') kind?: string, @Query('limit') limit = '100') {
     const rows = (await this.ds.query(
       `SELECT ${COLUMNS} FROM capture.exceptions WHERE status = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY created_at, exception_id LIMIT $3`,
@@ -75,6 +87,7 @@ export class ExceptionsController {
   }
 
   @Get(':id')
+  @Roles(...READERS, 'admin')
   async one(@Param('id') id: string) {
     const [row] = (await this.ds.query(`SELECT ${COLUMNS} FROM capture.exceptions WHERE exception_id::text = $1`, [id])) as Array<
       Record<string, unknown> & { original: Buffer; corrected: Buffer | null }
@@ -84,14 +97,19 @@ export class ExceptionsController {
   }
 
   /**
-   * Replays an exception. Body `{ message?: object }`: the corrected message (a person then becomes
-   * the trade's maker, and a second person validates it), or nothing to replay the original as it
-   * was. Refused again: 422 with every problem, the attempt recorded, the exception still OPEN.
+   * Replays an exception. Body `{ message?: object }`: the corrected message (the person who
+   * proposed the replay then becomes the trade's maker, and a second person validates it), or
+   * nothing to replay the original as it was. Refused again: 422 with every problem, the attempt
+   * recorded, the exception still OPEN.
    */
   @Post(':id/replay')
   @HttpCode(200)
-  async replay(@Param('id') id: string, @Body() body: { message?: unknown } | undefined, @Headers('x-postera-user') user?: string) {
-    const by = operator(user);
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async replay(@Param('id') id: string, @Body() body: { message?: unknown } | undefined, @CurrentOperator() who: Operator) {
+    const fourEyes = requireFourEyes(who);
+    const by = fourEyes.maker.id;
+    const approvedBy = fourEyes.checker.id;
     const corrected = body?.message;
     if (corrected !== undefined && (typeof corrected !== 'object' || corrected === null || Array.isArray(corrected))) {
       throw new BadRequestException('message: the corrected message as a JSON object, or nothing to replay the original');
@@ -114,9 +132,26 @@ export class ExceptionsController {
       const mode = { receipts: false, exceptions: false };
       const [result] = exc.topic.endsWith(Topics.confirmationsReceived)
         ? await this.lifecycle.receiveConfirmations(ctx, [message], mode)
-        : await this.lifecycle.capture(ctx, [{ message, origin: 'ELECTRONIC', maker: corrected === undefined ? null : by }], mode);
+        : await this.lifecycle.capture(
+            ctx,
+            [
+              corrected === undefined
+                ? { message, origin: 'ELECTRONIC', maker: null }
+                : { message, origin: 'ELECTRONIC', maker: by, approval: { checker: approvedBy, proposal: fourEyes.proposal } },
+            ],
+            mode,
+          );
       const r = result!;
-      const trail = { attempt, by, at: new Date().toISOString(), corrected: corrected !== undefined, outcome: r.outcome, problems: r.problems };
+      const trail = {
+        attempt,
+        by,
+        approvedBy,
+        proposal: fourEyes.proposal,
+        at: new Date().toISOString(),
+        corrected: corrected !== undefined,
+        outcome: r.outcome,
+        problems: r.problems,
+      };
       if (r.outcome === 'EXCEPTION') {
         await ctx.tx.query(`UPDATE capture.exceptions SET attempts = attempts || $2::jsonb WHERE exception_id = $1`, [
           exc.exception_id,
@@ -125,33 +160,46 @@ export class ExceptionsController {
         return { refused: true as const, problems: r.problems, attempt };
       }
       await ctx.tx.query(
-        `UPDATE capture.exceptions SET status = 'REPLAYED', resolved_by = $2, resolved_at = now(), corrected = $3, result = $4, attempts = attempts || $5::jsonb
+        `UPDATE capture.exceptions SET status = 'REPLAYED', resolved_by = $2, approved_by = $6, resolved_at = now(), corrected = $3, result = $4,
+           attempts = attempts || $5::jsonb
          WHERE exception_id = $1`,
-        [exc.exception_id, by, corrected === undefined ? null : bytes, JSON.stringify({ outcome: r.outcome, tradeRef: r.tradeRef }), JSON.stringify([trail])],
+        [
+          exc.exception_id,
+          by,
+          corrected === undefined ? null : bytes,
+          JSON.stringify({ outcome: r.outcome, tradeRef: r.tradeRef }),
+          JSON.stringify([trail]),
+          approvedBy,
+        ],
       );
       return { refused: false as const, outcome: r.outcome, tradeRef: r.tradeRef, attempt };
     });
     // The refused attempt is committed (recorded) before the 422 goes out.
     if (outcome.refused)
       throw new UnprocessableEntityException({ message: 'replay refused; the exception stays open', attempt: outcome.attempt, problems: outcome.problems });
-    return { exceptionId: id, status: 'REPLAYED', outcome: outcome.outcome, tradeRef: outcome.tradeRef, replayedBy: by };
+    return { exceptionId: id, status: 'REPLAYED', outcome: outcome.outcome, tradeRef: outcome.tradeRef, replayedBy: by, approvedBy };
   }
 
   /** Rejects an exception for good (a test message, a trade booked elsewhere): a comment says why. */
   @Post(':id/reject')
   @HttpCode(200)
-  async reject(@Param('id') id: string, @Body() body: { comment?: unknown } | undefined, @Headers('x-postera-user') user?: string) {
-    const by = operator(user);
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async reject(@Param('id') id: string, @Body() body: { comment?: unknown } | undefined, @CurrentOperator() who: Operator) {
+    const fourEyes = requireFourEyes(who);
+    const by = fourEyes.maker.id;
+    const approvedBy = fourEyes.checker.id;
     const comment = typeof body?.comment === 'string' ? body.comment.trim() : '';
     if (comment.length === 0 || comment.length > 2000) throw new BadRequestException('comment: why the exception is rejected (1 to 2000 characters)');
     await operatorWork(this.ds, this.log, async (ctx) => {
       const exc = await this.lockOpen(ctx.tx, id);
       await ctx.tx.query(
-        `UPDATE capture.exceptions SET status = 'REJECTED', resolved_by = $2, resolved_at = now(), resolution_comment = $3 WHERE exception_id = $1`,
-        [exc.exception_id, by, comment],
+        `UPDATE capture.exceptions SET status = 'REJECTED', resolved_by = $2, approved_by = $4, resolved_at = now(), resolution_comment = $3
+         WHERE exception_id = $1`,
+        [exc.exception_id, by, comment, approvedBy],
       );
     });
-    return { exceptionId: id, status: 'REJECTED', rejectedBy: by };
+    return { exceptionId: id, status: 'REJECTED', rejectedBy: by, approvedBy };
   }
 
   private async lockOpen(tx: EntityManager, id: string): Promise<ExceptionRecord> {

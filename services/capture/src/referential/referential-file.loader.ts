@@ -32,7 +32,7 @@ export class ReferentialFileLoader implements OnModuleInit {
     } catch (e) {
       throw new Error(`REFERENTIAL_FILE ${path}: not a readable JSON file (${(e as Error).message})`);
     }
-    const outcome = await this.imports.importJson(body, { source: 'FILE', changedBy: null });
+    const outcome = await this.imports.importJson(body, { source: 'FILE', changedBy: null, approvedBy: null });
     if (!outcome.ok) {
       const lines = outcome.problems
         .slice(0, PROBLEMS_LOGGED_MAX)

@@ -26,11 +26,11 @@ import {
   type ReferentialRow,
 } from './persistence/referential.repository.js';
 
-/** Who an import comes from: the boot file, or an operator through the API (x-postera-user). */
-export interface ImportOrigin {
-  source: 'FILE' | 'API';
-  changedBy: string | null;
-}
+/**
+ * Who an import comes from: the boot file (no person), or two people through the API — the maker
+ * who proposed it and the checker who approved it.
+ */
+export type ImportOrigin = { source: 'FILE'; changedBy: null; approvedBy: null } | { source: 'API'; changedBy: string; approvedBy: string };
 
 export interface EntityCounts {
   created: number;
@@ -109,7 +109,7 @@ export class ReferentialImportService {
         counts[entity][before ? 'changed' : 'created']++;
         const row = { ...data, version: (before?.version ?? 0) + 1 } as EntityRow<typeof entity>;
         written.push(row);
-        history.push({ entity, key, version: row.version, data: row, source: origin.source, changedBy: origin.changedBy });
+        history.push({ entity, key, version: row.version, data: row, source: origin.source, changedBy: origin.changedBy, approvedBy: origin.approvedBy });
         events.push({ topic: PUBLISHED[entity].topic, key, event: refdataEvent(entity, key, row) });
       }
       await upsertRows(tx, entity, written);

@@ -3,7 +3,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   Param,
   PayloadTooLargeException,
@@ -12,6 +11,7 @@ import {
   Req,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { CurrentOperator, MAKERS, READERS, RequiresFourEyes, requireFourEyes, Roles, type Operator } from '@postera/platform';
 import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
 import { CSV_ENTITIES, type CsvEntity } from './domain/referential-csv.js';
@@ -23,11 +23,11 @@ import { listHistory, listPage } from './persistence/referential.repository.js';
 export const CSV_BYTES_MAX = 1024 * 1024;
 /** Rows of one GET: page on with `after` (the last key received). */
 const PAGE_ROWS_MAX = 1_000;
-const USER_MAX = 200;
 
 /**
  * The referential through the operator API: imports (JSON of every entity, or CSV of one) and
- * reads. The gateway authenticates the operator and passes who they are in x-postera-user.
+ * reads. An import is a change of two people: the one who proposed it and the supervisor who
+ * approved it, both recorded on every history row it writes.
  */
 @Controller('referential')
 export class ReferentialController {
@@ -38,48 +38,58 @@ export class ReferentialController {
 
   @Post('import')
   @HttpCode(200)
-  async import(@Body() body: unknown, @Headers('x-postera-user') user?: string) {
-    return answer(await this.imports.importJson(body, origin(user)));
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async import(@Body() body: unknown, @CurrentOperator() who: Operator) {
+    return answer(await this.imports.importJson(body, origin(who)));
   }
 
   @Post('import/:entity')
   @HttpCode(200)
-  async importCsv(@Param('entity') entity: string, @Req() req: IncomingMessage, @Headers('x-postera-user') user?: string) {
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async importCsv(@Param('entity') entity: string, @Req() req: IncomingMessage, @CurrentOperator() who: Operator) {
     if (!(CSV_ENTITIES as readonly string[]).includes(entity)) throw new BadRequestException(`entity: one of ${CSV_ENTITIES.join(', ')}`);
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'text/csv') throw new UnsupportedMediaTypeException('a CSV body (content-type: text/csv, UTF-8) with a header row');
     const text = await readUtf8(req, CSV_BYTES_MAX);
-    return answer(await this.imports.importCsv(entity as CsvEntity, text, origin(user)));
+    return answer(await this.imports.importCsv(entity as CsvEntity, text, origin(who)));
   }
 
   @Get('instruments')
+  @Roles(...READERS, 'admin')
   instruments(@Query('after') after?: string, @Query('limit') limit?: string) {
     return this.page('instruments', after, limit);
   }
 
   @Get('parties')
+  @Roles(...READERS, 'admin')
   parties(@Query('after') after?: string, @Query('limit') limit?: string) {
     return this.page('parties', after, limit);
   }
 
   @Get('accounts')
+  @Roles(...READERS, 'admin')
   accounts(@Query('after') after?: string, @Query('limit') limit?: string) {
     return this.page('accounts', after, limit);
   }
 
   /** Keys are `owner:market:currency`. */
   @Get('ssis')
+  @Roles(...READERS, 'admin')
   ssis(@Query('after') after?: string, @Query('limit') limit?: string) {
     return this.page('ssis', after, limit);
   }
 
   @Get('calendars')
+  @Roles(...READERS, 'admin')
   calendars(@Query('after') after?: string, @Query('limit') limit?: string) {
     return this.page('calendars', after, limit);
   }
 
   /** Every version of the rows of an entity (or of one key), oldest first. */
   @Get('history')
+  @Roles(...READERS, 'admin')
   history(@Query('entity') entity?: string, @Query('key') key?: string) {
     if (!(REFERENTIAL_ENTITIES as readonly string[]).includes(entity ?? '')) throw new BadRequestException(`entity: one of ${REFERENTIAL_ENTITIES.join(', ')}`);
     return listHistory(this.ds, entity as ReferentialEntity, key ?? null, PAGE_ROWS_MAX);
@@ -92,10 +102,10 @@ export class ReferentialController {
   }
 }
 
-function origin(user: string | undefined): ImportOrigin {
-  const who = user?.trim() ?? '';
-  if (who.length > USER_MAX) throw new BadRequestException(`x-postera-user: at most ${USER_MAX} characters`);
-  return { source: 'API', changedBy: who.length > 0 ? who : null };
+/** The two people of an import through the API: the maker who proposed it, the checker who approved it. */
+function origin(who: Operator): ImportOrigin {
+  const { maker, checker } = requireFourEyes(who);
+  return { source: 'API', changedBy: maker.id, approvedBy: checker.id };
 }
 
 function answer(outcome: ImportOutcome) {

@@ -1,4 +1,3 @@
-import { UnauthorizedException } from '@nestjs/common';
 import { appendToOutbox, type BatchContext, type Log, type OutgoingEvent } from '@postera/platform';
 import type { DataSource } from 'typeorm';
 
@@ -13,15 +12,4 @@ export async function operatorWork<T>(ds: DataSource, log: Log, fn: (ctx: Pick<B
     await appendToOutbox(tx, 'capture', events);
     return result;
   });
-}
-
-/**
- * The person behind a request. The gateway authenticates operators and passes who they are in
- * `x-postera-user`; capture itself is not reachable from outside (it binds to the internal network).
- */
-export function operator(header: string | undefined): string {
-  const user = header?.trim();
-  if (!user) throw new UnauthorizedException('x-postera-user is required: every operator action is made by a named person');
-  if (user.length > 128) throw new UnauthorizedException('x-postera-user: at most 128 characters');
-  return user;
 }

@@ -54,6 +54,14 @@ export interface CaptureRequest {
   message: TradeMessage;
   origin: 'ELECTRONIC' | 'MANUAL';
   maker: string | null;
+  /** A change by hand that a second person approved before it reached capture: recorded in the trade's history. */
+  approval?: Approval;
+}
+
+/** The second person of a change that needs two, and the proposal they approved. */
+export interface Approval {
+  checker: string;
+  proposal: string;
 }
 
 export interface CaptureResult {
@@ -243,6 +251,7 @@ export class TradeLifecycle {
       };
       w.put(t);
       this.record(w, t, 'TradeCancelled', m.messageId, req.maker);
+      this.recordApproval(w, t, m.messageId, req);
       w.emit(
         tRef,
         envelope({
@@ -304,6 +313,7 @@ export class TradeLifecycle {
     const amendedEvent = decision.kind === 'AMEND' ? { before: decision.before, cause: m.messageId } : null;
     if (conf) this.compare(w, t, conf, m.messageId, { onMismatch: conf.status === 'PENDING' ? 'EXCEPTION' : 'IGNORE', amended: amendedEvent });
     else if (amendedEvent) this.emitAmended(w, t, amendedEvent.before, amendedEvent.cause);
+    this.recordApproval(w, t, m.messageId, req);
     return done(decision.kind === 'AMEND' ? 'AMENDED' : 'CAPTURED', tRef);
   }
 
@@ -339,6 +349,11 @@ export class TradeLifecycle {
 
   private record(w: Work, t: StoredTrade, eventType: string, cause: string | null, actor: string | null, detail: unknown = null): void {
     w.history.push({ tradeRef: t.tradeRef, version: t.version, status: t.status, eventType, cause, actor, detail });
+  }
+
+  /** Who approved a change made by hand: the checker is the actor, the maker and the proposal the detail. */
+  private recordApproval(w: Work, t: StoredTrade, cause: string, req: CaptureRequest): void {
+    if (req.approval) this.record(w, t, 'ChangeApproved', cause, req.approval.checker, { maker: req.maker, proposal: req.approval.proposal });
   }
 
   /**
@@ -396,12 +411,12 @@ export class TradeLifecycle {
     return diffs;
   }
 
-  private validate(w: Work, t: StoredTrade, how: 'STRAIGHT_THROUGH' | 'MAKER_CHECKER', by: string | null, cause: string): void {
+  private validate(w: Work, t: StoredTrade, how: 'STRAIGHT_THROUGH' | 'MAKER_CHECKER', by: string | null, cause: string, detail: object = {}): void {
     t.status = 'VALIDATED';
     t.validatedBy = by;
     t.validatedHow = how;
     w.put(t);
-    this.record(w, t, 'TradeValidated', cause, by, { how });
+    this.record(w, t, 'TradeValidated', cause, by, { how, ...detail });
     w.emit(
       t.tradeRef,
       envelope({
@@ -503,6 +518,8 @@ export class TradeLifecycle {
     ctx: Pick<BatchContext, 'tx' | 'emit' | 'log'>,
     ref: string,
     checker: string,
+    /** The approval as a change of its own: who proposed it, and the proposal the checker approved. */
+    proposed?: { by: string; proposal: string },
   ): Promise<{ ok: true; trade: StoredTrade } | { ok: false; status: 403 | 404 | 409; problem: string }> {
     await lockTradeRefs(ctx.tx, [ref]);
     const trades = await loadTrades(ctx.tx, [ref]);
@@ -520,7 +537,7 @@ export class TradeLifecycle {
     }
     if (t.status !== 'CAPTURED' && t.status !== 'CONFIRMED') return { ok: false, status: 409, problem: `${ref} is ${t.status}: nothing to validate` };
     const w = new Work(ctx, trades, new Map());
-    this.validate(w, t, 'MAKER_CHECKER', checker, `approval:${checker}`);
+    this.validate(w, t, 'MAKER_CHECKER', checker, `approval:${checker}`, proposed ? { proposedBy: proposed.by, proposal: proposed.proposal } : {});
     await w.flush();
     return { ok: true, trade: t };
   }

@@ -4,7 +4,6 @@ import {
   Controller,
   ForbiddenException,
   Get,
-  Headers,
   HttpCode,
   Inject,
   NotFoundException,
@@ -15,10 +14,10 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { newId } from '@postera/kernel';
-import { LOG, type Log } from '@postera/platform';
+import { CurrentOperator, LOG, MAKERS, READERS, RequiresFourEyes, requireFourEyes, Roles, type Log, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { TradeLifecycle } from './trade-lifecycle.js';
-import { operator, operatorWork } from './operator-work.js';
+import { operatorWork } from './operator-work.js';
 
 const PAGE_MAX = 500;
 const STATUSES = ['CAPTURED', 'CONFIRMED', 'VALIDATED', 'INSTRUCTED', 'SETTLED', 'PARTIALLY_SETTLED', 'FAILED', 'CANCELLED'];
@@ -33,6 +32,7 @@ export class TradesController {
   ) {}
 
   @Get(':ref')
+  @Roles(...READERS, 'admin')
   async trade(@Param('ref') ref: string) {
     const [row] = (await this.ds.query(
       `SELECT trade_ref AS "tradeRef", version, status, origin, maker, validated_by AS "validatedBy", validated_how AS "validatedHow",
@@ -63,6 +63,7 @@ export class TradesController {
 
   /** GET /trades?status=CAPTURED&tradeDateTo=2026-11-26 — e.g. the trades still unconfirmed, oldest first. */
   @Get()
+  @Roles(...READERS, 'admin')
   async list(@Query('status') status = 'CAPTURED', @Query('tradeDateTo') tradeDateTo?: string, @Query('limit') limit = '100') {
     if (!STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
     return this.ds.query(
@@ -75,13 +76,19 @@ export class TradesController {
 
   /**
    * A trade booked by hand (phone, voice broker, a correction outside the platforms). Same rules
-   * as trades.executed.v1; the booking person is its maker and a second person validates it.
+   * as trades.executed.v1. A change of two people: the person who proposed it is the trade's maker,
+   * the supervisor who approved the proposal is recorded in its history, and the trade still waits
+   * for a validation (POST /trades/:ref/approve) by someone other than its maker.
    * sourceSystem defaults to MANUAL, tradeId to a new reference, version to 1, action to NEW.
    */
   @Post()
   @HttpCode(201)
-  async book(@Body() body: Record<string, unknown>, @Headers('x-postera-user') user?: string) {
-    const maker = operator(user);
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async book(@Body() body: Record<string, unknown>, @CurrentOperator() who: Operator) {
+    const fourEyes = requireFourEyes(who);
+    const maker = fourEyes.maker.id;
+    const approval = { checker: fourEyes.checker.id, proposal: fourEyes.proposal };
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestException('a JSON object of the trade fields is expected');
     const fields: Record<string, unknown> = {
       sourceSystem: 'MANUAL',
@@ -99,11 +106,11 @@ export class TradesController {
       offset: '-1',
       key: null,
       value: bytes,
-      headers: { 'x-postera-user': maker },
+      headers: {},
       timestamp: new Date().toISOString(),
     };
     const [result] = await operatorWork(this.ds, this.log, (ctx) =>
-      this.lifecycle.capture(ctx, [{ message: { kind: 'parsed', messageId: String(fields.messageId), fields, record }, origin: 'MANUAL', maker }], {
+      this.lifecycle.capture(ctx, [{ message: { kind: 'parsed', messageId: String(fields.messageId), fields, record }, origin: 'MANUAL', maker, approval }], {
         receipts: false,
         exceptions: false,
       }),
@@ -111,15 +118,28 @@ export class TradesController {
     if (result!.outcome === 'EXCEPTION') throw new UnprocessableEntityException({ message: 'trade refused; nothing was booked', problems: result!.problems });
     if (result!.outcome === 'DUPLICATE' || result!.outcome === 'STALE')
       throw new ConflictException({ message: `${result!.outcome.toLowerCase()}: nothing changed`, tradeRef: result!.tradeRef });
-    return { outcome: result!.outcome, tradeRef: result!.tradeRef, maker, next: 'a second person validates it: POST /trades/:ref/approve' };
+    return {
+      outcome: result!.outcome,
+      tradeRef: result!.tradeRef,
+      maker,
+      approvedBy: approval.checker,
+      next: 'a second person validates it: POST /trades/:ref/approve',
+    };
   }
 
-  /** Maker-checker: a second, different person validates a trade booked or corrected by hand. */
+  /**
+   * Maker-checker: a second, different person validates a trade booked or corrected by hand. The
+   * approver is the supervisor who approved the proposal to validate it, never the trade's maker.
+   */
   @Post(':ref/approve')
   @HttpCode(200)
-  async approve(@Param('ref') ref: string, @Headers('x-postera-user') user?: string) {
-    const checker = operator(user);
-    const r = await operatorWork(this.ds, this.log, (ctx) => this.lifecycle.approve(ctx, ref, checker));
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async approve(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
+    const fourEyes = requireFourEyes(who);
+    const checker = fourEyes.checker.id;
+    const proposed = { by: fourEyes.maker.id, proposal: fourEyes.proposal };
+    const r = await operatorWork(this.ds, this.log, (ctx) => this.lifecycle.approve(ctx, ref, checker, proposed));
     if (!r.ok) {
       if (r.status === 403) throw new ForbiddenException(r.problem);
       if (r.status === 404) throw new NotFoundException(r.problem);
@@ -135,6 +155,7 @@ export class CaptureSummaryController {
   constructor(private readonly ds: DataSource) {}
 
   @Get('summary')
+  @Roles(...READERS, 'admin')
   async summary() {
     const [receipts, statuses, open] = await Promise.all([
       this.ds.query(`SELECT topic, outcome, count(*)::int AS n FROM capture.receipts GROUP BY topic, outcome`) as Promise<

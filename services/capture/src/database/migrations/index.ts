@@ -1,8 +1,9 @@
-import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { CaptureInitial1764190000000 } from './1764190000000-capture-initial.js';
 import { CaptureReferential1764300000000 } from './1764300000000-capture-referential.js';
 import { CaptureTradeLifecycle1764300001000 } from './1764300001000-capture-trade-lifecycle.js';
 import { CaptureAccountNaturalPersons1796510000000 } from './1796510000000-capture-account-natural-persons.js';
+import { CaptureCheckers1796710000000 } from './1796710000000-capture-checkers.js';
 
 export const captureMigrations = [
   CaptureInitial1764190000000,
@@ -11,4 +12,6 @@ export const captureMigrations = [
   outboxParkedMigration('capture'),
   inboxReceivedIndexMigration('capture'),
   CaptureAccountNaturalPersons1796510000000,
+  fourEyesApprovalsMigration('capture'),
+  CaptureCheckers1796710000000,
 ];

@@ -355,20 +355,33 @@ export interface HistoryRow {
   data: ReferentialRow;
   source: 'FILE' | 'API';
   changedBy: string | null;
+  approvedBy: string | null;
 }
 
 export async function insertHistory(db: Db, rows: HistoryRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO capture.referential_history (entity, key, version, data, source, changed_by)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(entity text, key text, version int, data jsonb, source text, changed_by text)`,
-    [JSON.stringify(rows.map((h) => ({ entity: h.entity, key: h.key, version: h.version, data: h.data, source: h.source, changed_by: h.changedBy })))],
+    `INSERT INTO capture.referential_history (entity, key, version, data, source, changed_by, approved_by)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(entity text, key text, version int, data jsonb, source text, changed_by text, approved_by text)`,
+    [
+      JSON.stringify(
+        rows.map((h) => ({
+          entity: h.entity,
+          key: h.key,
+          version: h.version,
+          data: h.data,
+          source: h.source,
+          changed_by: h.changedBy,
+          approved_by: h.approvedBy,
+        })),
+      ),
+    ],
   );
 }
 
 export async function listHistory(db: Db, entity: ReferentialEntity, key: string | null, limit: number): Promise<unknown[]> {
   return db.query(
-    `SELECT entity, key, version, data, source, changed_by AS "changedBy", changed_at AS "changedAt"
+    `SELECT entity, key, version, data, source, changed_by AS "changedBy", approved_by AS "approvedBy", changed_at AS "changedAt"
        FROM capture.referential_history WHERE entity = $1 AND ($2::text IS NULL OR key = $2)
        ORDER BY key, version LIMIT $3`,
     [entity, key, limit],
