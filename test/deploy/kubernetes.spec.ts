@@ -7,6 +7,7 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { physicalTopic } from '@postera/contracts';
 import { podTemplate, renderKustomization, splitImage, type K8sObject } from './kustomize.js';
@@ -18,6 +19,7 @@ import { DELIVERIES_DUE_SQL } from '../../services/notification/src/delivery/del
  * Kubernetes JSON schemas (kubernetes-models) and KEDA's ScaledObject schema
  * (@kubernetes-models/keda), then cross-checked against the code: probes, PDBs, one KEDA trigger
  * per consumer group found in the sources, the partition count as the ceiling, one role per service.
+ * Who may talk to whom is in network-policies.spec.ts, and where secrets come from in secrets.spec.ts.
  */
 const modelOf: Record<string, new (data: never) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
@@ -27,6 +29,7 @@ const modelOf: Record<string, new (data: never) => { validate(): void }> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'keda.sh/v1alpha1/ScaledObject': ScaledObject,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
 };
 
 const k8s = (p: string) => join(root, 'deploy/k8s', p);
