@@ -2,6 +2,8 @@
 # npm run bench [-- --trades=50000]: the pipeline benchmark with its floor (see tools/devstack/src/bench.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/node-runtime.sh
+source scripts/node-runtime.sh
 bash scripts/install.sh
 bash scripts/ensure-infra.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1

@@ -4,6 +4,8 @@
 # the shared broker and database are never restarted. Results in chaos-results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/node-runtime.sh
+source scripts/node-runtime.sh
 bash scripts/install.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 exec node tools/chaos/dist/main.js "$@"

@@ -2,6 +2,8 @@
 # Installs the npm dependencies when they are missing or older than the lock file, then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/node-runtime.sh
+source scripts/node-runtime.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

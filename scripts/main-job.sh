@@ -6,6 +6,8 @@
 #   npm start -- --trades=5000 --date=2026-11-26
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/node-runtime.sh
+source scripts/node-runtime.sh
 bash scripts/install.sh
 bash scripts/ensure-infra.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1

@@ -4,6 +4,8 @@
 # Extra arguments go to Jest (e.g. `npm test -- --selectProjects unit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/node-runtime.sh
+source scripts/node-runtime.sh
 bash scripts/install.sh
 bash scripts/ensure-infra.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1
