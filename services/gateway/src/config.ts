@@ -32,7 +32,17 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   SERVICE_TOKEN_ISSUER: z.string().min(1).default('postera-gateway'),
   /** Requests per operator and minute; 429 beyond. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  /** Requests per client address and minute, counted before authentication (a flood of bad tokens). */
-  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /**
+   * Failed authentications (no token, a bad one) per client address and minute; 429 beyond, for the
+   * failures only — a valid token from the same address still passes, so a flood of junk from
+   * behind a shared proxy does not lock the operators out.
+   */
+  AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /**
+   * Which proxies in front of the gateway to believe about the client's address (X-Forwarded-For),
+   * as Express's `trust proxy` takes it: a number of hops, or addresses and CIDRs (`10.0.0.0/8`,
+   * `loopback`). Unset: none, and the client is the connection's peer (the ingress, if there is one).
+   */
+  TRUST_PROXY: z.string().min(1).optional(),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -48,7 +48,9 @@ await runService<GatewayConfig>({
       ],
     }),
   // The operators' API, documented: GET /api/docs (Swagger UI) and /api/docs-json (OpenAPI 3).
-  configureApp: (app) => {
+  configureApp: (app, config) => {
+    // The client's address (the failed sign-in limit) as the trusted proxies in front report it.
+    if (config.TRUST_PROXY !== undefined) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { dlqTopic, physicalTopic, Topics } from '@postera/contracts';
 import { LocalIssuer, loadSampleReferential, PEOPLE, REPO_ROOT, type OperatorRole } from '@postera/devstack';
-import { consumeAll, produceRaw } from '@postera/testing';
+import { consumeAll, endOffsets, produceRaw } from '@postera/testing';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -80,10 +80,22 @@ describe('gateway security, on the built process', () => {
   let env: E2eEnv;
   let gw: string;
   const issuer = () => env.stack.issuer;
+  // The gateway believes the loopback proxy (TRUST_PROXY) about the client's address: each request
+  // comes from an address of its own unless a test names one, so only the limit test shares one.
+  let requests = 0;
+  const nextAddress = () => {
+    requests++;
+    return `10.${(requests >> 16) & 255}.${(requests >> 8) & 255}.${requests & 255}`;
+  };
   const call = async (method: string, path: string, o: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
     const res = await fetch(`${gw}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.headers ?? {}) },
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-for': nextAddress(),
+        ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+        ...(o.headers ?? {}),
+      },
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
     });
     const text = await res.text();
@@ -102,7 +114,7 @@ describe('gateway security, on the built process', () => {
       basePort: 5300,
       smtpUrl: 'smtp://127.0.0.1:1',
       services: ['gateway', 'capture'],
-      serviceEnv: { gateway: { RATE_LIMIT_PER_MINUTE: '400' } },
+      serviceEnv: { gateway: { RATE_LIMIT_PER_MINUTE: '400', TRUST_PROXY: 'loopback' } },
     });
     await env.stack.startAll();
     await loadSampleReferential(env.stack);
@@ -316,6 +328,25 @@ describe('gateway security, on the built process', () => {
     const again = await call('POST', '/api/proposals', { token: alice, body: { kind: 'REPLAY_DLQ', params } });
     const refused = await call('POST', `/api/proposals/${String(again.json.proposalId)}/approve`, { token: await as('bob', ['supervisor']) });
     expect(refused.json).toMatchObject({ status: 'FAILED', result: { status: 409 } });
+
+    // A record on the dead-letter topic naming another topic as its home is not sent there.
+    await produceRaw(env.prefix, dlqTopic(Topics.prices), [
+      {
+        key: 'FO-EQ:T-FORGED',
+        value: '{"forged":true}',
+        headers: { 'dlq-error': 'x', 'dlq-original-topic': physicalTopic(env.prefix, Topics.tradesExecuted) },
+      },
+    ]);
+    const all = (await call('GET', `/api/dlq?topic=${Topics.prices}`, { token: alice })).json as unknown as Array<Record<string, unknown>>;
+    const forged = all.find((l) => l.key === 'FO-EQ:T-FORGED')!;
+    const misdirected = await call('POST', '/api/proposals', {
+      token: alice,
+      body: { kind: 'REPLAY_DLQ', params: { topic: Topics.prices, partition: forged.partition, offset: forged.offset } },
+    });
+    const stopped = await call('POST', `/api/proposals/${String(misdirected.json.proposalId)}/approve`, { token: await as('bob', ['supervisor']) });
+    expect(stopped.json).toMatchObject({ status: 'FAILED', result: { status: 422 } });
+    const ends = await endOffsets(physicalTopic(env.prefix, Topics.tradesExecuted));
+    expect([...ends.values()].reduce((n, o) => n + Number(o), 0)).toBe(0);
   });
 
   it('CORS is closed: a preflight from a browser origin gets no allow-origin', async () => {
@@ -326,6 +357,16 @@ describe('gateway security, on the built process', () => {
   it('a request over the size limit is refused with 413', async () => {
     const big = { kind: 'IMPORT_REFERENTIAL', params: { referential: { accounts: [{ account: 'x'.repeat(300_000) }] } } };
     expect((await call('POST', '/api/proposals', { token: await as('alice', ['operator']), body: big })).status).toBe(413);
+  });
+
+  it('failed sign-ins are limited per client address, apart: past 60 a minute they get 429, a valid token from there still passes', async () => {
+    const from = { 'x-forwarded-for': '203.0.113.9' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await call('GET', '/api/business-day', { token: 'not.a.jwt', headers: from })).status);
+    expect([statuses.slice(0, 60).every((s) => s === 401), statuses[60]]).toEqual([true, 429]);
+    expect((await call('GET', '/api/business-day', { headers: from })).status).toBe(429);
+    expect((await call('GET', '/api/business-day', { token: await as('calm', ['operator']), headers: from })).status).toBe(200);
+    expect((await call('GET', '/api/business-day', { token: 'not.a.jwt', headers: { 'x-forwarded-for': '203.0.113.10' } })).status).toBe(401);
   });
 
   it('rate limit: past 400 requests a minute an operator gets 429, another operator does not', async () => {

@@ -2,36 +2,50 @@ import { ForbiddenException, HttpException, Inject, Injectable, UnauthorizedExce
 import { Reflector } from '@nestjs/core';
 import { bearer, CONFIG, InvalidToken, LOG, PUBLIC_ROUTE, ROLES_KEY, type AuthenticatedRequest, type Log, type Operator, type Role } from '@postera/platform';
 import type { GatewayConfig } from '../config.js';
+import { WindowLimiter } from './rate-limit.js';
 import { TokenVerifier } from './token-verifier.js';
 
 /**
- * Every gateway route: a valid bearer token of the operators' issuer (401 otherwise) whose roles include one the route names
- * (403 otherwise). A route that names no role is closed to everyone — deny by default; only the
- * platform's probes are public. Then a rate limit per operator (429).
+ * Every gateway route: a valid bearer token of the operators' issuer (401 otherwise) whose roles
+ * include one the route names (403 otherwise). A route that names no role is closed to everyone —
+ * deny by default; only the platform's probes and the gateway's public keys are public. Then a rate
+ * limit per operator (429), and apart from it a limit on failed authentications per client address.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly perOperator: WindowLimiter;
+  private readonly failuresPerAddress: WindowLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(LOG) private readonly log: Log,
-  ) {}
+  ) {
+    this.perOperator = new WindowLimiter(config.RATE_LIMIT_PER_MINUTE);
+    this.failuresPerAddress = new WindowLimiter(config.AUTH_FAILURES_PER_ADDRESS_PER_MINUTE);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    this.limit(`ip:${req.ip ?? 'unknown'}`, this.config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE);
+    const address = req.ip ?? 'unknown';
+    const failed = (message: string): never => {
+      if (!this.failuresPerAddress.hit(address))
+        throw new HttpException(
+          `too many failed sign-ins from ${address}: at most ${this.config.AUTH_FAILURES_PER_ADDRESS_PER_MINUTE} a minute; retry in a minute`,
+          429,
+        );
+      throw new UnauthorizedException(message);
+    };
     const token = bearer(req);
-    if (!token) throw new UnauthorizedException('a bearer token is required (Authorization: Bearer <jwt>)');
+    if (!token) return failed('a bearer token is required (Authorization: Bearer <jwt>)');
     let operator: Operator;
     try {
       operator = await this.verifier.verify(token);
     } catch (e) {
-      if (e instanceof InvalidToken) throw new UnauthorizedException(e.message);
+      if (e instanceof InvalidToken) return failed(e.message);
       throw e;
     }
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
@@ -43,21 +57,9 @@ export class AuthGuard implements CanActivate {
           : `this needs one of the roles ${allowed.join(', ')}; you have ${operator.roles.join(', ') || 'none'}`,
       );
     }
-    this.limit(`op:${operator.id}`, this.config.RATE_LIMIT_PER_MINUTE);
+    if (!this.perOperator.hit(operator.id))
+      throw new HttpException(`rate limit: at most ${this.config.RATE_LIMIT_PER_MINUTE} requests a minute; retry in a minute`, 429);
     req.operator = operator;
     return true;
-  }
-
-  /** A one-minute window per key from its first request, in this replica's memory (documented: the limit is per replica). */
-  private limit(key: string, perMinute: number): void {
-    const now = Date.now();
-    const w = this.windows.get(key);
-    if (!w || now - w.start >= 60_000) {
-      if (this.windows.size > 10_000) this.windows.clear();
-      this.windows.set(key, { start: now, count: 1 });
-      return;
-    }
-    w.count++;
-    if (w.count > perMinute) throw new HttpException(`rate limit: at most ${perMinute} requests a minute; retry in a minute`, 429);
   }
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, InvalidToken, isRole, type Operator } from '@postera/platform';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { CONFIG, InvalidToken, isRole, lastGoodRemoteJwks, LOG, type Log, type Operator } from '@postera/platform';
+import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { GatewayConfig } from '../config.js';
 
 /**
- * Verifies bearer JWTs: signature against the issuer's JWKS (remote, cached and refreshed by jose;
+ * Verifies bearer JWTs: signature against the issuer's JWKS (remote, cached and refreshed, the last
+ * good keys kept while the issuer does not answer;
  * or a local document), issuer, audience, expiry (5 s of clock tolerance), asymmetric algorithms
  * only. The operator is the `sub`; the roles come from a configurable claim, unknown ones dropped.
  */
@@ -12,8 +13,14 @@ import type { GatewayConfig } from '../config.js';
 export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey | null;
 
-  constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
-    if (config.AUTH_JWKS_URL) this.keys = createRemoteJWKSet(new URL(config.AUTH_JWKS_URL));
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOG) log: Log,
+  ) {
+    if (config.AUTH_JWKS_URL)
+      this.keys = lastGoodRemoteJwks(config.AUTH_JWKS_URL, {
+        onStale: (e) => log.warn({ err: e.message }, 'the issuer’s keys could not be refreshed: verifying with the last ones fetched'),
+      });
     else if (config.AUTH_JWKS_JSON) this.keys = createLocalJWKSet(JSON.parse(config.AUTH_JWKS_JSON) as Parameters<typeof createLocalJWKSet>[0]);
     else this.keys = null;
   }

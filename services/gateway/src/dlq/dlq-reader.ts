@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
 import { CONFIG, mendIdleRequestQueueChecks } from '@postera/platform';
 import kafkajs from 'kafkajs';
@@ -104,9 +104,19 @@ export class DlqReader {
     return found.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
   }
 
-  /** Puts one dead letter back on its original topic: its key, bytes and original headers, without the dlq-* ones. */
+  /**
+   * Puts one dead letter back on its original topic: its key, bytes and original headers, without the
+   * dlq-* ones. Only to the topic its dead-letter topic belongs to: a header naming another topic is
+   * a record someone else wrote, not one a consumer gave up on.
+   */
   async replay(letter: DeadLetter): Promise<{ topic: string }> {
     if (!letter.originalTopic) throw new Error('the dead letter does not say where it came from (no dlq-original-topic header)');
+    const home = letter.dlqTopic.endsWith('.dlq') ? letter.dlqTopic.slice(0, -'.dlq'.length) : null;
+    if (letter.originalTopic !== home)
+      throw new HttpException(
+        `the dead letter names ${letter.originalTopic} as its topic, but it sits on ${letter.dlqTopic}: it is only replayed to ${home ?? 'its own topic'}`,
+        422,
+      );
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     try {

@@ -14,6 +14,23 @@ export interface OnBehalf {
 }
 
 /**
+ * A path parameter of `.` or `..` (or their percent-encoded forms, which URL parsers treat alike)
+ * would move the call to another route of the service: refused before anything is sent.
+ */
+export function refuseDotSegments(url: string): void {
+  const path = url.replace(/^[a-z]+:\/\/[^/]*/i, '').split(/[?#]/)[0]!;
+  for (const segment of path.split('/')) {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // not decodable: not a dot segment either
+    }
+    if (decoded === '.' || decoded === '..') throw new HttpException({ message: `a path segment may not be "${decoded}"` }, 400);
+  }
+}
+
+/**
  * The gateway's calls to the services. Each request carries a token the gateway signs for that one
  * service, method and path, on behalf of the operator it verified (docs/trust.md): the service
  * checks it again and takes the person and roles from it, never from a header it cannot verify.
@@ -37,6 +54,7 @@ export class Upstream {
   }
 
   private async authorization(service: ServiceName, method: string, url: string, who: OnBehalf): Promise<Record<string, string>> {
+    refuseDotSegments(url);
     if (!this.signer) throw new HttpException({ message: 'the gateway has no signing key (SERVICE_TOKEN_KEYS): it cannot call the services' }, 503);
     const token = await this.signer.sign({ audience: service, method, url, who: who.as, fourEyes: who.fourEyes });
     return { authorization: `Bearer ${token}` };

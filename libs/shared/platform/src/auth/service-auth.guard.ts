@@ -40,6 +40,7 @@ export class ServiceAuthGuard implements CanActivate {
       jwksJson: config.SERVICE_AUTH_JWKS_JSON,
       issuer: config.SERVICE_AUTH_ISSUER,
       audience: config.SERVICE_NAME,
+      onStaleKeys: (e) => log.warn({ err: e.message }, 'the gateway’s keys could not be refreshed: verifying with the last ones fetched'),
     });
   }
 

@@ -1,6 +1,7 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
+import { createLocalJWKSet, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { FourEyes, Operator, Person } from './operator.js';
+import { lastGoodRemoteJwks } from './remote-jwks.js';
 import { isRole } from './roles.js';
 
 /**
@@ -103,8 +104,8 @@ const people = (p: { sub: string; name?: string; roles?: unknown }): Person => (
 export class ServiceTokenVerifier {
   private readonly keys: JWTVerifyGetKey | null;
 
-  constructor(private readonly o: { jwksUrl?: string; jwksJson?: string; issuer: string; audience: string }) {
-    if (o.jwksUrl) this.keys = createRemoteJWKSet(new URL(o.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  constructor(private readonly o: { jwksUrl?: string; jwksJson?: string; issuer: string; audience: string; onStaleKeys?: (e: Error) => void }) {
+    if (o.jwksUrl) this.keys = lastGoodRemoteJwks(o.jwksUrl, { onStale: o.onStaleKeys });
     else if (o.jwksJson) this.keys = createLocalJWKSet(JSON.parse(o.jwksJson) as Parameters<typeof createLocalJWKSet>[0]);
     else this.keys = null;
   }

@@ -2,7 +2,8 @@ import { Controller, Get, Header, HttpException, Inject, SetMetadata } from '@ne
 import { DataSource } from 'typeorm';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import { PlatformMetrics } from '../observability/metrics.js';
-import { MESSAGE_BUS, PUBLIC_ROUTE } from './tokens.js';
+import type { Log } from '../logger.js';
+import { LOG, MESSAGE_BUS, PUBLIC_ROUTE } from './tokens.js';
 
 /** Public where a service authenticates its callers (the gateway): probes and scrapes carry no token. */
 @SetMetadata(PUBLIC_ROUTE, true)
@@ -12,6 +13,7 @@ export class ObservabilityController {
     private readonly ds: DataSource,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly metrics: PlatformMetrics,
+    @Inject(LOG) private readonly log: Log,
   ) {}
 
   /**
@@ -24,18 +26,19 @@ export class ObservabilityController {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
-  /** Readiness: 200 when Postgres and Kafka both answer, 503 naming the one that does not. */
+  /**
+   * Readiness: 200 when Postgres and Kafka both answer, 503 naming the one that does not. The route
+   * is public, so the reason (a host name, a user, a driver's words) goes to the log, not the answer.
+   */
   @Get('health')
   async health() {
+    const down = (what: string) => (e: Error) => {
+      this.log.warn({ dependency: what, err: e.message }, 'readiness: dependency down');
+      return 'down';
+    };
     const [postgres, kafka] = await Promise.all([
-      this.ds.query('SELECT 1').then(
-        () => 'up',
-        (e: Error) => `down: ${e.message}`,
-      ),
-      this.bus.ping(2000).then(
-        () => 'up',
-        (e: Error) => `down: ${e.message}`,
-      ),
+      this.ds.query('SELECT 1').then(() => 'up', down('postgres')),
+      this.bus.ping(2000).then(() => 'up', down('kafka')),
     ]);
     const body = { status: postgres === 'up' && kafka === 'up' ? 'ok' : 'error', checks: { postgres, kafka } };
     if (body.status !== 'ok') throw new HttpException(body, 503);
