@@ -12,6 +12,8 @@ import {
   TtfAccrualConsumer,
 } from './journal/commands/post-events.consumers.js';
 import { JournalQueriesController } from './journal/queries/journal-queries.controller.js';
+import { ClosePeriodController } from './periods/commands/close-period/close-period.controller.js';
+import { PeriodsController } from './periods/queries/periods.controller.js';
 import { CustodianStatementsConsumer } from './reconciliation/commands/reconciliation.service.js';
 import { ReconciliationController } from './reconciliation/queries/reconciliation.controller.js';
 
@@ -32,6 +34,6 @@ await runService<AccountingConfig>({
         RefdataNamesConsumer,
       ],
       dayHooks: AccountingDayHooks,
-      controllers: [JournalQueriesController, LedgerController, ReconciliationController],
+      controllers: [JournalQueriesController, LedgerController, ReconciliationController, ClosePeriodController, PeriodsController],
     }),
 });

@@ -1,5 +1,7 @@
-import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
+import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
+import { PEOPLE, type Stack } from '@postera/devstack';
+import type { Person } from '@postera/platform';
 import { produceRaw, waitFor } from '@postera/testing';
 import { groupCaughtUp } from '../../../test/e2e/harness.js';
 
@@ -93,6 +95,16 @@ export const CONSUMERS: Record<string, string[]> = {
   [Topics.businessDay]: ['accounting.business-day'],
 };
 
+/** An account of the referential on refdata.accounts.v1 (a proprietary trading account unless said). */
+export const accountRef = (a: Partial<AccountRefV1> & { account: string; book: string }) =>
+  envelope({
+    type: 'AccountUpserted',
+    producer: 'capture',
+    correlationId: a.account,
+    causationId: null,
+    payload: { clientId: a.account, clientName: a.account, accountType: 'PROPRIETARY', language: 'fr', email: null, baseCurrency: 'EUR', accountingCategory: 'TRADING', costMethod: 'CMP', contacts: [], netting: false, version: 1, ...a },
+  });
+
 /** A party of the referential on refdata.parties.v1 (key: LEI). */
 export const party = (lei: string, name: string, bic: string | null = null, version = 1) =>
   envelope({ type: 'PartyUpserted', producer: 'capture', correlationId: lei, causationId: null, payload: { lei, name, country: 'FR', bic, version } });
@@ -115,6 +127,22 @@ export async function publish(prefix: string, topic: string, events: EventEnvelo
   for (const c of CONSUMERS[topic] ?? []) {
     await waitFor(() => groupCaughtUp(`${groupPrefix}.${c}`, physicalTopic(prefix, topic)), { timeoutMs: 30_000, what: `${c} to catch up` });
   }
+}
+
+/**
+ * A direct call to the service, with the token the gateway would sign for it: for `who` (an
+ * operator unless said), bound to this method and path, with the four-eyes proof of an approved
+ * proposal when `fourEyes` names its maker (`who` is then the supervisor who approved).
+ */
+export async function signedFetch(
+  stack: Pick<Stack, 'as'>,
+  url: string,
+  init: RequestInit = {},
+  who: Person = PEOPLE.operator,
+  fourEyes?: { proposal?: string; maker: Person },
+): Promise<Response> {
+  const auth = await stack.as(who, init.method ?? 'GET', url, fourEyes);
+  return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...auth } });
 }
 
 export { checkFec } from './fec-check.js';

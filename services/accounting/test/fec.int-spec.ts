@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { envelope, Topics, type AccountRefV1, type EventEnvelope, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, checkFec, fxRate, party, publish, step, trade } from './builders.js';
+import { captured, checkFec, fxRate, party, publish, signedFetch, step, trade } from './builders.js';
 
 // The FEC of a fiscal year as the built service serves it, on the real broker and database: refused
 // with every missing ECB rate until the operator imports them, named <SIREN>FEC<closing date>.txt
@@ -12,6 +12,7 @@ jest.setTimeout(300_000);
 describe('the FEC of a fiscal year, on the real broker and database', () => {
   let env: E2eEnv;
   const url = (path: string) => `${env.stack.url('accounting')}${path}`;
+  const fetch = (u: string, init?: RequestInit) => signedFetch(env.stack, u, init);
   const send = (topic: string, events: EventEnvelope[]) => publish(env.prefix, topic, events);
   const fec = async (q: string) => {
     const r = await fetch(url(`/exports/fec?${q}`));

@@ -3,7 +3,7 @@ import { Topics, type EventEnvelope } from '@postera/contracts';
 import { waitFor } from '@postera/testing';
 import type pg from 'pg';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, dayClosed, fxRate, publish, step, trade } from './builders.js';
+import { captured, dayClosed, fxRate, publish, signedFetch, step, trade } from './builders.js';
 import { replayFromZero, type ReplayProcess } from './replay-process.js';
 
 // FX revaluation does not depend on the order lines, rates and closes arrive in (fx/domain/revaluation.ts).
@@ -97,7 +97,7 @@ describe('FX revaluation replayed from offset 0 books the same, whatever order l
     // 1800/1.08 − 1649.350649 = 17.32; 1200/0.88 − 1406.355645 = −42.72.
     expect(await fxResult(env.db, 'FX-US')).toBe('17.32');
     expect(await fxResult(env.db, 'FX-GB')).toBe('-42.72');
-    const report = (await (await fetch(`${env.stack.url('accounting')}/fx/results?from=2026-12-01&to=2026-12-04`)).json()) as {
+    const report = (await (await signedFetch(env.stack, `${env.stack.url('accounting')}/fx/results?from=2026-12-01&to=2026-12-04`)).json()) as {
       results: Array<Record<string, string | null>>;
     };
     expect(report.results.filter((r) => r.kind !== 'CLOSE').map((r) => [r.closeDate, r.book, r.kind, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([

@@ -3,7 +3,9 @@ import { envelope, Topics, type AccountRefV1, type EventEnvelope, type HoldingsS
 import { Dec } from '@postera/kernel';
 import { readFileSync } from 'node:fs';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, cancelled, checkFec, dayClosed, fxRate, party, publish, step, trade } from './builders.js';
+import { PEOPLE } from '@postera/devstack';
+import type { Person } from '@postera/platform';
+import { captured, cancelled, checkFec, dayClosed, fxRate, party, publish, signedFetch, step, trade } from './builders.js';
 
 // Accounting as a built process on the real broker and database (issue 5): partial settlements,
 // realized P&L by FIFO, trade-date recognition, penalties, TTF, FX revaluation across two closes,
@@ -16,6 +18,8 @@ const fixture = (p: string) => readFileSync(new URL(`./fixtures/statements/${p}`
 describe('accounting ledger, positions, FX and reconciliations on the real broker and database', () => {
   let env: E2eEnv;
   const url = (path: string) => `${env.stack.url('accounting')}${path}`;
+  // Every call as the gateway signs it: an operator's unless said.
+  const fetch = (u: string, init?: RequestInit, who?: Person, fourEyes?: { maker: Person }) => signedFetch(env.stack, u, init, who, fourEyes);
   const get = async <T>(path: string): Promise<T> => {
     const r = await fetch(url(path));
     expect(r.status).toBe(200);
@@ -140,19 +144,24 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     const [run] = (await env.db.query(`SELECT errors FROM accounting.recon_runs WHERE kind = 'HOLDINGS' ORDER BY started_at DESC LIMIT 1`)).rows;
     expect(run.errors).toEqual([{ row: 3, problem: 'Document/SctiesBalCtdyRpt/BalForAcct[3]/AggtBal/Qty/Qty/Qty/Unit (line 67): abc is not a decimal' }]);
 
-    // The break is worked by a person: no name → refused; open → investigating → resolved, each with a comment.
+    // The break is worked by the operator of the token: nobody (no token) → refused; open → investigating by one
+    // operator; resolved only with two people — an operator alone is refused and nothing changes; the history keeps both.
     const id = open[0]!.breakId;
-    const patch = (body: object, user?: string) =>
-      fetch(url(`/reconciliations/breaks/${id}`), { method: 'PATCH', headers: { 'content-type': 'application/json', ...(user ? { 'x-postera-user': user } : {}) }, body: JSON.stringify(body) });
-    expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' })).status).toBe(400);
-    expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' }, 'marie.dupont')).status).toBe(200);
-    expect((await patch({ status: 'RESOLVED', comment: 'custodian booked 5 late; corrected on their side' }, 'paul.martin')).status).toBe(200);
-    const worked = await get<{ status: string; history: Array<{ by: string; from: string; to: string; comment: string }> }>(`/reconciliations/breaks/${id}`);
-    expect([worked.status, worked.history.map((h) => [h.by, h.from, h.to, h.comment])]).toEqual([
+    const patch = (body: object, who?: Person, maker?: Person) => {
+      const init = { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      return who ? fetch(url(`/reconciliations/breaks/${id}`), init, who, maker ? { maker } : undefined) : globalThis.fetch(url(`/reconciliations/breaks/${id}`), init);
+    };
+    expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' })).status).toBe(401);
+    expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' }, PEOPLE.operator)).status).toBe(200);
+    expect((await patch({ status: 'RESOLVED', comment: 'custodian booked 5 late; corrected on their side' }, PEOPLE.operator2)).status).toBe(403);
+    expect((await get<{ status: string }>(`/reconciliations/breaks/${id}`)).status).toBe('INVESTIGATING');
+    expect((await patch({ status: 'RESOLVED', comment: 'custodian booked 5 late; corrected on their side' }, PEOPLE.supervisor, PEOPLE.operator2)).status).toBe(200);
+    const worked = await get<{ status: string; history: Array<{ by: string; checkedBy: string | null; from: string; to: string; comment: string }> }>(`/reconciliations/breaks/${id}`);
+    expect([worked.status, worked.history.map((h) => [h.by, h.checkedBy, h.from, h.to, h.comment])]).toEqual([
       'RESOLVED',
       [
-        ['marie.dupont', 'OPEN', 'INVESTIGATING', 'asked the custodian'],
-        ['paul.martin', 'INVESTIGATING', 'RESOLVED', 'custodian booked 5 late; corrected on their side'],
+        ['olivia.operator', null, 'OPEN', 'INVESTIGATING', 'asked the custodian'],
+        ['oscar.operator', 'sam.supervisor', 'INVESTIGATING', 'RESOLVED', 'custodian booked 5 late; corrected on their side'],
       ],
     ]);
     // A document that cannot be read is a run with its error, never a crash of the consumer.

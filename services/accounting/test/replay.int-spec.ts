@@ -3,7 +3,7 @@ import { envelope, Topics, type EventEnvelope, type TtfAssessedV1, type PenaltyA
 import { waitFor } from '@postera/testing';
 import fc from 'fast-check';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { amended, cancelled, captured, dayClosed, publish, step, trade } from './builders.js';
+import { amended, cancelled, captured, dayClosed, publish, signedFetch, step, trade } from './builders.js';
 import { replayFromZero, waitCaughtUp, type ReplayProcess } from './replay-process.js';
 
 // Replay from offset 0 into an empty schema: a second accounting process, on a fresh database and
@@ -114,7 +114,7 @@ describe('replay from offset 0 into an empty schema gives the same journal and b
     const unbalanced = `SELECT count(*)::int AS n FROM (SELECT entry_id FROM accounting.journal_lines GROUP BY entry_id, currency HAVING sum(debit) <> sum(credit)) x`;
     expect((await env.db.query(unbalanced)).rows[0].n).toBe(0);
     // Each account's balance is the sum of its postings: the trial balance's closing column equals Σ debit − Σ credit of its lines.
-    const tb = (await (await fetch(`${env.stack.url('accounting')}/exports/trial-balance?from=2026-01-01&to=2026-12-31`)).json()) as Array<{ account: string; book: string; currency: string; opening: string; debit: string; credit: string; closing: string }>;
+    const tb = (await (await signedFetch(env.stack, `${env.stack.url('accounting')}/exports/trial-balance?from=2026-01-01&to=2026-12-31`)).json()) as Array<{ account: string; book: string; currency: string; opening: string; debit: string; credit: string; closing: string }>;
     for (const row of tb) expect(Number(row.closing)).toBeCloseTo(Number(row.opening) + Number(row.debit) - Number(row.credit), 6);
   });
 });

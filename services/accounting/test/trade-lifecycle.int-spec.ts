@@ -3,6 +3,7 @@ import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionSt
 import { deterministicId } from '@postera/kernel';
 import { produceRaw, waitFor } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
+import { signedFetch } from './builders.js';
 
 // Accounting as a built process on the real broker and database, fed with hand-built
 // trade.events.v1 and settlement.events.v1: amendments and cancellations are reversals plus new
@@ -297,7 +298,7 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
   });
 
   it('the whole journal balances per currency, and the summary counts what was held', async () => {
-    const summary = (await (await fetch(`${env.stack.url('accounting')}/summary`)).json()) as Record<string, unknown>;
+    const summary = (await (await signedFetch(env.stack, `${env.stack.url('accounting')}/summary`)).json()) as Record<string, unknown>;
     expect(summary).toMatchObject({ balanced: true, parkedSettlements: 0, heldEvents: { TRADE_CANCELLED: 1, VERSION_SUPERSEDED: 1 } });
     // P 4 entries, Q 2, R 2, S 4.
     expect(summary.entries).toBe(12);

@@ -1,4 +1,4 @@
-import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { AccountingInitial1764190200000 } from './1764190200000-accounting-initial.js';
 import { AccountingAccruedInterest1795734100000 } from './1795734100000-accounting-accrued-interest.js';
 import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accounting-trade-lifecycle.js';
@@ -8,6 +8,7 @@ import { AccountingBalanceCheckByIndex1796000200000 } from './1796000200000-acco
 import { AccountingPositionHistory1796000300000 } from './1796000300000-accounting-position-history.js';
 import { AccountingFxHistory1796100100000 } from './1796100100000-accounting-fx-history.js';
 import { AccountingFecNamesAndResult1796200000000 } from './1796200000000-accounting-fec-names-and-result.js';
+import { AccountingPeriodClosings1796800000000 } from './1796800000000-accounting-period-closings.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -21,4 +22,6 @@ export const accountingMigrations = [
   AccountingFxHistory1796100100000,
   inboxReceivedIndexMigration('accounting'),
   AccountingFecNamesAndResult1796200000000,
+  fourEyesApprovalsMigration('accounting'),
+  AccountingPeriodClosings1796800000000,
 ];

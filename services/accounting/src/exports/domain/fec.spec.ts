@@ -47,6 +47,24 @@ describe('the FEC (LPF art. A47 A-1)', () => {
   const rateOn = rateBook([{ currency: 'USD', date: '2026-11-30', unitsPerEur: '1.05' }]);
   const period = rows(fecRows({ fy: FY2026, lines, opening: null, rateOn, names: NAMES }));
 
+  it('an entry booked after the closed period its event fell in: EcritureDate the booking day, PieceDate the event’s own date, the reason in EcritureLib', () => {
+    const late = { entrySeq: '9', kind: 'TRADE_DATE_COMMITMENT', accountingDate: '2026-01-01', validDate: '2026-01-02', pieceDate: '2025-12-30', bookingNote: 'booked 2026-01-01: 2025-12-30 falls in closed period FY2025' };
+    const r = rows(
+      fecRows({
+        fy: FY2026,
+        lines: [line({ ...late, accountCode: '903100', debit: '5800', credit: '0' }), line({ ...late, accountCode: '903900', debit: '0', credit: '5800' })],
+        opening: null,
+        rateOn,
+        names: NAMES,
+      }),
+    );
+    expect(r.map((x) => [x[3], x[9], x[10], x[15]])).toEqual([
+      ['20260101', '20251230', 'Négociation FO-EQ:T-1 (booked 2026-01-01: 2025-12-30 falls in closed period FY2025)', '20260102'],
+      ['20260101', '20251230', 'Négociation FO-EQ:T-1 (booked 2026-01-01: 2025-12-30 falls in closed period FY2025)', '20260102'],
+    ]);
+    expect(checkFec(fecText(r), '|')).toEqual([]);
+  });
+
   it('writes the 18 columns in order, YYYYMMDD dates, comma amounts, both Debit and Credit, the custodian as CompAuxNum and its name as CompAuxLib', () => {
     expect(period[4]).toEqual([
       'RGL',

@@ -26,7 +26,9 @@ import type { FiscalYear } from './fiscal-year.js';
  * - CompAuxNum: the line's auxiliary account (custodian BIC, counterparty LEI, client id, currency);
  *   CompAuxLib: its name (the referential's party or client name, the CSD's name, the currency's
  *   name). Without a name the file is refused with the codes that lack one;
- * - PieceRef: the trade reference (or the TTF / FX key), PieceDate the entry's accounting date;
+ * - PieceRef: the trade reference (or the TTF / FX key), PieceDate the entry's accounting date —
+ *   or, for an entry booked after the closed period its event fell in, the event's own date, the
+ *   reason added to EcritureLib (periods/domain/closed-periods.ts);
  * - the à-nouveaux (journal AN) open the fiscal year: see openingEntry below;
  * - encoding ISO 8859-15 by default (the article's flat-file encodings: ASCII, ISO 8859-15, EBCDIC);
  *   characters outside it become `?`.
@@ -58,6 +60,9 @@ export interface FecLine {
   kind: string;
   accountingDate: string;
   tradeRef: string;
+  /** The event's own date when it fell in a closed period and the entry was booked after it (PieceDate), and why; null otherwise. */
+  pieceDate?: string | null;
+  bookingNote?: string | null;
   validDate: string;
   accountCode: string;
   accountName: string;
@@ -373,8 +378,8 @@ export function fecRows(input: {
         clean(l.aux ?? ''),
         clean(label(l.aux, l.accountCode)),
         clean(l.tradeRef),
-        ymd(l.accountingDate),
-        clean(`${LABELS[l.kind] ?? l.kind} ${l.tradeRef}`),
+        ymd(l.pieceDate ?? l.accountingDate),
+        clean(`${LABELS[l.kind] ?? l.kind} ${l.tradeRef}${l.bookingNote ? ` (${l.bookingNote})` : ''}`),
         eur ? amount(eur[i]!.debit) : '',
         eur ? amount(eur[i]!.credit) : '',
         '',

@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UnprocessableEntityException } from '@nestjs/common';
-import { CONFIG } from '@postera/platform';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UnprocessableEntityException } from '@nestjs/common';
+import { CONFIG, MAKERS, READERS, Roles } from '@postera/platform';
 import { isIsoDate } from '@postera/kernel';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -8,16 +8,22 @@ import { parseEcbCsv } from '../../fx/domain/ecb-csv.js';
 import { storeRates } from '../../fx/commands/fx.service.js';
 import { asJournalWriter } from '../../journal/persistence/journal.repository.js';
 import { readBody } from '../../http/read-body.js';
+import { closingOf, type Closing } from '../../periods/persistence/closings.repository.js';
 import { holdingsView } from '../../reconciliation/commands/reconciliation.service.js';
-import { fecRows, fecText, rateBook, toLatin9, type EurBalance, type FecLine, type OpeningInput } from '../domain/fec.js';
+import { fecText, toLatin9 } from '../domain/fec.js';
 import { fecFileName, fecPeriod } from '../domain/fiscal-year.js';
-import { auxNames } from '../persistence/aux-names.repository.js';
+import { fecDefaultBytes, fecOf, sha256Hex, trialBalanceRows, trialBalanceSha256 } from '../persistence/books.repository.js';
 
-/** The journal lines as the FEC reads them; callers add the WHERE and ORDER BY. */
-const FEC_LINES = `SELECT e.posted_seq::text AS "entrySeq", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", e.trade_ref AS "tradeRef",
-       to_char(e.posted_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "validDate", l.account_code AS "accountCode", a.name AS "accountName", l.aux_account AS aux, l.currency,
-       l.debit::text AS debit, l.credit::text AS credit
-FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code`;
+/**
+ * A closed period's export is served only when it is what was closed: a different hash means the
+ * books of a closed period changed, and they are refused rather than served altered.
+ */
+function assertUnchanged(closing: Closing | null, what: 'trial balance' | 'FEC', stored: string | null | undefined, now: string): void {
+  if (!closing || !stored || stored === now) return;
+  throw new ConflictException(
+    `the ${what} of the closed period ${closing.period} (${closing.firstDay} to ${closing.lastDay}) is no longer what was closed: sha256 ${stored} at the closing, ${now} now. It is not served; the books of a closed period must not change.`,
+  );
+}
 
 const range = (from: string | undefined, to: string | undefined) => {
   if (!isIsoDate(from) || !isIsoDate(to) || from > to) throw new BadRequestException('?from=YYYY-MM-DD&to=YYYY-MM-DD, from ≤ to');
@@ -33,12 +39,14 @@ export class LedgerController {
 
   /** The chart with each account's kind. */
   @Get('chart')
+  @Roles(...READERS, 'admin')
   chart() {
     return this.ds.query(`SELECT code, name, kind FROM accounting.ledger_accounts ORDER BY code`);
   }
 
   /** The posting rule sets and their rules (data, versioned). */
   @Get('posting-rules')
+  @Roles(...READERS, 'admin')
   rules() {
     return this.ds.query(
       `SELECT s.version, to_char(s.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", r.event, r.recognition, r.variant, r.line_no AS "lineNo", r.account, r.direction, r.amount, r.aux
@@ -48,6 +56,7 @@ export class LedgerController {
 
   /** Trade-date or settlement-date recognition for a book, from a date (trades booked from then on). */
   @Put('books/:book/recognition')
+  @Roles(...MAKERS)
   async setRecognition(@Param('book') book: string, @Body() body: { recognition?: string; effectiveFrom?: string }) {
     if (body?.recognition !== 'TRADE_DATE' && body?.recognition !== 'SETTLEMENT_DATE') throw new BadRequestException('recognition: TRADE_DATE or SETTLEMENT_DATE');
     if (!isIsoDate(body.effectiveFrom)) throw new BadRequestException('effectiveFrom: an ISO date');
@@ -63,6 +72,7 @@ export class LedgerController {
    * with the cost (CMP or FIFO lots) and the realized P&L as they stand now.
    */
   @Get('positions/:account')
+  @Roles(...READERS, 'admin')
   async positions(@Param('account') account: string, @Query('asOf') asOf: string | undefined) {
     const date = asOf ?? '9999-12-31';
     if (!isIsoDate(date)) throw new BadRequestException('asOf: an ISO date');
@@ -78,6 +88,7 @@ export class LedgerController {
 
   /** Cash per currency and nostro (custodian) on a date: the 512000 lines. */
   @Get('cash')
+  @Roles(...READERS, 'admin')
   cash(@Query('asOf') asOf: string | undefined) {
     const date = asOf ?? '9999-12-31';
     if (!isIsoDate(date)) throw new BadRequestException('asOf: an ISO date');
@@ -96,6 +107,7 @@ export class LedgerController {
    */
   @Post('fx-rates/ecb')
   @HttpCode(200)
+  @Roles(...MAKERS)
   async importEcb(@Req() req: Parameters<typeof readBody>[0]) {
     const parsed = parseEcbCsv(await readBody(req));
     const stored = await this.ds.transaction(async (tx) => {
@@ -110,6 +122,7 @@ export class LedgerController {
    * after their close (kind LATE_LINES, dated that close); totals per currency and book over the range.
    */
   @Get('fx/results')
+  @Roles(...READERS, 'admin')
   async fxResults(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
     const [f, t] = range(from, to);
     const rows = await this.ds.query(
@@ -124,29 +137,31 @@ export class LedgerController {
     return { from: f, to: t, results: rows, totals };
   }
 
-  /** Trial balance over a date range: per account, book and currency, the opening balance, the movements and the closing balance. */
+  /**
+   * Trial balance over a date range: per account, book and currency, the opening balance, the
+   * movements and the closing balance. The range of a closed period is served only when its hash is
+   * the one stored at the closing (409 otherwise).
+   */
   @Get('exports/trial-balance')
-  trialBalance(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
+  @Roles(...READERS, 'admin')
+  async trialBalance(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
     const [f, t] = range(from, to);
-    return this.ds.query(
-      `SELECT l.account_code AS account, a.name, l.book, l.currency,
-              coalesce(sum(l.debit - l.credit) FILTER (WHERE e.accounting_date < $1), 0)::text AS opening,
-              coalesce(sum(l.debit) FILTER (WHERE e.accounting_date BETWEEN $1 AND $2), 0)::text AS debit,
-              coalesce(sum(l.credit) FILTER (WHERE e.accounting_date BETWEEN $1 AND $2), 0)::text AS credit,
-              sum(l.debit - l.credit)::text AS closing
-       FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
-       WHERE e.accounting_date <= $2 GROUP BY l.account_code, a.name, l.book, l.currency ORDER BY 1, 3, 4`,
-      [f, t],
-    );
+    return this.ds.transaction('REPEATABLE READ', async (tx) => {
+      const rows = await trialBalanceRows(tx, f, t);
+      const closing = await closingOf(tx, null, f, t);
+      assertUnchanged(closing, 'trial balance', closing?.trialBalanceSha256, trialBalanceSha256(rows));
+      return rows;
+    });
   }
 
   /** General ledger over a date range: every line, by account then date and posting order. */
   @Get('exports/general-ledger')
+  @Roles(...READERS, 'admin')
   generalLedger(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
     const [f, t] = range(from, to);
     return this.ds.query(
       `SELECT l.account_code AS account, a.name, to_char(e.accounting_date, 'YYYY-MM-DD') AS date, e.posted_seq::text AS "entryNum", e.kind, e.trade_ref AS "tradeRef",
-              e.cause_event_id AS "causeEventId", l.book, l.currency, l.aux_account AS aux, l.debit::text AS debit, l.credit::text AS credit
+              e.cause_event_id AS "causeEventId", to_char(e.piece_date, 'YYYY-MM-DD') AS "pieceDate", e.booking_note AS "bookingNote", l.book, l.currency, l.aux_account AS aux, l.debit::text AS debit, l.credit::text AS credit
        FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
        WHERE e.accounting_date BETWEEN $1 AND $2 ORDER BY l.account_code, e.accounting_date, e.posted_seq, l.line_no LIMIT 1000000`,
       [f, t],
@@ -157,9 +172,12 @@ export class LedgerController {
    * The FEC (LPF art. A47 A-1) of a fiscal year, or of a period inside one: ?fiscalYear=YYYY (the
    * year its closing day falls in) and/or ?from=&to=; ?separator=tab, ?encoding=utf8. Choices in
    * exports/domain/fec.ts. Refused (422) with every missing ECB rate and auxiliary name rather than
-   * written wrong; the file is named after the fiscal year's closing date.
+   * written wrong; the file is named after the fiscal year's closing date. The FEC of a closed fiscal
+   * year is served only when its hash (of the default form) is the one stored at the closing (409
+   * otherwise).
    */
   @Get('exports/fec')
+  @Roles(...READERS, 'admin')
   async fec(
     @Query('fiscalYear') fiscalYear: string | undefined,
     @Query('from') from: string | undefined,
@@ -171,30 +189,11 @@ export class LedgerController {
     const period = fecPeriod({ fiscalYear, from, to }, this.config.FISCAL_YEAR_END);
     if (!period.ok) throw new BadRequestException(period.error);
     const { fy } = period;
-    // One snapshot: the à-nouveaux and the period's entries are read from the same journal state.
-    const result = await this.ds.transaction('REPEATABLE READ', async (tx) => {
-      const lines = (await tx.query(`${FEC_LINES} WHERE e.accounting_date BETWEEN $1 AND $2 ORDER BY e.posted_seq, l.line_no`, [period.from, period.to])) as FecLine[];
-      // The à-nouveaux are dated the fiscal year's first day: in the file when the period starts then.
-      const opening: OpeningInput | null =
-        period.from === fy.start
-          ? {
-              eurBalances: (await tx.query(
-                `SELECT l.account_code AS "accountCode", a.name AS "accountName", l.aux_account AS aux, sum(l.debit - l.credit)::text AS balance,
-                        to_char(max(e.posted_at) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS "validDate"
-                 FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
-                 WHERE e.accounting_date < $1 AND l.currency = 'EUR' GROUP BY l.account_code, a.name, l.aux_account`,
-                [fy.start],
-              )) as EurBalance[],
-              foreignLines: (await tx.query(`${FEC_LINES} WHERE e.accounting_date < $1 AND l.currency <> 'EUR' ORDER BY e.posted_seq, l.line_no`, [fy.start])) as FecLine[],
-            }
-          : null;
-      const rates = (await tx.query(
-        `SELECT currency, to_char(rate_date, 'YYYY-MM-DD') AS date, units_per_eur::text AS "unitsPerEur" FROM accounting.fx_rates WHERE rate_date <= $1`,
-        [period.to],
-      )) as Array<{ currency: string; date: string; unitsPerEur: string }>;
-      const auxCodes = [...lines, ...(opening?.foreignLines ?? []), ...(opening?.eurBalances ?? [])].flatMap((l) => (l.aux ? [l.aux] : []));
-      return fecRows({ fy, lines, opening, rateOn: rateBook(rates), names: await auxNames(tx, auxCodes) });
-    });
+    // One snapshot: the à-nouveaux, the period's entries and the closing are read from the same state.
+    const { result, closing } = await this.ds.transaction('REPEATABLE READ', async (tx) => ({
+      result: await fecOf(tx, period),
+      closing: period.from === fy.start && period.to === fy.end ? await closingOf(tx, 'FISCAL_YEAR', fy.start, fy.end) : null,
+    }));
     if (!result.ok)
       throw new UnprocessableEntityException({
         message:
@@ -203,6 +202,7 @@ export class LedgerController {
         missingRates: result.missingRates,
         missingNames: result.missingNames,
       });
+    if (closing) assertUnchanged(closing, 'FEC', closing.fecSha256, sha256Hex(fecDefaultBytes(result.rows)));
     const text = fecText(result.rows, separator === 'tab' ? '\t' : '|');
     res.setHeader('content-type', `text/plain; charset=${encoding === 'utf8' ? 'utf-8' : 'iso-8859-15'}`);
     res.setHeader('content-disposition', `attachment; filename="${fecFileName(this.config.FEC_SIREN, fy)}"`);

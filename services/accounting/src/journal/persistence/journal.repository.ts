@@ -2,13 +2,19 @@ import type { JournalEntryPostedV1 } from '@postera/contracts';
 import { assert, Dec, deterministicId } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
 import { pgArray } from '../../database/pg-array.js';
+import { bookingDate } from '../../periods/domain/closed-periods.js';
+import { closedPeriodsForPosting } from '../../periods/persistence/closings.repository.js';
 import { imbalance, type JournalLine } from '../domain/posting-rules.js';
 
 export interface JournalEntry {
   entryId: string;
   tradeRef: string;
   kind: JournalEntryPostedV1['kind'];
+  /** The day it is booked on: never inside a closed period (bookInOpenPeriods). */
   accountingDate: string;
+  /** The event's own date when that fell in a closed period (FEC PieceDate), with the reason; absent otherwise. */
+  pieceDate?: string;
+  bookingNote?: string;
   causeEventId: string;
   book: string;
   currency: string;
@@ -69,12 +75,14 @@ function assertBalanced(e: JournalEntry): void {
 /**
  * The entries' headers alone (their lines may not be known yet: a settlement's cost is computed
  * under the positions' lock, taken as late as possible). Returns the ids inserted (not already posted).
+ * Every journal write comes through here: the one place closed periods are kept closed.
  */
 export async function insertEntryHeaders(tx: EntityManager, entries: JournalEntry[]): Promise<Set<string>> {
   if (entries.length === 0) return new Set();
+  await bookInOpenPeriods(tx, entries);
   const inserted = (await tx.query(
-    `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[])
+    `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id, piece_date, booking_note)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::text[], $6::date[], $7::text[])
      ON CONFLICT (cause_event_id, kind) DO NOTHING RETURNING entry_id`,
     [
       pgArray(entries.map((e) => e.entryId)),
@@ -82,9 +90,28 @@ export async function insertEntryHeaders(tx: EntityManager, entries: JournalEntr
       pgArray(entries.map((e) => e.kind)),
       pgArray(entries.map((e) => e.accountingDate)),
       pgArray(entries.map((e) => e.causeEventId)),
+      pgArray(entries.map((e) => e.pieceDate ?? null)),
+      pgArray(entries.map((e) => e.bookingNote ?? null)),
     ],
   )) as Array<{ entry_id: string }>;
   return new Set(inserted.map((r) => r.entry_id));
+}
+
+/**
+ * An entry dated in a closed period is booked on the first open day after it
+ * (periods/domain/closed-periods.ts), its own date kept as piece date with the reason. The entry is
+ * changed in place, so what follows in the transaction (the FX corrections of late lines, the
+ * events announced) reads the day it is booked on. The closings are read under the lock a closing
+ * takes exclusively, held to the commit: no closing can slip in between.
+ */
+async function bookInOpenPeriods(tx: EntityManager, entries: JournalEntry[]): Promise<void> {
+  const closed = await closedPeriodsForPosting(tx);
+  if (closed.length === 0) return;
+  for (const e of entries) {
+    const b = bookingDate(e.pieceDate ?? e.accountingDate, closed);
+    if (!b.moved) continue;
+    Object.assign(e, { accountingDate: b.date, pieceDate: b.pieceDate, bookingNote: b.reason });
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { READERS, Roles } from '@postera/platform';
 import { DataSource } from 'typeorm';
 
 @Controller()
@@ -7,9 +8,11 @@ export class JournalQueriesController {
 
   /** Every line of the trade's entries, in the order they were posted. */
   @Get('journal/by-trade/:ref')
+  @Roles(...READERS, 'admin')
   async byTrade(@Param('ref') ref: string) {
     return this.ds.query(
-      `SELECT e.entry_id AS "entryId", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", l.line_no AS "lineNo",
+      `SELECT e.entry_id AS "entryId", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", to_char(e.piece_date, 'YYYY-MM-DD') AS "pieceDate",
+              e.booking_note AS "bookingNote", l.line_no AS "lineNo",
               l.account_code AS "accountCode", a.name AS "accountName", l.currency, l.debit::text AS debit, l.credit::text AS credit
        FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
        WHERE e.trade_ref = $1 ORDER BY e.posted_seq, l.line_no`,
@@ -19,6 +22,7 @@ export class JournalQueriesController {
 
   /** The trade's events held instead of posted (a settlement of a cancelled trade, an amendment after settlement…), whole. */
   @Get('held-events/by-trade/:ref')
+  @Roles(...READERS, 'admin')
   async heldByTrade(@Param('ref') ref: string) {
     return this.ds.query(
       `SELECT event_id AS "eventId", event_type AS "eventType", reason, held_at AS "heldAt", event FROM accounting.held_events WHERE trade_ref = $1 ORDER BY held_at, event_id`,
@@ -28,6 +32,7 @@ export class JournalQueriesController {
 
   /** The journal's totals per currency: balanced when debit = credit in every currency. */
   @Get('summary')
+  @Roles(...READERS, 'admin')
   async summary() {
     const perCurrency = (await this.ds.query(
       `SELECT currency, sum(debit)::text AS debit, sum(credit)::text AS credit, sum(debit) = sum(credit) AS balanced

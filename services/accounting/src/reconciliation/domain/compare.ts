@@ -113,7 +113,7 @@ export function breakTransition(
   by: string | undefined,
   comment: string | undefined,
 ): { ok: true } | { ok: false; problem: string } {
-  if (!by || by.trim() === '') return { ok: false, problem: 'a person must be named (header x-postera-user)' };
+  if (!by || by.trim() === '') return { ok: false, problem: 'a person must be named' };
   if (!comment || comment.trim() === '') return { ok: false, problem: 'a comment is required' };
   const allowed: Record<BreakStatus, BreakStatus[]> = { OPEN: ['INVESTIGATING', 'RESOLVED'], INVESTIGATING: ['RESOLVED', 'OPEN'], RESOLVED: [] };
   if (!allowed[from].includes(to)) return { ok: false, problem: `${from} → ${to} is not allowed` };

@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { CONFIG } from '@postera/platform';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { CONFIG, CurrentOperator, MAKERS, READERS, requireFourEyes, Roles, type Operator } from '@postera/platform';
 import { isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
@@ -24,6 +24,7 @@ export class ReconciliationController {
    */
   @Post('statements')
   @HttpCode(200)
+  @Roles(...MAKERS)
   async uploadStatement(@Req() req: Parameters<typeof readBody>[0], @Query('account') account: string | undefined) {
     if (!account) throw new BadRequestException('?account= is required');
     const xml = await readBody(req);
@@ -40,6 +41,7 @@ export class ReconciliationController {
    */
   @Post('desk-pnl')
   @HttpCode(200)
+  @Roles(...MAKERS)
   async uploadDeskPnl(@Req() req: Parameters<typeof readBody>[0], @Body() body: unknown) {
     let rows: unknown[];
     if (Array.isArray(body)) rows = body;
@@ -77,6 +79,7 @@ export class ReconciliationController {
   /** Run the accounting vs desk P&L reconciliation of a day now (it also runs at each close). */
   @Post('pnl')
   @HttpCode(200)
+  @Roles(...MAKERS)
   async runPnl(@Query('date') date: string, @Query('tolerance') tolerance: string | undefined) {
     if (!isIsoDate(date)) throw new BadRequestException('?date=YYYY-MM-DD is required');
     if (tolerance !== undefined && !/^\d{1,12}(\.\d{1,6})?$/.test(tolerance)) throw new BadRequestException('tolerance: a decimal ≥ 0');
@@ -84,6 +87,7 @@ export class ReconciliationController {
   }
 
   @Get('runs')
+  @Roles(...READERS, 'admin')
   async runs(@Query('kind') kind: string | undefined) {
     return this.ds.query(
       `SELECT run_id AS "runId", kind, subject, to_char(as_of, 'YYYY-MM-DD') AS "asOf", started_at AS "startedAt", rows_checked AS "rowsChecked", matched, breaks, errors
@@ -93,6 +97,7 @@ export class ReconciliationController {
   }
 
   @Get('runs/:id')
+  @Roles(...READERS, 'admin')
   async run(@Param('id') id: string) {
     const [row] = (await this.ds.query(`SELECT report FROM accounting.recon_runs WHERE run_id::text = $1`, [id])) as Array<{ report: unknown }>;
     if (!row) throw new NotFoundException(`no run ${id}`);
@@ -101,6 +106,7 @@ export class ReconciliationController {
 
   /** Breaks with their age in business days (TARGET) from the day first seen to the current business date. */
   @Get('breaks')
+  @Roles(...READERS, 'admin')
   async breaks(@Query('status') status: string | undefined, @Query('kind') kind: string | undefined) {
     const rows = (await this.ds.query(
       `SELECT break_id AS "breakId", run_id AS "runId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status
@@ -112,6 +118,7 @@ export class ReconciliationController {
   }
 
   @Get('breaks/:id')
+  @Roles(...READERS, 'admin')
   async break(@Param('id') id: string) {
     const [row] = (await this.ds.query(
       `SELECT break_id AS "breakId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status FROM accounting.recon_breaks WHERE break_id::text = $1`,
@@ -119,31 +126,40 @@ export class ReconciliationController {
     )) as Array<{ asOf: string }>;
     if (!row) throw new NotFoundException(`no break ${id}`);
     const history = await this.ds.query(
-      `SELECT at, by_user AS "by", from_status AS "from", to_status AS "to", comment FROM accounting.break_actions WHERE break_id::text = $1 ORDER BY seq`,
+      `SELECT at, by_user AS "by", checked_by AS "checkedBy", from_status AS "from", to_status AS "to", comment FROM accounting.break_actions WHERE break_id::text = $1 ORDER BY seq`,
       [id],
     );
     return { ...row, ageBusinessDays: breakAge(row.asOf, await this.today()), history };
   }
 
-  /** Work a break: `{ status: INVESTIGATING | RESOLVED | OPEN, comment }`, by the person named in x-postera-user. */
+  /**
+   * Work a break: `{ status: INVESTIGATING | RESOLVED | OPEN, comment }`, by the operator of the
+   * token. Resolving it needs two people (a proposal approved at the gateway): the history records
+   * the maker in `by` and the supervisor who approved in `checkedBy`.
+   */
   @Patch('breaks/:id')
-  async work(@Param('id') id: string, @Headers('x-postera-user') user: string | undefined, @Body() body: { status?: string; comment?: string }) {
+  @Roles(...MAKERS)
+  async work(@Param('id') id: string, @CurrentOperator() who: Operator, @Body() body: { status?: string; comment?: string }) {
     const to = body?.status as BreakStatus;
     if (!['OPEN', 'INVESTIGATING', 'RESOLVED'].includes(to)) throw new BadRequestException('status: OPEN, INVESTIGATING or RESOLVED');
+    const fourEyes = to === 'RESOLVED' ? requireFourEyes(who) : null;
+    const by = fourEyes ? fourEyes.maker.id : who.id;
+    const checkedBy = fourEyes ? fourEyes.checker.id : null;
     return this.ds.transaction(async (tx) => {
       const [row] = (await tx.query(`SELECT status FROM accounting.recon_breaks WHERE break_id::text = $1 FOR UPDATE`, [id])) as Array<{ status: BreakStatus }>;
       if (!row) throw new NotFoundException(`no break ${id}`);
-      const ok = breakTransition(row.status, to, user, body.comment);
+      const ok = breakTransition(row.status, to, by, body.comment);
       if (!ok.ok) throw new BadRequestException(ok.problem);
       await tx.query(`UPDATE accounting.recon_breaks SET status = $2 WHERE break_id::text = $1`, [id, to]);
-      await tx.query(`INSERT INTO accounting.break_actions (break_id, by_user, from_status, to_status, comment) VALUES ($1::uuid, $2, $3, $4, $5)`, [
+      await tx.query(`INSERT INTO accounting.break_actions (break_id, by_user, checked_by, from_status, to_status, comment) VALUES ($1::uuid, $2, $3, $4, $5, $6)`, [
         id,
-        user!.trim(),
+        by,
+        checkedBy,
         row.status,
         to,
         body.comment!.trim(),
       ]);
-      return { breakId: id, from: row.status, status: to, by: user!.trim() };
+      return { breakId: id, from: row.status, status: to, by, ...(checkedBy ? { checkedBy } : {}) };
     });
   }
 
