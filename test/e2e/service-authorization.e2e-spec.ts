@@ -188,7 +188,7 @@ describe('who may call each service', () => {
     const kid = (JSON.parse(key.privateJwkJson) as { kid: string }).kid;
     const gatewaysKey = await importJWK(JSON.parse(key.privateJwkJson) as Parameters<typeof importJWK>[0], 'ES256');
     // Another key presenting the gateway's key id: only the signature tells them apart.
-    const forgersKey = (await generateKeyPair('ES256')).privateKey;
+    const forgersKey = (await generateKeyPair('ES256', { extractable: true })).privateKey;
     expect((await exportJWK(forgersKey)).d).not.toBe((JSON.parse(key.privateJwkJson) as { d: string }).d);
     const now = Math.floor(Date.now() / 1000);
     const sign = (with_: CryptoKey | Uint8Array, audience: string, method: string, path: string, times = { iat: now, exp: now + 60 }) =>

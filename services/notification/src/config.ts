@@ -1,5 +1,6 @@
 import { baseConfigSchema } from '@postera/platform';
 import { z } from 'zod';
+import { secretsKeyProblem } from './contacts/domain/webhook-secret-box.js';
 
 export const notificationConfigSchema = baseConfigSchema.extend({
   SERVICE_NAME: z.string().default('notification'),
@@ -57,6 +58,21 @@ export const notificationConfigSchema = baseConfigSchema.extend({
       ctx.addIssue({ code: 'custom', message: 'a JSON object of URL → secret (16 characters at least)' });
       return z.NEVER;
     }),
+  /**
+   * The key that seals the counterparties' webhook secrets in the database (AES-256-GCM): 32 bytes,
+   * base64 (`openssl rand -base64 32`). Without it, no webhook secret can be set through the API and
+   * the service refuses to start while secrets are stored. Empty is unset.
+   */
+  WEBHOOK_SECRETS_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        const problem = v === undefined ? null : secretsKeyProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  ),
   /** Webhook attempts (no answer, or an answer other than 2xx) before the delivery is FAILED for an operator. */
   WEBHOOK_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(20).default(6),
   /** Wait before the 2nd attempt; doubled at each further one (exponential backoff), capped by WEBHOOK_BACKOFF_MAX_MS. */

@@ -1,7 +1,9 @@
-import { runService, serviceModule } from '@postera/platform';
+import { loadConfig, runService, serviceModule } from '@postera/platform';
 import { notificationConfigSchema, type NotificationConfig } from './config.js';
 import { CounterpartyContactsController } from './contacts/commands/counterparty-contacts/counterparty-contacts.controller.js';
 import { AccountUpsertedConsumer } from './contacts/commands/upsert-contact/account-upserted.consumer.js';
+import { secretsKeyOf } from './contacts/domain/webhook-secret-box.js';
+import { WebhookSecrets } from './contacts/persistence/webhook-secrets.js';
 import { notificationMigrations } from './database/migrations/index.js';
 import { DeliveryBacklogGauge } from './delivery/delivery-backlog.js';
 import { EmailSender } from './delivery/email-sender.js';
@@ -13,16 +15,19 @@ import { TradeEventsConsumer } from './notifications/commands/notify-trade-event
 import { NoticeRouter } from './notifications/commands/route-notices/notice-router.js';
 import { NotificationQueriesController } from './notifications/queries/notification-queries.controller.js';
 
+// The migration that seals stored webhook secrets needs the key: the list is built from the configuration.
+const { WEBHOOK_SECRETS_KEY } = loadConfig(notificationConfigSchema);
+
 await runService<NotificationConfig>({
   configSchema: notificationConfigSchema,
   schema: 'notification',
-  migrations: notificationMigrations,
+  migrations: notificationMigrations({ webhookSecretsKey: WEBHOOK_SECRETS_KEY ? secretsKeyOf(WEBHOOK_SECRETS_KEY) : undefined }),
   module: (base) =>
     serviceModule({
       ...base,
       handlers: [AccountUpsertedConsumer, TradeEventsConsumer, SettlementEventsConsumer],
       dayHooks: NotificationDayHooks,
       controllers: [NotificationQueriesController, CounterpartyContactsController],
-      providers: [WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],
+      providers: [WebhookSecrets, WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],
     }),
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { PEOPLE } from '@postera/devstack';
 import type { SmtpSink } from '@postera/testing';
 import { waitFor } from '@postera/testing';
 import type { ParsedMail } from 'mailparser';
@@ -76,7 +77,8 @@ describe('client notices by email, on the real broker, database and an SMTP serv
   };
 
   beforeAll(async () => {
-    ({ env, smtp } = await notificationEnv('notif-email', 5100, { FAIL_REMINDER_AFTER_BUSINESS_DAYS: '1' }));
+    // No WEBHOOK_SECRETS_KEY here: a webhook secret cannot be set (webhooks.int-spec runs with one).
+    ({ env, smtp } = await notificationEnv('notif-email', 5100, { FAIL_REMINDER_AFTER_BUSINESS_DAYS: '1' }, {}, { webhookSecretsKey: null }));
     await env.stack.startAll();
     await publish(
       env,
@@ -162,9 +164,9 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect(pdfEn).toContain('Accrued interest: 1,232.88 EUR');
 
     // The structured form, kept and served over HTTP.
-    const notices = await getJson<Array<{ noticeId: string; kind: string; status: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(B.tradeRef)}`);
+    const notices = await getJson<Array<{ noticeId: string; kind: string; status: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(B.tradeRef)}`);
     expect(notices.body.map((n) => [n.kind, n.status])).toEqual([['AVIS_OPERE', 'ROUTED']]);
-    const doc = await getJson<{ document: { content: Record<string, unknown>; recipient: Record<string, unknown> } }>(`${url()}/notices/${notices.body[0]!.noticeId}`);
+    const doc = await getJson<{ document: { content: Record<string, unknown>; recipient: Record<string, unknown> } }>(env, `${url()}/notices/${notices.body[0]!.noticeId}`);
     expect(doc.body.document.content).toMatchObject({
       totalConsideration: '249687.50',
       accruedInterest: '1232.88',
@@ -176,12 +178,12 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     });
     expect(doc.body.document.recipient).toMatchObject({ name: 'Emily Carter', language: 'en' });
     // An account known as proprietary owes no notice at all.
-    const none = await getJson<Array<{ status: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(P.tradeRef)}`);
+    const none = await getJson<Array<{ status: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(P.tradeRef)}`);
     expect(none.body).toEqual([]);
   });
 
   it('an amended trade validated again gets an amendment notice, not a second avis; its cancellation refers to it', async () => {
-    const [first] = (await getJson<Array<{ noticeId: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}`)).body;
+    const [first] = (await getJson<Array<{ noticeId: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}`)).body;
     const A2 = { ...A, version: 2, quantity: '100', grossAmount: '5850.50', feesAmount: '5.85', netAmount: '5856.35', fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }] };
     await publish(env, Topics.tradeEvents, amended(A, A2), validated(A2));
     await waitMails(3);
@@ -193,7 +195,7 @@ describe('client notices by email, on the real broker, database and an SMTP serv
 
     await publish(env, Topics.tradeEvents, cancelled(A2, 3));
     await waitMails(4);
-    const [latest] = (await getJson<Array<{ noticeId: string; kind: string }>>(`${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}&kind=AMENDMENT_NOTICE`)).body;
+    const [latest] = (await getJson<Array<{ noticeId: string; kind: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}&kind=AMENDMENT_NOTICE`)).body;
     const cancellation = mail(/^Avis d'annulation/);
     expect(cancellation.text).toContain(`Cet avis se rapporte à notre avis n° ${latest!.noticeId} du `);
     expect(cancellation.text).toContain("L'opération suivante est annulée (version 3) ; aucun règlement-livraison n'aura lieu.");
@@ -240,25 +242,36 @@ describe('client notices by email, on the real broker, database and an SMTP serv
 
   it("reports an avis d'opéré not sent by the end of the first business day after execution", async () => {
     // D was captured on 26 Nov and never validated: its avis was due by the end of 27 Nov, reported at that close.
-    const late = await getJson<Array<{ tradeRef: string; deadline: string; reportedOn: string; sentAt: string | null }>>(`${url()}/avis/late`);
+    const late = await getJson<Array<{ tradeRef: string; deadline: string; reportedOn: string; sentAt: string | null }>>(env, `${url()}/avis/late`);
     expect(late.body).toEqual([{ tradeRef: D.tradeRef, account: 'CLI-FR', tradeDate: '2026-11-26', deadline: '2026-11-27', reportedOn: '2026-11-27', sentAt: null }]);
     const metrics = await (await fetch(`${url()}/metrics`)).text();
     expect(metrics).toMatch(/postera_notification_avis_late_total\{[^}]*\} 1\b/);
     // Every mail sent: nothing waits for a sender (the backlog the autoscaler reads).
     expect(metrics).toMatch(/postera_notification_deliveries_due\{[^}]*channel="EMAIL"[^}]*\} 0\b/);
-    const summary = await getJson<Record<string, number>>(`${url()}/summary`);
+    const summary = await getJson<Record<string, number>>(env, `${url()}/summary`);
     expect(summary.body).toMatchObject({ sent: 8, failed: 0, lateAvis: 1, skipped: 0, noContact: 0 });
   });
 
   it('sends counterparty confirmations to the contacts operators keep in notification', async () => {
-    const put = (headers: Record<string, string>) =>
-      fetch(`${url()}/counterparty-contacts/${CPTY_LEI}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ name: 'Banque Exemple SA', language: 'en', contacts: [{ channel: 'EMAIL', address: 'confirmations@banque-exemple.example' }] }),
-      });
-    expect((await put({})).status).toBe(400);
-    expect((await put({ 'x-postera-user': 'alice' })).status).toBe(200);
+    const contactsUrl = `${url()}/counterparty-contacts/${CPTY_LEI}`;
+    const contacts = { name: 'Banque Exemple SA', language: 'en', contacts: [{ channel: 'EMAIL', address: 'confirmations@banque-exemple.example' }] };
+    // Who may call: a gateway-signed token for notification and this request, from an operator or a supervisor.
+    const put = (headers: Record<string, string>, body: unknown = contacts) =>
+      fetch(contactsUrl, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await put({})).status).toBe(401);
+    expect((await put(await env.stack.gatewayKey.headers('reporting', 'PUT', contactsUrl, PEOPLE.operator))).status).toBe(401);
+    expect((await put(await env.stack.as(PEOPLE.operator, 'PUT', `${url()}/counterparty-contacts/969500POSTERAFR00003`))).status).toBe(401);
+    expect((await put(await env.stack.as(PEOPLE.auditor, 'PUT', contactsUrl))).status).toBe(403);
+    expect((await put(await env.stack.as(PEOPLE.admin, 'PUT', contactsUrl))).status).toBe(403);
+    expect((await put(await env.stack.as(PEOPLE.supervisor, 'PUT', contactsUrl, { maker: PEOPLE.supervisor }))).status).toBe(403); // one person twice
+    // Without WEBHOOK_SECRETS_KEY a webhook secret is not stored: refused, saying why.
+    const withSecret = { ...contacts, contacts: [{ channel: 'WEBHOOK', address: 'https://hooks.banque-exemple.example/postera', secret: 'a-counterparty-secret-0001' }] };
+    const refused = await put(await env.stack.as(PEOPLE.operator, 'PUT', contactsUrl), withSecret);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/WEBHOOK_SECRETS_KEY is not set/);
+    expect((await env.db.query(`SELECT 1 FROM notification.counterparty_contacts WHERE lei = $1`, [CPTY_LEI])).rowCount).toBe(0);
+    expect((await put(await env.stack.as(PEOPLE.operator, 'PUT', contactsUrl))).status).toBe(200);
+    expect((await getJson<{ updatedBy: string }>(env, contactsUrl)).body.updatedBy).toBe(PEOPLE.operator.id);
     const issued = {
       tradeRef: 'FO-EQ:N-CP',
       version: 1,
@@ -280,7 +293,7 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect(conf.text).toContain('Counterparty: Banque Exemple SA (LEI 529900T8BM49AURSDO55, BIC BEXAFRPPXXX)');
     expect(conf.text).toContain('Your side: Sell');
     expect(conf.text).toContain(en('Settlement amount: 8,775.75~EUR'));
-    await waitFor(async () => (await getJson<Record<string, number>>(`${url()}/summary`)).body.sent === 9, { timeoutMs: 10_000, what: 'the SENT mark' });
+    await waitFor(async () => (await getJson<Record<string, number>>(env, `${url()}/summary`)).body.sent === 9, { timeoutMs: 10_000, what: 'the SENT mark' });
   });
 
   // The consumer takes a batch's status changes together, following each instruction through them in

@@ -10,7 +10,7 @@ import { notificationMigrations } from '../src/database/migrations/index.js';
  */
 export async function notificationDatabase(label: string, noticeId: string): Promise<{ url: string; ds: DataSource }> {
   const url = await createTestDatabase(label);
-  const ds = createServiceDataSource({ url, schema: 'notification', migrations: notificationMigrations, poolMax: 2, applicationName: `${label}-spec` });
+  const ds = createServiceDataSource({ url, schema: 'notification', migrations: notificationMigrations(), poolMax: 2, applicationName: `${label}-spec` });
   await migrate(ds, 'notification');
   await ds.query(
     `INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, recipient_type, party, payload, status)

@@ -1,5 +1,7 @@
 import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
+import { PEOPLE } from '@postera/devstack';
 import { deterministicId } from '@postera/kernel';
+import type { Person } from '@postera/platform';
 import { produceRaw, startSmtpSink, waitFor, type SmtpSink, type SmtpSinkOptions } from '@postera/testing';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { fileURLToPath } from 'node:url';
@@ -111,19 +113,43 @@ export async function publish(env: E2eEnv, topic: string, ...events: EventEnvelo
 export const caughtUp = (env: E2eEnv, consumer: string, topic: string) =>
   waitFor(() => groupCaughtUp(`${env.prefix}.notification.${consumer}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `notification.${consumer} to consume ${topic}` });
 
+/** The key that seals webhook secrets in the tests' notification (32 bytes, base64): fixed, so a test can open what is stored. */
+export const TEST_WEBHOOK_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export async function notificationEnv(
   label: string,
   basePort: number,
   env: Record<string, string> = {},
   sink: SmtpSinkOptions = {},
+  o: { webhookSecretsKey?: string | null } = {},
 ): Promise<{ env: E2eEnv; smtp: SmtpSink }> {
   const smtp = await startSmtpSink({ port: 0, ...sink });
-  const e = await e2eEnv(label, { basePort, smtpUrl: `smtp://127.0.0.1:${smtp.port}`, services: ['notification'], env: { SEND_POLL_MS: '50', ...env } });
+  const key = o.webhookSecretsKey === undefined ? TEST_WEBHOOK_SECRETS_KEY : o.webhookSecretsKey;
+  const e = await e2eEnv(label, {
+    basePort,
+    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+    services: ['notification'],
+    env: { SEND_POLL_MS: '50', ...env },
+    // Empty is unset: a stack that provides a default key is overridden.
+    serviceEnv: { notification: { WEBHOOK_SECRETS_KEY: key ?? '' } },
+  });
   return { env: e, smtp };
 }
 
-export async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, init);
+/** A call to a service of the stack as the gateway would make it for `who` (an auditor unless told): a token bound to this method and path. */
+export async function callAs(env: E2eEnv, url: string, o: { method?: string; who?: Person; body?: unknown } = {}): Promise<Response> {
+  const method = o.method ?? 'GET';
+  const auth = await env.stack.as(o.who ?? PEOPLE.auditor, method, url);
+  return fetch(url, {
+    method,
+    headers: { ...auth, ...(o.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+  });
+}
+
+/** A read of JSON by a reader (an auditor unless told). */
+export async function getJson<T>(env: E2eEnv, url: string, who: Person = PEOPLE.auditor): Promise<{ status: number; body: T }> {
+  const res = await callAs(env, url, { who });
   return { status: res.status, body: (await res.json()) as T };
 }
 

@@ -1,17 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { envelope } from '@postera/contracts';
+import { PEOPLE } from '@postera/devstack';
 import type { SmtpSink } from '@postera/testing';
 import { waitFor } from '@postera/testing';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { E2eEnv } from '../../../test/e2e/harness.js';
+import { openSecret } from '../src/contacts/domain/webhook-secret-box.js';
 import { verifyWebhook } from '../src/delivery/webhook-signature.js';
-import { account, accountUpserted, caughtUp, getJson, notificationEnv, publish, Topics, trade, validated } from './notification-fixtures.js';
+import { account, accountUpserted, callAs, caughtUp, getJson, notificationEnv, publish, TEST_WEBHOOK_SECRETS_KEY, Topics, trade, validated } from './notification-fixtures.js';
 
 // Webhooks received by a real HTTP server on loopback: signed, retried with exponential backoff,
 // FAILED after the last attempt, resent by an operator.
 jest.setTimeout(120_000);
 
 const SECRET = 'a-webhook-secret-for-the-tests-0001';
+/** A counterparty's own secret, set through the API: stored sealed, never in plaintext. */
+const CPTY_SECRET = 'the-counterparty-own-webhook-secret-7f3a';
+const CPTY_LEI = '529900T8BM49AURSDO55';
 const BACKOFF_BASE_MS = 400;
 const ATTEMPTS_MAX = 4;
 
@@ -86,8 +95,8 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     expect(body.kind).toBe('AVIS_OPERE');
     expect(body.text).toContain('Trade confirmation'.toUpperCase());
     expect(body.document.content).toMatchObject({ totalConsideration: '8775.75', netAmount: '8784.53', quantity: '150' });
-    const deliveries = await getJson<Array<{ channel: string; status: string }>>(`${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`);
-    await waitFor(async () => (await getJson<Array<{ status: string }>>(`${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`)).body.every((d) => d.status === 'SENT'), {
+    const deliveries = await getJson<Array<{ channel: string; status: string }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`);
+    await waitFor(async () => (await getJson<Array<{ status: string }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`)).body.every((d) => d.status === 'SENT'), {
       timeoutMs: 10_000,
       what: 'both deliveries SENT',
     });
@@ -98,7 +107,7 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     answer.set('/ko', 503);
     const t = trade('FO-EQ:W-2', { account: 'CLI-KO' });
     await publish(env, Topics.tradeEvents, validated(t));
-    const list = () => getJson<Array<{ notificationId: string; status: string; attempts: number; lastError: string | null }>>(`${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`);
+    const list = () => getJson<Array<{ notificationId: string; status: string; attempts: number; lastError: string | null }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`);
     await waitFor(async () => (await list()).body[0]?.status === 'FAILED', { timeoutMs: 30_000, what: 'the webhook to be FAILED' });
     const tries = received.filter((r) => r.path === '/ko');
     expect(tries).toHaveLength(ATTEMPTS_MAX);
@@ -111,23 +120,112 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     expect(gaps[2]!).toBeGreaterThan(gaps[0]! * 2);
     const [failed] = (await list()).body;
     expect(failed).toMatchObject({ status: 'FAILED', attempts: ATTEMPTS_MAX, lastError: 'HTTP 503' });
-    const detail = await getJson<{ deliveryAttempts: Array<{ outcome: string; error: string; response: string }> }>(`${url()}/notifications/${failed!.notificationId}`);
+    const detail = await getJson<{ deliveryAttempts: Array<{ outcome: string; error: string; response: string }> }>(env, `${url()}/notifications/${failed!.notificationId}`);
     expect(detail.body.deliveryAttempts.map((a) => [a.outcome, a.error])).toEqual(Array(ATTEMPTS_MAX).fill(['ERROR', 'HTTP 503']));
-    expect((await getJson<Array<{ status: string }>>(`${url()}/notifications?status=FAILED`)).body).toHaveLength(1);
+    expect((await getJson<Array<{ status: string }>>(env, `${url()}/notifications?status=FAILED`)).body).toHaveLength(1);
 
-    // Resend: refused without an operator, then done by one once the receiver is fixed.
-    const resend = (headers: Record<string, string>) => fetch(`${url()}/notifications/${failed!.notificationId}/resend`, { method: 'POST', headers });
-    expect((await resend({})).status).toBe(400);
+    // Resend: refused without a token or to an auditor, then done by one operator once the receiver is fixed.
+    const resendUrl = `${url()}/notifications/${failed!.notificationId}/resend`;
+    const resend = (headers: Record<string, string>) => fetch(resendUrl, { method: 'POST', headers });
+    expect((await resend({})).status).toBe(401);
+    expect((await resend(await env.stack.as(PEOPLE.auditor, 'POST', resendUrl))).status).toBe(403);
+    expect((await getJson<{ status: string }>(env, `${url()}/notifications/${failed!.notificationId}`)).body.status).toBe('FAILED');
     answer.set('/ko', 200);
-    expect((await resend({ 'x-postera-user': 'bob' })).status).toBe(202);
+    expect((await resend(await env.stack.as(PEOPLE.operator, 'POST', resendUrl))).status).toBe(202);
     await waitFor(async () => (await list()).body[0]?.status === 'SENT', { timeoutMs: 20_000, what: 'the resent webhook to be SENT' });
-    expect((await resend({ 'x-postera-user': 'bob' })).status).toBe(409); // SENT is not sent twice
-    const after = await getJson<{ resentBy: string; deliveryAttempts: Array<{ attemptNo: number; outcome: string }>; operatorActions: Array<{ action: string; operator: string }> }>(
+    expect((await resend(await env.stack.as(PEOPLE.operator, 'POST', resendUrl))).status).toBe(409); // SENT is not sent twice
+    const after = await getJson<{ resentBy: string; deliveryAttempts: Array<{ attemptNo: number; outcome: string }>; operatorActions: Array<{ action: string; operator: string }> }>(env, 
       `${url()}/notifications/${failed!.notificationId}`,
     );
-    expect(after.body.resentBy).toBe('bob');
-    expect(after.body.operatorActions.map((a) => [a.action, a.operator])).toEqual([['RESEND', 'bob']]);
+    expect(after.body.resentBy).toBe(PEOPLE.operator.id);
+    expect(after.body.operatorActions.map((a) => [a.action, a.operator])).toEqual([['RESEND', PEOPLE.operator.id]]);
     expect(after.body.deliveryAttempts.map((a) => a.outcome)).toEqual(['ERROR', 'ERROR', 'ERROR', 'ERROR', 'SENT']);
     expect(received.filter((r) => r.path === '/ko')).toHaveLength(ATTEMPTS_MAX + 1);
+  });
+  it('a counterparty’s own secret: stored sealed (AES-256-GCM), opened only to sign its webhook, never in the database in plaintext', async () => {
+    const contactsUrl = `${url()}/counterparty-contacts/${CPTY_LEI}`;
+    const hook = `http://127.0.0.1:${port}/cp`;
+    const put = await callAs(env, contactsUrl, {
+      method: 'PUT',
+      who: PEOPLE.operator,
+      body: { name: 'Banque Exemple SA', language: 'en', contacts: [{ channel: 'WEBHOOK', address: hook, secret: CPTY_SECRET }] },
+    });
+    expect(put.status).toBe(200);
+    const shown = (await put.json()) as { contacts: Array<Record<string, unknown>>; updatedBy: string };
+    expect(shown.contacts).toEqual([{ channel: 'WEBHOOK', address: hook, hasSecret: true }]);
+    expect(shown.updatedBy).toBe(PEOPLE.operator.id);
+    const stored = async () =>
+      (await env.db.query(`SELECT contacts::text AS contacts, contacts->0->>'secret' AS secret FROM notification.counterparty_contacts WHERE lei = $1`, [CPTY_LEI]))
+        .rows[0] as { contacts: string; secret: string };
+    const sealed = (await stored()).secret;
+    expect(sealed).toMatch(/^v1:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]+={0,2}$/);
+    expect((await stored()).contacts).not.toContain(CPTY_SECRET);
+    expect(openSecret(Buffer.from(TEST_WEBHOOK_SECRETS_KEY, 'base64'), sealed, CPTY_LEI)).toBe(CPTY_SECRET);
+
+    const confirmation = (ref: string) =>
+      envelope({
+        type: 'CounterpartyConfirmationIssued',
+        producer: 'test',
+        correlationId: ref,
+        causationId: null,
+        payload: {
+          tradeRef: ref,
+          version: 1,
+          counterparty: { lei: CPTY_LEI, name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' },
+          side: 'BUY',
+          isin: 'FR0000120271',
+          quantity: '150',
+          price: '58.505',
+          priceType: 'UNIT',
+          currency: 'EUR',
+          tradeDate: '2026-11-26',
+          settlementDate: '2026-11-30',
+          settlementAmount: '8775.75',
+        },
+      });
+    await publish(env, Topics.tradeEvents, confirmation('FO-EQ:W-CP1'));
+    await waitFor(() => received.some((r) => r.path === '/cp'), { timeoutMs: 20_000, what: 'the counterparty webhook' });
+    const got = received.find((r) => r.path === '/cp')!;
+    const now = Math.floor(Date.now() / 1000);
+    const [ts, sig] = [got.headers['x-postera-timestamp'] as string, got.headers['x-postera-signature'] as string];
+    expect(verifyWebhook(CPTY_SECRET, ts, sig, got.body, now)).toBe(true);
+    expect(verifyWebhook(SECRET, ts, sig, got.body, now)).toBe(false); // its own secret, not the default
+    // Nowhere in notification's tables, after the delivery either.
+    const { rows } = await env.db.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'notification' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    for (const { table_name } of rows as Array<{ table_name: string }>) {
+      const hit = await env.db.query(`SELECT 1 FROM notification.${table_name} t WHERE t::text LIKE '%' || $1 || '%' LIMIT 1`, [CPTY_SECRET]);
+      expect([table_name, hit.rowCount]).toEqual([table_name, 0]);
+    }
+
+    // A sealed value altered in the database does not open: the attempt fails, nothing is sent.
+    const flipped = `${sealed.slice(0, -6)}${sealed.slice(-6, -5) === 'A' ? 'B' : 'A'}${sealed.slice(-5)}`;
+    await env.db.query(`UPDATE notification.counterparty_contacts SET contacts = jsonb_set(contacts, '{0,secret}', to_jsonb($2::text)) WHERE lei = $1`, [CPTY_LEI, flipped]);
+    await publish(env, Topics.tradeEvents, confirmation('FO-EQ:W-CP2'));
+    const list = () => getJson<Array<{ status: string; lastError: string | null }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent('FO-EQ:W-CP2')}`);
+    await waitFor(async () => (await list()).body[0]?.status === 'FAILED', { timeoutMs: 30_000, what: 'the delivery with an altered secret to be FAILED' });
+    expect((await list()).body[0]!.lastError).toMatch(/^WebhookSecretRefused: /);
+    expect(received.filter((r) => r.path === '/cp')).toHaveLength(1);
+    await env.db.query(`UPDATE notification.counterparty_contacts SET contacts = jsonb_set(contacts, '{0,secret}', to_jsonb($2::text)) WHERE lei = $1`, [CPTY_LEI, sealed]);
+  });
+
+  it('refuses to start while secrets are stored and WEBHOOK_SECRETS_KEY is unset or another key; starts with the right one', async () => {
+    const log = join(env.stack.o.logDir, 'notification.log');
+    const startRefused = async (key: string) => {
+      await env.stack.stop('notification');
+      const code = await env.stack.start('notification', { WEBHOOK_SECRETS_KEY: key }).exited;
+      await new Promise((r) => setTimeout(r, 200)); // the log's last lines
+      return { code, log: await readFile(log, 'utf8') };
+    };
+    const unset = await startRefused('');
+    expect(unset.code).not.toBe(0);
+    expect(unset.log).toContain('WEBHOOK_SECRETS_KEY is not set');
+    const other = await startRefused(randomBytes(32).toString('base64'));
+    expect(other.code).not.toBe(0);
+    expect(other.log).toContain(`the webhook secrets of ${CPTY_LEI} do not open with WEBHOOK_SECRETS_KEY`);
+    await env.stack.stop('notification');
+    env.stack.start('notification');
+    await env.stack.waitHealthy('notification');
   });
 });

@@ -3,7 +3,7 @@ import { Topics, type EventEnvelope, type TradeEconomics } from '@postera/contra
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, closeDay, confirmed, ev, fileOf, instruction, publishTo, trade, validated } from './reporting-fixtures.js';
+import { captured, closeDay, confirmed, ev, fileOf, instruction, publishTo, readReporting, trade, validated } from './reporting-fixtures.js';
 
 // The activity report of a day whose counts are known, filed at the close as JSON, CSV and a PDF
 // with charts (read back with pdf.js: its text, and the filled rectangles of the bars).
@@ -121,7 +121,7 @@ describe('the activity report of a day with known counts', () => {
   });
 
   it('the JSON through the API and the filed JSON have the figures of the day', async () => {
-    const live = await (await fetch(`${env.stack.url('reporting')}/activity-report?businessDate=${D}`)).json();
+    const live = await readReporting(env, `/activity-report?businessDate=${D}`);
     expect(live).toEqual(EXPECTED);
     expect(JSON.parse((await fileOf(env, 'ACTIVITY', D, '.json')).toString('utf8'))).toEqual(EXPECTED);
   });

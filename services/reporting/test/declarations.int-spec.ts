@@ -6,7 +6,8 @@ import { consumeAll, produceRaw, waitFor } from '@postera/testing';
 import { XMLParser } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, closeDay, ev, fileOf, instruction, LEI_DE, LEI_FR, LEI_US, publishTo, trade, validated } from './reporting-fixtures.js';
+import { PEOPLE } from '@postera/devstack';
+import { callReporting, captured, closeDay, ev, fileOf, instruction, LEI_DE, LEI_FR, LEI_US, publishTo, readReporting, trade, validated } from './reporting-fixtures.js';
 
 // Reporting as a built process on the real broker and database, fed with hand-built events: the
 // MiFIR auth.016 reports of each close (new, amended = cancel + new, cancelled), the November TTF
@@ -152,7 +153,7 @@ describe('declarations on the real broker and database', () => {
     const n5 = txs.find((x) => x.New.TxId === ref(T5.tradeRef))!.New;
     expect(n5.Buyr.AcctOwnr.Id.Prsn.Othr).toEqual({ Id: 'BE75063012345', SchmeNm: { Cd: 'NIDN' } });
 
-    const invalid = await (await fetch(`${url}/mifir/reports?status=INVALID`)).json();
+    const invalid = await readReporting(env, '/mifir/reports?status=INVALID');
     expect(invalid).toEqual([
       expect.objectContaining({
         tradeRef: T8.tradeRef,
@@ -258,27 +259,35 @@ describe('declarations on the real broker and database', () => {
   });
 
   it('a correction is a new version that names the one it replaces; files download with their checksum; filed rows refuse UPDATE and DELETE', async () => {
-    const refused = await fetch(`${url}/reports/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'TTF', period: '2026-11' }) });
-    expect(refused.status).toBe(400);
-    const res = await fetch(`${url}/reports/runs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-postera-user': 'ops.alice' },
-      body: JSON.stringify({ kind: 'TTF', period: '2026-11' }),
-    });
+    const ttfRuns = async () => Number((await env.db.query(`SELECT count(*) AS n FROM reporting.report_runs WHERE kind = 'TTF'`)).rows[0].n);
+    const filedBefore = await ttfRuns();
+    const body = JSON.stringify({ kind: 'TTF', period: '2026-11' });
+    const post = (headers: Record<string, string>) => fetch(`${url}/reports/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    // Who may call: a token the gateway signed for reporting and this request, from a person who may file.
+    expect((await post({})).status).toBe(401);
+    expect((await post(await env.stack.gatewayKey.headers('settlement', 'POST', `${url}/reports/runs`, PEOPLE.operator))).status).toBe(401);
+    expect((await post(await env.stack.as(PEOPLE.operator, 'POST', `${url}/reports/runs/other`))).status).toBe(401);
+    expect((await callReporting(env, PEOPLE.auditor, 'POST', '/reports/runs', { kind: 'TTF', period: '2026-11' })).status).toBe(403);
+    expect((await callReporting(env, PEOPLE.admin, 'POST', '/reports/runs', { kind: 'TTF', period: '2026-11' })).status).toBe(403);
+    expect((await post(await env.stack.as(PEOPLE.supervisor, 'POST', `${url}/reports/runs`, { maker: PEOPLE.supervisor }))).status).toBe(403);
+    expect(await ttfRuns()).toBe(filedBefore);
+    expect((await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'TTF', period: 'November' })).status).toBe(400);
+    const res = await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'TTF', period: '2026-11' });
     expect(res.status).toBe(201);
+    expect(await ttfRuns()).toBe(filedBefore + 1);
     const { runs } = (await res.json()) as { runs: Array<Record<string, any>> };
-    const v1 = ((await (await fetch(`${url}/reports/runs?kind=TTF&period=2026-11-01`)).json()) as Array<Record<string, any>>).find((r) => r.version === 1)!;
-    expect(runs[0]).toMatchObject({ kind: 'TTF', periodStart: '2026-11-01', periodEnd: '2026-11-30', version: 2, replaces: v1.runId, filedBy: 'ops.alice', inputsFrom: '2026-11-01', inputsTo: '2026-11-30' });
+    const v1 = ((await readReporting(env, '/reports/runs?kind=TTF&period=2026-11-01')) as Array<Record<string, any>>).find((r) => r.version === 1)!;
+    expect(runs[0]).toMatchObject({ kind: 'TTF', periodStart: '2026-11-01', periodEnd: '2026-11-30', version: 2, replaces: v1.runId, filedBy: PEOPLE.operator.id, inputsFrom: '2026-11-01', inputsTo: '2026-11-30' });
     expect(v1).toMatchObject({ filedBy: 'system', replacedBy: runs[0]!.runId });
 
     const run = runs[0]!;
     const manifest = (run.files as Array<{ name: string; sha256: string }>).map((f) => `${f.sha256}  ${f.name}\n`).join('');
     expect(run.checksumSha256).toBe(createHash('sha256').update(manifest).digest('hex'));
-    const download = await fetch(`${url}/reports/runs/${run.runId}/files/ttf-2026-11.csv`);
+    const download = await callReporting(env, PEOPLE.auditor, 'GET', `/reports/runs/${run.runId}/files/ttf-2026-11.csv`);
     expect(download.headers.get('content-type')).toContain('text/csv');
-    const body = Buffer.from(await download.arrayBuffer());
-    expect(createHash('sha256').update(body).digest('hex')).toBe((run.files as Array<{ name: string; sha256: string }>).find((f) => f.name === 'ttf-2026-11.csv')!.sha256);
-    expect(download.headers.get('x-content-sha256')).toBe(createHash('sha256').update(body).digest('hex'));
+    const csv = Buffer.from(await download.arrayBuffer());
+    expect(createHash('sha256').update(csv).digest('hex')).toBe((run.files as Array<{ name: string; sha256: string }>).find((f) => f.name === 'ttf-2026-11.csv')!.sha256);
+    expect(download.headers.get('x-content-sha256')).toBe(createHash('sha256').update(csv).digest('hex'));
 
     // The correction's assessments supersede the first version's, line by line.
     const assessed = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
@@ -291,7 +300,7 @@ describe('declarations on the real broker and database', () => {
     await expect(env.db.query(`UPDATE reporting.report_runs SET filed_by = 'mallory' WHERE run_id = $1`, [run.runId])).rejects.toThrow(/immutable/);
     await expect(env.db.query(`DELETE FROM reporting.report_files WHERE run_id = $1`, [run.runId])).rejects.toThrow(/immutable/);
     await expect(env.db.query(`TRUNCATE reporting.report_files`)).rejects.toThrow(/immutable/);
-    const summary = (await (await fetch(`${url}/summary`)).json()) as { declarations: unknown };
+    const summary = (await readReporting(env, '/summary', PEOPLE.admin)) as { declarations: unknown };
     expect(summary.declarations).toEqual({
       runsFiled: { TTF: 2, BDF_BOP: 1, BDF_HOLDINGS: 1, MIFIR: 2, ACTIVITY: 4 },
       mifirReports: { FILED: 10, PENDING: 0, INVALID: 2, NOT_NEEDED: 0 },

@@ -1,6 +1,7 @@
 import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
 import { leiWithCheckDigits } from '@postera/kernel';
-import { eventHeaders } from '@postera/platform';
+import { PEOPLE } from '@postera/devstack';
+import { eventHeaders, type Person } from '@postera/platform';
 import { produceRaw, waitFor } from '@postera/testing';
 import { count, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
@@ -127,4 +128,22 @@ export async function fileOf(env: E2eEnv, kind: string, period: string, suffix: 
   );
   if (rows.length !== 1) throw new Error(`expected one ${suffix} file of ${kind} ${period} v${version}, found ${rows.length}`);
   return (rows[0] as { content: Buffer }).content;
+}
+
+/** A call to reporting as the gateway would make it for `who` (a token bound to this method and path). */
+export async function callReporting(env: E2eEnv, who: Person, method: string, path: string, body?: unknown): Promise<Response> {
+  const url = `${env.stack.url('reporting')}${path}`;
+  const auth = await env.stack.as(who, method, url);
+  return fetch(url, {
+    method,
+    headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** A read of reporting's JSON by a reader (an auditor unless told), expecting 200. */
+export async function readReporting(env: E2eEnv, path: string, who: Person = PEOPLE.auditor): Promise<unknown> {
+  const res = await callReporting(env, who, 'GET', path);
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
 }

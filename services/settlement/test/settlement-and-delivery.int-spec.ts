@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { envelope, physicalTopic, Topics, type CashStatementV1, type EventEnvelope, type HoldingsStatementV1, type InstructionStatusChangedV1, type PenaltyAccruedV1, type TradeEconomics } from '@postera/contracts';
 import { parseCamt053, parseSemt002 } from '@postera/iso20022';
 import { deterministicId } from '@postera/kernel';
+import { PEOPLE } from '@postera/devstack';
+import type { Person } from '@postera/platform';
 import { consumeAll, produceRaw, waitFor } from '@postera/testing';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
@@ -137,6 +139,21 @@ describe('settlement and delivery, on the real broker and database', () => {
     await caughtUp('trade-events', Topics.tradeEvents);
     await caughtUp('custodian-status', Topics.custodianStatus);
     await caughtUp('prices', Topics.prices);
+  };
+  /** A call to settlement as the gateway would make it for `who` (the checker, when `maker` names the proposer of a four-eyes change). */
+  const call = async (who: Person, method: string, path: string, o: { body?: unknown; maker?: Person } = {}) => {
+    const url = `${env.stack.url('settlement')}${path}`;
+    const auth = await env.stack.as(who, method, url, o.maker ? { maker: o.maker } : undefined);
+    return fetch(url, {
+      method,
+      headers: { ...auth, ...(o.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+    });
+  };
+  const getJson = async (path: string, who: Person = PEOPLE.operator) => {
+    const res = await call(who, 'GET', path);
+    expect(res.status).toBe(200);
+    return res.json();
   };
   const settlementEvents = async (n: number) =>
     (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs: 20_000, settleMs: 800 })).map(
@@ -316,7 +333,7 @@ describe('settlement and delivery, on the real broker and database', () => {
       async () => (await env.db.query(`SELECT 1 FROM settlement.penalties WHERE trade_ref = $1 AND amount IS NOT NULL`, [F.tradeRef])).rowCount === 3,
       { timeoutMs: 30_000, what: 'three penalty days accrued' },
     );
-    const fails = (await (await fetch(`${env.stack.url('settlement')}/fails?asOf=2026-12-02`)).json()) as {
+    const fails = (await getJson('/fails?asOf=2026-12-02')) as {
       fails: Array<{
         tradeRef: string;
         status: string;
@@ -349,19 +366,23 @@ describe('settlement and delivery, on the real broker and database', () => {
       [F.tradeRef, '2026-12-02', '1.22', 'EUR'],
     ]);
     // Monthly report per counterparty: November one day, December two.
-    const nov = (await (await fetch(`${env.stack.url('settlement')}/penalties/monthly?month=2026-11`)).json()) as { byCounterparty: unknown[] };
+    const nov = (await getJson('/penalties/monthly?month=2026-11')) as { byCounterparty: unknown[] };
     expect(nov.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 }]);
-    const dec = (await (await fetch(`${env.stack.url('settlement')}/penalties/monthly?month=2026-12`)).json()) as { byCounterparty: unknown[] };
+    const dec = (await getJson('/penalties/monthly?month=2026-12')) as { byCounterparty: unknown[] };
     expect(dec.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 2, receivable: '2.44', payable: '0', net: '2.44', sefp: 2, lmfp: 0 }]);
 
-    // Buy-in: the operator must be named.
-    const url = `${env.stack.url('settlement')}/fails/${id(F.tradeRef)}/buy-in`;
-    expect((await fetch(url, { method: 'POST' })).status).toBe(401);
-    expect((await fetch(url, { method: 'POST', headers: { 'x-postera-user': 'c.martin' } })).status).toBe(201);
+    // Buy-in: proposed by an operator, approved by a supervisor; both are recorded.
+    expect((await call(PEOPLE.supervisor, 'POST', `/fails/${id(F.tradeRef)}/buy-in`, { maker: PEOPLE.operator })).status).toBe(201);
     expect(
-      (await env.db.query(`SELECT operator FROM settlement.instruction_history WHERE instruction_id = $1 AND reason = 'BUY_IN_FLAGGED'`, [id(F.tradeRef)]))
-        .rows,
-    ).toEqual([{ operator: 'c.martin' }]);
+      (
+        await env.db.query(`SELECT operator, checker FROM settlement.instruction_history WHERE instruction_id = $1 AND reason = 'BUY_IN_FLAGGED'`, [
+          id(F.tradeRef),
+        ])
+      ).rows,
+    ).toEqual([{ operator: PEOPLE.operator.id, checker: PEOPLE.supervisor.id }]);
+    expect(
+      (await env.db.query(`SELECT buy_in_flagged_by, buy_in_approved_by FROM settlement.instructions WHERE instruction_id = $1`, [id(F.tradeRef)])).rows,
+    ).toEqual([{ buy_in_flagged_by: PEOPLE.operator.id, buy_in_approved_by: PEOPLE.supervisor.id }]);
 
     await closeDay('2026-12-03', '2026-12-04');
     await waitStatus(id(F.tradeRef), 'SETTLED');
@@ -369,21 +390,21 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED' });
   });
 
-  it('a penalty waived by a named person with a reason: out of the monthly report, once, and announced for accounting to reverse', async () => {
+  it('a penalty waived by two people with a reason: out of the monthly report, once, and announced for accounting to reverse', async () => {
     const [first] = (await env.db.query(`SELECT penalty_id FROM settlement.penalties WHERE trade_ref = $1 AND penalty_date = '2026-12-01'`, [F.tradeRef]))
       .rows as Array<{ penalty_id: string }>;
-    const waive = (user?: string, body: unknown = { reason: 'counterparty fail excused by the CSD (system outage)' }) =>
-      fetch(`${env.stack.url('settlement')}/penalties/${first!.penalty_id}/waive`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(user ? { 'x-postera-user': user } : {}) },
-        body: JSON.stringify(body),
-      });
-    expect((await waive()).status).toBe(401);
-    expect((await waive('c.martin', {})).status).toBe(400);
-    expect((await waive('c.martin')).status).toBe(201);
-    expect((await waive('c.martin')).status).toBe(409);
+    const path = `/penalties/${first!.penalty_id}/waive`;
+    const reason = { reason: 'counterparty fail excused by the CSD (system outage)' };
+    expect((await fetch(`${env.stack.url('settlement')}${path}`, { method: 'POST' })).status).toBe(401);
+    expect((await call(PEOPLE.operator, 'POST', path, { body: reason })).status).toBe(403); // one person is not enough
+    expect((await call(PEOPLE.supervisor, 'POST', path, { body: {}, maker: PEOPLE.operator })).status).toBe(400);
+    expect((await call(PEOPLE.supervisor, 'POST', path, { body: reason, maker: PEOPLE.operator })).status).toBe(201);
+    expect((await call(PEOPLE.supervisor2, 'POST', path, { body: reason, maker: PEOPLE.operator2 })).status).toBe(409);
+    expect((await env.db.query(`SELECT waived_by, waiver_approved_by FROM settlement.penalties WHERE penalty_id = $1`, [first!.penalty_id])).rows).toEqual([
+      { waived_by: PEOPLE.operator.id, waiver_approved_by: PEOPLE.supervisor.id },
+    ]);
     // December: one day left (1.22), where there were two (2.44).
-    const dec = (await (await fetch(`${env.stack.url('settlement')}/penalties/monthly?month=2026-12`)).json()) as { byCounterparty: unknown[] };
+    const dec = (await getJson('/penalties/monthly?month=2026-12')) as { byCounterparty: unknown[] };
     expect(dec.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 }]);
     const waived = (await settlementEvents(80)).filter((e) => e.type === 'PenaltyWaived').map((e) => e.payload as Record<string, unknown>);
     expect(waived).toEqual([
@@ -393,9 +414,56 @@ describe('settlement and delivery, on the real broker and database', () => {
         amount: '1.22',
         currency: 'EUR',
         direction: 'RECEIVABLE',
-        waivedBy: 'c.martin',
+        waivedBy: PEOPLE.operator.id,
       }),
     ]);
+  });
+
+  it('who may call: a gateway-signed token for settlement and this request, the right roles, and two people for a fail action, spent once', async () => {
+    const path = `/fails/${id(U.tradeRef)}/buy-in`; // records only: nothing goes to the CSD
+    const url = `${env.stack.url('settlement')}${path}`;
+    const flagged = async () =>
+      (
+        await env.db.query(
+          `SELECT h.operator, h.checker, i.buy_in_flagged_by AS "flaggedBy" FROM settlement.instructions i
+           LEFT JOIN settlement.instruction_history h ON h.instruction_id = i.instruction_id AND h.reason = 'BUY_IN_FLAGGED' WHERE i.instruction_id = $1`,
+          [id(U.tradeRef)],
+        )
+      ).rows;
+    const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers });
+    // No token; a token for another service; a token minted for another path.
+    expect((await post({})).status).toBe(401);
+    expect((await post(await env.stack.gatewayKey.headers('capture', 'POST', url, PEOPLE.supervisor, { maker: PEOPLE.operator }))).status).toBe(401);
+    const elsewhere = `${env.stack.url('settlement')}/fails/${id(A.tradeRef)}/buy-in`;
+    expect((await post(await env.stack.as(PEOPLE.supervisor, 'POST', elsewhere, { maker: PEOPLE.operator }))).status).toBe(401);
+    // One operator alone, an auditor, one person as maker and checker: refused, nothing recorded.
+    expect((await call(PEOPLE.operator, 'POST', path)).status).toBe(403);
+    expect((await call(PEOPLE.auditor, 'POST', path)).status).toBe(403);
+    expect((await call(PEOPLE.supervisor, 'POST', path, { maker: PEOPLE.supervisor })).status).toBe(403);
+    expect(await flagged()).toEqual([{ operator: null, checker: null, flaggedBy: null }]);
+    // An approved proposal: applied once; the same token again is a replay.
+    const approved = await env.stack.as(PEOPLE.supervisor2, 'POST', url, { maker: PEOPLE.operator2 });
+    expect((await post(approved)).status).toBe(201);
+    expect((await post(approved)).status).toBe(409);
+    expect(await flagged()).toEqual([{ operator: PEOPLE.operator2.id, checker: PEOPLE.supervisor2.id, flaggedBy: PEOPLE.operator2.id }]);
+    // Cancel and re-instruct, approved: both people on the cancelled instruction's row and on the new instruction's.
+    const reinstructed = await call(PEOPLE.supervisor, 'POST', `/fails/${id(U.tradeRef)}/cancel-and-reinstruct`, { maker: PEOPLE.operator });
+    expect(reinstructed.status).toBe(201);
+    const fresh = ((await reinstructed.json()) as { instructionId: string; by: string; approvedBy: string }).instructionId;
+    const people = async (instructionId: string) =>
+      (await env.db.query(`SELECT status, reason, operator, checker FROM settlement.instruction_history WHERE instruction_id = $1 AND operator IS NOT NULL ORDER BY seq`, [instructionId]))
+        .rows;
+    const both = { operator: PEOPLE.operator.id, checker: PEOPLE.supervisor.id };
+    expect((await people(id(U.tradeRef))).at(-1)).toEqual({ status: 'CANCELLED', reason: 'REINSTRUCTED', ...both });
+    expect(await people(fresh)).toEqual([
+      { status: 'CREATED', reason: `REINSTRUCTS_${id(U.tradeRef)}`, ...both },
+      { status: 'SENT', reason: null, ...both },
+    ]);
+    // Reference prices: one operator alone (an empty import is refused on its content, past the guard); an auditor may not.
+    expect((await call(PEOPLE.auditor, 'POST', '/reference-prices', { body: [] })).status).toBe(403);
+    expect((await call(PEOPLE.operator, 'POST', '/reference-prices', { body: [] })).status).toBe(400);
+    // Reads: every reader and admin.
+    for (const who of [PEOPLE.operator, PEOPLE.supervisor, PEOPLE.auditor, PEOPLE.admin]) expect((await call(who, 'GET', '/summary')).status).toBe(200);
   });
 
   it('the CSD’s statements at each close: semt.002 holdings and camt.053 cash, read back from their XML', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { envelope, physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
+import { PEOPLE } from '@postera/devstack';
 import { consumeAll, produceRaw, waitFor } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
@@ -244,7 +245,8 @@ describe('settlement follows the trade lifecycle, on the real broker and databas
     expect(await historyOf(id)).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED', 'SETTLED', 'SETTLED:CANCEL_AFTER_SETTLEMENT']);
     await new Promise((r) => setTimeout(r, 1000)); // the outbox relay's time to publish anything it was given
     expect((await consumeAll(physicalTopic(env.prefix, Topics.custodianInstructions), { expected: 8, timeoutMs: 3000 })).length).toBe(7);
-    const summary = (await (await fetch(`${env.stack.url('settlement')}/summary`)).json()) as Record<string, unknown>;
+    const summaryUrl = `${env.stack.url('settlement')}/summary`;
+    const summary = (await (await fetch(summaryUrl, { headers: await env.stack.as(PEOPLE.auditor, 'GET', summaryUrl) })).json()) as Record<string, unknown>;
     expect(summary).toMatchObject({ instructed: 3, settled: 3, cancelled: 2, anomalies: { CANCEL_AFTER_SETTLEMENT: 1 } });
   });
 });

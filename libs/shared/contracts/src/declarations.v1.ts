@@ -28,7 +28,7 @@ export interface ReportFiledV1 {
   /** SHA-256 (hex) of the run's manifest: one `<name> <sha256 of the file>` line per file, sorted by name. */
   checksumSha256: string;
   files: Array<{ name: string; mediaType: string; sha256: string; bytes: number }>;
-  /** The operator (x-postera-user) or `system` for the runs made at a close. */
+  /** The operator who filed the run (from the gateway-signed token), or `system` for the runs made at a close. */
   filedBy: string;
   filedAt: string;
 }

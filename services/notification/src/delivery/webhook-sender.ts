@@ -14,6 +14,7 @@ import {
   type ClaimedNotification,
   type StartedAttempt,
 } from './delivery.repository.js';
+import { WebhookSecrets } from '../contacts/persistence/webhook-secrets.js';
 import { SentMarks } from './sent-marks.js';
 import { notificationSent } from './notification-events.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
@@ -52,6 +53,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(LOG) private readonly log: Log,
     private readonly ds: DataSource,
     wakeUps: WakeUps,
+    private readonly secrets: WebhookSecrets,
   ) {
     this.sentMarks = new SentMarks((sent) => recordSent(ds, sent), { timeoutMs: OUTCOME_COMMIT_MARGIN_MS, log, channel: 'WEBHOOK' });
     wakeUps.on(WAKE_UP.deliveries, () => this.loop.wake());
@@ -136,25 +138,19 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     return toSend.length - untried.length;
   }
 
+  /** A counterparty's own secret (opened from its sealed form only now), else the configured one of the URL, else the default. */
   private async secretFor(n: ClaimedNotification): Promise<string> {
-    if (n.recipientType === 'COUNTERPARTY') {
-      const [row] = (await this.ds.query(
-        `SELECT c->>'secret' AS secret FROM notification.counterparty_contacts p, jsonb_array_elements(p.contacts) c
-         WHERE p.lei = $1 AND c->>'channel' = 'WEBHOOK' AND c->>'address' = $2 AND c ? 'secret'`,
-        [n.account, n.recipient],
-      )) as Array<{ secret: string | null }>;
-      if (row?.secret) return row.secret;
-    }
-    return this.config.WEBHOOK_SECRETS[n.recipient] ?? this.config.WEBHOOK_SECRET;
+    const own = n.recipientType === 'COUNTERPARTY' ? await this.secrets.forDelivery(n.account, n.recipient) : null;
+    return own ?? this.config.WEBHOOK_SECRETS[n.recipient] ?? this.config.WEBHOOK_SECRET;
   }
 
-  /** One POST and its outcome, committed at once. */
+  /** One POST and its outcome, committed at once. A secret that does not open is a failed attempt: nothing is sent unsigned or signed with another. */
   private async deliver({ n, body, attempt }: Delivery): Promise<void> {
     const timestamp = Math.floor(Date.now() / 1000);
-    const secret = await this.secretFor(n);
     let error: string | null = null;
     let answer = '';
     try {
+      const secret = await this.secretFor(n);
       const res = await fetch(n.recipient, {
         method: 'POST',
         redirect: 'manual',

@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { isIsoDate } from '@postera/kernel';
+import { READERS, Roles } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { declarationsSummary } from '../filing/filing.controller.js';
 import { activitySummary } from './activity.consumer.js';
@@ -9,6 +10,7 @@ export class ActivityController {
   constructor(private readonly ds: DataSource) {}
 
   @Get('summary')
+  @Roles(...READERS, 'admin')
   async summary(@Query('businessDate') businessDate?: string) {
     const summary = await activitySummary(this.ds.manager, businessDate && /^\d{4}-\d{2}-\d{2}$/.test(businessDate) ? businessDate : null);
     // The declarations filed so far (runs per kind, MiFIR reports per status), for the morning summary.
@@ -16,6 +18,7 @@ export class ActivityController {
   }
 
   @Get('eod-reports/:date')
+  @Roles(...READERS, 'admin')
   async eod(@Param('date') date: string) {
     if (!isIsoDate(date)) throw new BadRequestException('the date must be an ISO date (YYYY-MM-DD)');
     const [row] = (await this.ds.query(`SELECT summary, produced_at AS "producedAt" FROM reporting.eod_reports WHERE business_date = $1`, [date])) as unknown[];
@@ -24,6 +27,7 @@ export class ActivityController {
   }
 
   @Get('activity/:ref')
+  @Roles(...READERS, 'admin')
   async activity(@Param('ref') ref: string) {
     const [row] = (await this.ds.query(`SELECT * FROM reporting.trade_activity WHERE trade_ref = $1`, [ref])) as unknown[];
     if (!row) throw new NotFoundException(`no activity for ${ref}`);

@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { REPORT_KINDS, type ReportKind } from '@postera/contracts';
 import { isIsoDate } from '@postera/kernel';
-import { appendToOutbox, CONFIG } from '@postera/platform';
+import { appendToOutbox, CONFIG, CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { activityReport } from '../activity/domain/activity-report.js';
 import type { ReportingConfig } from '../config.js';
@@ -9,7 +9,6 @@ import { activityFigures, fileActivity, fileBdf, fileMifir, fileTtf, type Filed 
 import { getRun, getRunFile, listRuns } from './report-store.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const OPERATOR = /^[\w.@-]{1,64}$/;
 
 /** Filed reports: list, look at, download; file a run (a correction when the period has one). */
 @Controller()
@@ -20,6 +19,7 @@ export class FilingController {
   ) {}
 
   @Get('reports/runs')
+  @Roles(...READERS, 'admin')
   runs(@Query('kind') kind?: string, @Query('period') period?: string) {
     if (kind && !(REPORT_KINDS as readonly string[]).includes(kind)) throw new BadRequestException(`kind must be one of ${REPORT_KINDS.join(', ')}`);
     if (period && !isIsoDate(period)) throw new BadRequestException('period must be the ISO date the period starts on');
@@ -27,6 +27,7 @@ export class FilingController {
   }
 
   @Get('reports/runs/:id')
+  @Roles(...READERS, 'admin')
   async run(@Param('id', new ParseUUIDPipe()) id: string) {
     const r = await getRun(this.ds.manager, id);
     if (!r) throw new NotFoundException(`no report run ${id}`);
@@ -34,6 +35,7 @@ export class FilingController {
   }
 
   @Get('reports/runs/:id/files/:name')
+  @Roles(...READERS, 'admin')
   async file(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('name') name: string,
@@ -48,12 +50,14 @@ export class FilingController {
   /**
    * Files a run now: `{ kind, period }`, period a month (YYYY-MM) for TTF and Banque de France, a
    * business date for MIFIR and ACTIVITY. When the period was filed before, this is a correction: a
-   * new version that replaces the latest one. The operator is named in `x-postera-user`.
+   * new version that replaces the latest one. One operator files it; the run records who, from the
+   * verified token.
    */
   @Post('reports/runs')
+  @Roles(...MAKERS)
   @HttpCode(201)
-  async fileNow(@Body() body: { kind?: string; period?: string }, @Headers('x-postera-user') user?: string) {
-    if (!user || !OPERATOR.test(user)) throw new BadRequestException('the operator must be named in x-postera-user');
+  async fileNow(@Body() body: { kind?: string; period?: string }, @CurrentOperator() who: Operator) {
+    const user = who.id;
     const kind = body?.kind as ReportKind | undefined;
     const period = body?.period ?? '';
     if (!kind || !(REPORT_KINDS as readonly string[]).includes(kind)) throw new BadRequestException(`kind must be one of ${REPORT_KINDS.join(', ')}`);
@@ -88,6 +92,7 @@ export class FilingController {
 
   /** The activity report of a day computed now (JSON), without filing it. */
   @Get('activity-report')
+  @Roles(...READERS, 'admin')
   async activityReport(@Query('businessDate') businessDate?: string) {
     if (!isIsoDate(businessDate)) throw new BadRequestException('businessDate must be an ISO date (YYYY-MM-DD)');
     return activityReport(await activityFigures(this.ds.manager, businessDate));
@@ -95,6 +100,7 @@ export class FilingController {
 
   /** MiFIR transaction reports by status (INVALID ones carry every broken rule). */
   @Get('mifir/reports')
+  @Roles(...READERS, 'admin')
   async mifirReports(@Query('status') status?: string, @Query('tradeRef') tradeRef?: string) {
     return this.ds.query(
       `SELECT report_id::text AS "reportId", trade_ref AS "tradeRef", trade_version AS "tradeVersion", kind, transaction_reference AS "transactionReference",

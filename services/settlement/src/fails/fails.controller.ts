@@ -1,19 +1,19 @@
-import {
-  BadRequestException,
-  Body,
-  ConflictException,
-  Controller,
-  Get,
-  Headers,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { envelope, Topics, type PenaltyWaivedEvent } from '@postera/contracts';
 import { calendarByCode, deterministicId, isIsoDate, newId } from '@postera/kernel';
-import { appendToOutbox, CONFIG, currentBusinessDay, type OutgoingEvent } from '@postera/platform';
+import {
+  appendToOutbox,
+  CONFIG,
+  CurrentOperator,
+  currentBusinessDay,
+  MAKERS,
+  READERS,
+  requireFourEyes,
+  RequiresFourEyes,
+  Roles,
+  type Operator,
+  type OutgoingEvent,
+} from '@postera/platform';
 import { Inject } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SettlementConfig } from '../config.js';
@@ -34,10 +34,16 @@ const FAIL_STATUSES = ['FAILING', 'PARTIALLY_SETTLED', 'UNMATCHED', 'MATCHED', '
 export const FAILS_PAGE_MAX = 500;
 export const PRICES_IMPORT_MAX = 10_000;
 
-function operator(user: string | undefined): string {
-  if (!user || user.trim() === '') throw new UnauthorizedException('x-postera-user is required: every operator action is made by a named person');
-  if (user.length > 128) throw new UnauthorizedException('x-postera-user: at most 128 characters');
-  return user.trim();
+/** The two people of a four-eyes action, from the verified token: who asked for it and the supervisor who approved it. */
+interface MakerChecker {
+  maker: string;
+  checker: string;
+}
+
+/** The guard has checked the proof already (@RequiresFourEyes); this asserts it again where the people are recorded. */
+function makerChecker(who: Operator): MakerChecker {
+  const fe = requireFourEyes(who);
+  return { maker: fe.maker.id, checker: fe.checker.id };
 }
 
 /** Business days from the intended date through `asOf`, both counted (a fail on its intended date is 1 day old). */
@@ -55,9 +61,9 @@ export function businessDaysAged(intended: string, asOf: string, calendarCode: s
 
 /**
  * Fails management (DOMAIN.md §2): the instructions not settled after their intended date, their
- * age, reason and penalties; an operator (x-postera-user) resends, cancels and re-instructs, or
- * flags for buy-in. Every action is a history row naming the operator, written with its messages
- * in one transaction (outbox).
+ * age, reason and penalties; an operator proposes to resend, cancel and re-instruct, or flag for
+ * buy-in, and a supervisor approves (four eyes). Every action is a history row naming both people,
+ * written with its messages in one transaction (outbox).
  */
 @Controller()
 export class FailsController {
@@ -67,6 +73,7 @@ export class FailsController {
   ) {}
 
   @Get('fails')
+  @Roles(...READERS, 'admin')
   async list(@Query('asOf') asOfParam?: string) {
     const day = await currentBusinessDay(this.ds.manager, 'settlement', this.config.SETTLEMENT_CALENDAR);
     const asOf = asOfParam ?? day?.businessDate;
@@ -76,6 +83,7 @@ export class FailsController {
          i.side, i.quantity::text AS quantity, coalesce(i.settled_quantity, 0)::text AS "settledQuantity",
          (i.quantity - coalesce(i.settled_quantity, 0))::text AS "remainingQuantity", i.currency,
          to_char(i.intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", i.buy_in_flagged_by AS "buyInFlaggedBy",
+         i.buy_in_approved_by AS "buyInApprovedBy",
          coalesce((SELECT json_agg(json_build_object('currency', c, 'receivable', r::text, 'payable', p::text)) FROM (
             SELECT currency AS c, sum(amount) FILTER (WHERE direction = 'RECEIVABLE') AS r, sum(amount) FILTER (WHERE direction = 'PAYABLE') AS p
             FROM settlement.penalties WHERE instruction_id = i.instruction_id AND amount IS NOT NULL AND waived_by IS NULL GROUP BY currency) x), '[]') AS "penaltiesAccrued"
@@ -92,22 +100,26 @@ export class FailsController {
 
   /** Re-sends the instruction (same id, same sese.023) to the CSD: it answers where the instruction stands. */
   @Post('fails/:id/resend')
-  async resend(@Param('id') id: string, @Headers('x-postera-user') user?: string) {
-    const who = operator(user);
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async resend(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    const people = makerChecker(who);
     return this.ds.transaction(async (tx) => {
       const row = await this.live(tx, id);
       const events: OutgoingEvent[] = [
-        { topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionSent(row, `operator:${who}`, String(row.seq + 1)) },
+        { topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionSent(row, `operator:${people.maker}`, String(row.seq + 1)) },
       ];
-      await this.record(tx, row, 'RESENT', who, events);
-      return { instructionId: id, action: 'RESENT', by: who };
+      await this.record(tx, row, 'RESENT', people, events);
+      return { instructionId: id, action: 'RESENT', by: people.maker, approvedBy: people.checker };
     });
   }
 
   /** Cancels the instruction at the CSD (sese.020) and sends a new one for the same trade version (the next attempt). */
   @Post('fails/:id/cancel-and-reinstruct')
-  async reinstruct(@Param('id') id: string, @Headers('x-postera-user') user?: string) {
-    const who = operator(user);
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async reinstruct(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    const { maker, checker } = makerChecker(who);
     return this.ds.transaction(async (tx) => {
       const row = await this.live(tx, id);
       if (row.isNet) throw new ConflictException('a net instruction is re-formed by amending or cancelling one of its trades, not re-instructed');
@@ -126,13 +138,13 @@ export class FailsController {
         xml: null,
       };
       fresh.xml = sese023Of(fresh);
-      const cause = `operator:${who}:${newId()}`;
+      const cause = `operator:${maker}:${newId()}`;
       await updateInstructions(tx, [cancelled]);
       await insertInstructions(tx, [fresh]);
       await insertHistory(tx, [
-        { instructionId: row.instructionId, seq: cancelled.seq, status: 'CANCELLED', reason: 'REINSTRUCTED', causeEventId: cause, operator: who },
-        { instructionId: fresh.instructionId, seq: 1, status: 'CREATED', reason: `REINSTRUCTS_${row.instructionId}`, causeEventId: cause, operator: who },
-        { instructionId: fresh.instructionId, seq: 2, status: 'SENT', reason: null, causeEventId: cause, operator: who },
+        { instructionId: row.instructionId, seq: cancelled.seq, status: 'CANCELLED', reason: 'REINSTRUCTED', causeEventId: cause, operator: maker, checker },
+        { instructionId: fresh.instructionId, seq: 1, status: 'CREATED', reason: `REINSTRUCTS_${row.instructionId}`, causeEventId: cause, operator: maker, checker },
+        { instructionId: fresh.instructionId, seq: 2, status: 'SENT', reason: null, causeEventId: cause, operator: maker, checker },
       ]);
       await appendToOutbox(tx, 'settlement', [
         { topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionCancelled(cancelled, cause) },
@@ -140,26 +152,33 @@ export class FailsController {
         { topic: Topics.custodianInstructions, key: row.tradeRef, event: instructionSent(fresh, cause) },
         { topic: Topics.settlementEvents, key: row.tradeRef, event: statusChanged(fresh, cause) },
       ]);
-      return { cancelled: row.instructionId, instructionId: fresh.instructionId, attempt, by: who };
+      return { cancelled: row.instructionId, instructionId: fresh.instructionId, attempt, by: maker, approvedBy: checker };
     });
   }
 
   /** Flags the fail for buy-in (CSDR art. 7(3), suspended but kept as a contractual remedy): recorded, nothing sent. */
   @Post('fails/:id/buy-in')
-  async buyIn(@Param('id') id: string, @Headers('x-postera-user') user?: string) {
-    const who = operator(user);
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async buyIn(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    const people = makerChecker(who);
     return this.ds.transaction(async (tx) => {
       const row = await this.live(tx, id);
-      await tx.query(`UPDATE settlement.instructions SET buy_in_flagged_by = $2, buy_in_flagged_at = now() WHERE instruction_id = $1`, [id, who]);
-      await this.record(tx, row, 'BUY_IN_FLAGGED', who, []);
-      return { instructionId: id, action: 'BUY_IN_FLAGGED', by: who };
+      await tx.query(`UPDATE settlement.instructions SET buy_in_flagged_by = $2, buy_in_approved_by = $3, buy_in_flagged_at = now() WHERE instruction_id = $1`, [
+        id,
+        people.maker,
+        people.checker,
+      ]);
+      await this.record(tx, row, 'BUY_IN_FLAGGED', people, []);
+      return { instructionId: id, action: 'BUY_IN_FLAGGED', by: people.maker, approvedBy: people.checker };
     });
   }
 
   /** An operator's import of reference prices (when marketdata.prices.v1 has none): the same table, then the penalties waiting for them. */
   @Post('reference-prices')
-  async importPrices(@Body() body: unknown, @Headers('x-postera-user') user?: string) {
-    const who = operator(user);
+  @Roles(...MAKERS)
+  async importPrices(@Body() body: unknown, @CurrentOperator() operator: Operator) {
+    const who = operator.id;
     if (!Array.isArray(body) || body.length === 0 || body.length > PRICES_IMPORT_MAX)
       throw new BadRequestException(`a JSON array of 1 to ${PRICES_IMPORT_MAX} prices`);
     const problems = body.flatMap((p, i) => priceProblems(p as PriceRow).map((x) => `[${i}] ${x}`));
@@ -188,10 +207,12 @@ export class FailsController {
     return row;
   }
 
-  private async record(tx: EntityManager, row: InstructionRow, reason: string, who: string, events: OutgoingEvent[]): Promise<void> {
+  private async record(tx: EntityManager, row: InstructionRow, reason: string, people: MakerChecker, events: OutgoingEvent[]): Promise<void> {
     const seq = row.seq + 1;
     await tx.query(`UPDATE settlement.instructions SET seq = $2, updated_at = now() WHERE instruction_id = $1`, [row.instructionId, seq]);
-    await insertHistory(tx, [{ instructionId: row.instructionId, seq, status: row.status, reason, causeEventId: `operator:${who}:${newId()}`, operator: who }]);
+    await insertHistory(tx, [
+      { instructionId: row.instructionId, seq, status: row.status, reason, causeEventId: `operator:${people.maker}:${newId()}`, operator: people.maker, checker: people.checker },
+    ]);
     await appendToOutbox(tx, 'settlement', events);
   }
 }
@@ -202,24 +223,28 @@ export class PenaltiesController {
   constructor(private readonly ds: DataSource) {}
 
   @Get('daily')
+  @Roles(...READERS, 'admin')
   async daily(@Query('date') date?: string) {
     if (!date || !isIsoDate(date)) throw new BadRequestException('date: an ISO date');
     const rows = await this.ds.query(
       `SELECT penalty_id AS "penaltyId", instruction_id AS "instructionId", trade_ref AS "tradeRef", kind, direction, fail_reason AS "failReason",
          isin, counterparty, account, basis_quantity::text AS "basisQuantity", reference_price::text AS "referencePrice", rate::text AS rate,
-         amount::text AS amount, currency, waived_by AS "waivedBy", waiver_reason AS "waiverReason" FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind`,
+         amount::text AS amount, currency, waived_by AS "waivedBy", waiver_approved_by AS "waiverApprovedBy", waiver_reason AS "waiverReason" FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind`,
       [date],
     );
     return { date, penalties: rows };
   }
 
   /**
-   * Waives an accrued penalty (the gateway calls it once a second person approved the waiver): the
-   * row keeps its accrual and says who waived it and why; `PenaltyWaived` tells accounting to reverse it.
+   * Waives an accrued penalty once a second person approved the waiver (four eyes): the row keeps
+   * its accrual and says who asked for the waiver, who approved it and why; `PenaltyWaived` tells
+   * accounting to reverse it.
    */
   @Post(':id/waive')
-  async waive(@Param('id') id: string, @Body() body: { reason?: unknown } | undefined, @Headers('x-postera-user') user?: string) {
-    const who = operator(user);
+  @Roles(...MAKERS)
+  @RequiresFourEyes()
+  async waive(@Param('id') id: string, @Body() body: { reason?: unknown } | undefined, @CurrentOperator() operator: Operator) {
+    const { maker: who, checker } = makerChecker(operator);
     const reason = typeof body?.reason === 'string' ? body.reason.trim() : '';
     if (!reason || reason.length > 2000) throw new BadRequestException('reason: why the penalty is waived (1 to 2000 characters)');
     return this.ds.transaction(async (tx) => {
@@ -231,9 +256,10 @@ export class PenaltiesController {
       if (!p) throw new NotFoundException(`no penalty ${id}`);
       if (p.waived_by) throw new ConflictException(`penalty ${id} was already waived by ${p.waived_by}`);
       if (p.amount === null) throw new ConflictException(`penalty ${id} is not accrued yet (no reference price): nothing to waive`);
-      await tx.query(`UPDATE settlement.penalties SET waived_by = $2, waived_at = now(), waiver_reason = $3 WHERE penalty_id = $1`, [
+      await tx.query(`UPDATE settlement.penalties SET waived_by = $2, waiver_approved_by = $3, waived_at = now(), waiver_reason = $4 WHERE penalty_id = $1`, [
         p.penalty_id,
         who,
+        checker,
         reason,
       ]);
       const event: PenaltyWaivedEvent = envelope({
@@ -258,11 +284,12 @@ export class PenaltiesController {
         },
       });
       await appendToOutbox(tx, 'settlement', [{ topic: Topics.settlementEvents, key: p.trade_ref!, event }]);
-      return { penaltyId: id, waivedBy: who, reason, amount: p.amount, currency: p.currency };
+      return { penaltyId: id, waivedBy: who, approvedBy: checker, reason, amount: p.amount, currency: p.currency };
     });
   }
 
   @Get('monthly')
+  @Roles(...READERS, 'admin')
   async monthly(@Query('month') month?: string) {
     if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException('month: YYYY-MM');
     const rows = (await this.ds.query(

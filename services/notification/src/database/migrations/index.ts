@@ -1,18 +1,29 @@
-import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import type { MigrationInterface } from 'typeorm';
 import { NotificationInitial1764190400000 } from './1764190400000-notification-initial.js';
 import { NotificationChannels1764600000000 } from './1764600000000-notification-channels.js';
 import { NotificationWakeUps1796200000000 } from './1796200000000-notification-wake-ups.js';
 import { NotificationDueIndex1796300000000 } from './1796300000000-notification-due-index.js';
 import { NotificationRouterUnwoken1796400000000 } from './1796400000000-notification-router-unwoken.js';
 import { NotificationUnroutedParties1796600000000 } from './1796600000000-notification-unrouted-parties.js';
+import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
-export const notificationMigrations = [
-  NotificationInitial1764190400000,
-  NotificationChannels1764600000000,
-  outboxParkedMigration('notification'),
-  NotificationWakeUps1796200000000,
-  NotificationDueIndex1796300000000,
-  NotificationRouterUnwoken1796400000000,
-  inboxReceivedIndexMigration('notification'),
-  NotificationUnroutedParties1796600000000,
-];
+/**
+ * Notification's migrations. Sealing the stored webhook secrets needs WEBHOOK_SECRETS_KEY, so the
+ * list is built with it (decoded from the configuration); without it, that migration refuses to run
+ * while plaintext secrets are stored.
+ */
+export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): Array<new () => MigrationInterface> {
+  return [
+    NotificationInitial1764190400000,
+    NotificationChannels1764600000000,
+    outboxParkedMigration('notification'),
+    NotificationWakeUps1796200000000,
+    NotificationDueIndex1796300000000,
+    NotificationRouterUnwoken1796400000000,
+    inboxReceivedIndexMigration('notification'),
+    NotificationUnroutedParties1796600000000,
+    fourEyesApprovalsMigration('notification'),
+    notificationWebhookSecretsSealed(o.webhookSecretsKey),
+  ];
+}

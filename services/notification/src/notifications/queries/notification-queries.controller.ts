@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, Controller, Get, Headers, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { NOTICE_KINDS } from '../domain/render-notification.js';
 
@@ -7,8 +8,6 @@ const STATUSES = ['PENDING', 'SENT', 'FAILED', 'SKIPPED'];
 const NOTICE_STATUSES = ['WAITING', 'ROUTED', 'SKIPPED', 'NO_CONTACT'];
 const CHANNELS = ['EMAIL', 'WEBHOOK'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** An operator's name as the gateway passes it. */
-const OPERATOR = /^[\w.@+-]{1,100}$/;
 
 const COLUMNS = `notification_id AS "notificationId", notice_id AS "noticeId", kind, cause_event_id AS "causeEventId", trade_ref AS "tradeRef", account, channel,
   recipient, language, subject, status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt", created_at AS "createdAt", sent_at AS "sentAt",
@@ -28,6 +27,7 @@ export class NotificationQueriesController {
 
   /** Deliveries (one per notice, channel and recipient), newest first; at most 500. */
   @Get('notifications')
+  @Roles(...READERS, 'admin')
   async list(@Query('tradeRef') tradeRef?: string, @Query('status') status?: string, @Query('channel') channel?: string, @Query('limit') limit?: string) {
     if (status !== undefined && !STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
     if (channel !== undefined && !CHANNELS.includes(channel)) throw new BadRequestException(`channel must be one of ${CHANNELS.join(', ')}`);
@@ -41,6 +41,7 @@ export class NotificationQueriesController {
 
   /** One delivery with what was sent and every attempt. */
   @Get('notifications/:id')
+  @Roles(...READERS, 'admin')
   async one(@Param('id') id: string) {
     const [row] = (await this.ds.query(`SELECT ${COLUMNS}, body FROM notification.notifications WHERE notification_id = $1`, [
       uuid(id, 'notification'),
@@ -61,12 +62,13 @@ export class NotificationQueriesController {
   /**
    * An operator sends a FAILED delivery again (after fixing the receiver, say): it is PENDING again
    * with a fresh count of attempts, the earlier attempts kept; the action is recorded with the
-   * operator's name (x-postera-user). Only FAILED: a SENT delivery is not sent twice.
+   * operator of the verified token. Only FAILED: a SENT delivery is not sent twice.
    */
   @Post('notifications/:id/resend')
+  @Roles(...MAKERS)
   @HttpCode(202)
-  async resend(@Param('id') id: string, @Headers('x-postera-user') operator?: string) {
-    if (!operator || !OPERATOR.test(operator)) throw new BadRequestException('x-postera-user: the operator’s name is required');
+  async resend(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    const operator = who.id;
     return this.ds.transaction(async (tx) => {
       const rows = (await tx.query(`SELECT status FROM notification.notifications WHERE notification_id = $1 FOR UPDATE`, [
         uuid(id, 'notification'),
@@ -88,6 +90,7 @@ export class NotificationQueriesController {
 
   /** Notices owed (one per event and party, whatever the channels), newest first. */
   @Get('notices')
+  @Roles(...READERS, 'admin')
   async notices(@Query('tradeRef') tradeRef?: string, @Query('kind') kind?: string, @Query('status') status?: string, @Query('limit') limit?: string) {
     if (kind !== undefined && !(NOTICE_KINDS as readonly string[]).includes(kind))
       throw new BadRequestException(`kind must be one of ${NOTICE_KINDS.join(', ')}`);
@@ -102,6 +105,7 @@ export class NotificationQueriesController {
 
   /** One notice: its structured document (the JSON form of the avis d'opéré…) and its deliveries. */
   @Get('notices/:id')
+  @Roles(...READERS, 'admin')
   async notice(@Param('id') id: string) {
     const [row] = (await this.ds.query(`SELECT ${NOTICE_COLUMNS}, document FROM notification.notices WHERE notice_id = $1`, [uuid(id, 'notice')])) as Array<
       Record<string, unknown>
@@ -116,6 +120,7 @@ export class NotificationQueriesController {
 
   /** Avis d'opéré reported late at a business-day close (not sent by the end of the first business day after execution). */
   @Get('avis/late')
+  @Roles(...READERS, 'admin')
   async late(@Query('limit') limit?: string) {
     return this.ds.query(
       `SELECT d.trade_ref AS "tradeRef", d.account, to_char(d.trade_date, 'YYYY-MM-DD') AS "tradeDate", to_char(d.deadline, 'YYYY-MM-DD') AS deadline,
@@ -134,6 +139,7 @@ export class NotificationQueriesController {
    * proprietary accounts; noContact the notices whose party has no contact; lateAvis the avis reported late.
    */
   @Get('summary')
+  @Roles(...READERS, 'admin')
   async summary() {
     const [d] = (await this.ds.query(
       `SELECT count(*) FILTER (WHERE status = 'SENT')::int AS sent,

@@ -1,4 +1,4 @@
-import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { ReportingInitial1764190300000 } from './1764190300000-reporting-initial.js';
 import { ReportingTradeLifecycle1795734400000 } from './1795734400000-reporting-trade-lifecycle.js';
 import { ReportingDeclarations1796000000000 } from './1796000000000-reporting-declarations.js';
@@ -11,4 +11,5 @@ export const reportingMigrations = [
   ReportingClientNaturalPersons1796050000000,
   outboxParkedMigration('reporting'),
   inboxReceivedIndexMigration('reporting'),
+  fourEyesApprovalsMigration('reporting'),
 ];

@@ -1,8 +1,9 @@
-import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
 import { SettlementInitial1764190100000 } from './1764190100000-settlement-initial.js';
 import { SettlementTradeLifecycle1795734000000 } from './1795734000000-settlement-trade-lifecycle.js';
 import { SettlementNettingPenalties1796000100000 } from './1796000100000-settlement-netting-penalties.js';
 import { SettlementPenaltyWaivers1796000200000 } from './1796000200000-settlement-penalty-waivers.js';
+import { SettlementCheckers1796710000000 } from './1796710000000-settlement-checkers.js';
 
 export const settlementMigrations = [
   SettlementInitial1764190100000,
@@ -11,4 +12,6 @@ export const settlementMigrations = [
   SettlementPenaltyWaivers1796000200000,
   outboxParkedMigration('settlement'),
   inboxReceivedIndexMigration('settlement'),
+  fourEyesApprovalsMigration('settlement'),
+  SettlementCheckers1796710000000,
 ];

@@ -47,8 +47,10 @@ export interface HistoryRow {
   status: InstructionStatus;
   reason: string | null;
   causeEventId: string;
-  /** The operator (x-postera-user) behind an HTTP action; absent for what events caused. */
+  /** The operator behind an HTTP action (the maker of a four-eyes one), from the verified token; absent for what events caused. */
   operator?: string | null;
+  /** The supervisor who approved a four-eyes action; absent otherwise. */
+  checker?: string | null;
 }
 
 const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef", trade_version AS "tradeVersion", instruction_type AS "instructionType", side, isin,
@@ -200,8 +202,8 @@ export async function insertHistory(tx: EntityManager, rows: HistoryRow[]): Prom
   if (rows.length === 0) return;
   const c = <K extends keyof HistoryRow>(k: K) => rows.map((r) => r[k]);
   await tx.query(
-    `INSERT INTO settlement.instruction_history (instruction_id, seq, status, reason, cause_event_id, operator)
-     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-    [c('instructionId'), c('seq'), c('status'), c('reason'), c('causeEventId'), rows.map((r) => r.operator ?? null)],
+    `INSERT INTO settlement.instruction_history (instruction_id, seq, status, reason, cause_event_id, operator, checker)
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    [c('instructionId'), c('seq'), c('status'), c('reason'), c('causeEventId'), rows.map((r) => r.operator ?? null), rows.map((r) => r.checker ?? null)],
   );
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { READERS, Roles } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { findInstructionsByTrade } from '../persistence/instruction.repository.js';
 
@@ -11,6 +12,7 @@ export class SettlementQueriesController {
 
   /** The trade's current instruction (the live one, else the last version) with its history, and the instructions it superseded. */
   @Get('instructions/by-trade/:ref')
+  @Roles(...READERS, 'admin')
   async byTrade(@Param('ref') ref: string) {
     const rows = await findInstructionsByTrade(this.ds.manager, ref);
     if (rows.length === 0) {
@@ -20,7 +22,7 @@ export class SettlementQueriesController {
       rows.map(async (row) => ({
         ...row,
         history: await this.ds.query(
-          `SELECT seq, status, reason, cause_event_id AS "causeEventId", at FROM settlement.instruction_history WHERE instruction_id = $1 ORDER BY seq`,
+          `SELECT seq, status, reason, cause_event_id AS "causeEventId", operator, checker, at FROM settlement.instruction_history WHERE instruction_id = $1 ORDER BY seq`,
           [row.instructionId],
         ),
       })),
@@ -31,6 +33,7 @@ export class SettlementQueriesController {
 
   /** Instructions by status, and fails by reason: the morning report's settlement lines. */
   @Get('summary')
+  @Roles(...READERS, 'admin')
   async summary() {
     const rows = (await this.ds.query(`SELECT status, count(*)::int AS n FROM settlement.instructions GROUP BY status`)) as Array<{
       status: string;

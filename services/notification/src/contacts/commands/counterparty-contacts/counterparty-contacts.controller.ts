@@ -1,8 +1,9 @@
-import { BadRequestException, Body, Controller, Get, Headers, NotFoundException, Param, Put } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
+import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
+import { WebhookSecrets } from '../../persistence/webhook-secrets.js';
 
 const LEI = /^[A-Z0-9]{18}[0-9]{2}$/;
-const OPERATOR = /^[\w.@+-]{1,100}$/;
 const CONTACTS_MAX = 20;
 
 interface ContactInput {
@@ -37,20 +38,29 @@ function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unkno
 
 /**
  * The counterparties' contacts for their trade confirmations: the referential's parties carry none,
- * so notification keeps them, set by operators (x-postera-user). A webhook contact may carry its own
- * HMAC secret; it is never returned.
+ * so notification keeps them, set by one operator (recorded from the verified token). A webhook
+ * contact may carry its own HMAC secret: stored sealed under WEBHOOK_SECRETS_KEY (refused, 503,
+ * without the key), never returned.
  */
 @Controller('counterparty-contacts')
 export class CounterpartyContactsController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly secrets: WebhookSecrets,
+  ) {}
 
   @Put(':lei')
-  async put(@Param('lei') lei: string, @Body() body: { name?: unknown; language?: unknown; contacts?: unknown }, @Headers('x-postera-user') operator?: string) {
-    if (!operator || !OPERATOR.test(operator)) throw new BadRequestException('x-postera-user: the operator’s name is required');
+  @Roles(...MAKERS)
+  async put(@Param('lei') lei: string, @Body() body: { name?: unknown; language?: unknown; contacts?: unknown }, @CurrentOperator() who: Operator) {
+    const operator = who.id;
     if (!LEI.test(lei)) throw new BadRequestException('lei: an ISO 17442 LEI (20 characters)');
     const problems = problemsOf(body ?? {});
     if (problems.length > 0) throw new BadRequestException({ message: 'contacts refused', problems });
-    const contacts = (body.contacts as ContactInput[]).map((c) => ({ channel: c.channel, address: c.address, ...(c.secret ? { secret: c.secret } : {}) }));
+    const contacts = (body.contacts as ContactInput[]).map((c) => ({
+      channel: c.channel,
+      address: c.address,
+      ...(typeof c.secret === 'string' ? { secret: this.secrets.seal(c.secret, lei) } : {}),
+    }));
     await this.ds.query(
       `INSERT INTO notification.counterparty_contacts (lei, name, language, contacts, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (lei) DO UPDATE SET name = EXCLUDED.name, language = EXCLUDED.language, contacts = EXCLUDED.contacts, updated_by = EXCLUDED.updated_by, updated_at = now()`,
@@ -60,6 +70,7 @@ export class CounterpartyContactsController {
   }
 
   @Get(':lei')
+  @Roles(...READERS, 'admin')
   async get(@Param('lei') lei: string) {
     const [row] = (await this.ds.query(
       `SELECT lei, name, language, (SELECT coalesce(jsonb_agg(c - 'secret' || jsonb_build_object('hasSecret', c ? 'secret')), '[]') FROM jsonb_array_elements(contacts) c) AS contacts,
