@@ -53,6 +53,8 @@ function compose(o) {
     POSTERA_WEBHOOK_SECRET: password,
     POSTERA_WEBHOOK_SECRETS_KEY: aesKey,
     POSTERA_SERVICE_TOKEN_KEYS: signingKey,
+    POSTERA_DB_OWNER_PASSWORD: password,
+    POSTERA_AUDIT_MAC_KEY: aesKey,
   };
   // Single quotes: compose takes the value as it is (the JWK's JSON has double quotes, no single ones).
   const added = Object.entries(wanted)
@@ -69,6 +71,10 @@ function k8s(o) {
   const before = JSON.stringify(state);
   state.dbPasswords ??= {};
   for (const r of roles) state.dbPasswords[r] ??= password();
+  state.dbOwnerPasswords ??= {};
+  for (const r of roles) state.dbOwnerPasswords[r] ??= password();
+  state.auditMacKey ??= aesKey();
+  state.auditMacKeyId ??= new Date().toISOString().slice(0, 7);
   state.serviceTokenKeys ??= signingKey();
   state.webhookSecretsKey ??= aesKey();
   state.webhookSecret ??= password();
@@ -86,7 +92,19 @@ function k8s(o) {
   const envName = (r) => r.toUpperCase().replace(/-/g, '_');
   const items = [
     ...roles.map((r) => secret(`postera-${r}-db`, { DATABASE_URL: `postgres://postera_${r.replace(/-/g, '_')}:${state.dbPasswords[r]}@${host}/${db}` })),
-    secret('postera-db-passwords', Object.fromEntries(roles.map((r) => [`POSTERA_DB_PASSWORD_${envName(r)}`, state.dbPasswords[r]]))),
+    ...roles.map((r) =>
+      secret(`postera-${r}-db-owner`, { DATABASE_URL: `postgres://postera_${r.replace(/-/g, '_')}_owner:${state.dbOwnerPasswords[r]}@${host}/${db}` }),
+    ),
+    secret(
+      'postera-db-passwords',
+      Object.fromEntries(
+        roles.flatMap((r) => [
+          [`POSTERA_DB_PASSWORD_${envName(r)}`, state.dbPasswords[r]],
+          [`POSTERA_DB_OWNER_PASSWORD_${envName(r)}`, state.dbOwnerPasswords[r]],
+        ]),
+      ),
+    ),
+    secret('postera-gateway-audit', { AUDIT_MAC_KEY: state.auditMacKey, AUDIT_MAC_KEY_ID: state.auditMacKeyId }),
     secret('postera-gateway-service-token', { SERVICE_TOKEN_KEYS: state.serviceTokenKeys }),
     secret('postera-notification-delivery', {
       // No credentials by default: a mail catcher or a relay that takes the cluster's mail.

@@ -207,7 +207,7 @@ describe('deploy/k8s/migrations and deploy/postgres', () => {
     for (const s of services) {
       const [c] = containersOf(find(jobs, 'Job', `postera-migrate-${s.name}`)!);
       expect((c as Container & { command: string[] }).command).toEqual(['node', 'main.js', 'migrate']);
-      expect(c!.envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe(`postera-${s.name}-db`);
+      expect(c!.envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe(`postera-${s.name}-db-owner`);
       expect(splitImage(c!.image).name).toBe(`postera/${s.name}`);
     }
   });

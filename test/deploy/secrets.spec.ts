@@ -78,7 +78,9 @@ describe('the Secrets documented in deploy/README.md', () => {
   it('list the database, the gateway key, the delivery and the roles Job Secrets', () => {
     expect(documented.map((d) => d.name)).toEqual([
       'postera-<service>-db',
+      'postera-<service>-db-owner',
       'postera-gateway-service-token',
+      'postera-gateway-audit',
       'postera-notification-delivery',
       'postera-db-admin',
       'postera-db-passwords',

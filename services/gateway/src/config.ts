@@ -1,7 +1,9 @@
 import { baseConfigSchema } from '@postera/platform';
 import { z } from 'zod';
+import { auditConfigShape } from './audit/audit-config.js';
 
 export const gatewayConfigSchema = baseConfigSchema.extend({
+  ...auditConfigShape,
   SERVICE_NAME: z.string().default('gateway'),
   HTTP_PORT: z.coerce.number().int().default(3000),
   CAPTURE_URL: z.string().url().default('http://127.0.0.1:3001'),

@@ -114,7 +114,7 @@ describe('gateway security, on the built process', () => {
       basePort: 5300,
       smtpUrl: 'smtp://127.0.0.1:1',
       services: ['gateway', 'capture'],
-      serviceEnv: { gateway: { RATE_LIMIT_PER_MINUTE: '400', TRUST_PROXY: 'loopback' } },
+      serviceEnv: { gateway: { RATE_LIMIT_PER_MINUTE: '400', TRUST_PROXY: 'loopback', AUDIT_ANCHOR_INTERVAL_MS: '1000' } },
     });
     await env.stack.startAll();
     await loadSampleReferential(env.stack);
@@ -261,13 +261,21 @@ describe('gateway security, on the built process', () => {
     expect((await env.db.query(`SELECT count(*)::int AS n FROM capture.referential_history`)).rows).toEqual(before.rows);
   });
 
-  it('the audit chain verifies, refuses any change, and detects a row altered behind its back', async () => {
+  it('the audit chain verifies with its MACs and anchor, refuses any change, and detects a row altered behind its back', async () => {
     const auditor = await as('ada', ['auditor']);
     await call('POST', '/api/business-day/open', { token: await as('sam', ['supervisor']), body: { businessDate: '2026-11-26' } });
-    const before = await call('GET', '/api/audit/verify', { token: auditor });
-    expect(before.json.ok).toBe(true);
-    const page = (await call('GET', '/api/audit?limit=1000', { token: auditor })).json as unknown as Array<{ actor: string; action: string }>;
+    // The gateway anchors its head every second here (AUDIT_ANCHOR_INTERVAL_MS): wait for an anchor at the head.
+    let before = await call('GET', '/api/audit/verify', { token: auditor });
+    for (let i = 0; i < 50 && (before.json.anchor as { seq?: number } | null)?.seq !== before.json.headSeq; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      before = await call('GET', '/api/audit/verify', { token: auditor });
+    }
+    expect(before.json).toMatchObject({ ok: true, from: 'genesis', fromSeq: 0, anchor: { seq: before.json.headSeq } });
+    expect((await call('GET', '/api/audit/verify?from=anchor', { token: auditor })).json).toMatchObject({ ok: true, from: 'anchor', rows: 1 });
+    expect((await call('GET', '/api/audit/verify?from=yesterday', { token: auditor })).status).toBe(400);
+    const page = (await call('GET', '/api/audit?limit=1000', { token: auditor })).json as unknown as Array<{ actor: string; action: string; keyId: string }>;
     expect(page).toHaveLength(Number(before.json.rows));
+    expect(new Set(page.map((r) => r.keyId)).size).toBe(1); // every row MACed, with one key
     // Actions refused by a service are audited too (the matrix's uploads to an accounting that is not running here).
     expect(
       page
@@ -280,18 +288,25 @@ describe('gateway security, on the built process', () => {
     );
     // Nobody can change it through the database either: the append-only trigger refuses.
     await expect(env.db.query(`UPDATE gateway.audit_log SET actor = 'mallory' WHERE seq = 2`)).rejects.toThrow(/append-only/);
-    // Someone with the rights to disable the trigger alters a row: the chain breaks at that row.
+    // Someone with the rights to disable the trigger alters a row: its MAC no longer holds.
     await env.db.query(`ALTER TABLE gateway.audit_log DISABLE TRIGGER audit_log_no_update`);
     await env.db.query(`UPDATE gateway.audit_log SET actor = 'mallory' WHERE seq = 2`);
     await env.db.query(`ALTER TABLE gateway.audit_log ENABLE TRIGGER audit_log_no_update`);
     const after = await call('GET', '/api/audit/verify', { token: auditor });
-    expect(after.json).toEqual({ ok: false, seq: 2, problem: 'the row does not match its hash (altered after it was written)' });
-    // The same verdict from the command line, straight from the database.
+    expect(after.json).toEqual({ ok: false, seq: 2, problem: 'the row does not match its MAC (altered after it was written)' });
+    // The same verdict from the command line, straight from the database, with the gateway's key and anchor file.
+    const gatewayEnv = env.stack.env('gateway');
     const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'services/gateway/dist/audit-verify.js')], {
-      env: { ...process.env, DATABASE_URL: env.databaseUrl },
+      env: {
+        ...process.env,
+        DATABASE_URL: env.databaseUrl,
+        AUDIT_MAC_KEY: gatewayEnv.AUDIT_MAC_KEY,
+        AUDIT_MAC_KEY_ID: gatewayEnv.AUDIT_MAC_KEY_ID ?? 'k1',
+        AUDIT_ANCHOR_FILE: gatewayEnv.AUDIT_ANCHOR_FILE,
+      },
       encoding: 'utf8',
     });
-    expect([cli.status, JSON.parse(cli.stdout)]).toEqual([1, { ok: false, seq: 2, problem: 'the row does not match its hash (altered after it was written)' }]);
+    expect([cli.status, JSON.parse(cli.stdout)]).toEqual([1, { ok: false, seq: 2, problem: 'the row does not match its MAC (altered after it was written)' }]);
   });
 
   it('dead letters: browsed with their error and bytes, replayed once to their original topic after a second person approves', async () => {

@@ -47,6 +47,24 @@ describe('postera audit verify', () => {
     });
   });
 
+  it("--from and --anchor-file are passed on to the gateway's script; another --from is refused", async () => {
+    const file = join(root, AUDIT_VERIFY_SCRIPT);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `process.stdout.write(JSON.stringify({ args: process.argv.slice(2), anchors: process.env.AUDIT_ANCHOR_FILE }) + '\\n');\n`);
+    const run = await postera(['audit', 'verify', '--from', 'anchor', '--anchor-file', '/worm/anchors.jsonl'], {
+      root,
+      env: { AUDIT_ANCHOR_FILE: '/elsewhere' },
+    });
+    expect(run).toEqual({ code: 0, out: '{"args":["--from","anchor"],"anchors":"/worm/anchors.jsonl"}\n', err: '' });
+    expect(await postera(['audit', 'verify'], { root, env: { AUDIT_ANCHOR_FILE: '/elsewhere' } })).toMatchObject({
+      out: '{"args":[],"anchors":"/elsewhere"}\n',
+    });
+    expect(await postera(['audit', 'verify', '--from', 'yesterday'], { root, env: {} })).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--from is genesis or anchor, not yesterday'),
+    });
+  });
+
   it('the gateway not built: "run npm run build first", exit 2', async () => {
     const run = await postera(['audit', 'verify'], { root, env: {} });
     expect(run).toEqual({ code: 2, out: '', err: `postera audit verify: ${AUDIT_VERIFY_SCRIPT} is missing: run \`npm run build\` first\n` });

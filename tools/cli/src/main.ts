@@ -13,7 +13,7 @@ Commands:
                                official ISO 20022 schema (errors listed with their lines)
   iso20022 read <file>         print as JSON what Postera makes of a statement or status message,
                                or why and where it refuses it (${READ_MESSAGES.join(', ')})
-  audit verify                 verify the gateway's hash-chained audit log from the database
+  audit verify                 verify the gateway's audit log (MACs, anchors) from the database
   migrate [service...]         apply every service's database migrations, in turn
 
 Onboarding a new custodian or bank: run their sample files through \`postera iso20022 validate\`

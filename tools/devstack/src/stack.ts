@@ -88,6 +88,9 @@ export class Stack {
   /** The key notification encrypts webhook secrets with, made for this stack (a Kubernetes Secret in production). */
   readonly webhookSecretsKey = randomBytes(32).toString('base64');
 
+  /** The gateway's audit MAC key, made for this stack (a Kubernetes Secret in production). */
+  readonly auditMacKey = randomBytes(32).toString('base64');
+
   /** Authorization headers of a person with roles, for the gateway. */
   async auth(roles: OperatorRole[] = ['supervisor'], sub = 'devstack'): Promise<Record<string, string>> {
     return { authorization: `Bearer ${await this.issuer.token(sub, roles)}` };
@@ -134,6 +137,7 @@ export class Stack {
       AUTH_JWKS_JSON: this.issuer.jwksJson,
       ...(name === 'gateway' ? { SERVICE_TOKEN_KEYS: this.gatewayKey.privateJwkJson } : { SERVICE_AUTH_JWKS_JSON: this.gatewayKey.jwksJson }),
       ...(name === 'notification' ? { WEBHOOK_SECRETS_KEY: this.webhookSecretsKey } : {}),
+      ...(name === 'gateway' ? { AUDIT_MAC_KEY: this.auditMacKey, AUDIT_ANCHOR_FILE: join(this.o.logDir, 'audit-anchors', 'gateway.jsonl') } : {}),
       ...urls,
       ...(DEMO_SERVICE_ENV[name] ?? {}),
       ...(this.o.env ?? {}),

@@ -1,9 +1,9 @@
 import { Roles } from '@postera/platform';
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from './audit-log.js';
 
-/** The audit log, for auditors: read it, and verify its hash chain end to end. Nobody can change it. */
+/** The audit log, for auditors: read it, and verify its MAC chain and its anchors. Nobody can change it. */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api/audit')
@@ -19,8 +19,13 @@ export class AuditController {
 
   @Get('verify')
   @Roles('auditor', 'admin')
-  @ApiOperation({ summary: 'Recompute the hash chain: ok, or the first row that was altered or removed' })
-  verify() {
-    return this.audit.verify();
+  @ApiOperation({
+    summary:
+      'Verify the chain against its MACs and the newest anchor: ok, or the first row altered or removed, a dropped tail, an altered anchor. from=genesis (default) checks every row; from=anchor starts at the newest anchor that verifies',
+  })
+  @ApiQuery({ name: 'from', required: false, enum: ['genesis', 'anchor'] })
+  verify(@Query('from') from = 'genesis') {
+    if (from !== 'genesis' && from !== 'anchor') throw new BadRequestException('from is genesis (every row) or anchor (from the newest anchor)');
+    return this.audit.verify(from);
   }
 }
