@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, Topics, type AccountRefV1, type EventEnvelope, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
+import { envelope, Topics, type EventEnvelope, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, checkFec, fxRate, party, publish, signedFetch, step, trade } from './builders.js';
+import { accountRef, captured, checkFec, fxRate, party, publish, signedFetch, step, trade } from './builders.js';
 
 // The FEC of a fiscal year as the built service serves it, on the real broker and database: refused
 // with every missing ECB rate until the operator imports them, named <SIREN>FEC<closing date>.txt
@@ -24,14 +24,6 @@ describe('the FEC of a fiscal year, on the real broker and database', () => {
       .split('\r\n')
       .slice(1)
       .map((r) => r.split('|'));
-  const account = (a: Partial<AccountRefV1> & { account: string; book: string }): EventEnvelope =>
-    envelope({
-      type: 'AccountUpserted',
-      producer: 'capture',
-      correlationId: a.account,
-      causationId: null,
-      payload: { clientId: a.account, clientName: a.account, accountType: 'PROPRIETARY', language: 'fr', email: null, baseCurrency: 'EUR', accountingCategory: 'TRADING', costMethod: 'CMP', contacts: [], netting: false, version: 1, ...a },
-    });
 
   // 2026, a calendar fiscal year:
   // T-1 buy 100 FR0000120271 at 58.00 (fees 5.80, net 5805.80), traded 28 Dec, settled 30 Dec;
@@ -49,8 +41,8 @@ describe('the FEC of a fiscal year, on the real broker and database', () => {
     env = await e2eEnv('accounting-fec', { basePort: 4960, smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'] });
     await env.stack.startAll();
     await send(Topics.refdataAccounts, [
-      account({ account: 'CLI-0003', book: 'CLIENT-EQ', accountType: 'CLIENT', clientId: 'CL-0003', clientName: 'Mme Claire Dubois' }),
-      account({ account: 'USD-01', book: 'USD-EQ' }),
+      accountRef({ account: 'CLI-0003', book: 'CLIENT-EQ', accountType: 'CLIENT', clientId: 'CL-0003', clientName: 'Mme Claire Dubois' }),
+      accountRef({ account: 'USD-01', book: 'USD-EQ' }),
     ]);
     await send(Topics.refdataParties, [party('529900COUNTERPTY0129', 'Contrepartie Alpha SA', 'ALPHFRPPXXX')]);
     await send(Topics.tradeEvents, [captured(T1), captured(T2), captured(U1)]);
