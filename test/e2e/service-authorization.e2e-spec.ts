@@ -102,6 +102,8 @@ const EXPECTED: Record<Service, Record<string, Rule>> = {
     'GET /summary': READ,
     'PUT /counterparty-contacts/:lei': ACT,
     'GET /counterparty-contacts/:lei': READ,
+    'POST /webhook-secrets/:account/rotate': ACT,
+    'GET /webhook-secrets/:account': READ,
   },
 };
 const PUBLIC = ['GET /health', 'GET /health/live', 'GET /metrics'];

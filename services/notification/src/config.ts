@@ -1,15 +1,47 @@
 import { baseConfigSchema } from '@postera/platform';
 import { z } from 'zod';
 import { secretsKeyProblem } from './contacts/domain/webhook-secret-box.js';
+import { parseCidr } from './delivery/webhook-destination.js';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** The default WEBHOOK_SECRET, for development only: a production process refuses to start with it (productionProblems). */
+export const DEVELOPMENT_WEBHOOK_SECRET = 'postera-development-webhook-secret';
+/** The shortest WEBHOOK_SECRET a production process accepts. */
+export const PRODUCTION_WEBHOOK_SECRET_MIN_CHARS = 32;
+
+/** A comma-separated list of CIDRs (empty: none). */
+const cidrList = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const cidrs = v
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c.length > 0);
+    const wrong = cidrs.filter((c) => parseCidr(c) === null);
+    if (wrong.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `comma-separated CIDRs (10.0.0.0/8, fd00::/8); not CIDRs: ${wrong.join(', ')}` });
+      return z.NEVER;
+    }
+    return cidrs;
+  });
 
 export const notificationConfigSchema = baseConfigSchema.extend({
   SERVICE_NAME: z.string().default('notification'),
+  /** `production` (the image sets it) refuses the development defaults: see productionProblems. */
+  NODE_ENV: z.string().default('development'),
   HTTP_PORT: z.coerce.number().int().default(3005),
   /** Where mail goes: smtp://host:port, or smtps:// with credentials in the URL (never logged). */
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
     .default('smtp://127.0.0.1:2525'),
+  /**
+   * SMTP only over TLS (smtps://, or STARTTLS required on smtp://). Unset: required except with
+   * NODE_ENV=development; a server on the loopback (127.0.0.1, ::1, localhost) may always be plain.
+   */
+  SMTP_REQUIRE_TLS: bool.optional(),
   MAIL_FROM: z.string().min(3).default('Postera Back Office <back-office@postera.local>'),
   /** The investment firm named on every notice (Delegated Regulation (EU) 2017/565 art. 59(4)(a)). */
   FIRM_NAME: z.string().min(1).default('Postera Securities'),
@@ -41,8 +73,12 @@ export const notificationConfigSchema = baseConfigSchema.extend({
   SEND_PASSES: z.coerce.number().int().min(1).max(8).default(2),
   /** Notices routed (given their deliveries) per pass. */
   ROUTE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
-  /** Default HMAC-SHA256 secret of the webhooks; set it in production (the default is for development). */
-  WEBHOOK_SECRET: z.string().min(16).default('postera-development-webhook-secret'),
+  /**
+   * HMAC-SHA256 secret of the webhooks that have none of their own (a client's, while
+   * WEBHOOK_SECRETS_KEY is unset). With NODE_ENV=production, the development default or fewer than
+   * 32 characters stop the start.
+   */
+  WEBHOOK_SECRET: z.string().min(16).default(DEVELOPMENT_WEBHOOK_SECRET),
   /** Secrets per webhook URL, a JSON object {"https://…": "secret"}; they win over WEBHOOK_SECRET. */
   WEBHOOK_SECRETS: z
     .string()
@@ -73,6 +109,16 @@ export const notificationConfigSchema = baseConfigSchema.extend({
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
   ),
+  /** How long a rotated client webhook secret stays valid beside the new one (both signatures are sent meanwhile). */
+  WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
+  /** Webhooks over plain http (development and tests); otherwise https only. */
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  /** Ranges refused besides the built-in ones (loopback, link-local, private, CGNAT, unspecified, multicast): the cluster's pod and service ranges when they are not private addresses. */
+  WEBHOOK_DENIED_CIDRS: cidrList,
+  /** Ranges let through although refused (the tests' and the devstack's receivers, 127.0.0.1/32). Empty in production. */
+  WEBHOOK_ALLOWED_CIDRS: cidrList,
+  /** Bytes of a receiver's answer read at most, then the connection is closed: only its status is kept. */
+  WEBHOOK_RESPONSE_READ_MAX_BYTES: z.coerce.number().int().min(0).max(65_536).default(4096),
   /** Webhook attempts (no answer, or an answer other than 2xx) before the delivery is FAILED for an operator. */
   WEBHOOK_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(20).default(6),
   /** Wait before the 2nd attempt; doubled at each further one (exponential backoff), capped by WEBHOOK_BACKOFF_MAX_MS. */
@@ -84,3 +130,30 @@ export const notificationConfigSchema = baseConfigSchema.extend({
   FAIL_REMINDER_AFTER_BUSINESS_DAYS: z.coerce.number().int().min(0).max(60).default(1),
 });
 export type NotificationConfig = z.infer<typeof notificationConfigSchema>;
+
+/**
+ * What a production process must not start with, named: the development webhook secret, or one
+ * too short to be a random one. A configuration otherwise valid (loadConfig) can still be unfit
+ * for production.
+ */
+export function productionProblems(c: Pick<NotificationConfig, 'NODE_ENV' | 'WEBHOOK_SECRET'>): string[] {
+  if (c.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (c.WEBHOOK_SECRET === DEVELOPMENT_WEBHOOK_SECRET)
+    problems.push('WEBHOOK_SECRET: the development default is refused with NODE_ENV=production; set a random one (openssl rand -base64 32)');
+  else if (c.WEBHOOK_SECRET.length < PRODUCTION_WEBHOOK_SECRET_MIN_CHARS)
+    problems.push(`WEBHOOK_SECRET: at least ${PRODUCTION_WEBHOOK_SECRET_MIN_CHARS} characters with NODE_ENV=production (openssl rand -base64 32)`);
+  return problems;
+}
+
+/** Whether SMTP must use TLS: SMTP_REQUIRE_TLS when set, else everywhere but development; a loopback server may be plain. */
+export function smtpTlsRequired(c: Pick<NotificationConfig, 'NODE_ENV' | 'SMTP_REQUIRE_TLS' | 'SMTP_URL'>): boolean {
+  let host = '';
+  try {
+    host = new URL(c.SMTP_URL).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    /* the schema checked the scheme; an unparsable host is not the loopback */
+  }
+  if (['127.0.0.1', '::1', 'localhost'].includes(host)) return false;
+  return c.SMTP_REQUIRE_TLS ?? c.NODE_ENV !== 'development';
+}

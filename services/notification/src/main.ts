@@ -1,8 +1,10 @@
 import { loadConfig, runService, serviceModule } from '@postera/platform';
-import { notificationConfigSchema, type NotificationConfig } from './config.js';
+import { notificationConfigSchema, productionProblems, type NotificationConfig } from './config.js';
+import { ClientWebhookSecretsController } from './contacts/commands/client-webhook-secrets/client-webhook-secrets.controller.js';
 import { CounterpartyContactsController } from './contacts/commands/counterparty-contacts/counterparty-contacts.controller.js';
 import { AccountUpsertedConsumer } from './contacts/commands/upsert-contact/account-upserted.consumer.js';
 import { secretsKeyOf } from './contacts/domain/webhook-secret-box.js';
+import { ClientWebhookSecrets } from './contacts/persistence/client-webhook-secrets.js';
 import { WebhookSecrets } from './contacts/persistence/webhook-secrets.js';
 import { notificationMigrations } from './database/migrations/index.js';
 import { DeliveryBacklogGauge } from './delivery/delivery-backlog.js';
@@ -16,7 +18,14 @@ import { NoticeRouter } from './notifications/commands/route-notices/notice-rout
 import { NotificationQueriesController } from './notifications/queries/notification-queries.controller.js';
 
 // The migration that seals stored webhook secrets needs the key: the list is built from the configuration.
-const { WEBHOOK_SECRETS_KEY } = loadConfig(notificationConfigSchema);
+const config = loadConfig(notificationConfigSchema);
+const { WEBHOOK_SECRETS_KEY } = config;
+// A production process does not start with the development defaults (in the form loadConfig refuses a configuration).
+const unfit = productionProblems(config);
+if (unfit.length > 0) {
+  process.stderr.write(`configuration refused:\n${unfit.map((p) => `  ${p}`).join('\n')}\n`);
+  process.exit(78); // EX_CONFIG
+}
 
 await runService<NotificationConfig>({
   configSchema: notificationConfigSchema,
@@ -27,7 +36,8 @@ await runService<NotificationConfig>({
       ...base,
       handlers: [AccountUpsertedConsumer, TradeEventsConsumer, SettlementEventsConsumer],
       dayHooks: NotificationDayHooks,
-      controllers: [NotificationQueriesController, CounterpartyContactsController],
-      providers: [WebhookSecrets, WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],
+      controllers: [NotificationQueriesController, CounterpartyContactsController, ClientWebhookSecretsController],
+      // WebhookSecrets before ClientWebhookSecrets: the start-up checks run in this order.
+      providers: [WebhookSecrets, ClientWebhookSecrets, WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],
     }),
 });

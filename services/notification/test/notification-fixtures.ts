@@ -113,6 +113,17 @@ export async function publish(env: E2eEnv, topic: string, ...events: EventEnvelo
 export const caughtUp = (env: E2eEnv, consumer: string, topic: string) =>
   waitFor(() => groupCaughtUp(`${env.prefix}.notification.${consumer}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `notification.${consumer} to consume ${topic}` });
 
+/**
+ * What the tests' notification needs besides the stack's defaults: it runs with NODE_ENV=production
+ * (the stack's), so a webhook secret of its own (not the development default); its webhook
+ * receivers listen on 127.0.0.1 over plain http.
+ */
+export const TEST_NOTIFICATION_ENV: Record<string, string> = {
+  WEBHOOK_SECRET: 'the-tests-default-webhook-secret-9c1e4a7b',
+  WEBHOOK_ALLOW_HTTP: 'true',
+  WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32',
+};
+
 /** The key that seals webhook secrets in the tests' notification (32 bytes, base64): fixed, so a test can open what is stored. */
 export const TEST_WEBHOOK_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -129,7 +140,7 @@ export async function notificationEnv(
     basePort,
     smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
     services: ['notification'],
-    env: { SEND_POLL_MS: '50', ...env },
+    env: { SEND_POLL_MS: '50', ...TEST_NOTIFICATION_ENV, ...env },
     // Empty is unset: a stack that provides a default key is overridden.
     serviceEnv: { notification: { WEBHOOK_SECRETS_KEY: key ?? '' } },
   });

@@ -5,7 +5,7 @@ import type { SmtpSink } from '@postera/testing';
 import { waitFor } from '@postera/testing';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { E2eEnv } from '../../../test/e2e/harness.js';
@@ -24,6 +24,23 @@ const CPTY_LEI = '529900T8BM49AURSDO55';
 const BACKOFF_BASE_MS = 400;
 const ATTEMPTS_MAX = 4;
 
+/** 50 MB from one buffer, written as fast as the sender reads it. */
+const HUGE_BYTES = 50 * 1024 * 1024;
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+let hugeWritten = 0;
+function streamHuge(res: ServerResponse): void {
+  res.setHeader('content-length', String(HUGE_BYTES));
+  const pump = () => {
+    while (hugeWritten < HUGE_BYTES) {
+      hugeWritten += CHUNK.length;
+      if (!res.write(CHUNK)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  res.on('close', () => res.removeAllListeners('drain'));
+  pump();
+}
+
 interface Received {
   at: number;
   path: string;
@@ -40,6 +57,24 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
   /** Status the receiver answers per path. */
   const answer = new Map<string, number>();
   const url = () => env.stack.url('notification');
+  const rotate = async (acc: string, who = PEOPLE.operator) => {
+    const res = await callAs(env, `${url()}/webhook-secrets/${acc}/rotate`, { method: 'POST', who, body: {} });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { secrets: Array<{ url: string; secret: string; previousValidUntil: string | null }> };
+  };
+  /** The resident memory of the notification process (Linux), null elsewhere. */
+  const rssOfNotification = async (): Promise<number | null> => {
+    const pid = env.stack.running.get('notification')?.process.pid;
+    const status = pid ? await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null) : null;
+    const kb = status ? /VmRSS:\s+(\d+) kB/.exec(status)?.[1] : undefined;
+    return kb ? Number(kb) * 1024 : null;
+  };
+  const hooksTo = (path: string) => received.filter((r) => r.path === path);
+  const deliveriesOf = (ref: string) =>
+    getJson<Array<{ notificationId: string; recipient: string; status: string; attempts: number; lastError: string | null }>>(
+      env,
+      `${url()}/notifications?tradeRef=${encodeURIComponent(ref)}`,
+    );
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -48,7 +83,8 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
       req.on('end', () => {
         received.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         res.statusCode = answer.get(req.url ?? '') ?? 200;
-        res.end('ok');
+        if (req.url === '/huge') return void streamHuge(res);
+        res.end('a body the receiver wrote, never stored');
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -67,6 +103,23 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
         account({ account: 'CLI-OK', language: 'en', contacts: [{ channel: 'EMAIL', address: 'ops@client-ok.example' }, { channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/ok` }] }),
       ),
       accountUpserted(account({ account: 'CLI-KO', language: 'fr', contacts: [{ channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/ko` }] })),
+      accountUpserted(account({ account: 'CLI-A', language: 'en', contacts: [{ channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/a` }] })),
+      accountUpserted(account({ account: 'CLI-B', language: 'en', contacts: [{ channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/b` }] })),
+      accountUpserted(account({ account: 'CLI-HUGE', language: 'en', contacts: [{ channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/huge` }] })),
+      // Internal destinations: the loopback outside the allow-list (127.0.0.1/32), the metadata address, a private one.
+      accountUpserted(
+        account({
+          account: 'CLI-INTERNAL',
+          language: 'en',
+          contacts: [
+            { channel: 'WEBHOOK', address: `http://127.0.0.2:${port}/internal` },
+            { channel: 'WEBHOOK', address: 'http://169.254.169.254/latest/meta-data/' },
+            { channel: 'WEBHOOK', address: 'http://10.0.0.5:8080/hook' },
+          ],
+        }),
+      ),
+      // One contact for two mailboxes: the event is refused (to the DLQ), nothing is stored.
+      accountUpserted(account({ account: 'CLI-COMMA', language: 'en', contacts: [{ channel: 'EMAIL', address: 'ops,other@client-comma.example' }] })),
     );
     await caughtUp(env, 'refdata-accounts', Topics.refdataAccounts);
   });
@@ -78,6 +131,8 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
   });
 
   it('POSTs the notice as JSON, signed with HMAC-SHA256 over timestamp and body, with an idempotency key; the email goes out beside it', async () => {
+    // The client's own secret, learned from a rotation (the only time it is shown).
+    const clientSecret = (await rotate('CLI-OK')).secrets[0]!.secret;
     const t = trade('FO-EQ:W-1', { account: 'CLI-OK' });
     await publish(env, Topics.tradeEvents, validated(t));
     await waitFor(() => received.some((r) => r.path === '/ok'), { timeoutMs: 20_000, what: 'the webhook' });
@@ -86,10 +141,10 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     const ts = hook.headers['x-postera-timestamp'] as string;
     const sig = hook.headers['x-postera-signature'] as string;
     expect(sig).toMatch(/^v1=[0-9a-f]{64}$/);
-    expect(verifyWebhook(SECRET, ts, sig, hook.body, Math.floor(Date.now() / 1000))).toBe(true);
-    // A changed body, or another secret, does not verify.
-    expect(verifyWebhook(SECRET, ts, sig, hook.body.replace('8775.75', '8775.76'), Math.floor(Date.now() / 1000))).toBe(false);
-    expect(verifyWebhook('another-secret-of-16-chars', ts, sig, hook.body, Math.floor(Date.now() / 1000))).toBe(false);
+    expect(verifyWebhook(clientSecret, ts, sig, hook.body, Math.floor(Date.now() / 1000))).toBe(true);
+    // A changed body, or another secret (the shared default among them), does not verify.
+    expect(verifyWebhook(clientSecret, ts, sig, hook.body.replace('8775.75', '8775.76'), Math.floor(Date.now() / 1000))).toBe(false);
+    expect(verifyWebhook(SECRET, ts, sig, hook.body, Math.floor(Date.now() / 1000))).toBe(false);
     const body = JSON.parse(hook.body) as { notificationId: string; kind: string; language: string; text: string; document: { content: Record<string, unknown> } };
     expect(hook.headers['idempotency-key']).toBe(body.notificationId);
     expect(body.kind).toBe('AVIS_OPERE');
@@ -122,6 +177,8 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     expect(failed).toMatchObject({ status: 'FAILED', attempts: ATTEMPTS_MAX, lastError: 'HTTP 503' });
     const detail = await getJson<{ deliveryAttempts: Array<{ outcome: string; error: string; response: string }> }>(env, `${url()}/notifications/${failed!.notificationId}`);
     expect(detail.body.deliveryAttempts.map((a) => [a.outcome, a.error])).toEqual(Array(ATTEMPTS_MAX).fill(['ERROR', 'HTTP 503']));
+    // The status only: the receiver's body is neither stored nor served.
+    expect(detail.body.deliveryAttempts.map((a) => a.response)).toEqual(Array(ATTEMPTS_MAX).fill('503'));
     expect((await getJson<Array<{ status: string }>>(env, `${url()}/notifications?status=FAILED`)).body).toHaveLength(1);
 
     // Resend: refused without a token or to an auditor, then done by one operator once the receiver is fixed.
@@ -141,6 +198,100 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     expect(after.body.operatorActions.map((a) => [a.action, a.operator])).toEqual([['RESEND', PEOPLE.operator.id]]);
     expect(after.body.deliveryAttempts.map((a) => a.outcome)).toEqual(['ERROR', 'ERROR', 'ERROR', 'ERROR', 'SENT']);
     expect(received.filter((r) => r.path === '/ko')).toHaveLength(ATTEMPTS_MAX + 1);
+  });
+  it('a secret per client webhook: two accounts sign differently; a rotation sends both signatures for the overlap, then only the new', async () => {
+    const [a1] = (await rotate('CLI-A')).secrets;
+    const [b] = (await rotate('CLI-B')).secrets;
+    expect(a1!.url).toBe(`http://127.0.0.1:${port}/a`);
+    expect(a1!.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a1!.secret).not.toBe(b!.secret);
+    const now = () => Math.floor(Date.now() / 1000);
+    const sent = async (ref: string, acc: string, path: string) => {
+      const before = hooksTo(path).length;
+      await publish(env, Topics.tradeEvents, validated(trade(ref, { account: acc })));
+      await waitFor(() => hooksTo(path).length > before, { timeoutMs: 20_000, what: `the webhook of ${ref}` });
+      const r = hooksTo(path).at(-1)!;
+      return { ts: r.headers['x-postera-timestamp'] as string, sig: r.headers['x-postera-signature'] as string, body: r.body };
+    };
+    const toA = await sent('FO-EQ:W-A1', 'CLI-A', '/a');
+    const toB = await sent('FO-EQ:W-B1', 'CLI-B', '/b');
+    expect(verifyWebhook(a1!.secret, toA.ts, toA.sig, toA.body, now())).toBe(true);
+    expect(verifyWebhook(b!.secret, toA.ts, toA.sig, toA.body, now())).toBe(false);
+    expect(verifyWebhook(b!.secret, toB.ts, toB.sig, toB.body, now())).toBe(true);
+    expect(verifyWebhook(a1!.secret, toB.ts, toB.sig, toB.body, now())).toBe(false);
+
+    // Rotated: the new secret and, for the overlap, the previous one.
+    const [a2] = (await rotate('CLI-A')).secrets;
+    expect(new Date(a2!.previousValidUntil!).getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    const during = await sent('FO-EQ:W-A2', 'CLI-A', '/a');
+    expect(during.sig).toMatch(/^v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(a2!.secret, during.ts, during.sig, during.body, now())).toBe(true);
+    expect(verifyWebhook(a1!.secret, during.ts, during.sig, during.body, now())).toBe(true);
+
+    // The overlap over (moved into the past rather than waited for): the new one only.
+    await env.db.query(`UPDATE notification.client_webhook_secrets SET previous_valid_until = now() - interval '1 second' WHERE account = 'CLI-A'`);
+    const after = await sent('FO-EQ:W-A3', 'CLI-A', '/a');
+    expect(after.sig).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook(a2!.secret, after.ts, after.sig, after.body, now())).toBe(true);
+    expect(verifyWebhook(a1!.secret, after.ts, after.sig, after.body, now())).toBe(false);
+
+    // Which URLs have a secret and since when — never a value, in the answer or in any table in plaintext.
+    const listed = await getJson<{ secrets: Array<Record<string, unknown>> }>(env, `${url()}/webhook-secrets/CLI-A`);
+    expect(listed.body.secrets).toEqual([
+      { url: `http://127.0.0.1:${port}/a`, createdAt: expect.any(String), rotatedAt: expect.any(String), rotatedBy: PEOPLE.operator.id, previousValidUntil: null },
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain(a2!.secret);
+    const stored = await env.db.query(`SELECT t::text AS row FROM notification.client_webhook_secrets t`);
+    for (const { row } of stored.rows as Array<{ row: string }>) for (const s of [a1!.secret, a2!.secret, b!.secret]) expect(row).not.toContain(s);
+    // Rotating is a maker's act; reading is not.
+    const rotateUrl = `${url()}/webhook-secrets/CLI-A/rotate`;
+    expect((await callAs(env, rotateUrl, { method: 'POST', who: PEOPLE.auditor, body: {} })).status).toBe(403);
+    expect((await fetch(rotateUrl, { method: 'POST' })).status).toBe(401);
+    expect((await callAs(env, `${url()}/webhook-secrets/CLI-NOBODY/rotate`, { method: 'POST', who: PEOPLE.operator, body: {} })).status).toBe(404);
+  });
+
+  it('refuses internal destinations at once — a loopback address not allow-listed, the metadata address, a private one — FAILED at the first attempt', async () => {
+    await publish(env, Topics.tradeEvents, validated(trade('FO-EQ:W-INT', { account: 'CLI-INTERNAL' })));
+    await waitFor(async () => (await deliveriesOf('FO-EQ:W-INT')).body.filter((d) => d.status === 'FAILED').length === 3, {
+      timeoutMs: 20_000,
+      what: 'the three internal webhooks FAILED',
+    });
+    const failed = (await deliveriesOf('FO-EQ:W-INT')).body.map((d) => [d.recipient, d.attempts, d.lastError]).sort();
+    expect(failed).toEqual([
+      ['http://10.0.0.5:8080/hook', 1, 'destination refused: 10.0.0.5 is in a private range'],
+      [`http://127.0.0.2:${port}/internal`, 1, 'destination refused: 127.0.0.2 is in a loopback range'],
+      ['http://169.254.169.254/latest/meta-data/', 1, 'destination refused: 169.254.169.254 is in a link-local range'],
+    ]);
+    expect(hooksTo('/internal')).toHaveLength(0);
+  });
+
+  it('reads a 50 MB answer only to its cap: delivered, the status stored and nothing else, the sender not swollen', async () => {
+    const rssBefore = await rssOfNotification();
+    await publish(env, Topics.tradeEvents, validated(trade('FO-EQ:W-HUGE', { account: 'CLI-HUGE' })));
+    await waitFor(async () => (await deliveriesOf('FO-EQ:W-HUGE')).body[0]?.status === 'SENT', { timeoutMs: 20_000, what: 'the webhook with a huge answer SENT' });
+    const { rows } = await env.db.query(
+      `SELECT a.smtp_response AS response, a.error FROM notification.delivery_attempts a JOIN notification.notifications n ON n.notification_id = a.notification_id
+       WHERE n.recipient = $1`,
+      [`http://127.0.0.1:${port}/huge`],
+    );
+    expect(rows).toEqual([{ response: '200', error: null }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hugeWritten).toBeLessThan(8 * 1024 * 1024);
+    const rssAfter = await rssOfNotification();
+    if (rssBefore !== null && rssAfter !== null) expect(rssAfter - rssBefore).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  it('refuses an email contact that names two mailboxes', async () => {
+    await caughtUp(env, 'refdata-accounts', Topics.refdataAccounts);
+    const { rows } = await env.db.query(`SELECT 1 FROM notification.client_contacts WHERE account = 'CLI-COMMA'`);
+    expect(rows).toHaveLength(0);
+    const put = await callAs(env, `${url()}/counterparty-contacts/${CPTY_LEI}`, {
+      method: 'PUT',
+      who: PEOPLE.operator,
+      body: { name: 'Banque Exemple SA', language: 'en', contacts: [{ channel: 'EMAIL', address: 'ops,other@banque-exemple.example' }] },
+    });
+    expect(put.status).toBe(400);
+    expect(((await put.json()) as { problems: string[] }).problems).toEqual(['contacts[0].address: one email address (no comma, semicolon, display name or group)']);
   });
   it('a counterparty’s own secret: stored sealed (AES-256-GCM), opened only to sign its webhook, never in the database in plaintext', async () => {
     const contactsUrl = `${url()}/counterparty-contacts/${CPTY_LEI}`;
@@ -224,6 +375,13 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     const other = await startRefused(randomBytes(32).toString('base64'));
     expect(other.code).not.toBe(0);
     expect(other.log).toContain(`the webhook secrets of ${CPTY_LEI} do not open with WEBHOOK_SECRETS_KEY`);
+
+    // In production, the development default secret stops the start (78, EX_CONFIG), naming it.
+    await env.stack.stop('notification');
+    const dev = env.stack.start('notification', { NODE_ENV: 'production', WEBHOOK_SECRET: 'postera-development-webhook-secret' });
+    expect(await dev.exited).toBe(78);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await readFile(log, 'utf8')).toContain('WEBHOOK_SECRET: the development default is refused with NODE_ENV=production');
     await env.stack.stop('notification');
     env.stack.start('notification');
     await env.stack.waitHealthy('notification');

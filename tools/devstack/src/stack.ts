@@ -88,6 +88,9 @@ export class Stack {
   /** The key notification encrypts webhook secrets with, made for this stack (a Kubernetes Secret in production). */
   readonly webhookSecretsKey = randomBytes(32).toString('base64');
 
+  /** notification's default webhook signing secret, made for this stack (a Kubernetes Secret in production). */
+  readonly webhookSecret = randomBytes(32).toString('base64');
+
   /** The gateway's audit MAC key, made for this stack (a Kubernetes Secret in production). */
   readonly auditMacKey = randomBytes(32).toString('base64');
 
@@ -136,7 +139,9 @@ export class Stack {
       SMTP_URL: this.o.smtpUrl,
       AUTH_JWKS_JSON: this.issuer.jwksJson,
       ...(name === 'gateway' ? { SERVICE_TOKEN_KEYS: this.gatewayKey.privateJwkJson } : { SERVICE_AUTH_JWKS_JSON: this.gatewayKey.jwksJson }),
-      ...(name === 'notification' ? { WEBHOOK_SECRETS_KEY: this.webhookSecretsKey } : {}),
+      ...(name === 'notification'
+        ? { WEBHOOK_SECRETS_KEY: this.webhookSecretsKey, WEBHOOK_SECRET: this.webhookSecret, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_CIDRS: '127.0.0.1/32' }
+        : {}),
       ...(name === 'gateway' ? { AUDIT_MAC_KEY: this.auditMacKey, AUDIT_ANCHOR_FILE: join(this.o.logDir, 'audit-anchors', 'gateway.jsonl') } : {}),
       ...urls,
       ...(DEMO_SERVICE_ENV[name] ?? {}),

@@ -4,7 +4,8 @@ import { newId } from '@postera/kernel';
 import { CONFIG, faultPoint, LOG, type Log } from '@postera/platform';
 import nodemailer, { type Mail, type NodemailerError, type SMTPPoolOptions, type SMTPPoolSentMessageInfo } from 'nodemailer';
 import { DataSource } from 'typeorm';
-import type { NotificationConfig } from '../config.js';
+import { smtpTlsRequired, type NotificationConfig } from '../config.js';
+import { isSingleMailbox } from '../contacts/domain/email-address.js';
 import { renderNotification } from '../notifications/domain/render-notification.js';
 import {
   claimDue,
@@ -135,6 +136,8 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     this.transport = nodemailer.createTransport({
       url: this.config.SMTP_URL,
       pool: true,
+      // smtp:// must go over STARTTLS (smtps:// is TLS from the start); a server on the loopback may be plain (smtpTlsRequired).
+      requireTLS: smtpTlsRequired(this.config),
       // One connection per lane: with fewer, lanes queue for a connection and the SMTP round trips
       // bound the rate (4 connections for 8 lanes held the bench at ~75 mails/s).
       maxConnections: this.config.SEND_CONCURRENCY_MAX,
@@ -145,7 +148,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     });
     for (const loop of this.loops) loop.start();
     this.log.info(
-      { smtp: smtpHost(this.config.SMTP_URL), batchMax: this.config.SEND_BATCH_MAX, passes: this.config.SEND_PASSES, lanes: this.lanes.count },
+      { smtp: smtpHost(this.config.SMTP_URL), tlsRequired: smtpTlsRequired(this.config), batchMax: this.config.SEND_BATCH_MAX, passes: this.config.SEND_PASSES, lanes: this.lanes.count },
       'email sender started',
     );
   }
@@ -245,6 +248,9 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async send({ n, rendered, attempt }: Delivery): Promise<SendOutcome> {
     let response: string;
+    // Stored before contacts were checked so: `ops,other@example` would reach two mailboxes.
+    if (!isSingleMailbox(n.recipient))
+      return { status: 'refused', error: Object.assign(new Error('recipient refused: not one email address'), { code: 'EENVELOPE', permanent: true }) as NodemailerError };
     try {
       const pdf = await renderNoticePdf(rendered.subject, rendered.body, rendered.createdAt);
       const info = await this.transport!.sendMail({

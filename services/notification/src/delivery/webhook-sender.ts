@@ -14,19 +14,20 @@ import {
   type ClaimedNotification,
   type StartedAttempt,
 } from './delivery.repository.js';
+import { ClientWebhookSecrets } from '../contacts/persistence/client-webhook-secrets.js';
 import { WebhookSecrets } from '../contacts/persistence/webhook-secrets.js';
 import { SentMarks } from './sent-marks.js';
 import { notificationSent } from './notification-events.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature.js';
+import { DestinationRule } from './webhook-destination.js';
+import { postWebhook, type WebhookPostOutcome } from './webhook-post.js';
+import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signatureHeader, TIMESTAMP_HEADER } from './webhook-signature.js';
 
 /** A claimed delivery not reached within this is free for another sender. */
 const CLAIM_LEASE_MS = 5 * 60_000;
 /** No POST of a batch starts later than this after the batch's attempts were committed. */
 const BATCH_SEND_WINDOW_MS = 30_000;
 const OUTCOME_COMMIT_MARGIN_MS = 30_000;
-/** What is kept of a receiver's answer in the attempt. */
-const RESPONSE_KEPT_CHARS = 500;
 
 interface Delivery {
   n: ClaimedNotification;
@@ -41,12 +42,15 @@ interface Delivery {
  * Every attempt is committed before the POST and its outcome right after it; an answer other than
  * 2xx (or none) is retried with exponential backoff — WEBHOOK_BACKOFF_BASE_MS × 2ⁿ⁻¹, capped —
  * and after WEBHOOK_ATTEMPTS_MAX attempts the delivery is FAILED, listed for operators, who can resend it.
+ * A destination the rule refuses (webhook-destination) is FAILED at its first attempt: it will not
+ * change by retrying. Of an answer only the status is kept (webhook-post).
  */
 @Injectable()
 export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: PollingLoop;
   /** The lanes' SENT marks, group-committed, waiting out a database outage (SentMarks); each lane waits for its own before its next POST. */
   private readonly sentMarks: SentMarks;
+  private readonly destinations: DestinationRule;
 
   constructor(
     @Inject(CONFIG) private readonly config: NotificationConfig,
@@ -54,7 +58,9 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     private readonly ds: DataSource,
     wakeUps: WakeUps,
     private readonly secrets: WebhookSecrets,
+    private readonly clientSecrets: ClientWebhookSecrets,
   ) {
+    this.destinations = new DestinationRule({ denied: config.WEBHOOK_DENIED_CIDRS, allowed: config.WEBHOOK_ALLOWED_CIDRS });
     this.sentMarks = new SentMarks((sent) => recordSent(ds, sent), { timeoutMs: OUTCOME_COMMIT_MARGIN_MS, log, channel: 'WEBHOOK' });
     wakeUps.on(WAKE_UP.deliveries, () => this.loop.wake());
     this.loop = new PollingLoop({
@@ -138,39 +144,52 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     return toSend.length - untried.length;
   }
 
-  /** A counterparty's own secret (opened from its sealed form only now), else the configured one of the URL, else the default. */
-  private async secretFor(n: ClaimedNotification): Promise<string> {
-    const own = n.recipientType === 'COUNTERPARTY' ? await this.secrets.forDelivery(n.account, n.recipient) : null;
-    return own ?? this.config.WEBHOOK_SECRETS[n.recipient] ?? this.config.WEBHOOK_SECRET;
+  /**
+   * The secrets to sign with, newest first: a counterparty's own (opened from its sealed form only
+   * now), a client's per webhook (two during a rotation's overlap); else the configured one of the
+   * URL, else the default.
+   */
+  private async secretsFor(n: ClaimedNotification): Promise<string[]> {
+    const own =
+      n.recipientType === 'COUNTERPARTY'
+        ? await this.secrets.forDelivery(n.account, n.recipient).then((s) => (s === null ? null : [s]))
+        : await this.clientSecrets.forDelivery(n.account, n.recipient);
+    return own ?? [this.config.WEBHOOK_SECRETS[n.recipient] ?? this.config.WEBHOOK_SECRET];
   }
 
   /** One POST and its outcome, committed at once. A secret that does not open is a failed attempt: nothing is sent unsigned or signed with another. */
   private async deliver({ n, body, attempt }: Delivery): Promise<void> {
     const timestamp = Math.floor(Date.now() / 1000);
-    let error: string | null = null;
-    let answer = '';
+    let outcome: WebhookPostOutcome | { kind: 'failed'; error: string };
     try {
-      const secret = await this.secretFor(n);
-      const res = await fetch(n.recipient, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
-        headers: {
+      const secrets = await this.secretsFor(n);
+      outcome = await postWebhook(
+        n.recipient,
+        {
           'content-type': 'application/json',
           'user-agent': 'Postera-Webhooks/1',
           [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+          [SIGNATURE_HEADER]: signatureHeader(secrets, timestamp, body),
           [IDEMPOTENCY_HEADER]: n.notificationId,
           'x-postera-notice-kind': n.kind,
           'x-postera-attempt': String(attempt.attemptNo),
         },
         body,
-      });
-      answer = `${res.status} ${(await res.text().catch(() => '')).slice(0, RESPONSE_KEPT_CHARS)}`.trim();
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+        {
+          rule: this.destinations,
+          allowHttp: this.config.WEBHOOK_ALLOW_HTTP,
+          timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+          readMaxBytes: this.config.WEBHOOK_RESPONSE_READ_MAX_BYTES,
+        },
+      );
     } catch (e) {
-      error = `${(e as Error).name}: ${(e as Error).message}${(e as { cause?: { code?: string } }).cause?.code ? ` (${(e as { cause: { code: string } }).cause.code})` : ''}`;
+      // Our own refusals (a secret that does not open), named by their class, never a peer's words.
+      outcome = { kind: 'failed', error: (e as Error).name === 'WebhookSecretRefused' ? `${(e as Error).name}: ${(e as Error).message}` : 'internal error' };
+      if ((e as Error).name !== 'WebhookSecretRefused') this.log.error({ err: e, notificationId: n.notificationId }, 'webhook attempt failed before its POST');
     }
+    const answer = outcome.kind === 'answered' ? String(outcome.status) : null;
+    const error =
+      outcome.kind === 'answered' ? (outcome.status >= 200 && outcome.status < 300 ? null : `HTTP ${outcome.status}`) : outcome.error;
     const log = this.log.child({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind, attemptNo: attempt.attemptNo });
     if (error === null) {
       faultPoint('after-webhook-send');
@@ -187,18 +206,20 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
         },
         n.causeEventId,
       );
-      await this.sentMarks.submit({ notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: answer, event });
+      await this.sentMarks.submit({ notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: answer!, event });
       log.info('webhook delivered');
       return;
     }
-    const final = attempt.attempts >= this.config.WEBHOOK_ATTEMPTS_MAX;
+    // A refused destination is final at once: retrying would knock at the same door.
+    const final = outcome.kind === 'refused' || attempt.attempts >= this.config.WEBHOOK_ATTEMPTS_MAX;
     const retryAfterMs = Math.min(this.config.WEBHOOK_BACKOFF_MAX_MS, this.config.WEBHOOK_BACKOFF_BASE_MS * 2 ** (attempt.attempts - 1));
     await recordNotSent(
       this.ds,
-      [{ notificationId: n.notificationId, attemptNo: attempt.attemptNo, error, smtpResponse: answer || null, final, refund: false, retryAfterMs }],
+      [{ notificationId: n.notificationId, attemptNo: attempt.attemptNo, error, smtpResponse: answer, final, refund: false, retryAfterMs }],
       [],
     );
-    if (final) log.error({ error, attempts: attempt.attempts }, 'webhook FAILED after its last attempt; an operator can resend it');
+    if (outcome.kind === 'refused') log.error({ error }, 'webhook destination refused; FAILED at once');
+    else if (final) log.error({ error, attempts: attempt.attempts }, 'webhook FAILED after its last attempt; an operator can resend it');
     else log.warn({ error, attempts: attempt.attempts, retryAfterMs }, 'webhook not delivered; will retry');
   }
 }

@@ -13,11 +13,26 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** What a receiver does (and the tests do): recompute, compare in constant time, check the age. */
+/**
+ * The header for every secret valid now, newest first: during a rotation's overlap
+ * `v1=<with the new secret>,v1=<with the previous one>`, so a receiver that has not switched yet
+ * still verifies.
+ */
+export function signatureHeader(secrets: readonly string[], timestamp: number, body: string): string {
+  return secrets.map((s) => signWebhook(s, timestamp, body)).join(',');
+}
+
+/** Signatures read from one header, at most (a header is the sender's, but a receiver bounds what it reads). */
+const SIGNATURES_MAX = 4;
+
+/**
+ * What a receiver does (and the tests do): recompute, compare in constant time with each `v1=`
+ * signature of the header (one of them is enough: during a rotation there are two), check the age.
+ */
 export function verifyWebhook(
   secret: string,
   timestampHeader: string,
-  signatureHeader: string,
+  header: string,
   body: string,
   nowSeconds: number,
   toleranceSeconds = 300,
@@ -25,6 +40,11 @@ export function verifyWebhook(
   const ts = Number(timestampHeader);
   if (!Number.isInteger(ts) || Math.abs(nowSeconds - ts) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(secret, ts, body));
-  const given = Buffer.from(signatureHeader);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return header
+    .split(',')
+    .slice(0, SIGNATURES_MAX)
+    .some((one) => {
+      const given = Buffer.from(one.trim());
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
 }

@@ -6,6 +6,8 @@ import { NotificationWakeUps1796200000000 } from './1796200000000-notification-w
 import { NotificationDueIndex1796300000000 } from './1796300000000-notification-due-index.js';
 import { NotificationRouterUnwoken1796400000000 } from './1796400000000-notification-router-unwoken.js';
 import { NotificationUnroutedParties1796600000000 } from './1796600000000-notification-unrouted-parties.js';
+import { NotificationClientWebhookSecrets1796800000000 } from './1796800000000-notification-client-webhook-secrets.js';
+import { NotificationWebhookAnswersStatusOnly1796810000000 } from './1796810000000-notification-webhook-answers-status-only.js';
 import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
 /**
@@ -25,5 +27,7 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     NotificationUnroutedParties1796600000000,
     fourEyesApprovalsMigration('notification'),
     notificationWebhookSecretsSealed(o.webhookSecretsKey),
+    NotificationClientWebhookSecrets1796800000000,
+    NotificationWebhookAnswersStatusOnly1796810000000,
   ];
 }

@@ -1,6 +1,9 @@
-import { BadRequestException, Body, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
-import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
+import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Put } from '@nestjs/common';
+import { CONFIG, CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
+import type { NotificationConfig } from '../../../config.js';
+import { urlProblem } from '../../../delivery/webhook-destination.js';
+import { isSingleMailbox } from '../../domain/email-address.js';
 import { WebhookSecrets } from '../../persistence/webhook-secrets.js';
 
 const LEI = /^[A-Z0-9]{18}[0-9]{2}$/;
@@ -13,7 +16,7 @@ interface ContactInput {
 }
 
 /** Every problem of a counterparty's contacts, named. */
-function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unknown }): string[] {
+function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unknown }, allowHttp: boolean): string[] {
   const problems: string[] = [];
   if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 200) problems.push('name: 1 to 200 characters');
   if (body.language !== 'fr' && body.language !== 'en') problems.push('language: fr or en');
@@ -23,12 +26,12 @@ function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unkno
   }
   (body.contacts as ContactInput[]).forEach((c, i) => {
     if (c.channel === 'EMAIL') {
-      if (typeof c.address !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(c.address) || c.address.length > 320)
-        problems.push(`contacts[${i}].address: an email address`);
+      if (!isSingleMailbox(c.address)) problems.push(`contacts[${i}].address: one email address (no comma, semicolon, display name or group)`);
       if (c.secret !== undefined) problems.push(`contacts[${i}].secret: only for a WEBHOOK`);
     } else if (c.channel === 'WEBHOOK') {
       if (typeof c.address !== 'string' || !/^https?:\/\/\S+$/.test(c.address) || c.address.length > 2000)
         problems.push(`contacts[${i}].address: an http(s) URL`);
+      else if (urlProblem(c.address, allowHttp)) problems.push(`contacts[${i}].address: ${urlProblem(c.address, allowHttp)}`);
       if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret.length < 16 || c.secret.length > 200))
         problems.push(`contacts[${i}].secret: 16 to 200 characters`);
     } else problems.push(`contacts[${i}].channel: EMAIL or WEBHOOK`);
@@ -47,6 +50,7 @@ export class CounterpartyContactsController {
   constructor(
     private readonly ds: DataSource,
     private readonly secrets: WebhookSecrets,
+    @Inject(CONFIG) private readonly config: NotificationConfig,
   ) {}
 
   @Put(':lei')
@@ -54,7 +58,7 @@ export class CounterpartyContactsController {
   async put(@Param('lei') lei: string, @Body() body: { name?: unknown; language?: unknown; contacts?: unknown }, @CurrentOperator() who: Operator) {
     const operator = who.id;
     if (!LEI.test(lei)) throw new BadRequestException('lei: an ISO 17442 LEI (20 characters)');
-    const problems = problemsOf(body ?? {});
+    const problems = problemsOf(body ?? {}, this.config.WEBHOOK_ALLOW_HTTP);
     if (problems.length > 0) throw new BadRequestException({ message: 'contacts refused', problems });
     const contacts = (body.contacts as ContactInput[]).map((c) => ({
       channel: c.channel,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Topics, type AccountRefEvent, type EventEnvelope } from '@postera/contracts';
 import { isIsoTimestampWithZone } from '@postera/kernel';
 import { EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { isSingleMailbox } from '../../domain/email-address.js';
 import { upsertContacts, type ContactRow } from '../../persistence/contacts.repository.js';
 
 const ACCOUNT_TYPES = ['CLIENT', 'PROPRIETARY'];
@@ -14,18 +15,18 @@ function contactProblems(p: Record<string, unknown>): string[] {
   for (const k of ['account', 'clientId', 'clientName']) if (!text(k)) problems.push(`${k}: a non-empty string of at most 200 characters`);
   if (!ACCOUNT_TYPES.includes(p.accountType as string)) problems.push('accountType: CLIENT or PROPRIETARY');
   if (!LANGUAGES.includes(p.language as string)) problems.push('language: fr or en');
-  if (p.email !== null && !(typeof p.email === 'string' && p.email.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(p.email)))
-    problems.push('email: an address or null');
+  // One mailbox: `ops,other@example` would reach two (isSingleMailbox).
+  if (p.email !== null && !isSingleMailbox(p.email)) problems.push('email: one address (no comma, semicolon, display name or group) or null');
   if (p.contacts !== undefined) {
     const ok =
       Array.isArray(p.contacts) &&
       p.contacts.length <= 20 &&
       p.contacts.every(
         (c: { channel?: unknown; address?: unknown }) =>
-          (c.channel === 'EMAIL' && typeof c.address === 'string' && /^[^\s@]+@[^\s@]+$/.test(c.address) && c.address.length <= 320) ||
+          (c.channel === 'EMAIL' && isSingleMailbox(c.address)) ||
           (c.channel === 'WEBHOOK' && typeof c.address === 'string' && /^https?:\/\/\S+$/.test(c.address) && c.address.length <= 2000),
       );
-    if (!ok) problems.push('contacts: at most 20 of { channel EMAIL with an address | WEBHOOK with an http(s) URL }');
+    if (!ok) problems.push('contacts: at most 20 of { channel EMAIL with one address | WEBHOOK with an http(s) URL }');
   }
   if (p.baseCurrency !== undefined && !(typeof p.baseCurrency === 'string' && /^[A-Z]{3}$/.test(p.baseCurrency)))
     problems.push('baseCurrency: an ISO 4217 code');
