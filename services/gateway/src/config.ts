@@ -46,5 +46,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * `loopback`). Unset: none, and the client is the connection's peer (the ingress, if there is one).
    */
   TRUST_PROXY: z.string().min(1).optional(),
+  /** How many bytes of dead-letter values one browse reads at most; past it the answer says it was cut (x-dlq-truncated). */
+  DLQ_BROWSE_BYTES_MAX: z.coerce.number().int().min(65_536).default(4 * 1024 * 1024),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

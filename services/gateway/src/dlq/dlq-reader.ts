@@ -1,7 +1,7 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
 import { CONFIG, mendIdleRequestQueueChecks } from '@postera/platform';
-import kafkajs from 'kafkajs';
+import kafkajs, { type KafkaMessage } from 'kafkajs';
 import type { GatewayConfig } from '../config.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
@@ -19,12 +19,66 @@ export interface DeadLetter {
   originalPartition: string | null;
   originalOffset: string | null;
   deadAt: string | null;
-  value: string;
-  valueBase64: string;
+  /** The original bytes, held once: `value` and `valueBase64` are derived from them when the letter is written out (deadLetterOut). */
+  bytes: Buffer;
   headers: Record<string, string>;
 }
 
+/** A dead letter as GET /api/dlq answers it. */
+export interface DeadLetterOut extends Omit<DeadLetter, 'bytes'> {
+  /** The bytes as UTF-8, the first DLQ_VALUE_PREVIEW_BYTES of them (`valueTruncated` says when cut). */
+  value: string;
+  valueTruncated: boolean;
+  valueBytes: number;
+  /** All the bytes. */
+  valueBase64: string;
+}
+
+/** What a browse read: the letters, and whether it stopped at the byte budget before the limit. */
+export interface DeadLetters {
+  letters: DeadLetter[];
+  truncated: boolean;
+  bytesRead: number;
+}
+
 const READ_TIMEOUT_MS = 5_000;
+
+/** The UTF-8 preview of a value in the answer: enough to read an envelope's header and error; the whole bytes are in valueBase64. */
+export const DLQ_VALUE_PREVIEW_BYTES = 4 * 1024;
+
+/** A letter as the answer writes it: the one copy of its bytes turned into base64 and a UTF-8 preview here, not held twice. */
+export function deadLetterOut(letter: DeadLetter): DeadLetterOut {
+  const { bytes, ...rest } = letter;
+  const preview = bytes.subarray(0, DLQ_VALUE_PREVIEW_BYTES);
+  return {
+    ...rest,
+    value: preview.toString('utf8'),
+    valueTruncated: bytes.length > DLQ_VALUE_PREVIEW_BYTES,
+    valueBytes: bytes.length,
+    valueBase64: bytes.toString('base64'),
+  };
+}
+
+function letterOf(physical: string, partition: number, message: KafkaMessage): DeadLetter {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  return {
+    dlqTopic: physical,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    error: headers['dlq-error'] ?? null,
+    attempts: headers['dlq-attempts'] ?? null,
+    consumer: headers['dlq-consumer'] ?? null,
+    originalTopic: headers['dlq-original-topic'] ?? null,
+    originalPartition: headers['dlq-original-partition'] ?? null,
+    originalOffset: headers['dlq-original-offset'] ?? null,
+    deadAt: headers['dlq-at'] ?? null,
+    // A copy: the message's buffer is a slice of the whole fetched batch, which it would keep alive.
+    bytes: Buffer.from(message.value ?? Buffer.alloc(0)),
+    headers,
+  };
+}
 
 /**
  * The dead-letter topics (`<topic>.dlq`): browse what the consumers gave up on, with the error and
@@ -45,8 +99,55 @@ export class DlqReader {
     return TOPIC_CATALOGUE.topics.map((t) => t.name);
   }
 
-  /** Up to `limit` dead letters of a topic, oldest first per partition. */
+  /** The byte budget of a browse (DLQ_BROWSE_BYTES_MAX). */
+  get bytesMax(): number {
+    return this.config.DLQ_BROWSE_BYTES_MAX;
+  }
+
+  /** Up to `limit` dead letters of a topic, oldest first per partition (see browseWithin). */
   async browse(topic: string, limit: number): Promise<DeadLetter[]> {
+    return (await this.browseWithin(topic, limit)).letters;
+  }
+
+  /**
+   * Up to `limit` dead letters of a topic, oldest first per partition, within `bytesMax` bytes of
+   * values: reading stops at the first letter that would take them beyond it (`truncated`), left
+   * out unless it is the first.
+   */
+  async browseWithin(topic: string, limit: number, bytesMax = this.bytesMax): Promise<DeadLetters> {
+    const found: DeadLetter[] = [];
+    let bytesRead = 0;
+    let truncated = false;
+    await this.scan(topic, (partition, message, physical) => {
+      const size = message.value?.length ?? 0;
+      if (found.length > 0 && bytesRead + size > bytesMax) {
+        truncated = true;
+        return 'stop';
+      }
+      bytesRead += size;
+      found.push(letterOf(physical, partition, message));
+      return found.length >= limit ? 'stop' : 'more';
+    });
+    found.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+    return { letters: found, truncated, bytesRead };
+  }
+
+  /** One dead letter by its place, read without holding the others (what a replay needs, whatever the byte budget); null when absent. */
+  async find(topic: string, partition: number, offset: string): Promise<DeadLetter | null> {
+    let letter: DeadLetter | null = null;
+    await this.scan(topic, (p, message, physical) => {
+      if (p !== partition || message.offset !== offset) return 'more';
+      letter = letterOf(physical, p, message);
+      return 'stop';
+    });
+    return letter;
+  }
+
+  /**
+   * Reads a dead-letter topic from its beginning, each record to `visit`, until it says stop, every
+   * record there was when the read began has been seen, or READ_TIMEOUT_MS. Returns the physical topic.
+   */
+  private async scan(topic: string, visit: (partition: number, message: KafkaMessage, physical: string) => 'more' | 'stop'): Promise<string> {
     const physical = physicalTopic(this.config.TOPIC_PREFIX, dlqTopic(topic));
     const admin = this.kafka.admin();
     await admin.connect();
@@ -57,9 +158,9 @@ export class DlqReader {
     } finally {
       await admin.disconnect();
     }
-    if (expected === 0) return [];
-    const want = Math.min(limit, expected);
-    const found: DeadLetter[] = [];
+    if (expected === 0) return physical;
+    let seen = 0;
+    let stopped = false;
     const consumer = this.kafka.consumer({
       groupId: `${this.config.SERVICE_NAME}.dlq-browser-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       maxWaitTimeInMs: 100,
@@ -72,27 +173,12 @@ export class DlqReader {
       await consumer.run({
         autoCommit: false,
         eachMessage: async ({ partition, message }) => {
-          if (found.length >= want) return;
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-          const value = message.value ?? Buffer.alloc(0);
-          found.push({
-            dlqTopic: physical,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString('utf8') ?? null,
-            error: headers['dlq-error'] ?? null,
-            attempts: headers['dlq-attempts'] ?? null,
-            consumer: headers['dlq-consumer'] ?? null,
-            originalTopic: headers['dlq-original-topic'] ?? null,
-            originalPartition: headers['dlq-original-partition'] ?? null,
-            originalOffset: headers['dlq-original-offset'] ?? null,
-            deadAt: headers['dlq-at'] ?? null,
-            value: value.toString('utf8'),
-            valueBase64: value.toString('base64'),
-            headers,
-          });
-          if (found.length >= want) done();
+          if (stopped) return;
+          seen++;
+          if (visit(partition, message, physical) === 'stop' || seen >= expected) {
+            stopped = true;
+            done();
+          }
         },
       });
       let timer: NodeJS.Timeout | undefined;
@@ -101,7 +187,7 @@ export class DlqReader {
     } finally {
       await consumer.disconnect();
     }
-    return found.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+    return physical;
   }
 
   /**
@@ -127,7 +213,7 @@ export class DlqReader {
         messages: [
           {
             key: letter.key,
-            value: Buffer.from(letter.valueBase64, 'base64'),
+            value: letter.bytes,
             headers: { ...headers, 'replayed-from': `${letter.dlqTopic}/${letter.partition}/${letter.offset}` },
           },
         ],

@@ -1,7 +1,7 @@
 import { Roles } from '@postera/platform';
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DlqReader } from './dlq-reader.js';
+import { deadLetterOut, DlqReader } from './dlq-reader.js';
 
 /** Dead letters, for the operators who work them; a replay is a proposal (kind REPLAY_DLQ) a supervisor approves. */
 @ApiTags('dead letters')
@@ -13,8 +13,16 @@ export class DlqController {
   @Get()
   @Roles('operator', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Browse a topic’s dead letters (error, consumer, origin, the original bytes); replay one with a REPLAY_DLQ proposal' })
-  browse(@Query('topic') topic?: string, @Query('limit') limit = '50') {
+  async browse(
+    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
+    @Query('topic') topic?: string,
+    @Query('limit') limit = '50',
+  ) {
     if (!topic || !this.dlq.topics().includes(topic)) throw new BadRequestException(`topic: one of ${this.dlq.topics().join(', ')}`);
-    return this.dlq.browse(topic, Math.min(500, Math.max(1, Number(limit) || 50)));
+    const read = await this.dlq.browseWithin(topic, Math.min(500, Math.max(1, Number(limit) || 50)));
+    // The answer stays the array of letters it always was; a browse cut by the byte budget says so in its headers.
+    res.setHeader('x-dlq-truncated', String(read.truncated));
+    res.setHeader('x-dlq-bytes-read', String(read.bytesRead));
+    return read.letters.map(deadLetterOut);
   }
 }

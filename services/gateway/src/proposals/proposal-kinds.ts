@@ -125,8 +125,7 @@ PROPOSAL_KINDS.push({
   ],
   summary: (p) => `replay dead letter ${String(p.topic)}.dlq ${String(p.partition)}/${String(p.offset)}`,
   async execute(p, { dlq, tx }) {
-    const letters = await dlq.browse(String(p.topic), 10_000);
-    const letter = letters.find((l) => l.partition === p.partition && l.offset === p.offset);
+    const letter = await dlq.find(String(p.topic), p.partition as number, String(p.offset));
     if (!letter)
       throw new HttpException(`no dead letter at ${String(p.topic)}.dlq ${String(p.partition)}/${String(p.offset)}: browse GET /api/dlq?topic=… first`, 404);
     // Once per dead letter, whoever approves: the record commits with the approval.

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { many, one, opt, optTextAt, refuse, textAt, XmlReadError, type XmlElement } from '../xml/read.js';
 import { el, renderXml, type XmlOut } from '../xml/write.js';
 import { namespaceOf } from '../schemas.js';
-import { messageOf } from './common.js';
+import { messageOf, type XmlDocumentIn } from './common.js';
 import {
   bounded,
   codeOrProprietary,
@@ -362,7 +362,7 @@ function balanceCheck(d: Camt53StatementDraft): StatementProblem[] {
  * closing booked balances) refuses the file, an XmlReadError naming the element; an entry that
  * cannot be read is a problem of its row and the others are kept.
  */
-export function parseCamt053(xml: string | Uint8Array): Camt053Read {
+export function parseCamt053(xml: XmlDocumentIn): Camt053Read {
   const { version, m } = messageOf(xml, CAMT053_VERSIONS, 'BkToCstmrStmt');
   const messageId = textAt(m, 'GrpHdr', 'MsgId');
   const stmts = bounded(m, 'Stmt', STATEMENTS_PER_FILE_MAX);

@@ -1,7 +1,7 @@
 import { at, codeAt, many, one, opt, optAt, optTextAt, refuse, textAt, XmlReadError, type XmlElement } from '../xml/read.js';
 import { el, renderXml, type XmlOut } from '../xml/write.js';
 import { namespaceOf } from '../schemas.js';
-import { messageOf } from './common.js';
+import { messageOf, type XmlDocumentIn } from './common.js';
 import { bounded, dateOfChoice, indicator, max35, problemOf, readRow, unsignedDecimal, withSign, type StatementProblem } from './statement-fields.js';
 
 /**
@@ -161,7 +161,7 @@ function readHoldings(parent: XmlElement, name: string, problems: StatementProbl
  * The header is required (a statement without it is refused whole, an XmlReadError naming the
  * element); each balance is read on its own, and a bad one is a problem of its row.
  */
-export function parseSemt002(xml: string | Uint8Array): Semt002Read {
+export function parseSemt002(xml: XmlDocumentIn): Semt002Read {
   const { version, m } = messageOf(xml, SEMT002_VERSIONS, 'SctiesBalCtdyRpt');
   const g = one(m, 'StmtGnlDtls');
   const problems: StatementProblem[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { refusal } from '../messages/schema-expectations.spec-helper.js';
-import { at, codeAt, many, one, opt, optTextAt, parseXml, textAt, XML_DEPTH_MAX, XmlReadError } from './read.js';
+import { at, codeAt, many, one, opt, optTextAt, parseXml, parseXmlYielding, textAt, XML_CHUNK_CHARS, XML_DEPTH_MAX, XML_ELEMENTS_MAX, XmlReadError } from './read.js';
 
 describe('the XML reader', () => {
   it('reads local names and namespaces the same with or without a prefix, and keeps text as written', () => {
@@ -50,6 +50,28 @@ describe('the XML reader', () => {
     expect(refusal(() => parseXml(deep)).reason).toBe(`nesting deeper than ${XML_DEPTH_MAX}`);
     const ok = '<a>'.repeat(XML_DEPTH_MAX) + '</a>'.repeat(XML_DEPTH_MAX);
     expect(parseXml(ok).name).toBe('a');
+  });
+
+  it('refuses more elements than its bound, by default XML_ELEMENTS_MAX, or the caller\'s maxElements', async () => {
+    const of = (n: number) => `<a>${'<b/>'.repeat(n - 1)}</a>`;
+    expect(parseXml(of(10), { maxElements: 10 }).children).toHaveLength(9);
+    expect(refusal(() => parseXml(of(11), { maxElements: 10 })).reason).toBe('more than 10 elements');
+    expect(refusal(() => parseXml(of(XML_ELEMENTS_MAX + 1))).reason).toBe(`more than ${XML_ELEMENTS_MAX} elements`);
+    await expect(parseXmlYielding(of(11), { maxElements: 10 })).rejects.toMatchObject({ reason: 'more than 10 elements', path: 'a' });
+  });
+
+  it('reads a document in chunks, yielding between them, to the same tree and the same refusals', async () => {
+    // Text long enough for several chunks, with a four-byte character astride each chunk boundary.
+    const rows = Array.from({ length: 3 * Math.ceil(XML_CHUNK_CHARS / 40) }, (_, i) => `<r n="${i}">𝄞 ligne ${i} &amp; é</r>`).join('\n');
+    const xml = `\ufeff<?xml version="1.0"?>\n<doc xmlns="urn:x">\n${rows}\n</doc>`;
+    expect(xml.length).toBeGreaterThan(2 * XML_CHUNK_CHARS);
+    expect(await parseXmlYielding(xml)).toEqual(parseXml(xml));
+    expect(await parseXmlYielding(new TextEncoder().encode(xml))).toEqual(parseXml(xml));
+    const broken = `${xml.slice(0, -'</doc>'.length)}<oops>`;
+    const sync = refusal(() => parseXml(broken));
+    await expect(parseXmlYielding(broken)).rejects.toMatchObject({ reason: sync.reason, line: sync.line });
+    await expect(parseXmlYielding('<!DOCTYPE a><a/>')).rejects.toMatchObject({ reason: 'a DTD is not accepted' });
+    await expect(parseXmlYielding('')).rejects.toBeInstanceOf(XmlReadError);
   });
 
   it('navigation names the element and the reason of a refusal', () => {

@@ -8,7 +8,8 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
  * well-formed is refused with its line. What a hostile document could use is refused before any
  * of it is read: a DTD (so no entity is ever declared, let alone expanded; only the five
  * predefined entities and character references are decoded), documents longer than
- * `XML_LENGTH_MAX` characters and nesting deeper than `XML_DEPTH_MAX`. Text is never converted:
+ * `XML_LENGTH_MAX` characters, more than `XML_ELEMENTS_MAX` elements (or the caller's
+ * `maxElements`) and nesting deeper than `XML_DEPTH_MAX`. Text is never converted:
  * "100.00" stays "100.00". A byte-order mark is dropped.
  *
  * The tree keeps each element's local name and namespace (a bank may write `<ns2:Document
@@ -31,9 +32,30 @@ export interface XmlElement {
   path: string;
 }
 
-/** Bounds on what the reader accepts: a day's statement of a busy account stays far inside them. */
+/**
+ * Bounds on what the reader accepts: a day's statement of a busy account stays far inside them.
+ *
+ * `XML_ELEMENTS_MAX` bounds the tree the reader builds (each element costs a few hundred bytes of
+ * heap with its path, attributes and children). A custodian's statement of holdings takes about 10
+ * to 15 elements per position and a bank statement about 20 to 40 per entry, so a statement of
+ * several thousand positions or entries is tens of thousands of elements: 200,000 leaves room for
+ * ten times that, and refuses what only a hostile or broken sender would write (an 8 MB document
+ * of empty elements is two million of them).
+ */
 export const XML_LENGTH_MAX = 32_000_000;
 export const XML_DEPTH_MAX = 64;
+export const XML_ELEMENTS_MAX = 200_000;
+
+/**
+ * Characters handed to the parser between two yields to the event loop (parseXmlYielding): at most
+ * about 4,000 elements (`<a/>` is four characters), a few tens of milliseconds of parsing.
+ */
+export const XML_CHUNK_CHARS = 16 * 1024;
+
+export interface XmlReadOptions {
+  /** At most this many elements (XML_ELEMENTS_MAX by default); the document is refused at the first one beyond. */
+  maxElements?: number;
+}
 
 /** A document, or a part of one, that cannot be used: the element (its path and line) and the reason. */
 export class XmlReadError extends Error {
@@ -47,14 +69,26 @@ export class XmlReadError extends Error {
   }
 }
 
-/** Parses a document into its root element (see the module's comment for what is refused). */
-export function parseXml(input: string | Uint8Array): XmlElement {
+interface Reader {
+  write(chunk: string): void;
+  /** Closes the parser and returns the root element. */
+  end(): XmlElement;
+}
+
+/** The document as text, refused when too long, its byte-order mark dropped. */
+function textOf(input: string | Uint8Array): string {
   let xml = typeof input === 'string' ? input : new TextDecoder('utf-8', { fatal: false }).decode(input);
   if (xml.length > XML_LENGTH_MAX) throw new XmlReadError(`document longer than ${XML_LENGTH_MAX} characters`);
   if (xml.charCodeAt(0) === 0xfeff) xml = xml.slice(1);
+  return xml;
+}
+
+function reader(options: XmlReadOptions): Reader {
+  const elementsMax = options.maxElements ?? XML_ELEMENTS_MAX;
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: Array<{ e: XmlElement; counts: Map<string, number>; text: string[] }> = [];
   let root: XmlElement | null = null;
+  let elements = 0;
   let failure: XmlReadError | null = null;
   const fail = (reason: string) => {
     failure ??= new XmlReadError(reason, stack.length > 0 ? stack[stack.length - 1]!.e.path : null, parser.line);
@@ -69,6 +103,7 @@ export function parseXml(input: string | Uint8Array): XmlElement {
   parser.on('processinginstruction', (pi) => fail(`processing instruction <?${pi.target}?> is not accepted`));
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (stack.length >= XML_DEPTH_MAX) fail(`nesting deeper than ${XML_DEPTH_MAX}`);
+    if (++elements > elementsMax) fail(`more than ${elementsMax} elements`);
     const parent = stack[stack.length - 1];
     let path = tag.local;
     if (parent) {
@@ -100,14 +135,49 @@ export function parseXml(input: string | Uint8Array): XmlElement {
     } else top.e.text = text;
   });
 
-  try {
-    parser.write(xml).close();
-  } catch (e) {
-    if (failure) throw failure;
-    throw new XmlReadError((e as Error).message, null, parser.line);
+  const guarded = (step: () => void) => {
+    try {
+      step();
+    } catch (e) {
+      if (failure) throw failure;
+      throw new XmlReadError((e as Error).message, null, parser.line);
+    }
+  };
+  return {
+    write: (chunk) => guarded(() => parser.write(chunk)),
+    end: () => {
+      guarded(() => parser.close());
+      if (!root) throw new XmlReadError('no root element');
+      return root;
+    },
+  };
+}
+
+/** Parses a document into its root element (see the module's comment for what is refused). */
+export function parseXml(input: string | Uint8Array, options: XmlReadOptions = {}): XmlElement {
+  const r = reader(options);
+  r.write(textOf(input));
+  return r.end();
+}
+
+/**
+ * parseXml for a document that may be large (an operator's upload): the same tree and the same
+ * refusals, but the text is handed to the parser XML_CHUNK_CHARS at a time with a turn of the
+ * event loop between chunks, so a document at the bounds delays other requests by the parse of one
+ * chunk (a few milliseconds), not of the whole document.
+ */
+export async function parseXmlYielding(input: string | Uint8Array, options: XmlReadOptions = {}): Promise<XmlElement> {
+  const xml = textOf(input);
+  const r = reader(options);
+  for (let at = 0; at < xml.length; ) {
+    let end = Math.min(xml.length, at + XML_CHUNK_CHARS);
+    // Never split a surrogate pair between two chunks.
+    if (end < xml.length && (xml.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++;
+    r.write(xml.slice(at, end));
+    at = end;
+    if (at < xml.length) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (!root) throw new XmlReadError('no root element');
-  return root;
+  return r.end();
 }
 
 /** The children named `name` (local name). */

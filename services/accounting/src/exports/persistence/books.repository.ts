@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { fecRows, fecText, rateBook, toLatin9, type EurBalance, type FecLine, type FecResult, type OpeningInput } from '../domain/fec.js';
+import { fecRows, fecText, RATE_AGE_DAYS_MAX, rateBook, toLatin9, type EurBalance, type FecLine, type FecResult, type OpeningInput } from '../domain/fec.js';
 import type { FiscalYear } from '../domain/fiscal-year.js';
 import { auxNames } from './aux-names.repository.js';
 
@@ -71,12 +71,27 @@ export async function fecOf(tx: Query, period: { fy: FiscalYear; from: string; t
           foreignLines: (await tx.query(`${FEC_LINES} WHERE e.accounting_date < $1 AND l.currency <> 'EUR' ORDER BY e.posted_seq, l.line_no`, [fy.start])) as FecLine[],
         }
       : null;
-  const rates = (await tx.query(
-    `SELECT currency, to_char(rate_date, 'YYYY-MM-DD') AS date, units_per_eur::text AS "unitsPerEur" FROM accounting.fx_rates WHERE rate_date <= $1`,
-    [period.to],
-  )) as Array<{ currency: string; date: string; unitsPerEur: string }>;
+  // One query for every rate the file can use: the currencies of its foreign lines, from the
+  // oldest of their dates (less the days a rate may be older) to the newest; looked up in memory.
+  const foreign = [...lines, ...(opening?.foreignLines ?? [])].filter((l) => l.currency !== 'EUR');
+  const rates = foreign.length === 0 ? [] : await ratesFor(tx, foreign);
   const auxCodes = [...lines, ...(opening?.foreignLines ?? []), ...(opening?.eurBalances ?? [])].flatMap((l) => (l.aux ? [l.aux] : []));
   return fecRows({ fy, lines, opening, rateOn: rateBook(rates), names: await auxNames(tx, auxCodes) });
+}
+
+/** The ECB rates of the currencies of `lines`, over the span of their dates (the oldest less RATE_AGE_DAYS_MAX days). */
+async function ratesFor(tx: Query, lines: readonly FecLine[]): Promise<Array<{ currency: string; date: string; unitsPerEur: string }>> {
+  let first = lines[0]!.accountingDate;
+  let last = first;
+  for (const l of lines) {
+    if (l.accountingDate < first) first = l.accountingDate;
+    if (l.accountingDate > last) last = l.accountingDate;
+  }
+  return (await tx.query(
+    `SELECT currency, to_char(rate_date, 'YYYY-MM-DD') AS date, units_per_eur::text AS "unitsPerEur" FROM accounting.fx_rates
+     WHERE currency = ANY($1::text[]) AND rate_date BETWEEN $2::date - $4::int AND $3::date`,
+    [[...new Set(lines.map((l) => l.currency))], first, last, RATE_AGE_DAYS_MAX],
+  )) as Array<{ currency: string; date: string; unitsPerEur: string }>;
 }
 
 /** The FEC file's bytes as served by default (`|`, ISO 8859-15), which a closing hashes. */

@@ -25,8 +25,19 @@ function assertUnchanged(closing: Closing | null, what: 'trial balance' | 'FEC',
   );
 }
 
+/**
+ * The longest range an export reads: a fiscal year (up to 366 days, or a first one a little longer)
+ * fits; the books of several years are exported year by year, never in one request that reads them all.
+ */
+export const EXPORT_RANGE_DAYS_MAX = 400;
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+
 const range = (from: string | undefined, to: string | undefined) => {
   if (!isIsoDate(from) || !isIsoDate(to) || from > to) throw new BadRequestException('?from=YYYY-MM-DD&to=YYYY-MM-DD, from ≤ to');
+  const days = daysBetween(from, to);
+  if (days > EXPORT_RANGE_DAYS_MAX)
+    throw new BadRequestException(`${from} to ${to} is ${days} days: at most ${EXPORT_RANGE_DAYS_MAX} (a fiscal year) per request; export a longer span year by year`);
   return [from, to] as const;
 };
 

@@ -4,7 +4,7 @@ import { addDays, Dec, deterministicId, newId, TARGET } from '@postera/kernel';
 import { EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import { ageInBusinessDays, compareCash, compareHoldings, comparePnl, type Comparison } from '../domain/compare.js';
-import { readCamt053, readSemt002, type RowProblem } from '../domain/statements.js';
+import { readCamt053, readSemt002, type RowProblem, type StatementXml } from '../domain/statements.js';
 
 export interface RunReport {
   runId: string;
@@ -94,11 +94,12 @@ export async function holdingsView(tx: EntityManager, account: string, asOf: str
 }
 
 /** semt.002 against our holdings; a document that cannot be read is a run with its error and no rows, never a crash. */
-export async function reconcileHoldings(tx: EntityManager, account: string, xml: string, source: string, statementId?: string): Promise<RunReport> {
+export async function reconcileHoldings(tx: EntityManager, account: string, statement: StatementXml, source: string, statementId?: string): Promise<RunReport> {
   const runId = newId();
+  const xml = typeof statement === 'string' ? statement : statement.xml;
   let st;
   try {
-    st = readSemt002(xml);
+    st = readSemt002(statement);
   } catch (e) {
     return recordRun(tx, { runId, kind: 'HOLDINGS', subject: account, asOf: new Date().toISOString().slice(0, 10) }, { checked: 0, matched: 0, breaks: [] }, [
       { row: 0, problem: `statement refused: ${(e as Error).message}` },
@@ -138,10 +139,11 @@ export async function cashView(
  * without a reference summed under `(no reference)`). One run per statement; a file that cannot be
  * read is one run with its error and no rows, never a crash.
  */
-export async function reconcileCash(tx: EntityManager, account: string, xml: string, source: string, statementId?: string): Promise<RunReport[]> {
+export async function reconcileCash(tx: EntityManager, account: string, statement: StatementXml, source: string, statementId?: string): Promise<RunReport[]> {
+  const xml = typeof statement === 'string' ? statement : statement.xml;
   let statements;
   try {
-    statements = readCamt053(xml);
+    statements = readCamt053(statement);
   } catch (e) {
     return [
       await recordRun(

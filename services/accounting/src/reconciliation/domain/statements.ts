@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Dec } from '@postera/kernel';
-import { parseCamt053, parseSemt002, type Camt053EntryRead, type Semt002HoldingRead, type StatementProblem } from '@postera/iso20022';
+import { parseCamt053, parseSemt002, type Camt053EntryRead, type Semt002HoldingRead, type StatementProblem, type XmlElement } from '@postera/iso20022';
 
 /**
  * The custodian's and the bank's statements as the reconciliation uses them, read by the project's
@@ -50,6 +50,20 @@ export interface CashStatement {
   problems: RowProblem[];
 }
 
+/**
+ * A statement's text, and the tree already read from it when it was (an upload is read in chunks
+ * that yield to the event loop, parseXmlYielding), or the reader's refusal of it: then it is not
+ * read a second time. A bare string is read here.
+ */
+export type StatementXml = string | { xml: string; tree: XmlElement | Error };
+
+const textOf = (s: StatementXml) => (typeof s === 'string' ? s : s.xml);
+function treeOf(s: StatementXml): string | XmlElement {
+  if (typeof s === 'string') return s;
+  if (s.tree instanceof Error) throw s.tree;
+  return s.tree;
+}
+
 const rowProblem = (p: StatementProblem): RowProblem => ({ row: p.row, problem: p.message });
 
 /** A statement without a StmtId (it is optional in semt.002) is stored under a digest of its content. */
@@ -60,14 +74,14 @@ const digestOf = (xml: string) => createHash('sha256').update(xml).digest('hex')
  * and each sub-safekeeping account's at its level (the MT535 sequence B / B1 convention), so the
  * account's holding of an ISIN is their sum.
  */
-export function readSemt002(xml: string): HoldingsStatement {
-  const s = parseSemt002(xml);
+export function readSemt002(statement: StatementXml): HoldingsStatement {
+  const s = parseSemt002(treeOf(statement));
   const byIsin = new Map<string, Semt002HoldingRead[]>();
   for (const h of [...s.holdings, ...s.subAccounts.flatMap((a) => a.holdings)]) byIsin.set(h.isin, [...(byIsin.get(h.isin) ?? []), h]);
   // One balance keeps the custodian's text ("100.00" stays "100.00"); several are summed.
   const quantityOf = (hs: Semt002HoldingRead[]) => (hs.length === 1 ? hs[0]!.quantity : hs.reduce((sum, h) => sum.plus(h.quantity), new Dec(0)).toFixed());
   return {
-    statementId: s.statementId ?? digestOf(xml),
+    statementId: s.statementId ?? digestOf(textOf(statement)),
     statementDate: s.statementDate,
     safekeepingAccount: s.safekeepingAccount,
     basis: s.basis,
@@ -91,8 +105,8 @@ function movementsOf(e: Camt053EntryRead): CashEntry['movements'] {
 }
 
 /** camt.053 (bank-to-customer statement): every statement of the file, each with its balances and entries. */
-export function readCamt053(xml: string): CashStatement[] {
-  return parseCamt053(xml).statements.map((s) => ({
+export function readCamt053(statement: StatementXml): CashStatement[] {
+  return parseCamt053(treeOf(statement)).statements.map((s) => ({
     statementId: s.statementId,
     cashAccount: s.cashAccount,
     currency: s.currency,
