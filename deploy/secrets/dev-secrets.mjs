@@ -4,11 +4,16 @@
 // (only missing ones are added), so the database roles keep the passwords they were given.
 //
 //   node deploy/secrets/dev-secrets.mjs compose
-//       writes deploy/compose/.env (git-ignored), which docker compose reads beside compose.yaml
+//       writes deploy/compose/.env (git-ignored), which docker compose reads beside compose.yaml:
+//       the runtime roles' password and the owner roles' (never the same), the gateway's signing
+//       and audit MAC keys, the webhook secret and key
 //   node deploy/secrets/dev-secrets.mjs k8s --db-host postgres.databases.svc [--smtp-url smtp://…:587] \
 //       | kubectl apply -n postera-dev -f -
 //       keeps the values in deploy/k8s/overlays/dev/.secrets.json (git-ignored) and prints the
-//       Secrets the pods and the roles Job read (a v1 List); postera-db-admin, the database
+//       Secrets the pods, the migration Jobs and the roles Job read (a v1 List): each role's
+//       postera-<service>-db (runtime role) and postera-<service>-db-owner (owner role, for the
+//       migrations), market-sim's included, postera-db-passwords, postera-gateway-audit,
+//       postera-gateway-service-token, postera-notification-delivery; postera-db-admin, the database
 //       administrator's own credentials, is yours to create (deploy/README.md).
 //
 // Options: --state <file> (instead of the default file of the mode), --db-port, --db-name, --smtp-url (k8s).

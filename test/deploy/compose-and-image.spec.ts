@@ -28,8 +28,14 @@ const compose = parse(composeText, { merge: true }) as {
       cap_drop?: string[];
       command?: string[];
       volumes?: string[];
+      restart?: string;
+      tmpfs?: string[];
+      security_opt?: string[];
+      cap_add?: string[];
+      network_mode?: string;
     }
   >;
+  volumes?: Record<string, unknown>;
 };
 
 describe('deploy/compose/compose.yaml', () => {
@@ -87,6 +93,56 @@ describe('deploy/compose/compose.yaml', () => {
     expect(s.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, topics: { condition: 'service_completed_successfully' } });
     expect([s.user, s.read_only, s.cap_drop]).toEqual(['1000:1000', true, ['ALL']]);
     expect(s.profiles).toEqual(u === marketSim ? ['simulator'] : undefined);
+  });
+
+  it.each(allUnits.map((u) => [u.name, u]))('%s: migrated first by its one-shot migrate-%s, as the owner role, never at boot', (_, u) => {
+    const s = compose.services[u.name]!;
+    const m = compose.services[`migrate-${u.name}`]!;
+    expect(s.environment!.MIGRATE_ON_BOOT).toBe('false');
+    expect(s.depends_on![`migrate-${u.name}`]).toEqual({ condition: 'service_completed_successfully' });
+    // the service's own image and build, its entry point's migrate command
+    expect([m.image, m.build]).toEqual([s.image, s.build]);
+    expect(m.command).toEqual(['node', 'main.js', 'migrate']);
+    const url = new URL(m.environment!.DATABASE_URL!.replace(/\$\{[^}]+\}/g, 'secret'));
+    const runtime = new URL(s.environment!.DATABASE_URL!.replace(/\$\{[^}]+\}/g, 'secret'));
+    expect([url.username, url.host, url.pathname]).toEqual([`postera_${u.schema}_owner`, runtime.host, runtime.pathname]);
+    expect(m.environment).toMatchObject({ DATABASE_CREATE: 'false' });
+    expect(m.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect([m.restart, m.user, m.read_only, m.cap_drop]).toEqual(['no', '1000:1000', true, ['ALL']]);
+    expect(m.profiles).toEqual(s.profiles);
+  });
+
+  it('every one-shot migrate-<service> migrates a Postera process, and nothing else runs as an owner role', () => {
+    const migrating = Object.keys(compose.services).filter((n) => n.startsWith('migrate-'));
+    expect(migrating.sort()).toEqual(allUnits.map((u) => `migrate-${u.name}`).sort());
+    for (const [name, s] of Object.entries(compose.services))
+      if (!name.startsWith('migrate-')) expect([name, s.environment?.DATABASE_URL?.includes('_owner:') ?? false]).toEqual([name, false]);
+  });
+
+  it('PostgreSQL gets the runtime and the owner passwords init-roles.sh sets', () => {
+    const script = readFileSync(join(root, 'deploy/postgres/init-roles.sh'), 'utf8');
+    const env = compose.services.postgres!.environment!;
+    for (const v of ['POSTERA_DB_PASSWORD', 'POSTERA_DB_OWNER_PASSWORD']) {
+      expect([v, script.includes(`\${${v}:-}`)]).toEqual([v, true]);
+      expect([v, env[v]]).toEqual([v, expect.stringMatching(/^\$\{[A-Z0-9_]+:\?[^}]+\}$/)]);
+    }
+  });
+
+  it('the gateway: its audit MAC key from the environment, its anchors on a named volume it may write', () => {
+    const g = compose.services.gateway!;
+    expect(g.environment!.AUDIT_MAC_KEY).toMatch(/^\$\{POSTERA_AUDIT_MAC_KEY:\?[^}]+\}$/);
+    const anchorFile = g.environment!.AUDIT_ANCHOR_FILE!;
+    const mount = g.volumes!.map((v) => v.split(':')).find(([, target]) => anchorFile.startsWith(`${target}/`));
+    expect(mount).toBeDefined();
+    const [volume, target] = mount!;
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+    // a new named volume is root's: a one-shot hands it to the gateway's user before the gateway starts
+    const owners = Object.entries(compose.services).filter(([, s]) => s.volumes?.includes(`${volume}:${target}`) && s.command?.[0] === 'chown');
+    expect(owners).toHaveLength(1);
+    const [ownerName, owner] = owners[0]!;
+    expect(owner.command).toEqual(['chown', g.user, target]);
+    expect([owner.cap_drop, owner.cap_add, owner.network_mode, owner.read_only, owner.restart]).toEqual([['ALL'], ['CHOWN'], 'none', true, 'no']);
+    expect(g.depends_on![ownerName]).toEqual({ condition: 'service_completed_successfully' });
   });
 });
 

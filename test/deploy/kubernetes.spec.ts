@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -24,6 +25,7 @@ import { DELIVERIES_DUE_SQL } from '../../services/notification/src/delivery/del
 const modelOf: Record<string, new (data: never) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
   'v1/Service': Service,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'apps/v1/Deployment': Deployment,
   'batch/v1/Job': Job,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
@@ -40,6 +42,7 @@ const builds: Record<string, { dir: string; units: Unit[] }> = {
 };
 const rendered = Object.fromEntries(Object.entries(builds).map(([name, b]) => [name, renderKustomization(b.dir)]));
 const migrations = renderKustomization(k8s('migrations'));
+const devMigrations = renderKustomization(k8s('overlays/dev/migrations'));
 const dbRoles = renderKustomization(join(root, 'deploy/postgres'));
 
 type Container = {
@@ -131,7 +134,8 @@ describe.each(Object.keys(builds))('deploy/k8s/%s', (name) => {
       expect(c!.envFrom?.some((e) => e.configMapRef?.name === 'postera-config')).toBe(true);
       expect(splitImage(c!.image).name.endsWith(`postera/${u.name}`)).toBe(true);
     }
-    expect(config?.data).toMatchObject({ DATABASE_CREATE: 'false' });
+    // The pods log in as the runtime roles, which may not create or alter anything: never a migration at boot.
+    expect(config?.data).toMatchObject({ DATABASE_CREATE: 'false', MIGRATE_ON_BOOT: 'false' });
   });
 
   it('each consuming service scales on lag with one KEDA trigger per consumer group in its code, capped at the partition count; notification on its senders\' backlog too', () => {
@@ -188,17 +192,44 @@ describe('deploy/k8s overlays', () => {
     expect(capture!.readinessProbe?.httpGet?.path).toBe('/health');
   });
 
-  it('dev adds the simulated CSD and migrates at boot', () => {
+  it('dev adds the simulated CSD, debug logs, no migration at boot', () => {
     const objs = rendered['overlays/dev']!;
     expect(find(objs, 'ScaledObject', `postera-${marketSim.name}`)).toBeDefined();
-    expect((find(objs, 'ConfigMap', 'postera-config') as K8sObject & { data: Record<string, string> }).data).toMatchObject({ MIGRATE_ON_BOOT: 'true', LOG_LEVEL: 'debug' });
+    expect((find(objs, 'ConfigMap', 'postera-config') as K8sObject & { data: Record<string, string> }).data).toMatchObject({
+      MIGRATE_ON_BOOT: 'false',
+      LOG_LEVEL: 'debug',
+    });
     expect(find(rendered.base!, 'Deployment', `postera-${marketSim.name}`)).toBeUndefined();
+  });
+
+  it("the gateway's anchor store: a claim the cluster provides in base and production, the dev overlay's own in dev", () => {
+    type Volume = { name: string; persistentVolumeClaim?: { claimName: string } };
+    const claimsOf = (objs: K8sObject[]) =>
+      ofKind(objs, 'Deployment').flatMap((d) =>
+        ((podTemplate(d)!.spec as { volumes?: Volume[] }).volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : [])),
+      );
+    for (const name of Object.keys(builds)) {
+      expect([name, claimsOf(rendered[name]!)]).toEqual([name, ['postera-gateway-audit-anchors']]);
+      const provided = ofKind(rendered[name]!, 'PersistentVolumeClaim').map((c) => c.metadata.name);
+      expect([name, provided]).toEqual([name, name === 'overlays/dev' ? ['postera-gateway-audit-anchors'] : []]);
+    }
+    const claim = find(rendered['overlays/dev']!, 'PersistentVolumeClaim', 'postera-gateway-audit-anchors') as K8sObject & {
+      spec: { accessModes: string[]; resources: { requests: { storage: string } } };
+    };
+    expect(claim.metadata.namespace).toBe('postera-dev');
+    expect(claim.spec.accessModes.length).toBeGreaterThan(0);
+    expect(claim.spec.resources.requests.storage).toMatch(/^\d+[MG]i$/);
+    // mounted where the gateway writes its anchors
+    const [gateway] = containersOf(find(rendered['overlays/dev']!, 'Deployment', 'postera-gateway')!);
+    const mounts = (gateway as Container & { volumeMounts: Array<{ name: string; mountPath: string }> }).volumeMounts;
+    const anchorFile = gateway!.env!.find((e) => e.name === 'AUDIT_ANCHOR_FILE')!.value!;
+    expect(mounts.some((m) => m.name === 'audit-anchors' && anchorFile.startsWith(`${m.mountPath}/`))).toBe(true);
   });
 });
 
-describe('deploy/k8s/migrations and deploy/postgres', () => {
+describe('deploy/k8s/migrations, deploy/k8s/overlays/dev/migrations and deploy/postgres', () => {
   it('are valid against the schemas', () => {
-    for (const o of [...migrations, ...dbRoles]) new modelOf[`${o.apiVersion}/${o.kind}`]!(o as never).validate();
+    for (const o of [...migrations, ...devMigrations, ...dbRoles]) new modelOf[`${o.apiVersion}/${o.kind}`]!(o as never).validate();
   });
 
   it('one migration Job per service, each as its own role', () => {
@@ -209,6 +240,24 @@ describe('deploy/k8s/migrations and deploy/postgres', () => {
       expect((c as Container & { command: string[] }).command).toEqual(['node', 'main.js', 'migrate']);
       expect(c!.envFrom?.find((e) => e.secretRef)?.secretRef?.name).toBe(`postera-${s.name}-db-owner`);
       expect(splitImage(c!.image).name).toBe(`postera/${s.name}`);
+    }
+  });
+
+  it("dev: one migration Job per service and market-sim, each as its owner role, with the overlay's namespace and tags, needing none of its ConfigMaps", () => {
+    const jobs = ofKind(devMigrations, 'Job');
+    expect(devMigrations.length).toBe(jobs.length);
+    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(allUnits.map((u) => `postera-migrate-${u.name}`).sort());
+    const overlayImages = new Set(ofKind(rendered['overlays/dev']!, 'Deployment').flatMap((d) => containersOf(d).map((c) => c.image)));
+    for (const u of allUnits) {
+      const job = find(jobs, 'Job', `postera-migrate-${u.name}`)!;
+      expect(job.metadata.namespace).toBe('postera-dev');
+      const [c] = containersOf(job);
+      expect((c as Container & { command: string[] }).command).toEqual(['node', 'main.js', 'migrate']);
+      // It runs before the overlay: the owner role's Secret alone, DATABASE_CREATE given in place of postera-config's.
+      expect([u.name, c!.envFrom]).toEqual([u.name, [{ secretRef: { name: `postera-${u.name}-db-owner` } }]]);
+      expect(c!.env).toEqual(expect.arrayContaining([{ name: 'DATABASE_CREATE', value: 'false' }]));
+      expect([u.name, overlayImages.has(c!.image)]).toEqual([u.name, true]);
+      expect(c!.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false }));
     }
   });
 

@@ -27,6 +27,7 @@ const builds: Record<string, K8sObject[]> = {
   'overlays/production': renderKustomization(k8s('overlays/production')),
   'overlays/dev': renderKustomization(k8s('overlays/dev')),
   migrations: renderKustomization(k8s('migrations')),
+  'overlays/dev/migrations': renderKustomization(k8s('overlays/dev/migrations')),
   'deploy/postgres': renderKustomization(join(root, 'deploy/postgres')),
 };
 
@@ -200,6 +201,21 @@ describe('deploy/compose/compose.yaml: no secret in the file', () => {
       expect([s.name, env(s.name).SERVICE_AUTH_JWKS_URL]).toEqual([s.name, `http://gateway:${env('gateway').HTTP_PORT}/.well-known/jwks.json`]);
     expect(env('notification').WEBHOOK_SECRETS_KEY).toMatch(FROM_ENV);
     expect(env('notification').SMTP_URL).toBeDefined();
+    expect(env('gateway').AUDIT_MAC_KEY).toMatch(FROM_ENV);
+  });
+
+  it("the runtime roles' and the owner roles' passwords are different variables", () => {
+    const pg = compose.services.postgres!.environment!;
+    expect(pg.POSTERA_DB_PASSWORD).toMatch(FROM_ENV);
+    expect(pg.POSTERA_DB_OWNER_PASSWORD).toMatch(FROM_ENV);
+    const variable = (v: string) => /^\$\{([A-Z0-9_]+)/.exec(v)![1];
+    expect(variable(pg.POSTERA_DB_OWNER_PASSWORD!)).not.toBe(variable(pg.POSTERA_DB_PASSWORD!));
+    for (const [name, s] of Object.entries(compose.services)) {
+      const url = s.environment?.DATABASE_URL;
+      if (!url) continue;
+      const [, user, password] = /^postgres:\/\/([^:]+):(\$\{[^}]+\})@/.exec(url)!;
+      expect([name, variable(password!)]).toEqual([name, variable(user!.endsWith('_owner') ? pg.POSTERA_DB_OWNER_PASSWORD! : pg.POSTERA_DB_PASSWORD!)]);
+    }
   });
 });
 
@@ -233,7 +249,7 @@ describe('deploy/secrets/dev-secrets.mjs', () => {
       for (const k of Object.keys(s.stringData)) expect([s.metadata.name, k, d!.keys.some((p) => p.test(k))]).toEqual([s.metadata.name, k, true]);
     }
     // every Secret the demo cluster's pods and Jobs read, but the database administrator's own
-    for (const o of workloads([...builds['overlays/dev']!, ...builds.migrations!, ...builds['deploy/postgres']!]))
+    for (const o of workloads([...builds['overlays/dev']!, ...builds['overlays/dev/migrations']!, ...builds['deploy/postgres']!]))
       for (const c of containersOf(o)) {
         for (const f of c.envFrom ?? [])
           if (f.secretRef && f.secretRef.name !== 'postera-db-admin')
@@ -243,12 +259,21 @@ describe('deploy/secrets/dev-secrets.mjs', () => {
           if (ref && !ref.optional) expect([ref.name, ref.key, byName.get(ref.name)?.[ref.key] !== undefined]).toEqual([ref.name, ref.key, true]);
         }
       }
-    // each role's URL carries the password the roles Job sets for it
+    // each role's URL carries the password the roles Job sets for it; an owner's is never a runtime role's
     const passwords = byName.get('postera-db-passwords')!;
     for (const u of allUnits) {
+      const env = u.name.toUpperCase().replace(/-/g, '_');
       const url = new URL(byName.get(`postera-${u.name}-db`)!.DATABASE_URL!);
-      expect([url.username, url.password]).toEqual([`postera_${u.schema}`, passwords[`POSTERA_DB_PASSWORD_${u.name.toUpperCase().replace(/-/g, '_')}`]]);
+      expect([url.username, url.password]).toEqual([`postera_${u.schema}`, passwords[`POSTERA_DB_PASSWORD_${env}`]]);
+      const owner = new URL(byName.get(`postera-${u.name}-db-owner`)!.DATABASE_URL!);
+      expect([owner.username, owner.password]).toEqual([`postera_${u.schema}_owner`, passwords[`POSTERA_DB_OWNER_PASSWORD_${env}`]]);
+      expect([u.name, owner.host, owner.pathname]).toEqual([u.name, url.host, url.pathname]);
     }
+    expect(new Set(Object.values(passwords)).size).toBe(Object.keys(passwords).length);
+    // the audit log's MAC key, as the gateway's configuration takes it
+    const audit = byName.get('postera-gateway-audit')!;
+    expect(Buffer.from(audit.AUDIT_MAC_KEY!, 'base64')).toHaveLength(32);
+    expect(audit.AUDIT_MAC_KEY_ID).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
     checkSigningKey(byName.get('postera-gateway-service-token')!.SERVICE_TOKEN_KEYS!);
     expect(Buffer.from(byName.get('postera-notification-delivery')!.WEBHOOK_SECRETS_KEY!, 'base64')).toHaveLength(32);
     expect(byName.get('postera-notification-delivery')!.WEBHOOK_SECRET!.length).toBeGreaterThanOrEqual(16);
@@ -266,6 +291,8 @@ describe('deploy/secrets/dev-secrets.mjs', () => {
     for (const v of required) expect([v, typeof values[v]]).toEqual([v, 'string']);
     checkSigningKey(values.POSTERA_SERVICE_TOKEN_KEYS!);
     expect(Buffer.from(values.POSTERA_WEBHOOK_SECRETS_KEY!, 'base64')).toHaveLength(32);
+    expect(Buffer.from(values.POSTERA_AUDIT_MAC_KEY!, 'base64')).toHaveLength(32);
+    expect(values.POSTERA_DB_OWNER_PASSWORD).not.toBe(values.POSTERA_DB_PASSWORD);
     run('compose', '--state', file);
     expect(readFileSync(file, 'utf8')).toBe(first);
   });
