@@ -10,6 +10,7 @@ import {
   endOffsets,
   kafkaBrokers,
   produceRaw,
+  testKafkaConnection,
   uniquePrefix,
   waitFor,
   type RawMessage,
@@ -25,6 +26,7 @@ import { outboxParkedMigration, platformTablesUp } from '../src/database/platfor
 import { beginWithInboxClaim } from '../src/inbox/inbox.js';
 import { createLogger } from '../src/logger.js';
 import { KafkajsBus } from '../src/messaging/kafkajs.adapter.js';
+import { kafkaClientOptions } from '../src/messaging/kafka-client-options.js';
 import type { BatchControl, MessageBus, MessageConsumer } from '../src/messaging/message-bus.port.js';
 import { PlatformMetrics } from '../src/observability/metrics.js';
 import { appendToOutbox, eventHeaders, type OutgoingEvent } from '../src/outbox/outbox.js';
@@ -157,7 +159,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
   });
 
   function newBus(name: string, offsetCommitIntervalMs = 0): KafkajsBus {
-    const bus = new KafkajsBus(kafkaBrokers().join(','), `${prefix}-${name}`, log, undefined, undefined, offsetCommitIntervalMs);
+    const bus = new KafkajsBus(kafkaClientOptions(testKafkaConnection(), `${prefix}-${name}`), log, undefined, undefined, offsetCommitIntervalMs);
     running.push(() => bus.close());
     return bus;
   }
@@ -538,7 +540,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     consumerLog.warn = ((obj: unknown, msg?: string) => {
       if (msg === 'broker not reachable yet; waiting') waits.push(obj);
     }) as typeof consumerLog.warn;
-    const bus = new KafkajsBus(`127.0.0.1:${port}`, `${prefix}-late-broker`, log);
+    const bus = new KafkajsBus(kafkaClientOptions({ ...testKafkaConnection(), KAFKA_BROKERS: `127.0.0.1:${port}` }, `${prefix}-late-broker`), log);
     running.push(() => bus.close());
     const consumer = new BatchConsumer(new EffectsHandler('late-broker', TOPICS.lateBroker) as BatchHandler, ds, bus, options(), newMetrics(), consumerLog);
     running.push(() => consumer.stop());
