@@ -44,6 +44,7 @@ const TOPICS = {
   duplicatesInChunk: 'test.duplicates-in-chunk.v1',
   poison: 'test.poison.v1',
   undecodable: 'test.undecodable.v1',
+  forgedId: 'test.forged-id.v1',
   resume: 'test.resume.v1',
   graceful: 'test.graceful.v1',
   redelivery: 'test.redelivery.v1',
@@ -213,6 +214,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.duplicatesInChunk, partitions: 1 },
         { name: TOPICS.poison, partitions: 1 },
         { name: TOPICS.undecodable, partitions: 1 },
+        { name: TOPICS.forgedId, partitions: 1 },
         { name: TOPICS.resume, partitions: 1 },
         { name: TOPICS.graceful, partitions: 1 },
         { name: TOPICS.redelivery, partitions: 2 },
@@ -438,6 +440,28 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     expect(dlq[0]!.key).toBe('k-garbage');
     expect(dlq[0]!.headers).toMatchObject({ origin: 'fuzz', 'dlq-attempts': '1', 'dlq-consumer': 'undecodable', 'dlq-original-offset': '4' });
     expect(dlq[0]!.headers['dlq-error']).toContain('not JSON');
+  });
+
+  // A producer that may write the topic claims the id of an event to come in the header of a record of
+  // its own: were the inbox keyed by the header, the real event would later be skipped as a duplicate.
+  it('takes the event id from the body: a record whose eventId header names another event goes to the DLQ, the real event is applied', async () => {
+    const real = testEvent(1);
+    const forged = testEvent(2);
+    await produceRaw(prefix, TOPICS.forgedId, [
+      { key: forged.correlationId, value: JSON.stringify(forged), headers: { eventId: real.eventId, type: forged.type }, partition: 0 },
+      asRaw(real, 0),
+    ]);
+    const consumer = await startConsumer(new EffectsHandler('forged-id', TOPICS.forgedId), newBus('forged-id'), newMetrics());
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.forgedId), { what: 'offsets past both records' });
+
+    const applied = (await ds.query(`SELECT message_id FROM ${SCHEMA}.effects`)) as Array<{ message_id: string }>;
+    expect(applied.map((r) => r.message_id)).toEqual([real.eventId]);
+    const inbox = (await ds.query(`SELECT message_id FROM ${SCHEMA}.inbox WHERE consumer_id = 'forged-id'`)) as Array<{ message_id: string }>;
+    expect(inbox.map((r) => r.message_id)).toEqual([real.eventId]);
+    const dlq = await consumeAll(dlqTopic(physicalTopic(prefix, TOPICS.forgedId)), { expected: 1, settleMs: 300 });
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]!.headers).toMatchObject({ eventId: real.eventId, 'dlq-attempts': '1', 'dlq-consumer': 'forged-id', 'dlq-original-offset': '0' });
+    expect(dlq[0]!.headers['dlq-error']).toBe(`eventId header "${real.eventId}" disagrees with the envelope's eventId ${forged.eventId}`);
   });
 
   /** Produces 200 messages to one partition and stops a consumer while it holds its second chunk. */
