@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** An empty variable is an absent one (compose's `${VAR:-}`, a Job that clears a ConfigMap's setting). */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /**
  * How a Kafka client reaches and proves itself to the brokers: the one set of settings read by every
@@ -12,17 +14,17 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 export const kafkaConnectionSchema = z.object({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   /** SASL mechanism; absent: no authentication (a broker with ACLs on refuses such a client). */
-  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256']).optional(),
-  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: optional(z.enum(['scram-sha-512', 'scram-sha-256'])),
+  KAFKA_SASL_USERNAME: optional(z.string().min(1)),
   /** From a Secret in a deployment, never written in a manifest. */
-  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: optional(z.string().min(1)),
   /** TLS to the brokers, the server's certificate verified (against KAFKA_TLS_CA_FILE when set, else the system's CAs). */
   KAFKA_TLS: bool.default(false),
   /** PEM file of the CA that signed the brokers' certificates (a private CA). */
-  KAFKA_TLS_CA_FILE: z.string().min(1).optional(),
+  KAFKA_TLS_CA_FILE: optional(z.string().min(1)),
   /** Client certificate and key (PEM) for brokers that also ask for one (mutual TLS); both or neither. */
-  KAFKA_TLS_CERT_FILE: z.string().min(1).optional(),
-  KAFKA_TLS_KEY_FILE: z.string().min(1).optional(),
+  KAFKA_TLS_CERT_FILE: optional(z.string().min(1)),
+  KAFKA_TLS_KEY_FILE: optional(z.string().min(1)),
 });
 export type KafkaConnectionConfig = z.infer<typeof kafkaConnectionSchema>;
 
