@@ -11,7 +11,8 @@
 //       Secrets the pods and the roles Job read (a v1 List); postera-db-admin, the database
 //       administrator's own credentials, is yours to create (deploy/README.md).
 //
-// Options: --state <file> (instead of the default file of the mode), --db-port, --db-name, --smtp-url (k8s).
+// Options: --state <file> (instead of the default file of the mode), --db-port, --db-name, --smtp-url,
+// --kafka-ca <PEM file of the brokers' CA> (k8s).
 // Production does not use this: see deploy/README.md, Operations.
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 
 const deployDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const roles = ['capture', 'settlement', 'accounting', 'reporting', 'notification', 'gateway', 'market-sim'];
+/** The Kafka principals: the services' (topics.json), the feeds from outside, and the broker's admin. */
+const kafkaPrincipals = [...roles, 'upstream', 'admin'];
 
 const password = () => randomBytes(24).toString('base64url');
 /** The gateway's signing key: a private EC P-256 JWK with a kid (SERVICE_TOKEN_KEYS). */
@@ -53,6 +56,7 @@ function compose(o) {
     POSTERA_WEBHOOK_SECRET: password,
     POSTERA_WEBHOOK_SECRETS_KEY: aesKey,
     POSTERA_SERVICE_TOKEN_KEYS: signingKey,
+    ...Object.fromEntries(kafkaPrincipals.map((p) => [`POSTERA_KAFKA_PASSWORD_${p.toUpperCase().replace(/-/g, '_')}`, password])),
   };
   // Single quotes: compose takes the value as it is (the JWK's JSON has double quotes, no single ones).
   const added = Object.entries(wanted)
@@ -72,6 +76,8 @@ function k8s(o) {
   state.serviceTokenKeys ??= signingKey();
   state.webhookSecretsKey ??= aesKey();
   state.webhookSecret ??= password();
+  state.kafkaPasswords ??= {};
+  for (const r of roles) state.kafkaPasswords[r] ??= password();
   if (JSON.stringify(state) !== before) writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 
   const host = `${o['db-host']}:${o['db-port'] ?? '5432'}`;
@@ -88,6 +94,15 @@ function k8s(o) {
     ...roles.map((r) => secret(`postera-${r}-db`, { DATABASE_URL: `postgres://postera_${r.replace(/-/g, '_')}:${state.dbPasswords[r]}@${host}/${db}` })),
     secret('postera-db-passwords', Object.fromEntries(roles.map((r) => [`POSTERA_DB_PASSWORD_${envName(r)}`, state.dbPasswords[r]]))),
     secret('postera-gateway-service-token', { SERVICE_TOKEN_KEYS: state.serviceTokenKeys }),
+    // Each service's Kafka principal; the SCRAM users must be made on the broker with these
+    // passwords (deploy/README.md, Kafka), and KAFKA_TLS_CA is the PEM of the brokers' CA (--kafka-ca).
+    ...roles.map((r) =>
+      secret(`postera-${r}-kafka`, {
+        KAFKA_SASL_USERNAME: r,
+        KAFKA_SASL_PASSWORD: state.kafkaPasswords[r],
+        KAFKA_TLS_CA: o['kafka-ca'] ? readFileSync(o['kafka-ca'], 'utf8') : '',
+      }),
+    ),
     secret('postera-notification-delivery', {
       // No credentials by default: a mail catcher or a relay that takes the cluster's mail.
       SMTP_URL: o['smtp-url'] ?? 'smtp://mail.invalid:587',
