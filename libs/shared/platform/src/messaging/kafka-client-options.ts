@@ -9,7 +9,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
  * How a Kafka client reaches and proves itself to the brokers: the one set of settings read by every
  * client Postera builds (services, the gateway's DLQ reader, the tools, the tests' helpers).
  * SCRAM-SHA-512 names a principal per service, which the broker's ACLs then limit to its own topics
- * (docs/decisions/kafka-authentication.md); TLS protects the password exchange and the records on the wire.
+ * (docs/kafka-authentication.md); TLS protects the password exchange and the records on the wire.
  */
 export const kafkaConnectionSchema = z.object({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
