@@ -11,7 +11,8 @@
 # (StandardAuthorizer, deny by default): the super user postera-admin (the tools and the tests) and one
 # user per principal of libs/shared/contracts/topics.json, each with the password `<name>-local-secret`
 # (loopback only; deploy/local/kafka-env.sh), created when the storage is formatted (`reset` to redo it).
-# `topics` also creates the catalogue's ACLs (create-topics.mjs). Both read the built @postera packages.
+# `topics` also creates the catalogue's ACLs (create-topics.mjs). Both read the built @postera/contracts
+# and @postera/platform, built first when missing.
 # With KAFKA_BROKERS set (comma list), `start` starts nothing and only creates topics on that cluster.
 # Everything lives under <repo>/.local/kafka/: libs/ data/ logs/ server.properties log4j2.properties kafka.pid
 # The jars come from Maven Central through deploy/local/kafka/pom.xml (Java 17 + Maven needed).
@@ -173,13 +174,23 @@ logger.cleaner.level = warn
 EOF
 }
 
-# The principals of the topic catalogue, one a line (cataloguePrincipals of @postera/contracts, built).
+# The SCRAM users and create-topics.mjs read the built @postera/contracts and @postera/platform/kafka:
+# on a fresh clone (npm ci done, nothing built yet) those two libraries are built here first.
+ensure_libraries_built() {
+  if [[ -f "$REPO_ROOT/libs/shared/contracts/dist/index.js" && -f "$REPO_ROOT/libs/shared/platform/dist/kafka.js" ]]; then return 0; fi
+  [[ -d "$REPO_ROOT/node_modules/typescript" ]] || die "node_modules missing: run npm ci first"
+  log "building libs/shared/contracts and libs/shared/platform (read by the users' and the topics' setup)"
+  (cd "$REPO_ROOT" && npx tsc -b libs/shared/platform) || die "building libs/shared/platform failed"
+}
+
+# The principals of the topic catalogue, one a line (cataloguePrincipals of @postera/contracts).
 catalogue_principals() {
   command -v node >/dev/null || die "node not found"
+  ensure_libraries_built
   (cd "$REPO_ROOT" && node --input-type=module -e "
     import { cataloguePrincipals, TOPIC_CATALOGUE } from '@postera/contracts';
     console.log(cataloguePrincipals(TOPIC_CATALOGUE).join('\\n'));
-  ") || die "cannot read the catalogue's principals: build first (npx tsc -b tsconfig.build.json)"
+  ") || die "cannot read the catalogue's principals"
 }
 
 format_storage() {
@@ -213,6 +224,7 @@ fail_with_log() {
 cmd_topics() {
   if [[ "${KAFKA_LOCAL_TOPICS:-1}" == "0" ]]; then return 0; fi
   command -v node >/dev/null || die "node not found"
+  ensure_libraries_built
   if [[ -n "${KAFKA_BROKERS:-}" ]]; then
     node "$SCRIPT_DIR/create-topics.mjs" # another cluster: its connection from the environment
   else
