@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 bash scripts/ensure-infra.sh
+# shellcheck source=../deploy/local/kafka-env.sh
+source deploy/local/kafka-env.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 exec node tools/devstack/dist/bench.js "$@"
