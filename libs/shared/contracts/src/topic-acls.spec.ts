@@ -48,7 +48,11 @@ describe('ACLs derived from the topic catalogue', () => {
 
   it('on the real catalogue: only settlement writes custodian instructions, only the custodian (and the replayer) its status', () => {
     const acls = catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: '', groupPrefix: 'postera' });
-    const writers = (topic: string) => acls.filter((a) => a.resourceName === topic && a.operation === 'WRITE').map((a) => a.principal).sort();
+    const writers = (topic: string) =>
+      acls
+        .filter((a) => a.resourceName === topic && a.operation === 'WRITE')
+        .map((a) => a.principal)
+        .sort();
     expect(writers(Topics.custodianInstructions)).toEqual(['User:gateway', 'User:settlement']);
     expect(writers(Topics.custodianStatus)).toEqual(['User:gateway', 'User:market-sim']);
     expect(writers(Topics.refdataAccounts)).toEqual(['User:capture', 'User:gateway']);
@@ -64,6 +68,15 @@ describe('ACLs derived from the topic catalogue', () => {
 
   it('every topic has a producer, and the principals are the services, the custodian stand-in and upstream', () => {
     expect(TOPIC_CATALOGUE.topics.filter((t) => t.producers.length === 0)).toEqual([]);
-    expect(cataloguePrincipals(TOPIC_CATALOGUE)).toEqual(['accounting', 'capture', 'gateway', 'market-sim', 'notification', 'reporting', 'settlement', 'upstream']);
+    expect(cataloguePrincipals(TOPIC_CATALOGUE)).toEqual([
+      'accounting',
+      'capture',
+      'gateway',
+      'market-sim',
+      'notification',
+      'reporting',
+      'settlement',
+      'upstream',
+    ]);
   });
 });

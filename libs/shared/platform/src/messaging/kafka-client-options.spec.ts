@@ -15,7 +15,11 @@ describe('kafka client options from configuration', () => {
   });
 
   it('SCRAM-SHA-512 with the service’s username and password', () => {
-    const o = kafkaClientOptions({ ...plain, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'capture', KAFKA_SASL_PASSWORD: 's3cret' }, 'capture', readFile);
+    const o = kafkaClientOptions(
+      { ...plain, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'capture', KAFKA_SASL_PASSWORD: 's3cret' },
+      'capture',
+      readFile,
+    );
     expect(o.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'capture', password: 's3cret' });
     expect(o.ssl).toBeUndefined();
   });
@@ -33,7 +37,14 @@ describe('kafka client options from configuration', () => {
 
   it('TLS and SCRAM together (the production setting)', () => {
     const o = kafkaClientOptions(
-      { ...plain, KAFKA_TLS: true, KAFKA_TLS_CA_FILE: '/ca.pem', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'gateway', KAFKA_SASL_PASSWORD: 'p' },
+      {
+        ...plain,
+        KAFKA_TLS: true,
+        KAFKA_TLS_CA_FILE: '/ca.pem',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'gateway',
+        KAFKA_SASL_PASSWORD: 'p',
+      },
       'gateway-dlq',
       readFile,
     );
@@ -66,7 +77,9 @@ describe('kafka connection settings refused', () => {
 
   it('TLS files without TLS, and a certificate without its key', () => {
     expect(kafkaConnectionProblems({ ...plain, KAFKA_TLS_CA_FILE: '/ca.pem' })).toEqual(['KAFKA_TLS: must be true when a KAFKA_TLS_*_FILE is set']);
-    expect(kafkaConnectionProblems({ ...plain, KAFKA_TLS: true, KAFKA_TLS_CERT_FILE: '/cert.pem' })).toEqual(['KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE: both or neither']);
+    expect(kafkaConnectionProblems({ ...plain, KAFKA_TLS: true, KAFKA_TLS_CERT_FILE: '/cert.pem' })).toEqual([
+      'KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE: both or neither',
+    ]);
   });
 
   it('a mechanism other than SCRAM (PLAIN would send the password itself)', () => {

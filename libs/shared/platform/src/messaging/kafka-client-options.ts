@@ -56,9 +56,7 @@ export interface KafkaClientOptions {
   ssl?: { rejectUnauthorized: true; ca?: string[]; cert?: string; key?: string };
   sasl?: ScramOptions;
 }
-type ScramOptions =
-  | { mechanism: 'scram-sha-512'; username: string; password: string }
-  | { mechanism: 'scram-sha-256'; username: string; password: string };
+type ScramOptions = { mechanism: 'scram-sha-512'; username: string; password: string } | { mechanism: 'scram-sha-256'; username: string; password: string };
 
 /**
  * The one place a Kafka client's connection is built from configuration: brokers, TLS (the
