@@ -8,4 +8,8 @@ cd "$(dirname "$0")/.."
 source scripts/node-runtime.sh
 bash scripts/install.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1
+# The run's own broker (deploy/local/kafka.sh) has the local principals: the orchestrator is its admin.
+unset KAFKA_SASL_MECHANISM KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD
+# shellcheck source=../deploy/local/kafka-env.sh
+source deploy/local/kafka-env.sh
 exec node tools/chaos/dist/main.js "$@"

@@ -10,5 +10,7 @@ cd "$(dirname "$0")/.."
 source scripts/node-runtime.sh
 bash scripts/install.sh
 bash scripts/ensure-infra.sh
+# shellcheck source=../deploy/local/kafka-env.sh
+source deploy/local/kafka-env.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 exec node tools/devstack/dist/main-job.js "$@"

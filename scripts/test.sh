@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 source scripts/node-runtime.sh
 bash scripts/install.sh
 bash scripts/ensure-infra.sh
+# The tests connect as the local broker's admin principal unless KAFKA_SASL_* name another.
+# shellcheck source=../deploy/local/kafka-env.sh
+source deploy/local/kafka-env.sh
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 # One worker: the integration and e2e suites each start real processes on a 2-core machine.
 exec node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand "$@"

@@ -3,10 +3,16 @@
 // grown to its partition count, and its catalogue settings (cleanup.policy, retention.ms,
 // max.message.bytes) are applied again when they differ, keeping the other settings an operator set on
 // it. Retries connecting for up to KAFKA_READY_TIMEOUT_MS (default 90 s) so it doubles as the
-// readiness wait of deploy/local/kafka.sh. Brokers: KAFKA_BROKERS (comma list) else 127.0.0.1:9092.
-// Plain ESM, no build step. kafkajs is loaded with require() so that NODE_PATH is honoured too.
+// readiness wait of deploy/local/kafka.sh. Brokers: KAFKA_BROKERS (comma list) else 127.0.0.1:9092,
+// with the connection settings every client reads (KAFKA_SASL_*, KAFKA_TLS*: an admin principal).
+// On an authenticated cluster it also creates the catalogue's ACLs for TOPIC_PREFIX and
+// CONSUMER_GROUP_PREFIX (default postera), each service's principal limited to its own topics.
+// Plain ESM, no build step of its own; it reads the built @postera/contracts and @postera/platform/kafka.
+// kafkajs is loaded with require() so that NODE_PATH is honoured too.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { catalogueAcls } from '@postera/contracts';
+import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv } from '@postera/platform/kafka';
 
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
@@ -14,10 +20,8 @@ const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
 const catalogue = JSON.parse(
   readFileSync(new URL('../../libs/shared/contracts/topics.json', import.meta.url), 'utf8'),
 );
-const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9092')
-  .split(',')
-  .map((b) => b.trim())
-  .filter(Boolean);
+const connection = kafkaConnectionFromEnv(process.env);
+const { brokers } = kafkaClientOptions(connection, 'postera-create-topics');
 const readyTimeoutMs = Number(process.env.KAFKA_READY_TIMEOUT_MS || 90_000);
 const prefix = process.env.TOPIC_PREFIX || '';
 const named = (name) => (prefix ? `${prefix}.${name}` : name);
@@ -116,8 +120,7 @@ async function applySettings(admin, present) {
 
 async function main() {
   const kafka = new Kafka({
-    clientId: 'postera-create-topics',
-    brokers,
+    ...kafkaClientOptions(connection, 'postera-create-topics'),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3_000,
     requestTimeout: 15_000,
@@ -154,6 +157,12 @@ async function main() {
       throw new Error(`topics not ready: ${short.map((t) => t.topic).join(', ')}`);
     }
     console.log(`kafka: ${wanted.length} topics ready on ${brokers.join(',')}`);
+
+    if (connection.KAFKA_SASL_MECHANISM) {
+      const groupPrefix = process.env.CONSUMER_GROUP_PREFIX || 'postera';
+      const n = await applyAcls(admin, catalogueAcls(catalogue, { topicPrefix: prefix, groupPrefix }));
+      console.log(`kafka: ${n} ACLs of the catalogue in place (topic prefix "${prefix}", group prefix "${groupPrefix}")`);
+    }
   } finally {
     await admin.disconnect().catch(() => {});
   }

@@ -7,6 +7,12 @@
 #   deploy/local/kafka.sh topics   # (re)create the topics of libs/shared/contracts/topics.json
 #   deploy/local/kafka.sh reset    # stop, then delete data/ and logs/ (keeps the jars)
 #
+# The broker authenticates every client (SASL_PLAINTEXT, SCRAM-SHA-512) and authorizes it with ACLs
+# (StandardAuthorizer, deny by default): the super user postera-admin (the tools and the tests) and one
+# user per principal of libs/shared/contracts/topics.json, each with the password `<name>-local-secret`
+# (loopback only; deploy/local/kafka-env.sh), created when the storage is formatted (`reset` to redo it).
+# `topics` also creates the catalogue's ACLs (create-topics.mjs). Both read the built @postera/contracts
+# and @postera/platform, built first when missing.
 # With KAFKA_BROKERS set (comma list), `start` starts nothing and only creates topics on that cluster.
 # Everything lives under <repo>/.local/kafka/: libs/ data/ logs/ server.properties log4j2.properties kafka.pid
 # The jars come from Maven Central through deploy/local/kafka/pom.xml (Java 17 + Maven needed).
@@ -25,6 +31,9 @@ LOGS="$HOME_DIR/logs"
 PROPS="$HOME_DIR/server.properties"
 LOG4J="$HOME_DIR/log4j2.properties"
 PIDFILE="$HOME_DIR/kafka.pid"
+
+ADMIN_USER=postera-admin
+ADMIN_PASSWORD="$ADMIN_USER-local-secret"
 
 HOST=127.0.0.1
 PORT="${KAFKA_LOCAL_PORT:-9092}"
@@ -96,12 +105,24 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$PORT
+listeners=SASL_PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://$HOST:$PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
 log.dirs=$DATA
+
+# Clients: SCRAM-SHA-512, users in the cluster metadata (formatted with --add-scram). The controller
+# listener cannot use SCRAM (its users live in the metadata it serves): PLAIN, its one user here.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$ADMIN_USER" password="$ADMIN_PASSWORD";
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$ADMIN_USER" password="$ADMIN_PASSWORD" user_$ADMIN_USER="$ADMIN_PASSWORD";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:$ADMIN_USER
+allow.everyone.if.no.acl.found=false
 
 num.partitions=1
 default.replication.factor=1
@@ -153,15 +174,39 @@ logger.cleaner.level = warn
 EOF
 }
 
+# The SCRAM users and create-topics.mjs read the built @postera/contracts and @postera/platform/kafka:
+# on a fresh clone (npm ci done, nothing built yet) those two libraries are built here first.
+ensure_libraries_built() {
+  if [[ -f "$REPO_ROOT/libs/shared/contracts/dist/index.js" && -f "$REPO_ROOT/libs/shared/platform/dist/kafka.js" ]]; then return 0; fi
+  [[ -d "$REPO_ROOT/node_modules/typescript" ]] || die "node_modules missing: run npm ci first"
+  log "building libs/shared/contracts and libs/shared/platform (read by the users' and the topics' setup)"
+  (cd "$REPO_ROOT" && npx tsc -b libs/shared/platform) || die "building libs/shared/platform failed"
+}
+
+# The principals of the topic catalogue, one a line (cataloguePrincipals of @postera/contracts).
+catalogue_principals() {
+  command -v node >/dev/null || die "node not found"
+  ensure_libraries_built
+  (cd "$REPO_ROOT" && node --input-type=module -e "
+    import { cataloguePrincipals, TOPIC_CATALOGUE } from '@postera/contracts';
+    console.log(cataloguePrincipals(TOPIC_CATALOGUE).join('\\n'));
+  ") || die "cannot read the catalogue's principals"
+}
+
 format_storage() {
   if [[ -f "$DATA/meta.properties" ]]; then return 0; fi
   local cluster_id
   cluster_id="$("$JAVA" -cp "$LIBS/*" -Dlog4j2.configurationFile="$LOG4J" -Dkafka.logs.dir="$LOGS" \
     kafka.tools.StorageTool random-uuid | tail -n1)"
-  log "formatting $DATA (cluster id $cluster_id)"
+  local scram=() principal
+  scram+=(--add-scram "SCRAM-SHA-512=[name=$ADMIN_USER,password=$ADMIN_PASSWORD]")
+  for principal in $(catalogue_principals); do
+    scram+=(--add-scram "SCRAM-SHA-512=[name=$principal,password=$principal-local-secret]")
+  done
+  log "formatting $DATA (cluster id $cluster_id; SCRAM users $ADMIN_USER $(catalogue_principals | tr '\n' ' '))"
   # Static voters (controller.quorum.voters): format without --standalone.
   "$JAVA" -cp "$LIBS/*" -Dlog4j2.configurationFile="$LOG4J" -Dkafka.logs.dir="$LOGS" \
-    kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >"$LOGS/format.out" 2>&1 \
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" "${scram[@]}" >"$LOGS/format.out" 2>&1 \
     || { cat "$LOGS/format.out" >&2; die "storage format failed"; }
 }
 
@@ -179,7 +224,13 @@ fail_with_log() {
 cmd_topics() {
   if [[ "${KAFKA_LOCAL_TOPICS:-1}" == "0" ]]; then return 0; fi
   command -v node >/dev/null || die "node not found"
-  KAFKA_BROKERS="${KAFKA_BROKERS:-$HOST:$PORT}" node "$SCRIPT_DIR/create-topics.mjs"
+  ensure_libraries_built
+  if [[ -n "${KAFKA_BROKERS:-}" ]]; then
+    node "$SCRIPT_DIR/create-topics.mjs" # another cluster: its connection from the environment
+  else
+    KAFKA_BROKERS="$HOST:$PORT" KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME="$ADMIN_USER" \
+      KAFKA_SASL_PASSWORD="$ADMIN_PASSWORD" KAFKA_TLS=false node "$SCRIPT_DIR/create-topics.mjs"
+  fi
 }
 
 cmd_start() {

@@ -16,7 +16,8 @@
 //       postera-gateway-service-token, postera-notification-delivery; postera-db-admin, the database
 //       administrator's own credentials, is yours to create (deploy/README.md).
 //
-// Options: --state <file> (instead of the default file of the mode), --db-port, --db-name, --smtp-url (k8s).
+// Options: --state <file> (instead of the default file of the mode), --db-port, --db-name, --smtp-url,
+// --kafka-ca <PEM file of the brokers' CA> (k8s).
 // Production does not use this: see deploy/README.md, Operations.
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ import { fileURLToPath } from 'node:url';
 
 const deployDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const roles = ['capture', 'settlement', 'accounting', 'reporting', 'notification', 'gateway', 'market-sim'];
+/** The Kafka principals: the services' (topics.json), the feeds from outside, and the broker's admin. */
+const kafkaPrincipals = [...roles, 'upstream', 'admin'];
 
 const password = () => randomBytes(24).toString('base64url');
 /** The gateway's signing key: a private EC P-256 JWK with a kid (SERVICE_TOKEN_KEYS). */
@@ -60,6 +63,7 @@ function compose(o) {
     POSTERA_SERVICE_TOKEN_KEYS: signingKey,
     POSTERA_DB_OWNER_PASSWORD: password,
     POSTERA_AUDIT_MAC_KEY: aesKey,
+    ...Object.fromEntries(kafkaPrincipals.map((p) => [`POSTERA_KAFKA_PASSWORD_${p.toUpperCase().replace(/-/g, '_')}`, password])),
   };
   // Single quotes: compose takes the value as it is (the JWK's JSON has double quotes, no single ones).
   const added = Object.entries(wanted)
@@ -83,6 +87,8 @@ function k8s(o) {
   state.serviceTokenKeys ??= signingKey();
   state.webhookSecretsKey ??= aesKey();
   state.webhookSecret ??= password();
+  state.kafkaPasswords ??= {};
+  for (const r of roles) state.kafkaPasswords[r] ??= password();
   if (JSON.stringify(state) !== before) writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 
   const host = `${o['db-host']}:${o['db-port'] ?? '5432'}`;
@@ -111,6 +117,15 @@ function k8s(o) {
     ),
     secret('postera-gateway-audit', { AUDIT_MAC_KEY: state.auditMacKey, AUDIT_MAC_KEY_ID: state.auditMacKeyId }),
     secret('postera-gateway-service-token', { SERVICE_TOKEN_KEYS: state.serviceTokenKeys }),
+    // Each service's Kafka principal; the SCRAM users must be made on the broker with these
+    // passwords (deploy/README.md, Kafka), and KAFKA_TLS_CA is the PEM of the brokers' CA (--kafka-ca).
+    ...roles.map((r) =>
+      secret(`postera-${r}-kafka`, {
+        KAFKA_SASL_USERNAME: r,
+        KAFKA_SASL_PASSWORD: state.kafkaPasswords[r],
+        KAFKA_TLS_CA: o['kafka-ca'] ? readFileSync(o['kafka-ca'], 'utf8') : '',
+      }),
+    ),
     secret('postera-notification-delivery', {
       // No credentials by default: a mail catcher or a relay that takes the cluster's mail.
       SMTP_URL: o['smtp-url'] ?? 'smtp://mail.invalid:587',

@@ -27,6 +27,7 @@ const compose = parse(composeText, { merge: true }) as {
       read_only?: boolean;
       cap_drop?: string[];
       command?: string[];
+      entrypoint?: string[];
       volumes?: string[];
       restart?: string;
       tmpfs?: string[];
@@ -69,7 +70,19 @@ describe('deploy/compose/compose.yaml', () => {
   it('Kafka in KRaft mode, PostgreSQL 15 with the roles script, and the topics job', () => {
     const kafka = compose.services.kafka!;
     expect(kafka.image).toMatch(/^apache\/kafka:\d/);
-    expect(kafka.environment).toMatchObject({ KAFKA_PROCESS_ROLES: 'broker,controller', KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false' });
+    // KRaft, SASL (SCRAM-SHA-512) on the clients' listener, ACLs on: written by the start script.
+    expect(kafka.entrypoint).toEqual(['bash', '/postera/kafka-start.sh']);
+    expect(kafka.volumes).toContain('./kafka-start.sh:/postera/kafka-start.sh:ro');
+    const start = readFileSync(join(root, 'deploy/compose/kafka-start.sh'), 'utf8');
+    for (const line of [
+      'process.roles=broker,controller',
+      'auto.create.topics.enable=false',
+      'listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+      'sasl.enabled.mechanisms=SCRAM-SHA-512',
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'allow.everyone.if.no.acl.found=false',
+    ])
+      expect(start).toContain(line);
     const pg = compose.services.postgres!;
     expect(pg.image).toBe('postgres:15');
     expect(pg.volumes).toEqual(

@@ -1,5 +1,5 @@
 import { afterAll, expect, it, jest } from '@jest/globals';
-import { deleteTopicsWithPrefix, kafkaBrokers, uniquePrefix, waitFor } from '@postera/testing';
+import { deleteTopicsWithPrefix, kafkaBrokers, testKafka, uniquePrefix, waitFor } from '@postera/testing';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import kafkajs from 'kafkajs';
@@ -11,12 +11,13 @@ import kafkajs from 'kafkajs';
  */
 jest.setTimeout(120_000);
 
-const { Kafka, logLevel, ConfigResourceTypes } = kafkajs;
+const { logLevel, ConfigResourceTypes } = kafkajs;
 const run = promisify(execFile);
 const prefix = uniquePrefix('create-topics');
 const statements = `${prefix}.custodian.statements.v1`;
-const env = { ...process.env, TOPIC_PREFIX: prefix, KAFKA_BROKERS: kafkaBrokers().join(',') };
-const admin = new Kafka({ clientId: 'create-topics-spec', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+// The groups' prefix is the topics': deleteTopicsWithPrefix removes the ACLs made for both.
+const env = { ...process.env, TOPIC_PREFIX: prefix, CONSUMER_GROUP_PREFIX: prefix, KAFKA_BROKERS: kafkaBrokers().join(',') };
+const admin = testKafka('create-topics-spec', logLevel.NOTHING).admin();
 
 afterAll(async () => {
   await admin.disconnect();

@@ -76,10 +76,11 @@ function environment(objs: K8sObject[], c: Container): Map<string, { value?: str
 }
 
 describe('the Secrets documented in deploy/README.md', () => {
-  it('list the database, the gateway key, the delivery and the roles Job Secrets', () => {
+  it('list the database, the Kafka principal, the gateway key, the delivery and the roles Job Secrets', () => {
     expect(documented.map((d) => d.name)).toEqual([
       'postera-<service>-db',
       'postera-<service>-db-owner',
+      'postera-<service>-kafka',
       'postera-gateway-service-token',
       'postera-gateway-audit',
       'postera-notification-delivery',
@@ -157,6 +158,13 @@ describe.each(['base', 'overlays/production', 'overlays/dev'])('deploy/k8s/%s: s
     },
   );
 
+  it.each(services.map((s) => [s.name]))('%s is its own Kafka principal: username and password from its own Secret, SCRAM over TLS', (name) => {
+    const env = environment(objs, container(name));
+    for (const k of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD']) expect([k, env.get(k)]).toEqual([k, { secret: `postera-${name}-kafka`, key: k }]);
+    expect(env.get('KAFKA_SASL_MECHANISM')).toEqual({ value: 'scram-sha-512' });
+    expect(env.get('KAFKA_TLS')).toEqual({ value: 'true' });
+  });
+
   it('notification reads SMTP_URL and WEBHOOK_SECRETS_KEY (and its webhook secret) from its delivery Secret', () => {
     const env = environment(objs, container('notification'));
     for (const k of ['SMTP_URL', 'WEBHOOK_SECRETS_KEY', 'WEBHOOK_SECRET'])
@@ -202,6 +210,12 @@ describe('deploy/compose/compose.yaml: no secret in the file', () => {
     expect(env('notification').WEBHOOK_SECRETS_KEY).toMatch(FROM_ENV);
     expect(env('notification').SMTP_URL).toBeDefined();
     expect(env('gateway').AUDIT_MAC_KEY).toMatch(FROM_ENV);
+    // Each its own Kafka principal, its password its own variable; the topics job as the admin.
+    for (const s of allUnits) {
+      expect([s.name, env(s.name).KAFKA_SASL_USERNAME, env(s.name).KAFKA_SASL_MECHANISM]).toEqual([s.name, s.name, 'scram-sha-512']);
+      expect(env(s.name).KAFKA_SASL_PASSWORD).toContain(`POSTERA_KAFKA_PASSWORD_${s.name.toUpperCase().replace(/-/g, '_')}:?`);
+    }
+    expect(env('topics').KAFKA_SASL_PASSWORD).toContain('POSTERA_KAFKA_PASSWORD_ADMIN:?');
   });
 
   it("the runtime roles' and the owner roles' passwords are different variables", () => {

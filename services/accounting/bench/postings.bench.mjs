@@ -8,7 +8,7 @@
 // connection, with the same triggers and constraints: what the database alone costs.
 import { performance } from "node:perf_hooks";
 import { Stack, ensureTopics, deleteTopics, REPO_ROOT, DEMO_SERVICE_ENV } from '@postera/devstack';
-import { createTestDatabase, dropTestDatabase, kafkaBrokers, uniquePrefix } from '@postera/testing';
+import { createTestDatabase, dropTestDatabase, kafkaBrokers, testKafka, uniquePrefix } from '@postera/testing';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -58,7 +58,7 @@ try {
     instrumentType: 'SHARE', settlementMarket: 'EU', placeOfSettlement: 'SICVFRPPXXX', ssis: { account: null, counterparty: null }, origin: 'ELECTRONIC', lateBooking: false,
   });
   const env_ = (type, ref, payload) => ({ eventId: randomUUID(), type, schemaVersion: 1, occurredAt: new Date().toISOString(), producer: 'bench', correlationId: ref, causationId: null, payload });
-  const kafka = new kafkajs.Kafka({ clientId: 'bench-accounting', brokers: kafkaBrokers(), logLevel: kafkajs.logLevel.NOTHING });
+  const kafka = testKafka('bench-accounting', kafkajs.logLevel.NOTHING);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
   await producer.connect();
   const produce = async (topic, make) => {

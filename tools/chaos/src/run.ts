@@ -256,7 +256,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   try {
     phase(`starting own Postgres (127.0.0.1:${infra.o.pgPort}) and Kafka (${infra.brokers}) under ${infra.o.home}`);
     await infra.start();
-    await ensureTopics(infra.brokers, o.topicPrefix);
+    await ensureTopics(infra.brokers, o.topicPrefix, runId);
     const databaseUrl = await infra.createDatabase('chaos');
     sink = await startMailSink();
     hooks = await startWebhookSink();

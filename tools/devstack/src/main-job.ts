@@ -68,7 +68,7 @@ async function main() {
   step(`demo run ${runId}: Kafka ${brokers}, database ${new URL(databaseUrl).pathname.slice(1)}, trade date ${tradeDate}, ${count} executions`);
   await freshDemoDatabase(databaseUrl);
   await deleteTopics(brokers, 'demo').catch(() => undefined);
-  step(`topics: ${await ensureTopics(brokers, 'demo')} ready under prefix "demo"`);
+  step(`topics: ${await ensureTopics(brokers, 'demo', runId)} ready under prefix "demo"`);
 
   const smtpUrl = process.env.SMTP_URL;
   const sink = smtpUrl ? null : await startSmtpSink({ port: Number(process.env.POSTERA_MAIL_PORT ?? 2525) });

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Person } from '@postera/platform';
+import { kafkaConnectionEnv, serviceKafkaConnection } from '@postera/testing';
 import { GatewayKey, LocalIssuer, PEOPLE, type OperatorRole } from './auth.js';
 import { getJson } from './http.js';
 
@@ -131,6 +132,8 @@ export class Stack {
       NODE_ENV: process.env.NODE_ENV ?? 'production',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       DATABASE_URL: this.o.databaseUrl,
+      // Each service as its own principal (its SCRAM user), so the broker's ACLs hold it to its topics.
+      ...kafkaConnectionEnv(serviceKafkaConnection(name)),
       KAFKA_BROKERS: this.o.kafkaBrokers,
       TOPIC_PREFIX: this.o.topicPrefix,
       CONSUMER_GROUP_PREFIX: this.o.groupPrefix,

@@ -1,22 +1,37 @@
-import { dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
-import { mendIdleRequestQueueChecks } from '@postera/platform';
+import { catalogueAcls, dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
+import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, mendIdleRequestQueueChecks, removeAcls } from '@postera/platform';
 import kafkajs from 'kafkajs';
 
 const { Kafka, logLevel } = kafkajs;
 
-/** A client of the tools (the bench's publisher and floor among them), without kafkajs's idle spin: it shares the cores with the stack it measures. */
+/**
+ * A client of the tools (the bench's publisher and floor among them), without kafkajs's idle spin: it
+ * shares the cores with the stack it measures. It connects as the environment's principal (TLS and
+ * SASL settings of the process: the admin's for the tools and the tests).
+ */
 export function kafkaClient(brokers: string, clientId = 'postera-devstack') {
   mendIdleRequestQueueChecks();
-  return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+  const connection = { ...kafkaConnectionFromEnv(process.env), KAFKA_BROKERS: brokers };
+  return new Kafka({ ...kafkaClientOptions(connection, clientId), logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+}
+
+/** Whether the tools authenticate: a broker with SASL runs with ACLs, one without has no authorizer to give rules to. */
+function authenticated(): boolean {
+  return kafkaConnectionFromEnv(process.env).KAFKA_SASL_MECHANISM !== undefined;
 }
 
 const maxMessageBytes = (t: { maxMessageBytes?: number }) => (t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []);
 
-/** Creates every topic of the catalogue (and its .dlq) under a prefix; existing ones are kept. */
-export async function ensureTopics(brokers: string, prefix: string): Promise<number> {
+/**
+ * Creates every topic of the catalogue (and its .dlq) under a prefix; existing ones are kept. On an
+ * authenticated broker, also the catalogue's ACLs for that prefix and the stack's consumer group
+ * prefix (each service's principal limited to its own topics and groups).
+ */
+export async function ensureTopics(brokers: string, prefix: string, groupPrefix = prefix): Promise<number> {
   const admin = kafkaClient(brokers).admin();
   await admin.connect();
   try {
+    if (authenticated()) await applyAcls(admin, catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: prefix, groupPrefix }));
     const existing = new Set(await admin.listTopics());
     const d = TOPIC_CATALOGUE.defaults;
     const wanted = TOPIC_CATALOGUE.topics.flatMap((t) => [
@@ -69,13 +84,15 @@ async function waitForLeaders(admin: ReturnType<ReturnType<typeof kafkaClient>['
   }
 }
 
-export async function deleteTopics(brokers: string, prefix: string): Promise<void> {
+/** Deletes the topics of a prefix, and on an authenticated broker the ACLs ensureTopics made for it. */
+export async function deleteTopics(brokers: string, prefix: string, groupPrefix = prefix): Promise<void> {
   if (!prefix) throw new Error('refusing to delete unprefixed topics');
   const admin = kafkaClient(brokers).admin();
   await admin.connect();
   try {
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
     if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    if (authenticated()) await removeAcls(admin, catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: prefix, groupPrefix }));
   } finally {
     await admin.disconnect();
   }

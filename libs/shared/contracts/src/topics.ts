@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The topic catalogue lives in topics.json so that the broker script (plain node) and the code read one list. */
-interface TopicSpec {
+export interface TopicSpec {
   name: string;
   partitions: number;
   keyedBy: string;
@@ -11,8 +11,12 @@ interface TopicSpec {
    * custodian's daily statement of a busy account (camt.053, one entry per movement) does.
    */
   maxMessageBytes?: number;
+  /** The Kafka principals that write the topic (one per service; `upstream` for feeds from outside). */
+  producers: string[];
+  /** The principals whose consumer groups read it; each may also write its `.dlq`. */
+  consumers: string[];
 }
-interface TopicCatalogue {
+export interface TopicCatalogue {
   defaults: { replicationFactor: number; retentionMs: number; dlqPartitions: number; dlqRetentionMs: number };
   topics: TopicSpec[];
 }

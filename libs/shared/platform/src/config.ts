@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaConnectionProblems, kafkaConnectionSchema, type KafkaConnectionConfig } from './messaging/kafka-client-options.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -23,7 +24,8 @@ export const baseConfigSchema = z.object({
    * transactions (PgBouncer in transaction mode before 1.21).
    */
   DATABASE_PREPARED_STATEMENTS: bool.default(true),
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  /** KAFKA_BROKERS, and the TLS and SASL settings of messaging/kafka-client-options.ts. */
+  ...kafkaConnectionSchema.shape,
   /** Prefix of every topic name: several environments or test runs on one cluster. */
   TOPIC_PREFIX: z
     .string()
@@ -95,10 +97,17 @@ export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
 export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const lines = parsed.success
+    ? crossFieldProblems(parsed.data).map((p) => `  ${p}`)
+    : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (!parsed.success || lines.length > 0) {
     process.stderr.write(`configuration refused:\n${lines.join('\n')}\n`);
     process.exit(78); // EX_CONFIG
   }
   return parsed.data;
+}
+
+/** Rules across fields, checked on the parsed values (a refined object schema could no longer be extended). */
+function crossFieldProblems(data: object): string[] {
+  return 'KAFKA_BROKERS' in data ? kafkaConnectionProblems(data as Partial<KafkaConnectionConfig>) : [];
 }

@@ -3,6 +3,8 @@ export * from './logger.js';
 export * from './fault.js';
 export * from './messaging/message-bus.port.js';
 export * from './messaging/kafkajs.adapter.js';
+export * from './messaging/kafka-client-options.js';
+export * from './messaging/kafka-acls.js';
 export * from './messaging/kafkajs-request-queue.js';
 export * from './database/database.js';
 export * from './database/listen.js';

@@ -10,6 +10,7 @@ import {
   endOffsets,
   kafkaBrokers,
   produceRaw,
+  testKafkaConnection,
   uniquePrefix,
   waitFor,
   type RawMessage,
@@ -25,6 +26,7 @@ import { outboxParkedMigration, platformTablesUp } from '../src/database/platfor
 import { beginWithInboxClaim } from '../src/inbox/inbox.js';
 import { createLogger } from '../src/logger.js';
 import { KafkajsBus } from '../src/messaging/kafkajs.adapter.js';
+import { kafkaClientOptions } from '../src/messaging/kafka-client-options.js';
 import type { BatchControl, MessageBus, MessageConsumer } from '../src/messaging/message-bus.port.js';
 import { PlatformMetrics } from '../src/observability/metrics.js';
 import { appendToOutbox, eventHeaders, type OutgoingEvent } from '../src/outbox/outbox.js';
@@ -42,6 +44,7 @@ const TOPICS = {
   duplicatesInChunk: 'test.duplicates-in-chunk.v1',
   poison: 'test.poison.v1',
   undecodable: 'test.undecodable.v1',
+  forgedId: 'test.forged-id.v1',
   resume: 'test.resume.v1',
   graceful: 'test.graceful.v1',
   redelivery: 'test.redelivery.v1',
@@ -157,7 +160,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
   });
 
   function newBus(name: string, offsetCommitIntervalMs = 0): KafkajsBus {
-    const bus = new KafkajsBus(kafkaBrokers().join(','), `${prefix}-${name}`, log, undefined, undefined, offsetCommitIntervalMs);
+    const bus = new KafkajsBus(kafkaClientOptions(testKafkaConnection(), `${prefix}-${name}`), log, undefined, undefined, offsetCommitIntervalMs);
     running.push(() => bus.close());
     return bus;
   }
@@ -211,6 +214,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.duplicatesInChunk, partitions: 1 },
         { name: TOPICS.poison, partitions: 1 },
         { name: TOPICS.undecodable, partitions: 1 },
+        { name: TOPICS.forgedId, partitions: 1 },
         { name: TOPICS.resume, partitions: 1 },
         { name: TOPICS.graceful, partitions: 1 },
         { name: TOPICS.redelivery, partitions: 2 },
@@ -438,6 +442,28 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     expect(dlq[0]!.headers['dlq-error']).toContain('not JSON');
   });
 
+  // A producer that may write the topic claims the id of an event to come in the header of a record of
+  // its own: were the inbox keyed by the header, the real event would later be skipped as a duplicate.
+  it('takes the event id from the body: a record whose eventId header names another event goes to the DLQ, the real event is applied', async () => {
+    const real = testEvent(1);
+    const forged = testEvent(2);
+    await produceRaw(prefix, TOPICS.forgedId, [
+      { key: forged.correlationId, value: JSON.stringify(forged), headers: { eventId: real.eventId, type: forged.type }, partition: 0 },
+      asRaw(real, 0),
+    ]);
+    const consumer = await startConsumer(new EffectsHandler('forged-id', TOPICS.forgedId), newBus('forged-id'), newMetrics());
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.forgedId), { what: 'offsets past both records' });
+
+    const applied = (await ds.query(`SELECT message_id FROM ${SCHEMA}.effects`)) as Array<{ message_id: string }>;
+    expect(applied.map((r) => r.message_id)).toEqual([real.eventId]);
+    const inbox = (await ds.query(`SELECT message_id FROM ${SCHEMA}.inbox WHERE consumer_id = 'forged-id'`)) as Array<{ message_id: string }>;
+    expect(inbox.map((r) => r.message_id)).toEqual([real.eventId]);
+    const dlq = await consumeAll(dlqTopic(physicalTopic(prefix, TOPICS.forgedId)), { expected: 1, settleMs: 300 });
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]!.headers).toMatchObject({ eventId: real.eventId, 'dlq-attempts': '1', 'dlq-consumer': 'forged-id', 'dlq-original-offset': '0' });
+    expect(dlq[0]!.headers['dlq-error']).toBe(`eventId header "${real.eventId}" disagrees with the envelope's eventId ${forged.eventId}`);
+  });
+
   /** Produces 200 messages to one partition and stops a consumer while it holds its second chunk. */
   async function stopMidStream(consumerId: string, logicalTopic: string): Promise<{ groupId: string; applied: number; committed: number }> {
     const events = Array.from({ length: 200 }, (_, i) => testEvent(i));
@@ -538,7 +564,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     consumerLog.warn = ((obj: unknown, msg?: string) => {
       if (msg === 'broker not reachable yet; waiting') waits.push(obj);
     }) as typeof consumerLog.warn;
-    const bus = new KafkajsBus(`127.0.0.1:${port}`, `${prefix}-late-broker`, log);
+    const bus = new KafkajsBus(kafkaClientOptions({ ...testKafkaConnection(), KAFKA_BROKERS: `127.0.0.1:${port}` }, `${prefix}-late-broker`), log);
     running.push(() => bus.close());
     const consumer = new BatchConsumer(new EffectsHandler('late-broker', TOPICS.lateBroker) as BatchHandler, ds, bus, options(), newMetrics(), consumerLog);
     running.push(() => consumer.stop());

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
+import { catalogueAcls, dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
+import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, removeAcls, type KafkaConnectionConfig } from '@postera/platform';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 
@@ -23,6 +24,46 @@ export function kafkaBrokers(): string[] {
     .split(',')
     .map((b) => b.trim())
     .filter((b) => b.length > 0);
+}
+
+/**
+ * The tests' own connection: KAFKA_BROKERS with the TLS and SASL settings of the environment, the
+ * admin principal's (scripts/test.sh sets the local broker's): it creates and deletes topics,
+ * produces test events and reads any topic.
+ */
+export function testKafkaConnection(): KafkaConnectionConfig {
+  return kafkaConnectionFromEnv(process.env);
+}
+
+/**
+ * The password of a principal on the local broker (deploy/local/kafka.sh creates each SCRAM user of
+ * the catalogue with it). Local only: a deployment takes every password from a Secret.
+ */
+export function localKafkaPassword(principal: string): string {
+  return `${principal}-local-secret`;
+}
+
+/**
+ * The connection of a service's principal: the tests' brokers and TLS, the service's own SCRAM
+ * username and password (KAFKA_SASL_PASSWORD_<SERVICE> when set, else the local broker's rule).
+ * Without SASL in the tests' environment (a broker without authentication), none for the service either.
+ */
+export function serviceKafkaConnection(service: string): KafkaConnectionConfig {
+  const admin = testKafkaConnection();
+  if (!admin.KAFKA_SASL_MECHANISM) return admin;
+  const own = process.env[`KAFKA_SASL_PASSWORD_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+  return { ...admin, KAFKA_SASL_USERNAME: service, KAFKA_SASL_PASSWORD: own ?? localKafkaPassword(service) };
+}
+
+/** The same connection as the environment variables a service process reads. */
+export function kafkaConnectionEnv(c: KafkaConnectionConfig): Record<string, string> {
+  const env: Record<string, string> = { KAFKA_BROKERS: c.KAFKA_BROKERS, KAFKA_TLS: String(c.KAFKA_TLS) };
+  const optional = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const;
+  for (const k of optional) {
+    const v = c[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
 }
 
 /** The server's maintenance database; test databases are created and dropped through it. */
@@ -50,12 +91,14 @@ export function uniquePrefix(label: string): string {
   return `t-${slug(label, '-')}-${randomSuffix(6)}`;
 }
 
-/** A kafkajs client that only speaks up for errors (KAFKAJS_LOG_LEVEL=debug etc. to see more). */
-export function testKafka(clientId = 'postera-test', level?: kafkajs.logLevel): KafkaClient {
+/**
+ * A kafkajs client that only speaks up for errors (KAFKAJS_LOG_LEVEL=debug etc. to see more), as the
+ * tests' admin principal unless another connection is given (serviceKafkaConnection).
+ */
+export function testKafka(clientId = 'postera-test', level?: kafkajs.logLevel, connection: KafkaConnectionConfig = testKafkaConnection()): KafkaClient {
   const named = (process.env.KAFKAJS_LOG_LEVEL ?? 'error').toUpperCase() as keyof typeof logLevel;
   return new Kafka({
-    clientId,
-    brokers: kafkaBrokers(),
+    ...kafkaClientOptions(connection, clientId),
     logLevel: level ?? logLevel[named] ?? logLevel.ERROR,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
   });
@@ -109,7 +152,10 @@ export async function createTopics(prefix: string, topics: TestTopic[], options:
   return specs.map((s) => s.topic);
 }
 
-/** Deletes every topic and consumer group whose name starts with `<prefix>.`. */
+/**
+ * Deletes every topic and consumer group whose name starts with `<prefix>.`, and on an authenticated
+ * broker the catalogue's ACLs for that prefix (as topic and as group prefix: grantCatalogueAcls').
+ */
 export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
   if (!prefix) throw new Error('deleteTopicsWithPrefix: an empty prefix would delete every topic');
   const start = `${prefix}.`;
@@ -119,7 +165,18 @@ export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
     if (groupIds.length > 0) await admin.deleteGroups(groupIds).catch(() => undefined); // a group still leaving is not worth failing a test for
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(start));
     if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+    if (testKafkaConnection().KAFKA_SASL_MECHANISM) await removeAcls(admin, catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: prefix, groupPrefix: prefix }));
   });
+}
+
+/**
+ * The catalogue's ACLs for a test's prefix (its topics and, named `<prefix>.<service>.…`, its
+ * groups): each service's principal may then use what it owns under that prefix, and nothing else.
+ * Nothing to do on a broker without authentication.
+ */
+export async function grantCatalogueAcls(prefix: string): Promise<void> {
+  if (!testKafkaConnection().KAFKA_SASL_MECHANISM) return;
+  await withAdmin((admin) => applyAcls(admin, catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: prefix, groupPrefix: prefix })));
 }
 
 /** The group's committed offset per partition of a physical topic ('-1' where none). */

@@ -1,6 +1,6 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
-import { CONFIG, mendIdleRequestQueueChecks } from '@postera/platform';
+import { CONFIG, kafkaClientOptions, mendIdleRequestQueueChecks } from '@postera/platform';
 import kafkajs, { type KafkaMessage } from 'kafkajs';
 import type { GatewayConfig } from '../config.js';
 
@@ -91,7 +91,7 @@ export class DlqReader {
 
   constructor(@Inject(CONFIG) private readonly config: GatewayConfig) {
     mendIdleRequestQueueChecks(); // its own client: idle between operator requests, so it must not spin (kafkajs-request-queue.ts)
-    this.kafka = new Kafka({ clientId: `${config.SERVICE_NAME}-dlq`, brokers: config.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({ ...kafkaClientOptions(config, `${config.SERVICE_NAME}-dlq`), logLevel: logLevel.NOTHING });
   }
 
   /** The logical topics that have a dead-letter topic. */
@@ -162,7 +162,7 @@ export class DlqReader {
     let seen = 0;
     let stopped = false;
     const consumer = this.kafka.consumer({
-      groupId: `${this.config.SERVICE_NAME}.dlq-browser-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      groupId: `${this.config.CONSUMER_GROUP_PREFIX}.${this.config.SERVICE_NAME}.dlq-browser-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       maxWaitTimeInMs: 100,
     });
     await consumer.connect();

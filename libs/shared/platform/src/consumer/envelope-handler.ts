@@ -2,7 +2,11 @@ import { envelopeProblems, type EventEnvelope } from '@postera/contracts';
 import type { InboundRecord } from '../messaging/message-bus.port.js';
 import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
 
-/** Decoding shared by every consumer of Postera's own events: JSON, then the envelope's shape. */
+/**
+ * Decoding shared by every consumer of Postera's own events: JSON, then the envelope's shape. The
+ * `eventId` header the outbox writes is a copy of the body's: a record whose header names another
+ * event is refused (to the DLQ), so that a header cannot make the inbox take one event for another.
+ */
 export function decodeEnvelope<P = unknown>(record: InboundRecord): EventEnvelope<P> {
   if (!record.value) throw new UndecodableMessage('empty message value');
   let parsed: unknown;
@@ -13,20 +17,21 @@ export function decodeEnvelope<P = unknown>(record: InboundRecord): EventEnvelop
   }
   const problems = envelopeProblems(parsed);
   if (problems.length > 0) throw new UndecodableMessage(`not an event envelope: ${problems.join('; ')}`);
-  return parsed as EventEnvelope<P>;
+  const decoded = parsed as EventEnvelope<P>;
+  const fromHeader = record.headers.eventId;
+  if (fromHeader !== undefined && fromHeader !== decoded.eventId) {
+    throw new UndecodableMessage(`eventId header ${JSON.stringify(fromHeader.slice(0, 64))} disagrees with the envelope's eventId ${decoded.eventId}`);
+  }
+  return decoded;
 }
 
-/** The envelope's eventId, read from the header when present (no parse needed), else from the body. */
+/**
+ * The inbox identity of an envelope: its eventId, read from the decoded body, never from a header
+ * alone (a header is not checked by anything: a producer could claim the id of an event to come and
+ * have the real one skipped as a duplicate). Throws UndecodableMessage as decodeEnvelope does.
+ */
 export function envelopeMessageId(record: InboundRecord): string {
-  const fromHeader = record.headers.eventId;
-  if (fromHeader) return fromHeader;
-  try {
-    const id = (JSON.parse(record.value?.toString('utf8') ?? 'null') as { eventId?: unknown })?.eventId;
-    if (typeof id === 'string' && id.length > 0) return id;
-  } catch {
-    // an undecodable record is identified by its position; decode sends it to the DLQ
-  }
-  return `${record.topic}/${record.partition}/${record.offset}`;
+  return decodeEnvelope(record).eventId;
 }
 
 /**
@@ -49,12 +54,24 @@ export abstract class EnvelopeHandler<E extends EventEnvelope = EventEnvelope> i
     return this.types === undefined || type === undefined || this.types.includes(type);
   }
 
+  /** Each record is parsed once, for its identity and its body alike. */
+  private readonly envelopes = new WeakMap<InboundRecord, EventEnvelope>();
+
   messageId(record: InboundRecord): string {
-    return envelopeMessageId(record);
+    return this.envelope(record).eventId;
   }
 
   decode(record: InboundRecord): E {
-    return decodeEnvelope(record) as E;
+    return this.envelope(record) as E;
+  }
+
+  private envelope(record: InboundRecord): EventEnvelope {
+    let e = this.envelopes.get(record);
+    if (!e) {
+      e = decodeEnvelope(record);
+      this.envelopes.set(record, e);
+    }
+    return e;
   }
 
   abstract handle(ctx: BatchContext, messages: InboundMessage<E>[]): Promise<void>;

@@ -1,5 +1,6 @@
 import kafkajs from 'kafkajs';
 import type { Log } from '../logger.js';
+import type { KafkaClientOptions } from './kafka-client-options.js';
 import type { BatchControl, InboundBatch, MessageBus, MessageConsumer, MessageProducer, OutboundRecord } from './message-bus.port.js';
 import { mendIdleRequestQueueChecks } from './kafkajs-request-queue.js';
 import { OffsetCommits } from './offset-commits.js';
@@ -36,8 +37,8 @@ export class KafkajsBus implements MessageBus {
   private admin: ReturnType<KafkaClient['admin']> | null = null;
 
   constructor(
-    brokers: string,
-    clientId: string,
+    /** Brokers, TLS and SASL: kafkaClientOptions(config, clientId). */
+    client: KafkaClientOptions,
     private readonly log: Log,
     /**
      * How long the group waits for a silent member before giving its partitions to the others: after
@@ -61,8 +62,7 @@ export class KafkajsBus implements MessageBus {
   ) {
     if (!mendIdleRequestQueueChecks()) log.warn('kafkajs request queue not mended: idle broker connections poll every millisecond');
     this.kafka = new Kafka({
-      clientId,
-      brokers: brokers.split(',').map((b) => b.trim()),
+      ...client,
       logLevel: logLevel.WARN,
       logCreator:
         () =>

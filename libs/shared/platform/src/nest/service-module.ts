@@ -8,6 +8,7 @@ import { BusinessDayHandler, type BusinessDayHooks } from '../business-day/busin
 import { createServiceDataSource, enablePreparedStatements, ensureDatabase, migrate, whenDatabaseReachable } from '../database/database.js';
 import type { Log } from '../logger.js';
 import { KafkajsBus } from '../messaging/kafkajs.adapter.js';
+import { kafkaClientOptions } from '../messaging/kafka-client-options.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
@@ -79,8 +80,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
         provide: MESSAGE_BUS,
         useFactory: (): MessageBus =>
           new KafkajsBus(
-            config.KAFKA_BROKERS,
-            config.SERVICE_NAME,
+            kafkaClientOptions(config, config.SERVICE_NAME),
             log,
             config.KAFKA_SESSION_TIMEOUT_MS,
             {
