@@ -91,7 +91,8 @@ fetch_libs() {
   rm -rf "$LIBS.tmp"
   mkdir -p "$HOME_DIR" "$(dirname "$LIBS")"
   # Output goes to a file (Debian's mvn prints stray ANSI codes even with -q -B); shown on failure.
-  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$LIBS.tmp" >"$HOME_DIR/mvn.log" 2>&1 \
+  # --strict-checksums: a jar whose checksum does not match Maven Central's is refused, not warned about.
+  mvn -q -B --strict-checksums -f "$POM" dependency:copy-dependencies -DoutputDirectory="$LIBS.tmp" >"$HOME_DIR/mvn.log" 2>&1 \
     || { cat "$HOME_DIR/mvn.log" >&2; die "mvn dependency:copy-dependencies failed"; }
   [[ -f "$LIBS.tmp/kafka_2.13-$version.jar" ]] || die "kafka_2.13-$version.jar missing after mvn"
   rm -rf "$LIBS"
