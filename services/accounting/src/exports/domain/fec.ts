@@ -277,7 +277,14 @@ interface OpeningLine {
  * and the journal stays append-only and untouched. Returns the lines and the latest day one of the
  * entries they carry was posted.
  */
-function openingLines(opening: OpeningInput, rateOn: RateOn, missing: MissingRate[]): { lines: OpeningLine[]; validDate: string } {
+export interface OpeningAccumulator {
+  /** One EUR balance of the previous years (any order). */
+  balance(b: EurBalance): void;
+  /** One foreign-currency entry of the previous years, its lines in posting order. */
+  entry(lines: readonly FecLine[]): void;
+}
+
+function openingAccumulator(rateOn: RateOn, missing: MissingRate[]): OpeningAccumulator & { lines(): { lines: OpeningLine[]; validDate: string } } {
   const sums = new Map<string, OpeningLine>();
   let validDate = '';
   const add = (accountCode: string, accountName: string, aux: string | null, currency: string, eur: Decimal, inCurrency: Decimal) => {
@@ -285,43 +292,43 @@ function openingLines(opening: OpeningInput, rateOn: RateOn, missing: MissingRat
     const s = sums.get(key) ?? { accountCode, accountName, aux, currency, eur: new Dec(0), inCurrency: new Dec(0) };
     sums.set(key, { ...s, eur: s.eur.plus(eur), inCurrency: s.inCurrency.plus(inCurrency) });
   };
-  for (const b of opening.eurBalances) {
-    add(b.accountCode, b.accountName, b.aux, 'EUR', new Dec(b.balance), new Dec(b.balance));
-    validDate = maxDate(validDate, b.validDate);
-  }
-  for (const entry of groupBy(opening.foreignLines, (l) => l.entrySeq).values()) {
-    const eur = entryInEur(entry, rateOn, missing);
-    validDate = entry.reduce((d, l) => maxDate(d, l.validDate), validDate);
-    if (!eur) continue;
-    entry.forEach((l, i) => add(l.accountCode, l.accountName, l.aux, l.currency, eur[i]!.debit.minus(eur[i]!.credit), new Dec(l.debit).minus(l.credit)));
-  }
-  let result = new Dec(0);
-  const lines: OpeningLine[] = [];
-  for (const s of [...sums.values()].sort((a, b) => (`${a.accountCode}|${a.aux ?? ''}|${a.currency}` < `${b.accountCode}|${b.aux ?? ''}|${b.currency}` ? -1 : 1))) {
-    if (isIncomeStatement(s.accountCode)) result = result.plus(s.eur);
-    else if (!s.eur.isZero() || !s.inCurrency.isZero()) lines.push(s);
-  }
-  // result is Σ (debit − credit) of classes 6 and 7: positive, expenses exceed income (a loss).
-  if (!result.isZero()) {
-    const [code, name] = result.gt(0) ? RESULT_ACCOUNTS.loss : RESULT_ACCOUNTS.profit;
-    lines.push({ accountCode: code, accountName: name, aux: null, currency: 'EUR', eur: result, inCurrency: result });
-  }
-  return { lines, validDate };
+  return {
+    balance(b) {
+      add(b.accountCode, b.accountName, b.aux, 'EUR', new Dec(b.balance), new Dec(b.balance));
+      validDate = maxDate(validDate, b.validDate);
+    },
+    entry(entry) {
+      const eur = entryInEur(entry, rateOn, missing);
+      validDate = entry.reduce((d, l) => maxDate(d, l.validDate), validDate);
+      if (!eur) return;
+      entry.forEach((l, i) => add(l.accountCode, l.accountName, l.aux, l.currency, eur[i]!.debit.minus(eur[i]!.credit), new Dec(l.debit).minus(l.credit)));
+    },
+    lines() {
+      let result = new Dec(0);
+      const lines: OpeningLine[] = [];
+      for (const s of [...sums.values()].sort((a, b) => (`${a.accountCode}|${a.aux ?? ''}|${a.currency}` < `${b.accountCode}|${b.aux ?? ''}|${b.currency}` ? -1 : 1))) {
+        if (isIncomeStatement(s.accountCode)) result = result.plus(s.eur);
+        else if (!s.eur.isZero() || !s.inCurrency.isZero()) lines.push(s);
+      }
+      // result is Σ (debit − credit) of classes 6 and 7: positive, expenses exceed income (a loss).
+      if (!result.isZero()) {
+        const [code, name] = result.gt(0) ? RESULT_ACCOUNTS.loss : RESULT_ACCOUNTS.profit;
+        lines.push({ accountCode: code, accountName: name, aux: null, currency: 'EUR', eur: result, inCurrency: result });
+      }
+      return { lines, validDate };
+    },
+  };
 }
 
 /**
- * The FEC's rows for a period of one fiscal year: the à-nouveaux first when `opening` is given
- * (the period starts on the fiscal year's first day), then the period's entries in posting order.
- * Refused, with every missing rate and name, rather than written with a figure or a label that is
- * not the right one.
+ * The FEC written piece by piece, for an export that streams its lines: the à-nouveaux (from the
+ * EUR balances and the earlier foreign entries, one at a time), then each entry of the period in
+ * posting order. Holds only the à-nouveaux' sums (per account, auxiliary and currency) and the
+ * missing rates and names found so far; the rows are the caller's to write or hash and drop.
+ * `missing()` is meaningful once every entry has gone through: the file is refused when it is not
+ * null, whatever was written.
  */
-export function fecRows(input: {
-  fy: FiscalYear;
-  lines: readonly FecLine[];
-  opening: OpeningInput | null;
-  rateOn: RateOn;
-  names: ReadonlyMap<string, string>;
-}): FecResult {
+export function fecBuilder(input: { fy: FiscalYear; rateOn: RateOn; names: ReadonlyMap<string, string> }) {
   const missingRates: MissingRate[] = [];
   const missingNames = new Map<string, MissingName>();
   const label = (aux: string | null, account: string) => {
@@ -330,77 +337,117 @@ export function fecRows(input: {
     if (name === null && !missingNames.has(aux)) missingNames.set(aux, { aux, account });
     return name ?? '';
   };
-  const rows: string[][] = [];
-
-  if (input.opening) {
-    const { lines, validDate } = openingLines(input.opening, input.rateOn, missingRates);
-    const [code, journal] = OPENING_JOURNAL;
-    const num = `AN${ymd(input.fy.start)}`;
-    const total = lines.reduce((s, l) => s.plus(l.eur), new Dec(0));
-    if (missingRates.length === 0 && !total.isZero()) throw new Error(`à-nouveaux of ${input.fy.start} do not balance: ${total.toFixed(2)} EUR`);
-    for (const l of lines) {
-      const foreign = l.currency !== 'EUR';
-      rows.push([
-        code,
-        journal,
-        num,
-        ymd(input.fy.start),
-        l.accountCode,
-        clean(l.accountName),
-        clean(l.aux ?? ''),
-        clean(label(l.aux, l.accountCode)),
-        num,
-        ymd(input.fy.start),
-        RESULT_ACCOUNTS.loss[0] === l.accountCode || RESULT_ACCOUNTS.profit[0] === l.accountCode ? "A-nouveaux, résultat de l'exercice précédent" : 'A-nouveaux',
-        amount(l.eur.gt(0) ? l.eur : new Dec(0)),
-        amount(l.eur.lt(0) ? l.eur.neg() : new Dec(0)),
-        '',
-        '',
-        ymd(maxDate(validDate, input.fy.start)),
-        foreign ? currencyAmount(l.inCurrency.abs()) : '',
-        foreign ? l.currency : '',
-      ]);
-    }
-  }
-
-  for (const entry of groupBy(input.lines, (l) => l.entrySeq).values()) {
-    const eur = entryInEur(entry, input.rateOn, missingRates);
-    entry.forEach((l, i) => {
-      const [code, journal] = JOURNALS[l.kind] ?? ['OD', 'Opérations diverses'];
-      const foreign = l.currency !== 'EUR';
-      rows.push([
-        code,
-        journal,
-        l.entrySeq,
-        ymd(l.accountingDate),
-        l.accountCode,
-        clean(l.accountName),
-        clean(l.aux ?? ''),
-        clean(label(l.aux, l.accountCode)),
-        clean(l.tradeRef),
-        ymd(l.pieceDate ?? l.accountingDate),
-        clean(`${LABELS[l.kind] ?? l.kind} ${l.tradeRef}${l.bookingNote ? ` (${l.bookingNote})` : ''}`),
-        eur ? amount(eur[i]!.debit) : '',
-        eur ? amount(eur[i]!.credit) : '',
-        '',
-        '',
-        ymd(maxDate(l.validDate, l.accountingDate)),
-        foreign ? currencyAmount(new Dec(l.debit).plus(l.credit)) : '',
-        foreign ? l.currency : '',
-      ]);
-    });
-  }
-
-  if (missingRates.length > 0 || missingNames.size > 0) {
-    const rates = new Map(missingRates.map((m) => [`${m.currency}|${m.date}`, m]));
-    return {
-      ok: false,
-      missingRates: [...rates.values()].sort((a, b) => (a.currency === b.currency ? a.date.localeCompare(b.date) : a.currency.localeCompare(b.currency))),
-      missingNames: [...missingNames.values()].sort((a, b) => a.aux.localeCompare(b.aux)),
-    };
-  }
-  return { ok: true, rows };
+  return {
+    /** The accumulator of the à-nouveaux, and their rows once everything before the fiscal year went through it. */
+    opening(): OpeningAccumulator & { rows(): string[][] } {
+      const acc = openingAccumulator(input.rateOn, missingRates);
+      return {
+        balance: acc.balance,
+        entry: acc.entry,
+        rows() {
+          const { lines, validDate } = acc.lines();
+          const rows: string[][] = [];
+          const [code, journal] = OPENING_JOURNAL;
+          const num = `AN${ymd(input.fy.start)}`;
+          const total = lines.reduce((s, l) => s.plus(l.eur), new Dec(0));
+          if (missingRates.length === 0 && !total.isZero()) throw new Error(`à-nouveaux of ${input.fy.start} do not balance: ${total.toFixed(2)} EUR`);
+          for (const l of lines) {
+            const foreign = l.currency !== 'EUR';
+            rows.push([
+              code,
+              journal,
+              num,
+              ymd(input.fy.start),
+              l.accountCode,
+              clean(l.accountName),
+              clean(l.aux ?? ''),
+              clean(label(l.aux, l.accountCode)),
+              num,
+              ymd(input.fy.start),
+              RESULT_ACCOUNTS.loss[0] === l.accountCode || RESULT_ACCOUNTS.profit[0] === l.accountCode ? "A-nouveaux, résultat de l'exercice précédent" : 'A-nouveaux',
+              amount(l.eur.gt(0) ? l.eur : new Dec(0)),
+              amount(l.eur.lt(0) ? l.eur.neg() : new Dec(0)),
+              '',
+              '',
+              ymd(maxDate(validDate, input.fy.start)),
+              foreign ? currencyAmount(l.inCurrency.abs()) : '',
+              foreign ? l.currency : '',
+            ]);
+          }
+          return rows;
+        },
+      };
+    },
+    /** The rows of one entry of the period (its lines in posting order). */
+    entryRows(entry: readonly FecLine[]): string[][] {
+      const eur = entryInEur(entry, input.rateOn, missingRates);
+      return entry.map((l, i) => {
+        const [code, journal] = JOURNALS[l.kind] ?? ['OD', 'Opérations diverses'];
+        const foreign = l.currency !== 'EUR';
+        return [
+          code,
+          journal,
+          l.entrySeq,
+          ymd(l.accountingDate),
+          l.accountCode,
+          clean(l.accountName),
+          clean(l.aux ?? ''),
+          clean(label(l.aux, l.accountCode)),
+          clean(l.tradeRef),
+          ymd(l.pieceDate ?? l.accountingDate),
+          clean(`${LABELS[l.kind] ?? l.kind} ${l.tradeRef}${l.bookingNote ? ` (${l.bookingNote})` : ''}`),
+          eur ? amount(eur[i]!.debit) : '',
+          eur ? amount(eur[i]!.credit) : '',
+          '',
+          '',
+          ymd(maxDate(l.validDate, l.accountingDate)),
+          foreign ? currencyAmount(new Dec(l.debit).plus(l.credit)) : '',
+          foreign ? l.currency : '',
+        ];
+      });
+    },
+    /** Every missing rate and name, sorted; null when the file can be produced. */
+    missing(): { missingRates: MissingRate[]; missingNames: MissingName[] } | null {
+      if (missingRates.length === 0 && missingNames.size === 0) return null;
+      const rates = new Map(missingRates.map((m) => [`${m.currency}|${m.date}`, m]));
+      return {
+        missingRates: [...rates.values()].sort((a, b) => (a.currency === b.currency ? a.date.localeCompare(b.date) : a.currency.localeCompare(b.currency))),
+        missingNames: [...missingNames.values()].sort((a, b) => a.aux.localeCompare(b.aux)),
+      };
+    },
+  };
 }
+
+/**
+ * The FEC's rows for a period of one fiscal year: the à-nouveaux first when `opening` is given
+ * (the period starts on the fiscal year's first day), then the period's entries in posting order.
+ * Refused, with every missing rate and name, rather than written with a figure or a label that is
+ * not the right one. The whole file in memory: the HTTP export streams it instead (fecBuilder).
+ */
+export function fecRows(input: {
+  fy: FiscalYear;
+  lines: readonly FecLine[];
+  opening: OpeningInput | null;
+  rateOn: RateOn;
+  names: ReadonlyMap<string, string>;
+}): FecResult {
+  const builder = fecBuilder(input);
+  const rows: string[][] = [];
+  if (input.opening) {
+    const acc = builder.opening();
+    for (const b of input.opening.eurBalances) acc.balance(b);
+    for (const entry of groupBy(input.opening.foreignLines, (l) => l.entrySeq).values()) acc.entry(entry);
+    rows.push(...acc.rows());
+  }
+  for (const entry of groupBy(input.lines, (l) => l.entrySeq).values()) rows.push(...builder.entryRows(entry));
+  const missing = builder.missing();
+  return missing ? { ok: false, ...missing } : { ok: true, rows };
+}
+
+/** The first line of the file, its column names, with its line break. */
+export const fecHeader = (separator: '|' | '\t' = '|') => FEC_COLUMNS.join(separator) + '\r\n';
+/** Rows as the file writes them, each with its line break: fecHeader + fecLines of every row = fecText. */
+export const fecLines = (rows: readonly string[][], separator: '|' | '\t' = '|') => rows.map((r) => r.join(separator) + '\r\n').join('');
 
 export function fecText(rows: readonly string[][], separator: '|' | '\t' = '|'): string {
   return [FEC_COLUMNS.join(separator), ...rows.map((r) => r.join(separator))].join('\r\n') + '\r\n';

@@ -10,9 +10,10 @@ import { asJournalWriter } from '../../journal/persistence/journal.repository.js
 import { readBody } from '../../http/read-body.js';
 import { closingOf, type Closing } from '../../periods/persistence/closings.repository.js';
 import { holdingsView } from '../../reconciliation/commands/reconciliation.service.js';
-import { fecText, toLatin9 } from '../domain/fec.js';
+import { fecHeader, fecLines, toLatin9 } from '../domain/fec.js';
+import { streamOut, type StreamedResponse } from '../../http/stream-out.js';
 import { fecFileName, fecPeriod } from '../domain/fiscal-year.js';
-import { fecDefaultBytes, fecOf, sha256Hex, trialBalanceRows, trialBalanceSha256 } from '../persistence/books.repository.js';
+import { cursorBatches, fecCheck, fecStream, GENERAL_LEDGER_LINES, trialBalanceRows, trialBalanceSha256 } from '../persistence/books.repository.js';
 
 /**
  * A closed period's export is served only when it is what was closed: a different hash means the
@@ -165,18 +166,31 @@ export class LedgerController {
     });
   }
 
-  /** General ledger over a date range: every line, by account then date and posting order. */
+  /**
+   * General ledger over a date range: every line, by account then date and posting order, as one
+   * JSON array written batch by batch (a cursor of one REPEATABLE READ, read-only snapshot): the
+   * service holds one batch of lines at a time, whatever the range.
+   */
   @Get('exports/general-ledger')
   @Roles(...READERS, 'admin')
-  generalLedger(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
+  async generalLedger(@Query('from') from: string | undefined, @Query('to') to: string | undefined, @Res() res: StreamedResponse) {
     const [f, t] = range(from, to);
-    return this.ds.query(
-      `SELECT l.account_code AS account, a.name, to_char(e.accounting_date, 'YYYY-MM-DD') AS date, e.posted_seq::text AS "entryNum", e.kind, e.trade_ref AS "tradeRef",
-              e.cause_event_id AS "causeEventId", to_char(e.piece_date, 'YYYY-MM-DD') AS "pieceDate", e.booking_note AS "bookingNote", l.book, l.currency, l.aux_account AS aux, l.debit::text AS debit, l.credit::text AS credit
-       FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
-       WHERE e.accounting_date BETWEEN $1 AND $2 ORDER BY l.account_code, e.accounting_date, e.posted_seq, l.line_no LIMIT 1000000`,
-      [f, t],
-    );
+    await this.ds.transaction('REPEATABLE READ', async (tx) => {
+      await tx.query('SET TRANSACTION READ ONLY');
+      await streamOut(res, 200, { 'content-type': 'application/json; charset=utf-8' }, async (write) => {
+        let first = true;
+        await write('[');
+        for await (const rows of cursorBatches<object>(tx, GENERAL_LEDGER_LINES, [f, t])) {
+          let chunk = '';
+          for (const r of rows) {
+            chunk += (first ? '' : ',') + JSON.stringify(r);
+            first = false;
+          }
+          await write(chunk);
+        }
+        await write(']');
+      });
+    });
   }
 
   /**
@@ -185,7 +199,9 @@ export class LedgerController {
    * exports/domain/fec.ts. Refused (422) with every missing ECB rate and auxiliary name rather than
    * written wrong; the file is named after the fiscal year's closing date. The FEC of a closed fiscal
    * year is served only when its hash (of the default form) is the one stored at the closing (409
-   * otherwise).
+   * otherwise). Streamed, in one REPEATABLE READ, read-only snapshot: a first pass reads the file
+   * through (holding none of it) for what is missing and its hash, both answered before any byte;
+   * the second writes it batch by batch.
    */
   @Get('exports/fec')
   @Roles(...READERS, 'admin')
@@ -195,28 +211,37 @@ export class LedgerController {
     @Query('to') to: string | undefined,
     @Query('separator') separator: string | undefined,
     @Query('encoding') encoding: string | undefined,
-    @Res() res: { setHeader(k: string, v: string): void; status(n: number): { send(b: Buffer | string): void } },
+    @Res() res: StreamedResponse,
   ) {
     const period = fecPeriod({ fiscalYear, from, to }, this.config.FISCAL_YEAR_END);
     if (!period.ok) throw new BadRequestException(period.error);
     const { fy } = period;
-    // One snapshot: the à-nouveaux, the period's entries and the closing are read from the same state.
-    const { result, closing } = await this.ds.transaction('REPEATABLE READ', async (tx) => ({
-      result: await fecOf(tx, period),
-      closing: period.from === fy.start && period.to === fy.end ? await closingOf(tx, 'FISCAL_YEAR', fy.start, fy.end) : null,
-    }));
-    if (!result.ok)
-      throw new UnprocessableEntityException({
-        message:
-          `the FEC of the fiscal year ${fy.start} to ${fy.end} is not produced: ${result.missingRates.length} ECB rate(s) and ${result.missingNames.length} auxiliary account name(s) missing. ` +
-          'Import the rates (POST /fx-rates/ecb, or marketdata.fx-rates.v1) and the parties and accounts of the referential, then export again.',
-        missingRates: result.missingRates,
-        missingNames: result.missingNames,
+    const sep = separator === 'tab' ? '\t' : '|';
+    const encode = (text: string) => (encoding === 'utf8' ? Buffer.from(text, 'utf8') : toLatin9(text));
+    await this.ds.transaction('REPEATABLE READ', async (tx) => {
+      await tx.query('SET TRANSACTION READ ONLY');
+      // First pass: the refusals, from the same snapshot as the bytes written below.
+      const check = await fecCheck(tx, period);
+      if (!check.ok)
+        throw new UnprocessableEntityException({
+          message:
+            `the FEC of the fiscal year ${fy.start} to ${fy.end} is not produced: ${check.missingRates.length} ECB rate(s) and ${check.missingNames.length} auxiliary account name(s) missing. ` +
+            'Import the rates (POST /fx-rates/ecb, or marketdata.fx-rates.v1) and the parties and accounts of the referential, then export again.',
+          missingRates: check.missingRates,
+          missingNames: check.missingNames,
+        });
+      const closing = period.from === fy.start && period.to === fy.end ? await closingOf(tx, 'FISCAL_YEAR', fy.start, fy.end) : null;
+      if (closing) assertUnchanged(closing, 'FEC', closing.fecSha256, check.sha256);
+      // Second pass: the same rows, written as they are produced.
+      const fec = await fecStream(tx, period);
+      const headers = {
+        'content-type': `text/plain; charset=${encoding === 'utf8' ? 'utf-8' : 'iso-8859-15'}`,
+        'content-disposition': `attachment; filename="${fecFileName(this.config.FEC_SIREN, fy)}"`,
+      };
+      await streamOut(res, 200, headers, async (write) => {
+        await write(encode(fecHeader(sep)));
+        for await (const rows of fec.batches()) await write(encode(fecLines(rows, sep)));
       });
-    if (closing) assertUnchanged(closing, 'FEC', closing.fecSha256, sha256Hex(fecDefaultBytes(result.rows)));
-    const text = fecText(result.rows, separator === 'tab' ? '\t' : '|');
-    res.setHeader('content-type', `text/plain; charset=${encoding === 'utf8' ? 'utf-8' : 'iso-8859-15'}`);
-    res.setHeader('content-disposition', `attachment; filename="${fecFileName(this.config.FEC_SIREN, fy)}"`);
-    res.status(200).send(encoding === 'utf8' ? text : toLatin9(text));
+    });
   }
 }

@@ -2,7 +2,7 @@ import { BadRequestException, Body, ConflictException, Controller, HttpCode, Inj
 import { CONFIG, CurrentOperator, MAKERS, RequiresFourEyes, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../../config.js';
-import { fecOf, fecDefaultBytes, sha256Hex, trialBalanceRows, trialBalanceSha256 } from '../../../exports/persistence/books.repository.js';
+import { fecCheck, trialBalanceRows, trialBalanceSha256 } from '../../../exports/persistence/books.repository.js';
 import { fiscalYearClosingIn } from '../../../exports/domain/fiscal-year.js';
 import { closingRefusal, parsePeriod } from '../../domain/period.js';
 import { closingsForClosing, insertClosing, type Closing } from '../../persistence/closings.repository.js';
@@ -40,14 +40,14 @@ export class ClosePeriodController {
       let fecSha256: string | null = null;
       if (p.kind === 'FISCAL_YEAR') {
         const fy = fiscalYearClosingIn(Number(p.lastDay.slice(0, 4)), this.config.FISCAL_YEAR_END);
-        const fec = await fecOf(tx, { fy, from: fy.start, to: fy.end });
+        const fec = await fecCheck(tx, { fy, from: fy.start, to: fy.end });
         if (!fec.ok)
           throw new UnprocessableEntityException({
             message: `${p.period} is not closed: its FEC is not produced (${fec.missingRates.length} ECB rate(s) and ${fec.missingNames.length} auxiliary account name(s) missing). Import them, then close again.`,
             missingRates: fec.missingRates,
             missingNames: fec.missingNames,
           });
-        fecSha256 = sha256Hex(fecDefaultBytes(fec.rows));
+        fecSha256 = fec.sha256;
       }
       return insertClosing(tx, {
         ...p,
