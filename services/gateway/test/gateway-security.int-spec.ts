@@ -9,7 +9,7 @@ import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // The gateway's security on the built process, the real database and broker: the authorization
 // matrix, maker-checker (and its proof carried to the service), the audit chain, the OpenAPI
-// document, the keys it publishes, CORS, rate limits.
+// document, the keys it publishes, dead letters within their byte budget, CORS, rate limits.
 jest.setTimeout(180_000);
 
 const R = ['operator', 'supervisor', 'auditor'] as const;
@@ -35,6 +35,7 @@ const MATRIX: Array<{ method: 'GET' | 'POST' | 'PATCH'; path: string; roles: Ope
   { method: 'GET', path: '/api/fails', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/penalties/daily', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/penalties/monthly', roles: [...R, 'admin'] },
+  { method: 'POST', path: '/api/reference-prices', roles: ['operator', 'supervisor'], body: {} },
   { method: 'GET', path: '/api/positions/{account}', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/cash', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/trades/{ref}/journal', roles: [...R, 'admin'] },
@@ -56,10 +57,12 @@ const MATRIX: Array<{ method: 'GET' | 'POST' | 'PATCH'; path: string; roles: Ope
   { method: 'GET', path: '/api/notices', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/notifications', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/avis/late', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/counterparty-contacts/{lei}', roles: [...R, 'admin'] },
   { method: 'POST', path: '/api/notifications/{id}/resend', roles: ['operator', 'supervisor'], body: {} },
 ];
 const ALL_ROLES: OperatorRole[] = ['operator', 'supervisor', 'auditor', 'admin'];
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const LEI = '529900COUNTERPTY0129';
 
 const trade = {
   executedAt: '2026-11-26T10:15:02.120+01:00',
@@ -113,8 +116,12 @@ describe('gateway security, on the built process', () => {
     env = await e2eEnv('gateway-security', {
       basePort: 5300,
       smtpUrl: 'smtp://127.0.0.1:1',
-      services: ['gateway', 'capture'],
-      serviceEnv: { gateway: { RATE_LIMIT_PER_MINUTE: '400', TRUST_PROXY: 'loopback', AUDIT_ANCHOR_INTERVAL_MS: '1000' } },
+      // Notification for the counterparty contacts a proposal changes.
+      services: ['gateway', 'capture', 'notification'],
+      serviceEnv: {
+        // The smallest dead-letter browse budget (64 KiB), so a few large letters go beyond it.
+        gateway: { RATE_LIMIT_PER_MINUTE: '400', TRUST_PROXY: 'loopback', AUDIT_ANCHOR_INTERVAL_MS: '1000', DLQ_BROWSE_BYTES_MAX: '65536' },
+      },
     });
     await env.stack.startAll();
     await loadSampleReferential(env.stack);
@@ -139,7 +146,12 @@ describe('gateway security, on the built process', () => {
   it('the authorization matrix: every route, every role — allowed roles pass the guard, others get 403', async () => {
     const outcomes: string[] = [];
     for (const route of MATRIX) {
-      const path = route.path.replace('{ref}', 'FO-EQ:NONE').replace('{id}', UNKNOWN_ID).replace('{account}', 'CLI-0001').replace('{name}', 'fec');
+      const path = route.path
+        .replace('{ref}', 'FO-EQ:NONE')
+        .replace('{id}', UNKNOWN_ID)
+        .replace('{account}', 'CLI-0001')
+        .replace('{name}', 'fec')
+        .replace('{lei}', LEI);
       for (const role of ALL_ROLES) {
         const r = await call(route.method, path, { token: await as(`matrix-${role}`, [role]), body: route.body });
         const allowed = route.roles.includes(role);
@@ -164,7 +176,12 @@ describe('gateway security, on the built process', () => {
     ];
     const outcomes: string[] = [];
     for (const route of MATRIX) {
-      const path = route.path.replace('{ref}', 'X:Y').replace('{id}', UNKNOWN_ID).replace('{account}', 'CLI-0001').replace('{name}', 'fec');
+      const path = route.path
+        .replace('{ref}', 'X:Y')
+        .replace('{id}', UNKNOWN_ID)
+        .replace('{account}', 'CLI-0001')
+        .replace('{name}', 'fec')
+        .replace('{lei}', LEI);
       for (const [label, token] of tokens) {
         const r = await call(route.method, path, { token, body: route.body });
         if (r.status !== 401) outcomes.push(`${route.method} ${route.path} with ${label}: ${r.status}`);
@@ -237,6 +254,135 @@ describe('gateway security, on the built process', () => {
     const stored = (await call('GET', `/api/proposals/${id}`, { token: alice })).json;
     expect([stored.status, stored.maker, stored.checker, stored.comment]).toEqual(['WITHDRAWN', 'carol', null, 'typo in the comment']);
     expect((await call('POST', `/api/proposals/${id}/approve`, { token: await as('bob', ['supervisor']) })).status).toBe(409);
+  });
+
+  it('counterparty contacts: the proposal shows before → after, carries no secret, and applies once another supervisor approves', async () => {
+    const sam = await as('sam', ['supervisor']);
+    const bob = await as('bob', ['supervisor']);
+    const notification = `${env.stack.url('notification')}/counterparty-contacts/${LEI}`;
+    const put = async (body: unknown) => {
+      const r = await fetch(notification, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...(await env.stack.as(PEOPLE.operator, 'PUT', notification)) },
+        body: JSON.stringify(body),
+      });
+      expect(r.status).toBe(200);
+    };
+    // What notification holds before: set there directly, a webhook with its own secret.
+    const heldSecret = 'held-counterparty-secret-0001';
+    await put({
+      name: 'Counterparty A',
+      language: 'fr',
+      contacts: [
+        { channel: 'EMAIL', address: 'ops@a.example' },
+        { channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', secret: heldSecret },
+        { channel: 'EMAIL', address: 'old@a.example' },
+      ],
+    });
+    const held = await call('GET', `/api/counterparty-contacts/${LEI}`, { token: await as('ada', ['auditor']) });
+    expect([held.status, held.json.name, held.json.updatedBy]).toEqual([200, 'Counterparty A', PEOPLE.operator.id]);
+
+    // A secret never goes through a proposal; neither does a list of mailboxes.
+    const proposalSecret = 'proposal-secret-never-stored-0001';
+    const withSecret = await call('POST', '/api/proposals', {
+      token: sam,
+      body: {
+        kind: 'SET_COUNTERPARTY_CONTACTS',
+        params: {
+          lei: LEI,
+          name: 'Counterparty A',
+          language: 'fr',
+          contacts: [{ channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', secret: proposalSecret }],
+        },
+      },
+    });
+    expect([withSecret.status, withSecret.json.problems]).toEqual([
+      400,
+      [expect.stringMatching(/^contacts\[0\]\.secret: a webhook secret never goes through a proposal.*notification’s own route/)],
+    ]);
+    const twoMailboxes = await call('POST', '/api/proposals', {
+      token: sam,
+      body: {
+        kind: 'SET_COUNTERPARTY_CONTACTS',
+        params: { lei: LEI, name: 'Counterparty A', language: 'fr', contacts: [{ channel: 'EMAIL', address: 'ops@a.example,other@b.example' }] },
+      },
+    });
+    expect([twoMailboxes.status, twoMailboxes.json.problems]).toEqual([
+      400,
+      ['contacts[0].address: one email address (no comma, semicolon, space or display name)'],
+    ]);
+
+    const params = {
+      lei: LEI,
+      name: 'Counterparty A SA',
+      language: 'en',
+      contacts: [
+        { channel: 'EMAIL', address: 'ops@a.example' },
+        { channel: 'WEBHOOK', address: 'https://hooks.a.example/postera' },
+        { channel: 'EMAIL', address: 'new@a.example' },
+      ],
+    };
+    const proposed = await call('POST', '/api/proposals', { token: sam, body: { kind: 'SET_COUNTERPARTY_CONTACTS', params } });
+    expect(proposed.status).toBe(201);
+    const id = String(proposed.json.proposalId);
+    const change = {
+      lei: LEI,
+      basedOn: { updatedAt: held.json.updatedAt, updatedBy: PEOPLE.operator.id },
+      name: { before: 'Counterparty A', after: 'Counterparty A SA' },
+      language: { before: 'fr', after: 'en' },
+      contacts: {
+        added: [{ channel: 'EMAIL', address: 'new@a.example' }],
+        removed: [{ channel: 'EMAIL', address: 'old@a.example', hasSecret: false }],
+        changed: [{ channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', before: { hasSecret: true }, after: { hasSecret: false } }],
+        unchanged: [{ channel: 'EMAIL', address: 'ops@a.example' }],
+      },
+    };
+    const summary =
+      `change the contacts of counterparty ${LEI}: name "Counterparty A" → "Counterparty A SA"; language fr → en; + EMAIL new@a.example; − EMAIL old@a.example; ` +
+      'WEBHOOK https://hooks.a.example/postera loses its own signing secret (then signed with notification’s default)';
+    expect([proposed.json.summary, proposed.json.change]).toEqual([summary, change]);
+    const stored = (await call('GET', `/api/proposals/${id}`, { token: bob })).json;
+    expect([stored.status, stored.summary, stored.params]).toEqual(['PENDING', summary, { ...params, change }]);
+
+    // The maker cannot approve, even as a supervisor; another supervisor can, with the proof of both people.
+    const self = await call('POST', `/api/proposals/${id}/approve`, { token: sam });
+    expect([self.status, String(self.json.message)]).toEqual([403, expect.stringContaining('a different person must approve it')]);
+    const approved = await call('POST', `/api/proposals/${id}/approve`, { token: bob });
+    expect(approved.json).toMatchObject({ status: 'EXECUTED', maker: 'sam', checker: 'bob' });
+    const now = (await call('GET', `/api/counterparty-contacts/${LEI}`, { token: sam })).json;
+    expect([now.name, now.language, now.contacts, now.updatedBy]).toEqual([
+      'Counterparty A SA',
+      'en',
+      [
+        { channel: 'EMAIL', address: 'ops@a.example', hasSecret: false },
+        { channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', hasSecret: false },
+        { channel: 'EMAIL', address: 'new@a.example', hasSecret: false },
+      ],
+      'sam',
+    ]);
+    const { rows: proofs } = await env.db.query<{ maker: string; checker: string; method: string; path: string }>(
+      `SELECT maker, checker, method, path FROM notification.four_eyes_approvals WHERE proposal_id = $1`,
+      [id],
+    );
+    expect(proofs).toEqual([{ maker: 'sam', checker: 'bob', method: 'PUT', path: `/counterparty-contacts/${LEI}` }]);
+
+    // Contacts changed after a proposal was made: its approval is refused, nothing is put.
+    const stale = await call('POST', '/api/proposals', { token: sam, body: { kind: 'SET_COUNTERPARTY_CONTACTS', params: { ...params, language: 'fr' } } });
+    expect(stale.status).toBe(201);
+    await put({ name: 'Counterparty A SA', language: 'en', contacts: [{ channel: 'EMAIL', address: 'desk@a.example' }] });
+    const refused = await call('POST', `/api/proposals/${String(stale.json.proposalId)}/approve`, { token: bob });
+    expect(refused.json).toMatchObject({ status: 'FAILED', result: { status: 409 } });
+    const after = (await call('GET', `/api/counterparty-contacts/${LEI}`, { token: sam })).json;
+    expect([after.language, after.contacts]).toEqual(['en', [{ channel: 'EMAIL', address: 'desk@a.example', hasSecret: false }]]);
+
+    // No secret is stored by the gateway, in its proposals or its audit log.
+    for (const secret of [proposalSecret, heldSecret]) {
+      const { rows } = await env.db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM gateway.proposals p WHERE p::text LIKE $1)::int + (SELECT count(*) FROM gateway.audit_log a WHERE a::text LIKE $1)::int AS n`,
+        [`%${secret}%`],
+      );
+      expect([secret, rows[0]!.n]).toEqual([secret, 0]);
+    }
   });
 
   it('publishes the public key of the tokens it signs for the services, and nothing private', async () => {
@@ -362,6 +508,46 @@ describe('gateway security, on the built process', () => {
     expect(stopped.json).toMatchObject({ status: 'FAILED', result: { status: 422 } });
     const ends = await endOffsets(physicalTopic(env.prefix, Topics.tradesExecuted));
     expect([...ends.values()].reduce((n, o) => n + Number(o), 0)).toBe(0);
+  });
+
+  it('dead letters: a browse stops at its byte budget (x-dlq-truncated), and a letter beyond it is still replayed', async () => {
+    const original = physicalTopic(env.prefix, Topics.fxRates);
+    // Five letters of 30,000 bytes, one key (one partition, in order): the 64 KiB budget holds two.
+    const size = 30_000;
+    const values = [0, 1, 2, 3, 4].map((n) => {
+      const head = `{"letter":${n},"pad":"`;
+      return `${head}${'x'.repeat(size - head.length - 2)}"}`;
+    });
+    await produceRaw(
+      env.prefix,
+      dlqTopic(Topics.fxRates),
+      values.map((value) => ({ key: 'FX:BIG', value, headers: { 'dlq-error': 'too large to handle', 'dlq-original-topic': original } })),
+    );
+    const alice = await as('alice', ['operator']);
+    const cut = await call('GET', `/api/dlq?topic=${Topics.fxRates}`, { token: alice });
+    const letters = cut.json as unknown as Array<{ partition: number; offset: string; valueBytes: number; valueBase64: string }>;
+    expect([cut.status, cut.headers.get('x-dlq-truncated'), cut.headers.get('x-dlq-bytes-read')]).toEqual([200, 'true', String(2 * size)]);
+    expect(letters.map((l) => [l.offset, l.valueBytes, Buffer.from(l.valueBase64, 'base64').toString('utf8')])).toEqual([
+      ['0', size, values[0]],
+      ['1', size, values[1]],
+    ]);
+    // Stopped by the limit, not the budget: not truncated.
+    const one = await call('GET', `/api/dlq?topic=${Topics.fxRates}&limit=1`, { token: alice });
+    expect([one.headers.get('x-dlq-truncated'), one.headers.get('x-dlq-bytes-read'), (one.json as unknown as unknown[]).length]).toEqual([
+      'false',
+      String(size),
+      1,
+    ]);
+
+    // The fourth letter, past what a browse shows, is found and replayed on its own.
+    const params = { topic: Topics.fxRates, partition: letters[0]!.partition, offset: '3' };
+    const proposal = await call('POST', '/api/proposals', { token: alice, body: { kind: 'REPLAY_DLQ', params } });
+    const approved = await call('POST', `/api/proposals/${String(proposal.json.proposalId)}/approve`, { token: await as('bob', ['supervisor']) });
+    expect(approved.json).toMatchObject({ status: 'EXECUTED', result: { topic: original } });
+    const back = await consumeAll(original, { expected: 1, timeoutMs: 10_000 });
+    expect(back.map((m) => [m.key, m.value, m.headers['replayed-from']])).toEqual([
+      ['FX:BIG', values[3], `${physicalTopic(env.prefix, dlqTopic(Topics.fxRates))}/${letters[0]!.partition}/3`],
+    ]);
   });
 
   it('CORS is closed: a preflight from a browser origin gets no allow-origin', async () => {

@@ -21,9 +21,10 @@ const READ = [...READERS, 'admin'] as const;
  * The operators' day across the services, through one documented API: fails and
  * penalties (settlement); positions, cash, journals, FX results, exports and reconciliations
  * (accounting); filed reports and the activity report (reporting); notices and their delivery
- * (notification). Reads pass the query on; files come back byte for byte. Actions made directly are
- * written to the audit log once the service has answered; changes that need a second person
- * (break resolution, settlement cancel and re-instruct, buy-in, resend of an instruction) are proposals.
+ * (notification) and counterparty contacts. Reads pass the query on; files come back byte for byte.
+ * Actions made directly (reference prices among them) are written to the audit log once the service
+ * has answered; changes that need a second person (break resolution, settlement cancel and
+ * re-instruct, buy-in, resend of an instruction, counterparty contacts) are proposals.
  */
 @ApiTags('back office')
 @ApiBearerAuth()
@@ -77,6 +78,19 @@ export class BackOfficeController {
   @ApiOperation({ summary: 'The monthly CSDR penalty report per counterparty (?month=YYYY-MM)' })
   penaltiesMonthly(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('settlement', `/penalties/monthly${query(req)}`, who);
+  }
+
+  @Post('reference-prices')
+  @Roles(...MAKERS)
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Import reference prices when marketdata.prices.v1 has none: [{ isin, priceDate, price, priceType, currency }], passed to settlement as is; the penalties waiting for them accrue',
+  })
+  importPrices(@Body() body: unknown, @CurrentOperator() who: Operator) {
+    return this.audited(who, 'IMPORT REFERENCE PRICES', 'reference-prices', () =>
+      this.up.call('settlement', 'POST', '/reference-prices', { as: who }, { body }),
+    );
   }
 
   // ------------------------------------------------------------------ accounting
@@ -281,6 +295,16 @@ export class BackOfficeController {
   @ApiOperation({ summary: 'Avis d’opéré not sent by the end of the first business day after execution' })
   lateAvis(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('notification', `/avis/late${query(req)}`, who);
+  }
+
+  @Get('counterparty-contacts/:lei')
+  @Roles(...READ)
+  @ApiOperation({
+    summary:
+      'Where a counterparty’s confirmations go: name, language, contacts (a webhook says hasSecret, never the secret); set them with a SET_COUNTERPARTY_CONTACTS proposal',
+  })
+  counterpartyContacts(@Param('lei') lei: string, @CurrentOperator() who: Operator) {
+    return this.get('notification', `/counterparty-contacts/${encodeURIComponent(lei)}`, who);
   }
 
   @Post('notifications/:id/resend')

@@ -3,6 +3,16 @@ import type { Role } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import type { DlqReader } from '../dlq/dlq-reader.js';
 import type { OnBehalf, Upstream } from '../upstream/services.js';
+import {
+  changesNothing,
+  contactsChange,
+  contactsProblems,
+  contactsRequest,
+  currentContacts,
+  describeChange,
+  refuseIfMoved,
+  type ContactsChange,
+} from './counterparty-contacts.js';
 
 /**
  * What carrying out an approved proposal may use: the services, called on behalf of the checker
@@ -27,6 +37,13 @@ export interface ProposalKind {
   checkers: Role[];
   /** Every problem with the parameters, before anything is stored. */
   check(params: Record<string, unknown>): string[];
+  /**
+   * At proposal time, after check, for a kind whose proposal shows what it changes: reads the
+   * services on behalf of the maker and returns the params to store (only what carrying it out
+   * needs) and the change, stored beside them as `params.change` (not part of what makes two
+   * proposals the same). A refusal here refuses the proposal.
+   */
+  prepare?(params: Record<string, unknown>, ctx: { up: Upstream; maker: OnBehalf }): Promise<{ params: Record<string, unknown>; change: unknown }>;
   summary(params: Record<string, unknown>): string;
   execute(params: Record<string, unknown>, ctx: ExecutionContext): Promise<unknown>;
 }
@@ -189,6 +206,32 @@ PROPOSAL_KINDS.push({
       : ['period: a month YYYY-MM, or a fiscal year FYYYYY (the one whose closing date falls in that year)'],
   summary: (p) => `close the accounting period ${String(p.period)}`,
   execute: (p, { up, approved }) => up.call('accounting', 'POST', '/periods/close', approved, { body: { period: p.period } }),
+});
+
+PROPOSAL_KINDS.push({
+  kind: 'SET_COUNTERPARTY_CONTACTS',
+  makers: ['operator', 'supervisor'],
+  checkers: ['supervisor'],
+  check: contactsProblems,
+  // The proposal shows the change: the contacts notification holds now, read as the maker, against the new ones.
+  async prepare(p, { up, maker }) {
+    const request = contactsRequest(p);
+    const change = contactsChange(await currentContacts(up, request.lei, maker), request);
+    if (changesNothing(change)) throw new HttpException(`the contacts of counterparty ${request.lei} are already these: nothing to propose`, 409);
+    return { params: { ...request }, change };
+  },
+  summary: (p) => describeChange(p.change as ContactsChange),
+  // Only what the checker saw: contacts changed since the proposal refuse it (409), then the contacts are put with the proof of both people.
+  async execute(p, { up, approved }) {
+    const { lei, name, language, contacts } = contactsRequest(p);
+    refuseIfMoved(p.change as ContactsChange, contactsChange(await currentContacts(up, lei, { as: approved.as }), { lei, name, language, contacts }));
+    const r = await up.raw('notification', `/counterparty-contacts/${encodeURIComponent(lei)}`, approved, {
+      method: 'PUT',
+      contentType: 'application/json',
+      body: JSON.stringify({ name, language, contacts }),
+    });
+    return JSON.parse(r.body.toString('utf8')) as unknown;
+  },
 });
 
 export const proposalKind = (kind: string) => PROPOSAL_KINDS.find((k) => k.kind === kind);

@@ -63,9 +63,12 @@ export class ProposalsController {
     const kind = proposalKind(String(body?.kind));
     if (!kind) throw new BadRequestException(`kind must be one of ${PROPOSAL_KINDS.map((k) => k.kind).join(', ')}`);
     if (!who.roles.some((r) => kind.makers.includes(r))) throw new ForbiddenException(`${kind.kind} is proposed by ${kind.makers.join(' or ')}`);
-    const params = (typeof body.params === 'object' && body.params !== null && !Array.isArray(body.params) ? body.params : {}) as Record<string, unknown>;
+    let params = (typeof body.params === 'object' && body.params !== null && !Array.isArray(body.params) ? body.params : {}) as Record<string, unknown>;
     const problems = kind.check(params);
     if (problems.length > 0) throw new BadRequestException({ message: 'proposal refused; fix every problem and submit again', problems });
+    // A kind that shows its change reads it now, as the maker; the change is stored with the params, not hashed with them.
+    let change: unknown;
+    if (kind.prepare) ({ params, change } = await kind.prepare(params, { up: this.up, maker: { as: who } }));
     const id = newId();
     // A manual booking gets its reference now: approving it twice (a retry after a crash) books it once.
     if (kind.kind === 'BOOK_TRADE') {
@@ -76,6 +79,7 @@ export class ProposalsController {
       .update(kind.kind)
       .update(canonical(kind.kind === 'BOOK_TRADE' ? { ...params, trade: { ...(params.trade as object), tradeId: undefined } } : params))
       .digest('hex');
+    if (change !== undefined) params = { ...params, change };
     try {
       return await this.ds.transaction(async (tx) => {
         await tx.query(
@@ -89,6 +93,7 @@ export class ProposalsController {
           kind: kind.kind,
           status: 'PENDING',
           summary: kind.summary(params),
+          ...(change !== undefined ? { change } : {}),
           next: `a supervisor other than ${who.id} approves it: POST /api/proposals/${id}/approve; ${who.id} may withdraw it: POST /api/proposals/${id}/withdraw`,
         };
       });

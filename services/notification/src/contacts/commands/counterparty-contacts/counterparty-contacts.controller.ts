@@ -56,7 +56,8 @@ export class CounterpartyContactsController {
   @Put(':lei')
   @Roles(...MAKERS)
   async put(@Param('lei') lei: string, @Body() body: { name?: unknown; language?: unknown; contacts?: unknown }, @CurrentOperator() who: Operator) {
-    const operator = who.id;
+    // Set through an approved proposal: the person who proposed the contacts (the approver is in four_eyes_approvals).
+    const operator = who.fourEyes?.maker.id ?? who.id;
     if (!LEI.test(lei)) throw new BadRequestException('lei: an ISO 17442 LEI (20 characters)');
     const problems = problemsOf(body ?? {}, this.config.WEBHOOK_ALLOW_HTTP);
     if (problems.length > 0) throw new BadRequestException({ message: 'contacts refused', problems });
