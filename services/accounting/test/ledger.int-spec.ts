@@ -7,7 +7,7 @@ import { PEOPLE } from '@postera/devstack';
 import type { Person } from '@postera/platform';
 import { captured, cancelled, checkFec, dayClosed, fxRate, party, publish, signedFetch, step, trade } from './builders.js';
 
-// Accounting as a built process on the real broker and database (issue 5): partial settlements,
+// Accounting as a built process on the real broker and database: partial settlements,
 // realized P&L by FIFO, trade-date recognition, penalties, TTF, FX revaluation across two closes,
 // reconciliations from statement XML (clean and with planted breaks), the break workflow, the FEC,
 // and the journal writer role that cannot update or delete the journal.

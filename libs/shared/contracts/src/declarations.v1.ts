@@ -1,7 +1,7 @@
 import type { EventEnvelope } from './envelope.js';
 
 /**
- * reporting.events.v1 — the reports and declarations reporting files (issue 6). The TTF payable
+ * reporting.events.v1 — the reports and declarations reporting files. The TTF payable
  * for accounting (`TtfAssessed`) is in reporting.v1.ts; this file has the rest.
  */
 
