@@ -1,5 +1,5 @@
 import { physicalTopic } from '@postera/contracts';
-import { REPO_ROOT, Stack } from '@postera/devstack';
+import { ensureTopics, REPO_ROOT, Stack } from '@postera/devstack';
 import { createTestDatabase, dropTestDatabase, waitFor } from '@postera/testing';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,11 +19,14 @@ export interface ReplayProcess {
  */
 export async function replayFromZero(env: E2eEnv, o: { label: string; basePort: number; topics: string[] }): Promise<ReplayProcess> {
   const databaseUrl = await createTestDatabase(o.label);
+  const groupPrefix = `${env.prefix}-replay`;
+  // The replay's consumer groups are its own: on an authenticating broker, the service's principal is given them.
+  await ensureTopics(env.brokers, env.prefix, groupPrefix);
   const stack = new Stack({
     databaseUrl,
     kafkaBrokers: env.brokers,
     topicPrefix: env.prefix,
-    groupPrefix: `${env.prefix}-replay`,
+    groupPrefix,
     basePort: o.basePort,
     logDir: join(REPO_ROOT, '.local/test-logs', `${env.prefix}-replay`),
     smtpUrl: 'smtp://127.0.0.1:1',
