@@ -3,7 +3,7 @@
  * every topic of the run as it stands; its balances must equal the run's.
  */
 import { physicalTopic } from '@postera/contracts';
-import { kafkaClient, Stack } from '@postera/devstack';
+import { ensureTopics, kafkaClient, Stack } from '@postera/devstack';
 import pg from 'pg';
 import type { BalanceRow } from './checker.js';
 
@@ -143,6 +143,8 @@ export async function appliedPerConsumer(databaseUrl: string): Promise<Map<strin
  */
 export async function replayAccounting(o: ReplayOptions): Promise<{ seconds: number; groupPrefix: string }> {
   const groupPrefix = `chaos-replay-${Date.now().toString(36)}`;
+  // Its consumer groups are new: on the authenticating broker, accounting's principal is given them.
+  await ensureTopics(o.brokers, o.topicPrefix, groupPrefix);
   const stack = new Stack({
     databaseUrl: o.databaseUrl,
     kafkaBrokers: o.brokers,
