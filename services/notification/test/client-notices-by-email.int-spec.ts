@@ -11,6 +11,7 @@ import {
   cancelled,
   captured,
   caughtUp,
+  counterpartyConfirmationIssued,
   day,
   getJson,
   instruction,
@@ -83,9 +84,24 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     await publish(
       env,
       Topics.refdataAccounts,
-      accountUpserted(account({ account: 'CLI-FR', clientId: 'C-FR', language: 'fr', email: 'camille@example.fr', contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }] })),
       accountUpserted(
-        account({ account: 'CLI-EN', clientId: 'C-EN', clientName: 'Emily Carter', language: 'en', baseCurrency: 'GBP', contacts: [{ channel: 'EMAIL', address: 'emily@example.co.uk' }] }),
+        account({
+          account: 'CLI-FR',
+          clientId: 'C-FR',
+          language: 'fr',
+          email: 'camille@example.fr',
+          contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }],
+        }),
+      ),
+      accountUpserted(
+        account({
+          account: 'CLI-EN',
+          clientId: 'C-EN',
+          clientName: 'Emily Carter',
+          language: 'en',
+          baseCurrency: 'GBP',
+          contacts: [{ channel: 'EMAIL', address: 'emily@example.co.uk' }],
+        }),
       ),
       accountUpserted(account({ account: 'PROP-1', clientId: 'FIRM', accountType: 'PROPRIETARY', contacts: [] })),
     );
@@ -164,9 +180,15 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect(pdfEn).toContain('Accrued interest: 1,232.88 EUR');
 
     // The structured form, kept and served over HTTP.
-    const notices = await getJson<Array<{ noticeId: string; kind: string; status: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(B.tradeRef)}`);
+    const notices = await getJson<Array<{ noticeId: string; kind: string; status: string }>>(
+      env,
+      `${url()}/notices?tradeRef=${encodeURIComponent(B.tradeRef)}`,
+    );
     expect(notices.body.map((n) => [n.kind, n.status])).toEqual([['AVIS_OPERE', 'ROUTED']]);
-    const doc = await getJson<{ document: { content: Record<string, unknown>; recipient: Record<string, unknown> } }>(env, `${url()}/notices/${notices.body[0]!.noticeId}`);
+    const doc = await getJson<{ document: { content: Record<string, unknown>; recipient: Record<string, unknown> } }>(
+      env,
+      `${url()}/notices/${notices.body[0]!.noticeId}`,
+    );
     expect(doc.body.document.content).toMatchObject({
       totalConsideration: '249687.50',
       accruedInterest: '1232.88',
@@ -184,7 +206,15 @@ describe('client notices by email, on the real broker, database and an SMTP serv
 
   it('an amended trade validated again gets an amendment notice, not a second avis; its cancellation refers to it', async () => {
     const [first] = (await getJson<Array<{ noticeId: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}`)).body;
-    const A2 = { ...A, version: 2, quantity: '100', grossAmount: '5850.50', feesAmount: '5.85', netAmount: '5856.35', fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }] };
+    const A2 = {
+      ...A,
+      version: 2,
+      quantity: '100',
+      grossAmount: '5850.50',
+      feesAmount: '5.85',
+      netAmount: '5856.35',
+      fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }],
+    };
     await publish(env, Topics.tradeEvents, amended(A, A2), validated(A2));
     await waitMails(3);
     const amendment = mail(/^Avis d'opéré rectificatif/);
@@ -195,7 +225,9 @@ describe('client notices by email, on the real broker, database and an SMTP serv
 
     await publish(env, Topics.tradeEvents, cancelled(A2, 3));
     await waitMails(4);
-    const [latest] = (await getJson<Array<{ noticeId: string; kind: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}&kind=AMENDMENT_NOTICE`)).body;
+    const [latest] = (
+      await getJson<Array<{ noticeId: string; kind: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}&kind=AMENDMENT_NOTICE`)
+    ).body;
     const cancellation = mail(/^Avis d'annulation/);
     expect(cancellation.text).toContain(`Cet avis se rapporte à notre avis n° ${latest!.noticeId} du `);
     expect(cancellation.text).toContain("L'opération suivante est annulée (version 3) ; aucun règlement-livraison n'aura lieu.");
@@ -206,14 +238,25 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     await publish(
       env,
       Topics.settlementEvents,
-      instruction(B, { status: 'PARTIALLY_SETTLED', settledQuantity: '100000', settledAmount: '100420.09', stepQuantity: '100000', stepAmount: '100420.09', effectiveSettlementDate: '2026-11-30' }),
+      instruction(B, {
+        status: 'PARTIALLY_SETTLED',
+        settledQuantity: '100000',
+        settledAmount: '100420.09',
+        stepQuantity: '100000',
+        stepAmount: '100420.09',
+        effectiveSettlementDate: '2026-11-30',
+      }),
     );
     await waitMails(5);
     const partial = mail(/^Trade partially settled/);
     expect(partial.text).toContain('Quantity settled: 100,000');
     expect(partial.text).toContain('Quantity still to settle: 150,000');
     expect(partial.text).toContain(en('Amount still to settle: 150,630.13~EUR'));
-    await publish(env, Topics.settlementEvents, instruction(B, { status: 'SETTLED', settledQuantity: '250000', settledAmount: '251050.22', effectiveSettlementDate: '2026-12-01' }));
+    await publish(
+      env,
+      Topics.settlementEvents,
+      instruction(B, { status: 'SETTLED', settledQuantity: '250000', settledAmount: '251050.22', effectiveSettlementDate: '2026-12-01' }),
+    );
     await waitMails(6);
     expect(mail(/^Trade settled/).text).toContain('Quantity settled: 250,000');
 
@@ -234,7 +277,9 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     const reminder = mail(/^Rappel : règlement-livraison en échec/);
     expect(reminder.text).toContain('Rappel : le règlement-livraison est toujours en échec au 01/12/2026, depuis le 30/11/2026 (1 jour(s) ouvré(s)).');
     // Routed in the close's own transaction (one now() for both), not by the router's poll.
-    const { rows } = await env.db.query(`SELECT status, routed_at = created_at AS same_transaction FROM notification.notices WHERE kind = 'SETTLEMENT_FAIL_REMINDER'`);
+    const { rows } = await env.db.query(
+      `SELECT status, routed_at = created_at AS same_transaction FROM notification.notices WHERE kind = 'SETTLEMENT_FAIL_REMINDER'`,
+    );
     expect(rows).toEqual([{ status: 'ROUTED', same_transaction: true }]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(smtp.messages).toHaveLength(8);
@@ -243,7 +288,9 @@ describe('client notices by email, on the real broker, database and an SMTP serv
   it("reports an avis d'opéré not sent by the end of the first business day after execution", async () => {
     // D was captured on 26 Nov and never validated: its avis was due by the end of 27 Nov, reported at that close.
     const late = await getJson<Array<{ tradeRef: string; deadline: string; reportedOn: string; sentAt: string | null }>>(env, `${url()}/avis/late`);
-    expect(late.body).toEqual([{ tradeRef: D.tradeRef, account: 'CLI-FR', tradeDate: '2026-11-26', deadline: '2026-11-27', reportedOn: '2026-11-27', sentAt: null }]);
+    expect(late.body).toEqual([
+      { tradeRef: D.tradeRef, account: 'CLI-FR', tradeDate: '2026-11-26', deadline: '2026-11-27', reportedOn: '2026-11-27', sentAt: null },
+    ]);
     const metrics = await (await fetch(`${url()}/metrics`)).text();
     expect(metrics).toMatch(/postera_notification_avis_late_total\{[^}]*\} 1\b/);
     // Every mail sent: nothing waits for a sender (the backlog the autoscaler reads).
@@ -265,29 +312,17 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect((await put(await env.stack.as(PEOPLE.admin, 'PUT', contactsUrl))).status).toBe(403);
     expect((await put(await env.stack.as(PEOPLE.supervisor, 'PUT', contactsUrl, { maker: PEOPLE.supervisor }))).status).toBe(403); // one person twice
     // Without WEBHOOK_SECRETS_KEY a webhook secret is not stored: refused, saying why.
-    const withSecret = { ...contacts, contacts: [{ channel: 'WEBHOOK', address: 'https://hooks.banque-exemple.example/postera', secret: 'a-counterparty-secret-0001' }] };
+    const withSecret = {
+      ...contacts,
+      contacts: [{ channel: 'WEBHOOK', address: 'https://hooks.banque-exemple.example/postera', secret: 'a-counterparty-secret-0001' }],
+    };
     const refused = await put(await env.stack.as(PEOPLE.operator, 'PUT', contactsUrl), withSecret);
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { message: string }).message).toMatch(/WEBHOOK_SECRETS_KEY is not set/);
     expect((await env.db.query(`SELECT 1 FROM notification.counterparty_contacts WHERE lei = $1`, [CPTY_LEI])).rowCount).toBe(0);
     expect((await put(await env.stack.as(PEOPLE.operator, 'PUT', contactsUrl))).status).toBe(200);
     expect((await getJson<{ updatedBy: string }>(env, contactsUrl)).body.updatedBy).toBe(PEOPLE.operator.id);
-    const issued = {
-      tradeRef: 'FO-EQ:N-CP',
-      version: 1,
-      counterparty: { lei: CPTY_LEI, name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' },
-      side: 'BUY',
-      isin: 'FR0000120271',
-      quantity: '150',
-      price: '58.505',
-      priceType: 'UNIT',
-      currency: 'EUR',
-      tradeDate: '2026-11-26',
-      settlementDate: '2026-11-30',
-      settlementAmount: '8775.75',
-    };
-    const { envelope } = await import('@postera/contracts');
-    await publish(env, Topics.tradeEvents, envelope({ type: 'CounterpartyConfirmationIssued', producer: 'test', correlationId: issued.tradeRef, causationId: null, payload: issued }));
+    await publish(env, Topics.tradeEvents, counterpartyConfirmationIssued('FO-EQ:N-CP', CPTY_LEI));
     await waitMails(9);
     const conf = mail(/^Trade confirmation — FO-EQ:N-CP/, 'confirmations@banque-exemple.example');
     expect(conf.text).toContain('Counterparty: Banque Exemple SA (LEI 529900T8BM49AURSDO55, BIC BEXAFRPPXXX)');

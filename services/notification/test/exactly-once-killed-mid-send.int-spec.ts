@@ -29,7 +29,11 @@ describe('exactly once per notice, the service killed mid-send and the events re
   it('every notice arrives once, except the one accepted at the kill, which arrives exactly twice with its Message-ID', async () => {
     const first = env.stack.start('notification', { POSTERA_FAULT: 'after-smtp-send:3' });
     await env.stack.waitHealthy('notification');
-    await publish(env, Topics.refdataAccounts, accountUpserted(account({ account: 'CLI-FR', contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }] })));
+    await publish(
+      env,
+      Topics.refdataAccounts,
+      accountUpserted(account({ account: 'CLI-FR', contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }] })),
+    );
     await caughtUp(env, 'refdata-accounts', Topics.refdataAccounts);
     await publish(env, Topics.tradeEvents, ...events);
     // The process kills itself right after the server accepted the 3rd mail.

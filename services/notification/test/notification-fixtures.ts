@@ -1,9 +1,18 @@
-import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
+import {
+  envelope,
+  physicalTopic,
+  Topics,
+  type AccountRefV1,
+  type EventEnvelope,
+  type InstructionStatusChangedV1,
+  type TradeEconomics,
+} from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import { deterministicId } from '@postera/kernel';
 import type { Person } from '@postera/platform';
 import { produceRaw, startSmtpSink, waitFor, type SmtpSink, type SmtpSinkOptions } from '@postera/testing';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
@@ -65,7 +74,8 @@ export function account(a: Partial<AccountRefV1> & Pick<AccountRefV1, 'account'>
   };
 }
 
-const ev = <P>(type: string, correlationId: string, payload: P) => envelope({ type, producer: 'test', correlationId, causationId: null, payload }) as EventEnvelope;
+const ev = <P>(type: string, correlationId: string, payload: P) =>
+  envelope({ type, producer: 'test', correlationId, causationId: null, payload }) as EventEnvelope;
 export const accountUpserted = (a: AccountRefV1) => ev('AccountUpserted', a.account, a);
 export const captured = (t: TradeEconomics) => ev('TradeCaptured', t.tradeRef, { trade: t, status: 'CAPTURED' });
 export const validated = (t: TradeEconomics) => ev('TradeValidated', t.tradeRef, { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' });
@@ -111,7 +121,10 @@ export async function publish(env: E2eEnv, topic: string, ...events: EventEnvelo
 }
 
 export const caughtUp = (env: E2eEnv, consumer: string, topic: string) =>
-  waitFor(() => groupCaughtUp(`${env.prefix}.notification.${consumer}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `notification.${consumer} to consume ${topic}` });
+  waitFor(() => groupCaughtUp(`${env.prefix}.notification.${consumer}`, physicalTopic(env.prefix, topic)), {
+    timeoutMs: 30_000,
+    what: `notification.${consumer} to consume ${topic}`,
+  });
 
 /**
  * What the tests' notification needs besides the stack's defaults: it runs with NODE_ENV=production
@@ -166,10 +179,13 @@ export async function getJson<T>(env: E2eEnv, url: string, who: Person = PEOPLE.
 
 /** The text of every page of a PDF, read by pdf.js (Mozilla's reader), lines joined by newlines. */
 export async function pdfText(bytes: Buffer): Promise<string> {
-  const doc = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false,
+  const doc = await getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
     isEvalSupported: false,
     disableFontFace: true,
-    standardFontDataUrl: fileURLToPath(new URL('../../../node_modules/pdfjs-dist/standard_fonts/', import.meta.url)), }).promise;
+    standardFontDataUrl: fileURLToPath(new URL('../../../node_modules/pdfjs-dist/standard_fonts/', import.meta.url)),
+  }).promise;
   const pages: string[] = [];
   for (let i = 1; i <= doc.numPages; i++) {
     const content = await (await doc.getPage(i)).getTextContent();
@@ -177,6 +193,55 @@ export async function pdfText(bytes: Buffer): Promise<string> {
   }
   await doc.destroy();
   return pages.join('\n');
+}
+
+/** A counterparty's trade confirmation issued by capture (trade.events.v1), for the counterparty `lei`. */
+export const counterpartyConfirmationIssued = (ref: string, lei: string) =>
+  envelope({
+    type: 'CounterpartyConfirmationIssued',
+    producer: 'test',
+    correlationId: ref,
+    causationId: null,
+    payload: {
+      tradeRef: ref,
+      version: 1,
+      counterparty: { lei, name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' },
+      side: 'BUY',
+      isin: 'FR0000120271',
+      quantity: '150',
+      price: '58.505',
+      priceType: 'UNIT',
+      currency: 'EUR',
+      tradeDate: '2026-11-26',
+      settlementDate: '2026-11-30',
+      settlementAmount: '8775.75',
+    },
+  });
+
+/**
+ * A receiver answering with a 50 MB body, written as fast as the client reads it from one 64 KiB
+ * buffer (the server holds none of it); `written()` says how much the client took before it stopped.
+ */
+export function hugeAnswer(): { bytes: number; respond(res: ServerResponse): void; written(): number } {
+  const bytes = 50 * 1024 * 1024;
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  let written = 0;
+  return {
+    bytes,
+    written: () => written,
+    respond(res) {
+      res.writeHead(200, { 'content-length': String(bytes) });
+      const pump = () => {
+        while (written < bytes) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    },
+  };
 }
 
 export { Topics };

@@ -35,7 +35,15 @@ describe('a notice routed at commit by its writer wakes the senders', () => {
     await publish(
       env,
       Topics.refdataAccounts,
-      accountUpserted(account({ account: 'CLI-FR', clientId: 'C-FR', language: 'fr', email: 'camille@example.fr', contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }] })),
+      accountUpserted(
+        account({
+          account: 'CLI-FR',
+          clientId: 'C-FR',
+          language: 'fr',
+          email: 'camille@example.fr',
+          contacts: [{ channel: 'EMAIL', address: 'camille@example.fr' }],
+        }),
+      ),
     );
     await caughtUp(env, 'refdata-accounts', Topics.refdataAccounts);
   });
@@ -56,7 +64,9 @@ describe('a notice routed at commit by its writer wakes the senders', () => {
     expect(Date.now() - published).toBeLessThan(20_000);
     expect(smtp.messages.map((m) => [m.headers.get('x-postera-trade-ref'), m.headers.get('x-postera-notice-kind')])).toEqual([['FO-EQ:W-A', 'AVIS_OPERE']]);
     // Routed by the consumer in the transaction that wrote it (one now() for both), not by the router's next pass.
-    const { rows } = await env.db.query(`SELECT status, routed_at = created_at AS same_transaction FROM notification.notices WHERE trade_ref = $1`, [A.tradeRef]);
+    const { rows } = await env.db.query(`SELECT status, routed_at = created_at AS same_transaction FROM notification.notices WHERE trade_ref = $1`, [
+      A.tradeRef,
+    ]);
     expect(rows).toEqual([{ status: 'ROUTED', same_transaction: true }]);
   });
 

@@ -4,39 +4,24 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DestinationRule } from '../src/delivery/webhook-destination.js';
 import { postWebhook, type Resolve, type WebhookPostOptions } from '../src/delivery/webhook-post.js';
+import { hugeAnswer } from './notification-fixtures.js';
 import { TEST_TLS_CERT, TEST_TLS_KEY } from './tls-fixture.js';
 
 // The webhook POST against real sockets on the loopback: where it refuses to go, that it connects
 // to the address it checked, and that it reads no more of an answer than its cap.
 
-const HUGE_BYTES = 50 * 1024 * 1024;
-const CHUNK = Buffer.alloc(64 * 1024, 'x');
-
 describe('webhook destinations: checked at connect time, answers read to a cap', () => {
   let server: Server;
   let port = 0;
   const received: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
-  let hugeWritten = 0;
+  const huge = hugeAnswer();
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       received.push({ path: req.url ?? '', headers: req.headers });
       req.resume();
-      if (req.url !== '/huge') {
-        res.end('ok');
-        return;
-      }
-      // 50 MB, written as fast as the client reads it, from one buffer (the server itself holds none of it).
-      res.writeHead(200, { 'content-length': String(HUGE_BYTES) });
-      const pump = () => {
-        while (hugeWritten < HUGE_BYTES) {
-          hugeWritten += CHUNK.length;
-          if (!res.write(CHUNK)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      res.on('close', () => res.removeAllListeners('drain'));
-      pump();
+      if (req.url === '/huge') return huge.respond(res);
+      res.end('ok');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as AddressInfo).port;
@@ -71,7 +56,10 @@ describe('webhook destinations: checked at connect time, answers read to a cap',
 
   it('refuses the metadata address and the private ranges, at once and without a lookup', async () => {
     const o = options({ resolve: refusedResolver(), allowed: ['127.0.0.1/32'] });
-    expect(await post('http://169.254.169.254/latest/meta-data/', o)).toEqual({ kind: 'refused', error: 'destination refused: 169.254.169.254 is in a link-local range' });
+    expect(await post('http://169.254.169.254/latest/meta-data/', o)).toEqual({
+      kind: 'refused',
+      error: 'destination refused: 169.254.169.254 is in a link-local range',
+    });
     expect(await post('http://10.0.0.5:8080/hook', o)).toEqual({ kind: 'refused', error: 'destination refused: 10.0.0.5 is in a private range' });
     expect(await post('https://[fd12::1]/hook', o)).toEqual({ kind: 'refused', error: 'destination refused: fd12::1 is in a private range' });
   });
@@ -157,7 +145,7 @@ describe('webhook destinations: checked at connect time, answers read to a cap',
     expect(outcome).toEqual({ kind: 'answered', status: 200 });
     // The client stopped reading: the server got no further than the sockets' buffers.
     await new Promise((r) => setTimeout(r, 100));
-    expect(hugeWritten).toBeLessThan(8 * 1024 * 1024);
+    expect(huge.written()).toBeLessThan(8 * 1024 * 1024);
     expect(after.rss - before.rss).toBeLessThan(10 * 1024 * 1024);
     expect(after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers)).toBeLessThan(5 * 1024 * 1024);
   });

@@ -25,7 +25,13 @@ describe('the migration sealing stored webhook secrets', () => {
   let url: string;
   let withKey: DataSource;
   const source = (key?: Buffer) =>
-    createServiceDataSource({ url, schema: 'notification', migrations: notificationMigrations({ webhookSecretsKey: key }), poolMax: 2, applicationName: 'notif-seal-spec' });
+    createServiceDataSource({
+      url,
+      schema: 'notification',
+      migrations: notificationMigrations({ webhookSecretsKey: key }),
+      poolMax: 2,
+      applicationName: 'notif-seal-spec',
+    });
   const secrets = async () =>
     (await withKey.query(
       `SELECT p.lei, c->>'channel' AS channel, c->>'secret' AS secret FROM notification.counterparty_contacts p, jsonb_array_elements(p.contacts) c ORDER BY p.lei, c->>'channel'`,

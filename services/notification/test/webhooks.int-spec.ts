@@ -1,17 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import type { SmtpSink } from '@postera/testing';
 import { waitFor } from '@postera/testing';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { E2eEnv } from '../../../test/e2e/harness.js';
 import { openSecret } from '../src/contacts/domain/webhook-secret-box.js';
 import { verifyWebhook } from '../src/delivery/webhook-signature.js';
-import { account, accountUpserted, callAs, caughtUp, getJson, notificationEnv, publish, TEST_WEBHOOK_SECRETS_KEY, Topics, trade, validated } from './notification-fixtures.js';
+import {
+  account,
+  accountUpserted,
+  callAs,
+  caughtUp,
+  counterpartyConfirmationIssued,
+  getJson,
+  hugeAnswer,
+  notificationEnv,
+  publish,
+  TEST_WEBHOOK_SECRETS_KEY,
+  Topics,
+  trade,
+  validated,
+} from './notification-fixtures.js';
 
 // Webhooks received by a real HTTP server on loopback: signed, retried with exponential backoff,
 // FAILED after the last attempt, resent by an operator.
@@ -25,21 +38,7 @@ const BACKOFF_BASE_MS = 400;
 const ATTEMPTS_MAX = 4;
 
 /** 50 MB from one buffer, written as fast as the sender reads it. */
-const HUGE_BYTES = 50 * 1024 * 1024;
-const CHUNK = Buffer.alloc(64 * 1024, 'x');
-let hugeWritten = 0;
-function streamHuge(res: ServerResponse): void {
-  res.setHeader('content-length', String(HUGE_BYTES));
-  const pump = () => {
-    while (hugeWritten < HUGE_BYTES) {
-      hugeWritten += CHUNK.length;
-      if (!res.write(CHUNK)) return void res.once('drain', pump);
-    }
-    res.end();
-  };
-  res.on('close', () => res.removeAllListeners('drain'));
-  pump();
-}
+const huge = hugeAnswer();
 
 interface Received {
   at: number;
@@ -83,7 +82,7 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
       req.on('end', () => {
         received.push({ at: Date.now(), path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         res.statusCode = answer.get(req.url ?? '') ?? 200;
-        if (req.url === '/huge') return void streamHuge(res);
+        if (req.url === '/huge') return void huge.respond(res);
         res.end('a body the receiver wrote, never stored');
       });
     });
@@ -100,7 +99,14 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
       Topics.refdataAccounts,
       // Both channels for one client: one email and one webhook per notice.
       accountUpserted(
-        account({ account: 'CLI-OK', language: 'en', contacts: [{ channel: 'EMAIL', address: 'ops@client-ok.example' }, { channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/ok` }] }),
+        account({
+          account: 'CLI-OK',
+          language: 'en',
+          contacts: [
+            { channel: 'EMAIL', address: 'ops@client-ok.example' },
+            { channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/ok` },
+          ],
+        }),
       ),
       accountUpserted(account({ account: 'CLI-KO', language: 'fr', contacts: [{ channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/ko` }] })),
       accountUpserted(account({ account: 'CLI-A', language: 'en', contacts: [{ channel: 'WEBHOOK', address: `http://127.0.0.1:${port}/a` }] })),
@@ -145,16 +151,28 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     // A changed body, or another secret (the shared default among them), does not verify.
     expect(verifyWebhook(clientSecret, ts, sig, hook.body.replace('8775.75', '8775.76'), Math.floor(Date.now() / 1000))).toBe(false);
     expect(verifyWebhook(SECRET, ts, sig, hook.body, Math.floor(Date.now() / 1000))).toBe(false);
-    const body = JSON.parse(hook.body) as { notificationId: string; kind: string; language: string; text: string; document: { content: Record<string, unknown> } };
+    const body = JSON.parse(hook.body) as {
+      notificationId: string;
+      kind: string;
+      language: string;
+      text: string;
+      document: { content: Record<string, unknown> };
+    };
     expect(hook.headers['idempotency-key']).toBe(body.notificationId);
     expect(body.kind).toBe('AVIS_OPERE');
     expect(body.text).toContain('Trade confirmation'.toUpperCase());
     expect(body.document.content).toMatchObject({ totalConsideration: '8775.75', netAmount: '8784.53', quantity: '150' });
     const deliveries = await getJson<Array<{ channel: string; status: string }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`);
-    await waitFor(async () => (await getJson<Array<{ status: string }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`)).body.every((d) => d.status === 'SENT'), {
-      timeoutMs: 10_000,
-      what: 'both deliveries SENT',
-    });
+    await waitFor(
+      async () =>
+        (await getJson<Array<{ status: string }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`)).body.every(
+          (d) => d.status === 'SENT',
+        ),
+      {
+        timeoutMs: 10_000,
+        what: 'both deliveries SENT',
+      },
+    );
     expect(deliveries.body.map((d) => d.channel).sort()).toEqual(['EMAIL', 'WEBHOOK']);
   });
 
@@ -162,7 +180,11 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     answer.set('/ko', 503);
     const t = trade('FO-EQ:W-2', { account: 'CLI-KO' });
     await publish(env, Topics.tradeEvents, validated(t));
-    const list = () => getJson<Array<{ notificationId: string; status: string; attempts: number; lastError: string | null }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`);
+    const list = () =>
+      getJson<Array<{ notificationId: string; status: string; attempts: number; lastError: string | null }>>(
+        env,
+        `${url()}/notifications?tradeRef=${encodeURIComponent(t.tradeRef)}`,
+      );
     await waitFor(async () => (await list()).body[0]?.status === 'FAILED', { timeoutMs: 30_000, what: 'the webhook to be FAILED' });
     const tries = received.filter((r) => r.path === '/ko');
     expect(tries).toHaveLength(ATTEMPTS_MAX);
@@ -175,7 +197,10 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     expect(gaps[2]!).toBeGreaterThan(gaps[0]! * 2);
     const [failed] = (await list()).body;
     expect(failed).toMatchObject({ status: 'FAILED', attempts: ATTEMPTS_MAX, lastError: 'HTTP 503' });
-    const detail = await getJson<{ deliveryAttempts: Array<{ outcome: string; error: string; response: string }> }>(env, `${url()}/notifications/${failed!.notificationId}`);
+    const detail = await getJson<{ deliveryAttempts: Array<{ outcome: string; error: string; response: string }> }>(
+      env,
+      `${url()}/notifications/${failed!.notificationId}`,
+    );
     expect(detail.body.deliveryAttempts.map((a) => [a.outcome, a.error])).toEqual(Array(ATTEMPTS_MAX).fill(['ERROR', 'HTTP 503']));
     // The status only: the receiver's body is neither stored nor served.
     expect(detail.body.deliveryAttempts.map((a) => a.response)).toEqual(Array(ATTEMPTS_MAX).fill('503'));
@@ -191,9 +216,11 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     expect((await resend(await env.stack.as(PEOPLE.operator, 'POST', resendUrl))).status).toBe(202);
     await waitFor(async () => (await list()).body[0]?.status === 'SENT', { timeoutMs: 20_000, what: 'the resent webhook to be SENT' });
     expect((await resend(await env.stack.as(PEOPLE.operator, 'POST', resendUrl))).status).toBe(409); // SENT is not sent twice
-    const after = await getJson<{ resentBy: string; deliveryAttempts: Array<{ attemptNo: number; outcome: string }>; operatorActions: Array<{ action: string; operator: string }> }>(env, 
-      `${url()}/notifications/${failed!.notificationId}`,
-    );
+    const after = await getJson<{
+      resentBy: string;
+      deliveryAttempts: Array<{ attemptNo: number; outcome: string }>;
+      operatorActions: Array<{ action: string; operator: string }>;
+    }>(env, `${url()}/notifications/${failed!.notificationId}`);
     expect(after.body.resentBy).toBe(PEOPLE.operator.id);
     expect(after.body.operatorActions.map((a) => [a.action, a.operator])).toEqual([['RESEND', PEOPLE.operator.id]]);
     expect(after.body.deliveryAttempts.map((a) => a.outcome)).toEqual(['ERROR', 'ERROR', 'ERROR', 'ERROR', 'SENT']);
@@ -238,7 +265,13 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     // Which URLs have a secret and since when — never a value, in the answer or in any table in plaintext.
     const listed = await getJson<{ secrets: Array<Record<string, unknown>> }>(env, `${url()}/webhook-secrets/CLI-A`);
     expect(listed.body.secrets).toEqual([
-      { url: `http://127.0.0.1:${port}/a`, createdAt: expect.any(String), rotatedAt: expect.any(String), rotatedBy: PEOPLE.operator.id, previousValidUntil: null },
+      {
+        url: `http://127.0.0.1:${port}/a`,
+        createdAt: expect.any(String),
+        rotatedAt: expect.any(String),
+        rotatedBy: PEOPLE.operator.id,
+        previousValidUntil: null,
+      },
     ]);
     expect(JSON.stringify(listed.body)).not.toContain(a2!.secret);
     const stored = await env.db.query(`SELECT t::text AS row FROM notification.client_webhook_secrets t`);
@@ -268,7 +301,10 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
   it('reads a 50 MB answer only to its cap: delivered, the status stored and nothing else, the sender not swollen', async () => {
     const rssBefore = await rssOfNotification();
     await publish(env, Topics.tradeEvents, validated(trade('FO-EQ:W-HUGE', { account: 'CLI-HUGE' })));
-    await waitFor(async () => (await deliveriesOf('FO-EQ:W-HUGE')).body[0]?.status === 'SENT', { timeoutMs: 20_000, what: 'the webhook with a huge answer SENT' });
+    await waitFor(async () => (await deliveriesOf('FO-EQ:W-HUGE')).body[0]?.status === 'SENT', {
+      timeoutMs: 20_000,
+      what: 'the webhook with a huge answer SENT',
+    });
     const { rows } = await env.db.query(
       `SELECT a.smtp_response AS response, a.error FROM notification.delivery_attempts a JOIN notification.notifications n ON n.notification_id = a.notification_id
        WHERE n.recipient = $1`,
@@ -276,7 +312,7 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     );
     expect(rows).toEqual([{ response: '200', error: null }]);
     await new Promise((r) => setTimeout(r, 200));
-    expect(hugeWritten).toBeLessThan(8 * 1024 * 1024);
+    expect(huge.written()).toBeLessThan(8 * 1024 * 1024);
     const rssAfter = await rssOfNotification();
     if (rssBefore !== null && rssAfter !== null) expect(rssAfter - rssBefore).toBeLessThan(20 * 1024 * 1024);
   });
@@ -291,7 +327,9 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
       body: { name: 'Banque Exemple SA', language: 'en', contacts: [{ channel: 'EMAIL', address: 'ops,other@banque-exemple.example' }] },
     });
     expect(put.status).toBe(400);
-    expect(((await put.json()) as { problems: string[] }).problems).toEqual(['contacts[0].address: one email address (no comma, semicolon, display name or group)']);
+    expect(((await put.json()) as { problems: string[] }).problems).toEqual([
+      'contacts[0].address: one email address (no comma, semicolon, display name or group)',
+    ]);
   });
   it('a counterparty’s own secret: stored sealed (AES-256-GCM), opened only to sign its webhook, never in the database in plaintext', async () => {
     const contactsUrl = `${url()}/counterparty-contacts/${CPTY_LEI}`;
@@ -306,34 +344,17 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     expect(shown.contacts).toEqual([{ channel: 'WEBHOOK', address: hook, hasSecret: true }]);
     expect(shown.updatedBy).toBe(PEOPLE.operator.id);
     const stored = async () =>
-      (await env.db.query(`SELECT contacts::text AS contacts, contacts->0->>'secret' AS secret FROM notification.counterparty_contacts WHERE lei = $1`, [CPTY_LEI]))
-        .rows[0] as { contacts: string; secret: string };
+      (
+        await env.db.query(`SELECT contacts::text AS contacts, contacts->0->>'secret' AS secret FROM notification.counterparty_contacts WHERE lei = $1`, [
+          CPTY_LEI,
+        ])
+      ).rows[0] as { contacts: string; secret: string };
     const sealed = (await stored()).secret;
     expect(sealed).toMatch(/^v1:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]+={0,2}$/);
     expect((await stored()).contacts).not.toContain(CPTY_SECRET);
     expect(openSecret(Buffer.from(TEST_WEBHOOK_SECRETS_KEY, 'base64'), sealed, CPTY_LEI)).toBe(CPTY_SECRET);
 
-    const confirmation = (ref: string) =>
-      envelope({
-        type: 'CounterpartyConfirmationIssued',
-        producer: 'test',
-        correlationId: ref,
-        causationId: null,
-        payload: {
-          tradeRef: ref,
-          version: 1,
-          counterparty: { lei: CPTY_LEI, name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' },
-          side: 'BUY',
-          isin: 'FR0000120271',
-          quantity: '150',
-          price: '58.505',
-          priceType: 'UNIT',
-          currency: 'EUR',
-          tradeDate: '2026-11-26',
-          settlementDate: '2026-11-30',
-          settlementAmount: '8775.75',
-        },
-      });
+    const confirmation = (ref: string) => counterpartyConfirmationIssued(ref, CPTY_LEI);
     await publish(env, Topics.tradeEvents, confirmation('FO-EQ:W-CP1'));
     await waitFor(() => received.some((r) => r.path === '/cp'), { timeoutMs: 20_000, what: 'the counterparty webhook' });
     const got = received.find((r) => r.path === '/cp')!;
@@ -352,13 +373,20 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
 
     // A sealed value altered in the database does not open: the attempt fails, nothing is sent.
     const flipped = `${sealed.slice(0, -6)}${sealed.slice(-6, -5) === 'A' ? 'B' : 'A'}${sealed.slice(-5)}`;
-    await env.db.query(`UPDATE notification.counterparty_contacts SET contacts = jsonb_set(contacts, '{0,secret}', to_jsonb($2::text)) WHERE lei = $1`, [CPTY_LEI, flipped]);
+    await env.db.query(`UPDATE notification.counterparty_contacts SET contacts = jsonb_set(contacts, '{0,secret}', to_jsonb($2::text)) WHERE lei = $1`, [
+      CPTY_LEI,
+      flipped,
+    ]);
     await publish(env, Topics.tradeEvents, confirmation('FO-EQ:W-CP2'));
-    const list = () => getJson<Array<{ status: string; lastError: string | null }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent('FO-EQ:W-CP2')}`);
+    const list = () =>
+      getJson<Array<{ status: string; lastError: string | null }>>(env, `${url()}/notifications?tradeRef=${encodeURIComponent('FO-EQ:W-CP2')}`);
     await waitFor(async () => (await list()).body[0]?.status === 'FAILED', { timeoutMs: 30_000, what: 'the delivery with an altered secret to be FAILED' });
     expect((await list()).body[0]!.lastError).toMatch(/^WebhookSecretRefused: /);
     expect(received.filter((r) => r.path === '/cp')).toHaveLength(1);
-    await env.db.query(`UPDATE notification.counterparty_contacts SET contacts = jsonb_set(contacts, '{0,secret}', to_jsonb($2::text)) WHERE lei = $1`, [CPTY_LEI, sealed]);
+    await env.db.query(`UPDATE notification.counterparty_contacts SET contacts = jsonb_set(contacts, '{0,secret}', to_jsonb($2::text)) WHERE lei = $1`, [
+      CPTY_LEI,
+      sealed,
+    ]);
   });
 
   it('refuses to start while secrets are stored and WEBHOOK_SECRETS_KEY is unset or another key; starts with the right one', async () => {
