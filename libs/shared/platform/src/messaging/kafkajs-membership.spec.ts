@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import { brokerUnavailable, groupMembershipError } from './kafkajs.adapter.js';
+import { brokerUnavailable, groupMembershipError, producerFenced } from './kafkajs.adapter.js';
 
 const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
 
@@ -28,7 +28,12 @@ describe('groupMembershipError: an offset commit refused because the group moved
 describe('brokerUnavailable: a start that failed because the broker is not there (yet)', () => {
   it('waits through a refused connection, as kafkajs reports it once its own retries are spent', async () => {
     // The real error, from the real client: nothing listens on port 1.
-    const kafka = new kafkajs.Kafka({ clientId: 't', brokers: ['127.0.0.1:1'], logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
+    const kafka = new kafkajs.Kafka({
+      clientId: 't',
+      brokers: ['127.0.0.1:1'],
+      logLevel: kafkajs.logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 50 },
+    });
     const consumer = kafka.consumer({ groupId: 't' });
     const failure = await consumer.connect().then(
       () => null,
@@ -48,5 +53,19 @@ describe('brokerUnavailable: a start that failed because the broker is not there
     expect(brokerUnavailable(new KafkaJSNonRetriableError('no such topic', { cause: protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3) }))).toBe(false);
     expect(brokerUnavailable(protocolError('TOPIC_AUTHORIZATION_FAILED', 29))).toBe(false);
     expect(brokerUnavailable(new TypeError('cannot read properties of undefined'))).toBe(false);
+  });
+});
+
+describe('producerFenced: an idempotent producer the broker will not take again', () => {
+  it('is the broker’s out-of-order sequence answer, bare or wrapped once retries are spent; not a passing error', () => {
+    const outOfOrder = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45);
+    const wrapped = new KafkaJSNumberOfRetriesExceeded(outOfOrder, { retryCount: 5, retryTime: 100 } as never);
+    const transient = protocolError('NOT_LEADER_FOR_PARTITION', 6);
+    expect([producerFenced(outOfOrder), producerFenced(wrapped), producerFenced(transient), producerFenced(new Error('x'))]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -89,6 +89,7 @@ export class KafkajsBus implements MessageBus {
       return p;
     })();
     const p = await this.producerPromise;
+    const made = this.producerPromise;
     return {
       send: async (records: OutboundRecord[]) => {
         if (records.length === 0) return;
@@ -98,14 +99,27 @@ export class KafkajsBus implements MessageBus {
           if (rs) rs.push(r);
           else byTopic.set(r.topic, [r]);
         }
-        await p.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: [...byTopic].map(([topic, rs]) => ({
-            topic,
-            messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-          })),
-        });
+        try {
+          await p.sendBatch({
+            acks: -1,
+            compression: CompressionTypes.None,
+            topicMessages: [...byTopic].map(([topic, rs]) => ({
+              topic,
+              messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+            })),
+          });
+        } catch (e) {
+          // An idempotent producer whose sequence the broker no longer accepts (after a broker
+          // restart lost its state, say) fails every send from then on: kafkajs never resets it. It
+          // is dropped, and the next send gets a new producer id; what it did not send is sent again
+          // (the outbox keeps it, the consumers' inboxes drop a copy).
+          if (producerFenced(e) && this.producerPromise === made) {
+            this.producerPromise = null;
+            this.log.warn({ err: (e as Error).message }, 'the broker refused the producer’s sequence: a new producer is made');
+            void p.disconnect().catch(() => undefined);
+          }
+          throw e;
+        }
       },
     };
   }
@@ -294,5 +308,14 @@ function someCause(e: unknown, matches: (err: ErrorLike) => boolean): boolean {
     if (matches(err)) return true;
     err = (err.cause ?? err.originalError) as ErrorLike | undefined;
   }
+  return false;
+}
+
+/** The broker's answers that leave an idempotent producer unable to send again. */
+export function producerFenced(e: unknown): boolean {
+  const types = ['OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_ID_MAPPING'];
+  // kafkajs gives the broker's error itself, or wrapped once its retries are spent.
+  for (let x = e as { type?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 3; x = x.cause as typeof x, depth++)
+    if (types.includes(String(x.type))) return true;
   return false;
 }
