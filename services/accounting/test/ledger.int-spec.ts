@@ -285,6 +285,22 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '360.00' }, { book: 'X', date: 'yesterday', currency: 'EUR', amount: '1' }]);
     const ko = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { breaks: Array<Record<string, unknown>> };
     expect(ko.breaks.filter((b) => String(b.item).startsWith('PROP-EQ')).map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([['PROP-EQ|EUR', 'pnl', '362.34', '360.00', '2.34']]);
+    // The desk corrects its figure; the next run no longer finds the break and closes it itself, naming the run.
+    const breakId = String(ko.breaks.find((b) => String(b.item).startsWith('PROP-EQ'))!.breakId);
+    await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '362.34' }]);
+    const fixed = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30&tolerance=0'), { method: 'POST' })).json()) as {
+      runId: string;
+      closed: Array<{ breakId: string; item: string; firstSeen: string }>;
+    };
+    expect(fixed.closed.filter((b) => b.item.startsWith('PROP-EQ'))).toEqual([{ breakId, item: 'PROP-EQ|EUR', field: 'pnl', firstSeen: '2026-11-30' }]);
+    const closed = await get<{ status: string; closedByRun: string; closedOn: string; history: Array<{ by: string; from: string; to: string; checkedBy: string | null }> }>(
+      `/reconciliations/breaks/${breakId}`,
+    );
+    expect([closed.status, closed.closedByRun, closed.closedOn]).toEqual(['CLOSED', fixed.runId, '2026-11-30']);
+    expect(closed.history.map((h) => [h.by, h.from, h.to, h.checkedBy])).toEqual([['reconciliation', 'OPEN', 'CLOSED', null]]);
+    // The same figure run again: nothing left to close, no new break.
+    const again = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30&tolerance=0'), { method: 'POST' })).json()) as { closed: unknown[]; breaks: Array<{ item: string }> };
+    expect([again.closed, again.breaks.filter((b) => b.item.startsWith('PROP-EQ'))]).toEqual([[], []]);
   });
 
   it('a book recognized at trade date: securities at trade date against the counterparty, cash at settlement; a cancellation leaves every account at zero', async () => {

@@ -9,6 +9,7 @@ import { AccountingPositionHistory1796000300000 } from './1796000300000-accounti
 import { AccountingFxHistory1796100100000 } from './1796100100000-accounting-fx-history.js';
 import { AccountingFecNamesAndResult1796200000000 } from './1796200000000-accounting-fec-names-and-result.js';
 import { AccountingPeriodClosings1796800000000 } from './1796800000000-accounting-period-closings.js';
+import { AccountingBreaksClosedByRuns1796900000000 } from './1796900000000-accounting-breaks-closed-by-runs.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -24,4 +25,5 @@ export const accountingMigrations = [
   AccountingFecNamesAndResult1796200000000,
   fourEyesApprovalsMigration('accounting'),
   AccountingPeriodClosings1796800000000,
+  AccountingBreaksClosedByRuns1796900000000,
 ];

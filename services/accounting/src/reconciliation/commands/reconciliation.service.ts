@@ -3,7 +3,7 @@ import { Topics, type CustodianStatementEvent } from '@postera/contracts';
 import { addDays, Dec, deterministicId, newId, TARGET } from '@postera/kernel';
 import { EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
-import { ageInBusinessDays, compareCash, compareHoldings, comparePnl, type Comparison } from '../domain/compare.js';
+import { ageInBusinessDays, breakKey, closingRun, compareCash, compareHoldings, comparePnl, type Comparison, type OpenBreak } from '../domain/compare.js';
 import { readCamt053, readSemt002, type RowProblem, type StatementXml } from '../domain/statements.js';
 
 export interface RunReport {
@@ -15,12 +15,16 @@ export interface RunReport {
   rowsChecked: number;
   matched: number;
   breaks: Array<{ breakId: string; item: string; field: string; ours: string | null; theirs: string | null; difference: string | null; status: string }>;
+  /** Breaks of earlier runs this one no longer finds, closed by it. */
+  closed: Array<{ breakId: string; item: string; field: string; firstSeen: string }>;
   errors: Array<RowProblem | { row: 0; problem: string }>;
 }
 
 /**
- * Records a run and its breaks. A break already open for the same item and field (from an earlier
- * run) is kept, not duplicated: its age counts from the day it was first seen.
+ * Records a run and its breaks. A break already open for the same item and field in the same
+ * reconciliation (from an earlier run) is kept, not duplicated: its age counts from the day it was
+ * first seen. One the run no longer finds is closed by it (compare.ts closingRun), unless the run
+ * could not read everything it was given (a row in error proves nothing).
  */
 async function recordRun(
   tx: EntityManager,
@@ -28,18 +32,21 @@ async function recordRun(
   c: Comparison,
   errors: RunReport['errors'],
 ): Promise<RunReport> {
-  const report: RunReport = { ...r, rowsChecked: c.checked, matched: c.matched, breaks: [], errors };
+  const report: RunReport = { ...r, rowsChecked: c.checked, matched: c.matched, breaks: [], closed: [], errors };
   const open = (await tx.query(
-    `SELECT break_id AS "breakId", item, field, status FROM accounting.recon_breaks WHERE kind = $1 AND subject = $2 AND status <> 'RESOLVED'`,
+    `SELECT break_id AS "breakId", kind, subject, to_char(as_of, 'YYYY-MM-DD') AS "asOf", item, field, status
+       FROM accounting.recon_breaks WHERE kind = $1 AND subject = $2 AND status IN ('OPEN', 'INVESTIGATING') FOR UPDATE`,
     [r.kind, r.subject],
-  )) as Array<{ breakId: string; item: string; field: string; status: string }>;
+  )) as OpenBreak[];
+  const { kept, closed } = closingRun(open, r, c.breaks);
   const fresh: Array<RunReport['breaks'][number]> = [];
   for (const b of c.breaks) {
-    const existing = open.find((o) => o.item === b.item && o.field === b.field);
+    const existing = kept.get(breakKey(b));
     const row = { breakId: existing?.breakId ?? deterministicId('break', r.runId, b.item, b.field), ...b, status: existing?.status ?? 'OPEN' };
     report.breaks.push(row);
     if (!existing) fresh.push(row);
   }
+  if (errors.length === 0) report.closed = closed.map((b) => ({ breakId: b.breakId, item: b.item, field: b.field, firstSeen: b.asOf }));
   await tx.query(
     `INSERT INTO accounting.recon_runs (run_id, kind, subject, as_of, rows_checked, matched, breaks, errors, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [r.runId, r.kind, r.subject, r.asOf, c.checked, c.matched, c.breaks.length, JSON.stringify(errors), JSON.stringify(report)],
@@ -60,6 +67,19 @@ async function recordRun(
         fresh.map((b) => b.theirs),
         fresh.map((b) => b.difference),
       ],
+    );
+  }
+  if (report.closed.length > 0) {
+    const ids = report.closed.map((b) => b.breakId);
+    await tx.query(`UPDATE accounting.recon_breaks SET status = 'CLOSED', closed_by_run = $2, closed_on = $3 WHERE break_id = ANY($1::uuid[])`, [
+      ids,
+      r.runId,
+      r.asOf,
+    ]);
+    await tx.query(
+      `INSERT INTO accounting.break_actions (break_id, by_user, from_status, to_status, comment)
+       SELECT b.break_id, 'reconciliation', b.from_status, 'CLOSED', $2 FROM unnest($1::uuid[], $3::text[]) AS b(break_id, from_status)`,
+      [ids, `not found by the ${r.kind} run ${r.runId} as of ${r.asOf}`, report.closed.map((b) => open.find((o) => o.breakId === b.breakId)!.status)],
     );
   }
   return report;

@@ -104,9 +104,14 @@ export function comparePnl(ours: Map<string, string>, theirs: Map<string, string
   return out;
 }
 
-export type BreakStatus = 'OPEN' | 'INVESTIGATING' | 'RESOLVED';
+/**
+ * A break's life: open → investigating → resolved by people (or open → resolved), investigating
+ * back to open; or closed by the data: a later run of the same reconciliation that no longer finds
+ * it (closingRun). RESOLVED and CLOSED are final: a difference that comes back is a new break.
+ */
+export type BreakStatus = 'OPEN' | 'INVESTIGATING' | 'RESOLVED' | 'CLOSED';
 
-/** The workflow of a break: open → investigating → resolved (or open → resolved); investigating may go back to open. */
+/** The moves people make (a closing is the data's, never a person's). */
 export function breakTransition(
   from: BreakStatus,
   to: BreakStatus,
@@ -115,9 +120,51 @@ export function breakTransition(
 ): { ok: true } | { ok: false; problem: string } {
   if (!by || by.trim() === '') return { ok: false, problem: 'a person must be named' };
   if (!comment || comment.trim() === '') return { ok: false, problem: 'a comment is required' };
-  const allowed: Record<BreakStatus, BreakStatus[]> = { OPEN: ['INVESTIGATING', 'RESOLVED'], INVESTIGATING: ['RESOLVED', 'OPEN'], RESOLVED: [] };
+  if (to === 'CLOSED') return { ok: false, problem: 'a break is closed only by a reconciliation run that no longer finds it' };
+  const allowed: Record<BreakStatus, BreakStatus[]> = { OPEN: ['INVESTIGATING', 'RESOLVED'], INVESTIGATING: ['RESOLVED', 'OPEN'], RESOLVED: [], CLOSED: [] };
   if (!allowed[from].includes(to)) return { ok: false, problem: `${from} → ${to} is not allowed` };
   return { ok: true };
+}
+
+export interface OpenBreak {
+  breakId: string;
+  kind: string;
+  subject: string;
+  /** The business date the break was first seen (a P&L break: the day of the P&L). */
+  asOf: string;
+  item: string;
+  field: string;
+  status: BreakStatus;
+}
+
+/**
+ * Whether an open break belongs to the reconciliation a run makes: the same kind and subject; a P&L
+ * break also the same day, since each day's P&L is its own comparison (a matching P&L on Tuesday
+ * proves nothing of Monday's). A statement's run compares the whole account, so an open break of the
+ * account first seen on or before the statement's date is its own (an older statement read late
+ * proves nothing of a newer one's breaks).
+ */
+export function sameReconciliation(b: Pick<OpenBreak, 'kind' | 'subject' | 'asOf'>, run: { kind: string; subject: string; asOf: string }): boolean {
+  return b.kind === run.kind && b.subject === run.subject && (run.kind === 'PNL' ? b.asOf === run.asOf : b.asOf <= run.asOf);
+}
+
+/** A break's identity within its reconciliation: the item and the field that differ. */
+export const breakKey = (b: { item: string; field: string }) => `${b.item}\u0000${b.field}`;
+
+/**
+ * What a run makes of the breaks open before it: those it finds again are kept (their age runs
+ * from the day first seen), those it no longer finds are closed by it — the data proves them fixed,
+ * so no second person is needed. Breaks of another reconciliation are left alone.
+ */
+export function closingRun(
+  open: OpenBreak[],
+  run: { kind: string; subject: string; asOf: string },
+  found: Array<{ item: string; field: string }>,
+): { kept: Map<string, OpenBreak>; closed: OpenBreak[] } {
+  const own = open.filter((b) => sameReconciliation(b, run) && b.status !== 'RESOLVED' && b.status !== 'CLOSED');
+  const stillThere = new Set(found.map(breakKey));
+  const kept = new Map(own.filter((b) => stillThere.has(breakKey(b))).map((b) => [breakKey(b), b]));
+  return { kept, closed: own.filter((b) => !stillThere.has(breakKey(b))) };
 }
 
 /** Business days (TARGET) from the day a break was first seen to `today`, 0 the same day; bounded at 10 years. */
@@ -129,4 +176,43 @@ export function ageInBusinessDays(from: string, today: string, isBusinessDay: (d
     if (isBusinessDay(d)) n++;
   }
   return n;
+}
+
+/** Age buckets of the reconciliation screen, in business days since first seen. */
+export const AGEING_BUCKETS = [
+  { label: '0', max: 0 },
+  { label: '1-2', max: 2 },
+  { label: '3-5', max: 5 },
+  { label: '6-20', max: 20 },
+  { label: '>20', max: Infinity },
+] as const;
+
+/**
+ * The reconciliation screen's figures on a business day: open breaks (under investigation among
+ * them) per kind and by age, and those closed that day by a run or resolved by two people.
+ */
+export function breaksSummary(
+  today: string,
+  open: Array<{ kind: string; status: string; asOf: string }>,
+  closedToday: { closedByRuns: number; resolved: number },
+  age: (asOf: string, today: string) => number,
+) {
+  const ageing = Object.fromEntries(AGEING_BUCKETS.map((b) => [b.label, 0])) as Record<(typeof AGEING_BUCKETS)[number]['label'], number>;
+  const byKind: Record<string, number> = {};
+  let oldest = 0;
+  for (const b of open) {
+    const days = age(b.asOf, today);
+    oldest = Math.max(oldest, days);
+    ageing[AGEING_BUCKETS.find((x) => days <= x.max)!.label]++;
+    byKind[b.kind] = (byKind[b.kind] ?? 0) + 1;
+  }
+  return {
+    businessDate: today,
+    open: open.length,
+    investigating: open.filter((b) => b.status === 'INVESTIGATING').length,
+    byKind,
+    ageing,
+    oldestBusinessDays: oldest,
+    closedToday: { byRuns: closedToday.closedByRuns, resolved: closedToday.resolved },
+  };
 }

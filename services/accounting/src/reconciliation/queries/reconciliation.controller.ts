@@ -3,7 +3,7 @@ import { CONFIG, CurrentOperator, MAKERS, READERS, requireFourEyes, Roles, type 
 import { isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
-import { breakTransition, type BreakStatus } from '../domain/compare.js';
+import { breaksSummary, breakTransition, type BreakStatus } from '../domain/compare.js';
 import { breakAge, reconcileCash, reconcileHoldings, reconcilePnl } from '../commands/reconciliation.service.js';
 import { readBody } from '../../http/read-body.js';
 import { readStatementTree, STATEMENT_RETRY_AFTER_SECONDS, STATEMENT_UPLOAD_BYTES_MAX, statementParses } from '../commands/statement-uploads.js';
@@ -128,7 +128,8 @@ export class ReconciliationController {
   @Roles(...READERS, 'admin')
   async breaks(@Query('status') status: string | undefined, @Query('kind') kind: string | undefined) {
     const rows = (await this.ds.query(
-      `SELECT break_id AS "breakId", run_id AS "runId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status
+      `SELECT break_id AS "breakId", run_id AS "runId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status,
+              closed_by_run AS "closedByRun", to_char(closed_on, 'YYYY-MM-DD') AS "closedOn"
        FROM accounting.recon_breaks WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY as_of, kind, subject, item LIMIT 1000`,
       [status ?? null, kind ?? null],
     )) as Array<{ asOf: string }>;
@@ -136,11 +137,35 @@ export class ReconciliationController {
     return rows.map((r) => ({ ...r, ageBusinessDays: breakAge(r.asOf, today) }));
   }
 
+  /**
+   * The reconciliation screen's figures as of the current business day: breaks open (and under
+   * investigation), their ageing in business days, and those closed that day — by a run that no
+   * longer found them, or resolved by two people.
+   */
+  @Get('breaks/summary')
+  @Roles(...READERS, 'admin')
+  async breaksSummary() {
+    const today = await this.today();
+    const open = (await this.ds.query(
+      `SELECT kind, status, to_char(as_of, 'YYYY-MM-DD') AS "asOf" FROM accounting.recon_breaks WHERE status IN ('OPEN', 'INVESTIGATING')`,
+    )) as Array<{ kind: string; status: string; asOf: string }>;
+    const [closed] = (await this.ds.query(
+      `SELECT count(*) FILTER (WHERE b.status = 'CLOSED' AND b.closed_on = $1)::int AS "closedByRuns",
+              count(*) FILTER (WHERE b.status = 'RESOLVED' AND EXISTS (SELECT 1 FROM accounting.break_actions a WHERE a.break_id = b.break_id
+                 AND a.to_status = 'RESOLVED' AND a.at::date = $1))::int AS "resolved"
+         FROM accounting.recon_breaks b`,
+      [today],
+    )) as Array<{ closedByRuns: number; resolved: number }>;
+    return breaksSummary(today, open, closed ?? { closedByRuns: 0, resolved: 0 }, breakAge);
+  }
+
   @Get('breaks/:id')
   @Roles(...READERS, 'admin')
   async break(@Param('id') id: string) {
     const [row] = (await this.ds.query(
-      `SELECT break_id AS "breakId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status FROM accounting.recon_breaks WHERE break_id::text = $1`,
+      `SELECT break_id AS "breakId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status,
+              closed_by_run AS "closedByRun", to_char(closed_on, 'YYYY-MM-DD') AS "closedOn"
+         FROM accounting.recon_breaks WHERE break_id::text = $1`,
       [id],
     )) as Array<{ asOf: string }>;
     if (!row) throw new NotFoundException(`no break ${id}`);
