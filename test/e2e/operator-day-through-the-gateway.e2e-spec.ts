@@ -219,6 +219,42 @@ describe("an operator's day through the gateway", () => {
     await proposeAndApprove('RESOLVE_BREAK', { breakId: brk!.breakId, comment: 'custodian statement corrected: 150 confirmed by phone' });
     expect((await call<{ status: string }>('GET', `/api/reconciliations/breaks/${brk!.breakId}`, operator)).json.status).toBe('RESOLVED');
 
+    // The desk's P&L sent through the gateway: 5.00 for a book that booked nothing that day is a break.
+    // The desk corrects its figure; the next run no longer finds the break and closes it, no second person needed.
+    const today = (await call<{ businessDate: string }>('GET', '/api/business-day', operator)).json.businessDate;
+    const desk = async (amount: string) => {
+      const r = await call(
+        'POST',
+        '/api/reconciliations/desk-pnl',
+        await as('alice', ['operator']),
+        `book,date,currency,amount\nDESK-ONLY,${today},EUR,${amount}\n`,
+        'text/csv',
+      );
+      expect([r.status, r.json]).toEqual([200, { stored: 1, problems: [] }]);
+      const run = await call<{ runId: string; breaks: Array<{ breakId: string; item: string; field: string }>; closed: Array<{ breakId: string }> }>(
+        'POST',
+        `/api/reconciliations/pnl?date=${today}&tolerance=0`,
+        await as('alice', ['operator']),
+      );
+      expect(run.status).toBe(200);
+      return run.json;
+    };
+    const wrong = await desk('5.00');
+    const deskBreak = wrong.breaks.find((b) => b.item === 'DESK-ONLY|EUR');
+    expect(deskBreak?.field).toBe('pnl (nothing booked)');
+    const corrected = await desk('0.00');
+    expect(corrected.closed.map((b) => b.breakId)).toEqual([deskBreak!.breakId]);
+    expect(corrected.breaks.filter((b) => b.item === 'DESK-ONLY|EUR')).toEqual([]);
+    const closedBreak = await call<{ status: string; closedByRun: string }>('GET', `/api/reconciliations/breaks/${deskBreak!.breakId}`, operator);
+    expect([closedBreak.json.status, closedBreak.json.closedByRun]).toEqual(['CLOSED', corrected.runId]);
+    const screen = await call<{ businessDate: string; closedToday: { byRuns: number; resolved: number } }>(
+      'GET',
+      '/api/reconciliations/breaks/summary',
+      operator,
+    );
+    expect(screen.json.businessDate).toBe(today);
+    expect(screen.json.closedToday.byRuns).toBeGreaterThanOrEqual(1);
+
     // A report filed and downloaded, its bytes matching the checksum it was filed with.
     const filed = await call<{ runs: Array<{ runId: string; files: Array<{ name: string; sha256: string }> }> }>(
       'POST',

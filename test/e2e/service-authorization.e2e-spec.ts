@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
-import { RequestMethod } from '@nestjs/common';
-import { LocalIssuer, PEOPLE, REPO_ROOT, type ServiceName } from '@postera/devstack';
-import { FOUR_EYES_KEY, ROLES_KEY, type Person, type Role } from '@postera/platform';
+import { LocalIssuer, PEOPLE, type ServiceName } from '@postera/devstack';
+import type { Person, Role } from '@postera/platform';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { routesOf, type Route } from '../controller-routes.js';
 import { e2eEnv, type E2eEnv } from './harness.js';
 
 // Every route of every service behind the gateway, on the built processes: who may call it. The
@@ -75,6 +71,7 @@ const EXPECTED: Record<Service, Record<string, Rule>> = {
     'GET /reconciliations/runs': READ,
     'GET /reconciliations/runs/:id': READ,
     'GET /reconciliations/breaks': READ,
+    'GET /reconciliations/breaks/summary': READ,
     'GET /reconciliations/breaks/:id': READ,
     // Investigating is one person's; resolving needs two (checked below).
     'PATCH /reconciliations/breaks/:id': ACT,
@@ -107,39 +104,6 @@ const EXPECTED: Record<Service, Record<string, Rule>> = {
   },
 };
 const PUBLIC = ['GET /health', 'GET /health/live', 'GET /metrics'];
-
-interface Route {
-  method: string;
-  path: string;
-  /** What the guard reads: the roles named on the route, and whether it needs two people. */
-  roles: Role[];
-  fourEyes: boolean;
-}
-
-/** The routes a service's controllers declare, with the roles and four-eyes marks the guard enforces. */
-async function routesOf(service: Service): Promise<Route[]> {
-  const dir = join(REPO_ROOT, 'services', service, 'src');
-  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.controller.ts'));
-  const routes: Route[] = [];
-  for (const file of files) {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
-    for (const cls of Object.values(mod)) {
-      if (typeof cls !== 'function' || Reflect.getMetadata(PATH_METADATA, cls) === undefined) continue;
-      const base = String(Reflect.getMetadata(PATH_METADATA, cls) ?? '');
-      const proto = (cls as { prototype: Record<string, unknown> }).prototype;
-      for (const name of Object.getOwnPropertyNames(proto)) {
-        const handler = proto[name];
-        if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
-        const path = `/${[base, sub].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
-        const meta = (key: string) => (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, cls)) as unknown;
-        routes.push({ method, path, roles: (meta(ROLES_KEY) as Role[] | undefined) ?? [], fourEyes: meta(FOUR_EYES_KEY) !== undefined });
-      }
-    }
-  }
-  return routes;
-}
 
 const concrete = (path: string) =>
   path

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res, StreamableFile } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
@@ -45,7 +45,8 @@ export class BackOfficeController {
     return new StreamableFile(r.body, { type: r.contentType ?? 'application/octet-stream', disposition: r.disposition ?? undefined });
   }
 
-  private async audited<T>(who: Operator, action: string, target: string, run: () => Promise<T>): Promise<T> {
+  /** `logged`: what of the answer the audit log keeps (all of it unless said; never a secret). */
+  private async audited<T>(who: Operator, action: string, target: string, run: () => Promise<T>, logged: (result: T) => unknown = (r) => r): Promise<T> {
     let result: T;
     try {
       result = await run();
@@ -53,8 +54,15 @@ export class BackOfficeController {
       await this.ds.transaction((tx) => appendAudit(tx, who, { action, target, after: { outcome: 'refused', error: (e as Error).message } }));
       throw e;
     }
-    await this.ds.transaction((tx) => appendAudit(tx, who, { action, target, after: { outcome: 'done', result } }));
+    await this.ds.transaction((tx) => appendAudit(tx, who, { action, target, after: { outcome: 'done', result: logged(result) } }));
     return result;
+  }
+
+  /** A body passed on as it came (JSON, CSV or XML), the answer read as JSON. */
+  private async forward(service: ServiceName, method: 'POST' | 'PUT', path: string, req: RawRequest, who: Operator, contentType: string): Promise<unknown> {
+    const body = await readRawBody(req);
+    const r = await this.up.raw(service, path, { as: who }, { method, contentType: String(req.headers['content-type'] ?? contentType), body });
+    return JSON.parse(r.body.toString('utf8')) as unknown;
   }
 
   // ------------------------------------------------------------------ settlement
@@ -155,6 +163,15 @@ export class BackOfficeController {
     return this.get('accounting', `/reconciliations/breaks${query(req)}`, who);
   }
 
+  @Get('reconciliations/breaks/summary')
+  @Roles(...READ)
+  @ApiOperation({
+    summary: 'The reconciliation screen’s figures: breaks open, under investigation, by age in business days, closed today by a run or resolved',
+  })
+  breaksSummary(@CurrentOperator() who: Operator) {
+    return this.get('accounting', '/reconciliations/breaks/summary', who);
+  }
+
   @Get('reconciliations/breaks/:id')
   @Roles(...READ)
   @ApiOperation({ summary: 'One break and the actions taken on it' })
@@ -189,20 +206,21 @@ export class BackOfficeController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Upload a custodian statement (semt.002 or camt.053 XML, ?account=); it is reconciled at once' })
   uploadStatement(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
-    return this.audited(who, 'UPLOAD STATEMENT', `statement${query(req)}`, async () => {
-      const body = await readRawBody(req);
-      const r = await this.up.raw(
-        'accounting',
-        `/reconciliations/statements${query(req)}`,
-        { as: who },
-        {
-          method: 'POST',
-          contentType: String(req.headers['content-type'] ?? 'application/xml'),
-          body,
-        },
-      );
-      return JSON.parse(r.body.toString('utf8')) as unknown;
-    });
+    return this.audited(who, 'UPLOAD STATEMENT', `statement${query(req)}`, () =>
+      this.forward('accounting', 'POST', `/reconciliations/statements${query(req)}`, req, who, 'application/xml'),
+    );
+  }
+
+  @Post('reconciliations/desk-pnl')
+  @Roles(...MAKERS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Upload the desk’s management P&L: JSON [{ book, date, currency, amount }] or CSV book,date,currency,amount; a bad row is named and skipped',
+  })
+  uploadDeskPnl(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.audited(who, 'UPLOAD DESK PNL', 'desk-pnl', () =>
+      this.forward('accounting', 'POST', '/reconciliations/desk-pnl', req, who, 'application/json'),
+    );
   }
 
   @Post('reconciliations/pnl')
@@ -220,20 +238,44 @@ export class BackOfficeController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Import ECB euro reference rates: the ECB’s own CSV (daily or history file)' })
   importEcb(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
-    return this.audited(who, 'IMPORT ECB RATES', 'fx-rates', async () => {
-      const body = await readRawBody(req);
-      const r = await this.up.raw(
-        'accounting',
-        '/fx-rates/ecb',
-        { as: who },
-        {
-          method: 'POST',
-          contentType: String(req.headers['content-type'] ?? 'text/csv'),
-          body,
-        },
-      );
-      return JSON.parse(r.body.toString('utf8')) as unknown;
-    });
+    return this.audited(who, 'IMPORT ECB RATES', 'fx-rates', () => this.forward('accounting', 'POST', '/fx-rates/ecb', req, who, 'text/csv'));
+  }
+
+  @Get('chart')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'The chart of accounts in force (?asOf=)' })
+  chart(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/chart${query(req)}`, who);
+  }
+
+  @Get('posting-rules')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'The posting rules in force: event × recognition × variant → lines (?asOf=)' })
+  postingRules(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/posting-rules${query(req)}`, who);
+  }
+
+  @Put('books/:book/recognition')
+  @Roles(...MAKERS)
+  @ApiOperation({ summary: 'A book’s recognition from a date: { recognition: SETTLEMENT_DATE | TRADE_DATE, effectiveFrom }' })
+  bookRecognition(@Param('book') book: string, @Body() body: unknown, @CurrentOperator() who: Operator) {
+    return this.audited(who, 'SET BOOK RECOGNITION', `book:${book}`, () =>
+      this.up.call('accounting', 'PUT', `/books/${encodeURIComponent(book)}/recognition`, { as: who }, { body }),
+    );
+  }
+
+  @Get('periods')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'Closed accounting periods with who proposed and approved each and the checksums of their trial balance and FEC' })
+  periods(@CurrentOperator() who: Operator) {
+    return this.get('accounting', '/periods', who);
+  }
+
+  @Get('trades/:ref/held-events')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'Events accounting held for a trade instead of posting them, and why' })
+  heldEvents(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/held-events/by-trade/${encodeURIComponent(ref)}`, who);
   }
 
   // ------------------------------------------------------------------ reporting
@@ -274,6 +316,20 @@ export class BackOfficeController {
     return this.get('reporting', `/activity-report${query(req)}`, who);
   }
 
+  @Get('eod-reports/:date')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'The end-of-day report reporting kept for a business date' })
+  eodReport(@Param('date') date: string, @CurrentOperator() who: Operator) {
+    return this.get('reporting', `/eod-reports/${encodeURIComponent(date)}`, who);
+  }
+
+  @Get('mifir/reports')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'MiFIR transaction reports (auth.016) and their status (the query is passed on)' })
+  mifirReports(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('reporting', `/mifir/reports${query(req)}`, who);
+  }
+
   // ------------------------------------------------------------------ notification
 
   @Get('notices')
@@ -288,6 +344,42 @@ export class BackOfficeController {
   @ApiOperation({ summary: 'Deliveries of notices per channel and recipient, with attempts (?tradeRef=&status=&channel=)' })
   notifications(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('notification', `/notifications${query(req)}`, who);
+  }
+
+  @Get('notices/:id')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'One notice: its text as sent and its deliveries' })
+  notice(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    return this.get('notification', `/notices/${encodeURIComponent(id)}`, who);
+  }
+
+  @Get('notifications/:id')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'One delivery with its attempts' })
+  notification(@Param('id') id: string, @CurrentOperator() who: Operator) {
+    return this.get('notification', `/notifications/${encodeURIComponent(id)}`, who);
+  }
+
+  @Get('webhook-secrets/:account')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'Which webhook URLs of an account have a signing secret and since when (never the secret)' })
+  webhookSecrets(@Param('account') account: string, @CurrentOperator() who: Operator) {
+    return this.get('notification', `/webhook-secrets/${encodeURIComponent(account)}`, who);
+  }
+
+  @Post('webhook-secrets/:account/rotate')
+  @Roles(...MAKERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A new signing secret for each webhook URL of the account ({ url } for one); the answer is the only place it is shown' })
+  rotateWebhookSecret(@Param('account') account: string, @Body() body: unknown, @CurrentOperator() who: Operator) {
+    return this.audited(
+      who,
+      'ROTATE WEBHOOK SECRET',
+      `account:${account}`,
+      () => this.up.call('notification', 'POST', `/webhook-secrets/${encodeURIComponent(account)}/rotate`, { as: who }, { body }),
+      // The audit keeps which URLs were rotated, never the secrets.
+      (r) => ({ urls: ((r as { secrets?: Array<{ url?: unknown }> }).secrets ?? []).map((x) => x.url) }),
+    );
   }
 
   @Get('avis/late')

@@ -1,11 +1,15 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, READERS, Roles, type Operator } from '@postera/platform';
 import { Upstream } from '../upstream/services.js';
 
+/** What the referential holds, each entity as capture serves it (history: the imports and who made them). */
+const REFERENTIAL = ['instruments', 'parties', 'accounts', 'ssis', 'calendars', 'history'] as const;
+
 /**
- * The operators' reads of capture through the gateway: the trades waiting for something and one
- * exception. Changes (booking, replay, reject, referential) go through proposals (maker-checker).
+ * The operators' reads of capture through the gateway: the trades waiting for something, one
+ * exception, and the referential. Changes (booking, replay, reject, referential) go through
+ * proposals (maker-checker).
  */
 @ApiTags('capture')
 @ApiBearerAuth()
@@ -25,5 +29,13 @@ export class CaptureWorkController {
   @ApiOperation({ summary: 'One exception: every broken rule, the original bytes, the attempts and the resolution' })
   exception(@Param('id') id: string, @CurrentOperator() who: Operator) {
     return this.up.call('capture', 'GET', `/exceptions/${encodeURIComponent(id)}`, { as: who });
+  }
+
+  @Get('referential/:entity')
+  @ApiOperation({ summary: `The referential: ${REFERENTIAL.join(', ')} (the query is passed on); changed only by a REFERENTIAL_IMPORT proposal` })
+  referential(@Param('entity') entity: string, @Req() req: { url: string }, @CurrentOperator() who: Operator) {
+    if (!(REFERENTIAL as readonly string[]).includes(entity)) throw new NotFoundException(`no referential ${entity}: ${REFERENTIAL.join(', ')}`);
+    const i = req.url.indexOf('?');
+    return this.up.call('capture', 'GET', `/referential/${entity}${i >= 0 ? req.url.slice(i) : ''}`, { as: who });
   }
 }

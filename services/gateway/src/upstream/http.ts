@@ -3,7 +3,7 @@ import { HttpException } from '@nestjs/common';
 /** A JSON call to a service; the service's refusal comes back with its status and words. */
 export async function callService(
   base: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   o: { headers?: Record<string, string>; body?: unknown; timeoutMs: number; contentType?: string },
 ): Promise<unknown> {
@@ -12,7 +12,7 @@ export async function callService(
     res = await fetch(`${base}${path}`, {
       method,
       headers: { 'content-type': o.contentType ?? 'application/json', ...o.headers },
-      body: method === 'POST' ? (typeof o.body === 'string' ? o.body : JSON.stringify(o.body ?? {})) : undefined,
+      body: method === 'GET' ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body ?? {}),
       signal: AbortSignal.timeout(o.timeoutMs),
     });
   } catch (e) {

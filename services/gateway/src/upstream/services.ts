@@ -61,7 +61,13 @@ export class Upstream {
   }
 
   /** A JSON call; a refusal comes back with the service's status and words. */
-  async call(service: ServiceName, method: 'GET' | 'POST', path: string, who: OnBehalf, o: { body?: unknown; contentType?: string } = {}): Promise<unknown> {
+  async call(
+    service: ServiceName,
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    who: OnBehalf,
+    o: { body?: unknown; contentType?: string } = {},
+  ): Promise<unknown> {
     const base = this.base(service);
     const headers = await this.authorization(service, method, `${base}${path}`, who);
     return callService(base, method, path, { ...o, headers, timeoutMs: this.config.UPSTREAM_TIMEOUT_MS });
