@@ -11,8 +11,8 @@ import { ACCOUNTS, call, INSTRUMENTS, PARTIES, referentialBody, rows, tradeEvent
 // Capture never loses a message (DESIGN.md §3–4): a few hundred messages — valid trades with their
 // amendments, cancellations, duplicates and resends in every order, every field corrupted in
 // turn, and plain junk — through the REAL consumer of the built capture process. Whatever comes
-// in, every distinct messageId gets exactly one receipt, nothing reaches the DLQ, the count
-// identity holds, and only messages that pass every input rule become trades.
+// in, every record gets exactly one receipt (a messageId sent again one more), nothing reaches the
+// DLQ, the count identity holds, and only messages that pass every input rule become trades.
 
 jest.setTimeout(120_000);
 
@@ -418,7 +418,7 @@ function expectedForTrade(messages: Sent[]): { outcomes: Map<string, string>; fi
   for (const m of messages) {
     const p = m.planned!;
     const id = m.id!;
-    if (outcomes.has(id)) continue; // the same messageId again: the inbox ignores it
+    if (outcomes.has(id)) continue; // the same messageId again: a receipt of its own, checked apart
     const seenContent = seen.get(p.version);
     if (seenContent !== undefined) {
       outcomes.set(id, seenContent === p.content ? 'DUPLICATE' : 'EXCEPTION');
@@ -469,8 +469,12 @@ describe('capture never loses a message (property, through the real consumer)', 
   const distinctIds = new Set(sent.flatMap((s) => (s.id === null ? [] : [s.id])));
   const positionalCount = sent.filter((s) => s.id === null).length;
   const distinct = distinctIds.size + positionalCount;
+  /** Records sent with a messageId sent before: each is its id's next delivery. */
+  const repeated = sent.length - distinct;
   const bodyOf = new Map(sent.flatMap((s) => (s.id !== null && s.fields ? [[s.id, s.fields] as const] : [])));
-  let receipts: Array<{ message_id: string; outcome: string; trade_ref: string | null }> = [];
+  let receipts: Array<{ message_id: string; outcome: string; trade_ref: string | null; delivery: number }> = [];
+  /** The receipts of each id's first record: what the message became. */
+  const firsts = () => receipts.filter((r) => r.delivery === 1);
 
   beforeAll(async () => {
     env = await e2eEnv('capture-never-loses', { basePort: 4710, smtpUrl: 'smtp://127.0.0.1:1', services: ['capture'] });
@@ -487,7 +491,7 @@ describe('capture never loses a message (property, through the real consumer)', 
       intervalMs: 250,
       what: `capture to consume the ${sent.length} records`,
     });
-    receipts = await rows(env.db, `SELECT message_id, outcome, trade_ref FROM capture.receipts WHERE topic = $1`, [TRADES]);
+    receipts = await rows(env.db, `SELECT message_id, outcome, trade_ref, delivery FROM capture.receipts WHERE topic = $1`, [TRADES]);
   });
 
   afterAll(async () => {
@@ -498,6 +502,7 @@ describe('capture never loses a message (property, through the real consumer)', 
     expect(sent.length).toBeGreaterThanOrEqual(300);
     expect(positionalCount).toBeGreaterThan(20);
     expect(sent.filter((s) => s.planned).length).toBeGreaterThan(150);
+    expect(repeated).toBeGreaterThan(10);
   });
 
   it('the service is still alive', async () => {
@@ -521,9 +526,9 @@ describe('capture never loses a message (property, through the real consumer)', 
     expect(total).toBe(0);
   });
 
-  it('every distinct messageId has exactly one receipt: nothing lost, nothing doubled', () => {
-    const byId = new Set(receipts.map((r) => r.message_id));
-    expect(byId.size).toBe(receipts.length);
+  it('every record has exactly one receipt: each id its first record as delivery 1, a record sent again the next delivery', () => {
+    const byId = new Set(firsts().map((r) => r.message_id));
+    expect(byId.size).toBe(firsts().length);
     const positionPrefix = `${physicalTopic(env.prefix, TRADES)}/`;
     const lost = sent.filter((s) => s.id !== null && !byId.has(s.id)).map((s) => s.what);
     const positional = receipts.filter((r) => r.message_id.startsWith(positionPrefix));
@@ -532,14 +537,25 @@ describe('capture never loses a message (property, through the real consumer)', 
     const positionalWithoutReceipt = positionalCount - positional.length;
     expect({ lost, unknown, positionalWithoutReceipt }).toEqual({ lost: [], unknown: [], positionalWithoutReceipt: 0 });
     expect(positional.map((r) => r.outcome)).toEqual(Array(positionalCount).fill('EXCEPTION'));
-    expect(receipts.length).toBe(distinct);
+    // A record sent again: byte for byte the first one, a DUPLICATE; another content under its id, an EXCEPTION.
+    const firstBytes = new Map<string, Buffer>();
+    const wanted: string[] = [];
+    for (const s of sent) {
+      if (s.id === null) continue;
+      const first = firstBytes.get(s.id);
+      if (!first) firstBytes.set(s.id, s.value);
+      else wanted.push(`${s.id} ${first.equals(s.value) ? 'DUPLICATE' : 'EXCEPTION'}`);
+    }
+    const got = receipts.filter((r) => r.delivery > 1).map((r) => `${r.message_id} ${r.outcome}`);
+    expect(got.sort()).toEqual(wanted.sort());
+    expect(receipts.length).toBe(sent.length);
   });
 
-  it('the count identity holds: distinct messageIds = captured + amended + cancelled + stale + exceptions + duplicates = receipts', async () => {
+  it('the count identity holds: records = captured + amended + cancelled + stale + exceptions + duplicates = receipts', async () => {
     const s = (await call(env.stack, 'GET', `${url}/summary`, PEOPLE.auditor)).body;
-    expect(s.captured + s.amended + s.cancelled + s.stale + s.exceptions + s.duplicates).toBe(distinct);
-    expect(s.consumed).toBe(distinct);
-    expect(receipts.length).toBe(distinct);
+    expect(s.captured + s.amended + s.cancelled + s.stale + s.exceptions + s.duplicates).toBe(sent.length);
+    expect(s.consumed).toBe(sent.length);
+    expect(receipts.length).toBe(distinct + repeated);
   });
 
   it('every trade and version stored passes every input rule, with valid check digits and positive decimals, and is what was sent', async () => {
@@ -585,7 +601,7 @@ describe('capture never loses a message (property, through the real consumer)', 
   });
 
   it('every message that breaks an input rule is an exception, never a trade', () => {
-    const outcome = new Map(receipts.map((r) => [r.message_id, r.outcome]));
+    const outcome = new Map(firsts().map((r) => [r.message_id, r.outcome]));
     const wrong = sent
       .filter((s) => s.id !== null && s.fields && inputProblems(s.fields).length > 0)
       .filter((s) => outcome.has(s.id!) && outcome.get(s.id!) !== 'EXCEPTION')
@@ -594,7 +610,7 @@ describe('capture never loses a message (property, through the real consumer)', 
   });
 
   it('every valid trade ends where the versions rule says: each message the expected outcome, the highest version standing', async () => {
-    const outcome = new Map(receipts.map((r) => [r.message_id, r.outcome]));
+    const outcome = new Map(firsts().map((r) => [r.message_id, r.outcome]));
     const stored = new Map(
       (
         await rows<{ trade_ref: string; version: number; status: string; message_id: string }>(

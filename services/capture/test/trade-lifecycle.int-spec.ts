@@ -41,20 +41,38 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
   let events: TopicCollector;
   let url: string;
 
-  // What was published on trades.executed.v1: the distinct messageIds, plus the records without a
-  // usable one (each is identified by its position, so each counts once), and what each should become.
+  // What was published on trades.executed.v1: the distinct messageIds, the records without a
+  // usable one (each is identified by its position, so each counts once), the records sent again
+  // with an id already sent (each one receipt more), and what each should become.
   const sentIds = new Set<string>();
   let positional = 0;
+  let repeats = 0;
   const expectedOutcome = new Map<string, string>();
+  const repeatOutcomes: string[] = [];
   let confirmationsSent = 0;
 
   const trade = async (ref: string) => call(env.stack, 'GET', `${url}/trades/${encodeURIComponent(ref)}`, PEOPLE.auditor);
+  /** The outcome of the first record of each id. */
   const receiptsOf = async (ids: string[]) =>
     Object.fromEntries(
-      (await rows<{ message_id: string; outcome: string }>(env.db, `SELECT message_id, outcome FROM capture.receipts WHERE message_id = ANY($1)`, [ids])).map(
-        (r) => [r.message_id, r.outcome],
-      ),
+      (
+        await rows<{ message_id: string; outcome: string }>(
+          env.db,
+          `SELECT message_id, outcome FROM capture.receipts WHERE message_id = ANY($1) AND delivery = 1`,
+          [ids],
+        )
+      ).map((r) => [r.message_id, r.outcome]),
     );
+  /** Every record's receipt under one id on one topic, in the order read. */
+  const deliveriesOf = async (topic: string, id: unknown) =>
+    (
+      await rows<{ delivery: number; outcome: string }>(
+        env.db,
+        `SELECT delivery, outcome FROM capture.receipts WHERE topic = $1 AND message_id = $2 ORDER BY delivery`,
+        [topic, String(id)],
+      )
+    ).map((r) => [r.delivery, r.outcome]);
+  const summary = async () => (await call(env.stack, 'GET', `${url}/summary`, PEOPLE.admin)).body;
   const exceptionsOf = async (messageId: string) =>
     Promise.all(
       (await rows<{ exception_id: string }>(env.db, `SELECT exception_id FROM capture.exceptions WHERE message_id = $1 ORDER BY created_at`, [messageId])).map(
@@ -75,11 +93,12 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
         positional++;
         return m.positional;
       }
+      if (sentIds.has(String(m.messageId))) repeats++;
       sentIds.add(String(m.messageId));
       return { key: refOf(m), value: JSON.stringify(m) };
     });
     await produceRaw(env.prefix, TRADES, raw);
-    await waitForReceipts(env.db, TRADES, sentIds.size + positional);
+    await waitForReceipts(env.db, TRADES, sentIds.size + positional + repeats);
     await waitFor(() => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, TRADES)), {
       timeoutMs: 30_000,
       intervalMs: 200,
@@ -304,15 +323,26 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     ]);
   });
 
-  it('duplicates: the same version with another content is a conflicting duplicate; the same content under a new messageId a DUPLICATE; the same messageId twice one receipt', async () => {
+  it('duplicates of every kind each get a receipt: same id same content DUPLICATE, same id other content EXCEPTION, same content new id DUPLICATE, same version other content EXCEPTION', async () => {
     const v1 = tradeMessage({ tradeId: 'LC-DUP-1' });
     const ref = refOf(v1);
     await publishTrades([v1]);
+    const before = await summary();
     const conflicting = { ...v1, messageId: randomUUID(), price: '58.51' };
     const sameContent = { ...v1, messageId: randomUUID() };
-    // v1 itself once more, byte for byte (a redelivery), after the other two.
-    await publishTrades([conflicting, sameContent, v1]);
+    // v1 itself once more, byte for byte (a resend by the platform), after the other two; then v1's
+    // id once more on another content (quantity 151), then that resend again.
+    const reusedId = { ...v1, quantity: '151' };
+    await publishTrades([conflicting, sameContent, v1, reusedId, v1]);
     await expectReceipts({ [String(v1.messageId)]: 'CAPTURED', [String(conflicting.messageId)]: 'EXCEPTION', [String(sameContent.messageId)]: 'DUPLICATE' });
+    // v1's id: the first record captured, the byte-for-byte resends duplicates, the other content an exception.
+    expect(await deliveriesOf(TRADES, v1.messageId)).toEqual([
+      [1, 'CAPTURED'],
+      [2, 'DUPLICATE'],
+      [3, 'EXCEPTION'],
+      [4, 'DUPLICATE'],
+    ]);
+    repeatOutcomes.push('DUPLICATE', 'EXCEPTION', 'DUPLICATE');
 
     const [exc, ...more] = await exceptionsOf(String(conflicting.messageId));
     expect(more).toEqual([]);
@@ -321,10 +351,57 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
       ref,
       [{ field: 'version', value: 1, rule: 'conflicting duplicate: version 1 of this trade was already received with another content' }],
     ]);
-    expect(await rows(env.db, `SELECT count(*)::int AS n FROM capture.receipts WHERE message_id = $1`, [v1.messageId])).toEqual([{ n: 1 }]);
+    // The reused id: held with its own bytes for a person (v1's id has no exception of its own before it).
+    const [reused, ...noMore] = await exceptionsOf(String(v1.messageId));
+    expect(noMore).toEqual([]);
+    expect([reused.kind, reused.tradeRef, reused.original, reused.reasons]).toEqual([
+      'INPUT',
+      ref,
+      JSON.stringify(reusedId),
+      [
+        {
+          field: 'messageId',
+          value: v1.messageId,
+          rule: 'message id already received with another content: one id names one message (send a new message under a new messageId)',
+        },
+      ],
+    ]);
     expect(types(ref)).toEqual(['TradeCaptured', 'CounterpartyConfirmationIssued']);
     const t = (await trade(ref)).body;
-    expect([t.version, t.price, t.versions.length]).toEqual([1, '58.505', 1]);
+    expect([t.version, t.price, t.quantity, t.versions.length]).toEqual([1, '58.505', '150', 1]);
+
+    // Five records: five more consumed, 3 duplicates and 2 exceptions, nothing captured.
+    const after = await summary();
+    const delta = (k: string) => after[k] - before[k];
+    expect(['consumed', 'captured', 'amended', 'cancelled', 'stale', 'exceptions', 'duplicates'].map(delta)).toEqual([5, 0, 0, 0, 0, 2, 3]);
+  });
+
+  it('duplicate confirmations: the same id again, or the same confirmation under a new id, is a DUPLICATE; the trade is counted confirmed once', async () => {
+    const m = tradeMessage({ tradeId: 'LC-DUPCONF-1' });
+    const ref = refOf(m);
+    await validatedTrade(m, '8775.75');
+    const conf = (await rows<{ fields: Fields }>(env.db, `SELECT fields FROM capture.confirmations WHERE trade_ref = $1`, [ref]))[0]!.fields;
+    const before = await summary();
+    const sameAgain = { ...conf, messageId: randomUUID() };
+    const reusedId = { ...conf, quantity: '151' };
+    await publishConfirmations([conf, sameAgain, reusedId]);
+    expect(await deliveriesOf(CONFIRMATIONS, conf.messageId)).toEqual([
+      [1, 'CONFIRMED'],
+      [2, 'DUPLICATE'],
+      [3, 'EXCEPTION'],
+    ]);
+    expect(await deliveriesOf(CONFIRMATIONS, sameAgain.messageId)).toEqual([[1, 'DUPLICATE']]);
+    const [reused] = await exceptionsOf(String(conf.messageId));
+    expect([reused.kind, reused.original, reused.reasons[0].field]).toEqual(['CONFIRMATION', JSON.stringify(reusedId), 'messageId']);
+    // Nothing changed on the trade: still validated, its one confirmation matched, not superseded.
+    const t = (await trade(ref)).body;
+    expect([t.status, t.confirmations.map((c: Wire) => c.status)]).toEqual(['VALIDATED', ['MATCHED']]);
+    expect(ofType(ref, 'TradeConfirmed')).toHaveLength(1);
+
+    const after = await summary();
+    const r = (k: string) => after.confirmations.receipts[k] - before.confirmations.receipts[k];
+    expect(['consumed', 'matchedOnArrival', 'pendingOnArrival', 'exceptions', 'duplicates'].map(r)).toEqual([3, 0, 0, 1, 2]);
+    expect([after.confirmations.trades - before.confirmations.trades, after.confirmations.confirmed - before.confirmations.confirmed]).toEqual([0, 0]);
   });
 
   it('CANCEL v2 → CANCELLED, with TradeCancelled', async () => {
@@ -543,20 +620,51 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     expect(positionalReceipts).toEqual([{ outcome: 'EXCEPTION' }, { outcome: 'EXCEPTION' }, { outcome: 'EXCEPTION' }]);
   });
 
-  it('the count identity: messages published = captured + amended + cancelled + stale + exceptions + duplicates = receipts of trades.executed.v1', async () => {
+  it('the confirmations block counts trades where they stand, not receipts: confirmed, pending, mismatched, unconfirmed at close', async () => {
+    // 2026-11-26 is open: a trade of that day waits (pending); one of 2026-11-25, a closed day, is unconfirmed at close.
+    const early = tradeMessage({ tradeId: 'LC-STAND-EARLY' }); // confirmed by a confirmation that came before it
+    const mismatch = tradeMessage({ tradeId: 'LC-STAND-MISMATCH' }); // they confirm 151 where we booked 150
+    const waiting = tradeMessage({ tradeId: 'LC-STAND-WAITING' }); // no confirmation yet, its day still open
+    const late = tradeMessage({ tradeId: 'LC-STAND-LATE', tradeDate: '2026-11-25' }); // no confirmation, its day closed
+    const cancelled = tradeMessage({ tradeId: 'LC-STAND-CANCELLED' }); // cancelled: no longer to confirm
+    const before = await summary();
+    await publishConfirmations([confirmationMessage(early, { settlementAmount: '8775.75' })]);
+    const cancel = tradeMessage({ tradeId: 'LC-STAND-CANCELLED', version: 2, action: 'CANCEL' });
+    await publishTrades([early, mismatch, waiting, late, cancelled, cancel]);
+    await expectReceipts({
+      ...Object.fromEntries([early, mismatch, waiting, late, cancelled].map((m) => [String(m.messageId), 'CAPTURED'])),
+      [String(cancel.messageId)]: 'CANCELLED',
+    });
+    await publishConfirmations([confirmationMessage(mismatch, { quantity: '151', settlementAmount: '8834.26' })]);
+    expect((await trade(refOf(early))).body.status).toBe('VALIDATED');
+    expect((await trade(refOf(mismatch))).body.status).toBe('CAPTURED');
+
+    const after = await summary();
+    const d = (k: string) => after.confirmations[k] - before.confirmations[k];
+    // Four live trades: 1 confirmed + 1 pending + 1 mismatched + 1 unconfirmed at close.
+    expect(['trades', 'confirmed', 'pending', 'mismatched', 'unconfirmedAtClose', 'validatedWithoutConfirmation'].map(d)).toEqual([4, 1, 1, 1, 1, 0]);
+    // On arrival the early confirmation was PENDING (its trade not there yet) and the other an exception: receipts say so, apart.
+    const r = (k: string) => after.confirmations.receipts[k] - before.confirmations.receipts[k];
+    expect(['consumed', 'matchedOnArrival', 'pendingOnArrival', 'exceptions', 'duplicates'].map(r)).toEqual([2, 0, 1, 1, 0]);
+    // Over every trade of this run, the parts add up.
+    const c = after.confirmations;
+    expect(c.confirmed + c.pending + c.mismatched + c.unconfirmedAtClose + c.validatedWithoutConfirmation).toBe(c.trades);
+  });
+
+  it('the count identity: records published = captured + amended + cancelled + stale + exceptions + duplicates = receipts of trades.executed.v1', async () => {
     await waitFor(() => groupCaughtUp(`${env.prefix}.capture.trades-executed`, physicalTopic(env.prefix, TRADES)), {
       timeoutMs: 30_000,
       what: 'capture to consume every trades.executed.v1 record',
     });
-    const published = sentIds.size + positional;
-    const s = (await call(env.stack, 'GET', `${url}/summary`, PEOPLE.admin)).body;
+    const published = sentIds.size + positional + repeats;
+    const s = await summary();
     expect(s.captured + s.amended + s.cancelled + s.stale + s.exceptions + s.duplicates).toBe(published);
     expect(s.consumed).toBe(published);
     expect(await receiptCount(env.db, TRADES)).toBe(published);
     // And each outcome is the one every test above asserted.
     const tally: Record<string, number> = { CAPTURED: 0, AMENDED: 0, CANCELLED: 0, STALE: 0, EXCEPTION: positional, DUPLICATE: 0 };
-    for (const outcome of expectedOutcome.values()) tally[outcome] = (tally[outcome] ?? 0) + 1;
-    expect(expectedOutcome.size + positional).toBe(published);
+    for (const outcome of [...expectedOutcome.values(), ...repeatOutcomes]) tally[outcome] = (tally[outcome] ?? 0) + 1;
+    expect(expectedOutcome.size + positional + repeatOutcomes.length).toBe(published);
     expect([s.captured, s.amended, s.cancelled, s.stale, s.exceptions, s.duplicates]).toEqual([
       tally.CAPTURED,
       tally.AMENDED,
@@ -565,7 +673,11 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
       tally.EXCEPTION,
       tally.DUPLICATE,
     ]);
-    expect(s.confirmations.consumed).toBe(confirmationsSent);
+    // On confirmations.received.v1 as well: every record read has one receipt, and the parts add up.
+    const c = s.confirmations.receipts;
+    expect(c.consumed).toBe(confirmationsSent);
+    expect(c.matchedOnArrival + c.pendingOnArrival + c.exceptions + c.duplicates).toBe(confirmationsSent);
+    expect(await receiptCount(env.db, CONFIRMATIONS)).toBe(confirmationsSent);
     // Every event went out once: no eventId twice on trade.events.v1.
     await eventsSettled(env.db, events);
     const ids = events.messages.map((m) => m.event.eventId);

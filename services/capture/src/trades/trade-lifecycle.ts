@@ -35,6 +35,7 @@ import {
   insertReceipts,
   insertVersions,
   loadLatestConfirmations,
+  loadReceived,
   loadSeenVersions,
   loadTrades,
   lockTradeRefs,
@@ -113,6 +114,68 @@ class Work {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
+/** How a record stands against what its topic already brought under its message id. */
+type Arrival =
+  /** The first record with this id: processed; its receipt is delivery 1. */
+  | { kind: 'FIRST'; stamp: ReceiptStamp }
+  /** This very record read again (same position): it was receipted already, nothing to do. */
+  | { kind: 'REREAD' }
+  /** Another record with an id already received: a DUPLICATE when its content is the first one's, else an EXCEPTION. */
+  | { kind: 'REPEATED'; stamp: ReceiptStamp; sameContent: boolean };
+
+/** What a receipt records of its record besides the outcome. */
+interface ReceiptStamp {
+  delivery: number;
+  contentHash: string | null;
+  position: string;
+}
+
+const positionOf = (m: TradeMessage) => `${m.record.topic}/${m.record.partition}/${m.record.offset}`;
+
+/** Advisory-lock keys of message ids: two batches carrying one id count its deliveries one after the other. */
+const receiptLockKeys = (topic: string, messages: TradeMessage[]) => messages.map((m) => `receipt:${topic}:${m.messageId}`);
+
+/**
+ * Sorts a batch's records by what their topic already brought under their message id (and what the
+ * batch itself brought before them): every record read gets one receipt, so that consumed counts
+ * records and the identity consumed = applied + stale + exceptions + duplicates holds whatever
+ * is sent twice. Called under the lock of receiptLockKeys.
+ */
+async function sortArrivals(tx: BatchContext['tx'], topic: string, messages: TradeMessage[]): Promise<Arrival[]> {
+  const known = await loadReceived(
+    tx,
+    topic,
+    messages.map((m) => m.messageId),
+  );
+  return messages.map((m): Arrival => {
+    const position = positionOf(m);
+    const hash = m.kind === 'parsed' ? contentHash(m.fields) : null;
+    const k = known.get(m.messageId);
+    if (!k) {
+      known.set(m.messageId, { deliveries: 1, firstHash: hash, positions: new Set([position]) });
+      return { kind: 'FIRST', stamp: { delivery: 1, contentHash: hash, position } };
+    }
+    if (k.positions.has(position)) return { kind: 'REREAD' };
+    k.deliveries += 1;
+    k.positions.add(position);
+    // A receipt stored without a hash (before hashes were kept) is taken as the same content.
+    const sameContent = k.firstHash === null || k.firstHash === hash;
+    return { kind: 'REPEATED', stamp: { delivery: k.deliveries, contentHash: hash, position }, sameContent };
+  });
+}
+
+/** The problem of a message id sent again with another content: the id names one message, so this one is held for a person. */
+const reusedIdProblem = (m: TradeMessage): InputProblem => ({
+  field: 'messageId',
+  value: m.messageId,
+  rule: 'message id already received with another content: one id names one message (send a new message under a new messageId)',
+});
+
+const tradeRefOf = (m: TradeMessage): string | null =>
+  m.kind === 'parsed' && typeof m.fields.sourceSystem === 'string' && typeof m.fields.tradeId === 'string'
+    ? tradeRef(m.fields.sourceSystem, m.fields.tradeId)
+    : null;
+
 /**
  * The trade lifecycle of DOMAIN.md §1 as capture runs it: record each version (NEW, AMEND, CANCEL),
  * enrich it, confirm it against the counterparty's confirmation, and validate it — straight
@@ -134,8 +197,24 @@ export class TradeLifecycle {
   async capture(ctx: Pick<BatchContext, 'tx' | 'emit' | 'log'>, requests: CaptureRequest[], mode: RecordingMode): Promise<CaptureResult[]> {
     const parsed = requests.flatMap((r) => (r.message.kind === 'parsed' ? [r.message.fields] : []));
     const refs = parsed.map((f) => tradeRef(str(f.sourceSystem), str(f.tradeId)));
-    await lockTradeRefs(ctx.tx, refs);
-    const [ref, day, trades, seen, latest] = await Promise.all([
+    const topic = Topics.tradesExecuted;
+    await lockTradeRefs(ctx.tx, [
+      ...refs,
+      ...(mode.receipts
+        ? receiptLockKeys(
+            topic,
+            requests.map((r) => r.message),
+          )
+        : []),
+    ]);
+    const [arrivals, ref, day, trades, seen, latest] = await Promise.all([
+      mode.receipts
+        ? sortArrivals(
+            ctx.tx,
+            topic,
+            requests.map((r) => r.message),
+          )
+        : Promise.resolve(null),
       loadReferential(ctx.tx, {
         accounts: parsed.map((f) => str(f.account)),
         isins: parsed.map((f) => str(f.isin)),
@@ -147,7 +226,11 @@ export class TradeLifecycle {
       loadLatestConfirmations(ctx.tx, refs),
     ]);
     const w = new Work(ctx, trades, latest);
-    const results = requests.map((r) => this.captureOne(w, r, ref, day, seen, mode));
+    const results = requests.map((r, i) => {
+      const arrival = arrivals?.[i];
+      if (!arrival || arrival.kind === 'FIRST') return this.captureOne(w, r, ref, day, seen, mode, arrival?.stamp ?? null);
+      return this.repeated(w, r.message, arrival, topic, mode);
+    });
     await w.flush();
     if (w.exceptions.length > 0)
       ctx.log.warn(
@@ -157,6 +240,30 @@ export class TradeLifecycle {
     return results;
   }
 
+  /**
+   * A record whose message id its topic brought before. The same content again is a DUPLICATE,
+   * with no effect; another content under that id is an EXCEPTION, its bytes kept for a person (a
+   * replay of it applies the content as any message); a record read again (same position) has its
+   * receipt already and gets none.
+   */
+  private repeated(w: Work, m: TradeMessage, arrival: Exclude<Arrival, { kind: 'FIRST' }>, topic: string, mode: RecordingMode): CaptureResult {
+    const tRef = tradeRefOf(m);
+    if (arrival.kind === 'REREAD') return { messageId: m.messageId, outcome: 'DUPLICATE', tradeRef: tRef, problems: [] };
+    const problems = arrival.sameContent ? [] : [reusedIdProblem(m)];
+    const outcome: ReceiptOutcome = arrival.sameContent ? 'DUPLICATE' : 'EXCEPTION';
+    if (!arrival.sameContent && mode.exceptions)
+      w.exceptions.push({
+        exceptionId: newId(),
+        messageId: m.messageId,
+        tradeRef: tRef,
+        kind: topic === Topics.confirmationsReceived ? 'CONFIRMATION' : 'INPUT',
+        reasons: problems,
+        record: m.record,
+      });
+    w.receipts.push({ messageId: m.messageId, outcome, tradeRef: tRef, topic, ...arrival.stamp });
+    return { messageId: m.messageId, outcome, tradeRef: tRef, problems };
+  }
+
   private captureOne(
     w: Work,
     req: CaptureRequest,
@@ -164,10 +271,11 @@ export class TradeLifecycle {
     day: BusinessDay | null,
     seen: Map<string, Map<number, string>>,
     mode: RecordingMode,
+    stamp: ReceiptStamp | null,
   ): CaptureResult {
     const m = req.message;
     const done = (outcome: ReceiptOutcome, tRef: string | null, problems: InputProblem[] = []): CaptureResult => {
-      if (mode.receipts) w.receipts.push({ messageId: m.messageId, outcome, tradeRef: tRef, topic: Topics.tradesExecuted });
+      if (mode.receipts) w.receipts.push({ messageId: m.messageId, outcome, tradeRef: tRef, topic: Topics.tradesExecuted, ...stamp });
       return { messageId: m.messageId, outcome, tradeRef: tRef, problems };
     };
     const raise = (problems: InputProblem[], tRef: string | null, kind: ExceptionRow['kind'] = 'INPUT'): CaptureResult => {
@@ -443,12 +551,20 @@ export class TradeLifecycle {
   ): Promise<Array<{ messageId: string; outcome: ReceiptOutcome; tradeRef: string | null; problems: InputProblem[] }>> {
     const parsed = messages.flatMap((m) => (m.kind === 'parsed' ? [m.fields] : []));
     const refs = parsed.map((f) => tradeRef(str(f.sourceSystem), str(f.tradeId)));
-    await lockTradeRefs(ctx.tx, refs);
-    const [trades, latest] = await Promise.all([loadTrades(ctx.tx, refs), loadLatestConfirmations(ctx.tx, refs)]);
+    const topic = Topics.confirmationsReceived;
+    await lockTradeRefs(ctx.tx, [...refs, ...(mode.receipts ? receiptLockKeys(topic, messages) : [])]);
+    const [arrivals, trades, latest] = await Promise.all([
+      mode.receipts ? sortArrivals(ctx.tx, topic, messages) : Promise.resolve(null),
+      loadTrades(ctx.tx, refs),
+      loadLatestConfirmations(ctx.tx, refs),
+    ]);
     const w = new Work(ctx, trades, latest);
-    const results = messages.map((m) => {
+    const results = messages.map((m, i) => {
+      const arrival = arrivals?.[i];
+      if (arrival && arrival.kind !== 'FIRST') return this.repeated(w, m, arrival, topic, mode);
+      const stamp = arrival?.stamp ?? null;
       const done = (outcome: ReceiptOutcome, tRef: string | null, problems: InputProblem[] = []) => {
-        if (mode.receipts) w.receipts.push({ messageId: m.messageId, outcome, tradeRef: tRef, topic: Topics.confirmationsReceived });
+        if (mode.receipts) w.receipts.push({ messageId: m.messageId, outcome, tradeRef: tRef, topic, ...stamp });
         return { messageId: m.messageId, outcome, tradeRef: tRef, problems };
       };
       const raise = (problems: InputProblem[], tRef: string | null) => {
@@ -461,8 +577,11 @@ export class TradeLifecycle {
       const problems = confirmationFormatProblems(f);
       const tRef = typeof f.sourceSystem === 'string' && typeof f.tradeId === 'string' ? tradeRef(f.sourceSystem, f.tradeId) : null;
       if (problems.length > 0 || !tRef) return raise(problems, tRef);
-      // The newest confirmation is the counterparty's current view; earlier ones are superseded.
       const previous = w.latestConfirmation.get(tRef);
+      // The counterparty's current confirmation sent again under a new id: a DUPLICATE, nothing changes
+      // (an operator's replay of a confirmation is always compared again).
+      if (previous && mode.receipts && contentHash(previous.fields) === contentHash(f)) return done('DUPLICATE', tRef);
+      // The newest confirmation is the counterparty's current view; earlier ones are superseded.
       if (previous) w.confirmations.set(previous.messageId, { ...(w.confirmations.get(previous.messageId) ?? previous), status: 'SUPERSEDED' });
       const conf: ConfirmationRow = {
         messageId: m.messageId,
@@ -498,7 +617,7 @@ export class TradeLifecycle {
       const diffs = this.compare(w, t, conf, m.messageId, { onMismatch: mode.exceptions ? 'EXCEPTION' : 'MARK', amended: null });
       if (diffs.length > 0) {
         // compare() holds the exception with the confirmation's bytes; the receipt and the answer say so.
-        if (mode.receipts) w.receipts.push({ messageId: m.messageId, outcome: 'EXCEPTION', tradeRef: tRef, topic: Topics.confirmationsReceived });
+        if (mode.receipts) w.receipts.push({ messageId: m.messageId, outcome: 'EXCEPTION', tradeRef: tRef, topic, ...stamp });
         return { messageId: m.messageId, outcome: 'EXCEPTION' as const, tradeRef: tRef, problems: mismatchReasons(diffs) };
       }
       return done('CONFIRMED', tRef);

@@ -13,6 +13,7 @@ import {
   ConflictException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { Topics } from '@postera/contracts';
 import { newId } from '@postera/kernel';
 import { CurrentOperator, LOG, MAKERS, READERS, RequiresFourEyes, requireFourEyes, Roles, type Log, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
@@ -149,7 +150,13 @@ export class TradesController {
   }
 }
 
-/** What the morning report needs from capture (consumed = captured + amended + cancelled + stale + exceptions + duplicates, per topic). */
+/**
+ * What the morning report needs from capture. Per input topic, the receipts: one per record read,
+ * so consumed = captured + amended + cancelled + stale + exceptions + duplicates on trades.executed.v1
+ * and consumed = confirmed + pending + exceptions + duplicates on confirmations.received.v1, whatever
+ * was sent twice. The confirmations block counts trades where they stand when asked (see tradeConfirmations),
+ * and keeps the receipts' outcomes on arrival apart, under `receipts`.
+ */
 @Controller()
 export class CaptureSummaryController {
   constructor(private readonly ds: DataSource) {}
@@ -157,7 +164,7 @@ export class CaptureSummaryController {
   @Get('summary')
   @Roles(...READERS, 'admin')
   async summary() {
-    const [receipts, statuses, open] = await Promise.all([
+    const [receipts, statuses, open, standing] = await Promise.all([
       this.ds.query(`SELECT topic, outcome, count(*)::int AS n FROM capture.receipts GROUP BY topic, outcome`) as Promise<
         Array<{ topic: string; outcome: string; n: number }>
       >,
@@ -165,10 +172,11 @@ export class CaptureSummaryController {
       this.ds.query(`SELECT kind, count(*)::int AS n FROM capture.exceptions WHERE status = 'OPEN' GROUP BY kind`) as Promise<
         Array<{ kind: string; n: number }>
       >,
+      tradeConfirmations(this.ds),
     ]);
     const of = (topic: string) => Object.fromEntries(receipts.filter((r) => r.topic === topic).map((r) => [r.outcome, r.n])) as Record<string, number>;
-    const t = of('trades.executed.v1');
-    const c = of('confirmations.received.v1');
+    const t = of(Topics.tradesExecuted);
+    const c = of(Topics.confirmationsReceived);
     const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
     const byStatus = Object.fromEntries(statuses.map((s) => [s.status, s.n])) as Record<string, number>;
     return {
@@ -179,7 +187,16 @@ export class CaptureSummaryController {
       stale: t.STALE ?? 0,
       exceptions: t.EXCEPTION ?? 0,
       duplicates: t.DUPLICATE ?? 0,
-      confirmations: { consumed: sum(c), matched: c.CONFIRMED ?? 0, pending: c.PENDING ?? 0, exceptions: c.EXCEPTION ?? 0 },
+      confirmations: {
+        ...standing,
+        receipts: {
+          consumed: sum(c),
+          matchedOnArrival: c.CONFIRMED ?? 0,
+          pendingOnArrival: c.PENDING ?? 0,
+          exceptions: c.EXCEPTION ?? 0,
+          duplicates: c.DUPLICATE ?? 0,
+        },
+      },
       trades: byStatus,
       confirmed: (byStatus.CONFIRMED ?? 0) + validatedOrLater(byStatus),
       validated: validatedOrLater(byStatus),
@@ -187,6 +204,56 @@ export class CaptureSummaryController {
       openExceptions: Object.fromEntries(open.map((o) => [o.kind, o.n])),
     };
   }
+}
+
+/** Where the trades (cancelled ones left out) stand with their counterparty's confirmation; the parts add up to `trades`. */
+export interface TradeConfirmations {
+  trades: number;
+  /** Matched by the counterparty's confirmation (the version standing). */
+  confirmed: number;
+  /** Awaiting a confirmation, their trade date not closed yet. */
+  pending: number;
+  /** The counterparty's latest confirmation does not match: an operator works the CONFIRMATION exception. */
+  mismatched: number;
+  /** Awaiting a confirmation past the close of their trade date (the UnconfirmedTradesAtClose list). */
+  unconfirmedAtClose: number;
+  /** Validated by a second person without a counterparty confirmation (a trade booked or corrected by hand). */
+  validatedWithoutConfirmation: number;
+}
+
+/**
+ * Counts trades, not receipts: a trade is confirmed however its confirmation came (before it, PENDING
+ * on arrival, or after it), and each trade is in one part only: confirmed first, then a mismatch, then the close.
+ * The close is capture's business day (TARGET): a trade date before it, or on it once it is CLOSED.
+ */
+export async function tradeConfirmations(ds: Pick<DataSource, 'query'>): Promise<TradeConfirmations> {
+  const [r] = (await ds.query(
+    `WITH day AS (
+       SELECT CASE WHEN status = 'CLOSED' THEN business_date ELSE business_date - 1 END AS closed_through
+       FROM capture.business_day WHERE calendar = 'TARGET'
+     ), standing AS (
+       SELECT t.confirmation_id IS NOT NULL AS confirmed,
+              t.status,
+              t.trade_date <= (SELECT closed_through FROM day) AS past_close,
+              EXISTS (SELECT 1 FROM capture.confirmations c WHERE c.trade_ref = t.trade_ref AND c.status = 'MISMATCHED') AS mismatched
+       FROM capture.trades t WHERE t.status <> 'CANCELLED'
+     )
+     SELECT count(*)::int AS trades,
+            count(*) FILTER (WHERE confirmed)::int AS confirmed,
+            count(*) FILTER (WHERE NOT confirmed AND mismatched)::int AS mismatched,
+            count(*) FILTER (WHERE NOT confirmed AND NOT mismatched AND status <> 'CAPTURED')::int AS validated_without_confirmation,
+            count(*) FILTER (WHERE NOT confirmed AND NOT mismatched AND status = 'CAPTURED' AND past_close IS TRUE)::int AS unconfirmed_at_close,
+            count(*) FILTER (WHERE NOT confirmed AND NOT mismatched AND status = 'CAPTURED' AND past_close IS NOT TRUE)::int AS pending
+     FROM standing`,
+  )) as Array<Record<string, number>>;
+  return {
+    trades: r!.trades!,
+    confirmed: r!.confirmed!,
+    pending: r!.pending!,
+    mismatched: r!.mismatched!,
+    unconfirmedAtClose: r!.unconfirmed_at_close!,
+    validatedWithoutConfirmation: r!.validated_without_confirmation!,
+  };
 }
 
 function validatedOrLater(byStatus: Record<string, number>): number {

@@ -4,6 +4,7 @@ import { CaptureReferential1764300000000 } from './1764300000000-capture-referen
 import { CaptureTradeLifecycle1764300001000 } from './1764300001000-capture-trade-lifecycle.js';
 import { CaptureAccountNaturalPersons1796510000000 } from './1796510000000-capture-account-natural-persons.js';
 import { CaptureCheckers1796710000000 } from './1796710000000-capture-checkers.js';
+import { CaptureReceiptsEveryRecord1796900000000 } from './1796900000000-capture-receipts-every-record.js';
 
 export const captureMigrations = [
   CaptureInitial1764190000000,
@@ -14,4 +15,5 @@ export const captureMigrations = [
   CaptureAccountNaturalPersons1796510000000,
   fourEyesApprovalsMigration('capture'),
   CaptureCheckers1796710000000,
+  CaptureReceiptsEveryRecord1796900000000,
 ];

@@ -10,6 +10,19 @@ export interface ReceiptRow {
   outcome: ReceiptOutcome;
   tradeRef: string | null;
   topic: string;
+  /** The n-th record with this message id on this topic (1 when left out). */
+  delivery?: number;
+  /** SHA-256 of the content without `messageId` (null: not JSON, or left out). */
+  contentHash?: string | null;
+  /** `topic/partition/offset` of the record (null when left out). */
+  position?: string | null;
+}
+
+/** What was received under a message id on a topic: how many records, the first one's content, every record's position. */
+export interface Received {
+  deliveries: number;
+  firstHash: string | null;
+  positions: Set<string>;
 }
 
 export interface ExceptionRow {
@@ -190,12 +203,32 @@ export async function insertHistory(tx: EntityManager, rows: HistoryRow[]): Prom
 
 export async function insertReceipts(tx: EntityManager, rows: ReceiptRow[]): Promise<void> {
   if (rows.length === 0) return;
-  // A message id is received once (the inbox saw to it); ON CONFLICT keeps a malformed
-  // message that reuses an id from failing the whole batch.
+  // No ON CONFLICT: each record has its own (topic, message id, delivery); a clash would be a count
+  // lost, so it fails the batch loudly instead.
   await tx.query(
-    `INSERT INTO capture.receipts (message_id, outcome, trade_ref, topic) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-    [rows.map((r) => r.messageId), rows.map((r) => r.outcome), rows.map((r) => r.tradeRef), rows.map((r) => r.topic)],
+    `INSERT INTO capture.receipts (message_id, outcome, trade_ref, topic, delivery, content_hash, position)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[])`,
+    [
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.outcome),
+      rows.map((r) => r.tradeRef),
+      rows.map((r) => r.topic),
+      rows.map((r) => r.delivery ?? 1),
+      rows.map((r) => r.contentHash ?? null),
+      rows.map((r) => r.position ?? null),
+    ],
   );
+}
+
+/** The message ids of a topic already received, among these: one query for the batch. */
+export async function loadReceived(tx: EntityManager, topic: string, messageIds: string[]): Promise<Map<string, Received>> {
+  const rows = (await tx.query(
+    `SELECT message_id, max(delivery)::int AS deliveries, (array_agg(content_hash ORDER BY delivery))[1] AS first_hash,
+            array_remove(array_agg(position), NULL) AS positions
+     FROM capture.receipts WHERE topic = $1 AND message_id = ANY($2) GROUP BY message_id`,
+    [topic, unique(messageIds)],
+  )) as Array<{ message_id: string; deliveries: number; first_hash: string | null; positions: string[] }>;
+  return new Map(rows.map((r) => [r.message_id, { deliveries: r.deliveries, firstHash: r.first_hash, positions: new Set(r.positions) }]));
 }
 
 export async function insertExceptions(tx: EntityManager, rows: ExceptionRow[]): Promise<void> {

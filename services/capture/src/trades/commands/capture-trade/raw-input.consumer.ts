@@ -2,8 +2,11 @@ import type { BatchContext, BatchHandler, InboundMessage, InboundRecord } from '
 import { readTradeMessage, type TradeMessage } from './trade-message.js';
 
 /**
- * A consumer of a raw input topic (upstream JSON, not our envelope): a record is read once, and
- * known by its messageId — or by its position when it has no usable one.
+ * A consumer of a raw input topic (upstream JSON, not our envelope). The inbox knows a record by
+ * its position (topic/partition/offset), so that a record read again after a crash has no second
+ * effect while a record sent again with a messageId already received reaches the handler, which
+ * receipts it (a DUPLICATE, or an EXCEPTION when the content differs): every record is counted.
+ * The message itself is known by its messageId — or by its position when it has no usable one.
  */
 export abstract class RawInputConsumer implements BatchHandler<TradeMessage> {
   abstract readonly consumerId: string;
@@ -11,7 +14,7 @@ export abstract class RawInputConsumer implements BatchHandler<TradeMessage> {
   private readonly cache = new WeakMap<InboundRecord, TradeMessage>();
 
   messageId(record: InboundRecord): string {
-    return this.decode(record).messageId;
+    return `${record.topic}/${record.partition}/${record.offset}`;
   }
 
   decode(record: InboundRecord): TradeMessage {
