@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { computeTtf, ttfRateOn, TTF_EXEMPTIONS, type TtfExemptionRules, type TtfInstrument, type TtfSettlement } from './ttf.js';
-import { ttfCsv } from './ttf-files.js';
+import { ttfCsv, ttfText } from './ttf-files.js';
 
 // Worked examples of the French financial transaction tax, figures written out.
 const TOTAL_ENERGIES = 'FR0000120271';
@@ -57,7 +57,7 @@ describe('TTF worked examples', () => {
         tradeDates: ['2026-11-26'],
         settlementDate: '2026-11-30',
         netQuantity: '100',
-        averagePrice: '58.5',
+        averagePrice: '58.50000000',
         base: '5850.00',
         rate: '0.004',
         tax: '23.40',
@@ -81,7 +81,14 @@ describe('TTF worked examples', () => {
       rules,
     );
     expect(d.lines).toHaveLength(1);
-    expect(d.lines[0]).toMatchObject({ quantityBought: '300', quantitySold: '120', netQuantity: '180', averagePrice: '10.1', base: '1818.00', tax: '7.27' });
+    expect(d.lines[0]).toMatchObject({
+      quantityBought: '300',
+      quantitySold: '120',
+      netQuantity: '180',
+      averagePrice: '10.10000000',
+      base: '1818.00',
+      tax: '7.27',
+    });
     // 1,818.00 × 0.004 = 7.272 → 7.27 (to the cent, half-up) → 7 EUR due.
     expect(d.totals).toEqual([{ payer: 'CL-0001', taxLines: '7.27', taxDue: '7' }]);
   });
@@ -111,7 +118,9 @@ describe('TTF worked examples', () => {
   it('market making (DEAL on the MM-EQ book) is exempt: declared with tax 0.00; with the flag off, 1,000 × 20.00 = 20,000.00 → 80.00 EUR', () => {
     const mm = settled({ account: 'PROP-MM', payer: 'FIRM', quantity: '1000', price: '20.00', capacity: 'DEAL', book: 'MM-EQ' });
     const exempt = computeTtf(NOV_2026, [mm], instruments, rules);
-    expect(exempt.lines).toEqual([expect.objectContaining({ base: '20000.00', tax: '0.00', exemption: 'MARKET_MAKING', reference: 'PROP-MM/FR0000120271/2026-11-30/MARKET_MAKING' })]);
+    expect(exempt.lines).toEqual([
+      expect.objectContaining({ base: '20000.00', tax: '0.00', exemption: 'MARKET_MAKING', reference: 'PROP-MM/FR0000120271/2026-11-30/MARKET_MAKING' }),
+    ]);
     expect(exempt.total).toBe('0');
     // The same trade as AOTC on that book is not market making.
     expect(computeTtf(NOV_2026, [{ ...mm, capacity: 'AOTC' }], instruments, rules).lines[0]).toMatchObject({ tax: '80.00', exemption: null });
@@ -171,8 +180,8 @@ describe('TTF worked examples', () => {
     const d = computeTtf(NOV_2026, [settled({ tradeRef: 'FO-EQ:CSV' })], instruments, rules);
     expect(ttfCsv(d, 'EF123').split('\r\n')).toEqual([
       'record;member_code;payer;account;isin;trade_date;settlement_date;reference;net_quantity;average_price;base_eur;rate;tax_eur;exemption;trade_refs',
-      'LINE;EF123;CL-0001;CLI-0001;FR0000120271;2026-11-26;2026-11-30;CLI-0001/FR0000120271/2026-11-30;100;58.5;5850.00;0.004;23.40;;FO-EQ:CSV',
-      'TOTAL;EF123;CL-0001;;;;;;;;;;23;;',
+      'LINE;EF123;CL-0001;CLI-0001;FR0000120271;2026-11-26;2026-11-30;CLI-0001/FR0000120271/2026-11-30;100;58.50000000;5850.00;0.004;23.40;;FO-EQ:CSV',
+      'TOTAL;EF123;CL-0001;;;;;;;;;;23.00;;',
       '',
     ]);
   });
@@ -180,11 +189,73 @@ describe('TTF worked examples', () => {
   it('a partial settlement is taxed as it settles: 60 of 100 in November, 40 in December', () => {
     const d = computeTtf(
       NOV_2026,
-      [settled({ tradeRef: 'FO-EQ:P', quantity: '60', settlementDate: '2026-11-30' }), settled({ tradeRef: 'FO-EQ:P', quantity: '40', settlementDate: '2026-12-01' })],
+      [
+        settled({ tradeRef: 'FO-EQ:P', quantity: '60', settlementDate: '2026-11-30' }),
+        settled({ tradeRef: 'FO-EQ:P', quantity: '40', settlementDate: '2026-12-01' }),
+      ],
       instruments,
       rules,
     );
     // 60 × 58.50 = 3,510.00 × 0.004 = 14.04; the December part belongs to December's declaration.
     expect(d.lines.map((l) => [l.netQuantity, l.base, l.tax])).toEqual([['60', '3510.00', '14.04']]);
+  });
+
+  describe('written forms: amounts with 2 decimals, average prices with 8 (HALF_UP), whatever the figures', () => {
+    const line = (buys: Array<{ quantity: string; price: string }>, sells: Array<{ quantity: string; price: string }> = []) =>
+      computeTtf(NOV_2026, [...buys.map((b) => settled(b)), ...sells.map((x) => settled({ ...x, side: 'SELL' }))], instruments, rules);
+
+    it('one buy of 100 × 70: average 70.00000000, base 7000.00, tax 28.00, due 28.00', () => {
+      const d = line([{ quantity: '100', price: '70' }]);
+      expect(d.lines.map((l) => [l.averagePrice, l.base, l.tax])).toEqual([['70.00000000', '7000.00', '28.00']]);
+      expect(ttfCsv(d, 'EF123').split('\r\n').slice(1, 3)).toEqual([
+        expect.stringContaining(';100;70.00000000;7000.00;0.004;28.00;;'),
+        'TOTAL;EF123;CL-0001;;;;;;;;;;28.00;;',
+      ]);
+    });
+
+    it('100 × 60.00 + 100 × 62.50: average 12,250.00 / 200 = 61.25000000, base 12250.00, tax 49.00', () => {
+      const d = line([
+        { quantity: '100', price: '60.00' },
+        { quantity: '100', price: '62.50' },
+      ]);
+      expect(d.lines.map((l) => [l.netQuantity, l.averagePrice, l.base, l.tax])).toEqual([['200', '61.25000000', '12250.00', '49.00']]);
+    });
+
+    it('100 × 60.00 + 50 × 62.00, 30 sold: average 9,100.00 / 150 = 60.666… → 60.66666667; base 120 × 60.666… = 7280.00 (from the exact average), tax 29.12', () => {
+      const d = line(
+        [
+          { quantity: '100', price: '60.00' },
+          { quantity: '50', price: '62.00' },
+        ],
+        [{ quantity: '30', price: '61.00' }],
+      );
+      expect(d.lines.map((l) => [l.netQuantity, l.averagePrice, l.base, l.tax])).toEqual([['120', '60.66666667', '7280.00', '29.12']]);
+      expect(ttfCsv(d, 'EF123').split('\r\n')[1]).toContain(';120;60.66666667;7280.00;0.004;29.12;;');
+      // 29.12 due to the euro HALF_UP: 29, written with its two decimals.
+      expect(ttfCsv(d, 'EF123').split('\r\n')[2]).toBe('TOTAL;EF123;CL-0001;;;;;;;;;;29.00;;');
+    });
+
+    it('a 9th decimal of exactly 5 rounds up (HALF_UP, not to even): 1,000 × 10.000000005 → 10.00000001', () => {
+      // 1,000 × 10.000000005 = 10,000.000005 → base 10000.00, tax 40.00.
+      const d = line([{ quantity: '1000', price: '10.000000005' }]);
+      expect(d.lines.map((l) => [l.averagePrice, l.base, l.tax])).toEqual([['10.00000001', '10000.00', '40.00']]);
+    });
+
+    it('the readable file states the forms in its header and writes the same figures', () => {
+      const d = line([
+        { quantity: '100', price: '60.00' },
+        { quantity: '50', price: '62.00' },
+      ]);
+      // 150 × 60.666… = 9,100.00 × 0.004 = 36.40 → 36 EUR due.
+      const text = ttfText(d, { memberCode: 'EF123', firmName: 'Postera Securities' }).split('\n');
+      expect(text.slice(0, 3)).toEqual([
+        'Taxe sur les transactions financières (CGI art. 235 ter ZD) — Postera Securities, member code EF123',
+        'Period: settlements from 2026-11-01 to 2026-11-30',
+        'Amounts in EUR with 2 decimals (base and tax per line to the cent HALF_UP, due per payer to the euro HALF_UP); average prices with 8 decimals (HALF_UP).',
+      ]);
+      expect(text).toContain('    net bought 150 × 60.66666667 = base 9100.00 EUR × 0.004 = tax 36.40 EUR');
+      expect(text).toContain('    CL-0001: lines 36.40 EUR → due 36.00 EUR');
+      expect(text).toContain('Total due: 36.00 EUR');
+    });
   });
 });

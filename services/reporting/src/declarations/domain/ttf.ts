@@ -15,7 +15,19 @@ import type { Decimal } from 'decimal.js';
  * - Rounding (written modes): the base of a line to the cent HALF_UP; the tax of a line (one
  *   "transaction" of the declaration: one buyer, ISIN, day) to the cent HALF_UP; the total per payer
  *   to the euro HALF_UP (CGI annex III: amounts paid in whole euros).
+ * - Written forms: amounts in EUR with 2 decimals, always (`23.40`; a total due in whole euros is
+ *   `23.00`, see ttf-files.ts); the average price with AVERAGE_PRICE_DECIMALS decimals, always,
+ *   rounded HALF_UP, the mode of every other TTF rounding (`70.00000000`, `61.25000000`,
+ *   `60.66666667`). The base is computed from the exact average, not from the written one.
  */
+
+/**
+ * Decimals of the written average price. Input prices carry at most 12 decimals; 8 keep the written
+ * average within 0.000000005 of the exact one, so the net quantity × the written average stays
+ * within half a cent of the base for any line under 1,000,000 shares — a reader can recompute the
+ * base from the file — while a price such as 60.666… gets one fixed width instead of its full expansion.
+ */
+export const AVERAGE_PRICE_DECIMALS = 8;
 
 /** Effective-dated rates: a rate applies from its date (inclusive) to the next one's. */
 export interface TtfRate {
@@ -93,7 +105,7 @@ export interface TtfLine {
   quantityBought: string;
   quantitySold: string;
   netQuantity: string;
-  /** Weighted average price of the day's purchases. */
+  /** Weighted average price of the day's purchases, AVERAGE_PRICE_DECIMALS decimals (HALF_UP). */
   averagePrice: string;
   currency: string;
   base: string;
@@ -195,7 +207,7 @@ export function computeTtf(
       quantityBought: bought.toString(),
       quantitySold: sold.toString(),
       netQuantity: net.toString(),
-      averagePrice: averagePrice.toDecimalPlaces(8).toString(),
+      averagePrice: averagePrice.toFixed(AVERAGE_PRICE_DECIMALS, Dec.ROUND_HALF_UP),
       currency: 'EUR',
       base: base.toFixed(2),
       rate: rate.toString(),
