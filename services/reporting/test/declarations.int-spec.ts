@@ -7,7 +7,21 @@ import { XMLParser } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 import { PEOPLE } from '@postera/devstack';
-import { callReporting, captured, closeDay, ev, fileOf, instruction, LEI_DE, LEI_FR, LEI_US, publishTo, readReporting, trade, validated } from './reporting-fixtures.js';
+import {
+  callReporting,
+  captured,
+  closeDay,
+  ev,
+  fileOf,
+  instruction,
+  LEI_DE,
+  LEI_FR,
+  LEI_US,
+  publishTo,
+  readReporting,
+  trade,
+  validated,
+} from './reporting-fixtures.js';
 
 // Reporting as a built process on the real broker and database, fed with hand-built events: the
 // MiFIR auth.016 reports of each close (new, amended = cancel + new, cancelled), the November TTF
@@ -28,8 +42,25 @@ const t = (ref: string, o: Partial<TradeEconomics>): TradeEconomics => {
 const T1 = t('FO-EQ:D1', { quantity: '100', price: '58.50' });
 const T2 = t('FO-EQ:D2', { isin: LVMH, quantity: '20', price: '600.00', counterparty: LEI_FR });
 const T3 = t('FO-EQ:D3', { isin: LVMH, side: 'SELL', quantity: '5', price: '610.00', counterparty: LEI_US });
-const T4 = t('FO-EQ:D4', { account: 'PROP-MM', clientId: 'FIRM', accountType: 'PROPRIETARY', book: 'MM-EQ', capacity: 'DEAL', quantity: '1000', price: '58.00' });
-const T5 = t('FO-US:D5', { isin: APPLE, currency: 'USD', quantity: '10', price: '230.00', counterparty: LEI_US, venue: 'XNAS', account: 'CLI-0002', clientId: 'CL-0002' });
+const T4 = t('FO-EQ:D4', {
+  account: 'PROP-MM',
+  clientId: 'FIRM',
+  accountType: 'PROPRIETARY',
+  book: 'MM-EQ',
+  capacity: 'DEAL',
+  quantity: '1000',
+  price: '58.00',
+});
+const T5 = t('FO-US:D5', {
+  isin: APPLE,
+  currency: 'USD',
+  quantity: '10',
+  price: '230.00',
+  counterparty: LEI_US,
+  venue: 'XNAS',
+  account: 'CLI-0002',
+  clientId: 'CL-0002',
+});
 const T6 = t('FO-EQ:D6', { account: 'CLI-0002', clientId: 'CL-0002', quantity: '50', price: '58.00', counterparty: LEI_FR });
 const T6v2 = { ...T6, version: 2, quantity: '40', grossAmount: '2320.00', netAmount: '2320.00' };
 const T7 = t('FO-EQ:D7', { quantity: '10' });
@@ -57,7 +88,11 @@ const account = (id: string, clientId: string, naturalPerson: unknown) => ({
   version: 1,
 });
 
-const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (_n, jpath) => ['Document.FinInstrmRptgTxRpt.Tx', 'BalanceOfPaymentsReport.Settlement', 'SecuritiesHoldingsReport.Holding'].includes(jpath) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  parseTagValue: false,
+  isArray: (_n, jpath) => ['Document.FinInstrmRptgTxRpt.Tx', 'BalanceOfPaymentsReport.Settlement', 'SecuritiesHoldingsReport.Holding'].includes(jpath),
+});
 
 describe('declarations on the real broker and database', () => {
   let env: E2eEnv;
@@ -76,9 +111,45 @@ describe('declarations on the real broker and database', () => {
     await publishTo(
       env,
       Topics.refdataInstruments,
-      ref('InstrumentUpserted', TTE, { isin: TTE, name: 'TotalEnergies', instrumentType: 'SHARE', currency: 'EUR', issuerCountry: 'FR', settlementMarket: 'EU', placeOfSettlement: 'SICVFRPPXXX', liquidityClass: 'LIQUID_SHARE', ttfScopeYears: [2025, 2026], bond: null, version: 1 }),
-      ref('InstrumentUpserted', LVMH, { isin: LVMH, name: 'LVMH', instrumentType: 'SHARE', currency: 'EUR', issuerCountry: 'FR', settlementMarket: 'EU', placeOfSettlement: 'SICVFRPPXXX', liquidityClass: 'LIQUID_SHARE', ttfScopeYears: [2026], bond: null, version: 1 }),
-      ref('InstrumentUpserted', APPLE, { isin: APPLE, name: 'Apple', instrumentType: 'SHARE', currency: 'USD', issuerCountry: 'US', settlementMarket: 'US', placeOfSettlement: 'DTCYUS33XXX', liquidityClass: 'LIQUID_SHARE', ttfScopeYears: [], bond: null, version: 1 }),
+      ref('InstrumentUpserted', TTE, {
+        isin: TTE,
+        name: 'TotalEnergies',
+        instrumentType: 'SHARE',
+        currency: 'EUR',
+        issuerCountry: 'FR',
+        settlementMarket: 'EU',
+        placeOfSettlement: 'SICVFRPPXXX',
+        liquidityClass: 'LIQUID_SHARE',
+        ttfScopeYears: [2025, 2026],
+        bond: null,
+        version: 1,
+      }),
+      ref('InstrumentUpserted', LVMH, {
+        isin: LVMH,
+        name: 'LVMH',
+        instrumentType: 'SHARE',
+        currency: 'EUR',
+        issuerCountry: 'FR',
+        settlementMarket: 'EU',
+        placeOfSettlement: 'SICVFRPPXXX',
+        liquidityClass: 'LIQUID_SHARE',
+        ttfScopeYears: [2026],
+        bond: null,
+        version: 1,
+      }),
+      ref('InstrumentUpserted', APPLE, {
+        isin: APPLE,
+        name: 'Apple',
+        instrumentType: 'SHARE',
+        currency: 'USD',
+        issuerCountry: 'US',
+        settlementMarket: 'US',
+        placeOfSettlement: 'DTCYUS33XXX',
+        liquidityClass: 'LIQUID_SHARE',
+        ttfScopeYears: [],
+        bond: null,
+        version: 1,
+      }),
     );
     await publishTo(
       env,
@@ -122,7 +193,8 @@ describe('declarations on the real broker and database', () => {
     const txs = await mifirTx('2026-11-26');
     expect(txs).toHaveLength(7);
     const refs = await references();
-    const ref = (tradeRef: string, kind = 'NEW', version = 1) => refs.find((r) => r.trade_ref === tradeRef && r.kind === kind && r.trade_version === version)!.transaction_reference;
+    const ref = (tradeRef: string, kind = 'NEW', version = 1) =>
+      refs.find((r) => r.trade_ref === tradeRef && r.kind === kind && r.trade_version === version)!.transaction_reference;
     expect(ref(T1.tradeRef)).toMatch(/^PST20261126\d{8}$/);
 
     const n1 = txs.find((x) => x.New.TxId === ref(T1.tradeRef))!.New;
@@ -184,7 +256,8 @@ describe('declarations on the real broker and database', () => {
     );
     await closeDay(env, '2026-11-27');
     const refs = await references();
-    const of = (tradeRef: string, kind: string, version: number) => refs.find((r) => r.trade_ref === tradeRef && r.kind === kind && r.trade_version === version)!;
+    const of = (tradeRef: string, kind: string, version: number) =>
+      refs.find((r) => r.trade_ref === tradeRef && r.kind === kind && r.trade_version === version)!;
     const txs = await mifirTx('2026-11-27');
     const cancelT6 = { Cxl: { TxId: of(T6.tradeRef, 'NEW', 1).transaction_reference, ExctgPty: '969500POSTERAFR00003', SubmitgPty: '969500POSTERAFR00003' } };
     const cancelT7 = { Cxl: { TxId: of(T7.tradeRef, 'NEW', 1).transaction_reference, ExctgPty: '969500POSTERAFR00003', SubmitgPty: '969500POSTERAFR00003' } };
@@ -198,7 +271,12 @@ describe('declarations on the real broker and database', () => {
     const news = refs.filter((r) => r.kind === 'NEW').map((r) => r.transaction_reference);
     expect(new Set(news).size).toBe(news.length);
     // The cancel reports repeat exactly the references they cancel, nothing else.
-    expect(refs.filter((r) => r.kind === 'CANC').map((r) => [r.trade_ref, r.transaction_reference, r.status]).sort()).toEqual([
+    expect(
+      refs
+        .filter((r) => r.kind === 'CANC')
+        .map((r) => [r.trade_ref, r.transaction_reference, r.status])
+        .sort(),
+    ).toEqual([
       [T6.tradeRef, of(T6.tradeRef, 'NEW', 1).transaction_reference, 'FILED'],
       [T7.tradeRef, of(T7.tradeRef, 'NEW', 1).transaction_reference, 'FILED'],
     ]);
@@ -206,42 +284,120 @@ describe('declarations on the real broker and database', () => {
     await expect(env.db.query(`UPDATE reporting.mifir_reports SET transaction_reference = 'X' WHERE status = 'FILED'`)).rejects.toThrow(/immutable/);
   });
 
-  it('at the first close of December, the November TTF declaration and Banque de France reports are filed', async () => {
-    await publishTo(env, Topics.settlementEvents, ...[T1, T2, T3, T4, T5, T6v2].map((x) => instruction(x, 'SETTLED')));
+  it('at the close of November’s last business day the November declarations are filed; the first close of December corrects what reached reporting after it', async () => {
+    const runs = async () =>
+      (
+        await env.db.query(
+          `SELECT kind, version, filed_by AS "filedBy", changes FROM reporting.report_runs WHERE kind IN ('TTF', 'BDF_BOP', 'BDF_HOLDINGS') ORDER BY kind, version`,
+        )
+      ).rows as Array<{ kind: string; version: number; filedBy: string; changes: { files: Array<{ name: string }>; values: Array<{ path: string; before?: unknown; after?: unknown }> } | null }>;
+    // Filing November is refused while it runs, and while its last business day (Mon 30 Nov) is open.
+    const early = await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'BDF_BOP', period: '2026-11' });
+    expect([early.status, ((await early.json()) as { message: string }).message]).toEqual([
+      422,
+      '2026-11 has not ended: it ends with the close of 2026-11-30, and the business day is 2026-11-27 (closed); a test run ({ testRun: true }) is computed and never filed',
+    ]);
+    expect((await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'TTF', period: '2027-03' })).status).toBe(422);
+    // A test run of the month computes it, any day, and files nothing.
+    const test = await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'TTF', period: '2026-11', testRun: true });
+    const tested = (await test.json()) as { testRun: boolean; filed: boolean; runs: Array<{ runId: null; version: null; files: Array<{ name: string; contentBase64: string }> }> };
+    expect([test.status, tested.testRun, tested.filed, tested.runs[0]!.runId, tested.runs[0]!.version]).toEqual([201, true, false, null, null]);
+    expect(tested.runs[0]!.files.map((f) => f.name)).toEqual(['ttf-2026-11.csv', 'ttf-2026-11.json', 'ttf-2026-11.txt']);
+    expect(await runs()).toEqual([]);
+
+    // The Apple purchase settles after the close of 30 Nov (the CSD settles at the close): it is not in the first version.
+    await publishTo(env, Topics.settlementEvents, ...[T1, T2, T3, T4, T6v2].map((x) => instruction(x, 'SETTLED')));
     await closeDay(env, '2026-11-30');
-    expect((await env.db.query(`SELECT 1 FROM reporting.report_runs WHERE kind = 'TTF'`)).rowCount).toBe(0);
+    expect((await runs()).map((r) => [r.kind, r.version, r.filedBy, r.changes])).toEqual([
+      ['BDF_BOP', 1, 'system', null],
+      ['BDF_HOLDINGS', 1, 'system', null],
+      ['TTF', 1, 'system', null],
+    ]);
+    await publishTo(env, Topics.settlementEvents, instruction(T5, 'SETTLED'));
     await closeDay(env, '2026-12-01');
+    // Each declaration the settlement changes is corrected, saying what changed.
+    const after = await runs();
+    expect(after.map((r) => [r.kind, r.version])).toEqual([
+      ['BDF_BOP', 1],
+      ['BDF_BOP', 2],
+      ['BDF_HOLDINGS', 1],
+      ['BDF_HOLDINGS', 2],
+      ['TTF', 1],
+      ['TTF', 2],
+    ]);
+    // The TTF: Apple now settled in November, out of its scope — one exclusion more, no tax changed.
+    expect(after.find((r) => r.kind === 'TTF' && r.version === 2)!.changes!.values).toEqual([
+      { path: 'summary.excluded', before: 0, after: 1 },
+      { path: 'ttf-2026-11.json.excluded', before: [] },
+      { path: `ttf-2026-11.json.excluded[isin=${APPLE}].isin`, after: APPLE },
+      { path: `ttf-2026-11.json.excluded[isin=${APPLE}].reason`, after: 'not on the 2026 TTF list' },
+      { path: `ttf-2026-11.json.excluded[isin=${APPLE}].tradeRef`, after: 'FO-US:D5' },
+    ]);
+    // The balance of payments: one purchase from a non-resident more, its row known by what it is, not its place.
+    const row = 'bdf-bop-2026-11.json.items[country=US|currency=USD|direction=BUY|instrumentType=SHARE]';
+    expect(after.find((r) => r.kind === 'BDF_BOP' && r.version === 2)!.changes!.values).toEqual([
+      { path: `${row}.amount`, after: '2300.00' },
+      { path: `${row}.count`, after: 1 },
+      { path: `${row}.country`, after: 'US' },
+      { path: `${row}.currency`, after: 'USD' },
+      { path: `${row}.direction`, after: 'BUY' },
+      { path: `${row}.instrumentType`, after: 'SHARE' },
+      { path: 'summary.items', before: 2, after: 3 },
+    ]);
+    const holdingsFix = after.find((r) => r.kind === 'BDF_HOLDINGS' && r.version === 2)!.changes!;
+    expect(holdingsFix.files.map((f) => f.name)).toEqual(['bdf-holdings-2026-11.json', 'bdf-holdings-2026-11.xml']);
+    expect(holdingsFix.values.filter((v) => v.path.includes(APPLE) && v.path.endsWith('.quantity'))).toEqual([
+      { path: `bdf-holdings-2026-11.json.holdings[isin=${APPLE}].quantity`, after: '10' },
+    ]);
+    expect(holdingsFix.values.find((v) => v.path === 'summary.isins')).toEqual({ path: 'summary.isins', before: 2, after: 3 });
 
     // TTF: CL-0001 100 TTE × 58.50 = 5,850.00 → 23.40; LVMH bought 20 × 600.00, sold 5 → 15 × 600.00 = 9,000.00 → 36.00;
     // CL-0002 40 TTE × 58.00 = 2,320.00 → 9.28 (the amended version); PROP-MM market making: exempt; Apple: out of scope.
     const csv = (await fileOf(env, 'TTF', '2026-11-01', '.csv')).toString('utf8').split('\r\n');
     expect(csv).toEqual([
       'record;member_code;payer;account;isin;trade_date;settlement_date;reference;net_quantity;average_price;base_eur;rate;tax_eur;exemption;trade_refs',
-      'LINE;EF0420;CL-0001;CLI-0001;FR0000120271;2026-11-26;2026-11-30;CLI-0001/FR0000120271/2026-11-30;100;58.5;5850.00;0.004;23.40;;FO-EQ:D1',
-      'LINE;EF0420;CL-0001;CLI-0001;FR0000121014;2026-11-26;2026-11-30;CLI-0001/FR0000121014/2026-11-30;15;600;9000.00;0.004;36.00;;FO-EQ:D2|FO-EQ:D3',
-      'LINE;EF0420;CL-0002;CLI-0002;FR0000120271;2026-11-26;2026-11-30;CLI-0002/FR0000120271/2026-11-30;40;58;2320.00;0.004;9.28;;FO-EQ:D6',
-      'LINE;EF0420;FIRM;PROP-MM;FR0000120271;2026-11-26;2026-11-30;PROP-MM/FR0000120271/2026-11-30/MARKET_MAKING;1000;58;58000.00;0.004;0.00;MARKET_MAKING;FO-EQ:D4',
-      'TOTAL;EF0420;CL-0001;;;;;;;;;;59;;',
-      'TOTAL;EF0420;CL-0002;;;;;;;;;;9;;',
-      'TOTAL;EF0420;FIRM;;;;;;;;;;0;;',
+      'LINE;EF0420;CL-0001;CLI-0001;FR0000120271;2026-11-26;2026-11-30;CLI-0001/FR0000120271/2026-11-30;100;58.50000000;5850.00;0.004;23.40;;FO-EQ:D1',
+      'LINE;EF0420;CL-0001;CLI-0001;FR0000121014;2026-11-26;2026-11-30;CLI-0001/FR0000121014/2026-11-30;15;600.00000000;9000.00;0.004;36.00;;FO-EQ:D2|FO-EQ:D3',
+      'LINE;EF0420;CL-0002;CLI-0002;FR0000120271;2026-11-26;2026-11-30;CLI-0002/FR0000120271/2026-11-30;40;58.00000000;2320.00;0.004;9.28;;FO-EQ:D6',
+      'LINE;EF0420;FIRM;PROP-MM;FR0000120271;2026-11-26;2026-11-30;PROP-MM/FR0000120271/2026-11-30/MARKET_MAKING;1000;58.00000000;58000.00;0.004;0.00;MARKET_MAKING;FO-EQ:D4',
+      'TOTAL;EF0420;CL-0001;;;;;;;;;;59.00;;',
+      'TOTAL;EF0420;CL-0002;;;;;;;;;;9.00;;',
+      'TOTAL;EF0420;FIRM;;;;;;;;;;0.00;;',
       '',
     ]);
-    const text = (await fileOf(env, 'TTF', '2026-11-01', '.txt')).toString('utf8');
-    expect(text).toContain('Total due: 68 EUR');
+    const text = (await fileOf(env, 'TTF', '2026-11-01', '.txt', 2)).toString('utf8');
+    expect(text).toContain('Total due: 68.00 EUR');
     expect(text).toContain('FO-US:D5 US0378331005: not on the 2026 TTF list');
 
-    // Accounting's TTF payable: one TtfAssessed per taxable line.
-    const events = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
+    // Accounting's TTF payable: one TtfAssessed per taxable line; the correction assesses each line again, superseding the first.
+    const assessments = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
       .map((m) => JSON.parse(m.value!.toString('utf8')))
       .filter((e) => e.type === 'TtfAssessed');
-    expect(events.map((e) => [e.payload.account, e.payload.book, e.payload.isin, e.payload.tradeDate, e.payload.base, e.payload.rate, e.payload.amount, e.payload.currency, e.payload.supersedes]).sort()).toEqual([
+    const events = assessments.filter((e) => !e.payload.supersedes);
+    const amounts = (list: typeof assessments) => list.map((e) => `${e.payload.account} ${e.payload.isin} ${e.payload.amount}`).sort();
+    expect(amounts(assessments.filter((e) => e.payload.supersedes))).toEqual(amounts(events));
+    expect(
+      events
+        .map((e) => [
+          e.payload.account,
+          e.payload.book,
+          e.payload.isin,
+          e.payload.tradeDate,
+          e.payload.base,
+          e.payload.rate,
+          e.payload.amount,
+          e.payload.currency,
+          e.payload.supersedes,
+        ])
+        .sort(),
+    ).toEqual([
       ['CLI-0001', 'CLIENT-EQ', TTE, '2026-11-26', '5850.00', '0.004', '23.40', 'EUR', null],
       ['CLI-0001', 'CLIENT-EQ', LVMH, '2026-11-26', '9000.00', '0.004', '36.00', 'EUR', null],
       ['CLI-0002', 'CLIENT-EQ', TTE, '2026-11-26', '2320.00', '0.004', '9.28', 'EUR', null],
     ]);
 
     // Banque de France, balance of payments: the non-resident settlements of November.
-    const bop = xml.parse((await fileOf(env, 'BDF_BOP', '2026-11-01', '.xml')).toString('utf8')).BalanceOfPaymentsReport;
+    const bop = xml.parse((await fileOf(env, 'BDF_BOP', '2026-11-01', '.xml', 2)).toString('utf8')).BalanceOfPaymentsReport;
     expect(bop.Header).toEqual({ Declarant: 'BDF-POSTERA', Period: '2026-11' });
     expect(bop.Settlement).toEqual([
       { CounterpartyCountry: 'DE', InstrumentType: 'SHARE', Currency: 'EUR', Direction: 'PURCHASE_FROM_NON_RESIDENT', Amount: '63850.00', Count: '2' },
@@ -249,7 +405,7 @@ describe('declarations on the real broker and database', () => {
       { CounterpartyCountry: 'US', InstrumentType: 'SHARE', Currency: 'USD', Direction: 'PURCHASE_FROM_NON_RESIDENT', Amount: '2300.00', Count: '1' },
     ]);
     // Holdings at 30 Nov: TTE 100 + 1,000 + 40; LVMH 20 − 5; Apple 10.
-    const holdings = xml.parse((await fileOf(env, 'BDF_HOLDINGS', '2026-11-01', '.xml')).toString('utf8')).SecuritiesHoldingsReport;
+    const holdings = xml.parse((await fileOf(env, 'BDF_HOLDINGS', '2026-11-01', '.xml', 2)).toString('utf8')).SecuritiesHoldingsReport;
     expect(holdings.Header).toEqual({ Declarant: 'BDF-POSTERA', ReportingDate: '2026-11-30' });
     expect(holdings.Holding).toEqual([
       { ISIN: TTE, IssuerCountry: 'FR', InstrumentType: 'SHARE', Currency: 'EUR', Quantity: { '#text': '1140', '@_type': 'UNITS' } },
@@ -262,7 +418,8 @@ describe('declarations on the real broker and database', () => {
     const ttfRuns = async () => Number((await env.db.query(`SELECT count(*) AS n FROM reporting.report_runs WHERE kind = 'TTF'`)).rows[0].n);
     const filedBefore = await ttfRuns();
     const body = JSON.stringify({ kind: 'TTF', period: '2026-11' });
-    const post = (headers: Record<string, string>) => fetch(`${url}/reports/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${url}/reports/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     // Who may call: a token the gateway signed for reporting and this request, from a person who may file.
     expect((await post({})).status).toBe(401);
     expect((await post(await env.stack.gatewayKey.headers('settlement', 'POST', `${url}/reports/runs`, PEOPLE.operator))).status).toBe(401);
@@ -276,9 +433,20 @@ describe('declarations on the real broker and database', () => {
     expect(res.status).toBe(201);
     expect(await ttfRuns()).toBe(filedBefore + 1);
     const { runs } = (await res.json()) as { runs: Array<Record<string, any>> };
-    const v1 = ((await readReporting(env, '/reports/runs?kind=TTF&period=2026-11-01')) as Array<Record<string, any>>).find((r) => r.version === 1)!;
-    expect(runs[0]).toMatchObject({ kind: 'TTF', periodStart: '2026-11-01', periodEnd: '2026-11-30', version: 2, replaces: v1.runId, filedBy: PEOPLE.operator.id, inputsFrom: '2026-11-01', inputsTo: '2026-11-30' });
-    expect(v1).toMatchObject({ filedBy: 'system', replacedBy: runs[0]!.runId });
+    const v2 = ((await readReporting(env, '/reports/runs?kind=TTF&period=2026-11-01')) as Array<Record<string, any>>).find((r) => r.version === 2)!;
+    expect(runs[0]).toMatchObject({
+      kind: 'TTF',
+      periodStart: '2026-11-01',
+      periodEnd: '2026-11-30',
+      version: 3,
+      replaces: v2.runId,
+      // Filed again with nothing new: a correction that changes no byte says so.
+      changes: { files: [], values: [], more: 0 },
+      filedBy: PEOPLE.operator.id,
+      inputsFrom: '2026-11-01',
+      inputsTo: '2026-11-30',
+    });
+    expect(v2).toMatchObject({ filedBy: 'system', replacedBy: runs[0]!.runId });
 
     const run = runs[0]!;
     const manifest = (run.files as Array<{ name: string; sha256: string }>).map((f) => `${f.sha256}  ${f.name}\n`).join('');
@@ -286,23 +454,28 @@ describe('declarations on the real broker and database', () => {
     const download = await callReporting(env, PEOPLE.auditor, 'GET', `/reports/runs/${run.runId}/files/ttf-2026-11.csv`);
     expect(download.headers.get('content-type')).toContain('text/csv');
     const csv = Buffer.from(await download.arrayBuffer());
-    expect(createHash('sha256').update(csv).digest('hex')).toBe((run.files as Array<{ name: string; sha256: string }>).find((f) => f.name === 'ttf-2026-11.csv')!.sha256);
+    expect(createHash('sha256').update(csv).digest('hex')).toBe(
+      (run.files as Array<{ name: string; sha256: string }>).find((f) => f.name === 'ttf-2026-11.csv')!.sha256,
+    );
     expect(download.headers.get('x-content-sha256')).toBe(createHash('sha256').update(csv).digest('hex'));
 
     // The correction's assessments supersede the first version's, line by line.
     const assessed = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
       .map((m) => JSON.parse(m.value!.toString('utf8')))
       .filter((e) => e.type === 'TtfAssessed');
-    expect(assessed).toHaveLength(6);
-    const second = assessed.filter((e) => e.payload.supersedes);
-    expect(second.map((e) => e.payload.supersedes).sort()).toEqual(assessed.filter((e) => !e.payload.supersedes).map((e) => e.payload.assessmentId).sort());
+    // Three taxable lines, assessed by each of the three versions; each later assessment supersedes one of the version before.
+    expect(assessed).toHaveLength(9);
+    const superseded = assessed.map((e) => e.payload.supersedes).filter((x) => x);
+    expect(superseded).toHaveLength(6);
+    expect(superseded.every((id) => assessed.some((e) => e.payload.assessmentId === id))).toBe(true);
+    expect(new Set(superseded).size).toBe(6);
 
     await expect(env.db.query(`UPDATE reporting.report_runs SET filed_by = 'mallory' WHERE run_id = $1`, [run.runId])).rejects.toThrow(/immutable/);
     await expect(env.db.query(`DELETE FROM reporting.report_files WHERE run_id = $1`, [run.runId])).rejects.toThrow(/immutable/);
     await expect(env.db.query(`TRUNCATE reporting.report_files`)).rejects.toThrow(/immutable/);
     const summary = (await readReporting(env, '/summary', PEOPLE.admin)) as { declarations: unknown };
     expect(summary.declarations).toEqual({
-      runsFiled: { TTF: 2, BDF_BOP: 1, BDF_HOLDINGS: 1, MIFIR: 2, ACTIVITY: 4 },
+      runsFiled: { TTF: 3, BDF_BOP: 2, BDF_HOLDINGS: 2, MIFIR: 2, ACTIVITY: 4 },
       mifirReports: { FILED: 10, PENDING: 0, INVALID: 2, NOT_NEEDED: 0 },
     });
   });

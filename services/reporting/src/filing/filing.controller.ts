@@ -1,11 +1,27 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { REPORT_KINDS, type ReportKind } from '@postera/contracts';
-import { isIsoDate } from '@postera/kernel';
-import { appendToOutbox, CONFIG, CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
-import { DataSource } from 'typeorm';
+import { isIsoDate, TARGET } from '@postera/kernel';
+import { appendToOutbox, CONFIG, currentBusinessDay, CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
+import { DataSource, type EntityManager } from 'typeorm';
 import { activityReport } from '../activity/domain/activity-report.js';
 import type { ReportingConfig } from '../config.js';
 import { activityFigures, fileActivity, fileBdf, fileMifir, fileTtf, type Filed } from './report-builders.js';
+import { lastBusinessDayOf, notEndedYet } from './periods.js';
 import { getRun, getRunFile, listRuns } from './report-store.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -49,45 +65,80 @@ export class FilingController {
 
   /**
    * Files a run now: `{ kind, period }`, period a month (YYYY-MM) for TTF and Banque de France, a
-   * business date for MIFIR and ACTIVITY. When the period was filed before, this is a correction: a
-   * new version that replaces the latest one. One operator files it; the run records who, from the
-   * verified token.
+   * business date for MIFIR and ACTIVITY. A period that has not ended (filing/periods.ts) is
+   * refused with 422. When the period was filed before, this is a correction: a new version that
+   * replaces the latest one and says what it changes. One operator files it; the run records who,
+   * from the verified token. `{ testRun: true }` computes the run, any period, and answers it
+   * without filing it: nothing is stored, numbered or announced.
    */
   @Post('reports/runs')
   @Roles(...MAKERS)
   @HttpCode(201)
-  async fileNow(@Body() body: { kind?: string; period?: string }, @CurrentOperator() who: Operator) {
+  async fileNow(@Body() body: { kind?: string; period?: string; testRun?: unknown }, @CurrentOperator() who: Operator) {
     const user = who.id;
     const kind = body?.kind as ReportKind | undefined;
     const period = body?.period ?? '';
     if (!kind || !(REPORT_KINDS as readonly string[]).includes(kind)) throw new BadRequestException(`kind must be one of ${REPORT_KINDS.join(', ')}`);
     const monthly = kind === 'TTF' || kind === 'BDF_BOP' || kind === 'BDF_HOLDINGS';
-    if (monthly ? !MONTH.test(period) : !isIsoDate(period)) throw new BadRequestException(monthly ? 'period must be a month, YYYY-MM' : 'period must be a date, YYYY-MM-DD');
+    if (monthly ? !MONTH.test(period) : !isIsoDate(period))
+      throw new BadRequestException(monthly ? 'period must be a month, YYYY-MM' : 'period must be a date, YYYY-MM-DD');
+    if (body?.testRun !== undefined && typeof body.testRun !== 'boolean') throw new BadRequestException('testRun: true or false');
+    if (body?.testRun === true) return this.testRun(kind, period, user);
+    const problem = notEndedYet(period, await currentBusinessDay(this.ds.manager, 'reporting'), (m) => lastBusinessDayOf(m, (d) => TARGET.isBusinessDay(d)));
+    if (problem) throw new UnprocessableEntityException(problem);
     const runIds = await this.ds.transaction(async (tx) => {
-      const filed: Filed[] = [];
-      switch (kind) {
-        case 'TTF':
-          filed.push(await fileTtf(tx, this.config, period, user, null));
-          break;
-        case 'BDF_BOP':
-        case 'BDF_HOLDINGS':
-          // The two Banque de France reports are built from one read and filed together.
-          filed.push(...(await fileBdf(tx, this.config, period, user, null)));
-          break;
-        case 'MIFIR': {
-          const m = await fileMifir(tx, this.config, period, user, null);
-          if (m) filed.push(m);
-          break;
-        }
-        case 'ACTIVITY':
-          filed.push(await fileActivity(tx, this.config, period, user, null));
-          break;
-      }
-      await appendToOutbox(tx, 'reporting', filed.flatMap((f) => f.events));
+      const filed = await this.build(tx, kind, period, user);
+      await appendToOutbox(
+        tx,
+        'reporting',
+        filed.flatMap((f) => f.events),
+      );
       return filed.map((f) => f.runId);
     });
     if (runIds.length === 0) return { runs: [], note: 'nothing to file: no MiFIR report pending and valid for that date' };
     return { runs: await Promise.all(runIds.map((id) => getRun(this.ds.manager, id))) };
+  }
+
+  /** The runs of a kind and period, filed in the transaction. */
+  private async build(tx: EntityManager, kind: ReportKind, period: string, user: string): Promise<Filed[]> {
+    switch (kind) {
+      case 'TTF':
+        return [await fileTtf(tx, this.config, period, user, null)];
+      case 'BDF_BOP':
+      case 'BDF_HOLDINGS':
+        // The two Banque de France reports are built from one read and filed together.
+        return fileBdf(tx, this.config, period, user, null);
+      case 'MIFIR': {
+        const m = await fileMifir(tx, this.config, period, user, null);
+        return m ? [m] : [];
+      }
+      case 'ACTIVITY':
+        return [await fileActivity(tx, this.config, period, user, null)];
+    }
+  }
+
+  /** The runs as they would be filed, each file with its bytes, then everything rolled back. */
+  private async testRun(kind: ReportKind, period: string, user: string) {
+    let runs: unknown[] = [];
+    const rolledBack = new Error('test run: rolled back');
+    try {
+      await this.ds.transaction(async (tx) => {
+        const filed = await this.build(tx, kind, period, user);
+        runs = await Promise.all(
+          filed.map(async (f) => {
+            const run = (await getRun(tx, f.runId))!;
+            const files = await Promise.all(
+              run.files.map(async (x) => ({ ...x, contentBase64: (await getRunFile(tx, f.runId, x.name))!.content.toString('base64') })),
+            );
+            return { ...run, runId: null, version: null, replaces: null, files };
+          }),
+        );
+        throw rolledBack;
+      });
+    } catch (e) {
+      if (e !== rolledBack) throw e;
+    }
+    return { testRun: true, filed: false, runs };
   }
 
   /** The activity report of a day computed now (JSON), without filing it. */

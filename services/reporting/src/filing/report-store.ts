@@ -3,6 +3,7 @@ import { deterministicId } from '@postera/kernel';
 import type { OutgoingEvent } from '@postera/platform';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { whatChanged } from './periods.js';
 
 export interface ReportFile {
   name: string;
@@ -52,11 +53,12 @@ export async function fileRun(
   const runId = deterministicId('report-run', draft.kind, draft.periodStart, String(version));
   const files = draft.files.map((f) => ({ name: f.name, mediaType: f.mediaType, sha256: sha256(f.content), bytes: f.content.length }));
   const checksum = manifestChecksum(files);
+  const changes = latest ? await changesFrom(tx, latest.run_id, draft) : null;
   const [{ filed_at: filedAt }] = (await tx.query(
-    `INSERT INTO reporting.report_runs (run_id, kind, period_start, period_end, version, replaces, inputs_from, inputs_to, checksum_sha256, summary, filed_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING filed_at`,
+    `INSERT INTO reporting.report_runs (run_id, kind, period_start, period_end, version, replaces, inputs_from, inputs_to, checksum_sha256, summary, filed_by, changes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING filed_at`,
     [runId, draft.kind, draft.periodStart, draft.periodEnd, version, latest?.run_id ?? null, draft.inputsFrom, draft.inputsTo, checksum,
-      JSON.stringify(draft.summary), filedBy],
+      JSON.stringify(draft.summary), filedBy, changes === null ? null : JSON.stringify(changes)],
   )) as [{ filed_at: Date }];
   for (const f of draft.files)
     await tx.query(`INSERT INTO reporting.report_files (run_id, name, media_type, content, sha256) VALUES ($1, $2, $3, $4, $5)`, [
@@ -89,6 +91,31 @@ export async function fileRun(
   return { run, events: [event] };
 }
 
+/**
+ * What a correction changes against the version it replaces: the files whose bytes differ, and
+ * every value of the summary and of the JSON files (the readable twin of each declaration).
+ */
+async function changesFrom(tx: EntityManager, replaced: string, draft: RunDraft) {
+  const [prev] = (await tx.query(`SELECT summary FROM reporting.report_runs WHERE run_id = $1`, [replaced])) as Array<{ summary: unknown }>;
+  const old = (await tx.query(`SELECT name, content, sha256 FROM reporting.report_files WHERE run_id = $1`, [replaced])) as Array<{
+    name: string;
+    content: Buffer;
+    sha256: string;
+  }>;
+  const before = new Map(old.map((f) => [f.name, { content: f.content, sha256: f.sha256 }]));
+  const after = new Map(draft.files.map((f) => [f.name, { content: f.content, sha256: sha256(f.content) }]));
+  const files = [...new Set([...before.keys(), ...after.keys()])]
+    .sort()
+    .map((name) => ({ name, before: before.get(name)?.sha256 ?? null, after: after.get(name)?.sha256 ?? null }))
+    .filter((f) => f.before !== f.after);
+  const readable = (side: Map<string, { content: Buffer }>, summary: unknown) => ({
+    summary,
+    ...Object.fromEntries(files.filter((f) => f.name.endsWith('.json') && side.has(f.name)).map((f) => [f.name, JSON.parse(side.get(f.name)!.content.toString('utf8')) as unknown])),
+  });
+  const { changes, more } = whatChanged(readable(before, prev?.summary), readable(after, draft.summary));
+  return { files, values: changes, more };
+}
+
 interface RunRow {
   run_id: string;
   kind: ReportKind;
@@ -102,10 +129,11 @@ interface RunRow {
   summary: unknown;
   filed_by: string;
   filed_at: Date;
+  changes: unknown;
 }
 
 const RUN_COLUMNS = `run_id, kind, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, version, replaces,
-  to_char(inputs_from, 'YYYY-MM-DD') AS inputs_from, to_char(inputs_to, 'YYYY-MM-DD') AS inputs_to, checksum_sha256, summary, filed_by, filed_at`;
+  to_char(inputs_from, 'YYYY-MM-DD') AS inputs_from, to_char(inputs_to, 'YYYY-MM-DD') AS inputs_to, checksum_sha256, summary, filed_by, filed_at, changes`;
 
 export const RUNS_PAGE_MAX = 200;
 
@@ -153,5 +181,7 @@ function runView(r: RunRow) {
     summary: r.summary,
     filedBy: r.filed_by,
     filedAt: r.filed_at.toISOString(),
+    /** A correction: what it changes against the version it replaces (null on a first version). */
+    changes: r.changes ?? null,
   };
 }
