@@ -53,7 +53,7 @@ describe('one trade through every stage, on the real broker and database', () =>
 
   it('captures, instructs, settles on the settlement date, books balanced entries, reports and notifies — once, although published twice', async () => {
     const value = JSON.stringify(message);
-    // The same message twice (a redelivery), and the same trade again under a new messageId.
+    // The same message twice (the platform sent it again), and the same trade again under a new messageId.
     await publish(env.brokers, env.prefix, Topics.tradesExecuted, [
       { key: REF, value },
       { key: REF, value },
@@ -82,14 +82,23 @@ describe('one trade through every stage, on the real broker and database', () =>
     await waitUntil(async () => (await eodSummary(env.stack)).reporting.settled === 1, 'settlement to reach reporting', 60_000);
     await smtp.waitFor(2, 30_000);
 
-    // Capture: one trade, the redelivery ignored by the inbox, the resend under a new id a duplicate.
+    // Capture: three records, one trade; the same message sent again and the resend under a new id each a duplicate.
+    // The one trade stands confirmed; its one confirmation matched on arrival.
     const capture = await env.stack.read<Record<string, unknown>>(`${env.stack.url('capture')}/summary`);
     expect(capture).toMatchObject({
-      consumed: 2,
+      consumed: 3,
       captured: 1,
       exceptions: 0,
-      duplicates: 1,
-      confirmations: { consumed: 1, matched: 1, pending: 0, exceptions: 0 },
+      duplicates: 2,
+      confirmations: {
+        trades: 1,
+        confirmed: 1,
+        pending: 0,
+        mismatched: 0,
+        unconfirmedAtClose: 0,
+        validatedWithoutConfirmation: 0,
+        receipts: { consumed: 1, matchedOnArrival: 1, pendingOnArrival: 0, exceptions: 0, duplicates: 0 },
+      },
     });
     const trade = await env.stack.read<Record<string, unknown> & { history: Array<{ status: string; eventType: string }> }>(
       `${env.stack.url('capture')}/trades/${encodeURIComponent(REF)}`,

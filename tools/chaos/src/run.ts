@@ -6,6 +6,7 @@
  */
 import { envelope, Topics } from '@postera/contracts';
 import {
+  demoTradeDate,
   eodSummary,
   closeDay,
   kafkaClient,
@@ -21,7 +22,7 @@ import {
   waitUntil,
   type ServiceName,
 } from '@postera/devstack';
-import { addBusinessDays, addDays, TARGET } from '@postera/kernel';
+import { addBusinessDays, TARGET } from '@postera/kernel';
 import kafkajs from 'kafkajs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,13 +115,6 @@ export interface ChaosReport {
 const FX_RATES = (tradeDate: string): FxPlan['rates'] =>
   ['1.0512', '1.0487', '1.0533'].map((unitsPerEur, i) => ({ date: addBusinessDays(tradeDate, i, TARGET), currency: 'USD', unitsPerEur }));
 
-/** The last TARGET business day before today (MiFIR refuses execution times in the future). */
-export function lastBusinessDay(today = new Date().toISOString().slice(0, 10)): string {
-  let day = addDays(today, -1);
-  for (let i = 0; i < 10 && !TARGET.isBusinessDay(day); i++) day = addDays(day, -1);
-  return day;
-}
-
 class Deadline {
   private readonly endsAt: number;
   phase = 'starting';
@@ -197,7 +191,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const t0 = Date.now();
   const since = () => (Date.now() - t0) / 1000;
   const say = (s: string) => o.log(`[${since().toFixed(1).padStart(7)} s] ${s}`);
-  const tradeDate = lastBusinessDay();
+  // The trade date whose T+2 settlement falls by today: every day the run opens and books has come.
+  const tradeDate = demoTradeDate(new Date().toISOString().slice(0, 10), 2);
   const schedule = faultSchedule({
     seed: o.seed,
     windowMs: o.windowSeconds * 1000,
@@ -322,7 +317,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           .map((r) => ({
             key: r.currency,
             value: JSON.stringify(
-              envelope({ type: 'FxRate', producer: 'chaos', correlationId: r.currency, causationId: null, payload: { rateDate: r.date, currency: r.currency, unitsPerEur: r.unitsPerEur, source: 'ECB' } }),
+              envelope({
+                type: 'FxRate',
+                producer: 'chaos',
+                correlationId: r.currency,
+                causationId: null,
+                payload: { rateDate: r.date, currency: r.currency, unitsPerEur: r.unitsPerEur, source: 'ECB' },
+              }),
             ),
           })),
         { batchMax: 100, deadline, onRetry },

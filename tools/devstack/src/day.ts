@@ -1,5 +1,5 @@
 import { physicalTopic, Topics } from '@postera/contracts';
-import { addBusinessDays, TARGET } from '@postera/kernel';
+import { addBusinessDays, addDays, TARGET, type SettlementCalendar } from '@postera/kernel';
 import { committedOffsets, endOffsets } from '@postera/testing';
 import { PEOPLE } from './auth.js';
 import { getJson, postJson, waitUntil } from './http.js';
@@ -16,7 +16,17 @@ export interface EodSummary {
     stale: number;
     exceptions: number;
     duplicates: number;
-    confirmations: { consumed: number; matched: number; pending: number; exceptions: number };
+    /** Where the trades (cancelled ones aside) stand with their counterparty's confirmation; the parts add up to `trades`. */
+    confirmations: {
+      trades: number;
+      confirmed: number;
+      pending: number;
+      mismatched: number;
+      unconfirmedAtClose: number;
+      validatedWithoutConfirmation: number;
+      /** The confirmation messages read, by their outcome on arrival (consumed = the rest added up). */
+      receipts: { consumed: number; matchedOnArrival: number; pendingOnArrival: number; exceptions: number; duplicates: number };
+    };
     confirmed: number;
     validated: number;
     unconfirmed: number;
@@ -70,11 +80,53 @@ export async function closeDay(stack: Stack, businessDate: string) {
   return postJson(`${stack.url('gateway')}/api/business-day/close`, { businessDate }, await stack.auth(['supervisor']));
 }
 
-/** Files the month's declarations now (TTF, Banque de France), as a supervisor would through the gateway. */
-export async function fileMonthlyDeclarations(stack: Stack, month: string): Promise<void> {
-  for (const kind of ['TTF', 'BDF_BOP']) {
-    await postJson(`${stack.url('gateway')}/api/reports/runs`, { kind, period: month }, await stack.auth(['supervisor'], 'demo-supervisor'));
-  }
+/**
+ * Waits until reporting has filed the month's declarations (TTF and the two Banque de France
+ * reports) at the close of the month's last business day; returns the versions filed (a version
+ * above 1 is a correction filed at the next month's first close).
+ */
+export async function waitForDeclarations(stack: Stack, month: string, timeoutMs: number): Promise<Record<string, number>> {
+  const versions: Record<string, number> = {};
+  await waitUntil(
+    async () => {
+      for (const kind of ['TTF', 'BDF_BOP', 'BDF_HOLDINGS']) {
+        const runs = await getJson<Array<{ version: number }>>(
+          `${stack.url('gateway')}/api/reports/runs?kind=${kind}&period=${month}-01`,
+          await stack.auth(['operator']),
+        );
+        versions[kind] = Math.max(0, ...runs.map((r) => r.version));
+      }
+      return Object.values(versions).every((v) => v > 0);
+    },
+    `the declarations of ${month} filed at its last close`,
+    timeoutMs,
+  );
+  return versions;
+}
+
+/** The business days the demo runs: the trade date rolled through settlement, then what follows it. */
+export interface DemoPlan {
+  tradeDate: string;
+  /** The settlement date: the last business day of a month, so the month's declarations are filed at its close. */
+  monthEnd: string;
+  /** The next month's first business day when it has come: its close files the declarations' corrections. */
+  after: string[];
+}
+
+/**
+ * The demo's days, all up to today: the trade date is the one whose T+cycleDays settlement falls on
+ * the last business day of the latest month ended by today, so the month's TTF and Banque de France
+ * declarations are filed at that close, as in production; the next month's first business day is
+ * then closed too (when it has come), so what the CSD settled at the month's last close reaches the
+ * declarations as a correction. Saturday 2026-12-05 (TARGET, T+2): trade date Thursday 26 Nov,
+ * settlement Monday 30 Nov, then Tuesday 1 Dec.
+ */
+export function demoPlan(today: string, cycleDays: number, calendar: SettlementCalendar = TARGET): DemoPlan {
+  const last = businessDayOnOrBefore(today, calendar);
+  const lastOfMonth = (d: string) => addBusinessDays(d, 1, calendar).slice(0, 7) !== d.slice(0, 7);
+  const monthEnd = lastOfMonth(last) ? last : businessDayOnOrBefore(addDays(`${last.slice(0, 7)}-01`, -1), calendar);
+  const next = addBusinessDays(monthEnd, 1, calendar);
+  return { tradeDate: demoTradeDate(monthEnd, cycleDays, calendar), monthEnd, after: next <= today ? [next] : [] };
 }
 
 export async function eodSummary(stack: Stack, businessDate?: string): Promise<EodSummary> {
@@ -94,7 +146,9 @@ export async function waitForCapturedAndInstructed(stack: Stack, published: numb
       const s = last.settlement;
       const acknowledged =
         (s.byStatus.MATCHED ?? 0) + (s.byStatus.UNMATCHED ?? 0) + (s.byStatus.SETTLED ?? 0) + (s.byStatus.FAILING ?? 0) + (s.byStatus.REJECTED ?? 0);
-      return c.consumed >= published && c.confirmations.consumed >= confirmationsPublished && s.instructed === c.validated && acknowledged === s.instructed;
+      return (
+        c.consumed >= published && c.confirmations.receipts.consumed >= confirmationsPublished && s.instructed === c.validated && acknowledged === s.instructed
+      );
     },
     `capture of ${published} messages and their instructions`,
     timeoutMs,
@@ -102,11 +156,59 @@ export async function waitForCapturedAndInstructed(stack: Stack, published: numb
   return last!;
 }
 
+/** Today's date in UTC (YYYY-MM-DD): the clock the services stamp their records with. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** The closest business day on or before date. */
+function businessDayOnOrBefore(date: string, calendar: SettlementCalendar): string {
+  let d = date;
+  for (let i = 0; i < 30 && !calendar.isBusinessDay(d); i++) d = addDays(d, -1);
+  if (!calendar.isBusinessDay(d)) throw new Error(`no ${calendar.code} business day within 30 days before ${date}`);
+  return d;
+}
+
+/**
+ * The demo's trade date: the latest one whose whole cycle — the trade date and each of the
+ * `cycleDays` business days rolled after it — falls on or before today, so that no day is opened,
+ * booked or validated before it has come (a journal line validated on 2026-12-05 cannot carry an
+ * entry date of 2026-12-09). The cycle ends on the last business day up to today. Saturday
+ * 2026-12-05 → settlement Friday 04 Dec, trade date Wednesday 02 Dec (TARGET, T+2).
+ */
+export function demoTradeDate(today: string, cycleDays: number, calendar: SettlementCalendar = TARGET): string {
+  let day = businessDayOnOrBefore(today, calendar);
+  for (let i = 0; i < cycleDays; i++) day = businessDayOnOrBefore(addDays(day, -1), calendar);
+  return day;
+}
+
+/**
+ * Why a trade date asked for cannot run the demo's cycle today, or null when it can: it must be a
+ * business day, and its last rolled day (trade date + cycleDays business days) must not be after today.
+ */
+export function demoTradeDateProblem(tradeDate: string, today: string, cycleDays: number, calendar: SettlementCalendar = TARGET): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(tradeDate)) return `${tradeDate} is not a date (YYYY-MM-DD)`;
+  if (!calendar.isBusinessDay(tradeDate)) return `${tradeDate} is not a ${calendar.code} business day`;
+  const end = addBusinessDays(tradeDate, cycleDays, calendar);
+  if (end > today)
+    return `the cycle of ${tradeDate} (T+${cycleDays}, ${calendar.code}) ends on ${end}, after today ${today}; the latest trade date that fits is ${demoTradeDate(today, cycleDays, calendar)}`;
+  return null;
+}
+
 /**
  * Closes the trade date and every business day up to the last intended settlement date, so the
- * simulated CSD settles (or fails) everything due; returns the settlement date reached.
+ * simulated CSD settles (or fails) everything due; returns the settlement date reached. Refuses a
+ * cycle that would open a day after `today`.
  */
-export async function runDaysThroughSettlement(stack: Stack, tradeDate: string, cycleDays: number, timeoutMs: number): Promise<string> {
+export async function runDaysThroughSettlement(
+  stack: Stack,
+  tradeDate: string,
+  cycleDays: number,
+  timeoutMs: number,
+  today: string = todayUtc(),
+): Promise<string> {
+  const problem = demoTradeDateProblem(tradeDate, today, cycleDays);
+  if (problem) throw new Error(`cannot run the days through settlement: ${problem}`);
   let day = tradeDate;
   await closeDay(stack, day);
   for (let i = 0; i < cycleDays; i++) {
@@ -155,14 +257,22 @@ export function formatSummary(s: EodSummary, extra: { published: number; busines
   const lines = [
     `Postera — end of day ${extra.businessDate}`,
     `${pad('messages received')}${extra.published}`,
+    // Every record read is counted once: the parts add up to what capture consumed.
+    `${pad('executions consumed')}${s.capture.consumed} = captured ${s.capture.captured} + amended ${s.capture.amended} + cancelled ${s.capture.cancelled} + stale ${s.capture.stale} + exceptions ${s.capture.exceptions} + duplicates ${s.capture.duplicates}`,
     `${pad('captured')}${s.capture.captured}`,
     `${pad('exceptions (to work)')}${s.capture.exceptions}`,
     `${pad('duplicates ignored')}${s.capture.duplicates}`,
-    `${pad('confirmed by counterparty')}${s.capture.confirmed}`,
+    // Where the trades stand now, counted over trades (not over the confirmation messages).
+    `${pad('trades to confirm')}${s.capture.confirmations.trades}`,
+    `${pad('  confirmed by counterparty')}${s.capture.confirmations.confirmed}`,
+    `${pad('  pending (awaiting)')}${s.capture.confirmations.pending}`,
+    `${pad('  mismatched (to work)')}${s.capture.confirmations.mismatched}`,
+    `${pad('  unconfirmed at close')}${s.capture.confirmations.unconfirmedAtClose}`,
+    ...(s.capture.confirmations.validatedWithoutConfirmation
+      ? [`${pad('  validated by hand, unconfirmed')}${s.capture.confirmations.validatedWithoutConfirmation}`]
+      : []),
+    `${pad('confirmation messages')}${s.capture.confirmations.receipts.consumed} (on arrival: matched ${s.capture.confirmations.receipts.matchedOnArrival}, before their trade ${s.capture.confirmations.receipts.pendingOnArrival}, exceptions ${s.capture.confirmations.receipts.exceptions}, duplicates ${s.capture.confirmations.receipts.duplicates})`,
     `${pad('validated (straight through)')}${s.capture.validated}`,
-    `${pad('unconfirmed at close')}${s.capture.unconfirmed}`,
-    // From the exceptions queue, not the receipts: a confirmation that came before its trade was PENDING on receipt.
-    `${pad('confirmation exceptions')}${s.capture.openExceptions.CONFIRMATION ?? 0}`,
     `${pad('instructed')}${s.settlement.instructed}`,
     `${pad('settled')}${s.settlement.settled}`,
     `${pad('failed')}${s.settlement.failing}${

@@ -6,19 +6,24 @@
  * The stack stays up (gateway on :3000) until Ctrl-C, unless --exit.
  */
 import { Topics } from '@postera/contracts';
-import { addDays, TARGET } from '@postera/kernel';
+import { addBusinessDays, TARGET } from '@postera/kernel';
 import { startSmtpSink } from '@postera/testing';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
+  closeDay,
+  demoPlan,
+  demoTradeDateProblem,
   eodSummary,
-  fileMonthlyDeclarations,
   formatSummary,
   loadSampleReferential,
   openDay,
   runDaysThroughSettlement,
+  todayUtc,
   waitForCapturedAndInstructed,
+  waitForDeclarations,
   waitForNotifications,
+  type DemoPlan,
 } from './day.js';
 import { sampleConfirmations } from './confirmations.js';
 import { publish } from './publish.js';
@@ -39,11 +44,22 @@ const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postera_demo';
 const basePort = Number(process.env.POSTERA_BASE_PORT ?? 3000);
 
-/** The last business day before today: a whole day of executions already in the past (MiFIR refuses future times). */
-function lastBusinessDay(): string {
-  let day = addDays(new Date().toISOString().slice(0, 10), -1);
-  for (let i = 0; i < 10 && !TARGET.isBusinessDay(day); i++) day = addDays(day, -1);
-  return day;
+/** Business days rolled from the trade date to the settlement date (EU T+2 on TARGET; the sample's US trades settle T+1, within it). */
+const CYCLE_DAYS = 2;
+
+/**
+ * The demo's days (day.ts demoPlan): by default the trade date whose settlement is the last business
+ * day of the latest month ended by today, then the next month's first business day when it has come;
+ * `--date` chooses another trade date, never one whose cycle would end after today (its month's
+ * declarations are then filed only if that cycle closes the month).
+ */
+function chooseDays(): DemoPlan {
+  const today = todayUtc();
+  const asked = args.get('date');
+  if (asked === undefined) return demoPlan(today, CYCLE_DAYS);
+  const problem = demoTradeDateProblem(asked, today, CYCLE_DAYS);
+  if (problem) throw new Error(`--date=${asked} refused: ${problem}`);
+  return { tradeDate: asked, monthEnd: addBusinessDays(asked, CYCLE_DAYS, TARGET), after: [] };
 }
 
 async function freshDemoDatabase(url: string): Promise<void> {
@@ -63,7 +79,8 @@ async function freshDemoDatabase(url: string): Promise<void> {
 const step = (s: string) => process.stdout.write(`» ${s}\n`);
 
 async function main() {
-  const tradeDate = args.get('date') ?? lastBusinessDay();
+  const days = chooseDays();
+  const tradeDate = days.tradeDate;
   const runId = `demo-${Date.now().toString(36)}`;
   step(`demo run ${runId}: Kafka ${brokers}, database ${new URL(databaseUrl).pathname.slice(1)}, trade date ${tradeDate}, ${count} executions`);
   await freshDemoDatabase(databaseUrl);
@@ -113,14 +130,29 @@ async function main() {
     `${messages.length} executions and ${confirmations.length} counterparty confirmations: captured, confirmed, validated and instructed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  const settlementDate = await runDaysThroughSettlement(stack, tradeDate, 2, 300_000);
+  const settlementDate = await runDaysThroughSettlement(stack, tradeDate, CYCLE_DAYS, 300_000);
   await waitForNotifications(stack, 120_000);
   step(`days closed through ${settlementDate}; settlement cycle run by the simulated CSD`);
 
-  await fileMonthlyDeclarations(stack, settlementDate.slice(0, 7));
-  step(`declarations of ${settlementDate.slice(0, 7)} filed (TTF for the Trésor public, Banque de France balance of payments and holdings)`);
-  const summary = await eodSummary(stack, settlementDate);
-  process.stdout.write(`\n${formatSummary(summary, { published: messages.length, businessDate: settlementDate })}\n\n`);
+  for (const day of days.after) {
+    await openDay(stack, day);
+    await closeDay(stack, day);
+  }
+  const lastClosed = days.after.at(-1) ?? settlementDate;
+  const month = settlementDate.slice(0, 7);
+  if (addBusinessDays(settlementDate, 1, TARGET).slice(0, 7) > month) {
+    const versions = await waitForDeclarations(stack, month, 120_000);
+    step(
+      `declarations of ${month} filed by reporting at the close of ${settlementDate} (TTF for the Trésor public, Banque de France balance of payments and holdings)` +
+        (days.after.length
+          ? `; after the close of ${days.after.join(', ')}: versions ${Object.entries(versions)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`
+          : ''),
+    );
+  } else step(`declarations of ${month} not filed: the month ends after ${settlementDate}`);
+  const summary = await eodSummary(stack, lastClosed);
+  process.stdout.write(`\n${formatSummary(summary, { published: messages.length, businessDate: lastClosed })}\n\n`);
   if (!summary.accounting.balanced) process.exitCode = 1;
 
   if (exitAtEnd) return shutdown();
