@@ -4,7 +4,9 @@
 #  - Kafka: with KAFKA_BROKERS unset, the project's own single-node KRaft broker (deploy/local/kafka.sh) —
 #    with KAFKA_BROKERS set, that cluster is used and only the topics are created;
 #  - xmllint (Debian's libxml2-utils): the schema validator of the ISO 20022 messages (tests, market
-#    simulator, `postera iso20022 validate`), installed with apt-get when missing.
+#    simulator, `postera iso20022 validate`), installed with apt-get when missing;
+#  - pdftotext and pdftoppm (Debian's poppler-utils): the notices' PDFs rendered by a real reader in
+#    notification's tests, installed with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,16 @@ if [ -z "${XMLLINT:-}" ] && ! command -v xmllint >/dev/null 2>&1; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
   else
     echo "xmllint: not found; install libxml2-utils (Debian/Ubuntu) or libxml2 (others), or set XMLLINT" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "pdftotext: installing poppler-utils"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "pdftotext: not found; install poppler-utils (Debian/Ubuntu, or poppler elsewhere)" >&2
     exit 1
   fi
 fi

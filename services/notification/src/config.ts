@@ -2,6 +2,10 @@ import { baseConfigSchema } from '@postera/platform';
 import { z } from 'zod';
 import { secretsKeyProblem } from './contacts/domain/webhook-secret-box.js';
 import { parseCidr } from './delivery/webhook-destination.js';
+import { DEFAULT_CLAIM_DAYS, type FirmIdentity } from './notifications/domain/avis-d-opere.js';
+
+/** A text setting that may be unset; empty is unset. */
+const optionalText = (max: number) => z.preprocess((v) => (v === '' ? undefined : v), z.string().max(max).optional());
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -45,6 +49,24 @@ export const notificationConfigSchema = baseConfigSchema.extend({
   MAIL_FROM: z.string().min(3).default('Postera Back Office <back-office@postera.local>'),
   /** The investment firm named on every notice (Delegated Regulation (EU) 2017/565 art. 59(4)(a)). */
   FIRM_NAME: z.string().min(1).default('Postera Securities'),
+  /**
+   * The firm's identity on the avis's letterhead, each left out while unset (empty is unset), never
+   * made up: its address on one line, the authority that authorised it as an investment firm
+   * (`ACPR` prints "Prestataire de services d'investissement agréé par l'ACPR"), its registration as
+   * on its papers (`RCS Paris 000 000 000`), its LEI.
+   */
+  FIRM_ADDRESS: optionalText(300),
+  FIRM_AUTHORISED_BY: optionalText(100),
+  FIRM_REGISTRATION: optionalText(200),
+  FIRM_LEI: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'a LEI (20 characters, ISO 17442)')
+      .optional(),
+  ),
+  /** Business days the client has to object to an avis before it is deemed approved, as the account agreement says. */
+  NOTICE_CLAIM_DAYS: z.coerce.number().int().min(1).max(30).default(DEFAULT_CLAIM_DAYS),
   /**
    * Notifications claimed by one pass of the sender. A pass ends with its slowest lane, so bigger
    * passes keep the lanes busy longer between claims: on a 4,000-trade burst, 400 rather than 100
@@ -156,4 +178,9 @@ export function smtpTlsRequired(c: Pick<NotificationConfig, 'NODE_ENV' | 'SMTP_R
   }
   if (['127.0.0.1', '::1', 'localhost'].includes(host)) return false;
   return c.SMTP_REQUIRE_TLS ?? c.NODE_ENV !== 'development';
+}
+
+/** The firm's details for the letterhead, as configured (unset ones absent). */
+export function firmDetails(c: Pick<NotificationConfig, 'FIRM_ADDRESS' | 'FIRM_AUTHORISED_BY' | 'FIRM_REGISTRATION' | 'FIRM_LEI'>): Omit<FirmIdentity, 'name'> {
+  return { address: c.FIRM_ADDRESS ?? null, authorisedBy: c.FIRM_AUTHORISED_BY ?? null, registration: c.FIRM_REGISTRATION ?? null, lei: c.FIRM_LEI ?? null };
 }

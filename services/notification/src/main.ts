@@ -11,6 +11,7 @@ import { DeliveryBacklogGauge } from './delivery/delivery-backlog.js';
 import { EmailSender } from './delivery/email-sender.js';
 import { WakeUps } from './delivery/wake-ups.js';
 import { WebhookSender } from './delivery/webhook-sender.js';
+import { InstrumentNamesConsumer } from './instruments/commands/instrument-names.consumer.js';
 import { NotificationDayHooks } from './notifications/commands/close-day/notification-day.hooks.js';
 import { SettlementEventsConsumer } from './notifications/commands/notify-settlement-events/settlement-events.consumer.js';
 import { TradeEventsConsumer } from './notifications/commands/notify-trade-events/trade-events.consumer.js';
@@ -34,7 +35,7 @@ await runService<NotificationConfig>({
   module: (base) =>
     serviceModule({
       ...base,
-      handlers: [AccountUpsertedConsumer, TradeEventsConsumer, SettlementEventsConsumer],
+      handlers: [AccountUpsertedConsumer, InstrumentNamesConsumer, TradeEventsConsumer, SettlementEventsConsumer],
       dayHooks: NotificationDayHooks,
       controllers: [NotificationQueriesController, CounterpartyContactsController, ClientWebhookSecretsController],
       // WebhookSecrets before ClientWebhookSecrets: the start-up checks run in this order.

@@ -4,6 +4,7 @@ import type { SmtpSink } from '@postera/testing';
 import { waitFor } from '@postera/testing';
 import type { ParsedMail } from 'mailparser';
 import type { E2eEnv } from '../../../test/e2e/harness.js';
+import { formatDate, issueDateOf } from '../src/notifications/domain/date-format.js';
 import {
   account,
   accountUpserted,
@@ -14,6 +15,7 @@ import {
   counterpartyConfirmationIssued,
   day,
   getJson,
+  instrumentUpserted,
   instruction,
   notificationEnv,
   pdfText,
@@ -30,9 +32,22 @@ jest.setTimeout(240_000);
 const NNBSP = '\u202f';
 const NBSP = '\u00a0';
 const fr = (s: string) => s.replaceAll('_', NNBSP).replaceAll('~', NBSP);
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A table row of a notice's text: the label, the column's spaces, the value, alone on its line. */
+const row = (label: string, value: string) => new RegExp(`^  ${escape(label)} +${escape(value)}$`, 'm');
 const en = (s: string) => s.replaceAll('~', NBSP);
 
 const CPTY_LEI = '529900T8BM49AURSDO55';
+/** The firm's identity on the letterhead, as an operator configures it (made-up figures, no real firm). */
+const FIRM_ENV = {
+  FIRM_ADDRESS: '1 place de l’Exemple, 75000 Paris',
+  FIRM_AUTHORISED_BY: 'ACPR',
+  FIRM_REGISTRATION: 'RCS Paris 000 000 000',
+  FIRM_LEI: '9695000EXAMPLE000000',
+};
+/** The day the notices of this run are dated (Paris), and the avis's date as French and English readers write it. */
+const TODAY = issueDateOf(new Date());
+const [todayFr, todayEn] = [formatDate(TODAY, 'fr'), formatDate(TODAY, 'en')];
 const A = trade('FO-EQ:N-A');
 // A bond for an English client whose base currency is GBP: 250,000 nominal at 99.875 %, accrued interest 1,232.88.
 const B = trade('FO-EQ:N-B', {
@@ -79,7 +94,7 @@ describe('client notices by email, on the real broker, database and an SMTP serv
 
   beforeAll(async () => {
     // No WEBHOOK_SECRETS_KEY here: a webhook secret cannot be set (webhooks.int-spec runs with one).
-    ({ env, smtp } = await notificationEnv('notif-email', 5100, { FAIL_REMINDER_AFTER_BUSINESS_DAYS: '1' }, {}, { webhookSecretsKey: null }));
+    ({ env, smtp } = await notificationEnv('notif-email', 5100, { FAIL_REMINDER_AFTER_BUSINESS_DAYS: '1', ...FIRM_ENV }, {}, { webhookSecretsKey: null }));
     await env.stack.startAll();
     await publish(
       env,
@@ -106,6 +121,14 @@ describe('client notices by email, on the real broker, database and an SMTP serv
       accountUpserted(account({ account: 'PROP-1', clientId: 'FIRM', accountType: 'PROPRIETARY', contacts: [] })),
     );
     await caughtUp(env, 'refdata-accounts', Topics.refdataAccounts);
+    // The share is named in the referential (an older version first: the newer name wins); the bond FR0013508470 is not.
+    await publish(
+      env,
+      Topics.refdataInstruments,
+      instrumentUpserted('FR0000120271', 'TOTAL SE', { version: 1 }),
+      instrumentUpserted('FR0000120271', 'TotalEnergies SE', { version: 2 }),
+    );
+    await caughtUp(env, 'refdata-instruments', Topics.refdataInstruments);
     await openDay('2026-11-26');
   });
 
@@ -123,61 +146,88 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     await new Promise((r) => setTimeout(r, 1000));
     expect(smtp.messages).toHaveLength(2);
 
-    const avisFr = mail(/^Avis d'opéré — Achat 150 FR0000120271/, 'camille@example.fr');
+    // The trades settled on 30/11/2026, before the day this runs: the avis, dated today, tells it in the past.
+    expect(TODAY > '2026-11-30').toBe(true);
+    const avisFr = mail(/^Avis d'opéré — Achat 150 TotalEnergies SE \(ISIN FR0000120271\) — 26\/11\/2026$/, 'camille@example.fr');
     for (const line of [
       'Postera Securities',
-      'Client : Camille Durand (identifiant client C-FR)',
-      'Jour de négociation : 26/11/2026',
-      "Date et heure d'exécution : 26/11/2026 à 09:15:02 UTC",
-      "Type d'ordre : à cours limité",
-      "Lieu d'exécution : XPAR (MIC)",
-      'Instrument (ISIN) : FR0000120271',
-      'Sens : Achat',
-      'Quantité : 150',
-      fr('Prix unitaire : 58,505~EUR'),
-      fr('Montant brut (contre-valeur totale) : 8_775,75~EUR'),
-      fr('  - Commission : 8,78~EUR'),
-      fr('Montant net à votre débit : 8_784,53~EUR'),
-      'Date de règlement : 30/11/2026',
-      'Compte de règlement : CLI-FR',
+      '1 place de l’Exemple, 75000 Paris',
+      "Prestataire de services d'investissement agréé par l'ACPR",
+      'RCS Paris 000 000 000 — LEI 9695000EXAMPLE000000',
+      fr(
+        'Le montant net de 8_784,53~EUR a été débité de votre compte CLI-FR le 30/11/2026, contre livraison de 150 titres TotalEnergies SE (ISIN FR0000120271).',
+      ),
+      'dans un délai de 2 jours ouvrés à compter de la réception de cet avis',
     ])
       expect(avisFr.text).toContain(line);
+    for (const [label, value] of [
+      ['Client', 'Camille Durand (identifiant client C-FR)'],
+      ["Date de l'avis", todayFr],
+      ['Jour de négociation', '26/11/2026'],
+      ["Date et heure d'exécution", '26/11/2026 à 09:15:02 UTC'],
+      ["Type d'ordre", 'à cours limité'],
+      ["Lieu d'exécution", 'XPAR (MIC)'],
+      ['Instrument', 'TotalEnergies SE (ISIN FR0000120271)'],
+      ['Sens', 'Achat'],
+      ['Quantité', '150'],
+      ['Prix unitaire', fr('58,505~EUR')],
+      ['Montant brut', fr('8_775,75~EUR')],
+      ['Commission', fr('8,78~EUR')],
+      ['Montant net à votre débit', fr('8_784,53~EUR')],
+      ['Date de règlement', '30/11/2026'],
+      ['Compte espèces', 'CLI-FR (EUR)'],
+    ])
+      expect(avisFr.text).toMatch(row(label!, value!));
+    expect(avisFr.text).not.toContain('sera débité');
     // Same currency as the account's: no FX line at all.
     expect(avisFr.text).not.toMatch(/Change :/);
     const pdf = avisFr.attachments.find((a) => a.contentType === 'application/pdf');
     expect(pdf?.filename).toBe('avis-d-opere-FO-EQ_N-A.pdf');
-    // pdf.js reads the no-break spaces back as spaces.
+    // pdf.js reads the no-break spaces back as spaces; a table's label and value are two strings of a line.
     const pdfFr = (await pdfText(pdf!.content)).replaceAll('\n', ' ');
-    for (const line of [
+    for (const text of [
       "AVIS D'OPÉRÉ",
-      'Client : Camille Durand (identifiant client C-FR)',
-      'Instrument (ISIN) : FR0000120271',
-      'Montant brut (contre-valeur totale) : 8 775,75 EUR',
-      'Montant net à votre débit : 8 784,53 EUR',
-      'Date de règlement : 30/11/2026',
+      "Prestataire de services d'investissement agréé par l'ACPR",
+      'Camille Durand (identifiant client C-FR)',
+      'TotalEnergies SE (ISIN FR0000120271)',
+      'Montant net à votre débit',
+      '8 784,53 EUR',
+      'Le montant net de 8 784,53 EUR a été débité de votre compte CLI-FR le 30/11/2026',
     ])
-      expect(pdfFr).toContain(line);
+      expect(pdfFr).toContain(text);
 
-    const avisEn = mail(/^Trade confirmation — Buy/, 'emily@example.co.uk');
+    // The bond has no name in the referential: its ISIN alone, never a made-up name.
+    const avisEn = mail(/^Trade confirmation — Buy 250,000\.00.EUR ISIN FR0013508470 — 26 Nov 2026$/, 'emily@example.co.uk');
+    for (const [label, value] of [
+      ['Client', 'Emily Carter (client id C-EN)'],
+      ['Date of this confirmation', todayEn],
+      ['Trading day', '26 Nov 2026'],
+      ['Order type', 'market'],
+      ['Execution venue', 'off venue (XOFF)'],
+      ['Instrument', 'ISIN FR0013508470'],
+      ['Nominal', en('250,000.00~EUR')],
+      ['Price (% of nominal)', '99.875%'],
+      ['Gross amount', en('249,687.50~EUR')],
+      ['Accrued interest', en('1,232.88~EUR')],
+      ['Brokerage', en('124.84~EUR')],
+      ['Settlement fee', en('5.00~EUR')],
+      ['Total commissions and expenses', en('129.84~EUR')],
+      ['Settlement date', '30 Nov 2026'],
+    ])
+      expect(avisEn.text).toMatch(row(label!, value!));
     for (const line of [
-      'Client: Emily Carter (client id C-EN)',
-      'Trading day: 26 Nov 2026',
-      'Order type: market',
-      'Execution venue: off venue (XOFF)',
-      en('Nominal: 250,000.00~EUR'),
-      'Price (% of nominal): 99.875%',
-      en('Total consideration (gross): 249,687.50~EUR'),
-      en('Accrued interest: 1,232.88~EUR'),
-      en('  - Brokerage: 124.84~EUR'),
-      en('  - Settlement fee: 5.00~EUR'),
-      en('Total commissions and expenses: 129.84~EUR'),
+      'Investment firm authorised by the ACPR',
       "Currency conversion: no conversion applied: the trade settles in EUR (your account's base currency: GBP)",
-      'Settlement date: 30 Nov 2026',
+      en(
+        'The net amount of 251,050.22~EUR was debited from your account CLI-EN on 30 Nov 2026, against delivery of a nominal of 250,000.00~EUR of ISIN FR0013508470.',
+      ),
     ])
       expect(avisEn.text).toContain(line);
     const pdfEn = (await pdfText(avisEn.attachments[0]!.content)).replaceAll('\n', ' ');
     expect(pdfEn).toContain('TRADE CONFIRMATION');
-    expect(pdfEn).toContain('Accrued interest: 1,232.88 EUR');
+    expect(pdfEn).toContain('Accrued interest');
+    expect(pdfEn).toContain('1,232.88 EUR');
+    expect(pdfEn).toContain('was debited from your account CLI-EN on 30 Nov 2026');
 
     // The structured form, kept and served over HTTP.
     const notices = await getJson<Array<{ noticeId: string; kind: string; status: string }>>(
@@ -197,6 +247,7 @@ describe('client notices by email, on the real broker, database and an SMTP serv
       priceType: 'PERCENT',
       fx: { applied: false, baseCurrency: 'GBP', relevant: true },
       settlement: { date: '2026-11-30', account: 'CLI-EN', clientDuty: 'PAY_CASH' },
+      instrument: { isin: 'FR0013508470', name: null, type: 'BOND' },
     });
     expect(doc.body.document.recipient).toMatchObject({ name: 'Emily Carter', language: 'en' });
     // An account known as proprietary owes no notice at all.
@@ -220,7 +271,8 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     const amendment = mail(/^Avis d'opéré rectificatif/);
     expect(amendment.text).toContain(`Cet avis annule et remplace notre avis n° ${first!.noticeId} du `);
     expect(amendment.text).toContain('Modifications : quantity 150 → 100; grossAmount 8775.75 → 5850.50');
-    expect(amendment.text).toContain('Quantité : 100');
+    expect(amendment.text).toMatch(row('Quantité', '100'));
+    expect(amendment.text).toMatch(row('Instrument', 'TotalEnergies SE (ISIN FR0000120271)'));
     expect(amendment.attachments).toHaveLength(1);
 
     await publish(env, Topics.tradeEvents, cancelled(A2, 3));

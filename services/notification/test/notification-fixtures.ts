@@ -4,6 +4,7 @@ import {
   Topics,
   type AccountRefV1,
   type EventEnvelope,
+  type InstrumentRefV1,
   type InstructionStatusChangedV1,
   type TradeEconomics,
 } from '@postera/contracts';
@@ -77,6 +78,22 @@ export function account(a: Partial<AccountRefV1> & Pick<AccountRefV1, 'account'>
 const ev = <P>(type: string, correlationId: string, payload: P) =>
   envelope({ type, producer: 'test', correlationId, causationId: null, payload }) as EventEnvelope;
 export const accountUpserted = (a: AccountRefV1) => ev('AccountUpserted', a.account, a);
+/** An instrument of the referential, as capture publishes it on refdata.instruments.v1 (a share of Euronext Paris unless told). */
+export const instrumentUpserted = (isin: string, name: string, o: Partial<InstrumentRefV1> = {}) =>
+  ev('InstrumentUpserted', isin, {
+    isin,
+    name,
+    instrumentType: 'SHARE',
+    currency: 'EUR',
+    issuerCountry: 'FR',
+    settlementMarket: 'EU',
+    placeOfSettlement: 'SICVFRPPXXX',
+    liquidityClass: 'LIQUID_SHARE',
+    ttfScopeYears: [2026],
+    bond: null,
+    version: 1,
+    ...o,
+  } satisfies InstrumentRefV1);
 export const captured = (t: TradeEconomics) => ev('TradeCaptured', t.tradeRef, { trade: t, status: 'CAPTURED' });
 export const validated = (t: TradeEconomics) => ev('TradeValidated', t.tradeRef, { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' });
 export const amended = (before: TradeEconomics, after: TradeEconomics) => ev('TradeAmended', after.tradeRef, { before, after, status: 'CAPTURED' });

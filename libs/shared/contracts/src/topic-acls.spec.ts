@@ -63,7 +63,7 @@ describe('ACLs derived from the topic catalogue', () => {
       .filter((a) => a.principal === 'User:notification' && a.resourceType === 'TOPIC' && a.operation === 'READ')
       .map((a) => a.resourceName)
       .sort();
-    expect(reads).toEqual([Topics.businessDay, Topics.refdataAccounts, Topics.settlementEvents, Topics.tradeEvents].sort());
+    expect(reads).toEqual([Topics.businessDay, Topics.refdataAccounts, Topics.refdataInstruments, Topics.settlementEvents, Topics.tradeEvents].sort());
   });
 
   it('every topic has a producer, and the principals are the services, the custodian stand-in and upstream', () => {

@@ -23,6 +23,8 @@ export interface ClaimedNotification {
   clientName: string;
   language: 'fr' | 'en';
   baseCurrency: string | null;
+  /** The instrument's name the notice was routed with (null: none known then, the ISIN alone). */
+  instrumentName: string | null;
   /** The email address or the webhook URL. */
   recipient: string;
   /** Attempts already counted (before this one). */
@@ -48,6 +50,7 @@ interface PendingRow {
   party_name: string | null;
   language: 'fr' | 'en';
   base_currency: string | null;
+  instrument_name: string | null;
   recipient: string;
   attempts: number;
 }
@@ -79,7 +82,7 @@ export async function claimDue(ds: DataSource, channel: Channel, claimId: string
   const rows = (await ds.query(
     `WITH due AS MATERIALIZED (
        SELECT n.notification_id, n.notice_id, k.kind, n.channel, k.cause_event_id, k.trade_ref, k.party AS account, k.recipient_type,
-              k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency,
+              k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency, k.instrument_name,
               n.recipient, n.attempts, n.next_attempt_at
        FROM notification.notifications n JOIN notification.notices k USING (notice_id)
        WHERE ${CLAIMABLE} AND n.channel = $2
@@ -108,6 +111,7 @@ export async function claimDue(ds: DataSource, channel: Channel, claimId: string
       clientName: r.party_name ?? r.account,
       language: r.language,
       baseCurrency: r.base_currency,
+      instrumentName: r.instrument_name,
       recipient: r.recipient,
       attempts: r.attempts,
     })),

@@ -6,6 +6,7 @@ import nodemailer, { type Mail, type NodemailerError, type SMTPPoolOptions, type
 import { DataSource } from 'typeorm';
 import { smtpTlsRequired, type NotificationConfig } from '../config.js';
 import { isSingleMailbox } from '../contacts/domain/email-address.js';
+import type { NoticeLayout } from '../notifications/domain/notice-layout.js';
 import { renderNotification } from '../notifications/domain/render-notification.js';
 import {
   claimDue,
@@ -23,6 +24,7 @@ import { notificationSent } from './notification-events.js';
 import { Lanes } from './lanes.js';
 import { SentMarks } from './sent-marks.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
+import { noticeContextOf, noticeIssuedAt } from './notice-context.js';
 import { renderNoticePdf } from './notice-pdf.js';
 
 const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
@@ -54,7 +56,7 @@ const RETRY_BACKOFF_MAX_MS = 30 * 60_000;
 interface Delivery {
   n: ClaimedNotification;
   /** The PDF is rendered in the sending lane, so that one lane's rendering overlaps the others' SMTP round trips. */
-  rendered: { subject: string; body: string; createdAt: Date };
+  rendered: { subject: string; body: string; layout?: NoticeLayout; createdAt: Date };
   attempt: StartedAttempt;
 }
 
@@ -195,14 +197,8 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     const renderable: Array<Omit<Delivery, 'attempt'>> = [];
     for (const n of claimed) {
       try {
-        const text = renderNotification(n.kind, n.payload, {
-          firmName: this.config.FIRM_NAME,
-          clientName: n.clientName,
-          clientId: n.clientId,
-          language: n.language,
-          baseCurrency: n.baseCurrency,
-        });
-        renderable.push({ n, rendered: { ...text, createdAt: noticeDate(n) } });
+        const text = renderNotification(n.kind, n.payload, noticeContextOf(n, this.config));
+        renderable.push({ n, rendered: { ...text, createdAt: noticeIssuedAt(n) } });
       } catch (e) {
         await markUnrenderable(this.ds, n.notificationId, claimId, (e as Error).message);
         this.log.error({ err: e, correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind }, 'notification cannot be rendered; FAILED');
@@ -252,7 +248,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     if (!isSingleMailbox(n.recipient))
       return { status: 'refused', error: Object.assign(new Error('recipient refused: not one email address'), { code: 'EENVELOPE', permanent: true }) as NodemailerError };
     try {
-      const pdf = await renderNoticePdf(rendered.subject, rendered.body, rendered.createdAt);
+      const pdf = await renderNoticePdf(rendered.subject, rendered.layout ?? rendered.body, rendered.createdAt);
       const info = await this.transport!.sendMail({
         from: this.config.MAIL_FROM,
         to: n.recipient,
@@ -352,11 +348,6 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       retryAfterMs: unreachable ? 0 : Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** (attempt.attempts - 1)),
     };
   }
-}
-
-function noticeDate(n: ClaimedNotification): Date {
-  const issued = (n.document as { issuedAt?: string } | null)?.issuedAt;
-  return issued ? new Date(issued) : new Date(0);
 }
 
 function pdfFileName(n: ClaimedNotification): string {

@@ -1,9 +1,30 @@
 import { describe, expect, it } from '@jest/globals';
 import PDFDocument from 'pdfkit';
+import type { NoticeLayout } from '../notifications/domain/notice-layout.js';
 import { drawNoticePdf, noticePdfOptions, renderNoticePdf } from './notice-pdf.js';
 
 const createdAt = new Date('2026-11-26T09:15:02Z');
-const notices = [
+/** An avis's layout: letterhead, tables (one of amounts, right-aligned, with a bold total), paragraphs and mentions. */
+const layout: NoticeLayout = {
+  blocks: [
+    { type: 'letterhead', name: 'Postera Securities', lines: ["Prestataire de services d'investissement agréé par l'ACPR"] },
+    { type: 'title', text: "AVIS D'OPÉRÉ" },
+    { type: 'table', caption: 'Exécution', rows: [{ label: 'Instrument', value: 'TotalEnergies SE (ISIN FR0000120271)' }] },
+    {
+      type: 'table',
+      caption: 'Commissions, frais et montant net',
+      amounts: true,
+      rows: [
+        { label: 'Courtage', value: '15,19\u00a0EUR' },
+        { label: 'Montant net à votre débit', value: '15\u202f264,19\u00a0EUR', total: true },
+      ],
+    },
+    { type: 'paragraph', lines: ['Le montant net de 15\u202f264,19\u00a0EUR sera débité de votre compte CLI-001-EUR le 30/11/2026.'] },
+    { type: 'mentions', lines: ['Document à conserver.'] },
+  ],
+};
+
+const notices: Array<{ title: string; body: string | NoticeLayout }> = [
   {
     title: "Avis d'opéré OMS-1:T-000123",
     body: [
@@ -27,10 +48,11 @@ const notices = [
     title: 'Sizes',
     body: ['Postera Securities', 'Postera Securities', 'Postera Securities', 'Net amount: 15,264.19 EUR Net amount: 15,264.19 EUR'].join('\n'),
   },
+  { title: "Avis d'opéré OMS-1:T-000123 (layout)", body: layout },
 ];
 
 /** The same notice drawn by pdfkit alone, each standard font built for the document. */
-function plainPdfkit(title: string, body: string): Promise<Buffer> {
+function plainPdfkit(title: string, body: string | NoticeLayout): Promise<Buffer> {
   const Document = PDFDocument as unknown as new (options?: PDFKit.PDFDocumentOptions) => PDFKit.PDFDocument;
   return drawNoticePdf(new Document(noticePdfOptions(title, createdAt)), body);
 }

@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import type { NoticeBlock, NoticeLayout } from '../notifications/domain/notice-layout.js';
 
 /** The PDF standard fonts speak WinAnsi: U+202F (the French digit-group space) has no glyph there, U+00A0 has. */
 function winAnsiSafe(line: string): string {
@@ -141,14 +142,99 @@ export function noticePdfOptions(title: string, createdAt: Date): PDFKit.PDFDocu
   };
 }
 
-/** Draws the notice's lines on `doc` and ends it; resolves with the file. */
-export function drawNoticePdf(doc: PDFKit.PDFDocument, body: string): Promise<Buffer> {
+/** The share of a table's width given to its labels; the values take the rest. */
+const LABEL_COLUMN_SHARE = 0.42;
+/** Space above and below the text of a table row, in points. */
+const ROW_PADDING = 3;
+const RULE_GREY = '#999999';
+
+/** Starts a new page when `height` points no longer fit above the bottom margin. */
+function ensureRoom(doc: PDFKit.PDFDocument, height: number): void {
+  if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
+}
+
+/** A two-column table: caption, a rule, then one row per label and value, a hairline between rows; amounts right-aligned. */
+function drawTable(doc: PDFKit.PDFDocument, b: Extract<NoticeBlock, { type: 'table' }>): void {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const labelWidth = Math.round(width * LABEL_COLUMN_SHARE);
+  const valueWidth = width - labelWidth - 8;
+  ensureRoom(doc, 40);
+  doc.font('Helvetica-Bold').fontSize(10).text(winAnsiSafe(b.caption), left, doc.y);
+  doc
+    .moveTo(left, doc.y + 1)
+    .lineTo(left + width, doc.y + 1)
+    .lineWidth(0.8)
+    .strokeColor('black')
+    .stroke();
+  doc.y += 2;
+  for (const row of b.rows) {
+    const label = winAnsiSafe(row.label);
+    const value = winAnsiSafe(row.value);
+    doc.font(row.total ? 'Helvetica-Bold' : 'Helvetica').fontSize(9.5);
+    const height = Math.max(doc.heightOfString(label, { width: labelWidth }), doc.heightOfString(value, { width: valueWidth })) + 2 * ROW_PADDING;
+    ensureRoom(doc, height);
+    const top = doc.y;
+    doc.text(label, left, top + ROW_PADDING, { width: labelWidth });
+    doc.text(value, left + labelWidth + 8, top + ROW_PADDING, { width: valueWidth, align: b.amounts ? 'right' : 'left' });
+    doc.y = top + height;
+    doc
+      .moveTo(left, doc.y)
+      .lineTo(left + width, doc.y)
+      .lineWidth(row.total ? 0.8 : 0.3)
+      .strokeColor(row.total ? 'black' : RULE_GREY)
+      .stroke();
+  }
+  doc.x = left;
+}
+
+/** Draws a notice's layout: the letterhead, the title, the tables, the paragraphs, the mentions in small type. */
+function drawLayout(doc: PDFKit.PDFDocument, layout: NoticeLayout): void {
+  const left = doc.page.margins.left;
+  for (const b of layout.blocks) {
+    switch (b.type) {
+      case 'letterhead':
+        doc.font('Helvetica-Bold').fontSize(12).text(winAnsiSafe(b.name), left, doc.y);
+        doc.font('Helvetica').fontSize(8);
+        for (const line of b.lines) doc.text(winAnsiSafe(line), left);
+        doc.moveDown(1.2);
+        break;
+      case 'title':
+        doc.font('Helvetica-Bold').fontSize(14).text(winAnsiSafe(b.text), left);
+        doc.moveDown(0.8);
+        break;
+      case 'paragraph':
+        ensureRoom(doc, 24);
+        doc.font('Helvetica').fontSize(9.5);
+        for (const line of b.lines) doc.text(winAnsiSafe(line), left);
+        doc.moveDown(0.8);
+        break;
+      case 'table':
+        drawTable(doc, b);
+        doc.moveDown(1);
+        break;
+      case 'mentions':
+        ensureRoom(doc, 30);
+        doc.font('Helvetica').fontSize(7.5);
+        for (const line of b.lines) doc.text(winAnsiSafe(line), left).moveDown(0.3);
+        break;
+    }
+  }
+}
+
+/** Draws the notice on `doc` — its layout, or else its lines — and ends it; resolves with the file. */
+export function drawNoticePdf(doc: PDFKit.PDFDocument, content: string | NoticeLayout): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    const [firm = '', heading = '', ...rest] = body.split('\n');
+    if (typeof content !== 'string') {
+      drawLayout(doc, content);
+      doc.end();
+      return;
+    }
+    const [firm = '', heading = '', ...rest] = content.split('\n');
     doc.font('Helvetica').fontSize(9).text(winAnsiSafe(firm));
     doc.moveDown(0.5).font('Helvetica-Bold').fontSize(14).text(winAnsiSafe(heading));
     doc.moveDown(0.5).font('Helvetica').fontSize(10);
@@ -158,10 +244,11 @@ export function drawNoticePdf(doc: PDFKit.PDFDocument, body: string): Promise<Bu
 }
 
 /**
- * The notice as a PDF (A4, Helvetica), the same lines as the mail's text: the copy the client files.
+ * The notice as a PDF (A4, Helvetica), the same content as the mail's text — drawn from its layout
+ * when it has one (the avis: letterhead, tables), else from its lines: the copy the client files.
  * No font is embedded (the 14 standard fonts need none), so the file stays a few kilobytes. The
  * creation date is fixed to the notice's, so a resend attaches the same bytes.
  */
-export async function renderNoticePdf(title: string, body: string, createdAt: Date): Promise<Buffer> {
-  return drawNoticePdf(new NoticeDocument(noticePdfOptions(title, createdAt)), body);
+export async function renderNoticePdf(title: string, content: string | NoticeLayout, createdAt: Date): Promise<Buffer> {
+  return drawNoticePdf(new NoticeDocument(noticePdfOptions(title, createdAt)), content);
 }

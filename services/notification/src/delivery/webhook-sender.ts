@@ -5,6 +5,7 @@ import { CONFIG, faultPoint, LOG, type Log } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import type { NotificationConfig } from '../config.js';
 import { renderNotification } from '../notifications/domain/render-notification.js';
+import { noticeContextOf } from './notice-context.js';
 import {
   claimDue,
   markUnrenderable,
@@ -86,13 +87,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     const bodies: Array<{ n: ClaimedNotification; body: string; subject: string }> = [];
     for (const n of toSend) {
       try {
-        const text = renderNotification(n.kind, n.payload, {
-          firmName: this.config.FIRM_NAME,
-          clientName: n.clientName,
-          clientId: n.clientId,
-          language: n.language,
-          baseCurrency: n.baseCurrency,
-        });
+        const text = renderNotification(n.kind, n.payload, noticeContextOf(n, this.config));
         // The same bytes on every attempt of a delivery: the receiver may compare copies.
         const body = JSON.stringify({
           notificationId: n.notificationId,

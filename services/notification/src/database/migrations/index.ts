@@ -8,6 +8,7 @@ import { NotificationRouterUnwoken1796400000000 } from './1796400000000-notifica
 import { NotificationUnroutedParties1796600000000 } from './1796600000000-notification-unrouted-parties.js';
 import { NotificationClientWebhookSecrets1796800000000 } from './1796800000000-notification-client-webhook-secrets.js';
 import { NotificationWebhookAnswersStatusOnly1796810000000 } from './1796810000000-notification-webhook-answers-status-only.js';
+import { NotificationInstrumentNames1796900000000 } from './1796900000000-notification-instrument-names.js';
 import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
 /**
@@ -29,5 +30,6 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     notificationWebhookSecretsSealed(o.webhookSecretsKey),
     NotificationClientWebhookSecrets1796800000000,
     NotificationWebhookAnswersStatusOnly1796810000000,
+    NotificationInstrumentNames1796900000000,
   ];
 }

@@ -20,3 +20,18 @@ export function formatTimestampUtc(timestamp: string, language: Language): strin
   const time = iso.slice(11, 19);
   return language === 'fr' ? `${formatDate(iso.slice(0, 10), 'fr')} à ${time} UTC` : `${formatDate(iso.slice(0, 10), 'en')} at ${time} UTC`;
 }
+
+/**
+ * The firm's time zone: a notice is dated as the back office in Paris dates it, so one issued at
+ * 23:30 UTC on 29 November is dated 30 November there (00:30 in Paris, winter time).
+ */
+export const NOTICE_TIME_ZONE = 'Europe/Paris';
+
+const ISSUE_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: NOTICE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The ISO date on which a notice issued at `instant` is dated (in NOTICE_TIME_ZONE). */
+export function issueDateOf(instant: Date): string {
+  if (Number.isNaN(instant.getTime())) throw new Error('cannot date a notice: invalid instant');
+  const parts = Object.fromEntries(ISSUE_DAY.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

@@ -19,7 +19,7 @@ export interface NoticeDocument {
   content: unknown;
 }
 
-export function avisContent(t: TradeEconomics, c: Pick<NoticeContext, 'baseCurrency'>) {
+export function avisContent(t: TradeEconomics, c: Pick<NoticeContext, 'baseCurrency' | 'instrumentName'>) {
   const fxApplies = !!t.fxConversion || (!!c.baseCurrency && c.baseCurrency !== t.currency);
   return {
     tradeRef: t.tradeRef,
@@ -28,7 +28,7 @@ export function avisContent(t: TradeEconomics, c: Pick<NoticeContext, 'baseCurre
     executionTime: t.executedAt,
     orderType: t.orderType,
     venue: t.venue,
-    instrument: { isin: t.isin, type: t.instrumentType ?? null },
+    instrument: { isin: t.isin, name: c.instrumentName ?? null, type: t.instrumentType ?? null },
     side: t.side,
     quantity: t.quantity,
     priceType: t.priceType,

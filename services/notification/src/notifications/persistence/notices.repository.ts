@@ -1,6 +1,7 @@
 import { deterministicId } from '@postera/kernel';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NoticeReference } from '../domain/avis-d-opere.js';
+import { issueDateOf } from '../domain/date-format.js';
 import { buildNoticeDocument } from '../domain/notice-document.js';
 import type { NotificationKind } from '../domain/render-notification.js';
 
@@ -114,6 +115,7 @@ interface UnroutedRow {
   p_name: string | null;
   p_language: 'fr' | 'en' | null;
   p_contacts: Array<{ channel: string; address: string }> | null;
+  instrument_name: string | null;
 }
 
 export interface RouteResult {
@@ -123,12 +125,16 @@ export interface RouteResult {
   noContact: number;
 }
 
+/** The ISIN of a notice's payload, wherever its kind keeps it (the trade, the amended or cancelled trade, the failing instruction). */
+const NOTICE_ISIN = `coalesce(k.payload->>'isin', k.payload->'trade'->>'isin', k.payload->'instruction'->>'isin')`;
+
 const UNROUTED_COLUMNS = `k.notice_id, k.kind, k.cause_event_id, k.trade_ref, k.recipient_type, k.party, k.payload, k.created_at,
               c.client_id, c.client_name, c.account_type, c.language AS c_language, c.contacts AS c_contacts, c.base_currency,
-              p.name AS p_name, p.language AS p_language, p.contacts AS p_contacts
+              p.name AS p_name, p.language AS p_language, p.contacts AS p_contacts, i.name AS instrument_name
        FROM notification.notices k
        LEFT JOIN notification.client_contacts c ON k.recipient_type = 'CLIENT' AND c.account = k.party
-       LEFT JOIN notification.counterparty_contacts p ON k.recipient_type = 'COUNTERPARTY' AND p.lei = k.party`;
+       LEFT JOIN notification.counterparty_contacts p ON k.recipient_type = 'COUNTERPARTY' AND p.lei = k.party
+       LEFT JOIN notification.instrument_names i ON i.isin = ${NOTICE_ISIN}`;
 
 /**
  * The parties a router pass has something to route for: those with a WAITING notice whose contacts
@@ -214,7 +220,15 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
     language: string;
   }> = [];
   // The pass's status changes, written with one statement each (not one per notice) after the loop.
-  const routed: Array<{ noticeId: string; partyId: string; partyName: string; language: string; baseCurrency: string | null; document: unknown }> = [];
+  const routed: Array<{
+    noticeId: string;
+    partyId: string;
+    partyName: string;
+    language: string;
+    baseCurrency: string | null;
+    instrumentName: string | null;
+    document: unknown;
+  }> = [];
   const unrouted: Array<{ noticeId: string; status: 'SKIPPED' | 'NO_CONTACT'; language: string | null; reason: string }> = [];
   for (const r of rows) {
     if (r.recipient_type === 'CLIENT' && r.account_type === 'PROPRIETARY') {
@@ -237,25 +251,36 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
       result.noContact++;
       continue;
     }
+    const issuedAt = new Date(r.created_at);
     const ctx = {
       firmName,
       clientId: client ? (r.client_id ?? r.party) : r.party,
       clientName: (client ? r.client_name : r.p_name) ?? r.party,
       language,
       baseCurrency: client ? r.base_currency : null,
+      issuedOn: issueDateOf(issuedAt),
+      instrumentName: r.instrument_name,
     };
     let document: unknown;
     try {
       document = buildNoticeDocument(
         { noticeId: r.notice_id, kind: r.kind, tradeRef: r.trade_ref, payload: r.payload, recipientType: r.recipient_type, party: r.party },
         ctx,
-        new Date(r.created_at).toISOString(),
+        issuedAt.toISOString(),
       );
     } catch (e) {
       if (strict) throw e;
       continue;
     }
-    routed.push({ noticeId: r.notice_id, partyId: ctx.clientId, partyName: ctx.clientName, language, baseCurrency: ctx.baseCurrency, document });
+    routed.push({
+      noticeId: r.notice_id,
+      partyId: ctx.clientId,
+      partyName: ctx.clientName,
+      language,
+      baseCurrency: ctx.baseCurrency,
+      instrumentName: r.instrument_name,
+      document,
+    });
     for (const c of contacts)
       deliveries.push({
         id: deliveryId(r.notice_id, c.channel, c.address),
@@ -273,8 +298,9 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
   if (routed.length > 0) {
     await tx.query(
       `UPDATE notification.notices n SET status = 'ROUTED', status_reason = NULL, routed_at = now(), party_id = u.party_id, party_name = u.party_name,
-         language = u.language, base_currency = u.base_currency, document = u.document
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS u(notice_id, party_id, party_name, language, base_currency, document)
+         language = u.language, base_currency = u.base_currency, instrument_name = u.instrument_name, document = u.document
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[])
+         AS u(notice_id, party_id, party_name, language, base_currency, document, instrument_name)
        WHERE n.notice_id = u.notice_id`,
       [
         routed.map((r) => r.noticeId),
@@ -283,6 +309,7 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
         routed.map((r) => r.language),
         routed.map((r) => r.baseCurrency),
         routed.map((r) => JSON.stringify(r.document)),
+        routed.map((r) => r.instrumentName),
       ],
     );
   }
