@@ -93,7 +93,7 @@ describe('deploy/compose/compose.yaml', () => {
     expect(compose.services.topics!.depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
   });
 
-  it.each(allUnits.map((u) => [u.name, u]))('%s: built from the shared Dockerfile, its own role, healthcheck, ordered start, hardened', (_, u) => {
+  it.each(allUnits.map((u) => [u.name, u] as const))('%s: built from the shared Dockerfile, its own role, healthcheck, ordered start, hardened', (_, u) => {
     const s = compose.services[u.name]!;
     expect(s.build).toMatchObject({ context: '../..', dockerfile: 'deploy/docker/Dockerfile' });
     expect(s.build!.args).toMatchObject({ SERVICE: u.name, PORT: String(u.port) });
@@ -108,7 +108,7 @@ describe('deploy/compose/compose.yaml', () => {
     expect(s.profiles).toEqual(u === marketSim ? ['simulator'] : undefined);
   });
 
-  it.each(allUnits.map((u) => [u.name, u]))('%s: migrated first by its one-shot migrate-%s, as the owner role, never at boot', (_, u) => {
+  it.each(allUnits.map((u) => [u.name, u] as const))('%s: migrated first by its one-shot migrate-%s, as the owner role, never at boot', (_, u) => {
     const s = compose.services[u.name]!;
     const m = compose.services[`migrate-${u.name}`]!;
     expect(s.environment!.MIGRATE_ON_BOOT).toBe('false');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
-import { jsonMerge, renderKustomization, splitImage, strategicMerge } from './kustomize.js';
+import { jsonMerge, renderKustomization, splitImage, strategicMerge, type Json } from './kustomize.js';
 import { consumersIn } from './sources.js';
 
 /** The test renderer (kustomize.ts) and the validators do what the deploy checks rely on. */
@@ -13,8 +13,8 @@ describe('the kustomize subset renderer', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('merges containers and env by name, replaces other lists, deletes on null', () => {
-    const target = { spec: { containers: [{ name: 'a', image: 'x', env: [{ name: 'A', value: '1' }], args: ['1'] }, { name: 'b', image: 'y' }] } };
-    const patch = { spec: { containers: [{ name: 'a', env: [{ name: 'B', value: '2' }], args: ['2'] }, { name: 'b', image: null }] } };
+    const target: Json = { spec: { containers: [{ name: 'a', image: 'x', env: [{ name: 'A', value: '1' }], args: ['1'] }, { name: 'b', image: 'y' }] } };
+    const patch: Json = { spec: { containers: [{ name: 'a', env: [{ name: 'B', value: '2' }], args: ['2'] }, { name: 'b', image: null }] } };
     expect(strategicMerge(target, patch)).toEqual({
       spec: {
         containers: [

@@ -42,7 +42,7 @@ function producedBy(u: Unit): string[] {
 /** The business-day follower, added to every unit by the platform (serviceModule). */
 const FOLLOWER = Topics.businessDay;
 
-describe.each(allUnits.map((u) => [u.name, u]))('%s: the catalogue grants what the code uses', (name, u) => {
+describe.each(allUnits.map((u) => [u.name, u] as const))('%s: the catalogue grants what the code uses', (name, u) => {
   it('reads exactly the topics its consumers declare (and the business day)', () => {
     const declared = new Set([FOLLOWER, ...u.consumers.flatMap((c) => c.topics)]);
     const granted = TOPIC_CATALOGUE.topics.filter((t) => t.consumers.includes(name)).map((t) => t.name);

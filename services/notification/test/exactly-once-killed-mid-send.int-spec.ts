@@ -73,11 +73,12 @@ describe('exactly once per notice, the service killed mid-send and the events re
       `SELECT n.notification_id, count(a.*)::int AS attempts, array_agg(a.outcome ORDER BY a.attempt_no) AS outcomes, array_agg(a.error ORDER BY a.attempt_no) AS errors
        FROM notification.notifications n JOIN notification.delivery_attempts a USING (notification_id) GROUP BY n.notification_id`,
     );
-    const byId = new Map(rows.map((r: { notification_id: string }) => [r.notification_id, r]));
+    type Row = { notification_id: string; attempts: number; outcomes: string[]; errors: Array<string | null> };
+    const byId = new Map((rows as Row[]).map((r) => [r.notification_id, r]));
     expect(byId.size).toBe(TRADES);
     // Every attempt recorded with its outcome: the interrupted one says so.
     expect(byId.get(dupId)).toMatchObject({ attempts: 2, outcomes: ['ERROR', 'SENT'] });
-    expect((byId.get(dupId) as { errors: string[] }).errors[0]).toMatch(/^interrupted/);
+    expect(byId.get(dupId)!.errors[0]).toMatch(/^interrupted/);
     // The two recorded before the kill: one attempt. The seven never handed to SMTP: those already claimed
     // by the crashed batch have their open attempt closed as interrupted (the sender cannot tell them from
     // the 3rd), then one SENT; those the crashed process had not claimed yet (their events came in a later
@@ -85,7 +86,7 @@ describe('exactly once per notice, the service killed mid-send and the events re
     const before = [smtp.messages[0]!, smtp.messages[1]!].map((m) => m.headers.get('x-postera-notification-id') as string);
     for (const [id, r] of byId) {
       if (id === dupId) continue;
-      const record = r as { attempts: number; outcomes: string[]; errors: Array<string | null> };
+      const record = r;
       if (before.includes(id)) expect(record).toMatchObject({ attempts: 1, outcomes: ['SENT'] });
       else if (record.attempts === 2) {
         expect(record.outcomes).toEqual(['ERROR', 'SENT']);

@@ -91,7 +91,7 @@ const account = (id: string, clientId: string, naturalPerson: unknown) => ({
 const xml = new XMLParser({
   ignoreAttributes: false,
   parseTagValue: false,
-  isArray: (_n, jpath) => ['Document.FinInstrmRptgTxRpt.Tx', 'BalanceOfPaymentsReport.Settlement', 'SecuritiesHoldingsReport.Holding'].includes(jpath),
+  isArray: (_n, jpath) => ['Document.FinInstrmRptgTxRpt.Tx', 'BalanceOfPaymentsReport.Settlement', 'SecuritiesHoldingsReport.Holding'].includes(String(jpath)),
 });
 
 describe('declarations on the real broker and database', () => {
@@ -371,7 +371,7 @@ describe('declarations on the real broker and database', () => {
 
     // Accounting's TTF payable: one TtfAssessed per taxable line; the correction assesses each line again, superseding the first.
     const assessments = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
-      .map((m) => JSON.parse(m.value!.toString('utf8')))
+      .map((m) => JSON.parse(m.value))
       .filter((e) => e.type === 'TtfAssessed');
     const events = assessments.filter((e) => !e.payload.supersedes);
     const amounts = (list: typeof assessments) => list.map((e) => `${e.payload.account} ${e.payload.isin} ${e.payload.amount}`).sort();
@@ -461,7 +461,7 @@ describe('declarations on the real broker and database', () => {
 
     // The correction's assessments supersede the first version's, line by line.
     const assessed = (await consumeAll(physicalTopic(env.prefix, Topics.reportingEvents), { expected: 1, settleMs: 1500 }))
-      .map((m) => JSON.parse(m.value!.toString('utf8')))
+      .map((m) => JSON.parse(m.value))
       .filter((e) => e.type === 'TtfAssessed');
     // Three taxable lines, assessed by each of the three versions; each later assessment supersedes one of the version before.
     expect(assessed).toHaveLength(9);

@@ -10,7 +10,7 @@ describe('which failures wait out an outage instead of going to the DLQ', () => 
     [{ driverError: { code: '08001' } }, 'TypeORM QueryFailedError wrapping a connection error'],
     [{ code: 'ECONNREFUSED' }, 'server down'],
     [new Error('Connection terminated unexpectedly'), 'socket closed'],
-  ])('%p (%s) is transient', (e) => {
+  ] as Array<[unknown, string]>)('%p (%s) is transient', (e) => {
     expect(isTransientInfrastructureError(e)).toBe(true);
   });
   it.each([
@@ -18,7 +18,7 @@ describe('which failures wait out an outage instead of going to the DLQ', () => 
     [{ code: '22P02' }, 'invalid text representation'],
     [new Error('assertion failed: entry does not balance'), 'a bug'],
     [new TypeError("Cannot read properties of undefined (reading 'payload')"), 'a malformed event'],
-  ])('%p (%s) is the message’s own problem', (e) => {
+  ] as Array<[unknown, string]>)('%p (%s) is the message’s own problem', (e) => {
     expect(isTransientInfrastructureError(e)).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import kafkajs from 'kafkajs';
 import { brokerUnavailable, groupMembershipError, producerFenced } from './kafkajs.adapter.js';
 
-const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+/** kafkajs's errors take their cause as a second argument at runtime (lib/errors.js); its typings do not say so. */
+const KafkaJSNonRetriableError = kafkajs.KafkaJSNonRetriableError as unknown as new (message: string, o: { cause: Error }) => Error;
 
 /** The protocol error kafkajs builds from a broker's error code (25 is UNKNOWN_MEMBER_ID, 27 REBALANCE_IN_PROGRESS). */
 const protocolError = (type: string, code: number) => new KafkaJSProtocolError({ type, code, retriable: false, message: type } as never);

@@ -25,8 +25,12 @@ function broker(o: { confirms: (call: number) => boolean; fails?: (call: number)
 const at = (partition: number, offset: string): PartitionOffset => ({ topic: 't', partition, offset });
 
 describe('offset commits owed to the broker until it confirms them', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('commits the processed offsets once, after the interval, and owes nothing once confirmed', async () => {
     const b = broker({ confirms: () => true });
@@ -103,8 +107,12 @@ describe('offset commits owed to the broker until it confirms them', () => {
 });
 
 describe('offset commits in order', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('never has two commits in flight: the second waits for the first', async () => {
     const calls: string[] = [];

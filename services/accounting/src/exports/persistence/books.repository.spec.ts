@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { fecHeader, fecLines, fecText, type FecLine } from '../domain/fec.js';
@@ -20,7 +21,7 @@ function books(entries: number) {
   const statements: string[] = [];
   let cursor: FecLine[] = [];
   const tx = {
-    query: async (sql: string, params: unknown[] = []) => {
+    query: async (sql: string, params: unknown[] = []): Promise<unknown> => {
       if (/^(FETCH|CLOSE)/.test(sql)) {
         const n = Number(/^FETCH FORWARD (\d+)/.exec(sql)?.[1] ?? 0);
         return cursor.splice(0, n);
@@ -42,7 +43,8 @@ function books(entries: number) {
       return [];
     },
   };
-  return { tx, statements };
+  // The one method the repository calls, answering as Postgres would (typed as EntityManager's own).
+  return { tx: tx as unknown as Pick<EntityManager, 'query'>, statements };
 }
 
 describe('the FEC read from the books', () => {
@@ -109,7 +111,7 @@ function cursorBooks(entries: number) {
       return [];
     },
   };
-  return { tx, counts, lines };
+  return { tx: tx as unknown as Pick<EntityManager, 'query'>, counts, lines };
 }
 
 describe('the FEC streamed from the books', () => {

@@ -22,6 +22,7 @@ const buy: TradeEconomics = {
   priceType: 'UNIT',
   currency: 'EUR',
   grossAmount: '15188.25',
+  accruedInterest: '0.00',
   feesAmount: '75.94',
   netAmount: '15264.19',
   fees: [
@@ -39,6 +40,12 @@ const buy: TradeEconomics = {
   clientId: 'CLI-001',
   accountType: 'CLIENT',
   book: 'CLIENTS',
+  instrumentType: 'SHARE',
+  settlementMarket: 'XPAR',
+  placeOfSettlement: 'SICVFRPPXXX',
+  ssis: { account: null, counterparty: null },
+  origin: 'ELECTRONIC',
+  lateBooking: false,
 };
 
 const FIRM = { address: '1 place de l’Exemple, 75000 Paris', authorisedBy: 'ACPR', registration: 'RCS Paris 000 000 000', lei: '9695000EXAMPLE000000' };
