@@ -1,16 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { envelope, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
+import { PEOPLE } from '@postera/devstack';
+import { produceRaw, waitFor } from '@postera/testing';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, closeDay, confirmed, ev, fileOf, instruction, publishTo, readReporting, trade, validated } from './reporting-fixtures.js';
+import {
+  callReporting,
+  captured,
+  closeDay,
+  confirmed,
+  ev,
+  fileOf,
+  instruction,
+  LEI_DE,
+  publishTo,
+  readReporting,
+  trade,
+  validated,
+} from './reporting-fixtures.js';
 
-// The activity report of a day whose counts are known, filed at the close as JSON, CSV and a PDF
-// with charts (read back with pdf.js: its text, and the filled rectangles of the bars).
+// The activity report of a day whose figures are known, as of that day: filed at the close, then filed
+// again after facts of the next day arrived — the same files, byte for byte. The PDFs are read back with
+// poppler's pdftotext (key figures on page 1).
 jest.setTimeout(240_000);
 
-const D = '2026-11-26';
-const STANDARD_FONTS = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts');
+const D = '2026-11-26'; // a Thursday
+const NEXT = '2026-11-27';
 const TTE = 'FR0000120271';
 const LVMH = 'FR0000121014';
 const t = (ref: string, o: Partial<TradeEconomics>): TradeEconomics => {
@@ -19,177 +37,311 @@ const t = (ref: string, o: Partial<TradeEconomics>): TradeEconomics => {
   return { ...base, grossAmount: g, netAmount: g };
 };
 
-// The day's trades: 5 (A6 is cancelled). 3 straight through, 1 maker-checker, 1 not validated; 3 confirmed.
+// Traded on D: 6 captured, A6 cancelled the same day. Validated on D: A1–A3 straight through, A4 by a
+// maker and a checker; A5 neither confirmed nor validated. Confirmed on D: A1–A3.
 const A1 = t('FO-EQ:A1', { quantity: '100', price: '58.50' }); // XPAR CLI-0001 5,850.00
 const A2 = t('FO-EQ:A2', { account: 'CLI-0002', quantity: '50', price: '58.00' }); // XPAR CLI-0002 2,900.00
 const A3 = t('FO-EQ:A3', { isin: LVMH, quantity: '20', price: '600.00' }); // XPAR CLI-0001 12,000.00
 const A4 = t('FO-EQ:A4', { venue: 'XOFF', account: 'PROP-1', capacity: 'DEAL', quantity: '10', price: '58.10' }); // 581.00
 const A5 = t('FO-EQ:A5', { venue: 'CEUX', account: 'CLI-0002', isin: LVMH, quantity: '5', price: '601.00' }); // 3,005.00
 const A6 = t('FO-EQ:A6', { quantity: '1' });
-// Due on the day (traded 24 Nov): 3 settled on time, 1 failing (LACK). Older fails: 20 Nov (CLAC, 6 days), 25 Nov (LACK, 1 day).
+// Captured, confirmed, validated and instructed on 24 Nov. B1–B4 due on D (5,850.00 each): B1–B3 settle on D,
+// B4 fails (LACK). C1 due 20 Nov fails (CLAC), C2 due 25 Nov fails (LACK).
 const due = (ref: string) => t(ref, { tradeDate: '2026-11-24', executedAt: '2026-11-24T11:00:00.000+01:00', settlementDate: D });
 const [B1, B2, B3, B4] = ['FO-EQ:B1', 'FO-EQ:B2', 'FO-EQ:B3', 'FO-EQ:B4'].map(due) as [TradeEconomics, TradeEconomics, TradeEconomics, TradeEconomics];
 const C1 = t('FO-EQ:C1', { tradeDate: '2026-11-18', executedAt: '2026-11-18T11:00:00.000+01:00', settlementDate: '2026-11-20' });
-const C2 = t('FO-EQ:C2', { tradeDate: '2026-11-21', executedAt: '2026-11-21T11:00:00.000+01:00', settlementDate: '2026-11-25' });
+const C2 = t('FO-EQ:C2', { tradeDate: '2026-11-20', executedAt: '2026-11-20T11:00:00.000+01:00', settlementDate: '2026-11-25' });
+// The next day: E1 traded and failing on its intended date (LACK).
+const E1 = t('FO-EQ:E1', { tradeDate: NEXT, executedAt: '2026-11-27T10:00:00.000+01:00', settlementDate: NEXT });
 
 const penalty = (id: string, tr: TradeEconomics, direction: string, amount: string, penaltyDate = D) =>
   ev(
     'PenaltyAccrued',
     tr.tradeRef,
     {
-      penaltyId: id, instructionId: `ins-${tr.tradeId}`, tradeRef: tr.tradeRef, kind: 'SEFP', direction, penaltyDate, isin: tr.isin, counterparty: tr.counterparty,
-      account: tr.account, book: tr.book, basisQuantity: tr.quantity, referencePrice: tr.price, rate: '0.0001', amount, currency: 'EUR',
+      penaltyId: id,
+      instructionId: `ins-${tr.tradeId}`,
+      tradeRef: tr.tradeRef,
+      kind: 'SEFP',
+      direction,
+      penaltyDate,
+      isin: tr.isin,
+      counterparty: tr.counterparty,
+      account: tr.account,
+      book: tr.book,
+      basisQuantity: tr.quantity,
+      referencePrice: tr.price,
+      rate: '0.0001',
+      amount,
+      currency: 'EUR',
     },
     'settlement',
   );
+const openDay = (businessDate: string) =>
+  envelope({
+    type: 'BusinessDayOpened',
+    producer: 'gateway',
+    correlationId: `business-day:${businessDate}`,
+    causationId: null,
+    payload: { calendar: 'TARGET', businessDate },
+  });
+const instrument = (isin: string, name: string) =>
+  ev('InstrumentUpserted', isin, {
+    isin,
+    name,
+    instrumentType: 'SHARE',
+    currency: 'EUR',
+    issuerCountry: 'FR',
+    settlementMarket: 'EU',
+    placeOfSettlement: 'SICVFRPPXXX',
+    liquidityClass: 'LIQUID_SHARE',
+    ttfScopeYears: [2026],
+    bond: null,
+    version: 1,
+  });
 
-const EXPECTED = {
-  businessDate: D,
-  volumes: {
-    byInstrument: [
-      { key: TTE, currency: 'EUR', trades: 3, grossAmount: '9331.00' },
-      { key: LVMH, currency: 'EUR', trades: 2, grossAmount: '15005.00' },
-    ],
-    byVenue: [
-      { key: 'CEUX', currency: 'EUR', trades: 1, grossAmount: '3005.00' },
-      { key: 'XOFF', currency: 'EUR', trades: 1, grossAmount: '581.00' },
-      { key: 'XPAR', currency: 'EUR', trades: 3, grossAmount: '20750.00' },
-    ],
-    byAccount: [
-      { key: 'CLI-0001', currency: 'EUR', trades: 2, grossAmount: '17850.00' },
-      { key: 'CLI-0002', currency: 'EUR', trades: 2, grossAmount: '5905.00' },
-      { key: 'PROP-1', currency: 'EUR', trades: 1, grossAmount: '581.00' },
-    ],
-  },
-  stp: { trades: 5, straightThrough: 3, rate: '0.6000' },
-  confirmation: { trades: 5, confirmed: 3, rate: '0.6000' },
-  settlementEfficiency: { due: 4, settledOnTime: 3, rate: '0.7500' },
-  fails: {
-    total: 3,
-    byReason: [
-      { reason: 'CLAC', count: 1 },
-      { reason: 'LACK', count: 2 },
-    ],
-    byAge: [
-      { bucket: '0', count: 1 },
-      { bucket: '1', count: 1 },
-      { bucket: '2-5', count: 0 },
-      { bucket: '6-10', count: 1 },
-      { bucket: '>10', count: 0 },
-    ],
-  },
-  penalties: [
-    { direction: 'PAYABLE', currency: 'EUR', count: 2, amount: '13.00' },
-    { direction: 'RECEIVABLE', currency: 'EUR', count: 1, amount: '5.85' },
-  ],
-  fxResults: { available: false, reason: expect.stringContaining('not available') },
-  reconciliationBreaks: { available: false, reason: expect.stringContaining('not available') },
-};
+function pdfText(pdf: Buffer, first: number, last: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'activity-int-'));
+  writeFileSync(join(dir, 'r.pdf'), pdf);
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-f', String(first), '-l', String(last), join(dir, 'r.pdf'), '-'], { encoding: 'utf8' })
+    .replaceAll('\u00a0', ' ')
+    .replace(/[ ]+/g, ' ');
+}
 
-describe('the activity report of a day with known counts', () => {
+describe('the activity report of a day with known figures, as of that day', () => {
   let env: E2eEnv;
-  const sent: EventEnvelope[] = [];
-  const publish = async (topic: string, ...events: EventEnvelope[]) => {
-    sent.push(...events);
-    await publishTo(env, topic, ...events);
+  const open = async (businessDate: string) => {
+    await produceRaw(env.prefix, Topics.businessDay, [{ key: 'TARGET', value: JSON.stringify(openDay(businessDate)) }]);
+    await waitFor(
+      async () =>
+        (await env.db.query(`SELECT 1 FROM reporting.business_day WHERE calendar = 'TARGET' AND business_date = $1 AND status = 'OPEN'`, [businessDate]))
+          .rowCount === 1,
+      { timeoutMs: 30_000, what: `reporting to open ${businessDate}` },
+    );
   };
+  const publish = (topic: string, ...events: EventEnvelope[]) => publishTo(env, topic, ...events);
+  const files = async (version: number) => ({
+    json: await fileOf(env, 'ACTIVITY', D, '.json', version),
+    csv: await fileOf(env, 'ACTIVITY', D, '.csv', version),
+    fr: await fileOf(env, 'ACTIVITY', D, '.fr.pdf', version),
+    en: await fileOf(env, 'ACTIVITY', D, '.en.pdf', version),
+  });
+  let filedAtClose: Awaited<ReturnType<typeof files>>;
 
   beforeAll(async () => {
     env = await e2eEnv('reporting-activity', { basePort: 5210, smtpUrl: 'smtp://127.0.0.1:1', services: ['reporting'] });
     await env.stack.startAll();
+    await publish(Topics.refdataInstruments, instrument(TTE, 'TotalEnergies SE'), instrument(LVMH, 'LVMH Moët Hennessy Louis Vuitton'));
+    await publish(Topics.refdataParties, ev('PartyUpserted', LEI_DE, { lei: LEI_DE, name: 'Deutsche CP', country: 'DE', bic: null, version: 1 }));
+
+    await open('2026-11-24');
+    await publish(Topics.tradeEvents, ...[B1, B2, B3, B4, C1, C2].flatMap((x) => [captured(x), confirmed(x), validated(x)]));
+    await publish(Topics.settlementEvents, ...[B1, B2, B3, B4, C1, C2].map((x) => instruction(x, 'SENT')));
+
+    await open(D);
     await publish(
       Topics.tradeEvents,
-      captured(A1), confirmed(A1), validated(A1),
-      captured(A2), confirmed(A2), validated(A2),
-      captured(A3), confirmed(A3), validated(A3),
-      captured(A4), validated(A4, 'MAKER_CHECKER'),
+      captured(A1),
+      confirmed(A1),
+      validated(A1),
+      captured(A2),
+      confirmed(A2),
+      validated(A2),
+      captured(A3),
+      confirmed(A3),
+      validated(A3),
+      captured(A4),
+      validated(A4, 'MAKER_CHECKER'),
       captured(A5),
-      captured(A6), ev('TradeCancelled', A6.tradeRef, { trade: A6, cancelVersion: 2, status: 'CANCELLED' }),
-      ...[B1, B2, B3, B4, C1, C2].flatMap((x) => [captured(x), confirmed(x), validated(x)]),
+      captured(A6),
+      ev('TradeCancelled', A6.tradeRef, { trade: A6, cancelVersion: 2, status: 'CANCELLED' }),
     );
     await publish(
       Topics.settlementEvents,
-      instruction(B1, 'SETTLED'), instruction(B2, 'SETTLED'), instruction(B3, 'SETTLED'),
-      instruction(B4, 'FAILING', { reason: 'LACK' }), instruction(C1, 'FAILING', { reason: 'CLAC' }), instruction(C2, 'FAILING', { reason: 'LACK' }),
-      penalty('p1', C1, 'RECEIVABLE', '5.85'), penalty('p2', C2, 'PAYABLE', '12.30'), penalty('p3', C2, 'PAYABLE', '0.70'), penalty('p0', C2, 'PAYABLE', '99.00', '2026-11-25'),
+      instruction(B1, 'SETTLED'),
+      instruction(B2, 'SETTLED'),
+      instruction(B3, 'SETTLED'),
+      instruction(B4, 'FAILING', { reason: 'LACK' }),
+      instruction(C1, 'FAILING', { reason: 'CLAC' }),
+      instruction(C2, 'FAILING', { reason: 'LACK' }),
+      penalty('p1', C1, 'RECEIVABLE', '5.85'),
+      penalty('p2', C2, 'PAYABLE', '12.30'),
+      penalty('p3', C2, 'PAYABLE', '0.70'),
+      penalty('p0', C1, 'PAYABLE', '99.00', '2026-11-25'),
     );
     await closeDay(env, D);
+    filedAtClose = await files(1);
+
+    // The next day's facts: B4 settles, A1 is cancelled, A5 confirmed, E1 traded and failing, a penalty.
+    await open(NEXT);
+    await publish(
+      Topics.tradeEvents,
+      confirmed(A5),
+      ev('TradeCancelled', A1.tradeRef, { trade: A1, cancelVersion: 2, status: 'CANCELLED' }),
+      captured(E1),
+      confirmed(E1),
+      validated(E1),
+    );
+    await publish(
+      Topics.settlementEvents,
+      instruction(B4, 'SETTLED', { effectiveSettlementDate: NEXT }),
+      instruction(E1, 'SENT'),
+      instruction(E1, 'FAILING', { reason: 'LACK' }),
+      penalty('p4', C2, 'PAYABLE', '4.00', NEXT),
+    );
   });
 
   afterAll(async () => {
     await env?.teardown();
   });
 
-  it('the JSON through the API and the filed JSON have the figures of the day', async () => {
-    const live = await readReporting(env, `/activity-report?businessDate=${D}`);
-    expect(live).toEqual(EXPECTED);
-    expect(JSON.parse((await fileOf(env, 'ACTIVITY', D, '.json')).toString('utf8'))).toEqual(EXPECTED);
+  it('files the figures of the day at the close', async () => {
+    const r = JSON.parse(filedAtClose.json.toString('utf8'));
+    expect(r.day).toEqual({
+      from: D,
+      to: D,
+      captured: 6,
+      cancelled: 1,
+      amended: 0,
+      confirmed: 3,
+      validated: 4,
+      straightThrough: 3,
+      stpRate: '0.7500',
+      instructed: 0,
+      matched: 0,
+      settled: 3,
+      partiallySettled: 0,
+      settledValue: [{ currency: 'EUR', amount: '17550.00' }], // B1–B3, 5,850.00 each
+      settlementEfficiency: {
+        due: 4,
+        settledOnTime: 3,
+        rate: '0.7500',
+        byValue: [{ currency: 'EUR', due: '23400.00', settledOnTime: '17550.00', rate: '0.7500' }],
+      },
+      penalties: { payable: [{ currency: 'EUR', amount: '13.00', count: 2 }], receivable: [{ currency: 'EUR', amount: '5.85', count: 1 }] },
+      failing: 3,
+    });
+    // The previous business day, 25 Nov: C1 (due 20 Nov) and C2 (due that day) were failing, the 99.00 penalty.
+    expect(r.previousDay).toMatchObject({ captured: 0, failing: 2, penalties: { payable: [{ currency: 'EUR', amount: '99.00', count: 1 }], receivable: [] } });
+    // November to D: A1–A6, B1–B4 (24 Nov), C1 (18 Nov), C2 (20 Nov); 10 validations, 9 straight through; due: B1–B4, C1, C2.
+    expect(r.month).toMatchObject({
+      from: '2026-11-01',
+      captured: 12,
+      cancelled: 1,
+      confirmed: 9,
+      validated: 10,
+      straightThrough: 9,
+      stpRate: '0.9000',
+      instructed: 6,
+      settled: 3,
+      settlementEfficiency: { due: 6, settledOnTime: 3, rate: '0.5000' },
+      penalties: { payable: [{ currency: 'EUR', amount: '112.00', count: 3 }] },
+    });
+    // The fails on D (E1's fail of the next day is not one of them): ages in business days 0 (B4), 1 (C2), 4 (C1).
+    expect(r.fails).toEqual({
+      asOf: D,
+      total: 3,
+      value: [{ currency: 'EUR', amount: '17550.00' }],
+      byReason: [
+        { reason: 'CLAC', count: 1 },
+        { reason: 'LACK', count: 2 },
+      ],
+      byAge: [
+        { bucket: '0', count: 1 },
+        { bucket: '1', count: 1 },
+        { bucket: '2-5', count: 1 },
+        { bucket: '6-10', count: 0 },
+        { bucket: '>10', count: 0 },
+      ],
+    });
+    expect(r.volumes.byInstrument).toEqual([
+      { key: TTE, name: 'TotalEnergies SE', currency: 'EUR', day: { trades: 3, grossAmount: '9331.00' }, month: { trades: 9, grossAmount: '44431.00' } },
+      {
+        key: LVMH,
+        name: 'LVMH Moët Hennessy Louis Vuitton',
+        currency: 'EUR',
+        day: { trades: 2, grossAmount: '15005.00' },
+        month: { trades: 2, grossAmount: '15005.00' },
+      },
+    ]);
+    expect(r.volumes.byCounterparty).toEqual([
+      { key: LEI_DE, name: 'Deutsche CP', currency: 'EUR', day: { trades: 5, grossAmount: '24336.00' }, month: { trades: 11, grossAmount: '59436.00' } },
+    ]);
+    expect(r.volumes.byVenue.map((v: { key: string; day: { trades: number } }) => [v.key, v.day.trades])).toEqual([
+      ['CEUX', 1],
+      ['XOFF', 1],
+      ['XPAR', 3],
+    ]);
+    expect(r.trend.find((p: { date: string }) => p.date === '2026-11-24')).toEqual({
+      date: '2026-11-24',
+      captured: 4,
+      validated: 6,
+      stpRate: '1.0000',
+      settled: 0,
+      failing: 1, // C1
+      settlementEfficiency: null,
+    });
   });
 
-  it('each consumer takes only the events it reads: the others are skipped without a transaction', async () => {
-    const inbox = async (consumer: string, type: string) =>
-      (
-        await env.db.query(`SELECT count(*)::int AS n FROM reporting.inbox WHERE consumer_id = $1 AND message_id = ANY($2::text[])`, [
-          consumer,
-          sent.filter((e) => e.type === type).map((e) => e.eventId),
-        ])
-      ).rows[0].n as number;
-    // 9 confirmations (A1–A3, B1–B4, C1, C2): the activity counts them, the records have nothing to do with them.
-    expect(await inbox('reporting.activity', 'TradeConfirmed')).toBe(9);
-    expect(await inbox('reporting.records', 'TradeConfirmed')).toBe(0);
-    // 4 penalties: the records keep them, the activity does not read them.
-    expect(await inbox('reporting.records', 'PenaltyAccrued')).toBe(4);
-    expect(await inbox('reporting.activity', 'PenaltyAccrued')).toBe(0);
-    // What both read, both took: the 12 captures (A1–A6, B1–B4, C1, C2).
-    expect(await inbox('reporting.activity', 'TradeCaptured')).toBe(12);
-    expect(await inbox('reporting.records', 'TradeCaptured')).toBe(12);
+  it('filed again after the next day’s facts, the report of D is the same, byte for byte', async () => {
+    const res = await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'ACTIVITY', period: D });
+    expect(res.status).toBe(201);
+    const again = await files(2);
+    expect(again.json.toString('utf8')).toBe(filedAtClose.json.toString('utf8'));
+    expect(again.csv.toString('utf8')).toBe(filedAtClose.csv.toString('utf8'));
+    expect(again.fr.equals(filedAtClose.fr)).toBe(true);
+    expect(again.en.equals(filedAtClose.en)).toBe(true);
+    const { rows } = await env.db.query(
+      `SELECT version, checksum_sha256 FROM reporting.report_runs WHERE kind = 'ACTIVITY' AND period_start = $1 ORDER BY version`,
+      [D],
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[1].checksum_sha256).toBe(rows[0].checksum_sha256);
+    expect(await readReporting(env, `/activity-report?businessDate=${D}`)).toEqual(JSON.parse(filedAtClose.json.toString('utf8')));
+  });
+
+  it('the next day has its own facts: B4 settled, A1 cancelled, E1 failing', async () => {
+    const r = (await readReporting(env, `/activity-report?businessDate=${NEXT}`)) as {
+      day: { captured: number; cancelled: number; confirmed: number; settled: number; instructed: number };
+      fails: { total: number; byReason: unknown };
+    };
+    expect(r.day).toMatchObject({ captured: 1, cancelled: 1, confirmed: 2, settled: 1, instructed: 1 });
+    expect(r.fails.total).toBe(3); // C1, C2, E1
+    expect(r.fails.byReason).toEqual([
+      { reason: 'CLAC', count: 1 },
+      { reason: 'LACK', count: 2 },
+    ]);
   });
 
   it('the CSV has one row per figure', async () => {
-    const rows = (await fileOf(env, 'ACTIVITY', D, '.csv')).toString('utf8').split('\r\n');
+    const rows = filedAtClose.csv.toString('utf8').split('\r\n');
     expect(rows).toEqual(
       expect.arrayContaining([
-        'section;key;currency;count;value',
-        'volume_by_venue;XPAR;EUR;3;20750.00',
-        'volume_by_account;PROP-1;EUR;1;581.00',
-        'stp_rate;straight_through/trades;;3/5;0.6000',
-        'confirmation_rate;confirmed/trades;;3/5;0.6000',
-        'settlement_efficiency;settled_on_time/due;;3/4;0.7500',
-        'fails_by_reason;LACK;;2;',
-        'fails_by_age_days;6-10;;1;',
-        'penalties;PAYABLE;EUR;2;13.00',
+        'section;period;key;name;currency;count;value',
+        'counts;day;captured;;;6;',
+        'stp_rate;day;straight_through/validated;;;3/4;0.7500',
+        'settlement_efficiency;day;settled_on_time/due;;;3/4;0.7500',
+        'fails_by_reason;2026-11-26;LACK;;;2;',
+        'penalties;day;PAYABLE;;EUR;2;13.00',
+        `volume_by_instrument;day;${LVMH};LVMH Moët Hennessy Louis Vuitton;EUR;2;15005.00`,
       ]),
     );
-    expect(rows.find((r) => r.startsWith('fx_results;'))).toMatch(/^fx_results;not available;;;not available: accounting publishes no FX result/);
   });
 
-  it('the PDF opens, says its figures and draws its charts', async () => {
-    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    const pdf = await fileOf(env, 'ACTIVITY', D, '.pdf');
-    const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false, standardFontDataUrl: `${STANDARD_FONTS}/` }).promise;
-    expect(doc.numPages).toBe(2);
-    const page = await doc.getPage(1);
-    const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join('\n');
+  it('the PDFs say the key figures on page 1, in English and in French', () => {
+    const en = pdfText(filedAtClose.en, 1, 1);
     for (const s of [
-      'activity report 2026-11-26',
-      'STP rate: 60.00 % (3 straight through)',
-      'Confirmation rate: 60.00 % (3 confirmed)',
-      'Settlement efficiency: 75.00 % (3 settled on time of 4 due)',
-      'Chart 1 — rates',
-      'Chart 2 — trades by venue',
-      'Chart 3 — fails by reason',
-      'Chart 4 — fails by age (days)',
-      'XPAR EUR',
-      '3 trades, 20750.00',
+      'Activity report 2026-11-26',
+      'Trades captured 6 +6 12',
+      'STP rate 75.00 %',
+      'Value settled 17,550.00 EUR 17,550.00 EUR',
+      'Settlement efficiency (count) 75.00 %',
+      'Failing at the close 3 +1',
+      'Fails at the close of 2026-11-26: 3',
     ])
-      expect(text).toContain(s);
-    // The bars: one filled rectangle each — 3 rates, 3 venues, 2 reasons, 5 age buckets.
-    const ops = await page.getOperatorList();
-    const fills = ops.fnArray.filter((fn) => fn === pdfjs.OPS.fill || fn === pdfjs.OPS.eoFill).length;
-    const paths = ops.fnArray.filter((fn) => fn === pdfjs.OPS.constructPath).length;
-    expect(fills + paths).toBeGreaterThanOrEqual(13);
-    // The same in the (uncompressed) content stream: `x y w h re` then a fill.
-    const rectangles = pdf.toString('latin1').match(/^[\d.]+ [\d.]+ [\d.]+ 14 re$/gm) ?? [];
-    expect(rectangles).toHaveLength(13);
+      expect(en).toContain(s);
+    const fr = pdfText(filedAtClose.fr, 1, 1);
+    for (const s of ['Rapport d’activité 2026-11-26', 'Opérations saisies 6 +6 12', 'Taux STP 75,00 %', 'Montant dénoué 17 550,00 EUR 17 550,00 EUR'])
+      expect(fr).toContain(s);
   });
 });

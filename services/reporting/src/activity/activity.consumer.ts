@@ -10,9 +10,10 @@ import {
   type UnconfirmedTradesAtCloseV1,
 } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
+import { currentBusinessDay, EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
-import { foldTradeEvents } from './domain/trade-activity.js';
+import { instructionStatusDate, recordingDay, tradeEventDate } from './domain/activity-dates.js';
+import { foldTradeEvents, tradeRefOf } from './domain/trade-activity.js';
 
 type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent;
 
@@ -165,6 +166,92 @@ async function recordUnconfirmed(tx: EntityManager, p: UnconfirmedTradesAtCloseV
   ]);
 }
 
+type TradeEventKind = 'CAPTURED' | 'AMENDED' | 'CONFIRMED' | 'VALIDATED' | 'CANCELLED';
+const KIND_OF: Record<string, TradeEventKind> = {
+  TradeCaptured: 'CAPTURED',
+  TradeAmended: 'AMENDED',
+  TradeConfirmed: 'CONFIRMED',
+  TradeValidated: 'VALIDATED',
+  TradeCancelled: 'CANCELLED',
+};
+
+/**
+ * The dated history the activity report is computed from (activity_trade_events,
+ * activity_instruction_events), one row per event id: a redelivered event changes nothing. Dates
+ * follow src/activity/domain/activity-dates.ts; reporting's business day is read once a batch.
+ */
+async function recordHistory(ctx: BatchContext, events: EventEnvelope[]): Promise<void> {
+  const trades = events.filter((e) => KIND_OF[e.type] !== undefined) as TradeEventV1[];
+  const instructions = events.filter((e) => e.type === 'InstructionStatusChanged') as SettlementEvent[];
+  if (trades.length === 0 && instructions.length === 0) return;
+  const businessDay = (await currentBusinessDay(ctx.tx, ctx.schema))?.businessDate ?? null;
+
+  const t = trades.flatMap((e) => {
+    const ref = tradeRefOf(e);
+    if (ref === null) return [];
+    const kind = KIND_OF[e.type]!;
+    const economics = e.type === 'TradeCaptured' ? e.payload.trade : e.type === 'TradeAmended' ? e.payload.after : null;
+    const tradeDate = economics?.tradeDate ?? (e.type === 'TradeValidated' || e.type === 'TradeCancelled' ? e.payload.trade.tradeDate : null);
+    const dated = tradeEventDate(kind, tradeDate, recordingDay(businessDay, e.occurredAt));
+    return [{ id: e.eventId, ref, kind, dated, how: e.type === 'TradeValidated' ? e.payload.how : null, economics }];
+  });
+  if (t.length > 0) {
+    const col = <T>(f: (x: (typeof t)[number]) => T) => t.map(f);
+    await ctx.tx.query(
+      `INSERT INTO reporting.activity_trade_events (event_id, trade_ref, kind, event_date, date_source, validated_how, trade_date, isin, venue, account,
+         counterparty, currency, gross_amount)
+       SELECT a, b, c, d, e, f, g, h, i, j, k, l, m FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::date[],
+         $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::numeric[]) WITH ORDINALITY AS x(a, b, c, d, e, f, g, h, i, j, k, l, m, n)
+       ORDER BY n
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        col((x) => x.id),
+        col((x) => x.ref),
+        col((x) => x.kind),
+        col((x) => x.dated.date),
+        col((x) => x.dated.source),
+        col((x) => x.how),
+        col((x) => x.economics?.tradeDate ?? null),
+        col((x) => x.economics?.isin ?? null),
+        col((x) => x.economics?.venue ?? null),
+        col((x) => x.economics?.account ?? null),
+        col((x) => x.economics?.counterparty ?? null),
+        col((x) => x.economics?.currency ?? null),
+        col((x) => x.economics?.grossAmount ?? null),
+      ],
+    );
+  }
+  if (instructions.length > 0) {
+    const rows = instructions.map((e) => ({ id: e.eventId, p: e.payload, dated: instructionStatusDate(e.payload, recordingDay(businessDay, e.occurredAt)) }));
+    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
+    const settledStep = (p: SettlementEvent['payload']) =>
+      p.status === 'SETTLED' || p.status === 'PARTIALLY_SETTLED' ? (p.stepAmount ?? p.settledAmount ?? p.settlementAmount) : null;
+    await ctx.tx.query(
+      `INSERT INTO reporting.activity_instruction_events (event_id, trade_ref, instruction_id, status, reason, status_date, date_source,
+         intended_settlement_date, effective_settlement_date, currency, settlement_amount, settled_amount, step_amount)
+       SELECT a, b, c, d, e, f, g, h, i, j, k, l, m FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
+         $8::date[], $9::date[], $10::text[], $11::numeric[], $12::numeric[], $13::numeric[]) WITH ORDINALITY AS x(a, b, c, d, e, f, g, h, i, j, k, l, m, n)
+       ORDER BY n
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        col((x) => x.id),
+        col((x) => x.p.tradeRef),
+        col((x) => x.p.instructionId),
+        col((x) => x.p.status),
+        col((x) => x.p.reason),
+        col((x) => x.dated.date),
+        col((x) => x.dated.source),
+        col((x) => x.p.intendedSettlementDate),
+        col((x) => x.p.effectiveSettlementDate),
+        col((x) => x.p.currency),
+        col((x) => x.p.settlementAmount),
+        col((x) => x.p.settledAmount),
+        col((x) => settledStep(x.p)),
+      ],
+    );
+  }
+}
+
 /**
  * The activity read model: one row per trade, from capture, settlement and accounting events.
  * At each close, the day's figures are kept in eod_reports and announced on reporting.events.v1.
@@ -179,6 +266,7 @@ export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements 
 
   async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body as EventEnvelope);
+    await recordHistory(ctx, events);
     await applyTradeEvents(
       ctx.tx,
       events.filter((e): e is TradeEventV1 => TRADE_LIFECYCLE.has(e.type)),

@@ -3,7 +3,19 @@ import { addBusinessDays, addDays, deterministicId, TARGET } from '@postera/kern
 import type { OutgoingEvent } from '@postera/platform';
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from 'typeorm';
-import { activityCsv, activityReport, type ActivityFigures } from '../activity/domain/activity-report.js';
+import {
+  activityCsv,
+  activityReport,
+  reportWindow,
+  type ActivityFigures,
+  type AmountRow,
+  type DayInstructionCounts,
+  type DayTradeCounts,
+  type DueRow,
+  type FailRow,
+  type PenaltyRow,
+  type VolumeFigure,
+} from '../activity/domain/activity-report.js';
 import { activityPdf } from '../activity/pdf/activity-pdf.js';
 import type { ReportingConfig } from '../config.js';
 import { balanceOfPayments, BDF_LAYOUT, bopXml, holdingsAt, holdingsXml, mergeLayout, type BdfInstrument, type BdfSettlement } from '../declarations/domain/bdf.js';
@@ -358,67 +370,167 @@ export async function fileMifir(tx: EntityManager, c: ReportingConfig, date: str
   return { runId: run.runId, events };
 }
 
-/** The figures of one business day, counted in the database (see activity-report.ts for the definitions). */
+/** Each instruction as of $1 (facts dated up to it): its intended date, first date seen, settled / ended / matched dates, cash. */
+const INSTRUCTIONS_AS_OF = `i AS (
+  SELECT instruction_id, min(trade_ref) AS trade_ref, min(intended_settlement_date) AS isd, min(status_date) AS first_seen,
+    min(status_date) FILTER (WHERE status = 'SETTLED') AS settled_on,
+    min(status_date) FILTER (WHERE status IN ('CANCELLED', 'REJECTED')) AS ended_on,
+    min(status_date) FILTER (WHERE status = 'MATCHED') AS matched_on,
+    min(currency) AS currency, max(settlement_amount) AS amount
+  FROM reporting.activity_instruction_events WHERE status_date <= $1::date GROUP BY instruction_id)`;
+
+/** Each trade's version in force on $1 whose trade date falls in [$2, $1], and whether it was cancelled by $1. */
+const TRADES_AS_OF = `v AS (
+  SELECT DISTINCT ON (e.trade_ref) e.trade_ref, e.trade_date, e.isin, e.venue, e.account, e.counterparty, e.currency, e.gross_amount
+  FROM reporting.activity_trade_events e
+  WHERE e.kind IN ('CAPTURED', 'AMENDED') AND e.event_date <= $1::date
+    AND e.trade_ref IN (SELECT trade_ref FROM reporting.activity_trade_events WHERE kind IN ('CAPTURED', 'AMENDED') AND trade_date BETWEEN $2::date AND $1::date)
+  ORDER BY e.trade_ref, e.event_date DESC, e.seq DESC),
+t AS (
+  SELECT v.*, EXISTS (SELECT 1 FROM reporting.activity_trade_events c WHERE c.trade_ref = v.trade_ref AND c.kind = 'CANCELLED' AND c.event_date <= $1::date)
+    AS cancelled
+  FROM v WHERE v.trade_date BETWEEN $2::date AND $1::date)`;
+
+/**
+ * The figures of the activity report of `date`, counted in the database from the dated history
+ * (activity_trade_events, activity_instruction_events, penalties): every fact dated on or before
+ * `date`, per date over the month and the trend window (see activity-report.ts for the definitions).
+ */
 export async function activityFigures(tx: EntityManager, date: string): Promise<ActivityFigures> {
-  const day = `a.trade_date = $1::date AND a.captured_at IS NOT NULL AND a.trade_status IS DISTINCT FROM 'CANCELLED'`;
-  const volume = async (col: string) =>
-    ((await tx.query(
-      `SELECT ${col} AS key, currency, count(*)::int AS trades, sum(gross_amount)::text AS "grossAmount" FROM reporting.trade_activity a WHERE ${day}
-       GROUP BY 1, 2 ORDER BY 1, 2`,
-      [date],
-    )) as ActivityFigures['volumes']['byInstrument']).map((v) => ({ ...v, grossAmount: Number.isNaN(Number(v.grossAmount)) ? '0' : v.grossAmount }));
-  const [counts] = (await tx.query(
-    `SELECT count(*)::int AS trades, count(*) FILTER (WHERE t.validated_how = 'STRAIGHT_THROUGH')::int AS stp,
-            count(*) FILTER (WHERE a.confirmed_at IS NOT NULL)::int AS confirmed
-     FROM reporting.trade_activity a LEFT JOIN reporting.trades t ON t.trade_ref = a.trade_ref WHERE ${day}`,
-    [date],
-  )) as [{ trades: number; stp: number; confirmed: number }];
-  const [settle] = (await tx.query(
-    `SELECT count(*)::int AS due,
-            count(*) FILTER (WHERE instruction_status = 'SETTLED' AND effective_settlement_date <= intended_settlement_date)::int AS on_time
-     FROM reporting.trade_activity WHERE intended_settlement_date = $1::date AND trade_status IS DISTINCT FROM 'CANCELLED'`,
-    [date],
-  )) as [{ due: number; on_time: number }];
-  const fails = (await tx.query(
-    `SELECT coalesce(fail_reason, 'UNKNOWN') AS reason, greatest(0, $1::date - intended_settlement_date)::int AS "ageDays"
-     FROM reporting.trade_activity WHERE instruction_status = 'FAILING' ORDER BY trade_ref`,
-    [date],
-  )) as ActivityFigures['fails'];
+  const { from, trendDates, monthStart } = reportWindow(date);
+  const trades = new Map<string, DayTradeCounts>();
+  const tradeDay = (d: string) => {
+    const row = trades.get(d) ?? { date: d, captured: 0, cancelled: 0, amended: 0, confirmed: 0, validated: 0, straightThrough: 0 };
+    trades.set(d, row);
+    return row;
+  };
+  for (const r of (await tx.query(
+    `WITH ${TRADES_AS_OF}
+     SELECT to_char(trade_date, 'YYYY-MM-DD') AS date, count(*)::int AS captured FROM t GROUP BY 1`,
+    [date, from],
+  )) as Array<{ date: string; captured: number }>)
+    tradeDay(r.date).captured = r.captured;
+  for (const r of (await tx.query(
+    `SELECT to_char(event_date, 'YYYY-MM-DD') AS date,
+            count(DISTINCT trade_ref) FILTER (WHERE kind = 'CANCELLED')::int AS cancelled,
+            count(DISTINCT trade_ref) FILTER (WHERE kind = 'AMENDED')::int AS amended,
+            count(DISTINCT trade_ref) FILTER (WHERE kind = 'CONFIRMED')::int AS confirmed,
+            count(DISTINCT trade_ref) FILTER (WHERE kind = 'VALIDATED')::int AS validated,
+            count(DISTINCT trade_ref) FILTER (WHERE kind = 'VALIDATED' AND validated_how = 'STRAIGHT_THROUGH')::int AS "straightThrough"
+     FROM reporting.activity_trade_events WHERE kind <> 'CAPTURED' AND event_date BETWEEN $2::date AND $1::date GROUP BY 1`,
+    [date, from],
+  )) as Array<Omit<DayTradeCounts, 'captured'>>)
+    Object.assign(tradeDay(r.date), {
+      cancelled: r.cancelled,
+      amended: r.amended,
+      confirmed: r.confirmed,
+      validated: r.validated,
+      straightThrough: r.straightThrough,
+    });
+
+  const instructions = new Map<string, DayInstructionCounts>();
+  const instructionDay = (d: string) => {
+    const row = instructions.get(d) ?? { date: d, instructed: 0, matched: 0, settled: 0, partiallySettled: 0, failing: 0 };
+    instructions.set(d, row);
+    return row;
+  };
+  for (const r of (await tx.query(
+    `WITH ${INSTRUCTIONS_AS_OF}
+     SELECT 'instructed' AS what, to_char(first_seen, 'YYYY-MM-DD') AS date, count(*)::int AS n FROM i WHERE first_seen >= $2::date GROUP BY 2
+     UNION ALL SELECT 'matched', to_char(matched_on, 'YYYY-MM-DD'), count(*)::int FROM i WHERE matched_on >= $2::date GROUP BY 2
+     UNION ALL SELECT 'settled', to_char(settled_on, 'YYYY-MM-DD'), count(*)::int FROM i WHERE settled_on >= $2::date GROUP BY 2
+     UNION ALL SELECT 'partiallySettled', to_char(status_date, 'YYYY-MM-DD'), count(DISTINCT instruction_id)::int FROM reporting.activity_instruction_events
+       WHERE status = 'PARTIALLY_SETTLED' AND status_date BETWEEN $2::date AND $1::date GROUP BY 2
+     UNION ALL SELECT 'failing', to_char(d, 'YYYY-MM-DD'), count(i.instruction_id)::int FROM unnest($3::date[]) AS d
+       LEFT JOIN i ON i.isd <= d AND i.first_seen <= d AND (i.settled_on IS NULL OR i.settled_on > d) AND (i.ended_on IS NULL OR i.ended_on > d) GROUP BY 2`,
+    [date, from, trendDates],
+  )) as Array<{ what: 'instructed' | 'matched' | 'settled' | 'partiallySettled' | 'failing'; date: string; n: number }>)
+    instructionDay(r.date)[r.what] = r.n;
+
+  const settledValues = (await tx.query(
+    `SELECT to_char(status_date, 'YYYY-MM-DD') AS date, currency, sum(step_amount)::text AS amount FROM reporting.activity_instruction_events
+     WHERE status IN ('SETTLED', 'PARTIALLY_SETTLED') AND status_date BETWEEN $2::date AND $1::date GROUP BY 1, 2 ORDER BY 1, 2`,
+    [date, from],
+  )) as AmountRow[];
+  // Due: not cancelled (or rejected) by D — unless it settled all the same.
+  const due = (await tx.query(
+    `WITH ${INSTRUCTIONS_AS_OF}
+     SELECT to_char(isd, 'YYYY-MM-DD') AS date, currency, count(*)::int AS due, count(*) FILTER (WHERE settled_on <= isd)::int AS "settledOnTime",
+            sum(amount)::text AS "dueAmount", coalesce(sum(amount) FILTER (WHERE settled_on <= isd), 0)::text AS "settledOnTimeAmount"
+     FROM i WHERE isd BETWEEN $2::date AND $1::date AND (ended_on IS NULL OR settled_on IS NOT NULL) GROUP BY 1, 2 ORDER BY 1, 2`,
+    [date, from],
+  )) as DueRow[];
   const penalties = (await tx.query(
-    `SELECT direction, currency, count(*)::int AS count, sum(amount)::text AS amount FROM reporting.penalties WHERE penalty_date = $1::date
-     GROUP BY 1, 2 ORDER BY 1, 2`,
+    `SELECT to_char(penalty_date, 'YYYY-MM-DD') AS date, direction, currency, count(*)::int AS count, sum(amount)::text AS amount
+     FROM reporting.penalties WHERE penalty_date BETWEEN $2::date AND $1::date GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    [date, from],
+  )) as PenaltyRow[];
+  const fails = (await tx.query(
+    `WITH ${INSTRUCTIONS_AS_OF},
+     last AS (SELECT DISTINCT ON (instruction_id) instruction_id, settled_amount FROM reporting.activity_instruction_events
+              WHERE status_date <= $1::date ORDER BY instruction_id, status_date DESC, seq DESC),
+     reason AS (SELECT DISTINCT ON (instruction_id) instruction_id, reason FROM reporting.activity_instruction_events
+                WHERE status = 'FAILING' AND status_date <= $1::date ORDER BY instruction_id, status_date DESC, seq DESC)
+     SELECT i.trade_ref AS "tradeRef", coalesce(r.reason, 'NONE') AS reason, to_char(i.isd, 'YYYY-MM-DD') AS "intendedSettlementDate", i.currency,
+            (i.amount - coalesce(l.settled_amount, 0))::text AS amount
+     FROM i LEFT JOIN reason r USING (instruction_id) LEFT JOIN last l USING (instruction_id)
+     WHERE i.isd <= $1::date AND i.settled_on IS NULL AND i.ended_on IS NULL ORDER BY i.isd, i.trade_ref`,
     [date],
-  )) as ActivityFigures['penalties'];
+  )) as FailRow[];
+  const volumes = (await tx.query(
+    `WITH ${TRADES_AS_OF}, live AS (SELECT * FROM t WHERE NOT cancelled),
+     keyed AS (
+       SELECT 'instrument' AS dimension, l.isin AS key, ri.name, l.* FROM live l LEFT JOIN reporting.ref_instruments ri ON ri.isin = l.isin
+       UNION ALL SELECT 'venue', l.venue, NULL, l.* FROM live l
+       UNION ALL SELECT 'account', l.account, NULL, l.* FROM live l
+       UNION ALL SELECT 'counterparty', l.counterparty, rp.name, l.* FROM live l LEFT JOIN reporting.ref_parties rp ON rp.lei = l.counterparty)
+     SELECT dimension, key, min(name) AS name, currency,
+            count(*) FILTER (WHERE trade_date = $1::date)::int AS "dayTrades", coalesce(sum(gross_amount) FILTER (WHERE trade_date = $1::date), 0)::text AS "dayGrossAmount",
+            count(*)::int AS "monthTrades", coalesce(sum(gross_amount), 0)::text AS "monthGrossAmount"
+     FROM keyed GROUP BY dimension, key, currency ORDER BY dimension, key, currency`,
+    [date, monthStart],
+  )) as VolumeFigure[];
   return {
     businessDate: date,
-    volumes: { byInstrument: await volume('isin'), byVenue: await volume('venue'), byAccount: await volume('account') },
-    trades: counts.trades,
-    straightThrough: counts.stp,
-    confirmed: counts.confirmed,
-    due: settle.due,
-    settledOnTime: settle.on_time,
-    fails,
+    trades: [...trades.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
+    instructions: [...instructions.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
+    settledValues,
+    due,
     penalties,
+    fails,
+    volumes,
   };
 }
 
+/**
+ * The activity report of `date` as filed: JSON (every figure), CSV, and the PDF in French and in
+ * English. The files depend on the figures only (the PDF's creation date is the business date), so
+ * the same figures give the same bytes.
+ */
 export async function fileActivity(tx: EntityManager, c: ReportingConfig, date: string, filedBy: string, causationId: string | null): Promise<Filed> {
   const report = activityReport(await activityFigures(tx, date));
-  const pdf = await activityPdf(report, { firmName: c.FIRM_NAME, producedAt: `${date}T00:00:00Z` });
+  const pdf = (language: 'fr' | 'en') => activityPdf(report, { firmName: c.FIRM_NAME, language });
   const { run, events } = await fileRun(
     tx,
     {
       kind: 'ACTIVITY',
       periodStart: date,
       periodEnd: date,
-      inputsFrom: date,
+      inputsFrom: reportWindow(date).from,
       inputsTo: date,
       files: [
         { name: `activity-${date}.json`, mediaType: 'application/json', content: json(report) },
         { name: `activity-${date}.csv`, mediaType: 'text/csv; charset=utf-8', content: utf8(activityCsv(report)) },
-        { name: `activity-${date}.pdf`, mediaType: 'application/pdf', content: pdf },
+        { name: `activity-${date}.fr.pdf`, mediaType: 'application/pdf', content: await pdf('fr') },
+        { name: `activity-${date}.en.pdf`, mediaType: 'application/pdf', content: await pdf('en') },
       ],
-      summary: { trades: report.stp.trades, stpRate: report.stp.rate, settlementEfficiency: report.settlementEfficiency.rate, fails: report.fails.total },
+      summary: {
+        captured: report.day.captured,
+        stpRate: report.day.stpRate,
+        settled: report.day.settled,
+        settlementEfficiency: report.day.settlementEfficiency.rate,
+        failing: report.fails.total,
+      },
     },
     filedBy,
     causationId,

@@ -1,56 +1,196 @@
-import { Dec } from '@postera/kernel';
+import { addDays, Dec, TARGET } from '@postera/kernel';
 
 /**
- * The activity report of one business day (DOMAIN.md §6), from figures the database counted.
- * Rates are decimal strings with 4 places (half-even, as Dec does), null when nothing is counted.
+ * The activity report of one business date D (DOMAIN.md §6), as of D: every figure comes from facts
+ * dated on or before D (src/activity/domain/activity-dates.ts), so the report of D is the same each
+ * time it is filed unless a fact dated on or before D reached reporting in between.
  *
- * - Volumes: the day's trades (trade date = the day, not cancelled) by instrument, venue and account,
- *   with their gross amount per currency.
- * - STP rate: the day's trades validated STRAIGHT_THROUGH (no person touched them) / the day's trades.
- * - Confirmation rate: the day's trades whose counterparty confirmation matched / the day's trades.
- * - Settlement efficiency: instructions due that day (intended settlement date = the day, trade not
- *   cancelled) settled on or before their intended date / due.
- * - Fails: instructions failing now, by reason and by age in calendar days past the intended date
- *   (0, 1, 2–5, 6–10, over 10).
- * - Penalties: CSDR penalties accrued for the day, by direction and currency.
- * - FX results and reconciliation breaks: from accounting when it publishes them.
+ * Per day (D) and per month (the 1st of D's month to D):
+ * - captured: trades whose trade date is in the period (the version in force on D, cancelled ones
+ *   included); cancelled, amended: trades cancelled, amended in the period;
+ * - confirmed: counterparty confirmations matched in the period; validated, of which straight through
+ *   (no person touched them); STP rate = straight through / validated;
+ * - instructed: instructions first seen in the period; matched: matched at the CSD in the period;
+ *   settled, partially settled: instructions settled (whole), settlement steps short of the whole;
+ *   settled value per currency (each step's cash);
+ * - settlement efficiency: instructions due in the period (intended settlement date in it, not
+ *   cancelled by D) settled on or before their intended date / due, by count and by value per currency;
+ * - penalties (CSDR) for days in the period, payable and receivable, per currency;
+ * - failing on D: instructions due by D, not settled and not cancelled or rejected by D, by reason (the
+ *   CSD's last reason dated by D; NONE when it gave none) and by age in TARGET business days after
+ *   the intended date (0, 1, 2–5, 6–10, over 10), with the cash still to settle per currency.
+ * Volumes of the day and of the month (trades not cancelled by D) by instrument, venue, account and
+ * counterparty with the referential's names; trends over the last 20 TARGET business days to D.
+ * Rates: 4 decimals, rounded HALF_EVEN (Dec's default); null when nothing is counted.
  */
-export interface VolumeRow {
-  key: string;
-  currency: string;
-  trades: number;
-  grossAmount: string;
+export interface DayTradeCounts {
+  date: string;
+  captured: number;
+  cancelled: number;
+  amended: number;
+  confirmed: number;
+  validated: number;
+  straightThrough: number;
 }
 
-export interface ActivityFigures {
-  businessDate: string;
-  volumes: { byInstrument: VolumeRow[]; byVenue: VolumeRow[]; byAccount: VolumeRow[] };
-  trades: number;
-  straightThrough: number;
-  confirmed: number;
+export interface DayInstructionCounts {
+  date: string;
+  instructed: number;
+  matched: number;
+  settled: number;
+  partiallySettled: number;
+  /** Failing at the end of that date (as known on D). */
+  failing: number;
+}
+
+export interface AmountRow {
+  date: string;
+  currency: string;
+  amount: string;
+}
+
+export interface DueRow {
+  /** The intended settlement date. */
+  date: string;
+  currency: string;
   due: number;
   settledOnTime: number;
-  fails: Array<{ reason: string; ageDays: number }>;
-  penalties: Array<{ direction: string; currency: string; count: number; amount: string }>;
+  dueAmount: string;
+  settledOnTimeAmount: string;
 }
 
-export type Availability<T> = { available: true; value: T } | { available: false; reason: string };
+export interface PenaltyRow {
+  date: string;
+  direction: 'PAYABLE' | 'RECEIVABLE';
+  currency: string;
+  count: number;
+  amount: string;
+}
+
+export interface FailRow {
+  tradeRef: string;
+  reason: string;
+  intendedSettlementDate: string;
+  currency: string;
+  /** Cash still to settle. */
+  amount: string;
+}
+
+export type VolumeDimension = 'instrument' | 'venue' | 'account' | 'counterparty';
+
+export interface VolumeFigure {
+  dimension: VolumeDimension;
+  key: string;
+  name: string | null;
+  currency: string;
+  dayTrades: number;
+  dayGrossAmount: string;
+  monthTrades: number;
+  monthGrossAmount: string;
+}
+
+/** What the database counted for the report of `businessDate`: per date over the window, and the fails on D. */
+export interface ActivityFigures {
+  businessDate: string;
+  trades: DayTradeCounts[];
+  instructions: DayInstructionCounts[];
+  settledValues: AmountRow[];
+  due: DueRow[];
+  penalties: PenaltyRow[];
+  fails: FailRow[];
+  volumes: VolumeFigure[];
+}
+
+export interface CurrencyAmount {
+  currency: string;
+  amount: string;
+}
+
+export interface PeriodFigures {
+  from: string;
+  to: string;
+  captured: number;
+  cancelled: number;
+  amended: number;
+  confirmed: number;
+  validated: number;
+  straightThrough: number;
+  stpRate: string | null;
+  instructed: number;
+  matched: number;
+  settled: number;
+  partiallySettled: number;
+  settledValue: CurrencyAmount[];
+  settlementEfficiency: {
+    due: number;
+    settledOnTime: number;
+    rate: string | null;
+    byValue: Array<{ currency: string; due: string; settledOnTime: string; rate: string | null }>;
+  };
+  penalties: { payable: Array<CurrencyAmount & { count: number }>; receivable: Array<CurrencyAmount & { count: number }> };
+  /** Failing at the end of `to`. */
+  failing: number;
+}
+
+export interface VolumeLine {
+  key: string;
+  name: string | null;
+  currency: string;
+  day: { trades: number; grossAmount: string };
+  month: { trades: number; grossAmount: string };
+}
+
+export interface TrendPoint {
+  date: string;
+  captured: number;
+  validated: number;
+  stpRate: string | null;
+  settled: number;
+  failing: number;
+  settlementEfficiency: string | null;
+}
+
+export interface NotAvailable {
+  figure: string;
+  source: string;
+}
 
 export interface ActivityReport {
   businessDate: string;
-  volumes: ActivityFigures['volumes'];
-  stp: { trades: number; straightThrough: number; rate: string | null };
-  confirmation: { trades: number; confirmed: number; rate: string | null };
-  settlementEfficiency: { due: number; settledOnTime: number; rate: string | null };
-  fails: { total: number; byReason: Array<{ reason: string; count: number }>; byAge: Array<{ bucket: string; count: number }> };
-  penalties: ActivityFigures['penalties'];
-  fxResults: Availability<unknown>;
-  reconciliationBreaks: Availability<unknown>;
+  previousBusinessDate: string;
+  monthStart: string;
+  day: PeriodFigures;
+  previousDay: PeriodFigures;
+  month: PeriodFigures;
+  fails: {
+    asOf: string;
+    total: number;
+    value: CurrencyAmount[];
+    byReason: Array<{ reason: string; count: number }>;
+    byAge: Array<{ bucket: AgeBucket; count: number }>;
+  };
+  volumes: { byInstrument: VolumeLine[]; byVenue: VolumeLine[]; byAccount: VolumeLine[]; byCounterparty: VolumeLine[] };
+  trend: TrendPoint[];
+  notAvailable: NotAvailable[];
 }
 
+export const TREND_BUSINESS_DAYS = 20;
 export const AGE_BUCKETS = ['0', '1', '2-5', '6-10', '>10'] as const;
+export type AgeBucket = (typeof AGE_BUCKETS)[number];
 
-export function ageBucket(days: number): (typeof AGE_BUCKETS)[number] {
+/**
+ * What the topics reporting reads do not carry, each said once in the report: the figure and the
+ * service that holds it.
+ */
+export const NOT_AVAILABLE: readonly NotAvailable[] = Object.freeze([
+  { figure: 'executions received', source: 'capture (trades.executed.v1 is read by capture only)' },
+  { figure: 'exceptions by kind and reason', source: 'capture (rejected inputs are not published)' },
+  { figure: 'avis d’opéré sent and late', source: 'notification (notification.events.v1 is not read by reporting)' },
+  { figure: 'dead letters', source: 'the dead-letter topics (read by no service)' },
+  { figure: 'FX results and reconciliation breaks', source: 'accounting (it publishes neither on accounting.events.v1)' },
+]);
+
+export function ageBucket(days: number): AgeBucket {
   if (days <= 0) return '0';
   if (days === 1) return '1';
   if (days <= 5) return '2-5';
@@ -58,64 +198,222 @@ export function ageBucket(days: number): (typeof AGE_BUCKETS)[number] {
   return '>10';
 }
 
-const rate = (num: number, den: number): string | null => (den > 0 ? new Dec(num).div(den).toFixed(4) : null);
+/** TARGET business days after the intended date up to `asOf` (0 on the intended date itself). */
+export function failAgeBusinessDays(intended: string, asOf: string): number {
+  let n = 0;
+  for (let d = addDays(intended, 1), i = 0; d <= asOf && i < 3660; d = addDays(d, 1), i++) if (TARGET.isBusinessDay(d)) n++;
+  return n;
+}
 
-export const NOT_PUBLISHED =
-  'not available: accounting publishes no FX result or reconciliation break on accounting.events.v1 yet (FX revaluation entries are not announced)';
-
-export function activityReport(f: ActivityFigures): ActivityReport {
-  const byReason = new Map<string, number>();
-  const byAge = new Map<string, number>(AGE_BUCKETS.map((b) => [b, 0]));
-  for (const x of f.fails) {
-    byReason.set(x.reason, (byReason.get(x.reason) ?? 0) + 1);
-    const b = ageBucket(x.ageDays);
-    byAge.set(b, (byAge.get(b) ?? 0) + 1);
+/** The first date of the window the database counts over: the month's start or the first trend day, whichever is earlier. */
+export function reportWindow(businessDate: string): { monthStart: string; trendDates: string[]; from: string } {
+  const monthStart = `${businessDate.slice(0, 7)}-01`;
+  // D, then the TARGET business days before it: one more than the trend, for the first day's change.
+  const trendDates: string[] = [businessDate];
+  for (let i = 0, cur = businessDate; trendDates.length < TREND_BUSINESS_DAYS + 1 && i < 200; i++) {
+    cur = addDays(cur, -1);
+    if (TARGET.isBusinessDay(cur)) trendDates.push(cur);
   }
+  trendDates.reverse();
+  const from = trendDates[0]! < monthStart ? trendDates[0]! : monthStart;
+  return { monthStart, trendDates, from };
+}
+
+const rate = (num: Dec | number, den: Dec | number): string | null => (new Dec(den).gt(0) ? new Dec(num).div(den).toFixed(4) : null);
+const within = (date: string, from: string, to: string) => date >= from && date <= to;
+const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => string): CurrencyAmount[] => {
+  const m = new Map<string, Dec>();
+  for (const r of rows) m.set(key(r), (m.get(key(r)) ?? new Dec(0)).plus(value(r)));
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ currency, amount: amount.toFixed(2) }));
+};
+
+function period(f: ActivityFigures, from: string, to: string): PeriodFigures {
+  const t = f.trades.filter((r) => within(r.date, from, to));
+  const i = f.instructions.filter((r) => within(r.date, from, to));
+  const due = f.due.filter((r) => within(r.date, from, to));
+  const pen = f.penalties.filter((r) => within(r.date, from, to));
+  const n = <T>(rows: T[], k: (r: T) => number) => rows.reduce((a, r) => a + k(r), 0);
+  const validated = n(t, (r) => r.validated);
+  const straightThrough = n(t, (r) => r.straightThrough);
+  const dueCount = n(due, (r) => r.due);
+  const onTime = n(due, (r) => r.settledOnTime);
+  const byCurrency = new Map<string, { due: Dec; onTime: Dec }>();
+  for (const r of due) {
+    const c = byCurrency.get(r.currency) ?? { due: new Dec(0), onTime: new Dec(0) };
+    byCurrency.set(r.currency, { due: c.due.plus(r.dueAmount), onTime: c.onTime.plus(r.settledOnTimeAmount) });
+  }
+  const penalties = (direction: PenaltyRow['direction']) => {
+    const rows = pen.filter((p) => p.direction === direction);
+    return sumBy(
+      rows,
+      (p) => p.currency,
+      (p) => p.amount,
+    ).map((a) => ({
+      ...a,
+      count: n(
+        rows.filter((p) => p.currency === a.currency),
+        (p) => p.count,
+      ),
+    }));
+  };
   return {
-    businessDate: f.businessDate,
-    volumes: f.volumes,
-    stp: { trades: f.trades, straightThrough: f.straightThrough, rate: rate(f.straightThrough, f.trades) },
-    confirmation: { trades: f.trades, confirmed: f.confirmed, rate: rate(f.confirmed, f.trades) },
-    settlementEfficiency: { due: f.due, settledOnTime: f.settledOnTime, rate: rate(f.settledOnTime, f.due) },
-    fails: {
-      total: f.fails.length,
-      byReason: [...byReason.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, count]) => ({ reason, count })),
-      byAge: [...byAge.entries()].map(([bucket, count]) => ({ bucket, count })),
+    from,
+    to,
+    captured: n(t, (r) => r.captured),
+    cancelled: n(t, (r) => r.cancelled),
+    amended: n(t, (r) => r.amended),
+    confirmed: n(t, (r) => r.confirmed),
+    validated,
+    straightThrough,
+    stpRate: rate(straightThrough, validated),
+    instructed: n(i, (r) => r.instructed),
+    matched: n(i, (r) => r.matched),
+    settled: n(i, (r) => r.settled),
+    partiallySettled: n(i, (r) => r.partiallySettled),
+    settledValue: sumBy(
+      f.settledValues.filter((r) => within(r.date, from, to)),
+      (r) => r.currency,
+      (r) => r.amount,
+    ),
+    settlementEfficiency: {
+      due: dueCount,
+      settledOnTime: onTime,
+      rate: rate(onTime, dueCount),
+      byValue: [...byCurrency.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([currency, v]) => ({ currency, due: v.due.toFixed(2), settledOnTime: v.onTime.toFixed(2), rate: rate(v.onTime, v.due) })),
     },
-    penalties: f.penalties,
-    fxResults: { available: false, reason: NOT_PUBLISHED },
-    reconciliationBreaks: { available: false, reason: NOT_PUBLISHED },
+    penalties: { payable: penalties('PAYABLE'), receivable: penalties('RECEIVABLE') },
+    failing: f.instructions.find((r) => r.date === to)?.failing ?? 0,
   };
 }
 
-/** One CSV (`;`, CRLF): section;key;currency;count;amount_or_rate — every figure of the report on its own row. */
+function volumeLines(f: ActivityFigures, dimension: VolumeDimension): VolumeLine[] {
+  return f.volumes
+    .filter((v) => v.dimension === dimension)
+    .sort((a, b) => (a.key === b.key ? (a.currency < b.currency ? -1 : 1) : a.key < b.key ? -1 : 1))
+    .map((v) => ({
+      key: v.key,
+      name: v.name,
+      currency: v.currency,
+      day: { trades: v.dayTrades, grossAmount: new Dec(v.dayGrossAmount).toFixed(2) },
+      month: { trades: v.monthTrades, grossAmount: new Dec(v.monthGrossAmount).toFixed(2) },
+    }));
+}
+
+export function activityReport(f: ActivityFigures): ActivityReport {
+  const D = f.businessDate;
+  const { monthStart, trendDates } = reportWindow(D);
+  const previous = trendDates[trendDates.length - 2]!;
+  const byReason = new Map<string, number>();
+  const byAge = new Map<AgeBucket, number>(AGE_BUCKETS.map((b) => [b, 0]));
+  for (const x of f.fails) {
+    byReason.set(x.reason, (byReason.get(x.reason) ?? 0) + 1);
+    const b = ageBucket(failAgeBusinessDays(x.intendedSettlementDate, D));
+    byAge.set(b, byAge.get(b)! + 1);
+  }
+  const trend = trendDates.slice(-TREND_BUSINESS_DAYS).map((date): TrendPoint => {
+    const p = period(f, date, date);
+    return {
+      date,
+      captured: p.captured,
+      validated: p.validated,
+      stpRate: p.stpRate,
+      settled: p.settled,
+      failing: p.failing,
+      settlementEfficiency: p.settlementEfficiency.rate,
+    };
+  });
+  return {
+    businessDate: D,
+    previousBusinessDate: previous,
+    monthStart,
+    day: period(f, D, D),
+    previousDay: period(f, previous, previous),
+    month: period(f, monthStart, D),
+    fails: {
+      asOf: D,
+      total: f.fails.length,
+      value: sumBy(
+        f.fails,
+        (x) => x.currency,
+        (x) => x.amount,
+      ),
+      byReason: [...byReason.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([reason, count]) => ({ reason, count })),
+      byAge: [...byAge.entries()].map(([bucket, count]) => ({ bucket, count })),
+    },
+    volumes: {
+      byInstrument: volumeLines(f, 'instrument'),
+      byVenue: volumeLines(f, 'venue'),
+      byAccount: volumeLines(f, 'account'),
+      byCounterparty: volumeLines(f, 'counterparty'),
+    },
+    trend,
+    notAvailable: [...NOT_AVAILABLE],
+  };
+}
+
+const csvCell = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * One CSV (`;`, CRLF, `.` decimals): `section;period;key;name;currency;count;value` — every figure of
+ * the report on its own row; period is `day`, `previous_day`, `month`, a trend date, or the fail date.
+ */
 export function activityCsv(r: ActivityReport): string {
-  const rows: string[][] = [['section', 'key', 'currency', 'count', 'value']];
+  const rows: string[][] = [['section', 'period', 'key', 'name', 'currency', 'count', 'value']];
+  const add = (section: string, periodName: string, key: string, count: number | string, value = '', currency = '', name = '') =>
+    rows.push([section, periodName, key, name, currency, String(count), value]);
+  for (const [name, p] of [
+    ['day', r.day],
+    ['previous_day', r.previousDay],
+    ['month', r.month],
+  ] as const) {
+    for (const k of [
+      'captured',
+      'cancelled',
+      'amended',
+      'confirmed',
+      'validated',
+      'straightThrough',
+      'instructed',
+      'matched',
+      'settled',
+      'partiallySettled',
+      'failing',
+    ] as const)
+      add('counts', name, k, p[k]);
+    add('stp_rate', name, 'straight_through/validated', `${p.straightThrough}/${p.validated}`, p.stpRate ?? '');
+    add(
+      'settlement_efficiency',
+      name,
+      'settled_on_time/due',
+      `${p.settlementEfficiency.settledOnTime}/${p.settlementEfficiency.due}`,
+      p.settlementEfficiency.rate ?? '',
+    );
+    for (const v of p.settlementEfficiency.byValue) add('settlement_efficiency_value', name, `${v.settledOnTime}/${v.due}`, '', v.rate ?? '', v.currency);
+    for (const v of p.settledValue) add('settled_value', name, 'settled', '', v.amount, v.currency);
+    for (const v of p.penalties.payable) add('penalties', name, 'PAYABLE', v.count, v.amount, v.currency);
+    for (const v of p.penalties.receivable) add('penalties', name, 'RECEIVABLE', v.count, v.amount, v.currency);
+  }
+  for (const x of r.fails.byReason) add('fails_by_reason', r.fails.asOf, x.reason, x.count);
+  for (const x of r.fails.byAge) add('fails_by_age_business_days', r.fails.asOf, x.bucket, x.count);
+  for (const v of r.fails.value) add('fails_value', r.fails.asOf, 'to_settle', '', v.amount, v.currency);
   for (const [section, list] of [
     ['volume_by_instrument', r.volumes.byInstrument],
     ['volume_by_venue', r.volumes.byVenue],
     ['volume_by_account', r.volumes.byAccount],
+    ['volume_by_counterparty', r.volumes.byCounterparty],
   ] as const)
-    for (const v of list) rows.push([section, v.key, v.currency, String(v.trades), v.grossAmount]);
-  rows.push(['stp_rate', 'straight_through/trades', '', `${r.stp.straightThrough}/${r.stp.trades}`, r.stp.rate ?? '']);
-  rows.push(['confirmation_rate', 'confirmed/trades', '', `${r.confirmation.confirmed}/${r.confirmation.trades}`, r.confirmation.rate ?? '']);
-  rows.push([
-    'settlement_efficiency',
-    'settled_on_time/due',
-    '',
-    `${r.settlementEfficiency.settledOnTime}/${r.settlementEfficiency.due}`,
-    r.settlementEfficiency.rate ?? '',
-  ]);
-  for (const x of r.fails.byReason) rows.push(['fails_by_reason', x.reason, '', String(x.count), '']);
-  for (const x of r.fails.byAge) rows.push(['fails_by_age_days', x.bucket, '', String(x.count), '']);
-  for (const p of r.penalties) rows.push(['penalties', p.direction, p.currency, String(p.count), p.amount]);
-  rows.push(['fx_results', r.fxResults.available ? 'available' : 'not available', '', '', r.fxResults.available ? '' : r.fxResults.reason]);
-  rows.push([
-    'reconciliation_breaks',
-    r.reconciliationBreaks.available ? 'available' : 'not available',
-    '',
-    '',
-    r.reconciliationBreaks.available ? '' : r.reconciliationBreaks.reason,
-  ]);
-  return rows.map((row) => row.map((v) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(';')).join('\r\n') + '\r\n';
+    for (const v of list) {
+      add(section, 'day', v.key, v.day.trades, v.day.grossAmount, v.currency, v.name ?? '');
+      add(section, 'month', v.key, v.month.trades, v.month.grossAmount, v.currency, v.name ?? '');
+    }
+  for (const t of r.trend) {
+    add('trend', t.date, 'captured', t.captured);
+    add('trend', t.date, 'validated', t.validated, t.stpRate ?? '');
+    add('trend', t.date, 'settled', t.settled, t.settlementEfficiency ?? '');
+    add('trend', t.date, 'failing', t.failing);
+  }
+  for (const x of r.notAvailable) add('not_available', '', x.figure, '', x.source);
+  return rows.map((row) => row.map(csvCell).join(';')).join('\r\n') + '\r\n';
 }

@@ -3,6 +3,7 @@ import { ReportingInitial1764190300000 } from './1764190300000-reporting-initial
 import { ReportingTradeLifecycle1795734400000 } from './1795734400000-reporting-trade-lifecycle.js';
 import { ReportingDeclarations1796000000000 } from './1796000000000-reporting-declarations.js';
 import { ReportingClientNaturalPersons1796050000000 } from './1796050000000-reporting-client-natural-persons.js';
+import { ReportingActivityHistory1796950000000 } from './1796950000000-reporting-activity-history.js';
 import { ReportingRunChanges1796960000000 } from './1796960000000-reporting-run-changes.js';
 
 export const reportingMigrations = [
@@ -10,6 +11,7 @@ export const reportingMigrations = [
   ReportingTradeLifecycle1795734400000,
   ReportingDeclarations1796000000000,
   ReportingClientNaturalPersons1796050000000,
+  ReportingActivityHistory1796950000000,
   ReportingRunChanges1796960000000,
   outboxParkedMigration('reporting'),
   inboxReceivedIndexMigration('reporting'),

@@ -1,0 +1,309 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { activityPdf } from '../pdf/activity-pdf.js';
+import { activityCsv, activityReport, failAgeBusinessDays, reportWindow, type ActivityFigures } from './activity-report.js';
+import { formatDecimal, formatRate } from './number-format.js';
+
+// A Monday with known figures: D = 7 Dec 2026, the previous business day Friday 4 Dec, the month from 1 Dec.
+const D = '2026-12-07';
+const zeroTrades = { cancelled: 0, amended: 0, confirmed: 0 };
+const KNOWN_DAY: ActivityFigures = {
+  businessDate: D,
+  trades: [
+    { date: '2026-11-30', captured: 12, ...zeroTrades, validated: 12, straightThrough: 12 },
+    { date: '2026-12-01', captured: 10, cancelled: 0, amended: 0, confirmed: 8, validated: 9, straightThrough: 8 },
+    { date: '2026-12-04', captured: 20, cancelled: 1, amended: 1, confirmed: 18, validated: 19, straightThrough: 17 },
+    { date: D, captured: 25, cancelled: 2, amended: 3, confirmed: 22, validated: 24, straightThrough: 21 },
+  ],
+  instructions: [
+    { date: '2026-12-01', instructed: 9, matched: 9, settled: 7, partiallySettled: 0, failing: 2 },
+    { date: '2026-12-04', instructed: 19, matched: 15, settled: 14, partiallySettled: 1, failing: 3 },
+    { date: D, instructed: 24, matched: 20, settled: 18, partiallySettled: 2, failing: 5 },
+  ],
+  settledValues: [
+    { date: '2026-12-04', currency: 'EUR', amount: '1000000.00' },
+    { date: D, currency: 'EUR', amount: '31832303.34' },
+    { date: D, currency: 'USD', amount: '2500.50' },
+  ],
+  due: [
+    { date: '2026-12-04', currency: 'EUR', due: 16, settledOnTime: 14, dueAmount: '2000000.00', settledOnTimeAmount: '1500000.00' },
+    { date: D, currency: 'EUR', due: 20, settledOnTime: 18, dueAmount: '35000000.00', settledOnTimeAmount: '31832303.34' },
+  ],
+  penalties: [
+    { date: '2026-12-02', direction: 'PAYABLE', currency: 'EUR', count: 1, amount: '99.00' },
+    { date: D, direction: 'PAYABLE', currency: 'EUR', count: 2, amount: '13.00' },
+    { date: D, direction: 'RECEIVABLE', currency: 'EUR', count: 1, amount: '5.85' },
+  ],
+  // Ages in TARGET business days after the intended date: 0, 1, 4, 0, 11.
+  fails: [
+    { tradeRef: 'FO-EQ:F1', reason: 'LACK', intendedSettlementDate: D, currency: 'EUR', amount: '1000.00' },
+    { tradeRef: 'FO-EQ:F2', reason: 'LACK', intendedSettlementDate: '2026-12-04', currency: 'EUR', amount: '2500.50' },
+    { tradeRef: 'FO-EQ:F3', reason: 'CLAC', intendedSettlementDate: '2026-12-01', currency: 'EUR', amount: '300.00' },
+    { tradeRef: 'FO-EQ:F4', reason: 'NONE', intendedSettlementDate: D, currency: 'EUR', amount: '700.00' },
+    { tradeRef: 'FO-EQ:F5', reason: 'LACK', intendedSettlementDate: '2026-11-20', currency: 'EUR', amount: '1200.00' },
+  ],
+  volumes: [
+    {
+      dimension: 'instrument',
+      key: 'FR0000120271',
+      name: 'TotalEnergies SE',
+      currency: 'EUR',
+      dayTrades: 20,
+      dayGrossAmount: '31832303.34',
+      monthTrades: 40,
+      monthGrossAmount: '32832303.34',
+    },
+    {
+      dimension: 'instrument',
+      key: 'FR0000121014',
+      name: 'LVMH Moët Hennessy Louis Vuitton',
+      currency: 'EUR',
+      dayTrades: 3,
+      dayGrossAmount: '1800.00',
+      monthTrades: 9,
+      monthGrossAmount: '5400',
+    },
+    {
+      dimension: 'venue',
+      key: 'XPAR',
+      name: null,
+      currency: 'EUR',
+      dayTrades: 23,
+      dayGrossAmount: '31834103.34',
+      monthTrades: 49,
+      monthGrossAmount: '32837703.34',
+    },
+    {
+      dimension: 'counterparty',
+      key: '5299000DEUTSCHECP047',
+      name: 'Deutsche Broker AG',
+      currency: 'EUR',
+      dayTrades: 23,
+      dayGrossAmount: '31834103.34',
+      monthTrades: 49,
+      monthGrossAmount: '32837703.34',
+    },
+  ],
+};
+
+describe('the activity report of a day with known figures (7 Dec 2026)', () => {
+  const r = activityReport(KNOWN_DAY);
+
+  it('takes the day, the previous business day and the month from 1 Dec', () => {
+    expect(r.previousBusinessDate).toBe('2026-12-04');
+    expect(r.monthStart).toBe('2026-12-01');
+    expect(reportWindow(D).trendDates).toHaveLength(21);
+    expect(reportWindow(D).from).toBe('2026-11-09'); // 20 TARGET business days before 7 Dec
+  });
+
+  it('counts the day: STP 21 / 24 = 0.8750, efficiency 18 / 20 = 0.9000 and by value 31,832,303.34 / 35,000,000.00 = 0.9095', () => {
+    expect(r.day).toEqual({
+      from: D,
+      to: D,
+      captured: 25,
+      cancelled: 2,
+      amended: 3,
+      confirmed: 22,
+      validated: 24,
+      straightThrough: 21,
+      stpRate: '0.8750',
+      instructed: 24,
+      matched: 20,
+      settled: 18,
+      partiallySettled: 2,
+      settledValue: [
+        { currency: 'EUR', amount: '31832303.34' },
+        { currency: 'USD', amount: '2500.50' },
+      ],
+      settlementEfficiency: {
+        due: 20,
+        settledOnTime: 18,
+        rate: '0.9000',
+        byValue: [{ currency: 'EUR', due: '35000000.00', settledOnTime: '31832303.34', rate: '0.9095' }],
+      },
+      penalties: { payable: [{ currency: 'EUR', amount: '13.00', count: 2 }], receivable: [{ currency: 'EUR', amount: '5.85', count: 1 }] },
+      failing: 5,
+    });
+  });
+
+  it('sums the month: 1 to 7 Dec (30 Nov left out)', () => {
+    expect(r.month).toMatchObject({
+      from: '2026-12-01',
+      captured: 55, // 10 + 20 + 25
+      cancelled: 3,
+      amended: 4,
+      confirmed: 48,
+      validated: 52,
+      straightThrough: 46,
+      stpRate: '0.8846', // 46 / 52 = 0.884615…
+      instructed: 52,
+      matched: 44,
+      settled: 39,
+      partiallySettled: 3,
+      settledValue: [
+        { currency: 'EUR', amount: '32832303.34' },
+        { currency: 'USD', amount: '2500.50' },
+      ],
+      settlementEfficiency: { due: 36, settledOnTime: 32, rate: '0.8889' }, // 32 / 36 = 0.8888…
+      penalties: { payable: [{ currency: 'EUR', amount: '112.00', count: 3 }], receivable: [{ currency: 'EUR', amount: '5.85', count: 1 }] },
+      failing: 5,
+    });
+    expect(r.previousDay).toMatchObject({ captured: 20, stpRate: '0.8947', failing: 3, settlementEfficiency: { rate: '0.8750' } });
+  });
+
+  it('sorts the fails by reason and by age in business days', () => {
+    expect(failAgeBusinessDays('2026-11-20', D)).toBe(11);
+    expect(failAgeBusinessDays('2026-12-04', D)).toBe(1); // the weekend does not count
+    expect(r.fails).toEqual({
+      asOf: D,
+      total: 5,
+      value: [{ currency: 'EUR', amount: '5700.50' }],
+      byReason: [
+        { reason: 'CLAC', count: 1 },
+        { reason: 'LACK', count: 3 },
+        { reason: 'NONE', count: 1 },
+      ],
+      byAge: [
+        { bucket: '0', count: 2 },
+        { bucket: '1', count: 1 },
+        { bucket: '2-5', count: 1 },
+        { bucket: '6-10', count: 0 },
+        { bucket: '>10', count: 1 },
+      ],
+    });
+  });
+
+  it('keeps the volumes with their names, and 20 business days of trend', () => {
+    expect(r.volumes.byInstrument[1]).toEqual({
+      key: 'FR0000121014',
+      name: 'LVMH Moët Hennessy Louis Vuitton',
+      currency: 'EUR',
+      day: { trades: 3, grossAmount: '1800.00' },
+      month: { trades: 9, grossAmount: '5400.00' },
+    });
+    expect(r.volumes.byAccount).toEqual([]);
+    expect(r.trend).toHaveLength(20);
+    expect(r.trend[0]!.date).toBe('2026-11-10');
+    expect(r.trend.at(-1)).toEqual({ date: D, captured: 25, validated: 24, stpRate: '0.8750', settled: 18, failing: 5, settlementEfficiency: '0.9000' });
+    expect(r.trend.find((t) => t.date === '2026-11-30')).toEqual({
+      date: '2026-11-30',
+      captured: 12,
+      validated: 12,
+      stpRate: '1.0000',
+      settled: 0,
+      failing: 0,
+      settlementEfficiency: null,
+    });
+  });
+
+  it('says once what its sources do not carry, never an internal message', () => {
+    expect(r.notAvailable.map((x) => x.figure)).toEqual([
+      'executions received',
+      'exceptions by kind and reason',
+      'avis d’opéré sent and late',
+      'dead letters',
+      'FX results and reconciliation breaks',
+    ]);
+    expect(JSON.stringify(r)).not.toMatch(/ yet|accounting\.events\.v1 yet/);
+  });
+
+  it('writes one CSV row per figure', () => {
+    const rows = activityCsv(r).split('\r\n');
+    expect(rows[0]).toBe('section;period;key;name;currency;count;value');
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'counts;day;captured;;;25;',
+        'counts;month;captured;;;55;',
+        'counts;previous_day;failing;;;3;',
+        'stp_rate;day;straight_through/validated;;;21/24;0.8750',
+        'settlement_efficiency;day;settled_on_time/due;;;18/20;0.9000',
+        'settlement_efficiency_value;day;31832303.34/35000000.00;;EUR;;0.9095',
+        'settled_value;day;settled;;USD;;2500.50',
+        'penalties;month;PAYABLE;;EUR;3;112.00',
+        'fails_by_reason;2026-12-07;LACK;;;3;',
+        'fails_by_age_business_days;2026-12-07;>10;;;1;',
+        'fails_value;2026-12-07;to_settle;;EUR;;5700.50',
+        'volume_by_instrument;day;FR0000120271;TotalEnergies SE;EUR;20;31832303.34',
+        'trend;2026-11-30;validated;;;12;1.0000',
+        'not_available;;dead letters;;;;the dead-letter topics (read by no service)',
+      ]),
+    );
+  });
+});
+
+describe('figures as a reader reads them', () => {
+  it('groups digits and uses the decimal mark of the language', () => {
+    expect(formatDecimal('31832303.34', 'fr')).toBe('31\u202f832\u202f303,34');
+    expect(formatDecimal('31832303.34', 'en')).toBe('31,832,303.34');
+    expect(formatDecimal('-1234.5', 'en')).toBe('-1,234.50');
+    expect(formatDecimal('999.995', 'en')).toBe('1,000.00'); // HALF_UP for display
+    expect(formatRate('0.9095', 'fr')).toBe('90,95\u202f%');
+    expect(formatRate('0.9095', 'en')).toBe('90.95 %');
+    expect(formatRate(null, 'en')).toBe('n/a');
+  });
+});
+
+/** The text of pages first..last as poppler's pdftotext lays it out (-layout keeps a table's row on one line). */
+function pdfText(pdf: Buffer, first: number, last: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'activity-pdf-'));
+  writeFileSync(join(dir, 'r.pdf'), pdf);
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', '-f', String(first), '-l', String(last), join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+}
+/** One space for any run of spaces (pdftotext pads columns with them). */
+const squeeze = (s: string) => s.replace(/[ ]+/g, ' ');
+
+describe('the PDF of the known day, rendered', () => {
+  const r = activityReport(KNOWN_DAY);
+
+  it('in English: the key figures on page 1 with the change from 4 Dec and the month, amounts with separators', async () => {
+    const pdf = await activityPdf(r, { firmName: 'Postera', language: 'en' });
+    const page1 = squeeze(pdfText(pdf, 1, 1));
+    for (const line of [
+      'Postera — Activity report 2026-12-07',
+      'Trades captured 25 +5 55',
+      'Trades validated 24 +5 52',
+      'STP rate 87.50 % -1.97 pt 88.46 %',
+      'Settled 18 +4 39',
+      'Value settled 31,832,303.34 EUR 32,832,303.34 EUR',
+      '2,500.50 USD 2,500.50 USD',
+      'Settlement efficiency (count) 90.00 % +2.50 pt 88.89 %',
+      'Failing at the close 5 +2',
+      'Penalties payable 13.00 EUR 112.00 EUR',
+      'Fails at the close of 2026-12-07: 5',
+      'CLAC 1 ; LACK 3 ; no reason from the CSD 1',
+      'dead letters: not available from the dead-letter topics (read by no service)',
+    ])
+      expect(page1).toContain(line);
+    expect(page1).not.toMatch(/publishes no FX result| yet|31832303/);
+    const details = squeeze(pdfText(pdf, 2, 3));
+    expect(details).toContain('FR0000121014 LVMH Moët Hennessy Louis Vuitton EUR 3 1,800.00 9 5,400.00');
+    expect(details).toContain('5299000DEUTSCHECP047 Deutsche Broker AG EUR 23 31,834,103.34 49 32,837,703.34');
+    expect(details).toContain('>10 1');
+    expect(details).toContain('2026-11-30 12 12 100.00 % 0 n/a 0');
+  });
+
+  it('in French: the same figures with the French decimal mark and digit groups', async () => {
+    const pdf = await activityPdf(r, { firmName: 'Postera', language: 'fr' });
+    // The standard fonts draw the French digit-group space as a no-break space (U+00A0).
+    const page1 = squeeze(pdfText(pdf, 1, 1).replaceAll('\u00a0', ' '));
+    for (const line of [
+      'Postera — Rapport d’activité 2026-12-07',
+      'Opérations saisies 25 +5 55',
+      'Taux STP 87,50 % -1,97 pt 88,46 %',
+      'Montant dénoué 31 832 303,34 EUR 32 832 303,34 EUR',
+      'messages en lettres mortes : non disponible, the dead-letter topics (read by no service)',
+      'Efficacité du dénouement (nombre) 90,00 % +2,50 pt 88,89 %',
+      'Suspens à la clôture du 2026-12-07 : 5',
+    ])
+      expect(page1).toContain(line);
+  });
+
+  it('gives the same bytes for the same report', async () => {
+    const a = await activityPdf(r, { firmName: 'Postera', language: 'en' });
+    const b = await activityPdf(r, { firmName: 'Postera', language: 'en' });
+    expect(a.equals(b)).toBe(true);
+  });
+});
