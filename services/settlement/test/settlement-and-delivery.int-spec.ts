@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type CashStatementV1, type EventEnvelope, type HoldingsStatementV1, type InstructionStatusChangedV1, type PenaltyAccruedV1, type TradeEconomics } from '@postera/contracts';
+import {
+  envelope,
+  physicalTopic,
+  Topics,
+  type CashStatementV1,
+  type EventEnvelope,
+  type HoldingsStatementV1,
+  type InstructionStatusChangedV1,
+  type PenaltyAccruedV1,
+  type TradeEconomics,
+} from '@postera/contracts';
 import { parseCamt053, parseSemt002 } from '@postera/iso20022';
 import { deterministicId } from '@postera/kernel';
 import { PEOPLE } from '@postera/devstack';
@@ -10,7 +20,8 @@ import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js
 // Settlement and the simulated CSD as built processes on the real broker and database. One
 // business week: trades of Thu 26 Nov 2026 settle on Mon 30 Nov (T+2 on TARGET); the CSD's
 // scenario (MARKET_SIM_RULES) fails Sanofi for three days with CLAC, settles BNP Paribas partly,
-// and never matches L'Oréal (DMON). Prices are fixed (volatility 0) so the penalties are exact.
+// never matches L'Oréal (DMON), and matches one counterparty's instructions two business days late
+// (then failing two days, LACK). Prices are fixed (volatility 0) so the penalties are exact.
 jest.setTimeout(300_000);
 
 const TRADE_DATE = '2026-11-26';
@@ -20,6 +31,7 @@ const TTE = 'FR0000120271'; // TotalEnergies
 const BNP = 'FR0000131104';
 const SAN = 'FR0000120578'; // Sanofi
 const OR = 'FR0000120321'; // L'Oréal
+const LATE_CPTY = '529900LATEMATCH00042'; // instructs late: the CSD matches our instructions with it two business days after their date
 
 function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
   const [sourceSystem = '', tradeId = ''] = ref.split(':');
@@ -97,6 +109,24 @@ const N2 = trade('FO-EQ:SD-N2', {
 });
 const C1 = trade('FO-EQ:SD-C');
 const C2 = { ...C1, version: 2, quantity: '100', netAmount: '5856.35' };
+// L: 200 Sanofi bought from LATE_CPTY for Mon 30 Nov, matched at the close of Wed 2 Dec, then failing 2 and 3 Dec (LACK).
+// Each day 200 × 90.17 × 0.0001 (liquid share, 1 bp) = 1.8034 → 1.80 EUR (half-up).
+const L = trade('FO-EQ:SD-L', {
+  isin: SAN,
+  quantity: '200',
+  price: '90.17',
+  grossAmount: '18034.00',
+  feesAmount: '18.03',
+  netAmount: '18052.03',
+  fees: [{ type: 'COMMISSION', amount: '18.03', currency: 'EUR' }],
+  account: 'CLI-0004',
+  clientId: 'CL-0004',
+  counterparty: LATE_CPTY,
+  ssis: {
+    account: { owner: 'CLI-0004', placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-10004', cashAccount: 'FR76-0004', agentBic: 'BNPAFRPPXXX' },
+    counterparty: { owner: LATE_CPTY, placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-99142', cashAccount: null, agentBic: null },
+  },
+});
 
 describe('settlement and delivery, on the real broker and database', () => {
   let env: E2eEnv;
@@ -118,6 +148,11 @@ describe('settlement and delivery, on the real broker and database', () => {
         [instructionId],
       )
     ).rows[0] as { status: string; reason: string | null; q: string; sq: string | null; sa: string | null; net: string | null } | undefined;
+  const matchedDate = async (instructionId: string) =>
+    (
+      (await env.db.query(`SELECT to_char(matched_date, 'YYYY-MM-DD') AS d FROM settlement.instructions WHERE instruction_id = $1`, [instructionId]))
+        .rows[0] as { d: string | null }
+    ).d;
   const waitStatus = (instructionId: string, status: string) =>
     waitFor(async () => (await row(instructionId))?.status === status, { timeoutMs: 60_000, what: `${instructionId} ${status}` });
   const historyOf = async (instructionId: string) =>
@@ -155,6 +190,11 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(res.status).toBe(200);
     return res.json();
   };
+  /** The monthly penalties report's lines of one counterparty. */
+  const monthly = async (month: string, counterparty: string) =>
+    ((await getJson(`/penalties/monthly?month=${month}`)) as { byCounterparty: Array<{ counterparty: string }> }).byCounterparty.filter(
+      (r) => r.counterparty === counterparty,
+    );
   const settlementEvents = async (n: number) =>
     (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs: 20_000, settleMs: 800 })).map(
       (m) => JSON.parse(m.value) as EventEnvelope,
@@ -169,6 +209,8 @@ describe('settlement and delivery, on the real broker and database', () => {
         'market-sim': {
           MARKET_SIM_SEED: 'issue-4',
           MARKET_SIM_RULES: JSON.stringify([
+            { counterparty: LATE_CPTY, outcome: 'LATE_MATCH', reason: 'CMIS', days: 2 },
+            { counterparty: LATE_CPTY, outcome: 'FAIL', reason: 'LACK', days: 2 },
             { isin: SAN, outcome: 'FAIL', reason: 'CLAC', days: 3 },
             { isin: BNP, outcome: 'PARTIAL', reason: 'LACK', days: 1 },
             { isin: OR, outcome: 'UNMATCHED', reason: 'DMON' },
@@ -230,6 +272,15 @@ describe('settlement and delivery, on the real broker and database', () => {
       timeoutMs: 60_000,
       what: 'settlement to learn the netting account',
     });
+    // Both sides open the trade date before the first instruction: a matching on receipt is dated by the CSD's open day.
+    for (const schema of ['settlement', 'market_sim'])
+      await waitFor(
+        async () => (await env.db.query(`SELECT 1 FROM ${schema}.business_day WHERE business_date = $1 AND status = 'OPEN'`, [TRADE_DATE])).rowCount === 1,
+        {
+          timeoutMs: 60_000,
+          what: `${schema} to open ${TRADE_DATE}`,
+        },
+      );
   });
 
   afterAll(async () => {
@@ -237,11 +288,16 @@ describe('settlement and delivery, on the real broker and database', () => {
   });
 
   it('instructs each validated trade as a sese.023 the CSD reads back; holds the netting account’s trades; cancels and replaces after an amendment', async () => {
-    await publish(Topics.tradeEvents, validated(A), validated(P), validated(F), validated(U), validated(N1), validated(N2), validated(C1));
+    await publish(Topics.tradeEvents, validated(A), validated(P), validated(F), validated(U), validated(N1), validated(N2), validated(C1), validated(L));
     for (const t of [A, P, F, C1]) await waitStatus(id(t.tradeRef), 'MATCHED');
     await waitStatus(id(U.tradeRef), 'UNMATCHED');
+    await waitStatus(id(L.tradeRef), 'UNMATCHED');
     expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED', reason: 'DMON' });
+    expect(await row(id(L.tradeRef))).toMatchObject({ status: 'UNMATCHED', reason: 'CMIS' });
     expect(await historyOf(id(A.tradeRef))).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'MATCHED']);
+    // Matched on receipt, on the trade date: the CSD's MACH says so (MtchdStsTmStmp) and the instruction keeps it.
+    expect(await matchedDate(id(A.tradeRef))).toBe(TRADE_DATE);
+    expect(await matchedDate(id(L.tradeRef))).toBeNull();
     // The CSD stored what the sese.023 said: our safekeeping account from the SSI, the partial indicator.
     const { rows } = await env.db.query(
       `SELECT safekeeping_account, partial_indicator, cash_direction FROM market_sim.instructions WHERE instruction_id = $1`,
@@ -359,17 +415,21 @@ describe('settlement and delivery, on the real broker and database', () => {
     );
     const sefp = (d: string) => ({ d, kind: 'SEFP', direction: 'RECEIVABLE', basis: '135', price: '90.1700', rate: '0.0001', amount: '1.22' });
     expect(rows).toEqual([sefp('2026-11-30'), sefp('2026-12-01'), sefp('2026-12-02')]);
-    const accrued = (await settlementEvents(60)).filter((e) => e.type === 'PenaltyAccrued').map((e) => e.payload as PenaltyAccruedV1);
+    const accrued = (await settlementEvents(60))
+      .filter((e) => e.type === 'PenaltyAccrued' && (e.payload as PenaltyAccruedV1).tradeRef === F.tradeRef)
+      .map((e) => e.payload as PenaltyAccruedV1);
     expect(accrued.map((p) => [p.tradeRef, p.penaltyDate, p.amount, p.currency])).toEqual([
       [F.tradeRef, '2026-11-30', '1.22', 'EUR'],
       [F.tradeRef, '2026-12-01', '1.22', 'EUR'],
       [F.tradeRef, '2026-12-02', '1.22', 'EUR'],
     ]);
-    // Monthly report per counterparty: November one day, December two.
-    const nov = (await getJson('/penalties/monthly?month=2026-11')) as { byCounterparty: unknown[] };
-    expect(nov.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 }]);
-    const dec = (await getJson('/penalties/monthly?month=2026-12')) as { byCounterparty: unknown[] };
-    expect(dec.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 2, receivable: '2.44', payable: '0', net: '2.44', sefp: 2, lmfp: 0 }]);
+    // Monthly report per counterparty: November one day, December two (the late-matching counterparty has its own lines, below).
+    expect(await monthly('2026-11', CPTY)).toEqual([
+      { counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 },
+    ]);
+    expect(await monthly('2026-12', CPTY)).toEqual([
+      { counterparty: CPTY, currency: 'EUR', count: 2, receivable: '2.44', payable: '0', net: '2.44', sefp: 2, lmfp: 0 },
+    ]);
 
     // Buy-in: proposed by an operator, approved by a supervisor; both are recorded.
     expect((await call(PEOPLE.supervisor, 'POST', `/fails/${id(F.tradeRef)}/buy-in`, { maker: PEOPLE.operator })).status).toBe(201);
@@ -390,6 +450,93 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(await row(id(U.tradeRef))).toMatchObject({ status: 'UNMATCHED' });
   });
 
+  it('matched two business days late (ISD Mon 30 Nov, MACH dated Wed 2 Dec), then failing 2 and 3 Dec: LMFP 30 Nov and 1 Dec, SEFP 2 and 3 Dec, never both for a day', async () => {
+    // The closes of 30 Nov to 3 Dec ran above: the CSD matched L at the close of 2 Dec and failed it (LACK) that day and the next.
+    await waitFor(
+      async () => (await env.db.query(`SELECT 1 FROM settlement.penalties WHERE trade_ref = $1 AND amount IS NOT NULL`, [L.tradeRef])).rowCount === 4,
+      { timeoutMs: 30_000, what: 'two LMFP and two SEFP days accrued for the late-matched trade' },
+    );
+    expect(await historyOf(id(L.tradeRef))).toEqual(['CREATED', 'SENT', 'ACCEPTED', 'UNMATCHED:CMIS', 'MATCHED', 'FAILING:LACK', 'FAILING:LACK']);
+    expect(await matchedDate(id(L.tradeRef))).toBe('2026-12-02');
+    const penalties = async () =>
+      (
+        await env.db.query(
+          `SELECT to_char(penalty_date, 'YYYY-MM-DD') AS d, kind, direction, fail_reason AS reason, basis_quantity::text AS basis, reference_price::text AS price,
+             rate::text AS rate, amount::text AS amount FROM settlement.penalties WHERE trade_ref = $1 ORDER BY penalty_date, kind`,
+          [L.tradeRef],
+        )
+      ).rows;
+    // LMFP (the counterparty's instruction was missing, CMIS: receivable) for 30 Nov and 1 Dec, each 200 × 90.17 × 0.0001 = 1.8034 → 1.80;
+    // SEFP (we lack the securities, LACK: payable) for 2 Dec, the matching date, and 3 Dec, the same figures.
+    const day = (d: string, kind: string, direction: string, reason: string) => ({
+      d,
+      kind,
+      direction,
+      reason,
+      basis: '200',
+      price: '90.1700',
+      rate: '0.0001',
+      amount: '1.8',
+    });
+    const expected = [
+      day('2026-11-30', 'LMFP', 'RECEIVABLE', 'CMIS'),
+      day('2026-12-01', 'LMFP', 'RECEIVABLE', 'CMIS'),
+      day('2026-12-02', 'SEFP', 'PAYABLE', 'LACK'),
+      day('2026-12-03', 'SEFP', 'PAYABLE', 'LACK'),
+    ];
+    expect(await penalties()).toEqual(expected);
+
+    // Announced on settlement.events.v1: the matching with its date, each penalty day once.
+    const events = await settlementEvents(90);
+    const mine = events.filter((e) => (e.payload as { tradeRef: string }).tradeRef === L.tradeRef);
+    expect(
+      mine
+        .filter((e) => e.type === 'InstructionStatusChanged' && (e.payload as InstructionStatusChangedV1).status === 'MATCHED')
+        .map((e) => (e.payload as InstructionStatusChangedV1).matchedDate),
+    ).toEqual(['2026-12-02']);
+    expect(
+      mine
+        .filter((e) => e.type === 'PenaltyAccrued')
+        .map((e) => [(e.payload as PenaltyAccruedV1).kind, (e.payload as PenaltyAccruedV1).penaltyDate, (e.payload as PenaltyAccruedV1).amount])
+        // One batch's accruals come in penalty-id order: by day here.
+        .sort((a, b) => a[1]!.localeCompare(b[1]!)),
+    ).toEqual([
+      ['LMFP', '2026-11-30', '1.8'],
+      ['LMFP', '2026-12-01', '1.8'],
+      ['SEFP', '2026-12-02', '1.8'],
+      ['SEFP', '2026-12-03', '1.8'],
+    ]);
+
+    // The monthly report counts late matching: November 1 LMFP (1.80 receivable); December 1 LMFP (1.80 receivable)
+    // and 2 SEFP (3.60 payable), net 1.80 − 3.60 = −1.80.
+    expect(await monthly('2026-11', LATE_CPTY)).toEqual([
+      { counterparty: LATE_CPTY, currency: 'EUR', count: 1, receivable: '1.8', payable: '0', net: '1.8', sefp: 0, lmfp: 1 },
+    ]);
+    expect(await monthly('2026-12', LATE_CPTY)).toEqual([
+      { counterparty: LATE_CPTY, currency: 'EUR', count: 3, receivable: '1.8', payable: '3.6', net: '-1.8', sefp: 2, lmfp: 1 },
+    ]);
+    // The fails list and the instruction show the matching date; the accrued penalties include the late matching.
+    const fails = (await getJson('/fails?asOf=2026-12-03')) as { fails: Array<Record<string, unknown>> };
+    expect(fails.fails.find((x) => x.tradeRef === L.tradeRef)).toMatchObject({
+      status: 'FAILING',
+      reason: 'LACK',
+      intendedSettlementDate: ISD,
+      matchedDate: '2026-12-02',
+      ageBusinessDays: 4,
+      penaltiesAccrued: [{ currency: 'EUR', receivable: '3.6', payable: '3.6' }],
+    });
+    expect(await getJson(`/instructions/by-trade/${encodeURIComponent(L.tradeRef)}`)).toMatchObject({ matchedDate: '2026-12-02', status: 'FAILING' });
+
+    // The CSD's MACH delivered again (a new event id, the same document): nothing is charged twice, the matching date stays.
+    const mach = (await consumeAll(physicalTopic(env.prefix, Topics.custodianStatus), { expected: 10_000, timeoutMs: 5_000 }))
+      .map((m) => JSON.parse(m.value) as EventEnvelope<{ instructionId: string; status: string }>)
+      .find((e) => e.payload.instructionId === id(L.tradeRef) && e.payload.status === 'MACH')!;
+    await publish(Topics.custodianStatus, { ...mach, eventId: deterministicId('redelivered', mach.eventId) });
+    await caughtUp('custodian-status', Topics.custodianStatus);
+    expect(await penalties()).toEqual(expected);
+    expect(await matchedDate(id(L.tradeRef))).toBe('2026-12-02');
+  });
+
   it('a penalty waived by two people with a reason: out of the monthly report, once, and announced for accounting to reverse', async () => {
     const [first] = (await env.db.query(`SELECT penalty_id FROM settlement.penalties WHERE trade_ref = $1 AND penalty_date = '2026-12-01'`, [F.tradeRef]))
       .rows as Array<{ penalty_id: string }>;
@@ -404,8 +551,9 @@ describe('settlement and delivery, on the real broker and database', () => {
       { waived_by: PEOPLE.operator.id, waiver_approved_by: PEOPLE.supervisor.id },
     ]);
     // December: one day left (1.22), where there were two (2.44).
-    const dec = (await getJson('/penalties/monthly?month=2026-12')) as { byCounterparty: unknown[] };
-    expect(dec.byCounterparty).toEqual([{ counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 }]);
+    expect(await monthly('2026-12', CPTY)).toEqual([
+      { counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 },
+    ]);
     const waived = (await settlementEvents(80)).filter((e) => e.type === 'PenaltyWaived').map((e) => e.payload as Record<string, unknown>);
     expect(waived).toEqual([
       expect.objectContaining({
@@ -451,8 +599,12 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(reinstructed.status).toBe(201);
     const fresh = ((await reinstructed.json()) as { instructionId: string; by: string; approvedBy: string }).instructionId;
     const people = async (instructionId: string) =>
-      (await env.db.query(`SELECT status, reason, operator, checker FROM settlement.instruction_history WHERE instruction_id = $1 AND operator IS NOT NULL ORDER BY seq`, [instructionId]))
-        .rows;
+      (
+        await env.db.query(
+          `SELECT status, reason, operator, checker FROM settlement.instruction_history WHERE instruction_id = $1 AND operator IS NOT NULL ORDER BY seq`,
+          [instructionId],
+        )
+      ).rows;
     const both = { operator: PEOPLE.operator.id, checker: PEOPLE.supervisor.id };
     expect((await people(id(U.tradeRef))).at(-1)).toEqual({ status: 'CANCELLED', reason: 'REINSTRUCTED', ...both });
     expect(await people(fresh)).toEqual([

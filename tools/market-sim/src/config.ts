@@ -13,9 +13,14 @@ const list = z
 
 /**
  * A scenario rule: which instructions it applies to (ISIN, account, counterparty — all given must
- * match — and/or a seeded share of instructions), and what happens to them. The first rule that
- * applies wins; an instruction no rule applies to matches at once and settles on its date.
+ * match — and/or a seeded share of instructions), and what happens to them. A rule is about the
+ * matching (UNMATCHED, LATE_MATCH) or about the settlement (FAIL, PARTIAL); for each of the two the
+ * first rule that applies wins, so one instruction may be matched late and then fail. An instruction
+ * no rule applies to matches at once and settles on its date.
  * - UNMATCHED: NMAT with `reason` (CMIS, DMON, DDAT, DEPT, DELN, DDEA) for `days` closes (forever when absent), then MACH.
+ * - LATE_MATCH: NMAT with `reason` (CMIS when absent), then MACH at the close of the `days`-th business day
+ *   after its intended date (1 when absent): matched `days` business days late, each one a late-matching
+ *   penalty day for the parties; it settles (or fails, by the settlement rules) from that close on.
  * - FAIL: PEND with `reason` (LACK, CLAC, MONY, CMON) on `days` due days (forever when absent), then settles.
  * - PARTIAL: settles part of the remainder on each of `days` due days (2 when absent), the rest pending with
  *   `reason`, then the remainder — when the instruction's partial-settlement indicator allows it; otherwise it fails those days.
@@ -30,7 +35,7 @@ export const scenarioRuleSchema = z
     account: z.string().optional(),
     counterparty: z.string().optional(),
     share: z.number().min(0).max(1).optional(),
-    outcome: z.enum(['UNMATCHED', 'FAIL', 'PARTIAL']),
+    outcome: z.enum(['UNMATCHED', 'LATE_MATCH', 'FAIL', 'PARTIAL']),
     reason: z.enum([...UNMATCHED_REASONS, ...FAILING_REASONS]).optional(),
     days: z.number().int().min(0).max(1000).optional(),
   })
@@ -38,10 +43,17 @@ export const scenarioRuleSchema = z
   .refine(
     (r) =>
       r.reason === undefined ||
-      (r.outcome === 'UNMATCHED' ? (UNMATCHED_REASONS as readonly string[]) : (FAILING_REASONS as readonly string[])).includes(r.reason),
-    { message: 'reason: UNMATCHED takes CMIS, DMON, DDAT, DEPT, DELN or DDEA; FAIL and PARTIAL take LACK, CLAC, MONY or CMON' },
-  );
+      (isMatchingOutcome(r.outcome) ? (UNMATCHED_REASONS as readonly string[]) : (FAILING_REASONS as readonly string[])).includes(r.reason),
+    { message: 'reason: UNMATCHED and LATE_MATCH take CMIS, DMON, DDAT, DEPT, DELN or DDEA; FAIL and PARTIAL take LACK, CLAC, MONY or CMON' },
+  )
+  // Matched late means at least one business day after the intended date.
+  .refine((r) => r.outcome !== 'LATE_MATCH' || r.days === undefined || r.days >= 1, { message: 'days: LATE_MATCH takes 1 or more business days' });
 export type ScenarioRule = z.infer<typeof scenarioRuleSchema>;
+
+/** The outcomes about the matching; the others (FAIL, PARTIAL) are about the settlement. */
+export function isMatchingOutcome(outcome: 'UNMATCHED' | 'LATE_MATCH' | 'FAIL' | 'PARTIAL'): outcome is 'UNMATCHED' | 'LATE_MATCH' {
+  return outcome === 'UNMATCHED' || outcome === 'LATE_MATCH';
+}
 
 export const SCENARIO_RULES_MAX = 100;
 

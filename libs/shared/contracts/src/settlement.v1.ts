@@ -81,6 +81,12 @@ export interface InstructionStatusChangedV1 {
   quantity: string;
   settlementAmount: string;
   intendedSettlementDate: string;
+  /**
+   * The day the CSD matched the instruction (from its sese.024 MACH), once it has; after the intended
+   * date, the instruction accrues late-matching penalties (LMFP) up to the day before. Absent on
+   * events produced before settlement announced it.
+   */
+  matchedDate?: string | null;
   /** Cumulative: everything settled so far (PARTIALLY_SETTLED, SETTLED). */
   settledQuantity: string | null;
   settledAmount: string | null;

@@ -82,7 +82,8 @@ export class FailsController {
       `SELECT i.instruction_id AS "instructionId", i.trade_ref AS "tradeRef", i.is_net AS "isNet", i.status, i.reason, i.isin, i.account, i.counterparty,
          i.side, i.quantity::text AS quantity, coalesce(i.settled_quantity, 0)::text AS "settledQuantity",
          (i.quantity - coalesce(i.settled_quantity, 0))::text AS "remainingQuantity", i.currency,
-         to_char(i.intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", i.buy_in_flagged_by AS "buyInFlaggedBy",
+         to_char(i.intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", to_char(i.matched_date, 'YYYY-MM-DD') AS "matchedDate",
+         i.buy_in_flagged_by AS "buyInFlaggedBy",
          i.buy_in_approved_by AS "buyInApprovedBy",
          coalesce((SELECT json_agg(json_build_object('currency', c, 'receivable', r::text, 'payable', p::text)) FROM (
             SELECT currency AS c, sum(amount) FILTER (WHERE direction = 'RECEIVABLE') AS r, sum(amount) FILTER (WHERE direction = 'PAYABLE') AS p
@@ -143,7 +144,15 @@ export class FailsController {
       await insertInstructions(tx, [fresh]);
       await insertHistory(tx, [
         { instructionId: row.instructionId, seq: cancelled.seq, status: 'CANCELLED', reason: 'REINSTRUCTED', causeEventId: cause, operator: maker, checker },
-        { instructionId: fresh.instructionId, seq: 1, status: 'CREATED', reason: `REINSTRUCTS_${row.instructionId}`, causeEventId: cause, operator: maker, checker },
+        {
+          instructionId: fresh.instructionId,
+          seq: 1,
+          status: 'CREATED',
+          reason: `REINSTRUCTS_${row.instructionId}`,
+          causeEventId: cause,
+          operator: maker,
+          checker,
+        },
         { instructionId: fresh.instructionId, seq: 2, status: 'SENT', reason: null, causeEventId: cause, operator: maker, checker },
       ]);
       await appendToOutbox(tx, 'settlement', [
@@ -164,11 +173,10 @@ export class FailsController {
     const people = makerChecker(who);
     return this.ds.transaction(async (tx) => {
       const row = await this.live(tx, id);
-      await tx.query(`UPDATE settlement.instructions SET buy_in_flagged_by = $2, buy_in_approved_by = $3, buy_in_flagged_at = now() WHERE instruction_id = $1`, [
-        id,
-        people.maker,
-        people.checker,
-      ]);
+      await tx.query(
+        `UPDATE settlement.instructions SET buy_in_flagged_by = $2, buy_in_approved_by = $3, buy_in_flagged_at = now() WHERE instruction_id = $1`,
+        [id, people.maker, people.checker],
+      );
       await this.record(tx, row, 'BUY_IN_FLAGGED', people, []);
       return { instructionId: id, action: 'BUY_IN_FLAGGED', by: people.maker, approvedBy: people.checker };
     });
@@ -211,7 +219,15 @@ export class FailsController {
     const seq = row.seq + 1;
     await tx.query(`UPDATE settlement.instructions SET seq = $2, updated_at = now() WHERE instruction_id = $1`, [row.instructionId, seq]);
     await insertHistory(tx, [
-      { instructionId: row.instructionId, seq, status: row.status, reason, causeEventId: `operator:${people.maker}:${newId()}`, operator: people.maker, checker: people.checker },
+      {
+        instructionId: row.instructionId,
+        seq,
+        status: row.status,
+        reason,
+        causeEventId: `operator:${people.maker}:${newId()}`,
+        operator: people.maker,
+        checker: people.checker,
+      },
     ]);
     await appendToOutbox(tx, 'settlement', events);
   }

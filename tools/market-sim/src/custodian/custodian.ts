@@ -24,13 +24,13 @@ import {
   type Sese024Transaction,
   type Sese024WrittenStatus,
 } from '@postera/iso20022';
-import { Dec, deterministicId } from '@postera/kernel';
-import { EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
+import { calendarByCode, Dec, deterministicId, type SettlementCalendar } from '@postera/kernel';
+import { currentBusinessDay, EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';
 import { cancellationOutcome, type SimInstructionStatus } from './cancellation.js';
 import { afterStep, partialFraction, partialStep, type PartialIndicator, type Remainder, type Step } from './partial.js';
 import { closingPrice } from './prices.js';
-import { ruleFor } from './rules.js';
+import { matchesAtClose, ruleFor, unmatchedOnReceipt } from './rules.js';
 import { draw, outcomeOnDay } from './scenario.js';
 import { checkOutgoing, checkReceived, narrative } from './schema-check.js';
 
@@ -208,9 +208,10 @@ const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef
 
 /**
  * The CSD/custodian stand-in. On receipt it reads the sese.023, accepts it (PACK) and matches it
- * (MACH) — or leaves it unmatched (NMAT with the scenario's reason) for as many closes as the
- * scenario says. When a business day closes it settles every matched instruction due (SETT, sese.025),
- * partially where the scenario and the instruction's partial-settlement indicator allow, or fails it
+ * (MACH, dated its business day) — or leaves it unmatched (NMAT with the scenario's reason) for as
+ * many closes as the scenario says, or until the late-matching day of a LATE_MATCH rule, when a close
+ * matches it (MACH dated that day). When a business day closes it settles every matched instruction
+ * due (SETT, sese.025), partially where the scenario and the instruction's partial-settlement indicator allow, or fails it
  * (PEND with the scenario's reason, once per day); then it publishes each account's holdings
  * (semt.002) and cash (camt.053) statements and the day's closing prices. A cancellation (sese.020)
  * of an instruction not settled yet takes it out of every later cycle (CAND).
@@ -283,17 +284,19 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         );
         return [];
       }
-      const rule = ruleFor(this.config, { instructionId: i.instructionId, isin: read.isin, account: i.account, counterparty: i.counterparty });
-      const unmatched = rule?.outcome === 'UNMATCHED' && (rule.days === undefined || rule.days > 0);
-      return [{ i, read, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? (rule.reason ?? 'CMIS') : null }];
+      const rule = ruleFor(this.config, { instructionId: i.instructionId, isin: read.isin, account: i.account, counterparty: i.counterparty }, 'matching');
+      const unmatched = unmatchedOnReceipt(rule);
+      return [{ i, read, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? (rule?.reason ?? 'CMIS') : null }];
     });
     if (rows.length === 0) return outs;
+    // An instruction matched on receipt is matched on the CSD's business day (none before the first day opens).
+    const today = (await currentBusinessDay(ctx.tx, ctx.schema))?.businessDate ?? null;
     const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     const inserted = (await ctx.tx.query(
       `INSERT INTO market_sim.instructions (instruction_id, trade_ref, instruction_type, isin, account, counterparty, quantity, settlement_amount,
-         currency, intended_settlement_date, status, reason, quantity_type, partial_indicator, cash_direction, safekeeping_account, trade_date)
+         currency, intended_settlement_date, status, reason, quantity_type, partial_indicator, cash_direction, safekeeping_account, trade_date, matched_date)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::text[],
-         $10::date[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::date[])
+         $10::date[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::date[], $18::date[])
        ON CONFLICT (instruction_id) DO NOTHING RETURNING instruction_id`,
       [
         col((r) => r.i.instructionId),
@@ -313,6 +316,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         col((r) => r.read.cashDirection),
         col((r) => r.read.safekeepingAccount),
         col((r) => r.i.tradeDate),
+        col((r) => (r.status === 'MATCHED' ? today : null)),
       ],
     )) as Array<{ instruction_id: string }>;
     const fresh = new Set(inserted.map((r) => r.instruction_id));
@@ -320,16 +324,18 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     const current = resent.length
       ? new Map(
           (
-            (await ctx.tx.query(`SELECT instruction_id AS id, status, reason FROM market_sim.instructions WHERE instruction_id = ANY($1::uuid[])`, [
-              resent,
-            ])) as Array<{
+            (await ctx.tx.query(
+              `SELECT instruction_id AS id, status, reason, to_char(matched_date, 'YYYY-MM-DD') AS "matchedDate" FROM market_sim.instructions WHERE instruction_id = ANY($1::uuid[])`,
+              [resent],
+            )) as Array<{
               id: string;
               status: SimInstructionStatus;
               reason: string | null;
+              matchedDate: string | null;
             }>
           ).map((r) => [r.id, r]),
         )
-      : new Map<string, { status: SimInstructionStatus; reason: string | null }>();
+      : new Map<string, { status: SimInstructionStatus; reason: string | null; matchedDate: string | null }>();
     for (const r of rows) {
       const id = r.i.instructionId;
       const base = { instructionId: id, tradeRef: r.i.tradeRef, ...none };
@@ -343,7 +349,12 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       });
       if (fresh.has(id)) {
         outs.push(advice(r.i.tradeRef, r.cause, { ...base, status: 'PACK', reason: null }, '', { details }));
-        outs.push(advice(r.i.tradeRef, r.cause, { ...base, status: r.status === 'MATCHED' ? 'MACH' : 'NMAT', reason: r.reason }, '', { details }));
+        const matched = r.status === 'MATCHED';
+        outs.push(
+          advice(r.i.tradeRef, r.cause, { ...base, status: matched ? 'MACH' : 'NMAT', reason: r.reason, ...(matched ? { businessDate: today } : {}) }, '', {
+            details,
+          }),
+        );
         continue;
       }
       // A resend (an operator's action on a fail): the CSD answers where the instruction stands.
@@ -353,7 +364,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         advice(
           r.i.tradeRef,
           r.cause,
-          { ...base, status: c.status === 'UNMATCHED' ? 'NMAT' : 'MACH', reason: c.status === 'UNMATCHED' ? c.reason : null },
+          c.status === 'UNMATCHED' ? { ...base, status: 'NMAT', reason: c.reason } : { ...base, status: 'MACH', reason: null, businessDate: c.matchedDate },
           `resend:${r.cause}`,
           { details },
         ),
@@ -395,14 +406,15 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     const D = day.businessDate;
     const outs: Out[] = [];
-    const matchedNow = await this.matchLate(ctx, D, causeEventId, outs);
+    const matchedNow = await this.matchLate(ctx, D, calendarByCode(day.calendar), causeEventId, outs);
     const due = (await ctx.tx.query(`${SELECT} WHERE status IN ('MATCHED', 'FAILING') AND intended_settlement_date <= $1 ORDER BY instruction_id`, [
       D,
     ])) as SimRow[];
     const updates: Array<{ r: SimRow; status: SimInstructionStatus; reason: string | null; esd: string | null }> = [];
     const steps: Array<{ id: string; step: Step }> = [];
+    // An instruction matched at this close is in this cycle too: from its matching date on it settles or
+    // fails like any other (a late-matched one that does not settle fails on its matching date).
     for (const r of due) {
-      if (matchedNow.has(r.instructionId)) continue; // matched at this close: settles from the next one
       const rem: Remainder = {
         quantity: new Dec(r.quantity).minus(r.settledQuantity).toFixed(),
         amount: new Dec(r.amount).minus(r.settledAmount).toFixed(),
@@ -423,7 +435,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         r.settledQuantity = new Dec(r.settledQuantity).plus(step.quantity).toFixed();
         r.settledAmount = new Dec(r.settledAmount).plus(step.amount).toFixed();
       };
-      const rule = ruleFor(this.config, r);
+      const rule = ruleFor(this.config, r, 'settlement');
       if (rule?.outcome === 'FAIL' && (rule.days === undefined || r.failDays < rule.days)) {
         r.failDays += 1;
         fail(rule.reason ?? 'LACK');
@@ -462,15 +474,18 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     );
   }
 
-  /** Unmatched instructions whose counterparty instruction "arrives" at this close (the scenario's days are up): MACH, dated this day. */
-  private async matchLate(ctx: BatchContext, D: string, cause: string, outs: Out[]): Promise<Set<string>> {
+  /**
+   * Unmatched instructions whose counterparty instruction "arrives" at this close (the scenario's days
+   * are up, or the late-matching day has come): MACH, its sese.024 dated this day (`MtchdStsTmStmp`).
+   */
+  private async matchLate(ctx: BatchContext, D: string, calendar: SettlementCalendar, cause: string, outs: Out[]): Promise<Set<string>> {
     const unmatched = (await ctx.tx.query(`${SELECT} WHERE status = 'UNMATCHED' ORDER BY instruction_id`)) as SimRow[];
     const matched = new Set<string>();
     const counted: string[] = [];
     for (const r of unmatched) {
-      const rule = ruleFor(this.config, r);
+      const rule = ruleFor(this.config, r, 'matching');
       counted.push(r.instructionId);
-      if (rule?.outcome !== 'UNMATCHED' || rule.days === undefined || r.unmatchedDays + 1 < rule.days) continue;
+      if (!matchesAtClose(rule, r, D, calendar)) continue;
       matched.add(r.instructionId);
       outs.push(
         advice(r.tradeRef, cause, { instructionId: r.instructionId, tradeRef: r.tradeRef, status: 'MACH', reason: null, ...none, businessDate: D }, D, {

@@ -122,7 +122,7 @@ describe('the schema check of what the simulator receives and sends', () => {
       payload: {
         instructionId: INSTRUCTION_ID,
         tradeRef: 'FO-EQ:1',
-        instructionType: 'RVP',
+        instructionType: 'RVP' as const,
         isin: 'FR0000120271',
         quantity: '150',
         settlementAmount: '8784.53',
@@ -202,7 +202,7 @@ describe('the schema check of what the simulator receives and sends', () => {
       emit: (e: { event: CustodianStatusEvent }) => emitted.push(e.event),
       log: { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined },
     } as unknown as BatchContext;
-    await new SimulatedCustodian(config).onDayClosed(ctx, { businessDate: '2026-11-30' } as never, 'close-1');
+    await new SimulatedCustodian(config).onDayClosed(ctx, { calendar: 'TARGET', businessDate: '2026-11-30' }, 'close-1');
     const by = (n: number) => emitted.filter((e) => e.payload.instructionId === due[n - 1]!.instructionId);
     expect(by(1).map((e) => parseSese025(e.payload.xml!))).toMatchObject([
       { settledQuantity: '150', remainingQuantity: null, partialSettlement: null, settledAmount: { amount: '8784.53', currency: 'EUR', creditDebit: 'DBIT' } },

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
 import { parseSese024, parseSese025 } from '@postera/iso20022';
-import { calendarByCode, deterministicId, Dec, addBusinessDays } from '@postera/kernel';
-import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { calendarByCode, deterministicId, Dec } from '@postera/kernel';
+import { CONFIG, currentBusinessDay, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import type { SettlementConfig } from '../../config.js';
 import { accruePending, recordPenaltyDays, type PenaltyDue } from '../../penalties/commands/accrue-penalties.js';
+import { LATE_MATCHING_DAYS_MAX, penaltyDaysOfAdvice } from '../../penalties/domain/late-matching.js';
 import { isCashFail, lmfpDirection, sefpDirection } from '../../penalties/domain/penalties.js';
 import { isProgress, statusFromCustodian, type InstructionStatus } from '../domain/instruction-status.js';
 import { applyStep } from '../domain/settlement-steps.js';
@@ -26,6 +27,9 @@ interface AdviceFlags {
   whenNotFailing: { status: 'PACK' | 'MACH' | 'NMAT'; reason: string | null } | null;
 }
 type Advice = CustodianStatusV1 & { stepAmount: string | null } & AdviceFlags;
+
+/** States in which the CSD has matched the instruction: a fail on them is a settlement fail. */
+const MATCHED_STATES: ReadonlySet<InstructionStatus> = new Set(['MATCHED', 'FAILING', 'PARTIALLY_SETTLED', 'SETTLED']);
 
 /**
  * An advice as settlement reads it: from its ISO 20022 document when it carries one (read back
@@ -102,10 +106,13 @@ export function readAdvice(p: CustodianStatusV1): Advice {
  * custodian.status.v1 (sese.024 advices, sese.025 confirmations, read back from their XML) → the
  * instruction's lifecycle. Each change is kept in the history and announced on settlement.events.v1:
  * - SETT: a settlement step; cumulative settled figures, PARTIALLY_SETTLED until nothing remains, then SETTLED;
- * - failing (sese.024 `Flng`) on a business day on or after the intended date: FAILING, and a SEFP penalty day;
- *   pending (`Pdg`) is no fail until the intended date has passed;
- * - MACH dated after the intended date: MATCHED, and an LMFP penalty day for each business day from the
- *   intended date through the matching day;
+ * - MACH: MATCHED, and the matching date kept on the instruction (the document's `MtchdStsTmStmp`, else
+ *   the event's day, else settlement's business day when the advice is processed). Matched after the
+ *   intended date: an LMFP penalty day for each business day from the intended date up to the day
+ *   before the matching date, computed now (`penalties/domain/late-matching.ts`);
+ * - failing (sese.024 `Flng`) on a business day on or after the intended date and on or after the
+ *   matching date: FAILING, and an SEFP penalty day (never on a day that is an LMFP day); pending (`Pdg`)
+ *   is no fail until the intended date has passed, nor on an instruction that is not matched;
  * - an advice on a net instruction moves each gross trade it settles the same way (one event per trade).
  * An advice that would move an instruction backwards (late, replayed), or any advice after SETTLED,
  * REJECTED or CANCELLED, is ignored — except a settlement of a cancelled instruction, recorded
@@ -143,6 +150,12 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
     const history: HistoryRow[] = [];
     const penalties: PenaltyDue[] = [];
     const calendar = calendarByCode(this.config.SETTLEMENT_CALENDAR);
+    // Settlement's business day, read once a batch, for a matching whose advice says no day.
+    let today: string | null | undefined;
+    const processingDay = async () => {
+      if (today === undefined) today = (await currentBusinessDay(ctx.tx, ctx.schema, this.config.SETTLEMENT_CALENDAR))?.businessDate ?? null;
+      return today;
+    };
     for (const { body } of messages) {
       let advice = readAdvice(body.payload);
       const current = instructions.get(advice.instructionId);
@@ -166,9 +179,13 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
         );
         continue;
       }
+      // A settlement fail needs a matched instruction: an unmatched one past its date is late matching's
+      // (LMFP, charged once it matches), not SEFP's.
+      const wasMatched = current.matchedDate !== null || MATCHED_STATES.has(current.status);
       // Pending is a fail only once the intended date has passed (the CSD still said pending, but
       // settlement on the intended date is no longer possible); before or on it, or undated, it is not.
-      if (advice.pendingOnly && !(advice.businessDate && advice.businessDate > current.intendedSettlementDate)) {
+      const pendingLate = !!advice.businessDate && advice.businessDate > current.intendedSettlementDate;
+      if (advice.pendingOnly && !(pendingLate && (wasMatched || advice.whenNotFailing?.status === 'MACH'))) {
         if (!advice.whenNotFailing) {
           ctx.log.debug(
             { correlationId: advice.tradeRef, instructionId: advice.instructionId, reason: advice.reason },
@@ -176,7 +193,7 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
           );
           continue;
         }
-        // Matched (or accepted) and pending: the matching is the step; the pending reason is no fail.
+        // Matched, unmatched or accepted, and pending: that status is the step; the pending reason is no fail.
         advice = { ...advice, ...advice.whenNotFailing, pendingOnly: false };
       }
       let next: InstructionStatus = statusFromCustodian(advice.status);
@@ -212,40 +229,60 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
         ctx.log.debug({ correlationId: advice.tradeRef, from: current.status, to: next }, 'status advice would move the instruction backwards; ignored');
         continue;
       }
-      if (next === 'MATCHED') patch.matchedDate = advice.businessDate ?? null;
+      // The matching (a MACH, or a pending advice that also says matched), the first time only: a
+      // re-delivered or resent MACH finds the instruction matched already and changes nothing.
+      const matches = !wasMatched && (advice.status === 'MACH' || (advice.status === 'PEND' && advice.whenNotFailing?.status === 'MACH'));
+      const matchedOn = matches ? (advice.businessDate ?? (await processingDay())) : null;
+      if (matches) patch.matchedDate = matchedOn;
       const before = current;
       const updated = change(current, patch, step, !current.isNet);
 
-      // CSDR penalties: a fail day on or after the intended date; a match after it.
-      const day = advice.businessDate;
-      if (advice.status === 'PEND' && day && day >= current.intendedSettlementDate && advice.reason) {
+      // CSDR penalties: LMFP days when matched after the intended date; an SEFP day for a fail on or after it and the matching.
+      const failedOn = advice.status === 'PEND' && advice.reason ? (advice.businessDate ?? null) : null;
+      const days = penaltyDaysOfAdvice(before, { matchedOn, failedOn }, calendar);
+      if (days.sefp && advice.reason) {
         const cash = isCashFail(advice.reason);
         penalties.push({
           ...penaltyBase(updated),
-          penaltyId: deterministicId('penalty', updated.instructionId, 'SEFP', day),
+          penaltyId: deterministicId('penalty', updated.instructionId, 'SEFP', days.sefp),
           kind: 'SEFP',
           direction: sefpDirection(advice.reason),
-          penaltyDate: day,
+          penaltyDate: days.sefp,
           failReason: advice.reason,
           cashFail: cash,
           basisQuantity: cash
             ? new Dec(updated.settlementAmount).minus(updated.settledAmount ?? 0).toFixed()
             : new Dec(updated.quantity).minus(updated.settledQuantity ?? 0).toFixed(),
         });
+      } else if (failedOn) {
+        ctx.log.info(
+          { correlationId: advice.tradeRef, instructionId: advice.instructionId, failedOn, matchedDate: before.matchedDate ?? matchedOn },
+          'fail day before the intended or matching date: no SEFP',
+        );
       }
-      if (advice.status === 'MACH' && day && day >= current.intendedSettlementDate) {
-        for (let d = addBusinessDays(current.intendedSettlementDate, 0, calendar), n = 0; d <= day && n < 366; d = addBusinessDays(d, 1, calendar), n++) {
-          penalties.push({
-            ...penaltyBase(updated),
-            penaltyId: deterministicId('penalty', updated.instructionId, 'LMFP', d),
-            kind: 'LMFP',
-            direction: lmfpDirection(before.reason),
-            penaltyDate: d,
-            failReason: before.reason ?? 'LATE',
-            cashFail: false,
-            basisQuantity: updated.quantity,
-          });
-        }
+      if (days.lmfp.length >= LATE_MATCHING_DAYS_MAX) {
+        ctx.log.error(
+          { correlationId: advice.tradeRef, instructionId: advice.instructionId, intendedSettlementDate: before.intendedSettlementDate, matchedOn },
+          `matched more than ${LATE_MATCHING_DAYS_MAX} business days late: late-matching penalties stop there; an operator must complete them`,
+        );
+      }
+      for (const d of days.lmfp) {
+        penalties.push({
+          ...penaltyBase(updated),
+          penaltyId: deterministicId('penalty', updated.instructionId, 'LMFP', d),
+          kind: 'LMFP',
+          direction: lmfpDirection(before.reason),
+          penaltyDate: d,
+          failReason: before.reason ?? 'LATE',
+          cashFail: false,
+          basisQuantity: updated.quantity,
+        });
+      }
+      if (days.lmfp.length > 0) {
+        ctx.log.info(
+          { correlationId: advice.tradeRef, instructionId: advice.instructionId, matchedOn, lateMatchingDays: days.lmfp.length },
+          'matched after the intended date: late-matching penalty days recorded',
+        );
       }
 
       // A net instruction: each gross trade it settles moves the same way, with its own figures (a net settles whole, NPAR).

@@ -24,6 +24,7 @@ export function statusChanged(r: InstructionRow, causationId: string, step: { qu
       quantity: r.quantity,
       settlementAmount: r.settlementAmount,
       intendedSettlementDate: r.intendedSettlementDate,
+      matchedDate: r.matchedDate,
       settledQuantity: r.settledQuantity,
       settledAmount: r.settledAmount,
       stepQuantity: step?.quantity ?? null,

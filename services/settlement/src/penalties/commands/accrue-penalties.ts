@@ -29,7 +29,13 @@ export async function lockPenaltyInputs(tx: BatchContext['tx']): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('settlement.penalty-inputs'))`);
 }
 
-/** Records penalty days; their amount is computed once the day's reference price (and the instrument's class) is known. */
+/**
+ * Records penalty days; their amount is computed once the day's reference price (and the instrument's
+ * class) is known. Idempotent: a day already recorded (same instruction, kind and day: a re-delivered
+ * advice) is left as it is. A day that already has a penalty of the other kind for the instruction is
+ * not recorded either: one instruction is never charged LMFP and SEFP for the same day (the callers
+ * never ask for it; this holds it against replays and out-of-order advices too).
+ */
 export async function recordPenaltyDays(ctx: BatchContext, due: PenaltyDue[]): Promise<void> {
   if (due.length === 0) return;
   await lockPenaltyInputs(ctx.tx);
@@ -39,6 +45,8 @@ export async function recordPenaltyDays(ctx: BatchContext, due: PenaltyDue[]): P
        account, book, basis_quantity, currency)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::boolean[], $9::text[], $10::text[],
        $11::text[], $12::text[], $13::numeric[], $14::text[])
+       AS n(penalty_id, instruction_id, trade_ref, kind, direction, penalty_date, fail_reason, cash_fail, isin, counterparty, account, book, basis_quantity, currency)
+     WHERE NOT EXISTS (SELECT 1 FROM settlement.penalties o WHERE o.instruction_id = n.instruction_id AND o.penalty_date = n.penalty_date AND o.kind <> n.kind)
      ON CONFLICT (instruction_id, kind, penalty_date) DO NOTHING`,
     [
       c('penaltyId'),
