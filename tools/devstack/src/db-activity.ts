@@ -4,7 +4,7 @@ import pg from 'pg';
  * What Postgres did for the stack, read from its cumulative statistics: transactions ended in the
  * bench's database (read-only ones too: a poll is a transaction), the cluster's WAL flushes and
  * bytes (the only cluster activity during a bench), and rows written per schema — so per service.
- * Commits and round trips are what a trade costs at low rates (README, Benchmark); these counts say
+ * Commits and round trips are what a trade costs at low rates (docs/benchmark.md); these counts say
  * how many without patching the drivers.
  */
 export interface DbActivity {

@@ -45,7 +45,7 @@ export function platformTablesDown(schema: string): string[] {
  * broker refuses for itself (larger than the topic's max.message.bytes, a record it cannot store) is
  * moved there by the relay, with the broker's answer, instead of blocking every event behind it
  * forever; the metric postera_outbox_parked_total counts them. An operator republishes a row once
- * the topic accepts it (deploy/README.md).
+ * the topic accepts it (docs/operations.md, the runbook of a parked outbox event).
  */
 export function outboxParkedMigration(schema: string): new () => MigrationInterface {
   return class PlatformOutboxParked1796100000000 implements MigrationInterface {
