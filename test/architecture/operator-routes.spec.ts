@@ -53,6 +53,7 @@ const REACHED_BY: Record<string, Record<string, string>> = {
     'GET /cash': 'GET /api/cash',
     'POST /fx-rates/ecb': 'POST /api/fx-rates/ecb',
     'GET /fx/results': 'GET /api/fx/results',
+    'GET /fx/report': 'GET /api/fx/report',
     'GET /exports/trial-balance': 'GET /api/exports/:name',
     'GET /exports/general-ledger': 'GET /api/exports/:name',
     'GET /exports/fec': 'GET /api/exports/:name',

@@ -62,6 +62,7 @@ const EXPECTED: Record<Service, Record<string, Rule>> = {
     'GET /cash': READ,
     'POST /fx-rates/ecb': ACT,
     'GET /fx/results': READ,
+    'GET /fx/report': READ,
     'GET /exports/trial-balance': READ,
     'GET /exports/general-ledger': READ,
     'GET /exports/fec': READ,

@@ -6,3 +6,4 @@ export * from './publish.js';
 export * from './day.js';
 export * from './confirmations.js';
 export * from './auth.js';
+export * from './rates.js';

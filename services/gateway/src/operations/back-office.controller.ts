@@ -131,6 +131,16 @@ export class BackOfficeController {
     return this.get('accounting', `/fx/results${query(req)}`, who);
   }
 
+  @Get('fx/report')
+  @Roles(...READ)
+  @ApiOperation({
+    summary:
+      'The FX-result report as of a date (?asOf=): realised and unrealised per book and currency, the rates used with their dates, every missing rate and what it blocks',
+  })
+  fxReport(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/fx/report${query(req)}`, who);
+  }
+
   @Get('exports/:name')
   @Roles(...READ)
   @ApiOperation({

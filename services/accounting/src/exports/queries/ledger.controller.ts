@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
 import { parseEcbCsv } from '../../fx/domain/ecb-csv.js';
 import { storeRates } from '../../fx/commands/fx.service.js';
+import { fxReport } from '../../fx/queries/fx-report.query.js';
 import { asJournalWriter } from '../../journal/persistence/journal.repository.js';
 import { readBody } from '../../http/read-body.js';
 import { closingOf, type Closing } from '../../periods/persistence/closings.repository.js';
@@ -147,6 +148,18 @@ export class LedgerController {
       [f, t],
     );
     return { from: f, to: t, results: rows, totals };
+  }
+
+  /**
+   * The FX-result report as of a date (src/fx/queries/fx-report.query.ts): per book and currency the
+   * position, the rate it is valued at (its date and source) and the carrying rate, the unrealised and
+   * realised FX result and what the journal booked; the rates used; the missing rates with what each blocks.
+   */
+  @Get('fx/report')
+  @Roles(...READERS, 'admin')
+  async fxReport(@Query('asOf') asOf: string | undefined) {
+    if (!isIsoDate(asOf)) throw new BadRequestException('?asOf=YYYY-MM-DD');
+    return fxReport(this.ds.manager, asOf, this.config.FISCAL_YEAR_END);
   }
 
   /**

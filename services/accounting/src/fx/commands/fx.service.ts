@@ -76,7 +76,7 @@ interface FxBooked {
 /** Why a position was revalued: its close, lines late for a close, or a rate late for a close. */
 type FxResultKind = 'CLOSE' | 'LATE_LINES' | 'LATE_RATE';
 
-const pairKey = (book: string, currency: string) => `${book}|${currency}`;
+export const pairKey = (book: string, currency: string) => `${book}|${currency}`;
 
 /**
  * At the close of `closeDate`: each book's net balance-sheet position in each foreign currency
@@ -306,7 +306,10 @@ async function bookFxResults(tx: EntityManager, targets: FxTarget[], kind: FxRes
  * Each target position's movements per period between its currency's closes, up to the target's
  * close. A line dated before the currency's first close counts in the first.
  */
-async function periodsOf(tx: EntityManager, targets: FxTarget[]): Promise<Map<string, FxPeriod[]>> {
+export async function periodsOf(
+  tx: Pick<EntityManager, 'query'>,
+  targets: ReadonlyArray<Pick<FxTarget, 'book' | 'currency' | 'closeDate'>>,
+): Promise<Map<string, FxPeriod[]>> {
   const rows = (await tx.query(
     `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::date[]) AS t(book, currency, as_of)),
      daily AS (
