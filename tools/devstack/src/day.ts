@@ -81,12 +81,18 @@ export async function closeDay(stack: Stack, businessDate: string) {
 }
 
 /**
- * Waits until reporting has filed the month's declarations (TTF and the two Banque de France
- * reports) at the close of the month's last business day; returns the versions filed (a version
- * above 1 is a correction filed at the next month's first close).
+ * Waits until reporting has taken the close of `lastClosed` (its end-of-day report exists) and has
+ * filed the month's declarations (TTF and the two Banque de France reports) at the close of the
+ * month's last business day; returns the versions filed (a version above 1 is a correction filed at
+ * the next month's first close).
  */
-export async function waitForDeclarations(stack: Stack, month: string, timeoutMs: number): Promise<Record<string, number>> {
+export async function waitForDeclarations(stack: Stack, month: string, lastClosed: string, timeoutMs: number): Promise<Record<string, number>> {
   const versions: Record<string, number> = {};
+  await waitUntil(
+    async () => (await fetch(`${stack.url('gateway')}/api/eod-reports/${lastClosed}`, { headers: await stack.auth(['operator']) })).ok,
+    `reporting to take the close of ${lastClosed}`,
+    timeoutMs,
+  );
   await waitUntil(
     async () => {
       for (const kind of ['TTF', 'BDF_BOP', 'BDF_HOLDINGS']) {

@@ -25,6 +25,7 @@ import {
   waitForNotifications,
   type DemoPlan,
 } from './day.js';
+import { DEMO_FX_SOURCE, publishDemoFxRates, sampleForeignCurrencies } from './rates.js';
 import { sampleConfirmations } from './confirmations.js';
 import { publish } from './publish.js';
 import { startWebhookSink } from './webhook-sink.js';
@@ -101,7 +102,15 @@ async function main() {
     basePort,
     logDir: join(REPO_ROOT, '.local/logs', runId),
     smtpUrl: smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`,
-    serviceEnv: { 'market-sim': { MARKET_SIM_FAIL_RATE: '0.02', MARKET_SIM_SEED: 'demo' } },
+    serviceEnv: {
+      'market-sim': {
+        MARKET_SIM_FAIL_RATE: '0.02',
+        MARKET_SIM_SEED: 'demo',
+        // One Apple instruction in ten matched a business day late (the counterparty instructs late): they
+        // settle T+1, so they match at the close of the month's last day, each a late-matching penalty day.
+        MARKET_SIM_RULES: JSON.stringify([{ isin: 'US0378331005', share: 0.1, outcome: 'LATE_MATCH', reason: 'CMIS', days: 1 }]),
+      },
+    },
   });
   const shutdown = async () => {
     step('stopping the services (each finishes its batch in hand)');
@@ -119,6 +128,10 @@ async function main() {
   await loadSampleReferential(stack, { webhookUrl: hooks.url });
   await openDay(stack, tradeDate);
   step(`business day ${tradeDate} open; referential loaded`);
+  // The reference rates of every day the demo closes, published before those closes: each close revalues the books' USD.
+  const rateDays = [tradeDate, ...Array.from({ length: CYCLE_DAYS }, (_, i) => addBusinessDays(tradeDate, i + 1, TARGET)), ...days.after];
+  await publishDemoFxRates(brokers, 'demo', rateDays);
+  step(`reference rates of ${rateDays.join(', ')} published for ${sampleForeignCurrencies().join(', ')} (source "${DEMO_FX_SOURCE}")`);
 
   const messages = sampleDay({ tradeDate, count, invalidEvery: 50, runId: 'D' });
   // The counterparties confirm most trades; 1 in 40 stays unconfirmed, 1 in 97 is confirmed with another quantity.
@@ -141,7 +154,7 @@ async function main() {
   const lastClosed = days.after.at(-1) ?? settlementDate;
   const month = settlementDate.slice(0, 7);
   if (addBusinessDays(settlementDate, 1, TARGET).slice(0, 7) > month) {
-    const versions = await waitForDeclarations(stack, month, 120_000);
+    const versions = await waitForDeclarations(stack, month, lastClosed, 120_000);
     step(
       `declarations of ${month} filed by reporting at the close of ${settlementDate} (TTF for the Trésor public, Banque de France balance of payments and holdings)` +
         (days.after.length
