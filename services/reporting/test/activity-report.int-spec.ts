@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
+import { envelope, Topics, type EventEnvelope, type NotificationSentV1, type TradeEconomics } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
+import { deterministicId } from '@postera/kernel';
 import { produceRaw, waitFor } from '@postera/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -77,6 +78,40 @@ const penalty = (id: string, tr: TradeEconomics, direction: string, amount: stri
     },
     'settlement',
   );
+// One NotificationSent per notification accepted by its channel (notification.events.v1).
+const sent = (tr: TradeEconomics, kind: NotificationSentV1['kind'], channel: NotificationSentV1['channel'] = 'EMAIL') => {
+  const notificationId = `n-${kind}-${channel}-${tr.tradeId}`;
+  return envelope({
+    eventId: deterministicId('NotificationSent', notificationId),
+    type: 'NotificationSent',
+    producer: 'notification',
+    correlationId: tr.tradeRef,
+    causationId: null,
+    payload: {
+      notificationId,
+      kind,
+      tradeRef: tr.tradeRef,
+      account: tr.account,
+      channel,
+      language: 'fr',
+      messageId: `<${notificationId}@postera>`,
+      attempts: 1,
+    },
+  });
+};
+// An FX revaluation as accounting announces it: a gain credits 766000, a loss debits 666000 (2 lines, total = |result|).
+const fxEntry = (book: string, currency: string, accountingDate: string, result: string) => {
+  const entryId = deterministicId('fx-entry', book, currency, accountingDate);
+  const tradeRef = `FX:${book}:${currency}`;
+  return envelope({
+    eventId: entryId,
+    type: 'JournalEntryPosted',
+    producer: 'accounting',
+    correlationId: tradeRef,
+    causationId: null,
+    payload: { entryId, tradeRef, kind: 'FX_REVALUATION', accountingDate, currency: 'EUR', total: result.replace('-', ''), lines: 2, result },
+  });
+};
 const openDay = (businessDate: string) =>
   envelope({
     type: 'BusinessDayOpened',
@@ -137,6 +172,9 @@ describe('the activity report of a day with known figures, as of that day', () =
     await open('2026-11-24');
     await publish(Topics.tradeEvents, ...[B1, B2, B3, B4, C1, C2].flatMap((x) => [captured(x), confirmed(x), validated(x)]));
     await publish(Topics.settlementEvents, ...[B1, B2, B3, B4, C1, C2].map((x) => instruction(x, 'SENT')));
+    // B1 and B2's avis on their trade date (deadline 25 Nov).
+    await publish(Topics.notificationEvents, sent(B1, 'AVIS_OPERE'), sent(B2, 'AVIS_OPERE'));
+    await publish(Topics.accountingEvents, fxEntry('BOOK-1', 'USD', '2026-11-24', '10.00'));
 
     await open(D);
     await publish(
@@ -169,6 +207,21 @@ describe('the activity report of a day with known figures, as of that day', () =
       penalty('p3', C2, 'PAYABLE', '0.70'),
       penalty('p0', C1, 'PAYABLE', '99.00', '2026-11-25'),
     );
+    // Avis sent on D: A1 and A2 (traded on D, on time); B3's (traded 24 Nov, deadline 25 Nov: late), to
+    // two recipients and redelivered, counted once; a settlement confirmation is not an avis.
+    const b3Mail = sent(B3, 'AVIS_OPERE');
+    await publish(
+      Topics.notificationEvents,
+      sent(A1, 'AVIS_OPERE'),
+      sent(A2, 'AVIS_OPERE', 'WEBHOOK'),
+      b3Mail,
+      sent(B3, 'AVIS_OPERE', 'WEBHOOK'),
+      b3Mail,
+      sent(B1, 'SETTLEMENT_CONFIRMATION'),
+    );
+    // D's close revalues two positions: a loss of 120.40 on USD, a gain of 35.10 on GBP (the USD one redelivered).
+    const usdOnD = fxEntry('BOOK-1', 'USD', D, '-120.40');
+    await publish(Topics.accountingEvents, usdOnD, fxEntry('BOOK-1', 'GBP', D, '35.10'), usdOnD);
     await closeDay(env, D);
     filedAtClose = await files(1);
 
@@ -189,6 +242,9 @@ describe('the activity report of a day with known figures, as of that day', () =
       instruction(E1, 'FAILING', { reason: 'LACK' }),
       penalty('p4', C2, 'PAYABLE', '4.00', NEXT),
     );
+    // The next day's avis: A3 (traded on D, deadline 27 Nov: on time) and B4 (deadline 25 Nov: late).
+    await publish(Topics.notificationEvents, sent(A3, 'AVIS_OPERE'), sent(B4, 'AVIS_OPERE'));
+    await publish(Topics.accountingEvents, fxEntry('BOOK-1', 'USD', NEXT, '7.00'));
   });
 
   afterAll(async () => {
@@ -219,10 +275,19 @@ describe('the activity report of a day with known figures, as of that day', () =
         byValue: [{ currency: 'EUR', due: '23400.00', settledOnTime: '17550.00', rate: '0.7500' }],
       },
       penalties: { payable: [{ currency: 'EUR', amount: '13.00', count: 2 }], receivable: [{ currency: 'EUR', amount: '5.85', count: 1 }] },
+      avisSent: 3, // A1, A2, B3
+      avisLate: 1, // B3
+      fxResult: [{ currency: 'EUR', amount: '-85.30' }], // -120.40 + 35.10
       failing: 3,
     });
     // The previous business day, 25 Nov: C1 (due 20 Nov) and C2 (due that day) were failing, the 99.00 penalty.
-    expect(r.previousDay).toMatchObject({ captured: 0, failing: 2, penalties: { payable: [{ currency: 'EUR', amount: '99.00', count: 1 }], receivable: [] } });
+    expect(r.previousDay).toMatchObject({
+      captured: 0,
+      failing: 2,
+      avisSent: 0,
+      fxResult: [],
+      penalties: { payable: [{ currency: 'EUR', amount: '99.00', count: 1 }], receivable: [] },
+    });
     // November to D: A1–A6, B1–B4 (24 Nov), C1 (18 Nov), C2 (20 Nov); 10 validations, 9 straight through; due: B1–B4, C1, C2.
     expect(r.month).toMatchObject({
       from: '2026-11-01',
@@ -236,7 +301,18 @@ describe('the activity report of a day with known figures, as of that day', () =
       settled: 3,
       settlementEfficiency: { due: 6, settledOnTime: 3, rate: '0.5000' },
       penalties: { payable: [{ currency: 'EUR', amount: '112.00', count: 3 }] },
+      avisSent: 5, // B1, B2 on 24 Nov; A1, A2, B3 on D
+      avisLate: 1,
+      fxResult: [{ currency: 'EUR', amount: '-75.30' }], // 10.00 on 24 Nov, -85.30 on D
     });
+    expect(r.notAvailable.map((x: { figure: string }) => x.figure)).toEqual([
+      'executions received',
+      'exceptions by kind and reason',
+      'dead letters',
+      'reconciliation breaks',
+    ]);
+    // An FX position is not a trade: it adds no row to the trades' activity.
+    expect((await env.db.query(`SELECT 1 FROM reporting.trade_activity WHERE trade_ref LIKE 'FX:%'`)).rowCount).toBe(0);
     // The fails on D (E1's fail of the next day is not one of them): ages in business days 0 (B4), 1 (C2), 4 (C1).
     expect(r.fails).toEqual({
       asOf: D,
@@ -302,10 +378,20 @@ describe('the activity report of a day with known figures, as of that day', () =
 
   it('the next day has its own facts: B4 settled, A1 cancelled, E1 failing', async () => {
     const r = (await readReporting(env, `/activity-report?businessDate=${NEXT}`)) as {
-      day: { captured: number; cancelled: number; confirmed: number; settled: number; instructed: number };
+      day: {
+        captured: number;
+        cancelled: number;
+        confirmed: number;
+        settled: number;
+        instructed: number;
+        avisSent: number;
+        avisLate: number;
+        fxResult: unknown;
+      };
       fails: { total: number; byReason: unknown };
     };
-    expect(r.day).toMatchObject({ captured: 1, cancelled: 1, confirmed: 2, settled: 1, instructed: 1 });
+    expect(r.day).toMatchObject({ captured: 1, cancelled: 1, confirmed: 2, settled: 1, instructed: 1, avisSent: 2, avisLate: 1 });
+    expect(r.day.fxResult).toEqual([{ currency: 'EUR', amount: '7.00' }]);
     expect(r.fails.total).toBe(3); // C1, C2, E1
     expect(r.fails.byReason).toEqual([
       { reason: 'CLAC', count: 1 },
@@ -323,6 +409,9 @@ describe('the activity report of a day with known figures, as of that day', () =
         'settlement_efficiency;day;settled_on_time/due;;;3/4;0.7500',
         'fails_by_reason;2026-11-26;LACK;;;2;',
         'penalties;day;PAYABLE;;EUR;2;13.00',
+        'counts;day;avisSent;;;3;',
+        'counts;day;avisLate;;;1;',
+        'fx_result;day;revaluation;;EUR;;-85.30',
         `volume_by_instrument;day;${LVMH};LVMH Moët Hennessy Louis Vuitton;EUR;2;15005.00`,
       ]),
     );
@@ -338,6 +427,9 @@ describe('the activity report of a day with known figures, as of that day', () =
       'Settlement efficiency (count) 75.00 %',
       'Failing at the close 3 +1',
       'Fails at the close of 2026-11-26: 3',
+      'Trade confirmations (avis) sent 3 +3 5',
+      'of which late 1 +1 1',
+      'FX result (revaluation) -85.30 EUR -75.30 EUR',
     ])
       expect(en).toContain(s);
     const fr = pdfText(filedAtClose.fr, 1, 1);

@@ -103,7 +103,12 @@ export async function publishTo(env: E2eEnv, topic: string, ...events: EventEnve
     topic,
     events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e), headers: eventHeaders(e) })),
   );
-  const groups = topic.startsWith('refdata.') ? ['reporting.records'] : ['reporting.activity', 'reporting.records'];
+  // reporting.records does not read the accounting and notification topics.
+  const groups = topic.startsWith('refdata.')
+    ? ['reporting.records']
+    : topic === Topics.notificationEvents || topic === Topics.accountingEvents
+      ? ['reporting.activity']
+      : ['reporting.activity', 'reporting.records'];
   for (const g of groups)
     await waitFor(() => groupCaughtUp(`${env.prefix}.${g}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `${g} to consume ${topic}` });
 }

@@ -10,7 +10,7 @@ export interface JournalEntryPostedV1 {
    * TRADE_DATE_COMMITMENT_REVERSAL: that entry mirrored, on an amendment (a new one follows) or a cancellation.
    * SETTLEMENT: one settlement step (the whole, or a partial settlement). PENALTY: a CSDR cash penalty.
    * TTF_ACCRUAL, FX_REVALUATION: not trade-keyed (tradeRef `TTF:<account>:<isin>:<date>`, `FX:<book>:<currency>`);
-   * accounting does not announce them on accounting.events.v1 (added with the accounting issue).
+   * accounting announces FX_REVALUATION (with `result`), not TTF_ACCRUAL.
    * RECOSTING: the cost and realized P&L of an operation corrected once an operation before it in
    * economic order arrived after it; not announced either.
    */
@@ -28,5 +28,10 @@ export interface JournalEntryPostedV1 {
   /** Sum of debits = sum of credits, as a decimal string. */
   total: string;
   lines: number;
+  /**
+   * FX_REVALUATION only: the FX result the entry books, in EUR, signed (a gain positive, a loss
+   * negative): its credits less its debits on the P&L accounts (classes 6 and 7), as a decimal string.
+   */
+  result?: string;
 }
 export type AccountingEvent = EventEnvelope<JournalEntryPostedV1, 'JournalEntryPosted'>;

@@ -12,3 +12,4 @@ export * from './custodian-statements.v1.js';
 export * from './marketdata.v1.js';
 export * from './declarations.v1.js';
 export * from './reporting.v1.js';
+export * from './notification.v1.js';

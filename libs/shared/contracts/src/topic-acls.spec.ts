@@ -66,6 +66,30 @@ describe('ACLs derived from the topic catalogue', () => {
     expect(reads).toEqual([Topics.businessDay, Topics.refdataAccounts, Topics.refdataInstruments, Topics.settlementEvents, Topics.tradeEvents].sort());
   });
 
+  it('on the real catalogue: reporting reads the notifications sent, besides the trade, settlement and accounting events', () => {
+    const acls = catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: '', groupPrefix: 'postera' }).filter((a) => a.principal === 'User:reporting');
+    const names = (operation: string) =>
+      acls
+        .filter((a) => a.resourceType === 'TOPIC' && a.operation === operation)
+        .map((a) => a.resourceName)
+        .sort();
+    expect(names('READ')).toEqual(
+      [
+        Topics.accountingEvents,
+        Topics.businessDay,
+        Topics.notificationEvents,
+        Topics.refdataAccounts,
+        Topics.refdataInstruments,
+        Topics.refdataParties,
+        Topics.settlementEvents,
+        Topics.tradeEvents,
+      ].sort(),
+    );
+    // A reader may park what it cannot handle on the topic's .dlq; it writes nothing else but its own reports.
+    expect(names('WRITE')).toContain(`${Topics.notificationEvents}.dlq`);
+    expect(names('WRITE').filter((t) => !t.endsWith('.dlq'))).toEqual([Topics.reportingEvents]);
+  });
+
   it('every topic has a producer, and the principals are the services, the custodian stand-in and upstream', () => {
     expect(TOPIC_CATALOGUE.topics.filter((t) => t.producers.length === 0)).toEqual([]);
     expect(cataloguePrincipals(TOPIC_CATALOGUE)).toEqual([

@@ -1,8 +1,7 @@
-import { Topics } from '@postera/contracts';
+import { Topics, type NotificationSentEvent } from '@postera/contracts';
 import { eventHeaders } from '@postera/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NotificationKind } from '../notifications/domain/render-notification.js';
-import type { NotificationSentEvent } from './notification-events.js';
 
 export type Channel = 'EMAIL' | 'WEBHOOK';
 

@@ -5,6 +5,7 @@ import {
   type AccountingEvent,
   type BusinessDayV1,
   type EventEnvelope,
+  type NotificationSentEvent,
   type SettlementEvent,
   type TradeEventV1,
   type UnconfirmedTradesAtCloseV1,
@@ -15,7 +16,7 @@ import type { EntityManager } from 'typeorm';
 import { instructionStatusDate, recordingDay, tradeEventDate } from './domain/activity-dates.js';
 import { foldTradeEvents, tradeRefOf } from './domain/trade-activity.js';
 
-type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent;
+type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent | NotificationSentEvent;
 
 export interface ActivitySummary {
   businessDate: string | null;
@@ -253,20 +254,80 @@ async function recordHistory(ctx: BatchContext, events: EventEnvelope[]): Promis
 }
 
 /**
- * The activity read model: one row per trade, from capture, settlement and accounting events.
- * At each close, the day's figures are kept in eod_reports and announced on reporting.events.v1.
+ * The notifications sent, one row per event id (a redelivered event changes nothing), dated on
+ * reporting's business day when recorded (recordingDay): whether an avis d'opéré was late is
+ * decided when the report is built, from the trade date (src/activity/domain/activity-report.ts).
+ */
+async function recordNotificationsSent(ctx: BatchContext, events: EventEnvelope[]): Promise<void> {
+  const sent = events.filter((e) => e.type === 'NotificationSent') as NotificationSentEvent[];
+  if (sent.length === 0) return;
+  const businessDay = (await currentBusinessDay(ctx.tx, ctx.schema))?.businessDate ?? null;
+  const rows = sent.map((e) => ({ e, dated: recordingDay(businessDay, e.occurredAt) }));
+  const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
+  await ctx.tx.query(
+    `INSERT INTO reporting.activity_notifications_sent (event_id, notification_id, kind, trade_ref, account, channel, sent_at, sent_date, date_source)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::date[], $9::text[])
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      col((x) => x.e.eventId),
+      col((x) => x.e.payload.notificationId),
+      col((x) => x.e.payload.kind),
+      col((x) => x.e.payload.tradeRef),
+      col((x) => x.e.payload.account),
+      col((x) => x.e.payload.channel),
+      col((x) => x.e.occurredAt),
+      col((x) => x.dated.date),
+      col((x) => x.dated.source),
+    ],
+  );
+}
+
+/** The accounting.events.v1 kinds that are not a trade's: no journal_entries count for them. */
+const NOT_A_TRADE = new Set<string>(['FX_REVALUATION', 'TTF_ACCRUAL', 'RECOSTING']);
+
+/**
+ * The FX revaluations, one row per event id, dated by their accounting date (the close revalued to):
+ * the signed EUR result they book. An event without `result` (a producer that does not send it) is
+ * refused rather than counted as zero.
+ */
+async function recordFxResults(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+  const fx = (events.filter((e) => e.type === 'JournalEntryPosted') as AccountingEvent[]).filter((e) => e.payload.kind === 'FX_REVALUATION');
+  if (fx.length === 0) return;
+  const missing = fx.find((e) => e.payload.result === undefined);
+  if (missing) throw new Error(`FX_REVALUATION entry ${missing.payload.entryId} without its result`);
+  const col = <T>(f: (e: AccountingEvent) => T) => fx.map(f);
+  await tx.query(
+    `INSERT INTO reporting.activity_fx_results (event_id, entry_id, position_ref, accounting_date, currency, result)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::numeric[]) ON CONFLICT (event_id) DO NOTHING`,
+    [
+      col((e) => e.eventId),
+      col((e) => e.payload.entryId),
+      col((e) => e.payload.tradeRef),
+      col((e) => e.payload.accountingDate),
+      col((e) => e.payload.currency),
+      col((e) => e.payload.result!),
+    ],
+  );
+}
+
+/**
+ * The activity read model: one row per trade, from capture, settlement and accounting events, and
+ * the notifications sent (notification.events.v1). At each close, the day's figures are kept in
+ * eod_reports and announced on reporting.events.v1.
  */
 @Injectable()
 export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements BusinessDayHooks {
   readonly consumerId = 'reporting.activity';
-  readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents];
+  readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents, Topics.notificationEvents];
   // What handle reads; the rest of these topics (counterparty confirmations, penalties) are skipped
   // without a transaction, which at low load is one transaction per such event.
-  override readonly types = [...TRADE_LIFECYCLE, 'UnconfirmedTradesAtClose', 'InstructionStatusChanged', 'JournalEntryPosted'];
+  override readonly types = [...TRADE_LIFECYCLE, 'UnconfirmedTradesAtClose', 'InstructionStatusChanged', 'JournalEntryPosted', 'NotificationSent'];
 
   async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body as EventEnvelope);
     await recordHistory(ctx, events);
+    await recordNotificationsSent(ctx, events);
+    await recordFxResults(ctx.tx, events);
     await applyTradeEvents(
       ctx.tx,
       events.filter((e): e is TradeEventV1 => TRADE_LIFECYCLE.has(e.type)),
@@ -287,7 +348,7 @@ export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements 
     }
     const entries = new Map<string, number>();
     for (const e of events)
-      if (e.type === 'JournalEntryPosted')
+      if (e.type === 'JournalEntryPosted' && !NOT_A_TRADE.has((e as AccountingEvent).payload.kind))
         entries.set((e as AccountingEvent).payload.tradeRef, (entries.get((e as AccountingEvent).payload.tradeRef) ?? 0) + 1);
     if (entries.size > 0) {
       await ctx.tx.query(

@@ -9,6 +9,7 @@ import {
   reportWindow,
   type ActivityFigures,
   type AmountRow,
+  type AvisRow,
   type DayInstructionCounts,
   type DayTradeCounts,
   type DueRow,
@@ -393,8 +394,9 @@ t AS (
 
 /**
  * The figures of the activity report of `date`, counted in the database from the dated history
- * (activity_trade_events, activity_instruction_events, penalties): every fact dated on or before
- * `date`, per date over the month and the trend window (see activity-report.ts for the definitions).
+ * (activity_trade_events, activity_instruction_events, penalties, activity_notifications_sent,
+ * activity_fx_results): every fact dated on or before `date`, per date over the month and the trend
+ * window (see activity-report.ts for the definitions).
  */
 export async function activityFigures(tx: EntityManager, date: string): Promise<ActivityFigures> {
   const { from, trendDates, monthStart } = reportWindow(date);
@@ -465,6 +467,24 @@ export async function activityFigures(tx: EntityManager, date: string): Promise<
      FROM reporting.penalties WHERE penalty_date BETWEEN $2::date AND $1::date GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     [date, from],
   )) as PenaltyRow[];
+  // Each trade's avis counts once, on the day its first AVIS_OPERE notification was sent (as of D),
+  // with the trade date of the version in force on D.
+  const avis = (await tx.query(
+    `WITH first AS (SELECT trade_ref, min(sent_date) AS sent_date FROM reporting.activity_notifications_sent
+                    WHERE kind = 'AVIS_OPERE' AND sent_date <= $1::date GROUP BY trade_ref)
+     SELECT to_char(f.sent_date, 'YYYY-MM-DD') AS date, to_char(v.trade_date, 'YYYY-MM-DD') AS "tradeDate", count(*)::int AS sent
+     FROM first f
+     LEFT JOIN LATERAL (SELECT e.trade_date FROM reporting.activity_trade_events e
+                        WHERE e.trade_ref = f.trade_ref AND e.kind IN ('CAPTURED', 'AMENDED') AND e.event_date <= $1::date
+                        ORDER BY e.event_date DESC, e.seq DESC LIMIT 1) v ON true
+     WHERE f.sent_date >= $2::date GROUP BY 1, 2 ORDER BY 1, 2`,
+    [date, from],
+  )) as AvisRow[];
+  const fxResults = (await tx.query(
+    `SELECT to_char(accounting_date, 'YYYY-MM-DD') AS date, currency, sum(result)::text AS amount FROM reporting.activity_fx_results
+     WHERE accounting_date BETWEEN $2::date AND $1::date GROUP BY 1, 2 ORDER BY 1, 2`,
+    [date, from],
+  )) as AmountRow[];
   const fails = (await tx.query(
     `WITH ${INSTRUCTIONS_AS_OF},
      last AS (SELECT DISTINCT ON (instruction_id) instruction_id, settled_amount FROM reporting.activity_instruction_events
@@ -497,6 +517,8 @@ export async function activityFigures(tx: EntityManager, date: string): Promise<
     settledValues,
     due,
     penalties,
+    avis,
+    fxResults,
     fails,
     volumes,
   };

@@ -37,8 +37,23 @@ import {
 } from '../persistence/journal.repository.js';
 import { holdEvents, loadTrades, lockTradesAgainstParking, saveSettledTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
 
-/** Kinds announced on accounting.events.v1 (trade-keyed); TTF and FX entries are not a trade's. */
-const ANNOUNCED = new Set<JournalEntry['kind']>(['TRADE_DATE_COMMITMENT', 'TRADE_DATE_COMMITMENT_REVERSAL', 'SETTLEMENT', 'PENALTY', 'PENALTY_WAIVER']);
+/**
+ * Kinds announced on accounting.events.v1: a trade's entries, keyed by its reference, and the FX
+ * revaluations, keyed `FX:<book>:<currency>`, with the result they book (reporting's activity report).
+ * TTF accruals and recostings are not announced.
+ */
+const ANNOUNCED = new Set<JournalEntry['kind']>([
+  'TRADE_DATE_COMMITMENT',
+  'TRADE_DATE_COMMITMENT_REVERSAL',
+  'SETTLEMENT',
+  'PENALTY',
+  'PENALTY_WAIVER',
+  'FX_REVALUATION',
+]);
+
+/** Credits less debits on the P&L accounts (PCG classes 6 and 7): a gain positive, a loss negative. */
+const pnlResult = (lines: JournalEntry['lines']): Dec =>
+  lines.filter((l) => /^[67]/.test(l.accountCode)).reduce((s, l) => s.plus(l.credit).minus(l.debit), new Dec(0));
 
 export function announce(ctx: BatchContext, posted: JournalEntry[]): void {
   for (const e of posted) {
@@ -58,6 +73,7 @@ export function announce(ctx: BatchContext, posted: JournalEntry[]): void {
         currency: e.currency,
         total: total.toFixed(),
         lines: e.lines.length,
+        ...(e.kind === 'FX_REVALUATION' ? { result: pnlResult(e.lines).toFixed() } : {}),
       },
     });
     ctx.emit({ topic: Topics.accountingEvents, key: e.tradeRef, event });
@@ -391,9 +407,9 @@ export class AccountingDayHooks implements BusinessDayHooks {
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const released = await releaseParkedSettlements(ctx);
     announce(ctx, released);
-    await revalueAtClose(ctx, day.businessDate, causeEventId);
+    announce(ctx, await revalueAtClose(ctx, day.businessDate, causeEventId));
     // After the close, which revalued what it holds: a released line of a currency without a rate today may be late for an earlier close.
-    await correctLateFxLines(ctx, released);
+    announce(ctx, await correctLateFxLines(ctx, released));
     await reconcilePnlAtClose(ctx, day.businessDate, this.config.PNL_TOLERANCE);
   }
 }
@@ -524,8 +540,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
     await positions.save();
     await holdEvents(ctx.tx, held);
     const posted = [...(await appendJournal(ctx.tx, entries)), ...(await releaseParkedSettlements(ctx))];
-    await correctLateFxLines(ctx, posted);
-    announce(ctx, posted);
+    announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
   }
 }
 
@@ -626,8 +641,7 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     }
     // After the accruals of the same batch, so a waiver finds its accrual even when both came together.
     if (waived.length > 0) posted.push(...(await appendJournal(ctx.tx, await penaltyWaiverEntries(ctx, waived))));
-    await correctLateFxLines(ctx, posted);
-    announce(ctx, posted);
+    announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
   }
 }
 
@@ -680,7 +694,7 @@ export class TtfAccrualConsumer extends EnvelopeHandler<ReportingEvent> {
         }),
       );
     }
-    await correctLateFxLines(ctx, await appendJournal(ctx.tx, entries));
+    announce(ctx, await correctLateFxLines(ctx, await appendJournal(ctx.tx, entries)));
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activityPdf } from '../pdf/activity-pdf.js';
-import { activityCsv, activityReport, failAgeBusinessDays, reportWindow, type ActivityFigures } from './activity-report.js';
+import { activityCsv, activityReport, avisDeadline, failAgeBusinessDays, reportWindow, type ActivityFigures } from './activity-report.js';
 import { formatDecimal, formatRate } from './number-format.js';
 
 // A Monday with known figures: D = 7 Dec 2026, the previous business day Friday 4 Dec, the month from 1 Dec.
@@ -36,6 +36,21 @@ const KNOWN_DAY: ActivityFigures = {
     { date: '2026-12-02', direction: 'PAYABLE', currency: 'EUR', count: 1, amount: '99.00' },
     { date: D, direction: 'PAYABLE', currency: 'EUR', count: 2, amount: '13.00' },
     { date: D, direction: 'RECEIVABLE', currency: 'EUR', count: 1, amount: '5.85' },
+  ],
+  // Avis d'opéré first sent per day, by trade date; the deadline is the first TARGET business day after the trade date.
+  avis: [
+    { date: '2026-11-30', tradeDate: '2026-11-27', sent: 12 }, // before the month: deadline Mon 30 Nov, on time
+    { date: '2026-12-02', tradeDate: '2026-11-27', sent: 1 }, // deadline Mon 30 Nov: late
+    { date: '2026-12-04', tradeDate: '2026-12-03', sent: 15 }, // deadline Fri 4 Dec: on time
+    { date: D, tradeDate: '2026-12-03', sent: 2 }, // deadline Fri 4 Dec: late
+    { date: D, tradeDate: '2026-12-04', sent: 20 }, // deadline Mon 7 Dec (over the weekend): on time
+    { date: D, tradeDate: null, sent: 1 }, // a trade reporting does not hold: sent, never late
+  ],
+  // The FX revaluations' signed result per close: on D a loss of 150.25 on one book, a gain of 400.00 on another.
+  fxResults: [
+    { date: '2026-11-30', currency: 'EUR', amount: '50.00' },
+    { date: '2026-12-04', currency: 'EUR', amount: '-1000.00' },
+    { date: D, currency: 'EUR', amount: '249.75' },
   ],
   // Ages in TARGET business days after the intended date: 0, 1, 4, 0, 11.
   fails: [
@@ -125,8 +140,24 @@ describe('the activity report of a day with known figures (7 Dec 2026)', () => {
         byValue: [{ currency: 'EUR', due: '35000000.00', settledOnTime: '31832303.34', rate: '0.9095' }],
       },
       penalties: { payable: [{ currency: 'EUR', amount: '13.00', count: 2 }], receivable: [{ currency: 'EUR', amount: '5.85', count: 1 }] },
+      avisSent: 23, // 2 + 20 + 1
+      avisLate: 2,
+      fxResult: [{ currency: 'EUR', amount: '249.75' }],
       failing: 5,
     });
+  });
+
+  it('counts the avis d’opéré sent and late: the deadline is the next TARGET business day after the trade date', () => {
+    expect(avisDeadline('2026-12-03')).toBe('2026-12-04');
+    expect(avisDeadline('2026-12-04')).toBe('2026-12-07'); // Friday's trades: Monday
+    expect(avisDeadline('2026-12-24')).toBe('2026-12-28'); // 25 and 26 Dec are TARGET holidays
+    expect(r.previousDay).toMatchObject({ avisSent: 15, avisLate: 0 });
+    expect(r.month).toMatchObject({ avisSent: 39, avisLate: 3 }); // 1 + 15 + 23 sent; 1 + 2 late (30 Nov left out)
+  });
+
+  it('sums the FX result, signed: the month is -1,000.00 + 249.75 = -750.25 (30 Nov left out)', () => {
+    expect(r.previousDay.fxResult).toEqual([{ currency: 'EUR', amount: '-1000.00' }]);
+    expect(r.month.fxResult).toEqual([{ currency: 'EUR', amount: '-750.25' }]);
   });
 
   it('sums the month: 1 to 7 Dec (30 Nov left out)', () => {
@@ -200,13 +231,7 @@ describe('the activity report of a day with known figures (7 Dec 2026)', () => {
   });
 
   it('says once what its sources do not carry, never an internal message', () => {
-    expect(r.notAvailable.map((x) => x.figure)).toEqual([
-      'executions received',
-      'exceptions by kind and reason',
-      'avis d’opéré sent and late',
-      'dead letters',
-      'FX results and reconciliation breaks',
-    ]);
+    expect(r.notAvailable.map((x) => x.figure)).toEqual(['executions received', 'exceptions by kind and reason', 'dead letters', 'reconciliation breaks']);
     expect(JSON.stringify(r)).not.toMatch(/ yet|accounting\.events\.v1 yet/);
   });
 
@@ -218,6 +243,11 @@ describe('the activity report of a day with known figures (7 Dec 2026)', () => {
         'counts;day;captured;;;25;',
         'counts;month;captured;;;55;',
         'counts;previous_day;failing;;;3;',
+        'counts;day;avisSent;;;23;',
+        'counts;day;avisLate;;;2;',
+        'counts;month;avisLate;;;3;',
+        'fx_result;day;revaluation;;EUR;;249.75',
+        'fx_result;month;revaluation;;EUR;;-750.25',
         'stp_rate;day;straight_through/validated;;;21/24;0.8750',
         'settlement_efficiency;day;settled_on_time/due;;;18/20;0.9000',
         'settlement_efficiency_value;day;31832303.34/35000000.00;;EUR;;0.9095',
@@ -272,6 +302,9 @@ describe('the PDF of the known day, rendered', () => {
       'Settlement efficiency (count) 90.00 % +2.50 pt 88.89 %',
       'Failing at the close 5 +2',
       'Penalties payable 13.00 EUR 112.00 EUR',
+      'Trade confirmations (avis) sent 23 +8 39',
+      'of which late 2 +2 3',
+      'FX result (revaluation) 249.75 EUR -750.25 EUR',
       'Fails at the close of 2026-12-07: 5',
       'CLAC 1 ; LACK 3 ; no reason from the CSD 1',
       'dead letters: not available from the dead-letter topics (read by no service)',
@@ -297,6 +330,9 @@ describe('the PDF of the known day, rendered', () => {
       'messages en lettres mortes : non disponible, the dead-letter topics (read by no service)',
       'Efficacité du dénouement (nombre) 90,00 % +2,50 pt 88,89 %',
       'Suspens à la clôture du 2026-12-07 : 5',
+      'Avis d’opéré envoyés 23 +8 39',
+      'dont en retard 2 +2 3',
+      'Résultat de change (réévaluation) 249,75 EUR -750,25 EUR',
     ])
       expect(page1).toContain(line);
   });

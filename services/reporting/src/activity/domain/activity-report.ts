@@ -1,4 +1,4 @@
-import { addDays, Dec, TARGET } from '@postera/kernel';
+import { addBusinessDays, addDays, Dec, TARGET } from '@postera/kernel';
 
 /**
  * The activity report of one business date D (DOMAIN.md §6), as of D: every figure comes from facts
@@ -16,6 +16,13 @@ import { addDays, Dec, TARGET } from '@postera/kernel';
  * - settlement efficiency: instructions due in the period (intended settlement date in it, not
  *   cancelled by D) settled on or before their intended date / due, by count and by value per currency;
  * - penalties (CSDR) for days in the period, payable and receivable, per currency;
+ * - avis d'opéré sent: trades whose avis was first accepted by a channel (notification.events.v1) in
+ *   the period, the day reporting recorded it; late: of those, sent after the avis deadline, the end
+ *   of the first TARGET business day after the trade date (the rule notification watches). A trade
+ *   whose trade date reporting does not hold counts as sent, never as late;
+ * - FX result: the FX revaluation entries accounting announced dated in the period (their accounting
+ *   date, the close revalued to), signed (a gain positive), per currency (EUR); a revaluation booked
+ *   when an ECB rate arrives late for a close is not announced, so not counted;
  * - failing on D: instructions due by D, not settled and not cancelled or rejected by D, by reason (the
  *   CSD's last reason dated by D; NONE when it gave none) and by age in TARGET business days after
  *   the intended date (0, 1, 2–5, 6–10, over 10), with the cash still to settle per currency.
@@ -67,6 +74,13 @@ export interface PenaltyRow {
   amount: string;
 }
 
+/** Trades whose avis d'opéré was first sent on `date`, by trade date (null: the trade is not held by reporting). */
+export interface AvisRow {
+  date: string;
+  tradeDate: string | null;
+  sent: number;
+}
+
 export interface FailRow {
   tradeRef: string;
   reason: string;
@@ -97,6 +111,9 @@ export interface ActivityFigures {
   settledValues: AmountRow[];
   due: DueRow[];
   penalties: PenaltyRow[];
+  avis: AvisRow[];
+  /** Per accounting date and currency, the FX revaluations' signed result. */
+  fxResults: AmountRow[];
   fails: FailRow[];
   volumes: VolumeFigure[];
 }
@@ -128,6 +145,11 @@ export interface PeriodFigures {
     byValue: Array<{ currency: string; due: string; settledOnTime: string; rate: string | null }>;
   };
   penalties: { payable: Array<CurrencyAmount & { count: number }>; receivable: Array<CurrencyAmount & { count: number }> };
+  /** Avis d'opéré first sent in the period, and of those the ones sent after their deadline. */
+  avisSent: number;
+  avisLate: number;
+  /** The FX revaluations' result in the period, signed (a gain positive). */
+  fxResult: CurrencyAmount[];
   /** Failing at the end of `to`. */
   failing: number;
 }
@@ -185,9 +207,8 @@ export type AgeBucket = (typeof AGE_BUCKETS)[number];
 export const NOT_AVAILABLE: readonly NotAvailable[] = Object.freeze([
   { figure: 'executions received', source: 'capture (trades.executed.v1 is read by capture only)' },
   { figure: 'exceptions by kind and reason', source: 'capture (rejected inputs are not published)' },
-  { figure: 'avis d’opéré sent and late', source: 'notification (notification.events.v1 is not read by reporting)' },
   { figure: 'dead letters', source: 'the dead-letter topics (read by no service)' },
-  { figure: 'FX results and reconciliation breaks', source: 'accounting (it publishes neither on accounting.events.v1)' },
+  { figure: 'reconciliation breaks', source: 'accounting (it does not publish them on accounting.events.v1)' },
 ]);
 
 export function ageBucket(days: number): AgeBucket {
@@ -219,6 +240,9 @@ export function reportWindow(businessDate: string): { monthStart: string; trendD
   return { monthStart, trendDates, from };
 }
 
+/** The avis deadline of a trade (Delegated Regulation (EU) 2017/565 art. 59(4)): the first TARGET business day after the trade date. */
+export const avisDeadline = (tradeDate: string): string => addBusinessDays(tradeDate, 1, TARGET);
+
 const rate = (num: Dec | number, den: Dec | number): string | null => (new Dec(den).gt(0) ? new Dec(num).div(den).toFixed(4) : null);
 const within = (date: string, from: string, to: string) => date >= from && date <= to;
 const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => string): CurrencyAmount[] => {
@@ -232,6 +256,7 @@ function period(f: ActivityFigures, from: string, to: string): PeriodFigures {
   const i = f.instructions.filter((r) => within(r.date, from, to));
   const due = f.due.filter((r) => within(r.date, from, to));
   const pen = f.penalties.filter((r) => within(r.date, from, to));
+  const avis = f.avis.filter((r) => within(r.date, from, to));
   const n = <T>(rows: T[], k: (r: T) => number) => rows.reduce((a, r) => a + k(r), 0);
   const validated = n(t, (r) => r.validated);
   const straightThrough = n(t, (r) => r.straightThrough);
@@ -284,6 +309,16 @@ function period(f: ActivityFigures, from: string, to: string): PeriodFigures {
         .map(([currency, v]) => ({ currency, due: v.due.toFixed(2), settledOnTime: v.onTime.toFixed(2), rate: rate(v.onTime, v.due) })),
     },
     penalties: { payable: penalties('PAYABLE'), receivable: penalties('RECEIVABLE') },
+    avisSent: n(avis, (r) => r.sent),
+    avisLate: n(
+      avis.filter((r) => r.tradeDate !== null && r.date > avisDeadline(r.tradeDate)),
+      (r) => r.sent,
+    ),
+    fxResult: sumBy(
+      f.fxResults.filter((r) => within(r.date, from, to)),
+      (r) => r.currency,
+      (r) => r.amount,
+    ),
     failing: f.instructions.find((r) => r.date === to)?.failing ?? 0,
   };
 }
@@ -380,6 +415,8 @@ export function activityCsv(r: ActivityReport): string {
       'settled',
       'partiallySettled',
       'failing',
+      'avisSent',
+      'avisLate',
     ] as const)
       add('counts', name, k, p[k]);
     add('stp_rate', name, 'straight_through/validated', `${p.straightThrough}/${p.validated}`, p.stpRate ?? '');
@@ -392,6 +429,7 @@ export function activityCsv(r: ActivityReport): string {
     );
     for (const v of p.settlementEfficiency.byValue) add('settlement_efficiency_value', name, `${v.settledOnTime}/${v.due}`, '', v.rate ?? '', v.currency);
     for (const v of p.settledValue) add('settled_value', name, 'settled', '', v.amount, v.currency);
+    for (const v of p.fxResult) add('fx_result', name, 'revaluation', '', v.amount, v.currency);
     for (const v of p.penalties.payable) add('penalties', name, 'PAYABLE', v.count, v.amount, v.currency);
     for (const v of p.penalties.receivable) add('penalties', name, 'RECEIVABLE', v.count, v.amount, v.currency);
   }

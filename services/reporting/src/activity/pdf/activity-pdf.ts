@@ -30,6 +30,9 @@ const WORDS = {
     penaltiesPayable: 'Penalties payable',
     penaltiesReceivable: 'Penalties receivable',
     settledValue: 'Value settled',
+    avisSent: 'Trade confirmations (avis) sent',
+    avisLate: 'of which late',
+    fxResult: 'FX result (revaluation)',
     notAvailable: 'Not available from the sources reporting reads',
     notFrom: (figure: string, source: string) => `${figure}: not available from ${source}`,
     figures: {} as Record<string, string>,
@@ -91,14 +94,16 @@ const WORDS = {
     penaltiesPayable: 'Pénalités à payer',
     penaltiesReceivable: 'Pénalités à recevoir',
     settledValue: 'Montant dénoué',
+    avisSent: 'Avis d’opéré envoyés',
+    avisLate: 'dont en retard',
+    fxResult: 'Résultat de change (réévaluation)',
     notAvailable: 'Non disponible dans les sources lues par le reporting',
     notFrom: (figure: string, source: string) => `${figure} : non disponible, ${source}`,
     figures: {
       'executions received': 'exécutions reçues',
       'exceptions by kind and reason': 'anomalies par type et motif',
-      'avis d’opéré sent and late': 'avis d’opéré envoyés et en retard',
       'dead letters': 'messages en lettres mortes',
-      'FX results and reconciliation breaks': 'résultats de change et écarts de rapprochement',
+      'reconciliation breaks': 'écarts de rapprochement',
     } as Record<string, string>,
     fails: (n: string, d: string) => `Suspens à la clôture du ${d} : ${n}`,
     byReason: 'Par motif',
@@ -240,6 +245,9 @@ function keyFigures(doc: PDFKit.PDFDocument, r: ActivityReport, lang: ReportLang
     [w.failing, formatCount(r.day.failing, lang), formatChange(r.day.failing, r.previousDay.failing, lang), ''],
     ...money(w.penaltiesPayable, (p) => p.penalties.payable),
     ...money(w.penaltiesReceivable, (p) => p.penalties.receivable),
+    count(w.avisSent, (p) => p.avisSent),
+    count(w.avisLate, (p) => p.avisLate),
+    ...money(w.fxResult, (p) => p.fxResult),
   ];
   const bold = new Set<string>([w.stpRate, w.efficiency, w.failing]);
   table(

@@ -5,6 +5,8 @@ import { ReportingDeclarations1796000000000 } from './1796000000000-reporting-de
 import { ReportingClientNaturalPersons1796050000000 } from './1796050000000-reporting-client-natural-persons.js';
 import { ReportingActivityHistory1796950000000 } from './1796950000000-reporting-activity-history.js';
 import { ReportingRunChanges1796960000000 } from './1796960000000-reporting-run-changes.js';
+import { ReportingActivityNotifications1797000000000 } from './1797000000000-reporting-activity-notifications.js';
+import { ReportingActivityFxResults1797000001000 } from './1797000001000-reporting-activity-fx-results.js';
 
 export const reportingMigrations = [
   ReportingInitial1764190300000,
@@ -13,6 +15,8 @@ export const reportingMigrations = [
   ReportingClientNaturalPersons1796050000000,
   ReportingActivityHistory1796950000000,
   ReportingRunChanges1796960000000,
+  ReportingActivityNotifications1797000000000,
+  ReportingActivityFxResults1797000001000,
   outboxParkedMigration('reporting'),
   inboxReceivedIndexMigration('reporting'),
   fourEyesApprovalsMigration('reporting'),
