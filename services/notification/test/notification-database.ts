@@ -19,3 +19,13 @@ export async function notificationDatabase(label: string, noticeId: string): Pro
   );
   return { url, ds };
 }
+
+/**
+ * Undoes the schema's migrations from the last one back through `name`, whatever was added after it:
+ * a test of one migration sees the database as it was before it, then runs the rest again.
+ */
+export async function undoMigrationsThrough(ds: DataSource, name: string): Promise<void> {
+  const applied = async () => ((await ds.query(`SELECT 1 FROM notification.migrations WHERE name = $1`, [name])) as unknown[]).length > 0;
+  if (!(await applied())) throw new Error(`migration ${name} is not applied`);
+  while (await applied()) await ds.undoLastMigration({ transaction: 'each' });
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { deterministicId } from '@postera/kernel';
 import { dropTestDatabase } from '@postera/testing';
 import type { DataSource } from 'typeorm';
-import { notificationDatabase } from './notification-database.js';
+import { notificationDatabase, undoMigrationsThrough } from './notification-database.js';
 
 // The migration that drops the answers' text an earlier version kept of webhook attempts, against
 // real Postgres: the status stays, an SMTP reply is not touched.
@@ -16,7 +16,7 @@ describe('webhook answers: the status only, for the attempts recorded before too
 
   beforeAll(async () => {
     ({ url, ds } = await notificationDatabase('notif-answers', noticeId));
-    await ds.undoLastMigration({ transaction: 'each' });
+    await undoMigrationsThrough(ds, 'NotificationWebhookAnswersStatusOnly1796810000000');
     await ds.query(
       `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, status, attempts, sent_at)
        VALUES ($1, $3, 'AVIS_OPERE', 'cause-event-1', 'T-1', 'CLI-1', 'WEBHOOK', 'https://hooks.example/x', 'SENT', 3, now()),

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { openSecret } from '../src/contacts/domain/webhook-secret-box.js';
 import { notificationMigrations } from '../src/database/migrations/index.js';
+import { undoMigrationsThrough } from './notification-database.js';
 
 // The migration that seals the webhook secrets an earlier version stored in plaintext, against real
 // Postgres: with WEBHOOK_SECRETS_KEY it seals them in place (and reverts them); without it, it refuses
@@ -15,11 +16,8 @@ const LEI_A = '529900T8BM49AURSDO55';
 const LEI_B = '969500POSTERAFR00003';
 const SECRET_A = 'plaintext-secret-of-counterparty-a';
 const SECRET_B = 'plaintext-secret-of-counterparty-b';
-/** Migrations added after the sealing one: undone with it, run again with it. */
-const MIGRATIONS_AFTER_SEALING = 2;
-const undoSealing = async (ds: DataSource) => {
-  for (let i = 0; i <= MIGRATIONS_AFTER_SEALING; i++) await ds.undoLastMigration({ transaction: 'each' });
-};
+/** The sealing migration and those added after it: undone together, run again together. */
+const undoSealing = (ds: DataSource) => undoMigrationsThrough(ds, 'NotificationWebhookSecretsSealed1796720000000');
 
 describe('the migration sealing stored webhook secrets', () => {
   let url: string;
@@ -79,7 +77,8 @@ describe('the migration sealing stored webhook secrets', () => {
   });
 
   it('with the key: every plaintext secret sealed in place (v1, AES-256-GCM), opening with the key and its counterparty only', async () => {
-    expect(await withKey.runMigrations({ transaction: 'each' })).toHaveLength(1 + MIGRATIONS_AFTER_SEALING);
+    // The sealing migration runs first of those pending, the ones after it follow.
+    expect((await withKey.runMigrations({ transaction: 'each' }))[0]!.name).toBe('NotificationWebhookSecretsSealed1796720000000');
     const after = await secrets();
     expect(after.map((s) => [s.lei, s.channel, s.secret === null ? null : s.secret.slice(0, 3)])).toEqual([
       [LEI_A, 'EMAIL', null],
