@@ -10,24 +10,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -z "${XMLLINT:-}" ] && ! command -v xmllint >/dev/null 2>&1; then
+# A tool the tests need, installed from Debian when missing and this runs as root; otherwise a stop
+# that says what to install.
+require_tool() { # <what> <Debian package> <how to get it elsewhere>
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "xmllint: installing libxml2-utils"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
+    echo "$1: installing $2"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
   else
-    echo "xmllint: not found; install libxml2-utils (Debian/Ubuntu) or libxml2 (others), or set XMLLINT" >&2
+    echo "$1: not found; install $3" >&2
     exit 1
   fi
-fi
+}
 
+if [ -z "${XMLLINT:-}" ] && ! command -v xmllint >/dev/null 2>&1; then
+  require_tool xmllint libxml2-utils "libxml2-utils (Debian/Ubuntu) or libxml2 (others), or set XMLLINT"
+fi
 if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "pdftotext: installing poppler-utils"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-  else
-    echo "pdftotext: not found; install poppler-utils (Debian/Ubuntu, or poppler elsewhere)" >&2
-    exit 1
-  fi
+  require_tool pdftotext poppler-utils "poppler-utils (Debian/Ubuntu, or poppler elsewhere)"
 fi
 
 if [ -z "${DATABASE_URL:-}" ]; then

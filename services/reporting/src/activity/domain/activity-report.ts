@@ -123,15 +123,9 @@ export interface CurrencyAmount {
   amount: string;
 }
 
-export interface PeriodFigures {
+export interface PeriodFigures extends Omit<DayTradeCounts, 'date'> {
   from: string;
   to: string;
-  captured: number;
-  cancelled: number;
-  amended: number;
-  confirmed: number;
-  validated: number;
-  straightThrough: number;
   stpRate: string | null;
   instructed: number;
   matched: number;
