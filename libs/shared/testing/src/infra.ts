@@ -292,6 +292,10 @@ export async function consumeAll(topic: string, options: { expected: number; tim
     maxWaitTimeInMs: 50,
   });
   const received: ConsumedMessage[] = [];
+  // A throwaway group commits nothing, so a rebalance (a coordinator still loading after the
+  // broker starts) hands the reader its partitions again from the beginning: a record seen twice
+  // at one offset is the reader's, not the topic's. A record written twice has two offsets.
+  const seen = new Set<string>();
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -301,6 +305,9 @@ export async function consumeAll(topic: string, options: { expected: number; tim
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic: t, partition, message }) => {
+        const at = `${t}/${partition}/${message.offset}`;
+        if (seen.has(at)) return;
+        seen.add(at);
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) {
           if (v === undefined) continue;
