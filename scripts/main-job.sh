@@ -4,11 +4,16 @@
 #   npm start                 # the stack stays up afterwards (gateway on :3000), Ctrl-C to stop
 #   npm start -- --exit       # stop once the summary is printed
 #   npm start -- --trades=5000 --date=2026-11-26
+#   npm start -- --help       # the options; nothing is started
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/node-runtime.sh
 source scripts/node-runtime.sh
 bash scripts/install.sh
+# The help needs the built job only: no broker or database is started for it.
+for a in "$@"; do
+  case "$a" in -h | --help) exec node tools/devstack/dist/main-job.js --help ;; esac
+done
 bash scripts/ensure-infra.sh
 # shellcheck source=../deploy/local/kafka-env.sh
 source deploy/local/kafka-env.sh

@@ -86,10 +86,19 @@ export async function closeDay(stack: Stack, businessDate: string) {
  * month's last business day; returns the versions filed (a version above 1 is a correction filed at
  * the next month's first close).
  */
-export async function waitForDeclarations(stack: Stack, month: string, lastClosed: string, timeoutMs: number): Promise<Record<string, number>> {
+export async function waitForDeclarations(
+  stack: Stack,
+  month: string,
+  lastClosed: string,
+  timeoutMs: number,
+  progress: (detail: string) => void = () => undefined,
+): Promise<Record<string, number>> {
   const versions: Record<string, number> = {};
   await waitUntil(
-    async () => (await fetch(`${stack.url('gateway')}/api/eod-reports/${lastClosed}`, { headers: await stack.auth(['operator']) })).ok,
+    async () => {
+      progress(`waiting for reporting to take the close of ${lastClosed}`);
+      return (await fetch(`${stack.url('gateway')}/api/eod-reports/${lastClosed}`, { headers: await stack.auth(['operator']) })).ok;
+    },
     `reporting to take the close of ${lastClosed}`,
     timeoutMs,
   );
@@ -102,6 +111,11 @@ export async function waitForDeclarations(stack: Stack, month: string, lastClose
         );
         versions[kind] = Math.max(0, ...runs.map((r) => r.version));
       }
+      progress(
+        `filed ${Object.values(versions).filter((v) => v > 0).length}/3 (${Object.entries(versions)
+          .map(([k, v]) => `${k} ${v > 0 ? `v${v}` : 'not yet'}`)
+          .join(', ')})`,
+      );
       return Object.values(versions).every((v) => v > 0);
     },
     `the declarations of ${month} filed at its last close`,
@@ -143,7 +157,13 @@ export async function eodSummary(stack: Stack, businessDate?: string): Promise<E
  * Waits until capture has accounted for every published execution and confirmation, and every
  * validated trade has been instructed and acknowledged by the simulated CSD.
  */
-export async function waitForCapturedAndInstructed(stack: Stack, published: number, timeoutMs: number, confirmationsPublished = 0): Promise<EodSummary> {
+export async function waitForCapturedAndInstructed(
+  stack: Stack,
+  published: number,
+  timeoutMs: number,
+  confirmationsPublished = 0,
+  progress: (detail: string) => void = () => undefined,
+): Promise<EodSummary> {
   let last: EodSummary | null = null;
   await waitUntil(
     async () => {
@@ -152,6 +172,10 @@ export async function waitForCapturedAndInstructed(stack: Stack, published: numb
       const s = last.settlement;
       const acknowledged =
         (s.byStatus.MATCHED ?? 0) + (s.byStatus.UNMATCHED ?? 0) + (s.byStatus.SETTLED ?? 0) + (s.byStatus.FAILING ?? 0) + (s.byStatus.REJECTED ?? 0);
+      progress(
+        `consumed ${c.consumed}/${published}, confirmations ${c.confirmations.receipts.consumed}/${confirmationsPublished}, ` +
+          `instructed ${s.instructed}/${c.validated} validated, acknowledged by the CSD ${acknowledged}`,
+      );
       return (
         c.consumed >= published && c.confirmations.receipts.consumed >= confirmationsPublished && s.instructed === c.validated && acknowledged === s.instructed
       );
@@ -211,20 +235,28 @@ export async function runDaysThroughSettlement(
   tradeDate: string,
   cycleDays: number,
   timeoutMs: number,
-  today: string = todayUtc(),
+  o: { today?: string; progress?: (detail: string) => void } = {},
 ): Promise<string> {
+  const today = o.today ?? todayUtc();
+  const progress = o.progress ?? (() => undefined);
   const problem = demoTradeDateProblem(tradeDate, today, cycleDays);
   if (problem) throw new Error(`cannot run the days through settlement: ${problem}`);
   let day = tradeDate;
+  progress(`closing ${day}`);
   await closeDay(stack, day);
   for (let i = 0; i < cycleDays; i++) {
     day = addBusinessDays(day, 1, TARGET);
+    progress(`opening and closing ${day}`);
     await openDay(stack, day);
     await closeDay(stack, day);
   }
   await waitUntil(
     async () => {
       const s = await eodSummary(stack, day);
+      progress(
+        `settled ${s.settlement.settled} + failing ${s.settlement.failing} + unmatched ${s.settlement.byStatus.UNMATCHED ?? 0} of ${s.settlement.instructed} instructed; ` +
+          `reporting ${s.reporting.settled} settled, accounting ${s.accounting.parkedSettlements} parked`,
+      );
       return (
         s.settlement.settled + s.settlement.failing + (s.settlement.byStatus.UNMATCHED ?? 0) === s.settlement.instructed &&
         s.reporting.settled === s.settlement.settled &&
@@ -241,7 +273,7 @@ export async function runDaysThroughSettlement(
  * Waits until notification has read every trade and settlement event published so far and every
  * email owed has gone out (webhooks to an unreachable client keep retrying on their own schedule).
  */
-export async function waitForNotifications(stack: Stack, timeoutMs: number): Promise<void> {
+export async function waitForNotifications(stack: Stack, timeoutMs: number, progress: (detail: string) => void = () => undefined): Promise<void> {
   const caughtUp = async (consumer: string, topic: string) => {
     const physical = physicalTopic(stack.o.topicPrefix, topic);
     const [committed, end] = await Promise.all([committedOffsets(`${stack.o.groupPrefix}.notification.${consumer}`, physical), endOffsets(physical)]);
@@ -249,8 +281,12 @@ export async function waitForNotifications(stack: Stack, timeoutMs: number): Pro
   };
   await waitUntil(
     async () => {
-      if (!(await caughtUp('trade-events', Topics.tradeEvents)) || !(await caughtUp('settlement-events', Topics.settlementEvents))) return false;
+      if (!(await caughtUp('trade-events', Topics.tradeEvents)) || !(await caughtUp('settlement-events', Topics.settlementEvents))) {
+        progress('reading the trade and settlement events');
+        return false;
+      }
       const email = (await eodSummary(stack)).notification.byChannel?.EMAIL;
+      progress(email ? `emails pending ${email.pending}, retrying ${email.retrying}` : 'no email owed');
       return !email || email.pending + email.retrying === 0;
     },
     'client notices to be sent',

@@ -25,6 +25,8 @@ import {
   waitForNotifications,
   type DemoPlan,
 } from './day.js';
+import { MAIN_JOB_USAGE, mainJobArgs, MainJobArgsError, stageBudgetMs, type MainJobArgs } from './main-job-args.js';
+import { Progress } from './progress.js';
 import { DEMO_FX_SOURCE, publishDemoFxRates, sampleForeignCurrencies } from './rates.js';
 import { sampleConfirmations } from './confirmations.js';
 import { publish } from './publish.js';
@@ -33,14 +35,21 @@ import { sampleDay } from './sample.js';
 import { REPO_ROOT, Stack } from './stack.js';
 import { deleteTopics, ensureTopics } from './topics.js';
 
-const args = new Map(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k!, v ?? 'true'];
-  }),
-);
-const exitAtEnd = args.get('exit') === 'true';
-const count = Number(args.get('trades') ?? 1000);
+let args: MainJobArgs;
+try {
+  args = mainJobArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof MainJobArgsError)) throw e;
+  process.stderr.write(`${e.message}\n`);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(`${MAIN_JOB_USAGE}\n`);
+  process.exit(0);
+}
+const exitAtEnd = args.exit;
+const count = args.trades;
+const budgetMs = stageBudgetMs(count);
 const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postera_demo';
 const basePort = Number(process.env.POSTERA_BASE_PORT ?? 3000);
@@ -56,10 +65,10 @@ const CYCLE_DAYS = 2;
  */
 function chooseDays(): DemoPlan {
   const today = todayUtc();
-  const asked = args.get('date');
+  const asked = args.date;
   if (asked === undefined) return demoPlan(today, CYCLE_DAYS);
   const problem = demoTradeDateProblem(asked, today, CYCLE_DAYS);
-  if (problem) throw new Error(`--date=${asked} refused: ${problem}`);
+  if (problem) throw new MainJobArgsError(`--date=${asked} refused: ${problem}`);
   return { tradeDate: asked, monthEnd: addBusinessDays(asked, CYCLE_DAYS, TARGET), after: [] };
 }
 
@@ -77,7 +86,13 @@ async function freshDemoDatabase(url: string): Promise<void> {
   await c.end();
 }
 
-const step = (s: string) => process.stdout.write(`» ${s}\n`);
+const progress = new Progress();
+const step = (s: string) => {
+  progress.end();
+  process.stdout.write(`» ${s}\n`);
+};
+/** A stage's progress callback: what the waits report while the step's line is not yet written. */
+const stage = (name: string) => (detail: string) => progress.update(name, detail);
 
 async function main() {
   const days = chooseDays();
@@ -123,7 +138,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown());
   stopOnFailure = () => stack.stopAll();
 
-  await stack.startAll();
+  await stack.startAll(stage('services'));
   step(`services up: gateway ${stack.url('gateway')} (logs in .local/logs/${runId})`);
   await loadSampleReferential(stack, { webhookUrl: hooks.url });
   await openDay(stack, tradeDate);
@@ -138,23 +153,24 @@ async function main() {
   const confirmations = sampleConfirmations(messages, { missingEvery: 40, mismatchEvery: 97 });
   const started = Date.now();
   await Promise.all([publish(brokers, 'demo', Topics.tradesExecuted, messages), publish(brokers, 'demo', Topics.confirmationsReceived, confirmations)]);
-  await waitForCapturedAndInstructed(stack, messages.length, 300_000, confirmations.length);
+  await waitForCapturedAndInstructed(stack, messages.length, budgetMs, confirmations.length, stage('capture'));
   step(
     `${messages.length} executions and ${confirmations.length} counterparty confirmations: captured, confirmed, validated and instructed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  const settlementDate = await runDaysThroughSettlement(stack, tradeDate, CYCLE_DAYS, 300_000);
-  await waitForNotifications(stack, 120_000);
+  const settlementDate = await runDaysThroughSettlement(stack, tradeDate, CYCLE_DAYS, budgetMs, { progress: stage('settlement') });
+  await waitForNotifications(stack, budgetMs, stage('notices'));
   step(`days closed through ${settlementDate}; settlement cycle run by the simulated CSD`);
 
   for (const day of days.after) {
+    progress.update('days', `opening and closing ${day}`);
     await openDay(stack, day);
     await closeDay(stack, day);
   }
   const lastClosed = days.after.at(-1) ?? settlementDate;
   const month = settlementDate.slice(0, 7);
   if (addBusinessDays(settlementDate, 1, TARGET).slice(0, 7) > month) {
-    const versions = await waitForDeclarations(stack, month, lastClosed, 120_000);
+    const versions = await waitForDeclarations(stack, month, lastClosed, 120_000, stage('declarations'));
     step(
       `declarations of ${month} filed by reporting at the close of ${settlementDate} (TTF for the Trésor public, Banque de France balance of payments and holdings)` +
         (days.after.length
@@ -164,6 +180,7 @@ async function main() {
           : ''),
     );
   } else step(`declarations of ${month} not filed: the month ends after ${settlementDate}`);
+  progress.end();
   const summary = await eodSummary(stack, lastClosed);
   process.stdout.write(`\n${formatSummary(summary, { published: messages.length, businessDate: lastClosed })}\n\n`);
   if (!summary.accounting.balanced) process.exitCode = 1;
@@ -178,6 +195,11 @@ async function main() {
 let stopOnFailure: () => Promise<void> = async () => undefined;
 
 main().catch(async (e) => {
+  progress.end();
+  if (e instanceof MainJobArgsError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`main job failed: ${(e as Error).stack ?? e}\n`);
   await stopOnFailure().catch(() => undefined);
   process.exit(1);

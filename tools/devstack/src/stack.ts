@@ -197,7 +197,8 @@ export class Stack {
     }
   }
 
-  async startAll(): Promise<void> {
+  /** Starts every service and waits for each to be healthy; `progress` hears how many are up. */
+  async startAll(progress: (detail: string) => void = () => undefined): Promise<void> {
     const names = this.o.services ?? ALL_SERVICES;
     const taken = (await Promise.all(names.map(async (n) => ((await portInUse(this.o.basePort + SERVICES[n].portOffset)) ? n : null)))).filter(Boolean);
     if (taken.length > 0) {
@@ -206,7 +207,17 @@ export class Stack {
       );
     }
     for (const n of names) this.start(n);
-    await Promise.all(names.map((n) => this.waitHealthy(n)));
+    const healthy: string[] = [];
+    progress(`0/${names.length} healthy`);
+    await Promise.all(
+      names.map(async (n) => {
+        await this.waitHealthy(n);
+        healthy.push(n);
+        progress(
+          `${healthy.length}/${names.length} healthy (${names.filter((m) => !healthy.includes(m)).join(', ') || 'all up'}${healthy.length < names.length ? ' starting' : ''})`,
+        );
+      }),
+    );
   }
 
   /** Waits until /health answers 200 (Postgres and Kafka up, migrations applied, consumers started). */
