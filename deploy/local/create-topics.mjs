@@ -12,10 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { catalogueAcls } from '@postera/contracts';
-import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv } from '@postera/platform/kafka';
+import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, mendIdleRequestQueueChecks } from '@postera/platform/kafka';
 
 const require = createRequire(import.meta.url);
 const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
+// The services' mend of kafkajs's idle request-queue timer (negative timeouts Node warns about).
+mendIdleRequestQueueChecks();
 
 const catalogue = JSON.parse(
   readFileSync(new URL('../../libs/shared/contracts/topics.json', import.meta.url), 'utf8'),

@@ -4,3 +4,4 @@
  */
 export * from './messaging/kafka-client-options.js';
 export * from './messaging/kafka-acls.js';
+export * from './messaging/kafkajs-request-queue.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { catalogueAcls, dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
-import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, removeAcls, type KafkaConnectionConfig } from '@postera/platform';
+import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, mendIdleRequestQueueChecks, removeAcls, type KafkaConnectionConfig } from '@postera/platform';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 
@@ -96,6 +96,8 @@ export function uniquePrefix(label: string): string {
  * tests' admin principal unless another connection is given (serviceKafkaConnection).
  */
 export function testKafka(clientId = 'postera-test', level?: kafkajs.logLevel, connection: KafkaConnectionConfig = testKafkaConnection()): KafkaClient {
+  // As the services run it: without kafkajs's idle 1 ms timers (and Node's warning on their negative delay).
+  mendIdleRequestQueueChecks();
   const named = (process.env.KAFKAJS_LOG_LEVEL ?? 'error').toUpperCase() as keyof typeof logLevel;
   return new Kafka({
     ...kafkaClientOptions(connection, clientId),
