@@ -1,4 +1,5 @@
-// Creates the Kafka topics of libs/shared/contracts/topics.json (and a <name>.dlq beside each), named
+// Creates the Kafka topics of libs/shared/contracts/topics.json (and a <name>.dlq beside each, as
+// catalogueTopicCreations of @postera/contracts defines them), named
 // <TOPIC_PREFIX>.<name> when the services run with a TOPIC_PREFIX. Idempotent: a topic that exists is
 // grown to its partition count, and its catalogue settings (cleanup.policy, retention.ms,
 // max.message.bytes) are applied again when they differ, keeping the other settings an operator set on
@@ -9,9 +10,8 @@
 // CONSUMER_GROUP_PREFIX (default postera), each service's principal limited to its own topics.
 // Plain ESM, no build step of its own; it reads the built @postera/contracts and @postera/platform/kafka.
 // kafkajs is loaded with require() so that NODE_PATH is honoured too.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { catalogueAcls } from '@postera/contracts';
+import { catalogueAcls, catalogueTopicCreations, TOPIC_CATALOGUE } from '@postera/contracts';
 import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, mendIdleRequestQueueChecks } from '@postera/platform/kafka';
 
 const require = createRequire(import.meta.url);
@@ -19,50 +19,10 @@ const { Kafka, logLevel, ConfigResourceTypes } = require('kafkajs');
 // The services' mend of kafkajs's idle request-queue timer (negative timeouts Node warns about).
 mendIdleRequestQueueChecks();
 
-const catalogue = JSON.parse(
-  readFileSync(new URL('../../libs/shared/contracts/topics.json', import.meta.url), 'utf8'),
-);
 const connection = kafkaConnectionFromEnv(process.env);
 const { brokers } = kafkaClientOptions(connection, 'postera-create-topics');
 const readyTimeoutMs = Number(process.env.KAFKA_READY_TIMEOUT_MS || 90_000);
 const prefix = process.env.TOPIC_PREFIX || '';
-const named = (name) => (prefix ? `${prefix}.${name}` : name);
-
-/** A topic whose events may exceed the broker's default 1 MiB (topics.json maxMessageBytes). */
-const maxMessageBytes = (t) => (t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []);
-
-function wantedTopics({ defaults, topics }) {
-  const rf = defaults.replicationFactor;
-  const wanted = [];
-  for (const t of topics) {
-    wanted.push({
-      topic: named(t.name),
-      numPartitions: t.partitions,
-      replicationFactor: rf,
-      configEntries: [
-        ...(t.compacted
-          ? [{ name: 'cleanup.policy', value: 'compact' }]
-          : [
-              { name: 'cleanup.policy', value: 'delete' },
-              { name: 'retention.ms', value: String(defaults.retentionMs) },
-            ]),
-        ...maxMessageBytes(t),
-      ],
-    });
-    wanted.push({
-      topic: `${named(t.name)}.dlq`,
-      numPartitions: defaults.dlqPartitions,
-      replicationFactor: rf,
-      configEntries: [
-        { name: 'cleanup.policy', value: 'delete' },
-        { name: 'retention.ms', value: String(defaults.dlqRetentionMs) },
-        // A poison message goes to the DLQ with its original bytes: the same size limit.
-        ...maxMessageBytes(t),
-      ],
-    });
-  }
-  return wanted;
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,7 +88,7 @@ async function main() {
     requestTimeout: 15_000,
     retry: { retries: 3, initialRetryTime: 300 },
   });
-  const wanted = wantedTopics(catalogue);
+  const wanted = catalogueTopicCreations(prefix);
   const admin = await connectWithRetry(kafka);
   try {
     const existing = new Set(await admin.listTopics());
@@ -162,7 +122,7 @@ async function main() {
 
     if (connection.KAFKA_SASL_MECHANISM) {
       const groupPrefix = process.env.CONSUMER_GROUP_PREFIX || 'postera';
-      const n = await applyAcls(admin, catalogueAcls(catalogue, { topicPrefix: prefix, groupPrefix }));
+      const n = await applyAcls(admin, catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: prefix, groupPrefix }));
       console.log(`kafka: ${n} ACLs of the catalogue in place (topic prefix "${prefix}", group prefix "${groupPrefix}")`);
     }
   } finally {

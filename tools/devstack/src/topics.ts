@@ -1,4 +1,4 @@
-import { catalogueAcls, dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
+import { catalogueAcls, catalogueTopicCreations, TOPIC_CATALOGUE } from '@postera/contracts';
 import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, mendIdleRequestQueueChecks, removeAcls } from '@postera/platform';
 import kafkajs from 'kafkajs';
 
@@ -20,8 +20,6 @@ function authenticated(): boolean {
   return kafkaConnectionFromEnv(process.env).KAFKA_SASL_MECHANISM !== undefined;
 }
 
-const maxMessageBytes = (t: { maxMessageBytes?: number }) => (t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []);
-
 /**
  * Creates every topic of the catalogue (and its .dlq) under a prefix; existing ones are kept. On an
  * authenticated broker, also the catalogue's ACLs for that prefix and the stack's consumer group
@@ -33,25 +31,7 @@ export async function ensureTopics(brokers: string, prefix: string, groupPrefix 
   try {
     if (authenticated()) await applyAcls(admin, catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: prefix, groupPrefix }));
     const existing = new Set(await admin.listTopics());
-    const d = TOPIC_CATALOGUE.defaults;
-    const wanted = TOPIC_CATALOGUE.topics.flatMap((t) => [
-      {
-        topic: physicalTopic(prefix, t.name),
-        numPartitions: t.partitions,
-        replicationFactor: d.replicationFactor,
-        configEntries: [
-          ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: String(d.retentionMs) }]),
-          ...maxMessageBytes(t),
-        ],
-      },
-      {
-        topic: dlqTopic(physicalTopic(prefix, t.name)),
-        numPartitions: d.dlqPartitions,
-        replicationFactor: d.replicationFactor,
-        // A poison message goes to the DLQ with its original bytes: the same size limit.
-        configEntries: [{ name: 'retention.ms', value: String(d.dlqRetentionMs) }, ...maxMessageBytes(t)],
-      },
-    ]);
+    const wanted = catalogueTopicCreations(prefix);
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({ topics: missing, waitForLeaders: false });

@@ -1,4 +1,5 @@
 export * from './topics.js';
+export * from './topic-creations.js';
 export * from './topic-acls.js';
 export * from './envelope.js';
 export * from './trades-executed.v1.js';
