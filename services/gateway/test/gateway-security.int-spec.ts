@@ -349,13 +349,13 @@ describe('gateway security, on the built process', () => {
       contacts: {
         added: [{ channel: 'EMAIL', address: 'new@a.example' }],
         removed: [{ channel: 'EMAIL', address: 'old@a.example', hasSecret: false }],
-        changed: [{ channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', before: { hasSecret: true }, after: { hasSecret: false } }],
-        unchanged: [{ channel: 'EMAIL', address: 'ops@a.example' }],
+        unchanged: [
+          { channel: 'EMAIL', address: 'ops@a.example', hasSecret: false },
+          { channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', hasSecret: true },
+        ],
       },
     };
-    const summary =
-      `change the contacts of counterparty ${LEI}: name "Counterparty A" → "Counterparty A SA"; language fr → en; + EMAIL new@a.example; − EMAIL old@a.example; ` +
-      'WEBHOOK https://hooks.a.example/postera loses its own signing secret (then signed with notification’s default)';
+    const summary = `change the contacts of counterparty ${LEI}: name "Counterparty A" → "Counterparty A SA"; language fr → en; + EMAIL new@a.example; − EMAIL old@a.example`;
     expect([proposed.json.summary, proposed.json.change]).toEqual([summary, change]);
     const stored = (await call('GET', `/api/proposals/${id}`, { token: bob })).json;
     expect([stored.status, stored.summary, stored.params]).toEqual(['PENDING', summary, { ...params, change }]);
@@ -371,7 +371,8 @@ describe('gateway security, on the built process', () => {
       'en',
       [
         { channel: 'EMAIL', address: 'ops@a.example', hasSecret: false },
-        { channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', hasSecret: false },
+        // The webhook kept at its address keeps its own secret: the proposal carried none and removed none.
+        { channel: 'WEBHOOK', address: 'https://hooks.a.example/postera', hasSecret: true },
         { channel: 'EMAIL', address: 'new@a.example', hasSecret: false },
       ],
       'sam',

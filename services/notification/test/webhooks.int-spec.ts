@@ -389,6 +389,46 @@ describe('webhooks: signed, retried with backoff, failed, resent', () => {
     ]);
   });
 
+  it('contacts put again without the webhook’s secret keep the one stored for its address; secret null removes it', async () => {
+    const contactsUrl = `${url()}/counterparty-contacts/${CPTY_LEI}`;
+    const hook = `http://127.0.0.1:${port}/cp`;
+    const sealedNow = async () =>
+      (
+        (await env.db.query(`SELECT contacts FROM notification.counterparty_contacts WHERE lei = $1`, [CPTY_LEI])).rows[0] as {
+          contacts: Array<{ channel: string; address: string; secret?: string }>;
+        }
+      ).contacts.find((c) => c.channel === 'WEBHOOK')?.secret;
+    const before = await sealedNow();
+    expect(before).toMatch(/^v1:/);
+    const put = (contacts: unknown[], name = 'Banque Exemple SA (Paris)') =>
+      callAs(env, contactsUrl, { method: 'PUT', who: PEOPLE.operator, body: { name, language: 'en', contacts } });
+
+    // What a proposal puts: a new name and an email added, the webhook as it was, without its secret.
+    const renamed = await put([
+      { channel: 'WEBHOOK', address: hook },
+      { channel: 'EMAIL', address: 'back-office@banque-exemple.example' },
+    ]);
+    expect(renamed.status).toBe(200);
+    expect(((await renamed.json()) as { contacts: unknown[] }).contacts).toEqual([
+      { channel: 'WEBHOOK', address: hook, hasSecret: true },
+      { channel: 'EMAIL', address: 'back-office@banque-exemple.example', hasSecret: false },
+    ]);
+    expect(await sealedNow()).toBe(before); // the same sealed value, not sealed again
+
+    // Another address is another destination: the secret of the old one does not follow it.
+    const moved = await put([{ channel: 'WEBHOOK', address: `${hook}-v2` }]);
+    expect(((await moved.json()) as { contacts: unknown[] }).contacts).toEqual([{ channel: 'WEBHOOK', address: `${hook}-v2`, hasSecret: false }]);
+
+    // Removed on purpose.
+    await put([{ channel: 'WEBHOOK', address: hook, secret: CPTY_SECRET }]);
+    const removed = await put([{ channel: 'WEBHOOK', address: hook, secret: null }]);
+    expect(((await removed.json()) as { contacts: unknown[] }).contacts).toEqual([{ channel: 'WEBHOOK', address: hook, hasSecret: false }]);
+    expect(await sealedNow()).toBeUndefined();
+
+    // As the previous test left it: the next one needs a stored secret.
+    expect((await put([{ channel: 'WEBHOOK', address: hook, secret: CPTY_SECRET }], 'Banque Exemple SA')).status).toBe(200);
+  });
+
   it('refuses to start while secrets are stored and WEBHOOK_SECRETS_KEY is unset or another key; starts with the right one', async () => {
     const log = join(env.stack.o.logDir, 'notification.log');
     const startRefused = async (key: string) => {

@@ -73,7 +73,7 @@ describe('SET_COUNTERPARTY_CONTACTS params', () => {
 });
 
 describe('the change a SET_COUNTERPARTY_CONTACTS proposal shows', () => {
-  it('before → after: name, language, each contact added, removed, or changed (a webhook losing its own secret)', () => {
+  it('before → after: name, language, each contact added or removed; a webhook kept at its address keeps its own secret', () => {
     const change = contactsChange(held, {
       lei: LEI,
       name: 'Counterparty A SA',
@@ -92,15 +92,32 @@ describe('the change a SET_COUNTERPARTY_CONTACTS proposal shows', () => {
       contacts: {
         added: [{ channel: 'EMAIL', address: 'new@a.example' }],
         removed: [{ channel: 'EMAIL', address: 'old@a.example', hasSecret: false }],
-        changed: [{ channel: 'WEBHOOK', address: 'https://a.example/hook', before: { hasSecret: true }, after: { hasSecret: false } }],
-        unchanged: [{ channel: 'EMAIL', address: 'ops@a.example' }],
+        unchanged: [
+          { channel: 'EMAIL', address: 'ops@a.example', hasSecret: false },
+          { channel: 'WEBHOOK', address: 'https://a.example/hook', hasSecret: true },
+        ],
       },
     });
     expect(describeChange(change)).toBe(
-      `change the contacts of counterparty ${LEI}: name "Counterparty A" → "Counterparty A SA"; language fr → en; + EMAIL new@a.example; − EMAIL old@a.example; ` +
-        'WEBHOOK https://a.example/hook loses its own signing secret (then signed with notification’s default)',
+      `change the contacts of counterparty ${LEI}: name "Counterparty A" → "Counterparty A SA"; language fr → en; + EMAIL new@a.example; − EMAIL old@a.example`,
     );
     expect(changesNothing(change)).toBe(false);
+  });
+
+  it('a webhook removed, or moved to another address, loses its own secret, and the change says so', () => {
+    const change = contactsChange(held, {
+      lei: LEI,
+      name: held.name,
+      language: held.language,
+      contacts: [
+        { channel: 'EMAIL', address: 'ops@a.example' },
+        { channel: 'EMAIL', address: 'old@a.example' },
+        { channel: 'WEBHOOK', address: 'https://a.example/hook-v2' },
+      ],
+    });
+    expect(describeChange(change)).toBe(
+      `change the contacts of counterparty ${LEI}: + WEBHOOK https://a.example/hook-v2; − WEBHOOK https://a.example/hook (and its own signing secret)`,
+    );
   });
 
   it('a counterparty without contacts yet: everything is added', () => {
@@ -109,9 +126,8 @@ describe('the change a SET_COUNTERPARTY_CONTACTS proposal shows', () => {
     expect(change.basedOn).toBeNull();
   });
 
-  it('the same contacts again change nothing', () => {
-    const same = { ...held, contacts: held.contacts.filter((c) => !c.hasSecret) };
-    expect(changesNothing(contactsChange(same, { lei: LEI, ...same, contacts: same.contacts.map(({ channel, address }) => ({ channel, address })) }))).toBe(
+  it('the same contacts again change nothing, a webhook with its own secret among them', () => {
+    expect(changesNothing(contactsChange(held, { lei: LEI, ...held, contacts: held.contacts.map(({ channel, address }) => ({ channel, address })) }))).toBe(
       true,
     );
   });

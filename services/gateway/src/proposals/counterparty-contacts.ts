@@ -27,8 +27,9 @@ export interface ContactsRequest {
 
 /**
  * What approving changes, from the contacts notification held at proposal time (`basedOn`, null
- * when it held none): name and language when they differ, and each contact added, removed or
- * changed — a webhook that loses its own signing secret, since a proposal never carries one.
+ * when it held none): name and language when they differ, and each contact added or removed. A
+ * webhook kept at its address keeps its own signing secret (notification keeps the one stored when
+ * the put carries none, and a proposal never carries one); one removed loses it, and says so.
  */
 export interface ContactsChange {
   lei: string;
@@ -38,8 +39,7 @@ export interface ContactsChange {
   contacts: {
     added: Contact[];
     removed: Array<Contact & { hasSecret: boolean }>;
-    changed: Array<Contact & { before: { hasSecret: true }; after: { hasSecret: false } }>;
-    unchanged: Contact[];
+    unchanged: Array<Contact & { hasSecret: boolean }>;
   };
 }
 
@@ -106,7 +106,7 @@ export function contactsChange(before: CurrentContacts | null, after: ContactsRe
   const change: ContactsChange = {
     lei: after.lei,
     basedOn: before ? { updatedAt: before.updatedAt, updatedBy: before.updatedBy } : null,
-    contacts: { added: [], removed: [], changed: [], unchanged: [] },
+    contacts: { added: [], removed: [], unchanged: [] },
   };
   if (before?.name !== after.name) change.name = { before: before?.name ?? null, after: after.name };
   if (before?.language !== after.language) change.language = { before: before?.language ?? null, after: after.language };
@@ -114,9 +114,7 @@ export function contactsChange(before: CurrentContacts | null, after: ContactsRe
     const was = held.get(key);
     const contact = { channel: c.channel, address: c.address };
     if (!was) change.contacts.added.push(contact);
-    // Notification keeps a contact's secret only when the put carries it: a proposal never does.
-    else if (was.hasSecret === true) change.contacts.changed.push({ ...contact, before: { hasSecret: true }, after: { hasSecret: false } });
-    else change.contacts.unchanged.push(contact);
+    else change.contacts.unchanged.push({ ...contact, hasSecret: was.hasSecret === true });
   }
   for (const [key, c] of held) if (!wanted.has(key)) change.contacts.removed.push({ channel: c.channel, address: c.address, hasSecret: c.hasSecret === true });
   return change;
@@ -125,7 +123,7 @@ export function contactsChange(before: CurrentContacts | null, after: ContactsRe
 /** True when approving would change nothing. */
 export function changesNothing(change: ContactsChange): boolean {
   const c = change.contacts;
-  return change.basedOn !== null && !change.name && !change.language && c.added.length + c.removed.length + c.changed.length === 0;
+  return change.basedOn !== null && !change.name && !change.language && c.added.length + c.removed.length === 0;
 }
 
 /** The change in words, for the proposal's summary. */
@@ -135,8 +133,7 @@ export function describeChange(change: ContactsChange): string {
   if (change.language)
     parts.push(change.language.before === null ? `language ${change.language.after}` : `language ${change.language.before} → ${change.language.after}`);
   for (const c of change.contacts.added) parts.push(`+ ${c.channel} ${c.address}`);
-  for (const c of change.contacts.removed) parts.push(`− ${c.channel} ${c.address}`);
-  for (const c of change.contacts.changed) parts.push(`${c.channel} ${c.address} loses its own signing secret (then signed with notification’s default)`);
+  for (const c of change.contacts.removed) parts.push(`− ${c.channel} ${c.address}${c.hasSecret ? ' (and its own signing secret)' : ''}`);
   const what = parts.length > 0 ? parts.join('; ') : 'no change';
   return change.basedOn === null
     ? `set the contacts of counterparty ${change.lei} (none yet): ${what}`

@@ -32,8 +32,8 @@ function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unkno
       if (typeof c.address !== 'string' || !/^https?:\/\/\S+$/.test(c.address) || c.address.length > 2000)
         problems.push(`contacts[${i}].address: an http(s) URL`);
       else if (urlProblem(c.address, allowHttp)) problems.push(`contacts[${i}].address: ${urlProblem(c.address, allowHttp)}`);
-      if (c.secret !== undefined && (typeof c.secret !== 'string' || c.secret.length < 16 || c.secret.length > 200))
-        problems.push(`contacts[${i}].secret: 16 to 200 characters`);
+      if (c.secret !== undefined && c.secret !== null && (typeof c.secret !== 'string' || c.secret.length < 16 || c.secret.length > 200))
+        problems.push(`contacts[${i}].secret: 16 to 200 characters, or null to remove the one stored`);
     } else problems.push(`contacts[${i}].channel: EMAIL or WEBHOOK`);
   });
   return problems;
@@ -43,7 +43,9 @@ function problemsOf(body: { name?: unknown; language?: unknown; contacts?: unkno
  * The counterparties' contacts for their trade confirmations: the referential's parties carry none,
  * so notification keeps them, set by one operator (recorded from the verified token). A webhook
  * contact may carry its own HMAC secret: stored sealed under WEBHOOK_SECRETS_KEY (refused, 503,
- * without the key), never returned.
+ * without the key), never returned. A webhook put again without `secret` keeps the one stored for
+ * its address (a change of name or of another contact, made through a proposal that never carries
+ * a secret, must not unsign the counterparty's deliveries); `secret: null` removes it.
  */
 @Controller('counterparty-contacts')
 export class CounterpartyContactsController {
@@ -61,16 +63,22 @@ export class CounterpartyContactsController {
     if (!LEI.test(lei)) throw new BadRequestException('lei: an ISO 17442 LEI (20 characters)');
     const problems = problemsOf(body ?? {}, this.config.WEBHOOK_ALLOW_HTTP);
     if (problems.length > 0) throw new BadRequestException({ message: 'contacts refused', problems });
-    const contacts = (body.contacts as ContactInput[]).map((c) => ({
-      channel: c.channel,
-      address: c.address,
-      ...(typeof c.secret === 'string' ? { secret: this.secrets.seal(c.secret, lei) } : {}),
-    }));
-    await this.ds.query(
-      `INSERT INTO notification.counterparty_contacts (lei, name, language, contacts, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (lei) DO UPDATE SET name = EXCLUDED.name, language = EXCLUDED.language, contacts = EXCLUDED.contacts, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-      [lei, body.name, body.language, JSON.stringify(contacts), operator],
-    );
+    await this.ds.transaction(async (tx) => {
+      const [held] = (await tx.query(`SELECT contacts FROM notification.counterparty_contacts WHERE lei = $1 FOR UPDATE`, [lei])) as Array<{
+        contacts: Array<{ channel: string; address: string; secret?: string }>;
+      }>;
+      const sealedFor = new Map((held?.contacts ?? []).filter((c) => c.channel === 'WEBHOOK' && c.secret).map((c) => [c.address, c.secret!]));
+      const contacts = (body.contacts as ContactInput[]).map((c) => {
+        const kept = c.channel === 'WEBHOOK' && c.secret === undefined ? sealedFor.get(c.address as string) : undefined;
+        const secret = typeof c.secret === 'string' ? this.secrets.seal(c.secret, lei) : kept;
+        return { channel: c.channel, address: c.address, ...(secret ? { secret } : {}) };
+      });
+      await tx.query(
+        `INSERT INTO notification.counterparty_contacts (lei, name, language, contacts, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (lei) DO UPDATE SET name = EXCLUDED.name, language = EXCLUDED.language, contacts = EXCLUDED.contacts, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        [lei, body.name, body.language, JSON.stringify(contacts), operator],
+      );
+    });
     return this.get(lei);
   }
 
