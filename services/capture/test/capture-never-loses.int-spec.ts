@@ -558,6 +558,29 @@ describe('capture never loses a message (property, through the real consumer)', 
     expect(receipts.length).toBe(distinct + repeated);
   });
 
+  it('the exceptions queue pages oldest first: pages of 7 with `after` reach every open exception once; a bad limit or an unknown cursor is refused', async () => {
+    const open = await rows<{ id: string }>(
+      env.db,
+      `SELECT exception_id::text AS id FROM capture.exceptions WHERE status = 'OPEN' ORDER BY created_at, exception_id`,
+    );
+    expect(open.length).toBeGreaterThan(14); // three pages at least
+    const paged: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const res = await call(env.stack, 'GET', `${url}/exceptions?status=OPEN&limit=7${after ? `&after=${after}` : ''}`, PEOPLE.operator);
+      expect(res.status).toBe(200);
+      const ids = (res.body as Array<{ exceptionId: string }>).map((e) => e.exceptionId);
+      expect(ids.length).toBeLessThanOrEqual(7);
+      paged.push(...ids);
+      if (ids.length < 7) break;
+      after = ids.at(-1);
+    }
+    expect(paged).toEqual(open.map((r) => r.id));
+    expect((await call(env.stack, 'GET', `${url}/exceptions?limit=501`, PEOPLE.operator)).status).toBe(400);
+    expect((await call(env.stack, 'GET', `${url}/exceptions?after=not-an-id`, PEOPLE.operator)).status).toBe(400);
+    expect((await call(env.stack, 'GET', `${url}/exceptions?after=00000000-0000-4000-8000-000000000000`, PEOPLE.operator)).status).toBe(404);
+  });
+
   it('every trade and version stored passes every input rule, with valid check digits and positive decimals, and is what was sent', async () => {
     const trades = await rows<Stored & { trade_ref: string; message_id: string }>(
       env.db,

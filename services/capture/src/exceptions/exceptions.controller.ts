@@ -31,6 +31,8 @@ import { operatorWork } from '../trades/operator-work.js';
 import { TradeLifecycle } from '../trades/trade-lifecycle.js';
 
 const PAGE_MAX = 500;
+const PAGE_DEFAULT = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ExceptionRecord {
   exception_id: string;
@@ -76,13 +78,28 @@ export class ExceptionsController {
     @Inject(LOG) private readonly log: Log,
   ) {}
 
+  /**
+   * GET /exceptions?status=OPEN&kind=INPUT&limit=100&after=<exceptionId>: oldest first, a page at a
+   * time. `after` is the last exception of the page before (keyset on created_at, exception_id, so a
+   * page is the same whatever was resolved meanwhile, and every exception is reached however many there are).
+   */
   @Get()
   @Roles(...READERS, 'admin')
-  async list(@Query('status') status = 'OPEN', @Query('kind') kind?: string, @Query('limit') limit = '100') {
+  async list(@Query('status') status = 'OPEN', @Query('kind') kind?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const n = limit === undefined ? PAGE_DEFAULT : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > PAGE_MAX) throw new BadRequestException(`limit: an integer from 1 to ${PAGE_MAX}`);
+    if (after !== undefined && !UUID.test(after)) throw new BadRequestException('after: the exceptionId of the last exception of the page before');
     const rows = (await this.ds.query(
-      `SELECT ${COLUMNS} FROM capture.exceptions WHERE status = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY created_at, exception_id LIMIT $3`,
-      [status, kind ?? null, Math.min(PAGE_MAX, Math.max(1, Number(limit) || 100))],
+      `SELECT ${COLUMNS} FROM capture.exceptions
+       WHERE status = $1 AND ($2::text IS NULL OR kind = $2)
+         AND ($4::uuid IS NULL OR (created_at, exception_id) > (SELECT created_at, exception_id FROM capture.exceptions WHERE exception_id = $4::uuid))
+       ORDER BY created_at, exception_id LIMIT $3`,
+      [status, kind ?? null, n, after ?? null],
     )) as Array<Record<string, unknown> & { original: Buffer; corrected: Buffer | null }>;
+    if (after !== undefined && rows.length === 0) {
+      const [known] = (await this.ds.query(`SELECT 1 FROM capture.exceptions WHERE exception_id = $1::uuid`, [after])) as unknown[];
+      if (!known) throw new NotFoundException(`after: no exception ${after}`);
+    }
     return rows.map(view);
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, READERS, Roles, type Operator } from '@postera/platform';
 import { Upstream } from '../upstream/services.js';
@@ -40,13 +40,26 @@ export class OperationsController {
       this.up.part('reporting', `/activity/${r}`, { as: who }),
       this.up.part('notification', `/notifications?tradeRef=${r}`, { as: who }),
     ]);
+    // A reference no service knows is a mistake to say, not a page of nulls; a service that did not
+    // answer is not "unknown" (it is named in the page).
+    const known = [trade, instruction, activity].some((p) => p !== null) || [journal, notifications].some((p) => !Array.isArray(p) || p.length > 0);
+    if (!known) throw new NotFoundException(`no trade ${ref}: capture, settlement, accounting, reporting and notification know none`);
     return { tradeRef: ref, trade, instruction, journal, activity, notifications };
   }
 
   @Get('exceptions')
-  @ApiOperation({ summary: 'The exceptions queue (status OPEN by default; kind INPUT, LIFECYCLE or CONFIRMATION)' })
-  exceptions(@CurrentOperator() who: Operator, @Query('status') status = 'OPEN', @Query('kind') kind?: string) {
-    const q = new URLSearchParams({ status, ...(kind ? { kind } : {}) });
+  @ApiOperation({
+    summary:
+      'The exceptions queue (status OPEN by default; kind INPUT, LIFECYCLE or CONFIRMATION), oldest first: limit (1–500, 100 by default), after = the last exceptionId of the page before',
+  })
+  exceptions(
+    @CurrentOperator() who: Operator,
+    @Query('status') status = 'OPEN',
+    @Query('kind') kind?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ) {
+    const q = new URLSearchParams({ status, ...(kind ? { kind } : {}), ...(limit ? { limit } : {}), ...(after ? { after } : {}) });
     return this.up.call('capture', 'GET', `/exceptions?${q}`, { as: who });
   }
 }
