@@ -16,7 +16,8 @@ export interface Route {
 
 /** The routes a service's controllers declare (read from the decorators), with the roles and four-eyes marks the guard enforces. */
 export async function routesOf(service: string): Promise<Route[]> {
-  const dir = join(REPO_ROOT, 'services', service, 'src');
+  // The simulated CSD is a tool (it stands for the market, outside the back office), with routes of its own.
+  const dir = service === 'market-sim' ? join(REPO_ROOT, 'tools', 'market-sim', 'src') : join(REPO_ROOT, 'services', service, 'src');
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.controller.ts'));
   const routes: Route[] = [];
   for (const file of files) {

@@ -86,12 +86,17 @@ const REACHED_BY: Record<string, Record<string, string>> = {
     'POST /notifications/:id/resend': 'POST /api/notifications/:id/resend',
     'GET /notices': 'GET /api/notices',
     'GET /notices/:id': 'GET /api/notices/:id',
+    'GET /notices/:id/pdf': 'GET /api/notices/:id/pdf',
     'GET /avis/late': 'GET /api/avis/late',
     'GET /summary': 'page GET /api/eod-summary',
     'PUT /counterparty-contacts/:lei': 'proposal SET_COUNTERPARTY_CONTACTS',
     'GET /counterparty-contacts/:lei': 'GET /api/counterparty-contacts/:lei',
     'POST /webhook-secrets/:account/rotate': 'POST /api/webhook-secrets/:account/rotate',
     'GET /webhook-secrets/:account': 'GET /api/webhook-secrets/:account',
+  },
+  'market-sim': {
+    'GET /scenario': 'GET /api/simulator/scenario',
+    'PUT /scenario': 'PUT /api/simulator/scenario',
   },
 };
 const OPEN = new Set(['GET /health', 'GET /health/live', 'GET /metrics']);
@@ -105,7 +110,7 @@ describe('every route a service offers operators is reached through the gateway'
     const unknownRoutes: string[] = [];
     for (const [service, table] of Object.entries(REACHED_BY)) {
       const routes = (await routesOf(service)).map((r) => `${r.method} ${r.path}`).filter((r) => !OPEN.has(r));
-      expect(routes.length).toBeGreaterThan(3);
+      expect(routes.length).toBeGreaterThanOrEqual(2);
       for (const r of routes) if (!(r in table)) missing.push(`${service} ${r}`);
       for (const r of Object.keys(table)) if (!routes.includes(r)) unknownRoutes.push(`${service} ${r}`);
       for (const way of Object.values(table)) {

@@ -96,6 +96,7 @@ const EXPECTED: Record<Service, Record<string, Rule>> = {
     'POST /notifications/:id/resend': ACT,
     'GET /notices': READ,
     'GET /notices/:id': READ,
+    'GET /notices/:id/pdf': READ,
     'GET /avis/late': READ,
     'GET /summary': READ,
     'PUT /counterparty-contacts/:lei': ACT,

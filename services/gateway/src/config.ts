@@ -11,6 +11,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   ACCOUNTING_URL: z.string().url().default('http://127.0.0.1:3003'),
   REPORTING_URL: z.string().url().default('http://127.0.0.1:3004'),
   NOTIFICATION_URL: z.string().url().default('http://127.0.0.1:3005'),
+  /**
+   * The simulated CSD (tools/market-sim), in test environments and the demo only: its scenario is
+   * set through /api/simulator/scenario. Unset (production: there is no simulated CSD), those routes answer 404.
+   */
+  MARKET_SIM_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   /**
    * Bearer JWTs are verified against the issuer's keys: AUTH_JWKS_URL (an OIDC issuer's jwks_uri, in

@@ -17,6 +17,7 @@ import { SettlementEventsConsumer } from './notifications/commands/notify-settle
 import { TradeEventsConsumer } from './notifications/commands/notify-trade-events/trade-events.consumer.js';
 import { NoticeRouter } from './notifications/commands/route-notices/notice-router.js';
 import { NotificationQueriesController } from './notifications/queries/notification-queries.controller.js';
+import { NoticePdfController } from './delivery/notice-pdf.controller.js';
 
 // The migration that seals stored webhook secrets needs the key: the list is built from the configuration.
 const config = loadConfig(notificationConfigSchema);
@@ -37,7 +38,7 @@ await runService<NotificationConfig>({
       ...base,
       handlers: [AccountUpsertedConsumer, InstrumentNamesConsumer, TradeEventsConsumer, SettlementEventsConsumer],
       dayHooks: NotificationDayHooks,
-      controllers: [NotificationQueriesController, CounterpartyContactsController, ClientWebhookSecretsController],
+      controllers: [NotificationQueriesController, NoticePdfController, CounterpartyContactsController, ClientWebhookSecretsController],
       // WebhookSecrets before ClientWebhookSecrets: the start-up checks run in this order.
       providers: [WebhookSecrets, ClientWebhookSecrets, WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],
     }),

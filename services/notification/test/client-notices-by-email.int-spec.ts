@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { PEOPLE } from '@postera/devstack';
 import type { SmtpSink } from '@postera/testing';
 import { waitFor } from '@postera/testing';
@@ -8,6 +9,7 @@ import { formatDate, issueDateOf } from '../src/notifications/domain/date-format
 import {
   account,
   accountUpserted,
+  callAs,
   amended,
   cancelled,
   captured,
@@ -250,6 +252,17 @@ describe('client notices by email, on the real broker, database and an SMTP serv
       instrument: { isin: 'FR0013508470', name: null, type: 'BOND' },
     });
     expect(doc.body.document.recipient).toMatchObject({ name: 'Emily Carter', language: 'en' });
+    // Its PDF downloaded: the attachment mailed, byte for byte, with its checksum.
+    const download = await callAs(env, `${url()}/notices/${notices.body[0]!.noticeId}/pdf`, { who: PEOPLE.auditor });
+    expect([download.status, download.headers.get('content-type'), download.headers.get('content-disposition')]).toEqual([
+      200,
+      'application/pdf',
+      'attachment; filename="trade-confirmation-FO-EQ_N-B.pdf"',
+    ]);
+    const downloaded = Buffer.from(await download.arrayBuffer());
+    expect(downloaded.equals(avisEn.attachments[0]!.content)).toBe(true);
+    expect(download.headers.get('x-content-sha256')).toBe(createHash('sha256').update(downloaded).digest('hex'));
+    expect((await callAs(env, `${url()}/notices/00000000-0000-4000-8000-000000000000/pdf`, { who: PEOPLE.auditor })).status).toBe(404);
     // An account known as proprietary owes no notice at all.
     const none = await getJson<Array<{ status: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(P.tradeRef)}`);
     expect(none.body).toEqual([]);

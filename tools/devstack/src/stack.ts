@@ -124,7 +124,10 @@ export class Stack {
 
   env(name: ServiceName, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const urls = Object.fromEntries(
-      (['capture', 'settlement', 'accounting', 'reporting', 'notification'] as const).map((s) => [`${s.toUpperCase()}_URL`, this.url(s)]),
+      (['capture', 'settlement', 'accounting', 'reporting', 'notification', 'market-sim'] as const).map((s) => [
+        `${s.toUpperCase().replace('-', '_')}_URL`,
+        this.url(s),
+      ]),
     );
     return {
       PATH: process.env.PATH,

@@ -1,6 +1,7 @@
 import { runService, serviceModule } from '@postera/platform';
 import { marketSimConfigSchema, type MarketSimConfig } from './config.js';
 import { SimulatedCustodian } from './custodian/custodian.js';
+import { ScenarioController } from './custodian/scenario.controller.js';
 import { marketSimMigrations } from './database/migrations/index.js';
 
 await runService<MarketSimConfig>({
@@ -11,6 +12,7 @@ await runService<MarketSimConfig>({
     serviceModule({
       ...base,
       handlers: [SimulatedCustodian],
+      controllers: [ScenarioController],
       dayHooks: SimulatedCustodian,
     }),
 });

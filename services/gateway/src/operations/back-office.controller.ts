@@ -101,6 +101,25 @@ export class BackOfficeController {
     );
   }
 
+  // ------------------------------------------------------------------ simulated CSD (test environments)
+
+  @Get('simulator/scenario')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'The simulated CSD’s scenario in force: its rules and daily fail rate, who set them (404 where no simulated CSD is configured)' })
+  scenario(@CurrentOperator() who: Operator) {
+    return this.get('market-sim', '/scenario', who);
+  }
+
+  @Put('simulator/scenario')
+  @Roles(...MAKERS)
+  @ApiOperation({
+    summary:
+      'Set the simulated CSD’s scenario: { rules: [{ isin?, account?, counterparty?, share?, outcome: UNMATCHED|LATE_MATCH|FAIL|PARTIAL, reason?, days? }], failRate? } — from the next instruction and close on (404 where no simulated CSD is configured)',
+  })
+  setScenario(@Body() body: unknown, @CurrentOperator() who: Operator) {
+    return this.audited(who, 'SET SIMULATOR SCENARIO', 'simulator/scenario', () => this.up.call('market-sim', 'PUT', '/scenario', { as: who }, { body }));
+  }
+
   // ------------------------------------------------------------------ accounting
 
   @Get('positions/:account')
@@ -371,6 +390,13 @@ export class BackOfficeController {
   @ApiOperation({ summary: 'One notice: its text as sent and its deliveries' })
   notice(@Param('id') id: string, @CurrentOperator() who: Operator) {
     return this.get('notification', `/notices/${encodeURIComponent(id)}`, who);
+  }
+
+  @Get('notices/:id/pdf')
+  @Roles(...READ)
+  @ApiOperation({ summary: 'A notice’s PDF (the avis d’opéré…), the same bytes as the attachment mailed (checksum in x-content-sha256)' })
+  noticePdf(@Param('id') id: string, @Res({ passthrough: true }) res: Reply, @CurrentOperator() who: Operator) {
+    return this.file('notification', `/notices/${encodeURIComponent(id)}/pdf`, who, res);
   }
 
   @Get('notifications/:id')

@@ -5,7 +5,7 @@ import { callService, fetchRaw } from './http.js';
 
 export const SERVICE_TOKENS = Symbol('postera.gateway.service-tokens');
 
-export type ServiceName = 'capture' | 'settlement' | 'accounting' | 'reporting' | 'notification';
+export type ServiceName = 'capture' | 'settlement' | 'accounting' | 'reporting' | 'notification' | 'market-sim';
 
 /** On whose behalf a call is made: the operator, and for an approved proposal its maker (the operator is then the checker). */
 export interface OnBehalf {
@@ -49,7 +49,10 @@ export class Upstream {
       accounting: this.config.ACCOUNTING_URL,
       reporting: this.config.REPORTING_URL,
       notification: this.config.NOTIFICATION_URL,
+      'market-sim': this.config.MARKET_SIM_URL ?? '',
     };
+    if (!urls[service])
+      throw new HttpException({ message: `no ${service} in this environment (${service.toUpperCase().replace('-', '_')}_URL is not set)` }, 404);
     return urls[service];
   }
 

@@ -94,27 +94,49 @@ export async function claimDue(ds: DataSource, channel: Channel, claimId: string
      SELECT * FROM due ORDER BY next_attempt_at, notification_id`,
     [limit, channel, claimId, ms(leaseMs)],
   )) as PendingRow[];
+  return { toSend: rows.map(claimedOf) };
+}
+
+/** A delivery's row as the senders render it. */
+function claimedOf(r: PendingRow): ClaimedNotification {
   return {
-    toSend: rows.map((r) => ({
-      notificationId: r.notification_id,
-      noticeId: r.notice_id,
-      kind: r.kind,
-      channel: r.channel,
-      causeEventId: r.cause_event_id,
-      tradeRef: r.trade_ref,
-      account: r.account,
-      recipientType: r.recipient_type,
-      payload: r.payload,
-      document: r.document,
-      clientId: r.party_id ?? r.account,
-      clientName: r.party_name ?? r.account,
-      language: r.language,
-      baseCurrency: r.base_currency,
-      instrumentName: r.instrument_name,
-      recipient: r.recipient,
-      attempts: r.attempts,
-    })),
+    notificationId: r.notification_id,
+    noticeId: r.notice_id,
+    kind: r.kind,
+    channel: r.channel,
+    causeEventId: r.cause_event_id,
+    tradeRef: r.trade_ref,
+    account: r.account,
+    recipientType: r.recipient_type,
+    payload: r.payload,
+    document: r.document,
+    clientId: r.party_id ?? r.account,
+    clientName: r.party_name ?? r.account,
+    language: r.language,
+    baseCurrency: r.base_currency,
+    instrumentName: r.instrument_name,
+    recipient: r.recipient,
+    attempts: r.attempts,
   };
+}
+
+/**
+ * A notice as its email delivery renders it (its first email recipient's language), for the PDF an
+ * operator downloads: the same text and date as the attachment mailed, so the same bytes. A notice
+ * with no email delivery (a webhook only, or none yet) renders in the notice's language. Null when
+ * there is no such notice.
+ */
+export async function noticeAsMailed(ds: DataSource, noticeId: string): Promise<ClaimedNotification | null> {
+  const [row] = (await ds.query(
+    `SELECT n.notification_id, k.notice_id, k.kind, coalesce(n.channel, 'EMAIL') AS channel, k.cause_event_id, k.trade_ref, k.party AS account, k.recipient_type,
+            k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency, k.instrument_name,
+            coalesce(n.recipient, '') AS recipient, coalesce(n.attempts, 0) AS attempts
+     FROM notification.notices k
+     LEFT JOIN LATERAL (SELECT * FROM notification.notifications x WHERE x.notice_id = k.notice_id AND x.channel = 'EMAIL' ORDER BY x.recipient LIMIT 1) n ON true
+     WHERE k.notice_id = $1`,
+    [noticeId],
+  )) as PendingRow[];
+  return row ? claimedOf(row) : null;
 }
 
 /** A rendered notification about to be handed to SMTP, with what it will carry. */

@@ -25,7 +25,7 @@ import { Lanes } from './lanes.js';
 import { SentMarks } from './sent-marks.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
 import { noticeContextOf, noticeIssuedAt } from './notice-context.js';
-import { renderNoticePdf } from './notice-pdf.js';
+import { pdfFileName, renderNoticePdf } from './notice-pdf.js';
 
 const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
 const SMTP_GREETING_TIMEOUT_MS = 10_000;
@@ -348,11 +348,6 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       retryAfterMs: unreachable ? 0 : Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** (attempt.attempts - 1)),
     };
   }
-}
-
-function pdfFileName(n: ClaimedNotification): string {
-  const stem = n.kind === 'AVIS_OPERE' ? (n.language === 'fr' ? 'avis-d-opere' : 'trade-confirmation') : n.kind.toLowerCase().replaceAll('_', '-');
-  return `${stem}-${n.tradeRef.replace(/[^A-Za-z0-9._-]+/g, '_')}.pdf`;
 }
 
 function messageIdOf(n: ClaimedNotification): string {

@@ -252,3 +252,9 @@ export function drawNoticePdf(doc: PDFKit.PDFDocument, content: string | NoticeL
 export async function renderNoticePdf(title: string, content: string | NoticeLayout, createdAt: Date): Promise<Buffer> {
   return drawNoticePdf(new NoticeDocument(noticePdfOptions(title, createdAt)), content);
 }
+
+/** The PDF's file name, as mailed and downloaded: avis-d-opere-<trade>.pdf in French, trade-confirmation-<trade>.pdf in English. */
+export function pdfFileName(n: { kind: string; language: 'fr' | 'en'; tradeRef: string }): string {
+  const stem = n.kind === 'AVIS_OPERE' ? (n.language === 'fr' ? 'avis-d-opere' : 'trade-confirmation') : n.kind.toLowerCase().replaceAll('_', '-');
+  return `${stem}-${n.tradeRef.replace(/[^A-Za-z0-9._-]+/g, '_')}.pdf`;
+}

@@ -31,6 +31,7 @@ import { cancellationOutcome, type SimInstructionStatus } from './cancellation.j
 import { afterStep, partialFraction, partialStep, type PartialIndicator, type Remainder, type Step } from './partial.js';
 import { closingPrice } from './prices.js';
 import { matchesAtClose, ruleFor, unmatchedOnReceipt } from './rules.js';
+import { scenarioInForce, withScenario } from './scenario-store.js';
 import { draw, outcomeOnDay } from './scenario.js';
 import { checkOutgoing, checkReceived, narrative } from './schema-check.js';
 
@@ -264,6 +265,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
       withXml.map((x) => x.payload.xml!),
     );
     const invalid = new Map(withXml.map((x, k) => [x, verdicts[k] ?? null]));
+    const config = withScenario(this.config, await scenarioInForce(ctx.tx, this.config));
     const rows = sent.flatMap(({ payload: i, cause }, k) => {
       let why = invalid.get(sent[k]!) ?? null;
       let read: ReturnType<typeof readInstruction> | null = null;
@@ -284,7 +286,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         );
         return [];
       }
-      const rule = ruleFor(this.config, { instructionId: i.instructionId, isin: read.isin, account: i.account, counterparty: i.counterparty }, 'matching');
+      const rule = ruleFor(config, { instructionId: i.instructionId, isin: read.isin, account: i.account, counterparty: i.counterparty }, 'matching');
       const unmatched = unmatchedOnReceipt(rule);
       return [{ i, read, cause, status: unmatched ? 'UNMATCHED' : 'MATCHED', reason: unmatched ? (rule?.reason ?? 'CMIS') : null }];
     });
@@ -406,7 +408,8 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     const D = day.businessDate;
     const outs: Out[] = [];
-    const matchedNow = await this.matchLate(ctx, D, calendarByCode(day.calendar), causeEventId, outs);
+    const config = withScenario(this.config, await scenarioInForce(ctx.tx, this.config));
+    const matchedNow = await this.matchLate(ctx, config, D, calendarByCode(day.calendar), causeEventId, outs);
     const due = (await ctx.tx.query(`${SELECT} WHERE status IN ('MATCHED', 'FAILING') AND intended_settlement_date <= $1 ORDER BY instruction_id`, [
       D,
     ])) as SimRow[];
@@ -435,7 +438,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         r.settledQuantity = new Dec(r.settledQuantity).plus(step.quantity).toFixed();
         r.settledAmount = new Dec(r.settledAmount).plus(step.amount).toFixed();
       };
-      const rule = ruleFor(this.config, r, 'settlement');
+      const rule = ruleFor(config, r, 'settlement');
       if (rule?.outcome === 'FAIL' && (rule.days === undefined || r.failDays < rule.days)) {
         r.failDays += 1;
         fail(rule.reason ?? 'LACK');
@@ -451,7 +454,7 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
         fail(rule.reason ?? 'LACK');
         continue;
       }
-      const legacy = outcomeOnDay({ ...this.config, MARKET_SIM_FAIL_ISINS: [] }, r, D);
+      const legacy = outcomeOnDay({ ...config, MARKET_SIM_FAIL_ISINS: [] }, r, D);
       if (rule === null && legacy.kind === 'fail') {
         fail(legacy.reason);
         continue;
@@ -478,12 +481,19 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
    * Unmatched instructions whose counterparty instruction "arrives" at this close (the scenario's days
    * are up, or the late-matching day has come): MACH, its sese.024 dated this day (`MtchdStsTmStmp`).
    */
-  private async matchLate(ctx: BatchContext, D: string, calendar: SettlementCalendar, cause: string, outs: Out[]): Promise<Set<string>> {
+  private async matchLate(
+    ctx: BatchContext,
+    config: MarketSimConfig,
+    D: string,
+    calendar: SettlementCalendar,
+    cause: string,
+    outs: Out[],
+  ): Promise<Set<string>> {
     const unmatched = (await ctx.tx.query(`${SELECT} WHERE status = 'UNMATCHED' ORDER BY instruction_id`)) as SimRow[];
     const matched = new Set<string>();
     const counted: string[] = [];
     for (const r of unmatched) {
-      const rule = ruleFor(this.config, r, 'matching');
+      const rule = ruleFor(config, r, 'matching');
       counted.push(r.instructionId);
       if (!matchesAtClose(rule, r, D, calendar)) continue;
       matched.add(r.instructionId);

@@ -2,6 +2,7 @@ import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/pla
 import { MarketSimInitial1764190500000 } from './1764190500000-market-sim-initial.js';
 import { MarketSimCancellations1795734300000 } from './1795734300000-market-sim-cancellations.js';
 import { MarketSimPartialStatements1796000000000 } from './1796000000000-market-sim-partial-statements.js';
+import { MarketSimScenario1796970000000 } from './1796970000000-market-sim-scenario.js';
 
 export const marketSimMigrations = [
   MarketSimInitial1764190500000,
@@ -9,4 +10,5 @@ export const marketSimMigrations = [
   MarketSimPartialStatements1796000000000,
   outboxParkedMigration('market_sim'),
   inboxReceivedIndexMigration('market_sim'),
+  MarketSimScenario1796970000000,
 ];
