@@ -246,6 +246,23 @@ describe('gateway security, on the built process', () => {
     ]);
     // Decided once: approving again is a conflict, not a second booking.
     expect((await call('POST', `/api/proposals/${id}/approve`, { token: bob })).status).toBe(409);
+    // The lists page oldest first by keyset and filter by kind and maker.
+    const ids = async (q: string) =>
+      ((await call('GET', `/api/proposals?${q}`, { token: bob })).json as unknown as Array<{ proposalId: string }>).map((p) => p.proposalId);
+    expect(await ids('status=EXECUTED&maker=alice&kind=BOOK_TRADE')).toContain(id);
+    expect(await ids('status=EXECUTED&maker=sam')).not.toContain(id);
+    expect(await ids('status=PENDING&kind=REJECT_EXCEPTION&maker=sam')).toContain(String(samProposal.json.proposalId));
+    const all = await ids('status=PENDING&limit=500');
+    expect(all.length).toBeGreaterThan(0);
+    const paged: string[] = [];
+    for (let after: string | undefined, i = 0; i <= all.length; i++) {
+      const page = await ids(`status=PENDING&limit=1${after ? `&after=${after}` : ''}`);
+      if (page.length === 0) break;
+      paged.push(...page);
+      after = page[0];
+    }
+    expect(paged).toEqual(all);
+    expect((await call('GET', '/api/proposals?limit=0', { token: bob })).status).toBe(400);
     // Capture kept its own proof of both people, one row per call the approval made (book, then validate).
     const { rows } = await env.db.query<{ proposal_id: string; maker: string; checker: string; path: string }>(
       `SELECT proposal_id, maker, checker, path FROM capture.four_eyes_approvals WHERE proposal_id = $1 ORDER BY used_at`,

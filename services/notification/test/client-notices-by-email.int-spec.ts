@@ -417,4 +417,23 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect(forE).toHaveLength(3);
     expect(smtp.messages).toHaveLength(12);
   });
+  it('the notices and deliveries lists page newest first by keyset: pages of 2 with `after` give the whole list once', async () => {
+    for (const [list, id] of [
+      ['notices', 'noticeId'],
+      ['notifications', 'notificationId'],
+    ] as const) {
+      const all = (await getJson<Array<Record<string, string>>>(env, `${url()}/${list}?limit=500`)).body.map((r) => r[id]!);
+      expect(all.length).toBeGreaterThan(4);
+      const paged: string[] = [];
+      let after: string | undefined;
+      for (let i = 0; i <= all.length; i++) {
+        const page = (await getJson<Array<Record<string, string>>>(env, `${url()}/${list}?limit=2${after ? `&after=${after}` : ''}`)).body.map((r) => r[id]!);
+        paged.push(...page);
+        if (page.length < 2) break;
+        after = page.at(-1);
+      }
+      expect(paged).toEqual(all);
+      expect((await getJson(env, `${url()}/${list}?after=not-an-id`)).status).toBe(400);
+    }
+  });
 });

@@ -19,6 +19,7 @@ export * from './consumer/batch-consumer.js';
 export * from './business-day/business-day.js';
 export * from './observability/metrics.js';
 export * from './nest/tokens.js';
+export * from './http/paging.js';
 export * from './auth/index.js';
 export * from './nest/service-module.js';
 export * from './nest/consumer-host.js';

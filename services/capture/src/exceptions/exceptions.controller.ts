@@ -17,10 +17,12 @@ import {
   CurrentOperator,
   LOG,
   MAKERS,
+  pageRequest,
   READERS,
   RequiresFourEyes,
   requireFourEyes,
   Roles,
+  UUID_CURSOR,
   type InboundRecord,
   type Log,
   type Operator,
@@ -32,7 +34,6 @@ import { TradeLifecycle } from '../trades/trade-lifecycle.js';
 
 const PAGE_MAX = 500;
 const PAGE_DEFAULT = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ExceptionRecord {
   exception_id: string;
@@ -86,19 +87,17 @@ export class ExceptionsController {
   @Get()
   @Roles(...READERS, 'admin')
   async list(@Query('status') status = 'OPEN', @Query('kind') kind?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
-    const n = limit === undefined ? PAGE_DEFAULT : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > PAGE_MAX) throw new BadRequestException(`limit: an integer from 1 to ${PAGE_MAX}`);
-    if (after !== undefined && !UUID.test(after)) throw new BadRequestException('after: the exceptionId of the last exception of the page before');
+    const page = pageRequest({ limit, after }, { max: PAGE_MAX, dflt: PAGE_DEFAULT, cursor: UUID_CURSOR, cursorName: 'exceptionId' });
     const rows = (await this.ds.query(
       `SELECT ${COLUMNS} FROM capture.exceptions
        WHERE status = $1 AND ($2::text IS NULL OR kind = $2)
          AND ($4::uuid IS NULL OR (created_at, exception_id) > (SELECT created_at, exception_id FROM capture.exceptions WHERE exception_id = $4::uuid))
        ORDER BY created_at, exception_id LIMIT $3`,
-      [status, kind ?? null, n, after ?? null],
+      [status, kind ?? null, page.limit, page.after],
     )) as Array<Record<string, unknown> & { original: Buffer; corrected: Buffer | null }>;
-    if (after !== undefined && rows.length === 0) {
-      const [known] = (await this.ds.query(`SELECT 1 FROM capture.exceptions WHERE exception_id = $1::uuid`, [after])) as unknown[];
-      if (!known) throw new NotFoundException(`after: no exception ${after}`);
+    if (page.after !== null && rows.length === 0) {
+      const [known] = (await this.ds.query(`SELECT 1 FROM capture.exceptions WHERE exception_id = $1::uuid`, [page.after])) as unknown[];
+      if (!known) throw new NotFoundException(`after: no exception ${page.after}`);
     }
     return rows.map(view);
   }

@@ -373,14 +373,19 @@ export class BackOfficeController {
 
   @Get('notices')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Client and counterparty notices (?tradeRef=&kind=&status=)' })
+  @ApiOperation({
+    summary: 'Client and counterparty notices, newest first (?tradeRef=&kind=&status=&limit=&after=, after = the last noticeId of the page before)',
+  })
   notices(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('notification', `/notices${query(req)}`, who);
   }
 
   @Get('notifications')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Deliveries of notices per channel and recipient, with attempts (?tradeRef=&status=&channel=)' })
+  @ApiOperation({
+    summary:
+      'Deliveries of notices per channel and recipient, newest first (?tradeRef=&status=&channel=&limit=&after=, after = the last notificationId of the page before)',
+  })
   notifications(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('notification', `/notifications${query(req)}`, who);
   }

@@ -14,7 +14,19 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { newId } from '@postera/kernel';
-import { CHECKERS, CurrentOperator, fourEyesProblems, MAKERS, type Operator, type Person, READERS, type Role, Roles } from '@postera/platform';
+import {
+  CHECKERS,
+  CurrentOperator,
+  fourEyesProblems,
+  MAKERS,
+  type Operator,
+  pageRequest,
+  type Person,
+  READERS,
+  type Role,
+  Roles,
+  UUID_CURSOR,
+} from '@postera/platform';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
@@ -113,9 +125,25 @@ export class ProposalsController {
 
   @Get()
   @Roles(...READERS, 'admin')
-  @ApiOperation({ summary: 'Proposals by status (PENDING by default), oldest first' })
-  list(@Query('status') status = 'PENDING') {
-    return this.ds.query(`SELECT ${COLUMNS} FROM gateway.proposals WHERE status = $1 ORDER BY created_at LIMIT 500`, [status]);
+  @ApiOperation({
+    summary:
+      'Proposals by status (PENDING by default), of one kind or maker if asked, oldest first: limit (1–500, 100 by default), after = the last proposalId of the page before',
+  })
+  list(
+    @Query('status') status = 'PENDING',
+    @Query('kind') kind?: string,
+    @Query('maker') maker?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ) {
+    const page = pageRequest({ limit, after }, { max: 500, dflt: 100, cursor: UUID_CURSOR, cursorName: 'proposalId' });
+    return this.ds.query(
+      `SELECT ${COLUMNS} FROM gateway.proposals
+       WHERE status = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR maker = $3)
+         AND ($5::uuid IS NULL OR (created_at, proposal_id) > (SELECT created_at, proposal_id FROM gateway.proposals WHERE proposal_id = $5::uuid))
+       ORDER BY created_at, proposal_id LIMIT $4`,
+      [status, kind ?? null, maker ?? null, page.limit, page.after],
+    );
   }
 
   @Get(':id')

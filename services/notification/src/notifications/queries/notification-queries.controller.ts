@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
+import { CurrentOperator, MAKERS, pageRequest, READERS, Roles, UUID_CURSOR, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { NOTICE_KINDS } from '../domain/render-notification.js';
 
@@ -25,17 +25,25 @@ function uuid(id: string, what: string): string {
 export class NotificationQueriesController {
   constructor(private readonly ds: DataSource) {}
 
-  /** Deliveries (one per notice, channel and recipient), newest first; at most 500. */
+  /** Deliveries (one per notice, channel and recipient), newest first, a page at a time (`limit` up to 500, `after` the last notificationId seen). */
   @Get('notifications')
   @Roles(...READERS, 'admin')
-  async list(@Query('tradeRef') tradeRef?: string, @Query('status') status?: string, @Query('channel') channel?: string, @Query('limit') limit?: string) {
+  async list(
+    @Query('tradeRef') tradeRef?: string,
+    @Query('status') status?: string,
+    @Query('channel') channel?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ) {
+    const page = pageRequest({ limit, after }, { max: PAGE_MAX, dflt: 100, cursor: UUID_CURSOR, cursorName: 'notificationId' });
     if (status !== undefined && !STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
     if (channel !== undefined && !CHANNELS.includes(channel)) throw new BadRequestException(`channel must be one of ${CHANNELS.join(', ')}`);
     return this.ds.query(
       `SELECT ${COLUMNS} FROM notification.notifications
        WHERE ($1::text IS NULL OR trade_ref = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR channel = $3)
-       ORDER BY created_at DESC, notification_id LIMIT $4`,
-      [tradeRef ?? null, status ?? null, channel ?? null, limitOf(limit)],
+         AND ($5::uuid IS NULL OR (created_at, notification_id) < (SELECT created_at, notification_id FROM notification.notifications WHERE notification_id = $5::uuid))
+       ORDER BY created_at DESC, notification_id DESC LIMIT $4`,
+      [tradeRef ?? null, status ?? null, channel ?? null, page.limit, page.after],
     );
   }
 
@@ -88,18 +96,26 @@ export class NotificationQueriesController {
     });
   }
 
-  /** Notices owed (one per event and party, whatever the channels), newest first. */
+  /** Notices owed (one per event and party, whatever the channels), newest first, a page at a time (`limit` up to 500, `after` the last noticeId seen). */
   @Get('notices')
   @Roles(...READERS, 'admin')
-  async notices(@Query('tradeRef') tradeRef?: string, @Query('kind') kind?: string, @Query('status') status?: string, @Query('limit') limit?: string) {
+  async notices(
+    @Query('tradeRef') tradeRef?: string,
+    @Query('kind') kind?: string,
+    @Query('status') status?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ) {
+    const page = pageRequest({ limit, after }, { max: PAGE_MAX, dflt: 100, cursor: UUID_CURSOR, cursorName: 'noticeId' });
     if (kind !== undefined && !(NOTICE_KINDS as readonly string[]).includes(kind))
       throw new BadRequestException(`kind must be one of ${NOTICE_KINDS.join(', ')}`);
     if (status !== undefined && !NOTICE_STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${NOTICE_STATUSES.join(', ')}`);
     return this.ds.query(
       `SELECT ${NOTICE_COLUMNS} FROM notification.notices
        WHERE ($1::text IS NULL OR trade_ref = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR status = $3)
-       ORDER BY created_at DESC, notice_id LIMIT $4`,
-      [tradeRef ?? null, kind ?? null, status ?? null, limitOf(limit)],
+         AND ($5::uuid IS NULL OR (created_at, notice_id) < (SELECT created_at, notice_id FROM notification.notices WHERE notice_id = $5::uuid))
+       ORDER BY created_at DESC, notice_id DESC LIMIT $4`,
+      [tradeRef ?? null, kind ?? null, status ?? null, page.limit, page.after],
     );
   }
 
