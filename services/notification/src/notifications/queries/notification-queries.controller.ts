@@ -15,7 +15,6 @@ const COLUMNS = `notification_id AS "notificationId", notice_id AS "noticeId", k
 const NOTICE_COLUMNS = `notice_id AS "noticeId", kind, cause_event_id AS "causeEventId", trade_ref AS "tradeRef", trade_version AS "tradeVersion",
   recipient_type AS "recipientType", party, status, status_reason AS "statusReason", refers_to AS "refersTo", language, created_at AS "createdAt", routed_at AS "routedAt"`;
 
-const limitOf = (limit: string | undefined) => Math.min(PAGE_MAX, Math.max(1, Number(limit) || 100));
 function uuid(id: string, what: string): string {
   if (!UUID.test(id)) throw new BadRequestException(`a ${what} id is a uuid`);
   return id;
@@ -134,18 +133,20 @@ export class NotificationQueriesController {
     return { ...row, deliveries };
   }
 
-  /** Avis d'opéré reported late at a business-day close (not sent by the end of the first business day after execution). */
+  /** Avis d'opéré reported late at a business-day close (not sent by the end of the first business day after execution), by deadline, a page at a time (`after` the last tradeRef seen). */
   @Get('avis/late')
   @Roles(...READERS, 'admin')
-  async late(@Query('limit') limit?: string) {
+  async late(@Query('limit') limit?: string, @Query('after') after?: string) {
+    const page = pageRequest({ limit, after }, { max: PAGE_MAX, dflt: 100, cursor: /^\S{1,200}$/, cursorName: 'tradeRef' });
     return this.ds.query(
       `SELECT d.trade_ref AS "tradeRef", d.account, to_char(d.trade_date, 'YYYY-MM-DD') AS "tradeDate", to_char(d.deadline, 'YYYY-MM-DD') AS deadline,
               to_char(d.reported_late_on, 'YYYY-MM-DD') AS "reportedOn",
               (SELECT min(n.sent_at) FROM notification.notices k JOIN notification.notifications n USING (notice_id)
                WHERE k.trade_ref = d.trade_ref AND k.kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE') AND n.status = 'SENT') AS "sentAt"
        FROM notification.avis_deadlines d WHERE d.reported_late_on IS NOT NULL AND NOT d.cancelled
+         AND ($2::text IS NULL OR (d.deadline, d.trade_ref) > (SELECT deadline, trade_ref FROM notification.avis_deadlines WHERE trade_ref = $2))
        ORDER BY d.deadline, d.trade_ref LIMIT $1`,
-      [limitOf(limit)],
+      [page.limit, page.after],
     );
   }
 
