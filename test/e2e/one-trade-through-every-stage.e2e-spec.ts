@@ -143,14 +143,14 @@ describe('one trade through every stage, on the real broker and database', () =>
       `${env.stack.url('accounting')}/journal/by-trade/${encodeURIComponent(REF)}`,
     );
     expect(journal.map((l) => [l.kind, l.accountingDate, l.accountCode, l.debit, l.credit])).toEqual([
-      ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903100', '8775.75', '0'],
-      ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903900', '0', '8775.75'],
-      ['SETTLEMENT', SETTLEMENT_DATE, '903900', '8775.75', '0'],
-      ['SETTLEMENT', SETTLEMENT_DATE, '903100', '0', '8775.75'],
+      ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903100', '8775.75', '0.00'],
+      ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903900', '0.00', '8775.75'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '903900', '8775.75', '0.00'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '903100', '0.00', '8775.75'],
       // Securities post to the account of the book's portfolio category (CLI-0003: PLACEMENT → 312000, titres de placement).
-      ['SETTLEMENT', SETTLEMENT_DATE, '312000', '8775.75', '0'],
-      ['SETTLEMENT', SETTLEMENT_DATE, '622000', '8.78', '0'],
-      ['SETTLEMENT', SETTLEMENT_DATE, '512000', '0', '8784.53'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '312000', '8775.75', '0.00'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '622000', '8.78', '0.00'],
+      ['SETTLEMENT', SETTLEMENT_DATE, '512000', '0.00', '8784.53'],
     ]);
     const summary = await eodSummary(env.stack, SETTLEMENT_DATE);
     expect(summary.accounting.perCurrency).toEqual([{ currency: 'EUR', debit: '26336.03', credit: '26336.03', balanced: true }]);
@@ -183,5 +183,21 @@ describe('one trade through every stage, on the real broker and database', () =>
     expect(counts).toEqual([1, 1, 1, 2, 1, 2]);
     await new Promise((r) => setTimeout(r, 1500));
     expect(smtp.messages).toHaveLength(2);
+  });
+
+  it('through the gateway: the trade’s timeline names every stage; a reference no service knows is 404, not a page of nulls', async () => {
+    const timeline = async (ref: string) => {
+      const res = await fetch(`${env.stack.url('gateway')}/api/trades/${encodeURIComponent(ref)}/timeline`, { headers: await env.stack.auth(['operator']) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const known = await timeline(REF);
+    expect(known.status).toBe(200);
+    expect(known.body).toMatchObject({ tradeRef: REF, trade: { status: 'SETTLED' }, instruction: { status: 'SETTLED' } });
+    expect(new Set((known.body.journal as Array<{ entryId: string }>).map((l) => l.entryId)).size).toBe(2); // its two entries' lines
+    const unknown = await timeline('FO-EQ:NO-SUCH-TRADE');
+    expect(unknown).toEqual({
+      status: 404,
+      body: expect.objectContaining({ message: 'no trade FO-EQ:NO-SUCH-TRADE: capture, settlement, accounting, reporting and notification know none' }),
+    });
   });
 });

@@ -3,6 +3,7 @@ import { renderSemt002 } from '@postera/iso20022';
 import { PEOPLE, referentialImport, waitUntil, type OperatorRole } from '@postera/devstack';
 import { Dec } from '@postera/kernel';
 import { createHash } from 'node:crypto';
+import { amountFieldsOutOfForm } from '@postera/testing';
 import { e2eEnv, type E2eEnv } from './harness.js';
 
 // An operator's day, every step through the gateway with a bearer token: the referential imported
@@ -75,6 +76,9 @@ describe("an operator's day through the gateway", () => {
   afterAll(async () => {
     await env?.teardown();
   });
+
+  /** The trades the day booked, for the amounts' contract check at the end. */
+  const tradeRefs: string[] = [];
 
   it('book, approve, follow to settlement, resolve a break, download a report — each by a named person, all audited', async () => {
     // The referential, imported by a proposal.
@@ -172,13 +176,15 @@ describe("an operator's day through the gateway", () => {
       `/api/trades/${encodeURIComponent(ref)}/journal`,
       operator,
     );
+    // 150 × 58.50 = 8775.00 EUR, a commission of 8.78: every amount at the euro's two decimals.
     expect(journal.json.filter((l) => l.kind === 'SETTLEMENT').map((l) => [l.accountCode, l.debit, l.credit])).toEqual([
-      ['903900', '8775', '0'],
-      ['903100', '0', '8775'],
-      ['312000', '8775', '0'],
-      ['622000', '8.78', '0'],
-      ['512000', '0', '8783.78'],
+      ['903900', '8775.00', '0.00'],
+      ['903100', '0.00', '8775.00'],
+      ['312000', '8775.00', '0.00'],
+      ['622000', '8.78', '0.00'],
+      ['512000', '0.00', '8783.78'],
     ]);
+    tradeRefs.push(ref, failingRef);
 
     // The custodian's holdings statement says 149 where we hold 150: a break, named field by field.
     const statement = renderSemt002({
@@ -334,5 +340,48 @@ describe("an operator's day through the gateway", () => {
     const again = await call('POST', '/api/proposals', await as('sam', ['supervisor']), { kind: 'CLOSE_PERIOD', params: { period: 'FY2025' } });
     const refused = await call('POST', `/api/proposals/${String(again.json.proposalId)}/approve`, await as('bob', ['supervisor']));
     expect(refused.json).toMatchObject({ status: 'FAILED', result: { status: 409 } });
+  });
+  it("one form for amounts: every amount the operator reads through the gateway is at its currency's minor units", async () => {
+    const operator = await as('olga', ['operator']);
+    const paths = [
+      ...tradeRefs.flatMap((r) => [
+        `/api/trades/${encodeURIComponent(r)}/timeline`,
+        `/api/trades/${encodeURIComponent(r)}/journal`,
+        `/api/notices?tradeRef=${encodeURIComponent(r)}`,
+      ]),
+      '/api/fails?asOf=2026-11-30',
+      '/api/penalties/daily?date=2026-11-30',
+      '/api/penalties/monthly?month=2026-11',
+      '/api/positions/CLI-0003',
+      '/api/cash',
+      '/api/fx/results?from=2026-01-01&to=2026-12-31',
+      '/api/fx/report?asOf=2026-11-30',
+      '/api/exports/trial-balance?from=2026-01-01&to=2026-12-31',
+      '/api/exports/trial-balance?from=2025-01-01&to=2025-12-31',
+      '/api/exports/general-ledger?from=2025-01-01&to=2025-12-31',
+      '/api/exports/general-ledger?from=2026-01-01&to=2026-12-31',
+      '/api/reconciliations/breaks',
+      '/api/eod-summary',
+      '/api/periods',
+      '/api/activity-report?businessDate=2026-11-30',
+    ];
+    const noticeIds: string[] = [];
+    const outOfForm: string[] = [];
+    for (const path of paths) {
+      const r = await call('GET', path, operator);
+      expect([path, r.status]).toEqual([path, 200]);
+      outOfForm.push(...amountFieldsOutOfForm(r.json).map((p) => `${path} ${p}`));
+      if (path.startsWith('/api/notices?')) noticeIds.push(...(r.json as unknown as Array<{ noticeId: string }>).map((n) => n.noticeId));
+    }
+    // Each notice's document (the avis d'opéré's figures), as a webhook receives it.
+    expect(noticeIds.length).toBeGreaterThan(0);
+    for (const id of noticeIds) {
+      const r = await call('GET', `/api/notices/${id}`, operator);
+      outOfForm.push(...amountFieldsOutOfForm(r.json).map((p) => `/api/notices/${id} ${p}`));
+    }
+    // The check can fail: the journal lines read from the database, as Postgres writes them (8775, 0), are out of form.
+    const raw = await env.db.query(`SELECT l.currency, l.debit::text AS debit FROM accounting.journal_lines l WHERE l.debit = 8775 LIMIT 1`);
+    expect(amountFieldsOutOfForm(raw.rows)).toEqual(['$[0].debit: "8775" (EUR)']);
+    expect(outOfForm).toEqual([]);
   });
 });

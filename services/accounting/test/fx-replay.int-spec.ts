@@ -101,8 +101,8 @@ describe('FX revaluation replayed from offset 0 books the same, whatever order l
       results: Array<Record<string, string | null>>;
     };
     expect(report.results.filter((r) => r.kind !== 'CLOSE').map((r) => [r.closeDate, r.book, r.kind, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([
-      ['2026-12-03', 'FX-GB', 'LATE_RATE', '1200', null, '0.86', '2.67'],
-      ['2026-12-03', 'FX-US', 'LATE_LINES', '500', null, '1.12', '-8.12'],
+      ['2026-12-03', 'FX-GB', 'LATE_RATE', '1200.00', null, '0.86', '2.67'],
+      ['2026-12-03', 'FX-US', 'LATE_LINES', '500.00', null, '1.12', '-8.12'],
     ]);
 
     // The replay: every topic from offset 0, into an empty schema.

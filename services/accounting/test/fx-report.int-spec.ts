@@ -110,7 +110,7 @@ describe('the FX-result report on the demo rates equals its recomputation from t
       {
         book: 'FXR-GB',
         currency: 'GBP',
-        position: '500',
+        position: '500.00',
         rate: null,
         rateDate: null,
         rateSource: null,
@@ -120,12 +120,12 @@ describe('the FX-result report on the demo rates equals its recomputation from t
         realisedEur: null,
         totalEur: '0.00',
         recomputedEur: null,
-        notRevaluedMovement: '0',
+        notRevaluedMovement: '0.00',
       },
       {
         book: 'FXR-US',
         currency: 'USD',
-        position: '600',
+        position: '600.00',
         rate: '1.0757',
         rateDate: '2026-12-04',
         rateSource: DEMO_FX_SOURCE,
@@ -135,7 +135,7 @@ describe('the FX-result report on the demo rates equals its recomputation from t
         realisedEur: '-1.12',
         totalEur: booked.rows[0].r,
         recomputedEur: '1.83',
-        notRevaluedMovement: '0',
+        notRevaluedMovement: '0.00',
       },
     ]);
     expect(report.totals).toEqual({ unrealisedEur: '2.95', realisedEur: '-1.12', totalEur: '1.83' });
@@ -165,13 +165,13 @@ describe('the FX-result report on the demo rates equals its recomputation from t
     const us = earlier.rows.find((r) => r.book === 'FXR-US')!;
     // 400/1.0865 − 368.901595 = 368.154625 − 368.901595 = −0.746970 → −0.75; T = 368.154625 − 370.022051 = −1.867426 → −1.87.
     expect([us.position, us.rateDate, us.unrealisedEur, us.realisedEur, us.totalEur, us.recomputedEur, us.notRevaluedMovement]).toEqual([
-      '400',
+      '400.00',
       '2026-12-02',
       '-0.75',
       '-1.12',
       '-1.87',
       '-1.87',
-      '200',
+      '200.00',
     ]);
   });
 

@@ -114,8 +114,13 @@ describe('closing a period, and the events that come after it, on the real broke
         maker: 'olivia.operator',
         checker: 'sam.supervisor',
         trialBalanceSha256: sha256(tb2025),
+        trialBalanceFormat: 2,
         fecSha256: sha256(fec2025),
       });
+      // Format 2: every amount at its currency's minor units, as served (100 × 58.00 = 5800.00 EUR, a penalty of 1.23).
+      const served = JSON.parse(tb2025.toString('utf8')) as Array<{ account: string; currency: string; opening: string; debit: string; credit: string; closing: string }>;
+      expect(served.flatMap((r) => [r.opening, r.debit, r.credit, r.closing]).filter((a) => !/^-?\d+\.\d{2}$/.test(a))).toEqual([]);
+      expect(served.some((r) => r.debit === '5800.00' || r.credit === '5800.00')).toBe(true);
 
       // The same approval sent again: 409, and the closing happened once.
       const replay = await fetch(url('/periods/close'), { method: 'POST', headers, body });
@@ -183,6 +188,66 @@ describe('closing a period, and the events that come after it, on the real broke
       expect([tb.status, tbMessage]).toEqual([409, expect.stringContaining(`the trial balance of the closed period FY2025 (2025-01-01 to 2025-12-31) is no longer what was closed: sha256 ${closing!.trialBalanceSha256} at the closing, `)]);
       const fec = await call('/exports/fec?fiscalYear=2025');
       expect([fec.status, ((await fec.json()) as { message: string }).message]).toEqual([409, expect.stringContaining(`sha256 ${closing!.fecSha256} at the closing`)]);
+    });
+  });
+  describe('a closing made when the trial balance was served in format 1 (amounts as Postgres gave them)', () => {
+    // The rows of the trial balance as the code of format 1 read and hashed them: JSON of the rows, amounts as Postgres wrote them.
+    const postgresRows = async (from: string, to: string) =>
+      (
+        await env.db.query(
+          `SELECT l.account_code AS account, a.name, l.book, l.currency,
+                  coalesce(sum(l.debit - l.credit) FILTER (WHERE e.accounting_date < $1), 0)::text AS opening,
+                  coalesce(sum(l.debit) FILTER (WHERE e.accounting_date BETWEEN $1 AND $2), 0)::text AS debit,
+                  coalesce(sum(l.credit) FILTER (WHERE e.accounting_date BETWEEN $1 AND $2), 0)::text AS credit,
+                  sum(l.debit - l.credit)::text AS closing
+           FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
+           WHERE e.accounting_date <= $2 GROUP BY l.account_code, a.name, l.book, l.currency ORDER BY 1, 3, 4`,
+          [from, to],
+        )
+      ).rows as Array<{ account: string; currency: string; opening: string; debit: string; credit: string; closing: string }>;
+
+    it('January 2026 closed in format 1 is still served (200, in format 2), and a journal changed behind its back is refused (409)', async () => {
+      const format1 = await postgresRows('2026-01-01', '2026-01-31');
+      // L-1, 100 × 58.00, settled on 2 January 2026: 5800 EUR written "5800" in format 1, "5800.00" served.
+      expect(format1.some((r) => r.debit === '5800' || r.credit === '5800')).toBe(true);
+      const format1Sha = sha256(Buffer.from(JSON.stringify(format1)));
+      // The closing row as the code of format 1 wrote it: no format named (the column's default, 1).
+      await env.db.query(
+        `INSERT INTO accounting.period_closings (period, kind, first_day, last_day, proposal_id, maker, checker, trial_balance_sha256, fec_sha256)
+         VALUES ('2026-01', 'MONTH', '2026-01-01', '2026-01-31', 'P-CLOSE-2026-01', 'olivia.operator', 'sam.supervisor', $1, NULL)`,
+        [format1Sha],
+      );
+      const listed = (await (await call('/periods')).json()) as Array<{ period: string; trialBalanceFormat: number }>;
+      expect(listed.map((c) => [c.period, c.trialBalanceFormat])).toEqual([
+        ['FY2025', 2],
+        ['2026-01', 1],
+      ]);
+
+      const served = await bytes('/exports/trial-balance?from=2026-01-01&to=2026-01-31');
+      const rows = JSON.parse(served.toString('utf8')) as typeof format1;
+      expect(sha256(served)).not.toBe(format1Sha);
+      expect(rows.map((r) => [r.account, r.currency])).toEqual(format1.map((r) => [r.account, r.currency]));
+      expect(rows.find((r) => r.debit === '5800.00' || r.credit === '5800.00')).toBeDefined();
+      expect(rows.flatMap((r) => [r.opening, r.debit, r.credit, r.closing]).filter((a) => !/^-?\d+\.\d{2}$/.test(a))).toEqual([]);
+
+      // A balanced entry slipped into January 2026 with every trigger off: the format-1 hash no longer matches.
+      const c = await env.db.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query(`SET LOCAL session_replication_role = replica`);
+        const inserted = await c.query(`INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id) VALUES (gen_random_uuid(), 'X', 'PENALTY', '2026-01-15', 'tamper-3') RETURNING entry_id AS id`);
+        const id = (inserted.rows as Array<{ id: string }>)[0]!.id;
+        await c.query(`INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit) VALUES ($1, 1, '512000', 'CLIENT-EQ', 'EUR', 2, 0), ($1, 2, '468100', 'CLIENT-EQ', 'EUR', 0, 2)`, [id]);
+        await c.query('COMMIT');
+      } finally {
+        c.release();
+      }
+      const tb = await call('/exports/trial-balance?from=2026-01-01&to=2026-01-31');
+      const message = ((await tb.json()) as { message: string }).message;
+      expect([tb.status, message]).toEqual([
+        409,
+        expect.stringContaining(`the trial balance of the closed period 2026-01 (2026-01-01 to 2026-01-31) is no longer what was closed: sha256 ${format1Sha} at the closing, `),
+      ]);
     });
   });
 });

@@ -33,6 +33,15 @@ const SAN = 'FR0000120578'; // Sanofi
 const OR = 'FR0000120321'; // L'Oréal
 const LATE_CPTY = '529900LATEMATCH00042'; // instructs late: the CSD matches our instructions with it two business days after their date
 
+/** The CSD's scenario for the week: for each aspect (matching, settlement) the first rule that applies wins. */
+const SCENARIO = [
+  { counterparty: LATE_CPTY, outcome: 'LATE_MATCH', reason: 'CMIS', days: 2 },
+  { counterparty: LATE_CPTY, outcome: 'FAIL', reason: 'LACK', days: 2 },
+  { isin: SAN, outcome: 'FAIL', reason: 'CLAC', days: 3 },
+  { isin: BNP, outcome: 'PARTIAL', reason: 'LACK', days: 1 },
+  { isin: OR, outcome: 'UNMATCHED', reason: 'DMON' },
+];
+
 function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
   const [sourceSystem = '', tradeId = ''] = ref.split(':');
   return {
@@ -200,6 +209,17 @@ describe('settlement and delivery, on the real broker and database', () => {
       (m) => JSON.parse(m.value) as EventEnvelope,
     );
 
+  /** The simulated CSD's scenario route, called as the gateway calls it for an operator. */
+  const scenario = async (method: 'GET' | 'PUT', body?: unknown) => {
+    const url = `${env.stack.url('market-sim')}/scenario`;
+    const res = await fetch(url, {
+      method,
+      headers: { ...(await env.stack.as(PEOPLE.operator, method, url)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
   beforeAll(async () => {
     env = await e2eEnv('settlement-delivery', {
       basePort: 4800,
@@ -208,19 +228,18 @@ describe('settlement and delivery, on the real broker and database', () => {
       serviceEnv: {
         'market-sim': {
           MARKET_SIM_SEED: 'issue-4',
-          MARKET_SIM_RULES: JSON.stringify([
-            { counterparty: LATE_CPTY, outcome: 'LATE_MATCH', reason: 'CMIS', days: 2 },
-            { counterparty: LATE_CPTY, outcome: 'FAIL', reason: 'LACK', days: 2 },
-            { isin: SAN, outcome: 'FAIL', reason: 'CLAC', days: 3 },
-            { isin: BNP, outcome: 'PARTIAL', reason: 'LACK', days: 1 },
-            { isin: OR, outcome: 'UNMATCHED', reason: 'DMON' },
-          ]),
+          // The start-up scenario; the test then sets the one it runs under through PUT /scenario.
+          MARKET_SIM_RULES: JSON.stringify(SCENARIO.slice(0, 2)),
+          MARKET_SIM_FAIL_RATE: '0.5',
           MARKET_SIM_PRICES: `${SAN}=90.17,${TTE}=58.50`,
           MARKET_SIM_PRICE_VOLATILITY: '0',
         },
       },
     });
     await env.stack.startAll();
+    // The week's scenario, set while the CSD runs, as a tester does through the gateway: it replaces the start-up one (rules and fail rate).
+    const set = await scenario('PUT', { rules: SCENARIO });
+    expect(set.status).toBe(200);
     await publish(
       Topics.refdataAccounts,
       envelope({
@@ -285,6 +304,32 @@ describe('settlement and delivery, on the real broker and database', () => {
 
   afterAll(async () => {
     await env?.teardown();
+  });
+
+  it('the CSD follows the scenario set while it runs: shown with who set it; a rule the schema refuses is 400 with every problem, nothing changed', async () => {
+    const shown = await scenario('GET');
+    expect(shown).toEqual({
+      status: 200,
+      body: { rules: SCENARIO, failRate: 0, setBy: { updatedBy: PEOPLE.operator.id, updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) } },
+    });
+    const refused = await scenario('PUT', {
+      rules: [
+        { isin: SAN, outcome: 'FAIL', reason: 'CMIS' },
+        { outcome: 'LATE_MATCH', days: 0 },
+      ],
+      failRate: 2,
+      note: 'x',
+    });
+    expect(refused.status).toBe(400);
+    expect((refused.body.problems as string[]).sort()).toEqual(
+      [
+        '(body): Unrecognized key: "note"',
+        'failRate: Too big: expected number to be <=1',
+        'rules.0: reason: UNMATCHED and LATE_MATCH take CMIS, DMON, DDAT, DEPT, DELN or DDEA; FAIL and PARTIAL take LACK, CLAC, MONY or CMON',
+        'rules.1: days: LATE_MATCH takes 1 or more business days',
+      ].sort(),
+    );
+    expect((await scenario('GET')).body.rules).toEqual(SCENARIO);
   });
 
   it('instructs each validated trade as a sese.023 the CSD reads back; holds the netting account’s trades; cancels and replaces after an amendment', async () => {
@@ -425,10 +470,10 @@ describe('settlement and delivery, on the real broker and database', () => {
     ]);
     // Monthly report per counterparty: November one day, December two (the late-matching counterparty has its own lines, below).
     expect(await monthly('2026-11', CPTY)).toEqual([
-      { counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 },
+      { counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0.00', net: '1.22', sefp: 1, lmfp: 0 },
     ]);
     expect(await monthly('2026-12', CPTY)).toEqual([
-      { counterparty: CPTY, currency: 'EUR', count: 2, receivable: '2.44', payable: '0', net: '2.44', sefp: 2, lmfp: 0 },
+      { counterparty: CPTY, currency: 'EUR', count: 2, receivable: '2.44', payable: '0.00', net: '2.44', sefp: 2, lmfp: 0 },
     ]);
 
     // Buy-in: proposed by an operator, approved by a supervisor; both are recorded.
@@ -476,7 +521,7 @@ describe('settlement and delivery, on the real broker and database', () => {
       basis: '200',
       price: '90.1700',
       rate: '0.0001',
-      amount: '1.8',
+      amount: '1.80',
     });
     const expected = [
       day('2026-11-30', 'LMFP', 'RECEIVABLE', 'CMIS'),
@@ -501,19 +546,19 @@ describe('settlement and delivery, on the real broker and database', () => {
         // One batch's accruals come in penalty-id order: by day here.
         .sort((a, b) => a[1]!.localeCompare(b[1]!)),
     ).toEqual([
-      ['LMFP', '2026-11-30', '1.8'],
-      ['LMFP', '2026-12-01', '1.8'],
-      ['SEFP', '2026-12-02', '1.8'],
-      ['SEFP', '2026-12-03', '1.8'],
+      ['LMFP', '2026-11-30', '1.80'],
+      ['LMFP', '2026-12-01', '1.80'],
+      ['SEFP', '2026-12-02', '1.80'],
+      ['SEFP', '2026-12-03', '1.80'],
     ]);
 
     // The monthly report counts late matching: November 1 LMFP (1.80 receivable); December 1 LMFP (1.80 receivable)
     // and 2 SEFP (3.60 payable), net 1.80 − 3.60 = −1.80.
     expect(await monthly('2026-11', LATE_CPTY)).toEqual([
-      { counterparty: LATE_CPTY, currency: 'EUR', count: 1, receivable: '1.8', payable: '0', net: '1.8', sefp: 0, lmfp: 1 },
+      { counterparty: LATE_CPTY, currency: 'EUR', count: 1, receivable: '1.80', payable: '0.00', net: '1.80', sefp: 0, lmfp: 1 },
     ]);
     expect(await monthly('2026-12', LATE_CPTY)).toEqual([
-      { counterparty: LATE_CPTY, currency: 'EUR', count: 3, receivable: '1.8', payable: '3.6', net: '-1.8', sefp: 2, lmfp: 1 },
+      { counterparty: LATE_CPTY, currency: 'EUR', count: 3, receivable: '1.80', payable: '3.60', net: '-1.80', sefp: 2, lmfp: 1 },
     ]);
     // The fails list and the instruction show the matching date; the accrued penalties include the late matching.
     const fails = (await getJson('/fails?asOf=2026-12-03')) as { fails: Array<Record<string, unknown>> };
@@ -523,7 +568,7 @@ describe('settlement and delivery, on the real broker and database', () => {
       intendedSettlementDate: ISD,
       matchedDate: '2026-12-02',
       ageBusinessDays: 4,
-      penaltiesAccrued: [{ currency: 'EUR', receivable: '3.6', payable: '3.6' }],
+      penaltiesAccrued: [{ currency: 'EUR', receivable: '3.60', payable: '3.60' }],
     });
     expect(await getJson(`/instructions/by-trade/${encodeURIComponent(L.tradeRef)}`)).toMatchObject({ matchedDate: '2026-12-02', status: 'FAILING' });
 
@@ -552,7 +597,7 @@ describe('settlement and delivery, on the real broker and database', () => {
     ]);
     // December: one day left (1.22), where there were two (2.44).
     expect(await monthly('2026-12', CPTY)).toEqual([
-      { counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0', net: '1.22', sefp: 1, lmfp: 0 },
+      { counterparty: CPTY, currency: 'EUR', count: 1, receivable: '1.22', payable: '0.00', net: '1.22', sefp: 1, lmfp: 0 },
     ]);
     const waived = (await settlementEvents(80)).filter((e) => e.type === 'PenaltyWaived').map((e) => e.payload as Record<string, unknown>);
     expect(waived).toEqual([
@@ -637,7 +682,7 @@ describe('settlement and delivery, on the real broker and database', () => {
     const cash = statements.filter((s) => s.type === 'CashStatement').map((s) => s.payload as CashStatementV1);
     const onIsd = parseCamt053(cash.find((c) => c.account === 'CLI-0003' && c.statementDate === ISD)!.xml).statements[0]!;
     // 30 Nov: A paid 8,784.53, C v2 paid 5,856.35, and P's first step.
-    expect(onIsd.openingBalance).toBe('0');
+    expect(onIsd.openingBalance).toBe('0.00'); // written at the euro's two decimals
     expect(onIsd.entries.map((e) => e.tradeRef).sort()).toEqual([A.tradeRef, C1.tradeRef, P.tradeRef].sort());
     expect(onIsd.entries.every((e) => e.amount.startsWith('-'))).toBe(true);
     const sum = onIsd.entries.reduce((s, e) => s + Math.round(Number(e.amount) * 100), 0);

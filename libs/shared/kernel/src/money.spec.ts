@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { dec, parseDecimalString } from './decimal.js';
-import { grossAmount, roundToMinor } from './money.js';
+import { amountText, grossAmount, roundToMinor } from './money.js';
 
 describe('gross amount', () => {
   it('shares: 150 × 101.255 EUR = 15188.25 EUR', () => {
@@ -50,5 +50,31 @@ describe('decimal strings on the wire', () => {
     ['1234567890123456789', 'too-large'],
   ])('refuses %p as %s', (s, problem) => {
     expect(parseDecimalString(s)).toEqual({ ok: false, problem });
+  });
+});
+
+describe("an amount in its one written form: the currency's minor units, never rounded", () => {
+  it.each([
+    ['8775', 'EUR', '8775.00'],
+    ['0', 'EUR', '0.00'],
+    ['-12.5', 'EUR', '-12.50'],
+    ['8783.78', 'USD', '8783.78'],
+    ['25.0', 'EUR', '25.00'],
+    ['-0', 'EUR', '0.00'],
+    ['100', 'JPY', '100'],
+    ['100.000', 'JPY', '100'],
+    ['1.5', 'BHD', '1.500'],
+  ])('%s %s is written %s', (amount, currency, written) => {
+    expect(amountText(amount, currency)).toBe(written);
+  });
+  it('takes a Decimal as well: 8775 + 8.78 EUR → 8783.78', () => {
+    expect(amountText(dec('8775').plus(dec('8.78')), 'EUR')).toBe('8783.78');
+  });
+  it('refuses an amount finer than the minor unit rather than rounding it: 1.005 EUR, 100.5 JPY', () => {
+    expect(() => amountText('1.005', 'EUR')).toThrow('1.005 EUR has more decimals than the 2 of EUR');
+    expect(() => amountText('100.5', 'JPY')).toThrow('100.5 JPY has more decimals than the 0 of JPY');
+  });
+  it('refuses a currency it does not know', () => {
+    expect(() => amountText('1', 'XXX')).toThrow('unknown currency XXX');
   });
 });

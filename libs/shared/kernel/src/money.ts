@@ -63,3 +63,20 @@ export function grossAmount(quantity: Decimal, price: Decimal, priceType: 'UNIT'
   const raw = priceType === 'PERCENT' ? quantity.mul(price).div(100) : quantity.mul(price);
   return roundToMinor(raw, currency, 'HALF_UP');
 }
+
+/**
+ * An amount in its one written form: exactly the currency's minor units of decimals ("8775" EUR →
+ * "8775.00", "-12.5" EUR → "-12.50", "100" JPY → "100"), as the API, the files and the messages
+ * write it. It never rounds: an amount finer than its currency's minor unit ("1.005" EUR) is a
+ * wrong amount upstream, and it is refused (thrown) here rather than written as another amount.
+ * Prices, rates and quantities are not amounts and do not go through it.
+ */
+export function amountText(amount: Decimal | string, currency: string): string {
+  const units = minorUnits(currency);
+  const value = new Dec(amount);
+  if (!value.isFinite()) throw new Error(`${String(amount)} ${currency} is not an amount`);
+  if (value.decimalPlaces() > units)
+    throw new Error(`${value.toFixed()} ${currency} has more decimals than the ${units} of ${currency}: not written (an amount is never rounded silently)`);
+  // A zero is written unsigned: "-0.00" is not a form of nothing.
+  return (value.isZero() ? value.abs() : value).toFixed(units);
+}

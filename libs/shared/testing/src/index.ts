@@ -1,2 +1,3 @@
 export * from './infra.js';
 export * from './smtp-sink.js';
+export * from './amount-form.js';

@@ -14,11 +14,21 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Topics } from '@postera/contracts';
-import { newId } from '@postera/kernel';
+import { Dec, minorUnits, newId } from '@postera/kernel';
 import { CurrentOperator, LOG, MAKERS, READERS, RequiresFourEyes, requireFourEyes, Roles, type Log, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { TradeLifecycle } from './trade-lifecycle.js';
 import { operatorWork } from './operator-work.js';
+
+/**
+ * A fee as the trade message gave it, written with at least its currency's minor units ("8.5" EUR →
+ * "8.50"), as the trade's computed amounts are. Never rounded: a fee finer than the minor unit is
+ * shown as received.
+ */
+const feeInForm = (f: { amount: string; currency: string }) => ({
+  ...f,
+  amount: new Dec(f.amount).toFixed(Math.max(minorUnits(f.currency), new Dec(f.amount).decimalPlaces())),
+});
 
 const PAGE_MAX = 500;
 const STATUSES = ['CAPTURED', 'CONFIRMED', 'VALIDATED', 'INSTRUCTED', 'SETTLED', 'PARTIALLY_SETTLED', 'FAILED', 'CANCELLED'];
@@ -59,7 +69,8 @@ export class TradesController {
         [ref],
       ),
     ]);
-    return { ...row, versions, history, confirmations };
+    const economics = row.economics as { fees?: Array<{ amount: string; currency: string }> } | null;
+    return { ...row, economics: economics?.fees ? { ...economics, fees: economics.fees.map(feeInForm) } : economics, versions, history, confirmations };
   }
 
   /** GET /trades?status=CAPTURED&tradeDateTo=2026-11-26 — e.g. the trades still unconfirmed, oldest first. */

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, ConflictException, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { envelope, Topics, type PenaltyWaivedEvent } from '@postera/contracts';
-import { calendarByCode, deterministicId, isIsoDate, newId } from '@postera/kernel';
+import { amountText, calendarByCode, deterministicId, isIsoDate, newId } from '@postera/kernel';
 import {
   appendToOutbox,
   CONFIG,
@@ -28,6 +28,9 @@ import {
 } from '../instructions/persistence/instruction.repository.js';
 import { upsertPrices, priceProblems, type PriceRow } from '../reference/reference-data.consumers.js';
 import { accruePending } from '../penalties/commands/accrue-penalties.js';
+
+/** An amount at its currency's minor units, or null when there is none yet (a penalty waiting for its reference price). */
+const amountOrNull = (amount: string | null, currency: string) => (amount === null ? null : amountText(amount, currency));
 
 /** Statuses that are a fail once the intended date has come: failing, partially settled (the rest pending), unmatched. */
 const FAIL_STATUSES = ['FAILING', 'PARTIALLY_SETTLED', 'UNMATCHED', 'MATCHED', 'ACCEPTED', 'SENT'];
@@ -92,10 +95,23 @@ export class FailsController {
        WHERE i.status = ANY($1::text[]) AND i.intended_settlement_date <= $2 AND i.net_instruction_id IS NULL
        ORDER BY i.intended_settlement_date, i.trade_ref LIMIT ${FAILS_PAGE_MAX}`,
       [FAIL_STATUSES, asOf],
-    )) as Array<Record<string, unknown> & { intendedSettlementDate: string }>;
+    )) as Array<
+      Record<string, unknown> & {
+        intendedSettlementDate: string;
+        penaltiesAccrued: Array<{ currency: string; receivable: string | null; payable: string | null }>;
+      }
+    >;
     return {
       asOf,
-      fails: rows.map((r) => ({ ...r, ageBusinessDays: businessDaysAged(r.intendedSettlementDate, asOf, this.config.SETTLEMENT_CALENDAR) })),
+      fails: rows.map((r) => ({
+        ...r,
+        penaltiesAccrued: r.penaltiesAccrued.map((p) => ({
+          ...p,
+          receivable: amountOrNull(p.receivable, p.currency),
+          payable: amountOrNull(p.payable, p.currency),
+        })),
+        ageBusinessDays: businessDaysAged(r.intendedSettlementDate, asOf, this.config.SETTLEMENT_CALENDAR),
+      })),
     };
   }
 
@@ -242,13 +258,14 @@ export class PenaltiesController {
   @Roles(...READERS, 'admin')
   async daily(@Query('date') date?: string) {
     if (!date || !isIsoDate(date)) throw new BadRequestException('date: an ISO date');
-    const rows = await this.ds.query(
+    const rows = (await this.ds.query(
       `SELECT penalty_id AS "penaltyId", instruction_id AS "instructionId", trade_ref AS "tradeRef", kind, direction, fail_reason AS "failReason",
          isin, counterparty, account, basis_quantity::text AS "basisQuantity", reference_price::text AS "referencePrice", rate::text AS rate,
          amount::text AS amount, currency, waived_by AS "waivedBy", waiver_approved_by AS "waiverApprovedBy", waiver_reason AS "waiverReason" FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind`,
       [date],
-    );
-    return { date, penalties: rows };
+    )) as Array<{ amount: string | null; currency: string }>;
+    // A penalty waiting for its reference price has no amount yet (null); the others at the currency's minor units.
+    return { date, penalties: rows.map((r) => ({ ...r, amount: amountOrNull(r.amount, r.currency) })) };
   }
 
   /**
@@ -300,7 +317,7 @@ export class PenaltiesController {
         },
       });
       await appendToOutbox(tx, 'settlement', [{ topic: Topics.settlementEvents, key: p.trade_ref!, event }]);
-      return { penaltyId: id, waivedBy: who, approvedBy: checker, reason, amount: p.amount, currency: p.currency };
+      return { penaltyId: id, waivedBy: who, approvedBy: checker, reason, amount: amountText(p.amount!, p.currency!), currency: p.currency };
     });
   }
 
@@ -317,10 +334,19 @@ export class PenaltiesController {
        FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NOT NULL AND waived_by IS NULL
        GROUP BY counterparty, currency ORDER BY counterparty, currency`,
       [month],
-    )) as unknown[];
+    )) as Array<{ currency: string; receivable: string; payable: string; net: string }>;
     const pending = await this.ds.query(`SELECT count(*)::int AS n FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NULL`, [
       month,
     ]);
-    return { month, byCounterparty: rows, awaitingReferencePrice: (pending[0] as { n: number }).n };
+    return {
+      month,
+      byCounterparty: rows.map((r) => ({
+        ...r,
+        receivable: amountText(r.receivable, r.currency),
+        payable: amountText(r.payable, r.currency),
+        net: amountText(r.net, r.currency),
+      })),
+      awaitingReferencePrice: (pending[0] as { n: number }).n,
+    };
   }
 }

@@ -81,7 +81,7 @@ describe('camt.053 writer: every variant validates against camt.053.001.08', () 
 });
 
 describe('camt.053 reader on what the writer wrote', () => {
-  it('signed amounts as written, trade reference, NtryRef as the key, no balance warning', () => {
+  it("signed amounts as written (at the currency's minor units: an entry of 0 EUR is 0.00), trade reference, NtryRef as the key, no balance warning", () => {
     const [s] = parseCamt053(renderCamt053(variants['credit and debit entries, with and without trade reference']!)).statements;
     expect([s!.currency, s!.statementDate, s!.openingBalance, s!.openingBalanceType, s!.closingBalance]).toEqual([
       'EUR',
@@ -93,10 +93,16 @@ describe('camt.053 reader on what the writer wrote', () => {
     expect(s!.entries.map((e) => [e.entryRef, e.entryRefSource, e.amount, e.valueDate, e.tradeRef, e.booked])).toEqual([
       [ref(1), 'NtryRef', '-3483.48', '2026-11-30', 'FO-EQ:REC-1', true],
       [ref(2), 'NtryRef', '6500.00', '2026-11-30', 'FO-EQ:DEL-7', true],
-      [ref(3), 'NtryRef', '0', '2026-11-27', null, true],
+      [ref(3), 'NtryRef', '0.00', '2026-11-27', null, true],
     ]);
     // −2000.00 − 3483.48 + 6500.00 + 0 = 1016.52: the balance check holds.
     expect(s!.problems).toEqual([]);
+  });
+  it("writes every amount at its currency's minor units, without its sign: USD 1250.5 as 1250.50, JPY -161000 as 161000; 1.005 EUR is refused, not rounded", () => {
+    const amounts = (xml: string) => [...xml.matchAll(/<Amt Ccy="([A-Z]{3})">([^<]*)<\/Amt>/g)].map((m) => `${m[2]} ${m[1]}`);
+    expect(amounts(renderCamt053(variants['USD account']!))).toEqual(['0.00 USD', '1250.50 USD', '1250.50 USD']);
+    expect(amounts(renderCamt053(variants['JPY account, debit balances']!))).toEqual(['1000 JPY', '161000 JPY', '160000 JPY']);
+    expect(() => renderCamt053({ ...base, closingBalance: '1.005' })).toThrow('1.005 EUR has more decimals than the 2 of EUR');
   });
   it('opening + entries ≠ closing is a warning on the statement with the gap, not a refusal', () => {
     const [s] = parseCamt053(renderCamt053({ ...base, closingBalance: '-8684.00' })).statements;

@@ -1,3 +1,4 @@
+import { amountText } from '@postera/kernel';
 import { Decimal } from 'decimal.js';
 import { many, one, opt, optTextAt, refuse, textAt, XmlReadError, type XmlElement } from '../xml/read.js';
 import { el, renderXml, type XmlOut } from '../xml/write.js';
@@ -64,6 +65,8 @@ export const TRANSACTIONS_PER_ENTRY_MAX = 10_000;
 
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/;
 const unsigned = (v: string) => (v.startsWith('-') ? v.slice(1) : v);
+/** The amount of a balance or an entry without its sign (CdtDbtInd says it), at the currency's minor units; finer is refused, never rounded. */
+const amountWritten = (v: string, currency: string) => amountText(unsigned(v), currency);
 const direction = (v: string) => (v.startsWith('-') ? 'DBIT' : 'CRDT');
 
 /** A statement valid against camt.053.001.08, for every variant (no entries, debit and credit balances, with and without trade reference). */
@@ -73,14 +76,14 @@ export function renderCamt053(m: Camt053): string {
   const bal = (tp: 'OPBD' | 'CLBD', v: string) =>
     el('Bal', [
       el('Tp', [el('CdOrPrtry', [el('Cd', tp)])]),
-      el('Amt', unsigned(v), { Ccy: m.currency }),
+      el('Amt', amountWritten(v, m.currency), { Ccy: m.currency }),
       el('CdtDbtInd', direction(v)),
       el('Dt', [el('Dt', m.statementDate)]),
     ]);
   const entry = (e: Camt053Entry): XmlOut =>
     el('Ntry', [
       el('NtryRef', max35(e.entryRef, 'NtryRef')),
-      el('Amt', unsigned(e.amount), { Ccy: m.currency }),
+      el('Amt', amountWritten(e.amount, m.currency), { Ccy: m.currency }),
       el('CdtDbtInd', direction(e.amount)),
       el('Sts', [el('Cd', 'BOOK')]),
       el('BookgDt', [el('Dt', m.statementDate)]),

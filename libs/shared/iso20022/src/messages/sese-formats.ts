@@ -1,3 +1,4 @@
+import { amountText, Dec, isKnownCurrency, minorUnits } from '@postera/kernel';
 import { XmlReadError, type XmlElement } from '../xml/read.js';
 
 /**
@@ -63,6 +64,18 @@ function decimal(what: string, v: string, totalDigits: number, fractionDigits: n
 
 /** `ActiveCurrencyAndAmount` / `ImpliedCurrencyAndAmount` (a face amount): 18 digits, 5 decimals, ≥ 0. */
 export const amount = (what: string, v: string): string => decimal(what, v, 18, 5, true);
+
+/**
+ * An `ActiveCurrencyAndAmount` in `ccy`: within the schema's 5 decimals, and written with exactly
+ * the currency's minor units ("8775" EUR → "8775.00", JPY "100"), the one form of an amount. An
+ * amount finer than the minor unit, or in a currency Postera does not know, is refused, never rounded.
+ */
+export function currencyAmount(what: string, v: string, ccy: string): string {
+  amount(what, v);
+  if (!isKnownCurrency(ccy)) throw new SeseWriteError(`${what}: currency ${ccy} has no minor unit Postera knows`);
+  if (new Dec(v).decimalPlaces() > minorUnits(ccy)) throw new SeseWriteError(`${what}: "${v}" has more decimals than the ${minorUnits(ccy)} of ${ccy}`);
+  return amountText(v, ccy);
+}
 /** `DecimalNumber` (a number of units): 18 digits, 17 decimals; never negative here (a settlement quantity's direction is its movement). */
 export const units = (what: string, v: string): string => decimal(what, v, 18, 17, true);
 

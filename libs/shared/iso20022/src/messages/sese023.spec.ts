@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { minorUnits } from '@postera/kernel';
 import { validateAgainst } from '../schemas.js';
 import { XmlReadError } from '../xml/read.js';
 import { SeseWriteError } from './sese-formats.js';
@@ -98,18 +99,18 @@ const variants: Record<string, Sese023> = {
     partialSettlement: null,
     safekeepingAccount: null,
   },
-  'JPY without decimals, CHF with five, fractional units': {
+  'JPY without decimals, fractional units': {
     ...rvp,
     quantity: '0.5',
     settlementAmount: { amount: '1250000', currency: 'JPY', creditDebit: 'DBIT' },
   },
-  'the largest amount the schema takes: 18 digits, 5 decimals': {
+  'the largest amount Postera writes: 18 digits, 3 decimals (BHD; the schema takes 5, no currency has them)': {
     ...rvp,
-    settlementAmount: { amount: '9999999999999.99999', currency: 'CHF', creditDebit: 'DBIT' },
+    settlementAmount: { amount: '999999999999999.999', currency: 'BHD', creditDebit: 'DBIT' },
   },
 };
 
-/** Valid inputs drawn at random: any movement and payment, either quantity type, any indicator, decimals within the schema's digits. */
+/** Valid inputs drawn at random: any movement and payment, either quantity type, any indicator, amounts at their currency's minor units. */
 const sese023Arb: fc.Arbitrary<Sese023> = fc
   .record({
     movement: fc.constantFrom('RECE' as const, 'DELI' as const),
@@ -125,7 +126,9 @@ const sese023Arb: fc.Arbitrary<Sese023> = fc
     lei: fc.boolean(),
   })
   .map((g) => {
-    const n = `${g.int}.${String(g.frac).padStart(5, '0')}`;
+    // The amount at its currency's minor units, the one form a writer writes (JPY: none).
+    const units = minorUnits(g.currency);
+    const n = units === 0 ? String(g.int) : `${g.int}.${String(g.frac).padStart(5, '0').slice(0, units)}`;
     return {
       ...rvp,
       transactionId: g.tx,
@@ -172,6 +175,13 @@ describe('sese.023.001.11 writer against the official schema', () => {
     expect(xml).toContain('<Amt Ccy="EUR">8784.53</Amt>');
   });
 
+  it("writes an amount at its currency's minor units: 8775 EUR as 8775.00, a net of 0 EUR as 0.00, 1250000 JPY as it is", () => {
+    const amountOf = (v: Sese023) => /<Amt Ccy="[A-Z]{3}">([^<]*)<\/Amt>/.exec(renderSese023(v))?.[1];
+    expect(amountOf({ ...rvp, settlementAmount: { amount: '8775', currency: 'EUR', creditDebit: 'DBIT' } })).toBe('8775.00');
+    expect(amountOf(variants['net of zero cash against payment']!)).toBe('0.00');
+    expect(amountOf(variants['JPY without decimals, fractional units']!)).toBe('1250000');
+  });
+
   it('refuses to write what the schema would refuse, naming the element (our bug, never sent)', () => {
     const bad: Array<[Partial<Sese023>, RegExp]> = [
       [{ transactionId: 'x'.repeat(36) }, /TxId: .* 1 to 35 characters/],
@@ -179,6 +189,9 @@ describe('sese.023.001.11 writer against the official schema', () => {
       [{ settlementAmount: { amount: '1.000001', currency: 'EUR', creditDebit: 'DBIT' } }, /more than 5 decimals/],
       [{ settlementAmount: { amount: '12345678901234.56789', currency: 'EUR', creditDebit: 'DBIT' } }, /more than 18 digits/],
       [{ settlementAmount: { amount: '1', currency: 'eur', creditDebit: 'DBIT' } }, /Ccy: "eur" is not a currency code/],
+      [{ settlementAmount: { amount: '1.005', currency: 'EUR', creditDebit: 'DBIT' } }, /SttlmAmt\/Amt: "1.005" has more decimals than the 2 of EUR/],
+      [{ settlementAmount: { amount: '100.5', currency: 'JPY', creditDebit: 'DBIT' } }, /SttlmAmt\/Amt: "100.5" has more decimals than the 0 of JPY/],
+      [{ settlementAmount: { amount: '1.00', currency: 'XAU', creditDebit: 'DBIT' } }, /SttlmAmt\/Amt: currency XAU has no minor unit Postera knows/],
       [{ isin: 'FR000012027' }, /ISIN: "FR000012027" is not an ISIN/],
       [{ delivering: { ...them, partyBic: 'SOGE' } }, /DlvrgSttlmPties\/Pty1\/Id\/AnyBIC: "SOGE" is not a BIC/],
       [{ delivering: { ...them, partyBic: null, lei: 'LEI-A' } }, /PrtryId\/Id: "LEI-A" is not an LEI/],

@@ -73,7 +73,8 @@ export function quantityOut(what: string, type: 'UNIT' | 'FAMT', v: string): Xml
 }
 
 export function amountOut(name: string, a: Sese023Amount): XmlOut {
-  return el(name, [el('Amt', f.amount(`${name}/Amt`, a.amount), { Ccy: f.currency(`${name}/Amt/@Ccy`, a.currency) }), el('CdtDbtInd', a.creditDebit)]);
+  const ccy = f.currency(`${name}/Amt/@Ccy`, a.currency);
+  return el(name, [el('Amt', f.currencyAmount(`${name}/Amt`, a.amount, ccy), { Ccy: ccy }), el('CdtDbtInd', a.creditDebit)]);
 }
 
 function partyOut(name: string, p: Sese023Party | null): XmlOut | null {

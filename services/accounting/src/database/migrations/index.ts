@@ -10,6 +10,7 @@ import { AccountingFxHistory1796100100000 } from './1796100100000-accounting-fx-
 import { AccountingFecNamesAndResult1796200000000 } from './1796200000000-accounting-fec-names-and-result.js';
 import { AccountingPeriodClosings1796800000000 } from './1796800000000-accounting-period-closings.js';
 import { AccountingBreaksClosedByRuns1796900000000 } from './1796900000000-accounting-breaks-closed-by-runs.js';
+import { AccountingTrialBalanceFormat1797000000000 } from './1797000000000-accounting-trial-balance-format.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -26,4 +27,5 @@ export const accountingMigrations = [
   fourEyesApprovalsMigration('accounting'),
   AccountingPeriodClosings1796800000000,
   AccountingBreaksClosedByRuns1796900000000,
+  AccountingTrialBalanceFormat1797000000000,
 ];

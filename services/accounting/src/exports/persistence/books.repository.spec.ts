@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { fecHeader, fecLines, fecText, type FecLine } from '../domain/fec.js';
-import { fecCheck, fecDefaultBytes, fecOf, fecStream } from './books.repository.js';
+import { fecCheck, fecDefaultBytes, fecOf, fecStream, trialBalanceIn, trialBalanceSha256, type TrialBalanceRow } from './books.repository.js';
 
 const fy = { start: '2026-01-01', end: '2026-12-31' };
 
@@ -147,5 +147,35 @@ describe('the FEC streamed from the books', () => {
     const check = await fecCheck(cursorBooks(1_000).tx, { fy, from: '2026-02-01', to: '2026-11-30' }, 7);
     expect(check).toEqual({ ok: true, sha256: createHash('sha256').update(fecDefaultBytes(whole.rows)).digest('hex') });
     expect(fecHeader('|') + fecLines(whole.rows, '|')).toBe(fecText(whole.rows, '|'));
+  });
+});
+
+describe('the trial balance in its numbered formats', () => {
+  // 150 × 58.50 = 8775 EUR on 312000 over the range, nothing before; a JPY line of 123450.
+  const rows: TrialBalanceRow[] = [
+    { account: '312000', name: 'Titres clients', book: 'CLIENT-EQ', currency: 'EUR', opening: '0', debit: '8775', credit: '0', closing: '8775' },
+    { account: '512000', name: 'Banque', book: 'CLIENT-EQ', currency: 'EUR', opening: '25.0', debit: '0', credit: '8783.78', closing: '-8758.78' },
+    { account: '512000', name: 'Banque', book: 'CLIENT-JP', currency: 'JPY', opening: '0', debit: '123450', credit: '0', closing: '123450' },
+  ];
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('format 1: the rows as Postgres gives them, hashed as the export served them then', () => {
+    expect(trialBalanceIn(rows, 1)).toEqual(rows);
+    expect(trialBalanceSha256(rows, 1)).toBe(sha(JSON.stringify(rows)));
+  });
+
+  it('format 2: every amount at its currency\'s minor units (8775 → 8775.00 EUR, 25.0 → 25.00, JPY as it is), hashed as served', () => {
+    const served = trialBalanceIn(rows, 2);
+    expect(served.map((r) => [r.opening, r.debit, r.credit, r.closing])).toEqual([
+      ['0.00', '8775.00', '0.00', '8775.00'],
+      ['25.00', '0.00', '8783.78', '-8758.78'],
+      ['0', '123450', '0', '123450'],
+    ]);
+    expect(trialBalanceSha256(rows, 2)).toBe(sha(JSON.stringify(served)));
+    expect(trialBalanceSha256(rows, 2)).not.toBe(trialBalanceSha256(rows, 1));
+  });
+
+  it('format 2 refuses an amount finer than its currency\'s minor unit rather than rounding it', () => {
+    expect(() => trialBalanceIn([{ ...rows[0]!, debit: '8775.005' }], 2)).toThrow('8775.005 EUR has more decimals than the 2 of EUR');
   });
 });

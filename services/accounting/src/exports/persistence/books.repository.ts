@@ -1,3 +1,4 @@
+import { amountText } from '@postera/kernel';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { fecBuilder, fecHeader, fecLines, fecText, RATE_AGE_DAYS_MAX, rateBook, toLatin9, type EurBalance, type FecLine, type FecResult, type MissingName, type MissingRate } from '../domain/fec.js';
@@ -25,7 +26,11 @@ export interface TrialBalanceRow {
   closing: string;
 }
 
-/** Per account, book and currency: the opening balance, the movements over the range and the closing balance. */
+/**
+ * Per account, book and currency: the opening balance, the movements over the range and the closing
+ * balance, as Postgres gives them (`8775`, `0`, `25.0`): the rows trial-balance format 1 writes and
+ * every format starts from.
+ */
 export async function trialBalanceRows(tx: Query, from: string, to: string): Promise<TrialBalanceRow[]> {
   return (await tx.query(
     `SELECT l.account_code AS account, a.name, l.book, l.currency,
@@ -39,8 +44,41 @@ export async function trialBalanceRows(tx: Query, from: string, to: string): Pro
   )) as TrialBalanceRow[];
 }
 
-/** The hash of a trial balance as GET /exports/trial-balance serves it (JSON, as the HTTP layer writes it). */
-export const trialBalanceSha256 = (rows: readonly TrialBalanceRow[]) => sha256Hex(JSON.stringify(rows));
+/**
+ * The forms GET /exports/trial-balance has served, numbered. A closing records the format its hash
+ * is of (period_closings.trial_balance_format) and a closed period's export is verified in that
+ * format, so a closing made before a change of form still proves its books unchanged. The export
+ * is served in TRIAL_BALANCE_FORMAT; a new form is a new number, never a change to an old one.
+ */
+export type TrialBalanceFormat = 1 | 2;
+export const TRIAL_BALANCE_FORMAT: TrialBalanceFormat = 2;
+
+/**
+ * Format 1: the rows exactly as Postgres gives them, amounts in whatever form the sum has ("8775",
+ * "0", "25.0"). No longer served; it stays, unchanged, because the closings made while it was
+ * served hold the hash of these bytes, and they are verified against nothing else.
+ */
+export const trialBalanceFormat1 = (rows: readonly TrialBalanceRow[]): readonly TrialBalanceRow[] => rows;
+
+/**
+ * Format 2: every amount (opening, debit, credit, closing) at its currency's minor units ("8775" EUR →
+ * "8775.00"); the journal holds amounts at minor units, so this writes them and never rounds.
+ */
+export const trialBalanceFormat2 = (rows: readonly TrialBalanceRow[]): TrialBalanceRow[] =>
+  rows.map((r) => ({
+    ...r,
+    opening: amountText(r.opening, r.currency),
+    debit: amountText(r.debit, r.currency),
+    credit: amountText(r.credit, r.currency),
+    closing: amountText(r.closing, r.currency),
+  }));
+
+/** The trial balance in a format: the rows as GET /exports/trial-balance serves them in it. */
+export const trialBalanceIn = (rows: readonly TrialBalanceRow[], format: TrialBalanceFormat): readonly TrialBalanceRow[] =>
+  format === 1 ? trialBalanceFormat1(rows) : trialBalanceFormat2(rows);
+
+/** The hash of a trial balance in a format, as the export serves it (JSON, as the HTTP layer writes it). */
+export const trialBalanceSha256 = (rows: readonly TrialBalanceRow[], format: TrialBalanceFormat) => sha256Hex(JSON.stringify(trialBalanceIn(rows, format)));
 
 /** The journal lines as the FEC reads them; callers add the WHERE and ORDER BY. */
 const FEC_LINES = `SELECT e.posted_seq::text AS "entrySeq", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", e.trade_ref AS "tradeRef",

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UnprocessableEntityException } from '@nestjs/common';
 import { CONFIG, MAKERS, READERS, Roles } from '@postera/platform';
-import { isIsoDate } from '@postera/kernel';
+import { amountText, isIsoDate } from '@postera/kernel';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
@@ -14,7 +14,7 @@ import { holdingsView } from '../../reconciliation/commands/reconciliation.servi
 import { fecHeader, fecLines, toLatin9 } from '../domain/fec.js';
 import { streamOut, type StreamedResponse } from '../../http/stream-out.js';
 import { fecFileName, fecPeriod } from '../domain/fiscal-year.js';
-import { cursorBatches, fecCheck, fecStream, GENERAL_LEDGER_LINES, trialBalanceRows, trialBalanceSha256 } from '../persistence/books.repository.js';
+import { cursorBatches, fecCheck, fecStream, GENERAL_LEDGER_LINES, TRIAL_BALANCE_FORMAT, trialBalanceIn, trialBalanceRows, trialBalanceSha256 } from '../persistence/books.repository.js';
 
 /**
  * A closed period's export is served only when it is what was closed: a different hash means the
@@ -82,7 +82,8 @@ export class LedgerController {
 
   /**
    * Positions of an account: quantity in the trade-date view and the settlement-date view on a date,
-   * with the cost (CMP or FIFO lots) and the realized P&L as they stand now.
+   * with the cost (CMP or FIFO lots) and the realized P&L as they stand now, amounts at the
+   * currency's minor units (quantities as they are).
    */
   @Get('positions/:account')
   @Roles(...READERS, 'admin')
@@ -90,27 +91,35 @@ export class LedgerController {
     const date = asOf ?? '9999-12-31';
     if (!isIsoDate(date)) throw new BadRequestException('asOf: an ISO date');
     const [trade, settled] = await this.ds.transaction(async (tx) => [await holdingsView(tx, account, date, 'TRAD'), await holdingsView(tx, account, date, 'SETT')]);
-    const costs = (await this.ds.query(
-      `SELECT isin, book, currency, cost_method AS "costMethod", quantity::text AS quantity, cost::text AS cost, lots, realized::text AS realized
-       FROM accounting.positions WHERE account = $1 ORDER BY isin`,
-      [account],
-    )) as Array<{ isin: string }>;
+    const costs = (
+      (await this.ds.query(
+        `SELECT isin, book, currency, cost_method AS "costMethod", quantity::text AS quantity, cost::text AS cost, lots, realized::text AS realized
+         FROM accounting.positions WHERE account = $1 ORDER BY isin`,
+        [account],
+      )) as Array<{ isin: string; currency: string; cost: string; realized: string; lots: Array<{ cost: string }> | null }>
+    ).map((c) => ({
+      ...c,
+      cost: amountText(c.cost, c.currency),
+      realized: amountText(c.realized, c.currency),
+      lots: c.lots?.map((l) => ({ ...l, cost: amountText(l.cost, c.currency) })) ?? c.lots,
+    }));
     const isins = [...new Set([...trade.keys(), ...settled.keys(), ...costs.map((c) => c.isin)])].sort();
     return isins.map((isin) => ({ isin, tradeDateQuantity: trade.get(isin) ?? '0', settlementDateQuantity: settled.get(isin) ?? '0', cost: costs.find((c) => c.isin === isin) ?? null }));
   }
 
-  /** Cash per currency and nostro (custodian) on a date: the 512000 lines. */
+  /** Cash per currency and nostro (custodian) on a date: the 512000 lines, the balance at the currency's minor units. */
   @Get('cash')
   @Roles(...READERS, 'admin')
-  cash(@Query('asOf') asOf: string | undefined) {
+  async cash(@Query('asOf') asOf: string | undefined) {
     const date = asOf ?? '9999-12-31';
     if (!isIsoDate(date)) throw new BadRequestException('asOf: an ISO date');
-    return this.ds.query(
+    const rows = (await this.ds.query(
       `SELECT l.currency, coalesce(l.aux_account, '') AS custodian, sum(l.debit - l.credit)::text AS balance
        FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) WHERE l.account_code = '512000' AND e.accounting_date <= $1
        GROUP BY l.currency, l.aux_account ORDER BY 1, 2`,
       [date],
-    );
+    )) as Array<{ currency: string; balance: string }>;
+    return rows.map((r) => ({ ...r, balance: amountText(r.balance, r.currency) }));
   }
 
   /**
@@ -138,16 +147,22 @@ export class LedgerController {
   @Roles(...READERS, 'admin')
   async fxResults(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
     const [f, t] = range(from, to);
-    const rows = await this.ds.query(
+    const rows = (await this.ds.query(
       `SELECT to_char(close_date, 'YYYY-MM-DD') AS "closeDate", book, currency, position::text AS position, rate_before::text AS "rateBefore", rate::text AS rate,
               result_eur::text AS "resultEur", kind FROM accounting.fx_results WHERE close_date BETWEEN $1 AND $2 ORDER BY close_date, book, currency, kind, cause_event_id`,
       [f, t],
-    );
-    const totals = await this.ds.query(
+    )) as Array<{ currency: string; position: string; resultEur: string }>;
+    const totals = (await this.ds.query(
       `SELECT book, currency, sum(result_eur)::text AS "resultEur" FROM accounting.fx_results WHERE close_date BETWEEN $1 AND $2 GROUP BY book, currency ORDER BY book, currency`,
       [f, t],
-    );
-    return { from: f, to: t, results: rows, totals };
+    )) as Array<{ resultEur: string }>;
+    // The position in its currency, the result in EUR: each at its own currency's minor units (rates as they are).
+    return {
+      from: f,
+      to: t,
+      results: rows.map((r) => ({ ...r, position: amountText(r.position, r.currency), resultEur: amountText(r.resultEur, 'EUR') })),
+      totals: totals.map((r) => ({ ...r, resultEur: amountText(r.resultEur, 'EUR') })),
+    };
   }
 
   /**
@@ -164,7 +179,8 @@ export class LedgerController {
 
   /**
    * Trial balance over a date range: per account, book and currency, the opening balance, the
-   * movements and the closing balance. The range of a closed period is served only when its hash is
+   * movements and the closing balance, amounts at the currency's minor units (format 2). The range of
+   * a closed period is served only when its hash, recomputed in the format the closing recorded, is
    * the one stored at the closing (409 otherwise).
    */
   @Get('exports/trial-balance')
@@ -174,15 +190,17 @@ export class LedgerController {
     return this.ds.transaction('REPEATABLE READ', async (tx) => {
       const rows = await trialBalanceRows(tx, f, t);
       const closing = await closingOf(tx, null, f, t);
-      assertUnchanged(closing, 'trial balance', closing?.trialBalanceSha256, trialBalanceSha256(rows));
-      return rows;
+      // Verified in the format the closing hashed, served in today's: a closing made in an older form still holds.
+      if (closing) assertUnchanged(closing, 'trial balance', closing.trialBalanceSha256, trialBalanceSha256(rows, closing.trialBalanceFormat));
+      return trialBalanceIn(rows, TRIAL_BALANCE_FORMAT);
     });
   }
 
   /**
-   * General ledger over a date range: every line, by account then date and posting order, as one
-   * JSON array written batch by batch (a cursor of one REPEATABLE READ, read-only snapshot): the
-   * service holds one batch of lines at a time, whatever the range.
+   * General ledger over a date range: every line (debit and credit at the currency's minor units),
+   * by account then date and posting order, as one JSON array written batch by batch (a cursor of
+   * one REPEATABLE READ, read-only snapshot): the service holds one batch of lines at a time,
+   * whatever the range.
    */
   @Get('exports/general-ledger')
   @Roles(...READERS, 'admin')
@@ -193,10 +211,10 @@ export class LedgerController {
       await streamOut(res, 200, { 'content-type': 'application/json; charset=utf-8' }, async (write) => {
         let first = true;
         await write('[');
-        for await (const rows of cursorBatches<object>(tx, GENERAL_LEDGER_LINES, [f, t])) {
+        for await (const rows of cursorBatches<{ currency: string; debit: string; credit: string }>(tx, GENERAL_LEDGER_LINES, [f, t])) {
           let chunk = '';
           for (const r of rows) {
-            chunk += (first ? '' : ',') + JSON.stringify(r);
+            chunk += (first ? '' : ',') + JSON.stringify({ ...r, debit: amountText(r.debit, r.currency), credit: amountText(r.credit, r.currency) });
             first = false;
           }
           await write(chunk);

@@ -1,4 +1,4 @@
-import { Dec } from '@postera/kernel';
+import { amountText, Dec } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
 import { RATE_AGE_DAYS_MAX, rateBook } from '../../exports/domain/fec.js';
 import { fiscalYearOf } from '../../exports/domain/fiscal-year.js';
@@ -11,7 +11,7 @@ type Query = Pick<EntityManager, 'query'>;
 export interface FxReportRow {
   book: string;
   currency: string;
-  /** The balance-sheet position in the currency at `rateDate` (every line dated on or before it). */
+  /** The balance-sheet position in the currency at `rateDate` (every line dated on or before it), at the currency's minor units. */
   position: string;
   /** The rate used, units per EUR, its date (a close) and source; null when no close of the currency had a rate. */
   rate: string | null;
@@ -86,7 +86,7 @@ export async function fxReport(q: Query, asOf: string, fiscalYearEnd: string): P
     if (!close)
       return {
         ...p,
-        position: new Dec(pending.atClose).toFixed(),
+        position: amountText(pending.atClose, p.currency),
         rate: null,
         rateDate: null,
         rateSource: null,
@@ -96,7 +96,7 @@ export async function fxReport(q: Query, asOf: string, fiscalYearEnd: string): P
         realisedEur: null,
         totalEur,
         recomputedEur: null,
-        notRevaluedMovement: new Dec(pending.after).toFixed(),
+        notRevaluedMovement: amountText(pending.after, p.currency),
       };
     const s = splitFxResult(periods.get(k) ?? [], new Dec(close.rate));
     // Realised is what the journal booked less the unrealised part, so that the two add up to the books
@@ -104,7 +104,7 @@ export async function fxReport(q: Query, asOf: string, fiscalYearEnd: string): P
     // recomputedEur − totalEur, never hidden in either part.
     return {
       ...p,
-      position: s.position.toFixed(),
+      position: amountText(s.position, p.currency),
       rate: close.rate,
       rateDate: close.closeDate,
       rateSource: close.source,
@@ -114,7 +114,7 @@ export async function fxReport(q: Query, asOf: string, fiscalYearEnd: string): P
       realisedEur: new Dec(totalEur).minus(s.unrealisedEur).toFixed(2),
       totalEur,
       recomputedEur: s.resultToDateEur.toFixed(2),
-      notRevaluedMovement: new Dec(pending.after).toFixed(),
+      notRevaluedMovement: amountText(pending.after, p.currency),
     };
   });
   const sum = (f: (r: FxReportRow) => string | null) => rows.reduce((a, r) => a.plus(f(r) ?? '0'), new Dec(0)).toFixed(2);

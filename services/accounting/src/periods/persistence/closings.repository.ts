@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { TrialBalanceFormat } from '../../exports/persistence/books.repository.js';
 import type { ClosedPeriod } from '../domain/closed-periods.js';
 import type { Period } from '../domain/period.js';
 
@@ -16,11 +17,14 @@ export interface Closing extends Period {
   maker: string;
   checker: string;
   trialBalanceSha256: string;
+  /** The trial-balance format (exports/persistence/books.repository.ts) the hash is of: an export of the period is verified in it. */
+  trialBalanceFormat: TrialBalanceFormat;
   fecSha256: string | null;
 }
 
 const COLUMNS = `period, kind, to_char(first_day, 'YYYY-MM-DD') AS "firstDay", to_char(last_day, 'YYYY-MM-DD') AS "lastDay", closed_at AS "closedAt",
-  proposal_id AS "proposalId", maker, checker, trial_balance_sha256 AS "trialBalanceSha256", fec_sha256 AS "fecSha256"`;
+  proposal_id AS "proposalId", maker, checker, trial_balance_sha256 AS "trialBalanceSha256",
+  trial_balance_format AS "trialBalanceFormat", fec_sha256 AS "fecSha256"`;
 
 /** The closed periods, read by a posting transaction under the shared lock (held until it commits). */
 export async function closedPeriodsForPosting(tx: EntityManager): Promise<ClosedPeriod[]> {
@@ -50,9 +54,9 @@ export async function closingOf(tx: Pick<EntityManager, 'query'>, kind: Period['
 
 export async function insertClosing(tx: EntityManager, c: Omit<Closing, 'closedAt'>): Promise<Closing> {
   const [row] = (await tx.query(
-    `INSERT INTO accounting.period_closings (period, kind, first_day, last_day, proposal_id, maker, checker, trial_balance_sha256, fec_sha256)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-    [c.period, c.kind, c.firstDay, c.lastDay, c.proposalId, c.maker, c.checker, c.trialBalanceSha256, c.fecSha256],
+    `INSERT INTO accounting.period_closings (period, kind, first_day, last_day, proposal_id, maker, checker, trial_balance_sha256, trial_balance_format, fec_sha256)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+    [c.period, c.kind, c.firstDay, c.lastDay, c.proposalId, c.maker, c.checker, c.trialBalanceSha256, c.trialBalanceFormat, c.fecSha256],
   )) as Closing[];
   return row!;
 }

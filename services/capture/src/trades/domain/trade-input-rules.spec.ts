@@ -42,6 +42,11 @@ describe('input contract rules (DESIGN.md §4) — one worked example that break
     ['settlementDate before tradeDate', { settlementDate: '2026-11-25' }, 'settlementDate: must not be before tradeDate 2026-11-26'],
     ['fee in another currency', { fees: [{ type: 'COMMISSION', amount: '3.00', currency: 'USD' }] }, 'fees[0].currency: must be the trade currency EUR'],
     ['fee negative', { fees: [{ type: 'COMMISSION', amount: '-3.00', currency: 'EUR' }] }, 'fees[0].amount: must not be negative'],
+    [
+      'fee of a fraction of a cent',
+      { fees: [{ type: 'COMMISSION', amount: '8.785', currency: 'EUR' }] },
+      'fees[0].amount: at most 2 decimals (the minor unit of EUR)',
+    ],
     ['fees not an array', { fees: 'COMMISSION 3.00' }, 'fees: array of at most 20 fees'],
   ])('%s', (_label, change, rule) => {
     expect(rulesOf({ ...valid, ...change })).toEqual([rule]);

@@ -1,5 +1,5 @@
 import { TRADE_EXECUTED_REQUIRED_FIELDS, type TradeExecutedV1 } from '@postera/contracts';
-import { isIsoDate, isIsoTimestampWithZone, isKnownCurrency, isMicFormat, isValidIsin, isValidLei, parseDecimalString } from '@postera/kernel';
+import { isIsoDate, isIsoTimestampWithZone, isKnownCurrency, isMicFormat, isValidIsin, isValidLei, minorUnits, parseDecimalString } from '@postera/kernel';
 
 /** One broken rule: the field, the value as received, and what is wrong, so an operator can fix it. */
 export interface InputProblem {
@@ -73,6 +73,14 @@ export function inputProblems(msg: Record<string, unknown>): InputProblem[] {
         const amount = parseDecimalString(f.amount);
         if (!amount.ok) problems.push({ field: `fees[${i}].amount`, value: f.amount ?? null, rule: `decimal string expected (${amount.problem})` });
         else if (amount.value.lt(0)) problems.push({ field: `fees[${i}].amount`, value: f.amount, rule: 'must not be negative' });
+        // A fee is money the account pays: no fraction of a cent can be debited, and the net amount
+        // built from it goes to the CSD in the currency's minor units (sese.023 SttlmAmt).
+        else if (isKnownCurrency(msg.currency) && amount.value.decimalPlaces() > minorUnits(msg.currency))
+          problems.push({
+            field: `fees[${i}].amount`,
+            value: f.amount,
+            rule: `at most ${minorUnits(msg.currency)} decimals (the minor unit of ${msg.currency})`,
+          });
         if (f.currency !== msg.currency)
           problems.push({ field: `fees[${i}].currency`, value: f.currency ?? null, rule: `must be the trade currency ${String(msg.currency)}` });
       });

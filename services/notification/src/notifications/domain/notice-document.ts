@@ -1,4 +1,5 @@
 import type { TradeEconomics } from '@postera/contracts';
+import { Dec, minorUnits } from '@postera/kernel';
 import type { NoticeContext } from './avis-d-opere.js';
 import type { NotificationKind } from './render-notification.js';
 
@@ -19,6 +20,16 @@ export interface NoticeDocument {
   content: unknown;
 }
 
+/**
+ * A fee as the trade message gave it, written with at least its currency's minor units ("8.5" EUR →
+ * "8.50"), as the trade's computed amounts are. Never rounded: a fee finer than the minor unit is
+ * written as received rather than as another amount.
+ */
+const feeInForm = (f: { type: string; amount: string; currency: string }) => ({
+  ...f,
+  amount: new Dec(f.amount).toFixed(Math.max(minorUnits(f.currency), new Dec(f.amount).decimalPlaces())),
+});
+
 export function avisContent(t: TradeEconomics, c: Pick<NoticeContext, 'baseCurrency' | 'instrumentName'>) {
   const fxApplies = !!t.fxConversion || (!!c.baseCurrency && c.baseCurrency !== t.currency);
   return {
@@ -36,7 +47,7 @@ export function avisContent(t: TradeEconomics, c: Pick<NoticeContext, 'baseCurre
     currency: t.currency,
     totalConsideration: t.grossAmount,
     accruedInterest: t.accruedInterest ?? null,
-    commissionsAndExpenses: t.fees,
+    commissionsAndExpenses: t.fees.map(feeInForm),
     commissionsAndExpensesTotal: t.feesAmount,
     netAmount: t.netAmount,
     fx: t.fxConversion ? { applied: true, ...t.fxConversion } : { applied: false, baseCurrency: c.baseCurrency ?? null, relevant: fxApplies },

@@ -1,7 +1,15 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { READERS, Roles } from '@postera/platform';
+import { amountText } from '@postera/kernel';
 import { DataSource } from 'typeorm';
-import { findInstructionsByTrade } from '../persistence/instruction.repository.js';
+import { findInstructionsByTrade, type InstructionRow } from '../persistence/instruction.repository.js';
+
+/** An instruction's amounts at its currency's minor units (quantities as they are). */
+const amountsInForm = (row: InstructionRow): InstructionRow => ({
+  ...row,
+  settlementAmount: amountText(row.settlementAmount, row.currency),
+  settledAmount: row.settledAmount === null ? null : amountText(row.settledAmount, row.currency),
+});
 
 /** History reasons that record a trade event or an advice settlement did not apply: each needs an operator's look. */
 const ANOMALY_REASONS = ['CANCEL_AFTER_SETTLEMENT', 'VALIDATED_AFTER_SETTLEMENT', 'SETTLED_AFTER_CANCEL'];
@@ -10,7 +18,7 @@ const ANOMALY_REASONS = ['CANCEL_AFTER_SETTLEMENT', 'VALIDATED_AFTER_SETTLEMENT'
 export class SettlementQueriesController {
   constructor(private readonly ds: DataSource) {}
 
-  /** The trade's current instruction (the live one, else the last version) with its history, and the instructions it superseded. */
+  /** The trade's current instruction (the live one, else the last version) with its history, and the instructions it superseded; amounts at the currency's minor units. */
   @Get('instructions/by-trade/:ref')
   @Roles(...READERS, 'admin')
   async byTrade(@Param('ref') ref: string) {
@@ -20,7 +28,7 @@ export class SettlementQueriesController {
     }
     const withHistory = await Promise.all(
       rows.map(async (row) => ({
-        ...row,
+        ...amountsInForm(row),
         history: await this.ds.query(
           `SELECT seq, status, reason, cause_event_id AS "causeEventId", operator, checker, at FROM settlement.instruction_history WHERE instruction_id = $1 ORDER BY seq`,
           [row.instructionId],

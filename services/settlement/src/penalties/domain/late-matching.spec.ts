@@ -20,7 +20,7 @@ describe('late matching (LMFP): from the intended date up to the day before matc
     const days = lateMatchingDays(ISD, '2026-11-05', TARGET);
     expect(days).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
     // 1,000 × 58.12 × 0.0001 = 5.812 → 5.81; 1,000 × 58.40 × 0.0001 = 5.84; 1,000 × 57.95 × 0.0001 = 5.795 → 5.80 (half-up).
-    expect(days.map(amountOn)).toEqual(['5.81', '5.84', '5.8']); // the amount as a decimal string: 5.80 is written 5.8
+    expect(days.map(amountOn)).toEqual(['5.81', '5.84', '5.80']); // the amount in the currency's minor units
     // 5.81 + 5.84 + 5.80 = 17.45
     expect(days.reduce((s, d) => s.plus(amountOn(d)), new Dec(0)).toFixed(2)).toBe('17.45');
   });

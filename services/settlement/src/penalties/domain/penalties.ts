@@ -1,5 +1,5 @@
 import type { LiquidityClass } from '@postera/contracts';
-import { Dec, roundToMinor } from '@postera/kernel';
+import { Dec, minorUnits, roundToMinor } from '@postera/kernel';
 
 /**
  * CSDR cash penalties (Delegated Regulation (EU) 2017/389, annex I; DOMAIN.md §2). Rates are per
@@ -43,7 +43,8 @@ export function cashDailyRate(annual: string): string {
  */
 export function penaltyAmount(basis: string, price: string, priceType: 'UNIT' | 'PERCENT', rate: string, currency: string): string {
   const unit = priceType === 'PERCENT' ? new Dec(price).div(100) : new Dec(price);
-  return roundToMinor(new Dec(basis).mul(unit).mul(rate), currency, 'HALF_UP').toFixed();
+  // Written with the currency's minor units ("1.80", not "1.8"): one form for amounts, on the wire and in the books.
+  return roundToMinor(new Dec(basis).mul(unit).mul(rate), currency, 'HALF_UP').toFixed(minorUnits(currency));
 }
 
 /** Who pays: we caused the fail (LACK securities, MONY cash) → payable; the counterparty did (CLAC, CMON) → receivable. */

@@ -2,7 +2,7 @@ import { BadRequestException, Body, ConflictException, Controller, HttpCode, Inj
 import { CONFIG, CurrentOperator, MAKERS, RequiresFourEyes, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../../config.js';
-import { fecCheck, trialBalanceRows, trialBalanceSha256 } from '../../../exports/persistence/books.repository.js';
+import { fecCheck, TRIAL_BALANCE_FORMAT, trialBalanceRows, trialBalanceSha256 } from '../../../exports/persistence/books.repository.js';
 import { fiscalYearClosingIn } from '../../../exports/domain/fiscal-year.js';
 import { closingRefusal, parsePeriod } from '../../domain/period.js';
 import { closingsForClosing, insertClosing, type Closing } from '../../persistence/closings.repository.js';
@@ -54,7 +54,9 @@ export class ClosePeriodController {
         proposalId: fourEyes.proposal,
         maker: fourEyes.maker.id,
         checker: fourEyes.checker.id,
-        trialBalanceSha256: trialBalanceSha256(await trialBalanceRows(tx, p.firstDay, p.lastDay)),
+        // Hashed in the format the export serves now, and that format recorded: the period is verified in it from then on.
+        trialBalanceSha256: trialBalanceSha256(await trialBalanceRows(tx, p.firstDay, p.lastDay), TRIAL_BALANCE_FORMAT),
+        trialBalanceFormat: TRIAL_BALANCE_FORMAT,
         fecSha256,
       });
     });
