@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, Topics, type AccountRefV1, type EventEnvelope, type HoldingsStatementV1, type CashStatementV1, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
+import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type HoldingsStatementV1, type CashStatementV1, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
 import { Dec } from '@postera/kernel';
+import { consumeAll, endOffsets, waitFor } from '@postera/testing';
 import { readFileSync } from 'node:fs';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 import { PEOPLE } from '@postera/devstack';
@@ -98,8 +99,8 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect(rows).toEqual([{ status: 'PARTIALLY_SETTLED', q: '60' }]);
     const positions = await get<Array<{ isin: string; tradeDateQuantity: string; settlementDateQuantity: string; cost: { quantity: string; cost: string } }>>('/positions/CLI-0003?asOf=2026-11-30');
     expect(positions.map((p) => [p.isin, p.tradeDateQuantity, p.settlementDateQuantity, p.cost.quantity, p.cost.cost])).toEqual([
-      ['FR0000120271', '100', '60', '60', '3480'],
-      ['FR0000131104', '200', '200', '200', '2000'],
+      ['FR0000120271', '100', '60', '60', '3480.00'],
+      ['FR0000131104', '200', '200', '200', '2000.00'],
     ]);
   });
 
@@ -219,7 +220,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['767000', '0.00', '350.00'],
     ]);
     const [pos] = await get<Array<{ cost: { quantity: string; cost: string; lots: unknown; realized: string } }>>('/positions/PROP-01');
-    expect(pos!.cost).toMatchObject({ quantity: '50', cost: '600', lots: [{ quantity: '50', cost: '600' }], realized: '350' });
+    expect(pos!.cost).toMatchObject({ quantity: '50', cost: '600.00', lots: [{ quantity: '50', cost: '600.00' }], realized: '350.00' });
   });
 
   // PROP-02 (trading → 311000, CMP): Q-1 buy 100 for 1000.00, Q-2 buy 100 for 1200.00, Q-3 sell 100 for 1500.00, all settled
@@ -251,7 +252,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect(Number(await balance(Q3.tradeRef, '767000')) + Number(await balance('POSITION:PROP-02:%', '767000'))).toBe(-400);
     expect(Number(await balance('FO-PR:Q-%', '311000')) + Number(await balance('POSITION:PROP-02:%', '311000'))).toBe(1100);
     const [pos] = await get<Array<{ cost: { quantity: string; cost: string; realized: string } }>>('/positions/PROP-02');
-    expect(pos!.cost).toMatchObject({ quantity: '100', cost: '1100', realized: '400' });
+    expect(pos!.cost).toMatchObject({ quantity: '100', cost: '1100.00', realized: '400.00' });
     const { rows } = await env.db.query(`SELECT op_key, securities::numeric(20, 2)::text AS securities, realized::numeric(20, 2)::text AS realized, revision FROM accounting.position_ops WHERE account = 'PROP-02' ORDER BY op_key`);
     expect(rows.map((r: { op_key: string; securities: string; realized: string; revision: number }) => [r.op_key.split('|')[2], r.securities, r.realized, r.revision])).toEqual([
       ['FO-PR:Q-1', '1000.00', '0.00', 0],
@@ -283,7 +284,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     const ok = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { breaks: Array<Record<string, unknown>>; rowsChecked: number };
     expect(ok.breaks.filter((b) => String(b.item).startsWith('PROP-EQ'))).toEqual([]);
     await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '360.00' }, { book: 'X', date: 'yesterday', currency: 'EUR', amount: '1' }]);
-    const ko = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { breaks: Array<Record<string, unknown>> };
+    const ko = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { runId: string; breaks: Array<Record<string, unknown>> };
     expect(ko.breaks.filter((b) => String(b.item).startsWith('PROP-EQ')).map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([['PROP-EQ|EUR', 'pnl', '362.34', '360.00', '2.34']]);
     // The desk corrects its figure; the next run no longer finds the break and closes it itself, naming the run.
     const breakId = String(ko.breaks.find((b) => String(b.item).startsWith('PROP-EQ'))!.breakId);
@@ -301,6 +302,36 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     // The same figure run again: nothing left to close, no new break.
     const again = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30&tolerance=0'), { method: 'POST' })).json()) as { closed: unknown[]; breaks: Array<{ item: string }> };
     expect([again.closed, again.breaks.filter((b) => b.item.startsWith('PROP-EQ'))]).toEqual([[], []]);
+    // The break's life is announced on accounting.events.v1 (for reporting): opened by the run that found it, closed by the
+    // run that no longer did, both dated 30 Nov, keyed by the reconciliation; the third run announces nothing more.
+    await waitFor(async () => Number((await env.db.query(`SELECT count(*) AS n FROM accounting.outbox`)).rows[0].n) === 0, {
+      timeoutMs: 30_000,
+      what: "accounting's outbox to be published",
+    });
+    const topic = physicalTopic(env.prefix, Topics.accountingEvents);
+    const published = [...(await endOffsets(topic)).values()].reduce((a, n) => a + Number(n), 0);
+    const announced = (await consumeAll(topic, { expected: published })).map((m) => ({
+      key: m.key,
+      event: JSON.parse(m.value) as EventEnvelope<{ breakId: string; [k: string]: unknown }>,
+    }));
+    const life = announced.filter((m) => m.event.type.startsWith('ReconciliationBreak') && m.event.payload.breakId === breakId);
+    expect(life.map((m) => [m.key, m.event.type, m.event.payload])).toEqual([
+      [
+        'RECON:PNL:PNL',
+        'ReconciliationBreakOpened',
+        { breakId, runId: ko.runId, kind: 'PNL', subject: 'PNL', item: 'PROP-EQ|EUR', field: 'pnl', openedOn: '2026-11-30' },
+      ],
+      [
+        'RECON:PNL:PNL',
+        'ReconciliationBreakClosed',
+        { breakId, closedBy: 'RUN', runId: fixed.runId, kind: 'PNL', subject: 'PNL', item: 'PROP-EQ|EUR', field: 'pnl', openedOn: '2026-11-30', closedOn: '2026-11-30' },
+      ],
+    ]);
+    // The HOLDINGS break resolved by two people earlier is announced closed too, with no run; the one worked to INVESTIGATING only is not.
+    const resolved = announced.map((m) => m.event).filter((e) => e.type === 'ReconciliationBreakClosed' && e.payload.closedBy === 'RESOLVED');
+    expect(resolved.map((e) => ({ ...e.payload, closedOn: typeof e.payload.closedOn }))).toEqual([
+      { breakId: expect.any(String), closedBy: 'RESOLVED', runId: null, kind: 'HOLDINGS', subject: 'CLI-0003', item: 'FR0000120271', field: 'quantity', openedOn: '2026-11-30', closedOn: 'string' },
+    ]);
   });
 
   it('a book recognized at trade date: securities at trade date against the counterparty, cash at settlement; a cancellation leaves every account at zero', async () => {
@@ -322,7 +353,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     await send(Topics.tradeEvents, [cancelled(T2)]);
     for (const code of ['311000', '622000', '461200']) expect(await balance(T2.tradeRef, code)).toBe('0.00');
     const [pos] = await get<Array<{ isin: string; cost: { quantity: string; cost: string } }>>('/positions/TD-01?asOf=2026-11-30').then((p) => p.filter((x) => x.isin === 'FR0000131104'));
-    expect([pos!.cost.quantity, pos!.cost.cost]).toEqual(['0', '0']);
+    expect([pos!.cost.quantity, pos!.cost.cost]).toEqual(['0', '0.00']);
   });
 
   it('a trade booked before the cost history, cancelled, leaves its position flat at cost 0: the residual goes to P&L in a re-costing entry', async () => {
@@ -354,7 +385,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect(await balance('%LG%', '311000')).toBe('0.00');
     expect(await balance('%LG%', '767000')).toBe('-4.48');
     const [pos] = await get<Array<{ cost: { quantity: string; cost: string; realized: string } }>>('/positions/LG-01');
-    expect(pos!.cost).toMatchObject({ quantity: '0', cost: '0', realized: '4.48' });
+    expect(pos!.cost).toMatchObject({ quantity: '0', cost: '0.00', realized: '4.48' });
   });
 
   it('FX: a USD book holding 1000.00 USD is revalued at each close; 1.10 then 1.05 → 1000/1.05 − 1000/1.10 = 43.29 EUR gain', async () => {
@@ -371,7 +402,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['766000', '0.00', '43.29'],
     ]);
     const report = await get<{ results: Array<Record<string, string>>; totals: Array<Record<string, string>> }>('/fx/results?from=2026-11-30&to=2026-12-01');
-    expect(report.results.map((r) => [r.closeDate, r.book, r.currency, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([['2026-12-01', 'USD-EQ', 'USD', '1000', '1.10', '1.05', '43.29']]);
+    expect(report.results.map((r) => [r.closeDate, r.book, r.currency, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([['2026-12-01', 'USD-EQ', 'USD', '1000.00', '1.10', '1.05', '43.29']]);
     expect(report.totals).toEqual([{ book: 'USD-EQ', currency: 'USD', resultEur: '43.29' }]);
     // The ECB's daily file by upload: the next day's rates.
     const up = await fetch(url('/fx-rates/ecb'), { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'Date, USD, JPY, \n2 December 2026, 1.12, 160.12, \n' });
@@ -417,9 +448,9 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect(await balance('FX:GB-A:GBP', '666000')).toBe(await balance('FX:GB-B:GBP', '666000'));
     const report = await get<{ results: Array<Record<string, string | null>>; totals: Array<Record<string, string>> }>('/fx/results?from=2026-12-02&to=2026-12-03');
     expect(report.results.filter((r) => r.currency === 'GBP').map((r) => [r.closeDate, r.book, r.kind, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([
-      ['2026-12-03', 'GB-A', 'CLOSE', '1500', '0.85', '0.88', '-60.16'],
-      ['2026-12-03', 'GB-B', 'CLOSE', '1000', '0.85', '0.88', '-40.11'],
-      ['2026-12-03', 'GB-B', 'LATE_LINES', '500', null, '0.88', '-20.05'],
+      ['2026-12-03', 'GB-A', 'CLOSE', '1500.00', '0.85', '0.88', '-60.16'],
+      ['2026-12-03', 'GB-B', 'CLOSE', '1000.00', '0.85', '0.88', '-40.11'],
+      ['2026-12-03', 'GB-B', 'LATE_LINES', '500.00', null, '0.88', '-20.05'],
     ]);
     expect(report.totals.filter((t) => t.currency === 'GBP')).toEqual([
       { book: 'GB-A', currency: 'GBP', resultEur: '-60.16' },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
+import { deterministicId } from '@postera/kernel';
 import { produceRaw, waitFor, type RawMessage } from '@postera/testing';
 import { randomUUID } from 'node:crypto';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -39,6 +40,7 @@ const CONFIRMATIONS = Topics.confirmationsReceived;
 describe('capture: the trade lifecycle on the real broker and database', () => {
   let env: E2eEnv;
   let events: TopicCollector;
+  let intake: TopicCollector;
   let url: string;
 
   // What was published on trades.executed.v1: the distinct messageIds, the records without a
@@ -148,10 +150,12 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
       { timeoutMs: 30_000, what: `capture to open the business day ${TRADE_DATE}` },
     );
     events = await TopicCollector.start(tradeEventsTopic(env.prefix));
+    intake = await TopicCollector.start(physicalTopic(env.prefix, Topics.captureIntake));
   });
 
   afterAll(async () => {
     await events?.stop();
+    await intake?.stop();
     await env?.teardown();
   });
 
@@ -682,5 +686,56 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     await eventsSettled(env.db, events);
     const ids = events.messages.map((m) => m.event.eventId);
     expect(new Set(ids).size).toBe(ids.length);
+
+    // capture.intake.v1 announces each consumer batch of trades.executed.v1 once, its records counted by
+    // outcome: summed over the batches, the counts per outcome are the receipts per outcome, so a reader
+    // counts executions received = captured + amended + cancelled + stale + exceptions + duplicates: a
+    // record sent again counts once as its own DUPLICATE or EXCEPTION, and the operator's replays and
+    // corrections of the exceptions queue above add nothing.
+    await eventsSettled(env.db, intake);
+    const announced = intake.messages.map((m) => m.event);
+    expect(new Set(announced.map((e) => e.eventId)).size).toBe(announced.length);
+    const batches = announced.filter((e) => e.type === 'ExecutionsReceived');
+    expect(new Set(announced.map((e) => e.type))).toEqual(new Set(['ExecutionsReceived', 'IntakeExceptionRaised']));
+    const OUTCOMES = ['CAPTURED', 'AMENDED', 'CANCELLED', 'STALE', 'EXCEPTION', 'DUPLICATE'];
+    const announcedOf = (o: string) => batches.reduce((a, e) => a + (e.payload.outcomes[o] ?? 0), 0);
+    const receipted = await rows<{ outcome: string; n: number }>(
+      env.db,
+      `SELECT outcome, count(*)::int AS n FROM capture.receipts WHERE topic = $1 GROUP BY outcome`,
+      [TRADES],
+    );
+    const receiptsOf = (o: string) => receipted.find((r) => r.outcome === o)?.n ?? 0;
+    expect(OUTCOMES.map(announcedOf)).toEqual(OUTCOMES.map(receiptsOf));
+    expect(OUTCOMES.map(announcedOf)).toEqual([tally.CAPTURED, tally.AMENDED, tally.CANCELLED, tally.STALE, tally.EXCEPTION, tally.DUPLICATE]);
+    expect(batches.reduce((a, e) => a + e.payload.records, 0)).toBe(published);
+    // Each batch's records are the sum of its counts (how many batches the records fell into depends on the fetches, not asserted).
+    for (const e of batches) expect(e.payload.records).toBe(Object.values(e.payload.outcomes as Record<string, number>).reduce((a, n) => a + n, 0));
+    // Dated by capture's business day; keyed by, and named after, the batch's first record (its receipt).
+    expect(new Set(batches.map((e) => e.payload.businessDate))).toEqual(new Set([TRADE_DATE]));
+    const firstReceipts = await rows<{ position: string; message_id: string; delivery: number }>(
+      env.db,
+      `SELECT position, message_id, delivery FROM capture.receipts WHERE topic = $1 AND position = ANY($2)`,
+      [TRADES, batches.map((e) => e.payload.first)],
+    );
+    expect(firstReceipts).toHaveLength(batches.length);
+    const intakeMessages = intake.messages.filter((m) => m.event.type === 'ExecutionsReceived');
+    for (const m of intakeMessages) {
+      const r = firstReceipts.find((x) => x.position === m.event.payload.first)!;
+      expect([m.key, m.event.eventId]).toEqual([r.message_id, deterministicId('ExecutionsReceived', TRADES, r.message_id, String(r.delivery))]);
+    }
+    for (const m of intake.messages.filter((x) => x.event.type === 'IntakeExceptionRaised')) expect(m.key).toBe(m.event.payload.messageId);
+    // One IntakeExceptionRaised per exception held, whatever its input, with its kind and every reason (field and rule, not the value).
+    const held = await rows<{ exception_id: string; kind: string; reasons: Array<{ field: string; rule: string }> }>(
+      env.db,
+      `SELECT exception_id::text, kind, reasons FROM capture.exceptions`,
+    );
+    const raised = announced.filter((e) => e.type === 'IntakeExceptionRaised');
+    expect(raised.map((e) => e.payload.exceptionId).sort()).toEqual(held.map((h) => h.exception_id).sort());
+    for (const e of raised) {
+      const h = held.find((x) => x.exception_id === e.payload.exceptionId)!;
+      expect([e.payload.kind, e.payload.reasons]).toEqual([h.kind, h.reasons.map((r) => ({ field: r.field, rule: r.rule }))]);
+      expect([TRADES, CONFIRMATIONS]).toContain(e.payload.sourceTopic);
+    }
+    expect(new Set(raised.map((e) => e.payload.kind))).toEqual(new Set(['INPUT', 'LIFECYCLE', 'CONFIRMATION']));
   });
 });

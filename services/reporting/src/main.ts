@@ -1,6 +1,7 @@
 import { runService, serviceModule } from '@postera/platform';
 import { ActivityConsumer } from './activity/activity.consumer.js';
 import { ActivityController } from './activity/activity.controller.js';
+import { DeadLettersConsumer } from './activity/dead-letters.consumer.js';
 import { reportingConfigSchema, type ReportingConfig } from './config.js';
 import { reportingMigrations } from './database/migrations/index.js';
 import { FilingController } from './filing/filing.controller.js';
@@ -14,7 +15,7 @@ await runService<ReportingConfig>({
   module: (base) =>
     serviceModule({
       ...base,
-      handlers: [ActivityConsumer, RecordsConsumer],
+      handlers: [ActivityConsumer, RecordsConsumer, DeadLettersConsumer],
       dayHooks: ReportingDay,
       controllers: [ActivityController, FilingController],
     }),

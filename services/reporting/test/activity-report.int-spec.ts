@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, Topics, type EventEnvelope, type NotificationSentV1, type TradeEconomics } from '@postera/contracts';
+import {
+  envelope,
+  Topics,
+  type EventEnvelope,
+  type ExecutionOutcome,
+  type IntakeExceptionRaisedV1,
+  type NotificationSentV1,
+  type ReconciliationKind,
+  type TradeEconomics,
+} from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import { deterministicId } from '@postera/kernel';
 import { produceRaw, waitFor } from '@postera/testing';
@@ -17,6 +26,7 @@ import {
   fileOf,
   instruction,
   LEI_DE,
+  parkOnDlq,
   publishTo,
   readReporting,
   trade,
@@ -112,6 +122,80 @@ const fxEntry = (book: string, currency: string, accountingDate: string, result:
     payload: { entryId, tradeRef, kind: 'FX_REVALUATION', accountingDate, currency: 'EUR', total: result.replace('-', ''), lines: 2, result },
   });
 };
+// Capture's intake as capture announces it (capture.intake.v1): one ExecutionsReceived per consumer
+// batch of trades.executed.v1, its records counted by outcome (id from the batch's first receipt), one
+// IntakeExceptionRaised per exception held; dated by capture's business day.
+const executionsReceived = (firstMessageId: string, outcomes: Partial<Record<ExecutionOutcome, number>>, businessDate: string, offsets: [number, number]) => {
+  const records = Object.values(outcomes).reduce((a, n) => a + n, 0);
+  return envelope({
+    eventId: deterministicId('ExecutionsReceived', Topics.tradesExecuted, firstMessageId, '1'),
+    type: 'ExecutionsReceived',
+    producer: 'capture',
+    correlationId: firstMessageId,
+    causationId: firstMessageId,
+    payload: {
+      businessDate,
+      receivedAt: `${businessDate}T09:00:00.000Z`,
+      outcomes,
+      records,
+      first: `trades.executed.v1/0/${offsets[0]}`,
+      last: `trades.executed.v1/0/${offsets[1]}`,
+    },
+  });
+};
+const exceptionRaised = (
+  exceptionId: string,
+  kind: IntakeExceptionRaisedV1['kind'],
+  reasons: IntakeExceptionRaisedV1['reasons'],
+  businessDate: string,
+  sourceTopic: string = Topics.tradesExecuted,
+) =>
+  envelope({
+    eventId: deterministicId('IntakeExceptionRaised', exceptionId),
+    type: 'IntakeExceptionRaised',
+    producer: 'capture',
+    correlationId: `msg-${exceptionId}`,
+    causationId: `msg-${exceptionId}`,
+    payload: {
+      exceptionId,
+      messageId: `msg-${exceptionId}`,
+      sourceTopic,
+      kind,
+      reasons,
+      tradeRef: null,
+      businessDate,
+      receivedAt: `${businessDate}T09:00:00.000Z`,
+    },
+  });
+// A reconciliation break's life as accounting announces it (accounting.events.v1).
+const breakOpened = (breakId: string, kind: ReconciliationKind, openedOn: string) =>
+  envelope({
+    eventId: deterministicId('ReconciliationBreakOpened', breakId),
+    type: 'ReconciliationBreakOpened',
+    producer: 'accounting',
+    correlationId: `RECON:${kind}:CLI-0001`,
+    causationId: `run-${openedOn}`,
+    payload: { breakId, runId: `run-${openedOn}`, kind, subject: 'CLI-0001', item: TTE, field: 'quantity', openedOn },
+  });
+const breakClosed = (breakId: string, kind: ReconciliationKind, openedOn: string, closedOn: string, closedBy: 'RUN' | 'RESOLVED' = 'RUN') =>
+  envelope({
+    eventId: deterministicId('ReconciliationBreakClosed', breakId),
+    type: 'ReconciliationBreakClosed',
+    producer: 'accounting',
+    correlationId: `RECON:${kind}:CLI-0001`,
+    causationId: `run-${closedOn}`,
+    payload: {
+      breakId,
+      closedBy,
+      runId: closedBy === 'RUN' ? `run-${closedOn}` : null,
+      kind,
+      subject: 'CLI-0001',
+      item: TTE,
+      field: 'quantity',
+      openedOn,
+      closedOn,
+    },
+  });
 const openDay = (businessDate: string) =>
   envelope({
     type: 'BusinessDayOpened',
@@ -175,6 +259,8 @@ describe('the activity report of a day with known figures, as of that day', () =
     // B1 and B2's avis on their trade date (deadline 25 Nov).
     await publish(Topics.notificationEvents, sent(B1, 'AVIS_OPERE'), sent(B2, 'AVIS_OPERE'));
     await publish(Topics.accountingEvents, fxEntry('BOOK-1', 'USD', '2026-11-24', '10.00'));
+    // 24 Nov's reconciliations: a HOLDINGS break and a PNL break open.
+    await publish(Topics.accountingEvents, breakOpened('brk-h1', 'HOLDINGS', '2026-11-24'), breakOpened('brk-p1', 'PNL', '2026-11-24'));
 
     await open(D);
     await publish(
@@ -222,6 +308,36 @@ describe('the activity report of a day with known figures, as of that day', () =
     // D's close revalues two positions: a loss of 120.40 on USD, a gain of 35.10 on GBP (the USD one redelivered).
     const usdOnD = fxEntry('BOOK-1', 'USD', D, '-120.40');
     await publish(Topics.accountingEvents, usdOnD, fxEntry('BOOK-1', 'GBP', D, '35.10'), usdOnD);
+    // Capture's intake on D: 10 records of trades.executed.v1 in two batches — the first: A1–A6
+    // captured and A6 cancelled (7 records); the second: A1 sent again (a duplicate) and two exceptions
+    // (one breaking two rules, one not JSON) (3 records) — and a counterparty's confirmation held as a
+    // mismatch. The second batch's announcement redelivered: its 3 records counted once.
+    const secondBatch = executionsReceived('m-A1-again', { DUPLICATE: 1, EXCEPTION: 2 }, D, [7, 9]);
+    const badInput = exceptionRaised(
+      'x1',
+      'INPUT',
+      [
+        { field: 'isin', rule: 'ISIN (ISO 6166) with a valid check digit' },
+        { field: 'account', rule: 'unknown account' },
+      ],
+      D,
+    );
+    await publish(
+      Topics.captureIntake,
+      executionsReceived(`m-${A1.tradeId}`, { CAPTURED: 6, CANCELLED: 1 }, D, [0, 6]),
+      secondBatch,
+      badInput,
+      exceptionRaised('x2', 'INPUT', [{ field: '(message)', rule: 'not a JSON object' }], D),
+      exceptionRaised('x3', 'CONFIRMATION', [{ field: 'price', rule: 'confirmation mismatch: price beyond tolerance' }], D, Topics.confirmationsReceived),
+      secondBatch,
+      badInput,
+    );
+    // D's reconciliations: a CASH break opens, the PNL break of 24 Nov is no longer found (closed).
+    await publish(Topics.accountingEvents, breakOpened('brk-c1', 'CASH', D), breakClosed('brk-p1', 'PNL', '2026-11-24', D));
+    // Three records parked on dead-letter topics on D (reporting's business day when it reads them).
+    await parkOnDlq(env, Topics.settlementEvents, '17', `${D}T10:00:00.000Z`);
+    await parkOnDlq(env, Topics.settlementEvents, '18', `${D}T10:00:01.000Z`);
+    await parkOnDlq(env, Topics.tradeEvents, '40', `${D}T11:00:00.000Z`);
     await closeDay(env, D);
     filedAtClose = await files(1);
 
@@ -245,6 +361,10 @@ describe('the activity report of a day with known figures, as of that day', () =
     // The next day's avis: A3 (traded on D, deadline 27 Nov: on time) and B4 (deadline 25 Nov: late).
     await publish(Topics.notificationEvents, sent(A3, 'AVIS_OPERE'), sent(B4, 'AVIS_OPERE'));
     await publish(Topics.accountingEvents, fxEntry('BOOK-1', 'USD', NEXT, '7.00'));
+    // The next day's intake, breaks and dead letters: E1 received, the HOLDINGS break resolved by two people, one more dead letter.
+    await publish(Topics.captureIntake, executionsReceived(`m-${E1.tradeId}`, { CAPTURED: 1 }, NEXT, [10, 10]));
+    await publish(Topics.accountingEvents, breakClosed('brk-h1', 'HOLDINGS', '2026-11-24', NEXT, 'RESOLVED'));
+    await parkOnDlq(env, Topics.tradeEvents, '41', `${NEXT}T10:00:00.000Z`);
   });
 
   afterAll(async () => {
@@ -279,11 +399,56 @@ describe('the activity report of a day with known figures, as of that day', () =
       avisLate: 1, // B3
       fxResult: [{ currency: 'EUR', amount: '-85.30' }], // -120.40 + 35.10
       failing: 3,
+      // 10 received = 6 captured + 0 amended + 1 cancelled + 0 stale + 2 exceptions + 1 duplicate.
+      executions: { received: 10, captured: 6, amended: 0, cancelled: 1, stale: 0, exceptions: 2, duplicates: 1 },
+      exceptions: {
+        total: 3,
+        byKind: [
+          { kind: 'CONFIRMATION', count: 1 },
+          { kind: 'INPUT', count: 2 },
+        ],
+        byReason: [
+          { kind: 'CONFIRMATION', field: 'price', rule: 'confirmation mismatch: price beyond tolerance', count: 1 },
+          { kind: 'INPUT', field: '(message)', rule: 'not a JSON object', count: 1 },
+          { kind: 'INPUT', field: 'account', rule: 'unknown account', count: 1 },
+          { kind: 'INPUT', field: 'isin', rule: 'ISIN (ISO 6166) with a valid check digit', count: 1 },
+        ],
+      },
+      deadLetters: {
+        total: 3,
+        byTopic: [
+          { topic: Topics.settlementEvents, count: 2 },
+          { topic: Topics.tradeEvents, count: 1 },
+        ],
+      },
+      // Opened on D: the CASH break; closed on D: the PNL break; open at the close: HOLDINGS (24 Nov) and CASH.
+      breaks: { opened: 1, closed: 1, open: 2 },
+    });
+    const e = r.day.executions;
+    expect(e.received).toBe(e.captured + e.amended + e.cancelled + e.stale + e.exceptions + e.duplicates);
+    // The HOLDINGS break is 2 TARGET business days old on D (25, 26 Nov); the CASH one 0.
+    expect(r.breaks).toEqual({
+      asOf: D,
+      open: 2,
+      byKind: [
+        { kind: 'CASH', count: 1 },
+        { kind: 'HOLDINGS', count: 1 },
+      ],
+      byAge: [
+        { bucket: '0', count: 1 },
+        { bucket: '1', count: 0 },
+        { bucket: '2-5', count: 1 },
+        { bucket: '6-10', count: 0 },
+        { bucket: '>10', count: 0 },
+      ],
     });
     // The previous business day, 25 Nov: C1 (due 20 Nov) and C2 (due that day) were failing, the 99.00 penalty.
     expect(r.previousDay).toMatchObject({
       captured: 0,
       failing: 2,
+      executions: { received: 0 },
+      deadLetters: { total: 0, byTopic: [] },
+      breaks: { opened: 0, closed: 0, open: 2 }, // the HOLDINGS and PNL breaks of 24 Nov
       avisSent: 0,
       fxResult: [],
       penalties: { payable: [{ currency: 'EUR', amount: '99.00', count: 1 }], receivable: [] },
@@ -304,12 +469,65 @@ describe('the activity report of a day with known figures, as of that day', () =
       avisSent: 5, // B1, B2 on 24 Nov; A1, A2, B3 on D
       avisLate: 1,
       fxResult: [{ currency: 'EUR', amount: '-75.30' }], // 10.00 on 24 Nov, -85.30 on D
+      executions: { received: 10 },
+      exceptions: { total: 3 },
+      deadLetters: { total: 3 },
+      breaks: { opened: 3, closed: 1, open: 2 },
     });
-    expect(r.notAvailable.map((x: { figure: string }) => x.figure)).toEqual([
-      'executions received',
-      'exceptions by kind and reason',
-      'dead letters',
-      'reconciliation breaks',
+    expect(r.notAvailable).toBeUndefined();
+    // The dead letters as reporting keeps them: the topic read from, the consumer that parked them, reporting's day.
+    expect(
+      (
+        await env.db.query(
+          `SELECT source_topic, consumer, to_char(dead_date, 'YYYY-MM-DD') AS d, date_source FROM reporting.activity_dead_letters ORDER BY position`,
+        )
+      ).rows[0],
+    ).toEqual({ source_topic: Topics.settlementEvents, consumer: 'settlement.trade-events', d: D, date_source: 'BUSINESS_DAY' });
+    // One row per capture batch, its counts by outcome: D's two (the redelivered one stored once), the next day's one.
+    expect(
+      (
+        await env.db.query(
+          `SELECT to_char(received_date, 'YYYY-MM-DD') AS d, first_position, last_position, records, captured, amended, cancelled, stale, exceptions, duplicates
+           FROM reporting.activity_executions_received ORDER BY received_date, records DESC`,
+        )
+      ).rows,
+    ).toEqual([
+      {
+        d: D,
+        first_position: 'trades.executed.v1/0/0',
+        last_position: 'trades.executed.v1/0/6',
+        records: 7,
+        captured: 6,
+        amended: 0,
+        cancelled: 1,
+        stale: 0,
+        exceptions: 0,
+        duplicates: 0,
+      },
+      {
+        d: D,
+        first_position: 'trades.executed.v1/0/7',
+        last_position: 'trades.executed.v1/0/9',
+        records: 3,
+        captured: 0,
+        amended: 0,
+        cancelled: 0,
+        stale: 0,
+        exceptions: 2,
+        duplicates: 1,
+      },
+      {
+        d: NEXT,
+        first_position: 'trades.executed.v1/0/10',
+        last_position: 'trades.executed.v1/0/10',
+        records: 1,
+        captured: 1,
+        amended: 0,
+        cancelled: 0,
+        stale: 0,
+        exceptions: 0,
+        duplicates: 0,
+      },
     ]);
     // An FX position is not a trade: it adds no row to the trades' activity.
     expect((await env.db.query(`SELECT 1 FROM reporting.trade_activity WHERE trade_ref LIKE 'FX:%'`)).rowCount).toBe(0);
@@ -387,10 +605,26 @@ describe('the activity report of a day with known figures, as of that day', () =
         avisSent: number;
         avisLate: number;
         fxResult: unknown;
+        executions: unknown;
+        exceptions: unknown;
+        deadLetters: unknown;
+        breaks: unknown;
       };
       fails: { total: number; byReason: unknown };
     };
-    expect(r.day).toMatchObject({ captured: 1, cancelled: 1, confirmed: 2, settled: 1, instructed: 1, avisSent: 2, avisLate: 1 });
+    expect(r.day).toMatchObject({
+      captured: 1,
+      cancelled: 1,
+      confirmed: 2,
+      settled: 1,
+      instructed: 1,
+      avisSent: 2,
+      avisLate: 1,
+      executions: { received: 1, captured: 1 },
+      exceptions: { total: 0 },
+      deadLetters: { total: 1, byTopic: [{ topic: Topics.tradeEvents, count: 1 }] },
+      breaks: { opened: 0, closed: 1, open: 1 }, // the HOLDINGS break closed; CASH still open
+    });
     expect(r.day.fxResult).toEqual([{ currency: 'EUR', amount: '7.00' }]);
     expect(r.fails.total).toBe(3); // C1, C2, E1
     expect(r.fails.byReason).toEqual([
@@ -412,6 +646,12 @@ describe('the activity report of a day with known figures, as of that day', () =
         'counts;day;avisSent;;;3;',
         'counts;day;avisLate;;;1;',
         'fx_result;day;revaluation;;EUR;;-85.30',
+        'executions;day;received;;;10;',
+        'executions;day;duplicates;;;1;',
+        'exceptions_by_reason;day;INPUT/account;unknown account;;1;',
+        'dead_letters_by_topic;day;settlement.events.v1;;;2;',
+        'breaks;day;open;;;2;',
+        'breaks_open_by_age_business_days;2026-11-26;2-5;;;1;',
         `volume_by_instrument;day;${LVMH};LVMH Moët Hennessy Louis Vuitton;EUR;2;15005.00`,
       ]),
     );
@@ -430,10 +670,25 @@ describe('the activity report of a day with known figures, as of that day', () =
       'Trade confirmations (avis) sent 3 +3 5',
       'of which late 1 +1 1',
       'FX result (revaluation) -85.30 EUR -75.30 EUR',
+      'Executions received 10 +10 10',
+      'of which exceptions 2 +2 2',
+      'of which duplicates ignored 1 +1 1',
+      'Exceptions raised (all inputs) 3 +3 3',
+      'Dead letters 3 +3 3',
+      'Reconciliation breaks opened 1 +1 3',
+      'Reconciliation breaks closed 1 +1 1',
+      'Breaks open at the close 2 0',
     ])
       expect(en).toContain(s);
     const fr = pdfText(filedAtClose.fr, 1, 1);
-    for (const s of ['Rapport d’activité 2026-11-26', 'Opérations saisies 6 +6 12', 'Taux STP 75,00 %', 'Montant dénoué 17 550,00 EUR 17 550,00 EUR'])
+    for (const s of [
+      'Rapport d’activité 2026-11-26',
+      'Opérations saisies 6 +6 12',
+      'Taux STP 75,00 %',
+      'Montant dénoué 17 550,00 EUR 17 550,00 EUR',
+      'Exécutions reçues 10 +10 10',
+      'Écarts ouverts à la clôture 2 0',
+    ])
       expect(fr).toContain(s);
   });
 });

@@ -1,4 +1,4 @@
-import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
+import { dlqTopic, envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
 import { leiWithCheckDigits } from '@postera/kernel';
 import { PEOPLE } from '@postera/devstack';
 import { eventHeaders, type Person } from '@postera/platform';
@@ -103,10 +103,10 @@ export async function publishTo(env: E2eEnv, topic: string, ...events: EventEnve
     topic,
     events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e), headers: eventHeaders(e) })),
   );
-  // reporting.records does not read the accounting and notification topics.
+  // reporting.records does not read the accounting, notification and intake topics.
   const groups = topic.startsWith('refdata.')
     ? ['reporting.records']
-    : topic === Topics.notificationEvents || topic === Topics.accountingEvents
+    : topic === Topics.notificationEvents || topic === Topics.accountingEvents || topic === Topics.captureIntake
       ? ['reporting.activity']
       : ['reporting.activity', 'reporting.records'];
   for (const g of groups)
@@ -151,4 +151,27 @@ export async function readReporting(env: E2eEnv, path: string, who: Person = PEO
   const res = await callReporting(env, who, 'GET', path);
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/** A record parked on `<topic>.dlq` with the platform's dlq-* headers, and waits until reporting has counted it. */
+export async function parkOnDlq(env: E2eEnv, topic: string, offset: string, at: string): Promise<void> {
+  await produceRaw(env.prefix, dlqTopic(topic), [
+    {
+      key: 'FO-EQ:POISON',
+      value: '{"not":"an envelope"}',
+      headers: {
+        'dlq-error': 'envelope: eventId: not a uuid',
+        'dlq-attempts': '4',
+        'dlq-consumer': 'settlement.trade-events',
+        'dlq-original-topic': physicalTopic(env.prefix, topic),
+        'dlq-original-partition': '0',
+        'dlq-original-offset': offset,
+        'dlq-at': at,
+      },
+    },
+  ]);
+  await waitFor(() => groupCaughtUp(`${env.prefix}.reporting.dead-letters`, physicalTopic(env.prefix, dlqTopic(topic))), {
+    timeoutMs: 30_000,
+    what: `reporting.dead-letters to count ${dlqTopic(topic)}`,
+  });
 }

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from './envelope.js';
 
-/** accounting.events.v1 — produced by accounting. Key: trade reference. */
+/** accounting.events.v1 — produced by accounting. Key: trade reference (a break's life: `RECON:<kind>:<subject>`). */
 export interface JournalEntryPostedV1 {
   entryId: string;
   tradeRef: string;
@@ -35,3 +35,47 @@ export interface JournalEntryPostedV1 {
   result?: string;
 }
 export type AccountingEvent = EventEnvelope<JournalEntryPostedV1, 'JournalEntryPosted'>;
+
+/** The reconciliations accounting runs: custodian holdings (semt.002), nostro cash (camt.053), accounting vs desk P&L. */
+export type ReconciliationKind = 'HOLDINGS' | 'CASH' | 'PNL';
+
+/**
+ * A reconciliation break found by a run for the first time (a break an earlier run already holds
+ * open is not announced again). Key `RECON:<kind>:<subject>`, so that a break's opening and closing
+ * are in order on one partition.
+ */
+export interface ReconciliationBreakOpenedV1 {
+  breakId: string;
+  /** The run that found it. */
+  runId: string;
+  kind: ReconciliationKind;
+  /** The account (HOLDINGS), `account:currency` (CASH) or `PNL`. */
+  subject: string;
+  item: string;
+  field: string;
+  /** The day the run reconciled (the statement's date): the break's first day, its age counts from it. */
+  openedOn: string;
+}
+export type ReconciliationBreakOpenedEvent = EventEnvelope<ReconciliationBreakOpenedV1, 'ReconciliationBreakOpened'>;
+
+/**
+ * A break closed: by a later run of the same reconciliation that no longer finds it (RUN), or
+ * resolved by two people (RESOLVED, maker and checker). Either ends it: a closed or resolved break
+ * is never reopened.
+ */
+export interface ReconciliationBreakClosedV1 {
+  breakId: string;
+  closedBy: 'RUN' | 'RESOLVED';
+  /** The run that closed it; null when resolved by people. */
+  runId: string | null;
+  kind: ReconciliationKind;
+  subject: string;
+  item: string;
+  field: string;
+  /** The break's first day. */
+  openedOn: string;
+  /** The day the closing run reconciled, or accounting's business day when the break was resolved. */
+  closedOn: string;
+}
+export type ReconciliationBreakClosedEvent = EventEnvelope<ReconciliationBreakClosedV1, 'ReconciliationBreakClosed'>;
+export type ReconciliationBreakEvent = ReconciliationBreakOpenedEvent | ReconciliationBreakClosedEvent;

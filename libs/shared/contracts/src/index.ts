@@ -4,6 +4,7 @@ export * from './topic-acls.js';
 export * from './envelope.js';
 export * from './trades-executed.v1.js';
 export * from './trade-events.v1.js';
+export * from './capture-intake.v1.js';
 export * from './confirmations-received.v1.js';
 export * from './settlement.v1.js';
 export * from './accounting.v1.js';

@@ -12,7 +12,7 @@ const catalogue: TopicCatalogue = {
 const line = (a: KafkaAcl) => `${a.principal} ${a.operation} ${a.resourceType}:${a.patternType}:${a.resourceName}`;
 
 describe('ACLs derived from the topic catalogue', () => {
-  it('a producer writes its topic, a consumer reads it and writes its .dlq, each uses its own groups; the gateway replays', () => {
+  it('a producer writes its topic, a consumer reads it and writes its .dlq, each uses its own groups; the gateway replays, reporting counts', () => {
     expect(catalogueAcls(catalogue, { topicPrefix: 'prod', groupPrefix: 'postera' }).map(line).sort()).toEqual(
       [
         'User:capture WRITE TOPIC:LITERAL:prod.trade.events.v1',
@@ -21,15 +21,18 @@ describe('ACLs derived from the topic catalogue', () => {
         'User:accounting READ TOPIC:LITERAL:prod.trade.events.v1',
         'User:accounting WRITE TOPIC:LITERAL:prod.trade.events.v1.dlq',
         'User:gateway READ TOPIC:LITERAL:prod.trade.events.v1.dlq',
+        'User:reporting READ TOPIC:LITERAL:prod.trade.events.v1.dlq',
         'User:gateway WRITE TOPIC:LITERAL:prod.trade.events.v1',
         'User:market-sim WRITE TOPIC:LITERAL:prod.custodian.status.v1',
         'User:settlement READ TOPIC:LITERAL:prod.custodian.status.v1',
         'User:settlement WRITE TOPIC:LITERAL:prod.custodian.status.v1.dlq',
         'User:gateway READ TOPIC:LITERAL:prod.custodian.status.v1.dlq',
+        'User:reporting READ TOPIC:LITERAL:prod.custodian.status.v1.dlq',
         'User:gateway WRITE TOPIC:LITERAL:prod.custodian.status.v1',
         'User:settlement READ GROUP:PREFIXED:postera.settlement.',
         'User:accounting READ GROUP:PREFIXED:postera.accounting.',
         'User:gateway READ GROUP:PREFIXED:postera.gateway.',
+        'User:reporting READ GROUP:PREFIXED:postera.reporting.',
       ].sort(),
     );
   });
@@ -66,17 +69,18 @@ describe('ACLs derived from the topic catalogue', () => {
     expect(reads).toEqual([Topics.businessDay, Topics.refdataAccounts, Topics.refdataInstruments, Topics.settlementEvents, Topics.tradeEvents].sort());
   });
 
-  it('on the real catalogue: reporting reads the notifications sent, besides the trade, settlement and accounting events', () => {
+  it('on the real catalogue: reporting reads capture’s intake and the notifications sent, besides the trade, settlement and accounting events, and every .dlq', () => {
     const acls = catalogueAcls(TOPIC_CATALOGUE, { topicPrefix: '', groupPrefix: 'postera' }).filter((a) => a.principal === 'User:reporting');
     const names = (operation: string) =>
       acls
-        .filter((a) => a.resourceType === 'TOPIC' && a.operation === operation)
+        .filter((a) => a.resourceType === 'TOPIC' && a.operation === operation && (operation === 'WRITE' || !a.resourceName.endsWith('.dlq')))
         .map((a) => a.resourceName)
         .sort();
     expect(names('READ')).toEqual(
       [
         Topics.accountingEvents,
         Topics.businessDay,
+        Topics.captureIntake,
         Topics.notificationEvents,
         Topics.refdataAccounts,
         Topics.refdataInstruments,
@@ -85,6 +89,9 @@ describe('ACLs derived from the topic catalogue', () => {
         Topics.tradeEvents,
       ].sort(),
     );
+    // It counts the dead letters of every topic of the catalogue (the activity report).
+    const dlqReads = acls.filter((a) => a.resourceType === 'TOPIC' && a.operation === 'READ' && a.resourceName.endsWith('.dlq')).map((a) => a.resourceName);
+    expect(dlqReads.sort()).toEqual(TOPIC_CATALOGUE.topics.map((t) => `${t.name}.dlq`).sort());
     // A reader may park what it cannot handle on the topic's .dlq; it writes nothing else but its own reports.
     expect(names('WRITE')).toContain(`${Topics.notificationEvents}.dlq`);
     expect(names('WRITE').filter((t) => !t.endsWith('.dlq'))).toEqual([Topics.reportingEvents]);

@@ -19,6 +19,12 @@ export interface KafkaAcl {
  */
 export const DLQ_REPLAYER_PRINCIPAL = 'gateway';
 
+/**
+ * The principal that counts the dead letters of every `.dlq` for the activity report
+ * (services/reporting/src/activity/dead-letters.consumer.ts): read on every `.dlq`, nothing more.
+ */
+export const DLQ_COUNTER_PRINCIPAL = 'reporting';
+
 export interface AclScope {
   /** TOPIC_PREFIX of the environment ('' for none): the rules name the physical topics. */
   topicPrefix: string;
@@ -28,7 +34,7 @@ export interface AclScope {
 
 /** Every principal the catalogue names, sorted: the SCRAM users a cluster needs (besides its admin). */
 export function cataloguePrincipals(catalogue: TopicCatalogue): string[] {
-  const names = new Set<string>([DLQ_REPLAYER_PRINCIPAL]);
+  const names = new Set<string>([DLQ_REPLAYER_PRINCIPAL, DLQ_COUNTER_PRINCIPAL]);
   for (const t of catalogue.topics) for (const p of [...t.producers, ...t.consumers]) names.add(p);
   return [...names].sort();
 }
@@ -37,14 +43,14 @@ export function cataloguePrincipals(catalogue: TopicCatalogue): string[] {
  * The broker's ACLs, derived from the catalogue's producers and consumers so that they are written
  * down once. A service writes the topics it produces and the `.dlq` of those it consumes (the batch
  * consumer sends a poison message there), reads the topics it consumes, and uses the consumer groups
- * named after it. Nothing else: the broker refuses the rest (TOPIC_AUTHORIZATION_FAILED).
+ * named after it; the gateway reads every `.dlq` to replay it, reporting to count it. Nothing else: the broker refuses the rest (TOPIC_AUTHORIZATION_FAILED).
  */
 export function catalogueAcls(catalogue: TopicCatalogue, scope: AclScope): KafkaAcl[] {
   const acls = new Map<string, KafkaAcl>();
   const add = (acl: KafkaAcl) => acls.set(`${acl.principal}|${acl.resourceType}|${acl.patternType}|${acl.resourceName}|${acl.operation}`, acl);
   const topicAcl = (principal: string, topic: string, operation: KafkaAcl['operation']) =>
     add({ principal: `User:${principal}`, resourceType: 'TOPIC', resourceName: topic, patternType: 'LITERAL', operation });
-  const consumers = new Set<string>([DLQ_REPLAYER_PRINCIPAL]);
+  const consumers = new Set<string>([DLQ_REPLAYER_PRINCIPAL, DLQ_COUNTER_PRINCIPAL]);
   for (const t of catalogue.topics) {
     const topic = physicalTopic(scope.topicPrefix, t.name);
     for (const p of t.producers) topicAcl(p, topic, 'WRITE');
@@ -54,6 +60,7 @@ export function catalogueAcls(catalogue: TopicCatalogue, scope: AclScope): Kafka
       consumers.add(c);
     }
     topicAcl(DLQ_REPLAYER_PRINCIPAL, dlqTopic(topic), 'READ');
+    topicAcl(DLQ_COUNTER_PRINCIPAL, dlqTopic(topic), 'READ');
     topicAcl(DLQ_REPLAYER_PRINCIPAL, topic, 'WRITE');
   }
   for (const c of consumers) {

@@ -27,6 +27,7 @@ export const Topics = {
   tradesExecuted: 'trades.executed.v1',
   confirmationsReceived: 'confirmations.received.v1',
   tradeEvents: 'trade.events.v1',
+  captureIntake: 'capture.intake.v1',
   custodianInstructions: 'custodian.instructions.v1',
   custodianStatus: 'custodian.status.v1',
   custodianStatements: 'custodian.statements.v1',

@@ -3,6 +3,9 @@ import {
   CONFIRMATION_REQUIRED_FIELDS,
   envelope,
   Topics,
+  type ExecutionOutcome,
+  type ExecutionsReceivedV1,
+  type IntakeExceptionRaisedV1,
   type TradeEconomics,
   type TradeEventV1,
   type TradeExecutedV1,
@@ -109,8 +112,91 @@ class Work {
     await saveConfirmations(tx, [...this.confirmations.values()]);
     await insertReceipts(tx, this.receipts);
     await insertExceptions(tx, this.exceptions);
+    await this.announceIntake();
+  }
+
+  /**
+   * capture.intake.v1: what the intake decided that no other topic shows. One ExecutionsReceived per
+   * batch that receipted records of trades.executed.v1, counting its receipts by outcome — so that,
+   * summed over the batches of a day, executions received = versions applied (captured, amended,
+   * cancelled) + stale versions + exceptions + duplicates, each record exactly one of them, which
+   * trade.events.v1 cannot give (stale versions and duplicates publish nothing there; a manual booking
+   * and an operator's replay of an exception publish trade events without being a received execution).
+   * One event per batch rather than per record keeps the records produced per trade down. And one
+   * IntakeExceptionRaised per exception held, whatever its topic (exceptions are rare). Only the
+   * consumers write receipts and exceptions (RecordingMode), so an operator's replay announces nothing here.
+   */
+  private async announceIntake(): Promise<void> {
+    const executions = this.receipts.filter((r) => r.topic === Topics.tradesExecuted);
+    if (executions.length === 0 && this.exceptions.length === 0) return;
+    // Capture's day when it received the records: the report of that day counts them.
+    const businessDate = (await currentBusinessDay(this.ctx.tx, 'capture'))?.businessDate ?? null;
+    const receivedAt = new Date().toISOString();
+    const [first, last] = [executions[0], executions[executions.length - 1]];
+    if (first && last) {
+      const outcomes: ExecutionsReceivedV1['outcomes'] = {};
+      for (const r of executions) {
+        const outcome = r.outcome as ExecutionOutcome;
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
+      const payload: ExecutionsReceivedV1 = {
+        businessDate,
+        receivedAt,
+        outcomes,
+        records: executions.length,
+        first: first.position ?? '',
+        last: last.position ?? '',
+      };
+      // The id is the batch's first receipt's (topic, message id, delivery), unique among receipts
+      // (insertReceipts fails a batch on a clash). A receipt is written in exactly one committed batch:
+      // a batch redone after a crash either rolled back, leaving neither receipts nor this event, or
+      // committed, so its records read again are REREAD and get no receipt. Either way the batch's
+      // event is written once, and an outbox row relayed twice keeps its id, which reporting stores once.
+      this.ctx.emit({
+        topic: Topics.captureIntake,
+        key: first.messageId,
+        event: envelope({
+          eventId: deterministicId('ExecutionsReceived', first.topic, first.messageId, String(first.delivery ?? 1)),
+          type: 'ExecutionsReceived',
+          producer: 'capture',
+          correlationId: first.messageId,
+          causationId: first.messageId,
+          occurredAt: receivedAt,
+          payload,
+        }),
+      });
+    }
+    for (const e of this.exceptions) {
+      const payload: IntakeExceptionRaisedV1 = {
+        exceptionId: e.exceptionId,
+        messageId: e.messageId,
+        sourceTopic: logicalTopic(e.record.topic),
+        kind: e.kind,
+        reasons: e.reasons.map((x) => ({ field: x.field, rule: x.rule })),
+        tradeRef: e.tradeRef,
+        businessDate,
+        receivedAt,
+      };
+      this.ctx.emit({
+        topic: Topics.captureIntake,
+        key: e.messageId,
+        event: envelope({
+          eventId: deterministicId('IntakeExceptionRaised', e.exceptionId),
+          type: 'IntakeExceptionRaised',
+          producer: 'capture',
+          correlationId: e.tradeRef ?? e.messageId,
+          causationId: e.messageId,
+          occurredAt: receivedAt,
+          payload,
+        }),
+      });
+    }
   }
 }
+
+/** The catalogue's name of a physical topic (a TOPIC_PREFIX may stand before it). */
+const logicalTopic = (physical: string): string =>
+  [Topics.tradesExecuted, Topics.confirmationsReceived].find((t) => physical === t || physical.endsWith(`.${t}`)) ?? physical;
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 

@@ -4,7 +4,13 @@ import {
   Topics,
   type AccountingEvent,
   type BusinessDayV1,
+  type CaptureIntakeEvent,
   type EventEnvelope,
+  type ExecutionsReceivedEvent,
+  type IntakeExceptionRaisedEvent,
+  type ReconciliationBreakClosedEvent,
+  type ReconciliationBreakEvent,
+  type ReconciliationBreakOpenedEvent,
   type NotificationSentEvent,
   type SettlementEvent,
   type TradeEventV1,
@@ -13,10 +19,11 @@ import {
 import { deterministicId } from '@postera/kernel';
 import { currentBusinessDay, EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
-import { instructionStatusDate, recordingDay, tradeEventDate } from './domain/activity-dates.js';
+import { instructionStatusDate, intakeDate, recordingDay, tradeEventDate } from './domain/activity-dates.js';
+import { batchCounts, executionsReceivedProblem } from './domain/executions-received.js';
 import { foldTradeEvents, tradeRefOf } from './domain/trade-activity.js';
 
-type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent | NotificationSentEvent;
+type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent | ReconciliationBreakEvent | NotificationSentEvent | CaptureIntakeEvent;
 
 export interface ActivitySummary {
   businessDate: string | null;
@@ -311,23 +318,143 @@ async function recordFxResults(tx: EntityManager, events: EventEnvelope[]): Prom
 }
 
 /**
+ * Capture's intake (capture.intake.v1), one row per event id (a redelivered event changes nothing),
+ * dated by capture's business day when it received the records: the executions received, one row per
+ * capture batch with its records counted by outcome, and the exceptions held with their kind and every reason.
+ */
+async function recordIntake(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+  const received = events.filter((e) => e.type === 'ExecutionsReceived') as ExecutionsReceivedEvent[];
+  if (received.length > 0) {
+    for (const e of received) {
+      const problem = executionsReceivedProblem(e.payload);
+      if (problem) throw new Error(`ExecutionsReceived ${e.eventId} refused: ${problem}`);
+    }
+    const rows = received.map((e) => ({ e, p: e.payload, n: batchCounts(e.payload), dated: intakeDate(e.payload) }));
+    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
+    await tx.query(
+      `INSERT INTO reporting.activity_executions_received
+         (event_id, first_position, last_position, records, captured, amended, cancelled, stale, exceptions, duplicates, received_date, date_source, received_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::date[],
+                            $12::text[], $13::timestamptz[])
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        col((x) => x.e.eventId),
+        col((x) => x.p.first),
+        col((x) => x.p.last),
+        col((x) => x.p.records),
+        col((x) => x.n.CAPTURED),
+        col((x) => x.n.AMENDED),
+        col((x) => x.n.CANCELLED),
+        col((x) => x.n.STALE),
+        col((x) => x.n.EXCEPTION),
+        col((x) => x.n.DUPLICATE),
+        col((x) => x.dated.date),
+        col((x) => x.dated.source),
+        col((x) => x.p.receivedAt),
+      ],
+    );
+  }
+  const raised = events.filter((e) => e.type === 'IntakeExceptionRaised') as IntakeExceptionRaisedEvent[];
+  if (raised.length > 0) {
+    const rows = raised.map((e) => ({ e, p: e.payload, dated: intakeDate(e.payload) }));
+    const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
+    await tx.query(
+      `INSERT INTO reporting.activity_exceptions (event_id, exception_id, message_id, source_topic, kind, reasons, trade_ref, raised_date, date_source, received_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::date[], $9::text[], $10::timestamptz[])
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        col((x) => x.e.eventId),
+        col((x) => x.p.exceptionId),
+        col((x) => x.p.messageId),
+        col((x) => x.p.sourceTopic),
+        col((x) => x.p.kind),
+        col((x) => JSON.stringify(x.p.reasons)),
+        col((x) => x.p.tradeRef),
+        col((x) => x.dated.date),
+        col((x) => x.dated.source),
+        col((x) => x.p.receivedAt),
+      ],
+    );
+  }
+}
+
+/**
+ * The reconciliation breaks accounting announces, one row per break: its opening (the day its run
+ * reconciled), and its closing (the closing run's day, or the day two people resolved it). A closing that comes without its opening (an
+ * opening announced before reporting read the topic) makes the row from what the closing carries.
+ */
+async function recordBreaks(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+  const opened = events.filter((e) => e.type === 'ReconciliationBreakOpened') as ReconciliationBreakOpenedEvent[];
+  const closed = events.filter((e) => e.type === 'ReconciliationBreakClosed') as ReconciliationBreakClosedEvent[];
+  if (opened.length > 0) {
+    const p = opened.map((e) => e.payload);
+    await tx.query(
+      `INSERT INTO reporting.activity_breaks (break_id, kind, subject, item, field, opened_on, opened_by_run)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[])
+       ON CONFLICT (break_id) DO UPDATE SET opened_by_run = coalesce(reporting.activity_breaks.opened_by_run, EXCLUDED.opened_by_run)`,
+      [
+        p.map((b) => b.breakId),
+        p.map((b) => b.kind),
+        p.map((b) => b.subject),
+        p.map((b) => b.item),
+        p.map((b) => b.field),
+        p.map((b) => b.openedOn),
+        p.map((b) => b.runId),
+      ],
+    );
+  }
+  if (closed.length > 0) {
+    const p = closed.map((e) => e.payload);
+    await tx.query(
+      `INSERT INTO reporting.activity_breaks (break_id, kind, subject, item, field, opened_on, closed_on, closed_by, closed_by_run)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::text[], $9::text[])
+       ON CONFLICT (break_id) DO UPDATE SET closed_on = EXCLUDED.closed_on, closed_by = EXCLUDED.closed_by, closed_by_run = EXCLUDED.closed_by_run`,
+      [
+        p.map((b) => b.breakId),
+        p.map((b) => b.kind),
+        p.map((b) => b.subject),
+        p.map((b) => b.item),
+        p.map((b) => b.field),
+        p.map((b) => b.openedOn),
+        p.map((b) => b.closedOn),
+        p.map((b) => b.closedBy),
+        p.map((b) => b.runId),
+      ],
+    );
+  }
+}
+
+/**
  * The activity read model: one row per trade, from capture, settlement and accounting events, and
- * the notifications sent (notification.events.v1). At each close, the day's figures are kept in
+ * the notifications sent (notification.events.v1); the dated facts of capture's intake
+ * (capture.intake.v1) and of the reconciliation breaks (accounting.events.v1). At each close, the day's figures are kept in
  * eod_reports and announced on reporting.events.v1.
  */
 @Injectable()
 export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements BusinessDayHooks {
   readonly consumerId = 'reporting.activity';
-  readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents, Topics.notificationEvents];
+  readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents, Topics.notificationEvents, Topics.captureIntake];
   // What handle reads; the rest of these topics (counterparty confirmations, penalties) are skipped
   // without a transaction, which at low load is one transaction per such event.
-  override readonly types = [...TRADE_LIFECYCLE, 'UnconfirmedTradesAtClose', 'InstructionStatusChanged', 'JournalEntryPosted', 'NotificationSent'];
+  override readonly types = [
+    ...TRADE_LIFECYCLE,
+    'UnconfirmedTradesAtClose',
+    'InstructionStatusChanged',
+    'JournalEntryPosted',
+    'NotificationSent',
+    'ExecutionsReceived',
+    'IntakeExceptionRaised',
+    'ReconciliationBreakOpened',
+    'ReconciliationBreakClosed',
+  ];
 
   async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body as EventEnvelope);
     await recordHistory(ctx, events);
     await recordNotificationsSent(ctx, events);
     await recordFxResults(ctx.tx, events);
+    await recordIntake(ctx.tx, events);
+    await recordBreaks(ctx.tx, events);
     await applyTradeEvents(
       ctx.tx,
       events.filter((e): e is TradeEventV1 => TRADE_LIFECYCLE.has(e.type)),

@@ -12,7 +12,12 @@ import {
   type AvisRow,
   type DayInstructionCounts,
   type DayTradeCounts,
+  type BreakRow,
+  type DeadLetterRow,
   type DueRow,
+  type ExceptionReasonRow,
+  type ExceptionRow,
+  type ExecutionRow,
   type FailRow,
   type PenaltyRow,
   type VolumeFigure,
@@ -395,7 +400,8 @@ t AS (
 /**
  * The figures of the activity report of `date`, counted in the database from the dated history
  * (activity_trade_events, activity_instruction_events, penalties, activity_notifications_sent,
- * activity_fx_results): every fact dated on or before `date`, per date over the month and the trend
+ * activity_fx_results, activity_executions_received, activity_exceptions, activity_dead_letters,
+ * activity_breaks): every fact dated on or before `date`, per date over the month and the trend
  * window (see activity-report.ts for the definitions).
  */
 export async function activityFigures(tx: EntityManager, date: string): Promise<ActivityFigures> {
@@ -510,6 +516,40 @@ export async function activityFigures(tx: EntityManager, date: string): Promise<
      FROM keyed GROUP BY dimension, key, currency ORDER BY dimension, key, currency`,
     [date, monthStart],
   )) as VolumeFigure[];
+  // One row per capture batch, its records counted by outcome: summed per day and outcome.
+  const executions = (await tx.query(
+    `SELECT to_char(x.received_date, 'YYYY-MM-DD') AS date, o.outcome, sum(o.n)::int AS count
+     FROM reporting.activity_executions_received x
+     CROSS JOIN LATERAL (VALUES ('CAPTURED', x.captured), ('AMENDED', x.amended), ('CANCELLED', x.cancelled), ('STALE', x.stale),
+                                ('EXCEPTION', x.exceptions), ('DUPLICATE', x.duplicates)) AS o(outcome, n)
+     WHERE x.received_date BETWEEN $2::date AND $1::date GROUP BY 1, 2 HAVING sum(o.n) > 0 ORDER BY 1, 2`,
+    [date, from],
+  )) as ExecutionRow[];
+  const exceptions = (await tx.query(
+    `SELECT to_char(raised_date, 'YYYY-MM-DD') AS date, kind, count(*)::int AS count FROM reporting.activity_exceptions
+     WHERE raised_date BETWEEN $2::date AND $1::date GROUP BY 1, 2 ORDER BY 1, 2`,
+    [date, from],
+  )) as ExceptionRow[];
+  // Each reason of each exception once.
+  const exceptionReasons = (await tx.query(
+    `SELECT to_char(x.raised_date, 'YYYY-MM-DD') AS date, x.kind, coalesce(r.value ->> 'field', '') AS field, coalesce(r.value ->> 'rule', '') AS rule,
+            count(*)::int AS count
+     FROM reporting.activity_exceptions x CROSS JOIN LATERAL jsonb_array_elements(x.reasons) AS r(value)
+     WHERE x.raised_date BETWEEN $2::date AND $1::date GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    [date, from],
+  )) as ExceptionReasonRow[];
+  const deadLetters = (await tx.query(
+    `SELECT to_char(dead_date, 'YYYY-MM-DD') AS date, source_topic AS topic, count(*)::int AS count FROM reporting.activity_dead_letters
+     WHERE dead_date BETWEEN $2::date AND $1::date GROUP BY 1, 2 ORDER BY 1, 2`,
+    [date, from],
+  )) as DeadLetterRow[];
+  // As of D: a closing dated after D leaves the break open on D; breaks closed before the window count nowhere.
+  const breaks = (await tx.query(
+    `SELECT kind, to_char(opened_on, 'YYYY-MM-DD') AS "openedOn", CASE WHEN closed_on <= $1::date THEN to_char(closed_on, 'YYYY-MM-DD') END AS "closedOn",
+            count(*)::int AS count
+     FROM reporting.activity_breaks WHERE opened_on <= $1::date AND (closed_on IS NULL OR closed_on >= $2::date) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 NULLS FIRST`,
+    [date, from],
+  )) as BreakRow[];
   return {
     businessDate: date,
     trades: [...trades.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
@@ -521,6 +561,11 @@ export async function activityFigures(tx: EntityManager, date: string): Promise<
     fxResults,
     fails,
     volumes,
+    executions,
+    exceptions,
+    exceptionReasons,
+    deadLetters,
+    breaks,
   };
 }
 

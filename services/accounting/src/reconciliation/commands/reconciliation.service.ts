@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Topics, type CustodianStatementEvent } from '@postera/contracts';
+import { envelope, Topics, type CustodianStatementEvent, type ReconciliationBreakClosedV1, type ReconciliationBreakOpenedV1 } from '@postera/contracts';
 import { addDays, Dec, deterministicId, newId, TARGET } from '@postera/kernel';
-import { EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
+import { appendToOutbox, EnvelopeHandler, type BatchContext, type InboundMessage, type OutgoingEvent } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import { ageInBusinessDays, breakKey, closingRun, compareCash, compareHoldings, comparePnl, type Comparison, type OpenBreak } from '../domain/compare.js';
 import { readCamt053, readSemt002, type RowProblem, type StatementXml } from '../domain/statements.js';
@@ -69,6 +69,7 @@ async function recordRun(
       ],
     );
   }
+  await announceBreaks(tx, r, fresh, report.closed);
   if (report.closed.length > 0) {
     const ids = report.closed.map((b) => b.breakId);
     await tx.query(`UPDATE accounting.recon_breaks SET status = 'CLOSED', closed_by_run = $2, closed_on = $3 WHERE break_id = ANY($1::uuid[])`, [
@@ -83,6 +84,94 @@ async function recordRun(
     );
   }
   return report;
+}
+
+/**
+ * The breaks' life on accounting.events.v1, in the run's transaction (the outbox): each break the run
+ * opened and each it closed, dated by the day the run reconciled, so that reporting counts the open
+ * breaks, their age and those closed per day. Keyed by the reconciliation (`RECON:<kind>:<subject>`):
+ * one break's opening comes before its closing on one partition. A break two people resolve is
+ * announced closed by announceBreakResolved.
+ */
+async function announceBreaks(
+  tx: EntityManager,
+  r: { runId: string; kind: RunReport['kind']; subject: string; asOf: string },
+  opened: Array<{ breakId: string; item: string; field: string }>,
+  closed: RunReport['closed'],
+): Promise<void> {
+  const key = `RECON:${r.kind}:${r.subject}`;
+  const events: OutgoingEvent[] = [
+    ...opened.map((b) => {
+      const payload: ReconciliationBreakOpenedV1 = {
+        breakId: b.breakId,
+        runId: r.runId,
+        kind: r.kind,
+        subject: r.subject,
+        item: b.item,
+        field: b.field,
+        openedOn: r.asOf,
+      };
+      return envelope({
+        eventId: deterministicId('ReconciliationBreakOpened', b.breakId),
+        type: 'ReconciliationBreakOpened',
+        producer: 'accounting',
+        correlationId: key,
+        causationId: r.runId,
+        payload,
+      });
+    }),
+    ...closed.map((b) => {
+      const payload: ReconciliationBreakClosedV1 = {
+        breakId: b.breakId,
+        closedBy: 'RUN',
+        runId: r.runId,
+        kind: r.kind,
+        subject: r.subject,
+        item: b.item,
+        field: b.field,
+        openedOn: b.firstSeen,
+        closedOn: r.asOf,
+      };
+      return envelope({
+        eventId: deterministicId('ReconciliationBreakClosed', b.breakId),
+        type: 'ReconciliationBreakClosed',
+        producer: 'accounting',
+        correlationId: key,
+        causationId: r.runId,
+        payload,
+      });
+    }),
+  ].map((event) => ({ topic: Topics.accountingEvents, key, event }));
+  await appendToOutbox(tx, 'accounting', events);
+}
+
+/**
+ * A break resolved by two people (maker and checker), announced as closed on `closedOn` (accounting's
+ * business day), in the transaction that resolves it: a resolved break is never reopened, so the
+ * reconciliation screen's "closed today" and reporting's count the same breaks.
+ */
+export async function announceBreakResolved(tx: EntityManager, breakId: string, closedOn: string): Promise<void> {
+  const [b] = (await tx.query(
+    `SELECT break_id::text AS "breakId", kind, subject, item, field, to_char(as_of, 'YYYY-MM-DD') AS "openedOn" FROM accounting.recon_breaks WHERE break_id::text = $1`,
+    [breakId],
+  )) as Array<Pick<ReconciliationBreakClosedV1, 'breakId' | 'kind' | 'subject' | 'item' | 'field' | 'openedOn'>>;
+  if (!b) return;
+  const key = `RECON:${b.kind}:${b.subject}`;
+  const payload: ReconciliationBreakClosedV1 = { ...b, closedBy: 'RESOLVED', runId: null, closedOn };
+  await appendToOutbox(tx, 'accounting', [
+    {
+      topic: Topics.accountingEvents,
+      key,
+      event: envelope({
+        eventId: deterministicId('ReconciliationBreakClosed', b.breakId),
+        type: 'ReconciliationBreakClosed',
+        producer: 'accounting',
+        correlationId: key,
+        causationId: null,
+        payload,
+      }),
+    },
+  ]);
 }
 
 async function storeStatement(

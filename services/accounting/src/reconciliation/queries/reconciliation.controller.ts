@@ -4,7 +4,7 @@ import { isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
 import { breaksSummary, breakTransition, type BreakStatus } from '../domain/compare.js';
-import { breakAge, reconcileCash, reconcileHoldings, reconcilePnl } from '../commands/reconciliation.service.js';
+import { announceBreakResolved, breakAge, reconcileCash, reconcileHoldings, reconcilePnl } from '../commands/reconciliation.service.js';
 import { readBody } from '../../http/read-body.js';
 import { readStatementTree, STATEMENT_RETRY_AFTER_SECONDS, STATEMENT_UPLOAD_BYTES_MAX, statementParses } from '../commands/statement-uploads.js';
 
@@ -195,6 +195,7 @@ export class ReconciliationController {
       const ok = breakTransition(row.status, to, by, body.comment);
       if (!ok.ok) throw new BadRequestException(ok.problem);
       await tx.query(`UPDATE accounting.recon_breaks SET status = $2 WHERE break_id::text = $1`, [id, to]);
+      if (to === 'RESOLVED') await announceBreakResolved(tx, id, await this.today());
       await tx.query(`INSERT INTO accounting.break_actions (break_id, by_user, checked_by, from_status, to_status, comment) VALUES ($1::uuid, $2, $3, $4, $5, $6)`, [
         id,
         by,

@@ -6,12 +6,14 @@ import type { InstructionStatusChangedV1 } from '@postera/contracts';
  *
  * Where the date comes from, first that applies:
  * - the event's own business date: a capture's trade date; a settlement's effective settlement date;
- *   a matching's matched date; a fail is never dated before its intended settlement date;
+ *   a matching's matched date; a fail is never dated before its intended settlement date; what capture's
+ *   intake decided, capture's business day when it received the record (SOURCE_BUSINESS_DAY);
  * - else reporting's business day when it records the event (`reporting.business_day`, the last day
  *   opened or closed: a CSD advice processed after the close of D belongs to D);
  * - else, before any business day reached reporting, the UTC date of the event's `occurredAt`.
  */
-export type DateSource = 'TRADE_DATE' | 'EFFECTIVE_SETTLEMENT_DATE' | 'MATCHED_DATE' | 'INTENDED_SETTLEMENT_DATE' | 'BUSINESS_DAY' | 'OCCURRED_AT';
+export type DateSource =
+  'TRADE_DATE' | 'EFFECTIVE_SETTLEMENT_DATE' | 'MATCHED_DATE' | 'INTENDED_SETTLEMENT_DATE' | 'BUSINESS_DAY' | 'SOURCE_BUSINESS_DAY' | 'OCCURRED_AT';
 
 export interface DatedFact {
   date: string;
@@ -44,4 +46,11 @@ export function instructionStatusDate(
   if (p.status === 'MATCHED' && p.matchedDate) return { date: p.matchedDate, source: 'MATCHED_DATE' };
   if (p.status === 'FAILING' && p.intendedSettlementDate > recorded.date) return { date: p.intendedSettlementDate, source: 'INTENDED_SETTLEMENT_DATE' };
   return recorded;
+}
+
+/** A fact of capture's intake: capture's business day when it received the record, else the UTC date it was received. */
+export function intakeDate(p: { businessDate: string | null; receivedAt: string }): DatedFact {
+  return p.businessDate
+    ? { date: p.businessDate, source: 'SOURCE_BUSINESS_DAY' }
+    : { date: new Date(p.receivedAt).toISOString().slice(0, 10), source: 'OCCURRED_AT' };
 }

@@ -26,6 +26,20 @@ import { addBusinessDays, addDays, Dec, TARGET } from '@postera/kernel';
  * - failing on D: instructions due by D, not settled and not cancelled or rejected by D, by reason (the
  *   CSD's last reason dated by D; NONE when it gave none) and by age in TARGET business days after
  *   the intended date (0, 1, 2–5, 6–10, over 10), with the cash still to settle per currency.
+ * - executions received: the records of trades.executed.v1 capture receipted in the period (capture's
+ *   business day when it received them), summed over capture's batches (one ExecutionsReceived per
+ *   batch on capture.intake.v1, its records counted by outcome), each record exactly one of: a trade
+ *   version recorded (captured, amended, cancelled, or stale: older than the version held), an
+ *   exception, a duplicate ignored. So, per day and per period, summed over the batches:
+ *     received = captured + amended + cancelled + stale + exceptions + duplicates;
+ * - exceptions raised in the period (executions and counterparty confirmations) by kind (INPUT,
+ *   LIFECYCLE, CONFIRMATION) and by reason (kind, field, rule: an exception with three reasons counts
+ *   once in its kind and once under each reason);
+ * - dead letters: records parked on a `.dlq` topic in the period (reporting's business day when it
+ *   read them), by the topic they were read from;
+ * - reconciliation breaks (accounting.events.v1): opened and closed in the period (the day their run
+ *   reconciled; a break resolved by two people, the day it was resolved), open at the end of the period; on D the open ones by reconciliation and by age in
+ *   TARGET business days since they opened (the fails' buckets).
  * Volumes of the day and of the month (trades not cancelled by D) by instrument, venue, account and
  * counterparty with the referential's names; trends over the last 20 TARGET business days to D.
  * Rates: 4 decimals, rounded HALF_EVEN (Dec's default); null when nothing is counted.
@@ -103,6 +117,40 @@ export interface VolumeFigure {
   monthGrossAmount: string;
 }
 
+/** The outcome of a received execution (capture.intake.v1: the counts of an ExecutionsReceived). */
+export type ExecutionOutcome = 'CAPTURED' | 'AMENDED' | 'CANCELLED' | 'STALE' | 'EXCEPTION' | 'DUPLICATE';
+
+export interface ExecutionRow {
+  date: string;
+  outcome: ExecutionOutcome;
+  count: number;
+}
+
+export interface ExceptionRow {
+  date: string;
+  kind: string;
+  count: number;
+}
+
+export interface ExceptionReasonRow extends ExceptionRow {
+  field: string;
+  rule: string;
+}
+
+export interface DeadLetterRow {
+  date: string;
+  topic: string;
+  count: number;
+}
+
+/** Breaks opened on or before D, by reconciliation and the days they opened and closed (null: still open on D). */
+export interface BreakRow {
+  kind: string;
+  openedOn: string;
+  closedOn: string | null;
+  count: number;
+}
+
 /** What the database counted for the report of `businessDate`: per date over the window, and the fails on D. */
 export interface ActivityFigures {
   businessDate: string;
@@ -116,6 +164,11 @@ export interface ActivityFigures {
   fxResults: AmountRow[];
   fails: FailRow[];
   volumes: VolumeFigure[];
+  executions: ExecutionRow[];
+  exceptions: ExceptionRow[];
+  exceptionReasons: ExceptionReasonRow[];
+  deadLetters: DeadLetterRow[];
+  breaks: BreakRow[];
 }
 
 export interface CurrencyAmount {
@@ -146,6 +199,17 @@ export interface PeriodFigures extends Omit<DayTradeCounts, 'date'> {
   fxResult: CurrencyAmount[];
   /** Failing at the end of `to`. */
   failing: number;
+  /** received = captured + amended + cancelled + stale + exceptions + duplicates. */
+  executions: { received: number; captured: number; amended: number; cancelled: number; stale: number; exceptions: number; duplicates: number };
+  exceptions: { total: number; byKind: KindCount[]; byReason: Array<KindCount & { field: string; rule: string }> };
+  deadLetters: { total: number; byTopic: Array<{ topic: string; count: number }> };
+  /** Opened, closed in the period; open at the end of `to`. */
+  breaks: { opened: number; closed: number; open: number };
+}
+
+export interface KindCount {
+  kind: string;
+  count: number;
 }
 
 export interface VolumeLine {
@@ -166,11 +230,6 @@ export interface TrendPoint {
   settlementEfficiency: string | null;
 }
 
-export interface NotAvailable {
-  figure: string;
-  source: string;
-}
-
 export interface ActivityReport {
   businessDate: string;
   previousBusinessDate: string;
@@ -186,24 +245,19 @@ export interface ActivityReport {
     byAge: Array<{ bucket: AgeBucket; count: number }>;
   };
   volumes: { byInstrument: VolumeLine[]; byVenue: VolumeLine[]; byAccount: VolumeLine[]; byCounterparty: VolumeLine[] };
+  /** The reconciliation breaks open at the close of D, by reconciliation and by age. */
+  breaks: {
+    asOf: string;
+    open: number;
+    byKind: KindCount[];
+    byAge: Array<{ bucket: AgeBucket; count: number }>;
+  };
   trend: TrendPoint[];
-  notAvailable: NotAvailable[];
 }
 
 export const TREND_BUSINESS_DAYS = 20;
 export const AGE_BUCKETS = ['0', '1', '2-5', '6-10', '>10'] as const;
 export type AgeBucket = (typeof AGE_BUCKETS)[number];
-
-/**
- * What the topics reporting reads do not carry, each said once in the report: the figure and the
- * service that holds it.
- */
-export const NOT_AVAILABLE: readonly NotAvailable[] = Object.freeze([
-  { figure: 'executions received', source: 'capture (trades.executed.v1 is read by capture only)' },
-  { figure: 'exceptions by kind and reason', source: 'capture (rejected inputs are not published)' },
-  { figure: 'dead letters', source: 'the dead-letter topics (read by no service)' },
-  { figure: 'reconciliation breaks', source: 'accounting (it does not publish them on accounting.events.v1)' },
-]);
 
 export function ageBucket(days: number): AgeBucket {
   if (days <= 0) return '0';
@@ -239,6 +293,11 @@ export const avisDeadline = (tradeDate: string): string => addBusinessDays(trade
 
 const rate = (num: Dec | number, den: Dec | number): string | null => (new Dec(den).gt(0) ? new Dec(num).div(den).toFixed(4) : null);
 const within = (date: string, from: string, to: string) => date >= from && date <= to;
+const countBy = <T>(rows: T[], key: (r: T) => string, n: (r: T) => number): Array<[string, number]> => {
+  const m = new Map<string, number>();
+  for (const r of rows) m.set(key(r), (m.get(key(r)) ?? 0) + n(r));
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+};
 const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => string): CurrencyAmount[] => {
   const m = new Map<string, Dec>();
   for (const r of rows) m.set(key(r), (m.get(key(r)) ?? new Dec(0)).plus(value(r)));
@@ -252,6 +311,15 @@ function period(f: ActivityFigures, from: string, to: string): PeriodFigures {
   const pen = f.penalties.filter((r) => within(r.date, from, to));
   const avis = f.avis.filter((r) => within(r.date, from, to));
   const n = <T>(rows: T[], k: (r: T) => number) => rows.reduce((a, r) => a + k(r), 0);
+  const executions = f.executions.filter((r) => within(r.date, from, to));
+  const outcome = (o: ExecutionOutcome) =>
+    n(
+      executions.filter((r) => r.outcome === o),
+      (r) => r.count,
+    );
+  const exceptions = f.exceptions.filter((r) => within(r.date, from, to));
+  const reasons = f.exceptionReasons.filter((r) => within(r.date, from, to));
+  const deadLetters = f.deadLetters.filter((r) => within(r.date, from, to));
   const validated = n(t, (r) => r.validated);
   const straightThrough = n(t, (r) => r.straightThrough);
   const dueCount = n(due, (r) => r.due);
@@ -314,8 +382,56 @@ function period(f: ActivityFigures, from: string, to: string): PeriodFigures {
       (r) => r.amount,
     ),
     failing: f.instructions.find((r) => r.date === to)?.failing ?? 0,
+    executions: {
+      // Each record received is exactly one of the six outcomes: their sum is what was received.
+      received: n(executions, (r) => r.count),
+      captured: outcome('CAPTURED'),
+      amended: outcome('AMENDED'),
+      cancelled: outcome('CANCELLED'),
+      stale: outcome('STALE'),
+      exceptions: outcome('EXCEPTION'),
+      duplicates: outcome('DUPLICATE'),
+    },
+    exceptions: {
+      total: n(exceptions, (r) => r.count),
+      byKind: countBy(
+        exceptions,
+        (r) => r.kind,
+        (r) => r.count,
+      ).map(([kind, count]) => ({ kind, count })),
+      byReason: countBy(
+        reasons,
+        (r) => JSON.stringify([r.kind, r.field, r.rule]),
+        (r) => r.count,
+      ).map(([k, count]) => {
+        const [kind, field, rule] = JSON.parse(k) as [string, string, string];
+        return { kind, field, rule, count };
+      }),
+    },
+    deadLetters: {
+      total: n(deadLetters, (r) => r.count),
+      byTopic: countBy(
+        deadLetters,
+        (r) => r.topic,
+        (r) => r.count,
+      ).map(([topic, count]) => ({ topic, count })),
+    },
+    breaks: {
+      opened: n(
+        f.breaks.filter((b) => within(b.openedOn, from, to)),
+        (b) => b.count,
+      ),
+      closed: n(
+        f.breaks.filter((b) => b.closedOn !== null && within(b.closedOn, from, to)),
+        (b) => b.count,
+      ),
+      open: n(openBreaks(f.breaks, to), (b) => b.count),
+    },
   };
 }
+
+/** The breaks open at the end of `asOf`: opened by then, not closed by then. */
+const openBreaks = (rows: BreakRow[], asOf: string) => rows.filter((b) => b.openedOn <= asOf && (b.closedOn === null || b.closedOn > asOf));
 
 function volumeLines(f: ActivityFigures, dimension: VolumeDimension): VolumeLine[] {
   return f.volumes
@@ -340,6 +456,12 @@ export function activityReport(f: ActivityFigures): ActivityReport {
     byReason.set(x.reason, (byReason.get(x.reason) ?? 0) + 1);
     const b = ageBucket(failAgeBusinessDays(x.intendedSettlementDate, D));
     byAge.set(b, byAge.get(b)! + 1);
+  }
+  const open = openBreaks(f.breaks, D);
+  const breaksByAge = new Map<AgeBucket, number>(AGE_BUCKETS.map((b) => [b, 0]));
+  for (const b of open) {
+    const bucket = ageBucket(failAgeBusinessDays(b.openedOn, D));
+    breaksByAge.set(bucket, breaksByAge.get(bucket)! + b.count);
   }
   const trend = trendDates.slice(-TREND_BUSINESS_DAYS).map((date): TrendPoint => {
     const p = period(f, date, date);
@@ -377,8 +499,17 @@ export function activityReport(f: ActivityFigures): ActivityReport {
       byAccount: volumeLines(f, 'account'),
       byCounterparty: volumeLines(f, 'counterparty'),
     },
+    breaks: {
+      asOf: D,
+      open: open.reduce((a, b) => a + b.count, 0),
+      byKind: countBy(
+        open,
+        (b) => b.kind,
+        (b) => b.count,
+      ).map(([kind, count]) => ({ kind, count })),
+      byAge: [...breaksByAge.entries()].map(([bucket, count]) => ({ bucket, count })),
+    },
     trend,
-    notAvailable: [...NOT_AVAILABLE],
   };
 }
 
@@ -426,10 +557,19 @@ export function activityCsv(r: ActivityReport): string {
     for (const v of p.fxResult) add('fx_result', name, 'revaluation', '', v.amount, v.currency);
     for (const v of p.penalties.payable) add('penalties', name, 'PAYABLE', v.count, v.amount, v.currency);
     for (const v of p.penalties.receivable) add('penalties', name, 'RECEIVABLE', v.count, v.amount, v.currency);
+    for (const k of ['received', 'captured', 'amended', 'cancelled', 'stale', 'exceptions', 'duplicates'] as const) add('executions', name, k, p.executions[k]);
+    add('exceptions', name, 'total', p.exceptions.total);
+    for (const x of p.exceptions.byKind) add('exceptions_by_kind', name, x.kind, x.count);
+    for (const x of p.exceptions.byReason) add('exceptions_by_reason', name, `${x.kind}/${x.field}`, x.count, '', '', x.rule);
+    add('dead_letters', name, 'total', p.deadLetters.total);
+    for (const x of p.deadLetters.byTopic) add('dead_letters_by_topic', name, x.topic, x.count);
+    for (const k of ['opened', 'closed', 'open'] as const) add('breaks', name, k, p.breaks[k]);
   }
   for (const x of r.fails.byReason) add('fails_by_reason', r.fails.asOf, x.reason, x.count);
   for (const x of r.fails.byAge) add('fails_by_age_business_days', r.fails.asOf, x.bucket, x.count);
   for (const v of r.fails.value) add('fails_value', r.fails.asOf, 'to_settle', '', v.amount, v.currency);
+  for (const x of r.breaks.byKind) add('breaks_open_by_kind', r.breaks.asOf, x.kind, x.count);
+  for (const x of r.breaks.byAge) add('breaks_open_by_age_business_days', r.breaks.asOf, x.bucket, x.count);
   for (const [section, list] of [
     ['volume_by_instrument', r.volumes.byInstrument],
     ['volume_by_venue', r.volumes.byVenue],
@@ -446,6 +586,5 @@ export function activityCsv(r: ActivityReport): string {
     add('trend', t.date, 'settled', t.settled, t.settlementEfficiency ?? '');
     add('trend', t.date, 'failing', t.failing);
   }
-  for (const x of r.notAvailable) add('not_available', '', x.figure, '', x.source);
   return rows.map((row) => row.map(csvCell).join(';')).join('\r\n') + '\r\n';
 }

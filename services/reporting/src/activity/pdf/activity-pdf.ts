@@ -33,9 +33,33 @@ const WORDS = {
     avisSent: 'Trade confirmations (avis) sent',
     avisLate: 'of which late',
     fxResult: 'FX result (revaluation)',
-    notAvailable: 'Not available from the sources reporting reads',
-    notFrom: (figure: string, source: string) => `${figure}: not available from ${source}`,
-    figures: {} as Record<string, string>,
+    executionsReceived: 'Executions received',
+    ofWhichExceptions: 'of which exceptions',
+    ofWhichDuplicates: 'of which duplicates ignored',
+    exceptionsRaised: 'Exceptions raised (all inputs)',
+    deadLetters: 'Dead letters',
+    breaksOpened: 'Reconciliation breaks opened',
+    breaksClosed: 'Reconciliation breaks closed',
+    breaksOpen: 'Breaks open at the close',
+    executions: 'Executions received by outcome',
+    outcome: 'Outcome',
+    outcomes: {
+      received: 'received',
+      captured: 'captured',
+      amended: 'amended',
+      cancelled: 'cancelled',
+      stale: 'stale (older version)',
+      exceptions: 'exceptions',
+      duplicates: 'duplicates ignored',
+    },
+    exceptionsByKind: 'Exceptions by kind and reason',
+    kind: 'Kind',
+    field: 'Field',
+    rule: 'Reason',
+    deadLettersByTopic: 'Dead letters by topic',
+    topic: 'Topic',
+    breaks: (n: string, d: string) => `Reconciliation breaks open at the close of ${d}: ${n}`,
+    breaksByKind: 'Reconciliation',
     fails: (n: string, d: string) => `Fails at the close of ${d}: ${n}`,
     byReason: 'By reason',
     byAge: 'By age (business days after the intended date)',
@@ -97,14 +121,33 @@ const WORDS = {
     avisSent: 'Avis d’opéré envoyés',
     avisLate: 'dont en retard',
     fxResult: 'Résultat de change (réévaluation)',
-    notAvailable: 'Non disponible dans les sources lues par le reporting',
-    notFrom: (figure: string, source: string) => `${figure} : non disponible, ${source}`,
-    figures: {
-      'executions received': 'exécutions reçues',
-      'exceptions by kind and reason': 'anomalies par type et motif',
-      'dead letters': 'messages en lettres mortes',
-      'reconciliation breaks': 'écarts de rapprochement',
-    } as Record<string, string>,
+    executionsReceived: 'Exécutions reçues',
+    ofWhichExceptions: 'dont anomalies',
+    ofWhichDuplicates: 'dont doublons ignorés',
+    exceptionsRaised: 'Anomalies levées (toutes entrées)',
+    deadLetters: 'Messages en lettres mortes',
+    breaksOpened: 'Écarts de rapprochement ouverts',
+    breaksClosed: 'Écarts de rapprochement clos',
+    breaksOpen: 'Écarts ouverts à la clôture',
+    executions: 'Exécutions reçues par issue',
+    outcome: 'Issue',
+    outcomes: {
+      received: 'reçues',
+      captured: 'saisies',
+      amended: 'modifiées',
+      cancelled: 'annulées',
+      stale: 'périmées (version antérieure)',
+      exceptions: 'anomalies',
+      duplicates: 'doublons ignorés',
+    },
+    exceptionsByKind: 'Anomalies par type et motif',
+    kind: 'Type',
+    field: 'Champ',
+    rule: 'Motif',
+    deadLettersByTopic: 'Lettres mortes par topic',
+    topic: 'Topic',
+    breaks: (n: string, d: string) => `Écarts de rapprochement ouverts à la clôture du ${d} : ${n}`,
+    breaksByKind: 'Rapprochement',
     fails: (n: string, d: string) => `Suspens à la clôture du ${d} : ${n}`,
     byReason: 'Par motif',
     byAge: 'Par ancienneté (jours ouvrés après la date prévue)',
@@ -248,8 +291,16 @@ function keyFigures(doc: PDFKit.PDFDocument, r: ActivityReport, lang: ReportLang
     count(w.avisSent, (p) => p.avisSent),
     count(w.avisLate, (p) => p.avisLate),
     ...money(w.fxResult, (p) => p.fxResult),
+    count(w.executionsReceived, (p) => p.executions.received),
+    count(w.ofWhichExceptions, (p) => p.executions.exceptions),
+    count(w.ofWhichDuplicates, (p) => p.executions.duplicates),
+    count(w.exceptionsRaised, (p) => p.exceptions.total),
+    count(w.deadLetters, (p) => p.deadLetters.total),
+    count(w.breaksOpened, (p) => p.breaks.opened),
+    count(w.breaksClosed, (p) => p.breaks.closed),
+    [w.breaksOpen, formatCount(r.day.breaks.open, lang), formatChange(r.day.breaks.open, r.previousDay.breaks.open, lang), ''],
   ];
-  const bold = new Set<string>([w.stpRate, w.efficiency, w.failing]);
+  const bold = new Set<string>([w.stpRate, w.efficiency, w.failing, w.breaksOpen]);
   table(
     doc,
     [
@@ -290,9 +341,11 @@ function volumeTable(doc: PDFKit.PDFDocument, title: string, lines: VolumeLine[]
 
 /**
  * The activity report laid out for a reader, in one language: page 1 the key figures of the day
- * with their change from the previous business day and the month to date, the fails, and the one
- * line of what the sources do not carry; then the details (fails by reason and age, efficiency by
- * value, penalties, volumes with the instruments' and counterparties' names, the 20-day trend).
+ * with their change from the previous business day and the month to date (the intake, dead letters
+ * and reconciliation breaks among them), and the fails; then the details (fails by reason and age,
+ * efficiency by value, penalties, executions received by outcome, exceptions by kind and reason,
+ * dead letters by topic, the open breaks by reconciliation and age, volumes with the instruments'
+ * and counterparties' names, the 20-day trend).
  * pdfkit with the standard fonts, uncompressed; the creation date is the business date, so the
  * same report gives the same bytes.
  */
@@ -339,9 +392,6 @@ export function activityPdf(r: ActivityReport, o: { firmName: string; language: 
       ),
       { width: WIDTH },
     );
-  heading(doc, w.notAvailable, 10);
-  doc.font('Helvetica').fontSize(8.5);
-  for (const x of r.notAvailable) doc.text(winAnsi(w.notFrom(w.figures[x.figure] ?? x.figure, x.source)), LEFT, doc.y, { width: WIDTH });
 
   // Then the details.
   doc.addPage();
@@ -386,6 +436,75 @@ export function activityPdf(r: ActivityReport, o: { firmName: string; language: 
       ...r.day.penalties.payable.map((p) => [w.payable, p.currency, formatCount(p.count, lang), formatDecimal(p.amount, lang)]),
       ...r.day.penalties.receivable.map((p) => [w.receivable, p.currency, formatCount(p.count, lang), formatDecimal(p.amount, lang)]),
     ],
+  );
+  heading(doc, w.executions);
+  table(
+    doc,
+    [
+      { header: w.outcome, width: 160 },
+      { header: w.day, width: 70, align: 'right' },
+      { header: w.month(r.monthStart), width: 110, align: 'right' },
+    ],
+    (['received', 'captured', 'amended', 'cancelled', 'stale', 'exceptions', 'duplicates'] as const).map((k) => [
+      w.outcomes[k],
+      formatCount(r.day.executions[k], lang),
+      formatCount(r.month.executions[k], lang),
+    ]),
+    { boldRows: new Set([0]) },
+  );
+  heading(doc, w.exceptionsByKind);
+  const kinds = [...new Set([...r.day.exceptions.byKind, ...r.month.exceptions.byKind].map((x) => x.kind))].sort();
+  const ofKind = (list: Array<{ kind: string; count: number }>, kind: string) => list.find((x) => x.kind === kind)?.count ?? 0;
+  table(
+    doc,
+    [
+      { header: w.kind, width: 160 },
+      { header: w.day, width: 70, align: 'right' },
+      { header: w.month(r.monthStart), width: 110, align: 'right' },
+    ],
+    kinds.map((k) => [k, formatCount(ofKind(r.day.exceptions.byKind, k), lang), formatCount(ofKind(r.month.exceptions.byKind, k), lang)]),
+  );
+  const reasonKey = (x: { kind: string; field: string; rule: string }) => JSON.stringify([x.kind, x.field, x.rule]);
+  const dayReasons = new Map(r.day.exceptions.byReason.map((x) => [reasonKey(x), x.count]));
+  table(
+    doc,
+    [
+      { header: w.kind, width: 75 },
+      { header: w.field, width: 80 },
+      { header: w.rule, width: 230 },
+      { header: w.day, width: 40, align: 'right' },
+      { header: w.monthTrades, width: 50, align: 'right' },
+    ],
+    r.month.exceptions.byReason.map((x) => [x.kind, x.field, x.rule, formatCount(dayReasons.get(reasonKey(x)) ?? 0, lang), formatCount(x.count, lang)]),
+  );
+  heading(doc, w.deadLettersByTopic);
+  const dlqTopics = [...new Set(r.month.deadLetters.byTopic.map((x) => x.topic))].sort();
+  const ofTopic = (list: Array<{ topic: string; count: number }>, topic: string) => list.find((x) => x.topic === topic)?.count ?? 0;
+  table(
+    doc,
+    [
+      { header: w.topic, width: 200 },
+      { header: w.day, width: 70, align: 'right' },
+      { header: w.month(r.monthStart), width: 110, align: 'right' },
+    ],
+    dlqTopics.map((t) => [t, formatCount(ofTopic(r.day.deadLetters.byTopic, t), lang), formatCount(ofTopic(r.month.deadLetters.byTopic, t), lang)]),
+  );
+  heading(doc, w.breaks(formatCount(r.breaks.open, lang), r.businessDate));
+  table(
+    doc,
+    [
+      { header: w.breaksByKind, width: 160 },
+      { header: w.count, width: 60, align: 'right' },
+    ],
+    r.breaks.byKind.map((x) => [x.kind, formatCount(x.count, lang)]),
+  );
+  table(
+    doc,
+    [
+      { header: w.age, width: 160 },
+      { header: w.count, width: 60, align: 'right' },
+    ],
+    r.breaks.byAge.map((x) => [x.bucket, formatCount(x.count, lang)]),
   );
   heading(doc, w.volumes);
   volumeTable(doc, w.byInstrument, r.volumes.byInstrument, lang, w);

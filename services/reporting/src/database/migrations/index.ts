@@ -7,6 +7,7 @@ import { ReportingActivityHistory1796950000000 } from './1796950000000-reporting
 import { ReportingRunChanges1796960000000 } from './1796960000000-reporting-run-changes.js';
 import { ReportingActivityNotifications1797000000000 } from './1797000000000-reporting-activity-notifications.js';
 import { ReportingActivityFxResults1797000001000 } from './1797000001000-reporting-activity-fx-results.js';
+import { ReportingActivityIntakeBreaksDeadLetters1797000002000 } from './1797000002000-reporting-activity-intake-breaks-dead-letters.js';
 
 export const reportingMigrations = [
   ReportingInitial1764190300000,
@@ -17,6 +18,7 @@ export const reportingMigrations = [
   ReportingRunChanges1796960000000,
   ReportingActivityNotifications1797000000000,
   ReportingActivityFxResults1797000001000,
+  ReportingActivityIntakeBreaksDeadLetters1797000002000,
   outboxParkedMigration('reporting'),
   inboxReceivedIndexMigration('reporting'),
   fourEyesApprovalsMigration('reporting'),
