@@ -80,6 +80,12 @@ describe('one trade through every stage, on the real broker and database', () =>
     await closeDay(env.stack, SETTLEMENT_DATE);
 
     await waitUntil(async () => (await eodSummary(env.stack)).reporting.settled === 1, 'settlement to reach reporting', 60_000);
+    // 30 Nov is November's last business day: its close files the month's TTF, which accounting accrues.
+    await waitUntil(
+      async () => (await count(env.db, `SELECT count(*) AS n FROM accounting.journal_entries WHERE kind = 'TTF_ACCRUAL'`)) === 1,
+      'the TTF of November to be accrued',
+      60_000,
+    );
     await smtp.waitFor(2, 30_000);
 
     // Capture: three records, one trade; the same message sent again and the resend under a new id each a duplicate.
@@ -153,7 +159,8 @@ describe('one trade through every stage, on the real broker and database', () =>
       ['SETTLEMENT', SETTLEMENT_DATE, '512000', '0.00', '8784.53'],
     ]);
     const summary = await eodSummary(env.stack, SETTLEMENT_DATE);
-    expect(summary.accounting.perCurrency).toEqual([{ currency: 'EUR', debit: '26336.03', credit: '26336.03', balanced: true }]);
+    // The trade's entries (26,336.03 each side) and the TTF accrued on it: 0.4 % × 8,775.75 = 35.103 → 35.10.
+    expect(summary.accounting.perCurrency).toEqual([{ currency: 'EUR', debit: '26371.13', credit: '26371.13', balanced: true }]);
     expect(summary.reporting).toMatchObject({ captured: 1, instructed: 1, settled: 1, failing: 0, journalEntries: 2, settlementEfficiency: '1.0000' });
 
     // Notification: the avis d'opéré and the settlement confirmation, once each, in English.
@@ -180,7 +187,7 @@ describe('one trade through every stage, on the real broker and database', () =>
       count(env.db, 'SELECT count(*) AS n FROM reporting.trade_activity'),
       count(env.db, 'SELECT count(*) AS n FROM notification.notifications'),
     ]);
-    expect(counts).toEqual([1, 1, 1, 2, 1, 2]);
+    expect(counts).toEqual([1, 1, 1, 3, 1, 2]); // journal: trade date, settlement, and the month's TTF accrual
     await new Promise((r) => setTimeout(r, 1500));
     expect(smtp.messages).toHaveLength(2);
   });
