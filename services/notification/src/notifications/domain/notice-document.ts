@@ -47,7 +47,7 @@ export function avisContent(t: TradeEconomics, c: Pick<NoticeContext, 'baseCurre
     currency: t.currency,
     totalConsideration: t.grossAmount,
     accruedInterest: t.accruedInterest ?? null,
-    commissionsAndExpenses: t.fees.map(feeInForm),
+    commissionsAndExpenses: t.fees?.map(feeInForm),
     commissionsAndExpensesTotal: t.feesAmount,
     netAmount: t.netAmount,
     fx: t.fxConversion ? { applied: true, ...t.fxConversion } : { applied: false, baseCurrency: c.baseCurrency ?? null, relevant: fxApplies },
