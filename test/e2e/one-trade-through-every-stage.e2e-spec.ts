@@ -80,7 +80,12 @@ describe('one trade through every stage, on the real broker and database', () =>
     await closeDay(env.stack, SETTLEMENT_DATE);
 
     await waitUntil(async () => (await eodSummary(env.stack)).reporting.settled === 1, 'settlement to reach reporting', 60_000);
-    // 30 Nov is November's last business day: its close files the month's TTF, which accounting accrues.
+    // 30 Nov is November's last business day: its close files the month's TTF. Whether that file already
+    // holds the trade the CSD settles at the same close depends on which of the two reporting reads
+    // first; the next month's first close files it again as a correction when it does not. After both,
+    // accounting has accrued the trade's TTF exactly once.
+    await openDay(env.stack, '2026-12-01');
+    await closeDay(env.stack, '2026-12-01');
     await waitUntil(
       async () => (await count(env.db, `SELECT count(*) AS n FROM accounting.journal_entries WHERE kind = 'TTF_ACCRUAL'`)) === 1,
       'the TTF of November to be accrued',
