@@ -1,3 +1,4 @@
+import type { ExecutionOutcome } from '@postera/contracts';
 import { addBusinessDays, addDays, Dec, TARGET } from '@postera/kernel';
 
 /**
@@ -116,9 +117,6 @@ export interface VolumeFigure {
   monthTrades: number;
   monthGrossAmount: string;
 }
-
-/** The outcome of a received execution (capture.intake.v1: the counts of an ExecutionsReceived). */
-export type ExecutionOutcome = 'CAPTURED' | 'AMENDED' | 'CANCELLED' | 'STALE' | 'EXCEPTION' | 'DUPLICATE';
 
 export interface ExecutionRow {
   date: string;
