@@ -581,6 +581,34 @@ describe('capture never loses a message (property, through the real consumer)', 
     expect((await call(env.stack, 'GET', `${url}/exceptions?after=00000000-0000-4000-8000-000000000000`, PEOPLE.operator)).status).toBe(404);
   });
 
+  it('the blotter pages oldest trade date first with `after`, and filters by ISIN, account, counterparty and trade dates', async () => {
+    const stored = await rows<{ ref: string; isin: string; account: string; counterparty: string; d: string }>(
+      env.db,
+      `SELECT trade_ref AS ref, isin, account, counterparty, to_char(trade_date, 'YYYY-MM-DD') AS d FROM capture.trades WHERE status = 'CAPTURED' ORDER BY trade_date, trade_ref`,
+    );
+    expect(stored.length).toBeGreaterThan(14);
+    const list = async (q: string) => {
+      const res = await call(env.stack, 'GET', `${url}/trades?status=CAPTURED&${q}`, PEOPLE.operator);
+      expect(res.status).toBe(200);
+      return (res.body as Array<{ tradeRef: string }>).map((t) => t.tradeRef);
+    };
+    const paged: string[] = [];
+    for (let after: string | undefined, i = 0; i < 100; i++) {
+      const page = await list(`limit=7${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      paged.push(...page);
+      if (page.length < 7) break;
+      after = page.at(-1);
+    }
+    expect(paged).toEqual(stored.map((t) => t.ref));
+    const first = stored[0]!;
+    expect(await list(`isin=${first.isin}&limit=500`)).toEqual(stored.filter((t) => t.isin === first.isin).map((t) => t.ref));
+    expect(await list(`account=${first.account}&counterparty=${first.counterparty}&limit=500`)).toEqual(
+      stored.filter((t) => t.account === first.account && t.counterparty === first.counterparty).map((t) => t.ref),
+    );
+    expect(await list(`tradeDateFrom=${first.d}&tradeDateTo=${first.d}&limit=500`)).toEqual(stored.filter((t) => t.d === first.d).map((t) => t.ref));
+    expect((await call(env.stack, 'GET', `${url}/trades?tradeDateFrom=26/11/2026`, PEOPLE.operator)).status).toBe(400);
+  });
+
   it('every trade and version stored passes every input rule, with valid check digits and positive decimals, and is what was sent', async () => {
     const trades = await rows<Stored & { trade_ref: string; message_id: string }>(
       env.db,

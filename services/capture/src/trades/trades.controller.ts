@@ -14,8 +14,8 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Topics } from '@postera/contracts';
-import { Dec, minorUnits, newId } from '@postera/kernel';
-import { CurrentOperator, LOG, MAKERS, READERS, RequiresFourEyes, requireFourEyes, Roles, type Log, type Operator } from '@postera/platform';
+import { Dec, isIsoDate, minorUnits, newId } from '@postera/kernel';
+import { CurrentOperator, LOG, MAKERS, pageRequest, READERS, RequiresFourEyes, requireFourEyes, Roles, type Log, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { TradeLifecycle } from './trade-lifecycle.js';
 import { operatorWork } from './operator-work.js';
@@ -73,16 +73,39 @@ export class TradesController {
     return { ...row, economics: economics?.fees ? { ...economics, fees: economics.fees.map(feeInForm) } : economics, versions, history, confirmations };
   }
 
-  /** GET /trades?status=CAPTURED&tradeDateTo=2026-11-26 — e.g. the trades still unconfirmed, oldest first. */
+  /**
+   * GET /trades?status=CAPTURED&isin=&account=&counterparty=&tradeDateFrom=&tradeDateTo=&limit=&after= — the
+   * blotter: trades in a status (CAPTURED by default: the unconfirmed), filtered, oldest trade date
+   * first, a page at a time (`after` the last tradeRef of the page before; keyset on trade date and reference).
+   */
   @Get()
   @Roles(...READERS, 'admin')
-  async list(@Query('status') status = 'CAPTURED', @Query('tradeDateTo') tradeDateTo?: string, @Query('limit') limit = '100') {
+  async list(
+    @Query('status') status = 'CAPTURED',
+    @Query('isin') isin?: string,
+    @Query('account') account?: string,
+    @Query('counterparty') counterparty?: string,
+    @Query('tradeDateFrom') tradeDateFrom?: string,
+    @Query('tradeDateTo') tradeDateTo?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ) {
     if (!STATUSES.includes(status)) throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
+    for (const [name, d] of [
+      ['tradeDateFrom', tradeDateFrom],
+      ['tradeDateTo', tradeDateTo],
+    ] as const)
+      if (d !== undefined && !isIsoDate(d)) throw new BadRequestException(`${name}: a date YYYY-MM-DD`);
+    const page = pageRequest({ limit, after }, { max: PAGE_MAX, dflt: 100, cursor: /^\S{1,200}$/, cursorName: 'tradeRef' });
     return this.ds.query(
-      `SELECT trade_ref AS "tradeRef", version, status, origin, maker, counterparty, isin, side, quantity::text, currency,
+      `SELECT trade_ref AS "tradeRef", version, status, origin, maker, counterparty, account, isin, side, quantity::text, currency,
               to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate", to_char(settlement_date, 'YYYY-MM-DD') AS "settlementDate"
-       FROM capture.trades WHERE status = $1 AND ($2::date IS NULL OR trade_date <= $2::date) ORDER BY trade_date, trade_ref LIMIT $3`,
-      [status, tradeDateTo ?? null, Math.min(PAGE_MAX, Math.max(1, Number(limit) || 100))],
+       FROM capture.trades
+       WHERE status = $1 AND ($2::date IS NULL OR trade_date <= $2::date) AND ($3::date IS NULL OR trade_date >= $3::date)
+         AND ($4::text IS NULL OR isin = $4) AND ($5::text IS NULL OR account = $5) AND ($6::text IS NULL OR counterparty = $6)
+         AND ($8::text IS NULL OR (trade_date, trade_ref) > (SELECT trade_date, trade_ref FROM capture.trades WHERE trade_ref = $8))
+       ORDER BY trade_date, trade_ref LIMIT $7`,
+      [status, tradeDateTo ?? null, tradeDateFrom ?? null, isin ?? null, account ?? null, counterparty ?? null, page.limit, page.after],
     );
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, READERS, Roles, type Operator } from '@postera/platform';
 import { Upstream } from '../upstream/services.js';
@@ -19,10 +19,13 @@ export class CaptureWorkController {
   constructor(private readonly up: Upstream) {}
 
   @Get('trades')
-  @ApiOperation({ summary: 'Trades in a status (CAPTURED by default: the unconfirmed), oldest first' })
-  trades(@CurrentOperator() who: Operator, @Query('status') status = 'CAPTURED', @Query('tradeDateTo') tradeDateTo?: string, @Query('limit') limit = '100') {
-    const q = new URLSearchParams({ status, limit, ...(tradeDateTo ? { tradeDateTo } : {}) });
-    return this.up.call('capture', 'GET', `/trades?${q}`, { as: who });
+  @ApiOperation({
+    summary:
+      'The blotter: trades in a status (CAPTURED by default: the unconfirmed), by isin, account, counterparty, tradeDateFrom, tradeDateTo, oldest first; limit (1–500, 100 by default), after = the last tradeRef of the page before (the query is passed on)',
+  })
+  trades(@Req() req: { url: string }, @CurrentOperator() who: Operator) {
+    const i = req.url.indexOf('?');
+    return this.up.call('capture', 'GET', `/trades${i >= 0 ? req.url.slice(i) : ''}`, { as: who });
   }
 
   @Get('exceptions/:id')
