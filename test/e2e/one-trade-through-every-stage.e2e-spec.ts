@@ -197,7 +197,7 @@ describe('one trade through every stage, on the real broker and database', () =>
     expect(smtp.messages).toHaveLength(2);
   });
 
-  it('through the gateway: the trade’s timeline names every stage; a reference no service knows is 404, not a page of nulls', async () => {
+  it('through the gateway: the trade’s timeline names every stage, the CSD’s scenario is read; a reference no service knows is 404, not a page of nulls', async () => {
     const timeline = async (ref: string) => {
       const res = await fetch(`${env.stack.url('gateway')}/api/trades/${encodeURIComponent(ref)}/timeline`, { headers: await env.stack.auth(['operator']) });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -206,6 +206,16 @@ describe('one trade through every stage, on the real broker and database', () =>
     expect(known.status).toBe(200);
     expect(known.body).toMatchObject({ tradeRef: REF, trade: { status: 'SETTLED' }, instruction: { status: 'SETTLED' } });
     expect(new Set((known.body.journal as Array<{ entryId: string }>).map((l) => l.entryId)).size).toBe(2); // its two entries' lines
+    // The simulated CSD's scenario, reached through the gateway where MARKET_SIM_URL is set: the start-up one, then a refusal passed on.
+    const scenarioUrl = `${env.stack.url('gateway')}/api/simulator/scenario`;
+    const scenario = await fetch(scenarioUrl, { headers: await env.stack.auth(['operator']) });
+    expect([scenario.status, ((await scenario.json()) as { setBy: unknown }).setBy]).toEqual([200, null]);
+    const refused = await fetch(scenarioUrl, {
+      method: 'PUT',
+      headers: { ...(await env.stack.auth(['operator'])), 'content-type': 'application/json' },
+      body: JSON.stringify({ rules: [{ outcome: 'SETTLE' }] }),
+    });
+    expect(refused.status).toBe(400);
     const unknown = await timeline('FO-EQ:NO-SUCH-TRADE');
     expect(unknown).toEqual({
       status: 404,
