@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { dec, parseDecimalString } from './decimal.js';
-import { amountText, grossAmount, roundToMinor } from './money.js';
+import { amountAtLeastMinorUnits, amountText, grossAmount, roundToMinor } from './money.js';
 
 describe('gross amount', () => {
   it('shares: 150 × 101.255 EUR = 15188.25 EUR', () => {
@@ -76,5 +76,17 @@ describe("an amount in its one written form: the currency's minor units, never r
   });
   it('refuses a currency it does not know', () => {
     expect(() => amountText('1', 'XXX')).toThrow('unknown currency XXX');
+  });
+});
+
+describe('amountAtLeastMinorUnits: at least the minor units, never rounded', () => {
+  it.each([
+    ['8.5', 'EUR', '8.50'],
+    ['8775', 'EUR', '8775.00'],
+    ['8.785', 'EUR', '8.785'],
+    ['100', 'JPY', '100'],
+    ['100.5', 'JPY', '100.5'],
+  ])('%s %s → %s', (amount, currency, written) => {
+    expect(amountAtLeastMinorUnits(amount, currency)).toBe(written);
   });
 });

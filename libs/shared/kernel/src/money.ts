@@ -65,6 +65,16 @@ export function grossAmount(quantity: Decimal, price: Decimal, priceType: 'UNIT'
 }
 
 /**
+ * An amount written with at least its currency's minor units, never rounded ("8.5" EUR → "8.50",
+ * "8.785" EUR → "8.785"): for an amount as a message gave it, which may be finer than the minor unit
+ * (a fee received before capture refused those, a confirmation's figure), where amountText would refuse it.
+ */
+export function amountAtLeastMinorUnits(amount: Decimal | string, currency: string): string {
+  const value = new Dec(amount);
+  return value.toFixed(Math.max(minorUnits(currency), value.decimalPlaces()));
+}
+
+/**
  * An amount in its one written form: exactly the currency's minor units of decimals ("8775" EUR →
  * "8775.00", "-12.5" EUR → "-12.50", "100" JPY → "100"), as the API, the files and the messages
  * write it. It never rounds: an amount finer than its currency's minor unit ("1.005" EUR) is a

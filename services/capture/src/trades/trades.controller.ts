@@ -14,7 +14,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Topics } from '@postera/contracts';
-import { Dec, isIsoDate, minorUnits, newId } from '@postera/kernel';
+import { amountAtLeastMinorUnits, isIsoDate, newId } from '@postera/kernel';
 import { CurrentOperator, LOG, MAKERS, pageRequest, READERS, RequiresFourEyes, requireFourEyes, Roles, type Log, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { TradeLifecycle } from './trade-lifecycle.js';
@@ -27,7 +27,7 @@ import { operatorWork } from './operator-work.js';
  */
 const feeInForm = (f: { amount: string; currency: string }) => ({
   ...f,
-  amount: new Dec(f.amount).toFixed(Math.max(minorUnits(f.currency), new Dec(f.amount).decimalPlaces())),
+  amount: amountAtLeastMinorUnits(f.amount, f.currency),
 });
 
 const PAGE_MAX = 500;

@@ -1,5 +1,5 @@
 import type { TradeEconomics } from '@postera/contracts';
-import { Dec, minorUnits, parseDecimalString } from '@postera/kernel';
+import { amountAtLeastMinorUnits, Dec, parseDecimalString } from '@postera/kernel';
 
 /** One field that differs between our trade and the counterparty's confirmation, with both values. */
 export interface ConfirmationDifference {
@@ -19,7 +19,7 @@ export interface MatchingTolerances {
 /** The cash against the securities both sides confirm: gross + accrued interest (each side's own fees stay its own). */
 export function confirmationAmount(t: Pick<TradeEconomics, 'grossAmount' | 'accruedInterest' | 'currency'>): string {
   const amount = new Dec(t.grossAmount).plus(t.accruedInterest);
-  return amount.toFixed(Math.max(minorUnits(t.currency), amount.decimalPlaces()));
+  return amountAtLeastMinorUnits(amount, t.currency);
 }
 
 const opposite = (side: string) => (side === 'BUY' ? 'SELL' : 'BUY');

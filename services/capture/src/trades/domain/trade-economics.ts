@@ -1,5 +1,14 @@
 import type { SettlementParty, TradeEconomics, TradeExecutedV1 } from '@postera/contracts';
-import { accruedInterest, Dec, grossAmount, intendedSettlementDate, minorUnits, tradeRef, type Dec as Decimal, type SettlementCalendar } from '@postera/kernel';
+import {
+  accruedInterest,
+  amountAtLeastMinorUnits,
+  Dec,
+  grossAmount,
+  intendedSettlementDate,
+  tradeRef,
+  type Dec as Decimal,
+  type SettlementCalendar,
+} from '@postera/kernel';
 import type { AccountRef, InstrumentRef, PartyRef, SsiRef } from '../../referential/referential.reader.js';
 import type { InputProblem } from './trade-input-rules.js';
 
@@ -50,7 +59,7 @@ export function tradeEconomics(m: TradeExecutedV1, e: Enrichment): TradeEconomic
   const fees = (m.fees ?? []).reduce((sum, f) => sum.plus(f.amount), new Dec(0));
   const net = m.side === 'BUY' ? gross.plus(accrued).plus(fees) : gross.plus(accrued).minus(fees);
   // Amounts on the wire carry at least the currency's minor unit (10004.00 EUR, 123450 JPY); never rounded here.
-  const money = (d: Decimal) => d.toFixed(Math.max(minorUnits(currency), d.decimalPlaces()));
+  const money = (d: Decimal) => amountAtLeastMinorUnits(d, currency);
   return {
     tradeRef: tradeRef(m.sourceSystem, m.tradeId),
     sourceSystem: m.sourceSystem,

@@ -1,5 +1,5 @@
 import type { TradeEconomics } from '@postera/contracts';
-import { Dec, minorUnits } from '@postera/kernel';
+import { amountAtLeastMinorUnits } from '@postera/kernel';
 import type { NoticeContext } from './avis-d-opere.js';
 import type { NotificationKind } from './render-notification.js';
 
@@ -25,10 +25,7 @@ export interface NoticeDocument {
  * "8.50"), as the trade's computed amounts are. Never rounded: a fee finer than the minor unit is
  * written as received rather than as another amount.
  */
-const feeInForm = (f: { type: string; amount: string; currency: string }) => ({
-  ...f,
-  amount: new Dec(f.amount).toFixed(Math.max(minorUnits(f.currency), new Dec(f.amount).decimalPlaces())),
-});
+const feeInForm = (f: { type: string; amount: string; currency: string }) => ({ ...f, amount: amountAtLeastMinorUnits(f.amount, f.currency) });
 
 export function avisContent(t: TradeEconomics, c: Pick<NoticeContext, 'baseCurrency' | 'instrumentName'>) {
   const fxApplies = !!t.fxConversion || (!!c.baseCurrency && c.baseCurrency !== t.currency);
