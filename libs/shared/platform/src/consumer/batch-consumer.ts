@@ -10,6 +10,10 @@ import { appendToOutbox, type OutgoingEvent } from '../outbox/outbox.js';
 import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
 import { whenReachable } from '../when-reachable.js';
 
+/** Members lost for another reason than the broker's absence, more often than this, end the process. */
+const LOSSES_IN_WINDOW_MAX = 5;
+const LOSS_WINDOW_MS = 60_000;
+
 export interface BatchConsumerOptions {
   schema: string;
   topicPrefix: string;
@@ -62,6 +66,8 @@ export class BatchConsumer {
   private stopping = false;
   /** Dead letters sent so far, so that a chunk which sent one commits its offset at once. */
   private deadLetters = 0;
+  /** When members were lost lately for another reason than the broker's absence. */
+  private lossesNotFromTheBroker: number[] = [];
 
   constructor(
     private readonly handler: BatchHandler,
@@ -112,13 +118,24 @@ export class BatchConsumer {
   }
 
   /**
-   * The client gave up on a member because the broker went away (after a broker restart kafkajs
-   * does not retry a missing group coordinator): a new member joins as soon as the broker answers,
-   * and resumes from the committed offsets — what a restart of the process would do, without one.
+   * The client gave up on a member (after a broker restart kafkajs does not retry a missing group
+   * coordinator; a timeout or a stale generation while joining ends a member too): a new member
+   * joins as soon as the broker answers, and resumes from the committed offsets — what a restart of
+   * the process would do, without one. A member lost again and again for another reason than the
+   * broker's absence (a refused authorization, say) is not cured by time: the process exits.
    */
   private async replaceLostMember(lost: MessageConsumer, e: unknown): Promise<void> {
     if (this.stopping || this.consumer !== lost) return;
-    this.log.warn({ err: (e as Error)?.message, group: this.groupId }, 'consumer lost the broker; a new member joins once it answers');
+    const now = Date.now();
+    if (!this.bus.isUnavailable(e)) this.lossesNotFromTheBroker = [...this.lossesNotFromTheBroker.filter((t) => now - t < LOSS_WINDOW_MS), now];
+    if (this.lossesNotFromTheBroker.length > LOSSES_IN_WINDOW_MAX) {
+      this.log.fatal(
+        { err: e, group: this.groupId },
+        `consumer lost its member ${this.lossesNotFromTheBroker.length} times in ${LOSS_WINDOW_MS / 1000} s; exiting`,
+      );
+      process.exit(70);
+    }
+    this.log.warn({ err: e, group: this.groupId }, 'consumer lost its member; a new member joins once the broker answers');
     await lost.stop().catch(() => undefined);
     try {
       await this.start();

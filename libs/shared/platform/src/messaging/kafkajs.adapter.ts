@@ -139,16 +139,18 @@ export class KafkajsBus implements MessageBus {
     });
     this.consumers.add(consumer);
     let running = false;
-    let brokerLost: ((error: unknown) => void) | undefined;
-    // A consumer that kafkajs will not restart leaves its partitions unconsumed. When it gave up
-    // because the broker went away (kafkajs does not retry "group coordinator not found" after a
-    // broker restart), the owner starts a new member; otherwise die loudly so the supervisor
-    // restarts the process (committed offsets and the inbox make either safe).
+    let memberLost: ((error: unknown) => void) | undefined;
+    // A consumer that kafkajs will not restart leaves its partitions unconsumed. kafkajs gives up on
+    // errors a new member gets past: "group coordinator not found" after a broker restart, a lock or
+    // request timeout on a loaded machine, a generation the group left behind while this member
+    // joined. The owner starts a new member (and decides when it has tried enough); without an
+    // owner, die loudly so the supervisor restarts the process (committed offsets and the inbox make
+    // either safe).
     consumer.on(consumer.events.CRASH, (e) => {
       if (e.payload.restart) return;
-      if (running && brokerLost && brokerUnavailable(e.payload.error)) {
+      if (running && memberLost) {
         running = false;
-        brokerLost(e.payload.error);
+        memberLost(e.payload.error);
         return;
       }
       this.log.fatal({ err: e.payload.error, groupId }, 'consumer crashed and will not restart; exiting');
@@ -165,8 +167,8 @@ export class KafkajsBus implements MessageBus {
     consumer.on(consumer.events.COMMIT_OFFSETS, (e) => commits.confirmed(e.payload.topics));
     consumer.on(consumer.events.GROUP_JOIN, (e) => commits.joined(e.payload.memberAssignment));
     return {
-      start: async (topics, onBatch, onBrokerLost) => {
-        brokerLost = onBrokerLost;
+      start: async (topics, onBatch, onMemberLost) => {
+        memberLost = onMemberLost;
         await consumer.connect();
         await consumer.subscribe({ topics, fromBeginning: options.fromBeginning });
         running = true;

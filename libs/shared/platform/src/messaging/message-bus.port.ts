@@ -45,14 +45,14 @@ export interface MessageProducer {
 
 export interface MessageConsumer {
   /**
-   * `onBrokerLost`, when given, is told instead of the process exiting when the client gives up on a
-   * started member because the broker went away (a broker restart): the member is dead, and the
-   * caller may start a new one.
+   * `onMemberLost`, when given, is told instead of the process exiting when the client gives up on a
+   * started member (the broker went away, or the group moved on while it joined): the member is
+   * dead, and the caller may start a new one.
    */
   start(
     topics: string[],
     onBatch: (batch: InboundBatch, control: BatchControl) => Promise<void>,
-    onBrokerLost?: (error: unknown) => void,
+    onMemberLost?: (error: unknown) => void,
   ): Promise<void>;
   /** Stops fetching and waits for the batch in hand to finish. */
   stop(): Promise<void>;
