@@ -1,5 +1,5 @@
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { runService, serviceModule, ServiceTokenSigner } from '@postera/platform';
+import { bodyValidationPipe, runService, serviceModule, ServiceTokenSigner } from '@postera/platform';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -51,6 +51,8 @@ await runService<GatewayConfig>({
   configureApp: (app, config) => {
     // The client's address (the failed sign-in limit) as the trusted proxies in front report it.
     if (config.TRUST_PROXY !== undefined) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
+    // The gateway's own commands are classes (class-validator): a bad one is a 400 naming every problem.
+    app.useGlobalPipes(bodyValidationPipe());
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -172,6 +172,69 @@ describe('gateway security, on the built process', () => {
     expect(documented).toEqual([...MATRIX.map((r) => `${r.method} ${r.path}`), 'GET /health', 'GET /health/live', 'GET /metrics'].sort());
   });
 
+  it('the OpenAPI document gives a schema with its fields for every request body', async () => {
+    type Schema = { $ref?: string; type?: string; items?: Schema; properties?: Record<string, unknown> };
+    const doc = (await call('GET', '/api/docs-json')).json as unknown as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    const resolve = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]! : s);
+    const bodies = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.requestBody)
+        .map(([m, op]) => {
+          const schema = resolve(op.requestBody!.content['application/json']!.schema);
+          const fields = Object.keys(resolve(schema.type === 'array' ? schema.items! : schema).properties ?? {});
+          return `${m.toUpperCase()} ${path}: ${schema.type === 'array' ? '[' : ''}${fields.join(', ')}${schema.type === 'array' ? ']' : ''}`;
+        }),
+    );
+    expect(bodies.sort()).toEqual(
+      [
+        'PATCH /api/reconciliations/breaks/{id}: status, comment',
+        'POST /api/business-day/close: businessDate',
+        'POST /api/business-day/open: businessDate',
+        'POST /api/proposals: kind, params',
+        'POST /api/proposals/{id}/reject: comment',
+        'POST /api/proposals/{id}/withdraw: comment',
+        'POST /api/reference-prices: [isin, priceDate, price, priceType, currency]',
+        'POST /api/reports/runs: kind, period, testRun',
+        'POST /api/webhook-secrets/{account}/rotate: url',
+        'PUT /api/books/{book}/recognition: recognition, effectiveFrom',
+        'PUT /api/simulator/scenario: rules, failRate',
+      ].sort(),
+    );
+  });
+
+  it("a command the gateway owns that breaks its class's rules is a 400 naming every problem, before anything is done", async () => {
+    const supervisor = await as('sam', ['supervisor']);
+    const dayBefore = (await call('GET', '/api/business-day', { token: supervisor })).json;
+    const day = await call('POST', '/api/business-day/open', { token: supervisor, body: { businessDate: '2026-02-30', when: 'now' } });
+    expect(day.status).toBe(400);
+    expect([...(day.json.problems as string[])].sort()).toEqual(['businessDate must be a date YYYY-MM-DD', 'property when should not exist']);
+    const proposal = await call('POST', '/api/proposals', { token: await as('alice', ['operator']), body: { kind: 'MAKE_MONEY', params: ['x'] } });
+    expect(proposal.status).toBe(400);
+    expect((proposal.json.problems as string[]).map((p) => p.split(':')[0]).sort()).toEqual([
+      'kind must be one of the following values',
+      'params must be an object',
+    ]);
+    const reject = await call('POST', `/api/proposals/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/reject`, {
+      token: supervisor,
+      body: { comment: '   ' },
+    });
+    expect(reject).toMatchObject({ status: 400, json: { problems: ['comment must say why the proposal is rejected'] } });
+    const work = await call('PATCH', `/api/reconciliations/breaks/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, {
+      token: await as('alice', ['operator']),
+      body: { status: 'CLOSED', comment: 'x'.repeat(2001) },
+    });
+    expect(work.status).toBe(400);
+    expect([...(work.json.problems as string[])].sort()).toEqual([
+      'comment must be shorter than or equal to 2000 characters',
+      'status must be one of the following values: OPEN, INVESTIGATING, RESOLVED',
+    ]);
+    // Nothing reached the day's commands.
+    expect((await call('GET', '/api/business-day', { token: supervisor })).json).toEqual(dayBefore);
+  });
+
   it('the authorization matrix: every route, every role — allowed roles pass the guard, others get 403', async () => {
     const outcomes: string[] = [];
     for (const route of MATRIX) {

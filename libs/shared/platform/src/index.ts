@@ -20,6 +20,7 @@ export * from './business-day/business-day.js';
 export * from './observability/metrics.js';
 export * from './nest/tokens.js';
 export * from './http/paging.js';
+export * from './http/body-validation.js';
 export * from './auth/index.js';
 export * from './nest/service-module.js';
 export * from './nest/consumer-host.js';

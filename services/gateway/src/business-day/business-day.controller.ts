@@ -1,16 +1,13 @@
-import { Body, ConflictException, Controller, Get, HttpCode, Post, BadRequestException } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { appendAudit } from '../audit/audit-log.js';
 import { envelope, Topics, type BusinessDayEvent } from '@postera/contracts';
-import { deterministicId, isIsoDate, TARGET } from '@postera/kernel';
+import { deterministicId, TARGET } from '@postera/kernel';
 import { appendToOutbox, CurrentOperator, type Operator, READERS, Roles } from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { DayCommand } from './day-command.js';
 
 const CALENDAR = 'TARGET';
-
-interface DayCommand {
-  businessDate: string;
-}
 
 /**
  * Opens and closes the business day: the command is recorded and the event written to the outbox
@@ -54,7 +51,6 @@ export class BusinessDayController {
   }
 
   private async command(action: 'OPEN' | 'CLOSE', body: DayCommand, who: Operator) {
-    if (!isIsoDate(body?.businessDate)) throw new BadRequestException('businessDate must be an ISO date (YYYY-MM-DD)');
     const date = body.businessDate;
     return this.ds.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('gateway.business_day'))`);

@@ -1,9 +1,10 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
 import { readRawBody } from '../upstream/http.js';
+import { BookRecognitionBody, ReferencePriceBody, ReportRunBody, RotateWebhookSecretBody, ScenarioBody, WorkBreakCommand } from './back-office-commands.js';
 import { Upstream, type ServiceName } from '../upstream/services.js';
 
 type RawRequest = AsyncIterable<Buffer | string> & { url: string; headers: Record<string, string | string[] | undefined> };
@@ -95,6 +96,7 @@ export class BackOfficeController {
     summary:
       'Import reference prices when marketdata.prices.v1 has none: [{ isin, priceDate, price, priceType, currency }], passed to settlement as is; the penalties waiting for them accrue',
   })
+  @ApiBody({ type: [ReferencePriceBody] })
   importPrices(@Body() body: unknown, @CurrentOperator() who: Operator) {
     return this.audited(who, 'IMPORT REFERENCE PRICES', 'reference-prices', () =>
       this.up.call('settlement', 'POST', '/reference-prices', { as: who }, { body }),
@@ -116,6 +118,7 @@ export class BackOfficeController {
     summary:
       'Set the simulated CSD’s scenario: { rules: [{ isin?, account?, counterparty?, share?, outcome: UNMATCHED|LATE_MATCH|FAIL|PARTIAL, reason?, days? }], failRate? } — from the next instruction and close on (404 where no simulated CSD is configured)',
   })
+  @ApiBody({ type: ScenarioBody })
   setScenario(@Body() body: unknown, @CurrentOperator() who: Operator) {
     return this.audited(who, 'SET SIMULATOR SCENARIO', 'simulator/scenario', () => this.up.call('market-sim', 'PUT', '/scenario', { as: who }, { body }));
   }
@@ -211,10 +214,9 @@ export class BackOfficeController {
   @Patch('reconciliations/breaks/:id')
   @Roles(...MAKERS)
   @ApiOperation({ summary: 'Work a break: OPEN ↔ INVESTIGATING with a comment; resolving it is a RESOLVE_BREAK proposal' })
-  async workBreak(@Param('id') id: string, @Body() body: { status?: unknown; comment?: unknown }, @CurrentOperator() who: Operator) {
-    if (body?.status === 'RESOLVED')
+  async workBreak(@Param('id') id: string, @Body() body: WorkBreakCommand, @CurrentOperator() who: Operator) {
+    if (body.status === 'RESOLVED')
       throw new BadRequestException('resolving a break needs a second person: POST /api/proposals { kind: "RESOLVE_BREAK", params: { breakId, comment } }');
-    if (body?.status !== 'INVESTIGATING' && body?.status !== 'OPEN') throw new BadRequestException('status: INVESTIGATING or OPEN');
     return this.audited(who, `BREAK ${String(body.status)}`, `break:${id}`, async () => {
       const r = await this.up.raw(
         'accounting',
@@ -287,6 +289,7 @@ export class BackOfficeController {
   @Put('books/:book/recognition')
   @Roles(...MAKERS)
   @ApiOperation({ summary: 'A book’s recognition from a date: { recognition: SETTLEMENT_DATE | TRADE_DATE, effectiveFrom }' })
+  @ApiBody({ type: BookRecognitionBody })
   bookRecognition(@Param('book') book: string, @Body() body: unknown, @CurrentOperator() who: Operator) {
     return this.audited(who, 'SET BOOK RECOGNITION', `book:${book}`, () =>
       this.up.call('accounting', 'PUT', `/books/${encodeURIComponent(book)}/recognition`, { as: who }, { body }),
@@ -337,6 +340,7 @@ export class BackOfficeController {
     summary:
       'File a report now: { kind, period }, once the period has ended (a second run of a period is a correction that says what it changes); { testRun: true } computes it without filing',
   })
+  @ApiBody({ type: ReportRunBody })
   fileReport(@Body() body: unknown, @CurrentOperator() who: Operator) {
     return this.audited(
       who,
@@ -422,6 +426,7 @@ export class BackOfficeController {
   @Roles(...MAKERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'A new signing secret for each webhook URL of the account ({ url } for one); the answer is the only place it is shown' })
+  @ApiBody({ type: RotateWebhookSecretBody })
   rotateWebhookSecret(@Param('account') account: string, @Body() body: unknown, @CurrentOperator() who: Operator) {
     return this.audited(
       who,

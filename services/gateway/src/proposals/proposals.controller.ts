@@ -33,6 +33,7 @@ import { appendAudit } from '../audit/audit-log.js';
 import { canonical } from '../audit/audit-chain.js';
 import { DlqReader } from '../dlq/dlq-reader.js';
 import { Upstream } from '../upstream/services.js';
+import { ProposeCommand, RejectCommand, WithdrawCommand } from './proposal-commands.js';
 import { PROPOSAL_KINDS, proposalKind } from './proposal-kinds.js';
 
 interface ProposalRow {
@@ -71,11 +72,10 @@ export class ProposalsController {
   @Roles(...MAKERS)
   @HttpCode(201)
   @ApiOperation({ summary: `Propose a change: kind one of ${PROPOSAL_KINDS.map((k) => k.kind).join(', ')}; a supervisor other than you approves it` })
-  async propose(@Body() body: { kind?: unknown; params?: unknown }, @CurrentOperator() who: Operator) {
-    const kind = proposalKind(String(body?.kind));
-    if (!kind) throw new BadRequestException(`kind must be one of ${PROPOSAL_KINDS.map((k) => k.kind).join(', ')}`);
+  async propose(@Body() body: ProposeCommand, @CurrentOperator() who: Operator) {
+    const kind = proposalKind(body.kind)!; // the body's class admits the known kinds only
     if (!who.roles.some((r) => kind.makers.includes(r))) throw new ForbiddenException(`${kind.kind} is proposed by ${kind.makers.join(' or ')}`);
-    let params = (typeof body.params === 'object' && body.params !== null && !Array.isArray(body.params) ? body.params : {}) as Record<string, unknown>;
+    let params = { ...body.params };
     const problems = kind.check(params);
     if (problems.length > 0) throw new BadRequestException({ message: 'proposal refused; fix every problem and submit again', problems });
     // A kind that shows its change reads it now, as the maker; the change is stored with the params, not hashed with them.
@@ -200,9 +200,8 @@ export class ProposalsController {
   @Roles(...CHECKERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a proposal, with a comment saying why' })
-  reject(@Param('id') id: string, @Body() body: { comment?: unknown }, @CurrentOperator() who: Operator) {
-    const comment = typeof body?.comment === 'string' ? body.comment.trim() : '';
-    if (!comment || comment.length > 2000) throw new BadRequestException('comment: why the proposal is rejected (1 to 2000 characters)');
+  reject(@Param('id') id: string, @Body() body: RejectCommand, @CurrentOperator() who: Operator) {
+    const comment = body.comment.trim();
     return this.ds.transaction(async (tx) => {
       const p = await this.lockPending(tx, id);
       if (p.maker === who.id)
@@ -225,8 +224,8 @@ export class ProposalsController {
   @Roles(...MAKERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw your own pending proposal (only its maker may; recorded as withdrawn by the maker)' })
-  withdraw(@Param('id') id: string, @Body() body: { comment?: unknown } | undefined, @CurrentOperator() who: Operator) {
-    const comment = typeof body?.comment === 'string' ? body.comment.trim().slice(0, 2000) : null;
+  withdraw(@Param('id') id: string, @Body() body: WithdrawCommand, @CurrentOperator() who: Operator) {
+    const comment = body.comment?.trim() || null;
     return this.ds.transaction(async (tx) => {
       const p = await this.lockPending(tx, id);
       if (p.maker !== who.id) throw new ForbiddenException(`only its maker (${p.maker}) may withdraw proposal ${id}; a supervisor rejects it instead`);
