@@ -298,6 +298,104 @@ describe('the capture referential, on the real database and broker', () => {
     expect(one.calendar('US')!.isBusinessDay('2026-07-03')).toBe(false);
     expect(one.calendar('XETR')).toBeUndefined();
   });
+
+  it('pages every list by key with `after`: each row once, in order, as the whole list has it; 400 for a bad limit or cursor, 404 for one naming no row', async () => {
+    type Row = Record<string, unknown>;
+    // Pages of `limit` rows (2 unless said): each list spreads over several pages.
+    const lists: Array<{ path: string; key: (r: Row) => string; stored: string; malformed: string[]; unknown: string; limit?: number }> = [
+      {
+        path: '/referential/instruments',
+        key: (r) => r.isin as string,
+        stored: `SELECT isin AS k FROM capture.instruments ORDER BY isin`,
+        malformed: ['FR000012027', 'fr0000120271', 'FR0000120271:1'],
+        unknown: 'FR0000120272',
+      },
+      {
+        path: '/referential/parties',
+        key: (r) => r.lei as string,
+        stored: `SELECT lei AS k FROM capture.parties ORDER BY lei`,
+        malformed: ['529900COUNTERPTY012', '529900COUNTERPTY01A9'],
+        unknown: '529900COUNTERPTY0130',
+      },
+      {
+        path: '/referential/accounts',
+        key: (r) => r.account as string,
+        stored: `SELECT account AS k FROM capture.accounts ORDER BY account`,
+        malformed: ['CLI 0001', 'CLI:0001', 'C'.repeat(65)],
+        unknown: 'CLI-0000',
+      },
+      {
+        path: '/referential/ssis',
+        key: (r) => `${r.owner as string}:${r.market as string}:${r.currency as string}`,
+        stored: `SELECT owner || ':' || market || ':' || currency AS k FROM capture.ssis ORDER BY 1`,
+        malformed: ['CLI-0001:EU', 'CLI-0001:EU:EURO', 'CLI-0001:XX:EUR'],
+        unknown: 'CLI-0001:EU:USD',
+      },
+      {
+        path: '/referential/calendars',
+        key: (r) => r.code as string,
+        stored: `SELECT code AS k FROM capture.calendars ORDER BY code`,
+        malformed: ['target', 'T'.repeat(17)],
+        unknown: 'EUREX',
+        limit: 1,
+      },
+      {
+        path: '/referential/history?entity=instruments',
+        key: (r) => `${r.key as string}:${r.version as number}`,
+        stored: `SELECT key || ':' || version AS k FROM capture.referential_history WHERE entity = 'instruments' ORDER BY key, version`,
+        malformed: ['FR0000120271', 'FR0000120271:0', 'CLI-0001:1'],
+        unknown: 'FR0000120271:99',
+      },
+      {
+        path: '/referential/history?entity=ssis',
+        key: (r) => `${r.key as string}:${r.version as number}`,
+        stored: `SELECT key || ':' || version AS k FROM capture.referential_history WHERE entity = 'ssis' ORDER BY key, version`,
+        malformed: ['CLI-0001:EU:EUR', 'CLI-0001:EU:1'],
+        unknown: 'CLI-0001:EU:EUR:2',
+      },
+      {
+        path: `/referential/history?entity=instruments&key=${TOTAL_ENERGIES.isin}`,
+        key: (r) => `${r.key as string}:${r.version as number}`,
+        stored: `SELECT key || ':' || version AS k FROM capture.referential_history WHERE entity = 'instruments' AND key = '${TOTAL_ENERGIES.isin}' ORDER BY version`,
+        malformed: [`${TOTAL_ENERGIES.isin}:x`],
+        unknown: `${TOTAL_ENERGIES.isin}:99`,
+      },
+    ];
+    for (const list of lists) {
+      const LIMIT = list.limit ?? 2;
+      const at = (q: string) => `${url}${list.path}${list.path.includes('?') ? '&' : '?'}${q}`;
+      const stored = (await env.db.query<{ k: string }>(list.stored)).rows.map((r) => r.k);
+      expect([list.path, stored.length > LIMIT]).toEqual([list.path, true]);
+      const whole = await get<Row[]>(list.path);
+
+      const paged: Row[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      while (pages < 100) {
+        const res = await call<Row[]>(env.stack, 'GET', at(`limit=${LIMIT}${after === undefined ? '' : `&after=${encodeURIComponent(after)}`}`), ada);
+        expect([list.path, after, res.status]).toEqual([list.path, after, 200]);
+        pages++;
+        expect(res.body.length).toBeLessThanOrEqual(LIMIT);
+        paged.push(...res.body);
+        if (res.body.length < LIMIT) break;
+        after = list.key(res.body.at(-1)!);
+      }
+      expect([list.path, pages]).toEqual([list.path, Math.floor(stored.length / LIMIT) + 1]);
+      // Every stored row once, in the list's order, each exactly as the unpaged list shows it.
+      expect([list.path, paged.map(list.key)]).toEqual([list.path, stored]);
+      expect(paged).toEqual(whole);
+
+      for (const limit of ['0', '1001', '2.5', 'two'])
+        expect([list.path, limit, (await call(env.stack, 'GET', at(`limit=${limit}`), ada)).status]).toEqual([list.path, limit, 400]);
+      for (const after of list.malformed) {
+        const res = await call(env.stack, 'GET', at(`after=${encodeURIComponent(after)}`), ada);
+        expect([list.path, after, res.status]).toEqual([list.path, after, 400]);
+      }
+      const unknown = await call<{ message: string }>(env.stack, 'GET', at(`after=${encodeURIComponent(list.unknown)}`), ada);
+      expect([list.path, unknown.status]).toEqual([list.path, 404]);
+      expect(unknown.body.message).toContain(list.unknown);
+    }
+  });
 });
 
 describe('who may call capture, on the real process', () => {

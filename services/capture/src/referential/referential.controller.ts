@@ -4,6 +4,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  NotFoundException,
   Param,
   PayloadTooLargeException,
   Post,
@@ -11,17 +12,18 @@ import {
   Req,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { CurrentOperator, MAKERS, READERS, RequiresFourEyes, requireFourEyes, Roles, type Operator } from '@postera/platform';
+import { CurrentOperator, MAKERS, pageRequest, READERS, RequiresFourEyes, requireFourEyes, Roles, type Operator } from '@postera/platform';
 import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
 import { CSV_ENTITIES, type CsvEntity } from './domain/referential-csv.js';
 import { REFERENTIAL_ENTITIES, type ReferentialEntity } from './domain/referential-rules.js';
 import { ReferentialImportService, type ImportOrigin, type ImportOutcome } from './referential-import.service.js';
-import { listHistory, listPage } from './persistence/referential.repository.js';
+import { listPage } from './persistence/referential.repository.js';
+import { historyCursor, historyPage, historyRowExists, listCursor, rowExists } from './referential-pages.js';
 
 /** A CSV body is read here, not by the platform's JSON parser: this is its bound. */
 export const CSV_BYTES_MAX = 1024 * 1024;
-/** Rows of one GET: page on with `after` (the last key received). */
+/** Rows of one GET at most, and of one without `limit`: a reader reads a short list in one call. */
 const PAGE_ROWS_MAX = 1_000;
 
 /**
@@ -56,49 +58,72 @@ export class ReferentialController {
     return answer(await this.imports.importCsv(entity as CsvEntity, text, origin(who)));
   }
 
+  /**
+   * The lists page by key (keyset, never an offset): `?limit=` 1 to 1,000 (1,000 by default) and
+   * `?after=` the key of the last row of the page before, exclusive (URL-encoded: an account may
+   * hold `&`, `+`, `#`). A malformed key or limit is a 400, a key that names no row a 404. A page
+   * does not shift when imports add or change rows meanwhile, and every row is reached.
+   *
+   * GET /referential/instruments?limit=&after=<ISIN> — by ISIN.
+   */
   @Get('instruments')
   @Roles(...READERS, 'admin')
   instruments(@Query('after') after?: string, @Query('limit') limit?: string) {
-    return this.page('instruments', after, limit);
+    return this.page('instruments', { after, limit });
   }
 
+  /** GET /referential/parties?limit=&after=<LEI> — by LEI. */
   @Get('parties')
   @Roles(...READERS, 'admin')
   parties(@Query('after') after?: string, @Query('limit') limit?: string) {
-    return this.page('parties', after, limit);
+    return this.page('parties', { after, limit });
   }
 
+  /** GET /referential/accounts?limit=&after=<account> — by account code. */
   @Get('accounts')
   @Roles(...READERS, 'admin')
   accounts(@Query('after') after?: string, @Query('limit') limit?: string) {
-    return this.page('accounts', after, limit);
+    return this.page('accounts', { after, limit });
   }
 
-  /** Keys are `owner:market:currency`. */
+  /**
+   * GET /referential/ssis?limit=&after=<owner:market:currency> — by key, `owner:market:currency`
+   * as one string (the owner, an account or a LEI, holds no colon, so the string names one SSI).
+   */
   @Get('ssis')
   @Roles(...READERS, 'admin')
   ssis(@Query('after') after?: string, @Query('limit') limit?: string) {
-    return this.page('ssis', after, limit);
+    return this.page('ssis', { after, limit });
   }
 
+  /** GET /referential/calendars?limit=&after=<code> — by code, each calendar with all its holidays. */
   @Get('calendars')
   @Roles(...READERS, 'admin')
   calendars(@Query('after') after?: string, @Query('limit') limit?: string) {
-    return this.page('calendars', after, limit);
+    return this.page('calendars', { after, limit });
   }
 
-  /** Every version of the rows of an entity (or of one key), oldest first. */
+  /**
+   * GET /referential/history?entity=&key=&limit=&after=<key>:<version> — every version of the rows
+   * of an entity (or of one key), by key then version, a page at a time as the lists above. `after`
+   * is the last row of the page before as `key:version` (e.g. `FR0000120271:2`,
+   * `CLI-0001:EU:EUR:1`): the row's primary key within the entity.
+   */
   @Get('history')
   @Roles(...READERS, 'admin')
-  history(@Query('entity') entity?: string, @Query('key') key?: string) {
+  async history(@Query('entity') entity?: string, @Query('key') key?: string, @Query('after') after?: string, @Query('limit') limit?: string) {
     if (!(REFERENTIAL_ENTITIES as readonly string[]).includes(entity ?? '')) throw new BadRequestException(`entity: one of ${REFERENTIAL_ENTITIES.join(', ')}`);
-    return listHistory(this.ds, entity as ReferentialEntity, key ?? null, PAGE_ROWS_MAX);
+    const of = entity as ReferentialEntity;
+    const page = pageRequest({ after, limit }, { max: PAGE_ROWS_MAX, dflt: PAGE_ROWS_MAX, ...historyCursor(of) });
+    if (page.after !== null && !(await historyRowExists(this.ds, of, page.after))) throw new NotFoundException(`after: no history row ${page.after} of ${of}`);
+    return historyPage(this.ds, of, key ?? null, page.after, page.limit);
   }
 
-  private page(entity: ReferentialEntity, after: string | undefined, limit: string | undefined) {
-    const n = limit === undefined ? PAGE_ROWS_MAX : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > PAGE_ROWS_MAX) throw new BadRequestException(`limit: an integer from 1 to ${PAGE_ROWS_MAX}`);
-    return listPage(this.ds, entity, after ?? null, n);
+  private async page(entity: ReferentialEntity, q: { after?: string; limit?: string }) {
+    const page = pageRequest(q, { max: PAGE_ROWS_MAX, dflt: PAGE_ROWS_MAX, ...listCursor(entity) });
+    // The list reads the rows whose key comes after `after`, stored or not: say so when it names none.
+    if (page.after !== null && !(await rowExists(this.ds, entity, page.after))) throw new NotFoundException(`after: no row ${page.after} in ${entity}`);
+    return listPage(this.ds, entity, page.after, page.limit);
   }
 }
 

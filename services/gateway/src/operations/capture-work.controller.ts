@@ -35,7 +35,9 @@ export class CaptureWorkController {
   }
 
   @Get('referential/:entity')
-  @ApiOperation({ summary: `The referential: ${REFERENTIAL.join(', ')} (the query is passed on); changed only by a REFERENTIAL_IMPORT proposal` })
+  @ApiOperation({
+    summary: `The referential: ${REFERENTIAL.join(', ')}, by key a page at a time (?limit=&after=, after the last key seen; the history's key:version); changed only by a REFERENTIAL_IMPORT proposal`,
+  })
   referential(@Param('entity') entity: string, @Req() req: { url: string }, @CurrentOperator() who: Operator) {
     if (!(REFERENTIAL as readonly string[]).includes(entity)) throw new NotFoundException(`no referential ${entity}: ${REFERENTIAL.join(', ')}`);
     const i = req.url.indexOf('?');

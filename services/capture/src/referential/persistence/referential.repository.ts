@@ -378,12 +378,3 @@ export async function insertHistory(db: Db, rows: HistoryRow[]): Promise<void> {
     ],
   );
 }
-
-export async function listHistory(db: Db, entity: ReferentialEntity, key: string | null, limit: number): Promise<unknown[]> {
-  return db.query(
-    `SELECT entity, key, version, data, source, changed_by AS "changedBy", approved_by AS "approvedBy", changed_at AS "changedAt"
-       FROM capture.referential_history WHERE entity = $1 AND ($2::text IS NULL OR key = $2)
-       ORDER BY key, version LIMIT $3`,
-    [entity, key, limit],
-  );
-}
