@@ -550,4 +550,92 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     const gl = await get<Array<{ account: string }>>('/exports/general-ledger?from=2026-11-30&to=2026-11-30');
     expect(gl.some((l) => l.account === '767000')).toBe(true);
   });
+
+  it('runs page newest first and breaks in their order, a page at a time with `after`: every row once, ties split by id; a bad limit or cursor is refused', async () => {
+    // The bank file of two statements gave two runs started at one instant; three more at that instant, and four breaks
+    // alike but for the field, make ties that a page boundary falls inside.
+    const instant = `(SELECT started_at FROM accounting.recon_runs WHERE subject = 'CLI-0003:USD' ORDER BY started_at LIMIT 1)`;
+    const twins = (
+      await env.db.query(
+        `INSERT INTO accounting.recon_runs (run_id, kind, subject, as_of, started_at, rows_checked, matched, breaks, report)
+         SELECT gen_random_uuid(), 'CASH', 'PAGING:EUR', '2026-11-30', ${instant}, 1, 0, 1, '{}' FROM generate_series(1, 3) RETURNING run_id::text AS id`,
+      )
+    ).rows as Array<{ id: string }>;
+    await env.db.query(
+      `INSERT INTO accounting.recon_breaks (break_id, run_id, kind, subject, item, field, ours, theirs, difference, as_of)
+       SELECT gen_random_uuid(), $1, 'CASH', 'PAGING:EUR', 'account', 'closingBalance ' || n, '1', '2', '-1', '2026-11-30' FROM generate_series(1, 4) AS n`,
+      [twins[0]!.id],
+    );
+    const walk = async (path: string, id: (row: Record<string, unknown>) => string, limit: number, between?: (page: string[]) => Promise<void>) => {
+      const seen: string[] = [];
+      for (let after: string | undefined, i = 0; i < 100; i++) {
+        const page = (await get<Array<Record<string, unknown>>>(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}${after ? `&after=${after}` : ''}`)).map(id);
+        expect(page.length).toBeLessThanOrEqual(limit);
+        seen.push(...page);
+        if (page.length < limit) break;
+        after = page.at(-1);
+        await between?.(page);
+      }
+      return seen;
+    };
+    const runId = (r: Record<string, unknown>) => r.runId as string;
+    const breakId = (r: Record<string, unknown>) => r.breakId as string;
+
+    const runs = (
+      await env.db.query(`SELECT run_id::text AS id, kind, started_at = ${instant} AS tied FROM accounting.recon_runs ORDER BY started_at DESC, run_id DESC`)
+    ).rows as Array<{ id: string; kind: string; tied: boolean }>;
+    expect(runs.length).toBeGreaterThan(9);
+    const pagedRuns = await walk('/reconciliations/runs', runId, 2);
+    expect(pagedRuns).toEqual(runs.map((r) => r.id));
+    expect(new Set(pagedRuns).size).toBe(runs.length);
+    // The five runs of one instant come in descending run id, wherever the pages cut them.
+    const sameInstant = runs.filter((r) => r.tied).map((r) => r.id);
+    expect(sameInstant.length).toBe(5);
+    expect(sameInstant).toEqual(expect.arrayContaining(twins.map((t) => t.id)));
+    expect(pagedRuns.filter((id) => sameInstant.includes(id))).toEqual([...sameInstant].sort().reverse());
+    expect(await walk('/reconciliations/runs?kind=CASH', runId, 3)).toEqual(runs.filter((r) => r.kind === 'CASH').map((r) => r.id));
+    // Without a limit the first page is 200 runs long, as the list was: here all of them.
+    expect((await get<Array<Record<string, unknown>>>('/reconciliations/runs')).map(runId)).toEqual(runs.map((r) => r.id));
+
+    const breaks = (
+      await env.db.query(`SELECT break_id::text AS id, kind, status FROM accounting.recon_breaks ORDER BY as_of, kind, subject, item, break_id`)
+    ).rows as Array<{ id: string; kind: string; status: string }>;
+    expect(breaks.length).toBeGreaterThan(9);
+    expect(await walk('/reconciliations/breaks', breakId, 3)).toEqual(breaks.map((b) => b.id));
+    const pagingBreaks = (await env.db.query(`SELECT break_id::text AS id FROM accounting.recon_breaks WHERE subject = 'PAGING:EUR' ORDER BY break_id`)).rows.map(
+      (r: { id: string }) => r.id,
+    );
+    expect(await walk('/reconciliations/breaks?kind=CASH&status=OPEN', breakId, 3)).toEqual(
+      breaks.filter((b) => b.kind === 'CASH' && b.status === 'OPEN').map((b) => b.id),
+    );
+    expect((await walk('/reconciliations/breaks?kind=CASH', breakId, 3)).filter((id) => pagingBreaks.includes(id))).toEqual(pagingBreaks);
+    // The last break of a page is worked meanwhile and leaves the status asked for: the next page still follows it.
+    const openCash = breaks.filter((b) => b.kind === 'CASH' && b.status === 'OPEN').map((b) => b.id);
+    expect(openCash.length).toBeGreaterThan(4);
+    let worked = 0;
+    const pagedOpen = await walk('/reconciliations/breaks?kind=CASH&status=OPEN', breakId, 2, async (page) => {
+      if (worked++ > 0) return;
+      const r = await fetch(url(`/reconciliations/breaks/${page.at(-1)}`), {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'INVESTIGATING', comment: 'asked the bank' }),
+      });
+      expect(r.status).toBe(200);
+    });
+    expect(pagedOpen).toEqual(openCash);
+    expect((await get<{ status: string }>(`/reconciliations/breaks/${openCash[1]}`)).status).toBe('INVESTIGATING');
+
+    for (const list of ['/reconciliations/runs', '/reconciliations/breaks']) {
+      expect((await fetch(url(`${list}?limit=0`))).status).toBe(400);
+      expect((await fetch(url(`${list}?limit=1001`))).status).toBe(400);
+      expect((await fetch(url(`${list}?limit=2.5`))).status).toBe(400);
+      expect((await fetch(url(`${list}?after=not-an-id`))).status).toBe(400);
+      const unknown = await fetch(url(`${list}?after=00000000-0000-4000-8000-000000000000`));
+      expect(unknown.status).toBe(404);
+      expect(((await unknown.json()) as { message: string }).message).toContain('00000000-0000-4000-8000-000000000000');
+    }
+    // The last row as the cursor is the end of the list, not an unknown one.
+    expect(await get(`/reconciliations/runs?after=${runs.at(-1)!.id}`)).toEqual([]);
+    expect(await get(`/reconciliations/breaks?after=${breaks.at(-1)!.id}`)).toEqual([]);
+  });
 });

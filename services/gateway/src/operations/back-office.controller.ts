@@ -176,7 +176,7 @@ export class BackOfficeController {
 
   @Get('reconciliations/runs')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Reconciliation runs (?kind=HOLDINGS|CASH|PNL)' })
+  @ApiOperation({ summary: 'Reconciliation runs, newest first, a page at a time (?kind=HOLDINGS|CASH|PNL&limit=&after=, after the last runId seen)' })
   reconRuns(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/reconciliations/runs${query(req)}`, who);
   }
@@ -190,7 +190,10 @@ export class BackOfficeController {
 
   @Get('reconciliations/breaks')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Reconciliation breaks (?status=OPEN|INVESTIGATING|RESOLVED&kind=): field, both values, difference, age' })
+  @ApiOperation({
+    summary:
+      'Reconciliation breaks, oldest first, a page at a time (?status=OPEN|INVESTIGATING|RESOLVED|CLOSED&kind=&limit=&after=, after the last breakId seen): field, both values, difference, age',
+  })
   breaks(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/reconciliations/breaks${query(req)}`, who);
   }

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post, Query, Req, Res, ServiceUnavailableException } from '@nestjs/common';
-import { CONFIG, CurrentOperator, MAKERS, READERS, requireFourEyes, Roles, type Operator } from '@postera/platform';
+import { CONFIG, CurrentOperator, MAKERS, pageRequest, READERS, requireFourEyes, Roles, UUID_CURSOR, type Operator } from '@postera/platform';
 import { isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
@@ -9,6 +9,10 @@ import { readBody } from '../../http/read-body.js';
 import { readStatementTree, STATEMENT_RETRY_AFTER_SECONDS, STATEMENT_UPLOAD_BYTES_MAX, statementParses } from '../commands/statement-uploads.js';
 
 const DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
+
+// The first page is as long as the whole list used to be, so a reader that never asks for more sees what it saw.
+const RUNS_PAGE = { max: 1000, dflt: 200, cursor: UUID_CURSOR, cursorName: 'runId' };
+const BREAKS_PAGE = { max: 1000, dflt: 1000, cursor: UUID_CURSOR, cursorName: 'breakId' };
 
 @Controller('reconciliations')
 export class ReconciliationController {
@@ -105,14 +109,27 @@ export class ReconciliationController {
     return this.ds.transaction((tx) => reconcilePnl(tx, date, tolerance ?? this.config.PNL_TOLERANCE));
   }
 
+  /**
+   * GET /reconciliations/runs?kind=HOLDINGS|CASH|PNL&limit=200&after=<runId>: newest first, a page
+   * at a time. `after` is the runId of the last run of the page before; the order is started_at
+   * descending, then runId descending (a bank file of several statements gives runs started at the
+   * same instant), and a page is the runs after that one in it — keyset, so runs started meanwhile
+   * do not shift the pages already read.
+   */
   @Get('runs')
   @Roles(...READERS, 'admin')
-  async runs(@Query('kind') kind: string | undefined) {
-    return this.ds.query(
+  async runs(@Query('kind') kind: string | undefined, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const page = pageRequest({ limit, after }, RUNS_PAGE);
+    const rows = (await this.ds.query(
       `SELECT run_id AS "runId", kind, subject, to_char(as_of, 'YYYY-MM-DD') AS "asOf", started_at AS "startedAt", rows_checked AS "rowsChecked", matched, breaks, errors
-       FROM accounting.recon_runs WHERE ($1::text IS NULL OR kind = $1) ORDER BY started_at DESC LIMIT 200`,
-      [kind ?? null],
-    );
+       FROM accounting.recon_runs
+       WHERE ($1::text IS NULL OR kind = $1)
+         AND ($3::uuid IS NULL OR (started_at, run_id) < (SELECT started_at, run_id FROM accounting.recon_runs WHERE run_id = $3::uuid))
+       ORDER BY started_at DESC, run_id DESC LIMIT $2`,
+      [kind ?? null, page.limit, page.after],
+    )) as unknown[];
+    if (page.after !== null && rows.length === 0) await this.known('run', page.after);
+    return rows;
   }
 
   @Get('runs/:id')
@@ -123,16 +140,28 @@ export class ReconciliationController {
     return row.report;
   }
 
-  /** Breaks with their age in business days (TARGET) from the day first seen to the current business date. */
+  /**
+   * GET /reconciliations/breaks?status=&kind=&limit=1000&after=<breakId>: breaks with their age in
+   * business days (TARGET) from the day first seen to the current business date, a page at a time.
+   * The order is the day first seen, kind, subject, item, then breakId; `after` is the breakId of
+   * the last break of the page before, and a page is the breaks after that one in this order
+   * (keyset: a break worked meanwhile, even out of the status asked for, does not shift the pages).
+   */
   @Get('breaks')
   @Roles(...READERS, 'admin')
-  async breaks(@Query('status') status: string | undefined, @Query('kind') kind: string | undefined) {
+  async breaks(@Query('status') status: string | undefined, @Query('kind') kind: string | undefined, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const page = pageRequest({ limit, after }, BREAKS_PAGE);
     const rows = (await this.ds.query(
       `SELECT break_id AS "breakId", run_id AS "runId", kind, subject, item, field, ours, theirs, difference, to_char(as_of, 'YYYY-MM-DD') AS "asOf", status,
               closed_by_run AS "closedByRun", to_char(closed_on, 'YYYY-MM-DD') AS "closedOn"
-       FROM accounting.recon_breaks WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY as_of, kind, subject, item LIMIT 1000`,
-      [status ?? null, kind ?? null],
+       FROM accounting.recon_breaks
+       WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR kind = $2)
+         AND ($4::uuid IS NULL OR (as_of, kind, subject, item, break_id) >
+              (SELECT as_of, kind, subject, item, break_id FROM accounting.recon_breaks WHERE break_id = $4::uuid))
+       ORDER BY as_of, kind, subject, item, break_id LIMIT $3`,
+      [status ?? null, kind ?? null, page.limit, page.after],
     )) as Array<{ asOf: string }>;
+    if (page.after !== null && rows.length === 0) await this.known('break', page.after);
     const today = await this.today();
     return rows.map((r) => ({ ...r, ageBusinessDays: breakAge(r.asOf, today) }));
   }
@@ -206,6 +235,13 @@ export class ReconciliationController {
       ]);
       return { breakId: id, from: row.status, status: to, by, ...(checkedBy ? { checkedBy } : {}) };
     });
+  }
+
+  /** An empty page after a cursor is either the end of the list or a cursor naming nothing: the latter is a 404. */
+  private async known(what: 'run' | 'break', after: string): Promise<void> {
+    const sql = what === 'run' ? `SELECT 1 FROM accounting.recon_runs WHERE run_id = $1::uuid` : `SELECT 1 FROM accounting.recon_breaks WHERE break_id = $1::uuid`;
+    const [row] = (await this.ds.query(sql, [after])) as unknown[];
+    if (!row) throw new NotFoundException(`after: no ${what} ${after}`);
   }
 
   private async today(): Promise<string> {
