@@ -480,6 +480,71 @@ describe('declarations on the real broker and database', () => {
     });
   });
 
+  it('the filed runs page newest first and the MiFIR reports oldest first with `after`: every row once, in order; a bad limit or cursor is refused', async () => {
+    // Walks a list a page at a time, each page starting after the last row of the one before.
+    const walk = async (path: string, limit: number, id: (row: Record<string, any>) => string) => {
+      const seen: Array<Record<string, any>> = [];
+      const sizes: number[] = [];
+      for (let after: string | undefined, i = 0; i < 100; i++) {
+        const query = `${path.includes('?') ? '&' : '?'}limit=${limit}${after ? `&after=${after}` : ''}`;
+        const page = (await readReporting(env, `${path}${query}`)) as Array<Record<string, any>>;
+        sizes.push(page.length);
+        seen.push(...page);
+        if (page.length < limit) break;
+        after = id(page.at(-1)!);
+      }
+      return { ids: seen.map(id), rows: seen, sizes };
+    };
+    const runIds = async (where = 'true') =>
+      (await env.db.query(`SELECT run_id FROM reporting.report_runs WHERE ${where} ORDER BY filed_at DESC, version DESC, run_id DESC`)).rows.map(
+        (r: { run_id: string }) => r.run_id,
+      );
+
+    // The runs of one close share their filing instant, most of them their version too: the run id orders those, across the pages' edges.
+    const filed = await runIds();
+    const instants = await env.db.query(`SELECT max(n)::int AS together FROM (SELECT count(*) AS n FROM reporting.report_runs GROUP BY filed_at) x`);
+    const [{ together }] = instants.rows as [{ together: number }];
+    expect(filed).toHaveLength(13);
+    expect(together).toBeGreaterThanOrEqual(3);
+    const runs = await walk('/reports/runs', 2, (r) => r.runId);
+    expect(runs.sizes).toEqual([2, 2, 2, 2, 2, 2, 1]);
+    expect(runs.ids).toEqual(filed);
+    // Without a limit, one page as before: all of them, in the same order and as each run reads on its own (less its files).
+    const whole = (await readReporting(env, '/reports/runs')) as Array<Record<string, any>>;
+    expect(whole).toEqual(runs.rows);
+    for (const run of whole) {
+      const { files: _files, ...one } = (await readReporting(env, `/reports/runs/${run.runId}`)) as Record<string, any>;
+      expect(run).toEqual(one);
+    }
+    // The filters hold on every page: TTF's three versions of November, newest first.
+    const ttf = await walk('/reports/runs?kind=TTF&period=2026-11-01', 1, (r) => r.runId);
+    expect(ttf.rows.map((r) => r.version)).toEqual([3, 2, 1]);
+    expect(ttf.ids).toEqual(await runIds(`kind = 'TTF'`));
+
+    const made = await env.db.query(`SELECT report_id::text AS id, status FROM reporting.mifir_reports ORDER BY report_id`);
+    const reports = made.rows as Array<{ id: string; status: string }>;
+    expect(reports).toHaveLength(12);
+    // Twelve reports by four: the fourth page is empty, after a report that exists — the end of the list, not an error.
+    const mifir = await walk('/mifir/reports', 4, (r) => r.reportId);
+    expect(mifir.sizes).toEqual([4, 4, 4, 0]);
+    expect(mifir.ids).toEqual(reports.map((r) => r.id));
+    const filedOnly = await walk('/mifir/reports?status=FILED', 3, (r) => r.reportId);
+    expect(filedOnly.sizes).toEqual([3, 3, 3, 1]);
+    expect(filedOnly.ids).toEqual(reports.filter((r) => r.status === 'FILED').map((r) => r.id));
+
+    const status = async (path: string) => (await callReporting(env, PEOPLE.auditor, 'GET', path)).status;
+    expect(await status('/reports/runs?limit=0')).toBe(400);
+    expect(await status('/reports/runs?limit=1001')).toBe(400);
+    expect(await status('/reports/runs?after=not-a-run')).toBe(400);
+    expect(await status('/reports/runs?after=00000000-0000-4000-8000-000000000000')).toBe(404);
+    expect(await status('/mifir/reports?limit=0')).toBe(400);
+    expect(await status('/mifir/reports?after=0')).toBe(400);
+    expect(await status('/mifir/reports?after=PST2026112600000001')).toBe(400);
+    expect(await status('/mifir/reports?after=999999999')).toBe(404);
+    const unknown = await callReporting(env, PEOPLE.auditor, 'GET', '/reports/runs?after=00000000-0000-4000-8000-000000000000');
+    expect(((await unknown.json()) as { message: string }).message).toBe('after: no report run 00000000-0000-4000-8000-000000000000');
+  });
+
   // Last: December trades that no close of this file files. One produce to one partition is one record
   // batch, so one fetch and one transaction of the records consumer (every row it writes shares its xmin).
   it('one batch of captures, validations, an amendment and a cancellation gives the rows that message-by-message gave', async () => {

@@ -317,7 +317,9 @@ export class BackOfficeController {
 
   @Get('reports/runs')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Filed reports (TTF, Banque de France, MiFIR, activity), ?kind=&period=' })
+  @ApiOperation({
+    summary: 'Filed reports (TTF, Banque de France, MiFIR, activity), newest first, a page at a time (?kind=&period=&limit=&after=, after the last runId seen)',
+  })
   reportRuns(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('reporting', `/reports/runs${query(req)}`, who);
   }
@@ -371,7 +373,10 @@ export class BackOfficeController {
 
   @Get('mifir/reports')
   @Roles(...READ)
-  @ApiOperation({ summary: 'MiFIR transaction reports (auth.016) and their status (the query is passed on)' })
+  @ApiOperation({
+    summary:
+      'MiFIR transaction reports (auth.016) and their status, oldest first, a page at a time (?status=&tradeRef=&limit=&after=, after the last reportId seen)',
+  })
   mifirReports(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('reporting', `/mifir/reports${query(req)}`, who);
   }

@@ -16,7 +16,18 @@ import {
 } from '@nestjs/common';
 import { REPORT_KINDS, type ReportKind } from '@postera/contracts';
 import { isIsoDate, TARGET } from '@postera/kernel';
-import { appendToOutbox, CONFIG, currentBusinessDay, CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
+import {
+  appendToOutbox,
+  CONFIG,
+  currentBusinessDay,
+  CurrentOperator,
+  MAKERS,
+  pageRequest,
+  READERS,
+  Roles,
+  UUID_CURSOR,
+  type Operator,
+} from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { activityReport } from '../activity/domain/activity-report.js';
 import type { ReportingConfig } from '../config.js';
@@ -26,6 +37,16 @@ import { getRun, getRunFile, listRuns } from './report-store.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+// The first page is as long as the whole list used to be, so a reader that never asks for more sees what it saw.
+const RUNS_PAGE = { max: 1000, dflt: 200, cursor: UUID_CURSOR, cursorName: 'runId' };
+// A MiFIR report is numbered by a bigserial: a positive whole number, at most 18 digits so it is always a bigint.
+const MIFIR_PAGE = { max: 1000, dflt: 500, cursor: /^[1-9]\d{0,17}$/, cursorName: 'reportId' };
+// The paged lists: each table's row key, cast as the cursor is written, and what its rows are called.
+const LISTS = {
+  report_runs: { key: 'run_id = $1::uuid', what: 'report run' },
+  mifir_reports: { key: 'report_id = $1::bigint', what: 'MiFIR report' },
+} as const;
+
 /** Filed reports: list, look at, download; file a run (a correction when the period has one). */
 @Controller()
 export class FilingController {
@@ -34,12 +55,22 @@ export class FilingController {
     @Inject(CONFIG) private readonly config: ReportingConfig,
   ) {}
 
+  /**
+   * GET /reports/runs?kind=&period=&limit=200&after=<runId>: filed runs, newest first, a page at a
+   * time. The order is filed_at descending, then version descending, then runId descending (the runs
+   * of one close — MiFIR, activity, TTF, both Banque de France reports — are filed in one transaction,
+   * at the same instant). `after` is the runId of the last run of the page before, and a page is the
+   * runs after that one in this order: keyset, so runs filed meanwhile do not shift the pages already read.
+   */
   @Get('reports/runs')
   @Roles(...READERS, 'admin')
-  runs(@Query('kind') kind?: string, @Query('period') period?: string) {
+  async runs(@Query('kind') kind?: string, @Query('period') period?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
     if (kind && !(REPORT_KINDS as readonly string[]).includes(kind)) throw new BadRequestException(`kind must be one of ${REPORT_KINDS.join(', ')}`);
     if (period && !isIsoDate(period)) throw new BadRequestException('period must be the ISO date the period starts on');
-    return listRuns(this.ds.manager, { kind, period });
+    const page = pageRequest({ limit, after }, RUNS_PAGE);
+    const rows = await listRuns(this.ds.manager, { kind: kind || null, period: period || null }, page);
+    if (page.after !== null && rows.length === 0) await this.known('report_runs', page.after);
+    return rows;
   }
 
   @Get('reports/runs/:id')
@@ -149,16 +180,34 @@ export class FilingController {
     return activityReport(await activityFigures(this.ds.manager, businessDate));
   }
 
-  /** MiFIR transaction reports by status (INVALID ones carry every broken rule). */
+  /**
+   * GET /mifir/reports?status=&tradeRef=&limit=500&after=<reportId>: MiFIR transaction reports
+   * (INVALID ones carry every broken rule), oldest first, a page at a time. The order is reportId,
+   * the order the reports were made in; `after` is the reportId of the last report of the page
+   * before, and a page is the reports after that one (keyset: a report filed meanwhile, even out of
+   * the status asked for, does not shift the pages).
+   */
   @Get('mifir/reports')
   @Roles(...READERS, 'admin')
-  async mifirReports(@Query('status') status?: string, @Query('tradeRef') tradeRef?: string) {
-    return this.ds.query(
+  async mifirReports(@Query('status') status?: string, @Query('tradeRef') tradeRef?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const page = pageRequest({ limit, after }, MIFIR_PAGE);
+    const rows = (await this.ds.query(
       `SELECT report_id::text AS "reportId", trade_ref AS "tradeRef", trade_version AS "tradeVersion", kind, transaction_reference AS "transactionReference",
               to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate", status, problems, filed_run_id AS "filedRunId", created_at AS "createdAt"
-       FROM reporting.mifir_reports m WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR trade_ref = $2) ORDER BY m.report_id LIMIT 500`,
-      [status ?? null, tradeRef ?? null],
-    );
+       FROM reporting.mifir_reports m
+       WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR trade_ref = $2)
+         AND ($4::bigint IS NULL OR m.report_id > (SELECT report_id FROM reporting.mifir_reports WHERE report_id = $4::bigint))
+       ORDER BY m.report_id LIMIT $3`,
+      [status ?? null, tradeRef ?? null, page.limit, page.after],
+    )) as unknown[];
+    if (page.after !== null && rows.length === 0) await this.known('mifir_reports', page.after);
+    return rows;
+  }
+
+  /** An empty page after a row is the end of the list, unless that row does not exist: then the cursor is wrong, 404. */
+  private async known(list: keyof typeof LISTS, id: string) {
+    const [row] = (await this.ds.query(`SELECT 1 FROM reporting.${list} WHERE ${LISTS[list].key}`, [id])) as unknown[];
+    if (!row) throw new NotFoundException(`after: no ${LISTS[list].what} ${id}`);
   }
 }
 

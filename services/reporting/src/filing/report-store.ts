@@ -135,14 +135,18 @@ interface RunRow {
 const RUN_COLUMNS = `run_id, kind, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end, version, replaces,
   to_char(inputs_from, 'YYYY-MM-DD') AS inputs_from, to_char(inputs_to, 'YYYY-MM-DD') AS inputs_to, checksum_sha256, summary, filed_by, filed_at, changes`;
 
-export const RUNS_PAGE_MAX = 200;
-
-export async function listRuns(db: EntityManager, f: { kind?: string; period?: string }) {
+/**
+ * Filed runs newest first (filed_at, version, run id: the runs of one close share their filing
+ * time), a page after the run `after` names (exclusive; null for the first page) — keyset, so a page
+ * does not shift when runs are filed meanwhile.
+ */
+export async function listRuns(db: EntityManager, f: { kind: string | null; period: string | null }, page: { limit: number; after: string | null }) {
   const rows = (await db.query(
     `SELECT ${RUN_COLUMNS}, (SELECT r2.run_id FROM reporting.report_runs r2 WHERE r2.replaces = r.run_id) AS replaced_by
      FROM reporting.report_runs r WHERE ($1::text IS NULL OR kind = $1) AND ($2::date IS NULL OR period_start = $2::date)
-     ORDER BY filed_at DESC, version DESC LIMIT ${RUNS_PAGE_MAX}`,
-    [f.kind ?? null, f.period ?? null],
+       AND ($4::uuid IS NULL OR (filed_at, version, run_id) < (SELECT filed_at, version, run_id FROM reporting.report_runs WHERE run_id = $4::uuid))
+     ORDER BY filed_at DESC, version DESC, run_id DESC LIMIT $3`,
+    [f.kind, f.period, page.limit, page.after],
   )) as Array<RunRow & { replaced_by: string | null }>;
   return rows.map((r) => ({ ...runView(r), replacedBy: r.replaced_by }));
 }
