@@ -688,4 +688,107 @@ describe('settlement and delivery, on the real broker and database', () => {
     const sum = onIsd.entries.reduce((s, e) => s + Math.round(Number(e.amount) * 100), 0);
     expect(Math.round(Number(onIsd.closingBalance) * 100)).toBe(sum);
   });
+
+  it('the fails and a day’s penalties page by keyset with `after`: every row once, in order, a cursor that left the list still good; 400 on a bad limit or cursor, 404 on an unknown one', async () => {
+    // Last, as it adds rows: more fails than a page, each its own trade copied from F, on dates and references among the real ones.
+    const AS_OF = '2026-12-04';
+    const PENALTY_DATE = '2026-12-03';
+    const extra = Array.from({ length: 11 }, (_, i) => ({ ref: `FO-EQ:SD-${'BKMTVZ'[i % 6]}${i}`, isd: ['2026-11-27', ISD, '2026-12-01'][i % 3]! }));
+    const added: string[] = [];
+    for (const x of extra) {
+      const { rows } = await env.db.query(
+        `INSERT INTO settlement.instructions
+         SELECT (jsonb_populate_record(NULL::settlement.instructions, to_jsonb(i) || jsonb_build_object(
+           'instruction_id', gen_random_uuid(), 'trade_ref', $2::text, 'intended_settlement_date', $3::text, 'status', 'FAILING', 'reason', 'LACK',
+           'seq', 1, 'settled_quantity', NULL, 'settled_amount', NULL, 'effective_settlement_date', NULL,
+           'buy_in_flagged_by', NULL, 'buy_in_approved_by', NULL, 'buy_in_flagged_at', NULL))).*
+         FROM settlement.instructions i WHERE instruction_id = $1 RETURNING instruction_id`,
+        [id(F.tradeRef), x.ref, x.isd],
+      );
+      added.push((rows[0] as { instruction_id: string }).instruction_id);
+    }
+    // Each new fail's two penalties of the day, copied from L's; a third of them under L's reference, as a re-instructed
+    // trade's are (the same reference, another instruction): ties of reference and kind that the penalty id breaks.
+    const [model] = (await env.db.query(`SELECT penalty_id FROM settlement.penalties WHERE trade_ref = $1 AND penalty_date = $2`, [L.tradeRef, PENALTY_DATE]))
+      .rows as Array<{ penalty_id: string }>;
+    for (const [i, instructionId] of added.entries())
+      for (const kind of ['SEFP', 'LMFP'])
+        await env.db.query(
+          `INSERT INTO settlement.penalties
+           SELECT (jsonb_populate_record(NULL::settlement.penalties, to_jsonb(p) || jsonb_build_object(
+             'penalty_id', gen_random_uuid(), 'instruction_id', $2::uuid, 'trade_ref', $3::text, 'kind', $4::text, 'waived_by', NULL, 'waiver_approved_by', NULL))).*
+           FROM settlement.penalties p WHERE penalty_id = $1`,
+          [model!.penalty_id, instructionId, i % 3 === 0 ? L.tradeRef : extra[i]!.ref, kind],
+        );
+
+    /** Every page of a list, `limit` rows at a time, each page's cursor the last id of the one before. */
+    const walk = async (path: string, rowsOf: (body: never) => Array<Record<string, unknown>>, key: string, limit: number) => {
+      const seen: string[] = [];
+      for (let after: string | undefined, i = 0; i < 100; i++) {
+        const ids = rowsOf((await getJson(`${path}&limit=${limit}${after ? `&after=${after}` : ''}`)) as never).map((r) => r[key] as string);
+        expect(ids.length).toBeLessThanOrEqual(limit);
+        seen.push(...ids);
+        if (ids.length < limit) break;
+        after = ids.at(-1);
+      }
+      return seen;
+    };
+
+    // The fails: by intended date, trade reference, instruction id.
+    const failIds = async () =>
+      (
+        await env.db.query(
+          `SELECT instruction_id AS id FROM settlement.instructions
+           WHERE status IN ('FAILING', 'PARTIALLY_SETTLED', 'UNMATCHED', 'MATCHED', 'ACCEPTED', 'SENT') AND intended_settlement_date <= $1 AND net_instruction_id IS NULL
+           ORDER BY intended_settlement_date, trade_ref, instruction_id`,
+          [AS_OF],
+        )
+      ).rows.map((r: { id: string }) => r.id);
+    const fails = await failIds();
+    expect(fails).toEqual(expect.arrayContaining([...added, id(L.tradeRef)]));
+    expect(fails.length).toBeGreaterThan(12);
+    type Fails = { asOf: string; fails: Array<{ instructionId: string; intendedSettlementDate: string }> };
+    expect(await walk(`/fails?asOf=${AS_OF}`, (b: Fails) => b.fails, 'instructionId', 4)).toEqual(fails);
+    expect(await walk(`/fails?asOf=${AS_OF}`, (b: Fails) => b.fails, 'instructionId', 5)).toEqual(fails);
+    // One page without `limit`: all of them (up to the default), the same order; `asOf` kept.
+    const whole = (await getJson(`/fails?asOf=${AS_OF}`)) as Fails;
+    expect(whole.asOf).toBe(AS_OF);
+    expect(whole.fails.map((f) => f.instructionId)).toEqual(fails);
+    const dates = whole.fails.map((f) => f.intendedSettlementDate);
+    expect(dates).toEqual([...dates].sort());
+    // A fail that settles after its page was read is still the cursor for the next page, which does not shift.
+    const first = (await getJson(`/fails?asOf=${AS_OF}&limit=4`)) as Fails;
+    const last = first.fails.at(-1)!.instructionId;
+    await env.db.query(`UPDATE settlement.instructions SET status = 'SETTLED' WHERE instruction_id = $1`, [last]);
+    expect(((await getJson(`/fails?asOf=${AS_OF}&limit=4&after=${last}`)) as Fails).fails.map((f) => f.instructionId)).toEqual(fails.slice(4, 8));
+    expect(await failIds()).toEqual(fails.filter((f) => f !== last));
+
+    // The day's penalties: by trade reference, kind, penalty id; waived ones included.
+    const penaltyIds = (
+      await env.db.query(`SELECT penalty_id AS id FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind, penalty_id`, [PENALTY_DATE])
+    ).rows.map((r: { id: string }) => r.id);
+    expect(penaltyIds.length).toBe(2 * added.length + 1);
+    type Daily = { date: string; penalties: Array<{ penaltyId: string; tradeRef: string; kind: string }> };
+    expect(await walk(`/penalties/daily?date=${PENALTY_DATE}`, (b: Daily) => b.penalties, 'penaltyId', 3)).toEqual(penaltyIds);
+    const day3 = (await getJson(`/penalties/daily?date=${PENALTY_DATE}`)) as Daily;
+    expect(day3.date).toBe(PENALTY_DATE);
+    expect(day3.penalties.map((p) => p.penaltyId)).toEqual(penaltyIds);
+    // L's reference carries its own SEFP and four more: the ties the penalty id orders.
+    expect(day3.penalties.filter((p) => p.tradeRef === L.tradeRef && p.kind === 'SEFP')).toHaveLength(5);
+
+    // A bad limit or a malformed cursor: 400; a well-formed cursor naming nothing (or a penalty of another day): 404.
+    const status = async (path: string) => (await call(PEOPLE.operator, 'GET', path)).status;
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    const [otherDay] = (await env.db.query(`SELECT penalty_id FROM settlement.penalties WHERE trade_ref = $1 AND penalty_date = $2`, [F.tradeRef, ISD]))
+      .rows as Array<{ penalty_id: string }>;
+    expect(await status(`/fails?asOf=${AS_OF}&limit=0`)).toBe(400);
+    expect(await status(`/fails?asOf=${AS_OF}&limit=1001`)).toBe(400);
+    expect(await status(`/fails?asOf=${AS_OF}&after=not-an-id`)).toBe(400);
+    expect(await status(`/fails?asOf=${AS_OF}&after=${nobody}`)).toBe(404);
+    expect(await status(`/penalties/daily?date=${PENALTY_DATE}&limit=0`)).toBe(400);
+    expect(await status(`/penalties/daily?date=${PENALTY_DATE}&limit=abc`)).toBe(400);
+    expect(await status(`/penalties/daily?date=${PENALTY_DATE}&after=not-an-id`)).toBe(400);
+    expect(await status(`/penalties/daily?date=${PENALTY_DATE}&after=${nobody}`)).toBe(404);
+    expect(await status(`/penalties/daily?date=${PENALTY_DATE}&after=${otherDay!.penalty_id}`)).toBe(404);
+  });
 });

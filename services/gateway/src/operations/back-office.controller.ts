@@ -70,14 +70,17 @@ export class BackOfficeController {
 
   @Get('fails')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Settlement fails: age in business days, reason, penalties accrued (?asOf=)' })
+  @ApiOperation({
+    summary:
+      'Settlement fails: age in business days, reason, penalties accrued; oldest intended date first, a page at a time (?asOf=&limit=&after=, after the last instructionId seen)',
+  })
   fails(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('settlement', `/fails${query(req)}`, who);
   }
 
   @Get('penalties/daily')
   @Roles(...READ)
-  @ApiOperation({ summary: 'CSDR penalties accrued on a business day (?date=)' })
+  @ApiOperation({ summary: 'CSDR penalties accrued on a business day, a page at a time (?date=&limit=&after=, after the last penaltyId seen)' })
   penaltiesDaily(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('settlement', `/penalties/daily${query(req)}`, who);
   }

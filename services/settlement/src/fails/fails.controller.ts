@@ -7,10 +7,12 @@ import {
   CurrentOperator,
   currentBusinessDay,
   MAKERS,
+  pageRequest,
   READERS,
   requireFourEyes,
   RequiresFourEyes,
   Roles,
+  UUID_CURSOR,
   type Operator,
   type OutgoingEvent,
 } from '@postera/platform';
@@ -34,7 +36,14 @@ const amountOrNull = (amount: string | null, currency: string) => (amount === nu
 
 /** Statuses that are a fail once the intended date has come: failing, partially settled (the rest pending), unmatched. */
 const FAIL_STATUSES = ['FAILING', 'PARTIALLY_SETTLED', 'UNMATCHED', 'MATCHED', 'ACCEPTED', 'SENT'];
-export const FAILS_PAGE_MAX = 500;
+/**
+ * Pages of the fails and of a day's penalties. The default is the most the fails list ever
+ * answered in one go, so a reader that does not page sees what it saw before.
+ */
+export const FAILS_PAGE_MAX = 1000;
+export const FAILS_PAGE_DEFAULT = 500;
+export const PENALTIES_PAGE_MAX = 1000;
+export const PENALTIES_PAGE_DEFAULT = 500;
 export const PRICES_IMPORT_MAX = 10_000;
 
 /** The two people of a four-eyes action, from the verified token: who asked for it and the supervisor who approved it. */
@@ -75,9 +84,18 @@ export class FailsController {
     @Inject(CONFIG) private readonly config: SettlementConfig,
   ) {}
 
+  /**
+   * GET /fails?asOf=YYYY-MM-DD&limit=500&after=<instructionId>: the fails as of a date (the open
+   * business date by default), oldest intended settlement date first, then by trade reference, a
+   * page at a time. `after` is the instructionId of the last fail of the page before: keyset on
+   * (intended settlement date, trade reference, instruction id), so a page does not shift when
+   * fails settle meanwhile — the instruction named stays a valid cursor once it has left the list
+   * (settled, cancelled) — and every fail is reached however many there are.
+   */
   @Get('fails')
   @Roles(...READERS, 'admin')
-  async list(@Query('asOf') asOfParam?: string) {
+  async list(@Query('asOf') asOfParam?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const page = pageRequest({ limit, after }, { max: FAILS_PAGE_MAX, dflt: FAILS_PAGE_DEFAULT, cursor: UUID_CURSOR, cursorName: 'instructionId' });
     const day = await currentBusinessDay(this.ds.manager, 'settlement', this.config.SETTLEMENT_CALENDAR);
     const asOf = asOfParam ?? day?.businessDate;
     if (!asOf || !isIsoDate(asOf)) throw new BadRequestException('asOf: an ISO date (no business day is open yet)');
@@ -93,14 +111,20 @@ export class FailsController {
             FROM settlement.penalties WHERE instruction_id = i.instruction_id AND amount IS NOT NULL AND waived_by IS NULL GROUP BY currency) x), '[]') AS "penaltiesAccrued"
        FROM settlement.instructions i
        WHERE i.status = ANY($1::text[]) AND i.intended_settlement_date <= $2 AND i.net_instruction_id IS NULL
-       ORDER BY i.intended_settlement_date, i.trade_ref LIMIT ${FAILS_PAGE_MAX}`,
-      [FAIL_STATUSES, asOf],
+         AND ($4::uuid IS NULL OR (i.intended_settlement_date, i.trade_ref, i.instruction_id) >
+           (SELECT intended_settlement_date, trade_ref, instruction_id FROM settlement.instructions WHERE instruction_id = $4::uuid))
+       ORDER BY i.intended_settlement_date, i.trade_ref, i.instruction_id LIMIT $3`,
+      [FAIL_STATUSES, asOf, page.limit, page.after],
     )) as Array<
       Record<string, unknown> & {
         intendedSettlementDate: string;
         penaltiesAccrued: Array<{ currency: string; receivable: string | null; payable: string | null }>;
       }
     >;
+    if (page.after !== null && rows.length === 0) {
+      const [known] = (await this.ds.query(`SELECT 1 FROM settlement.instructions WHERE instruction_id = $1::uuid`, [page.after])) as unknown[];
+      if (!known) throw new NotFoundException(`after: no instruction ${page.after}`);
+    }
     return {
       asOf,
       fails: rows.map((r) => ({
@@ -254,16 +278,36 @@ export class FailsController {
 export class PenaltiesController {
   constructor(private readonly ds: DataSource) {}
 
+  /**
+   * GET /penalties/daily?date=YYYY-MM-DD&limit=500&after=<penaltyId>: the day's penalties, one row
+   * each (waived ones included, saying who waived them), by trade reference then kind, a page at a
+   * time. The answer carries no totals — the date and the rows — so only the rows are paged.
+   * `after` is the penaltyId of the last row of the page before, a penalty of that same day: keyset
+   * on (trade reference, kind, penalty id), so every penalty of the day is reached once however
+   * many there are, whatever is waived meanwhile.
+   */
   @Get('daily')
   @Roles(...READERS, 'admin')
-  async daily(@Query('date') date?: string) {
+  async daily(@Query('date') date?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const page = pageRequest({ limit, after }, { max: PENALTIES_PAGE_MAX, dflt: PENALTIES_PAGE_DEFAULT, cursor: UUID_CURSOR, cursorName: 'penaltyId' });
     if (!date || !isIsoDate(date)) throw new BadRequestException('date: an ISO date');
     const rows = (await this.ds.query(
       `SELECT penalty_id AS "penaltyId", instruction_id AS "instructionId", trade_ref AS "tradeRef", kind, direction, fail_reason AS "failReason",
          isin, counterparty, account, basis_quantity::text AS "basisQuantity", reference_price::text AS "referencePrice", rate::text AS rate,
-         amount::text AS amount, currency, waived_by AS "waivedBy", waiver_approved_by AS "waiverApprovedBy", waiver_reason AS "waiverReason" FROM settlement.penalties WHERE penalty_date = $1 ORDER BY trade_ref, kind`,
-      [date],
+         amount::text AS amount, currency, waived_by AS "waivedBy", waiver_approved_by AS "waiverApprovedBy", waiver_reason AS "waiverReason"
+       FROM settlement.penalties
+       WHERE penalty_date = $1
+         AND ($3::uuid IS NULL OR (trade_ref, kind, penalty_id) > (SELECT trade_ref, kind, penalty_id FROM settlement.penalties WHERE penalty_id = $3::uuid AND penalty_date = $1))
+       ORDER BY trade_ref, kind, penalty_id LIMIT $2`,
+      [date, page.limit, page.after],
     )) as Array<{ amount: string | null; currency: string }>;
+    if (page.after !== null && rows.length === 0) {
+      const [known] = (await this.ds.query(`SELECT 1 FROM settlement.penalties WHERE penalty_id = $1::uuid AND penalty_date = $2`, [
+        page.after,
+        date,
+      ])) as unknown[];
+      if (!known) throw new NotFoundException(`after: no penalty ${page.after} on ${date}`);
+    }
     // A penalty waiting for its reference price has no amount yet (null); the others at the currency's minor units.
     return { date, penalties: rows.map((r) => ({ ...r, amount: amountOrNull(r.amount, r.currency) })) };
   }
@@ -321,6 +365,11 @@ export class PenaltiesController {
     });
   }
 
+  /**
+   * GET /penalties/monthly?month=YYYY-MM: the month's report, one line per counterparty and
+   * currency. Not paged: it is an aggregate whose size is the counterparties dealt with, not the
+   * penalties accrued, and its lines are read together (the net per counterparty).
+   */
   @Get('monthly')
   @Roles(...READERS, 'admin')
   async monthly(@Query('month') month?: string) {
