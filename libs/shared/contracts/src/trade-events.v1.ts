@@ -58,7 +58,7 @@ export interface TradeEconomics {
   /** Both sides' SSIs, when the referential has them (null: to be completed by an operator before settlement). */
   ssis: { account: SettlementParty | null; counterparty: SettlementParty | null };
   /**
-   * Optional (added for notification, issue 7): the currency conversion applied for the client, when the
+   * Optional, read by notification: the currency conversion applied for the client, when the
    * account's base currency differs from the trade currency and a conversion takes place (Delegated
    * Regulation (EU) 2017/565 art. 59(4)(n)). Absent or null: no conversion applied.
    */

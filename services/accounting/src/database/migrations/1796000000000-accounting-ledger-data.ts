@@ -3,7 +3,7 @@ import { CHART_V1, EXISTING_ACCOUNT_KINDS } from '../../ledger/rule-sets/chart-v
 import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
 
 /**
- * Accounting as data (issue 5): the chart completed (securities by portfolio category, settlement
+ * Accounting as data: the chart completed (securities by portfolio category, settlement
  * accounts, TTF, penalties, realized results, FX), posting rules as versioned rows, the recognition
  * chosen per book, the referential's accounts (portfolio category, cost method), positions and lots,
  * settlement steps (partial settlement), FX rates and results, reconciliation runs and breaks, the

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 7: a notice is owed once (table `notices`), then delivered once per channel and recipient
+ * A notice is owed once (table `notices`), then delivered once per channel and recipient
  * (table `notifications`, one row per contact: EMAIL or WEBHOOK). Counterparty contacts live here,
  * settlement states are followed for fail alerts, and the avis d'opéré deadline is watched.
  */

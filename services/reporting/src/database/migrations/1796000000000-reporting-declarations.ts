@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Declarations and filed reports (issue 6): what reporting keeps of the referential, the trades'
+ * Declarations and filed reports: what reporting keeps of the referential, the trades'
  * economics, settlement steps and penalties, the MiFIR transaction reports, and the filed runs
  * with their files — immutable in the database (a trigger refuses UPDATE and DELETE).
  */
