@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics } from '@postera/contracts';
 import { closeDay, eodSummary, loadSampleReferential, openDay, publish, sampleConfirmations, waitUntil } from '@postera/devstack';
-import { startSmtpSink, type SmtpSink } from '@postera/testing';
+import { executionMessage, startSmtpSink, type SmtpSink } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from './harness.js';
 
 jest.setTimeout(240_000);
@@ -11,28 +11,7 @@ const TRADE_DATE = '2026-11-26';
 const SETTLEMENT_DATE = '2026-11-30';
 const REF = 'FO-EQ:E2E-0001';
 // Buy 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → the client pays 8784.53.
-const message = {
-  messageId: '7d4f2a51-2c1e-4d7a-9a61-0d3c1f6b5e01',
-  schemaVersion: 1,
-  sourceSystem: 'FO-EQ',
-  tradeId: 'E2E-0001',
-  version: 1,
-  action: 'NEW',
-  executedAt: '2026-11-26T10:15:02.120+01:00',
-  tradeDate: TRADE_DATE,
-  side: 'BUY',
-  isin: 'FR0000120271',
-  quantity: '150',
-  price: '58.505',
-  priceType: 'UNIT',
-  currency: 'EUR',
-  venue: 'XPAR',
-  account: 'CLI-0003',
-  counterparty: '529900COUNTERPTY0129',
-  capacity: 'AOTC',
-  orderType: 'LIMIT',
-  fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
-};
+const message = executionMessage({ messageId: '7d4f2a51-2c1e-4d7a-9a61-0d3c1f6b5e01', tradeId: 'E2E-0001', tradeDate: TRADE_DATE });
 
 describe('one trade through every stage, on the real broker and database', () => {
   let env: E2eEnv;

@@ -1,88 +1,51 @@
-import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
-import { deterministicId } from '@postera/kernel';
+import { envelope, physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
 import { PEOPLE, type Stack } from '@postera/devstack';
 import type { Person } from '@postera/platform';
-import { produceRaw, waitFor } from '@postera/testing';
+import {
+  accountUpserted,
+  businessDay,
+  instructionStatusChanged,
+  produceRaw,
+  tradeAmended,
+  tradeCancelled,
+  tradeCaptured,
+  tradeEconomics,
+  waitFor,
+} from '@postera/testing';
 import { groupCaughtUp } from '../../../test/e2e/harness.js';
 
-/** Hand-built events for the accounting tests, in the shapes the producers publish. */
-export function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
-  const [sourceSystem = '', tradeId = ''] = ref.split(':');
-  return {
-    tradeRef: ref,
-    sourceSystem,
-    tradeId,
-    version: 1,
-    side: 'BUY',
-    isin: 'FR0000120271',
+/**
+ * The accounting tests' trade unless said: buy 100 TotalEnergies at 58.00 EUR, gross 5800.00,
+ * commission 5.80 → net 5805.80 (the shared builder's other fields).
+ */
+export const trade = (ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics =>
+  tradeEconomics(ref, {
     quantity: '100',
     price: '58.00',
-    priceType: 'UNIT',
-    currency: 'EUR',
     grossAmount: '5800.00',
-    accruedInterest: '0.00',
     feesAmount: '5.80',
     netAmount: '5805.80',
     fees: [{ type: 'COMMISSION', amount: '5.80', currency: 'EUR' }],
-    tradeDate: '2026-11-26',
-    settlementDate: '2026-11-30',
-    executedAt: '2026-11-26T10:15:02.120+01:00',
-    venue: 'XPAR',
-    account: 'CLI-0003',
-    counterparty: '529900COUNTERPTY0129',
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    clientId: 'CL-0003',
-    accountType: 'CLIENT',
-    book: 'CLIENT-EQ',
-    instrumentType: 'SHARE',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    ssis: { account: null, counterparty: null },
-    origin: 'ELECTRONIC',
-    lateBooking: false,
     ...o,
-  };
-}
-
-export const captured = (t: TradeEconomics) =>
-  envelope({ type: 'TradeCaptured', producer: 'capture', correlationId: t.tradeRef, causationId: null, payload: { trade: t, status: 'CAPTURED' } });
-export const amended = (before: TradeEconomics, after: TradeEconomics) =>
-  envelope({ type: 'TradeAmended', producer: 'capture', correlationId: after.tradeRef, causationId: null, payload: { before, after, status: 'CAPTURED' } });
-export const cancelled = (t: TradeEconomics) =>
-  envelope({ type: 'TradeCancelled', producer: 'capture', correlationId: t.tradeRef, causationId: null, payload: { trade: t, cancelVersion: t.version + 1, status: 'CANCELLED' } });
-
-/** A settlement step as settlement publishes it: cumulative settled figures, and this step's quantity and cash. */
-export function step(t: TradeEconomics, o: { status: 'SETTLED' | 'PARTIALLY_SETTLED'; stepQuantity?: string; stepAmount?: string; settledQuantity?: string; date?: string }) {
-  return envelope<InstructionStatusChangedV1, 'InstructionStatusChanged'>({
-    type: 'InstructionStatusChanged',
-    producer: 'settlement',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: {
-      instructionId: deterministicId('instruction', t.tradeRef, String(t.version)),
-      tradeRef: t.tradeRef,
-      tradeVersion: t.version,
-      status: o.status,
-      reason: null,
-      isin: t.isin,
-      side: t.side,
-      account: t.account,
-      counterparty: t.counterparty,
-      currency: t.currency,
-      quantity: t.quantity,
-      settlementAmount: t.netAmount,
-      intendedSettlementDate: t.settlementDate,
-      settledQuantity: o.settledQuantity ?? t.quantity,
-      settledAmount: null,
-      stepQuantity: o.stepQuantity ?? null,
-      stepAmount: o.stepAmount ?? null,
-      effectiveSettlementDate: o.date ?? t.settlementDate,
-      clientId: t.clientId,
-      book: t.book,
-    },
   });
-}
+
+export { tradeAmended as amended, tradeCaptured as captured, tradeCancelled as cancelled };
+
+/**
+ * A settlement step as accounting reads it: the cumulative settled quantity (the whole trade unless
+ * said) and, when given, this step's quantity and cash; no cumulative cash, which accounting never reads.
+ */
+export const step = (
+  t: TradeEconomics,
+  o: { status: 'SETTLED' | 'PARTIALLY_SETTLED'; stepQuantity?: string; stepAmount?: string; settledQuantity?: string; date?: string },
+) =>
+  instructionStatusChanged(t, o.status, {
+    settledQuantity: o.settledQuantity ?? t.quantity,
+    settledAmount: null,
+    stepQuantity: o.stepQuantity ?? null,
+    stepAmount: o.stepAmount ?? null,
+    effectiveSettlementDate: o.date ?? t.settlementDate,
+  });
 
 export const CONSUMERS: Record<string, string[]> = {
   [Topics.tradeEvents]: ['accounting.trade-events'],
@@ -96,14 +59,7 @@ export const CONSUMERS: Record<string, string[]> = {
 };
 
 /** An account of the referential on refdata.accounts.v1 (a proprietary trading account unless said). */
-export const accountRef = (a: Partial<AccountRefV1> & { account: string; book: string }) =>
-  envelope({
-    type: 'AccountUpserted',
-    producer: 'capture',
-    correlationId: a.account,
-    causationId: null,
-    payload: { clientId: a.account, clientName: a.account, accountType: 'PROPRIETARY', language: 'fr', email: null, baseCurrency: 'EUR', accountingCategory: 'TRADING', costMethod: 'CMP', contacts: [], netting: false, version: 1, ...a },
-  });
+export { accountUpserted as accountRef };
 
 /** A party of the referential on refdata.parties.v1 (key: LEI). */
 export const party = (lei: string, name: string, bic: string | null = null, version = 1) =>
@@ -113,9 +69,8 @@ export const party = (lei: string, name: string, bic: string | null = null, vers
 export const fxRate = (rateDate: string, currency: string, unitsPerEur: string) =>
   envelope({ type: 'FxRate', producer: 'market-sim', correlationId: currency, causationId: null, payload: { rateDate, currency, unitsPerEur, source: 'ECB' } });
 
-/** The close of a TARGET business day on ops.business-day.v1. */
-export const dayClosed = (businessDate: string) =>
-  envelope({ type: 'BusinessDayClosed', producer: 'ops', correlationId: 'TARGET', causationId: null, payload: { calendar: 'TARGET', businessDate } });
+/** The close of a TARGET business day on ops.business-day.v1, keyed by the calendar. */
+export const dayClosed = (businessDate: string) => businessDay('BusinessDayClosed', businessDate, { producer: 'ops', correlationId: 'TARGET' });
 
 /** Publishes and waits until the accounting consumers of that topic have committed everything (group prefix = topic prefix unless given). */
 export async function publish(prefix: string, topic: string, events: EventEnvelope[], key: (e: EventEnvelope) => string = (e) => e.correlationId, groupPrefix = prefix): Promise<void> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type HoldingsStatementV1, type CashStatementV1, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
 import { Dec } from '@postera/kernel';
-import { consumeAll, endOffsets, waitFor } from '@postera/testing';
+import { accountUpserted, consumeAll, endOffsets, waitFor } from '@postera/testing';
 import { readFileSync } from 'node:fs';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 import { PEOPLE } from '@postera/devstack';
@@ -43,27 +43,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
         [ref, code],
       )
     ).rows[0].b as string;
-  const account = (a: Partial<AccountRefV1> & { account: string; book: string }): EventEnvelope =>
-    envelope({
-      type: 'AccountUpserted',
-      producer: 'capture',
-      correlationId: a.account,
-      causationId: null,
-      payload: {
-        clientId: a.account,
-        clientName: a.account,
-        accountType: 'PROPRIETARY',
-        language: 'fr',
-        email: null,
-        baseCurrency: 'EUR',
-        accountingCategory: 'TRADING',
-        costMethod: 'CMP',
-        contacts: [],
-        netting: false,
-        version: 1,
-        ...a,
-      },
-    });
+  const account = (a: Partial<AccountRefV1> & { account: string; book: string }): EventEnvelope => accountUpserted(a);
 
   beforeAll(async () => {
     env = await e2eEnv('accounting-ledger', { basePort: 4900, smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'] });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
+import { physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { produceRaw, waitFor } from '@postera/testing';
+import { produceRaw, tradeEconomics as trade, waitFor } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
-import { signedFetch } from './builders.js';
+import { amended, cancelled, captured, signedFetch, step } from './builders.js';
 
 // Accounting as a built process on the real broker and database, fed with hand-built
 // trade.events.v1 and settlement.events.v1: amendments and cancellations are reversals plus new
@@ -13,85 +13,8 @@ jest.setTimeout(240_000);
 const TRADE_DATE = '2026-11-26';
 const SETTLEMENT_DATE = '2026-11-30';
 
-function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
-  const [sourceSystem = '', tradeId = ''] = ref.split(':');
-  // Buy 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → net 8784.53.
-  return {
-    tradeRef: ref,
-    sourceSystem,
-    tradeId,
-    version: 1,
-    side: 'BUY',
-    isin: 'FR0000120271',
-    quantity: '150',
-    price: '58.505',
-    priceType: 'UNIT',
-    currency: 'EUR',
-    grossAmount: '8775.75',
-    accruedInterest: '0.00',
-    feesAmount: '8.78',
-    netAmount: '8784.53',
-    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
-    tradeDate: TRADE_DATE,
-    settlementDate: SETTLEMENT_DATE,
-    executedAt: '2026-11-26T10:15:02.120+01:00',
-    venue: 'XPAR',
-    account: 'CLI-0003',
-    counterparty: '529900COUNTERPTY0129',
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    clientId: 'CL-0003',
-    accountType: 'CLIENT',
-    book: 'CLIENT-EQ',
-    instrumentType: 'SHARE',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    ssis: { account: null, counterparty: null },
-    origin: 'ELECTRONIC',
-    lateBooking: false,
-    ...o,
-  };
-}
-
-const captured = (t: TradeEconomics) =>
-  envelope({ type: 'TradeCaptured', producer: 'capture', correlationId: t.tradeRef, causationId: null, payload: { trade: t, status: 'CAPTURED' } });
-const amended = (before: TradeEconomics, after: TradeEconomics) =>
-  envelope({ type: 'TradeAmended', producer: 'capture', correlationId: after.tradeRef, causationId: null, payload: { before, after, status: 'CAPTURED' } });
-const cancelled = (t: TradeEconomics, cancelVersion: number) =>
-  envelope({
-    type: 'TradeCancelled',
-    producer: 'capture',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: { trade: t, cancelVersion, status: 'CANCELLED' },
-  });
-const settled = (t: TradeEconomics) =>
-  envelope<InstructionStatusChangedV1, 'InstructionStatusChanged'>({
-    type: 'InstructionStatusChanged',
-    producer: 'settlement',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: {
-      instructionId: deterministicId('instruction', t.tradeRef, String(t.version)),
-      tradeRef: t.tradeRef,
-      tradeVersion: t.version,
-      status: 'SETTLED',
-      reason: null,
-      isin: t.isin,
-      side: t.side,
-      account: t.account,
-      counterparty: t.counterparty,
-      currency: t.currency,
-      quantity: t.quantity,
-      settlementAmount: t.netAmount,
-      intendedSettlementDate: t.settlementDate,
-      settledQuantity: t.quantity,
-      settledAmount: t.netAmount,
-      effectiveSettlementDate: SETTLEMENT_DATE,
-      clientId: t.clientId,
-      book: t.book,
-    },
-  });
+/** The whole trade settles on its intended date. */
+const settled = (t: TradeEconomics) => step(t, { status: 'SETTLED' });
 
 describe('the journal follows the trade lifecycle, on the real broker and database', () => {
   let env: E2eEnv;
@@ -139,7 +62,8 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
     await env?.teardown();
   });
 
-  // P: bought 150, amended to 100 (gross 5850.50, fees 5.85, net 5856.35) before settlement.
+  // P: bought 150 at 58.505 (gross 8775.75, commission 8.78, net 8784.53: the shared trade), amended to 100
+  // (gross 5850.50, fees 5.85, net 5856.35) before settlement.
   const P1 = trade('FO-EQ:AC-P');
   const P2 = {
     ...P1,

@@ -2,7 +2,7 @@ import { envelope, physicalTopic, Topics, type EventEnvelope } from '@postera/co
 import type { Stack } from '@postera/devstack';
 import { newId } from '@postera/kernel';
 import type { Person } from '@postera/platform';
-import { endOffsets, testKafka, waitFor } from '@postera/testing';
+import { endOffsets, executionMessage, testKafka, waitFor } from '@postera/testing';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
@@ -148,31 +148,7 @@ export function referentialBody() {
 export type Fields = Record<string, unknown>;
 
 /** A valid trades.executed.v1 message (TotalEnergies, 150 at 58.505, bought for CLI-0003 from Alpha), fields overridden. */
-export function tradeMessage(o: Fields & { tradeId: string }): Fields {
-  const tradeDate = typeof o.tradeDate === 'string' ? o.tradeDate : TRADE_DATE;
-  return {
-    messageId: randomUUID(),
-    schemaVersion: 1,
-    sourceSystem: 'FO-EQ',
-    version: 1,
-    action: 'NEW',
-    executedAt: `${tradeDate}T10:15:02.120+01:00`,
-    tradeDate,
-    side: 'BUY',
-    isin: 'FR0000120271',
-    quantity: '150',
-    price: '58.505',
-    priceType: 'UNIT',
-    currency: 'EUR',
-    venue: 'XPAR',
-    account: 'CLI-0003',
-    counterparty: '529900COUNTERPTY0129',
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
-    ...o,
-  };
-}
+export const tradeMessage = (o: Fields & { tradeId: string }): Fields => executionMessage({ tradeDate: TRADE_DATE, ...o });
 
 export const refOf = (m: Fields) => `${String(m.sourceSystem)}:${String(m.tradeId)}`;
 

@@ -4,130 +4,62 @@ import {
   Topics,
   type AccountRefV1,
   type EventEnvelope,
-  type InstrumentRefV1,
   type InstructionStatusChangedV1,
   type TradeEconomics,
 } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
-import { deterministicId } from '@postera/kernel';
 import type { Person } from '@postera/platform';
-import { produceRaw, startSmtpSink, waitFor, type SmtpSink, type SmtpSinkOptions } from '@postera/testing';
+import {
+  accountRef,
+  instructionStatusChanged,
+  produceRaw,
+  startSmtpSink,
+  tradeEconomics,
+  waitFor,
+  type SmtpSink,
+  type SmtpSinkOptions,
+} from '@postera/testing';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
-/** Buy 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → net 8784.53. */
-export function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
-  const [sourceSystem = '', tradeId = ''] = ref.split(':');
-  return {
-    tradeRef: ref,
-    sourceSystem,
-    tradeId,
-    version: 1,
-    side: 'BUY',
-    isin: 'FR0000120271',
-    quantity: '150',
-    price: '58.505',
-    priceType: 'UNIT',
-    currency: 'EUR',
-    grossAmount: '8775.75',
-    accruedInterest: '0.00',
-    feesAmount: '8.78',
-    netAmount: '8784.53',
-    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
-    tradeDate: '2026-11-26',
-    settlementDate: '2026-11-30',
-    executedAt: '2026-11-26T10:15:02.120+01:00',
-    venue: 'XPAR',
-    account: 'CLI-FR',
-    counterparty: '529900T8BM49AURSDO55',
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    clientId: 'C-FR',
-    accountType: 'CLIENT',
-    book: 'CLIENT-EQ',
-    instrumentType: 'SHARE',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    ssis: { account: null, counterparty: null },
-    origin: 'ELECTRONIC',
-    lateBooking: false,
-    ...o,
-  };
-}
+/** Buy 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → net 8784.53 (the shared trade), for the French client C-FR. */
+export const trade = (ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics =>
+  tradeEconomics(ref, { account: 'CLI-FR', counterparty: '529900T8BM49AURSDO55', clientId: 'C-FR', ...o });
 
-export function account(a: Partial<AccountRefV1> & Pick<AccountRefV1, 'account'>): AccountRefV1 {
-  return {
+/** A client's account of the referential: Camille Durand's, equities, held as an investment, unless said. */
+export const account = (a: Partial<AccountRefV1> & Pick<AccountRefV1, 'account'>): AccountRefV1 =>
+  accountRef({
     clientId: `C-${a.account}`,
     clientName: 'Camille Durand',
     accountType: 'CLIENT',
     book: 'CLIENT-EQ',
-    language: 'fr',
-    email: null,
-    baseCurrency: 'EUR',
     accountingCategory: 'PLACEMENT',
-    costMethod: 'CMP',
-    contacts: [],
-    netting: false,
-    version: 1,
     ...a,
-  };
-}
+  });
 
-const ev = <P>(type: string, correlationId: string, payload: P) =>
-  envelope({ type, producer: 'test', correlationId, causationId: null, payload }) as EventEnvelope;
-export const accountUpserted = (a: AccountRefV1) => ev('AccountUpserted', a.account, a);
-/** An instrument of the referential, as capture publishes it on refdata.instruments.v1 (a share of Euronext Paris unless told). */
-export const instrumentUpserted = (isin: string, name: string, o: Partial<InstrumentRefV1> = {}) =>
-  ev('InstrumentUpserted', isin, {
-    isin,
-    name,
-    instrumentType: 'SHARE',
-    currency: 'EUR',
-    issuerCountry: 'FR',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    liquidityClass: 'LIQUID_SHARE',
-    ttfScopeYears: [2026],
-    bond: null,
-    version: 1,
-    ...o,
-  } satisfies InstrumentRefV1);
-export const captured = (t: TradeEconomics) => ev('TradeCaptured', t.tradeRef, { trade: t, status: 'CAPTURED' });
-export const validated = (t: TradeEconomics) => ev('TradeValidated', t.tradeRef, { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' });
-export const amended = (before: TradeEconomics, after: TradeEconomics) => ev('TradeAmended', after.tradeRef, { before, after, status: 'CAPTURED' });
-export const cancelled = (t: TradeEconomics, cancelVersion: number) => ev('TradeCancelled', t.tradeRef, { trade: t, cancelVersion, status: 'CANCELLED' });
-export const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
-  ev(type, `business-day:${businessDate}`, { calendar: 'TARGET', businessDate });
+export {
+  accountUpserted,
+  instrumentUpserted,
+  businessDay as day,
+  tradeAmended as amended,
+  tradeCancelled as cancelled,
+  tradeCaptured as captured,
+  tradeValidated as validated,
+} from '@postera/testing';
 
-export function instruction(t: TradeEconomics, o: Partial<InstructionStatusChangedV1>): EventEnvelope {
-  const p: InstructionStatusChangedV1 = {
-    instructionId: deterministicId('instruction', t.tradeRef, String(t.version)),
-    tradeRef: t.tradeRef,
-    tradeVersion: t.version,
-    status: 'SETTLED',
-    reason: null,
-    isin: t.isin,
-    side: t.side,
-    account: t.account,
-    counterparty: t.counterparty,
-    currency: t.currency,
-    quantity: t.quantity,
-    settlementAmount: t.netAmount,
-    intendedSettlementDate: t.settlementDate,
+/** The trade's instruction, SETTLED unless said, with no settled figures but those given. */
+export const instruction = (t: TradeEconomics, o: Partial<InstructionStatusChangedV1>): EventEnvelope =>
+  instructionStatusChanged(t, o.status ?? 'SETTLED', {
     settledQuantity: null,
     settledAmount: null,
     stepQuantity: null,
     stepAmount: null,
     effectiveSettlementDate: null,
-    clientId: t.clientId,
-    book: t.book,
     netInstructionId: null,
     ...o,
-  };
-  return ev('InstructionStatusChanged', t.tradeRef, p);
-}
+  });
 
 export async function publish(env: E2eEnv, topic: string, ...events: EventEnvelope[]): Promise<void> {
   await produceRaw(

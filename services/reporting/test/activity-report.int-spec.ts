@@ -11,7 +11,7 @@ import {
 } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import { deterministicId } from '@postera/kernel';
-import { produceRaw, waitFor } from '@postera/testing';
+import { businessDay, instrumentUpserted, produceRaw, waitFor } from '@postera/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -196,28 +196,8 @@ const breakClosed = (breakId: string, kind: ReconciliationKind, openedOn: string
       closedOn,
     },
   });
-const openDay = (businessDate: string) =>
-  envelope({
-    type: 'BusinessDayOpened',
-    producer: 'gateway',
-    correlationId: `business-day:${businessDate}`,
-    causationId: null,
-    payload: { calendar: 'TARGET', businessDate },
-  });
-const instrument = (isin: string, name: string) =>
-  ev('InstrumentUpserted', isin, {
-    isin,
-    name,
-    instrumentType: 'SHARE',
-    currency: 'EUR',
-    issuerCountry: 'FR',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    liquidityClass: 'LIQUID_SHARE',
-    ttfScopeYears: [2026],
-    bond: null,
-    version: 1,
-  });
+const openDay = (businessDate: string) => businessDay('BusinessDayOpened', businessDate);
+const instrument = (isin: string, name: string) => instrumentUpserted(isin, name);
 
 function pdfText(pdf: Buffer, first: number, last: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'activity-int-'));

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
 import { validateAgainst } from '@postera/iso20022';
-import { consumeAll, produceRaw, waitFor } from '@postera/testing';
+import { consumeAll, instrumentUpserted, produceRaw, waitFor } from '@postera/testing';
 import { XMLParser } from 'fast-xml-parser';
 import { createHash } from 'node:crypto';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -111,45 +111,9 @@ describe('declarations on the real broker and database', () => {
     await publishTo(
       env,
       Topics.refdataInstruments,
-      ref('InstrumentUpserted', TTE, {
-        isin: TTE,
-        name: 'TotalEnergies',
-        instrumentType: 'SHARE',
-        currency: 'EUR',
-        issuerCountry: 'FR',
-        settlementMarket: 'EU',
-        placeOfSettlement: 'SICVFRPPXXX',
-        liquidityClass: 'LIQUID_SHARE',
-        ttfScopeYears: [2025, 2026],
-        bond: null,
-        version: 1,
-      }),
-      ref('InstrumentUpserted', LVMH, {
-        isin: LVMH,
-        name: 'LVMH',
-        instrumentType: 'SHARE',
-        currency: 'EUR',
-        issuerCountry: 'FR',
-        settlementMarket: 'EU',
-        placeOfSettlement: 'SICVFRPPXXX',
-        liquidityClass: 'LIQUID_SHARE',
-        ttfScopeYears: [2026],
-        bond: null,
-        version: 1,
-      }),
-      ref('InstrumentUpserted', APPLE, {
-        isin: APPLE,
-        name: 'Apple',
-        instrumentType: 'SHARE',
-        currency: 'USD',
-        issuerCountry: 'US',
-        settlementMarket: 'US',
-        placeOfSettlement: 'DTCYUS33XXX',
-        liquidityClass: 'LIQUID_SHARE',
-        ttfScopeYears: [],
-        bond: null,
-        version: 1,
-      }),
+      instrumentUpserted(TTE, 'TotalEnergies', { ttfScopeYears: [2025, 2026] }),
+      instrumentUpserted(LVMH, 'LVMH'),
+      instrumentUpserted(APPLE, 'Apple', { currency: 'USD', issuerCountry: 'US', settlementMarket: 'US', placeOfSettlement: 'DTCYUS33XXX', ttfScopeYears: [] }),
     );
     await publishTo(
       env,

@@ -2,7 +2,7 @@ import { dlqTopic, envelope, physicalTopic, Topics, type EventEnvelope, type Ins
 import { leiWithCheckDigits } from '@postera/kernel';
 import { PEOPLE } from '@postera/devstack';
 import { eventHeaders, type Person } from '@postera/platform';
-import { produceRaw, waitFor } from '@postera/testing';
+import { businessDay, instructionStatusChanged, produceRaw, tradeCaptured, tradeConfirmed, tradeEconomics, tradeValidated, waitFor } from '@postera/testing';
 import { count, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // Hand-built events for reporting's integration tests, in the shapes of @postera/contracts.
@@ -11,90 +11,30 @@ export const LEI_DE = leiWithCheckDigits('5299000DEUTSCHECP0');
 export const LEI_FR = leiWithCheckDigits('969500FRANCECPTY00');
 export const LEI_US = leiWithCheckDigits('5493000USBROKERCP0');
 
-export function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
-  const [sourceSystem = '', tradeId = ''] = ref.split(':');
-  return {
-    tradeRef: ref,
-    sourceSystem,
-    tradeId,
-    version: 1,
-    side: 'BUY',
-    isin: 'FR0000120271',
+/** Reporting's trade unless said: buy 100 TotalEnergies at 58.50 EUR without fees (gross = net 5850.00), from client CL-0001 with Deutsche as counterparty. */
+export const trade = (ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics =>
+  tradeEconomics(ref, {
     quantity: '100',
     price: '58.50',
-    priceType: 'UNIT',
-    currency: 'EUR',
     grossAmount: '5850.00',
-    accruedInterest: '0.00',
     feesAmount: '0.00',
     netAmount: '5850.00',
     fees: [],
-    tradeDate: '2026-11-26',
-    settlementDate: '2026-11-30',
-    executedAt: '2026-11-26T10:15:02.120+01:00',
-    venue: 'XPAR',
     account: 'CLI-0001',
     counterparty: LEI_DE,
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
     clientId: 'CL-0001',
-    accountType: 'CLIENT',
-    book: 'CLIENT-EQ',
-    instrumentType: 'SHARE',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    ssis: { account: null, counterparty: null },
-    origin: 'ELECTRONIC',
-    lateBooking: false,
     ...o,
-  };
-}
+  });
 
 export const ev = (type: string, correlationId: string, payload: unknown, producer = 'capture') => envelope({ type, producer, correlationId, causationId: null, payload });
-export const captured = (t: TradeEconomics) => ev('TradeCaptured', t.tradeRef, { trade: t, status: 'CAPTURED' });
-export const confirmed = (t: TradeEconomics) => ev('TradeConfirmed', t.tradeRef, { tradeRef: t.tradeRef, version: t.version, confirmationId: `C-${t.tradeId}`, status: 'CONFIRMED' });
-export const validated = (t: TradeEconomics, how: 'STRAIGHT_THROUGH' | 'MAKER_CHECKER' = 'STRAIGHT_THROUGH') =>
-  ev('TradeValidated', t.tradeRef, { trade: t, how, validatedBy: how === 'MAKER_CHECKER' ? 'supervisor-1' : null, status: 'VALIDATED' });
+export { tradeCaptured as captured, tradeConfirmed as confirmed, tradeValidated as validated };
 
-export function instruction(
+/** The trade's instruction under reporting's own id (`ins-` and the trade id): settled statuses carry the whole trade unless said. */
+export const instruction = (
   t: TradeEconomics,
   status: InstructionStatusChangedV1['status'],
   o: Partial<InstructionStatusChangedV1> = {},
-): EventEnvelope<InstructionStatusChangedV1> {
-  const settled = status === 'SETTLED' || status === 'PARTIALLY_SETTLED';
-  return envelope({
-    type: 'InstructionStatusChanged',
-    producer: 'settlement',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: {
-      instructionId: `ins-${t.tradeId}`,
-      tradeRef: t.tradeRef,
-      tradeVersion: t.version,
-      status,
-      reason: null,
-      isin: t.isin,
-      side: t.side,
-      account: t.account,
-      counterparty: t.counterparty,
-      currency: t.currency,
-      quantity: t.quantity,
-      settlementAmount: t.netAmount,
-      intendedSettlementDate: t.settlementDate,
-      settledQuantity: settled ? t.quantity : null,
-      settledAmount: settled ? t.netAmount : null,
-      stepQuantity: settled ? t.quantity : null,
-      stepAmount: settled ? t.netAmount : null,
-      effectiveSettlementDate: settled ? t.settlementDate : null,
-      clientId: t.clientId,
-      book: t.book,
-      ...o,
-    },
-  });
-}
-
-const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
-  envelope({ type, producer: 'gateway', correlationId: `business-day:${businessDate}`, causationId: null, payload: { calendar: 'TARGET', businessDate } });
+): EventEnvelope<InstructionStatusChangedV1> => instructionStatusChanged(t, status, { instructionId: `ins-${t.tradeId}`, ...o });
 
 /** Publishes with the headers the outbox writes, and waits until both of reporting's consumers of the topic have committed everything. */
 export async function publishTo(env: E2eEnv, topic: string, ...events: EventEnvelope[]): Promise<void> {
@@ -116,8 +56,8 @@ export async function publishTo(env: E2eEnv, topic: string, ...events: EventEnve
 /** Opens and closes a business day, and waits for the activity report that the close files. */
 export async function closeDay(env: E2eEnv, businessDate: string): Promise<void> {
   await produceRaw(env.prefix, Topics.businessDay, [
-    { key: 'TARGET', value: JSON.stringify(day('BusinessDayOpened', businessDate)) },
-    { key: 'TARGET', value: JSON.stringify(day('BusinessDayClosed', businessDate)) },
+    { key: 'TARGET', value: JSON.stringify(businessDay('BusinessDayOpened', businessDate)) },
+    { key: 'TARGET', value: JSON.stringify(businessDay('BusinessDayClosed', businessDate)) },
   ]);
   await waitFor(
     async () => (await count(env.db, `SELECT count(*) AS n FROM reporting.report_runs WHERE kind = 'ACTIVITY' AND period_start = $1`, [businessDate])) >= 1,

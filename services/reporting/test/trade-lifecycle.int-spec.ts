@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
-import { produceRaw, waitFor } from '@postera/testing';
+import { envelope, physicalTopic, Topics, type EventEnvelope } from '@postera/contracts';
+import {
+  businessDay as day,
+  instructionStatusChanged as instruction,
+  produceRaw,
+  tradeAmended as amended,
+  tradeCancelled as cancelled,
+  tradeCaptured as captured,
+  tradeConfirmed as confirmed,
+  tradeEconomics as trade,
+  tradeValidated as validated,
+  waitFor,
+} from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // Reporting as a built process on the real broker and database, fed with hand-built
@@ -11,75 +22,7 @@ jest.setTimeout(240_000);
 const TRADE_DATE = '2026-11-26';
 const NEXT_DAY = '2026-11-27';
 
-function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
-  const [sourceSystem = '', tradeId = ''] = ref.split(':');
-  return {
-    tradeRef: ref,
-    sourceSystem,
-    tradeId,
-    version: 1,
-    side: 'BUY',
-    isin: 'FR0000120271',
-    quantity: '150',
-    price: '58.505',
-    priceType: 'UNIT',
-    currency: 'EUR',
-    grossAmount: '8775.75',
-    accruedInterest: '0.00',
-    feesAmount: '8.78',
-    netAmount: '8784.53',
-    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
-    tradeDate: TRADE_DATE,
-    settlementDate: '2026-11-30',
-    executedAt: '2026-11-26T10:15:02.120+01:00',
-    venue: 'XPAR',
-    account: 'CLI-0003',
-    counterparty: '529900COUNTERPTY0129',
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    clientId: 'CL-0003',
-    accountType: 'CLIENT',
-    book: 'CLIENT-EQ',
-    instrumentType: 'SHARE',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    ssis: { account: null, counterparty: null },
-    origin: 'ELECTRONIC',
-    lateBooking: false,
-    ...o,
-  };
-}
-
 const ev = (type: string, correlationId: string, payload: unknown) => envelope({ type, producer: 'capture', correlationId, causationId: null, payload });
-const instruction = (t: TradeEconomics, status: string, reason: string | null) =>
-  envelope({
-    type: 'InstructionStatusChanged',
-    producer: 'settlement',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: {
-      instructionId: '3b0c6f0e-0000-5000-8000-000000000001',
-      tradeRef: t.tradeRef,
-      tradeVersion: t.version,
-      status,
-      reason,
-      isin: t.isin,
-      side: t.side,
-      account: t.account,
-      counterparty: t.counterparty,
-      currency: t.currency,
-      quantity: t.quantity,
-      settlementAmount: t.netAmount,
-      intendedSettlementDate: t.settlementDate,
-      settledQuantity: null,
-      settledAmount: null,
-      effectiveSettlementDate: null,
-      clientId: t.clientId,
-      book: t.book,
-    },
-  });
-const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
-  envelope({ type, producer: 'gateway', correlationId: `business-day:${businessDate}`, causationId: null, payload: { calendar: 'TARGET', businessDate } });
 
 describe('reporting follows the trade lifecycle, on the real broker and database', () => {
   let env: E2eEnv;
@@ -116,6 +59,7 @@ describe('reporting follows the trade lifecycle, on the real broker and database
     ((await env.db.query(`SELECT summary FROM reporting.eod_reports WHERE business_date = $1`, [businessDate])).rows[0] as { summary: Record<string, unknown> })
       .summary;
 
+  // Each buys 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → net 8784.53 (the shared trade).
   const V = trade('FO-EQ:RP-V');
   const A1 = trade('FO-EQ:RP-A');
   const A2 = { ...A1, version: 2, quantity: '100', grossAmount: '5850.50', feesAmount: '5.85', netAmount: '5856.35' };
@@ -133,18 +77,18 @@ describe('reporting follows the trade lifecycle, on the real broker and database
   it('the activity rows follow confirmation, validation, amendment and cancellation', async () => {
     await publishTo(
       Topics.tradeEvents,
-      ev('TradeCaptured', V.tradeRef, { trade: V, status: 'CAPTURED' }),
-      ev('TradeConfirmed', V.tradeRef, { tradeRef: V.tradeRef, version: 1, confirmationId: 'CONF-1', status: 'CONFIRMED' }),
-      ev('TradeValidated', V.tradeRef, { trade: V, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' }),
-      ev('TradeCaptured', A1.tradeRef, { trade: A1, status: 'CAPTURED' }),
-      ev('TradeAmended', A1.tradeRef, { before: A1, after: A2, status: 'CAPTURED' }),
-      ev('TradeCaptured', C.tradeRef, { trade: C, status: 'CAPTURED' }),
-      ev('TradeValidated', C.tradeRef, { trade: C, how: 'MAKER_CHECKER', validatedBy: 'supervisor-1', status: 'VALIDATED' }),
+      captured(V),
+      confirmed(V, 'CONF-1'),
+      validated(V),
+      captured(A1),
+      amended(A1, A2),
+      captured(C),
+      validated(C, 'MAKER_CHECKER'),
     );
-    await publishTo(Topics.settlementEvents, instruction(C, 'SENT', null));
+    await publishTo(Topics.settlementEvents, instruction(C, 'SENT'));
     // The cancellation comes in a later batch than the validation: the row's CANCELLED must win over what it had.
-    await publishTo(Topics.tradeEvents, ev('TradeCancelled', C.tradeRef, { trade: C, cancelVersion: 2, status: 'CANCELLED' }));
-    await publishTo(Topics.settlementEvents, instruction(C, 'CANCELLED', 'TRADE_CANCELLED'));
+    await publishTo(Topics.tradeEvents, cancelled(C, 2));
+    await publishTo(Topics.settlementEvents, instruction(C, 'CANCELLED', { reason: 'TRADE_CANCELLED' }));
 
     expect(await activity(V.tradeRef)).toEqual({
       trade_status: 'VALIDATED',

@@ -14,7 +14,17 @@ import { parseCamt053, parseSemt002 } from '@postera/iso20022';
 import { deterministicId } from '@postera/kernel';
 import { PEOPLE } from '@postera/devstack';
 import type { Person } from '@postera/platform';
-import { consumeAll, produceRaw, waitFor } from '@postera/testing';
+import {
+  businessDay,
+  consumeAll,
+  instructionIdOf,
+  instrumentUpserted,
+  produceRaw,
+  tradeAmended,
+  tradeEconomics,
+  tradeValidated,
+  waitFor,
+} from '@postera/testing';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // Settlement and the simulated CSD as built processes on the real broker and database. One
@@ -42,61 +52,23 @@ const SCENARIO = [
   { isin: OR, outcome: 'UNMATCHED', reason: 'DMON' },
 ];
 
-function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
-  const [sourceSystem = '', tradeId = ''] = ref.split(':');
-  return {
-    tradeRef: ref,
-    sourceSystem,
-    tradeId,
-    version: 1,
-    side: 'BUY',
-    isin: TTE,
-    quantity: '150',
-    price: '58.505',
-    priceType: 'UNIT',
-    currency: 'EUR',
-    grossAmount: '8775.75',
-    accruedInterest: '0.00',
-    feesAmount: '8.78',
-    netAmount: '8784.53',
-    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
+// The shared worked example (buy 150 TotalEnergies at 58.505 EUR for CLI-0003), with the standing
+// settlement instructions of both sides the CSD matches on.
+const trade = (ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics =>
+  tradeEconomics(ref, {
     tradeDate: TRADE_DATE,
     settlementDate: ISD,
-    executedAt: '2026-11-26T10:15:02.120+01:00',
-    venue: 'XPAR',
-    account: 'CLI-0003',
     counterparty: CPTY,
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    clientId: 'CL-0003',
-    accountType: 'CLIENT',
-    book: 'CLIENT-EQ',
-    instrumentType: 'SHARE',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
     ssis: {
       account: { owner: 'CLI-0003', placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-10003', cashAccount: 'FR76-0003', agentBic: 'BNPAFRPPXXX' },
       counterparty: { owner: CPTY, placeOfSettlement: 'SICVFRPPXXX', safekeepingAccount: 'EF-99129', cashAccount: null, agentBic: null },
     },
-    origin: 'ELECTRONIC',
-    lateBooking: false,
     ...o,
-  };
-}
-
-const validated = (t: TradeEconomics) =>
-  envelope({
-    type: 'TradeValidated',
-    producer: 'capture',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' },
   });
-const amended = (before: TradeEconomics, after: TradeEconomics) =>
-  envelope({ type: 'TradeAmended', producer: 'capture', correlationId: after.tradeRef, causationId: null, payload: { before, after, status: 'CAPTURED' } });
-const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
-  envelope({ type, producer: 'gateway', correlationId: `business-day:${businessDate}`, causationId: null, payload: { calendar: 'TARGET', businessDate } });
-const id = (ref: string, version = 1) => deterministicId('instruction', ref, String(version));
+const validated = (t: TradeEconomics) => tradeValidated(t);
+const amended = tradeAmended;
+const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) => businessDay(type, businessDate);
+const id = (ref: string, version = 1) => instructionIdOf(ref, version);
 
 // A: settles on its date. P: partial then complete. F: fails three days (CLAC). U: never matched (DMON).
 // N1/N2: opposite trades of a netting account. C1→C2: amended before settlement.
@@ -227,7 +199,7 @@ describe('settlement and delivery, on the real broker and database', () => {
       services: ['settlement', 'market-sim'],
       serviceEnv: {
         'market-sim': {
-          MARKET_SIM_SEED: 'issue-4',
+          MARKET_SIM_SEED: 'settlement-and-delivery',
           // The start-up scenario; the test then sets the one it runs under through PUT /scenario.
           MARKET_SIM_RULES: JSON.stringify(SCENARIO.slice(0, 2)),
           MARKET_SIM_FAIL_RATE: '0.5',
@@ -264,28 +236,7 @@ describe('settlement and delivery, on the real broker and database', () => {
         },
       }),
     );
-    await publish(
-      Topics.refdataInstruments,
-      envelope({
-        type: 'InstrumentUpserted',
-        producer: 'capture',
-        correlationId: SAN,
-        causationId: null,
-        payload: {
-          isin: SAN,
-          name: 'Sanofi',
-          instrumentType: 'SHARE',
-          currency: 'EUR',
-          issuerCountry: 'FR',
-          settlementMarket: 'EU',
-          placeOfSettlement: 'SICVFRPPXXX',
-          liquidityClass: 'LIQUID_SHARE',
-          ttfScopeYears: [2026],
-          bond: null,
-          version: 1,
-        },
-      }),
-    );
+    await publish(Topics.refdataInstruments, instrumentUpserted(SAN, 'Sanofi'));
     await publish(Topics.businessDay, day('BusinessDayOpened', TRADE_DATE));
     await waitFor(async () => (await env.db.query(`SELECT 1 FROM settlement.accounts WHERE account = $1 AND netting`, [NET_ACCOUNT])).rowCount === 1, {
       timeoutMs: 60_000,

@@ -1,8 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
-import { deterministicId } from '@postera/kernel';
+import { physicalTopic, Topics, type EventEnvelope } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
-import { consumeAll, produceRaw, waitFor } from '@postera/testing';
+import {
+  businessDay as day,
+  consumeAll,
+  instructionIdOf as instructionId,
+  produceRaw,
+  tradeAmended as amended,
+  tradeCancelled as cancelled,
+  tradeCaptured as captured,
+  tradeEconomics as trade,
+  tradeValidated as validated,
+  waitFor,
+} from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // Settlement and the simulated CSD as built processes on the real broker and database, fed with
@@ -11,71 +21,6 @@ jest.setTimeout(240_000);
 
 const TRADE_DATE = '2026-11-26';
 const SETTLEMENT_DATE = '2026-11-30';
-
-function trade(ref: string, o: Partial<TradeEconomics> = {}): TradeEconomics {
-  const [sourceSystem = '', tradeId = ''] = ref.split(':');
-  // Buy 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → net 8784.53.
-  return {
-    tradeRef: ref,
-    sourceSystem,
-    tradeId,
-    version: 1,
-    side: 'BUY',
-    isin: 'FR0000120271',
-    quantity: '150',
-    price: '58.505',
-    priceType: 'UNIT',
-    currency: 'EUR',
-    grossAmount: '8775.75',
-    accruedInterest: '0.00',
-    feesAmount: '8.78',
-    netAmount: '8784.53',
-    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
-    tradeDate: TRADE_DATE,
-    settlementDate: SETTLEMENT_DATE,
-    executedAt: '2026-11-26T10:15:02.120+01:00',
-    venue: 'XPAR',
-    account: 'CLI-0003',
-    counterparty: '529900COUNTERPTY0129',
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    clientId: 'CL-0003',
-    accountType: 'CLIENT',
-    book: 'CLIENT-EQ',
-    instrumentType: 'SHARE',
-    settlementMarket: 'EU',
-    placeOfSettlement: 'SICVFRPPXXX',
-    ssis: { account: null, counterparty: null },
-    origin: 'ELECTRONIC',
-    lateBooking: false,
-    ...o,
-  };
-}
-
-const captured = (t: TradeEconomics) =>
-  envelope({ type: 'TradeCaptured', producer: 'capture', correlationId: t.tradeRef, causationId: null, payload: { trade: t, status: 'CAPTURED' } });
-const validated = (t: TradeEconomics) =>
-  envelope({
-    type: 'TradeValidated',
-    producer: 'capture',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: { trade: t, how: 'STRAIGHT_THROUGH', validatedBy: null, status: 'VALIDATED' },
-  });
-const amended = (before: TradeEconomics, after: TradeEconomics) =>
-  envelope({ type: 'TradeAmended', producer: 'capture', correlationId: after.tradeRef, causationId: null, payload: { before, after, status: 'CAPTURED' } });
-const cancelled = (t: TradeEconomics, cancelVersion: number) =>
-  envelope({
-    type: 'TradeCancelled',
-    producer: 'capture',
-    correlationId: t.tradeRef,
-    causationId: null,
-    payload: { trade: t, cancelVersion, status: 'CANCELLED' },
-  });
-const day = (type: 'BusinessDayOpened' | 'BusinessDayClosed', businessDate: string) =>
-  envelope({ type, producer: 'gateway', correlationId: `business-day:${businessDate}`, causationId: null, payload: { calendar: 'TARGET', businessDate } });
-
-const instructionId = (ref: string, version: number) => deterministicId('instruction', ref, String(version));
 
 describe('settlement follows the trade lifecycle, on the real broker and database', () => {
   let env: E2eEnv;
@@ -102,6 +47,7 @@ describe('settlement follows the trade lifecycle, on the real broker and databas
   const readTopic = async (topic: string, expected: number) =>
     (await consumeAll(physicalTopic(env.prefix, topic), { expected, timeoutMs: 20_000, settleMs: 500 })).map((m) => JSON.parse(m.value) as EventEnvelope);
 
+  // Each buys 150 TotalEnergies at 58.505 EUR: gross 8775.75, commission 8.78 → net 8784.53 (the shared trade).
   // A: instructed, settles; B: cancelled before settlement; C: amended to v2; D: no place of settlement on the trade.
   const A = trade('FO-EQ:LC-A', { placeOfSettlement: 'CEDELULLXXX' });
   const B = trade('FO-EQ:LC-B');
