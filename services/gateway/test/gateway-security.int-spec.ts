@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { Ajv } from 'ajv';
+import { nextBusinessDay, TARGET } from '@postera/kernel';
 import { dlqTopic, physicalTopic, Topics } from '@postera/contracts';
 import { LocalIssuer, loadSampleReferential, PEOPLE, REPO_ROOT, type OperatorRole } from '@postera/devstack';
 import { consumeAll, endOffsets, produceRaw } from '@postera/testing';
@@ -682,5 +684,51 @@ describe('gateway security, on the built process', () => {
     }
     expect(first429).toBe(401);
     expect((await call('GET', '/api/business-day', { token: await as('calm', ['operator']) })).status).toBe(200);
+  });
+  it('the answers of the business day and of proposals are what their schemas in the OpenAPI document say', async () => {
+    type Doc = {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const doc = (await call('GET', '/api/docs-json')).json as unknown as Doc;
+    // The document's schemas as one JSON Schema (OpenAPI 3.0's nullable included), each $ref pointing into it.
+    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+    const local = (x: unknown) => JSON.parse(JSON.stringify(x).replaceAll('"#/components/schemas/', '"components#/definitions/')) as object;
+    ajv.addSchema({ $id: 'components', definitions: local(doc.components.schemas) });
+    const mismatches: string[] = [];
+    const answer = async (method: string, path: string, route: string, token: string, body?: unknown) => {
+      const r = await call(method, path, { token, body });
+      const schema = doc.paths[route]?.[method.toLowerCase()]?.responses[String(r.status)]?.content?.['application/json']?.schema;
+      if (!schema) mismatches.push(`${method} ${route} ${r.status}: no schema for this answer`);
+      else if (!ajv.validate(local(schema), r.json)) mismatches.push(`${method} ${route} ${r.status}: ${ajv.errorsText(ajv.errors)}`);
+      return r;
+    };
+    const [alice, bob, sam] = await Promise.all([as('alice', ['operator']), as('bob', ['supervisor']), as('sam', ['supervisor'])]);
+
+    // The next business day after where the day stands (earlier tests may have moved it), opened twice and closed.
+    const now = (await answer('GET', '/api/business-day', '/api/business-day', sam)).json as { businessDate: string | null; status: string };
+    if (now.status === 'OPEN') await answer('POST', '/api/business-day/close', '/api/business-day/close', sam, { businessDate: now.businessDate });
+    const next = now.businessDate ? nextBusinessDay(now.businessDate, TARGET) : '2026-12-01';
+    await answer('POST', '/api/business-day/open', '/api/business-day/open', sam, { businessDate: next });
+    expect((await answer('POST', '/api/business-day/open', '/api/business-day/open', sam, { businessDate: next })).json).toMatchObject({ alreadyDone: true });
+    await answer('GET', '/api/business-day', '/api/business-day', sam);
+    await answer('POST', '/api/business-day/close', '/api/business-day/close', sam, { businessDate: next });
+
+    const proposal = async (comment: string) =>
+      (await answer('POST', '/api/proposals', '/api/proposals', alice, { kind: 'REJECT_EXCEPTION', params: { exceptionId: UNKNOWN_ID, comment } })).json
+        .proposalId as string;
+    const withdrawn = await proposal('schema check: withdrawn');
+    await answer('GET', `/api/proposals/${withdrawn}`, '/api/proposals/{id}', bob);
+    await answer('POST', `/api/proposals/${withdrawn}/withdraw`, '/api/proposals/{id}/withdraw', alice, { comment: 'not needed' });
+    const rejected = await proposal('schema check: rejected');
+    await answer('POST', `/api/proposals/${rejected}/reject`, '/api/proposals/{id}/reject', bob, { comment: 'no such exception' });
+    // Approved, the service refuses it (no such exception): a FAILED decision carrying the service's answer.
+    const failed = await proposal('schema check: approved');
+    const decided = await answer('POST', `/api/proposals/${failed}/approve`, '/api/proposals/{id}/approve', bob);
+    expect(decided.json).toMatchObject({ status: 'FAILED', result: { status: 404 } });
+    for (const status of ['PENDING', 'WITHDRAWN', 'REJECTED', 'FAILED', 'EXECUTED'])
+      await answer('GET', `/api/proposals?status=${status}`, '/api/proposals', bob);
+
+    expect(mismatches).toEqual([]);
   });
 });

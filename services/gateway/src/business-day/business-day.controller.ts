@@ -1,11 +1,11 @@
 import { Body, ConflictException, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { appendAudit } from '../audit/audit-log.js';
 import { envelope, Topics, type BusinessDayEvent } from '@postera/contracts';
 import { deterministicId, TARGET } from '@postera/kernel';
 import { appendToOutbox, CurrentOperator, type Operator, READERS, Roles } from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DayCommand } from './day-command.js';
+import { BusinessDayCommandResult, BusinessDayState, DayCommand } from './business-day.dto.js';
 
 const CALENDAR = 'TARGET';
 
@@ -23,6 +23,7 @@ export class BusinessDayController {
   @Get()
   @Roles(...READERS, 'admin')
   @ApiOperation({ summary: 'The current business day and its status' })
+  @ApiOkResponse({ type: BusinessDayState })
   async current() {
     const [last] = (await this.ds.query(
       `SELECT to_char(business_date, 'YYYY-MM-DD') AS "businessDate", action, at FROM gateway.business_day_commands
@@ -38,6 +39,7 @@ export class BusinessDayController {
   @Roles('supervisor', 'admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Open a business day (a TARGET business day, after the last one closed)' })
+  @ApiOkResponse({ type: BusinessDayCommandResult })
   open(@Body() body: DayCommand, @CurrentOperator() who: Operator) {
     return this.command('OPEN', body, who);
   }
@@ -46,6 +48,7 @@ export class BusinessDayController {
   @Roles('supervisor', 'admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close the open business day: every service runs its end-of-day work' })
+  @ApiOkResponse({ type: BusinessDayCommandResult })
   close(@Body() body: DayCommand, @CurrentOperator() who: Operator) {
     return this.command('CLOSE', body, who);
   }

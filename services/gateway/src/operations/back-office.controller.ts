@@ -4,7 +4,7 @@ import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
 import { readRawBody } from '../upstream/http.js';
-import { BookRecognitionBody, ReferencePriceBody, ReportRunBody, RotateWebhookSecretBody, ScenarioBody, WorkBreakCommand } from './back-office-commands.js';
+import { BookRecognitionBody, ReferencePriceBody, ReportRunBody, RotateWebhookSecretBody, ScenarioBody, WorkBreakCommand } from './back-office.dto.js';
 import { Upstream, type ServiceName } from '../upstream/services.js';
 
 type RawRequest = AsyncIterable<Buffer | string> & { url: string; headers: Record<string, string | string[] | undefined> };

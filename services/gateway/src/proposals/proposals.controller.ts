@@ -12,7 +12,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { newId } from '@postera/kernel';
 import {
   CHECKERS,
@@ -33,7 +33,16 @@ import { appendAudit } from '../audit/audit-log.js';
 import { canonical } from '../audit/audit-chain.js';
 import { DlqReader } from '../dlq/dlq-reader.js';
 import { Upstream } from '../upstream/services.js';
-import { ProposeCommand, RejectCommand, WithdrawCommand } from './proposal-commands.js';
+import {
+  Proposal,
+  ProposalDecided,
+  ProposalMade,
+  ProposalRejected,
+  ProposalWithdrawn,
+  ProposeCommand,
+  RejectCommand,
+  WithdrawCommand,
+} from './proposal.dto.js';
 import { PROPOSAL_KINDS, proposalKind } from './proposal-kinds.js';
 
 interface ProposalRow {
@@ -72,6 +81,7 @@ export class ProposalsController {
   @Roles(...MAKERS)
   @HttpCode(201)
   @ApiOperation({ summary: `Propose a change: kind one of ${PROPOSAL_KINDS.map((k) => k.kind).join(', ')}; a supervisor other than you approves it` })
+  @ApiCreatedResponse({ type: ProposalMade })
   async propose(@Body() body: ProposeCommand, @CurrentOperator() who: Operator) {
     const kind = proposalKind(body.kind)!; // the body's class admits the known kinds only
     if (!who.roles.some((r) => kind.makers.includes(r))) throw new ForbiddenException(`${kind.kind} is proposed by ${kind.makers.join(' or ')}`);
@@ -129,6 +139,7 @@ export class ProposalsController {
     summary:
       'Proposals by status (PENDING by default), of one kind or maker if asked, oldest first: limit (1–500, 100 by default), after = the last proposalId of the page before',
   })
+  @ApiOkResponse({ type: [Proposal] })
   list(
     @Query('status') status = 'PENDING',
     @Query('kind') kind?: string,
@@ -149,6 +160,7 @@ export class ProposalsController {
   @Get(':id')
   @Roles(...READERS, 'admin')
   @ApiOperation({ summary: 'One proposal, with its decision and result' })
+  @ApiOkResponse({ type: Proposal })
   async one(@Param('id') id: string) {
     const [row] = (await this.ds.query(`SELECT ${COLUMNS} FROM gateway.proposals WHERE proposal_id::text = $1`, [id])) as unknown[];
     if (!row) throw new NotFoundException(`no proposal ${id}`);
@@ -159,6 +171,7 @@ export class ProposalsController {
   @Roles(...CHECKERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve and carry out a proposal of someone else (the maker can never approve)' })
+  @ApiOkResponse({ type: ProposalDecided })
   approve(@Param('id') id: string, @CurrentOperator() who: Operator) {
     return this.ds.transaction(async (tx) => {
       const p = await this.lockPending(tx, id);
@@ -200,6 +213,7 @@ export class ProposalsController {
   @Roles(...CHECKERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a proposal, with a comment saying why' })
+  @ApiOkResponse({ type: ProposalRejected })
   reject(@Param('id') id: string, @Body() body: RejectCommand, @CurrentOperator() who: Operator) {
     const comment = body.comment.trim();
     return this.ds.transaction(async (tx) => {
@@ -224,6 +238,7 @@ export class ProposalsController {
   @Roles(...MAKERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw your own pending proposal (only its maker may; recorded as withdrawn by the maker)' })
+  @ApiOkResponse({ type: ProposalWithdrawn })
   withdraw(@Param('id') id: string, @Body() body: WithdrawCommand, @CurrentOperator() who: Operator) {
     const comment = body.comment?.trim() || null;
     return this.ds.transaction(async (tx) => {
