@@ -1,8 +1,8 @@
-import { envelope, physicalTopic, Topics, type EventEnvelope } from '@postera/contracts';
+import { envelope, physicalTopic, Topics, type EventEnvelope, type InstrumentRefV1 } from '@postera/contracts';
 import type { Stack } from '@postera/devstack';
 import { newId } from '@postera/kernel';
 import type { Person } from '@postera/platform';
-import { endOffsets, executionMessage, testKafka, waitFor } from '@postera/testing';
+import { endOffsets, executionMessage, instrumentRef, testKafka, waitFor } from '@postera/testing';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
@@ -17,31 +17,14 @@ import type pg from 'pg';
 export const TRADE_DATE = '2026-11-26'; // Thursday
 export const SETTLEMENT_DATE = '2026-11-30'; // T+2 on TARGET: Friday 27, Monday 30
 
-interface Instrument {
-  isin: string;
-  name: string;
-  instrumentType: 'SHARE' | 'BOND';
-  currency: string;
-  issuerCountry: string;
-  settlementMarket: 'EU' | 'US';
-  placeOfSettlement: string;
-  liquidityClass: string;
-  ttfScopeYears: number[];
-  bond: null | { couponRate: string; couponFrequency: 1; dayCount: 'ACT/ACT-ICMA'; maturityDate: string };
-}
+/** An instrument as the referential import takes it: the referential's, without the version capture gives it. */
+type Instrument = Omit<InstrumentRefV1, 'version'>;
 
-const share = (isin: string, name: string): Instrument => ({
-  isin,
-  name,
-  instrumentType: 'SHARE',
-  currency: 'EUR',
-  issuerCountry: 'FR',
-  settlementMarket: 'EU',
-  placeOfSettlement: 'SICVFRPPXXX',
-  liquidityClass: 'LIQUID_SHARE',
-  ttfScopeYears: [2026],
-  bond: null,
-});
+/** A share of the import: the referential's instrument (a liquid share of Euronext Paris) without its version, which capture gives it. */
+const share = (isin: string, name: string): Instrument => {
+  const { version: _version, ...instrument } = instrumentRef(isin, name);
+  return instrument;
+};
 
 /** The sample referential's shares, and an OAT so that a confirmation carries accrued interest. */
 export const INSTRUMENTS: Instrument[] = [

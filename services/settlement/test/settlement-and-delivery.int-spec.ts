@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
-  envelope,
   physicalTopic,
   Topics,
   type CashStatementV1,
@@ -15,6 +14,7 @@ import { deterministicId } from '@postera/kernel';
 import { PEOPLE } from '@postera/devstack';
 import type { Person } from '@postera/platform';
 import {
+  accountUpserted,
   businessDay,
   consumeAll,
   instructionIdOf,
@@ -214,27 +214,7 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(set.status).toBe(200);
     await publish(
       Topics.refdataAccounts,
-      envelope({
-        type: 'AccountUpserted',
-        producer: 'capture',
-        correlationId: NET_ACCOUNT,
-        causationId: null,
-        payload: {
-          account: NET_ACCOUNT,
-          clientId: 'PROP',
-          clientName: 'Proprietary',
-          accountType: 'PROPRIETARY',
-          book: 'PROP-EQ',
-          language: 'fr',
-          email: null,
-          baseCurrency: 'EUR',
-          accountingCategory: 'TRADING',
-          costMethod: 'CMP',
-          contacts: [],
-          netting: true,
-          version: 1,
-        },
-      }),
+      accountUpserted({ account: NET_ACCOUNT, book: 'PROP-EQ', clientId: 'PROP', clientName: 'Proprietary', netting: true }),
     );
     await publish(Topics.refdataInstruments, instrumentUpserted(SAN, 'Sanofi'));
     await publish(Topics.businessDay, day('BusinessDayOpened', TRADE_DATE));
