@@ -3,7 +3,7 @@ import { renderSemt002 } from '@postera/iso20022';
 import { PEOPLE, referentialImport, waitUntil, type OperatorRole } from '@postera/devstack';
 import { Dec } from '@postera/kernel';
 import { createHash } from 'node:crypto';
-import { amountFieldsOutOfForm } from '@postera/testing';
+import { amountFieldsOutOfForm, OpenApiAnswers, type OpenApiDocument } from '@postera/testing';
 import { e2eEnv, type E2eEnv } from './harness.js';
 
 // An operator's day, every step through the gateway with a bearer token: the referential imported
@@ -341,7 +341,7 @@ describe("an operator's day through the gateway", () => {
     const refused = await call('POST', `/api/proposals/${String(again.json.proposalId)}/approve`, await as('bob', ['supervisor']));
     expect(refused.json).toMatchObject({ status: 'FAILED', result: { status: 409 } });
   });
-  it("one form for amounts: every amount the operator reads through the gateway is at its currency's minor units", async () => {
+  it("one form for amounts, and the schemas of the OpenAPI document: every amount the operator reads through the gateway is at its currency's minor units, every answer documented keeps its schema", async () => {
     const operator = await as('olga', ['operator']);
     const paths = [
       ...tradeRefs.flatMap((r) => [
@@ -364,12 +364,20 @@ describe("an operator's day through the gateway", () => {
       '/api/eod-summary',
       '/api/periods',
       '/api/activity-report?businessDate=2026-11-30',
+      '/api/trades?status=SETTLED',
     ];
+    // Where the OpenAPI document gives an answer its schema, the real answer keeps it.
+    const answers = new OpenApiAnswers((await call('GET', '/api/docs-json', operator)).json as unknown as OpenApiDocument);
+    const documented = paths.filter((p) => answers.schemaOf('GET', p, 200) !== undefined);
+    expect(['/api/fails', '/api/penalties/daily', '/api/trades'].filter((p) => !documented.some((d) => d.startsWith(`${p}?`)))).toEqual([]);
+    expect(documented.filter((p) => p.endsWith('/journal'))).toHaveLength(tradeRefs.length);
+    const offSchema: string[] = [];
     const noticeIds: string[] = [];
     const outOfForm: string[] = [];
     for (const path of paths) {
       const r = await call('GET', path, operator);
       expect([path, r.status]).toEqual([path, 200]);
+      offSchema.push(...answers.problems('GET', path, r.status, r.json));
       outOfForm.push(...amountFieldsOutOfForm(r.json).map((p) => `${path} ${p}`));
       if (path.startsWith('/api/notices?')) noticeIds.push(...(r.json as unknown as Array<{ noticeId: string }>).map((n) => n.noticeId));
     }
@@ -383,5 +391,6 @@ describe("an operator's day through the gateway", () => {
     const raw = await env.db.query(`SELECT l.currency, l.debit::text AS debit FROM accounting.journal_lines l WHERE l.debit = 8775 LIMIT 1`);
     expect(amountFieldsOutOfForm(raw.rows)).toEqual(['$[0].debit: "8775" (EUR)']);
     expect(outOfForm).toEqual([]);
+    expect(offSchema).toEqual([]);
   });
 });

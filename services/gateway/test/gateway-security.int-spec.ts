@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { Ajv } from 'ajv';
 import { nextBusinessDay, TARGET } from '@postera/kernel';
 import { dlqTopic, physicalTopic, Topics } from '@postera/contracts';
 import { LocalIssuer, loadSampleReferential, PEOPLE, REPO_ROOT, type OperatorRole } from '@postera/devstack';
-import { consumeAll, endOffsets, produceRaw } from '@postera/testing';
+import { consumeAll, endOffsets, OpenApiAnswers, produceRaw, type OpenApiDocument } from '@postera/testing';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -686,21 +685,12 @@ describe('gateway security, on the built process', () => {
     expect((await call('GET', '/api/business-day', { token: await as('calm', ['operator']) })).status).toBe(200);
   });
   it('the answers of the business day and of proposals are what their schemas in the OpenAPI document say', async () => {
-    type Doc = {
-      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
-      components: { schemas: Record<string, unknown> };
-    };
-    const doc = (await call('GET', '/api/docs-json')).json as unknown as Doc;
-    // The document's schemas as one JSON Schema (OpenAPI 3.0's nullable included), each $ref pointing into it.
-    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-    const local = (x: unknown) => JSON.parse(JSON.stringify(x).replaceAll('"#/components/schemas/', '"components#/definitions/')) as object;
-    ajv.addSchema({ $id: 'components', definitions: local(doc.components.schemas) });
+    const answers = new OpenApiAnswers((await call('GET', '/api/docs-json')).json as unknown as OpenApiDocument);
     const mismatches: string[] = [];
     const answer = async (method: string, path: string, route: string, token: string, body?: unknown) => {
       const r = await call(method, path, { token, body });
-      const schema = doc.paths[route]?.[method.toLowerCase()]?.responses[String(r.status)]?.content?.['application/json']?.schema;
-      if (!schema) mismatches.push(`${method} ${route} ${r.status}: no schema for this answer`);
-      else if (!ajv.validate(local(schema), r.json)) mismatches.push(`${method} ${route} ${r.status}: ${ajv.errorsText(ajv.errors)}`);
+      if (answers.schemaOf(method, path, r.status) === undefined) mismatches.push(`${method} ${route} ${r.status}: no schema for this answer`);
+      mismatches.push(...answers.problems(method, path, r.status, r.json));
       return r;
     };
     const [alice, bob, sam] = await Promise.all([as('alice', ['operator']), as('bob', ['supervisor']), as('sam', ['supervisor'])]);

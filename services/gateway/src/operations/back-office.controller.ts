@@ -1,10 +1,20 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, MAKERS, READERS, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { appendAudit } from '../audit/audit-log.js';
 import { readRawBody } from '../upstream/http.js';
-import { BookRecognitionBody, ReferencePriceBody, ReportRunBody, RotateWebhookSecretBody, ScenarioBody, WorkBreakCommand } from './back-office.dto.js';
+import {
+  BookRecognitionBody,
+  FailsPage,
+  JournalLine,
+  PenaltiesOfDay,
+  ReferencePriceBody,
+  ReportRunBody,
+  RotateWebhookSecretBody,
+  ScenarioBody,
+  WorkBreakCommand,
+} from './back-office.dto.js';
 import { Upstream, type ServiceName } from '../upstream/services.js';
 
 type RawRequest = AsyncIterable<Buffer | string> & { url: string; headers: Record<string, string | string[] | undefined> };
@@ -74,6 +84,7 @@ export class BackOfficeController {
     summary:
       'Settlement fails: age in business days, reason, penalties accrued; oldest intended date first, a page at a time (?asOf=&limit=&after=, after the last instructionId seen)',
   })
+  @ApiOkResponse({ type: FailsPage })
   fails(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('settlement', `/fails${query(req)}`, who);
   }
@@ -81,6 +92,7 @@ export class BackOfficeController {
   @Get('penalties/daily')
   @Roles(...READ)
   @ApiOperation({ summary: 'CSDR penalties accrued on a business day, a page at a time (?date=&limit=&after=, after the last penaltyId seen)' })
+  @ApiOkResponse({ type: PenaltiesOfDay })
   penaltiesDaily(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('settlement', `/penalties/daily${query(req)}`, who);
   }
@@ -145,6 +157,7 @@ export class BackOfficeController {
   @Get('trades/:ref/journal')
   @Roles(...READ)
   @ApiOperation({ summary: 'The journal lines of a trade' })
+  @ApiOkResponse({ type: [JournalLine] })
   journal(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/journal/by-trade/${encodeURIComponent(ref)}`, who);
   }

@@ -62,3 +62,83 @@ export class ReportRunBody {
 export class RotateWebhookSecretBody {
   @ApiPropertyOptional({ format: 'uri' }) url?: string;
 }
+
+// Answers of the services, as the gateway passes them on: amounts are decimal strings at the
+// currency's minor units, quantities and prices decimal strings as they are.
+
+/** Penalties accrued on a fail in one currency, waived ones left out (null: none that way). */
+export class PenaltiesAccrued {
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ nullable: true, type: String, example: '1.22' }) receivable!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) payable!: string | null;
+}
+
+/** An instruction not settled by its intended date, as of the date asked. */
+export class Fail {
+  @ApiProperty({ format: 'uuid' }) instructionId!: string;
+  @ApiProperty({ example: 'FO-EQ:T-0042' }) tradeRef!: string;
+  @ApiProperty({ description: 'A net instruction (its gross trades are not listed apart)' }) isNet!: boolean;
+  @ApiProperty({ enum: ['FAILING', 'PARTIALLY_SETTLED', 'UNMATCHED', 'MATCHED', 'ACCEPTED', 'SENT'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The CSD’s reason code (sese.024)', example: 'LACK' }) reason!: string | null;
+  @ApiProperty() isin!: string;
+  @ApiProperty() account!: string;
+  @ApiProperty() counterparty!: string;
+  @ApiProperty({ enum: ['BUY', 'SELL'] }) side!: string;
+  @ApiProperty() quantity!: string;
+  @ApiProperty() settledQuantity!: string;
+  @ApiProperty() remainingQuantity!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ format: 'date' }) intendedSettlementDate!: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'null until matched' }) matchedDate!: string | null;
+  @ApiProperty({ nullable: true, type: String }) buyInFlaggedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) buyInApprovedBy!: string | null;
+  @ApiProperty({ type: [PenaltiesAccrued] }) penaltiesAccrued!: PenaltiesAccrued[];
+  @ApiProperty({ description: 'Business days from the intended date through asOf, both counted' }) ageBusinessDays!: number;
+}
+
+export class FailsPage {
+  @ApiProperty({ format: 'date' }) asOf!: string;
+  @ApiProperty({ type: [Fail] }) fails!: Fail[];
+}
+
+/** A CSDR penalty of one day on one instruction. */
+export class Penalty {
+  @ApiProperty({ format: 'uuid' }) penaltyId!: string;
+  @ApiProperty({ format: 'uuid' }) instructionId!: string;
+  @ApiProperty() tradeRef!: string;
+  @ApiProperty({ enum: ['SEFP', 'LMFP'] }) kind!: string;
+  @ApiProperty({ enum: ['RECEIVABLE', 'PAYABLE'] }) direction!: string;
+  @ApiProperty({ nullable: true, type: String }) failReason!: string | null;
+  @ApiProperty() isin!: string;
+  @ApiProperty() counterparty!: string;
+  @ApiProperty() account!: string;
+  @ApiProperty() basisQuantity!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null while the day’s reference price is missing' }) referencePrice!: string | null;
+  @ApiProperty() rate!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null while the day’s reference price is missing' }) amount!: string | null;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ nullable: true, type: String }) waivedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) waiverApprovedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) waiverReason!: string | null;
+}
+
+export class PenaltiesOfDay {
+  @ApiProperty({ format: 'date' }) date!: string;
+  @ApiProperty({ type: [Penalty] }) penalties!: Penalty[];
+}
+
+/** One line of a trade's journal entries, in the order they were posted. */
+export class JournalLine {
+  @ApiProperty({ format: 'uuid' }) entryId!: string;
+  @ApiProperty({ example: 'SETTLEMENT' }) kind!: string;
+  @ApiProperty({ format: 'date' }) accountingDate!: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'The event’s own date when it was booked on another day (a closed period)' })
+  pieceDate!: string | null;
+  @ApiProperty({ nullable: true, type: String }) bookingNote!: string | null;
+  @ApiProperty() lineNo!: number;
+  @ApiProperty({ example: '512000' }) accountCode!: string;
+  @ApiProperty() accountName!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ example: '8784.53' }) debit!: string;
+  @ApiProperty({ example: '0.00' }) credit!: string;
+}

@@ -1,7 +1,8 @@
 import { Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, READERS, Roles, type Operator } from '@postera/platform';
 import { Upstream } from '../upstream/services.js';
+import { BlotterTrade } from './capture-work.dto.js';
 
 /** What the referential holds, each entity as capture serves it (history: the imports and who made them). */
 const REFERENTIAL = ['instruments', 'parties', 'accounts', 'ssis', 'calendars', 'history'] as const;
@@ -23,6 +24,7 @@ export class CaptureWorkController {
     summary:
       'The blotter: trades in a status (CAPTURED by default: the unconfirmed), by isin, account, counterparty, tradeDateFrom, tradeDateTo, oldest first; limit (1–500, 100 by default), after = the last tradeRef of the page before (the query is passed on)',
   })
+  @ApiOkResponse({ type: [BlotterTrade] })
   trades(@Req() req: { url: string }, @CurrentOperator() who: Operator) {
     const i = req.url.indexOf('?');
     return this.up.call('capture', 'GET', `/trades${i >= 0 ? req.url.slice(i) : ''}`, { as: who });
