@@ -30,26 +30,28 @@ function event<P, T extends string>(type: T, producer: string, correlationId: st
  */
 export function executionMessage(o: Record<string, unknown> & { tradeId: string }): Record<string, unknown> {
   const tradeDate = typeof o.tradeDate === 'string' ? o.tradeDate : '2026-11-26';
+  const t = tradeEconomics(`FO-EQ:${o.tradeId}`, { tradeDate });
+  const { side, isin, quantity, price, priceType, currency, venue, account, counterparty, capacity, orderType, fees } = t;
   return {
     messageId: randomUUID(),
     schemaVersion: 1,
-    sourceSystem: 'FO-EQ',
-    version: 1,
+    sourceSystem: t.sourceSystem,
+    version: t.version,
     action: 'NEW',
     executedAt: `${tradeDate}T10:15:02.120+01:00`,
     tradeDate,
-    side: 'BUY',
-    isin: 'FR0000120271',
-    quantity: '150',
-    price: '58.505',
-    priceType: 'UNIT',
-    currency: 'EUR',
-    venue: 'XPAR',
-    account: 'CLI-0003',
-    counterparty: '529900COUNTERPTY0129',
-    capacity: 'AOTC',
-    orderType: 'LIMIT',
-    fees: [{ type: 'COMMISSION', amount: '8.78', currency: 'EUR' }],
+    side,
+    isin,
+    quantity,
+    price,
+    priceType,
+    currency,
+    venue,
+    account,
+    counterparty,
+    capacity,
+    orderType,
+    fees,
     ...o,
   };
 }
