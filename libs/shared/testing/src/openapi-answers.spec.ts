@@ -11,9 +11,15 @@ const doc: OpenApiDocument = {
   },
   components: {
     schemas: {
+      Person: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
       Proposal: {
         type: 'object',
-        properties: { proposalId: { type: 'string' }, checker: { type: 'string', nullable: true } },
+        properties: {
+          proposalId: { type: 'string' },
+          checker: { type: 'string', nullable: true },
+          language: { type: 'string', enum: ['fr', 'en'], nullable: true },
+          maker: { nullable: true, allOf: [{ $ref: '#/components/schemas/Person' }] },
+        },
         required: ['proposalId', 'checker'],
       },
     },
@@ -35,6 +41,16 @@ describe('OpenApiAnswers', () => {
     expect(answers.problems('GET', '/api/proposals?status=PENDING', 200, [{ proposalId: 'a', checker: 'bob' }, { proposalId: 7 }])).toEqual([
       "GET /api/proposals?status=PENDING 200: data/1 must have required property 'checker', data/1/proposalId must be string",
     ]);
+  });
+
+  it('reads nullable as "or null" for the whole schema: an enum, a reference to another class', () => {
+    const ok = { proposalId: 'p', checker: null, language: null, maker: null };
+    expect(answers.problems('GET', '/api/proposals/p', 200, ok)).toEqual([]);
+    expect(answers.problems('GET', '/api/proposals/p', 200, { ...ok, language: 'fr', maker: { id: 'alice' } })).toEqual([]);
+    expect(answers.problems('GET', '/api/proposals/p', 200, { ...ok, language: 'de', maker: {} })).toHaveLength(1);
+    expect(answers.problems('GET', '/api/proposals/p', 200, { ...ok, language: 'de', maker: {} })[0]).toMatch(
+      /language must be equal to one of the allowed values.*maker must have required property 'id'/s,
+    );
   });
 
   it('has nothing to say of an answer the document gives no schema (another status, an unknown route)', () => {

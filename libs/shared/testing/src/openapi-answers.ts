@@ -45,5 +45,17 @@ export class OpenApiAnswers {
 
 const params = (template: string) => template.match(/\{/g)?.length ?? 0;
 
-/** The document's references as references into the one schema the components are added as. */
-const local = (x: unknown): object => JSON.parse(JSON.stringify(x).replaceAll('"#/components/schemas/', '"components#/definitions/')) as object;
+/**
+ * A schema of the document as JSON Schema: its references pointing into the one schema the
+ * components are added as, and OpenAPI 3.0's `nullable: true` read as "or null" for the whole
+ * schema (an enum, a reference to another class), as the document means it.
+ */
+const local = (x: unknown): object => nullable(JSON.parse(JSON.stringify(x).replaceAll('"#/components/schemas/', '"components#/definitions/'))) as object;
+
+function nullable(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(nullable);
+  if (x === null || typeof x !== 'object') return x;
+  const entries = Object.entries(x).map(([k, v]) => [k, nullable(v)] as const);
+  const own = Object.fromEntries(entries.filter(([k, v]) => !(k === 'nullable' && typeof v === 'boolean')));
+  return (x as { nullable?: unknown }).nullable === true ? { anyOf: [own, { type: 'null' }] } : own;
+}

@@ -6,9 +6,13 @@ import { appendAudit } from '../audit/audit-log.js';
 import { readRawBody } from '../upstream/http.js';
 import {
   BookRecognitionBody,
+  CashBalance,
   FailsPage,
   JournalLine,
+  Notice,
   PenaltiesOfDay,
+  Position,
+  ReconciliationBreak,
   ReferencePriceBody,
   ReportRunBody,
   RotateWebhookSecretBody,
@@ -143,6 +147,7 @@ export class BackOfficeController {
   @Get('positions/:account')
   @Roles(...READ)
   @ApiOperation({ summary: 'Positions of an account per ISIN, trade-date and settlement-date views, with costs (?asOf=)' })
+  @ApiOkResponse({ type: [Position] })
   positions(@Param('account') account: string, @Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/positions/${encodeURIComponent(account)}${query(req)}`, who);
   }
@@ -150,6 +155,7 @@ export class BackOfficeController {
   @Get('cash')
   @Roles(...READ)
   @ApiOperation({ summary: 'Cash balances per currency and nostro (?asOf=)' })
+  @ApiOkResponse({ type: [CashBalance] })
   cash(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/cash${query(req)}`, who);
   }
@@ -210,6 +216,7 @@ export class BackOfficeController {
     summary:
       'Reconciliation breaks, oldest first, a page at a time (?status=OPEN|INVESTIGATING|RESOLVED|CLOSED&kind=&limit=&after=, after the last breakId seen): field, both values, difference, age',
   })
+  @ApiOkResponse({ type: [ReconciliationBreak] })
   breaks(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/reconciliations/breaks${query(req)}`, who);
   }
@@ -404,6 +411,7 @@ export class BackOfficeController {
   @ApiOperation({
     summary: 'Client and counterparty notices, newest first (?tradeRef=&kind=&status=&limit=&after=, after = the last noticeId of the page before)',
   })
+  @ApiOkResponse({ type: [Notice] })
   notices(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('notification', `/notices${query(req)}`, who);
   }

@@ -142,3 +142,66 @@ export class JournalLine {
   @ApiProperty({ example: '8784.53' }) debit!: string;
   @ApiProperty({ example: '0.00' }) credit!: string;
 }
+
+/** A difference a reconciliation found, and where its work stands. */
+export class ReconciliationBreak {
+  @ApiProperty({ format: 'uuid' }) breakId!: string;
+  @ApiProperty({ format: 'uuid', description: 'The run that found it' }) runId!: string;
+  @ApiProperty({ enum: ['HOLDINGS', 'CASH', 'PNL'] }) kind!: string;
+  @ApiProperty({ description: 'What was reconciled: a safekeeping account, a cash account, a book' }) subject!: string;
+  @ApiProperty({ description: 'The line: an ISIN, a currency…' }) item!: string;
+  @ApiProperty({ description: 'The field that differs' }) field!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Our figure; null when we have no line' }) ours!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Their figure; null when their statement has no line' }) theirs!: string | null;
+  @ApiProperty({ nullable: true, type: String }) difference!: string | null;
+  @ApiProperty({ format: 'date' }) asOf!: string;
+  @ApiProperty({ enum: ['OPEN', 'INVESTIGATING', 'RESOLVED', 'CLOSED'] }) status!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The later run that found the difference gone' }) closedByRun!: string | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) closedOn!: string | null;
+  @ApiProperty({ description: 'Business days from the day first seen to the current business date' }) ageBusinessDays!: number;
+}
+
+/** The cost of a position: average cost (CMP) or FIFO lots, and the result realized so far. */
+export class PositionCost {
+  @ApiProperty() isin!: string;
+  @ApiProperty() book!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ enum: ['CMP', 'FIFO'] }) costMethod!: string;
+  @ApiProperty() quantity!: string;
+  @ApiProperty() cost!: string;
+  @ApiProperty({ nullable: true, type: 'array', items: { type: 'object', additionalProperties: true }, description: 'FIFO: the lots, oldest first' })
+  lots!: Array<Record<string, unknown>> | null;
+  @ApiProperty() realized!: string;
+}
+
+/** An account's position in one ISIN on a date, in the trade-date and the settlement-date views. */
+export class Position {
+  @ApiProperty() isin!: string;
+  @ApiProperty() tradeDateQuantity!: string;
+  @ApiProperty() settlementDateQuantity!: string;
+  @ApiProperty({ type: PositionCost, nullable: true }) cost!: PositionCost | null;
+}
+
+/** Cash on a date per currency and nostro (the 512000 lines). */
+export class CashBalance {
+  @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'The custodian (nostro); empty when the lines name none' }) custodian!: string;
+  @ApiProperty() balance!: string;
+}
+
+/** A notice owed to a client or a counterparty, whatever its channels. */
+export class Notice {
+  @ApiProperty({ format: 'uuid' }) noticeId!: string;
+  @ApiProperty({ example: 'AVIS_OPERE' }) kind!: string;
+  @ApiProperty() causeEventId!: string;
+  @ApiProperty() tradeRef!: string;
+  @ApiProperty({ nullable: true, type: Number }) tradeVersion!: number | null;
+  @ApiProperty({ enum: ['CLIENT', 'COUNTERPARTY'] }) recipientType!: string;
+  @ApiProperty() party!: string;
+  @ApiProperty({ enum: ['WAITING', 'ROUTED', 'SKIPPED', 'NO_CONTACT'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) statusReason!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The notice it corrects' }) refersTo!: string | null;
+  @ApiProperty({ enum: ['fr', 'en'], nullable: true, type: String }) language!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) routedAt!: string | null;
+}
