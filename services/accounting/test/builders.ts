@@ -1,6 +1,6 @@
-import { envelope, physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
+import { envelope, PARTITION_DAY_CLOSED, physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
 import { PEOPLE, type Stack } from '@postera/devstack';
-import type { Person } from '@postera/platform';
+import { partitionKeys, topicPartitions, type Person } from '@postera/platform';
 import {
   accountUpserted,
   businessDay,
@@ -101,3 +101,28 @@ export async function signedFetch(
 }
 
 export { checkFec } from './fec-check.js';
+
+/** The end of a business day marked on every partition of a topic, as capture (trade events) and settlement (settlement events) write it. */
+export const dayMarkers = (topic: string, businessDate: string, producer = topic === Topics.tradeEvents ? 'capture' : 'settlement') => {
+  const partitions = topicPartitions(topic);
+  return Array.from({ length: partitions }, (_, partition) =>
+    envelope({
+      type: PARTITION_DAY_CLOSED,
+      producer,
+      correlationId: `business-day:${businessDate}`,
+      causationId: null,
+      payload: { calendar: 'TARGET', businessDate, partition, partitions },
+    }),
+  );
+};
+
+/**
+ * Marks the day's end on both topics whose operations move positions, each marker on its own
+ * partition, and waits for accounting to have read them: the day's operations are then costed.
+ */
+export async function markDay(prefix: string, businessDate: string, groupPrefix = prefix): Promise<void> {
+  for (const topic of [Topics.tradeEvents, Topics.settlementEvents]) {
+    const keys = partitionKeys(topicPartitions(topic));
+    await publish(prefix, topic, dayMarkers(topic, businessDate), (e) => keys[(e.payload as { partition: number }).partition]!, groupPrefix);
+  }
+}

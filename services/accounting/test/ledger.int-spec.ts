@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
 import { PEOPLE } from '@postera/devstack';
 import type { Person } from '@postera/platform';
-import { captured, cancelled, checkFec, dayClosed, fxRate, party, publish, signedFetch, step, trade } from './builders.js';
+import { captured, cancelled, checkFec, dayClosed, fxRate, markDay, party, publish, signedFetch, step, trade } from './builders.js';
 
 // Accounting as a built process on the real broker and database: partial settlements,
 // realized P&L by FIFO, trade-date recognition, penalties, TTF, FX revaluation across two closes,
@@ -192,11 +192,16 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     await send(Topics.tradeEvents, [captured(P1), captured(P2), captured(P3)]);
     await send(Topics.settlementEvents, [step(P1, { status: 'SETTLED' }), step(P2, { status: 'SETTLED' })]);
     await send(Topics.settlementEvents, [step(P3, { status: 'SETTLED' })]);
+    // Booked at its consideration when it settles; its cost and result when the day is marked.
     expect(await lines(P3.tradeRef, 'SETTLEMENT')).toEqual([
       ['904100', '1950.00', '0.00'],
       ['904900', '0.00', '1950.00'],
       ['512000', '1950.00', '0.00'],
-      ['312000', '0.00', '1600.00'],
+      ['312000', '0.00', '1950.00'],
+    ]);
+    await markDay(env.prefix, '2026-11-30');
+    expect(await lines('POSITION:PROP-01:FR0000133308', 'RECOSTING')).toEqual([
+      ['312000', '350.00', '0.00'],
       ['767000', '0.00', '350.00'],
     ]);
     const [pos] = await get<Array<{ cost: { quantity: string; cost: string; lots: unknown; realized: string } }>>('/positions/PROP-01');

@@ -17,6 +17,7 @@ export * from './consumer/batch-handler.js';
 export * from './consumer/envelope-handler.js';
 export * from './consumer/batch-consumer.js';
 export * from './business-day/business-day.js';
+export * from './business-day/day-markers.js';
 export * from './observability/metrics.js';
 export * from './nest/tokens.js';
 export * from './http/paging.js';

@@ -11,6 +11,7 @@ import { AccountingFecNamesAndResult1796200000000 } from './1796200000000-accoun
 import { AccountingPeriodClosings1796800000000 } from './1796800000000-accounting-period-closings.js';
 import { AccountingBreaksClosedByRuns1796900000000 } from './1796900000000-accounting-breaks-closed-by-runs.js';
 import { AccountingTrialBalanceFormat1797000000000 } from './1797000000000-accounting-trial-balance-format.js';
+import { AccountingDayCosting1797100000000 } from './1797100000000-accounting-day-costing.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -28,4 +29,5 @@ export const accountingMigrations = [
   AccountingPeriodClosings1796800000000,
   AccountingBreaksClosedByRuns1796900000000,
   AccountingTrialBalanceFormat1797000000000,
+  AccountingDayCosting1797100000000,
 ];

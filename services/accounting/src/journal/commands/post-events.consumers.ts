@@ -10,27 +10,29 @@ import {
   type ReportingEvent,
   type SettlementEvent,
   type SettlementTopicEvent,
+  type PartitionDayClosedEvent,
   type TradeEventV1,
+  PARTITION_DAY_CLOSED,
 } from '@postera/contracts';
 import { Dec } from '@postera/kernel';
-import { CONFIG, EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
+import { CONFIG, EnvelopeHandler, recordDayMarks, splitByDayMarks, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { AccountingConfig } from '../../config.js';
 import { settlementStep } from '../../ledger/domain/amounts.js';
 import { applyRules, reversalOf, ruleSetOn, type PostingContext, type RuleSet } from '../../ledger/domain/rules-engine.js';
 import type { CostOpMeta } from '../../ledger/domain/cost-history.js';
 import { accountInfos, loadRuleSets, recognitionOf, securitiesAccountOf, upsertAccounts } from '../../ledger/persistence/ledger.repository.js';
-import { PositionBook, type Recosting } from '../../ledger/persistence/position-book.js';
+import { UNDO } from '../../ledger/persistence/position-book.js';
+import { stageOps, type StagedOp } from '../../ledger/persistence/staged-ops.js';
 import { pgArray } from '../../database/pg-array.js';
 import { correctLateFxLines, revalueAtClose } from '../../fx/commands/fx.service.js';
 import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
-import { nettedLines, recostingPosting, settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
+import { settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
+import { costMarkedDays } from './cost-marked-days.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
 import {
   appendJournal,
   asJournalWriter,
   entryLines,
-  insertEntryHeaders,
-  insertEntryLines,
   journalEntry,
   postedCauses,
   type JournalEntry,
@@ -80,7 +82,13 @@ export function announce(ctx: BatchContext, posted: JournalEntry[]): void {
   }
 }
 
-const positionKey = (t: StoredTrade) => ({ account: t.account, isin: t.isin, book: t.book, currency: t.currency, method: t.costMethod });
+const positionOf = (t: StoredTrade) => ({ account: t.account, isin: t.isin, costMethod: t.costMethod });
+
+/** The consideration of an operation: the securities move at the gross, no P&L until its day is costed. */
+const consideration = (side: 'BUY' | 'SELL', gross: Dec): CostEffect => ({ securities: side === 'BUY' ? gross : gross.negated(), realized: new Dec(0) });
+
+/** The later of two days marked ('' before any). */
+const laterMark = (a: string, b: string): string => (a > b ? a : b);
 
 const postingContext = (t: StoredTrade): PostingContext => ({
   securitiesAccount: t.securitiesAccount,
@@ -105,12 +113,28 @@ const opMeta = (t: StoredTrade, event: CostOpMeta['event'], accountingDate: stri
   currency: t.currency,
 });
 
-/** The trade-date entry of the version booked: a commitment, or the securities at cost under trade-date recognition. */
-function tradeDateEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
+/**
+ * The trade-date entry of the version booked: a commitment, or, under trade-date recognition, the
+ * securities at the consideration — the operation is staged, its cost posted when its day is costed
+ * (cost-marked-days.ts).
+ */
+function tradeDateEntry(sets: RuleSet[], staged: StagedOp[], t: StoredTrade, causeEventId: string, markedThrough: string): JournalEntry {
   let cost: CostEffect | undefined;
+  t.markedThrough = markedThrough;
   if (t.recognition === 'TRADE_DATE') {
-    cost = positions.apply(positionKey(t), t.side, new Dec(t.quantity), new Dec(t.grossAmount), tradeDateOpPrefix(t) + causeEventId, opMeta(t, 'TRADE_DATE', t.tradeDate));
-    // Kept for a reversal only when the position's history lacks the operation (booked before it was kept).
+    cost = consideration(t.side, new Dec(t.grossAmount));
+    staged.push({
+      action: 'INSERT',
+      markedThrough,
+      ...positionOf(t),
+      key: tradeDateOpPrefix(t) + causeEventId,
+      side: t.side,
+      quantity: new Dec(t.quantity),
+      gross: new Dec(t.grossAmount),
+      posted: cost,
+      meta: opMeta(t, 'TRADE_DATE', t.tradeDate),
+    });
+    // What the entry posted, which its reversal mirrors.
     t.tdSecurities = cost.securities.toFixed();
     t.tdRealized = cost.realized.toFixed();
   }
@@ -127,23 +151,26 @@ function tradeDateEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade
 
 /**
  * The trade-date entry booked, mirrored line for line (re-derived from the rule set in force on its
- * date and the amounts it used, so the same lines). Dated the trade date it corrects (the events
+ * date and the amounts it posted, so the same lines). Dated the trade date it corrects (the events
  * carry no business date of the correction), so a replay from offset 0 posts the same journal.
- * Under trade-date recognition the position moves back too.
+ * Under trade-date recognition the operation is staged to leave its position when the day is costed.
  */
-function reversalEntry(sets: RuleSet[], positions: PositionBook, t: StoredTrade, causeEventId: string): JournalEntry {
-  // What the trade-date operation was posted with (its entry and any re-costing since), mirrored.
-  const cost =
-    t.recognition === 'TRADE_DATE'
-      ? positions.takeOut(positionKey(t), tradeDateOpPrefix(t), {
-          side: t.side,
-          quantity: new Dec(t.quantity),
-          securities: new Dec(t.tdSecurities),
-          realized: new Dec(t.tdRealized),
-          undoKey: `${tradeDateOpPrefix(t)}~undo|${causeEventId}`,
-          meta: opMeta(t, 'TRADE_DATE', t.tradeDate),
-        })
-      : undefined;
+function reversalEntry(sets: RuleSet[], staged: StagedOp[], t: StoredTrade, causeEventId: string, markedThrough: string): JournalEntry {
+  let cost: CostEffect | undefined;
+  if (t.recognition === 'TRADE_DATE') {
+    cost = { securities: new Dec(t.tdSecurities), realized: new Dec(t.tdRealized) };
+    staged.push({
+      action: 'TAKE_OUT',
+      markedThrough,
+      ...positionOf(t),
+      key: `${tradeDateOpPrefix(t)}${UNDO}${causeEventId}`,
+      side: t.side,
+      quantity: new Dec(t.quantity),
+      gross: new Dec(t.grossAmount),
+      posted: cost,
+      meta: opMeta(t, 'TRADE_DATE', t.tradeDate),
+    });
+  }
   const lines = reversalOf(tradeDatePosting(t, t.recognition, cost, ruleSetOn(sets, t.tradeDate), postingContext(t)));
   return journalEntry({
     tradeRef: t.tradeRef,
@@ -171,7 +198,7 @@ interface Step {
  * (ledger/domain/amounts.ts): its figures and the trade's new state. Needs no position: the cost
  * released is computed later (settlementLines), under the positions' lock.
  */
-function settlementStepOf(t: StoredTrade, ev: SettlementEvent): PendingStep {
+function settlementStepOf(t: StoredTrade, ev: SettlementEvent, markedThrough: string): PendingStep {
   const p = ev.payload;
   const date = p.effectiveSettlementDate ?? p.intendedSettlementDate;
   const s = settlementStep(t, { stepQuantity: p.stepQuantity, stepAmount: p.stepAmount, settledQuantity: p.settledQuantity });
@@ -189,6 +216,7 @@ function settlementStepOf(t: StoredTrade, ev: SettlementEvent): PendingStep {
     trade: t,
     event: ev,
     figures: s,
+    markedThrough: laterMark(markedThrough, t.markedThrough),
     entry: journalEntry({
       tradeRef: t.tradeRef,
       kind: 'SETTLEMENT',
@@ -202,13 +230,27 @@ function settlementStepOf(t: StoredTrade, ev: SettlementEvent): PendingStep {
   };
 }
 
-/** The step's lines: the cost released from the position (settlement-date recognition), then the rule set in force on its date. */
-function settlementLines(sets: RuleSet[], positions: PositionBook, x: PendingStep): void {
+/**
+ * The step's lines: under settlement-date recognition the securities at the step's consideration —
+ * the step is staged, its cost posted when its day is costed — then the rule set in force on its date.
+ */
+function settlementLines(sets: RuleSet[], staged: StagedOp[], x: PendingStep): void {
   const t = x.trade;
   const date = x.step.date;
   let cost: CostEffect = { securities: new Dec(0), realized: new Dec(0) };
   if (t.recognition === 'SETTLEMENT_DATE') {
-    cost = positions.apply(positionKey(t), t.side, x.figures.quantity, x.figures.gross, settlementOpKey(t, date, x.event.eventId), opMeta(t, 'SETTLEMENT', date));
+    cost = consideration(t.side, x.figures.gross);
+    staged.push({
+      action: 'INSERT',
+      markedThrough: x.markedThrough,
+      ...positionOf(t),
+      key: settlementOpKey(t, date, x.event.eventId),
+      side: t.side,
+      quantity: x.figures.quantity,
+      gross: x.figures.gross,
+      posted: cost,
+      meta: opMeta(t, 'SETTLEMENT', date),
+    });
   }
   x.entry.lines = settlementStepPosting(t.side, x.figures, cost, t.recognition, ruleSetOn(sets, date), postingContext(t));
 }
@@ -217,6 +259,8 @@ interface PendingStep {
   trade: StoredTrade;
   event: SettlementEvent;
   figures: ReturnType<typeof settlementStep>;
+  /** The later of the last days marked before the step and before its trade's version (cost-marked-days.ts). */
+  markedThrough: string;
   /** Its lines are filled in by settlementLines. */
   entry: JournalEntry;
   step: Step;
@@ -226,10 +270,13 @@ interface SettlementsApplied {
   /** In event order; their lines still to compute (under the positions' lock). */
   pending: PendingStep[];
   /** Parked until the trade, or the version settled, arrives. */
-  waiting: SettlementEvent[];
+  waiting: Array<{ event: SettlementEvent; markedThrough: string }>;
   held: HeldEvent[];
   changed: Map<string, StoredTrade>;
 }
+
+/** Settlement events posted without a position: a CSDR penalty and its waiver. */
+const POSTED_AS_IS = new Set(['PenaltyAccrued', 'PenaltyWaived']);
 
 const isStep = (e: SettlementTopicEvent): e is SettlementEvent =>
   e.type === 'InstructionStatusChanged' && (e.payload.status === 'SETTLED' || e.payload.status === 'PARTIALLY_SETTLED');
@@ -240,27 +287,31 @@ const isStep = (e: SettlementTopicEvent): e is SettlementEvent =>
  * writeSettlements, after every write that does not depend on them, so the batches of other
  * partitions that wait for the same positions wait for the journal lines only.
  */
-async function applySettlements(ctx: BatchContext, trades: Map<string, StoredTrade>, settled: SettlementEvent[]): Promise<SettlementsApplied> {
+async function applySettlements(
+  ctx: BatchContext,
+  trades: Map<string, StoredTrade>,
+  settled: Array<{ event: SettlementEvent; markedThrough: string }>,
+): Promise<SettlementsApplied> {
   const out: SettlementsApplied = { pending: [], waiting: [], held: [], changed: new Map() };
   // A step can only have been posted against a stored trade (trades are never deleted): the
   // settlements about to be parked for a trade not yet known need no look-up.
   const already = await postedCauses(
     ctx.tx,
-    settled.filter((e) => trades.has(e.payload.tradeRef)).map((e) => e.eventId),
+    settled.filter(({ event: e }) => trades.has(e.payload.tradeRef)).map(({ event: e }) => e.eventId),
     'SETTLEMENT',
   );
-  for (const e of settled) {
+  for (const { event: e, markedThrough } of settled) {
     if (already.has(e.eventId)) continue;
     const t = trades.get(e.payload.tradeRef) ?? null;
     const d = settlementDisposition(t, { eventId: e.eventId, tradeVersion: e.payload.tradeVersion });
     switch (d.kind) {
       case 'post': {
-        out.pending.push(settlementStepOf(t!, e));
+        out.pending.push(settlementStepOf(t!, e, markedThrough));
         out.changed.set(t!.tradeRef, t!);
         break;
       }
       case 'wait':
-        out.waiting.push(e);
+        out.waiting.push({ event: e, markedThrough });
         break;
       case 'duplicate':
         break;
@@ -293,11 +344,17 @@ async function saveSteps(ctx: BatchContext, steps: Step[]): Promise<void> {
   );
 }
 
-async function park(ctx: BatchContext, waiting: SettlementEvent[]): Promise<void> {
+async function park(ctx: BatchContext, waiting: SettlementsApplied['waiting']): Promise<void> {
   if (waiting.length === 0) return;
   await ctx.tx.query(
-    `INSERT INTO accounting.parked_settlements (event_id, trade_ref, event) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) ON CONFLICT DO NOTHING`,
-    [waiting.map((e) => e.eventId), waiting.map((e) => e.payload.tradeRef), waiting.map((e) => JSON.stringify(e))],
+    `INSERT INTO accounting.parked_settlements (event_id, trade_ref, event, marked_through)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) ON CONFLICT DO NOTHING`,
+    [
+      waiting.map((w) => w.event.eventId),
+      waiting.map((w) => w.event.payload.tradeRef),
+      waiting.map((w) => JSON.stringify(w.event)),
+      waiting.map((w) => w.markedThrough),
+    ],
   );
 }
 
@@ -310,66 +367,13 @@ async function writeSettlements(ctx: BatchContext, applied: SettlementsApplied):
   );
   if (applied.pending.length === 0) return [];
   const sets = await loadRuleSets(ctx.tx);
-  const fresh = await insertEntryHeaders(
+  const staged: StagedOp[] = [];
+  for (const x of applied.pending) settlementLines(sets, staged, x);
+  await stageOps(ctx.tx, staged);
+  return appendJournal(
     ctx.tx,
     applied.pending.map((x) => x.entry),
   );
-  // The positions last: locked (in key order) from here to the commit; the cost of each step in event order.
-  const positions = await PositionBook.load(
-    ctx.tx,
-    applied.pending
-      .filter((x) => x.trade.recognition === 'SETTLEMENT_DATE')
-      .map((x) => ({ ...positionKey(x.trade), from: settlementOpKey(x.trade, x.step.date, x.event.eventId) })),
-  );
-  for (const x of applied.pending) settlementLines(sets, positions, x);
-  const recostings = recostingEntries(sets, positions.takeRecostings());
-  await positions.save();
-  const posted = await insertEntryLines(
-    ctx.tx,
-    applied.pending.map((x) => x.entry),
-    fresh,
-  );
-  return [...posted, ...(await appendJournal(ctx.tx, recostings))];
-}
-
-/**
- * The corrections of the operations a batch re-costed (one before them in economic order came after
- * them): one entry per position and accounting date, the operations' corrections netted per account
- * (recostingPosting), dated as they are. One per operation would be as right, but a partition that
- * lags behind the others re-costs whole days of a position at once. Keyed by the position
- * (`POSITION:<account>:<isin>`); each operation's figures stay in accounting.position_ops. The cause
- * is the first operation's key with its new revision, which no later re-costing repeats.
- */
-function recostingEntries(sets: RuleSet[], recostings: Recosting[]): JournalEntry[] {
-  const groups = new Map<string, Recosting[]>();
-  for (const r of recostings) {
-    const k = `${r.account}|${r.isin}|${r.op.meta.accountingDate}`;
-    const group = groups.get(k);
-    if (group) group.push(r);
-    else groups.set(k, [r]);
-  }
-  return [...groups.values()].map((group) => {
-    const first = group.reduce((a, b) => (b.op.key < a.op.key ? b : a));
-    const m = first.op.meta;
-    const lines = group.flatMap((r) =>
-      recostingPosting(
-        ruleSetOn(sets, r.op.meta.accountingDate),
-        { event: r.op.meta.event, recognition: r.op.meta.recognition, variant: r.op.side },
-        r.from,
-        r.to,
-        { securitiesAccount: r.op.meta.securitiesAccount, aux: {} },
-      ),
-    );
-    return journalEntry({
-      tradeRef: `POSITION:${first.account}:${first.isin}`,
-      kind: 'RECOSTING',
-      accountingDate: m.accountingDate,
-      causeEventId: `${first.account}|${first.isin}|${first.op.key}|${first.op.revision}`,
-      book: m.book,
-      currency: m.currency,
-      lines: nettedLines(lines),
-    });
-  });
 }
 
 /**
@@ -381,17 +385,18 @@ function recostingEntries(sets: RuleSet[], recostings: Recosting[]): JournalEntr
  */
 export async function releaseParkedSettlements(ctx: BatchContext): Promise<JournalEntry[]> {
   const parked = (await ctx.tx.query(
-    `SELECT p.event FROM accounting.parked_settlements p WHERE EXISTS (SELECT 1 FROM accounting.trades t WHERE t.trade_ref = p.trade_ref)
+    `SELECT p.event, p.marked_through AS "markedThrough" FROM accounting.parked_settlements p
+     WHERE EXISTS (SELECT 1 FROM accounting.trades t WHERE t.trade_ref = p.trade_ref)
      ORDER BY p.parked_at, p.event_id FOR UPDATE OF p SKIP LOCKED`,
-  )) as Array<{ event: SettlementEvent }>;
+  )) as Array<{ event: SettlementEvent; markedThrough: string }>;
   if (parked.length === 0) return [];
   const events = parked.map((p) => p.event);
   const trades = await loadTrades(
     ctx.tx,
     events.map((e) => e.payload.tradeRef),
   );
-  const applied = await applySettlements(ctx, trades, events);
-  const stillWaiting = new Set(applied.waiting.map((e) => e.eventId));
+  const applied = await applySettlements(ctx, trades, parked);
+  const stillWaiting = new Set(applied.waiting.map((w) => w.event.eventId));
   await ctx.tx.query(`DELETE FROM accounting.parked_settlements WHERE event_id = ANY($1::text[])`, [
     events.filter((e) => !stillWaiting.has(e.eventId)).map((e) => e.eventId),
   ]);
@@ -429,21 +434,31 @@ const economicsOf = (e: Booked) => (e.type === 'TradeAmended' ? e.payload.after 
  * logged. Then any settlement waiting for these trades is posted.
  */
 @Injectable()
-export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
+export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1 | PartitionDayClosedEvent> {
   readonly consumerId = 'accounting.trade-events';
   readonly topics = [Topics.tradeEvents];
-  // Only the events that book: a settlement parked before its trade is released by the batch that
-  // books the trade (lockTradesAgainstParking), not by whichever batch comes next.
-  override readonly types = ['TradeCaptured', 'TradeAmended', 'TradeCancelled'];
+  // Only the events that book, and capture's day markers (the costing): a settlement parked before
+  // its trade is released by the batch that books the trade (lockTradesAgainstParking), not by
+  // whichever batch comes next.
+  override readonly types = ['TradeCaptured', 'TradeAmended', 'TradeCancelled', PARTITION_DAY_CLOSED];
 
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
     super();
   }
 
-  async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1>[]): Promise<void> {
-    const booked = messages.map((m) => m.body).filter(isBooked);
-    if (booked.length === 0) return;
+  async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1 | PartitionDayClosedEvent>[]): Promise<void> {
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
+    const { marks, others } = await splitByDayMarks(ctx.tx, ctx.schema, messages, () => Topics.tradeEvents);
+    const arrivals = others.flatMap(({ message, markedThrough }) => (isBooked(message.body as TradeEventV1) ? [{ e: message.body as Booked, markedThrough }] : []));
+    const posted = await this.book(ctx, arrivals);
+    posted.push(...(await costMarkedDays(ctx, await recordDayMarks(ctx.tx, ctx.schema, marks))));
+    announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
+  }
+
+  /** Books the trade events, in partition order; returns what it posted (and the settlements it released). */
+  private async book(ctx: BatchContext, arrivals: Array<{ e: Booked; markedThrough: string }>): Promise<JournalEntry[]> {
+    if (arrivals.length === 0) return [];
+    const booked = arrivals.map((a) => a.e);
     await lockTradesAgainstParking(ctx.tx, booked.map(tradeRefOf));
     const trades = await loadTrades(ctx.tx, booked.map(tradeRefOf));
     const sets = await loadRuleSets(ctx.tx);
@@ -465,17 +480,9 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
         costMethod: info?.costMethod ?? 'CMP',
       });
     };
-    // Each event's trade as it would be booked, built once: read for the positions below, and
-    // stored by a capture.
+    // Each event's trade as it would be booked, built once.
     const bookedTrades = booked.map(book);
-    // Positions move at trade date only for books recognized at trade date: those of the trades
-    // booked, of the versions they replace, and of an amendment of a trade so recognized.
-    const wanted = (t: StoredTrade) => ({ ...positionKey(t), from: tradeDateOpPrefix(t) });
-    const positions = await PositionBook.load(ctx.tx, [
-      ...bookedTrades.filter((t) => t.recognition === 'TRADE_DATE').map(wanted),
-      ...[...trades.values()].filter((t) => t.recognition === 'TRADE_DATE').map(wanted),
-      ...booked.flatMap((e, i) => (e.type === 'TradeAmended' && trades.get(tradeRefOf(e))?.recognition === 'TRADE_DATE' ? [wanted(bookedTrades[i]!)] : [])),
-    ]);
+    const staged: StagedOp[] = [];
     const changed = new Map<string, StoredTrade>();
     const entries: JournalEntry[] = [];
     const held: HeldEvent[] = [];
@@ -483,7 +490,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
       held.push({ tradeRef: tradeRefOf(e), reason, event: e });
       ctx.log.warn({ correlationId: tradeRefOf(e), eventId: e.eventId, event: e.type, reason }, 'trade event held, nothing posted');
     };
-    for (const [i, e] of booked.entries()) {
+    for (const [i, { e, markedThrough }] of arrivals.entries()) {
       const ref = tradeRefOf(e);
       const current = trades.get(ref) ?? null;
       switch (e.type) {
@@ -493,7 +500,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
             break;
           }
           const t = bookedTrades[i]!;
-          entries.push(tradeDateEntry(sets, positions, t, e.eventId));
+          entries.push(tradeDateEntry(sets, staged, t, e.eventId, markedThrough));
           trades.set(ref, t);
           changed.set(ref, t);
           break;
@@ -509,14 +516,14 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
                 'amendment from another version than booked; the booked one is reversed',
               );
             }
-            entries.push(reversalEntry(sets, positions, current!, e.eventId));
+            entries.push(reversalEntry(sets, staged, current!, e.eventId, markedThrough));
             // The amended version keeps the recognition the trade was booked with.
             const amended = storedTrade(e.payload.after, {
               recognition: current!.recognition,
               securitiesAccount: current!.securitiesAccount,
               costMethod: current!.costMethod,
             });
-            entries.push(tradeDateEntry(sets, positions, amended, e.eventId));
+            entries.push(tradeDateEntry(sets, staged, amended, e.eventId, markedThrough));
             trades.set(ref, amended);
             changed.set(ref, amended);
           }
@@ -527,7 +534,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
           if (d.kind === 'hold') hold(e, d.reason);
           else if (d.kind === 'ignore') ctx.log.info({ correlationId: ref, eventId: e.eventId, why: d.why }, 'cancellation changes nothing');
           else {
-            entries.push(reversalEntry(sets, positions, current!, e.eventId));
+            entries.push(reversalEntry(sets, staged, current!, e.eventId, markedThrough));
             current!.status = 'CANCELLED';
             changed.set(ref, current!);
           }
@@ -535,12 +542,10 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1> {
         }
       }
     }
-    entries.push(...recostingEntries(sets, positions.takeRecostings()));
     await saveTrades(ctx.tx, [...changed.values()]);
-    await positions.save();
+    await stageOps(ctx.tx, staged);
     await holdEvents(ctx.tx, held);
-    const posted = [...(await appendJournal(ctx.tx, entries)), ...(await releaseParkedSettlements(ctx))];
-    announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
+    return [...(await appendJournal(ctx.tx, entries)), ...(await releaseParkedSettlements(ctx))];
   }
 }
 
@@ -601,7 +606,7 @@ async function penaltyWaiverEntries(ctx: BatchContext, waived: PenaltyWaivedEven
  * payable. Other statuses are ignored.
  */
 @Injectable()
-export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementTopicEvent> {
+export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementTopicEvent | PartitionDayClosedEvent> {
   readonly consumerId = 'accounting.settlement-events';
   readonly topics = [Topics.settlementEvents];
 
@@ -609,22 +614,24 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     super();
   }
 
-  async handle(ctx: BatchContext, messages: InboundMessage<SettlementTopicEvent>[]): Promise<void> {
-    const events = messages.map((m) => m.body);
-    const settled = events.filter(isStep);
+  async handle(ctx: BatchContext, messages: InboundMessage<SettlementTopicEvent | PartitionDayClosedEvent>[]): Promise<void> {
+    const acting = messages.filter((m) => m.body.type === PARTITION_DAY_CLOSED || isStep(m.body as SettlementTopicEvent) || POSTED_AS_IS.has(m.body.type));
+    if (acting.length === 0) return;
+    await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
+    const { marks, others } = await splitByDayMarks(ctx.tx, ctx.schema, acting, () => Topics.settlementEvents);
+    const events = others.map((o) => o.message.body as SettlementTopicEvent);
+    const settled = others.flatMap(({ message, markedThrough }) => (isStep(message.body as SettlementTopicEvent) ? [{ event: message.body as SettlementEvent, markedThrough }] : []));
     const penalties = events.filter((e): e is PenaltyAccruedEvent => e.type === 'PenaltyAccrued');
     const waived = events.filter((e): e is PenaltyWaivedEvent => e.type === 'PenaltyWaived');
-    if (settled.length === 0 && penalties.length === 0 && waived.length === 0) return;
-    await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const posted: JournalEntry[] = [];
     if (settled.length > 0) {
       await lockTradesAgainstParking(
         ctx.tx,
-        settled.map((e) => e.payload.tradeRef),
+        settled.map(({ event: e }) => e.payload.tradeRef),
       );
       const trades = await loadTrades(
         ctx.tx,
-        settled.map((e) => e.payload.tradeRef),
+        settled.map(({ event: e }) => e.payload.tradeRef),
       );
       const applied = await applySettlements(ctx, trades, settled);
       await park(ctx, applied.waiting);
@@ -641,6 +648,7 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     }
     // After the accruals of the same batch, so a waiver finds its accrual even when both came together.
     if (waived.length > 0) posted.push(...(await appendJournal(ctx.tx, await penaltyWaiverEntries(ctx, waived))));
+    posted.push(...(await costMarkedDays(ctx, await recordDayMarks(ctx.tx, ctx.schema, marks))));
     announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
   }
 }

@@ -26,6 +26,8 @@ export interface StoredTrade extends TradeForPosting, TradeState {
   /** Trade-date recognition: what the trade-date entry posted to the securities (at cost) and as realized P&L. */
   tdSecurities: string;
   tdRealized: string;
+  /** The last day marked on the partition before the event that booked this version ('' before any): its settlements are costed no earlier. */
+  markedThrough: string;
   /** What the settlement steps posted so far. */
   settledQuantity: string;
   settledCommitment: string;
@@ -68,6 +70,7 @@ export function storedTrade(t: TradeEconomics, c: BookingChoices = { recognition
     costMethod: c.costMethod,
     tdSecurities: '0',
     tdRealized: '0',
+    markedThrough: '',
     settledQuantity: '0',
     settledCommitment: '0',
     settledAccrued: '0',
@@ -101,7 +104,7 @@ export async function loadTrades(tx: EntityManager, refs: string[]): Promise<Map
             to_char(settlement_date, 'YYYY-MM-DD') AS "settlementDate", coalesce(quantity, 0)::text AS quantity, coalesce(account, '') AS account,
             coalesce(counterparty, '') AS counterparty, coalesce(client_id, '') AS "clientId", coalesce(account_type, 'CLIENT') AS "accountType",
             coalesce(place_of_settlement, '') AS "placeOfSettlement", recognition, securities_account AS "securitiesAccount", cost_method AS "costMethod",
-            td_securities::text AS "tdSecurities", td_realized::text AS "tdRealized", settled_quantity::text AS "settledQuantity",
+            td_securities::text AS "tdSecurities", td_realized::text AS "tdRealized", marked_through AS "markedThrough", settled_quantity::text AS "settledQuantity",
             settled_commitment::text AS "settledCommitment", settled_accrued::text AS "settledAccrued", settled_fees::text AS "settledFees",
             settled_net::text AS "settledNet"
      FROM accounting.trades WHERE trade_ref = ANY($1::text[]) FOR UPDATE`,
@@ -117,10 +120,10 @@ export async function saveTrades(tx: EntityManager, trades: StoredTrade[]): Prom
   await tx.query(
     `INSERT INTO accounting.trades (trade_ref, version, status, settlement_event_id, side, isin, currency, gross_amount, accrued_interest,
        fees_amount, net_amount, book, trade_date, settlement_date, quantity, account, counterparty, client_id, account_type, place_of_settlement,
-       recognition, securities_account, cost_method, td_securities, td_realized, settled_quantity, settled_commitment, settled_accrued, settled_fees, settled_net)
+       recognition, securities_account, cost_method, td_securities, td_realized, settled_quantity, settled_commitment, settled_accrued, settled_fees, settled_net, marked_through)
      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::numeric[],
        $10::numeric[], $11::numeric[], $12::text[], $13::date[], $14::date[], $15::numeric[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
-       $21::text[], $22::text[], $23::text[], $24::numeric[], $25::numeric[], $26::numeric[], $27::numeric[], $28::numeric[], $29::numeric[], $30::numeric[])
+       $21::text[], $22::text[], $23::text[], $24::numeric[], $25::numeric[], $26::numeric[], $27::numeric[], $28::numeric[], $29::numeric[], $30::numeric[], $31::text[])
      ON CONFLICT (trade_ref) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, settlement_event_id = EXCLUDED.settlement_event_id,
        side = EXCLUDED.side, isin = EXCLUDED.isin, currency = EXCLUDED.currency, gross_amount = EXCLUDED.gross_amount,
        accrued_interest = EXCLUDED.accrued_interest, fees_amount = EXCLUDED.fees_amount, net_amount = EXCLUDED.net_amount, book = EXCLUDED.book,
@@ -129,7 +132,7 @@ export async function saveTrades(tx: EntityManager, trades: StoredTrade[]): Prom
        place_of_settlement = EXCLUDED.place_of_settlement, recognition = EXCLUDED.recognition, securities_account = EXCLUDED.securities_account,
        cost_method = EXCLUDED.cost_method, td_securities = EXCLUDED.td_securities, td_realized = EXCLUDED.td_realized,
        settled_quantity = EXCLUDED.settled_quantity, settled_commitment = EXCLUDED.settled_commitment, settled_accrued = EXCLUDED.settled_accrued,
-       settled_fees = EXCLUDED.settled_fees, settled_net = EXCLUDED.settled_net`,
+       settled_fees = EXCLUDED.settled_fees, settled_net = EXCLUDED.settled_net, marked_through = EXCLUDED.marked_through`,
     [
       c('tradeRef'),
       c('version'),
@@ -161,6 +164,7 @@ export async function saveTrades(tx: EntityManager, trades: StoredTrade[]): Prom
       c('settledAccrued'),
       c('settledFees'),
       c('settledNet'),
+      c('markedThrough'),
     ],
   );
 }

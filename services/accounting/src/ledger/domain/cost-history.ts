@@ -81,15 +81,17 @@ export class CostHistory {
   }
 
   /**
-   * Adds a trade or settlement step at its place and returns its cost in economic order (what its
-   * own entry posts); the operations after it are re-costed.
+   * Adds a trade or settlement step at its place and returns its cost in economic order; the
+   * operations after it are re-costed. `posted` is what the journal already holds for it (its entry
+   * at the consideration, when it was booked before its day was costed): its re-costing posts the
+   * difference. Absent: its own entry posts the cost returned.
    */
-  insert(op: { key: string; side: 'BUY' | 'SELL'; quantity: Decimal; gross: Decimal; meta: CostOpMeta }): CostEffect {
+  insert(op: { key: string; side: 'BUY' | 'SELL'; quantity: Decimal; gross: Decimal; meta: CostOpMeta }, posted?: CostEffect): CostEffect {
     const at = this.indexAfter(op.key);
     const added: CostOp = { ...op, kind: 'TRADE', posted: ZERO(), current: ZERO(), after: this.base, revision: 0, dirty: true };
     this.ops.splice(at, 0, added);
     this.recost(at);
-    added.posted = added.current;
+    added.posted = posted ?? added.current;
     return added.current;
   }
 

@@ -2,7 +2,8 @@ import { Dec } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
 import { pgArray } from '../../database/pg-array.js';
 import { emptyPosition, type CostMethod, type Position } from '../domain/cost.js';
-import { CostHistory, type CostEffect, type CostOp, type CostOpMeta } from '../domain/cost-history.js';
+import { CostHistory, sameCost, type CostEffect, type CostOp, type CostOpMeta } from '../domain/cost-history.js';
+import type { StagedOp } from './staged-ops.js';
 
 export interface PositionKey {
   account: string;
@@ -32,6 +33,9 @@ export interface Recosting {
   from: CostEffect;
   to: CostEffect;
 }
+
+/** Where a TAKE_OUT's key (staged-ops.ts) ends the prefix of the operation it takes out. */
+export const UNDO = '~undo|';
 
 /** A FIFO operation keeps its lots (its checkpoint) when it ends a batch's writes, and every this many in between. */
 const FIFO_CHECKPOINT_EVERY = 32;
@@ -69,6 +73,7 @@ const lotsOf = (lots: Array<{ quantity: string; cost: string; key?: string }>) =
  */
 export class PositionBook {
   private readonly rows = new Map<string, StoredPosition>();
+  private readonly takenOut: Recosting[] = [];
 
   private constructor(private readonly tx: EntityManager) {}
 
@@ -162,43 +167,47 @@ export class PositionBook {
     return book;
   }
 
-  private get(k: PositionKey): StoredPosition {
+  private get(k: { account: string; isin: string }): StoredPosition {
     const p = this.rows.get(`${k.account}|${k.isin}`);
     if (!p) throw new Error(`position ${k.account} ${k.isin} not loaded`);
     return p;
   }
 
-  /** A trade or settlement step, costed at its place in economic order: what its own entry posts. */
-  apply(k: PositionKey, side: 'BUY' | 'SELL', quantity: Dec, gross: Dec, key: string, meta: CostOpMeta): CostEffect {
-    const p = this.get(k);
-    const cost = p.history.insert({ key, side, quantity, gross, meta });
-    p.realized = p.realized.plus(cost.realized);
-    return cost;
-  }
-
   /**
-   * The trade-date operation of a trade taken out (its entry reversed by an amendment or a
-   * cancellation): what was posted for it, which the reversal mirrors. A trade booked before the
-   * history was kept is not in it: its stored figures are taken back as a fixed undo.
+   * A staged operation (staged-ops.ts) at its place in economic order. INSERT: the journal holds its
+   * entry at the consideration, and its re-costing posts the cost. TAKE_OUT: the trade-date operation
+   * amended or cancelled leaves the history (what followed it is re-costed), and its re-costing
+   * brings the journal back to what its reversal mirrored, so nothing stays booked for it; one booked
+   * before the history was kept is not in it and is taken back as a fixed undo.
    */
-  takeOut(k: PositionKey, keyPrefix: string, legacy: { side: 'BUY' | 'SELL'; quantity: Dec; securities: Dec; realized: Dec; undoKey: string; meta: CostOpMeta }): CostEffect {
-    const p = this.get(k);
-    const op = p.history.remove(keyPrefix);
-    if (op) {
-      p.realized = p.realized.minus(op.posted.realized);
-      return op.posted;
+  cost(op: StagedOp): void {
+    const p = this.get(op);
+    if (op.action === 'INSERT') {
+      p.history.insert({ key: op.key, side: op.side, quantity: op.quantity, gross: op.gross, meta: op.meta }, op.posted);
+      p.realized = p.realized.plus(op.posted.realized);
+      return;
     }
-    p.history.insertUndo({ key: legacy.undoKey, side: legacy.side, quantity: legacy.quantity, securities: legacy.securities, realized: legacy.realized, meta: legacy.meta });
-    p.realized = p.realized.minus(legacy.realized);
-    return { securities: legacy.securities, realized: legacy.realized };
+    const out = p.history.remove(op.key.slice(0, op.key.indexOf(UNDO)));
+    if (out) {
+      p.realized = p.realized.minus(out.posted.realized);
+      if (!sameCost(out.posted, op.posted)) {
+        out.revision += 1;
+        this.takenOut.push({ account: p.account, isin: p.isin, op: out, from: out.posted, to: op.posted });
+      }
+      return;
+    }
+    p.history.insertUndo({ key: op.key, side: op.side, quantity: op.quantity, securities: op.posted.securities, realized: op.posted.realized, meta: op.meta });
+    p.realized = p.realized.minus(op.posted.realized);
   }
 
   /**
-   * The operations this batch re-costed (an operation arrived before them in economic order), now
-   * counted as posted: the caller posts one re-costing entry for each.
+   * The operations whose cost differs from what the journal holds for them (staged at their
+   * consideration, or re-costed by an operation before them), now counted as posted, and the
+   * operations taken out: the caller posts one re-costing for each.
    */
   takeRecostings(): Recosting[] {
-    const out: Recosting[] = [];
+    // A taken-out operation's realized P&L already left the position with it.
+    const out: Recosting[] = this.takenOut.splice(0);
     for (const p of this.rows.values()) {
       for (const op of p.history.recosted()) {
         out.push({ account: p.account, isin: p.isin, op, from: op.posted, to: op.current });
