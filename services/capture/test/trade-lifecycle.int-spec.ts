@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { physicalTopic, Topics } from '@postera/contracts';
+import { PARTITION_DAY_CLOSED, physicalTopic, Topics } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import { deterministicId } from '@postera/kernel';
-import { produceRaw, waitFor, type RawMessage } from '@postera/testing';
+import { businessDay, produceRaw, waitFor, type RawMessage } from '@postera/testing';
 import { randomUUID } from 'node:crypto';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 import {
@@ -737,5 +737,39 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
       expect([TRADES, CONFIRMATIONS]).toContain(e.payload.sourceTopic);
     }
     expect(new Set(raised.map((e) => e.payload.kind))).toEqual(new Set(['INPUT', 'LIFECYCLE', 'CONFIRMATION']));
+  });
+
+  it('the close of the day marks it on each of the 6 partitions of trade.events.v1, after every trade event captured before it', async () => {
+    await eventsSettled(env.db, events);
+    const before = events.messages.length;
+    expect(events.messages.filter((m) => m.event.type === PARTITION_DAY_CLOSED)).toEqual([]);
+    await produceRaw(env.prefix, Topics.businessDay, [{ key: 'TARGET', value: JSON.stringify(businessDay('BusinessDayClosed', TRADE_DATE)) }]);
+    await waitFor(
+      async () =>
+        (await rows(env.db, `SELECT 1 FROM capture.business_day WHERE calendar = 'TARGET' AND business_date = $1 AND status = 'CLOSED'`, [TRADE_DATE]))
+          .length === 1,
+      { timeoutMs: 30_000, what: `capture to close ${TRADE_DATE}` },
+    );
+    await eventsSettled(env.db, events);
+    // What the close wrote: the unconfirmed trades, then one marker per partition.
+    const written = events.messages.slice(before);
+    expect(written.map((m) => m.event.type).sort()).toEqual(['UnconfirmedTradesAtClose', ...Array(6).fill(PARTITION_DAY_CLOSED)].sort());
+    const markers = written.filter((m) => m.event.type === PARTITION_DAY_CLOSED).sort((a, b) => a.partition - b.partition);
+    expect(markers.map((m) => [m.partition, m.event.payload])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((partition) => [partition, { calendar: 'TARGET', businessDate: TRADE_DATE, partition, partitions: 6 }]),
+    );
+    for (const m of markers) {
+      expect(m.event).toMatchObject({
+        eventId: deterministicId(PARTITION_DAY_CLOSED, Topics.tradeEvents, 'TARGET', TRADE_DATE, String(m.partition)),
+        producer: 'capture',
+        correlationId: `business-day:${TRADE_DATE}`,
+      });
+      // Every trade event of the partition, all captured before the close, is before its marker.
+      const others = events.messages.filter((x) => x.partition === m.partition && x.event.type !== PARTITION_DAY_CLOSED);
+      expect(others.length).toBeGreaterThan(0);
+      expect(others.filter((x) => BigInt(x.offset) > BigInt(m.offset))).toEqual([]);
+    }
+    // The trade events captured before the close are on every partition: each marker follows some of them.
+    expect(new Set(events.messages.slice(0, before).map((m) => m.partition)).size).toBe(6);
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
+  isPartitionDayClosed,
+  PARTITION_DAY_CLOSED,
   physicalTopic,
   Topics,
   type CashStatementV1,
@@ -176,10 +178,15 @@ describe('settlement and delivery, on the real broker and database', () => {
     ((await getJson(`/penalties/monthly?month=${month}`)) as { byCounterparty: Array<{ counterparty: string }> }).byCounterparty.filter(
       (r) => r.counterparty === counterparty,
     );
-  const settlementEvents = async (n: number) =>
-    (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs: 20_000, settleMs: 800 })).map(
-      (m) => JSON.parse(m.value) as EventEnvelope,
-    );
+  /** The records of settlement.events.v1 with their place, the day markers included. */
+  const settlementRecords = async (n: number, timeoutMs = 20_000) =>
+    (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs, settleMs: 800 })).map((m) => ({
+      partition: m.partition,
+      offset: BigInt(m.offset),
+      event: JSON.parse(m.value) as EventEnvelope,
+    }));
+  /** The trades' events on settlement.events.v1: the day markers are no trade's. */
+  const settlementEvents = async (n: number) => (await settlementRecords(n)).map((r) => r.event).filter((e) => !isPartitionDayClosed(e));
 
   /** The simulated CSD's scenario route, called as the gateway calls it for an operator. */
   const scenario = async (method: 'GET' | 'PUT', body?: unknown) => {
@@ -721,5 +728,33 @@ describe('settlement and delivery, on the real broker and database', () => {
     expect(await status(`/penalties/daily?date=${PENALTY_DATE}&after=not-an-id`)).toBe(400);
     expect(await status(`/penalties/daily?date=${PENALTY_DATE}&after=${nobody}`)).toBe(404);
     expect(await status(`/penalties/daily?date=${PENALTY_DATE}&after=${otherDay!.penalty_id}`)).toBe(404);
+  });
+
+  it('each day the CSD closed is marked on every partition of settlement.events.v1, once, after the settlements of that day', async () => {
+    const days = [TRADE_DATE, '2026-11-27', ISD, '2026-12-01', '2026-12-02', '2026-12-03'];
+    const records = await settlementRecords(10_000, 5_000); // all of it: the outboxes were published at each close
+    const markers = records.filter((r) => r.event.type === PARTITION_DAY_CLOSED);
+    const csdMarkerIds = (d: string) => [0, 1, 2, 3, 4, 5].map((p) => deterministicId(PARTITION_DAY_CLOSED, Topics.custodianStatus, 'TARGET', d, String(p)));
+    for (const d of days) {
+      const ofDay = markers.filter((r) => (r.event.payload as { businessDate: string }).businessDate === d).sort((a, b) => a.partition - b.partition);
+      expect(ofDay.map((r) => [r.partition, r.event.producer, r.event.payload])).toEqual(
+        [0, 1, 2, 3, 4, 5].map((partition) => [partition, 'settlement', { calendar: 'TARGET', businessDate: d, partition, partitions: 6 }]),
+      );
+      // Caused by the simulated CSD's own marker of that day.
+      for (const r of ofDay) expect(csdMarkerIds(d)).toContain(r.event.causationId);
+      // Every step the CSD settled on that day is before the day's marker on its partition.
+      const settledThatDay = records.filter(
+        (r) =>
+          r.event.type === 'InstructionStatusChanged' &&
+          (r.event.payload as InstructionStatusChangedV1).stepQuantity &&
+          (r.event.payload as InstructionStatusChangedV1).effectiveSettlementDate === d,
+      );
+      for (const r of settledThatDay) expect(r.offset).toBeLessThan(ofDay[r.partition]!.offset);
+    }
+    expect(markers).toHaveLength(days.length * 6);
+    // The closes of ISD, 1 Dec and 3 Dec settled something: the order is checked on real steps.
+    expect(
+      records.filter((r) => r.event.type === 'InstructionStatusChanged' && (r.event.payload as InstructionStatusChangedV1).stepQuantity).length,
+    ).toBeGreaterThan(5);
   });
 });

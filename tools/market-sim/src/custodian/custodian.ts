@@ -25,7 +25,7 @@ import {
   type Sese024WrittenStatus,
 } from '@postera/iso20022';
 import { calendarByCode, Dec, deterministicId, type SettlementCalendar } from '@postera/kernel';
-import { currentBusinessDay, EnvelopeHandler, CONFIG, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
+import { currentBusinessDay, EnvelopeHandler, CONFIG, markDayClosed, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
 import type { MarketSimConfig } from '../config.js';
 import { cancellationOutcome, type SimInstructionStatus } from './cancellation.js';
 import { afterStep, partialFraction, partialStep, type PartialIndicator, type Remainder, type Step } from './partial.js';
@@ -214,7 +214,8 @@ const SELECT = `SELECT instruction_id AS "instructionId", trade_ref AS "tradeRef
  * matches it (MACH dated that day). When a business day closes it settles every matched instruction
  * due (SETT, sese.025), partially where the scenario and the instruction's partial-settlement indicator allow, or fails it
  * (PEND with the scenario's reason, once per day); then it publishes each account's holdings
- * (semt.002) and cash (camt.053) statements and the day's closing prices. A cancellation (sese.020)
+ * (semt.002) and cash (camt.053) statements and the day's closing prices, and marks the day closed
+ * on every partition of custodian.status.v1, as a CSD announces its end of day. A cancellation (sese.020)
  * of an instruction not settled yet takes it out of every later cycle (CAND).
  */
 @Injectable()
@@ -467,6 +468,8 @@ export class SimulatedCustodian extends EnvelopeHandler<CustodianInstructionEven
     await this.send(ctx, outs);
     await this.publishStatements(ctx, D, causeEventId);
     await this.publishPrices(ctx, D, causeEventId);
+    // The CSD's end-of-day announcement: after every status of the cycle, on each partition of custodian.status.v1.
+    markDayClosed(ctx, { topic: Topics.custodianStatus, producer: 'market-sim', calendar: day.calendar, businessDate: D, causeEventId });
     ctx.log.info(
       {
         businessDate: D,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { envelope, type CustodianInstructionEvent, type CustodianStatusEvent } from '@postera/contracts';
+import { envelope, PARTITION_DAY_CLOSED, Topics, type CustodianInstructionEvent, type CustodianStatusEvent, type EventEnvelope } from '@postera/contracts';
 import { parseSese024, parseSese025, renderSese023, renderSese024, renderSese025, validateAgainst, type Sese023 } from '@postera/iso20022';
 import type { BatchContext, InboundMessage } from '@postera/platform';
 import { marketSimConfigSchema } from '../config.js';
@@ -156,7 +156,7 @@ describe('the schema check of what the simulator receives and sends', () => {
     expect(marketSimConfigSchema.parse({ ...env, MARKET_SIM_RULES: '[{"outcome":"UNMATCHED","reason":"DMON"}]' }).MARKET_SIM_RULES).toHaveLength(1);
   });
 
-  it('at a close: a fail is written failing (Flng, CLAC) with the transaction; a bond’s partial step (PAIN) and its remainder adding up to the whole; a full settlement — all valid', async () => {
+  it('at a close: a fail is written failing (Flng, CLAC) with the transaction; a bond’s partial step (PAIN) and its remainder adding up to the whole; a full settlement — all valid; then the day marked closed on every partition', async () => {
     const config = marketSimConfigSchema.parse({
       DATABASE_URL: 'postgres://x',
       KAFKA_BROKERS: '127.0.0.1:9092',
@@ -195,11 +195,15 @@ describe('the schema check of what the simulator receives and sends', () => {
       row(3, 'FR0013341781', { instructionType: 'DFP', quantityType: 'FAMT', quantity: '1000000', amount: '0', cashDirection: 'CRDT' }), // a partial step of a bond, free
     ];
     const emitted: CustodianStatusEvent[] = [];
+    const topics: string[] = [];
     const ctx = {
       // Only the due instructions come back; no account, cash or price rows, so no statement is written here.
       tx: { query: async (sql: string) => (sql.includes("status IN ('MATCHED', 'FAILING')") ? due : []) },
       schema: 'market_sim',
-      emit: (e: { event: CustodianStatusEvent }) => emitted.push(e.event),
+      emit: (e: { topic: string; event: CustodianStatusEvent }) => {
+        topics.push(e.topic);
+        emitted.push(e.event);
+      },
       log: { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined },
     } as unknown as BatchContext;
     await new SimulatedCustodian(config).onDayClosed(ctx, { calendar: 'TARGET', businessDate: '2026-11-30' }, 'close-1');
@@ -237,5 +241,14 @@ describe('the schema check of what the simulator receives and sends', () => {
         )
       ).every((c) => c.valid),
     ).toBe(true);
+    // The CSD's end of day last: one marker on each partition of custodian.status.v1, after the cycle's four advices and confirmations.
+    const onStatus = emitted.filter((_, i) => topics[i] === Topics.custodianStatus) as EventEnvelope[];
+    expect(onStatus.map((e) => e.type)).toEqual([
+      ...Array(4).fill(expect.stringMatching(/^(StatusAdvice|SettlementConfirmation)$/)),
+      ...Array(6).fill(PARTITION_DAY_CLOSED),
+    ]);
+    expect(onStatus.slice(4).map((e) => [e.producer, e.causationId, e.payload])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((partition) => ['market-sim', 'close-1', { calendar: 'TARGET', businessDate: '2026-11-30', partition, partitions: 6 }]),
+    );
   });
 });

@@ -15,7 +15,13 @@ const keysByCount = new Map<number, string[]>();
 export function partitionKeys(partitions: number): string[] {
   const known = keysByCount.get(partitions);
   if (known) return known;
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, partitionErrorCode: 0, leader: 0, replicas: [0], isr: [0] }));
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    partitionErrorCode: 0,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+  }));
   const keys: Array<string | undefined> = new Array(partitions);
   let found = 0;
   for (let i = 0; found < partitions; i++) {
@@ -123,7 +129,11 @@ export async function recordDayMarks(tx: EntityManager, schema: string, marks: D
        GROUP BY business_date HAVING count(*) >= max(partitions) ORDER BY business_date`,
       [topic, days],
     )) as Array<{ d: string }>;
-    if (complete.length > 0) completed.set(topic, complete.map((r) => r.d));
+    if (complete.length > 0)
+      completed.set(
+        topic,
+        complete.map((r) => r.d),
+      );
   }
   return completed;
 }

@@ -4,6 +4,7 @@ import { SettlementTradeLifecycle1795734000000 } from './1795734000000-settlemen
 import { SettlementNettingPenalties1796000100000 } from './1796000100000-settlement-netting-penalties.js';
 import { SettlementPenaltyWaivers1796000200000 } from './1796000200000-settlement-penalty-waivers.js';
 import { SettlementCheckers1796710000000 } from './1796710000000-settlement-checkers.js';
+import { SettlementDayMarks1797100000000 } from './1797100000000-settlement-day-marks.js';
 
 export const settlementMigrations = [
   SettlementInitial1764190100000,
@@ -14,4 +15,5 @@ export const settlementMigrations = [
   inboxReceivedIndexMigration('settlement'),
   fourEyesApprovalsMigration('settlement'),
   SettlementCheckers1796710000000,
+  SettlementDayMarks1797100000000,
 ];

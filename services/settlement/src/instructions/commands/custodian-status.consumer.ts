@@ -1,8 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Topics, type CustodianStatusEvent, type CustodianStatusV1 } from '@postera/contracts';
+import { isPartitionDayClosed, Topics, type CustodianStatusEvent, type CustodianStatusV1, type PartitionDayClosedEvent } from '@postera/contracts';
 import { parseSese024, parseSese025 } from '@postera/iso20022';
 import { calendarByCode, deterministicId, Dec } from '@postera/kernel';
-import { CONFIG, currentBusinessDay, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
+import {
+  CONFIG,
+  currentBusinessDay,
+  EnvelopeHandler,
+  markDayClosed,
+  recordDayMarks,
+  splitByDayMarks,
+  UndecodableMessage,
+  type BatchContext,
+  type InboundMessage,
+  type InboundRecord,
+} from '@postera/platform';
 import type { SettlementConfig } from '../../config.js';
 import { accruePending, recordPenaltyDays, type PenaltyDue } from '../../penalties/commands/accrue-penalties.js';
 import { LATE_MATCHING_DAYS_MAX, penaltyDaysOfAdvice } from '../../penalties/domain/late-matching.js';
@@ -117,9 +128,15 @@ export function readAdvice(p: CustodianStatusV1): Advice {
  * An advice that would move an instruction backwards (late, replayed), or any advice after SETTLED,
  * REJECTED or CANCELLED, is ignored — except a settlement of a cancelled instruction, recorded
  * (SETTLED_AFTER_CANCEL) and logged as an error.
+ *
+ * The CSD's end of day (PartitionDayClosed, contracts: day-markers.v1) is no advice: the markers are
+ * recorded in settlement.day_marks after the batch's advices are applied, and a day the CSD has now
+ * marked on every partition of custodian.status.v1 is marked in turn on every partition of
+ * settlement.events.v1. Each partition's advices of that day came before its marker, so every event
+ * they caused is in the outbox, and on its partition, before settlement's markers.
  */
 @Injectable()
-export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEvent> {
+export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEvent | PartitionDayClosedEvent> {
   readonly consumerId = 'settlement.custodian-status';
   readonly topics = [Topics.custodianStatus];
 
@@ -127,8 +144,9 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
     super();
   }
 
-  override decode(record: InboundRecord): CustodianStatusEvent {
+  override decode(record: InboundRecord): CustodianStatusEvent | PartitionDayClosedEvent {
     const e = super.decode(record);
+    if (isPartitionDayClosed(e)) return e;
     try {
       readAdvice(e.payload);
     } catch (err) {
@@ -137,7 +155,22 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
     return e;
   }
 
-  async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatusEvent>[]): Promise<void> {
+  async handle(ctx: BatchContext, messages: InboundMessage<CustodianStatusEvent | PartitionDayClosedEvent>[]): Promise<void> {
+    // Most batches hold advices only: no read of the marks for them.
+    if (!messages.some((m) => isPartitionDayClosed(m.body))) return this.applyAdvices(ctx, messages as InboundMessage<CustodianStatusEvent>[]);
+    const { marks, others } = await splitByDayMarks(ctx.tx, ctx.schema, messages, () => Topics.custodianStatus);
+    const advices = others.map((o) => o.message).filter((m): m is InboundMessage<CustodianStatusEvent> => !isPartitionDayClosed(m.body));
+    if (advices.length > 0) await this.applyAdvices(ctx, advices);
+    if (marks.length === 0) return;
+    const closed = (await recordDayMarks(ctx.tx, ctx.schema, marks)).get(Topics.custodianStatus) ?? [];
+    const lastMarker = messages.findLast((m) => isPartitionDayClosed(m.body))?.body.eventId ?? null;
+    for (const businessDate of closed) {
+      const calendar = marks.find((m) => m.businessDate === businessDate)?.calendar ?? this.config.SETTLEMENT_CALENDAR;
+      markDayClosed(ctx, { topic: Topics.settlementEvents, producer: 'settlement', calendar, businessDate, causeEventId: lastMarker });
+    }
+  }
+
+  private async applyAdvices(ctx: BatchContext, messages: InboundMessage<CustodianStatusEvent>[]): Promise<void> {
     const instructions = await loadInstructions(
       ctx.tx,
       messages.map((m) => m.body.payload.instructionId),

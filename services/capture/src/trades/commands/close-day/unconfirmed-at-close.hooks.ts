@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { envelope, Topics, type BusinessDayV1, type TradeEventV1 } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import type { BatchContext, BusinessDayHooks } from '@postera/platform';
+import { markDayClosed, type BatchContext, type BusinessDayHooks } from '@postera/platform';
 
 /** The list in the event is bounded (a Kafka message stays small); the full list is GET /trades?status=CAPTURED. */
 export const UNCONFIRMED_LISTED_MAX = 2_000;
 
 /**
  * At the close of a business day: the trades of that day or before still waiting for their
- * counterparty's confirmation are listed (DOMAIN.md §1), for the morning's follow-up.
+ * counterparty's confirmation are listed (DOMAIN.md §1), for the morning's follow-up; then the day
+ * is marked closed on every partition of trade.events.v1 (contracts: day-markers.v1). Every trade
+ * event capture committed before this close is in the outbox before the markers, which it publishes
+ * in id order: on each partition a reader finds the whole day before the marker.
  */
 @Injectable()
 export class UnconfirmedAtCloseHooks implements BusinessDayHooks {
@@ -29,6 +32,7 @@ export class UnconfirmedAtCloseHooks implements BusinessDayHooks {
       payload: { businessDate: day.businessDate, total, trades: rows.map(({ total: _t, ...r }) => r) },
     });
     ctx.emit({ topic: Topics.tradeEvents, key: `business-day:${day.businessDate}`, event });
+    markDayClosed(ctx, { topic: Topics.tradeEvents, producer: 'capture', calendar: day.calendar, businessDate: day.businessDate, causeEventId });
     if (total > 0) ctx.log.warn({ businessDate: day.businessDate, unconfirmed: total }, 'trades unconfirmed at the close');
   }
 }
