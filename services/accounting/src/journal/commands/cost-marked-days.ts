@@ -84,7 +84,7 @@ export function recostingEntries(sets: RuleSet[], recostings: Recosting[]): Jour
     if (group) group.push(r);
     else groups.set(k, [r]);
   }
-  return [...groups.values()].map((group) => {
+  const entries = [...groups.values()].map((group) => {
     const first = group.reduce((a, b) => (b.op.key < a.op.key ? b : a));
     const m = first.op.meta;
     const lines = group.flatMap((r) =>
@@ -106,4 +106,6 @@ export function recostingEntries(sets: RuleSet[], recostings: Recosting[]): Jour
       lines: nettedLines(lines),
     });
   });
+  // Corrections that net to nothing on a position and date post nothing.
+  return entries.filter((e) => e.lines.length > 0);
 }

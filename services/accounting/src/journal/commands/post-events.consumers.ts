@@ -29,15 +29,17 @@ import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliatio
 import { settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { costMarkedDays } from './cost-marked-days.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
+import { appendJournal, asJournalWriter, entryLines, journalEntry, postedCauses, type JournalEntry } from '../persistence/journal.repository.js';
 import {
-  appendJournal,
-  asJournalWriter,
-  entryLines,
-  journalEntry,
-  postedCauses,
-  type JournalEntry,
-} from '../persistence/journal.repository.js';
-import { holdEvents, loadTrades, lockTradesAgainstParking, saveSettledTrades, saveTrades, storedTrade, type HeldEvent, type StoredTrade } from '../persistence/trade.repository.js';
+  holdEvents,
+  loadTrades,
+  lockTradesAgainstParking,
+  saveSettledTrades,
+  saveTrades,
+  storedTrade,
+  type HeldEvent,
+  type StoredTrade,
+} from '../persistence/trade.repository.js';
 
 /**
  * Kinds announced on accounting.events.v1: a trade's entries, keyed by its reference, and the FX
@@ -449,7 +451,9 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1 | P
   async handle(ctx: BatchContext, messages: InboundMessage<TradeEventV1 | PartitionDayClosedEvent>[]): Promise<void> {
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const { marks, others } = await splitByDayMarks(ctx.tx, ctx.schema, messages, () => Topics.tradeEvents);
-    const arrivals = others.flatMap(({ message, markedThrough }) => (isBooked(message.body as TradeEventV1) ? [{ e: message.body as Booked, markedThrough }] : []));
+    const arrivals = others.flatMap(({ message, markedThrough }) =>
+      isBooked(message.body as TradeEventV1) ? [{ e: message.body as Booked, markedThrough }] : [],
+    );
     const posted = await this.book(ctx, arrivals);
     posted.push(...(await costMarkedDays(ctx, await recordDayMarks(ctx.tx, ctx.schema, marks))));
     announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
@@ -620,7 +624,9 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const { marks, others } = await splitByDayMarks(ctx.tx, ctx.schema, acting, () => Topics.settlementEvents);
     const events = others.map((o) => o.message.body as SettlementTopicEvent);
-    const settled = others.flatMap(({ message, markedThrough }) => (isStep(message.body as SettlementTopicEvent) ? [{ event: message.body as SettlementEvent, markedThrough }] : []));
+    const settled = others.flatMap(({ message, markedThrough }) =>
+      isStep(message.body as SettlementTopicEvent) ? [{ event: message.body as SettlementEvent, markedThrough }] : [],
+    );
     const penalties = events.filter((e): e is PenaltyAccruedEvent => e.type === 'PenaltyAccrued');
     const waived = events.filter((e): e is PenaltyWaivedEvent => e.type === 'PenaltyWaived');
     const posted: JournalEntry[] = [];

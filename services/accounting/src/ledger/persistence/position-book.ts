@@ -162,7 +162,14 @@ export class PositionBook {
           },
         });
       }
-      book.rows.set(k, { account: p.account, isin: p.isin, book: p.book, currency: p.currency, history: new CostHistory(base, tail, p.currency), realized: new Dec(p.realized) });
+      book.rows.set(k, {
+        account: p.account,
+        isin: p.isin,
+        book: p.book,
+        currency: p.currency,
+        history: new CostHistory(base, tail, p.currency),
+        realized: new Dec(p.realized),
+      });
     }
     return book;
   }
