@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { envelope, Topics, type EventEnvelope, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { accountRef, captured, checkFec, fxRate, party, publish, signedFetch, step, trade } from './builders.js';
+import { accountRef, captured, checkFec, fxRate, markDay, party, publish, signedFetch, step, trade } from './builders.js';
 
 // The FEC of a fiscal year as the built service serves it, on the real broker and database: refused
 // with every missing ECB rate until the operator imports them, named <SIREN>FEC<closing date>.txt
@@ -27,14 +27,39 @@ describe('the FEC of a fiscal year, on the real broker and database', () => {
 
   // 2026, a calendar fiscal year:
   // T-1 buy 100 FR0000120271 at 58.00 (fees 5.80, net 5805.80), traded 28 Dec, settled 30 Dec;
-  // T-2 sell 40 at 60.00 (no fees), traded 29 Dec, settled 31 Dec: cost 40 × 58.00 = 2320.00, gain 80.00;
+  // T-2 sell 40 at 60.00 (no fees), traded 29 Dec, settled 31 Dec: booked at its consideration 2400.00, then costed
+  //   when 31 Dec is marked: cost 40 × 5800.00 / 100 = 2320.00, gain 2400.00 − 2320.00 = 80.00 (the position's RECOSTING);
   // U-1 buy 100 US0378331005 at 100.00 USD (10000.00 USD), traded 30 Dec, settling 4 Jan 2027: a commitment across the year end;
   // a CSDR penalty receivable of 12.34 from the counterparty (31 Dec); the client's TTF, 5800.00 × 0.4 % = 23.20 (28 Dec).
   const T1 = trade('FO-EQ:FEC-1', { tradeDate: '2026-12-28', settlementDate: '2026-12-30', executedAt: '2026-12-28T10:00:00Z' });
-  const T2 = trade('FO-EQ:FEC-2', { side: 'SELL', quantity: '40', price: '60.00', grossAmount: '2400.00', feesAmount: '0.00', netAmount: '2400.00', fees: [], tradeDate: '2026-12-29', settlementDate: '2026-12-31', executedAt: '2026-12-29T10:00:00Z' });
+  const T2 = trade('FO-EQ:FEC-2', {
+    side: 'SELL',
+    quantity: '40',
+    price: '60.00',
+    grossAmount: '2400.00',
+    feesAmount: '0.00',
+    netAmount: '2400.00',
+    fees: [],
+    tradeDate: '2026-12-29',
+    settlementDate: '2026-12-31',
+    executedAt: '2026-12-29T10:00:00Z',
+  });
   const U1 = trade('FO-US:FEC-U1', {
-    account: 'USD-01', book: 'USD-EQ', accountType: 'PROPRIETARY', clientId: 'USD-01', isin: 'US0378331005', currency: 'USD', price: '100.00', grossAmount: '10000.00', feesAmount: '0.00', netAmount: '10000.00',
-    fees: [], placeOfSettlement: 'DTCYUS33XXX', tradeDate: '2026-12-30', settlementDate: '2027-01-04', executedAt: '2026-12-30T15:00:00Z',
+    account: 'USD-01',
+    book: 'USD-EQ',
+    accountType: 'PROPRIETARY',
+    clientId: 'USD-01',
+    isin: 'US0378331005',
+    currency: 'USD',
+    price: '100.00',
+    grossAmount: '10000.00',
+    feesAmount: '0.00',
+    netAmount: '10000.00',
+    fees: [],
+    placeOfSettlement: 'DTCYUS33XXX',
+    tradeDate: '2026-12-30',
+    settlementDate: '2027-01-04',
+    executedAt: '2026-12-30T15:00:00Z',
   });
 
   beforeAll(async () => {
@@ -48,14 +73,42 @@ describe('the FEC of a fiscal year, on the real broker and database', () => {
     await send(Topics.tradeEvents, [captured(T1), captured(T2), captured(U1)]);
     await send(Topics.settlementEvents, [step(T1, { status: 'SETTLED' }), step(T2, { status: 'SETTLED' })]);
     const penalty: PenaltyAccruedV1 = {
-      penaltyId: 'PEN-FEC-1', instructionId: 'I-FEC-1', tradeRef: T1.tradeRef, kind: 'SEFP', direction: 'RECEIVABLE', penaltyDate: '2026-12-31', isin: T1.isin, counterparty: T1.counterparty,
-      account: 'CLI-0003', book: 'CLIENT-EQ', basisQuantity: '100', referencePrice: '58.00', rate: '0.0001', amount: '12.34', currency: 'EUR',
+      penaltyId: 'PEN-FEC-1',
+      instructionId: 'I-FEC-1',
+      tradeRef: T1.tradeRef,
+      kind: 'SEFP',
+      direction: 'RECEIVABLE',
+      penaltyDate: '2026-12-31',
+      isin: T1.isin,
+      counterparty: T1.counterparty,
+      account: 'CLI-0003',
+      book: 'CLIENT-EQ',
+      basisQuantity: '100',
+      referencePrice: '58.00',
+      rate: '0.0001',
+      amount: '12.34',
+      currency: 'EUR',
     };
-    await send(Topics.settlementEvents, [envelope({ type: 'PenaltyAccrued', producer: 'settlement', correlationId: T1.tradeRef, causationId: null, payload: penalty })]);
-    const ttf: TtfAssessedV1 = { assessmentId: 'TTF-FEC-1', account: 'CLI-0003', book: 'CLIENT-EQ', isin: T1.isin, tradeDate: '2026-12-28', base: '5800.00', rate: '0.004', amount: '23.20', currency: 'EUR' };
+    await send(Topics.settlementEvents, [
+      envelope({ type: 'PenaltyAccrued', producer: 'settlement', correlationId: T1.tradeRef, causationId: null, payload: penalty }),
+    ]);
+    const ttf: TtfAssessedV1 = {
+      assessmentId: 'TTF-FEC-1',
+      account: 'CLI-0003',
+      book: 'CLIENT-EQ',
+      isin: T1.isin,
+      tradeDate: '2026-12-28',
+      base: '5800.00',
+      rate: '0.004',
+      amount: '23.20',
+      currency: 'EUR',
+    };
     await send(Topics.reportingEvents, [envelope({ type: 'TtfAssessed', producer: 'reporting', correlationId: 'CLI-0003', causationId: null, payload: ttf })]);
-    // 2027: U-1 settles on 4 January.
+    // The end of 31 Dec marked: T-1 and T-2 costed.
+    await markDay(env.prefix, '2026-12-31');
+    // 2027: U-1 settles on 4 January, costed when that day is marked (a buy: nothing to re-cost).
     await send(Topics.settlementEvents, [step(U1, { status: 'SETTLED' })]);
+    await markDay(env.prefix, '2027-01-04');
   });
   afterAll(async () => {
     await env?.teardown();
@@ -90,6 +143,18 @@ describe('the FEC of a fiscal year, on the real broker and database', () => {
     expect(rows.filter((r) => r[8] === U1.tradeRef).map((r) => [r[0], r[3], r[4], r[11], r[12], r[15], r[16], r[17]])).toEqual([
       ['ENG', '20261230', '903100', '9523,81', '0,00', '20261230', '10000,00', 'USD'],
       ['ENG', '20261230', '903900', '0,00', '9523,81', '20261230', '10000,00', 'USD'],
+    ]);
+    // T-2's settlement at its consideration (2400.00 out of 311000), its cost fixed by the position's re-costing of 31 Dec:
+    // 2400.00 − 2320.00 = 80.00 back to 311000, the gain on 767000.
+    expect(rows.filter((r) => r[8] === T2.tradeRef && r[0] === 'RGL').map((r) => [r[3], r[4], r[11], r[12]])).toEqual([
+      ['20261231', '904100', '2400,00', '0,00'],
+      ['20261231', '904900', '0,00', '2400,00'],
+      ['20261231', '512000', '2400,00', '0,00'],
+      ['20261231', '311000', '0,00', '2400,00'],
+    ]);
+    expect(rows.filter((r) => r[8] === `POSITION:CLI-0003:${T1.isin}`).map((r) => [r[0], r[1], r[3], r[4], r[10], r[11], r[12]])).toEqual([
+      ['OD', 'Opérations diverses', '20261231', '311000', `Recalcul du coût de revient POSITION:CLI-0003:${T1.isin}`, '80,00', '0,00'],
+      ['OD', 'Opérations diverses', '20261231', '767000', `Recalcul du coût de revient POSITION:CLI-0003:${T1.isin}`, '0,00', '80,00'],
     ]);
     const aux = new Map(rows.filter((r) => r[6] !== '').map((r) => [`${r[4]} ${r[6]}`, r[7]]));
     expect(Object.fromEntries(aux)).toEqual({
@@ -142,6 +207,8 @@ describe('the FEC of a fiscal year, on the real broker and database', () => {
     expect(rowsOf(jan.text).map((x) => x[0])).not.toContain('AN');
     const across = await fetch(url('/exports/fec?from=2026-12-01&to=2027-01-31'));
     expect(across.status).toBe(400);
-    expect(((await across.json()) as { message: string }).message).toBe('a FEC covers one fiscal year: 2026-12-01 to 2027-01-31 is not inside 2026-01-01 to 2026-12-31');
+    expect(((await across.json()) as { message: string }).message).toBe(
+      'a FEC covers one fiscal year: 2026-12-01 to 2027-01-31 is not inside 2026-01-01 to 2026-12-31',
+    );
   });
 });

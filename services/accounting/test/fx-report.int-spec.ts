@@ -3,7 +3,7 @@ import { Topics, type EventEnvelope } from '@postera/contracts';
 import { DEMO_FX_SOURCE, demoFxRateEvents, demoFxRates } from '@postera/devstack';
 import { Dec } from '@postera/kernel';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { captured, dayClosed, publish, signedFetch, step, trade } from './builders.js';
+import { captured, dayClosed, markDay, publish, signedFetch, step, trade } from './builders.js';
 
 // The FX-result report (GET /fx/report) on the demo's rates (tools/devstack/src/rates.ts): USD round trips
 // settled on three days, the demo's USD rates of the first, second and fourth day (the third left out), and
@@ -73,24 +73,30 @@ describe('the FX-result report on the demo rates equals its recomputation from t
     ]);
     await send(Topics.fxRates, demoFxRateEvents([DAYS[0], DAYS[1], DAYS[3]], ['USD']));
 
+    // Each day's settlements costed (their end marked on the trade and settlement logs) before the day's close revalues them.
     await settle(roundTrip('U1', US, DAYS[0], DAYS[0], '11000.00')); // +1000 USD kept
+    await markDay(env.prefix, DAYS[0]);
     await send(Topics.businessDay, [dayClosed(DAYS[0])]);
     await settle([...roundTrip('U2', US, DAYS[0], DAYS[1], '9400.00'), ...roundTrip('G1', GB, DAYS[1], DAYS[1], '10500.00')]); // −600 USD, +500 GBP
+    await markDay(env.prefix, DAYS[1]);
     await send(Topics.businessDay, [dayClosed(DAYS[1])]);
     await settle(roundTrip('U3', US, DAYS[0], DAYS[2], '10200.00')); // +200 USD
+    await markDay(env.prefix, DAYS[2]);
     await send(Topics.businessDay, [dayClosed(DAYS[2])]);
     await send(Topics.businessDay, [dayClosed(DAYS[3])]);
 
-    // The journal: FXR-US's balance-sheet movements in USD per day, and what it booked on 766000 / 666000.
+    // The journal: FXR-US's balance-sheet movements in USD per day and entry kind, and what it booked on 766000 / 666000.
+    // Each settlement, at its consideration, moves securities and nostro by the same amount: the day's USD result
+    // enters the balance sheet through the position's re-costing (sold − 10000.00 bought: +1000, −600, +200).
     const moves = await env.db.query(
-      `SELECT to_char(e.accounting_date, 'YYYY-MM-DD') AS d, trim_scale(sum(l.debit - l.credit))::text AS m
+      `SELECT to_char(e.accounting_date, 'YYYY-MM-DD') AS d, e.kind, trim_scale(sum(l.debit - l.credit))::text AS m
        FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
-       WHERE l.book = 'FXR-US' AND l.currency = 'USD' AND a.kind = 'BALANCE' GROUP BY 1 HAVING sum(l.debit - l.credit) <> 0 ORDER BY 1`,
+       WHERE l.book = 'FXR-US' AND l.currency = 'USD' AND a.kind = 'BALANCE' GROUP BY 1, 2 HAVING sum(l.debit - l.credit) <> 0 ORDER BY 1, 2`,
     );
-    expect(moves.rows.map((r) => [r.d, r.m])).toEqual([
-      ['2026-12-01', '1000'],
-      ['2026-12-02', '-600'],
-      ['2026-12-03', '200'],
+    expect(moves.rows.map((r) => [r.d, r.kind, r.m])).toEqual([
+      ['2026-12-01', 'RECOSTING', '1000'],
+      ['2026-12-02', 'RECOSTING', '-600'],
+      ['2026-12-03', 'RECOSTING', '200'],
     ]);
     const booked = await env.db.query(
       `SELECT (-sum(l.debit - l.credit))::numeric(20, 2)::text AS r FROM accounting.journal_lines l WHERE l.book = 'FXR-US' AND l.account_code IN ('766000', '666000')`,

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type HoldingsStatementV1, type CashStatementV1, type PenaltyAccruedV1, type TtfAssessedV1 } from '@postera/contracts';
+import {
+  envelope,
+  physicalTopic,
+  Topics,
+  type AccountRefV1,
+  type EventEnvelope,
+  type HoldingsStatementV1,
+  type CashStatementV1,
+  type PenaltyAccruedV1,
+  type TtfAssessedV1,
+} from '@postera/contracts';
 import { Dec } from '@postera/kernel';
 import { accountUpserted, consumeAll, endOffsets, waitFor } from '@postera/testing';
 import { readFileSync } from 'node:fs';
@@ -35,6 +45,25 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
         [ref, kind ?? null],
       )
     ).rows.map((r: { code: string; debit: string; credit: string }) => [r.code, r.debit, r.credit]);
+  // An entry as the journal holds it, apart from its identity: kind, accounting date and lines.
+  const entries = async (ref: string) => {
+    const { rows } = await env.db.query(
+      `SELECT e.entry_id, e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS date FROM accounting.journal_entries e WHERE e.trade_ref = $1 ORDER BY e.posted_seq`,
+      [ref],
+    );
+    return Promise.all(
+      rows.map(async (e: { entry_id: string; kind: string; date: string }) => ({
+        kind: e.kind,
+        date: e.date,
+        lines: (
+          await env.db.query(
+            `SELECT account_code AS code, debit::numeric(20, 2)::text AS debit, credit::numeric(20, 2)::text AS credit FROM accounting.journal_lines WHERE entry_id = $1 ORDER BY line_no`,
+            [e.entry_id],
+          )
+        ).rows.map((l: { code: string; debit: string; credit: string }) => [l.code, l.debit, l.credit]),
+      })),
+    );
+  };
   const balance = async (ref: string, code: string) =>
     (
       await env.db.query(
@@ -60,7 +89,16 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
   // REC-1: buy 100 FR0000120271 at 58.00 (gross 5800.00, fees 5.80, net 5805.80), settled 60 then 40.
   // REC-2: buy 200 FR0000131104 at 10.00 (gross 2000.00, no fees), settled whole on 27 Nov.
   const REC1 = trade('FO-EQ:REC-1');
-  const REC2 = trade('FO-EQ:REC-2', { isin: 'FR0000131104', quantity: '200', price: '10.00', grossAmount: '2000.00', feesAmount: '0.00', netAmount: '2000.00', fees: [], settlementDate: '2026-11-27' });
+  const REC2 = trade('FO-EQ:REC-2', {
+    isin: 'FR0000131104',
+    quantity: '200',
+    price: '10.00',
+    grossAmount: '2000.00',
+    feesAmount: '0.00',
+    netAmount: '2000.00',
+    fees: [],
+    settlementDate: '2026-11-27',
+  });
 
   it('a partial settlement posts its share: 60 of 100 → securities 3480.00, fees 3.48, nostro 3483.48; the positions show both views', async () => {
     await send(Topics.tradeEvents, [captured(REC1), captured(REC2)]);
@@ -77,7 +115,14 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     ]);
     const { rows } = await env.db.query(`SELECT status, settled_quantity::text AS q FROM accounting.trades WHERE trade_ref = $1`, [REC1.tradeRef]);
     expect(rows).toEqual([{ status: 'PARTIALLY_SETTLED', q: '60' }]);
-    const positions = await get<Array<{ isin: string; tradeDateQuantity: string; settlementDateQuantity: string; cost: { quantity: string; cost: string } }>>('/positions/CLI-0003?asOf=2026-11-30');
+    // The cost view moves when the day is costed. A buy costs its consideration: no re-costing entry.
+    await markDay(env.prefix, '2026-11-30');
+    expect(await lines('POSITION:CLI-0003:FR0000120271', 'RECOSTING')).toEqual([]);
+    expect(await lines('POSITION:CLI-0003:FR0000131104', 'RECOSTING')).toEqual([]);
+    const positions =
+      await get<Array<{ isin: string; tradeDateQuantity: string; settlementDateQuantity: string; cost: { quantity: string; cost: string } }>>(
+        '/positions/CLI-0003?asOf=2026-11-30',
+      );
     expect(positions.map((p) => [p.isin, p.tradeDateQuantity, p.settlementDateQuantity, p.cost.quantity, p.cost.cost])).toEqual([
       ['FR0000120271', '100', '60', '60', '3480.00'],
       ['FR0000131104', '200', '200', '200', '2000.00'],
@@ -85,12 +130,30 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
   });
 
   it('statements from the custodian that agree give runs without breaks (semt.002 SETT basis, camt.053)', async () => {
-    const holdings: HoldingsStatementV1 = { statementId: 'SEMT-1', account: 'CLI-0003', safekeepingAccount: 'SAFE-CLI-0003', statementDate: '2026-11-30', basis: 'SETT', holdings: [], xml: fixture('ok/semt002-sett.xml') };
-    const cash: CashStatementV1 = { statementId: 'CAMT-1', account: 'CLI-0003', cashAccount: 'CASH-CLI-0003-EUR', currency: 'EUR', statementDate: '2026-11-30', openingBalance: '-2000.00', closingBalance: '-5483.48', entries: [], xml: fixture('ok/camt053-eur.xml') };
-    await send(
-      Topics.custodianStatements,
-      [envelope({ type: 'HoldingsStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: holdings }), envelope({ type: 'CashStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: cash })],
-    );
+    const holdings: HoldingsStatementV1 = {
+      statementId: 'SEMT-1',
+      account: 'CLI-0003',
+      safekeepingAccount: 'SAFE-CLI-0003',
+      statementDate: '2026-11-30',
+      basis: 'SETT',
+      holdings: [],
+      xml: fixture('ok/semt002-sett.xml'),
+    };
+    const cash: CashStatementV1 = {
+      statementId: 'CAMT-1',
+      account: 'CLI-0003',
+      cashAccount: 'CASH-CLI-0003-EUR',
+      currency: 'EUR',
+      statementDate: '2026-11-30',
+      openingBalance: '-2000.00',
+      closingBalance: '-5483.48',
+      entries: [],
+      xml: fixture('ok/camt053-eur.xml'),
+    };
+    await send(Topics.custodianStatements, [
+      envelope({ type: 'HoldingsStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: holdings }),
+      envelope({ type: 'CashStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: cash }),
+    ]);
     const runs = (await env.db.query(`SELECT kind, subject, rows_checked, matched, breaks, errors FROM accounting.recon_runs ORDER BY started_at`)).rows;
     expect(runs).toEqual([
       { kind: 'HOLDINGS', subject: 'CLI-0003', rows_checked: 2, matched: 2, breaks: 0, errors: [] },
@@ -99,9 +162,23 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
   });
 
   it('statements with planted breaks: each break names the field, both values and the difference; a bad row is reported, the run goes on', async () => {
-    const holdings: HoldingsStatementV1 = { statementId: 'SEMT-2', account: 'CLI-0003', safekeepingAccount: 'SAFE-CLI-0003', statementDate: '2026-11-30', basis: 'SETT', holdings: [], xml: fixture('not-ok/semt002-planted-breaks.xml') };
-    await send(Topics.custodianStatements, [envelope({ type: 'HoldingsStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: holdings })]);
-    const cashUpload = await fetch(url('/reconciliations/statements?account=CLI-0003'), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('not-ok/camt053-planted-breaks.xml') });
+    const holdings: HoldingsStatementV1 = {
+      statementId: 'SEMT-2',
+      account: 'CLI-0003',
+      safekeepingAccount: 'SAFE-CLI-0003',
+      statementDate: '2026-11-30',
+      basis: 'SETT',
+      holdings: [],
+      xml: fixture('not-ok/semt002-planted-breaks.xml'),
+    };
+    await send(Topics.custodianStatements, [
+      envelope({ type: 'HoldingsStatement', producer: 'market-sim', correlationId: 'CLI-0003', causationId: null, payload: holdings }),
+    ]);
+    const cashUpload = await fetch(url('/reconciliations/statements?account=CLI-0003'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: fixture('not-ok/camt053-planted-breaks.xml'),
+    });
     expect(cashUpload.status).toBe(200);
     const cashRun = (await cashUpload.json()) as { breaks: Array<Record<string, unknown>>; errors: unknown[] };
     expect(cashRun.breaks.map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([
@@ -110,13 +187,26 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['FO-EQ:UNKNOWN-9', 'movement (missing in our books)', null, '120', '-120'],
     ]);
     expect(cashRun.errors).toEqual([
-      { row: 3, problem: 'Document/BkToCstmrStmt/Stmt/Ntry[3]/Amt (line 96): -5.00: amounts and quantities are unsigned, the sign is given by another element' },
+      {
+        row: 3,
+        problem: 'Document/BkToCstmrStmt/Stmt/Ntry[3]/Amt (line 96): -5.00: amounts and quantities are unsigned, the sign is given by another element',
+      },
       { row: 0, problem: 'Document/BkToCstmrStmt/Stmt (line 8): opening -2000.00 + booked entries -3363.84 = -5363.84, closing is -5483.84 (gap -120)' },
     ]);
 
-    const open = await get<Array<{ breakId: string; kind: string; item: string; field: string; ours: string | null; theirs: string | null; difference: string; status: string; ageBusinessDays: number }>>(
-      '/reconciliations/breaks?kind=HOLDINGS',
-    );
+    const open = await get<
+      Array<{
+        breakId: string;
+        kind: string;
+        item: string;
+        field: string;
+        ours: string | null;
+        theirs: string | null;
+        difference: string;
+        status: string;
+        ageBusinessDays: number;
+      }>
+    >('/reconciliations/breaks?kind=HOLDINGS');
     expect(open.map((b) => [b.item, b.field, b.ours, b.theirs, b.difference, b.status])).toEqual([
       ['FR0000120271', 'quantity', '60', '55', '5', 'OPEN'],
       ['FR0000131104', 'quantity (missing at the custodian)', '200', null, '200', 'OPEN'],
@@ -130,14 +220,20 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     const id = open[0]!.breakId;
     const patch = (body: object, who?: Person, maker?: Person) => {
       const init = { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-      return who ? fetch(url(`/reconciliations/breaks/${id}`), init, who, maker ? { maker } : undefined) : globalThis.fetch(url(`/reconciliations/breaks/${id}`), init);
+      return who
+        ? fetch(url(`/reconciliations/breaks/${id}`), init, who, maker ? { maker } : undefined)
+        : globalThis.fetch(url(`/reconciliations/breaks/${id}`), init);
     };
     expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' })).status).toBe(401);
     expect((await patch({ status: 'INVESTIGATING', comment: 'asked the custodian' }, PEOPLE.operator)).status).toBe(200);
     expect((await patch({ status: 'RESOLVED', comment: 'custodian booked 5 late; corrected on their side' }, PEOPLE.operator2)).status).toBe(403);
     expect((await get<{ status: string }>(`/reconciliations/breaks/${id}`)).status).toBe('INVESTIGATING');
-    expect((await patch({ status: 'RESOLVED', comment: 'custodian booked 5 late; corrected on their side' }, PEOPLE.supervisor, PEOPLE.operator2)).status).toBe(200);
-    const worked = await get<{ status: string; history: Array<{ by: string; checkedBy: string | null; from: string; to: string; comment: string }> }>(`/reconciliations/breaks/${id}`);
+    expect((await patch({ status: 'RESOLVED', comment: 'custodian booked 5 late; corrected on their side' }, PEOPLE.supervisor, PEOPLE.operator2)).status).toBe(
+      200,
+    );
+    const worked = await get<{ status: string; history: Array<{ by: string; checkedBy: string | null; from: string; to: string; comment: string }> }>(
+      `/reconciliations/breaks/${id}`,
+    );
     expect([worked.status, worked.history.map((h) => [h.by, h.checkedBy, h.from, h.to, h.comment])]).toEqual([
       'RESOLVED',
       [
@@ -146,13 +242,21 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ],
     ]);
     // A document that cannot be read is a run with its error, never a crash of the consumer.
-    const bad = await fetch(url('/reconciliations/statements?account=CLI-0003'), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('not-ok/semt002-dtd.xml') });
+    const bad = await fetch(url('/reconciliations/statements?account=CLI-0003'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: fixture('not-ok/semt002-dtd.xml'),
+    });
     expect(((await bad.json()) as { errors: Array<{ problem: string }> }).errors[0]!.problem).toBe('statement refused: line 2: a DTD is not accepted');
   });
 
   it('a bank file with two statements (EUR and USD accounts) is reconciled statement by statement, one run each', async () => {
     const corpus = readFileSync(new URL('../../../libs/shared/iso20022/corpus/ok/camt053-001-08-two-statements-eur-usd.xml', import.meta.url), 'utf8');
-    const upload = await fetch(url('/reconciliations/statements?account=CLI-0003'), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: corpus });
+    const upload = await fetch(url('/reconciliations/statements?account=CLI-0003'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: corpus,
+    });
     expect(upload.status).toBe(200);
     const { runs } = (await upload.json()) as { runs: Array<{ subject: string; asOf: string; errors: unknown[]; breaks: Array<Record<string, unknown>> }> };
     expect(runs.map((r) => [r.subject, r.asOf, r.errors])).toEqual([
@@ -167,7 +271,9 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
   });
 
   it('the last step settles the rest: 40 → nostro 2322.32, fees 2.32; nothing left off balance sheet for REC-1', async () => {
-    await send(Topics.settlementEvents, [step(REC1, { status: 'SETTLED', stepQuantity: '40', stepAmount: '2322.32', settledQuantity: '100', date: '2026-12-01' })]);
+    await send(Topics.settlementEvents, [
+      step(REC1, { status: 'SETTLED', stepQuantity: '40', stepAmount: '2322.32', settledQuantity: '100', date: '2026-12-01' }),
+    ]);
     expect((await lines(REC1.tradeRef, 'SETTLEMENT')).slice(5)).toEqual([
       ['903900', '2320.00', '0.00'],
       ['903100', '0.00', '2320.00'],
@@ -175,18 +281,40 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['622000', '2.32', '0.00'],
       ['512000', '0.00', '2322.32'],
     ]);
-    expect([await balance(REC1.tradeRef, '903100'), await balance(REC1.tradeRef, '903900'), await balance(REC1.tradeRef, '311000'), await balance(REC1.tradeRef, '512000')]).toEqual([
-      '0.00',
-      '0.00',
-      '5800.00',
-      '-5805.80',
-    ]);
+    await markDay(env.prefix, '2026-12-01');
+    expect(await lines('POSITION:CLI-0003:FR0000120271', 'RECOSTING')).toEqual([]);
+    expect([
+      await balance(REC1.tradeRef, '903100'),
+      await balance(REC1.tradeRef, '903900'),
+      await balance(REC1.tradeRef, '311000'),
+      await balance(REC1.tradeRef, '512000'),
+    ]).toEqual(['0.00', '0.00', '5800.00', '-5805.80']);
   });
 
   // PROP-01 (placement → 312000, FIFO): buy 100 at 10.00, buy 100 at 12.00, sell 150 at 13.00, all settled 30 Nov.
-  const P1 = trade('FO-PR:P-1', { account: 'PROP-01', book: 'PROP-EQ', accountType: 'PROPRIETARY', isin: 'FR0000133308', quantity: '100', price: '10.00', grossAmount: '1000.00', feesAmount: '0.00', netAmount: '1000.00', fees: [] });
+  const P1 = trade('FO-PR:P-1', {
+    account: 'PROP-01',
+    book: 'PROP-EQ',
+    accountType: 'PROPRIETARY',
+    isin: 'FR0000133308',
+    quantity: '100',
+    price: '10.00',
+    grossAmount: '1000.00',
+    feesAmount: '0.00',
+    netAmount: '1000.00',
+    fees: [],
+  });
   const P2 = trade('FO-PR:P-2', { ...P1, tradeRef: 'FO-PR:P-2', tradeId: 'P-2', price: '12.00', grossAmount: '1200.00', netAmount: '1200.00' });
-  const P3 = trade('FO-PR:P-3', { ...P1, tradeRef: 'FO-PR:P-3', tradeId: 'P-3', side: 'SELL', quantity: '150', price: '13.00', grossAmount: '1950.00', netAmount: '1950.00' });
+  const P3 = trade('FO-PR:P-3', {
+    ...P1,
+    tradeRef: 'FO-PR:P-3',
+    tradeId: 'P-3',
+    side: 'SELL',
+    quantity: '150',
+    price: '13.00',
+    grossAmount: '1950.00',
+    netAmount: '1950.00',
+  });
 
   it('FIFO realized P&L on a sale: 150 sold release 1000.00 + 600.00, gain 1950.00 − 1600.00 = 350.00 on 767000; the book posts to 312000', async () => {
     await send(Topics.tradeEvents, [captured(P1), captured(P2), captured(P3)]);
@@ -199,7 +327,8 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['512000', '1950.00', '0.00'],
       ['312000', '0.00', '1950.00'],
     ]);
-    await markDay(env.prefix, '2026-11-30');
+    // Read after the markers of 1 Dec: the next day marked costs them, whatever their own dates.
+    await markDay(env.prefix, '2026-12-02');
     expect(await lines('POSITION:PROP-01:FR0000133308', 'RECOSTING')).toEqual([
       ['312000', '350.00', '0.00'],
       ['767000', '0.00', '350.00'],
@@ -208,69 +337,146 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect(pos!.cost).toMatchObject({ quantity: '50', cost: '600.00', lots: [{ quantity: '50', cost: '600.00' }], realized: '350.00' });
   });
 
-  // PROP-02 (trading → 311000, CMP): Q-1 buy 100 for 1000.00, Q-2 buy 100 for 1200.00, Q-3 sell 100 for 1500.00, all settled
-  // 30 Nov — in economic order Q-1, Q-2, Q-3 (same date: trade reference order); their settlements arrive Q-1, Q-3, Q-2.
-  const Q1 = trade('FO-PR:Q-1', { account: 'PROP-02', book: 'PROP-RC', accountType: 'PROPRIETARY', isin: 'FR0000121014', quantity: '100', price: '10.00', grossAmount: '1000.00', feesAmount: '0.00', netAmount: '1000.00', fees: [] });
+  // PROP-02 and PROP-03 (trading → 311000, CMP), the same three trades each: buy 100 for 1000.00, buy 100 for 1200.00, sell 100
+  // for 1500.00, all settled 30 Nov — in economic order 1, 2, 3 (same date: trade reference order). PROP-02's settlements arrive
+  // 1, 3, 2 (the sale before a buy dated before it); PROP-03's in economic order.
+  const Q1 = trade('FO-PR:Q-1', {
+    account: 'PROP-02',
+    book: 'PROP-RC',
+    accountType: 'PROPRIETARY',
+    isin: 'FR0000121014',
+    quantity: '100',
+    price: '10.00',
+    grossAmount: '1000.00',
+    feesAmount: '0.00',
+    netAmount: '1000.00',
+    fees: [],
+  });
   const Q2 = trade('FO-PR:Q-2', { ...Q1, tradeRef: 'FO-PR:Q-2', tradeId: 'Q-2', price: '12.00', grossAmount: '1200.00', netAmount: '1200.00' });
   const Q3 = trade('FO-PR:Q-3', { ...Q1, tradeRef: 'FO-PR:Q-3', tradeId: 'Q-3', side: 'SELL', price: '15.00', grossAmount: '1500.00', netAmount: '1500.00' });
+  const inOrder = (q: typeof Q1, id: string) => trade(`FO-PR:${id}`, { ...q, tradeRef: `FO-PR:${id}`, tradeId: id, account: 'PROP-03' });
+  const [R1, R2, R3] = [inOrder(Q1, 'R-1'), inOrder(Q2, 'R-2'), inOrder(Q3, 'R-3')];
 
-  it('a sale costed before a buy dated before it is re-costed: CMP 2200.00/200 → cost 1100.00, gain 400.00, whatever the arrival order', async () => {
-    await send(Topics.refdataAccounts, [account({ account: 'PROP-02', book: 'PROP-RC' })]);
-    await send(Topics.tradeEvents, [captured(Q1), captured(Q2), captured(Q3)]);
-    await send(Topics.settlementEvents, [step(Q1, { status: 'SETTLED' })]);
-    await send(Topics.settlementEvents, [step(Q3, { status: 'SETTLED' })]);
-    // As it arrived, the sale closed the only 100 held at 1000.00: a gain of 500.00.
-    expect(await lines(Q3.tradeRef, 'SETTLEMENT')).toEqual([
-      ['904100', '1500.00', '0.00'],
-      ['904900', '0.00', '1500.00'],
-      ['512000', '1500.00', '0.00'],
-      ['311000', '0.00', '1000.00'],
-      ['767000', '0.00', '500.00'],
-    ]);
-    await send(Topics.settlementEvents, [step(Q2, { status: 'SETTLED' })]);
-    // Q-2 comes before it in economic order: the sale releases 2200.00 × 100/200 = 1100.00, gains 400.00; corrected by 100.00.
-    // One re-costing entry per position and date (here of Q-3 alone).
-    expect(await lines('POSITION:PROP-02:FR0000121014', 'RECOSTING')).toEqual([
-      ['311000', '0.00', '100.00'],
-      ['767000', '100.00', '0.00'],
-    ]);
-    expect(Number(await balance(Q3.tradeRef, '767000')) + Number(await balance('POSITION:PROP-02:%', '767000'))).toBe(-400);
-    expect(Number(await balance('FO-PR:Q-%', '311000')) + Number(await balance('POSITION:PROP-02:%', '311000'))).toBe(1100);
-    const [pos] = await get<Array<{ cost: { quantity: string; cost: string; realized: string } }>>('/positions/PROP-02');
-    expect(pos!.cost).toMatchObject({ quantity: '100', cost: '1100.00', realized: '400.00' });
-    const { rows } = await env.db.query(`SELECT op_key, securities::numeric(20, 2)::text AS securities, realized::numeric(20, 2)::text AS realized, revision FROM accounting.position_ops WHERE account = 'PROP-02' ORDER BY op_key`);
-    expect(rows.map((r: { op_key: string; securities: string; realized: string; revision: number }) => [r.op_key.split('|')[2], r.securities, r.realized, r.revision])).toEqual([
-      ['FO-PR:Q-1', '1000.00', '0.00', 0],
-      ['FO-PR:Q-2', '1200.00', '0.00', 0],
-      ['FO-PR:Q-3', '-1100.00', '400.00', 1],
-    ]);
+  it("the day's operations are costed in economic order, whatever their arrival order: CMP 2200.00/200 → cost 1100.00, gain 400.00; both orders give the same journal", async () => {
+    await send(Topics.refdataAccounts, [account({ account: 'PROP-02', book: 'PROP-RC' }), account({ account: 'PROP-03', book: 'PROP-RC' })]);
+    await send(Topics.tradeEvents, [Q1, Q2, Q3, R1, R2, R3].map(captured));
+    for (const t of [Q1, Q3, Q2]) await send(Topics.settlementEvents, [step(t, { status: 'SETTLED' })]);
+    for (const t of [R1, R2, R3]) await send(Topics.settlementEvents, [step(t, { status: 'SETTLED' })]);
+    // On arrival the sale is booked at its consideration, whichever buys came before it.
+    for (const sale of [Q3, R3]) {
+      expect(await lines(sale.tradeRef, 'SETTLEMENT')).toEqual([
+        ['904100', '1500.00', '0.00'],
+        ['904900', '0.00', '1500.00'],
+        ['512000', '1500.00', '0.00'],
+        ['311000', '0.00', '1500.00'],
+      ]);
+    }
+    await markDay(env.prefix, '2026-12-03');
+    // CMP after both buys: 2200.00 for 200; the sale of 100 releases 2200.00 × 100/200 = 1100.00 and gains 1500.00 − 1100.00 = 400.00.
+    // Booked at 1500.00: the securities take back 1500.00 − 1100.00 = 400.00, credited to 767000. One entry per position and date.
+    for (const position of ['POSITION:PROP-02:FR0000121014', 'POSITION:PROP-03:FR0000121014']) {
+      expect(await lines(position, 'RECOSTING')).toEqual([
+        ['311000', '400.00', '0.00'],
+        ['767000', '0.00', '400.00'],
+      ]);
+    }
+    // The journal of each trade and of the position, entry by entry: the same for both arrival orders.
+    for (const [q, r] of [
+      [Q1, R1],
+      [Q2, R2],
+      [Q3, R3],
+    ] as const)
+      expect(await entries(q.tradeRef)).toEqual(await entries(r.tradeRef));
+    expect(await entries('POSITION:PROP-02:FR0000121014')).toEqual(await entries('POSITION:PROP-03:FR0000121014'));
+    expect((await entries('POSITION:PROP-02:FR0000121014')).map((e) => [e.kind, e.date])).toEqual([['RECOSTING', '2026-11-30']]);
+    // 1000.00 + 1200.00 − 1500.00 + 400.00 = 1100.00 left at cost; 400.00 realized.
+    expect([await balance('FO-PR:Q-%', '311000'), await balance('POSITION:PROP-02:%', '311000')]).toEqual(['700.00', '400.00']);
+    expect([await balance('FO-PR:Q-%', '767000'), await balance('POSITION:PROP-02:%', '767000')]).toEqual(['0.00', '-400.00']);
+    for (const a of ['PROP-02', 'PROP-03']) {
+      const [pos] = await get<Array<{ cost: { quantity: string; cost: string; realized: string } }>>(`/positions/${a}`);
+      expect(pos!.cost).toMatchObject({ quantity: '100', cost: '1100.00', realized: '400.00' });
+      // The sale's cost changed once from what was booked: its consideration, then its cost (revision 1).
+      const { rows } = await env.db.query(
+        `SELECT op_key, securities::numeric(20, 2)::text AS securities, realized::numeric(20, 2)::text AS realized, revision FROM accounting.position_ops WHERE account = $1 ORDER BY op_key`,
+        [a],
+      );
+      expect(
+        rows.map((r: { op_key: string; securities: string; realized: string; revision: number }) => [
+          r.op_key.split('|')[2]!.slice(-3),
+          r.securities,
+          r.realized,
+          r.revision,
+        ]),
+      ).toEqual([
+        [a === 'PROP-02' ? 'Q-1' : 'R-1', '1000.00', '0.00', 0],
+        [a === 'PROP-02' ? 'Q-2' : 'R-2', '1200.00', '0.00', 0],
+        [a === 'PROP-02' ? 'Q-3' : 'R-3', '-1100.00', '400.00', 1],
+      ]);
+    }
   });
 
   it('a penalty receivable and the TTF accrual are booked; the desk P&L reconciles within 1.00 and breaks beyond it', async () => {
     const penalty: PenaltyAccruedV1 = {
-      penaltyId: 'PEN-1', instructionId: 'I-1', tradeRef: P1.tradeRef, kind: 'SEFP', direction: 'RECEIVABLE', penaltyDate: '2026-11-30', isin: P1.isin, counterparty: P1.counterparty,
-      account: 'PROP-01', book: 'PROP-EQ', basisQuantity: '100', referencePrice: '10.00', rate: '0.0001', amount: '12.34', currency: 'EUR',
+      penaltyId: 'PEN-1',
+      instructionId: 'I-1',
+      tradeRef: P1.tradeRef,
+      kind: 'SEFP',
+      direction: 'RECEIVABLE',
+      penaltyDate: '2026-11-30',
+      isin: P1.isin,
+      counterparty: P1.counterparty,
+      account: 'PROP-01',
+      book: 'PROP-EQ',
+      basisQuantity: '100',
+      referencePrice: '10.00',
+      rate: '0.0001',
+      amount: '12.34',
+      currency: 'EUR',
     };
-    await send(Topics.settlementEvents, [envelope({ type: 'PenaltyAccrued', producer: 'settlement', correlationId: P1.tradeRef, causationId: null, payload: penalty })]);
+    await send(Topics.settlementEvents, [
+      envelope({ type: 'PenaltyAccrued', producer: 'settlement', correlationId: P1.tradeRef, causationId: null, payload: penalty }),
+    ]);
     expect(await lines(P1.tradeRef, 'PENALTY')).toEqual([
       ['468100', '12.34', '0.00'],
       ['708100', '0.00', '12.34'],
     ]);
     // TTF: base 2200.00 × 0.4 % = 8.80, a proprietary book: an expense.
-    const ttf: TtfAssessedV1 = { assessmentId: 'TTF-1', account: 'PROP-01', book: 'PROP-EQ', isin: 'FR0000133308', tradeDate: '2026-11-26', base: '2200.00', rate: '0.004', amount: '8.80', currency: 'EUR' };
+    const ttf: TtfAssessedV1 = {
+      assessmentId: 'TTF-1',
+      account: 'PROP-01',
+      book: 'PROP-EQ',
+      isin: 'FR0000133308',
+      tradeDate: '2026-11-26',
+      base: '2200.00',
+      rate: '0.004',
+      amount: '8.80',
+      currency: 'EUR',
+    };
     await send(Topics.reportingEvents, [envelope({ type: 'TtfAssessed', producer: 'reporting', correlationId: 'PROP-01', causationId: null, payload: ttf })]);
     expect(await lines('TTF:PROP-01:FR0000133308:2026-11-26')).toEqual([
       ['635100', '8.80', '0.00'],
       ['447100', '0.00', '8.80'],
     ]);
-    // Accounting P&L of PROP-EQ on 30 Nov: 350.00 realized + 12.34 penalty = 362.34. The desk says 362.00: within 1.00.
-    const post = (rows: object[]) => fetch(url('/reconciliations/desk-pnl'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows) });
+    // Accounting P&L of PROP-EQ on 30 Nov: 350.00 realized (the FIFO sale's, costed with its day) + 12.34 penalty = 362.34. The desk says 362.00: within 1.00.
+    const post = (rows: object[]) =>
+      fetch(url('/reconciliations/desk-pnl'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows) });
     expect(await (await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '362.00' }])).json()).toEqual({ stored: 1, problems: [] });
-    const ok = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { breaks: Array<Record<string, unknown>>; rowsChecked: number };
+    const ok = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as {
+      breaks: Array<Record<string, unknown>>;
+      rowsChecked: number;
+    };
     expect(ok.breaks.filter((b) => String(b.item).startsWith('PROP-EQ'))).toEqual([]);
-    await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '360.00' }, { book: 'X', date: 'yesterday', currency: 'EUR', amount: '1' }]);
-    const ko = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as { runId: string; breaks: Array<Record<string, unknown>> };
-    expect(ko.breaks.filter((b) => String(b.item).startsWith('PROP-EQ')).map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([['PROP-EQ|EUR', 'pnl', '362.34', '360.00', '2.34']]);
+    await post([
+      { book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '360.00' },
+      { book: 'X', date: 'yesterday', currency: 'EUR', amount: '1' },
+    ]);
+    const ko = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30'), { method: 'POST' })).json()) as {
+      runId: string;
+      breaks: Array<Record<string, unknown>>;
+    };
+    expect(ko.breaks.filter((b) => String(b.item).startsWith('PROP-EQ')).map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([
+      ['PROP-EQ|EUR', 'pnl', '362.34', '360.00', '2.34'],
+    ]);
     // The desk corrects its figure; the next run no longer finds the break and closes it itself, naming the run.
     const breakId = String(ko.breaks.find((b) => String(b.item).startsWith('PROP-EQ'))!.breakId);
     await post([{ book: 'PROP-EQ', date: '2026-11-30', currency: 'EUR', amount: '362.34' }]);
@@ -279,13 +485,19 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       closed: Array<{ breakId: string; item: string; firstSeen: string }>;
     };
     expect(fixed.closed.filter((b) => b.item.startsWith('PROP-EQ'))).toEqual([{ breakId, item: 'PROP-EQ|EUR', field: 'pnl', firstSeen: '2026-11-30' }]);
-    const closed = await get<{ status: string; closedByRun: string; closedOn: string; history: Array<{ by: string; from: string; to: string; checkedBy: string | null }> }>(
-      `/reconciliations/breaks/${breakId}`,
-    );
+    const closed = await get<{
+      status: string;
+      closedByRun: string;
+      closedOn: string;
+      history: Array<{ by: string; from: string; to: string; checkedBy: string | null }>;
+    }>(`/reconciliations/breaks/${breakId}`);
     expect([closed.status, closed.closedByRun, closed.closedOn]).toEqual(['CLOSED', fixed.runId, '2026-11-30']);
     expect(closed.history.map((h) => [h.by, h.from, h.to, h.checkedBy])).toEqual([['reconciliation', 'OPEN', 'CLOSED', null]]);
     // The same figure run again: nothing left to close, no new break.
-    const again = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30&tolerance=0'), { method: 'POST' })).json()) as { closed: unknown[]; breaks: Array<{ item: string }> };
+    const again = (await (await fetch(url('/reconciliations/pnl?date=2026-11-30&tolerance=0'), { method: 'POST' })).json()) as {
+      closed: unknown[];
+      breaks: Array<{ item: string }>;
+    };
     expect([again.closed, again.breaks.filter((b) => b.item.startsWith('PROP-EQ'))]).toEqual([[], []]);
     // The break's life is announced on accounting.events.v1 (for reporting): opened by the run that found it, closed by the
     // run that no longer did, both dated 30 Nov, keyed by the reconciliation; the third run announces nothing more.
@@ -309,18 +521,42 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       [
         'RECON:PNL:PNL',
         'ReconciliationBreakClosed',
-        { breakId, closedBy: 'RUN', runId: fixed.runId, kind: 'PNL', subject: 'PNL', item: 'PROP-EQ|EUR', field: 'pnl', openedOn: '2026-11-30', closedOn: '2026-11-30' },
+        {
+          breakId,
+          closedBy: 'RUN',
+          runId: fixed.runId,
+          kind: 'PNL',
+          subject: 'PNL',
+          item: 'PROP-EQ|EUR',
+          field: 'pnl',
+          openedOn: '2026-11-30',
+          closedOn: '2026-11-30',
+        },
       ],
     ]);
     // The HOLDINGS break resolved by two people earlier is announced closed too, with no run; the one worked to INVESTIGATING only is not.
     const resolved = announced.map((m) => m.event).filter((e) => e.type === 'ReconciliationBreakClosed' && e.payload.closedBy === 'RESOLVED');
     expect(resolved.map((e) => ({ ...e.payload, closedOn: typeof e.payload.closedOn }))).toEqual([
-      { breakId: expect.any(String), closedBy: 'RESOLVED', runId: null, kind: 'HOLDINGS', subject: 'CLI-0003', item: 'FR0000120271', field: 'quantity', openedOn: '2026-11-30', closedOn: 'string' },
+      {
+        breakId: expect.any(String),
+        closedBy: 'RESOLVED',
+        runId: null,
+        kind: 'HOLDINGS',
+        subject: 'CLI-0003',
+        item: 'FR0000120271',
+        field: 'quantity',
+        openedOn: '2026-11-30',
+        closedOn: 'string',
+      },
     ]);
   });
 
   it('a book recognized at trade date: securities at trade date against the counterparty, cash at settlement; a cancellation leaves every account at zero', async () => {
-    const put = await fetch(url('/books/PROP-TD/recognition'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recognition: 'TRADE_DATE', effectiveFrom: '2026-01-01' }) });
+    const put = await fetch(url('/books/PROP-TD/recognition'), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recognition: 'TRADE_DATE', effectiveFrom: '2026-01-01' }),
+    });
     expect(put.status).toBe(200);
     const T1 = trade('FO-TD:T-1', { account: 'TD-01', book: 'PROP-TD', accountType: 'PROPRIETARY' });
     const T2 = trade('FO-TD:T-2', { account: 'TD-01', book: 'PROP-TD', accountType: 'PROPRIETARY', isin: 'FR0000131104' });
@@ -337,35 +573,85 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     ]);
     await send(Topics.tradeEvents, [cancelled(T2)]);
     for (const code of ['311000', '622000', '461200']) expect(await balance(T2.tradeRef, code)).toBe('0.00');
-    const [pos] = await get<Array<{ isin: string; cost: { quantity: string; cost: string } }>>('/positions/TD-01?asOf=2026-11-30').then((p) => p.filter((x) => x.isin === 'FR0000131104'));
+    // Costed: T-2 goes into its position and out again, both at 5800.00; T-1 buys at its consideration. Nothing to re-cost.
+    await markDay(env.prefix, '2026-12-04');
+    expect(await lines('POSITION:TD-01:FR0000120271', 'RECOSTING')).toEqual([]);
+    expect(await lines('POSITION:TD-01:FR0000131104', 'RECOSTING')).toEqual([]);
+    const [pos] = await get<Array<{ isin: string; cost: { quantity: string; cost: string } }>>('/positions/TD-01?asOf=2026-11-30').then((p) =>
+      p.filter((x) => x.isin === 'FR0000131104'),
+    );
     expect([pos!.cost.quantity, pos!.cost.cost]).toEqual(['0', '0.00']);
   });
 
   it('a trade booked before the cost history, cancelled, leaves its position flat at cost 0: the residual goes to P&L in a re-costing entry', async () => {
-    const put = await fetch(url('/books/PROP-LG/recognition'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recognition: 'TRADE_DATE', effectiveFrom: '2026-01-01' }) });
+    const put = await fetch(url('/books/PROP-LG/recognition'), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recognition: 'TRADE_DATE', effectiveFrom: '2026-01-01' }),
+    });
     expect(put.status).toBe(200);
     await send(Topics.refdataAccounts, [account({ account: 'LG-01', book: 'PROP-LG', costMethod: 'FIFO' })]);
     const at = (ref: string, side: 'BUY' | 'SELL', quantity: string, gross: string, tradeDate: string) =>
-      trade(ref, { account: 'LG-01', book: 'PROP-LG', accountType: 'PROPRIETARY', isin: 'FR0000133308', side, quantity, price: '0.01', grossAmount: gross, feesAmount: '0.00', netAmount: gross, fees: [], tradeDate, settlementDate: '2026-11-30' });
+      trade(ref, {
+        account: 'LG-01',
+        book: 'PROP-LG',
+        accountType: 'PROPRIETARY',
+        isin: 'FR0000133308',
+        side,
+        quantity,
+        price: '0.01',
+        grossAmount: gross,
+        feesAmount: '0.00',
+        netAmount: gross,
+        fees: [],
+        tradeDate,
+        settlementDate: '2026-11-30',
+      });
     // Buy 448 for 4.48 (20 Nov) and sell 1 for 0.01 (25 Nov), then made legacy: their operations
     // replaced by an opening one holding the position as it stands (what migration 1796000300000 did).
     const L1 = at('FO-LG:L-1', 'BUY', '448', '4.48', '2026-11-20');
     const L2 = at('FO-LG:L-2', 'SELL', '1', '0.01', '2026-11-25');
     await send(Topics.tradeEvents, [captured(L1), captured(L2)]);
+    // Costed into the position first: the sale of 1 releases 0.01 by FIFO, its consideration: nothing to re-cost.
+    await markDay(env.prefix, '2026-12-07');
+    expect(await lines('POSITION:LG-01:FR0000133308', 'RECOSTING')).toEqual([]);
     await env.db.query(`DELETE FROM accounting.position_ops WHERE account = 'LG-01'`);
-    await env.db.query(`INSERT INTO accounting.position_ops (account, isin, op_key, kind, side, quantity, gross, securities, realized, quantity_after, cost_after,
+    await env.db
+      .query(`INSERT INTO accounting.position_ops (account, isin, op_key, kind, side, quantity, gross, securities, realized, quantity_after, cost_after,
                                                          lots_after, trade_ref, posting_event, recognition, securities_account, book, currency)
                         SELECT account, isin, '', 'OPENING', 'BUY', 0, 0, 0, 0, quantity, cost, lots, '', 'OPENING', 'OPENING', '', book, currency
                         FROM accounting.positions WHERE account = 'LG-01'`);
-    // Sell 448 for 8.96 (24 Nov): the 447 held close at cost 4.47 for 8.94 (a gain of 4.47), 1 short at −0.02.
+    // Sell 448 for 8.96 (24 Nov), booked at that consideration: the 447 held close at cost 4.47 for 8.94 (a gain of 4.47),
+    // 1 short at −0.02 — securities −4.49 at cost.
     const L3 = { ...at('FO-LG:L-3', 'SELL', '448', '8.96', '2026-11-24'), price: '0.02' };
     await send(Topics.tradeEvents, [captured(L3)]);
     // The legacy sale of 1 is cancelled: its reversal takes back securities −0.01 → quantity 0, cost −0.01,
     // released to P&L: securities +0.01, a gain of 0.01 — 4.48 in all, 8.96 − 4.48.
     await send(Topics.tradeEvents, [cancelled(L2)]);
-    expect(await lines('POSITION:LG-01:FR0000133308', 'RECOSTING')).toEqual([
-      ['311000', '0.01', '0.00'],
-      ['767000', '0.00', '0.01'],
+    expect(await lines(L3.tradeRef)).toEqual([
+      ['461200', '8.96', '0.00'],
+      ['311000', '0.00', '8.96'],
+    ]);
+    await markDay(env.prefix, '2026-12-08');
+    // One re-costing per date: the sale's (24 Nov) from −8.96 to −4.49, +4.47 on the securities against a gain of 4.47;
+    // the cancellation's (25 Nov) residual of 0.01.
+    expect(await entries('POSITION:LG-01:FR0000133308')).toEqual([
+      {
+        kind: 'RECOSTING',
+        date: '2026-11-24',
+        lines: [
+          ['311000', '4.47', '0.00'],
+          ['767000', '0.00', '4.47'],
+        ],
+      },
+      {
+        kind: 'RECOSTING',
+        date: '2026-11-25',
+        lines: [
+          ['311000', '0.01', '0.00'],
+          ['767000', '0.00', '0.01'],
+        ],
+      },
     ]);
     expect(await balance('%LG%', '311000')).toBe('0.00');
     expect(await balance('%LG%', '767000')).toBe('-4.48');
@@ -374,11 +660,38 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
   });
 
   it('FX: a USD book holding 1000.00 USD is revalued at each close; 1.10 then 1.05 → 1000/1.05 − 1000/1.10 = 43.29 EUR gain', async () => {
-    const U1 = trade('FO-US:U-1', { account: 'USD-01', book: 'USD-EQ', accountType: 'PROPRIETARY', isin: 'US0378331005', currency: 'USD', price: '100.00', grossAmount: '10000.00', feesAmount: '0.00', netAmount: '10000.00', fees: [], placeOfSettlement: 'DTCYUS33XXX' });
-    const U2 = trade('FO-US:U-2', { ...U1, tradeRef: 'FO-US:U-2', tradeId: 'U-2', side: 'SELL', price: '110.00', grossAmount: '11000.00', netAmount: '11000.00' });
+    const U1 = trade('FO-US:U-1', {
+      account: 'USD-01',
+      book: 'USD-EQ',
+      accountType: 'PROPRIETARY',
+      isin: 'US0378331005',
+      currency: 'USD',
+      price: '100.00',
+      grossAmount: '10000.00',
+      feesAmount: '0.00',
+      netAmount: '10000.00',
+      fees: [],
+      placeOfSettlement: 'DTCYUS33XXX',
+    });
+    const U2 = trade('FO-US:U-2', {
+      ...U1,
+      tradeRef: 'FO-US:U-2',
+      tradeId: 'U-2',
+      side: 'SELL',
+      price: '110.00',
+      grossAmount: '11000.00',
+      netAmount: '11000.00',
+    });
     await send(Topics.tradeEvents, [captured(U1), captured(U2)]);
     await send(Topics.settlementEvents, [step(U1, { status: 'SETTLED' })]);
     await send(Topics.settlementEvents, [step(U2, { status: 'SETTLED' })]);
+    // The sale, booked at 11000.00, costs 10000.00: the securities take back 1000.00 against a gain of 1000.00. What the book
+    // holds in USD on its balance sheet is then the cash alone: −10000.00 + 11000.00 = 1000.00.
+    await markDay(env.prefix, '2026-12-09');
+    expect(await lines('POSITION:USD-01:US0378331005', 'RECOSTING')).toEqual([
+      ['311000', '1000.00', '0.00'],
+      ['767000', '0.00', '1000.00'],
+    ]);
     await send(Topics.fxRates, [fxRate('2026-11-30', 'USD', '1.10'), fxRate('2026-12-01', 'USD', '1.05')]);
     await send(Topics.businessDay, [dayClosed('2026-11-30')]);
     await send(Topics.businessDay, [dayClosed('2026-12-01')]);
@@ -387,17 +700,39 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['766000', '0.00', '43.29'],
     ]);
     const report = await get<{ results: Array<Record<string, string>>; totals: Array<Record<string, string>> }>('/fx/results?from=2026-11-30&to=2026-12-01');
-    expect(report.results.map((r) => [r.closeDate, r.book, r.currency, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([['2026-12-01', 'USD-EQ', 'USD', '1000.00', '1.10', '1.05', '43.29']]);
+    expect(report.results.map((r) => [r.closeDate, r.book, r.currency, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([
+      ['2026-12-01', 'USD-EQ', 'USD', '1000.00', '1.10', '1.05', '43.29'],
+    ]);
     expect(report.totals).toEqual([{ book: 'USD-EQ', currency: 'USD', resultEur: '43.29' }]);
     // The ECB's daily file by upload: the next day's rates.
-    const up = await fetch(url('/fx-rates/ecb'), { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'Date, USD, JPY, \n2 December 2026, 1.12, 160.12, \n' });
+    const up = await fetch(url('/fx-rates/ecb'), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'Date, USD, JPY, \n2 December 2026, 1.12, 160.12, \n',
+    });
     expect(await up.json()).toEqual({ stored: 2, problems: [] });
   });
 
   it('FX, a line late for its close: book GB-A gets every GBP trade before the closes, GB-B half of them after; both end at 1500/0.88 − 1500/0.85 = −60.16 EUR', async () => {
     // Each book: a round trip settled 2 Dec that leaves +1000.00 GBP of cash (buy 10000.00, sell 11000.00), and one that leaves +500.00 (buy 10000.00, sell 10500.00).
     const gbp = (ref: string, book: string, side: 'BUY' | 'SELL', gross: string) =>
-      trade(ref, { account: `${book}-01`, book, accountType: 'PROPRIETARY', isin: 'GB0002634946', currency: 'GBP', side, price: new Dec(gross).div(100).toFixed(2), quantity: '100', grossAmount: gross, feesAmount: '0.00', netAmount: gross, fees: [], placeOfSettlement: 'CRSTGB22XXX', tradeDate: '2026-12-01', settlementDate: '2026-12-02' });
+      trade(ref, {
+        account: `${book}-01`,
+        book,
+        accountType: 'PROPRIETARY',
+        isin: 'GB0002634946',
+        currency: 'GBP',
+        side,
+        price: new Dec(gross).div(100).toFixed(2),
+        quantity: '100',
+        grossAmount: gross,
+        feesAmount: '0.00',
+        netAmount: gross,
+        fees: [],
+        placeOfSettlement: 'CRSTGB22XXX',
+        tradeDate: '2026-12-01',
+        settlementDate: '2026-12-02',
+      });
     const roundTrips = (book: string) => ({
       first: [gbp(`FO-GB:${book}-1`, book, 'BUY', '10000.00'), gbp(`FO-GB:${book}-2`, book, 'SELL', '11000.00')],
       late: [gbp(`FO-GB:${book}-3`, book, 'BUY', '10000.00'), gbp(`FO-GB:${book}-4`, book, 'SELL', '10500.00')],
@@ -408,6 +743,17 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       for (const t of trades) await send(Topics.settlementEvents, [step(t, { status: 'SETTLED' })]);
     };
     await settle([...a.first, ...a.late, ...b.first]);
+    // Each sale's cost, 10000.00, is known once the day is costed: until then its securities net out its cash.
+    await markDay(env.prefix, '2026-12-10');
+    // GB-A's two sales gain 11000.00 − 10000.00 and 10500.00 − 10000.00 = 1500.00, GB-B's first 1000.00: taken back on the securities.
+    expect(await lines('POSITION:GB-A-01:GB0002634946', 'RECOSTING')).toEqual([
+      ['311000', '1500.00', '0.00'],
+      ['767000', '0.00', '1500.00'],
+    ]);
+    expect(await lines('POSITION:GB-B-01:GB0002634946', 'RECOSTING')).toEqual([
+      ['311000', '1000.00', '0.00'],
+      ['767000', '0.00', '1000.00'],
+    ]);
     await send(Topics.fxRates, [fxRate('2026-12-02', 'GBP', '0.85'), fxRate('2026-12-03', 'GBP', '0.88')]);
     await send(Topics.businessDay, [dayClosed('2026-12-02')]);
     await send(Topics.businessDay, [dayClosed('2026-12-03')]);
@@ -424,6 +770,24 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     // GB-B's second round trip, settled 2 Dec, arrives after both closes: its 500 is revalued from 0.85 as the
     // rest was. What is booked in all becomes round(1500/0.88 − 1500/0.85) = −60.16: a correction of −20.05, dated 3 Dec.
     await settle(b.late);
+    await markDay(env.prefix, '2026-12-11');
+    // Its sale's gain, 10500.00 − 10000.00 = 500.00, dated 2 Dec as its settlement: the line late for the closes.
+    expect(await entries('POSITION:GB-B-01:GB0002634946').then((e) => e.map((x) => [x.date, x.lines]))).toEqual([
+      [
+        '2026-12-02',
+        [
+          ['311000', '1000.00', '0.00'],
+          ['767000', '0.00', '1000.00'],
+        ],
+      ],
+      [
+        '2026-12-02',
+        [
+          ['311000', '500.00', '0.00'],
+          ['767000', '0.00', '500.00'],
+        ],
+      ],
+    ]);
     expect(await lines('FX:GB-B:GBP')).toEqual([
       ['666000', '40.11', '0.00'],
       ['479000', '0.00', '40.11'],
@@ -431,18 +795,23 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['479000', '0.00', '20.05'],
     ]);
     expect(await balance('FX:GB-A:GBP', '666000')).toBe(await balance('FX:GB-B:GBP', '666000'));
-    const report = await get<{ results: Array<Record<string, string | null>>; totals: Array<Record<string, string>> }>('/fx/results?from=2026-12-02&to=2026-12-03');
-    expect(report.results.filter((r) => r.currency === 'GBP').map((r) => [r.closeDate, r.book, r.kind, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual([
-      ['2026-12-03', 'GB-A', 'CLOSE', '1500.00', '0.85', '0.88', '-60.16'],
-      ['2026-12-03', 'GB-B', 'CLOSE', '1000.00', '0.85', '0.88', '-40.11'],
-      ['2026-12-03', 'GB-B', 'LATE_LINES', '500.00', null, '0.88', '-20.05'],
-    ]);
+    const report = await get<{ results: Array<Record<string, string | null>>; totals: Array<Record<string, string>> }>(
+      '/fx/results?from=2026-12-02&to=2026-12-03',
+    );
+    expect(report.results.filter((r) => r.currency === 'GBP').map((r) => [r.closeDate, r.book, r.kind, r.position, r.rateBefore, r.rate, r.resultEur])).toEqual(
+      [
+        ['2026-12-03', 'GB-A', 'CLOSE', '1500.00', '0.85', '0.88', '-60.16'],
+        ['2026-12-03', 'GB-B', 'CLOSE', '1000.00', '0.85', '0.88', '-40.11'],
+        ['2026-12-03', 'GB-B', 'LATE_LINES', '500.00', null, '0.88', '-20.05'],
+      ],
+    );
     expect(report.totals.filter((t) => t.currency === 'GBP')).toEqual([
       { book: 'GB-A', currency: 'GBP', resultEur: '-60.16' },
       { book: 'GB-B', currency: 'GBP', resultEur: '-60.16' },
     ]);
     // The same trades and steps published again are duplicates: no line, so no correction.
     await settle(b.late);
+    await markDay(env.prefix, '2026-12-14');
     expect(await balance('FX:GB-B:GBP', '666000')).toBe('60.16');
   });
 
@@ -488,11 +857,21 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       await c.query('BEGIN');
       const [a, b] = [await entry(`check-a-${Date.now()}`), await entry(`check-b-${Date.now()}`)];
       // One balanced entry and one short by a cent, in one statement: refused, naming the bad one.
-      await expect(lines([[a, 1, '10.00', '0'], [a, 2, '0', '10.00'], [b, 1, '5.00', '0'], [b, 2, '0', '4.99']])).rejects.toThrow(`journal entry ${b} does not balance in EUR`);
+      await expect(
+        lines([
+          [a, 1, '10.00', '0'],
+          [a, 2, '0', '10.00'],
+          [b, 1, '5.00', '0'],
+          [b, 2, '0', '4.99'],
+        ]),
+      ).rejects.toThrow(`journal entry ${b} does not balance in EUR`);
       await c.query('ROLLBACK');
       await c.query('BEGIN');
       const d = await entry(`check-d-${Date.now()}`);
-      await lines([[d, 1, '7.00', '0'], [d, 2, '0', '7.00']]);
+      await lines([
+        [d, 1, '7.00', '0'],
+        [d, 2, '0', '7.00'],
+      ]);
       // A later statement that adds a line to a balanced entry is checked over all its lines.
       await expect(lines([[d, 3, '1.00', '0']])).rejects.toThrow(`journal entry ${d} does not balance`);
       await c.query('ROLLBACK');
@@ -502,9 +881,15 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
   });
 
   it('the FEC is refused while ECB rates or names are missing (every one listed); once the operator imports them it passes the check of its 18 columns, order, separator, dates and amounts; the trial balance balances per currency', async () => {
+    // Every operation costed first: nothing left staged at its consideration.
+    await markDay(env.prefix, '2026-12-15');
+    expect((await env.db.query(`SELECT count(*)::int AS n FROM accounting.staged_ops`)).rows).toEqual([{ n: 0 }]);
     const refused = await fetch(url('/exports/fec?from=2026-11-01&to=2026-12-31'));
     expect([refused.status, refused.headers.get('content-disposition')]).toEqual([422, null]);
-    const missing = (await refused.json()) as { missingRates: Array<{ currency: string; date: string }>; missingNames: Array<{ aux: string; account: string }> };
+    const missing = (await refused.json()) as {
+      missingRates: Array<{ currency: string; date: string }>;
+      missingNames: Array<{ aux: string; account: string }>;
+    };
     // U-1 was traded on 26 Nov and the first USD rate is of 30 Nov; the GBP trades of 1 Dec came before the first GBP rate (2 Dec).
     expect(missing.missingRates).toContainEqual({ currency: 'USD', date: '2026-11-26' });
     expect(missing.missingRates).toContainEqual({ currency: 'GBP', date: '2026-12-01' });
@@ -554,7 +939,9 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     const walk = async (path: string, id: (row: Record<string, unknown>) => string, limit: number, between?: (page: string[]) => Promise<void>) => {
       const seen: string[] = [];
       for (let after: string | undefined, i = 0; i < 100; i++) {
-        const page = (await get<Array<Record<string, unknown>>>(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}${after ? `&after=${after}` : ''}`)).map(id);
+        const page = (await get<Array<Record<string, unknown>>>(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}${after ? `&after=${after}` : ''}`)).map(
+          id,
+        );
         expect(page.length).toBeLessThanOrEqual(limit);
         seen.push(...page);
         if (page.length < limit) break;
@@ -582,14 +969,13 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     // Without a limit the first page is 200 runs long, as the list was: here all of them.
     expect((await get<Array<Record<string, unknown>>>('/reconciliations/runs')).map(runId)).toEqual(runs.map((r) => r.id));
 
-    const breaks = (
-      await env.db.query(`SELECT break_id::text AS id, kind, status FROM accounting.recon_breaks ORDER BY as_of, kind, subject, item, break_id`)
-    ).rows as Array<{ id: string; kind: string; status: string }>;
+    const breaks = (await env.db.query(`SELECT break_id::text AS id, kind, status FROM accounting.recon_breaks ORDER BY as_of, kind, subject, item, break_id`))
+      .rows as Array<{ id: string; kind: string; status: string }>;
     expect(breaks.length).toBeGreaterThan(9);
     expect(await walk('/reconciliations/breaks', breakId, 3)).toEqual(breaks.map((b) => b.id));
-    const pagingBreaks = (await env.db.query(`SELECT break_id::text AS id FROM accounting.recon_breaks WHERE subject = 'PAGING:EUR' ORDER BY break_id`)).rows.map(
-      (r: { id: string }) => r.id,
-    );
+    const pagingBreaks = (
+      await env.db.query(`SELECT break_id::text AS id FROM accounting.recon_breaks WHERE subject = 'PAGING:EUR' ORDER BY break_id`)
+    ).rows.map((r: { id: string }) => r.id);
     expect(await walk('/reconciliations/breaks?kind=CASH&status=OPEN', breakId, 3)).toEqual(
       breaks.filter((b) => b.kind === 'CASH' && b.status === 'OPEN').map((b) => b.id),
     );

@@ -4,7 +4,7 @@ import { PEOPLE } from '@postera/devstack';
 import type { Person } from '@postera/platform';
 import { createHash } from 'node:crypto';
 import { count, e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
-import { accountRef, captured, checkFec, party, publish, signedFetch, step, trade } from './builders.js';
+import { accountRef, captured, checkFec, markDay, party, publish, signedFetch, step, trade } from './builders.js';
 
 // Closed periods stay closed, on the built service, the real broker and database: FY2025 is closed
 // by two people (an operator proposes, a supervisor approves: the four-eyes token the gateway
@@ -19,7 +19,8 @@ describe('closing a period, and the events that come after it, on the real broke
   let env: E2eEnv;
   const url = (path: string) => `${env.stack.url('accounting')}${path}`;
   const send = (topic: string, events: EventEnvelope[]) => publish(env.prefix, topic, events);
-  const call = (path: string, init?: RequestInit, who?: Person, fourEyes?: { proposal?: string; maker: Person }) => signedFetch(env.stack, url(path), init, who, fourEyes);
+  const call = (path: string, init?: RequestInit, who?: Person, fourEyes?: { proposal?: string; maker: Person }) =>
+    signedFetch(env.stack, url(path), init, who, fourEyes);
   const bytes = async (path: string) => {
     const r = await call(path);
     expect([path, r.status]).toEqual([path, 200]);
@@ -34,8 +35,21 @@ describe('closing a period, and the events that come after it, on the real broke
   const L1 = trade('FO-EQ:LATE-1', { tradeDate: '2025-12-30', settlementDate: '2026-01-02', executedAt: '2025-12-30T10:00:00Z', lateBooking: true });
   const penalty = (id: string, t: typeof D1, date: string): EventEnvelope => {
     const p: PenaltyAccruedV1 = {
-      penaltyId: id, instructionId: `I-${id}`, tradeRef: t.tradeRef, kind: 'SEFP', direction: 'RECEIVABLE', penaltyDate: date, isin: t.isin, counterparty: t.counterparty,
-      account: t.account, book: t.book, basisQuantity: '100', referencePrice: '58.00', rate: '0.0001', amount: '1.23', currency: 'EUR',
+      penaltyId: id,
+      instructionId: `I-${id}`,
+      tradeRef: t.tradeRef,
+      kind: 'SEFP',
+      direction: 'RECEIVABLE',
+      penaltyDate: date,
+      isin: t.isin,
+      counterparty: t.counterparty,
+      account: t.account,
+      book: t.book,
+      basisQuantity: '100',
+      referencePrice: '58.00',
+      rate: '0.0001',
+      amount: '1.23',
+      currency: 'EUR',
     };
     return envelope({ type: 'PenaltyAccrued', producer: 'settlement', correlationId: t.tradeRef, causationId: null, payload: p });
   };
@@ -43,10 +57,14 @@ describe('closing a period, and the events that come after it, on the real broke
   beforeAll(async () => {
     env = await e2eEnv('accounting-periods', { basePort: 4980, smtpUrl: 'smtp://127.0.0.1:1', services: ['accounting'] });
     await env.stack.startAll();
-    await send(Topics.refdataAccounts, [accountRef({ account: 'CLI-0003', book: 'CLIENT-EQ', accountType: 'CLIENT', clientId: 'CL-0003', clientName: 'Mme Claire Dubois' })]);
+    await send(Topics.refdataAccounts, [
+      accountRef({ account: 'CLI-0003', book: 'CLIENT-EQ', accountType: 'CLIENT', clientId: 'CL-0003', clientName: 'Mme Claire Dubois' }),
+    ]);
     await send(Topics.refdataParties, [party('529900COUNTERPTY0129', 'Contrepartie Alpha SA', 'ALPHFRPPXXX')]);
     await send(Topics.tradeEvents, [captured(D1)]);
     await send(Topics.settlementEvents, [step(D1, { status: 'SETTLED' }), penalty('PEN-CLOSE-1', D1, '2025-12-15')]);
+    // D-1 costed before the year is closed: the books closed are the costed ones.
+    await markDay(env.prefix, '2025-12-15');
   });
   afterAll(async () => {
     await env?.teardown();
@@ -60,11 +78,14 @@ describe('closing a period, and the events that come after it, on the real broke
       const otherPath = await env.stack.as(PEOPLE.operator, 'GET', url('/summary'));
       expect((await fetch(url('/periods'), { headers: otherPath })).status).toBe(401);
       const otherMethod = await env.stack.as(PEOPLE.operator, 'GET', url('/periods/close'));
-      expect((await fetch(url('/periods/close'), { ...closeBody('FY2025'), headers: { ...otherMethod, 'content-type': 'application/json' } })).status).toBe(401);
+      expect((await fetch(url('/periods/close'), { ...closeBody('FY2025'), headers: { ...otherMethod, 'content-type': 'application/json' } })).status).toBe(
+        401,
+      );
     });
 
     it('reads: every reading role and admin; changes done alone: operators and supervisors, not an auditor', async () => {
-      for (const who of [PEOPLE.operator, PEOPLE.supervisor, PEOPLE.auditor, PEOPLE.admin]) expect([who.id, (await call('/periods', {}, who)).status]).toEqual([who.id, 200]);
+      for (const who of [PEOPLE.operator, PEOPLE.supervisor, PEOPLE.auditor, PEOPLE.admin])
+        expect([who.id, (await call('/periods', {}, who)).status]).toEqual([who.id, 200]);
       const csv = { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'Date, USD, \n2 December 2025, 1.05, \n' };
       expect((await call('/fx-rates/ecb', csv, PEOPLE.auditor)).status).toBe(403);
       expect((await call('/fx-rates/ecb', csv, PEOPLE.admin)).status).toBe(403);
@@ -90,18 +111,25 @@ describe('closing a period, and the events that come after it, on the real broke
     it('refused: a period not ended, a body that names no period', async () => {
       const future = await call('/periods/close', closeBody('2999-01'), PEOPLE.supervisor, { maker: PEOPLE.operator });
       expect(future.status).toBe(422);
-      expect(((await future.json()) as { message: string }).message).toMatch(/^2999-01 ends on 2999-01-31: it can be closed from 2999-02-01 \(business date \d{4}-\d{2}-\d{2}\)$/);
+      expect(((await future.json()) as { message: string }).message).toMatch(
+        /^2999-01 ends on 2999-01-31: it can be closed from 2999-02-01 \(business date \d{4}-\d{2}-\d{2}\)$/,
+      );
       expect((await call('/periods/close', closeBody('2025-13'), PEOPLE.supervisor, { maker: PEOPLE.operator })).status).toBe(400);
       expect(await closings()).toBe(0);
     });
 
     it('an operator proposes, a supervisor approves: 201 with both people and the hashes of the FEC and the trial balance as served', async () => {
+      // The books hashed are costed ones: no operation of the year waits for its day to be marked.
+      expect(await count(env.db, `SELECT count(*) AS n FROM accounting.staged_ops`)).toBe(0);
       fec2025 = await bytes('/exports/fec?fiscalYear=2025');
       tb2025 = await bytes('/exports/trial-balance?from=2025-01-01&to=2025-12-31');
       expect(checkFec(fec2025.toString('latin1'), '|')).toEqual([]);
       expect(JSON.parse(tb2025.toString('utf8'))).not.toEqual([]);
 
-      const headers = { 'content-type': 'application/json', ...(await env.stack.as(PEOPLE.supervisor, 'POST', url('/periods/close'), { proposal: 'P-CLOSE-FY2025', maker: PEOPLE.operator })) };
+      const headers = {
+        'content-type': 'application/json',
+        ...(await env.stack.as(PEOPLE.supervisor, 'POST', url('/periods/close'), { proposal: 'P-CLOSE-FY2025', maker: PEOPLE.operator })),
+      };
       const body = JSON.stringify({ period: 'FY2025' });
       const closed = await fetch(url('/periods/close'), { method: 'POST', headers, body });
       expect(closed.status).toBe(201);
@@ -118,7 +146,14 @@ describe('closing a period, and the events that come after it, on the real broke
         fecSha256: sha256(fec2025),
       });
       // Format 2: every amount at its currency's minor units, as served (100 × 58.00 = 5800.00 EUR, a penalty of 1.23).
-      const served = JSON.parse(tb2025.toString('utf8')) as Array<{ account: string; currency: string; opening: string; debit: string; credit: string; closing: string }>;
+      const served = JSON.parse(tb2025.toString('utf8')) as Array<{
+        account: string;
+        currency: string;
+        opening: string;
+        debit: string;
+        credit: string;
+        closing: string;
+      }>;
       expect(served.flatMap((r) => [r.opening, r.debit, r.credit, r.closing]).filter((a) => !/^-?\d+\.\d{2}$/.test(a))).toEqual([]);
       expect(served.some((r) => r.debit === '5800.00' || r.credit === '5800.00')).toBe(true);
 
@@ -130,7 +165,10 @@ describe('closing a period, and the events that come after it, on the real broke
 
     it('closing it again, or a month of it, is refused (409); a month after an open gap is refused (422)', async () => {
       const again = await call('/periods/close', closeBody('FY2025'), PEOPLE.supervisor2, { maker: PEOPLE.operator2 });
-      expect([again.status, ((await again.json()) as { message: string }).message]).toEqual([409, 'FY2025 is already closed (closed up to 2025-12-31, by FY2025)']);
+      expect([again.status, ((await again.json()) as { message: string }).message]).toEqual([
+        409,
+        'FY2025 is already closed (closed up to 2025-12-31, by FY2025)',
+      ]);
       expect((await call('/periods/close', closeBody('2025-11'), PEOPLE.supervisor, { maker: PEOPLE.operator })).status).toBe(409);
       expect((await call('/periods/close', closeBody('2026-03'), PEOPLE.supervisor, { maker: PEOPLE.operator })).status).toBe(422);
       expect(await closings()).toBe(1);
@@ -141,7 +179,13 @@ describe('closing a period, and the events that come after it, on the real broke
     it('a 2025 trade, its penalty and its settlement arriving after the closing are booked on 1 January 2026, their own dates as piece dates, the reason on the entry', async () => {
       await send(Topics.tradeEvents, [captured(L1)]);
       await send(Topics.settlementEvents, [penalty('PEN-LATE-1', L1, '2025-12-31'), step(L1, { status: 'SETTLED' })]);
-      const journal = (await (await call(`/journal/by-trade/${encodeURIComponent(L1.tradeRef)}`)).json()) as Array<{ kind: string; accountingDate: string; pieceDate: string | null; bookingNote: string | null }>;
+      await markDay(env.prefix, '2026-01-02');
+      const journal = (await (await call(`/journal/by-trade/${encodeURIComponent(L1.tradeRef)}`)).json()) as Array<{
+        kind: string;
+        accountingDate: string;
+        pieceDate: string | null;
+        bookingNote: string | null;
+      }>;
       const entries = [...new Map(journal.map((l) => [l.kind, [l.kind, l.accountingDate, l.pieceDate, l.bookingNote]])).values()];
       expect(entries).toEqual([
         ['TRADE_DATE_COMMITMENT', '2026-01-01', '2025-12-30', 'booked 2026-01-01: 2025-12-30 falls in closed period FY2025'],
@@ -149,7 +193,9 @@ describe('closing a period, and the events that come after it, on the real broke
         ['PENALTY', '2026-01-01', '2025-12-31', 'booked 2026-01-01: 2025-12-31 falls in closed period FY2025'],
       ]);
       // Nothing at all is dated inside the closed year after the closing.
-      expect(await count(env.db, `SELECT count(*) AS n FROM accounting.journal_entries WHERE accounting_date <= '2025-12-31' AND trade_ref = $1`, [L1.tradeRef])).toBe(0);
+      expect(
+        await count(env.db, `SELECT count(*) AS n FROM accounting.journal_entries WHERE accounting_date <= '2025-12-31' AND trade_ref = $1`, [L1.tradeRef]),
+      ).toBe(0);
       // In the FEC 2026: EcritureDate the booking day, PieceDate the event's own date, the reason in EcritureLib.
       const rows = (await bytes('/exports/fec?fiscalYear=2026'))
         .toString('latin1')
@@ -158,7 +204,11 @@ describe('closing a period, and the events that come after it, on the real broke
         .slice(1)
         .map((r) => r.split('|'));
       const late = rows.find((r) => r[8] === L1.tradeRef && r[0] === 'ENG')!;
-      expect([late[3], late[9], late[10]]).toEqual(['20260101', '20251230', `Négociation ${L1.tradeRef} (booked 2026-01-01: 2025-12-30 falls in closed period FY2025)`]);
+      expect([late[3], late[9], late[10]]).toEqual([
+        '20260101',
+        '20251230',
+        `Négociation ${L1.tradeRef} (booked 2026-01-01: 2025-12-30 falls in closed period FY2025)`,
+      ]);
     });
 
     it('the FEC 2025 and the 2025 trial balance are the same bytes as at the closing', async () => {
@@ -168,16 +218,23 @@ describe('closing a period, and the events that come after it, on the real broke
 
     it('the database refuses an entry dated in the closed year; books changed behind its back are refused at export, both hashes named', async () => {
       await expect(
-        env.db.query(`INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id) VALUES (gen_random_uuid(), 'X', 'PENALTY', '2025-06-30', 'tamper-1')`),
+        env.db.query(
+          `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id) VALUES (gen_random_uuid(), 'X', 'PENALTY', '2025-06-30', 'tamper-1')`,
+        ),
       ).rejects.toThrow(/falls in a closed period \(closed up to 2025-12-31\)/);
       // With every trigger off (a superuser's session), a balanced entry slipped into June 2025.
       const c = await env.db.connect();
       try {
         await c.query('BEGIN');
         await c.query(`SET LOCAL session_replication_role = replica`);
-        const inserted = await c.query(`INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id) VALUES (gen_random_uuid(), 'X', 'PENALTY', '2025-06-30', 'tamper-2') RETURNING entry_id AS id`);
+        const inserted = await c.query(
+          `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id) VALUES (gen_random_uuid(), 'X', 'PENALTY', '2025-06-30', 'tamper-2') RETURNING entry_id AS id`,
+        );
         const id = (inserted.rows as Array<{ id: string }>)[0]!.id;
-        await c.query(`INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit) VALUES ($1, 1, '512000', 'CLIENT-EQ', 'EUR', 1, 0), ($1, 2, '468100', 'CLIENT-EQ', 'EUR', 0, 1)`, [id]);
+        await c.query(
+          `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit) VALUES ($1, 1, '512000', 'CLIENT-EQ', 'EUR', 1, 0), ($1, 2, '468100', 'CLIENT-EQ', 'EUR', 0, 1)`,
+          [id],
+        );
         await c.query('COMMIT');
       } finally {
         c.release();
@@ -185,9 +242,17 @@ describe('closing a period, and the events that come after it, on the real broke
       const [closing] = (await (await call('/periods')).json()) as Array<{ trialBalanceSha256: string; fecSha256: string }>;
       const tb = await call('/exports/trial-balance?from=2025-01-01&to=2025-12-31');
       const tbMessage = ((await tb.json()) as { message: string }).message;
-      expect([tb.status, tbMessage]).toEqual([409, expect.stringContaining(`the trial balance of the closed period FY2025 (2025-01-01 to 2025-12-31) is no longer what was closed: sha256 ${closing!.trialBalanceSha256} at the closing, `)]);
+      expect([tb.status, tbMessage]).toEqual([
+        409,
+        expect.stringContaining(
+          `the trial balance of the closed period FY2025 (2025-01-01 to 2025-12-31) is no longer what was closed: sha256 ${closing!.trialBalanceSha256} at the closing, `,
+        ),
+      ]);
       const fec = await call('/exports/fec?fiscalYear=2025');
-      expect([fec.status, ((await fec.json()) as { message: string }).message]).toEqual([409, expect.stringContaining(`sha256 ${closing!.fecSha256} at the closing`)]);
+      expect([fec.status, ((await fec.json()) as { message: string }).message]).toEqual([
+        409,
+        expect.stringContaining(`sha256 ${closing!.fecSha256} at the closing`),
+      ]);
     });
   });
   describe('a closing made when the trial balance was served in format 1 (amounts as Postgres gave them)', () => {
@@ -235,9 +300,14 @@ describe('closing a period, and the events that come after it, on the real broke
       try {
         await c.query('BEGIN');
         await c.query(`SET LOCAL session_replication_role = replica`);
-        const inserted = await c.query(`INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id) VALUES (gen_random_uuid(), 'X', 'PENALTY', '2026-01-15', 'tamper-3') RETURNING entry_id AS id`);
+        const inserted = await c.query(
+          `INSERT INTO accounting.journal_entries (entry_id, trade_ref, kind, accounting_date, cause_event_id) VALUES (gen_random_uuid(), 'X', 'PENALTY', '2026-01-15', 'tamper-3') RETURNING entry_id AS id`,
+        );
         const id = (inserted.rows as Array<{ id: string }>)[0]!.id;
-        await c.query(`INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit) VALUES ($1, 1, '512000', 'CLIENT-EQ', 'EUR', 2, 0), ($1, 2, '468100', 'CLIENT-EQ', 'EUR', 0, 2)`, [id]);
+        await c.query(
+          `INSERT INTO accounting.journal_lines (entry_id, line_no, account_code, book, currency, debit, credit) VALUES ($1, 1, '512000', 'CLIENT-EQ', 'EUR', 2, 0), ($1, 2, '468100', 'CLIENT-EQ', 'EUR', 0, 2)`,
+          [id],
+        );
         await c.query('COMMIT');
       } finally {
         c.release();
@@ -246,7 +316,9 @@ describe('closing a period, and the events that come after it, on the real broke
       const message = ((await tb.json()) as { message: string }).message;
       expect([tb.status, message]).toEqual([
         409,
-        expect.stringContaining(`the trial balance of the closed period 2026-01 (2026-01-01 to 2026-01-31) is no longer what was closed: sha256 ${format1Sha} at the closing, `),
+        expect.stringContaining(
+          `the trial balance of the closed period 2026-01 (2026-01-01 to 2026-01-31) is no longer what was closed: sha256 ${format1Sha} at the closing, `,
+        ),
       ]);
     });
   });
