@@ -63,8 +63,6 @@ describe('closing a period, and the events that come after it, on the real broke
     await send(Topics.refdataParties, [party('529900COUNTERPTY0129', 'Contrepartie Alpha SA', 'ALPHFRPPXXX')]);
     await send(Topics.tradeEvents, [captured(D1)]);
     await send(Topics.settlementEvents, [step(D1, { status: 'SETTLED' }), penalty('PEN-CLOSE-1', D1, '2025-12-15')]);
-    // D-1 costed before the year is closed: the books closed are the costed ones.
-    await markDay(env.prefix, '2025-12-15');
   });
   afterAll(async () => {
     await env?.teardown();
@@ -108,14 +106,23 @@ describe('closing a period, and the events that come after it, on the real broke
     let fec2025: Buffer;
     let tb2025: Buffer;
 
-    it('refused: a period not ended, a body that names no period', async () => {
+    it('refused: a period not ended, a body that names no period, a year whose operations wait to be costed', async () => {
       const future = await call('/periods/close', closeBody('2999-01'), PEOPLE.supervisor, { maker: PEOPLE.operator });
       expect(future.status).toBe(422);
       expect(((await future.json()) as { message: string }).message).toMatch(
         /^2999-01 ends on 2999-01-31: it can be closed from 2999-02-01 \(business date \d{4}-\d{2}-\d{2}\)$/,
       );
       expect((await call('/periods/close', closeBody('2025-13'), PEOPLE.supervisor, { maker: PEOPLE.operator })).status).toBe(400);
+      // D-1's settlement of 15 Dec 2025 is booked at its consideration and waits for its day to be
+      // costed: the year's books are not final yet.
+      const waiting = await call('/periods/close', closeBody('FY2025'), PEOPLE.supervisor, { maker: PEOPLE.operator });
+      expect(waiting.status).toBe(422);
+      expect(((await waiting.json()) as { message: string }).message).toBe(
+        'FY2025 is not closed: 1 operation(s) dated in it wait for their day to be costed (marked on every partition of the trade and settlement events). Close again once the day is marked.',
+      );
       expect(await closings()).toBe(0);
+      // D-1 costed: the books closed next are the costed ones.
+      await markDay(env.prefix, '2025-12-15');
     });
 
     it('an operator proposes, a supervisor approves: 201 with both people and the hashes of the FEC and the trial balance as served', async () => {

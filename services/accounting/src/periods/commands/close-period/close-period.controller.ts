@@ -19,8 +19,8 @@ export class ClosePeriodController {
    * with its months): a proposal one person makes and a supervisor approves at the gateway. From
    * then on nothing is booked inside it (journal.repository.ts), and its trial balance (and the FEC
    * of a fiscal year) are hashed as the exports produce them now, so any later export is proved the
-   * same. Refused: before the period has ended by the business date, across an open gap, when the
-   * FEC export would refuse the year (422); twice (409).
+   * same. Refused: before the period has ended by the business date, across an open gap, while
+   * operations dated in it wait to be costed, when the FEC export would refuse the year (422); twice (409).
    */
   @Post('close')
   @HttpCode(201)
@@ -37,6 +37,13 @@ export class ClosePeriodController {
       const refusal = closingRefusal(p, closed, await this.businessDate(tx));
       if (refusal?.kind === 'already-closed') throw new ConflictException(refusal.message);
       if (refusal?.kind === 'not-closable') throw new UnprocessableEntityException(refusal.message);
+      // A period's books are those of costed days: an operation of it booked at its consideration and
+      // not yet costed (its day not marked on every partition) would leave its result out of the hashes.
+      const [waiting] = (await tx.query(`SELECT count(*)::int AS n FROM accounting.staged_ops WHERE accounting_date <= $1`, [p.lastDay])) as Array<{ n: number }>;
+      if (waiting!.n > 0)
+        throw new UnprocessableEntityException(
+          `${p.period} is not closed: ${waiting!.n} operation(s) dated in it wait for their day to be costed (marked on every partition of the trade and settlement events). Close again once the day is marked.`,
+        );
       let fecSha256: string | null = null;
       if (p.kind === 'FISCAL_YEAR') {
         const fy = fiscalYearClosingIn(Number(p.lastDay.slice(0, 4)), this.config.FISCAL_YEAR_END);
