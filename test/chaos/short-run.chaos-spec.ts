@@ -81,11 +81,16 @@ describe('chaos: a short fault-injection run', () => {
     expect(verdict(id)).toMatchObject({ pass: true });
   });
 
-  it('replaying accounting from offset 0 into an empty schema gives identical balances and positions', () => {
+  it('replaying accounting from offset 0 into an empty schema gives the same journal entry by entry (cost entries included), balances and positions', () => {
     const r = report?.replay;
     expect(r).toBeDefined();
     expect(r!.ledgerCompared).toBeGreaterThan(0);
-    expect({ ledger: r!.ledgerDiffering.slice(0, 20), positions: r!.positionsDiffering.slice(0, 20) }).toEqual({ ledger: [], positions: [] });
+    expect(r!.journalCompared).toBeGreaterThan(0);
+    expect({ journal: r!.journalDiffering.slice(0, 20), ledger: r!.ledgerDiffering.slice(0, 20), positions: r!.positionsDiffering.slice(0, 20) }).toEqual({
+      journal: [],
+      ledger: [],
+      positions: [],
+    });
     expect(verdict('replay-identical')).toMatchObject({ pass: true });
   });
 });

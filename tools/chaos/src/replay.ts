@@ -11,13 +11,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The balances: the trial balance per ledger account, book, currency and auxiliary account (debit
- * − credit), the number of entries of each kind but re-costings and FX revaluations, and each
- * position (quantity, cost, realized P&L, FIFO lots). Not the lines per account: a run and its replay
- * re-cost different operations (their arrival orders differ) and may book one P&L as a gain then
- * re-cost it to a loss, to the same balances. The FX result is one balance, gains (766000) and
- * losses (666000) together: a correction for a line or a rate late for its close is booked at the
- * last close, so a replay whose closes came before the trades books the same result in fewer,
- * larger entries, split differently between gains and losses (services/accounting/README.md).
+ * − credit), the number of entries of each kind but FX revaluations, and each position (quantity,
+ * cost, realized P&L, FIFO lots). The FX result is one balance, gains (766000) and losses (666000)
+ * together: a correction for a line or a rate late for its close is booked at the last close, so a
+ * replay whose closes came before the trades books the same result in fewer, larger entries, split
+ * differently between gains and losses (services/accounting/README.md).
  */
 export async function balances(databaseUrl: string): Promise<{ ledger: BalanceRow[]; positions: BalanceRow[] }> {
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -29,7 +27,7 @@ export async function balances(databaseUrl: string): Promise<{ ledger: BalanceRo
            FROM accounting.journal_lines, LATERAL (SELECT CASE WHEN account_code IN ('666000', '766000') THEN '666000+766000' ELSE account_code END AS a) x
           GROUP BY a, book, currency, aux_account
          UNION ALL
-         SELECT 'entries ' || kind, count(*)::text FROM accounting.journal_entries WHERE kind NOT IN ('RECOSTING', 'FX_REVALUATION') GROUP BY kind`,
+         SELECT 'entries ' || kind, count(*)::text FROM accounting.journal_entries WHERE kind <> 'FX_REVALUATION' GROUP BY kind`,
       )
     ).rows as BalanceRow[];
     const positions = (
@@ -40,6 +38,30 @@ export async function balances(databaseUrl: string): Promise<{ ledger: BalanceRo
       )
     ).rows as BalanceRow[];
     return { ledger, positions };
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * The journal entry by entry, FX revaluations aside (see balances): each entry keyed by its kind,
+ * reference, date and cause, its value its lines as posted (account, auxiliary, debit, credit). The
+ * cost of a day is fixed where the logs mark its end, so a run and its replay post the same
+ * entries, cost entries included, whatever order each read the partitions in.
+ */
+export async function journalEntries(databaseUrl: string): Promise<BalanceRow[]> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    return (
+      await db.query(
+        `SELECT e.kind || ' ' || e.trade_ref || ' ' || to_char(e.accounting_date, 'YYYY-MM-DD') || ' ' || e.cause_event_id AS key,
+                string_agg(l.account_code || ' ' || coalesce(l.aux_account, '-') || ' ' || trim_scale(l.debit) || ' ' || trim_scale(l.credit), ', ' ORDER BY l.line_no) AS value
+           FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id)
+          WHERE e.kind <> 'FX_REVALUATION'
+          GROUP BY e.entry_id, e.kind, e.trade_ref, e.accounting_date, e.cause_event_id`,
+      )
+    ).rows as BalanceRow[];
   } finally {
     await db.end();
   }

@@ -32,7 +32,7 @@ import { accountingFacts, captureFacts, consumersByTopic, notificationFacts, rea
 import { badTrade, describeFault, faultSchedule, poisonKey, poisonValue, POISON_TOPICS, type Fault, type ScheduleOptions } from './faults.js';
 import { ChaosInfra, defaultInfraOptions, type InfraOptions } from './infra.js';
 import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './mail-sink.js';
-import { appliedPerConsumer, balances, committedOffsetsOf, consumerLag, replayAccounting } from './replay.js';
+import { appliedPerConsumer, balances, committedOffsetsOf, consumerLag, journalEntries, replayAccounting } from './replay.js';
 
 const { Partitioners } = kafkajs;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,6 +92,9 @@ export interface ReplayResult {
   positionsCompared: number;
   ledgerDiffering: Array<{ key: string; run: string | null; replay: string | null }>;
   positionsDiffering: Array<{ key: string; run: string | null; replay: string | null }>;
+  /** Journal entries (FX revaluations aside) compared, and those on one side only or with other lines. */
+  journalCompared: number;
+  journalDiffering: Array<{ key: string; run: string | null; replay: string | null }>;
   classification: ReplayClassification;
 }
 
@@ -486,6 +489,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const [a, b] = [await balances(databaseUrl), await balances(replayUrl)];
       const ledger = compareBalances(a.ledger, b.ledger);
       const positions = compareBalances(a.positions, b.positions);
+      const journal = compareBalances(await journalEntries(databaseUrl), await journalEntries(replayUrl));
       const classification = classifyReplayDifferences(ledger.differing, positions.differing);
       report.replay = {
         classification,
@@ -494,14 +498,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         positionsCompared: positions.compared,
         ledgerDiffering: ledger.differing,
         positionsDiffering: positions.differing,
+        journalCompared: journal.compared,
+        journalDiffering: journal.differing,
       };
-      const pass = ledger.differing.length === 0 && positions.differing.length === 0 && ledger.compared > 0;
+      const pass = ledger.differing.length === 0 && positions.differing.length === 0 && journal.differing.length === 0 && ledger.compared > 0 && journal.compared > 0;
       report.verdicts.push({
         id: 'replay-identical',
-        invariant: 'replaying from offset 0 into an empty schema gives identical balances',
+        invariant: 'replaying from offset 0 into an empty schema gives the same journal entry by entry, the same balances and positions',
         pass,
-        figures: `${ledger.compared} ledger balances (account, book, currency, auxiliary) and ${positions.compared} positions compared; ${ledger.differing.length} and ${positions.differing.length} differ (replay took ${r.seconds.toFixed(0)} s)${pass ? '' : ` — ${classification.summary}`}`,
-        details: pass ? undefined : { ledger: ledger.differing.slice(0, 40), positions: positions.differing.slice(0, 40) },
+        figures: `${journal.compared} journal entries (FX revaluations aside), ${ledger.compared} ledger balances (account, book, currency, auxiliary) and ${positions.compared} positions compared; ${journal.differing.length}, ${ledger.differing.length} and ${positions.differing.length} differ (replay took ${r.seconds.toFixed(0)} s)${pass ? '' : ` — ${classification.summary}`}`,
+        details: pass ? undefined : { journal: journal.differing.slice(0, 40), ledger: ledger.differing.slice(0, 40), positions: positions.differing.slice(0, 40) },
       });
     }
     report.pass = report.verdicts.every((v) => v.pass) && report.injections.every((i) => !i.error);
