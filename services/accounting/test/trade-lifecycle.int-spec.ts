@@ -3,11 +3,13 @@ import { physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '
 import { deterministicId } from '@postera/kernel';
 import { produceRaw, tradeEconomics as trade, waitFor } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
-import { amended, cancelled, captured, signedFetch, step } from './builders.js';
+import { amended, cancelled, captured, markDay, signedFetch, step } from './builders.js';
 
 // Accounting as a built process on the real broker and database, fed with hand-built
 // trade.events.v1 and settlement.events.v1: amendments and cancellations are reversals plus new
 // entries, bonds settle with their accrued interest, and nothing cancelled or superseded is posted.
+// Under settlement-date recognition a settled buy enters its position at its consideration, which is
+// its cost: once its day is marked the position holds it and no re-costing is posted.
 jest.setTimeout(240_000);
 
 const TRADE_DATE = '2026-11-26';
@@ -50,6 +52,16 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
         [ref],
       )
     ).rows.map((r: { kind: string; date: string; code: string; debit: string; credit: string }) => [r.kind, r.date, r.code, r.debit, r.credit]);
+  /** The position as costed: quantity, cost and realized P&L (null until a marked day costed it). */
+  const positionOf = async (account: string, isin: string) =>
+    (
+      await env.db.query(
+        `SELECT trim_scale(quantity)::text AS quantity, cost::numeric(20, 2)::text AS cost, realized::numeric(20, 2)::text AS realized
+         FROM accounting.positions WHERE account = $1 AND isin = $2`,
+        [account, isin],
+      )
+    ).rows[0] ?? null;
+  const recostings = () => count(env.db, `SELECT count(*) AS n FROM accounting.journal_entries WHERE kind = 'RECOSTING'`);
   const heldOf = async (ref: string) =>
     (await env.db.query(`SELECT event_type, reason FROM accounting.held_events WHERE trade_ref = $1 ORDER BY held_at, event_id`, [ref])).rows;
 
@@ -75,7 +87,7 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
     fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }],
   };
 
-  it('an amendment reverses the commitment and books the amended one; the settlement posts the amended figures', async () => {
+  it('an amendment reverses the commitment and books the amended one; the settlement posts the amended figures, which the position takes once the day is marked', async () => {
     const amendment = amended(P1, P2);
     const capture = captured(P1);
     await trades(capture, amendment);
@@ -124,8 +136,15 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
       ['SETTLEMENT', SETTLEMENT_DATE, '622000', '5.85', '0.00'],
       ['SETTLEMENT', SETTLEMENT_DATE, '512000', '0.00', '5856.35'],
     ]);
+    // Settled, not costed yet: the position has not moved.
+    expect(await positionOf(P1.account, P1.isin)).toBeNull();
+    // The settlement day's end: the step is costed. A buy's cost is its consideration, so no re-costing is posted.
+    await markDay(env.prefix, SETTLEMENT_DATE);
     // After the whole sequence: nothing left off balance sheet, securities 5850.50, fees 5.85, nostro −5856.35.
     expect(await balances(P1.tradeRef)).toEqual({ '311000': '5850.50', '512000': '-5856.35', '622000': '5.85', '903100': '0.00', '903900': '0.00' });
+    expect(await recostings()).toBe(0);
+    // The position holds the amended 100 at the amended gross (fees are expensed on 622000, not in the cost).
+    expect(await positionOf(P1.account, P1.isin)).toEqual({ quantity: '100', cost: '5850.50', realized: '0.00' });
   });
 
   it('a cancellation brings the commitment accounts back to zero; a settlement of the cancelled trade is held, never posted', async () => {
@@ -174,6 +193,8 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
     });
     await trades(captured(R));
     await settlements(settled(R));
+    // R settles after 30 Nov's markers were read: the next day marked costs it.
+    await markDay(env.prefix, '2026-12-01');
     expect(await lines(R.tradeRef)).toEqual([
       ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903100', '98500.00', '0.00'],
       ['TRADE_DATE_COMMITMENT', TRADE_DATE, '903900', '0.00', '98500.00'],
@@ -195,6 +216,9 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
     expect((await env.db.query(`SELECT accrued_interest::text AS a FROM accounting.trades WHERE trade_ref = $1`, [R.tradeRef])).rows).toEqual([
       { a: '1582.19' },
     ]);
+    // The position at the clean price: the accrued interest is a receivable, not a cost of the bond.
+    expect(await positionOf(R.account, R.isin)).toEqual({ quantity: '100000', cost: '98500.00', realized: '0.00' });
+    expect(await recostings()).toBe(0);
   });
 
   it('a settlement of an amended version not known yet waits, and posts once the amendment arrives', async () => {
@@ -205,6 +229,7 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
     expect(await count(env.db, `SELECT count(*) AS n FROM accounting.parked_settlements WHERE trade_ref = $1`, [S1.tradeRef])).toBe(1);
     await trades(amended(S1, S2));
     expect(await count(env.db, `SELECT count(*) AS n FROM accounting.parked_settlements WHERE trade_ref = $1`, [S1.tradeRef])).toBe(0);
+    await markDay(env.prefix, '2026-12-02');
     expect((await lines(S1.tradeRef)).map(([kind]) => kind)).toEqual([
       'TRADE_DATE_COMMITMENT',
       'TRADE_DATE_COMMITMENT',
@@ -219,12 +244,15 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
       'SETTLEMENT',
     ]);
     expect(await balances(S1.tradeRef)).toEqual({ '311000': '5850.50', '512000': '-5856.35', '622000': '5.85', '903100': '0.00', '903900': '0.00' });
+    // S settled into P's position (same account and ISIN): 100 + 100, cost 5850.50 + 5850.50 = 11701.00.
+    expect(await positionOf(S1.account, S1.isin)).toEqual({ quantity: '200', cost: '11701.00', realized: '0.00' });
+    expect(await recostings()).toBe(0);
   });
 
   it('the whole journal balances per currency, and the summary counts what was held', async () => {
     const summary = (await (await signedFetch(env.stack, `${env.stack.url('accounting')}/summary`)).json()) as Record<string, unknown>;
     expect(summary).toMatchObject({ balanced: true, parkedSettlements: 0, heldEvents: { TRADE_CANCELLED: 1, VERSION_SUPERSEDED: 1 } });
-    // P 4 entries, Q 2, R 2, S 4.
+    // P 4 entries, Q 2, R 2, S 4; no re-costing (every operation costed was a buy at its cost).
     expect(summary.entries).toBe(12);
   });
 });

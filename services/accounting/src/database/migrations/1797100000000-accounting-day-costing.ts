@@ -8,7 +8,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   amendment or a cancellation, a settlement step) booked at their consideration and waiting for
  *   the first day marked on every partition after them, with the last day marked before them;
  * - `costed_days`: the days whose operations were costed, each once;
- * - on a trade and on a parked settlement, the last day marked before the event that booked it.
+ * - on a trade and on a parked settlement, the last day marked before the event that booked it;
+ *   on a parked settlement, the order it was parked in (two steps of a trade parked together are
+ *   released in their log order: the last step takes the rounding remainder).
  */
 export class AccountingDayCosting1797100000000 implements MigrationInterface {
   name = 'AccountingDayCosting1797100000000';
@@ -43,14 +45,14 @@ export class AccountingDayCosting1797100000000 implements MigrationInterface {
       costed_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query(`ALTER TABLE accounting.trades ADD COLUMN marked_through text NOT NULL DEFAULT ''`);
-    await q.query(`ALTER TABLE accounting.parked_settlements ADD COLUMN marked_through text NOT NULL DEFAULT ''`);
+    await q.query(`ALTER TABLE accounting.parked_settlements ADD COLUMN marked_through text NOT NULL DEFAULT '', ADD COLUMN parked_seq bigserial`);
     // The journal writer's role (migration 1796000000000): its default privileges cover a table created by the same role only.
     await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON accounting.day_marks, accounting.staged_ops, accounting.costed_days TO accounting_service`);
-    await q.query(`GRANT USAGE, SELECT ON SEQUENCE accounting.staged_ops_seq_seq TO accounting_service`);
+    await q.query(`GRANT USAGE, SELECT ON SEQUENCE accounting.staged_ops_seq_seq, accounting.parked_settlements_parked_seq_seq TO accounting_service`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE accounting.parked_settlements DROP COLUMN marked_through`);
+    await q.query(`ALTER TABLE accounting.parked_settlements DROP COLUMN parked_seq, DROP COLUMN marked_through`);
     await q.query(`ALTER TABLE accounting.trades DROP COLUMN marked_through`);
     await q.query(`DROP TABLE accounting.costed_days`);
     await q.query(`DROP TABLE accounting.staged_ops`);

@@ -3,7 +3,8 @@ import type { BatchContext } from '@postera/platform';
 import { ruleSetOn, type RuleSet } from '../../ledger/domain/rules-engine.js';
 import { loadRuleSets } from '../../ledger/persistence/ledger.repository.js';
 import { PositionBook, UNDO, type Recosting } from '../../ledger/persistence/position-book.js';
-import { takeStagedBefore } from '../../ledger/persistence/staged-ops.js';
+import { takeStagedBefore, type StagedOp } from '../../ledger/persistence/staged-ops.js';
+import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
 import { nettedLines, recostingPosting } from '../domain/posting-rules.js';
 import { appendJournal, journalEntry, type JournalEntry } from '../persistence/journal.repository.js';
 
@@ -29,7 +30,7 @@ const COSTED_TOPICS = [Topics.tradeEvents, Topics.settlementEvents];
  * at a time in date order, each once, under a lock, so that of two batches completing a day on the
  * two topics, the second costs it.
  */
-export async function costMarkedDays(ctx: BatchContext, completed: Map<string, string[]>): Promise<JournalEntry[]> {
+export async function costMarkedDays(ctx: BatchContext, completed: Map<string, string[]>, pnlTolerance: string): Promise<JournalEntry[]> {
   const candidates = [...new Set([...completed.values()].flat())].sort();
   if (candidates.length === 0) return [];
   await ctx.tx.query(`SELECT pg_advisory_xact_lock(hashtext('accounting.costed_days'))`);
@@ -46,8 +47,16 @@ export async function costMarkedDays(ctx: BatchContext, completed: Map<string, s
   for (const { d } of ready) {
     const ops = await takeStagedBefore(ctx.tx, d);
     await ctx.tx.query(`INSERT INTO accounting.costed_days (business_date, operations) VALUES ($1, $2)`, [d, ops.length]);
-    if (ops.length === 0) continue;
-    sets ??= await loadRuleSets(ctx.tx);
+    if (ops.length > 0) posted.push(...(await costDay(ctx, d, ops, (sets ??= await loadRuleSets(ctx.tx)))));
+    // The day's realized P&L is in the journal only now: the desk's figures are compared here, not at the close.
+    await reconcilePnlAtClose(ctx, d, pnlTolerance);
+  }
+  return posted;
+}
+
+/** The staged operations of a marked day into their positions, in economic order, and the cost entries that follow. */
+async function costDay(ctx: BatchContext, d: string, ops: StagedOp[], sets: RuleSet[]): Promise<JournalEntry[]> {
+  {
     const positions = await PositionBook.load(
       ctx.tx,
       ops.map((o) => ({
@@ -62,10 +71,9 @@ export async function costMarkedDays(ctx: BatchContext, completed: Map<string, s
     for (const o of ops) positions.cost(o);
     const entries = recostingEntries(sets, positions.takeRecostings());
     await positions.save();
-    posted.push(...(await appendJournal(ctx.tx, entries)));
     ctx.log.info({ businessDate: d, operations: ops.length, entries: entries.length }, 'day costed');
+    return appendJournal(ctx.tx, entries);
   }
-  return posted;
 }
 
 /**

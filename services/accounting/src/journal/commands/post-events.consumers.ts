@@ -25,7 +25,6 @@ import { UNDO } from '../../ledger/persistence/position-book.js';
 import { stageOps, type StagedOp } from '../../ledger/persistence/staged-ops.js';
 import { pgArray } from '../../database/pg-array.js';
 import { correctLateFxLines, revalueAtClose } from '../../fx/commands/fx.service.js';
-import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
 import { settlementStepPosting, tradeDatePosting, type CostEffect } from '../domain/posting-rules.js';
 import { costMarkedDays } from './cost-marked-days.js';
 import { amendmentDisposition, cancellationDisposition, settlementDisposition } from '../domain/trade-lifecycle.js';
@@ -350,7 +349,7 @@ async function park(ctx: BatchContext, waiting: SettlementsApplied['waiting']): 
   if (waiting.length === 0) return;
   await ctx.tx.query(
     `INSERT INTO accounting.parked_settlements (event_id, trade_ref, event, marked_through)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) ON CONFLICT DO NOTHING`,
+     SELECT e, r, v, m FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[]) WITH ORDINALITY AS x(e, r, v, m, n) ORDER BY n ON CONFLICT DO NOTHING`,
     [
       waiting.map((w) => w.event.eventId),
       waiting.map((w) => w.event.payload.tradeRef),
@@ -389,7 +388,7 @@ export async function releaseParkedSettlements(ctx: BatchContext): Promise<Journ
   const parked = (await ctx.tx.query(
     `SELECT p.event, p.marked_through AS "markedThrough" FROM accounting.parked_settlements p
      WHERE EXISTS (SELECT 1 FROM accounting.trades t WHERE t.trade_ref = p.trade_ref)
-     ORDER BY p.parked_at, p.event_id FOR UPDATE OF p SKIP LOCKED`,
+     ORDER BY p.parked_seq FOR UPDATE OF p SKIP LOCKED`,
   )) as Array<{ event: SettlementEvent; markedThrough: string }>;
   if (parked.length === 0) return [];
   const events = parked.map((p) => p.event);
@@ -405,7 +404,7 @@ export async function releaseParkedSettlements(ctx: BatchContext): Promise<Journ
   return writeSettlements(ctx, applied);
 }
 
-/** At the close of a business day: nothing parked stays behind its trade; FX revaluation; the P&L reconciliation of the day. */
+/** At the close of a business day: nothing parked stays behind its trade; FX revaluation. (The P&L reconciliation runs when the day is costed.) */
 @Injectable()
 export class AccountingDayHooks implements BusinessDayHooks {
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {}
@@ -417,7 +416,6 @@ export class AccountingDayHooks implements BusinessDayHooks {
     announce(ctx, await revalueAtClose(ctx, day.businessDate, causeEventId));
     // After the close, which revalued what it holds: a released line of a currency without a rate today may be late for an earlier close.
     announce(ctx, await correctLateFxLines(ctx, released));
-    await reconcilePnlAtClose(ctx, day.businessDate, this.config.PNL_TOLERANCE);
   }
 }
 
@@ -455,7 +453,7 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1 | P
       isBooked(message.body as TradeEventV1) ? [{ e: message.body as Booked, markedThrough }] : [],
     );
     const posted = await this.book(ctx, arrivals);
-    posted.push(...(await costMarkedDays(ctx, await recordDayMarks(ctx.tx, ctx.schema, marks))));
+    posted.push(...(await costMarkedDays(ctx, await recordDayMarks(ctx.tx, ctx.schema, marks), this.config.PNL_TOLERANCE)));
     announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
   }
 
@@ -654,7 +652,7 @@ export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementT
     }
     // After the accruals of the same batch, so a waiver finds its accrual even when both came together.
     if (waived.length > 0) posted.push(...(await appendJournal(ctx.tx, await penaltyWaiverEntries(ctx, waived))));
-    posted.push(...(await costMarkedDays(ctx, await recordDayMarks(ctx.tx, ctx.schema, marks))));
+    posted.push(...(await costMarkedDays(ctx, await recordDayMarks(ctx.tx, ctx.schema, marks), this.config.PNL_TOLERANCE)));
     announce(ctx, [...posted, ...(await correctLateFxLines(ctx, posted))]);
   }
 }
