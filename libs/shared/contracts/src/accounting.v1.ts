@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { count, decimalString, isoDate, type Same } from './wire-schemas.js';
 
 /** accounting.events.v1 — produced by accounting. Key: trade reference (a break's life: `RECON:<kind>:<subject>`). */
 export interface JournalEntryPostedV1 {
@@ -15,14 +17,7 @@ export interface JournalEntryPostedV1 {
    * economic order arrived after it; not announced either.
    */
   kind:
-    | 'TRADE_DATE_COMMITMENT'
-    | 'TRADE_DATE_COMMITMENT_REVERSAL'
-    | 'SETTLEMENT'
-    | 'PENALTY'
-    | 'PENALTY_WAIVER'
-    | 'TTF_ACCRUAL'
-    | 'FX_REVALUATION'
-    | 'RECOSTING';
+    'TRADE_DATE_COMMITMENT' | 'TRADE_DATE_COMMITMENT_REVERSAL' | 'SETTLEMENT' | 'PENALTY' | 'PENALTY_WAIVER' | 'TTF_ACCRUAL' | 'FX_REVALUATION' | 'RECOSTING';
   accountingDate: string;
   currency: string;
   /** Sum of debits = sum of credits, as a decimal string. */
@@ -34,10 +29,31 @@ export interface JournalEntryPostedV1 {
    */
   result?: string;
 }
+export const JournalEntryPostedV1Schema = z.object({
+  entryId: z.string(),
+  tradeRef: z.string(),
+  kind: z.enum([
+    'TRADE_DATE_COMMITMENT',
+    'TRADE_DATE_COMMITMENT_REVERSAL',
+    'SETTLEMENT',
+    'PENALTY',
+    'PENALTY_WAIVER',
+    'TTF_ACCRUAL',
+    'FX_REVALUATION',
+    'RECOSTING',
+  ]),
+  accountingDate: isoDate,
+  currency: z.string(),
+  total: decimalString,
+  lines: count,
+  result: decimalString.optional(),
+});
+const _journalEntryPosted: Same<JournalEntryPostedV1, z.infer<typeof JournalEntryPostedV1Schema>> = true;
 export type AccountingEvent = EventEnvelope<JournalEntryPostedV1, 'JournalEntryPosted'>;
 
 /** The reconciliations accounting runs: custodian holdings (semt.002), nostro cash (camt.053), accounting vs desk P&L. */
-export type ReconciliationKind = 'HOLDINGS' | 'CASH' | 'PNL';
+export const ReconciliationKindSchema = z.enum(['HOLDINGS', 'CASH', 'PNL']);
+export type ReconciliationKind = z.infer<typeof ReconciliationKindSchema>;
 
 /**
  * A reconciliation break found by a run for the first time (a break an earlier run already holds
@@ -56,6 +72,16 @@ export interface ReconciliationBreakOpenedV1 {
   /** The day the run reconciled (the statement's date): the break's first day, its age counts from it. */
   openedOn: string;
 }
+export const ReconciliationBreakOpenedV1Schema = z.object({
+  breakId: z.string(),
+  runId: z.string(),
+  kind: ReconciliationKindSchema,
+  subject: z.string(),
+  item: z.string(),
+  field: z.string(),
+  openedOn: isoDate,
+});
+const _reconciliationBreakOpened: Same<ReconciliationBreakOpenedV1, z.infer<typeof ReconciliationBreakOpenedV1Schema>> = true;
 export type ReconciliationBreakOpenedEvent = EventEnvelope<ReconciliationBreakOpenedV1, 'ReconciliationBreakOpened'>;
 
 /**
@@ -77,5 +103,17 @@ export interface ReconciliationBreakClosedV1 {
   /** The day the closing run reconciled, or accounting's business day when the break was resolved. */
   closedOn: string;
 }
+export const ReconciliationBreakClosedV1Schema = z.object({
+  breakId: z.string(),
+  closedBy: z.enum(['RUN', 'RESOLVED']),
+  runId: z.string().nullable(),
+  kind: ReconciliationKindSchema,
+  subject: z.string(),
+  item: z.string(),
+  field: z.string(),
+  openedOn: isoDate,
+  closedOn: isoDate,
+});
+const _reconciliationBreakClosed: Same<ReconciliationBreakClosedV1, z.infer<typeof ReconciliationBreakClosedV1Schema>> = true;
 export type ReconciliationBreakClosedEvent = EventEnvelope<ReconciliationBreakClosedV1, 'ReconciliationBreakClosed'>;
 export type ReconciliationBreakEvent = ReconciliationBreakOpenedEvent | ReconciliationBreakClosedEvent;

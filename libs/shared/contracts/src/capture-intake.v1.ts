@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { count, isoDate, type Same } from './wire-schemas.js';
 
 /**
  * capture.intake.v1 — produced by capture. Key: a source message id (for ExecutionsReceived, the batch's
@@ -33,10 +35,20 @@ export interface ExecutionsReceivedV1 {
   first: string;
   last: string;
 }
+export const ExecutionsReceivedV1Schema = z.object({
+  businessDate: isoDate.nullable(),
+  receivedAt: z.string(),
+  outcomes: z.partialRecord(z.enum(EXECUTION_OUTCOMES), count),
+  records: count,
+  first: z.string(),
+  last: z.string(),
+});
+const _executionsReceived: Same<ExecutionsReceivedV1, z.infer<typeof ExecutionsReceivedV1Schema>> = true;
 export type ExecutionsReceivedEvent = EventEnvelope<ExecutionsReceivedV1, 'ExecutionsReceived'>;
 
 /** INPUT: the message itself; LIFECYCLE: a version against the trade's history; CONFIRMATION: a counterparty's confirmation. */
-export type IntakeExceptionKind = 'INPUT' | 'LIFECYCLE' | 'CONFIRMATION';
+export const IntakeExceptionKindSchema = z.enum(['INPUT', 'LIFECYCLE', 'CONFIRMATION']);
+export type IntakeExceptionKind = z.infer<typeof IntakeExceptionKindSchema>;
 
 export interface IntakeExceptionRaisedV1 {
   exceptionId: string;
@@ -51,6 +63,17 @@ export interface IntakeExceptionRaisedV1 {
   businessDate: string | null;
   receivedAt: string;
 }
+export const IntakeExceptionRaisedV1Schema = z.object({
+  exceptionId: z.string(),
+  messageId: z.string(),
+  sourceTopic: z.string(),
+  kind: IntakeExceptionKindSchema,
+  reasons: z.array(z.object({ field: z.string(), rule: z.string() })),
+  tradeRef: z.string().nullable(),
+  businessDate: isoDate.nullable(),
+  receivedAt: z.string(),
+});
+const _intakeExceptionRaised: Same<IntakeExceptionRaisedV1, z.infer<typeof IntakeExceptionRaisedV1Schema>> = true;
 export type IntakeExceptionRaisedEvent = EventEnvelope<IntakeExceptionRaisedV1, 'IntakeExceptionRaised'>;
 
 export type CaptureIntakeEvent = ExecutionsReceivedEvent | IntakeExceptionRaisedEvent;

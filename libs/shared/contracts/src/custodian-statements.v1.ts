@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { decimalString, isoDate, type Same } from './wire-schemas.js';
 
 /**
  * custodian.statements.v1 — what the custodian (the market simulator here) reports at each close,
@@ -23,6 +25,16 @@ export interface HoldingsStatementV1 {
   /** The semt.002 document (urn:iso:std:iso:20022:tech:xsd:semt.002.001.11), valid against its official schema. */
   xml: string;
 }
+export const HoldingsStatementV1Schema = z.object({
+  statementId: z.string(),
+  account: z.string(),
+  safekeepingAccount: z.string(),
+  statementDate: isoDate,
+  basis: z.enum(['CONT', 'SETT', 'TRAD']),
+  holdings: z.array(z.object({ isin: z.string(), quantity: decimalString })),
+  xml: z.string(),
+});
+const _holdingsStatement: Same<HoldingsStatementV1, z.infer<typeof HoldingsStatementV1Schema>> = true;
 
 /** camt.053 — bank-to-customer statement (cash), one cash account in one currency. */
 export interface CashStatementV1 {
@@ -39,5 +51,17 @@ export interface CashStatementV1 {
   /** The camt.053 document (urn:iso:std:iso:20022:tech:xsd:camt.053.001.08), valid against its official schema. */
   xml: string;
 }
+export const CashStatementV1Schema = z.object({
+  statementId: z.string(),
+  account: z.string(),
+  cashAccount: z.string(),
+  currency: z.string(),
+  statementDate: isoDate,
+  openingBalance: decimalString,
+  closingBalance: decimalString,
+  entries: z.array(z.object({ entryRef: z.string(), amount: decimalString, valueDate: isoDate, tradeRef: z.string().nullable() })),
+  xml: z.string(),
+});
+const _cashStatement: Same<CashStatementV1, z.infer<typeof CashStatementV1Schema>> = true;
 
 export type CustodianStatementEvent = EventEnvelope<HoldingsStatementV1, 'HoldingsStatement'> | EventEnvelope<CashStatementV1, 'CashStatement'>;

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { count, isoDate, type Same } from './wire-schemas.js';
 
 /**
  * reporting.events.v1 — the reports and declarations reporting files. The TTF payable
@@ -32,4 +34,19 @@ export interface ReportFiledV1 {
   filedBy: string;
   filedAt: string;
 }
+export const ReportFiledV1Schema = z.object({
+  runId: z.string(),
+  kind: z.enum(REPORT_KINDS),
+  periodStart: isoDate,
+  periodEnd: isoDate,
+  version: count,
+  replaces: z.string().nullable(),
+  inputsFrom: isoDate,
+  inputsTo: isoDate,
+  checksumSha256: z.string(),
+  files: z.array(z.object({ name: z.string(), mediaType: z.string(), sha256: z.string(), bytes: count })),
+  filedBy: z.string(),
+  filedAt: z.string(),
+});
+const _reportFiled: Same<ReportFiledV1, z.infer<typeof ReportFiledV1Schema>> = true;
 export type ReportFiledEvent = EventEnvelope<ReportFiledV1, 'ReportFiled'>;

@@ -16,3 +16,4 @@ export * from './marketdata.v1.js';
 export * from './declarations.v1.js';
 export * from './reporting.v1.js';
 export * from './notification.v1.js';
+export * from './event-schemas.js';

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { count, decimalString, isoDate, type Same } from './wire-schemas.js';
 
 /**
  * The referential's topics (compacted), produced by capture from its referential. Every payload
@@ -44,6 +46,13 @@ export interface BondTermsV1 {
   dayCount: DayCount;
   maturityDate: string;
 }
+export const BondTermsV1Schema = z.object({
+  couponRate: decimalString,
+  couponFrequency: z.literal(COUPON_FREQUENCIES),
+  dayCount: z.enum(DAY_COUNTS),
+  maturityDate: isoDate,
+});
+const _bondTerms: Same<BondTermsV1, z.infer<typeof BondTermsV1Schema>> = true;
 
 /** refdata.instruments.v1 — key: ISIN. */
 export interface InstrumentRefV1 {
@@ -63,6 +72,20 @@ export interface InstrumentRefV1 {
   bond: BondTermsV1 | null;
   version: number;
 }
+export const InstrumentRefV1Schema = z.object({
+  isin: z.string(),
+  name: z.string(),
+  instrumentType: z.enum(INSTRUMENT_TYPES),
+  currency: z.string(),
+  issuerCountry: z.string(),
+  settlementMarket: z.enum(SETTLEMENT_MARKETS),
+  placeOfSettlement: z.string(),
+  liquidityClass: z.enum(LIQUIDITY_CLASSES),
+  ttfScopeYears: z.array(z.number().int()),
+  bond: BondTermsV1Schema.nullable(),
+  version: count,
+});
+const _instrumentRef: Same<InstrumentRefV1, z.infer<typeof InstrumentRefV1Schema>> = true;
 export type InstrumentRefEvent = EventEnvelope<InstrumentRefV1, 'InstrumentUpserted'>;
 
 /** refdata.parties.v1 — key: LEI. */
@@ -75,6 +98,8 @@ export interface PartyRefV1 {
   bic: string | null;
   version: number;
 }
+export const PartyRefV1Schema = z.object({ lei: z.string(), name: z.string(), country: z.string(), bic: z.string().nullable(), version: count });
+const _partyRef: Same<PartyRefV1, z.infer<typeof PartyRefV1Schema>> = true;
 export type PartyRefEvent = EventEnvelope<PartyRefV1, 'PartyUpserted'>;
 
 export interface ContactV1 {
@@ -82,6 +107,8 @@ export interface ContactV1 {
   /** An email address, or the https URL of a webhook. */
   address: string;
 }
+export const ContactV1Schema = z.object({ channel: z.enum(CONTACT_CHANNELS), address: z.string() });
+const _contact: Same<ContactV1, z.infer<typeof ContactV1Schema>> = true;
 
 /** refdata.accounts.v1 — key: account id. */
 export interface AccountRefV1 {
@@ -109,6 +136,26 @@ export interface AccountRefV1 {
   naturalPerson?: { firstName: string; name: string; birthDate: string; nationalId: string; scheme: 'NIDN' | 'CCPT' | 'CONCAT' } | null;
   version: number;
 }
+export const AccountRefV1Schema = z.object({
+  account: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  accountType: z.enum(['CLIENT', 'PROPRIETARY']),
+  book: z.string(),
+  language: z.enum(['fr', 'en']),
+  email: z.string().nullable(),
+  baseCurrency: z.string(),
+  accountingCategory: z.enum(ACCOUNTING_CATEGORIES),
+  costMethod: z.enum(COST_METHODS),
+  contacts: z.array(ContactV1Schema),
+  netting: z.boolean(),
+  naturalPerson: z
+    .object({ firstName: z.string(), name: z.string(), birthDate: isoDate, nationalId: z.string(), scheme: z.enum(['NIDN', 'CCPT', 'CONCAT']) })
+    .nullable()
+    .optional(),
+  version: count,
+});
+const _accountRef: Same<AccountRefV1, z.infer<typeof AccountRefV1Schema>> = true;
 export type AccountRefEvent = EventEnvelope<AccountRefV1, 'AccountUpserted'>;
 
 /** refdata.ssis.v1 — standing settlement instructions; key: `owner:market:currency`. */
@@ -125,6 +172,17 @@ export interface SsiRefV1 {
   agentBic: string | null;
   version: number;
 }
+export const SsiRefV1Schema = z.object({
+  owner: z.string(),
+  market: z.enum(SETTLEMENT_MARKETS),
+  currency: z.string(),
+  placeOfSettlement: z.string(),
+  safekeepingAccount: z.string(),
+  cashAccount: z.string().nullable(),
+  agentBic: z.string().nullable(),
+  version: count,
+});
+const _ssiRef: Same<SsiRefV1, z.infer<typeof SsiRefV1Schema>> = true;
 export type SsiRefEvent = EventEnvelope<SsiRefV1, 'SsiUpserted'>;
 
 /** refdata.calendars.v1 — key: calendar code; the whole calendar in each event. */
@@ -137,6 +195,14 @@ export interface CalendarRefV1 {
   holidays: Array<{ date: string; name: string }>;
   version: number;
 }
+export const CalendarRefV1Schema = z.object({
+  code: z.string(),
+  description: z.string(),
+  weekend: z.array(z.number().int().min(0).max(6)),
+  holidays: z.array(z.object({ date: isoDate, name: z.string() })),
+  version: count,
+});
+const _calendarRef: Same<CalendarRefV1, z.infer<typeof CalendarRefV1Schema>> = true;
 export type CalendarRefEvent = EventEnvelope<CalendarRefV1, 'CalendarUpserted'>;
 
 /** The key of an SSI on refdata.ssis.v1. */

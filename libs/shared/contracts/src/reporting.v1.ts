@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { UnconfirmedTradesAtCloseV1Schema } from './trade-events.v1.js';
+import { count, decimalString, isoDate, type Same } from './wire-schemas.js';
 
 /**
  * reporting.events.v1 — the French financial transaction tax (TTF, CGI art. 235 ter ZD) assessed
@@ -25,5 +28,42 @@ export interface TtfAssessedV1 {
   /** The assessment this one replaces, if any (accounting reverses it and books this one). */
   supersedes?: string | null;
 }
+export const TtfAssessedV1Schema = z.object({
+  assessmentId: z.string(),
+  account: z.string(),
+  book: z.string(),
+  isin: z.string(),
+  tradeDate: isoDate,
+  base: decimalString,
+  rate: decimalString,
+  amount: decimalString,
+  currency: z.literal('EUR'),
+  supersedes: z.string().nullable().optional(),
+});
+const _ttfAssessed: Same<TtfAssessedV1, z.infer<typeof TtfAssessedV1Schema>> = true;
 
 export type ReportingEvent = EventEnvelope<TtfAssessedV1, 'TtfAssessed'>;
+
+/**
+ * The activity report of a business day, written by reporting at the day's close (key
+ * `eod:<businessDate>`): counts over every trade received so far, and settlement efficiency for the
+ * trades due by that day (settled on their intended date / due, a decimal string; null when none is due).
+ */
+export const EndOfDayReportProducedV1Schema = z.object({
+  businessDate: isoDate.nullable(),
+  captured: count,
+  confirmed: count,
+  validated: count,
+  amended: count,
+  cancelled: count,
+  unconfirmedAtClose: UnconfirmedTradesAtCloseV1Schema.pick({ total: true, trades: true }).nullable(),
+  instructed: count,
+  settled: count,
+  failing: count,
+  failsByReason: z.record(z.string(), count),
+  settledOnIntendedDate: count,
+  settlementEfficiency: decimalString.nullable(),
+  journalEntries: count,
+});
+export type EndOfDayReportProducedV1 = z.infer<typeof EndOfDayReportProducedV1Schema>;
+export type EndOfDayReportProducedEvent = EventEnvelope<EndOfDayReportProducedV1, 'EndOfDayReportProduced'>;

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { count, decimalString, isoDate, type Same } from './wire-schemas.js';
 
 /** custodian.instructions.v1 — settlement → the CSD/custodian (the market simulator here). Key: trade reference. */
 export interface SettlementInstructionV1 {
@@ -26,15 +28,33 @@ export interface SettlementInstructionV1 {
   /** Set on a net instruction: the gross trades it settles. */
   netOf?: string[];
 }
+export const SettlementInstructionV1Schema = z.object({
+  instructionId: z.string(),
+  tradeRef: z.string(),
+  instructionType: z.enum(['RVP', 'DVP', 'RFP', 'DFP']),
+  isin: z.string(),
+  quantity: decimalString,
+  settlementAmount: decimalString,
+  currency: z.string(),
+  tradeDate: isoDate,
+  intendedSettlementDate: isoDate,
+  account: z.string(),
+  counterparty: z.string(),
+  placeOfSettlement: z.string(),
+  quantityType: z.enum(['UNIT', 'FAMT']).optional(),
+  partialSettlement: z.enum(['PART', 'NPAR', 'PARC', 'PARQ']).optional(),
+  cashDirection: z.enum(['DBIT', 'CRDT']).optional(),
+  xml: z.string().optional(),
+  netOf: z.array(z.string()).optional(),
+});
+const _settlementInstruction: Same<SettlementInstructionV1, z.infer<typeof SettlementInstructionV1Schema>> = true;
 
 /**
  * custodian.instructions.v1 — the cancellation of an instruction sent before (ISO 20022 sese.020,
  * MT540–543 with function CANC): the trade was amended or cancelled. Key: trade reference.
  */
-export interface InstructionCancelledV1 {
-  instructionId: string;
-  tradeRef: string;
-}
+export const InstructionCancelledV1Schema = z.object({ instructionId: z.string(), tradeRef: z.string() });
+export type InstructionCancelledV1 = z.infer<typeof InstructionCancelledV1Schema>;
 
 export type CustodianInstructionEvent =
   EventEnvelope<SettlementInstructionV1, 'InstructionSent'> | EventEnvelope<InstructionCancelledV1, 'InstructionCancelled'>;
@@ -62,6 +82,19 @@ export interface CustodianStatusV1 {
   /** The ISO 20022 document the event stands for: sese.024 (StatusAdvice) or sese.025 (SettlementConfirmation). Consumers read it back. */
   xml?: string;
 }
+export const CustodianStatusV1Schema = z.object({
+  instructionId: z.string(),
+  tradeRef: z.string(),
+  status: z.enum(['PACK', 'MACH', 'NMAT', 'SETT', 'PEND', 'REJT', 'CAND']),
+  reason: z.string().nullable(),
+  settledQuantity: decimalString.nullable(),
+  settledAmount: decimalString.nullable(),
+  effectiveSettlementDate: isoDate.nullable(),
+  remainingQuantity: decimalString.nullable().optional(),
+  businessDate: isoDate.nullable().optional(),
+  xml: z.string().optional(),
+});
+const _custodianStatus: Same<CustodianStatusV1, z.infer<typeof CustodianStatusV1Schema>> = true;
 export type CustodianStatusEvent = EventEnvelope<CustodianStatusV1, 'StatusAdvice' | 'SettlementConfirmation'>;
 
 /** settlement.events.v1 — produced by settlement. Key: trade reference. */
@@ -105,6 +138,31 @@ export interface InstructionStatusChangedV1 {
    */
   netInstructionId?: string | null;
 }
+export const InstructionStatusChangedV1Schema = z.object({
+  instructionId: z.string(),
+  tradeRef: z.string(),
+  tradeVersion: count.optional(),
+  status: z.enum(['CREATED', 'SENT', 'ACCEPTED', 'REJECTED', 'MATCHED', 'UNMATCHED', 'PARTIALLY_SETTLED', 'SETTLED', 'FAILING', 'CANCELLED']),
+  reason: z.string().nullable(),
+  isin: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  account: z.string(),
+  counterparty: z.string(),
+  currency: z.string(),
+  quantity: decimalString,
+  settlementAmount: decimalString,
+  intendedSettlementDate: isoDate,
+  matchedDate: isoDate.nullable().optional(),
+  settledQuantity: decimalString.nullable(),
+  settledAmount: decimalString.nullable(),
+  stepQuantity: decimalString.nullable().optional(),
+  stepAmount: decimalString.nullable().optional(),
+  effectiveSettlementDate: isoDate.nullable(),
+  clientId: z.string(),
+  book: z.string(),
+  netInstructionId: z.string().nullable().optional(),
+});
+const _instructionStatusChanged: Same<InstructionStatusChangedV1, z.infer<typeof InstructionStatusChangedV1Schema>> = true;
 
 /**
  * A CSDR cash penalty (Delegated Regulation (EU) 2017/389) accrued for one business day, on
@@ -131,6 +189,24 @@ export interface PenaltyAccruedV1 {
   amount: string;
   currency: string;
 }
+export const PenaltyAccruedV1Schema = z.object({
+  penaltyId: z.string(),
+  instructionId: z.string(),
+  tradeRef: z.string(),
+  kind: z.enum(['SEFP', 'LMFP']),
+  direction: z.enum(['RECEIVABLE', 'PAYABLE']),
+  penaltyDate: isoDate,
+  isin: z.string(),
+  counterparty: z.string(),
+  account: z.string(),
+  book: z.string(),
+  basisQuantity: decimalString,
+  referencePrice: decimalString,
+  rate: decimalString,
+  amount: decimalString,
+  currency: z.string(),
+});
+const _penaltyAccrued: Same<PenaltyAccruedV1, z.infer<typeof PenaltyAccruedV1Schema>> = true;
 
 /**
  * A penalty waived (the counterparty agreed, or the CSD's monthly report dropped it), approved by a
@@ -150,6 +226,21 @@ export interface PenaltyWaivedV1 {
   reason: string;
   waivedBy: string;
 }
+export const PenaltyWaivedV1Schema = z.object({
+  penaltyId: z.string(),
+  instructionId: z.string(),
+  tradeRef: z.string(),
+  kind: z.enum(['SEFP', 'LMFP']),
+  direction: z.enum(['RECEIVABLE', 'PAYABLE']),
+  penaltyDate: isoDate,
+  account: z.string(),
+  book: z.string(),
+  amount: decimalString,
+  currency: z.string(),
+  reason: z.string(),
+  waivedBy: z.string(),
+});
+const _penaltyWaived: Same<PenaltyWaivedV1, z.infer<typeof PenaltyWaivedV1Schema>> = true;
 
 export type SettlementEvent = EventEnvelope<InstructionStatusChangedV1, 'InstructionStatusChanged'>;
 export type PenaltyAccruedEvent = EventEnvelope<PenaltyAccruedV1, 'PenaltyAccrued'>;

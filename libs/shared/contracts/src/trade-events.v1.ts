@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { count, decimalString, isoDate, type Same } from './wire-schemas.js';
 
 /** The trade statuses of DOMAIN.md §1, in lifecycle order. Capture owns the first three and mirrors the rest from settlement.events.v1. */
-export type TradeStatus = 'CAPTURED' | 'CONFIRMED' | 'VALIDATED' | 'INSTRUCTED' | 'SETTLED' | 'PARTIALLY_SETTLED' | 'FAILED' | 'CANCELLED';
+export const TradeStatusSchema = z.enum(['CAPTURED', 'CONFIRMED', 'VALIDATED', 'INSTRUCTED', 'SETTLED', 'PARTIALLY_SETTLED', 'FAILED', 'CANCELLED']);
+export type TradeStatus = z.infer<typeof TradeStatusSchema>;
 
 /** Where a side settles: the standing settlement instruction (SSI) of the referential. */
 export interface SettlementParty {
@@ -13,6 +16,14 @@ export interface SettlementParty {
   cashAccount: string | null;
   agentBic: string | null;
 }
+export const SettlementPartySchema = z.object({
+  owner: z.string(),
+  placeOfSettlement: z.string(),
+  safekeepingAccount: z.string(),
+  cashAccount: z.string().nullable(),
+  agentBic: z.string().nullable(),
+});
+const _settlementParty: Same<SettlementParty, z.infer<typeof SettlementPartySchema>> = true;
 
 /** trade.events.v1 — produced by capture. Key: trade reference. */
 export interface TradeEconomics {
@@ -78,11 +89,54 @@ export interface TradeEconomics {
   /** Trade date before the open business date: accepted, and flagged for the supervisor. */
   lateBooking: boolean;
 }
+export const TradeEconomicsSchema = z.object({
+  tradeRef: z.string(),
+  sourceSystem: z.string(),
+  tradeId: z.string(),
+  version: count,
+  side: z.enum(['BUY', 'SELL']),
+  isin: z.string(),
+  quantity: decimalString,
+  price: decimalString,
+  priceType: z.enum(['UNIT', 'PERCENT']),
+  currency: z.string(),
+  grossAmount: decimalString,
+  accruedInterest: decimalString,
+  feesAmount: decimalString,
+  netAmount: decimalString,
+  fees: z.array(z.object({ type: z.string(), amount: decimalString, currency: z.string() })),
+  tradeDate: isoDate,
+  settlementDate: isoDate,
+  executedAt: z.string(),
+  venue: z.string(),
+  account: z.string(),
+  counterparty: z.string(),
+  capacity: z.enum(['AOTC', 'DEAL', 'MTCH']),
+  orderType: z.string().nullable(),
+  venueTransactionId: z.string().nullable().optional(),
+  trader: z.string().nullable().optional(),
+  clientId: z.string(),
+  accountType: z.enum(['CLIENT', 'PROPRIETARY']),
+  book: z.string(),
+  instrumentType: z.string(),
+  settlementMarket: z.string(),
+  placeOfSettlement: z.string(),
+  ssis: z.object({ account: SettlementPartySchema.nullable(), counterparty: SettlementPartySchema.nullable() }),
+  fxConversion: z
+    .object({ baseCurrency: z.string(), rate: decimalString, source: z.string(), rateDate: isoDate, netAmountInBase: decimalString })
+    .nullable()
+    .optional(),
+  origin: z.enum(['ELECTRONIC', 'MANUAL']),
+  lateBooking: z.boolean(),
+});
+const _tradeEconomics: Same<TradeEconomics, z.infer<typeof TradeEconomicsSchema>> = true;
 
 export interface TradeCapturedV1 {
   trade: TradeEconomics;
   status: 'CAPTURED';
 }
+export const TradeCapturedV1Schema = z.object({ trade: TradeEconomicsSchema, status: z.literal('CAPTURED') });
+const _tradeCaptured: Same<TradeCapturedV1, z.infer<typeof TradeCapturedV1Schema>> = true;
 
 /** An AMEND applied: the economics before and after, and where the trade now stands. */
 export interface TradeAmendedV1 {
@@ -90,6 +144,8 @@ export interface TradeAmendedV1 {
   after: TradeEconomics;
   status: TradeStatus;
 }
+export const TradeAmendedV1Schema = z.object({ before: TradeEconomicsSchema, after: TradeEconomicsSchema, status: TradeStatusSchema });
+const _tradeAmended: Same<TradeAmendedV1, z.infer<typeof TradeAmendedV1Schema>> = true;
 
 /** A CANCEL applied: the trade as it was (at the cancelled version) ends. */
 export interface TradeCancelledV1 {
@@ -97,6 +153,8 @@ export interface TradeCancelledV1 {
   cancelVersion: number;
   status: 'CANCELLED';
 }
+export const TradeCancelledV1Schema = z.object({ trade: TradeEconomicsSchema, cancelVersion: count, status: z.literal('CANCELLED') });
+const _tradeCancelled: Same<TradeCancelledV1, z.infer<typeof TradeCancelledV1Schema>> = true;
 
 /** The counterparty's confirmation matched the trade (DOMAIN.md §1). */
 export interface TradeConfirmedV1 {
@@ -105,6 +163,8 @@ export interface TradeConfirmedV1 {
   confirmationId: string;
   status: 'CONFIRMED';
 }
+export const TradeConfirmedV1Schema = z.object({ tradeRef: z.string(), version: count, confirmationId: z.string(), status: z.literal('CONFIRMED') });
+const _tradeConfirmed: Same<TradeConfirmedV1, z.infer<typeof TradeConfirmedV1Schema>> = true;
 
 /** The trade may go to settlement: confirmed with every check passed (straight-through), or approved by a second person. */
 export interface TradeValidatedV1 {
@@ -113,6 +173,13 @@ export interface TradeValidatedV1 {
   validatedBy: string | null;
   status: 'VALIDATED';
 }
+export const TradeValidatedV1Schema = z.object({
+  trade: TradeEconomicsSchema,
+  how: z.enum(['STRAIGHT_THROUGH', 'MAKER_CHECKER']),
+  validatedBy: z.string().nullable(),
+  status: z.literal('VALIDATED'),
+});
+const _tradeValidated: Same<TradeValidatedV1, z.infer<typeof TradeValidatedV1Schema>> = true;
 
 /** Our confirmation of a captured trade, for the counterparty (the notification service can send it). */
 export interface CounterpartyConfirmationIssuedV1 {
@@ -131,6 +198,21 @@ export interface CounterpartyConfirmationIssuedV1 {
   /** The cash against the securities: gross + accrued interest (our fees are ours). */
   settlementAmount: string;
 }
+export const CounterpartyConfirmationIssuedV1Schema = z.object({
+  tradeRef: z.string(),
+  version: count,
+  counterparty: z.object({ lei: z.string(), name: z.string(), bic: z.string().nullable() }),
+  side: z.enum(['BUY', 'SELL']),
+  isin: z.string(),
+  quantity: decimalString,
+  price: decimalString,
+  priceType: z.enum(['UNIT', 'PERCENT']),
+  currency: z.string(),
+  tradeDate: isoDate,
+  settlementDate: isoDate,
+  settlementAmount: decimalString,
+});
+const _counterpartyConfirmationIssued: Same<CounterpartyConfirmationIssuedV1, z.infer<typeof CounterpartyConfirmationIssuedV1Schema>> = true;
 
 /** At the close of a business day: the trades still waiting for their counterparty's confirmation. Key: the business date. */
 export interface UnconfirmedTradesAtCloseV1 {
@@ -139,6 +221,12 @@ export interface UnconfirmedTradesAtCloseV1 {
   total: number;
   trades: Array<{ tradeRef: string; version: number; counterparty: string; tradeDate: string; settlementDate: string }>;
 }
+export const UnconfirmedTradesAtCloseV1Schema = z.object({
+  businessDate: isoDate,
+  total: count,
+  trades: z.array(z.object({ tradeRef: z.string(), version: count, counterparty: z.string(), tradeDate: isoDate, settlementDate: isoDate })),
+});
+const _unconfirmedTradesAtClose: Same<UnconfirmedTradesAtCloseV1, z.infer<typeof UnconfirmedTradesAtCloseV1Schema>> = true;
 
 export type TradeEventV1 =
   | EventEnvelope<TradeCapturedV1, 'TradeCaptured'>

@@ -1,9 +1,11 @@
-import { envelopeProblems, type EventEnvelope } from '@postera/contracts';
+import { envelopeProblems, payloadProblems, type EventEnvelope } from '@postera/contracts';
 import type { InboundRecord } from '../messaging/message-bus.port.js';
 import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
 
 /**
- * Decoding shared by every consumer of Postera's own events: JSON, then the envelope's shape. The
+ * Decoding shared by every consumer of Postera's own events: JSON, the envelope's shape, then the
+ * payload against the contract of its type (EVENT_PAYLOAD_SCHEMAS; a type without one is left to
+ * the handler), so that a payload no retry can fix goes to the DLQ with every problem named. The
  * `eventId` header the outbox writes is a copy of the body's: a record whose header names another
  * event is refused (to the DLQ), so that a header cannot make the inbox take one event for another.
  */
@@ -18,6 +20,8 @@ export function decodeEnvelope<P = unknown>(record: InboundRecord): EventEnvelop
   const problems = envelopeProblems(parsed);
   if (problems.length > 0) throw new UndecodableMessage(`not an event envelope: ${problems.join('; ')}`);
   const decoded = parsed as EventEnvelope<P>;
+  const payloadIssues = payloadProblems(decoded.type, decoded.payload);
+  if (payloadIssues.length > 0) throw new UndecodableMessage(`payload of ${decoded.type} does not match its contract: ${payloadIssues.join('; ')}`);
   const fromHeader = record.headers.eventId;
   if (fromHeader !== undefined && fromHeader !== decoded.eventId) {
     throw new UndecodableMessage(`eventId header ${JSON.stringify(fromHeader.slice(0, 64))} disagrees with the envelope's eventId ${decoded.eventId}`);
