@@ -38,6 +38,7 @@ await runService<NotificationConfig>({
       ...base,
       handlers: [AccountUpsertedConsumer, InstrumentNamesConsumer, TradeEventsConsumer, SettlementEventsConsumer],
       dayHooks: NotificationDayHooks,
+      followsCalendars: true,
       controllers: [NotificationQueriesController, NoticePdfController, CounterpartyContactsController, ClientWebhookSecretsController],
       // WebhookSecrets before ClientWebhookSecrets: the start-up checks run in this order.
       providers: [WebhookSecrets, ClientWebhookSecrets, WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],

@@ -17,6 +17,7 @@ await runService<SettlementConfig>({
       ...base,
       handlers: [FollowTradeLifecycleConsumer, CustodianStatusConsumer, AccountsConsumer, InstrumentsConsumer, PricesConsumer],
       dayHooks: SettlementDayHooks,
+      followsCalendars: true,
       controllers: [SettlementQueriesController, FailsController, PenaltiesController],
     }),
 });

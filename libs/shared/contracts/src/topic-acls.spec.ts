@@ -66,7 +66,7 @@ describe('ACLs derived from the topic catalogue', () => {
       .filter((a) => a.principal === 'User:notification' && a.resourceType === 'TOPIC' && a.operation === 'READ')
       .map((a) => a.resourceName)
       .sort();
-    expect(reads).toEqual([Topics.businessDay, Topics.refdataAccounts, Topics.refdataInstruments, Topics.settlementEvents, Topics.tradeEvents].sort());
+    expect(reads).toEqual([Topics.businessDay, Topics.refdataAccounts, Topics.refdataCalendars, Topics.refdataInstruments, Topics.settlementEvents, Topics.tradeEvents].sort());
   });
 
   it('on the real catalogue: reporting reads capture’s intake and the notifications sent, besides the trade, settlement and accounting events, and every .dlq', () => {

@@ -18,6 +18,7 @@ export * from './consumer/envelope-handler.js';
 export * from './consumer/batch-consumer.js';
 export * from './business-day/business-day.js';
 export * from './business-day/day-markers.js';
+export * from './calendars/imported-calendars.js';
 export * from './observability/metrics.js';
 export * from './nest/tokens.js';
 export * from './http/paging.js';

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, ConflictException, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { envelope, Topics, type PenaltyWaivedEvent } from '@postera/contracts';
-import { amountText, calendarByCode, deterministicId, isIsoDate, newId } from '@postera/kernel';
+import { amountText, deterministicId, isIsoDate, newId, type SettlementCalendar } from '@postera/kernel';
 import {
   appendToOutbox,
   CONFIG,
@@ -14,7 +14,7 @@ import {
   Roles,
   UUID_CURSOR,
   type Operator,
-  type OutgoingEvent,
+  type OutgoingEvent, readCalendar,
 } from '@postera/platform';
 import { Inject } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -59,8 +59,7 @@ function makerChecker(who: Operator): MakerChecker {
 }
 
 /** Business days from the intended date through `asOf`, both counted (a fail on its intended date is 1 day old). */
-export function businessDaysAged(intended: string, asOf: string, calendarCode: string): number {
-  const cal = calendarByCode(calendarCode);
+export function businessDaysAged(intended: string, asOf: string, cal: SettlementCalendar): number {
   let n = 0;
   for (let d = intended, i = 0; d <= asOf && i < 3660; i++) {
     if (cal.isBusinessDay(d)) n++;
@@ -125,6 +124,7 @@ export class FailsController {
       const [known] = (await this.ds.query(`SELECT 1 FROM settlement.instructions WHERE instruction_id = $1::uuid`, [page.after])) as unknown[];
       if (!known) throw new NotFoundException(`after: no instruction ${page.after}`);
     }
+    const calendar = await readCalendar(this.ds.manager, 'settlement', this.config.SETTLEMENT_CALENDAR);
     return {
       asOf,
       fails: rows.map((r) => ({
@@ -134,7 +134,7 @@ export class FailsController {
           receivable: amountOrNull(p.receivable, p.currency),
           payable: amountOrNull(p.payable, p.currency),
         })),
-        ageBusinessDays: businessDaysAged(r.intendedSettlementDate, asOf, this.config.SETTLEMENT_CALENDAR),
+        ageBusinessDays: businessDaysAged(r.intendedSettlementDate, asOf, calendar),
       })),
     };
   }

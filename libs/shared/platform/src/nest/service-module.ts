@@ -17,6 +17,7 @@ import { ConsumerHost } from './consumer-host.js';
 import { ObservabilityController } from './observability.controller.js';
 import { CONFIG, DAY_HOOKS, HANDLERS, LOG, MESSAGE_BUS, SERVICE_SCHEMA } from './tokens.js';
 import { DataSource as DataSourceClass } from 'typeorm';
+import { ImportedCalendarsHandler } from '../calendars/imported-calendars.js';
 
 export interface ServiceDefinition {
   config: BaseConfig;
@@ -28,6 +29,11 @@ export interface ServiceDefinition {
   handlers: Array<Type<BatchHandler>>;
   /** What the service does when the day opens or closes. */
   dayHooks?: Type<BusinessDayHooks>;
+  /**
+   * The service counts business days on the referential's calendars: it follows refdata.calendars.v1
+   * into `<schema>.calendars` (its migrations create the table with calendarsTableSql), read with readCalendar.
+   */
+  followsCalendars?: boolean;
   providers?: Provider[];
   controllers?: Type[];
   /** Who may call the HTTP routes: the gateway's service tokens by default (ServiceAuthGuard); the gateway brings its own. */
@@ -137,7 +143,11 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
       ...def.handlers,
       {
         provide: HANDLERS,
-        useFactory: (hooks: BusinessDayHooks, ...handlers: BatchHandler[]) => [new BusinessDayHandler(config.SERVICE_NAME, hooks), ...handlers],
+        useFactory: (hooks: BusinessDayHooks, ...handlers: BatchHandler[]) => [
+          new BusinessDayHandler(config.SERVICE_NAME, hooks),
+          ...(def.followsCalendars ? [new ImportedCalendarsHandler(config.SERVICE_NAME)] : []),
+          ...handlers,
+        ],
         inject: [DAY_HOOKS, ...def.handlers],
       },
       ConsumerHost,

@@ -9,6 +9,7 @@ import { NotificationUnroutedParties1796600000000 } from './1796600000000-notifi
 import { NotificationClientWebhookSecrets1796800000000 } from './1796800000000-notification-client-webhook-secrets.js';
 import { NotificationWebhookAnswersStatusOnly1796810000000 } from './1796810000000-notification-webhook-answers-status-only.js';
 import { NotificationInstrumentNames1796900000000 } from './1796900000000-notification-instrument-names.js';
+import { NotificationCalendars1797000000000 } from './1797000000000-notification-calendars.js';
 import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
 /**
@@ -31,5 +32,6 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     NotificationClientWebhookSecrets1796800000000,
     NotificationWebhookAnswersStatusOnly1796810000000,
     NotificationInstrumentNames1796900000000,
+    NotificationCalendars1797000000000,
   ];
 }

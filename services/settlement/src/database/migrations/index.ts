@@ -5,6 +5,7 @@ import { SettlementNettingPenalties1796000100000 } from './1796000100000-settlem
 import { SettlementPenaltyWaivers1796000200000 } from './1796000200000-settlement-penalty-waivers.js';
 import { SettlementCheckers1796710000000 } from './1796710000000-settlement-checkers.js';
 import { SettlementDayMarks1797100000000 } from './1797100000000-settlement-day-marks.js';
+import { SettlementCalendars1797200000000 } from './1797200000000-settlement-calendars.js';
 
 export const settlementMigrations = [
   SettlementInitial1764190100000,
@@ -16,4 +17,5 @@ export const settlementMigrations = [
   fourEyesApprovalsMigration('settlement'),
   SettlementCheckers1796710000000,
   SettlementDayMarks1797100000000,
+  SettlementCalendars1797200000000,
 ];

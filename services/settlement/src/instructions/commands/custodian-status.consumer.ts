@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isPartitionDayClosed, Topics, type CustodianStatusEvent, type CustodianStatusV1, type PartitionDayClosedEvent } from '@postera/contracts';
 import { parseSese024, parseSese025 } from '@postera/iso20022';
-import { calendarByCode, deterministicId, Dec } from '@postera/kernel';
+import { deterministicId, Dec, type SettlementCalendar } from '@postera/kernel';
 import {
   CONFIG,
   currentBusinessDay,
@@ -12,7 +12,7 @@ import {
   UndecodableMessage,
   type BatchContext,
   type InboundMessage,
-  type InboundRecord,
+  type InboundRecord, readCalendar,
 } from '@postera/platform';
 import type { SettlementConfig } from '../../config.js';
 import { accruePending, recordPenaltyDays, type PenaltyDue } from '../../penalties/commands/accrue-penalties.js';
@@ -182,7 +182,9 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
     const changed = new Map<string, InstructionRow>();
     const history: HistoryRow[] = [];
     const penalties: PenaltyDue[] = [];
-    const calendar = calendarByCode(this.config.SETTLEMENT_CALENDAR);
+    // Settlement's calendar as the referential last published it, read once a batch when a penalty day is counted.
+    let calendar: SettlementCalendar | undefined;
+    const settlementCalendar = async () => (calendar ??= await readCalendar(ctx.tx, 'settlement', this.config.SETTLEMENT_CALENDAR));
     // Settlement's business day, read once a batch, for a matching whose advice says no day.
     let today: string | null | undefined;
     const processingDay = async () => {
@@ -272,7 +274,7 @@ export class CustodianStatusConsumer extends EnvelopeHandler<CustodianStatusEven
 
       // CSDR penalties: LMFP days when matched after the intended date; an SEFP day for a fail on or after it and the matching.
       const failedOn = advice.status === 'PEND' && advice.reason ? (advice.businessDate ?? null) : null;
-      const days = penaltyDaysOfAdvice(before, { matchedOn, failedOn }, calendar);
+      const days = penaltyDaysOfAdvice(before, { matchedOn, failedOn }, await settlementCalendar());
       if (days.sefp && advice.reason) {
         const cash = isCashFail(advice.reason);
         penalties.push({

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type BusinessDayV1 } from '@postera/contracts';
-import { calendarByCode, Dec, deterministicId, nextBusinessDay } from '@postera/kernel';
-import { CONFIG, type BatchContext, type BusinessDayHooks } from '@postera/platform';
+import { Dec, deterministicId, nextBusinessDay } from '@postera/kernel';
+import { CONFIG, type BatchContext, type BusinessDayHooks, readCalendar } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import type { SettlementConfig } from '../../config.js';
 import { netGroups, netInstructionShape } from '../domain/netting.js';
@@ -34,7 +34,7 @@ export async function loadNettingAccounts(tx: EntityManager, accounts: string[])
  * is netted; one validated later than that (late) is netted at the next close, settling late.
  */
 export async function formNets(ctx: BatchContext, day: string, calendar: string, cause: string): Promise<number> {
-  const until = nextBusinessDay(day, calendarByCode(calendar));
+  const until = nextBusinessDay(day, await readCalendar(ctx.tx, 'settlement', calendar));
   const held = await loadHeldForNetting(ctx.tx, until);
   const created: InstructionRow[] = [];
   const changed: InstructionRow[] = [];

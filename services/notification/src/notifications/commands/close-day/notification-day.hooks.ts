@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BusinessDayV1, InstructionStatusChangedV1 } from '@postera/contracts';
-import { nextBusinessDay, TARGET } from '@postera/kernel';
-import { CONFIG, PlatformMetrics, type BatchContext, type BusinessDayHooks } from '@postera/platform';
+import { nextBusinessDay, type SettlementCalendar } from '@postera/kernel';
+import { CONFIG, PlatformMetrics, type BatchContext, type BusinessDayHooks, readCalendar } from '@postera/platform';
 import { Counter, Gauge } from 'prom-client';
 import type { NotificationConfig } from '../../../config.js';
 import { insertNotices, routeNew } from '../../persistence/notices.repository.js';
@@ -12,10 +12,10 @@ const LATE_PER_CLOSE_MAX = 10_000;
 /** A failing streak longer than this is counted as this (the loop over the calendar stays bounded). */
 const FAILING_DAYS_COUNTED_MAX = 366;
 
-/** TARGET business days in (from, to]: the days a settlement stayed failed after the day it started failing. */
-export function businessDaysAfter(from: string, to: string): number {
+/** Business days of `calendar` in (from, to]: the days a settlement stayed failed after the day it started failing. */
+export function businessDaysAfter(from: string, to: string, calendar: SettlementCalendar): number {
   let n = 0;
-  for (let d = nextBusinessDay(from, TARGET); d <= to && n < FAILING_DAYS_COUNTED_MAX; d = nextBusinessDay(d, TARGET)) n++;
+  for (let d = nextBusinessDay(from, calendar); d <= to && n < FAILING_DAYS_COUNTED_MAX; d = nextBusinessDay(d, calendar)) n++;
   return n;
 }
 
@@ -59,8 +59,11 @@ export class NotificationDayHooks implements BusinessDayHooks {
        FROM notification.instruction_states WHERE status = 'FAILING' AND failing_since <= $1 ORDER BY failing_since, instruction_id LIMIT $2`,
       [day.businessDate, FAILING_PER_CLOSE_MAX],
     )) as Array<{ instruction_id: string; trade_ref: string; account: string; failing_since: string; payload: InstructionStatusChangedV1 }>;
+    if (rows.length === 0) return;
+    // The calendar of the day closed, as the referential last published it: read once for the close.
+    const calendar = await readCalendar(ctx.tx, 'notification', day.calendar);
     const due = rows
-      .map((r) => ({ r, days: businessDaysAfter(r.failing_since, day.businessDate) }))
+      .map((r) => ({ r, days: businessDaysAfter(r.failing_since, day.businessDate, calendar) }))
       .filter(({ days }) => days >= 1 && days >= this.config.FAIL_REMINDER_AFTER_BUSINESS_DAYS);
     const reminders = await insertNotices(
       ctx.tx,

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topics, type CounterpartyConfirmationIssuedV1, type EventEnvelope, type TradeCancelledV1, type TradeEconomics } from '@postera/contracts';
-import { addBusinessDays, TARGET } from '@postera/kernel';
-import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
+import { addBusinessDays, type SettlementCalendar } from '@postera/kernel';
+import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord, readCalendar } from '@postera/platform';
 import { counterpartyConfirmationSchema, payloadProblems, tradeEconomicsSchema } from '../../domain/payload-schemas.js';
 import type { NoticeReference } from '../../domain/avis-d-opere.js';
 import type { NotificationConfig } from '../../../config.js';
 import { insertNotices, routeNew, latestConfirmations, noticePayloads, type NewNotice } from '../../persistence/notices.repository.js';
+
+/** The calendar the avis d'opéré's deadline is counted on (notification.calendars, else the kernel's built-in one). */
+const AVIS_DEADLINE_CALENDAR = 'TARGET';
 
 /**
  * trade.events.v1 → the notices a trade owes (DOMAIN.md §5):
@@ -45,28 +48,32 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
    * segments, and the cancellation reads the avis the first one wrote.
    */
   async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
+    // TARGET as the referential last published it, read once a batch when a deadline is set.
+    let target: SettlementCalendar | undefined;
+    const calendar = async () => (target ??= await readCalendar(ctx.tx, 'notification', AVIS_DEADLINE_CALENDAR));
     let segment: EventEnvelope[] = [];
     const seen = new Set<string>();
     for (const { body } of messages) {
       const ref = body.type === 'TradeValidated' || body.type === 'TradeCancelled' ? (body.payload as { trade: TradeEconomics }).trade.tradeRef : null;
       if (ref !== null && seen.has(ref)) {
-        await this.applySegment(ctx, segment);
+        await this.applySegment(ctx, segment, calendar);
         segment = [];
         seen.clear();
       }
       if (ref !== null) seen.add(ref);
       segment.push(body);
     }
-    await this.applySegment(ctx, segment);
+    await this.applySegment(ctx, segment, calendar);
   }
 
-  private async applySegment(ctx: BatchContext, events: EventEnvelope[]): Promise<void> {
+  private async applySegment(ctx: BatchContext, events: EventEnvelope[], calendar: () => Promise<SettlementCalendar>): Promise<void> {
     const client = (t: TradeEconomics) => t.accountType === 'CLIENT';
     const tradeOf = (e: EventEnvelope) => (e.payload as { trade: TradeEconomics }).trade;
     // The avis deadline of each client trade captured or validated; then the cancelled ones' (a
     // trade's capture always precedes its cancellation).
     const watched = events.filter((e) => (e.type === 'TradeCaptured' || e.type === 'TradeValidated') && client(tradeOf(e))).map(tradeOf);
-    if (watched.length > 0)
+    if (watched.length > 0) {
+      const deadlineCalendar = await calendar();
       await ctx.tx.query(
         `INSERT INTO notification.avis_deadlines (trade_ref, account, trade_date, deadline)
          SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) ON CONFLICT (trade_ref) DO NOTHING`,
@@ -74,9 +81,10 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
           watched.map((t) => t.tradeRef),
           watched.map((t) => t.account),
           watched.map((t) => t.tradeDate),
-          watched.map((t) => addBusinessDays(t.tradeDate, 1, TARGET)),
+          watched.map((t) => addBusinessDays(t.tradeDate, 1, deadlineCalendar)),
         ],
       );
+    }
     const cancelled = events.filter((e) => e.type === 'TradeCancelled' && client(tradeOf(e))).map(tradeOf);
     if (cancelled.length > 0)
       await ctx.tx.query(`UPDATE notification.avis_deadlines SET cancelled = true WHERE trade_ref = ANY($1::text[])`, [cancelled.map((t) => t.tradeRef)]);
