@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { podTemplate, renderKustomization, type K8sObject } from './kustomize.js';
 import { allUnits, root, services } from './sources.js';
-import { isSiren, isYearEnd } from '../../services/accounting/src/exports/domain/fiscal-year.js';
+import { isSiren, isYearEnd } from '../../services/accounting/src/periods/domain/fiscal-year.js';
 
 /**
  * Where Postera's secrets come from: never from a manifest. In every rendered manifest (deploy/k8s

@@ -1,6 +1,6 @@
 import { baseConfigSchema } from '@postera/platform';
 import { z } from 'zod';
-import { isSiren, isYearEnd } from './exports/domain/fiscal-year.js';
+import { isSiren, isYearEnd } from './periods/domain/fiscal-year.js';
 
 export const accountingConfigSchema = baseConfigSchema.extend({
   SERVICE_NAME: z.string().default('accounting'),

@@ -17,7 +17,9 @@ import pg from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { AccountingConfig } from '../src/config.js';
 import { accountingMigrations } from '../src/database/migrations/index.js';
-import { AccountsRefConsumer, SettlementEventsPostingConsumer, TradeEventsPostingConsumer } from '../src/journal/commands/post-events.consumers.js';
+import { AccountsRefConsumer } from '../src/journal/commands/follow-accounts/accounts-ref.consumer.js';
+import { SettlementEventsPostingConsumer } from '../src/journal/commands/post-settlement-events/settlement-events-posting.consumer.js';
+import { TradeEventsPostingConsumer } from '../src/journal/commands/post-trade-events/trade-events-posting.consumer.js';
 
 // The same operations give the same journal whatever order they arrive in: the real consumers, the
 // real inbox and a real database, fed the logs of three business days — trades of a trade-date book

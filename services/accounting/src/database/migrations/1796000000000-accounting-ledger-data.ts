@@ -1,6 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { CHART_V1, EXISTING_ACCOUNT_KINDS } from '../../ledger/rule-sets/chart-v1.js';
-import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
+import { CHART_ACCOUNTS, EXISTING_ACCOUNT_KINDS, RULE_SET_1 } from './1796000000000-accounting-ledger-data.rows.js';
 
 /**
  * Accounting as data: the chart completed (securities by portfolio category, settlement
@@ -17,7 +16,7 @@ export class AccountingLedgerData1796000000000 implements MigrationInterface {
     await q.query(`ALTER TABLE accounting.ledger_accounts ADD COLUMN kind text NOT NULL DEFAULT 'BALANCE' CHECK (kind IN ('BALANCE', 'PNL', 'OFF_BALANCE'))`);
     for (const [code, kind] of Object.entries(EXISTING_ACCOUNT_KINDS)) await q.query(`UPDATE accounting.ledger_accounts SET kind = $2 WHERE code = $1`, [code, kind]);
     await q.query(`UPDATE accounting.ledger_accounts SET name = 'Nostro — banques et CSD (par devise et dépositaire)' WHERE code = '512000'`);
-    for (const a of CHART_V1) {
+    for (const a of CHART_ACCOUNTS) {
       await q.query(`INSERT INTO accounting.ledger_accounts (code, name, on_balance_sheet, kind) VALUES ($1, $2, $3, $4)`, [a.code, a.name, a.kind !== 'OFF_BALANCE', a.kind]);
     }
     // The auxiliary account of a line (custodian, counterparty, client, currency): FEC CompAuxNum.
@@ -42,16 +41,16 @@ export class AccountingLedgerData1796000000000 implements MigrationInterface {
       PRIMARY KEY (version, event, recognition, variant, line_no)
     )`);
     await q.query(`INSERT INTO accounting.posting_rule_sets (version, effective_from, description) VALUES ($1, $2, $3)`, [
-      RULE_SET_V1.version,
-      RULE_SET_V1.effectiveFrom,
-      RULE_SET_V1.description,
+      RULE_SET_1.version,
+      RULE_SET_1.effectiveFrom,
+      RULE_SET_1.description,
     ]);
-    const rules = RULE_SET_V1.rules;
+    const rules = RULE_SET_1.rules;
     await q.query(
       `INSERT INTO accounting.posting_rules (version, event, recognition, variant, line_no, account, direction, amount, aux)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::text[], $8::text[], $9::text[])`,
       [
-        RULE_SET_V1.version,
+        RULE_SET_1.version,
         rules.map((r) => r.event),
         rules.map((r) => r.recognition),
         rules.map((r) => r.variant),
@@ -240,7 +239,7 @@ export class AccountingLedgerData1796000000000 implements MigrationInterface {
     await q.query(`DROP INDEX accounting.journal_by_date`);
     await q.query(`ALTER TABLE accounting.journal_lines DROP COLUMN aux_account`);
     // Refused (foreign key) once a journal line uses an account: the journal is never rewritten.
-    await q.query(`DELETE FROM accounting.ledger_accounts WHERE code = ANY($1::text[])`, [CHART_V1.map((a) => a.code)]);
+    await q.query(`DELETE FROM accounting.ledger_accounts WHERE code = ANY($1::text[])`, [CHART_ACCOUNTS.map((a) => a.code)]);
     await q.query(`ALTER TABLE accounting.ledger_accounts DROP COLUMN kind`);
   }
 }

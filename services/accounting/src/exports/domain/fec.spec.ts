@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Dec } from '@postera/kernel';
 import { checkFec } from '../../../test/fec-check.js';
-import { fecRows, fecText, isIncomeStatement, rateBook, toLatin9, type EurBalance, type FecLine, type FecResult, type OpeningInput } from './fec.js';
-import { fiscalYearClosingIn } from './fiscal-year.js';
+import { fecRows, fecText, isIncomeStatement, toLatin9, type EurBalance, type FecLine, type FecResult, type OpeningInput } from './fec.js';
+import { fiscalYearClosingIn } from '../../periods/domain/fiscal-year.js';
+import { rateBook } from '../../fx/domain/rate-book.js';
 import { CHART_V1, EXISTING_ACCOUNT_KINDS } from '../../ledger/rule-sets/chart-v1.js';
 
 const line = (o: Partial<FecLine>): FecLine => ({

@@ -1,11 +1,12 @@
 import { Dec, roundToMinor, type Dec as Decimal } from '@postera/kernel';
-import type { FiscalYear } from './fiscal-year.js';
+import type { FiscalYear } from '../../periods/domain/fiscal-year.js';
+import type { RateOn } from '../../fx/domain/rate-book.js';
 
 /**
  * The FEC (fichier des écritures comptables, LPF art. A47 A-1). Choices, each from the article or
  * the administration's commentary (BOI-CF-IOR-60-40-20):
  * - one file per fiscal year (or a period inside one), named `<SIREN>FEC<closing date>.txt`
- *   (fiscal-year.ts);
+ *   (periods/domain/fiscal-year.ts);
  * - the 18 fields in the order of the article, their names on the first line;
  * - separator `|` (or tab, on request: the article allows either), no quoting (a `|`, tab or line
  *   break inside a label is replaced by a space so no field can split);
@@ -136,13 +137,6 @@ export const RESULT_ACCOUNTS = {
   loss: ['129000', "Résultat de l'exercice (perte)"],
 } as const;
 
-/**
- * The ECB publishes no rate on weekends and TARGET holidays; the longest gap is Easter (Thursday's
- * rate serves Good Friday to Easter Monday: 4 days). An older rate is not taken: a line is refused
- * rather than converted at a rate from weeks before.
- */
-export const RATE_AGE_DAYS_MAX = 4;
-
 /** Names of the CSDs our nostro lines carry as auxiliary (place of settlement BICs); a party of the referential with the same BIC wins. */
 export const CSD_NAMES: Readonly<Record<string, string>> = {
   SICVFRPPXXX: 'Euroclear France',
@@ -164,28 +158,6 @@ const amount = (d: Decimal) => d.toFixed(2).replace('.', ',');
 const currencyAmount = (d: Decimal) => d.toFixed(Math.max(2, d.decimalPlaces())).replace('.', ',');
 const clean = (s: string) => s.replace(/[|\t\r\n]/g, ' ');
 const maxDate = (a: string, b: string) => (a > b ? a : b);
-
-function daysBefore(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - days);
-  return d.toISOString().slice(0, 10);
-}
-
-export type RateOn = (currency: string, date: string) => string | null;
-
-/** `rateOn(currency, date)`: units per EUR of the date, else of the latest publication at most `ageDaysMax` days before; null when none. */
-export function rateBook(rates: ReadonlyArray<{ currency: string; date: string; unitsPerEur: string }>, ageDaysMax = RATE_AGE_DAYS_MAX): RateOn {
-  const byCurrency = new Map<string, Map<string, string>>();
-  for (const r of rates) byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? new Map<string, string>()).set(r.date, r.unitsPerEur));
-  return (currency, date) => {
-    const days = byCurrency.get(currency);
-    for (let back = 0; days && back <= ageDaysMax; back++) {
-      const r = days.get(daysBefore(date, back));
-      if (r !== undefined) return r;
-    }
-    return null;
-  };
-}
 
 /** French currency names (ICU), `undefined` for a code ICU does not know. */
 const CURRENCY_NAMES = new Intl.DisplayNames(['fr'], { type: 'currency', fallback: 'none' });

@@ -1,8 +1,10 @@
 import { amountText } from '@postera/kernel';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { fecBuilder, fecHeader, fecLines, fecText, RATE_AGE_DAYS_MAX, rateBook, toLatin9, type EurBalance, type FecLine, type FecResult, type MissingName, type MissingRate } from '../domain/fec.js';
-import type { FiscalYear } from '../domain/fiscal-year.js';
+import { fecBuilder, fecHeader, fecLines, fecText, toLatin9, type EurBalance, type FecLine, type FecResult, type MissingName, type MissingRate } from '../domain/fec.js';
+import { RATE_AGE_DAYS_MAX, rateBook } from '../../fx/domain/rate-book.js';
+import type { FiscalYear } from '../../periods/domain/fiscal-year.js';
+import type { TrialBalanceFormat } from '../../periods/domain/period.js';
 import { auxNames } from './aux-names.repository.js';
 
 /**
@@ -50,7 +52,6 @@ export async function trialBalanceRows(tx: Query, from: string, to: string): Pro
  * format, so a closing made before a change of form still proves its books unchanged. The export
  * is served in TRIAL_BALANCE_FORMAT; a new form is a new number, never a change to an old one.
  */
-export type TrialBalanceFormat = 1 | 2;
 export const TRIAL_BALANCE_FORMAT: TrialBalanceFormat = 2;
 
 /**

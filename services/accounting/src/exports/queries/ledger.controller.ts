@@ -1,19 +1,14 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UnprocessableEntityException } from '@nestjs/common';
-import { CONFIG, MAKERS, READERS, Roles } from '@postera/platform';
+import { BadRequestException, ConflictException, Controller, Get, Inject, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
+import { CONFIG, READERS, Roles } from '@postera/platform';
 import { amountText, isIsoDate } from '@postera/kernel';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
-import { parseEcbCsv } from '../../fx/domain/ecb-csv.js';
-import { storeRates } from '../../fx/commands/fx.service.js';
 import { fxReport } from '../../fx/queries/fx-report.query.js';
-import { asJournalWriter } from '../../journal/persistence/journal.repository.js';
-import { readBody } from '../../http/read-body.js';
 import { closingOf, type Closing } from '../../periods/persistence/closings.repository.js';
-import { holdingsView } from '../../reconciliation/commands/reconciliation.service.js';
+import { holdingsView } from '../../reconciliation/persistence/our-side.repository.js';
 import { fecHeader, fecLines, toLatin9 } from '../domain/fec.js';
 import { streamOut, type StreamedResponse } from '../../http/stream-out.js';
-import { fecFileName, fecPeriod } from '../domain/fiscal-year.js';
+import { fecFileName, fecPeriod } from '../../periods/domain/fiscal-year.js';
 import { cursorBatches, fecCheck, fecStream, GENERAL_LEDGER_LINES, TRIAL_BALANCE_FORMAT, trialBalanceIn, trialBalanceRows, trialBalanceSha256 } from '../persistence/books.repository.js';
 
 /**
@@ -67,19 +62,6 @@ export class LedgerController {
     );
   }
 
-  /** Trade-date or settlement-date recognition for a book, from a date (trades booked from then on). */
-  @Put('books/:book/recognition')
-  @Roles(...MAKERS)
-  async setRecognition(@Param('book') book: string, @Body() body: { recognition?: string; effectiveFrom?: string }) {
-    if (body?.recognition !== 'TRADE_DATE' && body?.recognition !== 'SETTLEMENT_DATE') throw new BadRequestException('recognition: TRADE_DATE or SETTLEMENT_DATE');
-    if (!isIsoDate(body.effectiveFrom)) throw new BadRequestException('effectiveFrom: an ISO date');
-    await this.ds.query(
-      `INSERT INTO accounting.book_policies (book, effective_from, recognition) VALUES ($1, $2, $3) ON CONFLICT (book, effective_from) DO UPDATE SET recognition = EXCLUDED.recognition`,
-      [book, body.effectiveFrom, body.recognition],
-    );
-    return { book, recognition: body.recognition, effectiveFrom: body.effectiveFrom };
-  }
-
   /**
    * Positions of an account: quantity in the trade-date view and the settlement-date view on a date,
    * with the cost (CMP or FIFO lots) and the realized P&L as they stand now, amounts at the
@@ -120,23 +102,6 @@ export class LedgerController {
       [date],
     )) as Array<{ currency: string; balance: string }>;
     return rows.map((r) => ({ ...r, balance: amountText(r.balance, r.currency) }));
-  }
-
-  /**
-   * Import ECB reference rates in the ECB's own CSV (daily or history file), as text/csv (or JSON
-   * { csv }). A rate late for a close already processed revalues its currency's positions again
-   * (fx.service.ts), posted through the journal writer's role.
-   */
-  @Post('fx-rates/ecb')
-  @HttpCode(200)
-  @Roles(...MAKERS)
-  async importEcb(@Req() req: Parameters<typeof readBody>[0]) {
-    const parsed = parseEcbCsv(await readBody(req));
-    const stored = await this.ds.transaction(async (tx) => {
-      await asJournalWriter({ tx }, this.config.JOURNAL_WRITER_ROLE);
-      return storeRates(tx, parsed.rates, 'ECB upload', `ecb-upload:${randomUUID()}`);
-    });
-    return { stored, problems: parsed.problems };
   }
 
   /**

@@ -23,7 +23,7 @@ export interface FxPeriod {
  * Each revaluation books T minus what was booked before, a difference of rounded totals. So what is
  * booked in all is round(T) of the lines known, whatever the order the lines and the closes came
  * in: a line dated before a close that arrives after it is revalued from its own close's rate,
- * by a correction when it arrives (fx.service.ts), the same as had it come in time.
+ * by a correction when it arrives (fx/commands/revalue-positions/revaluation.ts), the same as had it come in time.
  */
 export function fxResultToDate(periods: readonly FxPeriod[], rate: Decimal): Decimal {
   let position = new Dec(0);

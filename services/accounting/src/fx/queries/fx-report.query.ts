@@ -1,8 +1,8 @@
 import { amountText, Dec } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
-import { RATE_AGE_DAYS_MAX, rateBook } from '../../exports/domain/fec.js';
-import { fiscalYearOf } from '../../exports/domain/fiscal-year.js';
-import { pairKey, periodsOf } from '../commands/fx.service.js';
+import { RATE_AGE_DAYS_MAX, rateBook } from '../domain/rate-book.js';
+import { fiscalYearOf } from '../../periods/domain/fiscal-year.js';
+import { pairKey, periodsOf } from '../persistence/fx-history.repository.js';
 import { missingFxRates, splitFxResult, type MissingFxRate } from '../domain/fx-report.js';
 
 type Query = Pick<EntityManager, 'query'>;

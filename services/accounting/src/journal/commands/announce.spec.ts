@@ -4,8 +4,8 @@ import { Dec } from '@postera/kernel';
 import type { BatchContext } from '@postera/platform';
 import { applyRules } from '../../ledger/domain/rules-engine.js';
 import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
-import { journalEntry, type JournalEntry } from '../persistence/journal.repository.js';
-import { announce } from './post-events.consumers.js';
+import { journalEntry, type JournalEntry } from '../../ledger/persistence/journal.repository.js';
+import { announce } from './announce.js';
 
 const fx = (variant: 'GAIN' | 'LOSS', amount: string, currency: string): JournalEntry =>
   journalEntry({

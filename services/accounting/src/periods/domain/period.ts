@@ -1,4 +1,4 @@
-import { fiscalYearClosingIn } from '../../exports/domain/fiscal-year.js';
+import { fiscalYearClosingIn } from './fiscal-year.js';
 import { nextDay, type ClosedPeriod } from './closed-periods.js';
 
 /**
@@ -8,6 +8,9 @@ import { nextDay, type ClosedPeriod } from './closed-periods.js';
 export interface Period extends ClosedPeriod {
   kind: 'MONTH' | 'FISCAL_YEAR';
 }
+
+/** The numbered form of the trial balance a closing hashed (exports/persistence/books.repository.ts: what each is). */
+export type TrialBalanceFormat = 1 | 2;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 

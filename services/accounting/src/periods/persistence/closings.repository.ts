@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { TrialBalanceFormat } from '../../exports/persistence/books.repository.js';
 import type { ClosedPeriod } from '../domain/closed-periods.js';
-import type { Period } from '../domain/period.js';
+import type { Period, TrialBalanceFormat } from '../domain/period.js';
 
 /**
  * Postings and closings are serialized on one advisory lock: every posting transaction holds it

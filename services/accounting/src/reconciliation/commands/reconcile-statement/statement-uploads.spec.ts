@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseXml, renderSemt002, XML_CHUNK_CHARS, XML_ELEMENTS_MAX, XmlReadError } from '@postera/iso20022';
-import { readSemt002 } from '../domain/statements.js';
+import { readSemt002 } from '../../domain/statements.js';
 import { Permits, readStatementTree, STATEMENT_UPLOAD_BYTES_MAX } from './statement-uploads.js';
 
 /**

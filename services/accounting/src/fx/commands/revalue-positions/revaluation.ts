@@ -1,53 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Topics, type MarketDataEvent } from '@postera/contracts';
 import { Dec } from '@postera/kernel';
-import { CONFIG, EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
+import type { BatchContext } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
-import { applyRules, ruleSetOn } from '../../ledger/domain/rules-engine.js';
-import { loadRuleSets } from '../../ledger/persistence/ledger.repository.js';
-import type { AccountingConfig } from '../../config.js';
-import { appendJournal, asJournalWriter, journalEntry, type JournalEntry } from '../../journal/persistence/journal.repository.js';
-import type { EcbRate } from '../domain/ecb-csv.js';
-import { fxPosition, fxResultToDate, type FxPeriod } from '../domain/revaluation.js';
-
-/**
- * Stores ECB rates (the last of a date and currency wins). A rate for a close already processed
- * that its currency's history lacks, or holds at another rate (the ECB's correction), is a rate late
- * for that close: the currency's positions are revalued again with it (reviseForLateRates).
- */
-export async function storeRates(tx: EntityManager, rates: EcbRate[], source: string, causeId: string): Promise<number> {
-  if (rates.length === 0) return 0;
-  const last = new Map<string, EcbRate>();
-  for (const r of rates) last.set(`${r.rateDate}|${r.currency}`, r);
-  const v = [...last.values()];
-  await tx.query(
-    `INSERT INTO accounting.fx_rates (rate_date, currency, units_per_eur, source) SELECT d, c, u, $4 FROM unnest($1::date[], $2::text[], $3::numeric[]) AS x(d, c, u)
-     ON CONFLICT (rate_date, currency) DO UPDATE SET units_per_eur = EXCLUDED.units_per_eur, source = EXCLUDED.source`,
-    [v.map((r) => r.rateDate), v.map((r) => r.currency), v.map((r) => r.unitsPerEur), source],
-  );
-  await reviseForLateRates(tx, v, causeId);
-  return v.length;
-}
-
-/** marketdata.fx-rates.v1 (ECB reference rates) → accounting.fx_rates. */
-@Injectable()
-export class FxRatesConsumer extends EnvelopeHandler<MarketDataEvent> {
-  readonly consumerId = 'accounting.fx-rates';
-  readonly topics = [Topics.fxRates];
-
-  constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
-    super();
-  }
-
-  async handle(ctx: BatchContext, messages: InboundMessage<MarketDataEvent>[]): Promise<void> {
-    const rates = messages
-      .map((m) => m.body)
-      .flatMap((e) => (e.type === 'FxRate' ? [{ rateDate: e.payload.rateDate, currency: e.payload.currency, unitsPerEur: e.payload.unitsPerEur, source: e.payload.source }] : []));
-    if (rates.length === 0) return;
-    await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
-    await storeRates(ctx.tx, rates, rates[0]!.source, messages[0]!.body.eventId);
-  }
-}
+import { applyRules, ruleSetOn } from '../../../ledger/domain/rules-engine.js';
+import { appendJournal, journalEntry, type JournalEntry } from '../../../ledger/persistence/journal.repository.js';
+import { loadRuleSets } from '../../../ledger/persistence/ledger.repository.js';
+import type { EcbRate } from '../../domain/ecb-csv.js';
+import { fxPosition, fxResultToDate } from '../../domain/revaluation.js';
+import { pairKey, periodsOf } from '../../persistence/fx-history.repository.js';
 
 /**
  * The close and the late lines' corrections serialize on this key: a close (and a batch of rates)
@@ -75,8 +34,6 @@ interface FxBooked {
 
 /** Why a position was revalued: its close, lines late for a close, or a rate late for a close. */
 type FxResultKind = 'CLOSE' | 'LATE_LINES' | 'LATE_RATE';
-
-export const pairKey = (book: string, currency: string) => `${book}|${currency}`;
 
 /**
  * At the close of `closeDate`: each book's net balance-sheet position in each foreign currency
@@ -158,7 +115,7 @@ export async function correctLateFxLines(ctx: BatchContext, entries: readonly Jo
  * last close, the difference booked dated that close. What is booked is then what it would have been
  * had the rate come before the close.
  */
-async function reviseForLateRates(tx: EntityManager, rates: EcbRate[], causeId: string): Promise<JournalEntry[]> {
+export async function reviseForLateRates(tx: EntityManager, rates: EcbRate[], causeId: string): Promise<JournalEntry[]> {
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [FX_CLOSE_LOCK]);
   const revised = (await tx.query(
     `INSERT INTO accounting.fx_closes (currency, close_date, rate)
@@ -248,19 +205,40 @@ async function bookFxResults(tx: EntityManager, targets: FxTarget[], kind: FxRes
   );
   const postedIds = new Set(posted.map((e) => e.entryId));
   const next: Array<FxBooked & { book: string; currency: string }> = [];
-  const results: Array<{ book: string; currency: string; closeDate: string; position: string; before: string | null; rate: string; result: string; entryId: string | null; cause: string }> = [];
+  const results: Array<{
+    book: string;
+    currency: string;
+    closeDate: string;
+    position: string;
+    before: string | null;
+    rate: string;
+    result: string;
+    entryId: string | null;
+    cause: string;
+  }> = [];
   for (const { t, prev, own, toDate, result, entry } of revalued) {
     // An entry already posted for its cause (an event redelivered after the inbox forgot it) is not
     // booked now: the position keeps what it had booked, and its next revaluation books the difference.
     const booked = entry === null || postedIds.has(entry.entryId);
-    next.push({ book: t.book, currency: t.currency, balance: fxPosition(own).toFixed(), rate: t.rate, asOf: t.closeDate, bookedEur: booked ? toDate.toFixed() : (prev?.bookedEur ?? '0') });
+    next.push({
+      book: t.book,
+      currency: t.currency,
+      balance: fxPosition(own).toFixed(),
+      rate: t.rate,
+      asOf: t.closeDate,
+      bookedEur: booked ? toDate.toFixed() : (prev?.bookedEur ?? '0'),
+    });
     if (kind === 'CLOSE' ? prev === null && entry === null : entry === null) continue;
     // A close reports the position carried since the previous close (as known now) and its rate then; a
     // correction for late lines, the lines it caught up with (what the position moved by since it was
     // last revalued), which entered at the rates of their own closes, not one; for a late rate, the
     // whole position, whose history of rates changed.
     const position =
-      kind === 'CLOSE' ? fxPosition(own.filter((p) => p.closeDate < t.closeDate)) : kind === 'LATE_LINES' ? fxPosition(own).minus(prev?.balance ?? '0') : fxPosition(own);
+      kind === 'CLOSE'
+        ? fxPosition(own.filter((p) => p.closeDate < t.closeDate))
+        : kind === 'LATE_LINES'
+          ? fxPosition(own).minus(prev?.balance ?? '0')
+          : fxPosition(own);
     results.push({
       book: t.book,
       currency: t.currency,
@@ -277,7 +255,14 @@ async function bookFxResults(tx: EntityManager, targets: FxTarget[], kind: FxRes
     `INSERT INTO accounting.fx_positions (book, currency, balance, rate, as_of, booked_eur)
      SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::date[], $6::numeric[])
      ON CONFLICT (book, currency) DO UPDATE SET balance = EXCLUDED.balance, rate = EXCLUDED.rate, as_of = EXCLUDED.as_of, booked_eur = EXCLUDED.booked_eur`,
-    [next.map((n) => n.book), next.map((n) => n.currency), next.map((n) => n.balance), next.map((n) => n.rate), next.map((n) => n.asOf), next.map((n) => n.bookedEur)],
+    [
+      next.map((n) => n.book),
+      next.map((n) => n.currency),
+      next.map((n) => n.balance),
+      next.map((n) => n.rate),
+      next.map((n) => n.asOf),
+      next.map((n) => n.bookedEur),
+    ],
   );
   if (results.length > 0) {
     await tx.query(
@@ -300,34 +285,4 @@ async function bookFxResults(tx: EntityManager, targets: FxTarget[], kind: FxRes
     );
   }
   return posted;
-}
-
-/**
- * Each target position's movements per period between its currency's closes, up to the target's
- * close. A line dated before the currency's first close counts in the first.
- */
-export async function periodsOf(
-  tx: Pick<EntityManager, 'query'>,
-  targets: ReadonlyArray<Pick<FxTarget, 'book' | 'currency' | 'closeDate'>>,
-): Promise<Map<string, FxPeriod[]>> {
-  const rows = (await tx.query(
-    `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::date[]) AS t(book, currency, as_of)),
-     daily AS (
-       SELECT l.book, l.currency, e.accounting_date AS d, sum(l.debit - l.credit) AS amount
-       FROM t JOIN accounting.journal_lines l ON l.currency = t.currency AND l.book = t.book
-         JOIN accounting.journal_entries e USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
-       WHERE l.currency <> 'EUR' AND a.kind = 'BALANCE' AND e.accounting_date <= t.as_of
-       GROUP BY 1, 2, 3)
-     SELECT d.book, d.currency, to_char(p.close_date, 'YYYY-MM-DD') AS "closeDate", p.rate::text AS rate, sum(d.amount)::text AS movement
-     FROM daily d CROSS JOIN LATERAL (
-       SELECT c.close_date, c.rate FROM accounting.fx_closes c WHERE c.currency = d.currency AND c.close_date >= d.d ORDER BY c.close_date LIMIT 1) p
-     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3`,
-    [targets.map((t) => t.book), targets.map((t) => t.currency), targets.map((t) => t.closeDate)],
-  )) as Array<FxPeriod & { book: string; currency: string }>;
-  const byPair = new Map<string, FxPeriod[]>();
-  for (const r of rows) {
-    const k = pairKey(r.book, r.currency);
-    byPair.set(k, [...(byPair.get(k) ?? []), { closeDate: r.closeDate, rate: r.rate, movement: r.movement }]);
-  }
-  return byPair;
 }

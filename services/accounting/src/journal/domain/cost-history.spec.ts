@@ -1,11 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
 import { Dec } from '@postera/kernel';
-import { recostingPosting } from '../../journal/domain/posting-rules.js';
-import { RULE_SET_V1 } from '../rule-sets/rule-set-v1.js';
-import { applyOperation, emptyPosition, type CostMethod, type Position } from './cost.js';
-import { CostHistory, type CostEffect, type CostOpMeta } from './cost-history.js';
-import { imbalance } from './rules-engine.js';
+import { recostingPosting } from './posting-rules.js';
+import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
+import { applyOperation, emptyPosition, type CostMethod, type Position } from '../../ledger/domain/cost.js';
+import { CostHistory, type CostEffect, type CostOpMeta } from '../../ledger/domain/cost-history.js';
+import { imbalance } from '../../ledger/domain/rules-engine.js';
 
 // The properties run 300 cases each: well within the default 5 s alone, not on a loaded machine.
 jest.setTimeout(30_000);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { Dec } from '@postera/kernel';
-import { settlementStepPosting, tradeDatePosting } from '../../journal/domain/posting-rules.js';
+import { settlementStepPosting, tradeDatePosting } from './posting-rules.js';
 import { fxResultToDate } from '../../fx/domain/revaluation.js';
-import { RULE_SET_V1 } from '../rule-sets/rule-set-v1.js';
-import { settlementStep, type TradeFigures } from './amounts.js';
-import { applyOperation, emptyPosition, type Position } from './cost.js';
-import { applyRules, imbalance, reversalOf, type JournalLine } from './rules-engine.js';
+import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
+import { settlementStep, type TradeFigures } from '../../ledger/domain/amounts.js';
+import { applyOperation, emptyPosition, type Position } from '../../ledger/domain/cost.js';
+import { applyRules, imbalance, reversalOf, type JournalLine } from '../../ledger/domain/rules-engine.js';
 
 // Worked examples of the accounting issue, every figure written out. Lines are [account, debit, credit].
 const show = (lines: JournalLine[]) => lines.map((l) => [l.accountCode, l.debit.toFixed(2), l.credit.toFixed(2)]);

@@ -1,12 +1,12 @@
 import { Topics } from '@postera/contracts';
 import type { BatchContext } from '@postera/platform';
-import { ruleSetOn, type RuleSet } from '../../ledger/domain/rules-engine.js';
-import { loadRuleSets } from '../../ledger/persistence/ledger.repository.js';
-import { PositionBook, UNDO, type Recosting } from '../../ledger/persistence/position-book.js';
-import { takeStagedBefore, type StagedOp } from '../../ledger/persistence/staged-ops.js';
-import { reconcilePnlAtClose } from '../../reconciliation/commands/reconciliation.service.js';
-import { nettedLines, recostingPosting } from '../domain/posting-rules.js';
-import { appendJournal, journalEntry, type JournalEntry } from '../persistence/journal.repository.js';
+import { ruleSetOn, type RuleSet } from '../../../ledger/domain/rules-engine.js';
+import { loadRuleSets } from '../../../ledger/persistence/ledger.repository.js';
+import { PositionBook, UNDO, type Recosting } from '../../../ledger/persistence/position-book.js';
+import { takeStagedBefore, type StagedOp } from '../../../ledger/persistence/staged-ops.js';
+import { reconcilePnlAtClose } from '../../../reconciliation/commands/reconcile-pnl/reconcile-pnl.js';
+import { nettedLines, recostingPosting } from '../../domain/posting-rules.js';
+import { appendJournal, journalEntry, type JournalEntry } from '../../../ledger/persistence/journal.repository.js';
 
 /**
  * The topics whose operations move positions: a day is costed once its end is marked on every

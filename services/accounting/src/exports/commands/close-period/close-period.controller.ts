@@ -2,10 +2,10 @@ import { BadRequestException, Body, ConflictException, Controller, HttpCode, Inj
 import { CONFIG, CurrentOperator, MAKERS, RequiresFourEyes, Roles, type Operator } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../../config.js';
-import { fecCheck, TRIAL_BALANCE_FORMAT, trialBalanceRows, trialBalanceSha256 } from '../../../exports/persistence/books.repository.js';
-import { fiscalYearClosingIn } from '../../../exports/domain/fiscal-year.js';
-import { closingRefusal, parsePeriod } from '../../domain/period.js';
-import { closingsForClosing, insertClosing, type Closing } from '../../persistence/closings.repository.js';
+import { fecCheck, TRIAL_BALANCE_FORMAT, trialBalanceRows, trialBalanceSha256 } from '../../persistence/books.repository.js';
+import { fiscalYearClosingIn } from '../../../periods/domain/fiscal-year.js';
+import { closingRefusal, parsePeriod } from '../../../periods/domain/period.js';
+import { closingsForClosing, insertClosing, type Closing } from '../../../periods/persistence/closings.repository.js';
 
 @Controller('periods')
 export class ClosePeriodController {

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { pgArray } from '../../database/pg-array.js';
 import { bookingDate } from '../../periods/domain/closed-periods.js';
 import { closedPeriodsForPosting } from '../../periods/persistence/closings.repository.js';
-import { imbalance, type JournalLine } from '../domain/posting-rules.js';
+import { imbalance, type JournalLine } from '../domain/rules-engine.js';
 
 export interface JournalEntry {
   entryId: string;

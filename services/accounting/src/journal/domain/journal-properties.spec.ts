@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { Dec } from '@postera/kernel';
-import { recostingPosting, settlementStepPosting, tradeDatePosting } from '../../journal/domain/posting-rules.js';
-import { RULE_SET_V1 } from '../rule-sets/rule-set-v1.js';
-import { settlementStep, type TradeFigures } from './amounts.js';
-import { applyOperation, emptyPosition, undoOperation, type CostMethod, type Position } from './cost.js';
-import { imbalance, reversalOf, type JournalLine } from './rules-engine.js';
+import { recostingPosting, settlementStepPosting, tradeDatePosting } from './posting-rules.js';
+import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
+import { settlementStep, type TradeFigures } from '../../ledger/domain/amounts.js';
+import { applyOperation, emptyPosition, undoOperation, type CostMethod, type Position } from '../../ledger/domain/cost.js';
+import { imbalance, reversalOf, type JournalLine } from '../../ledger/domain/rules-engine.js';
 
 /**
  * Property tests over the pure posting path the consumers use (rules, amounts, costs): any sequence
