@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Topics } from './topics.js';
 import { JournalEntryPostedV1Schema, ReconciliationBreakClosedV1Schema, ReconciliationBreakOpenedV1Schema } from './accounting.v1.js';
 import { BusinessDayV1Schema } from './business-day.v1.js';
 import { ExecutionsReceivedV1Schema, IntakeExceptionRaisedV1Schema } from './capture-intake.v1.js';
@@ -33,61 +34,52 @@ export const PartitionDayClosedV1Schema = z.object({ calendar: z.string(), busin
 const _partitionDayClosed: Same<PartitionDayClosedV1, z.infer<typeof PartitionDayClosedV1Schema>> = true;
 
 /**
- * The payload schema of every event type Postera writes on its own topics, by the envelope's `type`.
- * A consumer checks a payload against it as it decodes the envelope, so that an event its producer
- * got wrong goes to the DLQ with the reason, rather than half-way into a handler. The upstream
+ * The payload schema of every event type Postera writes on its own topics, by topic and the
+ * envelope's `type`. A consumer checks a payload against it as it decodes the envelope, so that an
+ * event its producer got wrong goes to the DLQ with the reason, rather than half-way into a handler;
+ * the AsyncAPI document (asyncapi.ts) is generated from it and the topic catalogue. The upstream
  * inputs (trades.executed.v1, confirmations.received.v1) are not envelopes and are checked by capture.
  */
-export const EVENT_PAYLOAD_SCHEMAS: Record<string, z.ZodType> = {
-  // trade.events.v1
-  TradeCaptured: TradeCapturedV1Schema,
-  TradeAmended: TradeAmendedV1Schema,
-  TradeCancelled: TradeCancelledV1Schema,
-  TradeConfirmed: TradeConfirmedV1Schema,
-  TradeValidated: TradeValidatedV1Schema,
-  CounterpartyConfirmationIssued: CounterpartyConfirmationIssuedV1Schema,
-  UnconfirmedTradesAtClose: UnconfirmedTradesAtCloseV1Schema,
-  // trade.events.v1, custodian.status.v1, settlement.events.v1
-  [PARTITION_DAY_CLOSED]: PartitionDayClosedV1Schema,
-  // capture.intake.v1
-  ExecutionsReceived: ExecutionsReceivedV1Schema,
-  IntakeExceptionRaised: IntakeExceptionRaisedV1Schema,
-  // custodian.instructions.v1
-  InstructionSent: SettlementInstructionV1Schema,
-  InstructionCancelled: InstructionCancelledV1Schema,
-  // custodian.status.v1
-  StatusAdvice: CustodianStatusV1Schema,
-  SettlementConfirmation: CustodianStatusV1Schema,
-  // custodian.statements.v1
-  HoldingsStatement: HoldingsStatementV1Schema,
-  CashStatement: CashStatementV1Schema,
-  // settlement.events.v1
-  InstructionStatusChanged: InstructionStatusChangedV1Schema,
-  PenaltyAccrued: PenaltyAccruedV1Schema,
-  PenaltyWaived: PenaltyWaivedV1Schema,
-  // accounting.events.v1
-  JournalEntryPosted: JournalEntryPostedV1Schema,
-  ReconciliationBreakOpened: ReconciliationBreakOpenedV1Schema,
-  ReconciliationBreakClosed: ReconciliationBreakClosedV1Schema,
-  // reporting.events.v1
-  TtfAssessed: TtfAssessedV1Schema,
-  ReportFiled: ReportFiledV1Schema,
-  EndOfDayReportProduced: EndOfDayReportProducedV1Schema,
-  // notification.events.v1
-  NotificationSent: NotificationSentV1Schema,
-  // refdata.*.v1
-  InstrumentUpserted: InstrumentRefV1Schema,
-  PartyUpserted: PartyRefV1Schema,
-  AccountUpserted: AccountRefV1Schema,
-  SsiUpserted: SsiRefV1Schema,
-  CalendarUpserted: CalendarRefV1Schema,
-  // marketdata.*.v1
-  ClosingPrice: ClosingPriceV1Schema,
-  FxRate: FxRateV1Schema,
-  // ops.business-day.v1
-  BusinessDayOpened: BusinessDayV1Schema,
-  BusinessDayClosed: BusinessDayV1Schema,
+export const TOPIC_EVENT_SCHEMAS: Record<string, Record<string, z.ZodType>> = {
+  [Topics.tradeEvents]: {
+    TradeCaptured: TradeCapturedV1Schema,
+    TradeAmended: TradeAmendedV1Schema,
+    TradeCancelled: TradeCancelledV1Schema,
+    TradeConfirmed: TradeConfirmedV1Schema,
+    TradeValidated: TradeValidatedV1Schema,
+    CounterpartyConfirmationIssued: CounterpartyConfirmationIssuedV1Schema,
+    UnconfirmedTradesAtClose: UnconfirmedTradesAtCloseV1Schema,
+    [PARTITION_DAY_CLOSED]: PartitionDayClosedV1Schema,
+  },
+  [Topics.captureIntake]: { ExecutionsReceived: ExecutionsReceivedV1Schema, IntakeExceptionRaised: IntakeExceptionRaisedV1Schema },
+  [Topics.custodianInstructions]: { InstructionSent: SettlementInstructionV1Schema, InstructionCancelled: InstructionCancelledV1Schema },
+  [Topics.custodianStatus]: { StatusAdvice: CustodianStatusV1Schema, SettlementConfirmation: CustodianStatusV1Schema, [PARTITION_DAY_CLOSED]: PartitionDayClosedV1Schema },
+  [Topics.custodianStatements]: { HoldingsStatement: HoldingsStatementV1Schema, CashStatement: CashStatementV1Schema },
+  [Topics.settlementEvents]: {
+    InstructionStatusChanged: InstructionStatusChangedV1Schema,
+    PenaltyAccrued: PenaltyAccruedV1Schema,
+    PenaltyWaived: PenaltyWaivedV1Schema,
+    [PARTITION_DAY_CLOSED]: PartitionDayClosedV1Schema,
+  },
+  [Topics.accountingEvents]: {
+    JournalEntryPosted: JournalEntryPostedV1Schema,
+    ReconciliationBreakOpened: ReconciliationBreakOpenedV1Schema,
+    ReconciliationBreakClosed: ReconciliationBreakClosedV1Schema,
+  },
+  [Topics.reportingEvents]: { TtfAssessed: TtfAssessedV1Schema, ReportFiled: ReportFiledV1Schema, EndOfDayReportProduced: EndOfDayReportProducedV1Schema },
+  [Topics.notificationEvents]: { NotificationSent: NotificationSentV1Schema },
+  [Topics.refdataInstruments]: { InstrumentUpserted: InstrumentRefV1Schema },
+  [Topics.refdataParties]: { PartyUpserted: PartyRefV1Schema },
+  [Topics.refdataAccounts]: { AccountUpserted: AccountRefV1Schema },
+  [Topics.refdataSsis]: { SsiUpserted: SsiRefV1Schema },
+  [Topics.refdataCalendars]: { CalendarUpserted: CalendarRefV1Schema },
+  [Topics.prices]: { ClosingPrice: ClosingPriceV1Schema },
+  [Topics.fxRates]: { FxRate: FxRateV1Schema },
+  [Topics.businessDay]: { BusinessDayOpened: BusinessDayV1Schema, BusinessDayClosed: BusinessDayV1Schema },
 };
+
+/** The same schemas by event type alone: a type has one payload whatever topic carries it. */
+export const EVENT_PAYLOAD_SCHEMAS: Record<string, z.ZodType> = Object.assign({}, ...Object.values(TOPIC_EVENT_SCHEMAS)) as Record<string, z.ZodType>;
 
 /**
  * Every problem of a payload against the schema of its event type, as `<path>: <message>`; none for

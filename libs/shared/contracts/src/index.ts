@@ -10,6 +10,7 @@ export * from './settlement.v1.js';
 export * from './accounting.v1.js';
 export * from './business-day.v1.js';
 export * from './day-markers.v1.js';
+export * from './asyncapi.js';
 export * from './refdata.v1.js';
 export * from './custodian-statements.v1.js';
 export * from './marketdata.v1.js';
