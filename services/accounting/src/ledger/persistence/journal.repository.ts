@@ -73,8 +73,8 @@ function assertBalanced(e: JournalEntry): void {
 }
 
 /**
- * The entries' headers alone (their lines may not be known yet: a settlement's cost is computed
- * under the positions' lock, taken as late as possible). Returns the ids inserted (not already posted).
+ * The entries' headers alone, before their lines (appendJournal writes both). Returns the ids
+ * inserted (not already posted).
  * Every journal write comes through here: the one place closed periods are kept closed.
  */
 export async function insertEntryHeaders(tx: EntityManager, entries: JournalEntry[]): Promise<Set<string>> {

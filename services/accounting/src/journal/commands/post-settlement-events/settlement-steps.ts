@@ -28,8 +28,9 @@ export interface Step {
 
 /**
  * One settlement step (the whole, or a partial settlement) of the trade, in proportion
- * (ledger/domain/amounts.ts): its figures and the trade's new state. Needs no position: the cost
- * released is computed later (settlementLines), under the positions' lock.
+ * (ledger/domain/amounts.ts): its figures and the trade's new state. Needs no position: a step
+ * under settlement-date recognition is booked at its consideration and staged for its day's costing
+ * (settlementLines).
  */
 export function settlementStepOf(t: StoredTrade, ev: SettlementEvent, markedThrough: string): PendingStep {
   const p = ev.payload;
@@ -100,7 +101,7 @@ export interface PendingStep {
 }
 
 export interface SettlementsApplied {
-  /** In event order; their lines still to compute (under the positions' lock). */
+  /** In event order; their lines still to compute (settlementLines). */
   pending: PendingStep[];
   /** Parked until the trade, or the version settled, arrives. */
   waiting: Array<{ event: SettlementEvent; markedThrough: string }>;
@@ -110,9 +111,8 @@ export interface SettlementsApplied {
 
 /**
  * Settlement steps against the trades loaded, in order: to post, parked, held (never posted) or
- * dropped as duplicates. Nothing here needs a position: the positions are locked only in
- * writeSettlements, after every write that does not depend on them, so the batches of other
- * partitions that wait for the same positions wait for the journal lines only.
+ * dropped as duplicates. Nothing here needs a position: positions move only when a day is
+ * costed (cost-marked-days.ts), so the batches of two partitions never wait for each other on one.
  */
 export async function applySettlements(
   ctx: BatchContext,
