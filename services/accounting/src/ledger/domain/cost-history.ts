@@ -52,6 +52,17 @@ export interface CostOpMeta {
   currency: string;
 }
 
+/** An operation's meta as its stored rows (position_ops, staged_ops) carry it, column for column. */
+export const costOpMeta = (r: CostOpMeta): CostOpMeta => ({
+  tradeRef: r.tradeRef,
+  event: r.event,
+  recognition: r.recognition,
+  accountingDate: r.accountingDate,
+  securitiesAccount: r.securitiesAccount,
+  book: r.book,
+  currency: r.currency,
+});
+
 const ZERO = (): CostEffect => ({ securities: new Dec(0), realized: new Dec(0) });
 
 export const sameCost = (a: CostEffect, b: CostEffect): boolean => a.securities.eq(b.securities) && a.realized.eq(b.realized);

@@ -2,7 +2,7 @@ import { Dec } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
 import { pgArray } from '../../database/pg-array.js';
 import { emptyPosition, type CostMethod, type Position } from '../domain/cost.js';
-import { CostHistory, sameCost, type CostEffect, type CostOp, type CostOpMeta } from '../domain/cost-history.js';
+import { CostHistory, costOpMeta, sameCost, type CostEffect, type CostOp, type CostOpMeta } from '../domain/cost-history.js';
 import type { StagedOp } from './staged-ops.js';
 
 export interface PositionKey {
@@ -151,15 +151,7 @@ export class PositionBook {
           current: effect,
           after,
           revision: r.revision,
-          meta: {
-            tradeRef: r.tradeRef,
-            event: r.event,
-            recognition: r.recognition,
-            accountingDate: r.accountingDate,
-            securitiesAccount: r.securitiesAccount,
-            book: r.book,
-            currency: r.currency,
-          },
+          meta: costOpMeta(r),
         });
       }
       book.rows.set(k, {

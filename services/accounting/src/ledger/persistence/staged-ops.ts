@@ -2,7 +2,7 @@ import { Dec } from '@postera/kernel';
 import type { EntityManager } from 'typeorm';
 import { pgArray } from '../../database/pg-array.js';
 import type { CostMethod } from '../domain/cost.js';
-import type { CostEffect, CostOpMeta } from '../domain/cost-history.js';
+import { costOpMeta, type CostEffect, type CostOpMeta } from '../domain/cost-history.js';
 
 /**
  * An operation on a position booked at its consideration and waiting for its day to be costed
@@ -108,14 +108,6 @@ export async function takeStagedBefore(tx: EntityManager, day: string): Promise<
     quantity: new Dec(r.quantity),
     gross: new Dec(r.gross),
     posted: { securities: new Dec(r.securities), realized: new Dec(r.realized) },
-    meta: {
-      tradeRef: r.tradeRef,
-      event: r.event,
-      recognition: r.recognition,
-      accountingDate: r.accountingDate,
-      securitiesAccount: r.securitiesAccount,
-      book: r.book,
-      currency: r.currency,
-    },
+    meta: costOpMeta(r),
   }));
 }
