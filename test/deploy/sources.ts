@@ -51,7 +51,10 @@ function unit(name: string, dir: string): Unit {
   const schema = /schema: '([a-z_]+)'/.exec(main)?.[1];
   const port = /HTTP_PORT: z\.coerce\.number\(\)\.int\(\)\.default\((\d+)\)/.exec(config)?.[1];
   if (!schema || !port) throw new Error(`${dir}: schema or HTTP_PORT default not found`);
-  return { name, dir, schema, port: Number(port), consumers: consumersIn(join(root, dir, 'src')) };
+  const consumers = consumersIn(join(root, dir, 'src'));
+  // The platform adds the follower of the referential's calendars to a service that asks for it (serviceModule).
+  if (/followsCalendars: true/.test(main)) consumers.push({ consumerId: `${name}.refdata-calendars`, topics: [Topics.refdataCalendars] });
+  return { name, dir, schema, port: Number(port), consumers: consumers.sort((a, b) => a.consumerId.localeCompare(b.consumerId)) };
 }
 
 export const services: Unit[] = readdirSync(join(root, 'services'))
