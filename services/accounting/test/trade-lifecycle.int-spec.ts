@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics, type EventEnvelope, type TradeEconomics } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { produceRaw, tradeEconomics as trade, waitFor } from '@postera/testing';
+import { amendmentTo100, produceRaw, tradeEconomics as trade, waitFor } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 import { amended, cancelled, captured, markDay, signedFetch, step } from './builders.js';
 
@@ -77,15 +77,7 @@ describe('the journal follows the trade lifecycle, on the real broker and databa
   // P: bought 150 at 58.505 (gross 8775.75, commission 8.78, net 8784.53: the shared trade), amended to 100
   // (gross 5850.50, fees 5.85, net 5856.35) before settlement.
   const P1 = trade('FO-EQ:AC-P');
-  const P2 = {
-    ...P1,
-    version: 2,
-    quantity: '100',
-    grossAmount: '5850.50',
-    feesAmount: '5.85',
-    netAmount: '5856.35',
-    fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }],
-  };
+  const P2 = amendmentTo100(P1);
 
   it('an amendment reverses the commitment and books the amended one; the settlement posts the amended figures, which the position takes once the day is marked', async () => {
     const amendment = amended(P1, P2);

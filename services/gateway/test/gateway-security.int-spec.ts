@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { nextBusinessDay, TARGET } from '@postera/kernel';
 import { dlqTopic, physicalTopic, Topics } from '@postera/contracts';
 import { LocalIssuer, loadSampleReferential, PEOPLE, REPO_ROOT, type OperatorRole } from '@postera/devstack';
-import { consumeAll, endOffsets, OpenApiAnswers, produceRaw, type OpenApiDocument } from '@postera/testing';
+import { consumeAll, endOffsets, OpenApiAnswers, produceRaw, tradeEconomics, type OpenApiDocument } from '@postera/testing';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { e2eEnv, type E2eEnv } from '../../../test/e2e/harness.js';
@@ -94,20 +94,9 @@ const concrete = (path: string) =>
     .replace('{book}', 'CLIENTS')
     .replace('{date}', '2026-11-26');
 
-const trade = {
-  executedAt: '2026-11-26T10:15:02.120+01:00',
-  tradeDate: '2026-11-26',
-  side: 'BUY',
-  isin: 'FR0000120271',
-  quantity: '150',
-  price: '58.505',
-  priceType: 'UNIT',
-  currency: 'EUR',
-  venue: 'XOFF',
-  account: 'CLI-0003',
-  counterparty: '529900COUNTERPTY0129',
-  capacity: 'AOTC',
-};
+/** The manual booking: the shared trade's fields as on trades.executed.v1, off venue (buy 150 TotalEnergies at 58.505 EUR for CLI-0003). */
+const { executedAt, tradeDate, side, isin, quantity, price, priceType, currency, account, counterparty, capacity } = tradeEconomics('MANUAL:GW');
+const trade = { executedAt, tradeDate, side, isin, quantity, price, priceType, currency, venue: 'XOFF', account, counterparty, capacity };
 
 describe('gateway security, on the built process', () => {
   let env: E2eEnv;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { PEOPLE } from '@postera/devstack';
 import type { SmtpSink } from '@postera/testing';
-import { waitFor } from '@postera/testing';
+import { amendmentTo100, waitFor } from '@postera/testing';
 import type { ParsedMail } from 'mailparser';
 import type { E2eEnv } from '../../../test/e2e/harness.js';
 import { formatDate, issueDateOf } from '../src/notifications/domain/date-format.js';
@@ -270,15 +270,7 @@ describe('client notices by email, on the real broker, database and an SMTP serv
 
   it('an amended trade validated again gets an amendment notice, not a second avis; its cancellation refers to it', async () => {
     const [first] = (await getJson<Array<{ noticeId: string }>>(env, `${url()}/notices?tradeRef=${encodeURIComponent(A.tradeRef)}`)).body;
-    const A2 = {
-      ...A,
-      version: 2,
-      quantity: '100',
-      grossAmount: '5850.50',
-      feesAmount: '5.85',
-      netAmount: '5856.35',
-      fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }],
-    };
+    const A2 = amendmentTo100(A);
     await publish(env, Topics.tradeEvents, amended(A, A2), validated(A2));
     await waitMails(3);
     const amendment = mail(/^Avis d'opéré rectificatif/);

@@ -1,16 +1,9 @@
-import {
-  envelope,
-  physicalTopic,
-  Topics,
-  type AccountRefV1,
-  type EventEnvelope,
-  type InstructionStatusChangedV1,
-  type TradeEconomics,
-} from '@postera/contracts';
+import { physicalTopic, Topics, type AccountRefV1, type EventEnvelope, type InstructionStatusChangedV1, type TradeEconomics } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import type { Person } from '@postera/platform';
 import {
   accountRef,
+  counterpartyConfirmationIssued as confirmationIssued,
   instructionStatusChanged,
   produceRaw,
   startSmtpSink,
@@ -144,28 +137,9 @@ export async function pdfText(bytes: Buffer): Promise<string> {
   return pages.join('\n');
 }
 
-/** A counterparty's trade confirmation issued by capture (trade.events.v1), for the counterparty `lei`. */
+/** A counterparty's confirmation of the trade `ref` issued by capture (trade.events.v1), for Banque Exemple SA (`lei`): settlement amount 8775.75. */
 export const counterpartyConfirmationIssued = (ref: string, lei: string) =>
-  envelope({
-    type: 'CounterpartyConfirmationIssued',
-    producer: 'test',
-    correlationId: ref,
-    causationId: null,
-    payload: {
-      tradeRef: ref,
-      version: 1,
-      counterparty: { lei, name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' },
-      side: 'BUY',
-      isin: 'FR0000120271',
-      quantity: '150',
-      price: '58.505',
-      priceType: 'UNIT',
-      currency: 'EUR',
-      tradeDate: '2026-11-26',
-      settlementDate: '2026-11-30',
-      settlementAmount: '8775.75',
-    },
-  });
+  confirmationIssued(tradeEconomics(ref), { lei, name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' });
 
 /**
  * A receiver answering with a 50 MB body, written as fast as the client reads it from one 64 KiB

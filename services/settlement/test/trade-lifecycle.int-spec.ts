@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics, type EventEnvelope } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import {
+  amendmentTo100,
   businessDay as day,
   consumeAll,
   instructionIdOf as instructionId,
@@ -53,15 +54,7 @@ describe('settlement follows the trade lifecycle, on the real broker and databas
   const B = trade('FO-EQ:LC-B');
   const C1 = trade('FO-EQ:LC-C');
   // The amendment: 100 instead of 150 at the same price → gross 5850.50, fees 5.85, net 5856.35.
-  const C2 = {
-    ...C1,
-    version: 2,
-    quantity: '100',
-    grossAmount: '5850.50',
-    feesAmount: '5.85',
-    netAmount: '5856.35',
-    fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }],
-  };
+  const C2 = amendmentTo100(C1);
   const D = trade('FO-EQ:LC-D', { placeOfSettlement: '' });
 
   beforeAll(async () => {

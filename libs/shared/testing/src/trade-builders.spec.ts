@@ -3,7 +3,9 @@ import { envelopeProblems } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
 import {
   accountUpserted,
+  amendmentTo100,
   businessDay,
+  counterpartyConfirmationIssued,
   instructionIdOf,
   instructionStatusChanged,
   tradeAmended,
@@ -62,6 +64,34 @@ describe('the shared trade and referential builders', () => {
     // The cancel is the next version unless said.
     expect(tradeCancelled(v2).payload).toEqual({ trade: v2, cancelVersion: 3, status: 'CANCELLED' });
     expect(tradeCancelled(v2, 7).payload.cancelVersion).toBe(7);
+  });
+
+  it('the amendment to 100 is the next version at the same price: gross 5850.50, commission 5.85, net 5856.35', () => {
+    const v1 = tradeEconomics('FO-EQ:T-8');
+    const v2 = amendmentTo100(v1);
+    expect(v2).toEqual({
+      ...v1,
+      version: 2,
+      quantity: '100',
+      grossAmount: '5850.50',
+      feesAmount: '5.85',
+      netAmount: '5856.35',
+      fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }],
+    });
+    expect(amendmentTo100(v2, { settlementDate: '2026-12-01' })).toMatchObject({ version: 3, quantity: '100', settlementDate: '2026-12-01' });
+  });
+
+  it('a counterparty confirmation settles gross plus accrued interest, without our fees, for the party named', () => {
+    const party = { lei: '529900T8BM49AURSDO55', name: 'Banque Exemple SA', bic: 'BEXAFRPPXXX' };
+    const t = tradeEconomics('FO-EQ:T-9');
+    const issued = counterpartyConfirmationIssued(t, party);
+    expect(issued).toMatchObject({ type: 'CounterpartyConfirmationIssued', producer: 'capture', correlationId: 'FO-EQ:T-9', causationId: null });
+    // The trade's own terms, the party, and the cash of 150 at 58.505 without the 8.78 commission.
+    const terms = ['tradeRef', 'version', 'side', 'isin', 'quantity', 'price', 'priceType', 'currency', 'tradeDate', 'settlementDate'] as const;
+    expect(issued.payload).toEqual({ ...Object.fromEntries(terms.map((k) => [k, t[k]])), counterparty: party, settlementAmount: '8775.75' });
+    expect(envelopeProblems(issued)).toEqual([]);
+    const bondTrade = tradeEconomics('FO-FI:T-10', { grossAmount: '98500.00', accruedInterest: '1610.96' });
+    expect(counterpartyConfirmationIssued(bondTrade, party).payload.settlementAmount).toBe('100110.96');
   });
 
   it('a validation under four eyes names its approver; straight through, nobody', () => {

@@ -2,6 +2,7 @@ import {
   envelope,
   type AccountRefV1,
   type BusinessDayEvent,
+  type CounterpartyConfirmationIssuedV1,
   type EventEnvelope,
   type InstrumentRefV1,
   type InstructionStatusChangedV1,
@@ -12,7 +13,7 @@ import {
   type TradeEconomics,
   type TradeValidatedV1,
 } from '@postera/contracts';
-import { deterministicId } from '@postera/kernel';
+import { amountAtLeastMinorUnits, dec, deterministicId } from '@postera/kernel';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -100,6 +101,21 @@ export function tradeEconomics(ref: string, o: Partial<TradeEconomics> = {}): Tr
   };
 }
 
+/**
+ * The shared trade's amendment to 100 at the same price, as its next version: gross 5850.50,
+ * commission 5.85 → net 5856.35. Other changes of the amendment are overrides.
+ */
+export const amendmentTo100 = (t: TradeEconomics, o: Partial<TradeEconomics> = {}): TradeEconomics => ({
+  ...t,
+  version: t.version + 1,
+  quantity: '100',
+  grossAmount: '5850.50',
+  feesAmount: '5.85',
+  netAmount: '5856.35',
+  fees: [{ type: 'COMMISSION', amount: '5.85', currency: 'EUR' }],
+  ...o,
+});
+
 export const tradeCaptured = (t: TradeEconomics) =>
   event<TradeCapturedV1, 'TradeCaptured'>('TradeCaptured', 'capture', t.tradeRef, { trade: t, status: 'CAPTURED' });
 
@@ -116,6 +132,26 @@ export const tradeConfirmed = (t: TradeEconomics, confirmationId = `C-${t.tradeI
     version: t.version,
     confirmationId,
     status: 'CONFIRMED',
+  });
+
+/**
+ * Our confirmation of the trade for its counterparty (`party`, an LEI of the referential), as capture
+ * issues it: the cash against the securities is gross plus accrued interest, our fees being ours.
+ */
+export const counterpartyConfirmationIssued = (t: TradeEconomics, party: CounterpartyConfirmationIssuedV1['counterparty']) =>
+  event<CounterpartyConfirmationIssuedV1, 'CounterpartyConfirmationIssued'>('CounterpartyConfirmationIssued', 'capture', t.tradeRef, {
+    tradeRef: t.tradeRef,
+    version: t.version,
+    counterparty: party,
+    side: t.side,
+    isin: t.isin,
+    quantity: t.quantity,
+    price: t.price,
+    priceType: t.priceType,
+    currency: t.currency,
+    tradeDate: t.tradeDate,
+    settlementDate: t.settlementDate,
+    settlementAmount: amountAtLeastMinorUnits(dec(t.grossAmount).plus(t.accruedInterest), t.currency),
   });
 
 /** Validated straight through, or approved by supervisor-1 under four eyes. */

@@ -1,36 +1,20 @@
 import type { TradeExecutedV1 } from '@postera/contracts';
 import { TARGET } from '@postera/kernel';
+import { accountRef, executionMessage, instrumentRef } from '@postera/testing';
 import type { AccountRef, InstrumentRef, PartyRef, SsiRef } from '../../referential/referential.reader.js';
 import type { Enrichment } from './trade-economics.js';
 
 /** Referential rows and a message for the domain's worked examples (no database). */
-export const account: AccountRef = {
+export const account: AccountRef = accountRef({
   account: 'CLI-0001',
   clientId: 'C0001',
   clientName: 'Mme Claire Dubois',
   accountType: 'CLIENT',
   book: 'CLIENTS',
   accountingCategory: 'PLACEMENT',
-  costMethod: 'CMP',
-  language: 'fr',
   contacts: [{ channel: 'EMAIL', address: 'claire.dubois@example.fr' }],
-  baseCurrency: 'EUR',
-  netting: false,
-  version: 1,
-};
-export const share: InstrumentRef = {
-  isin: 'FR0000120271',
-  name: 'TotalEnergies SE',
-  instrumentType: 'SHARE',
-  currency: 'EUR',
-  issuerCountry: 'FR',
-  settlementMarket: 'EU',
-  placeOfSettlement: 'SICVFRPPXXX',
-  liquidityClass: 'LIQUID_SHARE',
-  ttfScopeYears: [2026],
-  bond: null,
-  version: 1,
-};
+});
+export const share: InstrumentRef = instrumentRef('FR0000120271', 'TotalEnergies SE');
 /** A 3.5 % annual ACT/ACT-ICMA bond maturing 15 June 2030. */
 export const bond: InstrumentRef = {
   ...share,
@@ -66,26 +50,18 @@ export const enrichment = (over: Partial<Enrichment> = {}): Enrichment => ({
   ...over,
 });
 
-export const message: TradeExecutedV1 = {
+/** Sell 40 TotalEnergies at 250.10 EUR for CLI-0001, commission 3.00 and stamp 2.00; no order type given. */
+export const message = executionMessage({
   messageId: 'm1',
-  sourceSystem: 'FO-EQ',
   tradeId: 'T1',
-  version: 1,
-  action: 'NEW',
   executedAt: '2026-11-26T10:00:00Z',
-  tradeDate: '2026-11-26',
   side: 'SELL',
-  isin: 'FR0000120271',
   quantity: '40',
   price: '250.10',
-  priceType: 'UNIT',
-  currency: 'EUR',
-  venue: 'XPAR',
   account: 'CLI-0001',
-  counterparty: '529900COUNTERPTY0129',
-  capacity: 'AOTC',
+  orderType: undefined,
   fees: [
     { type: 'COMMISSION', amount: '3.00', currency: 'EUR' },
     { type: 'STAMP', amount: '2.00', currency: 'EUR' },
   ],
-};
+}) as unknown as TradeExecutedV1;

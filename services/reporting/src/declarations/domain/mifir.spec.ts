@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseXml, validateAgainst, type XmlElement } from '@postera/iso20022';
 import { leiWithCheckDigits } from '@postera/kernel';
+import { tradeEconomics } from '@postera/testing';
 import fc from 'fast-check';
 import {
   auth016Xml,
@@ -21,29 +22,13 @@ const CLIENT_LEI = leiWithCheckDigits('969500CLIENTSA00AB');
 const JEAN: MifirPerson = { firstName: 'Jean', name: 'Dupont', birthDate: '1980-01-01', nationalId: 'FR19800101JEAN#DUPON', scheme: 'CONCAT' };
 const TRADER_CONCAT = 'FR19850315ZOE##LEFEV';
 
+/** The shared trade (buy 150 TotalEnergies at 58.505 EUR on Euronext Paris), dealt on own account, electronically. */
 const trade: MifirTrade = {
-  tradeRef: 'FO-EQ:M1',
-  version: 1,
-  side: 'BUY',
-  isin: 'FR0000120271',
-  quantity: '150',
-  price: '58.505',
-  priceType: 'UNIT',
-  currency: 'EUR',
-  executedAt: '2026-11-26T10:15:02.120+01:00',
-  tradeDate: '2026-11-26',
-  venue: 'XPAR',
+  ...tradeEconomics('FO-EQ:M1', { counterparty: COUNTERPARTY, capacity: 'DEAL', accountType: 'PROPRIETARY', clientId: 'FIRM' }),
   venueTransactionId: 'XPAR778812',
-  counterparty: COUNTERPARTY,
-  capacity: 'DEAL',
-  accountType: 'PROPRIETARY',
-  clientId: 'FIRM',
-  instrumentType: 'SHARE',
   client: null,
   execution: null,
   trader: null,
-  sourceSystem: 'FO-EQ',
-  origin: 'ELECTRONIC',
 };
 const forClient = (o: Partial<MifirTrade>): MifirTrade => ({ ...trade, capacity: 'AOTC', accountType: 'CLIENT', clientId: 'CL-0003', ...o });
 const bond = (o: Partial<MifirTrade>): MifirTrade => ({
