@@ -772,4 +772,38 @@ describe('capture: the trade lifecycle on the real broker and database', () => {
     // The trade events captured before the close are on every partition: each marker follows some of them.
     expect(new Set(events.messages.slice(0, before).map((m) => m.partition)).size).toBe(6);
   });
+
+  it('after the close, the next business day is counted on the imported TARGET: with Friday 2026-11-27 closed there, trades of Monday 30 Nov are taken, those of 1 Dec refused', async () => {
+    // 2026-11-26 is closed (previous test). The kernel's TARGET would make Friday 27 Nov the next business day.
+    const calendars = [
+      {
+        code: 'TARGET',
+        description: 'TARGET2 with a market closure',
+        weekend: [0, 6],
+        holidays: [
+          { date: '2026-01-01', name: "New Year's Day" },
+          { date: '2026-04-03', name: 'Good Friday' },
+          { date: '2026-04-06', name: 'Easter Monday' },
+          { date: '2026-05-01', name: 'Labour Day' },
+          { date: '2026-11-27', name: 'Market closure' },
+          { date: '2026-12-25', name: 'Christmas Day' },
+        ],
+      },
+    ];
+    const imported = await call(env.stack, 'POST', `${url}/referential/import`, PEOPLE.supervisor, { body: { calendars }, maker: PEOPLE.operator });
+    expect([imported.status, imported.body.calendars]).toEqual([200, { created: 1, changed: 0, unchanged: 0 }]);
+
+    // Closed Thu 26, closure Fri 27, weekend 28–29: the next open day is Monday 30 Nov.
+    const monday = tradeMessage({ tradeId: 'LC-CAL-MON', tradeDate: '2026-11-30' });
+    const tuesday = tradeMessage({ tradeId: 'LC-CAL-TUE', tradeDate: '2026-12-01' });
+    await publishTrades([monday, tuesday]);
+    await expectReceipts({ [String(monday.messageId)]: 'CAPTURED', [String(tuesday.messageId)]: 'EXCEPTION' });
+
+    // Monday 30 Nov T+2 on the imported TARGET: Tuesday 1, Wednesday 2 Dec.
+    const t = (await trade(refOf(monday))).body;
+    expect([t.status, t.lateBooking, t.tradeDate, t.settlementDate]).toEqual(['CAPTURED', false, '2026-11-30', '2026-12-02']);
+    const [exc] = await exceptionsOf(String(tuesday.messageId));
+    expect(exc.reasons).toEqual([{ field: 'tradeDate', value: '2026-12-01', rule: 'after the business date 2026-11-30' }]);
+    expect((await trade(refOf(tuesday))).status).toBe(404);
+  });
 });

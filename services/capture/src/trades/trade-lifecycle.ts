@@ -11,19 +11,8 @@ import {
   type TradeExecutedV1,
   type TradeStatus,
 } from '@postera/contracts';
-import {
-  deterministicId,
-  isIsoDate,
-  isValidIsin,
-  isValidLei,
-  newId,
-  nextBusinessDay,
-  parseDecimalString,
-  SETTLEMENT_MARKETS,
-  TARGET,
-  tradeRef,
-} from '@postera/kernel';
-import { CONFIG, currentBusinessDay, type BatchContext } from '@postera/platform';
+import { deterministicId, isIsoDate, isValidIsin, isValidLei, newId, nextBusinessDay, parseDecimalString, SETTLEMENT_MARKETS, tradeRef } from '@postera/kernel';
+import { CONFIG, currentBusinessDay, type BatchContext, type BusinessDayState } from '@postera/platform';
 import type { CaptureConfig } from '../config.js';
 import { loadReferential, type BatchReferential } from '../referential/referential.reader.js';
 import { confirmationAmount, confirmationDifferences, type ConfirmationDifference, type MatchingTolerances } from './domain/confirmation-matching.js';
@@ -293,7 +282,7 @@ export class TradeLifecycle {
           )
         : []),
     ]);
-    const [arrivals, ref, day, trades, seen, latest] = await Promise.all([
+    const [arrivals, ref, dayState, trades, seen, latest] = await Promise.all([
       mode.receipts
         ? sortArrivals(
             ctx.tx,
@@ -306,11 +295,12 @@ export class TradeLifecycle {
         isins: parsed.map((f) => str(f.isin)),
         leis: parsed.map((f) => str(f.counterparty)),
       }),
-      this.businessDay(ctx),
+      currentBusinessDay(ctx.tx, 'capture', BUSINESS_DAY_CALENDAR),
       loadTrades(ctx.tx, refs),
       loadSeenVersions(ctx.tx, refs),
       loadLatestConfirmations(ctx.tx, refs),
     ]);
+    const day = businessDayOf(dayState, ref);
     const w = new Work(ctx, trades, latest);
     const results = requests.map((r, i) => {
       const arrival = arrivals?.[i];
@@ -771,13 +761,24 @@ export class TradeLifecycle {
     }
     await w.flush();
   }
+}
 
-  // ---------------------------------------------------------------- business day
+// ---------------------------------------------------------------- business day
 
-  private async businessDay(ctx: Pick<BatchContext, 'tx'>): Promise<BusinessDay | null> {
-    const d = await currentBusinessDay(ctx.tx, 'capture');
-    return d ? { ...d, nextBusinessDate: nextBusinessDay(d.businessDate, TARGET) } : null;
-  }
+/** The calendar of the business day capture follows (ops.business-day.v1). */
+const BUSINESS_DAY_CALENDAR = 'TARGET';
+
+/**
+ * The business day with its next open day counted on the calendar capture imported (the batch's
+ * referential), not the kernel's built-in one: a closure the referential adds moves the first date
+ * accepted early after the close.
+ */
+function businessDayOf(d: BusinessDayState | null, ref: BatchReferential): BusinessDay | null {
+  if (!d) return null;
+  const calendar = ref.calendar(BUSINESS_DAY_CALENDAR);
+  // Unreachable while the kernel knows the code: the reader falls back to its rule-based calendar.
+  if (!calendar) throw new Error(`no ${BUSINESS_DAY_CALENDAR} calendar in the referential to count capture's business days on`);
+  return { ...d, nextBusinessDate: nextBusinessDay(d.businessDate, calendar) };
 }
 
 const RANK: Record<TradeStatus, number> = {
