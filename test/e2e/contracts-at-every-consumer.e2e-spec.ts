@@ -232,7 +232,13 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.refdataCalendars,
     type: 'CalendarUpserted',
-    consumers: ['notification.refdata-calendars', 'settlement.refdata-calendars'],
+    consumers: [
+      'accounting.refdata-calendars',
+      'gateway.refdata-calendars',
+      'notification.refdata-calendars',
+      'reporting.refdata-calendars',
+      'settlement.refdata-calendars',
+    ],
     key: 'TARGET',
     valid: { code: 'TARGET', description: 'TARGET2', weekend: [0, 6], holidays: [{ date: '2026-12-25', name: 'Christmas Day' }], version: 1 },
     wrongType: ['version', '1'],

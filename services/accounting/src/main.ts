@@ -38,6 +38,7 @@ await runService<AccountingConfig>({
         RefdataNamesConsumer,
       ],
       dayHooks: AccountingDayHooks,
+      followsCalendars: true,
       controllers: [
         JournalQueriesController,
         LedgerController,

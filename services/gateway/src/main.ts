@@ -24,6 +24,7 @@ await runService<GatewayConfig>({
     serviceModule({
       ...base,
       handlers: [],
+      followsCalendars: true,
       controllers: [
         BusinessDayController,
         OperationsController,

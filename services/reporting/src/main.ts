@@ -15,6 +15,7 @@ await runService<ReportingConfig>({
   module: (base) =>
     serviceModule({
       ...base,
+      followsCalendars: true,
       handlers: [ActivityConsumer, RecordsConsumer, DeadLettersConsumer],
       dayHooks: ReportingDay,
       controllers: [ActivityController, FilingController],

@@ -83,6 +83,7 @@ describe('ACLs derived from the topic catalogue', () => {
         Topics.captureIntake,
         Topics.notificationEvents,
         Topics.refdataAccounts,
+        Topics.refdataCalendars,
         Topics.refdataInstruments,
         Topics.refdataParties,
         Topics.settlementEvents,

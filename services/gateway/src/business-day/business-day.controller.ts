@@ -2,8 +2,8 @@ import { Body, ConflictException, Controller, Get, HttpCode, Post } from '@nestj
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { appendAudit } from '../audit/audit-log.js';
 import { envelope, Topics, type BusinessDayEvent } from '@postera/contracts';
-import { deterministicId, TARGET } from '@postera/kernel';
-import { appendToOutbox, CurrentOperator, type Operator, READERS, Roles } from '@postera/platform';
+import { deterministicId } from '@postera/kernel';
+import { appendToOutbox, CurrentOperator, type Operator, readCalendar, READERS, Roles } from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BusinessDayCommandResult, BusinessDayState, DayCommand } from './business-day.dto.js';
 
@@ -13,6 +13,8 @@ const CALENDAR = 'TARGET';
  * Opens and closes the business day: the command is recorded and the event written to the outbox
  * in one transaction; every service follows ops.business-day.v1. Repeating a command already
  * done answers with what was done (idempotent); a command out of order is refused with the reason.
+ * A day opens only if it is a business day of TARGET as the referential last published it
+ * (refdata.calendars.v1, kept in gateway.calendars): a holiday it added cannot be opened.
  */
 @ApiTags('business day')
 @ApiBearerAuth()
@@ -38,7 +40,7 @@ export class BusinessDayController {
   @Post('open')
   @Roles('supervisor', 'admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Open a business day (a TARGET business day, after the last one closed)' })
+  @ApiOperation({ summary: "Open a business day (a business day of the referential's TARGET calendar, after the last one closed)" })
   @ApiOkResponse({ type: BusinessDayCommandResult })
   open(@Body() body: DayCommand, @CurrentOperator() who: Operator) {
     return this.command('OPEN', body, who);
@@ -95,7 +97,7 @@ export class BusinessDayController {
       `SELECT to_char(business_date, 'YYYY-MM-DD') AS d, action FROM gateway.business_day_commands WHERE calendar = $1 ORDER BY business_date DESC, (action = 'CLOSE') DESC LIMIT 1`,
       [CALENDAR],
     )) as Array<{ d: string; action: 'OPEN' | 'CLOSE' }>;
-    if (action === 'OPEN' && !TARGET.isBusinessDay(date)) {
+    if (action === 'OPEN' && !(await readCalendar(tx, 'gateway', CALENDAR)).isBusinessDay(date)) {
       throw new ConflictException(`${date} is a TARGET closing day (weekend or holiday): open the next business day`);
     }
     if (action === 'OPEN' && last && (last.action === 'OPEN' || last.d >= date)) {

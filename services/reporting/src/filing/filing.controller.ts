@@ -15,7 +15,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { REPORT_KINDS, type ReportKind } from '@postera/contracts';
-import { isIsoDate, TARGET } from '@postera/kernel';
+import { isIsoDate } from '@postera/kernel';
 import {
   appendToOutbox,
   CONFIG,
@@ -31,7 +31,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { activityReport } from '../activity/domain/activity-report.js';
 import type { ReportingConfig } from '../config.js';
-import { activityFigures, fileActivity, fileBdf, fileMifir, fileTtf, type Filed } from './report-builders.js';
+import { activityFigures, fileActivity, fileBdf, fileMifir, fileTtf, reportingCalendar, type Filed } from './report-builders.js';
 import { lastBusinessDayOf, notEndedYet } from './periods.js';
 import { getRun, getRunFile, listRuns } from './report-store.js';
 
@@ -115,7 +115,8 @@ export class FilingController {
       throw new BadRequestException(monthly ? 'period must be a month, YYYY-MM' : 'period must be a date, YYYY-MM-DD');
     if (body?.testRun !== undefined && typeof body.testRun !== 'boolean') throw new BadRequestException('testRun: true or false');
     if (body?.testRun === true) return this.testRun(kind, period, user);
-    const problem = notEndedYet(period, await currentBusinessDay(this.ds.manager, 'reporting'), (m) => lastBusinessDayOf(m, (d) => TARGET.isBusinessDay(d)));
+    const calendar = await reportingCalendar(this.ds.manager);
+    const problem = notEndedYet(period, await currentBusinessDay(this.ds.manager, 'reporting'), (m) => lastBusinessDayOf(m, (d) => calendar.isBusinessDay(d)));
     if (problem) throw new UnprocessableEntityException(problem);
     const runIds = await this.ds.transaction(async (tx) => {
       const filed = await this.build(tx, kind, period, user);
@@ -140,11 +141,11 @@ export class FilingController {
         // The two Banque de France reports are built from one read and filed together.
         return fileBdf(tx, this.config, period, user, null);
       case 'MIFIR': {
-        const m = await fileMifir(tx, this.config, period, user, null);
+        const m = await fileMifir(tx, this.config, await reportingCalendar(tx), period, user, null);
         return m ? [m] : [];
       }
       case 'ACTIVITY':
-        return [await fileActivity(tx, this.config, period, user, null)];
+        return [await fileActivity(tx, this.config, await reportingCalendar(tx), period, user, null)];
     }
   }
 
@@ -177,7 +178,8 @@ export class FilingController {
   @Roles(...READERS, 'admin')
   async activityReport(@Query('businessDate') businessDate?: string) {
     if (!isIsoDate(businessDate)) throw new BadRequestException('businessDate must be an ISO date (YYYY-MM-DD)');
-    return activityReport(await activityFigures(this.ds.manager, businessDate));
+    const calendar = await reportingCalendar(this.ds.manager);
+    return activityReport(await activityFigures(this.ds.manager, businessDate, calendar), calendar);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { envelope, Topics, type TradeEconomics } from '@postera/contracts';
-import { addBusinessDays, addDays, deterministicId, TARGET } from '@postera/kernel';
-import type { OutgoingEvent } from '@postera/platform';
+import { addBusinessDays, addDays, deterministicId, type SettlementCalendar } from '@postera/kernel';
+import { readCalendar, type OutgoingEvent } from '@postera/platform';
 import { readFileSync } from 'node:fs';
 import type { EntityManager } from 'typeorm';
 import {
@@ -54,6 +54,12 @@ export interface Filed {
   runId: string;
   events: OutgoingEvent[];
 }
+
+/**
+ * The TARGET calendar as the referential last published it (refdata.calendars.v1, kept in
+ * reporting.calendars): read once per close or request, every business-day count of it made on it.
+ */
+export const reportingCalendar = (tx: Pick<EntityManager, 'query'>): Promise<SettlementCalendar> => readCalendar(tx, 'reporting', 'TARGET');
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v, null, 2) + '\n', 'utf8');
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -304,7 +310,15 @@ function mifirTrade(t: TradeEconomics, branchCountry: string, person: MifirPerso
  * document, the invalid ones stay INVALID with their problems. A CANC whose NEW never went out is
  * not needed. Nothing to file: no run.
  */
-export async function fileMifir(tx: EntityManager, c: ReportingConfig, date: string, filedBy: string, causationId: string | null, now = new Date()): Promise<Filed | null> {
+export async function fileMifir(
+  tx: EntityManager,
+  c: ReportingConfig,
+  calendar: SettlementCalendar,
+  date: string,
+  filedBy: string,
+  causationId: string | null,
+  now = new Date(),
+): Promise<Filed | null> {
   const rows = (await tx.query(
     `SELECT report_id::text, trade_ref, kind, transaction_reference, to_char(trade_date, 'YYYY-MM-DD') AS trade_date, trade, status
      FROM reporting.mifir_reports m WHERE status IN ('PENDING', 'INVALID') AND trade_date <= $1 ORDER BY m.report_id`,
@@ -350,7 +364,7 @@ export async function fileMifir(tx: EntityManager, c: ReportingConfig, date: str
   const withdrawn = new Set(notNeeded);
   const out = included.filter((x) => !withdrawn.has(x.row.report_id));
   if (out.length === 0) return null;
-  const late = out.filter((x) => x.row.kind === 'NEW' && addBusinessDays(x.row.trade_date, 1, TARGET) < date).map((x) => x.row.transaction_reference);
+  const late = out.filter((x) => x.row.kind === 'NEW' && addBusinessDays(x.row.trade_date, 1, calendar) < date).map((x) => x.row.transaction_reference);
   const compact = date.replaceAll('-', '');
   const { run, events } = await fileRun(
     tx,
@@ -404,8 +418,8 @@ t AS (
  * activity_breaks): every fact dated on or before `date`, per date over the month and the trend
  * window (see activity-report.ts for the definitions).
  */
-export async function activityFigures(tx: EntityManager, date: string): Promise<ActivityFigures> {
-  const { from, trendDates, monthStart } = reportWindow(date);
+export async function activityFigures(tx: EntityManager, date: string, calendar: SettlementCalendar): Promise<ActivityFigures> {
+  const { from, trendDates, monthStart } = reportWindow(date, calendar);
   const trades = new Map<string, DayTradeCounts>();
   const tradeDay = (d: string) => {
     const row = trades.get(d) ?? { date: d, captured: 0, cancelled: 0, amended: 0, confirmed: 0, validated: 0, straightThrough: 0 };
@@ -574,8 +588,15 @@ export async function activityFigures(tx: EntityManager, date: string): Promise<
  * English. The files depend on the figures only (the PDF's creation date is the business date), so
  * the same figures give the same bytes.
  */
-export async function fileActivity(tx: EntityManager, c: ReportingConfig, date: string, filedBy: string, causationId: string | null): Promise<Filed> {
-  const report = activityReport(await activityFigures(tx, date));
+export async function fileActivity(
+  tx: EntityManager,
+  c: ReportingConfig,
+  calendar: SettlementCalendar,
+  date: string,
+  filedBy: string,
+  causationId: string | null,
+): Promise<Filed> {
+  const report = activityReport(await activityFigures(tx, date, calendar), calendar);
   const pdf = (language: 'fr' | 'en') => activityPdf(report, { firmName: c.FIRM_NAME, language });
   const { run, events } = await fileRun(
     tx,
@@ -583,7 +604,7 @@ export async function fileActivity(tx: EntityManager, c: ReportingConfig, date: 
       kind: 'ACTIVITY',
       periodStart: date,
       periodEnd: date,
-      inputsFrom: reportWindow(date).from,
+      inputsFrom: reportWindow(date, calendar).from,
       inputsTo: date,
       files: [
         { name: `activity-${date}.json`, mediaType: 'application/json', content: json(report) },

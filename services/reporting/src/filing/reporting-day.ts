@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BusinessDayV1 } from '@postera/contracts';
-import { addDays, TARGET } from '@postera/kernel';
+import { addDays } from '@postera/kernel';
 import { CONFIG, type BatchContext, type BusinessDayHooks } from '@postera/platform';
 import { ActivityConsumer } from '../activity/activity.consumer.js';
 import type { ReportingConfig } from '../config.js';
 import { lastBusinessDayOf } from './periods.js';
-import { fileActivity, fileBdf, fileMifir, fileTtf, type Filed } from './report-builders.js';
+import { fileActivity, fileBdf, fileMifir, fileTtf, reportingCalendar, type Filed } from './report-builders.js';
 
 /**
  * What reporting files at the close of a business day, in the transaction that records the close
  * (a replayed close is ignored by the platform, so nothing is filed twice): the end-of-day summary;
  * the MiFIR reports due (D+1 at the latest); the activity report; at the close of a month's last
- * business day (TARGET), the month's TTF declaration and Banque de France reports, with the
+ * business day (TARGET, as the referential publishes it), the month's TTF declaration and Banque de France reports, with the
  * holdings of that day. What reaches reporting after that close (the settlements the CSD makes at
  * it) is seen at the first close of the next month: the month's declarations are built again, and
  * filed as a correction that says what changed only when their bytes differ.
@@ -28,13 +28,14 @@ export class ReportingDay implements BusinessDayHooks {
     const previousMonth = addDays(`${month}-01`, -1).slice(0, 7);
     const firstCloseOfMonth = !(await this.closedBefore(ctx, month, day.businessDate));
     await this.activity.onDayClosed(ctx, day, causeEventId);
+    const calendar = await reportingCalendar(ctx.tx);
     const filed: Filed[] = [];
-    const mifir = await fileMifir(ctx.tx, this.config, day.businessDate, 'system', causeEventId);
+    const mifir = await fileMifir(ctx.tx, this.config, calendar, day.businessDate, 'system', causeEventId);
     if (mifir) filed.push(mifir);
-    filed.push(await fileActivity(ctx.tx, this.config, day.businessDate, 'system', causeEventId));
+    filed.push(await fileActivity(ctx.tx, this.config, calendar, day.businessDate, 'system', causeEventId));
     if (firstCloseOfMonth && (await this.filed(ctx, previousMonth))) filed.push(...(await this.refiledIfChanged(ctx, previousMonth, causeEventId)));
     else if (firstCloseOfMonth && (await this.closedBefore(ctx, previousMonth))) filed.push(...(await this.declarations(ctx, previousMonth, causeEventId)));
-    if (day.businessDate === lastBusinessDayOf(month, (d) => TARGET.isBusinessDay(d)) && !(await this.filed(ctx, month)))
+    if (day.businessDate === lastBusinessDayOf(month, (d) => calendar.isBusinessDay(d)) && !(await this.filed(ctx, month)))
       filed.push(...(await this.declarations(ctx, month, causeEventId)));
     for (const f of filed) for (const e of f.events) ctx.emit(e);
   }

@@ -12,6 +12,7 @@ import { AccountingPeriodClosings1796800000000 } from './1796800000000-accountin
 import { AccountingBreaksClosedByRuns1796900000000 } from './1796900000000-accounting-breaks-closed-by-runs.js';
 import { AccountingTrialBalanceFormat1797000000000 } from './1797000000000-accounting-trial-balance-format.js';
 import { AccountingDayCosting1797100000000 } from './1797100000000-accounting-day-costing.js';
+import { AccountingCalendars1797200000000 } from './1797200000000-accounting-calendars.js';
 
 export const accountingMigrations = [
   AccountingInitial1764190200000,
@@ -30,4 +31,5 @@ export const accountingMigrations = [
   AccountingBreaksClosedByRuns1796900000000,
   AccountingTrialBalanceFormat1797000000000,
   AccountingDayCosting1797100000000,
+  AccountingCalendars1797200000000,
 ];

@@ -1,6 +1,6 @@
 import { envelope, Topics, type ReconciliationBreakClosedV1, type ReconciliationBreakOpenedV1 } from '@postera/contracts';
-import { addDays, deterministicId, TARGET } from '@postera/kernel';
-import { appendToOutbox, type OutgoingEvent } from '@postera/platform';
+import { addDays, deterministicId, type SettlementCalendar } from '@postera/kernel';
+import { appendToOutbox, readCalendar, type OutgoingEvent } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import { ageInBusinessDays, breakKey, closingRun, type Comparison, type OpenBreak } from '../domain/compare.js';
 import type { RowProblem } from '../domain/statements.js';
@@ -183,6 +183,13 @@ export async function storeStatement(
   );
 }
 
-export function breakAge(asOf: string, today: string): number {
-  return ageInBusinessDays(asOf, today, (d) => TARGET.isBusinessDay(d), addDays);
+/**
+ * The TARGET calendar breaks age on, as the referential last published it (refdata.calendars.v1,
+ * kept in accounting.calendars): read once per request, every age of it counted on it.
+ */
+export const breakCalendar = (q: Pick<EntityManager, 'query'>): Promise<SettlementCalendar> => readCalendar(q, 'accounting', 'TARGET');
+
+/** A break's age: business days of `calendar` from the day first seen to `today`. */
+export function breakAge(asOf: string, today: string, calendar: SettlementCalendar): number {
+  return ageInBusinessDays(asOf, today, (d) => calendar.isBusinessDay(d), addDays);
 }

@@ -3,7 +3,7 @@ import { pageRequest, READERS, Roles, UUID_CURSOR } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { breaksSummary } from '../domain/compare.js';
 import { businessDate } from '../persistence/business-day.js';
-import { breakAge } from '../persistence/runs.repository.js';
+import { breakAge, breakCalendar } from '../persistence/runs.repository.js';
 
 // The first page is as long as the whole list used to be, so a reader that never asks for more sees what it saw.
 const RUNS_PAGE = { max: 1000, dflt: 200, cursor: UUID_CURSOR, cursorName: 'runId' };
@@ -46,7 +46,7 @@ export class ReconciliationController {
 
   /**
    * GET /reconciliations/breaks?status=&kind=&limit=1000&after=<breakId>: breaks with their age in
-   * business days (TARGET) from the day first seen to the current business date, a page at a time.
+   * business days (TARGET, as the referential publishes it) from the day first seen to the current business date, a page at a time.
    * The order is the day first seen, kind, subject, item, then breakId; `after` is the breakId of
    * the last break of the page before, and a page is the breaks after that one in this order
    * (keyset: a break worked meanwhile, even out of the status asked for, does not shift the pages).
@@ -72,7 +72,8 @@ export class ReconciliationController {
     )) as Array<{ asOf: string }>;
     if (page.after !== null && rows.length === 0) await this.known('break', page.after);
     const today = await businessDate(this.ds);
-    return rows.map((r) => ({ ...r, ageBusinessDays: breakAge(r.asOf, today) }));
+    const calendar = await breakCalendar(this.ds);
+    return rows.map((r) => ({ ...r, ageBusinessDays: breakAge(r.asOf, today, calendar) }));
   }
 
   /**
@@ -94,7 +95,8 @@ export class ReconciliationController {
          FROM accounting.recon_breaks b`,
       [today],
     )) as Array<{ closedByRuns: number; resolved: number }>;
-    return breaksSummary(today, open, closed ?? { closedByRuns: 0, resolved: 0 }, breakAge);
+    const calendar = await breakCalendar(this.ds);
+    return breaksSummary(today, open, closed ?? { closedByRuns: 0, resolved: 0 }, (asOf, on) => breakAge(asOf, on, calendar));
   }
 
   @Get('breaks/:id')
@@ -111,7 +113,7 @@ export class ReconciliationController {
       `SELECT at, by_user AS "by", checked_by AS "checkedBy", from_status AS "from", to_status AS "to", comment FROM accounting.break_actions WHERE break_id::text = $1 ORDER BY seq`,
       [id],
     );
-    return { ...row, ageBusinessDays: breakAge(row.asOf, await businessDate(this.ds)), history };
+    return { ...row, ageBusinessDays: breakAge(row.asOf, await businessDate(this.ds), await breakCalendar(this.ds)), history };
   }
 
   /** An empty page after a cursor is either the end of the list or a cursor naming nothing: the latter is a 404. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { TARGET } from '@postera/kernel';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,13 +151,13 @@ const KNOWN_DAY: ActivityFigures = {
 };
 
 describe('the activity report of a day with known figures (7 Dec 2026)', () => {
-  const r = activityReport(KNOWN_DAY);
+  const r = activityReport(KNOWN_DAY, TARGET);
 
   it('takes the day, the previous business day and the month from 1 Dec', () => {
     expect(r.previousBusinessDate).toBe('2026-12-04');
     expect(r.monthStart).toBe('2026-12-01');
-    expect(reportWindow(D).trendDates).toHaveLength(21);
-    expect(reportWindow(D).from).toBe('2026-11-09'); // 20 TARGET business days before 7 Dec
+    expect(reportWindow(D, TARGET).trendDates).toHaveLength(21);
+    expect(reportWindow(D, TARGET).from).toBe('2026-11-09'); // 20 TARGET business days before 7 Dec
   });
 
   it('counts the day: STP 21 / 24 = 0.8750, efficiency 18 / 20 = 0.9000 and by value 31,832,303.34 / 35,000,000.00 = 0.9095', () => {
@@ -275,9 +276,9 @@ describe('the activity report of a day with known figures (7 Dec 2026)', () => {
   });
 
   it('counts the avis d’opéré sent and late: the deadline is the next TARGET business day after the trade date', () => {
-    expect(avisDeadline('2026-12-03')).toBe('2026-12-04');
-    expect(avisDeadline('2026-12-04')).toBe('2026-12-07'); // Friday's trades: Monday
-    expect(avisDeadline('2026-12-24')).toBe('2026-12-28'); // 25 and 26 Dec are TARGET holidays
+    expect(avisDeadline('2026-12-03', TARGET)).toBe('2026-12-04');
+    expect(avisDeadline('2026-12-04', TARGET)).toBe('2026-12-07'); // Friday's trades: Monday
+    expect(avisDeadline('2026-12-24', TARGET)).toBe('2026-12-28'); // 25 and 26 Dec are TARGET holidays
     expect(r.previousDay).toMatchObject({ avisSent: 15, avisLate: 0 });
     expect(r.month).toMatchObject({ avisSent: 39, avisLate: 3 }); // 1 + 15 + 23 sent; 1 + 2 late (30 Nov left out)
   });
@@ -313,8 +314,8 @@ describe('the activity report of a day with known figures (7 Dec 2026)', () => {
   });
 
   it('sorts the fails by reason and by age in business days', () => {
-    expect(failAgeBusinessDays('2026-11-20', D)).toBe(11);
-    expect(failAgeBusinessDays('2026-12-04', D)).toBe(1); // the weekend does not count
+    expect(failAgeBusinessDays('2026-11-20', D, TARGET)).toBe(11);
+    expect(failAgeBusinessDays('2026-12-04', D, TARGET)).toBe(1); // the weekend does not count
     expect(r.fails).toEqual({
       asOf: D,
       total: 5,
@@ -424,7 +425,7 @@ function pdfText(pdf: Buffer, first: number, last: number): string {
 const squeeze = (s: string) => s.replace(/[ ]+/g, ' ');
 
 describe('the PDF of the known day, rendered', () => {
-  const r = activityReport(KNOWN_DAY);
+  const r = activityReport(KNOWN_DAY, TARGET);
 
   it('in English: the key figures on page 1 with the change from 4 Dec and the month, amounts with separators', async () => {
     const pdf = await activityPdf(r, { firmName: 'Postera', language: 'en' });

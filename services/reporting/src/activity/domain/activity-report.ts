@@ -1,5 +1,5 @@
 import type { ExecutionOutcome } from '@postera/contracts';
-import { addBusinessDays, addDays, Dec, TARGET } from '@postera/kernel';
+import { addBusinessDays, addDays, Dec, type SettlementCalendar } from '@postera/kernel';
 
 /**
  * The activity report of one business date D (DOMAIN.md §6), as of D: every figure comes from facts
@@ -44,6 +44,8 @@ import { addBusinessDays, addDays, Dec, TARGET } from '@postera/kernel';
  * Volumes of the day and of the month (trades not cancelled by D) by instrument, venue, account and
  * counterparty with the referential's names; trends over the last 20 TARGET business days to D.
  * Rates: 4 decimals, rounded HALF_EVEN (Dec's default); null when nothing is counted.
+ * TARGET is the calendar as the referential publishes it (refdata.calendars.v1), which the caller
+ * reads and passes in: a holiday the referential adds moves every count above.
  */
 export interface DayTradeCounts {
   date: string;
@@ -265,29 +267,29 @@ export function ageBucket(days: number): AgeBucket {
   return '>10';
 }
 
-/** TARGET business days after the intended date up to `asOf` (0 on the intended date itself). */
-export function failAgeBusinessDays(intended: string, asOf: string): number {
+/** Business days of `calendar` after the intended date up to `asOf` (0 on the intended date itself). */
+export function failAgeBusinessDays(intended: string, asOf: string, calendar: SettlementCalendar): number {
   let n = 0;
-  for (let d = addDays(intended, 1), i = 0; d <= asOf && i < 3660; d = addDays(d, 1), i++) if (TARGET.isBusinessDay(d)) n++;
+  for (let d = addDays(intended, 1), i = 0; d <= asOf && i < 3660; d = addDays(d, 1), i++) if (calendar.isBusinessDay(d)) n++;
   return n;
 }
 
 /** The first date of the window the database counts over: the month's start or the first trend day, whichever is earlier. */
-export function reportWindow(businessDate: string): { monthStart: string; trendDates: string[]; from: string } {
+export function reportWindow(businessDate: string, calendar: SettlementCalendar): { monthStart: string; trendDates: string[]; from: string } {
   const monthStart = `${businessDate.slice(0, 7)}-01`;
-  // D, then the TARGET business days before it: one more than the trend, for the first day's change.
+  // D, then the business days before it: one more than the trend, for the first day's change.
   const trendDates: string[] = [businessDate];
   for (let i = 0, cur = businessDate; trendDates.length < TREND_BUSINESS_DAYS + 1 && i < 200; i++) {
     cur = addDays(cur, -1);
-    if (TARGET.isBusinessDay(cur)) trendDates.push(cur);
+    if (calendar.isBusinessDay(cur)) trendDates.push(cur);
   }
   trendDates.reverse();
   const from = trendDates[0]! < monthStart ? trendDates[0]! : monthStart;
   return { monthStart, trendDates, from };
 }
 
-/** The avis deadline of a trade (Delegated Regulation (EU) 2017/565 art. 59(4)): the first TARGET business day after the trade date. */
-export const avisDeadline = (tradeDate: string): string => addBusinessDays(tradeDate, 1, TARGET);
+/** The avis deadline of a trade (Delegated Regulation (EU) 2017/565 art. 59(4)): the first business day of `calendar` (TARGET) after the trade date. */
+export const avisDeadline = (tradeDate: string, calendar: SettlementCalendar): string => addBusinessDays(tradeDate, 1, calendar);
 
 const rate = (num: Dec | number, den: Dec | number): string | null => (new Dec(den).gt(0) ? new Dec(num).div(den).toFixed(4) : null);
 const within = (date: string, from: string, to: string) => date >= from && date <= to;
@@ -302,7 +304,7 @@ const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => string): Cu
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, amount]) => ({ currency, amount: amount.toFixed(2) }));
 };
 
-function period(f: ActivityFigures, from: string, to: string): PeriodFigures {
+function period(f: ActivityFigures, from: string, to: string, calendar: SettlementCalendar): PeriodFigures {
   const t = f.trades.filter((r) => within(r.date, from, to));
   const i = f.instructions.filter((r) => within(r.date, from, to));
   const due = f.due.filter((r) => within(r.date, from, to));
@@ -371,7 +373,7 @@ function period(f: ActivityFigures, from: string, to: string): PeriodFigures {
     penalties: { payable: penalties('PAYABLE'), receivable: penalties('RECEIVABLE') },
     avisSent: n(avis, (r) => r.sent),
     avisLate: n(
-      avis.filter((r) => r.tradeDate !== null && r.date > avisDeadline(r.tradeDate)),
+      avis.filter((r) => r.tradeDate !== null && r.date > avisDeadline(r.tradeDate, calendar)),
       (r) => r.sent,
     ),
     fxResult: sumBy(
@@ -444,25 +446,25 @@ function volumeLines(f: ActivityFigures, dimension: VolumeDimension): VolumeLine
     }));
 }
 
-export function activityReport(f: ActivityFigures): ActivityReport {
+export function activityReport(f: ActivityFigures, calendar: SettlementCalendar): ActivityReport {
   const D = f.businessDate;
-  const { monthStart, trendDates } = reportWindow(D);
+  const { monthStart, trendDates } = reportWindow(D, calendar);
   const previous = trendDates[trendDates.length - 2]!;
   const byReason = new Map<string, number>();
   const byAge = new Map<AgeBucket, number>(AGE_BUCKETS.map((b) => [b, 0]));
   for (const x of f.fails) {
     byReason.set(x.reason, (byReason.get(x.reason) ?? 0) + 1);
-    const b = ageBucket(failAgeBusinessDays(x.intendedSettlementDate, D));
+    const b = ageBucket(failAgeBusinessDays(x.intendedSettlementDate, D, calendar));
     byAge.set(b, byAge.get(b)! + 1);
   }
   const open = openBreaks(f.breaks, D);
   const breaksByAge = new Map<AgeBucket, number>(AGE_BUCKETS.map((b) => [b, 0]));
   for (const b of open) {
-    const bucket = ageBucket(failAgeBusinessDays(b.openedOn, D));
+    const bucket = ageBucket(failAgeBusinessDays(b.openedOn, D, calendar));
     breaksByAge.set(bucket, breaksByAge.get(bucket)! + b.count);
   }
   const trend = trendDates.slice(-TREND_BUSINESS_DAYS).map((date): TrendPoint => {
-    const p = period(f, date, date);
+    const p = period(f, date, date, calendar);
     return {
       date,
       captured: p.captured,
@@ -477,9 +479,9 @@ export function activityReport(f: ActivityFigures): ActivityReport {
     businessDate: D,
     previousBusinessDate: previous,
     monthStart,
-    day: period(f, D, D),
-    previousDay: period(f, previous, previous),
-    month: period(f, monthStart, D),
+    day: period(f, D, D, calendar),
+    previousDay: period(f, previous, previous, calendar),
+    month: period(f, monthStart, D, calendar),
     fails: {
       asOf: D,
       total: f.fails.length,

@@ -8,6 +8,7 @@ import { ReportingRunChanges1796960000000 } from './1796960000000-reporting-run-
 import { ReportingActivityNotifications1797000000000 } from './1797000000000-reporting-activity-notifications.js';
 import { ReportingActivityFxResults1797000001000 } from './1797000001000-reporting-activity-fx-results.js';
 import { ReportingActivityIntakeBreaksDeadLetters1797000002000 } from './1797000002000-reporting-activity-intake-breaks-dead-letters.js';
+import { ReportingCalendars1797200000000 } from './1797200000000-reporting-calendars.js';
 
 export const reportingMigrations = [
   ReportingInitial1764190300000,
@@ -22,4 +23,5 @@ export const reportingMigrations = [
   outboxParkedMigration('reporting'),
   inboxReceivedIndexMigration('reporting'),
   fourEyesApprovalsMigration('reporting'),
+  ReportingCalendars1797200000000,
 ];

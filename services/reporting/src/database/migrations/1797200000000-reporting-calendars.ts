@@ -1,0 +1,19 @@
+import { calendarsTableSql } from '@postera/platform';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The calendars as the referential publishes them on refdata.calendars.v1 (compacted, keyed by
+ * calendar code), whole: the avis deadlines, the ages of fails and breaks, the trend days and the months' last business days are counted on them. A code with no row yet is read from the kernel's built-in calendar
+ * of that code.
+ */
+export class ReportingCalendars1797200000000 implements MigrationInterface {
+  name = 'ReportingCalendars1797200000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(calendarsTableSql('reporting'));
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE reporting.calendars`);
+  }
+}
