@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type CalendarRefEvent } from '@postera/contracts';
-import { deterministicId, holidaysBetween, TARGET } from '@postera/kernel';
-import { businessDay, waitFor } from '@postera/testing';
+import { physicalTopic, Topics } from '@postera/contracts';
+import { businessDay, waitFor, targetCalendarUpserted } from '@postera/testing';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 import { publish, signedFetch } from './builders.js';
 
@@ -17,22 +16,6 @@ jest.setTimeout(180_000);
 const FIRST_SEEN = '2026-11-30';
 const TODAY = '2026-12-03';
 const EXTRA_CLOSING_DAY = '2026-12-01';
-
-/** TARGET as the referential publishes it: the built-in closing days of 2026 and 2027, and `extra`. */
-function targetCalendar(version: number, extra: string[]): CalendarRefEvent {
-  const holidays = [
-    ...holidaysBetween(TARGET, '2026-01-01', '2027-12-31').map((date) => ({ date, name: 'TARGET closing day' })),
-    ...extra.map((date) => ({ date, name: 'Market closure' })),
-  ].sort((a, b) => a.date.localeCompare(b.date));
-  return envelope({
-    eventId: deterministicId('calendar', 'TARGET', String(version)),
-    type: 'CalendarUpserted',
-    producer: 'capture',
-    correlationId: 'TARGET',
-    causationId: null,
-    payload: { code: 'TARGET', description: 'TARGET2 / T2S', weekend: [0, 6], holidays, version },
-  });
-}
 
 describe('a reconciliation break ages on the TARGET calendar imported on refdata.calendars.v1', () => {
   let env: E2eEnv;
@@ -79,7 +62,7 @@ describe('a reconciliation break ages on the TARGET calendar imported on refdata
   });
 
   it('TARGET imported with Tue 1 Dec closed: the same break is 2 business days old', async () => {
-    await publish(env.prefix, Topics.refdataCalendars, [targetCalendar(1, [EXTRA_CLOSING_DAY])], () => 'TARGET');
+    await publish(env.prefix, Topics.refdataCalendars, [targetCalendarUpserted(1, [EXTRA_CLOSING_DAY])], () => 'TARGET');
     await waitFor(() => groupCaughtUp(`${env.prefix}.accounting.refdata-calendars`, physicalTopic(env.prefix, Topics.refdataCalendars)), {
       timeoutMs: 60_000,
       what: 'accounting to consume refdata.calendars.v1',

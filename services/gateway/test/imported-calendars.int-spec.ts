@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type CalendarRefEvent } from '@postera/contracts';
-import { deterministicId, holidaysBetween, TARGET } from '@postera/kernel';
+import { physicalTopic, Topics } from '@postera/contracts';
+import { TARGET } from '@postera/kernel';
 import { eventHeaders } from '@postera/platform';
-import { produceRaw, waitFor } from '@postera/testing';
+import { produceRaw, waitFor, targetCalendarUpserted } from '@postera/testing';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // The gateway as a built process on the real broker and database: a supervisor opens only a business
@@ -13,22 +13,6 @@ jest.setTimeout(180_000);
 
 const CLOSED_BY_REFERENTIAL = '2026-12-02';
 const NEXT_BUSINESS_DAY = '2026-12-03';
-
-/** TARGET as the referential publishes it: the built-in closing days of 2026 and 2027, and `extra`. */
-function targetCalendar(version: number, extra: string[]): CalendarRefEvent {
-  const holidays = [
-    ...holidaysBetween(TARGET, '2026-01-01', '2027-12-31').map((date) => ({ date, name: 'TARGET closing day' })),
-    ...extra.map((date) => ({ date, name: 'Market closure' })),
-  ].sort((a, b) => a.date.localeCompare(b.date));
-  return envelope({
-    eventId: deterministicId('calendar', 'TARGET', String(version)),
-    type: 'CalendarUpserted',
-    producer: 'capture',
-    correlationId: 'TARGET',
-    causationId: null,
-    payload: { code: 'TARGET', description: 'TARGET2 / T2S', weekend: [0, 6], holidays, version },
-  });
-}
 
 describe('the gateway opens only a business day of the TARGET calendar imported on refdata.calendars.v1', () => {
   let env: E2eEnv;
@@ -51,7 +35,7 @@ describe('the gateway opens only a business day of the TARGET calendar imported 
   beforeAll(async () => {
     env = await e2eEnv('gateway-calendars', { basePort: 6700, smtpUrl: 'smtp://127.0.0.1:1', services: ['gateway'] });
     await env.stack.startAll();
-    const event = targetCalendar(1, [CLOSED_BY_REFERENTIAL]);
+    const event = targetCalendarUpserted(1, [CLOSED_BY_REFERENTIAL]);
     await produceRaw(env.prefix, Topics.refdataCalendars, [{ key: 'TARGET', value: JSON.stringify(event), headers: eventHeaders(event) }]);
     await waitFor(() => groupCaughtUp(`${env.prefix}.gateway.refdata-calendars`, physicalTopic(env.prefix, Topics.refdataCalendars)), {
       timeoutMs: 60_000,

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type CalendarRefEvent, type EventEnvelope } from '@postera/contracts';
-import { deterministicId, holidaysBetween, TARGET } from '@postera/kernel';
+import { physicalTopic, Topics, type EventEnvelope } from '@postera/contracts';
 import { eventHeaders } from '@postera/platform';
-import { produceRaw, tradeCaptured, tradeEconomics, waitFor, type SmtpSink } from '@postera/testing';
+import { produceRaw, tradeCaptured, tradeEconomics, waitFor, type SmtpSink, targetCalendarUpserted } from '@postera/testing';
 import { groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 import { notificationEnv } from './notification-fixtures.js';
 
@@ -17,22 +16,6 @@ jest.setTimeout(120_000);
 
 const TRADE_DATE = '2026-11-26';
 const EXTRA_CLOSING_DAY = '2026-11-27';
-
-/** TARGET as the referential publishes it: the built-in closing days of 2026 and 2027, and `extra`. */
-function targetCalendar(version: number, extra: string[]): CalendarRefEvent {
-  const holidays = [
-    ...holidaysBetween(TARGET, '2026-01-01', '2027-12-31').map((date) => ({ date, name: 'TARGET closing day' })),
-    ...extra.map((date) => ({ date, name: 'Market closure' })),
-  ].sort((a, b) => a.date.localeCompare(b.date));
-  return envelope({
-    eventId: deterministicId('calendar', 'TARGET', String(version)),
-    type: 'CalendarUpserted',
-    producer: 'capture',
-    correlationId: 'TARGET',
-    causationId: null,
-    payload: { code: 'TARGET', description: 'TARGET2 / T2S', weekend: [0, 6], holidays, version },
-  });
-}
 
 describe("the avis d'opéré's deadline skips a closing day imported on refdata.calendars.v1", () => {
   let env: E2eEnv;
@@ -76,7 +59,7 @@ describe("the avis d'opéré's deadline skips a closing day imported on refdata.
   });
 
   it('version 2 closes Fri 27 Nov: a trade of Thu 26 Nov captured since is due by Mon 30 Nov; the deadline set before stays', async () => {
-    await publish(Topics.refdataCalendars, [{ key: 'TARGET', event: targetCalendar(2, [EXTRA_CLOSING_DAY]) }]);
+    await publish(Topics.refdataCalendars, [{ key: 'TARGET', event: targetCalendarUpserted(2, [EXTRA_CLOSING_DAY]) }]);
     await waitFor(async () => (await storedVersion()) === 2, { timeoutMs: 60_000, what: 'notification to store TARGET version 2' });
     expect(await deadlineOfCaptured('FO-EQ:AVIS-CAL-2')).toBe('2026-11-30');
     const { rows } = await env.db.query(`SELECT to_char(deadline, 'YYYY-MM-DD') AS d FROM notification.avis_deadlines WHERE trade_ref = 'FO-EQ:AVIS-CAL-1'`);
@@ -84,7 +67,7 @@ describe("the avis d'opéré's deadline skips a closing day imported on refdata.
   });
 
   it('version 1 arriving after version 2 changes nothing: still due by Mon 30 Nov', async () => {
-    await publish(Topics.refdataCalendars, [{ key: 'TARGET', event: targetCalendar(1, []) }]);
+    await publish(Topics.refdataCalendars, [{ key: 'TARGET', event: targetCalendarUpserted(1, []) }]);
     await waitFor(() => groupCaughtUp(`${env.prefix}.notification.refdata-calendars`, physicalTopic(env.prefix, Topics.refdataCalendars)), {
       timeoutMs: 60_000,
       what: 'notification to consume refdata.calendars.v1',

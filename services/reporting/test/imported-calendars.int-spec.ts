@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { envelope, physicalTopic, Topics, type CalendarRefEvent } from '@postera/contracts';
-import { deterministicId, holidaysBetween, TARGET } from '@postera/kernel';
-import { businessDay, produceRaw, waitFor } from '@postera/testing';
+import { physicalTopic, Topics } from '@postera/contracts';
+import { businessDay, produceRaw, waitFor, targetCalendarUpserted } from '@postera/testing';
 import { eventHeaders } from '@postera/platform';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 import { instruction, publishTo, readReporting, trade } from './reporting-fixtures.js';
@@ -18,22 +17,6 @@ jest.setTimeout(180_000);
 const D = '2026-12-03';
 const EXTRA_CLOSING_DAY = '2026-12-02';
 const F1 = trade('FO-EQ:CAL-F1', { tradeDate: '2026-11-27', settlementDate: '2026-12-01' });
-
-/** TARGET as the referential publishes it: the built-in closing days of 2026 and 2027, and `extra`. */
-function targetCalendar(version: number, extra: string[]): CalendarRefEvent {
-  const holidays = [
-    ...holidaysBetween(TARGET, '2026-01-01', '2027-12-31').map((date) => ({ date, name: 'TARGET closing day' })),
-    ...extra.map((date) => ({ date, name: 'Market closure' })),
-  ].sort((a, b) => a.date.localeCompare(b.date));
-  return envelope({
-    eventId: deterministicId('calendar', 'TARGET', String(version)),
-    type: 'CalendarUpserted',
-    producer: 'capture',
-    correlationId: 'TARGET',
-    causationId: null,
-    payload: { code: 'TARGET', description: 'TARGET2 / T2S', weekend: [0, 6], holidays, version },
-  });
-}
 
 interface Report {
   fails: { total: number; byAge: Array<{ bucket: string; count: number }> };
@@ -70,7 +53,7 @@ describe('the activity report counts business days on the TARGET calendar import
   });
 
   it('TARGET imported with Wed 2 Dec closed: F1 is 1 business day old, and 2 Dec is no trend day', async () => {
-    const event = targetCalendar(1, [EXTRA_CLOSING_DAY]);
+    const event = targetCalendarUpserted(1, [EXTRA_CLOSING_DAY]);
     await produceRaw(env.prefix, Topics.refdataCalendars, [{ key: 'TARGET', value: JSON.stringify(event), headers: eventHeaders(event) }]);
     await waitFor(() => groupCaughtUp(`${env.prefix}.reporting.refdata-calendars`, physicalTopic(env.prefix, Topics.refdataCalendars)), {
       timeoutMs: 60_000,

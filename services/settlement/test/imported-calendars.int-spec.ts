@@ -9,9 +9,9 @@ import {
   type EventEnvelope,
 } from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
-import { deterministicId, holidaysBetween, TARGET } from '@postera/kernel';
+import { deterministicId } from '@postera/kernel';
 import { eventHeaders } from '@postera/platform';
-import { businessDay, instructionIdOf, produceRaw, tradeEconomics, tradeValidated, waitFor } from '@postera/testing';
+import { businessDay, instructionIdOf, produceRaw, tradeEconomics, tradeValidated, waitFor, targetCalendarUpserted } from '@postera/testing';
 import { e2eEnv, groupCaughtUp, type E2eEnv } from '../../../test/e2e/harness.js';
 
 // Settlement as a built process on the real broker and database: the TARGET calendar it counts
@@ -34,22 +34,6 @@ const EXTRA_CLOSING_DAY = '2026-12-01';
 
 const E = tradeEconomics('FO-EQ:CAL-E', { tradeDate: TRADE_DATE, settlementDate: ISD });
 const F = tradeEconomics('FO-EQ:CAL-F', { tradeDate: TRADE_DATE, settlementDate: ISD });
-
-/** TARGET as the referential publishes it: the built-in closing days of 2026 and 2027, and `extra`. */
-function targetCalendar(version: number, extra: string[], attempt = ''): CalendarRefEvent {
-  const holidays = [
-    ...holidaysBetween(TARGET, '2026-01-01', '2027-12-31').map((date) => ({ date, name: 'TARGET closing day' })),
-    ...extra.map((date) => ({ date, name: 'Market closure' })),
-  ].sort((a, b) => a.date.localeCompare(b.date));
-  return envelope({
-    eventId: deterministicId('calendar', 'TARGET', String(version), attempt),
-    type: 'CalendarUpserted',
-    producer: 'capture',
-    correlationId: 'TARGET',
-    causationId: null,
-    payload: { code: 'TARGET', description: 'TARGET2 / T2S', weekend: [0, 6], holidays, version },
-  });
-}
 
 /** What the CSD says of one instruction: accepted, then matched on MATCHED_ON (no document: the event's fields are read). */
 function acceptedThenMatched(t: typeof E): CustodianStatusEvent[] {
@@ -128,7 +112,7 @@ describe('settlement counts business days on the TARGET calendar imported on ref
   });
 
   it('version 1 (TARGET as built in): E matched on Thu 3 Dec owes LMFP for 30 Nov, 1 and 2 Dec; E and F are 4 business days old as of 3 Dec', async () => {
-    await publishCalendar(targetCalendar(1, []));
+    await publishCalendar(targetCalendarUpserted(1, []));
     await waitFor(async () => (await storedVersion()) === 1, { timeoutMs: 60_000, what: 'settlement to store TARGET version 1' });
 
     await matched(E);
@@ -137,7 +121,7 @@ describe('settlement counts business days on the TARGET calendar imported on ref
   });
 
   it('version 2 closes Tue 1 Dec: F matched on 3 Dec owes LMFP for 30 Nov and 2 Dec only; both are 3 business days old; E’s days stay as recorded', async () => {
-    await publishCalendar(targetCalendar(2, [EXTRA_CLOSING_DAY]));
+    await publishCalendar(targetCalendarUpserted(2, [EXTRA_CLOSING_DAY]));
     await waitFor(async () => (await storedVersion()) === 2, { timeoutMs: 60_000, what: 'settlement to store TARGET version 2' });
     const stored = (await env.db.query(`SELECT weekend, holidays @> $1::jsonb AS closes_1_dec FROM settlement.calendars WHERE code = 'TARGET'`, [
       JSON.stringify([{ date: EXTRA_CLOSING_DAY, name: 'Market closure' }]),
@@ -151,7 +135,7 @@ describe('settlement counts business days on the TARGET calendar imported on ref
   });
 
   it('version 1 arriving after version 2 changes nothing: 1 Dec stays closed, the ages stay 3', async () => {
-    await publishCalendar(targetCalendar(1, [], 'late'));
+    await publishCalendar(targetCalendarUpserted(1, [], 'late'));
     await calendarsCaughtUp();
     expect(await storedVersion()).toBe(2);
     expect(await agesAsOf3Dec()).toEqual({ [E.tradeRef]: 3, [F.tradeRef]: 3 });

@@ -12,8 +12,9 @@ import {
   type TradeConfirmedV1,
   type TradeEconomics,
   type TradeValidatedV1,
+  type CalendarRefEvent,
 } from '@postera/contracts';
-import { amountAtLeastMinorUnits, dec, deterministicId } from '@postera/kernel';
+import { amountAtLeastMinorUnits, dec, deterministicId, holidaysBetween, TARGET } from '@postera/kernel';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -255,3 +256,23 @@ export const businessDay = (
   businessDate: string,
   o: { producer?: string; correlationId?: string } = {},
 ): BusinessDayEvent => event(type, o.producer ?? 'gateway', o.correlationId ?? `business-day:${businessDate}`, { calendar: 'TARGET', businessDate });
+
+/**
+ * TARGET as the referential publishes it on refdata.calendars.v1 (capture's import): the built-in
+ * closing days of 2026 and 2027, and `extra` closing days, at `version` (the higher wins). `attempt`
+ * gives the same calendar another event id (published again, as a new event rather than a redelivery).
+ */
+export function targetCalendarUpserted(version: number, extra: string[] = [], attempt?: string): CalendarRefEvent {
+  const holidays = [
+    ...holidaysBetween(TARGET, '2026-01-01', '2027-12-31').map((date) => ({ date, name: 'TARGET closing day' })),
+    ...extra.map((date) => ({ date, name: 'Market closure' })),
+  ].sort((a, b) => a.date.localeCompare(b.date));
+  return envelope({
+    eventId: deterministicId('calendar', 'TARGET', String(version), ...(attempt ? [attempt] : [])),
+    type: 'CalendarUpserted',
+    producer: 'capture',
+    correlationId: 'TARGET',
+    causationId: null,
+    payload: { code: 'TARGET', description: 'TARGET2 / T2S', weekend: [0, 6], holidays, version },
+  });
+}
