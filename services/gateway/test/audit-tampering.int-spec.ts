@@ -11,6 +11,7 @@ import type { DataSource } from 'typeorm';
 import { auditHash, AuditKeyRing, GENESIS_HASH, rowMac, type AuditRecord } from '../src/audit/audit-chain.js';
 import { auditConfigSchema } from '../src/audit/audit-config.js';
 import { appendAudit, AuditLog } from '../src/audit/audit-log.js';
+import { GatewayAuditKeyedChain1796900000000 } from '../src/database/migrations/1796900000000-gateway-audit-keyed-chain.js';
 import { gatewayMigrations } from '../src/database/migrations/index.js';
 
 /**
@@ -153,7 +154,7 @@ beforeAll(async () => {
   await admin.end();
 
   // The log as it was before MACs: two rows of the unkeyed scheme, written by the migrations before the switch.
-  const before = dataSource(gatewayMigrations.slice(0, -1));
+  const before = dataSource(gatewayMigrations.slice(0, gatewayMigrations.indexOf(GatewayAuditKeyedChain1796900000000)));
   await migrate(before, 'gateway');
   let prev = GENESIS_HASH;
   for (const seq of [1, 2]) {
