@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { physicalTopic, Topics } from '@postera/contracts';
 import { loadSampleReferential, openDay, publish, sampleDay, waitUntil } from '@postera/devstack';
+import { consumeAll, endOffsets } from '@postera/testing';
 import { count, e2eEnv, groupCaughtUp, type E2eEnv } from './harness.js';
 
 jest.setTimeout(300_000);
 
 /**
  * Nothing lost, nothing doubled when a consumer dies: killed inside its database transaction,
- * killed after the database commit but before the offset commit (the redelivery the inbox is
- * for), and killed from outside at an arbitrary moment.
+ * killed after the database commit but before the offset commit (the redelivery its position
+ * drops), killed from outside at an arbitrary moment, and its outbox relay killed after the broker
+ * took a batch and before the cursor moved (the copies the publication sequence drops).
  */
 describe('a consumer killed in the middle of a batch recovers to the same result', () => {
   let env: E2eEnv;
@@ -62,7 +64,9 @@ describe('a consumer killed in the middle of a batch recovers to the same result
     );
     expect(await entries('A')).toBe(600);
     expect(await count(env.db, `SELECT count(DISTINCT trade_ref) AS n FROM accounting.journal_entries WHERE trade_ref LIKE 'FO-EQ:A-%'`)).toBe(600);
-    expect(await count(env.db, `SELECT count(*) AS n FROM accounting.inbox WHERE consumer_id = 'accounting.trade-events'`)).toBeGreaterThanOrEqual(600);
+    expect(
+      await count(env.db, `SELECT sum(applied) AS n FROM accounting.consumer_positions WHERE consumer_id = 'accounting.trade-events'`),
+    ).toBeGreaterThanOrEqual(600);
     // The journal still balances line by line after the crash.
     expect(
       await count(
@@ -84,6 +88,37 @@ describe('a consumer killed in the middle of a batch recovers to the same result
     await waitUntil(async () => (await captured('B')) === 500, '500 captured trades', 120_000);
     await waitUntil(async () => (await entries('B')) === 500, '500 trade-date entries', 120_000);
     expect(await count(env.db, `SELECT count(*) AS n FROM capture.receipts r JOIN capture.trades t USING (trade_ref) WHERE t.trade_id LIKE 'B-%'`)).toBe(500);
+  });
+
+  it("capture's relay killed between the send and the cursor: the batch sent again has no second effect downstream", async () => {
+    await env.stack.stop('capture');
+    const dying = env.stack.start('capture', { POSTERA_FAULT: 'relay-after-send:3' });
+    await publish(env.brokers, env.prefix, Topics.tradesExecuted, trades('D', 400));
+    expect(await dying.exited).toBe(-1);
+
+    env.stack.start('capture');
+    await env.stack.waitHealthy('capture');
+    await waitUntil(async () => (await entries('D')) === 400, '400 trade-date entries', 120_000);
+    await waitUntil(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.outbox_pending`)) === 0, "capture's outbox published", 60_000);
+    await waitUntil(
+      () => groupCaughtUp(`${env.prefix}.accounting.trade-events`, physicalTopic(env.prefix, Topics.tradeEvents)),
+      'accounting to catch up',
+      60_000,
+    );
+    // The relay did send copies: some events of D are on the topic twice, under the same sequence.
+    const topic = physicalTopic(env.prefix, Topics.tradeEvents);
+    const written = [...(await endOffsets(topic)).values()].reduce((sum, end) => sum + Number(end), 0);
+    const records = await consumeAll(topic, { expected: written, settleMs: 500, timeoutMs: 60_000 });
+    const ofD = records.filter((r) => r.key?.includes(':D-'));
+    const sequences = ofD.map((r) => r.headers['outbox-seq']);
+    expect(sequences.length - new Set(sequences).size).toBeGreaterThan(0);
+    expect(await entries('D')).toBe(400);
+    expect(
+      await count(
+        env.db,
+        `SELECT count(*) AS n FROM (SELECT trade_ref FROM accounting.journal_entries WHERE trade_ref LIKE 'FO-EQ:D-%' GROUP BY trade_ref HAVING count(*) > 1) x`,
+      ),
+    ).toBe(0);
   });
 
   it('capture killed from outside at an arbitrary moment: totals are exact after restart', async () => {

@@ -501,7 +501,7 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect([again.closed, again.breaks.filter((b) => b.item.startsWith('PROP-EQ'))]).toEqual([[], []]);
     // The break's life is announced on accounting.events.v1 (for reporting): opened by the run that found it, closed by the
     // run that no longer did, both dated 30 Nov, keyed by the reconciliation; the third run announces nothing more.
-    await waitFor(async () => Number((await env.db.query(`SELECT count(*) AS n FROM accounting.outbox`)).rows[0].n) === 0, {
+    await waitFor(async () => Number((await env.db.query(`SELECT count(*) AS n FROM accounting.outbox_pending`)).rows[0].n) === 0, {
       timeoutMs: 30_000,
       what: "accounting's outbox to be published",
     });

@@ -323,7 +323,7 @@ export class TopicCollector {
 export async function eventsSettled(db: pg.Pool, collector: TopicCollector, timeoutMs = 30_000): Promise<void> {
   await waitFor(
     async () => {
-      const [r] = await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM capture.outbox`);
+      const [r] = await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM capture.outbox_pending`);
       return r!.n === 0 && (await collector.caughtUp());
     },
     { timeoutMs, intervalMs: 100, what: `capture's outbox to be published and ${collector.topic} read` },

@@ -687,7 +687,7 @@ describe('capture never loses a message (property, through the real consumer)', 
   });
 
   it('every applied change went out once on trade.events.v1', async () => {
-    await waitFor(async () => (await rows<{ n: number }>(env.db, `SELECT count(*)::int AS n FROM capture.outbox`))[0]!.n === 0, {
+    await waitFor(async () => (await rows<{ n: number }>(env.db, `SELECT count(*)::int AS n FROM capture.outbox_pending`))[0]!.n === 0, {
       timeoutMs: 30_000,
       what: "capture's outbox to be published",
     });

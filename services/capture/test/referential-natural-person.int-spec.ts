@@ -43,7 +43,7 @@ const post = (path: string, body: string, contentType: string) =>
   call<Record<string, unknown>>(env.stack, 'POST', `${url}${path}`, PEOPLE.supervisor, { body, contentType, maker: PEOPLE.operator });
 
 async function accountEvents(expected: number): Promise<Array<EventEnvelope<AccountRefV1>>> {
-  await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.outbox`)) === 0, {
+  await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.outbox_pending`)) === 0, {
     timeoutMs: 20_000,
     what: 'the outbox relay to publish',
   });

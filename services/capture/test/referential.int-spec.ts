@@ -58,7 +58,7 @@ async function published(topic: string): Promise<number> {
 }
 
 async function outboxDrained(): Promise<void> {
-  await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.outbox`)) === 0, {
+  await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM capture.outbox_pending`)) === 0, {
     timeoutMs: 20_000,
     what: 'the outbox relay to publish',
   });

@@ -108,7 +108,7 @@ describe('settlement marks the end of a day on settlement.events.v1 once the CSD
       timeoutMs: 60_000,
       what: 'settlement to consume custodian.status.v1',
     });
-    await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM settlement.outbox`)) === 0, {
+    await waitFor(async () => (await count(env.db, `SELECT count(*) AS n FROM settlement.outbox_pending`)) === 0, {
       timeoutMs: 30_000,
       what: "settlement's outbox to be published",
     });

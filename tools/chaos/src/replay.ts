@@ -136,19 +136,19 @@ export interface ReplayOptions {
   /** Where the run's accounting consumers stopped (all consumed): the replay is done when it reaches them. */
   target: Map<string, bigint>;
   /**
-   * Messages each of the run's accounting consumers applied (its inbox rows): the replay must have
+   * Messages each of the run's accounting consumers applied (counted on its positions): the replay must have
    * applied as many. Offsets alone were not enough — a group list read short after the broker's
    * restart once let a replay stop before it had read everything.
    */
   applied: Map<string, number>;
 }
 
-/** Inbox rows per consumer of accounting's database: the messages each consumer applied, once each. */
+/** Per consumer of accounting's database, the messages it applied, once each (counted on its positions). */
 export async function appliedPerConsumer(databaseUrl: string): Promise<Map<string, number>> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const rows = (await db.query(`SELECT consumer_id, count(*)::int AS n FROM accounting.inbox GROUP BY consumer_id`)).rows as Array<{
+    const rows = (await db.query(`SELECT consumer_id, sum(applied)::int AS n FROM accounting.consumer_positions GROUP BY consumer_id`)).rows as Array<{
       consumer_id: string;
       n: number;
     }>;
@@ -191,7 +191,7 @@ export async function replayAccounting(o: ReplayOptions): Promise<{ seconds: num
         if (Date.now() - started > o.timeoutMs) throw new Error(`replay not done after ${o.timeoutMs} ms`);
         const reached = await committedOffsetsOf(o.brokers, groupPrefix, 'accounting');
         const behind = [...o.target].filter(([k, off]) => (reached.get(k) ?? -1n) < off).length;
-        const outbox = Number((await db.query(`SELECT count(*) AS n FROM accounting.outbox`)).rows[0].n);
+        const outbox = Number((await db.query(`SELECT count(*) AS n FROM accounting.outbox_pending`)).rows[0].n);
         const entries = Number((await db.query(`SELECT count(*) AS n FROM accounting.journal_entries`)).rows[0].n);
         const applied = await appliedPerConsumer(o.databaseUrl);
         const short = [...o.applied].filter(([consumer, n]) => (applied.get(consumer) ?? 0) < n).length;

@@ -541,7 +541,7 @@ async function waitQuiet(db: pg.Pool, brokers: string, groupPrefix: string, dead
     if (deadline.leftMs() <= 0) throw new Error(`chaos run exceeded its bound of ${deadline.seconds} s waiting for quiescence; not quiet: ${why}`);
     try {
       const lag = await consumerLag(brokers, groupPrefix);
-      const outbox = Number((await db.query(`SELECT ${OUTBOX_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox)`).join(' + ')} AS n`)).rows[0].n);
+      const outbox = Number((await db.query(`SELECT ${OUTBOX_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox_pending)`).join(' + ')} AS n`)).rows[0].n);
       const owed = Number((await db.query(`SELECT count(*) AS n FROM notification.notifications WHERE status = 'PENDING'`)).rows[0].n);
       const lagging = Object.entries(lag.byGroup).filter(([, v]) => v !== '0');
       why = `lag ${lag.lag}${lagging.length ? ` (${lagging.map(([g, v]) => `${g} ${v}`).join(', ')})` : ''}, outbox ${outbox}, deliveries owed ${owed}`;

@@ -69,6 +69,8 @@ export const baseConfigSchema = z.object({
    * the one that woke it go out in the same pass (one transaction, one produce) rather than one each.
    */
   OUTBOX_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
+  /** Published rows after which the relay empties the outbox (outbox_rotate()), once it has caught up. */
+  OUTBOX_ROTATE_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
   /**
    * Inbox rows are kept this long, then pruned (inbox-pruner.ts). At least 15 days: a topic keeps a
    * record for its retention (7 days) plus the life of its open segment (up to 7 more), and the

@@ -16,6 +16,7 @@ export * from './inbox/inbox-pruner.js';
 export * from './consumer/batch-handler.js';
 export * from './consumer/envelope-handler.js';
 export * from './consumer/batch-consumer.js';
+export * from './consumer/positions.js';
 export * from './business-day/business-day.js';
 export * from './business-day/day-markers.js';
 export * from './calendars/imported-calendars.js';

@@ -22,7 +22,7 @@ import { BatchConsumer, type BatchConsumerOptions } from '../src/consumer/batch-
 import type { BatchContext, BatchHandler, InboundMessage } from '../src/consumer/batch-handler.js';
 import { decodeEnvelope, envelopeMessageId } from '../src/consumer/envelope-handler.js';
 import { createServiceDataSource, migrate } from '../src/database/database.js';
-import { outboxParkedMigration, platformTablesUp } from '../src/database/platform-tables.js';
+import { outboxParkedMigration, platformTablesUp, publicationOrderMigration } from '../src/database/platform-tables.js';
 import { beginWithInboxClaim } from '../src/inbox/inbox.js';
 import { createLogger } from '../src/logger.js';
 import { KafkajsBus } from '../src/messaging/kafkajs.adapter.js';
@@ -58,6 +58,10 @@ const TOPICS = {
   typed: 'test.typed.v1',
   lateBroker: 'test.late-broker.v1',
   brokerLost: 'test.broker-lost.v1',
+  epochs: 'test.epochs.v1',
+  replayed: 'test.replayed.v1',
+  zombie: 'test.zombie.v1',
+  relayResend: 'test.relay-resend.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -66,6 +70,7 @@ class PlatformTestSchema1700000000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     for (const sql of platformTablesUp(SCHEMA)) await q.query(sql);
     await new (outboxParkedMigration(SCHEMA))().up(q);
+    await new (publicationOrderMigration(SCHEMA))().up(q);
     // n counts applications of a message: any value other than 1 is a double effect.
     await q.query(`CREATE TABLE ${SCHEMA}.effects (message_id text PRIMARY KEY, n int NOT NULL)`);
   }
@@ -142,6 +147,12 @@ function asRaw(e: TestEvent, partition?: number): RawMessage {
   return { key: e.correlationId, value: JSON.stringify(e), headers: { eventId: e.eventId, type: e.type }, ...(partition === undefined ? {} : { partition }) };
 }
 
+/** The record as a relay publishes it: with its outbox's name, epoch and publication sequence. */
+function asPublished(e: TestEvent, seq: number, partition?: number, epoch = 'epoch-1'): RawMessage {
+  const raw = asRaw(e, partition);
+  return { ...raw, headers: { ...raw.headers, outbox: 'upstream', 'outbox-epoch': epoch, 'outbox-seq': String(seq) } };
+}
+
 describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
   const prefix = uniquePrefix('platform');
   let databaseUrl = '';
@@ -182,6 +193,9 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
   const applicationsCount = () => scalar(`SELECT coalesce(sum(n), 0) AS v FROM ${SCHEMA}.effects`);
   const inboxCount = (consumerId: string) => scalar(`SELECT count(*) AS v FROM ${SCHEMA}.inbox WHERE consumer_id = $1`, [consumerId]);
   const outboxCount = () => scalar(`SELECT count(*) AS v FROM ${SCHEMA}.outbox`);
+  const pendingCount = () => scalar(`SELECT count(*) AS v FROM ${SCHEMA}.outbox_pending`);
+  /** The consumer's positions: the next offset of each partition, summed (the messages a partition's position has passed). */
+  const positionsTotal = (consumerId: string) => scalar(`SELECT coalesce(sum(next_offset), 0) AS v FROM ${SCHEMA}.consumer_positions WHERE consumer_id = $1`, [consumerId]);
 
   async function counterValue(counter: PlatformMetrics['duplicates'], consumerId: string): Promise<number> {
     const { values } = await counter.get();
@@ -228,6 +242,10 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.typed, partitions: 2 },
         { name: TOPICS.lateBroker, partitions: 2 },
         { name: TOPICS.brokerLost, partitions: 2 },
+        { name: TOPICS.epochs, partitions: 1 },
+        { name: TOPICS.replayed, partitions: 1 },
+        { name: TOPICS.zombie, partitions: 2 },
+        { name: TOPICS.relayResend, partitions: 2 },
       ],
       { withDlq: true },
     );
@@ -268,13 +286,14 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     expect(await committedOffsets(consumer.groupId, topic)).toEqual(ends);
     expect(await effectsCount()).toBe(200);
     expect(await applicationsCount()).toBe(200);
-    expect(await inboxCount('bulk')).toBe(200);
+    expect(await positionsTotal('bulk')).toBe(200); // 66 + 67 + 67: one position row per partition
+    expect(await inboxCount('bulk')).toBe(0); // nothing written per message
     expect(await outboxCount()).toBe(200); // one event emitted per message, in the same transactions
     expect(await counterValue(metrics.consumed, 'bulk')).toBe(200);
     expect(await counterValue(metrics.duplicates, 'bulk')).toBe(0);
   });
 
-  it('skips the event types a handler does not act on: no effect, no inbox row, offsets committed; a record without a type header is still taken', async () => {
+  it('skips the event types a handler does not act on: no effect, no transaction, offsets committed; a record without a type header is still taken', async () => {
     const wanted = Array.from({ length: 30 }, (_, i) => testEvent(i));
     const other = Array.from({ length: 70 }, (_, i) => ({ ...testEvent(100 + i), type: 'test.not-for-me' }));
     const untyped = testEvent(999);
@@ -291,19 +310,18 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
 
     await waitFor(() => caughtUp(consumer.groupId, TOPICS.typed), { what: 'committed offsets at the end of both partitions' });
     expect(await effectsCount()).toBe(31);
-    expect(await inboxCount('typed')).toBe(31);
     const applied = (await ds.query(`SELECT message_id FROM ${SCHEMA}.effects ORDER BY message_id COLLATE "C"`)) as Array<{ message_id: string }>;
     expect(applied.map((r) => r.message_id)).toEqual([...wanted.map((e) => e.eventId), untyped.eventId].sort());
     expect(await counterValue(metrics.skipped, 'typed')).toBe(70);
     expect(await counterValue(metrics.consumed, 'typed')).toBe(31);
   });
 
-  it('gives a redelivered message (same eventId, later batch) no second effect and counts it as a duplicate', async () => {
+  it('gives a message an outbox sent again (same publication sequence, later offset) no second effect and counts it as a duplicate', async () => {
     const events = Array.from({ length: 50 }, (_, i) => testEvent(i));
     await produceRaw(
       prefix,
       TOPICS.duplicates,
-      events.map((e) => asRaw(e)),
+      events.map((e, i) => asPublished(e, i + 1)),
     );
     const handler = new EffectsHandler('duplicates', TOPICS.duplicates);
     const metrics = newMetrics();
@@ -311,22 +329,95 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     await waitFor(() => caughtUp(consumer.groupId, TOPICS.duplicates), { what: 'the first copy committed' });
     expect(await effectsCount()).toBe(50);
 
-    await produceRaw(
-      prefix,
-      TOPICS.duplicates,
-      events.map((e) => asRaw(e)),
-    );
-    await waitFor(async () => (await counterValue(metrics.duplicates, 'duplicates')) >= 50, { what: '50 duplicates counted' });
+    // The relay sends the last 30 again (a crash between the broker's acknowledgement and the
+    // cursor's update), then goes on with 10 new ones.
+    const more = Array.from({ length: 10 }, (_, i) => testEvent(50 + i));
+    await produceRaw(prefix, TOPICS.duplicates, [
+      ...events.slice(20).map((e, i) => asPublished(e, 21 + i)),
+      ...more.map((e, i) => asPublished(e, 51 + i)),
+    ]);
+    await waitFor(async () => (await effectsCount()) >= 60, { what: '60 effects' });
     await waitFor(() => caughtUp(consumer.groupId, TOPICS.duplicates), { what: 'the second copy committed' });
 
-    expect(await effectsCount()).toBe(50);
-    expect(await applicationsCount()).toBe(50);
-    expect(await inboxCount('duplicates')).toBe(50);
-    expect(await outboxCount()).toBe(50);
-    expect(await counterValue(metrics.duplicates, 'duplicates')).toBe(50);
+    expect(await effectsCount()).toBe(60);
+    expect(await applicationsCount()).toBe(60);
+    expect(await inboxCount('duplicates')).toBe(0);
+    expect(await outboxCount()).toBe(60);
+    expect(await counterValue(metrics.duplicates, 'duplicates')).toBe(30);
     const exported = await metrics.registry.getSingleMetric('postera_messages_duplicate_total')?.get();
-    expect(exported?.values.reduce((sum, v) => sum + v.value, 0)).toBe(50);
-    expect(await counterValue(metrics.consumed, 'duplicates')).toBe(100);
+    expect(exported?.values.reduce((sum, v) => sum + v.value, 0)).toBe(30);
+    expect(await counterValue(metrics.consumed, 'duplicates')).toBe(90);
+    // Per partition, the last sequence applied from the outbox.
+    const marks = (await ds.query(`SELECT publications FROM ${SCHEMA}.consumer_positions WHERE consumer_id = 'duplicates'`)) as Array<{
+      publications: Record<string, { epoch: string; seq: number }>;
+    }>;
+    expect(Math.max(...marks.map((m) => m.publications.upstream!.seq))).toBe(60);
+    expect(new Set(marks.map((m) => m.publications.upstream!.epoch))).toEqual(new Set(['epoch-1']));
+  });
+
+  it('applies the records of a new incarnation of an outbox (another epoch) even though their sequence starts over', async () => {
+    const before = Array.from({ length: 5 }, (_, i) => testEvent(i));
+    const after = Array.from({ length: 5 }, (_, i) => testEvent(10 + i));
+    await produceRaw(prefix, TOPICS.epochs, [...before.map((e, i) => asPublished(e, 100 + i, 0)), ...after.map((e, i) => asPublished(e, 1 + i, 0, 'epoch-2'))]);
+    const metrics = newMetrics();
+    const consumer = await startConsumer(new EffectsHandler('epochs', TOPICS.epochs), newBus('epochs'), metrics);
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.epochs), { what: 'both incarnations read' });
+    expect(await effectsCount()).toBe(10);
+    expect(await counterValue(metrics.duplicates, 'epochs')).toBe(0);
+  });
+
+  it('a dead letter put back by an operator is applied by its identity, once however often it is replayed', async () => {
+    const applied = testEvent(1);
+    const deadLettered = testEvent(2); // sequence 2, below the 3 applied after it: only its identity can let it in
+    const after = testEvent(3);
+    await produceRaw(prefix, TOPICS.replayed, [asPublished(applied, 1, 0), asPublished(after, 3, 0)]);
+    const metrics = newMetrics();
+    const consumer = await startConsumer(new EffectsHandler('replayed', TOPICS.replayed), newBus('replayed'), metrics);
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.replayed), { what: 'the first two applied' });
+
+    const replay = (n: number): RawMessage => {
+      const raw = asPublished(deadLettered, 2, 0);
+      return { ...raw, headers: { ...raw.headers, 'replayed-from': `test.replayed.v1.dlq/0/${n}` } };
+    };
+    await produceRaw(prefix, TOPICS.replayed, [replay(0)]);
+    await waitFor(async () => (await effectsCount()) === 3, { what: 'the replayed dead letter applied' });
+    await produceRaw(prefix, TOPICS.replayed, [replay(0), asPublished(applied, 1, 0)]); // the replay again, and a sequence already applied
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.replayed), { what: 'the second replay read' });
+
+    expect(await applicationsCount()).toBe(3);
+    expect(await counterValue(metrics.duplicates, 'replayed')).toBe(2);
+    const inbox = (await ds.query(`SELECT message_id FROM ${SCHEMA}.inbox WHERE consumer_id = 'replayed'`)) as Array<{ message_id: string }>;
+    expect(inbox.map((r) => r.message_id)).toEqual([deadLettered.eventId]);
+  });
+
+  // A member that lost its partitions in a rebalance but still runs a batch writes beside the member
+  // that now owns them. Two groups with one consumer id read the same records, as a zombie and the
+  // live member would: the position's row lock lets one apply each message, the other skips it.
+  it('fences a zombie: two members applying the same partitions under one consumer id give every message one effect', async () => {
+    const events = Array.from({ length: 300 }, (_, i) => testEvent(i));
+    await produceRaw(
+      prefix,
+      TOPICS.zombie,
+      events.map((e, i) => asRaw(e, i % 2)),
+    );
+    const metricsA = newMetrics();
+    const metricsB = newMetrics();
+    const handler = () => new EffectsHandler('zombie', TOPICS.zombie) as BatchHandler;
+    const live = new BatchConsumer(handler(), ds, newBus('zombie-live'), options(), metricsA, log);
+    const zombie = new BatchConsumer(handler(), ds, newBus('zombie-old'), { ...options(), groupPrefix: `${prefix}.zombie` }, metricsB, log);
+    running.push(() => live.stop(), () => zombie.stop());
+    await Promise.all([live.start(), zombie.start()]);
+    await waitFor(async () => (await caughtUp(live.groupId, TOPICS.zombie)) && (await caughtUp(zombie.groupId, TOPICS.zombie)), {
+      what: 'both members at the end of both partitions',
+      timeoutMs: 45_000,
+    });
+
+    expect(await effectsCount()).toBe(300);
+    expect(await applicationsCount()).toBe(300);
+    expect(await outboxCount()).toBe(300);
+    expect(await positionsTotal('zombie')).toBe(300);
+    const duplicates = (await counterValue(metricsA.duplicates, 'zombie')) + (await counterValue(metricsB.duplicates, 'zombie'));
+    expect(duplicates).toBe(300); // each record read twice, applied once
   });
 
   it('applies a message repeated inside one chunk once, at its first position', async () => {
@@ -359,7 +450,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     const expected = events.filter((_, i) => i !== 10).map((e) => e.eventId);
     expect(applied.map((r) => r.message_id).sort()).toEqual([...expected].sort()); // includes the 9 after the poison
     expect(await applicationsCount()).toBe(19);
-    expect(await inboxCount('poison')).toBe(19); // the poison's inbox row rolled back with its transaction
+    expect(await positionsTotal('poison')).toBe(20); // the last message's chunk moved the position past the poison
     expect(await outboxCount()).toBe(19);
 
     const source = physicalTopic(prefix, TOPICS.poison);
@@ -407,7 +498,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
 
     await produceRaw(prefix, TOPICS.deferredCommit, Array.from({ length: 10 }, (_, i) => asRaw(testEvent(i), 0)));
     await waitFor(async () => (await effectsCount()) === 10, { what: '10 effect rows' });
-    expect(await committed(consumer.groupId)).toBe('-1'); // applied and in the inbox, the offsets not yet committed
+    expect(await committed(consumer.groupId)).toBe('-1'); // applied and the position moved, the offsets not yet committed
 
     await produceRaw(prefix, TOPICS.deferredCommit, [asRaw(testEvent(10, { poison: true }), 0)]);
     await waitFor(async () => (await committed(consumer.groupId)) === '11', { what: 'the offsets committed with the dead letter' });
@@ -418,7 +509,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     expect(await committed(consumer.groupId)).toBe('11');
     await consumer.stop();
     expect(await committed(consumer.groupId)).toBe('16');
-    expect(await inboxCount('deferred')).toBe(15);
+    expect(await positionsTotal('deferred')).toBe(16);
   });
 
   it('sends an undecodable message straight to the DLQ after one attempt and applies the others', async () => {
@@ -456,8 +547,6 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
 
     const applied = (await ds.query(`SELECT message_id FROM ${SCHEMA}.effects`)) as Array<{ message_id: string }>;
     expect(applied.map((r) => r.message_id)).toEqual([real.eventId]);
-    const inbox = (await ds.query(`SELECT message_id FROM ${SCHEMA}.inbox WHERE consumer_id = 'forged-id'`)) as Array<{ message_id: string }>;
-    expect(inbox.map((r) => r.message_id)).toEqual([real.eventId]);
     const dlq = await consumeAll(dlqTopic(physicalTopic(prefix, TOPICS.forgedId)), { expected: 1, settleMs: 300 });
     expect(dlq).toHaveLength(1);
     expect(dlq[0]!.headers).toMatchObject({ eventId: real.eventId, 'dlq-attempts': '1', 'dlq-consumer': 'forged-id', 'dlq-original-offset': '0' });
@@ -486,20 +575,20 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     const first = await stopMidStream('resume', TOPICS.resume);
     expect(first.applied).toBeGreaterThan(50); // the first chunk and the one in hand
     expect(first.applied).toBeLessThan(200);
-    expect(await inboxCount('resume')).toBe(first.applied);
+    expect(await positionsTotal('resume')).toBe(first.applied);
     // Never ahead of the database (that would lose messages); at least the first chunk.
     expect(first.committed).toBeGreaterThanOrEqual(50);
     expect(first.committed).toBeLessThanOrEqual(first.applied);
 
     // Second consumer, same group: starts at the committed offset; what was applied but not yet
-    // committed comes again and the inbox drops it.
+    // committed comes again and its position drops it.
     const metrics = newMetrics();
     const second = await startConsumer(new EffectsHandler('resume', TOPICS.resume), newBus('resume-2'), metrics);
     await waitFor(() => caughtUp(second.groupId, TOPICS.resume), { what: 'the second consumer at the end of the topic' });
 
     expect(await effectsCount()).toBe(200);
     expect(await applicationsCount()).toBe(200);
-    expect(await inboxCount('resume')).toBe(200);
+    expect(await positionsTotal('resume')).toBe(200);
     expect(await outboxCount()).toBe(200);
     expect(await counterValue(metrics.consumed, 'resume')).toBe(200 - first.committed);
     expect(await counterValue(metrics.duplicates, 'resume')).toBe(first.applied - first.committed);
@@ -706,11 +795,11 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       await ds.query(`TRUNCATE ${SCHEMA}.outbox`);
     });
 
-    it('publishes 1,000 outbox rows in id order per key and empties the outbox', async () => {
+    it('publishes 1,000 outbox rows in id order per key, each with its publication sequence, and moves the cursor past them', async () => {
       const appended = await appendEvents(TOPICS.relay, 1000);
       const metrics = newMetrics();
       await startRelay('relay', metrics);
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox' });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'nothing left to publish' });
 
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relay), { expected: 1000, settleMs: 500 });
       expect(received).toHaveLength(1000);
@@ -719,6 +808,11 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       expect(new Set(ids)).toEqual(new Set(appended.map((a) => a.event.eventId)));
       expect(received[0]!.headers).toMatchObject({ type: 'test.happened', producer: 'platform-test' });
       expect(received.every((m) => m.headers.eventId === (JSON.parse(m.value) as TestEvent).eventId)).toBe(true);
+      // Each record names its outbox and its row: the sequences are the rows' ids, all distinct.
+      expect(new Set(received.map((m) => m.headers.outbox))).toEqual(new Set([SCHEMA]));
+      const [{ epoch }] = (await ds.query(`SELECT epoch::text FROM ${SCHEMA}.outbox_cursor`)) as Array<{ epoch: string }>;
+      expect(new Set(received.map((m) => m.headers['outbox-epoch']))).toEqual(new Set([epoch]));
+      expect(new Set(received.map((m) => m.headers['outbox-seq'])).size).toBe(1000);
       expectOrderPerKey(received);
       // One key in full: k3 carries seq 3, 13, 23, ... 993, in that order.
       const k3 = received.filter((m) => m.key === 'k3').map((m) => (JSON.parse(m.value) as TestEvent).payload.seq);
@@ -741,7 +835,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       );
       running.push(() => relay.stop());
       await relay.start();
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox', timeoutMs: 30_000 });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'nothing left to publish', timeoutMs: 30_000 });
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayLarge), { expected: 1000, settleMs: 300 });
       expect(received.map((m) => (JSON.parse(m.value) as TestEvent).payload.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     });
@@ -754,7 +848,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
       const metrics = newMetrics();
       await startRelay('relay-refused', metrics);
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox', timeoutMs: 30_000 });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'nothing left to publish', timeoutMs: 30_000 });
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayRefused), { expected: 2, settleMs: 500 });
       expect(received.map((m) => (JSON.parse(m.value) as TestEvent).payload.seq)).toEqual([0, 2]);
       const parked = (await ds.query(`SELECT event_id, topic, message_key, length(value) AS bytes, refusal FROM ${SCHEMA}.outbox_parked`)) as Array<Record<string, unknown>>;
@@ -768,14 +862,14 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     it('replaces its own connection when Postgres drops it, and publishes what was written meanwhile', async () => {
       await startRelay('relay-reconnect', newMetrics());
       const first = await appendEvents(TOPICS.relayReconnect, 50);
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox' });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'nothing left to publish' });
       // What an immediate restart of Postgres or an administrator's kill does to the relay's session.
       const killed = (await ds.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`, [
         `${SCHEMA}-outbox-relay`,
       ])) as Array<{ ok: boolean }>;
       expect(killed).toEqual([{ ok: true }]);
       const second = await appendEvents(TOPICS.relayReconnect, 50);
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox after the reconnect', timeoutMs: 30_000 });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'an empty outbox after the reconnect', timeoutMs: 30_000 });
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayReconnect), { expected: 100, settleMs: 500 });
       expect(new Set(received.map((m) => (JSON.parse(m.value) as TestEvent).eventId))).toEqual(new Set([...first, ...second].map((a) => a.event.eventId)));
       expect(received).toHaveLength(100);
@@ -784,13 +878,13 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     it('listens again after Postgres drops its LISTEN connection: with a poll of a minute, only NOTIFY can wake it', async () => {
       await startRelay('relay-relisten', newMetrics(), 60_000);
       await appendEvents(TOPICS.relayRelisten, 10);
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'the first events published on NOTIFY', timeoutMs: 20_000 });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'the first events published on NOTIFY', timeoutMs: 20_000 });
       const killed = (await ds.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`, [
         `${SCHEMA}-outbox-listener`,
       ])) as Array<{ ok: boolean }>;
       expect(killed).toEqual([{ ok: true }]);
       await appendEvents(TOPICS.relayRelisten, 10);
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'events written after the listener was dropped published', timeoutMs: 20_000 });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'events written after the listener was dropped published', timeoutMs: 20_000 });
       await waitFor(
         async () => Number(((await ds.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1`, [`${SCHEMA}-outbox-listener`])) as Array<{ n: string }>)[0]!.n) === 1,
         { what: 'a listening connection again' },
@@ -804,7 +898,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       await Promise.all([startRelay('relay-a', metricsA), startRelay('relay-b', metricsB)]);
       // Rows written while both run: both are woken by NOTIFY and compete for every batch.
       const appended = await appendEvents(TOPICS.relayPair, 1000);
-      await waitFor(async () => (await outboxCount()) === 0, { what: 'an empty outbox' });
+      await waitFor(async () => (await pendingCount()) === 0, { what: 'nothing left to publish' });
 
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayPair), { expected: 1000, settleMs: 500 });
       const ids = new Set(received.map((m) => (JSON.parse(m.value) as TestEvent).eventId));
@@ -814,6 +908,86 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       expectOrderPerKey(received);
       const produced = async (m: PlatformMetrics) => (await m.produced.get()).values.reduce((s, v) => s + v.value, 0);
       expect((await produced(metricsA)) + (await produced(metricsB))).toBe(1000);
+    });
+
+    // The relay killed after the broker acknowledged a batch and before the cursor moved: its next
+    // pass sends the batch again. The copies carry the same publication sequence; the consumer
+    // applies each event once.
+    it('a relay that sends a batch again (killed between the send and the cursor) gives no second effect downstream', async () => {
+      const relay = new OutboxRelay(newBus('relay-resend'), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, newMetrics(), log);
+      running.push(() => relay.stop());
+      const [{ before }] = (await ds.query(`SELECT published_id::int AS before FROM ${SCHEMA}.outbox_cursor`)) as Array<{ before: number }>;
+      await appendEvents(TOPICS.relayResend, 80);
+      await relay.drain();
+      await ds.query(`UPDATE ${SCHEMA}.outbox_cursor SET published_id = $1`, [before + 30]); // the last 50 sent, the cursor left behind them
+      await appendEvents(TOPICS.relayResend, 20);
+      await relay.drain();
+      const topic = physicalTopic(prefix, TOPICS.relayResend);
+      const ends = await endOffsets(topic);
+      expect([...ends.values()].reduce((sum, n) => sum + Number(n), 0)).toBe(150); // 80 + 50 again + 20
+
+      const metrics = newMetrics();
+      const consumer = await startConsumer(new EffectsHandler('relay-resend', TOPICS.relayResend), newBus('relay-resend-consumer'), metrics);
+      await waitFor(() => caughtUp(consumer.groupId, TOPICS.relayResend), { what: 'the consumer at the end of both partitions' });
+      expect(await effectsCount()).toBe(100);
+      expect(await applicationsCount()).toBe(100);
+      expect(await counterValue(metrics.duplicates, 'relay-resend')).toBe(50);
+    });
+
+    it('rotates the published outbox with TRUNCATE only when nothing is left to publish and no writer holds it', async () => {
+      const rotate = async () => ((await ds.query(`SELECT ${SCHEMA}.outbox_rotate() AS r`)) as Array<{ r: boolean }>)[0]!.r;
+      const relay = new OutboxRelay(newBus('relay-rotate'), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, newMetrics(), log);
+      running.push(() => relay.stop());
+      await appendEvents(TOPICS.relay, 10);
+      expect(await rotate()).toBe(false); // 10 rows not published yet
+      expect(await outboxCount()).toBe(10);
+      await relay.drain();
+
+      // A writer between its insert and its COMMIT: rotation does not wait for it, and does not happen.
+      const writer = new pg.Client({ connectionString: databaseUrl });
+      await writer.connect();
+      try {
+        await writer.query('BEGIN');
+        await writer.query(`INSERT INTO ${SCHEMA}.outbox (event_id, topic, value) VALUES (gen_random_uuid(), $1, '{}')`, [TOPICS.relay]);
+        expect(await rotate()).toBe(false);
+        await writer.query('ROLLBACK');
+      } finally {
+        await writer.end();
+      }
+      expect(await rotate()).toBe(true);
+      expect(await outboxCount()).toBe(0);
+      // Ids go on from where they were: the cursor stays meaningful.
+      const [{ cursor }] = (await ds.query(`SELECT published_id::int AS cursor FROM ${SCHEMA}.outbox_cursor`)) as Array<{ cursor: number }>;
+      await appendEvents(TOPICS.relay, 1);
+      const [{ id }] = (await ds.query(`SELECT id::int AS id FROM ${SCHEMA}.outbox_pending`)) as Array<{ id: number }>;
+      expect(id).toBeGreaterThan(cursor);
+
+      // The relay rotates by itself once it has published rotateRows and caught up.
+      const rotating = new OutboxRelay(newBus('relay-rotating'), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl, rotateRows: 50 }, newMetrics(), log);
+      running.push(() => rotating.stop());
+      await rotating.start();
+      await appendEvents(TOPICS.relay, 60);
+      await waitFor(async () => (await outboxCount()) === 0, { what: 'the outbox rotated by the relay' });
+      expect(await pendingCount()).toBe(0);
+    });
+
+    it('takes outbox ids in commit order: a transaction that inserted first but commits last gets the later ids', async () => {
+      const early = new pg.Client({ connectionString: databaseUrl });
+      await early.connect();
+      try {
+        await early.query('BEGIN');
+        await early.query(`INSERT INTO ${SCHEMA}.outbox (event_id, topic, value) VALUES (gen_random_uuid(), 'early', '{}')`);
+        // A second writer waits for the first's COMMIT before its rows get ids.
+        const late = ds.query(`INSERT INTO ${SCHEMA}.outbox (event_id, topic, value) VALUES (gen_random_uuid(), 'late', '{}')`);
+        const lateDone = await Promise.race([late.then(() => true), new Promise((r) => setTimeout(() => r(false), 300))]);
+        expect(lateDone).toBe(false);
+        await early.query('COMMIT');
+        await late;
+      } finally {
+        await early.end();
+      }
+      const rows = (await ds.query(`SELECT topic FROM ${SCHEMA}.outbox WHERE topic IN ('early', 'late') ORDER BY id`)) as Array<{ topic: string }>;
+      expect(rows.map((r) => r.topic)).toEqual(['early', 'late']);
     });
   });
 });

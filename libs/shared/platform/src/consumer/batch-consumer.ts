@@ -2,12 +2,13 @@ import { dlqTopic, physicalTopic } from '@postera/contracts';
 import type pg from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { faultPoint } from '../fault.js';
-import { beginWithInboxClaim } from '../inbox/inbox.js';
+import { claimInbox, knownInInbox } from '../inbox/inbox.js';
 import type { Log } from '../logger.js';
 import type { BatchControl, InboundBatch, InboundRecord, MessageBus, MessageConsumer } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
 import { appendToOutbox, type OutgoingEvent } from '../outbox/outbox.js';
 import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
+import { beginAtPosition, commitAtPosition, judge, type ConsumerPosition } from './positions.js';
 import { whenReachable } from '../when-reachable.js';
 
 /** Members lost for another reason than the broker's absence, more often than this, end the process. */
@@ -56,7 +57,9 @@ class StoppedDuringOutage extends Error {}
 
 /**
  * Runs one BatchHandler: each chunk of a partition's batch (≤ batchSizeMax) is one database
- * transaction (inbox + effects + outbox), and the offset is committed only after it commits.
+ * transaction (the partition's position + effects + outbox), and the offset is committed to the
+ * group only after it commits (for lag and autoscaling; the position in the database decides what
+ * is applied).
  * A chunk that fails is retried with backoff; if it still fails, its messages are applied one
  * by one so that only the poison message goes to `<topic>.dlq` (with the original bytes,
  * headers, error and attempt count) and the rest are applied.
@@ -68,6 +71,8 @@ export class BatchConsumer {
   private deadLetters = 0;
   /** When members were lost lately for another reason than the broker's absence. */
   private lossesNotFromTheBroker: number[] = [];
+  /** Partitions whose position row exists (created by an earlier chunk): their chunks skip the create. */
+  private readonly positionRows = new Set<string>();
 
   constructor(
     private readonly handler: BatchHandler,
@@ -164,7 +169,7 @@ export class BatchConsumer {
       }
       faultPoint('after-db-commit');
       const last = chunk[chunk.length - 1];
-      // A dead letter is not in the inbox: its offset is committed at once, so that a crash cannot
+      // A dead letter moves no position: its offset is committed at once, so that a crash cannot
       // send it to the DLQ a second time. The rest may wait for the bus's commit interval.
       if (last) await control.commit(last.offset, this.deadLetters !== deadLettersBefore);
       await control.heartbeat();
@@ -255,13 +260,17 @@ export class BatchConsumer {
   }
 
   /**
-   * One transaction: inbox, the handler's effects, the outbox. TypeORM's query runner carries it
-   * (handlers use its manager), but BEGIN goes with the inbox claim (one round trip fewer than
-   * `ds.transaction`, on every chunk) and COMMIT is sent on the connection directly.
+   * One transaction: the partition's position (locked: the fence against a zombie member), the
+   * handler's effects, the outbox, the position moved. TypeORM's query runner carries it (handlers
+   * use its manager), but BEGIN goes with the position's lock and COMMIT with its update, sent on
+   * the connection directly: two round trips of plumbing per chunk, whatever its size.
    */
   private async applyInTransaction(messages: InboundMessage<unknown>[]): Promise<void> {
     if (messages.length === 0) return;
     const consumerId = this.handler.consumerId;
+    const first = messages[0]!.record;
+    const key = { consumerId, topic: first.topic, partition: first.partition };
+    const rowKey = `${first.topic}/${first.partition}`;
     // isTransactionActive is read-only in TypeORM's interface but a plain field of its runner: set as
     // startTransaction would, so that an entity save inside a handler joins this transaction
     // instead of sending a nested BEGIN and a COMMIT of its own.
@@ -270,15 +279,9 @@ export class BatchConsumer {
     try {
       const client = (await qr.connect()) as pg.ClientBase;
       open = true;
-      const fresh = await beginWithInboxClaim(
-        client,
-        this.o.schema,
-        consumerId,
-        messages.map((m) => m.messageId),
-      );
+      const position = await beginAtPosition(client, this.o.schema, key, this.positionRows.has(rowKey));
       qr.isTransactionActive = true;
-      // A message id seen twice in one chunk is applied once, at its first position.
-      const toApply = messages.filter((m) => fresh.delete(m.messageId));
+      const { toApply, duplicates } = await this.fresh(client, position, messages);
       const emitted: OutgoingEvent[] = [];
       const ctx: BatchContext = { tx: qr.manager, schema: this.o.schema, emit: (e) => emitted.push(e), log: this.log };
       if (toApply.length > 0) await this.handler.handle(ctx, toApply);
@@ -288,11 +291,12 @@ export class BatchConsumer {
       }
       await appendToOutbox(qr.manager, this.o.schema, emitted);
       faultPoint('before-db-commit');
-      await client.query('COMMIT');
+      const after = messages.reduce((max, m) => (BigInt(m.record.offset) + 1n > max ? BigInt(m.record.offset) + 1n : max), position.nextOffset);
+      await commitAtPosition(client, this.o.schema, key, { nextOffset: after, publications: position.publications, applied: toApply.length });
       open = false;
+      this.positionRows.add(rowKey);
       for (const m of messages) this.metrics.consumed.inc({ topic: m.record.topic, consumer: consumerId });
-      const duplicates = messages.length - toApply.length;
-      if (duplicates > 0) this.metrics.duplicates.inc({ topic: messages[0]!.record.topic, consumer: consumerId }, duplicates);
+      if (duplicates > 0) this.metrics.duplicates.inc({ topic: first.topic, consumer: consumerId }, duplicates);
     } catch (e) {
       // Nothing of the chunk stays (a broken connection has lost it anyway).
       if (open) await qr.query('ROLLBACK').catch(() => undefined);
@@ -301,6 +305,37 @@ export class BatchConsumer {
       qr.isTransactionActive = false;
       await qr.release();
     }
+  }
+
+  /**
+   * The messages of the chunk not applied before, in partition order. The position judges them
+   * (offset, then publication sequence). A dead letter put back by an operator is judged by its
+   * identity: claimed in the inbox, so that a second replay has no second effect. A partition's
+   * first chunk since positions exist is also looked up in the inbox, which holds what was applied
+   * before them. A message id seen twice in one chunk is applied once, at its first position.
+   */
+  private async fresh(client: pg.ClientBase, position: ConsumerPosition, messages: InboundMessage<unknown>[]) {
+    const candidates: InboundMessage<unknown>[] = [];
+    const replays: string[] = [];
+    const ids = new Set<string>();
+    for (const m of messages) {
+      const seen = judge(position, m.record);
+      if (seen === 'applied-by-offset' || seen === 'applied-by-publication' || ids.has(m.messageId)) continue;
+      ids.add(m.messageId);
+      candidates.push(m);
+      if (seen === 'replayed') replays.push(m.messageId);
+    }
+    const refused = new Set<string>();
+    if (replays.length > 0) {
+      const claimed = await claimInbox(client, this.o.schema, this.handler.consumerId, replays);
+      for (const id of replays) if (!claimed.has(id)) refused.add(id);
+    }
+    if (position.fresh) {
+      const before = candidates.filter((m) => !replays.includes(m.messageId)).map((m) => m.messageId);
+      for (const id of await knownInInbox(client, this.o.schema, this.handler.consumerId, before)) refused.add(id);
+    }
+    const toApply = refused.size === 0 ? candidates : candidates.filter((m) => !refused.has(m.messageId));
+    return { toApply, duplicates: messages.length - toApply.length };
   }
 
   private async toDlq(record: InboundRecord, error: Error, attempts: number): Promise<void> {

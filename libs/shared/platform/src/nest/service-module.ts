@@ -100,7 +100,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
         provide: PlatformMetrics,
         useFactory: (ds: DataSource) =>
           new PlatformMetrics(config.SERVICE_NAME, async () => {
-            const [row] = (await ds.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)) as Array<{ n: number }>;
+            const [row] = (await ds.query(`SELECT count(*)::int AS n FROM ${schema}.outbox_pending`)) as Array<{ n: number }>;
             return row?.n ?? 0;
           }),
         inject: [DataSourceClass],
@@ -116,6 +116,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
               batchMax: config.OUTBOX_BATCH_MAX,
               pollMs: config.OUTBOX_POLL_MS,
               lingerMs: config.OUTBOX_LINGER_MS,
+              rotateRows: config.OUTBOX_ROTATE_ROWS,
               databaseUrl: config.DATABASE_URL,
             },
             metrics,

@@ -13,6 +13,7 @@ export class PlatformMetrics {
   readonly messageLagSeconds: Histogram<'consumer'>;
   readonly outboxBacklog: Gauge;
   readonly inboxPruned: Counter;
+  readonly outboxRotations: Counter;
 
   constructor(service: string, outboxBacklog: () => Promise<number>) {
     this.registry.setDefaultLabels({ service });
@@ -25,7 +26,7 @@ export class PlatformMetrics {
     });
     this.duplicates = new Counter({
       name: 'postera_messages_duplicate_total',
-      help: 'Redelivered messages ignored by the inbox',
+      help: 'Redelivered messages ignored: already applied by offset, by publication sequence or by identity',
       labelNames: ['topic', 'consumer'],
       registers: [this.registry],
     });
@@ -66,6 +67,11 @@ export class PlatformMetrics {
       labelNames: ['consumer'],
       registers: [this.registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    });
+    this.outboxRotations = new Counter({
+      name: 'postera_outbox_rotations_total',
+      help: 'Times the published outbox was emptied (outbox_rotate())',
+      registers: [this.registry],
     });
     this.inboxPruned = new Counter({
       name: 'postera_inbox_pruned_total',

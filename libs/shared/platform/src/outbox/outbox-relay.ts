@@ -1,9 +1,16 @@
 import { physicalTopic } from '@postera/contracts';
 import pg from 'pg';
+import { PUBLICATION_HEADERS } from '../consumer/positions.js';
 import { NotificationListener } from '../database/listen.js';
+import { faultPoint } from '../fault.js';
 import type { Log } from '../logger.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import type { PlatformMetrics } from '../observability/metrics.js';
+
+/** Published rows after which the relay empties the outbox, once it has caught up. */
+export const OUTBOX_ROTATE_ROWS = 20_000;
+/** A quiet outbox with published rows is emptied after this long. */
+const ROTATE_IDLE_MS = 60_000;
 
 /** Below the broker's default message.max.bytes (1,048,588), with room for record and batch overheads. */
 export const OUTBOX_BATCH_BYTES_MAX = 768 * 1024;
@@ -48,22 +55,25 @@ export interface OutboxRelayOptions {
    */
   batchBytesMax?: number;
   pollMs: number;
+  /** Published rows after which the outbox is emptied (OUTBOX_ROTATE_ROWS by default). */
+  rotateRows?: number;
   /** Waited after each wake-up before reading, to gather the commits right behind it into one pass; 0 reads at once. */
   lingerMs?: number;
   databaseUrl: string;
 }
 
 /**
- * Publishes the outbox to Kafka in id order, in batches, with the idempotent producer.
- * Rows are deleted in the same transaction that read them, after the broker acknowledged them:
- * a crash in between republishes them (consumers' inboxes drop the copies), never loses one.
- * An advisory lock keeps one relay per schema active, so replicas of a service do not reorder.
+ * Publishes the outbox to Kafka in id order, in batches, with the idempotent producer, after the
+ * cursor (`outbox_cursor.published_id`), which moves in the same transaction that read the rows,
+ * after the broker acknowledged them: a crash in between sends them again (each carries its
+ * publication sequence, and consumers drop a sequence they applied), never loses one. The outbox
+ * is append-only; it is emptied by rotation (`outbox_rotate()`), not row by row. An advisory lock
+ * keeps one relay per schema active, so replicas of a service do not reorder.
  *
  * A pass is two round trips on the relay's own connection: `BEGIN; lock-and-read` before the
- * produce, `DELETE; COMMIT` after it (simple-protocol statements sent together). Through the
- * service's pool it was five (BEGIN, lock, read, delete, COMMIT); a relay pass follows nearly
- * every consumer transaction at low load, and on this VM each round trip costs a wake-up of
- * another process.
+ * produce, `UPDATE cursor; COMMIT` after it (simple-protocol statements sent together); a relay
+ * pass follows nearly every consumer transaction at low load, and on this VM each round trip costs
+ * a wake-up of another process.
  */
 export class OutboxRelay {
   private running = false;
@@ -72,6 +82,9 @@ export class OutboxRelay {
   /** Set by a NOTIFY or stop() that arrives while a batch is in hand, so the next idle() returns at once. */
   private wakeRequested = false;
   private listener: NotificationListener | null = null;
+  /** Rows published since the outbox was last emptied, and when it was last tried. */
+  private publishedSinceRotation = 0;
+  private lastRotation = Date.now();
   /** The relay's own connection, opened on first use and again after it failed. */
   private connection: pg.Client | null = null;
 
@@ -115,6 +128,7 @@ export class OutboxRelay {
       try {
         const n = await this.relayOnce();
         failures = 0;
+        if (n < this.o.batchMax) await this.rotateIfDue();
         if (n < this.o.batchMax && this.running) {
           await this.idle(this.o.pollMs);
           // Under load, commits land every few milliseconds, each with its NOTIFY: without a pause
@@ -212,16 +226,24 @@ export class OutboxRelay {
     const results = (await db.query(
       `BEGIN;
        WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext(${lockKey})) AS held)
-       SELECT o.id, o.topic, o.message_key, o.value, o.headers FROM lock, ${this.o.schema}.outbox o
-       WHERE lock.held ORDER BY o.id LIMIT ${Math.trunc(this.o.batchMax)}`,
+       SELECT o.id, o.topic, o.message_key, o.value, o.headers, c.epoch FROM lock, ${this.o.schema}.outbox_cursor c, ${this.o.schema}.outbox o
+       WHERE lock.held AND o.id > c.published_id ORDER BY o.id LIMIT ${Math.trunc(this.o.batchMax)}`,
     )) as unknown as pg.QueryResult[];
-    const rows = results[1]!.rows as OutboxRow[];
+    const rows = results[1]!.rows as Array<OutboxRow & { epoch: string }>;
     if (rows.length === 0) {
       await db.query('COMMIT');
       return 0;
     }
     const sent = withinBytes(rows, this.o.batchBytesMax ?? OUTBOX_BATCH_BYTES_MAX);
-    const record = (r: OutboxRow) => ({ topic: physicalTopic(this.o.topicPrefix, r.topic), key: r.message_key, value: r.value, headers: r.headers });
+    // The row's id is the publication's sequence: ids are taken in commit order (the outbox's
+    // ordering trigger), so on every partition the first copy of each event comes in increasing
+    // sequence, and a consumer drops a copy this relay sends again after a crash.
+    const record = (r: OutboxRow & { epoch: string }) => ({
+      topic: physicalTopic(this.o.topicPrefix, r.topic),
+      key: r.message_key,
+      value: r.value,
+      headers: { ...r.headers, [PUBLICATION_HEADERS.outbox]: this.o.schema, [PUBLICATION_HEADERS.epoch]: r.epoch, [PUBLICATION_HEADERS.seq]: r.id },
+    });
     const parked: Array<{ row: OutboxRow; refusal: string }> = [];
     try {
       await producer.send(sent.map(record));
@@ -238,12 +260,34 @@ export class OutboxRelay {
         }
       }
     }
+    faultPoint('relay-after-send');
     if (parked.length > 0) await this.park(db, parked);
-    // Ids are bigserials read back from the table: digits only, safe to inline.
-    await db.query(`DELETE FROM ${this.o.schema}.outbox WHERE id = ANY('{${sent.map((r) => r.id).join(',')}}'::bigint[]); COMMIT`);
+    // Ids are bigserials read back from the table: digits only, safe to inline. One row moves,
+    // whatever the batch: the published rows stay until the outbox is rotated.
+    await db.query(`UPDATE ${this.o.schema}.outbox_cursor SET published_id = ${sent[sent.length - 1]!.id}; COMMIT`);
+    this.publishedSinceRotation += sent.length;
     const parkedIds = new Set(parked.map((p) => p.row.id));
     for (const r of sent) if (!parkedIds.has(r.id)) this.metrics.produced.inc({ topic: r.topic });
     // A batch cut by size is followed at once by the next (the loop idles only on a short batch).
     return sent.length < rows.length ? this.o.batchMax : sent.length;
+  }
+
+  /**
+   * Empties the published outbox once it has grown by `rotateRows` (or has published anything and
+   * the last rotation is a minute old), when the relay has caught up. `outbox_rotate()` truncates
+   * only if nothing is left to publish and no writer holds the table; otherwise the next pass
+   * that catches up tries again.
+   */
+  private async rotateIfDue(): Promise<void> {
+    if (this.publishedSinceRotation === 0) return;
+    const now = Date.now();
+    if (this.publishedSinceRotation < (this.o.rotateRows ?? OUTBOX_ROTATE_ROWS) && now - this.lastRotation < ROTATE_IDLE_MS) return;
+    const db = await this.connect();
+    const result = await db.query<{ rotated: boolean }>(`SELECT ${this.o.schema}.outbox_rotate() AS rotated`);
+    this.lastRotation = now;
+    if (result.rows[0]?.rotated) {
+      this.publishedSinceRotation = 0;
+      this.metrics.outboxRotations.inc();
+    }
   }
 }

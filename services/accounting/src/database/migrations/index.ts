@@ -1,4 +1,4 @@
-import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration, publicationOrderMigration } from '@postera/platform';
 import { AccountingInitial1764190200000 } from './1764190200000-accounting-initial.js';
 import { AccountingAccruedInterest1795734100000 } from './1795734100000-accounting-accrued-interest.js';
 import { AccountingTradeLifecycle1795734200000 } from './1795734200000-accounting-trade-lifecycle.js';
@@ -32,4 +32,5 @@ export const accountingMigrations = [
   AccountingTrialBalanceFormat1797000000000,
   AccountingDayCosting1797100000000,
   AccountingCalendars1797200000000,
+  publicationOrderMigration('accounting'),
 ];

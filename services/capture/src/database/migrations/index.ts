@@ -1,4 +1,4 @@
-import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration, publicationOrderMigration } from '@postera/platform';
 import { CaptureInitial1764190000000 } from './1764190000000-capture-initial.js';
 import { CaptureReferential1764300000000 } from './1764300000000-capture-referential.js';
 import { CaptureTradeLifecycle1764300001000 } from './1764300001000-capture-trade-lifecycle.js';
@@ -16,4 +16,5 @@ export const captureMigrations = [
   fourEyesApprovalsMigration('capture'),
   CaptureCheckers1796710000000,
   CaptureReceiptsEveryRecord1796900000000,
+  publicationOrderMigration('capture'),
 ];

@@ -1,4 +1,4 @@
-import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { inboxReceivedIndexMigration, outboxParkedMigration, publicationOrderMigration } from '@postera/platform';
 import { GatewayInitial1764190600000 } from './1764190600000-gateway-initial.js';
 import { GatewayAuditProposals1764400000000 } from './1764400000000-gateway-audit-proposals.js';
 import { GatewayDlqReplays1764400001000 } from './1764400001000-gateway-dlq-replays.js';
@@ -15,4 +15,5 @@ export const gatewayMigrations = [
   GatewayProposalWithdrawal1796700100000,
   GatewayAuditKeyedChain1796900000000,
   GatewayCalendars1797200000000,
+  publicationOrderMigration('gateway'),
 ];

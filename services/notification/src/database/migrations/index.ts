@@ -1,4 +1,4 @@
-import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration, publicationOrderMigration } from '@postera/platform';
 import type { MigrationInterface } from 'typeorm';
 import { NotificationInitial1764190400000 } from './1764190400000-notification-initial.js';
 import { NotificationChannels1764600000000 } from './1764600000000-notification-channels.js';
@@ -33,5 +33,6 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     NotificationWebhookAnswersStatusOnly1796810000000,
     NotificationInstrumentNames1796900000000,
     NotificationCalendars1797000000000,
+    publicationOrderMigration('notification'),
   ];
 }

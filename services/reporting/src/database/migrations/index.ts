@@ -1,4 +1,4 @@
-import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration, publicationOrderMigration } from '@postera/platform';
 import { ReportingInitial1764190300000 } from './1764190300000-reporting-initial.js';
 import { ReportingTradeLifecycle1795734400000 } from './1795734400000-reporting-trade-lifecycle.js';
 import { ReportingDeclarations1796000000000 } from './1796000000000-reporting-declarations.js';
@@ -24,4 +24,5 @@ export const reportingMigrations = [
   inboxReceivedIndexMigration('reporting'),
   fourEyesApprovalsMigration('reporting'),
   ReportingCalendars1797200000000,
+  publicationOrderMigration('reporting'),
 ];

@@ -1,4 +1,4 @@
-import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { fourEyesApprovalsMigration, inboxReceivedIndexMigration, outboxParkedMigration, publicationOrderMigration } from '@postera/platform';
 import { SettlementInitial1764190100000 } from './1764190100000-settlement-initial.js';
 import { SettlementTradeLifecycle1795734000000 } from './1795734000000-settlement-trade-lifecycle.js';
 import { SettlementNettingPenalties1796000100000 } from './1796000100000-settlement-netting-penalties.js';
@@ -18,4 +18,5 @@ export const settlementMigrations = [
   SettlementCheckers1796710000000,
   SettlementDayMarks1797100000000,
   SettlementCalendars1797200000000,
+  publicationOrderMigration('settlement'),
 ];

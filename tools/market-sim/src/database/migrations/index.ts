@@ -1,4 +1,4 @@
-import { inboxReceivedIndexMigration, outboxParkedMigration } from '@postera/platform';
+import { inboxReceivedIndexMigration, outboxParkedMigration, publicationOrderMigration } from '@postera/platform';
 import { MarketSimInitial1764190500000 } from './1764190500000-market-sim-initial.js';
 import { MarketSimCancellations1795734300000 } from './1795734300000-market-sim-cancellations.js';
 import { MarketSimPartialStatements1796000000000 } from './1796000000000-market-sim-partial-statements.js';
@@ -11,4 +11,5 @@ export const marketSimMigrations = [
   outboxParkedMigration('market_sim'),
   inboxReceivedIndexMigration('market_sim'),
   MarketSimScenario1796970000000,
+  publicationOrderMigration('market_sim'),
 ];
