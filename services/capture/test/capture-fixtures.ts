@@ -1,7 +1,7 @@
 import { envelope, physicalTopic, Topics, type EventEnvelope, type InstrumentRefV1 } from '@postera/contracts';
 import type { Stack } from '@postera/devstack';
 import { newId } from '@postera/kernel';
-import type { Person } from '@postera/platform';
+import { PUBLICATION_HEADERS, unpack, type Person } from '@postera/platform';
 import { endOffsets, executionMessage, instrumentRef, testKafka, waitFor } from '@postera/testing';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -291,13 +291,13 @@ export class TopicCollector {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        c.messages.push({
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? null,
-          event: JSON.parse(message.value?.toString('utf8') ?? 'null') as EventEnvelope,
-        });
+      eachMessage: async ({ topic: t, partition, message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        const record = { topic: t, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value, headers, timestamp: message.timestamp };
+        // A packed record carries several events of one trade: each is collected on its own.
+        for (const one of unpack(record, PUBLICATION_HEADERS.seq)) {
+          c.messages.push({ partition, offset: message.offset, key: one.key, event: JSON.parse(one.value?.toString('utf8') ?? 'null') as EventEnvelope });
+        }
         c.next.set(partition, BigInt(message.offset) + 1n);
       },
     });

@@ -11,7 +11,7 @@ import { TOPIC_CATALOGUE, type TopicCatalogue } from './topics.js';
  */
 
 const ENVELOPE_DOC = {
-  eventId: 'Unique id of the event (UUID); deterministic where a replay must produce the same event. The inbox key of every consumer.',
+  eventId: 'Unique id of the event (UUID); deterministic where a replay must produce the same event. Its identity: a replayed dead letter is claimed by it.',
   schemaVersion: 'Version of the payload schema (1).',
   occurredAt: 'When the producer wrote the event (ISO 8601 instant).',
   producer: 'The service that wrote it.',
@@ -76,6 +76,13 @@ export function asyncApiDocument(catalogue: TopicCatalogue = TOPIC_CATALOGUE, ve
             type: { type: 'string', const: type, description: 'The event type: consumers skip the types they do not act on by this header.' },
             correlationId: { type: 'string' },
             producer: { type: 'string' },
+            outbox: { type: 'string', description: 'The schema whose outbox published the record.' },
+            'outbox-epoch': { type: 'string', description: 'The incarnation of that outbox (drawn when its tables are created).' },
+            'outbox-seq': {
+              type: 'string',
+              pattern: '^[0-9]+$',
+              description: 'The publication sequence (the outbox row id, in commit order): a consumer drops a sequence it already applied from that outbox on that partition.',
+            },
           },
         },
         payload: { schemaFormat: 'application/schema+json;version=draft-07', schema: envelopeSchema(type, jsonSchema(schema)) },
@@ -88,7 +95,9 @@ export function asyncApiDocument(catalogue: TopicCatalogue = TOPIC_CATALOGUE, ve
       description:
         `${topic.partitions} partition(s), keyed by ${topic.keyedBy}${topic.compacted ? ', compacted' : ''}. ` +
         `Written by ${topic.producers.join(', ')}; read by ${topic.consumers.length > 0 ? topic.consumers.join(', ') : 'no service'}. ` +
-        `A message a consumer cannot apply goes to ${topic.name}.dlq with its original bytes and the reason.`,
+        `A message a consumer cannot apply goes to ${topic.name}.dlq with its original bytes and the reason. ` +
+        'Neighbouring events of one key may travel packed in one record: its value is the JSON array of the events, and its `packed` header lists, ' +
+        'per event, its headers (h), publication sequence (s) and length in bytes (b); a reader cuts the events out and handles each as the message described here.',
       messages: refs,
       bindings: { kafka: { partitions: topic.partitions, replicas: catalogue.defaults.replicationFactor, bindingVersion: '0.5.0' } },
     };

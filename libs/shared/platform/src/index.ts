@@ -5,6 +5,7 @@ export * from './messaging/message-bus.port.js';
 export * from './messaging/kafkajs.adapter.js';
 export * from './messaging/kafka-client-options.js';
 export * from './messaging/kafka-acls.js';
+export * from './messaging/packed-records.js';
 export * from './messaging/kafkajs-request-queue.js';
 export * from './database/database.js';
 export * from './database/listen.js';

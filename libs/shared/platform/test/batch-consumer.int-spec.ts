@@ -62,6 +62,7 @@ const TOPICS = {
   replayed: 'test.replayed.v1',
   zombie: 'test.zombie.v1',
   relayResend: 'test.relay-resend.v1',
+  packed: 'test.packed.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -246,6 +247,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.replayed, partitions: 1 },
         { name: TOPICS.zombie, partitions: 2 },
         { name: TOPICS.relayResend, partitions: 2 },
+        { name: TOPICS.packed, partitions: 3 },
       ],
       { withDlq: true },
     );
@@ -932,6 +934,33 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       expect(await effectsCount()).toBe(100);
       expect(await applicationsCount()).toBe(100);
       expect(await counterValue(metrics.duplicates, 'relay-resend')).toBe(50);
+    });
+
+    it('packs neighbouring events of one key into one record; the consumer applies each, and isolates a poison among them', async () => {
+      // 10 trades, 3 events each written together; the middle event of the fifth trade is a poison.
+      const out = Array.from({ length: 30 }, (_, i) => {
+        const trade = Math.floor(i / 3);
+        const event = { ...testEvent(i, i === 13 ? { poison: true } : {}), correlationId: `trade-${trade}` };
+        return { topic: TOPICS.packed, key: `trade-${trade}`, event } satisfies OutgoingEvent;
+      });
+      await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
+      const relay = new OutboxRelay(newBus('relay-packed'), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, newMetrics(), log);
+      running.push(() => relay.stop());
+      await relay.drain();
+      const topic = physicalTopic(prefix, TOPICS.packed);
+      expect([...(await endOffsets(topic)).values()].reduce((sum, n) => sum + Number(n), 0)).toBe(10); // one record per trade
+      const events = await consumeAll(topic, { expected: 30, settleMs: 200 });
+      expect(events.map((e) => (JSON.parse(e.value) as TestEvent).payload.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+
+      const metrics = newMetrics();
+      const consumer = await startConsumer(new EffectsHandler('packed', TOPICS.packed), newBus('packed-consumer'), metrics);
+      await waitFor(() => caughtUp(consumer.groupId, TOPICS.packed), { what: 'the consumer past the ten records' });
+      expect(await effectsCount()).toBe(29);
+      expect(await applicationsCount()).toBe(29);
+      const dlq = await consumeAll(dlqTopic(topic), { expected: 1, settleMs: 300 });
+      expect(dlq.map((d) => (JSON.parse(d.value) as TestEvent).payload.seq)).toEqual([13]); // the poison alone, as a record of its own
+      expect(dlq[0]!.headers).toMatchObject({ eventId: out[13]!.event.eventId, type: 'test.happened', 'dlq-consumer': 'packed' });
+      expect(dlq[0]!.headers.packed).toBeUndefined();
     });
 
     it('rotates the published outbox with TRUNCATE only when nothing is left to publish and no writer holds it', async () => {

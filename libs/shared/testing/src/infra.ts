@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { catalogueAcls, dlqTopic, physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
-import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, mendIdleRequestQueueChecks, removeAcls, type KafkaConnectionConfig } from '@postera/platform';
+import { applyAcls, kafkaClientOptions, kafkaConnectionFromEnv, mendIdleRequestQueueChecks, PUBLICATION_HEADERS, removeAcls, unpack, type KafkaConnectionConfig } from '@postera/platform';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 
@@ -286,7 +286,7 @@ export interface ConsumedMessage {
  * catch unexpected extras) or when timeoutMs passes — with what it has, for the test to judge.
  * Messages come in partition order within each partition.
  */
-export async function consumeAll(topic: string, options: { expected: number; timeoutMs?: number; settleMs?: number }): Promise<ConsumedMessage[]> {
+export async function consumeAll(topic: string, options: { expected: number | 'to-the-end'; timeoutMs?: number; settleMs?: number }): Promise<ConsumedMessage[]> {
   const timeoutMs = options.timeoutMs ?? CONSUME_TIMEOUT_MS_DEFAULT;
   const consumer = testKafka('postera-test-reader').consumer({
     groupId: `${topic}.reader-${randomSuffix(6)}`,
@@ -294,6 +294,11 @@ export async function consumeAll(topic: string, options: { expected: number; tim
     maxWaitTimeInMs: 50,
   });
   const received: ConsumedMessage[] = [];
+  // 'to-the-end': every record the topic holds when the read starts (a packed record is several events).
+  const ends = options.expected === 'to-the-end' ? await endOffsets(topic) : null;
+  const next = new Map<number, bigint>();
+  const enoughRead = () =>
+    ends ? [...ends].every(([p, end]) => (next.get(p) ?? 0n) >= BigInt(end)) : received.length >= (options.expected as number);
   // A throwaway group commits nothing, so a rebalance (a coordinator still loading after the
   // broker starts) hands the reader its partitions again from the beginning: a record seen twice
   // at one offset is the reader's, not the topic's. A record written twice has two offsets.
@@ -303,7 +308,7 @@ export async function consumeAll(topic: string, options: { expected: number; tim
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     let reached: () => void = () => undefined;
     const enough = new Promise<void>((resolve) => (reached = resolve));
-    if (options.expected <= 0) reached();
+    if (enoughRead()) reached();
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic: t, partition, message }) => {
@@ -315,15 +320,13 @@ export async function consumeAll(topic: string, options: { expected: number; tim
           if (v === undefined) continue;
           headers[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
         }
-        received.push({
-          topic: t,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? null,
-          value: message.value?.toString('utf8') ?? '',
-          headers,
-        });
-        if (received.length >= options.expected) reached();
+        // A packed record (several events of one key) counts as its events, each with its own headers.
+        const record = { topic: t, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value, headers, timestamp: message.timestamp };
+        for (const event of unpack(record, PUBLICATION_HEADERS.seq)) {
+          received.push({ topic: t, partition, offset: message.offset, key: event.key, value: event.value?.toString('utf8') ?? '', headers: event.headers });
+        }
+        next.set(partition, BigInt(message.offset) + 1n);
+        if (enoughRead()) reached();
       },
     });
     let timer: NodeJS.Timeout | undefined;

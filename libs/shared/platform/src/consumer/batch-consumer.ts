@@ -8,7 +8,8 @@ import type { BatchControl, InboundBatch, InboundRecord, MessageBus, MessageCons
 import type { PlatformMetrics } from '../observability/metrics.js';
 import { appendToOutbox, type OutgoingEvent } from '../outbox/outbox.js';
 import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
-import { beginAtPosition, commitAtPosition, judge, type ConsumerPosition } from './positions.js';
+import { beginAtPosition, commitAtPosition, judge, PUBLICATION_HEADERS, type ConsumerPosition } from './positions.js';
+import { PACKED_HEADER, unpack } from '../messaging/packed-records.js';
 import { whenReachable } from '../when-reachable.js';
 
 /** Members lost for another reason than the broker's absence, more often than this, end the process. */
@@ -152,9 +153,17 @@ export class BatchConsumer {
   }
 
   private async onBatch(batch: InboundBatch, control: BatchControl): Promise<void> {
-    for (let i = 0; i < batch.records.length; i += this.o.batchSizeMax) {
+    // A packed record's events are cut out here; a chunk never ends inside a record, so that the
+    // offset committed after it is always that of a record whose every event was applied.
+    const events = batch.records.some((r) => r.headers[PACKED_HEADER] !== undefined)
+      ? batch.records.flatMap((r) => unpack(r, PUBLICATION_HEADERS.seq))
+      : batch.records;
+    for (let i = 0; i < events.length; ) {
       if (!control.isRunning()) return; // the rest is redelivered to whoever owns the partition next
-      const chunk = batch.records.slice(i, i + this.o.batchSizeMax);
+      let end = Math.min(i + this.o.batchSizeMax, events.length);
+      while (end < events.length && events[end - 1]!.part && !events[end - 1]!.part!.last) end++;
+      const chunk = events.slice(i, end);
+      i = end;
       // kafkajs heartbeats only when asked: a chunk that takes longer than the session timeout
       // (a slow handler on a loaded machine) would get the member evicted and the batch redone.
       const keepAlive = setInterval(() => void control.heartbeat().catch(() => undefined), KEEP_ALIVE_MS);
@@ -291,7 +300,12 @@ export class BatchConsumer {
       }
       await appendToOutbox(qr.manager, this.o.schema, emitted);
       faultPoint('before-db-commit');
-      const after = messages.reduce((max, m) => (BigInt(m.record.offset) + 1n > max ? BigInt(m.record.offset) + 1n : max), position.nextOffset);
+      const after = messages.reduce((max, m) => {
+        // An event that is not its record's last leaves the position at the record: the rest of it
+        // is judged by publication sequence (a poison isolated among them is applied alone).
+        const next = BigInt(m.record.offset) + (m.record.part && !m.record.part.last ? 0n : 1n);
+        return next > max ? next : max;
+      }, position.nextOffset);
       await commitAtPosition(client, this.o.schema, key, { nextOffset: after, publications: position.publications, applied: toApply.length });
       open = false;
       this.positionRows.add(rowKey);

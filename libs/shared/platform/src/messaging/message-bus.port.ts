@@ -10,6 +10,12 @@ export interface OutboundRecord {
   headers: Record<string, string>;
 }
 
+/** One of the events of a packed record (packed-records.ts): its place in the record. */
+export interface PartOfRecord {
+  index: number;
+  last: boolean;
+}
+
 export interface InboundRecord {
   topic: string;
   partition: number;
@@ -18,6 +24,8 @@ export interface InboundRecord {
   value: Buffer | null;
   headers: Record<string, string>;
   timestamp: string;
+  /** Set on an event cut out of a packed record: the events of one record share its offset. */
+  part?: PartOfRecord;
 }
 
 export interface InboundBatch {

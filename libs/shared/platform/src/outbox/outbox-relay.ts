@@ -2,6 +2,7 @@ import { physicalTopic } from '@postera/contracts';
 import pg from 'pg';
 import { PUBLICATION_HEADERS } from '../consumer/positions.js';
 import { NotificationListener } from '../database/listen.js';
+import { PACKED_EVENTS_MAX, PACKED_HEADER, packedRecord } from '../messaging/packed-records.js';
 import { faultPoint } from '../fault.js';
 import type { Log } from '../logger.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
@@ -34,6 +35,21 @@ export function withinBytes<R extends { message_key: string | null; value: strin
     n++;
   }
   return rows.slice(0, n);
+}
+
+/**
+ * The rows in order, cut into runs of neighbours with the same topic and key (a key is required:
+ * keyless events spread over partitions), at most PACKED_EVENTS_MAX each.
+ */
+export function packNeighbours<R extends { topic: string; message_key: string | null }>(rows: R[]): R[][] {
+  const groups: R[][] = [];
+  for (const r of rows) {
+    const last = groups[groups.length - 1];
+    const head = last?.[0];
+    if (last && head && r.message_key !== null && head.message_key === r.message_key && head.topic === r.topic && last.length < PACKED_EVENTS_MAX) last.push(r);
+    else groups.push([r]);
+  }
+  return groups;
 }
 
 interface OutboxRow {
@@ -235,25 +251,27 @@ export class OutboxRelay {
       return 0;
     }
     const sent = withinBytes(rows, this.o.batchBytesMax ?? OUTBOX_BATCH_BYTES_MAX);
+    const epoch = sent[0]!.epoch;
     // The row's id is the publication's sequence: ids are taken in commit order (the outbox's
     // ordering trigger), so on every partition the first copy of each event comes in increasing
     // sequence, and a consumer drops a copy this relay sends again after a crash.
-    const record = (r: OutboxRow & { epoch: string }) => ({
+    const publication = { [PUBLICATION_HEADERS.outbox]: this.o.schema, [PUBLICATION_HEADERS.epoch]: epoch };
+    const single = (r: OutboxRow) => ({
       topic: physicalTopic(this.o.topicPrefix, r.topic),
       key: r.message_key,
       value: r.value,
-      headers: { ...r.headers, [PUBLICATION_HEADERS.outbox]: this.o.schema, [PUBLICATION_HEADERS.epoch]: r.epoch, [PUBLICATION_HEADERS.seq]: r.id },
+      headers: { ...r.headers, ...publication, [PUBLICATION_HEADERS.seq]: r.id },
     });
     const parked: Array<{ row: OutboxRow; refusal: string }> = [];
     try {
-      await producer.send(sent.map(record));
+      await producer.send(packNeighbours(sent).map((group) => (group.length === 1 ? single(group[0]!) : this.packed(group, publication))));
     } catch (e) {
       if (!this.bus.refusedForItself(e)) throw e;
       // One event the broker will never take must not hold back every event behind it: the batch
       // again one event at a time, in id order, and what is refused for itself is parked.
       for (const r of sent) {
         try {
-          await producer.send([record(r)]);
+          await producer.send([single(r)]);
         } catch (one) {
           if (!this.bus.refusedForItself(one)) throw one;
           parked.push({ row: r, refusal: (one as Error).message });
@@ -270,6 +288,15 @@ export class OutboxRelay {
     for (const r of sent) if (!parkedIds.has(r.id)) this.metrics.produced.inc({ topic: r.topic });
     // A batch cut by size is followed at once by the next (the loop idles only on a short batch).
     return sent.length < rows.length ? this.o.batchMax : sent.length;
+  }
+
+  /** One record for neighbouring events of one topic and key (packed-records.ts). */
+  private packed(group: OutboxRow[], publication: Record<string, string>) {
+    const { value, header } = packedRecord(
+      group.map((r) => r.value),
+      group.map((r) => ({ h: r.headers, s: r.id })),
+    );
+    return { topic: physicalTopic(this.o.topicPrefix, group[0]!.topic), key: group[0]!.message_key, value, headers: { ...publication, [PACKED_HEADER]: header } };
   }
 
   /**
