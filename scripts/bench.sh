@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench [-- --trades=50000]: the pipeline benchmark with its floor (see tools/devstack/src/bench.ts).
+# npm run bench [-- --trades=50000] [--cpus=1|2|1,2]: the pipeline benchmark with its floor (see tools/devstack/src/bench.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/node-runtime.sh

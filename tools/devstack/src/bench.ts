@@ -6,14 +6,19 @@
  * a batched Postgres insert of the same rows; and prints the ratio to it. A benchmark, not a test.
  */
 import { physicalTopic, Topics } from '@postera/contracts';
+import kafkajs from 'kafkajs';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { affinityCheck, CpusOptionError, firstCores, infraPids, InfraPinning, otherBenches, parseCpusOption, runsOn, scalingSummary } from './cpu-pinning.js';
 import { loadSampleReferential, openDay } from './day.js';
 import { dbActivity, dbActivityPerTrade } from './db-activity.js';
 import { floorBudget } from './floor-budget.js';
+import { formatPartitionSplit, partitionSplit, type GroupMember } from './replica-partitions.js';
 import { poissonSchedule, publishOpenLoop, type OpenLoopReport } from './open-loop.js';
 import { infraCpuSeconds, PostgresCpu, processCpuSeconds } from './infra-cpu.js';
 import { publish } from './publish.js';
@@ -44,6 +49,19 @@ const POLL_MS = 1000;
 /** The stack is measured idle this long before the first publish (its CPU at rest, per process). */
 const IDLE_SECONDS = Number(args.get('idle-seconds') ?? 5);
 const TIMEOUT_MS = 30 * 60_000;
+/**
+ * BENCH_REPLICAS=notification=2,settlement=2: that many processes of those services, as an SRE
+ * scales them. Read before the stack starts: the processes of a replicated run carry the group-join
+ * probe, which names the process of each consumer group member.
+ */
+const REPLICAS = (process.env.BENCH_REPLICAS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((spec) => {
+    const [name, count] = spec.split('=') as [ServiceName, string];
+    if (!(name in SERVICES) || !/^[1-9]\d*$/.test(count ?? '')) throw new Error(`BENCH_REPLICAS: ${spec} is not <service>=<count>`);
+    return { name, count: Number(count) };
+  });
 
 const say = (s: string) => process.stdout.write(`» ${s}\n`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -160,10 +178,58 @@ async function narrowRowFloor(url: string, rows: number): Promise<number> {
   return cpuSeconds;
 }
 
-async function main() {
+/**
+ * The members of the run's consumer groups as the broker has them now, each with its assignment
+ * (kafkajs admin describeGroups; a group in the middle of a rebalance has members without one).
+ */
+async function groupMembers(groupPrefix: string): Promise<GroupMember[]> {
+  const admin = kafkaClient(brokers, 'bench-groups').admin();
+  await admin.connect();
+  try {
+    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${groupPrefix}.`));
+    const { groups } = await admin.describeGroups(ids);
+    return groups.flatMap((g) =>
+      g.members.map((m) => ({
+        groupId: g.groupId,
+        memberId: m.memberId,
+        assignment: (m.memberAssignment.length > 0 ? kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment : undefined) ?? {},
+      })),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The process of each member id the group-join probe recorded (its latest join), by the processes' pids. */
+function membersProcesses(file: string, nameOfPid: ReadonlyMap<number, string>): Map<string, string> {
+  const m = new Map<string, string>();
+  if (!existsSync(file)) return m;
+  for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    const { pid, memberId } = JSON.parse(line) as { pid: number; memberId: string };
+    const name = nameOfPid.get(pid);
+    if (name) m.set(memberId, name);
+  }
+  return m;
+}
+
+/** With `--cpus=N`: the cores the run is on, and what of the infrastructure was moved to them. */
+interface Pinned {
+  cpus: number;
+  cores: string;
+  infra: InfraPinning;
+}
+
+async function main(pinned: Pinned | null) {
   const runId = `bench-${Date.now().toString(36)}`;
-  say(`${N} executions, Kafka ${brokers}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  // The cores this process may run on: the machine's, or those --cpus pinned it (and its children) to.
+  const coresUsed = availableParallelism();
+  say(
+    `${N} executions, Kafka ${brokers}, ${cpus().length} cores${pinned ? ` (the run pinned to ${pinned.cpus}: cores ${pinned.cores})` : ''}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  );
   const databaseUrl = await recreateDatabase('postera_bench');
+  const groupJoinsFile = join(REPO_ROOT, '.local/logs', runId, 'group-joins.jsonl');
+  const groupJoinProbe = fileURLToPath(new URL('./group-join-probe.js', import.meta.url));
+  const replicated = REPLICAS.some((r) => r.count > 1);
   // Topics of this run alone: deleting and re-creating one name races with the broker's deletion.
   const prefix = runId;
   await ensureTopics(brokers, prefix);
@@ -185,11 +251,14 @@ async function main() {
     // prices Postera alone.
     serviceEnv: { 'market-sim': { MARKET_SIM_SCHEMA_CHECK: 'false' } },
     // Every BENCH_ENV_<NAME> of the bench's environment is passed to the services as <NAME> (to try a setting).
-    env: Object.fromEntries(
-      Object.entries(process.env)
-        .filter(([k]) => k.startsWith('BENCH_ENV_'))
-        .map(([k, v]) => [k.slice('BENCH_ENV_'.length), v ?? '']),
-    ),
+    env: {
+      ...Object.fromEntries(
+        Object.entries(process.env)
+          .filter(([k]) => k.startsWith('BENCH_ENV_'))
+          .map(([k, v]) => [k.slice('BENCH_ENV_'.length), v ?? '']),
+      ),
+      ...(replicated ? { BENCH_GROUP_JOINS_FILE: groupJoinsFile } : {}),
+    },
     // BENCH_PROFILE=capture,notification: V8 CPU profiles of those services, written when they stop (open in Chrome DevTools).
     // BENCH_NODE_ARGS="--trace-gc": Node options for every service, those NODE_OPTIONS refuses included (in their logs).
     nodeArgs: Object.fromEntries(
@@ -197,6 +266,8 @@ async function main() {
         name,
         [
           ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+          // Every process of a replicated run, the first of each service included: all are members of the groups.
+          ...(replicated ? [`--import=${groupJoinProbe}`] : []),
           ...((process.env.BENCH_PROFILE ?? '').split(',').includes(name)
             ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO_ROOT, '.local/logs', runId, 'profiles')}`]
             : []),
@@ -205,12 +276,7 @@ async function main() {
     ),
   });
   await stack.startAll();
-  // BENCH_REPLICAS=notification=2,settlement=2: that many processes of those services, as an SRE scales them.
-  for (const spec of (process.env.BENCH_REPLICAS ?? '').split(',').filter(Boolean)) {
-    const [name, count] = spec.split('=') as [ServiceName, string];
-    if (!(name in SERVICES) || !(Number(count) >= 1)) throw new Error(`BENCH_REPLICAS: ${spec} is not <service>=<count>`);
-    for (let i = 2; i <= Number(count); i++) await stack.startReplica(name, i);
-  }
+  for (const { name, count } of REPLICAS) for (let i = 2; i <= count; i++) await stack.startReplica(name, i);
   await loadSampleReferential(stack, { webhookUrl: hooks.url });
   await openDay(stack, TRADE_DATE);
   const messages = sampleDay({ tradeDate: TRADE_DATE, count: N, runId: 'B' });
@@ -218,7 +284,11 @@ async function main() {
   const confirmations = sampleConfirmations(messages);
   const indexOfTrade = new Map(messages.map((m, i) => [m.key, i]));
   const clientTrades = messages.filter((m) => String(m.message.account).startsWith('CLI-')).length;
-  const hooked = new Set(referentialImport().accounts.filter((a) => a.contacts?.some((c) => c.channel === 'WEBHOOK')).map((a) => a.account));
+  const hooked = new Set(
+    referentialImport()
+      .accounts.filter((a) => a.contacts?.some((c) => c.channel === 'WEBHOOK'))
+      .map((a) => a.account),
+  );
   const webhookTrades = messages.filter((m) => hooked.has(String(m.message.account))).length;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'bench' });
   const postgresCpu = new PostgresCpu(db, new Set(['bench', 'bench-db-activity']));
@@ -236,7 +306,11 @@ async function main() {
     { name: 'market-sim (matched)', sql: `SELECT count(*) AS n FROM settlement.instructions WHERE status = 'MATCHED'`, target: N },
     { name: 'accounting (trade-date entries)', sql: 'SELECT count(*) AS n FROM accounting.journal_entries', target: N },
     { name: 'reporting (activity)', sql: 'SELECT count(*) AS n FROM reporting.trade_activity WHERE captured_at IS NOT NULL', target: N },
-    { name: 'notification (avis sent)', sql: `SELECT count(*) AS n FROM notification.notifications WHERE channel = 'EMAIL' AND status = 'SENT'`, target: clientTrades },
+    {
+      name: 'notification (avis sent)',
+      sql: `SELECT count(*) AS n FROM notification.notifications WHERE channel = 'EMAIL' AND status = 'SENT'`,
+      target: clientTrades,
+    },
     {
       name: 'notification (webhooks sent)',
       sql: `SELECT count(*) AS n FROM notification.notifications WHERE channel = 'WEBHOOK' AND status = 'SENT'`,
@@ -272,12 +346,12 @@ async function main() {
     return m;
   };
   // Never below zero: a Postgres backend that ended between the two readings takes its CPU with it.
-  const cpuSince = (before: Map<string, number>, after: Map<string, number>) =>
-    [...after].map(([k, v]) => [k, Math.max(0, v - (before.get(k) ?? 0))] as const);
+  const cpuSince = (before: Map<string, number>, after: Map<string, number>) => [...after].map(([k, v]) => [k, Math.max(0, v - (before.get(k) ?? 0))] as const);
   say(`measuring the stack idle for ${IDLE_SECONDS} s`);
   const cpuAtRest = cpuNow();
   await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
   const cpuAtStart = cpuNow();
+  const benchCpuAtStart = process.cpuUsage();
   await postgresCpu.begin();
   const dbAtStart = await dbActivity(databaseUrl);
   ownTransactions += 3; // its own three readings
@@ -312,16 +386,39 @@ async function main() {
   }
   const openLoop = await publishing;
   const cpuAtEnd = cpuNow();
+  // The bench process: the load generator (its producer), its polls of the stages, and the SMTP and
+  // webhook receivers the services send to. Not a process of the stack: apart from the sum.
+  const benchCpu = process.cpuUsage(benchCpuAtStart);
   await postgresCpu.sample();
   ownTransactions++;
   const postgresCpuByOwner = postgresCpu.byOwner();
+  // Where every process ran, read from the kernel at the end of the run (each thread of each).
+  const services = [...stack.running, ...stack.replicas];
+  const affinity = pinned
+    ? affinityCheck(
+        [
+          ...services.map(([name, svc]) => ({ what: name, pids: [svc.process.pid!] })),
+          { what: 'kafka', pids: infraPids().kafka },
+          { what: 'postgres', pids: infraPids().postgres },
+          { what: 'bench (load generator, sinks)', pids: [process.pid] },
+        ],
+        pinned.cores,
+      )
+    : null;
+  // Each replica's partitions, from the groups' assignment on the broker before the stack stops.
+  const members = replicated ? await groupMembers(runId) : [];
+  const processOfMember = membersProcesses(groupJoinsFile, new Map(services.map(([name, svc]) => [svc.process.pid!, name])));
   const endToEndSeconds = (Math.max(...stages.map((s) => s.doneAt!)) - t0) / 1000;
 
   // Latency per client trade, to its avis d'opéré leaving by SMTP: in open loop from the time the
   // schedule meant to send the execution (so a generator falling behind cannot hide queueing);
   // in a burst from the execution's Kafka timestamp.
   const lat = openLoop
-    ? (await db.query(`SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL'`)).rows
+    ? (
+        await db.query(
+          `SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL'`,
+        )
+      ).rows
         .map((r: { trade_ref: string; sent: string }) => Number(r.sent) - (openLoop.startEpochMs + sendAt![indexOfTrade.get(r.trade_ref)!]!))
         .sort((a: number, b: number) => a - b)
     : (
@@ -359,14 +456,29 @@ async function main() {
       messagesConsumed: volume.consumed,
       rowsWritten: Object.values(database.rowsWritten).reduce((a, b) => a + b, 0) * N,
     },
-    cpus().length,
+    coresUsed,
   );
 
   const rate = (seconds: number) => Math.round(N / seconds);
   const msPerTrade = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / N).toFixed(2));
   const postgresOfStack = [...postgresCpuByOwner].filter(([k]) => k !== 'bench' && k !== 'other').reduce((sum, [, v]) => sum + v, 0);
+  const cpuMsPerTrade = Object.fromEntries(cpuSince(cpuAtStart, cpuAtEnd).map(([k, v]) => [k, msPerTrade(k === 'postgres' ? postgresOfStack : v)]));
+  const cpuMsPerTradeSum = Number(
+    Object.values(cpuMsPerTrade)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(2),
+  );
+  const replicas = REPLICAS.filter((r) => r.count > 1).map((r) => ({ service: r.name, processes: partitionSplit(members, processOfMember, r.name) }));
   const result = {
     machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    /**
+     * `--cpus=N`: every process of the run on cores 0…N−1 — the services and the bench (the load
+     * generator) as its children, the broker and Postgres moved for the run — what could not be moved,
+     * and each group of processes' threads found on other cores at the end of the run.
+     */
+    cpus: pinned
+      ? { count: pinned.cpus, cores: pinned.cores, pinned: pinned.infra.pinned, notPinned: pinned.infra.notPinned, threadsElsewhereAtEnd: affinity }
+      : { count: coresUsed, cores: 'not pinned' },
     trades: N,
     clientTrades,
     webhookTrades,
@@ -385,9 +497,13 @@ async function main() {
      * time at rest included. Postgres: its background processes and the backends of the stack's
      * connections, those that ended during the run included (PostgresCpu); the bench's own polls not.
      */
-    cpuMsPerTrade: Object.fromEntries(
-      cpuSince(cpuAtStart, cpuAtEnd).map(([k, v]) => [k, msPerTrade(k === 'postgres' ? postgresOfStack : v)]),
-    ),
+    cpuMsPerTrade,
+    /** The sum of cpuMsPerTrade: every process of the stack, the broker and Postgres included. */
+    cpuMsPerTradeSum,
+    /** The bench process's own (load generator, polls, SMTP and webhook receivers), not in the sum. */
+    benchProcessCpuMsPerTrade: msPerTrade((benchCpu.user + benchCpu.system) / 1e6),
+    /** With BENCH_REPLICAS: each process's partitions of its service's consumer groups at the end of the run. */
+    replicas,
     /** Postgres's share above, by the service whose connections it served; `bench` (its polls) and `other` (other databases) apart. */
     postgresCpuMsPerTrade: Object.fromEntries([...postgresCpuByOwner].sort(([, a], [, b]) => b - a).map(([k, v]) => [k, msPerTrade(v)])),
     /**
@@ -422,7 +538,7 @@ async function main() {
   };
   const dir = join(REPO_ROOT, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${runId}.json`);
+  const file = process.env.BENCH_RESULT_FILE ?? join(dir, `${runId}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2));
   process.stdout.write(`
 Postera benchmark — ${N} executions (${clientTrades} to clients, ${webhookTrades} of them also by webhook: ${result.webhooksReceived} POSTs received), ${result.machine.cores} cores, ${result.machine.model}
@@ -433,12 +549,24 @@ ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).
   peak RSS (MiB)       ${Object.entries(result.peakRssMiB)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
+  cores                ${
+    pinned
+      ? `pinned to ${pinned.cores} (${pinned.cpus} of ${result.machine.cores}): the services and the bench as its children; ${pinned.infra.pinned.join('; ') || 'no infrastructure'}${
+          pinned.infra.notPinned.length > 0 ? `\n  NOT PINNED           ${pinned.infra.notPinned.map((n) => `${n.what}: ${n.why}`).join('; ')}` : ''
+        }\n  threads elsewhere    ${affinity!.map((a) => `${a.what} ${a.off}/${a.threads}`).join(', ')} (threads not on ${pinned.cores} at the end of the run, of all)`
+      : `not pinned: ${coresUsed} cores (--cpus=N pins the run)`
+  }
   CPU ms per trade     ${Object.entries(result.cpuMsPerTrade)
     .map(([k, v]) => `${k} ${v}`)
-    .join(', ')} (sum ${Object.values(result.cpuMsPerTrade)
-    .reduce((a, b) => a + b, 0)
-    .toFixed(1)})
-  Postgres CPU ms      ${Object.entries(result.postgresCpuMsPerTrade)
+    .join(
+      ', ',
+    )} (sum ${cpuMsPerTradeSum.toFixed(1)}); the bench process (load generator, polls, SMTP and webhook receivers, on the same cores) ${result.benchProcessCpuMsPerTrade}, not in the sum
+${replicas
+  .map(
+    (r) =>
+      `  replicas             run: ${cpuMsPerTradeSum.toFixed(2)} ms of CPU per trade, every process\n${formatPartitionSplit(r.service, r.processes, result.cpuMsPerTrade, runId).join('\n')}\n`,
+  )
+  .join('')}  Postgres CPU ms      ${Object.entries(result.postgresCpuMsPerTrade)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')} per trade, by the service it served
   Postgres per trade   ${result.databasePerTrade.transactions} transactions, ${result.databasePerTrade.walFlushes} WAL flushes, ${result.databasePerTrade.walKiB} KiB of WAL (${result.databasePerTrade.walFullPages} full pages); rows written: ${Object.entries(
@@ -453,13 +581,86 @@ ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).
     .toFixed(0)} %, over ${IDLE_SECONDS} s before the first publish)
   floor                kafkajs produce ${result.floor.kafkaProducePerSecond}/s, consume ${result.floor.kafkaConsumePerSecond}/s; Postgres batched insert ${result.floor.postgresBatchedInsertPerSecond} rows/s
   floor CPU each       ${result.floor.cpuMicrosecondsEach.kafkaProduce} µs a message produced, ${result.floor.cpuMicrosecondsEach.kafkaConsume} µs consumed, ${result.floor.cpuMicrosecondsEach.postgresInsert} µs a trade row inserted, ${result.floor.cpuMicrosecondsEach.postgresNarrowInsert} µs an inbox row (client, broker and Postgres)
-  design at the floor  ${budget.perTrade.produced} messages produced, ${budget.perTrade.consumed} consumed, ${budget.perTrade.rowsWritten} rows written per trade → at least ${budget.cpuMsPerTrade.total} ms of CPU per trade at the floor's costs, rows as inbox rows (Kafka ${budget.cpuMsPerTrade.kafka}, Postgres ${budget.cpuMsPerTrade.postgres}): at most ${budget.ceilingTradesPerSecond} trades/s on ${result.machine.cores} cores (Kafka alone ${budget.kafkaAloneCeilingTradesPerSecond})
+  design at the floor  ${budget.perTrade.produced} messages produced, ${budget.perTrade.consumed} consumed, ${budget.perTrade.rowsWritten} rows written per trade → at least ${budget.cpuMsPerTrade.total} ms of CPU per trade at the floor's costs, rows as inbox rows (Kafka ${budget.cpuMsPerTrade.kafka}, Postgres ${budget.cpuMsPerTrade.postgres}): at most ${budget.ceilingTradesPerSecond} trades/s on ${coresUsed} cores (Kafka alone ${budget.kafkaAloneCeilingTradesPerSecond})
   ratio                end to end takes ${result.ratio.endToEndVsKafkaProduce}× the raw produce time, ${result.ratio.endToEndVsPostgresInsert}× the raw insert time
   results              ${file}
 `);
 }
 
-main().catch((e) => {
-  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+/** This script again, on the first `count` cores (taskset): every process it starts inherits them. */
+function runPinned(count: number, argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const r = spawnSync('taskset', ['-c', firstCores(count), process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...argv], {
+    stdio: 'inherit',
+    env,
+  });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+/** `--cpus=1,2`: a run on each, one after the other, then the throughput and CPU per trade compared. */
+function compareCores(counts: number[]): number {
+  const stamp = Date.now().toString(36);
+  const dir = join(REPO_ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const runs = [];
+  for (const n of counts) {
+    say(`run on ${n} core${n > 1 ? 's' : ''} (--cpus=${n})`);
+    const file = join(dir, `bench-cpus-${stamp}-${n}.json`);
+    const argv = process.argv.slice(2).map((a) => (a.startsWith('--cpus=') ? `--cpus=${n}` : a));
+    const status = runPinned(n, argv, { ...process.env, BENCH_RESULT_FILE: file });
+    if (status !== 0) return status;
+    const r = JSON.parse(readFileSync(file, 'utf8')) as { endToEnd: { tradesPerSecond: number }; cpuMsPerTradeSum: number };
+    runs.push({ cpus: n, tradesPerSecond: r.endToEnd.tradesPerSecond, cpuMsPerTrade: r.cpuMsPerTradeSum, file });
+  }
+  const summary = scalingSummary(runs);
+  const file = join(dir, `bench-cpus-${stamp}.json`);
+  writeFileSync(file, JSON.stringify({ trades: N, runs, comparisons: summary.comparisons }, null, 2));
+  process.stdout.write(
+    `\nPostera benchmark — ${N} executions on ${counts.join(', ')} cores (every process pinned each time)\n${summary.lines.join('\n')}\n  results  ${file}\n`,
+  );
+  return 0;
+}
+
+async function entry(): Promise<number> {
+  const counts = parseCpusOption(args.get('cpus'), cpus().length);
+  if (counts === null) {
+    await main(null);
+    return 0;
+  }
+  // Pinning the broker and Postgres, shared by every run on this machine, would change another
+  // bench's figures (and the runs share the bench's database).
+  const others = otherBenches();
+  if (others.length > 0) throw new CpusOptionError(`--cpus: another bench is running (pid ${others.join(', ')}); wait for it to end`);
+  if (counts.length > 1) return compareCores(counts);
+  const n = counts[0]!;
+  const cores = firstCores(n);
+  if (!runsOn(cores)) return runPinned(n, process.argv.slice(2));
+  const infra = new InfraPinning(cores);
+  // The broker and Postgres get their cores back however the run ends.
+  const restore = () => {
+    for (const error of infra.restore()) process.stderr.write(`bench: could not give back the cores of ${error}\n`);
+  };
+  process.on('exit', restore);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      restore();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  infra.pin();
+  for (const p of infra.pinned) say(`pinned to cores ${cores}: ${p}`);
+  for (const p of infra.notPinned) say(`NOT pinned: ${p.what}: ${p.why}`);
+  await main({ cpus: n, cores, infra });
+  return 0;
+}
+
+entry().then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof CpusOptionError) {
+      process.stderr.write(`bench: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
