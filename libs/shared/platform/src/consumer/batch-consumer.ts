@@ -36,6 +36,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How often the member says it is alive while a chunk is processed (kafkajs sends at most one per heartbeatInterval). */
 const KEEP_ALIVE_MS = 2_000;
 
+/** How far a producer's clock may be ahead of the database's, for the records written before positions. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
+
 /** The longest wait between two tries while the database is unreachable. */
 const OUTAGE_BACKOFF_MS_MAX = 5_000;
 
@@ -324,10 +327,25 @@ export class BatchConsumer {
   /**
    * The messages of the chunk not applied before, in partition order. The position judges them
    * (offset, then publication sequence). A dead letter put back by an operator is judged by its
-   * identity: claimed in the inbox, so that a second replay has no second effect. A partition's
-   * first chunk since positions exist is also looked up in the inbox, which holds what was applied
-   * before them. A message id seen twice in one chunk is applied once, at its first position.
+   * identity: claimed in the inbox, so that a second replay has no second effect. A record written
+   * before positions replaced the inbox is also looked up there (a group reading old records again:
+   * a consumer renamed, or the redelivery right after the upgrade). A message id seen twice in one
+   * chunk is applied once, at its first position.
    */
+  /**
+   * Records older than this (Kafka timestamps, in ms) may have been applied while the inbox
+   * recorded every message: until positions replaced it (`inbox_regime.ended_at`), with a margin
+   * for the producers' clocks. Read once.
+   */
+  private inboxUntilMs: number | null = null;
+  private async inboxUntil(client: pg.ClientBase): Promise<number> {
+    if (this.inboxUntilMs === null) {
+      const result = await client.query<{ ms: string }>(`SELECT (extract(epoch FROM ended_at) * 1000)::bigint::text AS ms FROM ${this.o.schema}.inbox_regime`);
+      this.inboxUntilMs = Number(result.rows[0]?.ms ?? 0) + CLOCK_MARGIN_MS;
+    }
+    return this.inboxUntilMs;
+  }
+
   private async fresh(client: pg.ClientBase, position: ConsumerPosition, messages: InboundMessage<unknown>[]) {
     const candidates: InboundMessage<unknown>[] = [];
     const replays: string[] = [];
@@ -344,10 +362,9 @@ export class BatchConsumer {
       const claimed = await claimInbox(client, this.o.schema, this.handler.consumerId, replays);
       for (const id of replays) if (!claimed.has(id)) refused.add(id);
     }
-    if (position.fresh) {
-      const before = candidates.filter((m) => !replays.includes(m.messageId)).map((m) => m.messageId);
-      for (const id of await knownInInbox(client, this.o.schema, this.handler.consumerId, before)) refused.add(id);
-    }
+    const inboxUntil = await this.inboxUntil(client);
+    const before = candidates.filter((m) => Number(m.record.timestamp) < inboxUntil && !replays.includes(m.messageId)).map((m) => m.messageId);
+    if (before.length > 0) for (const id of await knownInInbox(client, this.o.schema, this.handler.consumerId, before)) refused.add(id);
     const toApply = refused.size === 0 ? candidates : candidates.filter((m) => !refused.has(m.messageId));
     return { toApply, duplicates: messages.length - toApply.length };
   }

@@ -19,8 +19,6 @@ export interface ConsumerPosition {
   nextOffset: bigint;
   /** Per outbox (its schema), the last publication applied from it on this partition. */
   publications: Record<string, PublicationMark>;
-  /** The row was created by this transaction: the partition has no position yet (a first start, or the first since positions exist). */
-  fresh: boolean;
 }
 
 const lit = (s: string) => pg.escapeLiteral(s);
@@ -52,7 +50,7 @@ export async function beginAtPosition(
   if (!row) throw new Error(`consumer position of ${key.consumerId} on ${key.topic}/${key.partition} vanished`);
   // -1 marks a row nobody has moved yet: nothing applied by position.
   const nextOffset = BigInt(row.next_offset);
-  return { nextOffset: nextOffset < 0n ? 0n : nextOffset, publications: row.publications, fresh: nextOffset < 0n };
+  return { nextOffset: nextOffset < 0n ? 0n : nextOffset, publications: row.publications };
 }
 
 /** Moves the position, counts the messages applied, and commits, in one round trip. */

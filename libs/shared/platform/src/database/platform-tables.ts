@@ -91,6 +91,8 @@ export function outboxParkedMigration(schema: string): new () => MigrationInterf
  *   with its owner's rights: the service's runtime role may call it, not TRUNCATE anything itself.
  * - `outbox_pending`: what is still to publish.
  * - An event id may now appear twice in the outbox (an operator republishing a parked event).
+ * - `inbox_regime.ended_at`: when positions replaced the inbox. A record older than that may have
+ *   been applied while the inbox recorded every message; consumers look it up there.
  *
  * The cursor starts before the oldest row left in the outbox: the rows there were not published
  * yet (the relay deleted what it published).
@@ -110,6 +112,11 @@ export function publicationOrderMigration(schema: string): new () => MigrationIn
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer_id, topic, partition)
       )`);
+      await q.query(`CREATE TABLE ${schema}.inbox_regime (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        ended_at timestamptz NOT NULL DEFAULT now()
+      )`);
+      await q.query(`INSERT INTO ${schema}.inbox_regime DEFAULT VALUES`);
       await q.query(`CREATE TABLE ${schema}.outbox_cursor (
         singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
         epoch uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -153,6 +160,7 @@ export function publicationOrderMigration(schema: string): new () => MigrationIn
       await q.query(`ALTER TABLE ${schema}.outbox ADD CONSTRAINT outbox_event_id_key UNIQUE (event_id)`);
       await q.query(`DROP TABLE ${schema}.outbox_cursor`);
       await q.query(`DROP TABLE ${schema}.consumer_positions`);
+      await q.query(`DROP TABLE ${schema}.inbox_regime`);
     }
   };
 }

@@ -7,8 +7,8 @@ import pg from 'pg';
  * the claim can travel with another statement in one simple-protocol message.
  *
  * Consumers apply by position (consumer-positions); the inbox is the identity check of what a
- * position cannot judge: a dead letter an operator put back on its topic, and a partition's first
- * batch after positions were introduced (what was applied before is known here only).
+ * position cannot judge: a dead letter an operator put back on its topic, and a record written
+ * before positions replaced the inbox (what was applied before is known here only).
  */
 export function inboxClaimSql(schema: string, consumerId: string, messageIds: string[]): string {
   return `INSERT INTO ${schema}.inbox (consumer_id, message_id)
