@@ -29,7 +29,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.tradeEvents,
     type: 'TradeCancelled',
-    consumers: ['accounting.trade-events', 'notification.trade-events', 'reporting.activity', 'reporting.records', 'settlement.trade-events'],
+    consumers: ['accounting.trade-events', 'notification.trade-events', 'reporting.trade-lifecycle', 'settlement.trade-events'],
     key: trade.tradeRef,
     valid: { trade, cancelVersion: 2, status: 'CANCELLED' },
     wrongType: ['trade.netAmount', 8784.53],
@@ -38,7 +38,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.captureIntake,
     type: 'ExecutionsReceived',
-    consumers: ['reporting.activity'],
+    consumers: ['reporting.trade-lifecycle'],
     key: 'intake:2026-11-26',
     valid: {
       businessDate: '2026-11-26',
@@ -114,7 +114,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.settlementEvents,
     type: 'InstructionStatusChanged',
-    consumers: ['accounting.settlement-events', 'capture.settlement-events', 'notification.settlement-events', 'reporting.activity', 'reporting.records'],
+    consumers: ['accounting.settlement-events', 'capture.settlement-events', 'notification.settlement-events', 'reporting.trade-lifecycle'],
     key: trade.tradeRef,
     valid: instructionStatusChanged(trade, 'SETTLED').payload as unknown as Record<string, unknown>,
     wrongType: ['settlementAmount', 8784.53],
@@ -123,7 +123,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.accountingEvents,
     type: 'JournalEntryPosted',
-    consumers: ['reporting.activity'],
+    consumers: ['reporting.trade-lifecycle'],
     key: trade.tradeRef,
     valid: { entryId: 'E-BREACH-1', tradeRef: trade.tradeRef, kind: 'SETTLEMENT', accountingDate: '2026-11-30', currency: 'EUR', total: '8784.53', lines: 3 },
     wrongType: ['total', 8784.53],
@@ -152,7 +152,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.notificationEvents,
     type: 'NotificationSent',
-    consumers: ['reporting.activity'],
+    consumers: ['reporting.trade-lifecycle'],
     key: trade.tradeRef,
     valid: {
       notificationId: 'N-BREACH-1',
@@ -205,7 +205,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.refdataInstruments,
     type: 'InstrumentUpserted',
-    consumers: ['notification.refdata-instruments', 'reporting.records', 'settlement.refdata-instruments'],
+    consumers: ['notification.refdata-instruments', 'reporting.refdata', 'settlement.refdata-instruments'],
     key: trade.isin,
     valid: instrumentRef(trade.isin, 'TotalEnergies') as unknown as Record<string, unknown>,
     wrongType: ['version', '1'],
@@ -214,7 +214,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.refdataParties,
     type: 'PartyUpserted',
-    consumers: ['accounting.refdata-names', 'reporting.records'],
+    consumers: ['accounting.refdata-names', 'reporting.refdata'],
     key: trade.counterparty,
     valid: { lei: trade.counterparty, name: 'Counterparty SA', country: 'FR', bic: null, version: 1 },
     wrongType: ['version', '1'],
@@ -223,7 +223,7 @@ const BREACHES: Breach[] = [
   {
     topic: Topics.refdataAccounts,
     type: 'AccountUpserted',
-    consumers: ['accounting.refdata-accounts', 'accounting.refdata-names', 'notification.refdata-accounts', 'reporting.records', 'settlement.refdata-accounts'],
+    consumers: ['accounting.refdata-accounts', 'accounting.refdata-names', 'notification.refdata-accounts', 'reporting.refdata', 'settlement.refdata-accounts'],
     key: 'CLI-0003',
     valid: accountRef({ account: 'CLI-0003', book: 'CLIENT-EQ' }) as unknown as Record<string, unknown>,
     wrongType: ['version', '1'],

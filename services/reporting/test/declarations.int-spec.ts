@@ -510,7 +510,7 @@ describe('declarations on the real broker and database', () => {
   });
 
   // Last: December trades that no close of this file files. One produce to one partition is one record
-  // batch, so one fetch and one transaction of the records consumer (every row it writes shares its xmin).
+  // batch, so one fetch and one transaction of the trade lifecycle consumer (every row the records projection writes shares its xmin).
   it('one batch of captures, validations, an amendment and a cancellation gives the rows that message-by-message gave', async () => {
     const december = { tradeDate: '2026-12-02', settlementDate: '2026-12-04', executedAt: '2026-12-02T10:15:02.120+01:00' };
     const A = t('FO-EQ:B1', { ...december, quantity: '100', price: '58.50' });
@@ -523,9 +523,9 @@ describe('declarations on the real broker and database', () => {
         topic,
         events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e), partition: 0 })),
       );
-      await waitFor(() => groupCaughtUp(`${env.prefix}.reporting.records`, physicalTopic(env.prefix, topic)), {
+      await waitFor(() => groupCaughtUp(`${env.prefix}.reporting.trade-lifecycle`, physicalTopic(env.prefix, topic)), {
         timeoutMs: 30_000,
-        what: `records to consume ${topic}`,
+        what: `the trade lifecycle consumer to consume ${topic}`,
       });
     };
     await oneBatch(

@@ -36,21 +36,16 @@ export const instruction = (
   o: Partial<InstructionStatusChangedV1> = {},
 ): EventEnvelope<InstructionStatusChangedV1> => instructionStatusChanged(t, status, { instructionId: `ins-${t.tradeId}`, ...o });
 
-/** Publishes with the headers the outbox writes, and waits until both of reporting's consumers of the topic have committed everything. */
+/** Publishes with the headers the outbox writes, and waits until reporting's consumer of the topic has committed everything. */
 export async function publishTo(env: E2eEnv, topic: string, ...events: EventEnvelope[]): Promise<void> {
   await produceRaw(
     env.prefix,
     topic,
     events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e), headers: eventHeaders(e) })),
   );
-  // reporting.records does not read the accounting, notification and intake topics.
-  const groups = topic.startsWith('refdata.')
-    ? ['reporting.records']
-    : topic === Topics.notificationEvents || topic === Topics.accountingEvents || topic === Topics.captureIntake
-      ? ['reporting.activity']
-      : ['reporting.activity', 'reporting.records'];
-  for (const g of groups)
-    await waitFor(() => groupCaughtUp(`${env.prefix}.${g}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `${g} to consume ${topic}` });
+  // One group per topic: the referential's, or the trade lifecycle's (both projections in one transaction).
+  const group = topic.startsWith('refdata.') ? 'reporting.refdata' : 'reporting.trade-lifecycle';
+  await waitFor(() => groupCaughtUp(`${env.prefix}.${group}`, physicalTopic(env.prefix, topic)), { timeoutMs: 30_000, what: `${group} to consume ${topic}` });
 }
 
 /** Opens and closes a business day, and waits for the activity report that the close files. */

@@ -32,7 +32,7 @@ describe('reporting follows the trade lifecycle, on the real broker and database
       topic,
       events.map((e) => ({ key: e.correlationId, value: JSON.stringify(e) })),
     );
-    await waitFor(() => groupCaughtUp(`${env.prefix}.reporting.activity`, physicalTopic(env.prefix, topic)), {
+    await waitFor(() => groupCaughtUp(`${env.prefix}.reporting.trade-lifecycle`, physicalTopic(env.prefix, topic)), {
       timeoutMs: 30_000,
       what: `reporting to consume ${topic}`,
     });

@@ -3,7 +3,7 @@ import { isIsoDate } from '@postera/kernel';
 import { READERS, Roles } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { declarationsSummary } from '../filing/filing.controller.js';
-import { activitySummary } from './activity.consumer.js';
+import { activitySummary } from './activity.projection.js';
 
 @Controller()
 export class ActivityController {

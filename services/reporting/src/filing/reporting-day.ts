@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BusinessDayV1 } from '@postera/contracts';
 import { addDays } from '@postera/kernel';
 import { CONFIG, type BatchContext, type BusinessDayHooks } from '@postera/platform';
-import { ActivityConsumer } from '../activity/activity.consumer.js';
+import { ActivityProjection } from '../activity/activity.projection.js';
 import type { ReportingConfig } from '../config.js';
 import { lastBusinessDayOf } from './periods.js';
 import { fileActivity, fileBdf, fileMifir, fileTtf, reportingCalendar, type Filed } from './report-builders.js';
@@ -19,7 +19,7 @@ import { fileActivity, fileBdf, fileMifir, fileTtf, reportingCalendar, type File
 @Injectable()
 export class ReportingDay implements BusinessDayHooks {
   constructor(
-    private readonly activity: ActivityConsumer,
+    private readonly activity: ActivityProjection,
     @Inject(CONFIG) private readonly config: ReportingConfig,
   ) {}
 

@@ -10,6 +10,7 @@ import { accruePending, lockPenaltyInputs } from '../penalties/commands/accrue-p
 export class AccountsConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'settlement.refdata-accounts';
   readonly topics = [Topics.refdataAccounts];
+  override readonly types = ['AccountUpserted'];
 
   async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
     const latest = new Map<string, { netting: boolean; version: number }>();
@@ -33,6 +34,7 @@ export class AccountsConsumer extends EnvelopeHandler<EventEnvelope> {
 export class InstrumentsConsumer extends EnvelopeHandler<EventEnvelope> {
   readonly consumerId = 'settlement.refdata-instruments';
   readonly topics = [Topics.refdataInstruments];
+  override readonly types = ['InstrumentUpserted'];
 
   constructor(@Inject(CONFIG) private readonly config: SettlementConfig) {
     super();

@@ -13,6 +13,7 @@ import { upsertAccountNames, upsertParties } from '../persistence/aux-names.repo
 export class RefdataNamesConsumer extends EnvelopeHandler<PartyRefEvent | AccountRefEvent> {
   readonly consumerId = 'accounting.refdata-names';
   readonly topics = [Topics.refdataParties, Topics.refdataAccounts];
+  override readonly types = ['PartyUpserted', 'AccountUpserted'];
 
   async handle(ctx: BatchContext, messages: InboundMessage<PartyRefEvent | AccountRefEvent>[]): Promise<void> {
     const events = messages.map((m) => m.body);

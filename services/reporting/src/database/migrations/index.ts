@@ -9,6 +9,7 @@ import { ReportingActivityNotifications1797000000000 } from './1797000000000-rep
 import { ReportingActivityFxResults1797000001000 } from './1797000001000-reporting-activity-fx-results.js';
 import { ReportingActivityIntakeBreaksDeadLetters1797000002000 } from './1797000002000-reporting-activity-intake-breaks-dead-letters.js';
 import { ReportingCalendars1797200000000 } from './1797200000000-reporting-calendars.js';
+import { ReportingOneTradeLifecycleConsumer1797400000000 } from './1797400000000-reporting-one-trade-lifecycle-consumer.js';
 
 export const reportingMigrations = [
   ReportingInitial1764190300000,
@@ -25,4 +26,5 @@ export const reportingMigrations = [
   fourEyesApprovalsMigration('reporting'),
   ReportingCalendars1797200000000,
   publicationOrderMigration('reporting'),
+  ReportingOneTradeLifecycleConsumer1797400000000,
 ];

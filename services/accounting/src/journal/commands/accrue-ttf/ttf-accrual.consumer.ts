@@ -18,6 +18,8 @@ import { announce } from '../announce.js';
 export class TtfAccrualConsumer extends EnvelopeHandler<ReportingEvent> {
   readonly consumerId = 'accounting.ttf';
   readonly topics = [Topics.reportingEvents];
+  // Reporting's other announcements (ReportFiled, EndOfDayReportProduced) are skipped without a transaction.
+  override readonly types = ['TtfAssessed'];
 
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
     super();

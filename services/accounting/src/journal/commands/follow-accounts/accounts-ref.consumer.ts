@@ -8,6 +8,7 @@ import { upsertAccounts } from '../../../ledger/persistence/ledger.repository.js
 export class AccountsRefConsumer extends EnvelopeHandler<AccountRefEvent> {
   readonly consumerId = 'accounting.refdata-accounts';
   readonly topics = [Topics.refdataAccounts];
+  override readonly types = ['AccountUpserted'];
 
   async handle(ctx: BatchContext, messages: InboundMessage<AccountRefEvent>[]): Promise<void> {
     await upsertAccounts(

@@ -86,6 +86,9 @@ async function penaltyWaiverEntries(ctx: BatchContext, waived: PenaltyWaivedEven
 export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementTopicEvent | PartitionDayClosedEvent> {
   readonly consumerId = 'accounting.settlement-events';
   readonly topics = [Topics.settlementEvents];
+  // Every type of the topic: handle still opens a transaction for the statuses it ignores (all but
+  // SETTLED and PARTIALLY_SETTLED), which the type header cannot tell apart.
+  override readonly types = ['InstructionStatusChanged', 'PenaltyAccrued', 'PenaltyWaived', PARTITION_DAY_CLOSED];
 
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
     super();

@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  Topics,
-  type AccountRefV1,
   type EventEnvelope,
-  type InstrumentRefV1,
   type InstructionStatusChangedV1,
-  type PartyRefV1,
   type PenaltyAccruedV1,
   type TradeAmendedV1,
   type TradeCancelledV1,
@@ -13,50 +9,45 @@ import {
   type TradeEconomics,
   type TradeValidatedV1,
 } from '@postera/contracts';
-import { CONFIG, EnvelopeHandler, type BatchContext, type InboundMessage } from '@postera/platform';
+import { CONFIG, type BatchContext } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import type { ReportingConfig } from '../config.js';
 
+/** What the records projection reads of trade.events.v1 and settlement.events.v1. */
+export const RECORDS_TYPES: readonly string[] = [
+  'TradeCaptured',
+  'TradeAmended',
+  'TradeCancelled',
+  'TradeValidated',
+  'InstructionStatusChanged',
+  'PenaltyAccrued',
+];
+
 /**
- * What the declarations and the activity report need beyond the activity row: the referential
- * (instruments with their TTF years, parties with their country, accounts), each trade's economics
- * in force, every settlement step and penalty, and the MiFIR transaction reports — a NEW per captured
- * version, a CANC of the report in force on an amendment (before the new version's NEW) or a
- * cancellation. One trade's events are in order on its partition and are applied in that order.
+ * What the declarations and the activity report need beyond the activity row, from the trade and
+ * settlement events: each trade's economics in force, every settlement step and penalty, and the
+ * MiFIR transaction reports — a NEW per captured version, a CANC of the report in force on an
+ * amendment (before the new version's NEW) or a cancellation. One trade's events are in order on its
+ * partition and are applied in that order. The referential is the refdata consumer's
+ * (refdata.consumer.ts). Not a consumer of its own: the trade lifecycle consumer (src/lifecycle)
+ * applies it in the same transaction as the activity projection, so that reporting reads each of
+ * these topics once.
  *
  * The common events — captured versions with their NEW reports, validations, settlement steps — are
  * buffered and written set-based, one statement per kind per flush, not one round trip and plan per
  * row. An amendment or a cancellation reads what came before it (the NEW it cancels, the row it
- * marks): it writes the buffers first, then applies itself in order. Penalties and the referential
- * touch other tables only and are written as they come.
+ * marks): it writes the buffers first, then applies itself in order. Penalties touch another table
+ * only and are written as they come.
  */
 @Injectable()
-export class RecordsConsumer extends EnvelopeHandler {
-  readonly consumerId = 'reporting.records';
-  readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.refdataInstruments, Topics.refdataParties, Topics.refdataAccounts];
-  // The cases of handle's switch. The others (a trade's confirmation, counterparty confirmations,
-  // penalty waivers, the list of unconfirmed trades) are skipped without a transaction: every
-  // confirmed trade was one transaction here for nothing at low load.
-  override readonly types = [
-    'TradeCaptured',
-    'TradeAmended',
-    'TradeCancelled',
-    'TradeValidated',
-    'InstructionStatusChanged',
-    'PenaltyAccrued',
-    'InstrumentUpserted',
-    'PartyUpserted',
-    'AccountUpserted',
-  ];
+export class RecordsProjection {
+  constructor(@Inject(CONFIG) private readonly config: ReportingConfig) {}
 
-  constructor(@Inject(CONFIG) private readonly config: ReportingConfig) {
-    super();
-  }
-
-  async handle(ctx: BatchContext, messages: InboundMessage<EventEnvelope>[]): Promise<void> {
+  /** Applies a chunk of events of one partition, in partition order; types outside RECORDS_TYPES are left alone. */
+  async apply(ctx: BatchContext, events: EventEnvelope[]): Promise<void> {
     const pending = new PendingWrites();
     const flush = () => this.flush(ctx.tx, pending);
-    for (const { body: e } of messages) {
+    for (const e of events) {
       switch (e.type) {
         case 'TradeCaptured': {
           const t = (e.payload as TradeCapturedV1).trade;
@@ -98,36 +89,6 @@ export class RecordsConsumer extends EnvelopeHandler {
             `INSERT INTO reporting.penalties (penalty_id, trade_ref, kind, direction, penalty_date, amount, currency) VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (penalty_id) DO NOTHING`,
             [p.penaltyId, p.tradeRef, p.kind, p.direction, p.penaltyDate, p.amount, p.currency],
-          );
-          break;
-        }
-        case 'InstrumentUpserted': {
-          const i = e.payload as InstrumentRefV1;
-          await ctx.tx.query(
-            `INSERT INTO reporting.ref_instruments AS r (isin, name, instrument_type, currency, issuer_country, ttf_scope_years, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (isin) DO UPDATE SET name = EXCLUDED.name, instrument_type = EXCLUDED.instrument_type,
-               currency = EXCLUDED.currency, issuer_country = EXCLUDED.issuer_country, ttf_scope_years = EXCLUDED.ttf_scope_years, version = EXCLUDED.version
-             WHERE r.version < EXCLUDED.version`,
-            [i.isin, i.name, i.instrumentType, i.currency, i.issuerCountry, i.ttfScopeYears, i.version],
-          );
-          break;
-        }
-        case 'PartyUpserted': {
-          const p = e.payload as PartyRefV1;
-          await ctx.tx.query(
-            `INSERT INTO reporting.ref_parties AS r (lei, name, country, version) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (lei) DO UPDATE SET name = EXCLUDED.name, country = EXCLUDED.country, version = EXCLUDED.version WHERE r.version < EXCLUDED.version`,
-            [p.lei, p.name, p.country, p.version],
-          );
-          break;
-        }
-        case 'AccountUpserted': {
-          const a = e.payload as AccountRefV1;
-          await ctx.tx.query(
-            `INSERT INTO reporting.ref_accounts AS r (account, client_id, account_type, book, natural_person, version) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (account) DO UPDATE SET client_id = EXCLUDED.client_id, account_type = EXCLUDED.account_type, book = EXCLUDED.book,
-               natural_person = EXCLUDED.natural_person, version = EXCLUDED.version WHERE r.version < EXCLUDED.version`,
-            [a.account, a.clientId, a.accountType, a.book, a.naturalPerson ? JSON.stringify(a.naturalPerson) : null, a.version],
           );
           break;
         }

@@ -4,12 +4,10 @@ import {
   Topics,
   type AccountingEvent,
   type BusinessDayV1,
-  type CaptureIntakeEvent,
   type EventEnvelope,
   type ExecutionsReceivedEvent,
   type IntakeExceptionRaisedEvent,
   type ReconciliationBreakClosedEvent,
-  type ReconciliationBreakEvent,
   type ReconciliationBreakOpenedEvent,
   type NotificationSentEvent,
   type SettlementEvent,
@@ -17,13 +15,11 @@ import {
   type UnconfirmedTradesAtCloseV1,
 } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
-import { currentBusinessDay, EnvelopeHandler, type BatchContext, type BusinessDayHooks, type InboundMessage } from '@postera/platform';
+import { currentBusinessDay, type BatchContext, type BusinessDayHooks } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import { instructionStatusDate, intakeDate, recordingDay, tradeEventDate } from './domain/activity-dates.js';
 import { batchCounts, executionsReceivedProblem } from './domain/executions-received.js';
 import { foldTradeEvents, tradeRefOf } from './domain/trade-activity.js';
-
-type ActivityEvent = TradeEventV1 | SettlementEvent | AccountingEvent | ReconciliationBreakEvent | NotificationSentEvent | CaptureIntakeEvent;
 
 export interface ActivitySummary {
   businessDate: string | null;
@@ -424,32 +420,31 @@ async function recordBreaks(tx: EntityManager, events: EventEnvelope[]): Promise
   }
 }
 
+/** What the activity projection reads of its topics; the rest (counterparty confirmations, penalties, day markers) is not its. */
+export const ACTIVITY_TYPES: readonly string[] = [
+  ...TRADE_LIFECYCLE,
+  'UnconfirmedTradesAtClose',
+  'InstructionStatusChanged',
+  'JournalEntryPosted',
+  'NotificationSent',
+  'ExecutionsReceived',
+  'IntakeExceptionRaised',
+  'ReconciliationBreakOpened',
+  'ReconciliationBreakClosed',
+];
+
 /**
  * The activity read model: one row per trade, from capture, settlement and accounting events, and
  * the notifications sent (notification.events.v1); the dated facts of capture's intake
  * (capture.intake.v1) and of the reconciliation breaks (accounting.events.v1). At each close, the day's figures are kept in
- * eod_reports and announced on reporting.events.v1.
+ * eod_reports and announced on reporting.events.v1. Not a consumer of its own: the trade lifecycle
+ * consumer (src/lifecycle) applies it, in the same transaction as the records projection, so that
+ * reporting reads each of these topics once.
  */
 @Injectable()
-export class ActivityConsumer extends EnvelopeHandler<ActivityEvent> implements BusinessDayHooks {
-  readonly consumerId = 'reporting.activity';
-  readonly topics = [Topics.tradeEvents, Topics.settlementEvents, Topics.accountingEvents, Topics.notificationEvents, Topics.captureIntake];
-  // What handle reads; the rest of these topics (counterparty confirmations, penalties) are skipped
-  // without a transaction, which at low load is one transaction per such event.
-  override readonly types = [
-    ...TRADE_LIFECYCLE,
-    'UnconfirmedTradesAtClose',
-    'InstructionStatusChanged',
-    'JournalEntryPosted',
-    'NotificationSent',
-    'ExecutionsReceived',
-    'IntakeExceptionRaised',
-    'ReconciliationBreakOpened',
-    'ReconciliationBreakClosed',
-  ];
-
-  async handle(ctx: BatchContext, messages: InboundMessage<ActivityEvent>[]): Promise<void> {
-    const events = messages.map((m) => m.body as EventEnvelope);
+export class ActivityProjection implements BusinessDayHooks {
+  /** Applies a chunk of events of one partition, in partition order; types outside ACTIVITY_TYPES must not be passed. */
+  async apply(ctx: BatchContext, events: EventEnvelope[]): Promise<void> {
     await recordHistory(ctx, events);
     await recordNotificationsSent(ctx, events);
     await recordFxResults(ctx.tx, events);
