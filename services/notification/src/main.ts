@@ -8,6 +8,7 @@ import { ClientWebhookSecrets } from './contacts/persistence/client-webhook-secr
 import { WebhookSecrets } from './contacts/persistence/webhook-secrets.js';
 import { notificationMigrations } from './database/migrations/index.js';
 import { DeliveryBacklogGauge } from './delivery/delivery-backlog.js';
+import { DigestSender } from './delivery/digest-sender.js';
 import { EmailSender } from './delivery/email-sender.js';
 import { WakeUps } from './delivery/wake-ups.js';
 import { WebhookSender } from './delivery/webhook-sender.js';
@@ -41,6 +42,6 @@ await runService<NotificationConfig>({
       followsCalendars: true,
       controllers: [NotificationQueriesController, NoticePdfController, CounterpartyContactsController, ClientWebhookSecretsController],
       // WebhookSecrets before ClientWebhookSecrets: the start-up checks run in this order.
-      providers: [WebhookSecrets, ClientWebhookSecrets, WakeUps, NoticeRouter, EmailSender, WebhookSender, DeliveryBacklogGauge],
+      providers: [WebhookSecrets, ClientWebhookSecrets, WakeUps, NoticeRouter, EmailSender, DigestSender, WebhookSender, DeliveryBacklogGauge],
     }),
 });

@@ -38,21 +38,22 @@ describe('recordSent: the SENT marks and their events in one statement', () => {
   beforeAll(async () => {
     ({ url, ds } = await notificationDatabase('notif-record-sent', noticeId));
     // a and b are ours and PENDING; c was taken over by another sender after our lease, which sent it first.
+    // Each with its first attempt in flight, started 10 s ago (startAttempts keeps it on the delivery; no attempt row yet).
     await ds.query(
-      `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, status, attempts, claim_id, sent_at)
+      `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, status, attempts, claim_id, sent_at,
+                                               attempt_no, attempt_started_at)
        SELECT id, $2, 'AVIS_OPERE', 'cause-event-1', 'T-1', 'CLI-1', 'EMAIL', r, s, 1, CASE WHEN s = 'PENDING' THEN gen_random_uuid() END,
-              CASE WHEN s = 'SENT' THEN now() - interval '1 minute' END
+              CASE WHEN s = 'SENT' THEN now() - interval '1 minute' END, 1, now() - interval '10 seconds'
        FROM unnest($1::uuid[], ARRAY['a@x.example', 'b@x.example', 'c@x.example'], ARRAY['PENDING', 'PENDING', 'SENT']) AS t(id, r, s)`,
       [ids, noticeId],
     );
-    await ds.query(`INSERT INTO notification.delivery_attempts (notification_id, attempt_no) SELECT unnest($1::uuid[]), 1`, [ids]);
   });
   afterAll(async () => {
     await ds?.destroy();
     if (url) await dropTestDatabase(url);
   });
 
-  it('marks the PENDING ones SENT, closes every attempt, appends one event per notification it marked, in one statement', async () => {
+  it('marks the PENDING ones SENT, writes every attempt, appends one event per notification it marked, in one statement', async () => {
     const batch = [sent(ids[1]!, 1, 'T-B'), sent(ids[2]!, 1, 'T-C'), sent(ids[0]!, 1, 'T-A')];
     const statements = jest.spyOn(ds.logger, 'logQuery');
     const marked = await recordSent(ds, batch);
@@ -69,9 +70,10 @@ describe('recordSent: the SENT marks and their events in one statement', () => {
       [ids[2], 'SENT', null, true], // the other sender's mark stands
     ]);
     const attempts = (await ds.query(
-      `SELECT notification_id, outcome, smtp_response, finished_at IS NOT NULL AS finished FROM notification.delivery_attempts ORDER BY notification_id`,
-    )) as Array<{ notification_id: string; outcome: string; smtp_response: string; finished: boolean }>;
-    const expectedAttempts = batch.map((s) => ({ notification_id: s.notificationId, outcome: 'SENT', smtp_response: s.smtpResponse, finished: true }));
+      `SELECT notification_id, outcome, smtp_response, finished_at - started_at >= interval '10 seconds' AS started_in_flight FROM notification.delivery_attempts ORDER BY notification_id`,
+    )) as Array<{ notification_id: string; outcome: string; smtp_response: string; started_in_flight: boolean }>;
+    // One row per attempt, written now with the start the delivery kept.
+    const expectedAttempts = batch.map((s) => ({ notification_id: s.notificationId, outcome: 'SENT', smtp_response: s.smtpResponse, started_in_flight: true }));
     expect(attempts).toEqual(expectedAttempts.sort((x, y) => x.notification_id.localeCompare(y.notification_id)));
 
     // The events of b then a, in the batch's order, as appendToOutbox writes them; none for c.

@@ -134,6 +134,12 @@ export interface AccountRefV1 {
    * or not known yet — the client's MiFIR reports then wait as exceptions.
    */
   naturalPerson?: { firstName: string; name: string; birthDate: string; nationalId: string; scheme: 'NIDN' | 'CCPT' | 'CONCAT' } | null;
+  /**
+   * Optional: how the client's notices go out by email. IMMEDIATE (absent: the same) one mail per
+   * notice; DAILY one mail per business day at the close carrying that day's notices, each its own PDF.
+   * Webhooks are per notice either way.
+   */
+  noticeDelivery?: 'IMMEDIATE' | 'DAILY';
   version: number;
 }
 export const AccountRefV1Schema = z.object({
@@ -153,6 +159,7 @@ export const AccountRefV1Schema = z.object({
     .object({ firstName: z.string(), name: z.string(), birthDate: isoDate, nationalId: z.string(), scheme: z.enum(['NIDN', 'CCPT', 'CONCAT']) })
     .nullable()
     .optional(),
+  noticeDelivery: z.enum(['IMMEDIATE', 'DAILY']).optional(),
   version: count,
 });
 const _accountRef: Same<AccountRefV1, z.infer<typeof AccountRefV1Schema>> = true;

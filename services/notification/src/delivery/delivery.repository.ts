@@ -1,6 +1,6 @@
 import { Topics, type NotificationSentEvent } from '@postera/contracts';
 import { eventHeaders } from '@postera/platform';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { NotificationKind } from '../notifications/domain/render-notification.js';
 
 export type Channel = 'EMAIL' | 'WEBHOOK';
@@ -34,7 +34,7 @@ export interface ClaimResult {
   toSend: ClaimedNotification[];
 }
 
-interface PendingRow {
+export interface PendingRow {
   notification_id: string;
   notice_id: string;
   kind: NotificationKind;
@@ -62,11 +62,6 @@ const ms = (n: number) => `${Math.max(0, Math.round(n))} milliseconds`;
  * the autoscaler reads (delivery-backlog.ts) ask the same thing; `n.` is the notifications table.
  */
 export const CLAIMABLE = `n.status = 'PENDING' AND n.next_attempt_at <= now() AND n.recipient IS NOT NULL`;
-
-/** UPDATE/DELETE … RETURNING through a CTE, so the driver hands back rows whatever the command. */
-async function updateReturning<T>(tx: EntityManager, update: string, params: unknown[]): Promise<T[]> {
-  return (await tx.query(`WITH u AS (${update}) SELECT * FROM u`, params)) as T[];
-}
 
 /**
  * Claims up to `limit` due deliveries of one channel, in the order they came due (a new delivery is
@@ -98,7 +93,7 @@ export async function claimDue(ds: DataSource, channel: Channel, claimId: string
 }
 
 /** A delivery's row as the senders render it. */
-function claimedOf(r: PendingRow): ClaimedNotification {
+export function claimedOf(r: PendingRow): ClaimedNotification {
   return {
     notificationId: r.notification_id,
     noticeId: r.notice_id,
@@ -156,39 +151,37 @@ export interface StartedAttempt {
 }
 
 /**
- * Records one attempt per notification of the batch and commits them, in one transaction, before
- * any of these messages goes to SMTP, with what is about to be sent. An earlier attempt left
- * without outcome (the process died mid-send) is closed as interrupted: that mail may have
- * arrived, and the resend carries the same Message-ID. `leaseMs` is how long the batch's sends
- * may take before another sender may take these notifications over.
+ * Starts one attempt per notification of the batch and commits them, in one statement, before any
+ * of these messages goes to SMTP, with what is about to be sent. The attempt in flight is kept on
+ * the delivery (`attempt_no`, `attempt_started_at`), not as a row: its `delivery_attempts` row is
+ * written once, at the outcome. An earlier attempt still in flight here (the process died mid-send)
+ * is written now, closed as interrupted: that mail may have arrived, and the resend carries the same
+ * Message-ID. `leaseMs` is how long the batch's sends may take before another sender may take these
+ * notifications over.
  * Returns the started attempts by notification id; a notification missing from it was lost to
  * another sender (our claim's lease ran out) and must not be sent.
  */
 export async function startAttempts(ds: DataSource, claimId: string, attempts: AttemptStart[], leaseMs: number): Promise<Map<string, StartedAttempt>> {
   if (attempts.length === 0) return new Map();
-  // One statement, so one transaction and one round trip (it was five: BEGIN, three, COMMIT). The
-  // parts run on one snapshot: `owned` locks the notifications first, as recordSent and
-  // recordNotSent do; the numbering reads the attempts as they were, and the interrupted ones
-  // closed are those that were open — never the attempts this statement adds.
+  // One statement, so one transaction and one round trip. `o` is the delivery as it was before this
+  // statement (same snapshot): the attempt it had in flight, if any, is the one written interrupted.
   const rows = (await ds.query(
     `WITH owned AS (
        UPDATE notification.notifications n
-       SET attempts = n.attempts + 1, recipient = a.recipient, language = a.language, subject = a.subject, body = a.body,
+       SET attempts = n.attempts + 1, attempt_no = n.attempt_no + 1, attempt_started_at = now(),
+           recipient = a.recipient, language = a.language, subject = a.subject, body = a.body,
            next_attempt_at = now() + $7::interval
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS a(notification_id, recipient, language, subject, body)
-       WHERE n.notification_id = a.notification_id AND n.claim_id = $6 AND n.status = 'PENDING'
-       RETURNING n.notification_id, n.attempts),
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS a(notification_id, recipient, language, subject, body),
+            notification.notifications o
+       WHERE n.notification_id = a.notification_id AND o.notification_id = n.notification_id AND n.claim_id = $6 AND n.status = 'PENDING'
+       RETURNING n.notification_id, n.attempt_no, n.attempts, o.attempt_no AS previous_no, o.attempt_started_at AS previous_started_at),
      interrupted AS (
-       UPDATE notification.delivery_attempts SET finished_at = now(), outcome = 'ERROR',
-         error = 'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
-       WHERE notification_id IN (SELECT notification_id FROM owned) AND finished_at IS NULL),
-     numbered AS (
-       INSERT INTO notification.delivery_attempts (notification_id, attempt_no)
-       SELECT o.notification_id, coalesce(max(a.attempt_no), 0) + 1
-       FROM owned o LEFT JOIN notification.delivery_attempts a USING (notification_id)
-       GROUP BY o.notification_id
-       RETURNING notification_id, attempt_no)
-     SELECT u.notification_id, u.attempt_no, o.attempts FROM numbered u JOIN owned o USING (notification_id)`,
+       INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, error)
+       SELECT notification_id, previous_no, previous_started_at, now(), 'ERROR',
+         'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
+       FROM owned WHERE previous_started_at IS NOT NULL AND previous_no >= 1
+       ON CONFLICT (notification_id, attempt_no) DO NOTHING)
+     SELECT notification_id, attempt_no, attempts FROM owned`,
     [
       attempts.map((a) => a.notificationId),
       attempts.map((a) => a.recipient),
@@ -211,9 +204,11 @@ export interface SentAttempt {
 }
 
 /**
- * SMTP accepted these messages: attempts SENT, notifications SENT, one NotificationSent each in the
- * outbox — one statement for the batch (its own transaction), so one round trip per mail in the
- * sending lane rather than five (begin, three statements, commit). A notification already SENT (a
+ * SMTP accepted these messages: each attempt's row written SENT (its start read from the delivery),
+ * notifications SENT, one NotificationSent each in the outbox — one statement for the batch (its own
+ * transaction), so one round trip per mail in the sending lane rather than five (begin, three
+ * statements, commit). An attempt already written (closed as interrupted by a sender that took the
+ * delivery over) is corrected to SENT: the server did accept it. A notification already SENT (a
  * sender that took it over after our lease) keeps its first mark and gets no second event: only
  * the rows this statement moved from PENDING to SENT carry their event into the outbox. Safe to
  * repeat after a commit whose outcome is unknown: the second run finds the notifications SENT and
@@ -231,10 +226,12 @@ export async function recordSent(ds: DataSource, sent: SentAttempt[]): Promise<S
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY
          AS s(notification_id, attempt_no, smtp_response, event_id, message_key, n)),
      attempts AS (
-       UPDATE notification.delivery_attempts a SET finished_at = now(), outcome = 'SENT', smtp_response = s.smtp_response
-       FROM s WHERE a.notification_id = s.notification_id AND a.attempt_no = s.attempt_no),
+       INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, smtp_response)
+       SELECT s.notification_id, s.attempt_no, coalesce(CASE WHEN n.attempt_no = s.attempt_no THEN n.attempt_started_at END, now()), now(), 'SENT', s.smtp_response
+       FROM s JOIN notification.notifications n USING (notification_id)
+       ON CONFLICT (notification_id, attempt_no) DO UPDATE SET finished_at = now(), outcome = 'SENT', error = NULL, smtp_response = EXCLUDED.smtp_response),
      marked AS (
-       UPDATE notification.notifications SET status = 'SENT', sent_at = now(), claim_id = NULL, last_error = NULL
+       UPDATE notification.notifications SET status = 'SENT', sent_at = now(), claim_id = NULL, last_error = NULL, attempt_started_at = NULL
        WHERE notification_id = ANY($1::uuid[]) AND status = 'PENDING'
        RETURNING notification_id),
      appended AS (
@@ -278,11 +275,11 @@ export interface UntriedAttempt {
 }
 
 /**
- * What did not go out, in one transaction. Refused attempts are closed with the error, their
+ * What did not go out, in one transaction. Refused attempts are written with the error, their
  * notifications FAILED or due again after a backoff. Attempts never tried (SMTP went unreachable,
- * or the send window closed, before their turn) are taken back: the row is deleted rather than
- * left as an attempt that never was — an outage would otherwise add a batch of them every pass —
- * their count given back and the notification due again at once, as if never claimed.
+ * or the send window closed, before their turn) are taken back: nothing is written for an attempt
+ * that never was — an outage would otherwise add a batch of them every pass — their number and
+ * count given back and the notification due again at once, as if never claimed.
  */
 export async function recordNotSent(ds: DataSource, refused: AttemptError[], untried: UntriedAttempt[]): Promise<void> {
   if (refused.length === 0 && untried.length === 0) return;
@@ -306,14 +303,16 @@ export async function recordNotSent(ds: DataSource, refused: AttemptError[], unt
       const outcomes = `unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::boolean[], $7::bigint[])
                         AS e(notification_id, attempt_no, error, smtp_response, final, refund, retry_after_ms)`;
       await tx.query(
-        `UPDATE notification.delivery_attempts a SET finished_at = now(), outcome = 'ERROR', error = e.error, smtp_response = e.smtp_response
-         FROM ${outcomes}
-         WHERE a.notification_id = e.notification_id AND a.attempt_no = e.attempt_no`,
+        `INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, error, smtp_response)
+         SELECT e.notification_id, e.attempt_no, coalesce(CASE WHEN n.attempt_no = e.attempt_no THEN n.attempt_started_at END, now()), now(), 'ERROR', e.error, e.smtp_response
+         FROM ${outcomes} JOIN notification.notifications n USING (notification_id)
+         ON CONFLICT (notification_id, attempt_no) DO UPDATE SET finished_at = now(), outcome = 'ERROR', error = EXCLUDED.error, smtp_response = EXCLUDED.smtp_response`,
         params,
       );
       await tx.query(
         `UPDATE notification.notifications n
          SET status = CASE WHEN e.final THEN 'FAILED' ELSE 'PENDING' END, last_error = e.error, claim_id = NULL,
+             attempt_started_at = CASE WHEN n.attempt_no = e.attempt_no THEN NULL ELSE n.attempt_started_at END,
              attempts = n.attempts - CASE WHEN e.refund THEN 1 ELSE 0 END, next_attempt_at = now() + e.retry_after_ms * interval '1 millisecond'
          FROM ${outcomes}
          WHERE n.notification_id = e.notification_id AND n.status = 'PENDING'`,
@@ -321,18 +320,13 @@ export async function recordNotSent(ds: DataSource, refused: AttemptError[], unt
       );
     }
     if (untried.length > 0) {
-      const takenBack = await updateReturning<{ notification_id: string }>(
-        tx,
-        `DELETE FROM notification.delivery_attempts a
-         USING unnest($1::uuid[], $2::int[]) AS u(notification_id, attempt_no)
-         WHERE a.notification_id = u.notification_id AND a.attempt_no = u.attempt_no AND a.finished_at IS NULL
-         RETURNING a.notification_id`,
-        [untried.map((u) => u.notificationId), untried.map((u) => u.attemptNo)],
-      );
+      // Only an attempt still the delivery's own (a sender that took it over has started another).
       await tx.query(
-        `UPDATE notification.notifications SET attempts = attempts - 1, claim_id = NULL, next_attempt_at = now()
-         WHERE notification_id = ANY($1::uuid[]) AND status = 'PENDING'`,
-        [takenBack.map((t) => t.notification_id)],
+        `UPDATE notification.notifications n
+         SET attempts = n.attempts - 1, attempt_no = n.attempt_no - 1, attempt_started_at = NULL, claim_id = NULL, next_attempt_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS u(notification_id, attempt_no)
+         WHERE n.notification_id = u.notification_id AND n.attempt_no = u.attempt_no AND n.attempt_started_at IS NOT NULL AND n.status = 'PENDING'`,
+        [untried.map((u) => u.notificationId), untried.map((u) => u.attemptNo)],
       );
     }
   });

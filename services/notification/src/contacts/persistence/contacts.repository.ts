@@ -15,12 +15,12 @@ export async function upsertContacts(tx: EntityManager, rows: ContactRow[]): Pro
   if (rows.length === 0) return;
   const col = <T>(f: (r: ContactRow) => T) => rows.map(f);
   await tx.query(
-    `INSERT INTO notification.client_contacts (account, client_id, client_name, account_type, language, email, source_occurred_at, contacts, base_currency)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[], $9::text[])
+    `INSERT INTO notification.client_contacts (account, client_id, client_name, account_type, language, email, source_occurred_at, contacts, base_currency, notice_delivery)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[])
      ON CONFLICT (account) DO UPDATE SET
        client_id = EXCLUDED.client_id, client_name = EXCLUDED.client_name, account_type = EXCLUDED.account_type,
        language = EXCLUDED.language, email = EXCLUDED.email, source_occurred_at = EXCLUDED.source_occurred_at, updated_at = now(),
-       contacts = EXCLUDED.contacts, base_currency = EXCLUDED.base_currency
+       contacts = EXCLUDED.contacts, base_currency = EXCLUDED.base_currency, notice_delivery = EXCLUDED.notice_delivery
      WHERE notification.client_contacts.source_occurred_at <= EXCLUDED.source_occurred_at`,
     [
       col((r) => r.contact.account),
@@ -32,6 +32,8 @@ export async function upsertContacts(tx: EntityManager, rows: ContactRow[]): Pro
       col((r) => r.occurredAt),
       col((r) => JSON.stringify(contactsOf(r.contact))),
       col((r) => r.contact.baseCurrency ?? null),
+      // Absent (an account that never chose, or an older event): one mail per notice.
+      col((r) => r.contact.noticeDelivery ?? 'IMMEDIATE'),
     ],
   );
 }

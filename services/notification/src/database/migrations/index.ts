@@ -10,6 +10,7 @@ import { NotificationClientWebhookSecrets1796800000000 } from './1796800000000-n
 import { NotificationWebhookAnswersStatusOnly1796810000000 } from './1796810000000-notification-webhook-answers-status-only.js';
 import { NotificationInstrumentNames1796900000000 } from './1796900000000-notification-instrument-names.js';
 import { NotificationCalendars1797000000000 } from './1797000000000-notification-calendars.js';
+import { NotificationDailyDigests1797400000000 } from './1797400000000-notification-daily-digests.js';
 import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
 /**
@@ -34,5 +35,6 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     NotificationInstrumentNames1796900000000,
     NotificationCalendars1797000000000,
     publicationOrderMigration('notification'),
+    NotificationDailyDigests1797400000000,
   ];
 }

@@ -112,6 +112,7 @@ interface UnroutedRow {
   c_language: 'fr' | 'en' | null;
   c_contacts: Array<{ channel: string; address: string }> | null;
   base_currency: string | null;
+  notice_delivery: 'IMMEDIATE' | 'DAILY' | null;
   p_name: string | null;
   p_language: 'fr' | 'en' | null;
   p_contacts: Array<{ channel: string; address: string }> | null;
@@ -129,7 +130,7 @@ export interface RouteResult {
 const NOTICE_ISIN = `coalesce(k.payload->>'isin', k.payload->'trade'->>'isin', k.payload->'instruction'->>'isin')`;
 
 const UNROUTED_COLUMNS = `k.notice_id, k.kind, k.cause_event_id, k.trade_ref, k.recipient_type, k.party, k.payload, k.created_at,
-              c.client_id, c.client_name, c.account_type, c.language AS c_language, c.contacts AS c_contacts, c.base_currency,
+              c.client_id, c.client_name, c.account_type, c.language AS c_language, c.contacts AS c_contacts, c.base_currency, c.notice_delivery,
               p.name AS p_name, p.language AS p_language, p.contacts AS p_contacts, i.name AS instrument_name
        FROM notification.notices k
        LEFT JOIN notification.client_contacts c ON k.recipient_type = 'CLIENT' AND c.account = k.party
@@ -218,6 +219,7 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
     channel: string;
     recipient: string;
     language: string;
+    status: 'PENDING' | 'HELD';
   }> = [];
   // The pass's status changes, written with one statement each (not one per notice) after the loop.
   const routed: Array<{
@@ -292,6 +294,8 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
         channel: c.channel,
         recipient: c.address,
         language,
+        // A DAILY client's mails wait for the close's digest (not claimable meanwhile); webhooks go per notice.
+        status: client && r.notice_delivery === 'DAILY' && c.channel === 'EMAIL' ? 'HELD' : 'PENDING',
       });
     result.routed++;
   }
@@ -325,8 +329,8 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
   if (deliveries.length > 0) {
     const col = <T>(f: (d: (typeof deliveries)[number]) => T) => deliveries.map(f);
     const inserted = (await tx.query(
-      `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+      `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language, status)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
        ON CONFLICT DO NOTHING RETURNING notification_id`,
       [
         col((d) => d.id),
@@ -338,6 +342,7 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
         col((d) => d.channel),
         col((d) => d.recipient),
         col((d) => d.language),
+        col((d) => d.status),
       ],
     )) as unknown[];
     result.deliveries = inserted.length;

@@ -4,14 +4,14 @@ import { DataSource } from 'typeorm';
 import { NOTICE_KINDS } from '../domain/render-notification.js';
 
 const PAGE_MAX = 500;
-const STATUSES = ['PENDING', 'SENT', 'FAILED', 'SKIPPED'];
+const STATUSES = ['PENDING', 'HELD', 'SENT', 'FAILED', 'SKIPPED'];
 const NOTICE_STATUSES = ['WAITING', 'ROUTED', 'SKIPPED', 'NO_CONTACT'];
 const CHANNELS = ['EMAIL', 'WEBHOOK'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const COLUMNS = `notification_id AS "notificationId", notice_id AS "noticeId", kind, cause_event_id AS "causeEventId", trade_ref AS "tradeRef", account, channel,
   recipient, language, subject, status, attempts, last_error AS "lastError", next_attempt_at AS "nextAttemptAt", created_at AS "createdAt", sent_at AS "sentAt",
-  resent_by AS "resentBy", resent_at AS "resentAt"`;
+  resent_by AS "resentBy", resent_at AS "resentAt", digest_id AS "digestId"`;
 const NOTICE_COLUMNS = `notice_id AS "noticeId", kind, cause_event_id AS "causeEventId", trade_ref AS "tradeRef", trade_version AS "tradeVersion",
   recipient_type AS "recipientType", party, status, status_reason AS "statusReason", refers_to AS "refersTo", language, created_at AS "createdAt", routed_at AS "routedAt"`;
 
@@ -46,7 +46,7 @@ export class NotificationQueriesController {
     );
   }
 
-  /** One delivery with what was sent and every attempt. */
+  /** One delivery with what was sent and every attempt; carried by a daily digest, that digest (its Message-ID, when SMTP accepted it) and its attempts. */
   @Get('notifications/:id')
   @Roles(...READERS, 'admin')
   async one(@Param('id') id: string) {
@@ -63,7 +63,24 @@ export class NotificationQueriesController {
       `SELECT action, operator, detail, at FROM notification.operator_actions WHERE notification_id = $1 ORDER BY id LIMIT $2`,
       [id, PAGE_MAX],
     );
-    return { ...row, deliveryAttempts: attempts, operatorActions: actions };
+    const digest = row.digestId ? await this.digest(row.digestId as string) : null;
+    return { ...row, deliveryAttempts: attempts, operatorActions: actions, ...(digest ? { digest } : {}) };
+  }
+
+  private async digest(id: string) {
+    const [digest] = (await this.ds.query(
+      `SELECT digest_id AS "digestId", account, to_char(business_date, 'YYYY-MM-DD') AS "businessDate", recipient, language, notices, status, attempts,
+              message_id AS "messageId", subject, smtp_response AS "response", last_error AS "lastError", created_at AS "createdAt", sent_at AS "sentAt"
+       FROM notification.digests WHERE digest_id = $1`,
+      [id],
+    )) as Array<Record<string, unknown>>;
+    if (!digest) return null;
+    const attempts = await this.ds.query(
+      `SELECT attempt_no AS "attemptNo", started_at AS "startedAt", finished_at AS "finishedAt", outcome, error, smtp_response AS "response"
+       FROM notification.digest_attempts WHERE digest_id = $1 ORDER BY attempt_no LIMIT $2`,
+      [id, PAGE_MAX],
+    );
+    return { ...digest, attempts };
   }
 
   /**
@@ -152,7 +169,7 @@ export class NotificationQueriesController {
 
   /**
    * What the morning report needs from notification. Deliveries: sent, pending (never tried yet),
-   * retrying (tried, waiting for the next attempt), failed; skipped counts deliveries and notices of
+   * retrying (tried, waiting for the next attempt), held (a DAILY client's mails waiting for their digest to go), failed; skipped counts deliveries and notices of
    * proprietary accounts; noContact the notices whose party has no contact; lateAvis the avis reported late.
    */
   @Get('summary')
@@ -162,10 +179,11 @@ export class NotificationQueriesController {
       `SELECT count(*) FILTER (WHERE status = 'SENT')::int AS sent,
               count(*) FILTER (WHERE status = 'PENDING' AND attempts = 0)::int AS pending,
               count(*) FILTER (WHERE status = 'PENDING' AND attempts > 0)::int AS retrying,
+              count(*) FILTER (WHERE status = 'HELD')::int AS held,
               count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
               count(*) FILTER (WHERE status = 'SKIPPED')::int AS skipped
        FROM notification.notifications`,
-    )) as Array<{ sent: number; pending: number; retrying: number; failed: number; skipped: number }>;
+    )) as Array<{ sent: number; pending: number; retrying: number; held: number; failed: number; skipped: number }>;
     const [k] = (await this.ds.query(
       `SELECT count(*) FILTER (WHERE status = 'SKIPPED')::int AS skipped, count(*) FILTER (WHERE status = 'NO_CONTACT')::int AS "noContact"
        FROM notification.notices`,

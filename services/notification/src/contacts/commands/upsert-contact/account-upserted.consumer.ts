@@ -7,6 +7,7 @@ import { upsertContacts, type ContactRow } from '../../persistence/contacts.repo
 
 const ACCOUNT_TYPES = ['CLIENT', 'PROPRIETARY'];
 const LANGUAGES = ['fr', 'en'];
+const NOTICE_DELIVERIES = ['IMMEDIATE', 'DAILY'];
 
 /** What a contact needs; anything else in AccountRefV1 is capture's business. */
 function contactProblems(p: Record<string, unknown>): string[] {
@@ -30,6 +31,8 @@ function contactProblems(p: Record<string, unknown>): string[] {
   }
   if (p.baseCurrency !== undefined && !(typeof p.baseCurrency === 'string' && /^[A-Z]{3}$/.test(p.baseCurrency)))
     problems.push('baseCurrency: an ISO 4217 code');
+  if (p.noticeDelivery !== undefined && !NOTICE_DELIVERIES.includes(p.noticeDelivery as string))
+    problems.push('noticeDelivery: IMMEDIATE or DAILY (or absent)');
   return problems;
 }
 

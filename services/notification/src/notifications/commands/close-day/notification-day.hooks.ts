@@ -4,6 +4,7 @@ import { nextBusinessDay, type SettlementCalendar } from '@postera/kernel';
 import { CONFIG, PlatformMetrics, type BatchContext, type BusinessDayHooks, readCalendar } from '@postera/platform';
 import { Counter, Gauge } from 'prom-client';
 import type { NotificationConfig } from '../../../config.js';
+import { makeDigests } from '../../../delivery/digest.repository.js';
 import { insertNotices, routeNew } from '../../persistence/notices.repository.js';
 
 /** Instructions reminded, and late avis reported, per close: bounded so one close stays one reasonable transaction. */
@@ -23,6 +24,8 @@ export function businessDaysAfter(from: string, to: string, calendar: Settlement
  * At each business-day close (in the transaction of the close):
  * - a reminder to the client for every settlement still failing FAIL_REMINDER_AFTER_BUSINESS_DAYS
  *   business days (or more) after the day it started failing — one per instruction and day;
+ * - the daily digests: each DAILY account's held email deliveries (the reminders just owed among
+ *   them) put in one digest per recipient for the day closed, which the DigestSender sends;
  * - the deadline watch: every avis d'opéré (or amended avis) not sent by the end of the first
  *   business day after the trading day is reported: marked in avis_deadlines (GET /avis/late),
  *   logged, and counted (postera_notification_avis_late_total; gauge postera_notification_avis_late_open).
@@ -50,6 +53,9 @@ export class NotificationDayHooks implements BusinessDayHooks {
 
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     await this.remindFailing(ctx, day);
+    // Before the watch: a notice in the digest of this close goes out at the close, on time.
+    const digests = await makeDigests(ctx.tx, day.businessDate);
+    if (digests.digests > 0) ctx.log.info({ businessDate: day.businessDate, ...digests }, 'daily digests made');
     await this.watchDeadlines(ctx, day, causeEventId);
   }
 
@@ -83,13 +89,20 @@ export class NotificationDayHooks implements BusinessDayHooks {
     if (due.length > 0) ctx.log.info({ businessDate: day.businessDate, reminders: due.length }, 'settlement fail reminders owed');
   }
 
+  /**
+   * An avis is on time when a delivery of it is SENT, or when it is in the digest this close made
+   * (the DAILY policy sends at the close: that is the deadline's end). If that digest is still not
+   * sent at the next close, the avis is reported then; a FAILED digest does not count.
+   */
   private async watchDeadlines(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     const late = (await ctx.tx.query(
       `WITH late AS (
          SELECT d.trade_ref FROM notification.avis_deadlines d
          WHERE NOT d.cancelled AND d.reported_late_on IS NULL AND d.deadline <= $1
            AND NOT EXISTS (SELECT 1 FROM notification.notices k JOIN notification.notifications n USING (notice_id)
-                           WHERE k.trade_ref = d.trade_ref AND k.kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE') AND n.status = 'SENT')
+                           LEFT JOIN notification.digests g ON g.digest_id = n.digest_id
+                           WHERE k.trade_ref = d.trade_ref AND k.kind IN ('AVIS_OPERE', 'AMENDMENT_NOTICE')
+                             AND (n.status = 'SENT' OR (g.business_date = $1 AND g.status <> 'FAILED')))
          ORDER BY d.deadline, d.trade_ref LIMIT $2),
        u AS (UPDATE notification.avis_deadlines d SET reported_late_on = $1 FROM late WHERE d.trade_ref = late.trade_ref
              RETURNING d.trade_ref, d.account, to_char(d.trade_date, 'YYYY-MM-DD') AS trade_date, to_char(d.deadline, 'YYYY-MM-DD') AS deadline)
