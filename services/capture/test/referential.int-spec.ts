@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { physicalTopic, Topics, type AccountRefV1, type CalendarRefV1, type EventEnvelope, type InstrumentRefV1, type PartyRefV1 } from '@postera/contracts';
+import {
+  AccountRefV1Schema,
+  physicalTopic,
+  Topics,
+  type AccountRefV1,
+  type CalendarRefV1,
+  type EventEnvelope,
+  type InstrumentRefV1,
+  type PartyRefV1,
+} from '@postera/contracts';
 import { PEOPLE } from '@postera/devstack';
 import { deterministicId, leiWithCheckDigits, TARGET } from '@postera/kernel';
 import type { Person } from '@postera/platform';
@@ -234,6 +243,64 @@ describe('the capture referential, on the real database and broker', () => {
     expect(csv.status).toBe(400);
     expect((csv.body.problems as Array<{ row: number; field: string }>).map((p) => [p.row, p.field])).toEqual([[3, 'isin']]);
     expect(await count(env.db, `SELECT count(*) AS n FROM capture.instruments WHERE isin = 'FR0000571218'`)).toBe(0);
+  });
+
+  it("carries an account's notice delivery policy on refdata.accounts.v1 when set, leaves the event as it was when not, and refuses another value", async () => {
+    const carter = sample.accounts.find((a) => a.account === 'CLI-0003')!;
+    const daily = { ...carter, account: 'CLI-0103', clientId: 'C0103', noticeDelivery: 'DAILY' as const };
+    const none = { ...carter, account: 'CLI-0104', clientId: 'C0104' };
+    const accountsBefore = await published(Topics.refdataAccounts);
+    const res = await postJson('/referential/import', { accounts: [daily, none] });
+    expect(res.status).toBe(200);
+    expect(res.body.accounts).toEqual({ created: 2, changed: 0, unchanged: 0 });
+    expect(
+      (await env.db.query(`SELECT account, notice_delivery FROM capture.accounts WHERE account = ANY($1) ORDER BY account`, [['CLI-0103', 'CLI-0104']])).rows,
+    ).toEqual([
+      { account: 'CLI-0103', notice_delivery: 'DAILY' },
+      { account: 'CLI-0104', notice_delivery: null },
+    ]);
+
+    await outboxDrained();
+    expect(await published(Topics.refdataAccounts)).toBe(accountsBefore + 2);
+    const payloads = new Map(
+      (await consumeAll(physicalTopic(env.prefix, Topics.refdataAccounts), { expected: accountsBefore + 2 }))
+        .filter((m) => m.key === 'CLI-0103' || m.key === 'CLI-0104')
+        .map((m) => [m.key, (JSON.parse(m.value) as EventEnvelope<Record<string, unknown>>).payload]),
+    );
+    expect(payloads.get('CLI-0103')).toMatchObject({ account: 'CLI-0103', noticeDelivery: 'DAILY', version: 1 });
+    // Without a policy the payload has no such key at all: what consumers received before it existed.
+    expect(Object.keys(payloads.get('CLI-0104')!)).not.toContain('noticeDelivery');
+    expect(Object.keys(payloads.get('CLI-0104')!).sort()).toEqual(
+      Object.keys(payloads.get('CLI-0103')!)
+        .filter((k) => k !== 'noticeDelivery')
+        .sort(),
+    );
+    // Both are valid AccountRefV1 payloads for the consumers that parse the contract.
+    expect(AccountRefV1Schema.parse(payloads.get('CLI-0103')).noticeDelivery).toBe('DAILY');
+    expect(AccountRefV1Schema.parse(payloads.get('CLI-0104')).noticeDelivery).toBeUndefined();
+
+    // Read back as GET returns them, the rows import unchanged: no version, no event.
+    const accounts = await get<Array<Record<string, unknown>>>('/referential/accounts');
+    const readBack = accounts.filter((a) => a.account === 'CLI-0103' || a.account === 'CLI-0104');
+    expect(readBack.map((a) => [a.account, a.noticeDelivery, 'noticeDelivery' in a])).toEqual([
+      ['CLI-0103', 'DAILY', true],
+      ['CLI-0104', undefined, false],
+    ]);
+    const again = await postJson('/referential/import', { accounts: readBack });
+    expect(again.body.accounts).toEqual({ created: 0, changed: 0, unchanged: 2 });
+
+    const historyBefore = await historyRows();
+    const refused = await postJson('/referential/import', { accounts: [{ ...none, account: 'CLI-0105', noticeDelivery: 'WEEKLY' }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.problems).toEqual([
+      { entity: 'accounts', row: 1, key: 'CLI-0105', field: 'noticeDelivery', value: 'WEEKLY', rule: 'IMMEDIATE or DAILY (left out: IMMEDIATE)' },
+    ]);
+    expect(await historyRows()).toBe(historyBefore);
+    expect(await count(env.db, `SELECT count(*) AS n FROM capture.accounts WHERE account = 'CLI-0105'`)).toBe(0);
+    // The table holds the rule too: no other path stores another value.
+    await expect(env.db.query(`UPDATE capture.accounts SET notice_delivery = 'WEEKLY' WHERE account = 'CLI-0103'`)).rejects.toThrow(/check constraint/);
+    await outboxDrained();
+    expect(await published(Topics.refdataAccounts)).toBe(accountsBefore + 2);
   });
 
   it('bounds CSV imports: 413 past 1 MiB, 415 for another content type, 400 for an unknown entity', async () => {

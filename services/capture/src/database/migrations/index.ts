@@ -5,6 +5,7 @@ import { CaptureTradeLifecycle1764300001000 } from './1764300001000-capture-trad
 import { CaptureAccountNaturalPersons1796510000000 } from './1796510000000-capture-account-natural-persons.js';
 import { CaptureCheckers1796710000000 } from './1796710000000-capture-checkers.js';
 import { CaptureReceiptsEveryRecord1796900000000 } from './1796900000000-capture-receipts-every-record.js';
+import { CaptureAccountNoticeDelivery1797400000000 } from './1797400000000-capture-account-notice-delivery.js';
 
 export const captureMigrations = [
   CaptureInitial1764190000000,
@@ -17,4 +18,5 @@ export const captureMigrations = [
   CaptureCheckers1796710000000,
   CaptureReceiptsEveryRecord1796900000000,
   publicationOrderMigration('capture'),
+  CaptureAccountNoticeDelivery1797400000000,
 ];

@@ -51,16 +51,17 @@ describe('csvToImport', () => {
     ]);
   });
 
-  it('reads accounts: contacts as CHANNEL:address separated by ";", netting true/false', () => {
+  it('reads accounts: contacts as CHANNEL:address separated by ";", netting true/false, the notice delivery policy', () => {
     const { rows, problems } = importCsv(
       'accounts',
       lines(
-        'account,clientId,clientName,accountType,book,language,baseCurrency,accountingCategory,costMethod,contacts,netting',
-        'CLI-0004,C0004,Fondation Lumière,CLIENT,CLIENTS,fr,EUR,PLACEMENT,CMP,EMAIL:tresorerie@fondation-lumiere.example;WEBHOOK:https://hooks.example/a?b=c,true',
+        'account,clientId,clientName,accountType,book,language,baseCurrency,accountingCategory,costMethod,contacts,netting,noticeDelivery',
+        'CLI-0004,C0004,Fondation Lumière,CLIENT,CLIENTS,fr,EUR,PLACEMENT,CMP,EMAIL:tresorerie@fondation-lumiere.example;WEBHOOK:https://hooks.example/a?b=c,true,DAILY',
       ),
     );
     expect(problems).toEqual([]);
     expect(rows!.accounts[0]).toMatchObject({
+      noticeDelivery: 'DAILY',
       email: 'tresorerie@fondation-lumiere.example',
       contacts: [
         { channel: 'EMAIL', address: 'tresorerie@fondation-lumiere.example' },

@@ -23,7 +23,7 @@ const COLUMNS: Record<CsvEntity, { required: string[]; optional: string[] }> = {
   parties: { required: ['lei', 'name', 'country'], optional: ['bic'] },
   accounts: {
     required: ['account', 'clientId', 'clientName', 'accountType', 'book', 'language', 'baseCurrency', 'accountingCategory', 'costMethod'],
-    optional: ['email', 'contacts', 'netting', 'firstName', 'lastName', 'birthDate', 'nationalId', 'nationalIdScheme'],
+    optional: ['email', 'contacts', 'netting', 'noticeDelivery', 'firstName', 'lastName', 'birthDate', 'nationalId', 'nationalIdScheme'],
   },
   ssis: { required: ['owner', 'market', 'currency', 'placeOfSettlement', 'safekeepingAccount'], optional: ['cashAccount', 'agentBic'] },
   'calendar-holidays': { required: ['code', 'date', 'name'], optional: [] },

@@ -235,6 +235,41 @@ describe('validateImport — refusals list every problem at once', () => {
     expect(rows.accounts[0]).toMatchObject({ email: 'claire.dubois@example.fr', contacts });
   });
 
+  it('takes a notice delivery policy IMMEDIATE or DAILY; left out, the row has no such field; another value is refused, named', () => {
+    const { rows, problems } = validateImport(
+      {
+        accounts: [
+          { ...account, account: 'CLI-0001', noticeDelivery: 'DAILY' },
+          { ...account, account: 'CLI-0002', noticeDelivery: 'IMMEDIATE' },
+          { ...account, account: 'CLI-0003' },
+        ],
+      },
+      NOTHING_STORED,
+    );
+    expect(problems).toEqual([]);
+    expect(rows.accounts.map((a) => [a.account, a.noticeDelivery])).toEqual([
+      ['CLI-0001', 'DAILY'],
+      ['CLI-0002', 'IMMEDIATE'],
+      ['CLI-0003', undefined],
+    ]);
+    // Not even an undefined key: the published payload of an account without a policy is unchanged.
+    expect(Object.keys(rows.accounts[2]!)).not.toContain('noticeDelivery');
+
+    const refused = validateImport(
+      {
+        accounts: [
+          { ...account, account: 'CLI-0001', noticeDelivery: 'WEEKLY' },
+          { ...account, account: 'CLI-0002', noticeDelivery: null },
+        ],
+      },
+      NOTHING_STORED,
+    );
+    expect(refused.problems).toEqual([
+      { entity: 'accounts', row: 1, key: 'CLI-0001', field: 'noticeDelivery', value: 'WEEKLY', rule: 'IMMEDIATE or DAILY (left out: IMMEDIATE)' },
+      { entity: 'accounts', row: 2, key: 'CLI-0002', field: 'noticeDelivery', value: null, rule: 'IMMEDIATE or DAILY (left out: IMMEDIATE)' },
+    ]);
+  });
+
   it('wants an SSI owner known: an account or party of the import or of the database', () => {
     const stored: KnownOwners = { accounts: new Set(['PROP-TRADING']), leis: new Set(['213800COUNTERPTY0344']) };
     const { problems } = validateImport(

@@ -105,6 +105,7 @@ const RULES = {
   calendarCode: 'required: 1 to 16 of A–Z, 0–9, _ and -',
   twice: 'listed twice in this import',
   boolean: 'true or false',
+  noticeDelivery: 'IMMEDIATE or DAILY (left out: IMMEDIATE)',
 } as const;
 
 const oneOf = (values: readonly unknown[]) => `one of ${values.join(', ')}`;
@@ -360,7 +361,10 @@ const ACCOUNT_FIELDS = [
   'email',
   'netting',
   'naturalPerson',
+  'noticeDelivery',
 ] as const;
+/** How the client's notices go out by email (AccountRefV1.noticeDelivery). */
+const NOTICE_DELIVERIES: ReadonlyArray<NonNullable<AccountRefV1['noticeDelivery']>> = ['IMMEDIATE', 'DAILY'];
 
 function account(c: RowCheck, today: string): AccountData {
   c.fields(ACCOUNT_FIELDS);
@@ -383,6 +387,11 @@ function account(c: RowCheck, today: string): AccountData {
     contacts,
     netting: c.o.netting === undefined ? false : c.check<boolean>('netting', (v) => typeof v === 'boolean', RULES.boolean),
     naturalPerson: person.person,
+    // Left out, the row has no such key: its event stays what it was before the policy existed
+    // (consumers read absent as IMMEDIATE), and a stored account re-imported as it was is unchanged.
+    ...(c.o.noticeDelivery === undefined
+      ? {}
+      : { noticeDelivery: c.check<AccountData['noticeDelivery']>('noticeDelivery', (v) => NOTICE_DELIVERIES.includes(v as never), RULES.noticeDelivery) }),
   };
 }
 

@@ -56,7 +56,7 @@ const PARTIES: Readable<PartyRefV1> = {
 const ACCOUNTS: Readable<AccountRefV1> = {
   select: `SELECT account, client_id, client_name, account_type, book, language, email, base_currency, accounting_category, cost_method,
       contacts, netting, natural_person_first_name, natural_person_name, natural_person_birth_date::text AS natural_person_birth_date,
-      natural_person_national_id, natural_person_id_scheme, version
+      natural_person_national_id, natural_person_id_scheme, notice_delivery, version
     FROM capture.accounts`,
   key: 'account',
   map: (r) => ({
@@ -83,6 +83,8 @@ const ACCOUNTS: Readable<AccountRefV1> = {
             nationalId: r.natural_person_national_id as string,
             scheme: r.natural_person_id_scheme as NonNullable<AccountRefV1['naturalPerson']>['scheme'],
           },
+    // Null: never chosen; the payload then has no such key, as before the policy existed.
+    ...(r.notice_delivery === null ? {} : { noticeDelivery: r.notice_delivery as NonNullable<AccountRefV1['noticeDelivery']> }),
     version: r.version as number,
   }),
 };
@@ -268,17 +270,18 @@ export async function upsertRows<E extends ReferentialEntity>(db: Db, entity: E,
       await db.query(
         `INSERT INTO capture.accounts (account, client_id, client_name, account_type, book, language, email, base_currency, accounting_category,
            cost_method, contacts, netting, natural_person_first_name, natural_person_name, natural_person_birth_date, natural_person_national_id,
-           natural_person_id_scheme, version, updated_at)
+           natural_person_id_scheme, notice_delivery, version, updated_at)
          SELECT r.*, now() FROM jsonb_to_recordset($1::jsonb) AS r(account text, client_id text, client_name text, account_type text, book text,
            language text, email text, base_currency text, accounting_category text, cost_method text, contacts jsonb, netting boolean,
            natural_person_first_name text, natural_person_name text, natural_person_birth_date date, natural_person_national_id text,
-           natural_person_id_scheme text, version int)
+           natural_person_id_scheme text, notice_delivery text, version int)
          ON CONFLICT (account) DO UPDATE SET client_id = EXCLUDED.client_id, client_name = EXCLUDED.client_name, account_type = EXCLUDED.account_type,
            book = EXCLUDED.book, language = EXCLUDED.language, email = EXCLUDED.email, base_currency = EXCLUDED.base_currency,
            accounting_category = EXCLUDED.accounting_category, cost_method = EXCLUDED.cost_method, contacts = EXCLUDED.contacts,
            netting = EXCLUDED.netting, natural_person_first_name = EXCLUDED.natural_person_first_name, natural_person_name = EXCLUDED.natural_person_name,
            natural_person_birth_date = EXCLUDED.natural_person_birth_date, natural_person_national_id = EXCLUDED.natural_person_national_id,
-           natural_person_id_scheme = EXCLUDED.natural_person_id_scheme, version = EXCLUDED.version, updated_at = now()`,
+           natural_person_id_scheme = EXCLUDED.natural_person_id_scheme, notice_delivery = EXCLUDED.notice_delivery, version = EXCLUDED.version,
+           updated_at = now()`,
         [
           JSON.stringify(
             (rows as AccountRefV1[]).map((a) => ({
@@ -299,6 +302,7 @@ export async function upsertRows<E extends ReferentialEntity>(db: Db, entity: E,
               natural_person_birth_date: a.naturalPerson?.birthDate ?? null,
               natural_person_national_id: a.naturalPerson?.nationalId ?? null,
               natural_person_id_scheme: a.naturalPerson?.scheme ?? null,
+              notice_delivery: a.noticeDelivery ?? null,
               version: a.version,
             })),
           ),
