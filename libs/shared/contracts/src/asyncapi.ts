@@ -76,6 +76,7 @@ export function asyncApiDocument(catalogue: TopicCatalogue = TOPIC_CATALOGUE, ve
             type: { type: 'string', const: type, description: 'The event type: consumers skip the types they do not act on by this header.' },
             correlationId: { type: 'string' },
             producer: { type: 'string' },
+            status: { type: 'string', description: 'The state the event announces, where its payload has a status: consumers that act on some states only skip the others by this header.' },
             outbox: { type: 'string', description: 'The schema whose outbox published the record.' },
             'outbox-epoch': { type: 'string', description: 'The incarnation of that outbox (drawn when its tables are created).' },
             'outbox-seq': {

@@ -9,8 +9,16 @@ export interface OutgoingEvent {
   event: EventEnvelope;
 }
 
+/**
+ * The headers of an event's record. `status`, where the payload has one (an instruction's new
+ * state), lets a consumer that acts on some states only skip the others by header, without a
+ * transaction, as it skips types.
+ */
 export function eventHeaders(e: EventEnvelope): Record<string, string> {
-  return { eventId: e.eventId, type: e.type, correlationId: e.correlationId, producer: e.producer };
+  const headers: Record<string, string> = { eventId: e.eventId, type: e.type, correlationId: e.correlationId, producer: e.producer };
+  const status = (e.payload as { status?: unknown } | null)?.status;
+  if (typeof status === 'string') headers.status = status;
+  return headers;
 }
 
 /**

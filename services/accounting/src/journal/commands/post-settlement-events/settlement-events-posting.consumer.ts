@@ -9,7 +9,7 @@ import {
   type SettlementTopicEvent,
 } from '@postera/contracts';
 import { Dec } from '@postera/kernel';
-import { CONFIG, EnvelopeHandler, recordDayMarks, splitByDayMarks, type BatchContext, type InboundMessage } from '@postera/platform';
+import { CONFIG, EnvelopeHandler, recordDayMarks, splitByDayMarks, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import type { AccountingConfig } from '../../../config.js';
 import { correctLateFxLines } from '../../../fx/commands/revalue-positions/revaluation.js';
 import { applyRules, reversalOf, ruleSetOn, type RuleSet } from '../../../ledger/domain/rules-engine.js';
@@ -20,11 +20,13 @@ import { announce } from '../announce.js';
 import { costMarkedDays } from '../cost-day/cost-marked-days.js';
 import { applySettlements, park, writeSettlements } from './settlement-steps.js';
 
+/** The instruction statuses that post a settlement step; the others are skipped. */
+const STEP_STATUSES: ReadonlySet<string> = new Set(['SETTLED', 'PARTIALLY_SETTLED']);
+
 /** Settlement events posted without a position: a CSDR penalty and its waiver. */
 const POSTED_AS_IS = new Set(['PenaltyAccrued', 'PenaltyWaived']);
 
-const isStep = (e: SettlementTopicEvent): e is SettlementEvent =>
-  e.type === 'InstructionStatusChanged' && (e.payload.status === 'SETTLED' || e.payload.status === 'PARTIALLY_SETTLED');
+const isStep = (e: SettlementTopicEvent): e is SettlementEvent => e.type === 'InstructionStatusChanged' && STEP_STATUSES.has(e.payload.status);
 
 /** A CSDR cash penalty (receivable or payable) for one business day, dated that day. */
 function penaltyEntry(sets: RuleSet[], e: PenaltyAccruedEvent): JournalEntry {
@@ -86,9 +88,14 @@ async function penaltyWaiverEntries(ctx: BatchContext, waived: PenaltyWaivedEven
 export class SettlementEventsPostingConsumer extends EnvelopeHandler<SettlementTopicEvent | PartitionDayClosedEvent> {
   readonly consumerId = 'accounting.settlement-events';
   readonly topics = [Topics.settlementEvents];
-  // Every type of the topic: handle still opens a transaction for the statuses it ignores (all but
-  // SETTLED and PARTIALLY_SETTLED), which the type header cannot tell apart.
   override readonly types = ['InstructionStatusChanged', 'PenaltyAccrued', 'PenaltyWaived', PARTITION_DAY_CLOSED];
+
+  /** A status change other than a settled step is skipped by its `status` header, without a transaction (a record without the header is taken). */
+  override accepts(record: InboundRecord): boolean {
+    if (!super.accepts(record)) return false;
+    const status = record.headers.status;
+    return record.headers.type !== 'InstructionStatusChanged' || status === undefined || STEP_STATUSES.has(status);
+  }
 
   constructor(@Inject(CONFIG) private readonly config: AccountingConfig) {
     super();
