@@ -35,9 +35,15 @@ describe('accounting.settlement-events takes the settled steps of the instructio
 
   it('takes penalties and day markers whatever their headers, and a status change without a status header (decode and handle judge it)', () => {
     expect(
-      [{ type: 'PenaltyAccrued', status: 'ACCRUED' }, { type: 'PenaltyWaived' }, { type: 'PartitionDayClosed' }, { type: 'InstructionStatusChanged' }, {}].map(
-        (h) => consumer.accepts(recordOf(h)),
-      ),
+      (
+        [
+          { type: 'PenaltyAccrued', status: 'ACCRUED' },
+          { type: 'PenaltyWaived' },
+          { type: 'PartitionDayClosed' },
+          { type: 'InstructionStatusChanged' },
+          {},
+        ] as Record<string, string>[]
+      ).map((h) => consumer.accepts(recordOf(h))),
     ).toEqual([true, true, true, true, true]);
   });
 
