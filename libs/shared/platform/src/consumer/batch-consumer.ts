@@ -1,5 +1,5 @@
 import { dlqTopic, physicalTopic } from '@postera/contracts';
-import type pg from 'pg';
+import pg from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { faultPoint } from '../fault.js';
 import { claimInbox, knownInInbox } from '../inbox/inbox.js';
@@ -37,7 +37,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KEEP_ALIVE_MS = 2_000;
 
 /** How far a producer's clock may be ahead of the database's, for the records written before positions. */
-const CLOCK_MARGIN_MS = 5 * 60_000;
+const CLOCK_MARGIN_MS = 60_000;
 
 /** The longest wait between two tries while the database is unreachable. */
 const OUTAGE_BACKOFF_MS_MAX = 5_000;
@@ -335,13 +335,18 @@ export class BatchConsumer {
   /**
    * Records older than this (Kafka timestamps, in ms) may have been applied while the inbox
    * recorded every message: until positions replaced it (`inbox_regime.ended_at`), with a margin
-   * for the producers' clocks. Read once.
+   * for the producers' clocks. 0 when the inbox held nothing from before (a new installation):
+   * then no record is looked up. Read once.
    */
   private inboxUntilMs: number | null = null;
   private async inboxUntil(client: pg.ClientBase): Promise<number> {
     if (this.inboxUntilMs === null) {
-      const result = await client.query<{ ms: string }>(`SELECT (extract(epoch FROM ended_at) * 1000)::bigint::text AS ms FROM ${this.o.schema}.inbox_regime`);
-      this.inboxUntilMs = Number(result.rows[0]?.ms ?? 0) + CLOCK_MARGIN_MS;
+      const result = await client.query<{ ms: string | null }>(
+        `SELECT (extract(epoch FROM r.ended_at) * 1000)::bigint::text AS ms FROM ${this.o.schema}.inbox_regime r
+         WHERE EXISTS (SELECT 1 FROM ${this.o.schema}.inbox i WHERE i.consumer_id = ${pg.escapeLiteral(this.handler.consumerId)} AND i.received_at <= r.ended_at)`,
+      );
+      const endedAt = result.rows[0]?.ms;
+      this.inboxUntilMs = endedAt ? Number(endedAt) + CLOCK_MARGIN_MS : 0;
     }
     return this.inboxUntilMs;
   }
@@ -363,7 +368,7 @@ export class BatchConsumer {
       for (const id of replays) if (!claimed.has(id)) refused.add(id);
     }
     const inboxUntil = await this.inboxUntil(client);
-    const before = candidates.filter((m) => Number(m.record.timestamp) < inboxUntil && !replays.includes(m.messageId)).map((m) => m.messageId);
+    const before = inboxUntil === 0 ? [] : candidates.filter((m) => Number(m.record.timestamp) < inboxUntil && !replays.includes(m.messageId)).map((m) => m.messageId);
     if (before.length > 0) for (const id of await knownInInbox(client, this.o.schema, this.handler.consumerId, before)) refused.add(id);
     const toApply = refused.size === 0 ? candidates : candidates.filter((m) => !refused.has(m.messageId));
     return { toApply, duplicates: messages.length - toApply.length };

@@ -237,13 +237,16 @@ export class OutboxRelay {
   private async pass(db: pg.Client, producer: Awaited<ReturnType<MessageBus['producer']>>): Promise<number> {
     // The schema and the batch size are the service's own configuration, not input: inlined, so
     // that BEGIN and the read travel as one simple-protocol message. The lock is the transaction's,
-    // held until the COMMIT after the produce.
+    // held until the COMMIT after the produce. The cursor is read as a scalar subquery: a bound the
+    // primary key's range scan starts from, not a join the planner may answer by walking the
+    // published rows before it.
     const lockKey = pg.escapeLiteral(`${this.o.schema}.outbox`);
     const results = (await db.query(
       `BEGIN;
        WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext(${lockKey})) AS held)
-       SELECT o.id, o.topic, o.message_key, o.value, o.headers, c.epoch FROM lock, ${this.o.schema}.outbox_cursor c, ${this.o.schema}.outbox o
-       WHERE lock.held AND o.id > c.published_id ORDER BY o.id LIMIT ${Math.trunc(this.o.batchMax)}`,
+       SELECT o.id, o.topic, o.message_key, o.value, o.headers, (SELECT epoch::text FROM ${this.o.schema}.outbox_cursor) AS epoch
+       FROM lock, ${this.o.schema}.outbox o
+       WHERE lock.held AND o.id > (SELECT published_id FROM ${this.o.schema}.outbox_cursor) ORDER BY o.id LIMIT ${Math.trunc(this.o.batchMax)}`,
     )) as unknown as pg.QueryResult[];
     const rows = results[1]!.rows as Array<OutboxRow & { epoch: string }>;
     if (rows.length === 0) {
