@@ -80,6 +80,12 @@ export const notificationConfigSchema = baseConfigSchema.extend({
    * Also the base of their backoff after a failure.
    */
   SEND_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+  /**
+   * Notices one daily digest mail carries at most; a busier day goes in several parts, each its own
+   * mail. A notice's PDF is a few kilobytes: the default keeps a part near 2 MB, base64 included,
+   * well within what mail servers accept; lower it for a server with a smaller message size limit.
+   */
+  DIGEST_NOTICES_MAX: z.coerce.number().int().min(1).max(5000).default(250),
   /** SMTP attempts of one notification before it is FAILED for an operator. */
   SEND_ATTEMPTS_MAX: z.coerce.number().int().min(1).max(20).default(5),
   /**

@@ -49,15 +49,16 @@ const RULE = '—'.repeat(40);
 
 /** Drawn from the notices' own renderings: every notice's text in the body, its PDF attached as a single mail would attach it. */
 export async function digestMail(
-  d: Pick<ClaimedDigest, 'businessDate' | 'language'>,
+  d: Pick<ClaimedDigest, 'businessDate' | 'language' | 'part' | 'parts'>,
   notices: Array<{ n: ClaimedNotification; subject: string; body: string; pdf: Buffer }>,
 ): Promise<DigestMail> {
   const day = formatDate(d.businessDate, d.language);
   const count = notices.length;
+  const part = d.parts > 1 ? (d.language === 'fr' ? `, envoi ${d.part} sur ${d.parts}` : `, mail ${d.part} of ${d.parts}`) : '';
   const subject =
     d.language === 'fr'
-      ? `Vos avis et notifications du ${day} (${count} document${count > 1 ? 's' : ''})`
-      : `Your notices of ${day} (${count} document${count > 1 ? 's' : ''})`;
+      ? `Vos avis et notifications du ${day} (${count} document${count > 1 ? 's' : ''}${part})`
+      : `Your notices of ${day} (${count} document${count > 1 ? 's' : ''}${part})`;
   const intro =
     d.language === 'fr'
       ? `Vous trouverez ci-dessous et en pièces jointes (PDF) les ${count} avis et notifications de la journée du ${day} :`
@@ -208,6 +209,7 @@ export class DigestSender implements OnApplicationBootstrap, BeforeApplicationSh
           'X-Postera-Digest-Id': d.digestId,
           'X-Postera-Business-Date': d.businessDate,
           'X-Postera-Notices': String(notices.length),
+          'X-Postera-Digest-Part': `${d.part}/${d.parts}`,
         },
         signal: AbortSignal.timeout(DIGEST_SEND_TIMEOUT_MS),
       });

@@ -9,9 +9,12 @@ const HELD_PER_CLOSE_MAX = 50_000;
 
 const ms = (n: number) => `${Math.max(0, Math.round(n))} milliseconds`;
 
-/** The digest of one account's notices of one business day to one recipient: the same key always yields the same id. */
-export function digestId(account: string, businessDate: string, channel: 'EMAIL', recipient: string): string {
-  return deterministicId('digest', account, businessDate, channel, recipient);
+/** Part `part` of the digest of one account's notices of one business day to one recipient: the same key always yields the same id. */
+export function digestId(account: string, businessDate: string, channel: 'EMAIL', recipient: string, part = 1): string {
+  // Part 1 keeps the id digests had before they came in parts.
+  return part === 1
+    ? deterministicId('digest', account, businessDate, channel, recipient)
+    : deterministicId('digest', account, businessDate, channel, recipient, String(part));
 }
 
 /** Every send of a digest carries the same Message-ID, as a delivery's does. */
@@ -19,33 +22,64 @@ export function digestMessageId(id: string): string {
   return `<digest-${id}@postera>`;
 }
 
+export interface HeldDelivery {
+  notification_id: string;
+  account: string;
+  recipient: string;
+  language: 'fr' | 'en' | null;
+}
+
 /**
- * At the close of `businessDate`, in its transaction: one digest per DAILY account and email
- * recipient with held deliveries not yet in a digest, and those deliveries tied to it. The digest's
- * id is deterministic and UNIQUE (account, business_date, channel, recipient): a replayed close adds
- * nothing, and deliveries held after a digest of that day was made wait for the next close (they are
- * only tied to a digest this call inserts). Returns the digests made and the deliveries they carry.
+ * The digest mails of held deliveries (in the order they were owed): per account and recipient,
+ * parts of at most `max` deliveries, each part numbered of the recipient's parts.
  */
-export async function makeDigests(tx: EntityManager, businessDate: string): Promise<{ digests: number; deliveries: number }> {
+export function digestParts(held: HeldDelivery[], businessDate: string, max: number) {
+  const byRecipient = new Map<string, { account: string; recipient: string; language: 'fr' | 'en'; members: string[] }>();
+  for (const h of held) {
+    const key = JSON.stringify([h.account, h.recipient]);
+    const g = byRecipient.get(key) ?? { account: h.account, recipient: h.recipient, language: h.language ?? 'en', members: [] };
+    g.members.push(h.notification_id);
+    byRecipient.set(key, g);
+  }
+  return [...byRecipient.values()].flatMap((g) => {
+    const parts = Math.ceil(g.members.length / max);
+    return Array.from({ length: parts }, (_, i) => ({
+      id: digestId(g.account, businessDate, 'EMAIL', g.recipient, i + 1),
+      account: g.account,
+      recipient: g.recipient,
+      language: g.language,
+      part: i + 1,
+      parts,
+      members: g.members.slice(i * max, (i + 1) * max),
+    }));
+  });
+}
+
+/**
+ * At the close of `businessDate`, in its transaction: for each DAILY account and email recipient with
+ * held deliveries not yet in a digest, one digest in parts of at most `noticesMax` deliveries, and
+ * those deliveries tied to their part (in the order their deliveries were owed). The ids are
+ * deterministic and UNIQUE (account, business_date, channel, recipient, part): a replayed close adds
+ * nothing, and deliveries held after a digest of that day was made wait for the next close (they are
+ * only tied to a part this call inserts). Returns the digest mails made and the deliveries they carry.
+ */
+export async function makeDigests(tx: EntityManager, businessDate: string, noticesMax: number): Promise<{ digests: number; deliveries: number }> {
   const held = (await tx.query(
     `SELECT notification_id, account, recipient, language FROM notification.notifications
      WHERE status = 'HELD' AND digest_id IS NULL AND channel = 'EMAIL' AND recipient IS NOT NULL
      ORDER BY account, recipient, created_at, notification_id LIMIT $1 FOR UPDATE`,
     [HELD_PER_CLOSE_MAX],
-  )) as Array<{ notification_id: string; account: string; recipient: string; language: 'fr' | 'en' | null }>;
+  )) as HeldDelivery[];
   if (held.length === 0) return { digests: 0, deliveries: 0 };
-  const groups = new Map<string, { id: string; account: string; recipient: string; language: 'fr' | 'en'; members: string[] }>();
-  for (const h of held) {
-    const id = digestId(h.account, businessDate, 'EMAIL', h.recipient);
-    const g = groups.get(id) ?? { id, account: h.account, recipient: h.recipient, language: h.language ?? 'en', members: [] };
-    g.members.push(h.notification_id);
-    groups.set(id, g);
-  }
-  const all = [...groups.values()];
+  const all = digestParts(held, businessDate, noticesMax);
   const inserted = (await tx.query(
-    `INSERT INTO notification.digests (digest_id, account, business_date, channel, recipient, language, notices, message_id)
-     SELECT u.id, u.account, $5::date, 'EMAIL', u.recipient, u.language, u.notices, u.message_id
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $6::int[], $7::text[]) AS u(id, account, recipient, language, notices, message_id)
+    `INSERT INTO notification.digests (digest_id, account, business_date, channel, recipient, language, notices, message_id, part, parts)
+     SELECT u.id, u.account, $5::date, 'EMAIL', u.recipient, u.language, u.notices, u.message_id, u.part, u.parts
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $6::int[], $7::text[], $8::int[], $9::int[])
+       AS u(id, account, recipient, language, notices, message_id, part, parts)
+     -- A recipient's digest of the day is made once, all its parts together: a later close's parts would not match them.
+     WHERE NOT EXISTS (SELECT 1 FROM notification.digests x
+                       WHERE x.account = u.account AND x.business_date = $5::date AND x.channel = 'EMAIL' AND x.recipient = u.recipient)
      ON CONFLICT DO NOTHING RETURNING digest_id`,
     [
       all.map((g) => g.id),
@@ -55,6 +89,8 @@ export async function makeDigests(tx: EntityManager, businessDate: string): Prom
       businessDate,
       all.map((g) => g.members.length),
       all.map((g) => digestMessageId(g.id)),
+      all.map((g) => g.part),
+      all.map((g) => g.parts),
     ],
   )) as Array<{ digest_id: string }>;
   const made = new Set(inserted.map((r) => r.digest_id));
@@ -76,6 +112,9 @@ export interface ClaimedDigest {
   recipient: string;
   language: 'fr' | 'en';
   messageId: string;
+  /** This mail's part of the recipient's digest of the day, and how many parts it has. */
+  part: number;
+  parts: number;
   attemptNo: number;
   /** Attempts that count against SEND_ATTEMPTS_MAX, this one included. */
   attempts: number;
@@ -100,7 +139,8 @@ export async function claimDigests(ds: DataSource, claimId: string, limit: numbe
        UPDATE notification.digests d SET claim_id = $2, attempts = d.attempts + 1, attempt_no = d.attempt_no + 1, attempt_started_at = now(),
          next_attempt_at = now() + $3::interval + d.notices * $4::interval
        FROM due WHERE d.digest_id = due.digest_id
-       RETURNING d.digest_id, d.account, to_char(d.business_date, 'YYYY-MM-DD') AS business_date, d.recipient, d.language, d.message_id, d.attempt_no, d.attempts),
+       RETURNING d.digest_id, d.account, to_char(d.business_date, 'YYYY-MM-DD') AS business_date, d.recipient, d.language, d.message_id, d.part, d.parts,
+         d.attempt_no, d.attempts),
      interrupted AS (
        INSERT INTO notification.digest_attempts (digest_id, attempt_no, started_at, finished_at, outcome, error)
        SELECT digest_id, attempt_no, attempt_started_at, now(), 'ERROR',
@@ -116,6 +156,8 @@ export async function claimDigests(ds: DataSource, claimId: string, limit: numbe
     recipient: string;
     language: 'fr' | 'en';
     message_id: string;
+    part: number;
+    parts: number;
     attempt_no: number;
     attempts: number;
   }>;
@@ -126,6 +168,8 @@ export async function claimDigests(ds: DataSource, claimId: string, limit: numbe
     recipient: r.recipient,
     language: r.language,
     messageId: r.message_id,
+    part: r.part,
+    parts: r.parts,
     attemptNo: r.attempt_no,
     attempts: r.attempts,
   }));

@@ -11,6 +11,7 @@ import { NotificationWebhookAnswersStatusOnly1796810000000 } from './17968100000
 import { NotificationInstrumentNames1796900000000 } from './1796900000000-notification-instrument-names.js';
 import { NotificationCalendars1797000000000 } from './1797000000000-notification-calendars.js';
 import { NotificationDailyDigests1797400000000 } from './1797400000000-notification-daily-digests.js';
+import { NotificationDigestParts1797500000000 } from './1797500000000-notification-digest-parts.js';
 import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
 /**
@@ -36,5 +37,6 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     NotificationCalendars1797000000000,
     publicationOrderMigration('notification'),
     NotificationDailyDigests1797400000000,
+    NotificationDigestParts1797500000000,
   ];
 }

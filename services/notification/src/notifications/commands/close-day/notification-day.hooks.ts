@@ -54,7 +54,7 @@ export class NotificationDayHooks implements BusinessDayHooks {
   async onDayClosed(ctx: BatchContext, day: BusinessDayV1, causeEventId: string): Promise<void> {
     await this.remindFailing(ctx, day);
     // Before the watch: a notice in the digest of this close goes out at the close, on time.
-    const digests = await makeDigests(ctx.tx, day.businessDate);
+    const digests = await makeDigests(ctx.tx, day.businessDate, this.config.DIGEST_NOTICES_MAX);
     if (digests.digests > 0) ctx.log.info({ businessDate: day.businessDate, ...digests }, 'daily digests made');
     await this.watchDeadlines(ctx, day, causeEventId);
   }
