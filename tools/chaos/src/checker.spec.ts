@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkDlq, checkFxRevaluation, classifyReplayDifferences, compareBalances } from './checker.js';
-import { mailFigures, type DlqRecord, type InjectedRecord } from './facts.js';
+import { mailFigures, perDelivery, type DlqRecord, type InjectedRecord } from './facts.js';
 import { parseHeaders } from './mail-sink.js';
 
 const poison = (n: number, partition = 0, offset = String(n)): InjectedRecord => ({
@@ -54,10 +54,29 @@ describe('the DLQ holds exactly the poison messages', () => {
 
 describe('mails per delivery', () => {
   it('tells a repeat of the same Message-ID from two different Message-IDs for one notice', () => {
-    const m = (notificationId: string, messageId: string) => ({ notificationId, messageId, noticeId: '', kind: '', tradeRef: '' });
+    const m = (notificationId: string, messageId: string) => ({ notificationId, messageId, noticeId: '', kind: '', tradeRef: '', digestId: '' });
     const f = mailFigures([m('n1', '<n1@postera>'), m('n1', '<n1@postera>'), m('n2', '<n2@postera>'), m('n3', '<a@x>'), m('n3', '<b@x>')]);
     expect(f.repeats).toBe(1);
     expect(f.distinctTwice).toEqual([{ notificationId: 'n3', messageIds: ['<a@x>', '<b@x>'] }]);
+  });
+
+  it('counts a digest mail once for each delivery it carries, and a resent digest as a repeat of each', () => {
+    const single = { notificationId: 'n1', messageId: '<n1@postera>', noticeId: '', kind: '', tradeRef: '', digestId: '' };
+    const digest = { notificationId: '', messageId: '<digest-d1@postera>', noticeId: '', kind: '', tradeRef: '', digestId: 'd1' };
+    const stray = { ...digest, messageId: '<digest-d9@postera>', digestId: 'd9' };
+    const each = perDelivery([single, digest, digest, stray], new Map([['d1', ['n2', 'n3']]]));
+    expect(each.map((e) => [e.notificationId, e.messageId])).toEqual([
+      ['n1', '<n1@postera>'],
+      ['n2', '<digest-d1@postera>'],
+      ['n3', '<digest-d1@postera>'],
+      ['n2', '<digest-d1@postera>'],
+      ['n3', '<digest-d1@postera>'],
+      ['digest d9', '<digest-d9@postera>'],
+    ]);
+    const f = mailFigures(each);
+    expect(f.repeats).toBe(2);
+    expect(f.distinctTwice).toEqual([]);
+    expect([...f.byNotification.keys()]).toEqual(['n1', 'n2', 'n3', 'digest d9']);
   });
 
   it('reads folded headers', () => {

@@ -85,6 +85,10 @@ export interface NotificationFacts {
   clientTradesWithoutAvis: string[];
   emailDeliveries: number;
   byStatus: Record<string, number>;
+  /** Daily digest mails by status (a digest carries a DAILY client's deliveries of a business day). */
+  digestsByStatus: Record<string, number>;
+  /** Deliveries of DAILY clients held for a close that has not come yet (owed at the next close). */
+  heldForNextClose: number;
   mails: number;
   /** Deliveries for which two different Message-IDs arrived: a real double. */
   distinctMessageIdsTwice: Array<{ notificationId: string; messageIds: string[] }>;
@@ -280,8 +284,19 @@ export async function notificationFacts(db: pg.Pool, mails: ReceivedMail[], webh
   const received = new Set(webhookIds);
   const sent = await rows<{ id: string }>(db, `SELECT notification_id::text AS id FROM notification.notifications WHERE channel = 'EMAIL' AND status = 'SENT'`);
   const all = new Set((await rows<{ id: string }>(db, `SELECT notification_id::text AS id FROM notification.notifications WHERE channel = 'EMAIL'`)).map((r) => r.id));
-  const m = mailFigures(mails);
+  const members = new Map<string, string[]>();
+  for (const r of await rows<{ digest: string; id: string }>(
+    db,
+    `SELECT digest_id::text AS digest, notification_id::text AS id FROM notification.notifications WHERE digest_id IS NOT NULL`,
+  ))
+    members.set(r.digest, [...(members.get(r.digest) ?? []), r.id]);
+  const m = mailFigures(perDelivery(mails, members));
+  const digestsByStatus = Object.fromEntries(
+    (await rows<{ status: string; n: string }>(db, `SELECT status, count(*) AS n FROM notification.digests GROUP BY status`)).map((r) => [r.status, num(r.n)]),
+  );
   return {
+    digestsByStatus,
+    heldForNextClose: await one(db, `SELECT count(*) AS n FROM notification.notifications WHERE status = 'HELD' AND digest_id IS NULL`),
     avisNotices: await one(db, `SELECT count(*) AS n FROM notification.notices WHERE kind = 'AVIS_OPERE' AND recipient_type = 'CLIENT'`),
     avisTwice: await list(
       db,
@@ -306,6 +321,17 @@ export async function notificationFacts(db: pg.Pool, mails: ReceivedMail[], webh
     webhookReceiptsOfNoDelivery: [...received].filter((id) => !hooks.has(id)).length,
     webhookRepeats: webhookIds.length - received.size,
   };
+}
+
+/**
+ * One entry per delivery a mail carries: a single notice's mail carries its own; a digest's mail
+ * (X-Postera-Digest-Id) each delivery tied to that digest, under the digest's Message-ID. A digest
+ * mail of no known digest stays one entry of no delivery.
+ */
+export function perDelivery(mails: ReceivedMail[], digestMembers: Map<string, string[]>): ReceivedMail[] {
+  return mails.flatMap((m) =>
+    m.digestId ? (digestMembers.get(m.digestId) ?? [`digest ${m.digestId}`]).map((notificationId) => ({ ...m, notificationId })) : [m],
+  );
 }
 
 /** Mails per delivery: distinct Message-IDs (more than one is a double) and repeats of the same one. */

@@ -1,6 +1,6 @@
 /**
  * The run's receivers: an SMTP server that keeps only what the checker needs of each mail (its
- * Message-ID and the X-Postera-* headers: notification, notice, kind, trade) — a 50,000-trade run sends
+ * Message-ID and the X-Postera-* headers: notification, notice, kind, trade, digest) — a 50,000-trade run sends
  * tens of thousands of mails with PDFs, too many to keep parsed — and the clients' webhook endpoint.
  */
 import { startSmtpSink } from '@postera/testing';
@@ -13,6 +13,8 @@ export interface ReceivedMail {
   noticeId: string;
   kind: string;
   tradeRef: string;
+  /** A daily digest's id (X-Postera-Digest-Id): the mail carries each delivery of that digest. */
+  digestId: string;
 }
 
 export interface MailSink {
@@ -37,6 +39,7 @@ export async function startMailSink(): Promise<MailSink> {
         noticeId: h.get('x-postera-notice-id') ?? '',
         kind: h.get('x-postera-notice-kind') ?? '',
         tradeRef: h.get('x-postera-trade-ref') ?? '',
+        digestId: h.get('x-postera-digest-id') ?? '',
       }),
   });
   return { port: sink.port, mails, close: () => sink.close() };

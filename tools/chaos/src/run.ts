@@ -542,7 +542,13 @@ async function waitQuiet(db: pg.Pool, brokers: string, groupPrefix: string, dead
     try {
       const lag = await consumerLag(brokers, groupPrefix);
       const outbox = Number((await db.query(`SELECT ${OUTBOX_SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox_pending)`).join(' + ')} AS n`)).rows[0].n);
-      const owed = Number((await db.query(`SELECT count(*) AS n FROM notification.notifications WHERE status = 'PENDING'`)).rows[0].n);
+      // Single deliveries due, and the daily digests the closes made (a DAILY client's held deliveries go at the next close).
+      const owed = Number(
+        (
+          await db.query(`SELECT (SELECT count(*) FROM notification.notifications WHERE status = 'PENDING')
+                               + (SELECT count(*) FROM notification.digests WHERE status = 'PENDING') AS n`)
+        ).rows[0].n,
+      );
       const lagging = Object.entries(lag.byGroup).filter(([, v]) => v !== '0');
       why = `lag ${lag.lag}${lagging.length ? ` (${lagging.map(([g, v]) => `${g} ${v}`).join(', ')})` : ''}, outbox ${outbox}, deliveries owed ${owed}`;
       const counts = JSON.stringify(
