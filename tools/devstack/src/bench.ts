@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { affinityCheck, CpusOptionError, firstCores, infraPids, InfraPinning, otherBenches, parseCpusOption, runsOn, scalingSummary } from './cpu-pinning.js';
-import { loadSampleReferential, openDay } from './day.js';
+import { closeDay, loadSampleReferential, openDay } from './day.js';
+import { waitUntil } from './http.js';
 import { dbActivity, dbActivityPerTrade } from './db-activity.js';
 import { floorBudget } from './floor-budget.js';
 import { formatPartitionSplit, partitionSplit, type GroupMember } from './replica-partitions.js';
@@ -307,8 +308,9 @@ async function main(pinned: Pinned | null) {
     { name: 'accounting (trade-date entries)', sql: 'SELECT count(*) AS n FROM accounting.journal_entries', target: N },
     { name: 'reporting (activity)', sql: 'SELECT count(*) AS n FROM reporting.trade_activity WHERE captured_at IS NOT NULL', target: N },
     {
-      name: 'notification (avis sent)',
-      sql: `SELECT count(*) AS n FROM notification.notifications WHERE channel = 'EMAIL' AND status = 'SENT'`,
+      // A DAILY client's avis is held for the digest of the day's close (measured after the stages).
+      name: 'notification (avis sent or held)',
+      sql: `SELECT count(*) AS n FROM notification.notifications WHERE channel = 'EMAIL' AND status IN ('SENT', 'HELD')`,
       target: clientTrades,
     },
     {
@@ -416,7 +418,8 @@ async function main(pinned: Pinned | null) {
   const lat = openLoop
     ? (
         await db.query(
-          `SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL'`,
+          `SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications
+           WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL' AND digest_id IS NULL`,
         )
       ).rows
         .map((r: { trade_ref: string; sent: string }) => Number(r.sent) - (openLoop.startEpochMs + sendAt![indexOfTrade.get(r.trade_ref)!]!))
@@ -424,11 +427,34 @@ async function main(pinned: Pinned | null) {
     : (
         await db.query(`SELECT extract(epoch FROM (n.sent_at - r.received_at)) * 1000 AS ms
                     FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref AND r.topic = 'trades.executed.v1'
-                    WHERE n.kind = 'AVIS_OPERE' AND n.channel = 'EMAIL'`)
+                    WHERE n.kind = 'AVIS_OPERE' AND n.channel = 'EMAIL' AND n.digest_id IS NULL`)
       ).rows
         .map((r: { ms: string }) => Number(r.ms))
         .sort((a: number, b: number) => a - b);
   ownTransactions++; // the latency query
+
+  // The day's close: the DAILY clients' avis leave in their digests (each PDF drawn then), and every
+  // service does its end of day. Measured apart from the burst, to the digests sent and the
+  // end-of-day report filed; its rows and records are in the run's volume below.
+  say(`closing ${TRADE_DATE}`);
+  const cpuAtClose = cpuNow();
+  const tClose = performance.now();
+  await closeDay(stack, TRADE_DATE);
+  await waitUntil(
+    async () =>
+      (await q(`SELECT count(*) AS n FROM notification.notifications WHERE status = 'HELD'`)) === 0 &&
+      (await fetch(`${stack.url('gateway')}/api/eod-reports/${TRADE_DATE}`, { headers: await stack.auth(['operator']) })).ok,
+    `the close of ${TRADE_DATE}: digests sent and the end-of-day report filed`,
+    TIMEOUT_MS,
+    POLL_MS,
+  );
+  const closeSeconds = (performance.now() - tClose) / 1000;
+  const closeCpu = cpuSince(cpuAtClose, cpuNow());
+  const digests = (await db.query(`SELECT count(*) AS mails, coalesce(sum(notices), 0) AS avis FROM notification.digests`)).rows[0] as {
+    mails: string;
+    avis: string;
+  };
+  ownTransactions++;
   await db.end();
   await stack.stopAll();
   // Every service's backend has exited, so has reported its last transactions: counted to the stack's stop.
@@ -485,6 +511,18 @@ async function main(pinned: Pinned | null) {
     webhooksReceived: hooks.received(),
     load: openLoop ? { mode: 'open-loop', ratePerSecond: RATE, arrivals: 'Poisson', generatorLagMsMax: openLoop.sendLagMsMax } : { mode: 'burst' },
     endToEnd: { seconds: Number(endToEndSeconds.toFixed(2)), tradesPerSecond: rate(endToEndSeconds) },
+    /**
+     * The close of the trade date after the burst: its daily digests (mails, avis carried) and the CPU
+     * of every process from the close's request to the digests sent and the end-of-day report filed
+     * (Postgres: the whole server's). Not in cpuMsPerTrade.
+     */
+    close: {
+      seconds: Number(closeSeconds.toFixed(2)),
+      digestMails: Number(digests.mails),
+      avisInDigests: Number(digests.avis),
+      cpuMsPerTrade: Object.fromEntries(closeCpu.map(([k, v]) => [k, msPerTrade(v)])),
+      cpuMsPerTradeSum: msPerTrade(closeCpu.reduce((t, [, v]) => t + v, 0)),
+    },
     stages: stages.map((s) => ({
       stage: s.name,
       seconds: Number(((s.doneAt! - t0) / 1000).toFixed(2)),
@@ -561,6 +599,12 @@ ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).
     .join(
       ', ',
     )} (sum ${cpuMsPerTradeSum.toFixed(1)}); the bench process (load generator, polls, SMTP and webhook receivers, on the same cores) ${result.benchProcessCpuMsPerTrade}, not in the sum
+  the day's close      ${result.close.seconds} s, ${result.close.digestMails} digest mails carrying ${result.close.avisInDigests} notices; CPU ms per trade ${Object.entries(
+    result.close.cpuMsPerTrade,
+  )
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} (sum ${result.close.cpuMsPerTradeSum}, not in the burst's; Postgres: the whole server)
 ${replicas
   .map(
     (r) =>
