@@ -412,14 +412,15 @@ async function main(pinned: Pinned | null) {
   const processOfMember = membersProcesses(groupJoinsFile, new Map(services.map(([name, svc]) => [svc.process.pid!, name])));
   const endToEndSeconds = (Math.max(...stages.map((s) => s.doneAt!)) - t0) / 1000;
 
-  // Latency per client trade, to its avis d'opéré leaving by SMTP: in open loop from the time the
+  // Latency per client trade, to its avis d'opéré leaving by SMTP (the immediate ones: a DAILY
+  // client's is held for the close, after the stages): in open loop from the time the
   // schedule meant to send the execution (so a generator falling behind cannot hide queueing);
   // in a burst from the execution's Kafka timestamp.
   const lat = openLoop
     ? (
         await db.query(
           `SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications
-           WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL' AND digest_id IS NULL`,
+           WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL' AND status = 'SENT'`,
         )
       ).rows
         .map((r: { trade_ref: string; sent: string }) => Number(r.sent) - (openLoop.startEpochMs + sendAt![indexOfTrade.get(r.trade_ref)!]!))
@@ -427,7 +428,7 @@ async function main(pinned: Pinned | null) {
     : (
         await db.query(`SELECT extract(epoch FROM (n.sent_at - r.received_at)) * 1000 AS ms
                     FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref AND r.topic = 'trades.executed.v1'
-                    WHERE n.kind = 'AVIS_OPERE' AND n.channel = 'EMAIL' AND n.digest_id IS NULL`)
+                    WHERE n.kind = 'AVIS_OPERE' AND n.channel = 'EMAIL' AND n.status = 'SENT'`)
       ).rows
         .map((r: { ms: string }) => Number(r.ms))
         .sort((a: number, b: number) => a - b);
