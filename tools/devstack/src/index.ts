@@ -7,3 +7,5 @@ export * from './day.js';
 export * from './confirmations.js';
 export * from './auth.js';
 export * from './rates.js';
+export * from './oidc-issuer.js';
+export * from './oidc-sign-in.js';
