@@ -32,6 +32,8 @@ import { sampleConfirmations } from './confirmations.js';
 import { publish } from './publish.js';
 import { startWebhookSink } from './webhook-sink.js';
 import { sampleDay } from './sample.js';
+import { CONSOLE_CLIENT_ID, DEMO_USERS, gatewayTrust, startOidcIssuer } from './oidc-issuer.js';
+import { DemoSignIns } from './oidc-sign-in.js';
 import { REPO_ROOT, Stack } from './stack.js';
 import { deleteTopics, ensureTopics } from './topics.js';
 
@@ -109,7 +111,26 @@ async function main() {
   const hooks = await startWebhookSink();
   step(`client webhooks go to a local receiver at ${hooks.url}`);
 
+  // The people of the demo sign in at a local OpenID provider; the gateway trusts its keys only.
+  const gatewayUrl = `http://127.0.0.1:${basePort}`;
+  const oidc = {
+    port: Number(process.env.POSTERA_OIDC_PORT ?? basePort + 10),
+    redirectUris: [`${gatewayUrl}/console/`],
+    resource: `${gatewayUrl}/api`,
+    audience: 'postera-gateway',
+  };
+  const idp = await startOidcIssuer(oidc);
+  const signIns = new DemoSignIns((login) => ({
+    issuer: idp.issuer,
+    clientId: CONSOLE_CLIENT_ID,
+    redirectUri: oidc.redirectUris[0]!,
+    resource: oidc.resource,
+    login,
+  }));
+  step(`OpenID provider on ${idp.issuer}: the demo's people sign in there (authorization code with PKCE)`);
+
   const stack = new Stack({
+    operatorToken: (roles) => signIns.tokenFor(roles),
     databaseUrl,
     kafkaBrokers: brokers,
     topicPrefix: 'demo',
@@ -118,6 +139,7 @@ async function main() {
     logDir: join(REPO_ROOT, '.local/logs', runId),
     smtpUrl: smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`,
     serviceEnv: {
+      gateway: gatewayTrust(idp, oidc.audience),
       'market-sim': {
         MARKET_SIM_FAIL_RATE: '0.02',
         MARKET_SIM_SEED: 'demo',
@@ -132,6 +154,7 @@ async function main() {
     await stack.stopAll();
     await sink?.close();
     await hooks.close();
+    await idp.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
@@ -186,10 +209,21 @@ async function main() {
   if (!summary.accounting.balanced) process.exitCode = 1;
 
   if (exitAtEnd) return shutdown();
-  // A day's token for the person at the keyboard, from the stack's local issuer (the gateway refuses requests without one).
-  const token = await stack.issuer.token('demo-supervisor', ['supervisor', 'operator'], { name: 'Demo supervisor', expiresIn: '8h' });
-  step(`the stack stays up — Ctrl-C to stop. The operator API is documented at ${stack.url('gateway')}/api/docs; try`);
-  process.stdout.write(`  TOKEN=${token}\n  curl -H "Authorization: Bearer $TOKEN" ${stack.url('gateway')}/api/eod-summary\n`);
+  step(`the stack stays up — Ctrl-C to stop. The operator API is documented at ${stack.url('gateway')}/api/docs`);
+  const width = Math.max(...DEMO_USERS.map((p) => p.id.length));
+  process.stdout.write(
+    `  The demo's people sign in at ${idp.issuer} (any password):\n${DEMO_USERS.map((p) => `    ${p.id.padEnd(width)}  ${p.name} (${p.roles.join(', ')})`).join('\n')}\n`,
+  );
+  // A working day's token for three of them, signed in as the console would: enough to try four eyes
+  // (the operator proposes, the supervisor approves) and the audit log.
+  process.stdout.write(`  Their tokens for curl, valid eight hours:\n`);
+  for (const [name, login] of [
+    ['OPERATOR', 'olivia.operator'],
+    ['SUPERVISOR', 'sam.supervisor'],
+    ['AUDITOR', 'ada.auditor'],
+  ] as const)
+    process.stdout.write(`  export ${name}=${await signIns.token(login)}\n`);
+  process.stdout.write(`  curl -H "Authorization: Bearer $SUPERVISOR" ${stack.url('gateway')}/api/eod-summary\n`);
 }
 
 let stopOnFailure: () => Promise<void> = async () => undefined;

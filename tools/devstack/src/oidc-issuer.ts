@@ -18,6 +18,8 @@ export const DEMO_USERS = [PEOPLE.operator, PEOPLE.operator2, PEOPLE.supervisor,
 /** The console's client: public (it keeps no secret), so PKCE is what binds the code to it. */
 export const CONSOLE_CLIENT_ID = 'postera-console';
 const API_SCOPE = 'postera.api';
+/** A demo's tokens and sessions last a working day: the person at the keyboard is not asked again before evening. */
+const WORKDAY_SECONDS = 8 * 3600;
 
 export interface OidcIssuerOptions {
   /** Port to listen on (127.0.0.1); 0 for any free one. */
@@ -85,7 +87,7 @@ export async function startOidcIssuer(o: OidcIssuerOptions): Promise<OidcIssuer>
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
           if (resource !== o.resource) throw new Error(`unknown resource ${resource}`);
-          return { scope: API_SCOPE, audience: o.audience, accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+          return { scope: API_SCOPE, audience: o.audience, accessTokenTTL: WORKDAY_SECONDS, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
         },
       },
     },
@@ -103,7 +105,7 @@ export async function startOidcIssuer(o: OidcIssuerOptions): Promise<OidcIssuer>
       await grant.save();
       return grant;
     },
-    ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, Session: 8 * 3600, Grant: 8 * 3600, Interaction: 600 },
+    ttl: { AccessToken: WORKDAY_SECONDS, AuthorizationCode: 60, IdToken: 3600, Session: WORKDAY_SECONDS, Grant: WORKDAY_SECONDS, Interaction: 600 },
   };
   const provider = new Provider(issuer, configuration);
   // Its logs of development-only settings (the login page) say what this module's header says.

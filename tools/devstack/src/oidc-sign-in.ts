@@ -5,7 +5,9 @@
  * prove the flow and the gateway's trust in its tokens.
  */
 import { randomBytes } from 'node:crypto';
-import { pkcePair } from './oidc-issuer.js';
+import { decodeJwt } from 'jose';
+import type { OperatorRole } from './auth.js';
+import { DEMO_USERS, pkcePair } from './oidc-issuer.js';
 
 export interface SignInRequest {
   issuer: string;
@@ -112,4 +114,29 @@ export async function signIn(r: SignInRequest): Promise<{ accessToken: string; i
   const body = (await res.json()) as { access_token?: string; id_token?: string; error?: string; error_description?: string };
   if (!res.ok || !body.access_token || !body.id_token) throw new SignInError(`token refused: ${body.error ?? res.status} ${body.error_description ?? ''}`);
   return { accessToken: body.access_token, idToken: body.id_token };
+}
+
+/**
+ * The demo's people signed in on demand, each token kept until a minute before it expires: what the
+ * devstack's own calls use when the gateway trusts the OpenID provider (a call for a role signs in
+ * the first demo person who has it).
+ */
+export class DemoSignIns {
+  private readonly tokens = new Map<string, { token: string; until: number }>();
+
+  constructor(private readonly request: (login: string) => SignInRequest) {}
+
+  async token(login: string): Promise<string> {
+    const kept = this.tokens.get(login);
+    if (kept && kept.until > Date.now()) return kept.token;
+    const { accessToken } = await signIn(this.request(login));
+    this.tokens.set(login, { token: accessToken, until: (decodeJwt(accessToken).exp ?? 0) * 1000 - 60_000 });
+    return accessToken;
+  }
+
+  tokenFor(roles: OperatorRole[]): Promise<string> {
+    const person = DEMO_USERS.find((p) => roles.every((r) => (p.roles as string[]).includes(r)));
+    if (!person) throw new SignInError(`no demo person has the roles ${roles.join(', ')}`);
+    return this.token(person.id);
+  }
 }

@@ -49,6 +49,11 @@ export interface StackOptions {
   /** Extra Node.js flags per service (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
   nodeArgs?: Partial<Record<ServiceName, string[]>>;
   logLevel?: string;
+  /**
+   * Where the devstack's own calls get their operators' tokens when the gateway trusts another issuer
+   * (an OpenID provider: the main job's); the stack's LocalIssuer otherwise.
+   */
+  operatorToken?: (roles: OperatorRole[], sub: string) => Promise<string>;
 }
 
 export interface RunningService {
@@ -97,7 +102,8 @@ export class Stack {
 
   /** Authorization headers of a person with roles, for the gateway. */
   async auth(roles: OperatorRole[] = ['supervisor'], sub = 'devstack'): Promise<Record<string, string>> {
-    return { authorization: `Bearer ${await this.issuer.token(sub, roles)}` };
+    const token = this.o.operatorToken ? await this.o.operatorToken(roles, sub) : await this.issuer.token(sub, roles);
+    return { authorization: `Bearer ${token}` };
   }
 
   /**
