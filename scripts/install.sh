@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the npm dependencies when they are missing or older than the lock file, then builds.
+# Installs the npm dependencies when they are missing or older than the lock file, then builds the
+# services, libraries and tools (tsc) and the operators' console (Vite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/node-runtime.sh
@@ -8,3 +9,4 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npx tsc -b tsconfig.build.json
+npm run build --silent -w apps/console

@@ -185,6 +185,9 @@ describe('deploy/docker/Dockerfile', () => {
     expect(stages).toEqual(['build', 'deps', 'runtime']);
     expect(dockerfile).toMatch(/^RUN npm ci --no-audit --no-fund$/m);
     expect(dockerfile).toMatch(/^RUN npx tsc -b tsconfig\.build\.json$/m);
+    // The operators' console, built once and in every image (the gateway serves it).
+    expect(dockerfile).toMatch(/^RUN npm run build -w apps\/console$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build --chown=root:root \/src\/apps\/console\/dist apps\/console\/dist$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev .*--workspace \$\{WORKSPACE\} --include-workspace-root/);
     expect(dockerfile).toMatch(/^ARG SERVICE=/m);
     expect(dockerfile).toMatch(/NODE_ENV=production/);

@@ -51,6 +51,17 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * `loopback`). Unset: none, and the client is the connection's peer (the ingress, if there is one).
    */
   TRUST_PROXY: z.string().min(1).optional(),
+  /**
+   * The operators' web console, served under /console on the gateway's origin: its built files
+   * (apps/console/dist, found beside the gateway's own build unless set) and its sign-in — the
+   * OpenID provider the browser goes to (CONSOLE_OIDC_ISSUER: the issuer's URL; unset, AUTH_ISSUER
+   * when that is a URL), the console's public client there, and the resource indicator its access
+   * tokens are asked for (the API's URL as the operators reach it; unset, this origin's /api).
+   */
+  CONSOLE_DIR: z.string().min(1).optional(),
+  CONSOLE_OIDC_ISSUER: z.string().url().optional(),
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).default('postera-console'),
+  CONSOLE_API_RESOURCE: z.string().url().optional(),
   /** How many bytes of dead-letter values one browse reads at most; past it the answer says it was cut (x-dlq-truncated). */
   DLQ_BROWSE_BYTES_MAX: z.coerce.number().int().min(65_536).default(4 * 1024 * 1024),
 });

@@ -13,6 +13,7 @@ import { BackOfficeController } from './operations/back-office.controller.js';
 import { CaptureWorkController } from './operations/capture-work.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
 import { ProposalsController } from './proposals/proposals.controller.js';
+import { serveConsole } from './console/serve-console.js';
 import { JwksController } from './trust/jwks.controller.js';
 import { SERVICE_TOKENS, Upstream } from './upstream/services.js';
 
@@ -66,5 +67,6 @@ await runService<GatewayConfig>({
         .build(),
     );
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+    serveConsole(app, config);
   },
 });

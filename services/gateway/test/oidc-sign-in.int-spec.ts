@@ -103,6 +103,15 @@ describe('sign-in with OpenID Connect (authorization code + PKCE) and the gatewa
     await expect(signIn(request('mallory'))).rejects.toThrow(SignInError);
   });
 
+  it('the gateway serves its console under /console without a token, and tells it where its people sign in', async () => {
+    const config = await fetch(`${gateway}/console/config.json`);
+    expect(await config.json()).toEqual({ issuer: idp.issuer, clientId: CONSOLE_CLIENT_ID, resource: `${gateway}/api` });
+    const page = await fetch(`${gateway}/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<div id="root"></div>');
+  });
+
   it('a token signed by anyone else (the devstack’s own issuer) is refused with 401', async () => {
     const foreign = await env.stack.issuer.token('sam.supervisor', ['supervisor']);
     expect((await get('/api/business-day', foreign)).status).toBe(401);

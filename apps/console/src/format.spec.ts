@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatAmount, formatDate, formatRate } from './format';
+
+// Worked examples, the figures written out. U+202F (narrow no-break space) is how fr-FR groups
+// thousands and separates the euro sign.
+describe('amounts, dates and rates as the locale writes them, from decimal strings', () => {
+  it('an amount past what a binary double holds keeps every digit', () => {
+    expect(formatAmount('12345678901234567.89', 'en-GB', 'EUR')).toBe('€12,345,678,901,234,567.89');
+    // As a JS number it would have become 12345678901234568.
+    expect(formatAmount('9007199254740993.01', 'en-GB')).toBe('9,007,199,254,740,993.01');
+  });
+
+  it('French writes 1 234,50 € and keeps the decimals the amount has beyond two', () => {
+    expect(formatAmount('1234.5', 'fr-FR', 'EUR')).toBe('1\u202f234,50\u00a0€');
+    expect(formatAmount('0.123456', 'fr-FR', 'USD')).toBe('0,123456\u00a0$US');
+    expect(formatAmount('-250', 'en-GB', 'USD')).toBe('-US$250.00');
+  });
+
+  it('what is not a decimal string is shown as it came', () => {
+    expect(formatAmount('n/a', 'en-GB', 'EUR')).toBe('n/a');
+  });
+
+  it('a business date is the calendar day whatever the time zone; a fraction is a percentage', () => {
+    expect(formatDate('2026-11-26', 'fr-FR')).toBe('26 novembre 2026');
+    expect(formatDate('2026-11-26', 'en-GB')).toBe('26 November 2026');
+    expect(formatRate('0.9735', 'en-GB')).toBe('97.35%');
+    expect(formatRate('0.9735', 'fr-FR')).toBe('97,35\u00a0%');
+  });
+});

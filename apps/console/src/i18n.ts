@@ -1,0 +1,60 @@
+/** The console's words in French and English; the user's language is the browser's, switchable. */
+export type Lang = 'fr' | 'en';
+
+const WORDS = {
+  appName: { fr: 'Postera — back-office', en: 'Postera — back office' },
+  signIn: { fr: 'Se connecter', en: 'Sign in' },
+  signOut: { fr: 'Se déconnecter', en: 'Sign out' },
+  signInWhy: {
+    fr: 'Connectez-vous avec votre compte de l’entreprise pour travailler la journée de back-office.',
+    en: 'Sign in with your company account to work the back-office day.',
+  },
+  signingIn: { fr: 'Connexion…', en: 'Signing in…' },
+  today: { fr: 'Aujourd’hui', en: 'Today' },
+  businessDay: { fr: 'Journée comptable', en: 'Business day' },
+  noBusinessDay: { fr: 'Aucune journée ouverte', en: 'No business day opened yet' },
+  /** French puts a space before the colon, English none. */
+  statusIs: { fr: 'Statut : ', en: 'Status: ' },
+  byCurrency: { fr: 'Journal par devise', en: 'Journal by currency' },
+  OPEN: { fr: 'ouverte', en: 'open' },
+  CLOSED: { fr: 'clôturée', en: 'closed' },
+  NONE: { fr: 'aucune', en: 'none' },
+  capture: { fr: 'Capture', en: 'Capture' },
+  captured: { fr: 'Opérations capturées', en: 'Trades captured' },
+  exceptions: { fr: 'Exceptions à traiter', en: 'Exceptions to work' },
+  unconfirmed: { fr: 'Non confirmées', en: 'Unconfirmed' },
+  settlement: { fr: 'Règlement-livraison', en: 'Settlement' },
+  instructed: { fr: 'Instructions envoyées', en: 'Instructed' },
+  settled: { fr: 'Dénouées', en: 'Settled' },
+  failing: { fr: 'En suspens', en: 'Failing' },
+  efficiency: { fr: 'Efficacité du règlement', en: 'Settlement efficiency' },
+  accounting: { fr: 'Comptabilité', en: 'Accounting' },
+  entries: { fr: 'Écritures', en: 'Journal entries' },
+  currency: { fr: 'Devise', en: 'Currency' },
+  debit: { fr: 'Débit', en: 'Debit' },
+  credit: { fr: 'Crédit', en: 'Credit' },
+  balanced: { fr: 'Équilibrée', en: 'Balanced' },
+  yes: { fr: 'oui', en: 'yes' },
+  no: { fr: 'non', en: 'no' },
+  unavailable: { fr: 'Service indisponible', en: 'Service not answering' },
+  loading: { fr: 'Chargement…', en: 'Loading…' },
+  error: { fr: 'Erreur', en: 'Error' },
+  rolesAre: { fr: 'Rôles : ', en: 'Roles: ' },
+  language: { fr: 'Langue', en: 'Language' },
+  mainNav: { fr: 'Navigation principale', en: 'Main navigation' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type Word = keyof typeof WORDS;
+
+export function t(lang: Lang, w: Word): string {
+  return WORDS[w][lang];
+}
+
+export function browserLang(): Lang {
+  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+/** The locale numbers and dates are written in: the browser's own when it speaks the chosen language. */
+export function localeOf(lang: Lang): string {
+  return navigator.language.toLowerCase().startsWith(lang) ? navigator.language : lang === 'fr' ? 'fr-FR' : 'en-GB';
+}

@@ -1,0 +1,102 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { UserManager } from 'oidc-client-ts';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { signedIn, userManager, type ConsoleConfig, type SignedIn } from './auth';
+import { browserLang, t, type Lang } from './i18n';
+import { Today } from './Today';
+import './console.css';
+
+const queries = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+
+function App() {
+  const [lang, setLang] = useState<Lang>(browserLang());
+  const [manager, setManager] = useState<UserManager | null>(null);
+  const [who, setWho] = useState<SignedIn | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(true);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  useEffect(() => {
+    void (async () => {
+      try {
+        const config = (await (await fetch('/console/config.json')).json()) as ConsoleConfig;
+        const um = userManager(config);
+        setManager(um);
+        const params = new URLSearchParams(window.location.search);
+        if (params.has('code') || params.has('error')) {
+          // Back from the provider: the code exchanged with its PKCE verifier, then the address cleaned.
+          const user = await um.signinRedirectCallback();
+          window.history.replaceState(null, '', '/console/');
+          setWho(signedIn(user.access_token));
+        }
+      } catch (e) {
+        setProblem((e as Error).message);
+      } finally {
+        setBusy(false);
+      }
+    })();
+  }, []);
+
+  const header = (
+    <header className="top">
+      <span className="brand">{t(lang, 'appName')}</span>
+      <label>
+        {t(lang, 'language')}{' '}
+        <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
+          <option value="fr">Français</option>
+          <option value="en">English</option>
+        </select>
+      </label>
+      {who ? (
+        <span className="who">
+          <span data-testid="signed-in-as">{who.name}</span> · {t(lang, 'rolesAre')}
+          {who.roles.join(', ')}{' '}
+          <button type="button" onClick={() => void manager?.signoutRedirect()}>
+            {t(lang, 'signOut')}
+          </button>
+        </span>
+      ) : null}
+    </header>
+  );
+
+  if (!who)
+    return (
+      <>
+        {header}
+        <main className="sign-in">
+          <h1>{t(lang, 'appName')}</h1>
+          <p>{t(lang, 'signInWhy')}</p>
+          {problem ? <p role="alert">{`${t(lang, 'error')}: ${problem}`}</p> : null}
+          <button type="button" disabled={busy || !manager} onClick={() => void manager?.signinRedirect()}>
+            {busy ? t(lang, 'signingIn') : t(lang, 'signIn')}
+          </button>
+        </main>
+      </>
+    );
+
+  return (
+    <>
+      {header}
+      <nav aria-label={t(lang, 'mainNav')}>
+        <a href="/console/" aria-current="page">
+          {t(lang, 'today')}
+        </a>
+      </nav>
+      <main>
+        <Today lang={lang} token={who.accessToken} />
+      </main>
+    </>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queries}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);
