@@ -6,7 +6,9 @@
 #  - xmllint (Debian's libxml2-utils): the schema validator of the ISO 20022 messages (tests, market
 #    simulator, `postera iso20022 validate`), installed with apt-get when missing;
 #  - pdftotext and pdftoppm (Debian's poppler-utils): the notices' PDFs rendered by a real reader in
-#    notification's tests, installed with apt-get when missing.
+#    notification's tests, installed with apt-get when missing;
+#  - Chromium (Debian's chromium): the browser the console's tests drive (playwright-core), installed
+#    with apt-get when missing (CHROMIUM names another).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,9 @@ if [ -z "${XMLLINT:-}" ] && ! command -v xmllint >/dev/null 2>&1; then
 fi
 if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
   require_tool pdftotext poppler-utils "poppler-utils (Debian/Ubuntu, or poppler elsewhere)"
+fi
+if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  require_tool chromium chromium "chromium (Debian/Ubuntu), or set CHROMIUM to a Chromium or Chrome binary"
 fi
 
 if [ -z "${DATABASE_URL:-}" ]; then

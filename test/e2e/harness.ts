@@ -18,7 +18,14 @@ export interface E2eEnv {
 
 export async function e2eEnv(
   label: string,
-  o: { basePort: number; smtpUrl: string; services?: ServiceName[]; serviceEnv?: Stack['o']['serviceEnv']; env?: Record<string, string> },
+  o: {
+    basePort: number;
+    smtpUrl: string;
+    services?: ServiceName[];
+    serviceEnv?: Stack['o']['serviceEnv'];
+    env?: Record<string, string>;
+    operatorToken?: Stack['o']['operatorToken'];
+  },
 ): Promise<E2eEnv> {
   const prefix = uniquePrefix(label);
   const brokers = kafkaBrokers().join(',');
@@ -36,6 +43,7 @@ export async function e2eEnv(
     serviceEnv: o.serviceEnv,
     env: { RETRY_BACKOFF_MS: '20', OUTBOX_POLL_MS: '100', ...(o.env ?? {}) },
     logLevel: 'warn',
+    operatorToken: o.operatorToken,
   });
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   return {

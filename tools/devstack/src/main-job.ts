@@ -115,7 +115,8 @@ async function main() {
   const gatewayUrl = `http://127.0.0.1:${basePort}`;
   const oidc = {
     port: Number(process.env.POSTERA_OIDC_PORT ?? basePort + 10),
-    redirectUris: [`${gatewayUrl}/console/`],
+    // The console as the browser reaches it, by address or by name.
+    redirectUris: [`${gatewayUrl}/console/`, `http://localhost:${basePort}/console/`],
     resource: `${gatewayUrl}/api`,
     audience: 'postera-gateway',
   };
@@ -139,7 +140,7 @@ async function main() {
     logDir: join(REPO_ROOT, '.local/logs', runId),
     smtpUrl: smtpUrl ?? `smtp://127.0.0.1:${sink!.port}`,
     serviceEnv: {
-      gateway: gatewayTrust(idp, oidc.audience),
+      gateway: gatewayTrust(idp, oidc.audience, oidc.resource),
       'market-sim': {
         MARKET_SIM_FAIL_RATE: '0.02',
         MARKET_SIM_SEED: 'demo',
@@ -209,7 +210,7 @@ async function main() {
   if (!summary.accounting.balanced) process.exitCode = 1;
 
   if (exitAtEnd) return shutdown();
-  step(`the stack stays up — Ctrl-C to stop. The operator API is documented at ${stack.url('gateway')}/api/docs`);
+  step(`the stack stays up — Ctrl-C to stop. The operators' console: ${stack.url('gateway')}/console/ (the API: ${stack.url('gateway')}/api/docs)`);
   const width = Math.max(...DEMO_USERS.map((p) => p.id.length));
   process.stdout.write(
     `  The demo's people sign in at ${idp.issuer} (any password):\n${DEMO_USERS.map((p) => `    ${p.id.padEnd(width)}  ${p.name} (${p.roles.join(', ')})`).join('\n')}\n`,

@@ -40,9 +40,18 @@ export interface OidcIssuer {
   close(): Promise<void>;
 }
 
-/** The gateway's settings to trust this issuer. */
-export function gatewayTrust(i: OidcIssuer, audience: string): Record<string, string> {
-  return { AUTH_JWKS_URL: i.jwksUri, AUTH_ISSUER: i.issuer, AUTH_AUDIENCE: audience, AUTH_ROLES_CLAIM: 'roles', AUTH_JWKS_JSON: '' };
+/** The gateway's settings to trust this issuer, and to send its console's people there for the tokens of `resource`. */
+export function gatewayTrust(i: OidcIssuer, audience: string, resource?: string): Record<string, string> {
+  return {
+    AUTH_JWKS_URL: i.jwksUri,
+    AUTH_ISSUER: i.issuer,
+    AUTH_AUDIENCE: audience,
+    AUTH_ROLES_CLAIM: 'roles',
+    AUTH_JWKS_JSON: '',
+    CONSOLE_OIDC_ISSUER: i.issuer,
+    CONSOLE_OIDC_CLIENT_ID: CONSOLE_CLIENT_ID,
+    ...(resource ? { CONSOLE_API_RESOURCE: resource } : {}),
+  };
 }
 
 export async function startOidcIssuer(o: OidcIssuerOptions): Promise<OidcIssuer> {
