@@ -110,6 +110,11 @@ describe('sign-in with OpenID Connect (authorization code + PKCE) and the gatewa
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<div id="root"></div>');
+    // Its own scripts only; calls to this origin and the provider alone; never framed.
+    expect(page.headers.get('content-security-policy')).toBe(
+      `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${idp.issuer}; frame-ancestors 'none'; base-uri 'self'; form-action 'self' ${idp.issuer}; object-src 'none'`,
+    );
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('a token signed by anyone else (the devstack’s own issuer) is refused with 401', async () => {
