@@ -14,7 +14,7 @@ import {
   waitUntil,
   type OidcIssuer,
 } from '@postera/devstack';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -31,11 +31,13 @@ const BASE_PORT = 6800;
 const DAY = '2026-11-26';
 const AUDIENCE = 'postera-gateway';
 const SCREENSHOTS = join(REPO_ROOT, '.local/console-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+// axe-core's source, evaluated in the page through the DevTools protocol: the console's CSP (its own
+// scripts only) refuses a script tag added to it, as it should.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core's serious and critical violations on the page as it stands: what an assistive technology user cannot get past. */
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
+  await page.evaluate(AXE);
   const result = (await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }> }> } })
       .axe;
@@ -108,6 +110,48 @@ describe('the operators’ console in a real browser', () => {
     expect(captured).toBe(36); // 40 executions, one in ten deliberately broken
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'today-en.png'), fullPage: true });
+
+    // The blotter: the 36 unconfirmed trades (CAPTURED), 25 a page, paged and filtered by the server.
+    await page.getByRole('link', { name: 'Trades' }).click();
+    await page.waitForURL(`${gateway}/console/#/trades`);
+    const rows = page.getByTestId('blotter').locator('tbody tr');
+    await rows.nth(24).waitFor();
+    expect(await rows.count()).toBe(25);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'trades-en.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByTestId('page').filter({ hasText: 'Page 2' }).waitFor();
+    await waitUntil(async () => (await rows.count()) === 11, 'the second page: the 11 trades after the first 25', 15_000);
+    await expect(page.getByRole('button', { name: 'Next page' }).isDisabled()).resolves.toBe(true);
+    // One ISIN: exactly the rows the API holds for it.
+    const isin = (await rows.first().locator('td').nth(3).textContent())!;
+    const expected = (
+      (await (await fetch(`${gateway}/api/trades?isin=${isin}&limit=500`, { headers: await env.stack.auth(['operator']) })).json()) as Array<{
+        tradeRef: string;
+      }>
+    ).map((t) => t.tradeRef);
+    await page.fill('input[name=isin]', isin);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('page').filter({ hasText: 'Page 1' }).waitFor();
+    // The rows of the page before stay shown until the answer comes (no flicker): wait for the answer's.
+    const shown = async () => (await rows.locator('th').allTextContents()).join(' ');
+    await waitUntil(async () => (await shown()) === expected.slice(0, 25).join(' '), `the blotter to show the ${isin} trades`, 15_000);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(36);
+
+    // The exceptions queue: the 4 broken executions, each with every rule it broke, as capture holds them.
+    const queue = (await (await fetch(`${gateway}/api/exceptions?kind=INPUT`, { headers: await env.stack.auth(['operator']) })).json()) as Array<{
+      reasons: Array<{ field: string; rule: string }>;
+    }>;
+    expect(queue).toHaveLength(4);
+    await page.getByRole('link', { name: 'Exceptions to work' }).click();
+    await page.waitForURL(`${gateway}/console/#/exceptions`);
+    const cards = page.getByTestId('exceptions').locator('li');
+    await waitUntil(async () => (await cards.count()) === 4, 'the four open exceptions', 15_000);
+    for (const [i, x] of queue.entries()) expect(await cards.nth(i).locator('tbody tr th').allTextContents()).toEqual(x.reasons.map((r) => r.field));
+    await expect(cards.first().locator('p').first().textContent()).resolves.toMatch(/trades\.executed\.v1 · replays tried: 0$/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'exceptions-en.png'), fullPage: true });
 
     // The token lives in memory: nothing of it in the browser's storage.
     const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }));

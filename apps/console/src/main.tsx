@@ -5,7 +5,14 @@ import { createRoot } from 'react-dom/client';
 import { signedIn, userManager, type ConsoleConfig, type SignedIn } from './auth';
 import { browserLang, t, type Lang } from './i18n';
 import { Today } from './Today';
+import { Trades } from './Trades';
+import { Exceptions } from './Exceptions';
 import './console.css';
+
+/** The screens, each at its own address (#/today, #/trades, #/exceptions): a link can be kept and shared. */
+const SCREENS = ['today', 'trades', 'exceptions'] as const;
+type Screen = (typeof SCREENS)[number];
+const screenOf = (hash: string): Screen => SCREENS.find((k) => hash === `#/${k}`) ?? 'today';
 
 const queries = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -15,6 +22,13 @@ function App() {
   const [who, setWho] = useState<SignedIn | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(true);
+  const [screen, setScreen] = useState<Screen>(screenOf(window.location.hash));
+
+  useEffect(() => {
+    const follow = () => setScreen(screenOf(window.location.hash));
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -82,12 +96,20 @@ function App() {
     <>
       {header}
       <nav aria-label={t(lang, 'mainNav')}>
-        <a href="/console/" aria-current="page">
-          {t(lang, 'today')}
-        </a>
+        {SCREENS.map((k) => (
+          <a key={k} href={`#/${k}`} aria-current={screen === k ? 'page' : undefined}>
+            {t(lang, k)}
+          </a>
+        ))}
       </nav>
       <main>
-        <Today lang={lang} token={who.accessToken} />
+        {screen === 'trades' ? (
+          <Trades lang={lang} token={who.accessToken} />
+        ) : screen === 'exceptions' ? (
+          <Exceptions lang={lang} token={who.accessToken} />
+        ) : (
+          <Today lang={lang} token={who.accessToken} />
+        )}
       </main>
     </>
   );

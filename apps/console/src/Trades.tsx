@@ -1,0 +1,117 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { apiGet } from './api';
+import { formatAmount, formatDate } from './format';
+import { blotterQuery, NO_FILTER, PAGE, TRADE_STATUSES, type Filters } from './blotter';
+import { localeOf, t, type Lang } from './i18n';
+
+/** A row of GET /api/trades (capture's blotter). */
+interface BlotterTrade {
+  tradeRef: string;
+  version: number;
+  status: string;
+  origin: string;
+  counterparty: string;
+  account: string;
+  isin: string;
+  side: 'BUY' | 'SELL';
+  quantity: string;
+  currency: string;
+  tradeDate: string;
+  settlementDate: string | null;
+}
+
+/**
+ * The blotter: trades by status, ISIN, account, counterparty and trade dates, filtered and paged by
+ * the server (keyset: the next page starts after the last reference shown), oldest trade date first.
+ */
+export function Trades({ lang, token }: { lang: Lang; token: string }) {
+  const locale = localeOf(lang);
+  const [draft, setDraft] = useState<Filters>(NO_FILTER);
+  const [filters, setFilters] = useState<Filters>(NO_FILTER);
+  // The references each page started after: the way back.
+  const [pages, setPages] = useState<Array<string | null>>([null]);
+  const after = pages.at(-1) ?? null;
+  const rows = useQuery({
+    queryKey: ['trades', filters, after],
+    queryFn: () => apiGet<BlotterTrade[]>(`/api/trades?${blotterQuery(filters, after)}`, token),
+    placeholderData: keepPreviousData,
+  });
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    setFilters(draft);
+    setPages([null]);
+  };
+  const field = (name: keyof Filters, label: string, type = 'text') => (
+    <label>
+      {label}
+      <input name={name} type={type} value={draft[name]} onChange={(e) => setDraft({ ...draft, [name]: e.target.value })} />
+    </label>
+  );
+  const data = rows.data ?? [];
+  return (
+    <>
+      <h1>{t(lang, 'trades')}</h1>
+      <form className="filters" onSubmit={search} aria-label={t(lang, 'filters')}>
+        <label>
+          {t(lang, 'status')}
+          <select name="status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value })}>
+            {TRADE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        {field('isin', 'ISIN')}
+        {field('account', t(lang, 'account'))}
+        {field('counterparty', t(lang, 'counterparty'))}
+        {field('tradeDateFrom', t(lang, 'tradeDateFrom'), 'date')}
+        {field('tradeDateTo', t(lang, 'tradeDateTo'), 'date')}
+        <button type="submit">{t(lang, 'search')}</button>
+      </form>
+      {rows.isError ? <p role="alert">{`${t(lang, 'error')}: ${rows.error.message}`}</p> : null}
+      <table data-testid="blotter">
+        <caption>{t(lang, 'tradesCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t(lang, 'reference')}</th>
+            <th scope="col">{t(lang, 'tradeDate')}</th>
+            <th scope="col">{t(lang, 'side')}</th>
+            <th scope="col" className="amount">
+              {t(lang, 'quantity')}
+            </th>
+            <th scope="col">ISIN</th>
+            <th scope="col">{t(lang, 'account')}</th>
+            <th scope="col">{t(lang, 'counterparty')}</th>
+            <th scope="col">{t(lang, 'status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.map((r) => (
+            <tr key={r.tradeRef}>
+              <th scope="row">{r.tradeRef}</th>
+              <td>{formatDate(r.tradeDate, locale)}</td>
+              <td>{t(lang, r.side)}</td>
+              <td className="amount">{formatAmount(r.quantity, locale)}</td>
+              <td>{r.isin}</td>
+              <td>{r.account}</td>
+              <td>{r.counterparty}</td>
+              <td>{r.status}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!rows.isPending && data.length === 0 ? <p>{t(lang, 'noTrades')}</p> : null}
+      <div className="pager">
+        <button type="button" disabled={pages.length < 2} onClick={() => setPages(pages.slice(0, -1))}>
+          {t(lang, 'previousPage')}
+        </button>
+        <span data-testid="page">{`${t(lang, 'page')} ${pages.length}`}</span>
+        <button type="button" disabled={data.length < PAGE} onClick={() => setPages([...pages, data.at(-1)!.tradeRef])}>
+          {t(lang, 'nextPage')}
+        </button>
+      </div>
+    </>
+  );
+}
