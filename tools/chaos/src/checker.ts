@@ -123,7 +123,9 @@ export function checkJournaled(f: Facts, e: Expected): Verdict {
 
 export function checkNotified(f: Facts, e: Expected): Verdict {
   const m = f.notification;
-  // A DAILY client's delivery held for a close still to come is owed then, not lost; one in a digest is not.
+  // A DAILY client's delivery held for a close still to come is owed then, not lost: the notices
+  // routed after the run's last close (its settlement notices, and avis when notification was down
+  // or behind at the closes). One already in a digest is not: that digest must have been sent.
   const pending =
     Object.entries(m.byStatus)
       .filter(([k]) => !k.endsWith(' SENT'))
@@ -150,7 +152,7 @@ export function checkNotified(f: Facts, e: Expected): Verdict {
     figures: `${n(m.avisNotices)} avis d'opéré notices = ${n(e.clientTradesPublished)} client trades, ${m.avisTwice.length} twice, ${m.clientTradesWithoutAvis.length} missing; ${n(m.emailDeliveries)} email deliveries (${Object.entries(m.byStatus)
       .sort()
       .map(([k, v]) => `${k} ${n(v)}`)
-      .join(', ')}), ${n(m.heldForNextClose)} held for the next close; daily digests ${
+      .join(', ')}), ${n(m.heldForNextClose)} held for the next close (${n(m.avisHeldForNextClose)} avis); daily digests ${
       Object.entries(m.digestsByStatus)
         .sort()
         .map(([k, v]) => `${k} ${n(v)}`)

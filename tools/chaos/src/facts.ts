@@ -89,6 +89,8 @@ export interface NotificationFacts {
   digestsByStatus: Record<string, number>;
   /** Deliveries of DAILY clients held for a close that has not come yet (owed at the next close). */
   heldForNextClose: number;
+  /** Of those, avis d'opéré (routed after the last close: notification was down or behind at the closes). */
+  avisHeldForNextClose: number;
   mails: number;
   /** Deliveries for which two different Message-IDs arrived: a real double. */
   distinctMessageIdsTwice: Array<{ notificationId: string; messageIds: string[] }>;
@@ -288,8 +290,11 @@ export async function notificationFacts(db: pg.Pool, mails: ReceivedMail[], webh
   for (const r of await rows<{ digest: string; id: string }>(
     db,
     `SELECT digest_id::text AS digest, notification_id::text AS id FROM notification.notifications WHERE digest_id IS NOT NULL`,
-  ))
-    members.set(r.digest, [...(members.get(r.digest) ?? []), r.id]);
+  )) {
+    const list = members.get(r.digest);
+    if (list) list.push(r.id);
+    else members.set(r.digest, [r.id]);
+  }
   const m = mailFigures(perDelivery(mails, members));
   const digestsByStatus = Object.fromEntries(
     (await rows<{ status: string; n: string }>(db, `SELECT status, count(*) AS n FROM notification.digests GROUP BY status`)).map((r) => [r.status, num(r.n)]),
@@ -297,6 +302,10 @@ export async function notificationFacts(db: pg.Pool, mails: ReceivedMail[], webh
   return {
     digestsByStatus,
     heldForNextClose: await one(db, `SELECT count(*) AS n FROM notification.notifications WHERE status = 'HELD' AND digest_id IS NULL`),
+    avisHeldForNextClose: await one(
+      db,
+      `SELECT count(*) AS n FROM notification.notifications WHERE status = 'HELD' AND digest_id IS NULL AND kind = 'AVIS_OPERE'`,
+    ),
     avisNotices: await one(db, `SELECT count(*) AS n FROM notification.notices WHERE kind = 'AVIS_OPERE' AND recipient_type = 'CLIENT'`),
     avisTwice: await list(
       db,
