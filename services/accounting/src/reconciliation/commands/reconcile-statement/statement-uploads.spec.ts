@@ -35,6 +35,12 @@ function holdingsAtTheBound(): string {
   return of(1 + Math.floor((STATEMENT_UPLOAD_BYTES_MAX - base - 1024) / per));
 }
 
+/**
+ * The work above is counted, not timed; the limit only stops a hang. Parsing 4 MiB twice takes a
+ * second or two alone, and several times that on two cores shared with the rest of the suite.
+ */
+const HANG_MS = 60_000;
+
 describe('statement uploads', () => {
   it('a 4 MiB semt.002 (some 13,000 positions) is read with a turn of the event loop after every chunk; read in one go, with none', async () => {
     const xml = holdingsAtTheBound();
@@ -50,7 +56,7 @@ describe('statement uploads', () => {
     // 4 MiB in 16 Ki-character chunks: some 256 chunks, a turn between each two.
     expect(chunked).toBeGreaterThanOrEqual(Math.ceil(xml.length / XML_CHUNK_CHARS) - 1);
     expect(inOneGo).toBeLessThanOrEqual(1);
-  });
+  }, HANG_MS);
 
   it(`a document of ${XML_ELEMENTS_MAX} elements inside 4 MiB is read a chunk at a time, with a turn of the event loop after each; one more element is refused`, async () => {
     const of = (n: number) => `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:semt.002.001.11">${'<a/>'.repeat(n - 1)}</Document>`;
@@ -65,7 +71,7 @@ describe('statement uploads', () => {
     const refused = await readStatementTree(of(XML_ELEMENTS_MAX + 1));
     expect(refused).toBeInstanceOf(XmlReadError);
     expect((refused as XmlReadError).reason).toBe(`more than ${XML_ELEMENTS_MAX} elements`);
-  });
+  }, HANG_MS);
 
   it('permits: at most max at a time, a release frees one, releasing twice frees only one', () => {
     const p = new Permits(2);
