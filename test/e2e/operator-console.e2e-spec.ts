@@ -82,6 +82,16 @@ describe('the operators’ console in a real browser', () => {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   });
 
+  /** The console's sign-in button, then the provider's own login page on its own origin, then back with the code. */
+  const signInThroughProvider = async (page: Page, button: string, login: string) => {
+    await page.getByRole('button', { name: button }).click();
+    await page.waitForURL((u) => u.toString().startsWith(idp.issuer));
+    await page.fill('input[name=login]', login);
+    await page.fill('input[name=password]', 'any');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.waitForURL(`${gateway}/console/`);
+  };
+
   afterAll(async () => {
     await browser?.close();
     await env?.teardown();
@@ -95,14 +105,7 @@ describe('the operators’ console in a real browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png'), fullPage: true });
 
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // The provider's own login page, on its own origin.
-    await page.waitForURL((u) => u.toString().startsWith(idp.issuer));
-    await page.fill('input[name=login]', 'olivia.operator');
-    await page.fill('input[name=password]', 'any');
-    await page.getByRole('button', { name: 'Sign-in' }).click();
-
-    await page.waitForURL(`${gateway}/console/`);
+    await signInThroughProvider(page, 'Sign in', 'olivia.operator');
     await expect(page.getByTestId('signed-in-as').textContent()).resolves.toBe('Olivia Operator');
     await expect(page.getByTestId('business-day').textContent()).resolves.toBe('26 November 2026 — Status: open');
     const capturedFigure = page.locator('.figure', { hasText: 'Trades captured' }).locator('dd');
@@ -162,12 +165,7 @@ describe('the operators’ console in a real browser', () => {
   it('in French: the words, the date and the figures as French writes them; a reload signs in again without the login page', async () => {
     const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
     await page.goto(`${gateway}/console/`);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL((u) => u.toString().startsWith(idp.issuer));
-    await page.fill('input[name=login]', 'sam.supervisor');
-    await page.fill('input[name=password]', 'any');
-    await page.getByRole('button', { name: 'Sign-in' }).click();
-    await page.waitForURL(`${gateway}/console/`);
+    await signInThroughProvider(page, 'Se connecter', 'sam.supervisor');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Aujourd’hui');
     await expect(page.getByTestId('business-day').textContent()).resolves.toBe('26 novembre 2026 — Statut : ouverte');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');

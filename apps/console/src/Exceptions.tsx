@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { apiGet } from './api';
+import { Pager, useKeysetPages } from './Pager';
 import { localeOf, t, type Lang } from './i18n';
 
 /** A row of GET /api/exceptions (capture's queue): every rule the input broke, and the input as it came. */
@@ -28,8 +29,8 @@ const PAGE = 20;
 export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
   const [kind, setKind] = useState<(typeof KINDS)[number]>('');
-  const [pages, setPages] = useState<Array<string | null>>([null]);
-  const after = pages.at(-1) ?? null;
+  const pages = useKeysetPages();
+  const after = pages.after;
   const list = useQuery({
     queryKey: ['exceptions', kind, after],
     queryFn: () =>
@@ -51,7 +52,7 @@ export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
           value={kind}
           onChange={(e) => {
             setKind(e.target.value as (typeof KINDS)[number]);
-            setPages([null]);
+            pages.first();
           }}
         >
           {KINDS.map((k) => (
@@ -100,15 +101,7 @@ export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
         ))}
       </ul>
       {!list.isPending && data.length === 0 ? <p>{t(lang, 'noExceptions')}</p> : null}
-      <div className="pager">
-        <button type="button" disabled={pages.length < 2} onClick={() => setPages(pages.slice(0, -1))}>
-          {t(lang, 'previousPage')}
-        </button>
-        <span>{`${t(lang, 'page')} ${pages.length}`}</span>
-        <button type="button" disabled={data.length < PAGE} onClick={() => setPages([...pages, data.at(-1)!.exceptionId])}>
-          {t(lang, 'nextPage')}
-        </button>
-      </div>
+      <Pager lang={lang} pages={pages} shown={data.length} size={PAGE} lastKey={data.at(-1)?.exceptionId} />
     </>
   );
 }

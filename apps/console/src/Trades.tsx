@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Pager, useKeysetPages } from './Pager';
 import { apiGet } from './api';
 import { formatAmount, formatDate } from './format';
 import { blotterQuery, NO_FILTER, PAGE, TRADE_STATUSES, type Filters } from './blotter';
@@ -29,9 +30,8 @@ export function Trades({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
   const [draft, setDraft] = useState<Filters>(NO_FILTER);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
-  // The references each page started after: the way back.
-  const [pages, setPages] = useState<Array<string | null>>([null]);
-  const after = pages.at(-1) ?? null;
+  const pages = useKeysetPages();
+  const after = pages.after;
   const rows = useQuery({
     queryKey: ['trades', filters, after],
     queryFn: () => apiGet<BlotterTrade[]>(`/api/trades?${blotterQuery(filters, after)}`, token),
@@ -40,7 +40,7 @@ export function Trades({ lang, token }: { lang: Lang; token: string }) {
   const search = (e: FormEvent) => {
     e.preventDefault();
     setFilters(draft);
-    setPages([null]);
+    pages.first();
   };
   const field = (name: keyof Filters, label: string, type = 'text') => (
     <label>
@@ -103,15 +103,7 @@ export function Trades({ lang, token }: { lang: Lang; token: string }) {
         </tbody>
       </table>
       {!rows.isPending && data.length === 0 ? <p>{t(lang, 'noTrades')}</p> : null}
-      <div className="pager">
-        <button type="button" disabled={pages.length < 2} onClick={() => setPages(pages.slice(0, -1))}>
-          {t(lang, 'previousPage')}
-        </button>
-        <span data-testid="page">{`${t(lang, 'page')} ${pages.length}`}</span>
-        <button type="button" disabled={data.length < PAGE} onClick={() => setPages([...pages, data.at(-1)!.tradeRef])}>
-          {t(lang, 'nextPage')}
-        </button>
-      </div>
+      <Pager lang={lang} pages={pages} shown={data.length} size={PAGE} lastKey={data.at(-1)?.tradeRef} />
     </>
   );
 }
