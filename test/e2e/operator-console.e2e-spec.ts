@@ -1,118 +1,53 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Topics } from '@postera/contracts';
-import {
-  CONSOLE_CLIENT_ID,
-  DemoSignIns,
-  eodSummary,
-  gatewayTrust,
-  loadSampleReferential,
-  openDay,
-  publish,
-  REPO_ROOT,
-  sampleDay,
-  startOidcIssuer,
-  waitUntil,
-  type OidcIssuer,
-} from '@postera/devstack';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { e2eEnv, type E2eEnv } from './harness.js';
+import { eodSummary, loadSampleReferential, openDay, publish, SAMPLE_REFERENTIAL, sampleDay, waitUntil } from '@postera/devstack';
+import { Dec } from '@postera/kernel';
+import { consoleStack, screenshot, seriousViolations, type ConsoleStack } from './console-browser.js';
 
 // The operators' console in a real Chromium (Debian's, driven by playwright-core), against the real
 // stack and a real OpenID provider: sign-in with the authorization code and PKCE through the
 // provider's login page, the token kept in memory only, the Today screen in English and French with
-// the day's figures, and an accessibility check (axe-core) of each screen with no serious violation.
-// Screenshots of each screen go to .local/console-screenshots/.
+// the day's figures, the blotter and the exceptions against the API's answers, and an accessibility
+// check (axe-core) of each screen with no serious violation. Screenshots go to .local/console-screenshots/.
 jest.setTimeout(300_000);
 
-const BASE_PORT = 6800;
 const DAY = '2026-11-26';
-const AUDIENCE = 'postera-gateway';
-const SCREENSHOTS = join(REPO_ROOT, '.local/console-screenshots');
-// axe-core's source, evaluated in the page through the DevTools protocol: the console's CSP (its own
-// scripts only) refuses a script tag added to it, as it should.
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical violations on the page as it stands: what an assistive technology user cannot get past. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }> }> } })
-      .axe;
-    return axe.run();
-  })) as { violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }> };
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help}, ${v.nodes.length} element(s)`);
-}
 
 describe('the operators’ console in a real browser', () => {
-  let env: E2eEnv;
-  let idp: OidcIssuer;
-  let browser: Browser;
+  let cs: ConsoleStack;
   let captured = 0;
-  const gateway = `http://127.0.0.1:${BASE_PORT}`;
+  const gateway = 'http://127.0.0.1:6800';
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    idp = await startOidcIssuer({ port: 0, redirectUris: [`${gateway}/console/`], resource: `${gateway}/api`, audience: AUDIENCE });
-    const signIns = new DemoSignIns((login) => ({
-      issuer: idp.issuer,
-      clientId: CONSOLE_CLIENT_ID,
-      redirectUri: `${gateway}/console/`,
-      resource: `${gateway}/api`,
-      login,
-    }));
-    env = await e2eEnv('console', {
-      basePort: BASE_PORT,
-      smtpUrl: 'smtp://127.0.0.1:1',
-      services: ['gateway', 'capture', 'settlement', 'accounting', 'reporting', 'notification'],
-      serviceEnv: { gateway: gatewayTrust(idp, AUDIENCE, `${gateway}/api`) },
-      operatorToken: (roles) => signIns.tokenFor(roles),
-    });
-    await env.stack.startAll();
+    cs = await consoleStack('console', { basePort: 6800 });
+    const { env } = cs;
     await loadSampleReferential(env.stack);
     await openDay(env.stack, DAY);
     const trades = sampleDay({ tradeDate: DAY, count: 40, runId: 'C', invalidEvery: 10 });
     await publish(env.brokers, env.prefix, Topics.tradesExecuted, trades);
     await waitUntil(async () => (await eodSummary(env.stack)).capture.consumed === 40, 'capture to read the 40 executions', 120_000);
     captured = (await eodSummary(env.stack)).capture.captured;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   });
 
-  /** The console's sign-in button, then the provider's own login page on its own origin, then back with the code. */
-  const signInThroughProvider = async (page: Page, button: string, login: string) => {
-    await page.getByRole('button', { name: button }).click();
-    await page.waitForURL((u) => u.toString().startsWith(idp.issuer));
-    await page.fill('input[name=login]', login);
-    await page.fill('input[name=password]', 'any');
-    await page.getByRole('button', { name: 'Sign-in' }).click();
-    await page.waitForURL(`${gateway}/console/`);
-  };
-
   afterAll(async () => {
-    await browser?.close();
-    await env?.teardown();
-    await idp?.close();
+    await cs?.close();
   });
 
   it('an operator signs in through the OpenID provider (code + PKCE) and reads Today: the business day and the figures of the day', async () => {
-    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    const page = await cs.page('en-GB');
     await page.goto(`${gateway}/console/`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png'), fullPage: true });
+    await screenshot(page, 'sign-in');
 
-    await signInThroughProvider(page, 'Sign in', 'olivia.operator');
+    await cs.signIn(page, 'olivia.operator');
     await expect(page.getByTestId('signed-in-as').textContent()).resolves.toBe('Olivia Operator');
     await expect(page.getByTestId('business-day').textContent()).resolves.toBe('26 November 2026 — Status: open');
     const capturedFigure = page.locator('.figure', { hasText: 'Trades captured' }).locator('dd');
     await capturedFigure.filter({ hasText: new RegExp(`^${captured}$`) }).waitFor();
     expect(captured).toBe(36); // 40 executions, one in ten deliberately broken
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'today-en.png'), fullPage: true });
+    await screenshot(page, 'today-en');
 
     // The blotter: the 36 unconfirmed trades (CAPTURED), 25 a page, paged and filtered by the server.
     await page.getByRole('link', { name: 'Trades' }).click();
@@ -121,7 +56,7 @@ describe('the operators’ console in a real browser', () => {
     await rows.nth(24).waitFor();
     expect(await rows.count()).toBe(25);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'trades-en.png'), fullPage: true });
+    await screenshot(page, 'trades-en');
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.getByTestId('page').filter({ hasText: 'Page 2' }).waitFor();
     await waitUntil(async () => (await rows.count()) === 11, 'the second page: the 11 trades after the first 25', 15_000);
@@ -129,7 +64,7 @@ describe('the operators’ console in a real browser', () => {
     // One ISIN: exactly the rows the API holds for it.
     const isin = (await rows.first().locator('td').nth(3).textContent())!;
     const expected = (
-      (await (await fetch(`${gateway}/api/trades?isin=${isin}&limit=500`, { headers: await env.stack.auth(['operator']) })).json()) as Array<{
+      (await (await fetch(`${gateway}/api/trades?isin=${isin}&limit=500`, { headers: await cs.auth(['operator']) })).json()) as Array<{
         tradeRef: string;
       }>
     ).map((t) => t.tradeRef);
@@ -143,7 +78,7 @@ describe('the operators’ console in a real browser', () => {
     expect(expected.length).toBeLessThan(36);
 
     // The exceptions queue: the 4 broken executions, each with every rule it broke, as capture holds them.
-    const queue = (await (await fetch(`${gateway}/api/exceptions?kind=INPUT`, { headers: await env.stack.auth(['operator']) })).json()) as Array<{
+    const queue = (await (await fetch(`${gateway}/api/exceptions?kind=INPUT`, { headers: await cs.auth(['operator']) })).json()) as Array<{
       reasons: Array<{ field: string; rule: string }>;
     }>;
     expect(queue).toHaveLength(4);
@@ -154,7 +89,7 @@ describe('the operators’ console in a real browser', () => {
     for (const [i, x] of queue.entries()) expect(await cards.nth(i).locator('tbody tr th').allTextContents()).toEqual(x.reasons.map((r) => r.field));
     await expect(cards.first().locator('p').first().textContent()).resolves.toMatch(/trades\.executed\.v1 · replays tried: 0$/);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'exceptions-en.png'), fullPage: true });
+    await screenshot(page, 'exceptions-en');
 
     // The token lives in memory: nothing of it in the browser's storage.
     const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }));
@@ -163,14 +98,14 @@ describe('the operators’ console in a real browser', () => {
   });
 
   it('in French: the words, the date and the figures as French writes them; a reload signs in again without the login page', async () => {
-    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    const page = await cs.page('fr-FR');
     await page.goto(`${gateway}/console/`);
-    await signInThroughProvider(page, 'Se connecter', 'sam.supervisor');
+    await cs.signIn(page, 'sam.supervisor', 'Se connecter');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Aujourd’hui');
     await expect(page.getByTestId('business-day').textContent()).resolves.toBe('26 novembre 2026 — Statut : ouverte');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'today-fr.png'), fullPage: true });
+    await screenshot(page, 'today-fr');
 
     // A reload forgets the token (memory only); the provider's session signs in again at once.
     await page.reload();
@@ -178,5 +113,117 @@ describe('the operators’ console in a real browser', () => {
     await page.waitForURL(`${gateway}/console/`);
     await expect(page.getByTestId('signed-in-as').textContent()).resolves.toBe('Sam Supervisor');
     await page.context().close();
+  });
+
+  it('an operator corrects an exception; a supervisor books a trade by hand, is refused its approval, and each is approved by another supervisor', async () => {
+    const api = async <T>(path: string, headers: Record<string, string>, method = 'GET') => {
+      const res = await fetch(`${gateway}${path}`, { method, headers });
+      return { status: res.status, json: (await res.json()) as T };
+    };
+    // Olivia, an operator, corrects the execution whose quantity came as a JSON number.
+    const queue = (
+      await api<Array<{ exceptionId: string; reasons: Array<{ field: string }>; original: string }>>('/api/exceptions?kind=INPUT', await cs.auth(['operator']))
+    ).json;
+    const wrong = queue.find((x) => x.reasons.some((r) => r.field === 'quantity'))!;
+    const original = JSON.parse(wrong.original) as Record<string, unknown>;
+    expect(original.quantity).toBe(150);
+    const olivia = await cs.page('en-GB');
+    await olivia.goto(`${gateway}/console/`);
+    await cs.signIn(olivia, 'olivia.operator');
+    await olivia.getByRole('link', { name: 'Exceptions to work' }).click();
+    const card = olivia.getByTestId(`exception-${wrong.exceptionId}`);
+    await card.getByText('Correct and replay').click();
+    await card.locator('textarea[name=corrected]').fill(JSON.stringify({ ...original, quantity: '150' }, null, 2));
+    await card.getByRole('button', { name: 'Propose the corrected replay' }).click();
+    await expect(card.getByTestId('proposal-made').textContent()).resolves.toBe(
+      `Proposed — replay exception ${wrong.exceptionId} corrected — it waits for a supervisor’s approval (four eyes).`,
+    );
+
+    // Sam, a supervisor, books a phone trade by hand.
+    const [instrument, account, party] = [SAMPLE_REFERENTIAL.instruments[0]!, SAMPLE_REFERENTIAL.accounts[0]!, SAMPLE_REFERENTIAL.parties[0]!];
+    const price = new Dec(instrument.refPriceCents).div(100).toFixed(2);
+    const sam = await cs.page('en-GB');
+    await sam.goto(`${gateway}/console/`);
+    await cs.signIn(sam, 'sam.supervisor');
+    await sam.getByRole('link', { name: 'Trades' }).click();
+    await sam.getByText('Book a trade by hand').click();
+    await sam.fill('input[name=book-account]', account.account);
+    await sam.fill('input[name=book-counterparty]', party.lei);
+    await sam.fill('input[name=book-isin]', instrument.isin);
+    await sam.selectOption('select[name=book-side]', 'SELL');
+    await sam.fill('input[name=book-quantity]', '75');
+    await sam.fill('input[name=book-price]', price);
+    await sam.fill('input[name=book-currency]', instrument.currency);
+    await sam.fill('input[name=book-tradeDate]', DAY);
+    await sam.fill('input[name=book-time]', '15:30');
+    await sam.fill('input[name=book-commission]', '0.93');
+    expect(await seriousViolations(sam)).toEqual([]);
+    await screenshot(sam, 'book-trade-en');
+    await sam.getByRole('button', { name: 'Propose the booking' }).click();
+    const booking = `book SELL 75 ${instrument.isin} at ${price} ${instrument.currency} for ${account.account}`;
+    await expect(sam.getByTestId('proposal-made').textContent()).resolves.toBe(`Proposed — ${booking} — it waits for a supervisor’s approval (four eyes).`);
+
+    // His Approvals: his own booking he may only withdraw; Olivia's replay waits for him.
+    await sam.getByRole('link', { name: 'Approvals' }).click();
+    const mine = sam.getByTestId('mine').locator('li');
+    await mine.filter({ hasText: booking }).waitFor();
+    expect(await mine.count()).toBe(1);
+    await expect(mine.first().getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);
+    await expect(mine.first().getByRole('button', { name: 'Withdraw' }).count()).resolves.toBe(1);
+    const waiting = sam.getByTestId('waiting').locator('li');
+    await waiting.filter({ hasText: `replay exception ${wrong.exceptionId}` }).waitFor();
+    expect(await seriousViolations(sam)).toEqual([]);
+    await screenshot(sam, 'approvals-en');
+    // The gateway refuses the maker's approval as well, whatever the screen offers.
+    const [bookingProposal] = (await api<Array<{ proposalId: string; maker: string }>>('/api/proposals?kind=BOOK_TRADE', await cs.as('sam.supervisor'))).json;
+    expect(bookingProposal!.maker).toBe('sam.supervisor');
+    const refused = await api<{ message: string }>(`/api/proposals/${bookingProposal!.proposalId}/approve`, await cs.as('sam.supervisor'), 'POST');
+    expect(refused.status).toBe(403);
+    expect(refused.json.message).toMatch(/^maker-checker: you proposed BOOK_TRADE/);
+
+    // Sam approves Olivia's correction: capture replays it, and the trade is on the blotter, validated.
+    await waiting
+      .filter({ hasText: `replay exception ${wrong.exceptionId}` })
+      .getByRole('button', { name: 'Approve' })
+      .click();
+    await sam.getByTestId('decision').filter({ hasText: 'carried out' }).waitFor();
+    const replay = JSON.parse((await sam.getByTestId('decision-result').textContent())!) as {
+      replayed: { status: string; tradeRef: string };
+      approved: { status: string; maker: string; validatedBy: string };
+    };
+    const replayedRef = `${String(original.sourceSystem)}:${String(original.tradeId)}`;
+    expect(replay.replayed).toMatchObject({ status: 'REPLAYED', tradeRef: replayedRef });
+    expect(replay.approved).toMatchObject({ status: 'VALIDATED', maker: 'olivia.operator', validatedBy: 'sam.supervisor' });
+    // Olivia opens the trade's own page (the blotter links each reference to it; validated, the trade
+    // may already be instructed, so it is reached by its reference).
+    await olivia.evaluate(`window.location.hash = ${JSON.stringify(`#/trade/${encodeURIComponent(replayedRef)}`)}`);
+    await expect(olivia.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`Trade ${replayedRef}`);
+    await expect(olivia.getByTestId('validated-by').textContent()).resolves.toBe('sam.supervisor');
+    // Its history: captured by the replay, then validated by Sam (status, event, by).
+    const history = (await olivia.getByTestId('trade-history').locator('tbody tr').allInnerTexts()).map((r) => r.split('\t').slice(1).join(' | '));
+    expect(history[0]).toMatch(/^CAPTURED \| /);
+    expect(history).toContainEqual(expect.stringMatching(/^VALIDATED \| .+ \| sam\.supervisor$/));
+    expect(await seriousViolations(olivia)).toEqual([]);
+    await screenshot(olivia, 'trade-en');
+
+    // Sue, the other supervisor, approves Sam's booking: capture books it under Sam's name, validated by Sue.
+    const sue = await cs.page('en-GB');
+    await sue.goto(`${gateway}/console/`);
+    await cs.signIn(sue, 'sue.supervisor');
+    await sue.getByRole('link', { name: 'Approvals' }).click();
+    await sue.getByTestId('waiting').locator('li').filter({ hasText: booking }).getByRole('button', { name: 'Approve' }).click();
+    await sue.getByTestId('decision').filter({ hasText: 'carried out' }).waitFor();
+    const booked = JSON.parse((await sue.getByTestId('decision-result').textContent())!) as {
+      booked: { tradeRef: string };
+      approved: { status: string; maker: string; validatedBy: string };
+    };
+    expect(booked.approved).toMatchObject({ status: 'VALIDATED', maker: 'sam.supervisor', validatedBy: 'sue.supervisor' });
+    const timeline = await api<{ trade: { quantity: string; side: string; maker: string; validatedBy: string; isin: string } }>(
+      `/api/trades/${encodeURIComponent(booked.booked.tradeRef)}/timeline`,
+      await cs.auth(['operator']),
+    );
+    expect(timeline.json.trade).toMatchObject({ side: 'SELL', isin: instrument.isin, maker: 'sam.supervisor', validatedBy: 'sue.supervisor' });
+    expect(new Dec(timeline.json.trade.quantity).eq(75)).toBe(true);
+    for (const p of [olivia, sam, sue]) await p.context().close();
   });
 });

@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { BookTrade } from './BookTrade';
 import { Pager, useKeysetPages } from './Pager';
 import { apiGet } from './api';
 import { formatAmount, formatDate } from './format';
@@ -52,6 +53,7 @@ export function Trades({ lang, token }: { lang: Lang; token: string }) {
   return (
     <>
       <h1>{t(lang, 'trades')}</h1>
+      <BookTrade lang={lang} token={token} />
       <form className="filters" onSubmit={search} aria-label={t(lang, 'filters')}>
         <label>
           {t(lang, 'status')}
@@ -90,7 +92,9 @@ export function Trades({ lang, token }: { lang: Lang; token: string }) {
         <tbody>
           {data.map((r) => (
             <tr key={r.tradeRef}>
-              <th scope="row">{r.tradeRef}</th>
+              <th scope="row">
+                <a href={`#/trade/${encodeURIComponent(r.tradeRef)}`}>{r.tradeRef}</a>
+              </th>
               <td>{formatDate(r.tradeDate, locale)}</td>
               <td>{t(lang, r.side)}</td>
               <td className="amount">{formatAmount(r.quantity, locale)}</td>

@@ -71,12 +71,24 @@ const WORDS = {
   noExceptions: { fr: 'Aucune exception ouverte.', en: 'No open exception.' },
   previousPage: { fr: 'Page précédente', en: 'Previous page' },
   nextPage: { fr: 'Page suivante', en: 'Next page' },
+  approvals: { fr: 'Validations', en: 'Approvals' },
+  books: { fr: 'Comptabilité générale', en: 'Books' },
+  referential: { fr: 'Référentiel', en: 'Referential' },
+  operations: { fr: 'Exploitation', en: 'Operations' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;
 
 export function t(lang: Lang, w: Word): string {
   return WORDS[w][lang];
+}
+
+/**
+ * A screen's own words beside the shared ones: `const w = dictionary({ ... })`, then `w(lang, 'key')`
+ * for either. Each screen keeps its vocabulary in its own file.
+ */
+export function dictionary<K extends string>(own: Record<K, Record<Lang, string>>): (lang: Lang, w: K | Word) => string {
+  return (lang, w) => (w in own ? own[w as K][lang] : WORDS[w as Word][lang]);
 }
 
 export function browserLang(): Lang {

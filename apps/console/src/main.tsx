@@ -7,12 +7,19 @@ import { browserLang, t, type Lang } from './i18n';
 import { Today } from './Today';
 import { Trades } from './Trades';
 import { Exceptions } from './Exceptions';
+import { Approvals } from './Approvals';
+import { TradePage } from './TradePage';
+import { Books } from './Books';
+import { Referential } from './Referential';
+import { Operations } from './Operations';
 import './console.css';
 
-/** The screens, each at its own address (#/today, #/trades, #/exceptions): a link can be kept and shared. */
-const SCREENS = ['today', 'trades', 'exceptions'] as const;
+/** The screens, each at its own address (#/today, #/trades…): a link can be kept and shared. */
+const SCREENS = ['today', 'trades', 'exceptions', 'approvals', 'books', 'referential', 'operations'] as const;
 type Screen = (typeof SCREENS)[number];
 const screenOf = (hash: string): Screen => SCREENS.find((k) => hash === `#/${k}`) ?? 'today';
+/** A trade's own page: #/trade/<reference>, linked from the blotter and from anywhere a reference is shown. */
+const tradeOf = (hash: string): string | null => (hash.startsWith('#/trade/') ? decodeURIComponent(hash.slice('#/trade/'.length)) : null);
 
 const queries = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -23,9 +30,13 @@ function App() {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(true);
   const [screen, setScreen] = useState<Screen>(screenOf(window.location.hash));
+  const [tradeRef, setTradeRef] = useState<string | null>(tradeOf(window.location.hash));
 
   useEffect(() => {
-    const follow = () => setScreen(screenOf(window.location.hash));
+    const follow = () => {
+      setScreen(screenOf(window.location.hash));
+      setTradeRef(tradeOf(window.location.hash));
+    };
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);
@@ -97,16 +108,26 @@ function App() {
       {header}
       <nav aria-label={t(lang, 'mainNav')}>
         {SCREENS.map((k) => (
-          <a key={k} href={`#/${k}`} aria-current={screen === k ? 'page' : undefined}>
+          <a key={k} href={`#/${k}`} aria-current={screen === k && tradeRef === null ? 'page' : undefined}>
             {t(lang, k)}
           </a>
         ))}
       </nav>
       <main>
-        {screen === 'trades' ? (
+        {tradeRef !== null ? (
+          <TradePage key={tradeRef} lang={lang} token={who.accessToken} tradeRef={tradeRef} />
+        ) : screen === 'trades' ? (
           <Trades lang={lang} token={who.accessToken} />
         ) : screen === 'exceptions' ? (
           <Exceptions lang={lang} token={who.accessToken} />
+        ) : screen === 'approvals' ? (
+          <Approvals lang={lang} who={who} />
+        ) : screen === 'books' ? (
+          <Books lang={lang} token={who.accessToken} />
+        ) : screen === 'referential' ? (
+          <Referential lang={lang} token={who.accessToken} />
+        ) : screen === 'operations' ? (
+          <Operations lang={lang} token={who.accessToken} />
         ) : (
           <Today lang={lang} token={who.accessToken} />
         )}

@@ -1,0 +1,194 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { apiGet, apiSend } from './api';
+import type { SignedIn } from './auth';
+import { dictionary, localeOf, type Lang } from './i18n';
+import { Pager, useKeysetPages } from './Pager';
+
+const w = dictionary({
+  waitingForMe: { fr: 'En attente de ma validation', en: 'Waiting for my approval' },
+  mine: { fr: 'Mes propositions en attente', en: 'My pending proposals' },
+  proposedBy: { fr: 'Proposée par', en: 'Proposed by' },
+  parameters: { fr: 'Paramètres', en: 'Parameters' },
+  change: { fr: 'Ce qu’elle change', en: 'What it changes' },
+  before: { fr: 'Avant', en: 'Before' },
+  after: { fr: 'Après', en: 'After' },
+  approve: { fr: 'Valider', en: 'Approve' },
+  reject: { fr: 'Refuser', en: 'Reject' },
+  withdraw: { fr: 'Retirer', en: 'Withdraw' },
+  why: { fr: 'Motif du refus', en: 'Why it is rejected' },
+  ownProposal: {
+    fr: 'Vous l’avez proposée : une autre personne doit la valider (quatre yeux). Vous pouvez la retirer.',
+    en: 'You proposed it: another person must approve it (four eyes). You may withdraw it.',
+  },
+  notAChecker: { fr: 'Seul un superviseur peut valider.', en: 'Only a supervisor may approve.' },
+  nothingWaiting: { fr: 'Rien n’attend votre validation.', en: 'Nothing waits for your approval.' },
+  nothingMine: { fr: 'Aucune proposition de votre part n’est en attente.', en: 'No proposal of yours is pending.' },
+  outcome: { fr: 'Résultat', en: 'Outcome' },
+  EXECUTED: { fr: 'exécutée', en: 'carried out' },
+  FAILED: { fr: 'refusée par le service', en: 'refused by the service' },
+  REJECTED: { fr: 'refusée', en: 'rejected' },
+  WITHDRAWN: { fr: 'retirée', en: 'withdrawn' },
+});
+
+/** A pending proposal (GET /api/proposals): what is proposed, by whom, and for some kinds what it changes. */
+export interface Proposal {
+  proposalId: string;
+  kind: string;
+  params: Record<string, unknown> & { change?: unknown };
+  summary: string;
+  status: string;
+  maker: string;
+  makerName: string;
+  createdAt: string;
+}
+
+interface Decision {
+  proposalId: string;
+  status: 'EXECUTED' | 'FAILED' | 'REJECTED' | 'WITHDRAWN';
+  result?: unknown;
+}
+
+const PAGE = 25;
+
+/** The parameters without the change shown apart: what carrying it out uses. */
+function Parameters({ lang, params }: { lang: Lang; params: Proposal['params'] }) {
+  const { change, ...rest } = params;
+  const beforeAfter =
+    typeof change === 'object' && change !== null && 'before' in change && 'after' in change ? (change as { before: unknown; after: unknown }) : null;
+  return (
+    <>
+      <details>
+        <summary>{w(lang, 'parameters')}</summary>
+        <pre>{JSON.stringify(rest, null, 2)}</pre>
+      </details>
+      {change === undefined ? null : beforeAfter ? (
+        <table className="side-by-side">
+          <caption>{w(lang, 'change')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{w(lang, 'before')}</th>
+              <th scope="col">{w(lang, 'after')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>
+                <pre>{JSON.stringify(beforeAfter.before, null, 2)}</pre>
+              </td>
+              <td>
+                <pre>{JSON.stringify(beforeAfter.after, null, 2)}</pre>
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      ) : (
+        <section>
+          <h3>{w(lang, 'change')}</h3>
+          <pre>{JSON.stringify(change, null, 2)}</pre>
+        </section>
+      )}
+    </>
+  );
+}
+
+/**
+ * Four eyes: what waits for my approval (someone else's proposals), with their parameters and what
+ * they change, to approve or reject with a reason; and my own pending proposals, which I may only
+ * withdraw. The gateway decides: a refusal (my own proposal, a role that may not) is shown as it says.
+ */
+export function Approvals({ lang, who }: { lang: Lang; who: SignedIn }) {
+  const token = who.accessToken;
+  const when = new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'short', timeStyle: 'medium' });
+  const pages = useKeysetPages();
+  const client = useQueryClient();
+  const pending = useQuery({
+    queryKey: ['proposals', 'PENDING', pages.after],
+    queryFn: () =>
+      apiGet<Proposal[]>(
+        `/api/proposals?${new URLSearchParams({ status: 'PENDING', limit: String(PAGE), ...(pages.after ? { after: pages.after } : {}) })}`,
+        token,
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [outcome, setOutcome] = useState<{ proposal: Proposal; decision: Decision } | null>(null);
+  const decide = useMutation({
+    mutationFn: ({ p, action }: { p: Proposal; action: 'approve' | 'reject' | 'withdraw' }) =>
+      apiSend<Decision>('POST', `/api/proposals/${p.proposalId}/${action}`, token, action === 'approve' ? undefined : { comment: reasons[p.proposalId] ?? '' }),
+    onSuccess: (decision, { p }) => {
+      setOutcome({ proposal: p, decision });
+      void client.invalidateQueries();
+    },
+  });
+  const rows = pending.data ?? [];
+  const others = rows.filter((p) => p.maker !== who.id);
+  const mine = rows.filter((p) => p.maker === who.id);
+  const checker = who.roles.includes('supervisor');
+
+  const card = (p: Proposal, own: boolean) => (
+    <li key={p.proposalId} className="card" data-testid={`proposal-${p.proposalId}`}>
+      <h3>
+        {p.kind} — {p.summary}
+      </h3>
+      <p>
+        {w(lang, 'proposedBy')} {p.makerName} · {when.format(new Date(p.createdAt))}
+      </p>
+      <Parameters lang={lang} params={p.params} />
+      {own ? (
+        <>
+          <p>{w(lang, 'ownProposal')}</p>
+          <button type="button" disabled={decide.isPending} onClick={() => decide.mutate({ p, action: 'withdraw' })}>
+            {w(lang, 'withdraw')}
+          </button>
+        </>
+      ) : checker ? (
+        <div className="actions">
+          <button type="button" disabled={decide.isPending} onClick={() => decide.mutate({ p, action: 'approve' })}>
+            {w(lang, 'approve')}
+          </button>
+          <label>
+            {w(lang, 'why')} <input value={reasons[p.proposalId] ?? ''} onChange={(e) => setReasons({ ...reasons, [p.proposalId]: e.target.value })} />
+          </label>
+          <button type="button" disabled={decide.isPending || !(reasons[p.proposalId] ?? '').trim()} onClick={() => decide.mutate({ p, action: 'reject' })}>
+            {w(lang, 'reject')}
+          </button>
+        </div>
+      ) : (
+        <p>{w(lang, 'notAChecker')}</p>
+      )}
+    </li>
+  );
+
+  return (
+    <>
+      <h1>{w(lang, 'approvals')}</h1>
+      <div role="status" data-testid="decision">
+        {outcome ? `${outcome.proposal.kind} — ${outcome.proposal.summary}: ${w(lang, outcome.decision.status)}` : ''}
+      </div>
+      {outcome?.decision.result !== undefined ? (
+        <details>
+          <summary>{w(lang, 'outcome')}</summary>
+          <pre data-testid="decision-result">{JSON.stringify(outcome.decision.result, null, 2)}</pre>
+        </details>
+      ) : null}
+      {decide.isError ? <p role="alert">{`${w(lang, 'error')}: ${decide.error.message}`}</p> : null}
+      {pending.isError ? <p role="alert">{`${w(lang, 'error')}: ${pending.error.message}`}</p> : null}
+      <section aria-labelledby="waiting-title">
+        <h2 id="waiting-title">{w(lang, 'waitingForMe')}</h2>
+        <ul className="exceptions" data-testid="waiting">
+          {others.map((p) => card(p, false))}
+        </ul>
+        {!pending.isPending && others.length === 0 ? <p>{w(lang, 'nothingWaiting')}</p> : null}
+      </section>
+      <section aria-labelledby="mine-title">
+        <h2 id="mine-title">{w(lang, 'mine')}</h2>
+        <ul className="exceptions" data-testid="mine">
+          {mine.map((p) => card(p, true))}
+        </ul>
+        {!pending.isPending && mine.length === 0 ? <p>{w(lang, 'nothingMine')}</p> : null}
+      </section>
+      <Pager lang={lang} pages={pages} shown={rows.length} size={PAGE} lastKey={rows.at(-1)?.proposalId} />
+    </>
+  );
+}

@@ -1,0 +1,319 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { apiDownload, apiGet } from './api';
+import { formatAmount, formatDate } from './format';
+import { dictionary, localeOf, type Lang } from './i18n';
+import { Problem } from './Problem';
+
+const w = dictionary({
+  day: { fr: 'Journée', en: 'Day' },
+  trialBalance: { fr: 'Balance du jour', en: 'Trial balance of the day' },
+  trialBalanceOf: { fr: 'Balance, en', en: 'Trial balance, in' },
+  ledgerAccount: { fr: 'Compte général', en: 'Ledger account' },
+  accountName: { fr: 'Intitulé', en: 'Name' },
+  book: { fr: 'Portefeuille', en: 'Book' },
+  opening: { fr: 'Solde d’ouverture', en: 'Opening balance' },
+  closing: { fr: 'Solde de clôture', en: 'Closing balance' },
+  noLines: { fr: 'Aucune écriture à cette date.', en: 'No journal line on this day.' },
+  cash: { fr: 'Trésorerie par devise', en: 'Cash by currency' },
+  cashCaption: { fr: 'Soldes de trésorerie par devise et dépositaire à la date', en: 'Cash balances per currency and custodian on the day' },
+  custodian: { fr: 'Dépositaire', en: 'Custodian' },
+  balance: { fr: 'Solde', en: 'Balance' },
+  noCash: { fr: 'Aucun mouvement de trésorerie à cette date.', en: 'No cash movement up to this day.' },
+  positions: { fr: 'Positions par compte', en: 'Positions by account' },
+  positionsOf: { fr: 'Positions de', en: 'Positions of' },
+  tradeDateQuantity: { fr: 'Quantité (date de négociation)', en: 'Quantity (trade date)' },
+  settlementDateQuantity: { fr: 'Quantité (date de règlement)', en: 'Quantity (settlement date)' },
+  cost: { fr: 'Coût', en: 'Cost' },
+  realized: { fr: 'Résultat réalisé', en: 'Realised result' },
+  noPositions: { fr: 'Aucune position sur ce compte.', en: 'No position on this account.' },
+  fx: { fr: 'Résultats de change', en: 'FX results' },
+  fxCaption: { fr: 'Résultats de change du jour par portefeuille et devise', en: 'FX results of the day per book and currency' },
+  position: { fr: 'Position', en: 'Position' },
+  rate: { fr: 'Cours', en: 'Rate' },
+  resultEur: { fr: 'Résultat (EUR)', en: 'Result (EUR)' },
+  noFx: { fr: 'Aucun résultat de change ce jour.', en: 'No FX result on this day.' },
+  downloads: { fr: 'Téléchargements', en: 'Downloads' },
+  generalLedger: { fr: 'Télécharger le grand livre (JSON)', en: 'Download the general ledger (JSON)' },
+  fec: { fr: 'Télécharger le FEC', en: 'Download the FEC' },
+  downloaded: { fr: 'Téléchargé :', en: 'Downloaded:' },
+});
+
+interface BusinessDay {
+  businessDate: string | null;
+}
+/** A row of GET /api/exports/trial-balance (amounts at the currency's minor units). */
+interface TrialBalanceRow {
+  account: string;
+  name: string;
+  book: string;
+  currency: string;
+  opening: string;
+  debit: string;
+  credit: string;
+  closing: string;
+}
+interface CashBalance {
+  currency: string;
+  custodian: string;
+  balance: string;
+}
+interface Position {
+  isin: string;
+  tradeDateQuantity: string;
+  settlementDateQuantity: string;
+  cost: { book: string; currency: string; costMethod: string; cost: string; realized: string } | null;
+}
+interface FxResults {
+  results: Array<{ closeDate: string; book: string; currency: string; position: string; rate: string; resultEur: string; kind: string }>;
+}
+interface ReferentialAccount {
+  account: string;
+  clientName: string;
+}
+
+/** The referential's accounts the picker offers: one page, the API's largest. */
+const ACCOUNTS_MAX = 1000;
+
+/**
+ * The books of a day: the trial balance one currency at a time, cash, the positions of an account,
+ * the FX results, and the general ledger and FEC to download. The day is the business day until
+ * another is chosen.
+ */
+export function Books({ lang, token }: { lang: Lang; token: string }) {
+  const locale = localeOf(lang);
+  const businessDay = useQuery({ queryKey: ['business-day'], queryFn: () => apiGet<BusinessDay>('/api/business-day', token) });
+  const [picked, setPicked] = useState<string | null>(null);
+  const date = picked ?? businessDay.data?.businessDate ?? null;
+  const [currency, setCurrency] = useState<string | null>(null);
+  const [account, setAccount] = useState<string | null>(null);
+  const [download, setDownload] = useState<{ name: string } | Error | null>(null);
+
+  const balance = useQuery({
+    queryKey: ['trial-balance', date],
+    queryFn: () => apiGet<TrialBalanceRow[]>(`/api/exports/trial-balance?from=${date}&to=${date}`, token),
+    enabled: date !== null,
+  });
+  const cash = useQuery({ queryKey: ['cash', date], queryFn: () => apiGet<CashBalance[]>(`/api/cash?asOf=${date}`, token), enabled: date !== null });
+  const fx = useQuery({
+    queryKey: ['fx-results', date],
+    queryFn: () => apiGet<FxResults>(`/api/fx/results?from=${date}&to=${date}`, token),
+    enabled: date !== null,
+  });
+  const accounts = useQuery({
+    queryKey: ['referential', 'accounts', 'picker'],
+    queryFn: () => apiGet<ReferentialAccount[]>(`/api/referential/accounts?limit=${ACCOUNTS_MAX}`, token),
+  });
+  const chosenAccount = account ?? accounts.data?.[0]?.account ?? null;
+  const positions = useQuery({
+    queryKey: ['positions', chosenAccount, date],
+    queryFn: () => apiGet<Position[]>(`/api/positions/${encodeURIComponent(chosenAccount!)}?asOf=${date}`, token),
+    enabled: date !== null && chosenAccount !== null,
+  });
+
+  const rows = balance.data ?? [];
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+  const shownCurrency = currency !== null && currencies.includes(currency) ? currency : (currencies[0] ?? null);
+  const save = (path: string, fallbackName: string) => {
+    setDownload(null);
+    apiDownload(path, token, fallbackName).then(
+      ({ name }) => setDownload({ name }),
+      (e: Error) => setDownload(e),
+    );
+  };
+
+  return (
+    <>
+      <h1>{w(lang, 'books')}</h1>
+      <div className="filters">
+        <label>
+          {w(lang, 'day')}
+          <input name="day" type="date" value={date ?? ''} onChange={(e) => setPicked(e.target.value || null)} />
+        </label>
+        <label>
+          {w(lang, 'currency')}
+          <select name="currency" value={shownCurrency ?? ''} onChange={(e) => setCurrency(e.target.value)}>
+            {currencies.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {businessDay.isError ? <Problem lang={lang} error={businessDay.error} /> : null}
+
+      <section aria-labelledby="trial-balance-title">
+        <h2 id="trial-balance-title">{w(lang, 'trialBalance')}</h2>
+        {balance.isError ? <Problem lang={lang} error={balance.error} /> : null}
+        <table data-testid="trial-balance">
+          <caption>{`${w(lang, 'trialBalanceOf')} ${shownCurrency ?? '—'}${date ? `, ${formatDate(date, locale)}` : ''}`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{w(lang, 'ledgerAccount')}</th>
+              <th scope="col">{w(lang, 'accountName')}</th>
+              <th scope="col">{w(lang, 'book')}</th>
+              <th scope="col" className="amount">
+                {w(lang, 'opening')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'debit')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'credit')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'closing')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows
+              .filter((r) => r.currency === shownCurrency)
+              .map((r) => (
+                <tr key={`${r.account} ${r.book}`}>
+                  <th scope="row">{r.account}</th>
+                  <td>{r.name}</td>
+                  <td>{r.book}</td>
+                  <td className="amount">{formatAmount(r.opening, locale, r.currency)}</td>
+                  <td className="amount">{formatAmount(r.debit, locale, r.currency)}</td>
+                  <td className="amount">{formatAmount(r.credit, locale, r.currency)}</td>
+                  <td className="amount">{formatAmount(r.closing, locale, r.currency)}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+        {balance.isSuccess && rows.length === 0 ? <p>{w(lang, 'noLines')}</p> : null}
+      </section>
+
+      <section aria-labelledby="cash-title">
+        <h2 id="cash-title">{w(lang, 'cash')}</h2>
+        {cash.isError ? <Problem lang={lang} error={cash.error} /> : null}
+        <table data-testid="cash">
+          <caption>{w(lang, 'cashCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{w(lang, 'currency')}</th>
+              <th scope="col">{w(lang, 'custodian')}</th>
+              <th scope="col" className="amount">
+                {w(lang, 'balance')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(cash.data ?? []).map((c) => (
+              <tr key={`${c.currency} ${c.custodian}`}>
+                <th scope="row">{c.currency}</th>
+                <td>{c.custodian}</td>
+                <td className="amount">{formatAmount(c.balance, locale, c.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {cash.isSuccess && cash.data.length === 0 ? <p>{w(lang, 'noCash')}</p> : null}
+      </section>
+
+      <section aria-labelledby="positions-title">
+        <h2 id="positions-title">{w(lang, 'positions')}</h2>
+        {accounts.isError ? <Problem lang={lang} error={accounts.error} /> : null}
+        <label>
+          {w(lang, 'account')}{' '}
+          <select name="account" value={chosenAccount ?? ''} onChange={(e) => setAccount(e.target.value)}>
+            {(accounts.data ?? []).map((a) => (
+              <option key={a.account} value={a.account}>
+                {`${a.account} — ${a.clientName}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        {positions.isError ? <Problem lang={lang} error={positions.error} /> : null}
+        <table data-testid="positions">
+          <caption>{`${w(lang, 'positionsOf')} ${chosenAccount ?? '—'}${date ? `, ${formatDate(date, locale)}` : ''}`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">ISIN</th>
+              <th scope="col" className="amount">
+                {w(lang, 'tradeDateQuantity')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'settlementDateQuantity')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'cost')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'realized')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(positions.data ?? []).map((p) => (
+              <tr key={p.isin}>
+                <th scope="row">{p.isin}</th>
+                <td className="amount">{formatAmount(p.tradeDateQuantity, locale)}</td>
+                <td className="amount">{formatAmount(p.settlementDateQuantity, locale)}</td>
+                <td className="amount">{p.cost ? formatAmount(p.cost.cost, locale, p.cost.currency) : '—'}</td>
+                <td className="amount">{p.cost ? formatAmount(p.cost.realized, locale, p.cost.currency) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {positions.isSuccess && positions.data.length === 0 ? <p>{w(lang, 'noPositions')}</p> : null}
+      </section>
+
+      <section aria-labelledby="fx-title">
+        <h2 id="fx-title">{w(lang, 'fx')}</h2>
+        {fx.isError ? <Problem lang={lang} error={fx.error} /> : null}
+        <table data-testid="fx-results">
+          <caption>{w(lang, 'fxCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{w(lang, 'book')}</th>
+              <th scope="col">{w(lang, 'currency')}</th>
+              <th scope="col" className="amount">
+                {w(lang, 'position')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'rate')}
+              </th>
+              <th scope="col" className="amount">
+                {w(lang, 'resultEur')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(fx.data?.results ?? []).map((r, i) => (
+              <tr key={i}>
+                <th scope="row">{r.book}</th>
+                <td>{r.currency}</td>
+                <td className="amount">{formatAmount(r.position, locale, r.currency)}</td>
+                <td className="amount">{formatAmount(r.rate, locale)}</td>
+                <td className="amount">{formatAmount(r.resultEur, locale, 'EUR')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {fx.isSuccess && fx.data.results.length === 0 ? <p>{w(lang, 'noFx')}</p> : null}
+      </section>
+
+      <section aria-labelledby="downloads-title">
+        <h2 id="downloads-title">{w(lang, 'downloads')}</h2>
+        <div className="actions">
+          <button
+            type="button"
+            disabled={date === null}
+            onClick={() => save(`/api/exports/general-ledger?from=${date}&to=${date}`, `general-ledger-${date}.json`)}
+          >
+            {w(lang, 'generalLedger')}
+          </button>
+          <button type="button" disabled={date === null} onClick={() => save(`/api/exports/fec?from=${date}&to=${date}`, `FEC-${date}.txt`)}>
+            {w(lang, 'fec')}
+          </button>
+        </div>
+        <div role="status" data-testid="download-status">
+          {download instanceof Error ? <Problem lang={lang} error={download} /> : download ? <p>{`${w(lang, 'downloaded')} ${download.name}`}</p> : null}
+        </div>
+      </section>
+    </>
+  );
+}

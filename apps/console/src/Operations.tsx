@@ -1,0 +1,207 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+// The topic catalogue the services and the broker script read: the console offers the same topics.
+import catalogue from '../../../libs/shared/contracts/topics.json';
+import { apiGet, apiSend } from './api';
+import { Pager, useKeysetPages } from './Pager';
+import { dictionary, localeOf, type Lang } from './i18n';
+import { Problem } from './Problem';
+
+const w = dictionary({
+  deadLetters: { fr: 'Lettres mortes', en: 'Dead letters' },
+  topic: { fr: 'Sujet', en: 'Topic' },
+  deadLettersOf: { fr: 'Lettres mortes du sujet', en: 'Dead letters of the topic' },
+  place: { fr: 'Partition/position', en: 'Partition/offset' },
+  key: { fr: 'Clé', en: 'Key' },
+  consumer: { fr: 'Consommateur', en: 'Consumer' },
+  why: { fr: 'Motif', en: 'Reason' },
+  deadAt: { fr: 'Mise de côté le', en: 'Set aside at' },
+  action: { fr: 'Action', en: 'Action' },
+  proposeReplay: { fr: 'Proposer le rejeu', en: 'Propose the replay' },
+  proposed: {
+    fr: 'Rejeu proposé : il attend la validation d’une deuxième personne. Proposition',
+    en: 'Replay proposed: it waits for a second person’s approval. Proposal',
+  },
+  noDeadLetters: { fr: 'Aucune lettre morte sur ce sujet.', en: 'No dead letter on this topic.' },
+  audit: { fr: 'Journal d’audit', en: 'Audit log' },
+  auditCaption: { fr: 'Journal d’audit, du plus ancien', en: 'Audit log, oldest first' },
+  verified: { fr: 'Vérifié : lignes chaînées et scellées jusqu’à la n°', en: 'Verified: rows chained and sealed up to no.' },
+  broken: { fr: 'Chaîne rompue à la ligne', en: 'Chain broken at row' },
+  seq: { fr: 'N°', en: 'No.' },
+  at: { fr: 'Horodatage', en: 'Time' },
+  actor: { fr: 'Auteur', en: 'Actor' },
+  target: { fr: 'Objet', en: 'Target' },
+  noAudit: { fr: 'Aucune ligne d’audit.', en: 'No audit row.' },
+});
+
+/** The topics a service consumes: only they can have dead letters. */
+const TOPICS = catalogue.topics.filter((t) => t.consumers.length > 0).map((t) => t.name);
+const AUDIT_PAGE = 50;
+
+/** A row of GET /api/dlq (the gateway's dlq-reader). */
+interface DeadLetter {
+  partition: number;
+  offset: string;
+  key: string | null;
+  error: string | null;
+  consumer: string | null;
+  deadAt: string | null;
+}
+/** A row of GET /api/audit. */
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+}
+type AuditVerdict = { ok: true; rows: number; headSeq: number } | { ok: false; seq: number | null; problem: string };
+
+/**
+ * What runs under the day: the dead letters a consumer gave up on, whose replay is a REPLAY_DLQ
+ * proposal a second person approves, and, for the auditor, the audit log and its verification.
+ */
+export function Operations({ lang, token }: { lang: Lang; token: string }) {
+  return (
+    <>
+      <h1>{w(lang, 'operations')}</h1>
+      <DeadLetters lang={lang} token={token} />
+      <Audit lang={lang} token={token} />
+    </>
+  );
+}
+
+function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
+  const locale = localeOf(lang);
+  const [topic, setTopic] = useState(TOPICS[0] ?? '');
+  const [proposals, setProposals] = useState<Record<string, { proposalId: string } | Error>>({});
+  const letters = useQuery({
+    queryKey: ['dlq', topic],
+    queryFn: () => apiGet<DeadLetter[]>(`/api/dlq?topic=${encodeURIComponent(topic)}`, token),
+  });
+  const propose = (l: DeadLetter) => {
+    const place = `${topic} ${l.partition}/${l.offset}`;
+    apiSend<{ proposalId: string }>('POST', '/api/proposals', token, { kind: 'REPLAY_DLQ', params: { topic, partition: l.partition, offset: l.offset } }).then(
+      (p) => setProposals((all) => ({ ...all, [place]: p })),
+      (e: Error) => setProposals((all) => ({ ...all, [place]: e })),
+    );
+  };
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+  const data = letters.data ?? [];
+  return (
+    <section aria-labelledby="dlq-title">
+      <h2 id="dlq-title">{w(lang, 'deadLetters')}</h2>
+      <label>
+        {w(lang, 'topic')}{' '}
+        <select name="topic" value={topic} onChange={(e) => setTopic(e.target.value)}>
+          {TOPICS.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      {letters.isError ? (
+        <Problem lang={lang} error={letters.error} />
+      ) : (
+        <>
+          <table data-testid="dead-letters">
+            <caption>{`${w(lang, 'deadLettersOf')} ${topic}`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{w(lang, 'place')}</th>
+                <th scope="col">{w(lang, 'key')}</th>
+                <th scope="col">{w(lang, 'consumer')}</th>
+                <th scope="col">{w(lang, 'why')}</th>
+                <th scope="col">{w(lang, 'deadAt')}</th>
+                <th scope="col">{w(lang, 'action')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((l) => {
+                const outcome = proposals[`${topic} ${l.partition}/${l.offset}`];
+                return (
+                  <tr key={`${l.partition}/${l.offset}`}>
+                    <th scope="row">{`${l.partition}/${l.offset}`}</th>
+                    <td>{l.key ?? '—'}</td>
+                    <td>{l.consumer ?? '—'}</td>
+                    <td>
+                      <code>{l.error ?? '—'}</code>
+                    </td>
+                    <td>{l.deadAt && !Number.isNaN(Date.parse(l.deadAt)) ? when.format(new Date(l.deadAt)) : (l.deadAt ?? '—')}</td>
+                    <td>
+                      {outcome instanceof Error ? (
+                        <Problem lang={lang} error={outcome} />
+                      ) : outcome ? (
+                        <p role="status">{`${w(lang, 'proposed')} ${outcome.proposalId}.`}</p>
+                      ) : (
+                        <button type="button" onClick={() => propose(l)}>
+                          {w(lang, 'proposeReplay')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {letters.isSuccess && data.length === 0 ? <p>{w(lang, 'noDeadLetters')}</p> : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Audit({ lang, token }: { lang: Lang; token: string }) {
+  const locale = localeOf(lang);
+  const pages = useKeysetPages();
+  const after = pages.after ?? '0';
+  const rows = useQuery({
+    queryKey: ['audit', after],
+    queryFn: () => apiGet<AuditRow[]>(`/api/audit?after=${after}&limit=${AUDIT_PAGE}`, token),
+    placeholderData: keepPreviousData,
+  });
+  const verdict = useQuery({ queryKey: ['audit-verify'], queryFn: () => apiGet<AuditVerdict>('/api/audit/verify', token) });
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+  const data = rows.data ?? [];
+  const v = verdict.data;
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">{w(lang, 'audit')}</h2>
+      {/* The log and its check are for the same roles: one refusal says it for both. */}
+      {rows.isError ? (
+        <Problem lang={lang} error={rows.error} />
+      ) : (
+        <>
+          {verdict.isError ? <Problem lang={lang} error={verdict.error} /> : null}
+          {v ? <p data-testid="audit-verdict">{v.ok ? `${w(lang, 'verified')} ${v.headSeq}.` : `${w(lang, 'broken')} ${v.seq ?? '—'}: ${v.problem}`}</p> : null}
+          <table data-testid="audit">
+            <caption>{w(lang, 'auditCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{w(lang, 'seq')}</th>
+                <th scope="col">{w(lang, 'at')}</th>
+                <th scope="col">{w(lang, 'actor')}</th>
+                <th scope="col">{w(lang, 'action')}</th>
+                <th scope="col">{w(lang, 'target')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((r) => (
+                <tr key={r.seq}>
+                  <th scope="row">{r.seq}</th>
+                  <td>{when.format(new Date(r.at))}</td>
+                  <td>{r.actor}</td>
+                  <td>{r.action}</td>
+                  <td>{r.target}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {rows.isSuccess && data.length === 0 ? <p>{w(lang, 'noAudit')}</p> : null}
+          <Pager lang={lang} pages={pages} shown={data.length} size={AUDIT_PAGE} lastKey={data.at(-1) ? String(data.at(-1)!.seq) : undefined} />
+        </>
+      )}
+    </section>
+  );
+}
