@@ -1,7 +1,34 @@
-import { useQuery } from '@tanstack/react-query';
-import { apiGet } from './api';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { apiGet, apiSend } from './api';
+import type { SignedIn } from './auth';
+import { Bars } from './Bars';
 import { formatAmount, formatCount, formatDate, formatRate } from './format';
-import { localeOf, t, type Lang } from './i18n';
+import { dictionary, localeOf, type Lang } from './i18n';
+import { Problem } from './Problem';
+
+const t = dictionary({
+  dayCommands: { fr: 'Ouvrir ou clôturer une journée', en: 'Open or close a day' },
+  day: { fr: 'Journée', en: 'Day' },
+  openDay: { fr: 'Ouvrir', en: 'Open' },
+  closeDay: { fr: 'Clôturer', en: 'Close' },
+  confirmOpen: { fr: 'Confirmer l’ouverture du', en: 'Confirm opening' },
+  confirmClose: { fr: 'Confirmer la clôture du', en: 'Confirm closing' },
+  cancel: { fr: 'Annuler', en: 'Cancel' },
+  alreadyDone: { fr: 'déjà fait : rien de nouveau', en: 'already done: nothing new' },
+  rates: { fr: 'Taux du jour', en: 'Rates of the day' },
+  stp: { fr: 'Traitement automatique (STP)', en: 'Straight-through (STP)' },
+  confirmationRate: { fr: 'Confirmation', en: 'Confirmation' },
+  failsByReason: { fr: 'Suspens par motif', en: 'Fails by reason' },
+  noFails: { fr: 'Aucun suspens.', en: 'No fail.' },
+  alerts: { fr: 'Alertes', en: 'Alerts' },
+  openExceptions: { fr: 'exceptions ouvertes', en: 'open exceptions' },
+  unconfirmedTrades: { fr: 'opérations non confirmées', en: 'unconfirmed trades' },
+  lateAvis: { fr: 'avis d’opéré en retard', en: 'late avis d’opéré' },
+  failedNotices: { fr: 'envois en échec', en: 'notices that failed to go' },
+  openBreaks: { fr: 'écarts de rapprochement ouverts', en: 'open reconciliation breaks' },
+  failingInstructions: { fr: 'instructions en suspens', en: 'failing instructions' },
+});
 
 interface BusinessDay {
   calendar: string;
@@ -11,10 +38,66 @@ interface BusinessDay {
 
 /** The parts of GET /api/eod-summary this screen shows; a service that did not answer is null. */
 interface EodSummary {
-  capture: { captured: number; exceptions: number; unconfirmed: number } | null;
+  capture: {
+    consumed: number;
+    captured: number;
+    exceptions: number;
+    unconfirmed: number;
+    confirmed: number;
+    trades: Record<string, number>;
+    openExceptions: Record<string, number>;
+  } | null;
   settlement: { instructed: number; settled: number; failing: number } | null;
   accounting: { entries: number; balanced: boolean; perCurrency: Array<{ currency: string; debit: string; credit: string; balanced: boolean }> } | null;
-  reporting: { settlementEfficiency: string | null } | null;
+  reporting: { settlementEfficiency: string | null; failsByReason: Record<string, number> } | null;
+  notification: { lateAvis: number; failed: number } | null;
+}
+
+/** A share of two counts as the decimal string formatRate takes (4 places), or null when there is nothing to share. */
+const share = (part: number, whole: number): string | null => (whole > 0 ? (part / whole).toFixed(4) : null);
+
+/** A supervisor opens and closes the business day, each after a second click that names the day. */
+function DayCommands({ lang, token, current }: { lang: Lang; token: string; current: BusinessDay }) {
+  const client = useQueryClient();
+  const [date, setDate] = useState(current.businessDate ?? '');
+  const [asked, setAsked] = useState<'open' | 'close' | null>(null);
+  const command = useMutation({
+    mutationFn: (action: 'open' | 'close') =>
+      apiSend<{ businessDate: string; status: 'OPEN' | 'CLOSED'; alreadyDone: boolean }>('POST', `/api/business-day/${action}`, token, { businessDate: date }),
+    onSuccess: () => {
+      setAsked(null);
+      void client.invalidateQueries();
+    },
+  });
+  const locale = localeOf(lang);
+  return (
+    <div className="actions" data-testid="day-commands">
+      <label>
+        {t(lang, 'day')} <input type="date" name="business-date" value={date} onChange={(e) => setDate(e.target.value)} />
+      </label>
+      {asked ? (
+        <>
+          <button type="button" disabled={command.isPending || !date} onClick={() => command.mutate(asked)}>
+            {`${t(lang, asked === 'open' ? 'confirmOpen' : 'confirmClose')} ${date ? formatDate(date, locale) : ''}`}
+          </button>
+          <button type="button" onClick={() => setAsked(null)}>
+            {t(lang, 'cancel')}
+          </button>
+        </>
+      ) : (
+        <>
+          <button type="button" disabled={!date} onClick={() => setAsked('open')}>
+            {t(lang, 'openDay')}
+          </button>
+          <button type="button" disabled={!date} onClick={() => setAsked('close')}>
+            {t(lang, 'closeDay')}
+          </button>
+        </>
+      )}
+      {command.data?.alreadyDone ? <span role="status">{t(lang, 'alreadyDone')}</span> : null}
+      {command.isError ? <Problem lang={lang} error={command.error} /> : null}
+    </div>
+  );
 }
 
 function Figure({ label, value }: { label: string; value: string }) {
@@ -27,8 +110,10 @@ function Figure({ label, value }: { label: string; value: string }) {
 }
 
 /** Today: the business day and the end-of-day summary a head of back office reads in the morning. */
-export function Today({ lang, token }: { lang: Lang; token: string }) {
+export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
+  const token = who.accessToken;
   const locale = localeOf(lang);
+  const breaks = useQuery({ queryKey: ['breaks-summary'], queryFn: () => apiGet<{ open: number }>('/api/reconciliations/breaks/summary', token) });
   const day = useQuery({ queryKey: ['business-day'], queryFn: () => apiGet<BusinessDay>('/api/business-day', token) });
   const summary = useQuery({ queryKey: ['eod-summary'], queryFn: () => apiGet<EodSummary>('/api/eod-summary', token) });
   const s = summary.data;
@@ -50,7 +135,14 @@ export function Today({ lang, token }: { lang: Lang; token: string }) {
         ) : (
           <p data-testid="business-day">{t(lang, 'noBusinessDay')}</p>
         )}
+        {day.data && who.roles.some((r) => r === 'supervisor' || r === 'admin') ? (
+          <details>
+            <summary>{t(lang, 'dayCommands')}</summary>
+            <DayCommands key={`${day.data.businessDate}-${day.data.status}`} lang={lang} token={token} current={day.data} />
+          </details>
+        ) : null}
       </section>
+      <Alerts lang={lang} summary={s} openBreaks={breaks.data?.open} />
       {summary.isError ? <p role="alert">{`${t(lang, 'error')}: ${summary.error.message}`}</p> : null}
       <div className="cards">
         <section aria-labelledby="capture-title" className="card">
@@ -76,6 +168,42 @@ export function Today({ lang, token }: { lang: Lang; token: string }) {
               <Figure label={t(lang, 'failing')} value={n(s?.settlement?.failing)} />
               <Figure label={t(lang, 'efficiency')} value={s?.reporting?.settlementEfficiency ? formatRate(s.reporting.settlementEfficiency, locale) : '—'} />
             </dl>
+          )}
+        </section>
+        <section aria-labelledby="rates-title" className="card">
+          <h2 id="rates-title">{t(lang, 'rates')}</h2>
+          <Bars
+            caption={t(lang, 'rates')}
+            testId="rates"
+            bars={[
+              { label: t(lang, 'stp'), value: s?.capture ? share(s.capture.captured, s.capture.consumed) : null },
+              {
+                label: t(lang, 'confirmationRate'),
+                value: s?.capture
+                  ? share(
+                      s.capture.confirmed,
+                      Object.entries(s.capture.trades).reduce((a, [k, v]) => (k === 'CANCELLED' ? a : a + v), 0),
+                    )
+                  : null,
+              },
+              { label: t(lang, 'efficiency'), value: s?.reporting?.settlementEfficiency ?? null },
+            ].map((b) => ({ label: b.label, share: b.value === null ? 0 : Number(b.value), figure: b.value === null ? '—' : formatRate(b.value, locale) }))}
+          />
+        </section>
+        <section aria-labelledby="fails-title" className="card">
+          <h2 id="fails-title">{t(lang, 'failsByReason')}</h2>
+          {s?.reporting && Object.keys(s.reporting.failsByReason).length > 0 ? (
+            <Bars
+              caption={t(lang, 'failsByReason')}
+              testId="fails-by-reason"
+              bars={Object.entries(s.reporting.failsByReason).map(([reason, count], _, all) => ({
+                label: reason,
+                share: count / Math.max(...all.map(([, c]) => c)),
+                figure: formatCount(count, locale),
+              }))}
+            />
+          ) : (
+            <p>{t(lang, 'noFails')}</p>
           )}
         </section>
         <section aria-labelledby="accounting-title" className="card wide">
@@ -117,5 +245,38 @@ export function Today({ lang, token }: { lang: Lang; token: string }) {
         </section>
       </div>
     </>
+  );
+}
+
+/** What needs someone today, each with its count and the screen that works it; a quiet one says so. */
+function Alerts({ lang, summary: s, openBreaks }: { lang: Lang; summary: EodSummary | undefined; openBreaks: number | undefined }) {
+  const locale = localeOf(lang);
+  if (!s) return null;
+  const items: Array<{ key: string; n: number | undefined; words: Parameters<typeof t>[1]; href: string }> = [
+    {
+      key: 'exceptions',
+      n: s.capture ? Object.values(s.capture.openExceptions).reduce((a, b) => a + b, 0) : undefined,
+      words: 'openExceptions',
+      href: '#/exceptions',
+    },
+    { key: 'unconfirmed', n: s.capture?.unconfirmed, words: 'unconfirmedTrades', href: '#/trades' },
+    { key: 'failing', n: s.settlement?.failing, words: 'failingInstructions', href: '#/settlement' },
+    { key: 'breaks', n: openBreaks, words: 'openBreaks', href: '#/reconciliation' },
+    { key: 'late-avis', n: s.notification?.lateAvis, words: 'lateAvis', href: '#/trades' },
+    { key: 'failed-notices', n: s.notification?.failed, words: 'failedNotices', href: '#/trades' },
+  ];
+  return (
+    <section aria-labelledby="alerts-title">
+      <h2 id="alerts-title">{t(lang, 'alerts')}</h2>
+      <ul className="alerts" data-testid="alerts">
+        {items
+          .filter((i) => i.n !== undefined)
+          .map((i) => (
+            <li key={i.key} className={i.n === 0 ? 'quiet' : undefined} data-testid={`alert-${i.key}`}>
+              <a href={i.href}>{`${formatCount(i.n!, locale)} ${t(lang, i.words)}`}</a>
+            </li>
+          ))}
+      </ul>
+    </section>
   );
 }

@@ -22,8 +22,8 @@ export async function apiGet<T>(path: string, token: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** A command: JSON in, JSON out (a proposal, a decision, a file run). */
-export async function apiSend<T>(method: 'POST' | 'PUT', path: string, token: string, body?: unknown): Promise<T> {
+/** A command: JSON in, JSON out (a proposal, a decision, a file run, a break worked). */
+export async function apiSend<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, token: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
     headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -75,6 +75,8 @@ const WORDS = {
   books: { fr: 'Comptabilité générale', en: 'Books' },
   referential: { fr: 'Référentiel', en: 'Referential' },
   operations: { fr: 'Exploitation', en: 'Operations' },
+  reconciliation: { fr: 'Rapprochements', en: 'Reconciliation' },
+  reports: { fr: 'Déclarations', en: 'Reports' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

@@ -9,13 +9,16 @@ import { Trades } from './Trades';
 import { Exceptions } from './Exceptions';
 import { Approvals } from './Approvals';
 import { TradePage } from './TradePage';
+import { Settlement } from './Settlement';
 import { Books } from './Books';
 import { Referential } from './Referential';
 import { Operations } from './Operations';
+import { Reconciliation } from './Reconciliation';
+import { Reports } from './Reports';
 import './console.css';
 
 /** The screens, each at its own address (#/today, #/trades…): a link can be kept and shared. */
-const SCREENS = ['today', 'trades', 'exceptions', 'approvals', 'books', 'referential', 'operations'] as const;
+const SCREENS = ['today', 'trades', 'exceptions', 'approvals', 'settlement', 'books', 'referential', 'operations', 'reconciliation', 'reports'] as const;
 type Screen = (typeof SCREENS)[number];
 const screenOf = (hash: string): Screen => SCREENS.find((k) => hash === `#/${k}`) ?? 'today';
 /** A trade's own page: #/trade/<reference>, linked from the blotter and from anywhere a reference is shown. */
@@ -120,6 +123,8 @@ function App() {
           <Trades lang={lang} token={who.accessToken} />
         ) : screen === 'exceptions' ? (
           <Exceptions lang={lang} token={who.accessToken} />
+        ) : screen === 'settlement' ? (
+          <Settlement lang={lang} token={who.accessToken} />
         ) : screen === 'approvals' ? (
           <Approvals lang={lang} who={who} />
         ) : screen === 'books' ? (
@@ -128,8 +133,12 @@ function App() {
           <Referential lang={lang} token={who.accessToken} />
         ) : screen === 'operations' ? (
           <Operations lang={lang} token={who.accessToken} />
+        ) : screen === 'reconciliation' ? (
+          <Reconciliation lang={lang} token={who.accessToken} />
+        ) : screen === 'reports' ? (
+          <Reports lang={lang} token={who.accessToken} />
         ) : (
-          <Today lang={lang} token={who.accessToken} />
+          <Today lang={lang} who={who} />
         )}
       </main>
     </>
