@@ -28,7 +28,7 @@ const boundaryFor = (self) => [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.nx/**', 'coverage/**', 'deploy/local/*.mjs', 'scripts/*.cjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'apps/console/src/generated/**', '.local/**', '.nx/**', 'coverage/**', 'deploy/local/*.mjs', 'scripts/*.cjs'] },
   js.configs.recommended,
   {
     files: ['**/*.mjs', '**/*.js'],

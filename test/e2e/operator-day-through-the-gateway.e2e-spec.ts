@@ -391,6 +391,41 @@ describe("an operator's day through the gateway", () => {
       const r = await call('GET', `/api/notices/${id}`, operator);
       outOfForm.push(...amountFieldsOutOfForm(r.json).map((p) => `/api/notices/${id} ${p}`));
     }
+    // Every other read of the operator's day, and one of each kind of detail: each answer keeps its schema.
+    const first = async (list: string, key: string) => ((await call<Array<Record<string, string>>>('GET', list, operator)).json[0] ?? {})[key];
+    const [runId, breakId, reportRunId, notificationId] = await Promise.all([
+      first('/api/reconciliations/runs', 'runId'),
+      first('/api/reconciliations/breaks', 'breakId'),
+      first('/api/reports/runs', 'runId'),
+      first('/api/notifications', 'notificationId'),
+    ]);
+    const reads = [
+      ...tradeRefs.map((r) => `/api/trades/${encodeURIComponent(r)}/held-events`),
+      ...noticeIds.map((id) => `/api/notices/${id}`),
+      `/api/reconciliations/runs/${runId}`,
+      `/api/reconciliations/breaks/${breakId}`,
+      `/api/reports/runs/${reportRunId}`,
+      `/api/notifications/${notificationId}`,
+      '/api/reconciliations/runs',
+      '/api/reconciliations/breaks/summary',
+      '/api/chart',
+      '/api/posting-rules',
+      '/api/reports/runs',
+      '/api/mifir/reports',
+      '/api/notifications',
+      '/api/avis/late',
+      '/api/exceptions',
+      '/api/business-day',
+      '/api/proposals?status=EXECUTED',
+      '/api/webhook-secrets/CLI-0003',
+      ...['instruments', 'parties', 'accounts', 'ssis', 'calendars'].map((e) => `/api/referential/${e}`),
+      '/api/referential/history?entity=accounts',
+    ];
+    for (const path of reads) {
+      const r = await call('GET', path, operator);
+      expect([path, r.status, answers.schemaOf('GET', path, r.status) === undefined]).toEqual([path, 200, false]);
+      offSchema.push(...answers.problems('GET', path, r.status, r.json));
+    }
     // The check can fail: the journal lines read from the database, as Postgres writes them (8775, 0), are out of form.
     const raw = await env.db.query(`SELECT l.currency, l.debit::text AS debit FROM accounting.journal_lines l WHERE l.debit = 8775 LIMIT 1`);
     expect(amountFieldsOutOfForm(raw.rows)).toEqual(['$[0].debit: "8775" (EUR)']);

@@ -163,29 +163,40 @@ describe('gateway security, on the built process', () => {
   });
 
   it('the OpenAPI document gives a schema with its fields for every request body', async () => {
-    type Schema = { $ref?: string; type?: string; items?: Schema; properties?: Record<string, unknown> };
+    type Schema = { $ref?: string; type?: string; items?: Schema; properties?: Record<string, unknown>; anyOf?: Schema[] };
     const doc = (await call('GET', '/api/docs-json')).json as unknown as {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>>;
       components: { schemas: Record<string, Schema> };
     };
     const resolve = (s: Schema): Schema => (s.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]! : s);
+    // A class's fields, [an array's], alternatives apart; a raw body (XML, CSV) is its media type.
+    const fields = (s: Schema): string => {
+      const r = resolve(s);
+      if (r.anyOf) return r.anyOf.map(fields).join(' | ');
+      if (r.type === 'array') return `[${fields(r.items!)}]`;
+      return Object.keys(r.properties ?? {}).join(', ');
+    };
     const bodies = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([, op]) => op.requestBody)
-        .map(([m, op]) => {
-          const schema = resolve(op.requestBody!.content['application/json']!.schema);
-          const fields = Object.keys(resolve(schema.type === 'array' ? schema.items! : schema).properties ?? {});
-          return `${m.toUpperCase()} ${path}: ${schema.type === 'array' ? '[' : ''}${fields.join(', ')}${schema.type === 'array' ? ']' : ''}`;
-        }),
+        .map(
+          ([m, op]) =>
+            `${m.toUpperCase()} ${path}: ${Object.entries(op.requestBody!.content)
+              .map(([media, { schema }]) => (resolve(schema).type === 'string' ? media : fields(schema)))
+              .join(' or ')}`,
+        ),
     );
     expect(bodies.sort()).toEqual(
       [
         'PATCH /api/reconciliations/breaks/{id}: status, comment',
         'POST /api/business-day/close: businessDate',
         'POST /api/business-day/open: businessDate',
+        'POST /api/fx-rates/ecb: text/csv or csv',
         'POST /api/proposals: kind, params',
         'POST /api/proposals/{id}/reject: comment',
         'POST /api/proposals/{id}/withdraw: comment',
+        'POST /api/reconciliations/desk-pnl: [book, date, currency, amount] or text/csv',
+        'POST /api/reconciliations/statements: application/xml or text/xml',
         'POST /api/reference-prices: [isin, priceDate, price, priceType, currency]',
         'POST /api/reports/runs: kind, period, testRun',
         'POST /api/webhook-secrets/{account}/rotate: url',

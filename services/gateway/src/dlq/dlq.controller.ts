@@ -1,6 +1,7 @@
 import { Roles } from '@postera/platform';
 import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DeadLetter } from './dlq.dto.js';
 import { deadLetterOut, DlqReader } from './dlq-reader.js';
 
 /** Dead letters, for the operators who work them; a replay is a proposal (kind REPLAY_DLQ) a supervisor approves. */
@@ -13,6 +14,18 @@ export class DlqController {
   @Get()
   @Roles('operator', 'supervisor', 'auditor')
   @ApiOperation({ summary: 'Browse a topic’s dead letters (error, consumer, origin, the original bytes); replay one with a REPLAY_DLQ proposal' })
+  @ApiOkResponse({
+    type: [DeadLetter],
+    headers: {
+      'x-dlq-truncated': {
+        description: 'true when the browse stopped at its byte budget before the limit',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+      'x-dlq-bytes-read': { description: 'Bytes of values read', schema: { type: 'string' } },
+    },
+  })
+  @ApiQuery({ name: 'topic', required: true, description: 'A topic whose dead letters to browse' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } })
   async browse(
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
     @Query('topic') topic?: string,

@@ -1,7 +1,10 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, READERS, Roles, type Operator } from '@postera/platform';
 import { Upstream } from '../upstream/services.js';
+import { ApiPage, dateQuery } from '../api-docs.js';
+import { CaptureException } from './capture-work.dto.js';
+import { EodSummary, TradeTimeline } from './operations.dto.js';
 
 /**
  * The operators' read side across services: the end-of-day summary a back-office head reads,
@@ -17,6 +20,8 @@ export class OperationsController {
 
   @Get('eod-summary')
   @ApiOperation({ summary: 'The end-of-day summary a back-office head reads, from every service' })
+  @ApiOkResponse({ type: EodSummary })
+  @ApiQuery(dateQuery('businessDate', 'The day reporting’s figures are of (today by default)'))
   async eodSummary(@CurrentOperator() who: Operator, @Query('businessDate') businessDate?: string) {
     const q = businessDate ? `?businessDate=${encodeURIComponent(businessDate)}` : '';
     const [capture, settlement, accounting, reporting, notification] = await Promise.all([
@@ -31,6 +36,7 @@ export class OperationsController {
 
   @Get('trades/:ref/timeline')
   @ApiOperation({ summary: "One trade's timeline across capture, settlement, accounting, reporting and notification" })
+  @ApiOkResponse({ type: TradeTimeline })
   async timeline(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
     const r = encodeURIComponent(ref);
     const [trade, instruction, journal, activity, notifications] = await Promise.all([
@@ -52,6 +58,10 @@ export class OperationsController {
     summary:
       'The exceptions queue (status OPEN by default; kind INPUT, LIFECYCLE or CONFIRMATION), oldest first: limit (1–500, 100 by default), after = the last exceptionId of the page before',
   })
+  @ApiOkResponse({ type: [CaptureException] })
+  @ApiQuery({ name: 'status', required: false, enum: ['OPEN', 'REPLAYED', 'REJECTED'] })
+  @ApiQuery({ name: 'kind', required: false, enum: ['INPUT', 'LIFECYCLE', 'CONFIRMATION'] })
+  @ApiPage('exceptionId')
   exceptions(
     @CurrentOperator() who: Operator,
     @Query('status') status = 'OPEN',

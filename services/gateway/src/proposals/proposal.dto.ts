@@ -34,16 +34,16 @@ export class WithdrawCommand {
   comment?: string;
 }
 
-const STATUSES = ['PENDING', 'EXECUTED', 'FAILED', 'REJECTED', 'WITHDRAWN'];
+export const PROPOSAL_STATUSES = ['PENDING', 'EXECUTED', 'FAILED', 'REJECTED', 'WITHDRAWN'];
 
 /** A proposal as stored: what was proposed, by whom, and what became of it. */
-export class Proposal {
+export class ProposalView {
   @ApiProperty({ format: 'uuid' }) proposalId!: string;
   @ApiProperty({ enum: KINDS }) kind!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The parameters, and for a kind that shows it the change it makes (`change`)' })
   params!: Record<string, unknown>;
   @ApiProperty() summary!: string;
-  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ enum: PROPOSAL_STATUSES }) status!: string;
   @ApiProperty() maker!: string;
   @ApiProperty() makerName!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -82,12 +82,14 @@ export class ProposalDecided {
   result!: Record<string, unknown> | null;
 }
 
+/** A proposal a checker refused. */
 export class ProposalRejected {
   @ApiProperty({ format: 'uuid' }) proposalId!: string;
   @ApiProperty({ enum: ['REJECTED'] }) status!: 'REJECTED';
   @ApiProperty() checker!: string;
 }
 
+/** A proposal its maker took back. */
 export class ProposalWithdrawn {
   @ApiProperty({ format: 'uuid' }) proposalId!: string;
   @ApiProperty({ enum: ['WITHDRAWN'] }) status!: 'WITHDRAWN';

@@ -12,7 +12,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { newId } from '@postera/kernel';
 import {
   CHECKERS,
@@ -29,16 +29,18 @@ import {
 } from '@postera/platform';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ApiPage } from '../api-docs.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { canonical } from '../audit/audit-chain.js';
 import { DlqReader } from '../dlq/dlq-reader.js';
 import { Upstream } from '../upstream/services.js';
 import {
-  Proposal,
   ProposalDecided,
   ProposalMade,
   ProposalRejected,
+  ProposalView,
   ProposalWithdrawn,
+  PROPOSAL_STATUSES,
   ProposeCommand,
   RejectCommand,
   WithdrawCommand,
@@ -139,7 +141,10 @@ export class ProposalsController {
     summary:
       'Proposals by status (PENDING by default), of one kind or maker if asked, oldest first: limit (1–500, 100 by default), after = the last proposalId of the page before',
   })
-  @ApiOkResponse({ type: [Proposal] })
+  @ApiOkResponse({ type: [ProposalView] })
+  @ApiQuery({ name: 'status', required: false, enum: PROPOSAL_STATUSES })
+  @ApiQuery({ name: 'kind', required: false, enum: PROPOSAL_KINDS.map((k) => k.kind) })
+  @ApiPage('proposalId')
   list(
     @Query('status') status = 'PENDING',
     @Query('kind') kind?: string,
@@ -160,7 +165,7 @@ export class ProposalsController {
   @Get(':id')
   @Roles(...READERS, 'admin')
   @ApiOperation({ summary: 'One proposal, with its decision and result' })
-  @ApiOkResponse({ type: Proposal })
+  @ApiOkResponse({ type: ProposalView })
   async one(@Param('id') id: string) {
     const [row] = (await this.ds.query(`SELECT ${COLUMNS} FROM gateway.proposals WHERE proposal_id::text = $1`, [id])) as unknown[];
     if (!row) throw new NotFoundException(`no proposal ${id}`);
