@@ -148,6 +148,20 @@ describe('the console’s reconciliation and reports in a real browser', () => {
       .getByTestId('read-subject')
       .filter({ hasText: `${trade.account}:EUR` })
       .waitFor();
+    // What the reader read from the bank's file: its own id and account, the balances as the bank wrote them, the entry.
+    const closingWritten = formatAmount(new Dec('25000.00').plus(trade.amount).toFixed(2), 'en-GB');
+    const read = Object.fromEntries(
+      await Promise.all(
+        ['statementId', 'their-account', 'opening', 'closing', 'entries'].map(async (id) => [id, await page.getByTestId(`read-${id}`).textContent()] as const),
+      ),
+    );
+    expect(read).toEqual({
+      statementId: `STMT${DAY.replaceAll('-', '')}-00512`,
+      'their-account': 'FR7630004000031234567890143',
+      opening: '25,000.00 EUR',
+      closing: `${closingWritten} EUR`,
+      entries: '1',
+    });
     const breaks = (await api<Break[]>('/api/reconciliations/breaks?status=OPEN&kind=CASH')).filter((b) => b.subject === `${trade.account}:EUR`);
     expect(breaks.length).toBeGreaterThan(0);
     const figures = (b: Pick<Break, 'item' | 'field' | 'ours' | 'theirs' | 'difference'>) => [

@@ -5,9 +5,16 @@ import { formatAmount, formatCount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
+import type { StatementRead } from './schema';
 import { ProposalOutcome, useProposal } from './Propose';
 
 const w = dictionary({
+  statementId: { fr: 'Identifiant du relevé', en: 'Statement id' },
+  theirAccount: { fr: 'Compte chez la banque', en: 'Account at the bank' },
+  opening: { fr: 'Solde d’ouverture', en: 'Opening balance' },
+  closing: { fr: 'Solde de clôture', en: 'Closing balance' },
+  entriesRead: { fr: 'Mouvements lus', en: 'Entries read' },
+  holdingsRead: { fr: 'Positions lues', en: 'Holdings read' },
   figures: { fr: 'Écarts ouverts', en: 'Open breaks' },
   openBreaks: { fr: 'Ouverts (dont en analyse)', en: 'Open (under investigation included)' },
   underInvestigation: { fr: 'En cours d’analyse', en: 'Under investigation' },
@@ -123,6 +130,8 @@ interface RunReport {
   breaks: Array<{ breakId: string; item: string; field: string; ours: string | null; theirs: string | null; difference: string | null; status: string }>;
   closed: Array<{ breakId: string; item: string; field: string; firstSeen: string }>;
   errors: RowProblem[];
+  /** What the reader read (absent when the file could not be read). */
+  statement?: StatementRead;
 }
 interface Summary {
   open: number;
@@ -259,6 +268,28 @@ function Upload({ lang, token }: { lang: Lang; token: string }) {
   );
 }
 
+/** The statement as the reader read it: the bank's account, its id, its balances as written, the entries read and compared. */
+function StatementFacts({ lang, locale, st }: { lang: Lang; locale: string; st: StatementRead }) {
+  const facts: Array<[string, string, string]> = [
+    ['statementId', w(lang, 'statementId'), st.statementId],
+    ['their-account', w(lang, 'theirAccount'), st.cashAccount ?? st.safekeepingAccount ?? '—'],
+    ...(st.openingBalance !== undefined ? [['opening', w(lang, 'opening'), figure(st.openingBalance, locale)] as [string, string, string]] : []),
+    ...(st.closingBalance !== undefined ? [['closing', w(lang, 'closing'), figure(st.closingBalance, locale)] as [string, string, string]] : []),
+    ...(st.entries !== undefined ? [['entries', w(lang, 'entriesRead'), formatCount(st.entries, locale)] as [string, string, string]] : []),
+    ...(st.holdings !== undefined ? [['holdings', w(lang, 'holdingsRead'), formatCount(st.holdings, locale)] as [string, string, string]] : []),
+  ];
+  return (
+    <>
+      {facts.map(([id, label, value]) => (
+        <div key={id}>
+          <dt>{label}</dt>
+          <dd data-testid={`read-${id}`}>{st.currency && (id === 'opening' || id === 'closing') ? `${value} ${st.currency}` : value}</dd>
+        </div>
+      ))}
+    </>
+  );
+}
+
 /** One run an upload made: what was reconciled and as of when, the breaks it found or closed, or every problem named. */
 function RunRead({ lang, locale, fileName, report: r }: { lang: Lang; locale: string; fileName: string | null; report: RunReport }) {
   return (
@@ -283,6 +314,7 @@ function RunRead({ lang, locale, fileName, report: r }: { lang: Lang; locale: st
             <dd>{r.basis}</dd>
           </div>
         ) : null}
+        {r.statement ? <StatementFacts lang={lang} locale={locale} st={r.statement} /> : null}
         <div>
           <dt>{w(lang, 'rowsChecked')}</dt>
           <dd data-testid="read-rows">{formatCount(r.rowsChecked, locale)}</dd>

@@ -258,10 +258,37 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       body: corpus,
     });
     expect(upload.status).toBe(200);
-    const { runs } = (await upload.json()) as { runs: Array<{ subject: string; asOf: string; errors: unknown[]; breaks: Array<Record<string, unknown>> }> };
+    const { runs } = (await upload.json()) as {
+      runs: Array<{ subject: string; asOf: string; errors: unknown[]; breaks: Array<Record<string, unknown>>; statement: Record<string, unknown> }>;
+    };
     expect(runs.map((r) => [r.subject, r.asOf, r.errors])).toEqual([
       ['CLI-0003:EUR', '2026-11-30', []],
       ['CLI-0003:USD', '2026-11-30', []],
+    ]);
+    // What the reader made of each statement: the bank's account, its balances as written, its one booked entry each.
+    expect(runs.map((r) => r.statement)).toEqual([
+      {
+        kind: 'CASH',
+        statementId: 'SG-EUR-20261130',
+        cashAccount: 'FR7630003000301234567890185',
+        currency: 'EUR',
+        statementDate: '2026-11-30',
+        openingBalance: '10000.00',
+        closingBalance: '4143.65',
+        entries: 1,
+        bookedOnStatementDate: 1,
+      },
+      {
+        kind: 'CASH',
+        statementId: 'SG-USD-20261130',
+        cashAccount: 'FR7630003000301234567890282',
+        currency: 'USD',
+        statementDate: '2026-11-30',
+        openingBalance: '0',
+        closingBalance: '1250.50',
+        entries: 1,
+        bookedOnStatementDate: 1,
+      },
     ]);
     // We hold no USD at all: the bank's 1250.50 is a break of the whole amount, named by the statement's own reference.
     expect(runs[1]!.breaks.map((b) => [b.item, b.field, b.ours, b.theirs, b.difference])).toEqual([

@@ -17,7 +17,24 @@ export interface RunReport {
   /** Breaks of earlier runs this one no longer finds, closed by it. */
   closed: Array<{ breakId: string; item: string; field: string; firstSeen: string }>;
   errors: Array<RowProblem | { row: 0; problem: string }>;
+  /** What the reader made of the statement reconciled (an uploaded file's answer shows it); absent when it could not be read. */
+  statement?: StatementRead;
 }
+
+/** A statement as read: whose it is, of when, and how much of it the run compared. */
+export type StatementRead =
+  | { kind: 'HOLDINGS'; statementId: string; safekeepingAccount: string; statementDate: string; basis: string; holdings: number }
+  | {
+      kind: 'CASH';
+      statementId: string;
+      cashAccount: string;
+      currency: string;
+      statementDate: string;
+      openingBalance: string;
+      closingBalance: string;
+      entries: number;
+      bookedOnStatementDate: number;
+    };
 
 /**
  * Records a run and its breaks. A break already open for the same item and field in the same

@@ -20,7 +20,23 @@ export async function reconcileHoldings(tx: EntityManager, account: string, stat
   await storeStatement(tx, { statementId: statementId ?? st.statementId, kind: 'HOLDINGS', account, date: st.statementDate, xml, source });
   const ours = await holdingsView(tx, account, st.statementDate, st.basis);
   const theirs = new Map(st.holdings.map((h) => [h.isin, h.quantity]));
-  return recordRun(tx, { runId, kind: 'HOLDINGS', subject: account, asOf: st.statementDate, basis: st.basis }, compareHoldings(ours, theirs), st.problems);
+  const report = await recordRun(
+    tx,
+    { runId, kind: 'HOLDINGS', subject: account, asOf: st.statementDate, basis: st.basis },
+    compareHoldings(ours, theirs),
+    st.problems,
+  );
+  return {
+    ...report,
+    statement: {
+      kind: 'HOLDINGS',
+      statementId: st.statementId,
+      safekeepingAccount: st.safekeepingAccount,
+      statementDate: st.statementDate,
+      basis: st.basis,
+      holdings: st.holdings.length,
+    },
+  };
 }
 
 /**
@@ -52,21 +68,35 @@ export async function reconcileCash(tx: EntityManager, account: string, statemen
     await storeStatement(tx, { statementId: id, kind: 'CASH', account, date: st.statementDate, xml, source });
     const ours = await cashView(tx, account, st.currency, st.statementDate);
     const theirs = new Map<string, string>();
+    let bookedOnStatementDate = 0;
     for (const e of st.entries) {
       if (!e.booked || e.valueDate !== st.statementDate) continue;
+      bookedOnStatementDate++;
       for (const m of e.movements) {
         const key = m.ref ?? '(no reference)';
         theirs.set(key, new Dec(theirs.get(key) ?? 0).plus(m.amount).toFixed());
       }
     }
-    runs.push(
-      await recordRun(
-        tx,
-        { runId: newId(), kind: 'CASH', subject: `${account}:${st.currency}`, asOf: st.statementDate },
-        compareCash(ours, { closingBalance: st.closingBalance, movements: theirs }),
-        st.problems,
-      ),
+    const report = await recordRun(
+      tx,
+      { runId: newId(), kind: 'CASH', subject: `${account}:${st.currency}`, asOf: st.statementDate },
+      compareCash(ours, { closingBalance: st.closingBalance, movements: theirs }),
+      st.problems,
     );
+    runs.push({
+      ...report,
+      statement: {
+        kind: 'CASH',
+        statementId: st.statementId,
+        cashAccount: st.cashAccount,
+        currency: st.currency,
+        statementDate: st.statementDate,
+        openingBalance: st.openingBalance,
+        closingBalance: st.closingBalance,
+        entries: st.entries.length,
+        bookedOnStatementDate,
+      },
+    });
   }
   return runs;
 }
