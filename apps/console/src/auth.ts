@@ -20,7 +20,7 @@ export interface SignedIn {
 
 /**
  * Authorization code with PKCE (oidc-client-ts). The tokens are kept in memory only, never in
- * localStorage: a reload signs in again (one redirect while the provider's session lasts). Only the
+ * localStorage: a reload signs in again (one redirect while the provider still remembers the person). Only the
  * state and the PKCE verifier of a sign-in under way wait in sessionStorage for the redirect back.
  */
 export function userManager(c: ConsoleConfig): UserManager {
