@@ -127,6 +127,11 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['FR0000120271', '100', '60', '60', '3480.00'],
       ['FR0000131104', '200', '200', '200', '2000.00'],
     ]);
+    // A page at a time by ISIN: the first line, then the one after it, then nothing.
+    const isins = async (q: string) => (await get<Array<{ isin: string }>>(`/positions/CLI-0003?asOf=2026-11-30&${q}`)).map((p) => p.isin);
+    expect(await isins('limit=1')).toEqual(['FR0000120271']);
+    expect(await isins('limit=1&after=FR0000120271')).toEqual(['FR0000131104']);
+    expect(await isins('limit=1&after=FR0000131104')).toEqual([]);
   });
 
   it('statements from the custodian that agree give runs without breaks (semt.002 SETT basis, camt.053)', async () => {

@@ -611,6 +611,29 @@ describe('gateway security, on the built process', () => {
     expect([...ends.values()].reduce((n, o) => n + Number(o), 0)).toBe(0);
   });
 
+  it('dead letters: a page at a time, each letter once, the next page where the one before ended in each partition', async () => {
+    const keys = Array.from({ length: 7 }, (_, i) => `FO-EQ:T-PAGE-${i}`);
+    await produceRaw(
+      env.prefix,
+      dlqTopic(Topics.confirmationsReceived),
+      keys.map((key) => ({ key, value: `{"page":"${key}"}`, headers: { 'dlq-error': 'x', 'dlq-original-topic': 'elsewhere' } })),
+    );
+    const alice = await as('alice', ['operator']);
+    const pages: string[][] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      const page = await call('GET', `/api/dlq?topic=${Topics.confirmationsReceived}&limit=3${after === null ? '' : `&after=${after}`}`, { token: alice });
+      const letters = page.json as unknown as Array<{ key: string }>;
+      if (letters.length === 0) break;
+      pages.push(letters.map((l) => l.key));
+      after = page.headers.get('x-dlq-next');
+    }
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().sort()).toEqual([...keys].sort());
+    const bad = await call('GET', `/api/dlq?topic=${Topics.confirmationsReceived}&after=latest`, { token: alice });
+    expect(bad.status).toBe(400);
+  });
+
   it('dead letters: a browse stops at its byte budget (x-dlq-truncated), and a letter beyond it is still replayed', async () => {
     const original = physicalTopic(env.prefix, Topics.fxRates);
     // Five letters of 30,000 bytes, one key (one partition, in order): the 64 KiB budget holds two.

@@ -59,6 +59,34 @@ export function deadLetterOut(letter: DeadLetter): DeadLetterOut {
   };
 }
 
+/** Per partition, the offset of the last letter a page showed. */
+export type PageCursor = Map<number, bigint>;
+
+/**
+ * The cursor of the next page: `partition:offset` of the last letter shown in each partition, comma
+ * separated (`0:41,2:7`). Partitions are read concurrently, so one offset would not say where each
+ * stopped; a partition absent from it is read from its beginning.
+ */
+export function pageCursor(letters: Array<{ partition: number; offset: string }>, before: PageCursor = new Map()): string {
+  const last = new Map(before);
+  for (const l of letters) if ((last.get(l.partition) ?? -1n) < BigInt(l.offset)) last.set(l.partition, BigInt(l.offset));
+  return [...last.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([p, o]) => `${p}:${o}`)
+    .join(',');
+}
+
+/** The `after` of a browse read back: null when it is not a list of `partition:offset`. */
+export function readPageCursor(after: string): PageCursor | null {
+  const cursor: PageCursor = new Map();
+  for (const part of after.split(',')) {
+    const m = /^(\d{1,5}):(\d{1,19})$/.exec(part);
+    if (!m) return null;
+    cursor.set(Number(m[1]), BigInt(m[2]!));
+  }
+  return cursor;
+}
+
 function letterOf(physical: string, partition: number, message: KafkaMessage): DeadLetter {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
@@ -112,13 +140,16 @@ export class DlqReader {
   /**
    * Up to `limit` dead letters of a topic, oldest first per partition, within `bytesMax` bytes of
    * values: reading stops at the first letter that would take them beyond it (`truncated`), left
-   * out unless it is the first.
+   * out unless it is the first. `after` is where the page before ended in each partition (see
+   * `pageCursor`): a partition is read in order, so what a page did not reach lies after its cursor.
    */
-  async browseWithin(topic: string, limit: number, bytesMax = this.bytesMax): Promise<DeadLetters> {
+  async browseWithin(topic: string, limit: number, bytesMax = this.bytesMax, after: PageCursor = new Map()): Promise<DeadLetters> {
     const found: DeadLetter[] = [];
     let bytesRead = 0;
     let truncated = false;
     await this.scan(topic, (partition, message, physical) => {
+      const seenUpTo = after.get(partition);
+      if (seenUpTo !== undefined && BigInt(message.offset) <= seenUpTo) return 'more';
       const size = message.value?.length ?? 0;
       if (found.length > 0 && bytesRead + size > bytesMax) {
         truncated = true;

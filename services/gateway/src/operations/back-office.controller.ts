@@ -206,9 +206,12 @@ export class BackOfficeController {
 
   @Get('positions/:account')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Positions of an account per ISIN, trade-date and settlement-date views, with costs (?asOf=)' })
+  @ApiOperation({
+    summary: 'Positions of an account per ISIN, trade-date and settlement-date views, with costs, by ISIN a page at a time (?asOf=&limit=&after=)',
+  })
   @ApiOkResponse({ type: [Position] })
   @ApiQuery(dateQuery('asOf', 'The day of the quantities (every day by default)'))
+  @ApiPage('isin')
   positions(@Param('account') account: string, @Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/positions/${encodeURIComponent(account)}${query(req)}`, who);
   }

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Controller, Get, Inject, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
-import { CONFIG, READERS, Roles } from '@postera/platform';
+import { CONFIG, pageRequest, READERS, Roles } from '@postera/platform';
 import { amountText, isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
@@ -65,13 +65,20 @@ export class LedgerController {
   /**
    * Positions of an account: quantity in the trade-date view and the settlement-date view on a date,
    * with the cost (CMP or FIFO lots) and the realized P&L as they stand now, amounts at the
-   * currency's minor units (quantities as they are).
+   * currency's minor units (quantities as they are). By ISIN, a page at a time (`after` the last ISIN
+   * of the page before): an omnibus account may hold thousands of lines.
    */
   @Get('positions/:account')
   @Roles(...READERS, 'admin')
-  async positions(@Param('account') account: string, @Query('asOf') asOf: string | undefined) {
+  async positions(
+    @Param('account') account: string,
+    @Query('asOf') asOf: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('after') after: string | undefined,
+  ) {
     const date = asOf ?? '9999-12-31';
     if (!isIsoDate(date)) throw new BadRequestException('asOf: an ISO date');
+    const page = pageRequest({ limit, after }, { max: 5000, dflt: 500, cursor: /^[A-Z]{2}[A-Z0-9]{9}[0-9]$/, cursorName: 'isin' });
     const [trade, settled] = await this.ds.transaction(async (tx) => [await holdingsView(tx, account, date, 'TRAD'), await holdingsView(tx, account, date, 'SETT')]);
     const costs = (
       (await this.ds.query(
@@ -85,7 +92,11 @@ export class LedgerController {
       realized: amountText(c.realized, c.currency),
       lots: c.lots?.map((l) => ({ ...l, cost: amountText(l.cost, c.currency) })) ?? c.lots,
     }));
-    const isins = [...new Set([...trade.keys(), ...settled.keys(), ...costs.map((c) => c.isin)])].sort();
+    // The three views are read whole for the account (their union is the list of ISINs), then paged.
+    const isins = [...new Set([...trade.keys(), ...settled.keys(), ...costs.map((c) => c.isin)])]
+      .sort()
+      .filter((isin) => page.after === null || isin > page.after)
+      .slice(0, page.limit);
     return isins.map((isin) => ({ isin, tradeDateQuantity: trade.get(isin) ?? '0', settlementDateQuantity: settled.get(isin) ?? '0', cost: costs.find((c) => c.isin === isin) ?? null }));
   }
 
