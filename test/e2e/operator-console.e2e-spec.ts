@@ -50,7 +50,7 @@ describe('the operators’ console in a real browser', () => {
     await screenshot(page, 'today-en');
 
     // The blotter: the 36 unconfirmed trades (CAPTURED), 25 a page, paged and filtered by the server.
-    await page.getByRole('link', { name: 'Trades' }).click();
+    await page.getByRole('link', { name: 'Trades', exact: true }).click();
     await page.waitForURL(`${gateway}/console/#/trades`);
     const rows = page.getByTestId('blotter').locator('tbody tr');
     await rows.nth(24).waitFor();
@@ -145,7 +145,7 @@ describe('the operators’ console in a real browser', () => {
     const sam = await cs.page('en-GB');
     await sam.goto(`${gateway}/console/`);
     await cs.signIn(sam, 'sam.supervisor');
-    await sam.getByRole('link', { name: 'Trades' }).click();
+    await sam.getByRole('link', { name: 'Trades', exact: true }).click();
     await sam.getByText('Book a trade by hand').click();
     await sam.fill('input[name=book-account]', account.account);
     await sam.fill('input[name=book-counterparty]', party.lei);

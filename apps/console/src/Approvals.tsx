@@ -4,6 +4,7 @@ import { apiGet, apiSend } from './api';
 import type { SignedIn } from './auth';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
+import type { Answer, ProposalDecided, ProposalRejected, ProposalView, ProposalWithdrawn, RejectCommand, WithdrawCommand } from './schema';
 
 const w = dictionary({
   waitingForMe: { fr: 'En attente de ma validation', en: 'Waiting for my approval' },
@@ -31,28 +32,13 @@ const w = dictionary({
   WITHDRAWN: { fr: 'retirée', en: 'withdrawn' },
 });
 
-/** A pending proposal (GET /api/proposals): what is proposed, by whom, and for some kinds what it changes. */
-export interface Proposal {
-  proposalId: string;
-  kind: string;
-  params: Record<string, unknown> & { change?: unknown };
-  summary: string;
-  status: string;
-  maker: string;
-  makerName: string;
-  createdAt: string;
-}
-
-interface Decision {
-  proposalId: string;
-  status: 'EXECUTED' | 'FAILED' | 'REJECTED' | 'WITHDRAWN';
-  result?: unknown;
-}
+/** What a decision answers: carried out (or refused by the service), rejected, or withdrawn. */
+type Decision = ProposalDecided | ProposalRejected | ProposalWithdrawn;
 
 const PAGE = 25;
 
 /** The parameters without the change shown apart: what carrying it out uses. */
-function Parameters({ lang, params }: { lang: Lang; params: Proposal['params'] }) {
+function Parameters({ lang, params }: { lang: Lang; params: ProposalView['params'] }) {
   const { change, ...rest } = params;
   const beforeAfter =
     typeof change === 'object' && change !== null && 'before' in change && 'after' in change ? (change as { before: unknown; after: unknown }) : null;
@@ -104,18 +90,24 @@ export function Approvals({ lang, who }: { lang: Lang; who: SignedIn }) {
   const client = useQueryClient();
   const pending = useQuery({
     queryKey: ['proposals', 'PENDING', pages.after],
+    // Not apiGetRoute: the document marks the optional `maker` filter required.
     queryFn: () =>
-      apiGet<Proposal[]>(
+      apiGet<Answer<'/api/proposals'>>(
         `/api/proposals?${new URLSearchParams({ status: 'PENDING', limit: String(PAGE), ...(pages.after ? { after: pages.after } : {}) })}`,
         token,
       ),
     placeholderData: keepPreviousData,
   });
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const [outcome, setOutcome] = useState<{ proposal: Proposal; decision: Decision } | null>(null);
+  const [outcome, setOutcome] = useState<{ proposal: ProposalView; decision: Decision } | null>(null);
   const decide = useMutation({
-    mutationFn: ({ p, action }: { p: Proposal; action: 'approve' | 'reject' | 'withdraw' }) =>
-      apiSend<Decision>('POST', `/api/proposals/${p.proposalId}/${action}`, token, action === 'approve' ? undefined : { comment: reasons[p.proposalId] ?? '' }),
+    mutationFn: ({ p, action }: { p: ProposalView; action: 'approve' | 'reject' | 'withdraw' }) =>
+      apiSend<Decision>(
+        'POST',
+        `/api/proposals/${p.proposalId}/${action}`,
+        token,
+        action === 'approve' ? undefined : ({ comment: reasons[p.proposalId] ?? '' } satisfies RejectCommand & WithdrawCommand),
+      ),
     onSuccess: (decision, { p }) => {
       setOutcome({ proposal: p, decision });
       void client.invalidateQueries();
@@ -126,7 +118,7 @@ export function Approvals({ lang, who }: { lang: Lang; who: SignedIn }) {
   const mine = rows.filter((p) => p.maker === who.id);
   const checker = who.roles.includes('supervisor');
 
-  const card = (p: Proposal, own: boolean) => (
+  const card = (p: ProposalView, own: boolean) => (
     <li key={p.proposalId} className="card" data-testid={`proposal-${p.proposalId}`}>
       <h3>
         {p.kind} — {p.summary}
@@ -166,7 +158,7 @@ export function Approvals({ lang, who }: { lang: Lang; who: SignedIn }) {
       <div role="status" data-testid="decision">
         {outcome ? `${outcome.proposal.kind} — ${outcome.proposal.summary}: ${w(lang, outcome.decision.status)}` : ''}
       </div>
-      {outcome?.decision.result !== undefined ? (
+      {outcome && 'result' in outcome.decision ? (
         <details>
           <summary>{w(lang, 'outcome')}</summary>
           <pre data-testid="decision-result">{JSON.stringify(outcome.decision.result, null, 2)}</pre>

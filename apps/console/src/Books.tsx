@@ -1,9 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { apiDownload, apiGet } from './api';
+import { apiDownload, apiGetRoute, apiReferential } from './api';
 import { formatAmount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
+import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
+import type { TrialBalanceLine } from './schema';
 
 const w = dictionary({
   day: { fr: 'Journée', en: 'Day' },
@@ -39,41 +41,9 @@ const w = dictionary({
   downloaded: { fr: 'Téléchargé :', en: 'Downloaded:' },
 });
 
-interface BusinessDay {
-  businessDate: string | null;
-}
-/** A row of GET /api/exports/trial-balance (amounts at the currency's minor units). */
-interface TrialBalanceRow {
-  account: string;
-  name: string;
-  book: string;
-  currency: string;
-  opening: string;
-  debit: string;
-  credit: string;
-  closing: string;
-}
-interface CashBalance {
-  currency: string;
-  custodian: string;
-  balance: string;
-}
-interface Position {
-  isin: string;
-  tradeDateQuantity: string;
-  settlementDateQuantity: string;
-  cost: { book: string; currency: string; costMethod: string; cost: string; realized: string } | null;
-}
-interface FxResults {
-  results: Array<{ closeDate: string; book: string; currency: string; position: string; rate: string; resultEur: string; kind: string }>;
-}
-interface ReferentialAccount {
-  account: string;
-  clientName: string;
-}
-
 /** The referential's accounts the picker offers: one page, the API's largest. */
 const ACCOUNTS_MAX = 1000;
+const POSITIONS_PAGE = 100;
 
 /**
  * The books of a day: the trial balance one currency at a time, cash, the positions of an account,
@@ -82,7 +52,7 @@ const ACCOUNTS_MAX = 1000;
  */
 export function Books({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
-  const businessDay = useQuery({ queryKey: ['business-day'], queryFn: () => apiGet<BusinessDay>('/api/business-day', token) });
+  const businessDay = useQuery({ queryKey: ['business-day'], queryFn: () => apiGetRoute('/api/business-day', token) });
   const [picked, setPicked] = useState<string | null>(null);
   const date = picked ?? businessDay.data?.businessDate ?? null;
   const [currency, setCurrency] = useState<string | null>(null);
@@ -91,24 +61,33 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
 
   const balance = useQuery({
     queryKey: ['trial-balance', date],
-    queryFn: () => apiGet<TrialBalanceRow[]>(`/api/exports/trial-balance?from=${date}&to=${date}`, token),
+    // The route serves the general ledger's lines too: the path asks for the trial balance's.
+    queryFn: () =>
+      apiGetRoute('/api/exports/{name}', token, { path: { name: 'trial-balance' }, query: { from: date!, to: date! } }) as Promise<TrialBalanceLine[]>,
     enabled: date !== null,
   });
-  const cash = useQuery({ queryKey: ['cash', date], queryFn: () => apiGet<CashBalance[]>(`/api/cash?asOf=${date}`, token), enabled: date !== null });
+  const cash = useQuery({ queryKey: ['cash', date], queryFn: () => apiGetRoute('/api/cash', token, { query: { asOf: date! } }), enabled: date !== null });
   const fx = useQuery({
     queryKey: ['fx-results', date],
-    queryFn: () => apiGet<FxResults>(`/api/fx/results?from=${date}&to=${date}`, token),
+    queryFn: () => apiGetRoute('/api/fx/results', token, { query: { from: date!, to: date! } }),
     enabled: date !== null,
   });
   const accounts = useQuery({
     queryKey: ['referential', 'accounts', 'picker'],
-    queryFn: () => apiGet<ReferentialAccount[]>(`/api/referential/accounts?limit=${ACCOUNTS_MAX}`, token),
+    queryFn: () => apiReferential('accounts', token, { limit: ACCOUNTS_MAX }),
   });
   const chosenAccount = account ?? accounts.data?.[0]?.account ?? null;
+  // An omnibus account holds thousands of lines: its positions come a page at a time, by ISIN.
+  const positionPages = useKeysetPages();
   const positions = useQuery({
-    queryKey: ['positions', chosenAccount, date],
-    queryFn: () => apiGet<Position[]>(`/api/positions/${encodeURIComponent(chosenAccount!)}?asOf=${date}`, token),
+    queryKey: ['positions', chosenAccount, date, positionPages.after],
+    queryFn: () =>
+      apiGetRoute('/api/positions/{account}', token, {
+        path: { account: chosenAccount! },
+        query: { asOf: date!, limit: POSITIONS_PAGE, ...(positionPages.after ? { after: positionPages.after } : {}) },
+      }),
     enabled: date !== null && chosenAccount !== null,
+    placeholderData: keepPreviousData,
   });
 
   const rows = balance.data ?? [];
@@ -128,7 +107,15 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
       <div className="filters">
         <label>
           {w(lang, 'day')}
-          <input name="day" type="date" value={date ?? ''} onChange={(e) => setPicked(e.target.value || null)} />
+          <input
+            name="day"
+            type="date"
+            value={date ?? ''}
+            onChange={(e) => {
+              setPicked(e.target.value || null);
+              positionPages.first();
+            }}
+          />
         </label>
         <label>
           {w(lang, 'currency')}
@@ -218,7 +205,14 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
         {accounts.isError ? <Problem lang={lang} error={accounts.error} /> : null}
         <label>
           {w(lang, 'account')}{' '}
-          <select name="account" value={chosenAccount ?? ''} onChange={(e) => setAccount(e.target.value)}>
+          <select
+            name="account"
+            value={chosenAccount ?? ''}
+            onChange={(e) => {
+              setAccount(e.target.value);
+              positionPages.first();
+            }}
+          >
             {(accounts.data ?? []).map((a) => (
               <option key={a.account} value={a.account}>
                 {`${a.account} — ${a.clientName}`}
@@ -259,6 +253,7 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
           </tbody>
         </table>
         {positions.isSuccess && positions.data.length === 0 ? <p>{w(lang, 'noPositions')}</p> : null}
+        <Pager lang={lang} pages={positionPages} shown={positions.data?.length ?? 0} size={POSITIONS_PAGE} lastKey={positions.data?.at(-1)?.isin} />
       </section>
 
       <section aria-labelledby="fx-title">

@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { apiGet } from './api';
+import { apiGetRoute } from './api';
 import { Pager, useKeysetPages } from './Pager';
 import { dictionary, localeOf, t, type Lang } from './i18n';
 import { ProposalOutcome, useProposal } from './Propose';
+import type { CaptureException } from './schema';
 
 const w = dictionary({
   correct: { fr: 'Corriger et rejouer', en: 'Correct and replay' },
@@ -38,7 +39,7 @@ function parsedObject(text: string): Record<string, unknown> | null {
  * Correct the message and replay it, replay it as it came (the referential was fixed meanwhile), or
  * reject it with a reason: each a proposal a supervisor approves; capture checks the replay again.
  */
-function ExceptionActions({ lang, token, x }: { lang: Lang; token: string; x: TradeException }) {
+function ExceptionActions({ lang, token, x }: { lang: Lang; token: string; x: CaptureException }) {
   const [text, setText] = useState(() => editable(x.original));
   const [comment, setComment] = useState('');
   const proposal = useProposal(token);
@@ -89,21 +90,7 @@ function ExceptionActions({ lang, token, x }: { lang: Lang; token: string; x: Tr
   );
 }
 
-/** A row of GET /api/exceptions (capture's queue): every rule the input broke, and the input as it came. */
-interface TradeException {
-  exceptionId: string;
-  tradeRef: string | null;
-  kind: 'INPUT' | 'LIFECYCLE' | 'CONFIRMATION';
-  status: string;
-  reasons: Array<{ field: string; rule: string; value?: unknown }>;
-  topic: string;
-  /** Each replay tried and refused, with its problems. */
-  attempts: unknown[];
-  createdAt: string;
-  original: string;
-}
-
-const KINDS = ['', 'INPUT', 'LIFECYCLE', 'CONFIRMATION'] as const;
+const KINDS = ['', 'INPUT', 'LIFECYCLE', 'CONFIRMATION'] as const satisfies ReadonlyArray<CaptureException['kind'] | ''>;
 const PAGE = 20;
 
 /**
@@ -118,11 +105,7 @@ export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
   const after = pages.after;
   const list = useQuery({
     queryKey: ['exceptions', kind, after],
-    queryFn: () =>
-      apiGet<TradeException[]>(
-        `/api/exceptions?${new URLSearchParams({ status: 'OPEN', limit: String(PAGE), ...(kind ? { kind } : {}), ...(after ? { after } : {}) })}`,
-        token,
-      ),
+    queryFn: () => apiGetRoute('/api/exceptions', token, { query: { status: 'OPEN', limit: PAGE, kind: kind || undefined, after: after ?? undefined } }),
     placeholderData: keepPreviousData,
   });
   const data = list.data ?? [];

@@ -2,10 +2,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 // The topic catalogue the services and the broker script read: the console offers the same topics.
 import catalogue from '../../../libs/shared/contracts/topics.json';
-import { apiGet, apiSend } from './api';
+import { apiGetRoute, apiGetWithHeaders, apiSend } from './api';
 import { Pager, useKeysetPages } from './Pager';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
+import type { Answer, DeadLetter, ProposalMade, ProposeCommand } from './schema';
 
 const w = dictionary({
   deadLetters: { fr: 'Lettres mortes', en: 'Dead letters' },
@@ -37,25 +38,7 @@ const w = dictionary({
 /** The topics a service consumes: only they can have dead letters. */
 const TOPICS = catalogue.topics.filter((t) => t.consumers.length > 0).map((t) => t.name);
 const AUDIT_PAGE = 50;
-
-/** A row of GET /api/dlq (the gateway's dlq-reader). */
-interface DeadLetter {
-  partition: number;
-  offset: string;
-  key: string | null;
-  error: string | null;
-  consumer: string | null;
-  deadAt: string | null;
-}
-/** A row of GET /api/audit. */
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-}
-type AuditVerdict = { ok: true; rows: number; headSeq: number } | { ok: false; seq: number | null; problem: string };
+const DLQ_PAGE = 50;
 
 /**
  * What runs under the day: the dead letters a consumer gave up on, whose replay is a REPLAY_DLQ
@@ -74,26 +57,41 @@ export function Operations({ lang, token }: { lang: Lang; token: string }) {
 function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
   const [topic, setTopic] = useState(TOPICS[0] ?? '');
-  const [proposals, setProposals] = useState<Record<string, { proposalId: string } | Error>>({});
+  const [proposals, setProposals] = useState<Record<string, ProposalMade | Error>>({});
+  // A page of letters, and where it ended in each partition (x-dlq-next): the next page starts there.
+  const pages = useKeysetPages();
   const letters = useQuery({
-    queryKey: ['dlq', topic],
-    queryFn: () => apiGet<DeadLetter[]>(`/api/dlq?topic=${encodeURIComponent(topic)}`, token),
+    queryKey: ['dlq', topic, pages.after],
+    queryFn: async () => {
+      const q = new URLSearchParams({ topic, limit: String(DLQ_PAGE), ...(pages.after ? { after: pages.after } : {}) });
+      const { body, headers } = await apiGetWithHeaders<Answer<'/api/dlq'>>(`/api/dlq?${q}`, token);
+      return { rows: body, next: headers.get('x-dlq-next') ?? undefined, cut: headers.get('x-dlq-truncated') === 'true' };
+    },
+    placeholderData: keepPreviousData,
   });
   const propose = (l: DeadLetter) => {
     const place = `${topic} ${l.partition}/${l.offset}`;
-    apiSend<{ proposalId: string }>('POST', '/api/proposals', token, { kind: 'REPLAY_DLQ', params: { topic, partition: l.partition, offset: l.offset } }).then(
+    const replay: ProposeCommand = { kind: 'REPLAY_DLQ', params: { topic, partition: l.partition, offset: l.offset } };
+    apiSend<ProposalMade>('POST', '/api/proposals', token, replay).then(
       (p) => setProposals((all) => ({ ...all, [place]: p })),
       (e: Error) => setProposals((all) => ({ ...all, [place]: e })),
     );
   };
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
-  const data = letters.data ?? [];
+  const data = letters.data?.rows ?? [];
   return (
     <section aria-labelledby="dlq-title">
       <h2 id="dlq-title">{w(lang, 'deadLetters')}</h2>
       <label>
         {w(lang, 'topic')}{' '}
-        <select name="topic" value={topic} onChange={(e) => setTopic(e.target.value)}>
+        <select
+          name="topic"
+          value={topic}
+          onChange={(e) => {
+            setTopic(e.target.value);
+            pages.first();
+          }}
+        >
           {TOPICS.map((t) => (
             <option key={t} value={t}>
               {t}
@@ -146,6 +144,8 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
             </tbody>
           </table>
           {letters.isSuccess && data.length === 0 ? <p>{w(lang, 'noDeadLetters')}</p> : null}
+          {/* A page cut short by the browse's byte budget is not the last one. */}
+          <Pager lang={lang} pages={pages} shown={letters.data?.cut ? DLQ_PAGE : data.length} size={DLQ_PAGE} lastKey={letters.data?.next} />
         </>
       )}
     </section>
@@ -158,10 +158,10 @@ function Audit({ lang, token }: { lang: Lang; token: string }) {
   const after = pages.after ?? '0';
   const rows = useQuery({
     queryKey: ['audit', after],
-    queryFn: () => apiGet<AuditRow[]>(`/api/audit?after=${after}&limit=${AUDIT_PAGE}`, token),
+    queryFn: () => apiGetRoute('/api/audit', token, { query: { after: Number(after), limit: AUDIT_PAGE } }),
     placeholderData: keepPreviousData,
   });
-  const verdict = useQuery({ queryKey: ['audit-verify'], queryFn: () => apiGet<AuditVerdict>('/api/audit/verify', token) });
+  const verdict = useQuery({ queryKey: ['audit-verify'], queryFn: () => apiGetRoute('/api/audit/verify', token) });
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   const data = rows.data ?? [];
   const v = verdict.data;

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiSend } from './api';
 import { dictionary, type Lang } from './i18n';
+import type { ProposalMade, ProposeCommand } from './schema';
 
 const w = dictionary({
   proposed: { fr: 'Proposée', en: 'Proposed' },
@@ -11,14 +12,6 @@ const w = dictionary({
   refused: { fr: 'Proposition refusée', en: 'Proposal refused' },
 });
 
-/** POST /api/proposals's answer: the proposal made, pending a second person. */
-export interface ProposalMade {
-  proposalId: string;
-  kind: string;
-  status: 'PENDING';
-  summary: string;
-}
-
 /**
  * Every change the console makes is a proposal (maker-checker): it is stored pending, and a
  * supervisor other than its maker carries it out from the Approvals screen.
@@ -26,7 +19,7 @@ export interface ProposalMade {
 export function useProposal(token: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (p: { kind: string; params: Record<string, unknown> }) => apiSend<ProposalMade>('POST', '/api/proposals', token, p),
+    mutationFn: (p: ProposeCommand) => apiSend<ProposalMade>('POST', '/api/proposals', token, p),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['proposals'] }),
   });
 }

@@ -1,11 +1,11 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type DragEvent } from 'react';
-import { apiGet, apiSend, apiUpload } from './api';
+import { apiGetRoute, apiReferential, apiSend, apiUpload } from './api';
 import { formatAmount, formatCount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
-import type { StatementRead } from './schema';
+import type { BreakWorked, ReconciliationBreak, ReconciliationReport, ReconciliationReports, StatementRead, WorkBreakCommand } from './schema';
 import { ProposalOutcome, useProposal } from './Propose';
 
 const w = dictionary({
@@ -71,13 +71,13 @@ const w = dictionary({
   noRuns: { fr: 'Aucun rapprochement.', en: 'No run yet.' },
 });
 
-const KINDS = ['HOLDINGS', 'CASH', 'PNL'] as const;
+const KINDS = ['HOLDINGS', 'CASH', 'PNL'] as const satisfies ReadonlyArray<ReconciliationBreak['kind']>;
 const KIND_WORDS: Record<string, Record<Lang, string>> = {
   HOLDINGS: { fr: 'Titres', en: 'Holdings' },
   CASH: { fr: 'Espèces', en: 'Cash' },
   PNL: { fr: 'Résultat', en: 'P&L' },
 };
-const STATUSES = ['OPEN', 'INVESTIGATING', 'RESOLVED', 'CLOSED'] as const;
+const STATUSES = ['OPEN', 'INVESTIGATING', 'RESOLVED', 'CLOSED'] as const satisfies ReadonlyArray<ReconciliationBreak['status']>;
 // A break is masculine in French (un écart): its own words, not the business day's.
 const STATUS_WORDS: Record<string, Record<Lang, string>> = {
   OPEN: { fr: 'ouvert', en: 'open' },
@@ -86,63 +86,6 @@ const STATUS_WORDS: Record<string, Record<Lang, string>> = {
   CLOSED: { fr: 'clos par un rapprochement', en: 'closed by a run' },
 };
 const said = (words: Record<string, Record<Lang, string>>, lang: Lang, code: string) => words[code]?.[lang] ?? code;
-
-/** A row of GET /api/reconciliations/breaks: figures are decimal strings, ours less theirs. */
-interface Break {
-  breakId: string;
-  runId: string;
-  kind: string;
-  subject: string;
-  item: string;
-  field: string;
-  ours: string | null;
-  theirs: string | null;
-  difference: string | null;
-  asOf: string;
-  status: string;
-  ageBusinessDays: number;
-}
-interface RowProblem {
-  row: number;
-  problem: string;
-}
-/** A row of GET /api/reconciliations/runs. */
-interface Run {
-  runId: string;
-  kind: string;
-  subject: string;
-  asOf: string;
-  startedAt: string;
-  rowsChecked: number;
-  matched: number;
-  breaks: number;
-  errors: RowProblem[];
-}
-/** The report of one run, as a statement upload answers it (a camt.053 of several statements: { runs }). */
-interface RunReport {
-  runId: string;
-  kind: string;
-  subject: string;
-  asOf: string;
-  basis?: string;
-  rowsChecked: number;
-  matched: number;
-  breaks: Array<{ breakId: string; item: string; field: string; ours: string | null; theirs: string | null; difference: string | null; status: string }>;
-  closed: Array<{ breakId: string; item: string; field: string; firstSeen: string }>;
-  errors: RowProblem[];
-  /** What the reader read (absent when the file could not be read). */
-  statement?: StatementRead;
-}
-interface Summary {
-  open: number;
-  investigating: number;
-  oldestBusinessDays: number;
-  closedToday: { byRuns: number; resolved: number };
-}
-interface ReferentialAccount {
-  account: string;
-  clientName: string;
-}
 
 const PAGE = 50;
 const RUNS_SHOWN = 20;
@@ -170,7 +113,7 @@ export function Reconciliation({ lang, token }: { lang: Lang; token: string }) {
 
 function Figures({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
-  const summary = useQuery({ queryKey: ['breaks-summary'], queryFn: () => apiGet<Summary>('/api/reconciliations/breaks/summary', token) });
+  const summary = useQuery({ queryKey: ['breaks-summary'], queryFn: () => apiGetRoute('/api/reconciliations/breaks/summary', token) });
   if (summary.isError) return <Problem lang={lang} error={summary.error} />;
   const s = summary.data;
   if (!s) return null;
@@ -206,13 +149,18 @@ function Upload({ lang, token }: { lang: Lang; token: string }) {
   const [fileName, setFileName] = useState<string | null>(null);
   const accounts = useQuery({
     queryKey: ['referential', 'accounts', 'picker'],
-    queryFn: () => apiGet<ReferentialAccount[]>(`/api/referential/accounts?limit=${ACCOUNTS_MAX}`, token),
+    queryFn: () => apiReferential('accounts', token, { limit: ACCOUNTS_MAX }),
   });
   const chosen = account ?? accounts.data?.[0]?.account ?? null;
   const upload = useMutation({
     // The gateway passes the XML on as it came; the content type says it is XML, whatever the file's name.
     mutationFn: (file: File) =>
-      apiUpload<RunReport | { runs: RunReport[] }>(`/api/reconciliations/statements?account=${encodeURIComponent(chosen!)}`, token, file, 'application/xml'),
+      apiUpload<ReconciliationReport | ReconciliationReports>(
+        `/api/reconciliations/statements?account=${encodeURIComponent(chosen!)}`,
+        token,
+        file,
+        'application/xml',
+      ),
     onSettled: () => void client.invalidateQueries({ predicate: (q) => ['recon-runs', 'breaks', 'breaks-summary'].includes(String(q.queryKey[0])) }),
   });
   const send = (file: File | undefined) => {
@@ -291,7 +239,7 @@ function StatementFacts({ lang, locale, st }: { lang: Lang; locale: string; st: 
 }
 
 /** One run an upload made: what was reconciled and as of when, the breaks it found or closed, or every problem named. */
-function RunRead({ lang, locale, fileName, report: r }: { lang: Lang; locale: string; fileName: string | null; report: RunReport }) {
+function RunRead({ lang, locale, fileName, report: r }: { lang: Lang; locale: string; fileName: string | null; report: ReconciliationReport }) {
   return (
     <article className="card" data-testid="upload-run" aria-labelledby={`read-${r.runId}`}>
       <h3 id={`read-${r.runId}`}>{`${w(lang, 'readAs')} — ${said(KIND_WORDS, lang, r.kind)}`}</h3>
@@ -391,16 +339,15 @@ function RunRead({ lang, locale, fileName, report: r }: { lang: Lang; locale: st
 
 function Breaks({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
-  const [kind, setKind] = useState('');
-  const [status, setStatus] = useState<string>('OPEN');
+  const [kind, setKind] = useState<(typeof KINDS)[number] | ''>('');
+  const [status, setStatus] = useState<(typeof STATUSES)[number] | ''>('OPEN');
   const pages = useKeysetPages();
   const breaks = useQuery({
     queryKey: ['breaks', kind, status, pages.after],
     queryFn: () =>
-      apiGet<Break[]>(
-        `/api/reconciliations/breaks?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(status ? { status } : {}), limit: String(PAGE), ...(pages.after ? { after: pages.after } : {}) })}`,
-        token,
-      ),
+      apiGetRoute('/api/reconciliations/breaks', token, {
+        query: { kind: kind || undefined, status: status || undefined, limit: PAGE, after: pages.after ?? undefined },
+      }),
     placeholderData: keepPreviousData,
   });
   const data = breaks.data ?? [];
@@ -414,7 +361,7 @@ function Breaks({ lang, token }: { lang: Lang; token: string }) {
             name="break-kind"
             value={kind}
             onChange={(e) => {
-              setKind(e.target.value);
+              setKind(e.target.value as (typeof KINDS)[number] | '');
               pages.first();
             }}
           >
@@ -432,7 +379,7 @@ function Breaks({ lang, token }: { lang: Lang; token: string }) {
             name="break-status"
             value={status}
             onChange={(e) => {
-              setStatus(e.target.value);
+              setStatus(e.target.value as (typeof STATUSES)[number] | '');
               pages.first();
             }}
           >
@@ -504,16 +451,16 @@ function Breaks({ lang, token }: { lang: Lang; token: string }) {
  * One break's work: under investigation and back to open are the operator's own (PATCH, audited at
  * the gateway); resolving it takes a RESOLVE_BREAK proposal a supervisor approves. Each says why.
  */
-function WorkBreak({ lang, token, brk }: { lang: Lang; token: string; brk: Break }) {
+function WorkBreak({ lang, token, brk }: { lang: Lang; token: string; brk: ReconciliationBreak }) {
   const client = useQueryClient();
   const [comment, setComment] = useState('');
   const proposal = useProposal(token);
   const move = useMutation({
     mutationFn: (to: 'OPEN' | 'INVESTIGATING') =>
-      apiSend<{ from: string; status: string }>('PATCH', `/api/reconciliations/breaks/${encodeURIComponent(brk.breakId)}`, token, {
+      apiSend<BreakWorked>('PATCH', `/api/reconciliations/breaks/${encodeURIComponent(brk.breakId)}`, token, {
         status: to,
         comment: comment.trim(),
-      }),
+      } satisfies WorkBreakCommand),
     onSuccess: () => void client.invalidateQueries({ predicate: (q) => ['breaks', 'breaks-summary'].includes(String(q.queryKey[0])) }),
   });
   const noComment = comment.trim() === '';
@@ -550,7 +497,7 @@ function WorkBreak({ lang, token, brk }: { lang: Lang; token: string; brk: Break
 
 function Runs({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
-  const runs = useQuery({ queryKey: ['recon-runs'], queryFn: () => apiGet<Run[]>(`/api/reconciliations/runs?limit=${RUNS_SHOWN}`, token) });
+  const runs = useQuery({ queryKey: ['recon-runs'], queryFn: () => apiGetRoute('/api/reconciliations/runs', token, { query: { limit: RUNS_SHOWN } }) });
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   const data = runs.data ?? [];
   return (

@@ -1,10 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { apiGet } from './api';
+import { apiReferential } from './api';
 import { formatCount, formatDate } from './format';
 import { Pager, useKeysetPages } from './Pager';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
+import type { ReferentialRows } from './schema';
 
 const w = dictionary({
   entity: { fr: 'Données', en: 'Entity' },
@@ -36,25 +37,28 @@ const w = dictionary({
   nothing: { fr: 'Aucune ligne.', en: 'No row.' },
 });
 
-type Row = Record<string, unknown>;
-const s = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
+const s = (v: string | null) => v ?? '—';
+
+type Entity = Exclude<keyof ReferentialRows, 'history'>;
+type Row = ReferentialRows[Entity];
 
 /** Each entity as GET /api/referential/:entity serves it: its key (the `after` of the next page) and its columns. */
-interface EntityView {
-  key: (r: Row) => string;
-  keyHeader: (lang: Lang) => string;
-  columns: Array<{ header: (lang: Lang) => string; cell: (r: Row, lang: Lang) => ReactNode }>;
+interface EntityView<R> {
+  // Methods, not function-typed properties: each entity's view, typed by its own rows, is then one view of any row.
+  key(r: R): string;
+  /** What the row's own cell shows, when not its key. */
+  label?(r: R): string;
+  keyHeader(lang: Lang): string;
+  columns: Array<{ header(lang: Lang): string; cell(r: R, lang: Lang): ReactNode }>;
 }
 
-const weekdays = (days: unknown, lang: Lang) =>
-  // 4 January 1970 was a Sunday: day 0 as JavaScript numbers them.
-  (Array.isArray(days) ? (days as number[]) : [])
-    .map((d) => new Intl.DateTimeFormat(localeOf(lang), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(1970, 0, 4 + d))))
-    .join(', ');
+// 4 January 1970 was a Sunday: day 0 as JavaScript numbers them.
+const weekdays = (days: number[], lang: Lang) =>
+  days.map((d) => new Intl.DateTimeFormat(localeOf(lang), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(1970, 0, 4 + d)))).join(', ');
 
-const ENTITIES = {
+const ENTITIES: { [E in Entity]: EntityView<ReferentialRows[E]> } = {
   instruments: {
-    key: (r) => s(r.isin),
+    key: (r) => r.isin,
     keyHeader: () => 'ISIN',
     columns: [
       { header: (l) => w(l, 'name'), cell: (r) => s(r.name) },
@@ -66,7 +70,7 @@ const ENTITIES = {
     ],
   },
   parties: {
-    key: (r) => s(r.lei),
+    key: (r) => r.lei,
     keyHeader: () => 'LEI',
     columns: [
       { header: (l) => w(l, 'name'), cell: (r) => s(r.name) },
@@ -75,7 +79,7 @@ const ENTITIES = {
     ],
   },
   accounts: {
-    key: (r) => s(r.account),
+    key: (r) => r.account,
     keyHeader: (l) => w(l, 'account'),
     columns: [
       { header: (l) => w(l, 'client'), cell: (r) => s(r.clientName) },
@@ -87,7 +91,8 @@ const ENTITIES = {
     ],
   },
   ssis: {
-    key: (r) => `${s(r.owner)}:${s(r.market)}:${s(r.currency)}`,
+    key: (r) => `${r.owner}:${r.market}:${r.currency}`,
+    label: (r) => r.owner,
     keyHeader: (l) => w(l, 'owner'),
     columns: [
       { header: (l) => w(l, 'market'), cell: (r) => s(r.market) },
@@ -99,24 +104,23 @@ const ENTITIES = {
     ],
   },
   calendars: {
-    key: (r) => s(r.code),
+    key: (r) => r.code,
     keyHeader: (l) => w(l, 'code'),
     columns: [
       { header: (l) => w(l, 'description'), cell: (r) => s(r.description) },
       { header: (l) => w(l, 'weekend'), cell: (r, l) => weekdays(r.weekend, l) },
-      { header: (l) => w(l, 'holidays'), cell: (r, l) => formatCount(Array.isArray(r.holidays) ? r.holidays.length : 0, localeOf(l)) },
+      { header: (l) => w(l, 'holidays'), cell: (r, l) => formatCount(r.holidays.length, localeOf(l)) },
       {
         header: (l) => w(l, 'nextHoliday'),
         cell: (r, l) => {
-          const first = Array.isArray(r.holidays) ? (r.holidays[0] as { date: string; name: string } | undefined) : undefined;
+          const first = r.holidays[0];
           return first ? `${formatDate(first.date, localeOf(l))} — ${first.name}` : '—';
         },
       },
     ],
   },
-} satisfies Record<string, EntityView>;
+};
 
-type Entity = keyof typeof ENTITIES;
 const NAMES = Object.keys(ENTITIES) as Entity[];
 const PAGE = 50;
 
@@ -129,10 +133,10 @@ export function Referential({ lang, token }: { lang: Lang; token: string }) {
   const [entity, setEntity] = useState<Entity>('instruments');
   const pages = useKeysetPages();
   const after = pages.after;
-  const view: EntityView = ENTITIES[entity];
+  const view: EntityView<Row> = ENTITIES[entity];
   const list = useQuery({
     queryKey: ['referential', entity, after],
-    queryFn: () => apiGet<Row[]>(`/api/referential/${entity}?${new URLSearchParams({ limit: String(PAGE), ...(after ? { after } : {}) })}`, token),
+    queryFn: () => apiReferential(entity, token, { limit: PAGE, after: after ?? undefined }),
     // The page before stays shown while the next comes (no flicker), but never under another entity's columns.
     placeholderData: (previous, query) => (query?.queryKey[1] === entity ? keepPreviousData(previous) : undefined),
   });
@@ -175,7 +179,7 @@ export function Referential({ lang, token }: { lang: Lang; token: string }) {
         <tbody>
           {data.map((r) => (
             <tr key={view.key(r)}>
-              <th scope="row">{entity === 'ssis' ? s(r.owner) : view.key(r)}</th>
+              <th scope="row">{view.label ? view.label(r) : view.key(r)}</th>
               {view.columns.map((c, i) => (
                 <td key={i}>{c.cell(r, lang)}</td>
               ))}

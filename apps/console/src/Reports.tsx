@@ -1,10 +1,11 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { apiDownload, apiGet, apiSend } from './api';
+import { apiDownload, apiGetRoute, apiSend } from './api';
 import { formatCount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
+import type { ReportFile, ReportRun, ReportRunBody, ReportsFiled } from './schema';
 
 const w = dictionary({
   fileNow: { fr: 'Déposer maintenant', en: 'File now' },
@@ -38,43 +39,18 @@ const w = dictionary({
   noRuns: { fr: 'Aucune déclaration déposée.', en: 'No report filed.' },
 });
 
+type Kind = ReportRun['kind'];
 /** The kinds reporting files (REPORT_KINDS), the monthly ones by month, the others by business date. */
-const KINDS: Record<string, Record<Lang, string> & { monthly: boolean }> = {
+const KINDS: Record<Kind, Record<Lang, string> & { monthly: boolean }> = {
   TTF: { fr: 'TTF (taxe sur les transactions financières)', en: 'TTF (French financial transaction tax)', monthly: true },
   BDF_BOP: { fr: 'Banque de France — balance des paiements', en: 'Banque de France — balance of payments', monthly: true },
   BDF_HOLDINGS: { fr: 'Banque de France — détentions', en: 'Banque de France — holdings', monthly: true },
   MIFIR: { fr: 'MiFIR — déclarations de transactions', en: 'MiFIR — transaction reports', monthly: false },
   ACTIVITY: { fr: 'Rapport d’activité', en: 'Activity report', monthly: false },
 };
-const kindSaid = (lang: Lang, kind: string) => KINDS[kind]?.[lang] ?? kind;
-
-/** A file of a run, described: its bytes are downloaded apart. */
-interface ReportFile {
-  name: string;
-  mediaType: string;
-  sha256: string;
-  bytes: number;
-}
-/** A row of GET /api/reports/runs. */
-interface ReportRun {
-  runId: string;
-  kind: string;
-  periodStart: string;
-  periodEnd: string;
-  version: number;
-  replaces: string | null;
-  filedBy: string;
-  filedAt: string;
-  replacedBy: string | null;
-}
-interface ReportRunDetail extends ReportRun {
-  files: ReportFile[];
-}
-/** POST /api/reports/runs's answer: the runs filed, none with a note when nothing was due. */
-interface ReportsFiled {
-  runs: ReportRunDetail[];
-  note?: string;
-}
+const KIND_NAMES = Object.keys(KINDS) as Kind[];
+// A kind the document does not know yet is still shown, by its code.
+const kindSaid = (lang: Lang, kind: Kind) => KINDS[kind]?.[lang] ?? kind;
 
 const PAGE = 20;
 
@@ -100,12 +76,12 @@ export function Reports({ lang, token }: { lang: Lang; token: string }) {
 function FileNow({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
   const client = useQueryClient();
-  const [kind, setKind] = useState('ACTIVITY');
+  const [kind, setKind] = useState<Kind>('ACTIVITY');
   const [period, setPeriod] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const monthly = KINDS[kind]?.monthly ?? false;
+  const monthly = KINDS[kind].monthly;
   const file = useMutation({
-    mutationFn: () => apiSend<ReportsFiled>('POST', '/api/reports/runs', token, { kind, period }),
+    mutationFn: () => apiSend<ReportsFiled>('POST', '/api/reports/runs', token, { kind, period } satisfies ReportRunBody),
     onSettled: () => {
       setConfirming(false);
       void client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('report-run') });
@@ -123,12 +99,12 @@ function FileNow({ lang, token }: { lang: Lang; token: string }) {
             name="report-kind"
             value={kind}
             onChange={(e) => {
-              setKind(e.target.value);
+              setKind(e.target.value as Kind);
               setPeriod('');
               setConfirming(false);
             }}
           >
-            {Object.keys(KINDS).map((k) => (
+            {KIND_NAMES.map((k) => (
               <option key={k} value={k}>
                 {kindSaid(lang, k)}
               </option>
@@ -179,15 +155,11 @@ function FileNow({ lang, token }: { lang: Lang; token: string }) {
 
 function Runs({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
-  const [kind, setKind] = useState('');
+  const [kind, setKind] = useState<Kind | ''>('');
   const pages = useKeysetPages();
   const runs = useQuery({
     queryKey: ['report-runs', kind, pages.after],
-    queryFn: () =>
-      apiGet<ReportRun[]>(
-        `/api/reports/runs?${new URLSearchParams({ ...(kind ? { kind } : {}), limit: String(PAGE), ...(pages.after ? { after: pages.after } : {}) })}`,
-        token,
-      ),
+    queryFn: () => apiGetRoute('/api/reports/runs', token, { query: { kind: kind || undefined, limit: PAGE, after: pages.after ?? undefined } }),
     placeholderData: keepPreviousData,
   });
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
@@ -202,12 +174,12 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
             name="runs-kind"
             value={kind}
             onChange={(e) => {
-              setKind(e.target.value);
+              setKind(e.target.value as Kind | '');
               pages.first();
             }}
           >
             <option value="">{w(lang, 'allKinds')}</option>
-            {Object.keys(KINDS).map((k) => (
+            {KIND_NAMES.map((k) => (
               <option key={k} value={k}>
                 {kindSaid(lang, k)}
               </option>
@@ -259,7 +231,7 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
 /** A run's files (the list names none: each run's own answer does), each downloaded and its SHA-256 checked in the browser. */
 function RunFiles({ lang, token, runId }: { lang: Lang; token: string; runId: string }) {
   const locale = localeOf(lang);
-  const detail = useQuery({ queryKey: ['report-run', runId], queryFn: () => apiGet<ReportRunDetail>(`/api/reports/runs/${encodeURIComponent(runId)}`, token) });
+  const detail = useQuery({ queryKey: ['report-run', runId], queryFn: () => apiGetRoute('/api/reports/runs/{id}', token, { path: { id: runId } }) });
   const [saved, setSaved] = useState<Record<string, { sha256: string } | Error>>({});
   const save = (f: ReportFile) =>
     apiDownload(`/api/reports/runs/${encodeURIComponent(runId)}/files/${encodeURIComponent(f.name)}`, token, f.name).then(

@@ -1,11 +1,12 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, apiGet, apiSend } from './api';
+import { ApiError, apiGetRoute, apiSend } from './api';
 import { formatAmount, formatCount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
 import { ProposalOutcome, useProposal } from './Propose';
+import type { DailyPenalty, ScenarioBody, ScenarioRule, SettlementFail, SimulatorScenario } from './schema';
 
 const w = dictionary({
   fails: { fr: 'Suspens', en: 'Fails' },
@@ -56,67 +57,13 @@ const w = dictionary({
   scenarioSet: { fr: 'Scénario appliqué à partir de la prochaine instruction.', en: 'Scenario in force from the next instruction on.' },
 });
 
-interface Fail {
-  instructionId: string;
-  tradeRef: string;
-  reason: string | null;
-  isin: string;
-  account: string;
-  counterparty: string;
-  side: string;
-  remainingQuantity: string;
-  currency: string;
-  intendedSettlementDate: string;
-  ageBusinessDays: number;
-  penaltiesAccrued: Array<{ currency: string; receivable: string | null; payable: string | null }>;
-}
-
-interface Penalty {
-  penaltyId: string;
-  tradeRef: string;
-  kind: string;
-  direction: 'RECEIVABLE' | 'PAYABLE';
-  failReason: string | null;
-  basisQuantity: string;
-  referencePrice: string | null;
-  rate: string;
-  amount: string | null;
-  currency: string;
-  waivedBy: string | null;
-}
-
-interface MonthLine {
-  counterparty: string;
-  currency: string;
-  count: number;
-  receivable: string;
-  payable: string;
-  net: string;
-}
-
-interface ScenarioRule {
-  isin?: string;
-  account?: string;
-  counterparty?: string;
-  share?: number;
-  outcome: 'UNMATCHED' | 'LATE_MATCH' | 'FAIL' | 'PARTIAL';
-  reason?: string;
-  days?: number;
-}
-
-interface Scenario {
-  rules: ScenarioRule[];
-  failRate: number;
-  setBy: { updatedBy: string; updatedAt: string } | null;
-}
-
 const PAGE = 25;
 const ACTIONS = ['resend', 'cancel-and-reinstruct', 'buy-in'] as const;
-const OUTCOMES = ['FAIL', 'PARTIAL', 'UNMATCHED', 'LATE_MATCH'] as const;
+const OUTCOMES = ['FAIL', 'PARTIAL', 'UNMATCHED', 'LATE_MATCH'] as const satisfies ReadonlyArray<ScenarioRule['outcome']>;
 
 const ref = (r: string) => <a href={`#/trade/${encodeURIComponent(r)}`}>{r}</a>;
 
-function FailAction({ lang, token, fail }: { lang: Lang; token: string; fail: Fail }) {
+function FailAction({ lang, token, fail }: { lang: Lang; token: string; fail: SettlementFail }) {
   const [action, setAction] = useState<(typeof ACTIONS)[number]>('resend');
   const proposal = useProposal(token);
   return (
@@ -143,7 +90,7 @@ function FailAction({ lang, token, fail }: { lang: Lang; token: string; fail: Fa
   );
 }
 
-function Waive({ lang, token, penalty }: { lang: Lang; token: string; penalty: Penalty }) {
+function Waive({ lang, token, penalty }: { lang: Lang; token: string; penalty: DailyPenalty }) {
   const [reason, setReason] = useState('');
   const proposal = useProposal(token);
   if (penalty.waivedBy) return <>{`${w(lang, 'waivedBy')} ${penalty.waivedBy}`}</>;
@@ -169,7 +116,7 @@ function Waive({ lang, token, penalty }: { lang: Lang; token: string; penalty: P
 /** The simulated CSD (test environments only): which instructions fail and why, set through the gateway. */
 function SimulatedCsd({ lang, token }: { lang: Lang; token: string }) {
   const client = useQueryClient();
-  const scenario = useQuery({ queryKey: ['scenario'], queryFn: () => apiGet<Scenario>('/api/simulator/scenario', token), retry: false });
+  const scenario = useQuery({ queryKey: ['scenario'], queryFn: () => apiGetRoute('/api/simulator/scenario', token), retry: false });
   const [rule, setRule] = useState<{ isin: string; outcome: (typeof OUTCOMES)[number]; reason: string; days: string }>({
     isin: '',
     outcome: 'FAIL',
@@ -177,7 +124,7 @@ function SimulatedCsd({ lang, token }: { lang: Lang; token: string }) {
     days: '2',
   });
   const set = useMutation({
-    mutationFn: (next: { rules: ScenarioRule[]; failRate: number }) => apiSend<Scenario>('PUT', '/api/simulator/scenario', token, next),
+    mutationFn: (next: ScenarioBody) => apiSend<SimulatorScenario>('PUT', '/api/simulator/scenario', token, next),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['scenario'] }),
   });
   if (scenario.isError && scenario.error instanceof ApiError && scenario.error.status === 404) return <p>{w(lang, 'noSimulator')}</p>;
@@ -271,7 +218,7 @@ function SimulatedCsd({ lang, token }: { lang: Lang; token: string }) {
  */
 export function Settlement({ lang, token }: { lang: Lang; token: string }) {
   // The penalties are shown for the business day (and its month) until the operator picks another.
-  const today = useQuery({ queryKey: ['business-day'], queryFn: () => apiGet<{ businessDate: string | null }>('/api/business-day', token) });
+  const today = useQuery({ queryKey: ['business-day'], queryFn: () => apiGetRoute('/api/business-day', token) });
   if (today.isPending) return <p>{w(lang, 'loading')}</p>;
   return <SettlementOf lang={lang} token={token} businessDate={today.data?.businessDate ?? null} />;
 }
@@ -282,23 +229,19 @@ function SettlementOf({ lang, token, businessDate }: { lang: Lang; token: string
   const pages = useKeysetPages();
   const fails = useQuery({
     queryKey: ['fails', pages.after],
-    queryFn: () =>
-      apiGet<{ asOf: string; fails: Fail[] }>(
-        `/api/fails?${new URLSearchParams({ limit: String(PAGE), ...(pages.after ? { after: pages.after } : {}) })}`,
-        token,
-      ),
+    queryFn: () => apiGetRoute('/api/fails', token, { query: { limit: PAGE, after: pages.after ?? undefined } }),
     placeholderData: keepPreviousData,
   });
   const [day, setDay] = useState(businessDate ?? '');
   const daily = useQuery({
     queryKey: ['penalties', 'daily', day],
-    queryFn: () => apiGet<{ date: string; penalties: Penalty[] }>(`/api/penalties/daily?date=${day}&limit=500`, token),
+    queryFn: () => apiGetRoute('/api/penalties/daily', token, { query: { date: day, limit: 500 } }),
     enabled: /^\d{4}-\d{2}-\d{2}$/.test(day),
   });
   const [month, setMonth] = useState((businessDate ?? '').slice(0, 7));
   const monthly = useQuery({
     queryKey: ['penalties', 'monthly', month],
-    queryFn: () => apiGet<{ month: string; byCounterparty: MonthLine[]; awaitingReferencePrice: number }>(`/api/penalties/monthly?month=${month}`, token),
+    queryFn: () => apiGetRoute('/api/penalties/monthly', token, { query: { month } }),
     enabled: /^\d{4}-\d{2}$/.test(month),
   });
   const failRows = fails.data?.fails ?? [];

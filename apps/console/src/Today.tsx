@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { apiGet, apiSend } from './api';
+import { answered, apiGetRoute, apiSend } from './api';
 import type { SignedIn } from './auth';
 import { Bars } from './Bars';
 import { formatAmount, formatCount, formatDate, formatRate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
+import type { BusinessDayCommandResult, BusinessDayState, DayCommand, EodSummary } from './schema';
 
 const t = dictionary({
   dayCommands: { fr: 'Ouvrir ou clôturer une journée', en: 'Open or close a day' },
@@ -30,40 +31,27 @@ const t = dictionary({
   failingInstructions: { fr: 'instructions en suspens', en: 'failing instructions' },
 });
 
-interface BusinessDay {
-  calendar: string;
-  businessDate: string | null;
-  status: 'OPEN' | 'CLOSED' | 'NONE';
-}
-
-/** The parts of GET /api/eod-summary this screen shows; a service that did not answer is null. */
-interface EodSummary {
-  capture: {
-    consumed: number;
-    captured: number;
-    exceptions: number;
-    unconfirmed: number;
-    confirmed: number;
-    trades: Record<string, number>;
-    openExceptions: Record<string, number>;
-  } | null;
-  settlement: { instructed: number; settled: number; failing: number } | null;
-  accounting: { entries: number; balanced: boolean; perCurrency: Array<{ currency: string; debit: string; credit: string; balanced: boolean }> } | null;
-  reporting: { settlementEfficiency: string | null; failsByReason: Record<string, number> } | null;
-  notification: { lateAvis: number; failed: number } | null;
-}
+/** The parts of GET /api/eod-summary this screen shows, each null when its service did not answer. */
+const partsOf = (s: EodSummary) => ({
+  capture: answered(s.capture),
+  settlement: answered(s.settlement),
+  accounting: answered(s.accounting),
+  reporting: answered(s.reporting),
+  notification: answered(s.notification),
+});
+type Parts = ReturnType<typeof partsOf>;
 
 /** A share of two counts as the decimal string formatRate takes (4 places), or null when there is nothing to share. */
 const share = (part: number, whole: number): string | null => (whole > 0 ? (part / whole).toFixed(4) : null);
 
 /** A supervisor opens and closes the business day, each after a second click that names the day. */
-function DayCommands({ lang, token, current }: { lang: Lang; token: string; current: BusinessDay }) {
+function DayCommands({ lang, token, current }: { lang: Lang; token: string; current: BusinessDayState }) {
   const client = useQueryClient();
   const [date, setDate] = useState(current.businessDate ?? '');
   const [asked, setAsked] = useState<'open' | 'close' | null>(null);
   const command = useMutation({
     mutationFn: (action: 'open' | 'close') =>
-      apiSend<{ businessDate: string; status: 'OPEN' | 'CLOSED'; alreadyDone: boolean }>('POST', `/api/business-day/${action}`, token, { businessDate: date }),
+      apiSend<BusinessDayCommandResult>('POST', `/api/business-day/${action}`, token, { businessDate: date } satisfies DayCommand),
     onSuccess: () => {
       setAsked(null);
       void client.invalidateQueries();
@@ -113,10 +101,10 @@ function Figure({ label, value }: { label: string; value: string }) {
 export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
   const token = who.accessToken;
   const locale = localeOf(lang);
-  const breaks = useQuery({ queryKey: ['breaks-summary'], queryFn: () => apiGet<{ open: number }>('/api/reconciliations/breaks/summary', token) });
-  const day = useQuery({ queryKey: ['business-day'], queryFn: () => apiGet<BusinessDay>('/api/business-day', token) });
-  const summary = useQuery({ queryKey: ['eod-summary'], queryFn: () => apiGet<EodSummary>('/api/eod-summary', token) });
-  const s = summary.data;
+  const breaks = useQuery({ queryKey: ['breaks-summary'], queryFn: () => apiGetRoute('/api/reconciliations/breaks/summary', token) });
+  const day = useQuery({ queryKey: ['business-day'], queryFn: () => apiGetRoute('/api/business-day', token) });
+  const summary = useQuery({ queryKey: ['eod-summary'], queryFn: () => apiGetRoute('/api/eod-summary', token) });
+  const s = summary.data ? partsOf(summary.data) : undefined;
   const n = (v: number | undefined) => (v === undefined ? '—' : formatCount(v, locale));
   return (
     <>
@@ -249,7 +237,7 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
 }
 
 /** What needs someone today, each with its count and the screen that works it; a quiet one says so. */
-function Alerts({ lang, summary: s, openBreaks }: { lang: Lang; summary: EodSummary | undefined; openBreaks: number | undefined }) {
+function Alerts({ lang, summary: s, openBreaks }: { lang: Lang; summary: Parts | undefined; openBreaks: number | undefined }) {
   const locale = localeOf(lang);
   if (!s) return null;
   const items: Array<{ key: string; n: number | undefined; words: Parameters<typeof t>[1]; href: string }> = [

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { ApiError, apiDownload, apiGet } from './api';
+import { answered, ApiError, apiDownload, apiGetRoute, unavailable } from './api';
 import { formatAmount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 
@@ -14,6 +14,7 @@ const w = dictionary({
   settlementDate: { fr: 'Date de règlement', en: 'Settlement date' },
   maker: { fr: 'Saisie par', en: 'Booked by' },
   validatedBy: { fr: 'Validée par', en: 'Validated by' },
+  straightThrough: { fr: 'la confirmation de la contrepartie (STP)', en: 'the counterparty’s confirmation (STP)' },
   versions: { fr: 'Versions reçues', en: 'Versions received' },
   version: { fr: 'Version', en: 'Version' },
   action: { fr: 'Action', en: 'Action' },
@@ -38,57 +39,6 @@ const w = dictionary({
   notAnswering: { fr: 'ne répond pas', en: 'not answering' },
 });
 
-/** GET /api/trades/:ref/timeline: each service's part, null when it knows nothing of the trade. */
-interface Timeline {
-  tradeRef: string;
-  trade: {
-    status: string;
-    version: number;
-    origin: string;
-    maker: string | null;
-    validatedBy: string | null;
-    side: 'BUY' | 'SELL';
-    isin: string;
-    quantity: string;
-    price: string;
-    currency: string;
-    grossAmount: string | null;
-    feesAmount: string | null;
-    netAmount: string | null;
-    tradeDate: string;
-    settlementDate: string | null;
-    account: string;
-    counterparty: string;
-    versions: Array<{ version: number; action: string; outcome: string; note: string | null; receivedAt: string }>;
-    history: Array<{ version: number; status: string; eventType: string; cause: string | null; actor: string | null; at: string }>;
-  } | null;
-  instruction: {
-    instructionId: string;
-    status: string;
-    history: Array<{ seq: number; status: string; reason: string | null; operator: string | null; at: string }>;
-  } | null;
-  journal: Array<{
-    entryId: string;
-    kind: string;
-    accountingDate: string;
-    lineNo: number;
-    accountCode: string;
-    accountName: string;
-    currency: string;
-    debit: string;
-    credit: string;
-  }>;
-  notifications: Array<{
-    notificationId: string;
-    noticeId: string | null;
-    kind: string;
-    channel: string;
-    recipient: string;
-    status: string;
-    sentAt: string | null;
-  }>;
-}
-
 /** One trade across the services: its economics and versions, its statuses, its instruction, its journal lines and its notices with their PDF. */
 export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string; tradeRef: string }) {
   const locale = localeOf(lang);
@@ -96,7 +46,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
   const at = (v: string | null) => (v ? when.format(new Date(v)) : '—');
   const page = useQuery({
     queryKey: ['timeline', tradeRef],
-    queryFn: () => apiGet<Timeline>(`/api/trades/${encodeURIComponent(tradeRef)}/timeline`, token),
+    queryFn: () => apiGetRoute('/api/trades/{ref}/timeline', token, { path: { ref: tradeRef } }),
   });
   const pdf = useMutation({ mutationFn: (noticeId: string) => apiDownload(`/api/notices/${encodeURIComponent(noticeId)}/pdf`, token, `${noticeId}.pdf`) });
   if (page.isPending) return <p>{w(lang, 'loading')}</p>;
@@ -109,7 +59,9 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
         </p>
       </>
     );
-  const { trade, instruction, journal, notifications } = page.data;
+  // A part whose service did not answer is named as such; the rest of the page is still shown.
+  const { instruction, journal, notifications } = page.data;
+  const trade = answered(page.data.trade);
   const amount = (v: string | null | undefined) => (v ? formatAmount(v, locale) : '—');
   return (
     <>
@@ -159,7 +111,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
             </div>
             <div>
               <dt>{w(lang, 'validatedBy')}</dt>
-              <dd data-testid="validated-by">{trade.validatedBy ?? '—'}</dd>
+              <dd data-testid="validated-by">{trade.validatedBy ?? (trade.validatedHow === 'STRAIGHT_THROUGH' ? w(lang, 'straightThrough') : '—')}</dd>
             </div>
           </dl>
           <table>
@@ -212,7 +164,9 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
       )}
       <section aria-labelledby="instruction-title">
         <h2 id="instruction-title">{w(lang, 'instruction')}</h2>
-        {instruction ? (
+        {unavailable(instruction) ? (
+          <p>{`settlement ${w(lang, 'notAnswering')}`}</p>
+        ) : instruction ? (
           <table>
             <caption>{`${instruction.instructionId} — ${instruction.status}`}</caption>
             <thead>
@@ -240,7 +194,9 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
       </section>
       <section aria-labelledby="journal-title">
         <h2 id="journal-title">{w(lang, 'journal')}</h2>
-        {journal.length === 0 ? (
+        {unavailable(journal) ? (
+          <p>{`accounting ${w(lang, 'notAnswering')}`}</p>
+        ) : journal.length === 0 ? (
           <p>{w(lang, 'noJournal')}</p>
         ) : (
           <table data-testid="trade-journal">
@@ -274,7 +230,9 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
       </section>
       <section aria-labelledby="notices-title">
         <h2 id="notices-title">{w(lang, 'notices')}</h2>
-        {notifications.length === 0 ? (
+        {unavailable(notifications) ? (
+          <p>{`notification ${w(lang, 'notAnswering')}`}</p>
+        ) : notifications.length === 0 ? (
           <p>{w(lang, 'noNotices')}</p>
         ) : (
           <table>
@@ -299,7 +257,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
                   <td>{at(n.sentAt)}</td>
                   <td>
                     {n.noticeId ? (
-                      <button type="button" onClick={() => pdf.mutate(n.noticeId!)}>
+                      <button type="button" onClick={() => pdf.mutate(n.noticeId)}>
                         {w(lang, 'pdf')}
                       </button>
                     ) : null}

@@ -6,22 +6,7 @@ import { apiGet } from './api';
 import { formatAmount, formatDate } from './format';
 import { blotterQuery, NO_FILTER, PAGE, TRADE_STATUSES, type Filters } from './blotter';
 import { localeOf, t, type Lang } from './i18n';
-
-/** A row of GET /api/trades (capture's blotter). */
-interface BlotterTrade {
-  tradeRef: string;
-  version: number;
-  status: string;
-  origin: string;
-  counterparty: string;
-  account: string;
-  isin: string;
-  side: 'BUY' | 'SELL';
-  quantity: string;
-  currency: string;
-  tradeDate: string;
-  settlementDate: string | null;
-}
+import type { Answer } from './schema';
 
 /**
  * The blotter: trades by status, ISIN, account, counterparty and trade dates, filtered and paged by
@@ -35,7 +20,7 @@ export function Trades({ lang, token }: { lang: Lang; token: string }) {
   const after = pages.after;
   const rows = useQuery({
     queryKey: ['trades', filters, after],
-    queryFn: () => apiGet<BlotterTrade[]>(`/api/trades?${blotterQuery(filters, after)}`, token),
+    queryFn: () => apiGet<Answer<'/api/trades'>>(`/api/trades?${blotterQuery(filters, after)}`, token),
     placeholderData: keepPreviousData,
   });
   const search = (e: FormEvent) => {

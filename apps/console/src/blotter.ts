@@ -1,15 +1,21 @@
+import type { Query } from './schema';
+
 /** The blotter's query: its filters, page size and keyset cursor, as GET /api/trades takes them. */
-export const TRADE_STATUSES = ['CAPTURED', 'CONFIRMED', 'VALIDATED', 'INSTRUCTED', 'SETTLED', 'PARTIALLY_SETTLED', 'FAILED', 'CANCELLED'] as const;
+type TradeStatus = NonNullable<Query<'/api/trades'>['status']>;
+export const TRADE_STATUSES: readonly TradeStatus[] = [
+  'CAPTURED',
+  'CONFIRMED',
+  'VALIDATED',
+  'INSTRUCTED',
+  'SETTLED',
+  'PARTIALLY_SETTLED',
+  'FAILED',
+  'CANCELLED',
+];
 export const PAGE = 25;
 
-export interface Filters {
-  status: string;
-  isin: string;
-  account: string;
-  counterparty: string;
-  tradeDateFrom: string;
-  tradeDateTo: string;
-}
+/** The filters as the operator types them (every one a text, empty when not set), named as the route's query names them. */
+export type Filters = Record<keyof Omit<Query<'/api/trades'>, 'limit' | 'after'>, string>;
 export const NO_FILTER: Filters = { status: 'CAPTURED', isin: '', account: '', counterparty: '', tradeDateFrom: '', tradeDateTo: '' };
 
 /** The query string of a page: the filters set, the page size, and the last reference of the page before. */

@@ -168,6 +168,16 @@ export type WebhookSecretState = Schemas['WebhookSecretState'];
 export type WithdrawCommand = Schemas['WithdrawCommand'];
 export type WorkBreakCommand = Schemas['WorkBreakCommand'];
 
+/** The rows GET /api/referential/{entity} serves for each entity: the document gives the union of them all, the path says which. */
+export interface ReferentialRows {
+  instruments: Instrument;
+  parties: Party;
+  accounts: Account;
+  ssis: Ssi;
+  calendars: Calendar;
+  history: ReferentialVersion;
+}
+
 type Method = 'get' | 'post' | 'put' | 'patch';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type Json<C> = C extends { content: { 'application/json': infer J } } ? J : never;
@@ -181,3 +191,9 @@ export type Command<P extends keyof paths, M extends Method> = Operation<P, M> e
 
 /** The query parameters a route reads. */
 export type Query<P extends keyof paths, M extends Method = 'get'> = Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+/** The parameters a route's path names, e.g. `{ ref: string }` for `'/api/trades/{ref}/timeline'`; never for a path that names none. */
+export type PathParams<P extends keyof paths, M extends Method = 'get'> = Operation<P, M> extends { parameters: { path: infer A } } ? A : never;
+
+/** The routes a GET reads. */
+export type ReadRoute = { [P in keyof paths]: paths[P]['get'] extends undefined ? never : P }[keyof paths];

@@ -144,6 +144,7 @@ export class ProposalsController {
   @ApiOkResponse({ type: [ProposalView] })
   @ApiQuery({ name: 'status', required: false, enum: PROPOSAL_STATUSES })
   @ApiQuery({ name: 'kind', required: false, enum: PROPOSAL_KINDS.map((k) => k.kind) })
+  @ApiQuery({ name: 'maker', required: false, description: 'The proposals of one person (their id)' })
   @ApiPage('proposalId')
   list(
     @Query('status') status = 'PENDING',
