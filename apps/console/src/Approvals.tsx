@@ -5,6 +5,7 @@ import type { SignedIn } from './auth';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import type { Answer, ProposalDecided, ProposalRejected, ProposalView, ProposalWithdrawn, RejectCommand, WithdrawCommand } from './schema';
+import { Head } from './Table';
 
 const w = dictionary({
   waitingForMe: { fr: 'En attente de ma validation', en: 'Waiting for my approval' },
@@ -51,12 +52,7 @@ function Parameters({ lang, params }: { lang: Lang; params: ProposalView['params
       {change === undefined ? null : beforeAfter ? (
         <table className="side-by-side">
           <caption>{w(lang, 'change')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'before')}</th>
-              <th scope="col">{w(lang, 'after')}</th>
-            </tr>
-          </thead>
+          <Head columns={[w(lang, 'before'), w(lang, 'after')]} />
           <tbody>
             <tr>
               <td>

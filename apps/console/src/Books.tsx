@@ -6,6 +6,7 @@ import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
 import type { TrialBalanceLine } from './schema';
+import { figures, Head } from './Table';
 
 const w = dictionary({
   day: { fr: 'Journée', en: 'Day' },
@@ -135,25 +136,17 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
         {balance.isError ? <Problem lang={lang} error={balance.error} /> : null}
         <table data-testid="trial-balance">
           <caption>{`${w(lang, 'trialBalanceOf')} ${shownCurrency ?? '—'}${date ? `, ${formatDate(date, locale)}` : ''}`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'ledgerAccount')}</th>
-              <th scope="col">{w(lang, 'accountName')}</th>
-              <th scope="col">{w(lang, 'book')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'opening')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'debit')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'credit')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'closing')}
-              </th>
-            </tr>
-          </thead>
+          <Head
+            columns={[
+              w(lang, 'ledgerAccount'),
+              w(lang, 'accountName'),
+              w(lang, 'book'),
+              figures(w(lang, 'opening')),
+              figures(w(lang, 'debit')),
+              figures(w(lang, 'credit')),
+              figures(w(lang, 'closing')),
+            ]}
+          />
           <tbody>
             {rows
               .filter((r) => r.currency === shownCurrency)
@@ -178,15 +171,7 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
         {cash.isError ? <Problem lang={lang} error={cash.error} /> : null}
         <table data-testid="cash">
           <caption>{w(lang, 'cashCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'currency')}</th>
-              <th scope="col">{w(lang, 'custodian')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'balance')}
-              </th>
-            </tr>
-          </thead>
+          <Head columns={[w(lang, 'currency'), w(lang, 'custodian'), figures(w(lang, 'balance'))]} />
           <tbody>
             {(cash.data ?? []).map((c) => (
               <tr key={`${c.currency} ${c.custodian}`}>
@@ -223,23 +208,15 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
         {positions.isError ? <Problem lang={lang} error={positions.error} /> : null}
         <table data-testid="positions">
           <caption>{`${w(lang, 'positionsOf')} ${chosenAccount ?? '—'}${date ? `, ${formatDate(date, locale)}` : ''}`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">ISIN</th>
-              <th scope="col" className="amount">
-                {w(lang, 'tradeDateQuantity')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'settlementDateQuantity')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'cost')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'realized')}
-              </th>
-            </tr>
-          </thead>
+          <Head
+            columns={[
+              'ISIN',
+              figures(w(lang, 'tradeDateQuantity')),
+              figures(w(lang, 'settlementDateQuantity')),
+              figures(w(lang, 'cost')),
+              figures(w(lang, 'realized')),
+            ]}
+          />
           <tbody>
             {(positions.data ?? []).map((p) => (
               <tr key={p.isin}>
@@ -261,21 +238,7 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
         {fx.isError ? <Problem lang={lang} error={fx.error} /> : null}
         <table data-testid="fx-results">
           <caption>{w(lang, 'fxCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'book')}</th>
-              <th scope="col">{w(lang, 'currency')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'position')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'rate')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'resultEur')}
-              </th>
-            </tr>
-          </thead>
+          <Head columns={[w(lang, 'book'), w(lang, 'currency'), figures(w(lang, 'position')), figures(w(lang, 'rate')), figures(w(lang, 'resultEur'))]} />
           <tbody>
             {(fx.data?.results ?? []).map((r, i) => (
               <tr key={i}>

@@ -5,6 +5,7 @@ import { Pager, useKeysetPages } from './Pager';
 import { dictionary, localeOf, t, type Lang } from './i18n';
 import { ProposalOutcome, useProposal } from './Propose';
 import type { CaptureException } from './schema';
+import { Head } from './Table';
 
 const w = dictionary({
   correct: { fr: 'Corriger et rejouer', en: 'Correct and replay' },
@@ -142,13 +143,7 @@ export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
             </p>
             <table>
               <caption>{t(lang, 'brokenRules')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t(lang, 'field')}</th>
-                  <th scope="col">{t(lang, 'rule')}</th>
-                  <th scope="col">{t(lang, 'value')}</th>
-                </tr>
-              </thead>
+              <Head columns={[t(lang, 'field'), t(lang, 'rule'), t(lang, 'value')]} />
               <tbody>
                 {x.reasons.map((r, i) => (
                   <tr key={i}>

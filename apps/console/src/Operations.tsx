@@ -7,6 +7,7 @@ import { Pager, useKeysetPages } from './Pager';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
 import type { Answer, DeadLetter, ProposalMade, ProposeCommand } from './schema';
+import { Head } from './Table';
 
 const w = dictionary({
   deadLetters: { fr: 'Lettres mortes', en: 'Dead letters' },
@@ -105,16 +106,7 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
         <>
           <table data-testid="dead-letters">
             <caption>{`${w(lang, 'deadLettersOf')} ${topic}`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'place')}</th>
-                <th scope="col">{w(lang, 'key')}</th>
-                <th scope="col">{w(lang, 'consumer')}</th>
-                <th scope="col">{w(lang, 'why')}</th>
-                <th scope="col">{w(lang, 'deadAt')}</th>
-                <th scope="col">{w(lang, 'action')}</th>
-              </tr>
-            </thead>
+            <Head columns={[w(lang, 'place'), w(lang, 'key'), w(lang, 'consumer'), w(lang, 'why'), w(lang, 'deadAt'), w(lang, 'action')]} />
             <tbody>
               {data.map((l) => {
                 const outcome = proposals[`${topic} ${l.partition}/${l.offset}`];
@@ -177,15 +169,7 @@ function Audit({ lang, token }: { lang: Lang; token: string }) {
           {v ? <p data-testid="audit-verdict">{v.ok ? `${w(lang, 'verified')} ${v.headSeq}.` : `${w(lang, 'broken')} ${v.seq ?? '—'}: ${v.problem}`}</p> : null}
           <table data-testid="audit">
             <caption>{w(lang, 'auditCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'seq')}</th>
-                <th scope="col">{w(lang, 'at')}</th>
-                <th scope="col">{w(lang, 'actor')}</th>
-                <th scope="col">{w(lang, 'action')}</th>
-                <th scope="col">{w(lang, 'target')}</th>
-              </tr>
-            </thead>
+            <Head columns={[w(lang, 'seq'), w(lang, 'at'), w(lang, 'actor'), w(lang, 'action'), w(lang, 'target')]} />
             <tbody>
               {data.map((r) => (
                 <tr key={r.seq}>

@@ -7,6 +7,7 @@ import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
 import type { BreakWorked, ReconciliationBreak, ReconciliationReport, ReconciliationReports, StatementRead, WorkBreakCommand } from './schema';
 import { ProposalOutcome, useProposal } from './Propose';
+import { figures, Head } from './Table';
 
 const w = dictionary({
   statementId: { fr: 'Identifiant du relevé', en: 'Statement id' },
@@ -291,22 +292,16 @@ function RunRead({ lang, locale, fileName, report: r }: { lang: Lang; locale: st
       {r.breaks.length > 0 ? (
         <table data-testid="read-breaks">
           <caption>{w(lang, 'breaksOfRun')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'item')}</th>
-              <th scope="col">{w(lang, 'field')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'ours')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'theirs')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'difference')}
-              </th>
-              <th scope="col">{w(lang, 'status')}</th>
-            </tr>
-          </thead>
+          <Head
+            columns={[
+              w(lang, 'item'),
+              w(lang, 'field'),
+              figures(w(lang, 'ours')),
+              figures(w(lang, 'theirs')),
+              figures(w(lang, 'difference')),
+              w(lang, 'status'),
+            ]}
+          />
           <tbody>
             {r.breaks.map((b) => (
               <tr key={b.breakId}>
@@ -398,29 +393,21 @@ function Breaks({ lang, token }: { lang: Lang; token: string }) {
         <>
           <table data-testid="breaks">
             <caption>{w(lang, 'breaksCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'item')}</th>
-                <th scope="col">{w(lang, 'kind')}</th>
-                <th scope="col">{w(lang, 'subject')}</th>
-                <th scope="col">{w(lang, 'field')}</th>
-                <th scope="col" className="amount">
-                  {w(lang, 'ours')}
-                </th>
-                <th scope="col" className="amount">
-                  {w(lang, 'theirs')}
-                </th>
-                <th scope="col" className="amount">
-                  {w(lang, 'difference')}
-                </th>
-                <th scope="col">{w(lang, 'asOf')}</th>
-                <th scope="col" className="amount">
-                  {w(lang, 'age')}
-                </th>
-                <th scope="col">{w(lang, 'status')}</th>
-                <th scope="col">{w(lang, 'action')}</th>
-              </tr>
-            </thead>
+            <Head
+              columns={[
+                w(lang, 'item'),
+                w(lang, 'kind'),
+                w(lang, 'subject'),
+                w(lang, 'field'),
+                figures(w(lang, 'ours')),
+                figures(w(lang, 'theirs')),
+                figures(w(lang, 'difference')),
+                w(lang, 'asOf'),
+                figures(w(lang, 'age')),
+                w(lang, 'status'),
+                w(lang, 'action'),
+              ]}
+            />
             <tbody>
               {data.map((b) => (
                 <tr key={b.breakId} data-testid={`break-${b.breakId}`}>
@@ -509,24 +496,18 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
         <>
           <table data-testid="recon-runs">
             <caption>{w(lang, 'runsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'startedAt')}</th>
-                <th scope="col">{w(lang, 'kind')}</th>
-                <th scope="col">{w(lang, 'subject')}</th>
-                <th scope="col">{w(lang, 'asOf')}</th>
-                <th scope="col" className="amount">
-                  {w(lang, 'rowsChecked')}
-                </th>
-                <th scope="col" className="amount">
-                  {w(lang, 'matched')}
-                </th>
-                <th scope="col" className="amount">
-                  {w(lang, 'breaksFound')}
-                </th>
-                <th scope="col">{w(lang, 'errors')}</th>
-              </tr>
-            </thead>
+            <Head
+              columns={[
+                w(lang, 'startedAt'),
+                w(lang, 'kind'),
+                w(lang, 'subject'),
+                w(lang, 'asOf'),
+                figures(w(lang, 'rowsChecked')),
+                figures(w(lang, 'matched')),
+                figures(w(lang, 'breaksFound')),
+                w(lang, 'errors'),
+              ]}
+            />
             <tbody>
               {data.map((r) => (
                 <tr key={r.runId}>

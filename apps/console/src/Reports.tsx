@@ -6,6 +6,7 @@ import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
 import type { ReportFile, ReportRun, ReportRunBody, ReportsFiled } from './schema';
+import { Head } from './Table';
 
 const w = dictionary({
   fileNow: { fr: 'Déposer maintenant', en: 'File now' },
@@ -193,17 +194,9 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
         <>
           <table data-testid="report-runs">
             <caption>{w(lang, 'runsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'kind')}</th>
-                <th scope="col">{w(lang, 'period')}</th>
-                <th scope="col">{w(lang, 'version')}</th>
-                <th scope="col">{w(lang, 'standing')}</th>
-                <th scope="col">{w(lang, 'filedAt')}</th>
-                <th scope="col">{w(lang, 'filedBy')}</th>
-                <th scope="col">{w(lang, 'files')}</th>
-              </tr>
-            </thead>
+            <Head
+              columns={[w(lang, 'kind'), w(lang, 'period'), w(lang, 'version'), w(lang, 'standing'), w(lang, 'filedAt'), w(lang, 'filedBy'), w(lang, 'files')]}
+            />
             <tbody>
               {data.map((r) => (
                 <tr key={r.runId} data-testid={`report-run-${r.runId}`}>

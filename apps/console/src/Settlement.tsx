@@ -7,6 +7,7 @@ import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
 import { ProposalOutcome, useProposal } from './Propose';
 import type { DailyPenalty, ScenarioBody, ScenarioRule, SettlementFail, SimulatorScenario } from './schema';
+import { figures, Head } from './Table';
 
 const w = dictionary({
   fails: { fr: 'Suspens', en: 'Fails' },
@@ -145,17 +146,7 @@ function SimulatedCsd({ lang, token }: { lang: Lang; token: string }) {
     <>
       <table data-testid="scenario-rules">
         <caption>{w(lang, 'rulesCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">ISIN</th>
-            <th scope="col">{w(lang, 'account')}</th>
-            <th scope="col">{w(lang, 'counterparty')}</th>
-            <th scope="col">{w(lang, 'share')}</th>
-            <th scope="col">{w(lang, 'outcome')}</th>
-            <th scope="col">{w(lang, 'reason')}</th>
-            <th scope="col">{w(lang, 'days')}</th>
-          </tr>
-        </thead>
+        <Head columns={['ISIN', w(lang, 'account'), w(lang, 'counterparty'), w(lang, 'share'), w(lang, 'outcome'), w(lang, 'reason'), w(lang, 'days')]} />
         <tbody>
           {s.rules.map((r, i) => (
             <tr key={i}>
@@ -253,23 +244,19 @@ function SettlementOf({ lang, token, businessDate }: { lang: Lang; token: string
         {fails.isError ? <Problem lang={lang} error={fails.error} /> : null}
         <table data-testid="fails">
           <caption>{`${w(lang, 'failsCaption')}${fails.data ? ` — ${formatDate(fails.data.asOf, locale)}` : ''}`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'reference')}</th>
-              <th scope="col">ISIN</th>
-              <th scope="col">{w(lang, 'side')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'remaining')}
-              </th>
-              <th scope="col">{w(lang, 'reason')}</th>
-              <th scope="col">{w(lang, 'intended')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'age')}
-              </th>
-              <th scope="col">{w(lang, 'accrued')}</th>
-              <th scope="col">{w(lang, 'action')}</th>
-            </tr>
-          </thead>
+          <Head
+            columns={[
+              w(lang, 'reference'),
+              'ISIN',
+              w(lang, 'side'),
+              figures(w(lang, 'remaining')),
+              w(lang, 'reason'),
+              w(lang, 'intended'),
+              figures(w(lang, 'age')),
+              w(lang, 'accrued'),
+              w(lang, 'action'),
+            ]}
+          />
           <tbody>
             {failRows.map((f) => (
               <tr key={f.instructionId}>
@@ -304,28 +291,20 @@ function SettlementOf({ lang, token, businessDate }: { lang: Lang; token: string
         {daily.isError ? <Problem lang={lang} error={daily.error} /> : null}
         <table data-testid="penalties-daily">
           <caption>{w(lang, 'penaltiesOfDay')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'reference')}</th>
-              <th scope="col">{w(lang, 'penaltyKind')}</th>
-              <th scope="col">{w(lang, 'direction')}</th>
-              <th scope="col">{w(lang, 'reason')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'quantity')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'referencePrice')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'rate')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'amount')}
-              </th>
-              <th scope="col">{w(lang, 'currency')}</th>
-              <th scope="col">{w(lang, 'action')}</th>
-            </tr>
-          </thead>
+          <Head
+            columns={[
+              w(lang, 'reference'),
+              w(lang, 'penaltyKind'),
+              w(lang, 'direction'),
+              w(lang, 'reason'),
+              figures(w(lang, 'quantity')),
+              figures(w(lang, 'referencePrice')),
+              figures(w(lang, 'rate')),
+              figures(w(lang, 'amount')),
+              w(lang, 'currency'),
+              w(lang, 'action'),
+            ]}
+          />
           <tbody>
             {(daily.data?.penalties ?? []).map((p) => (
               <tr key={p.penaltyId}>
@@ -356,24 +335,16 @@ function SettlementOf({ lang, token, businessDate }: { lang: Lang; token: string
         {monthly.isError ? <Problem lang={lang} error={monthly.error} /> : null}
         <table data-testid="penalties-monthly">
           <caption>{w(lang, 'penaltiesOfMonth')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{w(lang, 'counterparty')}</th>
-              <th scope="col">{w(lang, 'currency')}</th>
-              <th scope="col" className="amount">
-                {w(lang, 'count')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'receivable')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'payable')}
-              </th>
-              <th scope="col" className="amount">
-                {w(lang, 'net')}
-              </th>
-            </tr>
-          </thead>
+          <Head
+            columns={[
+              w(lang, 'counterparty'),
+              w(lang, 'currency'),
+              figures(w(lang, 'count')),
+              figures(w(lang, 'receivable')),
+              figures(w(lang, 'payable')),
+              figures(w(lang, 'net')),
+            ]}
+          />
           <tbody>
             {(monthly.data?.byCounterparty ?? []).map((l) => (
               <tr key={`${l.counterparty}-${l.currency}`}>

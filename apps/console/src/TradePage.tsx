@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { answered, ApiError, apiDownload, apiGetRoute, unavailable } from './api';
 import { formatAmount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
+import { figures, Head } from './Table';
 
 const w = dictionary({
   trade: { fr: 'Opération', en: 'Trade' },
@@ -116,15 +117,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
           </dl>
           <table>
             <caption>{w(lang, 'versions')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'version')}</th>
-                <th scope="col">{w(lang, 'action')}</th>
-                <th scope="col">{w(lang, 'outcome')}</th>
-                <th scope="col">{w(lang, 'note')}</th>
-                <th scope="col">{w(lang, 'at')}</th>
-              </tr>
-            </thead>
+            <Head columns={[w(lang, 'version'), w(lang, 'action'), w(lang, 'outcome'), w(lang, 'note'), w(lang, 'at')]} />
             <tbody>
               {trade.versions.map((v) => (
                 <tr key={v.version}>
@@ -139,14 +132,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
           </table>
           <table data-testid="trade-history">
             <caption>{w(lang, 'timeline')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'at')}</th>
-                <th scope="col">{w(lang, 'status')}</th>
-                <th scope="col">{w(lang, 'event')}</th>
-                <th scope="col">{w(lang, 'by')}</th>
-              </tr>
-            </thead>
+            <Head columns={[w(lang, 'at'), w(lang, 'status'), w(lang, 'event'), w(lang, 'by')]} />
             <tbody>
               {trade.history.map((h, i) => (
                 <tr key={i}>
@@ -169,14 +155,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
         ) : instruction ? (
           <table>
             <caption>{`${instruction.instructionId} — ${instruction.status}`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'at')}</th>
-                <th scope="col">{w(lang, 'status')}</th>
-                <th scope="col">{w(lang, 'reason')}</th>
-                <th scope="col">{w(lang, 'by')}</th>
-              </tr>
-            </thead>
+            <Head columns={[w(lang, 'at'), w(lang, 'status'), w(lang, 'reason'), w(lang, 'by')]} />
             <tbody>
               {instruction.history.map((h) => (
                 <tr key={h.seq}>
@@ -201,19 +180,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
         ) : (
           <table data-testid="trade-journal">
             <caption>{w(lang, 'journal')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'accountingDate')}</th>
-                <th scope="col">{w(lang, 'ledgerAccount')}</th>
-                <th scope="col">{w(lang, 'currency')}</th>
-                <th scope="col" className="amount">
-                  {w(lang, 'debit')}
-                </th>
-                <th scope="col" className="amount">
-                  {w(lang, 'credit')}
-                </th>
-              </tr>
-            </thead>
+            <Head columns={[w(lang, 'accountingDate'), w(lang, 'ledgerAccount'), w(lang, 'currency'), figures(w(lang, 'debit')), figures(w(lang, 'credit'))]} />
             <tbody>
               {journal.map((l) => (
                 <tr key={`${l.entryId}-${l.lineNo}`}>
@@ -237,16 +204,7 @@ export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string
         ) : (
           <table>
             <caption>{w(lang, 'notices')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{w(lang, 'kind')}</th>
-                <th scope="col">{w(lang, 'channel')}</th>
-                <th scope="col">{w(lang, 'recipient')}</th>
-                <th scope="col">{w(lang, 'status')}</th>
-                <th scope="col">{w(lang, 'at')}</th>
-                <th scope="col">{w(lang, 'pdf')}</th>
-              </tr>
-            </thead>
+            <Head columns={[w(lang, 'kind'), w(lang, 'channel'), w(lang, 'recipient'), w(lang, 'status'), w(lang, 'at'), w(lang, 'pdf')]} />
             <tbody>
               {notifications.map((n) => (
                 <tr key={n.notificationId}>

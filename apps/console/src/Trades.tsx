@@ -7,6 +7,7 @@ import { formatAmount, formatDate } from './format';
 import { blotterQuery, NO_FILTER, PAGE, TRADE_STATUSES, type Filters } from './blotter';
 import { localeOf, t, type Lang } from './i18n';
 import type { Answer } from './schema';
+import { figures, Head } from './Table';
 
 /**
  * The blotter: trades by status, ISIN, account, counterparty and trade dates, filtered and paged by
@@ -60,20 +61,18 @@ export function Trades({ lang, token }: { lang: Lang; token: string }) {
       {rows.isError ? <p role="alert">{`${t(lang, 'error')}: ${rows.error.message}`}</p> : null}
       <table data-testid="blotter">
         <caption>{t(lang, 'tradesCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t(lang, 'reference')}</th>
-            <th scope="col">{t(lang, 'tradeDate')}</th>
-            <th scope="col">{t(lang, 'side')}</th>
-            <th scope="col" className="amount">
-              {t(lang, 'quantity')}
-            </th>
-            <th scope="col">ISIN</th>
-            <th scope="col">{t(lang, 'account')}</th>
-            <th scope="col">{t(lang, 'counterparty')}</th>
-            <th scope="col">{t(lang, 'status')}</th>
-          </tr>
-        </thead>
+        <Head
+          columns={[
+            t(lang, 'reference'),
+            t(lang, 'tradeDate'),
+            t(lang, 'side'),
+            figures(t(lang, 'quantity')),
+            'ISIN',
+            t(lang, 'account'),
+            t(lang, 'counterparty'),
+            t(lang, 'status'),
+          ]}
+        />
         <tbody>
           {data.map((r) => (
             <tr key={r.tradeRef}>
