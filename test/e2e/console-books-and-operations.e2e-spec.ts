@@ -33,17 +33,11 @@ const cells = (page: Page, testId: string) =>
 
 describe('the console’s books, referential and operations in a real browser', () => {
   let cs: ConsoleStack;
-  let api: <T>(path: string, roles?: string[]) => Promise<T>;
   let deadLetter: { partition: number; offset: string };
 
   beforeAll(async () => {
     cs = await consoleStack('console-books', { basePort: 6850 });
     const { env } = cs;
-    api = async <T>(path: string, roles = ['operator']) => {
-      const res = await fetch(`${cs.gateway}${path}`, { headers: await cs.auth(roles) });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
     await loadSampleReferential(env.stack);
     await openDay(env.stack, DAY);
     await publish(env.brokers, env.prefix, Topics.tradesExecuted, sampleDay({ tradeDate: DAY, count: COUNT, runId: 'B' }));
@@ -69,7 +63,7 @@ describe('the console’s books, referential and operations in a real browser', 
     await produceRaw(env.prefix, DEAD_TOPIC, [{ key: 'intake:e2e-dead-letter', value: JSON.stringify(event), headers: eventHeaders(event) }]);
     let letters: Array<{ partition: number; offset: string }> = [];
     await waitUntil(
-      async () => (letters = await api(`/api/dlq?topic=${DEAD_TOPIC}`)).length > 0,
+      async () => (letters = await cs.get(`/api/dlq?topic=${DEAD_TOPIC}`)).length > 0,
       'the broken intake event to reach its dead-letter topic',
       90_000,
     );
@@ -88,7 +82,7 @@ describe('the console’s books, referential and operations in a real browser', 
     await page.waitForURL(`${cs.gateway}/console/#/books`);
 
     // The trial balance of the day, one currency: the last the API names, chosen in the picker.
-    const balance = await api<Array<Record<'account' | 'name' | 'book' | 'currency' | 'opening' | 'debit' | 'credit' | 'closing', string>>>(
+    const balance = await cs.get<Array<Record<'account' | 'name' | 'book' | 'currency' | 'opening' | 'debit' | 'credit' | 'closing', string>>>(
       `/api/exports/trial-balance?from=${DAY}&to=${DAY}`,
     );
     const currency = [...new Set(balance.map((r) => r.currency))].sort().at(-1)!;
@@ -101,16 +95,16 @@ describe('the console’s books, referential and operations in a real browser', 
     await waitUntil(async () => JSON.stringify(await cells(page, 'trial-balance')) === JSON.stringify(expected), `the ${currency} trial balance`, 15_000);
 
     // Cash on the day, as accounting answers it (nothing settled yet on a trade date: then the screen says so).
-    const cash = await api<Array<{ currency: string; custodian: string; balance: string }>>(`/api/cash?asOf=${DAY}`);
+    const cash = await cs.get<Array<{ currency: string; custodian: string; balance: string }>>(`/api/cash?asOf=${DAY}`);
     const cashRows = cash.map((c) => [c.currency, c.custodian, formatAmount(c.balance, 'en-GB', c.currency)]);
     await waitUntil(async () => JSON.stringify(await cells(page, 'cash')) === JSON.stringify(cashRows), 'the cash balances', 15_000);
     if (cash.length === 0) await page.getByText('No cash movement up to this day.').waitFor();
 
     // The positions of an account that holds some, chosen in the account picker.
-    const accounts = await api<Array<{ account: string }>>('/api/referential/accounts?limit=1000');
+    const accounts = await cs.get<Array<{ account: string }>>('/api/referential/accounts?limit=1000');
     let held: { account: string; rows: string[][] } | null = null;
     for (const a of accounts) {
-      const positions = await api<Array<{ isin: string; tradeDateQuantity: string; settlementDateQuantity: string }>>(
+      const positions = await cs.get<Array<{ isin: string; tradeDateQuantity: string; settlementDateQuantity: string }>>(
         `/api/positions/${encodeURIComponent(a.account)}?asOf=${DAY}`,
       );
       if (positions.length > 0) {
@@ -130,7 +124,7 @@ describe('the console’s books, referential and operations in a real browser', 
     );
 
     // The FX results of the day: the API's rows, or the screen's "none" when it has none.
-    const fx = await api<{ results: unknown[] }>(`/api/fx/results?from=${DAY}&to=${DAY}`);
+    const fx = await cs.get<{ results: unknown[] }>(`/api/fx/results?from=${DAY}&to=${DAY}`);
     await waitUntil(async () => (await cells(page, 'fx-results')).length === fx.results.length, 'the FX results', 15_000);
     if (fx.results.length === 0) await page.getByText('No FX result on this day.').waitFor();
 
@@ -171,7 +165,7 @@ describe('the console’s books, referential and operations in a real browser', 
     await page.getByRole('link', { name: 'Referential', exact: true }).click();
     await page.waitForURL(`${cs.gateway}/console/#/referential`);
 
-    const instruments = (await api<Array<{ isin: string }>>('/api/referential/instruments?limit=50')).map((i) => i.isin);
+    const instruments = (await cs.get<Array<{ isin: string }>>('/api/referential/instruments?limit=50')).map((i) => i.isin);
     expect(instruments).toEqual(
       referentialImport()
         .instruments.map((i) => i.isin)
@@ -182,7 +176,7 @@ describe('the console’s books, referential and operations in a real browser', 
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'referential-en');
 
-    const parties = (await api<Array<{ lei: string }>>('/api/referential/parties?limit=50')).map((p) => p.lei);
+    const parties = (await cs.get<Array<{ lei: string }>>('/api/referential/parties?limit=50')).map((p) => p.lei);
     expect(parties.length).toBeGreaterThan(0);
     await page.selectOption('select[name=entity]', 'parties');
     await waitUntil(async () => JSON.stringify(await keys()) === JSON.stringify(parties), 'the parties by LEI', 15_000);
@@ -211,7 +205,7 @@ describe('the console’s books, referential and operations in a real browser', 
     await row.getByRole('button', { name: 'Propose the replay' }).click();
     const said = (await row.getByRole('status').filter({ hasText: 'waits for a second person’s approval' }).textContent())!;
     // The proposal the screen names is the one the gateway holds, pending, for this very letter.
-    const pending = await api<Array<{ proposalId: string; kind: string; params: Json }>>('/api/proposals?kind=REPLAY_DLQ', ['supervisor']);
+    const pending = await cs.get<Array<{ proposalId: string; kind: string; params: Json }>>('/api/proposals?kind=REPLAY_DLQ', ['supervisor']);
     expect(pending).toHaveLength(1);
     expect(pending[0]!.params).toMatchObject({ topic: DEAD_TOPIC, partition: deadLetter.partition, offset: deadLetter.offset });
     expect(said).toContain(pending[0]!.proposalId);
@@ -224,7 +218,7 @@ describe('the console’s books, referential and operations in a real browser', 
     await cs.signIn(page, 'ada.auditor');
     await page.getByRole('link', { name: 'Operations', exact: true }).click();
 
-    const rows = await api<Array<{ seq: number; actor: string; action: string; target: string }>>('/api/audit?after=0&limit=50', ['auditor']);
+    const rows = await cs.get<Array<{ seq: number; actor: string; action: string; target: string }>>('/api/audit?after=0&limit=50', ['auditor']);
     expect(rows.map((r) => r.action)).toContain('PROPOSE REPLAY_DLQ');
     const expected = rows.map((r) => [String(r.seq), r.actor, r.action, r.target]);
     await waitUntil(
@@ -232,7 +226,7 @@ describe('the console’s books, referential and operations in a real browser', 
       'the audit rows',
       15_000,
     );
-    const verdict = await api<{ ok: boolean; headSeq?: number }>('/api/audit/verify', ['auditor']);
+    const verdict = await cs.get<{ ok: boolean; headSeq?: number }>('/api/audit/verify', ['auditor']);
     expect(verdict.ok).toBe(true);
     await page
       .getByTestId('audit-verdict')
@@ -252,7 +246,7 @@ describe('the console’s books, referential and operations in a real browser', 
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Comptabilité générale');
 
     // The first currency is the one shown until another is chosen.
-    const balance = await api<Array<Record<'account' | 'currency' | 'debit' | 'credit', string>>>(`/api/exports/trial-balance?from=${DAY}&to=${DAY}`);
+    const balance = await cs.get<Array<Record<'account' | 'currency' | 'debit' | 'credit', string>>>(`/api/exports/trial-balance?from=${DAY}&to=${DAY}`);
     const currency = [...new Set(balance.map((r) => r.currency))].sort()[0]!;
     const expected = balance
       .filter((r) => r.currency === currency)

@@ -29,6 +29,8 @@ export interface ConsoleStack {
   auth(roles: string[]): Promise<Record<string, string>>;
   /** Headers for a direct API call as one demo person, signed in through the provider. */
   as(login: string): Promise<Record<string, string>>;
+  /** A GET of the API as someone with these roles (an operator unless said), its JSON; a refusal throws with the gateway's words. */
+  get<T>(path: string, roles?: string[]): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,11 @@ export async function consoleStack(
     },
     auth: (roles) => env.stack.auth(roles as Parameters<E2eEnv['stack']['auth']>[0]),
     as: async (login) => ({ authorization: `Bearer ${await signIns.token(login)}` }),
+    async get<T>(path: string, roles = ['operator']) {
+      const res = await fetch(`${gateway}${path}`, { headers: await env.stack.auth(roles as Parameters<E2eEnv['stack']['auth']>[0]) });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
     async close() {
       await browser.close();
       await env.teardown();

@@ -83,17 +83,11 @@ function camt053(o: { date: string; opening: string; entries: Array<{ ref: strin
 
 describe('the console’s reconciliation and reports in a real browser', () => {
   let cs: ConsoleStack;
-  let api: <T>(path: string, roles?: string[]) => Promise<T>;
   let trade: { ref: string; account: string; amount: string };
 
   beforeAll(async () => {
     cs = await consoleStack('console-recon', { basePort: 6870 });
     const { env } = cs;
-    api = async <T>(path: string, roles = ['operator']) => {
-      const res = await fetch(`${cs.gateway}${path}`, { headers: await cs.auth(roles) });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
     await loadSampleReferential(env.stack);
     await openDay(env.stack, DAY);
     const day = sampleDay({ tradeDate: DAY, count: COUNT, runId: 'R' });
@@ -136,7 +130,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: dropped });
     await page.getByTestId('read-problems').waitFor();
     const [refusedRun] =
-      await api<Array<{ runId: string; subject: string; errors: Array<{ row: number; problem: string }> }>>('/api/reconciliations/runs?limit=1');
+      await cs.get<Array<{ runId: string; subject: string; errors: Array<{ row: number; problem: string }> }>>('/api/reconciliations/runs?limit=1');
     expect(refusedRun!.subject).toBe(trade.account);
     expect(refusedRun!.errors.length).toBeGreaterThan(0);
     expect(await page.getByTestId('read-problems').locator('li').allTextContents()).toEqual(refusedRun!.errors.map((p) => `row ${p.row}: ${p.problem}`));
@@ -162,7 +156,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
       closing: `${closingWritten} EUR`,
       entries: '1',
     });
-    const breaks = (await api<Break[]>('/api/reconciliations/breaks?status=OPEN&kind=CASH')).filter((b) => b.subject === `${trade.account}:EUR`);
+    const breaks = (await cs.get<Break[]>('/api/reconciliations/breaks?status=OPEN&kind=CASH')).filter((b) => b.subject === `${trade.account}:EUR`);
     expect(breaks.length).toBeGreaterThan(0);
     const figures = (b: Pick<Break, 'item' | 'field' | 'ours' | 'theirs' | 'difference'>) => [
       b.item,
@@ -196,7 +190,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     // It leaves the open breaks on the screen as it does in the API.
     await row.waitFor({ state: 'detached' });
     await waitUntil(
-      async () => (await api<{ status: string }>(`/api/reconciliations/breaks/${closing!.breakId}`)).status === 'INVESTIGATING',
+      async () => (await cs.get<{ status: string }>(`/api/reconciliations/breaks/${closing!.breakId}`)).status === 'INVESTIGATING',
       'the break under investigation',
       15_000,
     );
@@ -212,7 +206,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     await expect(investigating.getByTestId('proposal-made').textContent()).resolves.toBe(
       `Proposed — ${summary} — it waits for a supervisor’s approval (four eyes).`,
     );
-    expect((await api<{ status: string }>(`/api/reconciliations/breaks/${closing!.breakId}`)).status).toBe('INVESTIGATING');
+    expect((await cs.get<{ status: string }>(`/api/reconciliations/breaks/${closing!.breakId}`)).status).toBe('INVESTIGATING');
 
     // Sue approves it from her Approvals screen; accounting resolves the break with both names.
     const sue = await cs.page('en-GB');
@@ -221,7 +215,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     await sue.getByRole('link', { name: 'Approvals', exact: true }).click();
     await sue.getByTestId('waiting').locator('li').filter({ hasText: summary }).getByRole('button', { name: 'Approve' }).click();
     await sue.getByTestId('decision').filter({ hasText: 'carried out' }).waitFor();
-    const resolved = await api<{ status: string; history: Array<{ by: string; checkedBy: string | null; to: string }> }>(
+    const resolved = await cs.get<{ status: string; history: Array<{ by: string; checkedBy: string | null; to: string }> }>(
       `/api/reconciliations/breaks/${closing!.breakId}`,
     );
     expect(resolved.status).toBe('RESOLVED');
@@ -242,7 +236,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     await cs.signIn(page, 'sam.supervisor', 'Se connecter');
     await page.getByRole('link', { name: 'Rapprochements', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Rapprochements');
-    const open = await api<Break[]>('/api/reconciliations/breaks?status=OPEN');
+    const open = await cs.get<Break[]>('/api/reconciliations/breaks?status=OPEN');
     expect(open.length).toBeGreaterThan(0);
     const expected = open.map((b) => [b.item, b.difference === null ? '—' : formatAmount(b.difference, 'fr-FR')]);
     await waitUntil(
@@ -263,7 +257,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
       `reporting to take the close of ${DAY}`,
       90_000,
     );
-    const before = await api<Array<{ runId: string }>>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`);
+    const before = await cs.get<Array<{ runId: string }>>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`);
 
     const page = await cs.page('en-GB');
     await page.goto(`${cs.gateway}/console/`);
@@ -275,16 +269,16 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     await page.getByRole('button', { name: 'File…' }).click();
     // Filing is direct: the screen asks once more, and nothing is filed until it is confirmed.
     await page.getByTestId('confirm-filing').waitFor();
-    expect(await api<unknown[]>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`)).toHaveLength(before.length);
+    expect(await cs.get<unknown[]>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`)).toHaveLength(before.length);
     await page.getByRole('button', { name: 'Confirm the filing' }).click();
     await page.getByTestId('filing-outcome').filter({ hasText: 'Filed:' }).waitFor();
 
-    const after = await api<Array<{ runId: string; version: number; filedBy: string }>>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`);
+    const after = await cs.get<Array<{ runId: string; version: number; filedBy: string }>>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`);
     expect(after).toHaveLength(before.length + 1);
     const filed = after[0]!;
     expect(filed.filedBy).toBe('olivia.operator');
     await expect(page.getByTestId('filing-outcome').textContent()).resolves.toBe(`Filed: Activity report v${filed.version} (${filed.runId})`);
-    const detail = await api<{ files: Array<{ name: string; sha256: string; bytes: number }> }>(`/api/reports/runs/${filed.runId}`);
+    const detail = await cs.get<{ files: Array<{ name: string; sha256: string; bytes: number }> }>(`/api/reports/runs/${filed.runId}`);
     expect(detail.files.length).toBeGreaterThan(0);
 
     // The run in the list, with who filed it and each file's stated checksum.
@@ -317,7 +311,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     await ada.getByRole('button', { name: 'File…' }).click();
     await ada.getByRole('button', { name: 'Confirm the filing' }).click();
     await ada.getByTestId('not-allowed').waitFor();
-    expect(await api<unknown[]>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`)).toHaveLength(after.length);
+    expect(await cs.get<unknown[]>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`)).toHaveLength(after.length);
     expect(await seriousViolations(ada)).toEqual([]);
     for (const p of [page, ada]) await p.context().close();
   });
