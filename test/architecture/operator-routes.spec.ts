@@ -17,6 +17,7 @@ const REACHED_BY: Record<string, Record<string, string>> = {
     'POST /trades': 'proposal BOOK_TRADE',
     'POST /trades/:ref/approve': 'proposal BOOK_TRADE',
     'GET /summary': 'page GET /api/eod-summary',
+    'GET /volumes/by-hour': 'GET /api/volumes/by-hour',
     'GET /exceptions': 'GET /api/exceptions',
     'GET /exceptions/:id': 'GET /api/exceptions/:id',
     'POST /exceptions/:id/replay': 'proposal REPLAY_EXCEPTION',

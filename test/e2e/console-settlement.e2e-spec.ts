@@ -36,11 +36,9 @@ describe('a settlement fail arranged through the console', () => {
     await cs?.close();
   });
 
-  const api = async <T>(path: string) => (await (await fetch(`${gateway}${path}`, { headers: await cs.auth(['operator']) })).json()) as T;
-
   /** Today's day commands: the day, the command, then its confirmation naming the day. */
   const dayCommand = async (page: Page, action: 'Open' | 'Close', date: string) => {
-    await page.getByRole('link', { name: 'Today' }).click();
+    await page.getByRole('link', { name: 'Today', exact: true }).click();
     const commands = page.getByTestId('day-commands');
     if (!(await commands.isVisible())) await page.getByText('Open or close a day').click();
     await page.fill('input[name=business-date]', date);
@@ -58,7 +56,7 @@ describe('a settlement fail arranged through the console', () => {
     await cs.signIn(sam, 'sam.supervisor');
 
     // The scenario: every instruction in the failing ISIN fails, LACK, for three days.
-    await sam.getByRole('link', { name: 'Settlement' }).click();
+    await sam.getByRole('link', { name: 'Settlement', exact: true }).click();
     await sam.getByTestId('scenario-rules').waitFor();
     await sam.fill('input[name=rule-isin]', failingIsin);
     await sam.selectOption('select[name=rule-outcome]', 'FAIL');
@@ -66,7 +64,7 @@ describe('a settlement fail arranged through the console', () => {
     await sam.fill('input[name=rule-days]', '3');
     await sam.getByRole('button', { name: 'Add the rule and apply' }).click();
     await sam.getByTestId('scenario-rules').locator('tbody tr th').filter({ hasText: failingIsin }).waitFor();
-    const scenario = await api<{ rules: Array<{ isin?: string; outcome: string; reason?: string; days?: number }>; setBy: { updatedBy: string } | null }>(
+    const scenario = await cs.get<{ rules: Array<{ isin?: string; outcome: string; reason?: string; days?: number }>; setBy: { updatedBy: string } | null }>(
       '/api/simulator/scenario',
     );
     expect(scenario.rules).toContainEqual(expect.objectContaining({ isin: failingIsin, outcome: 'FAIL', reason: 'LACK', days: 3 }));
@@ -91,27 +89,27 @@ describe('a settlement fail arranged through the console', () => {
 
     // The fails, as settlement lists them: the failing ISIN's trades, LACK, aged from their intended date.
     await waitUntil(
-      async () => (await api<{ fails: unknown[] }>('/api/fails')).fails.length === failing.length,
+      async () => (await cs.get<{ fails: unknown[] }>('/api/fails')).fails.length === failing.length,
       `the ${failing.length} instruction(s) in ${failingIsin} to fail`,
       90_000,
     );
-    const fails = (await api<{ fails: Array<{ tradeRef: string; reason: string; ageBusinessDays: number }> }>('/api/fails')).fails;
+    const fails = (await cs.get<{ fails: Array<{ tradeRef: string; reason: string; ageBusinessDays: number }> }>('/api/fails')).fails;
     expect(fails.map((f) => f.tradeRef).sort()).toEqual([...failing].sort());
     for (const f of fails) expect(f.reason).toBe('LACK');
     for (const f of fails) expect(f.ageBusinessDays).toBeGreaterThanOrEqual(1);
     // The penalties of Monday, once each has its reference price.
     await waitUntil(
       async () => {
-        const daily = await api<{ penalties: Array<{ tradeRef: string; amount: string | null }> }>(`/api/penalties/daily?date=${SETTLEMENT_DAY}`);
+        const daily = await cs.get<{ penalties: Array<{ tradeRef: string; amount: string | null }> }>(`/api/penalties/daily?date=${SETTLEMENT_DAY}`);
         return daily.penalties.filter((p) => failing.includes(p.tradeRef) && p.amount !== null).length === failing.length;
       },
       'the penalties of the fails to accrue',
       90_000,
     );
-    const daily = (await api<{ penalties: Array<{ tradeRef: string; amount: string; currency: string }> }>(`/api/penalties/daily?date=${SETTLEMENT_DAY}`))
+    const daily = (await cs.get<{ penalties: Array<{ tradeRef: string; amount: string; currency: string }> }>(`/api/penalties/daily?date=${SETTLEMENT_DAY}`))
       .penalties;
 
-    await sam.getByRole('link', { name: 'Settlement' }).click();
+    await sam.getByRole('link', { name: 'Settlement', exact: true }).click();
     const failRows = sam.getByTestId('fails').locator('tbody tr');
     await waitUntil(async () => (await failRows.count()) === failing.length, 'the fails on screen', 15_000);
     for (const f of fails) {
@@ -132,7 +130,7 @@ describe('a settlement fail arranged through the console', () => {
     await screenshot(sam, 'settlement-en');
 
     // Today: the fails by reason and the alert, the same count.
-    await sam.getByRole('link', { name: 'Today' }).click();
+    await sam.getByRole('link', { name: 'Today', exact: true }).click();
     await sam
       .getByTestId('fails-by-reason')
       .locator('.bar', { hasText: 'LACK' })

@@ -16,6 +16,7 @@ const DAY = '2026-11-26';
 describe('the operators’ console in a real browser', () => {
   let cs: ConsoleStack;
   let captured = 0;
+  const trades = sampleDay({ tradeDate: DAY, count: 40, runId: 'C', invalidEvery: 10 });
   const gateway = 'http://127.0.0.1:6800';
 
   beforeAll(async () => {
@@ -23,7 +24,6 @@ describe('the operators’ console in a real browser', () => {
     const { env } = cs;
     await loadSampleReferential(env.stack);
     await openDay(env.stack, DAY);
-    const trades = sampleDay({ tradeDate: DAY, count: 40, runId: 'C', invalidEvery: 10 });
     await publish(env.brokers, env.prefix, Topics.tradesExecuted, trades);
     await waitUntil(async () => (await eodSummary(env.stack)).capture.consumed === 40, 'capture to read the 40 executions', 120_000);
     captured = (await eodSummary(env.stack)).capture.captured;
@@ -46,6 +46,18 @@ describe('the operators’ console in a real browser', () => {
     const capturedFigure = page.locator('.figure', { hasText: 'Trades captured' }).locator('dd');
     await capturedFigure.filter({ hasText: new RegExp(`^${captured}$`) }).waitFor();
     expect(captured).toBe(36); // 40 executions, one in ten deliberately broken
+    // The executions by hour: the captured ones (every tenth broken), by the hour written in their
+    // time (+01:00 in November is Paris time), as the chart writes them.
+    const perHour = new Map<string, number>();
+    for (const [i, t] of trades.entries()) {
+      if ((i + 1) % 10 === 0) continue;
+      const hour = `${String(t.message.executedAt).slice(11, 13)}:00`;
+      perHour.set(hour, (perHour.get(hour) ?? 0) + 1);
+    }
+    const hourly = page.getByTestId('executions-by-hour').locator('.bar');
+    await hourly.first().waitFor();
+    const drawn = await hourly.allInnerTexts();
+    expect(drawn.map((b) => b.split(/\s+/).join(' '))).toEqual([...perHour.entries()].sort().map(([h, n]) => `${h} ${n}`));
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'today-en');
 
@@ -82,7 +94,7 @@ describe('the operators’ console in a real browser', () => {
       reasons: Array<{ field: string; rule: string }>;
     }>;
     expect(queue).toHaveLength(4);
-    await page.getByRole('link', { name: 'Exceptions to work' }).click();
+    await page.getByRole('link', { name: 'Exceptions to work', exact: true }).click();
     await page.waitForURL(`${gateway}/console/#/exceptions`);
     const cards = page.getByTestId('exceptions').locator('li');
     await waitUntil(async () => (await cards.count()) === 4, 'the four open exceptions', 15_000);
@@ -130,7 +142,7 @@ describe('the operators’ console in a real browser', () => {
     const olivia = await cs.page('en-GB');
     await olivia.goto(`${gateway}/console/`);
     await cs.signIn(olivia, 'olivia.operator');
-    await olivia.getByRole('link', { name: 'Exceptions to work' }).click();
+    await olivia.getByRole('link', { name: 'Exceptions to work', exact: true }).click();
     const card = olivia.getByTestId(`exception-${wrong.exceptionId}`);
     await card.getByText('Correct and replay').click();
     await card.locator('textarea[name=corrected]').fill(JSON.stringify({ ...original, quantity: '150' }, null, 2));
@@ -164,7 +176,7 @@ describe('the operators’ console in a real browser', () => {
     await expect(sam.getByTestId('proposal-made').textContent()).resolves.toBe(`Proposed — ${booking} — it waits for a supervisor’s approval (four eyes).`);
 
     // His Approvals: his own booking he may only withdraw; Olivia's replay waits for him.
-    await sam.getByRole('link', { name: 'Approvals' }).click();
+    await sam.getByRole('link', { name: 'Approvals', exact: true }).click();
     const mine = sam.getByTestId('mine').locator('li');
     await mine.filter({ hasText: booking }).waitFor();
     expect(await mine.count()).toBe(1);
@@ -210,7 +222,7 @@ describe('the operators’ console in a real browser', () => {
     const sue = await cs.page('en-GB');
     await sue.goto(`${gateway}/console/`);
     await cs.signIn(sue, 'sue.supervisor');
-    await sue.getByRole('link', { name: 'Approvals' }).click();
+    await sue.getByRole('link', { name: 'Approvals', exact: true }).click();
     await sue.getByTestId('waiting').locator('li').filter({ hasText: booking }).getByRole('button', { name: 'Approve' }).click();
     await sue.getByTestId('decision').filter({ hasText: 'carried out' }).waitFor();
     const booked = JSON.parse((await sue.getByTestId('decision-result').textContent())!) as {

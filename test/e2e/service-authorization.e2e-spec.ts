@@ -26,6 +26,7 @@ const EXPECTED: Record<Service, Record<string, Rule>> = {
     'POST /trades': FOUR_EYES,
     'POST /trades/:ref/approve': FOUR_EYES,
     'GET /summary': READ,
+    'GET /volumes/by-hour': READ,
     'GET /exceptions': READ,
     'GET /exceptions/:id': READ,
     'POST /exceptions/:id/replay': FOUR_EYES,

@@ -7,6 +7,7 @@ import { formatAmount, formatCount, formatDate, formatRate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
 import type { BusinessDayCommandResult, BusinessDayState, DayCommand, EodSummary } from './schema';
+import { figures, Head } from './Table';
 
 const t = dictionary({
   dayCommands: { fr: 'Ouvrir ou clôturer une journée', en: 'Open or close a day' },
@@ -29,7 +30,41 @@ const t = dictionary({
   failedNotices: { fr: 'envois en échec', en: 'notices that failed to go' },
   openBreaks: { fr: 'écarts de rapprochement ouverts', en: 'open reconciliation breaks' },
   failingInstructions: { fr: 'instructions en suspens', en: 'failing instructions' },
+  deadLettersToday: { fr: 'lettres mortes ce jour', en: 'dead letters today' },
+  byHour: { fr: 'Exécutions par heure (heure de Paris)', en: 'Executions by hour (Paris time)' },
+  tradeDate: { fr: 'Date de négociation', en: 'Trade date' },
+  noExecutions: { fr: 'Aucune exécution ce jour-là.', en: 'No execution that day.' },
 });
+
+/** The day's executions by the hour they were executed (capture), for the trade date chosen (the business day first). */
+function ExecutionsByHour({ lang, token, businessDate }: { lang: Lang; token: string; businessDate: string | null }) {
+  const locale = localeOf(lang);
+  const [date, setDate] = useState(businessDate ?? '');
+  const hours = useQuery({
+    queryKey: ['volumes-by-hour', date],
+    queryFn: () => apiGetRoute('/api/volumes/by-hour', token, { query: { tradeDate: date } }),
+    enabled: /^\d{4}-\d{2}-\d{2}$/.test(date),
+  });
+  const rows = hours.data ?? [];
+  const most = Math.max(1, ...rows.map((h) => h.trades));
+  return (
+    <>
+      <label>
+        {t(lang, 'tradeDate')} <input type="date" name="hourly-date" value={date} onChange={(e) => setDate(e.target.value)} />
+      </label>
+      {hours.isError ? <Problem lang={lang} error={hours.error} /> : null}
+      {hours.isSuccess && rows.length === 0 ? (
+        <p>{t(lang, 'noExecutions')}</p>
+      ) : (
+        <Bars
+          caption={t(lang, 'byHour')}
+          testId="executions-by-hour"
+          bars={rows.map((h) => ({ label: `${String(h.hour).padStart(2, '0')}:00`, share: h.trades / most, figure: formatCount(h.trades, locale) }))}
+        />
+      )}
+    </>
+  );
+}
 
 /** The parts of GET /api/eod-summary this screen shows, each null when its service did not answer. */
 const partsOf = (s: EodSummary) => ({
@@ -104,6 +139,14 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
   const breaks = useQuery({ queryKey: ['breaks-summary'], queryFn: () => apiGetRoute('/api/reconciliations/breaks/summary', token) });
   const day = useQuery({ queryKey: ['business-day'], queryFn: () => apiGetRoute('/api/business-day', token) });
   const summary = useQuery({ queryKey: ['eod-summary'], queryFn: () => apiGetRoute('/api/eod-summary', token) });
+  const businessDate = day.data?.businessDate ?? null;
+  // The business day's activity (reporting): its dead letters, for the alerts.
+  const activity = useQuery({
+    queryKey: ['activity-report', businessDate],
+    queryFn: () => apiGetRoute('/api/activity-report', token, { query: { businessDate: businessDate! } }),
+    enabled: businessDate !== null,
+    retry: false,
+  });
   const s = summary.data ? partsOf(summary.data) : undefined;
   const n = (v: number | undefined) => (v === undefined ? '—' : formatCount(v, locale));
   return (
@@ -130,7 +173,7 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
           </details>
         ) : null}
       </section>
-      <Alerts lang={lang} summary={s} openBreaks={breaks.data?.open} />
+      <Alerts lang={lang} summary={s} openBreaks={breaks.data?.open} deadLetters={activity.data?.day.deadLetters.total} />
       {summary.isError ? <p role="alert">{`${t(lang, 'error')}: ${summary.error.message}`}</p> : null}
       <div className="cards">
         <section aria-labelledby="capture-title" className="card">
@@ -194,6 +237,10 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
             <p>{t(lang, 'noFails')}</p>
           )}
         </section>
+        <section aria-labelledby="hourly-title" className="card">
+          <h2 id="hourly-title">{t(lang, 'byHour')}</h2>
+          {day.isSuccess ? <ExecutionsByHour lang={lang} token={token} businessDate={businessDate} /> : null}
+        </section>
         <section aria-labelledby="accounting-title" className="card wide">
           <h2 id="accounting-title">{t(lang, 'accounting')}</h2>
           {s && !s.accounting ? (
@@ -205,18 +252,7 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
               </dl>
               <table>
                 <caption>{t(lang, 'byCurrency')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t(lang, 'currency')}</th>
-                    <th scope="col" className="amount">
-                      {t(lang, 'debit')}
-                    </th>
-                    <th scope="col" className="amount">
-                      {t(lang, 'credit')}
-                    </th>
-                    <th scope="col">{t(lang, 'balanced')}</th>
-                  </tr>
-                </thead>
+                <Head columns={[t(lang, 'currency'), figures(t(lang, 'debit')), figures(t(lang, 'credit')), t(lang, 'balanced')]} />
                 <tbody>
                   {(s?.accounting?.perCurrency ?? []).map((c) => (
                     <tr key={c.currency}>
@@ -237,7 +273,17 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
 }
 
 /** What needs someone today, each with its count and the screen that works it; a quiet one says so. */
-function Alerts({ lang, summary: s, openBreaks }: { lang: Lang; summary: Parts | undefined; openBreaks: number | undefined }) {
+function Alerts({
+  lang,
+  summary: s,
+  openBreaks,
+  deadLetters,
+}: {
+  lang: Lang;
+  summary: Parts | undefined;
+  openBreaks: number | undefined;
+  deadLetters: number | undefined;
+}) {
   const locale = localeOf(lang);
   if (!s) return null;
   const items: Array<{ key: string; n: number | undefined; words: Parameters<typeof t>[1]; href: string }> = [
@@ -252,6 +298,7 @@ function Alerts({ lang, summary: s, openBreaks }: { lang: Lang; summary: Parts |
     { key: 'breaks', n: openBreaks, words: 'openBreaks', href: '#/reconciliation' },
     { key: 'late-avis', n: s.notification?.lateAvis, words: 'lateAvis', href: '#/trades' },
     { key: 'failed-notices', n: s.notification?.failed, words: 'failedNotices', href: '#/trades' },
+    { key: 'dead-letters', n: deadLetters, words: 'deadLettersToday', href: '#/operations' },
   ];
   return (
     <section aria-labelledby="alerts-title">

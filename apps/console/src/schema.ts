@@ -73,6 +73,7 @@ export type FxResultTotal = Schemas['FxResultTotal'];
 export type GeneralLedgerLine = Schemas['GeneralLedgerLine'];
 export type HeldEvent = Schemas['HeldEvent'];
 export type Holiday = Schemas['Holiday'];
+export type HourlyExecutions = Schemas['HourlyExecutions'];
 export type InputProblem = Schemas['InputProblem'];
 export type InstructionSsis = Schemas['InstructionSsis'];
 export type InstructionStep = Schemas['InstructionStep'];

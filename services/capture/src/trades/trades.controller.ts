@@ -195,6 +195,22 @@ export class TradesController {
 export class CaptureSummaryController {
   constructor(private readonly ds: DataSource) {}
 
+  /**
+   * GET /volumes/by-hour?tradeDate=YYYY-MM-DD: the trades of a trade date by the hour they were
+   * executed, in Paris time (the back office's day; a New York execution at 15:30 counts at 21:00),
+   * cancelled ones left out; the hours with none are absent. 24 rows at most.
+   */
+  @Get('volumes/by-hour')
+  @Roles(...READERS, 'admin')
+  async volumesByHour(@Query('tradeDate') tradeDate?: string) {
+    if (!isIsoDate(tradeDate)) throw new BadRequestException('tradeDate: an ISO date');
+    return this.ds.query(
+      `SELECT extract(hour FROM executed_at AT TIME ZONE 'Europe/Paris')::int AS hour, count(*)::int AS trades
+       FROM capture.trades WHERE trade_date = $1 AND status <> 'CANCELLED' GROUP BY 1 ORDER BY 1`,
+      [tradeDate],
+    ) as Promise<Array<{ hour: number; trades: number }>>;
+  }
+
   @Get('summary')
   @Roles(...READERS, 'admin')
   async summary() {

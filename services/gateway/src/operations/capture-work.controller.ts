@@ -1,9 +1,9 @@
-import { Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, READERS, Roles, type Operator } from '@postera/platform';
 import { Upstream } from '../upstream/services.js';
 import { ApiPage, arrayOf, dateQuery } from '../api-docs.js';
-import { Account, BlotterTrade, Calendar, CaptureException, Instrument, Party, ReferentialVersion, Ssi } from './capture-work.dto.js';
+import { Account, BlotterTrade, Calendar, CaptureException, HourlyExecutions, Instrument, Party, ReferentialVersion, Ssi } from './capture-work.dto.js';
 
 /** What the referential holds, each entity as capture serves it (history: the imports and who made them). */
 const REFERENTIAL = ['instruments', 'parties', 'accounts', 'ssis', 'calendars', 'history'] as const;
@@ -40,6 +40,14 @@ export class CaptureWorkController {
   trades(@Req() req: { url: string }, @CurrentOperator() who: Operator) {
     const i = req.url.indexOf('?');
     return this.up.call('capture', 'GET', `/trades${i >= 0 ? req.url.slice(i) : ''}`, { as: who });
+  }
+
+  @Get('volumes/by-hour')
+  @ApiOperation({ summary: 'The trades of a trade date by the hour they were executed (Paris time), cancelled ones left out; hours with none absent' })
+  @ApiOkResponse({ type: [HourlyExecutions] })
+  @ApiQuery(dateQuery('tradeDate', 'The trade date', true))
+  volumesByHour(@Query('tradeDate') tradeDate: string | undefined, @CurrentOperator() who: Operator) {
+    return this.up.call('capture', 'GET', `/volumes/by-hour?${new URLSearchParams({ tradeDate: tradeDate ?? '' })}`, { as: who });
   }
 
   @Get('exceptions/:id')

@@ -172,3 +172,9 @@ export class ReferentialVersion {
   @ApiProperty({ nullable: true, type: String }) approvedBy!: string | null;
   @ApiProperty({ format: 'date-time' }) changedAt!: string;
 }
+
+/** The trades executed in one hour of a trade date (Paris time). */
+export class HourlyExecutions {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 23, description: 'The hour, Paris time: 9 is 09:00 to 09:59' }) hour!: number;
+  @ApiProperty({ type: 'integer' }) trades!: number;
+}
