@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { apiDownload, apiGetRoute, apiReferential } from './api';
+import { apiDownload, apiGetRoute } from './api';
+import { AccountPicker, useAccountChoice } from './AccountPicker';
 import { formatAmount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
@@ -43,7 +44,6 @@ const w = dictionary({
 });
 
 /** The referential's accounts the picker offers: one page, the API's largest. */
-const ACCOUNTS_MAX = 1000;
 const POSITIONS_PAGE = 100;
 
 /**
@@ -57,7 +57,6 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
   const [picked, setPicked] = useState<string | null>(null);
   const date = picked ?? businessDay.data?.businessDate ?? null;
   const [currency, setCurrency] = useState<string | null>(null);
-  const [account, setAccount] = useState<string | null>(null);
   const [download, setDownload] = useState<{ name: string } | Error | null>(null);
 
   const balance = useQuery({
@@ -73,11 +72,8 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
     queryFn: () => apiGetRoute('/api/fx/results', token, { query: { from: date!, to: date! } }),
     enabled: date !== null,
   });
-  const accounts = useQuery({
-    queryKey: ['referential', 'accounts', 'picker'],
-    queryFn: () => apiReferential('accounts', token, { limit: ACCOUNTS_MAX }),
-  });
-  const chosenAccount = account ?? accounts.data?.[0]?.account ?? null;
+  const choice = useAccountChoice(token);
+  const chosenAccount = choice.chosen;
   // An omnibus account holds thousands of lines: its positions come a page at a time, by ISIN.
   const positionPages = useKeysetPages();
   const positions = useQuery({
@@ -187,24 +183,7 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
 
       <section aria-labelledby="positions-title">
         <h2 id="positions-title">{w(lang, 'positions')}</h2>
-        {accounts.isError ? <Problem lang={lang} error={accounts.error} /> : null}
-        <label>
-          {w(lang, 'account')}{' '}
-          <select
-            name="account"
-            value={chosenAccount ?? ''}
-            onChange={(e) => {
-              setAccount(e.target.value);
-              positionPages.first();
-            }}
-          >
-            {(accounts.data ?? []).map((a) => (
-              <option key={a.account} value={a.account}>
-                {`${a.account} — ${a.clientName}`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AccountPicker lang={lang} label={w(lang, 'account')} name="account" choice={choice} onPick={positionPages.first} />
         {positions.isError ? <Problem lang={lang} error={positions.error} /> : null}
         <table data-testid="positions">
           <caption>{`${w(lang, 'positionsOf')} ${chosenAccount ?? '—'}${date ? `, ${formatDate(date, locale)}` : ''}`}</caption>

@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type DragEvent } from 'react';
-import { apiGetRoute, apiReferential, apiSend, apiUpload } from './api';
+import { apiGetRoute, apiSend, apiUpload } from './api';
+import { AccountPicker, useAccountChoice } from './AccountPicker';
 import { formatAmount, formatCount, formatDate } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
@@ -91,7 +92,6 @@ const said = (words: Record<string, Record<Lang, string>>, lang: Lang, code: str
 const PAGE = 50;
 const RUNS_SHOWN = 20;
 /** The referential's accounts the picker offers: one page, the API's largest. */
-const ACCOUNTS_MAX = 1000;
 
 const figure = (value: string | null, locale: string) => (value === null ? '—' : formatAmount(value, locale));
 
@@ -146,13 +146,9 @@ function Figures({ lang, token }: { lang: Lang; token: string }) {
 function Upload({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
   const client = useQueryClient();
-  const [account, setAccount] = useState<string | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
-  const accounts = useQuery({
-    queryKey: ['referential', 'accounts', 'picker'],
-    queryFn: () => apiReferential('accounts', token, { limit: ACCOUNTS_MAX }),
-  });
-  const chosen = account ?? accounts.data?.[0]?.account ?? null;
+  const choice = useAccountChoice(token);
+  const chosen = choice.chosen;
   const upload = useMutation({
     // The gateway passes the XML on as it came; the content type says it is XML, whatever the file's name.
     mutationFn: (file: File) =>
@@ -179,18 +175,8 @@ function Upload({ lang, token }: { lang: Lang; token: string }) {
     <section aria-labelledby="upload-title">
       <h2 id="upload-title">{w(lang, 'upload')}</h2>
       <p>{w(lang, 'uploadWhy')}</p>
-      {accounts.isError ? <Problem lang={lang} error={accounts.error} /> : null}
       <div className="actions">
-        <label>
-          {w(lang, 'ourAccount')}{' '}
-          <select name="statement-account" value={chosen ?? ''} onChange={(e) => setAccount(e.target.value)}>
-            {(accounts.data ?? []).map((a) => (
-              <option key={a.account} value={a.account}>
-                {`${a.account} — ${a.clientName}`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AccountPicker lang={lang} label={w(lang, 'ourAccount')} name="statement-account" choice={choice} />
       </div>
       {/* The drop zone is the file input's own label: a click or the keyboard opens the file picker, a drop sends the file. */}
       <label className="drop-zone" data-testid="drop-zone" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
