@@ -75,9 +75,7 @@ describe('the console’s books, referential and operations in a real browser', 
   });
 
   it('an operator reads the books of the day as the API gives them and downloads the general ledger byte for byte', async () => {
-    const page = await cs.page('en-GB');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'olivia.operator');
+    const page = await cs.signedIn('olivia.operator');
     await page.getByRole('link', { name: 'Books', exact: true }).click();
     await page.waitForURL(`${cs.gateway}/console/#/books`);
 
@@ -159,9 +157,7 @@ describe('the console’s books, referential and operations in a real browser', 
   });
 
   it('the referential screen shows the instruments and parties capture holds', async () => {
-    const page = await cs.page('en-GB');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'olivia.operator');
+    const page = await cs.signedIn('olivia.operator');
     await page.getByRole('link', { name: 'Referential', exact: true }).click();
     await page.waitForURL(`${cs.gateway}/console/#/referential`);
 
@@ -184,9 +180,7 @@ describe('the console’s books, referential and operations in a real browser', 
   });
 
   it('an operator proposes the replay of a dead letter and is told the audit log is not for their roles', async () => {
-    const page = await cs.page('en-GB');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'olivia.operator');
+    const page = await cs.signedIn('olivia.operator');
     await page.getByRole('link', { name: 'Operations', exact: true }).click();
     await page.waitForURL(`${cs.gateway}/console/#/operations`);
 
@@ -213,9 +207,7 @@ describe('the console’s books, referential and operations in a real browser', 
   });
 
   it('the auditor reads the audit log and its verification as the API gives them', async () => {
-    const page = await cs.page('en-GB');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'ada.auditor');
+    const page = await cs.signedIn('ada.auditor');
     await page.getByRole('link', { name: 'Operations', exact: true }).click();
 
     const rows = await cs.get<Array<{ seq: number; actor: string; action: string; target: string }>>('/api/audit?after=0&limit=50', ['auditor']);
@@ -239,9 +231,7 @@ describe('the console’s books, referential and operations in a real browser', 
   });
 
   it('in French: the books with the figures as French writes them', async () => {
-    const page = await cs.page('fr-FR');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'sam.supervisor', 'Se connecter');
+    const page = await cs.signedIn('sam.supervisor', 'fr-FR');
     await page.getByRole('link', { name: 'Comptabilité générale', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Comptabilité générale');
 

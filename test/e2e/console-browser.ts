@@ -25,6 +25,8 @@ export interface ConsoleStack {
   page(locale?: string): Promise<Page>;
   /** The console's sign-in button, then the provider's own login page on its own origin, then back with the code. */
   signIn(page: Page, login: string, button?: string): Promise<void>;
+  /** A new page of the console in a locale (en-GB or fr-FR), its person signed in through the provider. */
+  signedIn(login: string, locale?: 'en-GB' | 'fr-FR'): Promise<Page>;
   /** Headers for a direct API call as someone with these roles (to compare the screen with the API). */
   auth(roles: string[]): Promise<Record<string, string>>;
   /** Headers for a direct API call as one demo person, signed in through the provider. */
@@ -58,19 +60,27 @@ export async function consoleStack(
   });
   await env.stack.startAll();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const newPage = async (locale = 'en-GB') => (await browser.newContext({ locale, acceptDownloads: true })).newPage();
+  const signIn = async (page: Page, login: string, button = 'Sign in') => {
+    await page.getByRole('button', { name: button }).click();
+    await page.waitForURL((u) => u.toString().startsWith(idp.issuer));
+    await page.fill('input[name=login]', login);
+    await page.fill('input[name=password]', 'any');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.waitForURL(`${gateway}/console/`);
+  };
   return {
     env,
     idp,
     browser,
     gateway,
-    page: async (locale = 'en-GB') => (await browser.newContext({ locale, acceptDownloads: true })).newPage(),
-    async signIn(page, login, button = 'Sign in') {
-      await page.getByRole('button', { name: button }).click();
-      await page.waitForURL((u) => u.toString().startsWith(idp.issuer));
-      await page.fill('input[name=login]', login);
-      await page.fill('input[name=password]', 'any');
-      await page.getByRole('button', { name: 'Sign-in' }).click();
-      await page.waitForURL(`${gateway}/console/`);
+    page: newPage,
+    signIn,
+    async signedIn(login, locale = 'en-GB') {
+      const page = await newPage(locale);
+      await page.goto(`${gateway}/console/`);
+      await signIn(page, login, locale === 'fr-FR' ? 'Se connecter' : 'Sign in');
+      return page;
     },
     auth: (roles) => env.stack.auth(roles as Parameters<E2eEnv['stack']['auth']>[0]),
     as: async (login) => ({ authorization: `Bearer ${await signIns.token(login)}` }),

@@ -114,9 +114,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
   });
 
   it('an operator uploads a bank statement that disagrees with the books, sees its breaks, works one, and a supervisor approves its resolution', async () => {
-    const page = await cs.page('en-GB');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'olivia.operator');
+    const page = await cs.signedIn('olivia.operator');
     await page.getByRole('link', { name: 'Reconciliation', exact: true }).click();
     await page.waitForURL(`${cs.gateway}/console/#/reconciliation`);
     await page.getByRole('option', { name: new RegExp(`^${trade.account} `) }).waitFor({ state: 'attached' });
@@ -209,9 +207,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     expect((await cs.get<{ status: string }>(`/api/reconciliations/breaks/${closing!.breakId}`)).status).toBe('INVESTIGATING');
 
     // Sue approves it from her Approvals screen; accounting resolves the break with both names.
-    const sue = await cs.page('en-GB');
-    await sue.goto(`${cs.gateway}/console/`);
-    await cs.signIn(sue, 'sue.supervisor');
+    const sue = await cs.signedIn('sue.supervisor');
     await sue.getByRole('link', { name: 'Approvals', exact: true }).click();
     await sue.getByTestId('waiting').locator('li').filter({ hasText: summary }).getByRole('button', { name: 'Approve' }).click();
     await sue.getByTestId('decision').filter({ hasText: 'carried out' }).waitFor();
@@ -231,9 +227,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
   });
 
   it('in French: the breaks with the figures as French writes them', async () => {
-    const page = await cs.page('fr-FR');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'sam.supervisor', 'Se connecter');
+    const page = await cs.signedIn('sam.supervisor', 'fr-FR');
     await page.getByRole('link', { name: 'Rapprochements', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Rapprochements');
     const open = await cs.get<Break[]>('/api/reconciliations/breaks?status=OPEN');
@@ -259,9 +253,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     );
     const before = await cs.get<Array<{ runId: string }>>(`/api/reports/runs?kind=ACTIVITY&period=${DAY}`);
 
-    const page = await cs.page('en-GB');
-    await page.goto(`${cs.gateway}/console/`);
-    await cs.signIn(page, 'olivia.operator');
+    const page = await cs.signedIn('olivia.operator');
     await page.getByRole('link', { name: 'Reports', exact: true }).click();
     await page.waitForURL(`${cs.gateway}/console/#/reports`);
     await page.selectOption('select[name=report-kind]', 'ACTIVITY');
@@ -302,9 +294,7 @@ describe('the console’s reconciliation and reports in a real browser', () => {
     await screenshot(page, 'reports-en');
 
     // An auditor reads the filed reports but may not file one: the gateway refuses, the screen says so politely.
-    const ada = await cs.page('en-GB');
-    await ada.goto(`${cs.gateway}/console/`);
-    await cs.signIn(ada, 'ada.auditor');
+    const ada = await cs.signedIn('ada.auditor');
     await ada.getByRole('link', { name: 'Reports', exact: true }).click();
     await ada.getByTestId(`report-run-${filed.runId}`).waitFor();
     await ada.fill('input[name=report-period]', DAY);

@@ -17,7 +17,6 @@ const SETTLEMENT_DAY = '2026-11-30'; // T+2 on TARGET: Thursday, Friday, Monday
 
 describe('a settlement fail arranged through the console', () => {
   let cs: ConsoleStack;
-  const gateway = 'http://127.0.0.1:6890';
   const trades = sampleDay({ tradeDate: DAY, count: 12, runId: 'F' });
   // The ISIN the scenario fails: the first trade's, so at least one trade fails.
   const failingIsin = String(trades[0]!.message.isin);
@@ -51,9 +50,7 @@ describe('a settlement fail arranged through the console', () => {
   };
 
   it('a supervisor sets the scenario, rolls the days from Today, and sees the fails and their penalties', async () => {
-    const sam = await cs.page('en-GB');
-    await sam.goto(`${gateway}/console/`);
-    await cs.signIn(sam, 'sam.supervisor');
+    const sam = await cs.signedIn('sam.supervisor');
 
     // The scenario: every instruction in the failing ISIN fails, LACK, for three days.
     await sam.getByRole('link', { name: 'Settlement', exact: true }).click();

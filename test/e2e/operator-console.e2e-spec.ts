@@ -110,9 +110,7 @@ describe('the operators’ console in a real browser', () => {
   });
 
   it('in French: the words, the date and the figures as French writes them; a reload signs in again without the login page', async () => {
-    const page = await cs.page('fr-FR');
-    await page.goto(`${gateway}/console/`);
-    await cs.signIn(page, 'sam.supervisor', 'Se connecter');
+    const page = await cs.signedIn('sam.supervisor', 'fr-FR');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Aujourd’hui');
     await expect(page.getByTestId('business-day').textContent()).resolves.toBe('26 novembre 2026 — Statut : ouverte');
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
@@ -139,9 +137,7 @@ describe('the operators’ console in a real browser', () => {
     const wrong = queue.find((x) => x.reasons.some((r) => r.field === 'quantity'))!;
     const original = JSON.parse(wrong.original) as Record<string, unknown>;
     expect(original.quantity).toBe(150);
-    const olivia = await cs.page('en-GB');
-    await olivia.goto(`${gateway}/console/`);
-    await cs.signIn(olivia, 'olivia.operator');
+    const olivia = await cs.signedIn('olivia.operator');
     await olivia.getByRole('link', { name: 'Exceptions to work', exact: true }).click();
     const card = olivia.getByTestId(`exception-${wrong.exceptionId}`);
     await card.getByText('Correct and replay').click();
@@ -154,9 +150,7 @@ describe('the operators’ console in a real browser', () => {
     // Sam, a supervisor, books a phone trade by hand.
     const [instrument, account, party] = [SAMPLE_REFERENTIAL.instruments[0]!, SAMPLE_REFERENTIAL.accounts[0]!, SAMPLE_REFERENTIAL.parties[0]!];
     const price = new Dec(instrument.refPriceCents).div(100).toFixed(2);
-    const sam = await cs.page('en-GB');
-    await sam.goto(`${gateway}/console/`);
-    await cs.signIn(sam, 'sam.supervisor');
+    const sam = await cs.signedIn('sam.supervisor');
     await sam.getByRole('link', { name: 'Trades', exact: true }).click();
     await sam.getByText('Book a trade by hand').click();
     await sam.fill('input[name=book-account]', account.account);
@@ -219,9 +213,7 @@ describe('the operators’ console in a real browser', () => {
     await screenshot(olivia, 'trade-en');
 
     // Sue, the other supervisor, approves Sam's booking: capture books it under Sam's name, validated by Sue.
-    const sue = await cs.page('en-GB');
-    await sue.goto(`${gateway}/console/`);
-    await cs.signIn(sue, 'sue.supervisor');
+    const sue = await cs.signedIn('sue.supervisor');
     await sue.getByRole('link', { name: 'Approvals', exact: true }).click();
     await sue.getByTestId('waiting').locator('li').filter({ hasText: booking }).getByRole('button', { name: 'Approve' }).click();
     await sue.getByTestId('decision').filter({ hasText: 'carried out' }).waitFor();
