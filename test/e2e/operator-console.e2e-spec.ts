@@ -178,6 +178,13 @@ describe('the operators’ console in a real browser', () => {
     await expect(mine.first().getByRole('button', { name: 'Withdraw' }).count()).resolves.toBe(1);
     const waiting = sam.getByTestId('waiting').locator('li');
     await waiting.filter({ hasText: `replay exception ${wrong.exceptionId}` }).waitFor();
+    // The difference it makes: the one field corrected, the JSON number made a decimal string.
+    const correction = waiting
+      .filter({ hasText: `replay exception ${wrong.exceptionId}` })
+      .getByTestId('correction')
+      .locator('tbody tr');
+    await correction.first().waitFor();
+    expect(await correction.allInnerTexts()).toEqual(['quantity\t150\t"150"']);
     expect(await seriousViolations(sam)).toEqual([]);
     await screenshot(sam, 'approvals-en');
     // The gateway refuses the maker's approval as well, whatever the screen offers.

@@ -1,11 +1,12 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { apiGet, apiSend } from './api';
+import { apiGet, apiGetRoute, apiSend } from './api';
 import type { SignedIn } from './auth';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import type { Answer, ProposalDecided, ProposalRejected, ProposalView, ProposalWithdrawn, RejectCommand, WithdrawCommand } from './schema';
 import { Head } from './Table';
+import { correctedFields } from './correction';
 
 const w = dictionary({
   waitingForMe: { fr: 'En attente de ma validation', en: 'Waiting for my approval' },
@@ -13,6 +14,7 @@ const w = dictionary({
   proposedBy: { fr: 'Proposée par', en: 'Proposed by' },
   parameters: { fr: 'Paramètres', en: 'Parameters' },
   change: { fr: 'Ce qu’elle change', en: 'What it changes' },
+  correction: { fr: 'Ce que la correction change au message reçu', en: 'What the correction changes in the message as it came' },
   before: { fr: 'Avant', en: 'Before' },
   after: { fr: 'Après', en: 'After' },
   approve: { fr: 'Valider', en: 'Approve' },
@@ -39,6 +41,35 @@ type Decision = ProposalDecided | ProposalRejected | ProposalWithdrawn;
 const PAGE = 25;
 
 /** The parameters without the change shown apart: what carrying it out uses. */
+/** For a corrected replay: what the correction changes in the message as it came (capture's exception). */
+function Correction({ lang, token, exceptionId, message }: { lang: Lang; token: string; exceptionId: string; message: Record<string, unknown> }) {
+  const exception = useQuery({
+    queryKey: ['exception', exceptionId],
+    queryFn: () => apiGetRoute('/api/exceptions/{id}', token, { path: { id: exceptionId } }),
+  });
+  if (!exception.data) return null;
+  const changes = correctedFields(exception.data.original, message);
+  return (
+    <table data-testid="correction">
+      <caption>{w(lang, 'correction')}</caption>
+      <Head columns={[w(lang, 'field'), w(lang, 'before'), w(lang, 'after')]} />
+      <tbody>
+        {changes.map((c) => (
+          <tr key={c.field}>
+            <th scope="row">{c.field}</th>
+            <td>
+              <code>{c.before}</code>
+            </td>
+            <td>
+              <code>{c.after}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Parameters({ lang, params }: { lang: Lang; params: ProposalView['params'] }) {
   const { change, ...rest } = params;
   const beforeAfter =
@@ -123,6 +154,9 @@ export function Approvals({ lang, who }: { lang: Lang; who: SignedIn }) {
         {w(lang, 'proposedBy')} {p.makerName} · {when.format(new Date(p.createdAt))}
       </p>
       <Parameters lang={lang} params={p.params} />
+      {p.kind === 'REPLAY_EXCEPTION' && typeof p.params.exceptionId === 'string' && typeof p.params.message === 'object' && p.params.message !== null ? (
+        <Correction lang={lang} token={token} exceptionId={p.params.exceptionId} message={p.params.message as Record<string, unknown>} />
+      ) : null}
       {own ? (
         <>
           <p>{w(lang, 'ownProposal')}</p>

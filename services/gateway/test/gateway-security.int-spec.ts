@@ -23,6 +23,7 @@ const MATRIX: Array<{ method: 'GET' | 'POST' | 'PATCH' | 'PUT'; path: string; ro
   { method: 'GET', path: '/api/trades/{ref}/timeline', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/exceptions', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/trades', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/volumes/by-hour', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/exceptions/{id}', roles: [...R, 'admin'] },
   { method: 'POST', path: '/api/proposals', roles: ['operator', 'supervisor'], body: {} },
   { method: 'GET', path: '/api/proposals', roles: [...R, 'admin'] },
