@@ -45,6 +45,8 @@ const w = dictionary({
 
 /** The referential's accounts the picker offers: one page, the API's largest. */
 const POSITIONS_PAGE = 100;
+/** The most currencies a page of cash holds: more than ISO 4217 lists. */
+const CASH_CURRENCIES = 500;
 
 /**
  * The books of a day: the trial balance one currency at a time, cash, the positions of an account,
@@ -66,7 +68,12 @@ export function Books({ lang, token }: { lang: Lang; token: string }) {
       apiGetRoute('/api/exports/{name}', token, { path: { name: 'trial-balance' }, query: { from: date!, to: date! } }) as Promise<TrialBalanceLine[]>,
     enabled: date !== null,
   });
-  const cash = useQuery({ queryKey: ['cash', date], queryFn: () => apiGetRoute('/api/cash', token, { query: { asOf: date! } }), enabled: date !== null });
+  // Cash pages by currency: one page of the most there may be holds every currency the books have.
+  const cash = useQuery({
+    queryKey: ['cash', date],
+    queryFn: () => apiGetRoute('/api/cash', token, { query: { asOf: date!, limit: CASH_CURRENCIES } }),
+    enabled: date !== null,
+  });
   const fx = useQuery({
     queryKey: ['fx-results', date],
     queryFn: () => apiGetRoute('/api/fx/results', token, { query: { from: date!, to: date! } }),

@@ -59,6 +59,8 @@ const w = dictionary({
 });
 
 const PAGE = 25;
+/** The month's report pages by counterparty, each with all its lines (one per currency). */
+const COUNTERPARTIES_PAGE = 100;
 const ACTIONS = ['resend', 'cancel-and-reinstruct', 'buy-in'] as const;
 const OUTCOMES = ['FAIL', 'PARTIAL', 'UNMATCHED', 'LATE_MATCH'] as const satisfies ReadonlyArray<ScenarioRule['outcome']>;
 
@@ -230,11 +232,14 @@ function SettlementOf({ lang, token, businessDate }: { lang: Lang; token: string
     enabled: /^\d{4}-\d{2}-\d{2}$/.test(day),
   });
   const [month, setMonth] = useState((businessDate ?? '').slice(0, 7));
+  const monthPages = useKeysetPages();
   const monthly = useQuery({
-    queryKey: ['penalties', 'monthly', month],
-    queryFn: () => apiGetRoute('/api/penalties/monthly', token, { query: { month } }),
+    queryKey: ['penalties', 'monthly', month, monthPages.after],
+    queryFn: () => apiGetRoute('/api/penalties/monthly', token, { query: { month, limit: COUNTERPARTIES_PAGE, after: monthPages.after ?? undefined } }),
     enabled: /^\d{4}-\d{2}$/.test(month),
+    placeholderData: keepPreviousData,
   });
+  const monthCounterparties = [...new Set((monthly.data?.byCounterparty ?? []).map((l) => l.counterparty))];
   const failRows = fails.data?.fails ?? [];
   return (
     <>
@@ -330,7 +335,16 @@ function SettlementOf({ lang, token, businessDate }: { lang: Lang; token: string
       <section aria-labelledby="monthly-title">
         <h2 id="monthly-title">{w(lang, 'penaltiesOfMonth')}</h2>
         <label>
-          {w(lang, 'month')} <input type="month" name="penalty-month" value={month} onChange={(e) => setMonth(e.target.value)} />
+          {w(lang, 'month')}{' '}
+          <input
+            type="month"
+            name="penalty-month"
+            value={month}
+            onChange={(e) => {
+              setMonth(e.target.value);
+              monthPages.first();
+            }}
+          />
         </label>
         {monthly.isError ? <Problem lang={lang} error={monthly.error} /> : null}
         <table data-testid="penalties-monthly">
@@ -358,6 +372,7 @@ function SettlementOf({ lang, token, businessDate }: { lang: Lang; token: string
             ))}
           </tbody>
         </table>
+        <Pager lang={lang} pages={monthPages} shown={monthCounterparties.length} size={COUNTERPARTIES_PAGE} lastKey={monthCounterparties.at(-1)} />
         {monthly.data && monthly.data.awaitingReferencePrice > 0 ? (
           <p>{`${formatCount(monthly.data.awaitingReferencePrice, locale)} ${w(lang, 'awaitingPrices')}`}</p>
         ) : null}

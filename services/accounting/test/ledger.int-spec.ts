@@ -1040,4 +1040,107 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
     expect(await get(`/reconciliations/runs?after=${runs.at(-1)!.id}`)).toEqual([]);
     expect(await get(`/reconciliations/breaks?after=${breaks.at(-1)!.id}`)).toEqual([]);
   });
+
+  it("the books' reference lists page too: the chart by code; rule sets, cash currencies and FX closes whole; a trade's entries whole and its held events in the order held", async () => {
+    // Walks a list page by page; `group` names what `limit` counts (a row, or its group), the cursor is the page's last group.
+    const walk = async <R extends Record<string, unknown>>(
+      path: string,
+      limit: number,
+      group: (r: R) => string,
+      rowsOf: (answer: unknown) => R[] = (a) => a as R[],
+    ) => {
+      const pages: R[][] = [];
+      for (let after: string | undefined, i = 0; i < 200; i++) {
+        const page = rowsOf(await get(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`));
+        const groups = [...new Set(page.map(group))];
+        expect(groups.length).toBeLessThanOrEqual(limit);
+        pages.push(page);
+        if (groups.length < limit) break;
+        after = groups.at(-1);
+      }
+      return pages;
+    };
+    const whole = async <R>(path: string, rowsOf: (answer: unknown) => R[] = (a) => a as R[]) => rowsOf(await get(path));
+
+    const chart = (await env.db.query(`SELECT code FROM accounting.ledger_accounts ORDER BY code`)).rows.map((r: { code: string }) => r.code);
+    expect(chart.length).toBeGreaterThan(20);
+    const chartPages = await walk<{ code: string }>('/chart', 7, (r) => r.code);
+    expect(chartPages.flat().map((r) => r.code)).toEqual(chart);
+    expect(chartPages[0]).toHaveLength(7);
+    expect((await whole<{ code: string }>('/chart')).map((r) => r.code)).toEqual(chart);
+
+    // A second rule set, so a page boundary falls between two: each page holds whole sets.
+    await env.db.query(
+      `INSERT INTO accounting.posting_rule_sets (version, effective_from, description) SELECT 990, '2999-01-01', 'paging' WHERE NOT EXISTS (SELECT 1 FROM accounting.posting_rule_sets WHERE version = 990)`,
+    );
+    await env.db.query(
+      `INSERT INTO accounting.posting_rules SELECT 990, event, recognition, variant, line_no, account, direction, amount, aux FROM accounting.posting_rules WHERE version = 1 ON CONFLICT DO NOTHING`,
+    );
+    const rules = await whole<{ version: number }>('/posting-rules');
+    const rulesPages = await walk<{ version: number }>('/posting-rules', 1, (r) => String(r.version));
+    expect(rulesPages.map((p) => [...new Set(p.map((r) => r.version))])).toEqual([[1], [990], []]);
+    expect(rulesPages.flat()).toEqual(rules);
+    expect(rulesPages[0]!.length).toBe(rulesPages[1]!.length);
+    await env.db.query(`DELETE FROM accounting.posting_rules WHERE version = 990`);
+    await env.db.query(`DELETE FROM accounting.posting_rule_sets WHERE version = 990`);
+
+    // Cash: EUR, GBP and USD nostros; a page of two currencies holds every nostro of each.
+    const cash = await whole<{ currency: string; custodian: string }>('/cash');
+    expect([...new Set(cash.map((c) => c.currency))]).toEqual(['EUR', 'GBP', 'USD']);
+    const cashPages = await walk<{ currency: string }>('/cash', 2, (r) => r.currency);
+    expect(cashPages.map((p) => [...new Set(p.map((r) => r.currency))])).toEqual([['EUR', 'GBP'], ['USD']]);
+    expect(cashPages.flat()).toEqual(cash);
+
+    // FX results: whole closes a page at a time, the range's totals on every page.
+    type Fx = { results: Array<{ closeDate: string }>; totals: unknown[] };
+    const fxWhole = await get<Fx>('/fx/results?from=2026-11-01&to=2026-12-31');
+    const closes = [...new Set(fxWhole.results.map((r) => r.closeDate))];
+    expect(closes.length).toBeGreaterThan(2);
+    const fxPages = await walk<{ closeDate: string }>(
+      '/fx/results?from=2026-11-01&to=2026-12-31',
+      2,
+      (r) => r.closeDate,
+      (a) => (a as Fx).results,
+    );
+    expect(fxPages.flat()).toEqual(fxWhole.results);
+    expect(fxPages[0]!.filter((r) => r.closeDate === closes[0]).length).toBe(fxWhole.results.filter((r) => r.closeDate === closes[0]).length);
+    expect((await get<Fx>(`/fx/results?from=2026-11-01&to=2026-12-31&limit=1&after=${closes[0]}`)).totals).toEqual(fxWhole.totals);
+
+    // A trade's journal: whole entries in the order posted (REC-1 settled in two steps after its trade date).
+    const entries = (
+      await env.db.query(`SELECT entry_id::text AS id FROM accounting.journal_entries WHERE trade_ref = 'FO-EQ:REC-1' ORDER BY posted_seq`)
+    ).rows.map((r: { id: string }) => r.id);
+    expect(entries.length).toBeGreaterThan(1);
+    const journal = await whole<{ entryId: string }>('/journal/by-trade/FO-EQ%3AREC-1');
+    const journalPages = await walk<{ entryId: string }>('/journal/by-trade/FO-EQ%3AREC-1', 1, (r) => r.entryId);
+    expect(journalPages.map((p) => [...new Set(p.map((r) => r.entryId))])).toEqual([...entries.map((e) => [e]), []]);
+    expect(journalPages.flat()).toEqual(journal);
+
+    // Held events: three held at one instant, the page boundary inside them, ties split by event id.
+    await env.db.query(
+      `INSERT INTO accounting.held_events (event_id, trade_ref, event_type, reason, event, held_at)
+       SELECT 'PAGING-HELD-' || n, 'PAGING-HELD', 'SettlementConfirmed', 'TRADE_CANCELLED', '{}', '2026-11-30T10:00:00Z' FROM generate_series(1, 3) AS n`,
+    );
+    const heldPages = await walk<{ eventId: string }>('/held-events/by-trade/PAGING-HELD', 2, (r) => r.eventId);
+    expect(heldPages.map((p) => p.map((r) => r.eventId))).toEqual([['PAGING-HELD-1', 'PAGING-HELD-2'], ['PAGING-HELD-3']]);
+
+    // A bad limit or cursor is a 400; a cursor that is no row of the list a 404.
+    for (const path of [
+      '/chart?limit=0',
+      '/posting-rules?after=one',
+      '/cash?after=euro',
+      '/fx/results?from=2026-11-01&to=2026-12-31&after=2026-13-01',
+      '/periods?limit=1001',
+    ]) {
+      expect([path, (await fetch(url(path))).status]).toEqual([path, 400]);
+    }
+    for (const path of [
+      '/journal/by-trade/FO-EQ%3AREC-1?after=00000000-0000-4000-8000-000000000000',
+      '/held-events/by-trade/FO-EQ%3AREC-1?after=PAGING-HELD-1',
+      '/periods?after=FY1999',
+    ]) {
+      expect([path, (await fetch(url(path))).status]).toEqual([path, 404]);
+    }
+    await env.db.query(`DELETE FROM accounting.held_events WHERE trade_ref = 'PAGING-HELD'`);
+  });
 });

@@ -294,6 +294,9 @@ describe('closing a period, and the events that come after it, on the real broke
         ['FY2025', 2],
         ['2026-01', 1],
       ]);
+      // A page at a time, in the order they close the books: after the page's last period.
+      const page = async (q: string) => ((await (await call(`/periods${q}`)).json()) as Array<{ period: string }>).map((c) => c.period);
+      expect([await page('?limit=1'), await page('?limit=1&after=FY2025'), await page('?limit=1&after=2026-01')]).toEqual([['FY2025'], ['2026-01'], []]);
 
       const served = await bytes('/exports/trial-balance?from=2026-01-01&to=2026-01-31');
       const rows = JSON.parse(served.toString('utf8')) as typeof format1;

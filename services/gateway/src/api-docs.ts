@@ -17,10 +17,14 @@ export const dateQuery = (name: string, description: string, required = false) =
   schema: { type: 'string' as const, format: 'date' },
 });
 
-/** The keyset paging of a list: `limit`, and `after` the cursor named (the last of the page before). */
-export const ApiPage = (cursor: string) =>
+/**
+ * The keyset paging of a list: `limit`, and `after` the cursor named (the last of the page before).
+ * `counts` when a page holds whole groups of rows (a counterparty's lines, a rule set's rules): what
+ * `limit` counts.
+ */
+export const ApiPage = (cursor: string, counts = 'Rows') =>
   applyDecorators(
-    ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Rows of the page at most' }),
+    ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1 }, description: `${counts} of the page at most` }),
     ApiQuery({ name: 'after', required: false, schema: { type: 'string' }, description: `The last ${cursor} of the page before` }),
   );
 

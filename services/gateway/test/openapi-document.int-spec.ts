@@ -22,6 +22,7 @@ interface Schema {
   oneOf?: Schema[];
 }
 interface Operation {
+  parameters?: Array<{ name: string; in: string }>;
   requestBody?: { content?: Record<string, { schema?: Schema }> };
   responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
 }
@@ -33,6 +34,14 @@ interface Document {
 
 /** The commands that take no body: the route's path and query say it all. */
 const BODILESS = ['POST /api/proposals/{id}/approve', 'POST /api/reconciliations/pnl', 'POST /api/notifications/{id}/resend'];
+/**
+ * Answers that are arrays but no list: the day's executions by hour are always its 24 hours; an
+ * export (trial balance, general ledger) is the document of a period of at most a fiscal year,
+ * streamed, as a download is.
+ */
+const NOT_LISTS = ['GET /api/volumes/by-hour', 'GET /api/exports/{name}'];
+/** Lists answered inside an object (with the day or range they are of, or its totals): they page too. */
+const ENVELOPED_LISTS = ['GET /api/fails', 'GET /api/penalties/daily', 'GET /api/penalties/monthly', 'GET /api/fx/results'];
 const GENERATED = join(REPO_ROOT, 'apps/console/src/generated/openapi.json');
 const SCREEN_TYPES = join(REPO_ROOT, 'apps/console/src/schema.ts');
 
@@ -111,6 +120,17 @@ describe('the OpenAPI document, on the built gateway', () => {
       schemaProblems(doc, 'application/json', schema).map((p) => `components.${name}: ${p}`),
     );
     expect([...problems, ...components]).toEqual([]);
+  });
+
+  it('pages every list: each answer that is an array, and each list inside an object, takes `limit` and `after`', () => {
+    const arrays = (s: Schema | undefined): boolean => s?.type === 'array' || (s?.anyOf ?? s?.oneOf ?? []).some(arrays);
+    const isArray = (op: Operation) => arrays(op.responses['200']?.content?.['application/json']?.schema);
+    const gets = operations().filter(({ method }) => method === 'get');
+    const lists = gets.filter(({ route, op }) => (isArray(op) && !NOT_LISTS.includes(route)) || ENVELOPED_LISTS.includes(route));
+    expect(lists.length).toBeGreaterThan(20);
+    const unpaged = lists.filter(({ op }) => !['limit', 'after'].every((name) => op.parameters?.some((p) => p.in === 'query' && p.name === name)));
+    expect(unpaged.map(({ route }) => route)).toEqual([]);
+    expect(gets.filter(({ route }) => [...NOT_LISTS, ...ENVELOPED_LISTS].includes(route)).length).toBe(NOT_LISTS.length + ENVELOPED_LISTS.length);
   });
 
   it('is exactly the document the console’s client was generated from', () => {

@@ -714,8 +714,34 @@ describe('settlement and delivery, on the real broker and database', () => {
     // L's reference carries its own SEFP and four more: the ties the penalty id orders.
     expect(day3.penalties.filter((p) => p.tradeRef === L.tradeRef && p.kind === 'SEFP')).toHaveLength(5);
 
-    // A bad limit or a malformed cursor: 400; a well-formed cursor naming nothing (or a penalty of another day): 404.
     const status = async (path: string) => (await call(PEOPLE.operator, 'GET', path)).status;
+    // The month's report pages by counterparty, whole: the new fails' penalties spread over four counterparties, one of
+    // them in two currencies, so a page holds both its lines.
+    for (const [i, instructionId] of added.entries())
+      await env.db.query(`UPDATE settlement.penalties SET counterparty = $2, currency = $3 WHERE instruction_id = $1`, [
+        instructionId,
+        `PAGING-CP-${i % 4}`,
+        i === 1 ? 'USD' : 'EUR',
+      ]);
+    type Monthly = { month: string; byCounterparty: Array<{ counterparty: string; currency: string }>; awaitingReferencePrice: number };
+    const december = (await getJson('/penalties/monthly?month=2026-12')) as Monthly;
+    const counterparties = (m: Monthly) => [...new Set(m.byCounterparty.map((r) => r.counterparty))];
+    expect(counterparties(december)).toEqual(expect.arrayContaining(['PAGING-CP-0', 'PAGING-CP-1', 'PAGING-CP-2', 'PAGING-CP-3']));
+    expect(december.byCounterparty.filter((r) => r.counterparty === 'PAGING-CP-1').map((r) => r.currency)).toEqual(['EUR', 'USD']);
+    const monthPages: Monthly[] = [];
+    for (let after: string | undefined, i = 0; i < 100; i++) {
+      const page = (await getJson(`/penalties/monthly?month=2026-12&limit=2${after ? `&after=${encodeURIComponent(after)}` : ''}`)) as Monthly;
+      monthPages.push(page);
+      if (counterparties(page).length < 2) break;
+      after = counterparties(page).at(-1);
+    }
+    expect(monthPages.map(counterparties).flat()).toEqual(counterparties(december));
+    expect(monthPages.flatMap((p) => p.byCounterparty)).toEqual(december.byCounterparty);
+    expect(monthPages.map((p) => [p.month, p.awaitingReferencePrice])).toEqual(monthPages.map(() => ['2026-12', december.awaitingReferencePrice]));
+    expect(await status(`/penalties/monthly?month=2026-12&limit=0`)).toBe(400);
+    expect(await status(`/penalties/monthly?month=2026-12&limit=2001`)).toBe(400);
+
+    // A bad limit or a malformed cursor: 400; a well-formed cursor naming nothing (or a penalty of another day): 404.
     const nobody = '00000000-0000-4000-8000-000000000000';
     const [otherDay] = (await env.db.query(`SELECT penalty_id FROM settlement.penalties WHERE trade_ref = $1 AND penalty_date = $2`, [F.tradeRef, ISD]))
       .rows as Array<{ penalty_id: string }>;

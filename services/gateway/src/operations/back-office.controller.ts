@@ -158,9 +158,12 @@ export class BackOfficeController {
 
   @Get('penalties/monthly')
   @Roles(...READ)
-  @ApiOperation({ summary: 'The monthly CSDR penalty report per counterparty (?month=YYYY-MM)' })
+  @ApiOperation({
+    summary: 'The monthly CSDR penalty report per counterparty and currency, whole counterparties a page at a time (?month=YYYY-MM&limit=&after=)',
+  })
   @ApiOkResponse({ type: MonthlyPenalties })
   @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM', example: '2026-11' })
+  @ApiPage('counterparty', 'Counterparties')
   penaltiesMonthly(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('settlement', `/penalties/monthly${query(req)}`, who);
   }
@@ -218,27 +221,30 @@ export class BackOfficeController {
 
   @Get('cash')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Cash balances per currency and nostro (?asOf=)' })
+  @ApiOperation({ summary: 'Cash balances per currency and nostro, whole currencies a page at a time (?asOf=&limit=&after=)' })
   @ApiOkResponse({ type: [CashBalance] })
   @ApiQuery(dateQuery('asOf', 'The day of the balances (every day by default)'))
+  @ApiPage('currency', 'Currencies')
   cash(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/cash${query(req)}`, who);
   }
 
   @Get('trades/:ref/journal')
   @Roles(...READ)
-  @ApiOperation({ summary: 'The journal lines of a trade' })
+  @ApiOperation({ summary: 'The journal lines of a trade in the order they were posted, whole entries a page at a time (?limit=&after=)' })
   @ApiOkResponse({ type: [JournalLine] })
-  journal(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
-    return this.get('accounting', `/journal/by-trade/${encodeURIComponent(ref)}`, who);
+  @ApiPage('entryId', 'Entries')
+  journal(@Param('ref') ref: string, @Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/journal/by-trade/${encodeURIComponent(ref)}${query(req)}`, who);
   }
 
   @Get('fx/results')
   @Roles(...READ)
-  @ApiOperation({ summary: 'FX results per currency and book (?from=&to=)' })
+  @ApiOperation({ summary: 'FX results per close, book and currency, with the totals of the range; whole closes a page at a time (?from=&to=&limit=&after=)' })
   @ApiOkResponse({ type: FxResults })
   @ApiQuery(dateQuery('from', 'The first close', true))
   @ApiQuery(dateQuery('to', 'The last close', true))
+  @ApiPage('closeDate', 'Close days')
   fxResults(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/fx/results${query(req)}`, who);
   }
@@ -417,16 +423,21 @@ export class BackOfficeController {
 
   @Get('chart')
   @Roles(...READ)
-  @ApiOperation({ summary: 'The chart of accounts: each account’s code, name and kind' })
+  @ApiOperation({ summary: 'The chart of accounts: each account’s code, name and kind, by code a page at a time (?limit=&after=)' })
   @ApiOkResponse({ type: [LedgerAccount] })
+  @ApiPage('code')
   chart(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/chart${query(req)}`, who);
   }
 
   @Get('posting-rules')
   @Roles(...READ)
-  @ApiOperation({ summary: 'The posting rules, every rule set with the day it applies from: event × recognition × variant → lines' })
+  @ApiOperation({
+    summary:
+      'The posting rules, each rule set with the day it applies from: event × recognition × variant → lines; whole rule sets a page at a time (?limit=&after=)',
+  })
   @ApiOkResponse({ type: [PostingRule] })
+  @ApiPage('version', 'Rule sets')
   postingRules(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
     return this.get('accounting', `/posting-rules${query(req)}`, who);
   }
@@ -444,18 +455,22 @@ export class BackOfficeController {
 
   @Get('periods')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Closed accounting periods with who proposed and approved each and the checksums of their trial balance and FEC' })
+  @ApiOperation({
+    summary: 'Closed accounting periods, oldest first, with who proposed and approved each and the checksums of their trial balance and FEC (?limit=&after=)',
+  })
   @ApiOkResponse({ type: [PeriodClosing] })
-  periods(@CurrentOperator() who: Operator) {
-    return this.get('accounting', '/periods', who);
+  @ApiPage('period')
+  periods(@Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/periods${query(req)}`, who);
   }
 
   @Get('trades/:ref/held-events')
   @Roles(...READ)
-  @ApiOperation({ summary: 'Events accounting held for a trade instead of posting them, and why' })
+  @ApiOperation({ summary: 'Events accounting held for a trade instead of posting them, and why, in the order they were held (?limit=&after=)' })
   @ApiOkResponse({ type: [HeldEvent] })
-  heldEvents(@Param('ref') ref: string, @CurrentOperator() who: Operator) {
-    return this.get('accounting', `/held-events/by-trade/${encodeURIComponent(ref)}`, who);
+  @ApiPage('eventId')
+  heldEvents(@Param('ref') ref: string, @Req() req: RawRequest, @CurrentOperator() who: Operator) {
+    return this.get('accounting', `/held-events/by-trade/${encodeURIComponent(ref)}${query(req)}`, who);
   }
 
   // ------------------------------------------------------------------ reporting

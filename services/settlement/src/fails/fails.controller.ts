@@ -8,6 +8,7 @@ import {
   currentBusinessDay,
   MAKERS,
   pageRequest,
+  PRINTABLE_KEY,
   READERS,
   requireFourEyes,
   RequiresFourEyes,
@@ -367,22 +368,26 @@ export class PenaltiesController {
 
   /**
    * GET /penalties/monthly?month=YYYY-MM: the month's report, one line per counterparty and
-   * currency. Not paged: it is an aggregate whose size is the counterparties dealt with, not the
-   * penalties accrued, and its lines are read together (the net per counterparty).
+   * currency. Whole counterparties a page at a time (`limit` counts counterparties, `after` the last
+   * counterparty of the page before): a counterparty's lines are read together (its net per
+   * currency). The count awaiting a reference price is the month's, on every page.
    */
   @Get('monthly')
   @Roles(...READERS, 'admin')
-  async monthly(@Query('month') month?: string) {
+  async monthly(@Query('month') month?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
     if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException('month: YYYY-MM');
+    const page = pageRequest({ limit, after }, { max: 2000, dflt: 200, cursor: PRINTABLE_KEY, cursorName: 'counterparty' });
     const rows = (await this.ds.query(
-      `SELECT counterparty, currency, count(*)::int AS count,
+      `WITH month AS (SELECT * FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NOT NULL AND waived_by IS NULL
+                        AND ($2::text IS NULL OR counterparty > $2))
+       SELECT counterparty, currency, count(*)::int AS count,
          coalesce(sum(amount) FILTER (WHERE direction = 'RECEIVABLE'), 0)::text AS receivable,
          coalesce(sum(amount) FILTER (WHERE direction = 'PAYABLE'), 0)::text AS payable,
          (coalesce(sum(amount) FILTER (WHERE direction = 'RECEIVABLE'), 0) - coalesce(sum(amount) FILTER (WHERE direction = 'PAYABLE'), 0))::text AS net,
          count(*) FILTER (WHERE kind = 'SEFP')::int AS sefp, count(*) FILTER (WHERE kind = 'LMFP')::int AS lmfp
-       FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NOT NULL AND waived_by IS NULL
+       FROM month WHERE counterparty IN (SELECT DISTINCT counterparty FROM month ORDER BY counterparty LIMIT $3)
        GROUP BY counterparty, currency ORDER BY counterparty, currency`,
-      [month],
+      [month, page.after, page.limit],
     )) as Array<{ currency: string; receivable: string; payable: string; net: string }>;
     const pending = await this.ds.query(`SELECT count(*)::int AS n FROM settlement.penalties WHERE to_char(penalty_date, 'YYYY-MM') = $1 AND amount IS NULL`, [
       month,

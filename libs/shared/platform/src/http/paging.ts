@@ -9,6 +9,12 @@ export interface PageRequest {
 /** Row ids the lists page by: uuids. */
 export const UUID_CURSOR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Keys named by the trade or its referential (an account code, a counterparty, a period, an event id): printable ASCII without spaces. */
+export const PRINTABLE_KEY = /^[\x21-\x7e]{1,100}$/;
+
+/** A day as a list orders by it: YYYY-MM-DD. */
+export const ISO_DATE_CURSOR = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
 /**
  * The page a list route is asked for, `?limit=&after=`, checked: limit a whole number from 1 to
  * `max` (`dflt` when absent), after the id of the page's last row as the list names it (`cursor`

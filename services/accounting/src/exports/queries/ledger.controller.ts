@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Controller, Get, Inject, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
-import { CONFIG, pageRequest, READERS, Roles } from '@postera/platform';
+import { CONFIG, ISO_DATE_CURSOR, pageRequest, PRINTABLE_KEY, READERS, Roles } from '@postera/platform';
 import { amountText, isIsoDate } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 import type { AccountingConfig } from '../../config.js';
@@ -45,20 +45,30 @@ export class LedgerController {
     @Inject(CONFIG) private readonly config: AccountingConfig,
   ) {}
 
-  /** The chart with each account's kind. */
+  /** The chart with each account's kind, by code a page at a time (`after` the last code of the page before). */
   @Get('chart')
   @Roles(...READERS, 'admin')
-  chart() {
-    return this.ds.query(`SELECT code, name, kind FROM accounting.ledger_accounts ORDER BY code`);
+  chart(@Query('limit') limit: string | undefined, @Query('after') after: string | undefined) {
+    const page = pageRequest({ limit, after }, { max: 5000, dflt: 1000, cursor: PRINTABLE_KEY, cursorName: 'code' });
+    return this.ds.query(`SELECT code, name, kind FROM accounting.ledger_accounts WHERE $1::text IS NULL OR code > $1 ORDER BY code LIMIT $2`, [
+      page.after,
+      page.limit,
+    ]);
   }
 
-  /** The posting rule sets and their rules (data, versioned). */
+  /**
+   * The posting rule sets and their rules (data, versioned), whole rule sets a page at a time: `limit`
+   * counts rule sets, `after` the last version of the page before (a set's rules are read together).
+   */
   @Get('posting-rules')
   @Roles(...READERS, 'admin')
-  rules() {
+  rules(@Query('limit') limit: string | undefined, @Query('after') after: string | undefined) {
+    const page = pageRequest({ limit, after }, { max: 100, dflt: 20, cursor: /^[0-9]{1,9}$/, cursorName: 'version' });
     return this.ds.query(
       `SELECT s.version, to_char(s.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", r.event, r.recognition, r.variant, r.line_no AS "lineNo", r.account, r.direction, r.amount, r.aux
-       FROM accounting.posting_rule_sets s JOIN accounting.posting_rules r USING (version) ORDER BY s.version, r.event, r.recognition, r.variant, r.line_no`,
+       FROM (SELECT version, effective_from FROM accounting.posting_rule_sets WHERE $1::int IS NULL OR version > $1 ORDER BY version LIMIT $2) s
+       JOIN accounting.posting_rules r USING (version) ORDER BY s.version, r.event, r.recognition, r.variant, r.line_no`,
+      [page.after, page.limit],
     );
   }
 
@@ -79,38 +89,46 @@ export class LedgerController {
     const date = asOf ?? '9999-12-31';
     if (!isIsoDate(date)) throw new BadRequestException('asOf: an ISO date');
     const page = pageRequest({ limit, after }, { max: 5000, dflt: 500, cursor: /^[A-Z]{2}[A-Z0-9]{9}[0-9]$/, cursorName: 'isin' });
-    const [trade, settled] = await this.ds.transaction(async (tx) => [await holdingsView(tx, account, date, 'TRAD'), await holdingsView(tx, account, date, 'SETT')]);
-    const costs = (
-      (await this.ds.query(
+    // Each of the three views gives its first `limit` ISINs after the cursor: the page's ISINs are among them.
+    const [trade, settled, costRows] = await this.ds.transaction('REPEATABLE READ', async (tx) => [
+      await holdingsView(tx, account, date, 'TRAD', page),
+      await holdingsView(tx, account, date, 'SETT', page),
+      (await tx.query(
         `SELECT isin, book, currency, cost_method AS "costMethod", quantity::text AS quantity, cost::text AS cost, lots, realized::text AS realized
-         FROM accounting.positions WHERE account = $1 ORDER BY isin`,
-        [account],
-      )) as Array<{ isin: string; currency: string; cost: string; realized: string; lots: Array<{ cost: string }> | null }>
-    ).map((c) => ({
+         FROM accounting.positions WHERE account = $1 AND ($2::text IS NULL OR isin > $2) ORDER BY isin LIMIT $3`,
+        [account, page.after, page.limit],
+      )) as Array<{ isin: string; currency: string; cost: string; realized: string; lots: Array<{ cost: string }> | null }>,
+    ]);
+    const costs = costRows.map((c) => ({
       ...c,
       cost: amountText(c.cost, c.currency),
       realized: amountText(c.realized, c.currency),
       lots: c.lots?.map((l) => ({ ...l, cost: amountText(l.cost, c.currency) })) ?? c.lots,
     }));
-    // The three views are read whole for the account (their union is the list of ISINs), then paged.
-    const isins = [...new Set([...trade.keys(), ...settled.keys(), ...costs.map((c) => c.isin)])]
-      .sort()
-      .filter((isin) => page.after === null || isin > page.after)
-      .slice(0, page.limit);
+    const isins = [...new Set([...trade.keys(), ...settled.keys(), ...costs.map((c) => c.isin)])].sort().slice(0, page.limit);
     return isins.map((isin) => ({ isin, tradeDateQuantity: trade.get(isin) ?? '0', settlementDateQuantity: settled.get(isin) ?? '0', cost: costs.find((c) => c.isin === isin) ?? null }));
   }
 
-  /** Cash per currency and nostro (custodian) on a date: the 512000 lines, the balance at the currency's minor units. */
+  /**
+   * Cash per currency and nostro (custodian) on a date: the 512000 lines, the balance at the currency's
+   * minor units. Whole currencies a page at a time: `limit` counts currencies, `after` the last
+   * currency of the page before (a currency's nostros are read together).
+   */
   @Get('cash')
   @Roles(...READERS, 'admin')
-  async cash(@Query('asOf') asOf: string | undefined) {
+  async cash(@Query('asOf') asOf: string | undefined, @Query('limit') limit: string | undefined, @Query('after') after: string | undefined) {
     const date = asOf ?? '9999-12-31';
     if (!isIsoDate(date)) throw new BadRequestException('asOf: an ISO date');
+    const page = pageRequest({ limit, after }, { max: 500, dflt: 100, cursor: /^[A-Z]{3}$/, cursorName: 'currency' });
     const rows = (await this.ds.query(
-      `SELECT l.currency, coalesce(l.aux_account, '') AS custodian, sum(l.debit - l.credit)::text AS balance
-       FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id) WHERE l.account_code = '512000' AND e.accounting_date <= $1
-       GROUP BY l.currency, l.aux_account ORDER BY 1, 2`,
-      [date],
+      `WITH lines AS (
+         SELECT l.currency, coalesce(l.aux_account, '') AS custodian, l.debit - l.credit AS amount
+         FROM accounting.journal_lines l JOIN accounting.journal_entries e USING (entry_id)
+         WHERE l.account_code = '512000' AND e.accounting_date <= $1 AND ($2::text IS NULL OR l.currency > $2))
+       SELECT currency, custodian, sum(amount)::text AS balance FROM lines
+       WHERE currency IN (SELECT DISTINCT currency FROM lines ORDER BY currency LIMIT $3)
+       GROUP BY currency, custodian ORDER BY 1, 2`,
+      [date, page.after, page.limit],
     )) as Array<{ currency: string; balance: string }>;
     return rows.map((r) => ({ ...r, balance: amountText(r.balance, r.currency) }));
   }
@@ -118,15 +136,26 @@ export class LedgerController {
   /**
    * FX results per close, book and currency (kind CLOSE), with the corrections for lines that came
    * after their close (kind LATE_LINES, dated that close); totals per currency and book over the range.
+   * Whole closes a page at a time: `limit` counts close days, `after` the last close of the page
+   * before; the totals are the range's, on every page.
    */
   @Get('fx/results')
   @Roles(...READERS, 'admin')
-  async fxResults(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
+  async fxResults(
+    @Query('from') from: string | undefined,
+    @Query('to') to: string | undefined,
+    @Query('limit') limit: string | undefined,
+    @Query('after') after: string | undefined,
+  ) {
     const [f, t] = range(from, to);
+    const page = pageRequest({ limit, after }, { max: EXPORT_RANGE_DAYS_MAX, dflt: 31, cursor: ISO_DATE_CURSOR, cursorName: 'closeDate' });
     const rows = (await this.ds.query(
       `SELECT to_char(close_date, 'YYYY-MM-DD') AS "closeDate", book, currency, position::text AS position, rate_before::text AS "rateBefore", rate::text AS rate,
-              result_eur::text AS "resultEur", kind FROM accounting.fx_results WHERE close_date BETWEEN $1 AND $2 ORDER BY close_date, book, currency, kind, cause_event_id`,
-      [f, t],
+              result_eur::text AS "resultEur", kind FROM accounting.fx_results
+       WHERE close_date IN (SELECT DISTINCT close_date FROM accounting.fx_results
+                            WHERE close_date BETWEEN $1 AND $2 AND ($3::date IS NULL OR close_date > $3) ORDER BY close_date LIMIT $4)
+       ORDER BY close_date, book, currency, kind, cause_event_id`,
+      [f, t, page.after, page.limit],
     )) as Array<{ currency: string; position: string; resultEur: string }>;
     const totals = (await this.ds.query(
       `SELECT book, currency, sum(result_eur)::text AS "resultEur" FROM accounting.fx_results WHERE close_date BETWEEN $1 AND $2 GROUP BY book, currency ORDER BY book, currency`,

@@ -1,5 +1,5 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { READERS, Roles } from '@postera/platform';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { pageRequest, PRINTABLE_KEY, READERS, Roles, UUID_CURSOR } from '@postera/platform';
 import { amountText } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 
@@ -7,29 +7,52 @@ import { DataSource } from 'typeorm';
 export class JournalQueriesController {
   constructor(private readonly ds: DataSource) {}
 
-  /** Every line of the trade's entries, in the order they were posted; debit and credit at the currency's minor units. */
+  /**
+   * Every line of the trade's entries, in the order they were posted; debit and credit at the
+   * currency's minor units. Whole entries a page at a time: `limit` counts entries, `after` the last
+   * entryId of the page before.
+   */
   @Get('journal/by-trade/:ref')
   @Roles(...READERS, 'admin')
-  async byTrade(@Param('ref') ref: string) {
+  async byTrade(@Param('ref') ref: string, @Query('limit') limit: string | undefined, @Query('after') after: string | undefined) {
+    const page = pageRequest({ limit, after }, { max: 1000, dflt: 100, cursor: UUID_CURSOR, cursorName: 'entryId' });
     const lines = (await this.ds.query(
       `SELECT e.entry_id AS "entryId", e.kind, to_char(e.accounting_date, 'YYYY-MM-DD') AS "accountingDate", to_char(e.piece_date, 'YYYY-MM-DD') AS "pieceDate",
               e.booking_note AS "bookingNote", l.line_no AS "lineNo",
               l.account_code AS "accountCode", a.name AS "accountName", l.currency, l.debit::text AS debit, l.credit::text AS credit
-       FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
-       WHERE e.trade_ref = $1 ORDER BY e.posted_seq, l.line_no`,
-      [ref],
+       FROM (SELECT entry_id, kind, accounting_date, piece_date, booking_note, posted_seq FROM accounting.journal_entries
+             WHERE trade_ref = $1 AND ($2::uuid IS NULL OR posted_seq > (SELECT posted_seq FROM accounting.journal_entries WHERE entry_id = $2))
+             ORDER BY posted_seq LIMIT $3) e
+       JOIN accounting.journal_lines l USING (entry_id) JOIN accounting.ledger_accounts a ON a.code = l.account_code
+       ORDER BY e.posted_seq, l.line_no`,
+      [ref, page.after, page.limit],
     )) as Array<{ currency: string; debit: string; credit: string }>;
+    if (page.after !== null && lines.length === 0) await this.known('accounting.journal_entries', 'entry_id', page.after, ref);
     return lines.map((l) => ({ ...l, debit: amountText(l.debit, l.currency), credit: amountText(l.credit, l.currency) }));
   }
 
-  /** The trade's events held instead of posted (a settlement of a cancelled trade, an amendment after settlement…), whole. */
+  /**
+   * The trade's events held instead of posted (a settlement of a cancelled trade, an amendment after
+   * settlement…), in the order they were held, a page at a time (`after` the last eventId of the page before).
+   */
   @Get('held-events/by-trade/:ref')
   @Roles(...READERS, 'admin')
-  async heldByTrade(@Param('ref') ref: string) {
-    return this.ds.query(
-      `SELECT event_id AS "eventId", event_type AS "eventType", reason, held_at AS "heldAt", event FROM accounting.held_events WHERE trade_ref = $1 ORDER BY held_at, event_id`,
-      [ref],
-    );
+  async heldByTrade(@Param('ref') ref: string, @Query('limit') limit: string | undefined, @Query('after') after: string | undefined) {
+    const page = pageRequest({ limit, after }, { max: 1000, dflt: 100, cursor: PRINTABLE_KEY, cursorName: 'eventId' });
+    const held = (await this.ds.query(
+      `SELECT event_id AS "eventId", event_type AS "eventType", reason, held_at AS "heldAt", event FROM accounting.held_events
+       WHERE trade_ref = $1 AND ($2::text IS NULL OR (held_at, event_id) > (SELECT held_at, event_id FROM accounting.held_events WHERE event_id = $2))
+       ORDER BY held_at, event_id LIMIT $3`,
+      [ref, page.after, page.limit],
+    )) as unknown[];
+    if (page.after !== null && held.length === 0) await this.known('accounting.held_events', 'event_id', page.after, ref);
+    return held;
+  }
+
+  /** An empty page after a cursor is the end of the list when the cursor is one of the trade's rows; otherwise a 404 naming it. */
+  private async known(table: 'accounting.journal_entries' | 'accounting.held_events', key: 'entry_id' | 'event_id', after: string, ref: string) {
+    const [row] = (await this.ds.query(`SELECT 1 FROM ${table} WHERE ${key} = $1 AND trade_ref = $2`, [after, ref])) as unknown[];
+    if (!row) throw new NotFoundException(`after: ${after} is not one of ${ref}'s`);
   }
 
   /** The journal's totals per currency (at its minor units): balanced when debit = credit in every currency. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { PageRequest } from '@postera/platform';
 import type { ClosedPeriod } from '../domain/closed-periods.js';
 import type { Period, TrialBalanceFormat } from '../domain/period.js';
 
@@ -37,8 +38,20 @@ export async function closingsForClosing(tx: EntityManager): Promise<Closing[]> 
   return listClosings(tx);
 }
 
-export async function listClosings(tx: Pick<EntityManager, 'query'>): Promise<Closing[]> {
-  return (await tx.query(`SELECT ${COLUMNS} FROM accounting.period_closings ORDER BY last_day, first_day DESC`)) as Closing[];
+/**
+ * The closings in the order they close the books: by last day, the longer period (a fiscal year) before
+ * the month that ends with it. Without a page, every one (a fiscal year's closing checks its months);
+ * with one, those after the page's last period in that order.
+ */
+export async function listClosings(tx: Pick<EntityManager, 'query'>, page?: PageRequest): Promise<Closing[]> {
+  if (!page) return (await tx.query(`SELECT ${COLUMNS} FROM accounting.period_closings ORDER BY last_day, first_day DESC`)) as Closing[];
+  return (await tx.query(
+    `SELECT ${COLUMNS} FROM accounting.period_closings c
+     WHERE $1::text IS NULL OR EXISTS (SELECT 1 FROM accounting.period_closings a WHERE a.period = $1
+       AND (c.last_day > a.last_day OR (c.last_day = a.last_day AND c.first_day < a.first_day)))
+     ORDER BY last_day, first_day DESC LIMIT $2`,
+    [page.after, page.limit],
+  )) as Closing[];
 }
 
 /** The closing of exactly these days, if one was made. */

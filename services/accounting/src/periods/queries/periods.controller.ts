@@ -1,5 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
-import { READERS, Roles } from '@postera/platform';
+import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { pageRequest, PRINTABLE_KEY, READERS, Roles } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { listClosings } from '../persistence/closings.repository.js';
 
@@ -7,10 +7,19 @@ import { listClosings } from '../persistence/closings.repository.js';
 export class PeriodsController {
   constructor(private readonly ds: DataSource) {}
 
-  /** The closings, oldest first: each period, its days, who proposed and approved it, and the hashes of its exports at the closing. */
+  /**
+   * The closings, oldest first: each period, its days, who proposed and approved it, and the hashes of
+   * its exports at the closing; a page at a time (`after` the last period of the page before).
+   */
   @Get()
   @Roles(...READERS, 'admin')
-  list() {
-    return listClosings(this.ds);
+  async list(@Query('limit') limit: string | undefined, @Query('after') after: string | undefined) {
+    const page = pageRequest({ limit, after }, { max: 1000, dflt: 200, cursor: PRINTABLE_KEY, cursorName: 'period' });
+    const closings = await listClosings(this.ds, page);
+    if (page.after !== null && closings.length === 0) {
+      const [known] = (await this.ds.query(`SELECT 1 FROM accounting.period_closings WHERE period = $1`, [page.after])) as unknown[];
+      if (!known) throw new NotFoundException(`after: no closed period ${page.after}`);
+    }
+    return closings;
   }
 }

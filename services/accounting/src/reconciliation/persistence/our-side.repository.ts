@@ -1,20 +1,35 @@
+import type { PageRequest } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 
 // Our side of each reconciliation, read from the trades, the settlement steps and the journal.
 
 /** Our holdings of an account on a date in the view the statement's basis names: SETT settled, CONT contractual settlement date, TRAD trade date. */
-export async function holdingsView(tx: EntityManager, account: string, asOf: string, basis: 'CONT' | 'SETT' | 'TRAD'): Promise<Map<string, string>> {
+/**
+ * Our holdings of an account on a date, per ISIN, in one basis. With `page`, only the ISINs after its
+ * cursor, the first `limit` of them in ISIN order (a page of the positions).
+ */
+export async function holdingsView(
+  tx: EntityManager,
+  account: string,
+  asOf: string,
+  basis: 'CONT' | 'SETT' | 'TRAD',
+  page?: PageRequest,
+): Promise<Map<string, string>> {
+  const paged = page ? `AND ($3::text IS NULL OR isin > $3)` : '';
+  const limit = page ? `ORDER BY isin LIMIT $4` : '';
+  const params = page ? [account, asOf, page.after, page.limit] : [account, asOf];
   const rows = (
     basis === 'SETT'
       ? await tx.query(
-          `SELECT isin, sum(quantity)::text AS q FROM accounting.settlement_steps WHERE account = $1 AND settlement_date <= $2 GROUP BY isin HAVING sum(quantity) <> 0`,
-          [account, asOf],
+          `SELECT isin, sum(quantity)::text AS q FROM accounting.settlement_steps WHERE account = $1 AND settlement_date <= $2 ${paged}
+           GROUP BY isin HAVING sum(quantity) <> 0 ${limit}`,
+          params,
         )
       : await tx.query(
           `SELECT isin, sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END)::text AS q FROM accounting.trades
-           WHERE account = $1 AND status <> 'CANCELLED' AND ${basis === 'TRAD' ? 'trade_date' : 'settlement_date'} <= $2 GROUP BY isin
-           HAVING sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END) <> 0`,
-          [account, asOf],
+           WHERE account = $1 AND status <> 'CANCELLED' AND ${basis === 'TRAD' ? 'trade_date' : 'settlement_date'} <= $2 ${paged} GROUP BY isin
+           HAVING sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END) <> 0 ${limit}`,
+          params,
         )
   ) as Array<{ isin: string; q: string }>;
   return new Map(rows.map((r) => [r.isin, r.q]));
