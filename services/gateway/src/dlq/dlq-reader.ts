@@ -141,15 +141,15 @@ export class DlqReader {
    * Up to `limit` dead letters of a topic, oldest first per partition, within `bytesMax` bytes of
    * values: reading stops at the first letter that would take them beyond it (`truncated`), left
    * out unless it is the first. `after` is where the page before ended in each partition (see
-   * `pageCursor`): a partition is read in order, so what a page did not reach lies after its cursor.
+   * `pageCursor`): a partition is read in order, so what a page did not reach lies after its cursor,
+   * and each partition is read from there (a page costs its own letters, not those of the pages before).
    */
   async browseWithin(topic: string, limit: number, bytesMax = this.bytesMax, after: PageCursor = new Map()): Promise<DeadLetters> {
     const found: DeadLetter[] = [];
     let bytesRead = 0;
     let truncated = false;
-    await this.scan(topic, (partition, message, physical) => {
-      const seenUpTo = after.get(partition);
-      if (seenUpTo !== undefined && BigInt(message.offset) <= seenUpTo) return 'more';
+    const from = new Map([...after.entries()].map(([partition, shown]) => [partition, shown + 1n]));
+    await this.scan(topic, from, (partition, message, physical) => {
       const size = message.value?.length ?? 0;
       if (found.length > 0 && bytesRead + size > bytesMax) {
         truncated = true;
@@ -166,7 +166,7 @@ export class DlqReader {
   /** One dead letter by its place, read without holding the others (what a replay needs, whatever the byte budget); null when absent. */
   async find(topic: string, partition: number, offset: string): Promise<DeadLetter | null> {
     let letter: DeadLetter | null = null;
-    await this.scan(topic, (p, message, physical) => {
+    await this.scan(topic, { partition, offset: BigInt(offset) }, (p, message, physical) => {
       if (p !== partition || message.offset !== offset) return 'more';
       letter = letterOf(physical, p, message);
       return 'stop';
@@ -175,20 +175,32 @@ export class DlqReader {
   }
 
   /**
-   * Reads a dead-letter topic from its beginning, each record to `visit`, until it says stop, every
-   * record there was when the read began has been seen, or READ_TIMEOUT_MS. Returns the physical topic.
+   * Reads a dead-letter topic, each record to `visit`, until it says stop, every record there was
+   * when the read began has been seen, or READ_TIMEOUT_MS. `from` says where: per partition the
+   * first offset to read (a partition it does not name from its first record), or one record's place
+   * (that partition from there, the others not at all). Returns the physical topic.
    */
-  private async scan(topic: string, visit: (partition: number, message: KafkaMessage, physical: string) => 'more' | 'stop'): Promise<string> {
+  private async scan(
+    topic: string,
+    from: Map<number, bigint> | { partition: number; offset: bigint },
+    visit: (partition: number, message: KafkaMessage, physical: string) => 'more' | 'stop',
+  ): Promise<string> {
     const physical = physicalTopic(this.config.TOPIC_PREFIX, dlqTopic(topic));
     const admin = this.kafka.admin();
     await admin.connect();
-    let expected = 0;
+    let starts: Array<{ partition: number; start: bigint; high: bigint }>;
     try {
-      const offsets = await admin.fetchTopicOffsets(physical);
-      expected = offsets.reduce((n, o) => n + (Number(o.high) - Number(o.low)), 0);
+      starts = (await admin.fetchTopicOffsets(physical)).map((o) => {
+        const [low, high] = [BigInt(o.low), BigInt(o.high)];
+        const asked = from instanceof Map ? from.get(o.partition) : from.partition === o.partition ? from.offset : high;
+        // Never before the first record still kept, never past the end.
+        return { partition: o.partition, start: asked === undefined || asked < low ? low : asked > high ? high : asked, high };
+      });
     } finally {
       await admin.disconnect();
     }
+    const startOf = new Map(starts.map((s) => [s.partition, s.start]));
+    const expected = starts.reduce((n, s) => n + Number(s.high - s.start), 0);
     if (expected === 0) return physical;
     let seen = 0;
     let stopped = false;
@@ -204,7 +216,8 @@ export class DlqReader {
       await consumer.run({
         autoCommit: false,
         eachMessage: async ({ partition, message }) => {
-          if (stopped) return;
+          // A fetch made before the seek took effect gives records before the start: not this read's.
+          if (stopped || BigInt(message.offset) < (startOf.get(partition) ?? 0n)) return;
           seen++;
           if (visit(partition, message, physical) === 'stop' || seen >= expected) {
             stopped = true;
@@ -212,6 +225,8 @@ export class DlqReader {
           }
         },
       });
+      // Applied by the consumer before its next fetch of each partition, once it is assigned.
+      for (const s of starts) consumer.seek({ topic: physical, partition: s.partition, offset: s.start.toString() });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([enough, new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_TIMEOUT_MS)))]);
       clearTimeout(timer);
