@@ -138,14 +138,12 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
   const locale = localeOf(lang);
   const breaks = useQuery({ queryKey: ['breaks-summary'], queryFn: () => apiGetRoute('/api/reconciliations/breaks/summary', token) });
   const day = useQuery({ queryKey: ['business-day'], queryFn: () => apiGetRoute('/api/business-day', token) });
-  const summary = useQuery({ queryKey: ['eod-summary'], queryFn: () => apiGetRoute('/api/eod-summary', token) });
   const businessDate = day.data?.businessDate ?? null;
-  // The business day's activity (reporting): its dead letters, for the alerts.
-  const activity = useQuery({
-    queryKey: ['activity-report', businessDate],
-    queryFn: () => apiGetRoute('/api/activity-report', token, { query: { businessDate: businessDate! } }),
-    enabled: businessDate !== null,
-    retry: false,
+  // Of the business day once it is known (its dead letters, its settlements due); of everything before any day opens.
+  const summary = useQuery({
+    queryKey: ['eod-summary', businessDate],
+    queryFn: () => apiGetRoute('/api/eod-summary', token, { query: businessDate ? { businessDate } : {} }),
+    enabled: day.isSuccess,
   });
   const s = summary.data ? partsOf(summary.data) : undefined;
   const n = (v: number | undefined) => (v === undefined ? '—' : formatCount(v, locale));
@@ -173,7 +171,7 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
           </details>
         ) : null}
       </section>
-      <Alerts lang={lang} summary={s} openBreaks={breaks.data?.open} deadLetters={activity.data?.day.deadLetters.total} />
+      <Alerts lang={lang} summary={s} openBreaks={breaks.data?.open} deadLetters={s?.reporting?.deadLetters ?? undefined} />
       {summary.isError ? <p role="alert">{`${t(lang, 'error')}: ${summary.error.message}`}</p> : null}
       <div className="cards">
         <section aria-labelledby="capture-title" className="card">

@@ -463,6 +463,9 @@ describe('the activity report of a day with known figures, as of that day', () =
         )
       ).rows[0],
     ).toEqual({ source_topic: Topics.settlementEvents, consumer: 'settlement.trade-events', d: D, date_source: 'BUSINESS_DAY' });
+    // The morning summary counts the day's dead letters for the console's alerts: D's three, none without a day.
+    expect(((await readReporting(env, `/summary?businessDate=${D}`)) as { deadLetters: number | null }).deadLetters).toBe(3);
+    expect(((await readReporting(env, '/summary')) as { deadLetters: number | null }).deadLetters).toBeNull();
     // One row per capture batch, its counts by outcome: D's two (the redelivered one stored once), the next day's one.
     expect(
       (

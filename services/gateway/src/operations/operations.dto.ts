@@ -128,6 +128,8 @@ export class ReportingSummary {
   @ApiProperty({ type: 'integer' }) settledOnIntendedDate!: number;
   @ApiProperty({ nullable: true, type: String, description: 'A decimal string: settled on the intended date / due' }) settlementEfficiency!: string | null;
   @ApiProperty({ type: 'integer' }) journalEntries!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Records parked on a dead-letter topic that day (null without a date)' })
+  deadLetters!: number | null;
   @ApiProperty({ type: DeclarationsSummary }) declarations!: DeclarationsSummary;
 }
 

@@ -12,9 +12,13 @@ export class ActivityController {
   @Get('summary')
   @Roles(...READERS, 'admin')
   async summary(@Query('businessDate') businessDate?: string) {
-    const summary = await activitySummary(this.ds.manager, businessDate && /^\d{4}-\d{2}-\d{2}$/.test(businessDate) ? businessDate : null);
-    // The declarations filed so far (runs per kind, MiFIR reports per status), for the morning summary.
-    return { ...summary, declarations: await declarationsSummary(this.ds) };
+    const date = businessDate && /^\d{4}-\d{2}-\d{2}$/.test(businessDate) ? businessDate : null;
+    const summary = await activitySummary(this.ds.manager, date);
+    // The day's dead letters (an alert of the morning), and the declarations filed so far (runs per kind, MiFIR reports per status).
+    const [dead] = date
+      ? ((await this.ds.query(`SELECT count(*)::int AS n FROM reporting.activity_dead_letters WHERE dead_date = $1`, [date])) as Array<{ n: number }>)
+      : [];
+    return { ...summary, deadLetters: dead?.n ?? null, declarations: await declarationsSummary(this.ds) };
   }
 
   @Get('eod-reports/:date')
