@@ -487,6 +487,12 @@ async function main(pinned: Pinned | null) {
   );
 
   const rate = (seconds: number) => Math.round(N / seconds);
+  const perTradeOf = (counts: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(counts)
+        .sort(([, a], [, b]) => b - a)
+        .map(([k, v]) => [k, Number((v / N).toFixed(2))]),
+    );
   const msPerTrade = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / N).toFixed(2));
   const postgresOfStack = [...postgresCpuByOwner].filter(([k]) => k !== 'bench' && k !== 'other').reduce((sum, [, v]) => sum + v, 0);
   const cpuMsPerTrade = Object.fromEntries(cpuSince(cpuAtStart, cpuAtEnd).map(([k, v]) => [k, msPerTrade(k === 'postgres' ? postgresOfStack : v)]));
@@ -551,6 +557,11 @@ async function main(pinned: Pinned | null) {
      * full-page images of the cluster, rows inserted, updated or deleted per schema.
      */
     databasePerTrade: database,
+    /** Records per trade produced to each topic, and read by each consumer group from each topic (the close's included). */
+    recordsPerTrade: {
+      producedByTopic: perTradeOf(volume.producedByTopic),
+      consumedByGroup: perTradeOf(volume.consumedByGroup),
+    },
     /** Share of one core each process uses at rest, before the first publish (timers, pollers, long polls). */
     idleCorePercent: Object.fromEntries(cpuSince(cpuAtRest, cpuAtStart).map(([k, v]) => [k, Number(((v * 100) / IDLE_SECONDS).toFixed(1))])),
     floor: {
@@ -624,6 +635,12 @@ ${replicas
     .join(', ')} (sum ${Object.values(result.idleCorePercent)
     .reduce((a, b) => a + b, 0)
     .toFixed(0)} %, over ${IDLE_SECONDS} s before the first publish)
+  records per trade    produced: ${Object.entries(result.recordsPerTrade.producedByTopic)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}
+                       read: ${Object.entries(result.recordsPerTrade.consumedByGroup)
+                         .map(([k, v]) => `${k} ${v}`)
+                         .join(', ')}
   floor                kafkajs produce ${result.floor.kafkaProducePerSecond}/s, consume ${result.floor.kafkaConsumePerSecond}/s; Postgres batched insert ${result.floor.postgresBatchedInsertPerSecond} rows/s
   floor CPU each       ${result.floor.cpuMicrosecondsEach.kafkaProduce} µs a message produced, ${result.floor.cpuMicrosecondsEach.kafkaConsume} µs consumed, ${result.floor.cpuMicrosecondsEach.postgresInsert} µs a trade row inserted, ${result.floor.cpuMicrosecondsEach.postgresNarrowInsert} µs an inbox row (client, broker and Postgres)
   design at the floor  ${budget.perTrade.produced} messages produced, ${budget.perTrade.consumed} consumed, ${budget.perTrade.rowsWritten} rows written per trade → at least ${budget.cpuMsPerTrade.total} ms of CPU per trade at the floor's costs, rows as inbox rows (Kafka ${budget.cpuMsPerTrade.kafka}, Postgres ${budget.cpuMsPerTrade.postgres}): at most ${budget.ceilingTradesPerSecond} trades/s on ${coresUsed} cores (Kafka alone ${budget.kafkaAloneCeilingTradesPerSecond})

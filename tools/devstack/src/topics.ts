@@ -81,30 +81,40 @@ export async function deleteTopics(brokers: string, prefix: string, groupPrefix 
 /**
  * The messages a run put through the broker: records produced to its topics, and records its
  * consumer groups committed past (each group reads a topic whole, the events it skips by type
- * included). Read once the stack has stopped and before its topics are deleted.
+ * included), in all and per topic / per group and topic (the prefixes dropped). Read once the stack
+ * has stopped and before its topics are deleted.
  */
-export async function messageVolume(brokers: string, prefix: string, groupPrefix: string): Promise<{ produced: number; consumed: number }> {
+export async function messageVolume(
+  brokers: string,
+  prefix: string,
+  groupPrefix: string,
+): Promise<{ produced: number; consumed: number; producedByTopic: Record<string, number>; consumedByGroup: Record<string, number> }> {
   const admin = kafkaClient(brokers).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    let produced = 0;
+    const logical = (topic: string) => topic.slice(prefix.length + 1);
+    const producedByTopic: Record<string, number> = {};
     const low = new Map<string, number>();
     for (const topic of topics) {
       for (const p of await admin.fetchTopicOffsets(topic)) {
-        produced += Number(p.high) - Number(p.low);
+        const n = Number(p.high) - Number(p.low);
+        if (n > 0) producedByTopic[logical(topic)] = (producedByTopic[logical(topic)] ?? 0) + n;
         low.set(`${topic}/${p.partition}`, Number(p.low));
       }
     }
-    let consumed = 0;
+    const consumedByGroup: Record<string, number> = {};
     const groups = (await admin.listGroups()).groups.filter((g) => g.groupId.startsWith(`${groupPrefix}.`));
     for (const { groupId } of groups) {
       for (const t of await admin.fetchOffsets({ groupId, topics })) {
+        const key = `${groupId.slice(groupPrefix.length + 1)} ← ${logical(t.topic)}`;
         // -1: the group never committed on that partition.
-        for (const p of t.partitions) if (Number(p.offset) >= 0) consumed += Number(p.offset) - (low.get(`${t.topic}/${p.partition}`) ?? 0);
+        for (const p of t.partitions)
+          if (Number(p.offset) >= 0) consumedByGroup[key] = (consumedByGroup[key] ?? 0) + Number(p.offset) - (low.get(`${t.topic}/${p.partition}`) ?? 0);
       }
     }
-    return { produced, consumed };
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    return { produced: sum(producedByTopic), consumed: sum(consumedByGroup), producedByTopic, consumedByGroup };
   } finally {
     await admin.disconnect();
   }
