@@ -490,6 +490,8 @@ async function main(pinned: Pinned | null) {
   const perTradeOf = (counts: Record<string, number>) =>
     Object.fromEntries(
       Object.entries(counts)
+        // What rounds to nothing per trade (the referential, the day markers) is left out.
+        .filter(([, v]) => v / N >= 0.005)
         .sort(([, a], [, b]) => b - a)
         .map(([k, v]) => [k, Number((v / N).toFixed(2))]),
     );
