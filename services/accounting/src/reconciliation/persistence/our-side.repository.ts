@@ -3,9 +3,9 @@ import type { EntityManager } from 'typeorm';
 
 // Our side of each reconciliation, read from the trades, the settlement steps and the journal.
 
-/** Our holdings of an account on a date in the view the statement's basis names: SETT settled, CONT contractual settlement date, TRAD trade date. */
 /**
- * Our holdings of an account on a date, per ISIN, in one basis. With `page`, only the ISINs after its
+ * Our holdings of an account on a date, per ISIN, in the view the statement's basis names: SETT
+ * settled, CONT contractual settlement date, TRAD trade date. With `page`, only the ISINs after its
  * cursor, the first `limit` of them in ISIN order (a page of the positions).
  */
 export async function holdingsView(
