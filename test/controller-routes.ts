@@ -6,6 +6,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+const PLATFORM_SERVICE_CONTROLLER = join(REPO_ROOT, 'libs', 'shared', 'platform', 'src', 'outbox', 'parked-events.controller.ts');
+
 export interface Route {
   method: string;
   path: string;
@@ -18,10 +20,12 @@ export interface Route {
 export async function routesOf(service: string): Promise<Route[]> {
   // The simulated CSD is a tool (it stands for the market, outside the back office), with routes of its own.
   const dir = service === 'market-sim' ? join(REPO_ROOT, 'tools', 'market-sim', 'src') : join(REPO_ROOT, 'services', service, 'src');
-  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.controller.ts'));
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.controller.ts')).map((f) => join(dir, f));
+  // The platform mounts its parked-outbox routes in every service behind the gateway (nest/service-module.ts).
+  if (service !== 'gateway' && service !== 'market-sim') files.push(PLATFORM_SERVICE_CONTROLLER);
   const routes: Route[] = [];
   for (const file of files) {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     for (const cls of Object.values(mod)) {
       if (typeof cls !== 'function' || Reflect.getMetadata(PATH_METADATA, cls) === undefined) continue;
       const base = String(Reflect.getMetadata(PATH_METADATA, cls) ?? '');

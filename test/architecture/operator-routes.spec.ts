@@ -100,6 +100,9 @@ const REACHED_BY: Record<string, Record<string, string>> = {
     'PUT /scenario': 'PUT /api/simulator/scenario',
   },
 };
+// Every service behind the gateway: its parked outbox events (the platform's routes), counted and listed by the gateway.
+for (const service of ['capture', 'settlement', 'accounting', 'reporting', 'notification'])
+  Object.assign(REACHED_BY[service]!, { 'GET /outbox/parked': 'GET /api/outbox/parked/:service', 'GET /outbox/parked/count': 'GET /api/outbox/parked' });
 const OPEN = new Set(['GET /health', 'GET /health/live', 'GET /metrics']);
 
 describe('every route a service offers operators is reached through the gateway', () => {

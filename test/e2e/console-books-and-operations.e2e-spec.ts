@@ -206,6 +206,52 @@ describe('the console’s books, referential and operations in a real browser', 
     await page.context().close();
   });
 
+  it("Today counts the day's dead letters and the parked outbox events; Operations lists a process's parked events as the API gives them", async () => {
+    // An event the broker refused for itself (too large), parked in settlement's outbox as the relay parks it.
+    await cs.env.db.query(
+      `INSERT INTO settlement.outbox_parked (id, event_id, topic, message_key, value, headers, created_at, refusal)
+       VALUES (424242, gen_random_uuid(), $1, 'FO-EQ:PARKED', repeat('x', 3000), '{}', now(), 'MESSAGE_TOO_LARGE')`,
+      [Topics.settlementEvents],
+    );
+    type Summary = { reporting: { deadLetters: number | null } };
+    // The dead letter made at the start, once reporting has read it from its .dlq.
+    await waitUntil(
+      async () => ((await cs.get<Summary>(`/api/eod-summary?businessDate=${DAY}`)).reporting.deadLetters ?? 0) > 0,
+      'reporting to count the dead letter',
+      30_000,
+    );
+    const deadLetters = (await cs.get<Summary>(`/api/eod-summary?businessDate=${DAY}`)).reporting.deadLetters;
+    const parked = await cs.get<{ services: Array<{ service: string; total: number | null }> }>('/api/outbox/parked');
+    expect(parked.services.map((p) => [p.service, p.total])).toEqual([
+      ['gateway', 0],
+      ['capture', 0],
+      ['settlement', 1],
+      ['accounting', 0],
+      ['reporting', 0],
+      ['notification', 0],
+    ]);
+
+    const page = await cs.signedIn('olivia.operator');
+    await page
+      .getByTestId('alert-dead-letters')
+      .filter({ hasText: `${deadLetters} dead letters today` })
+      .waitFor();
+    const alert = page.getByTestId('alert-parked-events').filter({ hasText: '1 events parked in the outboxes' });
+    await alert.waitFor();
+    await alert.getByRole('link').click();
+    await page.waitForURL(`${cs.gateway}/console/#/operations`);
+    // The first process with events waiting is shown: settlement's.
+    await waitUntil(async () => (await cells(page, 'parked-events')).some((r) => r[0] === '424242'), 'the parked event', 15_000);
+    const counts = await cells(page, 'parked-counts');
+    expect(counts.map((r) => [r[0], r[1]])).toEqual(parked.services.map((p) => [p.service, String(p.total)]));
+    const [row] = await cells(page, 'parked-events');
+    expect(row!.slice(0, 5)).toEqual(['424242', Topics.settlementEvents, 'FO-EQ:PARKED', '3,000', 'MESSAGE_TOO_LARGE']);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'operations-parked-en');
+    await page.context().close();
+    await cs.env.db.query(`DELETE FROM settlement.outbox_parked WHERE id = 424242`);
+  });
+
   it('the auditor reads the audit log and its verification as the API gives them', async () => {
     const page = await cs.signedIn('ada.auditor');
     await page.getByRole('link', { name: 'Operations', exact: true }).click();

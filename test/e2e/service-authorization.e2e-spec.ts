@@ -106,6 +106,8 @@ const EXPECTED: Record<Service, Record<string, Rule>> = {
     'GET /webhook-secrets/:account': READ,
   },
 };
+// Every service behind the gateway: its parked outbox events (the platform's routes).
+for (const s of SERVICES) Object.assign(EXPECTED[s], { 'GET /outbox/parked': READ, 'GET /outbox/parked/count': READ });
 const PUBLIC = ['GET /health', 'GET /health/live', 'GET /metrics'];
 
 const concrete = (path: string) =>

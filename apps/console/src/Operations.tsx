@@ -4,10 +4,11 @@ import { useState } from 'react';
 import catalogue from '../../../libs/shared/contracts/topics.json';
 import { apiGetRoute, apiGetWithHeaders, apiSend } from './api';
 import { Pager, useKeysetPages } from './Pager';
+import { formatCount } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
-import type { Answer, DeadLetter, ProposalMade, ProposeCommand } from './schema';
-import { Head } from './Table';
+import type { Answer, DeadLetter, PathParams, ProposalMade, ProposeCommand } from './schema';
+import { figures, Head } from './Table';
 
 const w = dictionary({
   deadLetters: { fr: 'Lettres mortes', en: 'Dead letters' },
@@ -34,12 +35,30 @@ const w = dictionary({
   actor: { fr: 'Auteur', en: 'Actor' },
   target: { fr: 'Objet', en: 'Target' },
   noAudit: { fr: 'Aucune ligne d’audit.', en: 'No audit row.' },
+  parked: { fr: 'Événements en attente dans les outbox', en: 'Events parked in the outboxes' },
+  parkedWhy: {
+    fr: 'Le broker a refusé ces événements pour eux-mêmes (trop grands, invalides) ; les suivants sont partis. On les republie en base, une fois le topic prêt à les prendre (docs/operations.md).',
+    en: 'The broker refused these events for themselves (too large, invalid); the ones behind them went on. They are republished in the database once the topic takes them (docs/operations.md).',
+  },
+  parkedByProcess: { fr: 'Événements en attente par processus', en: 'Parked events per process' },
+  process: { fr: 'Processus', en: 'Process' },
+  count: { fr: 'Nombre', en: 'Count' },
+  oldest: { fr: 'Le plus ancien', en: 'Oldest' },
+  noAnswer: { fr: 'sans réponse', en: 'did not answer' },
+  parkedOf: { fr: 'Événements en attente de', en: 'Parked events of' },
+  id: { fr: 'Id', en: 'Id' },
+  bytes: { fr: 'Octets', en: 'Bytes' },
+  refusal: { fr: 'Réponse du broker', en: 'The broker’s answer' },
+  parkedAt: { fr: 'Mis en attente le', en: 'Parked at' },
+  noParked: { fr: 'Aucun événement en attente.', en: 'No parked event.' },
 });
 
 /** The topics a service consumes: only they can have dead letters. */
 const TOPICS = catalogue.topics.filter((t) => t.consumers.length > 0).map((t) => t.name);
 const AUDIT_PAGE = 50;
 const DLQ_PAGE = 50;
+const PARKED_PAGE = 50;
+type Process = PathParams<'/api/outbox/parked/{service}'>['service'];
 
 /**
  * What runs under the day: the dead letters a consumer gave up on, whose replay is a REPLAY_DLQ
@@ -50,6 +69,7 @@ export function Operations({ lang, token }: { lang: Lang; token: string }) {
     <>
       <h1>{w(lang, 'operations')}</h1>
       <DeadLetters lang={lang} token={token} />
+      <Parked lang={lang} token={token} />
       <Audit lang={lang} token={token} />
     </>
   );
@@ -140,6 +160,83 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
           <Pager lang={lang} pages={pages} shown={letters.data?.cut ? DLQ_PAGE : data.length} size={DLQ_PAGE} lastKey={letters.data?.next} />
         </>
       )}
+    </section>
+  );
+}
+
+/** The outbox events the broker refused for themselves, per process, and the chosen process's, a page at a time. */
+function Parked({ lang, token }: { lang: Lang; token: string }) {
+  const locale = localeOf(lang);
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+  const counts = useQuery({ queryKey: ['outbox-parked'], queryFn: () => apiGetRoute('/api/outbox/parked', token) });
+  const [chosen, setChosen] = useState<Process | null>(null);
+  // The first process with events waiting, until one is chosen.
+  const process = chosen ?? ((counts.data?.services.find((p) => (p.total ?? 0) > 0)?.service ?? 'gateway') as Process);
+  const pages = useKeysetPages();
+  const events = useQuery({
+    queryKey: ['outbox-parked', process, pages.after],
+    queryFn: () =>
+      apiGetRoute('/api/outbox/parked/{service}', token, { path: { service: process }, query: { limit: PARKED_PAGE, after: pages.after ?? undefined } }),
+    enabled: counts.isSuccess,
+    placeholderData: keepPreviousData,
+  });
+  const rows = events.data ?? [];
+  return (
+    <section aria-labelledby="parked-title">
+      <h2 id="parked-title">{w(lang, 'parked')}</h2>
+      <p>{w(lang, 'parkedWhy')}</p>
+      {counts.isError ? <Problem lang={lang} error={counts.error} /> : null}
+      <table data-testid="parked-counts">
+        <caption>{w(lang, 'parkedByProcess')}</caption>
+        <Head columns={[w(lang, 'process'), figures(w(lang, 'count')), w(lang, 'oldest')]} />
+        <tbody>
+          {(counts.data?.services ?? []).map((p) => (
+            <tr key={p.service}>
+              <th scope="row">{p.service}</th>
+              <td className="amount">{p.total === null ? w(lang, 'noAnswer') : formatCount(p.total, locale)}</td>
+              <td>{p.oldestParkedAt ? when.format(new Date(p.oldestParkedAt)) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <label>
+        {w(lang, 'process')}{' '}
+        <select
+          name="process"
+          value={process}
+          onChange={(e) => {
+            setChosen(e.target.value as Process);
+            pages.first();
+          }}
+        >
+          {(counts.data?.services ?? []).map((p) => (
+            <option key={p.service} value={p.service}>
+              {p.service}
+            </option>
+          ))}
+        </select>
+      </label>
+      {events.isError ? <Problem lang={lang} error={events.error} /> : null}
+      <table data-testid="parked-events">
+        <caption>{`${w(lang, 'parkedOf')} ${process}`}</caption>
+        <Head columns={[w(lang, 'id'), w(lang, 'topic'), w(lang, 'key'), figures(w(lang, 'bytes')), w(lang, 'refusal'), w(lang, 'parkedAt')]} />
+        <tbody>
+          {rows.map((e) => (
+            <tr key={e.id}>
+              <th scope="row">{e.id}</th>
+              <td>{e.topic}</td>
+              <td>{e.key ?? '—'}</td>
+              <td className="amount">{formatCount(e.bytes, locale)}</td>
+              <td>
+                <code>{e.refusal}</code>
+              </td>
+              <td>{when.format(new Date(e.parkedAt))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {events.isSuccess && rows.length === 0 ? <p>{w(lang, 'noParked')}</p> : null}
+      <Pager lang={lang} pages={pages} shown={rows.length} size={PARKED_PAGE} lastKey={rows.at(-1)?.id} />
     </section>
   );
 }

@@ -31,6 +31,7 @@ const t = dictionary({
   openBreaks: { fr: 'écarts de rapprochement ouverts', en: 'open reconciliation breaks' },
   failingInstructions: { fr: 'instructions en suspens', en: 'failing instructions' },
   deadLettersToday: { fr: 'lettres mortes ce jour', en: 'dead letters today' },
+  parkedEvents: { fr: 'événements en attente dans les outbox', en: 'events parked in the outboxes' },
   byHour: { fr: 'Exécutions par heure (heure de Paris)', en: 'Executions by hour (Paris time)' },
   tradeDate: { fr: 'Date de négociation', en: 'Trade date' },
   noExecutions: { fr: 'Aucune exécution ce jour-là.', en: 'No execution that day.' },
@@ -145,6 +146,9 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
     queryFn: () => apiGetRoute('/api/eod-summary', token, { query: businessDate ? { businessDate } : {} }),
     enabled: day.isSuccess,
   });
+  // The outbox events the broker refused, per process: a count for the alerts (the processes that answered).
+  const parked = useQuery({ queryKey: ['outbox-parked'], queryFn: () => apiGetRoute('/api/outbox/parked', token) });
+  const parkedTotals = (parked.data?.services ?? []).flatMap((p) => (p.total === null ? [] : [p.total]));
   const s = summary.data ? partsOf(summary.data) : undefined;
   const n = (v: number | undefined) => (v === undefined ? '—' : formatCount(v, locale));
   return (
@@ -171,7 +175,13 @@ export function Today({ lang, who }: { lang: Lang; who: SignedIn }) {
           </details>
         ) : null}
       </section>
-      <Alerts lang={lang} summary={s} openBreaks={breaks.data?.open} deadLetters={s?.reporting?.deadLetters ?? undefined} />
+      <Alerts
+        lang={lang}
+        summary={s}
+        openBreaks={breaks.data?.open}
+        deadLetters={s?.reporting?.deadLetters ?? undefined}
+        parkedEvents={parkedTotals.length > 0 ? parkedTotals.reduce((a, b) => a + b, 0) : undefined}
+      />
       {summary.isError ? <p role="alert">{`${t(lang, 'error')}: ${summary.error.message}`}</p> : null}
       <div className="cards">
         <section aria-labelledby="capture-title" className="card">
@@ -276,11 +286,13 @@ function Alerts({
   summary: s,
   openBreaks,
   deadLetters,
+  parkedEvents,
 }: {
   lang: Lang;
   summary: Parts | undefined;
   openBreaks: number | undefined;
   deadLetters: number | undefined;
+  parkedEvents: number | undefined;
 }) {
   const locale = localeOf(lang);
   if (!s) return null;
@@ -297,6 +309,7 @@ function Alerts({
     { key: 'late-avis', n: s.notification?.lateAvis, words: 'lateAvis', href: '#/trades' },
     { key: 'failed-notices', n: s.notification?.failed, words: 'failedNotices', href: '#/trades' },
     { key: 'dead-letters', n: deadLetters, words: 'deadLettersToday', href: '#/operations' },
+    { key: 'parked-events', n: parkedEvents, words: 'parkedEvents', href: '#/operations' },
   ];
   return (
     <section aria-labelledby="alerts-title">

@@ -12,6 +12,7 @@ import { DlqReader } from './dlq/dlq-reader.js';
 import { BackOfficeController } from './operations/back-office.controller.js';
 import { CaptureWorkController } from './operations/capture-work.controller.js';
 import { OperationsController } from './operations/operations.controller.js';
+import { ParkedOutboxController } from './operations/parked-events.controller.js';
 import { ProposalsController } from './proposals/proposals.controller.js';
 import { JwksController } from './trust/jwks.controller.js';
 import { SERVICE_TOKENS, Upstream } from './upstream/services.js';
@@ -26,6 +27,7 @@ export function gatewayModule(
     controllers: [
       BusinessDayController,
       OperationsController,
+      ParkedOutboxController,
       CaptureWorkController,
       ProposalsController,
       AuditController,

@@ -20,6 +20,8 @@ const MATRIX: Array<{ method: 'GET' | 'POST' | 'PATCH' | 'PUT'; path: string; ro
   { method: 'POST', path: '/api/business-day/open', roles: ['supervisor', 'admin'], body: {} },
   { method: 'POST', path: '/api/business-day/close', roles: ['supervisor', 'admin'], body: {} },
   { method: 'GET', path: '/api/eod-summary', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/outbox/parked', roles: [...R, 'admin'] },
+  { method: 'GET', path: '/api/outbox/parked/{service}', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/trades/{ref}/timeline', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/exceptions', roles: [...R, 'admin'] },
   { method: 'GET', path: '/api/trades', roles: [...R, 'admin'] },
@@ -93,7 +95,8 @@ const concrete = (path: string) =>
     .replace('{lei}', LEI)
     .replace('{entity}', 'instruments')
     .replace('{book}', 'CLIENTS')
-    .replace('{date}', '2026-11-26');
+    .replace('{date}', '2026-11-26')
+    .replace('{service}', 'capture');
 
 /** The manual booking: the shared trade's fields as on trades.executed.v1, off venue (buy 150 TotalEnergies at 58.505 EUR for CLI-0003). */
 const { executedAt, tradeDate, side, isin, quantity, price, priceType, currency, account, counterparty, capacity } = tradeEconomics('MANUAL:GW');
@@ -673,6 +676,52 @@ describe('gateway security, on the built process', () => {
     expect(back.map((m) => [m.key, m.value, m.headers['replayed-from']])).toEqual([
       ['FX:BIG', values[3], `${physicalTopic(env.prefix, dlqTopic(Topics.fxRates))}/${letters[0]!.partition}/3`],
     ]);
+  });
+
+  it("parked outbox events: a count per process (a service that does not answer named), and a process's events page by id; an unknown process is a 400", async () => {
+    const alice = await as('alice', ['operator']);
+    // Three capture events the broker refused, one of the gateway's: parked as the relay parks them (outbox-relay.ts).
+    const park = (schema: string, id: number, topic: string, parkedAt: string) =>
+      env.db.query(
+        `INSERT INTO ${schema}.outbox_parked (id, event_id, topic, message_key, value, headers, created_at, parked_at, refusal)
+         VALUES ($1, gen_random_uuid(), $2, 'FO-EQ:PARKED', repeat('x', 2048), '{}', now(), $3, 'MESSAGE_TOO_LARGE')`,
+        [id, topic, parkedAt],
+      );
+    for (const [id, day] of [
+      [1_000_007, '02'],
+      [1_000_008, '03'],
+      [1_000_009, '04'],
+    ] as const)
+      await park('capture', id, Topics.tradeEvents, `2026-12-${day}T10:00:00Z`);
+    await park('gateway', 1_000_001, Topics.businessDay, '2026-12-01T10:00:00Z');
+
+    const count = await call('GET', '/api/outbox/parked', { token: alice });
+    expect(count.status).toBe(200);
+    expect(count.json).toEqual({
+      services: [
+        { service: 'gateway', total: 1, oldestParkedAt: '2026-12-01T10:00:00.000Z' },
+        { service: 'capture', total: 3, oldestParkedAt: '2026-12-02T10:00:00.000Z' },
+        // Not started here: named, not counted.
+        { service: 'settlement', total: null, oldestParkedAt: null, unavailable: expect.stringMatching(/^settlement answered 5\d\d$/) },
+        { service: 'accounting', total: null, oldestParkedAt: null, unavailable: expect.stringMatching(/^accounting answered 5\d\d$/) },
+        { service: 'reporting', total: null, oldestParkedAt: null, unavailable: expect.stringMatching(/^reporting answered 5\d\d$/) },
+        { service: 'notification', total: 0, oldestParkedAt: null },
+      ],
+    });
+
+    const page = async (q: string) => (await call('GET', `/api/outbox/parked/capture${q}`, { token: alice })).json as unknown as Array<Record<string, unknown>>;
+    const first = await page('?limit=2');
+    expect(first.map((e) => [e.id, e.topic, e.key, e.bytes, e.refusal])).toEqual([
+      ['1000007', Topics.tradeEvents, 'FO-EQ:PARKED', 2048, 'MESSAGE_TOO_LARGE'],
+      ['1000008', Topics.tradeEvents, 'FO-EQ:PARKED', 2048, 'MESSAGE_TOO_LARGE'],
+    ]);
+    expect((await page('?limit=2&after=1000008')).map((e) => e.id)).toEqual(['1000009']);
+    expect((await page('?after=1000009')).map((e) => e.id)).toEqual([]);
+    expect((await call('GET', '/api/outbox/parked/gateway', { token: alice })).json).toMatchObject([{ id: '1000001', bytes: 2048 }]);
+    expect((await call('GET', '/api/outbox/parked/market-sim', { token: alice })).status).toBe(400);
+    expect((await call('GET', '/api/outbox/parked/capture?after=latest', { token: alice })).status).toBe(400);
+    await env.db.query(`DELETE FROM capture.outbox_parked WHERE id > 1000000`);
+    await env.db.query(`DELETE FROM gateway.outbox_parked WHERE id > 1000000`);
   });
 
   it('CORS is closed: a preflight from a browser origin gets no allow-origin', async () => {

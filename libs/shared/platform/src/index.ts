@@ -12,6 +12,7 @@ export * from './database/listen.js';
 export * from './database/platform-tables.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
+export * from './outbox/parked-events.controller.js';
 export * from './inbox/inbox.js';
 export * from './inbox/inbox-pruner.js';
 export * from './consumer/batch-handler.js';

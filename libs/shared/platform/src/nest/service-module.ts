@@ -12,6 +12,7 @@ import { kafkaClientOptions } from '../messaging/kafka-client-options.js';
 import type { MessageBus } from '../messaging/message-bus.port.js';
 import { PlatformMetrics } from '../observability/metrics.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { ParkedEventsController } from '../outbox/parked-events.controller.js';
 import { InboxPruner } from '../inbox/inbox-pruner.js';
 import { ConsumerHost } from './consumer-host.js';
 import { ObservabilityController } from './observability.controller.js';
@@ -47,7 +48,8 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
   return {
     module: class PosteraServiceModule {},
     global: true,
-    controllers: [ObservabilityController, ...(def.controllers ?? [])],
+    // A service behind the gateway shows the gateway its parked outbox events; the gateway reads its own.
+    controllers: [ObservabilityController, ...(def.guard ? [] : [ParkedEventsController]), ...(def.controllers ?? [])],
     providers: [
       { provide: CONFIG, useValue: config },
       { provide: LOG, useValue: log },
