@@ -70,16 +70,41 @@ function Correction({ lang, token, exceptionId, message }: { lang: Lang; token: 
   );
 }
 
+/**
+ * A proposal's parameters as the approver reads them: each field by name, an object's fields nested
+ * under it; a list (a referential's rows, a message's records) as its JSON.
+ */
+function Fields({ value }: { value: Record<string, unknown> }) {
+  return (
+    <dl className="fields">
+      {Object.entries(value).map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>
+            {v !== null && typeof v === 'object' && !Array.isArray(v) ? (
+              <Fields value={v as Record<string, unknown>} />
+            ) : Array.isArray(v) ? (
+              <pre>{JSON.stringify(v, null, 2)}</pre>
+            ) : (
+              <code>{v === null ? '—' : String(v)}</code>
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Parameters({ lang, params }: { lang: Lang; params: ProposalView['params'] }) {
   const { change, ...rest } = params;
   const beforeAfter =
     typeof change === 'object' && change !== null && 'before' in change && 'after' in change ? (change as { before: unknown; after: unknown }) : null;
   return (
     <>
-      <details>
-        <summary>{w(lang, 'parameters')}</summary>
-        <pre>{JSON.stringify(rest, null, 2)}</pre>
-      </details>
+      <section>
+        <h3>{w(lang, 'parameters')}</h3>
+        <Fields value={rest} />
+      </section>
       {change === undefined ? null : beforeAfter ? (
         <table className="side-by-side">
           <caption>{w(lang, 'change')}</caption>

@@ -55,6 +55,20 @@ const kindSaid = (lang: Lang, kind: Kind) => KINDS[kind]?.[lang] ?? kind;
 
 const PAGE = 20;
 
+/** The report kinds to choose from; with `all`, a first choice of every kind (the value ''). */
+function KindSelect({ lang, name, value, all, onChange }: { lang: Lang; name: string; value: Kind | ''; all?: string; onChange: (kind: Kind | '') => void }) {
+  return (
+    <select name={name} value={value} onChange={(e) => onChange(e.target.value as Kind | '')}>
+      {all === undefined ? null : <option value="">{all}</option>}
+      {KIND_NAMES.map((k) => (
+        <option key={k} value={k}>
+          {kindSaid(lang, k)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 const periodSaid = (r: ReportRun, locale: string) =>
   r.periodStart === r.periodEnd ? formatDate(r.periodStart, locale) : `${formatDate(r.periodStart, locale)} – ${formatDate(r.periodEnd, locale)}`;
 
@@ -96,21 +110,16 @@ function FileNow({ lang, token }: { lang: Lang; token: string }) {
       <div className="filters">
         <label>
           {w(lang, 'kind')}
-          <select
+          <KindSelect
+            lang={lang}
             name="report-kind"
             value={kind}
-            onChange={(e) => {
-              setKind(e.target.value as Kind);
+            onChange={(k) => {
+              setKind(k as Kind);
               setPeriod('');
               setConfirming(false);
             }}
-          >
-            {KIND_NAMES.map((k) => (
-              <option key={k} value={k}>
-                {kindSaid(lang, k)}
-              </option>
-            ))}
-          </select>
+          />
         </label>
         <label>
           {w(lang, 'period')}
@@ -171,21 +180,16 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
       <div className="filters">
         <label>
           {w(lang, 'kind')}
-          <select
+          <KindSelect
+            lang={lang}
             name="runs-kind"
             value={kind}
-            onChange={(e) => {
-              setKind(e.target.value as Kind | '');
+            all={w(lang, 'allKinds')}
+            onChange={(k) => {
+              setKind(k);
               pages.first();
             }}
-          >
-            <option value="">{w(lang, 'allKinds')}</option>
-            {KIND_NAMES.map((k) => (
-              <option key={k} value={k}>
-                {kindSaid(lang, k)}
-              </option>
-            ))}
-          </select>
+          />
         </label>
       </div>
       {runs.isError ? (
