@@ -184,6 +184,8 @@ describe('one trade through every stage, on the real broker and database', () =>
     const known = await timeline(REF);
     expect(known.status).toBe(200);
     expect(known.body).toMatchObject({ tradeRef: REF, trade: { status: 'SETTLED' }, instruction: { status: 'SETTLED' } });
+    // Reporting's part: its names and dates as the rest of the API writes them.
+    expect(known.body.activity).toMatchObject({ tradeRef: REF, tradeDate: TRADE_DATE, tradeVersion: 1, amendments: 0, journalEntries: expect.any(Number) });
     expect(new Set((known.body.journal as Array<{ entryId: string }>).map((l) => l.entryId)).size).toBe(2); // its two entries' lines
     // The simulated CSD's scenario, reached through the gateway where MARKET_SIM_URL is set: the start-up one, then a refusal passed on.
     const scenarioUrl = `${env.stack.url('gateway')}/api/simulator/scenario`;

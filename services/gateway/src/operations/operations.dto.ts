@@ -310,30 +310,28 @@ export class SettlementInstruction extends SettlementInstructionVersion {
   @ApiProperty({ type: [SettlementInstructionVersion] }) superseded!: SettlementInstructionVersion[];
 }
 
-/** What reporting recorded of a trade (its row as stored, column names as they are). */
+/** What reporting recorded of a trade: its economics as last seen, its statuses, and when each step was first seen. */
 export class TradeActivity {
-  @ApiProperty() trade_ref!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The trade date, at midnight UTC' }) trade_date!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The intended settlement date, at midnight UTC' })
-  intended_settlement_date!: string | null;
+  @ApiProperty() tradeRef!: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) tradeDate!: string | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) intendedSettlementDate!: string | null;
   @ApiProperty({ nullable: true, type: String }) isin!: string | null;
   @ApiProperty({ nullable: true, type: String }) side!: string | null;
   @ApiProperty({ nullable: true, type: String }) account!: string | null;
   @ApiProperty({ nullable: true, type: String }) venue!: string | null;
   @ApiProperty({ nullable: true, type: String }) currency!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'A decimal string' }) gross_amount!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) captured_at!: string | null;
-  @ApiProperty({ nullable: true, type: String }) instruction_status!: string | null;
-  @ApiProperty({ nullable: true, type: String }) fail_reason!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'The effective settlement date, at midnight UTC' })
-  effective_settlement_date!: string | null;
-  @ApiProperty({ type: 'integer' }) journal_entries!: number;
-  @ApiProperty({ nullable: true, type: 'integer' }) trade_version!: number | null;
-  @ApiProperty({ nullable: true, type: String }) trade_status!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'A decimal string, as received' }) grossAmount!: string | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) tradeVersion!: number | null;
+  @ApiProperty({ nullable: true, type: String }) tradeStatus!: string | null;
   @ApiProperty({ type: 'integer' }) amendments!: number;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) confirmed_at!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) validated_at!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelled_at!: string | null;
+  @ApiProperty({ nullable: true, type: String }) instructionStatus!: string | null;
+  @ApiProperty({ nullable: true, type: String }) failReason!: string | null;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) effectiveSettlementDate!: string | null;
+  @ApiProperty({ type: 'integer' }) journalEntries!: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) capturedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) confirmedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) validatedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt!: string | null;
 }
 
 /** One trade across capture, settlement, accounting, reporting and notification. */

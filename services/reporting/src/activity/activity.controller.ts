@@ -30,10 +30,20 @@ export class ActivityController {
     return row;
   }
 
+  /** What reporting recorded of a trade: its economics as last seen, its statuses and when each step was first seen. */
   @Get('activity/:ref')
   @Roles(...READERS, 'admin')
   async activity(@Param('ref') ref: string) {
-    const [row] = (await this.ds.query(`SELECT * FROM reporting.trade_activity WHERE trade_ref = $1`, [ref])) as unknown[];
+    const [row] = (await this.ds.query(
+      `SELECT trade_ref AS "tradeRef", to_char(trade_date, 'YYYY-MM-DD') AS "tradeDate",
+              to_char(intended_settlement_date, 'YYYY-MM-DD') AS "intendedSettlementDate", isin, side, account, venue, currency,
+              gross_amount::text AS "grossAmount", trade_version AS "tradeVersion", trade_status AS "tradeStatus", amendments,
+              instruction_status AS "instructionStatus", fail_reason AS "failReason",
+              to_char(effective_settlement_date, 'YYYY-MM-DD') AS "effectiveSettlementDate", journal_entries AS "journalEntries",
+              captured_at AS "capturedAt", confirmed_at AS "confirmedAt", validated_at AS "validatedAt", cancelled_at AS "cancelledAt"
+       FROM reporting.trade_activity WHERE trade_ref = $1`,
+      [ref],
+    )) as unknown[];
     if (!row) throw new NotFoundException(`no activity for ${ref}`);
     return row;
   }
