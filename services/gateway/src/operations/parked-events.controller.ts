@@ -34,8 +34,11 @@ export class ParkedOutboxController {
       PROCESSES.map(async (service) => {
         if (service === 'gateway') return { service, ...(await parkedCount(this.ds, this.schema)) };
         const part = (await this.up.part(service, '/outbox/parked/count', { as: who })) as
-          { total: number; oldestParkedAt: string | null } | { unavailable: string };
-        return 'unavailable' in part ? { service, total: null, oldestParkedAt: null, unavailable: part.unavailable } : { service, ...part };
+          { total: number; oldestParkedAt: string | null } | { unavailable: string } | null;
+        // null: a service that answers 404 has no such route (an older version), which is no count either.
+        if (part === null || 'unavailable' in part)
+          return { service, total: null, oldestParkedAt: null, unavailable: part?.unavailable ?? `${service} has no parked-events route` };
+        return { service, ...part };
       }),
     );
     return { services };
