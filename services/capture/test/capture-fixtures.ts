@@ -294,7 +294,7 @@ export class TopicCollector {
       eachMessage: async ({ topic: t, partition, message }) => {
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
         const record = { topic: t, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value, headers, timestamp: message.timestamp };
-        // A packed record carries several events of one trade: each is collected on its own.
+        // A packed record carries several events (of one trade, or of one partition's trades): each is collected on its own, with its key.
         for (const one of unpack(record, PUBLICATION_HEADERS.seq)) {
           c.messages.push({ partition, offset: message.offset, key: one.key, event: JSON.parse(one.value?.toString('utf8') ?? 'null') as EventEnvelope });
         }

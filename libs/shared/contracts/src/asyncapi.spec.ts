@@ -38,6 +38,20 @@ describe('the AsyncAPI document, generated from the topic catalogue and the payl
     expect(found.sort()).toEqual(expected.sort());
   });
 
+  it('packs several keys in one record only on topics the services alone write and read, none compacted, and says so on their channels', () => {
+    const services = ['capture', 'settlement', 'accounting', 'reporting', 'notification', 'gateway'];
+    const across = TOPIC_CATALOGUE.topics.filter((t) => t.packsAcrossKeys);
+    expect(across.map((t) => t.name).sort()).toEqual(
+      ['accounting.events.v1', 'capture.intake.v1', 'notification.events.v1', 'reporting.events.v1', 'settlement.events.v1', 'trade.events.v1'].sort(),
+    );
+    for (const t of across) {
+      expect([t.name, t.compacted ?? false, [...t.producers, ...t.consumers].every((p) => services.includes(p))]).toEqual([t.name, false, true]);
+    }
+    const description = (address: string) => (Object.values(doc.channels).find((c) => c.address === address) as unknown as { description: string }).description;
+    expect(description('trade.events.v1')).toContain('whatever their keys');
+    expect(description('custodian.instructions.v1')).toContain('Neighbouring events of one key');
+  });
+
   it('carries each payload schema as consumers check it: a TradeCaptured needs its trade and status, a PartitionDayClosed its day and partitions', () => {
     const payload = (id: string) => doc.components.messages[id]!.payload.schema.properties.payload;
     expect(payload('tradeEvents.TradeCaptured').required?.sort()).toEqual(['status', 'trade']);

@@ -97,8 +97,13 @@ export function asyncApiDocument(catalogue: TopicCatalogue = TOPIC_CATALOGUE, ve
         `${topic.partitions} partition(s), keyed by ${topic.keyedBy}${topic.compacted ? ', compacted' : ''}. ` +
         `Written by ${topic.producers.join(', ')}; read by ${topic.consumers.length > 0 ? topic.consumers.join(', ') : 'no service'}. ` +
         `A message a consumer cannot apply goes to ${topic.name}.dlq with its original bytes and the reason. ` +
-        'Neighbouring events of one key may travel packed in one record: its value is the JSON array of the events, and its `packed` header lists, ' +
-        'per event, its headers (h), publication sequence (s) and length in bytes (b); a reader cuts the events out and handles each as the message described here.',
+        (topic.packsAcrossKeys
+          ? 'Events bound for one partition may travel packed in one record, whatever their keys: '
+          : 'Neighbouring events of one key may travel packed in one record: ') +
+        'its value is the JSON array of the events, and its `packed` header lists, per event, its headers (h), publication sequence (s), ' +
+        'length in bytes (b)' +
+        (topic.packsAcrossKeys ? ' and, when the record carries several keys (it then has none), its key (k)' : '') +
+        '; a reader cuts the events out and handles each as the message described here.',
       messages: refs,
       bindings: { kafka: { partitions: topic.partitions, replicas: catalogue.defaults.replicationFactor, bindingVersion: '0.5.0' } },
     };

@@ -11,6 +11,12 @@ export interface TopicSpec {
    * custodian's daily statement of a busy account (camt.053, one entry per movement) does.
    */
   maxMessageBytes?: number;
+  /**
+   * The relay may pack the events of several keys bound for one partition into one record
+   * (packed-records.ts): only on a topic that services alone write and read, never compacted,
+   * whose readers all cut packed records apart.
+   */
+  packsAcrossKeys?: boolean;
   /** The Kafka principals that write the topic (one per service; `upstream` for feeds from outside). */
   producers: string[];
   /** The principals whose consumer groups read it; each may also write its `.dlq`. */

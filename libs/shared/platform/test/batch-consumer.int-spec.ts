@@ -63,6 +63,7 @@ const TOPICS = {
   zombie: 'test.zombie.v1',
   relayResend: 'test.relay-resend.v1',
   packed: 'test.packed.v1',
+  packedAcross: 'test.packed-across.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -228,6 +229,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.duplicates, partitions: 3 },
         { name: TOPICS.duplicatesInChunk, partitions: 1 },
         { name: TOPICS.poison, partitions: 1 },
+        { name: TOPICS.packedAcross, partitions: 3 },
         { name: TOPICS.undecodable, partitions: 1 },
         { name: TOPICS.forgedId, partitions: 1 },
         { name: TOPICS.resume, partitions: 1 },
@@ -960,6 +962,59 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       const dlq = await consumeAll(dlqTopic(topic), { expected: 1, settleMs: 300 });
       expect(dlq.map((d) => (JSON.parse(d.value) as TestEvent).payload.seq)).toEqual([13]); // the poison alone, as a record of its own
       expect(dlq[0]!.headers).toMatchObject({ eventId: out[13]!.event.eventId, type: 'test.happened', 'dlq-consumer': 'packed' });
+      expect(dlq[0]!.headers.packed).toBeUndefined();
+    });
+
+    it('packs the events of many trades bound for one partition into one record; each lands where its key does, a resend regrouped is applied once, a poison goes alone with its key', async () => {
+      // 20 trades, 3 events each written together; the last event of trade-7 is a poison.
+      const out = Array.from({ length: 60 }, (_, i) => {
+        const trade = Math.floor(i / 3);
+        const event = { ...testEvent(i, i === 23 ? { poison: true } : {}), correlationId: `trade-${trade}` };
+        return { topic: TOPICS.packedAcross, key: `trade-${trade}`, event } satisfies OutgoingEvent;
+      });
+      await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
+      const [{ thirtieth }] = (await ds.query(`SELECT id::text AS thirtieth FROM ${SCHEMA}.outbox WHERE topic = $1 ORDER BY id OFFSET 29 LIMIT 1`, [
+        TOPICS.packedAcross,
+      ])) as Array<{ thirtieth: string }>;
+      const across = new Set<string>([TOPICS.packedAcross]);
+      const relay = new OutboxRelay(
+        newBus('relay-across'),
+        { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl, packsAcrossKeys: across },
+        newMetrics(),
+        log,
+      );
+      running.push(() => relay.stop());
+      await relay.drain();
+      const topic = physicalTopic(prefix, TOPICS.packedAcross);
+      const records = async () => [...(await endOffsets(topic)).values()].reduce((sum, n) => sum + Number(n), 0);
+      const firstRecords = await records();
+      // 60 events on 3 partitions, at most 64 to a record: one record per partition the trades reach.
+      expect(firstRecords).toBeLessThanOrEqual(3);
+      // Sent again from the 31st row (a relay killed before its cursor moved), then one more event
+      // of trade-0 alone: a record of its own, keyed, placed by the producer.
+      await ds.query(`UPDATE ${SCHEMA}.outbox_cursor SET published_id = $1`, [thirtieth]);
+      const alone = { ...testEvent(60), correlationId: 'trade-0' };
+      await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, [{ topic: TOPICS.packedAcross, key: 'trade-0', event: alone }]));
+      await relay.drain();
+      expect((await records()) - firstRecords).toBeLessThanOrEqual(4);
+
+      const events = await consumeAll(topic, { expected: 91, settleMs: 300 });
+      expect(events).toHaveLength(91); // 60 + 30 again + 1
+      const partitionsOf = new Map<string, Set<number>>();
+      for (const e of events) partitionsOf.set(e.key!, (partitionsOf.get(e.key!) ?? new Set()).add(e.partition));
+      expect([...partitionsOf.keys()].sort()).toEqual(Array.from({ length: 20 }, (_, t) => `trade-${t}`).sort());
+      for (const [key, partitions] of partitionsOf) expect({ key, partitions: partitions.size }).toEqual({ key, partitions: 1 });
+      expect(events.filter((e) => e.key === 'trade-0').map((e) => (JSON.parse(e.value) as TestEvent).payload.seq)).toEqual([0, 1, 2, 60]);
+      expect(new Set(partitionsOf.values()).size).toBeGreaterThan(1); // the trades spread over the partitions
+
+      const metrics = newMetrics();
+      const consumer = await startConsumer(new EffectsHandler('packed-across', TOPICS.packedAcross), newBus('packed-across-consumer'), metrics);
+      await waitFor(() => caughtUp(consumer.groupId, TOPICS.packedAcross), { what: 'the consumer at the end of the three partitions' });
+      expect(await effectsCount()).toBe(60); // 61 events, the poison not applied
+      expect(await applicationsCount()).toBe(60);
+      expect(await counterValue(metrics.duplicates, 'packed-across')).toBe(30);
+      const dlq = await consumeAll(dlqTopic(topic), { expected: 1, settleMs: 300 });
+      expect(dlq.map((d) => [(JSON.parse(d.value) as TestEvent).payload.seq, d.key])).toEqual([[23, 'trade-7']]);
       expect(dlq[0]!.headers.packed).toBeUndefined();
     });
 

@@ -320,7 +320,7 @@ export async function consumeAll(topic: string, options: { expected: number | 't
           if (v === undefined) continue;
           headers[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
         }
-        // A packed record (several events of one key) counts as its events, each with its own headers.
+        // A packed record counts as its events, each with its own key and headers.
         const record = { topic: t, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value, headers, timestamp: message.timestamp };
         for (const event of unpack(record, PUBLICATION_HEADERS.seq)) {
           received.push({ topic: t, partition, offset: message.offset, key: event.key, value: event.value?.toString('utf8') ?? '', headers: event.headers });

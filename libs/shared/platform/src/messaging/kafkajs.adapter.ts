@@ -30,11 +30,17 @@ export function groupMembershipError(e: unknown): Error | null {
   return null;
 }
 
+/** kafkajs's own metadata max age: a topic's partitions are read again as often as the producer's. */
+const PARTITIONS_MAX_AGE_MS = 300_000;
+
 export class KafkajsBus implements MessageBus {
   private readonly kafka: KafkaClient;
   private producerPromise: Promise<Producer> | null = null;
   private readonly consumers = new Set<Consumer>();
   private admin: ReturnType<KafkaClient['admin']> | null = null;
+  private readonly partitioners = new Map<string, { partitionOf: (key: string) => number; at: number }>();
+  /** The same partitioner the producer is made with: a key lands where kafkajs would send it. */
+  private readonly placement = Partitioners.DefaultPartitioner();
 
   constructor(
     /** Brokers, TLS and SASL: kafkaClientOptions(config, clientId). */
@@ -105,14 +111,14 @@ export class KafkajsBus implements MessageBus {
             compression: CompressionTypes.None,
             topicMessages: [...byTopic].map(([topic, rs]) => ({
               topic,
-              messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+              messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers, partition: r.partition })),
             })),
           });
         } catch (e) {
           // An idempotent producer whose sequence the broker no longer accepts (after a broker
           // restart lost its state, say) fails every send from then on: kafkajs never resets it. It
           // is dropped, and the next send gets a new producer id; what it did not send is sent again
-          // (the outbox keeps it, the consumers' inboxes drop a copy).
+          // (the outbox keeps it, the consumers drop a copy by its publication sequence).
           if (producerFenced(e) && this.producerPromise === made) {
             this.producerPromise = null;
             this.log.warn({ err: (e as Error).message }, 'the broker refused the producer’s sequence: a new producer is made');
@@ -121,7 +127,26 @@ export class KafkajsBus implements MessageBus {
           throw e;
         }
       },
+      partitioner: (topic: string) => this.partitioner(topic),
     };
+  }
+
+  /**
+   * The producer's own placement of a key, from the topic's partitions as the broker gives them,
+   * read again after PARTITIONS_MAX_AGE_MS as kafkajs refreshes its metadata: a topic given more
+   * partitions moves keys for every producer alike.
+   */
+  private async partitioner(topic: string): Promise<(key: string) => number> {
+    const known = this.partitioners.get(topic);
+    if (known && Date.now() - known.at < PARTITIONS_MAX_AGE_MS) return known.partitionOf;
+    this.admin ??= this.kafka.admin();
+    await this.admin.connect();
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const partitionMetadata = topics[0]?.partitions ?? [];
+    if (partitionMetadata.length === 0) throw new Error(`the broker knows no partition of ${topic}`);
+    const partitionOf = (key: string) => this.placement({ topic, partitionMetadata, message: { key, value: null } });
+    this.partitioners.set(topic, { partitionOf, at: Date.now() });
+    return partitionOf;
   }
 
   consumer(groupId: string, options: { partitionsConcurrentMax: number; fromBeginning: boolean }): MessageConsumer {

@@ -8,6 +8,8 @@ export interface OutboundRecord {
   key: string | null;
   value: Buffer | string;
   headers: Record<string, string>;
+  /** Set when the sender chose it (a record packing several keys of one partition); else the key's partition. */
+  partition?: number;
 }
 
 /** One of the events of a packed record (packed-records.ts): its place in the record. */
@@ -49,6 +51,12 @@ export interface BatchControl {
 export interface MessageProducer {
   /** Sends in one request per partition leader; resolves once every record is acknowledged (acks=all, idempotent). */
   send(records: OutboundRecord[]): Promise<void>;
+  /**
+   * The partition a key of the topic goes to, as `send` would place it (the broker's partition
+   * count, the Java clients' murmur2 hash): a record that carries several keys is sent to the
+   * partition they share.
+   */
+  partitioner(topic: string): Promise<(key: string) => number>;
 }
 
 export interface MessageConsumer {

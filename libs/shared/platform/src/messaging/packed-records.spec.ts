@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { packNeighbours } from '../outbox/outbox-relay.js';
+import { packRecords } from '../outbox/outbox-relay.js';
 import type { InboundRecord } from './message-bus.port.js';
 import { PACKED_EVENTS_MAX, PACKED_HEADER, packedRecord, unpack } from './packed-records.js';
 
@@ -29,6 +29,27 @@ describe('packed records', () => {
     ]);
   });
 
+  it('a worked example: two trades of one partition in one record, each event cut out with its own key', () => {
+    const first = '{"eventId":"a","type":"TradeValidated","payload":{"tradeRef":"FO-EQ:T-1"}}';
+    const second = '{"eventId":"b","type":"TradeValidated","payload":{"tradeRef":"FO-EQ:T-7"}}';
+    const { value, header } = packedRecord(
+      [first, second],
+      [
+        { h: { eventId: 'a' }, s: '2001', k: 'FO-EQ:T-1' },
+        { h: { eventId: 'b' }, s: '2002', k: 'FO-EQ:T-7' },
+      ],
+    );
+    expect(JSON.parse(header)).toEqual([
+      { h: { eventId: 'a' }, s: '2001', k: 'FO-EQ:T-1', b: first.length },
+      { h: { eventId: 'b' }, s: '2002', k: 'FO-EQ:T-7', b: second.length },
+    ]);
+    const events = unpack({ ...inbound(value, { [PACKED_HEADER]: header }), key: null }, SEQ);
+    expect(events.map((e) => [e.key, e.headers[SEQ], e.offset, e.value!.toString('utf8')])).toEqual([
+      ['FO-EQ:T-1', '2001', '41', first],
+      ['FO-EQ:T-7', '2002', '41', second],
+    ]);
+  });
+
   it('a record that is not packed comes back as it is', () => {
     const r = inbound('{"eventId":"a"}', { eventId: 'a' });
     expect(unpack(r, SEQ)).toEqual([r]);
@@ -50,6 +71,7 @@ describe('packed records', () => {
       [value, '[]'],
       [`${value} `, header],
       [value.replace('[', '('), header],
+      [value, JSON.stringify((JSON.parse(header) as object[]).map((p) => ({ ...p, k: 7 })))],
     ] as const) {
       const [only, ...rest] = unpack(inbound(v, { outbox: 'x', [PACKED_HEADER]: h }), SEQ);
       expect(rest).toEqual([]);
@@ -80,7 +102,7 @@ describe('packed records', () => {
     const row = fc.record({ id: fc.nat(), topic: fc.constantFrom('trade.events.v1', 'capture.intake.v1'), message_key: fc.constantFrom('k1', 'k2', null) });
     fc.assert(
       fc.property(fc.array(row, { maxLength: 300 }), (rows) => {
-        const groups = packNeighbours(rows);
+        const groups = packRecords(rows).map((g) => g.rows);
         expect(groups.flat()).toEqual(rows);
         for (const g of groups) {
           expect(g.length).toBeLessThanOrEqual(PACKED_EVENTS_MAX);
@@ -95,6 +117,58 @@ describe('packed records', () => {
           if (before.topic === after.topic && before.message_key === after.message_key && before.message_key !== null)
             expect(groups[i - 1]!.length).toBe(PACKED_EVENTS_MAX);
         }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a worked example across keys: six trades on three partitions leave as three records, each partition in id order', () => {
+    const partitionOf = (key: string) => Number(key.slice(1)) % 3;
+    const rows = ['k1', 'k2', 'k4', 'k3', 'k5', 'k7'].map((message_key, i) => ({ id: i + 1, topic: 'trade.events.v1', message_key }));
+    const groups = packRecords(rows, (topic) => (topic === 'trade.events.v1' ? partitionOf : undefined));
+    expect(groups.map((g) => [g.partition, g.rows.map((r) => r.message_key)])).toEqual([
+      [1, ['k1', 'k4', 'k7']],
+      [2, ['k2', 'k5']],
+      [0, ['k3']],
+    ]);
+  });
+
+  it('across keys: every row once, one topic and partition per record, each partition (so each key) in id order, at most PACKED_EVENTS_MAX together (fast-check)', () => {
+    const partitionOf = (key: string) => key.length % 4;
+    const row = fc.record({
+      topic: fc.constantFrom('trade.events.v1', 'custodian.instructions.v1'),
+      message_key: fc.option(fc.string({ minLength: 1, maxLength: 6 }), { freq: 8 }),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 400 }), (drawn) => {
+        const rows = drawn.map((r, id) => ({ ...r, id }));
+        const groups = packRecords(rows, (topic) => (topic === 'trade.events.v1' ? partitionOf : undefined));
+        expect(
+          groups
+            .flatMap((g) => g.rows)
+            .map((r) => r.id)
+            .sort((a, b) => a - b),
+        ).toEqual(rows.map((r) => r.id));
+        // What one partition of one topic receives, record after record, in the order they are sent.
+        const received = new Map<string, number[]>();
+        for (const g of groups) {
+          expect(g.rows.length).toBeLessThanOrEqual(PACKED_EVENTS_MAX);
+          expect(new Set(g.rows.map((r) => r.topic)).size).toBe(1);
+          const topic = g.rows[0]!.topic;
+          if (g.partition !== undefined) {
+            expect(topic).toBe('trade.events.v1');
+            for (const r of g.rows) expect(partitionOf(r.message_key!)).toBe(g.partition);
+          } else if (g.rows.length > 1) expect(new Set(g.rows.map((r) => r.message_key)).size).toBe(1);
+          for (const r of g.rows) {
+            const slot = `${topic}|${r.message_key === null ? `null${r.id}` : topic === 'trade.events.v1' ? partitionOf(r.message_key) : r.message_key}`;
+            received.set(slot, [...(received.get(slot) ?? []), r.id]);
+          }
+        }
+        for (const ids of received.values()) expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        // A partition's records are full but for its last.
+        const byPartition = new Map<number, number[]>();
+        for (const g of groups) if (g.partition !== undefined) byPartition.set(g.partition, [...(byPartition.get(g.partition) ?? []), g.rows.length]);
+        for (const sizes of byPartition.values()) for (const n of sizes.slice(0, -1)) expect(n).toBe(PACKED_EVENTS_MAX);
       }),
       { numRuns: 200 },
     );

@@ -1,15 +1,17 @@
 import type { InboundRecord, PartOfRecord } from './message-bus.port.js';
 
 /**
- * Several events of one key, published together, travel as one record: the relay packs the
- * consecutive outbox rows of a topic that share a key (what one transaction wrote for one trade:
- * `TradeCaptured` and `CounterpartyConfirmationIssued`, say). Every group that reads the topic then
- * fetches, decodes and commits one record instead of several. Nothing is reordered: only
- * neighbours in publication order are packed, and a key's events stay in order within the record.
+ * Several events published together travel as one record, so that every group that reads the
+ * topic fetches, decodes and commits one record instead of several. On most topics the relay packs
+ * the consecutive outbox rows that share a key (what one transaction wrote for one trade:
+ * `TradeCaptured` and `CounterpartyConfirmationIssued`, say). On a topic only the services read
+ * (`packsAcrossKeys` in the catalogue) it packs the events bound for one partition, whatever their
+ * keys: what a batch transaction wrote for a hundred trades leaves as a few records. Nothing is
+ * reordered on a partition, and a key's events stay in order within the record and across records.
  *
  * The value is the JSON array of the events, each exactly as the outbox stored it; the `packed`
- * header lists, per event, its headers, its publication sequence and its length in bytes, so that a
- * reader cuts the events out without parsing the array.
+ * header lists, per event, its headers, its publication sequence, its length in bytes and, in a
+ * record of several keys, its key, so that a reader cuts the events out without parsing the array.
  */
 export const PACKED_HEADER = 'packed';
 
@@ -23,13 +25,15 @@ export interface PackedPart {
   s: string;
   /** Its length in bytes in the value. */
   b: number;
+  /** Its key, in a record that packs several keys (the record itself has none). */
+  k?: string;
 }
 
 /** The value and header of a packed record, from the events' texts and their parts. */
 export function packedRecord(values: string[], parts: Array<Omit<PackedPart, 'b'>>): { value: string; header: string } {
   return {
     value: `[${values.join(',')}]`,
-    header: JSON.stringify(parts.map((p, i) => ({ h: p.h, s: p.s, b: Buffer.byteLength(values[i]!) }))),
+    header: JSON.stringify(parts.map((p, i) => ({ ...p, b: Buffer.byteLength(values[i]!) }))),
   };
 }
 
@@ -57,11 +61,19 @@ export function unpack(record: InboundRecord, sequenceHeader: string): InboundRe
     const p = parts[i]!;
     const end = at + p.b;
     const separator = i === parts.length - 1 ? 0x5d /* ] */ : 0x2c; /* , */
-    if (!Number.isInteger(p.b) || p.b <= 0 || value[end] !== separator || typeof p.h !== 'object' || p.h === null) {
+    if (
+      !Number.isInteger(p.b) ||
+      p.b <= 0 ||
+      value[end] !== separator ||
+      typeof p.h !== 'object' ||
+      p.h === null ||
+      (p.k !== undefined && typeof p.k !== 'string')
+    ) {
       return [{ ...record, headers: common }];
     }
     out.push({
       ...record,
+      key: p.k ?? record.key,
       value: value.subarray(at, end),
       headers: { ...common, ...p.h, [sequenceHeader]: String(p.s) },
       part: { index: i, last: i === parts.length - 1 } satisfies PartOfRecord,

@@ -1,4 +1,4 @@
-import { physicalTopic } from '@postera/contracts';
+import { physicalTopic, TOPIC_CATALOGUE } from '@postera/contracts';
 import pg from 'pg';
 import { PUBLICATION_HEADERS } from '../consumer/positions.js';
 import { NotificationListener } from '../database/listen.js';
@@ -37,17 +37,48 @@ export function withinBytes<R extends { message_key: string | null; value: strin
   return rows.slice(0, n);
 }
 
+/** The topics on which one record may carry several keys' events (the catalogue's packsAcrossKeys). */
+const PACKED_ACROSS_KEYS = new Set(TOPIC_CATALOGUE.topics.filter((t) => t.packsAcrossKeys).map((t) => t.name));
+
+/** The rows of one record, and the partition they share when they are several keys'. */
+export interface RecordGroup<R> {
+  rows: R[];
+  partition?: number;
+}
+
 /**
- * The rows in order, cut into runs of neighbours with the same topic and key (a key is required:
- * keyless events spread over partitions), at most PACKED_EVENTS_MAX each.
+ * The rows cut into the groups that travel as one record each, at most PACKED_EVENTS_MAX rows.
+ * On a topic `partitionOf` places (one that packs across keys), a row joins the open group of its
+ * partition, whatever its key; elsewhere only neighbours with the same topic and key are packed (a
+ * key is required: keyless events spread over partitions). Either way each partition receives its
+ * rows in id order — the groups are listed in the order they were opened, and a partition's next
+ * group opens only when its last is full — which is the order consumers check sequences in.
  */
-export function packNeighbours<R extends { topic: string; message_key: string | null }>(rows: R[]): R[][] {
-  const groups: R[][] = [];
+export function packRecords<R extends { topic: string; message_key: string | null }>(
+  rows: R[],
+  partitionOf: (topic: string) => ((key: string) => number) | undefined = () => undefined,
+): Array<RecordGroup<R>> {
+  const groups: Array<RecordGroup<R>> = [];
+  const open = new Map<string, RecordGroup<R>>();
   for (const r of rows) {
+    const place = r.message_key === null ? undefined : partitionOf(r.topic);
+    if (place) {
+      const partition = place(r.message_key!);
+      const slot = `${r.topic}\u0000${partition}`;
+      const group = open.get(slot);
+      if (group && group.rows.length < PACKED_EVENTS_MAX) group.rows.push(r);
+      else {
+        const fresh = { rows: [r], partition };
+        open.set(slot, fresh);
+        groups.push(fresh);
+      }
+      continue;
+    }
     const last = groups[groups.length - 1];
-    const head = last?.[0];
-    if (last && head && r.message_key !== null && head.message_key === r.message_key && head.topic === r.topic && last.length < PACKED_EVENTS_MAX) last.push(r);
-    else groups.push([r]);
+    const head = last?.rows[0];
+    if (last && head && last.partition === undefined && r.message_key !== null && head.message_key === r.message_key && head.topic === r.topic && last.rows.length < PACKED_EVENTS_MAX)
+      last.rows.push(r);
+    else groups.push({ rows: [r] });
   }
   return groups;
 }
@@ -76,6 +107,8 @@ export interface OutboxRelayOptions {
   /** Waited after each wake-up before reading, to gather the commits right behind it into one pass; 0 reads at once. */
   lingerMs?: number;
   databaseUrl: string;
+  /** The logical topics whose records may carry several keys (the catalogue's packsAcrossKeys by default). */
+  packsAcrossKeys?: ReadonlySet<string>;
 }
 
 /**
@@ -267,7 +300,11 @@ export class OutboxRelay {
     });
     const parked: Array<{ row: OutboxRow; refusal: string }> = [];
     try {
-      await producer.send(packNeighbours(sent).map((group) => (group.length === 1 ? single(group[0]!) : this.packed(group, publication))));
+      const placements = new Map<string, (key: string) => number>();
+      for (const topic of new Set(sent.map((r) => r.topic)))
+        if ((this.o.packsAcrossKeys ?? PACKED_ACROSS_KEYS).has(topic)) placements.set(topic, await producer.partitioner(physicalTopic(this.o.topicPrefix, topic)));
+      const groups = packRecords(sent, (topic) => placements.get(topic));
+      await producer.send(groups.map((g) => (g.rows.length === 1 ? single(g.rows[0]!) : this.packed(g, publication))));
     } catch (e) {
       if (!this.bus.refusedForItself(e)) throw e;
       // One event the broker will never take must not hold back every event behind it: the batch
@@ -293,13 +330,21 @@ export class OutboxRelay {
     return sent.length < rows.length ? this.o.batchMax : sent.length;
   }
 
-  /** One record for neighbouring events of one topic and key (packed-records.ts). */
-  private packed(group: OutboxRow[], publication: Record<string, string>) {
+  /** One record for a group of events of one topic (packed-records.ts): one key's, or one partition's. */
+  private packed(group: RecordGroup<OutboxRow>, publication: Record<string, string>) {
+    const { rows } = group;
+    const oneKey = rows.every((r) => r.message_key === rows[0]!.message_key);
     const { value, header } = packedRecord(
-      group.map((r) => r.value),
-      group.map((r) => ({ h: r.headers, s: r.id })),
+      rows.map((r) => r.value),
+      rows.map((r) => (oneKey ? { h: r.headers, s: r.id } : { h: r.headers, s: r.id, k: r.message_key! })),
     );
-    return { topic: physicalTopic(this.o.topicPrefix, group[0]!.topic), key: group[0]!.message_key, value, headers: { ...publication, [PACKED_HEADER]: header } };
+    return {
+      topic: physicalTopic(this.o.topicPrefix, rows[0]!.topic),
+      key: oneKey ? rows[0]!.message_key : null,
+      partition: group.partition,
+      value,
+      headers: { ...publication, [PACKED_HEADER]: header },
+    };
   }
 
   /**
