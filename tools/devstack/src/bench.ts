@@ -66,6 +66,12 @@ const REPLICAS = (process.env.BENCH_REPLICAS ?? '')
 
 const say = (s: string) => process.stdout.write(`» ${s}\n`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentiles = (sorted: number[]) => ({
+  p50: Math.round(pct(sorted, 50)),
+  p99: Math.round(pct(sorted, 99)),
+  p999: Math.round(pct(sorted, 99.9)),
+  samples: sorted.length,
+});
 
 async function recreateDatabase(name: string): Promise<string> {
   const c = new pg.Client({ connectionString: adminUrl });
@@ -412,27 +418,40 @@ async function main(pinned: Pinned | null) {
   const processOfMember = membersProcesses(groupJoinsFile, new Map(services.map(([name, svc]) => [svc.process.pid!, name])));
   const endToEndSeconds = (Math.max(...stages.map((s) => s.doneAt!)) - t0) / 1000;
 
-  // Latency per client trade, to its avis d'opéré leaving by SMTP (the immediate ones: a DAILY
-  // client's is held for the close, after the stages): in open loop from the time the
-  // schedule meant to send the execution (so a generator falling behind cannot hide queueing);
-  // in a burst from the execution's Kafka timestamp.
-  const lat = openLoop
-    ? (
-        await db.query(
-          `SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS sent FROM notification.notifications
-           WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL' AND status = 'SENT'`,
-        )
-      ).rows
-        .map((r: { trade_ref: string; sent: string }) => Number(r.sent) - (openLoop.startEpochMs + sendAt![indexOfTrade.get(r.trade_ref)!]!))
-        .sort((a: number, b: number) => a - b)
-    : (
-        await db.query(`SELECT extract(epoch FROM (n.sent_at - r.received_at)) * 1000 AS ms
-                    FROM notification.notifications n JOIN capture.receipts r ON r.trade_ref = n.trade_ref AND r.topic = 'trades.executed.v1'
-                    WHERE n.kind = 'AVIS_OPERE' AND n.channel = 'EMAIL' AND n.status = 'SENT'`)
-      ).rows
-        .map((r: { ms: string }) => Number(r.ms))
-        .sort((a: number, b: number) => a - b);
-  ownTransactions++; // the latency query
+  // Latency per trade to three moments, each read from the row that records it: the instruction
+  // received by the simulated CSD (market_sim.instructions.received_at), the trade's first journal
+  // entry (accounting.journal_entries.posted_at) and, per client trade, its avis d'opéré mailed (the
+  // immediate ones: a DAILY client's is held for the close, after the stages). A row's time is
+  // its transaction's start (now()), a few milliseconds before its commit. In open loop from the
+  // time the schedule meant to send the execution (so a generator falling behind cannot hide
+  // queueing); in a burst from the execution's Kafka timestamp, as capture's receipt holds it.
+  const origins: (ref: string) => number | undefined = openLoop
+    ? (ref) => {
+        const i = indexOfTrade.get(ref);
+        return i === undefined ? undefined : openLoop.startEpochMs + sendAt![i]!;
+      }
+    : await (async () => {
+        const received = new Map<string, number>(
+          (await db.query(`SELECT trade_ref, extract(epoch FROM received_at) * 1000 AS at FROM capture.receipts WHERE topic = 'trades.executed.v1'`)).rows.map(
+            (r: { trade_ref: string; at: string }) => [r.trade_ref, Number(r.at)],
+          ),
+        );
+        return (ref: string) => received.get(ref);
+      })();
+  const latencyTo = async (sql: string): Promise<number[]> =>
+    (await db.query(sql)).rows
+      .flatMap((r: { trade_ref: string; at: string }) => {
+        const origin = origins(r.trade_ref);
+        return origin === undefined ? [] : [Number(r.at) - origin];
+      })
+      .sort((a: number, b: number) => a - b);
+  const latInstruction = await latencyTo(`SELECT trade_ref, extract(epoch FROM min(received_at)) * 1000 AS at FROM market_sim.instructions GROUP BY trade_ref`);
+  const latJournal = await latencyTo(`SELECT trade_ref, extract(epoch FROM min(posted_at)) * 1000 AS at FROM accounting.journal_entries GROUP BY trade_ref`);
+  const lat = await latencyTo(
+    `SELECT trade_ref, extract(epoch FROM sent_at) * 1000 AS at FROM notification.notifications
+     WHERE kind = 'AVIS_OPERE' AND channel = 'EMAIL' AND status = 'SENT'`,
+  );
+  ownTransactions += openLoop ? 3 : 4; // the latency queries
 
   // The day's close: the DAILY clients' avis leave in their digests (each PDF drawn then), and every
   // service does its end of day. Measured apart from the burst, to the digests sent and the
@@ -537,7 +556,10 @@ async function main(pinned: Pinned | null) {
       seconds: Number(((s.doneAt! - t0) / 1000).toFixed(2)),
       perSecond: Math.round(s.target / ((s.doneAt! - t0) / 1000)),
     })),
-    latencyCaptureToNotificationMs: { p50: Math.round(pct(lat, 50)), p99: Math.round(pct(lat, 99)), p999: Math.round(pct(lat, 99.9)), samples: lat.length },
+    latencyCaptureToNotificationMs: percentiles(lat),
+    /** From the execution to its instruction received by the simulated CSD, and to its first journal entry. */
+    latencyToInstructionMs: percentiles(latInstruction),
+    latencyToJournalEntryMs: percentiles(latJournal),
     peakRssMiB: Object.fromEntries([...rssPeak].map(([k, v]) => [k, Math.round(v / 1024)])),
     /**
      * CPU milliseconds per trade of each process from the first publish to the last stage done, its
@@ -597,7 +619,16 @@ Postera benchmark — ${N} executions (${clientTrades} to clients, ${webhookTrad
   end to end           ${result.endToEnd.tradesPerSecond} trades/s (${result.endToEnd.seconds} s, first publish → every stage done)
 ${result.stages.map((s) => `  ${s.stage.padEnd(32)} done at ${String(s.seconds).padStart(7)} s  (${s.perSecond}/s)`).join('\n')}
   load                 ${openLoop ? `open loop at ${RATE} trades/s, Poisson arrivals (the generator was at most ${openLoop.sendLagMsMax} ms late)` : 'every trade at once (burst), as fast as the pipeline goes'}
-  latency → avis sent  p50 ${result.latencyCaptureToNotificationMs.p50} ms, p99 ${result.latencyCaptureToNotificationMs.p99} ms, p99.9 ${result.latencyCaptureToNotificationMs.p999} ms (${openLoop ? "from each execution's scheduled send time" : "from each execution's Kafka timestamp: includes the queue of the burst"})
+  latency              ${openLoop ? "from each execution's scheduled send time" : "from each execution's Kafka timestamp: includes the queue of the burst"}
+${(
+  [
+    ['→ instruction at the CSD', result.latencyToInstructionMs],
+    ['→ journal entry', result.latencyToJournalEntryMs],
+    ['→ avis sent', result.latencyCaptureToNotificationMs],
+  ] as const
+)
+  .map(([what, l]) => `    ${what.padEnd(25)} p50 ${l.p50} ms, p99 ${l.p99} ms, p99.9 ${l.p999} ms (${l.samples} trades)`)
+  .join('\n')}
   peak RSS (MiB)       ${Object.entries(result.peakRssMiB)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
