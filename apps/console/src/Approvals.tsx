@@ -7,6 +7,7 @@ import { Pager, useKeysetPages } from './Pager';
 import type { Answer, ProposalDecided, ProposalRejected, ProposalView, ProposalWithdrawn, RejectCommand, WithdrawCommand } from './schema';
 import { Head } from './Table';
 import { correctedFields } from './correction';
+import { formatTimestamp } from './format';
 
 const w = dictionary({
   waitingForMe: { fr: 'En attente de ma validation', en: 'Waiting for my approval' },
@@ -137,7 +138,6 @@ function Parameters({ lang, params }: { lang: Lang; params: ProposalView['params
  */
 export function Approvals({ lang, who }: { lang: Lang; who: SignedIn }) {
   const token = who.accessToken;
-  const when = new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'short', timeStyle: 'medium' });
   const pages = useKeysetPages();
   const client = useQueryClient();
   const pending = useQuery({
@@ -176,7 +176,7 @@ export function Approvals({ lang, who }: { lang: Lang; who: SignedIn }) {
         {p.kind} — {p.summary}
       </h3>
       <p>
-        {w(lang, 'proposedBy')} {p.makerName} · {when.format(new Date(p.createdAt))}
+        {w(lang, 'proposedBy')} {p.makerName} · {formatTimestamp(p.createdAt, localeOf(lang))}
       </p>
       <Parameters lang={lang} params={p.params} />
       {p.kind === 'REPLAY_EXCEPTION' && typeof p.params.exceptionId === 'string' && typeof p.params.message === 'object' && p.params.message !== null ? (

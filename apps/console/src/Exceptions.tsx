@@ -6,6 +6,7 @@ import { dictionary, localeOf, t, type Lang } from './i18n';
 import { ProposalOutcome, useProposal } from './Propose';
 import type { CaptureException } from './schema';
 import { Head } from './Table';
+import { formatTimestamp } from './format';
 
 const w = dictionary({
   correct: { fr: 'Corriger et rejouer', en: 'Correct and replay' },
@@ -110,7 +111,6 @@ export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
     placeholderData: keepPreviousData,
   });
   const data = list.data ?? [];
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   return (
     <>
       <h1>{t(lang, 'exceptions')}</h1>
@@ -139,7 +139,7 @@ export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
               {x.kind} — {x.tradeRef ?? t(lang, 'noReference')}
             </h2>
             <p>
-              {when.format(new Date(x.createdAt))} · {x.topic} · {t(lang, 'attempts')} {x.attempts.length}
+              {formatTimestamp(x.createdAt, locale)} · {x.topic} · {t(lang, 'attempts')} {x.attempts.length}
             </p>
             <table>
               <caption>{t(lang, 'brokenRules')}</caption>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import catalogue from '../../../libs/shared/contracts/topics.json';
 import { apiGetRoute, apiGetWithHeaders, apiSend } from './api';
 import { Pager, useKeysetPages } from './Pager';
-import { formatCount } from './format';
+import { formatCount, formatTimestamp } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
 import type { Answer, DeadLetter, PathParams, ProposalMade, ProposeCommand } from './schema';
@@ -98,7 +98,6 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
       (e: Error) => setProposals((all) => ({ ...all, [place]: e })),
     );
   };
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   const data = letters.data?.rows ?? [];
   return (
     <section aria-labelledby="dlq-title">
@@ -138,7 +137,7 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
                     <td>
                       <code>{l.error ?? '—'}</code>
                     </td>
-                    <td>{l.deadAt && !Number.isNaN(Date.parse(l.deadAt)) ? when.format(new Date(l.deadAt)) : (l.deadAt ?? '—')}</td>
+                    <td>{l.deadAt ? formatTimestamp(l.deadAt, locale) : '—'}</td>
                     <td>
                       {outcome instanceof Error ? (
                         <Problem lang={lang} error={outcome} />
@@ -167,7 +166,6 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
 /** The outbox events the broker refused for themselves, per process, and the chosen process's, a page at a time. */
 function Parked({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   const counts = useQuery({ queryKey: ['outbox-parked'], queryFn: () => apiGetRoute('/api/outbox/parked', token) });
   const [chosen, setChosen] = useState<Process | null>(null);
   // The first process with events waiting, until one is chosen.
@@ -194,7 +192,7 @@ function Parked({ lang, token }: { lang: Lang; token: string }) {
             <tr key={p.service}>
               <th scope="row">{p.service}</th>
               <td className="amount">{p.total === null ? w(lang, 'noAnswer') : formatCount(p.total, locale)}</td>
-              <td>{p.oldestParkedAt ? when.format(new Date(p.oldestParkedAt)) : '—'}</td>
+              <td>{p.oldestParkedAt ? formatTimestamp(p.oldestParkedAt, locale) : '—'}</td>
             </tr>
           ))}
         </tbody>
@@ -230,7 +228,7 @@ function Parked({ lang, token }: { lang: Lang; token: string }) {
               <td>
                 <code>{e.refusal}</code>
               </td>
-              <td>{when.format(new Date(e.parkedAt))}</td>
+              <td>{formatTimestamp(e.parkedAt, locale)}</td>
             </tr>
           ))}
         </tbody>
@@ -251,7 +249,6 @@ function Audit({ lang, token }: { lang: Lang; token: string }) {
     placeholderData: keepPreviousData,
   });
   const verdict = useQuery({ queryKey: ['audit-verify'], queryFn: () => apiGetRoute('/api/audit/verify', token) });
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   const data = rows.data ?? [];
   const v = verdict.data;
   return (
@@ -271,7 +268,7 @@ function Audit({ lang, token }: { lang: Lang; token: string }) {
               {data.map((r) => (
                 <tr key={r.seq}>
                   <th scope="row">{r.seq}</th>
-                  <td>{when.format(new Date(r.at))}</td>
+                  <td>{formatTimestamp(r.at, locale)}</td>
                   <td>{r.actor}</td>
                   <td>{r.action}</td>
                   <td>{r.target}</td>

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState, type DragEvent } from 'react';
 import { apiGetRoute, apiSend, apiUpload } from './api';
 import { AccountPicker, useAccountChoice } from './AccountPicker';
-import { formatAmount, formatCount, formatDate } from './format';
+import { formatAmount, formatCount, formatDate, formatTimestamp } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
@@ -471,7 +471,6 @@ function WorkBreak({ lang, token, brk }: { lang: Lang; token: string; brk: Recon
 function Runs({ lang, token }: { lang: Lang; token: string }) {
   const locale = localeOf(lang);
   const runs = useQuery({ queryKey: ['recon-runs'], queryFn: () => apiGetRoute('/api/reconciliations/runs', token, { query: { limit: RUNS_SHOWN } }) });
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   const data = runs.data ?? [];
   return (
     <section aria-labelledby="runs-title">
@@ -497,7 +496,7 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
             <tbody>
               {data.map((r) => (
                 <tr key={r.runId}>
-                  <th scope="row">{when.format(new Date(r.startedAt))}</th>
+                  <th scope="row">{formatTimestamp(r.startedAt, locale)}</th>
                   <td>{said(KIND_WORDS, lang, r.kind)}</td>
                   <td>{r.subject}</td>
                   <td>{formatDate(r.asOf, locale)}</td>

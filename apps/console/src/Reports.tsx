@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { apiDownload, apiGetRoute, apiSend } from './api';
-import { formatCount, formatDate } from './format';
+import { formatCount, formatDate, formatTimestamp } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Pager, useKeysetPages } from './Pager';
 import { Problem } from './Problem';
@@ -172,7 +172,6 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
     queryFn: () => apiGetRoute('/api/reports/runs', token, { query: { kind: kind || undefined, limit: PAGE, after: pages.after ?? undefined } }),
     placeholderData: keepPreviousData,
   });
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   const data = runs.data ?? [];
   return (
     <section aria-labelledby="report-runs-title">
@@ -208,7 +207,7 @@ function Runs({ lang, token }: { lang: Lang; token: string }) {
                   <td>{periodSaid(r, locale)}</td>
                   <td>{r.replaces ? `${r.version} (${w(lang, 'correction')})` : r.version}</td>
                   <td>{r.replacedBy ? w(lang, 'replaced') : w(lang, 'inForce')}</td>
-                  <td>{when.format(new Date(r.filedAt))}</td>
+                  <td>{formatTimestamp(r.filedAt, locale)}</td>
                   <td>{r.filedBy}</td>
                   <td>
                     <RunFiles lang={lang} token={token} runId={r.runId} />

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { answered, ApiError, apiDownload, apiGetRoute, unavailable } from './api';
-import { formatAmount, formatDate } from './format';
+import { formatAmount, formatDate, formatTimestamp } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { figures, Head } from './Table';
 
@@ -43,8 +43,7 @@ const w = dictionary({
 /** One trade across the services: its economics and versions, its statuses, its instruction, its journal lines and its notices with their PDF. */
 export function TradePage({ lang, token, tradeRef }: { lang: Lang; token: string; tradeRef: string }) {
   const locale = localeOf(lang);
-  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
-  const at = (v: string | null) => (v ? when.format(new Date(v)) : '—');
+  const at = (v: string | null) => (v ? formatTimestamp(v, locale) : '—');
   const page = useQuery({
     queryKey: ['timeline', tradeRef],
     queryFn: () => apiGetRoute('/api/trades/{ref}/timeline', token, { path: { ref: tradeRef } }),

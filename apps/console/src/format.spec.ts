@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatAmount, formatDate, formatRate } from './format';
+import { formatAmount, formatDate, formatRate, formatTimestamp } from './format';
 
 // Worked examples, the figures written out. U+202F (narrow no-break space) is how fr-FR groups
 // thousands and separates the euro sign.
@@ -25,5 +25,11 @@ describe('amounts, dates and rates as the locale writes them, from decimal strin
     expect(formatDate('2026-11-26', 'en-GB')).toBe('26 November 2026');
     expect(formatRate('0.9735', 'en-GB')).toBe('97.35%');
     expect(formatRate('0.9735', 'fr-FR')).toBe('97,35\u00a0%');
+  });
+
+  it('a moment is the short date and the time to the second where the browser is; what is no timestamp is shown as it came', () => {
+    expect(formatTimestamp('2026-12-07T09:15:30.250Z', 'fr-FR', 'Europe/Paris')).toBe('07/12/2026 10:15:30');
+    expect(formatTimestamp('2026-07-01T23:59:59+02:00', 'en-GB', 'Europe/London')).toBe('01/07/2026, 22:59:59');
+    expect(formatTimestamp('not yet', 'fr-FR')).toBe('not yet');
   });
 });

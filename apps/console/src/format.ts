@@ -27,6 +27,16 @@ export function formatDate(isoDate: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+/**
+ * A moment the API sends (ISO 8601 with its offset) as the locale writes a short date and the time to
+ * the second, in the browser's time zone unless one is named; a value that is no timestamp is shown
+ * as it came.
+ */
+export function formatTimestamp(iso: string, locale: string, timeZone?: string): string {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? iso : new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', timeZone }).format(at);
+}
+
 /** A rate the API sends as a decimal string of a fraction ("0.9735") as a percentage. */
 export function formatRate(fraction: string, locale: string): string {
   if (!DECIMAL.test(fraction)) return fraction;
