@@ -15,17 +15,18 @@ import {
 import { Topics } from '@postera/contracts';
 import {
   CurrentOperator,
+  emptyPageAfter,
+  type InboundRecord,
   LOG,
+  type Log,
   MAKERS,
+  type Operator,
   pageRequest,
   READERS,
-  RequiresFourEyes,
   requireFourEyes,
+  RequiresFourEyes,
   Roles,
   UUID_CURSOR,
-  type InboundRecord,
-  type Log,
-  type Operator,
 } from '@postera/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { readTradeMessage } from '../trades/commands/capture-trade/trade-message.js';
@@ -95,10 +96,12 @@ export class ExceptionsController {
        ORDER BY created_at, exception_id LIMIT $3`,
       [status, kind ?? null, page.limit, page.after],
     )) as Array<Record<string, unknown> & { original: Buffer; corrected: Buffer | null }>;
-    if (page.after !== null && rows.length === 0) {
-      const [known] = (await this.ds.query(`SELECT 1 FROM capture.exceptions WHERE exception_id = $1::uuid`, [page.after])) as unknown[];
-      if (!known) throw new NotFoundException(`after: no exception ${page.after}`);
-    }
+    await emptyPageAfter(
+      page,
+      rows,
+      (a) => this.ds.query(`SELECT 1 FROM capture.exceptions WHERE exception_id = $1::uuid`, [a]),
+      (a) => `exception ${a}`,
+    );
     return rows.map(view);
   }
 

@@ -21,6 +21,7 @@ import {
   CONFIG,
   currentBusinessDay,
   CurrentOperator,
+  emptyPageAfter,
   MAKERS,
   pageRequest,
   READERS,
@@ -69,7 +70,12 @@ export class FilingController {
     if (period && !isIsoDate(period)) throw new BadRequestException('period must be the ISO date the period starts on');
     const page = pageRequest({ limit, after }, RUNS_PAGE);
     const rows = await listRuns(this.ds.manager, { kind: kind || null, period: period || null }, page);
-    if (page.after !== null && rows.length === 0) await this.known('report_runs', page.after);
+    await emptyPageAfter(
+      page,
+      rows,
+      (a) => this.rowOf('report_runs', a),
+      (a) => `${LISTS.report_runs.what} ${a}`,
+    );
     return rows;
   }
 
@@ -202,14 +208,18 @@ export class FilingController {
        ORDER BY m.report_id LIMIT $3`,
       [status ?? null, tradeRef ?? null, page.limit, page.after],
     )) as unknown[];
-    if (page.after !== null && rows.length === 0) await this.known('mifir_reports', page.after);
+    await emptyPageAfter(
+      page,
+      rows,
+      (a) => this.rowOf('mifir_reports', a),
+      (a) => `${LISTS.mifir_reports.what} ${a}`,
+    );
     return rows;
   }
 
-  /** An empty page after a row is the end of the list, unless that row does not exist: then the cursor is wrong, 404. */
-  private async known(list: keyof typeof LISTS, id: string) {
-    const [row] = (await this.ds.query(`SELECT 1 FROM reporting.${list} WHERE ${LISTS[list].key}`, [id])) as unknown[];
-    if (!row) throw new NotFoundException(`after: no ${LISTS[list].what} ${id}`);
+  /** The row of a list a cursor names, if any. */
+  private rowOf(list: keyof typeof LISTS, id: string): Promise<unknown[]> {
+    return this.ds.query(`SELECT 1 FROM reporting.${list} WHERE ${LISTS[list].key}`, [id]);
   }
 }
 

@@ -4,18 +4,20 @@ import { amountText, deterministicId, isIsoDate, newId, type SettlementCalendar 
 import {
   appendToOutbox,
   CONFIG,
-  CurrentOperator,
   currentBusinessDay,
+  CurrentOperator,
+  emptyPageAfter,
   MAKERS,
+  type Operator,
+  type OutgoingEvent,
   pageRequest,
   PRINTABLE_KEY,
+  readCalendar,
   READERS,
   requireFourEyes,
   RequiresFourEyes,
   Roles,
   UUID_CURSOR,
-  type Operator,
-  type OutgoingEvent, readCalendar,
 } from '@postera/platform';
 import { Inject } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -121,10 +123,12 @@ export class FailsController {
         penaltiesAccrued: Array<{ currency: string; receivable: string | null; payable: string | null }>;
       }
     >;
-    if (page.after !== null && rows.length === 0) {
-      const [known] = (await this.ds.query(`SELECT 1 FROM settlement.instructions WHERE instruction_id = $1::uuid`, [page.after])) as unknown[];
-      if (!known) throw new NotFoundException(`after: no instruction ${page.after}`);
-    }
+    await emptyPageAfter(
+      page,
+      rows,
+      (a) => this.ds.query(`SELECT 1 FROM settlement.instructions WHERE instruction_id = $1::uuid`, [a]),
+      (a) => `instruction ${a}`,
+    );
     const calendar = await readCalendar(this.ds.manager, 'settlement', this.config.SETTLEMENT_CALENDAR);
     return {
       asOf,
@@ -302,13 +306,12 @@ export class PenaltiesController {
        ORDER BY trade_ref, kind, penalty_id LIMIT $2`,
       [date, page.limit, page.after],
     )) as Array<{ amount: string | null; currency: string }>;
-    if (page.after !== null && rows.length === 0) {
-      const [known] = (await this.ds.query(`SELECT 1 FROM settlement.penalties WHERE penalty_id = $1::uuid AND penalty_date = $2`, [
-        page.after,
-        date,
-      ])) as unknown[];
-      if (!known) throw new NotFoundException(`after: no penalty ${page.after} on ${date}`);
-    }
+    await emptyPageAfter(
+      page,
+      rows,
+      (a) => this.ds.query(`SELECT 1 FROM settlement.penalties WHERE penalty_id = $1::uuid AND penalty_date = $2`, [a, date]),
+      (a) => `penalty ${a} on ${date}`,
+    );
     // A penalty waiting for its reference price has no amount yet (null); the others at the currency's minor units.
     return { date, penalties: rows.map((r) => ({ ...r, amount: amountOrNull(r.amount, r.currency) })) };
   }

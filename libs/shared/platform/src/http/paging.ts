@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, NotFoundException } from '@nestjs/common';
 
 /** One page of a list: how many rows, and after which one (the last row of the page before; null for the first page). */
 export interface PageRequest {
@@ -27,4 +27,19 @@ export function pageRequest(q: { limit?: string; after?: string }, o: { max: num
   if (!Number.isInteger(limit) || limit < 1 || limit > o.max) throw new BadRequestException(`limit: an integer from 1 to ${o.max}`);
   if (q.after !== undefined && !o.cursor.test(q.after)) throw new BadRequestException(`after: the ${o.cursorName} of the last row of the page before`);
   return { limit, after: q.after ?? null };
+}
+
+/**
+ * A page that came back empty after a cursor is the end of the list when the cursor names one of
+ * its rows; a cursor that names none is the caller's mistake, a 404 that says so. `find` looks the
+ * row up (any row back means it exists); `named` names it in the message ("exception <id>").
+ */
+export async function emptyPageAfter(
+  page: PageRequest,
+  rows: readonly unknown[],
+  find: (after: string) => Promise<readonly unknown[]>,
+  named: (after: string) => string,
+): Promise<void> {
+  if (page.after === null || rows.length > 0) return;
+  if ((await find(page.after)).length === 0) throw new NotFoundException(`after: no ${named(page.after)}`);
 }

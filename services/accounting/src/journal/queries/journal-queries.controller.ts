@@ -1,5 +1,5 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { pageRequest, PRINTABLE_KEY, READERS, Roles, UUID_CURSOR } from '@postera/platform';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { emptyPageAfter, pageRequest, PRINTABLE_KEY, READERS, Roles, UUID_CURSOR } from '@postera/platform';
 import { amountText } from '@postera/kernel';
 import { DataSource } from 'typeorm';
 
@@ -27,7 +27,12 @@ export class JournalQueriesController {
        ORDER BY e.posted_seq, l.line_no`,
       [ref, page.after, page.limit],
     )) as Array<{ currency: string; debit: string; credit: string }>;
-    if (page.after !== null && lines.length === 0) await this.known('accounting.journal_entries', 'entry_id', page.after, ref);
+    await emptyPageAfter(
+      page,
+      lines,
+      (a) => this.oneOf('accounting.journal_entries', 'entry_id', a, ref),
+      (a) => `entry ${a} of ${ref}`,
+    );
     return lines.map((l) => ({ ...l, debit: amountText(l.debit, l.currency), credit: amountText(l.credit, l.currency) }));
   }
 
@@ -45,14 +50,18 @@ export class JournalQueriesController {
        ORDER BY held_at, event_id LIMIT $3`,
       [ref, page.after, page.limit],
     )) as unknown[];
-    if (page.after !== null && held.length === 0) await this.known('accounting.held_events', 'event_id', page.after, ref);
+    await emptyPageAfter(
+      page,
+      held,
+      (a) => this.oneOf('accounting.held_events', 'event_id', a, ref),
+      (a) => `held event ${a} of ${ref}`,
+    );
     return held;
   }
 
-  /** An empty page after a cursor is the end of the list when the cursor is one of the trade's rows; otherwise a 404 naming it. */
-  private async known(table: 'accounting.journal_entries' | 'accounting.held_events', key: 'entry_id' | 'event_id', after: string, ref: string) {
-    const [row] = (await this.ds.query(`SELECT 1 FROM ${table} WHERE ${key} = $1 AND trade_ref = $2`, [after, ref])) as unknown[];
-    if (!row) throw new NotFoundException(`after: ${after} is not one of ${ref}'s`);
+  /** The trade's row a cursor names, if it is one of the trade's. */
+  private oneOf(table: 'accounting.journal_entries' | 'accounting.held_events', key: 'entry_id' | 'event_id', after: string, ref: string): Promise<unknown[]> {
+    return this.ds.query(`SELECT 1 FROM ${table} WHERE ${key} = $1 AND trade_ref = $2`, [after, ref]);
   }
 
   /** The journal's totals per currency (at its minor units): balanced when debit = credit in every currency. */

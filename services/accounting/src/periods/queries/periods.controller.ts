@@ -1,5 +1,5 @@
-import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
-import { pageRequest, PRINTABLE_KEY, READERS, Roles } from '@postera/platform';
+import { Controller, Get, Query } from '@nestjs/common';
+import { emptyPageAfter, pageRequest, PRINTABLE_KEY, READERS, Roles } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { listClosings } from '../persistence/closings.repository.js';
 
@@ -16,10 +16,12 @@ export class PeriodsController {
   async list(@Query('limit') limit: string | undefined, @Query('after') after: string | undefined) {
     const page = pageRequest({ limit, after }, { max: 1000, dflt: 200, cursor: PRINTABLE_KEY, cursorName: 'period' });
     const closings = await listClosings(this.ds, page);
-    if (page.after !== null && closings.length === 0) {
-      const [known] = (await this.ds.query(`SELECT 1 FROM accounting.period_closings WHERE period = $1`, [page.after])) as unknown[];
-      if (!known) throw new NotFoundException(`after: no closed period ${page.after}`);
-    }
+    await emptyPageAfter(
+      page,
+      closings,
+      (a) => this.ds.query(`SELECT 1 FROM accounting.period_closings WHERE period = $1`, [a]),
+      (a) => `closed period ${a}`,
+    );
     return closings;
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { pageRequest, READERS, Roles, UUID_CURSOR } from '@postera/platform';
+import { emptyPageAfter, pageRequest, READERS, Roles, UUID_CURSOR } from '@postera/platform';
 import { DataSource } from 'typeorm';
 import { breaksSummary } from '../domain/compare.js';
 import { businessDate } from '../persistence/business-day.js';
@@ -32,7 +32,12 @@ export class ReconciliationController {
        ORDER BY started_at DESC, run_id DESC LIMIT $2`,
       [kind ?? null, page.limit, page.after],
     )) as unknown[];
-    if (page.after !== null && rows.length === 0) await this.known('run', page.after);
+    await emptyPageAfter(
+      page,
+      rows,
+      (a) => this.ds.query(`SELECT 1 FROM accounting.recon_runs WHERE run_id = $1::uuid`, [a]),
+      (a) => `run ${a}`,
+    );
     return rows;
   }
 
@@ -70,7 +75,12 @@ export class ReconciliationController {
        ORDER BY as_of, kind, subject, item, break_id LIMIT $3`,
       [status ?? null, kind ?? null, page.limit, page.after],
     )) as Array<{ asOf: string }>;
-    if (page.after !== null && rows.length === 0) await this.known('break', page.after);
+    await emptyPageAfter(
+      page,
+      rows,
+      (a) => this.ds.query(`SELECT 1 FROM accounting.recon_breaks WHERE break_id = $1::uuid`, [a]),
+      (a) => `break ${a}`,
+    );
     const today = await businessDate(this.ds);
     const calendar = await breakCalendar(this.ds);
     return rows.map((r) => ({ ...r, ageBusinessDays: breakAge(r.asOf, today, calendar) }));
@@ -114,13 +124,5 @@ export class ReconciliationController {
       [id],
     );
     return { ...row, ageBusinessDays: breakAge(row.asOf, await businessDate(this.ds), await breakCalendar(this.ds)), history };
-  }
-
-  /** An empty page after a cursor is either the end of the list or a cursor naming nothing: the latter is a 404. */
-  private async known(what: 'run' | 'break', after: string): Promise<void> {
-    const sql =
-      what === 'run' ? `SELECT 1 FROM accounting.recon_runs WHERE run_id = $1::uuid` : `SELECT 1 FROM accounting.recon_breaks WHERE break_id = $1::uuid`;
-    const [row] = (await this.ds.query(sql, [after])) as unknown[];
-    if (!row) throw new NotFoundException(`after: no ${what} ${after}`);
   }
 }
