@@ -36,6 +36,7 @@ export function gatewayModule(
       JwksController,
     ],
     guard: AuthGuard,
+    parkedEventsRoutes: false,
     providers: [
       TokenVerifier,
       AuditLog,

@@ -39,6 +39,12 @@ export interface ServiceDefinition {
   controllers?: Type[];
   /** Who may call the HTTP routes: the gateway's service tokens by default (ServiceAuthGuard); the gateway brings its own. */
   guard?: Type<CanActivate>;
+  /**
+   * Whether the service answers the gateway's questions about its parked outbox events
+   * (`GET /outbox/parked`, ParkedEventsController): every service behind the gateway does, by
+   * default; the gateway reads its own outbox directly.
+   */
+  parkedEventsRoutes?: boolean;
 }
 
 /** One Nest module per service, with the platform (database, Kafka, outbox, consumers, health, metrics) wired in. */
@@ -48,8 +54,7 @@ export function serviceModule(def: ServiceDefinition): DynamicModule {
   return {
     module: class PosteraServiceModule {},
     global: true,
-    // A service behind the gateway shows the gateway its parked outbox events; the gateway reads its own.
-    controllers: [ObservabilityController, ...(def.guard ? [] : [ParkedEventsController]), ...(def.controllers ?? [])],
+    controllers: [ObservabilityController, ...((def.parkedEventsRoutes ?? true) ? [ParkedEventsController] : []), ...(def.controllers ?? [])],
     providers: [
       { provide: CONFIG, useValue: config },
       { provide: LOG, useValue: log },
