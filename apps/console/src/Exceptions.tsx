@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { apiGetRoute } from './api';
-import { Pager, useKeysetPages } from './Pager';
+import { ListChoice, Pager, useKeysetPages } from './Pager';
 import { dictionary, localeOf, t, type Lang } from './i18n';
 import { ProposalOutcome, useProposal } from './Propose';
 import type { CaptureException } from './schema';
@@ -114,23 +114,15 @@ export function Exceptions({ lang, token }: { lang: Lang; token: string }) {
   return (
     <>
       <h1>{t(lang, 'exceptions')}</h1>
-      <label>
-        {t(lang, 'kind')}{' '}
-        <select
-          name="kind"
-          value={kind}
-          onChange={(e) => {
-            setKind(e.target.value as (typeof KINDS)[number]);
-            pages.first();
-          }}
-        >
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k === '' ? t(lang, 'allKinds') : k}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ListChoice
+        label={t(lang, 'kind')}
+        name="kind"
+        value={kind}
+        options={KINDS}
+        text={(k) => (k === '' ? t(lang, 'allKinds') : k)}
+        pages={pages}
+        onChoose={setKind}
+      />
       {list.isError ? <p role="alert">{`${t(lang, 'error')}: ${list.error.message}`}</p> : null}
       <ul className="exceptions" data-testid="exceptions">
         {data.map((x) => (

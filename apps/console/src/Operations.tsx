@@ -3,7 +3,7 @@ import { useState } from 'react';
 // The topic catalogue the services and the broker script read: the console offers the same topics.
 import catalogue from '../../../libs/shared/contracts/topics.json';
 import { apiGetRoute, apiGetWithHeaders, apiSend } from './api';
-import { Pager, useKeysetPages } from './Pager';
+import { ListChoice, Pager, useKeysetPages } from './Pager';
 import { formatCount, formatTimestamp } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
@@ -102,23 +102,7 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
   return (
     <section aria-labelledby="dlq-title">
       <h2 id="dlq-title">{w(lang, 'deadLetters')}</h2>
-      <label>
-        {w(lang, 'topic')}{' '}
-        <select
-          name="topic"
-          value={topic}
-          onChange={(e) => {
-            setTopic(e.target.value);
-            pages.first();
-          }}
-        >
-          {TOPICS.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ListChoice label={w(lang, 'topic')} name="topic" value={topic} options={TOPICS} pages={pages} onChoose={setTopic} />
       {letters.isError ? (
         <Problem lang={lang} error={letters.error} />
       ) : (
@@ -197,23 +181,14 @@ function Parked({ lang, token }: { lang: Lang; token: string }) {
           ))}
         </tbody>
       </table>
-      <label>
-        {w(lang, 'process')}{' '}
-        <select
-          name="process"
-          value={process}
-          onChange={(e) => {
-            setChosen(e.target.value as Process);
-            pages.first();
-          }}
-        >
-          {(counts.data?.services ?? []).map((p) => (
-            <option key={p.service} value={p.service}>
-              {p.service}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ListChoice
+        label={w(lang, 'process')}
+        name="process"
+        value={process}
+        options={(counts.data?.services ?? []).map((p) => p.service)}
+        pages={pages}
+        onChoose={setChosen}
+      />
       {events.isError ? <Problem lang={lang} error={events.error} /> : null}
       <table data-testid="parked-events">
         <caption>{`${w(lang, 'parkedOf')} ${process}`}</caption>

@@ -42,3 +42,43 @@ export function Pager({
     </div>
   );
 }
+
+/** A choice of what a list shows (its topic, its kind…): choosing sends the list back to its first page. */
+export function ListChoice<T extends string>({
+  label,
+  name,
+  value,
+  options,
+  text = (o) => o,
+  pages,
+  onChoose,
+}: {
+  label: string;
+  name: string;
+  value: T;
+  options: readonly T[];
+  /** How an option reads (the value itself by default). */
+  text?: (option: T) => string;
+  pages: Pick<ReturnType<typeof useKeysetPages>, 'first'>;
+  onChoose: (option: T) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select
+        name={name}
+        value={value}
+        onChange={(e) => {
+          onChoose(e.target.value as T);
+          pages.first();
+        }}
+      >
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {text(o)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

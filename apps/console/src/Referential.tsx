@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { apiReferential } from './api';
 import { formatCount, formatDate } from './format';
-import { Pager, useKeysetPages } from './Pager';
+import { ListChoice, Pager, useKeysetPages } from './Pager';
 import { dictionary, localeOf, type Lang } from './i18n';
 import { Problem } from './Problem';
 import type { ReferentialRows } from './schema';
@@ -145,23 +145,7 @@ export function Referential({ lang, token }: { lang: Lang; token: string }) {
   return (
     <>
       <h1>{w(lang, 'referential')}</h1>
-      <label>
-        {w(lang, 'entity')}{' '}
-        <select
-          name="entity"
-          value={entity}
-          onChange={(e) => {
-            setEntity(e.target.value as Entity);
-            pages.first();
-          }}
-        >
-          {NAMES.map((n) => (
-            <option key={n} value={n}>
-              {w(lang, n)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ListChoice label={w(lang, 'entity')} name="entity" value={entity} options={NAMES} text={(n) => w(lang, n)} pages={pages} onChoose={setEntity} />
       <h2>{w(lang, entity)}</h2>
       {list.isError ? <Problem lang={lang} error={list.error} /> : null}
       <table data-testid="referential">
