@@ -271,6 +271,11 @@ describe('the console’s books, referential and operations in a real browser', 
       .filter({ hasText: `Verified: rows chained and sealed up to no. ${verdict.headSeq}.` })
       .waitFor();
     expect(await page.getByTestId('not-allowed').count()).toBe(0);
+    // The dead letter is listed to the auditor, without the replay the gateway would refuse them.
+    await page.selectOption('select[name=topic]', DEAD_TOPIC);
+    const place = `${deadLetter.partition}/${deadLetter.offset}`;
+    await waitUntil(async () => (await cells(page, 'dead-letters')).some((r) => r[0] === place && r[5] === '—'), `the dead letter ${place}, no action`, 20_000);
+    expect(await page.getByRole('button', { name: 'Propose the replay' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'operations-auditor-en');
     await page.context().close();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 // The topic catalogue the services and the broker script read: the console offers the same topics.
 import catalogue from '../../../libs/shared/contracts/topics.json';
 import { apiGetRoute, apiGetWithHeaders, apiSend } from './api';
+import type { SignedIn } from './auth';
 import { ListChoice, Pager, useKeysetPages } from './Pager';
 import { formatCount, formatTimestamp } from './format';
 import { dictionary, localeOf, type Lang } from './i18n';
@@ -64,18 +65,22 @@ type Process = PathParams<'/api/outbox/parked/{service}'>['service'];
  * What runs under the day: the dead letters a consumer gave up on, whose replay is a REPLAY_DLQ
  * proposal a second person approves, and, for the auditor, the audit log and its verification.
  */
-export function Operations({ lang, token }: { lang: Lang; token: string }) {
+export function Operations({ lang, who }: { lang: Lang; who: SignedIn }) {
+  const token = who.accessToken;
   return (
     <>
       <h1>{w(lang, 'operations')}</h1>
-      <DeadLetters lang={lang} token={token} />
+      <DeadLetters lang={lang} token={token} mayPropose={who.roles.some((r) => MAKERS.includes(r))} />
       <Parked lang={lang} token={token} />
       <Audit lang={lang} token={token} />
     </>
   );
 }
 
-function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
+/** The roles the gateway lets propose a change (POST /api/proposals): the others are not offered the replay. */
+const MAKERS: readonly string[] = ['operator', 'supervisor'];
+
+function DeadLetters({ lang, token, mayPropose }: { lang: Lang; token: string; mayPropose: boolean }) {
   const locale = localeOf(lang);
   const [topic, setTopic] = useState(TOPICS[0] ?? '');
   const [proposals, setProposals] = useState<Record<string, ProposalMade | Error>>({});
@@ -127,10 +132,12 @@ function DeadLetters({ lang, token }: { lang: Lang; token: string }) {
                         <Problem lang={lang} error={outcome} />
                       ) : outcome ? (
                         <p role="status">{`${w(lang, 'proposed')} ${outcome.proposalId}.`}</p>
-                      ) : (
+                      ) : mayPropose ? (
                         <button type="button" onClick={() => propose(l)}>
                           {w(lang, 'proposeReplay')}
                         </button>
+                      ) : (
+                        '—'
                       )}
                     </td>
                   </tr>

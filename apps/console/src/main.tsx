@@ -132,7 +132,7 @@ function App() {
         ) : screen === 'referential' ? (
           <Referential lang={lang} token={who.accessToken} />
         ) : screen === 'operations' ? (
-          <Operations lang={lang} token={who.accessToken} />
+          <Operations lang={lang} who={who} />
         ) : screen === 'reconciliation' ? (
           <Reconciliation lang={lang} token={who.accessToken} />
         ) : screen === 'reports' ? (
