@@ -64,6 +64,7 @@ const TOPICS = {
   relayResend: 'test.relay-resend.v1',
   packed: 'test.packed.v1',
   packedAcross: 'test.packed-across.v1',
+  relayLateBroker: 'test.relay-late-broker.v1',
 } as const;
 const EFFECTS_TOPIC = 'test.effects-applied.v1';
 
@@ -230,6 +231,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.duplicatesInChunk, partitions: 1 },
         { name: TOPICS.poison, partitions: 1 },
         { name: TOPICS.packedAcross, partitions: 3 },
+        { name: TOPICS.relayLateBroker, partitions: 1 },
         { name: TOPICS.undecodable, partitions: 1 },
         { name: TOPICS.forgedId, partitions: 1 },
         { name: TOPICS.resume, partitions: 1 },
@@ -862,6 +864,35 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       expect((await metrics.outboxParked.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { topic: TOPICS.relayRefused } })]);
       await ds.query(`TRUNCATE ${SCHEMA}.outbox_parked`);
     });
+
+    // A producer made while the broker is down (its connect refused, as after a broker restart
+    // dropped the one before) must not be kept: the relay's next pass makes another.
+    it('publishes once the broker answers when its first producer could not connect', async () => {
+      await appendEvents(TOPICS.relayLateBroker, 5);
+      const port = await freePort();
+      const [brokerHost, brokerPort] = kafkaBrokers()[0]!.split(':');
+      const proxy = net.createServer((client) => {
+        const upstream = net.connect(Number(brokerPort), brokerHost);
+        client.on('error', () => upstream.destroy());
+        upstream.on('error', () => client.destroy());
+        client.pipe(upstream).pipe(client);
+      });
+      running.push(() => new Promise((resolve) => proxy.close(resolve)));
+      const bus = new KafkajsBus(kafkaClientOptions({ ...testKafkaConnection(), KAFKA_BROKERS: `127.0.0.1:${port}` }, `${prefix}-relay-late-broker`), log);
+      running.push(() => bus.close());
+      const relay = new OutboxRelay(bus, { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, newMetrics(), log);
+      running.push(() => relay.stop());
+
+      const refused = await relay.relayOnce().catch((e: unknown) => e);
+      expect(String((refused as Error).message)).toMatch(/ECONNREFUSED/);
+      expect(await pendingCount()).toBe(5);
+
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await relay.drain();
+      expect(await pendingCount()).toBe(0);
+      const received = await consumeAll(physicalTopic(prefix, TOPICS.relayLateBroker), { expected: 5, settleMs: 200 });
+      expect(received.map((m) => (JSON.parse(m.value) as TestEvent).payload.seq)).toEqual([0, 1, 2, 3, 4]);
+    }, 120_000);
 
     it('replaces its own connection when Postgres drops it, and publishes what was written meanwhile', async () => {
       await startRelay('relay-reconnect', newMetrics());

@@ -91,11 +91,24 @@ export class KafkajsBus implements MessageBus {
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
-      await p.connect();
+      try {
+        await p.connect();
+      } catch (e) {
+        await p.disconnect().catch(() => undefined);
+        throw e;
+      }
       return p;
     })();
-    const p = await this.producerPromise;
     const made = this.producerPromise;
+    let p: Producer;
+    try {
+      p = await made;
+    } catch (e) {
+      // A producer that could not connect (the broker down at that moment) is not kept: the next
+      // call makes another, rather than every later one failing with this connection's error.
+      if (this.producerPromise === made) this.producerPromise = null;
+      throw e;
+    }
     return {
       send: async (records: OutboundRecord[]) => {
         if (records.length === 0) return;
@@ -280,7 +293,7 @@ export class KafkajsBus implements MessageBus {
 
   async close(): Promise<void> {
     for (const c of this.consumers) await c.disconnect().catch(() => undefined);
-    if (this.producerPromise) await (await this.producerPromise).disconnect().catch(() => undefined);
+    if (this.producerPromise) await this.producerPromise.then((p) => p.disconnect()).catch(() => undefined);
     if (this.admin) await this.admin.disconnect().catch(() => undefined);
   }
 }
