@@ -644,15 +644,8 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     );
     // The consumer bootstraps through a port where nothing listens yet; later a TCP relay to the
     // real broker opens there (the broker's metadata then sends the client to the broker itself).
-    const port = await freePort();
-    const [brokerHost, brokerPort] = kafkaBrokers()[0]!.split(':');
-    const relay = net.createServer((client) => {
-      const upstream = net.connect(Number(brokerPort), brokerHost);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-      client.pipe(upstream).pipe(client);
-    });
-    running.push(() => new Promise((resolve) => relay.close(resolve)));
+    const { port, open, close } = await brokerLater();
+    running.push(close);
 
     const consumerLog = createLogger('platform-test', 'silent');
     const waits: unknown[] = [];
@@ -671,7 +664,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     expect(startFailure).toBeNull();
     expect(await effectsCount()).toBe(0);
 
-    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    await open();
     await starting;
     await waitFor(() => caughtUp(consumer.groupId, TOPICS.lateBroker), { what: 'the late consumer at the end of the topic', timeoutMs: 45_000 });
     expect(await effectsCount()).toBe(40);
@@ -869,15 +862,8 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     // dropped the one before) must not be kept: the relay's next pass makes another.
     it('publishes once the broker answers when its first producer could not connect', async () => {
       await appendEvents(TOPICS.relayLateBroker, 5);
-      const port = await freePort();
-      const [brokerHost, brokerPort] = kafkaBrokers()[0]!.split(':');
-      const proxy = net.createServer((client) => {
-        const upstream = net.connect(Number(brokerPort), brokerHost);
-        client.on('error', () => upstream.destroy());
-        upstream.on('error', () => client.destroy());
-        client.pipe(upstream).pipe(client);
-      });
-      running.push(() => new Promise((resolve) => proxy.close(resolve)));
+      const { port, open, close } = await brokerLater();
+      running.push(close);
       const bus = new KafkajsBus(kafkaClientOptions({ ...testKafkaConnection(), KAFKA_BROKERS: `127.0.0.1:${port}` }, `${prefix}-relay-late-broker`), log);
       running.push(() => bus.close());
       const relay = new OutboxRelay(bus, { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, newMetrics(), log);
@@ -887,7 +873,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       expect(String((refused as Error).message)).toMatch(/ECONNREFUSED/);
       expect(await pendingCount()).toBe(5);
 
-      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await open();
       await relay.drain();
       expect(await pendingCount()).toBe(0);
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayLateBroker), { expected: 5, settleMs: 200 });
@@ -1126,6 +1112,27 @@ function commitsLost(bus: MessageBus): MessageBus {
           }),
       };
     },
+  };
+}
+
+/**
+ * A port where nothing listens yet, and the TCP relay to the real broker that opens there on
+ * `open()`: a client bootstrapping through it meets a broker that is not there, then one that is
+ * (the broker's metadata then sends it to the broker itself).
+ */
+async function brokerLater(): Promise<{ port: number; open: () => Promise<void>; close: () => Promise<void> }> {
+  const port = await freePort();
+  const [brokerHost, brokerPort] = kafkaBrokers()[0]!.split(':');
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(Number(brokerPort), brokerHost);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  return {
+    port,
+    open: () => new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve)),
+    close: () => new Promise<void>((resolve) => relay.close(() => resolve())),
   };
 }
 
