@@ -178,11 +178,16 @@ describe('settlement and delivery, on the real broker and database', () => {
     ((await getJson(`/penalties/monthly?month=${month}`)) as { byCounterparty: Array<{ counterparty: string }> }).byCounterparty.filter(
       (r) => r.counterparty === counterparty,
     );
-  /** The records of settlement.events.v1 with their place, the day markers included. */
+  /**
+   * The events of settlement.events.v1 with their place, the day markers included. Events bound
+   * for one partition may travel packed in one record, so an event's place on its partition is
+   * its rank in the reading order (a partition is read in order, a record's events in theirs),
+   * not its record's offset.
+   */
   const settlementRecords = async (n: number, timeoutMs = 20_000) =>
-    (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs, settleMs: 800 })).map((m) => ({
+    (await consumeAll(physicalTopic(env.prefix, Topics.settlementEvents), { expected: n, timeoutMs, settleMs: 800 })).map((m, rank) => ({
       partition: m.partition,
-      offset: BigInt(m.offset),
+      rank,
       event: JSON.parse(m.value) as EventEnvelope,
     }));
   /** The trades' events on settlement.events.v1: the day markers are no trade's. */
@@ -775,7 +780,7 @@ describe('settlement and delivery, on the real broker and database', () => {
           (r.event.payload as InstructionStatusChangedV1).stepQuantity &&
           (r.event.payload as InstructionStatusChangedV1).effectiveSettlementDate === d,
       );
-      for (const r of settledThatDay) expect(r.offset).toBeLessThan(ofDay[r.partition]!.offset);
+      for (const r of settledThatDay) expect(r.rank).toBeLessThan(ofDay[r.partition]!.rank);
     }
     expect(markers).toHaveLength(days.length * 6);
     // The closes of ISD, 1 Dec and 3 Dec settled something: the order is checked on real steps.
