@@ -49,6 +49,8 @@ const TRADE_DATE = '2026-11-26';
 const POLL_MS = 1000;
 /** The stack is measured idle this long before the first publish (its CPU at rest, per process). */
 const IDLE_SECONDS = Number(args.get('idle-seconds') ?? 5);
+/** The tables printed in the summary, the most written first (the results hold them all). */
+const ROWS_BY_TABLE_PRINTED = 15;
 const TIMEOUT_MS = 30 * 60_000;
 /**
  * BENCH_REPLICAS=notification=2,settlement=2: that many processes of those services, as an SRE
@@ -663,6 +665,13 @@ ${replicas
   )
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
+  rows by table        ${result.databasePerTrade.rowsWrittenByTable
+    .slice(0, ROWS_BY_TABLE_PRINTED)
+    .map(
+      (t) =>
+        `${t.table} ${t.total} (${[t.inserted && `${t.inserted} ins`, t.updated && `${t.updated} upd`, t.deleted && `${t.deleted} del`].filter(Boolean).join(', ')})`,
+    )
+    .join(', ')}${result.databasePerTrade.rowsWrittenByTable.length > ROWS_BY_TABLE_PRINTED ? ', … (all in the results)' : ''}
   idle (% of a core)   ${Object.entries(result.idleCorePercent)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')} (sum ${Object.values(result.idleCorePercent)
