@@ -955,13 +955,17 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       expect(await counterValue(metrics.duplicates, 'relay-resend')).toBe(50);
     });
 
+    /** `trades` trades of three events each (keyed trade-0, trade-1…), the event numbered `poisonAt` a poison. */
+    const threeEventTrades = (topic: string, trades: number, poisonAt: number): OutgoingEvent[] =>
+      Array.from({ length: trades * 3 }, (_, i) => {
+        const trade = Math.floor(i / 3);
+        const event = { ...testEvent(i, i === poisonAt ? { poison: true } : {}), correlationId: `trade-${trade}` };
+        return { topic, key: `trade-${trade}`, event };
+      });
+
     it('packs neighbouring events of one key into one record; the consumer applies each, and isolates a poison among them', async () => {
       // 10 trades, 3 events each written together; the middle event of the fifth trade is a poison.
-      const out = Array.from({ length: 30 }, (_, i) => {
-        const trade = Math.floor(i / 3);
-        const event = { ...testEvent(i, i === 13 ? { poison: true } : {}), correlationId: `trade-${trade}` };
-        return { topic: TOPICS.packed, key: `trade-${trade}`, event } satisfies OutgoingEvent;
-      });
+      const out = threeEventTrades(TOPICS.packed, 10, 13);
       await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
       const relay = new OutboxRelay(newBus('relay-packed'), { schema: SCHEMA, topicPrefix: prefix, batchMax: 100, pollMs: 50, databaseUrl }, newMetrics(), log);
       running.push(() => relay.stop());
@@ -984,11 +988,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
 
     it('packs the events of many trades bound for one partition into one record; each lands where its key does, a resend regrouped is applied once, a poison goes alone with its key', async () => {
       // 20 trades, 3 events each written together; the last event of trade-7 is a poison.
-      const out = Array.from({ length: 60 }, (_, i) => {
-        const trade = Math.floor(i / 3);
-        const event = { ...testEvent(i, i === 23 ? { poison: true } : {}), correlationId: `trade-${trade}` };
-        return { topic: TOPICS.packedAcross, key: `trade-${trade}`, event } satisfies OutgoingEvent;
-      });
+      const out = threeEventTrades(TOPICS.packedAcross, 20, 23);
       await ds.transaction((tx) => appendToOutbox(tx, SCHEMA, out));
       const [{ thirtieth }] = (await ds.query(`SELECT id::text AS thirtieth FROM ${SCHEMA}.outbox WHERE topic = $1 ORDER BY id OFFSET 29 LIMIT 1`, [
         TOPICS.packedAcross,
