@@ -76,9 +76,20 @@ describe('claimDue: the due deliveries of a channel, in due order, from the due 
     ]);
   });
 
-  it('claims the three due emails in the order they came due, and leases them', async () => {
+  it('claims the three due emails in the order they came due, leases them and starts their first attempt', async () => {
     const first = await claimDue(ds, 'EMAIL', deterministicId('claim', '1'), 400, 60_000);
-    expect(first.toSend.map((n) => n.recipient)).toEqual(['a@x.example', 'b@x.example', 'c@x.example']);
+    expect(first.toSend.map(({ n, attempt }) => [n.recipient, attempt.attemptNo, attempt.attempts])).toEqual([
+      ['a@x.example', 1, 1],
+      ['b@x.example', 1, 1],
+      ['c@x.example', 1, 1],
+    ]);
+    const kept = (await ds.query(
+      `SELECT claim_id, attempt_no, attempts, attempt_started_at IS NOT NULL AS in_flight,
+              next_attempt_at BETWEEN now() + interval '50 seconds' AND now() + interval '61 seconds' AS leased
+       FROM notification.notifications WHERE channel = 'EMAIL' AND status = 'PENDING' AND claim_id IS NOT NULL ORDER BY recipient`,
+    )) as Array<Record<string, unknown>>;
+    expect(kept).toEqual(['a', 'b', 'c'].map(() => ({ claim_id: deterministicId('claim', '1'), attempt_no: 1, attempts: 1, in_flight: true, leased: true })));
+    expect((await ds.query(`SELECT count(*)::int AS n FROM notification.delivery_attempts`))[0].n).toBe(0);
     const second = await claimDue(ds, 'EMAIL', deterministicId('claim', '2'), 400, 60_000);
     expect(second.toSend).toEqual([]);
     expect((await claimDue(ds, 'WEBHOOK', deterministicId('claim', '3'), 400, 60_000)).toSend).toEqual([]);
@@ -93,5 +104,21 @@ describe('claimDue: the due deliveries of a channel, in due order, from the due 
     // The lease over (a sender died with them), they wait again.
     await ds.query(`UPDATE notification.notifications SET next_attempt_at = now() - interval '1 second' WHERE claim_id IS NOT NULL AND status = 'PENDING'`);
     expect(await dueNow()).toBe(3);
+  });
+
+  it('claimed again after a sender died mid-send: the attempt it had in flight written interrupted, the next one started', async () => {
+    const again = await claimDue(ds, 'EMAIL', deterministicId('claim', '4'), 400, 60_000);
+    expect(again.toSend.map(({ n, attempt }) => [n.recipient, attempt.attemptNo, attempt.attempts])).toEqual([
+      ['a@x.example', 2, 2],
+      ['b@x.example', 2, 2],
+      ['c@x.example', 2, 2],
+    ]);
+    const written = (await ds.query(
+      `SELECT a.attempt_no, a.outcome, a.error LIKE 'interrupted:%' AS interrupted, n.recipient
+       FROM notification.delivery_attempts a JOIN notification.notifications n USING (notification_id) ORDER BY n.recipient`,
+    )) as Array<Record<string, unknown>>;
+    expect(written).toEqual(
+      ['a@x.example', 'b@x.example', 'c@x.example'].map((recipient) => ({ attempt_no: 1, outcome: 'ERROR', interrupted: true, recipient })),
+    );
   });
 });

@@ -28,7 +28,13 @@ function sent(notificationId: string, attemptNo: number, tradeRef: string): Sent
     },
     'cause-event-1',
   );
-  return { notificationId, attemptNo, smtpResponse: `250 2.0.0 OK queued as ${tradeRef}`, event };
+  return {
+    notificationId,
+    attemptNo,
+    smtpResponse: `250 2.0.0 OK queued as ${tradeRef}`,
+    event,
+    message: { language: 'fr', subject: `Avis d'opéré — ${tradeRef}`, body: `Avis d'opéré de la négociation ${tradeRef}` },
+  };
 }
 
 describe('recordSent: the SENT marks and their events in one statement', () => {
@@ -38,7 +44,7 @@ describe('recordSent: the SENT marks and their events in one statement', () => {
   beforeAll(async () => {
     ({ url, ds } = await notificationDatabase('notif-record-sent', noticeId));
     // a and b are ours and PENDING; c was taken over by another sender after our lease, which sent it first.
-    // Each with its first attempt in flight, started 10 s ago (startAttempts keeps it on the delivery; no attempt row yet).
+    // Each with its first attempt in flight, started 10 s ago (the claim keeps it on the delivery; no attempt row yet).
     await ds.query(
       `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, status, attempts, claim_id, sent_at,
                                                attempt_no, attempt_started_at)
@@ -62,12 +68,13 @@ describe('recordSent: the SENT marks and their events in one statement', () => {
 
     expect([...marked].sort()).toEqual([ids[0], ids[1]].sort());
     const notifications = (await ds.query(
-      `SELECT notification_id, status, claim_id, sent_at < now() - interval '30 seconds' AS earlier FROM notification.notifications ORDER BY recipient`,
-    )) as Array<{ notification_id: string; status: string; claim_id: string | null; earlier: boolean }>;
-    expect(notifications.map((n) => [n.notification_id, n.status, n.claim_id, n.earlier])).toEqual([
-      [ids[0], 'SENT', null, false],
-      [ids[1], 'SENT', null, false],
-      [ids[2], 'SENT', null, true], // the other sender's mark stands
+      `SELECT notification_id, status, claim_id, sent_at < now() - interval '30 seconds' AS earlier, language, subject, body
+       FROM notification.notifications ORDER BY recipient`,
+    )) as Array<{ notification_id: string; status: string; claim_id: string | null; earlier: boolean; language: string | null; subject: string | null; body: string | null }>;
+    expect(notifications.map((n) => [n.notification_id, n.status, n.claim_id, n.earlier, n.language, n.subject, n.body])).toEqual([
+      [ids[0], 'SENT', null, false, 'fr', "Avis d'opéré — T-A", "Avis d'opéré de la négociation T-A"],
+      [ids[1], 'SENT', null, false, 'fr', "Avis d'opéré — T-B", "Avis d'opéré de la négociation T-B"],
+      [ids[2], 'SENT', null, true, null, null, null], // the other sender's mark stands, with what it wrote
     ]);
     const attempts = (await ds.query(
       `SELECT notification_id, outcome, smtp_response, finished_at - started_at >= interval '10 seconds' AS started_in_flight FROM notification.delivery_attempts ORDER BY notification_id`,

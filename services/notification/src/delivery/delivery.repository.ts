@@ -30,8 +30,14 @@ export interface ClaimedNotification {
   attempts: number;
 }
 
+/** A delivery claimed with its attempt started: this sender's to send until the lease runs out. */
+export interface ClaimedDelivery {
+  n: ClaimedNotification;
+  attempt: StartedAttempt;
+}
+
 export interface ClaimResult {
-  toSend: ClaimedNotification[];
+  toSend: ClaimedDelivery[];
 }
 
 export interface PendingRow {
@@ -66,30 +72,46 @@ export const CLAIMABLE = `n.status = 'PENDING' AND n.next_attempt_at <= now() AN
 /**
  * Claims up to `limit` due deliveries of one channel, in the order they came due (a new delivery is
  * due when created; a retry after its backoff), read from the index of the channel's pending
- * deliveries by due time, so retries not yet due cost nothing. SKIP LOCKED lets replicas claim disjoint
- * sets; the claim (claim_id and a lease in next_attempt_at) is committed at once, so no lock is
- * held while the batch is rendered, its attempts recorded and the channel works. One statement,
- * its own transaction: the rows are locked and claimed together, and an idle poll (every
- * SEND_POLL_MS, per channel) is one round trip instead of three.
+ * deliveries by due time, so retries not yet due cost nothing, and starts an attempt on each. SKIP
+ * LOCKED lets replicas claim disjoint sets; the claim (claim_id, a lease in next_attempt_at, the
+ * attempt's number and start) is committed at once, so no lock is held while the batch is rendered
+ * and the channel works. The attempt in flight is kept on the delivery, not as a row: its
+ * `delivery_attempts` row is written once, at the outcome, with what was sent. An earlier attempt
+ * still in flight here (its sender died mid-send, its lease ran out) is written now, closed as
+ * interrupted: that mail may have arrived, and the resend carries the same Message-ID. One statement,
+ * its own transaction, one row update per delivery until its outcome; an idle poll (every
+ * SEND_POLL_MS, per channel) is one round trip. `leaseMs` must cover the batch's sends and the
+ * commit of their outcomes: then another sender may take these deliveries over.
  */
 export async function claimDue(ds: DataSource, channel: Channel, claimId: string, limit: number, leaseMs: number): Promise<ClaimResult> {
+  // `due` is the deliveries as they were before this statement (same snapshot): the attempt they had
+  // in flight, if any, is the one written interrupted.
   const rows = (await ds.query(
     `WITH due AS MATERIALIZED (
        SELECT n.notification_id, n.notice_id, k.kind, n.channel, k.cause_event_id, k.trade_ref, k.party AS account, k.recipient_type,
               k.payload, k.document, k.party_id, k.party_name, coalesce(n.language, k.language, 'en') AS language, k.base_currency, k.instrument_name,
-              n.recipient, n.attempts, n.next_attempt_at
+              n.recipient, n.attempts, n.next_attempt_at, n.attempt_no AS previous_no, n.attempt_started_at AS previous_started_at
        FROM notification.notifications n JOIN notification.notices k USING (notice_id)
        WHERE ${CLAIMABLE} AND n.channel = $2
        ORDER BY n.next_attempt_at, n.notification_id
        LIMIT $1
        FOR UPDATE OF n SKIP LOCKED),
-     claimed AS (
-       UPDATE notification.notifications n SET claim_id = $3, next_attempt_at = now() + $4::interval
-       FROM due WHERE n.notification_id = due.notification_id)
-     SELECT * FROM due ORDER BY next_attempt_at, notification_id`,
+     started AS (
+       UPDATE notification.notifications n
+       SET claim_id = $3, next_attempt_at = now() + $4::interval, attempts = n.attempts + 1, attempt_no = n.attempt_no + 1, attempt_started_at = now()
+       FROM due WHERE n.notification_id = due.notification_id
+       RETURNING n.notification_id, n.attempt_no AS started_no, n.attempts AS started_attempts),
+     interrupted AS (
+       INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, error)
+       SELECT notification_id, previous_no, previous_started_at, now(), 'ERROR',
+         'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
+       FROM due WHERE previous_started_at IS NOT NULL AND previous_no >= 1
+       ON CONFLICT (notification_id, attempt_no) DO NOTHING)
+     SELECT due.*, started.started_no, started.started_attempts FROM due JOIN started USING (notification_id)
+     ORDER BY due.next_attempt_at, due.notification_id`,
     [limit, channel, claimId, ms(leaseMs)],
-  )) as PendingRow[];
-  return { toSend: rows.map(claimedOf) };
+  )) as Array<PendingRow & { started_no: number; started_attempts: number }>;
+  return { toSend: rows.map((r) => ({ n: claimedOf(r), attempt: { attemptNo: r.started_no, attempts: r.started_attempts } })) };
 }
 
 /** A delivery's row as the senders render it. */
@@ -134,65 +156,19 @@ export async function noticeAsMailed(ds: DataSource, noticeId: string): Promise<
   return row ? claimedOf(row) : null;
 }
 
-/** A rendered notification about to be handed to SMTP, with what it will carry. */
-export interface AttemptStart {
-  notificationId: string;
-  recipient: string;
-  language: 'fr' | 'en';
-  subject: string;
-  body: string;
-}
-
-/** An attempt recorded and committed: the notification is this sender's to send now. */
+/** An attempt started by the claim: the notification is this sender's to send now. */
 export interface StartedAttempt {
   attemptNo: number;
   /** Attempts that count against SEND_ATTEMPTS_MAX, this one included. */
   attempts: number;
 }
 
-/**
- * Starts one attempt per notification of the batch and commits them, in one statement, before any
- * of these messages goes to SMTP, with what is about to be sent. The attempt in flight is kept on
- * the delivery (`attempt_no`, `attempt_started_at`), not as a row: its `delivery_attempts` row is
- * written once, at the outcome. An earlier attempt still in flight here (the process died mid-send)
- * is written now, closed as interrupted: that mail may have arrived, and the resend carries the same
- * Message-ID. `leaseMs` is how long the batch's sends may take before another sender may take these
- * notifications over.
- * Returns the started attempts by notification id; a notification missing from it was lost to
- * another sender (our claim's lease ran out) and must not be sent.
- */
-export async function startAttempts(ds: DataSource, claimId: string, attempts: AttemptStart[], leaseMs: number): Promise<Map<string, StartedAttempt>> {
-  if (attempts.length === 0) return new Map();
-  // One statement, so one transaction and one round trip. `o` is the delivery as it was before this
-  // statement (same snapshot): the attempt it had in flight, if any, is the one written interrupted.
-  const rows = (await ds.query(
-    `WITH owned AS (
-       UPDATE notification.notifications n
-       SET attempts = n.attempts + 1, attempt_no = n.attempt_no + 1, attempt_started_at = now(),
-           recipient = a.recipient, language = a.language, subject = a.subject, body = a.body,
-           next_attempt_at = now() + $7::interval
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS a(notification_id, recipient, language, subject, body),
-            notification.notifications o
-       WHERE n.notification_id = a.notification_id AND o.notification_id = n.notification_id AND n.claim_id = $6 AND n.status = 'PENDING'
-       RETURNING n.notification_id, n.attempt_no, n.attempts, o.attempt_no AS previous_no, o.attempt_started_at AS previous_started_at),
-     interrupted AS (
-       INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, error)
-       SELECT notification_id, previous_no, previous_started_at, now(), 'ERROR',
-         'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
-       FROM owned WHERE previous_started_at IS NOT NULL AND previous_no >= 1
-       ON CONFLICT (notification_id, attempt_no) DO NOTHING)
-     SELECT notification_id, attempt_no, attempts FROM owned`,
-    [
-      attempts.map((a) => a.notificationId),
-      attempts.map((a) => a.recipient),
-      attempts.map((a) => a.language),
-      attempts.map((a) => a.subject),
-      attempts.map((a) => a.body),
-      claimId,
-      ms(leaseMs),
-    ],
-  )) as Array<{ notification_id: string; attempt_no: number; attempts: number }>;
-  return new Map(rows.map((r) => [r.notification_id, { attemptNo: r.attempt_no, attempts: r.attempts }]));
+/** What an attempt carried, written on the delivery with its outcome: the audit's record of the message. */
+export interface AttemptMessage {
+  language: 'fr' | 'en';
+  subject: string;
+  /** The mail's text, or the webhook's JSON body. */
+  body: string;
 }
 
 /** A message the server accepted, with the event that says so. */
@@ -201,11 +177,12 @@ export interface SentAttempt {
   attemptNo: number;
   smtpResponse: string;
   event: NotificationSentEvent;
+  message: AttemptMessage;
 }
 
 /**
  * SMTP accepted these messages: each attempt's row written SENT (its start read from the delivery),
- * notifications SENT, one NotificationSent each in the outbox — one statement for the batch (its own
+ * notifications SENT with what they carried, one NotificationSent each in the outbox — one statement for the batch (its own
  * transaction), so one round trip per mail in the sending lane rather than five (begin, three
  * statements, commit). An attempt already written (closed as interrupted by a sender that took the
  * delivery over) is corrected to SENT: the server did accept it. A notification already SENT (a
@@ -223,17 +200,19 @@ export async function recordSent(ds: DataSource, sent: SentAttempt[]): Promise<S
   // headers, and the relay woken by the insert's trigger.
   const marked = (await ds.query(
     `WITH s AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY
-         AS s(notification_id, attempt_no, smtp_response, event_id, message_key, n)),
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY
+         AS s(notification_id, attempt_no, smtp_response, event_id, message_key, language, subject, body, n)),
      attempts AS (
        INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, smtp_response)
        SELECT s.notification_id, s.attempt_no, coalesce(CASE WHEN n.attempt_no = s.attempt_no THEN n.attempt_started_at END, now()), now(), 'SENT', s.smtp_response
        FROM s JOIN notification.notifications n USING (notification_id)
        ON CONFLICT (notification_id, attempt_no) DO UPDATE SET finished_at = now(), outcome = 'SENT', error = NULL, smtp_response = EXCLUDED.smtp_response),
      marked AS (
-       UPDATE notification.notifications SET status = 'SENT', sent_at = now(), claim_id = NULL, last_error = NULL, attempt_started_at = NULL
-       WHERE notification_id = ANY($1::uuid[]) AND status = 'PENDING'
-       RETURNING notification_id),
+       UPDATE notification.notifications n
+       SET status = 'SENT', sent_at = now(), claim_id = NULL, last_error = NULL, attempt_started_at = NULL,
+           language = s.language, subject = s.subject, body = s.body
+       FROM s WHERE n.notification_id = s.notification_id AND n.status = 'PENDING'
+       RETURNING n.notification_id),
      appended AS (
        INSERT INTO notification.outbox (event_id, topic, message_key, value, headers)
        SELECT s.event_id, $6::text, s.message_key, v.value::text, h.value::jsonb
@@ -251,6 +230,9 @@ export async function recordSent(ds: DataSource, sent: SentAttempt[]): Promise<S
       Topics.notificationEvents,
       JSON.stringify(sent.map((s) => s.event)),
       JSON.stringify(sent.map((s) => eventHeaders(s.event))),
+      sent.map((s) => s.message.language),
+      sent.map((s) => s.message.subject),
+      sent.map((s) => s.message.body),
     ],
   )) as Array<{ notification_id: string }>;
   return new Set(marked.map((m) => m.notification_id));
@@ -266,9 +248,10 @@ export interface AttemptError {
   /** The server was never reached: the attempt is given back, an outage does not use up a notice's attempts. */
   refund: boolean;
   retryAfterMs: number;
+  message: AttemptMessage;
 }
 
-/** An attempt recorded for a message the batch stopped before handing to SMTP. */
+/** An attempt started for a message the batch stopped before handing to SMTP. */
 export interface UntriedAttempt {
   notificationId: string;
   attemptNo: number;
@@ -276,7 +259,7 @@ export interface UntriedAttempt {
 
 /**
  * What did not go out, in one transaction. Refused attempts are written with the error, their
- * notifications FAILED or due again after a backoff. Attempts never tried (SMTP went unreachable,
+ * notifications FAILED or due again after a backoff, with what the attempt carried. Attempts never tried (SMTP went unreachable,
  * or the send window closed, before their turn) are taken back: nothing is written for an attempt
  * that never was — an outage would otherwise add a batch of them every pass — their number and
  * count given back and the notification due again at once, as if never claimed.
@@ -284,7 +267,7 @@ export interface UntriedAttempt {
 export async function recordNotSent(ds: DataSource, refused: AttemptError[], untried: UntriedAttempt[]): Promise<void> {
   if (refused.length === 0 && untried.length === 0) return;
   await ds.transaction(async (tx) => {
-    // Notifications first, then their attempts: the order startAttempts and recordSent lock them in.
+    // Notifications first, then their attempts: the order claimDue and recordSent lock them in.
     // Updating the attempts first, as this did, could deadlock with a sender that took these
     // notifications over after our lease ran out and was recording them SENT.
     await tx.query(`SELECT 1 FROM notification.notifications WHERE notification_id = ANY($1::uuid[]) ORDER BY notification_id FOR UPDATE`, [
@@ -299,9 +282,12 @@ export async function recordNotSent(ds: DataSource, refused: AttemptError[], unt
         refused.map((e) => e.final),
         refused.map((e) => e.refund),
         refused.map((e) => Math.max(0, Math.round(e.retryAfterMs))),
+        refused.map((e) => e.message.language),
+        refused.map((e) => e.message.subject),
+        refused.map((e) => e.message.body),
       ];
-      const outcomes = `unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::boolean[], $7::bigint[])
-                        AS e(notification_id, attempt_no, error, smtp_response, final, refund, retry_after_ms)`;
+      const outcomes = `unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::boolean[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+                        AS e(notification_id, attempt_no, error, smtp_response, final, refund, retry_after_ms, language, subject, body)`;
       await tx.query(
         `INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, error, smtp_response)
          SELECT e.notification_id, e.attempt_no, coalesce(CASE WHEN n.attempt_no = e.attempt_no THEN n.attempt_started_at END, now()), now(), 'ERROR', e.error, e.smtp_response
@@ -313,7 +299,8 @@ export async function recordNotSent(ds: DataSource, refused: AttemptError[], unt
         `UPDATE notification.notifications n
          SET status = CASE WHEN e.final THEN 'FAILED' ELSE 'PENDING' END, last_error = e.error, claim_id = NULL,
              attempt_started_at = CASE WHEN n.attempt_no = e.attempt_no THEN NULL ELSE n.attempt_started_at END,
-             attempts = n.attempts - CASE WHEN e.refund THEN 1 ELSE 0 END, next_attempt_at = now() + e.retry_after_ms * interval '1 millisecond'
+             attempts = n.attempts - CASE WHEN e.refund THEN 1 ELSE 0 END, next_attempt_at = now() + e.retry_after_ms * interval '1 millisecond',
+             language = e.language, subject = e.subject, body = e.body
          FROM ${outcomes}
          WHERE n.notification_id = e.notification_id AND n.status = 'PENDING'`,
         params,
@@ -332,10 +319,14 @@ export async function recordNotSent(ds: DataSource, refused: AttemptError[], unt
   });
 }
 
-/** A notification that cannot be rendered will not render on a retry either: FAILED, with the reason. */
+/**
+ * A notification that cannot be rendered will not render on a retry either: FAILED, with the reason.
+ * Nothing was sent: the attempt its claim started is taken back.
+ */
 export async function markUnrenderable(ds: DataSource, notificationId: string, claimId: string, error: string): Promise<void> {
   await ds.query(
-    `UPDATE notification.notifications SET status = 'FAILED', last_error = $3, claim_id = NULL
+    `UPDATE notification.notifications
+     SET status = 'FAILED', last_error = $3, claim_id = NULL, attempts = attempts - 1, attempt_no = attempt_no - 1, attempt_started_at = NULL
      WHERE notification_id = $1 AND claim_id = $2 AND status = 'PENDING'`,
     [notificationId, claimId, error.slice(0, 2000)],
   );

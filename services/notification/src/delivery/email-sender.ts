@@ -13,8 +13,9 @@ import {
   markUnrenderable,
   recordNotSent,
   recordSent,
-  startAttempts,
   type AttemptError,
+  type AttemptMessage,
+  type ClaimedDelivery,
   type ClaimedNotification,
   type SentAttempt,
   type StartedAttempt,
@@ -34,10 +35,8 @@ const SMTP_SOCKET_TIMEOUT_MS = 30_000;
 const SMTP_MESSAGES_PER_CONNECTION_MAX = 100;
 /** One send, from handing the message to the pool to the server's final reply. */
 const SEND_TIMEOUT_MS = 60_000;
-/** A claimed notification not reached within this is free for another sender. */
-const CLAIM_LEASE_MS = 5 * 60_000;
 /**
- * No send of a batch starts later than this after the batch's attempts were committed; the ones
+ * No send of a batch starts later than this after the batch was claimed; the ones
  * not reached by then are given back, uncounted, to the next pass. Without it a slow server would
  * stretch a batch past its lease (100 messages × 60 s / 8 lanes: 12.5 min), and another sender could take
  * over notifications still being sent here.
@@ -45,14 +44,14 @@ const CLAIM_LEASE_MS = 5 * 60_000;
 const BATCH_SEND_WINDOW_MS = 30_000;
 /** Left, after the batch's last send has ended at the latest, to commit its outcomes. */
 const OUTCOME_COMMIT_MARGIN_MS = 30_000;
-/** Once their attempts are recorded, the batch's notifications are this sender's for this long (2 min): every send starts in the window and ends within its timeout. */
+/** Once claimed, the batch's notifications are this sender's for this long (2 min): every send starts in the window and ends within its timeout. */
 const SEND_LEASE_MS = BATCH_SEND_WINDOW_MS + SEND_TIMEOUT_MS + OUTCOME_COMMIT_MARGIN_MS;
 /** After an answered failure (4xx), the next attempt waits 30 s, 1 min, 2 min… — greylisting usually asks for minutes. */
 const RETRY_BACKOFF_BASE_MS = 30_000;
 const RETRY_BACKOFF_MAX_MS = 30 * 60_000;
 /** The loop's own backoff when SMTP or Postgres is unreachable. */
 
-/** A notification of the batch, rendered, its attempt committed: ready for SMTP. */
+/** A notification of the batch, claimed with its attempt started, rendered: ready for SMTP. */
 interface Delivery {
   n: ClaimedNotification;
   /** The PDF is rendered in the sending lane, so that one lane's rendering overlaps the others' SMTP round trips. */
@@ -89,11 +88,11 @@ function smtpHost(url: string): string {
 
 /**
  * Sends the pending notifications by email, each once, a claimed batch at a time with a handful of
- * commits per batch rather than per mail: claim (SKIP LOCKED, committed at once), render, commit
- * the attempts of the whole batch, hand the mails to SMTP side by side with the stable Message-ID
- * <notification_id@postera>, then commit the outcomes: every SENT with its NotificationSent in
- * the outbox in one transaction, then the errors (backoff, or FAILED when the attempts run out
- * or the server refuses for good) in another.
+ * commits per batch rather than per mail: claim the batch with an attempt started on each (SKIP
+ * LOCKED, committed at once), render, hand the mails to SMTP side by side with the stable Message-ID
+ * <notification_id@postera>, then commit the outcomes with what each mail carried: every SENT with
+ * its NotificationSent in the outbox (group-committed as the lanes hand them in), then the errors
+ * (backoff, or FAILED when the attempts run out or the server refuses for good) in one transaction.
  */
 @Injectable()
 export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -165,40 +164,23 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
   /** One pass: claim a batch and deliver it. Returns how many notifications it settled, and whether SMTP was unreachable. */
   async sendOnce(): Promise<{ handled: number; unreachable: boolean }> {
     const claimId = newId();
-    const { toSend } = await claimDue(this.ds, 'EMAIL', claimId, this.config.SEND_BATCH_MAX, CLAIM_LEASE_MS);
-    const renderable = await this.renderAll(toSend, claimId);
-    const started = await startAttempts(
-      this.ds,
-      claimId,
-      renderable.map(({ n, rendered }) => ({
-        notificationId: n.notificationId,
-        recipient: n.recipient,
-        language: n.language,
-        subject: rendered.subject,
-        body: rendered.body,
-      })),
-      SEND_LEASE_MS,
-    );
-    // Missing from `started`: another sender took it over after our claim's lease ran out.
-    if (started.size < renderable.length)
-      this.log.warn({ lost: renderable.length - started.size }, 'claimed notifications taken over by another sender; not sent here');
-    const deliveries = renderable.flatMap((r) => {
-      const attempt = started.get(r.n.notificationId);
-      return attempt ? [{ ...r, attempt }] : [];
-    });
-    const outcomes = await this.sendAll(deliveries);
+    // Read before the claim: the send window closes no later than the lease the claim starts allows.
+    const claimedAt = Date.now();
+    const { toSend } = await claimDue(this.ds, 'EMAIL', claimId, this.config.SEND_BATCH_MAX, SEND_LEASE_MS);
+    const deliveries = await this.renderAll(toSend, claimId);
+    const outcomes = await this.sendAll(deliveries, claimedAt + BATCH_SEND_WINDOW_MS);
     const unreachable = await this.recordOutcomes(deliveries, outcomes);
     const notSent = outcomes.filter((o) => o.status === 'not-sent').length;
     return { handled: toSend.length - notSent, unreachable };
   }
 
   /** Subject and body of each claimed notification (the PDF is drawn from them in the sending lane); one that cannot be rendered is FAILED at once (it would not render on a retry either). */
-  private async renderAll(claimed: ClaimedNotification[], claimId: string): Promise<Array<Omit<Delivery, 'attempt'>>> {
-    const renderable: Array<Omit<Delivery, 'attempt'>> = [];
-    for (const n of claimed) {
+  private async renderAll(claimed: ClaimedDelivery[], claimId: string): Promise<Delivery[]> {
+    const renderable: Delivery[] = [];
+    for (const { n, attempt } of claimed) {
       try {
         const text = renderNotification(n.kind, n.payload, noticeContextOf(n, this.config));
-        renderable.push({ n, rendered: { ...text, createdAt: noticeIssuedAt(n) } });
+        renderable.push({ n, attempt, rendered: { ...text, createdAt: noticeIssuedAt(n) } });
       } catch (e) {
         await markUnrenderable(this.ds, n.notificationId, claimId, (e as Error).message);
         this.log.error({ err: e, correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind }, 'notification cannot be rendered; FAILED');
@@ -214,8 +196,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
    * wall) or the batch's send window has closed (the lease must cover every send); those are
    * returned as not sent.
    */
-  private async sendAll(deliveries: Delivery[]): Promise<SendOutcome[]> {
-    const windowClosesAt = Date.now() + BATCH_SEND_WINDOW_MS;
+  private async sendAll(deliveries: Delivery[], windowClosesAt: number): Promise<SendOutcome[]> {
     const outcomes: Array<SendOutcome | undefined> = [];
     let next = 0;
     let stopped: string | null = null;
@@ -276,7 +257,13 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
     // Committed before this lane sends anything else (with the marks other lanes handed in
     // meanwhile): a crash can leave unrecorded only the mails accepted and not yet marked, at most
     // one per lane (SEND_CONCURRENCY_MAX), instead of a whole batch.
-    const sent: SentAttempt = { notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: response, event: sentEvent(n, attempt) };
+    const sent: SentAttempt = {
+      notificationId: n.notificationId,
+      attemptNo: attempt.attemptNo,
+      smtpResponse: response,
+      event: sentEvent(n, attempt),
+      message: messageOf(n, rendered),
+    };
     try {
       if (await this.sentMarks.submit(sent))
         this.log.info({ correlationId: n.tradeRef, notificationId: n.notificationId, kind: n.kind, attemptNo: attempt.attemptNo }, 'notification sent');
@@ -303,7 +290,13 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       switch (outcome.status) {
         case 'accepted':
           if (outcome.recorded) break;
-          sent.push({ notificationId: d.n.notificationId, attemptNo: d.attempt.attemptNo, smtpResponse: outcome.response, event: sentEvent(d.n, d.attempt) });
+          sent.push({
+            notificationId: d.n.notificationId,
+            attemptNo: d.attempt.attemptNo,
+            smtpResponse: outcome.response,
+            event: sentEvent(d.n, d.attempt),
+            message: messageOf(d.n, d.rendered),
+          });
           break;
         case 'refused':
           refused.push({ d, error: this.failedAttempt(d, outcome.error) });
@@ -336,7 +329,7 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** 5xx: FAILED now. 4xx: counted, retried with a backoff, FAILED at SEND_ATTEMPTS_MAX. Unreachable: given back, not counted. */
-  private failedAttempt({ n, attempt }: Delivery, e: NodemailerError): AttemptError {
+  private failedAttempt({ n, attempt, rendered }: Delivery, e: NodemailerError): AttemptError {
     const unreachable = isUnreachable(e);
     return {
       notificationId: n.notificationId,
@@ -346,8 +339,14 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       final: !unreachable && (e.permanent === true || attempt.attempts >= this.config.SEND_ATTEMPTS_MAX),
       refund: unreachable,
       retryAfterMs: unreachable ? 0 : Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_BASE_MS * 2 ** (attempt.attempts - 1)),
+      message: messageOf(n, rendered),
     };
   }
+}
+
+/** What the mail carried, for the delivery's row. */
+function messageOf(n: ClaimedNotification, rendered: Delivery['rendered']): AttemptMessage {
+  return { language: n.language, subject: rendered.subject, body: rendered.body };
 }
 
 function messageIdOf(n: ClaimedNotification): string {

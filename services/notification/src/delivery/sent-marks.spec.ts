@@ -4,7 +4,13 @@ import type { SentAttempt } from './delivery.repository.js';
 import { SentMarks } from './sent-marks.js';
 
 const log = createLogger('sent-marks-spec', 'silent');
-const mark = (notificationId: string): SentAttempt => ({ notificationId, attemptNo: 1, smtpResponse: '250 OK', event: {} as SentAttempt['event'] });
+const mark = (notificationId: string): SentAttempt => ({
+  notificationId,
+  attemptNo: 1,
+  smtpResponse: '250 OK',
+  event: {} as SentAttempt['event'],
+  message: { language: 'en', subject: 'Trade confirmation', body: 'Trade confirmation' },
+});
 /** What node-postgres raises while Postgres restarts. */
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 

@@ -11,7 +11,7 @@ import {
   markUnrenderable,
   recordNotSent,
   recordSent,
-  startAttempts,
+  type AttemptMessage,
   type ClaimedNotification,
   type StartedAttempt,
 } from './delivery.repository.js';
@@ -24,9 +24,7 @@ import { DestinationRule } from './webhook-destination.js';
 import { postWebhook, type WebhookPostOutcome } from './webhook-post.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signatureHeader, TIMESTAMP_HEADER } from './webhook-signature.js';
 
-/** A claimed delivery not reached within this is free for another sender. */
-const CLAIM_LEASE_MS = 5 * 60_000;
-/** No POST of a batch starts later than this after the batch's attempts were committed. */
+/** No POST of a batch starts later than this after the batch was claimed. */
 const BATCH_SEND_WINDOW_MS = 30_000;
 const OUTCOME_COMMIT_MARGIN_MS = 30_000;
 
@@ -34,13 +32,16 @@ interface Delivery {
   n: ClaimedNotification;
   body: string;
   attempt: StartedAttempt;
+  /** What the attempt carries, for the delivery's row. */
+  message: AttemptMessage;
 }
 
 /**
  * Sends the pending WEBHOOK deliveries: an HTTP POST of the notice as JSON, signed with
  * HMAC-SHA256 over `<timestamp>.<body>` (x-postera-timestamp, x-postera-signature) and carrying
  * `Idempotency-Key: <notification id>`, the same on every attempt, so a receiver can drop a copy.
- * Every attempt is committed before the POST and its outcome right after it; an answer other than
+ * Every attempt is committed, started by the claim, before the POST, and its outcome with the body
+ * right after it; an answer other than
  * 2xx (or none) is retried with exponential backoff — WEBHOOK_BACKOFF_BASE_MS × 2ⁿ⁻¹, capped —
  * and after WEBHOOK_ATTEMPTS_MAX attempts the delivery is FAILED, listed for operators, who can resend it.
  * A destination the rule refuses (webhook-destination) is FAILED at its first attempt: it will not
@@ -82,10 +83,18 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
 
   async sendOnce(): Promise<number> {
     const claimId = newId();
-    const { toSend } = await claimDue(this.ds, 'WEBHOOK', claimId, this.config.SEND_BATCH_MAX, CLAIM_LEASE_MS);
+    // Read before the claim: the send window closes no later than the lease the claim starts allows.
+    const windowClosesAt = Date.now() + BATCH_SEND_WINDOW_MS;
+    const { toSend } = await claimDue(
+      this.ds,
+      'WEBHOOK',
+      claimId,
+      this.config.SEND_BATCH_MAX,
+      BATCH_SEND_WINDOW_MS + this.config.WEBHOOK_TIMEOUT_MS + OUTCOME_COMMIT_MARGIN_MS,
+    );
     if (toSend.length === 0) return 0;
-    const bodies: Array<{ n: ClaimedNotification; body: string; subject: string }> = [];
-    for (const n of toSend) {
+    const deliveries: Delivery[] = [];
+    for (const { n, attempt } of toSend) {
       try {
         const text = renderNotification(n.kind, n.payload, noticeContextOf(n, this.config));
         // The same bytes on every attempt of a delivery: the receiver may compare copies.
@@ -99,23 +108,12 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
           text: text.body,
           document: n.document,
         });
-        bodies.push({ n, body, subject: text.subject });
+        deliveries.push({ n, body, attempt, message: { language: n.language, subject: text.subject, body } });
       } catch (e) {
         await markUnrenderable(this.ds, n.notificationId, claimId, (e as Error).message);
         this.log.error({ err: e, notificationId: n.notificationId }, 'webhook notice cannot be rendered; FAILED');
       }
     }
-    const started = await startAttempts(
-      this.ds,
-      claimId,
-      bodies.map(({ n, body, subject }) => ({ notificationId: n.notificationId, recipient: n.recipient, language: n.language, subject, body })),
-      BATCH_SEND_WINDOW_MS + this.config.WEBHOOK_TIMEOUT_MS + OUTCOME_COMMIT_MARGIN_MS,
-    );
-    const deliveries: Delivery[] = bodies.flatMap((b) => {
-      const attempt = started.get(b.n.notificationId);
-      return attempt ? [{ ...b, attempt }] : [];
-    });
-    const windowClosesAt = Date.now() + BATCH_SEND_WINDOW_MS;
     const untried: Delivery[] = [];
     let next = 0;
     const lane = async () => {
@@ -153,7 +151,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** One POST and its outcome, committed at once. A secret that does not open is a failed attempt: nothing is sent unsigned or signed with another. */
-  private async deliver({ n, body, attempt }: Delivery): Promise<void> {
+  private async deliver({ n, body, attempt, message }: Delivery): Promise<void> {
     const timestamp = Math.floor(Date.now() / 1000);
     let outcome: WebhookPostOutcome | { kind: 'failed'; error: string };
     try {
@@ -201,7 +199,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
         },
         n.causeEventId,
       );
-      await this.sentMarks.submit({ notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: answer!, event });
+      await this.sentMarks.submit({ notificationId: n.notificationId, attemptNo: attempt.attemptNo, smtpResponse: answer!, event, message });
       log.info('webhook delivered');
       return;
     }
@@ -210,7 +208,7 @@ export class WebhookSender implements OnApplicationBootstrap, BeforeApplicationS
     const retryAfterMs = Math.min(this.config.WEBHOOK_BACKOFF_MAX_MS, this.config.WEBHOOK_BACKOFF_BASE_MS * 2 ** (attempt.attempts - 1));
     await recordNotSent(
       this.ds,
-      [{ notificationId: n.notificationId, attemptNo: attempt.attemptNo, error, smtpResponse: answer, final, refund: false, retryAfterMs }],
+      [{ notificationId: n.notificationId, attemptNo: attempt.attemptNo, error, smtpResponse: answer, final, refund: false, retryAfterMs, message }],
       [],
     );
     if (outcome.kind === 'refused') log.error({ error }, 'webhook destination refused; FAILED at once');
