@@ -70,7 +70,15 @@ describe('recordSent: the SENT marks and their events in one statement', () => {
     const notifications = (await ds.query(
       `SELECT notification_id, status, claim_id, sent_at < now() - interval '30 seconds' AS earlier, language, subject, body
        FROM notification.notifications ORDER BY recipient`,
-    )) as Array<{ notification_id: string; status: string; claim_id: string | null; earlier: boolean; language: string | null; subject: string | null; body: string | null }>;
+    )) as Array<{
+      notification_id: string;
+      status: string;
+      claim_id: string | null;
+      earlier: boolean;
+      language: string | null;
+      subject: string | null;
+      body: string | null;
+    }>;
     expect(notifications.map((n) => [n.notification_id, n.status, n.claim_id, n.earlier, n.language, n.subject, n.body])).toEqual([
       [ids[0], 'SENT', null, false, 'fr', "Avis d'opéré — T-A", "Avis d'opéré de la négociation T-A"],
       [ids[1], 'SENT', null, false, 'fr', "Avis d'opéré — T-B", "Avis d'opéré de la négociation T-B"],
