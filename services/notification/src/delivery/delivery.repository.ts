@@ -182,9 +182,9 @@ export interface SentAttempt {
 
 /**
  * SMTP accepted these messages: each attempt's row written SENT (its start read from the delivery),
- * notifications SENT with what they carried, one NotificationSent each in the outbox — one statement for the batch (its own
- * transaction), so one round trip per mail in the sending lane rather than five (begin, three
- * statements, commit). An attempt already written (closed as interrupted by a sender that took the
+ * notifications SENT with what they carried, one NotificationSent each in the outbox — one
+ * statement for the batch (its own transaction), so one round trip per mail in the sending lane
+ * rather than five (begin, three statements, commit). An attempt already written (closed as interrupted by a sender that took the
  * delivery over) is corrected to SENT: the server did accept it. A notification already SENT (a
  * sender that took it over after our lease) keeps its first mark and gets no second event: only
  * the rows this statement moved from PENDING to SENT carry their event into the outbox. Safe to
@@ -259,10 +259,11 @@ export interface UntriedAttempt {
 
 /**
  * What did not go out, in one transaction. Refused attempts are written with the error, their
- * notifications FAILED or due again after a backoff, with what the attempt carried. Attempts never tried (SMTP went unreachable,
- * or the send window closed, before their turn) are taken back: nothing is written for an attempt
- * that never was — an outage would otherwise add a batch of them every pass — their number and
- * count given back and the notification due again at once, as if never claimed.
+ * notifications FAILED or due again after a backoff, with what the attempt carried. Attempts never
+ * tried (SMTP went unreachable, or the send window closed, before their turn) are taken back:
+ * nothing is written for an attempt that never was — an outage would otherwise add a batch of them
+ * every pass — their number and count given back and the notification due again at once, as if
+ * never claimed.
  */
 export async function recordNotSent(ds: DataSource, refused: AttemptError[], untried: UntriedAttempt[]): Promise<void> {
   if (refused.length === 0 && untried.length === 0) return;

@@ -40,9 +40,9 @@ interface Delivery {
  * Sends the pending WEBHOOK deliveries: an HTTP POST of the notice as JSON, signed with
  * HMAC-SHA256 over `<timestamp>.<body>` (x-postera-timestamp, x-postera-signature) and carrying
  * `Idempotency-Key: <notification id>`, the same on every attempt, so a receiver can drop a copy.
- * Every attempt is committed, started by the claim, before the POST, and its outcome with the body
- * right after it; an answer other than
- * 2xx (or none) is retried with exponential backoff — WEBHOOK_BACKOFF_BASE_MS × 2ⁿ⁻¹, capped —
+ * Every attempt is committed before the POST (the claim starts it) and its outcome, with the body,
+ * right after it; an answer other than 2xx (or none) is retried with exponential backoff —
+ * WEBHOOK_BACKOFF_BASE_MS × 2ⁿ⁻¹, capped —
  * and after WEBHOOK_ATTEMPTS_MAX attempts the delivery is FAILED, listed for operators, who can resend it.
  * A destination the rule refuses (webhook-destination) is FAILED at its first attempt: it will not
  * change by retrying. Of an answer only the status is kept (webhook-post).
