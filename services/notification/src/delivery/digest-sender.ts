@@ -12,6 +12,7 @@ import type { ClaimedNotification } from './delivery.repository.js';
 import { claimDigests, digestMembers, markMemberUnrenderable, recordDigestNotSent, recordDigestSent, type ClaimedDigest } from './digest.repository.js';
 import { noticeContextOf, noticeIssuedAt } from './notice-context.js';
 import { pdfFileName, renderNoticePdf } from './notice-pdf.js';
+import { sendComposed } from './composed-mail.js';
 import { notificationSent } from './notification-events.js';
 import { PollingLoop } from './polling-loop.js';
 
@@ -195,24 +196,27 @@ export class DigestSender implements OnApplicationBootstrap, BeforeApplicationSh
     const mail = await digestMail(d, notices);
     let response: string;
     try {
-      const info = await this.transport!.sendMail({
-        from: this.config.MAIL_FROM,
-        to: d.recipient,
-        subject: mail.subject,
-        text: mail.text,
-        attachments: mail.attachments,
-        // The same digest always carries the same Message-ID: a resend after a crash between the
-        // server's acceptance and the SENT commit is recognisable as the same mail.
-        messageId: d.messageId,
-        headers: {
-          'Auto-Submitted': 'auto-generated',
-          'X-Postera-Digest-Id': d.digestId,
-          'X-Postera-Business-Date': d.businessDate,
-          'X-Postera-Notices': String(notices.length),
-          'X-Postera-Digest-Part': `${d.part}/${d.parts}`,
+      const info = await sendComposed(
+        this.transport!,
+        {
+          from: this.config.MAIL_FROM,
+          to: d.recipient,
+          subject: mail.subject,
+          text: mail.text,
+          attachments: mail.attachments,
+          // The same digest always carries the same Message-ID: a resend after a crash between the
+          // server's acceptance and the SENT commit is recognisable as the same mail.
+          messageId: d.messageId,
+          headers: {
+            'Auto-Submitted': 'auto-generated',
+            'X-Postera-Digest-Id': d.digestId,
+            'X-Postera-Business-Date': d.businessDate,
+            'X-Postera-Notices': String(notices.length),
+            'X-Postera-Digest-Part': `${d.part}/${d.parts}`,
+          },
         },
-        signal: AbortSignal.timeout(DIGEST_SEND_TIMEOUT_MS),
-      });
+        AbortSignal.timeout(DIGEST_SEND_TIMEOUT_MS),
+      );
       response = info.response;
     } catch (err) {
       const e = err as NodemailerError;

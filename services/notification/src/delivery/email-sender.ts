@@ -27,6 +27,7 @@ import { SentMarks } from './sent-marks.js';
 import { WAKE_UP, WakeUps } from './wake-ups.js';
 import { noticeContextOf, noticeIssuedAt } from './notice-context.js';
 import { pdfFileName, renderNoticePdf } from './notice-pdf.js';
+import { sendComposed } from './composed-mail.js';
 
 const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
 const SMTP_GREETING_TIMEOUT_MS = 10_000;
@@ -230,24 +231,27 @@ export class EmailSender implements OnApplicationBootstrap, BeforeApplicationShu
       return { status: 'refused', error: Object.assign(new Error('recipient refused: not one email address'), { code: 'EENVELOPE', permanent: true }) as NodemailerError };
     try {
       const pdf = await renderNoticePdf(rendered.subject, rendered.layout ?? rendered.body, rendered.createdAt);
-      const info = await this.transport!.sendMail({
-        from: this.config.MAIL_FROM,
-        to: n.recipient,
-        subject: rendered.subject,
-        text: rendered.body,
-        attachments: [{ filename: pdfFileName(n), content: pdf, contentType: 'application/pdf' }],
-        // The same notification always carries the same Message-ID, so a resend after a crash
-        // between the server's acceptance and our SENT mark is recognisable as the same mail.
-        messageId: messageIdOf(n),
-        headers: {
-          'Auto-Submitted': 'auto-generated',
-          'X-Postera-Notification-Id': n.notificationId,
-          'X-Postera-Notice-Id': n.noticeId,
-          'X-Postera-Notice-Kind': n.kind,
-          'X-Postera-Trade-Ref': n.tradeRef,
+      const info = await sendComposed(
+        this.transport!,
+        {
+          from: this.config.MAIL_FROM,
+          to: n.recipient,
+          subject: rendered.subject,
+          text: rendered.body,
+          attachments: [{ filename: pdfFileName(n), content: pdf, contentType: 'application/pdf' }],
+          // The same notification always carries the same Message-ID, so a resend after a crash
+          // between the server's acceptance and our SENT mark is recognisable as the same mail.
+          messageId: messageIdOf(n),
+          headers: {
+            'Auto-Submitted': 'auto-generated',
+            'X-Postera-Notification-Id': n.notificationId,
+            'X-Postera-Notice-Id': n.noticeId,
+            'X-Postera-Notice-Kind': n.kind,
+            'X-Postera-Trade-Ref': n.tradeRef,
+          },
         },
-        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-      });
+        AbortSignal.timeout(SEND_TIMEOUT_MS),
+      );
       response = info.response;
     } catch (e) {
       return { status: 'refused', error: e as NodemailerError };
