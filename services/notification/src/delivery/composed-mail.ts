@@ -7,9 +7,9 @@ export type ComposedMail = SendMailOptions & { from: string; to: string; message
 /**
  * Composes the mail in memory, then hands it to SMTP as one buffer. Composed by nodemailer on its
  * way to the socket, a message goes out a piece at a time — each 76-character base64 line of a PDF
- * its own write, a system call that also wakes the server — and in a burst those writes were about
- * a third of the notification process's socket time; whole, the body is one write. The bytes and
- * the envelope are those nodemailer would have built (the same composer, no header added).
+ * its own write, a system call that also wakes the server: in a burst, about a fifth of the
+ * notification process's socket-write time. Whole, the body is one write. The bytes and the
+ * envelope are those nodemailer would have built (the same composer, no header added).
  */
 export async function sendComposed(
   transport: Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>,
