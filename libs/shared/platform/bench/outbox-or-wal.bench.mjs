@@ -5,10 +5,10 @@
 //  - the outbox as the services ship it: appendToOutbox in the business transaction, the
 //    OutboxRelay reading after its cursor (to a bus that drops the records: Kafka is the same cost
 //    either way and is left out), rotation by TRUNCATE;
-//  - a WAL message per event (pg_logical_emit_message, no row), read by one logical slot per
-//    service schema, each streamed by pg_recvlogical (pgoutput, messages on) — the cheapest reader
-//    Postgres offers: a walsender decodes as the WAL comes, where the SQL functions decode again
-//    at every call.
+//  - a WAL message per event (pg_logical_emit_message, no row), read by no slot (the write alone),
+//    by one logical slot for the database, or by one per service schema, each slot streamed by
+//    pg_recvlogical (pgoutput, messages on) — the cheapest reader Postgres offers: a walsender
+//    decodes as the WAL comes, where the SQL functions decode again at every call.
 // Six schemas, as the six services; each transaction writes 20 events and, beside them, 4 business
 // rows per event (a status-history-like table with two secondary indexes and a JSON payload), about
 // the pipeline's ratio of rows and WAL to events. The modes alternate; each round starts from empty
