@@ -63,6 +63,13 @@ export interface PendingRow {
 const ms = (n: number) => `${Math.max(0, Math.round(n))} milliseconds`;
 
 /**
+ * The error of an attempt found still in flight when its delivery or digest is claimed again (its
+ * sender died mid-send), as an SQL literal: the claims of deliveries and of digests write it alike.
+ */
+export const INTERRUPTED_ATTEMPT_ERROR_SQL =
+  "'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'";
+
+/**
  * A delivery a sender may claim now: pending, due, with a recipient. A claim moves next_attempt_at
  * to the end of its lease, so the ones in a sender's hands are not due. The claim and the backlog
  * the autoscaler reads (delivery-backlog.ts) ask the same thing; `n.` is the notifications table.
@@ -103,8 +110,7 @@ export async function claimDue(ds: DataSource, channel: Channel, claimId: string
        RETURNING n.notification_id, n.attempt_no AS started_no, n.attempts AS started_attempts),
      interrupted AS (
        INSERT INTO notification.delivery_attempts (notification_id, attempt_no, started_at, finished_at, outcome, error)
-       SELECT notification_id, previous_no, previous_started_at, now(), 'ERROR',
-         'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
+       SELECT notification_id, previous_no, previous_started_at, now(), 'ERROR', ${INTERRUPTED_ATTEMPT_ERROR_SQL}
        FROM due WHERE previous_started_at IS NOT NULL AND previous_no >= 1
        ON CONFLICT (notification_id, attempt_no) DO NOTHING)
      SELECT due.*, started.started_no, started.started_attempts FROM due JOIN started USING (notification_id)

@@ -2,7 +2,7 @@ import { Topics, type NotificationSentEvent } from '@postera/contracts';
 import { deterministicId } from '@postera/kernel';
 import { appendToOutbox } from '@postera/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { claimedOf, type ClaimedNotification, type PendingRow } from './delivery.repository.js';
+import { claimedOf, INTERRUPTED_ATTEMPT_ERROR_SQL, type ClaimedNotification, type PendingRow } from './delivery.repository.js';
 
 /** Held deliveries a close puts in digests at most: one close stays one reasonable transaction; the rest go at the next. */
 const HELD_PER_CLOSE_MAX = 50_000;
@@ -143,8 +143,7 @@ export async function claimDigests(ds: DataSource, claimId: string, limit: numbe
          d.attempt_no, d.attempts),
      interrupted AS (
        INSERT INTO notification.digest_attempts (digest_id, attempt_no, started_at, finished_at, outcome, error)
-       SELECT digest_id, attempt_no, attempt_started_at, now(), 'ERROR',
-         'interrupted: the sender stopped before recording an outcome; the mail may have been delivered, a resend carries the same Message-ID'
+       SELECT digest_id, attempt_no, attempt_started_at, now(), 'ERROR', ${INTERRUPTED_ATTEMPT_ERROR_SQL}
        FROM due WHERE attempt_started_at IS NOT NULL AND attempt_no >= 1
        ON CONFLICT (digest_id, attempt_no) DO NOTHING)
      SELECT * FROM claimed ORDER BY digest_id`,
