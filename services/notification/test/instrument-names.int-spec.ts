@@ -3,7 +3,7 @@ import { deterministicId } from '@postera/kernel';
 import { dropTestDatabase } from '@postera/testing';
 import type { DataSource } from 'typeorm';
 import { upsertInstrumentNames } from '../src/instruments/persistence/instrument-names.repository.js';
-import { routeNew } from '../src/notifications/persistence/notices.repository.js';
+import { noticeId, writeNotices, type NewNotice } from '../src/notifications/persistence/notices.repository.js';
 import { upsertContacts } from '../src/contacts/persistence/contacts.repository.js';
 import { notificationDatabase } from './notification-database.js';
 import { account } from './notification-fixtures.js';
@@ -54,27 +54,24 @@ describe('instrument names', () => {
         },
       ]),
     );
-    const notice = (key: string, kind: string, payload: unknown) => ({ id: deterministicId('notice', key), kind, payload });
+    const notice = (key: string, kind: NewNotice['kind'], payload: unknown): NewNotice => ({
+      kind,
+      causeEventId: `cause-${key}`,
+      tradeRef: 'T-N',
+      tradeVersion: 1,
+      recipientType: 'CLIENT',
+      party: 'CLI-N',
+      payload,
+    });
     const trade = (isin: string) => ({ isin, side: 'BUY' });
-    const notices = [
+    const owed = [
       notice('named-avis', 'AVIS_OPERE', trade('FR0000120271')),
       notice('named-amendment', 'AMENDMENT_NOTICE', { trade: trade('FR0000120073'), before: null, refersTo: null }),
       notice('named-reminder', 'SETTLEMENT_FAIL_REMINDER', { instruction: trade('FR0000120271') }),
       notice('unnamed-avis', 'AVIS_OPERE', trade('FR0013508470')),
     ];
-    for (const n of notices)
-      await ds.query(
-        `INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, recipient_type, party, payload, status)
-         VALUES ($1, $2, $4, 'T-N', 'CLIENT', 'CLI-N', $3, 'WAITING')`,
-        [n.id, n.kind, JSON.stringify(n.payload), `cause-${n.id}`],
-      );
-    await ds.transaction((tx) =>
-      routeNew(
-        tx,
-        'Postera Securities',
-        notices.map((n) => n.id),
-      ),
-    );
+    const notices = owed.map((n) => ({ id: noticeId(n) }));
+    expect(await ds.transaction((tx) => writeNotices(tx, 'Postera Securities', owed))).toEqual({ routed: 4, deliveries: 4, skipped: 0, noContact: 0 });
     const routed = (await ds.query(
       `SELECT notice_id, status, instrument_name, document->'content'->'instrument'->>'name' AS document_name
        FROM notification.notices WHERE notice_id = ANY($1::uuid[])`,

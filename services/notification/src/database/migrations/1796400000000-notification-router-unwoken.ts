@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Notices no longer wake the router at insert: the trade and settlement consumers and the close route
- * the notices they write in their own transaction (routeNew), and the router's wake-up found nothing
+ * the notices they write in their own transaction, and the router's wake-up found nothing
  * to do — an empty pass (BEGIN, a read, COMMIT) for every notice-writing transaction. What the router
  * still does (a party not known yet, contacts that changed, a document that cannot be built) it finds
  * by its poll; a wake-up at insert never helped with those.

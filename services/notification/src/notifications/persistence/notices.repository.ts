@@ -28,37 +28,6 @@ export function deliveryId(notice: string, channel: string, recipient: string): 
 }
 
 /**
- * Inserts notices owed. ON CONFLICT DO NOTHING on (cause_event_id, kind, party) is "once per
- * event and recipient" before any channel is known; a client account already known as proprietary
- * gets no row. Returns the ids inserted.
- */
-export async function insertNotices(tx: EntityManager, rows: NewNotice[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const inserted = (await tx.query(
-    `INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, trade_version, recipient_type, party, payload, refers_to)
-     SELECT u.notice_id, u.kind, u.cause_event_id, u.trade_ref, u.trade_version, u.recipient_type, u.party, u.payload, u.refers_to
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::uuid[])
-       AS u(notice_id, kind, cause_event_id, trade_ref, trade_version, recipient_type, party, payload, refers_to)
-     WHERE NOT (u.recipient_type = 'CLIENT' AND EXISTS (
-       SELECT 1 FROM notification.client_contacts c WHERE c.account = u.party AND c.account_type = 'PROPRIETARY'))
-     ON CONFLICT DO NOTHING
-     RETURNING notice_id`,
-    [
-      rows.map(noticeId),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.causeEventId),
-      rows.map((r) => r.tradeRef),
-      rows.map((r) => r.tradeVersion),
-      rows.map((r) => r.recipientType),
-      rows.map((r) => r.party),
-      rows.map((r) => JSON.stringify(r.payload)),
-      rows.map((r) => r.refersTo ?? null),
-    ],
-  )) as Array<{ notice_id: string }>;
-  return inserted.map((r) => r.notice_id);
-}
-
-/**
  * The last trade confirmation (avis or amended avis) owed to each party for each trade, keyed
  * `tradeRef|party`; absent when none was. One query for a whole batch, looked up pair by pair in
  * the trade's notices (notices_trade_ref): joined as a set, the planner hashed every avis of the
@@ -184,65 +153,189 @@ export async function routeNotices(ds: DataSource, firmName: string, limit: numb
     const parties = ((await tx.query(ROUTABLE_PARTIES_SQL)) as Array<{ party: string }>).map((p) => p.party);
     if (parties.length === 0) return { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
     const rows = (await tx.query(ROUTER_SELECTION_SQL, [limit, parties])) as UnroutedRow[];
-    return writeRoutes(tx, rows, firmName, true);
+    return writeRoutes(tx, rows, firmName);
   });
 }
 
-/**
- * The notices a writer has just inserted (the trade and settlement consumers, the close's fail
- * reminders), routed in its own transaction: an avis does not wait for the router's next pass (a
- * hop, with its transaction and its queue; nothing wakes the router at insert). A notice
- * whose party is not known yet, or whose document cannot be built (an error the router reports),
- * stays WAITING for the router.
- */
-export async function routeNew(tx: EntityManager, firmName: string, noticeIds: string[]): Promise<RouteResult> {
-  if (noticeIds.length === 0) return { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
-  const rows = (await tx.query(
-    `SELECT ${UNROUTED_COLUMNS}
-     WHERE k.notice_id = ANY($1::uuid[]) AND k.status = 'WAITING' AND (c.account IS NOT NULL OR p.lei IS NOT NULL)
-     ORDER BY k.created_at, k.notice_id`,
-    [noticeIds],
-  )) as UnroutedRow[];
-  return writeRoutes(tx, rows, firmName, false);
+/** The columns of a notice's party and instrument (UNROUTED_COLUMNS but the notice's own). */
+type PartyColumns = Omit<UnroutedRow, 'notice_id' | 'kind' | 'cause_event_id' | 'trade_ref' | 'recipient_type' | 'party' | 'payload' | 'created_at'>;
+
+/** The ISIN of a notice's payload, read where NOTICE_ISIN reads it. */
+function noticeIsin(payload: unknown): string | null {
+  const p = payload as { isin?: unknown; trade?: { isin?: unknown } | null; instruction?: { isin?: unknown } | null } | null;
+  const isin = [p?.isin, p?.trade?.isin, p?.instruction?.isin].find((x) => x !== undefined && x !== null);
+  return typeof isin === 'string' ? isin : null;
 }
 
-/** Each notice's outcome and deliveries, written with one statement per kind. `strict`: a document that cannot be built fails the pass; otherwise that notice is left as it is. */
-async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: string, strict: boolean): Promise<RouteResult> {
-  const result: RouteResult = { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
-  const deliveries: Array<{
-    id: string;
-    noticeId: string;
-    kind: string;
-    cause: string;
-    tradeRef: string;
-    party: string;
-    channel: string;
-    recipient: string;
-    language: string;
-    status: 'PENDING' | 'HELD';
-  }> = [];
-  // The pass's status changes, written with one statement each (not one per notice) after the loop.
-  const routed: Array<{
-    noticeId: string;
-    partyId: string;
-    partyName: string;
-    language: string;
-    baseCurrency: string | null;
-    instrumentName: string | null;
-    document: unknown;
-  }> = [];
-  const unrouted: Array<{ noticeId: string; status: 'SKIPPED' | 'NO_CONTACT'; language: string | null; reason: string }> = [];
+/**
+ * Writes the notices owed (the trade and settlement consumers, the close's fail reminders), each
+ * routed as it is written: ROUTED with its document and deliveries, NO_CONTACT, or — its party not
+ * known yet, or its document not buildable (an error the router reports) — WAITING for the router.
+ * An avis does not wait for the router's next pass (a hop, with its transaction and its queue), and
+ * a notice row is written once, not inserted WAITING then updated. Two statements whatever the
+ * count: the parties' contacts, read with the transaction's time (the notices' `created_at`, the
+ * day their documents are issued on); then the notices and, for those inserted, their deliveries.
+ * ON CONFLICT DO NOTHING on (cause_event_id, kind, party) is "once per event and recipient": a
+ * notice already written is left as it is and gets no delivery here. A client account known as
+ * proprietary gets no notice.
+ */
+export async function writeNotices(tx: EntityManager, firmName: string, notices: NewNotice[]): Promise<RouteResult> {
+  // One row per notice id, the first owed (as ON CONFLICT DO NOTHING keeps the first of a statement).
+  const owed = new Map<string, NewNotice>();
+  for (const n of notices) if (!owed.has(noticeId(n))) owed.set(noticeId(n), n);
+  if (owed.size === 0) return { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
+  const ids = [...owed.keys()];
+  const news = [...owed.values()];
+  const parties = (await tx.query(
+    `SELECT c.client_id, c.client_name, c.account_type, c.language AS c_language, c.contacts AS c_contacts, c.base_currency, c.notice_delivery,
+            p.name AS p_name, p.language AS p_language, p.contacts AS p_contacts, i.name AS instrument_name, now() AS created_at,
+            c.account IS NOT NULL OR p.lei IS NOT NULL AS known
+     FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(recipient_type, party, isin, n)
+     LEFT JOIN notification.client_contacts c ON u.recipient_type = 'CLIENT' AND c.account = u.party
+     LEFT JOIN notification.counterparty_contacts p ON u.recipient_type = 'COUNTERPARTY' AND p.lei = u.party
+     LEFT JOIN notification.instrument_names i ON i.isin = u.isin
+     ORDER BY u.n`,
+    [news.map((n) => n.recipientType), news.map((n) => n.party), news.map((n) => noticeIsin(n.payload))],
+  )) as Array<PartyColumns & { created_at: Date; known: boolean }>;
+  // The notices a client account known as proprietary is owed are not written.
+  const written = news
+    .map((n, i) => {
+      const { known, ...party } = parties[i]!;
+      const row: UnroutedRow = {
+        ...party,
+        notice_id: ids[i]!,
+        kind: n.kind,
+        cause_event_id: n.causeEventId,
+        trade_ref: n.tradeRef,
+        recipient_type: n.recipientType,
+        party: n.party,
+        payload: n.payload,
+      };
+      return { n, row, known };
+    })
+    .filter(({ row }) => !(row.recipient_type === 'CLIENT' && row.account_type === 'PROPRIETARY'));
+  const plan = planRoutes(
+    written.filter((w) => w.known).map((w) => w.row),
+    firmName,
+    false,
+  );
+  // What planRoutes leaves out (a document it could not build) and the parties not known are WAITING.
+  const outcome = new Map<string, { status: string; reason: string | null; language: string | null; routed?: RoutedNotice }>();
+  for (const r of plan.routed) outcome.set(r.noticeId, { status: 'ROUTED', reason: null, language: r.language, routed: r });
+  for (const u of plan.unrouted) outcome.set(u.noticeId, { status: u.status, reason: u.reason, language: u.language });
+  const col = <T>(f: (w: (typeof written)[number], o: ReturnType<(typeof outcome)['get']>) => T) => written.map((w) => f(w, outcome.get(w.row.notice_id)));
+  const dcol = <T>(f: (d: PlannedDelivery) => T) => plan.deliveries.map(f);
+  const inserted = (await tx.query(
+    `WITH notices AS (
+       INSERT INTO notification.notices (notice_id, kind, cause_event_id, trade_ref, trade_version, recipient_type, party, payload, refers_to,
+         created_at, status, status_reason, routed_at, party_id, party_name, language, base_currency, instrument_name, document)
+       SELECT u.notice_id, u.kind, u.cause_event_id, u.trade_ref, u.trade_version, u.recipient_type, u.party, u.payload, u.refers_to,
+         now(), u.status, u.status_reason, CASE WHEN u.status <> 'WAITING' THEN now() END, u.party_id, u.party_name, u.language, u.base_currency,
+         u.instrument_name, u.document
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::jsonb[], $9::uuid[], $10::text[], $11::text[],
+         $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::jsonb[])
+         AS u(notice_id, kind, cause_event_id, trade_ref, trade_version, recipient_type, party, payload, refers_to, status, status_reason,
+           party_id, party_name, language, base_currency, instrument_name, document)
+       ON CONFLICT DO NOTHING
+       RETURNING notice_id, status),
+     deliveries AS (
+       INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language, status)
+       SELECT d.* FROM unnest($18::uuid[], $19::uuid[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
+         AS d(notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language, status)
+       WHERE d.notice_id IN (SELECT notice_id FROM notices)
+       ON CONFLICT DO NOTHING
+       RETURNING notification_id)
+     SELECT status, (SELECT count(*)::int FROM deliveries) AS deliveries FROM notices`,
+    [
+      col((w) => w.row.notice_id),
+      col((w) => w.n.kind),
+      col((w) => w.n.causeEventId),
+      col((w) => w.n.tradeRef),
+      col((w) => w.n.tradeVersion),
+      col((w) => w.n.recipientType),
+      col((w) => w.n.party),
+      col((w) => JSON.stringify(w.n.payload)),
+      col((w) => w.n.refersTo ?? null),
+      col((_, o) => o?.status ?? 'WAITING'),
+      col((_, o) => o?.reason ?? null),
+      col((_, o) => o?.routed?.partyId ?? null),
+      col((_, o) => o?.routed?.partyName ?? null),
+      col((_, o) => o?.language ?? null),
+      col((_, o) => o?.routed?.baseCurrency ?? null),
+      col((_, o) => o?.routed?.instrumentName ?? null),
+      col((_, o) => (o?.routed ? JSON.stringify(o.routed.document) : null)),
+      dcol((d) => d.id),
+      dcol((d) => d.noticeId),
+      dcol((d) => d.kind),
+      dcol((d) => d.cause),
+      dcol((d) => d.tradeRef),
+      dcol((d) => d.party),
+      dcol((d) => d.channel),
+      dcol((d) => d.recipient),
+      dcol((d) => d.language),
+      dcol((d) => d.status),
+    ],
+  )) as Array<{ status: string; deliveries: number }>;
+  return {
+    routed: inserted.filter((r) => r.status === 'ROUTED').length,
+    deliveries: inserted[0]?.deliveries ?? 0,
+    skipped: 0,
+    noContact: inserted.filter((r) => r.status === 'NO_CONTACT').length,
+  };
+}
+
+/** A notice routed: what its row is given. */
+interface RoutedNotice {
+  noticeId: string;
+  partyId: string;
+  partyName: string;
+  language: string;
+  baseCurrency: string | null;
+  instrumentName: string | null;
+  document: unknown;
+}
+
+/** A delivery to write: a notice to one recipient on one channel. */
+interface PlannedDelivery {
+  id: string;
+  noticeId: string;
+  kind: string;
+  cause: string;
+  tradeRef: string;
+  party: string;
+  channel: string;
+  recipient: string;
+  language: string;
+  status: 'PENDING' | 'HELD';
+}
+
+/** Each notice's outcome and its deliveries: what routing decides, before anything is written. */
+interface RoutePlan {
+  result: RouteResult;
+  routed: RoutedNotice[];
+  unrouted: Array<{ noticeId: string; status: 'SKIPPED' | 'NO_CONTACT'; language: string | null; reason: string }>;
+  deliveries: PlannedDelivery[];
+}
+
+/**
+ * Routing, for notices whose party is known: one delivery per contact — EMAIL or WEBHOOK, in the
+ * party's language — and the structured document; a proprietary account SKIPPED; a party with no
+ * contact NO_CONTACT, with what to do. `strict`: a document that cannot be built throws; otherwise
+ * that notice is in none of the lists (it stays as it is).
+ */
+function planRoutes(rows: UnroutedRow[], firmName: string, strict: boolean): RoutePlan {
+  const plan: RoutePlan = { result: { routed: 0, deliveries: 0, skipped: 0, noContact: 0 }, routed: [], unrouted: [], deliveries: [] };
   for (const r of rows) {
     if (r.recipient_type === 'CLIENT' && r.account_type === 'PROPRIETARY') {
-      unrouted.push({ noticeId: r.notice_id, status: 'SKIPPED', language: null, reason: 'proprietary account: no client to notify' });
-      result.skipped++;
+      plan.unrouted.push({ noticeId: r.notice_id, status: 'SKIPPED', language: null, reason: 'proprietary account: no client to notify' });
+      plan.result.skipped++;
       continue;
     }
     const client = r.recipient_type === 'CLIENT';
     const language = (client ? r.c_language : r.p_language) ?? 'en';
     const contacts = uniqueContacts((client ? r.c_contacts : r.p_contacts) ?? []);
     if (contacts.length === 0) {
-      unrouted.push({
+      plan.unrouted.push({
         noticeId: r.notice_id,
         status: 'NO_CONTACT',
         language,
@@ -250,7 +343,7 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
           ? `no contact for account ${r.party} in refdata.accounts.v1: add one in the referential; the notice is routed when it arrives`
           : `no contact for counterparty ${r.party}: PUT /counterparty-contacts/${r.party}; the notice is routed then`,
       });
-      result.noContact++;
+      plan.result.noContact++;
       continue;
     }
     const issuedAt = new Date(r.created_at);
@@ -274,7 +367,7 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
       if (strict) throw e;
       continue;
     }
-    routed.push({
+    plan.routed.push({
       noticeId: r.notice_id,
       partyId: ctx.clientId,
       partyName: ctx.clientName,
@@ -284,7 +377,7 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
       document,
     });
     for (const c of contacts)
-      deliveries.push({
+      plan.deliveries.push({
         id: deliveryId(r.notice_id, c.channel, c.address),
         noticeId: r.notice_id,
         kind: r.kind,
@@ -297,8 +390,14 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
         // A DAILY client's mails wait for the close's digest (not claimable meanwhile); webhooks go per notice.
         status: client && r.notice_delivery === 'DAILY' && c.channel === 'EMAIL' ? 'HELD' : 'PENDING',
       });
-    result.routed++;
+    plan.result.routed++;
   }
+  return plan;
+}
+
+/** A router pass's outcomes and deliveries, written with one statement per kind (not one per notice). */
+async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: string): Promise<RouteResult> {
+  const { result, routed, unrouted, deliveries } = planRoutes(rows, firmName, true);
   if (routed.length > 0) {
     await tx.query(
       `UPDATE notification.notices n SET status = 'ROUTED', status_reason = NULL, routed_at = now(), party_id = u.party_id, party_name = u.party_name,
@@ -327,7 +426,7 @@ async function writeRoutes(tx: EntityManager, rows: UnroutedRow[], firmName: str
     );
   }
   if (deliveries.length > 0) {
-    const col = <T>(f: (d: (typeof deliveries)[number]) => T) => deliveries.map(f);
+    const col = <T>(f: (d: PlannedDelivery) => T) => deliveries.map(f);
     const inserted = (await tx.query(
       `INSERT INTO notification.notifications (notification_id, notice_id, kind, cause_event_id, trade_ref, account, channel, recipient, language, status)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])

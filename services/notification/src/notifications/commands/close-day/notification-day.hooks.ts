@@ -5,7 +5,7 @@ import { CONFIG, PlatformMetrics, type BatchContext, type BusinessDayHooks, read
 import { Counter, Gauge } from 'prom-client';
 import type { NotificationConfig } from '../../../config.js';
 import { makeDigests } from '../../../delivery/digest.repository.js';
-import { insertNotices, routeNew } from '../../persistence/notices.repository.js';
+import { writeNotices } from '../../persistence/notices.repository.js';
 
 /** Instructions reminded, and late avis reported, per close: bounded so one close stays one reasonable transaction. */
 const FAILING_PER_CLOSE_MAX = 10_000;
@@ -71,8 +71,10 @@ export class NotificationDayHooks implements BusinessDayHooks {
     const due = rows
       .map((r) => ({ r, days: businessDaysAfter(r.failing_since, day.businessDate, calendar) }))
       .filter(({ days }) => days >= 1 && days >= this.config.FAIL_REMINDER_AFTER_BUSINESS_DAYS);
-    const reminders = await insertNotices(
+    // Routed in the close's transaction, as the consumers route theirs: nothing wakes the router for them.
+    await writeNotices(
       ctx.tx,
+      this.config.FIRM_NAME,
       due.map(({ r, days }) => ({
         kind: 'SETTLEMENT_FAIL_REMINDER' as const,
         // One reminder per instruction and business day, whatever replays the close.
@@ -84,8 +86,6 @@ export class NotificationDayHooks implements BusinessDayHooks {
         payload: { instruction: r.payload, failingSince: r.failing_since, businessDate: day.businessDate, businessDaysFailing: days },
       })),
     );
-    // Routed in the close's transaction, as the consumers route theirs: nothing wakes the router for them.
-    await routeNew(ctx.tx, this.config.FIRM_NAME, reminders);
     if (due.length > 0) ctx.log.info({ businessDate: day.businessDate, reminders: due.length }, 'settlement fail reminders owed');
   }
 

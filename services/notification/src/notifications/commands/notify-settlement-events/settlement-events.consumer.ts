@@ -3,7 +3,7 @@ import { Topics, type EventEnvelope, type InstructionStatusChangedV1 } from '@po
 import { CONFIG, currentBusinessDay, EnvelopeHandler, UndecodableMessage, type BatchContext, type InboundMessage, type InboundRecord } from '@postera/platform';
 import { instructionSettledSchema, NOTIFIED_SETTLEMENT_STATUSES, payloadProblems } from '../../domain/payload-schemas.js';
 import type { NotificationConfig } from '../../../config.js';
-import { insertNotices, routeNew, type NewNotice } from '../../persistence/notices.repository.js';
+import { writeNotices, type NewNotice } from '../../persistence/notices.repository.js';
 
 const notified = (e: EventEnvelope) =>
   e.type === 'InstructionStatusChanged' && (NOTIFIED_SETTLEMENT_STATUSES as readonly unknown[]).includes((e.payload as { status?: unknown }).status);
@@ -36,8 +36,8 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
 
   /**
    * The whole batch in a few statements: the stored state of its instructions (and the business
-   * day if one starts failing), then their last state, then the notices and their routing
-   * (routeNew). An instruction that changes status several times in the batch (FAILING then
+   * day if one starts failing), then their last state, then the notices, routed as they
+   * are written (writeNotices). An instruction that changes status several times in the batch (FAILING then
    * SETTLED) is followed in memory, change after change, so each change is judged against the
    * state before it, as if they had come one by one.
    */
@@ -97,7 +97,7 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
       ],
     );
     // Routed in this transaction: the notices do not wait for the router's next pass.
-    await routeNew(ctx.tx, this.config.FIRM_NAME, await insertNotices(ctx.tx, notices));
+    await writeNotices(ctx.tx, this.config.FIRM_NAME, notices);
   }
 }
 

@@ -5,7 +5,7 @@ import { CONFIG, EnvelopeHandler, UndecodableMessage, type BatchContext, type In
 import { counterpartyConfirmationSchema, payloadProblems, tradeEconomicsSchema } from '../../domain/payload-schemas.js';
 import type { NoticeReference } from '../../domain/avis-d-opere.js';
 import type { NotificationConfig } from '../../../config.js';
-import { insertNotices, routeNew, latestConfirmations, noticePayloads, type NewNotice } from '../../persistence/notices.repository.js';
+import { writeNotices, latestConfirmations, noticePayloads, type NewNotice } from '../../persistence/notices.repository.js';
 
 /** The calendar the avis d'opéré's deadline is counted on (notification.calendars, else the kernel's built-in one). */
 const AVIS_DEADLINE_CALENDAR = 'TARGET';
@@ -134,7 +134,7 @@ export class TradeEventsConsumer extends EnvelopeHandler<EventEnvelope> {
       }
     }
     // Routed in this transaction: the avis does not wait for the router's next pass.
-    await routeNew(ctx.tx, this.config.FIRM_NAME, await insertNotices(ctx.tx, notices));
+    await writeNotices(ctx.tx, this.config.FIRM_NAME, notices);
   }
 
   /** The avis d'opéré of a validated client trade, or the amendment notice replacing the one the client had; null when this version was already confirmed. */

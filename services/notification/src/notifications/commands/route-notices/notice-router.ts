@@ -8,7 +8,7 @@ import { routeNotices } from '../../persistence/notices.repository.js';
 /**
  * Gives each owed notice its deliveries once its party's contacts are known (see routeNotices), in a
  * loop of its own that polls (SEND_POLL_MS). The notices written by the consumers and the close are
- * routed in their own transaction (routeNew); what is left here is a party not known yet, contacts
+ * routed as they are written (writeNotices); what is left here is a party not known yet, contacts
  * that changed, and a document that cannot be built — none of which a wake-up at insert would help.
  */
 @Injectable()
