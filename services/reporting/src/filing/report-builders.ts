@@ -337,7 +337,7 @@ export async function fileMifir(
     ),
   );
   const included: Array<{ row: MifirRow; report: MifirReport }> = [];
-  const rejected: Array<{ transactionReference: string; tradeRef: string; kind: string; problems: unknown }> = [];
+  const rejected: Array<{ reportId: string; transactionReference: string; tradeRef: string; kind: string; problems: unknown }> = [];
   const notNeeded: string[] = [];
   for (const row of rows) {
     const report: MifirReport =
@@ -353,12 +353,18 @@ export async function fileMifir(
     }
     const problems = validateMifirReport(report, firm, now);
     if (problems.length > 0) {
-      rejected.push({ transactionReference: row.transaction_reference, tradeRef: row.trade_ref, kind: row.kind, problems });
-      await tx.query(`UPDATE reporting.mifir_reports SET status = 'INVALID', problems = $2 WHERE report_id = $1`, [row.report_id, JSON.stringify(problems)]);
+      rejected.push({ reportId: row.report_id, transactionReference: row.transaction_reference, tradeRef: row.trade_ref, kind: row.kind, problems });
       continue;
     }
     included.push({ row, report });
   }
+  // One statement for the window's invalid reports, however many (a gap in the referential can make them most of a day's).
+  if (rejected.length)
+    await tx.query(
+      `UPDATE reporting.mifir_reports m SET status = 'INVALID', problems = x.problems
+       FROM unnest($1::bigint[], $2::jsonb[]) AS x(report_id, problems) WHERE m.report_id = x.report_id`,
+      [rejected.map((r) => r.reportId), rejected.map((r) => JSON.stringify(r.problems))],
+    );
   if (notNeeded.length) await tx.query(`UPDATE reporting.mifir_reports SET status = 'NOT_NEEDED' WHERE report_id = ANY($1::bigint[])`, [notNeeded]);
   // A NEW dropped because its CANC came in the same window has no effect; the rest goes out.
   const withdrawn = new Set(notNeeded);
@@ -376,7 +382,7 @@ export async function fileMifir(
       inputsTo: date,
       files: [
         { name: `auth016-${compact}.xml`, mediaType: 'application/xml', content: utf8(auth016Xml(out.map((x) => x.report), firm)) },
-        { name: `mifir-${compact}-checks.json`, mediaType: 'application/json', content: json({ filed: out.map((x) => x.row.transaction_reference), rejected, late }) },
+        { name: `mifir-${compact}-checks.json`, mediaType: 'application/json', content: json({ filed: out.map((x) => x.row.transaction_reference), rejected: rejected.map(({ reportId: _, ...r }) => r), late }) },
       ],
       summary: { new: out.filter((x) => x.row.kind === 'NEW').length, cancel: out.filter((x) => x.row.kind === 'CANC').length, rejected: rejected.length, late: late.length },
     },
