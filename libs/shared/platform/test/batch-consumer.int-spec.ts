@@ -50,6 +50,7 @@ const TOPICS = {
   redelivery: 'test.redelivery.v1',
   relay: 'test.relay.v1',
   relayPair: 'test.relay-pair.v1',
+  relayHandover: 'test.relay-handover.v1',
   relayLarge: 'test.relay-large.v1',
   relayRefused: 'test.relay-refused.v1',
   relayReconnect: 'test.relay-reconnect.v1',
@@ -239,6 +240,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.redelivery, partitions: 2 },
         { name: TOPICS.relay, partitions: 3 },
         { name: TOPICS.relayPair, partitions: 3 },
+        { name: TOPICS.relayHandover, partitions: 1 },
         { name: TOPICS.relayLarge, partitions: 3 },
         { name: TOPICS.relayRefused, partitions: 1 },
         { name: TOPICS.relayReconnect, partitions: 2 },
@@ -924,11 +926,35 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
       const received = await consumeAll(physicalTopic(prefix, TOPICS.relayPair), { expected: 1000, settleMs: 500 });
       const ids = new Set(received.map((m) => (JSON.parse(m.value) as TestEvent).eventId));
       expect(ids).toEqual(new Set(appended.map((a) => a.event.eventId))); // at least once
-      // The lock is held from SELECT to DELETE, so without a crash nothing is published twice.
+      // The lock is held from the read to the cursor's COMMIT, and the read starts after the lock was
+      // granted: without a crash nothing is published twice.
       expect(received).toHaveLength(1000);
       expectOrderPerKey(received);
       const produced = async (m: PlatformMetrics) => (await m.produced.get()).values.reduce((s, v) => s + v.value, 0);
       expect((await produced(metricsA)) + (await produced(metricsB))).toBe(1000);
+    });
+
+    // Two relays passing back to back, one row a pass: a pass of one starts while the other commits
+    // its own, again and again. A pass that read the cursor as it was before the other's COMMIT
+    // would send the other's row a second time.
+    it('two relays passing back to back, a row a pass, send no row twice', async () => {
+      const metrics = [newMetrics(), newMetrics()];
+      const relays = metrics.map((m, i) => {
+        const relay = new OutboxRelay(newBus(`relay-handover-${i}`), { schema: SCHEMA, topicPrefix: prefix, batchMax: 1, pollMs: 50, databaseUrl }, m, log);
+        running.push(() => relay.stop());
+        return relay;
+      });
+      await appendEvents(TOPICS.relayHandover, 300);
+      const passUntilEmpty = async (relay: OutboxRelay) => {
+        while ((await relay.relayOnce()) > 0 || (await pendingCount()) > 0);
+      };
+      await Promise.all(relays.map(passUntilEmpty));
+
+      const ends = await endOffsets(physicalTopic(prefix, TOPICS.relayHandover));
+      expect([...ends.values()].reduce((sum, n) => sum + Number(n), 0)).toBe(300);
+      const produced = async (m: PlatformMetrics) => (await m.produced.get()).values.reduce((s, v) => s + v.value, 0);
+      const [a, b] = [await produced(metrics[0]!), await produced(metrics[1]!)];
+      expect(a + b).toBe(300);
     });
 
     // The relay killed after the broker acknowledged a batch and before the cursor moved: its next

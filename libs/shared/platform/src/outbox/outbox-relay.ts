@@ -119,7 +119,7 @@ export interface OutboxRelayOptions {
  * is append-only; it is emptied by rotation (`outbox_rotate()`), not row by row. An advisory lock
  * keeps one relay per schema active, so replicas of a service do not reorder.
  *
- * A pass is two round trips on the relay's own connection: `BEGIN; lock-and-read` before the
+ * A pass is two round trips on the relay's own connection: `BEGIN; lock; read` before the
  * produce, `UPDATE cursor; COMMIT` after it (simple-protocol statements sent together); a relay
  * pass follows nearly every consumer transaction at low load, and on this VM each round trip costs
  * a wake-up of another process.
@@ -269,19 +269,28 @@ export class OutboxRelay {
 
   private async pass(db: pg.Client, producer: Awaited<ReturnType<MessageBus['producer']>>): Promise<number> {
     // The schema and the batch size are the service's own configuration, not input: inlined, so
-    // that BEGIN and the read travel as one simple-protocol message. The lock is the transaction's,
-    // held until the COMMIT after the produce. The cursor is read as a scalar subquery: a bound the
-    // primary key's range scan starts from, not a join the planner may answer by walking the
-    // published rows before it.
+    // that BEGIN, the lock and the read travel as one simple-protocol message. The lock is the
+    // transaction's, held until the COMMIT after the produce.
+    //
+    // The lock is taken by a statement of its own, before the read: a statement reads with the
+    // snapshot taken as it starts, so a read that took the lock itself could start while another
+    // relay was committing its pass, get the lock once that relay let it go, and read the cursor
+    // from before that commit — sending the other relay's batch a second time. A statement that
+    // starts after the lock was granted sees every pass committed before it. Whether it was
+    // granted travels to the read as a setting local to the transaction.
+    //
+    // The cursor is read as a scalar subquery: a bound the primary key's range scan starts from,
+    // not a join the planner may answer by walking the published rows before it.
     const lockKey = pg.escapeLiteral(`${this.o.schema}.outbox`);
     const results = (await db.query(
       `BEGIN;
-       WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext(${lockKey})) AS held)
+       SELECT set_config('postera.outbox_relay_active', pg_try_advisory_xact_lock(hashtext(${lockKey}))::text, true);
        SELECT o.id, o.topic, o.message_key, o.value, o.headers, (SELECT epoch::text FROM ${this.o.schema}.outbox_cursor) AS epoch
-       FROM lock, ${this.o.schema}.outbox o
-       WHERE lock.held AND o.id > (SELECT published_id FROM ${this.o.schema}.outbox_cursor) ORDER BY o.id LIMIT ${Math.trunc(this.o.batchMax)}`,
+       FROM ${this.o.schema}.outbox o
+       WHERE current_setting('postera.outbox_relay_active')::boolean
+         AND o.id > (SELECT published_id FROM ${this.o.schema}.outbox_cursor) ORDER BY o.id LIMIT ${Math.trunc(this.o.batchMax)}`,
     )) as unknown as pg.QueryResult[];
-    const rows = results[1]!.rows as Array<OutboxRow & { epoch: string }>;
+    const rows = results[2]!.rows as Array<OutboxRow & { epoch: string }>;
     if (rows.length === 0) {
       await db.query('COMMIT');
       return 0;
