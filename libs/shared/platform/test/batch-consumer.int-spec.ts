@@ -43,6 +43,8 @@ const TOPICS = {
   duplicates: 'test.duplicates.v1',
   duplicatesInChunk: 'test.duplicates-in-chunk.v1',
   poison: 'test.poison.v1',
+  sharedPartitions: 'test.shared-partitions.v1',
+  sharedPoison: 'test.shared-poison.v1',
   undecodable: 'test.undecodable.v1',
   forgedId: 'test.forged-id.v1',
   resume: 'test.resume.v1',
@@ -143,6 +145,15 @@ class EffectsHandler implements BatchHandler<TestEvent> {
   }
 }
 
+/** EffectsHandler that notes how many partitions each of its transactions carried. */
+class PartitionsPerTransaction extends EffectsHandler {
+  readonly partitions: number[] = [];
+  override async handle(ctx: BatchContext, messages: InboundMessage<TestEvent>[]): Promise<void> {
+    this.partitions.push(new Set(messages.map((m) => m.record.partition)).size);
+    await super.handle(ctx, messages);
+  }
+}
+
 function testEvent(seq: number, extra: Partial<TestPayload> = {}): TestEvent {
   return envelope({ type: 'test.happened', producer: 'platform-test', correlationId: `k${seq % 10}`, causationId: null, payload: { seq, ...extra } });
 }
@@ -231,6 +242,8 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
         { name: TOPICS.duplicates, partitions: 3 },
         { name: TOPICS.duplicatesInChunk, partitions: 1 },
         { name: TOPICS.poison, partitions: 1 },
+        { name: TOPICS.sharedPartitions, partitions: 3 },
+        { name: TOPICS.sharedPoison, partitions: 3 },
         { name: TOPICS.packedAcross, partitions: 3 },
         { name: TOPICS.relayLateBroker, partitions: 1 },
         { name: TOPICS.undecodable, partitions: 1 },
@@ -478,6 +491,62 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     });
     expect(dead!.headers['dlq-error']).toContain('poison message seq=10');
     expect(await counterValue(metrics.dlq, 'poison')).toBe(1);
+  });
+
+  // Records waiting on all three partitions when the consumer starts: its first fetch brings the
+  // three, and kafkajs hands two over at once (partitionsConcurrentMax 2).
+  it('applies the chunks of partitions handed over together in one transaction, each position moved', async () => {
+    const events = Array.from({ length: 90 }, (_, i) => testEvent(i));
+    await produceRaw(
+      prefix,
+      TOPICS.sharedPartitions,
+      events.map((e, i) => asRaw(e, i % 3)),
+    );
+    const handler = new PartitionsPerTransaction('shared', TOPICS.sharedPartitions);
+    const metrics = newMetrics();
+    const consumer = await startConsumer(handler, newBus('shared'), metrics);
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.sharedPartitions), { what: 'the three partitions committed' });
+
+    expect(Math.max(...handler.partitions)).toBe(2);
+    expect(handler.partitions.length).toBeLessThan(3 * Math.ceil(30 / options().batchSizeMax)); // fewer transactions than chunks
+    expect(await effectsCount()).toBe(90);
+    expect(await applicationsCount()).toBe(90);
+    const positions = (await ds.query(`SELECT partition, next_offset::int AS next FROM ${SCHEMA}.consumer_positions WHERE consumer_id = 'shared' ORDER BY partition`)) as Array<{
+      partition: number;
+      next: number;
+    }>;
+    expect(positions).toEqual([
+      { partition: 0, next: 30 },
+      { partition: 1, next: 30 },
+      { partition: 2, next: 30 },
+    ]);
+    expect(await outboxCount()).toBe(90);
+    expect(await counterValue(metrics.consumed, 'shared')).toBe(90);
+  });
+
+  it('applies each chunk alone when their shared transaction fails: the poison goes to the DLQ, every other message is applied once', async () => {
+    const events = Array.from({ length: 30 }, (_, i) => testEvent(i, i === 4 ? { poison: true } : {}));
+    const raws = events.map((e, i) => asRaw(e, i % 3)); // the poison on partition 1, with 9 others
+    await produceRaw(prefix, TOPICS.sharedPoison, raws);
+    const handler = new PartitionsPerTransaction('shared-poison', TOPICS.sharedPoison);
+    const metrics = newMetrics();
+    const consumer = await startConsumer(handler, newBus('shared-poison'), metrics);
+    await waitFor(() => caughtUp(consumer.groupId, TOPICS.sharedPoison), { what: 'offsets past the poison message' });
+
+    expect(handler.partitions).toContain(2); // the shared transaction was tried
+    const applied = (await ds.query(`SELECT message_id FROM ${SCHEMA}.effects`)) as Array<{ message_id: string }>;
+    expect(applied.map((r) => r.message_id).sort()).toEqual(
+      events
+        .filter((_, i) => i !== 4)
+        .map((e) => e.eventId)
+        .sort(),
+    );
+    expect(await applicationsCount()).toBe(29); // the shared transaction left nothing behind
+    expect(await positionsTotal('shared-poison')).toBe(30);
+    expect(await outboxCount()).toBe(29);
+    const dlq = await consumeAll(dlqTopic(physicalTopic(prefix, TOPICS.sharedPoison)), { expected: 1, settleMs: 300 });
+    expect(dlq.map((d) => d.headers.eventId)).toEqual([events[4]!.eventId]);
+    expect(await counterValue(metrics.dlq, 'shared-poison')).toBe(1);
   });
 
   it('claims inbox ids inlined with BEGIN exactly as given (quotes, backslashes, non-ASCII), and only once', async () => {

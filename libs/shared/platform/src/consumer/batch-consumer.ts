@@ -8,7 +8,7 @@ import type { BatchControl, InboundBatch, InboundRecord, MessageBus, MessageCons
 import type { PlatformMetrics } from '../observability/metrics.js';
 import { appendToOutbox, type OutgoingEvent } from '../outbox/outbox.js';
 import { UndecodableMessage, type BatchContext, type BatchHandler, type InboundMessage } from './batch-handler.js';
-import { beginAtPosition, commitAtPosition, judge, PUBLICATION_HEADERS, type ConsumerPosition } from './positions.js';
+import { beginAtPositions, commitAtPositions, judge, PUBLICATION_HEADERS, type ConsumerPosition, type PositionKey } from './positions.js';
 import { PACKED_HEADER, unpack } from '../messaging/packed-records.js';
 import { whenReachable } from '../when-reachable.js';
 
@@ -24,6 +24,11 @@ export interface BatchConsumerOptions {
   partitionsConcurrentMax: number;
   retryCountMax: number;
   retryBackoffMs: number;
+  /**
+   * Whether the chunks of one topic's partitions that the bus hands over at the same moment (one
+   * fetch brings records for several) are applied in one transaction. Default true.
+   */
+  partitionsShareTransaction?: boolean;
   /**
    * How long start() waits, with backoff, for a broker that is down or restarting before it gives up
    * (the process then exits and its supervisor restarts it). Default 120 s.
@@ -63,7 +68,11 @@ class StoppedDuringOutage extends Error {}
  * Runs one BatchHandler: each chunk of a partition's batch (≤ batchSizeMax) is one database
  * transaction (the partition's position + effects + outbox), and the offset is committed to the
  * group only after it commits (for lag and autoscaling; the position in the database decides what
- * is applied).
+ * is applied). Chunks of one topic handed over together for several partitions share one
+ * transaction (their positions, their effects, one outbox append): a fetch at a trickle brings a
+ * record or two per partition, and each transaction costs its round trips and a WAL flush. Their
+ * keys are disjoint (a key lives on one partition), so the handler sees what one bigger chunk
+ * would bring. Should the shared transaction fail, each chunk is applied on its own.
  * A chunk that fails is retried with backoff; if it still fails, its messages are applied one
  * by one so that only the poison message goes to `<topic>.dlq` (with the original bytes,
  * headers, error and attempt count) and the rest are applied.
@@ -195,10 +204,20 @@ export class BatchConsumer {
     if (mine.length < chunk.length) this.metrics.skipped.inc({ topic: chunk[0]!.topic, consumer: this.handler.consumerId }, chunk.length - mine.length);
     const { decoded, undecodable } = this.decodeAll(mine);
     for (const u of undecodable) await this.toDlq(u.record, u.error, 1);
+    const shared = decoded.length > 0 && (this.o.partitionsShareTransaction ?? true) && (await this.withOtherPartitions(decoded));
+    if (!shared) await this.applyAlone(decoded, control);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.metrics.batchSeconds.observe({ consumer: this.handler.consumerId }, seconds);
+    const now = Date.now();
+    for (const r of chunk) this.metrics.messageLagSeconds.observe({ consumer: this.handler.consumerId }, Math.max(0, now - Number(r.timestamp)) / 1000);
+  }
+
+  /** The chunk in a transaction of its own: retried with backoff, its poison isolated and sent to the DLQ. */
+  private async applyAlone(decoded: InboundMessage<unknown>[], control: BatchControl): Promise<void> {
     const attemptMax = this.o.retryCountMax + 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.applyInTransaction(decoded);
+        await this.applyInTransaction([decoded]);
         break;
       } catch (e) {
         if (isTransientInfrastructureError(e)) {
@@ -222,10 +241,42 @@ export class BatchConsumer {
         break;
       }
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.metrics.batchSeconds.observe({ consumer: this.handler.consumerId }, seconds);
-    const now = Date.now();
-    for (const r of chunk) this.metrics.messageLagSeconds.observe({ consumer: this.handler.consumerId }, Math.max(0, now - Number(r.timestamp)) / 1000);
+  }
+
+  /** Chunks waiting, per topic, for the others the bus hands over in the same turn of the event loop. */
+  private readonly gathering = new Map<string, Array<{ messages: InboundMessage<unknown>[]; done: (shared: boolean) => void }>>();
+
+  /**
+   * Applies the chunk together with the chunks of the topic's other partitions handed over in the
+   * same turn of the event loop (kafkajs hands a fetch's partitions over one after another, without
+   * waiting). Resolves false, having applied nothing, when no other came or when the shared
+   * transaction failed (a poison in one of them, the database gone): the caller then applies the
+   * chunk on its own, with its retries and its poison isolation.
+   */
+  private withOtherPartitions(messages: InboundMessage<unknown>[]): Promise<boolean> {
+    const topic = messages[0]!.record.topic;
+    return new Promise<boolean>((done) => {
+      const gathered = this.gathering.get(topic);
+      if (gathered) {
+        gathered.push({ messages, done });
+        return;
+      }
+      const chunks = [{ messages, done }];
+      this.gathering.set(topic, chunks);
+      setImmediate(() => {
+        this.gathering.delete(topic);
+        if (chunks.length === 1) return done(false);
+        this.applyInTransaction(chunks.map((c) => c.messages)).then(
+          () => {
+            for (const c of chunks) c.done(true);
+          },
+          (e: unknown) => {
+            this.log.warn({ err: e, partitions: chunks.length }, 'shared transaction failed; each partition applies its chunk alone');
+            for (const c of chunks) c.done(false);
+          },
+        );
+      });
+    });
   }
 
   private async waitOutOutage(e: unknown, attempt: number, control: BatchControl): Promise<void> {
@@ -239,7 +290,7 @@ export class BatchConsumer {
   private async applyOneWithRetries(m: InboundMessage<unknown>, control: BatchControl): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.applyInTransaction([m]);
+        await this.applyInTransaction([[m]]);
         return;
       } catch (e) {
         if (isTransientInfrastructureError(e)) {
@@ -272,17 +323,18 @@ export class BatchConsumer {
   }
 
   /**
-   * One transaction: the partition's position (locked: the fence against a zombie member), the
-   * handler's effects, the outbox, the position moved. TypeORM's query runner carries it (handlers
-   * use its manager), but BEGIN goes with the position's lock and COMMIT with its update, sent on
-   * the connection directly: two round trips of plumbing per chunk, whatever its size.
+   * One transaction: the partitions' positions (locked: the fence against a zombie member), the
+   * handler's effects, the outbox, the positions moved. Each chunk is one partition's, in partition
+   * order. TypeORM's query runner carries it (handlers use its manager), but BEGIN goes with the
+   * positions' lock and COMMIT with their update, sent on the connection directly: two round trips
+   * of plumbing per transaction, whatever its size.
    */
-  private async applyInTransaction(messages: InboundMessage<unknown>[]): Promise<void> {
-    if (messages.length === 0) return;
+  private async applyInTransaction(chunks: InboundMessage<unknown>[][]): Promise<void> {
     const consumerId = this.handler.consumerId;
-    const first = messages[0]!.record;
-    const key = { consumerId, topic: first.topic, partition: first.partition };
-    const rowKey = `${first.topic}/${first.partition}`;
+    const parts = chunks.filter((c) => c.length > 0);
+    if (parts.length === 0) return;
+    const keys: PositionKey[] = parts.map((c) => ({ consumerId, topic: c[0]!.record.topic, partition: c[0]!.record.partition }));
+    const rowKey = (k: PositionKey) => `${k.topic}/${k.partition}`;
     // isTransactionActive is read-only in TypeORM's interface but a plain field of its runner: set as
     // startTransaction would, so that an entity save inside a handler joins this transaction
     // instead of sending a nested BEGIN and a COMMIT of its own.
@@ -291,9 +343,11 @@ export class BatchConsumer {
     try {
       const client = (await qr.connect()) as pg.ClientBase;
       open = true;
-      const position = await beginAtPosition(client, this.o.schema, key, this.positionRows.has(rowKey));
+      const positions = await beginAtPositions(client, this.o.schema, keys, (k) => this.positionRows.has(rowKey(k)));
       qr.isTransactionActive = true;
-      const { toApply, duplicates } = await this.fresh(client, position, messages);
+      const judged = [];
+      for (const [i, messages] of parts.entries()) judged.push({ messages, position: positions[i]!, ...(await this.fresh(client, positions[i]!, messages)) });
+      const toApply = judged.flatMap((j) => j.toApply);
       const emitted: OutgoingEvent[] = [];
       const ctx: BatchContext = { tx: qr.manager, schema: this.o.schema, emit: (e) => emitted.push(e), log: this.log };
       if (toApply.length > 0) await this.handler.handle(ctx, toApply);
@@ -303,19 +357,26 @@ export class BatchConsumer {
       }
       await appendToOutbox(qr.manager, this.o.schema, emitted);
       faultPoint('before-db-commit');
-      const after = messages.reduce((max, m) => {
+      const moves = judged.map(({ messages, position, toApply: applied }, i) => ({
+        key: keys[i]!,
         // An event that is not its record's last leaves the position at the record: the rest of it
         // is judged by publication sequence (a poison isolated among them is applied alone).
-        const next = BigInt(m.record.offset) + (m.record.part && !m.record.part.last ? 0n : 1n);
-        return next > max ? next : max;
-      }, position.nextOffset);
-      await commitAtPosition(client, this.o.schema, key, { nextOffset: after, publications: position.publications, applied: toApply.length });
+        nextOffset: messages.reduce((max, m) => {
+          const next = BigInt(m.record.offset) + (m.record.part && !m.record.part.last ? 0n : 1n);
+          return next > max ? next : max;
+        }, position.nextOffset),
+        publications: position.publications,
+        applied: applied.length,
+      }));
+      await commitAtPositions(client, this.o.schema, moves);
       open = false;
-      this.positionRows.add(rowKey);
-      for (const m of messages) this.metrics.consumed.inc({ topic: m.record.topic, consumer: consumerId });
-      if (duplicates > 0) this.metrics.duplicates.inc({ topic: first.topic, consumer: consumerId }, duplicates);
+      for (const k of keys) this.positionRows.add(rowKey(k));
+      for (const { messages, duplicates } of judged) {
+        for (const m of messages) this.metrics.consumed.inc({ topic: m.record.topic, consumer: consumerId });
+        if (duplicates > 0) this.metrics.duplicates.inc({ topic: messages[0]!.record.topic, consumer: consumerId }, duplicates);
+      }
     } catch (e) {
-      // Nothing of the chunk stays (a broken connection has lost it anyway).
+      // Nothing of the chunks stays (a broken connection has lost it anyway).
       if (open) await qr.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
@@ -368,7 +429,8 @@ export class BatchConsumer {
       for (const id of replays) if (!claimed.has(id)) refused.add(id);
     }
     const inboxUntil = await this.inboxUntil(client);
-    const before = inboxUntil === 0 ? [] : candidates.filter((m) => Number(m.record.timestamp) < inboxUntil && !replays.includes(m.messageId)).map((m) => m.messageId);
+    const before =
+      inboxUntil === 0 ? [] : candidates.filter((m) => Number(m.record.timestamp) < inboxUntil && !replays.includes(m.messageId)).map((m) => m.messageId);
     if (before.length > 0) for (const id of await knownInInbox(client, this.o.schema, this.handler.consumerId, before)) refused.add(id);
     const toApply = refused.size === 0 ? candidates : candidates.filter((m) => !refused.has(m.messageId));
     return { toApply, duplicates: messages.length - toApply.length };

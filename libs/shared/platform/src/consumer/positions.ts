@@ -23,47 +23,68 @@ export interface ConsumerPosition {
 
 const lit = (s: string) => pg.escapeLiteral(s);
 
-/**
- * Opens the batch's transaction and locks the consumer's position on the partition, in one round
- * trip (simple protocol, the values inlined as escaped literals). The lock is the fence: a member
- * that lost the partition in a rebalance but still runs a batch (a zombie) waits here for the live
- * member's COMMIT, then reads the moved position and skips what was applied. The row is created on
- * first use; `ON CONFLICT DO NOTHING` waits for a concurrent creator, and the SELECT that follows
- * (a new snapshot under READ COMMITTED) sees and locks its row.
- */
-export async function beginAtPosition(
-  client: Pick<pg.ClientBase, 'query'>,
-  schema: string,
-  key: { consumerId: string; topic: string; partition: number },
-  rowKnown: boolean,
-): Promise<ConsumerPosition> {
-  const where = `consumer_id = ${lit(key.consumerId)} AND topic = ${lit(key.topic)} AND partition = ${Math.trunc(key.partition)}`;
-  const create = rowKnown
-    ? ''
-    : `INSERT INTO ${schema}.consumer_positions (consumer_id, topic, partition, next_offset)
-       VALUES (${lit(key.consumerId)}, ${lit(key.topic)}, ${Math.trunc(key.partition)}, -1) ON CONFLICT DO NOTHING;`;
-  const results = (await client.query(
-    `BEGIN; ${create}
-     SELECT next_offset::text AS next_offset, publications FROM ${schema}.consumer_positions WHERE ${where} FOR UPDATE`,
-  )) as unknown as pg.QueryResult<{ next_offset: string; publications: Record<string, PublicationMark> }>[];
-  const row = results[results.length - 1]!.rows[0];
-  if (!row) throw new Error(`consumer position of ${key.consumerId} on ${key.topic}/${key.partition} vanished`);
-  // -1 marks a row nobody has moved yet: nothing applied by position.
-  const nextOffset = BigInt(row.next_offset);
-  return { nextOffset: nextOffset < 0n ? 0n : nextOffset, publications: row.publications };
+/** A consumer's partition: the key of its position row. */
+export interface PositionKey {
+  consumerId: string;
+  topic: string;
+  partition: number;
 }
 
-/** Moves the position, counts the messages applied, and commits, in one round trip. */
-export async function commitAtPosition(
+const positionWhere = (k: PositionKey) => `consumer_id = ${lit(k.consumerId)} AND topic = ${lit(k.topic)} AND partition = ${Math.trunc(k.partition)}`;
+
+/**
+ * Opens the batch's transaction and locks the consumer's positions on its partitions, in one round
+ * trip (simple protocol, the values inlined as escaped literals). The lock is the fence: a member
+ * that lost a partition in a rebalance but still runs a batch (a zombie) waits here for the live
+ * member's COMMIT, then reads the moved position and skips what was applied. Several partitions
+ * are locked in the order of their keys, so that two transactions sharing partitions cannot
+ * deadlock. A row is created on first use; `ON CONFLICT DO NOTHING` waits for a concurrent creator,
+ * and the SELECT that follows (a new snapshot under READ COMMITTED) sees and locks its row.
+ * Returns the positions in the order of `keys`.
+ */
+export async function beginAtPositions(
   client: Pick<pg.ClientBase, 'query'>,
   schema: string,
-  key: { consumerId: string; topic: string; partition: number },
-  position: { nextOffset: bigint; publications: Record<string, PublicationMark>; applied: number },
+  keys: PositionKey[],
+  rowKnown: (key: PositionKey) => boolean,
+): Promise<ConsumerPosition[]> {
+  const sorted = [...keys].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  const create = sorted
+    .filter((k) => !rowKnown(k))
+    .map(
+      (k) => `INSERT INTO ${schema}.consumer_positions (consumer_id, topic, partition, next_offset)
+       VALUES (${lit(k.consumerId)}, ${lit(k.topic)}, ${Math.trunc(k.partition)}, -1) ON CONFLICT DO NOTHING;`,
+    )
+    .join(' ');
+  const results = (await client.query(
+    `BEGIN; ${create}
+     SELECT topic, partition, next_offset::text AS next_offset, publications FROM ${schema}.consumer_positions
+     WHERE ${sorted.map((k) => `(${positionWhere(k)})`).join(' OR ')} ORDER BY topic, partition FOR UPDATE`,
+  )) as unknown as pg.QueryResult<{ topic: string; partition: number; next_offset: string; publications: Record<string, PublicationMark> }>[];
+  const rows = results[results.length - 1]!.rows;
+  return keys.map((k) => {
+    const row = rows.find((r) => r.topic === k.topic && r.partition === k.partition);
+    if (!row) throw new Error(`consumer position of ${k.consumerId} on ${k.topic}/${k.partition} vanished`);
+    // -1 marks a row nobody has moved yet: nothing applied by position.
+    const nextOffset = BigInt(row.next_offset);
+    return { nextOffset: nextOffset < 0n ? 0n : nextOffset, publications: row.publications };
+  });
+}
+
+/** Moves the positions, counts the messages applied on each, and commits, in one round trip. */
+export async function commitAtPositions(
+  client: Pick<pg.ClientBase, 'query'>,
+  schema: string,
+  moves: Array<{ key: PositionKey; nextOffset: bigint; publications: Record<string, PublicationMark>; applied: number }>,
 ): Promise<void> {
   await client.query(
-    `UPDATE ${schema}.consumer_positions SET next_offset = ${position.nextOffset.toString()},
-       publications = ${lit(JSON.stringify(position.publications))}::jsonb, applied = applied + ${Math.trunc(position.applied)}, updated_at = now()
-     WHERE consumer_id = ${lit(key.consumerId)} AND topic = ${lit(key.topic)} AND partition = ${Math.trunc(key.partition)};
+    `${moves
+      .map(
+        (m) => `UPDATE ${schema}.consumer_positions SET next_offset = ${m.nextOffset.toString()},
+       publications = ${lit(JSON.stringify(m.publications))}::jsonb, applied = applied + ${Math.trunc(m.applied)}, updated_at = now()
+     WHERE ${positionWhere(m.key)};`,
+      )
+      .join('\n')}
      COMMIT`,
   );
 }

@@ -41,6 +41,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
             groupPrefix: config.CONSUMER_GROUP_PREFIX,
             batchSizeMax: config.BATCH_SIZE_MAX,
             partitionsConcurrentMax: config.PARTITIONS_CONCURRENT_MAX,
+            partitionsShareTransaction: config.PARTITIONS_SHARE_TRANSACTION,
             retryCountMax: config.RETRY_COUNT_MAX,
             retryBackoffMs: config.RETRY_BACKOFF_MS,
             brokerConnectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS,
