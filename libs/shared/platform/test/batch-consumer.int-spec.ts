@@ -191,8 +191,8 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     return bus;
   }
 
-  async function startConsumer(handler: BatchHandler<TestEvent>, bus: MessageBus, metrics: PlatformMetrics): Promise<BatchConsumer> {
-    const consumer = new BatchConsumer(handler as BatchHandler, ds, bus, options(), metrics, log);
+  async function startConsumer(handler: BatchHandler<TestEvent>, bus: MessageBus, metrics: PlatformMetrics, extra: Partial<BatchConsumerOptions> = {}): Promise<BatchConsumer> {
+    const consumer = new BatchConsumer(handler as BatchHandler, ds, bus, { ...options(), ...extra }, metrics, log);
     running.push(() => consumer.stop());
     await consumer.start();
     return consumer;
@@ -504,7 +504,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     );
     const handler = new PartitionsPerTransaction('shared', TOPICS.sharedPartitions);
     const metrics = newMetrics();
-    const consumer = await startConsumer(handler, newBus('shared'), metrics);
+    const consumer = await startConsumer(handler, newBus('shared'), metrics, { partitionsShareTransaction: true });
     await waitFor(() => caughtUp(consumer.groupId, TOPICS.sharedPartitions), { what: 'the three partitions committed' });
 
     expect(Math.max(...handler.partitions)).toBe(2);
@@ -530,7 +530,7 @@ describe('BatchConsumer and OutboxRelay on real Kafka and Postgres', () => {
     await produceRaw(prefix, TOPICS.sharedPoison, raws);
     const handler = new PartitionsPerTransaction('shared-poison', TOPICS.sharedPoison);
     const metrics = newMetrics();
-    const consumer = await startConsumer(handler, newBus('shared-poison'), metrics);
+    const consumer = await startConsumer(handler, newBus('shared-poison'), metrics, { partitionsShareTransaction: true });
     await waitFor(() => caughtUp(consumer.groupId, TOPICS.sharedPoison), { what: 'offsets past the poison message' });
 
     expect(handler.partitions).toContain(2); // the shared transaction was tried

@@ -26,7 +26,9 @@ export interface BatchConsumerOptions {
   retryBackoffMs: number;
   /**
    * Whether the chunks of one topic's partitions that the bus hands over at the same moment (one
-   * fetch brings records for several) are applied in one transaction. Default true.
+   * fetch brings records for several) are applied in one transaction. Default false: with it on,
+   * one short chaos run's replay of accounting differed from the run in figures that depend on the
+   * order in which a day's operations are costed, and that is not explained yet.
    */
   partitionsShareTransaction?: boolean;
   /**
@@ -68,11 +70,12 @@ class StoppedDuringOutage extends Error {}
  * Runs one BatchHandler: each chunk of a partition's batch (≤ batchSizeMax) is one database
  * transaction (the partition's position + effects + outbox), and the offset is committed to the
  * group only after it commits (for lag and autoscaling; the position in the database decides what
- * is applied). Chunks of one topic handed over together for several partitions share one
- * transaction (their positions, their effects, one outbox append): a fetch at a trickle brings a
- * record or two per partition, and each transaction costs its round trips and a WAL flush. Their
- * keys are disjoint (a key lives on one partition), so the handler sees what one bigger chunk
- * would bring. Should the shared transaction fail, each chunk is applied on its own.
+ * is applied). With `partitionsShareTransaction`, chunks of one topic handed over together for
+ * several partitions share one transaction (their positions, their effects, one outbox append): a
+ * fetch at a trickle brings a record or two per partition, and each transaction costs its round
+ * trips and a WAL flush. Their keys are disjoint (a key lives on one partition), so the handler
+ * sees what one bigger chunk would bring. Should the shared transaction fail, each chunk is applied
+ * on its own.
  * A chunk that fails is retried with backoff; if it still fails, its messages are applied one
  * by one so that only the poison message goes to `<topic>.dlq` (with the original bytes,
  * headers, error and attempt count) and the rest are applied.
@@ -204,7 +207,7 @@ export class BatchConsumer {
     if (mine.length < chunk.length) this.metrics.skipped.inc({ topic: chunk[0]!.topic, consumer: this.handler.consumerId }, chunk.length - mine.length);
     const { decoded, undecodable } = this.decodeAll(mine);
     for (const u of undecodable) await this.toDlq(u.record, u.error, 1);
-    const shared = decoded.length > 0 && (this.o.partitionsShareTransaction ?? true) && (await this.withOtherPartitions(decoded));
+    const shared = decoded.length > 0 && (this.o.partitionsShareTransaction ?? false) && (await this.withOtherPartitions(decoded));
     if (!shared) await this.applyAlone(decoded, control);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.metrics.batchSeconds.observe({ consumer: this.handler.consumerId }, seconds);
