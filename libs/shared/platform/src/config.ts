@@ -53,7 +53,7 @@ export const baseConfigSchema = z.object({
   KAFKA_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(10000).default(1000),
   /** Messages per database transaction on the consuming side. */
   BATCH_SIZE_MAX: z.coerce.number().int().min(1).max(5000).default(500),
-  /** Partitions a consumer works on at once. */
+  /** Partitions a consumer works on at once (each with its own transaction, unless PARTITIONS_SHARE_TRANSACTION). */
   PARTITIONS_CONCURRENT_MAX: z.coerce.number().int().min(1).max(32).default(3),
   /**
    * Whether the chunks of one topic's partitions handed over together share one transaction. Off

