@@ -489,6 +489,28 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       ['635100', '8.80', '0.00'],
       ['447100', '0.00', '8.80'],
     ]);
+    // Who is charged as the assessment carries it, for accounts accounting has read nothing of: a
+    // second account of client CL-0003 (4.00 on 461100, on the client's auxiliary account, not the
+    // account's) and a proprietary book (2.00, an expense, where an unknown account would be a client's).
+    const carried: TtfAssessedV1[] = [
+      { ...ttf, assessmentId: 'TTF-2', account: 'CLI-0042', book: 'CLIENT-EQ', accountType: 'CLIENT', clientId: 'CL-0003', base: '1000.00', amount: '4.00' },
+      { ...ttf, assessmentId: 'TTF-3', account: 'PROP-42', book: 'PROP-EQ', accountType: 'PROPRIETARY', clientId: 'FIRM', base: '500.00', amount: '2.00' },
+    ];
+    await send(
+      Topics.reportingEvents,
+      carried.map((payload) => envelope({ type: 'TtfAssessed', producer: 'reporting', correlationId: payload.account, causationId: null, payload })),
+    );
+    const charged = await env.db.query(
+      `SELECT e.trade_ref AS ref, l.account_code AS code, l.aux_account AS aux, l.debit::numeric(20, 2)::text AS debit, l.credit::numeric(20, 2)::text AS credit
+       FROM accounting.journal_entries e JOIN accounting.journal_lines l USING (entry_id) WHERE e.trade_ref IN ('TTF:CLI-0042:FR0000133308:2026-11-26', 'TTF:PROP-42:FR0000133308:2026-11-26')
+       ORDER BY e.trade_ref, l.line_no`,
+    );
+    expect(charged.rows.map((r: Record<string, string | null>) => [r.ref!.split(':')[1], r.code, r.aux, r.debit, r.credit])).toEqual([
+      ['CLI-0042', '461100', 'CL-0003', '4.00', '0.00'],
+      ['CLI-0042', '447100', null, '0.00', '4.00'],
+      ['PROP-42', '635100', null, '2.00', '0.00'],
+      ['PROP-42', '447100', null, '0.00', '2.00'],
+    ]);
     // Accounting P&L of PROP-EQ on 30 Nov: 350.00 realized (the FIFO sale's, costed with its day) + 12.34 penalty = 362.34. The desk says 362.00: within 1.00.
     const post = (rows: object[]) =>
       fetch(url('/reconciliations/desk-pnl'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows) });
@@ -1142,5 +1164,30 @@ describe('accounting ledger, positions, FX and reconciliations on the real broke
       expect([path, (await fetch(url(path))).status]).toEqual([path, 404]);
     }
     await env.db.query(`DELETE FROM accounting.held_events WHERE trade_ref = 'PAGING-HELD'`);
+  });
+
+  // PROP-09 is in no refdata.accounts.v1 event: its trades carry the category (placement → 312000)
+  // and the cost method (FIFO) capture read. Buy 100 at 10.00, buy 100 at 12.00, sell 150 at 13.00,
+  // settled 30 Nov. FIFO: the sale releases 1000.00 + 50 × 12.00 = 1600.00, gain 350.00, 50 left at
+  // 600.00 (CMP would give 1650.00, 300.00 and 550.00; the trading book would post to 311000).
+  it('a trade is booked with the category and cost method its event carries, before accounting has read the account: 312000, FIFO gain 350.00', async () => {
+    const carried = { account: 'PROP-09', accountingCategory: 'PLACEMENT', costMethod: 'FIFO' } as const;
+    const [S1, S2, S3] = [P1, P2, P3].map((p, i) => trade(`FO-PR:S-${i + 1}`, { ...p, ...carried, tradeRef: `FO-PR:S-${i + 1}`, tradeId: `S-${i + 1}` }));
+    await send(Topics.tradeEvents, [captured(S1!), captured(S2!), captured(S3!)]);
+    await send(Topics.settlementEvents, [step(S1!, { status: 'SETTLED' }), step(S2!, { status: 'SETTLED' }), step(S3!, { status: 'SETTLED' })]);
+    expect(await lines(S3!.tradeRef, 'SETTLEMENT')).toEqual([
+      ['904100', '1950.00', '0.00'],
+      ['904900', '0.00', '1950.00'],
+      ['512000', '1950.00', '0.00'],
+      ['312000', '0.00', '1950.00'],
+    ]);
+    await markDay(env.prefix, '2026-12-16');
+    expect(await lines('POSITION:PROP-09:FR0000133308', 'RECOSTING')).toEqual([
+      ['312000', '350.00', '0.00'],
+      ['767000', '0.00', '350.00'],
+    ]);
+    const [pos] = await get<Array<{ cost: { quantity: string; cost: string; lots: unknown; realized: string } }>>('/positions/PROP-09');
+    expect(pos!.cost).toMatchObject({ quantity: '50', cost: '600.00', lots: [{ quantity: '50', cost: '600.00' }], realized: '350.00' });
+    expect((await env.db.query(`SELECT count(*)::int AS n FROM accounting.accounts_ref WHERE account = 'PROP-09'`)).rows[0].n).toBe(0);
   });
 });

@@ -254,7 +254,12 @@ describe('declarations on the real broker and database', () => {
         await env.db.query(
           `SELECT kind, version, filed_by AS "filedBy", changes FROM reporting.report_runs WHERE kind IN ('TTF', 'BDF_BOP', 'BDF_HOLDINGS') ORDER BY kind, version`,
         )
-      ).rows as Array<{ kind: string; version: number; filedBy: string; changes: { files: Array<{ name: string }>; values: Array<{ path: string; before?: unknown; after?: unknown }> } | null }>;
+      ).rows as Array<{
+        kind: string;
+        version: number;
+        filedBy: string;
+        changes: { files: Array<{ name: string }>; values: Array<{ path: string; before?: unknown; after?: unknown }> } | null;
+      }>;
     // Filing November is refused while it runs, and while its last business day (Mon 30 Nov) is open.
     const early = await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'BDF_BOP', period: '2026-11' });
     expect([early.status, ((await early.json()) as { message: string }).message]).toEqual([
@@ -264,7 +269,11 @@ describe('declarations on the real broker and database', () => {
     expect((await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'TTF', period: '2027-03' })).status).toBe(422);
     // A test run of the month computes it, any day, and files nothing.
     const test = await callReporting(env, PEOPLE.operator, 'POST', '/reports/runs', { kind: 'TTF', period: '2026-11', testRun: true });
-    const tested = (await test.json()) as { testRun: boolean; filed: boolean; runs: Array<{ runId: null; version: null; files: Array<{ name: string; contentBase64: string }> }> };
+    const tested = (await test.json()) as {
+      testRun: boolean;
+      filed: boolean;
+      runs: Array<{ runId: null; version: null; files: Array<{ name: string; contentBase64: string }> }>;
+    };
     expect([test.status, tested.testRun, tested.filed, tested.runs[0]!.runId, tested.runs[0]!.version]).toEqual([201, true, false, null, null]);
     expect(tested.runs[0]!.files.map((f) => f.name)).toEqual(['ttf-2026-11.csv', 'ttf-2026-11.json', 'ttf-2026-11.txt']);
     expect(await runs()).toEqual([]);
@@ -345,6 +354,9 @@ describe('declarations on the real broker and database', () => {
         .map((e) => [
           e.payload.account,
           e.payload.book,
+          // Who is charged, as the trades carried it (accounting books it without its own copy of the referential).
+          e.payload.accountType,
+          e.payload.clientId,
           e.payload.isin,
           e.payload.tradeDate,
           e.payload.base,
@@ -355,9 +367,9 @@ describe('declarations on the real broker and database', () => {
         ])
         .sort(),
     ).toEqual([
-      ['CLI-0001', 'CLIENT-EQ', TTE, '2026-11-26', '5850.00', '0.004', '23.40', 'EUR', null],
-      ['CLI-0001', 'CLIENT-EQ', LVMH, '2026-11-26', '9000.00', '0.004', '36.00', 'EUR', null],
-      ['CLI-0002', 'CLIENT-EQ', TTE, '2026-11-26', '2320.00', '0.004', '9.28', 'EUR', null],
+      ['CLI-0001', 'CLIENT-EQ', 'CLIENT', 'CL-0001', TTE, '2026-11-26', '5850.00', '0.004', '23.40', 'EUR', null],
+      ['CLI-0001', 'CLIENT-EQ', 'CLIENT', 'CL-0001', LVMH, '2026-11-26', '9000.00', '0.004', '36.00', 'EUR', null],
+      ['CLI-0002', 'CLIENT-EQ', 'CLIENT', 'CL-0002', TTE, '2026-11-26', '2320.00', '0.004', '9.28', 'EUR', null],
     ]);
 
     // Banque de France, balance of payments: the non-resident settlements of November.

@@ -15,6 +15,13 @@ export interface TtfAssessedV1 {
   /** The buyer account (the referential's account id) and its book. */
   account: string;
   book: string;
+  /**
+   * The account's role and owner as its trades carried them, which decide who is charged (the
+   * client, or the proprietary book's expense): absent on assessments made before they were carried
+   * (accounting then reads its copy of the referential).
+   */
+  accountType?: 'CLIENT' | 'PROPRIETARY';
+  clientId?: string;
   isin: string;
   /** The day of the net buying position (the trade date; the tax is due on settlement, the month after). */
   tradeDate: string;
@@ -32,6 +39,8 @@ export const TtfAssessedV1Schema = z.object({
   assessmentId: z.string(),
   account: z.string(),
   book: z.string(),
+  accountType: z.enum(['CLIENT', 'PROPRIETARY']).optional(),
+  clientId: z.string().optional(),
   isin: z.string(),
   tradeDate: isoDate,
   base: decimalString,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventEnvelope } from './envelope.js';
+import { ACCOUNTING_CATEGORIES, COST_METHODS, type AccountingCategory, type CostMethod } from './refdata.v1.js';
 import { count, decimalString, isoDate, type Same } from './wire-schemas.js';
 
 /** The trade statuses of DOMAIN.md §1, in lifecycle order. Capture owns the first three and mirrors the rest from settlement.events.v1. */
@@ -62,6 +63,14 @@ export interface TradeEconomics {
   clientId: string;
   accountType: 'CLIENT' | 'PROPRIETARY';
   book: string;
+  /**
+   * The account's portfolio category and cost method as the referential held them at capture: they
+   * fix the securities account the trade is booked to and how its position is costed, so the books
+   * follow from this log alone, whenever accounting learns of the account. Absent on trades captured
+   * before they were carried (accounting then reads its copy of the referential).
+   */
+  accountingCategory?: AccountingCategory;
+  costMethod?: CostMethod;
   /** From the referential's instrument: SHARE | BOND | ETF, its settlement market (EU, US) and place of settlement (CSD BIC). */
   instrumentType: string;
   settlementMarket: string;
@@ -118,6 +127,8 @@ export const TradeEconomicsSchema = z.object({
   clientId: z.string(),
   accountType: z.enum(['CLIENT', 'PROPRIETARY']),
   book: z.string(),
+  accountingCategory: z.enum(ACCOUNTING_CATEGORIES).optional(),
+  costMethod: z.enum(COST_METHODS).optional(),
   instrumentType: z.string(),
   settlementMarket: z.string(),
   placeOfSettlement: z.string(),

@@ -1,3 +1,4 @@
+import type { AccountingCategory, CostMethod } from '@postera/contracts';
 import type { EntityManager } from 'typeorm';
 import { calendarByCode, calendarFromHolidays, type SettlementCalendar } from '@postera/kernel';
 import { loadTradeReferentialRows } from './persistence/referential.repository.js';
@@ -34,8 +35,8 @@ export interface AccountRef {
   clientName: string;
   accountType: 'CLIENT' | 'PROPRIETARY';
   book: string;
-  accountingCategory: string;
-  costMethod: 'CMP' | 'FIFO';
+  accountingCategory: AccountingCategory;
+  costMethod: CostMethod;
   language: 'fr' | 'en';
   contacts: Array<{ channel: 'EMAIL' | 'WEBHOOK'; address: string }>;
   baseCurrency: string;

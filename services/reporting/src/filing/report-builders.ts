@@ -40,6 +40,8 @@ interface TtfAssessedPayload {
   assessmentId: string;
   account: string;
   book: string;
+  accountType?: 'CLIENT' | 'PROPRIETARY';
+  clientId?: string;
   isin: string;
   tradeDate: string;
   base: string;
@@ -160,11 +162,16 @@ export async function fileTtf(tx: EntityManager, c: ReportingConfig, month: stri
   // (a line gone from the correction is superseded by a zero assessment).
   const previous = run.replaces ? await ttfLinesOf(tx, run.replaces) : new Map<string, TtfLine>();
   const assessment = (runId: string, ref: string) => deterministicId('TtfAssessed', runId, ref);
+  // Who is charged travels with the assessment, as the trades carried it, so that accounting books it
+  // the same whenever it reads the account.
+  const holders = new Map(rows.flatMap((r) => (r.economics ? [[`${r.account}|${r.isin}`, r.economics] as const] : [])));
   const assessed = (l: TtfLine, zero: boolean): OutgoingEvent => {
+    const holder = holders.get(`${l.account}|${l.isin}`);
     const payload: TtfAssessedPayload = {
       assessmentId: assessment(run.runId, l.reference),
       account: l.account,
-      book: settlements.find((s) => s.account === l.account && s.isin === l.isin)?.book ?? '',
+      book: holder?.book ?? '',
+      ...(holder ? { accountType: holder.accountType, clientId: holder.clientId } : {}),
       isin: l.isin,
       tradeDate: l.tradeDates[l.tradeDates.length - 1]!,
       base: zero ? '0.00' : l.base,

@@ -72,8 +72,9 @@ export async function accountInfos(tx: EntityManager, accounts: string[]): Promi
   return new Map(rows.map((r) => [r.account, r]));
 }
 
-export function securitiesAccountOf(info: AccountInfo | undefined): string {
-  return SECURITIES_ACCOUNT_BY_CATEGORY[info?.accountingCategory ?? 'TRADING'] ?? '311000';
+/** The securities account of a portfolio category (unknown: the trading book's). */
+export function securitiesAccountOf(accountingCategory: string | undefined): string {
+  return SECURITIES_ACCOUNT_BY_CATEGORY[accountingCategory ?? 'TRADING'] ?? '311000';
 }
 
 /** refdata.accounts.v1 → accounts_ref, a higher version replacing a lower one. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { US } from '@postera/kernel';
 import { contentHash } from '../commands/capture-trade/trade-message.js';
 import { economicsProblems, tradeEconomics } from './trade-economics.js';
-import { bond, enrichment, message as msg, share } from './trade-fixtures.spec-helper.js';
+import { account, bond, enrichment, message as msg, share } from './trade-fixtures.spec-helper.js';
 
 describe('trade economics — worked examples', () => {
   it('sell 40 at 250.10 EUR with 3.00 + 2.00 fees: gross 10004.00, fees 5.00, net received 9999.00, T+2 on TARGET', () => {
@@ -57,15 +57,11 @@ describe('trade economics — worked examples', () => {
     expect(e.settlementDate).toBe('2026-11-27');
   });
 
-  it('carries both SSIs, the place of settlement and the flags from the referential', () => {
-    const e = tradeEconomics(msg, enrichment({ counterpartySsi: undefined, lateBooking: true, origin: 'MANUAL' }));
-    expect([e.ssis.account?.safekeepingAccount, e.ssis.counterparty, e.placeOfSettlement, e.lateBooking, e.origin]).toEqual([
-      'SAFE-CLI-0001',
-      null,
-      'SICVFRPPXXX',
-      true,
-      'MANUAL',
-    ]);
+  it('carries both SSIs, the place of settlement, the flags and how the account is booked (category, cost method) from the referential', () => {
+    const e = tradeEconomics(msg, enrichment({ account: { ...account, costMethod: 'FIFO' }, counterpartySsi: undefined, lateBooking: true, origin: 'MANUAL' }));
+    expect([e.ssis.account?.safekeepingAccount, e.ssis.counterparty, e.placeOfSettlement, e.lateBooking, e.origin, e.accountingCategory, e.costMethod]).toEqual(
+      ['SAFE-CLI-0001', null, 'SICVFRPPXXX', true, 'MANUAL', 'PLACEMENT', 'FIFO'],
+    );
   });
 
   it('passes on the venue transaction id and the trader for MiFIR (fields 3 and 59), null when the platform gave none', () => {

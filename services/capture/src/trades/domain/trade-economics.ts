@@ -89,6 +89,8 @@ export function tradeEconomics(m: TradeExecutedV1, e: Enrichment): TradeEconomic
     clientId: e.account.clientId,
     accountType: e.account.accountType,
     book: e.account.book,
+    accountingCategory: e.account.accountingCategory,
+    costMethod: e.account.costMethod,
     instrumentType: e.instrument.instrumentType,
     settlementMarket: e.instrument.settlementMarket,
     placeOfSettlement: e.instrument.placeOfSettlement,

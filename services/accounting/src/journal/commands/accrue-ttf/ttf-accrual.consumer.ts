@@ -6,7 +6,7 @@ import type { AccountingConfig } from '../../../config.js';
 import { correctLateFxLines } from '../../../fx/commands/revalue-positions/revaluation.js';
 import { applyRules, reversalOf, ruleSetOn } from '../../../ledger/domain/rules-engine.js';
 import { appendJournal, asJournalWriter, entryLines, journalEntry, type JournalEntry } from '../../../ledger/persistence/journal.repository.js';
-import { accountInfos, loadRuleSets } from '../../../ledger/persistence/ledger.repository.js';
+import { accountInfos, loadRuleSets, type AccountInfo } from '../../../ledger/persistence/ledger.repository.js';
 import { announce } from '../announce.js';
 
 /**
@@ -30,10 +30,9 @@ export class TtfAccrualConsumer extends EnvelopeHandler<ReportingEvent> {
     if (assessed.length === 0) return;
     await asJournalWriter(ctx, this.config.JOURNAL_WRITER_ROLE);
     const sets = await loadRuleSets(ctx.tx);
-    const infos = await accountInfos(
-      ctx.tx,
-      assessed.map((e) => e.payload.account),
-    );
+    // Who is charged as the assessment carries it; assessments made before it was carried read accounts_ref.
+    const unstated = assessed.filter((e) => e.payload.accountType === undefined || e.payload.clientId === undefined).map((e) => e.payload.account);
+    const infos = unstated.length > 0 ? await accountInfos(ctx.tx, unstated) : new Map<string, AccountInfo>();
     const superseded = assessed.flatMap((e) =>
       e.payload.supersedes ? [journalEntry({ ...ttfBase(e), causeEventId: e.payload.supersedes, lines: [] }).entryId] : [],
     );
@@ -47,15 +46,16 @@ export class TtfAccrualConsumer extends EnvelopeHandler<ReportingEvent> {
         else ctx.log.warn({ eventId: e.eventId, supersedes: p.supersedes }, 'superseded TTF assessment not booked here; nothing reversed');
       }
       const info = infos.get(p.account);
+      const accountType = p.accountType ?? info?.accountType;
       entries.push(
         journalEntry({
           ...ttfBase(e),
           causeEventId: e.eventId,
           lines: applyRules(
             ruleSetOn(sets, p.tradeDate),
-            { event: 'TTF_ACCRUAL', recognition: 'SETTLEMENT_DATE', variant: info?.accountType === 'PROPRIETARY' ? 'PROPRIETARY' : 'CLIENT' },
+            { event: 'TTF_ACCRUAL', recognition: 'SETTLEMENT_DATE', variant: accountType === 'PROPRIETARY' ? 'PROPRIETARY' : 'CLIENT' },
             { amount: new Dec(p.amount) },
-            { securitiesAccount: '', aux: { CLIENT: info?.clientId ?? p.account } },
+            { securitiesAccount: '', aux: { CLIENT: p.clientId ?? info?.clientId ?? p.account } },
           ),
         }),
       );

@@ -6,7 +6,7 @@ import type { AccountingConfig } from '../../../config.js';
 import { correctLateFxLines } from '../../../fx/commands/revalue-positions/revaluation.js';
 import { reversalOf, ruleSetOn, type RuleSet } from '../../../ledger/domain/rules-engine.js';
 import { appendJournal, asJournalWriter, journalEntry, type JournalEntry } from '../../../ledger/persistence/journal.repository.js';
-import { accountInfos, loadRuleSets, recognitionOf, securitiesAccountOf } from '../../../ledger/persistence/ledger.repository.js';
+import { accountInfos, loadRuleSets, recognitionOf, securitiesAccountOf, type AccountInfo } from '../../../ledger/persistence/ledger.repository.js';
 import { UNDO } from '../../../ledger/persistence/position-book.js';
 import { stageOps, type StagedOp } from '../../../ledger/persistence/staged-ops.js';
 import { consideration, opMeta, positionOf, postingContext, tradeDateOpPrefix } from '../../domain/position-operations.js';
@@ -145,17 +145,18 @@ export class TradeEventsPostingConsumer extends EnvelopeHandler<TradeEventV1 | P
       ctx.tx,
       economics.map((t) => ({ book: t.book, date: t.tradeDate })),
     );
-    const infos = await accountInfos(
-      ctx.tx,
-      economics.map((t) => t.account),
-    );
+    const unstated = economics.filter((t) => t.accountingCategory === undefined || t.costMethod === undefined).map((t) => t.account);
+    const infos = unstated.length > 0 ? await accountInfos(ctx.tx, unstated) : new Map<string, AccountInfo>();
+    // The account's category and cost method as capture saw them, carried by the event: the books
+    // then do not depend on whether accounts_ref (another topic) was read before the trade. Events
+    // from before they were carried fall back on accounts_ref.
     const book = (e: Booked) => {
       const x = economicsOf(e);
       const info = infos.get(x.account);
       return storedTrade(x, {
         recognition: recognition(x.book, x.tradeDate),
-        securitiesAccount: securitiesAccountOf(info),
-        costMethod: info?.costMethod ?? 'CMP',
+        securitiesAccount: securitiesAccountOf(x.accountingCategory ?? info?.accountingCategory),
+        costMethod: x.costMethod ?? info?.costMethod ?? 'CMP',
       });
     };
     // Each event's trade as it would be booked, built once.
