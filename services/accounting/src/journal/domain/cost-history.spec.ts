@@ -4,7 +4,7 @@ import { Dec } from '@postera/kernel';
 import { recostingPosting } from './posting-rules.js';
 import { RULE_SET_V1 } from '../../ledger/rule-sets/rule-set-v1.js';
 import { applyOperation, emptyPosition, type CostMethod, type Position } from '../../ledger/domain/cost.js';
-import { CostHistory, type CostEffect, type CostOpMeta } from '../../ledger/domain/cost-history.js';
+import { CostHistory, LOTS_KEPT_EVERY, type CostEffect, type CostOpMeta } from '../../ledger/domain/cost-history.js';
 import { imbalance } from '../../ledger/domain/rules-engine.js';
 
 // The properties run 300 cases each: well within the default 5 s alone, not on a loaded machine.
@@ -190,4 +190,63 @@ describe('a position costed in economic order whatever the arrival order', () =>
       { numRuns: 300 },
     );
   });
+
+  const lotsOf = (p: Position) => p.lots.map((l) => `${l.key}:${l.quantity.toFixed()}:${l.cost.toFixed()}`);
+
+  it.each<CostMethod>(['CMP', 'FIFO'])(
+    '%s: a day added in any order to a stored history and re-costed once gives each operation its cost in economic order; lots kept at the checkpoints only (property)',
+    (method) => {
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.record({
+              side: fc.constantFrom('BUY' as const, 'SELL' as const),
+              qty: fc.integer({ min: 1, max: 400 }),
+              cents: fc.integer({ min: 1, max: 5_000_000 }),
+            }),
+            {
+              minLength: 1,
+              maxLength: 90,
+            },
+          ),
+          fc.func(fc.integer()),
+          fc.func(fc.boolean()),
+          (list, rank, costedBefore) => {
+            const keyed = list.map((o, i) => ({ ...o, key: `k${String(i).padStart(3, '0')}`, gross: new Dec(o.cents).div(100) }));
+            // In economic order: each operation's cost and the position after it.
+            let state: Position = emptyPosition(method);
+            const expected = new Map<string, { cost: CostEffect; after: Position }>();
+            for (const o of keyed) {
+              const r = applyOperation(state, o.side, new Dec(o.qty), o.gross, 'EUR', o.key);
+              state = r.position;
+              expected.set(o.key, { cost: r, after: state });
+            }
+            // Some operations were costed by an earlier day, and stored as PositionBook writes them:
+            // the lots only where the history kept them.
+            const earlier = new CostHistory(emptyPosition(method), [], 'EUR');
+            for (const o of keyed.filter((k) => costedBefore(k.key))) earlier.insert(op(o.key, o.side, String(o.qty), o.gross.toFixed()));
+            const stored = earlier.ops.map((o) => ({ ...o, dirty: false, after: o.lotsKept ? o.after : { ...o.after, lots: [] } }));
+            // The day's, in a shuffled order, booked at their consideration, then re-costed once.
+            const h = new CostHistory(emptyPosition(method), stored, 'EUR');
+            const day = keyed.filter((k) => !costedBefore(k.key)).sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : 1));
+            for (const o of day)
+              h.add(op(o.key, o.side, String(o.qty), o.gross.toFixed()), { securities: o.side === 'BUY' ? o.gross : o.gross.negated(), realized: new Dec(0) });
+            h.recosted();
+            expect(h.ops.map((o) => `${o.key} ${o.current.securities.toFixed()} ${o.current.realized.toFixed()}`)).toEqual(
+              keyed.map((o) => `${o.key} ${expected.get(o.key)!.cost.securities.toFixed()} ${expected.get(o.key)!.cost.realized.toFixed()}`),
+            );
+            expect(lotsOf(h.state())).toEqual(lotsOf(state));
+            h.ops.forEach((o, i) => {
+              const kept = method === 'CMP' || i === h.ops.length - 1 || i % LOTS_KEPT_EVERY === LOTS_KEPT_EVERY - 1;
+              expect([o.key, o.lotsKept, lotsOf(o.after)]).toEqual([o.key, kept, kept ? lotsOf(expected.get(o.key)!.after) : []]);
+            });
+            // Written back: the day's operations and every one after the first of them.
+            const first = day.length ? Math.min(...day.map((d) => keyed.findIndex((k) => k.key === d.key))) : keyed.length;
+            expect(h.ops.filter((o) => o.dirty).map((o) => o.key)).toEqual(keyed.slice(first).map((k) => k.key));
+          },
+        ),
+        { numRuns: 150 },
+      );
+    },
+  );
 });

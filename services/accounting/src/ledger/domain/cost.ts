@@ -61,7 +61,9 @@ export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Deci
   const opposite = !p.quantity.isZero() && p.quantity.isNegative() !== q.isNegative();
   const cq = opposite ? Dec.min(q.abs(), p.quantity.abs()) : new Dec(0);
   const cc = q.isZero() ? new Dec(0) : roundToMinor(c.times(cq).div(q.abs()), currency, 'HALF_UP');
-  let lots = p.lots.map((l) => ({ ...l }));
+  // Lots are never changed in place (a lot cut is a new one): positions share them, and an operation
+  // copies the array, not each lot.
+  let lots = p.lots;
   let cr = new Dec(0);
   if (cq.gt(0)) {
     if (cq.eq(p.quantity.abs())) {
@@ -70,33 +72,35 @@ export function applyOperation(p: Position, side: 'BUY' | 'SELL', quantity: Deci
     } else if (p.method === 'CMP') {
       cr = roundToMinor(p.cost.times(cq).div(p.quantity.abs()), currency, 'HALF_UP');
     } else {
+      // The oldest lots first: those closed whole go, the one cut is replaced by what is left of it.
       let left = cq;
-      const kept: Lot[] = [];
+      let closed = 0;
+      let cut: Lot | null = null;
       for (const lot of lots) {
-        if (left.isZero()) {
-          kept.push(lot);
-          continue;
-        }
         const lq = lot.quantity.abs();
         if (lq.lte(left)) {
           cr = cr.plus(lot.cost);
           left = left.minus(lq);
+          closed++;
+          if (left.isZero()) break;
         } else {
           const part = roundToMinor(lot.cost.times(left).div(lq), currency, 'HALF_UP');
           cr = cr.plus(part);
           const sign = lot.quantity.isNegative() ? -1 : 1;
-          kept.push({ quantity: lot.quantity.minus(left.times(sign)), cost: lot.cost.minus(part), key: lot.key });
-          left = new Dec(0);
+          cut = { quantity: lot.quantity.minus(left.times(sign)), cost: lot.cost.minus(part), key: lot.key };
+          break;
         }
       }
-      lots = kept;
+      lots = cut ? [cut, ...lots.slice(closed + 1)] : lots.slice(closed);
     }
   }
   const openQ = q.isNegative() ? q.plus(cq) : q.minus(cq);
   const openC = c.minus(cc);
   if (!openQ.isZero() && p.method === 'FIFO') {
-    const at = lots.findIndex((l) => (l.key ?? '') > lotKey);
-    lots.splice(at < 0 ? lots.length : at, 0, { quantity: openQ, cost: openC, key: lotKey });
+    // Lots are in key order and operations mostly come in it: the place is looked for from the end.
+    let at = lots.length;
+    while (at > 0 && (lots[at - 1]!.key ?? '') > lotKey) at--;
+    lots = [...lots.slice(0, at), { quantity: openQ, cost: openC, key: lotKey }, ...lots.slice(at)];
   }
   const position: Position = {
     method: p.method,

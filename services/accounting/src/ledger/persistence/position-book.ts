@@ -37,9 +37,6 @@ export interface Recosting {
 /** Where a TAKE_OUT's key (staged-ops.ts) ends the prefix of the operation it takes out. */
 export const UNDO = '~undo|';
 
-/** A FIFO operation keeps its lots (its checkpoint) when it ends a batch's writes, and every this many in between. */
-const FIFO_CHECKPOINT_EVERY = 32;
-
 interface OpRow {
   account: string;
   isin: string;
@@ -182,7 +179,7 @@ export class PositionBook {
   cost(op: StagedOp): void {
     const p = this.get(op);
     if (op.action === 'INSERT') {
-      p.history.insert({ key: op.key, side: op.side, quantity: op.quantity, gross: op.gross, meta: op.meta }, op.posted);
+      p.history.add({ key: op.key, side: op.side, quantity: op.quantity, gross: op.gross, meta: op.meta }, op.posted);
       p.realized = p.realized.plus(op.posted.realized);
       return;
     }
@@ -220,6 +217,7 @@ export class PositionBook {
   }
 
   async save(): Promise<void> {
+    for (const p of this.rows.values()) p.history.settle();
     const v = [...this.rows.values()].filter((p) => p.history.removed.length > 0 || p.history.ops.some((o) => o.dirty));
     if (v.length === 0) return;
     await this.tx.query(
@@ -242,14 +240,9 @@ export class PositionBook {
         [gone.map((g) => g.p.account), gone.map((g) => g.p.isin), gone.map((g) => g.o.key)].map(pgArray),
       );
     }
-    const written: Array<{ p: StoredPosition; o: CostOp; checkpoint: boolean }> = [];
-    for (const p of v) {
-      const dirty = p.history.ops.filter((o) => o.dirty);
-      dirty.forEach((o, i) => {
-        const fifo = o.after.method === 'FIFO';
-        written.push({ p, o, checkpoint: !fifo || i === dirty.length - 1 || i % FIFO_CHECKPOINT_EVERY === FIFO_CHECKPOINT_EVERY - 1 });
-      });
-    }
+    // A FIFO operation's lots are written where the history kept them (its last, and every
+    // LOTS_KEPT_EVERY): the checkpoints a later batch loads from.
+    const written = v.flatMap((p) => p.history.ops.filter((o) => o.dirty).map((o) => ({ p, o, checkpoint: o.after.method !== 'FIFO' || o.lotsKept === true })));
     if (written.length === 0) return;
     const col = (f: (w: (typeof written)[number]) => string | number | null) => pgArray(written.map(f));
     await this.tx.query(
