@@ -56,10 +56,10 @@ export const baseConfigSchema = z.object({
   /** Partitions a consumer works on at once (each with its own transaction, unless PARTITIONS_SHARE_TRANSACTION). */
   PARTITIONS_CONCURRENT_MAX: z.coerce.number().int().min(1).max(32).default(3),
   /**
-   * Whether the chunks of one topic's partitions handed over together share one transaction. Off
-   * until a replay of accounting is shown not to depend on it (docs/benchmark.md).
+   * Whether the chunks of one topic's partitions handed over together share one transaction (at a
+   * trickle, one transaction per fetch instead of one per partition: docs/benchmark.md).
    */
-  PARTITIONS_SHARE_TRANSACTION: bool.default(false),
+  PARTITIONS_SHARE_TRANSACTION: bool.default(true),
   RETRY_COUNT_MAX: z.coerce.number().int().min(0).max(10).default(3),
   RETRY_BACKOFF_MS: z.coerce.number().int().min(1).max(60000).default(200),
   OUTBOX_BATCH_MAX: z.coerce.number().int().min(1).max(10000).default(1000),

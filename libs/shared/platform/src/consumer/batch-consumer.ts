@@ -26,9 +26,8 @@ export interface BatchConsumerOptions {
   retryBackoffMs: number;
   /**
    * Whether the chunks of one topic's partitions that the bus hands over at the same moment (one
-   * fetch brings records for several) are applied in one transaction. Default false: a replay of
-   * accounting from offset 0 is not yet shown to cost a day's operations the same way when they
-   * were applied grouped so (docs/benchmark.md).
+   * fetch brings records for several) are applied in one transaction. Default false here; the
+   * services take it from PARTITIONS_SHARE_TRANSACTION, on unless set.
    */
   partitionsShareTransaction?: boolean;
   /**
