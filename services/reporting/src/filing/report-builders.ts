@@ -162,9 +162,10 @@ export async function fileTtf(tx: EntityManager, c: ReportingConfig, month: stri
   // (a line gone from the correction is superseded by a zero assessment).
   const previous = run.replaces ? await ttfLinesOf(tx, run.replaces) : new Map<string, TtfLine>();
   const assessment = (runId: string, ref: string) => deterministicId('TtfAssessed', runId, ref);
-  // Who is charged travels with the assessment, as the trades carried it, so that accounting books it
-  // the same whenever it reads the account.
-  const holders = new Map(rows.flatMap((r) => (r.economics ? [[`${r.account}|${r.isin}`, r.economics] as const] : [])));
+  // Who is charged travels with the assessment, as the line's first settled trade carried it (its
+  // book too), so that accounting books it the same whenever it reads the account.
+  const holders = new Map<string, TradeEconomics>();
+  for (const r of rows) if (r.economics && !holders.has(`${r.account}|${r.isin}`)) holders.set(`${r.account}|${r.isin}`, r.economics);
   const assessed = (l: TtfLine, zero: boolean): OutgoingEvent => {
     const holder = holders.get(`${l.account}|${l.isin}`);
     const payload: TtfAssessedPayload = {
