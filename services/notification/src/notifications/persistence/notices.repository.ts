@@ -182,7 +182,10 @@ function noticeIsin(payload: unknown): string | null {
 export async function writeNotices(tx: EntityManager, firmName: string, notices: NewNotice[]): Promise<RouteResult> {
   // One row per notice id, the first owed (as ON CONFLICT DO NOTHING keeps the first of a statement).
   const owed = new Map<string, NewNotice>();
-  for (const n of notices) if (!owed.has(noticeId(n))) owed.set(noticeId(n), n);
+  for (const n of notices) {
+    const id = noticeId(n);
+    if (!owed.has(id)) owed.set(id, n);
+  }
   if (owed.size === 0) return { routed: 0, deliveries: 0, skipped: 0, noContact: 0 };
   const ids = [...owed.keys()];
   const news = [...owed.values()];
