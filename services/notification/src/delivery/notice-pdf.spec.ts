@@ -1,5 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import type { TradeEconomics } from '@postera/contracts';
 import PDFDocument from 'pdfkit';
+import { renderAvisDOpere } from '../notifications/domain/avis-d-opere.js';
 import type { NoticeLayout } from '../notifications/domain/notice-layout.js';
 import { drawNoticePdf, noticePdfOptions, renderNoticePdf } from './notice-pdf.js';
 
@@ -51,6 +53,92 @@ const notices: Array<{ title: string; body: string | NoticeLayout }> = [
   { title: "Avis d'opéré OMS-1:T-000123 (layout)", body: layout },
 ];
 
+/** 150 TotalEnergies bought at 101.255 EUR on Euronext Paris, with a commission and the French TTF. */
+const buy: TradeEconomics = {
+  tradeRef: 'OMS-1:T-000123',
+  sourceSystem: 'OMS-1',
+  tradeId: 'T-000123',
+  version: 1,
+  side: 'BUY',
+  isin: 'FR0000120271',
+  quantity: '150',
+  price: '101.255',
+  priceType: 'UNIT',
+  currency: 'EUR',
+  grossAmount: '15188.25',
+  accruedInterest: '0.00',
+  feesAmount: '75.94',
+  netAmount: '15264.19',
+  fees: [
+    { type: 'COMMISSION', amount: '15.19', currency: 'EUR' },
+    { type: 'TTF', amount: '60.75', currency: 'EUR' },
+  ],
+  tradeDate: '2026-11-26',
+  settlementDate: '2026-11-30',
+  executedAt: '2026-11-26T10:15:02.123+01:00',
+  venue: 'XPAR',
+  account: 'CLI-001-EUR',
+  counterparty: '969500UP76J52A9OXU27',
+  capacity: 'AOTC',
+  orderType: 'LIMIT',
+  clientId: 'CLI-001',
+  accountType: 'CLIENT',
+  book: 'CLIENTS',
+  instrumentType: 'SHARE',
+  settlementMarket: 'XPAR',
+  placeOfSettlement: 'SICVFRPPXXX',
+  ssis: { account: null, counterparty: null },
+  origin: 'ELECTRONIC',
+  lateBooking: false,
+};
+
+/** The avis of `buy` as the sender lays it out, in French and in English. */
+const avis = (['fr', 'en'] as const).map((language) => {
+  const { layout } = renderAvisDOpere(buy, {
+    firmName: 'Postera Securities',
+    firm: { address: '1 place de l’Exemple, 75000 Paris', authorisedBy: 'ACPR', registration: 'RCS Paris 000 000 000', lei: '9695000EXAMPLE000000' },
+    clientName: 'Camille Durand',
+    clientId: 'CLI-001',
+    language,
+    issuedOn: '2026-11-26',
+    instrumentName: 'TotalEnergies SE',
+  });
+  return { title: `Avis ${language}`, body: layout! };
+});
+
+/**
+ * A layout at the edges of the one-line path: cells that wrap and cells just inside and just
+ * outside their column, a table running over three pages, long paragraph lines, an empty string,
+ * a soft hyphen and a line break inside a value.
+ */
+const edges: NoticeLayout = {
+  blocks: [
+    {
+      type: 'letterhead',
+      name: 'Postera Securities',
+      lines: ['', 'A letterhead line long enough to run past the right margin of an A4 page at eight points, twice over, and wrap'],
+    },
+    { type: 'title', text: 'EDGES' },
+    {
+      type: 'table',
+      caption: 'Rows',
+      amounts: true,
+      rows: Array.from({ length: 150 }, (_, i) => ({
+        label: i % 7 === 0 ? `A label long enough to need a second line in the label column, row ${i}` : `Row ${i} — Wärme «Tê» AVATAR`,
+        value:
+          i % 5 === 0
+            ? `${'9'.repeat(i % 40)} ${'W'.repeat(i % 30)} V.A. T. Y, ${i}`
+            : i % 11 === 0
+              ? `soft\u00adhyphen and a break\nin a value ${i}`
+              : `${(i * 1234.5).toFixed(2)}\u00a0EUR`,
+        total: i % 13 === 0,
+      })),
+    },
+    { type: 'paragraph', lines: ['W'.repeat(95), 'W'.repeat(80), 'AVAVAV '.repeat(12), 'Le montant net sera débité le 30/11/2026.'] },
+    { type: 'mentions', lines: ['Document à conserver. '.repeat(8)] },
+  ],
+};
+
 /** The same notice drawn by pdfkit alone, each standard font built for the document. */
 function plainPdfkit(title: string, body: string | NoticeLayout): Promise<Buffer> {
   const Document = PDFDocument as unknown as new (options?: PDFKit.PDFDocumentOptions) => PDFKit.PDFDocument;
@@ -66,6 +154,29 @@ describe('the notice as a PDF, its standard fonts parsed and its strings measure
         expect(pdf.equals(await plainPdfkit(title, body))).toBe(true);
       }
     }
+  });
+
+  it("draws the lines that surely fit without pdfkit's wrapper, to the same bytes: real avis and a layout at the edges", async () => {
+    type Texts = { _text: (...args: unknown[]) => unknown };
+    const wrapped = jest.spyOn(PDFDocument.prototype as unknown as Texts, '_text');
+    try {
+      for (const { title, body } of [...avis, { title: 'Edges', body: edges }]) {
+        wrapped.mockClear();
+        const pdf = await renderNoticePdf(title, body, createdAt);
+        const drawnWithWrapper = wrapped.mock.calls.length;
+        wrapped.mockClear();
+        const plain = await plainPdfkit(title, body);
+        const allWithWrapper = wrapped.mock.calls.length;
+        expect(pdf.equals(plain)).toBe(true);
+        // Most strings take the one-line path; some of the edges' do not.
+        expect(drawnWithWrapper).toBeLessThan(allWithWrapper / 4);
+        if (body === edges) expect(drawnWithWrapper).toBeGreaterThan(20);
+      }
+    } finally {
+      wrapped.mockRestore();
+    }
+    // The edges run over pages of their own.
+    expect((await renderNoticePdf('Edges', edges, createdAt)).toString('latin1').match(/\/Type \/Page\b/g)!.length).toBeGreaterThanOrEqual(3);
   });
 
   it('keeps each document its own font objects (F1 Helvetica, F2 Helvetica-Bold), each written once', async () => {

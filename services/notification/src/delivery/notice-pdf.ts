@@ -87,6 +87,28 @@ function rememberedMeasures(prototype: FontMeasures): FontMeasures {
 
 const sharedMetrics = new Map<string, SharedMetrics>();
 
+/** pdfkit's own text machinery on a document (not in its published types). */
+interface TextMachinery {
+  /** Draws one line of text at (x, y), aligned within `lineWidth` — what each wrapped line comes to. */
+  _fragment?: (text: string, x: number, y: number, options: object) => void;
+  _wrapper?: unknown;
+  _textOptions?: unknown;
+  _lineGap?: number;
+  _fontSize?: number;
+}
+
+/** What makes pdfkit's line breaking break a line, or change it (the soft hyphen): such text takes pdfkit's way. */
+const NOT_ONE_LINE = /[\n\r\v\f\u0085\u00ad\u2028\u2029]/;
+/**
+ * The largest kerning of a pair in the fonts drawn here, in thousandths of the font size (the AFM
+ * files: 180 in Helvetica, 140 in Helvetica-Bold). pdfkit measures a line word by word, so a pair
+ * across two words is not kerned: the words' widths add up to the string's width give or take that
+ * much at each place a line may break.
+ */
+const KERNING_UNITS_MAX = 200;
+/** The places a line may break, counted generously: every character but a letter or a digit of ASCII. */
+const BREAK_CANDIDATES = /[^A-Za-z0-9]/g;
+
 type PdfDocumentClass = new (options?: PDFKit.PDFDocumentOptions) => PDFKit.PDFDocument;
 
 /**
@@ -131,6 +153,54 @@ class NoticeDocument extends (PDFDocument as unknown as PdfDocumentClass) {
     });
     return pdfkitFont();
   }
+
+  /**
+   * Text that surely fits on one line is drawn as pdfkit draws a wrapped line, without its line
+   * wrapper: the wrapper runs the Unicode line-breaking algorithm over every string, and most of a
+   * notice's strings are table cells far narrower than their column (a fifth of a notice's PDF CPU).
+   * The line, its position, alignment and the document's x and y after it are what pdfkit's own
+   * path gives — the same bytes (notice-pdf.spec.ts compares them). Anything else — a line that
+   * might wrap or reach the page's end, options beyond width and alignment — goes to pdfkit.
+   */
+  override text(text: string, x?: number | PDFKit.Mixins.TextOptions, y?: number, options?: PDFKit.Mixins.TextOptions): this {
+    const m = this as TextMachinery;
+    if (typeof x === 'object' || m._fragment === undefined || m._wrapper != null || m._textOptions != null || !plainOptions(options)) {
+      return super.text(text, x as number, y, options);
+    }
+    // Where pdfkit's _initOptions places the text, and the width it gives a line.
+    if (x != null) this.x = x;
+    if (y != null) this.y = y;
+    const width = Math.max(options?.width ?? this.page.width - this.x - this.page.margins.right, 0);
+    const lineHeight = this.currentLineHeight(true);
+    if (!this.surelyOneLine(text, width) || this.y + lineHeight > this.page.maxY() - 1) return super.text(text, x, y, options);
+    m._fragment.call(this, text, this.x, this.y, { ...options, width, lineWidth: width });
+    this.y += lineHeight + (m._lineGap || 0);
+    return this;
+  }
+
+  /** The height pdfkit gives text that surely fits on one line, without running its wrapper; the rest as pdfkit measures it. */
+  override heightOfString(text: string, options?: PDFKit.Mixins.TextOptions): number {
+    const m = this as TextMachinery;
+    if (!plainOptions(options) || options?.width === undefined || !this.surelyOneLine(text, Math.max(options.width, 0)))
+      return super.heightOfString(text, options);
+    const after = this.y + (this.currentLineHeight(true) + (m._lineGap || 0));
+    return after - this.y;
+  }
+
+  /** Whether pdfkit's wrapper would surely draw `text` as one line `width` wide (a generous margin: near the edge, pdfkit decides). */
+  private surelyOneLine(text: string, width: number): boolean {
+    if (typeof text !== 'string' || text.length === 0 || NOT_ONE_LINE.test(text)) return false;
+    const size = (this as TextMachinery)._fontSize ?? 12;
+    const breaks = (text.match(BREAK_CANDIDATES)?.length ?? 0) + 1;
+    return this.widthOfString(text) + (2 * breaks * KERNING_UNITS_MAX * size) / 1000 <= width;
+  }
+}
+
+/** Options the one-line path draws as pdfkit does: none, a width, a left or right alignment. */
+function plainOptions(options: PDFKit.Mixins.TextOptions | undefined): boolean {
+  if (options === undefined) return true;
+  for (const key of Object.keys(options)) if (key !== 'width' && key !== 'align') return false;
+  return options.align === undefined || options.align === 'left' || options.align === 'right';
 }
 
 /** The document's settings: A4, Helvetica, and the notice's date as the creation date. */
