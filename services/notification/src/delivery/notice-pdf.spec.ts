@@ -1,8 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import type { TradeEconomics } from '@postera/contracts';
 import PDFDocument from 'pdfkit';
 import { renderAvisDOpere } from '../notifications/domain/avis-d-opere.js';
 import type { NoticeLayout } from '../notifications/domain/notice-layout.js';
+import { buy } from '../notifications/domain/trade-fixtures.spec-helper.js';
 import { drawNoticePdf, noticePdfOptions, renderNoticePdf } from './notice-pdf.js';
 
 const createdAt = new Date('2026-11-26T09:15:02Z');
@@ -52,45 +52,6 @@ const notices: Array<{ title: string; body: string | NoticeLayout }> = [
   },
   { title: "Avis d'opéré OMS-1:T-000123 (layout)", body: layout },
 ];
-
-/** 150 TotalEnergies bought at 101.255 EUR on Euronext Paris, with a commission and the French TTF. */
-const buy: TradeEconomics = {
-  tradeRef: 'OMS-1:T-000123',
-  sourceSystem: 'OMS-1',
-  tradeId: 'T-000123',
-  version: 1,
-  side: 'BUY',
-  isin: 'FR0000120271',
-  quantity: '150',
-  price: '101.255',
-  priceType: 'UNIT',
-  currency: 'EUR',
-  grossAmount: '15188.25',
-  accruedInterest: '0.00',
-  feesAmount: '75.94',
-  netAmount: '15264.19',
-  fees: [
-    { type: 'COMMISSION', amount: '15.19', currency: 'EUR' },
-    { type: 'TTF', amount: '60.75', currency: 'EUR' },
-  ],
-  tradeDate: '2026-11-26',
-  settlementDate: '2026-11-30',
-  executedAt: '2026-11-26T10:15:02.123+01:00',
-  venue: 'XPAR',
-  account: 'CLI-001-EUR',
-  counterparty: '969500UP76J52A9OXU27',
-  capacity: 'AOTC',
-  orderType: 'LIMIT',
-  clientId: 'CLI-001',
-  accountType: 'CLIENT',
-  book: 'CLIENTS',
-  instrumentType: 'SHARE',
-  settlementMarket: 'XPAR',
-  placeOfSettlement: 'SICVFRPPXXX',
-  ssis: { account: null, counterparty: null },
-  origin: 'ELECTRONIC',
-  lateBooking: false,
-};
 
 /** The avis of `buy` as the sender lays it out, in French and in English. */
 const avis = (['fr', 'en'] as const).map((language) => {

@@ -2,51 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import type { InstructionStatusChangedV1, TradeEconomics } from '@postera/contracts';
 import { NBSP, NNBSP } from './amount-format.js';
 import { renderAvisDOpere, type NoticeContext } from './avis-d-opere.js';
+import { buy } from './trade-fixtures.spec-helper.js';
 import { issueDateOf } from './date-format.js';
 import { renderNotification } from './render-notification.js';
 import { renderSettlementConfirmation } from './settlement-confirmation.js';
 
 const fr = (s: string) => s.replaceAll('_', NNBSP).replaceAll('~', NBSP);
 const en = (s: string) => s.replaceAll('~', NBSP);
-
-/** 150 TotalEnergies bought at 101.255 EUR on Euronext Paris, with a commission and the French TTF (0.4 %). */
-const buy: TradeEconomics = {
-  tradeRef: 'OMS-1:T-000123',
-  sourceSystem: 'OMS-1',
-  tradeId: 'T-000123',
-  version: 1,
-  side: 'BUY',
-  isin: 'FR0000120271',
-  quantity: '150',
-  price: '101.255',
-  priceType: 'UNIT',
-  currency: 'EUR',
-  grossAmount: '15188.25',
-  accruedInterest: '0.00',
-  feesAmount: '75.94',
-  netAmount: '15264.19',
-  fees: [
-    { type: 'COMMISSION', amount: '15.19', currency: 'EUR' },
-    { type: 'TTF', amount: '60.75', currency: 'EUR' },
-  ],
-  tradeDate: '2026-11-26',
-  settlementDate: '2026-11-30',
-  executedAt: '2026-11-26T10:15:02.123+01:00',
-  venue: 'XPAR',
-  account: 'CLI-001-EUR',
-  counterparty: '969500UP76J52A9OXU27',
-  capacity: 'AOTC',
-  orderType: 'LIMIT',
-  clientId: 'CLI-001',
-  accountType: 'CLIENT',
-  book: 'CLIENTS',
-  instrumentType: 'SHARE',
-  settlementMarket: 'XPAR',
-  placeOfSettlement: 'SICVFRPPXXX',
-  ssis: { account: null, counterparty: null },
-  origin: 'ELECTRONIC',
-  lateBooking: false,
-};
 
 const FIRM = { address: '1 place de l’Exemple, 75000 Paris', authorisedBy: 'ACPR', registration: 'RCS Paris 000 000 000', lei: '9695000EXAMPLE000000' };
 
