@@ -36,6 +36,13 @@ export const notificationConfigSchema = baseConfigSchema.extend({
   /** `production` (the image sets it) refuses the development defaults: see productionProblems. */
   NODE_ENV: z.string().default('development'),
   HTTP_PORT: z.coerce.number().int().default(3005),
+  /**
+   * The platform's setting (docs/configuration.md), 1 s here rather than 5 ms. The outbox carries
+   * NotificationSent alone, read by reporting's activity, which nobody waits on; mails are accepted
+   * one by one, so with 5 ms nearly each one cost a relay pass of its own and a reporting
+   * transaction of its own (docs/benchmark.md).
+   */
+  OUTBOX_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   /** Where mail goes: smtp://host:port, or smtps:// with credentials in the URL (never logged). */
   SMTP_URL: z
     .string()
