@@ -12,6 +12,7 @@ import { NotificationInstrumentNames1796900000000 } from './1796900000000-notifi
 import { NotificationCalendars1797000000000 } from './1797000000000-notification-calendars.js';
 import { NotificationDailyDigests1797400000000 } from './1797400000000-notification-daily-digests.js';
 import { NotificationDigestParts1797500000000 } from './1797500000000-notification-digest-parts.js';
+import { NotificationNoticeIndexDropped1797600000000 } from './1797600000000-notification-notice-index-dropped.js';
 import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
 /**
@@ -38,5 +39,6 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     publicationOrderMigration('notification'),
     NotificationDailyDigests1797400000000,
     NotificationDigestParts1797500000000,
+    NotificationNoticeIndexDropped1797600000000,
   ];
 }
