@@ -95,17 +95,19 @@ interface TextMachinery {
   _textOptions?: unknown;
   _lineGap?: number;
   _fontSize?: number;
+  _font?: { name?: string };
 }
 
 /** What makes pdfkit's line breaking break a line, or change it (the soft hyphen): such text takes pdfkit's way. */
 const NOT_ONE_LINE = /[\n\r\v\f\u0085\u00ad\u2028\u2029]/;
 /**
- * The largest kerning of a pair in the fonts drawn here, in thousandths of the font size (the AFM
- * files: 180 in Helvetica, 140 in Helvetica-Bold). pdfkit measures a line word by word, so a pair
- * across two words is not kerned: the words' widths add up to the string's width give or take that
- * much at each place a line may break.
+ * The largest kerning of a pair in the fonts the one-line path draws, in thousandths of the font
+ * size (their AFM files: 180 in Helvetica, 140 in Helvetica-Bold). pdfkit measures a line word by
+ * word, so a pair across two words is not kerned: the words' widths add up to the string's width
+ * give or take that much at each place a line may break.
  */
 const KERNING_UNITS_MAX = 200;
+const ONE_LINE_FONTS = new Set(['Helvetica', 'Helvetica-Bold']);
 /** The places a line may break, counted generously: every character but a letter or a digit of ASCII. */
 const BREAK_CANDIDATES = /[^A-Za-z0-9]/g;
 
@@ -157,10 +159,11 @@ class NoticeDocument extends (PDFDocument as unknown as PdfDocumentClass) {
   /**
    * Text that surely fits on one line is drawn as pdfkit draws a wrapped line, without its line
    * wrapper: the wrapper runs the Unicode line-breaking algorithm over every string, and most of a
-   * notice's strings are table cells far narrower than their column (a fifth of a notice's PDF CPU).
-   * The line, its position, alignment and the document's x and y after it are what pdfkit's own
-   * path gives — the same bytes (notice-pdf.spec.ts compares them). Anything else — a line that
-   * might wrap or reach the page's end, options beyond width and alignment — goes to pdfkit.
+   * notice's strings are table cells far narrower than their column (about a quarter of an avis's
+   * PDF CPU). The line, its position, alignment and the document's x and y after it are what
+   * pdfkit's own path gives — the same bytes (notice-pdf.spec.ts compares them). Anything else — a
+   * line that might wrap or reach the page's end, options beyond width and alignment, another
+   * font — goes to pdfkit.
    */
   override text(text: string, x?: number | PDFKit.Mixins.TextOptions, y?: number, options?: PDFKit.Mixins.TextOptions): this {
     const m = this as TextMachinery;
@@ -189,8 +192,9 @@ class NoticeDocument extends (PDFDocument as unknown as PdfDocumentClass) {
 
   /** Whether pdfkit's wrapper would surely draw `text` as one line `width` wide (a generous margin: near the edge, pdfkit decides). */
   private surelyOneLine(text: string, width: number): boolean {
-    if (typeof text !== 'string' || text.length === 0 || NOT_ONE_LINE.test(text)) return false;
-    const size = (this as TextMachinery)._fontSize ?? 12;
+    const m = this as TextMachinery;
+    if (typeof text !== 'string' || text.length === 0 || NOT_ONE_LINE.test(text) || !ONE_LINE_FONTS.has(m._font?.name ?? '')) return false;
+    const size = m._fontSize ?? 12;
     const breaks = (text.match(BREAK_CANDIDATES)?.length ?? 0) + 1;
     return this.widthOfString(text) + (2 * breaks * KERNING_UNITS_MAX * size) / 1000 <= width;
   }
