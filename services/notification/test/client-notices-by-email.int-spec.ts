@@ -408,6 +408,9 @@ describe('client notices by email, on the real broker, database and an SMTP serv
     expect(forE.filter((m) => /^Règlement-livraison effectué/.test(m.subject ?? ''))).toHaveLength(1);
     expect(forE).toHaveLength(3);
     expect(smtp.messages).toHaveLength(12);
+    // Only a failing instruction keeps a state: C still fails; A and B settled, and so did E, whose row went with it.
+    const states = await env.db.query(`SELECT trade_ref, status, reason, to_char(failing_since, 'YYYY-MM-DD') AS since FROM notification.instruction_states`);
+    expect(states.rows).toEqual([{ trade_ref: C.tradeRef, status: 'FAILING', reason: 'LACK', since: '2026-11-30' }]);
   });
   it('the notices, deliveries and late avis lists page by keyset: pages of 2 with `after` give the whole list once', async () => {
     for (const [list, id, atLeast] of [
@@ -428,5 +431,21 @@ describe('client notices by email, on the real broker, database and an SMTP serv
       expect(paged).toEqual(all);
       expect((await getJson(env, `${url()}/${list}?limit=0`)).status).toBe(400);
     }
+  });
+
+  it('an instruction keeps a state while it fails, and none once it settles', async () => {
+    const F = trade('FO-EQ:N-F');
+    const stateOfF = async () => (await env.db.query(`SELECT status, reason FROM notification.instruction_states WHERE trade_ref = $1`, [F.tradeRef])).rows;
+    await publish(env, Topics.settlementEvents, instruction(F, { status: 'FAILING', reason: 'MONY' }));
+    await waitMails(13);
+    expect(await stateOfF()).toEqual([{ status: 'FAILING', reason: 'MONY' }]);
+    await publish(
+      env,
+      Topics.settlementEvents,
+      instruction(F, { status: 'SETTLED', settledQuantity: F.quantity, settledAmount: F.netAmount, effectiveSettlementDate: '2026-12-02' }),
+    );
+    await waitMails(14);
+    expect(smtp.messages.at(-1)!.subject).toMatch(/^Règlement-livraison effectué/);
+    expect(await stateOfF()).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { NotificationCalendars1797000000000 } from './1797000000000-notification
 import { NotificationDailyDigests1797400000000 } from './1797400000000-notification-daily-digests.js';
 import { NotificationDigestParts1797500000000 } from './1797500000000-notification-digest-parts.js';
 import { NotificationNoticeIndexDropped1797600000000 } from './1797600000000-notification-notice-index-dropped.js';
+import { NotificationInstructionStatesFailing1797700000000 } from './1797700000000-notification-instruction-states-failing.js';
 import { notificationWebhookSecretsSealed } from './1796720000000-notification-webhook-secrets-sealed.js';
 
 /**
@@ -40,5 +41,6 @@ export function notificationMigrations(o: { webhookSecretsKey?: Buffer } = {}): 
     NotificationDailyDigests1797400000000,
     NotificationDigestParts1797500000000,
     NotificationNoticeIndexDropped1797600000000,
+    NotificationInstructionStatesFailing1797700000000,
   ];
 }

@@ -12,7 +12,9 @@ const notified = (e: EventEnvelope) =>
  * settlement.events.v1 InstructionStatusChanged → the client's settlement notices: SETTLED and
  * PARTIALLY_SETTLED a SETTLEMENT_CONFIRMATION (a partial one says what remains), FAILING a
  * SETTLEMENT_FAILED alert when the instruction starts failing or its reason changes. The state of
- * every instruction is kept (instruction_states) for the reminders at each business-day close.
+ * each instruction while it fails is kept (instruction_states) for those decisions and the reminders
+ * at each business-day close; one that is not failing has no row (every decision treats "no row" as
+ * "not failing"), so the instructions that match and settle write nothing here.
  * Netted trades need nothing special: settlement emits one event per gross trade.
  */
 @Injectable()
@@ -59,6 +61,7 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
         )) as Array<{ instruction_id: string; status: string; reason: string | null; failing_since: string | null }>
       ).map((r): [string, InstructionState] => [r.instruction_id, { status: r.status, reason: r.reason, failingSince: r.failing_since }]),
     );
+    const stored = new Set(state.keys());
     const notices: NewNotice[] = [];
     const last = new Map<string, { s: InstructionStatusChangedV1; failingSince: string | null }>();
     for (const { eventId, s } of changes) {
@@ -79,23 +82,27 @@ export class SettlementEventsConsumer extends EnvelopeHandler<EventEnvelope> {
       state.set(s.instructionId, { status: s.status, reason: s.reason ?? null, failingSince });
       last.set(s.instructionId, { s, failingSince });
     }
-    const rows = [...last.values()];
-    await ctx.tx.query(
-      `INSERT INTO notification.instruction_states (instruction_id, trade_ref, account, status, reason, failing_since, payload, updated_at)
+    // Failing: its state stored; no longer failing: the row it had, if any, removed.
+    const failing = [...last.values()].filter((r) => r.s.status === 'FAILING');
+    const recovered = [...last.values()].filter((r) => r.s.status !== 'FAILING' && stored.has(r.s.instructionId)).map((r) => r.s.instructionId);
+    if (recovered.length > 0) await ctx.tx.query(`DELETE FROM notification.instruction_states WHERE instruction_id = ANY($1::text[])`, [recovered]);
+    if (failing.length > 0)
+      await ctx.tx.query(
+        `INSERT INTO notification.instruction_states (instruction_id, trade_ref, account, status, reason, failing_since, payload, updated_at)
        SELECT x.id, x.trade_ref, x.account, x.status, x.reason, x.failing_since, x.payload, now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::jsonb[]) AS x(id, trade_ref, account, status, reason, failing_since, payload)
        ON CONFLICT (instruction_id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason, payload = EXCLUDED.payload, updated_at = now(),
          failing_since = EXCLUDED.failing_since`,
-      [
-        rows.map((r) => r.s.instructionId),
-        rows.map((r) => r.s.tradeRef),
-        rows.map((r) => r.s.account),
-        rows.map((r) => r.s.status),
-        rows.map((r) => r.s.reason ?? null),
-        rows.map((r) => r.failingSince),
-        rows.map((r) => JSON.stringify(r.s)),
-      ],
-    );
+        [
+          failing.map((r) => r.s.instructionId),
+          failing.map((r) => r.s.tradeRef),
+          failing.map((r) => r.s.account),
+          failing.map((r) => r.s.status),
+          failing.map((r) => r.s.reason ?? null),
+          failing.map((r) => r.failingSince),
+          failing.map((r) => JSON.stringify(r.s)),
+        ],
+      );
     // Routed in this transaction: the notices do not wait for the router's next pass.
     await writeNotices(ctx.tx, this.config.FIRM_NAME, notices);
   }
