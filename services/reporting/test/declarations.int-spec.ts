@@ -554,14 +554,23 @@ describe('declarations on the real broker and database', () => {
 
     const trades = (
       await env.db.query(
-        `SELECT trade_ref, version, economics, validated_how, cancelled, xmin::text AS tx FROM reporting.trades WHERE trade_ref = ANY($1) ORDER BY trade_ref`,
+        `SELECT trade_ref, version, economics, cancelled, xmin::text AS tx FROM reporting.trades WHERE trade_ref = ANY($1) ORDER BY trade_ref`,
         [refs],
       )
-    ).rows as Array<{ trade_ref: string; version: number; economics: TradeEconomics; validated_how: string | null; cancelled: boolean; tx: string }>;
-    expect(trades.map((r) => [r.trade_ref, r.version, r.validated_how, r.cancelled])).toEqual([
-      [A.tradeRef, 1, 'MAKER_CHECKER', false],
-      [B.tradeRef, 2, 'STRAIGHT_THROUGH', false],
-      [C.tradeRef, 1, null, true],
+    ).rows as Array<{ trade_ref: string; version: number; economics: TradeEconomics; cancelled: boolean; tx: string }>;
+    expect(trades.map((r) => [r.trade_ref, r.version, r.cancelled])).toEqual([
+      [A.tradeRef, 1, false],
+      [B.tradeRef, 2, false],
+      [C.tradeRef, 1, true],
+    ]);
+    // How each trade was validated is in the activity's dated history, which the activity report counts from.
+    const validations = await env.db.query(
+      `SELECT trade_ref, validated_how FROM reporting.activity_trade_events WHERE kind = 'VALIDATED' AND trade_ref = ANY($1) ORDER BY trade_ref`,
+      [refs],
+    );
+    expect(validations.rows).toEqual([
+      { trade_ref: A.tradeRef, validated_how: 'MAKER_CHECKER' },
+      { trade_ref: B.tradeRef, validated_how: 'STRAIGHT_THROUGH' },
     ]);
     expect(trades.map((r) => r.economics)).toEqual([A, Bv2, C]);
 

@@ -7,21 +7,13 @@ import {
   type TradeCancelledV1,
   type TradeCapturedV1,
   type TradeEconomics,
-  type TradeValidatedV1,
 } from '@postera/contracts';
 import { CONFIG, type BatchContext } from '@postera/platform';
 import type { EntityManager } from 'typeorm';
 import type { ReportingConfig } from '../config.js';
 
 /** What the records projection reads of trade.events.v1 and settlement.events.v1. */
-export const RECORDS_TYPES: readonly string[] = [
-  'TradeCaptured',
-  'TradeAmended',
-  'TradeCancelled',
-  'TradeValidated',
-  'InstructionStatusChanged',
-  'PenaltyAccrued',
-];
+export const RECORDS_TYPES: readonly string[] = ['TradeCaptured', 'TradeAmended', 'TradeCancelled', 'InstructionStatusChanged', 'PenaltyAccrued'];
 
 /**
  * What the declarations and the activity report need beyond the activity row, from the trade and
@@ -33,7 +25,7 @@ export const RECORDS_TYPES: readonly string[] = [
  * applies it in the same transaction as the activity projection, so that reporting reads each of
  * these topics once.
  *
- * The common events — captured versions with their NEW reports, validations, settlement steps — are
+ * The common events — captured versions with their NEW reports, settlement steps — are
  * buffered and written set-based, one statement per kind per flush, not one round trip and plan per
  * row. An amendment or a cancellation reads what came before it (the NEW it cancels, the row it
  * marks): it writes the buffers first, then applies itself in order. Penalties touch another table
@@ -50,11 +42,7 @@ export class RecordsProjection {
     for (const e of events) {
       switch (e.type) {
         case 'TradeCaptured': {
-          const t = (e.payload as TradeCapturedV1).trade;
-          // A validation applies to the row as it stands: one buffered before the trade's first capture
-          // found no row, and must not find the one the flush would write before it.
-          if (pending.validations.has(t.tradeRef)) await flush();
-          pending.versions.push(t);
+          pending.versions.push((e.payload as TradeCapturedV1).trade);
           break;
         }
         case 'TradeAmended': {
@@ -71,11 +59,6 @@ export class RecordsProjection {
           await flush();
           await ctx.tx.query(`UPDATE reporting.trades SET cancelled = true, updated_at = now() WHERE trade_ref = $1`, [p.trade.tradeRef]);
           await this.cancelReportInForce(ctx.tx, p.trade.tradeRef, p.cancelVersion);
-          break;
-        }
-        case 'TradeValidated': {
-          const p = e.payload as TradeValidatedV1;
-          pending.validations.set(p.trade.tradeRef, p.how); // the last one in message order wins, as row by row
           break;
         }
         case 'InstructionStatusChanged': {
@@ -100,14 +83,12 @@ export class RecordsProjection {
   }
 
   /**
-   * Writes the buffers, one statement per kind: the versions first, then their NEW reports, then the
-   * validations (a validation of a trade captured in the same run must find its row); the settlement
-   * steps touch nothing else.
+   * Writes the buffers, one statement per kind: the versions first, then their NEW reports; the
+   * settlement steps touch nothing else.
    */
   private async flush(tx: EntityManager, pending: PendingWrites): Promise<void> {
     await upsertVersionsInForce(tx, pending.versions);
     await this.fileNewReports(tx, pending.versions);
-    await recordValidations(tx, pending.validations);
     await recordSettlementSteps(tx, pending.steps);
     pending.clear();
   }
@@ -168,17 +149,14 @@ interface SettlementStep {
 
 /**
  * What the batch's messages since the last order-sensitive one leave to write set-based, in message
- * order: the captured and amended versions, each trade's validation, the settlement steps.
+ * order: the captured and amended versions, the settlement steps.
  */
 class PendingWrites {
   versions: TradeEconomics[] = [];
-  /** trade_ref → how it was validated. */
-  validations = new Map<string, string>();
   steps: SettlementStep[] = [];
 
   clear(): void {
     this.versions = [];
-    this.validations = new Map();
     this.steps = [];
   }
 }
@@ -207,15 +185,6 @@ function highestVersions(versions: TradeEconomics[]): Map<string, TradeEconomics
     if (!seen || seen.version < t.version) highest.set(t.tradeRef, t);
   }
   return highest;
-}
-
-/** How each trade was validated (the last validation of the run; a trade reporting does not hold is left alone). */
-async function recordValidations(tx: EntityManager, validations: Map<string, string>): Promise<void> {
-  if (validations.size === 0) return;
-  await tx.query(
-    `UPDATE reporting.trades t SET validated_how = x.how FROM unnest($1::text[], $2::text[]) AS x(trade_ref, how) WHERE t.trade_ref = x.trade_ref`,
-    [[...validations.keys()], [...validations.values()]],
-  );
 }
 
 async function recordSettlementSteps(tx: EntityManager, steps: SettlementStep[]): Promise<void> {

@@ -10,6 +10,7 @@ import { ReportingActivityFxResults1797000001000 } from './1797000001000-reporti
 import { ReportingActivityIntakeBreaksDeadLetters1797000002000 } from './1797000002000-reporting-activity-intake-breaks-dead-letters.js';
 import { ReportingCalendars1797200000000 } from './1797200000000-reporting-calendars.js';
 import { ReportingOneTradeLifecycleConsumer1797400000000 } from './1797400000000-reporting-one-trade-lifecycle-consumer.js';
+import { ReportingTradesValidationDropped1797800000000 } from './1797800000000-reporting-trades-validation-dropped.js';
 
 export const reportingMigrations = [
   ReportingInitial1764190300000,
@@ -27,4 +28,5 @@ export const reportingMigrations = [
   ReportingCalendars1797200000000,
   publicationOrderMigration('reporting'),
   ReportingOneTradeLifecycleConsumer1797400000000,
+  ReportingTradesValidationDropped1797800000000,
 ];
