@@ -124,6 +124,50 @@ type PdfDocumentClass = new (options?: PDFKit.PDFDocumentOptions) => PDFKit.PDFD
  * built the ordinary way.
  */
 class NoticeDocument extends (PDFDocument as unknown as PdfDocumentClass) {
+  /**
+   * The current page's operators not written yet. `declare`d, not initialised: pdfkit's constructor
+   * draws on the first page before a field initialiser would run, and would see its operators wiped.
+   */
+  declare private pageOperators: string[] | undefined;
+
+  /**
+   * pdfkit turns each operator into bytes on its own (a loop per character into a new array) and
+   * joins the arrays when the page ends: a fifth of a notice's PDF CPU. Here a page's operators are
+   * kept as text and converted once, when the page ends, into the bytes pdfkit would write: each
+   * operator's Latin-1 bytes and a newline (its fromBinaryString keeps the low byte of each
+   * character, as Latin-1 encoding does). Binary content, and documents that buffer their pages
+   * (one could switch back to a page), take pdfkit's way.
+   */
+  override addContent(data: unknown): this {
+    if (typeof data === 'string' && !this.options.bufferPages) {
+      (this.pageOperators ??= []).push(data);
+      return this;
+    }
+    this.writePageOperators();
+    super.addContent(data);
+    return this;
+  }
+
+  override flushPages(): void {
+    this.writePageOperators();
+    super.flushPages();
+  }
+
+  private writePageOperators(): void {
+    const operators = this.pageOperators;
+    if (operators === undefined || operators.length === 0) return;
+    this.pageOperators = [];
+    (this.page as unknown as { write(chunk: Uint8Array): void }).write(Buffer.from(`${operators.join('\n')}\n`, 'latin1'));
+  }
+
+  /** The file's own lines (object headers, dictionaries, the cross-reference table) converted as the page's operators are. */
+  _write(data: unknown): void {
+    (PDFDocument.prototype as unknown as { _write(data: unknown): void })._write.call(
+      this,
+      typeof data === 'string' ? Buffer.from(`${data}\n`, 'latin1') : data,
+    );
+  }
+
   override font(src: PDFKit.Mixins.PDFFontSource, familyOrSize?: string | number, size?: number): this {
     // pdfkit reads (src, size) and (src, family, size) from the same arguments: handed on as they came.
     const pdfkitFont = () => super.font(src, familyOrSize as string, size);
